@@ -1,0 +1,47 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format services bench clean
+
+run: $(VENV)/.run-installed
+	$(BIN)/reportbot run
+
+test: $(VENV)/.test-installed services
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# PostgreSQL must answer on 127.0.0.1:5432 for the tests; start (or install) it if needed.
+services:
+	bash scripts/ensure-services.sh
+
+bench: $(VENV)/.test-installed services
+	$(BIN)/python benchmarks/conversation.py
+
+$(VENV)/.python-ok:
+	bash scripts/ensure-python.sh $(PYTHON)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.run-installed: pyproject.toml $(VENV)/.python-ok
+	$(BIN)/pip install --quiet -e '.[postgres]'
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.python-ok
+	bash scripts/ensure-system-packages.sh
+	$(BIN)/pip install --quiet -e '.[postgres,test]'
+	touch $@ $(VENV)/.run-installed
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

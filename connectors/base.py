@@ -1,0 +1,212 @@
+"""The connector contract: neutral messages in and out, and what a platform can do.
+
+A connector turns a platform's updates into `Incoming` messages, hands each one to the
+application's handler, and delivers the `Outgoing` messages the handler returns. It also
+offers a send-only path (`Connector.send`) for reminders and notices that answer nothing.
+
+Connectors are found through the ``reportbot.connectors`` entry point group. Each entry point
+names a factory ``create(context: ConnectorContext) -> Connector | None`` that returns ``None``
+when the connector is not configured (for example, no token in the environment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+ENTRY_POINT_GROUP = "reportbot.connectors"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A photo or file sent by a user: a local path, a platform file id or a URL."""
+
+    kind: str  # "photo" or "file"
+    path: str | None = None
+    file_id: str | None = None
+    url: str | None = None
+    name: str | None = None
+    size: int | None = None
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One message from a user, in platform-neutral form.
+
+    `text` is what the user typed; `choice` is the payload of a pressed button; `choices` is the
+    final selection of a multi-select keyboard. `update_id` identifies the platform update for
+    de-duplication (a webhook retry or a polling overlap delivers the same id twice).
+    """
+
+    platform: str
+    user_id: str
+    chat_id: str
+    text: str | None = None
+    choice: str | None = None
+    choices: tuple[str, ...] | None = None
+    attachment: Attachment | None = None
+    display_name: str | None = None
+    language_code: str | None = None
+    message_id: str | None = None
+    update_id: str | None = None
+    is_private: bool = True
+    unsupported: str | None = None  # e.g. "sticker": something we cannot read
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option offered to the user: its label and the payload sent back when chosen."""
+
+    label: str
+    payload: str
+    button_only: bool = False  # a shortcut that only makes sense as a button (no list entry)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message to a user.
+
+    `choices` are offered as buttons where the platform has them, else as a numbered list that
+    the engine understands back (`render_plain`). `multi` marks a multi-select question.
+    `question_id` says which question the message asks, so a connector can edit it later to
+    show the chosen value. `attachment_path` is a local file to send (a chart, a report).
+    """
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    multi: bool = False
+    question_id: str | None = None
+    attachment_path: str | None = None
+    selected: tuple[str, ...] = ()  # payloads already chosen (multi-select toggles)
+    choices_numbered: bool = True  # whether a typed number picks a choice (engine reads it back)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A sending limit: at most `per_second` messages per second (global or per chat)."""
+
+    per_second: float
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a platform can do; rendering degrades to what is declared here."""
+
+    buttons: bool = False
+    max_text_length: int = 4096
+    max_buttons: int = 0
+    can_edit: bool = False
+    photos: bool = False
+    documents: bool = False
+    global_rate: RateLimit | None = None
+    per_chat_rate: RateLimit | None = None
+    commands_need_slash: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where to send a message with no incoming one: a platform identity of a person."""
+
+    platform: str
+    user_id: str
+    chat_id: str
+
+
+Handler = Callable[[Incoming], Awaitable[Sequence[Outgoing]]]
+
+
+@dataclass
+class ConnectorContext:
+    """What the application hands a connector factory.
+
+    `env` is the process environment (connectors read their own ``REPORTBOT_<NAME>_*``
+    variables); `config` is the connector's table from ``reportbot.toml`` if any; `web_app` is
+    the shared aiohttp application where webhook routes are added before it starts.
+    """
+
+    handler: Handler
+    env: Mapping[str, str]
+    config: Mapping[str, Any] = field(default_factory=dict)
+    web_app: web.Application | None = None
+    media_dir: Path = Path("media")
+    public_base_url: str | None = None
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """A messaging platform adapter."""
+
+    name: str
+    capabilities: Capabilities
+
+    async def start(self) -> None:
+        """Begin receiving (polling task, webhook registration); return once running."""
+
+    async def stop(self) -> None:
+        """Stop receiving and flush what is queued to send."""
+
+    async def send(self, address: Address, messages: Sequence[Outgoing]) -> None:
+        """Deliver messages to a person with no incoming message (reminders, notices)."""
+
+
+class DeliveryError(Exception):
+    """A message could not be delivered and will not be by retrying (e.g. blocked by user)."""
+
+
+def render_plain(message: Outgoing, capabilities: Capabilities) -> str:
+    """Render a message for a platform without buttons: choices as a numbered list.
+
+    The numbers match what the engine accepts back (1 = first choice). Choices that are
+    commands (payload starting with "/") are shown as the command to type.
+    """
+    if not message.choices or capabilities.buttons:
+        return message.text
+    lines = [message.text, ""]
+    number = 0
+    for choice in message.choices:
+        if choice.button_only:
+            continue
+        if choice.payload.startswith("/"):
+            command = choice.payload if capabilities.commands_need_slash else choice.payload[1:]
+            lines.append(f"• {choice.label}: {command}")
+            continue
+        number += 1
+        mark = "☑ " if choice.payload in message.selected else ""
+        lines.append(f"{number}. {mark}{choice.label}")
+    return "\n".join(lines)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split text into pieces of at most `limit` characters, on line boundaries if possible."""
+    if limit <= 0:
+        raise ValueError("limit must be positive")
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        # A single line longer than the limit is cut on spaces, then hard.
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit + 1)
+            if cut <= 0:
+                cut = limit
+            pieces.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        current = line
+    if current:
+        pieces.append(current)
+    return pieces

@@ -1,0 +1,155 @@
+"""Assembling and running the bot: database, forms, conversation service, connectors, web."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from aiohttp import web
+
+from connectors.base import Connector, ConnectorContext
+from reportbot.config import ConfigError, Settings
+from reportbot.connectors_registry import ConnectorProblem, build_connectors
+from reportbot.forms.loader import TemplateIssue, load_yaml_template
+from reportbot.service import Clock, ConversationService, system_clock
+from reportbot.store.database import close_database, open_database
+from reportbot.store.forms import StoredTemplate, store_template
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FormsLoadResult:
+    """What loading a folder of templates did."""
+
+    stored: list[StoredTemplate] = field(default_factory=list)
+    issues: list[TemplateIssue] = field(default_factory=list)
+
+
+async def load_forms(paths: list[Path]) -> FormsLoadResult:
+    """Validate and store templates; a file with any issue is not stored."""
+    result = FormsLoadResult()
+    for path in paths:
+        template, issues = load_yaml_template(path)
+        if template is None:
+            result.issues.extend(issues)
+            continue
+        result.stored.append(await store_template(template, path.name))
+    return result
+
+
+def form_files(folder: Path) -> list[Path]:
+    """The YAML templates in a folder, in name order."""
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+class Application:
+    """The running bot: owns the database session, the service and the connectors."""
+
+    def __init__(self, settings: Settings, *, clock: Clock = system_clock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.service = ConversationService(
+            settings.timezone, clock=clock, default_locale=settings.locale
+        )
+        self.web_app = web.Application()
+        self.web_app.router.add_get("/healthz", self._health)
+        self.connectors: list[Connector] = []
+        self._runner: web.AppRunner | None = None
+
+    async def open(self) -> FormsLoadResult:
+        """Connect and migrate the database, load the forms folder, start the service."""
+        await open_database(self.settings.database_url)
+        result = await load_forms(form_files(self.settings.forms_dir))
+        for issue in result.issues:
+            log.error("form template not loaded: %s", issue)
+        self.service.repository.forget_forms()
+        await self.service.start()
+        return result
+
+    def context_for(
+        self, config: dict[str, Any] | None = None
+    ) -> Callable[[str], ConnectorContext]:
+        """A factory of connector contexts (extra `config` is given to the console only)."""
+
+        def make(name: str) -> ConnectorContext:
+            connector_config = dict(self.settings.connector_config(name))
+            if name == "console" and config:
+                connector_config.update(config)
+            return ConnectorContext(
+                handler=self.service,
+                env=self.settings.env,
+                config=connector_config,
+                web_app=self.web_app,
+                media_dir=self.settings.media_dir,
+            )
+
+        return make
+
+    def add_connectors(
+        self, *, only: set[str] | None = None, console: dict[str, Any] | None = None
+    ) -> list[ConnectorProblem]:
+        """Build the configured connectors; raise ConfigError on a configuration mistake."""
+        connectors, problems = build_connectors(self.context_for(console), only=only)
+        fatal = [p for p in problems if p.fatal]
+        if fatal:
+            raise ConfigError(f"{fatal[0].name}: {fatal[0].message}")
+        self.connectors.extend(connectors)
+        return problems
+
+    async def start(self) -> None:
+        """Start the web server when a connector added webhook routes, then the connectors."""
+        if len(self.web_app.router.routes()) > 2:  # more than GET+HEAD /healthz
+            self._runner = web.AppRunner(self.web_app, access_log=None)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
+            await site.start()
+            log.info("listening on %s:%d", self.settings.http_host, self.settings.http_port)
+        for connector in self.connectors:
+            await connector.start()
+            log.info("connector %s started", connector.name)
+
+    async def run_until_stopped(self, stop: asyncio.Event) -> None:
+        """Wait for a stop signal (or the console's end of input)."""
+        waiters = [asyncio.create_task(stop.wait())]
+        for connector in self.connectors:
+            finished = getattr(connector, "finished", None)
+            if isinstance(finished, asyncio.Event):
+                waiters.append(asyncio.create_task(finished.wait()))
+        _, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+
+    async def close(self) -> None:
+        """Stop connectors, finish commits, close the web server and the database."""
+        for connector in reversed(self.connectors):
+            with suppress(Exception):
+                await connector.stop()
+        await self.service.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await close_database()
+
+    async def _health(self, _request: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "connectors": [c.name for c in self.connectors]})
+
+
+def install_signal_handlers(stop: asyncio.Event) -> None:
+    """Stop cleanly on SIGINT/SIGTERM."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+
+def console_config(user_id: str, display_name: str, stdin: TextIO | None, stdout: TextIO | None):
+    """The console connector's configuration for one person."""
+    return {"user_id": user_id, "display_name": display_name, "stdin": stdin, "stdout": stdout}

@@ -1,0 +1,156 @@
+"""Settings from `REPORTBOT_*` environment variables and an optional `reportbot.toml`.
+
+The environment wins over the file. A wrong value stops start-up with `ConfigError`, whose
+message is one line naming the variable. Connector-specific variables are read by each
+connector from the environment it is handed; the `[connectors.NAME]` tables of the file are
+passed to it as its config.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from reportbot.store.database import DEFAULT_DATABASE_URL, SUPPORTED_SCHEMES
+
+PREFIX = "REPORTBOT_"
+LOCALES = ("vi", "en")
+
+
+class ConfigError(ValueError):
+    """A setting is wrong; the message names it and says what is expected."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The application's settings, validated."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    forms_dir: Path = Path("forms")
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    locale: str = "vi"
+    media_dir: Path = Path("media")
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    mirror_xlsx: Path = Path("reportbot-mirror.xlsx")
+    delivery_start: time = time(7, 30)
+    delivery_end: time = time(20, 0)
+    demo: bool = True
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    file_config: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    def connector_config(self, name: str) -> Mapping[str, Any]:
+        """The `[connectors.NAME]` table of reportbot.toml, or an empty mapping."""
+        connectors = self.file_config.get("connectors", {})
+        table = connectors.get(name, {}) if isinstance(connectors, Mapping) else {}
+        return table if isinstance(table, Mapping) else {}
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, config_file: Path | None = None
+) -> Settings:
+    """Read and validate settings; raise ConfigError with one clear line on a bad value."""
+    environ = dict(os.environ if env is None else env)
+    file_values, file_config = _read_file(environ, config_file)
+    merged: dict[str, str] = {
+        **file_values,
+        **{k: v for k, v in environ.items() if k.startswith(PREFIX)},
+    }
+
+    def get(name: str, default: str) -> str:
+        value = merged.get(PREFIX + name)
+        return default if value is None or value == "" else value
+
+    return Settings(
+        database_url=_database_url(get("DATABASE_URL", DEFAULT_DATABASE_URL)),
+        forms_dir=Path(get("FORMS_DIR", "forms")),
+        timezone=_timezone(get("TIMEZONE", "Asia/Ho_Chi_Minh")),
+        locale=_choice("LOCALE", get("LOCALE", "vi"), LOCALES),
+        media_dir=Path(get("MEDIA_DIR", "media")),
+        http_host=get("HTTP_HOST", "127.0.0.1"),
+        http_port=_port(get("HTTP_PORT", "8080")),
+        mirror_xlsx=Path(get("MIRROR_XLSX", "reportbot-mirror.xlsx")),
+        delivery_start=_clock("DELIVERY_START", get("DELIVERY_START", "07:30")),
+        delivery_end=_clock("DELIVERY_END", get("DELIVERY_END", "20:00")),
+        demo=_boolean("DEMO", get("DEMO", "true")),
+        env={**environ, **merged},
+        file_config=file_config,
+    )
+
+
+def _read_file(
+    environ: Mapping[str, str], config_file: Path | None
+) -> tuple[dict[str, str], dict[str, Any]]:
+    path = config_file or Path(environ.get(PREFIX + "CONFIG", "reportbot.toml"))
+    if not path.exists():
+        if config_file is not None or PREFIX + "CONFIG" in environ:
+            raise ConfigError(f"REPORTBOT_CONFIG: không tìm thấy tệp {path} (file not found)")
+        return {}, {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: tệp cấu hình sai cú pháp (invalid TOML): {exc}") from exc
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            continue
+        values[PREFIX + key.upper()] = str(value).lower() if isinstance(value, bool) else str(value)
+    return values, data
+
+
+def _database_url(value: str) -> str:
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme not in SUPPORTED_SCHEMES:
+        raise ConfigError(
+            f"REPORTBOT_DATABASE_URL: cần dạng sqlite://tệp.db hoặc postgres://user@host/db "
+            f"(expected sqlite:// or postgres://), nhận được {scheme or value[:20]!r}"
+        )
+    return value
+
+
+def _timezone(value: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"REPORTBOT_TIMEZONE: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh "
+            "(unknown time zone)"
+        ) from exc
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(
+            f"REPORTBOT_{name}: {value!r} không hợp lệ, chọn một trong {', '.join(allowed)} "
+            f"(expected one of {', '.join(allowed)})"
+        )
+    return value
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"REPORTBOT_HTTP_PORT: {value!r} không phải cổng hợp lệ (1-65535)")
+    return int(value)
+
+
+def _clock(name: str, value: str) -> time:
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise ConfigError(f"REPORTBOT_{name}: {value!r} cần dạng HH:MM (expected HH:MM)") from exc
+
+
+def _boolean(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"REPORTBOT_{name}: {value!r} cần true hoặc false (expected true/false)")

@@ -1,0 +1,163 @@
+"""Reading one answer to one question: parse, check bounds and the constraint.
+
+`read_answer` returns the value to store or raises `Rejected` with the sentence to send.
+Nothing is stored for a rejected answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from connectors.base import Incoming
+from reportbot.conversation.i18n import say
+from reportbot.conversation.navigation import expression_scope
+from reportbot.conversation.parsing import (
+    AnswerError,
+    parse_choice,
+    parse_choices,
+    parse_date,
+    parse_decimal,
+    parse_integer,
+    parse_yes_no,
+)
+from reportbot.conversation.values import format_number, is_empty
+from reportbot.forms.expressions import truthy
+from reportbot.forms.schema import Question, pick
+
+LONG_TEXT_LIMIT = 4000
+SHORT_TEXT_LIMIT = 500
+
+
+class Rejected(Exception):
+    """An answer that cannot be accepted; `text` says why, in the person's language."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def read_answer(
+    question: Question,
+    message: Incoming,
+    text: str,
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    locale: str,
+    today: date,
+) -> Any:
+    """Turn a message into a value for `question`, or raise Rejected."""
+    try:
+        value = _parse(question, message, text, locale, today)
+    except AnswerError as exc:
+        raise Rejected(say(exc.code, locale, **exc.params)) from exc
+    _check_bounds(question, value, locale)
+    _check_constraint(question, value, answers, facts, locale, today)
+    return value
+
+
+def choice_options(question: Question) -> list[tuple[str, list[str]]]:
+    """The options of a select question in the parser's shape: (value, labels)."""
+    return [(c.value, list(c.label.values())) for c in question.choices]
+
+
+def _parse(question: Question, message: Incoming, text: str, locale: str, today: date) -> Any:
+    kind = question.type
+    if kind in ("photo", "file"):
+        attachment = message.attachment
+        if attachment is None:
+            raise Rejected(say("need_attachment", locale))
+        if kind == "photo" and attachment.kind != "photo":
+            raise Rejected(say("need_photo", locale))
+        return {
+            key: getattr(attachment, key)
+            for key in ("kind", "path", "file_id", "url", "name", "size", "mime_type")
+            if getattr(attachment, key) is not None
+        }
+    if message.attachment is not None and not text:
+        raise Rejected(say("attachment_not_expected", locale))
+    if kind == "select_multiple":
+        if message.choices is not None:
+            return _known_values(question, message.choices)
+        return parse_choices(_payload_or(message, text), choice_options(question))
+    if kind == "select_one":
+        if message.choice and question.choice(message.choice):
+            return message.choice
+        return parse_choice(_payload_or(message, text), choice_options(question))
+    if kind == "yes_no":
+        if message.choice in ("yes", "no"):
+            return message.choice
+        return "yes" if parse_yes_no(text) else "no"
+    if not text:
+        raise Rejected(say("empty_message", locale))
+    if kind == "integer":
+        return parse_integer(text)
+    if kind == "decimal":
+        return parse_decimal(text)
+    if kind == "date":
+        return parse_date(text, today)
+    limit = LONG_TEXT_LIMIT if kind == "long_text" else SHORT_TEXT_LIMIT
+    if len(text) > limit:
+        raise Rejected(say("text_max", locale, max=limit))
+    return text
+
+
+def _payload_or(message: Incoming, text: str) -> str:
+    return message.choice if message.choice is not None else text
+
+
+def _known_values(question: Question, values: tuple[str, ...]) -> list[str]:
+    chosen = set(values)
+    result = [c.value for c in question.choices if c.value in chosen]
+    if not result:
+        raise AnswerError("choice.empty")
+    return result
+
+
+def _check_bounds(question: Question, value: Any, locale: str) -> None:
+    low, high = question.min, question.max
+    if low is None and high is None:
+        return
+    if question.type in ("integer", "decimal"):
+        too_low = low is not None and value < low
+        too_high = high is not None and value > high
+        if not (too_low or too_high):
+            return
+        shown_low = format_number(_plain(low), locale) if low is not None else None
+        shown_high = format_number(_plain(high), locale) if high is not None else None
+        if low is not None and high is not None:
+            raise Rejected(say("number_range", locale, min=shown_low, max=shown_high))
+        if low is not None:
+            raise Rejected(say("number_min", locale, min=shown_low))
+        raise Rejected(say("number_max", locale, max=shown_high))
+    if question.type in ("text", "long_text"):
+        if low is not None and len(value) < low:
+            raise Rejected(say("text_min", locale, min=int(low)))
+        if high is not None and len(value) > high:
+            raise Rejected(say("text_max", locale, max=int(high)))
+
+
+def _plain(number: float) -> Any:
+    return int(number) if float(number).is_integer() else number
+
+
+def _check_constraint(
+    question: Question,
+    value: Any,
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    locale: str,
+    today: date,
+) -> None:
+    constraint = question.constraint
+    if constraint is None:
+        return
+    # A constraint that compares with a question left unanswered cannot be judged yet; XLSForm
+    # would fail it and block the officer, so it is passed and checked again on review.
+    if any(is_empty(answers.get(name)) for name in constraint.references() - facts.keys()):
+        return
+    scope = expression_scope({**answers, question.id: value}, {**facts, "__today__": today})
+    if not truthy(constraint.evaluate(scope, current=value)):
+        message = pick(question.constraint_message, locale) or say("constraint_failed", locale)
+        raise Rejected(message)

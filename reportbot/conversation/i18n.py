@@ -1,0 +1,316 @@
+"""Every sentence the bot says, in Vietnamese first and English second.
+
+`say(key, locale, **params)` formats one message. Parsing errors come from
+`reportbot.conversation.parsing.PARSE_ERROR_MESSAGES` and are merged here, so there is one
+catalogue to review.
+"""
+
+from __future__ import annotations
+
+from reportbot.conversation.parsing import PARSE_ERROR_MESSAGES
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "welcome": {
+        "vi": "Xin chào {name}! Tôi là trợ lý báo cáo của {unit}.\n"
+        "Gõ /baocao để làm báo cáo, /trogiup để xem các lệnh.",
+        "en": "Hello {name}! I am the reporting assistant of {unit}.\n"
+        "Type /report to file a report, /help for the commands.",
+    },
+    "idle_hint": {
+        "vi": "Gõ /baocao để làm báo cáo, /tieptuc để làm tiếp, /trogiup để xem các lệnh.",
+        "en": "Type /report to file a report, /continue to resume, /help for the commands.",
+    },
+    "help": {
+        "vi": "Các lệnh:\n"
+        "/baocao – làm báo cáo\n"
+        "/tieptuc – làm tiếp báo cáo đang dở\n"
+        "/quaylai – quay lại câu trước\n"
+        "/boqua – bỏ qua câu không bắt buộc\n"
+        "/xemlai – xem lại các câu trả lời\n"
+        "/sua 5 – sửa câu số 5\n"
+        "/gui – gửi báo cáo\n"
+        "/huy – dừng lại (câu trả lời đã lưu vẫn còn)\n"
+        "Trên Zalo gõ không cần dấu gạch chéo, ví dụ: xem lai, sua 5, gui.",
+        "en": "Commands:\n"
+        "/report – file a report\n"
+        "/continue – resume a report in progress\n"
+        "/back – previous question\n"
+        "/skip – skip an optional question\n"
+        "/review – review your answers\n"
+        "/edit 5 – change answer 5\n"
+        "/submit – submit the report\n"
+        "/cancel – stop (saved answers are kept)\n"
+        "On Zalo, type the words without the slash, e.g. review, edit 5, submit.",
+    },
+    "no_unit": {
+        "vi": "Tài khoản của anh/chị chưa gắn với đơn vị nào. Xin liên hệ quản trị viên.",
+        "en": "Your account is not linked to a unit yet. Please contact the administrator.",
+    },
+    "no_forms": {
+        "vi": "Hiện đơn vị {unit} không có báo cáo nào cần nộp.",
+        "en": "There is no report for {unit} to file right now.",
+    },
+    "choose_report": {
+        "vi": "Chọn báo cáo cần làm:",
+        "en": "Choose the report to work on:",
+    },
+    "option_status": {
+        "vi": "{title} – {period} ({status})",
+        "en": "{title} – {period} ({status})",
+    },
+    "status_new": {"vi": "chưa làm", "en": "not started"},
+    "status_draft": {"vi": "đang soạn {done}/{total}", "en": "draft {done}/{total}"},
+    "status_submitted": {"vi": "đã gửi", "en": "submitted"},
+    "status_reopened": {"vi": "được mở lại để sửa", "en": "reopened for changes"},
+    "status_late": {"vi": "quá hạn", "en": "overdue"},
+    "report_intro": {
+        "vi": "📋 {title}\nKỳ: {period}. Hạn nộp: hết ngày {deadline}.\n"
+        "Gồm {total} câu hỏi. Câu trả lời được lưu ngay sau mỗi câu.",
+        "en": "📋 {title}\nPeriod: {period}. Due by the end of {deadline}.\n"
+        "{total} questions. Each answer is saved as soon as you send it.",
+    },
+    "report_resume": {
+        "vi": "Tiếp tục báo cáo {title} – {period}: đã trả lời {done}/{total} câu.",
+        "en": "Resuming {title} – {period}: {done}/{total} answered.",
+    },
+    "report_late_note": {
+        "vi": "Lưu ý: kỳ này đã quá hạn ({deadline}); báo cáo sẽ được ghi nhận nộp muộn.",
+        "en": "Note: this period is overdue ({deadline}); the report will count as late.",
+    },
+    "report_locked": {
+        "vi": "Báo cáo {title} – {period} đã gửi và đã hết hạn sửa ({deadline}). "
+        "Nếu cần sửa, xin liên hệ chuyên viên Phòng Văn hóa - Xã hội để mở lại.",
+        "en": "{title} – {period} was submitted and can no longer be changed (due {deadline}). "
+        "Ask the coordinator to reopen it if you need to.",
+    },
+    "report_submitted_edit": {
+        "vi": "Báo cáo {title} – {period} đã gửi (lần {revision}). Anh/chị có thể sửa đến hết "
+        "ngày {deadline}: chọn câu cần sửa rồi gõ /gui để gửi lại, /huy để bỏ thay đổi.",
+        "en": "{title} – {period} was submitted (revision {revision}). You can change it until "
+        "the end of {deadline}: pick an answer to change, then /submit again, or /cancel.",
+    },
+    "report_reopened_edit": {
+        "vi": "Báo cáo {title} – {period} đã được mở lại để sửa. Chọn câu cần sửa, "
+        "xong gõ /gui để gửi lại.",
+        "en": "{title} – {period} was reopened for changes. Pick an answer to change, "
+        "then /submit again.",
+    },
+    "progress": {"vi": "Câu {index}/{total}", "en": "Question {index}/{total}"},
+    "optional_hint": {
+        "vi": "(Không bắt buộc – gõ /boqua để bỏ qua)",
+        "en": "(Optional – type /skip to skip)",
+    },
+    "default_hint": {
+        "vi": "(Gõ /boqua để dùng giá trị mặc định: {value})",
+        "en": "(Type /skip to use the default: {value})",
+    },
+    "current_value": {"vi": "Đang ghi: {value}", "en": "Current answer: {value}"},
+    "multi_hint": {
+        "vi": "Có thể chọn nhiều: gõ các số cách nhau bởi dấu phẩy, ví dụ 1, 3.",
+        "en": "You may choose several: type the numbers separated by commas, e.g. 1, 3.",
+    },
+    "multi_done": {"vi": "✔ Xong", "en": "✔ Done"},
+    "attachment_hint": {
+        "vi": "Gửi ảnh hoặc tệp vào đây.",
+        "en": "Send the photo or file here.",
+    },
+    "yes": {"vi": "Có", "en": "Yes"},
+    "no": {"vi": "Không", "en": "No"},
+    "required": {
+        "vi": "Câu này bắt buộc, xin anh/chị trả lời.",
+        "en": "This question is required, please answer it.",
+    },
+    "skipped": {"vi": "Đã bỏ qua.", "en": "Skipped."},
+    "first_question": {
+        "vi": "Đây là câu đầu tiên.",
+        "en": "This is the first question.",
+    },
+    "number_range": {
+        "vi": "Xin nhập số từ {min} đến {max}.",
+        "en": "Please enter a number from {min} to {max}.",
+    },
+    "number_min": {"vi": "Xin nhập số từ {min} trở lên.", "en": "Please enter {min} or more."},
+    "number_max": {"vi": "Xin nhập số không quá {max}.", "en": "Please enter at most {max}."},
+    "text_min": {
+        "vi": "Câu trả lời cần ít nhất {min} ký tự.",
+        "en": "The answer needs at least {min} characters.",
+    },
+    "text_max": {
+        "vi": "Câu trả lời dài quá: tối đa {max} ký tự.",
+        "en": "The answer is too long: at most {max} characters.",
+    },
+    "text_one_line": {
+        "vi": "Xin trả lời trên một dòng.",
+        "en": "Please answer on one line.",
+    },
+    "constraint_failed": {
+        "vi": "Câu trả lời chưa hợp lệ, xin kiểm tra lại.",
+        "en": "That answer is not valid, please check it.",
+    },
+    "need_attachment": {
+        "vi": "Xin gửi ảnh hoặc tệp (hoặc gõ /boqua nếu không có).",
+        "en": "Please send a photo or file (or /skip if you have none).",
+    },
+    "need_photo": {
+        "vi": "Câu này cần một ảnh, xin gửi ảnh.",
+        "en": "This question needs a photo, please send one.",
+    },
+    "attachment_not_expected": {
+        "vi": "Câu này không cần tệp đính kèm, xin trả lời bằng chữ.",
+        "en": "This question does not take an attachment, please answer in text.",
+    },
+    "review_title": {
+        "vi": "📋 Xem lại: {title} – {period}",
+        "en": "📋 Review: {title} – {period}",
+    },
+    "review_unanswered": {"vi": "— chưa trả lời", "en": "— not answered"},
+    "review_footer": {
+        "vi": "Gõ /sua <số> để sửa một câu (ví dụ /sua 5), /gui để gửi báo cáo.",
+        "en": "Type /edit <number> to change an answer (e.g. /edit 5), /submit to submit.",
+    },
+    "review_missing": {
+        "vi": "Còn {count} câu bắt buộc chưa trả lời (đánh dấu ❗).",
+        "en": "{count} required answers are missing (marked ❗).",
+    },
+    "button_submit": {"vi": "📨 Gửi báo cáo", "en": "📨 Submit"},
+    "button_report": {"vi": "📝 Làm báo cáo", "en": "📝 File a report"},
+    "button_continue": {"vi": "▶️ Làm tiếp", "en": "▶️ Continue"},
+    "button_help": {"vi": "❓ Trợ giúp", "en": "❓ Help"},
+    "button_edit": {"vi": "✏️ {number}. {label}", "en": "✏️ {number}. {label}"},
+    "edit_which": {
+        "vi": "Xin ghi số thứ tự câu cần sửa, ví dụ /sua 5 (từ 1 đến {count}).",
+        "en": "Please give the number of the answer to change, e.g. /edit 5 (1 to {count}).",
+    },
+    "edit_no_report": {
+        "vi": "Chưa có báo cáo nào đang mở. Gõ /baocao để bắt đầu.",
+        "en": "No report is open. Type /report to start.",
+    },
+    "missing_required": {
+        "vi": "Còn {count} câu bắt buộc chưa trả lời. Mời anh/chị trả lời tiếp:",
+        "en": "{count} required answers are missing. Please continue:",
+    },
+    "confirm_submit": {
+        "vi": "Gửi “{title}” – {period} cho UBND xã? Sau khi gửi vẫn sửa được đến hết "
+        "ngày {deadline}.",
+        "en": "Submit “{title}” – {period}? You can still change it until the end of {deadline}.",
+    },
+    "confirm_answer": {
+        "vi": "Xin chọn Có để gửi hoặc Không để xem lại.",
+        "en": "Please choose Yes to submit or No to go back.",
+    },
+    "submitted": {
+        "vi": "✅ Đã gửi “{title}” – {period} lúc {time} (lần {revision}). Cảm ơn anh/chị!\n"
+        "Có thể sửa đến hết ngày {deadline}: gõ /baocao rồi chọn câu cần sửa.",
+        "en": "✅ “{title}” – {period} submitted at {time} (revision {revision}). Thank you!\n"
+        "You can change it until the end of {deadline}: type /report, then pick an answer.",
+    },
+    "submitted_late": {
+        "vi": "✅ Đã gửi “{title}” – {period} lúc {time} (nộp muộn, hạn là {deadline}). "
+        "Cảm ơn anh/chị!",
+        "en": "✅ “{title}” – {period} submitted at {time} (late, it was due {deadline}). "
+        "Thank you!",
+    },
+    "submit_cancelled": {
+        "vi": "Chưa gửi. Anh/chị có thể xem lại và sửa.",
+        "en": "Not submitted. You can review and change your answers.",
+    },
+    "locked_now": {
+        "vi": "Đã hết hạn sửa báo cáo này ({deadline}); thay đổi chưa gửi không được lưu.",
+        "en": "The deadline to change this report has passed ({deadline}); unsent changes are "
+        "discarded.",
+    },
+    "cancelled_draft": {
+        "vi": "Đã dừng. Các câu trả lời đã được lưu; gõ /tieptuc khi muốn làm tiếp.",
+        "en": "Stopped. Your answers are saved; type /continue when you want to go on.",
+    },
+    "cancelled_edits": {
+        "vi": "Đã huỷ các thay đổi chưa gửi. Báo cáo đã gửi vẫn giữ nguyên.",
+        "en": "Unsent changes were discarded. The submitted report is unchanged.",
+    },
+    "nothing_to_cancel": {
+        "vi": "Không có gì đang làm dở.",
+        "en": "Nothing is in progress.",
+    },
+    "nothing_to_continue": {
+        "vi": "Không có báo cáo nào đang làm dở.",
+        "en": "There is no report in progress.",
+    },
+    "not_in_report": {
+        "vi": "Lệnh này dùng khi đang làm báo cáo. Gõ /baocao để bắt đầu.",
+        "en": "That command works while filing a report. Type /report to start.",
+    },
+    "unknown_command": {
+        "vi": "Tôi không hiểu lệnh “{command}”. Gõ /trogiup để xem các lệnh.",
+        "en": "I don't know the command “{command}”. Type /help for the commands.",
+    },
+    "choose_from_list": {
+        "vi": "Xin chọn một mục trong danh sách (gõ số thứ tự).",
+        "en": "Please choose an item from the list (type its number).",
+    },
+    "empty_message": {
+        "vi": "Tin nhắn trống. Xin gõ câu trả lời hoặc /trogiup.",
+        "en": "The message is empty. Please type an answer or /help.",
+    },
+    "too_long": {
+        "vi": "Tin nhắn dài quá ({length} ký tự); xin gửi không quá {max} ký tự.",
+        "en": "The message is too long ({length} characters); please keep it under {max}.",
+    },
+    "unsupported": {
+        "vi": "Xin lỗi, tôi chưa đọc được loại tin nhắn này. Xin trả lời bằng chữ.",
+        "en": "Sorry, I cannot read this kind of message. Please answer in text.",
+    },
+    "unexpected_attachment": {
+        "vi": "Tôi chưa cần tệp lúc này. Gõ /baocao để làm báo cáo.",
+        "en": "I don't need a file right now. Type /report to file a report.",
+    },
+    "internal_error": {
+        "vi": "Xin lỗi, hệ thống đang gặp sự cố; câu trả lời trước đó vẫn được lưu. "
+        "Xin thử lại sau ít phút.",
+        "en": "Sorry, something went wrong on our side; your earlier answers are saved. "
+        "Please try again in a few minutes.",
+    },
+    "unregistered": {
+        "vi": "Xin chào! Để dùng trợ lý báo cáo, anh/chị cần mã mời từ chuyên viên Phòng Văn "
+        "hóa - Xã hội. Khi có mã, gửi mã đó vào đây (ví dụ: /start ABCD1234).",
+        "en": "Hello! To use the reporting assistant you need an invite code from the "
+        "coordinator. When you have it, send it here (e.g. /start ABCD1234).",
+    },
+    "invite_unknown": {
+        "vi": "Mã mời “{code}” không đúng. Xin kiểm tra lại hoặc xin mã mới.",
+        "en": "The invite code “{code}” is not valid. Please check it or ask for a new one.",
+    },
+    "invite_used": {
+        "vi": "Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; xin mã mới nếu cần.",
+        "en": "This invite code was already used. Each code works once; ask for a new one.",
+    },
+    "invite_expired": {
+        "vi": "Mã mời này đã hết hạn. Xin chuyên viên cấp mã mới.",
+        "en": "This invite code has expired. Please ask for a new one.",
+    },
+    "registered": {
+        "vi": "Đăng ký thành công! Anh/chị là {role} của {unit}.",
+        "en": "You are registered as {role} of {unit}.",
+    },
+    "already_registered": {
+        "vi": "Tài khoản này đã được đăng ký ({name}, {unit}).",
+        "en": "This account is already registered ({name}, {unit}).",
+    },
+    "role_officer": {"vi": "cán bộ đầu mối", "en": "the reporting officer"},
+    "role_coordinator": {"vi": "chuyên viên tổng hợp", "en": "the coordinator"},
+    "role_admin": {"vi": "quản trị viên", "en": "the administrator"},
+    "group_refusal": {
+        "vi": "Báo cáo được làm trong tin nhắn riêng với tôi, không làm trong nhóm. "
+        "Xin nhắn riêng cho tôi.",
+        "en": "Reports are filed in a private chat with me, not in groups. "
+        "Please message me privately.",
+    },
+}
+
+MESSAGES.update(PARSE_ERROR_MESSAGES)
+
+
+def say(key: str, locale: str = "vi", **params: object) -> str:
+    """Format the message `key` in `locale` (falling back to Vietnamese)."""
+    texts = MESSAGES[key]
+    template = texts.get(locale) or texts["vi"]
+    return template.format(**params) if params else template

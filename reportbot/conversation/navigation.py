@@ -1,0 +1,125 @@
+"""Which questions apply given the answers so far, and how to move between them.
+
+Relevance is evaluated from the answers and the unit's facts (`unit_type`, `unit_code`,
+`period`) every time, so changing an earlier answer re-evaluates everything after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reportbot.conversation.values import is_empty
+from reportbot.forms.expressions import truthy
+from reportbot.forms.schema import FormTemplate, Question
+
+
+def expression_scope(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The names an expression can see: the answers, then the unit's facts on top."""
+    return {**answers, **facts}
+
+
+def relevant_questions(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> list[Question]:
+    """Questions (notes included) that apply, in form order."""
+    scope = expression_scope(answers, facts)
+    return [
+        q for q in template.questions if q.relevant is None or truthy(q.relevant.evaluate(scope))
+    ]
+
+
+def answerable(questions: list[Question]) -> list[Question]:
+    """Only the questions that take an answer."""
+    return [q for q in questions if q.answerable]
+
+
+def stale_answers(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> set[str]:
+    """Ids of answered questions that no longer apply and must be cleared.
+
+    Clearing one answer may make further questions irrelevant, so this repeats until stable.
+    """
+    current = dict(answers)
+    cleared: set[str] = set()
+    while True:
+        keep = {q.id for q in relevant_questions(template, current, facts)}
+        newly = {qid for qid in current if qid not in keep and template.question(qid) is not None}
+        if not newly:
+            return cleared
+        cleared |= newly
+        for qid in newly:
+            current.pop(qid, None)
+
+
+def next_question(
+    template: FormTemplate,
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    after: str | None,
+) -> tuple[list[Question], Question | None]:
+    """The notes to show and the next answerable question after `after` (or from the start)."""
+    relevant = relevant_questions(template, answers, facts)
+    start = 0 if after is None else template.index_of(after) + 1
+    notes: list[Question] = []
+    for question in relevant:
+        if template.index_of(question.id) < start:
+            continue
+        if question.answerable:
+            return notes, question
+        notes.append(question)
+    return notes, None
+
+
+def previous_question(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any], before: str
+) -> Question | None:
+    """The answerable question that comes before `before`, if any."""
+    limit = template.index_of(before)
+    previous = None
+    for question in answerable(relevant_questions(template, answers, facts)):
+        if template.index_of(question.id) >= limit:
+            break
+        previous = question
+    return previous
+
+
+def first_unanswered(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> Question | None:
+    """The first applicable question with no answer yet (optional ones included)."""
+    for question in answerable(relevant_questions(template, answers, facts)):
+        if is_empty(answers.get(question.id)):
+            return question
+    return None
+
+
+def missing_required(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> list[Question]:
+    """Applicable required questions with no answer."""
+    return [
+        q
+        for q in answerable(relevant_questions(template, answers, facts))
+        if q.required and is_empty(answers.get(q.id))
+    ]
+
+
+def progress(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any], qid: str
+) -> tuple[int, int]:
+    """(position of `qid` among applicable questions, their count), 1-based."""
+    questions = answerable(relevant_questions(template, answers, facts))
+    ids = [q.id for q in questions]
+    index = ids.index(qid) + 1 if qid in ids else len(ids)
+    return index, len(ids)
+
+
+def answered_count(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> tuple[int, int]:
+    """(applicable questions answered, applicable questions)."""
+    questions = answerable(relevant_questions(template, answers, facts))
+    done = sum(1 for q in questions if not is_empty(answers.get(q.id)))
+    return done, len(questions)

@@ -1,0 +1,334 @@
+"""Pure functions that understand answers as Vietnamese officers type them on phones.
+
+Numbers follow Vietnamese habits ("1.000" is one thousand, "1,5" is one and a half, "2tr5" is
+2,500,000), dates are day first, and labels match with or without diacritics. Every failure is
+an AnswerError whose code maps to a polite message in PARSE_ERROR_MESSAGES.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal, localcontext
+from typing import Any
+
+MAX_TEXT_LENGTH = 4000
+MAX_DIGITS = 30
+
+# Vietnam has used UTC+7 without daylight saving since 1975.
+_VIETNAM_TZ = timezone(timedelta(hours=7))
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be understood; `code` keys PARSE_ERROR_MESSAGES."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def message(self, lang: str = "vi") -> str:
+        """The user-facing explanation in `lang` (Vietnamese if unknown)."""
+        texts = PARSE_ERROR_MESSAGES[self.code]
+        return texts.get(lang, texts["vi"]).format(**self.params)
+
+
+PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
+    "number.invalid": {
+        "vi": "Xin nhập một số, ví dụ 12, 1.500 hoặc 2,5.",
+        "en": "Please enter a number, for example 12, 1.500 (= 1500) or 2,5 (= 2.5).",
+    },
+    "number.ambiguous": {
+        "vi": "Số “{text}” có thể hiểu là {thousands} hoặc {decimal}; xin gõ lại {thousands} "
+        "hoặc {decimal}.",
+        "en": "“{text}” could mean {thousands} or {decimal}; please type {thousands} or {decimal}.",
+    },
+    "number.not_integer": {
+        "vi": "Xin nhập một số nguyên, không có phần thập phân, ví dụ 12 hoặc 1.500.",
+        "en": "Please enter a whole number without decimals, for example 12 or 1.500 (= 1500).",
+    },
+    "number.too_long": {
+        "vi": "Số quá dài; xin nhập không quá {max} chữ số.",
+        "en": "That number is too long; please use at most {max} digits.",
+    },
+    "date.invalid": {
+        "vi": "Ngày “{text}” không hợp lệ; xin kiểm tra lại ngày, tháng, năm, ví dụ 20/06/2025.",
+        "en": "“{text}” is not a valid date; please check day, month and year, e.g. 20/06/2025.",
+    },
+    "date.format": {
+        "vi": "Xin nhập ngày theo dạng ngày/tháng/năm, ví dụ 20/06/2025, hoặc gõ “hôm nay”.",
+        "en": "Please enter a date as day/month/year, for example 20/06/2025, or type “today”.",
+    },
+    "yes_no.invalid": {
+        "vi": "Xin trả lời “có” hoặc “không” (hoặc gõ 1 là có, 2 là không).",
+        "en": "Please answer “yes” or “no” (or type 1 for yes, 2 for no).",
+    },
+    "choice.unknown": {
+        "vi": "Xin gõ số thứ tự từ 1 đến {count} hoặc tên của lựa chọn.",
+        "en": "Please type a number from 1 to {count} or the name of an option.",
+    },
+    "choice.out_of_range": {
+        "vi": "Chỉ có {count} lựa chọn; xin gõ một số từ 1 đến {count}.",
+        "en": "There are only {count} options; please type a number from 1 to {count}.",
+    },
+    "choice.ambiguous": {
+        "vi": "Câu trả lời khớp với nhiều lựa chọn; xin gõ số thứ tự (1 đến {count}) hoặc tên "
+        "đầy đủ hơn.",
+        "en": "That matches several options; please type its number (1 to {count}) or more "
+        "of its name.",
+    },
+    "choice.empty": {
+        "vi": "Xin chọn ít nhất một mục, ví dụ 1 hoặc 1, 3.",
+        "en": "Please choose at least one option, for example 1 or 1, 3.",
+    },
+    "text.too_long": {
+        "vi": "Câu trả lời quá dài; xin rút gọn dưới {max} ký tự.",
+        "en": "That answer is too long; please keep it under {max} characters.",
+    },
+}
+
+# --- text --------------------------------------------------------------------------------
+
+_INVISIBLE = [0x00AD, 0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF]
+_INVISIBLE += [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_CONTROLS = [c for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\n\t"]
+_SPACES = [0x09, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]
+_TEXT_TABLE: dict[int, str | None] = {c: None for c in _INVISIBLE + _CONTROLS}
+_TEXT_TABLE.update({c: " " for c in _SPACES} | {0x2028: "\n", 0x2029: "\n"})
+_EDGE_PUNCT = " .!?,;:…\"'“”‘’«»()[]{}<>*_~"
+
+
+def normalize_text(raw: str) -> str:
+    """NFC text without invisible or control characters, CRLF as LF, single spaces, trimmed."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_TEXT_TABLE)
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r" *\n *", "\n", re.sub(r" {2,}", " ", text))
+    return text.strip()
+
+
+def _fold_keep_punct(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", normalize_text(text).casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+    return " ".join(bare.split())
+
+
+def fold(text: str) -> str:
+    """Text for matching: lower case, no diacritics (đ → d), single spaces, no edge punctuation."""
+    return _fold_keep_punct(text).strip(_EDGE_PUNCT)
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+_UNITS = {"k": 3, "nghin": 3, "ngan": 3, "tr": 6, "trieu": 6, "m": 6, "ty": 9, "ti": 9}
+_NUMBER_RE = re.compile(
+    r"(?P<sign>[+-]?)\s*(?P<body>[0-9][0-9., ]*[0-9]|[0-9]|[.,][0-9]+)"
+    r"\s*(?:(?P<unit>k|nghin|ngan|trieu|tr|m|ty|ti)\s*(?P<tail>[0-9]+)?)?"
+    r"\s*(?:vnd|dong|d|₫)?"
+)
+
+
+def _vi_decimal(value: Decimal) -> str:
+    """Plain digits with a decimal comma, as a Vietnamese writes a number unambiguously."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if re.fullmatch(r"-?[1-9][0-9]{0,2}\.[0-9]{3}", text):
+        text += "0"  # "12,345" would itself be ambiguous; "12,3450" is not
+    return text.replace(".", ",")
+
+
+def _body_value(body: str) -> tuple[Decimal, Decimal | None]:
+    """The value of the digits part, plus the alternative reading when it is ambiguous."""
+    if " " in body:
+        match = re.fullmatch(r"([0-9]{1,3}(?: [0-9]{3})+)(?:[.,]([0-9]+))?", body)
+        if not match:
+            raise AnswerError("number.invalid")
+        return Decimal(match[1].replace(" ", "") + "." + (match[2] or "0")), None
+    dots, commas = body.count("."), body.count(",")
+    if dots and commas:
+        mark = max(body.rfind("."), body.rfind(","))
+        whole, frac = body[:mark], body[mark + 1 :]
+        sep = "," if body[mark] == "." else "."
+        if not re.fullmatch(rf"[0-9]{{1,3}}(?:\{sep}[0-9]{{3}})*", whole):
+            raise AnswerError("number.invalid")
+        return Decimal(whole.replace(sep, "") + "." + frac), None
+    sep = "." if dots else ","
+    if dots + commas > 1:
+        if not re.fullmatch(rf"[0-9]{{1,3}}(?:\{sep}[0-9]{{3}})+", body):
+            raise AnswerError("number.invalid")
+        return Decimal(body.replace(sep, "")), None
+    if dots + commas == 0:
+        return Decimal(body), None
+    whole, frac = body.split(sep)
+    grouped = re.fullmatch(r"[1-9][0-9]{0,2}", whole) and len(frac) == 3
+    if grouped and sep == ".":
+        return Decimal(whole + frac), None
+    decimal = Decimal((whole or "0") + "." + frac)
+    return decimal, (Decimal(whole + frac) if grouped else None)
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Parse a number as typed in Vietnam: "1.000", "1,5", "2tr5", "500k", "1 000 đ", "-3"."""
+    folded = _fold_keep_punct(text.replace("\u2212", "-")).rstrip(" .!?…")
+    if sum(c.isdigit() for c in folded) > MAX_DIGITS:
+        raise AnswerError("number.too_long", max=MAX_DIGITS)
+    match = _NUMBER_RE.fullmatch(folded)
+    if not match:
+        raise AnswerError("number.invalid")
+    body, unit, tail = match["body"], match["unit"], match["tail"]
+    value, alternative = _body_value(body)
+    with localcontext() as ctx:
+        ctx.prec = 2 * MAX_DIGITS
+        scale = Decimal(10) ** _UNITS[unit] if unit else Decimal(1)
+        if tail:  # "2tr5": the digits after the unit are its fraction
+            if not body.isdigit() or len(tail) > _UNITS[unit]:
+                raise AnswerError("number.invalid")
+            value += Decimal("0." + tail)
+        sign = Decimal(-1) if match["sign"] == "-" else Decimal(1)
+        if alternative is not None:
+            raise AnswerError(
+                "number.ambiguous",
+                text=normalize_text(text),
+                thousands=_vi_decimal(sign * alternative * scale),
+                decimal=_vi_decimal(sign * value * scale),
+            )
+        value = sign * value * scale + 0  # "+ 0" turns -0 into 0
+        return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def parse_integer(text: str) -> int:
+    """Parse a whole number with the same rules as parse_decimal."""
+    value = parse_decimal(text)
+    if value != value.to_integral_value():
+        raise AnswerError("number.not_integer", text=normalize_text(text))
+    return int(value)
+
+
+# --- dates -------------------------------------------------------------------------------
+
+_RELATIVE_DAYS = {"hom nay": 0, "today": 0, "hom qua": -1, "yesterday": -1}
+_DAY_FIRST_RE = re.compile(
+    r"(?:ngay\s*)?([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{4}|[0-9]{2})"
+    r"|(?:ngay\s*)?([0-9]{1,2}) thang ([0-9]{1,2}),? nam ([0-9]{4})"
+)
+_ISO_RE = re.compile(r"([0-9]{4})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})")
+
+
+def parse_date(text: str, today: date | None = None) -> date:
+    """Parse dd/mm/yyyy (also -, ., yy, yyyy-mm-dd, "ngày 5 tháng 6 năm 2025", "hôm nay")."""
+    folded = fold(text)
+    if folded in _RELATIVE_DAYS:
+        base = today or datetime.now(_VIETNAM_TZ).date()
+        return base + timedelta(days=_RELATIVE_DAYS[folded])
+    if match := _DAY_FIRST_RE.fullmatch(folded):
+        day, month, year = (g for g in match.groups() if g is not None)
+    elif match := _ISO_RE.fullmatch(folded):
+        year, month, day = match.groups()
+    else:
+        raise AnswerError("date.format", text=normalize_text(text))
+    full_year = 2000 + int(year) if len(year) == 2 else int(year)
+    try:
+        if not 1900 <= full_year <= 2100:
+            raise ValueError(full_year)
+        return date(full_year, int(month), int(day))
+    except ValueError:
+        raise AnswerError("date.invalid", text=normalize_text(text)) from None
+
+
+# --- yes / no ----------------------------------------------------------------------------
+
+_YES = {"co", "c", "yes", "y", "u", "um", "uk", "dung", "roi", "da", "1", "vang", "ok", "oke"}
+_YES |= {"okay", "co roi", "dung roi", "da co", "dong y", "chinh xac", "xong", "da xong"}
+_NO = {"khong", "k", "ko", "kg", "kh", "khg", "hong", "no", "n", "chua", "2", "sai"}
+_NO |= {"khong co", "chua co", "khong phai", "khong dung", "chua xong", "chua roi"}
+_POLITE_TAIL = {"a", "nhe", "nha", "oi"}
+_POLITE_HEAD = {"da", "vang", "thua"}
+
+
+def parse_yes_no(text: str) -> bool:
+    """Understand có/không and their many typed forms ("co a", "ko nhé", "dạ rồi", 1/2)."""
+    words = fold(text).split()
+    while len(words) > 1 and words[-1] in _POLITE_TAIL:
+        words.pop()
+    if len(words) > 1 and words[0] in _POLITE_HEAD:
+        words.pop(0)
+    phrase = " ".join(words).strip(_EDGE_PUNCT)
+    if phrase in _YES:
+        return True
+    if phrase in _NO:
+        return False
+    raise AnswerError("yes_no.invalid")
+
+
+# --- choices -----------------------------------------------------------------------------
+
+Options = Sequence[tuple[str, Sequence[str]]]
+_Folded = list[tuple[str, str, list[str]]]  # value, folded value, folded labels
+_INDEX_RE = re.compile(r"(?:so|#)?\s*([0-9]{1,9})")
+
+
+def _fold_options(options: Options) -> _Folded:
+    return [(value, fold(value), [fold(name) for name in names]) for value, names in options]
+
+
+def _match_choice(folded: str, options: _Folded) -> str:
+    """The value of the one option `folded` (already folded text) designates."""
+    if not folded:
+        raise AnswerError("choice.empty")
+    count = len(options)
+    for value, _, labels in options:
+        if folded in labels:
+            return value
+    if match := _INDEX_RE.fullmatch(folded):
+        index = int(match[1])
+        if not 1 <= index <= count:
+            raise AnswerError("choice.out_of_range", count=count)
+        return options[index - 1][0]
+    for value, folded_value, _ in options:
+        if folded_value == folded:
+            return value
+    if len(folded) >= 3:
+        word_start = re.compile(rf"\b{re.escape(folded)}")
+        for hit in (lambda label: label.startswith(folded), word_start.search):
+            found = {value for value, _, labels in options if any(hit(x) for x in labels)}
+            if len(found) == 1:
+                return found.pop()
+            if found:
+                raise AnswerError("choice.ambiguous", count=count)
+    raise AnswerError("choice.unknown", count=count)
+
+
+def parse_choice(text: str, options: Options) -> str:
+    """One option by number ("2", "số 2"), value, label, or a unique label prefix (≥ 3 chars)."""
+    return _match_choice(fold(text), _fold_options(options))
+
+
+def _values_in_piece(folded: str, options: _Folded) -> list[str]:
+    """Values named in one comma-separated piece: "1 3", "1 và 3", a label, "tin bai & anh"."""
+    if re.fullmatch(r"[0-9][0-9 .)]*", folded):
+        return [_match_choice(number, options) for number in re.findall(r"[0-9]+", folded)]
+    try:
+        return [_match_choice(folded, options)]
+    except AnswerError:
+        parts = re.split(r"\s+(?:va|and|voi|hoac)\s+|\s*[&+/]\s*", folded)
+        if len(parts) == 1:
+            raise
+        return [v for part in parts if part for v in _values_in_piece(part.strip(), options)]
+
+
+def parse_choices(text: str, options: Options) -> list[str]:
+    """Several options ("1, 3", "1 3", "1 và 3", labels per line); values in form order."""
+    folded_options = _fold_options(options)
+    whole = fold(text)
+    for value, _, labels in folded_options:  # a label may itself contain a comma or "và"
+        if whole and whole in labels:
+            return [value]
+    chosen: set[str] = set()
+    for piece in re.split(r"[,;\n]+", normalize_text(text)):
+        if folded := fold(piece):
+            chosen.update(_values_in_piece(folded, folded_options))
+    if not chosen:
+        raise AnswerError("choice.empty")
+    return [value for value, _ in options if value in chosen]

@@ -1,0 +1,83 @@
+"""Answer values: how each question type is stored (JSON text) and shown to people.
+
+In memory an answer is an int, a Decimal, a str ('yes'/'no' for yes_no, a choice value for
+select_one), a list of choice values, a date, or a dict describing an attachment. In the
+database it is JSON text; decoding needs the question to know the type.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from reportbot.forms.schema import Question, pick
+
+
+def encode_value(value: Any) -> str:
+    """Encode an answer as compact JSON text (Decimal as a string, date as ISO)."""
+    if isinstance(value, Decimal):
+        return json.dumps(str(value))
+    if isinstance(value, date):
+        return json.dumps(value.isoformat())
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_value(question: Question | None, text: str) -> Any:
+    """Decode stored JSON text into the in-memory value for the question's type."""
+    raw = json.loads(text)
+    if question is None or raw is None:
+        return raw
+    if question.type == "decimal":
+        return Decimal(str(raw))
+    if question.type == "integer":
+        return int(raw)
+    if question.type == "date" and isinstance(raw, str):
+        return date.fromisoformat(raw)
+    return raw
+
+
+def is_empty(value: Any) -> bool:
+    """Whether an answer counts as not given."""
+    return value is None or value == "" or value == []
+
+
+def format_number(value: int | Decimal, locale: str = "vi") -> str:
+    """Format a number the way the reader writes it: 1.234,5 in Vietnamese, 1,234.5 in English."""
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        if value == value.to_integral_value():
+            value = int(value)
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,f}"
+    if locale == "vi":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def format_value(question: Question, value: Any, locale: str = "vi") -> str:
+    """A short human-readable rendering of an answer in the given locale."""
+    if is_empty(value):
+        return ""
+    kind = question.type
+    if kind in ("integer", "decimal"):
+        return format_number(value, locale)
+    if kind == "yes_no":
+        yes = value == "yes"
+        if locale == "en":
+            return "Yes" if yes else "No"
+        return "Có" if yes else "Không"
+    if kind == "select_one":
+        choice = question.choice(str(value))
+        return pick(choice.label, locale) if choice else str(value)
+    if kind == "select_multiple":
+        labels = []
+        for item in value:
+            choice = question.choice(str(item))
+            labels.append(pick(choice.label, locale) if choice else str(item))
+        return "; ".join(labels)
+    if kind == "date":
+        return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
+    if kind in ("photo", "file") and isinstance(value, dict):
+        return str(value.get("name") or value.get("path") or value.get("file_id") or "tệp")
+    return str(value)

@@ -1,0 +1,621 @@
+"""Safe XLSForm-like expressions for `relevant` and `constraint` rules.
+
+Source text is tokenized and parsed once into a tree of frozen nodes; evaluation walks that
+tree and never raises: any runtime type problem yields empty (None). Nothing here hands user
+text to eval, exec or compile.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+log = logging.getLogger(__name__)
+
+MAX_SOURCE = 1000
+MAX_DEPTH = 50
+MAX_PATTERN = 200
+MAX_REGEX_INPUT = 4000
+_MAX_INT_BITS = 3400  # about 1000 digits; bigger integers count as non-numeric
+_DEC = Context(prec=28, Emax=999, Emin=-999, traps=[InvalidOperation, DivisionByZero, Overflow])
+_NUMERIC = re.compile(r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*", re.ASCII)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)
+    |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_]*\})
+    |(?P<num>\d+(?:\.\d*)?|\.\d+)
+    |(?P<str>'[^']*'|"[^"]*")
+    |(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
+    |(?P<op>!=|<=|>=|[=<>+\-*(),.])""",
+    re.VERBOSE | re.ASCII,
+)
+_KEYWORDS = frozenset({"and", "or", "div", "mod"})
+_BINARY = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4}
+_BINARY.update({"+": 5, "-": 5, "*": 6, "div": 6, "mod": 6})
+
+
+class ExpressionError(ValueError):
+    """A syntax error: `.message` is short English text, `.position` a 0-based offset."""
+
+    def __init__(self, message: str, position: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+def _fail(text: str, position: int) -> ExpressionError:
+    return ExpressionError(f"{text} at {position}", position)
+
+
+# --- values -------------------------------------------------------------------------------
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list) and not value)
+
+
+def truthy(value: Any) -> bool:
+    """XLSForm truthiness: '', None, 0, False and [] are false; anything else is true."""
+    if _empty(value):
+        return False
+    if isinstance(value, int | Decimal):
+        return value != 0
+    return True
+
+
+def _norm(value: Any) -> Any:
+    """Bring an answer into the value model; unknown types become empty."""
+    if value is None or isinstance(value, str | int | Decimal):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, list | tuple):
+        return [_text(_norm(item)) if not isinstance(item, list | tuple) else "" for item in value]
+    return None
+
+
+def _num(value: Any) -> int | Decimal | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value if value.bit_length() <= _MAX_INT_BITS else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() and abs(value.adjusted()) <= 999 else None
+    if isinstance(value, list):
+        value = " ".join(value)
+    if isinstance(value, str) and len(value) <= 100 and _NUMERIC.fullmatch(value):
+        text = value.strip()
+        return Decimal(text) if "." in text else int(text)
+    return None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if value.bit_length() <= _MAX_INT_BITS else ""
+    if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value.adjusted()) > 999:
+            return str(value)
+        return format(value.normalize(_DEC), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return " ".join(value)
+    return ""
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _flat(value: Any) -> Any:
+    return " ".join(value) if isinstance(value, list) else value
+
+
+def _equal(a: Any, b: Any) -> bool:
+    a, b = _flat(a), _flat(b)
+    if _empty(a) or _empty(b):
+        return _empty(a) and _empty(b)
+    if isinstance(a, bool) or isinstance(b, bool):
+        flag, other = (a, b) if isinstance(a, bool) else (b, a)
+        if isinstance(other, bool):
+            return flag is other
+        if isinstance(other, str) and other.strip().lower() in ("true", "yes", "false", "no"):
+            return flag == (other.strip().lower() in ("true", "yes"))
+        return _num(other) == int(flag)
+    if isinstance(a, date) or isinstance(b, date):
+        left = _date(a)
+        return left is not None and left == _date(b)
+    if isinstance(a, int | Decimal) or isinstance(b, int | Decimal):
+        left, right = _num(a), _num(b)
+        return left is not None and right is not None and left == right
+    return _text(a) == _text(b)
+
+
+def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
+    a, b = _flat(a), _flat(b)
+    if _empty(a) or _empty(b):
+        return False
+    left, right = _num(a), _num(b)
+    if left is None or right is None:
+        left, right = _date(a), _date(b)
+        if left is None or right is None:
+            left, right = _text(a), _text(b)
+    return compare(left, right)
+
+
+def _date_arith(op: str, a: Any, b: Any) -> Any:
+    left, right = _date(a), _date(b)
+    if left is not None and right is not None:
+        return (left - right).days if op == "-" else None
+    if op not in ("+", "-") or (op == "-" and left is None):
+        return None
+    day, amount = (left, _num(b)) if left is not None else (right, _num(a))
+    if day is None or amount is None:
+        return None
+    return day + timedelta(days=int(amount) * (-1 if op == "-" else 1))
+
+
+_DECIMAL_OPS = {"+": _DEC.add, "-": _DEC.subtract, "*": _DEC.multiply, "div": _DEC.divide}
+_DECIMAL_OPS["mod"] = _DEC.remainder  # truncating, like XPath
+
+
+def _arith(op: str, a: Any, b: Any) -> Any:
+    try:
+        if isinstance(a, date) or isinstance(b, date):
+            return _date_arith(op, a, b)
+        x, y = _num(a), _num(b)
+        if x is None or y is None or (op in ("div", "mod") and y == 0):
+            return None
+        if isinstance(x, int) and isinstance(y, int) and op != "div":
+            if op == "mod":  # XPath mod keeps the dividend's sign
+                rest = abs(x) % abs(y)
+                return -rest if x < 0 else rest
+            result = x + y if op == "+" else x - y if op == "-" else x * y
+            return result if result.bit_length() <= _MAX_INT_BITS else None
+        result = _DECIMAL_OPS[op](Decimal(x), Decimal(y))
+        if op == "div" and result == result.to_integral_value():
+            return int(result)
+        return result
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def _binary_op(name: str) -> Callable[[Any, Any], Any]:
+    if name in ("=", "!="):
+        return _equal if name == "=" else lambda a, b: not _equal(a, b)
+    compare = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+    if name in compare:
+        test = compare[name]
+        return lambda a, b: _order(test, a, b)
+    return lambda a, b: _arith(name, a, b)
+
+
+_OPS = {name: _binary_op(name) for name in _BINARY if name not in ("and", "or")}
+
+
+# --- regular expressions ------------------------------------------------------------------
+
+
+def _nested_repetition(pattern: str) -> bool:
+    """Spot a repeated group that itself repeats or alternates: the usual catastrophic case."""
+    stack: list[bool] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # skip a character class, up to its closing ']'
+            i += 2 if pattern[i + 1 : i + 2] == "^" else 1
+            i += 1 if pattern[i : i + 1] == "]" else 0
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            stack.append(False)
+        elif ch == ")":
+            risky = stack.pop() if stack else False
+            if risky and pattern[i + 1 : i + 2] in ("+", "*", "{"):
+                return True
+            if risky and stack:
+                stack[-1] = True
+        elif stack and (ch in "+*{|" or (ch == "?" and pattern[i - 1] != "(")):
+            stack[-1] = True
+        i += 1
+    return False
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str] | str:
+    """Return the compiled pattern, or a short reason why it is refused."""
+    if len(pattern) > MAX_PATTERN:
+        return f"regex pattern longer than {MAX_PATTERN} characters"
+    if _nested_repetition(pattern):
+        return "unsafe regex pattern (nested repetition)"
+    try:
+        return re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return "invalid regex pattern"
+
+
+def _regex(value: Any, pattern: Any) -> bool:
+    text, source = _text(value), _text(pattern)
+    if len(text) > MAX_REGEX_INPUT or len(source) > MAX_PATTERN:
+        return False
+    compiled = _compiled(source)
+    return not isinstance(compiled, str) and compiled.search(text) is not None
+
+
+# --- tree ---------------------------------------------------------------------------------
+
+Answers = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Const:
+    value: Any
+
+    def run(self, answers: Answers, current: Any) -> Any:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    name: str
+
+    def run(self, answers: Answers, current: Any) -> Any:
+        return _norm(answers.get(self.name))
+
+
+@dataclass(frozen=True, slots=True)
+class _Current:
+    def run(self, answers: Answers, current: Any) -> Any:
+        return _norm(current)
+
+
+@dataclass(frozen=True, slots=True)
+class _Neg:
+    operand: Any
+
+    def run(self, answers: Answers, current: Any) -> Any:
+        number = _num(self.operand.run(answers, current))
+        if isinstance(number, Decimal):
+            return _DEC.minus(number)
+        return None if number is None else -number
+
+
+@dataclass(frozen=True, slots=True)
+class _Logic:
+    is_and: bool
+    items: tuple[Any, ...]
+
+    def run(self, answers: Answers, current: Any) -> Any:
+        for item in self.items:
+            if truthy(item.run(answers, current)) != self.is_and:
+                return not self.is_and
+        return self.is_and
+
+
+@dataclass(frozen=True, slots=True)
+class _Chain:
+    """Operands of one precedence level folded left to right (keeps the tree shallow)."""
+
+    first: Any
+    ops: tuple[str, ...]
+    rest: tuple[Any, ...]
+
+    def run(self, answers: Answers, current: Any) -> Any:
+        value = self.first.run(answers, current)
+        for op, node in zip(self.ops, self.rest, strict=True):
+            value = _OPS[op](value, node.run(answers, current))
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    name: str
+    args: tuple[Any, ...]
+    impl: Callable[..., Any] = field(compare=False, repr=False)
+    lazy: bool = field(compare=False, repr=False)
+
+    def run(self, answers: Answers, current: Any) -> Any:
+        if self.lazy:
+            return self.impl(self.args, answers, current)
+        return self.impl(*[arg.run(answers, current) for arg in self.args])
+
+
+def _children(node: Any) -> tuple[Any, ...]:
+    if isinstance(node, _Neg):
+        return (node.operand,)
+    if isinstance(node, _Logic):
+        return node.items
+    if isinstance(node, _Chain):
+        return (node.first, *node.rest)
+    if isinstance(node, _Call):
+        return node.args
+    return ()
+
+
+# --- functions ----------------------------------------------------------------------------
+
+
+def _if(args: tuple[Any, ...], answers: Answers, current: Any) -> Any:
+    chosen = args[1] if truthy(args[0].run(answers, current)) else args[2]
+    return chosen.run(answers, current)
+
+
+def _coalesce(args: tuple[Any, ...], answers: Answers, current: Any) -> Any:
+    first = args[0].run(answers, current)
+    return args[1].run(answers, current) if _empty(first) else first
+
+
+def _today(args: tuple[Any, ...], answers: Answers, current: Any) -> date:
+    return _date(answers.get("__today__")) or date.today()
+
+
+def _selected(items: Any, value: Any) -> bool:
+    wanted = _text(value).strip()
+    choices = items if isinstance(items, list) else _text(items).split()
+    return bool(wanted) and wanted in choices
+
+
+def _count_selected(items: Any) -> int:
+    return len(items) if isinstance(items, list) else len(_text(items).split())
+
+
+def _number(value: Any) -> Any:
+    number = _num(value)
+    return "" if number is None else number
+
+
+def _int(value: Any) -> Any:
+    number = _num(value)
+    return "" if number is None else int(number)
+
+
+# name: (min args, max args or None, implementation, lazy: gets the unevaluated nodes)
+_FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
+    "selected": (2, 2, _selected, False),
+    "count-selected": (1, 1, _count_selected, False),
+    "string-length": (1, 1, lambda v: len(_text(v)), False),
+    "if": (3, 3, _if, True),
+    "coalesce": (2, 2, _coalesce, True),
+    "number": (1, 1, _number, False),
+    "int": (1, 1, _int, False),
+    "today": (0, 0, _today, True),
+    "concat": (0, None, lambda *values: "".join(_text(v) for v in values), False),
+    "regex": (2, 2, _regex, False),
+    "not": (1, 1, lambda v: not truthy(v), False),
+    "true": (0, 0, lambda: True, False),
+    "false": (0, 0, lambda: False, False),
+}
+
+
+# --- parser -------------------------------------------------------------------------------
+
+
+class _Token(NamedTuple):
+    kind: str  # num, str, ref, name, op, end
+    text: str
+    pos: int
+
+
+def _tokenize(source: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(source):
+        match = _TOKEN.match(source, pos)
+        if match is None:
+            char = source[pos]
+            if char in "'\"":
+                raise _fail("unterminated string", pos)
+            if source.startswith("${", pos):
+                closed = source.find("}", pos) != -1
+                raise _fail("invalid reference" if closed else "unterminated reference", pos)
+            raise _fail(f"unexpected character {char!r}", pos)
+        kind, text = match.lastgroup or "", match.group()
+        if kind == "name" and text in _KEYWORDS:
+            kind = "op"
+        if kind != "ws":
+            tokens.append(_Token(kind, text, pos))
+        pos = match.end()
+    tokens.append(_Token("end", "", len(source)))
+    return tokens
+
+
+class _Parser:
+    """Precedence climbing over the token list; `depth` bounds the recursion."""
+
+    def __init__(self, source: str) -> None:
+        self.tokens = _tokenize(source)
+        self.index = 0
+        self.depth = 0
+
+    def take(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def peek_op(self) -> str | None:
+        token = self.tokens[self.index]
+        return token.text if token.kind == "op" else None
+
+    @staticmethod
+    def unexpected(token: _Token) -> ExpressionError:
+        if token.kind == "end":
+            return _fail("unexpected end of expression", token.pos)
+        return _fail(f"unexpected {token.text!r}", token.pos)
+
+    def parse(self) -> Any:
+        node = self.expr(0)
+        if self.tokens[self.index].kind != "end":
+            raise self.unexpected(self.tokens[self.index])
+        return node
+
+    def expr(self, min_power: int) -> Any:
+        left = self.unary()
+        while (power := _BINARY.get(self.peek_op() or "")) is not None and power >= min_power:
+            ops: list[str] = []
+            rest: list[Any] = []
+            while _BINARY.get(self.peek_op() or "") == power:
+                ops.append(self.take().text)
+                rest.append(self.expr(power + 1))
+            if power <= 2:
+                left = _Logic(ops[0] == "and", (left, *rest))
+            else:
+                left = _Chain(left, tuple(ops), tuple(rest))
+        return left
+
+    def unary(self) -> Any:
+        token = self.tokens[self.index]
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _fail("expression too deeply nested", token.pos)
+            if token.kind == "op" and token.text == "-":
+                self.take()
+                return _Neg(self.unary())
+            return self.primary()
+        finally:
+            self.depth -= 1
+
+    def primary(self) -> Any:
+        token = self.take()
+        if token.kind == "num":
+            return _Const(Decimal(token.text) if "." in token.text else int(token.text))
+        if token.kind == "str":
+            return _Const(token.text[1:-1])
+        if token.kind == "ref":
+            return _Ref(token.text[2:-1])
+        if token.kind == "op" and token.text == ".":
+            return _Current()
+        if token.kind == "op" and token.text == "(":
+            node = self.expr(0)
+            if self.peek_op() != ")":
+                raise _fail("expected ')'", self.tokens[self.index].pos)
+            self.take()
+            return node
+        if token.kind == "name":
+            if self.peek_op() != "(":
+                raise _fail(f"unknown name {token.text!r}", token.pos)
+            return self.call(token)
+        raise self.unexpected(token)
+
+    def call(self, name: _Token) -> _Call:
+        spec = _FUNCTIONS.get(name.text)
+        if spec is None:
+            raise _fail(f"unknown function {name.text!r}", name.pos)
+        self.take()  # '('
+        args: list[Any] = []
+        starts: list[int] = []
+        if self.peek_op() == ")":
+            self.take()
+        else:
+            while True:
+                starts.append(self.tokens[self.index].pos)
+                args.append(self.expr(0))
+                token = self.take()
+                if token.kind == "op" and token.text == ")":
+                    break
+                if not (token.kind == "op" and token.text == ","):
+                    raise _fail("expected ',' or ')'", token.pos)
+        low, high, impl, lazy = spec
+        if len(args) < low or (high is not None and len(args) > high):
+            count = f"{low}" if low == high else f"at least {low}"
+            plural = "" if low == high == 1 else "s"
+            raise _fail(f"expected {count} argument{plural} for {name.text}()", name.pos)
+        if name.text == "regex" and isinstance(args[1], _Const):
+            problem = _compiled(_text(args[1].value)[: MAX_PATTERN + 1])
+            if isinstance(problem, str):
+                raise _fail(problem, starts[1])
+        return _Call(name.text, tuple(args), impl, lazy)
+
+
+def _parse(source: str) -> tuple[Any, frozenset[str], bool]:
+    if not isinstance(source, str):
+        raise ExpressionError("expression must be text", 0)
+    if len(source) > MAX_SOURCE:
+        raise _fail(f"expression longer than {MAX_SOURCE} characters", MAX_SOURCE)
+    if not source.strip():
+        raise ExpressionError("empty expression", 0)
+    root = _Parser(source).parse()
+    refs: set[str] = set()
+    uses_current = False
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ExpressionError("expression too deeply nested", 0)
+        if isinstance(node, _Ref):
+            refs.add(node.name)
+        uses_current = uses_current or isinstance(node, _Current)
+        stack.extend((child, depth + 1) for child in _children(node))
+    return root, frozenset(refs), uses_current
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """A parsed expression; `Expression(source)` parses too and raises ExpressionError."""
+
+    source: str
+    _root: Any = field(init=False, compare=False, repr=False)
+    _refs: frozenset[str] = field(init=False, compare=False, repr=False)
+    _current: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        root, refs, current = _parse(self.source)
+        object.__setattr__(self, "_root", root)
+        object.__setattr__(self, "_refs", refs)
+        object.__setattr__(self, "_current", current)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copies and pickles carry only the source and parse it again
+        return (Expression, (self.source,))
+
+    def evaluate(self, answers: Mapping[str, Any], current: Any = None) -> Any:
+        """Evaluate against the answers (and `.` = current); never raises, problems give None."""
+        try:
+            return self._root.run(answers, current)
+        except Exception:  # a rule must never break a conversation
+            log.debug("expression %r failed at runtime", self.source, exc_info=True)
+            return None
+
+    def references(self) -> frozenset[str]:
+        """The names used as ${name}."""
+        return self._refs
+
+    def uses_current(self) -> bool:
+        """Whether the expression reads the current answer '.'."""
+        return self._current
+
+
+def parse_expression(source: str) -> Expression:
+    """Parse source text once; raises ExpressionError with a short message and a position."""
+    return Expression(source)

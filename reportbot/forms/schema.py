@@ -1,0 +1,128 @@
+"""Form templates as data: the typed shape every loader (YAML, XLSForm) produces.
+
+A template is immutable once loaded. Expressions are kept both as source text (for storage
+and display) and parsed (for evaluation), so an invalid expression is caught when the template
+is validated, never while an officer answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportbot.forms.expressions import Expression
+
+QUESTION_TYPES = frozenset(
+    {
+        "integer",
+        "decimal",
+        "text",
+        "long_text",
+        "yes_no",
+        "select_one",
+        "select_multiple",
+        "date",
+        "note",
+        "photo",
+        "file",
+    }
+)
+NUMERIC_TYPES = frozenset({"integer", "decimal"})
+CHOICE_TYPES = frozenset({"select_one", "select_multiple"})
+ATTACHMENT_TYPES = frozenset({"photo", "file"})
+PERIOD_KINDS = frozenset({"monthly", "quarterly", "six_monthly", "annual", "one_off"})
+LANGUAGES = ("vi", "en")
+
+Text = dict[str, str]
+"""A text per language code; 'vi' is always present."""
+
+
+def pick(text: Text | None, locale: str) -> str:
+    """Return the text in `locale`, falling back to Vietnamese, then to any language."""
+    if not text:
+        return ""
+    return text.get(locale) or text.get("vi") or next(iter(text.values()), "")
+
+
+@dataclass(frozen=True, slots=True)
+class FormChoice:
+    """One option of a select question: a stable value and its label per language."""
+
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question of a form."""
+
+    id: str
+    type: str
+    label: Text
+    hint: Text = field(default_factory=dict)
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[FormChoice, ...] = ()
+    relevant: Expression | None = None
+    constraint: Expression | None = None
+    constraint_message: Text = field(default_factory=dict)
+    default: Any = None
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the question takes an answer (a note is only shown)."""
+        return self.type != "note"
+
+    def choice(self, value: str) -> FormChoice | None:
+        """Return the choice with this value, if any."""
+        for option in self.choices:
+            if option.value == value:
+                return option
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodSpec:
+    """How a form's reporting periods are cut: the kind and the deadline(s).
+
+    `deadlines` are "dd/mm" days of the year for six-monthly and annual forms, a day of the
+    month ("20") for monthly and quarterly ones, and full "dd/mm/yyyy" dates for one-off forms
+    (with `start`).
+    """
+
+    kind: str
+    deadlines: tuple[str, ...] = ()
+    start: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormTemplate:
+    """A whole form: identity, who files it, when, and its questions in order."""
+
+    key: str
+    version: str
+    title: Text
+    description: Text
+    unit_types: tuple[str, ...]
+    period: PeriodSpec
+    questions: tuple[Question, ...]
+    reminders: tuple[int, ...] | None = None  # days before the deadline; None = defaults
+
+    def question(self, question_id: str) -> Question | None:
+        """Return the question with this id, if any."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        return None
+
+    def index_of(self, question_id: str) -> int:
+        """Return the position of a question in form order (ValueError if absent)."""
+        for index, question in enumerate(self.questions):
+            if question.id == question_id:
+                return index
+        raise ValueError(question_id)
+
+    def applies_to(self, unit_type: str) -> bool:
+        """Whether units of this type must file the form (an empty list means every unit)."""
+        return not self.unit_types or unit_type in self.unit_types

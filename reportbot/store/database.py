@@ -1,0 +1,122 @@
+"""Connecting to the database and applying migrations.
+
+`TORTOISE_ORM` is what the `tortoise` CLI reads (see `[tool.tortoise]` in pyproject.toml), so
+`tortoise makemigrations` and `tortoise migrate` work on the same configuration as the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+from tortoise import Tortoise, connections
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite://reportbot.db"
+MODELS_MODULE = "reportbot.store.models"
+MIGRATIONS_PACKAGE = "migrations"
+SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached or prepared; the message is one clear line."""
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """Build the tortoise configuration for a database URL."""
+    url = database_url
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url.removeprefix("postgresql://")
+    return {
+        "connections": {"default": url},
+        "apps": {
+            "models": {
+                "models": [MODELS_MODULE],
+                "default_connection": "default",
+                "migrations": MIGRATIONS_PACKAGE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+TORTOISE_ORM = tortoise_config(os.environ.get("REPORTBOT_DATABASE_URL", DEFAULT_DATABASE_URL))
+
+
+def describe(database_url: str) -> str:
+    """Return the URL without its password, for messages and logs."""
+    parts = urlsplit(database_url)
+    if parts.password is None:
+        return database_url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()
+
+
+async def migrate_database(database_url: str) -> None:
+    """Apply pending migrations (tortoise's own engine), then close its connections."""
+    from tortoise.migrations.api import migrate
+
+    async def migrate_and_close() -> None:
+        # Tortoise keeps its context in a ContextVar: connections opened inside this task
+        # must be closed inside it too, or the SQLite thread keeps the process alive.
+        try:
+            await migrate(config=tortoise_config(database_url))
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        await asyncio.wait_for(migrate_and_close(), timeout=120)
+    except (OSError, TimeoutError, ConnectionError) as exc:
+        raise DatabaseUnavailable(_unreachable(database_url, exc)) from exc
+    except Exception as exc:
+        if _looks_like_connection_error(exc):
+            raise DatabaseUnavailable(_unreachable(database_url, exc)) from exc
+        raise
+
+
+async def open_database(database_url: str, *, migrate_first: bool = True) -> None:
+    """Migrate (by default), then initialise tortoise for the application."""
+    if migrate_first:
+        await migrate_database(database_url)
+    try:
+        await Tortoise.init(config=tortoise_config(database_url))
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as exc:
+        if isinstance(exc, OSError | TimeoutError) or _looks_like_connection_error(exc):
+            raise DatabaseUnavailable(_unreachable(database_url, exc)) from exc
+        raise
+
+
+async def close_database() -> None:
+    """Close every connection tortoise holds."""
+    await Tortoise.close_connections()
+
+
+def dialect() -> str:
+    """The SQL dialect of the default connection: 'sqlite' or 'postgres'."""
+    return connections.get("default").capabilities.dialect
+
+
+def _unreachable(database_url: str, exc: BaseException) -> str:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return (
+        f"Không kết nối được cơ sở dữ liệu {describe(database_url)} "
+        f"(cannot reach the database): {reason}"
+    )
+
+
+def _looks_like_connection_error(exc: BaseException) -> bool:
+    name = type(exc).__name__
+    text = str(exc).lower()
+    return (
+        "Connection" in name
+        or "DBConnectionError" in name
+        or "unable to open database" in text
+        or ("does not exist" in text and "database" in text)
+        or "connection refused" in text
+    )

@@ -1,0 +1,70 @@
+"""Storing form templates: a changed template becomes a new version, an unchanged one is a no-op."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from reportbot.forms.loader import content_hash, template_from_definition, template_to_definition
+from reportbot.forms.schema import FormTemplate
+from reportbot.store.models import FormTemplateRecord
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTemplate:
+    """The outcome of storing a template."""
+
+    key: str
+    version: int
+    record_id: int
+    created: bool
+
+
+async def store_template(template: FormTemplate, source_name: str | None = None) -> StoredTemplate:
+    """Store a template unless the latest version of its key has the same content."""
+    digest = content_hash(template)
+    async with in_transaction():
+        latest = (
+            await FormTemplateRecord.filter(key=template.key)
+            .order_by("-version")
+            .select_for_update()
+            .first()
+        )
+        if latest is not None and latest.content_hash == digest:
+            if not latest.active:
+                latest.active = True
+                await latest.save(update_fields=["active"])
+            return StoredTemplate(template.key, latest.version, latest.id, created=False)
+        version = latest.version + 1 if latest else 1
+        record = await FormTemplateRecord.create(
+            key=template.key,
+            version=version,
+            declared_version=template.version,
+            content_hash=digest,
+            definition=template_to_definition(template),
+            source_name=source_name,
+            active=True,
+        )
+        return StoredTemplate(template.key, version, record.id, created=True)
+
+
+async def latest_templates() -> dict[str, tuple[int, FormTemplate]]:
+    """The latest active version of every form: key -> (record id, template)."""
+    records = await FormTemplateRecord.filter(active=True).order_by("key", "-version")
+    latest: dict[str, tuple[int, FormTemplate]] = {}
+    for record in records:
+        if record.key not in latest:
+            latest[record.key] = (record.id, template_from_definition(record.definition))
+    return latest
+
+
+async def template_by_record(record_id: int) -> FormTemplate:
+    """A stored template version by its record id."""
+    record = await FormTemplateRecord.get(id=record_id)
+    return template_from_definition(record.definition)
+
+
+async def list_templates() -> list[FormTemplateRecord]:
+    """Every stored version, newest first per key."""
+    return await FormTemplateRecord.all().order_by("key", "-version")

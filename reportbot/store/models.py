@@ -1,0 +1,215 @@
+"""Tortoise models: the durable truth of units, people, forms, reports and pending work.
+
+Timestamps are stored in UTC. Platform ids are strings (Telegram ids are 64-bit and may be
+negative; Zalo ids are strings already). Schema changes go through `migrations/`.
+
+Model docstrings become SQL table comments, and tortoise 1.1's SQLite migration splits
+statements on semicolons and chokes on backticks: keep both out of model docstrings.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+ROLES = ("officer", "coordinator", "admin")
+SUBMISSION_STATUSES = ("draft", "submitted", "reopened")
+
+
+class Unit(Model):
+    """An office, association, school or village team that files reports."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=255)
+    type = fields.CharField(max_length=32, db_index=True)
+    parent = fields.ForeignKeyField(
+        "models.Unit", related_name="children", null=True, on_delete=fields.SET_NULL
+    )
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "units"
+
+
+class Person(Model):
+    """An officer, coordinator or admin, who may have several platform identities."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=255)
+    phone = fields.CharField(max_length=32, null=True, db_index=True)
+    role = fields.CharField(max_length=16, default="officer")
+    unit = fields.ForeignKeyField(
+        "models.Unit", related_name="people", null=True, on_delete=fields.SET_NULL
+    )
+    locale = fields.CharField(max_length=8, default="vi")
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "people"
+
+
+class Identity(Model):
+    """A person's account on one platform, found by platform and external user id."""
+
+    id = fields.IntField(primary_key=True)
+    platform = fields.CharField(max_length=32)
+    external_id = fields.CharField(max_length=128)
+    chat_id = fields.CharField(max_length=128)
+    display_name = fields.CharField(max_length=255, null=True)
+    person = fields.ForeignKeyField("models.Person", related_name="identities")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "identities"
+        unique_together = (("platform", "external_id"),)
+
+
+class Invite(Model):
+    """A single-use code that binds a platform account to a person and unit."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    role = fields.CharField(max_length=16, default="officer")
+    unit = fields.ForeignKeyField(
+        "models.Unit", related_name="invites", null=True, on_delete=fields.CASCADE
+    )
+    person = fields.ForeignKeyField(
+        "models.Person", related_name="invites", null=True, on_delete=fields.CASCADE
+    )
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    used_by = fields.ForeignKeyField(
+        "models.Identity", related_name="invites_used", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "invites"
+
+
+class FormTemplateRecord(Model):
+    """One stored version of a form template, with its normalised definition."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=64)
+    version = fields.IntField()
+    declared_version = fields.CharField(max_length=64)
+    content_hash = fields.CharField(max_length=64)
+    definition = fields.JSONField()
+    source_name = fields.CharField(max_length=255, null=True)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "form_templates"
+        unique_together = (("key", "version"),)
+
+
+class Submission(Model):
+    """A unit's report for one form and period, one row per (form, unit, period)."""
+
+    id = fields.IntField(primary_key=True)
+    form_key = fields.CharField(max_length=64)
+    template = fields.ForeignKeyField("models.FormTemplateRecord", related_name="submissions")
+    unit = fields.ForeignKeyField("models.Unit", related_name="submissions")
+    period_key = fields.CharField(max_length=32)
+    status = fields.CharField(max_length=16, default="draft")
+    revision = fields.IntField(default=0)
+    created_by = fields.ForeignKeyField(
+        "models.Person", related_name="submissions_created", null=True, on_delete=fields.SET_NULL
+    )
+    submitted_by = fields.ForeignKeyField(
+        "models.Person", related_name="submissions_sent", null=True, on_delete=fields.SET_NULL
+    )
+    submitted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "submissions"
+        unique_together = (("form_key", "unit", "period_key"),)
+
+
+class Answer(Model):
+    """One answer to one question of a submission, its value as JSON text."""
+
+    id = fields.IntField(primary_key=True)
+    submission = fields.ForeignKeyField(
+        "models.Submission", related_name="answers", on_delete=fields.CASCADE
+    )
+    question_id = fields.CharField(max_length=64)
+    value = fields.TextField()
+    answered_by = fields.ForeignKeyField(
+        "models.Person", related_name="answers", null=True, on_delete=fields.SET_NULL
+    )
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "answers"
+        unique_together = (("submission", "question_id"),)
+
+
+class ConversationState(Model):
+    """Where a person is in a conversation: JSON written by the engine, read back on resume."""
+
+    id = fields.IntField(primary_key=True)
+    person = fields.OneToOneField(
+        "models.Person", related_name="conversation", on_delete=fields.CASCADE
+    )
+    data = fields.TextField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "conversation_states"
+
+
+class ProcessedUpdate(Model):
+    """A platform update already handled, so a redelivered one does nothing twice."""
+
+    id = fields.IntField(primary_key=True)
+    platform = fields.CharField(max_length=32)
+    update_id = fields.CharField(max_length=128)
+    processed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "processed_updates"
+        unique_together = (("platform", "update_id"),)
+
+
+class OutboxEntry(Model):
+    """Work that leaves the process later (sheet rows, notifications), coalesced per key.
+
+    One pending row per (topic, key): a new change bumps the sequence number, so a worker
+    that delivered an older one deletes the row only if nothing changed meanwhile.
+    """
+
+    id = fields.IntField(primary_key=True)
+    topic = fields.CharField(max_length=32)
+    key = fields.CharField(max_length=128)
+    payload = fields.TextField(default="{}")
+    seq = fields.IntField(default=1)
+    attempts = fields.IntField(default=0)
+    due_at = fields.DatetimeField()
+    last_error = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "outbox"
+        unique_together = (("topic", "key"),)
+
+
+class ConnectorState(Model):
+    """Small durable values a connector keeps (e.g. rotating OAuth tokens)."""
+
+    id = fields.IntField(primary_key=True)
+    connector = fields.CharField(max_length=32)
+    key = fields.CharField(max_length=64)
+    value = fields.TextField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "connector_state"
+        unique_together = (("connector", "key"),)

@@ -1,0 +1,216 @@
+"""What the conversation service reads, with the in-process caches that keep answers fast.
+
+One bot process serves a given chat identity, so it can keep people, conversation states and
+each unit's reports in memory after the first read: the group committer writes every change,
+and the service applies the same change to these caches only after the commit succeeded.
+Unit caches expire after `UNIT_TTL` seconds so that changes made by another process (a
+coordinator reopening a report from the command line) are seen soon.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from reportbot.conversation.session import (
+    FormOffer,
+    PersonInfo,
+    SubmissionChange,
+    SubmissionView,
+    UnitInfo,
+)
+from reportbot.conversation.values import decode_value
+from reportbot.forms.schema import FormTemplate
+from reportbot.store import forms as form_store
+from reportbot.store.models import (
+    Answer,
+    ConversationState,
+    Identity,
+    Person,
+    ProcessedUpdate,
+    Submission,
+    Unit,
+)
+
+UNIT_TTL = 30.0
+RECENT_UPDATES = timedelta(days=2)
+
+
+@dataclass(slots=True)
+class _UnitReports:
+    views: dict[tuple[str, str], SubmissionView]
+    loaded_at: float
+    writing: int = 0
+
+
+class Repository:
+    """Cached reads for the conversation path."""
+
+    def __init__(self) -> None:
+        self._people: dict[tuple[str, str], PersonInfo] = {}
+        self._states: dict[int, dict[str, Any]] = {}
+        self._units: dict[int, _UnitReports] = {}
+        self._templates: dict[int, FormTemplate] = {}
+        self._forms: dict[str, FormOffer] | None = None
+        self.unit_locks: defaultdict[int, int] = defaultdict(int)
+
+    # -- forms ---------------------------------------------------------------------------
+
+    async def forms(self) -> dict[str, FormOffer]:
+        """Latest active template of every form."""
+        if self._forms is None:
+            latest = await form_store.latest_templates()
+            self._forms = {key: FormOffer(t, rid) for key, (rid, t) in latest.items()}
+            for offer in self._forms.values():
+                self._templates[offer.record_id] = offer.template
+        return self._forms
+
+    def forget_forms(self) -> None:
+        """Drop the form cache (after a template was stored)."""
+        self._forms = None
+
+    async def forms_for(self, unit: UnitInfo | None) -> dict[str, FormOffer]:
+        """The forms a unit must file."""
+        if unit is None:
+            return {}
+        return {k: o for k, o in (await self.forms()).items() if o.template.applies_to(unit.type)}
+
+    async def template(self, record_id: int) -> FormTemplate:
+        """A template version by record id (cached: versions never change)."""
+        template = self._templates.get(record_id)
+        if template is None:
+            template = self._templates[record_id] = await form_store.template_by_record(record_id)
+        return template
+
+    # -- people --------------------------------------------------------------------------
+
+    async def person(self, platform: str, external_id: str) -> PersonInfo | None:
+        """The person behind a platform identity, or None if not registered."""
+        key = (platform, external_id)
+        cached = self._people.get(key)
+        if cached is not None:
+            return cached
+        identity = await Identity.get_or_none(
+            platform=platform, external_id=external_id
+        ).select_related("person__unit")
+        if identity is None or not identity.person.active:
+            return None
+        info = person_info(identity.person)
+        self._people[key] = info
+        return info
+
+    def forget_person(self, platform: str, external_id: str) -> None:
+        """Drop a cached identity (after a role or unit change)."""
+        self._people.pop((platform, external_id), None)
+
+    # -- conversation state --------------------------------------------------------------
+
+    async def state(self, person_id: int) -> dict[str, Any]:
+        """A person's conversation state ({} when they never talked)."""
+        cached = self._states.get(person_id)
+        if cached is not None:
+            return cached
+        row = await ConversationState.get_or_none(person_id=person_id)
+        state = json.loads(row.data) if row else {}
+        self._states[person_id] = state
+        return state
+
+    def remember_state(self, person_id: int, state: dict[str, Any]) -> None:
+        """Record a committed state."""
+        self._states[person_id] = state
+
+    # -- unit reports --------------------------------------------------------------------
+
+    async def reports(self, unit_id: int) -> dict[tuple[str, str], SubmissionView]:
+        """Every report of a unit, keyed by (form key, period key), with decoded answers."""
+        entry = self._units.get(unit_id)
+        fresh = entry is not None and (
+            entry.writing > 0 or time.monotonic() - entry.loaded_at < UNIT_TTL
+        )
+        if entry is not None and fresh:
+            return entry.views
+        views = await self._load_reports(unit_id)
+        if unit_id in self._units and self._units[unit_id].writing > 0:
+            return self._units[unit_id].views  # a write began while loading: keep its view
+        self._units[unit_id] = _UnitReports(views, time.monotonic())
+        return views
+
+    async def _load_reports(self, unit_id: int) -> dict[tuple[str, str], SubmissionView]:
+        submissions = await Submission.filter(unit_id=unit_id)
+        views: dict[tuple[str, str], SubmissionView] = {}
+        by_id: dict[int, SubmissionView] = {}
+        for row in submissions:
+            template = await self.template(row.template_id)  # type: ignore[attr-defined]
+            view = SubmissionView(
+                form_key=row.form_key,
+                period_key=row.period_key,
+                template=template,
+                template_record_id=row.template_id,  # type: ignore[attr-defined]
+                status=row.status,
+                revision=row.revision,
+                submitted_at=row.submitted_at,
+                submitted_by=row.submitted_by_id,  # type: ignore[attr-defined]
+                id=row.id,
+            )
+            views[view.key] = view
+            by_id[row.id] = view
+        if by_id:
+            for answer in await Answer.filter(submission_id__in=list(by_id)):
+                view = by_id[answer.submission_id]  # type: ignore[attr-defined]
+                question = view.template.question(answer.question_id)
+                view.answers[answer.question_id] = decode_value(question, answer.value)
+        return views
+
+    def begin_write(self, unit_id: int | None) -> None:
+        """Mark a unit as having a write in flight (its cache must not be replaced)."""
+        if unit_id is not None and unit_id in self._units:
+            self._units[unit_id].writing += 1
+
+    def end_write(self, unit_id: int | None) -> None:
+        """Clear the in-flight mark set by begin_write."""
+        if unit_id is not None and unit_id in self._units:
+            self._units[unit_id].writing -= 1
+
+    def apply(self, unit_id: int | None, change: SubmissionChange, created_id: int | None) -> None:
+        """Apply a committed change to the cached view."""
+        view = change.view
+        if change.create:
+            view.id = created_id
+            if unit_id is not None and unit_id in self._units:
+                self._units[unit_id].views[view.key] = view
+        view.answers.update(change.set_answers)
+        for qid in change.clear_answers:
+            view.answers.pop(qid, None)
+        if change.status is not None:
+            view.status = change.status
+        if change.revision is not None:
+            view.revision = change.revision
+        if change.submitted_at is not None:
+            view.submitted_at = change.submitted_at
+        if change.submitted_by is not None:
+            view.submitted_by = change.submitted_by
+
+    def forget_unit(self, unit_id: int | None) -> None:
+        """Drop a unit's cached reports (after a failed write or an outside change)."""
+        if unit_id is not None:
+            self._units.pop(unit_id, None)
+
+    # -- de-duplication ------------------------------------------------------------------
+
+    async def recent_updates(self, now: datetime) -> set[tuple[str, str]]:
+        """Update ids processed recently, to recognise redeliveries after a restart."""
+        rows = await ProcessedUpdate.filter(processed_at__gte=now - RECENT_UPDATES).values_list(
+            "platform", "update_id"
+        )
+        return {(platform, update_id) for platform, update_id in rows}
+
+
+def person_info(person: Person) -> PersonInfo:
+    """The engine's view of a person (the unit must be fetched already)."""
+    unit: Unit | None = person.unit
+    unit_info = UnitInfo(unit.id, unit.code, unit.name, unit.type) if unit else None
+    return PersonInfo(person.id, person.name, person.role, person.locale, unit_info)

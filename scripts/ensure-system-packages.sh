@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# System packages the test suite needs (fonts with Vietnamese glyphs for charts, PostgreSQL).
+# Installs what is missing when running as root (CI); otherwise says what to install.
+set -euo pipefail
+missing=()
+command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "reportbot: please install: ${missing[*]} (apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "reportbot: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
