@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import signal
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from aiohttp import web
 
@@ -22,6 +23,24 @@ from reportbot.store.database import close_database, open_database
 from reportbot.store.forms import StoredTemplate, store_template
 
 log = logging.getLogger(__name__)
+
+# Modules that add background workers or chat commands: each has
+# `install(app: Application) -> None`, which may append to `app.workers` and register
+# `app.service.chat_commands`. Listed here so the application core imports no feature by name
+# anywhere else.
+EXTENSIONS: tuple[str, ...] = ()
+
+
+class Worker(Protocol):
+    """A background job of the running bot (sheet mirror, reminders)."""
+
+    name: str
+
+    async def start(self) -> None:
+        """Begin working in the background; return once running."""
+
+    async def stop(self) -> None:
+        """Stop and finish what is in hand."""
 
 
 @dataclass
@@ -63,7 +82,10 @@ class Application:
         self.web_app = web.Application()
         self.web_app.router.add_get("/healthz", self._health)
         self.connectors: list[Connector] = []
+        self.workers: list[Worker] = []
         self._runner: web.AppRunner | None = None
+        for module in EXTENSIONS:
+            importlib.import_module(module).install(self)
 
     async def open(self) -> FormsLoadResult:
         """Connect and migrate the database, load the forms folder, start the service."""
@@ -116,6 +138,9 @@ class Application:
         for connector in self.connectors:
             await connector.start()
             log.info("connector %s started", connector.name)
+        for worker in self.workers:
+            await worker.start()
+            log.info("worker %s started", worker.name)
 
     async def run_until_stopped(self, stop: asyncio.Event) -> None:
         """Wait for a stop signal (or the console's end of input)."""
@@ -129,7 +154,10 @@ class Application:
             task.cancel()
 
     async def close(self) -> None:
-        """Stop connectors, finish commits, close the web server and the database."""
+        """Stop workers and connectors, finish commits, close the web server and the database."""
+        for worker in reversed(self.workers):
+            with suppress(Exception):
+                await worker.stop()
         for connector in reversed(self.connectors):
             with suppress(Exception):
                 await connector.stop()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -32,6 +33,10 @@ from reportbot.store.database import DatabaseUnavailable, close_database, migrat
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+
+# Modules that add subcommands: each has `register(commands)`, adding parsers whose `func` is
+# `async (args, settings) -> exit status`.
+CLI_EXTENSIONS: tuple[str, ...] = ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="*", type=Path, help="files (default: the forms folder)")
     load.set_defaults(func=_forms_load)
     forms.add_parser("list", help="list stored templates").set_defaults(func=_forms_list)
+    for module in CLI_EXTENSIONS:
+        importlib.import_module(module).register(commands)
     return parser
 
 

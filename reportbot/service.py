@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,17 +19,21 @@ from tortoise.exceptions import IntegrityError
 
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation import engine
+from reportbot.conversation.commands import parse_command
 from reportbot.conversation.i18n import say
 from reportbot.conversation.parsing import normalize_text
 from reportbot.conversation.session import Env, PersonInfo
 from reportbot.registration import extract_code, redeem
-from reportbot.store.models import ConnectorState
+from reportbot.store.models import ConnectorState, ProcessedUpdate
 from reportbot.store.repository import Repository, person_info
 from reportbot.store.writer import GroupCommitter, StepWrite
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+ChatCommand = Callable[[PersonInfo, str, Incoming], Awaitable[list[Outgoing]]]
+"""A command handled outside the engine (coordinator and admin commands that query the
+database): (person, argument, message) -> replies. It must check the person's role."""
 RECENT_LIMIT = 200_000
 
 
@@ -55,6 +59,7 @@ class ConversationService:
         self.default_locale = default_locale
         self.repository = repository or Repository()
         self.committer = committer or GroupCommitter()
+        self.chat_commands: dict[str, ChatCommand] = {}
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
 
@@ -100,6 +105,17 @@ class ConversationService:
         if person is None:
             return await self._register(message)
         async with self._locks[person.id]:
+            command = parse_command(normalize_text(message.choice or message.text or ""))
+            if command is not None and command.name in self.chat_commands:
+                handler = self.chat_commands[command.name]
+                replies = await handler(person, command.argument, message)
+                if update is not None:
+                    await ProcessedUpdate.get_or_create(
+                        platform=update[0],
+                        update_id=update[1],
+                        defaults={"processed_at": self.clock()},
+                    )
+                return replies
             try:
                 return await self._converse(person, message, update)
             except IntegrityError:

@@ -31,6 +31,9 @@ PG_ADMIN_URL = os.environ.get(
     "REPORTBOT_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 TABLES = (
+    "reminder_deliveries",
+    "job_leases",
+    "audit_log",
     "answers",
     "submissions",
     "conversation_states",

@@ -213,3 +213,55 @@ class ConnectorState(Model):
     class Meta:
         table = "connector_state"
         unique_together = (("connector", "key"),)
+
+
+class ReminderDelivery(Model):
+    """One reminder to one person, identified by (person, form, period, kind), sent once.
+
+    The row is claimed before the message leaves and marked sent after, so a restart in the
+    middle of a fan-out never sends it twice.
+    """
+
+    id = fields.IntField(primary_key=True)
+    person = fields.ForeignKeyField(
+        "models.Person", related_name="reminders", on_delete=fields.CASCADE
+    )
+    form_key = fields.CharField(max_length=64)
+    period_key = fields.CharField(max_length=32)
+    kind = fields.CharField(max_length=32)
+    status = fields.CharField(max_length=16, default="pending")
+    due_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "reminder_deliveries"
+        unique_together = (("person", "form_key", "period_key", "kind"),)
+
+
+class JobLease(Model):
+    """A lease that lets one process at a time run a scheduled job (works on SQLite too)."""
+
+    name = fields.CharField(max_length=64, primary_key=True)
+    holder = fields.CharField(max_length=128)
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "job_leases"
+
+
+class AuditLog(Model):
+    """An admin or coordinator action, kept for accountability."""
+
+    id = fields.IntField(primary_key=True)
+    person = fields.ForeignKeyField(
+        "models.Person", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
+    )
+    action = fields.CharField(max_length=64)
+    detail = fields.TextField(default="{}")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "audit_log"
