@@ -34,6 +34,9 @@ Clock = Callable[[], datetime]
 ChatCommand = Callable[[PersonInfo, str, Incoming], Awaitable[list[Outgoing]]]
 """A command handled outside the engine (coordinator and admin commands that query the
 database): (person, argument, message) -> replies. It must check the person's role."""
+Interceptor = Callable[[PersonInfo, Incoming], Awaitable[list[Outgoing] | None]]
+"""Looks at a message before the engine (e.g. an admin sending a template file); returns the
+replies if it handled the message, None to let the engine have it."""
 RECENT_LIMIT = 200_000
 
 
@@ -60,6 +63,7 @@ class ConversationService:
         self.repository = repository or Repository()
         self.committer = committer or GroupCommitter()
         self.chat_commands: dict[str, ChatCommand] = {}
+        self.interceptors: list[Interceptor] = []
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._seen: OrderedDict[tuple[str, str], None] = OrderedDict()
 
@@ -105,10 +109,8 @@ class ConversationService:
         if person is None:
             return await self._register(message)
         async with self._locks[person.id]:
-            command = parse_command(normalize_text(message.choice or message.text or ""))
-            if command is not None and command.name in self.chat_commands:
-                handler = self.chat_commands[command.name]
-                replies = await handler(person, command.argument, message)
+            replies = await self._outside_engine(person, message)
+            if replies is not None:
                 if update is not None:
                     await ProcessedUpdate.get_or_create(
                         platform=update[0],
@@ -123,6 +125,17 @@ class ConversationService:
                 # reload the unit's reports and decide again.
                 self.repository.forget_unit(person.unit.id if person.unit else None)
                 return await self._converse(person, message, update)
+
+    async def _outside_engine(self, person: PersonInfo, message: Incoming) -> list[Outgoing] | None:
+        """Chat commands and interceptors that query the database themselves."""
+        command = parse_command(normalize_text(message.choice or message.text or ""))
+        if command is not None and command.name in self.chat_commands:
+            return await self.chat_commands[command.name](person, command.argument, message)
+        for interceptor in self.interceptors:
+            replies = await interceptor(person, message)
+            if replies is not None:
+                return replies
+        return None
 
     async def _converse(
         self, person: PersonInfo, message: Incoming, update: tuple[str, str] | None

@@ -20,6 +20,7 @@ from connectors.base import (
     Attachment,
     Capabilities,
     ConnectorContext,
+    DeliveryError,
     Handler,
     Incoming,
     Outgoing,
@@ -67,7 +68,12 @@ class ConsoleConnector:
         self.finished.set()
 
     async def send(self, address: Address, messages: Sequence[Outgoing]) -> None:
-        """Print messages meant for a person (reminders, notices)."""
+        """Print messages meant for the person at this console (reminders, notices).
+
+        Anyone else is not reachable here: DeliveryError, so the caller can report it.
+        """
+        if address.user_id != self.user_id:
+            raise DeliveryError(f"{address.user_id} is not at this console")
         for message in messages:
             self._print(message)
 
