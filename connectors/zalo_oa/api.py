@@ -1,0 +1,116 @@
+"""A small client of the Zalo OA API v3 (customer-service messages) and its OAuth refresh."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import aiohttp
+
+from connectors._http import RetryableError, read_json
+from connectors.zalo_oa.tokens import TokenPair
+
+# -216 is the documented "access token invalid/expired"; -124 is reported for expiry too.
+TOKEN_ERRORS = frozenset({-216, -124})
+# Proactive messages outside the interaction window: -213 is documented ("user has not
+# interacted with the OA in the last 48 hours"), -230 is what the API is reported to answer
+# ("user has not interacted with the OA in the past 7 days").
+WINDOW_ERRORS = frozenset({-213, -230})
+EXPIRY_MARGIN = 300.0
+
+
+class ZaloOaApiError(Exception):
+    """The OA API answered with a non-zero `error`."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"error {code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class TokenRefreshError(Exception):
+    """Zalo refused the refresh token: the OA must be authorised again by an admin."""
+
+
+class ZaloOaApi:
+    """Calls the OA endpoints; never puts a token in an error message."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        api_url: str,
+        oauth_url: str,
+        app_id: str,
+        app_secret: str,
+        timeout: float = 20.0,
+    ) -> None:
+        self._session = session
+        self._api_url = api_url.rstrip("/")
+        self._oauth_url = oauth_url.rstrip("/")
+        self._app_id = app_id
+        self._app_secret = app_secret
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def send_text(self, access_token: str, user_id: str, text: str) -> str | None:
+        """Send a customer-service text; return Zalo's message id."""
+        body = {"recipient": {"user_id": user_id}, "message": {"text": text}}
+        data = await self._post(
+            f"{self._api_url}/v3.0/oa/message/cs",
+            "message/cs",
+            headers={"access_token": access_token},
+            json=body,
+        )
+        code = _int(data.get("error", 0))
+        if code != 0:
+            raise ZaloOaApiError(code, str(data.get("message") or "no message"))
+        result = data.get("data")
+        return str(result.get("message_id")) if isinstance(result, dict) else None
+
+    async def refresh(self, refresh_token: str) -> TokenPair:
+        """Trade a refresh token (usable once) for a new access and refresh token."""
+        data = await self._post(
+            f"{self._oauth_url}/v4/oa/access_token",
+            "oauth refresh",
+            headers={"secret_key": self._app_secret},
+            data={
+                "refresh_token": refresh_token,
+                "app_id": self._app_id,
+                "grant_type": "refresh_token",
+            },
+        )
+        access, refresh = data.get("access_token"), data.get("refresh_token")
+        if not access or not refresh:
+            code = data.get("error", "?")
+            reason = data.get("error_description") or data.get("error_name") or "no reason"
+            raise TokenRefreshError(f"Zalo refused the refresh token (error {code}: {reason})")
+        expires_in = _int(data.get("expires_in", 0))
+        # Counted as expired a little early (5 minutes, at most half its life).
+        margin = min(EXPIRY_MARGIN, expires_in / 2)
+        return TokenPair(
+            access_token=str(access),
+            refresh_token=str(refresh),
+            expires_at=time.time() + expires_in - margin if expires_in > 0 else None,
+        )
+
+    async def _post(self, url: str, what: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            async with self._session.post(url, timeout=self._timeout, **kwargs) as response:
+                status = response.status
+                data = await read_json(response)
+        except TimeoutError:
+            raise RetryableError(f"Zalo OA {what}: timed out") from None
+        except aiohttp.ClientError as exc:
+            raise RetryableError(f"Zalo OA {what}: {type(exc).__name__}") from None
+        if status == 429:
+            raise RetryableError(f"Zalo OA {what}: HTTP 429", rate_limited=True)
+        if status >= 500 or not isinstance(data, dict):
+            raise RetryableError(f"Zalo OA {what}: HTTP {status}")
+        return data
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

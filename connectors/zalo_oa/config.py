@@ -1,0 +1,84 @@
+"""Settings of the Zalo Official Account connector, read from the environment and config."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from connectors._http import parse_rate, setting
+
+DEFAULT_API_URL = "https://openapi.zalo.me"
+DEFAULT_OAUTH_URL = "https://oauth.zaloapp.com"
+DEFAULT_WEBHOOK_PATH = "/webhook/zalo-oa"
+DEFAULT_RATE = (5.0, 1.0)
+REQUIRED = {
+    "app_id": "REPORTBOT_ZALO_OA_APP_ID",
+    "app_secret": "REPORTBOT_ZALO_OA_APP_SECRET",
+    "secret_key": "REPORTBOT_ZALO_OA_SECRET_KEY",
+    "refresh_token": "REPORTBOT_ZALO_OA_REFRESH_TOKEN",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ZaloOaSettings:
+    """Everything the OA connector needs."""
+
+    app_id: str
+    app_secret: str
+    secret_key: str  # the OA secret key that signs webhook events
+    refresh_token: str  # the initial one; later ones live in the token store
+    access_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    oauth_url: str = DEFAULT_OAUTH_URL
+    webhook_path: str = DEFAULT_WEBHOOK_PATH
+    max_age: float = 300.0  # seconds a webhook event may be old (or early)
+    global_rate: float = DEFAULT_RATE[0]
+    per_chat_rate: float = DEFAULT_RATE[1]
+    burst: float = 3.0
+    request_timeout: float = 20.0
+    retry_base: float = 0.5
+    retry_max: float = 30.0
+    max_attempts: int | None = None
+    token_store: str = "database"  # or "memory" (tests, single process without a database)
+
+
+def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSettings | None:
+    """Read the settings; None when the OA is not configured at all.
+
+    Raises ValueError naming what is missing when only part of it is configured.
+    """
+    values = {key: setting(env, config, var, key) for key, var in REQUIRED.items()}
+    if not any(values.values()):
+        return None
+    missing = [REQUIRED[key] for key, value in values.items() if not value]
+    if missing:
+        raise ValueError(f"Zalo OA: missing {', '.join(missing)} (all four are needed).")
+    rate = parse_rate(setting(env, config, "REPORTBOT_ZALO_OA_RATE", "rate"), DEFAULT_RATE)
+    max_attempts = config.get("max_attempts")
+    store = str(config.get("token_store", "database"))
+    if store not in ("database", "memory"):
+        raise ValueError("Zalo OA: token_store must be 'database' or 'memory'.")
+    return ZaloOaSettings(
+        app_id=str(values["app_id"]),
+        app_secret=str(values["app_secret"]),
+        secret_key=str(values["secret_key"]),
+        refresh_token=str(values["refresh_token"]),
+        access_token=setting(env, config, "REPORTBOT_ZALO_OA_ACCESS_TOKEN", "access_token"),
+        api_url=str(setting(env, config, "REPORTBOT_ZALO_OA_API_URL", "api_url", DEFAULT_API_URL)),
+        oauth_url=str(
+            setting(env, config, "REPORTBOT_ZALO_OA_OAUTH_URL", "oauth_url", DEFAULT_OAUTH_URL)
+        ),
+        webhook_path=str(config.get("webhook_path") or DEFAULT_WEBHOOK_PATH),
+        max_age=float(
+            setting(env, config, "REPORTBOT_ZALO_OA_WEBHOOK_MAX_AGE", "webhook_max_age", 300)
+        ),
+        global_rate=rate[0],
+        per_chat_rate=rate[1],
+        burst=float(config.get("burst", 3.0)),
+        request_timeout=float(config.get("request_timeout", 20.0)),
+        retry_base=float(config.get("retry_base", 0.5)),
+        retry_max=float(config.get("retry_max", 30.0)),
+        max_attempts=int(max_attempts) if max_attempts is not None else None,
+        token_store=store,
+    )

@@ -1,0 +1,67 @@
+"""Turning Zalo OA webhook events into neutral `Incoming` messages (pure functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from connectors.base import Attachment, Incoming
+
+PLATFORM = "zalo_oa"
+
+
+def parse_event(event: Mapping[str, Any]) -> Incoming | None:
+    """The Incoming for a user's message event; None for OA echoes and other events."""
+    name = str(event.get("event_name") or "")
+    if not name.startswith("user_send_"):
+        return None  # oa_* echoes of our own messages, follows, reactions, ...
+    sender = event.get("sender")
+    user_id = str(sender.get("id") or "") if isinstance(sender, Mapping) else ""
+    if not user_id:
+        return None
+    message = event.get("message") if isinstance(event.get("message"), Mapping) else {}
+    msg_id = message.get("msg_id")
+    common: dict[str, Any] = {
+        "platform": PLATFORM,
+        "user_id": user_id,
+        "chat_id": user_id,
+        "message_id": str(msg_id) if msg_id else None,
+        "update_id": f"{name}:{msg_id}" if msg_id else None,
+        "is_private": True,
+        "received_at": _from_millis(event.get("timestamp")),
+    }
+    if name == "user_send_text":
+        text = message.get("text")
+        if isinstance(text, str):
+            return Incoming(**common, text=text)
+        return Incoming(**common, unsupported="unsupported")
+    if name == "user_send_image":
+        url = image_url(message)
+        if url is not None:
+            return Incoming(**common, attachment=Attachment(kind="photo", url=url))
+        return Incoming(**common, unsupported="unsupported")
+    if name in ("user_send_sticker", "user_send_gif"):
+        return Incoming(**common, unsupported="sticker")
+    return Incoming(**common, unsupported="unsupported")
+
+
+def image_url(message: Mapping[str, Any]) -> str | None:
+    """The URL of the first image attachment."""
+    attachments = message.get("attachments")
+    if not isinstance(attachments, list):
+        return None
+    for attachment in attachments:
+        if not isinstance(attachment, Mapping) or attachment.get("type") != "image":
+            continue
+        payload = attachment.get("payload")
+        if isinstance(payload, Mapping) and isinstance(payload.get("url"), str):
+            return payload["url"]
+    return None
+
+
+def _from_millis(value: Any) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(float(value) / 1000, tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None

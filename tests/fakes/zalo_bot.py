@@ -1,0 +1,379 @@
+"""A fake Zalo Bot Platform API server for tests (aiohttp on 127.0.0.1, random port).
+
+It behaves like REFERENCE.md describes: `/bot<token>/<method>` JSON POSTs answered with
+`{"ok": true, "result": ...}` or `{"ok": false, "error_code", "description"}`; `getUpdates`
+hands out ONE update per call, or error 408 once its poll timeout passes with nothing;
+`sendMessage` takes 1 to 2,000 characters; a webhook can be registered (then getUpdates is
+refused) and `deliver()` POSTs updates to it with the secret header, as Zalo does.
+
+Faults on demand: `fail(method, ...)` answers errors (e.g. 500, or 429 with retry_after),
+`stall(method, ...)` answers late (a client timeout), `refuse_chat()` refuses a recipient.
+*Unsure* (not documented by Zalo, chosen to be plausible): the HTTP status of error answers
+(the fake uses the error code, as Telegram does), the 409 for getUpdates under a webhook, and
+the shape of 429 answers (`parameters.retry_after`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+TEXT = "message.text.received"
+IMAGE = "message.image.received"
+STICKER = "message.sticker.received"
+UNSUPPORTED = "message.unsupported.received"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+MAX_TEXT = 2000
+
+# A 1x1 PNG, for photo downloads.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+@dataclass(slots=True)
+class Call:
+    """One request the fake received."""
+
+    method: str
+    payload: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(slots=True)
+class _Fault:
+    kind: str  # "error" or "stall"
+    error_code: int = 500
+    description: str = "Internal Server Error"
+    retry_after: float | None = None
+    seconds: float = 0.0
+
+
+class FakeZaloBot:
+    """The fake server; use `async with FakeZaloBot() as fake:` and `fake.base_url`."""
+
+    def __init__(self, token: str = "1234567890:fake-bot-secret", max_poll: float = 30.0) -> None:
+        self.token = token
+        self.max_poll = max_poll
+        self.calls: list[Call] = []
+        self.sent: list[dict[str, Any]] = []  # sendMessage / sendPhoto payloads, in order
+        self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.files: dict[str, tuple[bytes, str]] = {}
+        self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
+        self._refused: dict[str, tuple[int, str]] = {}
+        self._ids = itertools.count(1)
+        self._polls = 0  # getUpdates calls received
+        self._handed_out_at = 0  # the call that handed out the latest update
+        self._runner: web.AppRunner | None = None
+        self._client: aiohttp.ClientSession | None = None
+        self.base_url = ""
+
+    async def __aenter__(self) -> FakeZaloBot:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1 on a free port."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/files/{name}", self._file)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self._client = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        """Shut the server down."""
+        if self._client is not None:
+            await self._client.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- faults -------------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        error_code: int = 500,
+        description: str = "Internal Server Error",
+        retry_after: float | None = None,
+    ) -> None:
+        """Answer the next `times` calls of `method` with an error."""
+        for _ in range(times):
+            self._faults[method].append(
+                _Fault("error", error_code, description, retry_after=retry_after)
+            )
+
+    def rate_limit(self, method: str = "sendMessage", times: int = 1, retry_after: float = 1):
+        """Refuse the next calls with 429 Too Many Requests and a retry_after."""
+        self.fail(
+            method,
+            times,
+            error_code=429,
+            description="Too Many Requests: retry later",
+            retry_after=retry_after,
+        )
+
+    def stall(self, method: str, times: int = 1, seconds: float = 2.0) -> None:
+        """Answer the next calls late (and without acting), so the client times out."""
+        for _ in range(times):
+            self._faults[method].append(_Fault("stall", 504, "Gateway Timeout", seconds=seconds))
+
+    def refuse_chat(self, chat_id: str, error_code: int = 403, description: str = "") -> None:
+        """Refuse every message to a chat (e.g. the user blocked the bot)."""
+        self._refused[chat_id] = (error_code, description or "Forbidden: user blocked the bot")
+
+    # --- events -------------------------------------------------------------------------
+
+    def message(
+        self,
+        event_name: str,
+        *,
+        user_id: str = "u-1001",
+        chat_id: str | None = None,
+        display_name: str = "Nguyễn Văn An",
+        message_id: str | None = None,
+        chat_type: str = "PRIVATE",
+        **content: Any,
+    ) -> dict[str, Any]:
+        """A real-shaped update with the given event name and message content."""
+        return {
+            "event_name": event_name,
+            "message": {
+                "from": {"id": user_id, "display_name": display_name, "is_bot": False},
+                "chat": {"id": chat_id or user_id, "chat_type": chat_type},
+                "message_id": message_id or uuid.uuid4().hex[:20],
+                "date": int(time.time() * 1000),
+                **content,
+            },
+        }
+
+    def text(self, text: str, **kwargs: Any) -> dict[str, Any]:
+        """A text message update."""
+        return self.message(TEXT, text=text, **kwargs)
+
+    def image(self, url: str, caption: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        """An image message update (the photo as a URL)."""
+        content: dict[str, Any] = {"photo_url": url}
+        if caption:
+            content["caption"] = caption
+        return self.message(IMAGE, **content, **kwargs)
+
+    def sticker(self, **kwargs: Any) -> dict[str, Any]:
+        """A sticker message update."""
+        return self.message(
+            STICKER, sticker="bfe458bf64fa8da4d4eb", url="https://zalo.me/sticker.webp", **kwargs
+        )
+
+    def unsupported(self, **kwargs: Any) -> dict[str, Any]:
+        """A message kind the platform does not describe (voice, file, …)."""
+        return self.message(UNSUPPORTED, **kwargs)
+
+    def add_photo(self, name: str = "photo.png", data: bytes = PNG, mime: str = "image/png"):
+        """Serve a file and return its URL."""
+        self.files[name] = (data, mime)
+        return f"{self.base_url}/files/{name}"
+
+    def queue(self, update: dict[str, Any]) -> None:
+        """Hold an update for the next getUpdates."""
+        self.updates.put_nowait(update)
+
+    async def deliver(self, update: dict[str, Any], *, wrapped: bool = False) -> int | None:
+        """Send an update as Zalo would: to the webhook if set, else queue it for polling."""
+        if self.webhook_url is None:
+            self.queue(update)
+            return None
+        status, _ = await self.post_webhook(
+            self.webhook_url, update, secret=self.webhook_secret, wrapped=wrapped
+        )
+        return status
+
+    async def post_webhook(
+        self,
+        url: str,
+        update: Any,
+        *,
+        secret: str | None = None,
+        wrapped: bool = False,
+        raw: bytes | None = None,
+    ) -> tuple[int, Any]:
+        """POST a body to a webhook URL, with or without the secret header."""
+        assert self._client is not None
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers[SECRET_HEADER] = secret
+        body = (
+            raw
+            if raw is not None
+            else json.dumps({"ok": True, "result": update} if wrapped else update).encode()
+        )
+        async with self._client.post(url, data=body, headers=headers) as response:
+            try:
+                payload = await response.json(content_type=None)
+            except ValueError:
+                payload = None
+            return response.status, payload
+
+    # --- inspection ---------------------------------------------------------------------
+
+    def texts(self, chat_id: str | None = None) -> list[str]:
+        """Texts sent with sendMessage (to one chat, or all), in order."""
+        return [
+            p["text"]
+            for p in self.sent
+            if "text" in p and (chat_id is None or str(p.get("chat_id")) == chat_id)
+        ]
+
+    def count(self, method: str) -> int:
+        """How many calls of a method arrived."""
+        return sum(1 for c in self.calls if c.method == method)
+
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until a condition holds, or fail after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError("condition not met in time")
+            await asyncio.sleep(0.01)
+
+    async def wait_polled(self, timeout: float = 5.0) -> None:
+        """Wait until every queued update was fetched and the client polled again after it
+        (so it has received the last one)."""
+        await self.wait_for(
+            lambda: self.updates.empty() and self._polls > self._handed_out_at, timeout
+        )
+
+    # --- the API ------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        try:
+            payload = await request.json() if request.can_read_body else {}
+        except ValueError:
+            return _error(400, "Bad Request: body is not JSON")
+        payload = payload if isinstance(payload, dict) else {}
+        self.calls.append(Call(method, payload))
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized: invalid token")
+        faults = self._faults.get(method)
+        if faults:
+            fault = faults.popleft()
+            if fault.kind == "stall":
+                await asyncio.sleep(fault.seconds)
+            return _error(fault.error_code, fault.description, fault.retry_after)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            return _error(404, f"Not Found: method {method} does not exist")
+        return await handler(payload)
+
+    async def _m_getMe(self, payload: dict[str, Any]) -> web.Response:
+        return _ok(
+            {
+                "id": self.token.split(":", 1)[0],
+                "account_name": "bot.reportbot",
+                "account_type": "BASIC",
+                "can_join_groups": False,
+            }
+        )
+
+    async def _m_getUpdates(self, payload: dict[str, Any]) -> web.Response:
+        self._polls += 1
+        call = self._polls
+        if self.webhook_url is not None:
+            return _error(409, "Conflict: a webhook is set; call deleteWebhook first")
+        try:
+            timeout = float(payload.get("timeout", 30))
+        except (TypeError, ValueError):
+            timeout = 30.0
+        timeout = max(0.0, min(timeout, self.max_poll))
+        if timeout == 0 and not self.updates.empty():
+            update = self.updates.get_nowait()
+        else:
+            try:
+                update = await asyncio.wait_for(self.updates.get(), timeout=timeout)
+            except TimeoutError:
+                return _error(408, "Request Timeout")
+        self._handed_out_at = call
+        return _ok(update)
+
+    async def _m_setWebhook(self, payload: dict[str, Any]) -> web.Response:
+        url, secret = payload.get("url"), payload.get("secret_token")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            return _error(400, "Bad Request: url is invalid")
+        if not isinstance(secret, str) or not 8 <= len(secret) <= 256:
+            return _error(400, "Bad Request: secret_token must be 8-256 characters")
+        self.webhook_url, self.webhook_secret = url, secret
+        return _ok({"url": url, "updated_at": int(time.time() * 1000)})
+
+    async def _m_deleteWebhook(self, payload: dict[str, Any]) -> web.Response:
+        self.webhook_url = self.webhook_secret = None
+        return _ok({"url": "", "updated_at": int(time.time() * 1000)})
+
+    async def _m_getWebhookInfo(self, payload: dict[str, Any]) -> web.Response:
+        return _ok({"url": self.webhook_url or "", "updated_at": int(time.time() * 1000)})
+
+    async def _m_sendMessage(self, payload: dict[str, Any]) -> web.Response:
+        chat_id, text = payload.get("chat_id"), payload.get("text")
+        if not chat_id:
+            return _error(400, "Bad Request: chat_id is required")
+        if not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
+            return _error(400, "Bad Request: text must be 1-2000 characters")
+        return self._deliver_to(payload)
+
+    async def _m_sendPhoto(self, payload: dict[str, Any]) -> web.Response:
+        if not payload.get("chat_id") or not isinstance(payload.get("photo"), str):
+            return _error(400, "Bad Request: chat_id and photo are required")
+        caption = payload.get("caption")
+        if caption is not None and (not isinstance(caption, str) or len(caption) > MAX_TEXT):
+            return _error(400, "Bad Request: caption must be 1-2000 characters")
+        return self._deliver_to(payload)
+
+    async def _m_sendChatAction(self, payload: dict[str, Any]) -> web.Response:
+        if not payload.get("chat_id") or payload.get("action") not in ("typing", "upload_photo"):
+            return _error(400, "Bad Request: chat_id and a valid action are required")
+        return _ok(None)
+
+    def _deliver_to(self, payload: dict[str, Any]) -> web.Response:
+        refused = self._refused.get(str(payload["chat_id"]))
+        if refused is not None:
+            return _error(*refused)
+        self.sent.append(payload)
+        return _ok({"message_id": uuid.uuid4().hex[:20], "date": int(time.time() * 1000)})
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        found = self.files.get(request.match_info["name"])
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[0], content_type=found[1])
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+def _error(code: int, description: str, retry_after: float | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return web.json_response(body, status=code if 400 <= code < 600 else 200)

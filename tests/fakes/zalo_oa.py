@@ -1,0 +1,322 @@
+"""A fake Zalo Official Account API (v3) and OAuth server for tests (aiohttp, 127.0.0.1).
+
+One server plays both hosts: `POST /v3.0/oa/message/cs` (header `access_token`) and
+`POST /v4/oa/access_token` (header `secret_key`, form `refresh_token`, `app_id`,
+`grant_type=refresh_token`). Like the real service, as REFERENCE.md describes it:
+
+- access tokens expire after `access_ttl` seconds (or at once with `expire_access_tokens()`),
+  and an expired or unknown one is answered with error -216;
+- a refresh token can be used once: a reused one is refused, and the answer's `expires_in` is a
+  string;
+- texts must be 1 to 2,000 characters;
+- `refuse_window(user)` makes proactive messages to that user fail as outside the messaging
+  window (error -230 by default, as reported from the real API; -213 is the documented one);
+- `sign()` / `post_event()` produce webhook calls signed with `X-ZEvent-Signature`.
+
+*Unsure* (plausible, not documented): the error code of a reused refresh token (-14014 here) and
+of an invalid text (-201 here).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+import json
+import time
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+MAX_TEXT = 2000
+EXPIRED = -216
+BAD_REFRESH = -14014
+BAD_TEXT = -201
+OUT_OF_WINDOW = -230
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+@dataclass(slots=True)
+class Sent:
+    """A message the fake accepted."""
+
+    user_id: str
+    text: str
+    access_token: str
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeZaloOa:
+    """The fake server; `async with FakeZaloOa() as fake:` then `fake.base_url`."""
+
+    def __init__(
+        self,
+        app_id: str = "3105432100123456789",
+        app_secret: str = "fake-app-secret",
+        secret_key: str = "fake-oa-secret-key",
+        access_ttl: float = 90000.0,
+        refresh_delay: float = 0.0,
+    ) -> None:
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.secret_key = secret_key
+        self.access_ttl = access_ttl
+        self.refresh_delay = refresh_delay
+        self.sent: list[Sent] = []
+        self.cs_calls = 0
+        self.refresh_calls: list[dict[str, str]] = []
+        self.refused_refreshes = 0
+        self.files: dict[str, tuple[bytes, str]] = {}
+        # Called with the access token of each accepted message (to check the sender's state).
+        self.on_message: Callable[[str], Awaitable[None]] | None = None
+        self._access: dict[str, float] = {}  # token -> expiry (monotonic)
+        self._refresh: dict[str, bool] = {}  # token -> already used
+        self._window: dict[str, tuple[int, str]] = {}
+        self._faults: dict[str, deque[tuple[str, float]]] = defaultdict(deque)
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._client: aiohttp.ClientSession | None = None
+        self.base_url = ""
+
+    async def __aenter__(self) -> FakeZaloOa:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1 on a free port."""
+        app = web.Application()
+        app.router.add_post("/v3.0/oa/message/cs", self._message_cs)
+        app.router.add_post("/v4/oa/access_token", self._access_token)
+        app.router.add_get("/files/{name}", self._file)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self._client = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        """Shut the server down."""
+        if self._client is not None:
+            await self._client.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- tokens -------------------------------------------------------------------------
+
+    def issue_tokens(self) -> tuple[str, str]:
+        """A fresh valid (access token, refresh token) pair, as the OA authorisation gives."""
+        access = f"at-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
+        refresh = f"rt-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
+        self._access[access] = time.monotonic() + self.access_ttl
+        self._refresh[refresh] = False
+        return access, refresh
+
+    def expire_access_tokens(self) -> None:
+        """Make every access token issued so far expired."""
+        for token in self._access:
+            self._access[token] = 0.0
+
+    def refresh_token_used(self, token: str) -> bool:
+        """Whether a refresh token has been spent."""
+        return self._refresh.get(token, False)
+
+    # --- faults -------------------------------------------------------------------------
+
+    def refuse_window(self, user_id: str, code: int = OUT_OF_WINDOW, message: str = "") -> None:
+        """Refuse messages to a user as outside the interaction window."""
+        self._window[user_id] = (
+            code,
+            message or "User has not interacted with the OA in the past 7 days",
+        )
+
+    def fail(self, endpoint: str, times: int = 1, status: int = 500) -> None:
+        """Answer the next calls of "cs" or "oauth" with an HTTP error."""
+        for _ in range(times):
+            self._faults[endpoint].append(("error", float(status)))
+
+    def stall(self, endpoint: str, times: int = 1, seconds: float = 2.0) -> None:
+        """Answer the next calls late, without acting (a client timeout)."""
+        for _ in range(times):
+            self._faults[endpoint].append(("stall", seconds))
+
+    # --- webhook events -----------------------------------------------------------------
+
+    def event(self, event_name: str, user_id: str, **message: Any) -> dict[str, Any]:
+        """A real-shaped webhook event from a user (or an `oa_*` echo)."""
+        oa_id = "1800000000000000001"
+        from_user = not event_name.startswith("oa_")
+        return {
+            "app_id": self.app_id,
+            "user_id_by_app": f"app-{user_id}",
+            "event_name": event_name,
+            "timestamp": str(int(time.time() * 1000)),
+            "sender": {"id": user_id if from_user else oa_id},
+            "recipient": {"id": oa_id if from_user else user_id},
+            "message": {"msg_id": message.pop("msg_id", None) or uuid.uuid4().hex, **message},
+        }
+
+    def text_event(self, user_id: str, text: str, **kwargs: Any) -> dict[str, Any]:
+        """A user_send_text event."""
+        return self.event("user_send_text", user_id, text=text, **kwargs)
+
+    def image_event(self, user_id: str, url: str, **kwargs: Any) -> dict[str, Any]:
+        """A user_send_image event."""
+        attachment = {"type": "image", "payload": {"url": url, "thumbnail": url}}
+        return self.event("user_send_image", user_id, attachments=[attachment], **kwargs)
+
+    def sticker_event(self, user_id: str, **kwargs: Any) -> dict[str, Any]:
+        """A user_send_sticker event."""
+        attachment = {"type": "sticker", "payload": {"id": "abc", "url": "https://zalo.me/s"}}
+        return self.event("user_send_sticker", user_id, attachments=[attachment], **kwargs)
+
+    def echo_event(self, user_id: str, text: str) -> dict[str, Any]:
+        """The echo of a message the OA itself sent."""
+        return self.event("oa_send_text", user_id, text=text)
+
+    def sign(self, body: bytes, timestamp: str, secret_key: str | None = None) -> str:
+        """The `X-ZEvent-Signature` header value for a body."""
+        key = self.secret_key if secret_key is None else secret_key
+        digest = hashlib.sha256(self.app_id.encode() + body + timestamp.encode() + key.encode())
+        return f"mac={digest.hexdigest()}"
+
+    async def post_event(
+        self,
+        url: str,
+        event: dict[str, Any],
+        *,
+        signed: bool = True,
+        signature: str | None = None,
+        body: bytes | None = None,
+    ) -> int:
+        """POST an event to a webhook, correctly signed unless told otherwise; the status."""
+        assert self._client is not None
+        raw = body if body is not None else json.dumps(event).encode()
+        headers = {"Content-Type": "application/json"}
+        if signature is not None:
+            headers["X-ZEvent-Signature"] = signature
+        elif signed:
+            headers["X-ZEvent-Signature"] = self.sign(raw, str(event.get("timestamp", "")))
+        async with self._client.post(url, data=raw, headers=headers) as response:
+            await response.read()
+            return response.status
+
+    def add_photo(self, name: str = "photo.png", data: bytes = PNG, mime: str = "image/png"):
+        """Serve a file and return its URL."""
+        self.files[name] = (data, mime)
+        return f"{self.base_url}/files/{name}"
+
+    # --- inspection ---------------------------------------------------------------------
+
+    def texts(self, user_id: str | None = None) -> list[str]:
+        """Texts accepted (for one user, or all), in order."""
+        return [s.text for s in self.sent if user_id is None or s.user_id == user_id]
+
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until a condition holds, or fail after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError("condition not met in time")
+            await asyncio.sleep(0.01)
+
+    # --- the API ------------------------------------------------------------------------
+
+    async def _fault(self, endpoint: str) -> web.Response | None:
+        faults = self._faults.get(endpoint)
+        if not faults:
+            return None
+        kind, value = faults.popleft()
+        if kind == "stall":
+            await asyncio.sleep(value)
+            return web.Response(status=504, text="Gateway Timeout")
+        return web.Response(status=int(value), text="Server Error")
+
+    async def _message_cs(self, request: web.Request) -> web.Response:
+        self.cs_calls += 1
+        fault = await self._fault("cs")
+        if fault is not None:
+            return fault
+        token = request.headers.get("access_token", "")
+        expiry = self._access.get(token)
+        if expiry is None or time.monotonic() >= expiry:
+            return _error(EXPIRED, "Access token is invalid or has expired")
+        try:
+            body = await request.json()
+            user_id = str(body["recipient"]["user_id"])
+            text = body["message"]["text"]
+        except (ValueError, KeyError, TypeError):
+            return _error(BAD_TEXT, "Parameters are invalid")
+        if not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
+            return _error(BAD_TEXT, "Text must be 1-2000 characters")
+        refused = self._window.get(user_id)
+        if refused is not None:
+            return _error(*refused)
+        if self.on_message is not None:
+            await self.on_message(token)
+        self.sent.append(Sent(user_id, text, token))
+        return web.json_response(
+            {
+                "error": 0,
+                "message": "Success",
+                "data": {"message_id": uuid.uuid4().hex, "user_id": user_id},
+            }
+        )
+
+    async def _access_token(self, request: web.Request) -> web.Response:
+        fault = await self._fault("oauth")
+        if fault is not None:
+            return fault
+        form = await request.post()
+        call = {key: str(value) for key, value in form.items()}
+        self.refresh_calls.append(call)
+        if self.refresh_delay:
+            await asyncio.sleep(self.refresh_delay)
+        if request.headers.get("secret_key") != self.app_secret:
+            return _oauth_error(-14001, "Invalid app secret", "secret_key is wrong")
+        if call.get("app_id") != self.app_id or call.get("grant_type") != "refresh_token":
+            return _oauth_error(-14002, "Invalid parameter", "app_id or grant_type is wrong")
+        token = call.get("refresh_token", "")
+        if token not in self._refresh or self._refresh[token]:
+            self.refused_refreshes += 1
+            return _oauth_error(
+                BAD_REFRESH, "Invalid refresh token", "Refresh token is invalid or already used"
+            )
+        self._refresh[token] = True
+        access, refresh = self.issue_tokens()
+        return web.json_response(
+            {
+                "access_token": access,
+                "refresh_token": refresh,
+                "expires_in": str(int(self.access_ttl)),
+            }
+        )
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        found = self.files.get(request.match_info["name"])
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[0], content_type=found[1])
+
+
+def _error(code: int, message: str) -> web.Response:
+    return web.json_response({"error": code, "message": message})
+
+
+def _oauth_error(code: int, name: str, description: str) -> web.Response:
+    return web.json_response(
+        {"error": code, "error_name": name, "error_reason": name, "error_description": description}
+    )

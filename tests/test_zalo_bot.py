@@ -1,0 +1,566 @@
+"""The Zalo Bot Platform connector against the fake Zalo Bot API, over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import socket
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from connectors.base import Address, Choice, ConnectorContext, DeliveryError, Incoming, Outgoing
+from connectors.zalo_bot import ZaloBotConnector, create
+from connectors.zalo_bot.updates import parse_update, unwrap
+from tests.fakes.zalo_bot import PNG, FakeZaloBot
+
+SECRET = "s3cret-webhook-token"
+FAST = {
+    "poll_timeout": 0.2,
+    "request_timeout": 1.0,
+    "retry_base": 0.01,
+    "retry_max": 0.05,
+    "rate": "500,200",
+    "burst": 50,
+}
+
+
+class ScriptedHandler:
+    """Stands in for the application: records every Incoming, answers with a script."""
+
+    def __init__(self, reply: Callable[[Incoming], Sequence[Outgoing]] | None = None) -> None:
+        self.incoming: list[Incoming] = []
+        self._reply = reply or (lambda m: [Outgoing(text=f"Đã nhận: {m.text}")])
+
+    async def __call__(self, incoming: Incoming) -> Sequence[Outgoing]:
+        self.incoming.append(incoming)
+        return self._reply(incoming)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeZaloBot]:
+    async with FakeZaloBot(max_poll=5) as server:
+        yield server
+
+
+def _env(fake: FakeZaloBot, **extra: str) -> dict[str, str]:
+    return {
+        "REPORTBOT_ZALO_BOT_TOKEN": fake.token,
+        "REPORTBOT_ZALO_BOT_API_URL": fake.base_url,
+        **extra,
+    }
+
+
+@pytest.fixture
+async def polling(fake: FakeZaloBot, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
+    """Start a polling connector with a handler and config overrides."""
+    started: list[ZaloBotConnector] = []
+
+    async def start(handler: Any, **config: Any) -> ZaloBotConnector:
+        context = ConnectorContext(
+            handler=handler,
+            env=_env(fake),
+            config={**FAST, **config},
+            media_dir=tmp_path / "media",
+            public_base_url=config.pop("public_base_url", None),
+        )
+        connector = create(context)
+        assert isinstance(connector, ZaloBotConnector)
+        await connector.start()
+        started.append(connector)
+        return connector
+
+    yield start
+    for connector in started:
+        await connector.stop(timeout=5)
+
+
+@pytest.fixture
+async def webhook(fake: FakeZaloBot, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
+    """Start a webhook connector on a real aiohttp app listening on 127.0.0.1."""
+    runners: list[tuple[ZaloBotConnector, web.AppRunner]] = []
+
+    async def start(handler: Any, **config: Any) -> tuple[ZaloBotConnector, str]:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        url = f"http://127.0.0.1:{port}/hooks/zalo-bot"
+        app = web.Application()
+        context = ConnectorContext(
+            handler=handler,
+            env=_env(
+                fake,
+                REPORTBOT_ZALO_BOT_WEBHOOK_URL=url,
+                REPORTBOT_ZALO_BOT_WEBHOOK_SECRET=SECRET,
+            ),
+            config={**FAST, **config},
+            web_app=app,
+            media_dir=tmp_path / "media",
+        )
+        connector = create(context)
+        assert isinstance(connector, ZaloBotConnector)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.SockSite(runner, sock).start()
+        await connector.start()
+        runners.append((connector, runner))
+        return connector, url
+
+    yield start
+    for connector, runner in runners:
+        await connector.stop(timeout=5)
+        await runner.cleanup()
+
+
+# --- configuration --------------------------------------------------------------------------
+
+
+def test_not_configured_without_token() -> None:
+    context = ConnectorContext(handler=ScriptedHandler(), env={})
+    assert create(context) is None
+
+
+@pytest.mark.parametrize("secret", ["short", "x" * 257])
+def test_webhook_secret_length_is_checked(secret: str) -> None:
+    env = {
+        "REPORTBOT_ZALO_BOT_TOKEN": "1:abc",
+        "REPORTBOT_ZALO_BOT_WEBHOOK_URL": "https://example.org/webhook/zalo-bot",
+        "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET": secret,
+    }
+    context = ConnectorContext(handler=ScriptedHandler(), env=env, web_app=web.Application())
+    with pytest.raises(ValueError, match="8 to 256 characters"):
+        create(context)
+
+
+def test_webhook_url_without_secret_is_refused() -> None:
+    env = {
+        "REPORTBOT_ZALO_BOT_TOKEN": "1:abc",
+        "REPORTBOT_ZALO_BOT_WEBHOOK_URL": "https://example.org/webhook/zalo-bot",
+    }
+    context = ConnectorContext(handler=ScriptedHandler(), env=env, web_app=web.Application())
+    with pytest.raises(ValueError, match="WEBHOOK_SECRET"):
+        create(context)
+
+
+def test_webhook_route_is_added_at_creation() -> None:
+    env = {
+        "REPORTBOT_ZALO_BOT_TOKEN": "1:abc",
+        "REPORTBOT_ZALO_BOT_WEBHOOK_URL": "https://example.org/webhook/zalo-bot",
+        "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET,
+    }
+    app = web.Application()
+    connector = create(ConnectorContext(handler=ScriptedHandler(), env=env, web_app=app))
+    assert connector is not None and connector.mode == "webhook"
+    paths = {route.resource.canonical for route in app.router.routes() if route.method == "POST"}
+    assert paths == {"/webhook/zalo-bot"}
+    assert connector.capabilities.buttons is False
+    assert connector.capabilities.commands_need_slash is False
+    assert connector.capabilities.max_text_length == 2000
+
+
+async def test_refused_token_fails_start_without_leaking_it(fake: FakeZaloBot) -> None:
+    context = ConnectorContext(
+        handler=ScriptedHandler(),
+        env={
+            "REPORTBOT_ZALO_BOT_TOKEN": "999:wrong-token",
+            "REPORTBOT_ZALO_BOT_API_URL": fake.base_url,
+        },
+    )
+    connector = create(context)
+    assert connector is not None
+    with pytest.raises(RuntimeError, match="token was refused") as caught:
+        await connector.start()
+    assert "wrong-token" not in str(caught.value)
+
+
+# --- polling --------------------------------------------------------------------------------
+
+
+async def test_polling_text_becomes_incoming_and_reply_is_numbered(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    question = Outgoing(
+        text="Đơn vị đã ban hành kế hoạch chưa?",
+        choices=(
+            Choice("Đã ban hành", "yes"),
+            Choice("Chưa", "no"),
+            Choice("Hủy", "/huy"),
+        ),
+    )
+    handler = ScriptedHandler(lambda m: [question])
+    await polling(handler)
+    update = fake.text("ABC123", user_id="u-7", display_name="Trần Thị Bình", message_id="m-1")
+    fake.queue(update)
+    await fake.wait_for(lambda: len(fake.sent) == 1)
+
+    assert fake.count("deleteWebhook") == 1
+    [incoming] = handler.incoming
+    assert incoming.platform == "zalo_bot"
+    assert incoming.user_id == "u-7" and incoming.chat_id == "u-7"
+    assert incoming.text == "ABC123"
+    assert incoming.display_name == "Trần Thị Bình"
+    assert incoming.update_id == "message.text.received:m-1"
+    assert incoming.message_id == "m-1"
+    assert incoming.is_private is True
+    assert incoming.received_at is not None
+    assert fake.sent[0]["chat_id"] == "u-7"
+    assert fake.sent[0]["text"] == (
+        "Đơn vị đã ban hành kế hoạch chưa?\n\n1. Đã ban hành\n2. Chưa\n• Hủy: huy"
+    )
+
+
+async def test_polling_survives_empty_polls_and_errors(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    handler = ScriptedHandler()
+    fake.fail("getUpdates", 2, error_code=502, description="Bad Gateway")
+    await polling(handler)
+    # Let a few empty long polls (408) pass before anything arrives.
+    await fake.wait_for(lambda: fake.count("getUpdates") >= 4)
+    fake.queue(fake.text("xin chào"))
+    await fake.wait_for(lambda: fake.texts() == ["Đã nhận: xin chào"])
+    assert [m.text for m in handler.incoming] == ["xin chào"]
+
+
+async def test_one_update_per_poll_keeps_order_in_a_chat(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    handler = ScriptedHandler()
+    await polling(handler)
+    for number in range(1, 6):
+        fake.queue(fake.text(str(number), user_id="u-1"))
+    await fake.wait_for(lambda: len(fake.sent) == 5)
+    assert [m.text for m in handler.incoming] == ["1", "2", "3", "4", "5"]
+    assert fake.texts("u-1") == [f"Đã nhận: {n}" for n in range(1, 6)]
+
+
+async def test_group_chat_is_not_private(fake: FakeZaloBot, polling: Callable[..., Any]) -> None:
+    handler = ScriptedHandler()
+    await polling(handler)
+    fake.queue(fake.text("1", user_id="u-1", chat_id="g-9", chat_type="GROUP"))
+    await fake.wait_for(lambda: len(fake.sent) == 1)
+    assert handler.incoming[0].is_private is False
+    assert handler.incoming[0].chat_id == "g-9"
+    assert fake.sent[0]["chat_id"] == "g-9"
+
+
+async def test_duplicate_updates_carry_the_same_update_id(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    handler = ScriptedHandler()
+    await polling(handler)
+    update = fake.text("gui", message_id="dup-1")
+    fake.queue(update)
+    fake.queue(update)
+    fake.queue(fake.image(fake.add_photo(), message_id="dup-1"))
+    await fake.wait_for(lambda: len(handler.incoming) == 3)
+    ids = [m.update_id for m in handler.incoming]
+    assert ids[0] == ids[1] == "message.text.received:dup-1"
+    assert ids[2] == "message.image.received:dup-1"
+
+
+async def test_long_reply_is_split_on_lines_under_2000(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    lines = [f"{n}. Câu trả lời số {n}: " + "nội dung " * 8 for n in range(1, 61)]
+    review = "\n".join(lines)
+    assert len(review) > 4000
+    handler = ScriptedHandler(lambda m: [Outgoing(text=review)])
+    await polling(handler)
+    fake.queue(fake.text("xem lai"))
+    await fake.wait_for(lambda: len(fake.sent) >= 3)
+    await asyncio.sleep(0.05)
+    texts = fake.texts()
+    assert all(1 <= len(t) <= 2000 for t in texts)
+    assert "\n".join(texts) == review
+
+
+async def test_photo_is_downloaded_into_media_dir(
+    fake: FakeZaloBot, polling: Callable[..., Any], tmp_path: Path
+) -> None:
+    handler = ScriptedHandler(lambda m: [Outgoing(text="Đã nhận ảnh.")])
+    await polling(handler)
+    url = fake.add_photo("hoi-nghi.png")
+    fake.queue(fake.image(url, caption="Hội nghị", message_id="img-1"))
+    await fake.wait_for(lambda: len(fake.sent) == 1)
+    attachment = handler.incoming[0].attachment
+    assert attachment is not None and attachment.kind == "photo"
+    assert attachment.url == url
+    assert attachment.path is not None
+    path = Path(attachment.path)
+    assert path.parent == tmp_path / "media"
+    assert path.read_bytes() == PNG
+    assert path.suffix == ".png"
+    assert handler.incoming[0].update_id == "message.image.received:img-1"
+
+
+async def test_photo_that_cannot_be_downloaded_keeps_its_url(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    handler = ScriptedHandler(lambda m: [Outgoing(text="?")])
+    await polling(handler)
+    fake.queue(fake.image(f"{fake.base_url}/files/missing.png"))
+    await fake.wait_for(lambda: len(fake.sent) == 1)
+    attachment = handler.incoming[0].attachment
+    assert attachment is not None and attachment.path is None
+    assert attachment.url and attachment.url.endswith("missing.png")
+
+
+async def test_sticker_and_unsupported_are_marked(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    handler = ScriptedHandler(
+        lambda m: [Outgoing(text="Xin lỗi, tôi chỉ đọc được chữ và ảnh.")] if m.unsupported else []
+    )
+    await polling(handler)
+    fake.queue(fake.sticker())
+    fake.queue(fake.unsupported())
+    await fake.wait_for(lambda: len(fake.sent) == 2)
+    assert [m.unsupported for m in handler.incoming] == ["sticker", "unsupported"]
+    assert all(m.text is None for m in handler.incoming)
+
+
+async def test_handler_error_gets_a_polite_apology(
+    fake: FakeZaloBot, polling: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom(incoming: Incoming) -> Sequence[Outgoing]:
+        raise RuntimeError("database exploded")
+
+    await polling(ScriptedHandler(boom))
+    with caplog.at_level(logging.ERROR):
+        fake.queue(fake.text("1"))
+        await fake.wait_for(lambda: len(fake.sent) == 1)
+    text = fake.sent[0]["text"]
+    assert text.startswith("Xin lỗi")
+    assert "Traceback" not in text and "database exploded" not in text
+    assert "database exploded" in caplog.text
+
+
+# --- sending: retries, rate limits, order -----------------------------------------------------
+
+
+async def test_send_retries_errors_rate_limits_and_timeouts(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    connector = await polling(ScriptedHandler(), request_timeout=0.3)
+    fake.fail("sendMessage", 2, error_code=500)
+    fake.rate_limit("sendMessage", 1, retry_after=0.05)
+    fake.stall("sendMessage", 1, seconds=1.0)
+    address = Address(platform="zalo_bot", user_id="u-5", chat_id="u-5")
+    await connector.send(address, [Outgoing(text="Nhắc nhở: hạn nộp báo cáo là 20/6.")])
+    assert fake.texts("u-5") == ["Nhắc nhở: hạn nộp báo cáo là 20/6."]
+    assert fake.count("sendMessage") == 5
+
+
+async def test_order_in_a_chat_is_kept_through_failures(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    connector = await polling(ScriptedHandler())
+    fake.fail("sendMessage", 3, error_code=503)
+    address = Address(platform="zalo_bot", user_id="u-5", chat_id="u-5")
+    messages = [Outgoing(text=f"Tin {n}") for n in range(1, 7)]
+    await connector.send(address, messages)
+    assert fake.texts("u-5") == [f"Tin {n}" for n in range(1, 7)]
+
+
+async def test_refused_recipient_raises_delivery_error(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    connector = await polling(ScriptedHandler())
+    fake.refuse_chat("u-blocked")
+    address = Address(platform="zalo_bot", user_id="u-blocked", chat_id="u-blocked")
+    with pytest.raises(DeliveryError, match="403"):
+        await connector.send(address, [Outgoing(text="Nhắc nhở")])
+    # Other chats are not held up by the refused one.
+    await connector.send(Address("zalo_bot", "u-2", "u-2"), [Outgoing(text="Nhắc nhở")])
+    assert fake.texts("u-2") == ["Nhắc nhở"]
+
+
+async def test_per_chat_rate_is_respected(fake: FakeZaloBot, polling: Callable[..., Any]) -> None:
+    connector = await polling(ScriptedHandler(), rate="100,10", burst=1)
+    address = Address(platform="zalo_bot", user_id="u-1", chat_id="u-1")
+    await connector.send(address, [Outgoing(text=f"Tin {n}") for n in range(5)])
+    stamps = [c.at for c in fake.calls if c.method == "sendMessage"]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    assert len(gaps) == 4
+    assert min(gaps) >= 0.08  # 10 per second, bursts of one
+
+
+async def test_stop_drains_the_queue(fake: FakeZaloBot, tmp_path: Path) -> None:
+    context = ConnectorContext(
+        handler=ScriptedHandler(),
+        env=_env(fake),
+        config={**FAST, "rate": "100,20", "burst": 1},
+        media_dir=tmp_path,
+    )
+    connector = create(context)
+    assert connector is not None
+    await connector.start()
+    address = Address(platform="zalo_bot", user_id="u-1", chat_id="u-1")
+    sending = asyncio.create_task(
+        connector.send(address, [Outgoing(text=f"Tin {n}") for n in range(8)])
+    )
+    await fake.wait_for(lambda: len(fake.sent) >= 1)
+    await connector.stop(timeout=5)
+    await sending
+    assert fake.texts("u-1") == [f"Tin {n}" for n in range(8)]
+
+
+async def test_attachment_in_media_dir_is_sent_as_photo_url(
+    fake: FakeZaloBot, polling: Callable[..., Any], tmp_path: Path
+) -> None:
+    chart = tmp_path / "media" / "charts" / "tong hop.png"
+    chart.parent.mkdir(parents=True)
+    chart.write_bytes(PNG)
+    connector = await polling(ScriptedHandler(), public_base_url="https://bot.example.org")
+    address = Address(platform="zalo_bot", user_id="u-1", chat_id="u-1")
+    await connector.send(address, [Outgoing(text="Biểu đồ tổng hợp", attachment_path=str(chart))])
+    assert fake.sent[0]["photo"] == "https://bot.example.org/media/charts/tong%20hop.png"
+    assert fake.sent[1]["text"] == "Biểu đồ tổng hợp"
+
+
+# --- webhook --------------------------------------------------------------------------------
+
+
+async def test_webhook_registers_and_handles_bare_and_wrapped(
+    fake: FakeZaloBot, webhook: Callable[..., Any]
+) -> None:
+    handler = ScriptedHandler()
+    connector, url = await webhook(handler)
+    assert connector.mode == "webhook"
+    assert fake.webhook_url == url and fake.webhook_secret == SECRET
+    assert fake.count("deleteWebhook") == 0
+
+    assert await fake.deliver(fake.text("bare", message_id="w-1")) == 200
+    assert await fake.deliver(fake.text("wrapped", message_id="w-2"), wrapped=True) == 200
+    # The webhook answers after the handler ran, so the incoming messages are already there.
+    assert [m.text for m in handler.incoming] == ["bare", "wrapped"]
+    assert [m.update_id for m in handler.incoming] == [
+        "message.text.received:w-1",
+        "message.text.received:w-2",
+    ]
+    await fake.wait_for(lambda: len(fake.sent) == 2)
+    assert fake.count("getUpdates") == 0
+
+
+async def test_webhook_refuses_missing_and_wrong_secret(
+    fake: FakeZaloBot, webhook: Callable[..., Any]
+) -> None:
+    handler = ScriptedHandler()
+    _, url = await webhook(handler)
+    update = fake.text("forged")
+    status, _ = await fake.post_webhook(url, update)
+    assert status == 401
+    status, _ = await fake.post_webhook(url, update, secret="not-the-secret")
+    assert status == 403
+    status, _ = await fake.post_webhook(url, update, secret=SECRET[:-1])
+    assert status == 403
+    status, _ = await fake.post_webhook(url, update, secret=SECRET, raw=b"{not json")
+    assert status == 400
+    await asyncio.sleep(0.05)
+    assert handler.incoming == []
+    assert fake.sent == []
+
+
+async def test_webhook_photo_and_sticker(fake: FakeZaloBot, webhook: Callable[..., Any]) -> None:
+    handler = ScriptedHandler(lambda m: [Outgoing(text="ok")])
+    await webhook(handler)
+    await fake.deliver(fake.image(fake.add_photo("a.png")))
+    await fake.deliver(fake.sticker(), wrapped=True)
+    assert handler.incoming[0].attachment is not None
+    assert handler.incoming[0].attachment.path is not None
+    assert handler.incoming[1].unsupported == "sticker"
+
+
+async def test_webhook_refuses_before_start(fake: FakeZaloBot, tmp_path: Path) -> None:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhook/zalo-bot"
+    app = web.Application()
+    handler = ScriptedHandler()
+    env = _env(fake, REPORTBOT_ZALO_BOT_WEBHOOK_URL=url, REPORTBOT_ZALO_BOT_WEBHOOK_SECRET=SECRET)
+    create(ConnectorContext(handler=handler, env=env, config=FAST, web_app=app))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    try:
+        status, _ = await fake.post_webhook(url, fake.text("early"), secret=SECRET)
+    finally:
+        await runner.cleanup()
+    assert status == 503
+    assert handler.incoming == []
+
+
+# --- update shapes (pure functions) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        {"photo_url": "https://f.zalo.me/a.jpg"},
+        {"photo": "https://f.zalo.me/a.jpg"},
+        {"photo": {"url": "https://f.zalo.me/a.jpg"}},
+        {"photo": [{"url": "https://f.zalo.me/small.jpg"}, {"url": "https://f.zalo.me/a.jpg"}]},
+    ],
+)
+def test_photo_url_in_every_shape_seen(photo: dict[str, Any]) -> None:
+    update = {
+        "event_name": "message.image.received",
+        "message": {"from": {"id": "u1"}, "chat": {"id": "u1"}, "message_id": "m", **photo},
+    }
+    incoming = parse_update(update)
+    assert incoming is not None and incoming.attachment is not None
+    assert incoming.attachment.url == "https://f.zalo.me/a.jpg"
+
+
+def test_update_without_event_name_is_inferred() -> None:
+    # The sample in Zalo's own getUpdates documentation carries no event_name.
+    update = {
+        "message": {
+            "chat": {"id": "c1", "chat_type": "PRIVATE"},
+            "text": "Xin chào",
+            "message_id": "16f6366b3f02645a3d15",
+            "date": 1766619597466,
+            "from": {"id": "c1", "first_name": "Nguyen Van A"},
+        }
+    }
+    incoming = parse_update(update)
+    assert incoming is not None
+    assert incoming.update_id == "message.text.received:16f6366b3f02645a3d15"
+    assert incoming.display_name == "Nguyen Van A"
+    assert incoming.received_at is not None and incoming.received_at.year == 2025
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"ok": False, "error_code": 500},
+        {"ok": True, "result": None},
+        [1, 2],
+        {"event_name": "bot.added"},
+    ],
+)
+def test_bodies_without_a_message_are_ignored(body: Any) -> None:
+    update = unwrap(body)
+    assert update is None or parse_update(update) is None
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "1,2,3", "-5"])
+def test_bad_rate_setting_is_refused(value: str) -> None:
+    env = {"REPORTBOT_ZALO_BOT_TOKEN": "1:abc", "REPORTBOT_ZALO_BOT_RATE": value}
+    with pytest.raises(ValueError, match="rate"):
+        create(ConnectorContext(handler=ScriptedHandler(), env=env))
+
+
+def test_rate_setting_is_read() -> None:
+    env = {"REPORTBOT_ZALO_BOT_TOKEN": "1:abc", "REPORTBOT_ZALO_BOT_RATE": "10,2"}
+    connector = create(ConnectorContext(handler=ScriptedHandler(), env=env))
+    assert connector is not None
+    assert connector.capabilities.global_rate is not None
+    assert connector.capabilities.global_rate.per_second == 10
+    assert connector.capabilities.per_chat_rate is not None
+    assert connector.capabilities.per_chat_rate.per_second == 2
