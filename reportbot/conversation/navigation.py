@@ -6,6 +6,7 @@ Relevance is evaluated from the answers and the unit's facts (`unit_type`, `unit
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,14 +20,66 @@ def expression_scope(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> di
     return {**answers, **facts}
 
 
+_CACHE_SIZE = 8192
+_cache: OrderedDict[tuple[int, tuple[Any, ...]], tuple[FormTemplate, list[Question]]] = (
+    OrderedDict()
+)
+_inputs: dict[int, tuple[FormTemplate, tuple[str, ...] | None]] = {}
+
+
 def relevant_questions(
     template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
 ) -> list[Question]:
-    """Questions (notes included) that apply, in form order."""
+    """Questions (notes included) that apply, in form order.
+
+    Relevance depends only on the few answers that `relevant` rules mention, so results are
+    cached on those values: officers of the same kind of unit share entries, and a message
+    that asks for relevance several times computes it once.
+    """
     scope = expression_scope(answers, facts)
+    names = _relevance_inputs(template)
+    if names is None:
+        return _evaluate_relevance(template, scope)
+    key = (id(template), tuple(_freeze(scope.get(name)) for name in names))
+    hit = _cache.get(key)
+    if hit is not None and hit[0] is template:
+        _cache.move_to_end(key)
+        return hit[1]
+    result = _evaluate_relevance(template, scope)
+    _cache[key] = (template, result)  # the template is kept so its id cannot be reused
+    if len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return result
+
+
+def _evaluate_relevance(template: FormTemplate, scope: Mapping[str, Any]) -> list[Question]:
     return [
         q for q in template.questions if q.relevant is None or truthy(q.relevant.evaluate(scope))
     ]
+
+
+def _relevance_inputs(template: FormTemplate) -> tuple[str, ...] | None:
+    """The names relevance depends on, or None when it cannot be cached (uses today())."""
+    known = _inputs.get(id(template))
+    if known is not None and known[0] is template:
+        return known[1]
+    names: set[str] = set()
+    cacheable = True
+    for question in template.questions:
+        if question.relevant is not None:
+            names |= question.relevant.references()
+            cacheable = cacheable and "today(" not in question.relevant.source
+    result = tuple(sorted(names)) if cacheable else None
+    _inputs[id(template)] = (template, result)
+    return result
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return repr(sorted(value.items()))
+    return value
 
 
 def answerable(questions: list[Question]) -> list[Question]:

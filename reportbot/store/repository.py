@@ -9,9 +9,9 @@ coordinator reopening a report from the command line) are seen soon.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -56,17 +56,20 @@ class Repository:
         self._units: dict[int, _UnitReports] = {}
         self._templates: dict[int, FormTemplate] = {}
         self._forms: dict[str, FormOffer] | None = None
-        self.unit_locks: defaultdict[int, int] = defaultdict(int)
+        self._forms_lock = asyncio.Lock()
 
     # -- forms ---------------------------------------------------------------------------
 
     async def forms(self) -> dict[str, FormOffer]:
         """Latest active template of every form."""
         if self._forms is None:
-            latest = await form_store.latest_templates()
-            self._forms = {key: FormOffer(t, rid) for key, (rid, t) in latest.items()}
-            for offer in self._forms.values():
-                self._templates[offer.record_id] = offer.template
+            async with self._forms_lock:  # many officers arriving at once load it once
+                if self._forms is None:
+                    latest = await form_store.latest_templates()
+                    forms = {key: FormOffer(t, rid) for key, (rid, t) in latest.items()}
+                    for offer in forms.values():
+                        self._templates[offer.record_id] = offer.template
+                    self._forms = forms
         return self._forms
 
     def forget_forms(self) -> None:

@@ -97,8 +97,9 @@ UPSERT_OUTBOX = (
 class GroupCommitter:
     """Writes steps in batches; `commit` returns once the step is durable."""
 
-    def __init__(self, connection_name: str = "default") -> None:
+    def __init__(self, connection_name: str = "default", *, max_batch: int = MAX_BATCH) -> None:
         self._connection_name = connection_name
+        self._max_batch = max_batch
         self._queue: asyncio.Queue[StepWrite] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
@@ -128,7 +129,7 @@ class GroupCommitter:
     async def _run(self) -> None:
         while True:
             batch = [await self._queue.get()]
-            while len(batch) < MAX_BATCH and not self._queue.empty():
+            while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
                 await self._write(batch)
