@@ -40,7 +40,9 @@ from tests.support import nq57_lines  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
-PG_ADMIN = os.environ.get("REPORTBOT_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN = os.environ.get(
+    "REPORTBOT_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
 LINES = ["/baocao", "1", *nq57_lines()[1:]]
 
 
@@ -126,8 +128,10 @@ async def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgres")
     args = parser.parse_args()
     counts = [int(n) for n in args.officers.split(",")]
-    print(f"{'backend':9} {'officers':>8} {'mode':14} {'answers':>8} {'answers/s':>10} "
-          f"{'p50 ms':>8} {'p99 ms':>8} {'steps/tx':>8} {'ratio':>6}")
+    print(
+        f"{'backend':9} {'officers':>8} {'mode':14} {'answers':>8} {'answers/s':>10} "
+        f"{'p50 ms':>8} {'p99 ms':>8} {'steps/tx':>8} {'ratio':>6}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
             for count in counts:

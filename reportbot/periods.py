@@ -422,8 +422,14 @@ def period_by_key(spec: PeriodSpec, key: str, tz: tzinfo, shift: Shift | None = 
     """Return the period a key names ('2025-H1', '2025-07', 'once-20261220', ...).
 
     Raises PeriodKeyError (both a KeyError and a ValueError) for a malformed key or one that
-    belongs to another kind of form, and ValueError for an invalid spec.
+    belongs to another kind of form, and ValueError for an invalid spec. Cached: the same
+    period is looked up on nearly every message.
     """
+    return _period_by_key(spec, key, tz, shift)
+
+
+@lru_cache(maxsize=4096)
+def _period_by_key(spec: PeriodSpec, key: str, tz: tzinfo, shift: Shift | None) -> Period:
     rule = _rule(spec)
     if rule.kind == "one_off":
         period = _build_once(rule, tz, shift)

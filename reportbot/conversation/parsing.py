@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, localcontext
+from functools import lru_cache
 from typing import Any
 
 MAX_TEXT_LENGTH = 4000
@@ -114,8 +115,12 @@ def _fold_keep_punct(text: str) -> str:
     return " ".join(bare.split())
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Text for matching: lower case, no diacritics (đ → d), single spaces, no edge punctuation."""
+    """Text for matching: lower case, no diacritics (đ → d), single spaces, no edge punctuation.
+
+    Cached: option labels and command words are folded again on every message.
+    """
     return _fold_keep_punct(text).strip(_EDGE_PUNCT)
 
 

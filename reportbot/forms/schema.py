@@ -111,18 +111,32 @@ class FormTemplate:
 
     def question(self, question_id: str) -> Question | None:
         """Return the question with this id, if any."""
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        return None
+        index = _positions(self.questions).get(question_id)
+        return None if index is None else self.questions[index]
 
     def index_of(self, question_id: str) -> int:
         """Return the position of a question in form order (ValueError if absent)."""
-        for index, question in enumerate(self.questions):
-            if question.id == question_id:
-                return index
-        raise ValueError(question_id)
+        index = _positions(self.questions).get(question_id)
+        if index is None:
+            raise ValueError(question_id)
+        return index
 
     def applies_to(self, unit_type: str) -> bool:
         """Whether units of this type must file the form (an empty list means every unit)."""
         return not self.unit_types or unit_type in self.unit_types
+
+
+_POSITIONS: dict[int, tuple[tuple[Question, ...], dict[str, int]]] = {}
+
+
+def _positions(questions: tuple[Question, ...]) -> dict[str, int]:
+    """Question id -> position, cached per question tuple (templates are immutable; the tuple
+    is kept in the cache so its id cannot be reused)."""
+    known = _POSITIONS.get(id(questions))
+    if known is not None and known[0] is questions:
+        return known[1]
+    positions = {question.id: index for index, question in enumerate(questions)}
+    if len(_POSITIONS) > 1024:
+        _POSITIONS.clear()
+    _POSITIONS[id(questions)] = (questions, positions)
+    return positions
