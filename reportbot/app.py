@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 # `install(app: Application) -> None`, which may append to `app.workers` and register
 # `app.service.chat_commands`. Listed here so the application core imports no feature by name
 # anywhere else.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("reportbot.mirror.extension",)
 
 
 class Worker(Protocol):
@@ -154,14 +154,15 @@ class Application:
             task.cancel()
 
     async def close(self) -> None:
-        """Stop workers and connectors, finish commits, close the web server and the database."""
-        for worker in reversed(self.workers):
-            with suppress(Exception):
-                await worker.stop()
+        """Stop connectors, finish commits, then stop workers (a last sheet flush sees every
+        committed answer), close the web server and the database."""
         for connector in reversed(self.connectors):
             with suppress(Exception):
                 await connector.stop()
         await self.service.close()
+        for worker in reversed(self.workers):
+            with suppress(Exception):
+                await worker.stop()
         if self._runner is not None:
             await self._runner.cleanup()
         await close_database()

@@ -1,0 +1,48 @@
+"""Choose the mirror backend from the environment: Google Sheets if configured, else .xlsx."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from reportbot.mirror.backend import MirrorBackend, MirrorError
+from reportbot.mirror.google import (
+    ENV_API_URL,
+    ENV_CREDENTIALS,
+    ENV_SPREADSHEET,
+    GoogleSheetsBackend,
+)
+from reportbot.mirror.split import ANY_KEY, SplitBackend, parse_spreadsheet_ids
+from reportbot.mirror.xlsx import XlsxBackend
+
+ENV_SPLIT = "REPORTBOT_SHEETS_SPLIT"
+ENV_SPREADSHEET_IDS = "REPORTBOT_SPREADSHEET_IDS"
+
+
+def google_configured(env: Mapping[str, str]) -> bool:
+    """Whether Google Sheets is set up (credentials or an emulator URL, and a spreadsheet)."""
+    has_access = bool(env.get(ENV_CREDENTIALS) or env.get(ENV_API_URL))
+    has_target = bool(env.get(ENV_SPREADSHEET) or env.get(ENV_SPREADSHEET_IDS))
+    return has_access and has_target
+
+
+def backend_from_env(env: Mapping[str, str] | None = None, **options: Any) -> MirrorBackend:
+    """Google Sheets when configured (split per year/form if asked), else the local workbook."""
+    env = os.environ if env is None else env
+    if not google_configured(env):
+        return XlsxBackend.from_env(dict(env), **options)
+    mode = (env.get(ENV_SPLIT) or "single").strip().lower()
+    if mode == "single":
+        return GoogleSheetsBackend.from_env(env, **options)
+    ids = parse_spreadsheet_ids(env.get(ENV_SPREADSHEET_IDS, ""))
+    if env.get(ENV_SPREADSHEET):
+        ids.setdefault(ANY_KEY, env[ENV_SPREADSHEET])
+
+    def factory(key: str) -> MirrorBackend:
+        spreadsheet_id = ids.get(key) or ids.get(ANY_KEY)
+        if not spreadsheet_id:
+            raise MirrorError(f"{ENV_SPREADSHEET_IDS} has no spreadsheet for {key!r}")
+        return GoogleSheetsBackend.from_env({**env, ENV_SPREADSHEET: spreadsheet_id}, **options)
+
+    return SplitBackend(mode, factory)

@@ -1,0 +1,287 @@
+"""What the mirror receives, and how one submission becomes one row of readable cells.
+
+These are plain frozen dataclasses so the mirror never depends on the store's models: the
+store builds a `MirrorBatch`, the backends only read it. Cell values are `str`, `int` or
+`float`; every backend writes strings as text (never as formulas), whatever they start with.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+CellValue = str | int | float
+
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+MAX_CELL_CHARS = 50_000  # Google Sheets' limit per cell
+MAX_TITLE_CHARS = 100  # Google Sheets' limit per worksheet title
+STATUS_SHEET_TITLE = "Tình hình nộp báo cáo"
+
+ID_HEADER = "Mã báo cáo"
+FIXED_HEADERS: tuple[str, ...] = (
+    ID_HEADER,
+    "Đơn vị",
+    "Loại đơn vị",
+    "Kỳ báo cáo",
+    "Trạng thái",
+    "Người gửi",
+    "Thời điểm gửi",
+    "Cập nhật lần cuối",
+    "Lần sửa",
+    "Phiên bản mẫu",
+)
+
+SUBMISSION_STATUS_VI = {
+    "draft": "Đang soạn",
+    "submitted": "Đã nộp",
+    "reopened": "Mở lại để sửa",
+}
+UNIT_TYPE_VI = {
+    "phong": "Phòng",
+    "doan_the": "Đoàn thể",
+    "truong_hoc": "Trường học",
+    "to_cns": "Tổ công nghệ số cộng đồng",
+    "co_quan": "Cơ quan, đơn vị",
+}
+YES_NO_VI = {"yes": "Có", "no": "Không", True: "Có", False: "Không"}
+MULTI_SEPARATOR = "; "
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """One question column: its id, Vietnamese header, type and choice labels."""
+
+    question_id: str
+    header_vi: str
+    type: str
+    choice_labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FormLayout:
+    """A form's columns: the union over all its template versions, in a stable order.
+
+    The first version's questions come first; a question added by a later version is appended
+    at the end and never moves, so old columns of the sheet never shift.
+    """
+
+    form_key: str
+    title: str
+    columns: tuple[ColumnSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionRecord:
+    """One unit's report for one period, with its answers as stored."""
+
+    submission_id: int
+    form_key: str
+    unit_code: str
+    unit_name: str
+    unit_type: str
+    period_key: str
+    period_label: str
+    status: str  # 'draft' | 'submitted' | 'reopened'
+    submitted_by: str | None
+    submitted_at: datetime | None
+    updated_at: datetime
+    revision: int
+    template_version: int | str
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """Where one unit stands for one period: 'on_time', 'late', 'draft' or 'missing'."""
+
+    unit_code: str
+    unit_name: str
+    unit_type: str
+    status: str
+    submitted_at: datetime | None = None
+    submitted_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusSheet:
+    """Every unit that must file one form for one period, and its status."""
+
+    form_key: str
+    form_title: str
+    period_key: str
+    period_label: str
+    deadline: datetime
+    rows: tuple[StatusRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorBatch:
+    """Everything one flush writes: the layouts of the forms involved, rows and status."""
+
+    layouts: tuple[FormLayout, ...] = ()
+    records: tuple[SubmissionRecord, ...] = ()
+    status: tuple[StatusSheet, ...] = ()
+
+    def layout(self, form_key: str) -> FormLayout | None:
+        """Return the layout of a form, if the batch carries it."""
+        for layout in self.layouts:
+            if layout.form_key == form_key:
+                return layout
+        return None
+
+
+_FORBIDDEN_TITLE_CHARS = re.compile(r"[\[\]*?/\\:]")
+_ILLEGAL_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def sanitize_title(title: str, max_chars: int = MAX_TITLE_CHARS) -> str:
+    """Make a worksheet title spreadsheets accept: no []*?/\\:, no edge quote, ≤max_chars.
+
+    Google Sheets allows 100 characters, Excel 31 (pass `max_chars=31` for .xlsx).
+    """
+    clean = _FORBIDDEN_TITLE_CHARS.sub(" ", title)
+    clean = _ILLEGAL_CONTROL_CHARS.sub("", clean)
+    clean = re.sub(r"\s+", " ", clean).strip().strip("'").strip()
+    return clean[:max_chars].rstrip().rstrip("'").rstrip() or "Biểu mẫu"
+
+
+def sheet_titles(
+    layouts: tuple[FormLayout, ...], max_chars: int = MAX_TITLE_CHARS
+) -> dict[str, str]:
+    """Map each form key to its worksheet title, unique and never the status sheet's name.
+
+    Titles are compared case-insensitively (both Sheets and Excel do). On a clash, the form
+    whose key sorts later gets its key appended, so the mapping does not depend on batch order.
+    """
+    taken = {STATUS_SHEET_TITLE.casefold()}
+    titles: dict[str, str] = {}
+    for layout in sorted(layouts, key=lambda item: item.form_key):
+        title = sanitize_title(layout.title, max_chars)
+        if title.casefold() in taken:
+            suffix = f" ({layout.form_key})"
+            title = sanitize_title(title[: max(1, max_chars - len(suffix))] + suffix, max_chars)
+        taken.add(title.casefold())
+        titles[layout.form_key] = title
+    return titles
+
+
+def layout_headers(layout: FormLayout) -> tuple[str, ...]:
+    """Return every header of a form's worksheet, fixed columns first, all distinct."""
+    headers = list(FIXED_HEADERS)
+    seen = set(headers)
+    for column in layout.columns:
+        header = column.header_vi.strip() or column.question_id
+        if header in seen:
+            header = f"{header} ({column.question_id})"
+        seen.add(header)
+        headers.append(header)
+    return tuple(headers)
+
+
+def format_datetime(value: datetime | None, tz: str = DEFAULT_TZ) -> str:
+    """Render a moment as dd/mm/yyyy HH:MM in the given time zone (naive means UTC)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
+
+
+def format_date(value: date) -> str:
+    """Render a date as dd/mm/yyyy."""
+    return value.strftime("%d/%m/%Y")
+
+
+def _number(value: Any) -> CellValue:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float):
+        return value
+    try:
+        return _number(Decimal(str(value).strip()))
+    except ArithmeticError:
+        return clean_text(str(value))
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters no spreadsheet accepts and cut at the per-cell limit."""
+    text = _ILLEGAL_CONTROL_CHARS.sub("", text)
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - 1] + "…"
+    return text
+
+
+def format_answer(column: ColumnSpec, value: Any, tz: str = DEFAULT_TZ) -> CellValue:
+    """Turn one stored answer into a readable cell value for its question type."""
+    if value is None or value == "" or value == []:
+        return ""
+    kind = column.type
+    if kind in ("integer", "decimal"):
+        return _number(value)
+    if kind == "yes_no":
+        return YES_NO_VI.get(value, clean_text(str(value)))
+    if kind == "select_one":
+        return clean_text(column.choice_labels.get(str(value), str(value)))
+    if kind == "select_multiple":
+        values = value if isinstance(value, list | tuple) else [value]
+        labels = (column.choice_labels.get(str(item), str(item)) for item in values)
+        return clean_text(MULTI_SEPARATOR.join(labels))
+    if kind == "date":
+        if isinstance(value, datetime):
+            return format_datetime(value, tz)
+        if isinstance(value, date):
+            return format_date(value)
+        return clean_text(str(value))
+    if kind in ("photo", "file") and isinstance(value, dict):
+        name = value.get("name") or value.get("path") or value.get("file_id") or ""
+        return clean_text(str(name))
+    if isinstance(value, datetime):
+        return format_datetime(value, tz)
+    return clean_text(str(value))
+
+
+def record_row(
+    layout: FormLayout, record: SubmissionRecord, tz: str = DEFAULT_TZ
+) -> list[CellValue]:
+    """Return a submission's cells, aligned with `layout_headers(layout)`."""
+    row: list[CellValue] = [
+        record.submission_id,
+        clean_text(record.unit_name),
+        UNIT_TYPE_VI.get(record.unit_type, record.unit_type),
+        clean_text(record.period_label),
+        SUBMISSION_STATUS_VI.get(record.status, record.status),
+        clean_text(record.submitted_by or ""),
+        format_datetime(record.submitted_at, tz),
+        format_datetime(record.updated_at, tz),
+        record.revision,
+        _number(record.template_version),
+    ]
+    row.extend(
+        format_answer(column, record.answers.get(column.question_id), tz)
+        for column in layout.columns
+    )
+    return row
+
+
+def parse_submission_id(cell: Any) -> int | None:
+    """Read a submission id back from a cell ('12', 12, 12.0); None for anything else."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, float):
+        return int(cell) if cell.is_integer() else None
+    if isinstance(cell, str):
+        text = cell.strip()
+        return int(text) if text.isdigit() and text.isascii() else None
+    return None

@@ -1,0 +1,242 @@
+"""The outbox worker: every few seconds, deliver all pending sheet changes in one batch.
+
+The store queues a change (entry id, sequence number, submission id) in the same transaction
+as the answer. The worker takes the pending changes, asks the store for the rows they touch,
+hands them to the backend in one `apply`, and only then marks them done; a change edited again
+meanwhile keeps its entry (its sequence moved on). When the backend fails, the entries stay,
+their attempt count grows, and the worker backs off and tries again later. Because the backend
+finds rows by submission id, a retry or a restart mid-flush never duplicates a row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from reportbot.mirror.backend import MirrorBackend, MirrorError
+from reportbot.mirror.records import MirrorBatch
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingChange:
+    """One outbox entry: its id, its sequence number (bumped on each edit) and submission."""
+
+    entry_id: int
+    seq: int
+    submission_id: int
+
+
+class MirrorSource(Protocol):
+    """What the worker needs from the store (the store implements it)."""
+
+    async def pending(self, limit: int) -> list[PendingChange]:
+        """Return up to `limit` pending changes, oldest first."""
+        ...
+
+    async def build_batch(self, submission_ids: Sequence[int]) -> MirrorBatch:
+        """Return the rows of these submissions, their forms' layouts and the current status."""
+        ...
+
+    async def full_batch(self) -> MirrorBatch:
+        """Return every submission with its layout and the current status (for a resync)."""
+        ...
+
+    async def done(self, changes: Sequence[PendingChange]) -> None:
+        """Delete these entries, except those whose sequence moved on since they were read."""
+        ...
+
+    async def failed(self, changes: Sequence[PendingChange], error: str) -> None:
+        """Keep these entries, count one more attempt and remember the error."""
+        ...
+
+    async def backlog(self) -> int:
+        """Return how many changes are waiting."""
+        ...
+
+
+class Lease(Protocol):
+    """Lets one process at a time flush (two flushing at once could both append a row)."""
+
+    async def acquire(self) -> bool:
+        """Take or renew the lease; False when another process holds it."""
+        ...
+
+    async def release(self) -> None:
+        """Give the lease up."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorStatus:
+    """What `reportbot sheets status` shows."""
+
+    backend: str
+    backlog: int
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    consecutive_failures: int
+    delivered: int
+
+
+def safe_error(error: BaseException) -> str:
+    """A one-line description of a failure, short and free of tracebacks."""
+    text = " ".join(str(error).split())[:300]
+    if isinstance(error, MirrorError):
+        return text or type(error).__name__
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class MirrorWorker:
+    """Flush the outbox to a mirror backend, in batches, for as long as the bot runs."""
+
+    def __init__(
+        self,
+        backend: MirrorBackend,
+        source: MirrorSource,
+        *,
+        interval_s: float = 5.0,
+        chunk_size: int = 1000,
+        max_backoff_s: float = 300.0,
+        status_refresh_s: float | None = 600.0,
+        lease: Lease | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.backend = backend
+        self.source = source
+        self.lease = lease
+        self.interval_s = interval_s
+        self.chunk_size = chunk_size
+        self.max_backoff_s = max_backoff_s
+        self.status_refresh_s = status_refresh_s
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._stop = asyncio.Event()
+        self.last_success_at: datetime | None = None
+        self.last_error: str | None = None
+        self.last_error_at: datetime | None = None
+        self.consecutive_failures = 0
+        self.delivered = 0
+        self._last_exception: BaseException | None = None
+
+    async def run_once(self) -> int:
+        """Deliver everything pending now, in chunks of `chunk_size`; return how many.
+
+        Raises the backend's error after recording it; the failed chunk's entries are kept.
+        Returns 0 at once when another process holds the lease.
+        """
+        async with self._lock:
+            delivered = 0
+            seen: set[tuple[int, int]] = set()
+            while True:
+                if self.lease is not None and not await self.lease.acquire():
+                    break
+                fetched = await self.source.pending(self.chunk_size)
+                changes = [c for c in fetched if (c.entry_id, c.seq) not in seen]
+                if not changes:
+                    break
+                seen.update((c.entry_id, c.seq) for c in changes)
+                await self._deliver(changes)
+                delivered += len(changes)
+            return delivered
+
+    async def _deliver(self, changes: list[PendingChange]) -> None:
+        submission_ids = sorted({change.submission_id for change in changes})
+        try:
+            batch = await self.source.build_batch(submission_ids)
+            await self.backend.apply(batch)
+        except Exception as error:
+            message = safe_error(error)
+            self._failure(error)
+            await self.source.failed(changes, message)
+            if isinstance(error, MirrorError):
+                log.warning("sheet mirror: %d change(s) kept for later: %s", len(changes), message)
+            else:
+                log.exception("sheet mirror: unexpected failure, %d change(s) kept", len(changes))
+            raise
+        await self.source.done(changes)
+        self.delivered += len(changes)
+        self._success()
+
+    async def refresh_status(self) -> None:
+        """Rewrite the status sheet alone (deadlines pass even when nobody files anything)."""
+        async with self._lock:
+            batch = await self.source.build_batch([])
+            if batch.status:
+                await self.backend.apply(MirrorBatch(status=batch.status))
+
+    async def resync(self) -> int:
+        """Rebuild every worksheet from the store, then deliver what is still pending."""
+        async with self._lock:
+            batch = await self.source.full_batch()
+            try:
+                await self.backend.rebuild(batch)
+            except Exception as error:
+                self._failure(error)
+                raise
+            self._success()
+        await self.run_once()
+        return len(batch.records)
+
+    def _success(self) -> None:
+        self.last_success_at = self._clock()
+        self.consecutive_failures = 0
+
+    def _failure(self, error: BaseException) -> None:
+        self._last_exception = error
+        self.last_error = safe_error(error)
+        self.last_error_at = self._clock()
+        self.consecutive_failures += 1
+
+    def next_delay(self) -> float:
+        """Seconds until the next flush: the interval, or a jittered backoff after failures."""
+        if not self.consecutive_failures:
+            return self.interval_s
+        ceiling = min(self.max_backoff_s, self.interval_s * 2 ** min(self.consecutive_failures, 16))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    async def run_forever(self) -> None:
+        """Flush every `interval_s` until `stop()`; errors are recorded and retried later."""
+        self._stop.clear()
+        loop = asyncio.get_running_loop()
+        last_status = loop.time()
+        while not self._stop.is_set():
+            try:
+                if await self.run_once() == 0 and self._status_due(loop.time() - last_status):
+                    await self.refresh_status()
+                    last_status = loop.time()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if error is not self._last_exception:  # e.g. the database itself failed
+                    log.warning("sheet mirror: flush failed: %s", safe_error(error))
+                    self._failure(error)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=self.next_delay())
+
+    def _status_due(self, elapsed: float) -> bool:
+        return self.status_refresh_s is not None and elapsed >= self.status_refresh_s
+
+    def stop(self) -> None:
+        """Ask `run_forever` to return after the current flush."""
+        self._stop.set()
+
+    async def status(self) -> MirrorStatus:
+        """Return the backlog and the last success and error."""
+        return MirrorStatus(
+            backend=getattr(self.backend, "name", type(self.backend).__name__),
+            backlog=await self.source.backlog(),
+            last_success_at=self.last_success_at,
+            last_error=self.last_error,
+            last_error_at=self.last_error_at,
+            consecutive_failures=self.consecutive_failures,
+            delivered=self.delivered,
+        )
