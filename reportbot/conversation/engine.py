@@ -227,7 +227,8 @@ class _Conversation:
 
     def _option_label(self, key: str, period_key: str) -> str:
         template = self._template_for(key, period_key)
-        return pick(template.title, self.locale)
+        period = period_by_key(template.period, period_key, self.env.tz)
+        return f"{pick(template.title, self.locale)} – {period.label(self.locale)}"
 
     # -- opening a report ------------------------------------------------------------------
 
@@ -574,8 +575,12 @@ class _Conversation:
         now = self.env.now
         change.status = "submitted"
         change.revision = view.revision + 1
-        change.submitted_at = now
-        change.submitted_by = self.env.person.id
+        # The first submission fixes when the unit filed (on time or late); later revisions,
+        # even after a coordinator reopened the report, do not make it late.
+        first = view.submitted_at is None
+        if first:
+            change.submitted_at = now
+            change.submitted_by = self.env.person.id
         period = period_by_key(view.template.period, view.period_key, self.env.tz)
         local = now.astimezone(self.env.tz)
         params = {
@@ -585,7 +590,10 @@ class _Conversation:
             "revision": change.revision,
             "deadline": deadline_text(period),
         }
-        self._say("submitted_late" if now > period.deadline else "submitted", **params)
+        if not first:
+            self._say("resubmitted", **params)
+        else:
+            self._say("submitted_late" if now > period.deadline else "submitted", **params)
         self.state = {"mode": "idle", "last": [view.form_key, view.period_key]}
 
     def _locked(self, view: SubmissionView) -> bool:

@@ -210,6 +210,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "✅ “{title}” – {period} submitted at {time} (late, it was due {deadline}). "
         "Thank you!",
     },
+    "resubmitted": {
+        "vi": "✅ Đã gửi lại “{title}” – {period} lúc {time} (lần {revision}). Cảm ơn anh/chị!",
+        "en": "✅ “{title}” – {period} submitted again at {time} (revision {revision}). Thank you!",
+    },
     "submit_cancelled": {
         "vi": "Chưa gửi. Anh/chị có thể xem lại và sửa.",
         "en": "Not submitted. You can review and change your answers.",

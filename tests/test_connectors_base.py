@@ -1,0 +1,116 @@
+"""The connector contract: plain rendering, splitting, and discovery through entry points."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from connectors.base import (
+    Capabilities,
+    Choice,
+    ConnectorContext,
+    Outgoing,
+    render_plain,
+    split_text,
+)
+from reportbot.connectors_registry import available_connectors, build_connectors
+
+
+async def _handler(_message):  # a connector needs a handler; these tests never call it
+    return []
+
+
+def test_choices_become_a_numbered_list_without_buttons() -> None:
+    message = Outgoing(
+        "Chọn một:",
+        choices=(
+            Choice("Có", "yes"),
+            Choice("Không", "no"),
+            Choice("📨 Gửi", "/gui"),
+            Choice("✏️ 1. Sửa", "/sua 1", button_only=True),
+        ),
+        selected=("no",),
+    )
+    plain = render_plain(message, Capabilities(buttons=False))
+    assert plain.splitlines() == ["Chọn một:", "", "1. Có", "2. ☑ Không", "• 📨 Gửi: /gui"]
+    zalo = render_plain(message, Capabilities(buttons=False, commands_need_slash=False))
+    assert zalo.endswith("• 📨 Gửi: gui")
+    assert render_plain(message, Capabilities(buttons=True)) == "Chọn một:"
+
+
+@pytest.mark.parametrize("limit", [10, 50, 4096])
+def test_split_text_keeps_every_character_under_the_limit(limit: int) -> None:
+    text = "\n".join(f"Dòng {n}: " + "chữ " * (n % 7) for n in range(200)) + "\n" + "x" * 120
+    pieces = split_text(text, limit)
+    assert all(len(piece) <= limit for piece in pieces)
+    assert "".join(pieces).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(
+        " ", ""
+    )
+    assert len(pieces) >= len(text) // limit
+    assert split_text(text[:limit], limit) == [text[:limit]]
+
+
+def test_the_shipped_connectors_are_found_by_entry_point() -> None:
+    assert {"console", "zalo_bot", "zalo_oa"} <= set(available_connectors())
+
+
+def _install_plugin(root: Path, name: str, body: str) -> None:
+    (root / f"{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
+    info = root / f"{name}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        f"[reportbot.connectors]\n{name} = {name}:create\n", encoding="utf-8"
+    )
+
+
+def test_a_third_party_plugin_is_loaded_and_a_broken_one_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _install_plugin(
+        tmp_path,
+        "rb_viber_demo",
+        """
+        from connectors.base import Capabilities
+
+        class Viber:
+            name = "viber"
+            capabilities = Capabilities(buttons=True)
+            def __init__(self, context):
+                self.context = context
+            async def start(self): ...
+            async def stop(self): ...
+            async def send(self, address, messages): ...
+
+        def create(context):
+            return Viber(context) if context.env.get("VIBER_TOKEN") else None
+        """,
+    )
+    _install_plugin(tmp_path, "rb_broken_demo", "import module_that_does_not_exist\n")
+    _install_plugin(
+        tmp_path,
+        "rb_misconfigured_demo",
+        """
+        def create(context):
+            raise ValueError("REPORTBOT_MISCONFIGURED_URL: thiếu https:// (needs https://)")
+        """,
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def context_for(env: dict[str, str]):
+        return lambda _name: ConnectorContext(handler=_handler, env=env)
+
+    connectors, problems = build_connectors(context_for({"VIBER_TOKEN": "t"}))
+    assert "viber" in [c.name for c in connectors]
+    by_name = {p.name: p for p in problems}
+    assert not by_name["rb_broken_demo"].fatal
+    assert by_name["rb_misconfigured_demo"].fatal
+    assert "REPORTBOT_MISCONFIGURED_URL" in by_name["rb_misconfigured_demo"].message
+
+    unconfigured, _ = build_connectors(context_for({}), only={"rb_viber_demo"})
+    assert unconfigured == []
+    assert "rb_viber_demo" in available_connectors()
+    sys.modules.pop("rb_viber_demo", None)
