@@ -132,17 +132,14 @@ class _Conversation:
         self._say("welcome", name=self.env.person.name, unit=unit_name)
         if self.mode in IN_REPORT_MODES:
             self._continue()
-        else:
-            self._idle_menu(with_hint=False)
 
-    def _idle_menu(self, *, with_hint: bool = True) -> None:
+    def _idle_menu(self) -> None:
         choices = (
             Choice(say("button_report", self.locale), "/baocao"),
             Choice(say("button_continue", self.locale), "/tieptuc"),
             Choice(say("button_help", self.locale), "/trogiup"),
         )
-        text = say("idle_hint", self.locale)
-        self.step.replies.append(Outgoing(text, choices=choices) if with_hint else Outgoing(text))
+        self.step.replies.append(Outgoing(say("idle_hint", self.locale), choices=choices))
 
     def _report(self) -> None:
         if self.mode in IN_REPORT_MODES:

@@ -17,8 +17,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Type /report to file a report, /help for the commands.",
     },
     "idle_hint": {
-        "vi": "Gõ /baocao để làm báo cáo, /tieptuc để làm tiếp, /trogiup để xem các lệnh.",
-        "en": "Type /report to file a report, /continue to resume, /help for the commands.",
+        "vi": "Anh/chị muốn làm gì?",
+        "en": "What would you like to do?",
     },
     "help": {
         "vi": "Các lệnh:\n"
