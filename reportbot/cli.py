@@ -36,7 +36,7 @@ EXIT_FAILURE = 1
 
 # Modules that add subcommands: each has `register(commands)`, adding parsers whose `func` is
 # `async (args, settings) -> exit status`.
-CLI_EXTENSIONS: tuple[str, ...] = ("reportbot.mirror.extension",)
+CLI_EXTENSIONS: tuple[str, ...] = ("reportbot.mirror.extension", "reportbot.coordination.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,12 +37,18 @@ COMMANDS: tuple[CommandSpec, ...] = (
 )
 
 _BY_WORD: dict[str, CommandSpec] = {word: spec for spec in COMMANDS for word in spec.words}
-_EXTRA: dict[str, str] = {}
+_EXTRA: dict[str, tuple[str, bool]] = {}
 
 
-def register_command_word(word: str, name: str) -> None:
-    """Let another part of the application (coordinator and admin commands) add a word."""
-    _EXTRA[fold(word)] = name
+def register_command_word(word: str, name: str, *, bare: bool | None = None) -> None:
+    """Let another part of the application (coordinator and admin commands) add a word.
+
+    `bare` says whether the word works without a slash. By default only words of several
+    parts do ("tinh hinh"): a single short word ("xem", "mo") typed alone is more likely an
+    answer to a question than a command, so it needs the slash.
+    """
+    folded = fold(word)
+    _EXTRA[folded] = (name, " " in folded if bare is None else bare)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,19 +79,22 @@ def parse_command(text: str, *, bare_words: bool = True) -> ParsedCommand | None
     folded = fold(stripped)
     if not folded or len(folded) > 40:
         return None
-    name = _lookup(folded)
+    name = _lookup(folded, bare=True)
     if name is not None:
         return ParsedCommand(name, "")
     head, _, rest = folded.rpartition(" ")
     if head and rest.isdigit():
-        name = _lookup(head)
+        name = _lookup(head, bare=True)
         if name in {"edit"}:
             return ParsedCommand(name, rest)
     return None
 
 
-def _lookup(folded: str) -> str | None:
+def _lookup(folded: str, *, bare: bool = False) -> str | None:
     spec = _BY_WORD.get(folded)
     if spec is not None:
         return spec.name
-    return _EXTRA.get(folded)
+    extra = _EXTRA.get(folded)
+    if extra is None or (bare and not extra[1]):
+        return None
+    return extra[0]

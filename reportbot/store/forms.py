@@ -21,8 +21,15 @@ class StoredTemplate:
     created: bool
 
 
-async def store_template(template: FormTemplate, source_name: str | None = None) -> StoredTemplate:
-    """Store a template unless the latest version of its key has the same content."""
+async def store_template(
+    template: FormTemplate, source_name: str | None = None, *, publish_again: bool = False
+) -> StoredTemplate:
+    """Store a template unless its content is already stored.
+
+    Content equal to the latest version is a no-op. Content equal to an older version is a
+    no-op too (so the forms folder, loaded at every start, never undoes a newer version an
+    admin published from chat) unless `publish_again` says an admin wants it live again.
+    """
     digest = content_hash(template)
     async with in_transaction():
         latest = (
@@ -36,6 +43,10 @@ async def store_template(template: FormTemplate, source_name: str | None = None)
                 latest.active = True
                 await latest.save(update_fields=["active"])
             return StoredTemplate(template.key, latest.version, latest.id, created=False)
+        if latest is not None and not publish_again:
+            older = await FormTemplateRecord.filter(key=template.key, content_hash=digest).first()
+            if older is not None:
+                return StoredTemplate(template.key, older.version, older.id, created=False)
         version = latest.version + 1 if latest else 1
         record = await FormTemplateRecord.create(
             key=template.key,

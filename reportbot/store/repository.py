@@ -37,6 +37,7 @@ from reportbot.store.models import (
 )
 
 UNIT_TTL = 30.0
+PERSON_TTL = 60.0  # a role or unit changed from the command line is seen within a minute
 RECENT_UPDATES = timedelta(days=2)
 
 
@@ -51,7 +52,7 @@ class Repository:
     """Cached reads for the conversation path."""
 
     def __init__(self) -> None:
-        self._people: dict[tuple[str, str], PersonInfo] = {}
+        self._people: dict[tuple[str, str], tuple[PersonInfo, float]] = {}
         self._states: dict[int, dict[str, Any]] = {}
         self._units: dict[int, _UnitReports] = {}
         self._templates: dict[int, FormTemplate] = {}
@@ -95,15 +96,15 @@ class Repository:
         """The person behind a platform identity, or None if not registered."""
         key = (platform, external_id)
         cached = self._people.get(key)
-        if cached is not None:
-            return cached
+        if cached is not None and time.monotonic() - cached[1] < PERSON_TTL:
+            return cached[0]
         identity = await Identity.get_or_none(
             platform=platform, external_id=external_id
         ).select_related("person__unit")
         if identity is None or not identity.person.active:
             return None
         info = person_info(identity.person)
-        self._people[key] = info
+        self._people[key] = (info, time.monotonic())
         return info
 
     def forget_person(self, platform: str, external_id: str) -> None:

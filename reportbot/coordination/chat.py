@@ -1,0 +1,233 @@
+"""The coordinators' and admins' chat commands, on every connector.
+
+`install(app)` registers:
+
+- ``/tinhhinh`` (``tinh hinh``): filing status of each form's current period;
+- ``/xem UNIT [FORM] [PERIOD]``: a unit's answers (an officer: only their own unit);
+- ``/mo UNIT [FORM] [PERIOD]``: reopen a submitted report; the unit's officers are told;
+- ``/tonghop [FORM] [PERIOD]``: the consolidated figures, with .xlsx, .docx and a chart;
+- ``/moi UNIT [ROLE]``: an invite (admins);
+- an admin sending a template file (.yaml or XLSForm .xlsx): check, preview, and publish
+  after a yes.
+
+Everything runs inside the person's lock, before the engine. The command words are also
+recognised without the slash (Zalo style), as the core recognises every registered word; the
+officer's report in progress is untouched by them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from connectors.base import Incoming, Outgoing
+from reportbot.conversation.commands import register_command_word
+from reportbot.conversation.session import PersonInfo
+from reportbot.conversation.values import decode_value
+from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
+from reportbot.coordination.invites import (
+    USERNAME_VARIABLE,
+    bot_username,
+    issue_invite,
+    render_card,
+)
+from reportbot.coordination.lookup import resolve_unit, split_arguments, split_role
+from reportbot.coordination.render import render_status, render_summary, render_unit_report
+from reportbot.coordination.reopen import describe, reopen_report
+from reportbot.coordination.reports import FORMATS, ReportHeader, write_report
+from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, may_see_unit, refusal
+from reportbot.coordination.status import current_statuses, forms_in_use
+from reportbot.coordination.template_upload import TemplateUpload
+from reportbot.coordination.texts import Problem, t
+from reportbot.periods import period_by_key
+from reportbot.store.forms import template_by_record
+from reportbot.store.models import Answer, Submission, Unit
+
+if TYPE_CHECKING:
+    from reportbot.app import Application
+
+COMMAND_WORDS: dict[str, tuple[str, ...]] = {
+    "coord_status": ("tinhhinh", "tinh hinh", "status"),
+    "coord_view": ("xem", "view"),
+    "coord_reopen": ("mo", "molai", "mo lai", "reopen"),
+    "coord_summary": ("tonghop", "tong hop", "summary"),
+    "coord_invite": ("moi", "invite"),
+}
+Handler = Callable[[PersonInfo, str, Incoming], Awaitable[list[Outgoing]]]
+
+
+def install(app: Application) -> None:
+    """Register the coordination commands and the template-file interceptor on the service."""
+    chat = CoordinationChat(app)
+    for name, words in COMMAND_WORDS.items():
+        for word in words:
+            register_command_word(word, name)
+    handlers: dict[str, Handler] = {
+        "coord_status": chat.status,
+        "coord_view": chat.view,
+        "coord_reopen": chat.reopen,
+        "coord_summary": chat.summary,
+        "coord_invite": chat.invite,
+    }
+    for name, handler in handlers.items():
+        app.service.chat_commands[name] = chat.guarded(handler)
+    app.service.interceptors.append(TemplateUpload(app).intercept)
+
+
+class CoordinationChat:
+    """The handlers, bound to the running application."""
+
+    def __init__(self, app: Application) -> None:
+        self.app = app
+        self.service = app.service
+        self.tz = app.settings.timezone
+        self.env = app.settings.env
+        self.reports_dir = app.settings.media_dir / "reports"
+        self.header = ReportHeader.from_env(app.settings.env)
+
+    def now(self) -> datetime:
+        """The service clock's current time."""
+        return self.service.clock()
+
+    def guarded(self, handler: Handler) -> Handler:
+        """Turn a Problem (unknown unit, form or period) into its polite sentence."""
+
+        async def run(person: PersonInfo, argument: str, message: Incoming) -> list[Outgoing]:
+            try:
+                return await handler(person, argument, message)
+            except Problem as problem:
+                return [Outgoing(problem.message(person.locale))]
+
+        return run
+
+    # -- /tinhhinh ---------------------------------------------------------------------------
+
+    async def status(
+        self, person: PersonInfo, _argument: str, _message: Incoming
+    ) -> list[Outgoing]:
+        """Filing status of each form's current period."""
+        if not has_role(person, COORDINATOR):
+            return refusal(person, COORDINATOR)
+        now = self.now()
+        items = await current_statuses(now, self.tz)
+        return [Outgoing(render_status(items, now, self.tz, person.locale))]
+
+    # -- /xem --------------------------------------------------------------------------------
+
+    async def view(self, person: PersonInfo, argument: str, _message: Incoming) -> list[Outgoing]:
+        """A unit's report: coordinators any unit, officers their own."""
+        args = split_arguments(argument, set(await forms_in_use()))
+        if args.unit:
+            unit = await resolve_unit(args.unit)
+        elif has_role(person, COORDINATOR):
+            raise Problem("unit_needed", command="xem")
+        elif person.unit is None:
+            raise Problem("no_unit_of_yours")
+        else:
+            unit = await Unit.get(id=person.unit.id)
+        if not may_see_unit(person, unit.id):
+            own = person.unit.name if person.unit else "—"
+            return [Outgoing(t("refused_other_unit", person.locale, unit=own))]
+        query = Submission.filter(unit_id=unit.id)
+        if args.form:
+            query = query.filter(form_key=args.form)
+        if args.period:
+            query = query.filter(period_key=args.period)
+        submission = await query.order_by("-updated_at").first()
+        if submission is None:
+            what = describe(args.form, args.period)
+            raise Problem("no_report", unit=unit.name, what=what)
+        template = await template_by_record(submission.template_id)  # type: ignore[attr-defined]
+        answers: dict[str, Any] = {}
+        for row in await Answer.filter(submission_id=submission.id):
+            answers[row.question_id] = decode_value(template.question(row.question_id), row.value)
+        text = render_unit_report(
+            unit_name=unit.name,
+            unit_code=unit.code,
+            template=template,
+            period=period_by_key(template.period, submission.period_key, self.tz),
+            submission=submission,
+            answers=answers,
+            tz=self.tz,
+            locale=person.locale,
+        )
+        return [Outgoing(text)]
+
+    # -- /mo ---------------------------------------------------------------------------------
+
+    async def reopen(self, person: PersonInfo, argument: str, _message: Incoming) -> list[Outgoing]:
+        """Reopen a unit's submitted report for changes and tell its officers."""
+        if not has_role(person, COORDINATOR):
+            return refusal(person, COORDINATOR)
+        args = split_arguments(argument, set(await forms_in_use()))
+        if not args.unit:
+            raise Problem("unit_needed", command="mo")
+        unit = await resolve_unit(args.unit)
+        return await reopen_report(self.app, person, unit, args.form, args.period)
+
+    # -- /tonghop ----------------------------------------------------------------------------
+
+    async def summary(
+        self, person: PersonInfo, argument: str, _message: Incoming
+    ) -> list[Outgoing]:
+        """The consolidated figures, with the three report files."""
+        if not has_role(person, COORDINATOR):
+            return refusal(person, COORDINATOR)
+        args = split_arguments(argument, set(await forms_in_use()))
+        if args.unit:
+            raise Problem(
+                "form_unknown", form=args.unit, forms=", ".join(sorted(await forms_in_use()))
+            )
+        now = self.now()
+        key, template = await pick_form(args.form)
+        period = await pick_period(key, template, args.period, now, self.tz)
+        data = await consolidate(key, template, period, now=now)
+        stamp = now.astimezone(self.tz).strftime("%Y%m%d-%H%M%S")
+        paths = {
+            fmt: self.reports_dir / f"tong-hop-{key}-{period.key}-{stamp}.{fmt}" for fmt in FORMATS
+        }
+
+        def write_all() -> None:
+            for fmt, path in paths.items():
+                write_report(data, fmt, path, tz=self.tz, header=self.header)
+
+        await asyncio.to_thread(write_all)
+        locale = person.locale
+        text = render_summary(data, locale) + "\n\n" + t("summary_files", locale)
+        return [
+            Outgoing(text),
+            Outgoing(t("file_xlsx", locale), attachment_path=str(paths["xlsx"])),
+            Outgoing(t("file_docx", locale), attachment_path=str(paths["docx"])),
+            Outgoing(t("file_png", locale), attachment_path=str(paths["png"])),
+        ]
+
+    # -- /moi --------------------------------------------------------------------------------
+
+    async def invite(self, person: PersonInfo, argument: str, _message: Incoming) -> list[Outgoing]:
+        """Create an invite for a unit and role."""
+        if not has_role(person, ADMIN):
+            return refusal(person, ADMIN)
+        unit_text, role = split_role(argument)
+        if not unit_text and role in (None, "officer"):
+            return [Outgoing(t("invite_usage", person.locale))]
+        unit_code = (await resolve_unit(unit_text)).code if unit_text else None
+        card = await issue_invite(
+            unit_code=unit_code,
+            role=role or "officer",
+            now=self.now(),
+            env=self._invite_env(),
+            created_by=person.id,
+        )
+        return [Outgoing(render_card(card, person.locale, self.tz))]
+
+    def _invite_env(self) -> dict[str, str]:
+        """The settings, with the running Telegram bot's own username when none is set."""
+        env = dict(self.env)
+        if bot_username(env) is None:
+            for connector in self.app.connectors:
+                username = getattr(connector, "username", None)
+                if connector.name == "telegram" and isinstance(username, str) and username:
+                    env[USERNAME_VARIABLE] = username
+        return env

@@ -1,0 +1,213 @@
+"""Admin and coordinator subcommands of `reportbot`.
+
+    reportbot units import FILE.csv
+    reportbot people import FILE.csv
+    reportbot invite create --unit CODE [--role officer|coordinator|admin] [--phone PHONE]
+    reportbot forms import FILE.xlsx|FILE.yaml [--yes]
+    reportbot report --form KEY --period KEY --format xlsx|docx|png [--output PATH]
+
+Problems an admin can fix are printed one per line (``FILE:LINE: column: problem``) and the
+command exits with status 1; nothing is half-done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from reportbot.config import Settings
+from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
+from reportbot.coordination.invites import issue_invite, render_card
+from reportbot.coordination.people_import import (
+    ImportResult,
+    import_people,
+    import_units,
+    normalize_phone,
+)
+from reportbot.coordination.publish import check_template_file, preview, publish
+from reportbot.coordination.reports import FORMATS, ReportHeader, default_name, write_report
+from reportbot.coordination.texts import Problem
+from reportbot.store.database import close_database, open_database
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+ROLES = ("officer", "coordinator", "admin")
+
+
+def register(commands: Any) -> None:
+    """Add the subcommands to the `reportbot` parser's subcommand set."""
+    units = commands.add_parser("units", help="units of the commune").add_subparsers(metavar="TASK")
+    imp = units.add_parser("import", help="create or update units from a CSV file")
+    imp.add_argument(
+        "path", type=Path, metavar="FILE.csv", help="columns: code, name, type, parent"
+    )
+    imp.set_defaults(func=_units_import)
+
+    people = commands.add_parser("people", help="people").add_subparsers(metavar="TASK")
+    imp = people.add_parser("import", help="create or update people from a CSV file")
+    imp.add_argument("path", type=Path, metavar="FILE.csv", help="columns: name, phone, unit, role")
+    imp.set_defaults(func=_people_import)
+
+    invite = commands.add_parser("invite", help="invite codes").add_subparsers(metavar="TASK")
+    create = invite.add_parser("create", help="create a single-use invite")
+    create.add_argument("--unit", metavar="CODE", help="the unit's code")
+    create.add_argument("--role", choices=ROLES, default="officer")
+    create.add_argument("--phone", help="invite a person already imported, by phone")
+    create.add_argument("--days", type=int, default=14, help="days before it expires (14)")
+    create.set_defaults(func=_invite_create)
+
+    forms = _forms_tasks(commands)
+    form_import = forms.add_parser("import", help="check a YAML or XLSForm template and publish it")
+    form_import.add_argument("path", type=Path, metavar="FILE")
+    form_import.add_argument("--yes", action="store_true", help="publish without asking")
+    form_import.set_defaults(func=_forms_import)
+
+    report = commands.add_parser("report", help="the consolidated report of a form and period")
+    report.add_argument("--form", metavar="KEY", help="form key (default: the only form)")
+    report.add_argument("--period", metavar="KEY", help="e.g. 2026-H2 (default: latest filed)")
+    report.add_argument("--format", choices=FORMATS, default="xlsx", dest="fmt")
+    report.add_argument("--output", type=Path, metavar="PATH", help="file to write")
+    report.set_defaults(func=_report)
+
+
+def _forms_tasks(commands: Any) -> Any:
+    """The subcommand set of `reportbot forms` (created by the core), to add `import` to it."""
+    forms = commands.choices.get("forms")
+    if forms is None:
+        forms = commands.add_parser("forms", help="form templates")
+    for action in forms._actions:  # argparse offers no public accessor for sub-actions
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return forms.add_subparsers(metavar="TASK")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    await open_database(settings.database_url)
+    try:
+        return await work()
+    finally:
+        await close_database()
+
+
+def _print_import(result: ImportResult, what: str) -> int:
+    if not result.ok:
+        for problem in result.problems:
+            print(problem)
+        print(
+            f"reportbot: {len(result.problems)} lỗi, chưa nhập gì (nothing imported)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    print(
+        f"{what}: {result.created} mới (new), {result.updated} cập nhật (updated), "
+        f"{result.unchanged} không đổi (unchanged)"
+    )
+    return 0
+
+
+async def _units_import(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        return _print_import(await import_units(args.path, now=_now()), "Đơn vị (units)")
+
+    return await _with_database(settings, work)
+
+
+async def _people_import(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        return _print_import(await import_people(args.path, now=_now()), "Người dùng (people)")
+
+    return await _with_database(settings, work)
+
+
+async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
+    phone = None
+    if args.phone:
+        phone = normalize_phone(args.phone)
+        if phone is None:
+            print(
+                f"reportbot: {args.phone!r} không phải số điện thoại (not a phone)", file=sys.stderr
+            )
+            return EXIT_USAGE
+    if not args.unit and not phone and args.role == "officer":
+        print("reportbot: cần --unit MÃ_ĐƠN_VỊ (--unit is required)", file=sys.stderr)
+        return EXIT_USAGE
+    if not 1 <= args.days <= 365:
+        print("reportbot: --days từ 1 đến 365 (1 to 365)", file=sys.stderr)
+        return EXIT_USAGE
+
+    async def work() -> int:
+        try:
+            card = await issue_invite(
+                unit_code=args.unit,
+                role=args.role,
+                now=_now(),
+                env=settings.env,
+                created_by=None,
+                phone=phone,
+                validity=timedelta(days=args.days),
+            )
+        except Problem as problem:
+            print(f"reportbot: {problem.message('vi')}", file=sys.stderr)
+            return EXIT_FAILURE
+        print(render_card(card, settings.locale, settings.timezone))
+        return 0
+
+    return await _with_database(settings, work)
+
+
+async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
+    check = check_template_file(args.path, str(args.path))
+    if check.template is None:
+        for error in check.errors:
+            print(error)
+        print(
+            f"reportbot: {len(check.errors)} lỗi (problems); chưa đăng (not published)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    template = check.template
+
+    async def work() -> int:
+        now = _now()
+        print(await preview(template, now=now, tz=settings.timezone, warnings=check.warnings))
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("reportbot: thêm --yes để đăng (add --yes to publish)", file=sys.stderr)
+                return EXIT_USAGE
+            answer = input("Đăng mẫu này? (có/không) ").strip().lower()
+            if answer not in ("c", "co", "có", "y", "yes"):
+                print("Đã hủy (cancelled)")
+                return 0
+        stored = await publish(template, args.path.name, now=now, person_id=None)
+        state = "phiên bản mới (new version)" if stored.created else "không đổi (unchanged)"
+        print(f"{stored.key}: v{stored.version} – {state}")
+        return 0
+
+    return await _with_database(settings, work)
+
+
+async def _report(args: argparse.Namespace, settings: Settings) -> int:
+    async def work() -> int:
+        now = _now()
+        try:
+            key, template = await pick_form(args.form)
+            period = await pick_period(key, template, args.period, now, settings.timezone)
+        except Problem as problem:
+            print(f"reportbot: {problem.message('vi')}", file=sys.stderr)
+            return EXIT_FAILURE
+        data = await consolidate(key, template, period, now=now)
+        output = args.output or Path(default_name(data, args.fmt))
+        header = ReportHeader.from_env(settings.env)
+        write_report(data, args.fmt, output, tz=settings.timezone, header=header)
+        print(f"{output} ({key}, {period.key}: {data.status.filed}/{len(data.status.units)})")
+        return 0
+
+    return await _with_database(settings, work)

@@ -1,0 +1,97 @@
+"""Reading an admin's CSV file: headers in English or Vietnamese, comma or semicolon, with the
+physical line of every row so each problem can be reported as ``FILE:LINE: column: problem``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportbot.conversation.parsing import fold
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One bad row (or header) of an imported file."""
+
+    source: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.column}: {self.message}"
+
+
+@dataclass(slots=True)
+class CsvTable:
+    """The rows of a CSV file as {column: text}, each with its first physical line."""
+
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def header_key(text: str) -> str:
+    """A header as a key: no diacritics, lower case, words joined by underscores."""
+    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
+
+
+def read_csv(path: Path, columns: Mapping[str, tuple[str, ...]], required: set[str]) -> CsvTable:
+    """Read a CSV file whose header names `columns` (canonical name -> accepted spellings).
+
+    Unknown columns are ignored; a missing required column, an unreadable file or a file that
+    is not UTF-8 is reported as a problem on line 1. Blank lines are skipped.
+    """
+    source = str(path)
+    table = CsvTable()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        table.problems.append(RowProblem(source, 1, "file", f"cannot read: {exc.strerror}"))
+        return table
+    if len(raw) > MAX_BYTES:
+        table.problems.append(RowProblem(source, 1, "file", "larger than 5 MB"))
+        return table
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        message = "not UTF-8 text: save it from Excel as “CSV UTF-8”"
+        table.problems.append(RowProblem(source, line, "file", message))
+        return table
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        table.problems.append(RowProblem(source, 1, "file", "the file is empty"))
+        return table
+    aliases = {spelling: name for name, spellings in columns.items() for spelling in spellings}
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        name = aliases.get(header_key(title))
+        if name is not None and name not in positions:
+            positions[name] = index
+    missing = [name for name in columns if name in required and name not in positions]
+    for name in missing:
+        expected = ", ".join(columns)
+        message = f"missing column (the header must name: {expected})"
+        table.problems.append(RowProblem(source, 1, name, message))
+    if missing:
+        return table
+    previous_end = reader.line_num
+    for record in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        values = {
+            name: record[index].strip() if index < len(record) else ""
+            for name, index in positions.items()
+        }
+        table.rows.append((start, values))
+    return table

@@ -1,0 +1,70 @@
+"""Finding what a coordinator names in a command: a unit, a form, a period, a role."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reportbot.conversation.parsing import fold
+from reportbot.coordination.people_import import ROLE_WORDS
+from reportbot.coordination.texts import Problem
+from reportbot.store.models import Unit
+
+PERIOD_KEY = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$|^once-\d{8}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Arguments:
+    """A command's words split into a unit (free text), a form key and a period key."""
+
+    unit: str
+    form: str | None
+    period: str | None
+
+
+def split_arguments(argument: str, form_keys: set[str]) -> Arguments:
+    """Pick the form key and the period key out of the words; the rest names the unit."""
+    form = period = None
+    rest: list[str] = []
+    for word in argument.split():
+        if form is None and word in form_keys:
+            form = word
+        elif period is None and PERIOD_KEY.match(word):
+            period = word.upper() if not word.lower().startswith("once") else word.lower()
+        else:
+            rest.append(word)
+    return Arguments(" ".join(rest), form, period)
+
+
+def split_role(argument: str) -> tuple[str, str | None]:
+    """('hoiphunu', 'coordinator') from 'hoiphunu chuyên viên'; role None when not named."""
+    words = argument.split()
+    for size in (3, 2, 1):
+        if len(words) >= size:
+            role = ROLE_WORDS.get(fold(" ".join(words[-size:])))
+            if role is not None:
+                return " ".join(words[:-size]), role
+    return argument.strip(), None
+
+
+async def resolve_unit(text: str) -> Unit:
+    """A unit by code (any case), else by its name with or without diacritics, or by some
+    words of its name ("hoi phu nu" finds "Hội Liên hiệp Phụ nữ xã") when only one unit fits.
+
+    Raises Problem('unit_unknown' | 'unit_ambiguous')."""
+    unit = await Unit.filter(code__iexact=text).first()
+    if unit is not None:
+        return unit
+    wanted = fold(text)
+    units = await Unit.filter(active=True).order_by("name")
+    exact = [u for u in units if fold(u.name) == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    words = set(wanted.split())
+    partial = exact or [u for u in units if words and words <= set(fold(u.name).split())]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = ", ".join(f"{u.name} ({u.code})" for u in partial[:6])
+        raise Problem("unit_ambiguous", unit=text, names=names)
+    raise Problem("unit_unknown", unit=text)

@@ -1,0 +1,306 @@
+"""Importing a commune's units and people from CSV files.
+
+Both imports check every row first and write nothing if any row is bad; otherwise they write
+everything in one transaction. They are idempotent: a unit is matched by its code, a person
+by their phone number, so running the same file again changes nothing. Rows in the database
+that the file does not mention are left alone.
+
+Units: ``code, name, type, parent`` (parent: the code of another unit, optional).
+People: ``name, phone, unit, role`` (role: officer, coordinator or admin; officer by default).
+Vietnamese headers work too (mã, tên, loại, đơn vị cấp trên; họ tên, số điện thoại, đơn vị,
+vai trò).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from tortoise.transactions import in_transaction
+
+from reportbot.conversation.parsing import fold
+from reportbot.coordination import audit
+from reportbot.coordination.csvfile import RowProblem, read_csv
+from reportbot.forms.loader import IDENTIFIER, KNOWN_UNIT_TYPES
+from reportbot.store.models import FormTemplateRecord, Person, Unit
+
+UNIT_COLUMNS = {
+    "code": ("code", "unit_code", "ma", "ma_don_vi"),
+    "name": ("name", "ten", "ten_don_vi"),
+    "type": ("type", "unit_type", "loai", "loai_don_vi"),
+    "parent": ("parent", "parent_code", "don_vi_cap_tren", "cap_tren", "ma_cap_tren"),
+}
+PEOPLE_COLUMNS = {
+    "name": ("name", "ho_ten", "ho_va_ten", "ten"),
+    "phone": ("phone", "so_dien_thoai", "dien_thoai", "sdt"),
+    "unit": ("unit", "unit_code", "ma_don_vi", "don_vi"),
+    "role": ("role", "vai_tro"),
+}
+UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+ROLE_WORDS = {
+    "officer": "officer",
+    "can bo": "officer",
+    "can bo dau moi": "officer",
+    "dau moi": "officer",
+    "coordinator": "coordinator",
+    "chuyen vien": "coordinator",
+    "chuyen vien tong hop": "coordinator",
+    "dieu phoi": "coordinator",
+    "admin": "admin",
+    "quan tri": "admin",
+    "quan tri vien": "admin",
+}
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import did, or why it did nothing (`problems`)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported."""
+        return not self.problems
+
+
+def parse_role(text: str) -> str | None:
+    """A role from its English or Vietnamese name ('' means officer); None if unknown."""
+    folded = fold(text)
+    return "officer" if not folded else ROLE_WORDS.get(folded)
+
+
+def normalize_phone(text: str) -> str | None:
+    """A Vietnamese phone number as 0xxxxxxxxx, or None if it is not one.
+
+    Accepts spaces, dots and dashes, the +84/84 prefix, and the leading zero that Excel drops
+    when a phone column is formatted as a number.
+    """
+    digits = re.sub(r"[\s.\-()]", "", text)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    elif len(digits) == 9 and digits[:1] in "35789":
+        digits = "0" + digits
+    return digits if re.fullmatch(r"0\d{9,10}", digits) else None
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitRow:
+    line: int
+    code: str
+    name: str
+    type: str
+    parent: str
+
+
+async def import_units(path: Path, *, now: datetime, person_id: int | None = None) -> ImportResult:
+    """Create or update the units of a CSV file; nothing is written if any row is bad."""
+    source = str(path)
+    table = read_csv(path, UNIT_COLUMNS, required={"code", "name", "type"})
+    result = ImportResult(problems=list(table.problems))
+    if result.problems:
+        return result
+    existing = {unit.code.lower(): unit for unit in await Unit.all()}
+    known_types = set(KNOWN_UNIT_TYPES) | {unit.type for unit in existing.values()}
+    for record in await FormTemplateRecord.all().only("definition"):
+        known_types.update(record.definition.get("unit_types", []))
+    rows: list[_UnitRow] = []
+    seen: dict[str, int] = {}
+    for line, values in table.rows:
+        problems = result.problems
+        code, name = values["code"], values["name"]
+        unit_type, parent = values["type"], values.get("parent", "")
+        if not code:
+            problems.append(RowProblem(source, line, "code", "required"))
+        elif not UNIT_CODE.match(code):
+            message = f"{code!r}: letters, digits, '_', '.' or '-' only (max 64)"
+            problems.append(RowProblem(source, line, "code", message))
+        elif code.lower() in seen:
+            message = f"{code!r} is already on line {seen[code.lower()]}"
+            problems.append(RowProblem(source, line, "code", message))
+        else:
+            seen[code.lower()] = line
+        if not name:
+            problems.append(RowProblem(source, line, "name", "required"))
+        elif len(name) > 255:
+            problems.append(RowProblem(source, line, "name", "longer than 255 characters"))
+        if not unit_type:
+            problems.append(RowProblem(source, line, "type", "required"))
+        elif not IDENTIFIER.match(unit_type) or unit_type not in known_types:
+            known = ", ".join(sorted(known_types))
+            message = f"unknown unit type {unit_type!r} (known: {known})"
+            problems.append(RowProblem(source, line, "type", message))
+        rows.append(_UnitRow(line, code, name, unit_type, parent))
+    _check_parents(source, rows, seen, existing, result.problems)
+    if result.problems:
+        return result
+    async with in_transaction():
+        await _write_units(rows, existing, result)
+        await audit.record(
+            "units.import",
+            {"file": path.name, "created": result.created, "updated": result.updated},
+            now=now,
+            person_id=person_id,
+        )
+    return result
+
+
+def _check_parents(
+    source: str,
+    rows: list[_UnitRow],
+    in_file: dict[str, int],
+    existing: dict[str, Unit],
+    problems: list[RowProblem],
+) -> None:
+    parent_of: dict[str, str | None] = {}
+    by_id = {unit.id: code for code, unit in existing.items()}
+    for code, unit in existing.items():
+        parent_id = unit.parent_id  # type: ignore[attr-defined]
+        parent_of[code] = by_id.get(parent_id) if parent_id is not None else None
+    for row in rows:
+        parent_of[row.code.lower()] = row.parent.lower() or None
+    for row in rows:
+        if not row.parent:
+            continue
+        parent = row.parent.lower()
+        if parent == row.code.lower():
+            problems.append(
+                RowProblem(source, row.line, "parent", "a unit cannot be its own parent")
+            )
+        elif parent not in in_file and parent not in existing:
+            message = f"no unit {row.parent!r} in this file or in the database"
+            problems.append(RowProblem(source, row.line, "parent", message))
+        elif _in_cycle(row.code.lower(), parent_of):
+            message = f"{row.parent!r} is below {row.code!r}: parents would form a loop"
+            problems.append(RowProblem(source, row.line, "parent", message))
+
+
+def _in_cycle(code: str, parent_of: dict[str, str | None]) -> bool:
+    seen = {code}
+    current = parent_of.get(code)
+    while current is not None:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = parent_of.get(current)
+    return False
+
+
+async def _write_units(
+    rows: list[_UnitRow], existing: dict[str, Unit], result: ImportResult
+) -> None:
+    units = dict(existing)
+    changed: dict[str, bool] = {}
+    for row in rows:
+        key = row.code.lower()
+        unit = units.get(key)
+        if unit is None:
+            units[key] = await Unit.create(code=row.code, name=row.name, type=row.type)
+            changed[key] = True
+            result.created += 1
+            continue
+        dirty = unit.name != row.name or unit.type != row.type or not unit.active
+        if dirty:
+            unit.name, unit.type, unit.active = row.name, row.type, True
+            await unit.save(update_fields=["name", "type", "active"])
+        changed[key] = dirty
+    for row in rows:
+        key = row.code.lower()
+        unit = units[key]
+        parent_id = units[row.parent.lower()].id if row.parent else None
+        if unit.parent_id != parent_id:  # type: ignore[attr-defined]
+            unit.parent_id = parent_id  # type: ignore[attr-defined]
+            await unit.save(update_fields=["parent_id"])
+            changed[key] = True
+        if key in existing:
+            if changed[key]:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+
+@dataclass(frozen=True, slots=True)
+class _PersonRow:
+    line: int
+    name: str
+    phone: str
+    unit: Unit | None
+    role: str
+
+
+async def import_people(path: Path, *, now: datetime, person_id: int | None = None) -> ImportResult:
+    """Create or update the people of a CSV file (matched by phone); all or nothing."""
+    source = str(path)
+    table = read_csv(path, PEOPLE_COLUMNS, required={"name", "phone", "unit"})
+    result = ImportResult(problems=list(table.problems))
+    if result.problems:
+        return result
+    units = {unit.code.lower(): unit for unit in await Unit.all()}
+    rows: list[_PersonRow] = []
+    seen: dict[str, int] = {}
+    for line, values in table.rows:
+        problems = result.problems
+        name, raw_phone = values["name"], values["phone"]
+        unit_code, raw_role = values["unit"], values.get("role", "")
+        if not name:
+            problems.append(RowProblem(source, line, "name", "required"))
+        elif len(name) > 255:
+            problems.append(RowProblem(source, line, "name", "longer than 255 characters"))
+        phone = normalize_phone(raw_phone)
+        if not raw_phone:
+            problems.append(RowProblem(source, line, "phone", "required"))
+        elif phone is None:
+            message = f"{raw_phone!r} is not a phone number (10 digits, e.g. 0905123456)"
+            problems.append(RowProblem(source, line, "phone", message))
+        elif phone in seen:
+            message = f"{raw_phone!r} is already on line {seen[phone]}"
+            problems.append(RowProblem(source, line, "phone", message))
+        else:
+            seen[phone] = line
+        role = parse_role(raw_role)
+        if role is None:
+            message = f"unknown role {raw_role!r} (officer, coordinator or admin)"
+            problems.append(RowProblem(source, line, "role", message))
+        unit = units.get(unit_code.lower()) if unit_code else None
+        if unit_code and unit is None:
+            message = f"no unit {unit_code!r}: import the units first"
+            problems.append(RowProblem(source, line, "unit", message))
+        elif not unit_code and role == "officer":
+            problems.append(RowProblem(source, line, "unit", "an officer needs a unit"))
+        rows.append(_PersonRow(line, name, phone or "", unit, role or "officer"))
+    if result.problems:
+        return result
+    async with in_transaction():
+        for row in rows:
+            await _write_person(row, result)
+        await audit.record(
+            "people.import",
+            {"file": path.name, "created": result.created, "updated": result.updated},
+            now=now,
+            person_id=person_id,
+        )
+    return result
+
+
+async def _write_person(row: _PersonRow, result: ImportResult) -> None:
+    unit_id = row.unit.id if row.unit else None
+    person = await Person.filter(phone=row.phone).order_by("id").first()
+    if person is None:
+        await Person.create(name=row.name, phone=row.phone, unit_id=unit_id, role=row.role)
+        result.created += 1
+        return
+    current = (person.name, person.unit_id, person.role, person.active)  # type: ignore[attr-defined]
+    if current == (row.name, unit_id, row.role, True):
+        result.unchanged += 1
+        return
+    person.name, person.role, person.active = row.name, row.role, True
+    person.unit_id = unit_id  # type: ignore[attr-defined]
+    await person.save(update_fields=["name", "unit_id", "role", "active"])
+    result.updated += 1

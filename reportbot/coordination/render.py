@@ -1,0 +1,182 @@
+"""The coordinators' chat answers as text: filing status, a unit's report, the summary."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from reportbot.conversation.values import format_value, is_empty
+from reportbot.coordination.consolidate import Consolidation
+from reportbot.coordination.formatting import (
+    bucket_label,
+    local_date,
+    local_time,
+    number_text,
+    percent_text,
+)
+from reportbot.coordination.status import PeriodStatus, UnitStatus
+from reportbot.coordination.texts import t
+from reportbot.forms.schema import FormTemplate, pick
+from reportbot.periods import Period
+from reportbot.store.models import Submission
+
+MAX_NAMES = 20
+
+
+def _names(units: list[UnitStatus], locale: str) -> str:
+    shown = []
+    for unit in units[:MAX_NAMES]:
+        mark = f" ({t('reopened_mark', locale)})" if unit.reopened else ""
+        shown.append(f"{unit.name}{mark}")
+    more = f", … (+{len(units) - MAX_NAMES})" if len(units) > MAX_NAMES else ""
+    return ", ".join(shown) + more
+
+
+def render_status(
+    items: list[tuple[PeriodStatus, PeriodStatus | None]], now: datetime, tz: tzinfo, locale: str
+) -> str:
+    """/tinhhinh: per form, the current period's units by bucket, and the previous period's
+    units that still have not filed."""
+    if not items:
+        return t("no_forms", locale)
+    lines = [t("status_title", locale, time=local_time(now, tz))]
+    for current, previous in items:
+        period = current.period
+        lines.append("")
+        lines.append(
+            t(
+                "status_form",
+                locale,
+                title=pick(current.template.title, locale),
+                period=period.label(locale),
+                deadline=local_date(period.deadline, tz),
+                overdue=t("status_overdue", locale) if current.overdue(now) else "",
+            )
+        )
+        for bucket, count in current.counts().items():
+            units = current.in_bucket(bucket)
+            names = f" – {_names(units, locale)}" if units and bucket != "on_time" else ""
+            label = bucket_label(bucket, locale)
+            lines.append(t("status_line", locale, label=label, count=count, names=names))
+        total = len(current.units)
+        lines.append(t("status_total", locale, total=total, filed=current.filed))
+        if previous is not None:
+            missing = [u for u in previous.units if u.bucket not in ("on_time", "late")]
+            lines.append(
+                t(
+                    "status_previous",
+                    locale,
+                    period=previous.period.label(locale),
+                    count=len(missing),
+                    names=_names(missing, locale),
+                )
+            )
+    return "\n".join(lines)
+
+
+def render_unit_report(
+    *,
+    unit_name: str,
+    unit_code: str,
+    template: FormTemplate,
+    period: Period,
+    submission: Submission,
+    answers: dict[str, Any],
+    tz: tzinfo,
+    locale: str,
+) -> str:
+    """/xem: a unit's report, its status and every answer, numbered in form order."""
+    when = local_time(submission.submitted_at, tz)
+    if submission.status == "submitted":
+        late = submission.submitted_at is not None and submission.submitted_at > period.deadline
+        key = "state_submitted_late" if late else "state_submitted"
+        status = t(key, locale, time=when, revision=submission.revision)
+    elif submission.status == "reopened":
+        status = t("state_reopened", locale, time=when or "—")
+    else:
+        status = t("state_draft", locale)
+    lines = [
+        t(
+            "view_header",
+            locale,
+            unit=unit_name,
+            code=unit_code,
+            title=pick(template.title, locale),
+            period=period.label(locale),
+            status=status,
+        )
+    ]
+    number = 0
+    for question in template.questions:
+        if not question.answerable or is_empty(answers.get(question.id)):
+            continue
+        number += 1
+        value = format_value(question, answers[question.id], locale)
+        lines.append(f"{number}. {pick(question.label, locale)}: {value}")
+    if number == 0:
+        lines.append(t("view_no_answers", locale))
+    return "\n".join(lines)
+
+
+def render_summary(data: Consolidation, locale: str) -> str:
+    """/tonghop: filing, indicators, figures and free text grouped by unit."""
+    counts = data.status.counts()
+    total = len(data.status.units)
+    lines = [
+        t(
+            "summary_title",
+            locale,
+            title=pick(data.template.title, locale),
+            period=data.period.label(locale),
+        ),
+        t(
+            "summary_filed",
+            locale,
+            filed=data.status.filed,
+            total=total,
+            on_time=counts["on_time"],
+            late=counts["late"],
+            missing=total - data.status.filed,
+        ),
+    ]
+    if not data.reports:
+        lines.append(t("summary_none_filed", locale))
+    if data.indicators:
+        lines += ["", t("summary_indicators", locale)]
+        for result in data.indicators:
+            verdict = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}
+            due = result.indicator.due
+            lines.append(
+                t(
+                    "summary_indicator",
+                    locale,
+                    label=pick(result.indicator.label, locale),
+                    numerator=number_text(result.numerator, locale),
+                    denominator=number_text(result.denominator, locale),
+                    percent=percent_text(result.percent, locale),
+                    target=f"{result.indicator.target}%",
+                    due=f", {'năm' if locale == 'vi' else 'by'} {due}" if due else "",
+                    verdict=t(verdict[result.met], locale),
+                )
+            )
+    if data.numbers and data.reports:
+        lines += ["", t("summary_numbers", locale)]
+        for summary in data.numbers:
+            lines.append(
+                t(
+                    "summary_number",
+                    locale,
+                    label=pick(summary.question.label, locale),
+                    total=number_text(summary.total, locale),
+                    average=number_text(summary.average, locale),
+                    count=summary.count,
+                )
+            )
+    groups = data.texts_by_unit()
+    if groups:
+        lines += ["", t("summary_texts", locale)]
+        for unit, entries in groups:
+            lines.append(f"▪ {unit.name}:")
+            for entry in entries:
+                lines.append(f"  – {pick(entry.question.label, locale)}: {entry.text}")
+    return "\n".join(lines)

@@ -1,0 +1,132 @@
+"""Who has filed: for one form and period, every unit that must file and where it stands.
+
+A unit is in one of four buckets: filed on time, filed late (submitted after the end of the
+deadline day), drafting (a draft, or a report reopened for changes), not started. The same
+rules as the coordinators' status sheet.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from reportbot.conversation.parsing import fold
+from reportbot.forms.schema import FormTemplate
+from reportbot.periods import Period, current_period, period_at
+from reportbot.store.forms import latest_templates
+from reportbot.store.models import Submission, Unit
+
+BUCKETS = ("on_time", "late", "drafting", "not_started")
+FILED = frozenset({"on_time", "late"})
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStatus:
+    """One unit's standing for one form and period."""
+
+    unit_id: int
+    code: str
+    name: str
+    type: str
+    bucket: str
+    submitted_at: datetime | None = None
+    reopened: bool = False
+    submission_id: int | None = None
+
+
+@dataclass(slots=True)
+class PeriodStatus:
+    """Every unit that must file one form for one period, with its bucket."""
+
+    form_key: str
+    template: FormTemplate
+    period: Period
+    units: list[UnitStatus]  # in name order, diacritics aside (the same on every database)
+
+    def counts(self) -> dict[str, int]:
+        """Units per bucket, every bucket present."""
+        found = Counter(unit.bucket for unit in self.units)
+        return {bucket: found[bucket] for bucket in BUCKETS}
+
+    def in_bucket(self, bucket: str) -> list[UnitStatus]:
+        """The units of one bucket, in name order."""
+        return [unit for unit in self.units if unit.bucket == bucket]
+
+    @property
+    def filed(self) -> int:
+        """Units that submitted, on time or late."""
+        return sum(1 for unit in self.units if unit.bucket in FILED)
+
+    def by_type(self) -> dict[str, dict[str, int]]:
+        """Bucket counts per unit type, in the order types first appear."""
+        result: dict[str, dict[str, int]] = {}
+        for unit in self.units:
+            result.setdefault(unit.type, dict.fromkeys(BUCKETS, 0))[unit.bucket] += 1
+        return result
+
+    def overdue(self, now: datetime) -> bool:
+        """Whether the deadline has passed."""
+        return now > self.period.deadline
+
+
+def bucket_of(submission: Submission | None, deadline: datetime) -> str:
+    """The bucket of a unit given its submission (None: never started)."""
+    if submission is None:
+        return "not_started"
+    if submission.status == "submitted" and submission.submitted_at is not None:
+        return "late" if submission.submitted_at > deadline else "on_time"
+    return "drafting"
+
+
+async def period_status(form_key: str, template: FormTemplate, period: Period) -> PeriodStatus:
+    """The standing of every active unit the form applies to (and any unit that filed)."""
+    submissions = {
+        submission.unit_id: submission  # type: ignore[attr-defined]
+        for submission in await Submission.filter(form_key=form_key, period_key=period.key)
+    }
+    units: list[UnitStatus] = []
+    for unit in sorted(await Unit.all(), key=lambda u: (fold(u.name), u.name)):
+        submission = submissions.get(unit.id)
+        if submission is None and not (unit.active and template.applies_to(unit.type)):
+            continue
+        units.append(
+            UnitStatus(
+                unit_id=unit.id,
+                code=unit.code,
+                name=unit.name,
+                type=unit.type,
+                bucket=bucket_of(submission, period.deadline),
+                submitted_at=submission.submitted_at if submission else None,
+                reopened=submission is not None and submission.status == "reopened",
+                submission_id=submission.id if submission else None,
+            )
+        )
+    return PeriodStatus(form_key, template, period, units)
+
+
+async def forms_in_use() -> dict[str, FormTemplate]:
+    """The latest active template of every form, by key."""
+    return {key: template for key, (_rid, template) in (await latest_templates()).items()}
+
+
+async def current_statuses(
+    now: datetime, tz: tzinfo
+) -> list[tuple[PeriodStatus, PeriodStatus | None]]:
+    """For each form: the current period's standing, and the previous period's when the form
+    was in use then (someone filed) and some unit has still not filed it (it can be, late)."""
+    result: list[tuple[PeriodStatus, PeriodStatus | None]] = []
+    for key, template in sorted((await forms_in_use()).items()):
+        period = current_period(template.period, now, tz)
+        if period is None:
+            continue
+        current = await period_status(key, template, period)
+        previous_period = period_at(template.period, now, tz, -1)
+        previous = None
+        if previous_period is not None:
+            previous = await period_status(key, template, previous_period)
+            in_use = any(unit.submission_id is not None for unit in previous.units)
+            if not in_use or previous.filed == len(previous.units):
+                previous = None
+        result.append((current, previous))
+    return result
