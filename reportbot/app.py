@@ -28,7 +28,11 @@ log = logging.getLogger(__name__)
 # `install(app: Application) -> None`, which may append to `app.workers` and register
 # `app.service.chat_commands`. Listed here so the application core imports no feature by name
 # anywhere else.
-EXTENSIONS: tuple[str, ...] = ("reportbot.mirror.extension", "reportbot.coordination.chat")
+EXTENSIONS: tuple[str, ...] = (
+    "reportbot.mirror.extension",
+    "reportbot.coordination.chat",
+    "reportbot.reminders",
+)
 
 
 class Worker(Protocol):

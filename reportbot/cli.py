@@ -36,7 +36,11 @@ EXIT_FAILURE = 1
 
 # Modules that add subcommands: each has `register(commands)`, adding parsers whose `func` is
 # `async (args, settings) -> exit status`.
-CLI_EXTENSIONS: tuple[str, ...] = ("reportbot.mirror.extension", "reportbot.coordination.cli")
+CLI_EXTENSIONS: tuple[str, ...] = (
+    "reportbot.mirror.extension",
+    "reportbot.coordination.cli",
+    "reportbot.reminders.cli",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

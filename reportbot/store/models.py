@@ -239,6 +239,7 @@ class ReminderDelivery(Model):
     class Meta:
         table = "reminder_deliveries"
         unique_together = (("person", "form_key", "period_key", "kind"),)
+        indexes = (("form_key", "period_key"),)  # the worker reads one period's rows at a time
 
 
 class JobLease(Model):

@@ -1,0 +1,45 @@
+"""Periods, deadlines and reminders: the bot chases late units, politely and once per reminder.
+
+`install(app)` adds the reminder worker to an application (listed in `reportbot.app`'s
+EXTENSIONS); `reportbot.reminders.cli` adds `reportbot periods` and `reportbot remind`.
+
+Exactly once, in short: a reminder is a row of reminder_deliveries, unique per (person, form,
+period, kind), INSERTed as 'sending' before the message leaves and marked 'sent' after. Only
+the INSERT that wins sends, so two processes, two runs or a restart never send it twice. A
+crash between the send and the mark leaves 'sending', which is never sent again: at most once.
+The connector's verdict decides the rest: 'failed' (429, timeout) is claimed again by a later
+run while the reminder is still useful, 'undeliverable' (refused for good) is listed in the
+coordinator digest, 'skipped' marks a reminder that expired before it could go (a bot that
+was down), so it never goes late.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reportbot.app import Application
+    from reportbot.config import Settings
+    from reportbot.reminders.schedule import Policy
+    from reportbot.reminders.worker import ReminderWorker
+
+
+def policy_from_settings(settings: Settings) -> Policy:
+    """The default reminder policy with the configured delivery hours."""
+    from reportbot.reminders.schedule import Policy
+
+    return Policy(delivery_start=settings.delivery_start, delivery_end=settings.delivery_end)
+
+
+def install(app: Application) -> ReminderWorker:
+    """Add the reminder worker to the application (it uses the app's clock and connectors)."""
+    from reportbot.reminders.worker import ReminderWorker
+
+    worker = ReminderWorker(
+        lambda: app.connectors,
+        tz=app.settings.timezone,
+        clock=app.service.clock,
+        policy=policy_from_settings(app.settings),
+    )
+    app.workers.append(worker)
+    return worker

@@ -1,0 +1,189 @@
+"""The texts of reminders and coordinator digests, in Vietnamese first and English second.
+
+A reminder ends with one choice: `/tieptuc` when the unit has a draft, `/baocao` otherwise.
+Telegram shows it as a button; platforms without buttons show the command in the text
+(`render_plain`), without the slash on Zalo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from connectors.base import Choice, Outgoing
+from reportbot.forms.schema import FormTemplate, pick
+from reportbot.periods import Period
+
+LIST_LIMIT = 40  # names shown per digest section; the rest are counted
+
+TEXTS: dict[str, dict[str, str]] = {
+    "head_before": {
+        "vi": "🔔 Nhắc nộp báo cáo: {title} – {period}.\nHạn nộp: {deadline} (còn {left} ngày).",
+        "en": "🔔 Report reminder: {title} – {period}.\nDue: {deadline} ({left} days left).",
+    },
+    "head_today": {
+        "vi": "🔔 Hôm nay ({deadline}) là hạn cuối nộp: {title} – {period}.",
+        "en": "🔔 Today ({deadline}) is the deadline of: {title} – {period}.",
+    },
+    "head_late": {
+        "vi": "⏰ Quá hạn {late} ngày (hạn {deadline}): {title} – {period}.",
+        "en": "⏰ {late} days overdue (due {deadline}): {title} – {period}.",
+    },
+    "not_started": {
+        "vi": "{unit} chưa gửi báo cáo kỳ này. Anh/chị có thể bắt đầu ngay:",
+        "en": "{unit} has not sent this report yet. You can start now:",
+    },
+    "draft": {
+        "vi": "{unit} đã trả lời {done}/{total} câu. Anh/chị làm tiếp để hoàn thành và gửi:",
+        "en": "{unit} has answered {done} of {total} questions. Continue to finish and send it:",
+    },
+    "late_note": {
+        "vi": "Báo cáo gửi bây giờ vẫn được nhận và ghi là nộp muộn.",
+        "en": "A report sent now is still accepted and recorded as late.",
+    },
+    "button_report": {"vi": "📝 Làm báo cáo", "en": "📝 File the report"},
+    "button_continue": {"vi": "▶️ Làm tiếp", "en": "▶️ Continue"},
+    "digest_head": {
+        "vi": "📊 Tổng hợp: {title} – {period} (hạn {deadline})\nĐã nộp: {filed}/{total} đơn vị.",
+        "en": "📊 Summary: {title} – {period} (due {deadline})\nFiled: {filed} of {total} units.",
+    },
+    "digest_on_time": {"vi": "Đã nộp đúng hạn ({count}):", "en": "Filed on time ({count}):"},
+    "digest_late": {"vi": "Nộp muộn ({count}):", "en": "Filed late ({count}):"},
+    "digest_missing_before": {"vi": "Chưa nộp ({count}):", "en": "Not filed yet ({count}):"},
+    "digest_missing_after": {
+        "vi": "Quá hạn, chưa nộp ({count}):",
+        "en": "Overdue, not filed ({count}):",
+    },
+    "digest_unreachable": {
+        "vi": "Không liên lạc được ({count}):",
+        "en": "Could not be reached ({count}):",
+    },
+    "digest_all_filed": {
+        "vi": "Tất cả đơn vị đã nộp. Cảm ơn anh/chị!",
+        "en": "Every unit has filed. Thank you!",
+    },
+    "more": {"vi": "… và {count} đơn vị khác", "en": "… and {count} more units"},
+    "reason_no_officer": {"vi": "chưa có cán bộ", "en": "no officer"},
+    "reason_no_account": {
+        "vi": "chưa đăng ký tài khoản nhắn tin",
+        "en": "no messaging account",
+    },
+    "reason_no_channel": {
+        "vi": "tài khoản {platforms} chưa được kết nối",
+        "en": "{platforms} account not connected",
+    },
+    "reason_refused": {"vi": "không gửi được tin nhắn", "en": "messages not delivered"},
+}
+
+
+def text(key: str, locale: str, **params: object) -> str:
+    """One text in `locale` (Vietnamese for any locale but 'en')."""
+    entry = TEXTS[key]
+    return entry.get(locale if locale == "en" else "vi", entry["vi"]).format(**params)
+
+
+def deadline_text(period: Period, tz: tzinfo) -> str:
+    """A deadline as dd/mm/yyyy in local time."""
+    return period.deadline.astimezone(tz).strftime("%d/%m/%Y")
+
+
+def officer_reminder(
+    template: FormTemplate,
+    period: Period,
+    *,
+    unit_name: str,
+    locale: str,
+    now: datetime,
+    tz: tzinfo,
+    progress: tuple[int, int] | None,
+) -> Outgoing:
+    """A reminder to an officer: how long is left (or how late), where the unit stands."""
+    today = now.astimezone(tz).date()
+    due_day = period.deadline.astimezone(tz).date()
+    params = {
+        "title": pick(template.title, locale),
+        "period": period.label(locale),
+        "deadline": deadline_text(period, tz),
+    }
+    lines: list[str] = []
+    if now > period.deadline:
+        lines.append(text("head_late", locale, late=(today - due_day).days, **params))
+    elif today >= due_day:
+        lines.append(text("head_today", locale, **params))
+    else:
+        lines.append(text("head_before", locale, left=(due_day - today).days, **params))
+    if progress is not None:
+        done, total = progress
+        lines.append(text("draft", locale, unit=unit_name, done=done, total=total))
+        choice = Choice(text("button_continue", locale), "/tieptuc")
+    else:
+        lines.append(text("not_started", locale, unit=unit_name))
+        choice = Choice(text("button_report", locale), "/baocao")
+    if now > period.deadline:
+        lines.insert(1, text("late_note", locale))
+    return Outgoing("\n".join(lines), choices=(choice,))
+
+
+@dataclass(frozen=True, slots=True)
+class DigestEntry:
+    """One line of a digest section: a unit, and a detail (who, why) if any."""
+
+    unit: str
+    detail: str = ""
+
+
+@dataclass
+class DigestSections:
+    """The digest of one period, sorted into sections."""
+
+    total: int
+    on_time: list[DigestEntry]
+    late: list[DigestEntry]
+    missing: list[DigestEntry]
+    unreachable: list[DigestEntry]
+
+
+def digest(
+    template: FormTemplate,
+    period: Period,
+    sections: DigestSections,
+    *,
+    locale: str,
+    now: datetime,
+    tz: tzinfo,
+) -> Outgoing:
+    """The coordinator's summary: who filed (on time, late), who has not, who is unreachable."""
+    filed = len(sections.on_time) + len(sections.late)
+    parts = [
+        text(
+            "digest_head",
+            locale,
+            title=pick(template.title, locale),
+            period=period.label(locale),
+            deadline=deadline_text(period, tz),
+            filed=filed,
+            total=sections.total,
+        )
+    ]
+    missing_key = "digest_missing_after" if now > period.deadline else "digest_missing_before"
+    for key, entries in (
+        (missing_key, sections.missing),
+        ("digest_unreachable", sections.unreachable),
+        ("digest_late", sections.late),
+        ("digest_on_time", sections.on_time),
+    ):
+        if entries:
+            parts.append(_section(key, entries, locale))
+    if not sections.missing and sections.total:
+        parts.append(text("digest_all_filed", locale))
+    return Outgoing("\n\n".join(parts))
+
+
+def _section(key: str, entries: Sequence[DigestEntry], locale: str) -> str:
+    lines = [text(key, locale, count=len(entries))]
+    for entry in entries[:LIST_LIMIT]:
+        lines.append(f"• {entry.unit}" + (f" – {entry.detail}" if entry.detail else ""))
+    if len(entries) > LIST_LIMIT:
+        lines.append(text("more", locale, count=len(entries) - LIST_LIMIT))
+    return "\n".join(lines)

@@ -1,0 +1,453 @@
+"""The reminder job: APScheduler ticks, the database decides.
+
+An `AsyncIOScheduler` runs `run_once` every minute (and once at start, so a bot that was down
+catches up at once) with an in-memory trigger; nothing about schedules is stored by
+APScheduler. Each run works out from the templates alone whether any reminder slot is in
+view; if so it takes the database lease (one process at a time on a shared database), reads
+who is due with set-based queries, records expired reminders as skipped, sends the due
+officer reminders, and then the coordinator digests (so a digest counts the failures of the
+reminders sent just before it). The database holds the truth of what was sent; a run that
+is interrupted or duplicated does nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from connectors.base import Address, Connector, Outgoing
+from reportbot.forms.loader import template_from_definition
+from reportbot.forms.schema import FormTemplate
+from reportbot.reminders import messages, store
+from reportbot.reminders.fanout import Delivery, FanOut, FanOutReport
+from reportbot.reminders.lease import Lease, holder_id
+from reportbot.reminders.schedule import (
+    ACTIVE,
+    COORDINATORS,
+    EXPIRED,
+    OFFICERS,
+    DeliveryRow,
+    Due,
+    Plan,
+    Policy,
+    Recipient,
+    Slot,
+    is_deliverable,
+    plan,
+    slots_in_view,
+)
+from reportbot.store.models import FormTemplateRecord
+
+log = logging.getLogger(__name__)
+
+LEASE_NAME = "reminders"
+CHUNK = 500  # officer reminders prepared at a time
+
+
+@dataclass
+class RunReport:
+    """What one run did."""
+
+    at: datetime
+    idle: bool = False  # no reminder in view: the database was not touched
+    lease_busy: bool = False  # another process holds the lease
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    undeliverable: int = 0
+    unreachable: int = 0  # due, but no identity on a connector of this process
+    claimed_elsewhere: int = 0
+    stopped: bool = False
+
+    def add(self, fanout: FanOutReport) -> None:
+        """Count a fan-out's outcome."""
+        self.sent += fanout.sent
+        self.failed += fanout.failed
+        self.undeliverable += fanout.undeliverable
+        self.claimed_elsewhere += fanout.claimed_elsewhere
+        self.stopped = self.stopped or fanout.stopped
+
+
+@dataclass
+class Collected:
+    """Everything a run read: the plan and the data behind it."""
+
+    plan: Plan
+    audiences: dict[tuple[str, str, str], list[Recipient]] = field(default_factory=dict)
+    deliveries: dict[tuple[str, str], dict[tuple[int, str], DeliveryRow]] = field(
+        default_factory=dict
+    )
+
+
+class ReminderWorker:
+    """Sends reminders and digests through the application's connectors."""
+
+    name = "reminders"
+
+    def __init__(
+        self,
+        connectors: Callable[[], Sequence[Connector]],
+        *,
+        tz: ZoneInfo,
+        clock: Callable[[], datetime],
+        policy: Policy | None = None,
+        holder: str | None = None,
+        interval: float = 60.0,
+        lease_ttl: timedelta = timedelta(minutes=5),
+        fanout: FanOut | None = None,
+    ) -> None:
+        self.connectors = connectors
+        self.tz = tz
+        self.clock = clock
+        self.policy = policy or Policy()
+        self.interval = interval
+        self.lease = Lease(LEASE_NAME, holder or holder_id(), ttl=lease_ttl, clock=clock)
+        self.fanout = fanout or FanOut(clock, max_attempts=self.policy.max_attempts)
+        self.last_report: RunReport | None = None
+        self._templates: dict[int, FormTemplate] = {}
+        self._settled: set[tuple[str, str, str]] = set()
+        self._scheduler: AsyncIOScheduler | None = None
+        self._current: asyncio.Task[object] | None = None
+        self._stopping = False
+
+    # -- scheduling ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Run at once (catch-up), then every `interval` seconds."""
+        self._stopping = False
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        scheduler.add_job(
+            self._job,
+            IntervalTrigger(seconds=self.interval),
+            id=LEASE_NAME,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=max(1, int(self.interval)),
+            next_run_time=datetime.now(UTC),
+            replace_existing=True,
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+
+    async def stop(self) -> None:
+        """Stop ticking; let a run in progress finish its sends in flight."""
+        self._stopping = True
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is None:
+            return
+        # Pause first and let a run that was just submitted start: shutting the scheduler
+        # down cancels the runs it still holds, and a cancelled run would stop mid-send.
+        scheduler.pause()
+        await asyncio.sleep(0)
+        task = self._current
+        if task is not None and not task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout=15)
+            except TimeoutError:
+                log.warning("reminder run still busy at shutdown: cancelled")
+        scheduler.shutdown(wait=False)
+
+    async def _job(self) -> None:
+        self._current = asyncio.current_task()
+        try:
+            report = await self.run_once()
+            if report.sent or report.skipped or report.failed or report.undeliverable:
+                log.info("reminders: %s", report)
+        except Exception:
+            log.exception("reminder run failed")
+        finally:
+            self._current = None
+
+    # -- one run -------------------------------------------------------------------------
+
+    async def run_once(self) -> RunReport:
+        """Do everything that is due now; safe to call from several processes at once."""
+        now = self.clock()
+        report = RunReport(now)
+        templates = await self.templates()
+        slots = self._pending(slots_in_view(templates.values(), now, self.policy, self.tz), now)
+        if not slots:
+            report.idle = True
+            return self._done(report)
+        if not await self.lease.acquire():
+            report.lease_busy = True
+            return self._done(report)
+        try:
+            await self._run(templates, slots, now, report)
+        finally:
+            await self.lease.release()
+        # An expired slot never becomes useful again: once its skips are recorded, later
+        # runs need not read anything for it.
+        self._settled.update(_key(s) for s in slots if s.state(now) == EXPIRED)
+        return self._done(report)
+
+    def _pending(self, slots: Sequence[Slot], now: datetime) -> list[Slot]:
+        """The slots a run must read: sendable now, or expired with skips still to record."""
+        sendable = is_deliverable(now, self.policy, self.tz)
+        return [
+            slot
+            for slot in slots
+            if (slot.state(now) == ACTIVE and sendable)
+            or (slot.state(now) == EXPIRED and _key(slot) not in self._settled)
+        ]
+
+    def _done(self, report: RunReport) -> RunReport:
+        self.last_report = report
+        return report
+
+    async def templates(self) -> dict[str, FormTemplate]:
+        """The latest active template of every form (parsed once per stored version)."""
+        rows = (
+            await FormTemplateRecord.filter(active=True)
+            .order_by("key", "-version")
+            .values_list("id", "key")
+        )
+        latest: dict[str, FormTemplate] = {}
+        for record_id, key in rows:
+            if key in latest:
+                continue
+            template = self._templates.get(record_id)
+            if template is None:
+                record = await FormTemplateRecord.get(id=record_id)
+                template = template_from_definition(record.definition)
+                self._templates[record_id] = template
+            latest[key] = template
+        return latest
+
+    async def collect(
+        self, templates: dict[str, FormTemplate], slots: Sequence[Slot], now: datetime
+    ) -> Collected:
+        """Read who each slot in view is for and what was claimed; plan the run."""
+        collected = Collected(Plan())
+        groups: dict[tuple[str, str], list[Slot]] = defaultdict(list)
+        for slot in slots:
+            groups[(slot.form_key, slot.period.key)].append(slot)
+        chiefs: list[Recipient] | None = None
+        for (form_key, period_key), group in groups.items():
+            template = templates[form_key]
+            audiences = {slot.audience for slot in group}
+            if OFFICERS in audiences:
+                collected.audiences[
+                    (form_key, period_key, OFFICERS)
+                ] = await store.outstanding_officers(template, period_key)
+            if COORDINATORS in audiences:
+                if chiefs is None:
+                    chiefs = await store.coordinators()
+                collected.audiences[(form_key, period_key, COORDINATORS)] = chiefs
+            collected.deliveries[(form_key, period_key)] = await store.deliveries(
+                form_key, period_key
+            )
+        collected.plan = plan(
+            slots, collected.audiences, collected.deliveries, now, self.policy, self.tz
+        )
+        return collected
+
+    async def _run(
+        self,
+        templates: dict[str, FormTemplate],
+        slots: Sequence[Slot],
+        now: datetime,
+        report: RunReport,
+    ) -> None:
+        collected = await self.collect(templates, slots, now)
+        await store.record_skipped(collected.plan.skip, now)
+        report.skipped = len(collected.plan.skip)
+        connectors = {connector.name: connector for connector in self.connectors()}
+        officers = [d for d in collected.plan.send if d.slot.audience == OFFICERS]
+        chiefs = [d for d in collected.plan.send if d.slot.audience == COORDINATORS]
+        await self._send_in_chunks(officers, templates, connectors, report)
+        if chiefs and not report.stopped:
+            deliveries = await self.digest_deliveries(chiefs, templates, connectors)
+            report.unreachable += len(chiefs) - len(deliveries)
+            report.add(await self.fanout.run(deliveries, self._keep_going))
+
+    async def _send_in_chunks(
+        self,
+        dues: Sequence[Due],
+        templates: dict[str, FormTemplate],
+        connectors: dict[str, Connector],
+        report: RunReport,
+    ) -> None:
+        """Send officer reminders a chunk at a time, preparing the next chunk meanwhile, so
+        the first message leaves at once however many are due."""
+        chunks = [dues[i : i + CHUNK] for i in range(0, len(dues), CHUNK)]
+        if not chunks:
+            return
+        upcoming = asyncio.ensure_future(self.officer_deliveries(chunks[0], templates, connectors))
+        try:
+            for index, chunk in enumerate(chunks):
+                deliveries = await upcoming
+                if index + 1 < len(chunks):
+                    upcoming = asyncio.ensure_future(
+                        self.officer_deliveries(chunks[index + 1], templates, connectors)
+                    )
+                report.unreachable += len(chunk) - len(deliveries)
+                report.add(await self.fanout.run(deliveries, self._keep_going))
+                if report.stopped:
+                    return
+        finally:
+            if not upcoming.done():
+                upcoming.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await upcoming
+
+    async def _keep_going(self) -> bool:
+        if self._stopping or not is_deliverable(self.clock(), self.policy, self.tz):
+            return False
+        return await self.lease.keep()
+
+    # -- building messages ---------------------------------------------------------------
+
+    async def officer_deliveries(
+        self,
+        dues: Sequence[Due],
+        templates: dict[str, FormTemplate],
+        connectors: dict[str, Connector],
+    ) -> list[Delivery]:
+        """The reminder to each due officer this process can reach, with the routes to try."""
+        routes = await _routes([d.recipient.person_id for d in dues], connectors)
+        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
+        texts = await self.officer_messages(reachable, templates)
+        return [
+            Delivery(due, [message], routes[due.recipient.person_id])
+            for due, message in zip(reachable, texts, strict=True)
+        ]
+
+    async def officer_messages(
+        self, dues: Sequence[Due], templates: dict[str, FormTemplate]
+    ) -> list[Outgoing]:
+        """The reminder text for each due officer (in the same order)."""
+        unit_rows = await store.units(d.recipient.unit_id for d in dues if d.recipient.unit_id)
+        units_by_period: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for due in dues:
+            if due.recipient.unit_id:
+                units_by_period[(due.slot.form_key, due.slot.period.key)].add(due.recipient.unit_id)
+        progress = {
+            key: await store.draft_progress(*key, unit_ids, unit_rows)
+            for key, unit_ids in units_by_period.items()
+        }
+        now = self.clock()
+        texts: list[Outgoing] = []
+        for due in dues:
+            slot = due.slot
+            unit_id = due.recipient.unit_id or 0
+            unit = unit_rows.get(unit_id)
+            texts.append(
+                messages.officer_reminder(
+                    templates[slot.form_key],
+                    slot.period,
+                    unit_name=unit.name if unit else "",
+                    locale=due.recipient.locale,
+                    now=now,
+                    tz=self.tz,
+                    progress=progress.get((slot.form_key, slot.period.key), {}).get(unit_id),
+                )
+            )
+        return texts
+
+    async def digest_deliveries(
+        self,
+        dues: Sequence[Due],
+        templates: dict[str, FormTemplate],
+        connectors: dict[str, Connector],
+    ) -> list[Delivery]:
+        """The digest of each period to each due coordinator this process can reach."""
+        routes = await _routes([d.recipient.person_id for d in dues], connectors)
+        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
+        texts = await self.digest_messages(reachable, templates, set(connectors))
+        return [
+            Delivery(due, [message], routes[due.recipient.person_id])
+            for due, message in zip(reachable, texts, strict=True)
+        ]
+
+    async def digest_messages(
+        self, dues: Sequence[Due], templates: dict[str, FormTemplate], platforms: set[str]
+    ) -> list[Outgoing]:
+        """The digest text for each due coordinator (in the same order).
+
+        `platforms` are the connectors that can deliver; an officer with accounts on none of
+        them is listed as unreachable (an empty set: every account counts as reachable).
+        """
+        now = self.clock()
+        facts: dict[tuple[str, str], store.DigestFacts] = {}
+        built: dict[tuple[str, str, str], Outgoing] = {}
+        texts: list[Outgoing] = []
+        for due in dues:
+            slot = due.slot
+            template = templates[slot.form_key]
+            key = (slot.form_key, slot.period.key)
+            if key not in facts:
+                facts[key] = await store.digest_facts(template, slot.period.key)
+            locale = due.recipient.locale
+            message = built.get((*key, locale))
+            if message is None:
+                sections = digest_sections(facts[key], slot, platforms, locale)
+                message = messages.digest(
+                    template, slot.period, sections, locale=locale, now=now, tz=self.tz
+                )
+                built[(*key, locale)] = message
+            texts.append(message)
+        return texts
+
+
+def _key(slot: Slot) -> tuple[str, str, str]:
+    return (slot.form_key, slot.period.key, slot.kind)
+
+
+async def _routes(
+    person_ids: Sequence[int], connectors: dict[str, Connector]
+) -> dict[int, list[tuple[Connector, Address]]]:
+    """Each person's identities on the connectors of this process, newest first."""
+    found = await store.addresses(person_ids)
+    return {
+        person_id: [(connectors[a.platform], a) for a in addresses if a.platform in connectors]
+        for person_id, addresses in found.items()
+    }
+
+
+def digest_sections(
+    facts: store.DigestFacts, slot: Slot, platforms: set[str], locale: str
+) -> messages.DigestSections:
+    """Sort the units of a period into the digest's sections."""
+    deadline = slot.period.deadline
+    sections = messages.DigestSections(len(facts.units), [], [], [], [])
+    for unit in facts.units:
+        if unit.id in facts.filed_at:
+            submitted = facts.filed_at[unit.id]
+            late = submitted is not None and submitted > deadline
+            (sections.late if late else sections.on_time).append(messages.DigestEntry(unit.name))
+            continue
+        sections.missing.append(messages.DigestEntry(unit.name))
+        officers = facts.officers.get(unit.id, [])
+        if not officers:
+            detail = messages.text("reason_no_officer", locale)
+            sections.unreachable.append(messages.DigestEntry(unit.name, detail))
+        for person in officers:
+            reason = _unreachable_reason(facts, person.id, platforms, locale)
+            if reason:
+                sections.unreachable.append(
+                    messages.DigestEntry(unit.name, f"{person.name}: {reason}")
+                )
+    return sections
+
+
+def _unreachable_reason(
+    facts: store.DigestFacts, person_id: int, platforms: set[str], locale: str
+) -> str | None:
+    if person_id in facts.undeliverable:
+        return messages.text("reason_refused", locale)
+    own = facts.platforms.get(person_id, set())
+    if not own:
+        return messages.text("reason_no_account", locale)
+    if platforms and not own & platforms:
+        return messages.text("reason_no_channel", locale, platforms=", ".join(sorted(own)))
+    return None
