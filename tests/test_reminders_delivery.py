@@ -4,7 +4,6 @@ platforms, rate limits. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
@@ -229,8 +228,11 @@ async def test_rate_limits_and_429s_are_respected(db: str) -> None:
     stamps = sorted(attempts)
     # 24 attempts (each officer is throttled once) at 40 per second: over half a second.
     assert len(stamps) == 24 and stamps[-1] - stamps[0] >= 23 / 40 - 0.01
-    gaps = [b - a for a, b in itertools.pairwise(stamps)]
-    assert min(gaps) >= 1 / 40 - 0.005
+    # The pacing may catch up after a late wake-up (a busy machine), but no quarter of a
+    # second ever holds more than its share of the 40/s limit (plus the one at its start).
+    for start in stamps:
+        in_window = sum(1 for stamp in stamps if start <= stamp < start + 0.25)
+        assert in_window <= 0.25 * 40 + 1
     assert set(once_each(limited).values()) == {1}
 
 
