@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,22 +25,16 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tortoise import Tortoise  # noqa: E402
-from tortoise.backends.base.executor import EXECUTOR_CACHE  # noqa: E402
-
+from benchmarks._databases import connected, throwaway_database  # noqa: E402
 from connectors.base import Incoming  # noqa: E402
 from reportbot.app import load_forms  # noqa: E402
 from reportbot.service import ConversationService  # noqa: E402
-from reportbot.store.database import migrate_database, tortoise_config  # noqa: E402
 from reportbot.store.models import Identity, Person, Unit  # noqa: E402
 from reportbot.store.writer import GroupCommitter  # noqa: E402
 from tests.support import nq57_lines  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
-PG_ADMIN = os.environ.get(
-    "REPORTBOT_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-)
 LINES = ["/baocao", "1", *nq57_lines()[1:]]
 
 
@@ -69,9 +61,7 @@ async def officer(service: ConversationService, user: str, latencies: list[float
 
 
 async def measure(url: str, officers: int, max_batch: int) -> dict[str, float]:
-    EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(url))
-    try:
+    async with connected(url):
         await seed(officers)
         service = ConversationService(
             TZ, clock=lambda: NOW, committer=GroupCommitter(max_batch=max_batch)
@@ -91,35 +81,6 @@ async def measure(url: str, officers: int, max_batch: int) -> dict[str, float]:
             "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
             "batch": service.committer.steps / max(service.committer.batches, 1),
         }
-    finally:
-        await Tortoise.close_connections()
-
-
-async def fresh_database(backend: str, workdir: Path) -> tuple[str, str | None]:
-    if backend == "sqlite":
-        path = workdir / f"bench-{uuid.uuid4().hex[:6]}.db"
-        url = f"sqlite://{path}"
-        await migrate_database(url)
-        return url, None
-    import asyncpg
-
-    name = f"reportbot_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(PG_ADMIN.replace("postgres://", "postgresql://", 1))
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    await migrate_database(url)
-    return url, name
-
-
-async def drop_database(name: str | None) -> None:
-    if name is None:
-        return
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN.replace("postgres://", "postgresql://", 1))
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
 
 
 async def main() -> None:
@@ -137,11 +98,8 @@ async def main() -> None:
             for count in counts:
                 results = {}
                 for mode, max_batch in (("1 tx/answer", 1), ("group commit", 2000)):
-                    url, name = await fresh_database(backend, Path(tmp))
-                    try:
+                    async with throwaway_database(backend, Path(tmp)) as url:
                         results[mode] = await measure(url, count, max_batch)
-                    finally:
-                        await drop_database(name)
                 base = results["1 tx/answer"]["per_s"]
                 for mode, r in results.items():
                     print(

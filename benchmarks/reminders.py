@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,14 +36,11 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tortoise import Tortoise  # noqa: E402
-from tortoise.backends.base.executor import EXECUTOR_CACHE  # noqa: E402
-
+from benchmarks._databases import connected, throwaway_database  # noqa: E402
 from connectors.base import Address, Capabilities, Outgoing, RateLimit  # noqa: E402
 from reportbot.app import load_forms  # noqa: E402
 from reportbot.reminders.schedule import slots_in_view  # noqa: E402
 from reportbot.reminders.worker import ReminderWorker  # noqa: E402
-from reportbot.store.database import migrate_database, tortoise_config  # noqa: E402
 from reportbot.store.models import (  # noqa: E402
     Answer,
     FormTemplateRecord,
@@ -61,9 +56,6 @@ NOW = datetime(2026, 6, 19, 8, 0, tzinfo=TZ).astimezone(UTC)
 FORM = "nq57_bao_cao_6_thang"
 PERIOD = "2026-H1"
 TYPES = ("phong", "doan_the", "truong_hoc", "to_cns", "co_quan", "thon")  # thon does not file
-PG_ADMIN = os.environ.get(
-    "REPORTBOT_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-)
 BATCH = 2000
 
 
@@ -268,37 +260,8 @@ async def fan_out(rate: float, sample: float) -> dict[str, float]:
     }
 
 
-async def fresh_database(backend: str, workdir: Path) -> tuple[str, str | None]:
-    if backend == "sqlite":
-        url = f"sqlite://{workdir / f'bench-{uuid.uuid4().hex[:6]}.db'}"
-        await migrate_database(url)
-        return url, None
-    import asyncpg
-
-    name = f"reportbot_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(PG_ADMIN.replace("postgres://", "postgresql://", 1))
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    await migrate_database(url)
-    return url, name
-
-
-async def drop_database(name: str | None) -> None:
-    if name is None:
-        return
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_ADMIN.replace("postgres://", "postgresql://", 1))
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
-
-
 async def bench(backend: str, args: argparse.Namespace, workdir: Path) -> None:
-    url, name = await fresh_database(backend, workdir)
-    EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(url))
-    try:
+    async with throwaway_database(backend, workdir) as url, connected(url):
         started = time.perf_counter()
         facts = await seed(args.officers, args.units)
         print(
@@ -328,9 +291,6 @@ async def bench(backend: str, args: argparse.Namespace, workdir: Path) -> None:
             f"429s {result['rejected_429']}; "
             f"duplicates {result['duplicates']} (goal 0)"
         )
-    finally:
-        await Tortoise.close_connections()
-        await drop_database(name)
 
 
 async def main() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import socket
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from aiohttp import web
 from connectors.base import Address, Choice, ConnectorContext, DeliveryError, Incoming, Outgoing
 from connectors.zalo_bot import ZaloBotConnector, create
 from connectors.zalo_bot.updates import parse_update, unwrap
+from tests.fakes._server import AppServer, ScriptedHandler
 from tests.fakes.zalo_bot import PNG, FakeZaloBot
 
 SECRET = "s3cret-webhook-token"
@@ -29,30 +29,10 @@ FAST = {
 }
 
 
-class ScriptedHandler:
-    """Stands in for the application: records every Incoming, answers with a script."""
-
-    def __init__(self, reply: Callable[[Incoming], Sequence[Outgoing]] | None = None) -> None:
-        self.incoming: list[Incoming] = []
-        self._reply = reply or (lambda m: [Outgoing(text=f"Đã nhận: {m.text}")])
-
-    async def __call__(self, incoming: Incoming) -> Sequence[Outgoing]:
-        self.incoming.append(incoming)
-        return self._reply(incoming)
-
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeZaloBot]:
     async with FakeZaloBot(max_poll=5) as server:
         yield server
-
-
-def _env(fake: FakeZaloBot, **extra: str) -> dict[str, str]:
-    return {
-        "REPORTBOT_ZALO_BOT_TOKEN": fake.token,
-        "REPORTBOT_ZALO_BOT_API_URL": fake.base_url,
-        **extra,
-    }
 
 
 @pytest.fixture
@@ -63,7 +43,7 @@ async def polling(fake: FakeZaloBot, tmp_path: Path) -> AsyncIterator[Callable[.
     async def start(handler: Any, **config: Any) -> ZaloBotConnector:
         context = ConnectorContext(
             handler=handler,
-            env=_env(fake),
+            env=fake.env(),
             config={**FAST, **config},
             media_dir=tmp_path / "media",
             public_base_url=config.pop("public_base_url", None),
@@ -82,38 +62,32 @@ async def polling(fake: FakeZaloBot, tmp_path: Path) -> AsyncIterator[Callable[.
 @pytest.fixture
 async def webhook(fake: FakeZaloBot, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     """Start a webhook connector on a real aiohttp app listening on 127.0.0.1."""
-    runners: list[tuple[ZaloBotConnector, web.AppRunner]] = []
+    runners: list[tuple[ZaloBotConnector, AppServer]] = []
 
     async def start(handler: Any, **config: Any) -> tuple[ZaloBotConnector, str]:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        url = f"http://127.0.0.1:{port}/hooks/zalo-bot"
-        app = web.Application()
+        server = AppServer()
+        url = server.url("/hooks/zalo-bot")
         context = ConnectorContext(
             handler=handler,
-            env=_env(
-                fake,
+            env=fake.env(
                 REPORTBOT_ZALO_BOT_WEBHOOK_URL=url,
                 REPORTBOT_ZALO_BOT_WEBHOOK_SECRET=SECRET,
             ),
             config={**FAST, **config},
-            web_app=app,
+            web_app=server.app,
             media_dir=tmp_path / "media",
         )
         connector = create(context)
         assert isinstance(connector, ZaloBotConnector)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.SockSite(runner, sock).start()
+        await server.start()
         await connector.start()
-        runners.append((connector, runner))
+        runners.append((connector, server))
         return connector, url
 
     yield start
-    for connector, runner in runners:
+    for connector, server in runners:
         await connector.stop(timeout=5)
-        await runner.cleanup()
+        await server.stop()
 
 
 # --- configuration --------------------------------------------------------------------------
@@ -393,7 +367,7 @@ async def test_per_chat_rate_is_respected(fake: FakeZaloBot, polling: Callable[.
 async def test_stop_drains_the_queue(fake: FakeZaloBot, tmp_path: Path) -> None:
     context = ConnectorContext(
         handler=ScriptedHandler(),
-        env=_env(fake),
+        env=fake.env(),
         config={**FAST, "rate": "100,20", "burst": 1},
         media_dir=tmp_path,
     )
@@ -477,20 +451,16 @@ async def test_webhook_photo_and_sticker(fake: FakeZaloBot, webhook: Callable[..
 
 
 async def test_webhook_refuses_before_start(fake: FakeZaloBot, tmp_path: Path) -> None:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhook/zalo-bot"
-    app = web.Application()
+    server = AppServer()
+    url = server.url("/webhook/zalo-bot")
     handler = ScriptedHandler()
-    env = _env(fake, REPORTBOT_ZALO_BOT_WEBHOOK_URL=url, REPORTBOT_ZALO_BOT_WEBHOOK_SECRET=SECRET)
-    create(ConnectorContext(handler=handler, env=env, config=FAST, web_app=app))
-    runner = web.AppRunner(app)
-    await runner.setup()
-    await web.SockSite(runner, sock).start()
+    env = fake.env(REPORTBOT_ZALO_BOT_WEBHOOK_URL=url, REPORTBOT_ZALO_BOT_WEBHOOK_SECRET=SECRET)
+    create(ConnectorContext(handler=handler, env=env, config=FAST, web_app=server.app))
+    await server.start()
     try:
         status, _ = await fake.post_webhook(url, fake.text("early"), secret=SECRET)
     finally:
-        await runner.cleanup()
+        await server.stop()
     assert status == 503
     assert handler.incoming == []
 

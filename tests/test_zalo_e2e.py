@@ -9,14 +9,12 @@ an edit from the review screen, duplicates delivered twice, and the stored resul
 from __future__ import annotations
 
 import itertools
-import socket
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from connectors.base import ConnectorContext
 from connectors.zalo_bot import ZaloBotConnector
@@ -29,6 +27,7 @@ from reportbot.registration import create_invite
 from reportbot.service import ConversationService
 from reportbot.store.models import Answer, Identity, ProcessedUpdate, Submission, Unit
 from tests.conftest import NQ57, TZ, FakeClock
+from tests.fakes._server import AppServer
 from tests.fakes.zalo_bot import PNG, FakeZaloBot
 from tests.fakes.zalo_oa import FakeZaloOa
 from tests.support import NQ57_SCRIPT, load_shipped_forms, seed_commune
@@ -65,12 +64,6 @@ async def service(db: str, clock: FakeClock) -> AsyncIterator[ConversationServic
     await conversation.start()
     yield conversation
     await conversation.close()
-
-
-def _bound_socket() -> socket.socket:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    return sock
 
 
 class Officer:
@@ -170,26 +163,21 @@ async def test_whole_report_through_zalo_bot(
     unit = await Unit.get(code="hoiphunu")
     invite = await create_invite(unit=unit, role="officer", now=clock())
     async with FakeZaloBot(max_poll=5) as fake:
-        env = {"REPORTBOT_ZALO_BOT_TOKEN": fake.token, "REPORTBOT_ZALO_BOT_API_URL": fake.base_url}
-        app = web.Application()
-        sock = _bound_socket()
+        env = fake.env()
+        server = AppServer()
         if mode == "webhook":
-            env["REPORTBOT_ZALO_BOT_WEBHOOK_URL"] = (
-                f"http://127.0.0.1:{sock.getsockname()[1]}/webhook/zalo-bot"
-            )
+            env["REPORTBOT_ZALO_BOT_WEBHOOK_URL"] = server.url("/webhook/zalo-bot")
             env["REPORTBOT_ZALO_BOT_WEBHOOK_SECRET"] = SECRET
         context = ConnectorContext(
             handler=service,
             env=env,
             config={**FAST, "poll_timeout": 0.5},
-            web_app=app,
+            web_app=server.app,
             media_dir=tmp_path / "media",
         )
         connector = create_bot(context)
         assert isinstance(connector, ZaloBotConnector) and connector.mode == mode
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.SockSite(runner, sock).start()
+        await server.start()
         await connector.start()
         try:
 
@@ -211,7 +199,7 @@ async def test_whole_report_through_zalo_bot(
             await file_whole_report(officer, invite.code, "1, 3", photo)
         finally:
             await connector.stop(timeout=5)
-            await runner.cleanup()
+            await server.stop()
         assert all(len(t) <= 2000 for t in fake.texts())
     await check_database("hoiphunu", "zalo_bot", "zb-4242", photo=True)
 
@@ -222,10 +210,9 @@ async def test_zalo_bot_start_with_code_and_group_refusal(
     unit = await Unit.get(code="cns_thon1")
     invite = await create_invite(unit=unit, role="officer", now=clock())
     async with FakeZaloBot(max_poll=5) as fake:
-        env = {"REPORTBOT_ZALO_BOT_TOKEN": fake.token, "REPORTBOT_ZALO_BOT_API_URL": fake.base_url}
         context = ConnectorContext(
             handler=service,
-            env=env,
+            env=fake.env(),
             config={**FAST, "poll_timeout": 0.5},
             media_dir=tmp_path,
         )
@@ -255,26 +242,18 @@ async def test_whole_report_through_zalo_oa(
     invite = await create_invite(unit=unit, role="officer", now=clock())
     async with FakeZaloOa(refresh_delay=0.02) as fake:
         access, refresh = fake.issue_tokens()
-        env = {
-            "REPORTBOT_ZALO_OA_APP_ID": fake.app_id,
-            "REPORTBOT_ZALO_OA_APP_SECRET": fake.app_secret,
-            "REPORTBOT_ZALO_OA_SECRET_KEY": fake.secret_key,
-            "REPORTBOT_ZALO_OA_REFRESH_TOKEN": refresh,
-            "REPORTBOT_ZALO_OA_ACCESS_TOKEN": access,
-            "REPORTBOT_ZALO_OA_API_URL": fake.base_url,
-            "REPORTBOT_ZALO_OA_OAUTH_URL": fake.base_url,
-        }
-        app = web.Application()
-        sock = _bound_socket()
-        url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhook/zalo-oa"
+        server = AppServer()
+        url = server.url("/webhook/zalo-oa")
         context = ConnectorContext(
-            handler=service, env=env, config=FAST, web_app=app, media_dir=tmp_path / "media"
+            handler=service,
+            env=fake.env(refresh, access),
+            config=FAST,
+            web_app=server.app,
+            media_dir=tmp_path / "media",
         )
         connector = create_oa(context)
         assert isinstance(connector, ZaloOaConnector)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.SockSite(runner, sock).start()
+        await server.start()
         await connector.start()
         try:
 
@@ -294,7 +273,7 @@ async def test_whole_report_through_zalo_oa(
             await file_whole_report(officer, invite.code, "1 3", photo=None)
         finally:
             await connector.stop(timeout=5)
-            await runner.cleanup()
+            await server.stop()
         assert len(fake.refresh_calls) == 1 and fake.refused_refreshes == 0
         assert all(len(t) <= 2000 for t in fake.texts())
     await check_database("hoiphunu", "zalo_oa", "oa-777", photo=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -24,35 +23,10 @@ from connectors.zalo_oa import (
     create,
 )
 from connectors.zalo_oa.config import load_settings
+from tests.fakes._server import AppServer, ScriptedHandler
 from tests.fakes.zalo_oa import PNG, FakeZaloOa
 
 FAST = {"request_timeout": 1.0, "retry_base": 0.01, "retry_max": 0.05, "rate": "500,200"}
-
-
-class ScriptedHandler:
-    """Stands in for the application: records every Incoming, answers with a script."""
-
-    def __init__(self, reply: Callable[[Incoming], Sequence[Outgoing]] | None = None) -> None:
-        self.incoming: list[Incoming] = []
-        self._reply = reply or (lambda m: [Outgoing(text=f"Đã nhận: {m.text}")])
-
-    async def __call__(self, incoming: Incoming) -> Sequence[Outgoing]:
-        self.incoming.append(incoming)
-        return self._reply(incoming)
-
-
-def oa_env(fake: FakeZaloOa, refresh_token: str, access_token: str | None = None) -> dict[str, str]:
-    env = {
-        "REPORTBOT_ZALO_OA_APP_ID": fake.app_id,
-        "REPORTBOT_ZALO_OA_APP_SECRET": fake.app_secret,
-        "REPORTBOT_ZALO_OA_SECRET_KEY": fake.secret_key,
-        "REPORTBOT_ZALO_OA_REFRESH_TOKEN": refresh_token,
-        "REPORTBOT_ZALO_OA_API_URL": fake.base_url,
-        "REPORTBOT_ZALO_OA_OAUTH_URL": fake.base_url,
-    }
-    if access_token:
-        env["REPORTBOT_ZALO_OA_ACCESS_TOKEN"] = access_token
-    return env
 
 
 @pytest.fixture
@@ -64,7 +38,7 @@ async def fake() -> AsyncIterator[FakeZaloOa]:
 @pytest.fixture
 async def oa(fake: FakeZaloOa, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     """Start an OA connector on a real aiohttp app; returns (connector, webhook URL)."""
-    started: list[tuple[ZaloOaConnector, web.AppRunner]] = []
+    started: list[tuple[ZaloOaConnector, AppServer]] = []
 
     async def start(
         handler: Any,
@@ -74,14 +48,12 @@ async def oa(fake: FakeZaloOa, tmp_path: Path) -> AsyncIterator[Callable[..., An
         **config: Any,
     ) -> tuple[ZaloOaConnector, str]:
         access, refresh = fake.issue_tokens()
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        app = web.Application()
+        server = AppServer()
         context = ConnectorContext(
             handler=handler,
-            env=oa_env(fake, refresh, access if with_access_token else None),
+            env=fake.env(refresh, access if with_access_token else None),
             config={**FAST, "token_store": "memory", **config},
-            web_app=app,
+            web_app=server.app,
             media_dir=tmp_path / "media",
         )
         if store is None:
@@ -91,17 +63,15 @@ async def oa(fake: FakeZaloOa, tmp_path: Path) -> AsyncIterator[Callable[..., An
             assert settings is not None
             connector = ZaloOaConnector(context, settings, store)
         assert isinstance(connector, ZaloOaConnector)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.SockSite(runner, sock).start()
+        await server.start()
         await connector.start()
-        started.append((connector, runner))
-        return connector, f"http://127.0.0.1:{sock.getsockname()[1]}/webhook/zalo-oa"
+        started.append((connector, server))
+        return connector, server.url("/webhook/zalo-oa")
 
     yield start
-    for connector, runner in started:
+    for connector, server in started:
         await connector.stop(timeout=5)
-        await runner.cleanup()
+        await server.stop()
 
 
 # --- configuration --------------------------------------------------------------------------

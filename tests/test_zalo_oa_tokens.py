@@ -122,15 +122,7 @@ async def test_connector_saves_new_tokens_before_using_them(
     database: None, fake: FakeZaloOa, tmp_path: Path
 ) -> None:
     access, refresh = fake.issue_tokens()
-    env = {
-        "REPORTBOT_ZALO_OA_APP_ID": fake.app_id,
-        "REPORTBOT_ZALO_OA_APP_SECRET": fake.app_secret,
-        "REPORTBOT_ZALO_OA_SECRET_KEY": fake.secret_key,
-        "REPORTBOT_ZALO_OA_REFRESH_TOKEN": refresh,
-        "REPORTBOT_ZALO_OA_ACCESS_TOKEN": access,
-        "REPORTBOT_ZALO_OA_API_URL": fake.base_url,
-        "REPORTBOT_ZALO_OA_OAUTH_URL": fake.base_url,
-    }
+    env = fake.env(refresh, access)
     seen_in_database: list[bool] = []
 
     async def check(token: str) -> None:

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from connectors._http import parse_rate, setting
+from connectors._http import setting
+from connectors._queued import QueueSettings, queue_settings
 
 DEFAULT_API_URL = "https://bot-api.zaloplatforms.com"
 DEFAULT_WEBHOOK_PATH = "/webhook/zalo-bot"
-DEFAULT_RATE = (5.0, 1.0)  # messages per second: whole bot, one chat
 
 
 @dataclass(frozen=True, slots=True)
-class ZaloBotSettings:
+class ZaloBotSettings(QueueSettings):
     """Everything the connector needs; `webhook_url` set means webhook mode."""
 
     token: str
@@ -23,14 +23,7 @@ class ZaloBotSettings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_path: str = DEFAULT_WEBHOOK_PATH
-    global_rate: float = DEFAULT_RATE[0]
-    per_chat_rate: float = DEFAULT_RATE[1]
-    burst: float = 3.0
-    request_timeout: float = 20.0
     poll_timeout: float = 30.0
-    retry_base: float = 0.5
-    retry_max: float = 30.0
-    max_attempts: int | None = None
     media_url_prefix: str | None = None
 
     @property
@@ -70,24 +63,17 @@ def load_settings(
     if not path and webhook_url:
         url_path = urlsplit(webhook_url).path
         path = url_path if url_path not in ("", "/") else None
-    rate = parse_rate(setting(env, config, "REPORTBOT_ZALO_BOT_RATE", "rate"), DEFAULT_RATE)
+    pacing = queue_settings(env, config, "REPORTBOT_ZALO_BOT_RATE")
     media_prefix = config.get("media_url_prefix")
     if media_prefix is None and public_base_url:
         media_prefix = public_base_url.rstrip("/") + "/media"
-    max_attempts = config.get("max_attempts")
     return ZaloBotSettings(
         token=str(token),
         api_url=str(setting(env, config, "REPORTBOT_ZALO_BOT_API_URL", "api_url", DEFAULT_API_URL)),
         webhook_url=str(webhook_url) if webhook_url else None,
         webhook_secret=str(secret) if secret else None,
         webhook_path=str(path or DEFAULT_WEBHOOK_PATH),
-        global_rate=rate[0],
-        per_chat_rate=rate[1],
-        burst=float(config.get("burst", 3.0)),
-        request_timeout=float(config.get("request_timeout", 20.0)),
         poll_timeout=float(config.get("poll_timeout", 30.0)),
-        retry_base=float(config.get("retry_base", 0.5)),
-        retry_max=float(config.get("retry_max", 30.0)),
-        max_attempts=int(max_attempts) if max_attempts is not None else None,
         media_url_prefix=media_prefix,
+        **pacing,
     )

@@ -6,34 +6,17 @@ import asyncio
 import contextlib
 import hmac
 import logging
-from collections.abc import Coroutine, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import aiohttp
 from aiohttp import web
 
-from connectors._http import (
-    ChatLocks,
-    RetryableError,
-    RetryPolicy,
-    SendQueue,
-    download,
-    render_texts,
-    run_handler,
-)
-from connectors.base import (
-    Address,
-    Attachment,
-    Capabilities,
-    ConnectorContext,
-    DeliveryError,
-    Incoming,
-    Outgoing,
-    RateLimit,
-)
+from connectors._http import RetryableError, render_texts
+from connectors._queued import QueuedConnector, text_capabilities
+from connectors.base import ConnectorContext, DeliveryError, Outgoing
 from connectors.zalo_bot.api import ZaloBotApi, ZaloBotApiError
 from connectors.zalo_bot.config import ZaloBotSettings
 from connectors.zalo_bot.updates import parse_update, unwrap
@@ -54,37 +37,19 @@ class _Send:
     photo_url: str | None = None
 
 
-class ZaloBotConnector:
+class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
     """Receives Zalo Bot Platform updates and answers through a rate-limited queue."""
 
     name = "zalo_bot"
+    label = "Zalo Bot"
 
     def __init__(self, context: ConnectorContext, settings: ZaloBotSettings) -> None:
-        self._context = context
-        self._settings = settings
-        self.capabilities = Capabilities(
-            buttons=False,
-            max_text_length=MAX_TEXT,
-            max_buttons=0,
-            can_edit=False,
-            photos=settings.media_url_prefix is not None,
-            documents=False,
-            global_rate=RateLimit(settings.global_rate),
-            per_chat_rate=RateLimit(settings.per_chat_rate),
-            commands_need_slash=False,
+        super().__init__(context, settings)
+        self.capabilities = text_capabilities(
+            settings, MAX_TEXT, photos=settings.media_url_prefix is not None
         )
-        self._session: aiohttp.ClientSession | None = None
         self._api: ZaloBotApi | None = None
-        self._queue: SendQueue | None = None
         self._poll_task: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._locks = ChatLocks()
-        self._running = False
-        self._policy = RetryPolicy(
-            base_delay=settings.retry_base,
-            max_delay=settings.retry_max,
-            max_attempts=settings.max_attempts,
-        )
         if settings.webhook:
             if context.web_app is None:
                 raise ValueError("Zalo Bot: webhook mode needs the bot's web server (web_app).")
@@ -98,20 +63,12 @@ class ZaloBotConnector:
 
     async def start(self) -> None:
         """Check the token, then register the webhook or start long polling."""
-        self._session = aiohttp.ClientSession()
+        session = self._open()
         self._api = ZaloBotApi(
-            self._session,
+            session,
             self._settings.api_url,
             self._settings.token,
             self._settings.request_timeout,
-        )
-        self._queue = SendQueue(
-            self._deliver,
-            global_rate=self._settings.global_rate,
-            per_chat_rate=self._settings.per_chat_rate,
-            burst=self._settings.burst,
-            policy=self._policy,
-            name="zalo_bot",
         )
         try:
             await self._api.get_me()
@@ -124,7 +81,7 @@ class ZaloBotConnector:
                 with contextlib.suppress(ZaloBotApiError):
                     await self._api.delete_webhook()
         except (ZaloBotApiError, RetryableError) as exc:
-            await self._session.close()
+            await session.close()
             self._session = None
             if isinstance(exc, ZaloBotApiError) and exc.error_code in (401, 403):
                 raise RuntimeError(
@@ -136,62 +93,20 @@ class ZaloBotConnector:
             self._poll_task = asyncio.create_task(self._poll(), name="zalo_bot-poll")
         log.info("Zalo Bot connector started (%s)", self.mode)
 
-    async def stop(self, timeout: float = 30.0) -> None:
-        """Stop receiving, finish the messages being handled, drain the send queue."""
-        self._running = False
-        if self._poll_task is not None:
-            self._poll_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poll_task
-            self._poll_task = None
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
-        if self._queue is not None:
-            await self._queue.stop(timeout)
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-        log.info("Zalo Bot connector stopped")
-
-    async def flush(self, timeout: float = 30.0) -> bool:
-        """Wait until the updates being handled are done and their answers sent.
-
-        Returns False if that did not happen within `timeout` seconds.
-        """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
-        if self._queue is None:
-            return not self._tasks
-        remaining = max(0.0, deadline - loop.time())
-        return await self._queue.join(remaining) and not self._tasks
-
-    async def send(self, address: Address, messages: Sequence[Outgoing]) -> None:
-        """Deliver messages with no incoming one; raise DeliveryError if any is refused."""
-        if self._queue is None:
-            raise DeliveryError("Zalo Bot connector is not started")
-        futures = [
-            self._queue.submit(address.chat_id, item)
-            for item in self._items(address.chat_id, messages)
-        ]
-        results = await asyncio.gather(*futures, return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result if isinstance(result, DeliveryError) else DeliveryError(str(result))
-
     async def process_update(self, update: Mapping[str, Any]) -> None:
         """Handle one update: hand it to the application and queue the answers."""
         incoming = parse_update(update)
         if incoming is None:
             log.debug("Zalo Bot update without a user message ignored")
             return
-        async with self._locks.hold(incoming.chat_id):
-            incoming = await self._fetch_photo(incoming)
-            replies = await run_handler(self._context.handler, incoming)
-            if self._queue is not None:
-                for item in self._items(incoming.chat_id, replies):
-                    self._queue.submit(incoming.chat_id, item)
+        await self._dispatch(incoming)
+
+    async def _stop_receiving(self) -> None:
+        if self._poll_task is not None:
+            self._poll_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poll_task
+            self._poll_task = None
 
     async def _poll(self) -> None:
         assert self._api is not None
@@ -231,38 +146,6 @@ class ZaloBotConnector:
             # Shielded: a caller hanging up must not cut an answer half-way.
             await asyncio.shield(self._spawn(self.process_update(update)))
         return web.json_response({"ok": True})
-
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("Zalo Bot update failed", exc_info=task.exception())
-
-    async def _fetch_photo(self, incoming: Incoming) -> Incoming:
-        attachment = incoming.attachment
-        if attachment is None or attachment.url is None or self._session is None:
-            return incoming
-        try:
-            path, size, mime = await download(
-                self._session,
-                attachment.url,
-                Path(self._context.media_dir),
-                timeout=self._settings.request_timeout,
-            )
-        except (TimeoutError, aiohttp.ClientError, RetryableError, DeliveryError) as exc:
-            log.warning("Zalo Bot photo %s not downloaded: %s", incoming.update_id, exc)
-            return incoming
-        return replace(
-            incoming,
-            attachment=Attachment(
-                kind="photo", path=str(path), url=attachment.url, size=size, mime_type=mime
-            ),
-        )
 
     def _items(self, chat_id: str, messages: Sequence[Outgoing]) -> list[_Send]:
         items: list[_Send] = []

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connectors._http import parse_rate, setting
+from connectors._http import setting
+from connectors._queued import QueueSettings, queue_settings
 
 DEFAULT_API_URL = "https://openapi.zalo.me"
 DEFAULT_OAUTH_URL = "https://oauth.zaloapp.com"
 DEFAULT_WEBHOOK_PATH = "/webhook/zalo-oa"
-DEFAULT_RATE = (5.0, 1.0)
 REQUIRED = {
     "app_id": "REPORTBOT_ZALO_OA_APP_ID",
     "app_secret": "REPORTBOT_ZALO_OA_APP_SECRET",
@@ -21,7 +21,7 @@ REQUIRED = {
 
 
 @dataclass(frozen=True, slots=True)
-class ZaloOaSettings:
+class ZaloOaSettings(QueueSettings):
     """Everything the OA connector needs."""
 
     app_id: str
@@ -33,13 +33,6 @@ class ZaloOaSettings:
     oauth_url: str = DEFAULT_OAUTH_URL
     webhook_path: str = DEFAULT_WEBHOOK_PATH
     max_age: float = 300.0  # seconds a webhook event may be old (or early)
-    global_rate: float = DEFAULT_RATE[0]
-    per_chat_rate: float = DEFAULT_RATE[1]
-    burst: float = 3.0
-    request_timeout: float = 20.0
-    retry_base: float = 0.5
-    retry_max: float = 30.0
-    max_attempts: int | None = None
     token_store: str = "database"  # or "memory" (tests, single process without a database)
 
 
@@ -54,8 +47,7 @@ def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSe
     missing = [REQUIRED[key] for key, value in values.items() if not value]
     if missing:
         raise ValueError(f"Zalo OA: missing {', '.join(missing)} (all four are needed).")
-    rate = parse_rate(setting(env, config, "REPORTBOT_ZALO_OA_RATE", "rate"), DEFAULT_RATE)
-    max_attempts = config.get("max_attempts")
+    pacing = queue_settings(env, config, "REPORTBOT_ZALO_OA_RATE")
     store = str(config.get("token_store", "database"))
     if store not in ("database", "memory"):
         raise ValueError("Zalo OA: token_store must be 'database' or 'memory'.")
@@ -73,12 +65,6 @@ def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSe
         max_age=float(
             setting(env, config, "REPORTBOT_ZALO_OA_WEBHOOK_MAX_AGE", "webhook_max_age", 300)
         ),
-        global_rate=rate[0],
-        per_chat_rate=rate[1],
-        burst=float(config.get("burst", 3.0)),
-        request_timeout=float(config.get("request_timeout", 20.0)),
-        retry_base=float(config.get("retry_base", 0.5)),
-        retry_max=float(config.get("retry_max", 30.0)),
-        max_attempts=int(max_attempts) if max_attempts is not None else None,
         token_store=store,
+        **pacing,
     )

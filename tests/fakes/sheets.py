@@ -26,10 +26,12 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote
 
 from aiohttp import web
+
+from tests.fakes._server import FakeServer
 
 Value = str | int | float | bool
 
@@ -261,8 +263,11 @@ def _formatted(cell: Cell, render: str) -> Value:
     return str(value)
 
 
-class FakeSheets:
+class FakeSheets(FakeServer):
     """The fake server; use `async with FakeSheets() as fake:` and `fake.base_url`."""
+
+    app_options: ClassVar[dict[str, Any]] = {"client_max_size": 64 * 1024**2}
+    runner_options: ClassVar[dict[str, Any]] = {"access_log": None, "shutdown_timeout": 0.2}
 
     def __init__(
         self,
@@ -270,13 +275,12 @@ class FakeSheets:
         title: str = "Báo cáo các đơn vị",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__()
         self.spreadsheet_id = spreadsheet_id
         self.title = title
         self.clock = clock
         self.sheets: list[Sheet] = [Sheet(0, "Trang tính1", 0)]
         self.requests: list[Recorded] = []
-        self.base_url = ""
-        self._runner: web.AppRunner | None = None
         self._quota: dict[str, int | None] = {"read": None, "write": None}
         self._window: dict[str, list[float]] = {"read": [], "write": []}
         self._failures: list[tuple[int, str | None]] = []
@@ -289,30 +293,9 @@ class FakeSheets:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> str:
-        """Listen on a free port of 127.0.0.1; return the base URL."""
-        app = web.Application(client_max_size=64 * 1024**2)
-        app.router.add_route("*", "/v4/spreadsheets/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
-        return self.base_url
-
-    async def stop(self) -> None:
-        """Stop listening."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeSheets:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *_: object) -> None:
-        await self.stop()
+    def routes(self, router: web.UrlDispatcher) -> None:
+        """Every spreadsheet call goes through one handler."""
+        router.add_route("*", "/v4/spreadsheets/{tail:.*}", self._handle)
 
     # -- faults --------------------------------------------------------------------------------
 
@@ -845,22 +828,20 @@ class FakeSheets:
             raise ApiError(400, "dimension must be ROWS or COLUMNS")
 
     def _req_insertDimension(self, sheets: list[Sheet], args: dict[str, Any]) -> None:
-        span = args.get("range", {})
-        sheet = self._by_id(sheets, span.get("sheetId"))
-        start, end = span.get("startIndex", 0), span.get("endIndex", 0)
-        if span.get("dimension") != "ROWS":
-            raise ApiError(400, "only ROWS is supported by this fake")
-        sheet.shift_rows(start, end - start)
-        sheet.row_count += end - start
+        self._resize_rows(sheets, args, 1)
 
     def _req_deleteDimension(self, sheets: list[Sheet], args: dict[str, Any]) -> None:
+        self._resize_rows(sheets, args, -1)
+
+    def _resize_rows(self, sheets: list[Sheet], args: dict[str, Any], sign: int) -> None:
+        """Insert (sign 1) or delete (sign -1) the rows of a dimension range."""
         span = args.get("range", {})
         sheet = self._by_id(sheets, span.get("sheetId"))
         start, end = span.get("startIndex", 0), span.get("endIndex", 0)
         if span.get("dimension") != "ROWS":
             raise ApiError(400, "only ROWS is supported by this fake")
-        sheet.shift_rows(start, start - end)
-        sheet.row_count -= end - start
+        sheet.shift_rows(start, sign * (end - start))
+        sheet.row_count += sign * (end - start)
 
     def _grid_range(
         self, sheets: list[Sheet], span: dict[str, Any]

@@ -21,12 +21,13 @@ import json
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from aiohttp import web
+
+from tests.fakes._server import PNG as PNG
+from tests.fakes._server import FakeServer
 
 TEXT = "message.text.received"
 IMAGE = "message.image.received"
@@ -34,12 +35,6 @@ STICKER = "message.sticker.received"
 UNSUPPORTED = "message.unsupported.received"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 MAX_TEXT = 2000
-
-# A 1x1 PNG, for photo downloads.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
 
 
 @dataclass(slots=True)
@@ -60,10 +55,11 @@ class _Fault:
     seconds: float = 0.0
 
 
-class FakeZaloBot:
+class FakeZaloBot(FakeServer):
     """The fake server; use `async with FakeZaloBot() as fake:` and `fake.base_url`."""
 
     def __init__(self, token: str = "1234567890:fake-bot-secret", max_poll: float = 30.0) -> None:
+        super().__init__()
         self.token = token
         self.max_poll = max_poll
         self.calls: list[Call] = []
@@ -71,42 +67,23 @@ class FakeZaloBot:
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.files: dict[str, tuple[bytes, str]] = {}
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
         self._refused: dict[str, tuple[int, str]] = {}
         self._ids = itertools.count(1)
         self._polls = 0  # getUpdates calls received
         self._handed_out_at = 0  # the call that handed out the latest update
-        self._runner: web.AppRunner | None = None
-        self._client: aiohttp.ClientSession | None = None
-        self.base_url = ""
 
-    async def __aenter__(self) -> FakeZaloBot:
-        await self.start()
-        return self
+    def routes(self, router: web.UrlDispatcher) -> None:
+        """`/bot<token>/<method>`, every method a JSON POST."""
+        router.add_route("*", "/bot{token}/{method}", self._handle)
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    async def start(self) -> None:
-        """Listen on 127.0.0.1 on a free port."""
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        app.router.add_get("/files/{name}", self._file)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
-        self._client = aiohttp.ClientSession()
-
-    async def stop(self) -> None:
-        """Shut the server down."""
-        if self._client is not None:
-            await self._client.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment that points the connector at this fake (plus `extra`)."""
+        return {
+            "REPORTBOT_ZALO_BOT_TOKEN": self.token,
+            "REPORTBOT_ZALO_BOT_API_URL": self.base_url,
+            **extra,
+        }
 
     # --- faults -------------------------------------------------------------------------
 
@@ -190,11 +167,6 @@ class FakeZaloBot:
         """A message kind the platform does not describe (voice, file, …)."""
         return self.message(UNSUPPORTED, **kwargs)
 
-    def add_photo(self, name: str = "photo.png", data: bytes = PNG, mime: str = "image/png"):
-        """Serve a file and return its URL."""
-        self.files[name] = (data, mime)
-        return f"{self.base_url}/files/{name}"
-
     def queue(self, update: dict[str, Any]) -> None:
         """Hold an update for the next getUpdates."""
         self.updates.put_nowait(update)
@@ -219,7 +191,6 @@ class FakeZaloBot:
         raw: bytes | None = None,
     ) -> tuple[int, Any]:
         """POST a body to a webhook URL, with or without the secret header."""
-        assert self._client is not None
         headers = {"Content-Type": "application/json"}
         if secret is not None:
             headers[SECRET_HEADER] = secret
@@ -228,7 +199,7 @@ class FakeZaloBot:
             if raw is not None
             else json.dumps({"ok": True, "result": update} if wrapped else update).encode()
         )
-        async with self._client.post(url, data=body, headers=headers) as response:
+        async with self.client.post(url, data=body, headers=headers) as response:
             try:
                 payload = await response.json(content_type=None)
             except ValueError:
@@ -248,14 +219,6 @@ class FakeZaloBot:
     def count(self, method: str) -> int:
         """How many calls of a method arrived."""
         return sum(1 for c in self.calls if c.method == method)
-
-    async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Wait until a condition holds, or fail after `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError("condition not met in time")
-            await asyncio.sleep(0.01)
 
     async def wait_polled(self, timeout: float = 5.0) -> None:
         """Wait until every queued update was fetched and the client polled again after it
@@ -360,12 +323,6 @@ class FakeZaloBot:
             return _error(*refused)
         self.sent.append(payload)
         return _ok({"message_id": uuid.uuid4().hex[:20], "date": int(time.time() * 1000)})
-
-    async def _file(self, request: web.Request) -> web.StreamResponse:
-        found = self.files.get(request.match_info["name"])
-        if found is None:
-            return web.Response(status=404)
-        return web.Response(body=found[0], content_type=found[1])
 
 
 def _ok(result: Any) -> web.Response:

@@ -30,19 +30,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from aiohttp import web
+
+from tests.fakes._server import PNG as PNG
+from tests.fakes._server import FakeServer
 
 MAX_TEXT = 2000
 EXPIRED = -216
 BAD_REFRESH = -14014
 BAD_TEXT = -201
 OUT_OF_WINDOW = -230
-
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
 
 
 @dataclass(slots=True)
@@ -55,7 +52,7 @@ class Sent:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeZaloOa:
+class FakeZaloOa(FakeServer):
     """The fake server; `async with FakeZaloOa() as fake:` then `fake.base_url`."""
 
     def __init__(
@@ -66,6 +63,7 @@ class FakeZaloOa:
         access_ttl: float = 90000.0,
         refresh_delay: float = 0.0,
     ) -> None:
+        super().__init__()
         self.app_id = app_id
         self.app_secret = app_secret
         self.secret_key = secret_key
@@ -75,7 +73,6 @@ class FakeZaloOa:
         self.cs_calls = 0
         self.refresh_calls: list[dict[str, str]] = []
         self.refused_refreshes = 0
-        self.files: dict[str, tuple[bytes, str]] = {}
         # Called with the access token of each accepted message (to check the sender's state).
         self.on_message: Callable[[str], Awaitable[None]] | None = None
         self._access: dict[str, float] = {}  # token -> expiry (monotonic)
@@ -83,37 +80,25 @@ class FakeZaloOa:
         self._window: dict[str, tuple[int, str]] = {}
         self._faults: dict[str, deque[tuple[str, float]]] = defaultdict(deque)
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-        self._client: aiohttp.ClientSession | None = None
-        self.base_url = ""
 
-    async def __aenter__(self) -> FakeZaloOa:
-        await self.start()
-        return self
+    def routes(self, router: web.UrlDispatcher) -> None:
+        """The OA message API and the OAuth token endpoint, on one host."""
+        router.add_post("/v3.0/oa/message/cs", self._message_cs)
+        router.add_post("/v4/oa/access_token", self._access_token)
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    async def start(self) -> None:
-        """Listen on 127.0.0.1 on a free port."""
-        app = web.Application()
-        app.router.add_post("/v3.0/oa/message/cs", self._message_cs)
-        app.router.add_post("/v4/oa/access_token", self._access_token)
-        app.router.add_get("/files/{name}", self._file)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
-        self._client = aiohttp.ClientSession()
-
-    async def stop(self) -> None:
-        """Shut the server down."""
-        if self._client is not None:
-            await self._client.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+    def env(self, refresh_token: str, access_token: str | None = None) -> dict[str, str]:
+        """The environment that points the connector at this fake, with these tokens."""
+        env = {
+            "REPORTBOT_ZALO_OA_APP_ID": self.app_id,
+            "REPORTBOT_ZALO_OA_APP_SECRET": self.app_secret,
+            "REPORTBOT_ZALO_OA_SECRET_KEY": self.secret_key,
+            "REPORTBOT_ZALO_OA_REFRESH_TOKEN": refresh_token,
+            "REPORTBOT_ZALO_OA_API_URL": self.base_url,
+            "REPORTBOT_ZALO_OA_OAUTH_URL": self.base_url,
+        }
+        if access_token:
+            env["REPORTBOT_ZALO_OA_ACCESS_TOKEN"] = access_token
+        return env
 
     # --- tokens -------------------------------------------------------------------------
 
@@ -203,35 +188,21 @@ class FakeZaloOa:
         body: bytes | None = None,
     ) -> int:
         """POST an event to a webhook, correctly signed unless told otherwise; the status."""
-        assert self._client is not None
         raw = body if body is not None else json.dumps(event).encode()
         headers = {"Content-Type": "application/json"}
         if signature is not None:
             headers["X-ZEvent-Signature"] = signature
         elif signed:
             headers["X-ZEvent-Signature"] = self.sign(raw, str(event.get("timestamp", "")))
-        async with self._client.post(url, data=raw, headers=headers) as response:
+        async with self.client.post(url, data=raw, headers=headers) as response:
             await response.read()
             return response.status
-
-    def add_photo(self, name: str = "photo.png", data: bytes = PNG, mime: str = "image/png"):
-        """Serve a file and return its URL."""
-        self.files[name] = (data, mime)
-        return f"{self.base_url}/files/{name}"
 
     # --- inspection ---------------------------------------------------------------------
 
     def texts(self, user_id: str | None = None) -> list[str]:
         """Texts accepted (for one user, or all), in order."""
         return [s.text for s in self.sent if user_id is None or s.user_id == user_id]
-
-    async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Wait until a condition holds, or fail after `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError("condition not met in time")
-            await asyncio.sleep(0.01)
 
     # --- the API ------------------------------------------------------------------------
 
@@ -304,12 +275,6 @@ class FakeZaloOa:
                 "expires_in": str(int(self.access_ttl)),
             }
         )
-
-    async def _file(self, request: web.Request) -> web.StreamResponse:
-        found = self.files.get(request.match_info["name"])
-        if found is None:
-            return web.Response(status=404)
-        return web.Response(body=found[0], content_type=found[1])
 
 
 def _error(code: int, message: str) -> web.Response:

@@ -1,0 +1,229 @@
+"""What the HTTP connectors that answer through a paced send queue share (Zalo Bot, Zalo OA).
+
+`QueuedConnector` hands each incoming message to the application in a tracked task, one chat
+at a time, and queues the answers on a rate-limited `SendQueue`; `send()` goes through the
+same queue; `stop()` finishes the messages being handled, drains the queue and closes the HTTP
+session. A platform adds how it receives (`start()`, webhook or polling), how it turns
+messages into API calls (`_items`) and how it makes one call (`_deliver`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import aiohttp
+
+from connectors._http import (
+    ChatLocks,
+    RetryableError,
+    RetryPolicy,
+    SendQueue,
+    download,
+    parse_rate,
+    run_handler,
+    setting,
+)
+from connectors.base import (
+    Address,
+    Attachment,
+    Capabilities,
+    ConnectorContext,
+    DeliveryError,
+    Incoming,
+    Outgoing,
+    RateLimit,
+)
+
+DEFAULT_RATE = (5.0, 1.0)  # messages per second: whole bot, one chat
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueueSettings:
+    """How a queued connector paces, times out and retries its calls."""
+
+    global_rate: float = DEFAULT_RATE[0]
+    per_chat_rate: float = DEFAULT_RATE[1]
+    burst: float = 3.0
+    request_timeout: float = 20.0
+    retry_base: float = 0.5
+    retry_max: float = 30.0
+    max_attempts: int | None = None  # None: keep trying
+
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy these settings describe."""
+        return RetryPolicy(
+            base_delay=self.retry_base, max_delay=self.retry_max, max_attempts=self.max_attempts
+        )
+
+
+def queue_settings(
+    env: Mapping[str, str], config: Mapping[str, Any], rate_var: str
+) -> dict[str, Any]:
+    """The `QueueSettings` fields from the config table (the rate also from `rate_var`)."""
+    rate = parse_rate(setting(env, config, rate_var, "rate"), DEFAULT_RATE)
+    max_attempts = config.get("max_attempts")
+    return {
+        "global_rate": rate[0],
+        "per_chat_rate": rate[1],
+        "burst": float(config.get("burst", 3.0)),
+        "request_timeout": float(config.get("request_timeout", 20.0)),
+        "retry_base": float(config.get("retry_base", 0.5)),
+        "retry_max": float(config.get("retry_max", 30.0)),
+        "max_attempts": int(max_attempts) if max_attempts is not None else None,
+    }
+
+
+def text_capabilities(
+    settings: QueueSettings, max_text_length: int, *, photos: bool
+) -> Capabilities:
+    """A platform of plain texts: no buttons, no edits, no documents, commands without "/"."""
+    return Capabilities(
+        buttons=False,
+        max_text_length=max_text_length,
+        max_buttons=0,
+        can_edit=False,
+        photos=photos,
+        documents=False,
+        global_rate=RateLimit(settings.global_rate),
+        per_chat_rate=RateLimit(settings.per_chat_rate),
+        commands_need_slash=False,
+    )
+
+
+S = TypeVar("S", bound=QueueSettings)
+
+
+class QueuedConnector(Generic[S]):
+    """The shared half of a connector that answers through a paced, retrying send queue."""
+
+    name: str  # the platform name, also the send queue's name
+    label: str  # how logs and errors name the platform, e.g. "Zalo Bot"
+    capabilities: Capabilities
+
+    def __init__(self, context: ConnectorContext, settings: S) -> None:
+        self._context = context
+        self._settings = settings
+        self._policy = settings.policy
+        self._session: aiohttp.ClientSession | None = None
+        self._queue: SendQueue | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._locks = ChatLocks()
+        self._running = False
+        # The platform module's logger, so that its records keep their name.
+        self._log = logging.getLogger(type(self).__module__)
+
+    def _open(self) -> aiohttp.ClientSession:
+        """Open the HTTP session and the send queue: the first step of `start()`."""
+        self._session = aiohttp.ClientSession()
+        self._queue = SendQueue(
+            self._deliver,
+            global_rate=self._settings.global_rate,
+            per_chat_rate=self._settings.per_chat_rate,
+            burst=self._settings.burst,
+            policy=self._policy,
+            name=self.name,
+        )
+        return self._session
+
+    async def stop(self, timeout: float = 30.0) -> None:
+        """Stop receiving, finish the messages being handled, drain the send queue."""
+        self._running = False
+        await self._stop_receiving()
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+        if self._queue is not None:
+            await self._queue.stop(timeout)
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        self._log.info("%s connector stopped", self.label)
+
+    async def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until the updates being handled are done and their answers sent.
+
+        Returns False if that did not happen within `timeout` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+        if self._queue is None:
+            return not self._tasks
+        remaining = max(0.0, deadline - loop.time())
+        return await self._queue.join(remaining) and not self._tasks
+
+    async def send(self, address: Address, messages: Sequence[Outgoing]) -> None:
+        """Deliver messages with no incoming one; raise DeliveryError if any is refused."""
+        if self._queue is None:
+            raise DeliveryError(f"{self.label} connector is not started")
+        recipient = self._recipient(address)
+        futures = [self._queue.submit(recipient, item) for item in self._items(recipient, messages)]
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result if isinstance(result, DeliveryError) else DeliveryError(str(result))
+
+    async def _stop_receiving(self) -> None:
+        """Stop fetching new messages (a poller); webhooks need nothing."""
+
+    def _recipient(self, who: Address | Incoming) -> str:
+        """The id the platform's send call takes: the chat's, unless a platform says otherwise."""
+        return who.chat_id
+
+    def _items(self, recipient: str, messages: Sequence[Outgoing]) -> list[Any]:
+        """The API calls (send queue items) that deliver these messages."""
+        raise NotImplementedError
+
+    async def _deliver(self, item: Any) -> None:
+        """Make one API call; raise RetryableError to retry it, DeliveryError to give up."""
+        raise NotImplementedError
+
+    async def _dispatch(self, incoming: Incoming) -> None:
+        """Hand one message to the application (in chat order) and queue its answers."""
+        async with self._locks.hold(incoming.chat_id):
+            incoming = await self._fetch_photo(incoming)
+            replies = await run_handler(self._context.handler, incoming)
+            if self._queue is not None:
+                recipient = self._recipient(incoming)
+                for item in self._items(recipient, replies):
+                    self._queue.submit(recipient, item)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run the handling of one update as a task that `stop()` and `flush()` wait for."""
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self._log.error("%s update failed", self.label, exc_info=task.exception())
+
+    async def _fetch_photo(self, incoming: Incoming) -> Incoming:
+        """The message with its photo downloaded into the media folder (as it was on failure)."""
+        attachment = incoming.attachment
+        if attachment is None or attachment.url is None or self._session is None:
+            return incoming
+        try:
+            path, size, mime = await download(
+                self._session,
+                attachment.url,
+                Path(self._context.media_dir),
+                timeout=self._settings.request_timeout,
+            )
+        except (TimeoutError, aiohttp.ClientError, RetryableError, DeliveryError) as exc:
+            self._log.warning("%s photo %s not downloaded: %s", self.label, incoming.update_id, exc)
+            return incoming
+        return replace(
+            incoming,
+            attachment=Attachment(
+                kind="photo", path=str(path), url=attachment.url, size=size, mime_type=mime
+            ),
+        )
