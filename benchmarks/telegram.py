@@ -1,0 +1,549 @@
+"""Telegram webhook benchmark: our bot, committing every answer, against a plain aiogram bot.
+
+The same stream of updates (M officers, each registering with ``/start CODE`` and filing the
+whole Resolution 57 report, one message after another) is POSTed to each bot's webhook over
+HTTP, as Telegram would. Each officer waits for the bot's answer (its messages arriving at the
+fake Bot API) before sending the next update, so latency is what a person would feel.
+
+- baseline: aiogram written the usual way, a ``StatesGroup`` form with ``MemoryStorage``,
+  ``SimpleRequestHandler`` for the webhook, nothing stored anywhere;
+- reportbot: the real application (``reportbot.app.Application``) with the Telegram connector
+  in webhook mode, on SQLite by default (``--database postgres://...`` for PostgreSQL).
+
+Each bot runs in its own process, pinned to one core where possible; the driver and the fake
+Bot API (tests/fakes/telegram.py) run in this process on the other core.
+
+    .venv/bin/python benchmarks/telegram.py [--officers 100] [--rounds 3] [--database URL]
+        [--profile DIR]
+
+Both bots run alternately `--rounds` times; the best round of each is compared (the machine is
+shared, so a slow round says more about the neighbours than about the bot). CPU time per
+update, measured inside each bot process, is printed too: it is the steadier figure. A
+PostgreSQL database given with --database may be reused: every run has its own units, invite
+codes, Telegram ids and update ids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+
+from tests.fakes.telegram import FakeTelegram  # noqa: E402
+
+SECRET = "bench-webhook-secret"
+WEBHOOK_PATH = "/webhook/telegram"
+FIRST_USER = 880_000_000
+NQ57 = ROOT / "forms" / "nq57_bao_cao_6_thang.yaml"
+
+
+def report_lines() -> list[str]:
+    """What one officer types to file the whole report (shared with the core's tests).
+
+    After /baocao the bot lists the open reports (the previous period is offered for late
+    filing); "1" picks the current one, as in the core's tests.
+    """
+    from tests.support import nq57_lines
+
+    lines = nq57_lines()
+    return [lines[0], "1", *lines[1:]]
+
+
+def invite_code(officer: int, tag: str) -> str:
+    """The invite code of officer number `officer` in the run tagged `tag`."""
+    return f"B{tag}{officer:05d}"
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pin(core: int) -> None:
+    """Keep this process on one core so that the bot and the driver do not share one."""
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(0, {core})
+
+
+# --------------------------------------------------------------------------- baseline bot
+
+
+async def serve_baseline(api_url: str, token: str, port: int) -> None:
+    """The plain aiogram FSM bot: one state per question, answers kept in MemoryStorage."""
+    from aiogram import Bot, Dispatcher, Router
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.filters import Command, CommandStart
+    from aiogram.fsm.context import FSMContext
+    from aiogram.fsm.state import State, StatesGroup
+    from aiogram.fsm.storage.memory import MemoryStorage
+    from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    from reportbot.forms.loader import load_yaml_template
+    from tests.support import NQ57_SCRIPT
+
+    template, issues = load_yaml_template(NQ57)
+    assert template is not None, issues
+    questions = [template.question(qid) for qid, _, _ in NQ57_SCRIPT]
+
+    class Form(StatesGroup):
+        choose = State()
+        review = State()
+        confirm = State()
+
+    steps = [State(state=f"q{index}", group_name="Form") for index in range(len(questions))]
+
+    def keyboard(index: int) -> InlineKeyboardMarkup | None:
+        question = questions[index]
+        assert question is not None
+        if question.type == "yes_no":
+            options = [("Có", "yes"), ("Không", "no")]
+        else:
+            options = [(c.label["vi"], c.value) for c in question.choices]
+        if not options:
+            return None
+        rows = [[InlineKeyboardButton(text=label, callback_data=f"c:{value}")]
+                for label, value in options]  # fmt: skip
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+
+    async def ask(message: Message, index: int) -> None:
+        question = questions[index]
+        assert question is not None
+        await message.answer(
+            f"Câu {index + 1}. {question.label['vi']}", reply_markup=keyboard(index)
+        )
+
+    router = Router()
+
+    @router.message(CommandStart())
+    async def start(message: Message) -> None:
+        await message.answer("Chào mừng anh/chị. Gõ /baocao để làm báo cáo.")
+
+    @router.message(Command("baocao"))
+    async def report(message: Message, state: FSMContext) -> None:
+        await state.set_state(Form.choose)
+        periods = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text="Báo cáo NQ57 – năm 2026", callback_data="#1")],
+                [InlineKeyboardButton(text="Báo cáo NQ57 – 6 tháng đầu năm", callback_data="#2")],
+            ]
+        )
+        await message.answer("Chọn báo cáo cần làm:", reply_markup=periods)
+
+    @router.message(Form.choose)
+    async def choose(message: Message, state: FSMContext) -> None:
+        await state.update_data(period=message.text)
+        await state.set_state(steps[0])
+        await ask(message, 0)
+
+    def answer_handler(index: int) -> Any:
+        question = questions[index]
+        assert question is not None
+
+        async def answer(message: Message, state: FSMContext) -> None:
+            await state.update_data({question.id: message.text})
+            if index + 1 < len(steps):
+                await state.set_state(steps[index + 1])
+                await ask(message, index + 1)
+            else:
+                await state.set_state(Form.review)
+                data = await state.get_data()
+                lines = [f"{n}. {key}: {value}" for n, (key, value) in enumerate(data.items(), 1)]
+                await message.answer("Xem lại:\n" + "\n".join(lines) + "\nGõ /gui để gửi.")
+
+        return answer
+
+    for index, step in enumerate(steps):
+        router.message(step)(answer_handler(index))
+
+    @router.message(Form.review, Command("gui"))
+    async def submit(message: Message, state: FSMContext) -> None:
+        await state.set_state(Form.confirm)
+        await message.answer("Anh/chị chắc chắn gửi báo cáo? (có/không)")
+
+    @router.message(Form.confirm)
+    async def confirm(message: Message, state: FSMContext) -> None:
+        await state.clear()
+        await message.answer("Đã gửi báo cáo. Cảm ơn anh/chị!")
+
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    bot = Bot(token, session=session)
+    dispatcher = Dispatcher(storage=MemoryStorage())
+    dispatcher.include_router(router)
+    app = web.Application()
+    SimpleRequestHandler(dispatcher, bot, secret_token=SECRET).register(app, path=WEBHOOK_PATH)
+    setup_application(app, dispatcher, bot=bot)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    print("READY", flush=True)
+    cpu = await _until_terminated()
+    print(json.dumps({"submitted": None, "bot_cpu_s": cpu}), flush=True)
+    await runner.cleanup()
+
+
+# --------------------------------------------------------------------------- our bot
+
+
+async def serve_reportbot(
+    api_url: str, token: str, port: int, officers: int, database: str, workdir: Path, tag: str
+) -> None:
+    """The real application with the Telegram connector in webhook mode."""
+    from connectors.telegram import create
+    from reportbot.app import Application
+    from reportbot.config import load_settings
+    from reportbot.store.models import Invite, Submission, Unit
+
+    env = {
+        "REPORTBOT_DATABASE_URL": database,
+        "REPORTBOT_FORMS_DIR": str(ROOT / "forms"),
+        "REPORTBOT_MEDIA_DIR": str(workdir / "media"),
+        "REPORTBOT_HTTP_HOST": "127.0.0.1",
+        "REPORTBOT_HTTP_PORT": str(port),
+        "REPORTBOT_DEMO": "false",
+        "REPORTBOT_TELEGRAM_TOKEN": token,
+        "REPORTBOT_TELEGRAM_API_URL": api_url,
+        "REPORTBOT_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
+        "REPORTBOT_TELEGRAM_WEBHOOK_SECRET": SECRET,
+        # The fake does not enforce Telegram's flood limits; the benchmark measures the bot.
+        "REPORTBOT_TELEGRAM_GLOBAL_RATE": "1000000",
+        "REPORTBOT_TELEGRAM_CHAT_RATE": "1000000",
+        "REPORTBOT_TELEGRAM_CHAT_BURST": "1000",
+    }
+    # A fixed clock (the core tests' 26/11/2026 10:00) keeps the conversation the same on
+    # any day the benchmark runs.
+    now = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    app = Application(load_settings(env, config_file=None), clock=lambda: now)
+    await app.open()
+    expires = now + timedelta(days=1)
+    units = [
+        Unit(code=f"bench{tag}_{n}", name=f"Hội Phụ nữ thôn {n}", type="doan_the")
+        for n in range(officers)
+    ]
+    await Unit.bulk_create(units)
+    by_code = {unit.code: unit async for unit in Unit.filter(code__startswith=f"bench{tag}_")}
+    await Invite.bulk_create(
+        [
+            Invite(
+                code=invite_code(n, tag),
+                unit=by_code[f"bench{tag}_{n}"],
+                role="officer",
+                expires_at=expires,
+            )
+            for n in range(officers)
+        ]
+    )
+    connector = create(app.context_for()("telegram"))
+    assert connector is not None
+    app.connectors.append(connector)
+    await app.start()
+    print("READY", flush=True)
+    cpu = await _until_terminated()
+    submitted = await Submission.filter(
+        status="submitted", unit__code__startswith=f"bench{tag}_"
+    ).count()
+    committer = app.service.committer
+    figures = {
+        "submitted": submitted,
+        "commit_batches": committer.batches,
+        "steps": committer.steps,
+        "bot_cpu_s": cpu,
+    }
+    print(json.dumps(figures), flush=True)
+    await app.close()
+
+
+async def _until_terminated() -> float:
+    """Wait for SIGUSR1 (report) and SIGTERM; return the CPU seconds spent between start and
+    the SIGUSR1 that the driver sends when the measured run ends."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    mark = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGUSR1, mark.set)
+    started: list[float] = []
+    profile_to = os.environ.get("BENCH_PROFILE")
+    profiler = cProfile.Profile() if profile_to else None
+
+    def begin() -> None:
+        started.append(time.process_time())
+        if profiler is not None:
+            profiler.enable()
+
+    loop.add_signal_handler(signal.SIGUSR2, begin)
+    done = asyncio.ensure_future(mark.wait())
+    await asyncio.wait({done, asyncio.ensure_future(stop.wait())}, return_when="FIRST_COMPLETED")
+    used = time.process_time() - (started[-1] if started else 0.0)
+    if profiler is not None and profile_to:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
+    await stop.wait()
+    return round(used, 2)
+
+
+# --------------------------------------------------------------------------- driver
+
+
+@dataclass
+class Result:
+    """What one bot achieved."""
+
+    name: str
+    updates: int
+    seconds: float
+    latencies: list[float]
+    extra: dict[str, Any]
+    by_step: list[list[float]]
+
+    @property
+    def rate(self) -> float:
+        """Updates handled per second."""
+        return self.updates / self.seconds
+
+    def percentile(self, fraction: float) -> float:
+        """A latency percentile in milliseconds."""
+        ordered = sorted(self.latencies)
+        index = min(len(ordered) - 1, int(fraction * len(ordered)))
+        return ordered[index] * 1000
+
+
+class Driver:
+    """Plays the officers against one bot through the fake Bot API."""
+
+    def __init__(self, fake: FakeTelegram, url: str, http: aiohttp.ClientSession, tag: str) -> None:
+        self.fake = fake
+        self.url = url
+        self.http = http
+        # Fresh invite codes and Telegram ids per run, so a reused database does not mix runs.
+        self.tag = tag
+        self.first_user = FIRST_USER + int(tag, 16) * 10_000
+
+    async def post(self, update: dict[str, Any]) -> None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with self.http.post(self.url, json=update, headers=headers) as response:
+            await response.read()
+            if response.status != 200:
+                raise RuntimeError(f"webhook answered {response.status}")
+
+    async def calibrate(self, officer: int, lines: list[str]) -> list[int]:
+        """How many messages the bot sends for each step (same for every officer)."""
+        chat = self.first_user + officer
+        counts: list[int] = []
+        for line in lines:
+            before = self.fake.sent_count.get(chat, 0)
+            text = line.replace("{code}", invite_code(officer, self.tag))
+            await self.post(self.fake.text_update(chat, text))
+            await self.fake.wait_sent(chat, before + 1)
+            settled = self.fake.sent_count.get(chat, 0)
+            deadline = time.monotonic() + 0.25
+            while time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+                now = self.fake.sent_count.get(chat, 0)
+                if now != settled:
+                    settled, deadline = now, time.monotonic() + 0.25
+            counts.append(settled - before)
+        return counts
+
+    async def officer(self, officer: int, lines: list[str], counts: list[int]) -> list[float]:
+        """File the whole report, waiting for each answer; return per-update latencies."""
+        chat = self.first_user + officer
+        expected = self.fake.sent_count.get(chat, 0)
+        latencies = []
+        for line, count in zip(lines, counts, strict=True):
+            text = line.replace("{code}", invite_code(officer, self.tag))
+            update = self.fake.text_update(chat, text)
+            started = time.perf_counter()
+            await self.post(update)
+            expected += count
+            await self.fake.wait_sent(chat, expected)
+            latencies.append(time.perf_counter() - started)
+        return latencies
+
+
+async def run_bot(name: str, args: argparse.Namespace, lines: list[str]) -> Result:
+    """Start one bot in a child process, calibrate, then let every officer file at once."""
+    tag = secrets.token_hex(2).upper()
+    # Update ids of their own per run: a reused database remembers processed updates.
+    async with FakeTelegram(first_update_id=int(tag, 16) * 1_000_000) as fake:
+        port = free_port()
+        workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+        database = args.database or f"sqlite://{workdir / 'reportbot.db'}"
+        command = [
+            sys.executable, __file__, "--serve", name, "--api", fake.base_url, "--token",
+            fake.token, "--port", str(port), "--officers", str(args.officers + 1),
+            "--database", database, "--workdir", str(workdir), "--tag", tag,
+        ]  # fmt: skip
+        env = dict(os.environ)
+        if args.profile:
+            env["BENCH_PROFILE"] = str(Path(args.profile).resolve() / f"{name}.prof")
+        child = await asyncio.create_subprocess_exec(
+            *command, stdout=asyncio.subprocess.PIPE, cwd=workdir, env=env
+        )
+        try:
+            per_officer, seconds, driver_cpu, counts, output = await _drive(
+                name, child, fake, port, tag, args, lines
+            )
+        finally:
+            if child.returncode is None:
+                child.kill()
+                await child.wait()
+            shutil.rmtree(workdir, ignore_errors=True)
+        extra = json.loads(output.decode().strip().splitlines()[-1])
+        latencies = [latency for officer in per_officer for latency in officer]
+        by_step = [list(step) for step in zip(*per_officer, strict=True)]
+        extra["messages_per_report"] = sum(counts)
+        extra["driver_cpu_s"] = round(driver_cpu, 2)
+        extra["wall_s"] = round(seconds, 2)
+        return Result(name, len(latencies), seconds, latencies, extra, by_step)
+
+
+async def _drive(
+    name: str,
+    child: asyncio.subprocess.Process,
+    fake: FakeTelegram,
+    port: int,
+    tag: str,
+    args: argparse.Namespace,
+    lines: list[str],
+) -> tuple[list[list[float]], float, float, list[int], bytes]:
+    """Calibrate, run every officer at once, stop the bot; return the raw figures."""
+    assert child.stdout is not None
+    ready = await asyncio.wait_for(child.stdout.readline(), 60)
+    if ready.strip() != b"READY":
+        raise RuntimeError(f"{name} did not start: {ready!r}")
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        driver = Driver(fake, f"http://127.0.0.1:{port}{WEBHOOK_PATH}", http, tag)
+        counts = await driver.calibrate(args.officers, lines)
+        child.send_signal(signal.SIGUSR2)
+        await asyncio.sleep(0.1)  # let the child take its CPU reading
+        started = time.perf_counter()
+        cpu_started = time.process_time()
+        per_officer = await asyncio.gather(
+            *(driver.officer(n, lines, counts) for n in range(args.officers))
+        )
+        seconds = time.perf_counter() - started
+        driver_cpu = time.process_time() - cpu_started
+        child.send_signal(signal.SIGUSR1)
+    child.send_signal(signal.SIGTERM)
+    output, _ = await child.communicate()
+    return per_officer, seconds, driver_cpu, counts, output
+
+
+def cpu_ms(result: Result) -> float:
+    """The bot's CPU time per update, in milliseconds (robust to a busy machine)."""
+    return float(result.extra.get("bot_cpu_s", 0.0)) * 1000 / result.updates
+
+
+def print_round(result: Result) -> None:
+    """One line per bot and round."""
+    notes = ", ".join(f"{k}={v}" for k, v in result.extra.items() if v is not None)
+    print(
+        f"{result.name:<12}{result.rate:>11.0f}{result.percentile(0.5):>9.1f}"
+        f"{result.percentile(0.99):>9.1f}{cpu_ms(result):>12.2f}  {notes}",
+        flush=True,
+    )
+
+
+def print_summary(results: dict[str, list[Result]], officers: int, lines: list[str]) -> None:
+    """The best round of each bot, and the ratios."""
+    baseline = max(results["baseline"], key=lambda r: r.rate)
+    ours = max(results["reportbot"], key=lambda r: r.rate)
+    print(f"\nbest of {len(results['baseline'])} round(s), {officers} officers:")
+    for result in (baseline, ours):
+        print_round(result)
+    for result in (baseline, ours):
+        p99 = [(sorted(step)[int(0.99 * (len(step) - 1))] * 1000, n) for n, step in
+               enumerate(result.by_step)]  # fmt: skip
+        slowest = ", ".join(f"#{n} {lines[n]!r} {ms:.0f} ms" for ms, n in sorted(p99)[-3:])
+        print(f"{result.name}: slowest steps by p99: {slowest}")
+    ratio = ours.rate / baseline.rate
+    cpu_ratio = cpu_ms(baseline) / cpu_ms(ours) if cpu_ms(ours) else float("nan")
+    verdict = "goal met" if ratio >= 1.0 else ("DEFECT (< 0.5)" if ratio < 0.5 else "below goal")
+    print(f"ratio reportbot/baseline, updates/s: {ratio:.2f}  -> {verdict}")
+    print(f"ratio baseline/reportbot, CPU per update: {cpu_ratio:.2f} (above 1: ours uses less)")
+
+
+async def main(args: argparse.Namespace) -> None:
+    """Run both bots on the same stream, alternating, and print the comparison."""
+    pin(0)
+    lines = ["/start {code}", *report_lines()]
+    print(f"{args.officers} officers x {len(lines)} updates each, via webhook")
+    print(f"{'bot':<12}{'updates/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/upd':>12}  notes")
+    results: dict[str, list[Result]] = {"baseline": [], "reportbot": []}
+    for _ in range(args.rounds):
+        for name in ("baseline", "reportbot"):
+            result = await run_bot(name, args, lines)
+            results[name].append(result)
+            print_round(result)
+            submitted = result.extra.get("submitted")
+            if submitted is not None and submitted != args.officers + 1:
+                print(f"WARNING: {submitted} reports submitted, expected {args.officers + 1}")
+    print_summary(results, args.officers, lines)
+
+
+def parse_args() -> argparse.Namespace:
+    """Command-line options (the --serve ones are for the child processes)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--officers", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs of both bots")
+    parser.add_argument("--database", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--profile", default=None, help="folder for cProfile stats of each bot")
+    parser.add_argument("--serve", choices=["baseline", "reportbot"], help=argparse.SUPPRESS)
+    parser.add_argument("--api", help=argparse.SUPPRESS)
+    parser.add_argument("--token", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--tag", default="0000", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Child process: run one bot until SIGTERM."""
+    pin(1)
+    if args.serve == "baseline":
+        asyncio.run(serve_baseline(args.api, args.token, args.port))
+    else:
+        asyncio.run(
+            serve_reportbot(
+                args.api,
+                args.token,
+                args.port,
+                args.officers,
+                args.database,
+                args.workdir,
+                args.tag,
+            )
+        )
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    if arguments.serve:
+        serve(arguments)
+    else:
+        asyncio.run(main(arguments))

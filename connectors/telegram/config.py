@@ -1,0 +1,141 @@
+"""Telegram connector settings, read from ``REPORTBOT_TELEGRAM_*`` variables.
+
+The environment wins over the ``[connectors.telegram]`` table of ``reportbot.toml`` (keys are the
+variable names without the prefix, in lower case: ``api_url``, ``webhook_url``, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+PREFIX = "REPORTBOT_TELEGRAM_"
+DEFAULT_WEBHOOK_PATH = "/webhook/telegram"
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class TelegramConfigError(ValueError):
+    """The Telegram settings are inconsistent; the message names the variable to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    """Everything the connector needs to know, validated."""
+
+    token: str
+    api_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_path: str = DEFAULT_WEBHOOK_PATH
+    max_file_bytes: int = 20 * 1024 * 1024
+    global_rate: float = 30.0
+    chat_rate: float = 1.0
+    chat_burst: int = 3
+    poll_timeout: int = 25
+    request_timeout: float = 30.0
+    retry_base_delay: float = 0.5
+    retry_max_delay: float = 30.0
+    drain_timeout: float = 30.0
+    set_commands: bool = True
+    join_messages: bool = True
+
+    @property
+    def webhook_mode(self) -> bool:
+        """True when updates come by webhook rather than long polling."""
+        return self.webhook_url is not None
+
+    def __repr__(self) -> str:
+        # Never print the token or the secret.
+        mode = "webhook" if self.webhook_mode else "polling"
+        return f"TelegramConfig(mode={mode}, api_url={self.api_url!r})"
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str], config: Mapping[str, Any] | None = None
+    ) -> TelegramConfig | None:
+        """Read the settings; None when no token is set (the connector is off)."""
+        reader = _Reader(env, config or {})
+        token = reader.text("TOKEN")
+        if not token:
+            return None
+        webhook_url = reader.text("WEBHOOK_URL") or None
+        secret = reader.text("WEBHOOK_SECRET") or None
+        if webhook_url is not None:
+            if secret is None:
+                raise TelegramConfigError(
+                    f"{PREFIX}WEBHOOK_URL is set but {PREFIX}WEBHOOK_SECRET is not: "
+                    "a webhook without a secret accepts forged updates"
+                )
+            if not _SECRET_RE.match(secret):
+                raise TelegramConfigError(
+                    f"{PREFIX}WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+                )
+            if urlsplit(webhook_url).scheme not in ("http", "https"):
+                raise TelegramConfigError(f"{PREFIX}WEBHOOK_URL must start with https://")
+        path = reader.text("WEBHOOK_PATH") or _path_of(webhook_url)
+        if not path.startswith("/"):
+            raise TelegramConfigError(f"{PREFIX}WEBHOOK_PATH must start with /")
+        return cls(
+            token=token,
+            api_url=reader.text("API_URL") or None,
+            webhook_url=webhook_url,
+            webhook_secret=secret,
+            webhook_path=path,
+            max_file_bytes=int(reader.number("MAX_FILE_MB", 20) * 1024 * 1024),
+            global_rate=reader.number("GLOBAL_RATE", 30),
+            chat_rate=reader.number("CHAT_RATE", 1),
+            chat_burst=int(reader.number("CHAT_BURST", 3)),
+            poll_timeout=int(reader.number("POLL_TIMEOUT", 25)),
+            request_timeout=reader.number("REQUEST_TIMEOUT", 30),
+            retry_base_delay=reader.number("RETRY_DELAY", 0.5),
+            retry_max_delay=reader.number("RETRY_MAX_DELAY", 30),
+            drain_timeout=reader.number("DRAIN_TIMEOUT", 30),
+            set_commands=reader.flag("SET_COMMANDS", True),
+            join_messages=reader.flag("JOIN_MESSAGES", True),
+        )
+
+
+def _path_of(url: str | None) -> str:
+    if not url:
+        return DEFAULT_WEBHOOK_PATH
+    path = urlsplit(url).path
+    return path if path and path != "/" else DEFAULT_WEBHOOK_PATH
+
+
+class _Reader:
+    def __init__(self, env: Mapping[str, str], config: Mapping[str, Any]) -> None:
+        self.env = env
+        self.config = config
+
+    def raw(self, name: str) -> Any:
+        value = self.env.get(PREFIX + name)
+        if value is None or value == "":
+            return self.config.get(name.lower())
+        return value
+
+    def text(self, name: str) -> str:
+        value = self.raw(name)
+        return "" if value is None else str(value).strip()
+
+    def number(self, name: str, default: float) -> float:
+        value = self.raw(name)
+        if value is None or value == "":
+            return float(default)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise TelegramConfigError(f"{PREFIX}{name} must be a number, not {value!r}") from None
+        if number <= 0:
+            raise TelegramConfigError(f"{PREFIX}{name} must be positive")
+        return number
+
+    def flag(self, name: str, default: bool) -> bool:
+        value = self.raw(name)
+        if value is None or value == "":
+            return default
+        if isinstance(value, bool):
+            return value
+        return str(value).strip().lower() not in ("0", "false", "no", "off")

@@ -1,0 +1,123 @@
+"""Inline keyboards: choices as buttons, multi-select toggles, and reading a press back.
+
+Callback data is a one-letter kind and the payload: ``c:<payload>`` (a choice or a command),
+``t:<payload>`` (toggle a multi-select option), ``d:`` (done with a multi-select). A toggle's
+state lives in the keyboard itself (the ☑ mark on the button), so no state is kept here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from connectors.base import Outgoing
+
+CHOICE = "c"
+TOGGLE = "t"
+DONE = "d"
+CHECKED = "☑ "
+UNCHECKED = "☐ "
+DONE_LABEL = "✅ Xong / Done"
+MAX_CALLBACK_BYTES = 64
+SHORT_LABEL = 16  # two buttons of this length fit side by side on a phone
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A decoded button press."""
+
+    kind: str
+    payload: str
+
+
+def decode(data: str | None) -> Press | None:
+    """Read callback data written by `build_markup`; None when it is not ours."""
+    if not data or len(data) < 2 or data[1] != ":" or data[0] not in (CHOICE, TOGGLE, DONE):
+        return None
+    return Press(data[0], data[2:])
+
+
+def build_markup(message: Outgoing, max_buttons: int) -> InlineKeyboardMarkup | None:
+    """The inline keyboard for a message's choices; None when it has none or they do not fit.
+
+    When None is returned for a message that has choices, the caller sends the numbered
+    plain-text rendering instead (the engine understands typed numbers back).
+    """
+    if not message.choices:
+        return None
+    buttons: list[tuple[InlineKeyboardButton, bool]] = []
+    for choice in message.choices:
+        command = choice.payload.startswith("/")
+        if message.multi and not command:
+            mark = CHECKED if choice.payload in message.selected else UNCHECKED
+            text, data = mark + choice.label, f"{TOGGLE}:{choice.payload}"
+        else:
+            text, data = choice.label, f"{CHOICE}:{choice.payload}"
+        if len(data.encode()) > MAX_CALLBACK_BYTES or not choice.label:
+            return None
+        buttons.append((InlineKeyboardButton(text=text, callback_data=data), _short(choice.label)))
+    if message.multi:
+        buttons.append((InlineKeyboardButton(text=DONE_LABEL, callback_data=f"{DONE}:"), False))
+    if len(buttons) > max_buttons:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons))
+
+
+def _short(label: str) -> bool:
+    return len(label) <= SHORT_LABEL
+
+
+def _rows(buttons: list[tuple[InlineKeyboardButton, bool]]) -> list[list[InlineKeyboardButton]]:
+    """Long labels get a row each; consecutive short ones go two to a row."""
+    rows: list[list[InlineKeyboardButton]] = []
+    open_row = False  # the last row holds one short button and can take another
+    for button, short in buttons:
+        if short and open_row:
+            rows[-1].append(button)
+            open_row = False
+        else:
+            rows.append([button])
+            open_row = short
+    return rows
+
+
+def toggle(markup: InlineKeyboardMarkup, data: str) -> InlineKeyboardMarkup:
+    """The same keyboard with the option of `data` checked or unchecked."""
+    rows = [
+        [_toggled(button) if button.callback_data == data else button for button in row]
+        for row in markup.inline_keyboard
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _toggled(button: InlineKeyboardButton) -> InlineKeyboardButton:
+    if button.text.startswith(CHECKED):
+        text = UNCHECKED + button.text[len(CHECKED) :]
+    elif button.text.startswith(UNCHECKED):
+        text = CHECKED + button.text[len(UNCHECKED) :]
+    else:
+        text = CHECKED + button.text
+    return InlineKeyboardButton(text=text, callback_data=button.callback_data)
+
+
+def selected(markup: InlineKeyboardMarkup) -> list[tuple[str, str]]:
+    """(payload, label) of every checked option, in keyboard order."""
+    chosen: list[tuple[str, str]] = []
+    for row in markup.inline_keyboard:
+        for button in row:
+            press = decode(button.callback_data)
+            if press and press.kind == TOGGLE and button.text.startswith(CHECKED):
+                chosen.append((press.payload, button.text[len(CHECKED) :]))
+    return chosen
+
+
+def label_of(markup: InlineKeyboardMarkup | None, data: str) -> str | None:
+    """The label of the button that carries `data`, if the keyboard has it."""
+    if markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == data:
+                return button.text
+    return None

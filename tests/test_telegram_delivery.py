@@ -1,0 +1,164 @@
+"""The Telegram send queue against the fake: 429 retry_after, 5xx, timeouts, limits, draining."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from connectors.base import Address, ConnectorContext, DeliveryError, Outgoing
+from connectors.telegram import TelegramConnector, create
+from connectors.telegram.sender import SendQueue
+from tests.fakes.telegram import FakeTelegram, Script, bot_env
+
+USER = 424242
+OTHER = 515151
+HERE = Address("telegram", str(USER), str(USER))
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+async def started(tg: FakeTelegram, tmp_path, **env: str) -> TelegramConnector:
+    context = ConnectorContext(
+        handler=Script(),
+        env=bot_env(tg, SET_COMMANDS="0", JOIN_MESSAGES="0", **env),
+        media_dir=tmp_path,
+    )
+    connector = create(context)
+    assert connector is not None
+    await connector.start()
+    return connector
+
+
+def numbered(count: int, prefix: str = "Tin") -> list[Outgoing]:
+    return [Outgoing(f"{prefix} {n}") for n in range(count)]
+
+
+async def test_429_waits_retry_after_and_keeps_order(tg: FakeTelegram, tmp_path) -> None:
+    connector = await started(tg, tmp_path)
+    tg.fail_next("sendMessage", 1, status=429, retry_after=1)
+    try:
+        await connector.send(HERE, numbered(4))
+    finally:
+        await connector.stop()
+    assert tg.sent_texts(USER) == ["Tin 0", "Tin 1", "Tin 2", "Tin 3"]
+    calls = tg.calls_of("sendMessage")
+    assert len(calls) == 5, "the refused message is retried, nothing else is resent"
+    assert calls[0].params["text"] == calls[1].params["text"] == "Tin 0"
+    assert calls[1].at - calls[0].at >= 0.95, "retry_after is honoured"
+
+
+async def test_429_on_one_chat_does_not_hold_up_another(tg: FakeTelegram, tmp_path) -> None:
+    connector = await started(tg, tmp_path)
+    tg.fail_next("sendMessage", 1, status=429, retry_after=1)
+    try:
+        slow = asyncio.create_task(connector.send(HERE, [Outgoing("chậm")]))
+        await tg.wait_calls("sendMessage", 1)
+        other = Address("telegram", str(OTHER), str(OTHER))
+        await connector.send(other, [Outgoing("nhanh")])
+        assert not slow.done()
+        await slow
+    finally:
+        await connector.stop()
+    assert [c.params["text"] for c in tg.calls_of("sendMessage")] == ["chậm", "nhanh", "chậm"]
+
+
+async def test_server_errors_are_retried_with_backoff(tg: FakeTelegram, tmp_path) -> None:
+    connector = await started(tg, tmp_path)
+    tg.fail_next("sendMessage", 2, status=502)
+    tg.fail_next("sendMessage", 1, status=500)
+    try:
+        await connector.send(HERE, numbered(3))
+    finally:
+        await connector.stop()
+    assert tg.sent_texts(USER) == ["Tin 0", "Tin 1", "Tin 2"]
+    assert len(tg.calls_of("sendMessage")) == 6
+
+
+async def test_timeouts_are_retried(tg: FakeTelegram, tmp_path) -> None:
+    connector = await started(tg, tmp_path, REQUEST_TIMEOUT="0.3")
+    tg.fail_next("sendMessage", 1, status=200, delay=1.0)
+    try:
+        await connector.send(HERE, numbered(2))
+    finally:
+        await connector.stop()
+    await tg.wait_for(lambda: len(tg.sent_texts(USER)) >= 3, what="the slow request to finish")
+    texts = tg.sent_texts(USER)
+    # Like Telegram, the fake still carries out the request that timed out, so the first
+    # message may arrive twice; never lost, and the second one always comes after it.
+    assert texts.count("Tin 0") >= 1 and texts.count("Tin 1") == 1
+    assert texts.index("Tin 0") < texts.index("Tin 1")
+
+
+async def test_refused_message_does_not_block_the_chat(tg: FakeTelegram, tmp_path) -> None:
+    connector = await started(tg, tmp_path)
+    try:
+        with pytest.raises(DeliveryError):
+            await connector.send(HERE, [_bad()])
+        await connector.send(HERE, [Outgoing("sau lỗi")])
+    finally:
+        await connector.stop()
+    assert tg.sent_texts(USER) == ["sau lỗi"]
+
+
+def _bad() -> Outgoing:
+    # An attachment path that does not exist cannot be sent, whatever the retries.
+    return Outgoing("", attachment_path="/nonexistent/bao_cao.pdf")
+
+
+async def test_per_chat_rate_is_respected(tg: FakeTelegram, tmp_path) -> None:
+    connector = await started(tg, tmp_path, CHAT_RATE="20", CHAT_BURST="1")
+    try:
+        await connector.send(HERE, numbered(5))
+    finally:
+        await connector.stop()
+    times = [c.at for c in tg.calls_of("sendMessage")]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 0.04, gaps
+
+
+async def test_global_rate_is_respected_across_chats(tg: FakeTelegram, tmp_path) -> None:
+    connector = await started(tg, tmp_path, GLOBAL_RATE="25")
+    chats = [Address("telegram", str(n), str(n)) for n in range(1, 7)]
+    try:
+        await asyncio.gather(*(connector.send(a, [Outgoing("Nhắc hạn")]) for a in chats))
+    finally:
+        await connector.stop()
+    times = sorted(c.at for c in tg.calls_of("sendMessage"))
+    assert len(times) == 6
+    assert times[-1] - times[0] >= 5 / 25 - 0.02
+
+
+async def test_stop_drains_the_queue(tg: FakeTelegram, tmp_path) -> None:
+    connector = await started(tg, tmp_path, CHAT_RATE="50", CHAT_BURST="1")
+    futures = connector._queue_messages(str(USER), numbered(6))
+    await connector.stop()
+    assert all(f.done() and f.exception() is None for f in futures)
+    assert tg.sent_texts(USER) == [f"Tin {n}" for n in range(6)]
+
+
+async def test_queue_gives_up_only_at_the_shutdown_deadline() -> None:
+    queue = SendQueue(retry_base_delay=0.01, retry_max_delay=0.02)
+
+    async def always_down() -> None:
+        from aiogram.exceptions import TelegramNetworkError
+        from aiogram.methods import SendMessage
+
+        raise TelegramNetworkError(SendMessage(chat_id=1, text="x"), "connection refused")
+
+    future = queue.submit("1", always_down)
+    await asyncio.sleep(0.05)
+    assert not future.done(), "a network failure is retried, not dropped"
+    started_at = time.monotonic()
+    await queue.close(timeout=0.2)
+    assert time.monotonic() - started_at < 1
+    assert isinstance(future.exception(), DeliveryError)
+    with pytest.raises(DeliveryError):
+        queue.submit("1", always_down)
