@@ -88,6 +88,7 @@ class Application:
         self.connectors: list[Connector] = []
         self.workers: list[Worker] = []
         self._runner: web.AppRunner | None = None
+        self._ready = False
         for module in EXTENSIONS:
             importlib.import_module(module).install(self)
 
@@ -145,6 +146,7 @@ class Application:
         for worker in self.workers:
             await worker.start()
             log.info("worker %s started", worker.name)
+        self._ready = True
 
     async def run_until_stopped(self, stop: asyncio.Event) -> None:
         """Wait for a stop signal (or the console's end of input)."""
@@ -172,7 +174,10 @@ class Application:
         await close_database()
 
     async def _health(self, _request: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "connectors": [c.name for c in self.connectors]})
+        """200 once every connector and worker has started; 503 while starting."""
+        names = [c.name for c in self.connectors]
+        status = 200 if self._ready else 503
+        return web.json_response({"ok": self._ready, "connectors": names}, status=status)
 
 
 def install_signal_handlers(stop: asyncio.Event) -> None:

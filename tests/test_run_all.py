@@ -78,7 +78,7 @@ async def test_one_process_serves_every_configured_platform(tmp_path: Path) -> N
                     try:
                         async with http.get(f"{base}/healthz") as response:
                             health.update(await response.json())
-                            return True
+                            return response.status == 200  # 503 while still starting
                     except aiohttp.ClientError:
                         return False
 
