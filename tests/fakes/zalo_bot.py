@@ -64,6 +64,8 @@ class FakeZaloBot(FakeServer):
         self.max_poll = max_poll
         self.calls: list[Call] = []
         self.sent: list[dict[str, Any]] = []  # sendMessage / sendPhoto payloads, in order
+        self.sent_count: dict[str, int] = {}  # messages accepted per chat
+        self._arrived: dict[str, asyncio.Event] = {}
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self.updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -208,6 +210,14 @@ class FakeZaloBot(FakeServer):
 
     # --- inspection ---------------------------------------------------------------------
 
+    async def wait_sent(self, chat_id: str, count: int, timeout: float = 30.0) -> None:
+        """Wait until `count` messages have been accepted for a chat (cheap with many chats)."""
+        async with asyncio.timeout(timeout):
+            while self.sent_count.get(chat_id, 0) < count:
+                arrived = self._arrived.setdefault(chat_id, asyncio.Event())
+                arrived.clear()
+                await arrived.wait()
+
     def texts(self, chat_id: str | None = None) -> list[str]:
         """Texts sent with sendMessage (to one chat, or all), in order."""
         return [
@@ -322,6 +332,9 @@ class FakeZaloBot(FakeServer):
         if refused is not None:
             return _error(*refused)
         self.sent.append(payload)
+        chat = str(payload["chat_id"])
+        self.sent_count[chat] = self.sent_count.get(chat, 0) + 1
+        self._arrived.setdefault(chat, asyncio.Event()).set()
         return _ok({"message_id": uuid.uuid4().hex[:20], "date": int(time.time() * 1000)})
 
 
