@@ -21,6 +21,7 @@ import pytest
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from reportbot.service import ConversationService
 from reportbot.store.database import migrate_database, tortoise_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,3 +157,16 @@ class FakeClock:
 def clock() -> FakeClock:
     """26/11/2026 10:00 in Vietnam: inside the 2026-H2 period (due 20/12/2026)."""
     return FakeClock(datetime(2026, 11, 26, 10, 0, tzinfo=TZ))
+
+
+@pytest.fixture
+async def service(db: str, clock: FakeClock) -> AsyncIterator[ConversationService]:
+    """The conversation service over a seeded commune with the Resolution 57 form stored."""
+    from tests.support import load_shipped_forms, seed_commune
+
+    await seed_commune()
+    await load_shipped_forms()
+    conversation = ConversationService(TZ, clock=clock)
+    await conversation.start()
+    yield conversation
+    await conversation.close()

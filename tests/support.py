@@ -44,6 +44,24 @@ NQ57_SCRIPT: tuple[tuple[str, str, object], ...] = (
 )
 
 
+async def stored_answers(unit_code: str = "hoiphunu") -> dict[str, object]:
+    """The stored answers of a unit's Resolution 57 report (dates as ISO text)."""
+    from datetime import date
+
+    from reportbot.conversation.values import decode_value
+    from reportbot.forms.loader import load_yaml_template
+    from reportbot.store.models import Answer, Submission
+    from tests.conftest import NQ57
+
+    template = load_yaml_template(NQ57)[0]
+    submission = await Submission.get(unit__code=unit_code)
+    answers: dict[str, object] = {}
+    for row in await Answer.filter(submission=submission):
+        value = decode_value(template.question(row.question_id), row.value)
+        answers[row.question_id] = value.isoformat() if isinstance(value, date) else value
+    return answers
+
+
 def nq57_lines() -> list[str]:
     """The typed lines of the whole report, from /baocao to the confirmation."""
     return ["/baocao", *(typed for _, typed, _ in NQ57_SCRIPT), "/gui", "có"]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from connectors.base import Attachment
-from reportbot.conversation.values import decode_value
 from reportbot.forms.loader import load_yaml_template
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
@@ -24,29 +23,9 @@ from reportbot.store.models import (
     Unit,
 )
 from tests.conftest import NQ57, TZ, FakeClock
-from tests.support import NQ57_SCRIPT, Chat, load_shipped_forms, seed_commune
+from tests.support import NQ57_SCRIPT, Chat, stored_answers
 
 NQ57_TEMPLATE = load_yaml_template(NQ57)[0]
-
-
-async def stored_answers(unit_code: str = "hoiphunu") -> dict[str, object]:
-    submission = await Submission.get(unit__code=unit_code)
-    answers = {}
-    for row in await Answer.filter(submission=submission):
-        question = NQ57_TEMPLATE.question(row.question_id)
-        value = decode_value(question, row.value)
-        answers[row.question_id] = value.isoformat() if isinstance(value, date) else value
-    return answers
-
-
-@pytest.fixture
-async def service(db: str, clock: FakeClock) -> ConversationService:
-    await seed_commune()
-    await load_shipped_forms()
-    service = ConversationService(TZ, clock=clock)
-    await service.start()
-    yield service
-    await service.close()
 
 
 async def open_current_report(chat: Chat) -> str:

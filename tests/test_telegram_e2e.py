@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +18,13 @@ from aiohttp import web
 
 from connectors.base import ConnectorContext
 from connectors.telegram import TelegramConnector, create
-from reportbot.conversation.values import decode_value
 from reportbot.forms.loader import load_yaml_template
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
 from reportbot.store.models import Answer, Identity, ProcessedUpdate, Submission, Unit
-from tests.conftest import NQ57, TZ, FakeClock
+from tests.conftest import NQ57, FakeClock
 from tests.fakes.telegram import FakeTelegram, bot_env
-from tests.support import NQ57_SCRIPT, load_shipped_forms, seed_commune
+from tests.support import NQ57_SCRIPT, stored_answers
 
 TEMPLATE = load_yaml_template(NQ57)[0]
 SECRET = "e2e-telegram-secret"
@@ -40,25 +38,6 @@ PRESSED = {
     "binh_dan_hoc_vu_so": "Không",
 }
 TOGGLED = {"su_kien": ("18/5", "10/10")}
-
-
-async def stored_answers(unit_code: str) -> dict[str, Any]:
-    submission = await Submission.get(unit__code=unit_code)
-    answers: dict[str, Any] = {}
-    for row in await Answer.filter(submission=submission):
-        value = decode_value(TEMPLATE.question(row.question_id), row.value)
-        answers[row.question_id] = value.isoformat() if isinstance(value, date) else value
-    return answers
-
-
-@pytest.fixture
-async def service(db: str, clock: FakeClock) -> AsyncIterator[ConversationService]:
-    await seed_commune()
-    await load_shipped_forms()
-    conversation = ConversationService(TZ, clock=clock)
-    await conversation.start()
-    yield conversation
-    await conversation.close()
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ an edit from the review screen, duplicates delivered twice, and the stored resul
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +19,15 @@ from connectors.zalo_bot import ZaloBotConnector
 from connectors.zalo_bot import create as create_bot
 from connectors.zalo_oa import ZaloOaConnector
 from connectors.zalo_oa import create as create_oa
-from reportbot.conversation.values import decode_value
 from reportbot.forms.loader import load_yaml_template
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
-from reportbot.store.models import Answer, Identity, ProcessedUpdate, Submission, Unit
-from tests.conftest import NQ57, TZ, FakeClock
+from reportbot.store.models import Identity, ProcessedUpdate, Submission, Unit
+from tests.conftest import NQ57, FakeClock
 from tests.fakes._server import AppServer
 from tests.fakes.zalo_bot import PNG, FakeZaloBot
 from tests.fakes.zalo_oa import FakeZaloOa
-from tests.support import NQ57_SCRIPT, load_shipped_forms, seed_commune
+from tests.support import NQ57_SCRIPT, stored_answers
 
 TEMPLATE = load_yaml_template(NQ57)[0]
 SECRET = "e2e-webhook-secret"
@@ -45,25 +42,6 @@ ZALO_TYPED = {
     "tep_bao_cao": "bo qua",
 }
 EDITED = 15  # the fifth answer (so_tin_bai_web) is changed from the review to this
-
-
-async def stored_answers(unit_code: str) -> dict[str, Any]:
-    submission = await Submission.get(unit__code=unit_code)
-    answers: dict[str, Any] = {}
-    for row in await Answer.filter(submission=submission):
-        value = decode_value(TEMPLATE.question(row.question_id), row.value)
-        answers[row.question_id] = value.isoformat() if isinstance(value, date) else value
-    return answers
-
-
-@pytest.fixture
-async def service(db: str, clock: FakeClock) -> AsyncIterator[ConversationService]:
-    await seed_commune()
-    await load_shipped_forms()
-    conversation = ConversationService(TZ, clock=clock)
-    await conversation.start()
-    yield conversation
-    await conversation.close()
 
 
 class Officer:

@@ -313,8 +313,21 @@ MESSAGES: dict[str, dict[str, str]] = {
 MESSAGES.update(PARSE_ERROR_MESSAGES)
 
 
-def say(key: str, locale: str = "vi", **params: object) -> str:
-    """Format the message `key` in `locale` (falling back to Vietnamese)."""
-    texts = MESSAGES[key]
+Catalog = dict[str, dict[str, str]]
+"""Messages by key, each a text per language; 'vi' is always present."""
+
+
+def localize(catalog: Catalog, key: str, locale: str = "vi", /, **params: object) -> str:
+    """Format message `key` of a catalog in `locale`, falling back to Vietnamese.
+
+    Every part of the bot keeps its sentences in a catalog of its own (the conversation here,
+    coordination and reminders in their packages) and formats them through this function.
+    """
+    texts = catalog[key]
     template = texts.get(locale) or texts["vi"]
     return template.format(**params) if params else template
+
+
+def say(key: str, locale: str = "vi", /, **params: object) -> str:
+    """Format the conversation's message `key` in `locale` (falling back to Vietnamese)."""
+    return localize(MESSAGES, key, locale, **params)

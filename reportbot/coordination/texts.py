@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from reportbot.conversation.i18n import localize
+
 MESSAGES: dict[str, dict[str, str]] = {
     "refused_coordinator": {
         "vi": "Xin lỗi anh/chị, lệnh này chỉ dành cho chuyên viên tổng hợp và quản trị viên. "
@@ -292,9 +294,7 @@ class Problem(ValueError):
 
 def t(message: str, locale: str = "vi", /, **params: object) -> str:
     """Format `message` (a key of MESSAGES) in `locale`, falling back to Vietnamese."""
-    texts = MESSAGES[message]
-    template = texts.get(locale) or texts["vi"]
-    return template.format(**params) if params else template
+    return localize(MESSAGES, message, locale, **params)
 
 
 UNIT_TYPES: dict[str, dict[str, str]] = {

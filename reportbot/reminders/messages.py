@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from connectors.base import Choice, Outgoing
+from reportbot.conversation.i18n import localize
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
 
@@ -77,10 +78,9 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def text(key: str, locale: str, **params: object) -> str:
+def text(key: str, locale: str, /, **params: object) -> str:
     """One text in `locale` (Vietnamese for any locale but 'en')."""
-    entry = TEXTS[key]
-    return entry.get(locale if locale == "en" else "vi", entry["vi"]).format(**params)
+    return localize(TEXTS, key, locale if locale == "en" else "vi", **params)
 
 
 def deadline_text(period: Period, tz: tzinfo) -> str:
