@@ -128,3 +128,11 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Không kết nối được cơ sở dữ liệu" in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_a_sqlite_file_in_a_missing_folder_is_one_clear_line(tmp_path: Path) -> None:
+    env = {"REPORTBOT_DATABASE_URL": f"sqlite://{tmp_path / 'no' / 'such' / 'bot.db'}"}
+    result = run_cli(["chat"], env=env, cwd=tmp_path, timeout=30)
+    assert result.returncode == 1
+    assert "thư mục" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -61,6 +62,8 @@ async def migrate_database(database_url: str) -> None:
     """Apply pending migrations (tortoise's own engine), then close its connections."""
     from tortoise.migrations.api import migrate
 
+    _check_sqlite_folder(database_url)
+
     async def migrate_and_close() -> None:
         # Tortoise keeps its context in a ContextVar: connections opened inside this task
         # must be closed inside it too, or the SQLite thread keeps the process alive.
@@ -81,6 +84,7 @@ async def migrate_database(database_url: str) -> None:
 
 async def open_database(database_url: str, *, migrate_first: bool = True) -> None:
     """Migrate (by default), then initialise tortoise for the application."""
+    _check_sqlite_folder(database_url)
     if migrate_first:
         await migrate_database(database_url)
     try:
@@ -100,6 +104,30 @@ async def close_database() -> None:
 def dialect() -> str:
     """The SQL dialect of the default connection: 'sqlite' or 'postgres'."""
     return connections.get("default").capabilities.dialect
+
+
+def _check_sqlite_folder(database_url: str) -> None:
+    """Refuse a SQLite file in a folder that does not exist, before tortoise tries.
+
+    tortoise 1.1 waits forever closing a SQLite connection that could not be opened, so this
+    is checked here rather than left to the driver's error.
+    """
+    if not database_url.startswith("sqlite://"):
+        return
+    path = Path(database_url.removeprefix("sqlite://").split("?", 1)[0])
+    if str(path) == ":memory:":
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise DatabaseUnavailable(
+            f"Không mở được cơ sở dữ liệu {database_url}: thư mục {folder} không tồn tại "
+            "(cannot open the database: the folder does not exist)"
+        )
+    if not os.access(folder, os.W_OK):
+        raise DatabaseUnavailable(
+            f"Không mở được cơ sở dữ liệu {database_url}: không có quyền ghi vào {folder} "
+            "(cannot open the database: the folder is not writable)"
+        )
 
 
 def _unreachable(database_url: str, exc: BaseException) -> str:
