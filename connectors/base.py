@@ -68,6 +68,7 @@ class Choice:
     label: str
     payload: str
     button_only: bool = False  # a shortcut that only makes sense as a button (no list entry)
+    plain: str | None = None  # the command to show instead of the payload where no buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,8 @@ def render_plain(message: Outgoing, capabilities: Capabilities) -> str:
         if choice.button_only:
             continue
         if choice.payload.startswith("/"):
-            command = choice.payload if capabilities.commands_need_slash else choice.payload[1:]
+            shown = choice.plain or choice.payload
+            command = shown if capabilities.commands_need_slash else shown.lstrip("/")
             lines.append(f"• {choice.label}: {command}")
             continue
         number += 1

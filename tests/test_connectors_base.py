@@ -30,14 +30,22 @@ def test_choices_become_a_numbered_list_without_buttons() -> None:
             Choice("Có", "yes"),
             Choice("Không", "no"),
             Choice("📨 Gửi", "/gui"),
+            Choice("📝 Làm báo cáo", "/baocao nq57 2026-H2", plain="/baocao"),
             Choice("✏️ 1. Sửa", "/sua 1", button_only=True),
         ),
         selected=("no",),
     )
     plain = render_plain(message, Capabilities(buttons=False))
-    assert plain.splitlines() == ["Chọn một:", "", "1. Có", "2. ☑ Không", "• 📨 Gửi: /gui"]
+    assert plain.splitlines() == [
+        "Chọn một:",
+        "",
+        "1. Có",
+        "2. ☑ Không",
+        "• 📨 Gửi: /gui",
+        "• 📝 Làm báo cáo: /baocao",
+    ]
     zalo = render_plain(message, Capabilities(buttons=False, commands_need_slash=False))
-    assert zalo.endswith("• 📨 Gửi: gui")
+    assert zalo.endswith("• 📨 Gửi: gui\n• 📝 Làm báo cáo: baocao")
     assert render_plain(message, Capabilities(buttons=True)) == "Chọn một:"
 
 

@@ -167,3 +167,11 @@ def test_missing_required_answers_block_submission() -> None:
     reply = bot.say("/gui")
     assert "câu bắt buộc chưa trả lời" in reply and "Số hiệu kế hoạch" in reply
     assert bot.reports[(NQ57_T.key, "2026-H2")].status == "draft"
+
+
+def test_a_reminder_button_opens_its_report_directly() -> None:
+    bot = Harness(now=datetime(2026, 12, 21, 9, 0, tzinfo=TZ))  # two reports are open
+    opened = bot.say(f"/baocao {NQ57_T.key} 2026-H2")
+    assert "Chọn báo cáo" not in opened and "Kỳ: năm 2026" in opened
+    bot.say("/huy")
+    assert "Chọn báo cáo" in bot.say(f"/baocao {NQ57_T.key} 1999-H1")  # unknown: the menu

@@ -133,7 +133,8 @@ async def test_half_year_every_reminder_once_to_the_right_people(db: str) -> Non
     for message in by_user["u-d"]:
         assert f"đã trả lời 2/{total} câu" in message.text
         assert message.payloads == ("/tieptuc",)
-    assert by_user["u-a"][0].payloads == ("/baocao",)
+    # The button opens the reminded report itself, not the menu of every open report.
+    assert by_user["u-a"][0].payloads == ("/baocao nq57_bao_cao_6_thang 2026-H1",)
     assert "còn 7 ngày" in by_user["u-a"][0].text
     assert "Hôm nay (20/06/2026) là hạn cuối" in by_user["u-a"][3].text
     assert "Quá hạn 2 ngày" in by_user["u-a"][4].text
@@ -187,14 +188,14 @@ async def test_replying_to_a_reminder_goes_straight_into_the_report(db: str) -> 
         reminders = {d.user_id: d for d in console.delivered}
         to_draft, to_new = reminders["u-hoiphunu"], reminders["u-vhxh"]
         assert "đã trả lời 2/" in to_draft.text and to_draft.payloads == ("/tieptuc",)
-        assert to_new.payloads == ("/baocao",)
+        assert to_new.payloads == ("/baocao nq57_bao_cao_6_thang 2026-H1",)
 
         replies = await draft_owner.send(choice=to_draft.payloads[0])
         text = "\n".join(r.text for r in replies)
         assert "Tiếp tục báo cáo" in text and "đã trả lời 2/" in text
         assert "Câu 3/" in text  # the next unanswered question
-        # With nothing else to file, /baocao opens the reminded report at its first question
-        # (a unit that also owes the previous period is first asked which one).
+        # The button opens the reminded report at its first question, even though the unit
+        # may also owe the previous period (typing /baocao would ask which one).
         fresh = Chat(service, "u-vhxh")
         replies = await fresh.send(choice=to_new.payloads[0])
         assert "Câu 1/" in "\n".join(r.text for r in replies)

@@ -111,7 +111,7 @@ class _Conversation:
     def _command(self, name: str, argument: str) -> None:
         handlers = {
             "start": self._start,
-            "report": lambda _arg: self._report(),
+            "report": self._report,
             "continue": lambda _arg: self._continue(),
             "back": lambda _arg: self._back(),
             "skip": lambda _arg: self._skip(),
@@ -141,7 +141,8 @@ class _Conversation:
         )
         self.step.replies.append(Outgoing(say("idle_hint", self.locale), choices=choices))
 
-    def _report(self) -> None:
+    def _report(self, argument: str = "") -> None:
+        """Open the report to file; "FORM PERIOD" (a reminder's button) opens that one."""
         if self.mode in IN_REPORT_MODES:
             self._continue()
             return
@@ -152,8 +153,9 @@ class _Conversation:
         if not options:
             self._say("no_forms", unit=self.unit.name)
             return
-        if len(options) == 1:
-            self._open(*options[0])
+        wanted = tuple(argument.split())
+        if len(options) == 1 or wanted in options:
+            self._open(*(wanted if wanted in options else options[0]))
             return
         self.state = {"mode": "choosing", "options": [[f, p] for f, p in options]}
         self._offer_options(options)

@@ -78,6 +78,9 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+MAX_PAYLOAD_BYTES = 56  # what connectors are promised (Telegram allows 64)
+
+
 def text(key: str, locale: str, /, **params: object) -> str:
     """One text in `locale` (Vietnamese for any locale but 'en')."""
     return localize(TEXTS, key, locale if locale == "en" else "vi", **params)
@@ -119,7 +122,11 @@ def officer_reminder(
         choice = Choice(text("button_continue", locale), "/tieptuc")
     else:
         lines.append(text("not_started", locale, unit=unit_name))
-        choice = Choice(text("button_report", locale), "/baocao")
+        # The button opens this very report; typed, /baocao offers the reports to choose.
+        payload = f"/baocao {template.key} {period.key}"
+        if len(payload.encode()) > MAX_PAYLOAD_BYTES:  # Telegram's callback data limit
+            payload = "/baocao"
+        choice = Choice(text("button_report", locale), payload, plain="/baocao")
     if now > period.deadline:
         lines.insert(1, text("late_note", locale))
     return Outgoing("\n".join(lines), choices=(choice,))
