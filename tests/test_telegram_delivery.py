@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from collections.abc import AsyncIterator
 
@@ -120,8 +119,11 @@ async def test_per_chat_rate_is_respected(tg: FakeTelegram, tmp_path) -> None:
     finally:
         await connector.stop()
     times = [c.at for c in tg.calls_of("sendMessage")]
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.04, gaps
+    # 5 messages at 20/s with bursts of 1 span at least 0.2 s; arrival jitter on a busy
+    # machine may shift single gaps, so windows are counted rather than gaps measured.
+    assert times[-1] - times[0] >= 0.15, times
+    for start in times:
+        assert sum(1 for t in times if start <= t < start + 0.1) <= 3, times
 
 
 async def test_global_rate_is_respected_across_chats(tg: FakeTelegram, tmp_path) -> None:
@@ -147,14 +149,20 @@ async def test_stop_drains_the_queue(tg: FakeTelegram, tmp_path) -> None:
 async def test_queue_gives_up_only_at_the_shutdown_deadline() -> None:
     queue = SendQueue(retry_base_delay=0.01, retry_max_delay=0.02)
 
+    attempts: list[float] = []
+
     async def always_down() -> None:
         from aiogram.exceptions import TelegramNetworkError
         from aiogram.methods import SendMessage
 
+        attempts.append(time.monotonic())
         raise TelegramNetworkError(SendMessage(chat_id=1, text="x"), "connection refused")
 
     future = queue.submit("1", always_down)
-    await asyncio.sleep(0.05)
+    deadline = time.monotonic() + 5
+    while len(attempts) < 3:  # wait for retries to happen, not for luck
+        assert time.monotonic() < deadline, "the failed send was not retried"
+        await asyncio.sleep(0.005)
     assert not future.done(), "a network failure is retried, not dropped"
     started_at = time.monotonic()
     await queue.close(timeout=0.2)
