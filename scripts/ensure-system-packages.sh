@@ -16,3 +16,18 @@ echo "reportbot: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq "${missing[@]}" >/dev/null
+
+# A cluster we just installed asks for a password on 127.0.0.1; the tests connect as the
+# postgres user without one (as on the project's machines), so trust local TCP for it.
+if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+  for hba in /etc/postgresql/*/main/pg_hba.conf; do
+    [ -f "$hba" ] || continue
+    if ! grep -q "reportbot-tests" "$hba"; then
+      sed -i '1i host all postgres 127.0.0.1/32 trust # reportbot-tests' "$hba"
+    fi
+  done
+  for version in $(ls /etc/postgresql); do
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    pg_ctlcluster --skip-systemctl-redirect "$version" main reload || true
+  done
+fi
