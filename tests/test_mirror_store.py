@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,12 @@ from reportbot.mirror.extension import register
 from reportbot.mirror.google import GoogleSheetsBackend
 from reportbot.mirror.ratelimit import RetryPolicy
 from reportbot.mirror.records import STATUS_SHEET_TITLE, sheet_titles
-from reportbot.mirror.source import StoreLease, StoreMirrorSource
+from reportbot.mirror.source import StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
 from reportbot.mirror.xlsx import EXCEL_TITLE_CHARS, XlsxBackend
 from reportbot.service import ConversationService
 from reportbot.store.database import close_database, open_database
+from reportbot.store.lease import Lease
 from reportbot.store.models import OutboxEntry, Submission
 from tests.conftest import FORMS_DIR, TZ, FakeClock
 from tests.fakes.sheets import FakeSheets
@@ -164,10 +165,12 @@ async def test_one_process_at_a_time(
 ) -> None:
     await file_report(service)
     source = StoreMirrorSource(TZ, clock=clock)
-    other = StoreLease(clock=clock, ttl_s=60, holder="other-process")
+    other = Lease("sheet-mirror", "other-process", ttl=timedelta(seconds=60), clock=clock)
     assert await other.acquire()
     worker = MirrorWorker(
-        XlsxBackend(tmp_path / "m.xlsx"), source, lease=StoreLease(clock=clock, holder="me")
+        XlsxBackend(tmp_path / "m.xlsx"),
+        source,
+        lease=Lease("sheet-mirror", "me", ttl=timedelta(minutes=5), clock=clock),
     )
     assert await worker.run_once() == 0  # the other process is flushing
     assert await source.backlog() == 1 and not (tmp_path / "m.xlsx").exists()

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from connectors.base import Address, Capabilities, Outgoing, RateLimit
 from reportbot.reminders.fanout import FanOut
-from reportbot.reminders.lease import Lease
+from reportbot.store.lease import Lease
 from reportbot.store.models import Identity, Person, ReminderDelivery, Unit
 from tests.conftest import FakeClock
 from tests.support import load_shipped_forms

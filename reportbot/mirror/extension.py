@@ -11,13 +11,15 @@ import argparse
 import asyncio
 import contextlib
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from reportbot.config import ConfigError, Settings
 from reportbot.mirror.backend import MirrorBackend, MirrorError
 from reportbot.mirror.config import backend_from_env, google_configured
-from reportbot.mirror.source import StoreLease, StoreMirrorSource
+from reportbot.mirror.source import StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
+from reportbot.store.lease import Lease, holder_id
 
 if TYPE_CHECKING:
     from reportbot.app import Application
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENV_INTERVAL = "REPORTBOT_SHEETS_INTERVAL"
+LEASE_NAME = "sheet-mirror"
+LEASE_TTL = timedelta(minutes=5)  # a flushing process that dies frees the sheet after this
 STOP_FLUSH_TIMEOUT_S = 15.0
 
 
@@ -92,12 +96,13 @@ def build_worker(settings: Settings, clock: Any = None) -> MirrorWorker:
     """A worker over the store and the configured backend."""
     options = {"clock": clock} if clock is not None else {}
     source = StoreMirrorSource(settings.timezone, **options)
-    return MirrorWorker(
-        make_backend(settings),
-        source,
-        interval_s=_interval(settings),
-        lease=StoreLease(**options),
+    lease = Lease(
+        LEASE_NAME,
+        holder_id(),
+        ttl=LEASE_TTL,
+        clock=clock or (lambda: datetime.now(UTC)),
     )
+    return MirrorWorker(make_backend(settings), source, interval_s=_interval(settings), lease=lease)
 
 
 def install(app: Application) -> None:

@@ -11,17 +11,12 @@ sequence did not move while the rows were being written.
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise import connections
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 
 from reportbot.conversation.values import decode_value
 from reportbot.forms.loader import template_from_definition
@@ -39,7 +34,6 @@ from reportbot.periods import PeriodKeyError, current_period, period_by_key
 from reportbot.store.models import (
     Answer,
     FormTemplateRecord,
-    JobLease,
     OutboxEntry,
     Submission,
     Unit,
@@ -263,45 +257,3 @@ class StoreMirrorSource:
             status = "late" if late else "on_time"
             return StatusRow(unit.code, unit.name, unit.type, status, submission.submitted_at, who)
         return StatusRow(unit.code, unit.name, unit.type, "draft")
-
-
-class StoreLease:
-    """A row in `job_leases` naming the one process that may flush the sheet right now.
-
-    Taken when free or expired, renewed by its holder on every chunk; a process that dies
-    loses it after `ttl_s`. Works the same on SQLite and PostgreSQL (one UPDATE, or one
-    INSERT that fails on the primary key when another process got there first).
-    """
-
-    def __init__(
-        self,
-        name: str = "sheet-mirror",
-        *,
-        ttl_s: float = 300.0,
-        clock: Callable[[], datetime] = _utc_now,
-        holder: str | None = None,
-    ) -> None:
-        self.name = name
-        self.ttl = timedelta(seconds=ttl_s)
-        self.clock = clock
-        self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-    async def acquire(self) -> bool:
-        """Take or renew the lease; False while another live process holds it."""
-        now = self.clock()
-        claimed = (
-            await JobLease.filter(name=self.name)
-            .filter(Q(holder=self.holder) | Q(expires_at__lt=now))
-            .update(holder=self.holder, expires_at=now + self.ttl)
-        )
-        if claimed:
-            return True
-        try:
-            await JobLease.create(name=self.name, holder=self.holder, expires_at=now + self.ttl)
-        except IntegrityError:
-            return False
-        return True
-
-    async def release(self) -> None:
-        """Give the lease up (only if we hold it)."""
-        await JobLease.filter(name=self.name, holder=self.holder).delete()

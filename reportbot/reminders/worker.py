@@ -29,7 +29,6 @@ from reportbot.forms.loader import template_from_definition
 from reportbot.forms.schema import FormTemplate
 from reportbot.reminders import messages, store
 from reportbot.reminders.fanout import Delivery, FanOut, FanOutReport
-from reportbot.reminders.lease import Lease, holder_id
 from reportbot.reminders.schedule import (
     ACTIVE,
     COORDINATORS,
@@ -45,6 +44,7 @@ from reportbot.reminders.schedule import (
     plan,
     slots_in_view,
 )
+from reportbot.store.lease import Lease, holder_id
 from reportbot.store.models import FormTemplateRecord
 
 log = logging.getLogger(__name__)

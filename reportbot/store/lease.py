@@ -1,4 +1,6 @@
-"""A database lease: one process at a time runs a scheduled job, on SQLite and PostgreSQL.
+"""A database lease: one process at a time runs a job (reminders, the sheet flush).
+
+Works the same on SQLite and PostgreSQL.
 
 The lease is a row of job_leases (name, holder, expires_at). Taking it is a single conditional
 UPDATE (free, expired, or already ours) or, the first time, an INSERT that the primary key lets
