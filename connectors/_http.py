@@ -31,6 +31,7 @@ from connectors.base import (
     render_plain,
     split_text,
 )
+from connectors.pacing import TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -70,33 +71,6 @@ class RetryPolicy:
         """Exponential backoff with jitter for the given attempt number (0 = first retry)."""
         raw = min(self.max_delay, self.base_delay * (2 ** min(attempt, 20)))
         return raw * (0.75 + random.random() / 2)
-
-
-class TokenBucket:
-    """At most `rate` events per second on average, with bursts of up to `burst`."""
-
-    def __init__(self, rate: float, burst: float = 1.0) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.rate = rate
-        self.burst = max(1.0, burst)
-        self._tokens = self.burst
-        self._stamp: float | None = None
-        self._next_free = 0.0
-
-    async def take(self) -> None:
-        """Wait until one event may happen now."""
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        if self._stamp is None:
-            self._stamp = now
-        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
-        self._stamp = now
-        self._tokens -= 1.0
-        if self._tokens >= 0:
-            return
-        # In debt: wait until the debt is paid back (callers queue up behind each other).
-        await asyncio.sleep(-self._tokens / self.rate)
 
 
 @dataclass(slots=True)
@@ -203,8 +177,8 @@ class SendQueue:
         loop = asyncio.get_running_loop()
         while True:
             if chat.bucket is not None:
-                await chat.bucket.take()
-            await self._global.take()
+                await chat.bucket.acquire()
+            await self._global.acquire()
             pause = self._paused_until - loop.time()
             if pause > 0:
                 await asyncio.sleep(pause)

@@ -135,7 +135,9 @@ async def test_global_rate_is_respected_across_chats(tg: FakeTelegram, tmp_path)
         await connector.stop()
     times = sorted(c.at for c in tg.calls_of("sendMessage"))
     assert len(times) == 6
-    assert times[-1] - times[0] >= 5 / 25 - 0.02
+    # 25/s across chats: 6 messages span about 0.2 s (unlimited, a few ms). The first request
+    # also opens the connection and may arrive late, so the span gets a margin.
+    assert times[-1] - times[0] >= 0.75 * 5 / 25, times
 
 
 async def test_stop_drains_the_queue(tg: FakeTelegram, tmp_path) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from aiogram.exceptions import (
 )
 
 from connectors.base import DeliveryError
+from connectors.pacing import Pacer, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -58,44 +58,6 @@ async def call_with_retry(call: Call, *, attempts: int, base_delay: float, max_d
     raise AssertionError("unreachable")
 
 
-class _Spacing:
-    """At most `rate` events per second, evenly spaced (no burst)."""
-
-    def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate
-        self.next_free = 0.0
-
-    async def acquire(self) -> None:
-        now = time.monotonic()
-        slot = max(now, self.next_free)
-        self.next_free = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-
-class _Bucket:
-    """A token bucket: `rate` per second on average, up to `burst` at once."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate = rate
-        self.burst = float(max(1, burst))
-        self.tokens = self.burst
-        self.updated = time.monotonic()
-
-    def full(self, now: float) -> bool:
-        return self.tokens + (now - self.updated) * self.rate >= self.burst
-
-    async def acquire(self) -> None:
-        while True:
-            now = time.monotonic()
-            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-            self.updated = now
-            if self.tokens >= 1.0:
-                self.tokens -= 1.0
-                return
-            await asyncio.sleep((1.0 - self.tokens) / self.rate)
-
-
 @dataclass
 class _Job:
     call: Call
@@ -122,13 +84,13 @@ class SendQueue:
         retry_base_delay: float = 0.5,
         retry_max_delay: float = 30.0,
     ) -> None:
-        self._global = _Spacing(global_rate)
+        self._global = Pacer(global_rate)
         self._chat_rate = chat_rate
         self._chat_burst = chat_burst
         self._base = retry_base_delay
         self._cap = retry_max_delay
         self._chats: dict[str, _Chat] = {}
-        self._buckets: dict[str, _Bucket] = {}
+        self._buckets: dict[str, TokenBucket] = {}
         self._idle = asyncio.Event()
         self._idle.set()
         self._closed = False
@@ -176,14 +138,14 @@ class SendQueue:
             if not self._chats:
                 self._idle.set()
 
-    def _bucket(self, chat_id: str) -> _Bucket:
+    def _bucket(self, chat_id: str) -> TokenBucket:
         bucket = self._buckets.get(chat_id)
         if bucket is None:
             if len(self._buckets) >= 4096:
                 # A full bucket is the same as a new one, so those can be forgotten.
-                now = time.monotonic()
+                now = asyncio.get_running_loop().time()
                 self._buckets = {k: b for k, b in self._buckets.items() if not b.full(now)}
-            bucket = self._buckets[chat_id] = _Bucket(self._chat_rate, self._chat_burst)
+            bucket = self._buckets[chat_id] = TokenBucket(self._chat_rate, self._chat_burst)
         return bucket
 
     async def _attempt(self, chat_id: str, job: _Job) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from connectors.base import Address, Capabilities, Connector, DeliveryError, Outgoing, split_text
+from connectors.pacing import Pacer
 from reportbot.reminders import store
 from reportbot.reminders.schedule import Due
 
@@ -50,32 +51,6 @@ class FanOutReport:
     claimed_elsewhere: int = 0
     stopped: bool = False
     errors: list[str] = field(default_factory=list)
-
-
-class Pacer:
-    """Spaces calls at most `per_second` apart on the event loop's monotonic clock.
-
-    Each caller reserves the next free slot before sleeping, so concurrent senders share the
-    rate exactly and an idle pacer never saves up a burst.
-    """
-
-    def __init__(self, per_second: float | None) -> None:
-        self.interval = 1.0 / per_second if per_second and per_second > 0 else 0.0
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        """Return at this caller's slot."""
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-    def pause(self, seconds: float) -> None:
-        """Hold every caller back for `seconds` (the platform asked us to slow down)."""
-        loop = asyncio.get_running_loop()
-        self._next = max(self._next, loop.time() + seconds)
 
 
 def retry_after(error: BaseException) -> float | None:
@@ -176,8 +151,8 @@ class FanOut:
             chat = self._chat_pacers[key] = Pacer(chat_rate.per_second)
         for _ in range(count):
             if chat is not None:
-                await chat.wait()
-            await self._pacer(connector).wait()
+                await chat.acquire()
+            await self._pacer(connector).acquire()
 
     async def _deliver(self, delivery: Delivery, report: FanOutReport) -> None:
         row_id: int | None = None

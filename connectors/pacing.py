@@ -1,0 +1,71 @@
+"""Rate limiting for outgoing calls: a token bucket (bursts allowed) and an even pacer.
+
+Both read the running event loop's clock (`asyncio.get_running_loop().time()`), so they agree
+with `asyncio.sleep` and with each other. Neither keeps a task or a handle: an idle limiter is
+just a few numbers and may be forgotten.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+
+def _now() -> float:
+    return asyncio.get_running_loop().time()
+
+
+class TokenBucket:
+    """At most `rate` events per second on average, with bursts of up to `burst` at once.
+
+    A caller takes its token at once and, when that leaves the bucket in debt, sleeps until the
+    debt is paid back; concurrent callers thus queue up behind each other in arrival order.
+    """
+
+    def __init__(self, rate: float, burst: float = 1.0) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self.burst = max(1.0, float(burst))
+        self._tokens = self.burst
+        self._stamp: float | None = None
+
+    def _refill(self, now: float) -> float:
+        if self._stamp is None:
+            return self.burst
+        return min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+
+    def full(self, now: float | None = None) -> bool:
+        """True when the bucket holds a whole burst again: it is the same as a new one."""
+        return self._refill(_now() if now is None else now) >= self.burst
+
+    async def acquire(self) -> None:
+        """Wait until one event may happen now."""
+        now = _now()
+        self._tokens = self._refill(now) - 1.0
+        self._stamp = now
+        if self._tokens < 0:
+            await asyncio.sleep(-self._tokens / self.rate)
+
+
+class Pacer:
+    """Spaces events at least `1 / per_second` apart (no burst); None or 0 means no limit.
+
+    Each caller reserves the next free slot before sleeping, so concurrent callers share the
+    rate exactly and an idle pacer never saves up a burst.
+    """
+
+    def __init__(self, per_second: float | None) -> None:
+        self.interval = 1.0 / per_second if per_second and per_second > 0 else 0.0
+        self._next = 0.0
+
+    async def acquire(self) -> None:
+        """Return at this caller's slot."""
+        now = _now()
+        slot = max(now, self._next)
+        self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every caller back for `seconds` (the platform asked us to slow down)."""
+        self._next = max(self._next, _now() + seconds)
