@@ -19,6 +19,7 @@ from reportbot.coordination.texts import t
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
 from reportbot.store.models import Submission
+from reportbot.store.standing import standing
 
 MAX_NAMES = 20
 
@@ -88,7 +89,7 @@ def render_unit_report(
     """/xem: a unit's report, its status and every answer, numbered in form order."""
     when = local_time(submission.submitted_at, tz)
     if submission.status == "submitted":
-        late = submission.submitted_at is not None and submission.submitted_at > period.deadline
+        late = standing(submission.status, submission.submitted_at, period.deadline) == "late"
         key = "state_submitted_late" if late else "state_submitted"
         status = t(key, locale, time=when, revision=submission.revision)
     elif submission.status == "reopened":

@@ -16,6 +16,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.periods import Period, current_period, period_at
 from reportbot.store.forms import latest_templates
 from reportbot.store.models import Submission, Unit
+from reportbot.store.standing import standing
 
 BUCKETS = ("on_time", "late", "drafting", "not_started")
 FILED = frozenset({"on_time", "late"})
@@ -70,13 +71,19 @@ class PeriodStatus:
         return now > self.period.deadline
 
 
+_BUCKET_OF_STANDING = {
+    "missing": "not_started",
+    "draft": "drafting",
+    "on_time": "on_time",
+    "late": "late",
+}
+
+
 def bucket_of(submission: Submission | None, deadline: datetime) -> str:
     """The bucket of a unit given its submission (None: never started)."""
     if submission is None:
         return "not_started"
-    if submission.status == "submitted" and submission.submitted_at is not None:
-        return "late" if submission.submitted_at > deadline else "on_time"
-    return "drafting"
+    return _BUCKET_OF_STANDING[standing(submission.status, submission.submitted_at, deadline)]
 
 
 async def period_status(form_key: str, template: FormTemplate, period: Period) -> PeriodStatus:

@@ -38,6 +38,7 @@ from reportbot.store.models import (
     Submission,
     Unit,
 )
+from reportbot.store.standing import standing
 from reportbot.store.writer import SHEET_TOPIC, SqlDialect
 
 log = logging.getLogger(__name__)
@@ -251,9 +252,8 @@ class StoreMirrorSource:
     def _status_row(unit: Unit, submission: Submission | None, deadline: datetime) -> StatusRow:
         if submission is None:
             return StatusRow(unit.code, unit.name, unit.type, "missing")
-        who = submission.submitted_by.name if submission.submitted_by else None
-        if submission.status == "submitted" and submission.submitted_at is not None:
-            late = submission.submitted_at > deadline
-            status = "late" if late else "on_time"
+        status = standing(submission.status, submission.submitted_at, deadline)
+        if status in ("on_time", "late"):
+            who = submission.submitted_by.name if submission.submitted_by else None
             return StatusRow(unit.code, unit.name, unit.type, status, submission.submitted_at, who)
         return StatusRow(unit.code, unit.name, unit.type, "draft")
