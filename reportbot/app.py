@@ -1,50 +1,39 @@
-"""Assembling and running the bot: database, forms, conversation service, connectors, web."""
+"""The composition root: builds the running bot from plain imports, and runs it.
+
+Settings -> store -> conversation service (pipeline and router) -> features (sheet mirror,
+coordination, reminders: each handed a `Host`, never this module) -> connectors (found by entry
+point) -> web server and job runner. See ARCHITECTURE.md for the route of a message.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import signal
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 from aiohttp import web
 
 from connectors.base import Connector, ConnectorContext
+from reportbot import reminders
 from reportbot.config import ConfigError, Settings
 from reportbot.connectors_registry import ConnectorProblem, build_connectors
+from reportbot.coordination import chat as coordination
 from reportbot.forms.loader import TemplateIssue, load_yaml_template
+from reportbot.host import Host, Worker
+from reportbot.jobs import JobRunner
+from reportbot.mirror import extension as mirror
+from reportbot.reminders.worker import ReminderWorker
+from reportbot.routing.router import Router
 from reportbot.service import Clock, ConversationService, system_clock
 from reportbot.store.database import close_database, open_database
 from reportbot.store.forms import StoredTemplate, store_template
 
 log = logging.getLogger(__name__)
-
-# Modules that add background workers or chat commands: each has
-# `install(app: Application) -> None`, which may append to `app.workers` and register
-# `app.service.chat_commands`. Listed here so the application core imports no feature by name
-# anywhere else.
-EXTENSIONS: tuple[str, ...] = (
-    "reportbot.mirror.extension",
-    "reportbot.coordination.chat",
-    "reportbot.reminders",
-)
-
-
-class Worker(Protocol):
-    """A background job of the running bot (sheet mirror, reminders)."""
-
-    name: str
-
-    async def start(self) -> None:
-        """Begin working in the background; return once running."""
-
-    async def stop(self) -> None:
-        """Stop and finish what is in hand."""
 
 
 @dataclass
@@ -80,17 +69,29 @@ class Application:
     def __init__(self, settings: Settings, *, clock: Clock = system_clock) -> None:
         self.settings = settings
         self.clock = clock
+        self.router = Router(refuse=coordination.refusal)
         self.service = ConversationService(
-            settings.timezone, clock=clock, default_locale=settings.locale
+            settings.timezone, clock=clock, default_locale=settings.locale, router=self.router
         )
         self.web_app = web.Application()
         self.web_app.router.add_get("/healthz", self._health)
         self.connectors: list[Connector] = []
-        self.workers: list[Worker] = []
+        self.jobs = JobRunner()
+        self.host = Host(
+            settings=settings,
+            clock=clock,
+            router=self.router,
+            jobs=self.jobs,
+            repository=self.service.repository,
+            connectors=lambda: self.connectors,
+        )
+        self.workers: list[Worker] = self.host.workers
+        # The features, in the order their routes and jobs are registered.
+        mirror.install(self.host)
+        coordination.install(self.host)
+        self.reminders: ReminderWorker = reminders.install(self.host)
         self._runner: web.AppRunner | None = None
         self._ready = False
-        for module in EXTENSIONS:
-            importlib.import_module(module).install(self)
 
     async def open(self) -> FormsLoadResult:
         """Connect and migrate the database, load the forms folder, start the service."""
@@ -146,6 +147,7 @@ class Application:
         for worker in self.workers:
             await worker.start()
             log.info("worker %s started", worker.name)
+        await self.jobs.start()
         self._ready = True
 
     async def run_until_stopped(self, stop: asyncio.Event) -> None:
@@ -166,6 +168,7 @@ class Application:
             with suppress(Exception):
                 await connector.stop()
         await self.service.close()
+        await self.jobs.stop()
         for worker in reversed(self.workers):
             with suppress(Exception):
                 await worker.stop()

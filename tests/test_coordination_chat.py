@@ -1,6 +1,6 @@
 """Coordinator and admin commands through the conversation service, as on the console.
 
-The application is built as the bot builds it, with `install(app)` called by the test; people
+The application is built as the bot builds it (the composition root routes the commands); people
 chat through `tests.support.Chat`; a reopened report is announced through the real console
 connector.
 """
@@ -23,7 +23,6 @@ from connectors.console import create as create_console
 from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.conversation.values import encode_value
-from reportbot.coordination.chat import install
 from reportbot.store.models import (
     Answer,
     AuditLog,
@@ -183,7 +182,6 @@ async def app(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Applic
         env={"REPORTBOT_TELEGRAM_BOT_USERNAME": f"@{BOT_USERNAME}"},
     )
     application = Application(settings, clock=clock)
-    install(application)
     await application.service.start()
     yield application
     await application.service.close()

@@ -14,7 +14,6 @@ from pyxform.xls2json_backends import md_table_to_workbook
 from connectors.telegram import TelegramConnector, create
 from reportbot.app import Application
 from reportbot.config import Settings
-from reportbot.coordination.chat import install
 from reportbot.store.models import FormTemplateRecord, Identity, Invite, Person
 from tests.conftest import FakeClock
 from tests.fakes.telegram import BOT_USERNAME, FakeTelegram, bot_env
@@ -44,7 +43,6 @@ async def telegram_app(
     )
     settings = Settings(database_url=db, media_dir=tmp_path / "media", env=bot_env(tg))
     app = Application(settings, clock=clock)
-    install(app)
     await app.service.start()
     connector = create(app.context_for()("telegram"))
     assert isinstance(connector, TelegramConnector)

@@ -236,7 +236,7 @@ async def test_the_running_bot_fills_the_workbook(tmp_path: Path) -> None:
         config_file=None,
     )
     app = Application(settings, clock=FakeClock(datetime(2026, 11, 26, 3, 0, tzinfo=UTC)))
-    assert "sheet-mirror" in [worker.name for worker in app.workers]
+    assert "sheet-mirror" in app.jobs.jobs
     await app.open()
     try:
         await seed_commune()

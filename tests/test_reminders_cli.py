@@ -15,7 +15,6 @@ import pytest
 from reportbot.app import Application, console_config
 from reportbot.config import Settings
 from reportbot.demo import console_identity, find_person, seed_demo
-from reportbot.reminders import install
 from reportbot.reminders.cli import register
 from reportbot.reminders.worker import ReminderWorker
 from reportbot.store.database import close_database, open_database
@@ -24,16 +23,9 @@ from tests.conftest import FORMS_DIR, ROOT, FakeClock
 from tests.support import load_shipped_forms
 from tests.test_reminders_support import local
 
-# Runs `reportbot` with the reminder modules wired in (a no-op once reportbot.cli and
-# reportbot.app list them in CLI_EXTENSIONS and EXTENSIONS).
 RUNNER = """
 import sys
-import reportbot.app as app
 import reportbot.cli as cli
-if "reportbot.reminders" not in app.EXTENSIONS:
-    app.EXTENSIONS = (*app.EXTENSIONS, "reportbot.reminders")
-if "reportbot.reminders.cli" not in cli.CLI_EXTENSIONS:
-    cli.CLI_EXTENSIONS = (*cli.CLI_EXTENSIONS, "reportbot.reminders.cli")
 sys.exit(cli.main(sys.argv[1:]))
 """
 
@@ -119,12 +111,9 @@ async def test_the_installed_worker_reminds_the_console_officer(
         mirror_xlsx=tmp_path / "mirror.xlsx",
     )
     app = Application(settings, clock=clock)
-    # Once reportbot.app lists reportbot.reminders in EXTENSIONS the application has
-    # installed it already; until then the test installs it as the application would.
-    installed = [w for w in app.workers if isinstance(w, ReminderWorker)]
-    worker = installed[0] if installed else install(app)
+    worker = app.reminders
     assert isinstance(worker, ReminderWorker)
-    assert [w for w in app.workers if isinstance(w, ReminderWorker)] == [worker]
+    assert "reminders" in app.jobs.jobs  # scheduled on the one job runner
     assert worker.clock is app.service.clock
     await app.open()
     out = io.StringIO()

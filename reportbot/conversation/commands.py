@@ -66,11 +66,15 @@ def parse_command(text: str, *, bare_words: bool = True) -> ParsedCommand | None
     Without a slash (Zalo style) only a message made of the command words, plus a numeric
     argument for `edit`, counts, so that ordinary answers are not taken for commands.
     """
+    return _parse(text, bare_words, _EXTRA)
+
+
+def _parse(text: str, bare_words: bool, extra: dict[str, tuple[str, bool]]) -> ParsedCommand | None:
     stripped = text.strip()
     if stripped.startswith("/"):
         head, _, rest = stripped[1:].partition(" ")
         head = head.split("@", 1)[0]
-        name = _lookup(fold(head))
+        name = _lookup(fold(head), extra)
         if name is None:
             return ParsedCommand("unknown", head)
         return ParsedCommand(name, rest.strip())
@@ -79,22 +83,42 @@ def parse_command(text: str, *, bare_words: bool = True) -> ParsedCommand | None
     folded = fold(stripped)
     if not folded or len(folded) > 40:
         return None
-    name = _lookup(folded, bare=True)
+    name = _lookup(folded, extra, bare=True)
     if name is not None:
         return ParsedCommand(name, "")
     head, _, rest = folded.rpartition(" ")
     if head and rest.isdigit():
-        name = _lookup(head, bare=True)
+        name = _lookup(head, extra, bare=True)
         if name in {"edit"}:
             return ParsedCommand(name, rest)
     return None
 
 
-def _lookup(folded: str, *, bare: bool = False) -> str | None:
+def _lookup(
+    folded: str, extra_words: dict[str, tuple[str, bool]], *, bare: bool = False
+) -> str | None:
     spec = _BY_WORD.get(folded)
     if spec is not None:
         return spec.name
-    extra = _EXTRA.get(folded)
+    extra = extra_words.get(folded)
     if extra is None or (bare and not extra[1]):
         return None
     return extra[0]
+
+
+class CommandTable:
+    """The command words one application understands: the officer commands, plus the words
+    that the router adds for coordinator and admin commands. An instance, not a module global,
+    so that what the parser accepts depends on what the application was built with."""
+
+    def __init__(self) -> None:
+        self._extra: dict[str, tuple[str, bool]] = {}
+
+    def add(self, word: str, name: str, *, bare: bool | None = None) -> None:
+        """Add a word for command `name`; `bare` as in `register_command_word`."""
+        folded = fold(word)
+        self._extra[folded] = (name, " " in folded if bare is None else bare)
+
+    def parse(self, text: str, *, bare_words: bool = True) -> ParsedCommand | None:
+        """Recognise a command at the start of a message (officer words and added ones)."""
+        return _parse(text, bare_words, self._extra)

@@ -1,6 +1,6 @@
 """The coordinators' and admins' chat commands, on every connector.
 
-`install(app)` registers:
+`install(host)` routes, on the host's router (each route declares the role it needs):
 
 - ``/tinhhinh`` (``tinh hinh``): filing status of each form's current period;
 - ``/xem UNIT [FORM] [PERIOD]``: a unit's answers (an officer: only their own unit);
@@ -10,9 +10,9 @@
 - an admin sending a template file (.yaml or XLSForm .xlsx): check, preview, and publish
   after a yes.
 
-Everything runs inside the person's lock, before the engine. The command words are also
-recognised without the slash (Zalo style), as the core recognises every registered word; the
-officer's report in progress is untouched by them.
+Everything runs inside the person's lock, instead of the engine. The command words of several
+parts are also recognised without the slash (Zalo style); the officer's report in progress is
+untouched by them.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from connectors.base import Incoming, Outgoing
-from reportbot.conversation.commands import register_command_word
+from connectors.base import Outgoing
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.values import decode_value
 from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
@@ -42,28 +41,27 @@ from reportbot.coordination.status import current_statuses, forms_in_use
 from reportbot.coordination.template_upload import TemplateUpload
 from reportbot.coordination.texts import Problem, t
 from reportbot.periods import period_by_key
+from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
 from reportbot.store.models import Answer, Submission, Unit
 
 if TYPE_CHECKING:
-    from reportbot.app import Application
+    from reportbot.host import Host
 
-COMMAND_WORDS: dict[str, tuple[str, ...]] = {
-    "coord_status": ("tinhhinh", "tinh hinh", "status"),
-    "coord_view": ("xem", "view"),
-    "coord_reopen": ("mo", "molai", "mo lai", "reopen"),
-    "coord_summary": ("tonghop", "tong hop", "summary"),
-    "coord_invite": ("moi", "invite"),
-}
-Handler = Callable[[PersonInfo, str, Incoming], Awaitable[list[Outgoing]]]
+Handler = Callable[[PersonInfo, str], Awaitable[list[Outgoing]]]
+# (route name, words that call it, role it needs)
+ROUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("coord_status", ("tinhhinh", "tinh hinh", "status"), COORDINATOR),
+    ("coord_view", ("xem", "view"), "officer"),  # an officer sees their own unit only
+    ("coord_reopen", ("mo", "molai", "mo lai", "reopen"), COORDINATOR),
+    ("coord_summary", ("tonghop", "tong hop", "summary"), COORDINATOR),
+    ("coord_invite", ("moi", "invite"), ADMIN),
+)
 
 
-def install(app: Application) -> None:
-    """Register the coordination commands and the template-file interceptor on the service."""
-    chat = CoordinationChat(app)
-    for name, words in COMMAND_WORDS.items():
-        for word in words:
-            register_command_word(word, name)
+def install(host: Host) -> None:
+    """Route the coordination commands and the template upload dialog on the host's router."""
+    chat = CoordinationChat(host)
     handlers: dict[str, Handler] = {
         "coord_status": chat.status,
         "coord_view": chat.view,
@@ -71,32 +69,33 @@ def install(app: Application) -> None:
         "coord_summary": chat.summary,
         "coord_invite": chat.invite,
     }
-    for name, handler in handlers.items():
-        app.service.chat_commands[name] = chat.guarded(handler)
-    app.service.interceptors.append(TemplateUpload(app).intercept)
+    for name, words, role in ROUTES:
+        host.router.command(name, words, chat.guarded(handlers[name]), role=role)
+    host.router.dialog(TemplateUpload(host))
 
 
 class CoordinationChat:
-    """The handlers, bound to the running application."""
+    """The handlers, bound to the parts of the running bot they need."""
 
-    def __init__(self, app: Application) -> None:
-        self.app = app
-        self.service = app.service
-        self.tz = app.settings.timezone
-        self.env = app.settings.env
-        self.reports_dir = app.settings.media_dir / "reports"
-        self.header = ReportHeader.from_env(app.settings.env)
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.clock = host.clock
+        self.tz = host.settings.timezone
+        self.env = host.settings.env
+        self.reports_dir = host.settings.media_dir / "reports"
+        self.header = ReportHeader.from_env(host.settings.env)
 
     def now(self) -> datetime:
-        """The service clock's current time."""
-        return self.service.clock()
+        """The bot clock's current time."""
+        return self.clock()
 
-    def guarded(self, handler: Handler) -> Handler:
-        """Turn a Problem (unknown unit, form or period) into its polite sentence."""
+    def guarded(self, handler: Handler) -> Callable[[Inbound, str], Awaitable[list[Outgoing]]]:
+        """A route handler; a Problem (unknown unit, form or period) becomes its sentence."""
 
-        async def run(person: PersonInfo, argument: str, message: Incoming) -> list[Outgoing]:
+        async def run(inbound: Inbound, argument: str) -> list[Outgoing]:
+            person = inbound.registered
             try:
-                return await handler(person, argument, message)
+                return await handler(person, argument)
             except Problem as problem:
                 return [Outgoing(problem.message(person.locale))]
 
@@ -104,19 +103,15 @@ class CoordinationChat:
 
     # -- /tinhhinh ---------------------------------------------------------------------------
 
-    async def status(
-        self, person: PersonInfo, _argument: str, _message: Incoming
-    ) -> list[Outgoing]:
+    async def status(self, person: PersonInfo, _argument: str) -> list[Outgoing]:
         """Filing status of each form's current period."""
-        if not has_role(person, COORDINATOR):
-            return refusal(person, COORDINATOR)
         now = self.now()
         items = await current_statuses(now, self.tz)
         return [Outgoing(render_status(items, now, self.tz, person.locale))]
 
     # -- /xem --------------------------------------------------------------------------------
 
-    async def view(self, person: PersonInfo, argument: str, _message: Incoming) -> list[Outgoing]:
+    async def view(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """A unit's report: coordinators any unit, officers their own."""
         args = split_arguments(argument, set(await forms_in_use()))
         if args.unit:
@@ -157,24 +152,18 @@ class CoordinationChat:
 
     # -- /mo ---------------------------------------------------------------------------------
 
-    async def reopen(self, person: PersonInfo, argument: str, _message: Incoming) -> list[Outgoing]:
+    async def reopen(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """Reopen a unit's submitted report for changes and tell its officers."""
-        if not has_role(person, COORDINATOR):
-            return refusal(person, COORDINATOR)
         args = split_arguments(argument, set(await forms_in_use()))
         if not args.unit:
             raise Problem("unit_needed", command="mo")
         unit = await resolve_unit(args.unit)
-        return await reopen_report(self.app, person, unit, args.form, args.period)
+        return await reopen_report(self.host, person, unit, args.form, args.period)
 
     # -- /tonghop ----------------------------------------------------------------------------
 
-    async def summary(
-        self, person: PersonInfo, argument: str, _message: Incoming
-    ) -> list[Outgoing]:
+    async def summary(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """The consolidated figures, with the three report files."""
-        if not has_role(person, COORDINATOR):
-            return refusal(person, COORDINATOR)
         args = split_arguments(argument, set(await forms_in_use()))
         if args.unit:
             raise Problem(
@@ -205,10 +194,8 @@ class CoordinationChat:
 
     # -- /moi --------------------------------------------------------------------------------
 
-    async def invite(self, person: PersonInfo, argument: str, _message: Incoming) -> list[Outgoing]:
+    async def invite(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """Create an invite for a unit and role."""
-        if not has_role(person, ADMIN):
-            return refusal(person, ADMIN)
         unit_text, role = split_role(argument)
         if not unit_text and role in (None, "officer"):
             return [Outgoing(t("invite_usage", person.locale))]
@@ -226,8 +213,11 @@ class CoordinationChat:
         """The settings, with the running Telegram bot's own username when none is set."""
         env = dict(self.env)
         if bot_username(env) is None:
-            for connector in self.app.connectors:
+            for connector in self.host.connectors():
                 username = getattr(connector, "username", None)
                 if connector.name == "telegram" and isinstance(username, str) and username:
                     env[USERNAME_VARIABLE] = username
         return env
+
+
+__all__ = ["install", "refusal"]

@@ -25,7 +25,7 @@ from reportbot.store.models import Person, Submission, Unit
 from reportbot.store.writer import SHEET_TOPIC, UPSERT_OUTBOX, SqlDialect
 
 if TYPE_CHECKING:
-    from reportbot.app import Application
+    from reportbot.host import Host
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def describe(form: str | None, period: str | None) -> str:
 
 
 async def reopen_report(
-    app: Application, person: PersonInfo, unit: Unit, form: str | None, period: str | None
+    host: Host, person: PersonInfo, unit: Unit, form: str | None, period: str | None
 ) -> list[Outgoing]:
     """Reopen the unit's latest submitted report (of `form`, for `period` if given)."""
     query = Submission.filter(unit_id=unit.id)
@@ -50,7 +50,7 @@ async def reopen_report(
         if submission is None:
             raise Problem("no_submitted_report", unit=unit.name, what=describe(form, period))
     template = await template_by_record(submission.template_id)  # type: ignore[attr-defined]
-    when = period_by_key(template.period, submission.period_key, app.settings.timezone)
+    when = period_by_key(template.period, submission.period_key, host.settings.timezone)
     locale = person.locale
     params = {
         "title": pick(template.title, locale),
@@ -61,9 +61,9 @@ async def reopen_report(
         return [Outgoing(t("reopen_not_submitted", locale, **params))]
     if submission.status == "reopened":
         return [Outgoing(t("reopen_already", locale, **params))]
-    await _mark_reopened(app, submission, person, unit)
+    await _mark_reopened(host, submission, person, unit)
     lines = [t("reopen_done", locale, **params)]
-    told = await _tell_officers(app, unit, template, when, person)
+    told = await _tell_officers(host, unit, template, when, person)
     if told:
         lines.append(t("reopen_told", locale, people=", ".join(told)))
     else:
@@ -72,9 +72,9 @@ async def reopen_report(
 
 
 async def _mark_reopened(
-    app: Application, submission: Submission, person: PersonInfo, unit: Unit
+    host: Host, submission: Submission, person: PersonInfo, unit: Unit
 ) -> None:
-    now = app.service.clock()
+    now = host.clock()
     async with in_transaction() as tx:
         await Submission.filter(id=submission.id, status="submitted").update(
             status="reopened", updated_at=now
@@ -96,14 +96,14 @@ async def _mark_reopened(
         )
     # The unit's cached reports still say 'submitted': drop them so the officers' next
     # message reads the reopened status.
-    app.service.repository.forget_unit(unit.id)
+    host.repository.forget_unit(unit.id)
 
 
 async def _tell_officers(
-    app: Application, unit: Unit, template: FormTemplate, period: Period, person: PersonInfo
+    host: Host, unit: Unit, template: FormTemplate, period: Period, person: PersonInfo
 ) -> list[str]:
     """Send the notice to each officer of the unit; return who was reached, and where."""
-    connectors = {connector.name: connector for connector in app.connectors}
+    connectors = {connector.name: connector for connector in host.connectors()}
     told: list[str] = []
     officers = await Person.filter(unit_id=unit.id, role="officer", active=True).prefetch_related(
         "identities"

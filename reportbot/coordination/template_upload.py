@@ -15,20 +15,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from connectors.base import Attachment, Choice, Incoming, Outgoing
-from reportbot.conversation.commands import parse_command
+from connectors.base import Attachment, Choice, Outgoing
 from reportbot.conversation.engine import IN_REPORT_MODES
-from reportbot.conversation.parsing import AnswerError, normalize_text, parse_yes_no
+from reportbot.conversation.parsing import AnswerError, parse_yes_no
 from reportbot.conversation.session import PersonInfo
 from reportbot.coordination.publish import check_template_file, is_template_name, preview, publish
 from reportbot.coordination.roles import ADMIN, has_role
 from reportbot.coordination.texts import t
 from reportbot.forms.loader import template_from_definition, template_to_definition
 from reportbot.forms.schema import pick
+from reportbot.routing.inbound import Inbound
 from reportbot.store.models import ConnectorState
 
 if TYPE_CHECKING:
-    from reportbot.app import Application
+    from reportbot.host import Host
 
 PENDING_CONNECTOR = "coordination"
 PENDING_TTL = timedelta(hours=1)
@@ -41,19 +41,21 @@ def pending_key(person_id: int) -> str:
 
 
 class TemplateUpload:
-    """The interceptor: a template file from an admin, or the yes/no that publishes it."""
+    """A router dialog: a template file from an admin, or the yes/no that publishes it."""
 
-    def __init__(self, app: Application) -> None:
-        self.service = app.service
-        self.tz = app.settings.timezone
+    def __init__(self, host: Host) -> None:
+        self.repository = host.repository
+        self.clock = host.clock
+        self.tz = host.settings.timezone
 
     def now(self) -> datetime:
-        """The service clock's current time."""
-        return self.service.clock()
+        """The bot clock's current time."""
+        return self.clock()
 
-    async def intercept(self, person: PersonInfo, message: Incoming) -> list[Outgoing] | None:
+    async def take(self, inbound: Inbound) -> list[Outgoing] | None:
         """Handle a template file or a pending confirmation; None lets the engine answer."""
-        attachment = message.attachment
+        person = inbound.registered
+        attachment = inbound.message.attachment
         if attachment is not None and attachment.path and _is_template(attachment):
             if await self._in_report(person):
                 return None  # an answer to a file question of a report
@@ -65,10 +67,10 @@ class TemplateUpload:
         pending = await self._pending(person.id)
         if pending is None:
             return None
-        return await self._confirm(person, message, pending)
+        return await self._confirm(person, inbound, pending)
 
     async def _in_report(self, person: PersonInfo) -> bool:
-        state = await self.service.repository.state(person.id)
+        state = await self.repository.state(person.id)
         return state.get("mode") in IN_REPORT_MODES
 
     async def _receive(self, person: PersonInfo, attachment: Attachment) -> list[Outgoing]:
@@ -118,11 +120,10 @@ class TemplateUpload:
         ).delete()
 
     async def _confirm(
-        self, person: PersonInfo, message: Incoming, pending: dict[str, Any]
+        self, person: PersonInfo, inbound: Inbound, pending: dict[str, Any]
     ) -> list[Outgoing] | None:
         locale = person.locale
-        text = normalize_text(message.choice or message.text or "")
-        command = parse_command(text)
+        message, text, command = inbound.message, inbound.text, inbound.command
         if command is not None:
             await self._drop(person.id)
             if command.name == "cancel":
@@ -140,7 +141,7 @@ class TemplateUpload:
             return [Outgoing(t("template_cancelled", locale))]
         template = template_from_definition(pending["definition"])
         stored = await publish(template, pending["source"], now=self.now(), person_id=person.id)
-        self.service.repository.forget_forms()
+        self.repository.forget_forms()
         key = "template_published" if stored.created else "template_unchanged"
         title = pick(template.title, locale)
         return [Outgoing(t(key, locale, title=title, key=stored.key, version=stored.version))]

@@ -1,8 +1,8 @@
 """The mirror in the running bot (a background worker) and on the command line.
 
-`install(app)` adds the outbox worker to the application's workers; `register(commands)`
-adds `reportbot sheets resync | status | flush`. The backend is Google Sheets when it is
-configured, else the local workbook (`REPORTBOT_MIRROR_XLSX`).
+`install(host)` schedules the outbox flush on the host's job runner and adds a last flush at
+stop; `register(commands)` adds `reportbot sheets resync | status | flush`. The backend is
+Google Sheets when it is configured, else the local workbook (`REPORTBOT_MIRROR_XLSX`).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from reportbot.config import ConfigError, Settings
 from reportbot.mirror.backend import MirrorBackend, MirrorError
 from reportbot.mirror.config import backend_from_env, google_configured
 from reportbot.mirror.source import StoreMirrorSource
-from reportbot.mirror.worker import MirrorWorker
+from reportbot.mirror.worker import MirrorWorker, safe_error
 from reportbot.store.lease import Lease, holder_id
 
 if TYPE_CHECKING:
-    from reportbot.app import Application
+    from reportbot.host import Host
 
 log = logging.getLogger(__name__)
 
@@ -66,24 +66,44 @@ def _interval(settings: Settings) -> float:
 
 
 class MirrorService:
-    """The application worker: `MirrorWorker.run_forever` in a task, one last flush on stop."""
+    """The mirror in the running bot: a flush every interval (backing off after failures),
+    the status sheet refreshed when idle, and one last flush at stop."""
 
     name = "sheet-mirror"
 
     def __init__(self, worker: MirrorWorker) -> None:
         self.worker = worker
-        self._task: asyncio.Task[None] | None = None
+        self._resume_at = 0.0
+        self._status_at: float | None = None
+
+    async def tick(self) -> None:
+        """One scheduled flush; skipped while backing off after a failure."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if now < self._resume_at:
+            return
+        if self._status_at is None:
+            self._status_at = now
+        try:
+            delivered = await self.worker.run_once()
+            refresh = self.worker.status_refresh_s
+            if delivered == 0 and refresh is not None and now - self._status_at >= refresh:
+                await self.worker.refresh_status()
+                self._status_at = now
+        except Exception as error:
+            # A backend error is recorded by the worker itself; anything else (the database
+            # down, for one) is recorded here so that the flush backs off all the same.
+            if error is not self.worker.last_exception:
+                log.warning("sheet mirror: flush failed: %s", safe_error(error))
+                self.worker.record_failure(error)
+        if self.worker.consecutive_failures:
+            self._resume_at = loop.time() + self.worker.next_delay()
 
     async def start(self) -> None:
-        """Start flushing in the background."""
-        self._task = asyncio.create_task(self.worker.run_forever(), name=self.name)
+        """Nothing to start: the job runner calls `tick`."""
 
     async def stop(self) -> None:
-        """Stop the loop, try to deliver what is left (briefly), close the backend."""
-        self.worker.stop()
-        if self._task is not None:
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await asyncio.wait_for(self._task, STOP_FLUSH_TIMEOUT_S)
+        """Try to deliver what is left (briefly), release the lease, close the backend."""
         with contextlib.suppress(Exception, asyncio.CancelledError):
             await asyncio.wait_for(self.worker.run_once(), STOP_FLUSH_TIMEOUT_S)
         if self.worker.lease is not None:
@@ -105,11 +125,13 @@ def build_worker(settings: Settings, clock: Any = None) -> MirrorWorker:
     return MirrorWorker(make_backend(settings), source, interval_s=_interval(settings), lease=lease)
 
 
-def install(app: Application) -> None:
-    """Add the sheet mirror worker to the running bot."""
-    service = MirrorService(build_worker(app.settings, app.clock))
-    app.workers.append(service)
-    log.info("sheet mirror: %s", describe_backend(app.settings))
+def install(host: Host) -> MirrorService:
+    """Schedule the sheet mirror in the running bot; its last flush runs at stop."""
+    service = MirrorService(build_worker(host.settings, host.clock))
+    host.jobs.add(LEASE_NAME, service.worker.interval_s, service.tick)
+    host.workers.append(service)
+    log.info("sheet mirror: %s", describe_backend(host.settings))
+    return service
 
 
 def register(commands: Any) -> None:

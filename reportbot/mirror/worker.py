@@ -190,6 +190,15 @@ class MirrorWorker:
         self.last_success_at = self._clock()
         self.consecutive_failures = 0
 
+    @property
+    def last_exception(self) -> BaseException | None:
+        """The last failure recorded (the same object is not recorded twice)."""
+        return self._last_exception
+
+    def record_failure(self, error: BaseException) -> None:
+        """Count a failure that happened outside the worker (the database, for one)."""
+        self._failure(error)
+
     def _failure(self, error: BaseException) -> None:
         self._last_exception = error
         self.last_error = safe_error(error)

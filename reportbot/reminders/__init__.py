@@ -1,7 +1,8 @@
 """Periods, deadlines and reminders: the bot chases late units, politely and once per reminder.
 
-`install(app)` adds the reminder worker to an application (listed in `reportbot.app`'s
-EXTENSIONS); `reportbot.reminders.cli` adds `reportbot periods` and `reportbot remind`.
+`install(host)` registers the reminder run as a job of the bot's job runner (every minute, and
+once at start so a bot that was down catches up); `reportbot.reminders.cli` adds
+`reportbot periods` and `reportbot remind`.
 
 Exactly once, in short: a reminder is a row of reminder_deliveries, unique per (person, form,
 period, kind), INSERTed as 'sending' before the message leaves and marked 'sent' after. Only
@@ -15,11 +16,12 @@ was down), so it never goes late.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reportbot.app import Application
     from reportbot.config import Settings
+    from reportbot.host import Host
     from reportbot.reminders.schedule import Policy
     from reportbot.reminders.worker import ReminderWorker
 
@@ -31,15 +33,25 @@ def policy_from_settings(settings: Settings) -> Policy:
     return Policy(delivery_start=settings.delivery_start, delivery_end=settings.delivery_end)
 
 
-def install(app: Application) -> ReminderWorker:
-    """Add the reminder worker to the application (it uses the app's clock and connectors)."""
+log = logging.getLogger(__name__)
+JOB_NAME = "reminders"
+
+
+def install(host: Host) -> ReminderWorker:
+    """Schedule the reminder run on the host's job runner (its clock, its connectors)."""
     from reportbot.reminders.worker import ReminderWorker
 
     worker = ReminderWorker(
-        lambda: app.connectors,
-        tz=app.settings.timezone,
-        clock=app.service.clock,
-        policy=policy_from_settings(app.settings),
+        host.connectors,
+        tz=host.settings.timezone,
+        clock=host.clock,
+        policy=policy_from_settings(host.settings),
     )
-    app.workers.append(worker)
+
+    async def run() -> None:
+        report = await worker.run_once()
+        if report.sent or report.skipped or report.failed or report.undeliverable:
+            log.info("reminders: %s", report)
+
+    host.jobs.add(JOB_NAME, worker.interval, run)
     return worker

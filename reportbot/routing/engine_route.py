@@ -1,0 +1,84 @@
+"""The router's fallback: one conversation step through the engine, committed, then replies.
+
+Reads the person's state and their unit's reports (cached), asks the pure engine what the
+message does, commits the step through the group committer, and only after the commit updates
+the caches and returns the replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from connectors.base import Outgoing
+from reportbot.conversation import engine
+from reportbot.conversation.session import Env
+from reportbot.routing.inbound import Inbound
+from reportbot.store.errors import is_integrity_error
+from reportbot.store.repository import Repository
+from reportbot.store.writer import GroupCommitter, StepWrite
+
+
+class EngineRoute:
+    """Runs the conversation engine for a registered person and commits its step."""
+
+    def __init__(
+        self,
+        repository: Repository,
+        committer: GroupCommitter,
+        *,
+        tz: ZoneInfo,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.repository = repository
+        self.committer = committer
+        self.tz = tz
+        self.clock = clock
+
+    async def __call__(self, inbound: Inbound) -> list[Outgoing]:
+        """One step; a unit's report created by a colleague a moment ago means: decide again."""
+        try:
+            return await self._step(inbound)
+        except Exception as error:
+            if not is_integrity_error(error):
+                raise
+            unit = inbound.registered.unit
+            self.repository.forget_unit(unit.id if unit else None)
+            return await self._step(inbound)
+
+    async def _step(self, inbound: Inbound) -> list[Outgoing]:
+        repository = self.repository
+        person = inbound.registered
+        unit_id = person.unit.id if person.unit else None
+        state = await repository.state(person.id)
+        reports = await repository.reports(unit_id) if unit_id is not None else {}
+        env = Env(
+            now=self.clock(),
+            tz=self.tz,
+            person=person,
+            forms=await repository.forms_for(person.unit),
+            submissions=reports,
+        )
+        step = engine.handle(state, inbound.message, env)
+        write = StepWrite(
+            person_id=person.id,
+            unit_id=unit_id,
+            state=step.state,
+            change=step.change,
+            update=inbound.update,
+            now=env.now,
+        )
+        repository.begin_write(unit_id)
+        try:
+            await self.committer.commit(write)
+        except Exception:
+            repository.forget_unit(unit_id)
+            raise
+        finally:
+            repository.end_write(unit_id)
+        if step.state is not None:
+            repository.remember_state(person.id, step.state)
+        if step.change is not None:
+            repository.apply(unit_id, step.change, write.created_id)
+        return step.replies

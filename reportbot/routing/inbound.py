@@ -1,0 +1,35 @@
+"""An incoming message as it travels down the pipeline: read once, annotated on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connectors.base import Incoming
+from reportbot.conversation.commands import ParsedCommand
+from reportbot.conversation.session import PersonInfo
+
+UpdateKey = tuple[str, str]
+
+
+@dataclass(slots=True)
+class Inbound:
+    """One message: its text normalised once, its command parsed once, its sender once known.
+
+    `command` is the command the message starts with (None for an answer); `update` the
+    platform update id used to drop redeliveries; `person` is set by the registration
+    middleware, so every step after it may rely on it.
+    """
+
+    message: Incoming
+    text: str
+    command: ParsedCommand | None
+    update: UpdateKey | None
+    locale: str
+    person: PersonInfo | None = None
+
+    @property
+    def registered(self) -> PersonInfo:
+        """The sender, after the registration middleware (a programming error before it)."""
+        if self.person is None:
+            raise RuntimeError("the message has no registered person yet")
+        return self.person

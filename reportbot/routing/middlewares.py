@@ -1,0 +1,152 @@
+"""The steps every message goes through before the router, each with one job.
+
+A middleware is called with the message and the rest of the pipeline (`call_next`); it answers
+by itself (a redelivery, a group, a stranger) or passes the message on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict, defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+
+from connectors.base import Incoming, Outgoing
+from reportbot.conversation.i18n import say
+from reportbot.conversation.session import PersonInfo
+from reportbot.registration import extract_code, redeem
+from reportbot.routing.inbound import Inbound, UpdateKey
+from reportbot.store.repository import Repository, person_info
+
+Next = Callable[[Inbound], Awaitable[list[Outgoing]]]
+Middleware = Callable[[Inbound, Next], Awaitable[list[Outgoing]]]
+RECENT_LIMIT = 200_000
+
+
+def chain(middlewares: Sequence[Middleware], end: Next) -> Next:
+    """Compose the middlewares, first one outermost, ending at `end` (the router)."""
+    handler = end
+    for middleware in reversed(middlewares):
+        handler = _bind(middleware, handler)
+    return handler
+
+
+def _bind(middleware: Middleware, call_next: Next) -> Next:
+    async def run(inbound: Inbound) -> list[Outgoing]:
+        return await middleware(inbound, call_next)
+
+    return run
+
+
+class Dedupe:
+    """Drops an update already seen (a webhook retry, a polling overlap, a restart).
+
+    Update ids processed in the last days are loaded at start; an update that fails is
+    forgotten again so that the platform's redelivery can try it once more.
+    """
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[UpdateKey, None] = OrderedDict()
+
+    def remember_all(self, keys: set[UpdateKey]) -> None:
+        """Mark these updates as processed (loaded from the store at start)."""
+        for key in keys:
+            self._remember(key)
+
+    async def __call__(self, inbound: Inbound, call_next: Next) -> list[Outgoing]:
+        """Pass a new update on; answer nothing to a repeated one."""
+        update = inbound.update
+        if update is None:
+            return await call_next(inbound)
+        if update in self._seen:
+            return []
+        self._remember(update)
+        try:
+            return await call_next(inbound)
+        except BaseException:
+            self._seen.pop(update, None)
+            raise
+
+    def _remember(self, update: UpdateKey) -> None:
+        self._seen[update] = None
+        if len(self._seen) > RECENT_LIMIT:
+            self._seen.popitem(last=False)
+
+
+class GroupRefusal:
+    """Tells a group, once, that reports are filed in a private chat; ignores it after."""
+
+    def __init__(self, claim_once: Callable[[str, str], Awaitable[bool]]) -> None:
+        self._claim_once = claim_once
+
+    async def __call__(self, inbound: Inbound, call_next: Next) -> list[Outgoing]:
+        """Private chats pass; a group gets one sentence, the first time only."""
+        message = inbound.message
+        if message.is_private:
+            return await call_next(inbound)
+        if not await self._claim_once(message.platform, f"group:{message.chat_id}"):
+            return []
+        return [Outgoing(say("group_refusal", inbound.locale))]
+
+
+Welcome = Callable[[Incoming, PersonInfo], Awaitable[list[Outgoing]]]
+"""What a newly registered person sees next (the engine's answer to /start)."""
+
+
+class Registration:
+    """Finds the sender; a stranger may only redeem an invite code."""
+
+    def __init__(self, repository: Repository, clock: Callable[[], object]) -> None:
+        self._repository = repository
+        self._clock = clock
+        self.welcome: Welcome | None = None
+
+    async def __call__(self, inbound: Inbound, call_next: Next) -> list[Outgoing]:
+        """Known people pass on with `inbound.person` set; strangers are registered or told how."""
+        message = inbound.message
+        person = await self._repository.person(message.platform, message.user_id)
+        if person is not None:
+            inbound.person = person
+            return await call_next(inbound)
+        return await self._register(inbound)
+
+    async def _register(self, inbound: Inbound) -> list[Outgoing]:
+        message = inbound.message
+        code = extract_code(inbound.text)
+        if code is None:
+            return [Outgoing(say("unregistered", inbound.locale))]
+        result = await redeem(
+            code,
+            platform=message.platform,
+            external_id=message.user_id,
+            chat_id=message.chat_id,
+            display_name=message.display_name,
+            locale=inbound.locale,
+            now=self._clock(),
+        )
+        if result.person is None:
+            return [Outgoing(say(f"invite_{result.outcome}", inbound.locale, code=code))]
+        info = person_info(result.person)
+        self._repository.forget_person(message.platform, message.user_id)
+        unit_name = info.unit.name if info.unit else "—"
+        role = say(f"role_{info.role}", info.locale)
+        replies = [Outgoing(say("registered", info.locale, role=role, unit=unit_name))]
+        if self.welcome is not None:
+            start = Incoming(message.platform, message.user_id, message.chat_id, text="/start")
+            replies.extend(await self.welcome(start, info))
+        return replies
+
+
+class PersonLock:
+    """Serialises the messages of one person, so each step sees the previous one's result."""
+
+    def __init__(self) -> None:
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def hold(self, person_id: int) -> asyncio.Lock:
+        """The lock of one person (for a step that starts outside the pipeline)."""
+        return self._locks[person_id]
+
+    async def __call__(self, inbound: Inbound, call_next: Next) -> list[Outgoing]:
+        """Run the rest of the pipeline holding the sender's lock."""
+        async with self._locks[inbound.registered.id]:
+            return await call_next(inbound)

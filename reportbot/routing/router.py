@@ -1,0 +1,123 @@
+"""The router: one command table, the routes that answer commands, dialogs, then the engine.
+
+Officer commands (`/baocao`, `/sua 5`, ...) and answers go to the conversation engine.
+Coordinator and admin commands are routes: the words that call them are added to the router's
+command table, and each route declares the role it needs, checked here before its handler
+runs. A dialog is a short exchange outside the engine (an admin's template upload waiting for
+"có"): it sees each message before the engine and takes the ones it is waiting for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from connectors.base import Outgoing
+from reportbot.conversation.commands import CommandTable
+from reportbot.conversation.session import PersonInfo
+from reportbot.routing.inbound import Inbound
+
+RouteHandler = Callable[[Inbound, str], Awaitable[list[Outgoing]]]
+"""Answers a command: (message, the command's argument) -> replies."""
+Refusal = Callable[[PersonInfo, str], list[Outgoing]]
+"""The polite refusal for a person lacking a role."""
+Fallback = Callable[[Inbound], Awaitable[list[Outgoing]]]
+
+ROLE_RANKS = {"officer": 0, "coordinator": 1, "admin": 2}
+
+
+def has_role(person: PersonInfo, needed: str) -> bool:
+    """Whether the person holds `needed` or a higher role (admin > coordinator > officer)."""
+    return ROLE_RANKS.get(person.role, -1) >= ROLE_RANKS[needed]
+
+
+class Dialog(Protocol):
+    """A short exchange outside the engine (e.g. a template upload awaiting confirmation)."""
+
+    async def take(self, inbound: Inbound) -> list[Outgoing] | None:
+        """The replies if this dialog handles the message, None to let the next one have it."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A command answered outside the engine, and the role it needs."""
+
+    name: str
+    handler: RouteHandler
+    role: str = "officer"
+
+
+class Router:
+    """Dispatches a registered person's message: a route, a dialog, or the engine."""
+
+    def __init__(self, table: CommandTable | None = None, *, refuse: Refusal | None = None) -> None:
+        self.table = table or CommandTable()
+        self.routes: dict[str, Route] = {}
+        self.dialogs: list[Dialog] = []
+        self._refuse = refuse or _plain_refusal
+        self._fallback: Fallback | None = None
+        # Records an update answered outside the engine (the engine commits its own).
+        self.record: Callable[[Inbound], Awaitable[None]] | None = None
+
+    def command(
+        self,
+        name: str,
+        words: Iterable[str],
+        handler: RouteHandler,
+        *,
+        role: str = "officer",
+        bare: bool | None = None,
+    ) -> None:
+        """Route command `name`, called by any of `words`, to `handler` for `role` and above.
+
+        `bare` says whether the words work without a slash; by default only words of several
+        parts do ("tinh hinh"): a short word typed alone ("xem") is more likely an answer.
+        """
+        if name in self.routes:
+            raise ValueError(f"command {name!r} is already routed")
+        if role not in ROLE_RANKS:
+            raise ValueError(f"command {name!r}: unknown role {role!r}")
+        self.routes[name] = Route(name, handler, role)
+        for word in words:
+            self.table.add(word, name, bare=bare)
+
+    def dialog(self, dialog: Dialog) -> None:
+        """Let `dialog` see messages before the engine, in the order dialogs were added."""
+        self.dialogs.append(dialog)
+
+    def fallback(self, handler: Fallback) -> None:
+        """Where everything else goes: the conversation engine."""
+        self._fallback = handler
+
+    async def __call__(self, inbound: Inbound) -> list[Outgoing]:
+        """Answer one message of a registered person (inside that person's lock)."""
+        command = inbound.command
+        route = self.routes.get(command.name) if command is not None else None
+        if route is not None and command is not None:
+            person = inbound.registered
+            if not has_role(person, route.role):
+                replies = self._refuse(person, route.role)
+            else:
+                replies = await route.handler(inbound, command.argument)
+            return await self._recorded(inbound, replies)
+        for dialog in self.dialogs:
+            replies = await dialog.take(inbound)
+            if replies is not None:
+                return await self._recorded(inbound, replies)
+        if self._fallback is None:
+            raise RuntimeError("the router has no fallback (the conversation engine)")
+        return await self._fallback(inbound)
+
+    async def _recorded(self, inbound: Inbound, replies: list[Outgoing]) -> list[Outgoing]:
+        if self.record is not None:
+            await self.record(inbound)
+        return replies
+
+
+def _plain_refusal(person: PersonInfo, needed: str) -> list[Outgoing]:
+    """A refusal for routers built without the coordination texts (tests, plugins)."""
+    if person.locale == "en":
+        return [Outgoing(f"This command is for the {needed} role.")]
+    return [Outgoing(f"Lệnh này dành cho vai trò {needed}.")]
