@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._databases import connected, throwaway_database  # noqa: E402
 from connectors.base import Incoming  # noqa: E402
-from reportbot.app import load_forms  # noqa: E402
+from reportbot.forms_folder import load_forms  # noqa: E402
 from reportbot.service import ConversationService  # noqa: E402
 from reportbot.store.models import Identity, Person, Unit  # noqa: E402
 from reportbot.store.writer import GroupCommitter  # noqa: E402

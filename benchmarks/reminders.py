@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._databases import connected, throwaway_database  # noqa: E402
 from connectors.base import Address, Capabilities, Outgoing, RateLimit  # noqa: E402
-from reportbot.app import load_forms  # noqa: E402
+from reportbot.forms_folder import load_forms  # noqa: E402
 from reportbot.reminders.schedule import slots_in_view  # noqa: E402
 from reportbot.reminders.worker import ReminderWorker  # noqa: E402
 from reportbot.store.models import (  # noqa: E402

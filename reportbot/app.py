@@ -12,8 +12,6 @@ import logging
 import signal
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
 
 from aiohttp import web
@@ -23,7 +21,7 @@ from reportbot import reminders
 from reportbot.config import ConfigError, Settings
 from reportbot.connectors_registry import ConnectorProblem, build_connectors
 from reportbot.coordination import chat as coordination
-from reportbot.forms.loader import TemplateIssue, load_yaml_template
+from reportbot.forms_folder import FormsLoadResult, form_files, load_forms
 from reportbot.host import Host, Worker
 from reportbot.jobs import JobRunner
 from reportbot.mirror import extension as mirror
@@ -31,36 +29,8 @@ from reportbot.reminders.worker import ReminderWorker
 from reportbot.routing.router import Router
 from reportbot.service import Clock, ConversationService, system_clock
 from reportbot.store.database import close_database, open_database
-from reportbot.store.forms import StoredTemplate, store_template
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FormsLoadResult:
-    """What loading a folder of templates did."""
-
-    stored: list[StoredTemplate] = field(default_factory=list)
-    issues: list[TemplateIssue] = field(default_factory=list)
-
-
-async def load_forms(paths: list[Path]) -> FormsLoadResult:
-    """Validate and store templates; a file with any issue is not stored."""
-    result = FormsLoadResult()
-    for path in paths:
-        template, issues = load_yaml_template(path)
-        if template is None:
-            result.issues.extend(issues)
-            continue
-        result.stored.append(await store_template(template, path.name))
-    return result
-
-
-def form_files(folder: Path) -> list[Path]:
-    """The YAML templates in a folder, in name order."""
-    if not folder.is_dir():
-        return []
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
 class Application:

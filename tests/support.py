@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.base import Capabilities, Incoming, Outgoing, render_plain
-from reportbot.app import load_forms
+from reportbot.forms_folder import load_forms
 from reportbot.service import ConversationService
 from reportbot.store.models import Identity, Person, Unit
 

@@ -207,7 +207,6 @@ async def _query(url: str, work):
 def test_the_cli_imports_both_files_and_fails_on_a_bad_one(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    monkeypatch.setattr(core_cli, "CLI_EXTENSIONS", ("reportbot.coordination.cli",))
     for name in [k for k in __import__("os").environ if k.startswith("REPORTBOT_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("REPORTBOT_DATABASE_URL", database_url)

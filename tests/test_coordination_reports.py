@@ -240,7 +240,6 @@ async def _with_db(url: str, work):
 @pytest.fixture
 def cli(database_url: str, monkeypatch: pytest.MonkeyPatch):
     """`reportbot` in this process, with the coordination subcommands, on a test database."""
-    monkeypatch.setattr(core_cli, "CLI_EXTENSIONS", ("reportbot.coordination.cli",))
     for name in [k for k in os.environ if k.startswith("REPORTBOT_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("REPORTBOT_DATABASE_URL", database_url)

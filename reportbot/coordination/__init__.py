@@ -4,6 +4,6 @@ Admins import units and people from CSV files, invite people, and publish form t
 (our YAML or an XLSForm workbook) from the command line or by sending the file to the bot.
 Coordinators see who filed (`/tinhhinh`), read a unit's answers (`/xem`), reopen a report
 (`/mo`) and get the consolidated figures with an .xlsx workbook, a .docx report and a PNG
-chart (`/tonghop`, `reportbot report`). `chat.install(app)` and `cli.register(commands)`
+chart (`/tonghop`, `reportbot report`). `chat.install(host)` and `cli.register(commands)`
 plug all of it into the bot.
 """

@@ -4,7 +4,7 @@
     reportbot periods nq57_bao_cao_6_thang --at 2026-06-01
     reportbot remind --dry-run --at 2026-12-19T08:00   what would be sent to whom, and when
 
-Listed in `reportbot.cli`'s CLI_EXTENSIONS; each command is `async (args, settings) -> int`.
+Registered by `reportbot.cli`; each command is `async (args, settings) -> int`.
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def _local(moment: datetime, tz: tzinfo) -> str:
 
 async def _templates(settings: Settings) -> dict[str, FormTemplate]:
     """The stored templates, or those of the forms folder when none is stored yet."""
-    from reportbot.app import form_files
     from reportbot.forms.loader import load_yaml_template
+    from reportbot.forms_folder import form_files
     from reportbot.reminders.worker import ReminderWorker
 
     worker = ReminderWorker(lambda: [], tz=settings.timezone, clock=lambda: datetime.now(UTC))

@@ -1,0 +1,117 @@
+"""`reportbot run` and `reportbot chat`: the bot itself, or a terminal chat with it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from reportbot.app import Application, console_config, install_signal_handlers
+from reportbot.config import Settings
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+def register(commands: Any) -> None:
+    """Add `run` and `chat`."""
+    run = commands.add_parser("run", help="start the bot with every configured connector")
+    _add_clock_option(run)
+    run.set_defaults(func=_run)
+
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal")
+    chat.add_argument("--as", dest="person", help="person id, phone or part of the name")
+    _add_clock_option(chat)
+    chat.set_defaults(func=_chat)
+
+
+def _add_clock_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--at",
+        metavar="DATETIME",
+        type=_moment,
+        help="pretend the clock shows this local time (YYYY-MM-DD or YYYY-MM-DDTHH:MM), "
+        "then runs on from there; for demos",
+    )
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: cần dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM (expected an ISO date/time)"
+        ) from exc
+
+
+def _clock_for(args: argparse.Namespace, settings: Settings):
+    """A clock that starts at --at (local time) and runs on, or the system clock."""
+    at: datetime | None = getattr(args, "at", None)
+    if at is None:
+        return None
+    start = at if at.tzinfo else at.replace(tzinfo=settings.timezone)
+    offset: timedelta = start.astimezone(UTC) - datetime.now(UTC)
+    return lambda: datetime.now(UTC) + offset
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> int:
+    app = _application(args, settings)
+    await app.open()
+    try:
+        problems = app.add_connectors(only=None, console=None)
+        for problem in problems:
+            print(f"reportbot: connector {problem.name}: {problem.message}", file=sys.stderr)
+        if not [c for c in app.connectors if c.name != "console"]:
+            await app.close()
+            return await _chat(args, settings, opened=False)
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        await app.start()
+        print("reportbot: đang chạy (running): " + ", ".join(c.name for c in app.connectors))
+        await app.run_until_stopped(stop)
+    finally:
+        await app.close()
+    return 0
+
+
+def _application(args: argparse.Namespace, settings: Settings) -> Application:
+    clock = _clock_for(args, settings)
+    return Application(settings, clock=clock) if clock else Application(settings)
+
+
+async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = False) -> int:
+    from reportbot.demo import console_identity, find_person, seed_demo
+
+    app = _application(args, settings)
+    await app.open()
+    try:
+        if settings.demo and await seed_demo():
+            print("reportbot: đã tạo dữ liệu mẫu (demo commune created)", file=sys.stderr)
+        person = await find_person(getattr(args, "person", None))
+        if person is None:
+            print(
+                "reportbot: không tìm thấy người dùng (no such person); "
+                "dùng --as <mã số | số điện thoại | tên>",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        user_id = await console_identity(person)
+        app.add_connectors(
+            only={"console"}, console=console_config(user_id, person.name, None, None)
+        )
+        if not app.connectors:
+            print("reportbot: console connector is not installed", file=sys.stderr)
+            return EXIT_FAILURE
+        if sys.stdin.isatty():
+            print(
+                f"— {person.name}. Gõ /baocao để bắt đầu, /trogiup để xem lệnh, Ctrl+D để thoát.\n"
+            )
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        await app.start()
+        await app.run_until_stopped(stop)
+    finally:
+        await app.close()
+    return 0

@@ -1,0 +1,21 @@
+"""`reportbot db migrate`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from reportbot.config import Settings
+from reportbot.store.database import migrate_database
+
+
+def register(commands: Any) -> None:
+    """Add `db migrate`."""
+    db = commands.add_parser("db", help="database tasks").add_subparsers(metavar="TASK")
+    db.add_parser("migrate", help="apply pending migrations").set_defaults(func=_db_migrate)
+
+
+async def _db_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    await migrate_database(settings.database_url)
+    print("reportbot: cơ sở dữ liệu đã cập nhật (database migrated)")
+    return 0

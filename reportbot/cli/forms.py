@@ -1,0 +1,73 @@
+"""`reportbot forms validate|load|list` (`forms import` comes with coordination)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from reportbot.config import Settings
+from reportbot.forms.loader import load_yaml_template
+from reportbot.forms_folder import form_files, load_forms
+from reportbot.store.database import close_database
+
+EXIT_FAILURE = 1
+
+
+def register(commands: Any) -> None:
+    """Add the `forms` group (coordination adds `forms import` to it)."""
+    forms = commands.add_parser("forms", help="form templates").add_subparsers(metavar="TASK")
+    validate = forms.add_parser("validate", help="check template files")
+    validate.add_argument("paths", nargs="+", type=Path)
+    validate.set_defaults(func=_forms_validate, needs_settings=False)
+    load = forms.add_parser("load", help="store templates (a changed file: new version)")
+    load.add_argument("paths", nargs="*", type=Path, help="files (default: the forms folder)")
+    load.set_defaults(func=_forms_load)
+    forms.add_parser("list", help="list stored templates").set_defaults(func=_forms_list)
+
+
+async def _forms_validate(args: argparse.Namespace, _settings: Settings) -> int:
+    problems = 0
+    for path in args.paths:
+        template, issues = load_yaml_template(path)
+        for issue in issues:
+            print(issue)
+        problems += len(issues)
+        if template is not None:
+            print(f"{path}: OK ({template.key}, {len(template.questions)} questions)")
+    return EXIT_FAILURE if problems else 0
+
+
+async def _forms_load(args: argparse.Namespace, settings: Settings) -> int:
+    from reportbot.store.database import open_database
+
+    paths = args.paths or form_files(settings.forms_dir)
+    await open_database(settings.database_url)
+    try:
+        result = await load_forms(paths)
+    finally:
+        await close_database()
+    for issue in result.issues:
+        print(issue)
+    for stored in result.stored:
+        state = "new version" if stored.created else "unchanged"
+        print(f"{stored.key}: version {stored.version} ({state})")
+    return EXIT_FAILURE if result.issues else 0
+
+
+async def _forms_list(_args: argparse.Namespace, settings: Settings) -> int:
+    from reportbot.store.database import open_database
+    from reportbot.store.forms import list_templates
+
+    await open_database(settings.database_url)
+    try:
+        records = await list_templates()
+    finally:
+        await close_database()
+    if not records:
+        print("(chưa có mẫu báo cáo nào / no templates stored)")
+    for record in records:
+        active = "active" if record.active else "inactive"
+        title = record.definition.get("title", {}).get("vi", "")
+        print(f"{record.key}\tv{record.version}\t{record.declared_version}\t{active}\t{title}")
+    return 0
