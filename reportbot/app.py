@@ -21,6 +21,7 @@ from reportbot.forms.loader import TemplateIssue, load_yaml_template
 from reportbot.service import Clock, ConversationService, system_clock
 from reportbot.store.database import close_database, open_database
 from reportbot.store.forms import StoredTemplate, store_template
+from reportbot.store.kv import KeyValueStore
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ class Application:
                 config=connector_config,
                 web_app=self.web_app,
                 media_dir=self.settings.media_dir,
+                kv=KeyValueStore(name[:32]),  # the namespace column holds 32 characters
             )
 
         return make

@@ -15,8 +15,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from tortoise.exceptions import IntegrityError
-
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation import engine
 from reportbot.conversation.commands import parse_command
@@ -24,8 +22,10 @@ from reportbot.conversation.i18n import say
 from reportbot.conversation.parsing import normalize_text
 from reportbot.conversation.session import Env, PersonInfo
 from reportbot.registration import extract_code, redeem
-from reportbot.store.models import ConnectorState, ProcessedUpdate
-from reportbot.store.repository import Repository, person_info
+from reportbot.store.errors import ConflictError
+from reportbot.store.kv import KeyValueStore
+from reportbot.store.queries.updates import mark_processed
+from reportbot.store.repository import Repository
 from reportbot.store.writer import GroupCommitter, StepWrite
 
 log = logging.getLogger(__name__)
@@ -112,15 +112,11 @@ class ConversationService:
             replies = await self._outside_engine(person, message)
             if replies is not None:
                 if update is not None:
-                    await ProcessedUpdate.get_or_create(
-                        platform=update[0],
-                        update_id=update[1],
-                        defaults={"processed_at": self.clock()},
-                    )
+                    await mark_processed(update[0], update[1], self.clock())
                 return replies
             try:
                 return await self._converse(person, message, update)
-            except IntegrityError:
+            except ConflictError:
                 # Another officer of the same unit created the same report a moment ago:
                 # reload the unit's reports and decide again.
                 self.repository.forget_unit(person.unit.id if person.unit else None)
@@ -190,7 +186,7 @@ class ConversationService:
         )
         if result.person is None:
             return [Outgoing(say(f"invite_{result.outcome}", locale, code=code))]
-        info = person_info(result.person)
+        info = result.person
         self.repository.forget_person(message.platform, message.user_id)
         unit_name = info.unit.name if info.unit else "—"
         role = say(f"role_{info.role}", info.locale)
@@ -202,12 +198,7 @@ class ConversationService:
 
     async def _group_refusal(self, message: Incoming) -> list[Outgoing]:
         """Tell a group once that reports are filed in a private chat."""
-        key = f"group:{message.chat_id}"
-        _, created = await ConnectorState.get_or_create(
-            connector=message.platform,
-            key=key,
-            defaults={"value": "told", "updated_at": self.clock()},
-        )
-        if not created:
+        told = KeyValueStore(message.platform[:32], clock=self.clock)
+        if not await told.claim_once(f"group:{message.chat_id}"[:64], "told"):
             return []
         return [Outgoing(say("group_refusal", self._locale_of(message)))]
