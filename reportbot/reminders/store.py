@@ -33,7 +33,6 @@ from reportbot.reminders.schedule import (
 )
 from reportbot.store import forms as form_store
 from reportbot.store.queries import reminders as queries
-from reportbot.store.sql import moment
 
 FILED_STATUSES = ("submitted", "reopened")
 
@@ -84,7 +83,7 @@ def _person(row: Sequence[Any]) -> PersonRow:
 
 async def outstanding_officers(template: FormTemplate, period_key: str) -> list[Recipient]:
     """Active officers of active units that must file the form and have not filed the period."""
-    filed = {int(r[0]) for r in await queries.filed(template.key, period_key, FILED_STATUSES)}
+    filed = {r[0] for r in await queries.filed(template.key, period_key, FILED_STATUSES)}
     due_units = {int(r[0]) for r in await queries.active_units(list(template.unit_types))} - filed
     officers = await queries.active_people("officer", with_unit=True)
     return [
@@ -211,7 +210,7 @@ async def digest_facts(template: FormTemplate, period_key: str) -> DigestFacts:
         facts.units.append(_unit(row))
     wanted = {unit.id for unit in facts.units}
     for unit_id, submitted_at in await queries.filed(template.key, period_key, FILED_STATUSES):
-        facts.filed_at[int(unit_id)] = moment(submitted_at)
+        facts.filed_at[unit_id] = submitted_at
     for person in map(
         _person, await queries.active_people("officer", with_unit=True, by_name=True)
     ):

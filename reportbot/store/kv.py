@@ -41,7 +41,7 @@ UPSERT = (
 )
 DELETE = "DELETE FROM connector_state WHERE connector = ? AND key = ?"
 MAX_KEY = 64  # the column's width
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 50  # collisions happen only while the key is being created
 
 
 class _CreatedMeanwhile(Exception):
@@ -109,6 +109,7 @@ class KeyValueStore:
         absent key is first created with it, so `fn` always runs exactly once; without it, an
         absent key created by another caller at the same moment makes `fn` run again on the
         value that caller wrote. An exception from `fn` leaves the stored value unchanged.
+        Give up (RuntimeError) after MAX_ATTEMPTS such collisions.
         """
         self._key(key)
         if default is not None:
@@ -123,13 +124,16 @@ class KeyValueStore:
     async def _update_once(self, key: str, fn: Transform) -> str:
         params = [self.namespace, key]
         async with in_transaction() as tx:
-            await sql.execute(LOCK_ROW, params, client=tx)  # the lock is taken here
-            found = await sql.rows(SELECT, params, client=tx)
-            current = str(found[0][0]) if found else None
-            new = await fn(current)
-            if found:
+            locked = await sql.execute(LOCK_ROW, params, client=tx)
+            if locked:
+                found = await sql.rows(SELECT, params, client=tx)
+                new = await fn(str(found[0][0]))
                 await sql.execute(WRITE, [new, self.clock(), *params], client=tx)
                 return new
+            # No row to lock. Whatever a SELECT would see now was not locked by us (another
+            # caller may be creating it): decide on "absent", and start again if the INSERT
+            # finds that someone else created the key meanwhile.
+            new = await fn(None)
             try:
                 created = await sql.rows(INSERT_IF_ABSENT, [*params, new, self.clock()], client=tx)
             except IntegrityError as exc:  # pragma: no cover - ON CONFLICT makes this rare

@@ -36,13 +36,16 @@ async def active_template_ids() -> list[tuple[int, str]]:
     return [(int(record_id), str(key)) for record_id, key in rows]
 
 
-async def filed(form_key: str, period_key: str, statuses: Sequence[str]) -> list[Row]:
+async def filed(
+    form_key: str, period_key: str, statuses: Sequence[str]
+) -> list[tuple[int, datetime | None]]:
     """(unit id, submitted at) of the reports of a period with one of `statuses`."""
-    return await sql.rows(
+    found = await sql.rows(
         "SELECT unit_id, submitted_at FROM submissions WHERE form_key = ? AND period_key = ? "
         f"AND status IN ({sql.marks(len(statuses))})",
         [form_key, period_key, *statuses],
     )
+    return [(int(unit_id), sql.moment(submitted_at)) for unit_id, submitted_at in found]
 
 
 def _order(by_name: bool) -> str:
