@@ -124,13 +124,49 @@ class Address:
 Handler = Callable[[Incoming], Awaitable[Sequence[Outgoing]]]
 
 
+class KeyValue(Protocol):
+    """Durable text values a connector keeps (e.g. rotating OAuth tokens), shared by every
+    process on the same database; the application implements it (one namespace per connector).
+    """
+
+    async def get(self, key: str) -> str | None:
+        """The value of `key`, or None."""
+        ...
+
+    async def set(self, key: str, value: str) -> None:
+        """Write `value` under `key`."""
+        ...
+
+    async def delete(self, key: str) -> bool:
+        """Remove `key`; return whether it existed."""
+        ...
+
+    async def update(
+        self,
+        key: str,
+        fn: Callable[[str | None], Awaitable[str]],
+        *,
+        default: str | None = None,
+    ) -> str:
+        """Replace the value by `await fn(current)` under a lock held across processes.
+
+        With `default`, an absent key is created with it first and `fn` runs exactly once.
+        """
+        ...
+
+    async def claim_once(self, key: str, value: str = "1") -> bool:
+        """Create `key` if absent; True only for the one caller that created it."""
+        ...
+
+
 @dataclass
 class ConnectorContext:
     """What the application hands a connector factory.
 
     `env` is the process environment (connectors read their own ``REPORTBOT_<NAME>_*``
     variables); `config` is the connector's table from ``reportbot.toml`` if any; `web_app` is
-    the shared aiohttp application where webhook routes are added before it starts.
+    the shared aiohttp application where webhook routes are added before it starts; `kv` is
+    the connector's durable key-value state (None when the application has no database).
     """
 
     handler: Handler
@@ -139,6 +175,7 @@ class ConnectorContext:
     web_app: web.Application | None = None
     media_dir: Path = Path("media")
     public_base_url: str | None = None
+    kv: KeyValue | None = None
 
 
 @runtime_checkable

@@ -29,6 +29,7 @@ from reportbot.reminders.worker import ReminderWorker
 from reportbot.routing.router import Router
 from reportbot.service import Clock, ConversationService, system_clock
 from reportbot.store.database import close_database, open_database
+from reportbot.store.kv import KeyValueStore
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class Application:
                 config=connector_config,
                 web_app=self.web_app,
                 media_dir=self.settings.media_dir,
+                kv=KeyValueStore(name[:32]),  # the namespace column holds 32 characters
             )
 
         return make

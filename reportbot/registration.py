@@ -6,10 +6,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from tortoise.transactions import in_transaction
-
-from reportbot.store.models import Identity, Invite, Person, Unit
+from reportbot.conversation.session import PersonInfo
+from reportbot.store.queries.people import InviteRecord, insert_invite, redeem_invite
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 CODE_LENGTH = 8
@@ -17,12 +17,21 @@ CODE_PATTERN = re.compile(r"^(?:/?start\s+)?([A-Za-z0-9]{6,16})$", re.IGNORECASE
 DEFAULT_VALIDITY = timedelta(days=14)
 
 
+class HasId(Protocol):
+    """A unit or person record (anything with an id)."""
+
+    @property
+    def id(self) -> int:
+        """The database id."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Redemption:
     """The outcome of redeeming a code: `outcome` is registered, unknown, used or expired."""
 
     outcome: str
-    person: Person | None = None
+    person: PersonInfo | None = None
     code: str = ""
 
 
@@ -39,15 +48,19 @@ def new_code() -> str:
 
 async def create_invite(
     *,
-    unit: Unit | None,
+    unit: HasId | None,
     role: str,
     now: datetime,
-    person: Person | None = None,
+    person: HasId | None = None,
     validity: timedelta = DEFAULT_VALIDITY,
-) -> Invite:
+) -> InviteRecord:
     """Create a single-use invite for a unit and role (or for an existing person)."""
-    return await Invite.create(
-        code=new_code(), unit=unit, role=role, person=person, expires_at=now + validity
+    return await insert_invite(
+        new_code(),
+        unit_id=unit.id if unit else None,
+        role=role,
+        person_id=person.id if person else None,
+        expires_at=now + validity,
     )
 
 
@@ -62,30 +75,13 @@ async def redeem(
     now: datetime,
 ) -> Redemption:
     """Bind a platform account to the person of an invite, exactly once."""
-    async with in_transaction():
-        invite = await Invite.filter(code=code).select_for_update().first()
-        if invite is None:
-            return Redemption("unknown", code=code)
-        if invite.used_at is not None:
-            return Redemption("used", code=code)
-        if invite.expires_at < now:
-            return Redemption("expired", code=code)
-        person = await invite.person if invite.person_id is not None else None  # type: ignore[attr-defined]
-        if person is None:
-            person = await Person.create(
-                name=display_name or code,
-                role=invite.role,
-                unit_id=invite.unit_id,  # type: ignore[attr-defined]
-                locale=locale,
-            )
-        identity, _ = await Identity.update_or_create(
-            defaults={"person": person, "chat_id": chat_id, "display_name": display_name},
-            platform=platform,
-            external_id=external_id,
-        )
-        invite.used_at = now
-        invite.used_by = identity
-        invite.person = person
-        await invite.save(update_fields=["used_at", "used_by_id", "person_id"])
-    await person.fetch_related("unit")
-    return Redemption("registered", person=person, code=code)
+    outcome, person = await redeem_invite(
+        code,
+        platform=platform,
+        external_id=external_id,
+        chat_id=chat_id,
+        display_name=display_name,
+        locale=locale,
+        now=now,
+    )
+    return Redemption(outcome, person=person, code=code)

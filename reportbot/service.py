@@ -22,8 +22,9 @@ from reportbot.routing.engine_route import EngineRoute
 from reportbot.routing.inbound import Inbound
 from reportbot.routing.middlewares import Dedupe, GroupRefusal, PersonLock, Registration, chain
 from reportbot.routing.router import Router
+from reportbot.store.kv import KeyValueStore
+from reportbot.store.queries.updates import mark_processed
 from reportbot.store.repository import Repository
-from reportbot.store.updates import claim_flag, mark_processed
 from reportbot.store.writer import GroupCommitter
 
 log = logging.getLogger(__name__)
@@ -106,9 +107,10 @@ class ConversationService:
             return await self.engine(inbound)
 
     async def _claim_group(self, platform: str, key: str) -> bool:
-        return await claim_flag(platform, key, self.clock())
+        told = KeyValueStore(platform[:32], clock=self.clock)  # the namespace holds 32 chars
+        return await told.claim_once(key[:64], "told")
 
     async def mark_processed(self, inbound: Inbound) -> None:
         """Record a handled update outside the engine (a route or dialog answered it)."""
         if inbound.update is not None:
-            await mark_processed(inbound.update, self.clock())
+            await mark_processed(inbound.update[0], inbound.update[1], self.clock())

@@ -15,7 +15,7 @@ from connectors.base import Address, ConnectorContext, Outgoing
 from connectors.zalo_oa import TokenPair, ZaloOaConnector, create
 from connectors.zalo_oa.db_tokens import DatabaseTokenStore
 from connectors.zalo_oa.tokens import fingerprint
-from reportbot.store.models import ConnectorState
+from reportbot.store.kv import KeyValueStore
 from tests.fakes.zalo_oa import FakeZaloOa
 
 KEY = "tokens:test"
@@ -54,12 +54,13 @@ def _refresher(fake: FakeZaloOa):  # type: ignore[no-untyped-def]
 
 
 async def _stored() -> dict[str, object]:
-    row = await ConnectorState.get(connector="zalo_oa", key=KEY)
-    return json.loads(row.value)
+    text = await KeyValueStore("zalo_oa").get(KEY)
+    assert text is not None
+    return json.loads(text)
 
 
 async def test_first_load_stores_the_seed(database: None) -> None:
-    store = DatabaseTokenStore(TokenPair("at-0", "rt-0"), key=KEY)
+    store = DatabaseTokenStore(KeyValueStore("zalo_oa"), TokenPair("at-0", "rt-0"), key=KEY)
     pair = await store.load()
     assert pair == TokenPair("at-0", "rt-0")
     stored = await _stored()
@@ -70,8 +71,8 @@ async def test_first_load_stores_the_seed(database: None) -> None:
 async def test_two_stores_sharing_a_database_refresh_once(database: None, fake: FakeZaloOa) -> None:
     access, refresh = fake.issue_tokens()
     seed = TokenPair(access, refresh)
-    first = DatabaseTokenStore(seed, key=KEY)
-    second = DatabaseTokenStore(seed, key=KEY)
+    first = DatabaseTokenStore(KeyValueStore("zalo_oa"), seed, key=KEY)
+    second = DatabaseTokenStore(KeyValueStore("zalo_oa"), seed, key=KEY)
     do_refresh = _refresher(fake)
     results = await asyncio.gather(
         first.refresh(access, do_refresh),
@@ -88,18 +89,18 @@ async def test_two_stores_sharing_a_database_refresh_once(database: None, fake: 
     assert stored["access_token"] == new.access_token
     assert stored["refresh_token"] == new.refresh_token
     # A third instance (another process after a restart) loads the saved pair, not the seed.
-    assert await DatabaseTokenStore(seed, key=KEY).load() == new
+    assert await DatabaseTokenStore(KeyValueStore("zalo_oa"), seed, key=KEY).load() == new
 
 
 async def test_a_new_configured_refresh_token_replaces_the_stored_pair(
     database: None, fake: FakeZaloOa
 ) -> None:
     access, refresh = fake.issue_tokens()
-    old = DatabaseTokenStore(TokenPair(access, refresh), key=KEY)
+    old = DatabaseTokenStore(KeyValueStore("zalo_oa"), TokenPair(access, refresh), key=KEY)
     await old.refresh(access, _refresher(fake))
     # The admin re-authorised the OA and configured a fresh refresh token.
     access2, refresh2 = fake.issue_tokens()
-    renewed = DatabaseTokenStore(TokenPair(None, refresh2), key=KEY)
+    renewed = DatabaseTokenStore(KeyValueStore("zalo_oa"), TokenPair(None, refresh2), key=KEY)
     assert await renewed.load() == TokenPair(None, refresh2)
     assert (await _stored())["refresh_token"] == refresh2
     assert access2  # unused: the access token is not configured in this case
@@ -107,7 +108,7 @@ async def test_a_new_configured_refresh_token_replaces_the_stored_pair(
 
 async def test_failed_refresh_keeps_the_stored_pair(database: None, fake: FakeZaloOa) -> None:
     access, refresh = fake.issue_tokens()
-    store = DatabaseTokenStore(TokenPair(access, refresh), key=KEY)
+    store = DatabaseTokenStore(KeyValueStore("zalo_oa"), TokenPair(access, refresh), key=KEY)
     await store.load()
 
     async def broken(refresh_token: str) -> TokenPair:
@@ -126,8 +127,8 @@ async def test_connector_saves_new_tokens_before_using_them(
     seen_in_database: list[bool] = []
 
     async def check(token: str) -> None:
-        row = await ConnectorState.get(connector="zalo_oa", key=f"tokens:{fake.app_id}")
-        seen_in_database.append(json.loads(row.value)["access_token"] == token)
+        text = await KeyValueStore("zalo_oa").get(f"tokens:{fake.app_id}")
+        seen_in_database.append(json.loads(text or "{}").get("access_token") == token)
 
     fake.on_message = check
     context = ConnectorContext(
@@ -136,6 +137,7 @@ async def test_connector_saves_new_tokens_before_using_them(
         config={"request_timeout": 1.0, "retry_base": 0.01, "retry_max": 0.05},
         web_app=web.Application(),
         media_dir=tmp_path,
+        kv=KeyValueStore("zalo_oa"),
     )
     connector = create(context)
     assert isinstance(connector, ZaloOaConnector)
@@ -162,10 +164,12 @@ from connectors.zalo_oa.api import ZaloOaApi
 from connectors.zalo_oa.db_tokens import DatabaseTokenStore
 from connectors.zalo_oa.tokens import TokenPair
 from reportbot.store.database import close_database, open_database
+from reportbot.store.kv import KeyValueStore
 
 async def main(args):
     await open_database(args["db"], migrate_first=False)
-    store = DatabaseTokenStore(TokenPair(args["access"], args["refresh"]), key=args["key"])
+    seed = TokenPair(args["access"], args["refresh"])
+    store = DatabaseTokenStore(KeyValueStore("zalo_oa"), seed, key=args["key"])
     Path(args["ready"]).touch()
     while not Path(args["go"]).exists():
         await asyncio.sleep(0.01)
@@ -185,7 +189,7 @@ async def test_two_processes_sharing_a_database_refresh_once(
 ) -> None:
     access, refresh = fake.issue_tokens()
     fake.refresh_delay = 0.3  # the first refresh is still running when the second one asks
-    await DatabaseTokenStore(TokenPair(access, refresh), key=KEY).load()
+    await DatabaseTokenStore(KeyValueStore("zalo_oa"), TokenPair(access, refresh), key=KEY).load()
     go = tmp_path / "go"
     children = []
     for n in range(2):

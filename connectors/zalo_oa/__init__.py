@@ -39,5 +39,5 @@ def create(context: ConnectorContext) -> ZaloOaConnector | None:
     else:
         from connectors.zalo_oa.db_tokens import DatabaseTokenStore
 
-        store = DatabaseTokenStore(seed, key=f"tokens:{settings.app_id}"[:64])
+        store = DatabaseTokenStore(context.kv, seed, key=f"tokens:{settings.app_id}"[:64])
     return ZaloOaConnector(context, settings, store)

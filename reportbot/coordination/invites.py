@@ -14,7 +14,12 @@ from reportbot.conversation.i18n import say
 from reportbot.coordination import audit
 from reportbot.coordination.texts import Problem, t
 from reportbot.registration import DEFAULT_VALIDITY, create_invite
-from reportbot.store.models import Person, Unit
+from reportbot.store.queries.coordination import (
+    PersonRecord,
+    UnitRecord,
+    person_by_phone,
+    unit_by_code,
+)
 
 USERNAME_VARIABLE = "REPORTBOT_TELEGRAM_BOT_USERNAME"
 PLACEHOLDER_USERNAME = "<ten_bot>"
@@ -57,14 +62,15 @@ async def issue_invite(
 
     Raises Problem('unit_unknown' | 'unit_needed' | 'person_unknown').
     """
-    person: Person | None = None
+    person: PersonRecord | None = None
+    unit: UnitRecord | None
     if phone:
-        person = await Person.filter(phone=phone).select_related("unit").first()
+        person = await person_by_phone(phone)
         if person is None:
             raise Problem("person_unknown", phone=phone)
         unit, role = person.unit, person.role
     elif unit_code:
-        unit = await Unit.filter(code__iexact=unit_code).first()
+        unit = await unit_by_code(unit_code)
         if unit is None:
             raise Problem("unit_unknown", unit=unit_code)
     else:

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from reportbot.conversation.parsing import fold
 from reportbot.coordination.people_import import ROLE_WORDS
 from reportbot.coordination.texts import Problem
-from reportbot.store.models import Unit
+from reportbot.store.queries.coordination import (
+    UnitRecord,
+    active_units_by_name,
+    unit_by_code,
+)
 
 PERIOD_KEY = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$|^once-\d{8}$", re.IGNORECASE)
 
@@ -47,16 +51,16 @@ def split_role(argument: str) -> tuple[str, str | None]:
     return argument.strip(), None
 
 
-async def resolve_unit(text: str) -> Unit:
+async def resolve_unit(text: str) -> UnitRecord:
     """A unit by code (any case), else by its name with or without diacritics, or by some
     words of its name ("hoi phu nu" finds "Hội Liên hiệp Phụ nữ xã") when only one unit fits.
 
     Raises Problem('unit_unknown' | 'unit_ambiguous')."""
-    unit = await Unit.filter(code__iexact=text).first()
+    unit = await unit_by_code(text)
     if unit is not None:
         return unit
     wanted = fold(text)
-    units = await Unit.filter(active=True).order_by("name")
+    units = await active_units_by_name()
     exact = [u for u in units if fold(u.name) == wanted]
     if len(exact) == 1:
         return exact[0]

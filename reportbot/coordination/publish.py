@@ -19,7 +19,7 @@ from reportbot.forms.loader import content_hash, parse_yaml_template, template_f
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import current_period, periods_between
 from reportbot.store.forms import StoredTemplate, store_template
-from reportbot.store.models import FormTemplateRecord
+from reportbot.store.queries.coordination import TemplateVersion, latest_template_version
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 TEMPLATE_SUFFIXES = YAML_SUFFIXES | XLSFORM_SUFFIXES
@@ -73,9 +73,9 @@ def check_template_file(path: Path, name: str | None = None) -> TemplateCheck:
     return check
 
 
-async def latest_record(key: str) -> FormTemplateRecord | None:
+async def latest_record(key: str) -> TemplateVersion | None:
     """The newest stored version of a form."""
-    return await FormTemplateRecord.filter(key=key).order_by("-version").first()
+    return await latest_template_version(key)
 
 
 async def preview(

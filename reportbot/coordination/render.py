@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.consolidate import Consolidation
@@ -18,10 +18,17 @@ from reportbot.coordination.status import PeriodStatus, UnitStatus
 from reportbot.coordination.texts import t
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
-from reportbot.store.models import Submission
 from reportbot.store.standing import standing
 
 MAX_NAMES = 20
+
+
+class ReportState(Protocol):
+    """What /xem shows of a report besides its answers."""
+
+    status: str
+    revision: int
+    submitted_at: datetime | None
 
 
 def _names(units: list[UnitStatus], locale: str) -> str:
@@ -81,7 +88,7 @@ def render_unit_report(
     unit_code: str,
     template: FormTemplate,
     period: Period,
-    submission: Submission,
+    submission: ReportState,
     answers: dict[str, Any],
     tz: tzinfo,
     locale: str,

@@ -1,9 +1,9 @@
 """An admin publishes a form template by sending the file to the bot.
 
 The file (our YAML, or an XLSForm .xlsx) is checked; the admin gets every error, or a
-preview and a yes/no question. The checked template waits in
-``ConnectorState(connector='coordination', key='pending-template:<person id>')`` for at most
-an hour; "có" publishes it, "không" or /huy drops it, any other command moves on without it.
+preview and a yes/no question. The checked template waits in the store's key-value state
+(namespace 'coordination', key 'pending-template:<person id>') for at most an hour; "có"
+publishes it, "không" or /huy drops it, any other command moves on without it.
 Works on every connector that hands the bot a local copy of the file (console, Telegram).
 """
 
@@ -25,7 +25,7 @@ from reportbot.coordination.texts import t
 from reportbot.forms.loader import template_from_definition, template_to_definition
 from reportbot.forms.schema import pick
 from reportbot.routing.inbound import Inbound
-from reportbot.store.models import ConnectorState
+from reportbot.store.kv import KeyValueStore
 
 if TYPE_CHECKING:
     from reportbot.host import Host
@@ -36,7 +36,7 @@ MAX_ERRORS_SHOWN = 30
 
 
 def pending_key(person_id: int) -> str:
-    """Where an admin's template awaiting confirmation is kept (ConnectorState key)."""
+    """Where an admin's template awaiting confirmation is kept (key-value key)."""
     return f"pending-template:{person_id}"
 
 
@@ -47,6 +47,7 @@ class TemplateUpload:
         self.repository = host.repository
         self.clock = host.clock
         self.tz = host.settings.timezone
+        self.pending = KeyValueStore(PENDING_CONNECTOR, clock=self.now)
 
     def now(self) -> datetime:
         """The bot clock's current time."""
@@ -95,29 +96,21 @@ class TemplateUpload:
             check.template, now=now, tz=self.tz, locale=locale, warnings=check.warnings
         )
         value = {"definition": template_to_definition(check.template), "source": name}
-        await ConnectorState.update_or_create(
-            defaults={"value": json.dumps(value, ensure_ascii=False), "updated_at": now},
-            connector=PENDING_CONNECTOR,
-            key=pending_key(person.id),
-        )
+        await self.pending.set(pending_key(person.id), json.dumps(value, ensure_ascii=False))
         choices = (Choice(t("yes", locale), "yes"), Choice(t("no", locale), "no"))
         return [Outgoing(f"{shown}\n\n{t('template_confirm', locale)}", choices=choices)]
 
     async def _pending(self, person_id: int) -> dict[str, Any] | None:
-        row = await ConnectorState.get_or_none(
-            connector=PENDING_CONNECTOR, key=pending_key(person_id)
-        )
-        if row is None:
+        entry = await self.pending.entry(pending_key(person_id))
+        if entry is None:
             return None
-        if row.updated_at < self.now() - PENDING_TTL:
-            await row.delete()
+        if entry.updated_at < self.now() - PENDING_TTL:
+            await self._drop(person_id)
             return None
-        return json.loads(row.value)
+        return json.loads(entry.value)
 
     async def _drop(self, person_id: int) -> None:
-        await ConnectorState.filter(
-            connector=PENDING_CONNECTOR, key=pending_key(person_id)
-        ).delete()
+        await self.pending.delete(pending_key(person_id))
 
     async def _confirm(
         self, person: PersonInfo, inbound: Inbound, pending: dict[str, Any]

@@ -13,10 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
-from typing import Any
 from zoneinfo import ZoneInfo
-
-from tortoise import connections
 
 from reportbot.conversation.values import decode_value
 from reportbot.forms.loader import template_from_definition
@@ -31,21 +28,13 @@ from reportbot.mirror.records import (
 )
 from reportbot.mirror.worker import PendingChange
 from reportbot.periods import PeriodKeyError, current_period, period_by_key
-from reportbot.store.models import (
-    Answer,
-    FormTemplateRecord,
-    OutboxEntry,
-    Submission,
-    Unit,
-)
+from reportbot.store import outbox
+from reportbot.store.outbox import SHEET_TOPIC
+from reportbot.store.queries import mirror as queries
+from reportbot.store.queries.mirror import TemplateRow, UnitRow
 from reportbot.store.standing import standing
-from reportbot.store.writer import SHEET_TOPIC, SqlDialect
 
 log = logging.getLogger(__name__)
-
-DELETE_DONE = "DELETE FROM outbox WHERE id = ? AND seq = ?"
-MARK_FAILED = "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?"
-MAX_ERROR_CHARS = 500
 
 
 def _utc_now() -> datetime:
@@ -53,83 +42,63 @@ def _utc_now() -> datetime:
 
 
 class StoreMirrorSource:
-    """`MirrorSource` over the database (tortoise must be initialised)."""
+    """`MirrorSource` over the store (the database must be open)."""
 
     def __init__(
         self,
         tz: tzinfo | None = None,
         *,
         clock: Callable[[], datetime] = _utc_now,
-        connection_name: str = "default",
     ) -> None:
         self.tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
         self.clock = clock
-        self._connection_name = connection_name
-        self._templates: dict[int, tuple[FormTemplateRecord, FormTemplate]] = {}
+        self._templates: dict[int, FormTemplate] = {}
 
     # -- outbox ------------------------------------------------------------------------------
 
     async def pending(self, limit: int) -> list[PendingChange]:
         """The oldest due sheet entries; entries with a key that is not an id are dropped."""
-        rows = (
-            await OutboxEntry.filter(topic=SHEET_TOPIC, due_at__lte=self.clock())
-            .order_by("id")
-            .limit(limit)
-            .values_list("id", "seq", "key")
-        )
         changes: list[PendingChange] = []
-        for entry_id, seq, key in rows:
-            if str(key).isdigit():
-                changes.append(PendingChange(entry_id, seq, int(key)))
+        for item in await outbox.pending(SHEET_TOPIC, self.clock(), limit):
+            if item.key.isdigit():
+                changes.append(PendingChange(item.entry_id, item.seq, int(item.key)))
             else:
-                log.warning("sheet outbox entry %s has a bad key %r; dropped", entry_id, key)
-                await OutboxEntry.filter(id=entry_id).delete()
+                log.warning(
+                    "sheet outbox entry %s has a bad key %r; dropped", item.entry_id, item.key
+                )
+                await outbox.drop(item.entry_id)
         return changes
-
-    async def _execute_many(self, statement: str, rows: list[list[Any]]) -> None:
-        connection = connections.get(self._connection_name)
-        dialect = SqlDialect(connection.capabilities.dialect)
-        await connection.execute_many(dialect.sql(statement), rows)
 
     async def done(self, changes: Sequence[PendingChange]) -> None:
         """Delete delivered entries whose sequence is still the one that was delivered."""
-        if changes:
-            await self._execute_many(DELETE_DONE, [[c.entry_id, c.seq] for c in changes])
+        await outbox.done([(c.entry_id, c.seq) for c in changes])
 
     async def failed(self, changes: Sequence[PendingChange], error: str) -> None:
         """Keep the entries; count the attempt and remember the (already safe) error."""
-        if changes:
-            message = error[:MAX_ERROR_CHARS]
-            await self._execute_many(MARK_FAILED, [[message, c.entry_id] for c in changes])
+        await outbox.failed([c.entry_id for c in changes], error)
 
     async def backlog(self) -> int:
         """How many sheet changes wait."""
-        return await OutboxEntry.filter(topic=SHEET_TOPIC).count()
+        return await outbox.backlog(SHEET_TOPIC)
 
     async def oldest(self) -> datetime | None:
         """When the oldest waiting change was queued."""
-        entry = await OutboxEntry.filter(topic=SHEET_TOPIC).order_by("created_at").first()
-        return entry.created_at if entry else None
+        return await outbox.oldest(SHEET_TOPIC)
 
     async def last_error(self) -> tuple[str, int] | None:
         """The error of the most-tried waiting entry and its attempt count, if any failed."""
-        entry = (
-            await OutboxEntry.filter(topic=SHEET_TOPIC, attempts__gt=0)
-            .order_by("-attempts", "-id")
-            .first()
-        )
-        return (entry.last_error or "", entry.attempts) if entry else None
+        return await outbox.last_error(SHEET_TOPIC)
 
     # -- rows ----------------------------------------------------------------------------------
 
-    async def _template(self, record: FormTemplateRecord) -> FormTemplate:
+    async def _template(self, record: TemplateRow) -> FormTemplate:
         if record.id not in self._templates:
-            self._templates[record.id] = (record, template_from_definition(record.definition))
-        return self._templates[record.id][1]
+            self._templates[record.id] = template_from_definition(record.definition)
+        return self._templates[record.id]
 
     async def _layouts(self, form_keys: set[str]) -> dict[str, FormLayout]:
         """Each form's columns: every version's questions, first version's order first."""
-        records = await FormTemplateRecord.filter(key__in=form_keys).order_by("key", "version")
+        records = await queries.template_versions(form_keys)
         columns: dict[str, dict[str, ColumnSpec]] = {}
         titles: dict[str, str] = {}
         for record in records:
@@ -163,18 +132,8 @@ class StoreMirrorSource:
     async def build_batch(self, submission_ids: Sequence[int]) -> MirrorBatch:
         """Rows of these submissions (those still existing), their layouts, current status."""
         ids = sorted(set(submission_ids))
-        submissions = (
-            await Submission.filter(id__in=ids).select_related("unit", "template", "submitted_by")
-            if ids
-            else []
-        )
-        answers: dict[int, list[tuple[str, str]]] = {}
-        if ids:
-            rows = await Answer.filter(submission_id__in=ids).values_list(
-                "submission_id", "question_id", "value"
-            )
-            for submission_id, question_id, value in rows:
-                answers.setdefault(submission_id, []).append((question_id, value))
+        submissions = await queries.submissions(ids)
+        answers = await queries.answers(ids)
         records = []
         for submission in submissions:
             template = await self._template(submission.template)
@@ -192,7 +151,7 @@ class StoreMirrorSource:
                     period_key=submission.period_key,
                     period_label=self._period_label(template, submission.period_key),
                     status=submission.status,
-                    submitted_by=submission.submitted_by.name if submission.submitted_by else None,
+                    submitted_by=submission.submitted_by,
                     submitted_at=submission.submitted_at,
                     updated_at=submission.updated_at,
                     revision=submission.revision,
@@ -209,18 +168,15 @@ class StoreMirrorSource:
 
     async def full_batch(self) -> MirrorBatch:
         """Every submission, for `reportbot sheets resync`."""
-        ids = await Submission.all().order_by("id").values_list("id", flat=True)
-        return await self.build_batch(list(ids))
+        return await self.build_batch(await queries.all_submission_ids())
 
     # -- status -------------------------------------------------------------------------------
 
     async def status(self) -> tuple[StatusSheet, ...]:
         """The current period of every active form: each unit that must file, and how."""
         now = self.clock()
-        latest: dict[str, FormTemplateRecord] = {}
-        for record in await FormTemplateRecord.filter(active=True).order_by("key", "-version"):
-            latest.setdefault(record.key, record)
-        units = await Unit.filter(active=True).order_by("code")
+        latest = await queries.latest_active_templates()
+        units = await queries.active_units()
         sheets = []
         for key, record in sorted(latest.items()):
             template = await self._template(record)
@@ -230,12 +186,7 @@ class StoreMirrorSource:
                 period = None
             if period is None:
                 continue
-            filed = {
-                submission.unit_id: submission
-                for submission in await Submission.filter(
-                    form_key=key, period_key=period.key
-                ).select_related("submitted_by")
-            }
+            filed = await queries.period_filings(key, period.key)
             rows = []
             for unit in units:
                 if not template.applies_to(unit.type):
@@ -249,11 +200,15 @@ class StoreMirrorSource:
         return tuple(sheets)
 
     @staticmethod
-    def _status_row(unit: Unit, submission: Submission | None, deadline: datetime) -> StatusRow:
-        if submission is None:
+    def _status_row(
+        unit: UnitRow,
+        filing: tuple[str, datetime | None, str | None] | None,
+        deadline: datetime,
+    ) -> StatusRow:
+        if filing is None:
             return StatusRow(unit.code, unit.name, unit.type, "missing")
-        status = standing(submission.status, submission.submitted_at, deadline)
+        status_name, submitted_at, who = filing
+        status = standing(status_name, submitted_at, deadline)
         if status in ("on_time", "late"):
-            who = submission.submitted_by.name if submission.submitted_by else None
-            return StatusRow(unit.code, unit.name, unit.type, status, submission.submitted_at, who)
+            return StatusRow(unit.code, unit.name, unit.type, status, submitted_at, who)
         return StatusRow(unit.code, unit.name, unit.type, "draft")

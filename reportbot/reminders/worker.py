@@ -25,7 +25,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from connectors.base import Address, Connector, Outgoing
-from reportbot.forms.loader import template_from_definition
 from reportbot.forms.schema import FormTemplate
 from reportbot.reminders import messages, store
 from reportbot.reminders.fanout import Delivery, FanOut, FanOutReport
@@ -44,8 +43,9 @@ from reportbot.reminders.schedule import (
     plan,
     slots_in_view,
 )
+from reportbot.store import forms as form_store
 from reportbot.store.lease import Lease, holder_id
-from reportbot.store.models import FormTemplateRecord
+from reportbot.store.queries import reminders as queries
 
 log = logging.getLogger(__name__)
 
@@ -206,19 +206,13 @@ class ReminderWorker:
 
     async def templates(self) -> dict[str, FormTemplate]:
         """The latest active template of every form (parsed once per stored version)."""
-        rows = (
-            await FormTemplateRecord.filter(active=True)
-            .order_by("key", "-version")
-            .values_list("id", "key")
-        )
         latest: dict[str, FormTemplate] = {}
-        for record_id, key in rows:
+        for record_id, key in await queries.active_template_ids():
             if key in latest:
                 continue
             template = self._templates.get(record_id)
             if template is None:
-                record = await FormTemplateRecord.get(id=record_id)
-                template = template_from_definition(record.definition)
+                template = await form_store.template_by_record(record_id)
                 self._templates[record_id] = template
             latest[key] = template
         return latest

@@ -15,7 +15,7 @@ from connectors.base import Outgoing
 from reportbot.conversation import engine
 from reportbot.conversation.session import Env
 from reportbot.routing.inbound import Inbound
-from reportbot.store.errors import is_integrity_error
+from reportbot.store.errors import ConflictError
 from reportbot.store.repository import Repository
 from reportbot.store.writer import GroupCommitter, StepWrite
 
@@ -40,9 +40,7 @@ class EngineRoute:
         """One step; a unit's report created by a colleague a moment ago means: decide again."""
         try:
             return await self._step(inbound)
-        except Exception as error:
-            if not is_integrity_error(error):
-                raise
+        except ConflictError:
             unit = inbound.registered.unit
             self.repository.forget_unit(unit.id if unit else None)
             return await self._step(inbound)

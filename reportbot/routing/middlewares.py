@@ -15,7 +15,7 @@ from reportbot.conversation.i18n import say
 from reportbot.conversation.session import PersonInfo
 from reportbot.registration import extract_code, redeem
 from reportbot.routing.inbound import Inbound, UpdateKey
-from reportbot.store.repository import Repository, person_info
+from reportbot.store.repository import Repository
 
 Next = Callable[[Inbound], Awaitable[list[Outgoing]]]
 Middleware = Callable[[Inbound, Next], Awaitable[list[Outgoing]]]
@@ -125,7 +125,7 @@ class Registration:
         )
         if result.person is None:
             return [Outgoing(say(f"invite_{result.outcome}", inbound.locale, code=code))]
-        info = person_info(result.person)
+        info = result.person
         self._repository.forget_person(message.platform, message.user_id)
         unit_name = info.unit.name if info.unit else "—"
         role = say(f"role_{info.role}", info.locale)

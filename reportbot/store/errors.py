@@ -1,10 +1,11 @@
-"""Database errors the rest of the application may need to recognise, without tortoise."""
+"""The store's exceptions, for callers that must not import the ORM."""
 
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
 
+# A unique constraint refused a row (e.g. two officers of a unit created the same report at
+# once): the caller reloads and decides again.
+ConflictError = IntegrityError
 
-def is_integrity_error(error: BaseException) -> bool:
-    """Whether `error` is a unique or foreign-key violation (a row created concurrently)."""
-    return isinstance(error, IntegrityError)
+__all__ = ["ConflictError"]

@@ -25,10 +25,16 @@ from tortoise.transactions import in_transaction
 
 from reportbot.conversation.session import SubmissionChange
 from reportbot.conversation.values import encode_value
+from reportbot.store import outbox as outbox_rows
+from reportbot.store.outbox import SHEET_TOPIC, UPSERT_OUTBOX
+from reportbot.store.sql import SqlDialect
+
+# SHEET_TOPIC, UPSERT_OUTBOX and SqlDialect stay importable from here until every caller uses
+# reportbot.store.outbox / reportbot.store.sql (coordination/reopen.py, owned by another change).
+__all__ = ["SHEET_TOPIC", "UPSERT_OUTBOX", "GroupCommitter", "SqlDialect", "StepWrite"]
 
 log = logging.getLogger(__name__)
 
-SHEET_TOPIC = "sheet"
 MAX_BATCH = 2000
 
 
@@ -44,23 +50,6 @@ class StepWrite:
     now: datetime
     created_id: int | None = None
     done: asyncio.Future[None] | None = field(default=None, repr=False)
-
-
-class SqlDialect:
-    """The few statements that differ between SQLite and PostgreSQL: placeholders."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def sql(self, statement: str) -> str:
-        """Turn '?' placeholders into '$1, $2, ...' for PostgreSQL."""
-        if self.name != "postgres":
-            return statement
-        parts = statement.split("?")
-        out = [parts[0]]
-        for number, part in enumerate(parts[1:], start=1):
-            out.append(f"${number}{part}")
-        return "".join(out)
 
 
 INSERT_SUBMISSION = (
@@ -86,11 +75,6 @@ UPSERT_STATE = (
 INSERT_UPDATE = (
     "INSERT INTO processed_updates (platform, update_id, processed_at) VALUES (?, ?, ?) "
     "ON CONFLICT (platform, update_id) DO NOTHING"
-)
-UPSERT_OUTBOX = (
-    "INSERT INTO outbox (topic, key, payload, seq, attempts, due_at, created_at) "
-    "VALUES (?, ?, '{}', 1, 0, ?, ?) ON CONFLICT (topic, key) DO UPDATE SET "
-    "seq = outbox.seq + 1, due_at = excluded.due_at"
 )
 
 
@@ -199,7 +183,7 @@ class GroupCommitter:
                         submission_id,
                     ]
                 )
-                outbox.append([SHEET_TOPIC, str(submission_id), write.now, write.now])
+                outbox.append(outbox_rows.enqueue_row(SHEET_TOPIC, str(submission_id), write.now))
             if write.state is not None:
                 states.append([write.person_id, json.dumps(write.state), write.now])
             if write.update is not None:
@@ -210,10 +194,10 @@ class GroupCommitter:
             (UPDATE_SUBMISSION, submissions),
             (UPSERT_STATE, states),
             (INSERT_UPDATE, updates),
-            (UPSERT_OUTBOX, outbox),
         ):
             if rows:
                 await tx.execute_many(dialect.sql(statement), rows)
+        await outbox_rows.enqueue_many(tx, outbox)
 
 
 def _settle(write: StepWrite, error: BaseException | None) -> None:

@@ -1,0 +1,221 @@
+"""What the reminder job reads and writes, as set-based queries returning plain rows.
+
+Single-table reads are joined by the caller rather than in SQL: on tables whose statistics are
+not gathered yet (right after an import) PostgreSQL may plan a join with an anti-join as a
+nested loop that rescans a table once per officer (seconds instead of milliseconds at 50,000
+officers); a single-table read has only one sensible plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from reportbot.store import sql
+from reportbot.store.errors import ConflictError
+from reportbot.store.models import FormTemplateRecord, ReminderDelivery
+
+CHUNK = 900  # bound on parameters per statement (SQLite allows 999 by default)
+Row = Sequence[Any]
+
+
+def chunks(items: Sequence[int]) -> Iterable[Sequence[int]]:
+    """`items` in slices small enough for one statement's parameters."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+async def active_template_ids() -> list[tuple[int, str]]:
+    """(record id, form key) of every active template version, newest version first per key."""
+    rows = (
+        await FormTemplateRecord.filter(active=True)
+        .order_by("key", "-version")
+        .values_list("id", "key")
+    )
+    return [(int(record_id), str(key)) for record_id, key in rows]
+
+
+async def filed(
+    form_key: str, period_key: str, statuses: Sequence[str]
+) -> list[tuple[int, datetime | None]]:
+    """(unit id, submitted at) of the reports of a period with one of `statuses`."""
+    found = await sql.rows(
+        "SELECT unit_id, submitted_at FROM submissions WHERE form_key = ? AND period_key = ? "
+        f"AND status IN ({sql.marks(len(statuses))})",
+        [form_key, period_key, *statuses],
+    )
+    return [(int(unit_id), sql.moment(submitted_at)) for unit_id, submitted_at in found]
+
+
+def _order(by_name: bool) -> str:
+    return "ORDER BY name, id" if by_name else "ORDER BY id"
+
+
+async def active_units(types: Sequence[str], *, by_name: bool = False) -> list[Row]:
+    """(id, code, name, type) of active units of these types (all types when empty)."""
+    type_filter = f"AND type IN ({sql.marks(len(types))})" if types else ""
+    return await sql.rows(
+        f"SELECT id, code, name, type FROM units WHERE active {type_filter} {_order(by_name)}",
+        list(types),
+    )
+
+
+async def active_people(role: str, *, with_unit: bool, by_name: bool = False) -> list[Row]:
+    """(id, name, unit id, locale) of active people with a role (and a unit, if asked)."""
+    unit_filter = "AND unit_id IS NOT NULL" if with_unit else ""
+    return await sql.rows(
+        f"SELECT id, name, unit_id, locale FROM people WHERE active AND role = ? {unit_filter} "
+        f"{_order(by_name)}",
+        [role],
+    )
+
+
+async def deliveries(form_key: str, period_key: str) -> list[Row]:
+    """(person id, kind, row id, status, attempts) of every reminder claimed for a period."""
+    return await sql.rows(
+        "SELECT person_id, kind, id, status, attempts FROM reminder_deliveries "
+        "WHERE form_key = ? AND period_key = ?",
+        [form_key, period_key],
+    )
+
+
+async def people_with_status(form_key: str, period_key: str, status: str) -> set[int]:
+    """People with a reminder of a period in `status`."""
+    found = await sql.rows(
+        "SELECT DISTINCT person_id FROM reminder_deliveries "
+        "WHERE form_key = ? AND period_key = ? AND status = ?",
+        [form_key, period_key, status],
+    )
+    return {int(row[0]) for row in found}
+
+
+async def claim_retry(row_id: int, attempts: int, *, was: str, now_status: str) -> bool:
+    """Compare-and-set a row from (`was`, attempts) to (`now_status`, attempts + 1)."""
+    claimed = await ReminderDelivery.filter(id=row_id, status=was, attempts=attempts).update(
+        status=now_status, attempts=attempts + 1
+    )
+    return bool(claimed)
+
+
+async def claim_new(
+    person_id: int,
+    form_key: str,
+    period_key: str,
+    kind: str,
+    *,
+    status: str,
+    due_at: datetime,
+    now: datetime,
+) -> int | None:
+    """Insert a reminder's row; its id, or None when another process claimed it first."""
+    try:
+        row = await ReminderDelivery.create(
+            person_id=person_id,
+            form_key=form_key,
+            period_key=period_key,
+            kind=kind,
+            status=status,
+            due_at=due_at,
+            attempts=1,
+            created_at=now,
+        )
+    except ConflictError:
+        return None
+    return row.id
+
+
+async def set_status(
+    row_id: int, status: str, *, sent_at: datetime | None = None, error: str | None = None
+) -> None:
+    """Record a reminder's outcome (sent_at only when it was sent)."""
+    fields: dict[str, object] = {"status": status, "last_error": error}
+    if sent_at is not None:
+        fields["sent_at"] = sent_at
+    await ReminderDelivery.filter(id=row_id).update(**fields)
+
+
+async def insert_skipped(
+    rows: Sequence[tuple[int, str, str, str, datetime]], *, status: str, now: datetime
+) -> None:
+    """Insert (person, form, period, kind, due at) rows in `status`; existing rows are kept."""
+    await ReminderDelivery.bulk_create(
+        [
+            ReminderDelivery(
+                person_id=person_id,
+                form_key=form_key,
+                period_key=period_key,
+                kind=kind,
+                status=status,
+                due_at=due_at,
+                attempts=0,
+                created_at=now,
+            )
+            for person_id, form_key, period_key, kind, due_at in rows
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+
+
+async def identities(person_ids: Sequence[int]) -> list[Row]:
+    """(person id, platform, external id, chat id) of these people, newest first."""
+    found: list[Row] = []
+    for chunk in chunks(sorted(set(person_ids))):
+        found += await sql.rows(
+            "SELECT person_id, platform, external_id, chat_id FROM identities "
+            f"WHERE person_id IN ({sql.marks(len(chunk))}) ORDER BY id DESC",
+            chunk,
+        )
+    return found
+
+
+async def identity_platforms() -> list[Row]:
+    """(person id, platform) of every identity."""
+    return await sql.rows("SELECT person_id, platform FROM identities")
+
+
+async def units_by_id(unit_ids: Iterable[int]) -> list[Row]:
+    """(id, code, name, type) of these units."""
+    found: list[Row] = []
+    for chunk in chunks(sorted(set(unit_ids))):
+        found += await sql.rows(
+            f"SELECT id, code, name, type FROM units WHERE id IN ({sql.marks(len(chunk))})", chunk
+        )
+    return found
+
+
+async def people_by_id(person_ids: Iterable[int]) -> list[Row]:
+    """(id, name, unit id, locale) of these people."""
+    found: list[Row] = []
+    for chunk in chunks(sorted(set(person_ids))):
+        found += await sql.rows(
+            f"SELECT id, name, unit_id, locale FROM people WHERE id IN ({sql.marks(len(chunk))})",
+            chunk,
+        )
+    return found
+
+
+async def drafts(form_key: str, period_key: str, unit_ids: Iterable[int]) -> list[Row]:
+    """(submission id, unit id, template record id) of these units' drafts of a period."""
+    found: list[Row] = []
+    for chunk in chunks(sorted(set(unit_ids))):
+        found += await sql.rows(
+            "SELECT id, unit_id, template_id FROM submissions "
+            "WHERE form_key = ? AND period_key = ? AND status = 'draft' "
+            f"AND unit_id IN ({sql.marks(len(chunk))})",
+            [form_key, period_key, *chunk],
+        )
+    return found
+
+
+async def answers(submission_ids: Iterable[int]) -> list[Row]:
+    """(submission id, question id, encoded value) of these submissions."""
+    found: list[Row] = []
+    for chunk in chunks(sorted(set(submission_ids))):
+        found += await sql.rows(
+            "SELECT submission_id, question_id, value FROM answers "
+            f"WHERE submission_id IN ({sql.marks(len(chunk))})",
+            chunk,
+        )
+    return found

@@ -1,0 +1,92 @@
+"""Raw SQL, written once: the dialect of a connection and its placeholders.
+
+Statements are written with '?' placeholders (SQLite's); PostgreSQL (asyncpg) wants $1, $2...
+Every module of the store that writes SQL goes through `SqlDialect.sql` or `rows`/`execute`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+DEFAULT_CONNECTION = "default"
+
+
+class SqlDialect:
+    """The few statements that differ between SQLite and PostgreSQL: placeholders."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def sql(self, statement: str) -> str:
+        """Turn '?' placeholders into '$1, $2, ...' for PostgreSQL."""
+        if self.name != "postgres":
+            return statement
+        parts = statement.split("?")
+        out = [parts[0]]
+        for number, part in enumerate(parts[1:], start=1):
+            out.append(f"${number}{part}")
+        return "".join(out)
+
+
+def connection(name: str = DEFAULT_CONNECTION) -> BaseDBAsyncClient:
+    """The tortoise connection `name` (tortoise must be initialised)."""
+    return connections.get(name)
+
+
+def dialect_of(client: BaseDBAsyncClient) -> SqlDialect:
+    """The dialect of a connection or transaction."""
+    return SqlDialect(client.capabilities.dialect)
+
+
+def dialect(name: str = DEFAULT_CONNECTION) -> str:
+    """The SQL dialect of a connection: 'sqlite' or 'postgres'."""
+    return connection(name).capabilities.dialect
+
+
+def marks(count: int) -> str:
+    """'?, ?, ?' for an IN list of `count` values."""
+    return ", ".join("?" for _ in range(count))
+
+
+async def rows(
+    statement: str, values: Sequence[object] = (), *, client: BaseDBAsyncClient | None = None
+) -> list[Sequence[Any]]:
+    """Run a statement written with '?' placeholders; return its rows (RETURNING too) as tuples.
+
+    Column names must be distinct: rows are fetched as dicts (tortoise's asyncpg client drops
+    the rows of an INSERT ... RETURNING unless they are fetched this way).
+    """
+    db = client or connection()
+    found = await db.execute_query_dict(dialect_of(db).sql(statement), list(values))
+    return [tuple(row.values()) for row in found]
+
+
+async def execute(
+    statement: str, values: Sequence[object] = (), *, client: BaseDBAsyncClient | None = None
+) -> int:
+    """Run an INSERT, UPDATE or DELETE written with '?' placeholders; return rows affected."""
+    db = client or connection()
+    affected, _ = await db.execute_query(dialect_of(db).sql(statement), list(values))
+    return affected
+
+
+async def execute_many(
+    statement: str, values: Sequence[Sequence[object]], *, client: BaseDBAsyncClient | None = None
+) -> None:
+    """Run one statement for each row of values (nothing when there is none)."""
+    if not values:
+        return
+    db = client or connection()
+    await db.execute_many(dialect_of(db).sql(statement), [list(v) for v in values])
+
+
+def moment(value: object) -> datetime | None:
+    """A datetime read back by raw SQL (SQLite gives text)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
