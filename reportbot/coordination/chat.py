@@ -43,7 +43,8 @@ from reportbot.coordination.texts import Problem, t
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
-from reportbot.store.models import Answer, Submission, Unit
+from reportbot.store.queries.coordination import unit_by_id
+from reportbot.store.queries.unit_reports import latest_unit_report
 
 if TYPE_CHECKING:
     from reportbot.host import Host
@@ -121,23 +122,22 @@ class CoordinationChat:
         elif person.unit is None:
             raise Problem("no_unit_of_yours")
         else:
-            unit = await Unit.get(id=person.unit.id)
+            own_unit = await unit_by_id(person.unit.id)
+            if own_unit is None:
+                raise Problem("no_unit_of_yours")
+            unit = own_unit
         if not may_see_unit(person, unit.id):
             own = person.unit.name if person.unit else "—"
             return [Outgoing(t("refused_other_unit", person.locale, unit=own))]
-        query = Submission.filter(unit_id=unit.id)
-        if args.form:
-            query = query.filter(form_key=args.form)
-        if args.period:
-            query = query.filter(period_key=args.period)
-        submission = await query.order_by("-updated_at").first()
+        submission = await latest_unit_report(unit.id, args.form, args.period)
         if submission is None:
             what = describe(args.form, args.period)
             raise Problem("no_report", unit=unit.name, what=what)
-        template = await template_by_record(submission.template_id)  # type: ignore[attr-defined]
-        answers: dict[str, Any] = {}
-        for row in await Answer.filter(submission_id=submission.id):
-            answers[row.question_id] = decode_value(template.question(row.question_id), row.value)
+        template = await template_by_record(submission.template_id)
+        answers: dict[str, Any] = {
+            qid: decode_value(template.question(qid), value)
+            for qid, value in submission.answers.items()
+        }
         text = render_unit_report(
             unit_name=unit.name,
             unit_code=unit.code,
