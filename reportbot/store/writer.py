@@ -24,6 +24,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from reportbot.conversation.session import SubmissionChange
+from reportbot.conversation.state import ConversationState
 from reportbot.conversation.values import encode_value
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class StepWrite:
 
     person_id: int
     unit_id: int | None
-    state: dict[str, Any] | None
+    state: ConversationState | dict[str, Any] | None
     change: SubmissionChange | None
     update: tuple[str, str] | None
     now: datetime
@@ -201,7 +202,9 @@ class GroupCommitter:
                 )
                 outbox.append([SHEET_TOPIC, str(submission_id), write.now, write.now])
             if write.state is not None:
-                states.append([write.person_id, json.dumps(write.state), write.now])
+                data = write.state
+                data = data.to_dict() if isinstance(data, ConversationState) else data
+                states.append([write.person_id, json.dumps(data), write.now])
             if write.update is not None:
                 updates.append([write.update[0], write.update[1], write.now])
         for statement, rows in (
