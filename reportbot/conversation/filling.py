@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from connectors.base import Incoming, Outgoing
+from reportbot.conversation import validity
 from reportbot.conversation.answers import Rejected, read_answer
 from reportbot.conversation.opening import open_report, report
 from reportbot.conversation.report import OpenReport
@@ -30,6 +31,14 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         turn.reply(Outgoing(rejection.text))
         return
     opened.set(question.id, value)
+    _after_change(turn, opened, question)
+
+
+def _after_change(turn: Turn, opened: OpenReport, question: Question) -> None:
+    """After an answer changed: first any answer it made invalid, else onwards."""
+    readers = validity.dependants(opened.template, question.id)
+    if readers and validity.walk_to_broken(turn, opened, readers):
+        return
     advance(turn, opened, question)
 
 
@@ -37,7 +46,8 @@ def advance(turn: Turn, opened: OpenReport, question: Question) -> None:
     """After an answer: the next applicable question, or the review at the end."""
     if turn.state.edit_one:
         turn.state.edit_one = False
-        turn.show_review(opened)
+        if not validity.walk_to_broken(turn, opened):
+            turn.show_review(opened)
         return
     notes, following = opened.relevance.after(opened.template, question.id)
     if following is None:
@@ -62,7 +72,7 @@ def skip(turn: Turn) -> None:
         return
     opened.set(question.id, question.default)
     turn.say("skipped")
-    advance(turn, opened, question)
+    _after_change(turn, opened, question)
 
 
 def back(turn: Turn) -> None:

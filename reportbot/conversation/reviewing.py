@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from connectors.base import Choice, Incoming, Outgoing
+from reportbot.conversation import validity
 from reportbot.conversation.opening import report
 from reportbot.conversation.parsing import AnswerError, parse_yes_no
 from reportbot.conversation.report import OpenReport
@@ -67,6 +68,8 @@ def submit(turn: Turn) -> None:
         turn.state.edit_one = False
         turn.ask(opened, missing[0], [])
         return
+    if validity.refuse_broken(turn, opened):
+        return
     turn.state.mode = Mode.CONFIRM
     choices = (Choice(turn.text("yes"), "yes"), Choice(turn.text("no"), "no"))
     text = turn.text(
@@ -93,7 +96,7 @@ def confirm(turn: Turn, message: Incoming, text: str) -> None:
         turn.say("submit_cancelled")
         turn.show_review(opened)
         return
-    if turn.locked(opened):
+    if turn.locked(opened) or validity.refuse_broken(turn, opened):
         return
     _send(turn, opened)
 
