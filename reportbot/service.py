@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation.i18n import say
-from reportbot.conversation.parsing import normalize_text
+from reportbot.conversation.inputs import prepare
 from reportbot.conversation.session import PersonInfo
 from reportbot.routing.engine_route import EngineRoute
 from reportbot.routing.inbound import Inbound
@@ -78,10 +78,9 @@ class ConversationService:
 
     def read(self, message: Incoming) -> Inbound:
         """The message read once: normalised text, command, update key, locale."""
-        text = normalize_text(message.choice or message.text or "")
-        command = self.router.table.parse(text)
+        parsed = prepare(message, self.router.table)
         update = (message.platform, message.update_id) if message.update_id else None
-        return Inbound(message, text, command, update, self._locale_of(message))
+        return Inbound(message, parsed, update, self._locale_of(message))
 
     async def __call__(self, message: Incoming) -> Sequence[Outgoing]:
         """The connector handler: never raises; returns the replies after the commit."""

@@ -32,7 +32,7 @@ class Harness:
     unit_type: str = "doan_the"
     locale: str = "vi"
     now: datetime = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
-    state: dict[str, Any] = field(default_factory=dict)
+    state: Any = field(default_factory=dict)
     reports: dict[tuple[str, str], SubmissionView] = field(default_factory=dict)
     forms: tuple = (NQ57_T,)
 
@@ -89,7 +89,7 @@ def test_buttons_and_payloads_are_understood() -> None:
     assert bot.reports[(NQ57_T.key, "2026-H2")].answers["co_ke_hoach"] == "yes"
     for _, typed, _ in NQ57_SCRIPT[1:16]:
         bot.say(typed)
-    assert bot.state["q"] == "su_kien"
+    assert bot.state.question == "su_kien"
     bot.send(choices=("ngay_1_10", "ngay_18_5"))
     assert bot.reports[(NQ57_T.key, "2026-H2")].answers["su_kien"] == ["ngay_18_5", "ngay_1_10"]
 
@@ -156,7 +156,7 @@ def test_edit_with_a_wrong_number_explains_the_range(argument: str) -> None:
     bot.say("/xemlai")
     reply = bot.say(f"/sua {argument}")
     assert "từ 1 đến" in reply
-    assert bot.state["mode"] == "review"
+    assert bot.state.mode == "review"
 
 
 def test_missing_required_answers_block_submission() -> None:

@@ -52,9 +52,25 @@ def read_answer(
         value = _parse(question, message, text, locale, today)
     except AnswerError as exc:
         raise Rejected(say(exc.code, locale, **exc.params)) from exc
+    check_rules(question, value, answers, facts, locale, today)
+    return value
+
+
+def check_rules(
+    question: Question,
+    value: Any,
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    locale: str,
+    today: date,
+) -> None:
+    """The one validity rule of an answer (bounds, then constraint): raise Rejected if broken.
+
+    Applied when the answer is given, again to the answers that read an edited one, and to
+    every answer at /gui (see `validity`).
+    """
     _check_bounds(question, value, locale)
     _check_constraint(question, value, answers, facts, locale, today)
-    return value
 
 
 def choice_options(question: Question) -> list[tuple[str, list[str]]]:
@@ -154,7 +170,8 @@ def _check_constraint(
     if constraint is None:
         return
     # A constraint that compares with a question left unanswered cannot be judged yet; XLSForm
-    # would fail it and block the officer, so it is passed and checked again on review.
+    # would fail it and block the officer, so it is passed now and judged again when that
+    # question is answered (validity.dependants) and at /gui.
     if any(is_empty(answers.get(name)) for name in constraint.references() - facts.keys()):
         return
     scope = expression_scope({**answers, question.id: value}, {**facts, "__today__": today})

@@ -36,20 +36,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("help", ("trogiup", "tro giup", "help"), "Trợ giúp", "Help"),
 )
 
-_BY_WORD: dict[str, CommandSpec] = {word: spec for spec in COMMANDS for word in spec.words}
-_EXTRA: dict[str, tuple[str, bool]] = {}
-
-
-def register_command_word(word: str, name: str, *, bare: bool | None = None) -> None:
-    """Let another part of the application (coordinator and admin commands) add a word.
-
-    `bare` says whether the word works without a slash. By default only words of several
-    parts do ("tinh hinh"): a single short word ("xem", "mo") typed alone is more likely an
-    answer to a question than a command, so it needs the slash.
-    """
-    folded = fold(word)
-    _EXTRA[folded] = (name, " " in folded if bare is None else bare)
-
 
 @dataclass(frozen=True, slots=True)
 class ParsedCommand:
@@ -59,66 +45,70 @@ class ParsedCommand:
     argument: str
 
 
-def parse_command(text: str, *, bare_words: bool = True) -> ParsedCommand | None:
-    """Recognise a command at the start of a message.
-
-    With a slash ("/sua 5", "/start@mybot CODE") anything after the command is its argument.
-    Without a slash (Zalo style) only a message made of the command words, plus a numeric
-    argument for `edit`, counts, so that ordinary answers are not taken for commands.
-    """
-    return _parse(text, bare_words, _EXTRA)
-
-
-def _parse(text: str, bare_words: bool, extra: dict[str, tuple[str, bool]]) -> ParsedCommand | None:
-    stripped = text.strip()
-    if stripped.startswith("/"):
-        head, _, rest = stripped[1:].partition(" ")
-        head = head.split("@", 1)[0]
-        name = _lookup(fold(head), extra)
-        if name is None:
-            return ParsedCommand("unknown", head)
-        return ParsedCommand(name, rest.strip())
-    if not bare_words:
-        return None
-    folded = fold(stripped)
-    if not folded or len(folded) > 40:
-        return None
-    name = _lookup(folded, extra, bare=True)
-    if name is not None:
-        return ParsedCommand(name, "")
-    head, _, rest = folded.rpartition(" ")
-    if head and rest.isdigit():
-        name = _lookup(head, extra, bare=True)
-        if name in {"edit"}:
-            return ParsedCommand(name, rest)
-    return None
-
-
-def _lookup(
-    folded: str, extra_words: dict[str, tuple[str, bool]], *, bare: bool = False
-) -> str | None:
-    spec = _BY_WORD.get(folded)
-    if spec is not None:
-        return spec.name
-    extra = extra_words.get(folded)
-    if extra is None or (bare and not extra[1]):
-        return None
-    return extra[0]
-
-
 class CommandTable:
-    """The command words one application understands: the officer commands, plus the words
-    that the router adds for coordinator and admin commands. An instance, not a module global,
-    so that what the parser accepts depends on what the application was built with."""
+    """The words a bot understands as commands: officer commands built in, more added.
 
-    def __init__(self) -> None:
-        self._extra: dict[str, tuple[str, bool]] = {}
+    An instance, not a module global: the router of an application builds its own table
+    (officer words plus its coordinator and admin words), so what the parser accepts never
+    depends on which application happens to exist in the process.
+    """
+
+    def __init__(self, specs: tuple[CommandSpec, ...] = COMMANDS) -> None:
+        self._words: dict[str, tuple[str, bool]] = {
+            word: (spec.name, True) for spec in specs for word in spec.words
+        }
 
     def add(self, word: str, name: str, *, bare: bool | None = None) -> None:
-        """Add a word for command `name`; `bare` as in `register_command_word`."""
+        """Add a word for command `name` (coordinator and admin commands).
+
+        `bare` says whether the word works without a slash. By default only words of several
+        parts do ("tinh hinh"): a single short word ("xem", "mo") typed alone is more likely
+        an answer to a question than a command, so it needs the slash.
+        """
         folded = fold(word)
-        self._extra[folded] = (name, " " in folded if bare is None else bare)
+        self._words[folded] = (name, " " in folded if bare is None else bare)
+
+    def copy(self) -> CommandTable:
+        """An independent copy (to extend without changing this table)."""
+        table = CommandTable(())
+        table._words = dict(self._words)
+        return table
 
     def parse(self, text: str, *, bare_words: bool = True) -> ParsedCommand | None:
-        """Recognise a command at the start of a message (officer words and added ones)."""
-        return _parse(text, bare_words, self._extra)
+        """Recognise a command at the start of a message.
+
+        With a slash ("/sua 5", "/start@mybot CODE") anything after the command is its
+        argument. Without a slash (Zalo style) only a message made of the command words, plus
+        a numeric argument for `edit`, counts, so that ordinary answers are not taken for
+        commands.
+        """
+        stripped = text.strip()
+        if stripped.startswith("/"):
+            head, _, rest = stripped[1:].partition(" ")
+            head = head.split("@", 1)[0]
+            name = self._lookup(fold(head))
+            if name is None:
+                return ParsedCommand("unknown", head)
+            return ParsedCommand(name, rest.strip())
+        if not bare_words:
+            return None
+        folded = fold(stripped)
+        if not folded or len(folded) > 40:
+            return None
+        name = self._lookup(folded, bare=True)
+        if name is not None:
+            return ParsedCommand(name, "")
+        head, _, rest = folded.rpartition(" ")
+        if head and rest.isdigit() and self._lookup(head, bare=True) == "edit":
+            return ParsedCommand("edit", rest)
+        return None
+
+    def _lookup(self, folded: str, *, bare: bool = False) -> str | None:
+        entry = self._words.get(folded)
+        if entry is None or (bare and not entry[1]):
+            return None
+        return entry[0]
+
+
+OFFICER_COMMANDS = CommandTable()
+"""The officer commands alone: what the engine understands when no router hands it a parse."""

@@ -308,6 +308,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Reports are filed in a private chat with me, not in groups. "
         "Please message me privately.",
     },
+    "rule_broken": {
+        "vi": "⚠️ Sau thay đổi này, câu {number} ({label}) không còn hợp lệ: {message}\n"
+        "Xin trả lời lại câu {number}.",
+        "en": "⚠️ After this change, question {number} ({label}) is no longer valid: "
+        "{message}\nPlease answer question {number} again.",
+    },
+    "rules_broken": {
+        "vi": "Chưa gửi được: {count} câu trả lời không hợp lệ:\n{lines}\n"
+        "Mời anh/chị sửa lần lượt, bắt đầu từ câu {first}:",
+        "en": "Not sent yet: {count} answers break the form's rules:\n{lines}\n"
+        "Please correct them in turn, starting with question {first}:",
+    },
+    "rule_next": {
+        "vi": "Còn câu {number} ({label}) chưa hợp lệ: {message}",
+        "en": "Question {number} ({label}) is still not valid: {message}",
+    },
+    "stored_value_invalid": {
+        "vi": "giá trị đã lưu không hợp lệ, xin nhập lại.",
+        "en": "the stored value is not valid, please enter it again.",
+    },
 }
 
 MESSAGES.update(PARSE_ERROR_MESSAGES)

@@ -6,8 +6,10 @@ Relevance is evaluated from the answers and the unit's facts (`unit_type`, `unit
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from reportbot.conversation.values import is_empty
@@ -20,42 +22,95 @@ def expression_scope(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> di
     return {**answers, **facts}
 
 
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """Which questions apply for some answers: computed once, shared, never changed.
+
+    `questions` are the applicable questions (notes included) in form order; `answerable`
+    only those that take an answer; `numbers` maps an answerable question's id to its
+    1-based position among them; `positions` holds each applicable question's position in
+    the whole form (for "the next one after question X" without scanning the form).
+    """
+
+    questions: list[Question]
+    answerable: list[Question]
+    numbers: dict[str, int]
+    positions: list[int]
+
+    def after(
+        self, template: FormTemplate, qid: str | None
+    ) -> tuple[list[Question], Question | None]:
+        """The notes to show and the next answerable question after `qid` (or the first)."""
+        start = 0 if qid is None else bisect_right(self.positions, template.index_of(qid))
+        notes: list[Question] = []
+        for question in self.questions[start:]:
+            if question.answerable:
+                return notes, question
+            notes.append(question)
+        return notes, None
+
+    def before(self, template: FormTemplate, qid: str) -> Question | None:
+        """The answerable question just before `qid` (None at the first)."""
+        end = bisect_left(self.positions, template.index_of(qid))
+        for question in reversed(self.questions[:end]):
+            if question.answerable:
+                return question
+        return None
+
+
 _CACHE_SIZE = 8192
-_cache: OrderedDict[tuple[int, tuple[Any, ...]], tuple[FormTemplate, list[Question]]] = (
-    OrderedDict()
-)
+_cache: OrderedDict[tuple[int, tuple[Any, ...]], tuple[FormTemplate, Relevance]] = OrderedDict()
 _inputs: dict[int, tuple[FormTemplate, tuple[str, ...] | None]] = {}
 
 
-def relevant_questions(
+def relevance(
     template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
-) -> list[Question]:
-    """Questions (notes included) that apply, in form order.
+) -> Relevance:
+    """Which questions apply given the answers and facts.
 
     Relevance depends only on the few answers that `relevant` rules mention, so results are
     cached on those values: officers of the same kind of unit share entries, and a message
     that asks for relevance several times computes it once.
     """
-    scope = expression_scope(answers, facts)
     names = _relevance_inputs(template)
     if names is None:
-        return _evaluate_relevance(template, scope)
-    key = (id(template), tuple(_freeze(scope.get(name)) for name in names))
+        return _evaluate_relevance(template, expression_scope(answers, facts))
+    key = (
+        id(template),
+        tuple(_freeze(facts[n] if n in facts else answers.get(n)) for n in names),
+    )
     hit = _cache.get(key)
     if hit is not None and hit[0] is template:
         _cache.move_to_end(key)
         return hit[1]
-    result = _evaluate_relevance(template, scope)
+    result = _evaluate_relevance(template, expression_scope(answers, facts))
     _cache[key] = (template, result)  # the template is kept so its id cannot be reused
     if len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
     return result
 
 
-def _evaluate_relevance(template: FormTemplate, scope: Mapping[str, Any]) -> list[Question]:
-    return [
+def relevant_questions(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> list[Question]:
+    """Questions (notes included) that apply, in form order (a shared list: do not change)."""
+    return relevance(template, answers, facts).questions
+
+
+def _evaluate_relevance(template: FormTemplate, scope: Mapping[str, Any]) -> Relevance:
+    questions = [
         q for q in template.questions if q.relevant is None or truthy(q.relevant.evaluate(scope))
     ]
+    answerable = [q for q in questions if q.answerable]
+    numbers = {q.id: number for number, q in enumerate(answerable, start=1)}
+    positions = [template.index_of(q.id) for q in questions]
+    return Relevance(questions, answerable, numbers, positions)
+
+
+def relevance_inputs(template: FormTemplate) -> frozenset[str] | None:
+    """The answer ids relevance reads, or None when any change may matter (uses today())."""
+    names = _relevance_inputs(template)
+    return None if names is None else frozenset(names)
 
 
 def _relevance_inputs(template: FormTemplate) -> tuple[str, ...] | None:

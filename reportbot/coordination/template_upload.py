@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import Attachment, Choice, Outgoing
-from reportbot.conversation.engine import IN_REPORT_MODES
 from reportbot.conversation.parsing import AnswerError, parse_yes_no
 from reportbot.conversation.session import PersonInfo
+from reportbot.conversation.state import IN_REPORT
 from reportbot.coordination.publish import check_template_file, is_template_name, preview, publish
 from reportbot.coordination.roles import ADMIN, has_role
 from reportbot.coordination.texts import t
@@ -71,8 +71,8 @@ class TemplateUpload:
         return await self._confirm(person, inbound, pending)
 
     async def _in_report(self, person: PersonInfo) -> bool:
-        state = await self.repository.state(person.id)
-        return state.get("mode") in IN_REPORT_MODES
+        state = await self.repository.conversation(person.id)
+        return state.mode in IN_REPORT
 
     async def _receive(self, person: PersonInfo, attachment: Attachment) -> list[Outgoing]:
         locale = person.locale

@@ -49,7 +49,7 @@ class EngineRoute:
         repository = self.repository
         person = inbound.registered
         unit_id = person.unit.id if person.unit else None
-        state = await repository.state(person.id)
+        state = await repository.conversation(person.id)
         reports = await repository.reports(unit_id) if unit_id is not None else {}
         env = Env(
             now=self.clock(),
@@ -58,7 +58,7 @@ class EngineRoute:
             forms=await repository.forms_for(person.unit),
             submissions=reports,
         )
-        step = engine.handle(state, inbound.message, env)
+        step = engine.handle(state, inbound.message, env, inbound.parsed)
         write = StepWrite(
             person_id=person.id,
             unit_id=unit_id,

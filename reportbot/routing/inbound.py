@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from connectors.base import Incoming
 from reportbot.conversation.commands import ParsedCommand
+from reportbot.conversation.inputs import ParsedInput
 from reportbot.conversation.session import PersonInfo
 
 UpdateKey = tuple[str, str]
@@ -13,19 +14,27 @@ UpdateKey = tuple[str, str]
 
 @dataclass(slots=True)
 class Inbound:
-    """One message: its text normalised once, its command parsed once, its sender once known.
+    """One message: read once (`parsed`: normalised text and command), its sender once known.
 
-    `command` is the command the message starts with (None for an answer); `update` the
-    platform update id used to drop redeliveries; `person` is set by the registration
-    middleware, so every step after it may rely on it.
+    `update` is the platform update id used to drop redeliveries; `person` is set by the
+    registration middleware, so every step after it may rely on it.
     """
 
     message: Incoming
-    text: str
-    command: ParsedCommand | None
+    parsed: ParsedInput
     update: UpdateKey | None
     locale: str
     person: PersonInfo | None = None
+
+    @property
+    def text(self) -> str:
+        """The message's text, normalised."""
+        return self.parsed.text
+
+    @property
+    def command(self) -> ParsedCommand | None:
+        """The command the message starts with (None for an answer)."""
+        return self.parsed.command
 
     @property
     def registered(self) -> PersonInfo:

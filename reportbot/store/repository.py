@@ -23,6 +23,8 @@ from reportbot.conversation.session import (
     SubmissionView,
     UnitInfo,
 )
+from reportbot.conversation.state import ConversationState as TypedState
+from reportbot.conversation.state import as_state
 from reportbot.conversation.values import decode_value
 from reportbot.forms.schema import FormTemplate
 from reportbot.store import forms as form_store
@@ -53,7 +55,7 @@ class Repository:
 
     def __init__(self) -> None:
         self._people: dict[tuple[str, str], tuple[PersonInfo, float]] = {}
-        self._states: dict[int, dict[str, Any]] = {}
+        self._states: dict[int, TypedState] = {}
         self._units: dict[int, _UnitReports] = {}
         self._templates: dict[int, FormTemplate] = {}
         self._forms: dict[str, FormOffer] | None = None
@@ -113,19 +115,23 @@ class Repository:
 
     # -- conversation state --------------------------------------------------------------
 
-    async def state(self, person_id: int) -> dict[str, Any]:
-        """A person's conversation state ({} when they never talked)."""
+    async def conversation(self, person_id: int) -> TypedState:
+        """A person's typed conversation state (idle when they never talked)."""
         cached = self._states.get(person_id)
         if cached is not None:
             return cached
         row = await ConversationState.get_or_none(person_id=person_id)
-        state = json.loads(row.data) if row else {}
+        state = TypedState.from_dict(json.loads(row.data) if row else None)
         self._states[person_id] = state
         return state
 
-    def remember_state(self, person_id: int, state: dict[str, Any]) -> None:
+    async def state(self, person_id: int) -> dict[str, Any]:
+        """A person's conversation state in its stored dict shape (prefer `conversation`)."""
+        return (await self.conversation(person_id)).to_dict()
+
+    def remember_state(self, person_id: int, state: TypedState | dict[str, Any]) -> None:
         """Record a committed state."""
-        self._states[person_id] = state
+        self._states[person_id] = as_state(state)
 
     # -- unit reports --------------------------------------------------------------------
 

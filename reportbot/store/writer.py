@@ -24,6 +24,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from reportbot.conversation.session import SubmissionChange
+from reportbot.conversation.state import ConversationState
 from reportbot.conversation.values import encode_value
 from reportbot.store import outbox as outbox_rows
 from reportbot.store.outbox import SHEET_TOPIC, UPSERT_OUTBOX
@@ -44,7 +45,7 @@ class StepWrite:
 
     person_id: int
     unit_id: int | None
-    state: dict[str, Any] | None
+    state: ConversationState | dict[str, Any] | None
     change: SubmissionChange | None
     update: tuple[str, str] | None
     now: datetime
@@ -185,7 +186,9 @@ class GroupCommitter:
                 )
                 outbox.append(outbox_rows.enqueue_row(SHEET_TOPIC, str(submission_id), write.now))
             if write.state is not None:
-                states.append([write.person_id, json.dumps(write.state), write.now])
+                data = write.state
+                data = data.to_dict() if isinstance(data, ConversationState) else data
+                states.append([write.person_id, json.dumps(data), write.now])
             if write.update is not None:
                 updates.append([write.update[0], write.update[1], write.now])
         for statement, rows in (

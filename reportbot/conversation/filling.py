@@ -1,0 +1,114 @@
+"""Filling a report: answering, skipping, going back, and continuing where one left off."""
+
+from __future__ import annotations
+
+from connectors.base import Incoming, Outgoing
+from reportbot.conversation import validity
+from reportbot.conversation.answers import Rejected, read_answer
+from reportbot.conversation.opening import open_report, report
+from reportbot.conversation.report import OpenReport
+from reportbot.conversation.state import ConversationState, Mode
+from reportbot.conversation.turn import Turn
+from reportbot.forms.schema import Question
+
+
+def answer(turn: Turn, message: Incoming, text: str) -> None:
+    """A message while a question is asked: the answer to it."""
+    opened = turn.report
+    question = opened.question(turn.state.question) if opened is not None else None
+    if opened is None or question is None:
+        turn.state = ConversationState()
+        turn.idle_menu()
+        return
+    if turn.locked(opened):
+        return
+    today = turn.env.now.date()
+    try:
+        value = read_answer(
+            question, message, text, opened.answers, opened.facts, turn.locale, today
+        )
+    except Rejected as rejection:
+        turn.reply(Outgoing(rejection.text))
+        return
+    opened.set(question.id, value)
+    _after_change(turn, opened, question)
+
+
+def _after_change(turn: Turn, opened: OpenReport, question: Question) -> None:
+    """After an answer changed: first any answer it made invalid, else onwards."""
+    readers = validity.dependants(opened.template, question.id)
+    if readers and validity.walk_to_broken(turn, opened, readers):
+        return
+    advance(turn, opened, question)
+
+
+def advance(turn: Turn, opened: OpenReport, question: Question) -> None:
+    """After an answer: the next applicable question, or the review at the end."""
+    if turn.state.edit_one:
+        turn.state.edit_one = False
+        if not validity.walk_to_broken(turn, opened):
+            turn.show_review(opened)
+        return
+    notes, following = opened.relevance.after(opened.template, question.id)
+    if following is None:
+        turn.show_review(opened)
+        return
+    turn.ask(opened, following, notes)
+
+
+def skip(turn: Turn) -> None:
+    """/boqua: leave an optional question empty (or at its default)."""
+    opened = turn.report
+    if turn.state.mode != Mode.ANSWERING or opened is None:
+        turn.say("not_in_report")
+        return
+    question = opened.question(turn.state.question)
+    if question is None:
+        return
+    if question.required:
+        turn.say("required")
+        return
+    if turn.locked(opened):
+        return
+    opened.set(question.id, question.default)
+    turn.say("skipped")
+    _after_change(turn, opened, question)
+
+
+def back(turn: Turn) -> None:
+    """/quaylai: the applicable question before this one (from the review: the last one)."""
+    opened = turn.report
+    if opened is None or not turn.state.in_report:
+        turn.say("not_in_report")
+        return
+    relevance = opened.relevance
+    previous = None
+    if turn.state.mode == Mode.ANSWERING and opened.question(turn.state.question) is not None:
+        previous = relevance.before(opened.template, turn.state.question or "")
+    elif relevance.answerable:
+        previous = relevance.answerable[-1]
+    if previous is None:
+        turn.say("first_question")
+        return
+    turn.state.edit_one = False
+    turn.ask(opened, previous, [])
+
+
+def continue_(turn: Turn) -> None:
+    """/tieptuc: back to the open report, the last one, or the only draft."""
+    if turn.report is not None and turn.state.in_report:
+        turn.resume(turn.report)
+        return
+    last = turn.state.last
+    if last is not None and last in turn.env.submissions:
+        open_report(turn, last)
+        return
+    drafts = [key for key, view in turn.env.submissions.items() if view.status == "draft"]
+    if len(drafts) == 1:
+        open_report(turn, drafts[0])
+        return
+    if drafts:
+        report(turn)
+        return
+    turn.say("nothing_to_continue")
+    turn.idle_menu()

@@ -1,0 +1,43 @@
+"""A message read once: its text normalised and its command recognised, then handed on.
+
+`prepare` is called once per message (by the router, or by the engine when nobody did);
+everything downstream reads the `ParsedInput` instead of normalising and parsing again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connectors.base import Incoming
+from reportbot.conversation.commands import OFFICER_COMMANDS, CommandTable, ParsedCommand
+from reportbot.conversation.parsing import MAX_TEXT_LENGTH, normalize_text
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedInput:
+    """What a message says: normalised text, the command (if any), or why it is refused.
+
+    `problem` is a message key ("unsupported", "too_long", "empty_message") when the message
+    cannot be handled at all; then `command` is None.
+    """
+
+    text: str
+    command: ParsedCommand | None = None
+    problem: str | None = None
+
+
+def prepare(
+    message: Incoming, table: CommandTable = OFFICER_COMMANDS, *, bare_words: bool = True
+) -> ParsedInput:
+    """Normalise the text and parse the command of one message, once."""
+    if message.unsupported:
+        return ParsedInput("", problem="unsupported")
+    text = normalize_text(message.text or "")
+    if len(text) > MAX_TEXT_LENGTH:
+        return ParsedInput(text, problem="too_long")
+    if not text and message.choice is None and not message.choices and not message.attachment:
+        return ParsedInput(text, problem="empty_message")
+    # A button's payload that is a command ("/sua 5") counts as typed; any other payload is an
+    # answer (a choice value), never a command.
+    source = message.choice if message.choice and message.choice.startswith("/") else text
+    return ParsedInput(text, table.parse(source, bare_words=bare_words))

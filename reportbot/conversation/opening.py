@@ -1,0 +1,177 @@
+"""Choosing and opening a report: the menu of reports a unit may file, and the first screen.
+
+A unit may work on each form's current period, the previous one if it was never submitted
+(late filing), and any report a coordinator reopened.
+"""
+
+from __future__ import annotations
+
+from connectors.base import Choice, Incoming, Outgoing
+from reportbot.conversation import navigation as nav
+from reportbot.conversation.parsing import AnswerError, parse_choice
+from reportbot.conversation.report import OpenReport, unit_facts
+from reportbot.conversation.session import SubmissionChange, SubmissionView
+from reportbot.conversation.state import ConversationState, Mode, ReportKey
+from reportbot.conversation.turn import Turn, deadline_text
+from reportbot.conversation.values import is_empty
+from reportbot.forms.schema import FormTemplate, pick
+from reportbot.periods import Period, current_period, period_at, period_by_key
+
+
+def report(turn: Turn, argument: str = "") -> None:
+    """/baocao: open the report to file; "FORM PERIOD" (a reminder's button) opens that one."""
+    if turn.state.in_report and turn.report is not None:
+        turn.resume(turn.report)
+        return
+    if turn.unit is None:
+        turn.say("no_unit")
+        return
+    options = report_options(turn)
+    if not options:
+        turn.say("no_forms", unit=turn.unit.name)
+        return
+    wanted = tuple(argument.split())
+    if len(options) == 1 or wanted in options:
+        open_report(turn, wanted if wanted in options else options[0])  # type: ignore[arg-type]
+        return
+    turn.state = ConversationState(mode=Mode.CHOOSING, options=options, last=turn.state.last)
+    offer_options(turn, options)
+
+
+def report_options(turn: Turn) -> list[ReportKey]:
+    """Reports the unit may work on, in menu order."""
+    env = turn.env
+    options: list[ReportKey] = []
+    for key, offer in env.forms.items():
+        spec = offer.template.period
+        current = current_period(spec, env.now, env.tz)
+        previous = period_at(spec, env.now, env.tz, -1)
+        if current is not None:
+            options.append((key, current.key))
+        if previous is not None:
+            view = env.submissions.get((key, previous.key))
+            if view is None or view.status in ("draft", "reopened"):
+                options.append((key, previous.key))
+    for (key, period_key), view in env.submissions.items():
+        if view.status == "reopened" and (key, period_key) not in options:
+            options.append((key, period_key))
+    return options
+
+
+def offer_options(turn: Turn, options: list[ReportKey]) -> None:
+    """The menu: one button per report, with its status."""
+    choices = []
+    for number, (key, period_key) in enumerate(options, start=1):
+        template = _template_for(turn, key, period_key)
+        period = period_by_key(template.period, period_key, turn.env.tz)
+        label = turn.text(
+            "option_status",
+            title=pick(template.title, turn.locale),
+            period=period.label(turn.locale),
+            status=_status_text(turn, key, period),
+        )
+        choices.append(Choice(label, f"#{number}"))
+    turn.reply(Outgoing(turn.text("choose_report"), choices=tuple(choices)))
+
+
+def _status_text(turn: Turn, key: str, period: Period) -> str:
+    view = turn.env.submissions.get((key, period.key))
+    if view is None:
+        return turn.text("status_late" if turn.env.now > period.deadline else "status_new")
+    if view.status == "draft":
+        facts = unit_facts(turn.unit, view.period_key)
+        done, total = nav.answered_count(view.template, view.answers, facts)
+        return turn.text("status_draft", done=done, total=total)
+    return turn.text(f"status_{view.status}")
+
+
+def choose(turn: Turn, message: Incoming, text: str) -> None:
+    """The officer picked a report from the menu (button, number or label)."""
+    options = turn.state.options
+    payload = message.choice or text
+    index = None
+    if payload.startswith("#") and payload[1:].isdigit():
+        index = int(payload[1:]) - 1
+    else:
+        labels = [(f"#{n}", [_option_label(turn, *o)]) for n, o in enumerate(options, start=1)]
+        try:
+            index = int(parse_choice(payload, labels)[1:]) - 1
+        except AnswerError:
+            index = None
+    if index is None or not 0 <= index < len(options):
+        turn.say("choose_from_list")
+        offer_options(turn, options)
+        return
+    open_report(turn, options[index])
+
+
+def _option_label(turn: Turn, key: str, period_key: str) -> str:
+    template = _template_for(turn, key, period_key)
+    period = period_by_key(template.period, period_key, turn.env.tz)
+    return f"{pick(template.title, turn.locale)} – {period.label(turn.locale)}"
+
+
+def _template_for(turn: Turn, key: str, period_key: str) -> FormTemplate:
+    view = turn.env.submissions.get((key, period_key))
+    return view.template if view is not None else turn.env.forms[key].template
+
+
+def open_report(turn: Turn, key: ReportKey) -> None:
+    """Open a report: a new draft, a draft to resume, or a submitted report to change."""
+    view = turn.env.submissions.get(key)
+    created = False
+    if view is None:
+        offer = turn.env.forms.get(key[0])
+        if offer is None:
+            turn.say("nothing_to_continue")
+            turn.state = ConversationState()
+            return
+        view = SubmissionView(key[0], key[1], offer.template, offer.record_id)
+        turn.flush()
+        turn.change = SubmissionChange(view=view, create=True)
+        created = True
+    opened = turn.open(view)
+    turn.state = ConversationState(mode=Mode.ANSWERING, report=key, last=turn.state.last)
+    if opened.held:
+        _open_submitted(turn, opened)
+        return
+    _open_draft(turn, opened, created)
+
+
+def _open_submitted(turn: Turn, opened: OpenReport) -> None:
+    view, period = opened.view, opened.period
+    params = {
+        "title": pick(opened.template.title, turn.locale),
+        "period": period.label(turn.locale),
+        "deadline": deadline_text(period),
+    }
+    if view.status == "submitted" and opened.is_late(turn.env.now):
+        turn.say("report_locked", **params)
+        turn.report = None
+        turn.state = ConversationState()
+        return
+    reopened = view.status == "reopened"
+    key_name = "report_reopened_edit" if reopened else "report_submitted_edit"
+    turn.say(key_name, revision=view.revision, **params)
+    turn.show_review(opened)
+
+
+def _open_draft(turn: Turn, opened: OpenReport, created: bool) -> None:
+    period = opened.period
+    title = pick(opened.template.title, turn.locale)
+    done, total = opened.counts()
+    label = period.label(turn.locale)
+    if created:
+        deadline = deadline_text(period)
+        turn.say("report_intro", title=title, period=label, deadline=deadline, total=total)
+    else:
+        turn.say("report_resume", title=title, period=label, done=done, total=total)
+    if opened.is_late(turn.env.now):
+        turn.say("report_late_note", deadline=deadline_text(period))
+    answers = opened.answers
+    first = next((q for q in opened.relevance.answerable if is_empty(answers.get(q.id))), None)
+    if first is None:
+        turn.show_review(opened)
+        return
+    notes, following = opened.relevance.after(opened.template, None)
+    turn.ask(opened, first, notes if first is following else [])

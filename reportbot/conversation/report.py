@@ -1,0 +1,105 @@
+"""The report a message works on, computed once per message and passed down.
+
+`OpenReport` gathers what every step of a message needs about the open report: the stored
+view, its template and period, the unit's facts, the pending edits, the answers as the
+officer sees them and which questions apply. Answers and relevance are recomputed only when
+an edit changes them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from reportbot.conversation import navigation as nav
+from reportbot.conversation.session import SubmissionView, UnitInfo
+from reportbot.conversation.state import PendingEdits, ReportKey
+from reportbot.conversation.values import is_empty
+from reportbot.forms.schema import FormTemplate, Question
+from reportbot.periods import Period, period_by_key
+
+
+def unit_facts(unit: UnitInfo | None, period_key: str) -> dict[str, Any]:
+    """The names expressions see besides the answers: the unit's type and code, the period."""
+    return {
+        "unit_type": unit.type if unit else "",
+        "unit_code": unit.code if unit else "",
+        "period": period_key,
+    }
+
+
+class OpenReport:
+    """One report, as one message sees it.
+
+    `held` says whether edits are held in the conversation state until the report is sent
+    again (a submitted or reopened report) rather than written with this message (a draft).
+    """
+
+    __slots__ = ("_answers", "_rel", "edits", "facts", "held", "period", "template", "view")
+
+    def __init__(
+        self, view: SubmissionView, unit: UnitInfo | None, tz: tzinfo, edits: PendingEdits
+    ) -> None:
+        self.view = view
+        self.template: FormTemplate = view.template
+        self.period: Period = period_by_key(view.template.period, view.period_key, tz)
+        self.facts = unit_facts(unit, view.period_key)
+        self.held = view.status in ("submitted", "reopened")
+        edits.decode(view.template)
+        self.edits = edits
+        self._answers: dict[str, Any] | None = None
+        self._rel: nav.Relevance | None = None
+
+    @property
+    def key(self) -> ReportKey:
+        """(form key, period key)."""
+        return self.view.key
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """Stored answers with the pending edits on top (do not change the result)."""
+        if self._answers is None:
+            edits = self.edits
+            if edits.values or edits.clears:
+                self._answers = edits.applied_to(self.view.answers)
+            else:
+                self._answers = self.view.answers
+        return self._answers
+
+    @property
+    def relevance(self) -> nav.Relevance:
+        """Which questions apply with the current answers."""
+        if self._rel is None:
+            self._rel = nav.relevance(self.template, self.answers, self.facts)
+        return self._rel
+
+    def question(self, qid: str | None) -> Question | None:
+        """The template's question with this id, if any."""
+        return self.template.question(qid) if qid else None
+
+    def is_late(self, now: datetime) -> bool:
+        """Whether the deadline has passed."""
+        return now > self.period.deadline
+
+    def set(self, qid: str, value: Any) -> None:
+        """Record one answer (or its removal) and clear answers that stopped applying."""
+        self.edits.set(qid, value)
+        self._changed()
+        inputs = nav.relevance_inputs(self.template)
+        if inputs is not None and qid not in inputs:
+            return  # relevance does not read this answer: nothing can stop applying
+        stale = nav.stale_answers(self.template, self.answers, self.facts)
+        if stale:
+            self.edits.drop(stale)
+            self._changed()
+
+    def _changed(self) -> None:
+        self._answers = None
+        self._rel = None
+
+    def counts(self) -> tuple[int, int]:
+        """(applicable questions answered, applicable questions)."""
+        answers = self.answers
+        questions = self.relevance.answerable
+        done = sum(1 for q in questions if not is_empty(answers.get(q.id)))
+        return done, len(questions)

@@ -1,0 +1,137 @@
+"""The end of a report: the review, changing one answer, sending, and cancelling."""
+
+from __future__ import annotations
+
+from connectors.base import Choice, Incoming, Outgoing
+from reportbot.conversation import validity
+from reportbot.conversation.opening import report
+from reportbot.conversation.parsing import AnswerError, parse_yes_no
+from reportbot.conversation.report import OpenReport
+from reportbot.conversation.state import ConversationState, Mode
+from reportbot.conversation.turn import Turn, deadline_text
+from reportbot.conversation.values import is_empty
+from reportbot.forms.schema import pick
+
+
+def review(turn: Turn) -> None:
+    """/xemlai: every applicable answer, numbered."""
+    if turn.report is None or not turn.state.in_report:
+        turn.say("not_in_report")
+        return
+    turn.state.edit_one = False
+    turn.show_review(turn.report)
+
+
+def review_input(turn: Turn, text: str) -> None:
+    """A message on the review screen: a number changes that answer."""
+    if text.isdigit():
+        edit(turn, text)
+        return
+    turn.say("review_footer")
+
+
+def edit(turn: Turn, argument: str) -> None:
+    """/sua N: change answer number N of the review."""
+    opened = turn.report
+    if opened is None or not turn.state.in_report:
+        if turn.state.last or turn.env.submissions:
+            report(turn)
+            return
+        turn.say("edit_no_report")
+        return
+    order = turn.state.review or [q.id for q in opened.relevance.answerable]
+    number = argument.strip().lstrip("#")
+    if not number.isdigit() or not 1 <= int(number) <= len(order):
+        turn.say("edit_which", count=len(order))
+        return
+    question = opened.question(order[int(number) - 1])
+    if question is None:
+        return
+    if turn.locked(opened):
+        return
+    turn.state.edit_one = True
+    turn.ask(opened, question, [])
+
+
+def submit(turn: Turn) -> None:
+    """/gui: ask for confirmation, or first walk to a required question left empty."""
+    opened = turn.report
+    if opened is None or not turn.state.in_report:
+        turn.say("not_in_report")
+        return
+    if turn.locked(opened):
+        return
+    answers = opened.answers
+    missing = [q for q in opened.relevance.answerable if q.required and is_empty(answers.get(q.id))]
+    if missing:
+        turn.say("missing_required", count=len(missing))
+        turn.state.edit_one = False
+        turn.ask(opened, missing[0], [])
+        return
+    if validity.refuse_broken(turn, opened):
+        return
+    turn.state.mode = Mode.CONFIRM
+    choices = (Choice(turn.text("yes"), "yes"), Choice(turn.text("no"), "no"))
+    text = turn.text(
+        "confirm_submit",
+        title=pick(opened.template.title, turn.locale),
+        period=opened.period.label(turn.locale),
+        deadline=deadline_text(opened.period),
+    )
+    turn.reply(Outgoing(text, choices=choices))
+
+
+def confirm(turn: Turn, message: Incoming, text: str) -> None:
+    """The yes/no after /gui."""
+    opened = turn.report
+    if opened is None:
+        turn.state = ConversationState()
+        return
+    try:
+        yes = message.choice == "yes" if message.choice in ("yes", "no") else parse_yes_no(text)
+    except AnswerError:
+        turn.say("confirm_answer")
+        return
+    if not yes:
+        turn.say("submit_cancelled")
+        turn.show_review(opened)
+        return
+    if turn.locked(opened) or validity.refuse_broken(turn, opened):
+        return
+    _send(turn, opened)
+
+
+def _send(turn: Turn, opened: OpenReport) -> None:
+    view, env = opened.view, turn.env
+    change = turn.submit_edits(opened)
+    change.status = "submitted"
+    change.revision = view.revision + 1
+    # The first submission fixes when the unit filed (on time or late); later revisions,
+    # even after a coordinator reopened the report, do not make it late.
+    first = view.submitted_at is None
+    if first:
+        change.submitted_at = env.now
+        change.submitted_by = env.person.id
+    params = {
+        "title": pick(opened.template.title, turn.locale),
+        "period": opened.period.label(turn.locale),
+        "time": env.now.astimezone(env.tz).strftime("%H:%M %d/%m/%Y"),
+        "revision": change.revision,
+        "deadline": deadline_text(opened.period),
+    }
+    if not first:
+        turn.say("resubmitted", **params)
+    else:
+        turn.say("submitted_late" if opened.is_late(env.now) else "submitted", **params)
+    turn.idle()
+
+
+def cancel(turn: Turn) -> None:
+    """/huy: leave the report; unsent changes to a submitted report are dropped."""
+    if turn.report is None or not turn.state.in_report:
+        turn.say("nothing_to_cancel")
+        turn.state = ConversationState(last=turn.state.last)
+        return
+    held = turn.report.held
+    turn.idle()
+    turn.say("cancelled_edits" if held else "cancelled_draft")

@@ -1,0 +1,165 @@
+"""One message's worth of decisions: the working state, the open report, the replies.
+
+A `Turn` is created per message over a copy of the state. The flows (opening, filling,
+reviewing) read and change it; `finish()` turns it into the `Step` the service commits.
+The screens every flow shows (a question, the review, the idle menu) live here too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.base import Choice, Outgoing
+from reportbot.conversation.i18n import say
+from reportbot.conversation.render import question_messages, review_message
+from reportbot.conversation.report import OpenReport
+from reportbot.conversation.session import Env, Step, SubmissionChange, SubmissionView
+from reportbot.conversation.state import ConversationState, Mode, PendingEdits
+from reportbot.forms.schema import Question
+from reportbot.periods import Period
+
+
+def deadline_text(period: Period) -> str:
+    """A period's deadline as dd/mm/yyyy."""
+    return period.deadline.strftime("%d/%m/%Y")
+
+
+class Turn:
+    """The working copy of one person's conversation while one message is handled."""
+
+    def __init__(self, state: ConversationState, env: Env) -> None:
+        self.state = state.copy()
+        self.env = env
+        self.locale = env.person.locale
+        self.unit = env.person.unit
+        self.step = Step()
+        self.change: SubmissionChange | None = None
+        self.report: OpenReport | None = None
+        if self.state.in_report and self.state.report is not None:
+            view = env.submissions.get(self.state.report)
+            if view is None:
+                self.state = ConversationState(last=self.state.last)
+            else:
+                self.report = OpenReport(view, self.unit, env.tz, self.state.held or PendingEdits())
+
+    # -- replies ---------------------------------------------------------------------------
+
+    def say(self, key: str, **params: Any) -> None:
+        """Add a sentence of the catalogue to the replies."""
+        self.step.replies.append(Outgoing(say(key, self.locale, **params)))
+
+    def text(self, key: str, **params: Any) -> str:
+        """A sentence of the catalogue in the person's language."""
+        return say(key, self.locale, **params)
+
+    def reply(self, message: Outgoing) -> None:
+        """Add a ready message to the replies."""
+        self.step.replies.append(message)
+
+    # -- reports ---------------------------------------------------------------------------
+
+    def open(self, view: SubmissionView) -> OpenReport:
+        """Make `view` the open report (edits of a report open before are kept)."""
+        self.flush()
+        self.report = OpenReport(view, self.unit, self.env.tz, PendingEdits())
+        return self.report
+
+    def idle(self) -> None:
+        """Back to idle, remembering the open report for /tieptuc."""
+        self.flush()
+        last = self.report.key if self.report is not None else self.state.last
+        self.state = ConversationState(last=last)
+        self.report = None
+
+    def change_for(self, view: SubmissionView) -> SubmissionChange:
+        """The change this message makes to `view` (created on first use)."""
+        if self.change is None:
+            self.change = SubmissionChange(view=view)
+        return self.change
+
+    def flush(self) -> None:
+        """Write a draft's edits into the change (held edits stay in the state)."""
+        report = self.report
+        if report is None or report.held or report.edits.is_empty():
+            return
+        change = self.change_for(report.view)
+        stored = report.view.answers
+        change.set_answers.update(report.edits.values)
+        for qid in report.edits.clears:
+            change.set_answers.pop(qid, None)
+            if qid in stored:
+                change.clear_answers.add(qid)
+        report.edits = PendingEdits()
+
+    def submit_edits(self, report: OpenReport) -> SubmissionChange:
+        """Every pending edit into the change, held ones included (the report is sent)."""
+        change = self.change_for(report.view)
+        change.set_answers.update(report.edits.values)
+        change.clear_answers.update(q for q in report.edits.clears if q in report.view.answers)
+        report.edits = PendingEdits()
+        return change
+
+    def finish(self) -> Step:
+        """The step to commit: the new state and the change, if any."""
+        report, state = self.report, self.state
+        if report is not None and report.held and state.in_report and state.report == report.key:
+            state.held = report.edits
+        else:
+            state.held = None
+            self.flush()
+        self.step.state = state
+        if self.change is not None and not self.change.is_empty():
+            self.step.change = self.change
+        return self.step
+
+    def locked(self, report: OpenReport) -> bool:
+        """A submitted report past its deadline cannot change (unless reopened): say so."""
+        if report.view.status != "submitted" or not report.is_late(self.env.now):
+            return False
+        self.say("locked_now", deadline=deadline_text(report.period))
+        self.report = None  # its held edits are dropped with it
+        self.state = ConversationState()
+        return True
+
+    # -- screens ---------------------------------------------------------------------------
+
+    def idle_menu(self) -> None:
+        """The three buttons shown when nothing is going on."""
+        choices = (
+            Choice(self.text("button_report"), "/baocao"),
+            Choice(self.text("button_continue"), "/tieptuc"),
+            Choice(self.text("button_help"), "/trogiup"),
+        )
+        self.reply(Outgoing(self.text("idle_hint"), choices=choices))
+
+    def ask(self, report: OpenReport, question: Question, notes: list[Question]) -> None:
+        """Ask `question` (after `notes`), with its progress among the applicable ones."""
+        relevance = report.relevance
+        total = len(relevance.answerable)
+        index = relevance.numbers.get(question.id, total)
+        self.state.mode = Mode.ANSWERING
+        self.state.report = report.key
+        self.state.question = question.id
+        current = report.answers.get(question.id)
+        self.step.replies.extend(
+            question_messages(question, notes, current, index, total, self.locale)
+        )
+
+    def resume(self, report: OpenReport) -> None:
+        """Show again where the officer is: the question being asked, or the review."""
+        question = report.question(self.state.question)
+        if self.state.mode == Mode.ANSWERING and question is not None:
+            self.ask(report, question, [])
+            return
+        self.show_review(report)
+
+    def show_review(self, report: OpenReport) -> None:
+        """The numbered answers, with a button to change each one."""
+        questions = report.relevance.answerable
+        self.state.mode = Mode.REVIEW
+        self.state.report = report.key
+        self.state.review = [q.id for q in questions]
+        self.state.question = None
+        self.reply(
+            review_message(report.template, report.period, questions, report.answers, self.locale)
+        )
