@@ -195,6 +195,13 @@ class Connector(Protocol):
         """Deliver messages to a person with no incoming message (reminders, notices)."""
 
 
+class NotAccepted(Exception):
+    """The handler could not store the update: do not acknowledge it.
+
+    A webhook answers 503 (the platform retries), a poller does not advance its offset.
+    """
+
+
 class DeliveryError(Exception):
     """A message could not be delivered and will not be by retrying (e.g. blocked by user)."""
 

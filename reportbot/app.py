@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
-from connectors.base import Connector, ConnectorContext
+from connectors.base import Address, Connector, ConnectorContext, Outgoing
 from reportbot import reminders
 from reportbot.config import ConfigError, Settings
 from reportbot.connectors_registry import ConnectorProblem, build_connectors
@@ -28,10 +28,12 @@ from reportbot.mirror import extension as mirror
 from reportbot.reminders.worker import ReminderWorker
 from reportbot.routing.router import Router
 from reportbot.service import Clock, ConversationService, system_clock
+from reportbot.store import inbox
 from reportbot.store.database import close_database, open_database
 from reportbot.store.kv import KeyValueStore
 
 log = logging.getLogger(__name__)
+INBOX_PRUNE_INTERVAL_S = 6 * 3600
 
 
 class Application:
@@ -61,6 +63,7 @@ class Application:
         mirror.install(self.host)
         coordination.install(self.host)
         self.reminders: ReminderWorker = reminders.install(self.host)
+        self.jobs.add("inbox-prune", INBOX_PRUNE_INTERVAL_S, self._prune_inbox)
         self._runner: web.AppRunner | None = None
         self._ready = False
 
@@ -119,6 +122,9 @@ class Application:
         for worker in self.workers:
             await worker.start()
             log.info("worker %s started", worker.name)
+        recovered = await self.service.recover(self._deliver)
+        if recovered:
+            log.info("handled %d update(s) left in the inbox by the last run", recovered)
         await self.jobs.start()
         self._ready = True
 
@@ -147,6 +153,19 @@ class Application:
         if self._runner is not None:
             await self._runner.cleanup()
         await close_database()
+
+    async def _deliver(self, address: Address, messages: list[Outgoing]) -> None:
+        """Send to a person through the connector of their platform."""
+        for connector in self.connectors:
+            if connector.name == address.platform:
+                await connector.send(address, messages)
+                return
+        log.warning("no %s connector to send a reply through", address.platform)
+
+    async def _prune_inbox(self) -> None:
+        removed = await inbox.prune(self.clock())
+        if removed:
+            log.info("inbox: %d handled update(s) older than a week removed", removed)
 
     async def _health(self, _request: web.Request) -> web.Response:
         """200 once every connector and worker has started; 503 while starting."""

@@ -2,34 +2,37 @@
 
 It reads each message once (`Inbound`: text normalised, command parsed against the router's
 command table) and sends it down the pipeline described in `reportbot.routing`:
-dedupe -> group refusal -> registration -> per-person lock -> router (routes, dialogs, engine).
+inbox -> group refusal -> registration -> per-person lock -> router (routes, dialogs, engine).
 No exception reaches a chat: anything unexpected is logged and the person gets a polite
-sentence, with nothing half-stored.
+sentence, with nothing half-stored. An update that cannot be stored at all raises
+`NotAccepted`, so that the connector does not acknowledge it and the platform sends it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from connectors.base import Incoming, Outgoing
+from connectors.base import Address, Incoming, NotAccepted, Outgoing
 from reportbot.conversation.i18n import say
 from reportbot.conversation.inputs import prepare
 from reportbot.conversation.session import PersonInfo
 from reportbot.routing.engine_route import EngineRoute
 from reportbot.routing.inbound import Inbound
-from reportbot.routing.middlewares import Dedupe, GroupRefusal, PersonLock, Registration, chain
+from reportbot.routing.middlewares import GroupRefusal, Inbox, PersonLock, Registration, chain
 from reportbot.routing.router import Router
+from reportbot.store import inbox
 from reportbot.store.kv import KeyValueStore
-from reportbot.store.queries.updates import mark_processed
 from reportbot.store.repository import Repository
 from reportbot.store.writer import GroupCommitter
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+Deliver = Callable[[Address, list[Outgoing]], Awaitable[None]]
 
 
 def system_clock() -> datetime:
@@ -58,19 +61,18 @@ class ConversationService:
         self.router = router or Router()
         self.engine = EngineRoute(self.repository, self.committer, tz=tz, clock=clock)
         self.router.fallback(self.engine)
-        self.router.record = self.mark_processed
-        self.dedupe = Dedupe()
+        self.inbox = Inbox(clock)
         self.locks = PersonLock()
         registration = Registration(self.repository, clock)
         registration.welcome = self._welcome
         self._pipeline = chain(
-            [self.dedupe, GroupRefusal(self._claim_group), registration, self.locks],
+            [self.inbox, GroupRefusal(self._claim_group), registration, self.locks],
             self.router,
         )
 
     async def start(self) -> None:
         """Load the recently processed update ids so redeliveries after a restart are dropped."""
-        self.dedupe.remember_all(await self.repository.recent_updates(self.clock()))
+        self.inbox.remember_all(await self.repository.recent_updates(self.clock()))
 
     async def close(self) -> None:
         """Finish queued commits."""
@@ -86,11 +88,38 @@ class ConversationService:
         """The connector handler: never raises; returns the replies after the commit."""
         inbound = self.read(message)
         try:
-            replies = await self._pipeline(inbound)
-        except Exception:
+            return await self._pipeline(inbound)
+        except inbox.InboxUnavailable as error:
+            log.warning("%s update %s not stored: %s", message.platform, message.update_id, error)
+            raise NotAccepted(str(error)) from error
+        except Exception as error:
             log.exception("failed to handle a %s message", message.platform)
+            if inbound.update is not None:
+                with contextlib.suppress(Exception):
+                    await inbox.mark_failed(inbound.update, type(error).__name__)
             return [Outgoing(say("internal_error", inbound.locale))]
-        return replies
+
+    async def recover(self, deliver: Deliver) -> int:
+        """Handle the updates a crash left in the inbox, in arrival order; return how many.
+
+        Their replies go out through `deliver` (the connector's send), since the connector
+        that received them is gone.
+        """
+        handled = 0
+        for entry in await inbox.pending_entries():
+            message = entry.message
+            try:
+                replies = await self(message)
+            except NotAccepted:
+                break  # the database went away again: the next start tries the rest
+            handled += 1
+            if replies:
+                address = Address(message.platform, message.user_id, message.chat_id)
+                try:
+                    await deliver(address, list(replies))
+                except Exception as error:
+                    log.warning("could not send the replies of a recovered update: %s", error)
+        return handled
 
     def _locale_of(self, message: Incoming) -> str:
         code = (message.language_code or "").lower()
@@ -108,8 +137,3 @@ class ConversationService:
     async def _claim_group(self, platform: str, key: str) -> bool:
         told = KeyValueStore(platform[:32], clock=self.clock)  # the namespace holds 32 chars
         return await told.claim_once(key[:64], "told")
-
-    async def mark_processed(self, inbound: Inbound) -> None:
-        """Record a handled update outside the engine (a route or dialog answered it)."""
-        if inbound.update is not None:
-            await mark_processed(inbound.update[0], inbound.update[1], self.clock())

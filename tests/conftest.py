@@ -38,7 +38,7 @@ TABLES = (
     "answers",
     "submissions",
     "conversation_states",
-    "processed_updates",
+    "inbox",
     "outbox",
     "connector_state",
     "invites",

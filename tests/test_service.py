@@ -16,9 +16,9 @@ from reportbot.store.models import (
     Answer,
     ConversationState,
     Identity,
+    InboxEntry,
     Invite,
     OutboxEntry,
-    ProcessedUpdate,
     Submission,
     Unit,
 )
@@ -179,7 +179,7 @@ async def test_duplicate_updates_are_processed_once(
     first = await chat.send("có", update_id="3")
     again = await chat.send("có", update_id="3")
     assert first and again == []
-    assert await ProcessedUpdate.filter(platform="console").count() == 3
+    assert await InboxEntry.filter(status="done", platform="console").count() == 3
 
     restarted = ConversationService(TZ, clock=clock)
     await restarted.start()

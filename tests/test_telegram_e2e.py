@@ -21,7 +21,7 @@ from connectors.telegram import TelegramConnector, create
 from reportbot.forms.loader import load_yaml_template
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
-from reportbot.store.models import Answer, Identity, ProcessedUpdate, Submission, Unit
+from reportbot.store.models import Answer, Identity, InboxEntry, Submission, Unit
 from tests.conftest import NQ57, FakeClock
 from tests.fakes.telegram import FakeTelegram, bot_env
 from tests.support import NQ57_SCRIPT, stored_answers
@@ -249,7 +249,7 @@ async def test_duplicate_updates_are_handled_once(
     assert len(tg.bot_messages(OFFICER)) == sent, "a redelivered update gets no second answer"
     assert await Answer.all().count() == answers
     assert (await stored_answers("hoiphunu"))["so_ke_hoach"] == "KH-12/HPN"
-    assert await ProcessedUpdate.filter(update_id=str(update["update_id"])).count() == 1
+    assert await InboxEntry.filter(status="done", update_id=str(update["update_id"])).count() == 1
 
 
 async def test_group_is_told_once_and_strangers_how_to_join(

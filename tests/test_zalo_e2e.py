@@ -22,7 +22,8 @@ from connectors.zalo_oa import create as create_oa
 from reportbot.forms.loader import load_yaml_template
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
-from reportbot.store.models import Identity, ProcessedUpdate, Submission, Unit
+from reportbot.store.kv import KeyValueStore
+from reportbot.store.models import Identity, InboxEntry, Submission, Unit
 from tests.conftest import NQ57, FakeClock
 from tests.fakes._server import AppServer
 from tests.fakes.zalo_bot import PNG, FakeZaloBot
@@ -128,7 +129,7 @@ async def check_database(unit_code: str, platform: str, user_id: str, photo: boo
         "person__unit"
     )
     assert identity.person.unit.code == unit_code  # type: ignore[attr-defined]
-    assert await ProcessedUpdate.filter(platform=platform).count() > len(NQ57_SCRIPT)
+    assert await InboxEntry.filter(status="done", platform=platform).count() > len(NQ57_SCRIPT)
 
 
 # --- Zalo Bot Platform ----------------------------------------------------------------------
@@ -228,6 +229,7 @@ async def test_whole_report_through_zalo_oa(
             config=FAST,
             web_app=server.app,
             media_dir=tmp_path / "media",
+            kv=KeyValueStore("zalo_oa"),  # as the bot hands it: tokens kept in the database
         )
         connector = create_oa(context)
         assert isinstance(connector, ZaloOaConnector)

@@ -75,6 +75,7 @@ class EngineRoute:
             raise
         finally:
             repository.end_write(unit_id)
+        inbound.recorded = write.update is not None
         if step.state is not None:
             repository.remember_state(person.id, step.state)
         if step.change is not None:

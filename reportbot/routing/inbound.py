@@ -25,6 +25,7 @@ class Inbound:
     update: UpdateKey | None
     locale: str
     person: PersonInfo | None = None
+    recorded: bool = False  # the update was marked handled in the step's own transaction
 
     @property
     def text(self) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation.i18n import say
 from reportbot.conversation.session import PersonInfo
 from reportbot.registration import extract_code, redeem
 from reportbot.routing.inbound import Inbound, UpdateKey
+from reportbot.store import inbox
 from reportbot.store.repository import Repository
 
 Next = Callable[[Inbound], Awaitable[list[Outgoing]]]
@@ -37,23 +39,27 @@ def _bind(middleware: Middleware, call_next: Next) -> Next:
     return run
 
 
-class Dedupe:
-    """Drops an update already seen (a webhook retry, a polling overlap, a restart).
+class Inbox:
+    """Stores each update durably before anything else, and drops one already handled.
 
-    Update ids processed in the last days are loaded at start; an update that fails is
-    forgotten again so that the platform's redelivery can try it once more.
+    The update is written to the inbox (`reportbot.store.inbox`) before it is processed, so
+    that a platform acknowledgement always follows a durable record: a crash after that is
+    recovered at the next start. An update handled (or in hand) in this process is dropped
+    at once, without a database read; one that fails is forgotten again so that the
+    platform's redelivery can try it once more.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self._clock = clock
         self._seen: OrderedDict[UpdateKey, None] = OrderedDict()
 
     def remember_all(self, keys: set[UpdateKey]) -> None:
-        """Mark these updates as processed (loaded from the store at start)."""
+        """Mark these updates as handled (loaded from the store at start)."""
         for key in keys:
             self._remember(key)
 
     async def __call__(self, inbound: Inbound, call_next: Next) -> list[Outgoing]:
-        """Pass a new update on; answer nothing to a repeated one."""
+        """Store a new update and pass it on; answer nothing to a repeated one."""
         update = inbound.update
         if update is None:
             return await call_next(inbound)
@@ -61,7 +67,13 @@ class Dedupe:
             return []
         self._remember(update)
         try:
-            return await call_next(inbound)
+            status = await inbox.accept(inbound.message, self._clock())
+            if status in (inbox.DONE, inbox.FAILED):
+                return []
+            replies = await call_next(inbound)
+            if not inbound.recorded:  # answered outside the engine's transaction
+                await inbox.mark_done(update, self._clock())
+            return replies
         except BaseException:
             self._seen.pop(update, None)
             raise

@@ -58,8 +58,6 @@ class Router:
         self.dialogs: list[Dialog] = []
         self._refuse = refuse or _plain_refusal
         self._fallback: Fallback | None = None
-        # Records an update answered outside the engine (the engine commits its own).
-        self.record: Callable[[Inbound], Awaitable[None]] | None = None
 
     def command(
         self,
@@ -98,22 +96,15 @@ class Router:
         if route is not None and command is not None:
             person = inbound.registered
             if not has_role(person, route.role):
-                replies = self._refuse(person, route.role)
-            else:
-                replies = await route.handler(inbound, command.argument)
-            return await self._recorded(inbound, replies)
+                return self._refuse(person, route.role)
+            return await route.handler(inbound, command.argument)
         for dialog in self.dialogs:
             replies = await dialog.take(inbound)
             if replies is not None:
-                return await self._recorded(inbound, replies)
+                return replies
         if self._fallback is None:
             raise RuntimeError("the router has no fallback (the conversation engine)")
         return await self._fallback(inbound)
-
-    async def _recorded(self, inbound: Inbound, replies: list[Outgoing]) -> list[Outgoing]:
-        if self.record is not None:
-            await self.record(inbound)
-        return replies
 
 
 def _plain_refusal(person: PersonInfo, needed: str) -> list[Outgoing]:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,8 @@ DEFAULT_DATABASE_URL = "sqlite://reportbot.db"
 MODELS_MODULE = "reportbot.store.models"
 MIGRATIONS_PACKAGE = "migrations"
 SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg")
+CONNECT_TIMEOUT_S = 10.0
+STATEMENT_TIMEOUT_S = 20.0
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -28,12 +31,23 @@ class DatabaseUnavailable(RuntimeError):
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
-    """Build the tortoise configuration for a database URL."""
+    """Build the tortoise configuration for a database URL.
+
+    On PostgreSQL a connection attempt gives up after CONNECT_TIMEOUT_S and a statement after
+    STATEMENT_TIMEOUT_S: a database that is down or frozen must fail a webhook quickly (which
+    then answers 503, and the platform retries) rather than hold it until the platform gives up.
+    """
     url = database_url
     if url.startswith("postgresql://"):
         url = "postgres://" + url.removeprefix("postgresql://")
+    connection: str | dict[str, Any] = url
+    if not url.startswith("sqlite"):
+        expanded = expand_db_url(url)
+        expanded["credentials"].setdefault("timeout", CONNECT_TIMEOUT_S)
+        expanded["credentials"].setdefault("command_timeout", STATEMENT_TIMEOUT_S)
+        connection = expanded
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": [MODELS_MODULE],

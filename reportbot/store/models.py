@@ -166,16 +166,28 @@ class ConversationState(Model):
         table = "conversation_states"
 
 
-class ProcessedUpdate(Model):
-    """A platform update already handled, so a redelivered one does nothing twice."""
+class InboxEntry(Model):
+    """A verified platform update, stored before it is acknowledged, processed exactly once.
+
+    'pending' until its step commits (then 'done', in the same transaction); a crash leaves it
+    pending and the next start processes it. Done rows let a redelivery be recognised, and are
+    pruned after some days.
+    """
 
     id = fields.IntField(primary_key=True)
     platform = fields.CharField(max_length=32)
     update_id = fields.CharField(max_length=128)
-    processed_at = fields.DatetimeField()
+    user_id = fields.CharField(max_length=128, default="")
+    chat_id = fields.CharField(max_length=128, default="")
+    payload = fields.TextField(default="")
+    status = fields.CharField(max_length=12, default="pending", db_index=True)
+    attempts = fields.IntField(default=0)
+    received_at = fields.DatetimeField()
+    processed_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
 
     class Meta:
-        table = "processed_updates"
+        table = "inbox"
         unique_together = (("platform", "update_id"),)
 
 

@@ -28,12 +28,12 @@ from reportbot.conversation.state import as_state
 from reportbot.conversation.values import decode_value
 from reportbot.forms.schema import FormTemplate
 from reportbot.store import forms as form_store
+from reportbot.store import inbox
 from reportbot.store.models import (
     Answer,
     ConversationState,
     Identity,
     Person,
-    ProcessedUpdate,
     Submission,
     Unit,
 )
@@ -213,10 +213,7 @@ class Repository:
 
     async def recent_updates(self, now: datetime) -> set[tuple[str, str]]:
         """Update ids processed recently, to recognise redeliveries after a restart."""
-        rows = await ProcessedUpdate.filter(processed_at__gte=now - RECENT_UPDATES).values_list(
-            "platform", "update_id"
-        )
-        return {(platform, update_id) for platform, update_id in rows}
+        return await inbox.recent_done(now - RECENT_UPDATES)
 
 
 def person_info(person: Person) -> PersonInfo:

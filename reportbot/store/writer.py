@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 from reportbot.conversation.session import SubmissionChange
 from reportbot.conversation.state import ConversationState
 from reportbot.conversation.values import encode_value
+from reportbot.store import inbox
 from reportbot.store import outbox as outbox_rows
 from reportbot.store.outbox import SHEET_TOPIC, UPSERT_OUTBOX
 from reportbot.store.sql import SqlDialect
@@ -72,10 +73,6 @@ UPDATE_SUBMISSION = (
 UPSERT_STATE = (
     "INSERT INTO conversation_states (person_id, data, updated_at) VALUES (?, ?, ?) "
     "ON CONFLICT (person_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at"
-)
-INSERT_UPDATE = (
-    "INSERT INTO processed_updates (platform, update_id, processed_at) VALUES (?, ?, ?) "
-    "ON CONFLICT (platform, update_id) DO NOTHING"
 )
 
 
@@ -190,13 +187,13 @@ class GroupCommitter:
                 data = data.to_dict() if isinstance(data, ConversationState) else data
                 states.append([write.person_id, json.dumps(data), write.now])
             if write.update is not None:
-                updates.append([write.update[0], write.update[1], write.now])
+                updates.append(inbox.mark_done_row(write.update, write.now))
         for statement, rows in (
             (UPSERT_ANSWER, upserts),
             (DELETE_ANSWER, deletes),
             (UPDATE_SUBMISSION, submissions),
             (UPSERT_STATE, states),
-            (INSERT_UPDATE, updates),
+            (inbox.MARK_DONE, updates),
         ):
             if rows:
                 await tx.execute_many(dialect.sql(statement), rows)
