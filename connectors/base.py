@@ -88,6 +88,10 @@ class Outgoing:
     attachment_path: str | None = None
     selected: tuple[str, ...] = ()  # payloads already chosen (multi-select toggles)
     choices_numbered: bool = True  # whether a typed number picks a choice (engine reads it back)
+    # Set on the last reply of a step when the bot keeps the replies until the platform has
+    # them: a connector that declares `confirms_delivery` calls `context.delivered(receipt)`
+    # once the platform accepted this message.
+    receipt: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,7 @@ class Capabilities:
     global_rate: RateLimit | None = None
     per_chat_rate: RateLimit | None = None
     commands_need_slash: bool = True
+    confirms_delivery: bool = False  # calls `ConnectorContext.delivered` for each receipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +171,8 @@ class ConnectorContext:
     `env` is the process environment (connectors read their own ``REPORTBOT_<NAME>_*``
     variables); `config` is the connector's table from ``reportbot.toml`` if any; `web_app` is
     the shared aiohttp application where webhook routes are added before it starts; `kv` is
-    the connector's durable key-value state (None when the application has no database).
+    the connector's durable key-value state (None when the application has no database);
+    `delivered` is called with an `Outgoing.receipt` once the platform accepted that message.
     """
 
     handler: Handler
@@ -176,6 +182,7 @@ class ConnectorContext:
     media_dir: Path = Path("media")
     public_base_url: str | None = None
     kv: KeyValue | None = None
+    delivered: Callable[[str], Awaitable[None]] | None = None
 
 
 @runtime_checkable

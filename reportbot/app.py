@@ -34,6 +34,7 @@ from reportbot.store.kv import KeyValueStore
 
 log = logging.getLogger(__name__)
 INBOX_PRUNE_INTERVAL_S = 6 * 3600
+REDELIVERY_INTERVAL_S = 10.0
 
 
 class Application:
@@ -44,7 +45,11 @@ class Application:
         self.clock = clock
         self.router = Router(refuse=coordination.refusal)
         self.service = ConversationService(
-            settings.timezone, clock=clock, default_locale=settings.locale, router=self.router
+            settings.timezone,
+            clock=clock,
+            default_locale=settings.locale,
+            router=self.router,
+            keeps_replies=self._confirms_delivery,
         )
         self.web_app = web.Application()
         self.web_app.router.add_get("/healthz", self._health)
@@ -64,6 +69,7 @@ class Application:
         coordination.install(self.host)
         self.reminders: ReminderWorker = reminders.install(self.host)
         self.jobs.add("inbox-prune", INBOX_PRUNE_INTERVAL_S, self._prune_inbox)
+        self.jobs.add("reply-redelivery", REDELIVERY_INTERVAL_S, self._redeliver)
         self._runner: web.AppRunner | None = None
         self._ready = False
 
@@ -93,6 +99,7 @@ class Application:
                 web_app=self.web_app,
                 media_dir=self.settings.media_dir,
                 kv=KeyValueStore(name[:32]),  # the namespace column holds 32 characters
+                delivered=self.service.delivered,
             )
 
         return make
@@ -161,6 +168,18 @@ class Application:
                 await connector.send(address, messages)
                 return
         log.warning("no %s connector to send a reply through", address.platform)
+
+    def _confirms_delivery(self, platform: str) -> bool:
+        """Whether the connector of `platform` confirms deliveries (so replies are kept)."""
+        return any(
+            c.name == platform and getattr(c.capabilities, "confirms_delivery", False)
+            for c in self.connectors
+        )
+
+    async def _redeliver(self) -> None:
+        sent = await self.service.redeliver(self._deliver)
+        if sent:
+            log.warning("sent again the replies of %d step(s) no connector confirmed", sent)
 
     async def _prune_inbox(self) -> None:
         removed = await inbox.prune(self.clock())

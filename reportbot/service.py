@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from reportbot.routing.inbound import Inbound
 from reportbot.routing.middlewares import GroupRefusal, Inbox, PersonLock, Registration, chain
 from reportbot.routing.router import Router
 from reportbot.store import inbox
+from reportbot.store import replies as reply_rows
 from reportbot.store.kv import KeyValueStore
 from reportbot.store.repository import Repository
 from reportbot.store.writer import GroupCommitter
@@ -52,6 +54,7 @@ class ConversationService:
         repository: Repository | None = None,
         committer: GroupCommitter | None = None,
         router: Router | None = None,
+        keeps_replies: Callable[[str], bool] = lambda _platform: False,
     ) -> None:
         self.tz = tz
         self.clock = clock
@@ -59,7 +62,9 @@ class ConversationService:
         self.repository = repository or Repository()
         self.committer = committer or GroupCommitter()
         self.router = router or Router()
-        self.engine = EngineRoute(self.repository, self.committer, tz=tz, clock=clock)
+        self.engine = EngineRoute(
+            self.repository, self.committer, tz=tz, clock=clock, keeps_replies=keeps_replies
+        )
         self.router.fallback(self.engine)
         self.inbox = Inbox(clock)
         self.locks = PersonLock()
@@ -99,6 +104,33 @@ class ConversationService:
                     await inbox.mark_failed(inbound.update, type(error).__name__)
             return [Outgoing(say("internal_error", inbound.locale))]
 
+    async def delivered(self, receipt: str) -> None:
+        """A connector's word that the platform has a step's replies: stop keeping them."""
+        await reply_rows.confirm([receipt])
+
+    async def redeliver(self, deliver: Deliver) -> int:
+        """Send again the replies no connector confirmed in time; return how many steps."""
+        now = self.clock()
+        sent = 0
+        for owed in await reply_rows.due(now):
+            try:
+                await deliver(owed.address, [replace(m, receipt=None) for m in owed.messages])
+            except Exception as error:
+                if owed.attempts + 1 >= reply_rows.MAX_ATTEMPTS:
+                    log.warning(
+                        "replies to %s dropped after %d attempts: %s",
+                        owed.address.platform,
+                        owed.attempts + 1,
+                        error,
+                    )
+                    await reply_rows.drop(owed.entry_id)
+                else:
+                    await reply_rows.reschedule(owed.entry_id, now, owed.attempts, str(error))
+                continue
+            await reply_rows.confirm([owed.receipt])
+            sent += 1
+        return sent
+
     async def recover(self, deliver: Deliver) -> int:
         """Handle the updates a crash left in the inbox, in arrival order; return how many.
 
@@ -117,8 +149,12 @@ class ConversationService:
                 address = Address(message.platform, message.user_id, message.chat_id)
                 try:
                     await deliver(address, list(replies))
-                except Exception as error:
+                except Exception as error:  # kept: the redelivery job tries again
                     log.warning("could not send the replies of a recovered update: %s", error)
+                    continue
+                receipts = [r.receipt for r in replies if r.receipt]
+                if receipts:
+                    await reply_rows.confirm(receipts)
         return handled
 
     def _locale_of(self, message: Incoming) -> str:

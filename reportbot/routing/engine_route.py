@@ -7,14 +7,17 @@ the caches and returns the replies.
 
 from __future__ import annotations
 
+import dataclasses
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from connectors.base import Outgoing
+from connectors.base import Address, Outgoing
 from reportbot.conversation import engine
 from reportbot.conversation.session import Env
 from reportbot.routing.inbound import Inbound
+from reportbot.store import replies as reply_rows
 from reportbot.store.errors import ConflictError
 from reportbot.store.repository import Repository
 from reportbot.store.writer import GroupCommitter, StepWrite
@@ -30,11 +33,15 @@ class EngineRoute:
         *,
         tz: ZoneInfo,
         clock: Callable[[], datetime],
+        keeps_replies: Callable[[str], bool] = lambda _platform: False,
     ) -> None:
         self.repository = repository
         self.committer = committer
         self.tz = tz
         self.clock = clock
+        # Whether the platform's connector confirms deliveries: then a step's replies are
+        # written with the step and kept until confirmed (`reportbot.store.replies`).
+        self.keeps_replies = keeps_replies
 
     async def __call__(self, inbound: Inbound) -> list[Outgoing]:
         """One step; a unit's report created by a colleague a moment ago means: decide again."""
@@ -67,6 +74,13 @@ class EngineRoute:
             update=inbound.update,
             now=env.now,
         )
+        replies = step.replies
+        message = inbound.message
+        if replies and self.keeps_replies(message.platform):
+            receipt = uuid.uuid4().hex
+            address = Address(message.platform, message.user_id, message.chat_id)
+            write.replies = reply_rows.reply_row(receipt, address, replies, env.now)
+            replies = [*replies[:-1], dataclasses.replace(replies[-1], receipt=receipt)]
         repository.begin_write(unit_id)
         try:
             await self.committer.commit(write)
@@ -80,4 +94,4 @@ class EngineRoute:
             repository.remember_state(person.id, step.state)
         if step.change is not None:
             repository.apply(unit_id, step.change, write.created_id)
-        return step.replies
+        return replies

@@ -28,6 +28,7 @@ from reportbot.conversation.state import ConversationState
 from reportbot.conversation.values import encode_value
 from reportbot.store import inbox
 from reportbot.store import outbox as outbox_rows
+from reportbot.store import replies as reply_rows
 from reportbot.store.outbox import SHEET_TOPIC, UPSERT_OUTBOX
 from reportbot.store.sql import SqlDialect
 
@@ -52,6 +53,7 @@ class StepWrite:
     now: datetime
     created_id: int | None = None
     done: asyncio.Future[None] | None = field(default=None, repr=False)
+    replies: list[object] | None = None  # `replies.reply_row(...)`: kept until confirmed
 
 
 INSERT_SUBMISSION = (
@@ -143,6 +145,7 @@ class GroupCommitter:
         submissions: list[list[Any]] = []
         states: list[list[Any]] = []
         updates: list[list[Any]] = []
+        owed: list[list[Any]] = []
         outbox: list[list[Any]] = []
         for write in batch:
             change = write.change
@@ -188,12 +191,15 @@ class GroupCommitter:
                 states.append([write.person_id, json.dumps(data), write.now])
             if write.update is not None:
                 updates.append(inbox.mark_done_row(write.update, write.now))
+            if write.replies is not None:
+                owed.append(write.replies)
         for statement, rows in (
             (UPSERT_ANSWER, upserts),
             (DELETE_ANSWER, deletes),
             (UPDATE_SUBMISSION, submissions),
             (UPSERT_STATE, states),
             (inbox.MARK_DONE, updates),
+            (reply_rows.INSERT_REPLY, owed),
         ):
             if rows:
                 await tx.execute_many(dialect.sql(statement), rows)

@@ -1,0 +1,107 @@
+"""Replies kept until the platform has them: written with the step, dropped when delivered.
+
+A conversation step's replies are written to the outbox (topic 'reply') in the step's own
+transaction, so a process killed after the commit still owes them. The connector confirms a
+reply once the platform accepted it (`confirm`); a reply not confirmed by its `due_at` is sent
+again by a job through the connector's send path (at least once: a reply whose confirmation
+was lost is sent twice, never zero times).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from connectors.base import Address, Choice, Outgoing
+from reportbot.store import sql
+from reportbot.store.models import OutboxEntry
+
+REPLY_TOPIC = "reply"
+CONFIRM_WITHIN = timedelta(seconds=60)  # a connector's queue sends well within this
+MAX_ATTEMPTS = 5
+INSERT_REPLY = (
+    "INSERT INTO outbox (topic, key, payload, seq, attempts, due_at, created_at) "
+    "VALUES ('reply', ?, ?, 1, 0, ?, ?)"
+)
+CONFIRM = "DELETE FROM outbox WHERE topic = 'reply' AND key = ?"
+RESCHEDULE = (
+    "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? "
+    "WHERE topic = 'reply' AND id = ?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OwedReply:
+    """Replies of one step that no connector confirmed in time."""
+
+    entry_id: int
+    receipt: str
+    attempts: int
+    address: Address
+    messages: list[Outgoing]
+
+
+def encode(address: Address, messages: Sequence[Outgoing]) -> str:
+    """Where and what to send, as JSON."""
+    return json.dumps(
+        {"address": asdict(address), "messages": [asdict(m) for m in messages]},
+        ensure_ascii=False,
+    )
+
+
+def decode(text: str) -> tuple[Address, list[Outgoing]]:
+    """The address and messages stored by `encode`."""
+    data: dict[str, Any] = json.loads(text)
+    messages = []
+    for item in data["messages"]:
+        item["choices"] = tuple(Choice(**choice) for choice in item.get("choices", ()))
+        item["selected"] = tuple(item.get("selected", ()))
+        known = Outgoing.__dataclass_fields__
+        messages.append(Outgoing(**{k: v for k, v in item.items() if k in known}))
+    return Address(**data["address"]), messages
+
+
+def reply_row(
+    receipt: str, address: Address, messages: Sequence[Outgoing], now: datetime
+) -> list[object]:
+    """The parameters of INSERT_REPLY for one step's replies (for the group writer)."""
+    return [receipt, encode(address, messages), now + CONFIRM_WITHIN, now]
+
+
+async def confirm(receipts: Sequence[str]) -> None:
+    """The platform has these replies: forget them."""
+    await sql.execute_many(CONFIRM, [[receipt] for receipt in receipts])
+
+
+async def due(now: datetime, limit: int = 200) -> list[OwedReply]:
+    """Replies not confirmed by their due time, oldest first."""
+    rows = (
+        await OutboxEntry.filter(topic=REPLY_TOPIC, due_at__lte=now)
+        .order_by("id")
+        .limit(limit)
+        .values_list("id", "key", "attempts", "payload")
+    )
+    owed = []
+    for entry_id, key, attempts, payload in rows:
+        address, messages = decode(payload)
+        owed.append(OwedReply(int(entry_id), str(key), int(attempts), address, messages))
+    return owed
+
+
+async def reschedule(entry_id: int, now: datetime, attempts: int, error: str) -> None:
+    """Try again later (backing off), remembering why it failed."""
+    delay = CONFIRM_WITHIN * (2 ** min(attempts, 6))
+    await sql.execute(RESCHEDULE, [now + delay, error[:500], entry_id])
+
+
+async def drop(entry_id: int) -> None:
+    """Give up on replies that could not be delivered after MAX_ATTEMPTS."""
+    await OutboxEntry.filter(id=entry_id).delete()
+
+
+async def backlog() -> int:
+    """How many steps' replies wait for confirmation."""
+    return await OutboxEntry.filter(topic=REPLY_TOPIC).count()
