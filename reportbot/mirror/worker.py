@@ -74,6 +74,18 @@ class Lease(Protocol):
         ...
 
 
+class ResyncRequests(Protocol):
+    """Rebuild requests from other processes (`reportbot sheets resync` while the bot runs)."""
+
+    async def take(self) -> str | None:
+        """Claim the waiting request, if any; return its id."""
+        ...
+
+    async def answer(self, request_id: str, count: int | None, error: str | None) -> None:
+        """Tell the requester how many reports were rebuilt, or why it failed."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class MirrorStatus:
     """What `reportbot sheets status` shows."""
@@ -109,10 +121,13 @@ class MirrorWorker:
         status_refresh_s: float | None = 600.0,
         lease: Lease | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        requests: ResyncRequests | None = None,
     ) -> None:
         self.backend = backend
         self.source = source
         self.lease = lease
+        self.requests = requests
+        self.lease_busy = False  # the last run found the lease held by another process
         self.interval_s = interval_s
         self.chunk_size = chunk_size
         self.max_backoff_s = max_backoff_s
@@ -136,8 +151,10 @@ class MirrorWorker:
         async with self._lock:
             delivered = 0
             seen: set[tuple[int, int]] = set()
+            self.lease_busy = False
             while True:
                 if self.lease is not None and not await self.lease.acquire():
+                    self.lease_busy = True
                     break
                 fetched = await self.source.pending(self.chunk_size)
                 changes = [c for c in fetched if (c.entry_id, c.seq) not in seen]
@@ -210,6 +227,7 @@ class MirrorWorker:
         last_status = loop.time()
         while not self._stop.is_set():
             try:
+                await self._answer_requests()
                 if await self.run_once() == 0 and self._status_due(loop.time() - last_status):
                     await self.refresh_status()
                     last_status = loop.time()
@@ -221,6 +239,23 @@ class MirrorWorker:
                     self._failure(error)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=self.next_delay())
+
+    async def _answer_requests(self) -> None:
+        """Rebuild the sheet when another process asked for it (only while holding the lease)."""
+        if self.requests is None:
+            return
+        if self.lease is not None and not await self.lease.acquire():
+            return
+        request_id = await self.requests.take()
+        if request_id is None:
+            return
+        log.info("sheet mirror: rebuilding on request %s", request_id)
+        try:
+            count = await self.resync()
+        except Exception as error:
+            await self.requests.answer(request_id, None, safe_error(error))
+            raise
+        await self.requests.answer(request_id, count, None)
 
     def _status_due(self, elapsed: float) -> bool:
         return self.status_refresh_s is not None and elapsed >= self.status_refresh_s

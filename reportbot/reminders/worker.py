@@ -44,7 +44,7 @@ from reportbot.reminders.schedule import (
     slots_in_view,
 )
 from reportbot.store import forms as form_store
-from reportbot.store.lease import Lease, holder_id
+from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, holder_id
 from reportbot.store.queries import reminders as queries
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class ReminderWorker:
         policy: Policy | None = None,
         holder: str | None = None,
         interval: float = 60.0,
-        lease_ttl: timedelta = timedelta(minutes=5),
+        lease_ttl: timedelta = LEASE_TTL,
         fanout: FanOut | None = None,
     ) -> None:
         self.connectors = connectors
@@ -110,7 +110,14 @@ class ReminderWorker:
         self.clock = clock
         self.policy = policy or Policy()
         self.interval = interval
-        self.lease = Lease(LEASE_NAME, holder or holder_id(), ttl=lease_ttl, clock=clock)
+        # Short, heartbeat-renewed lease: reminders resume elsewhere within seconds of a crash.
+        self.lease = Lease(
+            LEASE_NAME,
+            holder or holder_id(),
+            ttl=lease_ttl,
+            clock=clock,
+            heartbeat=HEARTBEAT if lease_ttl >= 2 * HEARTBEAT else None,
+        )
         self.fanout = fanout or FanOut(clock, max_attempts=self.policy.max_attempts)
         self.last_report: RunReport | None = None
         self._templates: dict[int, FormTemplate] = {}
