@@ -11,15 +11,15 @@ import argparse
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from reportbot.config import ConfigError, Settings
 from reportbot.mirror.backend import MirrorBackend, MirrorError
 from reportbot.mirror.config import backend_from_env, google_configured
-from reportbot.mirror.source import StoreMirrorSource
-from reportbot.mirror.worker import MirrorWorker, safe_error
-from reportbot.store.lease import Lease, holder_id
+from reportbot.mirror.source import ResyncMailbox, StoreMirrorSource
+from reportbot.mirror.worker import MirrorWorker
+from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, LeaseState, holder_id, lease_state
 
 if TYPE_CHECKING:
     from reportbot.host import Host
@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 
 ENV_INTERVAL = "REPORTBOT_SHEETS_INTERVAL"
 LEASE_NAME = "sheet-mirror"
-LEASE_TTL = timedelta(minutes=5)  # a flushing process that dies frees the sheet after this
 STOP_FLUSH_TIMEOUT_S = 15.0
+RESYNC_WAIT_S = 120.0  # how long `sheets resync` waits for the running bot to rebuild
 
 
 def make_backend(settings: Settings) -> MirrorBackend:
@@ -74,28 +74,13 @@ class MirrorService:
     def __init__(self, worker: MirrorWorker) -> None:
         self.worker = worker
         self._resume_at = 0.0
-        self._status_at: float | None = None
 
     async def tick(self) -> None:
         """One scheduled flush; skipped while backing off after a failure."""
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        if now < self._resume_at:
+        if loop.time() < self._resume_at:
             return
-        if self._status_at is None:
-            self._status_at = now
-        try:
-            delivered = await self.worker.run_once()
-            refresh = self.worker.status_refresh_s
-            if delivered == 0 and refresh is not None and now - self._status_at >= refresh:
-                await self.worker.refresh_status()
-                self._status_at = now
-        except Exception as error:
-            # A backend error is recorded by the worker itself; anything else (the database
-            # down, for one) is recorded here so that the flush backs off all the same.
-            if error is not self.worker.last_exception:
-                log.warning("sheet mirror: flush failed: %s", safe_error(error))
-                self.worker.record_failure(error)
+        await self.worker.cycle()
         if self.worker.consecutive_failures:
             self._resume_at = loop.time() + self.worker.next_delay()
 
@@ -116,13 +101,22 @@ def build_worker(settings: Settings, clock: Any = None) -> MirrorWorker:
     """A worker over the store and the configured backend."""
     options = {"clock": clock} if clock is not None else {}
     source = StoreMirrorSource(settings.timezone, **options)
+    # A short lease renewed by a heartbeat: a bot killed while holding it frees the sheet
+    # within LEASE_TTL (10 s), and another process resumes flushing.
     lease = Lease(
         LEASE_NAME,
         holder_id(),
         ttl=LEASE_TTL,
+        heartbeat=HEARTBEAT,
         clock=clock or (lambda: datetime.now(UTC)),
     )
-    return MirrorWorker(make_backend(settings), source, interval_s=_interval(settings), lease=lease)
+    return MirrorWorker(
+        make_backend(settings),
+        source,
+        interval_s=_interval(settings),
+        lease=lease,
+        requests=ResyncMailbox(),
+    )
 
 
 def install(host: Host) -> MirrorService:
@@ -162,11 +156,24 @@ async def _with_worker(settings: Settings, job: Any) -> int:
         await close_database()
 
 
+def _holder_text(state: LeaseState | None, settings: Settings) -> str:
+    """'máy:pid:… (từ 30/11/2026 10:05)' for messages about who holds the mirror."""
+    if state is None:
+        return "?"
+    if state.since is None:
+        return state.holder
+    since = state.since.astimezone(settings.timezone).strftime("%d/%m/%Y %H:%M:%S")
+    return f"{state.holder} (từ / since {since})"
+
+
+async def _busy(settings: Settings) -> str:
+    return _holder_text(await lease_state(LEASE_NAME), settings)
+
+
 async def _resync(_args: argparse.Namespace, settings: Settings) -> int:
     async def job(worker: MirrorWorker) -> int:
         if worker.lease is not None and not await worker.lease.acquire():
-            print("reportbot: một tiến trình khác đang ghi bảng tính (another process is writing)")
-            return 1
+            return await _ask_running_mirror(settings)
         count = await worker.resync()
         print(
             f"reportbot: đã dựng lại bảng tính từ cơ sở dữ liệu: {count} báo cáo "
@@ -177,9 +184,42 @@ async def _resync(_args: argparse.Namespace, settings: Settings) -> int:
     return await _with_worker(settings, job)
 
 
+async def _ask_running_mirror(settings: Settings) -> int:
+    """Another process holds the mirror: ask it to rebuild and wait for its answer."""
+    mailbox = ResyncMailbox()
+    request_id = await mailbox.request()
+    print(
+        f"reportbot: tiến trình {await _busy(settings)} đang ghi bảng tính; đã yêu cầu nó dựng "
+        "lại (another process holds the mirror; asked it to rebuild)…"
+    )
+    answer = await mailbox.wait(request_id, RESYNC_WAIT_S)
+    if answer is None:
+        print(
+            "reportbot: chưa có trả lời; yêu cầu được giữ lại cho lần ghi tới "
+            "(no answer yet; the request stays for its next flush)"
+        )
+        return 1
+    count, error = answer
+    if error is not None:
+        print(f"reportbot: bảng tính lỗi (sheet error): {error}")
+        return 1
+    print(
+        f"reportbot: đã dựng lại bảng tính từ cơ sở dữ liệu: {count} báo cáo "
+        f"(rebuilt {count} reports) → {describe_backend(settings)}"
+    )
+    return 0
+
+
 async def _flush(_args: argparse.Namespace, settings: Settings) -> int:
     async def job(worker: MirrorWorker) -> int:
         count = await worker.run_once()
+        if worker.lease_busy and count == 0:
+            print(
+                f"reportbot: tiến trình khác đang ghi bảng tính: {await _busy(settings)}; "
+                "nó sẽ ghi các thay đổi đang chờ "
+                "(another process holds the mirror and delivers the pending changes)"
+            )
+            return 1
         print(f"reportbot: đã ghi {count} thay đổi (delivered {count} changes)")
         return 0
 
@@ -192,6 +232,11 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
         assert isinstance(source, StoreMirrorSource)
         backlog = await source.backlog()
         print(f"Nơi ghi (destination): {describe_backend(settings)}")
+        state = await lease_state(LEASE_NAME)
+        if state is not None and state.live(datetime.now(UTC)):
+            print(f"Đang ghi bởi (mirror held by): {_holder_text(state, settings)}")
+        else:
+            print("Đang ghi bởi (mirror held by): không có (none)")
         print(f"Thay đổi đang chờ (backlog): {backlog}")
         oldest = await source.oldest()
         if oldest is not None:

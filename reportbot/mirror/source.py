@@ -10,7 +10,10 @@ sequence did not move while the rows were being written.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
@@ -29,12 +32,16 @@ from reportbot.mirror.records import (
 from reportbot.mirror.worker import PendingChange
 from reportbot.periods import PeriodKeyError, current_period, period_by_key
 from reportbot.store import outbox
+from reportbot.store.kv import KeyValueStore
 from reportbot.store.outbox import SHEET_TOPIC
 from reportbot.store.queries import mirror as queries
 from reportbot.store.queries.mirror import TemplateRow, UnitRow
 from reportbot.store.standing import standing
 
 log = logging.getLogger(__name__)
+
+MAILBOX = "sheet-mirror"  # key-value namespace of rebuild requests and their answers
+REQUEST_KEY = "resync-request"
 
 
 def _utc_now() -> datetime:
@@ -212,3 +219,51 @@ class StoreMirrorSource:
         if status in ("on_time", "late"):
             return StatusRow(unit.code, unit.name, unit.type, status, submitted_at, who)
         return StatusRow(unit.code, unit.name, unit.type, "draft")
+
+
+class ResyncMailbox:
+    """Rebuild requests between processes, through the store's key-value state.
+
+    `reportbot sheets resync`, finding the mirror lease held by the running bot, leaves a
+    request; the bot's mirror takes it at its next flush, rebuilds, and leaves the answer
+    under the request's id, which the command waits for.
+    """
+
+    def __init__(self) -> None:
+        self.kv = KeyValueStore(MAILBOX)
+
+    async def request(self) -> str:
+        """Leave a request (replacing an unanswered one); return its id."""
+        request_id = uuid.uuid4().hex
+        await self.kv.set(REQUEST_KEY, json.dumps({"id": request_id}))
+        return request_id
+
+    async def take(self) -> str | None:
+        """Claim the waiting request, if any; return its id."""
+        text = await self.kv.get(REQUEST_KEY)
+        if text is None or not await self.kv.delete(REQUEST_KEY):
+            return None
+        return str(json.loads(text).get("id", ""))[:40] or None
+
+    async def answer(self, request_id: str, count: int | None, error: str | None) -> None:
+        """Leave the outcome of a request for the process that asked."""
+        await self.kv.set(
+            f"resync-answer:{request_id}", json.dumps({"count": count, "error": error})
+        )
+
+    async def wait(
+        self, request_id: str, timeout_s: float, poll_s: float = 0.25
+    ) -> tuple[int | None, str | None] | None:
+        """The (count, error) answer to a request, or None if none came within `timeout_s`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        key = f"resync-answer:{request_id}"
+        while True:
+            text = await self.kv.get(key)
+            if text is not None:
+                await self.kv.delete(key)
+                data = json.loads(text)
+                return data.get("count"), data.get("error")
+            if loop.time() >= deadline:
+                return None
+            await asyncio.sleep(poll_s)

@@ -74,6 +74,18 @@ class Lease(Protocol):
         ...
 
 
+class ResyncRequests(Protocol):
+    """Rebuild requests from other processes (`reportbot sheets resync` while the bot runs)."""
+
+    async def take(self) -> str | None:
+        """Claim the waiting request, if any; return its id."""
+        ...
+
+    async def answer(self, request_id: str, count: int | None, error: str | None) -> None:
+        """Tell the requester how many reports were rebuilt, or why it failed."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class MirrorStatus:
     """What `reportbot sheets status` shows."""
@@ -109,10 +121,13 @@ class MirrorWorker:
         status_refresh_s: float | None = 600.0,
         lease: Lease | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        requests: ResyncRequests | None = None,
     ) -> None:
         self.backend = backend
         self.source = source
         self.lease = lease
+        self.requests = requests
+        self.lease_busy = False  # the last run found the lease held by another process
         self.interval_s = interval_s
         self.chunk_size = chunk_size
         self.max_backoff_s = max_backoff_s
@@ -126,6 +141,7 @@ class MirrorWorker:
         self.consecutive_failures = 0
         self.delivered = 0
         self._last_exception: BaseException | None = None
+        self._last_status: float | None = None  # loop time of the last status refresh
 
     async def run_once(self) -> int:
         """Deliver everything pending now, in chunks of `chunk_size`; return how many.
@@ -136,8 +152,10 @@ class MirrorWorker:
         async with self._lock:
             delivered = 0
             seen: set[tuple[int, int]] = set()
+            self.lease_busy = False
             while True:
                 if self.lease is not None and not await self.lease.acquire():
+                    self.lease_busy = True
                     break
                 fetched = await self.source.pending(self.chunk_size)
                 changes = [c for c in fetched if (c.entry_id, c.seq) not in seen]
@@ -190,15 +208,6 @@ class MirrorWorker:
         self.last_success_at = self._clock()
         self.consecutive_failures = 0
 
-    @property
-    def last_exception(self) -> BaseException | None:
-        """The last failure recorded (the same object is not recorded twice)."""
-        return self._last_exception
-
-    def record_failure(self, error: BaseException) -> None:
-        """Count a failure that happened outside the worker (the database, for one)."""
-        self._failure(error)
-
     def _failure(self, error: BaseException) -> None:
         self._last_exception = error
         self.last_error = safe_error(error)
@@ -212,24 +221,50 @@ class MirrorWorker:
         ceiling = min(self.max_backoff_s, self.interval_s * 2 ** min(self.consecutive_failures, 16))
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
+    async def cycle(self) -> None:
+        """One round: answer a rebuild request, flush, refresh the status sheet when idle.
+
+        Errors are recorded (and the next round backs off, see `next_delay`), never raised.
+        """
+        now = asyncio.get_running_loop().time()
+        if self._last_status is None:
+            self._last_status = now
+        try:
+            await self._answer_requests()
+            if await self.run_once() == 0 and self._status_due(now - self._last_status):
+                await self.refresh_status()
+                self._last_status = now
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            if error is not self._last_exception:  # e.g. the database itself failed
+                log.warning("sheet mirror: flush failed: %s", safe_error(error))
+                self._failure(error)
+
     async def run_forever(self) -> None:
-        """Flush every `interval_s` until `stop()`; errors are recorded and retried later."""
+        """Run `cycle` every `interval_s` (or the backoff) until `stop()`."""
         self._stop.clear()
-        loop = asyncio.get_running_loop()
-        last_status = loop.time()
         while not self._stop.is_set():
-            try:
-                if await self.run_once() == 0 and self._status_due(loop.time() - last_status):
-                    await self.refresh_status()
-                    last_status = loop.time()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                if error is not self._last_exception:  # e.g. the database itself failed
-                    log.warning("sheet mirror: flush failed: %s", safe_error(error))
-                    self._failure(error)
+            await self.cycle()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=self.next_delay())
+
+    async def _answer_requests(self) -> None:
+        """Rebuild the sheet when another process asked for it (only while holding the lease)."""
+        if self.requests is None:
+            return
+        if self.lease is not None and not await self.lease.acquire():
+            return
+        request_id = await self.requests.take()
+        if request_id is None:
+            return
+        log.info("sheet mirror: rebuilding on request %s", request_id)
+        try:
+            count = await self.resync()
+        except Exception as error:
+            await self.requests.answer(request_id, None, safe_error(error))
+            raise
+        await self.requests.answer(request_id, count, None)
 
     def _status_due(self, elapsed: float) -> bool:
         return self.status_refresh_s is not None and elapsed >= self.status_refresh_s

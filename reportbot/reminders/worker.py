@@ -22,12 +22,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from connectors.base import Address, Connector, Outgoing
+from connectors.base import Connector
 from reportbot.forms.schema import FormTemplate
-from reportbot.reminders import messages, store
-from reportbot.reminders.fanout import Delivery, FanOut, FanOutReport
+from reportbot.reminders import store
+from reportbot.reminders.compose import MessageComposer
+from reportbot.reminders.fanout import FanOut, FanOutReport
 from reportbot.reminders.schedule import (
     ACTIVE,
     COORDINATORS,
@@ -44,7 +46,7 @@ from reportbot.reminders.schedule import (
     slots_in_view,
 )
 from reportbot.store import forms as form_store
-from reportbot.store.lease import Lease, holder_id
+from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, holder_id
 from reportbot.store.queries import reminders as queries
 
 log = logging.getLogger(__name__)
@@ -88,7 +90,7 @@ class Collected:
     )
 
 
-class ReminderWorker:
+class ReminderWorker(MessageComposer):
     """Sends reminders and digests through the application's connectors."""
 
     name = "reminders"
@@ -102,7 +104,7 @@ class ReminderWorker:
         policy: Policy | None = None,
         holder: str | None = None,
         interval: float = 60.0,
-        lease_ttl: timedelta = timedelta(minutes=5),
+        lease_ttl: timedelta = LEASE_TTL,
         fanout: FanOut | None = None,
     ) -> None:
         self.connectors = connectors
@@ -110,7 +112,17 @@ class ReminderWorker:
         self.clock = clock
         self.policy = policy or Policy()
         self.interval = interval
-        self.lease = Lease(LEASE_NAME, holder or holder_id(), ttl=lease_ttl, clock=clock)
+        # A run that found the lease busy looks again once the holder's lease can have run
+        # out, not a whole interval later: reminders resume within seconds of a crash.
+        self.busy_retry = lease_ttl + timedelta(seconds=1)
+        # Short, heartbeat-renewed lease: reminders resume elsewhere within seconds of a crash.
+        self.lease = Lease(
+            LEASE_NAME,
+            holder or holder_id(),
+            ttl=lease_ttl,
+            clock=clock,
+            heartbeat=HEARTBEAT if lease_ttl >= 2 * HEARTBEAT else None,
+        )
         self.fanout = fanout or FanOut(clock, max_attempts=self.policy.max_attempts)
         self.last_report: RunReport | None = None
         self._templates: dict[int, FormTemplate] = {}
@@ -157,15 +169,31 @@ class ReminderWorker:
         scheduler.shutdown(wait=False)
 
     async def _job(self) -> None:
+        if self._current is not None and not self._current.done():
+            return  # the tick and a busy-lease retry met: one run at a time
         self._current = asyncio.current_task()
         try:
             report = await self.run_once()
             if report.sent or report.skipped or report.failed or report.undeliverable:
                 log.info("reminders: %s", report)
+            if report.lease_busy:
+                self._retry_soon()
         except Exception:
             log.exception("reminder run failed")
         finally:
             self._current = None
+
+    def _retry_soon(self) -> None:
+        scheduler = self._scheduler
+        if scheduler is None or self._stopping:
+            return
+        scheduler.add_job(
+            self._job,
+            DateTrigger(run_date=datetime.now(UTC) + self.busy_retry),
+            id=f"{LEASE_NAME}-busy-retry",
+            replace_existing=True,
+            misfire_grace_time=max(1, int(self.interval)),
+        )
 
     # -- one run -------------------------------------------------------------------------
 
@@ -299,149 +327,6 @@ class ReminderWorker:
             return False
         return await self.lease.keep()
 
-    # -- building messages ---------------------------------------------------------------
-
-    async def officer_deliveries(
-        self,
-        dues: Sequence[Due],
-        templates: dict[str, FormTemplate],
-        connectors: dict[str, Connector],
-    ) -> list[Delivery]:
-        """The reminder to each due officer this process can reach, with the routes to try."""
-        routes = await _routes([d.recipient.person_id for d in dues], connectors)
-        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
-        texts = await self.officer_messages(reachable, templates)
-        return [
-            Delivery(due, [message], routes[due.recipient.person_id])
-            for due, message in zip(reachable, texts, strict=True)
-        ]
-
-    async def officer_messages(
-        self, dues: Sequence[Due], templates: dict[str, FormTemplate]
-    ) -> list[Outgoing]:
-        """The reminder text for each due officer (in the same order)."""
-        unit_rows = await store.units(d.recipient.unit_id for d in dues if d.recipient.unit_id)
-        units_by_period: dict[tuple[str, str], set[int]] = defaultdict(set)
-        for due in dues:
-            if due.recipient.unit_id:
-                units_by_period[(due.slot.form_key, due.slot.period.key)].add(due.recipient.unit_id)
-        progress = {
-            key: await store.draft_progress(*key, unit_ids, unit_rows)
-            for key, unit_ids in units_by_period.items()
-        }
-        now = self.clock()
-        texts: list[Outgoing] = []
-        for due in dues:
-            slot = due.slot
-            unit_id = due.recipient.unit_id or 0
-            unit = unit_rows.get(unit_id)
-            texts.append(
-                messages.officer_reminder(
-                    templates[slot.form_key],
-                    slot.period,
-                    unit_name=unit.name if unit else "",
-                    locale=due.recipient.locale,
-                    now=now,
-                    tz=self.tz,
-                    progress=progress.get((slot.form_key, slot.period.key), {}).get(unit_id),
-                )
-            )
-        return texts
-
-    async def digest_deliveries(
-        self,
-        dues: Sequence[Due],
-        templates: dict[str, FormTemplate],
-        connectors: dict[str, Connector],
-    ) -> list[Delivery]:
-        """The digest of each period to each due coordinator this process can reach."""
-        routes = await _routes([d.recipient.person_id for d in dues], connectors)
-        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
-        texts = await self.digest_messages(reachable, templates, set(connectors))
-        return [
-            Delivery(due, [message], routes[due.recipient.person_id])
-            for due, message in zip(reachable, texts, strict=True)
-        ]
-
-    async def digest_messages(
-        self, dues: Sequence[Due], templates: dict[str, FormTemplate], platforms: set[str]
-    ) -> list[Outgoing]:
-        """The digest text for each due coordinator (in the same order).
-
-        `platforms` are the connectors that can deliver; an officer with accounts on none of
-        them is listed as unreachable (an empty set: every account counts as reachable).
-        """
-        now = self.clock()
-        facts: dict[tuple[str, str], store.DigestFacts] = {}
-        built: dict[tuple[str, str, str], Outgoing] = {}
-        texts: list[Outgoing] = []
-        for due in dues:
-            slot = due.slot
-            template = templates[slot.form_key]
-            key = (slot.form_key, slot.period.key)
-            if key not in facts:
-                facts[key] = await store.digest_facts(template, slot.period.key)
-            locale = due.recipient.locale
-            message = built.get((*key, locale))
-            if message is None:
-                sections = digest_sections(facts[key], slot, platforms, locale)
-                message = messages.digest(
-                    template, slot.period, sections, locale=locale, now=now, tz=self.tz
-                )
-                built[(*key, locale)] = message
-            texts.append(message)
-        return texts
-
 
 def _key(slot: Slot) -> tuple[str, str, str]:
     return (slot.form_key, slot.period.key, slot.kind)
-
-
-async def _routes(
-    person_ids: Sequence[int], connectors: dict[str, Connector]
-) -> dict[int, list[tuple[Connector, Address]]]:
-    """Each person's identities on the connectors of this process, newest first."""
-    found = await store.addresses(person_ids)
-    return {
-        person_id: [(connectors[a.platform], a) for a in addresses if a.platform in connectors]
-        for person_id, addresses in found.items()
-    }
-
-
-def digest_sections(
-    facts: store.DigestFacts, slot: Slot, platforms: set[str], locale: str
-) -> messages.DigestSections:
-    """Sort the units of a period into the digest's sections."""
-    deadline = slot.period.deadline
-    sections = messages.DigestSections(len(facts.units), [], [], [], [])
-    for unit in facts.units:
-        if unit.id in facts.filed_at:
-            submitted = facts.filed_at[unit.id]
-            late = submitted is not None and submitted > deadline
-            (sections.late if late else sections.on_time).append(messages.DigestEntry(unit.name))
-            continue
-        sections.missing.append(messages.DigestEntry(unit.name))
-        officers = facts.officers.get(unit.id, [])
-        if not officers:
-            detail = messages.text("reason_no_officer", locale)
-            sections.unreachable.append(messages.DigestEntry(unit.name, detail))
-        for person in officers:
-            reason = _unreachable_reason(facts, person.id, platforms, locale)
-            if reason:
-                sections.unreachable.append(
-                    messages.DigestEntry(unit.name, f"{person.name}: {reason}")
-                )
-    return sections
-
-
-def _unreachable_reason(
-    facts: store.DigestFacts, person_id: int, platforms: set[str], locale: str
-) -> str | None:
-    if person_id in facts.undeliverable:
-        return messages.text("reason_refused", locale)
-    own = facts.platforms.get(person_id, set())
-    if not own:
-        return messages.text("reason_no_account", locale)
-    if platforms and not own & platforms:
-        return messages.text("reason_no_channel", locale, platforms=", ".join(sorted(own)))
-    return None

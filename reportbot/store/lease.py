@@ -7,22 +7,37 @@ UPDATE (free, expired, or already ours) or, the first time, an INSERT that the p
 only one process win; renewing it is a compare-and-set on the expiry we last wrote, so a holder
 whose lease was taken over after it expired learns so and stops. Both statements are atomic on
 either database, with no lock held between runs.
+
+Leases are short (`LEASE_TTL`, 10 s) and a heartbeat task renews a held lease every
+`HEARTBEAT` (3 s), so a process killed while holding one frees it within 10 s and the job
+resumes elsewhere within 15 s. Who took a lease, and since when, is kept in the key-value
+state (namespace "lease") for `reportbot sheets status` and friends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import logging
 import os
 import socket
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
+from reportbot.store.kv import KeyValueStore
 from reportbot.store.models import JobLease
 
+log = logging.getLogger(__name__)
+
 _RELEASED = datetime(2000, 1, 1, tzinfo=UTC)
+LEASE_TTL = timedelta(seconds=10)
+HEARTBEAT = timedelta(seconds=3)
+SINCE = "lease"  # key-value namespace: lease name -> {"holder", "since"}
 
 
 def holder_id() -> str:
@@ -30,8 +45,40 @@ def holder_id() -> str:
     return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+@dataclass(frozen=True, slots=True)
+class LeaseState:
+    """Who holds a lease as the database says: holder, expiry, and since when (if known)."""
+
+    name: str
+    holder: str
+    expires_at: datetime
+    since: datetime | None
+
+    def live(self, now: datetime) -> bool:
+        """Whether the holder's lease has not run out at `now`."""
+        return now < self.expires_at
+
+
+async def lease_state(name: str) -> LeaseState | None:
+    """The lease's row, or None if it was never taken or it was released."""
+    row = await JobLease.get_or_none(name=name)
+    if row is None or row.expires_at <= _RELEASED:
+        return None
+    since = None
+    text = await KeyValueStore(SINCE).get(name)
+    if text:
+        recorded = json.loads(text)
+        if recorded.get("holder") == row.holder:
+            since = datetime.fromisoformat(recorded["since"])
+    return LeaseState(name, row.holder, row.expires_at, since)
+
+
 class Lease:
-    """A named lease held by `holder` for `ttl` at a time, measured on `clock`."""
+    """A named lease held by `holder` for `ttl` at a time, measured on `clock`.
+
+    With `heartbeat`, a held lease is renewed in the background every `heartbeat` until it is
+    released or lost, so `ttl` can be short (a crashed holder frees it after `ttl`).
+    """
 
     def __init__(
         self,
@@ -40,13 +87,18 @@ class Lease:
         *,
         ttl: timedelta,
         clock: Callable[[], datetime],
+        heartbeat: timedelta | None = None,
     ) -> None:
+        if heartbeat is not None and heartbeat * 2 > ttl:
+            raise ValueError("the heartbeat must renew at least twice per lease")
         self.name = name
         self.holder = holder
         self.ttl = ttl
         self.clock = clock
+        self.heartbeat = heartbeat
         self._expires: datetime | None = None
         self._lock = asyncio.Lock()
+        self._beating: asyncio.Task[None] | None = None
 
     @property
     def held(self) -> bool:
@@ -61,6 +113,7 @@ class Lease:
             taken = await JobLease.filter(name=self.name, expires_at__lte=now).update(
                 holder=self.holder, expires_at=expires
             )
+            fresh = bool(taken)
             if not taken:
                 taken = await JobLease.filter(name=self.name, holder=self.holder).update(
                     expires_at=expires
@@ -69,10 +122,16 @@ class Lease:
                 try:
                     await JobLease.create(name=self.name, holder=self.holder, expires_at=expires)
                     taken = 1
+                    fresh = True
                 except IntegrityError:
                     taken = 0
             self._expires = expires if taken else None
-            return bool(taken)
+        if fresh:
+            since = json.dumps({"holder": self.holder, "since": now.isoformat()})
+            await KeyValueStore(SINCE).set(self.name, since)
+        if taken:
+            self._start_heartbeat()
+        return bool(taken)
 
     async def renew(self) -> bool:
         """Extend the lease if it is still ours (compare-and-set on our last expiry)."""
@@ -102,7 +161,8 @@ class Lease:
         return await self.renew()
 
     async def release(self) -> None:
-        """Give the lease up so another process may take it at once."""
+        """Stop the heartbeat and give the lease up so another process may take it at once."""
+        await self._stop_heartbeat()
         async with self._lock:
             if self._expires is None:
                 return
@@ -110,3 +170,31 @@ class Lease:
                 name=self.name, holder=self.holder, expires_at=self._expires
             ).update(expires_at=_RELEASED)
             self._expires = None
+
+    # -- heartbeat -----------------------------------------------------------------------
+
+    def _start_heartbeat(self) -> None:
+        if self.heartbeat is None or (self._beating is not None and not self._beating.done()):
+            return
+        self._beating = asyncio.create_task(self._beat(), name=f"lease-heartbeat:{self.name}")
+
+    async def _stop_heartbeat(self) -> None:
+        task, self._beating = self._beating, None
+        if task is None or task is asyncio.current_task():
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def _beat(self) -> None:
+        assert self.heartbeat is not None
+        while True:
+            await asyncio.sleep(self.heartbeat.total_seconds())
+            try:
+                if not await self.renew():
+                    log.warning("lease %s lost (taken over or expired)", self.name)
+                    return
+            except Exception as exc:  # the database is away: try again at the next beat
+                log.warning("lease %s: renewal failed: %s", self.name, type(exc).__name__)
+                if not self.held:
+                    return

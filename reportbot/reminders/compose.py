@@ -1,0 +1,166 @@
+"""The reminder and digest texts of a run, and the routes that can carry them.
+
+`MessageComposer` is mixed into the reminder worker (and used by `reportbot reminders
+preview`): it needs the worker's `clock` and `tz`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from connectors.base import Address, Connector, Outgoing
+from reportbot.forms.schema import FormTemplate
+from reportbot.reminders import messages, store
+from reportbot.reminders.fanout import Delivery
+from reportbot.reminders.schedule import Due, Slot
+
+
+class MessageComposer:
+    """Builds officer reminders and coordinator digests for due reminders."""
+
+    clock: Callable[[], datetime]
+    tz: ZoneInfo
+
+    async def officer_deliveries(
+        self,
+        dues: Sequence[Due],
+        templates: dict[str, FormTemplate],
+        connectors: dict[str, Connector],
+    ) -> list[Delivery]:
+        """The reminder to each due officer this process can reach, with the routes to try."""
+        routes = await _routes([d.recipient.person_id for d in dues], connectors)
+        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
+        texts = await self.officer_messages(reachable, templates)
+        return [
+            Delivery(due, [message], routes[due.recipient.person_id])
+            for due, message in zip(reachable, texts, strict=True)
+        ]
+
+    async def officer_messages(
+        self, dues: Sequence[Due], templates: dict[str, FormTemplate]
+    ) -> list[Outgoing]:
+        """The reminder text for each due officer (in the same order)."""
+        unit_rows = await store.units(d.recipient.unit_id for d in dues if d.recipient.unit_id)
+        units_by_period: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for due in dues:
+            if due.recipient.unit_id:
+                units_by_period[(due.slot.form_key, due.slot.period.key)].add(due.recipient.unit_id)
+        progress = {
+            key: await store.draft_progress(*key, unit_ids, unit_rows)
+            for key, unit_ids in units_by_period.items()
+        }
+        now = self.clock()
+        texts: list[Outgoing] = []
+        for due in dues:
+            slot = due.slot
+            unit_id = due.recipient.unit_id or 0
+            unit = unit_rows.get(unit_id)
+            texts.append(
+                messages.officer_reminder(
+                    templates[slot.form_key],
+                    slot.period,
+                    unit_name=unit.name if unit else "",
+                    locale=due.recipient.locale,
+                    now=now,
+                    tz=self.tz,
+                    progress=progress.get((slot.form_key, slot.period.key), {}).get(unit_id),
+                )
+            )
+        return texts
+
+    async def digest_deliveries(
+        self,
+        dues: Sequence[Due],
+        templates: dict[str, FormTemplate],
+        connectors: dict[str, Connector],
+    ) -> list[Delivery]:
+        """The digest of each period to each due coordinator this process can reach."""
+        routes = await _routes([d.recipient.person_id for d in dues], connectors)
+        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
+        texts = await self.digest_messages(reachable, templates, set(connectors))
+        return [
+            Delivery(due, [message], routes[due.recipient.person_id])
+            for due, message in zip(reachable, texts, strict=True)
+        ]
+
+    async def digest_messages(
+        self, dues: Sequence[Due], templates: dict[str, FormTemplate], platforms: set[str]
+    ) -> list[Outgoing]:
+        """The digest text for each due coordinator (in the same order).
+
+        `platforms` are the connectors that can deliver; an officer with accounts on none of
+        them is listed as unreachable (an empty set: every account counts as reachable).
+        """
+        now = self.clock()
+        facts: dict[tuple[str, str], store.DigestFacts] = {}
+        built: dict[tuple[str, str, str], Outgoing] = {}
+        texts: list[Outgoing] = []
+        for due in dues:
+            slot = due.slot
+            template = templates[slot.form_key]
+            key = (slot.form_key, slot.period.key)
+            if key not in facts:
+                facts[key] = await store.digest_facts(template, slot.period.key)
+            locale = due.recipient.locale
+            message = built.get((*key, locale))
+            if message is None:
+                sections = digest_sections(facts[key], slot, platforms, locale)
+                message = messages.digest(
+                    template, slot.period, sections, locale=locale, now=now, tz=self.tz
+                )
+                built[(*key, locale)] = message
+            texts.append(message)
+        return texts
+
+
+async def _routes(
+    person_ids: Sequence[int], connectors: dict[str, Connector]
+) -> dict[int, list[tuple[Connector, Address]]]:
+    """Each person's identities on the connectors of this process, newest first."""
+    found = await store.addresses(person_ids)
+    return {
+        person_id: [(connectors[a.platform], a) for a in addresses if a.platform in connectors]
+        for person_id, addresses in found.items()
+    }
+
+
+def digest_sections(
+    facts: store.DigestFacts, slot: Slot, platforms: set[str], locale: str
+) -> messages.DigestSections:
+    """Sort the units of a period into the digest's sections."""
+    deadline = slot.period.deadline
+    sections = messages.DigestSections(len(facts.units), [], [], [], [])
+    for unit in facts.units:
+        if unit.id in facts.filed_at:
+            submitted = facts.filed_at[unit.id]
+            late = submitted is not None and submitted > deadline
+            (sections.late if late else sections.on_time).append(messages.DigestEntry(unit.name))
+            continue
+        sections.missing.append(messages.DigestEntry(unit.name))
+        officers = facts.officers.get(unit.id, [])
+        if not officers:
+            detail = messages.text("reason_no_officer", locale)
+            sections.unreachable.append(messages.DigestEntry(unit.name, detail))
+        for person in officers:
+            reason = _unreachable_reason(facts, person.id, platforms, locale)
+            if reason:
+                sections.unreachable.append(
+                    messages.DigestEntry(unit.name, f"{person.name}: {reason}")
+                )
+    return sections
+
+
+def _unreachable_reason(
+    facts: store.DigestFacts, person_id: int, platforms: set[str], locale: str
+) -> str | None:
+    if person_id in facts.undeliverable:
+        return messages.text("reason_refused", locale)
+    own = facts.platforms.get(person_id, set())
+    if not own:
+        return messages.text("reason_no_account", locale)
+    if platforms and not own & platforms:
+        return messages.text("reason_no_channel", locale, platforms=", ".join(sorted(own)))
+    return None
