@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from connectors.base import Incoming
 from reportbot.conversation.i18n import say
 from reportbot.conversation.navigation import expression_scope
 from reportbot.conversation.parsing import (
+    MAX_DIGITS,
     AnswerError,
     parse_choice,
     parse_choices,
@@ -107,6 +109,8 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
         return "yes" if parse_yes_no(text) else "no"
     if not text:
         raise Rejected(say("empty_message", locale))
+    if kind in ("integer", "decimal") and _plain_digits(text):
+        return int(text) if kind == "integer" else Decimal(int(text))  # the common case, fast
     if kind == "integer":
         return parse_integer(text)
     if kind == "decimal":
@@ -117,6 +121,11 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
     if len(text) > limit:
         raise Rejected(say("text_max", locale, max=limit))
     return text
+
+
+def _plain_digits(text: str) -> bool:
+    """ASCII digits only, short enough: parse_integer/parse_decimal would read them as is."""
+    return len(text) <= MAX_DIGITS and text.isascii() and text.isdigit()
 
 
 def _payload_or(message: Incoming, text: str) -> str:

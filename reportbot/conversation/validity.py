@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from reportbot.conversation.answers import Rejected, check_rules
 from reportbot.conversation.i18n import say
@@ -51,10 +52,14 @@ def broken(
 ) -> list[Broken]:
     """Applicable answered questions (all, or those in `only`) that break their rule."""
     answers, relevance = report.answers, report.relevance
+    if only is None:
+        questions = relevance.answerable
+    else:
+        questions = [q for q in map(report.template.question, only) if q is not None]
+        questions = [q for q in questions if q.id in relevance.numbers]
+        questions.sort(key=lambda q: relevance.numbers[q.id])
     found: list[Broken] = []
-    for question in relevance.answerable:
-        if only is not None and question.id not in only:
-            continue
+    for question in questions:
         value = answers.get(question.id)
         if is_empty(value):
             continue
@@ -67,6 +72,10 @@ def broken(
 def _problem(
     report: OpenReport, question: Question, value: object, locale: str, today: date
 ) -> str | None:
+    if not fits_type(question, value):
+        return say("stored_value_invalid", locale)
+    if question.constraint is None and question.min is None and question.max is None:
+        return None
     try:
         check_rules(question, value, report.answers, report.facts, locale, today)
     except Rejected as rejection:
@@ -76,6 +85,28 @@ def _problem(
         # be judged, so it is shown for correction instead of failing the conversation.
         return say("stored_value_invalid", locale)
     return None
+
+
+def fits_type(question: Question, value: object) -> bool:
+    """Whether a (non-empty) value has the in-memory type of the question's answers."""
+    kind = question.type
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "decimal":
+        return isinstance(value, Decimal | int) and not isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, date)
+    if kind == "yes_no":
+        return value in ("yes", "no")
+    if kind == "select_one":
+        return isinstance(value, str) and question.choice(value) is not None
+    if kind == "select_multiple":
+        return isinstance(value, list) and all(
+            isinstance(item, str) and question.choice(item) is not None for item in value
+        )
+    if kind in ("photo", "file"):
+        return isinstance(value, dict)
+    return isinstance(value, str)
 
 
 def broken_lines(items: list[Broken], locale: str) -> str:
