@@ -17,6 +17,7 @@ from reportbot.conversation.navigation import expression_scope
 from reportbot.conversation.parsing import (
     MAX_DIGITS,
     AnswerError,
+    normalize_text,
     parse_choice,
     parse_choices,
     parse_date,
@@ -24,7 +25,7 @@ from reportbot.conversation.parsing import (
     parse_integer,
     parse_yes_no,
 )
-from reportbot.conversation.values import format_number, is_empty
+from reportbot.conversation.values import fits_type, format_number, is_empty
 from reportbot.forms.expressions import truthy
 from reportbot.forms.schema import Question, pick
 
@@ -73,6 +74,44 @@ def check_rules(
     """
     _check_bounds(question, value, locale)
     _check_constraint(question, value, answers, facts, locale, today)
+
+
+_NO_MESSAGE = Incoming("", "", "")
+
+
+def default_value(question: Question, locale: str, today: date) -> Any:
+    """The template's default as an answer, read by the same parser as a typed answer.
+
+    A default that does not parse (the template loader should refuse it) gives None: the
+    question is left empty rather than storing text where a number or a date belongs.
+    """
+    default = question.default
+    if default is None or is_empty(default):
+        return None
+    if isinstance(default, bool):
+        return ("yes" if default else "no") if question.type == "yes_no" else None
+    if not isinstance(default, str):
+        return (
+            default
+            if fits_type(question, default)
+            else _read_default(question, str(default), locale, today)
+        )
+    if question.type == "select_one" and question.choice(default) is not None:
+        return default
+    if question.type == "select_multiple":
+        values = default.split()
+        if values and all(question.choice(v) is not None for v in values):
+            return [c.value for c in question.choices if c.value in values]
+    return _read_default(question, default, locale, today)
+
+
+def _read_default(question: Question, text: str, locale: str, today: date) -> Any:
+    try:
+        value = _parse(question, _NO_MESSAGE, normalize_text(text), locale, today)
+        _check_bounds(question, value, locale)
+    except (Rejected, AnswerError):
+        return None
+    return value
 
 
 def choice_options(question: Question) -> list[tuple[str, list[str]]]:

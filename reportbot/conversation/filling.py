@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation import validity
-from reportbot.conversation.answers import Rejected, read_answer
+from reportbot.conversation.answers import Rejected, default_value, read_answer
 from reportbot.conversation.opening import open_report, report
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.state import ConversationState, Mode
@@ -70,7 +70,7 @@ def skip(turn: Turn) -> None:
         return
     if turn.locked(opened):
         return
-    opened.set(question.id, question.default)
+    opened.set(question.id, default_value(question, turn.locale, turn.env.now.date()))
     turn.say("skipped")
     _after_change(turn, opened, question)
 

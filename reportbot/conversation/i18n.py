@@ -324,6 +324,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Còn câu {number} ({label}) chưa hợp lệ: {message}",
         "en": "Question {number} ({label}) is still not valid: {message}",
     },
+    "review_invalid": {
+        "vi": "⚠️ {value} (giá trị không hợp lệ, cần sửa)",
+        "en": "⚠️ {value} (not a valid value, please correct it)",
+    },
     "stored_value_invalid": {
         "vi": "giá trị đã lưu không hợp lệ, xin nhập lại.",
         "en": "the stored value is not valid, please enter it again.",

@@ -11,7 +11,7 @@ from typing import Any
 
 from connectors.base import Choice, Outgoing
 from reportbot.conversation.i18n import say
-from reportbot.conversation.values import format_value, is_empty
+from reportbot.conversation.values import fits_type, format_value, is_empty
 from reportbot.forms.schema import FormTemplate, Question, pick
 from reportbot.periods import Period
 
@@ -123,6 +123,8 @@ def review_message(
                 missing += 1
         else:
             shown = _shorten(format_value(question, value, locale), REVIEW_VALUE_LIMIT)
+            if not fits_type(question, value):
+                shown = say("review_invalid", locale, value=shown)
         lines.append(f"{number}. {label}: {shown}")
         buttons.append(_edit_button(question, number, locale))
     if missing:

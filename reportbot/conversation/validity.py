@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from reportbot.conversation.answers import Rejected, check_rules
 from reportbot.conversation.i18n import say
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.turn import Turn
-from reportbot.conversation.values import is_empty
+from reportbot.conversation.values import fits_type, is_empty
 from reportbot.forms.schema import FormTemplate, Question, pick
 
 _DEPENDANTS: dict[int, tuple[FormTemplate, dict[str, tuple[str, ...]]]] = {}
@@ -85,28 +84,6 @@ def _problem(
         # be judged, so it is shown for correction instead of failing the conversation.
         return say("stored_value_invalid", locale)
     return None
-
-
-def fits_type(question: Question, value: object) -> bool:
-    """Whether a (non-empty) value has the in-memory type of the question's answers."""
-    kind = question.type
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "decimal":
-        return isinstance(value, Decimal | int) and not isinstance(value, bool)
-    if kind == "date":
-        return isinstance(value, date)
-    if kind == "yes_no":
-        return value in ("yes", "no")
-    if kind == "select_one":
-        return isinstance(value, str) and question.choice(value) is not None
-    if kind == "select_multiple":
-        return isinstance(value, list) and all(
-            isinstance(item, str) and question.choice(item) is not None for item in value
-        )
-    if kind in ("photo", "file"):
-        return isinstance(value, dict)
-    return isinstance(value, str)
 
 
 def broken_lines(items: list[Broken], locale: str) -> str:
