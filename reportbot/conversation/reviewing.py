@@ -72,8 +72,9 @@ def submit(turn: Turn) -> None:
         return
     turn.state.mode = Mode.CONFIRM
     choices = (Choice(turn.text("yes"), "yes"), Choice(turn.text("no"), "no"))
+    late = opened.is_late(turn.env.now)
     text = turn.text(
-        "confirm_submit",
+        "confirm_submit_late" if late else "confirm_submit",
         title=pick(opened.template.title, turn.locale),
         period=opened.period.label(turn.locale),
         deadline=deadline_text(opened.period),
