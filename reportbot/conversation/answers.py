@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from connectors.base import Incoming
 from reportbot.conversation.i18n import say
 from reportbot.conversation.navigation import expression_scope
 from reportbot.conversation.parsing import (
+    MAX_DIGITS,
     AnswerError,
+    normalize_text,
     parse_choice,
     parse_choices,
     parse_date,
@@ -22,7 +25,7 @@ from reportbot.conversation.parsing import (
     parse_integer,
     parse_yes_no,
 )
-from reportbot.conversation.values import format_number, is_empty
+from reportbot.conversation.values import fits_type, format_number, is_empty
 from reportbot.forms.expressions import truthy
 from reportbot.forms.schema import Question, pick
 
@@ -73,6 +76,44 @@ def check_rules(
     _check_constraint(question, value, answers, facts, locale, today)
 
 
+_NO_MESSAGE = Incoming("", "", "")
+
+
+def default_value(question: Question, locale: str, today: date) -> Any:
+    """The template's default as an answer, read by the same parser as a typed answer.
+
+    A default that does not parse (the template loader should refuse it) gives None: the
+    question is left empty rather than storing text where a number or a date belongs.
+    """
+    default = question.default
+    if default is None or is_empty(default):
+        return None
+    if isinstance(default, bool):
+        return ("yes" if default else "no") if question.type == "yes_no" else None
+    if not isinstance(default, str):
+        return (
+            default
+            if fits_type(question, default)
+            else _read_default(question, str(default), locale, today)
+        )
+    if question.type == "select_one" and question.choice(default) is not None:
+        return default
+    if question.type == "select_multiple":
+        values = default.split()
+        if values and all(question.choice(v) is not None for v in values):
+            return [c.value for c in question.choices if c.value in values]
+    return _read_default(question, default, locale, today)
+
+
+def _read_default(question: Question, text: str, locale: str, today: date) -> Any:
+    try:
+        value = _parse(question, _NO_MESSAGE, normalize_text(text), locale, today)
+        _check_bounds(question, value, locale)
+    except (Rejected, AnswerError):
+        return None
+    return value
+
+
 def choice_options(question: Question) -> list[tuple[str, list[str]]]:
     """The options of a select question in the parser's shape: (value, labels)."""
     return [(c.value, list(c.label.values())) for c in question.choices]
@@ -107,6 +148,8 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
         return "yes" if parse_yes_no(text) else "no"
     if not text:
         raise Rejected(say("empty_message", locale))
+    if kind in ("integer", "decimal") and _plain_digits(text):
+        return int(text) if kind == "integer" else Decimal(int(text))  # the common case, fast
     if kind == "integer":
         return parse_integer(text)
     if kind == "decimal":
@@ -117,6 +160,11 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
     if len(text) > limit:
         raise Rejected(say("text_max", locale, max=limit))
     return text
+
+
+def _plain_digits(text: str) -> bool:
+    """ASCII digits only, short enough: parse_integer/parse_decimal would read them as is."""
+    return len(text) <= MAX_DIGITS and text.isascii() and text.isdigit()
 
 
 def _payload_or(message: Incoming, text: str) -> str:

@@ -66,6 +66,8 @@ class CommandTable:
         an answer to a question than a command, so it needs the slash.
         """
         folded = fold(word)
+        if folded[:1].isdigit():
+            raise ValueError(f"a command word cannot start with a digit: {word!r}")
         self._words[folded] = (name, " " in folded if bare is None else bare)
 
     def copy(self) -> CommandTable:
@@ -90,8 +92,8 @@ class CommandTable:
             if name is None:
                 return ParsedCommand("unknown", head)
             return ParsedCommand(name, rest.strip())
-        if not bare_words:
-            return None
+        if not bare_words or (stripped[:1].isdigit() and stripped[:1].isascii()):
+            return None  # no command word starts with a digit: an answer such as "30"
         folded = fold(stripped)
         if not folded or len(folded) > 40:
             return None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation import validity
-from reportbot.conversation.answers import Rejected, read_answer
+from reportbot.conversation.answers import Rejected, default_value, read_answer
 from reportbot.conversation.opening import open_report, report
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.state import ConversationState, Mode
 from reportbot.conversation.turn import Turn
+from reportbot.conversation.values import is_empty
 from reportbot.forms.schema import Question
 
 
@@ -70,7 +71,7 @@ def skip(turn: Turn) -> None:
         return
     if turn.locked(opened):
         return
-    opened.set(question.id, question.default)
+    opened.set(question.id, default_value(question, turn.locale, turn.env.now.date()))
     turn.say("skipped")
     _after_change(turn, opened, question)
 
@@ -83,8 +84,11 @@ def back(turn: Turn) -> None:
         return
     relevance = opened.relevance
     previous = None
-    if turn.state.mode == Mode.ANSWERING and opened.question(turn.state.question) is not None:
-        previous = relevance.before(opened.template, turn.state.question or "")
+    where = turn.state.question if turn.state.question in relevance.numbers else None
+    if turn.state.mode == Mode.ANSWERING and where is not None:
+        previous = relevance.before(opened.template, where)
+    elif where is not None:
+        previous = opened.question(where)  # from the review: back where the officer was
     elif relevance.answerable:
         previous = relevance.answerable[-1]
     if previous is None:
@@ -96,8 +100,18 @@ def back(turn: Turn) -> None:
 
 def continue_(turn: Turn) -> None:
     """/tieptuc: back to the open report, the last one, or the only draft."""
-    if turn.report is not None and turn.state.in_report:
-        turn.resume(turn.report)
+    opened = turn.report
+    if opened is not None and turn.state.in_report:
+        if turn.state.mode == Mode.ANSWERING:
+            turn.resume(opened)
+            return
+        answers = opened.answers
+        unanswered = [q for q in opened.relevance.answerable if is_empty(answers.get(q.id))]
+        if unanswered:
+            turn.state.edit_one = False
+            turn.ask(opened, unanswered[0], [])
+        else:
+            turn.show_review(opened)
         return
     last = turn.state.last
     if last is not None and last in turn.env.submissions:

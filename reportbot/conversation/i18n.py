@@ -165,9 +165,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "review_unanswered": {"vi": "— chưa trả lời", "en": "— not answered"},
     "review_footer": {
-        "vi": "Gõ /sua <số> để sửa một câu (ví dụ /sua 5), /gui để gửi báo cáo.",
-        "en": "Type /edit <number> to change an answer (e.g. /edit 5), /submit to submit.",
+        "vi": "Gõ /sua <số> để sửa một câu (ví dụ /sua 5), /gui để gửi báo cáo, /tieptuc để "
+        "làm tiếp, /quaylai để về câu vừa làm.",
+        "en": "Type /edit <number> to change an answer (e.g. /edit 5), /submit to submit, "
+        "/continue to go on, /back to return to the last question.",
     },
+    "report_in_progress": {
+        "vi": "Anh/chị đang làm dở báo cáo {title} – kỳ {period}: {done}/{total} câu.\n"
+        "Bấm “Làm tiếp” để tiếp tục, hoặc “Chọn báo cáo khác”.",
+        "en": "You are in the middle of {title} – {period}: {done}/{total} answered.\n"
+        "Press “Continue” to go on, or “Choose another report”.",
+    },
+    "button_other_report": {"vi": "Chọn báo cáo khác", "en": "Choose another report"},
     "review_missing": {
         "vi": "Còn {count} câu bắt buộc chưa trả lời (đánh dấu ❗).",
         "en": "{count} required answers are missing (marked ❗).",
@@ -193,6 +202,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Gửi “{title}” – {period} cho UBND xã? Sau khi gửi vẫn sửa được đến hết "
         "ngày {deadline}.",
         "en": "Submit “{title}” – {period}? You can still change it until the end of {deadline}.",
+    },
+    "confirm_submit_late": {
+        "vi": "Gửi “{title}” – {period} cho UBND xã? Đã quá hạn (hết ngày {deadline}): sau khi "
+        "gửi, báo cáo được khoá; muốn sửa phải đề nghị chuyên viên mở lại.",
+        "en": "Submit “{title}” – {period}? It is past its deadline ({deadline}): once sent it "
+        "is locked; to change it, ask the coordinator to reopen it.",
     },
     "confirm_answer": {
         "vi": "Xin chọn Có để gửi hoặc Không để xem lại.",
@@ -323,6 +338,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rule_next": {
         "vi": "Còn câu {number} ({label}) chưa hợp lệ: {message}",
         "en": "Question {number} ({label}) is still not valid: {message}",
+    },
+    "review_invalid": {
+        "vi": "⚠️ {value} (giá trị không hợp lệ, cần sửa)",
+        "en": "⚠️ {value} (not a valid value, please correct it)",
     },
     "stored_value_invalid": {
         "vi": "giá trị đã lưu không hợp lệ, xin nhập lại.",

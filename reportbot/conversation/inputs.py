@@ -32,7 +32,8 @@ def prepare(
     """Normalise the text and parse the command of one message, once."""
     if message.unsupported:
         return ParsedInput("", problem="unsupported")
-    text = normalize_text(message.text or "")
+    raw = message.text or ""
+    text = raw if _already_normal(raw) else normalize_text(raw)
     if len(text) > MAX_TEXT_LENGTH:
         return ParsedInput(text, problem="too_long")
     if not text and message.choice is None and not message.choices and not message.attachment:
@@ -41,3 +42,9 @@ def prepare(
     # answer (a choice value), never a command.
     source = message.choice if message.choice and message.choice.startswith("/") else text
     return ParsedInput(text, table.parse(source, bare_words=bare_words))
+
+
+def _already_normal(raw: str) -> bool:
+    """Printable ASCII, trimmed, without double spaces: `normalize_text` would not change it
+    (most answers: numbers, short words), so the Unicode work is skipped."""
+    return raw.isascii() and raw.isprintable() and raw == raw.strip() and "  " not in raw

@@ -75,10 +75,7 @@ def relevance(
     names = _relevance_inputs(template)
     if names is None:
         return _evaluate_relevance(template, expression_scope(answers, facts))
-    key = (
-        id(template),
-        tuple(_freeze(facts[n] if n in facts else answers.get(n)) for n in names),
-    )
+    key = (id(template), _inputs_key(names, answers, facts))
     hit = _cache.get(key)
     if hit is not None and hit[0] is template:
         _cache.move_to_end(key)
@@ -127,6 +124,19 @@ def _relevance_inputs(template: FormTemplate) -> tuple[str, ...] | None:
     result = tuple(sorted(names)) if cacheable else None
     _inputs[id(template)] = (template, result)
     return result
+
+
+def _inputs_key(
+    names: tuple[str, ...], answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> tuple[Any, ...]:
+    """The values relevance reads, hashable (facts win over answers of the same name)."""
+    values = []
+    for name in names:
+        value = facts[name] if name in facts else answers.get(name)
+        if value.__class__ is list or value.__class__ is dict:
+            value = _freeze(value)
+        values.append(value)
+    return tuple(values)
 
 
 def _freeze(value: Any) -> Any:

@@ -20,8 +20,12 @@ from reportbot.periods import Period, current_period, period_at, period_by_key
 
 def report(turn: Turn, argument: str = "") -> None:
     """/baocao: open the report to file; "FORM PERIOD" (a reminder's button) opens that one."""
-    if turn.state.in_report and turn.report is not None:
-        turn.resume(turn.report)
+    opened = turn.report
+    if (
+        turn.state.in_report
+        and opened is not None
+        and not _leave_open_report(turn, opened, argument)
+    ):
         return
     if turn.unit is None:
         turn.say("no_unit")
@@ -36,6 +40,36 @@ def report(turn: Turn, argument: str = "") -> None:
         return
     turn.state = ConversationState(mode=Mode.CHOOSING, options=options, last=turn.state.last)
     offer_options(turn, options)
+
+
+OTHER_REPORT = "khac"  # "/baocao khac": the menu, leaving the open report as it is
+
+
+def _leave_open_report(turn: Turn, opened: OpenReport, argument: str) -> bool:
+    """/baocao while a report is open: name it and offer to go on or pick another.
+
+    True when the officer asked for another report ("khac", or a report's keys from a
+    reminder's button); False when the open report was named and resumed.
+    """
+    wanted = tuple(argument.split())
+    if argument.strip().casefold() == OTHER_REPORT or (wanted and wanted != opened.key):
+        turn.idle()
+        return True
+    done, total = opened.counts()
+    text = turn.text(
+        "report_in_progress",
+        title=pick(opened.template.title, turn.locale),
+        period=opened.period.label(turn.locale),
+        done=done,
+        total=total,
+    )
+    choices = (
+        Choice(turn.text("button_continue"), "/tieptuc"),
+        Choice(turn.text("button_other_report"), f"/baocao {OTHER_REPORT}"),
+    )
+    turn.reply(Outgoing(text, choices=choices))
+    turn.resume(opened)
+    return False
 
 
 def report_options(turn: Turn) -> list[ReportKey]:

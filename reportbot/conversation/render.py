@@ -11,7 +11,7 @@ from typing import Any
 
 from connectors.base import Choice, Outgoing
 from reportbot.conversation.i18n import say
-from reportbot.conversation.values import format_value, is_empty
+from reportbot.conversation.values import fits_type, format_value, is_empty
 from reportbot.forms.schema import FormTemplate, Question, pick
 from reportbot.periods import Period
 
@@ -29,22 +29,13 @@ def question_messages(
 ) -> list[Outgoing]:
     """The notes to show, then the question with its progress, hint and choices."""
     messages = [Outgoing(_note_text(note, locale)) for note in notes]
-    lines = [say("progress", locale, index=index, total=total), pick(question.label, locale)]
-    hint = pick(question.hint, locale)
-    if hint:
-        lines.append(hint)
-    if question.type == "select_multiple":
-        lines.append(say("multi_hint", locale))
-    if question.type in ("photo", "file"):
-        lines.append(say("attachment_hint", locale))
+    body, tail, choices, multi = _question_parts(question, locale)
+    lines = [say("progress", locale, index=index, total=total), body]
     if not is_empty(current):
         lines.append(say("current_value", locale, value=format_value(question, current, locale)))
-    if not question.required:
-        if question.default is not None:
-            lines.append(say("default_hint", locale, value=question.default))
-        else:
-            lines.append(say("optional_hint", locale))
-    choices, multi, selected = _choices(question, current, locale)
+    if tail:
+        lines.append(tail)
+    selected = tuple(current) if multi and isinstance(current, list) else ()
     messages.append(
         Outgoing(
             "\n".join(lines),
@@ -55,6 +46,38 @@ def question_messages(
         )
     )
     return messages
+
+
+_PARTS: dict[tuple[int, str], tuple[Question, tuple[str, str, tuple[Choice, ...], bool]]] = {}
+
+
+def _question_parts(question: Question, locale: str) -> tuple[str, str, tuple[Choice, ...], bool]:
+    """What never changes in a question's message: label and hints, the optional hint, the
+    buttons. Cached per question and language (questions are immutable; the question is
+    kept in the cache so its id cannot be reused)."""
+    known = _PARTS.get((id(question), locale))
+    if known is not None and known[0] is question:
+        return known[1]
+    lines = [pick(question.label, locale)]
+    hint = pick(question.hint, locale)
+    if hint:
+        lines.append(hint)
+    if question.type == "select_multiple":
+        lines.append(say("multi_hint", locale))
+    if question.type in ("photo", "file"):
+        lines.append(say("attachment_hint", locale))
+    tail = ""
+    if not question.required:
+        if question.default is not None:
+            tail = say("default_hint", locale, value=question.default)
+        else:
+            tail = say("optional_hint", locale)
+    choices, multi, _ = _choices(question, None, locale)
+    parts = ("\n".join(lines), tail, choices, multi)
+    if len(_PARTS) > 4096:
+        _PARTS.clear()
+    _PARTS[(id(question), locale)] = (question, parts)
+    return parts
 
 
 def _note_text(note: Question, locale: str) -> str:
@@ -100,21 +123,33 @@ def review_message(
                 missing += 1
         else:
             shown = _shorten(format_value(question, value, locale), REVIEW_VALUE_LIMIT)
+            if not fits_type(question, value):
+                shown = say("review_invalid", locale, value=shown)
         lines.append(f"{number}. {label}: {shown}")
-        short = _shorten(label, BUTTON_LABEL_LIMIT)
-        buttons.append(
-            Choice(
-                say("button_edit", locale, number=number, label=short),
-                f"/sua {number}",
-                button_only=True,
-            )
-        )
+        buttons.append(_edit_button(question, number, locale))
     if missing:
         lines.append("")
         lines.append(say("review_missing", locale, count=missing))
     lines.append("")
     lines.append(say("review_footer", locale))
     return Outgoing("\n".join(lines), choices=tuple(buttons))
+
+
+_BUTTONS: dict[tuple[int, int, str], tuple[Question, Choice]] = {}
+
+
+def _edit_button(question: Question, number: int, locale: str) -> Choice:
+    """The review's "change answer N" button (cached: questions are immutable)."""
+    known = _BUTTONS.get((id(question), number, locale))
+    if known is not None and known[0] is question:
+        return known[1]
+    short = _shorten(pick(question.label, locale), BUTTON_LABEL_LIMIT)
+    text = say("button_edit", locale, number=number, label=short)
+    button = Choice(text, f"/sua {number}", button_only=True)
+    if len(_BUTTONS) > 16384:
+        _BUTTONS.clear()
+    _BUTTONS[(id(question), number, locale)] = (question, button)
+    return button
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -72,8 +72,9 @@ def submit(turn: Turn) -> None:
         return
     turn.state.mode = Mode.CONFIRM
     choices = (Choice(turn.text("yes"), "yes"), Choice(turn.text("no"), "no"))
+    late = opened.is_late(turn.env.now)
     text = turn.text(
-        "confirm_submit",
+        "confirm_submit_late" if late else "confirm_submit",
         title=pick(opened.template.title, turn.locale),
         period=opened.period.label(turn.locale),
         deadline=deadline_text(opened.period),
@@ -96,9 +97,9 @@ def confirm(turn: Turn, message: Incoming, text: str) -> None:
         turn.say("submit_cancelled")
         turn.show_review(opened)
         return
-    if turn.locked(opened) or validity.refuse_broken(turn, opened):
+    if turn.locked(opened):
         return
-    _send(turn, opened)
+    _send(turn, opened)  # answers cannot change between /gui (checked there) and this yes
 
 
 def _send(turn: Turn, opened: OpenReport) -> None:

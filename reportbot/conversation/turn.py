@@ -154,12 +154,14 @@ class Turn:
         self.show_review(report)
 
     def show_review(self, report: OpenReport) -> None:
-        """The numbered answers, with a button to change each one."""
+        """The numbered answers, with a button to change each one.
+
+        `state.question` keeps the question the officer was at, for /quaylai.
+        """
         questions = report.relevance.answerable
         self.state.mode = Mode.REVIEW
         self.state.report = report.key
         self.state.review = [q.id for q in questions]
-        self.state.question = None
         self.reply(
             review_message(report.template, report.period, questions, report.answers, self.locale)
         )

@@ -17,7 +17,7 @@ from reportbot.conversation.answers import Rejected, check_rules
 from reportbot.conversation.i18n import say
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.turn import Turn
-from reportbot.conversation.values import is_empty
+from reportbot.conversation.values import fits_type, is_empty
 from reportbot.forms.schema import FormTemplate, Question, pick
 
 _DEPENDANTS: dict[int, tuple[FormTemplate, dict[str, tuple[str, ...]]]] = {}
@@ -51,10 +51,14 @@ def broken(
 ) -> list[Broken]:
     """Applicable answered questions (all, or those in `only`) that break their rule."""
     answers, relevance = report.answers, report.relevance
+    if only is None:
+        questions = relevance.answerable
+    else:
+        questions = [q for q in map(report.template.question, only) if q is not None]
+        questions = [q for q in questions if q.id in relevance.numbers]
+        questions.sort(key=lambda q: relevance.numbers[q.id])
     found: list[Broken] = []
-    for question in relevance.answerable:
-        if only is not None and question.id not in only:
-            continue
+    for question in questions:
         value = answers.get(question.id)
         if is_empty(value):
             continue
@@ -67,6 +71,10 @@ def broken(
 def _problem(
     report: OpenReport, question: Question, value: object, locale: str, today: date
 ) -> str | None:
+    if not fits_type(question, value):
+        return say("stored_value_invalid", locale)
+    if question.constraint is None and question.min is None and question.max is None:
+        return None
     try:
         check_rules(question, value, report.answers, report.facts, locale, today)
     except Rejected as rejection:

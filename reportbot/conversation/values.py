@@ -24,18 +24,54 @@ def encode_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def decode_value(question: Question | None, text: str) -> Any:
-    """Decode stored JSON text into the in-memory value for the question's type."""
-    raw = json.loads(text)
+def decode_value(question: Question | None, text: str, *, strict: bool = True) -> Any:
+    """Decode stored JSON text into the in-memory value for the question's type.
+
+    With `strict=False` a value that does not fit the type (old data, a template changed
+    since) is returned as stored instead of raising: the conversation shows it for
+    correction (`fits_type` is False for it) and nothing is lost.
+    """
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        if strict:
+            raise
+        return text
     if question is None or raw is None:
         return raw
-    if question.type == "decimal":
-        return Decimal(str(raw))
-    if question.type == "integer":
-        return int(raw)
-    if question.type == "date" and isinstance(raw, str):
-        return date.fromisoformat(raw)
+    try:
+        if question.type == "decimal":
+            return Decimal(str(raw))
+        if question.type == "integer":
+            return int(raw)
+        if question.type == "date" and isinstance(raw, str):
+            return date.fromisoformat(raw)
+    except (ValueError, TypeError, ArithmeticError):
+        if strict:
+            raise
     return raw
+
+
+def fits_type(question: Question, value: Any) -> bool:
+    """Whether a non-empty value has the in-memory type of the question's answers."""
+    kind = question.type
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "decimal":
+        return isinstance(value, Decimal | int) and not isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, date)
+    if kind == "yes_no":
+        return value in ("yes", "no")
+    if kind == "select_one":
+        return isinstance(value, str) and question.choice(value) is not None
+    if kind == "select_multiple":
+        return isinstance(value, list) and all(
+            isinstance(item, str) and question.choice(item) is not None for item in value
+        )
+    if kind in ("photo", "file"):
+        return isinstance(value, dict)
+    return isinstance(value, str)
 
 
 def is_empty(value: Any) -> bool:
@@ -59,6 +95,8 @@ def format_value(question: Question, value: Any, locale: str = "vi") -> str:
     """A short human-readable rendering of an answer in the given locale."""
     if is_empty(value):
         return ""
+    if not fits_type(question, value):
+        return str(value)  # stored data that does not fit: shown as it is, never an error
     kind = question.type
     if kind in ("integer", "decimal"):
         return format_number(value, locale)

@@ -172,7 +172,9 @@ class Repository:
             for answer in await Answer.filter(submission_id__in=list(by_id)):
                 view = by_id[answer.submission_id]  # type: ignore[attr-defined]
                 question = view.template.question(answer.question_id)
-                view.answers[answer.question_id] = decode_value(question, answer.value)
+                view.answers[answer.question_id] = decode_value(
+                    question, answer.value, strict=False
+                )
         return views
 
     def begin_write(self, unit_id: int | None) -> None:
