@@ -1,0 +1,1 @@
+"""Hand-written queries, one module per area of the bot."""
