@@ -98,14 +98,15 @@ def parse_indicators(
     result: list[Indicator] = []
     seen: set[str] = set()
     for position, item in enumerate(raw, start=1):
+        key = item.get("key") if isinstance(item, Mapping) else None
+        if isinstance(key, str) and key in seen:
+            fail(item, "key", f"indicator {key}", "duplicate indicator key")
+            continue
+        if isinstance(key, str):
+            seen.add(key)
         indicator = _one(item, position, by_id, fail, node)
-        if indicator is None:
-            continue
-        if indicator.key in seen:
-            fail(item, "key", f"indicator {indicator.key}", "duplicate indicator key")
-            continue
-        seen.add(indicator.key)
-        result.append(indicator)
+        if indicator is not None:
+            result.append(indicator)
     return tuple(result)
 
 
