@@ -32,6 +32,7 @@ from reportbot.conversation.render import question_messages, review_message
 from reportbot.conversation.session import Env, Step, SubmissionChange, SubmissionView
 from reportbot.conversation.values import decode_value, encode_value, is_empty
 from reportbot.forms.schema import Question, pick
+from reportbot.owed import is_owed
 from reportbot.periods import Period, current_period, period_at, period_by_key
 
 IN_REPORT_MODES = ("answering", "review", "confirm")
@@ -170,7 +171,7 @@ class _Conversation:
             previous = period_at(spec, self.env.now, self.env.tz, -1)
             if current is not None:
                 options.append((key, current.key))
-            if previous is not None:
+            if previous is not None and is_owed(previous, offer.published_at):
                 view = self.env.submissions.get((key, previous.key))
                 if view is None or view.status in ("draft", "reopened"):
                     options.append((key, previous.key))
