@@ -58,6 +58,34 @@ def write_document(
     _section(document, next(sections), "TÌNH HÌNH NỘP BÁO CÁO")
     _filing(document, data, tz)
     _section(document, next(sections), "KẾT QUẢ THỰC HIỆN")
+    _results(document, data)
+    _section(document, next(sections), "ĐƠN VỊ NỘP CHẬM, CHƯA NỘP")
+    if data.late:
+        for unit in data.late:
+            state = "nộp muộn" if unit.bucket == "late" else "chưa nộp"
+            _para(document, f"- {unit.name}: {state}.", indent=True)
+    else:
+        _para(document, "Không có đơn vị nào nộp chậm.", indent=True)
+    for question in [q for q in data.questions if q.type == "long_text"]:
+        _section(document, next(sections, "*"), pick(question.label, "vi").upper())
+        entries = data.texts_for(question.id)
+        for entry in entries:
+            _para(document, f"- {entry.unit.name}: {entry.text}", indent=True)
+        if not entries:
+            _para(document, "Không có ý kiến.", indent=True)
+    _para(
+        document,
+        f"Trên đây là báo cáo tổng hợp {data.period.label_vi} của {header.office_name}"
+        ", kính báo cáo Ủy ban nhân dân xã xem xét, chỉ đạo./.",
+        indent=True,
+        space_before=6,
+    )
+    _signature(document, header)
+    document.save(str(path))
+
+
+def _results(document, data: Consolidation) -> None:
+    """Section II: the base, the indicators, the figures and the choice questions."""
     _para(
         document,
         f"Các số liệu dưới đây tính trên {data.filed}/{data.total} đơn vị đã nộp.",
@@ -93,29 +121,6 @@ def write_document(
                 )
                 label = ""
         _table(document, rows, widths=[7.0, 5.0, 2.0, 2.0])
-    _section(document, next(sections), "ĐƠN VỊ NỘP CHẬM, CHƯA NỘP")
-    if data.late:
-        for unit in data.late:
-            state = "nộp muộn" if unit.bucket == "late" else "chưa nộp"
-            _para(document, f"- {unit.name}: {state}.", indent=True)
-    else:
-        _para(document, "Không có đơn vị nào nộp chậm.", indent=True)
-    for question in [q for q in data.questions if q.type == "long_text"]:
-        _section(document, next(sections, "*"), pick(question.label, "vi").upper())
-        entries = data.texts_for(question.id)
-        for entry in entries:
-            _para(document, f"- {entry.unit.name}: {entry.text}", indent=True)
-        if not entries:
-            _para(document, "Không có ý kiến.", indent=True)
-    _para(
-        document,
-        f"Trên đây là báo cáo tổng hợp {data.period.label_vi} của {header.office_name}"
-        ", kính báo cáo Ủy ban nhân dân xã xem xét, chỉ đạo./.",
-        indent=True,
-        space_before=6,
-    )
-    _signature(document, header)
-    document.save(str(path))
 
 
 def _filing(document, data: Consolidation, tz: tzinfo) -> None:
