@@ -109,12 +109,15 @@ def render_summary(data: Consolidation, locale: str) -> str:
     if data.indicators:
         lines += ["", t("summary_indicators", locale)]
         lines += [indicator_line(result, data.filed, locale) for result in data.indicators]
-    if data.numbers and data.reports:
+    # In chat, a question no filed report answered is left out (the workbook lists it).
+    numbers = [summary for summary in data.numbers if summary.count]
+    if numbers:
         lines += ["", say("numbers", locale)]
-        lines += [number_line(summary, data.filed, locale) for summary in data.numbers]
-    if data.choices and data.reports:
+        lines += [number_line(summary, data.filed, locale) for summary in numbers]
+    choices = [summary for summary in data.choices if summary.answered]
+    if choices:
         lines += ["", say("choices", locale)]
-        for summary in data.choices:
+        for summary in choices:
             lines += choice_lines(summary, data.filed, locale)
     groups = data.texts_by_unit()
     if groups:
