@@ -270,11 +270,12 @@ async def test_status_shows_each_bucket_with_counts(app: Application, clock: Fak
     assert "Báo cáo kết quả thực hiện Nghị quyết 57 – năm 2026 (hạn 20/12/2026)" in text
     assert "đã quá hạn" not in text
     lines = text.splitlines()
-    assert "• Đã nộp đúng hạn: 2" in lines  # names are not listed for those
+    # The reopened report stays filed (on time, as first sent) until it is sent again.
+    assert "• Đã nộp đúng hạn: 3" in lines  # names are not listed for those
     assert "• Nộp muộn: 1 – Tổ công nghệ số cộng đồng thôn 1" in lines
-    assert "• Đang soạn: 2 – Phòng Kinh tế (mở lại), Phòng Văn hóa - Xã hội" in lines
+    assert "• Đang soạn: 1 – Phòng Văn hóa - Xã hội" in lines
     assert "• Chưa bắt đầu: 2 – Đoàn Thanh niên xã, Trạm Y tế xã" in lines
-    assert "Tổng: 7 đơn vị phải nộp; đã nộp 3/7." in lines
+    assert "Tổng: 7 đơn vị phải nộp; đã nộp 4/7." in lines
 
 
 async def test_status_after_the_deadline_counts_late_filing(
@@ -285,8 +286,12 @@ async def test_status_after_the_deadline_counts_late_filing(
     text = await Chat(app.service, "u-admin").say("tinh hinh")  # Zalo style, no slash
     assert "6 tháng đầu năm 2027 (hạn 20/06/2027)" in text
     assert "• Chưa bắt đầu: 7" in text
-    assert "Kỳ trước (năm 2026): còn 4 đơn vị chưa nộp: " in text
-    assert "Phòng Kinh tế (mở lại)" in text
+    previous = next(line for line in text.splitlines() if line.startswith("Kỳ trước"))
+    # The reopened report is filed with its last submitted answers: it is not missing.
+    assert previous == (
+        "Kỳ trước (năm 2026): còn 3 đơn vị chưa nộp: "
+        "Đoàn Thanh niên xã, Phòng Văn hóa - Xã hội, Trạm Y tế xã."
+    )
 
 
 async def test_view_shows_a_units_answers(app: Application) -> None:
@@ -525,7 +530,7 @@ async def test_summary_gives_the_figures_and_three_files(
     replies = await Chat(app.service, "u-coord").send("/tonghop")
     text = replies[0].text
     assert text.startswith("📑 Tổng hợp: Báo cáo kết quả thực hiện Nghị quyết 57 – năm 2026")
-    assert "Đã nộp 3/7 đơn vị (đúng hạn 2, muộn 1); chưa nộp 4." in text
+    assert "Đã nộp 4/7 đơn vị (đúng hạn 3, muộn 1); chưa nộp 3." in text
     assert (
         "• Cán bộ, công chức, viên chức được quán triệt Nghị quyết 57: 80/100 = 80% "
         "(mục tiêu 100%, năm 2025) – chưa đạt" in text

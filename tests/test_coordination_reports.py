@@ -44,7 +44,9 @@ async def test_figures_match_the_known_reports(db: str) -> None:
     data = await known_consolidation()
     assert (data.form_key, data.period.key) == (NQ57_KEY, "2026-H2")  # the default: last filed
     counts = data.status.counts()
-    assert counts == {"on_time": 2, "late": 1, "drafting": 2, "not_started": 2}
+    # The reopened report stays filed (on time, as first sent) with its last submitted answers.
+    assert counts == {"on_time": 3, "late": 1, "drafting": 1, "not_started": 2}
+    assert (data.filed, data.total, data.status.filed) == (4, 7, 4)
     # Reports counted: the three submitted and the one reopened (as last submitted).
     assert sorted(r.status.code for r in data.reports) == [
         "cns_thon1",
@@ -120,7 +122,7 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
     assert women["Thời điểm gửi"] == "10:00 18/12/2026"
     assert women["Tổng số cán bộ, công chức, viên chức của đơn vị (kể cả lãnh đạo)"] == 30
     assert women["Đơn vị đã ban hành kế hoạch thực hiện Nghị quyết 57 chưa?"] == "Có"
-    assert by_code["kinhte"]["Tình trạng"] == "Đang soạn (mở lại)"
+    assert by_code["kinhte"]["Tình trạng"] == "Đã nộp đúng hạn (mở lại)"
     assert (
         by_code["tramyte"]["Tổng số cán bộ, công chức, viên chức của đơn vị (kể cả lãnh đạo)"]
         is None
@@ -184,7 +186,7 @@ async def test_the_document_has_the_administrative_layout(db: str, tmp_path: Pat
         "VI. ĐỀ XUẤT, KIẾN NGHỊ",
     ]
     body = "\n".join(paragraphs)
-    assert "Đã gửi 3/7 đơn vị (đúng hạn 2, muộn 1)" in body
+    assert "Đã gửi 4/7 đơn vị (đúng hạn 3, muộn 1; 1 đơn vị đang được mở lại" in body
     assert "- Tổ công nghệ số cộng đồng thôn 1: nộp muộn." in body
     assert "- Trạm Y tế xã: chưa nộp." in body
     assert "- Phòng Kinh tế" not in body  # reopened for changes: not late
@@ -193,7 +195,7 @@ async def test_the_document_has_the_administrative_layout(db: str, tmp_path: Pat
     indicators = [[cell.text for cell in row.cells] for row in document.tables[1].rows]
     assert indicators[0] == ["Chỉ tiêu", "Kết quả", "Tỷ lệ", "Mục tiêu", "Đánh giá"]
     assert indicators[1] == [
-        "Cán bộ, công chức, viên chức được quán triệt Nghị quyết 57",
+        "Cán bộ, công chức, viên chức được quán triệt Nghị quyết 57 (trên 4/4 đơn vị)",
         "80/100",
         "80%",
         "100% (2025)",
@@ -257,7 +259,7 @@ def test_cli_report_writes_each_format(cli, database_url: str, tmp_path: Path, c
         output = tmp_path / f"tong_hop.{fmt}"
         args = ["report", "--form", NQ57_KEY, "--period", "2026-H2", "--format", fmt]
         assert cli([*args, "--output", str(output)]) == 0
-        assert f"{output} ({NQ57_KEY}, 2026-H2: 3/7)" in capsys.readouterr().out
+        assert f"{output} ({NQ57_KEY}, 2026-H2: 4/7)" in capsys.readouterr().out
         assert output.stat().st_size > 1000
     assert load_workbook(tmp_path / "tong_hop.xlsx").sheetnames[0] == "Tổng hợp"
     assert Image.open(tmp_path / "tong_hop.png").size == (1210, 682)

@@ -90,8 +90,10 @@ async def test_summary_files_and_invites_reach_telegram(
     await seed_reports()
     clock.set_local(datetime(2026, 12, 22, 9, 0))
     tg.enqueue(tg.text_update(ADMIN, "/tonghop"))
-    await tg.wait_calls("sendPhoto", 1)
-    documents = await tg.wait_calls("sendDocument", 2)
+    # Three files are rendered in a thread (the chart with matplotlib): seconds on a busy
+    # machine, hence a longer deadline than the fake's default.
+    await tg.wait_calls("sendPhoto", 1, timeout=60)
+    documents = await tg.wait_calls("sendDocument", 2, timeout=60)
     sent = documents[0].files["document"]
     folder = Path(telegram_app.settings.media_dir) / "reports"
     (xlsx,) = folder.glob("*.xlsx")
@@ -99,7 +101,7 @@ async def test_summary_files_and_invites_reach_telegram(
     assert load_workbook(xlsx).sheetnames[0] == "Tổng hợp"
     assert tg.calls_of("sendPhoto")[0].files["photo"][:8] == b"\x89PNG\r\n\x1a\n"
     summary = next(text for text in tg.sent_texts(ADMIN) if text.startswith("📑 Tổng hợp"))
-    assert "Đã nộp 3/7 đơn vị (đúng hạn 2, muộn 1); chưa nộp 4." in summary
+    assert "Đã nộp 4/7 đơn vị (đúng hạn 3, muộn 1); chưa nộp 3." in summary
 
     # Without REPORTBOT_TELEGRAM_BOT_USERNAME the link uses the running bot's own username.
     tg.enqueue(tg.text_update(ADMIN, "/moi cns_thon1"))

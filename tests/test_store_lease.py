@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reportbot.store.inbox import mark_done, prune
-
 from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, lease_state
 from reportbot.store.sql import rows
 from tests.conftest import FakeClock

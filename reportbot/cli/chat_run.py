@@ -82,6 +82,7 @@ def _application(args: argparse.Namespace, settings: Settings) -> Application:
 
 
 async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = False) -> int:
+    from reportbot.console_guard import at_refusal
     from reportbot.demo import console_identity, find_person, seed_demo
 
     app = _application(args, settings)
@@ -97,6 +98,11 @@ async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = 
                 file=sys.stderr,
             )
             return EXIT_USAGE
+        refusal = await at_refusal() if getattr(args, "at", None) else None
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return EXIT_USAGE
+        app.reminders.only_person = person.id  # nobody else's reminders (console_guard.py)
         user_id = await console_identity(person)
         app.add_connectors(
             only={"console"}, console=console_config(user_id, person.name, None, None)

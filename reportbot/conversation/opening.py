@@ -15,6 +15,7 @@ from reportbot.conversation.state import ConversationState, Mode, ReportKey
 from reportbot.conversation.turn import Turn, deadline_text
 from reportbot.conversation.values import is_empty
 from reportbot.forms.schema import FormTemplate, pick
+from reportbot.owed import is_owed
 from reportbot.periods import Period, current_period, period_at, period_by_key
 
 
@@ -82,7 +83,7 @@ def report_options(turn: Turn) -> list[ReportKey]:
         previous = period_at(spec, env.now, env.tz, -1)
         if current is not None:
             options.append((key, current.key))
-        if previous is not None:
+        if previous is not None and is_owed(previous, offer.published_at):
             view = env.submissions.get((key, previous.key))
             if view is None or view.status in ("draft", "reopened"):
                 options.append((key, previous.key))

@@ -67,6 +67,7 @@ class FormOffer:
 
     template: FormTemplate
     record_id: int
+    published_at: datetime | None = None  # first publication: which periods are owed (owed.py)
 
 
 @dataclass(frozen=True, slots=True)

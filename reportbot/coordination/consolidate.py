@@ -1,9 +1,13 @@
-"""The consolidated figures of one form and period, as the Phòng Văn hóa - Xã hội sends them.
+"""The consolidated figures of one form and period: computed once, rendered everywhere.
 
-Over the units that filed (reports reopened for changes count with what they last
-submitted): the sum and average of every numeric question, the plan's indicators as
-percentages against their targets, and the free-text answers grouped by unit. Also the
-standing of every unit, and the late ones.
+One set of reports: the latest submitted revision of each unit that filed (a report reopened
+for changes counts, with what it last submitted, until it is sent again). Over that set and
+nothing else: the filed count ("đã nộp N/M"), the sum and average of every numeric question
+(a percentage or ratio question is only averaged: a sum of rates means nothing), the units
+per option of every yes/no and choice question with their share, the form's indicators
+against their targets, and the free-text answers grouped by unit. Every figure keeps its
+base (how many units it is computed over). The chat text, the .xlsx, the .docx and the
+chart only render a `Consolidation`.
 """
 
 from __future__ import annotations
@@ -13,26 +17,57 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
+from reportbot.conversation.parsing import fold
 from reportbot.conversation.values import decode_value, is_empty
-from reportbot.coordination.indicators import Indicator, indicators_for
-from reportbot.coordination.status import FILED, PeriodStatus, UnitStatus, period_status
+from reportbot.coordination.status import PeriodStatus, UnitStatus, period_status
 from reportbot.coordination.texts import Problem
-from reportbot.forms.schema import NUMERIC_TYPES, FormTemplate, Question
+from reportbot.forms.indicators import Indicator
+from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
 from reportbot.periods import Period, PeriodKeyError, current_period, period_at, period_by_key
-from reportbot.store.forms import latest_templates, template_by_record
-from reportbot.store.models import Answer, Submission
+from reportbot.store.forms import latest_templates
+from reportbot.store.queries.reports import (
+    any_filed,
+    stored_answers,
+    submissions_by_id,
+    templates_by_record,
+)
 
 FREE_TEXT_TYPES = frozenset({"long_text"})
+COUNTED_TYPES = CHOICE_TYPES | {"yes_no"}
 HUNDRED = Decimal(100)
+YES_NO: tuple[tuple[str, Text], ...] = (
+    ("yes", {"vi": "Có", "en": "Yes"}),
+    ("no", {"vi": "Không", "en": "No"}),
+)
+# Words that make a numeric question a rate (averaged, never summed), diacritics folded.
+RATE_WORDS = ("%", "ty le", "phan tram", "percent", "ratio")
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """part/whole in percent to one decimal; None when the whole is zero."""
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def is_rate(question: Question, template: FormTemplate) -> bool:
+    """Whether a numeric question is a percentage or ratio: its label says so, or one of the
+    form's `average` indicators reads it."""
+    if question.type not in NUMERIC_TYPES:
+        return False
+    averaged = {i.question for i in template.indicators if i.kind == "average"}
+    labels = " ".join(fold(text) for text in question.label.values())
+    return question.id in averaged or any(word in labels for word in RATE_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
 class NumberSummary:
-    """A numeric question over the units that answered it."""
+    """A numeric question over the units that answered it (`count`, its base)."""
 
     question: Question
     total: Decimal
     count: int
+    averaged: bool = False  # a rate: the total is meaningless and never shown
 
     @property
     def average(self) -> Decimal | None:
@@ -41,27 +76,70 @@ class NumberSummary:
             return None
         return (self.total / self.count).quantize(Decimal("0.01"))
 
+    @property
+    def shown_total(self) -> Decimal | None:
+        """The total to show: None for a rate."""
+        return None if self.averaged else self.total
+
+
+@dataclass(frozen=True, slots=True)
+class OptionCount:
+    """One option of a yes/no or choice question: how many units chose it, out of how many
+    answered the question."""
+
+    value: str
+    label: Text
+    units: int
+    answered: int
+
+    @property
+    def share(self) -> Decimal | None:
+        """The units' share in percent, to one decimal."""
+        return share(self.units, self.answered)
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceSummary:
+    """A yes/no or choice question counted per option (several per unit for select_multiple)."""
+
+    question: Question
+    answered: int
+    options: tuple[OptionCount, ...]
+
 
 @dataclass(frozen=True, slots=True)
 class IndicatorResult:
-    """An indicator measured: numerator out of denominator, as a percentage."""
+    """An indicator measured over `units` units: numerator out of denominator."""
 
     indicator: Indicator
     numerator: Decimal
     denominator: Decimal
+    units: int = 0
 
     @property
     def percent(self) -> Decimal | None:
-        """The percentage to one decimal, None when there is nothing to divide by."""
+        """The percentage to one decimal (percent kinds), None without a base."""
+        if not self.indicator.is_percent:
+            return None
+        return share(self.numerator, self.denominator)
+
+    @property
+    def value(self) -> Decimal | None:
+        """What is compared with the target: the percentage, the count or the average."""
+        kind = self.indicator.kind
+        if self.indicator.is_percent:
+            return self.percent
+        if kind == "count":
+            return self.numerator
         if not self.denominator:
             return None
-        return (self.numerator * HUNDRED / self.denominator).quantize(Decimal("0.1"))
+        return (self.numerator / self.denominator).quantize(Decimal("0.01"))
 
     @property
     def met(self) -> bool | None:
-        """Whether the target is reached (None without data)."""
-        percent = self.percent
-        return None if percent is None else percent >= self.indicator.target
+        """Whether the target is reached (None without data or without a target)."""
+        value, target = self.value, self.indicator.target
+        return None if value is None or target is None else value >= target
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +172,30 @@ class Consolidation:
     questions: list[Question] = field(default_factory=list)
     reports: list[UnitReport] = field(default_factory=list)
     numbers: list[NumberSummary] = field(default_factory=list)
+    choices: list[ChoiceSummary] = field(default_factory=list)
     indicators: list[IndicatorResult] = field(default_factory=list)
     texts: list[TextEntry] = field(default_factory=list)
+
+    @property
+    def filed(self) -> int:
+        """The units whose report the figures are computed over: 'đã nộp N/M' is this N."""
+        return len(self.reports)
+
+    @property
+    def total(self) -> int:
+        """The units that must file (and any unit that filed)."""
+        return len(self.status.units)
 
     @property
     def late(self) -> list[UnitStatus]:
         """Units that filed late, and, once the deadline has passed, those that did not file
         (a report reopened for changes was filed: it is not late)."""
         overdue = self.status.overdue(self.generated_at)
+        filed = {report.status.unit_id for report in self.reports}
         return [
             unit
             for unit in self.status.units
-            if unit.bucket == "late" or (overdue and unit.bucket not in FILED and not unit.reopened)
+            if unit.bucket == "late" or (overdue and unit.unit_id not in filed)
         ]
 
     def texts_by_unit(self) -> list[tuple[UnitStatus, list[TextEntry]]]:
@@ -149,10 +239,7 @@ async def pick_period(
     current = current_period(spec, now, tz)
     candidates = [p for p in (current, period_at(spec, now, tz, -1)) if p is not None]
     for period in candidates:
-        filed = await Submission.filter(
-            form_key=form_key, period_key=period.key, status__in=("submitted", "reopened")
-        ).exists()
-        if filed:
+        if await any_filed(form_key, period.key):
             return period
     if candidates:
         return candidates[0]
@@ -174,35 +261,50 @@ async def consolidate(
     """Compute the consolidated figures of one form and period."""
     status = await period_status(form_key, template, period)
     result = Consolidation(form_key, template, period, status, now)
-    filed = [unit for unit in status.units if unit.bucket in FILED or unit.reopened]
-    submissions = {
-        submission.id: submission
-        for submission in await Submission.filter(
-            id__in=[unit.submission_id for unit in filed if unit.submission_id is not None]
-        )
-    }
-    templates: dict[int, FormTemplate] = {}
-    answers: dict[int, dict[str, Any]] = {submission_id: {} for submission_id in submissions}
-    for submission in submissions.values():
-        record_id = submission.template_id  # type: ignore[attr-defined]
-        if record_id not in templates:
-            templates[record_id] = await template_by_record(record_id)
-    for row in await Answer.filter(submission_id__in=list(submissions)):
-        submission = submissions[row.submission_id]  # type: ignore[attr-defined]
-        version = templates[submission.template_id]  # type: ignore[attr-defined]
-        value = decode_value(version.question(row.question_id), row.value)
-        if not is_empty(value):
-            answers[submission.id][row.question_id] = value
+    result.reports = await filed_reports(status.filed_units())
+    return compute(result, template)
+
+
+async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
+    """The latest submitted revision of each filed unit's report, with decoded answers."""
+    ids = [unit.submission_id for unit in filed if unit.submission_id is not None]
+    submissions = await submissions_by_id(ids)
+    versions = await templates_by_record(
+        row.template_id  # type: ignore[attr-defined]
+        for row in submissions.values()
+    )
+    raw = await stored_answers(submissions)
+    reports = []
     for unit in filed:
         submission = submissions[unit.submission_id]  # type: ignore[index]
-        version = templates[submission.template_id]  # type: ignore[attr-defined]
-        result.reports.append(UnitReport(unit, version, answers[submission.id]))
-    result.questions = _questions(template, [report.template for report in result.reports])
-    result.numbers = _numbers(result.questions, result.reports)
-    result.indicators = [_measure(i, result.reports) for i in indicators_for(template)]
+        version = versions[submission.template_id]  # type: ignore[attr-defined]
+        answers: dict[str, Any] = {}
+        for question_id, encoded in raw[submission.id].items():
+            value = decode_value(version.question(question_id), encoded)
+            if not is_empty(value):
+                answers[question_id] = value
+        reports.append(UnitReport(unit, version, answers))
+    return reports
+
+
+def compute(result: Consolidation, template: FormTemplate) -> Consolidation:
+    """Fill in every figure from `result.reports`, and from nothing else."""
+    reports = result.reports
+    result.questions = _questions(template, [report.template for report in reports])
+    result.numbers = [
+        _number(question, reports, is_rate(question, template))
+        for question in result.questions
+        if question.type in NUMERIC_TYPES
+    ]
+    result.choices = [
+        _choices(question, reports)
+        for question in result.questions
+        if question.type in COUNTED_TYPES
+    ]
+    result.indicators = [_measure(indicator, reports) for indicator in template.indicators]
     result.texts = [
         TextEntry(report.status, question, str(report.answers[question.id]))
-        for report in result.reports
+        for report in reports
         for question in result.questions
         if question.type in FREE_TEXT_TYPES and question.id in report.answers
     ]
@@ -221,31 +323,68 @@ def _questions(latest: FormTemplate, versions: list[FormTemplate]) -> list[Quest
     return questions
 
 
-def _numbers(questions: list[Question], reports: list[UnitReport]) -> list[NumberSummary]:
-    summaries = []
-    for question in questions:
-        if question.type not in NUMERIC_TYPES:
+def _number(question: Question, reports: list[UnitReport], averaged: bool) -> NumberSummary:
+    values = [
+        Decimal(str(report.answers[question.id]))
+        for report in reports
+        if question.id in report.answers
+    ]
+    return NumberSummary(question, sum(values, Decimal(0)), len(values), averaged)
+
+
+def _chosen(value: Any) -> list[str]:
+    """The option values of one answer (a list for select_multiple)."""
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return [str(value)]
+
+
+def _choices(question: Question, reports: list[UnitReport]) -> ChoiceSummary:
+    if question.type == "yes_no":
+        options: list[tuple[str, Text]] = list(YES_NO)
+    else:
+        options = [(choice.value, choice.label) for choice in question.choices]
+    counts = dict.fromkeys((value for value, _ in options), 0)
+    answered = 0
+    for report in reports:
+        if question.id not in report.answers:
             continue
-        values = [
-            Decimal(str(report.answers[question.id]))
-            for report in reports
-            if question.id in report.answers
-        ]
-        summaries.append(NumberSummary(question, sum(values, Decimal(0)), len(values)))
-    return summaries
+        answered += 1
+        for value in dict.fromkeys(_chosen(report.answers[question.id])):
+            if value not in counts:  # an option an older version had
+                options.append((value, {"vi": value}))
+                counts[value] = 0
+            counts[value] += 1
+    return ChoiceSummary(
+        question,
+        answered,
+        tuple(OptionCount(value, label, counts[value], answered) for value, label in options),
+    )
 
 
 def _measure(indicator: Indicator, reports: list[UnitReport]) -> IndicatorResult:
     numerator = denominator = Decimal(0)
+    units = 0
     for report in reports:
         answers = report.answers
-        if indicator.question is not None:
-            value = answers.get(indicator.question)
-            if value is None or value in indicator.excluded:
+        if indicator.kind == "ratio_of_sums":
+            if indicator.denominator not in answers:
                 continue
-            denominator += 1
-            numerator += 1 if value == indicator.value else 0
-        elif indicator.denominator in answers:
             denominator += Decimal(str(answers[indicator.denominator]))
             numerator += Decimal(str(answers.get(indicator.numerator, 0)))
-    return IndicatorResult(indicator, numerator, denominator)
+        elif indicator.kind == "average":
+            if indicator.question not in answers:
+                continue
+            numerator += Decimal(str(answers[indicator.question]))
+            denominator += 1
+        else:
+            value = answers.get(indicator.question)
+            if value is None:
+                continue
+            chosen = _chosen(value)
+            if any(item in indicator.excluded for item in chosen):
+                continue
+            denominator += 1
+            numerator += 1 if indicator.value in chosen else 0
+        units += 1
+    return IndicatorResult(indicator, numerator, denominator, units)

@@ -6,21 +6,20 @@ from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
 from reportbot.conversation.values import format_value, is_empty
-from reportbot.coordination.consolidate import Consolidation
 from reportbot.coordination.formatting import (
     bucket_label,
     local_date,
     local_time,
-    number_text,
-    percent_text,
 )
 from reportbot.coordination.status import PeriodStatus, UnitStatus
+from reportbot.coordination.summary_text import render_summary
 from reportbot.coordination.texts import t
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
 from reportbot.store.standing import standing
 
 MAX_NAMES = 20
+__all__ = ["render_status", "render_summary", "render_unit_report"]
 
 
 class ReportState(Protocol):
@@ -123,68 +122,4 @@ def render_unit_report(
         lines.append(f"{number}. {pick(question.label, locale)}: {value}")
     if number == 0:
         lines.append(t("view_no_answers", locale))
-    return "\n".join(lines)
-
-
-def render_summary(data: Consolidation, locale: str) -> str:
-    """/tonghop: filing, indicators, figures and free text grouped by unit."""
-    counts = data.status.counts()
-    total = len(data.status.units)
-    lines = [
-        t(
-            "summary_title",
-            locale,
-            title=pick(data.template.title, locale),
-            period=data.period.label(locale),
-        ),
-        t(
-            "summary_filed",
-            locale,
-            filed=data.status.filed,
-            total=total,
-            on_time=counts["on_time"],
-            late=counts["late"],
-            missing=total - data.status.filed,
-        ),
-    ]
-    if not data.reports:
-        lines.append(t("summary_none_filed", locale))
-    if data.indicators:
-        lines += ["", t("summary_indicators", locale)]
-        for result in data.indicators:
-            verdict = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}
-            due = result.indicator.due
-            lines.append(
-                t(
-                    "summary_indicator",
-                    locale,
-                    label=pick(result.indicator.label, locale),
-                    numerator=number_text(result.numerator, locale),
-                    denominator=number_text(result.denominator, locale),
-                    percent=percent_text(result.percent, locale),
-                    target=f"{result.indicator.target}%",
-                    due=f", {'năm' if locale == 'vi' else 'by'} {due}" if due else "",
-                    verdict=t(verdict[result.met], locale),
-                )
-            )
-    if data.numbers and data.reports:
-        lines += ["", t("summary_numbers", locale)]
-        for summary in data.numbers:
-            lines.append(
-                t(
-                    "summary_number",
-                    locale,
-                    label=pick(summary.question.label, locale),
-                    total=number_text(summary.total, locale),
-                    average=number_text(summary.average, locale),
-                    count=summary.count,
-                )
-            )
-    groups = data.texts_by_unit()
-    if groups:
-        lines += ["", t("summary_texts", locale)]
-        for unit, entries in groups:
-            lines.append(f"▪ {unit.name}:")
-            for entry in entries:
-                lines.append(f"  – {pick(entry.question.label, locale)}: {entry.text}")
     return "\n".join(lines)

@@ -1,9 +1,11 @@
 """Reopening a submitted report for changes after its deadline, and telling the unit.
 
-The report's status becomes 'reopened' (the engine then offers it for editing and its next
-submission counts as a new revision), the sheet row is queued again, the action is written to
-the audit log, and each officer of the unit is told through the first of their platform
-accounts that a running connector can reach.
+Only a locked report is reopened: before the deadline the officers can still change a
+submitted report themselves, so /mo says so and changes nothing. The report's status becomes
+'reopened' (the engine then offers it for editing and its next submission counts as a new
+revision); it stays filed, with its last submitted answers, until it is sent again. The sheet
+row is queued again, the action is written to the audit log, and each officer of the unit is
+told through the first of their platform accounts that a running connector can reach.
 """
 
 from __future__ import annotations
@@ -11,23 +13,31 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from tortoise import connections
-from tortoise.transactions import in_transaction
-
-from connectors.base import Address, Outgoing
+from connectors.base import Outgoing
+from reportbot.conversation.i18n import localize
 from reportbot.conversation.session import PersonInfo
 from reportbot.coordination import audit
 from reportbot.coordination.texts import Problem, t
 from reportbot.forms.schema import FormTemplate, pick
+from reportbot.owed import is_overdue
 from reportbot.periods import Period, period_by_key
 from reportbot.store.forms import template_by_record
-from reportbot.store.models import Person, Submission, Unit
-from reportbot.store.writer import SHEET_TOPIC, UPSERT_OUTBOX, SqlDialect
+from reportbot.store.queries.reports import reopen_submission, reports_to_reopen, unit_officers
 
 if TYPE_CHECKING:
     from reportbot.host import Host
+    from reportbot.store.models import Submission, Unit
 
 log = logging.getLogger(__name__)
+MESSAGES: dict[str, dict[str, str]] = {
+    "not_locked": {
+        "vi": "“{title}” – {period} của {unit} vẫn còn trong hạn (đến hết ngày {deadline}): "
+        "cán bộ của đơn vị tự sửa được, không cần mở lại. Báo cáo vẫn được tính là đã nộp.",
+        "en": "“{title}” – {period} of {unit} is still open until the end of {deadline}: "
+        "the unit's officers can change it themselves, no need to reopen it. It still counts "
+        "as filed.",
+    },
+}
 
 
 def describe(form: str | None, period: str | None) -> str:
@@ -39,16 +49,9 @@ async def reopen_report(
     host: Host, person: PersonInfo, unit: Unit, form: str | None, period: str | None
 ) -> list[Outgoing]:
     """Reopen the unit's latest submitted report (of `form`, for `period` if given)."""
-    query = Submission.filter(unit_id=unit.id)
-    if form:
-        query = query.filter(form_key=form)
-    if period:
-        query = query.filter(period_key=period)
-    submission = await query.filter(status="submitted").order_by("-submitted_at").first()
+    _submitted, submission = await reports_to_reopen(unit.id, form, period)
     if submission is None:
-        submission = await query.order_by("-updated_at").first()
-        if submission is None:
-            raise Problem("no_submitted_report", unit=unit.name, what=describe(form, period))
+        raise Problem("no_submitted_report", unit=unit.name, what=describe(form, period))
     template = await template_by_record(submission.template_id)  # type: ignore[attr-defined]
     when = period_by_key(template.period, submission.period_key, host.settings.timezone)
     locale = person.locale
@@ -61,6 +64,9 @@ async def reopen_report(
         return [Outgoing(t("reopen_not_submitted", locale, **params))]
     if submission.status == "reopened":
         return [Outgoing(t("reopen_already", locale, **params))]
+    if not is_overdue(when, host.clock()):
+        deadline = when.deadline.astimezone(host.settings.timezone).strftime("%d/%m/%Y")
+        return [Outgoing(localize(MESSAGES, "not_locked", locale, deadline=deadline, **params))]
     await _mark_reopened(host, submission, person, unit)
     lines = [t("reopen_done", locale, **params)]
     told = await _tell_officers(host, unit, template, when, person)
@@ -75,14 +81,7 @@ async def _mark_reopened(
     host: Host, submission: Submission, person: PersonInfo, unit: Unit
 ) -> None:
     now = host.clock()
-    async with in_transaction() as tx:
-        await Submission.filter(id=submission.id, status="submitted").update(
-            status="reopened", updated_at=now
-        )
-        dialect = SqlDialect(connections.get("default").capabilities.dialect)
-        await tx.execute_query(
-            dialect.sql(UPSERT_OUTBOX), [SHEET_TOPIC, str(submission.id), now, now]
-        )
+    if await reopen_submission(submission.id, now):
         await audit.record(
             "submission.reopen",
             {
@@ -105,33 +104,29 @@ async def _tell_officers(
     """Send the notice to each officer of the unit; return who was reached, and where."""
     connectors = {connector.name: connector for connector in host.connectors()}
     told: list[str] = []
-    officers = await Person.filter(unit_id=unit.id, role="officer", active=True).prefetch_related(
-        "identities"
-    )
-    for officer in officers:
-        text = t(
-            "reopen_notice",
-            officer.locale,
-            title=pick(template.title, officer.locale),
-            period=period.label(officer.locale),
-            unit=unit.name,
-            who=person.name,
-        )
-        for identity in officer.identities:
-            connector = connectors.get(identity.platform)
+    for identities in await unit_officers(unit.id):
+        for officer in identities:
+            text = t(
+                "reopen_notice",
+                officer.locale,
+                title=pick(template.title, officer.locale),
+                period=period.label(officer.locale),
+                unit=unit.name,
+                who=person.name,
+            )
+            connector = connectors.get(officer.address.platform)
             if connector is None:
                 continue
-            address = Address(identity.platform, identity.external_id, identity.chat_id)
             try:
-                await connector.send(address, [Outgoing(text)])
+                await connector.send(officer.address, [Outgoing(text)])
             except Exception as exc:  # one unreachable account must not stop the others
                 log.warning(
                     "reopen notice to person %s on %s failed: %s",
-                    officer.id,
-                    identity.platform,
+                    officer.person_id,
+                    officer.address.platform,
                     exc,
                 )
                 continue
-            told.append(f"{officer.name} ({identity.platform})")
+            told.append(f"{officer.name} ({officer.address.platform})")
             break
     return told

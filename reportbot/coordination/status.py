@@ -1,8 +1,9 @@
 """Who has filed: for one form and period, every unit that must file and where it stands.
 
-A unit is in one of four buckets: filed on time, filed late (submitted after the end of the
-deadline day), drafting (a draft, or a report reopened for changes), not started. The same
-rules as the coordinators' status sheet.
+A unit is in one of four buckets: filed on time, filed late (first submitted after the end of
+the deadline day), drafting (a draft never sent), not started. A report reopened for changes
+stays filed, with its last submitted answers, until it is sent again (marked "mở lại"). The
+same rule (store.standing) as the coordinators' status sheet and the reminders' digest.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from datetime import datetime, tzinfo
 
 from reportbot.conversation.parsing import fold
 from reportbot.forms.schema import FormTemplate
-from reportbot.periods import Period, current_period, period_at
+from reportbot.owed import is_overdue, previous_owed
+from reportbot.periods import Period, current_period
 from reportbot.store.forms import latest_templates
-from reportbot.store.models import Submission, Unit
+from reportbot.store.models import Submission
+from reportbot.store.queries.reports import all_units, first_published, period_submissions
 from reportbot.store.standing import standing
 
 BUCKETS = ("on_time", "late", "drafting", "not_started")
@@ -56,8 +59,12 @@ class PeriodStatus:
 
     @property
     def filed(self) -> int:
-        """Units that submitted, on time or late."""
+        """Units that submitted, on time or late (a reopened report included)."""
         return sum(1 for unit in self.units if unit.bucket in FILED)
+
+    def filed_units(self) -> list[UnitStatus]:
+        """The units whose report the figures are computed over, in name order."""
+        return [unit for unit in self.units if unit.bucket in FILED]
 
     def by_type(self) -> dict[str, dict[str, int]]:
         """Bucket counts per unit type, in the order types first appear."""
@@ -68,7 +75,7 @@ class PeriodStatus:
 
     def overdue(self, now: datetime) -> bool:
         """Whether the deadline has passed."""
-        return now > self.period.deadline
+        return is_overdue(self.period, now)
 
 
 _BUCKET_OF_STANDING = {
@@ -88,12 +95,9 @@ def bucket_of(submission: Submission | None, deadline: datetime) -> str:
 
 async def period_status(form_key: str, template: FormTemplate, period: Period) -> PeriodStatus:
     """The standing of every active unit the form applies to (and any unit that filed)."""
-    submissions = {
-        submission.unit_id: submission  # type: ignore[attr-defined]
-        for submission in await Submission.filter(form_key=form_key, period_key=period.key)
-    }
+    submissions = await period_submissions(form_key, period.key)
     units: list[UnitStatus] = []
-    for unit in sorted(await Unit.all(), key=lambda u: (fold(u.name), u.name)):
+    for unit in sorted(await all_units(), key=lambda u: (fold(u.name), u.name)):
         submission = submissions.get(unit.id)
         if submission is None and not (unit.active and template.applies_to(unit.type)):
             continue
@@ -120,20 +124,19 @@ async def forms_in_use() -> dict[str, FormTemplate]:
 async def current_statuses(
     now: datetime, tz: tzinfo
 ) -> list[tuple[PeriodStatus, PeriodStatus | None]]:
-    """For each form: the current period's standing, and the previous period's when the form
-    was in use then (someone filed) and some unit has still not filed it (it can be, late)."""
+    """For each form: the current period's standing, and the previous period's when units owe
+    it (the form was published before its deadline) and some unit has still not filed it."""
     result: list[tuple[PeriodStatus, PeriodStatus | None]] = []
     for key, template in sorted((await forms_in_use()).items()):
         period = current_period(template.period, now, tz)
         if period is None:
             continue
         current = await period_status(key, template, period)
-        previous_period = period_at(template.period, now, tz, -1)
+        previous_period = previous_owed(template.period, await first_published(key), now, tz)
         previous = None
         if previous_period is not None:
             previous = await period_status(key, template, previous_period)
-            in_use = any(unit.submission_id is not None for unit in previous.units)
-            if not in_use or previous.filed == len(previous.units):
+            if previous.filed == len(previous.units):
                 previous = None
         result.append((current, previous))
     return result

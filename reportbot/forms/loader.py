@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from reportbot.forms.expressions import ExpressionError, parse_expression
+from reportbot.forms.indicators import indicators_definition, parse_indicators
 from reportbot.forms.schema import (
     ATTACHMENT_TYPES,
     CHOICE_TYPES,
@@ -139,6 +140,11 @@ def template_to_definition(template: FormTemplate) -> dict[str, Any]:
         },
         **({"reminders": list(template.reminders)} if template.reminders is not None else {}),
         "questions": [_question_definition(question) for question in template.questions],
+        **(
+            {"indicators": indicators_definition(template.indicators)}
+            if template.indicators
+            else {}
+        ),
     }
 
 
@@ -194,7 +200,7 @@ class _Checker:
 
     def template(self, data: Mapping[str, Any]) -> FormTemplate | None:
         known = {"key", "version", "title", "description", "unit_types", "period"}
-        known |= {"questions", "reminders"}
+        known |= {"questions", "reminders", "indicators"}
         for name in data:
             if name not in known:
                 self.fail(data, str(name), str(name), "unknown field")
@@ -211,6 +217,7 @@ class _Checker:
         period = self.period(data)
         reminders = self.reminders(data)
         questions = self.questions(data)
+        indicators = parse_indicators(data.get("indicators"), questions, self.fail, data)
         return FormTemplate(
             key=key,
             version=str(version),
@@ -220,6 +227,7 @@ class _Checker:
             period=period,
             questions=questions,
             reminders=reminders,
+            indicators=indicators,
         )
 
     def text(self, node: Mapping[str, Any], field: str, where: str, *, required: bool) -> Text:

@@ -108,6 +108,7 @@ class FormTemplate:
     period: PeriodSpec
     questions: tuple[Question, ...]
     reminders: tuple[int, ...] | None = None  # days before the deadline; None = defaults
+    indicators: tuple[Any, ...] = ()  # forms.indicators.Indicator, from `indicators:`
 
     def question(self, question_id: str) -> Question | None:
         """Return the question with this id, if any."""

@@ -125,6 +125,7 @@ class ReminderWorker(MessageComposer):
         )
         self.fanout = fanout or FanOut(clock, max_attempts=self.policy.max_attempts)
         self.last_report: RunReport | None = None
+        self.only_person: int | None = None  # a console chat: nobody else (console_guard.py)
         self._templates: dict[int, FormTemplate] = {}
         self._settled: set[tuple[str, str, str]] = set()
         self._scheduler: AsyncIOScheduler | None = None
@@ -258,13 +259,13 @@ class ReminderWorker(MessageComposer):
             template = templates[form_key]
             audiences = {slot.audience for slot in group}
             if OFFICERS in audiences:
-                collected.audiences[
-                    (form_key, period_key, OFFICERS)
-                ] = await store.outstanding_officers(template, period_key)
+                collected.audiences[(form_key, period_key, OFFICERS)] = self._only(
+                    await store.outstanding_officers(template, period_key)
+                )
             if COORDINATORS in audiences:
                 if chiefs is None:
                     chiefs = await store.coordinators()
-                collected.audiences[(form_key, period_key, COORDINATORS)] = chiefs
+                collected.audiences[(form_key, period_key, COORDINATORS)] = self._only(chiefs)
             collected.deliveries[(form_key, period_key)] = await store.deliveries(
                 form_key, period_key
             )
@@ -272,6 +273,12 @@ class ReminderWorker(MessageComposer):
             slots, collected.audiences, collected.deliveries, now, self.policy, self.tz
         )
         return collected
+
+    def _only(self, recipients: list[Recipient]) -> list[Recipient]:
+        """Everyone, or only the person of a console chat (nobody else's rows are touched)."""
+        if self.only_person is None:
+            return recipients
+        return [r for r in recipients if r.person_id == self.only_person]
 
     async def _run(
         self,

@@ -96,7 +96,8 @@ def _status_panel(axes, data: Consolidation, family: str) -> None:
 
 def _indicator_panel(axes, data: Consolidation, family: str) -> None:
     axes.set_title("Các chỉ tiêu so với mục tiêu (%)", fontsize=11, fontfamily=family)
-    results = data.indicators
+    # Percentages on one axis: a count or an average has its own scale and stays in the tables.
+    results = [result for result in data.indicators if result.indicator.is_percent]
     if not results:
         axes.text(
             0.5,
@@ -114,8 +115,9 @@ def _indicator_panel(axes, data: Consolidation, family: str) -> None:
     positions = list(range(len(results)))
     axes.barh(positions, values, color=ACHIEVED, height=0.55, label="Đạt được")
     for position, result, value in zip(positions, results, values, strict=True):
+        target = result.indicator.target
         axes.plot(
-            [result.indicator.target] * 2,
+            [float(target if target is not None else 0)] * 2,
             [position - 0.38, position + 0.38],
             color=TARGET,
             linewidth=2.5,

@@ -56,47 +56,9 @@ def write_document(
     )
     sections = iter(ROMAN)
     _section(document, next(sections), "TÌNH HÌNH NỘP BÁO CÁO")
-    counts = data.status.counts()
-    total = len(data.status.units)
-    _para(
-        document,
-        f"Tổng số đơn vị phải báo cáo: {total}. Đã gửi {data.status.filed}/{total} đơn vị "
-        f"(đúng hạn {counts['on_time']}, muộn {counts['late']}); đang soạn "
-        f"{counts['drafting']}; chưa bắt đầu {counts['not_started']}. Hạn nộp: hết ngày "
-        f"{data.period.deadline.astimezone(tz).strftime('%d/%m/%Y')}.",
-        indent=True,
-    )
+    _filing(document, data, tz)
     _section(document, next(sections), "KẾT QUẢ THỰC HIỆN")
-    _para(document, "1. Các chỉ tiêu của kế hoạch", bold=True, indent=True)
-    if data.indicators:
-        rows = [["Chỉ tiêu", "Kết quả", "Tỷ lệ", "Mục tiêu", "Đánh giá"]]
-        for result in data.indicators:
-            verdict = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}
-            rows.append(
-                [
-                    pick(result.indicator.label, "vi"),
-                    f"{number_text(result.numerator)}/{number_text(result.denominator)}",
-                    percent_text(result.percent),
-                    f"{result.indicator.target}% ({result.indicator.due})",
-                    t(verdict[result.met]),
-                ]
-            )
-        _table(document, rows, widths=[7.0, 2.5, 2.0, 2.5, 2.0])
-    else:
-        _para(document, "Mẫu báo cáo này không có chỉ tiêu của kế hoạch.", indent=True)
-    _para(document, "2. Số liệu tổng hợp", bold=True, indent=True)
-    if data.numbers:
-        rows = [["Nội dung", "Tổng", "Trung bình/đơn vị", "Số đơn vị"]]
-        for summary in data.numbers:
-            rows.append(
-                [
-                    pick(summary.question.label, "vi"),
-                    number_text(summary.total),
-                    number_text(summary.average),
-                    str(summary.count),
-                ]
-            )
-        _table(document, rows, widths=[8.5, 2.8, 2.8, 1.9])
+    _results(document, data)
     _section(document, next(sections), "ĐƠN VỊ NỘP CHẬM, CHƯA NỘP")
     if data.late:
         for unit in data.late:
@@ -120,6 +82,81 @@ def write_document(
     )
     _signature(document, header)
     document.save(str(path))
+
+
+def _results(document, data: Consolidation) -> None:
+    """Section II: the base, the indicators, the figures and the choice questions."""
+    _para(
+        document,
+        f"Các số liệu dưới đây tính trên {data.filed}/{data.total} đơn vị đã nộp.",
+        italic=True,
+        indent=True,
+    )
+    _para(document, "1. Các chỉ tiêu của kế hoạch", bold=True, indent=True)
+    _indicator_table(document, data)
+    _para(document, "2. Số liệu tổng hợp", bold=True, indent=True)
+    if data.numbers:
+        rows = [["Nội dung", "Tổng", "Trung bình/đơn vị", "Số đơn vị"]]
+        for summary in data.numbers:
+            label = pick(summary.question.label, "vi")
+            if summary.averaged:
+                label += " (tỷ lệ: lấy trung bình, không cộng)"
+            rows.append(
+                [
+                    label,
+                    number_text(summary.shown_total),
+                    number_text(summary.average),
+                    f"{summary.count}/{data.filed}",
+                ]
+            )
+        _table(document, rows, widths=[8.5, 2.8, 2.8, 1.9])
+    if data.choices:
+        _para(document, "3. Các nội dung lựa chọn", bold=True, indent=True)
+        rows = [["Nội dung", "Lựa chọn", "Số đơn vị", "Tỷ lệ"]]
+        for choice in data.choices:
+            label = f"{pick(choice.question.label, 'vi')} ({choice.answered}/{data.filed} đơn vị)"
+            for option in choice.options:
+                rows.append(
+                    [label, pick(option.label, "vi"), str(option.units), percent_text(option.share)]
+                )
+                label = ""
+        _table(document, rows, widths=[7.0, 5.0, 2.0, 2.0])
+
+
+def _filing(document, data: Consolidation, tz: tzinfo) -> None:
+    counts = data.status.counts()
+    reopened = sum(1 for report in data.reports if report.status.reopened)
+    note = f"; {reopened} đơn vị đang được mở lại để sửa, tính theo lần nộp gần nhất"
+    note = note if reopened else ""
+    _para(
+        document,
+        f"Tổng số đơn vị phải báo cáo: {data.total}. Đã gửi {data.filed}/{data.total} đơn vị "
+        f"(đúng hạn {counts['on_time']}, muộn {counts['late']}{note}); đang soạn "
+        f"{counts['drafting']}; chưa bắt đầu {counts['not_started']}. Hạn nộp: hết ngày "
+        f"{data.period.deadline.astimezone(tz).strftime('%d/%m/%Y')}.",
+        indent=True,
+    )
+
+
+def _indicator_table(document, data: Consolidation) -> None:
+    if not data.indicators:
+        _para(document, "Mẫu báo cáo này không có chỉ tiêu của kế hoạch.", indent=True)
+        return
+    verdict = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}
+    rows = [["Chỉ tiêu", "Kết quả", "Tỷ lệ", "Mục tiêu", "Đánh giá"]]
+    for result in data.indicators:
+        indicator = result.indicator
+        if indicator.is_percent:
+            value = f"{number_text(result.numerator)}/{number_text(result.denominator)}"
+            rate = percent_text(result.percent)
+            target = percent_text(indicator.target) if indicator.target is not None else "—"
+        else:
+            value, rate = number_text(result.value), ""
+            target = number_text(indicator.target) if indicator.target is not None else "—"
+        due = f" ({indicator.due})" if indicator.due else ""
+        label = f"{pick(indicator.label, 'vi')} (trên {result.units}/{data.filed} đơn vị)"
+        rows.append([label, value, rate, target + due, t(verdict[result.met])])
+    _table(document, rows, widths=[7.0, 2.5, 2.0, 2.5, 2.0])
 
 
 def _page_setup(document) -> None:

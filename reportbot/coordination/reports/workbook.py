@@ -73,46 +73,77 @@ def _summary(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     _put(sheet, 1, [title], font=TITLE)
     deadline = data.period.deadline.astimezone(tz).strftime("%d/%m/%Y")
     _put(sheet, 2, [f"Hạn nộp: {deadline}. Lập lúc {local_time(data.generated_at, tz)}."])
+    _put(sheet, 3, [f"Số liệu tính trên {data.filed}/{data.total} đơn vị đã nộp."])
     counts = data.status.counts()
     row = 4
     _header(sheet, row, ["Tình hình nộp báo cáo", "Số đơn vị"])
-    lines = [("Phải nộp", len(data.status.units))]
+    lines = [("Phải nộp", data.total), ("Đã nộp", data.filed)]
     lines += [(bucket_label(bucket), count) for bucket, count in counts.items()]
+    lines.append(("Đang mở lại để sửa", sum(1 for r in data.reports if r.status.reopened)))
     for label, count in lines:
         row += 1
         _put(sheet, row, [label, count])
-    row += 2
-    _header(
-        sheet,
-        row,
-        ["Chỉ tiêu", "Đạt được", "Trên tổng", "Tỷ lệ (%)", "Mục tiêu (%)", "Thời hạn", "Đánh giá"],
-    )
+    row = _indicators(sheet, row + 2, data)
+    row = _numbers(sheet, row + 2, data)
+    _choices(sheet, row + 2, data)
+    _widths(sheet, [60, 14, 14, 14, 14, 12, 14, 14])
+
+
+def _indicators(sheet: Worksheet, row: int, data: Consolidation) -> int:
+    titles = ["Chỉ tiêu", "Đạt được", "Trên tổng", "Tỷ lệ (%)", "Mục tiêu", "Thời hạn"]
+    _header(sheet, row, [*titles, "Đánh giá", "Số đơn vị tính"])
     for result in data.indicators:
         row += 1
         verdict = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}[result.met]
+        percent = result.indicator.is_percent
+        value = result.percent if percent else result.value
         _put(
             sheet,
             row,
             [
                 pick(result.indicator.label, "vi"),
                 result.numerator,
-                result.denominator,
-                result.percent if result.percent is not None else "",
-                result.indicator.target,
+                result.denominator if percent or result.indicator.kind == "average" else "",
+                value if value is not None else "",
+                result.indicator.target if result.indicator.target is not None else "",
                 result.indicator.due,
                 t(verdict),
+                result.units,
             ],
         )
-        sheet.cell(row=row, column=4).number_format = "0.0"
-    row += 2
-    _header(sheet, row, ["Số liệu", "Tổng", "Trung bình mỗi đơn vị", "Số đơn vị có số liệu"])
+        if percent:
+            sheet.cell(row=row, column=4).number_format = "0.0"
+    return row
+
+
+def _numbers(sheet: Worksheet, row: int, data: Consolidation) -> int:
+    titles = ["Số liệu", "Tổng", "Trung bình mỗi đơn vị", "Số đơn vị có số liệu"]
+    _header(sheet, row, [*titles, "Trên số đơn vị đã nộp", "Cách tính"])
     for summary in data.numbers:
         row += 1
         average = summary.average if summary.average is not None else ""
-        _put(
-            sheet, row, [pick(summary.question.label, "vi"), summary.total, average, summary.count]
-        )
-    _widths(sheet, [60, 14, 14, 14, 14, 12, 14])
+        total = summary.shown_total if summary.shown_total is not None else ""
+        how = "trung bình (tỷ lệ, không cộng)" if summary.averaged else "tổng và trung bình"
+        label = pick(summary.question.label, "vi")
+        _put(sheet, row, [label, total, average, summary.count, data.filed, how])
+    return row
+
+
+def _choices(sheet: Worksheet, row: int, data: Consolidation) -> int:
+    titles = ["Câu hỏi", "Lựa chọn", "Số đơn vị chọn", "Tỷ lệ (%)", "Số đơn vị trả lời"]
+    _header(sheet, row, [*titles, "Trên số đơn vị đã nộp"])
+    for summary in data.choices:
+        for option in summary.options:
+            row += 1
+            share = option.share if option.share is not None else ""
+            label = pick(summary.question.label, "vi")
+            _put(
+                sheet,
+                row,
+                [label, pick(option.label, "vi"), option.units, share, option.answered, data.filed],
+            )
+            sheet.cell(row=row, column=4).number_format = "0.0"
+    return row
 
 
 def _answer(question: Question, value: Any) -> Any:

@@ -141,3 +141,8 @@ async def ensure_identity(person_id: int, platform: str, user_id: str, name: str
         external_id=user_id,
         defaults={"chat_id": user_id, "display_name": name, "person_id": person_id},
     )
+
+
+async def real_accounts() -> int:
+    """How many identities are on a real platform (anything but the console)."""
+    return await Identity.exclude(platform="console").count()

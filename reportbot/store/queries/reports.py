@@ -1,0 +1,137 @@
+"""The queries behind filing status, consolidation and reopening: one place to read them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from connectors.base import Address
+from reportbot.forms.schema import FormTemplate
+from reportbot.store import outbox
+from reportbot.store.forms import template_by_record
+from reportbot.store.models import Answer, FormTemplateRecord, Person, Submission, Unit
+
+FILED_STATUSES = ("submitted", "reopened")
+"""A reopened report stays filed, with its last submitted answers, until it is sent again."""
+
+
+async def period_submissions(form_key: str, period_key: str) -> dict[int, Submission]:
+    """Every unit's report of one form and period: unit id -> submission."""
+    rows = await Submission.filter(form_key=form_key, period_key=period_key)
+    return {row.unit_id: row for row in rows}  # type: ignore[attr-defined]
+
+
+async def all_units() -> list[Unit]:
+    """Every unit, active or not (a unit that filed and was then retired still counts)."""
+    return list(await Unit.all())
+
+
+async def any_filed(form_key: str, period_key: str) -> bool:
+    """Whether some unit has filed (or filed and had reopened) this form and period."""
+    return await Submission.filter(
+        form_key=form_key, period_key=period_key, status__in=FILED_STATUSES
+    ).exists()
+
+
+async def stored_answers(submission_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """The stored (encoded) answers of some submissions: submission id -> {question: raw}.
+
+    While a report is reopened the officer's edits live in the conversation, not here, so
+    these rows are the last submitted revision until the report is sent again.
+    """
+    ids = list(submission_ids)
+    result: dict[int, dict[str, str]] = {submission_id: {} for submission_id in ids}
+    if not ids:
+        return result
+    for row in await Answer.filter(submission_id__in=ids):
+        result[row.submission_id][row.question_id] = row.value  # type: ignore[attr-defined]
+    return result
+
+
+async def templates_by_record(record_ids: Iterable[int]) -> dict[int, FormTemplate]:
+    """The template versions with these record ids."""
+    return {record_id: await template_by_record(record_id) for record_id in set(record_ids)}
+
+
+async def first_published(form_key: str) -> datetime | None:
+    """Since when a form has been in use: its first version's publication, or the first report
+    started on it if that is earlier (a database restored or a form imported again keeps the
+    history its reports prove). None: never published."""
+    moments = []
+    for query in (FormTemplateRecord.filter(key=form_key), Submission.filter(form_key=form_key)):
+        first = await query.order_by("created_at").first()
+        if first is not None:
+            moments.append(first.created_at)
+    return min(moments) if moments else None
+
+
+async def reports_to_reopen(
+    unit_id: int, form_key: str | None, period_key: str | None
+) -> tuple[Submission | None, Submission | None]:
+    """The unit's latest submitted report (of a form and period when given), and its most
+    recently touched report of any status (what to talk about when none is submitted)."""
+    query = Submission.filter(unit_id=unit_id)
+    if form_key:
+        query = query.filter(form_key=form_key)
+    if period_key:
+        query = query.filter(period_key=period_key)
+    submitted = await query.filter(status="submitted").order_by("-submitted_at").first()
+    if submitted is not None:
+        return submitted, submitted
+    return None, await query.order_by("-updated_at").first()
+
+
+async def submissions_by_id(ids: Iterable[int]) -> dict[int, Submission]:
+    """Some submissions by id."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    return {row.id: row for row in await Submission.filter(id__in=wanted)}
+
+
+async def reopen_submission(submission_id: int, now: datetime) -> bool:
+    """Turn a submitted report back into an editable one and queue its sheet row, at once.
+
+    Returns False when it was not 'submitted' (nothing changed).
+    """
+    async with in_transaction() as tx:
+        changed = await (
+            Submission.filter(id=submission_id, status="submitted")
+            .using_db(tx)
+            .update(status="reopened", updated_at=now)
+        )
+        if changed:
+            await outbox.enqueue(outbox.SHEET_TOPIC, str(submission_id), now, client=tx)
+    return bool(changed)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """An officer of a unit and one of their platform identities."""
+
+    person_id: int
+    name: str
+    locale: str
+    address: Address
+
+
+async def unit_officers(unit_id: int) -> list[list[Recipient]]:
+    """The active officers of a unit, each with their identities (first one preferred)."""
+    officers = await Person.filter(unit_id=unit_id, role="officer", active=True).prefetch_related(
+        "identities"
+    )
+    return [
+        [
+            Recipient(
+                officer.id,
+                officer.name,
+                officer.locale,
+                Address(identity.platform, identity.external_id, identity.chat_id),
+            )
+            for identity in officer.identities
+        ]
+        for officer in officers
+    ]
