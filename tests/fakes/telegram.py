@@ -332,10 +332,22 @@ class FakeTelegram:
         return {"update_id": self._update_id(), "message": message}
 
     def text_update(
-        self, user_id: int, text: str, *, user: dict[str, Any] | None = None
+        self,
+        user_id: int,
+        text: str,
+        *,
+        user: dict[str, Any] | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
-        """A private text message (commands get a bot_command entity, like Telegram's)."""
+        """A private text message (commands get a bot_command entity, like Telegram's).
+
+        `reply_to`: the id of a message in the chat it replies to (Telegram includes that
+        message, as it is now, in reply_to_message).
+        """
         content: dict[str, Any] = {"text": text}
+        if reply_to is not None:
+            replied = self.messages[(user_id, reply_to)]
+            content["reply_to_message"] = json.loads(json.dumps(replied))
         if text.startswith("/"):
             length = len(text.split(" ", 1)[0])
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
