@@ -57,7 +57,8 @@ async def checked(
     except (TelegramNetworkError, TelegramServerError) as error:
         raise ConnectorStartError(
             f"telegram: cannot reach the Bot API at {_host(api_url)} "
-            f"({_short(error, token)}); check the network, the proxy or {PREFIX}API_URL"
+            f"({_short(error, token).split(':')[0]}); check the network, the proxy or "
+            f"{PREFIX}API_URL"
         ) from None
     except TelegramAPIError as error:
         fix = f"check {PREFIX}WEBHOOK_URL" if step == "setWebhook" else "see the Bot API docs"
