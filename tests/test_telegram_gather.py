@@ -114,6 +114,17 @@ async def test_anything_else_first_ends_the_paste(tg: FakeTelegram, start_bot) -
     assert [i.text for i in script.seen] == ["p" * 4095, "/huy"], "in the order sent"
 
 
+async def test_a_paste_is_bounded(tg: FakeTelegram, start_bot) -> None:
+    script = Script(short_reply)
+    await start_bot(script, PASTE_WINDOW="30")
+    tg.enqueue(*(tg.text_update(USER, chr(ord("a") + n) * 4096) for n in range(17)))
+    await tg.wait_for(lambda: len(script.seen) == 1)
+    assert script.seen[0].parts == 16 and len(script.seen[0].text or "") == 16 * 4097 - 1
+    tg.enqueue(tg.text_update(USER, "cuối"))  # ends the 17th part's paste
+    await tg.wait_for(lambda: len(script.seen) == 2)
+    assert script.seen[1].text == "q" * 4096 + "\ncuối"
+
+
 async def test_stop_hands_over_what_is_held(tg: FakeTelegram, start_bot) -> None:
     script = Script(short_reply)
     connector = await start_bot(script, PASTE_WINDOW="30")
@@ -198,3 +209,35 @@ async def test_paths_are_relative_to_the_media_folder(
     assert attachment.relative_path.endswith(".pdf")
     assert not Path(attachment.relative_path).is_absolute()
     assert (tmp_path / "media" / attachment.relative_path).read_bytes() == b"PDF-1.7 noi dung"
+
+
+async def test_webhook_album_and_paste(tg: FakeTelegram, tmp_path: Path) -> None:
+    import socket
+
+    from aiohttp import web
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/hooks/tg"
+    app = web.Application()
+    script = Script(short_reply)
+    env = bot_env(tg, WEBHOOK_URL=url, WEBHOOK_SECRET="s3cret")
+    context = ConnectorContext(handler=script, env=env, web_app=app, media_dir=tmp_path / "m")
+    connector = create(context)
+    assert connector is not None
+    runner = web.AppRunner(app, shutdown_timeout=0.2)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    await connector.start()
+    try:
+        # Each POST is answered at once (the part is held), the group handled after it.
+        updates = tg.load_corpus("album_three_pages", USER) + tg.load_corpus("split_paste", USER)
+        statuses = [await tg.post_webhook(url, update, "s3cret") for update in updates]
+        assert statuses == [200] * 5
+        await tg.wait_for(lambda: len(script.seen) == 2)
+        album, paste = script.seen
+        assert len(album.attachments) == 3 and album.text == "Biên bản họp, 3 trang"
+        assert paste.parts == 2 and len(paste.text or "") == 6000
+    finally:
+        await connector.stop()
+        await runner.cleanup()

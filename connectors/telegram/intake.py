@@ -29,6 +29,8 @@ from connectors.telegram.updates import file_of, message_incoming, utf16_length
 
 log = logging.getLogger(__name__)
 PASTE = "paste"
+MAX_PASTE_PARTS = 16  # 16 full parts: 65,536 characters, far above any form's answer
+MAX_ALBUM_ITEMS = 10  # Telegram's own album limit (sendMediaGroup: 2-10 items)
 
 
 class IntakeMixin:
@@ -48,13 +50,16 @@ class IntakeMixin:
         if group is None:
             await self._handle_messages([(update, message)])
             return
-        window = self.config.paste_window if group == PASTE else self.config.album_window
-        self._gather.hold(chat, group, update, message, window)
-        if group == PASTE and utf16_length(message.text or "") < self.config.paste_min_chars:
-            # A part shorter than a full one is the last of the paste: no need to wait.
-            batch = self._gather.take(chat, PASTE)
-            if batch is not None:
-                await self._flush_batch(batch)
+        paste = group == PASTE
+        window = self.config.paste_window if paste else self.config.album_window
+        batch = self._gather.hold(chat, group, update, message, window)
+        # A part shorter than a full one is the last of the paste: no need to wait. A group
+        # at its bound goes at once too, so nobody can make the bot hold text without end.
+        last = paste and utf16_length(message.text or "") < self.config.paste_min_chars
+        if last or len(batch.items) >= (MAX_PASTE_PARTS if paste else MAX_ALBUM_ITEMS):
+            taken = self._gather.take(chat, group)
+            if taken is not None:
+                await self._flush_batch(taken)
 
     def _group_of(self, chat: str, message: Message) -> str | None:
         """The group a message is held in: an album, a paste, or none (handled at once)."""

@@ -72,9 +72,11 @@ class Poller:
         if self._task is not None:
             await self._task
         if self.offset is not None and self.offset != self._confirmed:
+            # Read raw: the next update waiting may be one aiogram cannot read.
+            confirm = GetRawUpdates(offset=self.offset, timeout=0, limit=1)
             try:
-                await self.bot.get_updates(offset=self.offset, timeout=0, limit=1)
-            except TelegramAPIError as error:
+                await self.bot(confirm)
+            except Exception as error:  # stopping must not fail on a last confirmation
                 log.info("telegram: could not confirm the last updates: %s", error)
 
     @property
