@@ -90,6 +90,17 @@ def test_callback_data_fits_and_reads_back(qid: str, payload: str, multi: bool) 
         assert first.question == question_token(qid, VERSION), "bound whenever it fits"
 
 
+def test_a_question_id_alone_binds_without_version() -> None:
+    message = Outgoing("Câu 7?", choices=YES_NO, question_id="q7")
+    markup = keyboards.build_markup(message, 100)
+    assert markup is not None
+    press = keyboards.decode(markup.inline_keyboard[0][1].callback_data)
+    assert press == keyboards.Press("c", "no", question_token("q7"))
+    assert resolve_question(press.question, ["q6", "q7"], VERSION) == "q7"
+    unbound = keyboards.build_markup(Outgoing("?", choices=YES_NO), 100)
+    assert unbound is not None and unbound.inline_keyboard[0][0].callback_data == "c:yes"
+
+
 def test_old_unbound_buttons_still_decode() -> None:
     assert keyboards.decode("c:no") == keyboards.Press("c", "no", None)
     assert keyboards.decode("d:") == keyboards.Press("d", "", None)

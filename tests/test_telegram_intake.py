@@ -126,6 +126,19 @@ async def test_the_poller_outlives_an_answer_no_one_can_read(tg: FakeTelegram, s
     assert health["healthy"] and health["mode"] == "polling"
 
 
+async def test_health_follows_failed_polls(tg: FakeTelegram, start_bot) -> None:
+    tg.fail_next("getUpdates", 5, status=502)
+    script = Script()
+    connector = await start_bot(script)
+    # When the 4th call arrives, three failed in a row: unhealthy until one succeeds.
+    await tg.wait_for(lambda: not connector.healthy, what="unhealthy")
+    assert connector.health()["failures"] >= 3
+    assert "Bad Gateway" in (connector.health()["last_error"] or "")
+    tg.enqueue(tg.text_update(USER, "đã ổn"))
+    await tg.wait_for(lambda: "echo: đã ổn" in tg.sent_texts(USER))
+    assert connector.healthy and connector.health()["failures"] == 0
+
+
 async def test_health_is_false_before_start_and_after_stop(tg: FakeTelegram, tmp_path: Path):
     context = ConnectorContext(handler=Script(), env=bot_env(tg), media_dir=tmp_path / "m")
     connector = create(context)
