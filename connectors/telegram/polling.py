@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramRetryAfter
 from aiogram.types import Update
 
 from connectors.telegram.client import GetRawUpdates
@@ -118,11 +118,14 @@ class Poller:
             except TelegramRetryAfter as error:
                 await self._pause(error.retry_after)
                 continue
-            except TelegramAPIError as error:
+            except (TelegramAPIError, ClientDecodeError) as error:
+                # ClientDecodeError: an HTML error page (Telegram's nginx on a 502) for JSON.
                 self.failures += 1
-                self.last_error = str(error)[:200]
+                self.last_error = " ".join(str(error).split())[:200]
                 delay = backoff(self.failures, self.base_delay, self.max_delay)
-                log.warning("telegram: getUpdates failed (%s), retry in %.1fs", error, delay)
+                log.warning(
+                    "telegram: getUpdates failed (%s), retry in %.1fs", self.last_error, delay
+                )
                 await self._pause(delay)
                 continue
             if raw is None:

@@ -199,8 +199,9 @@ class FakeTelegram:
         status 429 answers "Too Many Requests" with ``parameters.retry_after``; 5xx answers a
         server error; status 200 with a delay only delays (a client with a shorter timeout sees
         a timeout, and the request is still carried out, as Telegram would). `body` answers that
-        text instead, with `status`: what a proxy or captive portal in front of the Bot API
-        sends (an HTML page with 200 or 502), which no JSON reader can decode.
+        text instead, with `status`: the HTML page Telegram's own nginx sends with a 502
+        (nickoala/telepot#31, iobroker-community-adapters/ioBroker.telegram#31: "EPARSE"), or
+        a proxy in front of the Bot API; no JSON reader can decode it.
         """
         if status == 429 and retry_after is None:
             retry_after = 1
