@@ -229,6 +229,9 @@ async def test_edits_arrive_as_edits_of_their_message(tg: FakeTelegram, start_bo
     assert (edit.text, edit.edited) == ("150", True)
     assert edit.message_id == original.message_id
     assert edit.update_id != original.update_id
+    # The corpus edit was made 30 s after the message (edit_date - date).
+    assert original.received_at is not None and edit.received_at is not None
+    assert (edit.received_at - original.received_at).total_seconds() == 30
     tg.enqueue(tg.edit_update(USER, int(original.message_id or 0), "1500"))
     await wait_seen(tg, script, 3)
     assert script.seen[2].edited and script.seen[2].text == "1500"

@@ -102,7 +102,9 @@ class UpdateReader:
         if self.unreadable is not None:
             self.unreadable.keep(data, faults)
         update, dropped = _trimmed(data, first, self.bot)
-        log.warning(
+        # Skipped means something a user sent may be lost: an error, not a warning.
+        log.log(
+            logging.WARNING if update is not None else logging.ERROR,
             "telegram: update %s (%s) does not decode (%s); %s",
             update_id_of(data),
             update_type(data),

@@ -72,10 +72,17 @@ def message_incoming(update: Update, message: Message, *, edited: bool = False) 
         text=text,
         message_id=str(message.message_id),
         unsupported=unsupported,
-        received_at=message.date if message.date else datetime.now(UTC),
+        received_at=_received_at(message, edited),
         edited=edited,
         reply_to_message_id=str(reply_to.message_id) if reply_to is not None else None,
     )
+
+
+def _received_at(message: Message, edited: bool) -> datetime:
+    """When the message (or, for an edit, the edit) was made; now if Telegram did not say."""
+    if edited and message.edit_date:
+        return datetime.fromtimestamp(message.edit_date, UTC)
+    return message.date if message.date else datetime.now(UTC)
 
 
 def callback_incoming(update: Update, query: CallbackQuery, **answer: object) -> Incoming:
