@@ -34,6 +34,9 @@ class Attachment:
     name: str | None = None
     size: int | None = None
     mime_type: str | None = None
+    # Where the file lies relative to the media folder ("telegram/AgAD.jpg"): what to store, so
+    # that moving the media folder does not break stored answers. `path` stays openable as is.
+    relative_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,12 @@ class Incoming:
     `text` is what the user typed; `choice` is the payload of a pressed button; `choices` is the
     final selection of a multi-select keyboard. `update_id` identifies the platform update for
     de-duplication (a webhook retry or a polling overlap delivers the same id twice).
+
+    `attachments` holds every file of an album (`attachment` is its first). `edited` marks a
+    correction of an earlier message: `message_id` is then that message's id. `reply_to_question`
+    is the question binding (`connectors.binding.question_token`) of the button pressed or of the
+    question message the user replied to; None when unknown. `parts` counts the platform
+    messages joined into `text` (a long paste split by the client).
     """
 
     platform: str
@@ -59,6 +68,11 @@ class Incoming:
     is_private: bool = True
     unsupported: str | None = None  # e.g. "sticker": something we cannot read
     received_at: datetime | None = None
+    attachments: tuple[Attachment, ...] = ()
+    edited: bool = False
+    reply_to_question: str | None = None
+    reply_to_message_id: str | None = None
+    parts: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +93,8 @@ class Outgoing:
     the engine understands back (`render_plain`). `multi` marks a multi-select question.
     `question_id` says which question the message asks, so a connector can edit it later to
     show the chosen value. `attachment_path` is a local file to send (a chart, a report).
+    `question` is the question binding (`connectors.binding.question_token(question_id, form
+    version)`) that buttons carry back; without it a connector binds to `question_id` alone.
     """
 
     text: str
@@ -88,6 +104,7 @@ class Outgoing:
     attachment_path: str | None = None
     selected: tuple[str, ...] = ()  # payloads already chosen (multi-select toggles)
     choices_numbered: bool = True  # whether a typed number picks a choice (engine reads it back)
+    question: str | None = None
     # Set on the last reply of a step when the bot keeps the replies until the platform has
     # them: a connector that declares `confirms_delivery` calls `context.delivered(receipt)`
     # once the platform accepted this message.
@@ -206,6 +223,13 @@ class NotAccepted(Exception):
     """The handler could not store the update: do not acknowledge it.
 
     A webhook answers 503 (the platform retries), a poller does not advance its offset.
+    """
+
+
+class ConnectorStartError(ValueError):
+    """A connector cannot start: the message is one line naming the cause and the fix.
+
+    A ValueError, so that a connector factory raising it counts as a configuration mistake.
     """
 
 

@@ -32,6 +32,11 @@ async def test_messages_round_trip_through_the_stored_payload() -> None:
         text="Báo cáo 6 tháng",
         choices=("a", "b"),
         attachment=Attachment(kind="photo", path="media/x.jpg", size=12),
+        attachments=(
+            Attachment(kind="photo", path="media/x.jpg", size=12),
+            Attachment(kind="photo", path="media/y.jpg", size=15),
+        ),
+        edited=True,
         update_id="9",
         received_at=datetime(2026, 11, 26, 3, 0, tzinfo=TZ),
     )

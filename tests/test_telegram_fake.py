@@ -104,3 +104,15 @@ async def test_wrong_token_is_unauthorized(tg: FakeTelegram) -> None:
             await Bot("999:wrong", session=session).get_me()
     finally:
         await session.close()
+
+
+async def test_updates_follow_allowed_updates_like_telegram(tg: FakeTelegram, bot: Bot) -> None:
+    # Created before any allowed_updates: delivered whatever their type.
+    early = tg.load_corpus("my_chat_member_restricted_old", CHAT)
+    tg.enqueue(*early)
+    assert [u["update_id"] for u in tg.updates] == [early[0]["update_id"]]
+    await bot.get_updates(offset=early[0]["update_id"] + 1, timeout=0, allowed_updates=["message"])
+    # From now on, edited messages are never created for this bot; messages are.
+    message = tg.text_update(CHAT, "15")
+    tg.enqueue(message, tg.edit_update(CHAT, message["message"]["message_id"], "150"))
+    assert [next(k for k in u if k != "update_id") for u in tg.updates] == ["message"]

@@ -63,7 +63,7 @@ async def test_start_sets_the_webhook_with_its_secret(tg: FakeTelegram, webhook:
     assert tg.webhook is not None
     assert tg.webhook["url"] == webhook.url
     assert tg.webhook["secret_token"] == SECRET
-    assert tg.webhook["allowed_updates"] == ["message", "callback_query"]
+    assert tg.webhook["allowed_updates"] == ["message", "edited_message", "callback_query"]
     assert not tg.calls_of("getUpdates"), "no polling in webhook mode"
     assert not tg.calls_of("deleteWebhook")
 

@@ -30,7 +30,7 @@ def create(context: ConnectorContext) -> TelegramConnector | None:
     if config.webhook_mode and context.web_app is not None:
         handler = make_handler(
             config.webhook_secret or "",
-            connector.bot,
+            connector.reader,
             connector.process_update,
             lambda: connector.accepting,
         )

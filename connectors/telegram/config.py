@@ -41,6 +41,12 @@ class TelegramConfig:
     drain_timeout: float = 30.0
     set_commands: bool = True
     join_messages: bool = True
+    # A message of at least `paste_min_chars` (UTF-16 units, as Telegram counts) starts a
+    # paste: text messages following within `paste_window` seconds are joined to it.
+    paste_min_chars: int = 4000
+    paste_window: float = 1.5
+    album_window: float = 1.5  # photos of one album arriving within this are one answer
+    unreadable_file: str | None = None  # where undecodable updates are kept (JSON lines)
 
     @property
     def webhook_mode(self) -> bool:
@@ -95,6 +101,10 @@ class TelegramConfig:
             drain_timeout=reader.number("DRAIN_TIMEOUT", 30),
             set_commands=reader.flag("SET_COMMANDS", True),
             join_messages=reader.flag("JOIN_MESSAGES", True),
+            paste_min_chars=int(reader.number("PASTE_MIN_CHARS", 4000)),
+            paste_window=reader.number("PASTE_WINDOW", 1.5),
+            album_window=reader.number("ALBUM_WINDOW", 1.5),
+            unreadable_file=reader.text("UNREADABLE_FILE") or None,
         )
 
 

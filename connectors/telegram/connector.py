@@ -11,12 +11,11 @@ from typing import Any
 
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import (
-    CallbackQuery,
     FSInputFile,
     InlineKeyboardMarkup,
-    Message,
     Update,
 )
+from aiogram.utils.token import TokenValidationError
 
 from connectors.base import (
     Address,
@@ -28,33 +27,28 @@ from connectors.base import (
     Outgoing,
     RateLimit,
 )
-from connectors.telegram import keyboards, media
 from connectors.telegram.client import make_bot
 from connectors.telegram.commands import menus
 from connectors.telegram.config import TelegramConfig
+from connectors.telegram.decode import UNREADABLE_FILE, UnreadableLog, UpdateReader
+from connectors.telegram.gather import Gatherer
+from connectors.telegram.intake import IntakeMixin
 from connectors.telegram.locks import ChatLocks
 from connectors.telegram.polling import Poller
+from connectors.telegram.presses import PressesMixin
 from connectors.telegram.render import MAX_BUTTONS, MAX_TEXT, pieces
 from connectors.telegram.sender import SendQueue, call_with_retry
+from connectors.telegram.startup import checked, malformed_token
+from connectors.telegram.texts import SORRY
 from connectors.telegram.updates import (
     ALLOWED_UPDATES,
-    callback_incoming,
     chat_key,
-    file_of,
-    message_incoming,
 )
 
 log = logging.getLogger(__name__)
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
-SORRY = (
-    "Xin lỗi, đã có lỗi khi xử lý tin nhắn của anh/chị. Vui lòng thử lại sau ít phút.\n"
-    "Sorry, something went wrong. Please try again in a few minutes."
-)
-FILE_FAILED = (
-    "Xin lỗi, bot chưa nhận được tệp này. Anh/chị vui lòng gửi lại.\n"
-    "Sorry, the file could not be received. Please send it again."
-)
+MAX_REMEMBERED = 1024  # keyboards and question messages remembered per connector
 CAPABILITIES = Capabilities(
     buttons=True,
     max_text_length=MAX_TEXT,
@@ -68,7 +62,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class TelegramConnector:
+class TelegramConnector(IntakeMixin, PressesMixin):
     """Telegram through aiogram's Bot, by long polling or by webhook."""
 
     name = "telegram"
@@ -82,7 +76,10 @@ class TelegramConnector:
             global_rate=RateLimit(config.global_rate),
             per_chat_rate=RateLimit(config.chat_rate),
         )
-        self.bot = make_bot(config)
+        try:
+            self.bot = make_bot(config)
+        except TokenValidationError:
+            raise malformed_token() from None
         self.queue = SendQueue(
             global_rate=config.global_rate,
             chat_rate=config.chat_rate,
@@ -91,9 +88,15 @@ class TelegramConnector:
             retry_max_delay=config.retry_max_delay,
         )
         self.username: str | None = None
+        unreadable = config.unreadable_file or Path(context.media_dir).parent / UNREADABLE_FILE
+        self.reader = UpdateReader(self.bot, UnreadableLog(Path(unreadable)))
         self._locks = ChatLocks()
+        self._gather = Gatherer(self._flush_batch, self._locks.hold)
         self._poller: Poller | None = None
+        self._started = False
         self._stopped = False
+        # Which question each question message sent asks, so a reply to it binds to it.
+        self._questions: dict[tuple[str, int], str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         # Latest keyboard we set on a multi-select question, so that quick presses that
         # carry an older copy of the message do not undo each other.
@@ -104,30 +107,41 @@ class TelegramConnector:
     async def start(self) -> None:
         """Check the token, set the menu, then set the webhook or start polling."""
         retry = {"attempts": 5, "base_delay": self.config.retry_base_delay, "max_delay": 10.0}
-        me = await call_with_retry(self.bot.get_me, **retry)
+        config = self.config
+
+        async def step(name: str, call: Any) -> Any:
+            # One line naming cause and fix (ConnectorStartError) instead of a traceback.
+            return await checked(
+                lambda: call_with_retry(call, **retry), name, config.api_url, config.token
+            )
+
+        me = await step("getMe", self.bot.get_me)
         self.username = me.username
-        if self.config.set_commands:
+        if config.set_commands:
             await self._set_commands()
-        if self.config.webhook_mode:
-            await call_with_retry(
+        if config.webhook_mode:
+            await step(
+                "setWebhook",
                 lambda: self.bot.set_webhook(
-                    url=self.config.webhook_url or "",
-                    secret_token=self.config.webhook_secret,
+                    url=config.webhook_url or "",
+                    secret_token=config.webhook_secret,
                     allowed_updates=ALLOWED_UPDATES,
                 ),
-                **retry,
             )
+            self._started = True
             log.info("telegram: @%s receives updates by webhook", self.username)
             return
-        await call_with_retry(lambda: self.bot.delete_webhook(drop_pending_updates=False), **retry)
+        await step("deleteWebhook", lambda: self.bot.delete_webhook(drop_pending_updates=False))
         self._poller = Poller(
             self.bot,
             self.process_update,
-            timeout=self.config.poll_timeout,
-            retry_base_delay=self.config.retry_base_delay,
-            retry_max_delay=self.config.retry_max_delay,
+            self.reader,
+            timeout=config.poll_timeout,
+            retry_base_delay=config.retry_base_delay,
+            retry_max_delay=config.retry_max_delay,
         )
         self._poller.start()
+        self._started = True
         log.info("telegram: @%s receives updates by long polling", self.username)
 
     async def stop(self) -> None:
@@ -135,6 +149,7 @@ class TelegramConnector:
         self._stopped = True
         if self._poller is not None:
             await self._poller.stop()
+        await self._gather.flush_all()
         await self._locks.wait_idle()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -147,6 +162,7 @@ class TelegramConnector:
         Returns False if that did not happen within `timeout` seconds.
         """
         try:
+            await asyncio.wait_for(self._gather.wait_idle(), timeout)
             await asyncio.wait_for(self._locks.wait_idle(), timeout)
         except TimeoutError:
             return False
@@ -156,6 +172,26 @@ class TelegramConnector:
     def accepting(self) -> bool:
         """False once stop() began: webhook requests are then refused so Telegram retries."""
         return not self._stopped
+
+    @property
+    def healthy(self) -> bool:
+        """True while updates can come in: started, not stopped, and polling (if used) alive."""
+        if not self._started or self._stopped:
+            return False
+        return self._poller is None or self._poller.healthy
+
+    def health(self) -> dict[str, Any]:
+        """What /healthz and `reportbot status` can show about this connector."""
+        figures: dict[str, Any] = {
+            "mode": "webhook" if self.config.webhook_mode else "polling",
+            "healthy": self.healthy,
+            "faulty_updates": self.reader.faulty,
+            "skipped_updates": self.reader.skipped,
+        }
+        if self._poller is not None:
+            figures.update(self._poller.health())
+        figures["healthy"] = self.healthy
+        return figures
 
     async def _set_commands(self) -> None:
         for language, commands in menus().items():
@@ -184,8 +220,11 @@ class TelegramConnector:
         for piece in pieces(messages, join=self.config.join_messages):
             if piece.file is not None:
                 futures.append(self._queue_file(chat_id, piece.file))
-            else:
-                futures.append(self._queue_text(chat_id, piece.text or "", piece.markup))
+                continue
+            future = self._queue_text(chat_id, piece.text or "", piece.markup)
+            if piece.question is not None:
+                self._remember_question(chat_id, piece.question, future)
+            futures.append(future)
         return futures
 
     def _queue_text(
@@ -225,131 +264,54 @@ class TelegramConnector:
     # ----------------------------------------------------------------- receiving
 
     async def process_update(self, update: Update) -> None:
-        """Handle one update completely; never raises (errors are logged, users get a sorry)."""
+        """Handle one update completely; never raises (errors are logged, users get a sorry).
+
+        Album photos and the parts of a long paste are held (`gather`) and handled together;
+        anything else in the chat first lets what is held go, so the chat's order is kept.
+        """
         key = chat_key(update)
         if key is None:
             return
         async with self._locks.hold(key):
             try:
                 if update.message is not None:
-                    await self._on_message(update, update.message)
+                    await self._on_message(update, update.message, key)
+                elif update.edited_message is not None:
+                    await self._gather.flush_chat(key)
+                    await self._handle_messages([(update, update.edited_message)], edited=True)
                 elif update.callback_query is not None:
+                    await self._gather.flush_chat(key)
                     await self._on_callback(update, update.callback_query)
             except Exception:
                 log.exception("telegram: update %s failed", update.update_id)
                 self._reply(key, [Outgoing(SORRY)])
 
-    async def _on_message(self, update: Update, message: Message) -> None:
-        incoming = message_incoming(update, message)
-        if incoming is None:
-            return
-        ref = file_of(message)
-        if ref is not None:
-            try:
-                attachment = await media.download(
-                    self.bot,
-                    ref,
-                    self.media_dir,
-                    self.config.max_file_bytes,
-                    retry_base_delay=self.config.retry_base_delay,
-                )
-            except media.FileTooLarge as error:
-                text = media.too_large_text(error.size, self.config.max_file_bytes)
-                self._reply(incoming.chat_id, [Outgoing(text)])
-                return
-            except (media.DownloadFailed, TelegramAPIError, OSError) as error:
-                log.error("telegram: could not download file %s: %s", ref.file_id, error)
-                self._reply(incoming.chat_id, [Outgoing(FILE_FAILED)])
-                return
-            incoming = replace(incoming, attachment=attachment)
-        await self._handle(incoming)
-
-    async def _on_callback(self, update: Update, query: CallbackQuery) -> None:
-        self._answer(query)
-        press = keyboards.decode(query.data)
-        if press is None:
-            return
-        message = query.message if isinstance(query.message, Message) else None
-        chat_id = str(query.message.chat.id) if query.message else str(query.from_user.id)
-        markup = self._current_markup(chat_id, message)
-        if press.kind == keyboards.TOGGLE:
-            if message is None or markup is None:
-                return
-            toggled = keyboards.toggle(markup, query.data or "")
-            self._remember_markup(chat_id, message.message_id, toggled)
-            self._edit(
-                chat_id,
-                lambda: self.bot.edit_message_reply_markup(
-                    chat_id=chat_id, message_id=message.message_id, reply_markup=toggled
-                ),
-            )
-            return
-        if press.kind == keyboards.DONE:
-            chosen = keyboards.selected(markup) if markup is not None else []
-            incoming = callback_incoming(
-                update, query, choices=tuple(payload for payload, _ in chosen)
-            )
-            summary = ", ".join(label for _, label in chosen) or "—"
-        else:
-            incoming = callback_incoming(update, query, choice=press.payload)
-            summary = keyboards.label_of(markup, query.data or "") or press.payload
-        command = press.kind == keyboards.CHOICE and press.payload.startswith("/")
-        if message is not None and not command:
-            self._markups.pop((chat_id, message.message_id), None)
-            self._show_answer(chat_id, message, summary)
-        await self._handle(incoming)
-
-    async def _handle(self, incoming: Incoming) -> None:
+    async def _ask(self, incoming: Incoming) -> tuple[Sequence[Outgoing], bool]:
+        """The handler's replies, and False when it failed (the replies are then a sorry)."""
         try:
-            replies = await self.handler(incoming)
+            return await self.handler(incoming), True
         except Exception:
             log.exception("telegram: the handler failed on update %s", incoming.update_id)
-            replies = [Outgoing(SORRY)]
-        if replies:
-            self._reply(incoming.chat_id, replies)
+            return [Outgoing(SORRY)], False
 
-    def _answer(self, query: CallbackQuery) -> None:
-        """Stop the button's spinner at once; it is not a message, so not queued."""
-
-        async def answer() -> None:
-            try:
-                await self.bot.answer_callback_query(query.id)
-            except TelegramAPIError as error:
-                log.info("telegram: answerCallbackQuery failed: %s", error)
-
-        task = asyncio.create_task(answer())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _current_markup(self, chat_id: str, message: Message | None) -> InlineKeyboardMarkup | None:
-        if message is None:
+    def _question_of(self, chat_id: str, message_id: str | None) -> str | None:
+        if message_id is None or not message_id.isdigit():
             return None
-        remembered = self._markups.get((chat_id, message.message_id))
-        return remembered if remembered is not None else message.reply_markup
+        return self._questions.get((chat_id, int(message_id)))
 
-    def _remember_markup(self, chat_id: str, message_id: int, markup: InlineKeyboardMarkup) -> None:
-        self._markups[(chat_id, message_id)] = markup
-        while len(self._markups) > 1024:
-            self._markups.pop(next(iter(self._markups)))
+    def _remember_question(self, chat_id: str, question: str, future: asyncio.Future[Any]) -> None:
+        """Once a question message is sent, note its id: a reply to it binds to the question."""
 
-    def _show_answer(self, chat_id: str, message: Message, summary: str) -> None:
-        """Edit the question to show the chosen value and remove its keyboard."""
-        message_id = message.message_id
-        text = f"{message.text}\n\n✅ {summary}" if message.text else None
-        if text is not None and len(text) <= MAX_TEXT:
-            self._edit(
-                chat_id,
-                lambda: self.bot.edit_message_text(
-                    chat_id=chat_id, message_id=message_id, text=text, reply_markup=None
-                ),
-            )
-        else:
-            self._edit(
-                chat_id,
-                lambda: self.bot.edit_message_reply_markup(
-                    chat_id=chat_id, message_id=message_id, reply_markup=None
-                ),
-            )
+        def done(sent: asyncio.Future[Any]) -> None:
+            if sent.cancelled() or sent.exception() is not None:
+                return
+            result = sent.result()
+            if isinstance(result, dict) and isinstance(result.get("message_id"), int):
+                self._questions[(chat_id, result["message_id"])] = question
+                while len(self._questions) > MAX_REMEMBERED:
+                    self._questions.pop(next(iter(self._questions)))
+
+        future.add_done_callback(done)
 
 
 async def _ignore_not_modified(call: Any) -> Any:

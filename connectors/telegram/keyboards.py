@@ -1,8 +1,15 @@
 """Inline keyboards: choices as buttons, multi-select toggles, and reading a press back.
 
-Callback data is a one-letter kind and the payload: ``c:<payload>`` (a choice or a command),
-``t:<payload>`` (toggle a multi-select option), ``d:`` (done with a multi-select). A toggle's
-state lives in the keyboard itself (the ☑ mark on the button), so no state is kept here.
+Callback data is a one-letter kind, the question binding, a colon and the payload:
+``c<token>:<payload>`` (a choice or a command), ``t<token>:<payload>`` (toggle a multi-select
+option), ``d<token>:`` (done with a multi-select). The token (8 characters,
+`connectors.binding.question_token`) says which question the button belongs to, so a press on
+an old message is not taken for an answer to the current question. Buttons sent before
+bindings existed carry ``c:<payload>``: they still decode, with no question. Everything stays
+within Telegram's 64 bytes of callback_data; when a payload is too long for a bound button the
+keyboard is sent unbound, and when even that does not fit, as a numbered list.
+
+A toggle's state lives in the keyboard itself (the ☑ mark on the button), so no state is kept.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from dataclasses import dataclass
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from connectors.base import Outgoing
+from connectors.binding import TOKEN_LENGTH, is_token, question_token
 
 CHOICE = "c"
 TOGGLE = "t"
@@ -29,13 +37,26 @@ class Press:
 
     kind: str
     payload: str
+    question: str | None = None  # the question binding; None on buttons of old messages
 
 
 def decode(data: str | None) -> Press | None:
-    """Read callback data written by `build_markup`; None when it is not ours."""
-    if not data or len(data) < 2 or data[1] != ":" or data[0] not in (CHOICE, TOGGLE, DONE):
+    """Read callback data written by `build_markup` (bound or not); None when it is not ours."""
+    if not data or len(data) < 2 or data[0] not in (CHOICE, TOGGLE, DONE):
         return None
-    return Press(data[0], data[2:])
+    if data[1] == ":":
+        return Press(data[0], data[2:])
+    token, colon = data[1 : 1 + TOKEN_LENGTH], data[1 + TOKEN_LENGTH : 2 + TOKEN_LENGTH]
+    if colon != ":" or not is_token(token):
+        return None
+    return Press(data[0], data[2 + TOKEN_LENGTH :], token)
+
+
+def binding(message: Outgoing) -> str | None:
+    """The question binding of a message: its own, or one made from its question id."""
+    if message.question:
+        return message.question
+    return question_token(message.question_id) if message.question_id else None
 
 
 def build_markup(message: Outgoing, max_buttons: int) -> InlineKeyboardMarkup | None:
@@ -46,22 +67,32 @@ def build_markup(message: Outgoing, max_buttons: int) -> InlineKeyboardMarkup | 
     """
     if not message.choices:
         return None
+    token = binding(message)
+    buttons = _buttons(message, token) if token else None
+    if buttons is None:
+        buttons = _buttons(message, "")
+    if buttons is None or len(buttons) > max_buttons:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons))
+
+
+def _buttons(message: Outgoing, token: str) -> list[tuple[InlineKeyboardButton, bool]] | None:
+    """The buttons with `token` in their data; None when one does not fit in 64 bytes."""
     buttons: list[tuple[InlineKeyboardButton, bool]] = []
     for choice in message.choices:
         command = choice.payload.startswith("/")
         if message.multi and not command:
             mark = CHECKED if choice.payload in message.selected else UNCHECKED
-            text, data = mark + choice.label, f"{TOGGLE}:{choice.payload}"
+            text, data = mark + choice.label, f"{TOGGLE}{token}:{choice.payload}"
         else:
-            text, data = choice.label, f"{CHOICE}:{choice.payload}"
+            text, data = choice.label, f"{CHOICE}{token}:{choice.payload}"
         if len(data.encode()) > MAX_CALLBACK_BYTES or not choice.label:
             return None
         buttons.append((InlineKeyboardButton(text=text, callback_data=data), _short(choice.label)))
     if message.multi:
-        buttons.append((InlineKeyboardButton(text=DONE_LABEL, callback_data=f"{DONE}:"), False))
-    if len(buttons) > max_buttons:
-        return None
-    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons))
+        done = InlineKeyboardButton(text=DONE_LABEL, callback_data=f"{DONE}{token}:")
+        buttons.append((done, False))
+    return buttons
 
 
 def _short(label: str) -> bool:

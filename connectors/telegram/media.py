@@ -15,6 +15,8 @@ from connectors.base import Attachment
 from connectors.telegram.sender import backoff, call_with_retry
 from connectors.telegram.updates import FileRef
 
+MEDIA_SUBDIR = "telegram"
+CHUNK_BYTES = 64 * 1024
 _SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 _SAFE_STEM = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -58,7 +60,10 @@ async def download(
 ) -> Attachment:
     """Fetch a file through getFile into ``media_dir/telegram/``; raise FileTooLarge if over.
 
-    The file is named by Telegram's unique id, so the same file sent twice is stored once.
+    The sizes Telegram declares are checked first, then the bytes are counted as they arrive
+    and the download stops as soon as they pass `max_bytes` (a declared size is a claim, not a
+    limit). The file is named by Telegram's unique id, so the same file sent twice is stored
+    once; `relative_path` is its place under `media_dir`.
     """
     if ref.size is not None and ref.size > max_bytes:
         raise FileTooLarge(ref.size)
@@ -78,11 +83,11 @@ async def download(
         raise FileTooLarge(size)
     if not info.file_path:
         raise FileNotFoundError(f"Telegram gave no path for file {ref.file_id}")
-    folder = media_dir / "telegram"
+    folder = media_dir / MEDIA_SUBDIR
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / (_SAFE_STEM.sub("_", ref.unique_id) + _suffix(ref, info.file_path))
     partial = target.with_name(target.name + ".part")
-    await _fetch(bot, info.file_path, partial, retry_base_delay)
+    await _fetch(bot, info.file_path, partial, max_bytes, retry_base_delay)
     os.replace(partial, target)
     return Attachment(
         kind=ref.kind,
@@ -91,6 +96,7 @@ async def download(
         name=ref.name,
         size=target.stat().st_size,
         mime_type=ref.mime_type or ("image/jpeg" if ref.kind == "photo" else None),
+        relative_path=f"{MEDIA_SUBDIR}/{target.name}",
     )
 
 
@@ -99,13 +105,18 @@ class DownloadFailed(Exception):
     bot token)."""
 
 
-async def _fetch(bot: Bot, file_path: str, destination: Path, retry_base_delay: float) -> None:
-    """Download with a few retries on network errors and 5xx answers."""
+async def _fetch(
+    bot: Bot, file_path: str, destination: Path, max_bytes: int, retry_base_delay: float
+) -> None:
+    """Download with a few retries on network errors and 5xx answers; stop over `max_bytes`."""
     attempts = 3
     for attempt in range(1, attempts + 1):
         try:
-            await bot.download_file(file_path, destination=destination)
+            await _stream(bot, file_path, destination, max_bytes)
             return
+        except FileTooLarge:
+            destination.unlink(missing_ok=True)
+            raise
         except ClientResponseError as error:
             failure = f"the file server answered {error.status}"
             if error.status < 500:
@@ -116,6 +127,24 @@ async def _fetch(bot: Bot, file_path: str, destination: Path, retry_base_delay: 
             await asyncio.sleep(backoff(attempt, retry_base_delay, 5.0))
     destination.unlink(missing_ok=True)
     raise DownloadFailed(failure)
+
+
+async def _stream(bot: Bot, file_path: str, destination: Path, max_bytes: int) -> None:
+    """Write the file chunk by chunk, counting; FileTooLarge as soon as it passes the limit."""
+    if bot.session.api.is_local:  # a local Bot API server hands out paths, not downloads
+        await bot.download_file(file_path, destination=destination)
+        if destination.stat().st_size > max_bytes:
+            raise FileTooLarge(destination.stat().st_size)
+        return
+    url = bot.session.api.file_url(bot.token, file_path)
+    received = 0
+    with destination.open("wb") as output:
+        async for chunk in bot.session.stream_content(url=url, chunk_size=CHUNK_BYTES):
+            received += len(chunk)
+            if received > max_bytes:
+                # The true size is unknown (only that it is over): say the limit, not a size.
+                raise FileTooLarge(None)
+            output.write(chunk)
 
 
 def _suffix(ref: FileRef, file_path: str) -> str:

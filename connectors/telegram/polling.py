@@ -1,22 +1,33 @@
-"""Long polling: getUpdates in a loop, each batch handled before its updates are confirmed."""
+"""Long polling: getUpdates in a loop, each batch handled before its updates are confirmed.
+
+The answer of getUpdates is read raw and each update validated alone (`decode.UpdateReader`),
+so one update aiogram cannot read never blocks the others. The loop runs under a supervisor:
+if it dies of anything unforeseen it is logged and restarted with backoff, and `healthy` says
+whether updates are coming in.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramRetryAfter
 from aiogram.types import Update
 
+from connectors.telegram.client import GetRawUpdates
+from connectors.telegram.decode import UpdateReader, update_id_of
 from connectors.telegram.sender import backoff
 from connectors.telegram.updates import ALLOWED_UPDATES, chat_key
 
 log = logging.getLogger(__name__)
 
 Process = Callable[[Update], Awaitable[None]]
+UNHEALTHY_AFTER = 3  # consecutive failed getUpdates calls before the poller is unhealthy
 
 
 class Poller:
@@ -30,6 +41,7 @@ class Poller:
         self,
         bot: Bot,
         process: Process,
+        reader: UpdateReader,
         *,
         timeout: int = 25,
         retry_base_delay: float = 0.5,
@@ -37,17 +49,22 @@ class Poller:
     ) -> None:
         self.bot = bot
         self.process = process
+        self.reader = reader
         self.timeout = timeout
         self.base_delay = retry_base_delay
         self.max_delay = retry_max_delay
         self.offset: int | None = None
+        self.restarts = 0
+        self.failures = 0  # consecutive failed getUpdates calls
+        self.last_error: str | None = None
+        self.last_poll: float | None = None  # monotonic time of the last answered getUpdates
         self._confirmed: int | None = None
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        """Start the polling task."""
-        self._task = asyncio.create_task(self._run(), name="telegram-polling")
+        """Start the supervised polling task."""
+        self._task = asyncio.create_task(self._supervise(), name="telegram-polling")
 
     async def stop(self) -> None:
         """Stop fetching, finish the batch in hand and confirm it to Telegram."""
@@ -55,43 +72,76 @@ class Poller:
         if self._task is not None:
             await self._task
         if self.offset is not None and self.offset != self._confirmed:
+            # Read raw: the next update waiting may be one aiogram cannot read.
+            confirm = GetRawUpdates(offset=self.offset, timeout=0, limit=1)
             try:
-                await self.bot.get_updates(offset=self.offset, timeout=0, limit=1)
-            except TelegramAPIError as error:
+                await self.bot(confirm)
+            except Exception as error:  # stopping must not fail on a last confirmation
                 log.info("telegram: could not confirm the last updates: %s", error)
 
-    async def _run(self) -> None:
-        failures = 0
+    @property
+    def healthy(self) -> bool:
+        """True while the loop runs and getUpdates answers (a few failures in a row: False)."""
+        running = self._task is not None and not self._task.done()
+        return running and self.failures < UNHEALTHY_AFTER
+
+    def health(self) -> dict[str, Any]:
+        """Figures for /healthz: running, restarts, failures in a row, last error, last poll."""
+        age = None if self.last_poll is None else round(time.monotonic() - self.last_poll, 1)
+        return {
+            "healthy": self.healthy,
+            "restarts": self.restarts,
+            "failures": self.failures,
+            "last_error": self.last_error,
+            "seconds_since_poll": age,
+            "faulty_updates": self.reader.faulty,
+            "skipped_updates": self.reader.skipped,
+        }
+
+    async def _supervise(self) -> None:
+        """Run the loop; restart it with backoff if it ever dies of something unforeseen."""
         while not self._stopping.is_set():
             try:
-                updates = await self._fetch()
+                await self._run()
+            except Exception as error:  # the loop must outlive any bug: log it and go on
+                self.restarts += 1
+                self.failures += 1
+                self.last_error = type(error).__name__
+                delay = backoff(self.restarts, self.base_delay, self.max_delay)
+                log.exception("telegram: the polling loop failed; restart in %.1fs", delay)
+                await self._pause(delay)
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                raw = await self._fetch()
             except TelegramRetryAfter as error:
                 await self._pause(error.retry_after)
                 continue
-            except TelegramAPIError as error:
-                failures += 1
-                delay = backoff(failures, self.base_delay, self.max_delay)
-                log.warning("telegram: getUpdates failed (%s), retry in %.1fs", error, delay)
+            except (TelegramAPIError, ClientDecodeError) as error:
+                # ClientDecodeError: an HTML error page (Telegram's nginx on a 502) for JSON.
+                self.failures += 1
+                self.last_error = " ".join(str(error).split())[:200]
+                delay = backoff(self.failures, self.base_delay, self.max_delay)
+                log.warning(
+                    "telegram: getUpdates failed (%s), retry in %.1fs", self.last_error, delay
+                )
                 await self._pause(delay)
                 continue
-            if updates is None:
+            if raw is None:
                 break
-            failures = 0
+            self.failures = 0
+            self.last_poll = time.monotonic()
             self._confirmed = self.offset
-            if updates:
-                await self._handle_batch(updates)
-                self.offset = updates[-1].update_id + 1
+            if raw:
+                await self._handle_batch(raw)
 
-    async def _fetch(self) -> list[Update] | None:
-        """One getUpdates call; None when stop() interrupted it."""
-        fetch = asyncio.ensure_future(
-            self.bot.get_updates(
-                offset=self.offset,
-                timeout=self.timeout,
-                allowed_updates=ALLOWED_UPDATES,
-                request_timeout=self.timeout + 10,
-            )
+    async def _fetch(self) -> list[Any] | None:
+        """One getUpdates call, its result raw; None when stop() interrupted it."""
+        method = GetRawUpdates(
+            offset=self.offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
         )
+        fetch = asyncio.ensure_future(self.bot(method, request_timeout=self.timeout + 10))
         stopping = asyncio.ensure_future(self._stopping.wait())
         try:
             await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -101,18 +151,28 @@ class Poller:
             fetch.cancel()
             await asyncio.gather(fetch, return_exceptions=True)
             return None
-        return fetch.result()
+        result = fetch.result()
+        return list(result) if isinstance(result, list) else []
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
-    async def _handle_batch(self, updates: list[Update]) -> None:
+    async def _handle_batch(self, raw: list[Any]) -> None:
+        """Read and handle a batch, then move the offset past every update in it."""
         by_chat: dict[str | None, list[Update]] = {}
-        for update in updates:
-            by_chat.setdefault(chat_key(update), []).append(update)
+        for data in raw:
+            update = self.reader.read(data)
+            if update is not None:
+                by_chat.setdefault(chat_key(update), []).append(update)
         await asyncio.gather(*(self._in_order(group) for group in by_chat.values()))
+        ids = [update_id for update_id in map(update_id_of, raw) if update_id is not None]
+        if ids:
+            self.offset = max(max(ids) + 1, self.offset or 0)
 
     async def _in_order(self, updates: list[Update]) -> None:
         for update in updates:
-            await self.process(update)
+            try:
+                await self.process(update)
+            except Exception:  # process() never raises; if it does, the others still go on
+                log.exception("telegram: update %s failed", update.update_id)

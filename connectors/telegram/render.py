@@ -30,6 +30,7 @@ class Piece:
     text: str | None = None
     markup: InlineKeyboardMarkup | None = None
     file: str | None = None
+    question: str | None = None  # the binding of the question this piece asks (keyboard piece)
 
 
 def pieces(messages: Sequence[Outgoing], *, join: bool = True) -> list[Piece]:
@@ -38,13 +39,16 @@ def pieces(messages: Sequence[Outgoing], *, join: bool = True) -> list[Piece]:
     pending = ""  # plain text waiting to be joined to the next message
     for message in messages:
         text, markup = _text_and_markup(message)
-        plain = markup is None and not message.attachment_path
+        # A question stays its own message (it may be replied to), even without buttons.
+        plain = (
+            markup is None and not message.attachment_path and keyboards.binding(message) is None
+        )
         if message.attachment_path:
             _flush(result, pending)
             pending = ""
             result.append(Piece(file=message.attachment_path))
             if text.strip() or markup is not None:
-                _add_text(result, text, markup)
+                _add_text(result, text, markup, keyboards.binding(message))
             continue
         if pending and len(pending) + 2 + len(text) <= MAX_TEXT:
             text = f"{pending}\n\n{text}" if text.strip() else pending
@@ -54,7 +58,7 @@ def pieces(messages: Sequence[Outgoing], *, join: bool = True) -> list[Piece]:
         if plain and join:
             pending = text
         else:
-            _add_text(result, text, markup)
+            _add_text(result, text, markup, keyboards.binding(message))
     _flush(result, pending)
     return result
 
@@ -71,7 +75,12 @@ def _flush(result: list[Piece], pending: str) -> None:
         _add_text(result, pending, None)
 
 
-def _add_text(result: list[Piece], text: str, markup: InlineKeyboardMarkup | None) -> None:
+def _add_text(
+    result: list[Piece],
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    question: str | None = None,
+) -> None:
     if not text.strip():
         if markup is None:
             return
@@ -79,4 +88,6 @@ def _add_text(result: list[Piece], text: str, markup: InlineKeyboardMarkup | Non
     chunks = split_text(text, MAX_TEXT)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        result.append(Piece(text=chunk, markup=markup if last else None))
+        result.append(
+            Piece(text=chunk, markup=markup if last else None, question=question if last else None)
+        )

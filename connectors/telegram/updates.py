@@ -10,7 +10,8 @@ from aiogram.types import CallbackQuery, Message, Update, User
 from connectors.base import Incoming
 
 PLATFORM = "telegram"
-ALLOWED_UPDATES = ["message", "callback_query"]
+# edited_message: an officer correcting "15" to "150" is a correction of that answer.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +28,9 @@ class FileRef:
 
 def chat_key(update: Update) -> str | None:
     """The chat an update belongs to (its updates are handled one at a time, in order)."""
-    if update.message is not None:
-        return str(update.message.chat.id)
+    message = update.message or update.edited_message
+    if message is not None:
+        return str(message.chat.id)
     query = update.callback_query
     if query is not None:
         if query.message is not None:
@@ -50,8 +52,11 @@ def base_incoming(update: Update, user: User, chat_id: int, chat_type: str) -> d
     }
 
 
-def message_incoming(update: Update, message: Message) -> Incoming | None:
-    """An Incoming for a message, without its attachment; None for messages of no one."""
+def message_incoming(update: Update, message: Message, *, edited: bool = False) -> Incoming | None:
+    """An Incoming for a message, without its attachment; None for messages of no one.
+
+    For an edit (`edited`), `message_id` is the id of the message that was changed.
+    """
     user = message.from_user
     if user is None or user.is_bot:
         return None
@@ -61,13 +66,23 @@ def message_incoming(update: Update, message: Message) -> Incoming | None:
     if text is None and not message.photo and message.document is None:
         content_type = message.content_type
         unsupported = getattr(content_type, "value", str(content_type))
+    reply_to = message.reply_to_message
     return Incoming(
         **fields,  # type: ignore[arg-type]
         text=text,
         message_id=str(message.message_id),
         unsupported=unsupported,
-        received_at=message.date if message.date else datetime.now(UTC),
+        received_at=_received_at(message, edited),
+        edited=edited,
+        reply_to_message_id=str(reply_to.message_id) if reply_to is not None else None,
     )
+
+
+def _received_at(message: Message, edited: bool) -> datetime:
+    """When the message (or, for an edit, the edit) was made; now if Telegram did not say."""
+    if edited and message.edit_date:
+        return datetime.fromtimestamp(message.edit_date, UTC)
+    return message.date if message.date else datetime.now(UTC)
 
 
 def callback_incoming(update: Update, query: CallbackQuery, **answer: object) -> Incoming:
@@ -104,3 +119,8 @@ def file_of(message: Message) -> FileRef | None:
             document.mime_type,
         )
     return None
+
+
+def utf16_length(text: str) -> int:
+    """The length of a text as Telegram counts it (UTF-16 code units, not code points)."""
+    return len(text.encode("utf-16-le")) // 2

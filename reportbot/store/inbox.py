@@ -70,6 +70,8 @@ def decode_message(text: str) -> Incoming:
     attachment = data.get("attachment")
     if isinstance(attachment, dict):
         data["attachment"] = Attachment(**attachment)
+    if data.get("attachments"):
+        data["attachments"] = tuple(Attachment(**item) for item in data["attachments"])
     if data.get("choices") is not None:
         data["choices"] = tuple(data["choices"])
     if data.get("received_at"):

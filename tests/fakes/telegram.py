@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import hashlib
 import json
 import re
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -38,6 +40,8 @@ _HTML_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
     "code", "pre", "blockquote", "tg-emoji",
 }  # fmt: skip
+CORPUS_DIR = Path(__file__).with_name("telegram_updates")
+CORPUS_USER = 111111111  # the user and chat id of the corpus files
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -58,6 +62,7 @@ class _Failure:
     retry_after: int | None
     delay: float
     remaining: int
+    body: str | None = None
 
 
 @dataclass
@@ -123,6 +128,7 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []  # pending for getUpdates
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.webhook: dict[str, Any] | None = None
+        self.allowed_updates: list[str] | None = None  # None: every type (the default)
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.answered_callbacks: list[str] = []
         self.blocked: set[int] = set()  # users who blocked the bot: sending to them is 403
@@ -186,16 +192,22 @@ class FakeTelegram:
         status: int = 500,
         retry_after: int | None = None,
         delay: float = 0.0,
+        body: str | None = None,
     ) -> None:
         """Make the next `times` calls of `method` fail.
 
         status 429 answers "Too Many Requests" with ``parameters.retry_after``; 5xx answers a
         server error; status 200 with a delay only delays (a client with a shorter timeout sees
-        a timeout, and the request is still carried out, as Telegram would).
+        a timeout, and the request is still carried out, as Telegram would). `body` answers that
+        text instead, with `status`: the HTML page Telegram's own nginx sends with a 502
+        (nickoala/telepot#31, iobroker-community-adapters/ioBroker.telegram#31: "EPARSE"), or
+        a proxy in front of the Bot API; no JSON reader can decode it.
         """
         if status == 429 and retry_after is None:
             retry_after = 1
-        self._failures.setdefault(method, []).append(_Failure(status, retry_after, delay, times))
+        self._failures.setdefault(method, []).append(
+            _Failure(status, retry_after, delay, times, body)
+        )
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
@@ -321,14 +333,39 @@ class FakeTelegram:
         return {"update_id": self._update_id(), "message": message}
 
     def text_update(
-        self, user_id: int, text: str, *, user: dict[str, Any] | None = None
+        self,
+        user_id: int,
+        text: str,
+        *,
+        user: dict[str, Any] | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
-        """A private text message (commands get a bot_command entity, like Telegram's)."""
+        """A private text message (commands get a bot_command entity, like Telegram's).
+
+        `reply_to`: the id of a message in the chat it replies to (Telegram includes that
+        message, as it is now, in reply_to_message).
+        """
         content: dict[str, Any] = {"text": text}
+        if reply_to is not None:
+            replied = self.messages[(user_id, reply_to)]
+            content["reply_to_message"] = json.loads(json.dumps(replied))
         if text.startswith("/"):
             length = len(text.split(" ", 1)[0])
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return self._user_message(user_id, None, user, content)
+
+    def edit_update(self, user_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """The user edits one of their messages: an edited_message with the same message_id.
+
+        Telegram sends the whole message as it now is, with `edit_date` (Bot API, Message).
+        """
+        message = self.messages.get((user_id, message_id))
+        if message is None:
+            raise AssertionError(f"no message {message_id} in chat {user_id}")
+        message["text"] = text
+        message["edit_date"] = int(time.time())
+        edited = json.loads(json.dumps(message))
+        return {"update_id": self._update_id(), "edited_message": edited}
 
     def group_text_update(self, user_id: int, group_id: int, text: str) -> dict[str, Any]:
         """A text message in a group (group ids are negative)."""
@@ -483,9 +520,57 @@ class FakeTelegram:
         rows = message.get("reply_markup", {}).get("inline_keyboard", [])
         return [[button["text"] for button in row] for row in rows]
 
+    def load_corpus(self, name: str, user_id: int) -> list[dict[str, Any]]:
+        """The updates of a corpus file (tests/fakes/telegram_updates/<name>.json) for a test.
+
+        The corpus user becomes `user_id`; update ids and message ids are renumbered the fake's
+        way (an edited message keeps the id of its original); messages are stored, and the
+        photos they carry are registered as files (content of the declared size).
+        """
+        raw = json.loads((CORPUS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+        updates: list[dict[str, Any]] = copy.deepcopy(raw["updates"])
+        _replace_ids(updates, CORPUS_USER, user_id)
+        renumbered: dict[tuple[int, int], int] = {}
+        for update in updates:
+            update["update_id"] = self._update_id()
+            if "callback_query" in update:
+                self._callbacks.add(update["callback_query"]["id"])
+            for key in ("message", "edited_message"):
+                message = update.get(key)
+                if message is None:
+                    continue
+                chat_id = message["chat"]["id"]
+                old = (chat_id, message["message_id"])
+                if old not in renumbered:
+                    renumbered[old] = self._message_id(chat_id)
+                message["message_id"] = renumbered[old]
+                self.messages[(chat_id, message["message_id"])] = message
+                for size in message.get("photo", []):
+                    self._register_photo(size)
+        return updates
+
+    def _register_photo(self, size: dict[str, Any]) -> None:
+        length = int(size.get("file_size") or 0)
+        self.files[size["file_id"]] = _StoredFile(
+            file_id=size["file_id"],
+            unique_id=size["file_unique_id"],
+            path=f"photos/{size['file_unique_id']}.jpg",
+            content=bytes(index % 251 for index in range(length)),
+            size=length,
+        )
+
     def enqueue(self, *updates: dict[str, Any]) -> None:
-        """Queue updates for getUpdates."""
-        self.updates.extend(updates)
+        """Queue updates for getUpdates, as Telegram creates them.
+
+        An update of a type the bot did not ask for (the last `allowed_updates` given to
+        getUpdates or setWebhook) is never created; updates queued before that list was given
+        are delivered whatever their type ("doesn't affect updates created before the call",
+        Bot API, getUpdates).
+        """
+        for update in updates:
+            kind = next((key for key in update if key != "update_id"), "")
+            if self.allowed_updates is None or kind in self.allowed_updates:
+                self.updates.append(update)
         self._new_update.set()
 
     async def post_webhook(
@@ -544,6 +629,8 @@ class FakeTelegram:
         if failure is not None:
             if failure.delay:
                 await asyncio.sleep(failure.delay)
+            if failure.body is not None:
+                return web.Response(status=failure.status, text=failure.body)
             if failure.status == 429:
                 return _error(
                     ApiError(
@@ -603,6 +690,8 @@ class FakeTelegram:
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
             )
+        if params.get("allowed_updates") is not None:
+            self.allowed_updates = list(params["allowed_updates"])
         offset = int(params.get("offset") or 0)
         self.confirmed_offset = max(self.confirmed_offset, offset)
         timeout = float(params.get("timeout") or 0)
@@ -631,6 +720,8 @@ class FakeTelegram:
         if secret is not None and not _SECRET_RE.match(str(secret)):
             raise ApiError(400, "Bad Request: secret token contains unallowed characters")
         self.webhook = {"url": url, "secret_token": secret, **params}
+        if params.get("allowed_updates") is not None:
+            self.allowed_updates = list(params["allowed_updates"])
         return True
 
     async def _m_deletewebhook(self, params: dict[str, Any], files: dict[str, bytes]) -> bool:
@@ -850,6 +941,18 @@ class FakeTelegram:
         message = self._bot_message(chat_id, fields)
         self._set_markup(message, params.get("reply_markup"))
         return message
+
+
+def _replace_ids(node: Any, old: int, new: int) -> None:
+    """Replace every "id": old in a JSON tree by new (users and chats)."""
+    if isinstance(node, dict):
+        if node.get("id") == old:
+            node["id"] = new
+        for value in node.values():
+            _replace_ids(value, old, new)
+    elif isinstance(node, list):
+        for value in node:
+            _replace_ids(value, old, new)
 
 
 def _decode(value: str) -> Any:

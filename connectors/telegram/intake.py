@@ -1,0 +1,126 @@
+"""Messages in: one at a time, or held and joined (album photos, parts of a long paste).
+
+A mixin of `TelegramConnector` (kept apart so each module stays small). A message is handled
+at once unless it belongs to a group (`gather`): photos sharing a `media_group_id` become one
+Incoming with several attachments; a text of at least `paste_min_chars` starts a paste, and
+the text messages following it within `paste_window` are joined to it (with a line break: the
+client cut the paste at one), the officer being told so. A part shorter than a full one ends
+the paste at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Message, Update
+
+from connectors.base import Attachment, Incoming, Outgoing
+from connectors.telegram import media
+from connectors.telegram.config import TelegramConfig
+from connectors.telegram.gather import Batch, Gatherer
+from connectors.telegram.texts import FILE_FAILED, paste_note
+from connectors.telegram.updates import file_of, message_incoming, utf16_length
+
+log = logging.getLogger(__name__)
+PASTE = "paste"
+MAX_PASTE_PARTS = 16  # 16 full parts: 65,536 characters, far above any form's answer
+MAX_ALBUM_ITEMS = 10  # Telegram's own album limit (sendMediaGroup: 2-10 items)
+
+
+class IntakeMixin:
+    """Message handling for the connector; needs the attributes declared below."""
+
+    bot: Bot
+    config: TelegramConfig
+    media_dir: Path
+    _gather: Gatherer
+    _ask: Callable[[Incoming], Awaitable[tuple[Sequence[Outgoing], bool]]]
+    _reply: Callable[[str, Sequence[Outgoing]], None]
+    _question_of: Callable[[str, str | None], str | None]
+
+    async def _on_message(self, update: Update, message: Message, chat: str) -> None:
+        group = self._group_of(chat, message)
+        await self._gather.flush_chat(chat, keep=group)
+        if group is None:
+            await self._handle_messages([(update, message)])
+            return
+        paste = group == PASTE
+        window = self.config.paste_window if paste else self.config.album_window
+        batch = self._gather.hold(chat, group, update, message, window)
+        # A part shorter than a full one is the last of the paste: no need to wait. A group
+        # at its bound goes at once too, so nobody can make the bot hold text without end.
+        last = paste and utf16_length(message.text or "") < self.config.paste_min_chars
+        if last or len(batch.items) >= (MAX_PASTE_PARTS if paste else MAX_ALBUM_ITEMS):
+            taken = self._gather.take(chat, group)
+            if taken is not None:
+                await self._flush_batch(taken)
+
+    def _group_of(self, chat: str, message: Message) -> str | None:
+        """The group a message is held in: an album, a paste, or none (handled at once)."""
+        if message.media_group_id and file_of(message) is not None:
+            return f"album:{message.media_group_id}"
+        text = message.text
+        if text is None or text.startswith("/"):
+            return None
+        if self._gather.held(chat, PASTE) is not None:
+            return PASTE
+        return PASTE if utf16_length(text) >= self.config.paste_min_chars else None
+
+    async def _flush_batch(self, batch: Batch) -> None:
+        await self._handle_messages(batch.items)
+
+    async def _handle_messages(
+        self, items: list[tuple[Update, Message]], *, edited: bool = False
+    ) -> None:
+        """One Incoming for one message, a joined paste or an album; then the handler."""
+        first_update, first = items[0]
+        incoming = message_incoming(first_update, first, edited=edited)
+        if incoming is None:
+            return
+        attachments: list[Attachment] = []
+        for _, message in items:
+            ref = file_of(message)
+            if ref is not None:
+                attachment = await self._download(ref, incoming.chat_id)
+                if attachment is None:
+                    return  # the user was told; the answer waits for the file sent again
+                attachments.append(attachment)
+        texts = [text for _, m in items if (text := m.text if m.text is not None else m.caption)]
+        text = "\n".join(texts) if texts else None
+        notes: list[Outgoing] = []
+        if len(items) > 1 and not attachments and text is not None:
+            notes.append(Outgoing(paste_note(len(items), utf16_length(text))))
+        incoming = replace(
+            incoming,
+            text=text,
+            attachment=attachments[0] if attachments else None,
+            attachments=tuple(attachments),
+            parts=len(items) if not attachments else 1,
+            reply_to_question=self._question_of(incoming.chat_id, incoming.reply_to_message_id),
+        )
+        replies, _ = await self._ask(incoming)
+        self._reply(incoming.chat_id, [*notes, *replies])
+
+    async def _download(self, ref: Any, chat_id: str) -> Attachment | None:
+        """Download a user's file; None (and the user told why) when that failed."""
+        try:
+            return await media.download(
+                self.bot,
+                ref,
+                self.media_dir,
+                self.config.max_file_bytes,
+                retry_base_delay=self.config.retry_base_delay,
+            )
+        except media.FileTooLarge as error:
+            text = media.too_large_text(error.size, self.config.max_file_bytes)
+            self._reply(chat_id, [Outgoing(text)])
+        except (media.DownloadFailed, TelegramAPIError, OSError) as error:
+            log.error("telegram: could not download file %s: %s", ref.file_id, error)
+            self._reply(chat_id, [Outgoing(FILE_FAILED)])
+        return None
