@@ -22,6 +22,7 @@ from connectors.zalo_oa import create as create_oa
 from reportbot.forms.loader import load_yaml_template
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
+from reportbot.store.kv import KeyValueStore
 from reportbot.store.models import Identity, ProcessedUpdate, Submission, Unit
 from tests.conftest import NQ57, FakeClock
 from tests.fakes._server import AppServer
@@ -228,6 +229,7 @@ async def test_whole_report_through_zalo_oa(
             config=FAST,
             web_app=server.app,
             media_dir=tmp_path / "media",
+            kv=KeyValueStore("zalo_oa"),  # the durable state the application hands connectors
         )
         connector = create_oa(context)
         assert isinstance(connector, ZaloOaConnector)
