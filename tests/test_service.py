@@ -97,7 +97,10 @@ async def test_changing_an_answer_clears_questions_that_no_longer_apply(
     review = await chat.say("/xemlai")
     assert "1. Đơn vị đã ban hành kế hoạch" in review
     await chat.say("/sua 1")
-    back_in_review = await chat.say("không")
+    asked = await chat.say("không")
+    assert "2 câu sau không còn áp dụng và sẽ bị xoá" in asked  # asked first (issue 11)
+    assert (await stored_answers())["co_ke_hoach"] == "yes"
+    back_in_review = await chat.say("có")
     answers = await stored_answers()
     assert answers["co_ke_hoach"] == "no"
     assert "so_ke_hoach" not in answers and "ngay_ke_hoach" not in answers

@@ -84,6 +84,8 @@ def _by_mode(turn: Turn, message: Incoming, text: str) -> None:
         reviewing.review_input(turn, text)
     elif mode == Mode.CONFIRM:
         reviewing.confirm(turn, message, text)
+    elif mode == Mode.CONFIRM_CLEAR:
+        filling.confirm_clear(turn, message, text)
     elif message.attachment is not None:
         turn.say("unexpected_attachment")
     else:

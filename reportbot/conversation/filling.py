@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.base import Incoming, Outgoing
-from reportbot.conversation import validity
+from reportbot.conversation import clearing, validity
 from reportbot.conversation.answers import Rejected, default_value, read_answer
 from reportbot.conversation.opening import open_report, report
 from reportbot.conversation.report import OpenReport
@@ -31,8 +31,22 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
     except Rejected as rejection:
         turn.reply(Outgoing(rejection.text))
         return
+    if clearing.ask_first(turn, opened, question, value):
+        return
     opened.set(question.id, value)
     _after_change(turn, opened, question)
+
+
+def confirm_clear(turn: Turn, message: Incoming, text: str) -> None:
+    """The officer's yes/no to an answer that clears others."""
+    confirmed = clearing.answer(turn, message, text)
+    if confirmed is None or turn.report is None:
+        return
+    question, value = confirmed
+    if turn.locked(turn.report):
+        return
+    turn.report.set(question.id, value)
+    _after_change(turn, turn.report, question)
 
 
 def _after_change(turn: Turn, opened: OpenReport, question: Question) -> None:

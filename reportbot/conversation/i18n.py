@@ -323,6 +323,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Reports are filed in a private chat with me, not in groups. "
         "Please message me privately.",
     },
+    "clear_confirm": {
+        "vi": "Đổi câu trả lời này thì {count} câu sau không còn áp dụng và sẽ bị xoá:\n{lines}\n"
+        "Anh/chị có đồng ý đổi không?",
+        "en": "With this change {count} answers no longer apply and will be removed:\n{lines}\n"
+        "Do you want to make the change?",
+    },
+    "clear_confirm_answer": {
+        "vi": "Xin chọn Có để đổi (và xoá các câu trên) hoặc Không để giữ nguyên.",
+        "en": "Please choose Yes to change (removing the answers above) or No to keep them.",
+    },
+    "clear_kept": {
+        "vi": "Đã giữ nguyên câu trả lời cũ.",
+        "en": "The earlier answer is kept.",
+    },
     "rule_broken": {
         "vi": "⚠️ Sau thay đổi này, câu {number} ({label}) không còn hợp lệ: {message}\n"
         "Xin trả lời lại câu {number}.",

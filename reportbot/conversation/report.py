@@ -93,6 +93,20 @@ class OpenReport:
             self.edits.drop(stale)
             self._changed()
 
+    def would_clear(self, qid: str, value: Any) -> list[Question]:
+        """Answered questions that setting `qid` to `value` would clear, in form order."""
+        inputs = nav.relevance_inputs(self.template)
+        if inputs is not None and qid not in inputs:
+            return []
+        answers = dict(self.answers)
+        if is_empty(value):
+            answers.pop(qid, None)
+        else:
+            answers[qid] = value
+        stale = nav.stale_answers(self.template, answers, self.facts)
+        cleared = [q for q in self.template.questions if q.id in stale]
+        return [q for q in cleared if not is_empty(self.answers.get(q.id))]
+
     def _changed(self) -> None:
         self._answers = None
         self._rel = None

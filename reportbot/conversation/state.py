@@ -25,9 +25,10 @@ class Mode(StrEnum):
     ANSWERING = "answering"  # being asked question ``question``
     REVIEW = "review"  # looking at the numbered answers
     CONFIRM = "confirm"  # asked "submit now?"
+    CONFIRM_CLEAR = "confirm_clear"  # asked "this change clears other answers: go on?"
 
 
-IN_REPORT = frozenset({Mode.ANSWERING, Mode.REVIEW, Mode.CONFIRM})
+IN_REPORT = frozenset({Mode.ANSWERING, Mode.REVIEW, Mode.CONFIRM, Mode.CONFIRM_CLEAR})
 
 ReportKey = tuple[str, str]
 
@@ -108,7 +109,8 @@ class ConversationState:
     `edit_one` is set when one answer is changed from the review (back to the review after
     it); `held` holds the unsent edits of a submitted report (None while filing a draft);
     `options` the reports offered in CHOOSING; `review` the question ids in review order;
-    `last` the report /tieptuc resumes.
+    `last` the report /tieptuc resumes; `pending` the answer (question id, JSON text) waiting
+    for the officer to confirm that it clears other answers (CONFIRM_CLEAR).
     """
 
     mode: Mode = Mode.IDLE
@@ -119,6 +121,7 @@ class ConversationState:
     options: list[ReportKey] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
     last: ReportKey | None = None
+    pending: tuple[str, str] | None = None
 
     @property
     def in_report(self) -> bool:
@@ -136,6 +139,7 @@ class ConversationState:
             list(self.options),
             list(self.review),
             self.last,
+            self.pending,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -155,6 +159,8 @@ class ConversationState:
             data["review"] = list(self.review)
         if self.last is not None:
             data["last"] = list(self.last)
+        if self.pending is not None:
+            data["pending"] = list(self.pending)
         return data
 
     @classmethod
@@ -177,6 +183,7 @@ class ConversationState:
             options=_keys(data.get("options")),
             review=[str(q) for q in data.get("review") or ()],
             last=next(iter(_keys([data.get("last")])), None),
+            pending=next(iter(_keys([data.get("pending")])), None),
         )
 
 

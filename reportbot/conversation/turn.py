@@ -102,6 +102,8 @@ class Turn:
     def finish(self) -> Step:
         """The step to commit: the new state and the change, if any."""
         report, state = self.report, self.state
+        if state.mode != Mode.CONFIRM_CLEAR:
+            state.pending = None  # the officer moved on: the unconfirmed change is dropped
         if report is not None and report.held and state.in_report and state.report == report.key:
             state.held = report.edits
         else:
@@ -148,7 +150,7 @@ class Turn:
     def resume(self, report: OpenReport) -> None:
         """Show again where the officer is: the question being asked, or the review."""
         question = report.question(self.state.question)
-        if self.state.mode == Mode.ANSWERING and question is not None:
+        if self.state.mode in (Mode.ANSWERING, Mode.CONFIRM_CLEAR) and question is not None:
             self.ask(report, question, [])
             return
         self.show_review(report)
