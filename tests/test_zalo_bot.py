@@ -20,6 +20,7 @@ from connectors.base import (
     Outgoing,
     split_text,
 )
+from connectors.sending import DeliveryUncertain
 from connectors.zalo_bot import ZaloBotConnector, create
 from connectors.zalo_bot.updates import parse_update, unwrap
 from tests.fakes._server import AppServer, ScriptedHandler
@@ -324,17 +325,36 @@ async def test_handler_error_gets_a_polite_apology(
 # --- sending: retries, rate limits, order -----------------------------------------------------
 
 
-async def test_send_retries_errors_rate_limits_and_timeouts(
+async def test_send_retries_errors_rate_limits_and_zalo_408_403(
     fake: FakeZaloBot, polling: Callable[..., Any]
 ) -> None:
     connector = await polling(ScriptedHandler(), request_timeout=0.3)
     fake.fail("sendMessage", 2, error_code=500)
     fake.rate_limit("sendMessage", 1, retry_after=0.05)
-    fake.stall("sendMessage", 1, seconds=1.0)
+    fake.fail("sendMessage", 1, error_code=408, description="Request timeout")
+    fake.fail("sendMessage", 1, error_code=403, description="Internal server error")
+    fake.stall("sendMessage", 1, seconds=1.0)  # a reply-like send: see the next test
     address = Address(platform="zalo_bot", user_id="u-5", chat_id="u-5")
+    with pytest.raises(DeliveryUncertain):
+        await connector.send(address, [Outgoing(text="Nhắc nhở: hạn nộp báo cáo là 20/6.")])
+    # Five answers that may pass were retried; the sixth attempt's answer never came, so the
+    # reminder is reported uncertain and not sent again.
+    assert fake.count("sendMessage") == 6
     await connector.send(address, [Outgoing(text="Nhắc nhở: hạn nộp báo cáo là 20/6.")])
     assert fake.texts("u-5") == ["Nhắc nhở: hạn nộp báo cáo là 20/6."]
-    assert fake.count("sendMessage") == 5
+
+
+async def test_non_json_error_page_fails_at_once(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    connector = await polling(ScriptedHandler())
+    fake.fail_page("sendMessage", 1, status=404)
+    address = Address(platform="zalo_bot", user_id="u-5", chat_id="u-5")
+    with pytest.raises(DeliveryError, match="not a JSON answer"):
+        await connector.send(address, [Outgoing(text="Nhắc nhở")])
+    assert fake.count("sendMessage") == 1, "a non-JSON 4xx is not retried"
+    await connector.send(address, [Outgoing(text="Sau trang lỗi")])
+    assert fake.texts("u-5") == ["Sau trang lỗi"]
 
 
 async def test_order_in_a_chat_is_kept_through_failures(
@@ -354,7 +374,7 @@ async def test_refused_recipient_raises_delivery_error(
     connector = await polling(ScriptedHandler())
     fake.refuse_chat("u-blocked")
     address = Address(platform="zalo_bot", user_id="u-blocked", chat_id="u-blocked")
-    with pytest.raises(DeliveryError, match="403"):
+    with pytest.raises(DeliveryError, match="400"):
         await connector.send(address, [Outgoing(text="Nhắc nhở")])
     # Other chats are not held up by the refused one.
     await connector.send(Address("zalo_bot", "u-2", "u-2"), [Outgoing(text="Nhắc nhở")])

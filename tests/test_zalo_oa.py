@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 
 from connectors.base import Address, Choice, ConnectorContext, DeliveryError, Incoming, Outgoing
+from connectors.sending import DeliveryUncertain
 from connectors.zalo_oa import (
     MemoryTokenStore,
     MessagingWindowError,
@@ -317,17 +318,28 @@ async def test_spent_refresh_token_reports_reauthorisation(
     assert refresh not in caplog.text
 
 
-async def test_server_errors_and_timeouts_are_retried(
+async def test_server_errors_are_retried_and_a_timeout_is_uncertain(
     fake: FakeZaloOa, oa: Callable[..., Any]
 ) -> None:
     connector, _ = await oa(ScriptedHandler(), request_timeout=0.3)
     fake.fail("cs", 2, status=502)
-    fake.stall("cs", 1, seconds=1.0)
     fake.expire_access_tokens()
     fake.fail("oauth", 1, status=500)
     await connector.send(Address("zalo_oa", "u-1", "u-1"), [Outgoing(text="Nhắc nộp báo cáo")])
     assert fake.texts("u-1") == ["Nhắc nộp báo cáo"]
     assert len(fake.refresh_calls) == 1  # the failed attempt never reached the token logic
+    fake.stall("cs", 1, seconds=1.0)
+    with pytest.raises(DeliveryUncertain):
+        await connector.send(Address("zalo_oa", "u-1", "u-1"), [Outgoing(text="Nhắc lần hai")])
+    assert fake.cs_texts.count("Nhắc lần hai") == 1, "a reminder that may have arrived"
+
+
+async def test_a_non_json_4xx_fails_at_once(fake: FakeZaloOa, oa: Callable[..., Any]) -> None:
+    connector, _ = await oa(ScriptedHandler())
+    fake.fail("cs", 1, status=404)  # a wrong API URL, or a proxy's page
+    with pytest.raises(DeliveryError, match="non-JSON"):
+        await connector.send(Address("zalo_oa", "u-1", "u-1"), [Outgoing(text="Nhắc")])
+    assert fake.cs_calls == 1
 
 
 async def test_order_per_user_is_kept(fake: FakeZaloOa, oa: Callable[..., Any]) -> None:

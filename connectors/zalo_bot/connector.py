@@ -16,8 +16,9 @@ from aiohttp import web
 
 from connectors._http import RetryableError, render_texts
 from connectors._queued import QueuedConnector, text_capabilities
-from connectors.base import ConnectorContext, DeliveryError, Outgoing
-from connectors.zalo_bot.api import ZaloBotApi, ZaloBotApiError
+from connectors.base import ConnectorContext, Outgoing
+from connectors.sending import Verdict
+from connectors.zalo_bot.api import ZaloBotApi, ZaloBotApiError, classify
 from connectors.zalo_bot.config import ZaloBotSettings
 from connectors.zalo_bot.updates import parse_update, unwrap
 
@@ -115,7 +116,7 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
             try:
                 updates = await self._api.get_updates(self._settings.poll_timeout)
             except (RetryableError, ZaloBotApiError) as exc:
-                delay = self._policy.delay(failures)
+                delay = self._policy.backoff(failures + 1)
                 failures += 1
                 log.warning("Zalo Bot getUpdates failed, retrying in %.1fs: %s", delay, exc)
                 await asyncio.sleep(delay)
@@ -172,16 +173,10 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
 
     async def _deliver(self, item: _Send) -> None:
         assert self._api is not None
-        try:
-            if item.photo_url is not None:
-                await self._api.send_photo(item.chat_id, item.photo_url, item.text)
-            else:
-                await self._api.send_message(item.chat_id, item.text or "")
-        except ZaloBotApiError as exc:
-            if exc.transient:
-                raise RetryableError(
-                    str(exc), retry_after=exc.retry_after, rate_limited=exc.error_code == 429
-                ) from None
-            raise DeliveryError(
-                f"Zalo Bot refused the message (error {exc.error_code}: {exc.description})"
-            ) from None
+        if item.photo_url is not None:
+            await self._api.send_photo(item.chat_id, item.photo_url, item.text)
+        else:
+            await self._api.send_message(item.chat_id, item.text or "")
+
+    def _classify(self, error: BaseException) -> Verdict | None:
+        return classify(error)

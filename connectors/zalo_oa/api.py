@@ -7,7 +7,8 @@ from typing import Any
 
 import aiohttp
 
-from connectors._http import RetryableError, read_json
+from connectors._http import AnswerTimeout, RetryableError, read_json
+from connectors.base import DeliveryError
 from connectors.zalo_oa.tokens import TokenPair
 
 # -216 is the documented "access token invalid/expired"; -124 is reported for expiry too.
@@ -98,14 +99,23 @@ class ZaloOaApi:
             async with self._session.post(url, timeout=self._timeout, **kwargs) as response:
                 status = response.status
                 data = await read_json(response)
+        except aiohttp.ConnectionTimeoutError:
+            raise RetryableError(f"Zalo OA {what}: connect timeout") from None
         except TimeoutError:
-            raise RetryableError(f"Zalo OA {what}: timed out") from None
+            # Sent, but no answer: Zalo may have acted on it (the send queue decides).
+            raise AnswerTimeout(f"Zalo OA {what}: no answer in time") from None
         except aiohttp.ClientError as exc:
             raise RetryableError(f"Zalo OA {what}: {type(exc).__name__}") from None
         if status == 429:
             raise RetryableError(f"Zalo OA {what}: HTTP 429", rate_limited=True)
-        if status >= 500 or not isinstance(data, dict):
+        if status >= 500:
             raise RetryableError(f"Zalo OA {what}: HTTP {status}")
+        if not isinstance(data, dict):
+            if 400 <= status < 500:
+                # Not Zalo speaking (a wrong API URL, a proxy's error page): retrying
+                # cannot change it, and the admin must hear of it.
+                raise DeliveryError(f"Zalo OA {what}: HTTP {status} with a non-JSON body")
+            raise RetryableError(f"Zalo OA {what}: HTTP {status} with a non-JSON body")
         return data
 
 

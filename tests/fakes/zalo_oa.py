@@ -4,14 +4,20 @@ One server plays both hosts: `POST /v3.0/oa/message/cs` (header `access_token`) 
 `POST /v4/oa/access_token` (header `secret_key`, form `refresh_token`, `app_id`,
 `grant_type=refresh_token`). Like the real service, as REFERENCE.md describes it:
 
-- access tokens expire after `access_ttl` seconds (or at once with `expire_access_tokens()`),
-  and an expired or unknown one is answered with error -216;
-- a refresh token can be used once: a reused one is refused, and the answer's `expires_in` is a
-  string;
+- access tokens expire after `access_ttl` seconds (about 25 hours at Zalo: 90,000 s in the
+  refresh answer's `expires_in`, a string; or at once with `expire_access_tokens()`), and an
+  expired or unknown one is answered with error -216 (developers.zalo.me, "Official Account
+  API > Access token"; Chatwoot's Channel::ZaloOa#refresh_access_token stores that answer);
+- a refresh token can be used once and expires unused after `refresh_ttl` seconds (about 3
+  months at Zalo, same page): a reused or expired one is refused. Both lifetimes read `clock`
+  (wall time by default), so a test can move time with time-machine;
 - texts must be 1 to 2,000 characters;
 - `refuse_window(user)` makes proactive messages to that user fail as outside the messaging
   window (error -230 by default, as reported from the real API; -213 is the documented one);
-- `sign()` / `post_event()` produce webhook calls signed with `X-ZEvent-Signature`.
+- `sign()` / `post_event()` produce webhook calls signed with `X-ZEvent-Signature`;
+- `fail("cs", status=...)` answers an HTTP error page that is not JSON (a 5xx from Zalo's
+  gateway, or a 4xx from a wrong URL or a proxy), `stall(..., act=True)` answers too late for
+  the client but carries the call out all the same, as a slow server would.
 
 *Unsure* (plausible, not documented): the error code of a reused refresh token (-14014 here) and
 of an invalid text (-201 here).
@@ -62,6 +68,8 @@ class FakeZaloOa(FakeServer):
         secret_key: str = "fake-oa-secret-key",
         access_ttl: float = 90000.0,
         refresh_delay: float = 0.0,
+        refresh_ttl: float = 90 * 86400.0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
         self.app_id = app_id
@@ -69,16 +77,20 @@ class FakeZaloOa(FakeServer):
         self.secret_key = secret_key
         self.access_ttl = access_ttl
         self.refresh_delay = refresh_delay
+        self.refresh_ttl = refresh_ttl
+        self.clock = clock
         self.sent: list[Sent] = []
         self.cs_calls = 0
+        self.cs_texts: list[str] = []  # the text of every message call, accepted or not
         self.refresh_calls: list[dict[str, str]] = []
         self.refused_refreshes = 0
         # Called with the access token of each accepted message (to check the sender's state).
         self.on_message: Callable[[str], Awaitable[None]] | None = None
-        self._access: dict[str, float] = {}  # token -> expiry (monotonic)
+        self._access: dict[str, float] = {}  # token -> expiry (self.clock)
         self._refresh: dict[str, bool] = {}  # token -> already used
+        self._refresh_expiry: dict[str, float] = {}  # token -> expiry (self.clock)
         self._window: dict[str, tuple[int, str]] = {}
-        self._faults: dict[str, deque[tuple[str, float]]] = defaultdict(deque)
+        self._faults: dict[str, deque[tuple[str, float, bool]]] = defaultdict(deque)
         self._ids = itertools.count(1)
 
     def routes(self, router: web.UrlDispatcher) -> None:
@@ -106,14 +118,19 @@ class FakeZaloOa(FakeServer):
         """A fresh valid (access token, refresh token) pair, as the OA authorisation gives."""
         access = f"at-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         refresh = f"rt-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
-        self._access[access] = time.monotonic() + self.access_ttl
+        self._access[access] = self.clock() + self.access_ttl
         self._refresh[refresh] = False
+        self._refresh_expiry[refresh] = self.clock() + self.refresh_ttl
         return access, refresh
 
     def expire_access_tokens(self) -> None:
         """Make every access token issued so far expired."""
         for token in self._access:
             self._access[token] = 0.0
+
+    def access_token_valid(self, token: str | None) -> bool:
+        """Whether an access token would be accepted now."""
+        return token is not None and self._access.get(token, 0.0) > self.clock()
 
     def refresh_token_used(self, token: str) -> bool:
         """Whether a refresh token has been spent."""
@@ -129,14 +146,14 @@ class FakeZaloOa(FakeServer):
         )
 
     def fail(self, endpoint: str, times: int = 1, status: int = 500) -> None:
-        """Answer the next calls of "cs" or "oauth" with an HTTP error."""
+        """Answer the next calls of "cs" or "oauth" with an HTTP error page (not JSON)."""
         for _ in range(times):
-            self._faults[endpoint].append(("error", float(status)))
+            self._faults[endpoint].append(("error", float(status), False))
 
-    def stall(self, endpoint: str, times: int = 1, seconds: float = 2.0) -> None:
-        """Answer the next calls late, without acting (a client timeout)."""
+    def stall(self, endpoint: str, times: int = 1, seconds: float = 2.0, *, act: bool = False):
+        """Answer the next calls late (a client timeout); `act`: carry them out all the same."""
         for _ in range(times):
-            self._faults[endpoint].append(("stall", seconds))
+            self._faults[endpoint].append(("stall", seconds, act))
 
     # --- webhook events -----------------------------------------------------------------
 
@@ -210,26 +227,30 @@ class FakeZaloOa(FakeServer):
         faults = self._faults.get(endpoint)
         if not faults:
             return None
-        kind, value = faults.popleft()
+        kind, value, act = faults.popleft()
         if kind == "stall":
             await asyncio.sleep(value)
-            return web.Response(status=504, text="Gateway Timeout")
-        return web.Response(status=int(value), text="Server Error")
+            return None if act else web.Response(status=504, text="Gateway Timeout")
+        page = "<html><body><h1>Error</h1></body></html>"
+        return web.Response(status=int(value), text=page, content_type="text/html")
 
     async def _message_cs(self, request: web.Request) -> web.Response:
         self.cs_calls += 1
-        fault = await self._fault("cs")
-        if fault is not None:
-            return fault
-        token = request.headers.get("access_token", "")
-        expiry = self._access.get(token)
-        if expiry is None or time.monotonic() >= expiry:
-            return _error(EXPIRED, "Access token is invalid or has expired")
         try:
             body = await request.json()
             user_id = str(body["recipient"]["user_id"])
             text = body["message"]["text"]
         except (ValueError, KeyError, TypeError):
+            body, user_id, text = None, "", None
+        self.cs_texts.append(text if isinstance(text, str) else "")
+        fault = await self._fault("cs")
+        if fault is not None:
+            return fault
+        token = request.headers.get("access_token", "")
+        expiry = self._access.get(token)
+        if expiry is None or self.clock() >= expiry:
+            return _error(EXPIRED, "Access token is invalid or has expired")
+        if body is None:
             return _error(BAD_TEXT, "Parameters are invalid")
         if not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
             return _error(BAD_TEXT, "Text must be 1-2000 characters")
@@ -261,7 +282,8 @@ class FakeZaloOa(FakeServer):
         if call.get("app_id") != self.app_id or call.get("grant_type") != "refresh_token":
             return _oauth_error(-14002, "Invalid parameter", "app_id or grant_type is wrong")
         token = call.get("refresh_token", "")
-        if token not in self._refresh or self._refresh[token]:
+        expired = self._refresh_expiry.get(token, 0.0) <= self.clock()
+        if token not in self._refresh or self._refresh[token] or expired:
             self.refused_refreshes += 1
             return _oauth_error(
                 BAD_REFRESH, "Invalid refresh token", "Refresh token is invalid or already used"
