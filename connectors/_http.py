@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import mimetypes
 import uuid
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 
 from connectors.base import (
     Capabilities,
@@ -161,3 +163,74 @@ class ChatLocks:
                 del self._locks[chat_id]
             else:
                 self._locks[chat_id] = (lock, users - 1)
+
+
+MAX_WEBHOOK_BODY = 64 * 1024  # platform events are small: a text of 2,000 characters, some URLs
+MAX_JSON_DEPTH = 12  # real events nest 4 deep; deeper is an attack on the parser
+
+
+class BadBody(Exception):
+    """A webhook body that cannot be an event: too large, too deep, not JSON, not an object."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+async def read_body(request: web.Request, limit: int = MAX_WEBHOOK_BODY) -> bytes:
+    """The raw body, refused (413) as soon as it exceeds `limit` bytes, whatever it declares."""
+    if request.content_length is not None and request.content_length > limit:
+        raise BadBody(f"body of {request.content_length} bytes is over {limit}", 413)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(16 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise BadBody(f"body over {limit} bytes", 413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def json_depth(raw: bytes, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deep JSON text nests (stopping early past `limit`), by one pass over the bytes."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x7B, 0x5B):  # { [
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+        elif byte in (0x7D, 0x5D):  # } ]
+            depth -= 1
+    return deepest
+
+
+def load_object(raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> dict[str, Any]:
+    """A JSON object from a webhook body, bounded in depth; BadBody for anything else."""
+    if json_depth(raw, max_depth) > max_depth:
+        raise BadBody(f"JSON nested deeper than {max_depth}")
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise BadBody("not JSON") from None
+    if not isinstance(value, dict):
+        raise BadBody("not a JSON object")
+    return value
+
+
+def valid_id(value: Any, max_length: int = 64) -> bool:
+    """Whether a platform id is a plain string or integer of sensible length."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return False
+    text = str(value)
+    return 0 < len(text) <= max_length and text.isprintable()

@@ -241,6 +241,11 @@ class QueuedConnector(Generic[S]):
         return replace(
             incoming,
             attachment=Attachment(
-                kind="photo", path=str(path), url=attachment.url, size=size, mime_type=mime
+                kind=attachment.kind,
+                path=str(path),
+                url=attachment.url,
+                name=attachment.name,
+                size=size,
+                mime_type=mime,
             ),
         )

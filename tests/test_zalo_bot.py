@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -304,6 +305,58 @@ async def test_sticker_and_unsupported_are_marked(
     await fake.wait_for(lambda: len(fake.sent) == 2)
     assert [m.unsupported for m in handler.incoming] == ["sticker", "unsupported"]
     assert all(m.text is None for m in handler.incoming)
+
+
+async def test_captions_media_and_the_rest_are_read_like_telegram(
+    fake: FakeZaloBot, polling: Callable[..., Any], tmp_path: Path
+) -> None:
+    handler = ScriptedHandler(lambda m: [Outgoing(text="ok")])
+    await polling(handler)
+    photo = fake.add_photo("bien_ban.png")
+    fake.add_photo("bao_cao.pdf", data=b"%PDF-1.4 fake", mime="application/pdf")
+    fake.queue(fake.image(photo, caption="Biên bản họp chi bộ"))
+    fake.queue(fake.kind("file", file_url=f"{fake.base_url}/files/bao_cao.pdf", name="bc.pdf"))
+    fake.queue(fake.kind("voice", url="https://zalo.me/voice.aac"))
+    fake.queue(fake.kind("location", location={"latitude": 21.0, "longitude": 105.8}))
+    fake.queue(fake.sticker())
+    await fake.wait_for(lambda: len(fake.sent) == 5)
+    captioned, document, voice, place, sticker = handler.incoming
+    assert captioned.text == "Biên bản họp chi bộ" and captioned.attachment is not None
+    assert captioned.attachment.kind == "photo" and Path(captioned.attachment.path or "").is_file()
+    assert document.attachment is not None and document.attachment.kind == "file"
+    assert document.attachment.name == "bc.pdf"
+    assert Path(document.attachment.path or "").read_bytes() == b"%PDF-1.4 fake"
+    assert [voice.unsupported, place.unsupported, sticker.unsupported] == [
+        "voice",
+        "location",
+        "sticker",
+    ]
+    assert all(m.text is None for m in (voice, place, sticker))
+
+
+async def test_webhook_refuses_malformed_bodies_with_one_warning(
+    fake: FakeZaloBot, webhook: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    handler = ScriptedHandler()
+    _, url = await webhook(handler)
+    deep = b'{"a":' * 10_000 + b"1" + b"}" * 10_000
+    object_id = fake.text("x")
+    object_id["message"]["from"]["id"] = {"$gt": ""}
+    cases = [
+        (deep, 400),
+        (b"[1, 2]", 400),
+        (b"\xff not json", 400),
+        (b"x" * 70_000, 413),
+        (json.dumps(object_id).encode(), 400),
+    ]
+    for body, status in cases:
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            got, _ = await fake.post_webhook(url, None, secret=SECRET, raw=body)
+        assert got == status
+        lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(lines) == 1 and lines[0].exc_info is None, [r.getMessage() for r in lines]
+    assert handler.incoming == []
 
 
 async def test_handler_error_gets_a_polite_apology(

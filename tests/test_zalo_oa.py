@@ -179,7 +179,8 @@ async def test_forged_unsigned_and_stale_events_are_refused(
     )
     assert await fake.post_event(url, event, signature="mac=") == 403
 
-    for shift in (-600_000, 600_000):  # ten minutes old, ten minutes early
+    # Unknown events older than Zalo's retry horizon (13 h), or ten minutes early.
+    for shift in (-14 * 3_600_000, 600_000):
         moved = {**event, "timestamp": str(int(timestamp) + shift)}
         assert await fake.post_event(url, moved) == 403
 
@@ -197,6 +198,9 @@ async def test_max_age_is_configurable(fake: FakeZaloOa, oa: Callable[..., Any])
     event["timestamp"] = str(int(time.time() * 1000) - 600_000)
     assert await fake.post_event(url, event) == 200
     assert len(handler.incoming) == 1
+    event = fake.text_event("u-1", "2")
+    event["timestamp"] = str(int(time.time() * 1000) - 1_500_000)
+    assert await fake.post_event(url, event) == 403
 
 
 async def test_image_is_downloaded_and_sticker_marked(

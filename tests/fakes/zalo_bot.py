@@ -182,6 +182,14 @@ class FakeZaloBot(FakeServer):
             STICKER, sticker="bfe458bf64fa8da4d4eb", url="https://zalo.me/sticker.webp", **kwargs
         )
 
+    def kind(self, kind: str, **content: Any) -> dict[str, Any]:
+        """A "message.<kind>.received" update (voice, location, file, ...).
+
+        *Unsure*: the Zalo Bot docs describe text, image and sticker events; other kinds follow
+        the same naming here, and clients older than a kind send message.unsupported.received.
+        """
+        return self.message(f"message.{kind}.received", **content)
+
     def unsupported(self, **kwargs: Any) -> dict[str, Any]:
         """A message kind the platform does not describe (voice, file, …)."""
         return self.message(UNSUPPORTED, **kwargs)

@@ -15,6 +15,14 @@ One server plays both hosts: `POST /v3.0/oa/message/cs` (header `access_token`) 
 - `refuse_window(user)` makes proactive messages to that user fail as outside the messaging
   window (error -230 by default, as reported from the real API; -213 is the documented one);
 - `sign()` / `post_event()` produce webhook calls signed with `X-ZEvent-Signature`;
+- `deliver()` delivers a webhook event as Zalo does: signed, and counted as failed unless
+  answered 200 within `deadline` (2 seconds at Zalo), then sent again, byte for byte the same
+  (same msg_id, timestamp and signature), after each wait of `RETRY_SCHEDULE` (about 30 s,
+  5 min, 15 min, 30 min, 1 h, ...: Zalo's OA webhook documentation as summarised in issue 14;
+  Chatwoot's Webhooks::ZaloController answers at once and works in a job for this reason),
+  the waits multiplied by `retry_scale` so that a test runs in seconds;
+- `verify_webhook()` posts the unsigned `{}` one public source reports Zalo sending to check a
+  newly saved webhook URL;
 - `fail("cs", status=...)` answers an HTTP error page that is not JSON (a 5xx from Zalo's
   gateway, or a 4xx from a wrong URL or a proxy), `stall(..., act=True)` answers too late for
   the client but carries the call out all the same, as a slow server would.
@@ -46,6 +54,15 @@ EXPIRED = -216
 BAD_REFRESH = -14014
 BAD_TEXT = -201
 OUT_OF_WINDOW = -230
+RETRY_SCHEDULE = (30.0, 300.0, 900.0, 1800.0, 3600.0)  # seconds between deliveries
+
+
+@dataclass(slots=True)
+class Attempt:
+    """One webhook delivery: its HTTP status (None: no answer within the deadline)."""
+
+    status: int | None
+    seconds: float
 
 
 @dataclass(slots=True)
@@ -214,6 +231,46 @@ class FakeZaloOa(FakeServer):
         async with self.client.post(url, data=raw, headers=headers) as response:
             await response.read()
             return response.status
+
+    async def deliver(
+        self,
+        url: str,
+        event: dict[str, Any],
+        *,
+        deadline: float = 2.0,
+        retry_scale: float = 1.0,
+        schedule: tuple[float, ...] = RETRY_SCHEDULE,
+    ) -> list[Attempt]:
+        """Deliver a signed event like Zalo: retried, unchanged, until answered 200 in time."""
+        raw = json.dumps(event).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-ZEvent-Signature": self.sign(raw, str(event.get("timestamp", ""))),
+        }
+        attempts: list[Attempt] = []
+        for wait in (0.0, *schedule):
+            await asyncio.sleep(wait * retry_scale)
+            started = time.monotonic()
+            status: int | None = None
+            try:
+                async with asyncio.timeout(deadline):
+                    async with self.client.post(url, data=raw, headers=headers) as response:
+                        await response.read()
+                        status = response.status
+            except TimeoutError:
+                status = None
+            attempts.append(Attempt(status, time.monotonic() - started))
+            if status == 200:
+                break
+        return attempts
+
+    async def verify_webhook(self, url: str) -> int:
+        """Zalo's unsigned check of a newly saved webhook URL; the status."""
+        async with self.client.post(
+            url, data=b"{}", headers={"Content-Type": "application/json"}
+        ) as r:
+            await r.read()
+            return r.status
 
     # --- inspection ---------------------------------------------------------------------
 
