@@ -18,6 +18,9 @@ TOKEN_ERRORS = frozenset({-216, -124})
 # ("user has not interacted with the OA in the past 7 days").
 WINDOW_ERRORS = frozenset({-213, -230})
 EXPIRY_MARGIN = 300.0
+# A refresh token expires after about 3 months unused (Zalo's OA access-token docs); Zalo's
+# answer does not say when, so it is counted from the refresh that issued it.
+REFRESH_LIFETIME = 90 * 86400.0
 
 
 class ZaloOaApiError(Exception):
@@ -45,6 +48,7 @@ class ZaloOaApi:
         app_id: str,
         app_secret: str,
         timeout: float = 20.0,
+        refresh_lifetime: float = REFRESH_LIFETIME,
     ) -> None:
         self._session = session
         self._api_url = api_url.rstrip("/")
@@ -52,6 +56,7 @@ class ZaloOaApi:
         self._app_id = app_id
         self._app_secret = app_secret
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._refresh_lifetime = refresh_lifetime
 
     async def send_text(self, access_token: str, user_id: str, text: str) -> str | None:
         """Send a customer-service text; return Zalo's message id."""
@@ -88,10 +93,12 @@ class ZaloOaApi:
         expires_in = _int(data.get("expires_in", 0))
         # Counted as expired a little early (5 minutes, at most half its life).
         margin = min(EXPIRY_MARGIN, expires_in / 2)
+        now = time.time()
         return TokenPair(
             access_token=str(access),
             refresh_token=str(refresh),
-            expires_at=time.time() + expires_in - margin if expires_in > 0 else None,
+            expires_at=now + expires_in - margin if expires_in > 0 else None,
+            refresh_expires_at=now + self._refresh_lifetime,
         )
 
     async def _post(self, url: str, what: str, **kwargs: Any) -> dict[str, Any]:

@@ -34,6 +34,7 @@ class ZaloOaSettings(QueueSettings):
     webhook_path: str = DEFAULT_WEBHOOK_PATH
     max_age: float = 13 * 3600.0  # seconds an UNKNOWN event may be old: Zalo's retry horizon
     token_store: str = "database"  # or "memory" (tests, single process without a database)
+    refresh_lifetime: float = 90 * 86400.0  # seconds a refresh token lives unused (~3 months)
 
 
 def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSettings | None:
@@ -66,5 +67,6 @@ def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSe
             setting(env, config, "REPORTBOT_ZALO_OA_WEBHOOK_MAX_AGE", "webhook_max_age", 46800)
         ),
         token_store=store,
+        refresh_lifetime=float(config.get("refresh_token_days", 90)) * 86400.0,
         **pacing,
     )

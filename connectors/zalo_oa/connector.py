@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from connectors.zalo_oa.api import (
 )
 from connectors.zalo_oa.config import ZaloOaSettings
 from connectors.zalo_oa.events import parse_event
+from connectors.zalo_oa.keepalive import CHECK_INTERVAL, TokenKeeper
 from connectors.zalo_oa.tokens import TokenPair, TokenStore
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         self.capabilities = text_capabilities(settings, MAX_TEXT, photos=False)
         self._api: ZaloOaApi | None = None
         self._pair: TokenPair | None = None
+        self._keeper: TokenKeeper | None = None
         self._seen = webhook.SeenEvents(horizon=max(settings.max_age, webhook.RETRY_HORIZON))
         # Routes must exist before the shared aiohttp app starts.
         context.web_app.router.add_post(settings.webhook_path, self._on_webhook)
@@ -84,10 +86,29 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
             app_id=self._settings.app_id,
             app_secret=self._settings.app_secret,
             timeout=self._settings.request_timeout,
+            refresh_lifetime=self._settings.refresh_lifetime,
         )
+        self._keeper = TokenKeeper(self._store, self._api)
         self._pair = await self._store.load()
         self._running = True
         log.info("Zalo OA connector started (webhook %s)", self._settings.webhook_path)
+
+    def periodic_jobs(self) -> list[tuple[str, float, Callable[[], Awaitable[Any]]]]:
+        """Jobs the app runs every `interval` seconds (under its database lease):
+        (name, interval_seconds, coroutine function)."""
+        return [("zalo_oa_tokens", CHECK_INTERVAL, self.refresh_if_due)]
+
+    async def refresh_if_due(self) -> None:
+        """Refresh the access token before it expires, even with no traffic; warn admins once
+        when a refresh fails or the refresh token expires within 14 days."""
+        if self._keeper is None:
+            return
+        self._pair = await self._keeper.refresh_if_due()
+
+    @property
+    def token_warning(self) -> str | None:
+        """The token problem an admin must act on (for `reportbot status`, the digest)."""
+        return self._keeper.warning if self._keeper is not None else None
 
     async def process_event(self, event: dict[str, Any], event_id: str | None = None) -> None:
         """Handle one verified event: hand it to the application and queue the answers."""
