@@ -99,6 +99,8 @@ class FakeZaloOa(FakeServer):
         self.sent: list[Sent] = []
         self.cs_calls = 0
         self.cs_texts: list[str] = []  # the text of every message call, accepted or not
+        self.sent_count: dict[str, int] = {}  # messages accepted per user
+        self._arrived: dict[str, asyncio.Event] = {}
         self.refresh_calls: list[dict[str, str]] = []
         self.refused_refreshes = 0
         # Called with the access token of each accepted message (to check the sender's state).
@@ -274,6 +276,14 @@ class FakeZaloOa(FakeServer):
 
     # --- inspection ---------------------------------------------------------------------
 
+    async def wait_sent(self, user_id: str, count: int, timeout: float = 30.0) -> None:
+        """Wait until `count` messages have been accepted for a user (cheap with many users)."""
+        async with asyncio.timeout(timeout):
+            while self.sent_count.get(user_id, 0) < count:
+                arrived = self._arrived.setdefault(user_id, asyncio.Event())
+                arrived.clear()
+                await arrived.wait()
+
     def texts(self, user_id: str | None = None) -> list[str]:
         """Texts accepted (for one user, or all), in order."""
         return [s.text for s in self.sent if user_id is None or s.user_id == user_id]
@@ -317,6 +327,8 @@ class FakeZaloOa(FakeServer):
         if self.on_message is not None:
             await self.on_message(token)
         self.sent.append(Sent(user_id, text, token))
+        self.sent_count[user_id] = self.sent_count.get(user_id, 0) + 1
+        self._arrived.setdefault(user_id, asyncio.Event()).set()
         return web.json_response(
             {
                 "error": 0,
