@@ -12,8 +12,11 @@ One server plays both hosts: `POST /v3.0/oa/message/cs` (header `access_token`) 
   months at Zalo, same page): a reused or expired one is refused. Both lifetimes read `clock`
   (wall time by default), so a test can move time with time-machine;
 - texts must be 1 to 2,000 characters;
-- `refuse_window(user)` makes proactive messages to that user fail as outside the messaging
-  window (error -230 by default, as reported from the real API; -213 is the documented one);
+- the messaging window: with `window` set (7 days at Zalo: a customer-service message reaches
+  only a person who wrote to the OA within the last 7 days; issue 14, checked against Zalo's
+  OA API reference and Vietnamese integration guides), a message to a user whose last event
+  (built by `event()`, i.e. the user wrote) is older is refused with -230; `refuse_window(user)`
+  refuses one user at once (error -230 by default; -213 is the older documented code);
 - `sign()` / `post_event()` produce webhook calls signed with `X-ZEvent-Signature`;
 - `deliver()` delivers a webhook event as Zalo does: signed, and counted as failed unless
   answered 200 within `deadline` (2 seconds at Zalo), then sent again, byte for byte the same
@@ -87,6 +90,7 @@ class FakeZaloOa(FakeServer):
         refresh_delay: float = 0.0,
         refresh_ttl: float = 90 * 86400.0,
         clock: Callable[[], float] = time.time,
+        window: float | None = None,
     ) -> None:
         super().__init__()
         self.app_id = app_id
@@ -96,6 +100,8 @@ class FakeZaloOa(FakeServer):
         self.refresh_delay = refresh_delay
         self.refresh_ttl = refresh_ttl
         self.clock = clock
+        self.window = window  # seconds after a user's last message (None: no window)
+        self._last_seen: dict[str, float] = {}
         self.sent: list[Sent] = []
         self.cs_calls = 0
         self.cs_texts: list[str] = []  # the text of every message call, accepted or not
@@ -180,6 +186,8 @@ class FakeZaloOa(FakeServer):
         """A real-shaped webhook event from a user (or an `oa_*` echo)."""
         oa_id = "1800000000000000001"
         from_user = not event_name.startswith("oa_")
+        if from_user:
+            self._last_seen[user_id] = self.clock()  # the user wrote to the OA now
         return {
             "app_id": self.app_id,
             "user_id_by_app": f"app-{user_id}",
@@ -324,6 +332,10 @@ class FakeZaloOa(FakeServer):
         refused = self._window.get(user_id)
         if refused is not None:
             return _error(*refused)
+        if self.window is not None:
+            last = self._last_seen.get(user_id)
+            if last is None or self.clock() - last > self.window:
+                return _error(OUT_OF_WINDOW, "User has not interacted with the OA in 7 days")
         if self.on_message is not None:
             await self.on_message(token)
         self.sent.append(Sent(user_id, text, token))
