@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors._http import json_depth
+from connectors._http import json_depth, too_deep
 from connectors.base import ConnectorContext, Incoming, Outgoing
 from connectors.zalo_oa import ZaloOaConnector, create
 from tests.fakes._server import AppServer, ScriptedHandler
@@ -182,7 +182,9 @@ def _children(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.recursive(st.none() | st.integers() | st.text(max_size=5), _children, max_leaves=40))
 def test_json_depth_matches_the_parsed_value(value: Any) -> None:
-    assert json_depth(json.dumps(value).encode()) == _depth(value)
+    raw = json.dumps(value).encode()
+    assert json_depth(raw, 1000) == _depth(value)
+    assert too_deep(raw, 2) == (_depth(value) > 2)
 
 
 def _depth(value: Any) -> int:
