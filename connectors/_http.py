@@ -1,26 +1,22 @@
-"""Plumbing shared by the HTTP connectors: a paced send queue, JSON calls, downloads.
+"""Plumbing shared by the HTTP connectors: settings, JSON answers, downloads, chat locks.
 
-`SendQueue` delivers outgoing messages at a bounded rate (globally and per chat), keeps the
-order within a chat, retries what may succeed later (network errors, timeouts, 5xx, rate
-limits) with exponential backoff, and never drops a message silently: each submission has a
-future that ends with success or a `DeliveryError`, and `stop()` drains what is queued.
+Sending goes through the one send queue of every connector, `connectors.sending.SendQueue`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import mimetypes
-import random
 import uuid
-from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 
 from connectors.base import (
     Capabilities,
@@ -31,7 +27,8 @@ from connectors.base import (
     render_plain,
     split_text,
 )
-from connectors.pacing import TokenBucket
+from connectors.sending import AnswerTimeout as AnswerTimeout
+from connectors.sending import RetryableError as RetryableError
 
 log = logging.getLogger(__name__)
 
@@ -42,190 +39,6 @@ SORRY_TEXT = {
     ),
     "en": "Sorry, something went wrong with your message. Please send it again in a few minutes.",
 }
-
-
-class RetryableError(Exception):
-    """A call failed for a reason that may pass: network, timeout, server error, rate limit.
-
-    `retry_after` is the wait the server asked for, if any; `rate_limited` pauses every
-    chat, not only the one that hit the limit.
-    """
-
-    def __init__(
-        self, reason: str, *, retry_after: float | None = None, rate_limited: bool = False
-    ) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
-        self.rate_limited = rate_limited
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How long to wait between attempts, and when to give up (None: keep trying)."""
-
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-    max_attempts: int | None = None
-
-    def delay(self, attempt: int) -> float:
-        """Exponential backoff with jitter for the given attempt number (0 = first retry)."""
-        raw = min(self.max_delay, self.base_delay * (2 ** min(attempt, 20)))
-        return raw * (0.75 + random.random() / 2)
-
-
-@dataclass(slots=True)
-class _Job:
-    item: Any
-    future: asyncio.Future[None]
-    attempts: int = 0
-
-
-@dataclass(slots=True)
-class _Chat:
-    jobs: deque[_Job] = field(default_factory=deque)
-    bucket: TokenBucket | None = None
-    worker: asyncio.Task[None] | None = None
-
-
-class SendQueue:
-    """A paced, ordered, retrying queue of outgoing calls.
-
-    `send(item)` performs one call; it raises `RetryableError` (or an aiohttp error or a
-    timeout) to be retried, `DeliveryError` to fail the item for good.
-    """
-
-    def __init__(
-        self,
-        send: Callable[[Any], Awaitable[None]],
-        *,
-        global_rate: float = 5.0,
-        per_chat_rate: float = 1.0,
-        burst: float = 3.0,
-        policy: RetryPolicy | None = None,
-        name: str = "send",
-    ) -> None:
-        self._send = send
-        self._global = TokenBucket(global_rate, burst=max(burst, global_rate))
-        self._per_chat_rate = per_chat_rate
-        self._burst = burst
-        self._policy = policy or RetryPolicy()
-        self._name = name
-        self._chats: dict[str, _Chat] = {}
-        self._paused_until = 0.0
-
-    def submit(self, chat_id: str, item: Any) -> asyncio.Future[None]:
-        """Queue one call for a chat; the future ends when it is delivered or given up."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        # Mark failures as retrieved: replies are fire-and-forget, reminders await them.
-        future.add_done_callback(lambda f: f.cancelled() or f.exception())
-        chat = self._chats.get(chat_id)
-        if chat is None:
-            chat = self._chats[chat_id] = _Chat(
-                bucket=TokenBucket(self._per_chat_rate, burst=self._burst)
-            )
-        chat.jobs.append(_Job(item, future))
-        if chat.worker is None:
-            chat.worker = asyncio.create_task(self._run(chat_id, chat))
-        return future
-
-    def pending(self) -> int:
-        """How many calls are queued or in flight."""
-        return sum(len(chat.jobs) for chat in self._chats.values())
-
-    async def join(self, timeout: float | None = None) -> bool:
-        """Wait until everything queued is delivered or given up; False on timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
-        while True:
-            workers = [c.worker for c in self._chats.values() if c.worker is not None]
-            if not workers:
-                return True
-            remaining = None if deadline is None else deadline - loop.time()
-            if remaining is not None and remaining <= 0:
-                return False
-            await asyncio.wait(workers, timeout=remaining)
-
-    async def stop(self, timeout: float = 30.0) -> None:
-        """Drain the queue; what is still unsent after `timeout` fails with DeliveryError."""
-        if await self.join(timeout):
-            return
-        left = self.pending()
-        log.error("%s queue: %d message(s) still unsent at shutdown", self._name, left)
-        for chat in list(self._chats.values()):
-            if chat.worker is not None:
-                chat.worker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await chat.worker
-            while chat.jobs:
-                job = chat.jobs.popleft()
-                if not job.future.done():
-                    job.future.set_exception(DeliveryError("stopped before delivery"))
-        self._chats.clear()
-
-    async def _run(self, chat_id: str, chat: _Chat) -> None:
-        try:
-            while chat.jobs:
-                await self._deliver(chat_id, chat, chat.jobs[0])
-                chat.jobs.popleft()
-        finally:
-            chat.worker = None
-            if not chat.jobs and self._chats.get(chat_id) is chat:
-                del self._chats[chat_id]
-
-    async def _deliver(self, chat_id: str, chat: _Chat, job: _Job) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            if chat.bucket is not None:
-                await chat.bucket.acquire()
-            await self._global.acquire()
-            pause = self._paused_until - loop.time()
-            if pause > 0:
-                await asyncio.sleep(pause)
-            retry_after: float | None = None
-            try:
-                await self._send(job.item)
-            except RetryableError as exc:
-                reason, retry_after = str(exc), exc.retry_after
-                if exc.rate_limited and retry_after:
-                    self._paused_until = max(self._paused_until, loop.time() + retry_after)
-            except (TimeoutError, aiohttp.ClientError) as exc:
-                reason = f"{type(exc).__name__}: {exc}"
-            except DeliveryError as exc:
-                log.warning("%s to chat %s not delivered: %s", self._name, chat_id, exc)
-                job.future.set_exception(exc)
-                return
-            except Exception as exc:
-                log.exception("%s to chat %s failed unexpectedly", self._name, chat_id)
-                job.future.set_exception(DeliveryError(f"unexpected error: {type(exc).__name__}"))
-                return
-            else:
-                job.future.set_result(None)
-                return
-            job.attempts += 1
-            limit = self._policy.max_attempts
-            if limit is not None and job.attempts >= limit:
-                log.error(
-                    "%s to chat %s given up after %d attempts: %s",
-                    self._name,
-                    chat_id,
-                    job.attempts,
-                    reason,
-                )
-                job.future.set_exception(
-                    DeliveryError(f"gave up after {job.attempts} attempts: {reason}")
-                )
-                return
-            delay = retry_after if retry_after is not None else self._policy.delay(job.attempts)
-            log.warning(
-                "%s to chat %s failed (attempt %d), retrying in %.2fs: %s",
-                self._name,
-                chat_id,
-                job.attempts,
-                delay,
-                reason,
-            )
-            await asyncio.sleep(delay)
 
 
 def parse_rate(value: str | None, default: tuple[float, float]) -> tuple[float, float]:
@@ -350,3 +163,81 @@ class ChatLocks:
                 del self._locks[chat_id]
             else:
                 self._locks[chat_id] = (lock, users - 1)
+
+
+MAX_WEBHOOK_BODY = 64 * 1024  # platform events are small: a text of 2,000 characters, some URLs
+MAX_JSON_DEPTH = 12  # real events nest 4 deep; deeper is an attack on the parser
+
+
+class BadBody(Exception):
+    """A webhook body that cannot be an event: too large, too deep, not JSON, not an object."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+async def read_body(request: web.Request, limit: int = MAX_WEBHOOK_BODY) -> bytes:
+    """The raw body, refused (413) as soon as it exceeds `limit` bytes, whatever it declares."""
+    if request.content_length is not None and request.content_length > limit:
+        raise BadBody(f"body of {request.content_length} bytes is over {limit}", 413)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(16 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise BadBody(f"body over {limit} bytes", 413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def json_depth(raw: bytes, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deep JSON text nests (stopping early past `limit`), by one pass over the bytes."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x7B, 0x5B):  # { [
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+        elif byte in (0x7D, 0x5D):  # } ]
+            depth -= 1
+    return deepest
+
+
+def too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests deeper than `limit`."""
+    if raw.count(b"{") + raw.count(b"[") <= limit:
+        return False  # fewer brackets than the limit (counted at C speed): the usual case
+    return json_depth(raw, limit) > limit
+
+
+def load_object(raw: bytes, max_depth: int = MAX_JSON_DEPTH) -> dict[str, Any]:
+    """A JSON object from a webhook body, bounded in depth; BadBody for anything else."""
+    if too_deep(raw, max_depth):
+        raise BadBody(f"JSON nested deeper than {max_depth}")
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise BadBody("not JSON") from None
+    if not isinstance(value, dict):
+        raise BadBody("not a JSON object")
+    return value
+
+
+def valid_id(value: Any, max_length: int = 64) -> bool:
+    """Whether a platform id is a plain string or integer of sensible length."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return False
+    text = str(value)
+    return 0 < len(text) <= max_length and text.isprintable()

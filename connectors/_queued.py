@@ -1,15 +1,17 @@
 """What the HTTP connectors that answer through a paced send queue share (Zalo Bot, Zalo OA).
 
 `QueuedConnector` hands each incoming message to the application in a tracked task, one chat
-at a time, and queues the answers on a rate-limited `SendQueue`; `send()` goes through the
-same queue; `stop()` finishes the messages being handled, drains the queue and closes the HTTP
-session. A platform adds how it receives (`start()`, webhook or polling), how it turns
-messages into API calls (`_items`) and how it makes one call (`_deliver`).
+at a time, and queues the answers on the shared `connectors.sending.SendQueue`; `send()` goes
+through the same queue; `stop()` finishes the messages being handled, drains the queue and
+closes the HTTP session. A platform adds how it receives (`start()`, webhook or polling), how
+it turns messages into API calls (`_items`), how it makes one call (`_deliver`) and how it
+reads its own errors (`_classify`): the queue decides retries, pacing and order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -21,8 +23,6 @@ import aiohttp
 from connectors._http import (
     ChatLocks,
     RetryableError,
-    RetryPolicy,
-    SendQueue,
     download,
     parse_rate,
     run_handler,
@@ -38,6 +38,7 @@ from connectors.base import (
     Outgoing,
     RateLimit,
 )
+from connectors.sending import DeliveryUncertain, SendPolicy, SendQueue, Verdict
 
 DEFAULT_RATE = (5.0, 1.0)  # messages per second: whole bot, one chat
 
@@ -55,10 +56,15 @@ class QueueSettings:
     max_attempts: int | None = None  # None: keep trying
 
     @property
-    def policy(self) -> RetryPolicy:
-        """The retry policy these settings describe."""
-        return RetryPolicy(
-            base_delay=self.retry_base, max_delay=self.retry_max, max_attempts=self.max_attempts
+    def policy(self) -> SendPolicy:
+        """The send policy (rates, bursts, retry timing) these settings describe."""
+        return SendPolicy(
+            global_rate=self.global_rate,
+            chat_rate=self.per_chat_rate,
+            chat_burst=self.burst,
+            retry_base=self.retry_base,
+            retry_max=self.retry_max,
+            max_attempts=self.max_attempts,
         )
 
 
@@ -121,14 +127,7 @@ class QueuedConnector(Generic[S]):
     def _open(self) -> aiohttp.ClientSession:
         """Open the HTTP session and the send queue: the first step of `start()`."""
         self._session = aiohttp.ClientSession()
-        self._queue = SendQueue(
-            self._deliver,
-            global_rate=self._settings.global_rate,
-            per_chat_rate=self._settings.per_chat_rate,
-            burst=self._settings.burst,
-            policy=self._policy,
-            name=self.name,
-        )
+        self._queue = SendQueue(self._classify, self._policy, name=self.name)
         return self._session
 
     async def stop(self, timeout: float = 30.0) -> None:
@@ -138,7 +137,7 @@ class QueuedConnector(Generic[S]):
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
         if self._queue is not None:
-            await self._queue.stop(timeout)
+            await self._queue.close(timeout)
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -156,18 +155,28 @@ class QueuedConnector(Generic[S]):
         if self._queue is None:
             return not self._tasks
         remaining = max(0.0, deadline - loop.time())
-        return await self._queue.join(remaining) and not self._tasks
+        return await self._queue.drain(remaining) and not self._tasks
 
     async def send(self, address: Address, messages: Sequence[Outgoing]) -> None:
-        """Deliver messages with no incoming one; raise DeliveryError if any is refused."""
+        """Deliver messages with no incoming one (reminders, notices).
+
+        Raises DeliveryError if one is refused, DeliveryUncertain if one's answer timed out
+        (it may have arrived: it is not sent again). A caller that stops waiting (cancels)
+        drops what was not sent yet, without holding up the chat.
+        """
         if self._queue is None:
             raise DeliveryError(f"{self.label} connector is not started")
         recipient = self._recipient(address)
-        futures = [self._queue.submit(recipient, item) for item in self._items(recipient, messages)]
+        futures = [
+            self._queue.submit(recipient, self._call(item), retry_uncertain=False)
+            for item in self._items(recipient, messages)
+        ]
         results = await asyncio.gather(*futures, return_exceptions=True)
         for result in results:
+            if isinstance(result, DeliveryError | DeliveryUncertain):
+                raise result
             if isinstance(result, BaseException):
-                raise result if isinstance(result, DeliveryError) else DeliveryError(str(result))
+                raise DeliveryError(str(result))
 
     async def _stop_receiving(self) -> None:
         """Stop fetching new messages (a poller); webhooks need nothing."""
@@ -181,8 +190,16 @@ class QueuedConnector(Generic[S]):
         raise NotImplementedError
 
     async def _deliver(self, item: Any) -> None:
-        """Make one API call; raise RetryableError to retry it, DeliveryError to give up."""
+        """Make one API call; what it raises is read by `_classify`, then the common rules."""
         raise NotImplementedError
+
+    def _classify(self, error: BaseException) -> Verdict | None:
+        """The platform's reading of its own error (None: the common rules decide)."""
+        return None
+
+    def _call(self, item: Any) -> Any:
+        """The send queue's call for one item."""
+        return functools.partial(self._deliver, item)
 
     async def _dispatch(self, incoming: Incoming) -> None:
         """Hand one message to the application (in chat order) and queue its answers."""
@@ -192,7 +209,7 @@ class QueuedConnector(Generic[S]):
             if self._queue is not None:
                 recipient = self._recipient(incoming)
                 for item in self._items(recipient, replies):
-                    self._queue.submit(recipient, item)
+                    self._queue.submit(recipient, self._call(item))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run the handling of one update as a task that `stop()` and `flush()` wait for."""
@@ -224,6 +241,11 @@ class QueuedConnector(Generic[S]):
         return replace(
             incoming,
             attachment=Attachment(
-                kind="photo", path=str(path), url=attachment.url, size=size, mime_type=mime
+                kind=attachment.kind,
+                path=str(path),
+                url=attachment.url,
+                name=attachment.name,
+                size=size,
+                mime_type=mime,
             ),
         )

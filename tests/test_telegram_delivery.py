@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from connectors.base import Address, ConnectorContext, DeliveryError, Outgoing
+from connectors.sending import DeliveryUncertain
 from connectors.telegram import TelegramConnector, create
 from connectors.telegram.sender import SendQueue
 from tests.fakes.telegram import FakeTelegram, Script, bot_env
@@ -81,19 +82,35 @@ async def test_server_errors_are_retried_with_backoff(tg: FakeTelegram, tmp_path
     assert len(tg.calls_of("sendMessage")) == 6
 
 
-async def test_timeouts_are_retried(tg: FakeTelegram, tmp_path) -> None:
+async def test_a_timed_out_reply_is_retried(tg: FakeTelegram, tmp_path) -> None:
     connector = await started(tg, tmp_path, REQUEST_TIMEOUT="0.3")
     tg.fail_next("sendMessage", 1, status=200, delay=1.0)
     try:
-        await connector.send(HERE, numbered(2))
+        futures = connector._queue_messages(str(USER), numbered(2))  # replies: at least once
+        await asyncio.gather(*futures)
     finally:
         await connector.stop()
     await tg.wait_for(lambda: len(tg.sent_texts(USER)) >= 3, what="the slow request to finish")
     texts = tg.sent_texts(USER)
     # Like Telegram, the fake still carries out the request that timed out, so the first
-    # message may arrive twice; never lost, and the second one always comes after it.
-    assert texts.count("Tin 0") >= 1 and texts.count("Tin 1") == 1
+    # message arrives twice: a duplicate reply beats a lost one; the second one comes after it.
+    assert texts.count("Tin 0") == 2 and texts.count("Tin 1") == 1
     assert texts.index("Tin 0") < texts.index("Tin 1")
+
+
+async def test_a_timed_out_reminder_is_uncertain_not_resent(tg: FakeTelegram, tmp_path) -> None:
+    connector = await started(tg, tmp_path, REQUEST_TIMEOUT="0.3")
+    tg.fail_next("sendMessage", 1, status=200, delay=1.0)
+    try:
+        with pytest.raises(DeliveryUncertain):
+            await connector.send(HERE, numbered(2))
+    finally:
+        await connector.stop()
+    await tg.wait_for(lambda: len(tg.sent_texts(USER)) >= 2, what="the slow request to finish")
+    # The timed-out message did arrive (Telegram carried it out): it is not sent again; the
+    # message behind it is not held up.
+    assert [c.params["text"] for c in tg.calls_of("sendMessage")] == ["Tin 0", "Tin 1"]
+    assert sorted(tg.sent_texts(USER)) == ["Tin 0", "Tin 1"]
 
 
 async def test_refused_message_does_not_block_the_chat(tg: FakeTelegram, tmp_path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from connectors.base import (
     Outgoing,
     split_text,
 )
+from connectors.sending import DeliveryUncertain
 from connectors.zalo_bot import ZaloBotConnector, create
 from connectors.zalo_bot.updates import parse_update, unwrap
 from tests.fakes._server import AppServer, ScriptedHandler
@@ -305,6 +307,58 @@ async def test_sticker_and_unsupported_are_marked(
     assert all(m.text is None for m in handler.incoming)
 
 
+async def test_captions_media_and_the_rest_are_read_like_telegram(
+    fake: FakeZaloBot, polling: Callable[..., Any], tmp_path: Path
+) -> None:
+    handler = ScriptedHandler(lambda m: [Outgoing(text="ok")])
+    await polling(handler)
+    photo = fake.add_photo("bien_ban.png")
+    fake.add_photo("bao_cao.pdf", data=b"%PDF-1.4 fake", mime="application/pdf")
+    fake.queue(fake.image(photo, caption="Biên bản họp chi bộ"))
+    fake.queue(fake.kind("file", file_url=f"{fake.base_url}/files/bao_cao.pdf", name="bc.pdf"))
+    fake.queue(fake.kind("voice", url="https://zalo.me/voice.aac"))
+    fake.queue(fake.kind("location", location={"latitude": 21.0, "longitude": 105.8}))
+    fake.queue(fake.sticker())
+    await fake.wait_for(lambda: len(fake.sent) == 5)
+    captioned, document, voice, place, sticker = handler.incoming
+    assert captioned.text == "Biên bản họp chi bộ" and captioned.attachment is not None
+    assert captioned.attachment.kind == "photo" and Path(captioned.attachment.path or "").is_file()
+    assert document.attachment is not None and document.attachment.kind == "file"
+    assert document.attachment.name == "bc.pdf"
+    assert Path(document.attachment.path or "").read_bytes() == b"%PDF-1.4 fake"
+    assert [voice.unsupported, place.unsupported, sticker.unsupported] == [
+        "voice",
+        "location",
+        "sticker",
+    ]
+    assert all(m.text is None for m in (voice, place, sticker))
+
+
+async def test_webhook_refuses_malformed_bodies_with_one_warning(
+    fake: FakeZaloBot, webhook: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    handler = ScriptedHandler()
+    _, url = await webhook(handler)
+    deep = b'{"a":' * 10_000 + b"1" + b"}" * 10_000
+    object_id = fake.text("x")
+    object_id["message"]["from"]["id"] = {"$gt": ""}
+    cases = [
+        (deep, 400),
+        (b"[1, 2]", 400),
+        (b"\xff not json", 400),
+        (b"x" * 70_000, 413),
+        (json.dumps(object_id).encode(), 400),
+    ]
+    for body, status in cases:
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            got, _ = await fake.post_webhook(url, None, secret=SECRET, raw=body)
+        assert got == status
+        lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(lines) == 1 and lines[0].exc_info is None, [r.getMessage() for r in lines]
+    assert handler.incoming == []
+
+
 async def test_handler_error_gets_a_polite_apology(
     fake: FakeZaloBot, polling: Callable[..., Any], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -324,17 +378,36 @@ async def test_handler_error_gets_a_polite_apology(
 # --- sending: retries, rate limits, order -----------------------------------------------------
 
 
-async def test_send_retries_errors_rate_limits_and_timeouts(
+async def test_send_retries_errors_rate_limits_and_zalo_408_403(
     fake: FakeZaloBot, polling: Callable[..., Any]
 ) -> None:
     connector = await polling(ScriptedHandler(), request_timeout=0.3)
     fake.fail("sendMessage", 2, error_code=500)
     fake.rate_limit("sendMessage", 1, retry_after=0.05)
-    fake.stall("sendMessage", 1, seconds=1.0)
+    fake.fail("sendMessage", 1, error_code=408, description="Request timeout")
+    fake.fail("sendMessage", 1, error_code=403, description="Internal server error")
+    fake.stall("sendMessage", 1, seconds=1.0)  # a reply-like send: see the next test
     address = Address(platform="zalo_bot", user_id="u-5", chat_id="u-5")
+    with pytest.raises(DeliveryUncertain):
+        await connector.send(address, [Outgoing(text="Nhắc nhở: hạn nộp báo cáo là 20/6.")])
+    # Five answers that may pass were retried; the sixth attempt's answer never came, so the
+    # reminder is reported uncertain and not sent again.
+    assert fake.count("sendMessage") == 6
     await connector.send(address, [Outgoing(text="Nhắc nhở: hạn nộp báo cáo là 20/6.")])
     assert fake.texts("u-5") == ["Nhắc nhở: hạn nộp báo cáo là 20/6."]
-    assert fake.count("sendMessage") == 5
+
+
+async def test_non_json_error_page_fails_at_once(
+    fake: FakeZaloBot, polling: Callable[..., Any]
+) -> None:
+    connector = await polling(ScriptedHandler())
+    fake.fail_page("sendMessage", 1, status=404)
+    address = Address(platform="zalo_bot", user_id="u-5", chat_id="u-5")
+    with pytest.raises(DeliveryError, match="not a JSON answer"):
+        await connector.send(address, [Outgoing(text="Nhắc nhở")])
+    assert fake.count("sendMessage") == 1, "a non-JSON 4xx is not retried"
+    await connector.send(address, [Outgoing(text="Sau trang lỗi")])
+    assert fake.texts("u-5") == ["Sau trang lỗi"]
 
 
 async def test_order_in_a_chat_is_kept_through_failures(
@@ -354,7 +427,7 @@ async def test_refused_recipient_raises_delivery_error(
     connector = await polling(ScriptedHandler())
     fake.refuse_chat("u-blocked")
     address = Address(platform="zalo_bot", user_id="u-blocked", chat_id="u-blocked")
-    with pytest.raises(DeliveryError, match="403"):
+    with pytest.raises(DeliveryError, match="400"):
         await connector.send(address, [Outgoing(text="Nhắc nhở")])
     # Other chats are not held up by the refused one.
     await connector.send(Address("zalo_bot", "u-2", "u-2"), [Outgoing(text="Nhắc nhở")])

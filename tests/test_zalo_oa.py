@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 
 from connectors.base import Address, Choice, ConnectorContext, DeliveryError, Incoming, Outgoing
+from connectors.sending import DeliveryUncertain
 from connectors.zalo_oa import (
     MemoryTokenStore,
     MessagingWindowError,
@@ -178,7 +179,8 @@ async def test_forged_unsigned_and_stale_events_are_refused(
     )
     assert await fake.post_event(url, event, signature="mac=") == 403
 
-    for shift in (-600_000, 600_000):  # ten minutes old, ten minutes early
+    # Unknown events older than Zalo's retry horizon (13 h), or ten minutes early.
+    for shift in (-14 * 3_600_000, 600_000):
         moved = {**event, "timestamp": str(int(timestamp) + shift)}
         assert await fake.post_event(url, moved) == 403
 
@@ -196,6 +198,9 @@ async def test_max_age_is_configurable(fake: FakeZaloOa, oa: Callable[..., Any])
     event["timestamp"] = str(int(time.time() * 1000) - 600_000)
     assert await fake.post_event(url, event) == 200
     assert len(handler.incoming) == 1
+    event = fake.text_event("u-1", "2")
+    event["timestamp"] = str(int(time.time() * 1000) - 1_500_000)
+    assert await fake.post_event(url, event) == 403
 
 
 async def test_image_is_downloaded_and_sticker_marked(
@@ -317,17 +322,28 @@ async def test_spent_refresh_token_reports_reauthorisation(
     assert refresh not in caplog.text
 
 
-async def test_server_errors_and_timeouts_are_retried(
+async def test_server_errors_are_retried_and_a_timeout_is_uncertain(
     fake: FakeZaloOa, oa: Callable[..., Any]
 ) -> None:
     connector, _ = await oa(ScriptedHandler(), request_timeout=0.3)
     fake.fail("cs", 2, status=502)
-    fake.stall("cs", 1, seconds=1.0)
     fake.expire_access_tokens()
     fake.fail("oauth", 1, status=500)
     await connector.send(Address("zalo_oa", "u-1", "u-1"), [Outgoing(text="Nhắc nộp báo cáo")])
     assert fake.texts("u-1") == ["Nhắc nộp báo cáo"]
     assert len(fake.refresh_calls) == 1  # the failed attempt never reached the token logic
+    fake.stall("cs", 1, seconds=1.0)
+    with pytest.raises(DeliveryUncertain):
+        await connector.send(Address("zalo_oa", "u-1", "u-1"), [Outgoing(text="Nhắc lần hai")])
+    assert fake.cs_texts.count("Nhắc lần hai") == 1, "a reminder that may have arrived"
+
+
+async def test_a_non_json_4xx_fails_at_once(fake: FakeZaloOa, oa: Callable[..., Any]) -> None:
+    connector, _ = await oa(ScriptedHandler())
+    fake.fail("cs", 1, status=404)  # a wrong API URL, or a proxy's page
+    with pytest.raises(DeliveryError, match="non-JSON"):
+        await connector.send(Address("zalo_oa", "u-1", "u-1"), [Outgoing(text="Nhắc")])
+    assert fake.cs_calls == 1
 
 
 async def test_order_per_user_is_kept(fake: FakeZaloOa, oa: Callable[..., Any]) -> None:

@@ -27,6 +27,7 @@ from connectors.base import (
     Outgoing,
     RateLimit,
 )
+from connectors.sending import DeliveryUncertain
 from connectors.telegram.client import make_bot
 from connectors.telegram.commands import menus
 from connectors.telegram.config import TelegramConfig
@@ -207,35 +208,44 @@ class TelegramConnector(IntakeMixin, PressesMixin):
 
         Raises DeliveryError when Telegram refuses one for good (e.g. the user blocked the bot).
         """
-        futures = self._queue_messages(address.chat_id, messages)
+        futures = self._queue_messages(address.chat_id, messages, retry_uncertain=False)
         results = await asyncio.gather(*futures, return_exceptions=True)
         for result in results:
+            if isinstance(result, DeliveryError | DeliveryUncertain):
+                raise result  # uncertain: may have arrived, so never resent blindly
             if isinstance(result, BaseException):
-                raise result if isinstance(result, DeliveryError) else DeliveryError(str(result))
+                raise DeliveryError(str(result))
 
     def _queue_messages(
-        self, chat_id: str, messages: Sequence[Outgoing]
+        self, chat_id: str, messages: Sequence[Outgoing], *, retry_uncertain: bool = True
     ) -> list[asyncio.Future[Any]]:
         futures: list[asyncio.Future[Any]] = []
         for piece in pieces(messages, join=self.config.join_messages):
             if piece.file is not None:
-                futures.append(self._queue_file(chat_id, piece.file))
+                futures.append(self._queue_file(chat_id, piece.file, retry_uncertain))
                 continue
-            future = self._queue_text(chat_id, piece.text or "", piece.markup)
+            future = self._queue_text(chat_id, piece.text or "", piece.markup, retry_uncertain)
             if piece.question is not None:
                 self._remember_question(chat_id, piece.question, future)
             futures.append(future)
         return futures
 
     def _queue_text(
-        self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None
+        self,
+        chat_id: str,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        retry_uncertain: bool = True,
     ) -> asyncio.Future[Any]:
         return self.queue.submit(
             chat_id,
             lambda: self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup),
+            retry_uncertain=retry_uncertain,
         )
 
-    def _queue_file(self, chat_id: str, path: str) -> asyncio.Future[Any]:
+    def _queue_file(
+        self, chat_id: str, path: str, retry_uncertain: bool = True
+    ) -> asyncio.Future[Any]:
         if not Path(path).is_file():
             # Retrying cannot make a missing file appear; fail this message only.
             log.error("telegram: attachment %s does not exist", path)
@@ -245,11 +255,14 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         suffix = Path(path).suffix.lower()
         if suffix in PHOTO_SUFFIXES:
             return self.queue.submit(
-                chat_id, lambda: self.bot.send_photo(chat_id=chat_id, photo=FSInputFile(path))
+                chat_id,
+                lambda: self.bot.send_photo(chat_id=chat_id, photo=FSInputFile(path)),
+                retry_uncertain=retry_uncertain,
             )
         return self.queue.submit(
             chat_id,
             lambda: self.bot.send_document(chat_id=chat_id, document=FSInputFile(path)),
+            retry_uncertain=retry_uncertain,
         )
 
     def _reply(self, chat_id: str, messages: Sequence[Outgoing]) -> None:

@@ -1,4 +1,12 @@
-"""A small client of the Zalo Bot Platform HTTP API (every method a JSON POST)."""
+"""A small client of the Zalo Bot Platform HTTP API (every method a JSON POST).
+
+Errors keep the platform's own classification for the send queue (`classify`): Zalo's error
+table (bot.zaloplatforms.com/docs, "Mã lỗi"; mirrored by the python-zalo-bot SDK that the docs
+link to) names 408 "request timeout" and 403 "internal server error": both pass, like 429 and
+5xx. 400 (bad request: unknown chat, text too long), 401 (bad token) and 404 do not. A 4xx
+answer that is not JSON at all is not Zalo speaking (a wrong API URL, a proxy's page): it will
+not pass by itself either.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +14,55 @@ from typing import Any
 
 import aiohttp
 
-from connectors._http import RetryableError, read_json
+from connectors._http import AnswerTimeout, RetryableError, read_json
+from connectors.base import DeliveryError
+from connectors.sending import Fail, Retry, Verdict
 
 NO_UPDATE = 408  # getUpdates: the long poll ended with nothing
+PASSING = frozenset({403, 408})  # Zalo: "internal server error", "request timeout"
 
 
 class ZaloBotApiError(Exception):
     """The API answered `ok: false`."""
 
     def __init__(
-        self, method: str, error_code: int, description: str, retry_after: float | None = None
+        self,
+        method: str,
+        error_code: int,
+        description: str,
+        retry_after: float | None = None,
+        *,
+        is_json: bool = True,
     ) -> None:
         super().__init__(f"{method}: error {error_code}: {description}")
         self.method = method
         self.error_code = error_code
         self.description = description
         self.retry_after = retry_after
+        self.is_json = is_json
 
     @property
     def transient(self) -> bool:
-        """Whether trying again later may succeed (rate limit, server trouble)."""
-        return self.error_code == 429 or self.error_code >= 500
+        """Whether trying again later may succeed (rate limit, server trouble, Zalo's 403/408)."""
+        code = self.error_code
+        if code == 429 or code >= 500:
+            return True
+        return self.is_json and code in PASSING
+
+
+def classify(error: BaseException) -> Verdict | None:
+    """The send queue's verdict on a Zalo Bot error (None: the common rules decide)."""
+    if not isinstance(error, ZaloBotApiError):
+        return None
+    if error.transient:
+        # Zalo documents no rate limit; a 429 is taken to hold back the whole bot.
+        limited = error.error_code == 429
+        return Retry(str(error), error.retry_after, everywhere=limited)
+    return Fail(
+        DeliveryError(
+            f"Zalo Bot refused the message (error {error.error_code}: {error.description})"
+        )
+    )
 
 
 class ZaloBotApi:
@@ -54,14 +90,17 @@ class ZaloBotApi:
             ) as response:
                 status = response.status
                 body = await read_json(response)
+        except aiohttp.ConnectionTimeoutError:
+            raise RetryableError(f"{method}: connect timeout") from None
         except TimeoutError:
-            raise RetryableError(f"{method}: timed out") from None
+            raise AnswerTimeout(f"{method}: no answer in time") from None
         except aiohttp.ClientError as exc:
             raise RetryableError(f"{method}: {self._redact(exc)}") from None
         if isinstance(body, dict) and body.get("ok") is True:
             return body.get("result")
         if not isinstance(body, dict):
-            raise ZaloBotApiError(method, status if status >= 400 else 500, "not a JSON answer")
+            code = status if status >= 400 else 500
+            raise ZaloBotApiError(method, code, f"HTTP {status}, not a JSON answer", is_json=False)
         code = body.get("error_code", status if status >= 400 else 500)
         try:
             code = int(code)

@@ -14,12 +14,13 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from connectors._http import RetryableError, render_texts
+from connectors._http import BadBody, RetryableError, load_object, read_body, render_texts
 from connectors._queued import QueuedConnector, text_capabilities
-from connectors.base import ConnectorContext, DeliveryError, Outgoing
-from connectors.zalo_bot.api import ZaloBotApi, ZaloBotApiError
+from connectors.base import ConnectorContext, Outgoing
+from connectors.sending import Verdict
+from connectors.zalo_bot.api import ZaloBotApi, ZaloBotApiError, classify
 from connectors.zalo_bot.config import ZaloBotSettings
-from connectors.zalo_bot.updates import parse_update, unwrap
+from connectors.zalo_bot.updates import check_ids, parse_update, unwrap
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
             try:
                 updates = await self._api.get_updates(self._settings.poll_timeout)
             except (RetryableError, ZaloBotApiError) as exc:
-                delay = self._policy.delay(failures)
+                delay = self._policy.backoff(failures + 1)
                 failures += 1
                 log.warning("Zalo Bot getUpdates failed, retrying in %.1fs: %s", delay, exc)
                 await asyncio.sleep(delay)
@@ -125,27 +126,33 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
                 self._spawn(self.process_update(update))
 
     async def _on_webhook(self, request: web.Request) -> web.StreamResponse:
+        """The secret first (before the body is read), then a bounded, checked body."""
         secret = self._settings.webhook_secret or ""
         provided = request.headers.get(SECRET_HEADER)
         if provided is None:
-            log.warning("Zalo Bot webhook call without secret refused")
-            return web.json_response({"ok": False, "description": "missing secret"}, status=401)
+            return self._refuse(401, "missing secret")
         if not hmac.compare_digest(
             provided.encode("utf-8", "surrogateescape"), secret.encode("utf-8")
         ):
-            log.warning("Zalo Bot webhook call with a wrong secret refused")
-            return web.json_response({"ok": False, "description": "wrong secret"}, status=403)
+            return self._refuse(403, "wrong secret")
         if not self._running:
             return web.json_response({"ok": False, "description": "not ready"}, status=503)
         try:
-            body = await request.json()
-        except ValueError:
-            return web.json_response({"ok": False, "description": "not JSON"}, status=400)
+            body = load_object(await read_body(request))
+        except BadBody as exc:
+            return self._refuse(exc.status, str(exc))
         update = unwrap(body)
         if update is not None:
+            problem = check_ids(update)
+            if problem is not None:
+                return self._refuse(400, problem)
             # Shielded: a caller hanging up must not cut an answer half-way.
             await asyncio.shield(self._spawn(self.process_update(update)))
         return web.json_response({"ok": True})
+
+    def _refuse(self, status: int, reason: str) -> web.StreamResponse:
+        log.warning("Zalo Bot webhook call refused (%d): %s", status, reason)
+        return web.json_response({"ok": False, "description": reason}, status=status)
 
     def _items(self, chat_id: str, messages: Sequence[Outgoing]) -> list[_Send]:
         items: list[_Send] = []
@@ -172,16 +179,10 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
 
     async def _deliver(self, item: _Send) -> None:
         assert self._api is not None
-        try:
-            if item.photo_url is not None:
-                await self._api.send_photo(item.chat_id, item.photo_url, item.text)
-            else:
-                await self._api.send_message(item.chat_id, item.text or "")
-        except ZaloBotApiError as exc:
-            if exc.transient:
-                raise RetryableError(
-                    str(exc), retry_after=exc.retry_after, rate_limited=exc.error_code == 429
-                ) from None
-            raise DeliveryError(
-                f"Zalo Bot refused the message (error {exc.error_code}: {exc.description})"
-            ) from None
+        if item.photo_url is not None:
+            await self._api.send_photo(item.chat_id, item.photo_url, item.text)
+        else:
+            await self._api.send_message(item.chat_id, item.text or "")
+
+    def _classify(self, error: BaseException) -> Verdict | None:
+        return classify(error)

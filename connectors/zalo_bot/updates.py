@@ -1,4 +1,10 @@
-"""Turning Zalo Bot Platform updates into neutral `Incoming` messages (pure functions)."""
+"""Turning Zalo Bot Platform updates into neutral `Incoming` messages (pure functions).
+
+Read as the Telegram connector reads its messages: the text where there is text (a photo's
+caption included), a photo or a file as an attachment (its URL, downloaded by the connector),
+and anything else (a sticker, a voice message, a location) marked `unsupported` with its
+kind, so that the application answers it politely.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors._http import valid_id
 from connectors.base import Attachment, Incoming
 
 PLATFORM = "zalo_bot"
@@ -13,6 +20,9 @@ TEXT = "message.text.received"
 IMAGE = "message.image.received"
 STICKER = "message.sticker.received"
 UNSUPPORTED = "message.unsupported.received"
+# Kinds that carry no readable answer, by the word in "message.<kind>.received".
+UNREADABLE = {"sticker": "sticker", "voice": "voice", "audio": "voice", "location": "location"}
+FILE_KINDS = ("file", "document")
 
 
 def unwrap(body: Any) -> Mapping[str, Any] | None:
@@ -58,19 +68,45 @@ def parse_update(update: Mapping[str, Any]) -> Incoming | None:
         "is_private": chat_type == "PRIVATE",
         "received_at": _from_millis(message.get("date")),
     }
-    if event == TEXT:
-        text = message.get("text")
-        if not isinstance(text, str):
-            return Incoming(**common, unsupported="unsupported")
-        return Incoming(**common, text=text)
-    if event == IMAGE:
+    kind = event.split(".")[1] if event.count(".") >= 2 else "unsupported"
+    if kind == "text" and isinstance(message.get("text"), str):
+        return Incoming(**common, text=message["text"])
+    text = _readable(message.get("text")) or _readable(message.get("caption"))
+    if kind == "image":
         url = photo_url(message)
-        if url is None:
-            return Incoming(**common, unsupported="unsupported")
-        return Incoming(**common, attachment=Attachment(kind="photo", url=url))
-    if event == STICKER:
-        return Incoming(**common, unsupported="sticker")
-    return Incoming(**common, unsupported="unsupported")
+        if url is not None:
+            return Incoming(**common, text=text, attachment=Attachment(kind="photo", url=url))
+    if kind in FILE_KINDS:
+        url = _url(message.get("file_url") or message.get("url") or message.get("file"))
+        if url is not None:
+            name = _text(message.get("file_name") or message.get("name"))
+            attachment = Attachment(kind="file", url=url, name=name[:200] if name else None)
+            return Incoming(**common, text=text, attachment=attachment)
+    if text is not None and kind in ("text", "image", "unsupported", *FILE_KINDS):
+        return Incoming(**common, text=text)
+    return Incoming(**common, unsupported=UNREADABLE.get(kind, "unsupported"))
+
+
+def check_ids(update: Mapping[str, Any]) -> str | None:
+    """What is wrong with an update's ids (types, lengths), or None when they look right."""
+    message = update.get("message")
+    if message is None:
+        return None
+    if not isinstance(message, Mapping):
+        return "message is not an object"
+    event = update.get("event_name")
+    if event is not None and not valid_id(event, 64):
+        return "event_name is not a short string"
+    for party in ("from", "chat"):
+        value = message.get(party)
+        if value is None:
+            continue
+        if not isinstance(value, Mapping) or not valid_id(value.get("id"), 64):
+            return f"message.{party}.id is not an id"
+    message_id = message.get("message_id")
+    if message_id is not None and not valid_id(message_id, 128):
+        return "message_id is not an id"
+    return None
 
 
 def photo_url(message: Mapping[str, Any]) -> str | None:
@@ -100,6 +136,19 @@ def _guess_event(message: Mapping[str, Any]) -> str:
     if message.get("sticker"):
         return STICKER
     return UNSUPPORTED
+
+
+def _readable(value: Any) -> str | None:
+    """A text or caption the user typed (not empty)."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _url(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        value = value.get("url")
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return value
+    return None
 
 
 def _text(value: Any) -> str | None:

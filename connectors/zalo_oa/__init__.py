@@ -4,7 +4,8 @@ Turned on by ``REPORTBOT_ZALO_OA_APP_ID``, ``REPORTBOT_ZALO_OA_APP_SECRET``,
 ``REPORTBOT_ZALO_OA_SECRET_KEY`` (signs webhook events) and the initial
 ``REPORTBOT_ZALO_OA_REFRESH_TOKEN``; optional ``REPORTBOT_ZALO_OA_ACCESS_TOKEN``,
 ``REPORTBOT_ZALO_OA_API_URL``, ``REPORTBOT_ZALO_OA_OAUTH_URL``,
-``REPORTBOT_ZALO_OA_WEBHOOK_MAX_AGE`` (seconds, default 300) and ``REPORTBOT_ZALO_OA_RATE``.
+``REPORTBOT_ZALO_OA_WEBHOOK_MAX_AGE`` (seconds an event never seen before may be old, default
+46800: Zalo's retry horizon of about 13 hours) and ``REPORTBOT_ZALO_OA_RATE``.
 Events arrive on the web app at ``/webhook/zalo-oa`` (config ``webhook_path``). Rotating tokens
 are kept in the database (``connector_state``), or in memory with ``token_store = "memory"``.
 """

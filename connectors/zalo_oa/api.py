@@ -7,7 +7,8 @@ from typing import Any
 
 import aiohttp
 
-from connectors._http import RetryableError, read_json
+from connectors._http import AnswerTimeout, RetryableError, read_json
+from connectors.base import DeliveryError
 from connectors.zalo_oa.tokens import TokenPair
 
 # -216 is the documented "access token invalid/expired"; -124 is reported for expiry too.
@@ -17,6 +18,9 @@ TOKEN_ERRORS = frozenset({-216, -124})
 # ("user has not interacted with the OA in the past 7 days").
 WINDOW_ERRORS = frozenset({-213, -230})
 EXPIRY_MARGIN = 300.0
+# A refresh token expires after about 3 months unused (Zalo's OA access-token docs); Zalo's
+# answer does not say when, so it is counted from the refresh that issued it.
+REFRESH_LIFETIME = 90 * 86400.0
 
 
 class ZaloOaApiError(Exception):
@@ -44,6 +48,7 @@ class ZaloOaApi:
         app_id: str,
         app_secret: str,
         timeout: float = 20.0,
+        refresh_lifetime: float = REFRESH_LIFETIME,
     ) -> None:
         self._session = session
         self._api_url = api_url.rstrip("/")
@@ -51,6 +56,7 @@ class ZaloOaApi:
         self._app_id = app_id
         self._app_secret = app_secret
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._refresh_lifetime = refresh_lifetime
 
     async def send_text(self, access_token: str, user_id: str, text: str) -> str | None:
         """Send a customer-service text; return Zalo's message id."""
@@ -87,10 +93,12 @@ class ZaloOaApi:
         expires_in = _int(data.get("expires_in", 0))
         # Counted as expired a little early (5 minutes, at most half its life).
         margin = min(EXPIRY_MARGIN, expires_in / 2)
+        now = time.time()
         return TokenPair(
             access_token=str(access),
             refresh_token=str(refresh),
-            expires_at=time.time() + expires_in - margin if expires_in > 0 else None,
+            expires_at=now + expires_in - margin if expires_in > 0 else None,
+            refresh_expires_at=now + self._refresh_lifetime,
         )
 
     async def _post(self, url: str, what: str, **kwargs: Any) -> dict[str, Any]:
@@ -98,14 +106,23 @@ class ZaloOaApi:
             async with self._session.post(url, timeout=self._timeout, **kwargs) as response:
                 status = response.status
                 data = await read_json(response)
+        except aiohttp.ConnectionTimeoutError:
+            raise RetryableError(f"Zalo OA {what}: connect timeout") from None
         except TimeoutError:
-            raise RetryableError(f"Zalo OA {what}: timed out") from None
+            # Sent, but no answer: Zalo may have acted on it (the send queue decides).
+            raise AnswerTimeout(f"Zalo OA {what}: no answer in time") from None
         except aiohttp.ClientError as exc:
             raise RetryableError(f"Zalo OA {what}: {type(exc).__name__}") from None
         if status == 429:
             raise RetryableError(f"Zalo OA {what}: HTTP 429", rate_limited=True)
-        if status >= 500 or not isinstance(data, dict):
+        if status >= 500:
             raise RetryableError(f"Zalo OA {what}: HTTP {status}")
+        if not isinstance(data, dict):
+            if 400 <= status < 500:
+                # Not Zalo speaking (a wrong API URL, a proxy's error page): retrying
+                # cannot change it, and the admin must hear of it.
+                raise DeliveryError(f"Zalo OA {what}: HTTP {status} with a non-JSON body")
+            raise RetryableError(f"Zalo OA {what}: HTTP {status} with a non-JSON body")
         return data
 
 

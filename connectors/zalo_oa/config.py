@@ -32,8 +32,9 @@ class ZaloOaSettings(QueueSettings):
     api_url: str = DEFAULT_API_URL
     oauth_url: str = DEFAULT_OAUTH_URL
     webhook_path: str = DEFAULT_WEBHOOK_PATH
-    max_age: float = 300.0  # seconds a webhook event may be old (or early)
+    max_age: float = 13 * 3600.0  # seconds an UNKNOWN event may be old: Zalo's retry horizon
     token_store: str = "database"  # or "memory" (tests, single process without a database)
+    refresh_lifetime: float = 90 * 86400.0  # seconds a refresh token lives unused (~3 months)
 
 
 def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSettings | None:
@@ -63,8 +64,9 @@ def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSe
         ),
         webhook_path=str(config.get("webhook_path") or DEFAULT_WEBHOOK_PATH),
         max_age=float(
-            setting(env, config, "REPORTBOT_ZALO_OA_WEBHOOK_MAX_AGE", "webhook_max_age", 300)
+            setting(env, config, "REPORTBOT_ZALO_OA_WEBHOOK_MAX_AGE", "webhook_max_age", 46800)
         ),
         token_store=store,
+        refresh_lifetime=float(config.get("refresh_token_days", 90)) * 86400.0,
         **pacing,
     )

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from connectors._http import render_texts
+from connectors._http import BadBody, read_body, render_texts
 from connectors._queued import QueuedConnector, text_capabilities
 from connectors.base import Address, ConnectorContext, DeliveryError, Incoming, Outgoing
+from connectors.zalo_oa import webhook
 from connectors.zalo_oa.api import (
     TOKEN_ERRORS,
     WINDOW_ERRORS,
@@ -24,7 +24,7 @@ from connectors.zalo_oa.api import (
 )
 from connectors.zalo_oa.config import ZaloOaSettings
 from connectors.zalo_oa.events import parse_event
-from connectors.zalo_oa.signature import is_fresh, signature_matches
+from connectors.zalo_oa.keepalive import CHECK_INTERVAL, TokenKeeper
 from connectors.zalo_oa.tokens import TokenPair, TokenStore
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,11 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         self.capabilities = text_capabilities(settings, MAX_TEXT, photos=False)
         self._api: ZaloOaApi | None = None
         self._pair: TokenPair | None = None
+        self._keeper: TokenKeeper | None = None
+        self._seen = webhook.SeenEvents(horizon=max(settings.max_age, webhook.RETRY_HORIZON))
         # Routes must exist before the shared aiohttp app starts.
         context.web_app.router.add_post(settings.webhook_path, self._on_webhook)
+        context.web_app.router.add_get(settings.webhook_path, self._on_get, allow_head=False)
 
     async def start(self) -> None:
         """Open the HTTP session and load the tokens; events are accepted from now on."""
@@ -83,14 +86,33 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
             app_id=self._settings.app_id,
             app_secret=self._settings.app_secret,
             timeout=self._settings.request_timeout,
+            refresh_lifetime=self._settings.refresh_lifetime,
         )
+        self._keeper = TokenKeeper(self._store, self._api)
         self._pair = await self._store.load()
         self._running = True
         log.info("Zalo OA connector started (webhook %s)", self._settings.webhook_path)
 
-    async def process_event(self, event: dict[str, Any]) -> None:
+    def periodic_jobs(self) -> list[tuple[str, float, Callable[[], Awaitable[Any]]]]:
+        """Jobs the app runs every `interval` seconds (under its database lease):
+        (name, interval_seconds, coroutine function)."""
+        return [("zalo_oa_tokens", CHECK_INTERVAL, self.refresh_if_due)]
+
+    async def refresh_if_due(self) -> None:
+        """Refresh the access token before it expires, even with no traffic; warn admins once
+        when a refresh fails or the refresh token expires within 14 days."""
+        if self._keeper is None:
+            return
+        self._pair = await self._keeper.refresh_if_due()
+
+    @property
+    def token_warning(self) -> str | None:
+        """The token problem an admin must act on (for `reportbot status`, the digest)."""
+        return self._keeper.warning if self._keeper is not None else None
+
+    async def process_event(self, event: dict[str, Any], event_id: str | None = None) -> None:
         """Handle one verified event: hand it to the application and queue the answers."""
-        incoming = parse_event(event)
+        incoming = parse_event(event, event_id)
         if incoming is not None:
             await self._dispatch(incoming)
 
@@ -99,32 +121,43 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         return who.user_id
 
     async def _on_webhook(self, request: web.Request) -> web.StreamResponse:
+        """Check the call (see `webhook`), then hand a new event to the application."""
+        try:
+            raw = await read_body(request)
+        except BadBody as exc:
+            return self._refuse(exc.status, str(exc))
         header = request.headers.get(SIGNATURE_HEADER)
         if not header:
-            log.warning("Zalo OA webhook call without signature refused")
-            return web.json_response({"error": "missing signature"}, status=401)
-        raw = await request.read()
-        try:
-            event = json.loads(raw)
-        except ValueError:
-            return web.json_response({"error": "not JSON"}, status=400)
-        if not isinstance(event, dict):
-            return web.json_response({"error": "not an event"}, status=400)
-        timestamp = str(event.get("timestamp", ""))
+            if webhook.is_verification(raw):
+                return web.json_response({"error": 0})  # Zalo probing a new webhook URL
+            return self._refuse(401, "call without signature")
         settings = self._settings
-        if not signature_matches(header, settings.app_id, raw, timestamp, settings.secret_key):
-            log.warning("Zalo OA webhook call with a bad signature refused")
-            return web.json_response({"error": "bad signature"}, status=403)
-        if str(event.get("app_id", settings.app_id)) != settings.app_id:
-            return web.json_response({"error": "wrong app"}, status=403)
-        if not is_fresh(timestamp, settings.max_age):
-            log.warning("Zalo OA webhook event with a stale timestamp refused")
-            return web.json_response({"error": "stale event"}, status=403)
-        if not self._running:
-            return web.json_response({"error": "not ready"}, status=503)
+        try:
+            event, timestamp = webhook.authenticate(
+                raw, header, app_id=settings.app_id, secret_key=settings.secret_key
+            )
+            webhook.check_shape(event, settings.app_id)
+            key = webhook.event_id(event, raw)
+            if not self._running:
+                return web.json_response({"error": "not ready"}, status=503)
+            if key in self._seen:
+                self._log.info("Zalo OA event %s again (a retry): already taken in", key[:24])
+                return web.json_response({"error": 0})
+            webhook.check_age(timestamp, settings.max_age)
+        except webhook.Refusal as refusal:
+            return self._refuse(refusal.status, refusal.reason)
+        self._seen.claim(key)
         # Shielded: a caller hanging up must not cut an answer half-way.
-        await asyncio.shield(self._spawn(self.process_event(event)))
+        await asyncio.shield(self._spawn(self.process_event(event, key)))
         return web.json_response({"error": 0})
+
+    async def _on_get(self, request: web.Request) -> web.StreamResponse:
+        """A GET on the webhook URL (a check by a person or by Zalo): 200, nothing else."""
+        return web.json_response({"error": 0})
+
+    def _refuse(self, status: int, reason: str) -> web.StreamResponse:
+        self._log.warning("Zalo OA webhook call refused (%d): %s", status, reason)
+        return web.json_response({"error": reason}, status=status)
 
     def _items(self, user_id: str, messages: Sequence[Outgoing]) -> list[_Send]:
         items: list[_Send] = []

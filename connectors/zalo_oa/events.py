@@ -11,8 +11,12 @@ from connectors.base import Attachment, Incoming
 PLATFORM = "zalo_oa"
 
 
-def parse_event(event: Mapping[str, Any]) -> Incoming | None:
-    """The Incoming for a user's message event; None for OA echoes and other events."""
+def parse_event(event: Mapping[str, Any], event_id: str | None = None) -> Incoming | None:
+    """The Incoming for a user's message event; None for OA echoes and other events.
+
+    `event_id` (the webhook's id of the event) names an update without a msg_id, so that a
+    replay of it is recognised downstream too.
+    """
     name = str(event.get("event_name") or "")
     if not name.startswith("user_send_"):
         return None  # oa_* echoes of our own messages, follows, reactions, ...
@@ -27,7 +31,7 @@ def parse_event(event: Mapping[str, Any]) -> Incoming | None:
         "user_id": user_id,
         "chat_id": user_id,
         "message_id": str(msg_id) if msg_id else None,
-        "update_id": f"{name}:{msg_id}" if msg_id else None,
+        "update_id": f"{name}:{msg_id}" if msg_id else (f"{name}:{event_id}" if event_id else None),
         "is_private": True,
         "received_at": _from_millis(event.get("timestamp")),
     }

@@ -1,10 +1,9 @@
-"""Checking the signature and age of Zalo OA webhook events."""
+"""Checking the signature of Zalo OA webhook events."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 
 
 def sign(app_id: str, body: bytes, timestamp: str, secret_key: str) -> str:
@@ -26,13 +25,3 @@ def signature_matches(
         provided = provided[4:].strip()
     expected = sign(app_id, body, timestamp, secret_key)
     return hmac.compare_digest(provided.lower().encode(), expected.encode())
-
-
-def is_fresh(timestamp: str, max_age: float, now: float | None = None) -> bool:
-    """Whether an event timestamp (epoch milliseconds) is within `max_age` seconds of now."""
-    try:
-        millis = float(timestamp)
-    except (TypeError, ValueError):
-        return False
-    current = time.time() if now is None else now
-    return abs(current - millis / 1000) <= max_age

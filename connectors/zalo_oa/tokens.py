@@ -18,11 +18,15 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True, slots=True)
 class TokenPair:
-    """An access token (may be unknown yet), its refresh token and expiry (epoch seconds)."""
+    """An access token (may be unknown yet), its refresh token, and when each expires.
+
+    Times are epoch seconds; None is unknown (a configured token: its age is not known).
+    """
 
     access_token: str | None
     refresh_token: str
     expires_at: float | None = None
+    refresh_expires_at: float | None = None
 
     def to_json(self, seed: str) -> str:
         """Serialise with a fingerprint of the configured seed refresh token."""
@@ -31,6 +35,7 @@ class TokenPair:
                 "access_token": self.access_token,
                 "refresh_token": self.refresh_token,
                 "expires_at": self.expires_at,
+                "refresh_expires_at": self.refresh_expires_at,
                 "seed": fingerprint(seed),
             }
         )
@@ -43,6 +48,7 @@ class TokenPair:
             access_token=data.get("access_token"),
             refresh_token=str(data["refresh_token"]),
             expires_at=data.get("expires_at"),
+            refresh_expires_at=data.get("refresh_expires_at"),
         )
         return pair, data.get("seed")
 

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from connectors.base import Address, Capabilities, Connector, DeliveryError, Outgoing, split_text
 from connectors.pacing import Pacer
+from connectors.sending import DeliveryUncertain
 from reportbot.reminders import store
 from reportbot.reminders.schedule import Due
 
@@ -49,6 +50,7 @@ class FanOutReport:
     failed: int = 0
     undeliverable: int = 0
     claimed_elsewhere: int = 0
+    uncertain: int = 0  # sent, but the answer never came: left 'sending', never resent
     stopped: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -175,6 +177,10 @@ class FanOut:
                 except DeliveryError as error:
                     refusals.append(f"{connector.name}: {safe_error(error)}")
                     break
+                except DeliveryUncertain as error:  # it may have arrived: the row stays 'sending'
+                    report.uncertain += 1
+                    log.warning("reminder may have arrived, not resent: %s", safe_error(error))
+                    return
                 except Exception as error:  # a 429, a timeout, a network error: try again
                     transient.append(f"{connector.name}: {safe_error(error)}")
                     wait = retry_after(error)

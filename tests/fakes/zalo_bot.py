@@ -6,8 +6,12 @@ hands out ONE update per call, or error 408 once its poll timeout passes with no
 `sendMessage` takes 1 to 2,000 characters; a webhook can be registered (then getUpdates is
 refused) and `deliver()` POSTs updates to it with the secret header, as Zalo does.
 
-Faults on demand: `fail(method, ...)` answers errors (e.g. 500, or 429 with retry_after),
-`stall(method, ...)` answers late (a client timeout), `refuse_chat()` refuses a recipient.
+Faults on demand: `fail(method, ...)` answers errors (e.g. 500, or 429 with retry_after; also
+Zalo's 408 "request timeout" and 403 "internal server error", which its error table lists as
+passing: bot.zaloplatforms.com/docs, error codes, as checked in issue 14), `fail_page(method)`
+answers a non-JSON error page (what a wrong API URL or a proxy in front of Zalo gives),
+`stall(method, ...)` answers late (a client timeout; with ``act=True`` the call is carried
+out all the same, as a server that was merely slow would), `refuse_chat()` refuses a recipient.
 *Unsure* (not documented by Zalo, chosen to be plausible): the HTTP status of error answers
 (the fake uses the error code, as Telegram does), the 409 for getUpdates under a webhook, and
 the shape of 429 answers (`parameters.retry_after`).
@@ -48,11 +52,12 @@ class Call:
 
 @dataclass(slots=True)
 class _Fault:
-    kind: str  # "error" or "stall"
+    kind: str  # "error", "page" or "stall"
     error_code: int = 500
     description: str = "Internal Server Error"
     retry_after: float | None = None
     seconds: float = 0.0
+    act: bool = False
 
 
 class FakeZaloBot(FakeServer):
@@ -114,14 +119,26 @@ class FakeZaloBot(FakeServer):
             retry_after=retry_after,
         )
 
-    def stall(self, method: str, times: int = 1, seconds: float = 2.0) -> None:
-        """Answer the next calls late (and without acting), so the client times out."""
+    def stall(self, method: str, times: int = 1, seconds: float = 2.0, *, act: bool = False):
+        """Answer the next calls late, so the client times out; `act`: carry them out anyway."""
         for _ in range(times):
-            self._faults[method].append(_Fault("stall", 504, "Gateway Timeout", seconds=seconds))
+            self._faults[method].append(
+                _Fault("stall", 504, "Gateway Timeout", seconds=seconds, act=act)
+            )
 
-    def refuse_chat(self, chat_id: str, error_code: int = 403, description: str = "") -> None:
-        """Refuse every message to a chat (e.g. the user blocked the bot)."""
-        self._refused[chat_id] = (error_code, description or "Forbidden: user blocked the bot")
+    def fail_page(self, method: str, times: int = 1, status: int = 404) -> None:
+        """Answer the next calls with an HTML error page instead of Zalo's JSON."""
+        for _ in range(times):
+            self._faults[method].append(_Fault("page", status))
+
+    def refuse_chat(self, chat_id: str, error_code: int = 400, description: str = "") -> None:
+        """Refuse every message to a chat (e.g. the user blocked the bot).
+
+        *Unsure*: Zalo does not document the answer for a blocked or unknown recipient; its
+        error table reserves 403 for "internal server error" (which passes), so a refusal is
+        a 400 "Bad Request" here.
+        """
+        self._refused[chat_id] = (error_code, description or "Bad Request: user blocked the bot")
 
     # --- events -------------------------------------------------------------------------
 
@@ -164,6 +181,14 @@ class FakeZaloBot(FakeServer):
         return self.message(
             STICKER, sticker="bfe458bf64fa8da4d4eb", url="https://zalo.me/sticker.webp", **kwargs
         )
+
+    def kind(self, kind: str, **content: Any) -> dict[str, Any]:
+        """A "message.<kind>.received" update (voice, location, file, ...).
+
+        *Unsure*: the Zalo Bot docs describe text, image and sticker events; other kinds follow
+        the same naming here, and clients older than a kind send message.unsupported.received.
+        """
+        return self.message(f"message.{kind}.received", **content)
 
     def unsupported(self, **kwargs: Any) -> dict[str, Any]:
         """A message kind the platform does not describe (voice, file, …)."""
@@ -250,12 +275,20 @@ class FakeZaloBot(FakeServer):
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized: invalid token")
         faults = self._faults.get(method)
+        handler = getattr(self, f"_m_{method}", None)
         if faults:
             fault = faults.popleft()
+            if fault.kind == "page":
+                return web.Response(
+                    status=fault.error_code,
+                    text="<html><body><h1>Not Found</h1></body></html>",
+                    content_type="text/html",
+                )
             if fault.kind == "stall":
                 await asyncio.sleep(fault.seconds)
+                if fault.act and handler is not None:
+                    return await handler(payload)
             return _error(fault.error_code, fault.description, fault.retry_after)
-        handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, f"Not Found: method {method} does not exist")
         return await handler(payload)

@@ -4,14 +4,31 @@ One server plays both hosts: `POST /v3.0/oa/message/cs` (header `access_token`) 
 `POST /v4/oa/access_token` (header `secret_key`, form `refresh_token`, `app_id`,
 `grant_type=refresh_token`). Like the real service, as REFERENCE.md describes it:
 
-- access tokens expire after `access_ttl` seconds (or at once with `expire_access_tokens()`),
-  and an expired or unknown one is answered with error -216;
-- a refresh token can be used once: a reused one is refused, and the answer's `expires_in` is a
-  string;
+- access tokens expire after `access_ttl` seconds (about 25 hours at Zalo: 90,000 s in the
+  refresh answer's `expires_in`, a string; or at once with `expire_access_tokens()`), and an
+  expired or unknown one is answered with error -216 (developers.zalo.me, "Official Account
+  API > Access token"; Chatwoot's Channel::ZaloOa#refresh_access_token stores that answer);
+- a refresh token can be used once and expires unused after `refresh_ttl` seconds (about 3
+  months at Zalo, same page): a reused or expired one is refused. Both lifetimes read `clock`
+  (wall time by default), so a test can move time with time-machine;
 - texts must be 1 to 2,000 characters;
-- `refuse_window(user)` makes proactive messages to that user fail as outside the messaging
-  window (error -230 by default, as reported from the real API; -213 is the documented one);
-- `sign()` / `post_event()` produce webhook calls signed with `X-ZEvent-Signature`.
+- the messaging window: with `window` set (7 days at Zalo: a customer-service message reaches
+  only a person who wrote to the OA within the last 7 days; issue 14, checked against Zalo's
+  OA API reference and Vietnamese integration guides), a message to a user whose last event
+  (built by `event()`, i.e. the user wrote) is older is refused with -230; `refuse_window(user)`
+  refuses one user at once (error -230 by default; -213 is the older documented code);
+- `sign()` / `post_event()` produce webhook calls signed with `X-ZEvent-Signature`;
+- `deliver()` delivers a webhook event as Zalo does: signed, and counted as failed unless
+  answered 200 within `deadline` (2 seconds at Zalo), then sent again, byte for byte the same
+  (same msg_id, timestamp and signature), after each wait of `RETRY_SCHEDULE` (about 30 s,
+  5 min, 15 min, 30 min, 1 h, ...: Zalo's OA webhook documentation as summarised in issue 14;
+  Chatwoot's Webhooks::ZaloController answers at once and works in a job for this reason),
+  the waits multiplied by `retry_scale` so that a test runs in seconds;
+- `verify_webhook()` posts the unsigned `{}` one public source reports Zalo sending to check a
+  newly saved webhook URL;
+- `fail("cs", status=...)` answers an HTTP error page that is not JSON (a 5xx from Zalo's
+  gateway, or a 4xx from a wrong URL or a proxy), `stall(..., act=True)` answers too late for
+  the client but carries the call out all the same, as a slow server would.
 
 *Unsure* (plausible, not documented): the error code of a reused refresh token (-14014 here) and
 of an invalid text (-201 here).
@@ -40,6 +57,15 @@ EXPIRED = -216
 BAD_REFRESH = -14014
 BAD_TEXT = -201
 OUT_OF_WINDOW = -230
+RETRY_SCHEDULE = (30.0, 300.0, 900.0, 1800.0, 3600.0)  # seconds between deliveries
+
+
+@dataclass(slots=True)
+class Attempt:
+    """One webhook delivery: its HTTP status (None: no answer within the deadline)."""
+
+    status: int | None
+    seconds: float
 
 
 @dataclass(slots=True)
@@ -62,6 +88,9 @@ class FakeZaloOa(FakeServer):
         secret_key: str = "fake-oa-secret-key",
         access_ttl: float = 90000.0,
         refresh_delay: float = 0.0,
+        refresh_ttl: float = 90 * 86400.0,
+        clock: Callable[[], float] = time.time,
+        window: float | None = None,
     ) -> None:
         super().__init__()
         self.app_id = app_id
@@ -69,16 +98,24 @@ class FakeZaloOa(FakeServer):
         self.secret_key = secret_key
         self.access_ttl = access_ttl
         self.refresh_delay = refresh_delay
+        self.refresh_ttl = refresh_ttl
+        self.clock = clock
+        self.window = window  # seconds after a user's last message (None: no window)
+        self._last_seen: dict[str, float] = {}
         self.sent: list[Sent] = []
         self.cs_calls = 0
+        self.cs_texts: list[str] = []  # the text of every message call, accepted or not
+        self.sent_count: dict[str, int] = {}  # messages accepted per user
+        self._arrived: dict[str, asyncio.Event] = {}
         self.refresh_calls: list[dict[str, str]] = []
         self.refused_refreshes = 0
         # Called with the access token of each accepted message (to check the sender's state).
         self.on_message: Callable[[str], Awaitable[None]] | None = None
-        self._access: dict[str, float] = {}  # token -> expiry (monotonic)
+        self._access: dict[str, float] = {}  # token -> expiry (self.clock)
         self._refresh: dict[str, bool] = {}  # token -> already used
+        self._refresh_expiry: dict[str, float] = {}  # token -> expiry (self.clock)
         self._window: dict[str, tuple[int, str]] = {}
-        self._faults: dict[str, deque[tuple[str, float]]] = defaultdict(deque)
+        self._faults: dict[str, deque[tuple[str, float, bool]]] = defaultdict(deque)
         self._ids = itertools.count(1)
 
     def routes(self, router: web.UrlDispatcher) -> None:
@@ -106,14 +143,19 @@ class FakeZaloOa(FakeServer):
         """A fresh valid (access token, refresh token) pair, as the OA authorisation gives."""
         access = f"at-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
         refresh = f"rt-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
-        self._access[access] = time.monotonic() + self.access_ttl
+        self._access[access] = self.clock() + self.access_ttl
         self._refresh[refresh] = False
+        self._refresh_expiry[refresh] = self.clock() + self.refresh_ttl
         return access, refresh
 
     def expire_access_tokens(self) -> None:
         """Make every access token issued so far expired."""
         for token in self._access:
             self._access[token] = 0.0
+
+    def access_token_valid(self, token: str | None) -> bool:
+        """Whether an access token would be accepted now."""
+        return token is not None and self._access.get(token, 0.0) > self.clock()
 
     def refresh_token_used(self, token: str) -> bool:
         """Whether a refresh token has been spent."""
@@ -129,14 +171,14 @@ class FakeZaloOa(FakeServer):
         )
 
     def fail(self, endpoint: str, times: int = 1, status: int = 500) -> None:
-        """Answer the next calls of "cs" or "oauth" with an HTTP error."""
+        """Answer the next calls of "cs" or "oauth" with an HTTP error page (not JSON)."""
         for _ in range(times):
-            self._faults[endpoint].append(("error", float(status)))
+            self._faults[endpoint].append(("error", float(status), False))
 
-    def stall(self, endpoint: str, times: int = 1, seconds: float = 2.0) -> None:
-        """Answer the next calls late, without acting (a client timeout)."""
+    def stall(self, endpoint: str, times: int = 1, seconds: float = 2.0, *, act: bool = False):
+        """Answer the next calls late (a client timeout); `act`: carry them out all the same."""
         for _ in range(times):
-            self._faults[endpoint].append(("stall", seconds))
+            self._faults[endpoint].append(("stall", seconds, act))
 
     # --- webhook events -----------------------------------------------------------------
 
@@ -144,6 +186,8 @@ class FakeZaloOa(FakeServer):
         """A real-shaped webhook event from a user (or an `oa_*` echo)."""
         oa_id = "1800000000000000001"
         from_user = not event_name.startswith("oa_")
+        if from_user:
+            self._last_seen[user_id] = self.clock()  # the user wrote to the OA now
         return {
             "app_id": self.app_id,
             "user_id_by_app": f"app-{user_id}",
@@ -198,7 +242,55 @@ class FakeZaloOa(FakeServer):
             await response.read()
             return response.status
 
+    async def deliver(
+        self,
+        url: str,
+        event: dict[str, Any],
+        *,
+        deadline: float = 2.0,
+        retry_scale: float = 1.0,
+        schedule: tuple[float, ...] = RETRY_SCHEDULE,
+    ) -> list[Attempt]:
+        """Deliver a signed event like Zalo: retried, unchanged, until answered 200 in time."""
+        raw = json.dumps(event).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-ZEvent-Signature": self.sign(raw, str(event.get("timestamp", ""))),
+        }
+        attempts: list[Attempt] = []
+        for wait in (0.0, *schedule):
+            await asyncio.sleep(wait * retry_scale)
+            started = time.monotonic()
+            status: int | None = None
+            try:
+                async with asyncio.timeout(deadline):
+                    async with self.client.post(url, data=raw, headers=headers) as response:
+                        await response.read()
+                        status = response.status
+            except TimeoutError:
+                status = None
+            attempts.append(Attempt(status, time.monotonic() - started))
+            if status == 200:
+                break
+        return attempts
+
+    async def verify_webhook(self, url: str) -> int:
+        """Zalo's unsigned check of a newly saved webhook URL; the status."""
+        async with self.client.post(
+            url, data=b"{}", headers={"Content-Type": "application/json"}
+        ) as r:
+            await r.read()
+            return r.status
+
     # --- inspection ---------------------------------------------------------------------
+
+    async def wait_sent(self, user_id: str, count: int, timeout: float = 30.0) -> None:
+        """Wait until `count` messages have been accepted for a user (cheap with many users)."""
+        async with asyncio.timeout(timeout):
+            while self.sent_count.get(user_id, 0) < count:
+                arrived = self._arrived.setdefault(user_id, asyncio.Event())
+                arrived.clear()
+                await arrived.wait()
 
     def texts(self, user_id: str | None = None) -> list[str]:
         """Texts accepted (for one user, or all), in order."""
@@ -210,35 +302,45 @@ class FakeZaloOa(FakeServer):
         faults = self._faults.get(endpoint)
         if not faults:
             return None
-        kind, value = faults.popleft()
+        kind, value, act = faults.popleft()
         if kind == "stall":
             await asyncio.sleep(value)
-            return web.Response(status=504, text="Gateway Timeout")
-        return web.Response(status=int(value), text="Server Error")
+            return None if act else web.Response(status=504, text="Gateway Timeout")
+        page = "<html><body><h1>Error</h1></body></html>"
+        return web.Response(status=int(value), text=page, content_type="text/html")
 
     async def _message_cs(self, request: web.Request) -> web.Response:
         self.cs_calls += 1
-        fault = await self._fault("cs")
-        if fault is not None:
-            return fault
-        token = request.headers.get("access_token", "")
-        expiry = self._access.get(token)
-        if expiry is None or time.monotonic() >= expiry:
-            return _error(EXPIRED, "Access token is invalid or has expired")
         try:
             body = await request.json()
             user_id = str(body["recipient"]["user_id"])
             text = body["message"]["text"]
         except (ValueError, KeyError, TypeError):
+            body, user_id, text = None, "", None
+        self.cs_texts.append(text if isinstance(text, str) else "")
+        fault = await self._fault("cs")
+        if fault is not None:
+            return fault
+        token = request.headers.get("access_token", "")
+        expiry = self._access.get(token)
+        if expiry is None or self.clock() >= expiry:
+            return _error(EXPIRED, "Access token is invalid or has expired")
+        if body is None:
             return _error(BAD_TEXT, "Parameters are invalid")
         if not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
             return _error(BAD_TEXT, "Text must be 1-2000 characters")
         refused = self._window.get(user_id)
         if refused is not None:
             return _error(*refused)
+        if self.window is not None:
+            last = self._last_seen.get(user_id)
+            if last is None or self.clock() - last > self.window:
+                return _error(OUT_OF_WINDOW, "User has not interacted with the OA in 7 days")
         if self.on_message is not None:
             await self.on_message(token)
         self.sent.append(Sent(user_id, text, token))
+        self.sent_count[user_id] = self.sent_count.get(user_id, 0) + 1
+        self._arrived.setdefault(user_id, asyncio.Event()).set()
         return web.json_response(
             {
                 "error": 0,
@@ -261,7 +363,8 @@ class FakeZaloOa(FakeServer):
         if call.get("app_id") != self.app_id or call.get("grant_type") != "refresh_token":
             return _oauth_error(-14002, "Invalid parameter", "app_id or grant_type is wrong")
         token = call.get("refresh_token", "")
-        if token not in self._refresh or self._refresh[token]:
+        expired = self._refresh_expiry.get(token, 0.0) <= self.clock()
+        if token not in self._refresh or self._refresh[token] or expired:
             self.refused_refreshes += 1
             return _oauth_error(
                 BAD_REFRESH, "Invalid refresh token", "Refresh token is invalid or already used"

@@ -1,0 +1,98 @@
+"""Keeping the OA's tokens alive when nobody writes: refresh ahead, warn admins in time.
+
+Zalo's OA access token lives about 25 hours; its refresh token works once and expires after
+about 3 months unused (developers.zalo.me, OA API "access token"; REFERENCE.md). A bot that
+refreshes only when it sends locks itself out after a quiet quarter (six-monthly forms). So a
+periodic job (`ZaloOaConnector.periodic_jobs`, run by the app under the database lease) calls
+`refresh_if_due`: it refreshes an access token that expires within `REFRESH_LEAD`, and warns
+once per problem, through the `reportbot` log and `warning` (for `reportbot status` and the
+digest), when a refresh fails or the refresh token expires within `WARN_WITHIN`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from connectors._http import RetryableError
+from connectors.base import DeliveryError
+from connectors.zalo_oa.api import TokenRefreshError, ZaloOaApi
+from connectors.zalo_oa.tokens import TokenPair, TokenStore
+
+log = logging.getLogger("reportbot.zalo_oa.tokens")
+
+CHECK_INTERVAL = 900.0  # seconds between checks: many times within the access token's life
+REFRESH_LEAD = 3600.0  # refresh this long before the access token expires
+WARN_WITHIN = 14 * 86400.0  # warn when the refresh token expires within 14 days
+
+
+class TokenKeeper:
+    """Refreshes ahead of expiry through a `TokenStore`; remembers the current problem."""
+
+    def __init__(self, store: TokenStore, api: ZaloOaApi) -> None:
+        self._store = store
+        self._api = api
+        self.warning: str | None = None  # the problem an admin must act on, if any
+        self._warned: set[str] = set()  # problems already logged since the last success
+
+    async def refresh_if_due(self, now: float | None = None) -> TokenPair:
+        """Refresh the access token if it expires soon (or is unknown); return the pair."""
+        pair = await self._store.load()  # another process may have refreshed already
+        current = time.time() if now is None else now
+        due = (
+            pair.access_token is None
+            or pair.expires_at is None
+            or current >= pair.expires_at - REFRESH_LEAD
+        )
+        if due:
+            try:
+                pair = await self._store.refresh(pair.access_token, self._api.refresh)
+            except TokenRefreshError as exc:
+                self._warn(
+                    "refused",
+                    logging.CRITICAL,
+                    "Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA "
+                    f"(reportbot zalo-oa authorize) / the refresh token was refused; "
+                    f"re-authorise the OA: {exc}",
+                )
+                return pair
+            except (RetryableError, DeliveryError) as exc:
+                self._warn(
+                    "failed",
+                    logging.WARNING,
+                    f"Zalo OA: làm mới token thất bại, sẽ thử lại / token refresh failed, "
+                    f"will retry: {exc}",
+                )
+                return self._check_expiry(pair, current)
+            log.info("Zalo OA access token refreshed ahead of expiry")
+            self._clear()
+        return self._check_expiry(pair, current)
+
+    def _check_expiry(self, pair: TokenPair, now: float) -> TokenPair:
+        expires = pair.refresh_expires_at
+        if expires is not None and expires - now <= WARN_WITHIN:
+            day = datetime.fromtimestamp(expires, tz=UTC).strftime("%Y-%m-%d")
+            self._warn(
+                "expiring",
+                logging.WARNING,
+                f"Zalo OA: refresh token hết hạn ngày {day}; quản trị viên cần kết nối lại OA "
+                f"trước ngày đó / the refresh token expires on {day} (UTC); re-authorise the "
+                "OA before then (reportbot zalo-oa authorize, or the README's steps)",
+            )
+        return pair
+
+    def _warn(self, kind: str, level: int, text: str) -> None:
+        """Log a problem once (a repeat of the same kind is only a debug line)."""
+        self.warning = text
+        if kind in self._warned:
+            log.debug("%s", text)
+            return
+        self._warned.add(kind)
+        log.log(level, "%s", text)
+
+    def _clear(self) -> None:
+        if self.warning is not None:
+            log.info("Zalo OA tokens healthy again")
+        self.warning = None
+        self._warned.clear()
