@@ -34,6 +34,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?")
 _PYXFORM_ROW = re.compile(r"\[row : (\d+)\]\s*")
 _BUILTIN_REFERENCE = re.compile(r"\$\{(?:" + "|".join(sorted(BUILTIN_NAMES)) + r")\}")
 _CHOICE_CHECKS = ("choice value", "duplicate choice value", "each choice")
+_XPATH_NUMBER = re.compile(r"-?(?:\d{1,40}(?:\.\d{0,40})?|\.\d{1,40})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -599,16 +601,11 @@ class _Reader:
         return None, None
 
     def default(self, number: int, kind: str, text: str) -> Any:
-        if kind == "integer":
-            if re.fullmatch(r"-?\d+", text):
-                return int(text)
-        elif kind == "decimal":
-            if re.fullmatch(r"-?\d+(\.\d+)?", text):
-                return text
-        elif kind in ("text", "select_one"):
-            return text
-        self.issue("survey", number, "default", f"{text!r} is not a default for a {kind} question")
-        return None
+        """An XLSForm default as the template checker reads it: ODK writes numbers as XPath
+        literals ('2.5' is two and a half, '1.500' one and a half), anything else as text."""
+        if kind in ("integer", "decimal") and _XPATH_NUMBER.fullmatch(text):
+            return Decimal(text)
+        return text
 
     # -- problems found by the template checker ------------------------------------------------
 
@@ -675,6 +672,7 @@ def _survey_column(message: str) -> str | None:
     """Which survey column a template checker message is about."""
     head = message.split(":", 1)[0].strip().lower() if ":" in message else ""
     direct = {"relevant": "relevant", "constraint": "constraint", "id": "name", "label": "label"}
+    direct["default"] = "default"
     if head in direct:
         return direct[head]
     lowered = message.lower()

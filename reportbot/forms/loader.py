@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from reportbot.forms.defaults import DefaultError, default_to_definition, parse_default
 from reportbot.forms.expressions import ExpressionError, parse_expression
 from reportbot.forms.schema import (
     ATTACHMENT_TYPES,
@@ -175,7 +176,7 @@ def _question_definition(question: Question) -> dict[str, Any]:
     if question.constraint_message:
         item["constraint_message"] = question.constraint_message
     if question.default is not None:
-        item["default"] = question.default
+        item["default"] = default_to_definition(question.default)
     return item
 
 
@@ -353,9 +354,7 @@ class _Checker:
         message = self.text(item, "constraint_message", where, required=False)
         if constraint is not None and not message:
             self.fail(item, "constraint", where, "a constraint needs a constraint_message")
-        default = item.get("default")
-        if default is not None and (qtype in ATTACHMENT_TYPES or qtype == "note"):
-            self.fail(item, "default", where, f"a {qtype} question cannot have a default")
+        default = self.default(item, where, qtype, choices, low, high)
         return Question(
             id=qid,
             type=qtype,
@@ -370,6 +369,30 @@ class _Checker:
             constraint_message=message,
             default=default,
         )
+
+    def default(
+        self,
+        item: Mapping[str, Any],
+        where: str,
+        qtype: str,
+        choices: tuple[FormChoice, ...],
+        low: Any,
+        high: Any,
+    ) -> Any:
+        """The default read as an officer's answer would be; a misfit is a template error."""
+        raw = item.get("default")
+        if raw is None:
+            return None
+        if qtype in ATTACHMENT_TYPES or qtype == "note":
+            self.fail(item, "default", where, f"default: a {qtype} question cannot have one")
+            return None
+        if qtype in CHOICE_TYPES and not choices:
+            return None  # the missing choices are reported already
+        try:
+            return parse_default(qtype, raw, [c.value for c in choices], low, high)
+        except DefaultError as exc:
+            self.fail(item, "default", where, f"default: {exc}")
+            return None
 
     def bounds(self, item: Mapping[str, Any], where: str, qtype: str) -> tuple[Any, Any]:
         values = []
