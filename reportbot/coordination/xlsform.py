@@ -44,6 +44,7 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from reportbot.conversation.parsing import fold
+from reportbot.coordination.xlsform_language import LanguagePlan, plan_languages
 from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE, TemplateIssue, build_template
 from reportbot.forms.schema import FormTemplate
 
@@ -154,6 +155,11 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?")
 _PYXFORM_ROW = re.compile(r"\[row : (\d+)\]\s*")
 _BUILTIN_REFERENCE = re.compile(r"\$\{(?:" + "|".join(sorted(BUILTIN_NAMES)) + r")\}")
 _CHOICE_CHECKS = ("choice value", "duplicate choice value", "each choice")
+# "bao_cao (1)", "bao_cao - Copy", "Copy of bao_cao", "bao_cao - bản sao": the same form
+_COPY_MARKS = re.compile(
+    r"^(?:copy of|ban sao cua)\s+|\s*(?:\(\d{1,3}\)?|-?\s*(?:copy|ban sao))\s*$"
+)
+_YES_NO = {key.lower(): value for key, value in aliases.yes_no.items()} | {"1": True, "0": False}
 _XPATH_NUMBER = re.compile(r"-?(?:\d{1,40}(?:\.\d{0,40})?|\.\d{1,40})")
 
 
@@ -270,6 +276,7 @@ class _Reader:
         self.issues: list[XlsIssue] = []
         self.warnings: list[str] = []
         self.default_language = "vi"
+        self.languages = LanguagePlan()
         self._warned: set[str] = set()
 
     def issue(self, sheet: str | None, row: int | None, column: str | None, message: str) -> None:
@@ -297,6 +304,7 @@ class _Reader:
         settings = _Sheet("settings", book.settings or [], book.settings_header or [])
         survey = _Sheet("survey", book.survey, book.survey_header or [])
         choices = _Sheet("choices", book.choices or [], book.choices_header or [])
+        self.plan_languages(settings, survey)
         data = self.settings(settings)
         lists = self.choice_lists(choices)
         questions, rows_of, positions = self.questions(survey, lists)
@@ -344,17 +352,24 @@ class _Reader:
         for warning in warnings:
             log.debug("pyxform warning for %s: %s", self.source, warning)
 
+    def plan_languages(self, settings: _Sheet, survey: _Sheet) -> None:
+        """Choose which label language fills the officers' slot (see xlsform_language)."""
+        row = settings.rows[0] if settings.rows else {}
+        default = settings.value(row, "default_language") or None
+        labels = [lang for base, lang in survey.columns.values() if base == "label"]
+        self.languages = plan_languages(labels, default, language_of)
+        if self.languages.shown is not None:
+            shown = self.languages.shown
+            self.warn(
+                f"không có nhãn tiếng Việt: cán bộ sẽ thấy nhãn bằng “{shown}” / "
+                f"no Vietnamese labels: officers will see the labels in “{shown}”"
+            )
+
     # -- settings ----------------------------------------------------------------------------
 
     def settings(self, sheet: _Sheet) -> dict[str, Any]:
         row = sheet.rows[0] if sheet.rows else {}
-        language = sheet.value(row, "default_language")
-        if language:
-            mapped = language_of(language)
-            if mapped is None:
-                self.issue("settings", 2, "default_language", f"{language!r}: use vi or en")
-            else:
-                self.default_language = mapped
+        self.default_language = self.languages.plain
         for original, (base, _lang) in sheet.columns.items():
             if base not in SETTINGS_COLUMNS and row.get(original) not in (None, ""):
                 self.warn(f"settings column “{original}” ignored")
@@ -382,12 +397,23 @@ class _Reader:
         return data
 
     def form_key(self, sheet: _Sheet, row: Mapping[str, Any]) -> str:
-        key = sheet.value(row, "form_id")
-        if key:
-            return key
-        slug = re.sub(r"[^a-z0-9]+", "_", fold(self.stem)).strip("_") or "form"
-        slug = slug if slug[0].isalpha() else f"f_{slug}"
-        self.warn(f"no form_id in settings: the form key is “{slug}” (from the file name)")
+        """The form's identity: form_id, else the form title, folded; never the file name
+        (a re-upload as "bao_cao (1).xlsx" is a new version of the same form)."""
+        given = sheet.value(row, "form_id")
+        source = given or self.texts(sheet, row, "form_title").get(self.default_language, "")
+        source = source or next(iter(self.texts(sheet, row, "form_title").values()), "")
+        if not source:  # last resort: the file name without the copy marks browsers add
+            source = _COPY_MARKS.sub("", fold(self.stem)) or "form"
+            self.warn(
+                f"thiếu form_id: khóa của biểu mẫu lấy từ tên tệp; thêm form_id để đổi tên tệp "
+                f"không tạo biểu mẫu mới / no form_id: the key comes from the file name "
+                f"(“{source}”); add form_id so that renaming the file cannot make a new form"
+            )
+        slug = re.sub(r"[^a-z0-9]+", "_", fold(source)).strip("_")[:48].rstrip("_") or "form"
+        slug = slug if slug[0].isalpha() else f"f_{slug}"[:48]
+        if slug != given:
+            origin = f"form_id “{given}”" if given else f"form_title “{source}”"
+            self.warn(f"the form key is “{slug}” (from {origin})")
         return slug
 
     def period(self, sheet: _Sheet, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -419,13 +445,11 @@ class _Reader:
             if language is None:
                 plain = text
                 continue
-            code = (
-                language_of(language) if language.lower() != "default" else (self.default_language)
-            )
+            code = self.languages.slot(language, language_of(language))
             if code is None:
-                self.warn(f"column “{original}” ignored: only Vietnamese and English are used")
+                self.warn(f"column “{original}” ignored: officers see one language")
             else:
-                texts[code] = text
+                texts.setdefault(code, text)
         if plain:
             texts.setdefault(self.default_language, plain)
         return texts
@@ -493,7 +517,7 @@ class _Reader:
                 else:
                     groups.pop()
                 continue
-            question = self.question(sheet, number, row, lowered, lists)
+            question = self.question(sheet, number, row, kind, lists)
             if question is None:
                 continue
             conditions = [rel for _row, rel in groups if rel]
@@ -526,6 +550,8 @@ class _Reader:
         if ours is None:
             return None
         name = sheet.value(row, "name")
+        if not name and ours == "note":
+            name = f"note_row_{number}"  # ODK shows a nameless note; it stores nothing
         if not name:
             self.issue("survey", number, "name", "required")
             return None
@@ -540,7 +566,7 @@ class _Reader:
             item["hint"] = hint
         required = sheet.value(row, "required")
         if required:
-            value = aliases.yes_no.get(required)
+            value = _YES_NO.get(required.strip().lower())
             if value is None:
                 message = f"{required!r}: only yes or no (a condition is not supported)"
                 self.issue("survey", number, "required", message)

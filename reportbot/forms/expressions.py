@@ -32,7 +32,7 @@ _NUMERIC = re.compile(r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*", re.ASCII)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
-    |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_]*\})
+    |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]{0,63}\})
     |(?P<num>\d+(?:\.\d*)?|\.\d+)
     |(?P<str>'[^']*'|"[^"]*")
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)

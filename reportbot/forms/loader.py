@@ -35,6 +35,8 @@ from reportbot.forms.schema import (
 )
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+# Question names as XLSForm (XML) allows them: case kept, '-' and '.' allowed.
+QUESTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 CHOICE_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 BUILTIN_NAMES = frozenset({"unit_type", "unit_code", "period"})
 KNOWN_UNIT_TYPES = frozenset({"phong", "doan_the", "truong_hoc", "to_cns", "co_quan"})
@@ -326,8 +328,9 @@ class _Checker:
         for name in item:
             if name not in known:
                 self.fail(item, str(name), where, f"unknown field {name!r}")
-        if not isinstance(qid, str) or not IDENTIFIER.match(qid):
-            self.fail(item, "id", where, "id: lowercase letters, digits, underscore (max 48)")
+        if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
+            message = "id: letters, digits, '_', '-' or '.', starting with a letter (max 64)"
+            self.fail(item, "id", where, message)
             qid = f"_{position}"
         elif qid in earlier:
             self.fail(item, "id", where, "duplicate id")
@@ -417,8 +420,8 @@ class _Checker:
             if value is not None:
                 self.fail(item, "choices", where, f"choices do not apply to a {qtype} question")
             return ()
-        if not isinstance(value, list) or len(value) < 2:
-            self.fail(item, "choices", where, "a select question needs at least 2 choices")
+        if not isinstance(value, list) or not value:
+            self.fail(item, "choices", where, "a select question needs at least 1 choice")
             return ()
         result: list[FormChoice] = []
         seen: set[str] = set()

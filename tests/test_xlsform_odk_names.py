@@ -1,0 +1,138 @@
+"""Legal XLSForm that used to be refused: ODK names, list names, single languages (issue 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyxform.xls2json_backends import md_table_to_workbook
+
+from reportbot.coordination.xlsform import XlsFormResult, load_xlsform
+from reportbot.forms.loader import template_from_definition, template_to_definition
+
+SETTINGS = "| settings |\n| | form_id |\n| | mau |\n"
+
+
+def load(tmp_path: Path, markdown: str, name: str = "mau.xlsx") -> XlsFormResult:
+    path = tmp_path / name
+    md_table_to_workbook(markdown).save(path)
+    return load_xlsform(path)
+
+
+def test_names_keep_case_dash_and_dot_and_expressions_reach_them(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        """
+| survey |
+| | type | name | label | relevant | required |
+| | select_one YesNo | Office_Unit | Đơn vị? | | 1 |
+| | integer | Sub-ward | Phường | ${Office_Unit} = 'Yes' | yes |
+| | text | a.b | Ghi chú | ${Sub-ward} > 2 | 0 |
+| choices |
+| | list_name | name | label |
+| | YesNo | Yes | Có |
+| | YesNo | No | Không |
+| | yesno | only_lower | Danh sách khác |
+"""
+        + SETTINGS,
+    )
+    assert result.issues == []
+    template = result.template
+    assert template is not None
+    assert [q.id for q in template.questions] == ["Office_Unit", "Sub-ward", "a.b"]
+    unit, ward, note = template.questions
+    # the list is looked up as written, case-sensitively, as ODK does
+    assert [c.value for c in unit.choices] == ["Yes", "No"]
+    assert (unit.required, ward.required, note.required) == (True, True, False)
+    assert ward.relevant is not None
+    assert ward.relevant.evaluate({"Office_Unit": "Yes"}) is True
+    assert ward.relevant.evaluate({"Office_Unit": "yes"}) is False
+    assert note.relevant is not None and note.relevant.evaluate({"Sub-ward": 3}) is True
+    again = template_from_definition(template_to_definition(template))
+    assert again == template
+
+
+def test_a_list_name_in_another_case_is_not_found(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        """
+| survey |
+| | type | name | label |
+| | select_one yesno | q | Câu hỏi |
+| choices |
+| | list_name | name | label |
+| | YesNo | yes | Có |
+"""
+        + SETTINGS,
+    )
+    assert [(i.sheet, i.row, i.column) for i in result.issues] == [("survey", 2, "type")]
+    assert "'yesno'" in result.issues[0].message
+
+
+def test_single_choice_lists_and_nameless_notes(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        """
+| survey |
+| | type | name | label |
+| | note | | Xin chào |
+| | select_multiple dongy | q | Đồng ý? |
+| choices |
+| | list_name | name | label |
+| | dongy | ok | Tôi đồng ý |
+"""
+        + SETTINGS,
+    )
+    assert result.issues == []
+    assert result.template is not None
+    note, question = result.template.questions
+    assert (note.type, note.id, note.label) == ("note", "note_row_2", {"vi": "Xin chào"})
+    assert [c.value for c in question.choices] == ["ok"]
+
+
+def test_form_id_with_capitals_and_spaces_is_folded_into_the_key(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        "| survey |\n| | type | name | label |\n| | integer | so | Số |\n"
+        "| settings |\n| | form_id | form_title |\n| | Household Survey 2026 | Khảo sát |\n",
+    )
+    assert result.issues == []
+    assert result.template is not None and result.template.key == "household_survey_2026"
+    assert any("household_survey_2026" in warning for warning in result.warnings)
+
+
+def test_a_form_in_english_only_is_accepted_and_the_preview_says_so(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        """
+| survey |
+| | type | name | label::English (en) | hint::English (en) |
+| | integer | age | How old are you? | In years |
+| | select_one yn | ok | All good? | |
+| choices |
+| | list_name | name | label::English (en) |
+| | yn | yes | Yes |
+| | yn | no | No |
+| settings |
+| | form_id | form_title::English (en) |
+| | age_form | Age form |
+""",
+    )
+    assert result.issues == []
+    template = result.template
+    assert template is not None
+    age = template.question("age")
+    assert age is not None and age.label["vi"] == "How old are you?"
+    assert age.hint["vi"] == "In years"
+    assert template.title["vi"] == "Age form"
+    assert any("English" in warning and "officers" in warning for warning in result.warnings)
+
+
+def test_a_form_in_french_only_shows_french(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        "| survey |\n| | type | name | label::Français (fr) |\n| | integer | age | Âge ? |\n"
+        + SETTINGS,
+    )
+    assert result.issues == []
+    assert result.template is not None
+    assert result.template.questions[0].label == {"vi": "Âge ?"}
