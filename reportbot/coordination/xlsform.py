@@ -45,6 +45,7 @@ from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from reportbot.conversation.parsing import fold
 from reportbot.coordination.xlsform_language import LanguagePlan, plan_languages
+from reportbot.forms.calculate import METADATA_KINDS
 from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE, TemplateIssue, build_template
 from reportbot.forms.schema import FormTemplate
 
@@ -81,7 +82,6 @@ METADATA_TYPES = frozenset(
     }
 )
 UNSUPPORTED_TYPES = {
-    "calculate": "calculate",
     "hidden": "hidden",
     "geopoint": "geopoint",
     "geotrace": "geotrace",
@@ -277,6 +277,8 @@ class _Reader:
         self.warnings: list[str] = []
         self.default_language = "vi"
         self.languages = LanguagePlan()
+        self.calculations: list[dict[str, Any]] = []
+        self.metadata: list[dict[str, str]] = []
         self._warned: set[str] = set()
 
     def issue(self, sheet: str | None, row: int | None, column: str | None, message: str) -> None:
@@ -309,6 +311,8 @@ class _Reader:
         lists = self.choice_lists(choices)
         questions, rows_of, positions = self.questions(survey, lists)
         data["questions"] = questions
+        data["calculations"] = self.calculations
+        data["metadata"] = self.metadata
         own = {(issue.sheet, issue.row, issue.column) for issue in self.issues}
         template, problems = build_template(data, self.source)
         for problem in problems:
@@ -501,6 +505,8 @@ class _Reader:
                 self.issue("survey", number, "type", "missing type")
                 continue
             lowered = kind.lower()
+            if self.special_row(sheet, number, row, lowered, groups, rows_of):
+                continue
             for column, feature in ERROR_COLUMNS.items():
                 if sheet.value(row, column):
                     message = f"{feature} are not supported by the bot; remove this column"
@@ -537,6 +543,45 @@ class _Reader:
         if not questions and not self.issues:
             self.issue("survey", None, None, "no question the bot can ask")
         return questions, rows_of, positions
+
+    def special_row(
+        self,
+        sheet: _Sheet,
+        number: int,
+        row: Mapping[str, Any],
+        kind: str,
+        groups: list[tuple[int, str]],
+        rows_of: dict[str, list[int]],
+    ) -> bool:
+        """Take a `calculate` or metadata row (never asked); True if the row was one."""
+        base = kind.replace(" ", "_")
+        name = sheet.value(row, "name")
+        if base == "calculate":
+            calculation = sheet.value(row, "calculation")
+            if not name or not calculation:
+                column = "name" if not name else sheet.column("calculation")
+                self.issue(
+                    "survey", number, column, "a calculate row needs a name and a calculation"
+                )
+                return True
+            conditions = [rel for _row, rel in groups if rel]
+            if conditions:  # ODK: a calculation in a non-relevant group is empty
+                calculation = f"if({' and '.join(f'({c})' for c in conditions)}, {calculation}, '')"
+            item: dict[str, Any] = {"name": name, "calculation": calculation}
+            label = self.texts(sheet, row, "label")
+            if label:
+                item["label"] = label
+            self.calculations.append(item)
+            rows_of.setdefault(name, []).append(number)
+            return True
+        if base in METADATA_TYPES:
+            if base.lower() in METADATA_KINDS and name:
+                self.metadata.append({"name": name, "type": base.lower()})
+                rows_of.setdefault(name, []).append(number)
+            else:
+                self.warn(f"metadata field “{kind}” ignored (row {number})")
+            return True
+        return False
 
     def question(
         self,
@@ -699,6 +744,7 @@ def _survey_column(message: str) -> str | None:
     head = message.split(":", 1)[0].strip().lower() if ":" in message else ""
     direct = {"relevant": "relevant", "constraint": "constraint", "id": "name", "label": "label"}
     direct["default"] = "default"
+    direct["calculation"] = "calculation"
     if head in direct:
         return direct[head]
     lowered = message.lower()

@@ -35,8 +35,8 @@ _TOKEN = re.compile(
     |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]{0,63}\})
     |(?P<num>\d+(?:\.\d*)?|\.\d+)
     |(?P<str>'[^']*'|"[^"]*")
-    |(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
-    |(?P<op>!=|<=|>=|[=<>+\-*(),.])""",
+    |(?P<name>(?:[A-Za-z_][A-Za-z0-9_]*:)?[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
+    |(?P<op>!=|<=|>=|\.\.|[=<>+\-*(),.])""",
     re.VERBOSE | re.ASCII,
 )
 _KEYWORDS = frozenset({"and", "or", "div", "mod"})
@@ -285,6 +285,21 @@ class _Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class _CalcRef:
+    """${name} of a `calculate` field: its value computed from the answers (a value the
+    caller supplies under the same name, e.g. a stored calculation, wins)."""
+
+    name: str
+    calculation: Any  # Expression
+
+    def run(self, answers: Answers, current: Any) -> Any:
+        given = answers.get(self.name)
+        if given is not None and given != "":
+            return _norm(given)
+        return self.calculation._root.run(answers, None)
+
+
+@dataclass(frozen=True, slots=True)
 class _Current:
     def run(self, answers: Answers, current: Any) -> Any:
         return _norm(current)
@@ -443,10 +458,11 @@ def _tokenize(source: str) -> list[_Token]:
 class _Parser:
     """Precedence climbing over the token list; `depth` bounds the recursion."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, calculations: Mapping[str, Any] | None = None) -> None:
         self.tokens = _tokenize(source)
         self.index = 0
         self.depth = 0
+        self.calculations = calculations or {}
 
     def take(self) -> _Token:
         token = self.tokens[self.index]
@@ -503,9 +519,14 @@ class _Parser:
         if token.kind == "str":
             return _Const(token.text[1:-1])
         if token.kind == "ref":
-            return _Ref(token.text[2:-1])
+            name = token.text[2:-1]
+            if name in self.calculations:
+                return _CalcRef(name, self.calculations[name])
+            return _Ref(name)
         if token.kind == "op" and token.text == ".":
             return _Current()
+        if token.kind == "op" and token.text == "..":  # the parent node: only in position(..)
+            return _Const("")
         if token.kind == "op" and token.text == "(":
             node = self.expr(0)
             if self.peek_op() != ")":
@@ -548,26 +569,39 @@ class _Parser:
         return _Call(name.text, tuple(args), impl, lazy)
 
 
-def _parse(source: str) -> tuple[Any, frozenset[str], bool]:
+MAX_COST = 10_000  # nodes one evaluation may visit, calculations expanded
+
+
+def _parse(
+    source: str, calculations: Mapping[str, Any] | None = None
+) -> tuple[Any, frozenset[str], bool, int]:
     if not isinstance(source, str):
         raise ExpressionError("expression must be text", 0)
     if len(source) > MAX_SOURCE:
         raise _fail(f"expression longer than {MAX_SOURCE} characters", MAX_SOURCE)
     if not source.strip():
         raise ExpressionError("empty expression", 0)
-    root = _Parser(source).parse()
+    root = _Parser(source, calculations).parse()
     refs: set[str] = set()
     uses_current = False
+    cost = 0
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
+        cost += 1
         if depth > MAX_DEPTH:
             raise ExpressionError("expression too deeply nested", 0)
         if isinstance(node, _Ref):
             refs.add(node.name)
+        if isinstance(node, _CalcRef):  # its inputs are this expression's inputs too
+            refs.add(node.name)
+            refs.update(node.calculation.references())
+            cost += node.calculation.cost
         uses_current = uses_current or isinstance(node, _Current)
         stack.extend((child, depth + 1) for child in _children(node))
-    return root, frozenset(refs), uses_current
+    if cost > MAX_COST:
+        raise ExpressionError("expression too costly once its calculations are expanded", 0)
+    return root, frozenset(refs), uses_current, cost
 
 
 # --- public -------------------------------------------------------------------------------
@@ -578,19 +612,22 @@ class Expression:
     """A parsed expression; `Expression(source)` parses too and raises ExpressionError."""
 
     source: str
+    calculations: Mapping[str, Expression] | None = field(default=None, compare=False, repr=False)
     _root: Any = field(init=False, compare=False, repr=False)
     _refs: frozenset[str] = field(init=False, compare=False, repr=False)
     _current: bool = field(init=False, compare=False, repr=False)
+    cost: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        root, refs, current = _parse(self.source)
+        root, refs, current, cost = _parse(self.source, self.calculations)
         object.__setattr__(self, "_root", root)
         object.__setattr__(self, "_refs", refs)
         object.__setattr__(self, "_current", current)
+        object.__setattr__(self, "cost", cost)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # copies and pickles carry only the source and parse it again
-        return (Expression, (self.source,))
+        # copies and pickles carry the source (and calculations) and parse it again
+        return (Expression, (self.source, self.calculations))
 
     def evaluate(self, answers: Mapping[str, Any], current: Any = None) -> Any:
         """Evaluate against the answers (and `.` = current); never raises, problems give None."""
@@ -601,7 +638,7 @@ class Expression:
             return None
 
     def references(self) -> frozenset[str]:
-        """The names used as ${name}."""
+        """The names used as ${name}, with the inputs of the calculations it reads."""
         return self._refs
 
     def uses_current(self) -> bool:
@@ -609,6 +646,18 @@ class Expression:
         return self._current
 
 
-def parse_expression(source: str) -> Expression:
-    """Parse source text once; raises ExpressionError with a short message and a position."""
-    return Expression(source)
+def parse_expression(
+    source: str, calculations: Mapping[str, Expression] | None = None
+) -> Expression:
+    """Parse source text once; raises ExpressionError with a short message and a position.
+
+    `calculations` (name -> Expression) are the form's `calculate` fields: ${name} then reads
+    the calculation's value computed from the same answers."""
+    return Expression(source, calculations)
+
+
+# The rest of the ODK function library lives in its own module; it reads the value helpers
+# above, so it is imported once they exist.
+from reportbot.forms.xpath_functions import FUNCTIONS as _MORE_FUNCTIONS  # noqa: E402
+
+_FUNCTIONS.update(_MORE_FUNCTIONS)

@@ -18,6 +18,12 @@ from typing import Any
 
 import yaml
 
+from reportbot.forms.calculate import (
+    calculation_names,
+    check_calculation_inputs,
+    metadata_fields,
+    read_calculations,
+)
 from reportbot.forms.defaults import DefaultError, default_to_definition, parse_default
 from reportbot.forms.expressions import ExpressionError, parse_expression
 from reportbot.forms.schema import (
@@ -142,6 +148,7 @@ def template_to_definition(template: FormTemplate) -> dict[str, Any]:
         },
         **({"reminders": list(template.reminders)} if template.reminders is not None else {}),
         "questions": [_question_definition(question) for question in template.questions],
+        **_extras_definition(template),
     }
 
 
@@ -157,6 +164,23 @@ def content_hash(template: FormTemplate) -> str:
     """A hash of the template's meaning: comments and formatting of the file do not count."""
     canonical = json.dumps(template_to_definition(template), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _extras_definition(template: FormTemplate) -> dict[str, Any]:
+    """Calculations and metadata, present only when the form has them (older hashes stay)."""
+    extras: dict[str, Any] = {}
+    if template.calculations:
+        extras["calculations"] = [
+            {
+                "name": c.name,
+                "calculation": c.expression.source,
+                **({"label": c.label} if c.label else {}),
+            }
+            for c in template.calculations
+        ]
+    if template.metadata:
+        extras["metadata"] = [{"name": name, "type": kind} for name, kind in template.metadata]
+    return extras
 
 
 def _question_definition(question: Question) -> dict[str, Any]:
@@ -197,7 +221,7 @@ class _Checker:
 
     def template(self, data: Mapping[str, Any]) -> FormTemplate | None:
         known = {"key", "version", "title", "description", "unit_types", "period"}
-        known |= {"questions", "reminders"}
+        known |= {"questions", "reminders", "calculations", "metadata"}
         for name in data:
             if name not in known:
                 self.fail(data, str(name), str(name), "unknown field")
@@ -213,7 +237,12 @@ class _Checker:
         unit_types = self.unit_types(data)
         period = self.period(data)
         reminders = self.reminders(data)
+        self.metadata = metadata_fields(self, data)
+        self.calc_names = calculation_names(data)
+        self.calcs: dict[str, Any] = {}
+        calculations = read_calculations(self, data)  # fills self.calcs, read by questions
         questions = self.questions(data)
+        check_calculation_inputs(self, data, calculations, {q.id for q in questions})
         return FormTemplate(
             key=key,
             version=str(version),
@@ -223,6 +252,8 @@ class _Checker:
             period=period,
             questions=questions,
             reminders=reminders,
+            calculations=calculations,
+            metadata=self.metadata,
         )
 
     def text(self, node: Mapping[str, Any], field: str, where: str, *, required: bool) -> Text:
@@ -351,7 +382,7 @@ class _Checker:
             self.fail(item, "required", where, "a note cannot be required")
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
-        names = earlier | BUILTIN_NAMES
+        names = earlier | BUILTIN_NAMES | self.calc_names | {name for name, _ in self.metadata}
         relevant = self.expression(item, "relevant", where, names, allow_current=False)
         constraint = self.expression(item, "constraint", where, names | {qid}, allow_current=True)
         message = self.text(item, "constraint_message", where, required=False)
@@ -396,6 +427,13 @@ class _Checker:
         except DefaultError as exc:
             self.fail(item, "default", where, f"default: {exc}")
             return None
+
+    def calc_inputs(self, expression: Any) -> set[str]:
+        """Names an expression reads only through a calculation (checked on the calculation)."""
+        inputs: set[str] = set()
+        for name in expression.references() & set(self.calcs):
+            inputs |= self.calcs[name].references()
+        return inputs
 
     def bounds(self, item: Mapping[str, Any], where: str, qtype: str) -> tuple[Any, Any]:
         values = []
@@ -458,11 +496,11 @@ class _Checker:
             self.fail(item, field, where, f"{field} must be an expression text")
             return None
         try:
-            expression = parse_expression(source)
+            expression = parse_expression(source, self.calcs)
         except ExpressionError as exc:
             self.fail(item, field, where, f"{field}: {exc.message} in {source!r}")
             return None
-        unknown = sorted(expression.references() - names)
+        unknown = sorted(expression.references() - names - self.calc_inputs(expression))
         for name in unknown:
             self.fail(item, field, where, f"{field}: ${{{name}}} is not an earlier question")
         if expression.uses_current() and not allow_current:
