@@ -28,7 +28,7 @@ from reportbot.app import (
     load_forms,
 )
 from reportbot.config import ConfigError, Settings, load_settings
-from reportbot.forms.loader import load_yaml_template
+from reportbot.forms.loader import load_template_file
 from reportbot.store.database import DatabaseUnavailable, close_database, migrate_database
 
 EXIT_USAGE = 2
@@ -209,7 +209,7 @@ async def _db_migrate(_args: argparse.Namespace, settings: Settings) -> int:
 async def _forms_validate(args: argparse.Namespace, _settings: Settings) -> int:
     problems = 0
     for path in args.paths:
-        template, issues = load_yaml_template(path)
+        template, issues = load_template_file(path)
         for issue in issues:
             print(issue)
         problems += len(issues)

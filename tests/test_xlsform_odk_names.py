@@ -136,3 +136,55 @@ def test_a_form_in_french_only_shows_french(tmp_path: Path) -> None:
     assert result.issues == []
     assert result.template is not None
     assert result.template.questions[0].label == {"vi": "Âge ?"}
+
+
+def test_media_only_rows_metadata_spellings_and_hint_only_questions(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        """
+| survey |
+| | type | name | label | hint | image |
+| | uri:deviceid | may | | | |
+| | phone number | so_dt | | | |
+| | select_one ab | chon | Chọn | | |
+| | integer | so | | Số người | |
+| | note | hinh | | | anh.jpg |
+| choices |
+| | list_name | name | label | image |
+| | ab | a | | a.jpg |
+| | ab | b | Bê | |
+"""
+        + SETTINGS,
+    )
+    assert result.issues == []
+    template = result.template
+    assert template is not None
+    assert template.metadata == (("may", "deviceid"), ("so_dt", "phonenumber"))
+    choice = template.question("chon")
+    assert choice is not None
+    assert [c.label["vi"] for c in choice.choices] == ["a", "Bê"]
+    number = template.question("so")
+    assert number is not None and number.label["vi"] == "Số người"
+    note = template.question("hinh")
+    assert note is not None and note.label["vi"] == "hinh"
+    assert any("only media" in warning for warning in result.warnings)
+
+
+def test_forms_validate_reads_a_workbook(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "mau.xlsx"
+    md_table_to_workbook(
+        "| survey |\n| | type | name | label |\n| | integr | so | Số |\n" + SETTINGS
+    ).save(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "reportbot.cli", "forms", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "survey, row 2, column type: unknown type “integr”" in done.stdout
+    assert "UTF-8" not in done.stdout + done.stderr

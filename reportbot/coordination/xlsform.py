@@ -159,6 +159,14 @@ _CHOICE_CHECKS = ("choice value", "duplicate choice value", "each choice")
 _COPY_MARKS = re.compile(
     r"^(?:copy of|ban sao cua)\s+|\s*(?:\(\d{1,3}\)?|-?\s*(?:copy|ban sao))\s*$"
 )
+# pyxform's other spellings of metadata types (question_type_dictionary)
+_METADATA_ALIASES = {
+    "uri:deviceid": "deviceid", "device_id": "deviceid", "get_device_id": "deviceid",
+    "uri:subscriberid": "subscriberid", "uri:simserial": "simserial",
+    "uri:phonenumber": "phonenumber", "phone_number": "phonenumber",
+    "get_phone_number": "phonenumber", "uri:username": "username", "uri:email": "email",
+}  # fmt: skip
+_MEDIA_COLUMNS = frozenset({"image", "big-image", "audio", "video"})
 _YES_NO = {key.lower(): value for key, value in aliases.yes_no.items()} | {"1": True, "0": False}
 _XPATH_NUMBER = re.compile(r"-?(?:\d{1,40}(?:\.\d{0,40})?|\.\d{1,40})")
 
@@ -479,7 +487,7 @@ class _Reader:
                 message = f"{name!r} is already in list {list_name!r} (row {seen[list_name, name]})"
                 self.issue("choices", number, "name", message)
             seen[(list_name, name)] = number
-            label = self.texts(sheet, row, "label")
+            label = self.fallback_label(sheet, number, row, name)
             if "vi" not in label:
                 self.issue("choices", number, sheet.column("label"), "a Vietnamese label is needed")
             lists.setdefault(list_name, []).append({"value": name, "label": label or {"vi": name}})
@@ -574,9 +582,10 @@ class _Reader:
             self.calculations.append(item)
             rows_of.setdefault(name, []).append(number)
             return True
+        base = _METADATA_ALIASES.get(base, base)
         if base in METADATA_TYPES:
-            if base.lower() in METADATA_KINDS and name:
-                self.metadata.append({"name": name, "type": base.lower()})
+            if base in METADATA_KINDS and name:
+                self.metadata.append({"name": name, "type": base})
                 rows_of.setdefault(name, []).append(number)
             else:
                 self.warn(f"metadata field “{kind}” ignored (row {number})")
@@ -601,7 +610,7 @@ class _Reader:
             self.issue("survey", number, "name", "required")
             return None
         item: dict[str, Any] = {"id": name, "type": ours}
-        label = self.texts(sheet, row, "label")
+        label = self.fallback_label(sheet, number, row, name)
         if "vi" not in label:
             column = sheet.column("label")
             self.issue("survey", number, column, "a Vietnamese label is needed (label::vi)")
@@ -633,6 +642,27 @@ class _Reader:
             else:
                 item["choices"] = lists[list_name]
         return item
+
+    def fallback_label(
+        self, sheet: _Sheet, number: int, row: Mapping[str, Any], name: str
+    ) -> dict[str, str]:
+        """The row's label; without one, what ODK would show instead: the hint, or for a row
+        with only an image or other media, its name (a chat shows no media here)."""
+        label = self.texts(sheet, row, "label")
+        if "vi" in label:
+            return label
+        hint = self.texts(sheet, row, "hint")
+        if "vi" in hint:
+            return {**label, "vi": hint["vi"]}
+        media = [
+            original
+            for original, (base, _lang) in sheet.columns.items()
+            if (base in _MEDIA_COLUMNS or base.startswith("media::")) and row.get(original)
+        ]
+        if media:
+            self.warn(f"{sheet.name}, row {number}: only media, officers see the name “{name}”")
+            return {**label, "vi": name}
+        return label
 
     def question_type(self, number: int, kind: str) -> tuple[str | None, str | None]:
         lowered = kind.lower()

@@ -106,6 +106,16 @@ def load_yaml_template(path: Path) -> tuple[FormTemplate | None, list[TemplateIs
     return parse_yaml_template(text, source)
 
 
+def load_template_file(path: Path) -> tuple[FormTemplate | None, list[Any]]:
+    """Read and check a YAML or XLSForm (.xlsx/.xls) template; issues print as one line each."""
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        from reportbot.coordination.xlsform import load_xlsform  # the XLSForm reader
+
+        result = load_xlsform(path, str(path))
+        return result.template, list(result.issues)
+    return load_yaml_template(path)
+
+
 def parse_yaml_template(
     text: str, source: str = "<template>"
 ) -> tuple[FormTemplate | None, list[TemplateIssue]]:
