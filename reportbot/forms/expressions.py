@@ -646,6 +646,31 @@ class Expression:
         return self._current
 
 
+def compared_literals(expression: Expression) -> list[tuple[str, str]]:
+    """(name, text) pairs the expression compares directly: ${q} = 'x', 'x' != ${q},
+    selected(${q}, 'x'). The loader checks each text is a value q can hold."""
+    pairs: list[tuple[str, str]] = []
+    stack = [expression._root]
+    while stack:
+        node = stack.pop()
+        stack.extend(_children(node))
+        if isinstance(node, _Chain):
+            operands = (node.first, *node.rest)
+            for index, op in enumerate(node.ops):
+                if op in ("=", "!="):
+                    pairs.extend(_literal_pair(operands[index], operands[index + 1]))
+        elif isinstance(node, _Call) and node.name == "selected" and len(node.args) == 2:
+            pairs.extend(_literal_pair(*node.args))
+    return pairs
+
+
+def _literal_pair(left: Any, right: Any) -> list[tuple[str, str]]:
+    for ref, const in ((left, right), (right, left)):
+        if isinstance(ref, _Ref) and isinstance(const, _Const) and isinstance(const.value, str):
+            return [(ref.name, const.value)]
+    return []
+
+
 def parse_expression(
     source: str, calculations: Mapping[str, Expression] | None = None
 ) -> Expression:

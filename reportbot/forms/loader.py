@@ -25,7 +25,7 @@ from reportbot.forms.calculate import (
     read_calculations,
 )
 from reportbot.forms.defaults import DefaultError, default_to_definition, parse_default
-from reportbot.forms.expressions import ExpressionError, parse_expression
+from reportbot.forms.expressions import ExpressionError, compared_literals, parse_expression
 from reportbot.forms.schema import (
     ATTACHMENT_TYPES,
     CHOICE_TYPES,
@@ -350,6 +350,7 @@ class _Checker:
         for position, item in enumerate(items, start=1):
             question = self.question(item, position, seen)
             if question is not None:
+                self.impossible_values(item, question, questions)
                 questions.append(question)
                 seen.add(question.id)
         if not any(q.answerable for q in questions):
@@ -437,6 +438,30 @@ class _Checker:
         except DefaultError as exc:
             self.fail(item, "default", where, f"default: {exc}")
             return None
+
+    def impossible_values(
+        self, item: Mapping[str, Any], question: Question, earlier: list[Question]
+    ) -> None:
+        """Refuse ${q} = 'x' when q can never hold 'x' (a label instead of a choice value)."""
+        kinds = {q.id: q for q in earlier if q.type in CHOICE_TYPES or q.type == "yes_no"}
+        for field, expression in (
+            ("relevant", question.relevant),
+            ("constraint", question.constraint),
+        ):
+            if expression is None:
+                continue
+            for name, text in compared_literals(expression):
+                target = kinds.get(name)
+                if target is None:
+                    continue
+                allowed = (
+                    ["yes", "no"] if target.type == "yes_no" else [c.value for c in target.choices]
+                )
+                words = text.split() if target.type == "select_multiple" else [text]
+                if text and not all(word in allowed for word in words):
+                    listed = ", ".join(repr(value) for value in allowed[:10])
+                    message = f"{field}: ${{{name}}} can never be {text!r} (its values: {listed})"
+                    self.fail(item, field, question.id, message)
 
     def calc_inputs(self, expression: Any) -> set[str]:
         """Names an expression reads only through a calculation (checked on the calculation)."""
