@@ -188,3 +188,16 @@ def test_forms_validate_reads_a_workbook(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "survey, row 2, column type: unknown type “integr”" in done.stdout
     assert "UTF-8" not in done.stdout + done.stderr
+
+
+def test_a_misspelt_column_is_a_warning_with_the_likely_column(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        "| survey |\n| | type | name | label | requried | constrain |\n"
+        "| | integer | so | Số | yes | . > 0 |\n" + SETTINGS,
+    )
+    assert result.template is not None
+    assert result.template.questions[0].required is False  # the misspelt column is not read
+    warnings = "\n".join(result.warnings)
+    assert "column “requried” ignored" in warnings and "“required”?" in warnings
+    assert "column “constrain” ignored" in warnings and "“constraint”?" in warnings

@@ -30,6 +30,7 @@ its title (``form_title::English (en)`` for English).
 from __future__ import annotations
 
 import copy
+import difflib
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -384,7 +385,7 @@ class _Reader:
         self.default_language = self.languages.plain
         for original, (base, _lang) in sheet.columns.items():
             if base not in SETTINGS_COLUMNS and row.get(original) not in (None, ""):
-                self.warn(f"settings column “{original}” ignored")
+                self.warn("settings " + _unknown_column(original, base, SETTINGS_COLUMNS))
         data: dict[str, Any] = {"key": self.form_key(sheet, row)}
         data["version"] = sheet.value(row, "version") or "1"
         title = self.texts(sheet, row, "form_title")
@@ -502,7 +503,7 @@ class _Reader:
             if base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
                 self.warn(f"column “{original}” ignored (display only)")
             elif base not in SURVEY_COLUMNS:
-                self.warn(f"column “{original}” ignored")
+                self.warn(_unknown_column(original, base, SURVEY_COLUMNS | {"calculation"}))
         questions: list[dict[str, Any]] = []
         rows_of: dict[str, list[int]] = {}
         positions: list[int] = []
@@ -767,6 +768,17 @@ class _Reader:
         if rest and _survey_column(head + ":") == column:
             message = rest  # "relevant: ..." in the relevant column
         self.issue("survey", row, survey.column(column) if column else None, message)
+
+
+def _unknown_column(original: str, base: str, known: frozenset[str] | set[str]) -> str:
+    """A warning for a column the bot does not read, with the likely intended one."""
+    close = difflib.get_close_matches(base, sorted(known), n=1, cutoff=0.75)
+    if close:
+        return (
+            f"column “{original}” ignored: bot không đọc cột này — có phải “{close[0]}”? / "
+            f"did you mean “{close[0]}”?"
+        )
+    return f"column “{original}” ignored"
 
 
 def _survey_column(message: str) -> str | None:
