@@ -154,9 +154,8 @@ def test_unsupported_features_are_named_not_dropped(tmp_path: Path) -> None:
         "loop.xlsx: survey, row 3, column type: repeats are not supported by the bot; "
         "ask for totals instead",
     ]
-    assert issues_of(workbook_from("specify_other.md", tmp_path)) == [
-        "specify_other.xlsx: survey, row 2, column type: “or specify other” is not supported"
-    ]
+    # "or specify other" is supported now: an 'other' choice and a text to specify it
+    assert issues_of(workbook_from("specify_other.md", tmp_path)) == []
 
 
 def test_every_mistake_is_reported_by_sheet_row_and_column(tmp_path: Path) -> None:

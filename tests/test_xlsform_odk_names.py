@@ -201,3 +201,34 @@ def test_a_misspelt_column_is_a_warning_with_the_likely_column(tmp_path: Path) -
     warnings = "\n".join(result.warnings)
     assert "column “requried” ignored" in warnings and "“required”?" in warnings
     assert "column “constrain” ignored" in warnings and "“constraint”?" in warnings
+
+
+def test_or_other_adds_the_other_choice_and_a_text_to_specify_it(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        """
+| survey |
+| | type | name | label |
+| | select_one loai or_other | loai | Loại hình |
+| | select_multiple loai or specify other | nhieu | Nhiều loại |
+| choices |
+| | list_name | name | label |
+| | loai | a | A |
+| | loai | b | B |
+"""
+        + SETTINGS,
+    )
+    assert result.issues == []
+    template = result.template
+    assert template is not None
+    assert [q.id for q in template.questions] == ["loai", "loai_other", "nhieu", "nhieu_other"]
+    kind = template.question("loai")
+    assert kind is not None and [c.value for c in kind.choices] == ["a", "b", "other"]
+    assert kind.choices[-1].label == {"vi": "Khác (ghi rõ)", "en": "Other (specify)"}
+    other = template.question("loai_other")
+    assert other is not None and other.type == "text" and other.relevant is not None
+    assert other.relevant.evaluate({"loai": "other"}) is True
+    assert other.relevant.evaluate({"loai": "a"}) is False
+    many = template.question("nhieu_other")
+    assert many is not None and many.relevant is not None
+    assert many.relevant.evaluate({"nhieu": ["a", "other"]}) is True

@@ -288,6 +288,7 @@ class _Reader:
         self.languages = LanguagePlan()
         self.calculations: list[dict[str, Any]] = []
         self.metadata: list[dict[str, str]] = []
+        self.or_other = False
         self._warned: set[str] = set()
 
     def issue(self, sheet: str | None, row: int | None, column: str | None, message: str) -> None:
@@ -535,6 +536,7 @@ class _Reader:
             question = self.question(sheet, number, row, kind, lists)
             if question is None:
                 continue
+            follow_ups = [_other_question(question)] if question.pop("_or_other", None) else []
             conditions = [rel for _row, rel in groups if rel]
             if question.get("relevant"):
                 conditions.append(question["relevant"])
@@ -544,9 +546,11 @@ class _Reader:
                     if len(conditions) > 1
                     else conditions[0]
                 )
-            questions.append(question)
-            rows_of.setdefault(question["id"], []).append(number)
-            positions.append(number)
+            # a follow-up needs no group condition: its select is empty when not relevant
+            for item in (question, *follow_ups):
+                questions.append(item)
+                rows_of.setdefault(item["id"], []).append(number)
+                positions.append(number)
         for number, _relevant in groups:
             self.issue("survey", number, "type", "begin group without an end group")
         if not questions and not self.issues:
@@ -642,6 +646,9 @@ class _Reader:
                 self.issue("survey", number, "type", message)
             else:
                 item["choices"] = lists[list_name]
+                if self.or_other:
+                    item["choices"] = [*item["choices"], OTHER_CHOICE]
+                    item["_or_other"] = True
         return item
 
     def fallback_label(
@@ -667,9 +674,11 @@ class _Reader:
 
     def question_type(self, number: int, kind: str) -> tuple[str | None, str | None]:
         lowered = kind.lower()
-        if lowered.endswith(" or specify other") or lowered.endswith(" or_other"):
-            self.issue("survey", number, "type", "“or specify other” is not supported")
-            return None, None
+        self.or_other = False
+        for suffix in (" or specify other", " or_other"):
+            if lowered.endswith(suffix) and lowered.startswith("select"):
+                self.or_other = True  # pyxform: an 'other' choice and a text to specify it
+                kind, lowered = kind[: -len(suffix)].rstrip(), lowered[: -len(suffix)].rstrip()
         if lowered.startswith("end") and any(lowered.startswith(w) for w in REPEAT_WORDS):
             return None, None  # reported once, on its begin row
         if any(lowered.startswith(word) for word in REPEAT_WORDS):
@@ -768,6 +777,21 @@ class _Reader:
         if rest and _survey_column(head + ":") == column:
             message = rest  # "relevant: ..." in the relevant column
         self.issue("survey", row, survey.column(column) if column else None, message)
+
+
+OTHER_CHOICE = {"value": "other", "label": {"vi": "Khác (ghi rõ)", "en": "Other (specify)"}}
+
+
+def _other_question(question: dict[str, Any]) -> dict[str, Any]:
+    """The text question pyxform adds after a select "or_other": ${q}_other, asked only when
+    'other' is chosen."""
+    name = question["id"]
+    return {
+        "id": f"{name}_other",
+        "type": "text",
+        "label": {"vi": "Xin ghi rõ lựa chọn khác", "en": "Please specify the other option"},
+        "relevant": f"selected(${{{name}}}, 'other')",
+    }
 
 
 def _unknown_column(original: str, base: str, known: frozenset[str] | set[str]) -> str:
