@@ -232,3 +232,28 @@ def test_or_other_adds_the_other_choice_and_a_text_to_specify_it(tmp_path: Path)
     many = template.question("nhieu_other")
     assert many is not None and many.relevant is not None
     assert many.relevant.evaluate({"nhieu": ["a", "other"]}) is True
+
+
+def test_a_group_relevant_problem_is_reported_once_on_the_group_row(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        """
+| survey |
+| | type | name | label | relevant |
+| | integer | so | Số | |
+| | begin group | nhom | Nhóm | ${khong_co} > 0 |
+| | integer | a | A | |
+| | integer | b | B | ${so} > 1 |
+| | end group | | | |
+| | begin group | nhom2 | Nhóm 2 | ${so} > ( |
+| | integer | c | C | |
+| | end group | | | |
+"""
+        + SETTINGS,
+    )
+    assert [(i.sheet, i.row, i.column) for i in result.issues] == [
+        ("survey", 3, "relevant"),
+        ("survey", 7, "relevant"),
+    ]
+    assert result.issues[0].message == "${khong_co} is not an earlier question"
+    assert result.issues[1].message.startswith("unexpected")

@@ -47,6 +47,7 @@ from pyxform.xls2json_backends import DefinitionData, get_xlsform
 from reportbot.conversation.parsing import fold
 from reportbot.coordination.xlsform_language import LanguagePlan, plan_languages
 from reportbot.forms.calculate import METADATA_KINDS
+from reportbot.forms.expressions import ExpressionError, parse_expression
 from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE, TemplateIssue, build_template
 from reportbot.forms.schema import FormTemplate
 
@@ -525,7 +526,8 @@ class _Reader:
             if read_only and aliases.yes_no.get(read_only, True):
                 self.issue("survey", number, "read_only", "read-only questions are not supported")
             if lowered in GROUP_BEGIN:
-                groups.append((number, sheet.value(row, "relevant")))
+                relevant = self.group_relevant(sheet, number, row, questions)
+                groups.append((number, relevant))
                 continue
             if lowered in GROUP_END:
                 if not groups:
@@ -556,6 +558,27 @@ class _Reader:
         if not questions and not self.issues:
             self.issue("survey", None, None, "no question the bot can ask")
         return questions, rows_of, positions
+
+    def group_relevant(
+        self, sheet: _Sheet, number: int, row: Mapping[str, Any], earlier: list[dict[str, Any]]
+    ) -> str:
+        """A group's relevant, checked once on the group's own row (a problem is reported
+        there, not on every question inside the group, and the condition is then dropped)."""
+        source = sheet.value(row, "relevant")
+        if not source:
+            return ""
+        known = {item["id"] for item in earlier} | BUILTIN_NAMES
+        known |= {item["name"] for item in self.calculations + self.metadata}
+        column = sheet.column("relevant")
+        try:
+            expression = parse_expression(source)
+        except ExpressionError as exc:
+            self.issue("survey", number, column, f"{exc.message} in {source!r}")
+            return ""
+        unknown = sorted(expression.references() - known)
+        for name in unknown:
+            self.issue("survey", number, column, f"${{{name}}} is not an earlier question")
+        return "" if unknown else source
 
     def special_row(
         self,
