@@ -90,16 +90,31 @@ def _template(calculations: list[dict], questions: list[dict] | None = None):
     return build_template(data, "mau.yaml")
 
 
-def test_a_calculation_may_only_read_earlier_calculations() -> None:
+def test_calculations_run_in_dependency_order_whatever_the_written_order() -> None:
     template, issues = _template(
         [
             {"name": "a", "calculation": "${b} + 1"},
             {"name": "b", "calculation": "${so} * 2"},
+            {"name": "c", "calculation": "${a} + ${b}"},
+        ]
+    )
+    assert issues == []
+    assert template is not None
+    assert [c.name for c in template.calculations] == ["b", "a", "c"]
+    assert evaluate_calculations(template, {"so": 5}) == {"b": 10, "a": 11, "c": 21}
+
+
+def test_calculations_that_read_each_other_in_a_cycle_are_refused() -> None:
+    template, issues = _template(
+        [
+            {"name": "a", "calculation": "${b} + 1"},
+            {"name": "b", "calculation": "${a} * 2"},
+            {"name": "c", "calculation": "${so}"},
         ]
     )
     assert template is None
     assert [str(i) for i in issues] == [
-        "mau.yaml: a: calculation: ${b} is not a question or an earlier calculation"
+        "mau.yaml: a: calculation: the calculations read each other in a cycle: a, b"
     ]
 
 
@@ -117,7 +132,7 @@ def test_calculation_problems_are_reported() -> None:
         "mau.yaml: x: calculation: unexpected end of expression at 3 in '1 +'",
         "mau.yaml: y: calculation: '.' has no meaning here",
         "mau.yaml: so: duplicate id",
-        "mau.yaml: y2: calculation: ${khong_co} is not a question or an earlier calculation",
+        "mau.yaml: y2: calculation: ${khong_co} is not a question or a calculation",
     ]
 
 

@@ -9,6 +9,7 @@ supplies next to the answers; the template only declares their names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,7 +65,7 @@ def read_calculations(checker: Any, data: Mapping[str, Any]) -> tuple[Calculatio
         checker.fail(data, "calculations", "calculations", "calculations: a list (at most 300)")
         return ()
     result: list[Calculation] = []
-    for position, item in enumerate(items, start=1):
+    for position, item in _dependency_order(checker, items):
         if not isinstance(item, Mapping):
             checker.fail(data, "calculations", f"calculation {position}", "must be a mapping")
             continue
@@ -93,14 +94,45 @@ def read_calculations(checker: Any, data: Mapping[str, Any]) -> tuple[Calculatio
     return tuple(result)
 
 
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}")
+
+
+def _dependency_order(checker: Any, items: list[Any]) -> list[tuple[int, Any]]:
+    """(position, item) with every calculation after the ones it reads, as ODK orders them
+    (a form may list them in any order); a cycle is reported and its members left out."""
+    names = {
+        item.get("name"): index
+        for index, item in enumerate(items)
+        if isinstance(item, Mapping) and isinstance(item.get("name"), str)
+    }
+    needs: dict[int, set[int]] = {}
+    for index, item in enumerate(items):
+        source = item.get("calculation") if isinstance(item, Mapping) else None
+        found = _REFERENCE.findall(source[:2000]) if isinstance(source, str) else []
+        needs[index] = {names[name] for name in found if name in names and names[name] != index}
+    ordered: list[int] = []
+    done: set[int] = set()
+    while len(done) < len(items):
+        ready = [i for i in range(len(items)) if i not in done and needs[i] <= done]
+        if not ready:
+            stuck = [items[i].get("name") for i in range(len(items)) if i not in done]
+            item = items[min(set(range(len(items))) - done)]
+            message = "calculation: the calculations read each other in a cycle: "
+            checker.fail(item, "calculation", str(stuck[0]), message + ", ".join(map(str, stuck)))
+            break
+        ordered.append(ready[0])  # the earliest ready one keeps the written order stable
+        done.add(ready[0])
+    return [(index + 1, items[index]) for index in ordered]
+
+
 def check_calculation_inputs(
     checker: Any,
     data: Mapping[str, Any],
     calculations: tuple[Calculation, ...],
     question_ids: set[str],
 ) -> None:
-    """Every name a calculation reads is a question, a metadata field, a built-in name or an
-    earlier calculation (a later one would make a cycle possible)."""
+    """Every name a calculation reads is a question, a metadata field, a built-in name or a
+    calculation ordered before it (see _dependency_order)."""
     from reportbot.forms.loader import BUILTIN_NAMES
 
     items = {
@@ -114,7 +146,7 @@ def check_calculation_inputs(
         if calculation.name in question_ids:
             checker.fail(items[calculation.name], "name", calculation.name, "duplicate id")
         for name in sorted(calculation.expression.references() - known - earlier):
-            message = f"calculation: ${{{name}}} is not a question or an earlier calculation"
+            message = f"calculation: ${{{name}}} is not a question or a calculation"
             checker.fail(items[calculation.name], "calculation", calculation.name, message)
         earlier.add(calculation.name)
 
