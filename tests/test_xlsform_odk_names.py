@@ -257,3 +257,32 @@ def test_a_group_relevant_problem_is_reported_once_on_the_group_row(tmp_path: Pa
     ]
     assert result.issues[0].message == "${khong_co} is not an earlier question"
     assert result.issues[1].message.startswith("unexpected")
+
+
+def test_acknowledge_range_and_hidden_store_what_odk_stores(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        """
+| survey |
+| | type | name | label | parameters | default |
+| | acknowledge | dong_y | Tôi đã đọc hướng dẫn | | |
+| | range | diem | Điểm | start=0 end=10 step=1 | |
+| | range | ty_le | Tỷ lệ | start=0 end=1 step=0.1 | |
+| | hidden | phien_ban | | | v2 |
+| | note | ghi | Phiên bản ${phien_ban} | | |
+"""
+        + SETTINGS,
+    )
+    assert result.issues == []
+    template = result.template
+    assert template is not None
+    ack = template.question("dong_y")
+    assert ack is not None and ack.type == "select_one"
+    assert [c.value for c in ack.choices] == ["OK"]  # ODK stores "OK"
+    score = template.question("diem")
+    assert score is not None and (score.type, score.min, score.max) == ("integer", 0, 10)
+    share = template.question("ty_le")
+    assert share is not None and (share.type, share.min, share.max) == ("decimal", 0.0, 1.0)
+    from reportbot.forms.calculate import evaluate_calculations
+
+    assert evaluate_calculations(template, {}) == {"phien_ban": "v2"}

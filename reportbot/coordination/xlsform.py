@@ -84,17 +84,14 @@ METADATA_TYPES = frozenset(
     }
 )
 UNSUPPORTED_TYPES = {
-    "hidden": "hidden",
     "geopoint": "geopoint",
     "geotrace": "geotrace",
     "geoshape": "geoshape",
     "audio": "audio",
     "video": "video",
     "barcode": "barcode",
-    "range": "range",
     "time": "time",
     "datetime": "datetime",
-    "acknowledge": "acknowledge",
     "trigger": "trigger",
     "xml-external": "xml-external",
     "csv-external": "csv-external",
@@ -592,6 +589,11 @@ class _Reader:
         """Take a `calculate` or metadata row (never asked); True if the row was one."""
         base = kind.replace(" ", "_")
         name = sheet.value(row, "name")
+        if base == "hidden" and name:  # no UI: its value is its default, as in ODK
+            default = sheet.value(row, "default").replace("'", "")
+            self.calculations.append({"name": name, "calculation": f"'{default}'"})
+            rows_of.setdefault(name, []).append(number)
+            return True
         if base == "calculate":
             calculation = sheet.value(row, "calculation")
             if not name or not calculation:
@@ -628,6 +630,9 @@ class _Reader:
         kind: str,
         lists: dict[str, list[dict[str, Any]]],
     ) -> dict[str, Any] | None:
+        lowered = " ".join(kind.lower().split())
+        if lowered in ("acknowledge", "range"):
+            return self.mapped_question(sheet, number, row, lowered)
         ours, list_name = self.question_type(number, kind)
         if ours is None:
             return None
@@ -672,6 +677,32 @@ class _Reader:
                 if self.or_other:
                     item["choices"] = [*item["choices"], OTHER_CHOICE]
                     item["_or_other"] = True
+        return item
+
+    def mapped_question(
+        self, sheet: _Sheet, number: int, row: Mapping[str, Any], kind: str
+    ) -> dict[str, Any] | None:
+        """ODK types that store what one of ours stores: acknowledge stores "OK" (a single
+        choice), range stores a number between its start and end parameters."""
+        if kind == "acknowledge":
+            return self.question(sheet, number, row, "select_one __ack", {"__ack": [ACK_CHOICE]})
+        parameters = dict(
+            part.split("=", 1)
+            for part in sheet.value(row, "parameters").replace(",", " ").split()
+            if "=" in part
+        )
+        try:
+            start = Decimal(parameters.get("start", "1"))
+            end = Decimal(parameters.get("end", "10"))
+            step = Decimal(parameters.get("step", "1"))
+        except ArithmeticError:
+            self.issue("survey", number, "parameters", "range: start=.. end=.. step=.. numbers")
+            return None
+        whole = all(value == value.to_integral_value() for value in (start, end, step))
+        item = self.question(sheet, number, row, "integer" if whole else "decimal", {})
+        if item is not None:
+            low, high = sorted((start, end))
+            item["min"], item["max"] = (int(low), int(high)) if whole else (float(low), float(high))
         return item
 
     def fallback_label(
@@ -802,6 +833,7 @@ class _Reader:
         self.issue("survey", row, survey.column(column) if column else None, message)
 
 
+ACK_CHOICE = {"value": "OK", "label": {"vi": "Đã đọc, xác nhận (OK)", "en": "OK"}}
 OTHER_CHOICE = {"value": "other", "label": {"vi": "Khác (ghi rõ)", "en": "Other (specify)"}}
 
 
