@@ -6,25 +6,29 @@ every row so each problem is reported by sheet, row and column; pyxform's full p
 the XLSForm standard.
 
 Supported: the ``survey``, ``choices`` and ``settings`` sheets; the types integer, decimal,
-text, select_one, select_multiple, date, image (our photo), file and note; ``relevant``,
-``constraint`` + ``constraint_message``, ``required``, ``hint``, ``default``;
-``label::<language>`` columns (Vietnamese → vi, English → en; a plain ``label`` is in the
-``settings.default_language``, Vietnamese by default); groups, flattened (a group's
-``relevant`` applies to each question in it); ``settings.version``.
+text, select_one, select_multiple (lists looked up case-sensitively, "or_other" adding an
+'other' choice and ``${q}_other``), date, image (our photo), file, note (nameless too),
+acknowledge (stores "OK"), range (a bounded number), calculate and hidden (calculations) and
+the metadata types (today, start, end, username, deviceid, ...: names expressions may read,
+values supplied by the caller); ``relevant``, ``constraint`` + ``constraint_message``,
+``required`` (yes/no/1/0), ``hint``, ``default`` (parsed like an answer); names as ODK allows
+them (case kept, ``-`` and ``.``); labels in any single language (see xlsform_language.py);
+groups, flattened (a group's ``relevant`` is checked on its row and applies to each question
+in it); ``settings.version``.
 
-Not supported, and named in an error instead of being dropped: repeats and loops,
-calculate, geo types, audio, video, barcode, range, rank, time, datetime, select from a
-file or external list, "or specify other", and the columns calculation, choice_filter,
-repeat_count, trigger and read_only. Metadata fields (start, end, today, deviceid, ...) and
-purely visual columns (appearance, media) are ignored with a warning in the preview.
+Not supported, and named in an error instead of being dropped: repeats and loops, geo types,
+audio, video, barcode, rank, time, datetime, select from a file or external list, and the
+columns choice_filter, repeat_count, trigger, read_only and calculation on a non-calculate
+row. Purely visual columns (appearance, media) are ignored with a warning in the preview; a
+misspelt column is a warning naming the likely one.
 
 Settings the XLSForm standard lacks, read from extra columns of the ``settings`` sheet:
 ``unit_types`` (keys separated by spaces or commas; absent = every unit), ``period``
 (monthly, quarterly, six_monthly, annual, one_off; default six_monthly), ``deadlines``
 (default 20/06 and 20/12 for six_monthly, 20/12 for annual, day 20 for monthly and
 quarterly), ``period_start`` (one_off only), ``reminders`` (days before the deadline) and
-``description``. ``form_id`` is the form's key (default: the file name) and ``form_title``
-its title (``form_title::English (en)`` for English).
+``description``. ``form_id`` folded is the form's key (without it the title folded, and only
+without both the file name minus copy marks such as "(1)"), and ``form_title`` its title.
 """
 
 from __future__ import annotations
