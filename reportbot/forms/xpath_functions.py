@@ -10,12 +10,12 @@ raises on odd input and none does unbounded work.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from reportbot.forms import expressions as ex
+from reportbot.forms import xpath_values as ex
 
 _EPOCH = date(1970, 1, 1)
 _VIETNAM = timezone(timedelta(hours=7))
@@ -93,7 +93,7 @@ def _selected_at(value: Any, index: Any) -> str:
     return items[int(position)]
 
 
-def _choice_name(args: tuple[Any, ...], answers: ex.Answers, current: Any) -> Any:
+def _choice_name(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -> Any:
     """jr:choice-name(value, '${q}'): the label of `value` in q's list (labels are supplied
     by the caller under '__choice_labels__'; without them, the value itself)."""
     value = ex._text(args[0].run(answers, current))
@@ -105,7 +105,7 @@ def _choice_name(args: tuple[Any, ...], answers: ex.Answers, current: Any) -> An
     return (labels.get(question) or {}).get(value, value)
 
 
-def _now(args: tuple[Any, ...], answers: ex.Answers, current: Any) -> datetime:
+def _now(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -> datetime:
     given = answers.get("__now__")
     return given if isinstance(given, datetime) else datetime.now(_VIETNAM)
 
@@ -152,7 +152,7 @@ def _format_date(value: Any, pattern: Any) -> str:
     return "".join(out)
 
 
-def _position(args: tuple[Any, ...], answers: ex.Answers, current: Any) -> int:
+def _position(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -> int:
     return 1  # outside a repeat every node is the first
 
 
