@@ -22,6 +22,9 @@ _EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)([^*_\n]{1,500}?)(?<=\S)\1(?![\w*
 _HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 _HIDDEN = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 _BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
+# a '<' that does not open a complete, short tag is text: the HTML parser then never rescans
+# an unclosed tag (which made it quadratic on "<span <span <span ...")
+_STRAY_LT = re.compile(r"<(?!/?[A-Za-z][^<>]{0,300}>)")
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr"})
 
 
@@ -63,7 +66,7 @@ def strip_html(text: str) -> str:
     if "<" not in text:
         return unescape(text)
     parser = _Text()
-    parser.feed(text)
+    parser.feed(_STRAY_LT.sub("&lt;", text))
     parser.close()
     return "".join(parser.parts)
 
