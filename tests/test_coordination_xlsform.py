@@ -113,26 +113,49 @@ def test_upper_case_sheets_and_columns(tmp_path: Path) -> None:
     assert first.label == {"vi": "Anh/chị có khỏe không?", "en": "Are you well?"}
 
 
-def test_a_form_without_settings_uses_the_file_name_and_warns(tmp_path: Path) -> None:
-    result = load_xlsform(workbook_from("text_and_integer.md", tmp_path))
+@pytest.mark.parametrize(
+    "name", ["text_and_integer.xlsx", "text_and_integer (1).xlsx", "Copy of text_and_integer.xlsx"]
+)
+def test_without_form_id_or_title_a_copy_of_the_file_is_the_same_form(
+    tmp_path: Path, name: str
+) -> None:
+    # "bao_cao (1).xlsx" must not become a second live form
+    path = tmp_path / name
+    workbook_from("text_and_integer.md", tmp_path).rename(path)
+    result = load_xlsform(path)
     assert result.template is not None
     assert result.template.key == "text_and_integer"
     assert result.template.period.kind == "six_monthly"  # the documented default
-    assert any("form_id" in warning for warning in result.warnings)
-    assert any("form_title" in warning for warning in result.warnings)
+    assert any(warning.startswith("thiếu form_id") for warning in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("settings", "key"),
+    [
+        ("| | form_id | form_title |\n| | Bao Cao Thang | Báo cáo |", "bao_cao_thang"),
+        ("| | form_title |\n| | Báo cáo tháng (NQ57) |", "bao_cao_thang_nq57"),
+        ("| | form_id |\n| | 2026-report |", "f_2026_report"),
+    ],
+)
+def test_the_key_is_the_folded_form_id_or_title(tmp_path: Path, settings: str, key: str) -> None:
+    markdown = (
+        "| survey |\n| | type | name | label |\n| | integer | so | Số |\n| settings |\n" + settings
+    )
+    for name in ("bao_cao.xlsx", "bao_cao (1).xlsx"):
+        path = tmp_path / name
+        md_table_to_workbook(markdown).save(path)
+        result = load_xlsform(path)
+        assert result.issues == []
+        assert result.template is not None and result.template.key == key
 
 
 def test_unsupported_features_are_named_not_dropped(tmp_path: Path) -> None:
     assert issues_of(workbook_from("loop.md", tmp_path)) == [
         "loop.xlsx: survey, row 3, column type: repeats are not supported by the bot; "
         "ask for totals instead",
-        "loop.xlsx: survey, row 7, column calculation: calculations are not supported by the "
-        "bot; remove this column",
-        "loop.xlsx: survey, row 7, column type: type “calculate” is not supported by the bot",
     ]
-    assert issues_of(workbook_from("specify_other.md", tmp_path)) == [
-        "specify_other.xlsx: survey, row 2, column type: “or specify other” is not supported"
-    ]
+    # "or specify other" is supported now: an 'other' choice and a text to specify it
+    assert issues_of(workbook_from("specify_other.md", tmp_path)) == []
 
 
 def test_every_mistake_is_reported_by_sheet_row_and_column(tmp_path: Path) -> None:
@@ -142,7 +165,7 @@ def test_every_mistake_is_reported_by_sheet_row_and_column(tmp_path: Path) -> No
         "survey, row 3, column name: required",
         "survey, row 4, column type: the list 'khong_co' is not on the choices sheet",
         "survey, row 5, column required: '${so_buoi} > 0': only yes or no",
-        "survey, row 6, column name: lowercase letters, digits, underscore",
+        "survey, row 6, column name: letters, digits, '_', '-' or '.', starting with a letter",
         "survey, row 7, column relevant: ${chua_co} is not an earlier question",
         "survey, row 8, column choice_filter: choice filters (cascading selects) are not supported",
         "survey, row 9, column type: type “geopoint” is not supported",
@@ -228,6 +251,8 @@ def test_other_languages_are_ignored_with_a_warning(tmp_path: Path) -> None:
     survey.title = "survey"
     survey.append(["type", "name", "label::Tiếng Việt (vi)", "label::Français (fr)"])
     survey.append(["integer", "so_buoi", "Số buổi", "Séances"])
+    book.create_sheet("settings").append(["form_id"])
+    book["settings"].append(["ba_thu_tieng"])
     path = tmp_path / "ba_thu_tieng.xlsx"
     book.save(path)
     result = load_xlsform(path)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reportbot.config import Settings
-from reportbot.forms.loader import load_yaml_template
+from reportbot.forms.loader import load_template_file
 from reportbot.forms_folder import form_files, load_forms
 from reportbot.store.database import close_database
 
@@ -29,7 +29,7 @@ def register(commands: Any) -> None:
 async def _forms_validate(args: argparse.Namespace, _settings: Settings) -> int:
     problems = 0
     for path in args.paths:
-        template, issues = load_yaml_template(path)
+        template, issues = load_template_file(path)
         for issue in issues:
             print(issue)
         problems += len(issues)

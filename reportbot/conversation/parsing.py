@@ -16,7 +16,9 @@ from functools import lru_cache
 from typing import Any
 
 MAX_TEXT_LENGTH = 4000
-MAX_DIGITS = 30
+DEFAULT_MAX_DIGITS = 15  # a spreadsheet keeps 15 significant digits; more shows as 1e+23
+MAX_DIGITS = DEFAULT_MAX_DIGITS
+_MAX_NUMBER_TEXT = 200  # longer "numbers" are refused before any regex runs
 
 # Vietnam has used UTC+7 without daylight saving since 1975.
 _VIETNAM_TZ = timezone(timedelta(hours=7))
@@ -92,7 +94,8 @@ PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
 
 # --- text --------------------------------------------------------------------------------
 
-_INVISIBLE = [0x00AD, 0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF]
+_ZWJ = "\u200d"
+_INVISIBLE = [0x00AD, 0x061C, 0x200B, 0x200C, 0x200E, 0x200F, 0x2060, 0xFEFF]
 _INVISIBLE += [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _CONTROLS = [c for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\n\t"]
 _SPACES = [0x09, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]
@@ -101,16 +104,40 @@ _TEXT_TABLE.update({c: " " for c in _SPACES} | {0x2028: "\n", 0x2029: "\n"})
 _EDGE_PUNCT = " .!?,;:…\"'“”‘’«»()[]{}<>*_~"
 
 
+def _emoji_part(char: str) -> bool:
+    """Whether a character can sit on either side of a joiner inside an emoji sequence."""
+    return char == "\ufe0f" or unicodedata.category(char) in ("So", "Sk")
+
+
+def _keep_emoji_joiners(text: str) -> str:
+    """Drop zero-width joiners except between two emoji parts (👨‍👩‍👧 stays one family)."""
+    if _ZWJ not in text:
+        return text
+    kept = []
+    for index, char in enumerate(text):
+        if char == _ZWJ and not (
+            0 < index < len(text) - 1
+            and _emoji_part(text[index - 1])
+            and _emoji_part(text[index + 1])
+        ):
+            continue
+        kept.append(char)
+    return "".join(kept)
+
+
 def normalize_text(raw: str) -> str:
-    """NFC text without invisible or control characters, CRLF as LF, single spaces, trimmed."""
+    """NFC text without invisible or control characters, CRLF as LF, single spaces, trimmed.
+
+    Zero-width joiners inside emoji sequences are kept (they are part of the emoji)."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_TEXT_TABLE)
+    text = _keep_emoji_joiners(text)
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r" *\n *", "\n", re.sub(r" {2,}", " ", text))
     return text.strip()
 
 
 def _fold_keep_punct(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", normalize_text(text).casefold())
+    decomposed = unicodedata.normalize("NFD", normalize_text(text).replace(_ZWJ, "").casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
     return " ".join(bare.split())
 
@@ -127,11 +154,22 @@ def fold(text: str) -> str:
 # --- numbers -----------------------------------------------------------------------------
 
 _UNITS = {"k": 3, "nghin": 3, "ngan": 3, "tr": 6, "trieu": 6, "m": 6, "ty": 9, "ti": 9}
+# A trailing word of letters names what is counted ("12 người", "5 buổi", "15 bài"): up to
+# three short words, letters only, so "12 hoặc 13" or "1 và 2" are still refused.
 _NUMBER_RE = re.compile(
     r"(?P<sign>[+-]?)\s*(?P<body>[0-9][0-9., ]*[0-9]|[0-9]|[.,][0-9]+)"
     r"\s*(?:(?P<unit>k|nghin|ngan|trieu|tr|m|ty|ti)\s*(?P<tail>[0-9]+)?)?"
     r"\s*(?:vnd|dong|d|₫)?"
+    r"(?P<word>(?:\s+[a-z]{1,12}){0,3})"
 )
+# Full-width digits and punctuation (Japanese/Chinese keyboards, some Zalo copies) and keycap
+# emoji digits ("1️⃣") mean the plain digits.
+_DIGIT_TABLE: dict[int, str | None] = {0xFF10 + d: str(d) for d in range(10)}
+_DIGIT_TABLE.update({0xFF0C: ",", 0xFF0E: ".", 0xFF0B: "+", 0xFF0D: "-", 0x2212: "-"})
+_DIGIT_TABLE.update({0xFE0F: None, 0x20E3: None, 0x1F51F: "10"})  # keycap parts, 🔟
+# words that join another number or scale this one: never a harmless unit word
+_WORDS_NOT_UNITS = frozenset({"va", "and", "hoac", "or", "voi", "den", "toi", "tu", "la"})
+_WORDS_NOT_UNITS |= {*_UNITS, "vnd", "dong", "d", "nghin", "ngan", "tram", "muoi", "chuc"}
 
 
 def _vi_decimal(value: Decimal) -> str:
@@ -174,18 +212,29 @@ def _body_value(body: str) -> tuple[Decimal, Decimal | None]:
     return decimal, (Decimal(whole + frac) if grouped else None)
 
 
-def parse_decimal(text: str) -> Decimal:
-    """Parse a number as typed in Vietnam: "1.000", "1,5", "2tr5", "500k", "1 000 đ", "-3"."""
-    folded = _fold_keep_punct(text.replace("\u2212", "-")).rstrip(" .!?…")
-    if sum(c.isdigit() for c in folded) > MAX_DIGITS:
-        raise AnswerError("number.too_long", max=MAX_DIGITS)
-    match = _NUMBER_RE.fullmatch(folded)
-    if not match:
+def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
+    """Parse a number as typed in Vietnam: "1.000", "1,5", "2tr5", "500k", "1 000 đ", "-3",
+    "１２", "12 người"; at most `max_digits` digits before the decimal mark."""
+    folded = _fold_keep_punct(text.translate(_DIGIT_TABLE)).rstrip(" .!?…")
+    if sum(c.isdigit() for c in folded) > 2 * max_digits:
+        raise AnswerError("number.too_long", max=max_digits)
+    if len(folded) > _MAX_NUMBER_TEXT:
         raise AnswerError("number.invalid")
+    match = _NUMBER_RE.fullmatch(folded)
+    if not match or _WORDS_NOT_UNITS & set(match["word"].split()):
+        raise AnswerError("number.invalid")
+    value = _number_value(text, match, max_digits)
+    if len(str(abs(int(value)))) > max_digits:
+        raise AnswerError("number.too_long", max=max_digits)
+    return value
+
+
+def _number_value(text: str, match: re.Match[str], max_digits: int) -> Decimal:
+    """The value of a matched number: digits, unit and its fraction, sign."""
     body, unit, tail = match["body"], match["unit"], match["tail"]
     value, alternative = _body_value(body)
     with localcontext() as ctx:
-        ctx.prec = 2 * MAX_DIGITS
+        ctx.prec = 2 * max_digits + 10
         scale = Decimal(10) ** _UNITS[unit] if unit else Decimal(1)
         if tail:  # "2tr5": the digits after the unit are its fraction
             if not body.isdigit() or len(tail) > _UNITS[unit]:
@@ -203,9 +252,9 @@ def parse_decimal(text: str) -> Decimal:
         return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
-def parse_integer(text: str) -> int:
+def parse_integer(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> int:
     """Parse a whole number with the same rules as parse_decimal."""
-    value = parse_decimal(text)
+    value = parse_decimal(text, max_digits)
     if value != value.to_integral_value():
         raise AnswerError("number.not_integer", text=normalize_text(text))
     return int(value)

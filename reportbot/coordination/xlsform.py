@@ -6,25 +6,29 @@ every row so each problem is reported by sheet, row and column; pyxform's full p
 the XLSForm standard.
 
 Supported: the ``survey``, ``choices`` and ``settings`` sheets; the types integer, decimal,
-text, select_one, select_multiple, date, image (our photo), file and note; ``relevant``,
-``constraint`` + ``constraint_message``, ``required``, ``hint``, ``default``;
-``label::<language>`` columns (Vietnamese → vi, English → en; a plain ``label`` is in the
-``settings.default_language``, Vietnamese by default); groups, flattened (a group's
-``relevant`` applies to each question in it); ``settings.version``.
+text, select_one, select_multiple (lists looked up case-sensitively, "or_other" adding an
+'other' choice and ``${q}_other``), date, image (our photo), file, note (nameless too),
+acknowledge (stores "OK"), range (a bounded number), calculate and hidden (calculations) and
+the metadata types (today, start, end, username, deviceid, ...: names expressions may read,
+values supplied by the caller); ``relevant``, ``constraint`` + ``constraint_message``,
+``required`` (yes/no/1/0), ``hint``, ``default`` (parsed like an answer); names as ODK allows
+them (case kept, ``-`` and ``.``); labels in any single language (see xlsform_language.py);
+groups, flattened (a group's ``relevant`` is checked on its row and applies to each question
+in it); ``settings.version``.
 
-Not supported, and named in an error instead of being dropped: repeats and loops,
-calculate, geo types, audio, video, barcode, range, rank, time, datetime, select from a
-file or external list, "or specify other", and the columns calculation, choice_filter,
-repeat_count, trigger and read_only. Metadata fields (start, end, today, deviceid, ...) and
-purely visual columns (appearance, media) are ignored with a warning in the preview.
+Not supported, and named in an error instead of being dropped: repeats and loops, geo types,
+audio, video, barcode, rank, time, datetime, select from a file or external list, and the
+columns choice_filter, repeat_count, trigger, read_only and calculation on a non-calculate
+row. Purely visual columns (appearance, media) are ignored with a warning in the preview; a
+misspelt column is a warning naming the likely one.
 
 Settings the XLSForm standard lacks, read from extra columns of the ``settings`` sheet:
 ``unit_types`` (keys separated by spaces or commas; absent = every unit), ``period``
 (monthly, quarterly, six_monthly, annual, one_off; default six_monthly), ``deadlines``
 (default 20/06 and 20/12 for six_monthly, 20/12 for annual, day 20 for monthly and
 quarterly), ``period_start`` (one_off only), ``reminders`` (days before the deadline) and
-``description``. ``form_id`` is the form's key (default: the file name) and ``form_title``
-its title (``form_title::English (en)`` for English).
+``description``. ``form_id`` folded is the form's key (without it the title folded, and only
+without both the file name minus copy marks such as "(1)"), and ``form_title`` its title.
 """
 
 from __future__ import annotations
@@ -32,190 +36,41 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pyxform import aliases, constants
+from pyxform import constants
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from reportbot.conversation.parsing import fold
-from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE, TemplateIssue, build_template
-from reportbot.forms.schema import FormTemplate
+from reportbot.coordination.xlsform_language import LanguagePlan, plan_languages
+from reportbot.coordination.xlsform_sheets import (
+    BUILTIN_REFERENCE,
+    CHOICE_CHECKS,
+    COPY_MARKS,
+    DEFAULT_DEADLINES,
+    ISO_DATE,
+    PYXFORM_ROW,
+    SETTINGS_COLUMNS,
+    XLSFORM_SUFFIXES,
+    Sheet,
+    XlsFormResult,
+    XlsIssue,
+    language_of,
+    split_header,
+    survey_column,
+    unknown_column,
+)
+from reportbot.coordination.xlsform_survey import SurveyRows
+from reportbot.forms.loader import TemplateIssue, build_template
 
 log = logging.getLogger(__name__)
-
-XLSFORM_SUFFIXES = frozenset({".xlsx", ".xls"})
-SIMPLE_TYPES = {
-    "integer": "integer",
-    "int": "integer",
-    "decimal": "decimal",
-    "text": "text",
-    "string": "text",
-    "date": "date",
-    "note": "note",
-    "photo": "photo",
-    "image": "photo",
-    "file": "file",
-}
-METADATA_TYPES = frozenset(
-    {
-        "start",
-        "end",
-        "today",
-        "deviceid",
-        "imei",
-        "subscriberid",
-        "simserial",
-        "phonenumber",
-        "username",
-        "email",
-        "audit",
-        "start-geopoint",
-        "background-audio",
-    }
-)
-UNSUPPORTED_TYPES = {
-    "calculate": "calculate",
-    "hidden": "hidden",
-    "geopoint": "geopoint",
-    "geotrace": "geotrace",
-    "geoshape": "geoshape",
-    "audio": "audio",
-    "video": "video",
-    "barcode": "barcode",
-    "range": "range",
-    "time": "time",
-    "datetime": "datetime",
-    "acknowledge": "acknowledge",
-    "trigger": "trigger",
-    "xml-external": "xml-external",
-    "csv-external": "csv-external",
-    "background-geopoint": "background-geopoint",
-}
-GROUP_BEGIN = frozenset({"begin group", "begin_group"})
-GROUP_END = frozenset({"end group", "end_group"})
-REPEAT_WORDS = ("begin repeat", "begin_repeat", "end repeat", "end_repeat", "begin loop")
-REPEAT_WORDS += ("end loop", "end_loop", "begin_loop")
-TRANSLATABLE = frozenset(
-    {"label", "hint", "constraint_message", "required_message", "guidance_hint"}
-    | {"image", "big-image", "audio", "video", "media::image", "media::audio", "media::video"}
-    | {"form_title", "description"}
-)
-HEADER_ALIASES = {
-    "list name": "list_name",
-    "relevance": "relevant",
-    "caption": "label",
-    "constraining_message": "constraint_message",
-    "requiredmsg": "required_message",
-    "readonly": "read_only",
-    "calculate": "calculation",
-    "count": "repeat_count",
-    "jr:count": "repeat_count",
-    "set_form_title": "form_title",
-    "set_form_id": "form_id",
-}
-ERROR_COLUMNS = {
-    "calculation": "calculations",
-    "choice_filter": "choice filters (cascading selects)",
-    "repeat_count": "repeats",
-    "trigger": "triggers",
-}
-SURVEY_COLUMNS = frozenset(
-    {"type", "name", "label", "hint", "required", "relevant", "constraint"}
-    | {"constraint_message", "default", "read_only"}
-    | set(ERROR_COLUMNS)
-)
-QUIET_COLUMNS = frozenset(
-    {"appearance", "guidance_hint", "required_message", "image", "big-image", "audio", "video"}
-    | {"media::image", "media::audio", "media::video", "parameters", "autoplay", "rows"}
-)
-SETTINGS_COLUMNS = frozenset(
-    {"form_title", "form_id", "version", "default_language", "unit_types", "period"}
-    | {"deadlines", "period_start", "reminders", "description"}
-)
-DEFAULT_DEADLINES = {
-    "six_monthly": ["20/06", "20/12"],
-    "annual": ["20/12"],
-    "monthly": ["20"],
-    "quarterly": ["20"],
-}
-DEFAULT_CONSTRAINT_MESSAGE = {
-    "vi": "Giá trị này không đúng điều kiện của câu hỏi; xin kiểm tra lại.",
-    "en": "This value does not meet the question's condition; please check it.",
-}
-VI_NAMES = frozenset({"vi", "vietnamese", "tieng viet", "viet", "viet nam", "vietnam"})
-EN_NAMES = frozenset({"en", "english", "tieng anh", "anh"})
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?")
-_PYXFORM_ROW = re.compile(r"\[row : (\d+)\]\s*")
-_BUILTIN_REFERENCE = re.compile(r"\$\{(?:" + "|".join(sorted(BUILTIN_NAMES)) + r")\}")
-_CHOICE_CHECKS = ("choice value", "duplicate choice value", "each choice")
-
-
-@dataclass(frozen=True, slots=True)
-class XlsIssue:
-    """One problem in a workbook, located by sheet, row and column where possible."""
-
-    source: str
-    sheet: str | None
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [part for part in (self.sheet, self._row(), self._column()) if part]
-        return (
-            f"{self.source}: {', '.join(where)}: {self.message}"
-            if where
-            else (f"{self.source}: {self.message}")
-        )
-
-    def _row(self) -> str:
-        return f"row {self.row}" if self.row else ""
-
-    def _column(self) -> str:
-        return f"column {self.column}" if self.column else ""
-
-
-@dataclass(slots=True)
-class XlsFormResult:
-    """A workbook read: the template (None if any issue), the issues and the warnings."""
-
-    template: FormTemplate | None = None
-    issues: list[XlsIssue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def language_of(name: str) -> str | None:
-    """'vi' or 'en' for a language column name ('Tiếng Việt (vi)', 'English', 'en')."""
-    code = re.search(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z]+)?\s*\)\s*$", name)
-    if code:
-        name = code.group(1)
-    folded = fold(name)
-    if folded in VI_NAMES:
-        return "vi"
-    if folded in EN_NAMES:
-        return "en"
-    return None
-
-
-def split_header(header: str) -> tuple[str, str | None]:
-    """A column header as (base name, language or None): 'label::English (en)' → ('label', ...)."""
-    text = " ".join(header.split())
-    base, language = text, None
-    if "::" in text:
-        base, language = text.split("::", 1)
-        if base.strip().lower() == "media":  # media::image::English
-            kind, _, language_part = language.partition("::")
-            base, language = f"media::{kind}", language_part or None
-    elif ":" in text and text.split(":", 1)[0].strip().lower() in TRANSLATABLE:
-        base, language = text.split(":", 1)
-    base = base.strip().lower()
-    base = HEADER_ALIASES.get(base, base.replace(" ", "_"))
-    return base, language.strip() if language else None
+# what other modules import from here
+__all__ = ["XLSFORM_SUFFIXES", "XlsFormResult", "XlsIssue", "language_of", "load_xlsform"]
+__all__ += ["split_header"]
 
 
 def load_xlsform(path: Path, source: str | None = None) -> XlsFormResult:
@@ -223,44 +78,7 @@ def load_xlsform(path: Path, source: str | None = None) -> XlsFormResult:
     return _Reader(path, source or path.name).read()
 
 
-class _Sheet:
-    """A sheet's rows as {base column: text} and {base column: {language: text}}."""
-
-    def __init__(self, name: str, rows: Sequence[Mapping[str, Any]], header: Sequence[Any]):
-        self.name = name
-        self.rows = rows
-        self.columns: dict[str, tuple[str, str | None]] = {}
-        names = list(header[0]) if header else sorted({k for row in rows for k in row})
-        for original in names:
-            if original is not None:
-                self.columns[str(original)] = split_header(str(original))
-        self.header_of: dict[tuple[str, str | None], str] = {}
-        for original, key in self.columns.items():
-            self.header_of.setdefault(key, original)
-
-    def numbered(self) -> list[tuple[int, Mapping[str, Any]]]:
-        """Non-empty rows with their row number in the workbook (row 1 is the header)."""
-        return [(index + 2, row) for index, row in enumerate(self.rows) if row]
-
-    def value(self, row: Mapping[str, Any], base: str) -> str:
-        """The text of a column without a language (first matching header)."""
-        for original, (name, language) in self.columns.items():
-            if name == base and language is None:
-                value = row.get(original)
-                if value is not None and str(value).strip():
-                    return str(value).strip()
-        return ""
-
-    def column(self, base: str) -> str:
-        """The header as written in the file for a base column (for messages)."""
-        found = [(lang, orig) for (name, lang), orig in self.header_of.items() if name == base]
-        for language, original in found:
-            if language is None or language_of(language) == "vi":
-                return original
-        return found[0][1] if found else base
-
-
-class _Reader:
+class _Reader(SurveyRows):
     def __init__(self, path: Path, source: str) -> None:
         self.path = path
         self.source = source
@@ -268,6 +86,10 @@ class _Reader:
         self.issues: list[XlsIssue] = []
         self.warnings: list[str] = []
         self.default_language = "vi"
+        self.languages = LanguagePlan()
+        self.calculations: list[dict[str, Any]] = []
+        self.metadata: list[dict[str, str]] = []
+        self.or_other = False
         self._warned: set[str] = set()
 
     def issue(self, sheet: str | None, row: int | None, column: str | None, message: str) -> None:
@@ -292,17 +114,20 @@ class _Reader:
         for extra in book.sheet_names or ():
             if extra.lower() not in {"survey", "choices", "settings"}:
                 self.warn(f"sheet “{extra}” ignored")
-        settings = _Sheet("settings", book.settings or [], book.settings_header or [])
-        survey = _Sheet("survey", book.survey, book.survey_header or [])
-        choices = _Sheet("choices", book.choices or [], book.choices_header or [])
+        settings = Sheet("settings", book.settings or [], book.settings_header or [])
+        survey = Sheet("survey", book.survey, book.survey_header or [])
+        choices = Sheet("choices", book.choices or [], book.choices_header or [])
+        self.plan_languages(settings, survey)
         data = self.settings(settings)
         lists = self.choice_lists(choices)
         questions, rows_of, positions = self.questions(survey, lists)
         data["questions"] = questions
+        data["calculations"] = self.calculations
+        data["metadata"] = self.metadata
         own = {(issue.sheet, issue.row, issue.column) for issue in self.issues}
         template, problems = build_template(data, self.source)
         for problem in problems:
-            if not problem.message.startswith(_CHOICE_CHECKS):  # checked above, with rows
+            if not problem.message.startswith(CHOICE_CHECKS):  # checked above, with rows
                 self.locate(problem, survey, rows_of, positions, skip=own)
         if not self.issues:
             self.check_with_pyxform(book)
@@ -321,7 +146,7 @@ class _Reader:
         for row in book.survey or ():
             for column, value in row.items():
                 if isinstance(value, str) and "${" in value:
-                    row[column] = _BUILTIN_REFERENCE.sub("'builtin'", value)
+                    row[column] = BUILTIN_REFERENCE.sub("'builtin'", value)
         warnings: list[str] = []
         try:
             workbook_to_json(
@@ -333,29 +158,36 @@ class _Reader:
             )
         except PyXFormError as exc:
             message = str(exc)
-            match = _PYXFORM_ROW.search(message)
+            match = PYXFORM_ROW.search(message)
             row = int(match.group(1)) if match else None
             sheet = "choices" if "choices" in message.lower() and row else "survey" if row else None
-            self.issue(sheet, row, None, _PYXFORM_ROW.sub("", message).strip() + " (pyxform)")
+            self.issue(sheet, row, None, PYXFORM_ROW.sub("", message).strip() + " (pyxform)")
         except Exception:  # pyxform's own bug must not block a form we could read
             log.warning("pyxform failed on %s", self.source, exc_info=True)
         for warning in warnings:
             log.debug("pyxform warning for %s: %s", self.source, warning)
 
+    def plan_languages(self, settings: Sheet, survey: Sheet) -> None:
+        """Choose which label language fills the officers' slot (see xlsform_language)."""
+        row = settings.rows[0] if settings.rows else {}
+        default = settings.value(row, "default_language") or None
+        labels = [lang for base, lang in survey.columns.values() if base == "label"]
+        self.languages = plan_languages(labels, default, language_of)
+        if self.languages.shown is not None:
+            shown = self.languages.shown
+            self.warn(
+                f"không có nhãn tiếng Việt: cán bộ sẽ thấy nhãn bằng “{shown}” / "
+                f"no Vietnamese labels: officers will see the labels in “{shown}”"
+            )
+
     # -- settings ----------------------------------------------------------------------------
 
-    def settings(self, sheet: _Sheet) -> dict[str, Any]:
+    def settings(self, sheet: Sheet) -> dict[str, Any]:
         row = sheet.rows[0] if sheet.rows else {}
-        language = sheet.value(row, "default_language")
-        if language:
-            mapped = language_of(language)
-            if mapped is None:
-                self.issue("settings", 2, "default_language", f"{language!r}: use vi or en")
-            else:
-                self.default_language = mapped
+        self.default_language = self.languages.plain
         for original, (base, _lang) in sheet.columns.items():
             if base not in SETTINGS_COLUMNS and row.get(original) not in (None, ""):
-                self.warn(f"settings column “{original}” ignored")
+                self.warn("settings " + unknown_column(original, base, SETTINGS_COLUMNS))
         data: dict[str, Any] = {"key": self.form_key(sheet, row)}
         data["version"] = sheet.value(row, "version") or "1"
         title = self.texts(sheet, row, "form_title")
@@ -379,18 +211,29 @@ class _Reader:
                 self.issue("settings", 2, "reminders", "days before the deadline, e.g. 7 3 1 0")
         return data
 
-    def form_key(self, sheet: _Sheet, row: Mapping[str, Any]) -> str:
-        key = sheet.value(row, "form_id")
-        if key:
-            return key
-        slug = re.sub(r"[^a-z0-9]+", "_", fold(self.stem)).strip("_") or "form"
-        slug = slug if slug[0].isalpha() else f"f_{slug}"
-        self.warn(f"no form_id in settings: the form key is “{slug}” (from the file name)")
+    def form_key(self, sheet: Sheet, row: Mapping[str, Any]) -> str:
+        """The form's identity: form_id, else the form title, folded; never the file name
+        (a re-upload as "bao_cao (1).xlsx" is a new version of the same form)."""
+        given = sheet.value(row, "form_id")
+        source = given or self.texts(sheet, row, "form_title").get(self.default_language, "")
+        source = source or next(iter(self.texts(sheet, row, "form_title").values()), "")
+        if not source:  # last resort: the file name without the copy marks browsers add
+            source = COPY_MARKS.sub("", fold(self.stem)) or "form"
+            self.warn(
+                f"thiếu form_id: khóa của biểu mẫu lấy từ tên tệp; thêm form_id để đổi tên tệp "
+                f"không tạo biểu mẫu mới / no form_id: the key comes from the file name "
+                f"(“{source}”); add form_id so that renaming the file cannot make a new form"
+            )
+        slug = re.sub(r"[^a-z0-9]+", "_", fold(source)).strip("_")[:48].rstrip("_") or "form"
+        slug = slug if slug[0].isalpha() else f"f_{slug}"[:48]
+        if slug != given:
+            origin = f"form_id “{given}”" if given else f"form_title “{source}”"
+            self.warn(f"the form key is “{slug}” (from {origin})")
         return slug
 
-    def period(self, sheet: _Sheet, row: Mapping[str, Any]) -> dict[str, Any]:
+    def period(self, sheet: Sheet, row: Mapping[str, Any]) -> dict[str, Any]:
         kind = sheet.value(row, "period") or "six_monthly"
-        raw = _ISO_DATE.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", sheet.value(row, "deadlines"))
+        raw = ISO_DATE.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", sheet.value(row, "deadlines"))
         deadlines = [d for d in re.split(r"[\s,;]+", raw) if d]
         if kind in ("six_monthly", "annual"):
             deadlines = [re.sub(r"^(\d{1,2}/\d{1,2})/\d{4}$", r"\1", d) for d in deadlines]
@@ -398,12 +241,12 @@ class _Reader:
             "kind": kind,
             "deadlines": deadlines or DEFAULT_DEADLINES.get(kind, []),
         }
-        start = _ISO_DATE.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", sheet.value(row, "period_start"))
+        start = ISO_DATE.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", sheet.value(row, "period_start"))
         if start:
             period["start"] = start
         return period
 
-    def texts(self, sheet: _Sheet, row: Mapping[str, Any], base: str) -> dict[str, str]:
+    def texts(self, sheet: Sheet, row: Mapping[str, Any], base: str) -> dict[str, str]:
         """A translatable column as {vi, en}; other languages are ignored with a warning."""
         texts: dict[str, str] = {}
         plain = ""
@@ -417,205 +260,21 @@ class _Reader:
             if language is None:
                 plain = text
                 continue
-            code = (
-                language_of(language) if language.lower() != "default" else (self.default_language)
-            )
+            code = self.languages.slot(language, language_of(language))
             if code is None:
-                self.warn(f"column “{original}” ignored: only Vietnamese and English are used")
+                self.warn(f"column “{original}” ignored: officers see one language")
             else:
-                texts[code] = text
+                texts.setdefault(code, text)
         if plain:
             texts.setdefault(self.default_language, plain)
         return texts
 
     # -- choices -----------------------------------------------------------------------------
 
-    def choice_lists(self, sheet: _Sheet) -> dict[str, list[dict[str, Any]]]:
-        lists: dict[str, list[dict[str, Any]]] = {}
-        seen: dict[tuple[str, str], int] = {}
-        for number, row in sheet.numbered():
-            list_name = sheet.value(row, "list_name")
-            name = sheet.value(row, "name") or sheet.value(row, "value")
-            if not list_name:
-                self.issue("choices", number, "list_name", "required")
-                continue
-            if not name:
-                self.issue("choices", number, "name", "required")
-                continue
-            if not CHOICE_VALUE.match(name):
-                message = f"{name!r}: letters, digits, '_', '.' or '-' only (max 40)"
-                self.issue("choices", number, "name", message)
-            elif (list_name, name) in seen:
-                message = f"{name!r} is already in list {list_name!r} (row {seen[list_name, name]})"
-                self.issue("choices", number, "name", message)
-            seen[(list_name, name)] = number
-            label = self.texts(sheet, row, "label")
-            if "vi" not in label:
-                self.issue("choices", number, sheet.column("label"), "a Vietnamese label is needed")
-            lists.setdefault(list_name, []).append({"value": name, "label": label or {"vi": name}})
-        return lists
-
-    # -- survey ------------------------------------------------------------------------------
-
-    def questions(
-        self, sheet: _Sheet, lists: dict[str, list[dict[str, Any]]]
-    ) -> tuple[list[dict[str, Any]], dict[str, list[int]], list[int]]:
-        for original, (base, _lang) in sheet.columns.items():
-            if base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
-                self.warn(f"column “{original}” ignored (display only)")
-            elif base not in SURVEY_COLUMNS:
-                self.warn(f"column “{original}” ignored")
-        questions: list[dict[str, Any]] = []
-        rows_of: dict[str, list[int]] = {}
-        positions: list[int] = []
-        groups: list[tuple[int, str]] = []  # (row, relevant) of open groups
-        for number, row in sheet.numbered():
-            kind = " ".join(sheet.value(row, "type").split())
-            if not kind:
-                self.issue("survey", number, "type", "missing type")
-                continue
-            lowered = kind.lower()
-            for column, feature in ERROR_COLUMNS.items():
-                if sheet.value(row, column):
-                    message = f"{feature} are not supported by the bot; remove this column"
-                    self.issue("survey", number, sheet.column(column), message)
-            read_only = sheet.value(row, "read_only")
-            if read_only and aliases.yes_no.get(read_only, True):
-                self.issue("survey", number, "read_only", "read-only questions are not supported")
-            if lowered in GROUP_BEGIN:
-                groups.append((number, sheet.value(row, "relevant")))
-                continue
-            if lowered in GROUP_END:
-                if not groups:
-                    self.issue("survey", number, "type", "end group without a begin group")
-                else:
-                    groups.pop()
-                continue
-            question = self.question(sheet, number, row, lowered, lists)
-            if question is None:
-                continue
-            conditions = [rel for _row, rel in groups if rel]
-            if question.get("relevant"):
-                conditions.append(question["relevant"])
-            if conditions:
-                question["relevant"] = (
-                    " and ".join(f"({c})" for c in conditions)
-                    if len(conditions) > 1
-                    else conditions[0]
-                )
-            questions.append(question)
-            rows_of.setdefault(question["id"], []).append(number)
-            positions.append(number)
-        for number, _relevant in groups:
-            self.issue("survey", number, "type", "begin group without an end group")
-        if not questions and not self.issues:
-            self.issue("survey", None, None, "no question the bot can ask")
-        return questions, rows_of, positions
-
-    def question(
-        self,
-        sheet: _Sheet,
-        number: int,
-        row: Mapping[str, Any],
-        kind: str,
-        lists: dict[str, list[dict[str, Any]]],
-    ) -> dict[str, Any] | None:
-        ours, list_name = self.question_type(number, kind)
-        if ours is None:
-            return None
-        name = sheet.value(row, "name")
-        if not name:
-            self.issue("survey", number, "name", "required")
-            return None
-        item: dict[str, Any] = {"id": name, "type": ours}
-        label = self.texts(sheet, row, "label")
-        if "vi" not in label:
-            column = sheet.column("label")
-            self.issue("survey", number, column, "a Vietnamese label is needed (label::vi)")
-        item["label"] = label
-        hint = self.texts(sheet, row, "hint")
-        if hint:
-            item["hint"] = hint
-        required = sheet.value(row, "required")
-        if required:
-            value = aliases.yes_no.get(required)
-            if value is None:
-                message = f"{required!r}: only yes or no (a condition is not supported)"
-                self.issue("survey", number, "required", message)
-            item["required"] = bool(value)
-        for column in ("relevant", "constraint"):
-            expression = sheet.value(row, column)
-            if expression:
-                item[column] = expression
-        if "constraint" in item:
-            message = self.texts(sheet, row, "constraint_message")
-            item["constraint_message"] = message if "vi" in message else DEFAULT_CONSTRAINT_MESSAGE
-        default = sheet.value(row, "default")
-        if default:
-            item["default"] = self.default(number, ours, default)
-        if list_name is not None:
-            if list_name not in lists:
-                message = f"the list {list_name!r} is not on the choices sheet"
-                self.issue("survey", number, "type", message)
-            else:
-                item["choices"] = lists[list_name]
-        return item
-
-    def question_type(self, number: int, kind: str) -> tuple[str | None, str | None]:
-        lowered = kind.lower()
-        if lowered.endswith(" or specify other") or lowered.endswith(" or_other"):
-            self.issue("survey", number, "type", "“or specify other” is not supported")
-            return None, None
-        if lowered.startswith("end") and any(lowered.startswith(w) for w in REPEAT_WORDS):
-            return None, None  # reported once, on its begin row
-        if any(lowered.startswith(word) for word in REPEAT_WORDS):
-            message = "repeats are not supported by the bot; ask for totals instead"
-            self.issue("survey", number, "type", message)
-            return None, None
-        for prefix in sorted(aliases.select, key=len, reverse=True):
-            if lowered.startswith(prefix + " "):
-                target = aliases.select[prefix]
-                list_name = kind[len(prefix) :].strip()
-                if target == constants.SELECT_ONE and prefix not in aliases.select_from_file:
-                    return "select_one", list_name
-                if target == constants.SELECT_ALL_THAT_APPLY and (
-                    prefix not in aliases.select_from_file
-                ):
-                    return "select_multiple", list_name
-                self.issue("survey", number, "type", f"“{prefix}” is not supported")
-                return None, None
-        base = lowered.replace(" ", "_") if lowered not in SIMPLE_TYPES else lowered
-        if base in SIMPLE_TYPES:
-            return SIMPLE_TYPES[base], None
-        if base in METADATA_TYPES:
-            self.warn(f"metadata field “{kind}” ignored (row {number})")
-            return None, None
-        if base in UNSUPPORTED_TYPES or lowered in UNSUPPORTED_TYPES:
-            message = f"type “{kind}” is not supported by the bot"
-            self.issue("survey", number, "type", message)
-            return None, None
-        supported = "integer, decimal, text, select_one, select_multiple, date, image, file, note"
-        self.issue("survey", number, "type", f"unknown type “{kind}” (supported: {supported})")
-        return None, None
-
-    def default(self, number: int, kind: str, text: str) -> Any:
-        if kind == "integer":
-            if re.fullmatch(r"-?\d+", text):
-                return int(text)
-        elif kind == "decimal":
-            if re.fullmatch(r"-?\d+(\.\d+)?", text):
-                return text
-        elif kind in ("text", "select_one"):
-            return text
-        self.issue("survey", number, "default", f"{text!r} is not a default for a {kind} question")
-        return None
-
-    # -- problems found by the template checker ------------------------------------------------
-
     def locate(
         self,
         problem: TemplateIssue,
-        survey: _Sheet,
+        survey: Sheet,
         rows_of: dict[str, list[int]],
         positions: list[int],
         *,
@@ -633,7 +292,7 @@ class _Reader:
     def _locate(
         self,
         problem: TemplateIssue,
-        survey: _Sheet,
+        survey: Sheet,
         rows_of: dict[str, list[int]],
         positions: list[int],
     ) -> None:
@@ -664,33 +323,8 @@ class _Reader:
         row = None
         if rows:
             row = rows[-1] if message.startswith("duplicate id") else rows[0]
-        column = _survey_column(message)
+        column = survey_column(message)
         head, _, rest = message.partition(": ")
-        if rest and _survey_column(head + ":") == column:
+        if rest and survey_column(head + ":") == column:
             message = rest  # "relevant: ..." in the relevant column
         self.issue("survey", row, survey.column(column) if column else None, message)
-
-
-def _survey_column(message: str) -> str | None:
-    """Which survey column a template checker message is about."""
-    head = message.split(":", 1)[0].strip().lower() if ":" in message else ""
-    direct = {"relevant": "relevant", "constraint": "constraint", "id": "name", "label": "label"}
-    if head in direct:
-        return direct[head]
-    lowered = message.lower()
-    for needle, column in (
-        ("constraint_message", "constraint_message"),
-        ("relevant", "relevant"),
-        ("constraint", "constraint"),
-        ("duplicate id", "name"),
-        ("reserved", "name"),
-        ("type ", "type"),
-        ("choice", "type"),
-        ("label", "label"),
-        ("hint", "hint"),
-        ("required", "required"),
-        ("default", "default"),
-    ):
-        if needle in lowered:
-            return column
-    return None

@@ -8,33 +8,45 @@ text to eval, exec or compile.
 from __future__ import annotations
 
 import logging
-import math
-import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow
-from functools import lru_cache
+from datetime import date
+from decimal import Decimal
 from typing import Any, NamedTuple
+
+from reportbot.forms.xpath_functions import FUNCTIONS as _MORE_FUNCTIONS
+from reportbot.forms.xpath_values import (  # noqa: F401 (re-exported: truthy, limits)
+    _DEC,
+    _MAX_INT_BITS,
+    _OPS,
+    MAX_PATTERN,
+    MAX_REGEX_INPUT,
+    _arith,
+    _compiled,
+    _date,
+    _empty,
+    _equal,
+    _flat,
+    _norm,
+    _num,
+    _order,
+    _regex,
+    _text,
+    truthy,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_SOURCE = 1000
 MAX_DEPTH = 50
-MAX_PATTERN = 200
-MAX_REGEX_INPUT = 4000
-_MAX_INT_BITS = 3400  # about 1000 digits; bigger integers count as non-numeric
-_DEC = Context(prec=28, Emax=999, Emin=-999, traps=[InvalidOperation, DivisionByZero, Overflow])
-_NUMERIC = re.compile(r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*", re.ASCII)
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
-    |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_]*\})
+    |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]{0,63}\})
     |(?P<num>\d+(?:\.\d*)?|\.\d+)
     |(?P<str>'[^']*'|"[^"]*")
-    |(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
-    |(?P<op>!=|<=|>=|[=<>+\-*(),.])""",
+    |(?P<name>(?:[A-Za-z_][A-Za-z0-9_]*:)?[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
+    |(?P<op>!=|<=|>=|\.\.|[=<>+\-*(),.])""",
     re.VERBOSE | re.ASCII,
 )
 _KEYWORDS = frozenset({"and", "or", "div", "mod"})
@@ -53,221 +65,6 @@ class ExpressionError(ValueError):
 
 def _fail(text: str, position: int) -> ExpressionError:
     return ExpressionError(f"{text} at {position}", position)
-
-
-# --- values -------------------------------------------------------------------------------
-
-
-def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str | list) and not value)
-
-
-def truthy(value: Any) -> bool:
-    """XLSForm truthiness: '', None, 0, False and [] are false; anything else is true."""
-    if _empty(value):
-        return False
-    if isinstance(value, int | Decimal):
-        return value != 0
-    return True
-
-
-def _norm(value: Any) -> Any:
-    """Bring an answer into the value model; unknown types become empty."""
-    if value is None or isinstance(value, str | int | Decimal):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else None
-    if isinstance(value, list | tuple):
-        return [_text(_norm(item)) if not isinstance(item, list | tuple) else "" for item in value]
-    return None
-
-
-def _num(value: Any) -> int | Decimal | None:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value if value.bit_length() <= _MAX_INT_BITS else None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() and abs(value.adjusted()) <= 999 else None
-    if isinstance(value, list):
-        value = " ".join(value)
-    if isinstance(value, str) and len(value) <= 100 and _NUMERIC.fullmatch(value):
-        text = value.strip()
-        return Decimal(text) if "." in text else int(text)
-    return None
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value) if value.bit_length() <= _MAX_INT_BITS else ""
-    if isinstance(value, Decimal):
-        if not value.is_finite() or abs(value.adjusted()) > 999:
-            return str(value)
-        return format(value.normalize(_DEC), "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return " ".join(value)
-    return ""
-
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _flat(value: Any) -> Any:
-    return " ".join(value) if isinstance(value, list) else value
-
-
-def _equal(a: Any, b: Any) -> bool:
-    a, b = _flat(a), _flat(b)
-    if _empty(a) or _empty(b):
-        return _empty(a) and _empty(b)
-    if isinstance(a, bool) or isinstance(b, bool):
-        flag, other = (a, b) if isinstance(a, bool) else (b, a)
-        if isinstance(other, bool):
-            return flag is other
-        if isinstance(other, str) and other.strip().lower() in ("true", "yes", "false", "no"):
-            return flag == (other.strip().lower() in ("true", "yes"))
-        return _num(other) == int(flag)
-    if isinstance(a, date) or isinstance(b, date):
-        left = _date(a)
-        return left is not None and left == _date(b)
-    if isinstance(a, int | Decimal) or isinstance(b, int | Decimal):
-        left, right = _num(a), _num(b)
-        return left is not None and right is not None and left == right
-    return _text(a) == _text(b)
-
-
-def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
-    a, b = _flat(a), _flat(b)
-    if _empty(a) or _empty(b):
-        return False
-    left, right = _num(a), _num(b)
-    if left is None or right is None:
-        left, right = _date(a), _date(b)
-        if left is None or right is None:
-            left, right = _text(a), _text(b)
-    return compare(left, right)
-
-
-def _date_arith(op: str, a: Any, b: Any) -> Any:
-    left, right = _date(a), _date(b)
-    if left is not None and right is not None:
-        return (left - right).days if op == "-" else None
-    if op not in ("+", "-") or (op == "-" and left is None):
-        return None
-    day, amount = (left, _num(b)) if left is not None else (right, _num(a))
-    if day is None or amount is None:
-        return None
-    return day + timedelta(days=int(amount) * (-1 if op == "-" else 1))
-
-
-_DECIMAL_OPS = {"+": _DEC.add, "-": _DEC.subtract, "*": _DEC.multiply, "div": _DEC.divide}
-_DECIMAL_OPS["mod"] = _DEC.remainder  # truncating, like XPath
-
-
-def _arith(op: str, a: Any, b: Any) -> Any:
-    try:
-        if isinstance(a, date) or isinstance(b, date):
-            return _date_arith(op, a, b)
-        x, y = _num(a), _num(b)
-        if x is None or y is None or (op in ("div", "mod") and y == 0):
-            return None
-        if isinstance(x, int) and isinstance(y, int) and op != "div":
-            if op == "mod":  # XPath mod keeps the dividend's sign
-                rest = abs(x) % abs(y)
-                return -rest if x < 0 else rest
-            result = x + y if op == "+" else x - y if op == "-" else x * y
-            return result if result.bit_length() <= _MAX_INT_BITS else None
-        result = _DECIMAL_OPS[op](Decimal(x), Decimal(y))
-        if op == "div" and result == result.to_integral_value():
-            return int(result)
-        return result
-    except (ArithmeticError, ValueError):
-        return None
-
-
-def _binary_op(name: str) -> Callable[[Any, Any], Any]:
-    if name in ("=", "!="):
-        return _equal if name == "=" else lambda a, b: not _equal(a, b)
-    compare = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-    if name in compare:
-        test = compare[name]
-        return lambda a, b: _order(test, a, b)
-    return lambda a, b: _arith(name, a, b)
-
-
-_OPS = {name: _binary_op(name) for name in _BINARY if name not in ("and", "or")}
-
-
-# --- regular expressions ------------------------------------------------------------------
-
-
-def _nested_repetition(pattern: str) -> bool:
-    """Spot a repeated group that itself repeats or alternates: the usual catastrophic case."""
-    stack: list[bool] = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":  # skip a character class, up to its closing ']'
-            i += 2 if pattern[i + 1 : i + 2] == "^" else 1
-            i += 1 if pattern[i : i + 1] == "]" else 0
-            while i < len(pattern) and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
-        elif ch == "(":
-            stack.append(False)
-        elif ch == ")":
-            risky = stack.pop() if stack else False
-            if risky and pattern[i + 1 : i + 2] in ("+", "*", "{"):
-                return True
-            if risky and stack:
-                stack[-1] = True
-        elif stack and (ch in "+*{|" or (ch == "?" and pattern[i - 1] != "(")):
-            stack[-1] = True
-        i += 1
-    return False
-
-
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str] | str:
-    """Return the compiled pattern, or a short reason why it is refused."""
-    if len(pattern) > MAX_PATTERN:
-        return f"regex pattern longer than {MAX_PATTERN} characters"
-    if _nested_repetition(pattern):
-        return "unsafe regex pattern (nested repetition)"
-    try:
-        return re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return "invalid regex pattern"
-
-
-def _regex(value: Any, pattern: Any) -> bool:
-    text, source = _text(value), _text(pattern)
-    if len(text) > MAX_REGEX_INPUT or len(source) > MAX_PATTERN:
-        return False
-    compiled = _compiled(source)
-    return not isinstance(compiled, str) and compiled.search(text) is not None
 
 
 # --- tree ---------------------------------------------------------------------------------
@@ -289,6 +86,21 @@ class _Ref:
 
     def run(self, answers: Answers, current: Any) -> Any:
         return _norm(answers.get(self.name))
+
+
+@dataclass(frozen=True, slots=True)
+class _CalcRef:
+    """${name} of a `calculate` field: its value computed from the answers (a value the
+    caller supplies under the same name, e.g. a stored calculation, wins)."""
+
+    name: str
+    calculation: Any  # Expression
+
+    def run(self, answers: Answers, current: Any) -> Any:
+        given = answers.get(self.name)
+        if given is not None and given != "":
+            return _norm(given)
+        return self.calculation._root.run(answers, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +227,9 @@ _FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
 }
 
 
+_FUNCTIONS.update(_MORE_FUNCTIONS)  # the rest of the ODK library (xpath_functions.py)
+
+
 # --- parser -------------------------------------------------------------------------------
 
 
@@ -450,10 +265,11 @@ def _tokenize(source: str) -> list[_Token]:
 class _Parser:
     """Precedence climbing over the token list; `depth` bounds the recursion."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, calculations: Mapping[str, Any] | None = None) -> None:
         self.tokens = _tokenize(source)
         self.index = 0
         self.depth = 0
+        self.calculations = calculations or {}
 
     def take(self) -> _Token:
         token = self.tokens[self.index]
@@ -510,9 +326,14 @@ class _Parser:
         if token.kind == "str":
             return _Const(token.text[1:-1])
         if token.kind == "ref":
-            return _Ref(token.text[2:-1])
+            name = token.text[2:-1]
+            if name in self.calculations:
+                return _CalcRef(name, self.calculations[name])
+            return _Ref(name)
         if token.kind == "op" and token.text == ".":
             return _Current()
+        if token.kind == "op" and token.text == "..":  # the parent node: only in position(..)
+            return _Const("")
         if token.kind == "op" and token.text == "(":
             node = self.expr(0)
             if self.peek_op() != ")":
@@ -555,26 +376,39 @@ class _Parser:
         return _Call(name.text, tuple(args), impl, lazy)
 
 
-def _parse(source: str) -> tuple[Any, frozenset[str], bool]:
+MAX_COST = 10_000  # nodes one evaluation may visit, calculations expanded
+
+
+def _parse(
+    source: str, calculations: Mapping[str, Any] | None = None
+) -> tuple[Any, frozenset[str], bool, int]:
     if not isinstance(source, str):
         raise ExpressionError("expression must be text", 0)
     if len(source) > MAX_SOURCE:
         raise _fail(f"expression longer than {MAX_SOURCE} characters", MAX_SOURCE)
     if not source.strip():
         raise ExpressionError("empty expression", 0)
-    root = _Parser(source).parse()
+    root = _Parser(source, calculations).parse()
     refs: set[str] = set()
     uses_current = False
+    cost = 0
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
+        cost += 1
         if depth > MAX_DEPTH:
             raise ExpressionError("expression too deeply nested", 0)
         if isinstance(node, _Ref):
             refs.add(node.name)
+        if isinstance(node, _CalcRef):  # its inputs are this expression's inputs too
+            refs.add(node.name)
+            refs.update(node.calculation.references())
+            cost += node.calculation.cost
         uses_current = uses_current or isinstance(node, _Current)
         stack.extend((child, depth + 1) for child in _children(node))
-    return root, frozenset(refs), uses_current
+    if cost > MAX_COST:
+        raise ExpressionError("expression too costly once its calculations are expanded", 0)
+    return root, frozenset(refs), uses_current, cost
 
 
 # --- public -------------------------------------------------------------------------------
@@ -585,19 +419,22 @@ class Expression:
     """A parsed expression; `Expression(source)` parses too and raises ExpressionError."""
 
     source: str
+    calculations: Mapping[str, Expression] | None = field(default=None, compare=False, repr=False)
     _root: Any = field(init=False, compare=False, repr=False)
     _refs: frozenset[str] = field(init=False, compare=False, repr=False)
     _current: bool = field(init=False, compare=False, repr=False)
+    cost: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        root, refs, current = _parse(self.source)
+        root, refs, current, cost = _parse(self.source, self.calculations)
         object.__setattr__(self, "_root", root)
         object.__setattr__(self, "_refs", refs)
         object.__setattr__(self, "_current", current)
+        object.__setattr__(self, "cost", cost)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # copies and pickles carry only the source and parse it again
-        return (Expression, (self.source,))
+        # copies and pickles carry the source (and calculations) and parse it again
+        return (Expression, (self.source, self.calculations))
 
     def evaluate(self, answers: Mapping[str, Any], current: Any = None) -> Any:
         """Evaluate against the answers (and `.` = current); never raises, problems give None."""
@@ -608,7 +445,7 @@ class Expression:
             return None
 
     def references(self) -> frozenset[str]:
-        """The names used as ${name}."""
+        """The names used as ${name}, with the inputs of the calculations it reads."""
         return self._refs
 
     def uses_current(self) -> bool:
@@ -616,6 +453,36 @@ class Expression:
         return self._current
 
 
-def parse_expression(source: str) -> Expression:
-    """Parse source text once; raises ExpressionError with a short message and a position."""
-    return Expression(source)
+def compared_literals(expression: Expression) -> list[tuple[str, str]]:
+    """(name, text) pairs the expression compares directly: ${q} = 'x', 'x' != ${q},
+    selected(${q}, 'x'). The loader checks each text is a value q can hold."""
+    pairs: list[tuple[str, str]] = []
+    stack = [expression._root]
+    while stack:
+        node = stack.pop()
+        stack.extend(_children(node))
+        if isinstance(node, _Chain):
+            operands = (node.first, *node.rest)
+            for index, op in enumerate(node.ops):
+                if op in ("=", "!="):
+                    pairs.extend(_literal_pair(operands[index], operands[index + 1]))
+        elif isinstance(node, _Call) and node.name == "selected" and len(node.args) == 2:
+            pairs.extend(_literal_pair(*node.args))
+    return pairs
+
+
+def _literal_pair(left: Any, right: Any) -> list[tuple[str, str]]:
+    for ref, const in ((left, right), (right, left)):
+        if isinstance(ref, _Ref) and isinstance(const, _Const) and isinstance(const.value, str):
+            return [(ref.name, const.value)]
+    return []
+
+
+def parse_expression(
+    source: str, calculations: Mapping[str, Expression] | None = None
+) -> Expression:
+    """Parse source text once; raises ExpressionError with a short message and a position.
+
+    `calculations` (name -> Expression) are the form's `calculate` fields: ${name} then reads
+    the calculation's value computed from the same answers."""
+    return Expression(source, calculations)

@@ -18,7 +18,14 @@ from typing import Any
 
 import yaml
 
-from reportbot.forms.expressions import ExpressionError, parse_expression
+from reportbot.forms.calculate import (
+    calculation_names,
+    check_calculation_inputs,
+    metadata_fields,
+    read_calculations,
+)
+from reportbot.forms.defaults import DefaultError, default_to_definition, parse_default
+from reportbot.forms.expressions import ExpressionError, compared_literals, parse_expression
 from reportbot.forms.indicators import indicators_definition, parse_indicators
 from reportbot.forms.schema import (
     ATTACHMENT_TYPES,
@@ -35,6 +42,8 @@ from reportbot.forms.schema import (
 )
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+# Question names as XLSForm (XML) allows them: case kept, '-' and '.' allowed.
+QUESTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 CHOICE_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 BUILTIN_NAMES = frozenset({"unit_type", "unit_code", "period"})
 KNOWN_UNIT_TYPES = frozenset({"phong", "doan_the", "truong_hoc", "to_cns", "co_quan"})
@@ -98,6 +107,16 @@ def load_yaml_template(path: Path) -> tuple[FormTemplate | None, list[TemplateIs
     return parse_yaml_template(text, source)
 
 
+def load_template_file(path: Path) -> tuple[FormTemplate | None, list[Any]]:
+    """Read and check a YAML or XLSForm (.xlsx/.xls) template; issues print as one line each."""
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        from reportbot.coordination.xlsform import load_xlsform  # the XLSForm reader
+
+        result = load_xlsform(path, str(path))
+        return result.template, list(result.issues)
+    return load_yaml_template(path)
+
+
 def parse_yaml_template(
     text: str, source: str = "<template>"
 ) -> tuple[FormTemplate | None, list[TemplateIssue]]:
@@ -145,6 +164,7 @@ def template_to_definition(template: FormTemplate) -> dict[str, Any]:
             if template.indicators
             else {}
         ),
+        **_extras_definition(template),
     }
 
 
@@ -160,6 +180,23 @@ def content_hash(template: FormTemplate) -> str:
     """A hash of the template's meaning: comments and formatting of the file do not count."""
     canonical = json.dumps(template_to_definition(template), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _extras_definition(template: FormTemplate) -> dict[str, Any]:
+    """Calculations and metadata, present only when the form has them (older hashes stay)."""
+    extras: dict[str, Any] = {}
+    if template.calculations:
+        extras["calculations"] = [
+            {
+                "name": c.name,
+                "calculation": c.expression.source,
+                **({"label": c.label} if c.label else {}),
+            }
+            for c in template.calculations
+        ]
+    if template.metadata:
+        extras["metadata"] = [{"name": name, "type": kind} for name, kind in template.metadata]
+    return extras
 
 
 def _question_definition(question: Question) -> dict[str, Any]:
@@ -181,7 +218,7 @@ def _question_definition(question: Question) -> dict[str, Any]:
     if question.constraint_message:
         item["constraint_message"] = question.constraint_message
     if question.default is not None:
-        item["default"] = question.default
+        item["default"] = default_to_definition(question.default)
     return item
 
 
@@ -200,7 +237,7 @@ class _Checker:
 
     def template(self, data: Mapping[str, Any]) -> FormTemplate | None:
         known = {"key", "version", "title", "description", "unit_types", "period"}
-        known |= {"questions", "reminders", "indicators"}
+        known |= {"questions", "reminders", "indicators", "calculations", "metadata"}
         for name in data:
             if name not in known:
                 self.fail(data, str(name), str(name), "unknown field")
@@ -216,7 +253,12 @@ class _Checker:
         unit_types = self.unit_types(data)
         period = self.period(data)
         reminders = self.reminders(data)
+        self.metadata = metadata_fields(self, data)
+        self.calc_names = calculation_names(data)
+        self.calcs: dict[str, Any] = {}
+        calculations = read_calculations(self, data)  # fills self.calcs, read by questions
         questions = self.questions(data)
+        check_calculation_inputs(self, data, calculations, {q.id for q in questions})
         indicators = parse_indicators(data.get("indicators"), questions, self.fail, data)
         return FormTemplate(
             key=key,
@@ -228,6 +270,8 @@ class _Checker:
             questions=questions,
             reminders=reminders,
             indicators=indicators,
+            calculations=calculations,
+            metadata=self.metadata,
         )
 
     def text(self, node: Mapping[str, Any], field: str, where: str, *, required: bool) -> Text:
@@ -314,6 +358,7 @@ class _Checker:
         for position, item in enumerate(items, start=1):
             question = self.question(item, position, seen)
             if question is not None:
+                self.impossible_values(item, question, questions)
                 questions.append(question)
                 seen.add(question.id)
         if not any(q.answerable for q in questions):
@@ -333,8 +378,9 @@ class _Checker:
         for name in item:
             if name not in known:
                 self.fail(item, str(name), where, f"unknown field {name!r}")
-        if not isinstance(qid, str) or not IDENTIFIER.match(qid):
-            self.fail(item, "id", where, "id: lowercase letters, digits, underscore (max 48)")
+        if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
+            message = "id: letters, digits, '_', '-' or '.', starting with a letter (max 64)"
+            self.fail(item, "id", where, message)
             qid = f"_{position}"
         elif qid in earlier:
             self.fail(item, "id", where, "duplicate id")
@@ -355,15 +401,13 @@ class _Checker:
             self.fail(item, "required", where, "a note cannot be required")
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
-        names = earlier | BUILTIN_NAMES
+        names = earlier | BUILTIN_NAMES | self.calc_names | {name for name, _ in self.metadata}
         relevant = self.expression(item, "relevant", where, names, allow_current=False)
         constraint = self.expression(item, "constraint", where, names | {qid}, allow_current=True)
         message = self.text(item, "constraint_message", where, required=False)
         if constraint is not None and not message:
             self.fail(item, "constraint", where, "a constraint needs a constraint_message")
-        default = item.get("default")
-        if default is not None and (qtype in ATTACHMENT_TYPES or qtype == "note"):
-            self.fail(item, "default", where, f"a {qtype} question cannot have a default")
+        default = self.default(item, where, qtype, choices, low, high)
         return Question(
             id=qid,
             type=qtype,
@@ -378,6 +422,61 @@ class _Checker:
             constraint_message=message,
             default=default,
         )
+
+    def default(
+        self,
+        item: Mapping[str, Any],
+        where: str,
+        qtype: str,
+        choices: tuple[FormChoice, ...],
+        low: Any,
+        high: Any,
+    ) -> Any:
+        """The default read as an officer's answer would be; a misfit is a template error."""
+        raw = item.get("default")
+        if raw is None:
+            return None
+        if qtype in ATTACHMENT_TYPES or qtype == "note":
+            self.fail(item, "default", where, f"default: a {qtype} question cannot have one")
+            return None
+        if qtype in CHOICE_TYPES and not choices:
+            return None  # the missing choices are reported already
+        try:
+            return parse_default(qtype, raw, [c.value for c in choices], low, high)
+        except DefaultError as exc:
+            self.fail(item, "default", where, f"default: {exc}")
+            return None
+
+    def impossible_values(
+        self, item: Mapping[str, Any], question: Question, earlier: list[Question]
+    ) -> None:
+        """Refuse ${q} = 'x' when q can never hold 'x' (a label instead of a choice value)."""
+        kinds = {q.id: q for q in earlier if q.type in CHOICE_TYPES or q.type == "yes_no"}
+        for field, expression in (
+            ("relevant", question.relevant),
+            ("constraint", question.constraint),
+        ):
+            if expression is None:
+                continue
+            for name, text in compared_literals(expression):
+                target = kinds.get(name)
+                if target is None:
+                    continue
+                allowed = (
+                    ["yes", "no"] if target.type == "yes_no" else [c.value for c in target.choices]
+                )
+                words = text.split() if target.type == "select_multiple" else [text]
+                if text and not all(word in allowed for word in words):
+                    listed = ", ".join(repr(value) for value in allowed[:10])
+                    message = f"{field}: ${{{name}}} can never be {text!r} (its values: {listed})"
+                    self.fail(item, field, question.id, message)
+
+    def calc_inputs(self, expression: Any) -> set[str]:
+        """Names an expression reads only through a calculation (checked on the calculation)."""
+        inputs: set[str] = set()
+        for name in expression.references() & set(self.calcs):
+            inputs |= self.calcs[name].references()
+        return inputs
 
     def bounds(self, item: Mapping[str, Any], where: str, qtype: str) -> tuple[Any, Any]:
         values = []
@@ -402,8 +501,8 @@ class _Checker:
             if value is not None:
                 self.fail(item, "choices", where, f"choices do not apply to a {qtype} question")
             return ()
-        if not isinstance(value, list) or len(value) < 2:
-            self.fail(item, "choices", where, "a select question needs at least 2 choices")
+        if not isinstance(value, list) or not value:
+            self.fail(item, "choices", where, "a select question needs at least 1 choice")
             return ()
         result: list[FormChoice] = []
         seen: set[str] = set()
@@ -440,11 +539,11 @@ class _Checker:
             self.fail(item, field, where, f"{field} must be an expression text")
             return None
         try:
-            expression = parse_expression(source)
+            expression = parse_expression(source, self.calcs)
         except ExpressionError as exc:
             self.fail(item, field, where, f"{field}: {exc.message} in {source!r}")
             return None
-        unknown = sorted(expression.references() - names)
+        unknown = sorted(expression.references() - names - self.calc_inputs(expression))
         for name in unknown:
             self.fail(item, field, where, f"{field}: ${{{name}}} is not an earlier question")
         if expression.uses_current() and not allow_current:

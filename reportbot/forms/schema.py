@@ -83,6 +83,18 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class Calculation:
+    """A `calculate` field: a value computed from the answers, never asked.
+
+    Expressions that mention ${name} read it computed from the same answers (see
+    `parse_expression(..., calculations=...)`); `reportbot.forms.calculate` gives them all."""
+
+    name: str
+    expression: Expression
+    label: Text = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodSpec:
     """How a form's reporting periods are cut: the kind and the deadline(s).
 
@@ -109,6 +121,8 @@ class FormTemplate:
     questions: tuple[Question, ...]
     reminders: tuple[int, ...] | None = None  # days before the deadline; None = defaults
     indicators: tuple[Any, ...] = ()  # forms.indicators.Indicator, from `indicators:`
+    calculations: tuple[Calculation, ...] = ()  # in dependency order
+    metadata: tuple[tuple[str, str], ...] = ()  # (name, kind): values the caller supplies
 
     def question(self, question_id: str) -> Question | None:
         """Return the question with this id, if any."""

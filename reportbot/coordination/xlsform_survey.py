@@ -1,0 +1,352 @@
+"""The survey and choices sheets of an XLSForm, row by row (a mixin of the reader, which
+provides `issue`, `warn`, `texts`, `languages`, `calculations` and `metadata`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from pyxform import aliases, constants
+
+from reportbot.coordination.xlsform_sheets import (
+    ACK_CHOICE,
+    DEFAULT_CONSTRAINT_MESSAGE,
+    ERROR_COLUMNS,
+    GROUP_BEGIN,
+    GROUP_END,
+    MEDIA_COLUMNS,
+    METADATA_ALIASES,
+    METADATA_TYPES,
+    OTHER_CHOICE,
+    QUIET_COLUMNS,
+    REPEAT_WORDS,
+    SIMPLE_TYPES,
+    SURVEY_COLUMNS,
+    UNSUPPORTED_TYPES,
+    XPATH_NUMBER,
+    YES_NO,
+    Sheet,
+    other_question,
+    unknown_column,
+)
+from reportbot.forms.calculate import METADATA_KINDS
+from reportbot.forms.expressions import ExpressionError, parse_expression
+from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE
+
+
+class SurveyRows:
+    """Reading the choices and survey sheets into template data, with located issues."""
+
+    issue: Any
+    warn: Any
+    texts: Any
+    calculations: list[dict[str, Any]]
+    metadata: list[dict[str, str]]
+    or_other: bool
+
+    def choice_lists(self, sheet: Sheet) -> dict[str, list[dict[str, Any]]]:
+        lists: dict[str, list[dict[str, Any]]] = {}
+        seen: dict[tuple[str, str], int] = {}
+        for number, row in sheet.numbered():
+            list_name = sheet.value(row, "list_name")
+            name = sheet.value(row, "name") or sheet.value(row, "value")
+            if not list_name:
+                self.issue("choices", number, "list_name", "required")
+                continue
+            if not name:
+                self.issue("choices", number, "name", "required")
+                continue
+            if not CHOICE_VALUE.match(name):
+                message = f"{name!r}: letters, digits, '_', '.' or '-' only (max 40)"
+                self.issue("choices", number, "name", message)
+            elif (list_name, name) in seen:
+                message = f"{name!r} is already in list {list_name!r} (row {seen[list_name, name]})"
+                self.issue("choices", number, "name", message)
+            seen[(list_name, name)] = number
+            label = self.fallback_label(sheet, number, row, name)
+            if "vi" not in label:
+                self.issue("choices", number, sheet.column("label"), "a Vietnamese label is needed")
+            lists.setdefault(list_name, []).append({"value": name, "label": label or {"vi": name}})
+        return lists
+
+    # -- survey ------------------------------------------------------------------------------
+
+    def questions(
+        self, sheet: Sheet, lists: dict[str, list[dict[str, Any]]]
+    ) -> tuple[list[dict[str, Any]], dict[str, list[int]], list[int]]:
+        for original, (base, _lang) in sheet.columns.items():
+            if base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
+                self.warn(f"column “{original}” ignored (display only)")
+            elif base not in SURVEY_COLUMNS:
+                self.warn(unknown_column(original, base, SURVEY_COLUMNS | {"calculation"}))
+        questions: list[dict[str, Any]] = []
+        rows_of: dict[str, list[int]] = {}
+        positions: list[int] = []
+        groups: list[tuple[int, str]] = []  # (row, relevant) of open groups
+        for number, row in sheet.numbered():
+            kind = " ".join(sheet.value(row, "type").split())
+            if not kind:
+                self.issue("survey", number, "type", "missing type")
+                continue
+            lowered = kind.lower()
+            if self.special_row(sheet, number, row, lowered, groups, rows_of):
+                continue
+            for column, feature in ERROR_COLUMNS.items():
+                if sheet.value(row, column):
+                    message = f"{feature} are not supported by the bot; remove this column"
+                    self.issue("survey", number, sheet.column(column), message)
+            read_only = sheet.value(row, "read_only")
+            if read_only and aliases.yes_no.get(read_only, True):
+                self.issue("survey", number, "read_only", "read-only questions are not supported")
+            if lowered in GROUP_BEGIN:
+                relevant = self.group_relevant(sheet, number, row, questions)
+                groups.append((number, relevant))
+                continue
+            if lowered in GROUP_END:
+                if not groups:
+                    self.issue("survey", number, "type", "end group without a begin group")
+                else:
+                    groups.pop()
+                continue
+            question = self.question(sheet, number, row, kind, lists)
+            if question is None:
+                continue
+            follow_ups = [other_question(question)] if question.pop("_or_other", None) else []
+            conditions = [rel for _row, rel in groups if rel]
+            if question.get("relevant"):
+                conditions.append(question["relevant"])
+            if conditions:
+                question["relevant"] = (
+                    " and ".join(f"({c})" for c in conditions)
+                    if len(conditions) > 1
+                    else conditions[0]
+                )
+            # a follow-up needs no group condition: its select is empty when not relevant
+            for item in (question, *follow_ups):
+                questions.append(item)
+                rows_of.setdefault(item["id"], []).append(number)
+                positions.append(number)
+        for number, _relevant in groups:
+            self.issue("survey", number, "type", "begin group without an end group")
+        if not questions and not self.issues:
+            self.issue("survey", None, None, "no question the bot can ask")
+        return questions, rows_of, positions
+
+    def group_relevant(
+        self, sheet: Sheet, number: int, row: Mapping[str, Any], earlier: list[dict[str, Any]]
+    ) -> str:
+        """A group's relevant, checked once on the group's own row (a problem is reported
+        there, not on every question inside the group, and the condition is then dropped)."""
+        source = sheet.value(row, "relevant")
+        if not source:
+            return ""
+        known = {item["id"] for item in earlier} | BUILTIN_NAMES
+        known |= {item["name"] for item in self.calculations + self.metadata}
+        column = sheet.column("relevant")
+        try:
+            expression = parse_expression(source)
+        except ExpressionError as exc:
+            self.issue("survey", number, column, f"{exc.message} in {source!r}")
+            return ""
+        unknown = sorted(expression.references() - known)
+        for name in unknown:
+            self.issue("survey", number, column, f"${{{name}}} is not an earlier question")
+        return "" if unknown else source
+
+    def special_row(
+        self,
+        sheet: Sheet,
+        number: int,
+        row: Mapping[str, Any],
+        kind: str,
+        groups: list[tuple[int, str]],
+        rows_of: dict[str, list[int]],
+    ) -> bool:
+        """Take a `calculate` or metadata row (never asked); True if the row was one."""
+        base = kind.replace(" ", "_")
+        name = sheet.value(row, "name")
+        if base == "hidden" and name:  # no UI: its value is its default, as in ODK
+            default = sheet.value(row, "default").replace("'", "")
+            self.calculations.append({"name": name, "calculation": f"'{default}'"})
+            rows_of.setdefault(name, []).append(number)
+            return True
+        if base == "calculate":
+            calculation = sheet.value(row, "calculation")
+            if not name or not calculation:
+                column = "name" if not name else sheet.column("calculation")
+                self.issue(
+                    "survey", number, column, "a calculate row needs a name and a calculation"
+                )
+                return True
+            conditions = [rel for _row, rel in groups if rel]
+            if conditions:  # ODK: a calculation in a non-relevant group is empty
+                calculation = f"if({' and '.join(f'({c})' for c in conditions)}, {calculation}, '')"
+            item: dict[str, Any] = {"name": name, "calculation": calculation}
+            label = self.texts(sheet, row, "label")
+            if label:
+                item["label"] = label
+            self.calculations.append(item)
+            rows_of.setdefault(name, []).append(number)
+            return True
+        base = METADATA_ALIASES.get(base, base)
+        if base in METADATA_TYPES:
+            if base in METADATA_KINDS and name:
+                self.metadata.append({"name": name, "type": base})
+                rows_of.setdefault(name, []).append(number)
+            else:
+                self.warn(f"metadata field “{kind}” ignored (row {number})")
+            return True
+        return False
+
+    def question(
+        self,
+        sheet: Sheet,
+        number: int,
+        row: Mapping[str, Any],
+        kind: str,
+        lists: dict[str, list[dict[str, Any]]],
+    ) -> dict[str, Any] | None:
+        lowered = " ".join(kind.lower().split())
+        if lowered in ("acknowledge", "range"):
+            return self.mapped_question(sheet, number, row, lowered)
+        ours, list_name = self.question_type(number, kind)
+        if ours is None:
+            return None
+        name = sheet.value(row, "name")
+        if not name and ours == "note":
+            name = f"note_row_{number}"  # ODK shows a nameless note; it stores nothing
+        if not name:
+            self.issue("survey", number, "name", "required")
+            return None
+        item: dict[str, Any] = {"id": name, "type": ours}
+        label = self.fallback_label(sheet, number, row, name)
+        if "vi" not in label:
+            column = sheet.column("label")
+            self.issue("survey", number, column, "a Vietnamese label is needed (label::vi)")
+        item["label"] = label
+        hint = self.texts(sheet, row, "hint")
+        if hint:
+            item["hint"] = hint
+        required = sheet.value(row, "required")
+        if required:
+            value = YES_NO.get(required.strip().lower())
+            if value is None:
+                message = f"{required!r}: only yes or no (a condition is not supported)"
+                self.issue("survey", number, "required", message)
+            item["required"] = bool(value)
+        for column in ("relevant", "constraint"):
+            expression = sheet.value(row, column)
+            if expression:
+                item[column] = expression
+        if "constraint" in item:
+            message = self.texts(sheet, row, "constraint_message")
+            item["constraint_message"] = message if "vi" in message else DEFAULT_CONSTRAINT_MESSAGE
+        default = sheet.value(row, "default")
+        if default:
+            item["default"] = self.default(number, ours, default)
+        if list_name is not None:
+            if list_name not in lists:
+                message = f"the list {list_name!r} is not on the choices sheet"
+                self.issue("survey", number, "type", message)
+            else:
+                item["choices"] = lists[list_name]
+                if self.or_other:
+                    item["choices"] = [*item["choices"], OTHER_CHOICE]
+                    item["_or_other"] = True
+        return item
+
+    def mapped_question(
+        self, sheet: Sheet, number: int, row: Mapping[str, Any], kind: str
+    ) -> dict[str, Any] | None:
+        """ODK types that store what one of ours stores: acknowledge stores "OK" (a single
+        choice), range stores a number between its start and end parameters."""
+        if kind == "acknowledge":
+            return self.question(sheet, number, row, "select_one __ack", {"__ack": [ACK_CHOICE]})
+        parameters = dict(
+            part.split("=", 1)
+            for part in sheet.value(row, "parameters").replace(",", " ").split()
+            if "=" in part
+        )
+        try:
+            start = Decimal(parameters.get("start", "1"))
+            end = Decimal(parameters.get("end", "10"))
+            step = Decimal(parameters.get("step", "1"))
+        except ArithmeticError:
+            self.issue("survey", number, "parameters", "range: start=.. end=.. step=.. numbers")
+            return None
+        whole = all(value == value.to_integral_value() for value in (start, end, step))
+        item = self.question(sheet, number, row, "integer" if whole else "decimal", {})
+        if item is not None:
+            low, high = sorted((start, end))
+            item["min"], item["max"] = (int(low), int(high)) if whole else (float(low), float(high))
+        return item
+
+    def fallback_label(
+        self, sheet: Sheet, number: int, row: Mapping[str, Any], name: str
+    ) -> dict[str, str]:
+        """The row's label; without one, what ODK would show instead: the hint, or for a row
+        with only an image or other media, its name (a chat shows no media here)."""
+        label = self.texts(sheet, row, "label")
+        if "vi" in label:
+            return label
+        hint = self.texts(sheet, row, "hint")
+        if "vi" in hint:
+            return {**label, "vi": hint["vi"]}
+        media = [
+            original
+            for original, (base, _lang) in sheet.columns.items()
+            if (base in MEDIA_COLUMNS or base.startswith("media::")) and row.get(original)
+        ]
+        if media:
+            self.warn(f"{sheet.name}, row {number}: only media, officers see the name “{name}”")
+            return {**label, "vi": name}
+        return label
+
+    def question_type(self, number: int, kind: str) -> tuple[str | None, str | None]:
+        lowered = kind.lower()
+        self.or_other = False
+        for suffix in (" or specify other", " or_other"):
+            if lowered.endswith(suffix) and lowered.startswith("select"):
+                self.or_other = True  # pyxform: an 'other' choice and a text to specify it
+                kind, lowered = kind[: -len(suffix)].rstrip(), lowered[: -len(suffix)].rstrip()
+        if lowered.startswith("end") and any(lowered.startswith(w) for w in REPEAT_WORDS):
+            return None, None  # reported once, on its begin row
+        if any(lowered.startswith(word) for word in REPEAT_WORDS):
+            message = "repeats are not supported by the bot; ask for totals instead"
+            self.issue("survey", number, "type", message)
+            return None, None
+        for prefix in sorted(aliases.select, key=len, reverse=True):
+            if lowered.startswith(prefix + " "):
+                target = aliases.select[prefix]
+                list_name = kind[len(prefix) :].strip()
+                if target == constants.SELECT_ONE and prefix not in aliases.select_from_file:
+                    return "select_one", list_name
+                if target == constants.SELECT_ALL_THAT_APPLY and (
+                    prefix not in aliases.select_from_file
+                ):
+                    return "select_multiple", list_name
+                self.issue("survey", number, "type", f"“{prefix}” is not supported")
+                return None, None
+        base = lowered.replace(" ", "_") if lowered not in SIMPLE_TYPES else lowered
+        if base in SIMPLE_TYPES:
+            return SIMPLE_TYPES[base], None
+        if base in METADATA_TYPES:
+            self.warn(f"metadata field “{kind}” ignored (row {number})")
+            return None, None
+        if base in UNSUPPORTED_TYPES or lowered in UNSUPPORTED_TYPES:
+            message = f"type “{kind}” is not supported by the bot"
+            self.issue("survey", number, "type", message)
+            return None, None
+        supported = "integer, decimal, text, select_one, select_multiple, date, image, file, note"
+        self.issue("survey", number, "type", f"unknown type “{kind}” (supported: {supported})")
+        return None, None
+
+    def default(self, number: int, kind: str, text: str) -> Any:
+        """An XLSForm default as the template checker reads it: ODK writes numbers as XPath
+        literals ('2.5' is two and a half, '1.500' one and a half), anything else as text."""
+        if kind in ("integer", "decimal") and XPATH_NUMBER.fullmatch(text):
+            return Decimal(text)
+        return text
+
+    # -- problems found by the template checker ------------------------------------------------

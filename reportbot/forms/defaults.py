@@ -1,0 +1,155 @@
+"""Template defaults read with the parsers officers' answers go through, once, at load time.
+
+A default is stored in the answer's own in-memory type (int, Decimal, 'yes'/'no', a choice
+value, a list of values, a date, a text), so skipping a question stores exactly what typing
+the default would have stored. A default that does not parse for its question's type is a
+template error, never a text stored in a number column.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from reportbot.conversation.parsing import (
+    DEFAULT_MAX_DIGITS,
+    AnswerError,
+    fold,
+    parse_date,
+    parse_decimal,
+    parse_yes_no,
+)
+
+TEXT_DEFAULT_LIMIT = {"text": 500, "long_text": 4000}
+_RELATIVE_WORDS = frozenset({"hom nay", "today", "hom qua", "yesterday"})
+
+
+class DefaultError(ValueError):
+    """A default that does not fit its question; the message is English, for the admin."""
+
+
+def digit_limit(low: float | None, high: float | None) -> int:
+    """How many digits a number answer may have: 15, or more if the template's min/max need it."""
+    needed = [len(str(abs(int(bound)))) for bound in (low, high) if bound is not None]
+    return max([DEFAULT_MAX_DIGITS, *needed])
+
+
+def parse_default(
+    qtype: str,
+    raw: Any,
+    choices: Sequence[str] = (),
+    low: float | None = None,
+    high: float | None = None,
+) -> Any:
+    """The in-memory value of a default `raw` for a question of type `qtype`.
+
+    Numbers written as numbers (YAML 2.5, or XLSForm's '2.5' given here as a Decimal) are taken
+    as they are; texts go through the officer's parser ('1.500' is one thousand five hundred).
+    Raises DefaultError with a short English explanation.
+    """
+    if isinstance(raw, str) and not raw.strip():
+        raise DefaultError("an empty default: remove it or give a value")
+    try:
+        value = _parse(qtype, raw, choices, digit_limit(low, high))
+    except AnswerError as exc:
+        raise DefaultError(_answer_problem(qtype, exc)) from None
+    if qtype in ("integer", "decimal"):
+        if low is not None and value < low:
+            raise DefaultError(f"the default {raw!r} is below min ({low})")
+        if high is not None and value > high:
+            raise DefaultError(f"the default {raw!r} is above max ({high})")
+    return value
+
+
+def default_to_definition(value: Any) -> Any:
+    """A parsed default as JSON (what the database stores); parse_default reads it back."""
+    if isinstance(value, Decimal):
+        return float(value) if value.adjusted() < 15 else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def _parse(qtype: str, raw: Any, choices: Sequence[str], max_digits: int) -> Any:
+    if isinstance(raw, bool) and qtype != "yes_no":
+        raise DefaultError(f"{raw!r} is a yes/no value, not a default for a {qtype} question")
+    if qtype in ("integer", "decimal"):
+        return _number(qtype, raw, max_digits)
+    if qtype == "yes_no":
+        if isinstance(raw, bool):
+            return "yes" if raw else "no"
+        if isinstance(raw, str) and raw.strip().lower() in ("yes", "no"):
+            return raw.strip().lower()
+        return "yes" if parse_yes_no(_scalar_text(raw)) else "no"
+    if qtype == "date":
+        return _date(raw)
+    if qtype == "select_one":
+        return _choice(_scalar_text(raw), choices)
+    if qtype == "select_multiple":
+        items = raw if isinstance(raw, list) else _scalar_text(raw).split()
+        wanted = {_choice(_scalar_text(item), choices) for item in items}
+        if not wanted:
+            raise DefaultError("an empty default: remove it or give a value")
+        return [value for value in choices if value in wanted]
+    if qtype in TEXT_DEFAULT_LIMIT:
+        text = _scalar_text(raw)
+        if len(text) > TEXT_DEFAULT_LIMIT[qtype]:
+            raise DefaultError(f"a default longer than {TEXT_DEFAULT_LIMIT[qtype]} characters")
+        return text
+    raise DefaultError(f"a {qtype} question cannot have a default")
+
+
+def _scalar_text(raw: Any) -> str:
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        return str(raw)
+    raise DefaultError(f"{raw!r} is not a text or a number")
+
+
+def _number(qtype: str, raw: Any, max_digits: int) -> int | Decimal:
+    if isinstance(raw, int | float | Decimal):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise DefaultError(f"{raw!r} is not a number")
+        try:
+            value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        except InvalidOperation:
+            raise DefaultError(f"{raw!r} is not a number") from None
+        digits = len(value.as_tuple().digits)
+        if digits > max_digits and value == value.to_integral_value():
+            raise AnswerError("number.too_long", max=max_digits)
+    else:
+        value = parse_decimal(_scalar_text(raw), max_digits=max_digits)
+    if qtype == "integer":
+        if value != value.to_integral_value():
+            raise AnswerError("number.not_integer", text=str(raw))
+        return int(value)
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _date(raw: Any) -> date:
+    if isinstance(raw, date):
+        return raw
+    text = _scalar_text(raw)
+    if fold(text) in _RELATIVE_WORDS:
+        raise DefaultError(f"{raw!r} changes every day; give a fixed date such as 20/06/2026")
+    return parse_date(text)
+
+
+def _choice(text: str, choices: Sequence[str]) -> str:
+    if text in choices:
+        return text
+    listed = ", ".join(choices[:10]) + (", ..." if len(choices) > 10 else "")
+    raise DefaultError(f"{text!r} is not a choice of this question (choices: {listed})")
+
+
+def _answer_problem(qtype: str, exc: AnswerError) -> str:
+    english = exc.message("en")
+    return f"the default is not a valid {qtype} answer: {english}"

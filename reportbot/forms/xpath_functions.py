@@ -1,0 +1,195 @@
+"""The XPath / ODK functions real XLSForms use, beyond the core ones in expressions.py.
+
+Semantics follow JavaRosa (ODK Collect's engine, as documented in the ODK XForms spec
+https://getodk.github.io/xforms-spec/#xpath-functions): `substr` is 0-based with an exclusive
+end, `round` rounds half away from zero, `selected-at` is 0-based, `date(n)` counts days from
+1970-01-01. Outside a repeat, `position(..)` is 1 and `count(x)` counts one node. Results that
+ODK would show as NaN or Infinity are empty here. Every function is total and bounded: none
+raises on odd input and none does unbounded work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from reportbot.forms import xpath_values as ex
+
+_EPOCH = date(1970, 1, 1)
+_VIETNAM = timezone(timedelta(hours=7))
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MAX_TEXT = 100_000
+
+
+def _numbers(values: tuple[Any, ...]) -> list[int | Decimal] | None:
+    items: list[Any] = []
+    for value in values:
+        items.extend(value if isinstance(value, list) else [value])
+    numbers = [ex._num(item) for item in items if not ex._empty(item)]
+    return None if any(n is None for n in numbers) else numbers  # type: ignore[return-value]
+
+
+def _substr(value: Any, start: Any, end: Any = None) -> str:
+    text = ex._text(value)
+    first = ex._num(start)
+    last = len(text) if end is None else ex._num(end)
+    if first is None or last is None:
+        return ""
+    return text[max(int(first), 0) : max(int(last), 0)]
+
+
+def _round(value: Any, places: Any = 0) -> Any:
+    number, digits = ex._num(value), ex._num(places)
+    if number is None or digits is None or not -30 <= digits <= 30:
+        return ""
+    result = Decimal(number).quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
+    return int(result) if int(digits) <= 0 else result
+
+
+def _pow(base: Any, exponent: Any) -> Any:
+    x, y = ex._num(base), ex._num(exponent)
+    if x is None or y is None:
+        return ""
+    if isinstance(x, int) and isinstance(y, int) and 0 <= y <= 10_000:
+        if x.bit_length() * y > ex._MAX_INT_BITS:
+            return ""
+        return x**y
+    try:
+        return ex._DEC.power(Decimal(x), Decimal(y))
+    except ArithmeticError:
+        return ""
+
+
+def _extreme(pick: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*values: Any) -> Any:
+        numbers = _numbers(values)
+        return pick(numbers) if numbers else ""
+
+    return run
+
+
+def _sum(*values: Any) -> Any:
+    numbers = _numbers(values)
+    if numbers is None:
+        return ""
+    total: int | Decimal = 0
+    for number in numbers:
+        total = ex._arith("+", total, number)
+    return total
+
+
+def _count(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 1
+
+
+def _selected_at(value: Any, index: Any) -> str:
+    items = value if isinstance(value, list) else ex._text(value).split()
+    position = ex._num(index)
+    if position is None or not 0 <= int(position) < len(items):
+        return ""
+    return items[int(position)]
+
+
+def _choice_name(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -> Any:
+    """jr:choice-name(value, '${q}'): the label of `value` in q's list (labels are supplied
+    by the caller under '__choice_labels__'; without them, the value itself)."""
+    value = ex._text(args[0].run(answers, current))
+    question = ex._text(args[1].run(answers, current)).strip()
+    if question.startswith("${") and question.endswith("}"):
+        question = question[2:-1]
+    question = question.rsplit("/", 1)[-1]
+    labels = answers.get("__choice_labels__") or {}
+    return (labels.get(question) or {}).get(value, value)
+
+
+def _now(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -> datetime:
+    given = answers.get("__now__")
+    return given if isinstance(given, datetime) else datetime.now(_VIETNAM)
+
+
+def _to_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    number = ex._num(value)
+    if number is not None and not isinstance(value, str | list):
+        days = int(number)
+        return _EPOCH + timedelta(days=days) if abs(days) < 2_900_000 else ""
+    parsed = ex._date(ex._text(value)[:10]) if isinstance(value, str) else None
+    return parsed if parsed is not None else ""
+
+
+def _decimal_date_time(value: Any) -> Any:
+    if isinstance(value, datetime):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        return (value.date() - _EPOCH).days + Decimal(seconds) / Decimal(86400)
+    day = ex._date(value)
+    return "" if day is None else (day - _EPOCH).days
+
+
+def _format_date(value: Any, pattern: Any) -> str:
+    day = value if isinstance(value, date) else ex._date(value)
+    text = ex._text(pattern)
+    if day is None or len(text) > 200:
+        return ""
+    moment = day if isinstance(day, datetime) else datetime(day.year, day.month, day.day)
+    codes = {
+        "Y": f"{moment.year:04d}", "y": f"{moment.year % 100:02d}", "m": f"{moment.month:02d}",
+        "n": str(moment.month), "b": _MONTHS[moment.month - 1], "d": f"{moment.day:02d}",
+        "e": str(moment.day), "a": _DAYS[moment.weekday()], "H": f"{moment.hour:02d}",
+        "h": str(moment.hour), "M": f"{moment.minute:02d}", "S": f"{moment.second:02d}",
+    }  # fmt: skip
+    out, index = [], 0
+    while index < len(text):
+        if text[index] == "%" and index + 1 < len(text):
+            out.append(codes.get(text[index + 1], text[index + 1]))
+            index += 2
+        else:
+            out.append(text[index])
+            index += 1
+    return "".join(out)
+
+
+def _position(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -> int:
+    return 1  # outside a repeat every node is the first
+
+
+def _floor_or_ceiling(rounding: str) -> Callable[[Any], Any]:
+    def run(value: Any) -> Any:
+        number = ex._num(value)
+        if number is None:
+            return ""
+        return int(Decimal(number).to_integral_value(rounding=rounding))
+
+    return run
+
+
+FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
+    "contains": (2, 2, lambda a, b: ex._text(b) in ex._text(a), False),
+    "starts-with": (2, 2, lambda a, b: ex._text(a).startswith(ex._text(b)), False),
+    "ends-with": (2, 2, lambda a, b: ex._text(a).endswith(ex._text(b)), False),
+    "substr": (2, 3, _substr, False),
+    "string": (1, 1, ex._text, False),
+    "round": (1, 2, _round, False),
+    "pow": (2, 2, _pow, False),
+    "max": (1, None, _extreme(max), False),
+    "min": (1, None, _extreme(min), False),
+    "sum": (1, None, _sum, False),
+    "count": (1, 1, _count, False),
+    "selected-at": (2, 2, _selected_at, False),
+    "jr:choice-name": (2, 2, _choice_name, True),
+    "now": (0, 0, _now, True),
+    "date": (1, 1, _to_date, False),
+    "decimal-date-time": (1, 1, _decimal_date_time, False),
+    "format-date": (2, 2, _format_date, False),
+    "format-date-time": (2, 2, _format_date, False),
+    "boolean": (1, 1, ex.truthy, False),
+    "once": (1, 1, lambda value: value, False),  # no stored value to keep: the value itself
+    "position": (0, 1, _position, True),
+    "floor": (1, 1, _floor_or_ceiling("ROUND_FLOOR"), False),
+    "ceiling": (1, 1, _floor_or_ceiling("ROUND_CEILING"), False),
+    "abs": (1, 1, lambda v: "" if ex._num(v) is None else abs(ex._num(v)), False),
+    "string-length": (1, 1, lambda v: len(ex._text(v)[:_MAX_TEXT]), False),
+}
