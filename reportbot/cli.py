@@ -28,6 +28,7 @@ from reportbot.app import (
     load_forms,
 )
 from reportbot.config import ConfigError, Settings, load_settings
+from reportbot.config_check import check_settings
 from reportbot.forms.loader import load_yaml_template
 from reportbot.store.database import DatabaseUnavailable, close_database, migrate_database
 
@@ -61,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ConfigError as exc:
             print(f"reportbot: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        check_settings(settings)  # unknown settings warned about; secrets kept out of logs
     else:
         settings = Settings()
     try:
