@@ -188,14 +188,17 @@ def wrap_long_cells(sheet: Worksheet, row: int, cells: Iterable[Cell]) -> None:
     )
 
 
-def setup_print(sheet: Worksheet, *, header_rows: str | None = "1:1") -> None:
-    """A4 landscape, fitted to one page wide (any number of pages tall), header row repeated."""
+def setup_print(sheet: Worksheet, *, header_rows: str | None = "1:1", grid: bool = True) -> None:
+    """A4 landscape, fitted to one page wide (any number of pages tall), header row repeated.
+
+    `grid` prints cell borders: right for a table, noisy for a sheet of several small tables.
+    """
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.gridLines = True
+    sheet.print_options.gridLines = grid
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     if header_rows:

@@ -257,7 +257,7 @@ class XlsxBackend:
         widen_columns(sheet, needs, grow_only=False)
         for row_index in header_rows:
             style_header_row(sheet, row_index, range(1, len(rows[row_index - 1].cells) + 1))
-        setup_print(sheet, header_rows=None)
+        setup_print(sheet, header_rows=None, grid=False)
         workbook.active = 0
 
 
