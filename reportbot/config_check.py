@@ -226,6 +226,14 @@ def guard_logs(env: Mapping[str, str]) -> None:
     _Guard.installed = True
 
 
+def hide_secret(value: str) -> None:
+    """Mask a secret learnt at run time (a refreshed OAuth token) in every later log record."""
+    if not _Guard.installed:
+        guard_logs({})
+    if len(value) >= MIN_SECRET_CHARS and value not in _Guard.secrets:
+        _Guard.secrets = tuple(sorted({*_Guard.secrets, value}, key=len, reverse=True))
+
+
 def check_settings(settings: Settings) -> None:
     """The start-up checks: guard the logs first, then warn about unknown settings."""
     guard_logs(settings.env)

@@ -15,6 +15,7 @@ from reportbot import cli as core_cli
 from reportbot.config import Settings, load_settings
 from reportbot.config_check import (
     guard_logs,
+    hide_secret,
     known_variables,
     unknown_settings,
     warn_unknown_settings,
@@ -139,3 +140,12 @@ def test_secrets_are_masked_in_messages_and_tracebacks(captured: io.StringIO) ->
     assert "https://api.telegram.org/bot***/getMe" in text
     assert "webhook secret ***, locale vi" in text
     assert "ConnectionError: cannot connect to postgres://bot:***@127.0.0.1" in text
+
+
+def test_a_secret_learnt_at_run_time_is_masked_too(captured: io.StringIO) -> None:
+    guard_logs({})
+    fresh = "zalo-oa-access-token-refreshed-42"
+    hide_secret(fresh)
+    hide_secret("ok")  # too short to mask without blanking ordinary words
+    logging.getLogger("connectors.zalo_oa.test").warning("new token %s ok", fresh)
+    assert "new token *** ok" in captured.getvalue()
