@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import phonenumbers
 from tortoise.transactions import in_transaction
 
 from reportbot.conversation.parsing import fold
@@ -96,6 +95,8 @@ def normalize_phone(text: str) -> str | None:
     libphonenumber metadata for region VN: current mobile and landline ranges), so
     0000000000 or the pre-2018 11-digit 01xx mobile numbers are refused.
     """
+    import phonenumbers  # imported when first needed: most processes never import a file
+
     digits = re.sub(r"[\s.\-()]", "", text[:MAX_PHONE_CHARS])
     if not re.fullmatch(r"\+?\d{8,15}", digits):
         return None

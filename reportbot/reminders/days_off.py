@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from reportbot.config import ConfigError
 
 ENV_EXTRA_DAYS_OFF = "REPORTBOT_EXTRA_DAYS_OFF"
@@ -34,6 +32,8 @@ class DaysOffError(ConfigError):
 
 @lru_cache(maxsize=32)
 def _official(year: int, language: str) -> Mapping[date, str]:
+    import holidays  # ~0.5 s with its first calendar: paid by the first reminder run only
+
     calendar = holidays.country_holidays("VN", years=year, language=language)
     return dict(calendar.items())
 
@@ -123,5 +123,13 @@ def parse_extra_days_off(text: str | None) -> dict[date, str]:
 
 
 def days_off_from_env(env: Mapping[str, str]) -> DaysOff:
-    """The official calendar plus REPORTBOT_EXTRA_DAYS_OFF; raises DaysOffError if wrong."""
-    return DaysOff(official=True, extra=parse_extra_days_off(env.get(ENV_EXTRA_DAYS_OFF)))
+    """The official calendar plus REPORTBOT_EXTRA_DAYS_OFF; raises DaysOffError if wrong.
+
+    The calendars of last, this and next year are built now, at start-up: the first one
+    costs about half a second, which must not block the event loop in a reminder run.
+    """
+    days_off = DaysOff(official=True, extra=parse_extra_days_off(env.get(ENV_EXTRA_DAYS_OFF)))
+    this_year = date.today().year
+    for year in (this_year - 1, this_year, this_year + 1):
+        official_days_off(year)
+    return days_off
