@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# System packages the test suite needs (fonts with Vietnamese glyphs for charts, PostgreSQL).
+# System packages the test suite needs (fonts with Vietnamese glyphs for charts, PostgreSQL,
+# LibreOffice + poppler to print office files to PDF/PNG, Chromium for the web page tests).
 # Installs what is missing when running as root (CI); otherwise says what to install.
 set -euo pipefail
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ((${#missing[@]} == 0)); then
   exit 0
 fi

@@ -91,7 +91,7 @@ async def test_units_import_reports_every_bad_row_and_writes_nothing(
     )
     path = write(tmp_path, "loi.csv", text)
     result = await import_units(path, now=NOW)
-    problems = [str(p) for p in result.problems]
+    problems = [p.render("en") for p in result.problems]
     assert problems[:5] == [
         f"{path}:3: code: required",
         f"{path}:4: code: 'kinh te': letters, digits, '_', '.' or '-' only (max 64)",
@@ -112,7 +112,7 @@ async def test_units_import_reports_every_bad_row_and_writes_nothing(
 
 async def test_a_file_with_a_missing_column_or_wrong_encoding(db: str, tmp_path: Path) -> None:
     missing = await import_units(write(tmp_path, "thieu.csv", "code,name\nx,X\n"), now=NOW)
-    assert [str(p) for p in missing.problems] == [
+    assert [p.render("en") for p in missing.problems] == [
         f"{tmp_path / 'thieu.csv'}:1: type: missing column (the header must name: "
         "code, name, type, parent)"
     ]
@@ -120,9 +120,9 @@ async def test_a_file_with_a_missing_column_or_wrong_encoding(db: str, tmp_path:
     legacy.write_bytes(b"code,name,type\nx,Ph\xf2ng V\xe3n h\xf3a,phong\n")
     result = await import_units(legacy, now=NOW)
     assert len(result.problems) == 1
-    assert "not UTF-8 text" in str(result.problems[0]) and str(result.problems[0]).endswith(
-        "“CSV UTF-8”"
-    )
+    assert "not UTF-8 text" in result.problems[0].render("en") and result.problems[0].render(
+        "en"
+    ).endswith("“CSV UTF-8”")
 
 
 async def test_people_import_matches_by_phone_and_is_idempotent(db: str, tmp_path: Path) -> None:
@@ -167,9 +167,9 @@ async def test_people_import_reports_every_bad_row_and_writes_nothing(
     )
     path = write(tmp_path, "nguoi.csv", text)
     result = await import_people(path, now=NOW)
-    assert [str(p) for p in result.problems] == [
+    assert [p.render("en") for p in result.problems] == [
         f"{path}:3: name: required",
-        f"{path}:4: phone: '12345' is not a phone number (10 digits, e.g. 0905123456)",
+        f"{path}:4: phone: '12345' is not a Vietnamese phone number (10 digits, e.g. 0905123456)",
         f"{path}:5: phone: '0905000001' is already on line 2",
         f"{path}:6: unit: no unit 'khong_co': import the units first",
         f"{path}:7: unit: an officer needs a unit",
@@ -221,7 +221,7 @@ def test_the_cli_imports_both_files_and_fails_on_a_bad_one(
     bad = write(tmp_path, "loi.csv", "code,name,type\nmoi,Đơn vị mới,doan_the\n,Không mã,phong\n")
     assert core_cli.main(["units", "import", str(bad)]) == 1
     captured = capsys.readouterr()
-    assert captured.out.strip() == f"{bad}:3: code: required"
+    assert captured.out.strip() == f"{bad}:3: mã: chưa điền (bắt buộc)"
     assert "nothing imported" in captured.err
 
     async def codes():

@@ -161,8 +161,9 @@ class XlsxHarness:
     def rows(self, title: str = TITLE) -> list[list[Any]]:
         sheet = load_workbook(self.path)[title]
         rows = []
-        for line in sheet.iter_rows(values_only=True):
-            values = ["" if value is None else value for value in line]
+        for line in sheet.iter_rows():
+            # Date cells compared as displayed (dd/mm/yyyy [hh:mm]), as Google's text cells are.
+            values = [shown(cell) for cell in line]
             while values and values[-1] == "":
                 values.pop()
             rows.append(values)
@@ -217,6 +218,15 @@ class XlsxHarness:
 
 
 FAST_RETRY = RetryPolicy(attempts=3, base_s=0.01, cap_s=0.05)
+
+
+def shown(cell: Any) -> Any:
+    """A cell's value as an office user reads it: dates by their number format."""
+    if cell.value is None:
+        return ""
+    if cell.is_date:
+        return cell.value.strftime("%d/%m/%Y %H:%M" if "h" in cell.number_format else "%d/%m/%Y")
+    return cell.value
 
 
 def google_backend(fake: FakeSheets, **options: Any) -> GoogleSheetsBackend:

@@ -23,6 +23,7 @@ from typing import Any
 
 from reportbot.cli import chat_run, database, forms
 from reportbot.config import ConfigError, Settings, load_settings
+from reportbot.config_check import check_settings
 from reportbot.coordination import cli as coordination_cli
 from reportbot.mirror import extension as mirror_cli
 from reportbot.reminders import cli as reminders_cli
@@ -61,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ConfigError as exc:
             print(f"reportbot: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        check_settings(settings)  # unknown settings warned about; secrets kept out of logs
     else:
         settings = Settings()
     try:

@@ -97,10 +97,10 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]])
         await close_database()
 
 
-def _print_import(result: ImportResult, what: str) -> int:
+def _print_import(result: ImportResult, what: str, locale: str = "vi") -> int:
     if not result.ok:
         for problem in result.problems:
-            print(problem)
+            print(problem.render(locale))
         print(
             f"reportbot: {len(result.problems)} lỗi, chưa nhập gì (nothing imported)",
             file=sys.stderr,
@@ -115,14 +115,16 @@ def _print_import(result: ImportResult, what: str) -> int:
 
 async def _units_import(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> int:
-        return _print_import(await import_units(args.path, now=_now()), "Đơn vị (units)")
+        result = await import_units(args.path, now=_now())
+        return _print_import(result, "Đơn vị (units)", settings.locale)
 
     return await _with_database(settings, work)
 
 
 async def _people_import(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> int:
-        return _print_import(await import_people(args.path, now=_now()), "Người dùng (people)")
+        result = await import_people(args.path, now=_now())
+        return _print_import(result, "Người dùng (people)", settings.locale)
 
     return await _with_database(settings, work)
 

@@ -11,21 +11,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportbot.conversation.parsing import fold
+from reportbot.coordination.import_texts import column_name, render
 
 MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
-    """One bad row (or header) of an imported file."""
+    """One bad row (or header) of an imported file: a message key and its parameters."""
 
     source: str
     line: int
     column: str
-    message: str
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, source: str, line: int, column: str, key: str, **params: object) -> RowProblem:
+        """A problem with the message `key` of import_texts, filled with `params`."""
+        return cls(source, line, column, key, tuple(params.items()))
+
+    def message(self, locale: str = "vi") -> str:
+        """The problem alone, Vietnamese unless `locale` is 'en'."""
+        return render(self.key, dict(self.params), locale)
+
+    def render(self, locale: str = "vi") -> str:
+        """``FILE:LINE: column: problem`` in the admin's language."""
+        column = column_name(self.column, locale)
+        return f"{self.source}:{self.line}: {column}: {self.message(locale)}"
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.column}: {self.message}"
+        return self.render("vi")
 
 
 @dataclass(slots=True)
@@ -52,24 +68,23 @@ def read_csv(path: Path, columns: Mapping[str, tuple[str, ...]], required: set[s
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        table.problems.append(RowProblem(source, 1, "file", f"cannot read: {exc.strerror}"))
+        table.problems.append(RowProblem.of(source, 1, "file", "cannot_read", reason=exc.strerror))
         return table
     if len(raw) > MAX_BYTES:
-        table.problems.append(RowProblem(source, 1, "file", "larger than 5 MB"))
+        table.problems.append(RowProblem.of(source, 1, "file", "too_big"))
         return table
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        message = "not UTF-8 text: save it from Excel as “CSV UTF-8”"
-        table.problems.append(RowProblem(source, line, "file", message))
+        table.problems.append(RowProblem.of(source, line, "file", "not_utf8"))
         return table
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
-        table.problems.append(RowProblem(source, 1, "file", "the file is empty"))
+        table.problems.append(RowProblem.of(source, 1, "file", "empty"))
         return table
     aliases = {spelling: name for name, spellings in columns.items() for spelling in spellings}
     positions: dict[str, int] = {}
@@ -79,9 +94,16 @@ def read_csv(path: Path, columns: Mapping[str, tuple[str, ...]], required: set[s
             positions[name] = index
     missing = [name for name in columns if name in required and name not in positions]
     for name in missing:
-        expected = ", ".join(columns)
-        message = f"missing column (the header must name: {expected})"
-        table.problems.append(RowProblem(source, 1, name, message))
+        table.problems.append(
+            RowProblem.of(
+                source,
+                1,
+                name,
+                "missing_column",
+                expected=", ".join(columns),
+                expected_vi=", ".join(column_name(column, "vi") for column in columns),
+            )
+        )
     if missing:
         return table
     previous_end = reader.line_num

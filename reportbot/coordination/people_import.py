@@ -14,6 +14,7 @@ vai trò).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +23,10 @@ from tortoise.transactions import in_transaction
 
 from reportbot.conversation.parsing import fold
 from reportbot.coordination import audit
-from reportbot.coordination.csvfile import RowProblem, read_csv
-from reportbot.forms.loader import IDENTIFIER, KNOWN_UNIT_TYPES
+from reportbot.coordination.csvfile import RowProblem, header_key, read_csv
+from reportbot.coordination.import_texts import quoted
+from reportbot.forms.loader import KNOWN_UNIT_TYPES
+from reportbot.mirror.records import UNIT_TYPE_VI
 from reportbot.store.models import FormTemplateRecord, Person, Unit
 
 UNIT_COLUMNS = {
@@ -37,6 +40,15 @@ PEOPLE_COLUMNS = {
     "phone": ("phone", "so_dien_thoai", "dien_thoai", "sdt"),
     "unit": ("unit", "unit_code", "ma_don_vi", "don_vi"),
     "role": ("role", "vai_tro"),
+}
+MAX_PHONE_CHARS = 40
+# Short names people type for the types whose full Vietnamese name is long.
+UNIT_TYPE_ALIASES = {
+    "to_cns": "to_cns",
+    "to_cong_nghe_so": "to_cns",
+    "co_quan": "co_quan",
+    "don_vi": "co_quan",
+    "truong": "truong_hoc",
 }
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 ROLE_WORDS = {
@@ -76,19 +88,49 @@ def parse_role(text: str) -> str | None:
 
 
 def normalize_phone(text: str) -> str | None:
-    """A Vietnamese phone number as 0xxxxxxxxx, or None if it is not one.
+    """A Vietnamese phone number as 0xxxxxxxxx, or None if it is not a valid one.
 
     Accepts spaces, dots and dashes, the +84/84 prefix, and the leading zero that Excel drops
-    when a phone column is formatted as a number.
+    when a phone column is formatted as a number. Validity is `phonenumbers`' (Google's
+    libphonenumber metadata for region VN: current mobile and landline ranges), so
+    0000000000 or the pre-2018 11-digit 01xx mobile numbers are refused.
     """
-    digits = re.sub(r"[\s.\-()]", "", text)
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    elif len(digits) == 9 and digits[:1] in "35789":
-        digits = "0" + digits
-    return digits if re.fullmatch(r"0\d{9,10}", digits) else None
+    import phonenumbers  # imported when first needed: most processes never import a file
+
+    digits = re.sub(r"[\s.\-()]", "", text[:MAX_PHONE_CHARS])
+    if not re.fullmatch(r"\+?\d{8,15}", digits):
+        return None
+    if digits.startswith("84") and len(digits) == 11:
+        digits = "+" + digits
+    try:
+        number = phonenumbers.parse(digits, "VN")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 84 or not phonenumbers.is_valid_number_for_region(number, "VN"):
+        return None
+    return f"0{number.national_number}"
+
+
+def parse_unit_type(text: str, known_types: Iterable[str]) -> str | None:
+    """A unit type from its code or Vietnamese name, any case, with or without diacritics.
+
+    "Đoàn thể", "doan the" and "doan_the" are all 'doan_the'; None when none matches.
+    """
+    known = set(known_types)
+    key = header_key(text)
+    if key in known:
+        return key
+    for code, name_vi in UNIT_TYPE_VI.items():
+        if code in known and key == header_key(name_vi):
+            return code
+    return UNIT_TYPE_ALIASES.get(key) if UNIT_TYPE_ALIASES.get(key) in known else None
+
+
+def _check_name(source: str, line: int, name: str, problems: list[RowProblem]) -> None:
+    if not name:
+        problems.append(RowProblem.of(source, line, "name", "required"))
+    elif len(name) > 255:
+        problems.append(RowProblem.of(source, line, "name", "too_long"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,26 +160,33 @@ async def import_units(path: Path, *, now: datetime, person_id: int | None = Non
         code, name = values["code"], values["name"]
         unit_type, parent = values["type"], values.get("parent", "")
         if not code:
-            problems.append(RowProblem(source, line, "code", "required"))
+            problems.append(RowProblem.of(source, line, "code", "required"))
         elif not UNIT_CODE.match(code):
-            message = f"{code!r}: letters, digits, '_', '.' or '-' only (max 64)"
-            problems.append(RowProblem(source, line, "code", message))
+            problems.append(RowProblem.of(source, line, "code", "code_chars", value=quoted(code)))
         elif code.lower() in seen:
-            message = f"{code!r} is already on line {seen[code.lower()]}"
-            problems.append(RowProblem(source, line, "code", message))
+            problems.append(
+                RowProblem.of(
+                    source, line, "code", "duplicate", value=quoted(code), first=seen[code.lower()]
+                )
+            )
         else:
             seen[code.lower()] = line
-        if not name:
-            problems.append(RowProblem(source, line, "name", "required"))
-        elif len(name) > 255:
-            problems.append(RowProblem(source, line, "name", "longer than 255 characters"))
-        if not unit_type:
-            problems.append(RowProblem(source, line, "type", "required"))
-        elif not IDENTIFIER.match(unit_type) or unit_type not in known_types:
-            known = ", ".join(sorted(known_types))
-            message = f"unknown unit type {unit_type!r} (known: {known})"
-            problems.append(RowProblem(source, line, "type", message))
-        rows.append(_UnitRow(line, code, name, unit_type, parent))
+        _check_name(source, line, name, problems)
+        typed, unit_type = unit_type, parse_unit_type(unit_type, known_types)
+        if not typed:
+            problems.append(RowProblem.of(source, line, "type", "required"))
+        elif unit_type is None:
+            problems.append(
+                RowProblem.of(
+                    source,
+                    line,
+                    "type",
+                    "unknown_type",
+                    value=quoted(typed),
+                    known=", ".join(sorted(known_types)),
+                )
+            )
+        rows.append(_UnitRow(line, code, name, unit_type or "", parent))
     _check_parents(source, rows, seen, existing, result.problems)
     if result.problems:
         return result
@@ -171,15 +220,21 @@ def _check_parents(
             continue
         parent = row.parent.lower()
         if parent == row.code.lower():
-            problems.append(
-                RowProblem(source, row.line, "parent", "a unit cannot be its own parent")
-            )
+            problems.append(RowProblem.of(source, row.line, "parent", "own_parent"))
         elif parent not in in_file and parent not in existing:
-            message = f"no unit {row.parent!r} in this file or in the database"
-            problems.append(RowProblem(source, row.line, "parent", message))
+            value = quoted(row.parent)
+            problems.append(RowProblem.of(source, row.line, "parent", "no_parent", value=value))
         elif _in_cycle(row.code.lower(), parent_of):
-            message = f"{row.parent!r} is below {row.code!r}: parents would form a loop"
-            problems.append(RowProblem(source, row.line, "parent", message))
+            problems.append(
+                RowProblem.of(
+                    source,
+                    row.line,
+                    "parent",
+                    "parent_loop",
+                    value=quoted(row.parent),
+                    code=quoted(row.code),
+                )
+            )
 
 
 def _in_cycle(code: str, parent_of: dict[str, str | None]) -> bool:
@@ -249,31 +304,32 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
         problems = result.problems
         name, raw_phone = values["name"], values["phone"]
         unit_code, raw_role = values["unit"], values.get("role", "")
-        if not name:
-            problems.append(RowProblem(source, line, "name", "required"))
-        elif len(name) > 255:
-            problems.append(RowProblem(source, line, "name", "longer than 255 characters"))
+        _check_name(source, line, name, problems)
         phone = normalize_phone(raw_phone)
         if not raw_phone:
-            problems.append(RowProblem(source, line, "phone", "required"))
+            problems.append(RowProblem.of(source, line, "phone", "required"))
         elif phone is None:
-            message = f"{raw_phone!r} is not a phone number (10 digits, e.g. 0905123456)"
-            problems.append(RowProblem(source, line, "phone", message))
+            problems.append(
+                RowProblem.of(source, line, "phone", "bad_phone", value=quoted(raw_phone))
+            )
         elif phone in seen:
-            message = f"{raw_phone!r} is already on line {seen[phone]}"
-            problems.append(RowProblem(source, line, "phone", message))
+            problems.append(
+                RowProblem.of(
+                    source, line, "phone", "duplicate", value=quoted(raw_phone), first=seen[phone]
+                )
+            )
         else:
             seen[phone] = line
         role = parse_role(raw_role)
         if role is None:
-            message = f"unknown role {raw_role!r} (officer, coordinator or admin)"
-            problems.append(RowProblem(source, line, "role", message))
+            problems.append(
+                RowProblem.of(source, line, "role", "unknown_role", value=quoted(raw_role))
+            )
         unit = units.get(unit_code.lower()) if unit_code else None
         if unit_code and unit is None:
-            message = f"no unit {unit_code!r}: import the units first"
-            problems.append(RowProblem(source, line, "unit", message))
+            problems.append(RowProblem.of(source, line, "unit", "no_unit", value=quoted(unit_code)))
         elif not unit_code and role == "officer":
-            problems.append(RowProblem(source, line, "unit", "an officer needs a unit"))
+            problems.append(RowProblem.of(source, line, "unit", "officer_needs_unit"))
         rows.append(_PersonRow(line, name, phone or "", unit, role or "officer"))
     if result.problems:
         return result

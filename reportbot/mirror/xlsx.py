@@ -9,16 +9,14 @@ even when they start with '=' (openpyxl would otherwise store them as formulas).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reportbot.mirror.backend import MirrorError
@@ -32,6 +30,7 @@ from reportbot.mirror.layout import (
 )
 from reportbot.mirror.records import (
     DEFAULT_TZ,
+    FIXED_HEADERS,
     STATUS_SHEET_TITLE,
     CellValue,
     FormLayout,
@@ -41,17 +40,38 @@ from reportbot.mirror.records import (
     record_row,
     sheet_titles,
 )
-from reportbot.mirror.status import StyledRow, status_rows, status_width
+from reportbot.mirror.status import StyledCell, StyledRow, status_rows, status_width
+from reportbot.office_xlsx import (
+    BOLD,
+    HEADER_FILL,
+    display_width,
+    format_cell,
+    header_width,
+    save_workbook,
+    setup_print,
+    style_header_row,
+    widen_columns,
+    wrap_long_cells,
+)
 
 ENV_XLSX = "REPORTBOT_MIRROR_XLSX"
 DEFAULT_XLSX = "reportbot-mirror.xlsx"
 EXCEL_TITLE_CHARS = 31
-HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFE6E6E6")
 FILLS = {
     "late": PatternFill(fill_type="solid", fgColor="FFFFE6B3"),
     "missing": PatternFill(fill_type="solid", fgColor="FFF4CCCC"),
 }
-BOLD = Font(bold=True)
+# How each fixed column is formatted (see records.FIXED_HEADERS); question columns by type.
+FIXED_KINDS = {"Thời điểm gửi": "date", "Cập nhật lần cuối": "date", "Lần sửa": "integer"}
+QUESTION_KINDS = {"integer": "integer", "decimal": "decimal", "date": "date"}
+STATUS_KINDS = {"Hạn nộp": "date", "Thời điểm gửi": "date"}
+
+
+def column_kinds(layout: FormLayout) -> list[str]:
+    """The format kind of every column of a form's worksheet, in `layout_headers` order."""
+    kinds = [FIXED_KINDS.get(header, "text") for header in FIXED_HEADERS]
+    kinds.extend(QUESTION_KINDS.get(column.type, "text") for column in layout.columns)
+    return kinds
 
 
 def set_text_safe(cell: Cell, value: CellValue) -> None:
@@ -121,15 +141,9 @@ class XlsxBackend:
             raise MirrorError(f"cannot read {self.path}: {type(error).__name__}") from error
 
     def _save(self, workbook: Workbook) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.path.parent, suffix=".xlsx.tmp")
-        os.close(handle)
         try:
-            workbook.save(temp)
-            os.replace(temp, self.path)
+            save_workbook(workbook, self.path)
         except OSError as error:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
             raise MirrorError(f"cannot write {self.path}: {error.strerror}") from error
         self._workbook = workbook
         self._saved_digest = _digest(self.path)
@@ -191,17 +205,27 @@ class XlsxBackend:
                 rows[row] = values
         for block in header_blocks(plan.new_headers):
             for offset, text in enumerate(block.values[0]):
-                cell = sheet.cell(row=1, column=block.col + offset + 1)
-                set_text_safe(cell, text)
-                cell.font = BOLD
-                cell.fill = HEADER_FILL
-                letter = cell.column_letter
-                sheet.column_dimensions[letter].width = min(40, max(12, len(text) + 2))
+                set_text_safe(sheet.cell(row=1, column=block.col + offset + 1), text)
+        kinds = dict(zip(plan.positions, column_kinds(layout), strict=True))
+        needs = {
+            position + 1: header_width(header)
+            for position, header in zip(plan.positions, layout_headers(layout), strict=True)
+        }
         for block in row_blocks(rows, plan.positions):
             for row_offset, values in enumerate(block.values):
                 for col_offset, value in enumerate(values):
-                    cell = sheet.cell(row=block.row + row_offset, column=block.col + col_offset + 1)
+                    position = block.col + col_offset
+                    cell = sheet.cell(row=block.row + row_offset, column=position + 1)
                     set_text_safe(cell, value)
+                    format_cell(cell, kinds[position])
+                    needs[position + 1] = max(needs[position + 1], display_width(value) + 2)
+        for row in rows:
+            ours = (sheet.cell(row=row, column=position + 1) for position in plan.positions)
+            wrap_long_cells(sheet, row, ours)
+        widen_columns(sheet, needs)
+        style_header_row(sheet, 1, needs)
+        sheet.freeze_panes = "A2"
+        setup_print(sheet)
 
     def _write_status(self, workbook: Workbook, rows: list[StyledRow]) -> None:
         old = self._find(workbook, STATUS_SHEET_TITLE)
@@ -209,23 +233,38 @@ class XlsxBackend:
             workbook.remove(old)
         sheet = workbook.create_sheet(STATUS_SHEET_TITLE, 0)
         width = status_width(rows)
+        needs = {column: 0.0 for column in range(1, width + 1)}
+        kinds: list[str] = []
+        header_rows: list[int] = []
         for row_index, row in enumerate(rows, start=1):
+            if row.cells and row.cells[0].style == "header":
+                kinds = [STATUS_KINDS.get(str(styled.value), "text") for styled in row.cells]
+                header_rows.append(row_index)
             fill = FILLS.get(row.highlight)
             span = width if fill else len(row.cells)
             for col_index in range(span):
                 cell = sheet.cell(row=row_index, column=col_index + 1)
                 styled = row.cells[col_index] if col_index < len(row.cells) else None
                 if styled is not None:
-                    set_text_safe(cell, styled.value)
-                    if styled.style in ("title", "header"):
-                        cell.font = BOLD
+                    _write_styled(cell, styled, kinds[col_index] if col_index < len(kinds) else "")
                     if styled.style == "header":
-                        cell.fill = HEADER_FILL
-                    if styled.style == "percent":
-                        cell.number_format = "0.0%"
+                        needs[col_index + 1] = max(needs[col_index + 1], header_width(styled.value))
+                    elif styled.style not in ("title", "note"):  # long lines overflow, fine
+                        need = display_width(styled.value) + 2
+                        needs[col_index + 1] = max(needs[col_index + 1], need)
                 if fill is not None:
                     cell.fill = fill
-        for col_index in range(width):
-            letter = sheet.cell(row=1, column=col_index + 1).column_letter
-            sheet.column_dimensions[letter].width = 22
+        widen_columns(sheet, needs, grow_only=False)
+        for row_index in header_rows:
+            style_header_row(sheet, row_index, range(1, len(rows[row_index - 1].cells) + 1))
+        setup_print(sheet, header_rows=None, grid=False)
         workbook.active = 0
+
+
+def _write_styled(cell: Cell, styled: StyledCell, kind: str) -> None:
+    set_text_safe(cell, styled.value)
+    if styled.style in ("title", "header"):
+        cell.font = BOLD
+    if styled.style == "header":
+        cell.fill = HEADER_FILL
+    format_cell(cell, "percent" if styled.style == "percent" else kind)

@@ -27,10 +27,15 @@ if TYPE_CHECKING:
 
 
 def policy_from_settings(settings: Settings) -> Policy:
-    """The default reminder policy with the configured delivery hours."""
+    """The default reminder policy with the configured delivery hours and days off."""
+    from reportbot.reminders.days_off import days_off_from_env
     from reportbot.reminders.schedule import Policy
 
-    return Policy(delivery_start=settings.delivery_start, delivery_end=settings.delivery_end)
+    return Policy(
+        delivery_start=settings.delivery_start,
+        delivery_end=settings.delivery_end,
+        days_off=days_off_from_env(settings.env),
+    )
 
 
 log = logging.getLogger(__name__)

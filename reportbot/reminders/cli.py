@@ -25,6 +25,7 @@ from reportbot.reminders.schedule import (
     EXPIRED,
     Policy,
     Slot,
+    days_off_lines,
     is_deliverable,
     next_deliverable,
     slots_for,
@@ -176,6 +177,7 @@ def _period_lines(template: FormTemplate, period: Period, tz: tzinfo, policy: Po
         f"    hạn nộp (deadline)  {_local(period.deadline, tz)}",
         f"    chốt số liệu (data cut-off)  {cutoff}",
         "    nhắc (reminders)    " + ", ".join(reminders),
+        *days_off_lines(slots_for(template, period, policy, tz), policy, tz),
     ]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from connectors.base import Choice, Outgoing
+from reportbot.collation import vietnamese_key
 from reportbot.conversation.i18n import localize
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
@@ -189,7 +190,10 @@ def digest(
 
 def _section(key: str, entries: Sequence[DigestEntry], locale: str) -> str:
     lines = [text(key, locale, count=len(entries))]
-    for entry in entries[:LIST_LIMIT]:
+    # Vietnamese alphabetical order ("Đoàn Thanh niên" before "UBND"), whatever the locale:
+    # the names are Vietnamese.
+    ordered = sorted(entries, key=lambda entry: (vietnamese_key(entry.unit), entry.detail))
+    for entry in ordered[:LIST_LIMIT]:
         lines.append(f"• {entry.unit}" + (f" – {entry.detail}" if entry.detail else ""))
     if len(entries) > LIST_LIMIT:
         lines.append(text("more", locale, count=len(entries) - LIST_LIMIT))

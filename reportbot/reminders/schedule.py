@@ -11,7 +11,8 @@ next one is due or at the deadline, whichever comes first, so a bot that catches
 the most recent reminder; an overdue reminder stops when the next overdue one is due.
 
 Due moments are the morning (delivery start) of the day, moved to the next allowed time when
-that falls on a rest day (Sunday by default) or outside the delivery hours.
+that falls on a rest day (Sunday by default), an official day off (Tết, 30/4, 1/5, 2/9...,
+see `days_off`) or outside the delivery hours.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from reportbot.forms.schema import FormTemplate
 from reportbot.periods import Period, periods_between
+from reportbot.reminders.days_off import DaysOff
 
 OFFICERS = "officers"
 COORDINATORS = "coordinators"
@@ -36,6 +38,9 @@ SENT = "sent"
 FAILED = "failed"  # the connector reported a failure that may pass: retried while useful
 UNDELIVERABLE = "undeliverable"  # refused for good (blocked bot, no reachable account)
 SKIPPED = "skipped"  # no longer useful when it could have been sent: never sent
+
+# No sane calendar has a year without a working day; past this the settings are wrong.
+MAX_DAYS_SEARCHED = 366
 
 
 def before_kind(days: int) -> str:
@@ -61,6 +66,7 @@ class Policy:
     delivery_start: time = time(7, 30)
     delivery_end: time = time(20, 0)
     rest_weekdays: frozenset[int] = frozenset({6})  # Monday is 0: Sunday
+    days_off: DaysOff = field(default_factory=DaysOff)  # official VN calendar + extra days
     catch_up_horizon: timedelta = timedelta(days=7)
     max_attempts: int = 3
 
@@ -133,10 +139,15 @@ class Plan:
 # Delivery hours
 
 
+def is_rest_day(day: date, policy: Policy) -> bool:
+    """Whether nothing is sent on `day`: a rest weekday or a day off."""
+    return day.weekday() in policy.rest_weekdays or policy.days_off.is_off(day)
+
+
 def is_deliverable(moment: datetime, policy: Policy, tz: tzinfo) -> bool:
-    """Whether a message may be sent at `moment` (delivery hours, not a rest day)."""
+    """Whether a message may be sent at `moment` (delivery hours, not a rest day or day off)."""
     local = moment.astimezone(tz)
-    if local.weekday() in policy.rest_weekdays:
+    if is_rest_day(local.date(), policy):
         return False
     return policy.delivery_start <= local.time() < policy.delivery_end
 
@@ -149,9 +160,11 @@ def next_deliverable(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
     day = local.date()
     if local.time() >= policy.delivery_end:
         day += timedelta(days=1)
-    while day.weekday() in policy.rest_weekdays:
+    for _ in range(MAX_DAYS_SEARCHED):
+        if not is_rest_day(day, policy):
+            return _local(day, policy.delivery_start, tz)
         day += timedelta(days=1)
-    return _local(day, policy.delivery_start, tz)
+    raise ValueError(f"no working day in the {MAX_DAYS_SEARCHED} days after {local:%Y-%m-%d}")
 
 
 def _local(day: date, at: time, tz: tzinfo) -> datetime:
@@ -300,3 +313,28 @@ def plan(
             elif row.status == FAILED and state == ACTIVE and row.attempts < policy.max_attempts:
                 result.send.append(Due(slot, recipient, retry=row))
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Shown to admins
+
+
+def days_off_lines(slots: Sequence[Slot], policy: Policy, tz: tzinfo) -> list[str]:
+    """One line listing the days off inside a period's reminder window, if any.
+
+    The window runs from the first reminder's planned day (before a day off moved it) to the
+    last reminder's due day: the days off that explain why a reminder is later than planned.
+    """
+    if not slots:
+        return []
+    deadline_day = slots[0].period.deadline.astimezone(tz).date()
+    starts = [slot.due_at.astimezone(tz).date() for slot in slots]
+    for slot in slots:
+        if slot.kind.startswith("d-") and slot.kind[2:].isdigit():
+            starts.append(deadline_day - timedelta(days=int(slot.kind[2:])))
+    last = max(slot.due_at for slot in slots).astimezone(tz).date()
+    found = policy.days_off.between(min(starts), last)
+    if not found:
+        return []
+    shown = ", ".join(f"{day:%d/%m} {name}" for day, name in found)
+    return [f"    ngày nghỉ (days off)  {shown}"]
