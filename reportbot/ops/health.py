@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from reportbot.ops.metrics import Metrics, package_version
+from reportbot.ops.metrics import Metrics
+from reportbot.ops.version import package_version
 
 PROBE_TIMEOUT = 2.0
 METRICS_KEY: web.AppKey[Metrics] = web.AppKey("reportbot_metrics", Metrics)

@@ -17,7 +17,6 @@ import math
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -27,6 +26,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+
+from reportbot.ops.version import package_version
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +57,6 @@ class PoolUsage:
     in_use: int
     idle: int
     maximum: int
-
-
-def package_version() -> str:
-    """The installed reportbot version, or 'unknown' when run from a bare source tree."""
-    try:
-        return version("reportbot")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _label(value: str) -> str:
