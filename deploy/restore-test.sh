@@ -18,6 +18,12 @@ scratch="reportbot_restore_test_$(date -u +%Y%m%d%H%M%S)_$$"
 server="${admin%/*}"
 target="$server/$scratch"
 
+case "${REPORTBOT_BIN:-}:$admin" in
+    ?*:*:///*)  # the bot connects over TCP: a socket-only URL would not reach the scratch copy
+        echo "restore-test.sh: REPORTBOT_BIN needs a RESTORE_ADMIN_URL with a host" >&2
+        exit 2 ;;
+esac
+
 psql -X -q -v ON_ERROR_STOP=1 -d "$admin" -c "CREATE DATABASE \"$scratch\""
 trap 'psql -X -q -d "$admin" -c "DROP DATABASE IF EXISTS \"$scratch\" WITH (FORCE)" >/dev/null' EXIT
 

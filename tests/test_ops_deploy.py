@@ -214,3 +214,16 @@ def test_backup_without_a_database_url_says_so() -> None:
         [str(DEPLOY / "backup.sh")], env=env, capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 2 and "BACKUP_DATABASE_URL" in result.stderr
+
+
+def test_restore_test_refuses_to_run_the_bot_on_a_socket_only_url(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "REPORTBOT_BIN": "/bin/true",
+        "RESTORE_ADMIN_URL": "postgresql:///postgres",
+    }
+    result = subprocess.run(
+        [str(DEPLOY / "restore-test.sh"), str(tmp_path / "none.dump")],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2 and "needs a RESTORE_ADMIN_URL with a host" in result.stderr
