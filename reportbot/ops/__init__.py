@@ -7,5 +7,6 @@ pipeline, the connectors and the features call. Nothing here imports the composi
 
 from reportbot.ops.health import Probe, ProbeResult, install_ops
 from reportbot.ops.metrics import Backlog, Metrics
+from reportbot.ops.wiring import measured
 
-__all__ = ["Backlog", "Metrics", "Probe", "ProbeResult", "install_ops"]
+__all__ = ["Backlog", "Metrics", "Probe", "ProbeResult", "install_ops", "measured"]
