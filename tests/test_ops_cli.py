@@ -100,3 +100,24 @@ def test_sheets_flush_to_a_path_under_a_file_is_one_line(filed) -> None:
     folder, env = filed
     result = run_cli(["sheets", "flush"], env=env, cwd=folder)
     one_clear_line(result, str(folder / "a-file" / "mirror.xlsx"))
+
+
+def test_status_reads_without_changing_anything(filed) -> None:
+    folder, env = filed
+    before = (folder / "bot.db").stat().st_mtime_ns
+    result = run_cli(["status"], env=env, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"reportbot {version('reportbot')}" in out
+    assert "kết nối được (reachable); migration: 3, mới nhất (latest) 0003_" in out
+    assert "Mẫu báo cáo đang dùng (active forms): 2" in out  # the two shipped forms
+    assert "(units / people): 7 / 2" in out  # demo: 7 units, an officer and a coordinator
+    assert "Hàng đợi gửi (outbox): 1," in out  # the sheet change the broken mirror kept
+    assert (folder / "bot.db").stat().st_mtime_ns == before
+
+
+def test_status_on_a_database_never_migrated_says_so(tmp_path: Path) -> None:
+    env = {"REPORTBOT_DATABASE_URL": f"sqlite://{tmp_path / 'empty.db'}"}
+    result = run_cli(["status"], env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "reportbot db migrate" in result.stdout and "Traceback" not in result.stderr

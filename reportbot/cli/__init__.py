@@ -7,6 +7,7 @@
     reportbot sheets resync|status|flush
     reportbot units|people import, invite create, report
     reportbot periods, remind
+    reportbot status              version, database, backlog (read-only)
     reportbot --version
 
 Logs go to stderr: text, or JSON lines with REPORTBOT_LOG_FORMAT=json; never SQL parameters
@@ -26,7 +27,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reportbot.cli import chat_run, database, forms
+from reportbot.cli import chat_run, database, forms, status
 from reportbot.cli.errors import describe_os_error
 from reportbot.config import LOG_FORMATS, ConfigError, Settings, load_settings
 from reportbot.coordination import cli as coordination_cli
@@ -48,6 +49,7 @@ COMMAND_GROUPS: tuple[Callable[[Any], None], ...] = (
     mirror_cli.register,
     coordination_cli.register,
     reminders_cli.register,
+    status.register,
 )
 
 
