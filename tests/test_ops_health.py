@@ -14,7 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from reportbot.ops import Backlog, ProbeResult, install_ops
+from reportbot.ops.health import ProbeResult, install_ops
+from reportbot.ops.metrics import Backlog
 from reportbot.ops.probes import (
     backlog_probe,
     connectors_probe,

@@ -14,8 +14,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
-from reportbot.ops import Backlog, Metrics, install_ops
-from reportbot.ops.metrics import PoolUsage
+from reportbot.ops.health import install_ops
+from reportbot.ops.metrics import Backlog, Metrics, PoolUsage
 
 
 @pytest.fixture

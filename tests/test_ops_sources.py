@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reportbot.ops import Backlog
+from reportbot.ops.metrics import Backlog
 from reportbot.ops.sources import outbox_backlog, sheet_lag
 from reportbot.store.models import OutboxEntry
 from reportbot.store.writer import SHEET_TOPIC

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.base import Incoming
-from reportbot.ops import Metrics
+from reportbot.ops.metrics import Metrics
 from reportbot.ops.wiring import measured
 from reportbot.service import ConversationService
 

@@ -15,7 +15,6 @@ from tortoise import connections
 from tortoise.exceptions import OperationalError
 
 from reportbot.config import Settings
-from reportbot.ops.sources import outbox_backlog, sheet_lag
 from reportbot.ops.version import package_version
 from reportbot.store.database import close_database, describe, open_database
 from reportbot.store.models import FormTemplateRecord, Person, Unit
@@ -42,6 +41,9 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _report() -> int:
+    # Imported here: it loads prometheus-client, which no other command needs at start-up.
+    from reportbot.ops.sources import outbox_backlog, sheet_lag
+
     try:
         _, rows = await connections.get("default").execute_query(
             "SELECT name FROM tortoise_migrations ORDER BY id"
