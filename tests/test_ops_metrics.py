@@ -30,7 +30,7 @@ async def scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], .
     """The samples of one scrape, keyed by (sample name, sorted labels)."""
     response = await client.get("/metrics")
     assert response.status == 200
-    assert response.content_type == "text/plain"
+    assert response.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
     text = await response.text()
     samples = {}
     for family in text_string_to_metric_families(text):

@@ -54,10 +54,8 @@ def install_ops(
 
     async def metrics_handler(_request: web.Request) -> web.Response:
         body, content_type = await metrics.render()
-        # aiohttp wants the charset apart from the media type.
-        media_type, _, params = content_type.partition(";")
-        charset = params.split("charset=")[-1].strip() if "charset=" in params else None
-        return web.Response(body=body, content_type=media_type.strip(), charset=charset)
+        # The header as given, version parameter included: Prometheus picks its parser by it.
+        return web.Response(body=body, headers={"Content-Type": content_type})
 
     async def healthz_handler(_request: web.Request) -> web.Response:
         uptime = round(time.monotonic() - started, 3)

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
+    CONTENT_TYPE_PLAIN_0_0_4,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -218,4 +218,6 @@ class Metrics:
     async def render(self) -> tuple[bytes, str]:
         """Refresh the gauges and return the exposition text and its content type."""
         await self.refresh()
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        # The classic text format 0.0.4: every Prometheus version reads it, and the names here
+        # are plain ASCII, so the 1.0.0 format (UTF-8 names) would add nothing.
+        return generate_latest(self.registry), CONTENT_TYPE_PLAIN_0_0_4
