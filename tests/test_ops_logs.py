@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportbot.ops.logs import MASK, MAX_MESSAGE, redact, setup_logging
+from reportbot.ops.logs import MASK, MAX_MESSAGE, JsonFormatter, redact, setup_logging
 from reportbot.store.models import Answer
 from tests.conftest import FORMS_DIR
 from tests.support import NQ57_SCRIPT
@@ -105,6 +105,22 @@ def test_secrets_are_masked_in_messages_extras_and_tracebacks(captured: io.Strin
     assert out[3]["message"] == f"cannot reach postgres://bot:{MASK}@db:5432/reportbot"
     assert out[4]["connector"] == "telegram" and out[4]["update_id"] == 42
     assert "RuntimeError" in out[4]["exception"] and MASK in out[4]["exception"]
+
+
+def test_setting_up_twice_keeps_one_handler_of_ours_and_others_in_place() -> None:
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    other = logging.NullHandler()
+    root.addHandler(other)
+    try:
+        setup_logging(verbose=False)
+        setup_logging(verbose=False, log_format="json")
+        ours = [h for h in root.handlers if h.get_name() == "reportbot"]
+        assert len(ours) == 1 and isinstance(ours[0].formatter, JsonFormatter)
+        assert other in root.handlers
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
 
 
 def test_sql_records_are_dropped_below_warning_but_errors_pass(captured: io.StringIO) -> None:

@@ -119,16 +119,41 @@ def _safe(value: Any) -> Any:
     return redact(str(value))
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a record comes (as logging's last resort does):
+    a caller that swaps stderr (a test runner, a daemon wrapper) never leaves this handler
+    writing into a closed stream."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> TextIO:  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def setup_logging(*, verbose: bool, log_format: str = "text", stream: TextIO | None = None) -> None:
-    """Configure the root logger: one stderr handler, the privacy filter, text or JSON."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+    """Configure the root logger: one stderr handler, the privacy filter, text or JSON.
+
+    Called again (the CLI run twice in one process), it replaces its own handler and leaves
+    any other handler (a test runner's) in place.
+    """
+    handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
     handler.addFilter(PrivacyFilter(tracebacks=verbose))
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    handler.set_name(_HANDLER_NAME)
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+_HANDLER_NAME = "reportbot"
