@@ -21,6 +21,7 @@ from reportbot.store.database import DEFAULT_DATABASE_URL, SUPPORTED_SCHEMES
 
 PREFIX = "REPORTBOT_"
 LOCALES = ("vi", "en")
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(ValueError):
@@ -42,6 +43,7 @@ class Settings:
     delivery_start: time = time(7, 30)
     delivery_end: time = time(20, 0)
     demo: bool = True
+    log_format: str = "text"
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
     file_config: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -79,6 +81,7 @@ def load_settings(
         delivery_start=_clock("DELIVERY_START", get("DELIVERY_START", "07:30")),
         delivery_end=_clock("DELIVERY_END", get("DELIVERY_END", "20:00")),
         demo=_boolean("DEMO", get("DEMO", "true")),
+        log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "text"), LOG_FORMATS),
         env={**environ, **merged},
         file_config=file_config,
     )

@@ -7,25 +7,34 @@
     reportbot sheets resync|status|flush
     reportbot units|people import, invite create, report
     reportbot periods, remind
+    reportbot status              version, database, backlog (read-only)
+    reportbot --version
+
+Logs go to stderr: text, or JSON lines with REPORTBOT_LOG_FORMAT=json; never SQL parameters
+(officers' answers) nor secrets, even with -v (see reportbot.ops.logs).
 
 Errors an admin can fix are printed as one line (or one line per problem) and the command
-exits non-zero; no stack trace is shown for them.
+exits non-zero; no stack trace is shown for them. An operating-system error (unwritable
+output, missing folder, port in use) is one line `reportbot: <what>: <why>` and exit code 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reportbot.cli import chat_run, database, forms
-from reportbot.config import ConfigError, Settings, load_settings
+from reportbot.cli import chat_run, database, forms, status
+from reportbot.cli.errors import describe_os_error
+from reportbot.config import LOG_FORMATS, ConfigError, Settings, load_settings
 from reportbot.config_check import check_settings
 from reportbot.coordination import cli as coordination_cli
 from reportbot.mirror import extension as mirror_cli
+from reportbot.ops.logs import setup_logging
+from reportbot.ops.version import package_version
 from reportbot.reminders import cli as reminders_cli
 from reportbot.store.database import DatabaseUnavailable
 
@@ -41,6 +50,7 @@ COMMAND_GROUPS: tuple[Callable[[Any], None], ...] = (
     mirror_cli.register,
     coordination_cli.register,
     reminders_cli.register,
+    status.register,
 )
 
 
@@ -48,11 +58,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     if not hasattr(args, "func"):
         parser.print_help()
         return EXIT_USAGE
@@ -64,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         check_settings(settings)  # unknown settings warned about; secrets kept out of logs
     else:
-        settings = Settings()
+        settings = Settings(log_format=_env_log_format())
+    setup_logging(verbose=args.verbose, log_format=settings.log_format)
     try:
         return asyncio.run(args.func(args, settings))
     except DatabaseUnavailable as exc:
@@ -78,6 +84,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return 0
+    except OSError as exc:  # unwritable output, missing folder, port in use, disk full...
+        print(f"reportbot: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _env_log_format() -> str:
+    """REPORTBOT_LOG_FORMAT for commands that read no settings (a wrong value means text)."""
+    value = os.environ.get("REPORTBOT_LOG_FORMAT", "")
+    return value if value in LOG_FORMATS else "text"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="reportbot", description="Trợ lý báo cáo cho cán bộ cơ sở (reporting bot)."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"reportbot {package_version()}")
     commands = parser.add_subparsers(metavar="COMMAND")
     for register in COMMAND_GROUPS:
         register(commands)

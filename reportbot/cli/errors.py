@@ -1,0 +1,38 @@
+"""One line for an operating-system error: what failed and why, Vietnamese first."""
+
+from __future__ import annotations
+
+import errno
+
+from reportbot.ops.logs import redact
+
+# errno -> the reason in Vietnamese; the system's own English text follows in brackets.
+_REASONS = {
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.EEXIST: "đã có một tệp trùng tên",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOSPC: "hết dung lượng đĩa",
+    errno.EADDRINUSE: "cổng đang được chương trình khác dùng",
+    errno.EADDRNOTAVAIL: "địa chỉ không có trên máy này",
+    errno.ECONNREFUSED: "máy chủ từ chối kết nối",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """`<what>: <why>` for an OSError: the path (or operation) and the reason, on one line."""
+    what = exc.filename if exc.filename is not None else _operation(exc)
+    english = exc.strerror or str(exc) or type(exc).__name__
+    reason = _REASONS.get(exc.errno) if exc.errno is not None else None
+    why = f"{reason} ({english})" if reason else english
+    line = f"{what}: {why}" if what else why
+    return redact(" ".join(line.split()))  # one line, whatever the message held
+
+
+def _operation(exc: OSError) -> str:
+    if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
+        return "máy chủ web (web server)"
+    return ""

@@ -1,0 +1,71 @@
+"""`reportbot status`: what an IT officer checks first, read-only, in one screen.
+
+Version, the database (password hidden) and whether it answers, the applied migrations,
+forms, units and people, the outbox backlog and the sheet mirror's lag. Nothing is changed:
+no migration, no demo data. Exit 0 when the database answers and is migrated, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise import connections
+from tortoise.exceptions import OperationalError
+
+from reportbot.config import Settings
+from reportbot.ops.version import package_version
+from reportbot.store.database import close_database, describe, open_database
+from reportbot.store.models import FormTemplateRecord, Person, Unit
+
+
+def register(commands: Any) -> None:
+    """Add `status`."""
+    status = commands.add_parser("status", help="version, database, backlog (read-only)")
+    status.set_defaults(func=_status)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _status(_args: argparse.Namespace, settings: Settings) -> int:
+    print(f"Phiên bản (version): reportbot {package_version()}")
+    print(f"Cơ sở dữ liệu (database): {describe(settings.database_url)}")
+    await open_database(settings.database_url, migrate_first=False)  # unreachable: one line
+    try:
+        return await _report()
+    finally:
+        await close_database()
+
+
+async def _report() -> int:
+    # Imported here: it loads prometheus-client, which no other command needs at start-up.
+    from reportbot.ops.sources import outbox_backlog, sheet_lag
+
+    try:
+        _, rows = await connections.get("default").execute_query(
+            "SELECT name FROM tortoise_migrations ORDER BY id"
+        )
+        forms = await FormTemplateRecord.filter(active=True).count()
+        units, people = await Unit.all().count(), await Person.all().count()
+        backlog = await outbox_backlog(_now)()
+        lag = await sheet_lag(_now)()
+    except OperationalError:
+        print("  chưa tạo bảng: chạy `reportbot db migrate` (not migrated yet)")
+        return 1
+    last = rows[-1]["name"] if rows else "—"
+    print(f"  kết nối được (reachable); migration: {len(rows)}, mới nhất (latest) {last}")
+    print(f"Mẫu báo cáo đang dùng (active forms): {forms}")
+    print(f"Đơn vị / người dùng (units / people): {units} / {people}")
+    print(
+        f"Hàng đợi gửi (outbox): {backlog.count}, cũ nhất (oldest) "
+        f"{_minutes(backlog.oldest_age_seconds)}"
+    )
+    print(f"Bảng tính chờ ghi (sheet lag): {_minutes(lag)}")
+    return 0
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} phút (min)"

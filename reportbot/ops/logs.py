@@ -1,0 +1,159 @@
+"""Log set-up: plain text or JSON lines, never with officers' answers or secrets.
+
+Answers reach the logs only through the database drivers: at DEBUG, tortoise logs every query
+with its parameter values under `tortoise.db_client` ("%s: %s", query, values), and aiosqlite
+logs each call it runs, arguments included ("executing %s"). Those records are dropped below
+WARNING whatever `-v` says; their errors (WARNING and up) still pass, redacted. Every record
+that passes has known secret shapes masked: Telegram bot tokens, `access_token=`-style pairs,
+passwords in database URLs. Redaction runs on a bounded prefix of each message, with bounded
+patterns, so a huge or hostile message costs at most a few kilobytes of regex work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+LOG_FORMATS = ("text", "json")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Loggers whose DEBUG/INFO records carry SQL parameter values (answers, phone numbers, names).
+SQL_LOGGERS = ("tortoise.db_client", "aiosqlite", "asyncpg")
+MAX_MESSAGE = 8192  # characters kept of one message; the rest is cut, with a marker
+MASK = "***"
+
+_SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Telegram bot token "<bot id>:<35 characters>" (core.telegram.org/bots/api, "Authorizing
+    # your bot"); it also appears inside API URLs as /bot<token>/method, hence no \b before it.
+    (re.compile(r"\d{5,15}:[A-Za-z0-9_-]{30,64}"), MASK),
+    # key=value and "key": "value" pairs: OAuth tokens (Zalo OA access_token / refresh_token,
+    # Google), webhook secrets, passwords, API keys.
+    (
+        re.compile(
+            r"(?i)\b((?:access|refresh|secret|bot)_?token|secret|password|passwd|api_?key"
+            r"|client_secret|authorization)(\"?\s{0,3}[:=]\s{0,3}\"?(?:bearer\s{1,3})?)"
+            r"[^\s&\"',;}]{1,2048}"
+        ),
+        r"\1\2" + MASK,
+    ),
+    # Password in a URL's user information: postgres://user:password@host/db.
+    (re.compile(r"(://[^/\s:@]{1,256}:)[^/\s@]{1,256}@"), r"\1" + MASK + "@"),
+)
+
+
+def redact(text: str) -> str:
+    """Mask known secret shapes in `text` (cut to MAX_MESSAGE characters first)."""
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE] + " …[cut]"
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class PrivacyFilter(logging.Filter):
+    """Drop the drivers' SQL records below WARNING; redact secrets in every other record.
+
+    With `tracebacks=False` (the default level, no `-v`) an exception is summarised as its
+    last line ("OSError: ..."), so an admin's terminal shows what failed without a stack
+    trace; `-v` keeps the whole trace for a developer.
+    """
+
+    def __init__(self, *, tracebacks: bool = True) -> None:
+        super().__init__()
+        self.tracebacks = tracebacks
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Return False to drop; otherwise freeze the record's message, redacted."""
+        if record.levelno < logging.WARNING and _is_sql_logger(record.name):
+            return False
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not break logging
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and not self.tracebacks:
+            record.exc_text = record.exc_text.strip().splitlines()[-1]
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        record.exc_info = None  # formatted once above, redacted; never again raw
+        return True
+
+
+def _is_sql_logger(name: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in SQL_LOGGERS)
+
+
+# Attributes every LogRecord has; anything else was passed as `extra=` and goes into JSON.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts, level, logger, message, then any extra fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Render `record` as one JSON line."""
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in entry:
+                entry[key] = _safe(value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return redact(str(value))
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a record comes (as logging's last resort does):
+    a caller that swaps stderr (a test runner, a daemon wrapper) never leaves this handler
+    writing into a closed stream."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> TextIO:  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
+def setup_logging(*, verbose: bool, log_format: str = "text", stream: TextIO | None = None) -> None:
+    """Configure the root logger: one stderr handler, the privacy filter, text or JSON.
+
+    Called again (the CLI run twice in one process), it replaces its own handler and leaves
+    any other handler (a test runner's) in place.
+    """
+    handler = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
+    handler.addFilter(PrivacyFilter(tracebacks=verbose))
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    handler.set_name(_HANDLER_NAME)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+_HANDLER_NAME = "reportbot"

@@ -1,0 +1,71 @@
+"""Ready-made readiness probes and gauge sources for `install_ops`.
+
+probes = {
+    "database": database_probe(),
+    "connectors": connectors_probe(lambda: started_names, expected=lambda: names),
+    "inbox": backlog_probe(inbox_backlog, limit=1000),
+}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+
+from tortoise import connections
+
+from reportbot.ops.health import Probe, ProbeResult
+from reportbot.ops.metrics import Backlog, PoolUsage
+
+
+def database_probe(connection_name: str = "default") -> Probe:
+    """`SELECT 1` on the tortoise connection (the caller bounds it with its timeout)."""
+
+    async def probe() -> ProbeResult:
+        await connections.get(connection_name).execute_query("SELECT 1")
+        return ProbeResult(True, "reachable")
+
+    return probe
+
+
+def connectors_probe(
+    started: Callable[[], Collection[str]], expected: Callable[[], Collection[str]]
+) -> Probe:
+    """Ready once every expected connector name is among the started ones."""
+
+    async def probe() -> ProbeResult:
+        missing = sorted(set(expected()) - set(started()))
+        if missing:
+            return ProbeResult(False, "not started: " + ", ".join(missing))
+        return ProbeResult(True, ", ".join(sorted(started())) or "none configured")
+
+    return probe
+
+
+def backlog_probe(
+    source: Callable[[], Awaitable[Backlog]], *, limit: int, max_age_seconds: float | None = None
+) -> Probe:
+    """Not ready while more than `limit` rows wait (or the oldest is older than the maximum)."""
+
+    async def probe() -> ProbeResult:
+        backlog = await source()
+        detail = f"{backlog.count} waiting, oldest {backlog.oldest_age_seconds:.0f} s"
+        if backlog.count > limit:
+            return ProbeResult(False, f"{detail} (limit {limit})")
+        if max_age_seconds is not None and backlog.oldest_age_seconds > max_age_seconds:
+            return ProbeResult(False, f"{detail} (limit {max_age_seconds:g} s)")
+        return ProbeResult(True, detail)
+
+    return probe
+
+
+async def tortoise_pool_usage(connection_name: str = "default") -> PoolUsage | None:
+    """The asyncpg pool's use, read from the pool's own counters; None on SQLite (no pool)."""
+    try:
+        client = connections.get(connection_name)
+    except Exception:  # not initialised yet
+        return None
+    pool = getattr(client, "_pool", None)  # tortoise's asyncpg client keeps its asyncpg.Pool here
+    if pool is None or not hasattr(pool, "get_idle_size"):
+        return None
+    size, idle = pool.get_size(), pool.get_idle_size()
+    return PoolUsage(in_use=size - idle, idle=idle, maximum=pool.get_max_size())
