@@ -11,13 +11,10 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise import connections
-from tortoise.exceptions import OperationalError
-
 from reportbot.config import Settings
 from reportbot.ops.version import package_version
 from reportbot.store.database import close_database, describe, open_database
-from reportbot.store.models import FormTemplateRecord, Person, Unit
+from reportbot.store.queries.status import NotMigrated, store_counts
 
 
 def register(commands: Any) -> None:
@@ -45,20 +42,17 @@ async def _report() -> int:
     from reportbot.ops.sources import outbox_backlog, sheet_lag
 
     try:
-        _, rows = await connections.get("default").execute_query(
-            "SELECT name FROM tortoise_migrations ORDER BY id"
-        )
-        forms = await FormTemplateRecord.filter(active=True).count()
-        units, people = await Unit.all().count(), await Person.all().count()
+        counts = await store_counts()
         backlog = await outbox_backlog(_now)()
         lag = await sheet_lag(_now)()
-    except OperationalError:
+    except NotMigrated:
         print("  chưa tạo bảng: chạy `reportbot db migrate` (not migrated yet)")
         return 1
-    last = rows[-1]["name"] if rows else "—"
-    print(f"  kết nối được (reachable); migration: {len(rows)}, mới nhất (latest) {last}")
-    print(f"Mẫu báo cáo đang dùng (active forms): {forms}")
-    print(f"Đơn vị / người dùng (units / people): {units} / {people}")
+    applied = counts.migrations
+    last = applied[-1] if applied else "—"
+    print(f"  kết nối được (reachable); migration: {len(applied)}, mới nhất (latest) {last}")
+    print(f"Mẫu báo cáo đang dùng (active forms): {counts.active_forms}")
+    print(f"Đơn vị / người dùng (units / people): {counts.units} / {counts.people}")
     print(
         f"Hàng đợi gửi (outbox): {backlog.count}, cũ nhất (oldest) "
         f"{_minutes(backlog.oldest_age_seconds)}"

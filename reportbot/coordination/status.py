@@ -11,18 +11,21 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from reportbot.conversation.parsing import fold
 from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_overdue, previous_owed
 from reportbot.periods import Period, current_period
 from reportbot.store.forms import latest_templates
-from reportbot.store.models import Submission
 from reportbot.store.queries.reports import all_units, first_published, period_submissions
 from reportbot.store.standing import standing
 
 BUCKETS = ("on_time", "late", "drafting", "not_started")
 FILED = frozenset({"on_time", "late"})
+
+if TYPE_CHECKING:
+    from reportbot.store.models import Submission
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
 
-from tortoise import connections
-
 from reportbot.ops.health import Probe, ProbeResult
 from reportbot.ops.metrics import Backlog, PoolUsage
+from reportbot.store.database import ping, pool_usage
 
 
 def database_probe(connection_name: str = "default") -> Probe:
     """`SELECT 1` on the tortoise connection (the caller bounds it with its timeout)."""
 
     async def probe() -> ProbeResult:
-        await connections.get(connection_name).execute_query("SELECT 1")
+        await ping(connection_name)
         return ProbeResult(True, "reachable")
 
     return probe
@@ -60,12 +59,8 @@ def backlog_probe(
 
 async def tortoise_pool_usage(connection_name: str = "default") -> PoolUsage | None:
     """The asyncpg pool's use, read from the pool's own counters; None on SQLite (no pool)."""
-    try:
-        client = connections.get(connection_name)
-    except Exception:  # not initialised yet
+    usage = pool_usage(connection_name)
+    if usage is None:
         return None
-    pool = getattr(client, "_pool", None)  # tortoise's asyncpg client keeps its asyncpg.Pool here
-    if pool is None or not hasattr(pool, "get_idle_size"):
-        return None
-    size, idle = pool.get_size(), pool.get_idle_size()
-    return PoolUsage(in_use=size - idle, idle=idle, maximum=pool.get_max_size())
+    in_use, idle, maximum = usage
+    return PoolUsage(in_use=in_use, idle=idle, maximum=maximum)

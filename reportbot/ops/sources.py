@@ -14,17 +14,15 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from reportbot.ops.metrics import Backlog
-from reportbot.store.models import OutboxEntry
-from reportbot.store.writer import SHEET_TOPIC
+from reportbot.store import outbox
 
 
 def outbox_backlog(clock: Callable[[], datetime]) -> Callable[[], Awaitable[Backlog]]:
     """Rows waiting in the outbox (every topic) and the age of the oldest, by `clock`."""
 
     async def source() -> Backlog:
-        count = await OutboxEntry.all().count()
-        oldest = await OutboxEntry.all().order_by("created_at").first()
-        return Backlog(count, _age(clock, oldest.created_at) if oldest else 0.0)
+        count, oldest = await outbox.totals()
+        return Backlog(count, _age(clock, oldest) if oldest else 0.0)
 
     return source
 
@@ -33,8 +31,8 @@ def sheet_lag(clock: Callable[[], datetime]) -> Callable[[], Awaitable[float]]:
     """Seconds since the oldest sheet change still waiting was queued (0 when none waits)."""
 
     async def source() -> float:
-        oldest = await OutboxEntry.filter(topic=SHEET_TOPIC).order_by("created_at").first()
-        return _age(clock, oldest.created_at) if oldest else 0.0
+        oldest = await outbox.oldest(outbox.SHEET_TOPIC)
+        return _age(clock, oldest) if oldest else 0.0
 
     return source
 

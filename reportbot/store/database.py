@@ -162,3 +162,21 @@ def _looks_like_connection_error(exc: BaseException) -> bool:
         or ("does not exist" in text and "database" in text)
         or "connection refused" in text
     )
+
+
+async def ping(connection_name: str = "default") -> None:
+    """Run `SELECT 1`; raises when the database does not answer (the caller bounds the wait)."""
+    await connections.get(connection_name).execute_query("SELECT 1")
+
+
+def pool_usage(connection_name: str = "default") -> tuple[int, int, int] | None:
+    """(in use, idle, maximum) connections of the PostgreSQL pool; None on SQLite (no pool)."""
+    try:
+        client = connections.get(connection_name)
+    except Exception:  # not initialised yet
+        return None
+    pool = getattr(client, "_pool", None)  # tortoise's asyncpg client keeps its asyncpg.Pool here
+    if pool is None or not hasattr(pool, "get_idle_size"):
+        return None
+    size, idle = pool.get_size(), pool.get_idle_size()
+    return size - idle, idle, pool.get_max_size()

@@ -103,3 +103,10 @@ async def last_error(topic: str) -> tuple[str, int] | None:
         await OutboxEntry.filter(topic=topic, attempts__gt=0).order_by("-attempts", "-id").first()
     )
     return (entry.last_error or "", entry.attempts) if entry else None
+
+
+async def totals() -> tuple[int, datetime | None]:
+    """Rows waiting in every topic, and when the oldest was first queued."""
+    count = await OutboxEntry.all().count()
+    entry = await OutboxEntry.all().order_by("created_at").first()
+    return count, (entry.created_at if entry else None)
