@@ -23,6 +23,7 @@ from connectors.base import (
     DeliveryError,
     Handler,
     Incoming,
+    NotAccepted,
     Outgoing,
     render_plain,
     split_text,
@@ -124,6 +125,8 @@ async def run_handler(handler: Handler, incoming: Incoming) -> Sequence[Outgoing
     """Call the application's handler; on an exception log it and answer a polite apology."""
     try:
         return await handler(incoming)
+    except NotAccepted:
+        raise  # not stored: the webhook answers 503 so that the platform sends it again
     except Exception:
         log.exception(
             "handler failed on %s update %s from user %s",

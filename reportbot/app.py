@@ -25,6 +25,16 @@ from reportbot.forms_folder import FormsLoadResult, form_files, load_forms
 from reportbot.host import Host, Worker
 from reportbot.jobs import JobRunner
 from reportbot.mirror import extension as mirror
+from reportbot.ops.health import install_ops
+from reportbot.ops.metrics import Backlog
+from reportbot.ops.probes import (
+    backlog_probe,
+    connectors_probe,
+    database_probe,
+    tortoise_pool_usage,
+)
+from reportbot.ops.sources import outbox_backlog, sheet_lag
+from reportbot.ops.wiring import measured
 from reportbot.reminders.worker import ReminderWorker
 from reportbot.routing.router import Router
 from reportbot.service import Clock, ConversationService, system_clock
@@ -34,6 +44,7 @@ from reportbot.store.kv import KeyValueStore
 
 log = logging.getLogger(__name__)
 INBOX_PRUNE_INTERVAL_S = 6 * 3600
+INBOX_READY_LIMIT = 1000  # /readyz says not ready while more updates than this wait
 REDELIVERY_INTERVAL_S = 10.0
 
 
@@ -53,6 +64,23 @@ class Application:
         )
         self.web_app = web.Application()
         self.web_app.router.add_get("/healthz", self._health)
+        self.metrics = install_ops(
+            self.web_app,
+            probes={
+                "database": database_probe(),
+                "connectors": connectors_probe(self._started_names, self._connector_names),
+                "inbox": backlog_probe(self._inbox_backlog, limit=INBOX_READY_LIMIT),
+            },
+            healthz=False,  # /healthz is ours: 503 until every part started
+        )
+        self.metrics.add_backlog_source("inbox", self._inbox_backlog)
+        self.metrics.add_backlog_source("outbox", outbox_backlog(clock))
+        self.metrics.set_sheet_lag_source(sheet_lag(clock))
+        self.metrics.set_pool_source(tortoise_pool_usage)
+        # Routes present before any connector adds its webhook: the web server starts only
+        # when a connector needs it (not for a console chat).
+        self._own_routes = len(self.web_app.router.routes())
+        self._started: list[str] = []
         self.connectors: list[Connector] = []
         self.jobs = JobRunner()
         self.host = Host(
@@ -93,7 +121,7 @@ class Application:
             if name == "console" and config:
                 connector_config.update(config)
             return ConnectorContext(
-                handler=self.service,
+                handler=measured(self.service, self.metrics),
                 env=self.settings.env,
                 config=connector_config,
                 web_app=self.web_app,
@@ -113,11 +141,15 @@ class Application:
         if fatal:
             raise ConfigError(f"{fatal[0].name}: {fatal[0].message}")
         self.connectors.extend(connectors)
+        for connector in connectors:
+            jobs = getattr(connector, "periodic_jobs", None)
+            for name, interval_s, run in jobs() if callable(jobs) else ():
+                self.jobs.add(f"{connector.name}:{name}", interval_s, run)
         return problems
 
     async def start(self) -> None:
         """Start the web server when a connector added webhook routes, then the connectors."""
-        if len(self.web_app.router.routes()) > 2:  # more than GET+HEAD /healthz
+        if len(self.web_app.router.routes()) > self._own_routes:
             self._runner = web.AppRunner(self.web_app, access_log=None)
             await self._runner.setup()
             site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
@@ -125,6 +157,7 @@ class Application:
             log.info("listening on %s:%d", self.settings.http_host, self.settings.http_port)
         for connector in self.connectors:
             await connector.start()
+            self._started.append(connector.name)
             log.info("connector %s started", connector.name)
         for worker in self.workers:
             await worker.start()
@@ -186,11 +219,29 @@ class Application:
         if removed:
             log.info("inbox: %d handled update(s) older than a week removed", removed)
 
+    def _started_names(self) -> list[str]:
+        return list(self._started)
+
+    def _connector_names(self) -> list[str]:
+        return [c.name for c in self.connectors]
+
+    async def _inbox_backlog(self) -> Backlog:
+        count, oldest = await inbox.backlog()
+        age = (self.clock() - oldest).total_seconds() if oldest else 0.0
+        return Backlog(count, max(age, 0.0))
+
     async def _health(self, _request: web.Request) -> web.Response:
-        """200 once every connector and worker has started; 503 while starting."""
+        """200 once every part started and while every connector says it is healthy (a
+        Telegram poller that keeps failing, for one); 503 otherwise."""
         names = [c.name for c in self.connectors]
-        status = 200 if self._ready else 503
-        return web.json_response({"ok": self._ready, "connectors": names}, status=status)
+        unhealthy = [c.name for c in self.connectors if getattr(c, "healthy", True) is False]
+        ok = self._ready and not unhealthy
+        body = {"ok": ok, "connectors": names, "unhealthy": unhealthy}
+        for connector in self.connectors:
+            health = getattr(connector, "health", None)
+            if callable(health):
+                body[connector.name] = health()
+        return web.json_response(body, status=200 if ok else 503)
 
 
 def install_signal_handlers(stop: asyncio.Event) -> None:

@@ -24,6 +24,7 @@ from connectors.base import (
     DeliveryError,
     Handler,
     Incoming,
+    NotAccepted,
     Outgoing,
     RateLimit,
 )
@@ -295,6 +296,8 @@ class TelegramConnector(IntakeMixin, PressesMixin):
                 elif update.callback_query is not None:
                     await self._gather.flush_chat(key)
                     await self._on_callback(update, update.callback_query)
+            except NotAccepted:
+                raise
             except Exception:
                 log.exception("telegram: update %s failed", update.update_id)
                 self._reply(key, [Outgoing(SORRY)])
@@ -303,6 +306,8 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         """The handler's replies, and False when it failed (the replies are then a sorry)."""
         try:
             return await self.handler(incoming), True
+        except NotAccepted:
+            raise  # not stored: not acknowledged (webhook 503, polling offset kept)
         except Exception:
             log.exception("telegram: the handler failed on update %s", incoming.update_id)
             return [Outgoing(SORRY)], False

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from aiogram.types import Update
 from aiohttp import web
 
+from connectors.base import NotAccepted
 from connectors.telegram.decode import UpdateReader, update_id_of
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,10 @@ def make_handler(
             return web.Response(status=400, text="bad update")
         update = reader.read(data)
         if update is not None:
-            await process(update)
+            try:
+                await process(update)
+            except NotAccepted:  # not stored: Telegram retries a webhook that fails
+                return web.Response(status=503, text="try again")
         return web.Response(status=200)
 
     return handle

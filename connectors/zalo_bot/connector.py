@@ -16,7 +16,7 @@ from aiohttp import web
 
 from connectors._http import BadBody, RetryableError, load_object, read_body, render_texts
 from connectors._queued import QueuedConnector, text_capabilities
-from connectors.base import ConnectorContext, Outgoing
+from connectors.base import ConnectorContext, NotAccepted, Outgoing
 from connectors.sending import Verdict
 from connectors.zalo_bot.api import ZaloBotApi, ZaloBotApiError, classify
 from connectors.zalo_bot.config import ZaloBotSettings
@@ -147,7 +147,10 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
             if problem is not None:
                 return self._refuse(400, problem)
             # Shielded: a caller hanging up must not cut an answer half-way.
-            await asyncio.shield(self._spawn(self.process_update(update)))
+            try:
+                await asyncio.shield(self._spawn(self.process_update(update)))
+            except NotAccepted:  # the bot could not store it: Zalo must send it again
+                return web.json_response({"ok": False, "description": "busy"}, status=503)
         return web.json_response({"ok": True})
 
     def _refuse(self, status: int, reason: str) -> web.StreamResponse:

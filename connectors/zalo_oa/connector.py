@@ -13,7 +13,14 @@ from aiohttp import web
 
 from connectors._http import BadBody, read_body, render_texts
 from connectors._queued import QueuedConnector, text_capabilities
-from connectors.base import Address, ConnectorContext, DeliveryError, Incoming, Outgoing
+from connectors.base import (
+    Address,
+    ConnectorContext,
+    DeliveryError,
+    Incoming,
+    NotAccepted,
+    Outgoing,
+)
 from connectors.zalo_oa import webhook
 from connectors.zalo_oa.api import (
     TOKEN_ERRORS,
@@ -148,7 +155,11 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
             return self._refuse(refusal.status, refusal.reason)
         self._seen.claim(key)
         # Shielded: a caller hanging up must not cut an answer half-way.
-        await asyncio.shield(self._spawn(self.process_event(event, key)))
+        try:
+            await asyncio.shield(self._spawn(self.process_event(event, key)))
+        except NotAccepted:  # the bot could not store it: Zalo's retry must be taken in
+            self._seen.forget(key)
+            return web.json_response({"error": "busy"}, status=503)
         return web.json_response({"error": 0})
 
     async def _on_get(self, request: web.Request) -> web.StreamResponse:

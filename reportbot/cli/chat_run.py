@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from connectors.base import ConnectorStartError
 from reportbot.app import Application, console_config, install_signal_handlers
 from reportbot.config import Settings
 
@@ -68,7 +69,11 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             return await _chat(args, settings, opened=False)
         stop = asyncio.Event()
         install_signal_handlers(stop)
-        await app.start()
+        try:
+            await app.start()
+        except ConnectorStartError as error:  # a refused token, an unreachable API...
+            print(f"reportbot: {error}", file=sys.stderr)
+            return EXIT_FAILURE
         print("reportbot: đang chạy (running): " + ", ".join(c.name for c in app.connectors))
         await app.run_until_stopped(stop)
     finally:

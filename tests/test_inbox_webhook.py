@@ -1,0 +1,52 @@
+"""A webhook whose update the bot cannot store answers 503, and Zalo's retry is then taken in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connectors.base import ConnectorContext
+from connectors.zalo_bot import ZaloBotConnector
+from connectors.zalo_bot import create as create_bot
+from reportbot.registration import create_invite
+from reportbot.service import ConversationService
+from reportbot.store.models import InboxEntry, Unit
+from tests.conftest import FakeClock
+from tests.fakes._server import AppServer
+from tests.fakes.zalo_bot import FakeZaloBot
+from tests.test_inbox import hold_the_database
+
+SECRET = "inbox-webhook-secret"
+FAST = {"request_timeout": 2.0, "retry_base": 0.01, "retry_max": 0.05, "rate": "1000,500"}
+
+
+async def test_a_webhook_answers_503_while_the_database_cannot_store_the_update(
+    service: ConversationService, clock: FakeClock, tmp_path: Path, database_url: str
+) -> None:
+    invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
+    async with FakeZaloBot(max_poll=5) as fake:
+        server = AppServer()
+        env = {
+            **fake.env(),
+            "REPORTBOT_ZALO_BOT_WEBHOOK_URL": server.url("/webhook/zalo-bot"),
+            "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET,
+        }
+        context = ConnectorContext(
+            handler=service, env=env, config=FAST, web_app=server.app, media_dir=tmp_path
+        )
+        connector = create_bot(context)
+        assert isinstance(connector, ZaloBotConnector) and connector.mode == "webhook"
+        await server.start()
+        await connector.start()
+        try:
+            update = fake.text(f"/start {invite.code}", user_id="zb-1", message_id="m-1")
+            async with hold_the_database(database_url):
+                assert await fake.deliver(update) == 503  # not stored: not acknowledged
+            assert await InboxEntry.filter(user_id="zb-1").count() == 0
+            # The platform delivers the same update again once the database answers.
+            assert await fake.deliver(update) == 200
+            await connector.flush(timeout=5)
+        finally:
+            await connector.stop(timeout=5)
+            await server.stop()
+        assert sum("Đăng ký thành công" in text for text in fake.texts()) == 1
+    assert await InboxEntry.filter(status="done").count() == 1
