@@ -38,7 +38,13 @@ from connectors.base import (
     Outgoing,
     RateLimit,
 )
-from connectors.sending import DeliveryUncertain, SendPolicy, SendQueue, Verdict
+from connectors.sending import (
+    DeliveryUncertain,
+    SendPolicy,
+    SendQueue,
+    Verdict,
+    confirm_when_sent,
+)
 
 DEFAULT_RATE = (5.0, 1.0)  # messages per second: whole bot, one chat
 
@@ -99,6 +105,7 @@ def text_capabilities(
         global_rate=RateLimit(settings.global_rate),
         per_chat_rate=RateLimit(settings.per_chat_rate),
         commands_need_slash=False,
+        confirms_delivery=True,  # through the send queue (`confirm_when_sent`)
     )
 
 
@@ -208,8 +215,11 @@ class QueuedConnector(Generic[S]):
             replies = await run_handler(self._context.handler, incoming)
             if self._queue is not None:
                 recipient = self._recipient(incoming)
-                for item in self._items(recipient, replies):
+                futures = [
                     self._queue.submit(recipient, self._call(item))
+                    for item in self._items(recipient, replies)
+                ]
+                confirm_when_sent(futures, replies, self._context.delivered)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """Run the handling of one update as a task that `stop()` and `flush()` wait for."""

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 from connectors.base import ConnectorContext
 from connectors.zalo_bot import ZaloBotConnector
 from connectors.zalo_bot import create as create_bot
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
+from reportbot.store import replies as reply_rows
 from reportbot.store.models import InboxEntry, Unit
-from tests.conftest import FakeClock
+from tests.conftest import TZ, FakeClock
 from tests.fakes._server import AppServer
 from tests.fakes.zalo_bot import FakeZaloBot
+from tests.support import load_shipped_forms, seed_commune
 from tests.test_inbox import hold_the_database
 
 SECRET = "inbox-webhook-secret"
@@ -50,3 +54,52 @@ async def test_a_webhook_answers_503_while_the_database_cannot_store_the_update(
             await server.stop()
         assert sum("Đăng ký thành công" in text for text in fake.texts()) == 1
     assert await InboxEntry.filter(status="done").count() == 1
+
+
+async def test_replies_are_confirmed_once_zalo_has_them(
+    db: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Through the real connector: the kept replies disappear once Zalo accepted them."""
+    await seed_commune()
+    await load_shipped_forms()
+    service = ConversationService(TZ, clock=clock, keeps_replies=lambda p: p == "zalo_bot")
+    invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
+    async with FakeZaloBot(max_poll=5) as fake:
+        server = AppServer()
+        env = {
+            **fake.env(),
+            "REPORTBOT_ZALO_BOT_WEBHOOK_URL": server.url("/webhook/zalo-bot"),
+            "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET,
+        }
+        context = ConnectorContext(
+            handler=service,
+            env=env,
+            config=FAST,
+            web_app=server.app,
+            media_dir=tmp_path,
+            delivered=service.delivered,
+        )
+        connector = create_bot(context)
+        assert connector is not None and connector.capabilities.confirms_delivery
+        await server.start()
+        await connector.start()
+        try:
+            update = fake.text(f"/start {invite.code}", user_id="zb-2", message_id="m-1")
+            assert await fake.deliver(update) == 200
+            assert await fake.deliver(fake.text("/baocao", user_id="zb-2", message_id="m-2")) == 200
+            await connector.flush(timeout=5)
+            await wait_until(lambda: reply_rows.backlog(), 0)
+        finally:
+            await connector.stop(timeout=5)
+            await server.stop()
+        assert any("Chọn báo cáo" in text for text in fake.texts())
+    await service.close()
+
+
+async def wait_until(read: Any, expected: object, timeout: float = 10.0) -> None:
+    """Wait until `await read()` equals `expected`, or fail after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (value := await read()) != expected:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still {value!r}, expected {expected!r}")
+        await asyncio.sleep(0.05)

@@ -28,7 +28,7 @@ from connectors.base import (
     Outgoing,
     RateLimit,
 )
-from connectors.sending import DeliveryUncertain
+from connectors.sending import DeliveryUncertain, confirm_when_sent
 from connectors.telegram.client import make_bot
 from connectors.telegram.commands import menus
 from connectors.telegram.config import TelegramConfig
@@ -61,6 +61,7 @@ CAPABILITIES = Capabilities(
     global_rate=RateLimit(30.0),
     per_chat_rate=RateLimit(1.0),
     commands_need_slash=True,
+    confirms_delivery=True,  # through the send queue (`confirm_when_sent`)
 )
 
 
@@ -72,6 +73,7 @@ class TelegramConnector(IntakeMixin, PressesMixin):
     def __init__(self, config: TelegramConfig, context: ConnectorContext) -> None:
         self.config = config
         self.handler: Handler = context.handler
+        self.delivered = context.delivered
         self.media_dir = Path(context.media_dir)
         self.capabilities = replace(
             CAPABILITIES,
@@ -268,8 +270,10 @@ class TelegramConnector(IntakeMixin, PressesMixin):
 
     def _reply(self, chat_id: str, messages: Sequence[Outgoing]) -> None:
         """Queue replies without waiting for delivery; failures are logged by the queue."""
-        for future in self._queue_messages(chat_id, messages):
+        futures = self._queue_messages(chat_id, messages)
+        for future in futures:
             future.add_done_callback(_consume)
+        confirm_when_sent(futures, messages, self.delivered)
 
     def _edit(self, chat_id: str, call: Any) -> None:
         future = self.queue.submit(chat_id, lambda: _ignore_not_modified(call), counts=False)
