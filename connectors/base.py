@@ -189,7 +189,8 @@ class ConnectorContext:
     variables); `config` is the connector's table from ``reportbot.toml`` if any; `web_app` is
     the shared aiohttp application where webhook routes are added before it starts; `kv` is
     the connector's durable key-value state (None when the application has no database);
-    `delivered` is called with an `Outgoing.receipt` once the platform accepted that message.
+    `delivered` is called with an `Outgoing.receipt` once the platform accepted that message;
+    `accept` stores an update before it is handled (see the field).
     """
 
     handler: Handler
@@ -200,6 +201,10 @@ class ConnectorContext:
     public_base_url: str | None = None
     kv: KeyValue | None = None
     delivered: Callable[[str], Awaitable[None]] | None = None
+    # Stores an update durably without handling it (raises NotAccepted when it cannot): a
+    # connector whose platform wants a quick answer (Zalo OA: 2 s) acknowledges after this
+    # and hands the update to `handler` afterwards.
+    accept: Callable[[Incoming], Awaitable[None]] | None = None
 
 
 @runtime_checkable

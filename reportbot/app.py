@@ -128,6 +128,7 @@ class Application:
                 media_dir=self.settings.media_dir,
                 kv=KeyValueStore(name[:32]),  # the namespace column holds 32 characters
                 delivered=self.service.delivered,
+                accept=self.service.accept,
             )
 
         return make

@@ -104,6 +104,19 @@ class ConversationService:
                     await inbox.mark_failed(inbound.update, type(error).__name__)
             return [Outgoing(say("internal_error", inbound.locale))]
 
+    async def accept(self, message: Incoming) -> None:
+        """Store an update without handling it yet (the connector hands it over afterwards).
+
+        Raises NotAccepted when the database cannot take it, so that nothing is acknowledged.
+        """
+        if not message.update_id:
+            return
+        try:
+            await inbox.accept(message, self.clock())
+        except inbox.InboxUnavailable as error:
+            log.warning("%s update %s not stored: %s", message.platform, message.update_id, error)
+            raise NotAccepted(str(error)) from error
+
     async def delivered(self, receipt: str) -> None:
         """A connector's word that the platform has a step's replies: stop keeping them."""
         await reply_rows.confirm([receipt])

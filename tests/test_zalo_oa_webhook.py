@@ -36,7 +36,7 @@ async def oa(fake: FakeZaloOa, tmp_path: Path) -> AsyncIterator[Callable[..., An
     """Start an OA connector on a real web server; returns (connector, webhook URL)."""
     started: list[tuple[ZaloOaConnector, AppServer]] = []
 
-    async def start(handler: Any, **config: Any) -> tuple[ZaloOaConnector, str]:
+    async def start(handler: Any, accept: Any = None, **config: Any) -> tuple[ZaloOaConnector, str]:
         access, refresh = fake.issue_tokens()
         server = AppServer()
         context = ConnectorContext(
@@ -45,6 +45,7 @@ async def oa(fake: FakeZaloOa, tmp_path: Path) -> AsyncIterator[Callable[..., An
             config={**FAST, "token_store": "memory", **config},
             web_app=server.app,
             media_dir=tmp_path / "media",
+            accept=accept,
         )
         connector = create(context)
         assert isinstance(connector, ZaloOaConnector)
@@ -84,6 +85,26 @@ async def test_zalo_retries_of_a_slow_event_are_processed_once(
     assert attempts[-1].status == 200
     await fake.wait_for(lambda: fake.texts("u-1") == ["Đã nhận: 15"])
     assert [m.text for m in handler.incoming] == ["15"], "processed exactly once"
+
+
+async def test_a_bot_that_stores_first_answers_zalo_within_its_deadline(
+    fake: FakeZaloOa, oa: Callable[..., Any]
+) -> None:
+    """With a store to accept into, the webhook answers before the (slow) handling."""
+    handler = SlowHandler(1.5)
+    stored: list[str | None] = []
+
+    async def accept(incoming: Incoming) -> None:
+        stored.append(incoming.update_id)
+
+    _, url = await oa(handler, accept)
+    event = fake.text_event("u-1", "15")
+    attempts = await fake.deliver(url, event, deadline=0.5, retry_scale=0.002)
+    assert [a.status for a in attempts] == [200], "answered at once, never retried"
+    assert attempts[0].seconds < 0.5 and len(stored) == 1
+    await fake.wait_for(lambda: fake.texts("u-1") == ["Đã nhận: 15"])
+    assert [m.text for m in handler.incoming] == ["15"], "handled once, after the answer"
+    assert stored == [handler.incoming[0].update_id], "stored before, under the same id"
 
 
 async def test_a_retry_ten_minutes_later_is_accepted_once(

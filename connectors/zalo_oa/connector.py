@@ -154,9 +154,17 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         except webhook.Refusal as refusal:
             return self._refuse(refusal.status, refusal.reason)
         self._seen.claim(key)
-        # Shielded: a caller hanging up must not cut an answer half-way.
         try:
-            await asyncio.shield(self._spawn(self.process_event(event, key)))
+            if self._context.accept is not None:
+                # Zalo wants 200 within 2 s: store the event, answer, handle it afterwards
+                # (a photo download included); a crash in between is recovered from the store.
+                incoming = parse_event(event, key)
+                if incoming is not None:
+                    await self._context.accept(incoming)
+                self._spawn(self.process_event(event, key))
+            else:
+                # Shielded: a caller hanging up must not cut an answer half-way.
+                await asyncio.shield(self._spawn(self.process_event(event, key)))
         except NotAccepted:  # the bot could not store it: Zalo's retry must be taken in
             self._seen.forget(key)
             return web.json_response({"error": "busy"}, status=503)
