@@ -20,6 +20,8 @@ from connectors.base import Address, Connector, ConnectorContext, Outgoing
 from reportbot import reminders
 from reportbot.config import ConfigError, Settings
 from reportbot.connectors_registry import ConnectorProblem, build_connectors
+from reportbot.conversation.session import PersonInfo
+from reportbot.conversation.state import IN_REPORT
 from reportbot.coordination import chat as coordination
 from reportbot.forms_folder import FormsLoadResult, form_files, load_forms
 from reportbot.host import Host, Worker
@@ -55,6 +57,7 @@ class Application:
         self.settings = settings
         self.clock = clock
         self.router = Router(refuse=coordination.refusal)
+        self.router.in_report = self._in_report
         self.service = ConversationService(
             settings.timezone,
             clock=clock,
@@ -219,6 +222,10 @@ class Application:
         removed = await inbox.prune(self.clock())
         if removed:
             log.info("inbox: %d handled update(s) older than a week removed", removed)
+
+    async def _in_report(self, person: PersonInfo) -> bool:
+        """Whether the person is answering a report (their typed text is then an answer)."""
+        return (await self.service.repository.conversation(person.id)).mode in IN_REPORT
 
     def _started_names(self) -> list[str]:
         return list(self._started)

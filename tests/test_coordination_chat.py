@@ -556,3 +556,31 @@ async def test_summary_gives_the_figures_and_three_files(
     assert "Không có mẫu báo cáo “khong_co_mau”" in wrong
     bad_period = await Chat(app.service, "u-admin").say(f"/tonghop {NQ57_KEY} 2026-13")
     assert "Kỳ “2026-13” không đúng với mẫu này" in bad_period
+
+
+# -- Zalo style and help ----------------------------------------------------------------------
+
+
+async def test_commands_with_an_argument_work_without_the_slash(
+    app: Application, clock: FakeClock
+) -> None:
+    await seed_reports()
+    clock.set_local(datetime(2027, 1, 5, 9, 0))  # the 2026-H2 reports are locked now
+    coordinator = Chat(app.service, "u-coord")
+    reopened = await coordinator.say("mo lai hoi phu nu")  # as typed on Zalo
+    assert "Đã mở lại" in reopened and "Hội Liên hiệp Phụ nữ xã" in reopened
+    summary = await coordinator.say("tong hop nq57_bao_cao_6_thang")
+    assert summary.startswith("📑 Tổng hợp")
+    # An officer's answer that starts with the same words stays an answer.
+    officer = Chat(app.service, "u-th_dakpxi")
+    await officer.say("/baocao")
+    assert COORDINATOR_REFUSAL not in await officer.say("tong hop cac hoat dong")
+
+
+async def test_help_lists_the_commands_of_the_persons_role(app: Application) -> None:
+    officer = await Chat(app.service, "u-hoiphunu").say("/trogiup")
+    coordinator = await Chat(app.service, "u-coord").say("/trogiup")
+    admin = await Chat(app.service, "u-admin").say("tro giup")
+    assert "/baocao" in officer and "/tonghop" not in officer
+    assert "/baocao" in coordinator and "/tonghop" in coordinator and "/moi" not in coordinator
+    assert "/tonghop" in admin and "/moi" in admin

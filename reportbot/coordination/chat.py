@@ -50,13 +50,44 @@ if TYPE_CHECKING:
     from reportbot.host import Host
 
 Handler = Callable[[PersonInfo, str], Awaitable[list[Outgoing]]]
-# (route name, words that call it, role it needs)
-ROUTES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("coord_status", ("tinhhinh", "tinh hinh", "status"), COORDINATOR),
-    ("coord_view", ("xem", "view"), "officer"),  # an officer sees their own unit only
-    ("coord_reopen", ("mo", "molai", "mo lai", "reopen"), COORDINATOR),
-    ("coord_summary", ("tonghop", "tong hop", "summary"), COORDINATOR),
-    ("coord_invite", ("moi", "invite"), ADMIN),
+# (route name, words that call it, role it needs, help line)
+ROUTES: tuple[tuple[str, tuple[str, ...], str, dict[str, str]], ...] = (
+    (
+        "coord_status",
+        ("tinhhinh", "tinh hinh", "status"),
+        COORDINATOR,
+        {"vi": "/tinhhinh – tình hình nộp báo cáo", "en": "/status – who has filed"},
+    ),
+    (
+        "coord_view",
+        ("xem", "view"),
+        "officer",  # an officer sees their own unit only
+        {"vi": "/xem ĐƠN_VỊ – câu trả lời của một đơn vị", "en": "/view UNIT – a unit's answers"},
+    ),
+    (
+        "coord_reopen",
+        ("mo", "molai", "mo lai", "reopen"),
+        COORDINATOR,
+        {
+            "vi": "/molai ĐƠN_VỊ – mở lại báo cáo đã khóa (Zalo: mo lai hoi phu nu)",
+            "en": "/reopen UNIT – reopen a locked report",
+        },
+    ),
+    (
+        "coord_summary",
+        ("tonghop", "tong hop", "summary"),
+        COORDINATOR,
+        {
+            "vi": "/tonghop – số liệu tổng hợp, tệp Excel, Word và biểu đồ (Zalo: tong hop)",
+            "en": "/summary – consolidated figures with Excel, Word and a chart",
+        },
+    ),
+    (
+        "coord_invite",
+        ("moi", "invite"),
+        ADMIN,
+        {"vi": "/moi ĐƠN_VỊ [vai trò] – tạo mã mời", "en": "/invite UNIT [role] – an invite code"},
+    ),
 )
 
 
@@ -70,8 +101,8 @@ def install(host: Host) -> None:
         "coord_summary": chat.summary,
         "coord_invite": chat.invite,
     }
-    for name, words, role in ROUTES:
-        host.router.command(name, words, chat.guarded(handlers[name]), role=role)
+    for name, words, role, help_line in ROUTES:
+        host.router.command(name, words, chat.guarded(handlers[name]), role=role, help=help_line)
     host.router.dialog(TemplateUpload(host))
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from connectors.base import Outgoing
-from reportbot.conversation.commands import CommandTable
+from reportbot.conversation.commands import CommandTable, ParsedCommand
+from reportbot.conversation.parsing import fold
 from reportbot.conversation.session import PersonInfo
 from reportbot.routing.inbound import Inbound
 
@@ -42,11 +43,16 @@ class Dialog(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """A command answered outside the engine, and the role it needs."""
+    """A command answered outside the engine, the role it needs, and its help line."""
 
     name: str
     handler: RouteHandler
     role: str = "officer"
+    help: dict[str, str] | None = None  # {"vi": ..., "en": ...}: listed by /trogiup
+
+
+InReport = Callable[[PersonInfo], Awaitable[bool]]
+"""Whether a person is in the middle of a report (their text is then an answer)."""
 
 
 class Router:
@@ -58,6 +64,10 @@ class Router:
         self.dialogs: list[Dialog] = []
         self._refuse = refuse or _plain_refusal
         self._fallback: Fallback | None = None
+        # Words of several parts that also take an argument without a slash ("mo lai hoi phu
+        # nu", "tong hop nq57"): Zalo users never type the slash. Folded word -> route name.
+        self._bare_with_argument: dict[str, str] = {}
+        self.in_report: InReport | None = None
 
     def command(
         self,
@@ -67,6 +77,7 @@ class Router:
         *,
         role: str = "officer",
         bare: bool | None = None,
+        help: dict[str, str] | None = None,
     ) -> None:
         """Route command `name`, called by any of `words`, to `handler` for `role` and above.
 
@@ -77,9 +88,12 @@ class Router:
             raise ValueError(f"command {name!r} is already routed")
         if role not in ROLE_RANKS:
             raise ValueError(f"command {name!r}: unknown role {role!r}")
-        self.routes[name] = Route(name, handler, role)
+        self.routes[name] = Route(name, handler, role, help)
         for word in words:
             self.table.add(word, name, bare=bare)
+            folded = fold(word)
+            if " " in folded and bare is not False:
+                self._bare_with_argument[folded] = name
 
     def dialog(self, dialog: Dialog) -> None:
         """Let `dialog` see messages before the engine, in the order dialogs were added."""
@@ -91,20 +105,55 @@ class Router:
 
     async def __call__(self, inbound: Inbound) -> list[Outgoing]:
         """Answer one message of a registered person (inside that person's lock)."""
-        command = inbound.command
+        command = inbound.command or await self._bare_command(inbound)
         route = self.routes.get(command.name) if command is not None else None
         if route is not None and command is not None:
             person = inbound.registered
             if not has_role(person, route.role):
                 return self._refuse(person, route.role)
             return await route.handler(inbound, command.argument)
+        if command is not None and command.name == "help":
+            return [*await self._engine(inbound), *self._role_help(inbound.registered)]
         for dialog in self.dialogs:
             replies = await dialog.take(inbound)
             if replies is not None:
                 return replies
+        return await self._engine(inbound)
+
+    async def _engine(self, inbound: Inbound) -> list[Outgoing]:
         if self._fallback is None:
             raise RuntimeError("the router has no fallback (the conversation engine)")
         return await self._fallback(inbound)
+
+    async def _bare_command(self, inbound: Inbound) -> ParsedCommand | None:
+        """ "tong hop nq57" without a slash, from someone whose role the route needs and who
+        is not answering a question (then it is their answer)."""
+        folded = fold(inbound.text)
+        for words, name in self._bare_with_argument.items():
+            if not folded.startswith(words + " "):
+                continue
+            person = inbound.registered
+            if not has_role(person, self.routes[name].role):
+                return None
+            if self.in_report is not None and await self.in_report(person):
+                return None
+            # The argument as typed (with its diacritics): drop as many words as the command has.
+            argument = inbound.text.strip().split(None, words.count(" ") + 1)[-1]
+            return ParsedCommand(name, argument)
+        return None
+
+    def _role_help(self, person: PersonInfo) -> list[Outgoing]:
+        """The commands of the person's role beyond the officer's, for /trogiup."""
+        locale = "en" if person.locale == "en" else "vi"
+        lines = [
+            route.help[locale]
+            for route in self.routes.values()
+            if route.help and route.role != "officer" and has_role(person, route.role)
+        ]
+        if not lines:
+            return []
+        title = "Commands of your role:" if locale == "en" else "Lệnh theo vai trò của anh/chị:"
+        return [Outgoing("\n".join([title, *lines]))]
 
 
 def _plain_refusal(person: PersonInfo, needed: str) -> list[Outgoing]:
