@@ -35,14 +35,17 @@ BOT_MIRROR = """
 import asyncio, json, sys
 from pathlib import Path
 from reportbot.config import load_settings
-from reportbot.mirror.extension import MirrorService, build_worker
+from reportbot.jobs import JobRunner
+from reportbot.mirror.extension import LEASE_NAME, MirrorService, build_worker
 from reportbot.store.database import open_database
 
 async def main(args):
     settings = load_settings(env=args["env"], config_file=None)
     await open_database(settings.database_url, migrate_first=False)
     service = MirrorService(build_worker(settings))
-    await service.start()
+    jobs = JobRunner()  # as the bot schedules it (reportbot.mirror.extension.install)
+    jobs.add(LEASE_NAME, service.worker.interval_s, service.tick)
+    await jobs.start()
     Path(args["ready"]).touch()
     await asyncio.Event().wait()  # the bot runs until it is killed
 
