@@ -6,6 +6,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from connectors.base import ConnectorContext
 from connectors.zalo_bot import ZaloBotConnector
 from connectors.zalo_bot import create as create_bot
@@ -23,8 +25,13 @@ SECRET = "inbox-webhook-secret"
 FAST = {"request_timeout": 2.0, "retry_base": 0.01, "retry_max": 0.05, "rate": "1000,500"}
 
 
+@pytest.mark.parametrize("store_first", [False, True], ids=["handle-then-answer", "store-first"])
 async def test_a_webhook_answers_503_while_the_database_cannot_store_the_update(
-    service: ConversationService, clock: FakeClock, tmp_path: Path, database_url: str
+    service: ConversationService,
+    clock: FakeClock,
+    tmp_path: Path,
+    database_url: str,
+    store_first: bool,
 ) -> None:
     invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
     async with FakeZaloBot(max_poll=5) as fake:
@@ -35,7 +42,12 @@ async def test_a_webhook_answers_503_while_the_database_cannot_store_the_update(
             "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET,
         }
         context = ConnectorContext(
-            handler=service, env=env, config=FAST, web_app=server.app, media_dir=tmp_path
+            handler=service,
+            env=env,
+            config=FAST,
+            web_app=server.app,
+            media_dir=tmp_path,
+            accept=service.accept if store_first else None,  # the bot stores, answers, handles
         )
         connector = create_bot(context)
         assert isinstance(connector, ZaloBotConnector) and connector.mode == "webhook"

@@ -146,12 +146,22 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
             problem = check_ids(update)
             if problem is not None:
                 return self._refuse(400, problem)
-            # Shielded: a caller hanging up must not cut an answer half-way.
             try:
-                await asyncio.shield(self._spawn(self.process_update(update)))
+                await self._take_in(update)
             except NotAccepted:  # the bot could not store it: Zalo must send it again
                 return web.json_response({"ok": False, "description": "busy"}, status=503)
         return web.json_response({"ok": True})
+
+    async def _take_in(self, update: Mapping[str, Any]) -> None:
+        """Store the update and hand it over afterwards (answer fast), when the bot can store;
+        otherwise handle it before answering. Raises NotAccepted when it cannot be stored."""
+        incoming = parse_update(update)
+        if self._context.accept is not None and incoming is not None:
+            await self._context.accept(incoming)
+            self._spawn(self.process_update(update))
+            return
+        # Shielded: a caller hanging up must not cut an answer half-way.
+        await asyncio.shield(self._spawn(self.process_update(update)))
 
     def _refuse(self, status: int, reason: str) -> web.StreamResponse:
         log.warning("Zalo Bot webhook call refused (%d): %s", status, reason)
