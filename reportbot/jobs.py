@@ -54,6 +54,9 @@ class JobRunner:
 
     async def start(self) -> None:
         """Start firing the jobs (those with `at_start` at once, to catch up after a stop)."""
+        # A run still busy when its next one is due is skipped (max_instances=1): that is the
+        # point, not a problem, so APScheduler's warning about it is kept out of the log.
+        logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
         scheduler = AsyncIOScheduler(timezone=UTC)
         now = datetime.now(UTC)
         for job in self.jobs.values():
@@ -62,6 +65,7 @@ class JobRunner:
                 self._guarded(job),
                 IntervalTrigger(seconds=job.interval_s),
                 id=job.name,
+                name=job.name,
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=max(1, int(job.interval_s)),

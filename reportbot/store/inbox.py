@@ -10,8 +10,9 @@ so the platform delivers the update again later.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,10 +26,10 @@ FAILED = "failed"
 MAX_ATTEMPTS = 3  # a pending update that failed this often is set aside, not retried forever
 DEFAULT_KEEP = timedelta(days=7)  # platforms redeliver for hours at most (Telegram: 24 h)
 
-ACCEPT = (
+ACCEPT_MANY = (
     "INSERT INTO inbox (platform, update_id, user_id, chat_id, payload, status, attempts, "
     "received_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?) "
-    "ON CONFLICT (platform, update_id) DO NOTHING RETURNING id"
+    "ON CONFLICT (platform, update_id) DO NOTHING"
 )
 MARK_DONE = (
     "INSERT INTO inbox (platform, update_id, user_id, chat_id, payload, status, attempts, "
@@ -55,12 +56,24 @@ class PendingUpdate:
     message: Incoming
 
 
+_FIELDS = tuple(Incoming.__dataclass_fields__)
+_ATTACHMENT_FIELDS = tuple(Attachment.__dataclass_fields__)
+
+
+def _attachment(value: Attachment) -> dict[str, Any]:
+    return {name: getattr(value, name) for name in _ATTACHMENT_FIELDS}
+
+
 def encode_message(message: Incoming) -> str:
-    """The message as JSON, to rebuild it after a restart."""
-    data = asdict(message)
-    received = data.get("received_at")
-    if isinstance(received, datetime):
-        data["received_at"] = received.isoformat()
+    """The message as JSON, to rebuild it after a restart (a shallow walk: this runs for every
+    update, and `dataclasses.asdict` deep-copies)."""
+    data: dict[str, Any] = {name: getattr(message, name) for name in _FIELDS}
+    if message.attachment is not None:
+        data["attachment"] = _attachment(message.attachment)
+    if message.attachments:
+        data["attachments"] = [_attachment(item) for item in message.attachments]
+    if isinstance(message.received_at, datetime):
+        data["received_at"] = message.received_at.isoformat()
     return json.dumps(data, ensure_ascii=False, default=str)
 
 
@@ -83,27 +96,103 @@ def decode_message(text: str) -> Incoming:
 async def accept(message: Incoming, now: datetime) -> str:
     """Store an update; return 'new', or its status when it was stored before.
 
-    Raises InboxUnavailable when the database cannot take it.
+    Concurrent calls are written together, in one transaction (`_Batcher`): one commit for a
+    burst of updates, as the group writer does for the steps. Raises InboxUnavailable when
+    the database cannot take it.
     """
     if not message.update_id:
         raise ValueError("only an update with an id can be accepted")
-    values = [
-        message.platform,
-        message.update_id,
-        message.user_id,
-        message.chat_id,
-        encode_message(message),
-        now,
-    ]
-    try:
-        if await sql.rows(ACCEPT, values):
-            return "new"
-        found = await InboxEntry.filter(
-            platform=message.platform, update_id=message.update_id
-        ).values_list("status", flat=True)
-    except Exception as error:  # any database failure: not stored, not acknowledged
-        raise InboxUnavailable(str(error) or type(error).__name__) from error
-    return str(found[0]) if found else PENDING
+    return await _batcher().accept(message, now)
+
+
+@dataclass(slots=True)
+class _Pending:
+    message: Incoming
+    now: datetime
+    done: asyncio.Future[str] = field(repr=False)
+
+
+class _Batcher:
+    """Writes the updates accepted at the same moment in one transaction."""
+
+    MAX_BATCH = 500
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    async def accept(self, message: Incoming, now: datetime) -> str:
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._run(), name="reportbot-inbox")
+        item = _Pending(message, now, loop.create_future())
+        self._queue.put_nowait(item)
+        return await item.done
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self.MAX_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                found = await _store(batch)
+            except Exception as error:  # any database failure: not stored, not acknowledged
+                failure = InboxUnavailable(str(error) or type(error).__name__)
+                for item in batch:
+                    if not item.done.done():
+                        item.done.set_exception(failure)
+                continue
+            for item in batch:
+                key = (item.message.platform, item.message.update_id or "")
+                if not item.done.done():
+                    item.done.set_result(found.get(key, "new"))
+
+
+_batchers: dict[int, _Batcher] = {}
+
+
+def _batcher() -> _Batcher:
+    """The batcher of the running event loop (tests run several loops, one after another)."""
+    loop = asyncio.get_running_loop()
+    found = _batchers.get(id(loop))
+    if found is None or (found._task is not None and found._task.get_loop() is not loop):
+        found = _batchers[id(loop)] = _Batcher()
+    return found
+
+
+async def _store(batch: list[_Pending]) -> dict[tuple[str, str], str]:
+    """Insert the new updates of a batch; return the status of those stored before."""
+    keys = {(item.message.platform, item.message.update_id or "") for item in batch}
+    async with sql.transaction() as tx:
+        found: dict[tuple[str, str], str] = {}
+        for platform in {platform for platform, _ in keys}:
+            ids = [update_id for p, update_id in keys if p == platform]
+            rows = await sql.rows(
+                f"SELECT update_id, status FROM inbox WHERE platform = ? "
+                f"AND update_id IN ({sql.marks(len(ids))})",
+                [platform, *ids],
+                client=tx,
+            )
+            found.update({(platform, str(uid)): str(status) for uid, status in rows})
+        new_rows, seen = [], set(found)
+        for item in batch:
+            message = item.message
+            key = (message.platform, message.update_id or "")
+            if key in seen:
+                continue
+            seen.add(key)
+            new_rows.append(
+                [
+                    key[0],
+                    key[1],
+                    message.user_id,
+                    message.chat_id,
+                    encode_message(message),
+                    item.now,
+                ]
+            )
+        await sql.execute_many(ACCEPT_MANY, new_rows, client=tx)
+    return found
 
 
 def mark_done_row(update: tuple[str, str], now: datetime) -> list[object]:

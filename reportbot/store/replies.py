@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,11 +44,21 @@ class OwedReply:
     messages: list[Outgoing]
 
 
+_FIELDS = tuple(Outgoing.__dataclass_fields__)
+_CHOICE_FIELDS = tuple(Choice.__dataclass_fields__)
+
+
+def _message(message: Outgoing) -> dict[str, Any]:
+    data = {name: getattr(message, name) for name in _FIELDS}
+    data["choices"] = [{n: getattr(c, n) for n in _CHOICE_FIELDS} for c in message.choices]
+    return data
+
+
 def encode(address: Address, messages: Sequence[Outgoing]) -> str:
-    """Where and what to send, as JSON."""
+    """Where and what to send, as JSON (a shallow walk: `dataclasses.asdict` deep-copies)."""
+    place = {"platform": address.platform, "user_id": address.user_id, "chat_id": address.chat_id}
     return json.dumps(
-        {"address": asdict(address), "messages": [asdict(m) for m in messages]},
-        ensure_ascii=False,
+        {"address": place, "messages": [_message(m) for m in messages]}, ensure_ascii=False
     )
 
 

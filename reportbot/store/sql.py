@@ -12,6 +12,7 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 DEFAULT_CONNECTION = "default"
 
@@ -36,6 +37,11 @@ class SqlDialect:
 def connection(name: str = DEFAULT_CONNECTION) -> BaseDBAsyncClient:
     """The tortoise connection `name` (tortoise must be initialised)."""
     return connections.get(name)
+
+
+def transaction(name: str = DEFAULT_CONNECTION) -> Any:
+    """A transaction on connection `name` (an async context manager giving the client)."""
+    return in_transaction(name)
 
 
 def dialect_of(client: BaseDBAsyncClient) -> SqlDialect:
