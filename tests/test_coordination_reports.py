@@ -175,7 +175,7 @@ async def test_the_document_has_the_administrative_layout(db: str, tmp_path: Pat
     assert "Đăk Pxi, ngày 22 tháng 12 năm 2026" in right.text
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     assert paragraphs[0] == "BÁO CÁO"
-    assert paragraphs[1] == "Kết quả thực hiện Nghị quyết 57, năm 2026"
+    assert paragraphs[1] == "Tổng hợp báo cáo kết quả thực hiện Nghị quyết 57, năm 2026"
     headings = [p for p in paragraphs if re.match(r"^[IVX]+\. ", p)]
     assert headings == [
         "I. TÌNH HÌNH NỘP BÁO CÁO",
@@ -187,8 +187,9 @@ async def test_the_document_has_the_administrative_layout(db: str, tmp_path: Pat
     ]
     body = "\n".join(paragraphs)
     assert "Đã gửi 4/7 đơn vị (đúng hạn 3, muộn 1; 1 đơn vị đang được mở lại" in body
-    assert "- Tổ công nghệ số cộng đồng thôn 1: nộp muộn." in body
-    assert "- Trạm Y tế xã: chưa nộp." in body
+    assert "Nộp chậm (1 đơn vị):\n- Tổ công nghệ số cộng đồng thôn 1;" in body
+    missing = ["Đoàn Thanh niên xã", "Phòng Văn hóa - Xã hội", "Trạm Y tế xã"]
+    assert "Chưa nộp (3 đơn vị):\n" + "\n".join(f"- {n};" for n in missing) in body
     assert "- Phòng Kinh tế" not in body  # reopened for changes: not late
     assert "- Trường Tiểu học Đăk Pxi: Thiếu máy tính cho học sinh" in body
     assert "- Hội Liên hiệp Phụ nữ xã: Xin thêm kinh phí tập huấn" in body
