@@ -126,7 +126,10 @@ def _results(document, data: Consolidation) -> None:
         table = data_table(document, rows)
         for first, last in spans:
             if last > first:  # one label cell for all the options of a question
-                table.cell(first, 0).merge(table.cell(last, 0))
+                merged = table.cell(first, 0).merge(table.cell(last, 0))
+                for extra in merged.paragraphs[1:]:  # the merged empty cells' paragraphs
+                    if not extra.text:
+                        extra._p.getparent().remove(extra._p)
 
 
 def _filing(document, data: Consolidation, tz: tzinfo) -> None:
