@@ -3,6 +3,24 @@
 # LibreOffice + poppler to print office files to PDF/PNG, Chromium for the web page tests).
 # Installs what is missing when running as root (CI); otherwise says what to install.
 set -euo pipefail
+
+# Printing office files (the Decree 30 .docx, the report .xlsx): LibreOffice headless to PDF,
+# poppler to text/PNG, and Liberation Serif, metric-compatible with Times New Roman, so line
+# breaks match Word's. Separate and idempotent: installs only what is absent.
+office=()
+command -v soffice >/dev/null 2>&1 || office+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || office+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "Liberation Serif" || office+=(fonts-liberation2)
+if ((${#office[@]} > 0)); then
+  if [ "$(id -u)" != 0 ]; then
+    echo "reportbot: please install: ${office[*]} (apt-get install ${office[*]})" >&2
+  else
+    echo "reportbot: installing ${office[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${office[@]}" >/dev/null
+  fi
+fi
+
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)

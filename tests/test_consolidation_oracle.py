@@ -340,8 +340,9 @@ def check_workbook(path: Path) -> None:
         "Đang soạn": 1,
     }
     assert by_label["Chưa bắt đầu"][0] == 7 and by_label["Đang mở lại để sửa"][0] == 1
-    assert by_label["Cán bộ được quán triệt"][:7] == (74, 100, 74, 100, "2025", "chưa đạt", 5)
-    assert by_label["Đơn vị đã ban hành kế hoạch"][:7] == (3, 5, 60, 100, "2025", "chưa đạt", 5)
+    # percentages are % cells: 74% is stored as 0.74
+    assert by_label["Cán bộ được quán triệt"][:7] == (74, 100, 0.74, 1, "2025", "chưa đạt", 5)
+    assert by_label["Đơn vị đã ban hành kế hoạch"][:7] == (3, 5, 0.6, 1, "2025", "chưa đạt", 5)
     assert by_label["Đơn vị tổ chức Ngày Chuyển đổi số"][:7] == (
         3,
         None,
@@ -376,12 +377,12 @@ def check_workbook(path: Path) -> None:
         if row[0] in ("Đơn vị đã ban hành kế hoạch chưa?", "Sự kiện đã tổ chức")
     }
     assert options == {
-        ("Đơn vị đã ban hành kế hoạch chưa?", "Có"): (3, 60, 5, 5),
-        ("Đơn vị đã ban hành kế hoạch chưa?", "Không"): (2, 40, 5, 5),
-        ("Sự kiện đã tổ chức", "Ngày 18/5"): (2, 40, 5, 5),
-        ("Sự kiện đã tổ chức", "Ngày 1/10"): (1, 20, 5, 5),
-        ("Sự kiện đã tổ chức", "Ngày 10/10"): (3, 60, 5, 5),
-        ("Sự kiện đã tổ chức", "Chưa tổ chức"): (1, 20, 5, 5),
+        ("Đơn vị đã ban hành kế hoạch chưa?", "Có"): (3, Decimal("0.6"), 5, 5),
+        ("Đơn vị đã ban hành kế hoạch chưa?", "Không"): (2, Decimal("0.4"), 5, 5),
+        ("Sự kiện đã tổ chức", "Ngày 18/5"): (2, Decimal("0.4"), 5, 5),
+        ("Sự kiện đã tổ chức", "Ngày 1/10"): (1, Decimal("0.2"), 5, 5),
+        ("Sự kiện đã tổ chức", "Ngày 10/10"): (3, Decimal("0.6"), 5, 5),
+        ("Sự kiện đã tổ chức", "Chưa tổ chức"): (1, Decimal("0.2"), 5, 5),
     }
     units = list(book["Theo đơn vị"].iter_rows(values_only=True))
     state = {row[0]: row[3] for row in units[1:]}
@@ -404,9 +405,9 @@ def check_document(path: Path) -> None:
         "được mở lại để sửa, tính theo lần nộp gần nhất); đang soạn 1; chưa bắt đầu 7." in body
     )
     assert "Các số liệu dưới đây tính trên 5/13 đơn vị đã nộp." in body
-    listed = [line for line in body.splitlines() if line.startswith("- Đơn vị ")]
-    assert listed[:2] == ["- Đơn vị 04: nộp muộn.", "- Đơn vị 06: chưa nộp."]
-    assert len([line for line in listed if line.endswith(": chưa nộp.")]) == 8
+    section = body[body.index("III. ") : body.index("IV. ")].splitlines()[1:]
+    missing = [f"- Đơn vị {n:02d};" for n in range(6, 14)]
+    assert section == ["Nộp chậm (1 đơn vị):", "- Đơn vị 04;", "Chưa nộp (8 đơn vị):", *missing]
     tables = [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
     indicators, numbers, choices = tables[1], tables[2], tables[3]
     assert indicators[1:] == [
@@ -434,10 +435,10 @@ def check_document(path: Path) -> None:
     ]
     assert choices[1:4] == [
         ["Đơn vị đã ban hành kế hoạch chưa? (5/5 đơn vị)", "Có", "3", "60%"],
-        ["", "Không", "2", "40%"],
+        ["Đơn vị đã ban hành kế hoạch chưa? (5/5 đơn vị)", "Không", "2", "40%"],  # merged
         ["Kênh truyền thông chính (5/5 đơn vị)", "Trang thông tin điện tử", "2", "40%"],
     ]
-    assert choices[-1] == ["", "Chưa tổ chức", "1", "20%"]
+    assert choices[-1] == ["Sự kiện đã tổ chức (5/5 đơn vị)", "Chưa tổ chức", "1", "20%"]
 
 
 async def test_tinhhinh_and_the_status_tab_match_the_hand_table(oracle_app) -> None:

@@ -105,9 +105,9 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
     assert summary["Phải nộp"][0] == 7
     assert summary["Nộp muộn"][0] == 1
     informed = summary["Cán bộ, công chức, viên chức được quán triệt Nghị quyết 57"]
-    assert informed[:6] == (80, 100, 80, 100, "2025", "chưa đạt")
+    assert informed[:6] == (80, 100, 0.8, 1, "2025", "chưa đạt")  # 80% and 100% as % cells
     trained = summary["Người làm công tác truyền thông được đào tạo kỹ năng truyền thông số"]
-    assert trained[:6] == (14, 20, 70, 70, "2030", "đạt")
+    assert trained[:6] == (14, 20, 0.7, 0.7, "2030", "đạt")
     assert summary["Số tin, bài đã đăng trên trang thông tin điện tử"][:3] == (20, 6.67, 3)
     budget = next(v for k, v in summary.items() if str(k).startswith("Kinh phí đã chi"))
     assert budget[:3] == (18_000_000, 4_500_000, 4)
@@ -119,7 +119,7 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
     assert len(by_code) == 7
     women = by_code["hoiphunu"]
     assert women["Tình trạng"] == "Đã nộp đúng hạn"
-    assert women["Thời điểm gửi"] == "10:00 18/12/2026"
+    assert women["Thời điểm gửi"] == datetime(2026, 12, 18, 10, 0)  # a date cell, local time
     assert women["Tổng số cán bộ, công chức, viên chức của đơn vị (kể cả lãnh đạo)"] == 30
     assert women["Đơn vị đã ban hành kế hoạch thực hiện Nghị quyết 57 chưa?"] == "Có"
     assert by_code["kinhte"]["Tình trạng"] == "Đã nộp đúng hạn (mở lại)"
@@ -175,7 +175,7 @@ async def test_the_document_has_the_administrative_layout(db: str, tmp_path: Pat
     assert "Đăk Pxi, ngày 22 tháng 12 năm 2026" in right.text
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     assert paragraphs[0] == "BÁO CÁO"
-    assert paragraphs[1] == "Kết quả thực hiện Nghị quyết 57, năm 2026"
+    assert paragraphs[1] == "Tổng hợp báo cáo kết quả thực hiện Nghị quyết 57, năm 2026"
     headings = [p for p in paragraphs if re.match(r"^[IVX]+\. ", p)]
     assert headings == [
         "I. TÌNH HÌNH NỘP BÁO CÁO",
@@ -187,8 +187,9 @@ async def test_the_document_has_the_administrative_layout(db: str, tmp_path: Pat
     ]
     body = "\n".join(paragraphs)
     assert "Đã gửi 4/7 đơn vị (đúng hạn 3, muộn 1; 1 đơn vị đang được mở lại" in body
-    assert "- Tổ công nghệ số cộng đồng thôn 1: nộp muộn." in body
-    assert "- Trạm Y tế xã: chưa nộp." in body
+    assert "Nộp chậm (1 đơn vị):\n- Tổ công nghệ số cộng đồng thôn 1;" in body
+    missing = ["Đoàn Thanh niên xã", "Phòng Văn hóa - Xã hội", "Trạm Y tế xã"]
+    assert "Chưa nộp (3 đơn vị):\n" + "\n".join(f"- {n};" for n in missing) in body
     assert "- Phòng Kinh tế" not in body  # reopened for changes: not late
     assert "- Trường Tiểu học Đăk Pxi: Thiếu máy tính cho học sinh" in body
     assert "- Hội Liên hiệp Phụ nữ xã: Xin thêm kinh phí tập huấn" in body

@@ -14,7 +14,8 @@ FORMATS = ("xlsx", "docx", "png")
 
 @dataclass(frozen=True, slots=True)
 class ReportHeader:
-    """Who issues the report: the commune's authority, the office, the place for the date line."""
+    """Who issues the report and who signs it: the commune's authority, the office, the place
+    for the date line, the signer's title and name, and the recipients ("Nơi nhận")."""
 
     authority: str = "UBND XÃ ĐĂK PXI"
     office: str = "PHÒNG VĂN HÓA - XÃ HỘI"
@@ -22,19 +23,31 @@ class ReportHeader:
     office_short: str = "VHXH"
     place: str = "Đăk Pxi"
     signer: str = "TRƯỞNG PHÒNG"
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ("UBND xã (b/c)",)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ReportHeader:
         """Overrides from REPORTBOT_REPORT_AUTHORITY, _OFFICE, _OFFICE_NAME, _OFFICE_SHORT,
-        _PLACE and _SIGNER."""
+        _PLACE, _SIGNER_TITLE (or _SIGNER; "|" starts a new line, as in "KT. TRƯỞNG PHÒNG|PHÓ
+        TRƯỞNG PHÒNG"), _SIGNER_NAME and _RECIPIENTS (separated by ";";
+        "Lưu: VT, <office short>" is always added last)."""
         defaults = cls()
+        title = env.get("REPORTBOT_REPORT_SIGNER_TITLE") or env.get("REPORTBOT_REPORT_SIGNER")
+        recipients = tuple(
+            item.strip().rstrip(";.")
+            for item in (env.get("REPORTBOT_REPORT_RECIPIENTS") or "").split(";")
+            if item.strip().rstrip(";.")
+        )
         return cls(
             authority=env.get("REPORTBOT_REPORT_AUTHORITY") or defaults.authority,
             office=env.get("REPORTBOT_REPORT_OFFICE") or defaults.office,
             office_name=env.get("REPORTBOT_REPORT_OFFICE_NAME") or defaults.office_name,
             office_short=env.get("REPORTBOT_REPORT_OFFICE_SHORT") or defaults.office_short,
             place=env.get("REPORTBOT_REPORT_PLACE") or defaults.place,
-            signer=env.get("REPORTBOT_REPORT_SIGNER") or defaults.signer,
+            signer=(title or defaults.signer).strip(),
+            signer_name=(env.get("REPORTBOT_REPORT_SIGNER_NAME") or "").strip(),
+            recipients=recipients or defaults.recipients,
         )
 
 

@@ -3,8 +3,10 @@
 Header (issuing authority and office on the left, national motto on the right, place and
 date), title, then: I. filing status, II. results (the plan's indicators, then the figures),
 III. late units, then one section per free-text question (good practices, difficulties,
-proposals), the closing sentence, recipients and the signature block. Times New Roman 13,
-A4 with the margins of Decree 30/2020/NĐ-CP.
+proposals), the closing sentence, recipients and the signature block, in the layout of
+Decree 30/2020/NĐ-CP (Appendix I): A4, Times New Roman, the national title and the issuing body
+on one line each with short rules under them, page numbers from page 2. How things look on
+paper is in docx_parts.py.
 """
 
 from __future__ import annotations
@@ -14,19 +16,23 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from docx.shared import Pt
 
 from reportbot.coordination.consolidate import Consolidation
 from reportbot.coordination.formatting import number_text, percent_text
 from reportbot.coordination.reports import ReportHeader
+from reportbot.coordination.reports.docx_parts import (
+    TEXT_WIDTH_CM,
+    data_table,
+    layout_table,
+    page_setup,
+    para,
+    rule,
+    text_width_cm,
+)
 from reportbot.coordination.texts import t
 from reportbot.forms.schema import pick
 
-FONT = "Times New Roman"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -35,20 +41,20 @@ def write_document(
 ) -> None:
     """Write the report to a .docx file."""
     document = Document()
-    _page_setup(document)
+    page_setup(document)
     _heading_block(document, consolidation, tz, header)
     data = consolidation
-    title = pick(data.template.title, "vi")
-    subject = title[len("Báo cáo ") :] if title.lower().startswith("báo cáo ") else title
-    _para(document, "BÁO CÁO", bold=True, size=14, align="center", space_before=12)
-    _para(
+    para(document, "BÁO CÁO", bold=True, align="center", space_before=12, space_after=0)
+    para(
         document,
-        f"{subject[:1].upper()}{subject[1:]}, {data.period.label_vi}",
+        f"{report_subject(pick(data.template.title, 'vi'))}, {data.period.label_vi}",
         bold=True,
         align="center",
-        space_after=12,
+        space_after=0,
     )
-    _para(
+    rule(document, width_cm=3.0, column_cm=TEXT_WIDTH_CM)
+    para(document, space_after=0)
+    para(
         document,
         f"{header.office_name} tổng hợp kết quả báo cáo của các cơ quan, đơn vị "
         f"{data.period.label_vi} như sau:",
@@ -60,20 +66,15 @@ def write_document(
     _section(document, next(sections), "KẾT QUẢ THỰC HIỆN")
     _results(document, data)
     _section(document, next(sections), "ĐƠN VỊ NỘP CHẬM, CHƯA NỘP")
-    if data.late:
-        for unit in data.late:
-            state = "nộp muộn" if unit.bucket == "late" else "chưa nộp"
-            _para(document, f"- {unit.name}: {state}.", indent=True)
-    else:
-        _para(document, "Không có đơn vị nào nộp chậm.", indent=True)
+    _late(document, data)
     for question in [q for q in data.questions if q.type == "long_text"]:
         _section(document, next(sections, "*"), pick(question.label, "vi").upper())
         entries = data.texts_for(question.id)
         for entry in entries:
-            _para(document, f"- {entry.unit.name}: {entry.text}", indent=True)
+            para(document, f"- {entry.unit.name}: {entry.text}", indent=True)
         if not entries:
-            _para(document, "Không có ý kiến.", indent=True)
-    _para(
+            para(document, "Không có ý kiến.", indent=True)
+    para(
         document,
         f"Trên đây là báo cáo tổng hợp {data.period.label_vi} của {header.office_name}"
         ", kính báo cáo Ủy ban nhân dân xã xem xét, chỉ đạo./.",
@@ -86,17 +87,17 @@ def write_document(
 
 def _results(document, data: Consolidation) -> None:
     """Section II: the base, the indicators, the figures and the choice questions."""
-    _para(
+    para(
         document,
         f"Các số liệu dưới đây tính trên {data.filed}/{data.total} đơn vị đã nộp.",
         italic=True,
         indent=True,
     )
-    _para(document, "1. Các chỉ tiêu của kế hoạch", bold=True, indent=True)
+    para(document, "1. Các chỉ tiêu của kế hoạch", bold=True, indent=True, keep=True)
     _indicator_table(document, data)
-    _para(document, "2. Số liệu tổng hợp", bold=True, indent=True)
+    para(document, "2. Số liệu tổng hợp", bold=True, indent=True, keep=True)
     if data.numbers:
-        rows = [["Nội dung", "Tổng", "Trung bình/đơn vị", "Số đơn vị"]]
+        rows = [["Nội dung", "Tổng", "Trung bình mỗi đơn vị", "Số đơn vị"]]
         for summary in data.numbers:
             label = pick(summary.question.label, "vi")
             if summary.averaged:
@@ -109,18 +110,26 @@ def _results(document, data: Consolidation) -> None:
                     f"{summary.count}/{data.filed}",
                 ]
             )
-        _table(document, rows, widths=[8.5, 2.8, 2.8, 1.9])
+        data_table(document, rows)
     if data.choices:
-        _para(document, "3. Các nội dung lựa chọn", bold=True, indent=True)
+        para(document, "3. Các nội dung lựa chọn", bold=True, indent=True, keep=True)
         rows = [["Nội dung", "Lựa chọn", "Số đơn vị", "Tỷ lệ"]]
+        spans = []
         for choice in data.choices:
             label = f"{pick(choice.question.label, 'vi')} ({choice.answered}/{data.filed} đơn vị)"
+            spans.append((len(rows), len(rows) + len(choice.options) - 1))
             for option in choice.options:
                 rows.append(
                     [label, pick(option.label, "vi"), str(option.units), percent_text(option.share)]
                 )
                 label = ""
-        _table(document, rows, widths=[7.0, 5.0, 2.0, 2.0])
+        table = data_table(document, rows)
+        for first, last in spans:
+            if last > first:  # one label cell for all the options of a question
+                merged = table.cell(first, 0).merge(table.cell(last, 0))
+                for extra in merged.paragraphs[1:]:  # the merged empty cells' paragraphs
+                    if not extra.text:
+                        extra._p.getparent().remove(extra._p)
 
 
 def _filing(document, data: Consolidation, tz: tzinfo) -> None:
@@ -128,7 +137,7 @@ def _filing(document, data: Consolidation, tz: tzinfo) -> None:
     reopened = sum(1 for report in data.reports if report.status.reopened)
     note = f"; {reopened} đơn vị đang được mở lại để sửa, tính theo lần nộp gần nhất"
     note = note if reopened else ""
-    _para(
+    para(
         document,
         f"Tổng số đơn vị phải báo cáo: {data.total}. Đã gửi {data.filed}/{data.total} đơn vị "
         f"(đúng hạn {counts['on_time']}, muộn {counts['late']}{note}); đang soạn "
@@ -140,7 +149,7 @@ def _filing(document, data: Consolidation, tz: tzinfo) -> None:
 
 def _indicator_table(document, data: Consolidation) -> None:
     if not data.indicators:
-        _para(document, "Mẫu báo cáo này không có chỉ tiêu của kế hoạch.", indent=True)
+        para(document, "Mẫu báo cáo này không có chỉ tiêu của kế hoạch.", indent=True)
         return
     verdict = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}
     rows = [["Chỉ tiêu", "Kết quả", "Tỷ lệ", "Mục tiêu", "Đánh giá"]]
@@ -156,124 +165,108 @@ def _indicator_table(document, data: Consolidation) -> None:
         due = f" ({indicator.due})" if indicator.due else ""
         label = f"{pick(indicator.label, 'vi')} (trên {result.units}/{data.filed} đơn vị)"
         rows.append([label, value, rate, target + due, t(verdict[result.met])])
-    _table(document, rows, widths=[7.0, 2.5, 2.0, 2.5, 2.0])
+    data_table(document, rows)
 
 
-def _page_setup(document) -> None:
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(13)
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), FONT)
-    style.paragraph_format.space_after = Pt(3)
+# Kinds of legal document: capitalised when they name one ("Nghị quyết 57", "Kế hoạch số 12").
+DOCUMENT_NAMES = ("nghị quyết", "nghị định", "quyết định", "chỉ thị", "kế hoạch", "thông tư")
 
 
-def _para(
-    target,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    size: int | None = None,
-    align: str = "justify",
-    indent: bool = False,
-    space_before: int = 0,
-    space_after: int = 3,
-) -> Paragraph:
-    paragraph = target.add_paragraph()
-    run = paragraph.add_run(text)
-    run.bold, run.italic = bold, italic
-    if size:
-        run.font.size = Pt(size)
-    paragraph.alignment = {
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-    }[align]
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
-    if indent:
-        fmt.first_line_indent = Cm(1)
-    return paragraph
+def report_subject(title: str) -> str:
+    """The line under "BÁO CÁO" from a form's title: "Tổng hợp báo cáo ..." whatever the form
+    calls itself ("Báo cáo kết quả thực hiện Nghị quyết 57", "Báo cáo nhanh ...", "Lớp tập
+    huấn"), so a modifier after "Báo cáo" never becomes the first word of an odd subtitle."""
+    words = " ".join(title.split())
+    if words.lower().startswith("báo cáo"):
+        words = words[len("báo cáo") :].strip(" :-–")
+    first = words.split(" ", 1)[0]
+    named = words.lower().startswith(DOCUMENT_NAMES)  # "Nghị quyết 57" names one document
+    if first[:1].isupper() and not first.isupper() and not named:
+        words = words[:1].lower() + words[1:]  # a common noun, not an acronym such as "UBND"
+    return f"Tổng hợp báo cáo {words}".strip()
 
 
-def _cell_lines(cell, lines: list[tuple[str, bool, bool]], size: int = 13) -> None:
-    cell.paragraphs[0].text = ""
-    for index, (text, bold, italic) in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        run = paragraph.add_run(text)
-        run.bold, run.italic = bold, italic
-        run.font.size = Pt(size)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(0)
-
-
-def _heading_block(document, data: Consolidation, tz: tzinfo, header: ReportHeader) -> None:
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
-    _cell_lines(
-        left,
-        [
-            (header.authority, False, False),
-            (header.office, True, False),
-            ("", False, False),
-            (f"Số:      /BC-{header.office_short}", False, False),
-        ],
-    )
-    day = data.generated_at.astimezone(tz)
-    _cell_lines(
-        right,
-        [
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
-            ("Độc lập - Tự do - Hạnh phúc", True, False),
-            ("", False, False),
-            (
-                f"{header.place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
-                False,
-                True,
-            ),
-        ],
-    )
+def _late(document, data: Consolidation) -> None:
+    """Section III: every unit late or missing, by name, grouped by state."""
+    late = [unit.name for unit in data.late if unit.bucket == "late"]
+    missing = [unit.name for unit in data.late if unit.bucket != "late"]
+    if not data.late:
+        para(document, "Không có đơn vị nào nộp chậm hoặc chưa nộp.", indent=True)
+    for label, names in (
+        (f"Nộp chậm ({len(late)} đơn vị)", late),
+        (f"Chưa nộp ({len(missing)} đơn vị)", missing),
+    ):
+        if not names:
+            continue
+        para(document, f"{label}:", indent=True, italic=True, keep=True)
+        for name in names:
+            para(document, f"- {name};", indent=True)
 
 
 def _section(document, number: str, title: str) -> None:
-    _para(document, f"{number}. {title}", bold=True, align="left", space_before=6)
+    para(document, f"{number}. {title}", bold=True, align="left", space_before=6, keep=True)
 
 
-def _table(document, rows: list[list[str]], *, widths: list[float]) -> Table:
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            cell = table.cell(r, c)
-            cell.width = Cm(widths[c])
-            cell.paragraphs[0].text = ""
-            run = cell.paragraphs[0].add_run(value)
-            run.font.size = Pt(12)
-            run.bold = r == 0
-            if c > 0:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph()
-    return table
+def _lines(cell, lines: list[tuple[str, bool, bool, int]]) -> None:
+    """Fill a layout cell with centred lines of (text, bold, italic, size)."""
+    for index, (text, bold, italic, size) in enumerate(lines):
+        target = cell.paragraphs[0] if index == 0 else None
+        para(
+            cell,
+            text,
+            bold=bold,
+            italic=italic,
+            size=size,
+            align="center",
+            space_after=0,
+            paragraph=target,
+        )
+
+
+HEADER_WIDTHS = (6.2, TEXT_WIDTH_CM - 6.2)
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+
+def _heading_block(document, data: Consolidation, tz: tzinfo, header: ReportHeader) -> None:
+    """Decree 30, Appendix I, II.1-2: the issuing body on the left (the authority above it,
+    12-13 pt, the body bold), the national title (bold 12 pt capitals) and the motto (bold
+    13 pt) on the right, a short rule under the body and one as long as the motto."""
+    table = layout_table(document, list(HEADER_WIDTHS))
+    left, right = table.rows[0].cells
+    _lines(left, [(header.authority, False, False, 12), (header.office, True, False, 12)])
+    body_width = min(text_width_cm(header.office, 12, bold=True), HEADER_WIDTHS[0] - 0.4)
+    rule(left, width_cm=max(1.5, body_width / 3), column_cm=HEADER_WIDTHS[0])
+    para(left, f"Số:      /BC-{header.office_short}", size=13, align="center", space_before=6)
+    _lines(right, [(NATIONAL_TITLE, True, False, 12), (MOTTO, True, False, 13)])
+    rule(right, width_cm=text_width_cm(MOTTO, 13, bold=True), column_cm=HEADER_WIDTHS[1])
+    day = data.generated_at.astimezone(tz)
+    place = f"{header.place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    para(right, place, italic=True, size=14, align="center", space_before=6)
 
 
 def _signature(document, header: ReportHeader) -> None:
-    table = document.add_table(rows=1, cols=2)
+    """Recipients on the left (bold italic 12 pt label, 11 pt list), the signer on the right:
+    title in bold capitals, room for the signature and the seal, then the name in bold."""
+    table = layout_table(document, [TEXT_WIDTH_CM / 2 - 0.5, TEXT_WIDTH_CM / 2 + 0.5])
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    left.paragraphs[0].text = ""
-    run = left.paragraphs[0].add_run("Nơi nhận:")
-    run.bold, run.italic = True, True
-    run.font.size = Pt(12)
-    for line in ("- UBND xã (b/c);", f"- Lưu: VT, {header.office_short}."):
-        paragraph = left.add_paragraph()
-        paragraph.add_run(line).font.size = Pt(11)
-        paragraph.paragraph_format.space_after = Pt(0)
-    _cell_lines(right, [(header.signer, True, False), ("", False, False), ("", False, False)])
+    para(
+        left,
+        "Nơi nhận:",
+        bold=True,
+        italic=True,
+        size=12,
+        align="left",
+        space_after=0,
+        paragraph=left.paragraphs[0],
+    )
+    recipients = [*header.recipients, f"Lưu: VT, {header.office_short}"]
+    for index, line in enumerate(recipients):
+        end = "." if index == len(recipients) - 1 else ";"
+        para(left, f"- {line}{end}", size=11, align="left", space_after=0)
+    lines = [(title, True, False, 14) for title in header.signer.split("|") if title.strip()]
+    lines += [("", False, False, 14)] * 4
+    lines.append((header.signer_name, True, False, 14))
+    _lines(right, lines)
+    right.paragraphs[-1].paragraph_format.space_before = Pt(12)

@@ -1,4 +1,7 @@
-"""The consolidated workbook: summary, per-unit table, late units and free-text answers."""
+"""The consolidated workbook: summary, per-unit table, late units and free-text answers.
+
+Numbers keep thousands grouping, percentages are % cells, submission times are date cells, and
+every sheet prints on A4 landscape (see xlsx_print.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.consolidate import Consolidation
 from reportbot.coordination.formatting import bucket_label, local_time
+from reportbot.coordination.reports.xlsx_print import (
+    PERCENT_FORMAT,
+    as_percent,
+    fit_columns,
+    number_format,
+    print_setup,
+    save_readable,
+    wrap_long_text,
+)
 from reportbot.coordination.texts import t, unit_type_name
 from reportbot.forms.schema import NUMERIC_TYPES, Question, pick
 
@@ -29,7 +41,7 @@ LATE_FILL = PatternFill("solid", start_color="FCE4D6")
 
 
 def write_workbook(consolidation: Consolidation, path: Path, *, tz: tzinfo) -> None:
-    """Write the four sheets to an .xlsx file."""
+    """Write the four sheets to an .xlsx file (mode 0644)."""
     book = Workbook()
     summary = book.active
     summary.title = SHEET_SUMMARY
@@ -37,7 +49,7 @@ def write_workbook(consolidation: Consolidation, path: Path, *, tz: tzinfo) -> N
     _units(book.create_sheet(SHEET_UNITS), consolidation, tz)
     _late(book.create_sheet(SHEET_LATE), consolidation, tz)
     _texts(book.create_sheet(SHEET_TEXTS), consolidation)
-    book.save(path)
+    save_readable(book, path)
 
 
 def _put(sheet: Worksheet, row: int, values: list[Any], *, font: Font | None = None) -> None:
@@ -50,22 +62,49 @@ def _put(sheet: Worksheet, row: int, values: list[Any], *, font: Font | None = N
             cell.value = int(value) if value == value.to_integral_value() else float(value)
         else:
             cell.value = value
-        if isinstance(value, datetime | date):
-            cell.number_format = "dd/mm/yyyy hh:mm" if isinstance(value, datetime) else "dd/mm/yyyy"
+        shown = number_format(cell.value)
+        if shown is not None:
+            cell.number_format = shown
         if font is not None:
             cell.font = font
 
 
-def _header(sheet: Worksheet, row: int, titles: list[str]) -> None:
+def _header(sheet: Worksheet, row: int, titles: list[str]) -> int:
     _put(sheet, row, titles, font=BOLD)
     for column in range(1, len(titles) + 1):
         sheet.cell(row=row, column=column).fill = HEADER_FILL
-        sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True)
+        sheet.cell(row=row, column=column).alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal="center"
+        )
+    return row
 
 
-def _widths(sheet: Worksheet, widths: list[int]) -> None:
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = width
+def _percent(sheet: Worksheet, row: int, column: int) -> None:
+    """Turn a stored percentage (66.7) into a % cell (0.667, shown as 66.7%)."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+        cell.value = as_percent(cell.value)
+        cell.number_format = PERCENT_FORMAT
+
+
+def _finish(
+    sheet: Worksheet,
+    *,
+    headers: set[int],
+    first_row: int,
+    freeze: str | None,
+    title_cols: str | None = None,
+) -> None:
+    """Widths from content, wrapped long text, frozen header, print setup."""
+    fit_columns(sheet, first_row=first_row, header_rows=headers)
+    wrap_long_text(sheet, first_row=first_row)
+    sheet.freeze_panes = freeze
+    print_setup(sheet, title_rows="1:1" if freeze else None, title_cols=title_cols)
+
+
+def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
+    """A moment as a naive local date-time: a date cell a spreadsheet can sort and filter."""
+    return moment.astimezone(tz).replace(tzinfo=None) if moment else None
 
 
 def _summary(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
@@ -76,21 +115,24 @@ def _summary(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     _put(sheet, 3, [f"Số liệu tính trên {data.filed}/{data.total} đơn vị đã nộp."])
     counts = data.status.counts()
     row = 4
-    _header(sheet, row, ["Tình hình nộp báo cáo", "Số đơn vị"])
+    headers = {_header(sheet, row, ["Tình hình nộp báo cáo", "Số đơn vị"])}
     lines = [("Phải nộp", data.total), ("Đã nộp", data.filed)]
     lines += [(bucket_label(bucket), count) for bucket, count in counts.items()]
     lines.append(("Đang mở lại để sửa", sum(1 for r in data.reports if r.status.reopened)))
     for label, count in lines:
         row += 1
         _put(sheet, row, [label, count])
+    headers.add(row + 2)
     row = _indicators(sheet, row + 2, data)
+    headers.add(row + 2)
     row = _numbers(sheet, row + 2, data)
+    headers.add(row + 2)
     _choices(sheet, row + 2, data)
-    _widths(sheet, [60, 14, 14, 14, 14, 12, 14, 14])
+    _finish(sheet, headers=headers, first_row=4, freeze=None)
 
 
 def _indicators(sheet: Worksheet, row: int, data: Consolidation) -> int:
-    titles = ["Chỉ tiêu", "Đạt được", "Trên tổng", "Tỷ lệ (%)", "Mục tiêu", "Thời hạn"]
+    titles = ["Chỉ tiêu", "Đạt được", "Trên tổng", "Tỷ lệ", "Mục tiêu", "Thời hạn"]
     _header(sheet, row, [*titles, "Đánh giá", "Số đơn vị tính"])
     for result in data.indicators:
         row += 1
@@ -112,7 +154,8 @@ def _indicators(sheet: Worksheet, row: int, data: Consolidation) -> int:
             ],
         )
         if percent:
-            sheet.cell(row=row, column=4).number_format = "0.0"
+            _percent(sheet, row, 4)
+            _percent(sheet, row, 5)
     return row
 
 
@@ -130,7 +173,7 @@ def _numbers(sheet: Worksheet, row: int, data: Consolidation) -> int:
 
 
 def _choices(sheet: Worksheet, row: int, data: Consolidation) -> int:
-    titles = ["Câu hỏi", "Lựa chọn", "Số đơn vị chọn", "Tỷ lệ (%)", "Số đơn vị trả lời"]
+    titles = ["Câu hỏi", "Lựa chọn", "Số đơn vị chọn", "Tỷ lệ", "Số đơn vị trả lời"]
     _header(sheet, row, [*titles, "Trên số đơn vị đã nộp"])
     for summary in data.choices:
         for option in summary.options:
@@ -142,7 +185,7 @@ def _choices(sheet: Worksheet, row: int, data: Consolidation) -> int:
                 row,
                 [label, pick(option.label, "vi"), option.units, share, option.answered, data.filed],
             )
-            sheet.cell(row=row, column=4).number_format = "0.0"
+            _percent(sheet, row, 4)
     return row
 
 
@@ -168,7 +211,7 @@ def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
             unit.name,
             unit_type_name(unit.type),
             status,
-            local_time(unit.submitted_at, tz),
+            _local(unit.submitted_at, tz),
         ]
         report = reports.get(unit.unit_id)
         if report is not None:
@@ -177,8 +220,7 @@ def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
         if unit.bucket == "late":
             for column in range(1, 6):
                 sheet.cell(row=row, column=column).fill = LATE_FILL
-    sheet.freeze_panes = "C2"
-    _widths(sheet, [16, 36, 22, 18, 18] + [24] * len(questions))
+    _finish(sheet, headers={1}, first_row=1, freeze="C2", title_cols="A:B")
 
 
 def _late(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
@@ -193,12 +235,12 @@ def _late(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
                 unit.name,
                 unit_type_name(unit.type),
                 status,
-                local_time(unit.submitted_at, tz),
+                _local(unit.submitted_at, tz),
             ],
         )
     if not data.late:
         _put(sheet, 2, ["Không có đơn vị nào nộp chậm."])
-    _widths(sheet, [16, 36, 22, 18, 18])
+    _finish(sheet, headers={1}, first_row=1, freeze="A2")
 
 
 def _texts(sheet: Worksheet, data: Consolidation) -> None:
@@ -208,5 +250,4 @@ def _texts(sheet: Worksheet, data: Consolidation) -> None:
         for entry in entries:
             row += 1
             _put(sheet, row, [unit.code, unit.name, pick(entry.question.label, "vi"), entry.text])
-            sheet.cell(row=row, column=4).alignment = Alignment(wrap_text=True, vertical="top")
-    _widths(sheet, [16, 36, 30, 80])
+    _finish(sheet, headers={1}, first_row=1, freeze="A2")
