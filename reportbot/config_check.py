@@ -44,6 +44,7 @@ CORE = [
     "TEST_POSTGRES_URL",
     "TEST_PG_HOST",
     "TEST_PG_PORT",
+    "UPDATE_DOCS",  # tests/test_decree_document.py refreshes docs/bao-cao-trang-1.png
 ]
 # connectors/telegram/config.py reads these through its "REPORTBOT_TELEGRAM_" prefix.
 TELEGRAM = [

@@ -1,32 +1,17 @@
 #!/usr/bin/env bash
 # System packages the test suite needs (fonts with Vietnamese glyphs for charts, PostgreSQL,
-# LibreOffice + poppler to print office files to PDF/PNG, Chromium for the web page tests).
+# LibreOffice + poppler to print office files to PDF/PNG and check them).
 # Installs what is missing when running as root (CI); otherwise says what to install.
 set -euo pipefail
-
-# Printing office files (the Decree 30 .docx, the report .xlsx): LibreOffice headless to PDF,
-# poppler to text/PNG, and Liberation Serif, metric-compatible with Times New Roman, so line
-# breaks match Word's. Separate and idempotent: installs only what is absent.
-office=()
-command -v soffice >/dev/null 2>&1 || office+=(libreoffice-writer-nogui libreoffice-calc-nogui)
-command -v pdftotext >/dev/null 2>&1 || office+=(poppler-utils)
-fc-list 2>/dev/null | grep -q "Liberation Serif" || office+=(fonts-liberation2)
-if ((${#office[@]} > 0)); then
-  if [ "$(id -u)" != 0 ]; then
-    echo "reportbot: please install: ${office[*]} (apt-get install ${office[*]})" >&2
-  else
-    echo "reportbot: installing ${office[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${office[@]}" >/dev/null
-  fi
-fi
 
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Liberation Serif is metric-compatible with Times New Roman: the printed Decree 30 report
+# breaks its lines where Word would.
+fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)
 if ((${#missing[@]} == 0)); then
   exit 0
 fi
@@ -37,7 +22,7 @@ fi
 echo "reportbot: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq "${missing[@]}" >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 
 # A cluster we just installed asks for a password on 127.0.0.1; the tests connect as the
 # postgres user without one (as on the project's machines), so trust local TCP for it.
