@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.base import Incoming, Outgoing
-from reportbot.conversation import filling, opening, reviewing
+from reportbot.conversation import bound, filling, opening, reviewing
 from reportbot.conversation.answers import choice_options
 from reportbot.conversation.i18n import say
 from reportbot.conversation.inputs import ParsedInput, prepare
@@ -69,7 +69,7 @@ def handle(
             turn.say("unknown_command", command=shown)
         else:
             handler(turn, command.argument)
-    else:
+    elif not bound.route(turn, message, parsed.text):
         _by_mode(turn, message, parsed.text)
     return turn.finish()
 
