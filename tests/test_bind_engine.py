@@ -16,6 +16,7 @@ from tests.support import NQ57_SCRIPT
 from tests.test_engine import NQ57_T, Harness
 
 KEY = (NQ57_T.key, "2026-H2")
+BINDING = f"{NQ57_T.key}@2025.1@2026-H2"  # form, version, period
 
 
 def _answers(bot: Harness) -> dict[str, Any]:
@@ -44,8 +45,8 @@ def _open_until(bot: Harness, qid: str, **per_question: dict[str, Any]) -> dict[
 
 def test_every_question_message_carries_its_binding_with_the_form_version() -> None:
     tokens = _open_until(Harness(), "su_kien")
-    assert tokens["co_ke_hoach"] == question_token("co_ke_hoach", "2025.1")
-    assert tokens["so_tin_bai_web"] == question_token("so_tin_bai_web", "2025.1")
+    assert tokens["co_ke_hoach"] == question_token("co_ke_hoach", BINDING)
+    assert tokens["so_tin_bai_web"] == question_token("so_tin_bai_web", BINDING)
     assert len(set(tokens.values())) == len(tokens)
 
 
@@ -57,7 +58,7 @@ def test_a_tap_on_question_1s_old_keyboard_edits_question_1_not_question_18() ->
     # "Không" on Câu 1 clears the plan's number and date: asked first, as a typed change is.
     confirm = bot.say(choice="no", reply_to_question=tokens["co_ke_hoach"])
     assert "KH-12/HPN" in confirm and _answers(bot)["co_ke_hoach"] == "yes"
-    yes = question_token("co_ke_hoach", "2025.1")  # the confirmation carries Câu 1's binding
+    yes = question_token("co_ke_hoach", BINDING)  # the confirmation carries Câu 1's binding
     done = bot.say(choice="yes", reply_to_question=yes)
     assert "Đã sửa câu 1: Không" in done
     assert _answers(bot)["co_ke_hoach"] == "no"
@@ -81,11 +82,14 @@ def test_a_binding_of_another_form_version_or_a_closed_report_stores_nothing() -
     bot = Harness()
     _open_until(bot, "so_tin_bai_web")
     before = dict(_answers(bot))
-    old = question_token("co_ke_hoach", "2024.9")
+    old = question_token("co_ke_hoach", f"{NQ57_T.key}@2024.9@2026-H2")
     assert "đã đóng" in bot.say(choice="no", reply_to_question=old)
     assert _answers(bot) == before and bot.state.question == "so_tin_bai_web"
+    other_period = question_token("co_ke_hoach", f"{NQ57_T.key}@2025.1@2026-H1")
+    assert "đã đóng" in bot.say(choice="no", reply_to_question=other_period)
+    assert _answers(bot) == before
     bot.say("/huy")
-    token = question_token("co_ke_hoach", "2025.1")
+    token = question_token("co_ke_hoach", BINDING)
     assert "đã đóng" in bot.say(choice="no", reply_to_question=token)
     assert _answers(bot) == before
 
@@ -97,6 +101,8 @@ def test_an_edited_message_that_answered_a_question_edits_that_answer() -> None:
     assert "Đã sửa câu 5: 150" in changed and _answers(bot)["so_tin_bai_web"] == 150
     hint = bot.say("7", edited=True, message_id="m-unknown")
     assert "/sua N" in hint and "tong_so_can_bo" not in _answers(bot)
+    assert "/sua N" in bot.say("/gui", edited=True, message_id="m-other")  # never a command
+    assert bot.reports[KEY].status == "draft"
     # The map survives the store's edge; states stored before it existed still load.
     stored = bot.state.to_dict()
     assert ["m5", "so_tin_bai_web"] in stored["msgs"]
@@ -151,7 +157,7 @@ def test_done_with_nothing_ticked_explains_and_keeps_the_keyboard() -> None:
     assert "Chưa chọn mục nào" in replies[0].text
     again = _asked(replies)
     assert again.question_id == "su_kien" and again.multi and again.selected == ()
-    assert again.question == question_token("su_kien", "2025.1")
+    assert again.question == question_token("su_kien", BINDING)
     assert "su_kien" not in _answers(bot) and bot.state.question == "su_kien"
     # A refused combination ("not held" with an event) is explained and keeps the ticks.
     refused = bot.send(choices=("chua_to_chuc", "ngay_18_5"))

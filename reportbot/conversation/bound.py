@@ -41,7 +41,7 @@ def route(turn: Turn, message: Incoming, text: str) -> bool:
         turn.say("bound_closed")
         return True
     template = opened.template
-    qid = resolve_question(token, (q.id for q in template.questions), template.version)
+    qid = resolve_question(token, (q.id for q in template.questions), opened.binding)
     if qid is None:
         turn.say("bound_closed")
         turn.resume(opened)

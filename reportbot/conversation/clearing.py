@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.base import Choice, Incoming, Outgoing
-from connectors.binding import question_token
 from reportbot.conversation.parsing import AnswerError, parse_yes_no
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.state import Mode
@@ -34,7 +33,7 @@ def ask_first(turn: Turn, opened: OpenReport, question: Question, value: Any) ->
     choices = (Choice(turn.text("yes"), "yes"), Choice(turn.text("no"), "no"))
     # The confirmation carries the question's binding: the question's own message keeps its
     # keyboard (nothing is stored yet), and a tap here is read as this yes/no (`bound`).
-    token = question_token(question.id, opened.template.version)
+    token = opened.token(question.id)
     turn.reply(Outgoing(text, choices=choices, question=token))
     turn.state.mode = Mode.CONFIRM_CLEAR
     turn.state.pending = (question.id, encode_value(value))

@@ -62,7 +62,9 @@ def handle(
         return Step(replies=[Outgoing(text)])
     turn = Turn(as_state(state), env)
     command = parsed.command
-    if command is not None:
+    if message.edited:
+        bound.route(turn, message, parsed.text)  # a correction is never run as a command
+    elif command is not None:
         handler = _COMMANDS.get(command.name)
         if handler is None:
             shown = "/" + command.argument if command.argument else command.name

@@ -11,7 +11,6 @@ from dataclasses import replace
 from typing import Any
 
 from connectors.base import Choice, Outgoing
-from connectors.binding import question_token
 from reportbot.conversation.i18n import say
 from reportbot.conversation.render import question_messages, review_message
 from reportbot.conversation.report import OpenReport
@@ -157,7 +156,7 @@ class Turn:
         self.state.question = question.id
         current = report.answers.get(question.id)
         messages = question_messages(question, notes, current, index, total, self.locale)
-        token = question_token(question.id, report.template.version)
+        token = report.token(question.id)
         extra = {"selected": selected} if selected is not None else {}
         messages[-1] = replace(messages[-1], question=token, **extra)
         self.step.replies.extend(messages)
