@@ -146,6 +146,7 @@ def test_an_optional_file_question_offers_a_skip_and_understands_no_file() -> No
         _open_until(bot, "tep_bao_cao")
         asked = _asked(bot.send("/tieptuc"))
         assert [c.payload for c in asked.choices] == ["/boqua"]
+        assert "gửi ảnh hoặc tệp" in bot.say(None, unsupported="voice")  # not "answer in text"
         assert "Đã bỏ qua" in bot.say(typed)
         assert bot.state.mode == "review" and "tep_bao_cao" not in _answers(bot)
 

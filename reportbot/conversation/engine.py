@@ -58,7 +58,10 @@ def handle(
         parsed = prepare(message, bare_words=env.bare_commands)
     if parsed.problem is not None:
         params = {"length": len(parsed.text), "max": MAX_TEXT_LENGTH}
-        text = say(parsed.problem, env.person.locale, **params)
+        problem = parsed.problem
+        if problem == "unsupported" and _asks_file(as_state(state), env):
+            problem = "need_attachment"  # a voice note at a file question: not "answer in text"
+        text = say(problem, env.person.locale, **params)
         return Step(replies=[Outgoing(text)])
     turn = Turn(as_state(state), env)
     command = parsed.command
@@ -74,6 +77,15 @@ def handle(
     elif not bound.route(turn, message, parsed.text):
         _by_mode(turn, message, parsed.text)
     return turn.finish()
+
+
+def _asks_file(state: ConversationState, env: Env) -> bool:
+    """Whether a photo or file question is being asked."""
+    view = env.submissions.get(state.report) if state.report is not None else None
+    if state.mode != Mode.ANSWERING or view is None or state.question is None:
+        return False
+    question = view.template.question(state.question)
+    return question is not None and question.type in ("photo", "file")
 
 
 def _by_mode(turn: Turn, message: Incoming, text: str) -> None:
