@@ -139,5 +139,7 @@ def test_prepare_reads_a_message_once() -> None:
     assert button.command == ParsedCommand("edit", "3")
     answer = prepare(Incoming("t", "1", "1", text="gui", choice="gui"), bare_words=False)
     assert answer.command is None
-    assert prepare(Incoming("t", "1", "1", text="x" * 4001)).problem == "too_long"
+    # Joined pastes are read whole up to 20,000 characters (the question decides what it keeps).
+    assert prepare(Incoming("t", "1", "1", text="x" * 20_000)).problem is None
+    assert prepare(Incoming("t", "1", "1", text="x" * 20_001)).problem == "too_long"
     assert prepare(Incoming("t", "1", "1", text=" ")).problem == "empty_message"

@@ -29,8 +29,11 @@ from reportbot.conversation.values import fits_type, format_number, is_empty
 from reportbot.forms.expressions import truthy
 from reportbot.forms.schema import Question, pick
 
-LONG_TEXT_LIMIT = 4000
+# A question's own `max` decides; without one a long text takes a whole pasted document
+# (Telegram splits a paste over 4,096 characters into several messages, joined on arrival).
+LONG_TEXT_LIMIT = 10_000
 SHORT_TEXT_LIMIT = 500
+_ATTACHMENT_KEYS = ("kind", "path", "file_id", "url", "name", "size", "mime_type")
 
 
 class Rejected(Exception):
@@ -125,13 +128,10 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
         attachment = message.attachment
         if attachment is None:
             raise Rejected(say("need_attachment", locale))
-        if kind == "photo" and attachment.kind != "photo":
+        every = message.attachments or (attachment,)
+        if kind == "photo" and any(item.kind != "photo" for item in every):
             raise Rejected(say("need_photo", locale))
-        return {
-            key: getattr(attachment, key)
-            for key in ("kind", "path", "file_id", "url", "name", "size", "mime_type")
-            if getattr(attachment, key) is not None
-        }
+        return attachment_value(every)
     if message.attachment is not None and not text:
         raise Rejected(say("attachment_not_expected", locale))
     if kind == "select_multiple":
@@ -156,10 +156,27 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
         return parse_decimal(text)
     if kind == "date":
         return parse_date(text, today)
+    if question.max is not None:
+        return text  # the question's own limit, checked with its bounds
     limit = LONG_TEXT_LIMIT if kind == "long_text" else SHORT_TEXT_LIMIT
     if len(text) > limit:
         raise Rejected(say("text_max", locale, max=limit))
     return text
+
+
+def attachment_value(attachments: tuple[Any, ...]) -> dict[str, Any]:
+    """The stored value of a file answer: the first file's fields; an album adds `files`
+    (every file's fields) and names every file in `name`, which the review and the
+    spreadsheet show."""
+    first, *rest = (
+        {key: getattr(item, key) for key in _ATTACHMENT_KEYS if getattr(item, key) is not None}
+        for item in attachments
+    )
+    if not rest:
+        return first
+    files = [first, *rest]
+    names = (str(f.get("name") or f.get("path") or f.get("file_id") or "") for f in files)
+    return {**first, "name": ", ".join(names), "files": files}
 
 
 def _plain_digits(text: str) -> bool:

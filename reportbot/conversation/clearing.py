@@ -31,7 +31,10 @@ def ask_first(turn: Turn, opened: OpenReport, question: Question, value: Any) ->
     )
     text = turn.text("clear_confirm", count=len(cleared), lines=lines)
     choices = (Choice(turn.text("yes"), "yes"), Choice(turn.text("no"), "no"))
-    turn.reply(Outgoing(text, choices=choices))
+    # The confirmation carries the question's binding: the question's own message keeps its
+    # keyboard (nothing is stored yet), and a tap here is read as this yes/no (`bound`).
+    token = opened.token(question.id)
+    turn.reply(Outgoing(text, choices=choices, question=token))
     turn.state.mode = Mode.CONFIRM_CLEAR
     turn.state.pending = (question.id, encode_value(value))
     return True
@@ -55,7 +58,8 @@ def answer(turn: Turn, message: Incoming, text: str) -> tuple[Question, Any] | N
     turn.state.pending = None
     if not yes:
         turn.say("clear_kept")
-        turn.ask(opened, question, [])
+        # Back to the question being asked (a bound edit of a past one leaves it unchanged).
+        turn.ask(opened, opened.question(turn.state.question) or question, [])
         return None
     turn.state.mode = Mode.ANSWERING
     return question, decode_value(question, pending[1], strict=False)

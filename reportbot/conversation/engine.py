@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.base import Incoming, Outgoing
-from reportbot.conversation import filling, opening, reviewing
+from reportbot.conversation import bound, filling, opening, reviewing
 from reportbot.conversation.answers import choice_options
 from reportbot.conversation.i18n import say
 from reportbot.conversation.inputs import ParsedInput, prepare
@@ -58,20 +58,34 @@ def handle(
         parsed = prepare(message, bare_words=env.bare_commands)
     if parsed.problem is not None:
         params = {"length": len(parsed.text), "max": MAX_TEXT_LENGTH}
-        text = say(parsed.problem, env.person.locale, **params)
+        problem = parsed.problem
+        if problem == "unsupported" and _asks_file(as_state(state), env):
+            problem = "need_attachment"  # a voice note at a file question: not "answer in text"
+        text = say(problem, env.person.locale, **params)
         return Step(replies=[Outgoing(text)])
     turn = Turn(as_state(state), env)
     command = parsed.command
-    if command is not None:
+    if message.edited:
+        bound.route(turn, message, parsed.text)  # a correction is never run as a command
+    elif command is not None:
         handler = _COMMANDS.get(command.name)
         if handler is None:
             shown = "/" + command.argument if command.argument else command.name
             turn.say("unknown_command", command=shown)
         else:
             handler(turn, command.argument)
-    else:
+    elif not bound.route(turn, message, parsed.text):
         _by_mode(turn, message, parsed.text)
     return turn.finish()
+
+
+def _asks_file(state: ConversationState, env: Env) -> bool:
+    """Whether a photo or file question is being asked."""
+    view = env.submissions.get(state.report) if state.report is not None else None
+    if state.mode != Mode.ANSWERING or view is None or state.question is None:
+        return False
+    question = view.template.question(state.question)
+    return question is not None and question.type in ("photo", "file")
 
 
 def _by_mode(turn: Turn, message: Incoming, text: str) -> None:

@@ -9,7 +9,7 @@ from reportbot.conversation.opening import open_report, report
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.state import ConversationState, Mode
 from reportbot.conversation.turn import Turn
-from reportbot.conversation.values import is_empty
+from reportbot.conversation.values import format_value, is_empty
 from reportbot.forms.schema import Question
 
 
@@ -23,18 +23,48 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         return
     if turn.locked(opened):
         return
+    if skips_file(question, message, text):
+        skip(turn)
+        return
     today = turn.env.now.date()
     try:
         value = read_answer(
             question, message, text, opened.answers, opened.facts, turn.locale, today
         )
     except Rejected as rejection:
-        turn.reply(Outgoing(rejection.text))
+        _refused(turn, opened, question, message, rejection)
         return
+    if message.text:
+        turn.state.remember(message.message_id, question.id)
+    if message.parts > 1 and message.text:
+        turn.say("parts_joined", parts=message.parts, length=len(text))
     if clearing.ask_first(turn, opened, question, value):
         return
     opened.set(question.id, value)
     _after_change(turn, opened, question)
+
+
+# What officers type for "I have no file": an optional file question is skipped by them.
+_NO_FILE_WORDS = frozenset({"không có", "khong co", "không", "khong", "0", "none", "no"})
+
+
+def skips_file(question: Question, message: Incoming, text: str) -> bool:
+    """Whether `text` skips an optional photo/file question ("không có", "0", ...)."""
+    if question.type not in ("photo", "file") or question.required or message.attachment:
+        return False
+    return text.casefold().strip(" .!") in _NO_FILE_WORDS
+
+
+def _refused(
+    turn: Turn, opened: OpenReport, question: Question, message: Incoming, rejection: Rejected
+) -> None:
+    """A refused answer: say why. A multi-select is asked again with the ticks the officer
+    made (its keyboard stays usable); "done" with nothing ticked is explained."""
+    if question.type != "select_multiple" or message.choices is None:
+        turn.reply(Outgoing(rejection.text))
+        return
+    turn.reply(Outgoing(turn.text("multi_none") if not message.choices else rejection.text))
+    turn.ask(opened, question, [], selected=tuple(message.choices))
 
 
 def confirm_clear(turn: Turn, message: Incoming, text: str) -> None:
@@ -46,7 +76,29 @@ def confirm_clear(turn: Turn, message: Incoming, text: str) -> None:
     if turn.locked(turn.report):
         return
     turn.report.set(question.id, value)
+    if question.id != turn.state.question:  # a bound edit of a past question (`bound`)
+        after_bound_edit(turn, turn.report, question, value)
+        return
     _after_change(turn, turn.report, question)
+
+
+def after_bound_edit(turn: Turn, opened: OpenReport, question: Question, value: object) -> None:
+    """After a past question was changed from a bound message: say so, check the answers
+    that read it, then back to where the officer was."""
+    number = opened.relevance.numbers.get(question.id, "?")
+    shown = format_value(question, value, turn.locale)
+    turn.say("bound_edited", number=number, value=shown)
+    readers = validity.dependants(opened.template, question.id)
+    if readers and validity.walk_to_broken(turn, opened, readers):
+        return
+    state = turn.state
+    if state.mode in (Mode.ANSWERING, Mode.CONFIRM_CLEAR):
+        if state.question in opened.relevance.numbers:
+            turn.resume(opened)
+        else:
+            continue_(turn)  # the question asked stopped applying: the next one
+        return
+    turn.show_review(opened)
 
 
 def _after_change(turn: Turn, opened: OpenReport, question: Question) -> None:

@@ -8,6 +8,7 @@ catalogue to review.
 from __future__ import annotations
 
 from reportbot.conversation.parsing import PARSE_ERROR_MESSAGES
+from reportbot.conversation.texts_bind import BIND_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     "welcome": {
@@ -364,6 +365,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 MESSAGES.update(PARSE_ERROR_MESSAGES)
+MESSAGES.update(BIND_MESSAGES)
 
 
 Catalog = dict[str, dict[str, str]]

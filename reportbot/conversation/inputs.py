@@ -36,7 +36,8 @@ def prepare(
     text = raw if _already_normal(raw) else normalize_text(raw)
     if len(text) > MAX_TEXT_LENGTH:
         return ParsedInput(text, problem="too_long")
-    if not text and message.choice is None and not message.choices and not message.attachment:
+    # `choices == ()` is a multi-select "done" with nothing ticked: the engine explains it.
+    if not text and message.choice is None and message.choices is None and not message.attachment:
         return ParsedInput(text, problem="empty_message")
     # A button's payload that is a command ("/sua 5") counts as typed; any other payload is an
     # answer (a choice value), never a command.

@@ -15,7 +15,9 @@ from decimal import Decimal, localcontext
 from functools import lru_cache
 from typing import Any
 
-MAX_TEXT_LENGTH = 4000
+# The longest message read at all (a bound on the work one message can cause); a question's
+# own limit (`answers.LONG_TEXT_LIMIT` or its `max`) decides what is stored.
+MAX_TEXT_LENGTH = 20_000
 DEFAULT_MAX_DIGITS = 15  # a spreadsheet keeps 15 significant digits; more shows as 1e+23
 MAX_DIGITS = DEFAULT_MAX_DIGITS
 _MAX_NUMBER_TEXT = 200  # longer "numbers" are refused before any regex runs

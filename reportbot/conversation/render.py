@@ -97,6 +97,9 @@ def _choices(
         options = tuple(Choice(pick(c.label, locale), c.value) for c in question.choices)
         selected = tuple(current) if isinstance(current, list) else ()
         return options, True, selected
+    if question.type in ("photo", "file") and not question.required:
+        # An optional file question must never be a dead end: one tap skips it.
+        return (Choice(say("button_skip_file", locale), "/boqua", button_only=True),), False, ()
     return (), False, ()
 
 

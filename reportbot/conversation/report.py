@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
+from connectors.binding import question_token
 from reportbot.conversation import navigation as nav
 from reportbot.conversation.session import SubmissionView, UnitInfo
 from reportbot.conversation.state import PendingEdits, ReportKey
@@ -72,6 +73,17 @@ class OpenReport:
         if self._rel is None:
             self._rel = nav.relevance(self.template, self.answers, self.facts)
         return self._rel
+
+    @property
+    def binding(self) -> str:
+        """What a question binding of this report is made with (`question_token`): the form,
+        its version and the period, so a button of another period's report of the same form
+        version is not taken for this one."""
+        return f"{self.template.key}@{self.template.version}@{self.view.period_key}"
+
+    def token(self, qid: str) -> str:
+        """The binding of question `qid` of this report."""
+        return question_token(qid, self.binding)
 
     def question(self, qid: str | None) -> Question | None:
         """The template's question with this id, if any."""

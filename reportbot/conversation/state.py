@@ -32,6 +32,9 @@ IN_REPORT = frozenset({Mode.ANSWERING, Mode.REVIEW, Mode.CONFIRM, Mode.CONFIRM_C
 
 ReportKey = tuple[str, str]
 
+MESSAGE_MAP_SIZE = 20
+"""How many (message id, question id) pairs the state keeps for edited messages."""
+
 
 @dataclass(slots=True)
 class PendingEdits:
@@ -110,7 +113,9 @@ class ConversationState:
     it); `held` holds the unsent edits of a submitted report (None while filing a draft);
     `options` the reports offered in CHOOSING; `review` the question ids in review order;
     `last` the report /tieptuc resumes; `pending` the answer (question id, JSON text) waiting
-    for the officer to confirm that it clears other answers (CONFIRM_CLEAR).
+    for the officer to confirm that it clears other answers (CONFIRM_CLEAR); `answered` the
+    last few (message id, question id) pairs of typed answers, so an edit of such a message in
+    the chat app is taken as an edit of that answer (stored as ``msgs``).
     """
 
     mode: Mode = Mode.IDLE
@@ -122,6 +127,19 @@ class ConversationState:
     review: list[str] = field(default_factory=list)
     last: ReportKey | None = None
     pending: tuple[str, str] | None = None
+    answered: list[tuple[str, str]] = field(default_factory=list)
+
+    def remember(self, message_id: str | None, qid: str) -> None:
+        """Note that message `message_id` answered `qid` (only the last few are kept)."""
+        if not message_id:
+            return
+        kept = [pair for pair in self.answered if pair[0] != message_id]
+        kept.append((message_id, qid))
+        self.answered = kept[-MESSAGE_MAP_SIZE:]
+
+    def answered_by(self, message_id: str | None) -> str | None:
+        """The question that message `message_id` answered, if it is among the last few."""
+        return next((q for m, q in self.answered if message_id and m == message_id), None)
 
     @property
     def in_report(self) -> bool:
@@ -140,6 +158,7 @@ class ConversationState:
             list(self.review),
             self.last,
             self.pending,
+            list(self.answered),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -161,6 +180,8 @@ class ConversationState:
             data["last"] = list(self.last)
         if self.pending is not None:
             data["pending"] = list(self.pending)
+        if self.answered:
+            data["msgs"] = [list(pair) for pair in self.answered]
         return data
 
     @classmethod
@@ -184,6 +205,7 @@ class ConversationState:
             review=[str(q) for q in data.get("review") or ()],
             last=next(iter(_keys([data.get("last")])), None),
             pending=next(iter(_keys([data.get("pending")])), None),
+            answered=_keys(data.get("msgs"))[-MESSAGE_MAP_SIZE:],
         )
 
 

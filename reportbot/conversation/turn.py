@@ -7,6 +7,7 @@ The screens every flow shows (a question, the review, the idle menu) live here t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from connectors.base import Choice, Outgoing
@@ -134,8 +135,19 @@ class Turn:
         )
         self.reply(Outgoing(self.text("idle_hint"), choices=choices))
 
-    def ask(self, report: OpenReport, question: Question, notes: list[Question]) -> None:
-        """Ask `question` (after `notes`), with its progress among the applicable ones."""
+    def ask(
+        self,
+        report: OpenReport,
+        question: Question,
+        notes: list[Question],
+        selected: tuple[str, ...] | None = None,
+    ) -> None:
+        """Ask `question` (after `notes`), with its progress among the applicable ones.
+
+        The question's message carries its binding (question id and form version), so a
+        button pressed or a reply to it later is taken for that question, not the current
+        one. `selected` overrides the ticks shown on a multi-select (a refused selection).
+        """
         relevance = report.relevance
         total = len(relevance.answerable)
         index = relevance.numbers.get(question.id, total)
@@ -143,9 +155,11 @@ class Turn:
         self.state.report = report.key
         self.state.question = question.id
         current = report.answers.get(question.id)
-        self.step.replies.extend(
-            question_messages(question, notes, current, index, total, self.locale)
-        )
+        messages = question_messages(question, notes, current, index, total, self.locale)
+        token = report.token(question.id)
+        extra = {"selected": selected} if selected is not None else {}
+        messages[-1] = replace(messages[-1], question=token, **extra)
+        self.step.replies.extend(messages)
 
     def resume(self, report: OpenReport) -> None:
         """Show again where the officer is: the question being asked, or the review."""
