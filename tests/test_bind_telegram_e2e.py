@@ -7,20 +7,19 @@ from reportbot.service import ConversationService
 from tests.conftest import FakeClock
 from tests.fakes.telegram import FakeTelegram
 from tests.support import NQ57_SCRIPT, stored_answers
-from tests.test_telegram_e2e import (  # noqa: F401  (fixtures: tg, bot)
+from tests.test_telegram_e2e import (  # noqa: F401  (the `bot` fixture; `tg` is a plugin's)
     Bot,
     bot,
     open_current_report,
     register,
     texts,
-    tg,
 )
 
 OFFICER = 700_100_313
 
 
 async def test_a_tap_on_question_1s_old_keyboard_edits_question_1(
-    tg: FakeTelegram,  # noqa: F811
+    tg: FakeTelegram,
     bot: Bot,  # noqa: F811
     clock: FakeClock,
     service: ConversationService,

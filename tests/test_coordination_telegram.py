@@ -25,12 +25,6 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def telegram_app(
     db: str, clock: FakeClock, tmp_path: Path, tg: FakeTelegram
 ) -> AsyncIterator[Application]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,40 +16,12 @@ from connectors.base import (
     Outgoing,
     split_text,
 )
-from connectors.telegram import TelegramConfigError, TelegramConnector, create
-from tests.fakes.telegram import FakeTelegram, Script, bot_env
+from connectors.telegram import TelegramConfigError, create
+from tests.fakes.telegram import FakeTelegram, Script
+from tests.telegram_fixtures import wait_seen
 
 USER = 424242
 OTHER = 515151
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def start_bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Callable[..., object]]:
-    started: list[TelegramConnector] = []
-
-    async def start(script: Script, **env: str) -> TelegramConnector:
-        context = ConnectorContext(
-            handler=script, env=bot_env(tg, **env), media_dir=tmp_path / "media"
-        )
-        connector = create(context)
-        assert connector is not None
-        await connector.start()
-        started.append(connector)
-        return connector
-
-    yield start
-    for connector in started:
-        await connector.stop()
-
-
-async def wait_seen(tg: FakeTelegram, script: Script, count: int) -> None:
-    await tg.wait_for(lambda: len(script.seen) >= count, what=f"{count} incoming")
 
 
 # ------------------------------------------------------------------------- configuration

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.base import Choice, ConnectorContext, Incoming, Outgoing
+from connectors.base import Choice, Incoming, Outgoing
 from connectors.binding import is_token, question_token, resolve_question
-from connectors.telegram import TelegramConnector, create, keyboards
-from tests.fakes.telegram import FakeTelegram, Script, bot_env
+from connectors.telegram import keyboards
+from tests.fakes.telegram import FakeTelegram, Script
+from tests.telegram_fixtures import wait_seen
 
 USER = 424242
 VERSION = "2026.11-a1b2"
@@ -21,35 +18,6 @@ YES_NO = (Choice("Có", "yes"), Choice("Không", "no"))
 
 def question(qid: str, text: str, **fields: object) -> Outgoing:
     return Outgoing(text, question_id=qid, question=question_token(qid, VERSION), **fields)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def start_bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Callable[..., object]]:
-    started: list[TelegramConnector] = []
-
-    async def start(script: Script, **env: str) -> TelegramConnector:
-        context = ConnectorContext(
-            handler=script, env=bot_env(tg, **env), media_dir=tmp_path / "media"
-        )
-        connector = create(context)
-        assert connector is not None
-        await connector.start()
-        started.append(connector)
-        return connector
-
-    yield start
-    for connector in started:
-        await connector.stop()
-
-
-async def wait_seen(tg: FakeTelegram, script: Script, count: int) -> None:
-    await tg.wait_for(lambda: len(script.seen) >= count, what=f"{count} incoming")
 
 
 # ------------------------------------------------------------------------- tokens

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -17,12 +16,6 @@ from tests.fakes.telegram import FakeTelegram, Script, bot_env
 USER = 424242
 OTHER = 515151
 HERE = Address("telegram", str(USER), str(USER))
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
 
 
 async def started(tg: FakeTelegram, tmp_path, **env: str) -> TelegramConnector:

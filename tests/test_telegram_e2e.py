@@ -40,12 +40,6 @@ PRESSED = {
 TOGGLED = {"su_kien": ("18/5", "10/10")}
 
 
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
 class Bot:
     """The bot under test in one mode, and how an update reaches it."""
 

@@ -23,12 +23,6 @@ CHAT = 424242
 
 
 @pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
     session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
     bot = Bot(tg.token, session=session)

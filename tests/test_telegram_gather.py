@@ -3,42 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import pytest
-
 from connectors.base import ConnectorContext, Outgoing
-from connectors.telegram import TelegramConnector, create
+from connectors.telegram import create
 from tests.fakes.telegram import CORPUS_DIR, FakeTelegram, Script, bot_env
 
 USER = 424242
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def start_bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Callable[..., object]]:
-    started: list[TelegramConnector] = []
-
-    async def start(script: Script, **env: str) -> TelegramConnector:
-        context = ConnectorContext(
-            handler=script, env=bot_env(tg, **env), media_dir=tmp_path / "media"
-        )
-        connector = create(context)
-        assert connector is not None
-        await connector.start()
-        started.append(connector)
-        return connector
-
-    yield start
-    for connector in started:
-        if connector.accepting:
-            await connector.stop()
 
 
 def short_reply(incoming) -> list[Outgoing]:

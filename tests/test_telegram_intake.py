@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import socket
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 
 from connectors.base import ConnectorContext
-from connectors.telegram import TelegramConnector, create
+from connectors.telegram import create
 from tests.fakes.telegram import FakeTelegram, Script, bot_env
 
 USER = 424242
@@ -27,28 +26,9 @@ POISON = {
 
 
 @pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def start_bot(tg: FakeTelegram, tmp_path: Path) -> AsyncIterator[Callable[..., object]]:
-    started: list[TelegramConnector] = []
-
-    async def start(script: Script, **env: str) -> TelegramConnector:
-        context = ConnectorContext(
-            handler=script, env=bot_env(tg, **env), media_dir=tmp_path / "data" / "media"
-        )
-        connector = create(context)
-        assert connector is not None
-        await connector.start()
-        started.append(connector)
-        return connector
-
-    yield start
-    for connector in started:
-        await connector.stop()
+def telegram_media_dir(tmp_path: Path) -> Path:
+    """This module keeps the media folder one level down (its parent holds the raw log)."""
+    return tmp_path / "data" / "media"
 
 
 def kept(tmp_path: Path) -> list[dict]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,6 @@ from reportbot.connectors_registry import build_connectors
 from tests.fakes.telegram import FakeTelegram, Script, bot_env
 
 WRONG = "123456:WRONG-token-for-tests"
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
 
 
 def one_line(error: BaseException) -> str:

@@ -26,12 +26,6 @@ class Webhook:
     url: str
 
 
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
 def reply(incoming: Incoming) -> list[Outgoing]:
     if incoming.choice is not None:
         return [Outgoing(f"Đã chọn {incoming.choice}")]
