@@ -25,6 +25,27 @@ SECRET = "inbox-webhook-secret"
 FAST = {"request_timeout": 2.0, "retry_base": 0.01, "retry_max": 0.05, "rate": "1000,500"}
 
 
+async def start_webhook(
+    fake: FakeZaloBot, service: ConversationService, media: Path, **context: Any
+) -> tuple[AppServer, ZaloBotConnector]:
+    """A Zalo Bot connector in webhook mode on a real web server, handing updates to `service`."""
+    server = AppServer()
+    env = {
+        **fake.env(),
+        "REPORTBOT_ZALO_BOT_WEBHOOK_URL": server.url("/webhook/zalo-bot"),
+        "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET,
+    }
+    connector = create_bot(
+        ConnectorContext(
+            handler=service, env=env, config=FAST, web_app=server.app, media_dir=media, **context
+        )
+    )
+    assert isinstance(connector, ZaloBotConnector) and connector.mode == "webhook"
+    await server.start()
+    await connector.start()
+    return server, connector
+
+
 @pytest.mark.parametrize("store_first", [False, True], ids=["handle-then-answer", "store-first"])
 async def test_a_webhook_answers_503_while_the_database_cannot_store_the_update(
     service: ConversationService,
@@ -35,24 +56,9 @@ async def test_a_webhook_answers_503_while_the_database_cannot_store_the_update(
 ) -> None:
     invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
     async with FakeZaloBot(max_poll=5) as fake:
-        server = AppServer()
-        env = {
-            **fake.env(),
-            "REPORTBOT_ZALO_BOT_WEBHOOK_URL": server.url("/webhook/zalo-bot"),
-            "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET,
-        }
-        context = ConnectorContext(
-            handler=service,
-            env=env,
-            config=FAST,
-            web_app=server.app,
-            media_dir=tmp_path,
-            accept=service.accept if store_first else None,  # the bot stores, answers, handles
-        )
-        connector = create_bot(context)
-        assert isinstance(connector, ZaloBotConnector) and connector.mode == "webhook"
-        await server.start()
-        await connector.start()
+        # With `accept` the bot stores the update, answers, and handles it afterwards.
+        accept = service.accept if store_first else None
+        server, connector = await start_webhook(fake, service, tmp_path, accept=accept)
         try:
             update = fake.text(f"/start {invite.code}", user_id="zb-1", message_id="m-1")
             async with hold_the_database(database_url):
@@ -77,24 +83,10 @@ async def test_replies_are_confirmed_once_zalo_has_them(
     service = ConversationService(TZ, clock=clock, keeps_replies=lambda p: p == "zalo_bot")
     invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
     async with FakeZaloBot(max_poll=5) as fake:
-        server = AppServer()
-        env = {
-            **fake.env(),
-            "REPORTBOT_ZALO_BOT_WEBHOOK_URL": server.url("/webhook/zalo-bot"),
-            "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET": SECRET,
-        }
-        context = ConnectorContext(
-            handler=service,
-            env=env,
-            config=FAST,
-            web_app=server.app,
-            media_dir=tmp_path,
-            delivered=service.delivered,
+        server, connector = await start_webhook(
+            fake, service, tmp_path, delivered=service.delivered
         )
-        connector = create_bot(context)
-        assert connector is not None and connector.capabilities.confirms_delivery
-        await server.start()
-        await connector.start()
+        assert connector.capabilities.confirms_delivery
         try:
             update = fake.text(f"/start {invite.code}", user_id="zb-2", message_id="m-1")
             assert await fake.deliver(update) == 200
