@@ -158,16 +158,26 @@ async def insert_skipped(
     )
 
 
-async def identities(person_ids: Sequence[int]) -> list[Row]:
-    """(person id, platform, external id, chat id) of these people, newest first."""
+async def _rows_in(
+    statement: str, ids: Iterable[int], before: Sequence[object] = (), after: str = ""
+) -> list[Row]:
+    """Rows of `statement ... IN (ids) after`, the ids sent in chunks (bound parameter limits);
+    `before` are the parameters that come ahead of the ids."""
     found: list[Row] = []
-    for chunk in chunks(sorted(set(person_ids))):
+    for chunk in chunks(sorted(set(ids))):
         found += await sql.rows(
-            "SELECT person_id, platform, external_id, chat_id FROM identities "
-            f"WHERE person_id IN ({sql.marks(len(chunk))}) ORDER BY id DESC",
-            chunk,
+            f"{statement} IN ({sql.marks(len(chunk))}){after}", [*before, *chunk]
         )
     return found
+
+
+async def identities(person_ids: Sequence[int]) -> list[Row]:
+    """(person id, platform, external id, chat id) of these people, newest first."""
+    return await _rows_in(
+        "SELECT person_id, platform, external_id, chat_id FROM identities WHERE person_id",
+        person_ids,
+        after=" ORDER BY id DESC",
+    )
 
 
 async def identity_platforms() -> list[Row]:
@@ -177,45 +187,27 @@ async def identity_platforms() -> list[Row]:
 
 async def units_by_id(unit_ids: Iterable[int]) -> list[Row]:
     """(id, code, name, type) of these units."""
-    found: list[Row] = []
-    for chunk in chunks(sorted(set(unit_ids))):
-        found += await sql.rows(
-            f"SELECT id, code, name, type FROM units WHERE id IN ({sql.marks(len(chunk))})", chunk
-        )
-    return found
+    return await _rows_in("SELECT id, code, name, type FROM units WHERE id", unit_ids)
 
 
 async def people_by_id(person_ids: Iterable[int]) -> list[Row]:
     """(id, name, unit id, locale) of these people."""
-    found: list[Row] = []
-    for chunk in chunks(sorted(set(person_ids))):
-        found += await sql.rows(
-            f"SELECT id, name, unit_id, locale FROM people WHERE id IN ({sql.marks(len(chunk))})",
-            chunk,
-        )
-    return found
+    return await _rows_in("SELECT id, name, unit_id, locale FROM people WHERE id", person_ids)
 
 
 async def drafts(form_key: str, period_key: str, unit_ids: Iterable[int]) -> list[Row]:
     """(submission id, unit id, template record id) of these units' drafts of a period."""
-    found: list[Row] = []
-    for chunk in chunks(sorted(set(unit_ids))):
-        found += await sql.rows(
-            "SELECT id, unit_id, template_id FROM submissions "
-            "WHERE form_key = ? AND period_key = ? AND status = 'draft' "
-            f"AND unit_id IN ({sql.marks(len(chunk))})",
-            [form_key, period_key, *chunk],
-        )
-    return found
+    return await _rows_in(
+        "SELECT id, unit_id, template_id FROM submissions "
+        "WHERE form_key = ? AND period_key = ? AND status = 'draft' AND unit_id",
+        unit_ids,
+        before=[form_key, period_key],
+    )
 
 
 async def answers(submission_ids: Iterable[int]) -> list[Row]:
     """(submission id, question id, encoded value) of these submissions."""
-    found: list[Row] = []
-    for chunk in chunks(sorted(set(submission_ids))):
-        found += await sql.rows(
-            "SELECT submission_id, question_id, value FROM answers "
-            f"WHERE submission_id IN ({sql.marks(len(chunk))})",
-            chunk,
-        )
-    return found
+    return await _rows_in(
+        "SELECT submission_id, question_id, value FROM answers WHERE submission_id",
+        submission_ids,
+    )
