@@ -73,6 +73,9 @@ class Incoming:
     reply_to_question: str | None = None
     reply_to_message_id: str | None = None
     parts: int = 1
+    # A shared position (latitude, longitude, horizontal accuracy in metres or None): answers
+    # a geopoint question (Telegram's location message; a Zalo "location" attachment).
+    location: tuple[float, float, float | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
