@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from reportbot.forms import xpath_values as ex
+from reportbot.forms.xpath_geo import GEO_FUNCTIONS
 
 _EPOCH = date(1970, 1, 1)
 _VIETNAM = timezone(timedelta(hours=7))
@@ -193,3 +194,4 @@ FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
     "abs": (1, 1, lambda v: "" if ex._num(v) is None else abs(ex._num(v)), False),
     "string-length": (1, 1, lambda v: len(ex._text(v)[:_MAX_TEXT]), False),
 }
+FUNCTIONS.update(GEO_FUNCTIONS)  # area(), distance(): positions (xpath_geo)
