@@ -27,7 +27,7 @@ ENTRY_POINT_GROUP = "reportbot.connectors"
 class Attachment:
     """A photo or file sent by a user: a local path, a platform file id or a URL."""
 
-    kind: str  # "photo" or "file"
+    kind: str  # "photo", "file", "audio" or "video"
     path: str | None = None
     file_id: str | None = None
     url: str | None = None
