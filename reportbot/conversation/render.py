@@ -76,7 +76,8 @@ def _question_parts(question: Question, locale: str) -> tuple[str, str, tuple[Ch
     tail = ""
     if not question.required:
         if question.default is not None:
-            tail = say("default_hint", locale, value=question.default)
+            shown = say("now_word", locale) if question.default == "now()" else question.default
+            tail = say("default_hint", locale, value=shown)
         else:
             tail = say("optional_hint", locale)
     choices, multi, _ = _choices(question, None, locale)

@@ -33,6 +33,7 @@ TYPE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 TYPE_MESSAGES: dict[str, dict[str, str]] = {
+    "now_word": {"vi": "bây giờ", "en": "now"},  # a time default of now(), as shown
     "time_hint": {
         "vi": "Gõ giờ:phút, ví dụ 14:30 hoặc 14h30 (hoặc “bây giờ”).",
         "en": "Type hours:minutes, for example 14:30 or 14h30 (or “now”).",
