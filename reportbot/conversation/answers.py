@@ -128,7 +128,8 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
     if kind in ATTACHMENT_TYPES:
         attachment = message.attachment
         if attachment is None:
-            raise Rejected(say("need_attachment", locale))
+            needed = f"need_{kind}" if kind in ("audio", "video") else "need_attachment"
+            raise Rejected(say(needed, locale))
         every = message.attachments or (attachment,)
         check_media_kind(kind, every)
         return attachment_value(every)
