@@ -58,6 +58,9 @@ UNSUPPORTED_TYPES = {
     "xml-external": "xml-external",
     "csv-external": "csv-external",
     "background-geopoint": "background-geopoint",
+    # a chat has no map to draw on nor list to reorder: "osm <list>", "rank <list>"
+    "osm": "osm",
+    "rank": "rank",
 }
 GROUP_BEGIN = frozenset({"begin group", "begin_group"})
 GROUP_END = frozenset({"end group", "end_group"})

@@ -337,7 +337,7 @@ class SurveyRows:
         if base in METADATA_TYPES:
             self.warn(f"metadata field “{kind}” ignored (row {number})")
             return None, None
-        if base in UNSUPPORTED_TYPES or lowered in UNSUPPORTED_TYPES:
+        if UNSUPPORTED_TYPES.keys() & {base, lowered, lowered.split(" ")[0]}:
             message = f"type “{kind}” is not supported by the bot"
             self.issue("survey", number, "type", message)
             return None, None
