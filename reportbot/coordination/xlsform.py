@@ -20,8 +20,8 @@ in it); ``settings.version``.
 
 Not supported, and named in an error instead of being dropped: repeats and loops, osm, rank,
 select from a file or external list, and the columns choice_filter, repeat_count, trigger and
-calculation on a non-calculate row. Purely visual columns (appearance, media) are ignored with a warning in the preview; a
-misspelt column is a warning naming the likely one.
+calculation on a non-calculate row. Purely visual columns (appearance, media) are ignored
+with a warning in the preview; a misspelt column is a warning naming the likely one.
 
 Settings the XLSForm standard lacks, read from extra columns of the ``settings`` sheet:
 ``unit_types`` (keys separated by spaces or commas; absent = every unit), ``period``
