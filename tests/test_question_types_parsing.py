@@ -18,6 +18,7 @@ from reportbot.conversation.parsing_types import (
 )
 from reportbot.conversation.values import fits_type, format_value
 from reportbot.forms.defaults import DefaultError, parse_default
+from reportbot.forms.loader import parse_yaml_template
 from reportbot.forms.schema import Question
 from reportbot.forms.xpath_geo import area, distance
 
@@ -217,6 +218,16 @@ def test_defaults_are_read_like_answers(kind: str, raw: object, value: str) -> N
 def test_a_default_that_is_not_a_time_is_a_template_error() -> None:
     with pytest.raises(DefaultError, match="not a valid time answer"):
         parse_default("time", "sáng")
+
+
+def test_an_unquoted_yaml_time_is_explained() -> None:
+    template, issues = parse_yaml_template(
+        "key: k\ntitle: T\nperiod: {kind: monthly, deadlines: ['20']}\nquestions:\n"
+        "  - {id: gio, type: time, label: Giờ, default: 14:30}\n"
+    )
+    assert template is None
+    assert [issue.line for issue in issues] == [5]
+    assert 'write it in quotes, e.g. default: "14:30"' in issues[0].message
 
 
 def test_geo_functions_measure_on_the_wgs84_ellipsoid() -> None:

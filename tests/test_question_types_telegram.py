@@ -73,8 +73,13 @@ async def test_a_shared_location_and_a_voice_note_answer_their_questions(
     assert "Câu này không cần tệp đính kèm" in refused
     assert await stored(tmp_path) == {}
 
-    asked = texts(await phone._send(tg.location_update(OFFICER, 14.3545, 108.0076, 8.5)))
+    shared = tg.location_update(OFFICER, 14.3545, 108.0076, 8.5)
+    asked = texts(await phone._send(shared))
     assert "Ghi âm nhận xét" in asked and "tin nhắn thoại" in asked
+    assert (await stored(tmp_path))["vi_tri"] == "14.3545 108.0076 0 8.5"
+    # shared as a live location, it moves: the edits are neither answers nor corrections
+    moved = tg.live_location_move(OFFICER, shared["message"]["message_id"], 14.36, 108.01)
+    assert await phone._send(moved) == []
     assert (await stored(tmp_path))["vi_tri"] == "14.3545 108.0076 0 8.5"
 
     # a location where a voice note is asked: told what is needed, nothing stored

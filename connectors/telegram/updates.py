@@ -67,6 +67,11 @@ def message_incoming(update: Update, message: Message, *, edited: bool = False) 
     fields = base_incoming(update, user, message.chat.id, message.chat.type)
     text = message.text if message.text is not None else message.caption
     location = location_of(message)
+    if edited and location is not None:
+        # A live location moves by editing its message every few seconds for up to 8 hours
+        # (https://core.telegram.org/bots/api#editmessagelivelocation): the first position
+        # answered; the moves are not corrections and get no reply.
+        return None
     unsupported = None
     if text is None and location is None and file_of(message) is None:
         content_type = message.content_type

@@ -122,8 +122,14 @@ def _shaped(qtype: str, raw: Any) -> str:
         return raw.strftime("%H:%M")
     if isinstance(raw, datetime) and qtype == "datetime":
         return raw.strftime("%Y-%m-%dT%H:%M")
+    if qtype == "time" and isinstance(raw, int) and not isinstance(raw, bool):
+        hours, minutes = divmod(raw, 60)
+        raise DefaultError(
+            f"{raw} is a number: YAML reads an unquoted time as minutes; "
+            f'write it in quotes, e.g. default: "{hours}:{minutes:02d}"'
+        )
     text = _scalar_text(raw)
-    if qtype in ("time", "datetime") and fold(text) in _NOW_DEFAULTS | {"now"}:
+    if qtype in ("time", "datetime") and fold(text) in _NOW_DEFAULTS:
         return "now()"
     if qtype == "time":
         return parse_time(text)

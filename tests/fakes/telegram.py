@@ -413,6 +413,17 @@ class FakeTelegram:
         }
         return self._user_message(user_id, None, None, {"video_note": note})
 
+    def live_location_move(
+        self, user_id: int, message_id: int, latitude: float, longitude: float
+    ) -> dict[str, Any]:
+        """A live location moving: Telegram edits the location message (edited_message with
+        the new Location, `live_period` and `edit_date`; Bot API, Location and Message)."""
+        message = self.messages[(user_id, message_id)]
+        message["location"] = {"latitude": latitude, "longitude": longitude, "live_period": 900}
+        message["edit_date"] = int(time.time())
+        edited = json.loads(json.dumps(message))
+        return {"update_id": self._update_id(), "edited_message": edited}
+
     def location_update(
         self, user_id: int, latitude: float, longitude: float, accuracy: float | None = None
     ) -> dict[str, Any]:
