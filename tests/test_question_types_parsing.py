@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -18,6 +19,7 @@ from reportbot.conversation.parsing_types import (
 )
 from reportbot.conversation.values import fits_type, format_value
 from reportbot.forms.defaults import DefaultError, parse_default
+from reportbot.forms.expressions import parse_expression
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.forms.schema import Question
 from reportbot.forms.xpath_geo import area, distance
@@ -239,3 +241,19 @@ def test_geo_functions_measure_on_the_wgs84_ellipsoid() -> None:
     assert 1_230_000 < float(area(square)) < 1_232_000
     assert area("0 0 0 0;0 1 0 0") == 0  # not an area
     assert distance("Hà Nội") == "" and area("x y") == ""
+
+
+@pytest.mark.parametrize(
+    ("source", "answers", "expected"),
+    [
+        ("${a} < ${b}", {"a": "2026-11-20T08:00", "b": "2026-11-20T09:00"}, True),
+        ("${a} < ${b}", {"a": "2026-11-20T10:00", "b": "2026-11-20T09:00"}, False),
+        (". >= '08:00' and . <= '17:00'", {}, True),  # office hours, as forms write them
+        ("format-date-time(${a}, '%d/%m/%Y %H:%M')", {"a": "2026-11-20T08:05"}, "20/11/2026 08:05"),
+        # 20/11/2026 is day 20,777 after 1970-01-01; noon is half a day
+        ("decimal-date-time(${a})", {"a": "2026-11-20T12:00"}, Decimal("20777.5")),
+    ],
+)
+def test_expressions_read_times_and_datetimes(source: str, answers: dict, expected: object) -> None:
+    result = parse_expression(source).evaluate(answers, current="14:30")
+    assert result == expected

@@ -10,6 +10,7 @@ raises on odd input and none does unbounded work.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
@@ -122,7 +123,16 @@ def _to_date(value: Any) -> Any:
     return parsed if parsed is not None else ""
 
 
+def _moment(value: Any) -> Any:
+    """A datetime answer (stored "YYYY-MM-DDTHH:MM", local time) as a datetime."""
+    if isinstance(value, str) and len(value) == 16 and value[10] == "T":
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(value)
+    return value
+
+
 def _decimal_date_time(value: Any) -> Any:
+    value = _moment(value)
     if isinstance(value, datetime):
         seconds = value.hour * 3600 + value.minute * 60 + value.second
         return (value.date() - _EPOCH).days + Decimal(seconds) / Decimal(86400)
@@ -131,6 +141,7 @@ def _decimal_date_time(value: Any) -> Any:
 
 
 def _format_date(value: Any, pattern: Any) -> str:
+    value = _moment(value)
     day = value if isinstance(value, date) else ex._date(value)
     text = ex._text(pattern)
     if day is None or len(text) > 200:
