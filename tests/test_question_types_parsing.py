@@ -257,3 +257,23 @@ def test_geo_functions_measure_on_the_wgs84_ellipsoid() -> None:
 def test_expressions_read_times_and_datetimes(source: str, answers: dict, expected: object) -> None:
     result = parse_expression(source).evaluate(answers, current="14:30")
     assert result == expected
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.decimals(min_value=-80, max_value=80, places=4),
+            st.decimals(min_value=-170, max_value=170, places=4),
+        ),
+        min_size=3,
+        max_size=12,
+        unique=True,
+    )
+)
+def test_any_typed_area_is_stored_closed_and_reads_back(corners) -> None:
+    typed = "\n".join(f"{lat}, {lon}" for lat, lon in corners)
+    stored = parse_geopoints(typed, closed=True)
+    points = stored.split(";")
+    assert points[0] == points[-1] and len(points) == len(corners) + 1
+    assert fits_type(Question("v", "geoshape", {"vi": "Vùng"}), stored)
+    assert parse_geopoints(stored, closed=True) == stored  # ODK's notation reads back

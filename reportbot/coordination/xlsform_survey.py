@@ -97,8 +97,7 @@ class SurveyRows:
                 if sheet.value(row, column):
                     message = f"{feature} are not supported by the bot; remove this column"
                     self.issue("survey", number, sheet.column(column), message)
-            read_only = sheet.value(row, "read_only")
-            read_only = bool(read_only) and bool(aliases.yes_no.get(read_only, True))
+            read_only = bool(aliases.yes_no.get(sheet.value(row, "read_only") or "no", True))
             if lowered in GROUP_BEGIN:
                 relevant = self.group_relevant(sheet, number, row, questions)
                 groups.append((number, relevant))
