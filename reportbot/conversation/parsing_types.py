@@ -24,6 +24,16 @@ _NOW_WORDS = frozenset({"bay gio", "now", "now()", "luc nay", "hien tai"})
 _TIME_RE = re.compile(
     r"([0-9]{1,2})\s*(?:[:.]|h|g|gio)\s*([0-9]{1,2})?\s*(?:phut|p)?(?:\s*:\s*[0-9]{1,2}(?:\.[0-9]+)?)?"
 )
+# "2 giờ chiều" is 14:00: the part of the day turns a 12-hour clock into a 24-hour one.
+_DAY_PARTS = {
+    "sang": lambda h: 0 if h == 12 else h,  # morning; "12 giờ sáng" is rare but means 0:00
+    "am": lambda h: 0 if h == 12 else h,
+    "trua": lambda h: h + 12 if 1 <= h <= 4 else h,  # noon: "12 giờ trưa", "1 giờ trưa"
+    "chieu": lambda h: h + 12 if h < 12 else h,  # afternoon
+    "pm": lambda h: h + 12 if h < 12 else h,
+    "toi": lambda h: h + 12 if h < 12 else h,  # evening
+    "dem": lambda h: 0 if h == 12 else (h + 12 if h >= 6 else h),  # "11 giờ đêm", "2 giờ đêm"
+}
 TIME_FORM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 DATETIME_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]")
 _NUMBER = r"[+-]?[0-9]+(?:[.,][0-9]+)?"
@@ -37,17 +47,21 @@ def now_local() -> datetime:
 
 
 def parse_time(text: str, now: datetime | None = None) -> str:
-    """A time of day as "HH:MM": "14:30", "14h30", "14h", "9 giờ 5", "09:30:00", "bây giờ"."""
+    """A time of day as "HH:MM": "14:30", "14h30", "14h", "9 giờ 5", "09:30:00", "bây giờ",
+    "2 giờ chiều" (a 12-hour time with the part of the day: sáng, trưa, chiều, tối, đêm)."""
     folded = fold(text)
     if folded in _NOW_WORDS or normalize_text(text).lower() == "now()":
         return (now or now_local()).strftime("%H:%M")
-    match = _TIME_RE.fullmatch(folded)
+    clock, _, part = folded.rpartition(" ")
+    if not (clock and part in _DAY_PARTS):
+        clock, part = folded, ""
+    match = _TIME_RE.fullmatch(clock)
     if match is None:
         raise AnswerError("time.format", text=normalize_text(text))
     hour, minute = int(match[1]), int(match[2] or 0)
-    if hour > 23 or minute > 59:
+    if hour > 23 or minute > 59 or (part and hour > 12):
         raise AnswerError("time.invalid", text=normalize_text(text))
-    return f"{hour:02d}:{minute:02d}"
+    return f"{_DAY_PARTS[part](hour) if part else hour:02d}:{minute:02d}"
 
 
 def parse_datetime(text: str, now: datetime | None = None, today: date | None = None) -> str:
