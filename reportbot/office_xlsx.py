@@ -18,7 +18,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -32,6 +32,7 @@ DECIMAL_FORMAT = "#,##0.0##"  # 12.5 → "12,5"; 2.125 → "2,125" in a Vietname
 PERCENT_FORMAT = "0.0%"
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+TIME_FORMAT = "hh:mm"
 
 MIN_WIDTH = 8.0
 MAX_WIDTH = 45.0  # characters; longer text wraps in the cell instead of widening the column
@@ -43,6 +44,7 @@ BOLD = Font(bold=True)
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 # The exact shapes records.format_datetime / format_date produce; fixed-length, no backtracking.
+_TIME_TEXT = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _DATE_TEXT = re.compile(r"(\d{2})/(\d{2})/(\d{4})(?: (\d{2}):(\d{2}))?")
 _MAX_PARSED_CHARS = 16
 
@@ -93,8 +95,13 @@ def display_width(value: object) -> int:
 
 
 def format_cell(cell: Cell, kind: str) -> None:
-    """Give a cell the number format of its kind: 'integer', 'decimal', 'percent', 'date'."""
+    """Give a cell the number format of its kind: 'integer', 'decimal', 'percent', 'date',
+    'time'."""
     value = cell.value
+    if kind == "time" and isinstance(value, str) and _TIME_TEXT.fullmatch(value):
+        cell.value = time(int(value[:2]), int(value[3:]))  # a time answer "HH:MM"
+        cell.number_format = TIME_FORMAT
+        return
     if kind == "date" and isinstance(value, str):
         parsed = parse_display_date(value)
         if parsed is not None:

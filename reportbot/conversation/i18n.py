@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from reportbot.conversation.parsing import PARSE_ERROR_MESSAGES
 from reportbot.conversation.texts_bind import BIND_MESSAGES
+from reportbot.conversation.texts_types import TYPE_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     "welcome": {
@@ -366,6 +367,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 MESSAGES.update(PARSE_ERROR_MESSAGES)
 MESSAGES.update(BIND_MESSAGES)
+MESSAGES.update(TYPE_MESSAGES)
 
 
 Catalog = dict[str, dict[str, str]]

@@ -25,11 +25,23 @@ QUESTION_TYPES = frozenset(
         "note",
         "photo",
         "file",
+        "audio",
+        "video",
+        "time",
+        "datetime",
+        "geopoint",
+        "geotrace",
+        "geoshape",
+        "barcode",
     }
 )
 NUMERIC_TYPES = frozenset({"integer", "decimal"})
 CHOICE_TYPES = frozenset({"select_one", "select_multiple"})
-ATTACHMENT_TYPES = frozenset({"photo", "file"})
+ATTACHMENT_TYPES = frozenset({"photo", "file", "audio", "video"})
+GEO_TYPES = frozenset({"geopoint", "geotrace", "geoshape"})
+# Stored as text in a fixed shape (see conversation.parsing_types): "HH:MM",
+# "YYYY-MM-DDTHH:MM", ODK's "lat lon alt acc" (points joined by ";"), a typed code.
+SHAPED_TEXT_TYPES = frozenset({"time", "datetime", "barcode"}) | GEO_TYPES
 PERIOD_KINDS = frozenset({"monthly", "quarterly", "six_monthly", "annual", "one_off"})
 LANGUAGES = ("vi", "en")
 

@@ -15,6 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reportbot.conversation.parsing_types import datetime_value
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.consolidate import Consolidation
 from reportbot.coordination.formatting import bucket_label, local_time
@@ -196,6 +197,9 @@ def _answer(question: Question, value: Any) -> Any:
         return Decimal(str(value))
     if question.type == "date" and isinstance(value, date):
         return value
+    if question.type == "datetime" and isinstance(value, str):
+        moment = datetime_value(value)  # a real date-time cell, not text
+        return moment if moment is not None else value
     return format_value(question, value, "vi")
 
 
