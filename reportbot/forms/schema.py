@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportbot.forms.expressions import Expression
+from reportbot.vocabulary.kinds import PERIOD_KIND_CODES
 
 QUESTION_TYPES = frozenset(
     {
@@ -30,7 +31,7 @@ QUESTION_TYPES = frozenset(
 NUMERIC_TYPES = frozenset({"integer", "decimal"})
 CHOICE_TYPES = frozenset({"select_one", "select_multiple"})
 ATTACHMENT_TYPES = frozenset({"photo", "file"})
-PERIOD_KINDS = frozenset({"monthly", "quarterly", "six_monthly", "annual", "one_off"})
+PERIOD_KINDS = frozenset(PERIOD_KIND_CODES)  # declared once, in reportbot.vocabulary.kinds
 LANGUAGES = ("vi", "en")
 
 Text = dict[str, str]

@@ -14,10 +14,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from reportbot.coordination.consolidate import Consolidation
-from reportbot.coordination.formatting import bucket_label
+from reportbot.coordination.formatting import bucket_label, percent_text
 from reportbot.coordination.status import BUCKETS
-from reportbot.coordination.texts import UNIT_TYPES, unit_type_name
 from reportbot.forms.schema import pick
+from reportbot.vocabulary.kinds import UNIT_TYPES, unit_type_name
 
 SYSTEM_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_FAMILY = "DejaVu Sans"  # matplotlib ships it too, so the chart never lacks the glyphs
@@ -123,7 +123,7 @@ def _indicator_panel(axes, data: Consolidation, family: str) -> None:
             linewidth=2.5,
             label="Mục tiêu" if position == 0 else None,
         )
-        text = "chưa có số liệu" if result.percent is None else f"{value:.1f}%".replace(".", ",")
+        text = percent_text(result.percent, places=1, missing="chưa có số liệu")
         axes.text(min(value, 100) + 2, position, text, va="center", fontsize=9, fontfamily=family)
     axes.set_yticks(positions, labels, fontsize=8, fontfamily=family)
     axes.invert_yaxis()

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.consolidate import Consolidation
-from reportbot.coordination.formatting import bucket_label, local_time
+from reportbot.coordination.formatting import bucket_label, local_date, local_time
 from reportbot.coordination.reports.xlsx_print import (
     PERCENT_FORMAT,
     as_percent,
@@ -110,7 +110,7 @@ def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
 def _summary(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     title = f"{pick(data.template.title, 'vi')} – {data.period.label_vi}"
     _put(sheet, 1, [title], font=TITLE)
-    deadline = data.period.deadline.astimezone(tz).strftime("%d/%m/%Y")
+    deadline = local_date(data.period.deadline, tz)
     _put(sheet, 2, [f"Hạn nộp: {deadline}. Lập lúc {local_time(data.generated_at, tz)}."])
     _put(sheet, 3, [f"Số liệu tính trên {data.filed}/{data.total} đơn vị đã nộp."])
     counts = data.status.counts()
