@@ -4,7 +4,6 @@ outbox (SQLite and PostgreSQL) and writes the sheet (local workbook, or gspread 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,19 +26,9 @@ from reportbot.store.models import OutboxEntry, Submission
 from tests.conftest import FORMS_DIR, TZ, FakeClock
 from tests.fakes.sheets import FakeSheets
 from tests.mirror_support import database_with_one_report, file_report, sheets_command
-from tests.support import NQ57_SCRIPT, Chat, load_shipped_forms, seed_commune
+from tests.support import NQ57_SCRIPT, Chat, seed_commune
 
 FAST = RetryPolicy(attempts=2, base_s=0.001, cap_s=0.01)
-
-
-@pytest.fixture
-async def service(db: str, clock: FakeClock) -> AsyncIterator[ConversationService]:
-    await seed_commune()
-    await load_shipped_forms()
-    service = ConversationService(TZ, clock=clock)
-    await service.start()
-    yield service
-    await service.close()
 
 
 def workbook_rows(path: Path, title: str) -> list[list[Any]]:

@@ -50,7 +50,10 @@ def render(texts: Mapping[str, str], locale: str, params: Mapping[str, object]) 
     template = texts.get(locale) or texts["vi"]
     if not params:
         return template  # a text without parameters is shown as written
-    return template.format_map({name: _shown(value, locale) for name, value in params.items()})
+    for value in params.values():
+        if type(value) not in _PLAIN:
+            return template.format_map({name: _shown(v, locale) for name, v in params.items()})
+    return template.format_map(params)  # texts and counts only: the common case, kept cheap
 
 
 def placeholders(template: str) -> frozenset[str]:

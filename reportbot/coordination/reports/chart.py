@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -73,13 +74,7 @@ def _status_panel(axes, data: Consolidation, family: str) -> None:
     axes.set_title("Tình hình nộp báo cáo theo loại đơn vị", fontsize=11, fontfamily=family)
     axes.set_xlabel("Số đơn vị", fontfamily=family)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.13),
-        ncol=2,
-        frameon=False,
-        prop={"family": family, "size": 8},
-    )
+    _legend_below(axes, family)
     for label in axes.get_yticklabels():
         label.set_fontfamily(family)
     if not types:
@@ -129,6 +124,11 @@ def _indicator_panel(axes, data: Consolidation, family: str) -> None:
     axes.invert_yaxis()
     axes.set_xlim(0, 118)
     axes.set_xlabel("Tỷ lệ (%)", fontfamily=family)
+    _legend_below(axes, family)
+
+
+def _legend_below(axes: Any, family: str) -> None:
+    """The legend in two columns under the plot, where it hides no bar."""
     axes.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.13),
