@@ -338,7 +338,10 @@ def save_workbook(workbook: Workbook, path: Path, *, mode: int | None = None) ->
         workbook.save(temp)
         os.chmod(temp, shared_file_mode() if mode is None else mode)
         os.replace(temp, path)
-    except OSError:
+    except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temp)
+        if error.errno is not None and error.filename in (temp, str(path)):
+            # name the file the admin asked for, never our temporary one
+            raise OSError(error.errno, error.strerror, str(path)) from None
         raise

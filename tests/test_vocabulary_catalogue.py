@@ -107,3 +107,18 @@ def test_a_namespace_holds_one_table_and_sees_keys_added_later():
     table["b"] = {"vi": "hai", "en": "two"}
     assert isinstance(first, Catalogue)
     assert say("test_namespace_once:b", "en") == "two"
+
+
+def test_unit_types_and_period_kinds_are_declared_once():
+    from reportbot import periods
+    from reportbot.coordination import texts
+    from reportbot.forms import loader, schema
+    from reportbot.vocabulary import kinds
+
+    assert frozenset(kinds.PERIOD_KINDS) == schema.PERIOD_KINDS
+    assert tuple(kinds.PERIOD_KINDS) == periods.KINDS
+    assert frozenset(kinds.UNIT_TYPES) == loader.KNOWN_UNIT_TYPES
+    assert texts.UNIT_TYPES is kinds.UNIT_TYPES and texts.PERIOD_KINDS is kinds.PERIOD_KINDS
+    assert say("unit_types:to_cns", "en") == "community digital teams"
+    assert kinds.period_kind_name("six_monthly") == "6 tháng một lần"
+    assert kinds.unit_type_name("xa_moi", "en") == "xa_moi"  # unknown: shown as it is
