@@ -15,6 +15,7 @@ from reportbot.config import Settings
 from reportbot.ops.version import package_version
 from reportbot.store.database import close_database, describe, open_database
 from reportbot.store.queries.status import NotMigrated, store_counts
+from reportbot.vocabulary.format import number_text
 
 
 def register(commands: Any) -> None:
@@ -62,4 +63,4 @@ async def _report() -> int:
 
 
 def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.0f} phút (min)"
+    return f"{number_text(seconds / 60, places=0)} phút (min)"

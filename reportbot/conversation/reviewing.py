@@ -11,6 +11,7 @@ from reportbot.conversation.state import ConversationState, Mode
 from reportbot.conversation.turn import Turn, deadline_text
 from reportbot.conversation.values import is_empty
 from reportbot.forms.schema import pick
+from reportbot.vocabulary.format import datetime_text
 
 
 def review(turn: Turn) -> None:
@@ -116,7 +117,7 @@ def _send(turn: Turn, opened: OpenReport) -> None:
     params = {
         "title": pick(opened.template.title, turn.locale),
         "period": opened.period.label(turn.locale),
-        "time": env.now.astimezone(env.tz).strftime("%H:%M %d/%m/%Y"),
+        "time": datetime_text(env.now, env.tz),
         "revision": change.revision,
         "deadline": deadline_text(opened.period),
     }

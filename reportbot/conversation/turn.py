@@ -18,11 +18,12 @@ from reportbot.conversation.session import Env, Step, SubmissionChange, Submissi
 from reportbot.conversation.state import ConversationState, Mode, PendingEdits
 from reportbot.forms.schema import Question
 from reportbot.periods import Period
+from reportbot.vocabulary.format import date_text
 
 
 def deadline_text(period: Period) -> str:
     """A period's deadline as dd/mm/yyyy."""
-    return period.deadline.strftime("%d/%m/%Y")
+    return date_text(period.deadline)
 
 
 class Turn:

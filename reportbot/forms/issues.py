@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportbot.vocabulary.kinds import UNIT_TYPE_CODES
+
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 # Question names as XLSForm (XML) allows them: case kept, '-' and '.' allowed.
 QUESTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 CHOICE_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 BUILTIN_NAMES = frozenset({"unit_type", "unit_code", "period"})
-KNOWN_UNIT_TYPES = frozenset({"phong", "doan_the", "truong_hoc", "to_cns", "co_quan"})
+KNOWN_UNIT_TYPES = frozenset(UNIT_TYPE_CODES)  # declared once, in reportbot.vocabulary.kinds
 MAX_QUESTIONS = 300
 
 

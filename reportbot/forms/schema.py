@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportbot.forms.expressions import Expression
+from reportbot.vocabulary.kinds import PERIOD_KIND_CODES
 
 QUESTION_TYPES = frozenset(
     {
@@ -42,7 +43,7 @@ GEO_TYPES = frozenset({"geopoint", "geotrace", "geoshape"})
 # Stored as text in a fixed shape (see conversation.parsing_types): "HH:MM",
 # "YYYY-MM-DDTHH:MM", ODK's "lat lon alt acc" (points joined by ";"), a typed code.
 SHAPED_TEXT_TYPES = frozenset({"time", "datetime", "barcode"}) | GEO_TYPES
-PERIOD_KINDS = frozenset({"monthly", "quarterly", "six_monthly", "annual", "one_off"})
+PERIOD_KINDS = frozenset(PERIOD_KIND_CODES)  # declared once, in reportbot.vocabulary.kinds
 LANGUAGES = ("vi", "en")
 
 Text = dict[str, str]
