@@ -107,7 +107,7 @@ class Application:
     async def open(self) -> FormsLoadResult:
         """Connect and migrate the database, load the forms folder, start the service."""
         await open_database(self.settings.database_url)
-        result = await load_forms(form_files(self.settings.forms_dir))
+        result = await load_forms(form_files(self.settings.forms_dir), now=self.clock())
         for issue in result.issues:
             log.error("form template not loaded: %s", issue)
         self.service.repository.forget_forms()
