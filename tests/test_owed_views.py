@@ -9,7 +9,7 @@ list must all name the same overdue units: the table below, written by hand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -18,11 +18,17 @@ import pytest
 from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.coordination.consolidate import consolidate
+from reportbot.forms.loader import load_yaml_template
 from reportbot.periods import period_by_key
 from reportbot.service import ConversationService
-from reportbot.store.forms import first_published, latest_templates
+from reportbot.store.forms import (
+    first_publications,
+    first_published,
+    latest_templates,
+    store_template,
+)
 from reportbot.store.models import Identity, Person, ReminderDelivery, Unit
-from tests.conftest import FakeClock
+from tests.conftest import NQ57, FakeClock
 from tests.support import Chat, load_shipped_forms, seed_commune
 from tests.test_reminders_support import (
     FORM,
@@ -164,3 +170,22 @@ async def test_every_view_owes_the_same_periods(db: str, tmp_path: Path, case: C
         assert previous == [] and "quá hạn" not in status
 
     assert await report_view() == case.overdue
+
+
+async def test_first_publication_is_the_clocks_and_an_earlier_report_wins(db: str) -> None:
+    template = load_yaml_template(NQ57)[0]
+    assert template is not None
+    first = local(2026, 3, 1, 8, 0)
+    await store_template(template, "nq57.yaml", now=first)
+    assert await first_publications() == {FORM: first}
+    # A new version later does not move the first publication.
+    changed = replace(template, version="v-next")
+    later = await store_template(changed, "chat", now=local(2026, 9, 1), publish_again=True)
+    assert later.created and later.version == 2
+    assert await first_published(FORM) == first
+    # A report older than the stored versions (a database restored, a form imported again)
+    # proves the form was in use: its start counts.
+    await seed_commune()
+    await file_report(await Unit.get(code="vhxh"), local(2026, 1, 15, 9, 0), period="2025-H2")
+    assert await first_publications([FORM]) == {FORM: local(2026, 1, 15, 9, 0)}
+    assert await first_publications(["no_such_form"]) == {}
