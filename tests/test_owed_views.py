@@ -10,7 +10,7 @@ list must all name the same overdue units: the table below, written by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ from reportbot.store.forms import (
     store_template,
 )
 from reportbot.store.models import Identity, Person, ReminderDelivery, Unit
-from tests.conftest import NQ57, FakeClock
+from tests.conftest import FORMS_DIR, NQ57, FakeClock
 from tests.support import Chat, load_shipped_forms, seed_commune
 from tests.test_reminders_support import (
     FORM,
@@ -189,3 +189,26 @@ async def test_first_publication_is_the_clocks_and_an_earlier_report_wins(db: st
     await file_report(await Unit.get(code="vhxh"), local(2026, 1, 15, 9, 0), period="2025-H2")
     assert await first_publications([FORM]) == {FORM: local(2026, 1, 15, 9, 0)}
     assert await first_publications(["no_such_form"]) == {}
+
+
+@pytest.mark.parametrize(
+    "at",
+    [local(2026, 3, 1, 8, 0), local(2099, 1, 1, 8, 0)],
+    ids=["clock behind the real date", "demo clock ahead (chat --at)"],
+)
+async def test_forms_loaded_at_start_are_published_on_the_bots_clock_never_later_than_now(
+    database_url: str, tmp_path: Path, at: datetime
+) -> None:
+    settings = Settings(database_url=database_url, forms_dir=FORMS_DIR, media_dir=tmp_path)
+    app = Application(settings, clock=FakeClock(at))
+    await app.open()
+    try:
+        published = await first_published(FORM)
+        real_now = datetime.now(UTC)
+    finally:
+        await app.close()
+    assert published is not None
+    if at.year < 2099:
+        assert published == at  # the bot's clock, not the machine's
+    else:
+        assert real_now - timedelta(minutes=5) <= published <= real_now  # no future time
