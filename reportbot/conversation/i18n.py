@@ -373,7 +373,7 @@ MESSAGES.update(
             "vi": "Câu {number} không áp dụng với các câu trả lời hiện tại của báo cáo này. "
             "Gõ /xemlai để xem các câu đang áp dụng.",
             "en": "Question {number} does not apply given this report's current answers. "
-            "Type /xemlai to see the questions that apply.",
+            "Type /review to see the questions that apply.",
         },
     }
 )
