@@ -369,6 +369,17 @@ MESSAGES: dict[str, dict[str, str]] = {
 MESSAGES.update(PARSE_ERROR_MESSAGES)
 MESSAGES.update(BIND_MESSAGES)
 MESSAGES.update(TYPE_MESSAGES)
+# Stable question numbers (numbering.py): a number of the form that does not apply now.
+MESSAGES.update(
+    {
+        "edit_not_applicable": {
+            "vi": "Câu {number} không áp dụng với các câu trả lời hiện tại của báo cáo này. "
+            "Gõ /xemlai để xem các câu đang áp dụng.",
+            "en": "Question {number} does not apply given this report's current answers. "
+            "Type /review to see the questions that apply.",
+        },
+    }
+)
 
 
 Catalog = dict[str, dict[str, str]]

@@ -11,6 +11,7 @@ from typing import Any
 
 from connectors.base import Choice, Outgoing
 from reportbot.conversation.i18n import say
+from reportbot.conversation.numbering import numbered
 from reportbot.conversation.values import fits_type, format_value, is_empty
 from reportbot.forms.schema import ATTACHMENT_TYPES, FormTemplate, Question, pick
 from reportbot.periods import Period
@@ -124,7 +125,7 @@ def review_message(
     ]
     buttons = [Choice(say("button_submit", locale), "/gui")]
     missing = 0
-    for number, question in enumerate(questions, start=1):
+    for number, question in numbered(template, questions):  # stable numbers (numbering.py)
         value = answers.get(question.id)
         label = pick(question.label, locale)
         if is_empty(value):

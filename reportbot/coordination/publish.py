@@ -142,7 +142,7 @@ async def publish(
     template: FormTemplate, source_name: str, *, now: datetime, person_id: int | None
 ) -> StoredTemplate:
     """Store the template as a new version (a no-op when unchanged) and log the action."""
-    stored = await store_template(template, source_name, publish_again=True)
+    stored = await store_template(template, source_name, publish_again=True, now=now)
     await audit.record(
         "template.publish",
         {
