@@ -258,5 +258,5 @@ async def test_group_is_told_once_and_strangers_how_to_join(
     stranger = Phone(tg, bot, OFFICER + 1)
     assert "mã mời" in texts(await stranger.say("xin chào"))
     _, code = await register_with_code(tg, bot, clock, OFFICER)
-    assert "đã được dùng" in texts(await stranger.say(f"/start {code}"))
+    assert "không dùng được" in texts(await stranger.say(f"/start {code}"))
     assert not await Identity.filter(platform="telegram", external_id=str(OFFICER + 1)).exists()
