@@ -3,10 +3,11 @@
 One flush makes at most: one metadata read (cached between flushes, refreshed after an
 error), one `values:batchGet` of the header rows and id columns, one spreadsheet
 `batchUpdate` when a worksheet must be added or grown or the status sheet changed, and one
-`values:batchUpdate` (valueInputOption=RAW) with every row of every form. Payloads over
-~2 MB are cut into several calls. Every call passes the client-side rate limiter and is
-retried with backoff on 429, 5xx and timeouts; past the retry budget `MirrorUnavailable` is
-raised and the worker keeps the changes for later.
+`values:batchUpdate` (valueInputOption=RAW) with every row of every form, and one more
+`values:batchGet` of the id columns to check that no row moved under the write (`verify`).
+Payloads over ~2 MB are cut into several calls. Every call passes the client-side rate
+limiter and is retried with backoff on 429, 5xx and timeouts; past the retry budget
+`MirrorUnavailable` is raised and the worker keeps the changes for later.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from reportbot.mirror.records import (
     sheet_titles,
 )
 from reportbot.mirror.status import StyledRow, status_rows, status_width
+from reportbot.mirror.verify import RowsDisplaced, damage, deleted_by_hand
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +223,15 @@ class GoogleSheetsBackend:
         self._status_digest: str | None = None
         self._lock = asyncio.Lock()
         self.calls: Counter[str] = Counter()
+        # Submission ids each worksheet held after our last verified write (by folded title),
+        # and the ids found deleted by hand since, for the worker to write again.
+        self._known: dict[str, set[int]] = {}
+        self.missing: set[int] = set()
+
+    def take_missing(self) -> set[int]:
+        """The submission ids whose rows were deleted by hand (then forgotten here)."""
+        missing, self.missing = self.missing, set()
+        return missing
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> GoogleSheetsBackend:
@@ -352,6 +363,7 @@ class GoogleSheetsBackend:
         requests_: list[dict[str, Any]] = []
         data: list[dict[str, Any]] = []
         grown: dict[str, tuple[int, int]] = {}
+        checks: list[tuple[str, int, dict[int, list[int]], dict[int, list[int]]]] = []
         for layout in layouts:
             title = titles[layout.form_key]
             info = sheets.get(title.casefold())
@@ -360,6 +372,9 @@ class GoogleSheetsBackend:
             found, last = locate_rows(ids)
             records = by_form.get(layout.form_key, [])
             assigned = assign_rows([r.submission_id for r in records], found, last)
+            known = self._known.get(title.casefold(), set())
+            self.missing |= deleted_by_hand(known, found, assigned)
+            checks.append((title, plan.positions[0], found, assigned))
             rows = {}
             for record in records:
                 values = record_row(layout, record, self.tz)
@@ -405,6 +420,34 @@ class GoogleSheetsBackend:
             )
         if digest is not None:
             self._status_digest = digest
+        await self._verify(checks, sheets, rebuild)
+
+    async def _verify(
+        self,
+        checks: list[tuple[str, int, dict[int, list[int]], dict[int, list[int]]]],
+        sheets: dict[str, SheetInfo],
+        rebuild: bool,
+    ) -> None:
+        """Read the id columns again; RowsDisplaced when a write landed on moved rows."""
+        # Only writes over rows found at the read can land on a moved row; rows appended
+        # below everything were empty.
+        written = [check for check in checks if set(check[2]) & set(check[3])]
+        if not rebuild and written:
+            ranges = [
+                absolute_range_name(
+                    sheets[title.casefold()].title,
+                    f"{_column_letter(col)}:{_column_letter(col)}",
+                )
+                for title, col, _, _ in written
+            ]
+            columns = await self._batch_get(ranges)
+            for (title, _, found, assigned), column in zip(written, columns, strict=True):
+                harmed = damage(found, assigned, [row[0] if row else "" for row in column])
+                if harmed:
+                    self._known.pop(title.casefold(), None)
+                    raise RowsDisplaced(title, harmed)
+        for title, _, found, assigned in checks:
+            self._known[title.casefold()] = set(assigned) if rebuild else set(found) | set(assigned)
 
     async def _read_current(
         self,

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from reportbot.mirror.backend import MirrorBackend, MirrorError
 from reportbot.mirror.records import MirrorBatch
+from reportbot.mirror.verify import RowsDisplaced
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,14 @@ class MirrorWorker:
         try:
             batch = await self.source.build_batch(submission_ids)
             started = loop.time()
-            await self.backend.apply(batch)
+            try:
+                await self.backend.apply(batch)
+            except RowsDisplaced as displaced:
+                # A hand sort or deletion moved rows under the write: some unit's row was
+                # overwritten. The store has every row: write the sheet again from it.
+                log.warning("sheet mirror: %s; rewriting the sheet from the store", displaced)
+                await self.backend.rebuild(await self.source.full_batch())
+            await self._restore_deleted()
             self._pace(loop.time() - started)
         except Exception as error:
             message = safe_error(error)
@@ -198,6 +206,14 @@ class MirrorWorker:
         await self.source.done(changes)
         self.delivered += len(changes)
         self._success()
+
+    async def _restore_deleted(self) -> None:
+        """Write again the rows a person deleted by hand (the backend noticed them missing)."""
+        take = getattr(self.backend, "take_missing", None)
+        missing = take() if callable(take) else set()
+        if missing:
+            log.info("sheet mirror: %d row(s) deleted by hand written again", len(missing))
+            await self.backend.apply(await self.source.build_batch(sorted(missing)))
 
     def _pace(self, took: float) -> None:
         if self.max_duty is not None and 0 < self.max_duty < 1:

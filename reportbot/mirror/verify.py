@@ -1,0 +1,56 @@
+"""Checking a Google flush against the sheet as it is after the write.
+
+Rows are found by submission id when a flush begins, and written by position a moment later:
+a coordinator sorting (or deleting rows) in between would make the write land on another
+unit's row. Sheets offers no lock or precondition across calls
+(https://developers.google.com/sheets/api/guides/batchupdate: a batch is atomic within
+one request only), so the id column is read again after the write and compared:
+
+- a unit whose id was in the sheet (or was just appended) and is gone: its row was
+  overwritten; an id written now that appears in more rows than before: the overwriting copy.
+  Either is `RowsDisplaced`, and the worker rewrites the sheet from the store.
+- between flushes, an id seen earlier and missing at the next read is a row deleted by hand:
+  the backend reports it (`missing`) and the worker writes it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from reportbot.mirror.backend import MirrorError
+from reportbot.mirror.layout import locate_rows
+
+
+class RowsDisplaced(MirrorError):
+    """Rows moved while a flush wrote them: some unit's row was overwritten."""
+
+    def __init__(self, title: str, ids: Iterable[int]) -> None:
+        self.ids = sorted(set(ids))
+        shown = ", ".join(str(i) for i in self.ids[:10])
+        super().__init__(f"rows of '{title}' moved during the write (submission ids {shown})")
+
+
+def damage(
+    before: Mapping[int, list[int]],
+    written: Mapping[int, list[int]],
+    id_cells_after: Sequence[Any],
+) -> set[int]:
+    """The submission ids harmed by a write that landed on moved rows (empty: none).
+
+    `before` is the id -> rows index read when the flush began, `written` the rows the flush
+    wrote for each id, `id_cells_after` the id column read back after the write.
+    """
+    after, _ = locate_rows(id_cells_after)
+    vanished = (set(before) | set(written)) - set(after)
+    doubled = {
+        sid
+        for sid in written
+        if len(after.get(sid, [])) > max(len(before.get(sid, [])), len(written[sid]))
+    }
+    return vanished | doubled
+
+
+def deleted_by_hand(known: set[int], present: Iterable[int], writing: Iterable[int]) -> set[int]:
+    """Ids the sheet held at an earlier flush, missing now and not being written now."""
+    return known - set(present) - set(writing)
