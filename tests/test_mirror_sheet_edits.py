@@ -59,9 +59,20 @@ async def test_a_sort_during_the_flush_overwrites_no_other_unit(fake: FakeSheets
     source, worker = await filed(fake)
     source.save(record(2, revision=2, answers={"so_bai_viet": 777}))
     fake.sort_now(TITLE, UNIT, reverse=True)  # lands between the id read and the write
+    before = len(fake.requests)
     assert await worker.run_once() == 1
     assert_every_unit_once(fake, {2: 777})
     assert source.outbox == {}
+    # Repaired in place: the coordinator's order stands, nothing cleared or rebuilt.
+    assert [row[ID] for row in fake.values(TITLE)[1:]] == [6, 5, 4, 3, 2, 1]
+    updates = [
+        item
+        for r in fake.requests[before:]
+        if r.kind == "batchUpdate"
+        for item in r.body["requests"]
+    ]
+    clears = [u for u in updates if "updateCells" in u and "rows" not in u["updateCells"]]
+    assert clears == [], "the sheet was not cleared for a rebuild"
 
 
 async def test_a_deletion_during_the_flush_is_repaired(fake: FakeSheets) -> None:

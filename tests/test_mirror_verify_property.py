@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reportbot.mirror.layout import locate_rows
-from reportbot.mirror.verify import damage
+from reportbot.mirror.verify import damage, reassign
 
 
 @st.composite
@@ -39,3 +39,22 @@ def test_damage_is_reported_exactly_when_a_row_was_overwritten(
     assert bool(damage(found, written, column)) == (not every_unit_once)
     if sheet == read:
         assert not damage(found, written, column), "no sort, no harm"
+
+
+def test_a_repair_gives_the_clobbered_row_back_to_the_unit_it_held() -> None:
+    # Unit 5's row (row 3) was written over with unit 2's answers; unit 2's own row, moved
+    # by the sort, is row 6.
+    found = {6: [2], 2: [3, 6], 4: [4], 3: [5], 1: [7]}
+    assert reassign(found, [2, 5], clobbered={3}) == {
+        6: [2],
+        2: [6],
+        4: [4],
+        3: [5],
+        1: [7],
+        5: [3],
+    }
+    # Without knowing which row was hit, the first copy is kept: still every unit once.
+    plain = reassign(found, [2, 5])
+    assert sorted(row for rows in plain.values() for row in rows) == [2, 3, 4, 5, 6, 7]
+    # More copies than units to give them to: the extra copy is rewritten, not lost.
+    assert reassign({1: [2, 3, 4]}, [1]) == {1: [2, 3, 4]}

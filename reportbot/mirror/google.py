@@ -53,7 +53,7 @@ from reportbot.mirror.records import (
     sheet_titles,
 )
 from reportbot.mirror.status import StyledRow, status_rows, status_width
-from reportbot.mirror.verify import RowsDisplaced, damage, deleted_by_hand
+from reportbot.mirror.verify import RowsDisplaced, damage, deleted_by_hand, reassign
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +227,7 @@ class GoogleSheetsBackend:
         # and the ids found deleted by hand since, for the worker to write again.
         self._known: dict[str, set[int]] = {}
         self.missing: set[int] = set()
+        self._clobbered: dict[str, set[int]] = {}  # rows a displaced write hit, for `repair`
 
     def take_missing(self) -> set[int]:
         """The submission ids whose rows were deleted by hand (then forgotten here)."""
@@ -322,17 +323,22 @@ class GoogleSheetsBackend:
         """Clear and rewrite every worksheet of the batch's forms, then the status sheet."""
         await self._run(batch, rebuild=True)
 
+    async def repair(self, batch: MirrorBatch) -> None:
+        """Write the batch after `RowsDisplaced`: the rows a misplaced write doubled are given
+        back to the units it overwrote (`verify.reassign`), the rest of the sheet untouched."""
+        await self._run(batch, rebuild=False, repair=True)
+
     async def close(self) -> None:
         """Close the HTTP session."""
         client, self._client = self._client, None
         if client is not None:
             await asyncio.to_thread(client.http_client.session.close)
 
-    async def _run(self, batch: MirrorBatch, *, rebuild: bool) -> None:
+    async def _run(self, batch: MirrorBatch, *, rebuild: bool, repair: bool = False) -> None:
         async with self._lock:
             for attempt in range(2):
                 try:
-                    await self._flush(batch, rebuild=rebuild)
+                    await self._flush(batch, rebuild=rebuild, repair=repair)
                     return
                 except APIError as error:
                     # A 400 usually means our cached metadata is stale: a worksheet renamed,
@@ -348,7 +354,7 @@ class GoogleSheetsBackend:
                     self._status_digest = None
                     raise
 
-    async def _flush(self, batch: MirrorBatch, *, rebuild: bool) -> None:
+    async def _flush(self, batch: MirrorBatch, *, rebuild: bool, repair: bool = False) -> None:
         sheets = await self._metadata()
         titles = sheet_titles(batch.layouts)
         by_form: dict[str, list[SubmissionRecord]] = {}
@@ -371,6 +377,9 @@ class GoogleSheetsBackend:
             plan = plan_columns(header, layout_headers(layout))
             found, last = locate_rows(ids)
             records = by_form.get(layout.form_key, [])
+            if repair:
+                hit = self._clobbered.pop(title.casefold(), set())
+                found = reassign(found, [r.submission_id for r in records], hit)
             assigned = assign_rows([r.submission_id for r in records], found, last)
             known = self._known.get(title.casefold(), set())
             self.missing |= deleted_by_hand(known, found, assigned)
@@ -445,7 +454,9 @@ class GoogleSheetsBackend:
                 harmed = damage(found, assigned, [row[0] if row else "" for row in column])
                 if harmed:
                     self._known.pop(title.casefold(), None)
-                    raise RowsDisplaced(title, harmed)
+                    wrote = {row for rows in assigned.values() for row in rows}
+                    self._clobbered[title.casefold()] = wrote
+                    raise RowsDisplaced(title, harmed, wrote)
         for title, _, found, assigned in checks:
             self._known[title.casefold()] = set(assigned) if rebuild else set(found) | set(assigned)
 

@@ -25,8 +25,10 @@ from reportbot.mirror.layout import locate_rows
 class RowsDisplaced(MirrorError):
     """Rows moved while a flush wrote them: some unit's row was overwritten."""
 
-    def __init__(self, title: str, ids: Iterable[int]) -> None:
+    def __init__(self, title: str, ids: Iterable[int], rows: Iterable[int] = ()) -> None:
         self.ids = sorted(set(ids))
+        self.title = title
+        self.rows = set(rows)  # the rows the misplaced write wrote
         shown = ", ".join(str(i) for i in self.ids[:10])
         super().__init__(f"rows of '{title}' moved during the write (submission ids {shown})")
 
@@ -54,3 +56,30 @@ def damage(
 def deleted_by_hand(known: set[int], present: Iterable[int], writing: Iterable[int]) -> set[int]:
     """Ids the sheet held at an earlier flush, missing now and not being written now."""
     return known - set(present) - set(writing)
+
+
+def reassign(
+    found: Mapping[int, list[int]], wanted: Iterable[int], clobbered: Iterable[int] = ()
+) -> dict[int, list[int]]:
+    """The id -> rows index for a repair: each surplus row of a doubled id (the copy a
+    misplaced write left) goes to a wanted id that has no row (the unit it overwrote).
+
+    A doubled id keeps the row the misplaced write did not touch (`clobbered` are the rows
+    it wrote): that is its own row, moved by the sort, and the row written over is where the
+    overwritten unit was. A wanted id left without a surplus row is appended as usual.
+    """
+    hit = set(clobbered)
+    index: dict[int, list[int]] = {}
+    surplus: list[int] = []
+    for sid, rows in found.items():
+        keep = next((row for row in rows if row not in hit), rows[0])
+        index[sid] = [keep]
+        surplus.extend(row for row in rows if row != keep)
+    surplus.sort()
+    victims = [sid for sid in sorted(set(wanted)) if sid not in index]
+    for sid, row in zip(victims, surplus, strict=False):
+        index[sid] = [row]
+    for row in surplus[len(victims) :]:  # more copies than victims: rewrite them too
+        owner = next(sid for sid, rows in found.items() if row in rows)
+        index[owner].append(row)
+    return index

@@ -188,10 +188,7 @@ class MirrorWorker:
             try:
                 await self.backend.apply(batch)
             except RowsDisplaced as displaced:
-                # A hand sort or deletion moved rows under the write: some unit's row was
-                # overwritten. The store has every row: write the sheet again from it.
-                log.warning("sheet mirror: %s; rewriting the sheet from the store", displaced)
-                await self.backend.rebuild(await self.source.full_batch())
+                await self._repair(submission_ids, displaced)
             await self._restore_deleted()
             self._pace(loop.time() - started)
         except Exception as error:
@@ -206,6 +203,21 @@ class MirrorWorker:
         await self.source.done(changes)
         self.delivered += len(changes)
         self._success()
+
+    async def _repair(self, submission_ids: list[int], displaced: RowsDisplaced) -> None:
+        """A hand sort or deletion moved rows under the write, so some unit's row was
+        overwritten: write the harmed units again from the store, in the rows the misplaced
+        write doubled; if that write is displaced too, rewrite the whole sheet."""
+        log.warning("sheet mirror: %s; writing those rows again from the store", displaced)
+        repair = getattr(self.backend, "repair", None)
+        if callable(repair):
+            ids = sorted(set(submission_ids) | set(displaced.ids))
+            try:
+                await repair(await self.source.build_batch(ids))
+                return
+            except RowsDisplaced as again:
+                log.warning("sheet mirror: %s again; rewriting the whole sheet", again)
+        await self.backend.rebuild(await self.source.full_batch())
 
     async def _restore_deleted(self) -> None:
         """Write again the rows a person deleted by hand (the backend noticed them missing)."""
