@@ -8,7 +8,8 @@ one request only), so the id column is read again after the write and compared:
 
 - a unit whose id was in the sheet (or was just appended) and is gone: its row was
   overwritten; an id written now that appears in more rows than before: the overwriting copy.
-  Either is `RowsDisplaced`, and the worker rewrites the sheet from the store.
+  Either is `RowsDisplaced`: the worker writes the harmed units again from the store, each
+  into the row the misplaced write hit (`reassign`), or rebuilds the sheet if that fails too.
 - between flushes, an id seen earlier and missing at the next read is a row deleted by hand:
   the backend reports it (`missing`) and the worker writes it again.
 """
