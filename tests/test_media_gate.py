@@ -194,3 +194,22 @@ async def test_retention_job_deletes_old_files_and_logs_the_count(
     assert "media retention: 2 file(s) older than 30 days deleted" in caplog.text
     kept = Application(Settings(database_url=db, media_dir=media, env={}))
     assert "media-retention" not in kept.jobs.jobs, "retention is off unless set"
+
+
+async def test_an_album_with_one_page_too_large_keeps_no_page(
+    tg: FakeTelegram, bot: Bot, clock: FakeClock
+) -> None:
+    await at_file_question(tg, bot, clock)
+    updates = tg.load_corpus("album_three_pages", OFFICER)
+    updates[2]["message"]["photo"][-1]["file_size"] = 2 * 1024 * 1024  # the last page
+    before = len(tg.bot_messages(OFFICER))
+    tg.enqueue(*updates)
+    await tg.wait_for(lambda: tg.confirmed_offset > updates[-1]["update_id"], what="the album")
+    assert bot.connector is not None and await bot.connector.settle(5.0)
+    assert texts(tg.bot_messages(OFFICER)[before:]) == (
+        "Tệp anh/chị gửi quá lớn (2 MB). Vui lòng gửi tệp không quá 1 MB.\n"
+        "The file is too large (2 MB). Please send a file of at most 1 MB."
+    )
+    assert len(tg.calls_of("download")) == 2, "the first two pages were fetched..."
+    assert on_disk(bot.media) == [], "...and deleted with the refusal"
+    assert "tep_bao_cao" not in await stored_answers("hoiphunu")
