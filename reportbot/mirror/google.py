@@ -375,14 +375,8 @@ class GoogleSheetsBackend:
             info = sheets.get(title.casefold())
             header, ids = current.get(layout.form_key, ([], []))
             plan = plan_columns(header, layout_headers(layout))
-            found, last = locate_rows(ids)
             records = by_form.get(layout.form_key, [])
-            if repair:
-                hit = self._clobbered.pop(title.casefold(), set())
-                found = reassign(found, [r.submission_id for r in records], hit)
-            assigned = assign_rows([r.submission_id for r in records], found, last)
-            known = self._known.get(title.casefold(), set())
-            self.missing |= deleted_by_hand(known, found, assigned)
+            found, last, assigned = self._locate(title, ids, records, repair)
             checks.append((title, plan.positions[0], found, assigned))
             rows = {}
             for record in records:
@@ -395,28 +389,34 @@ class GoogleSheetsBackend:
                 info = self._add_sheet(requests_, sheets, title, need_rows, need_cols)
                 requests_.extend(self._header_requests(info.sheet_id))
             elif rebuild:
-                requests_.append(
-                    {
-                        "updateCells": {
-                            "range": {"sheetId": info.sheet_id},
-                            "fields": "userEnteredValue",
-                        }
-                    }
-                )
+                clear = {"range": {"sheetId": info.sheet_id}, "fields": "userEnteredValue"}
+                requests_.append({"updateCells": clear})
                 requests_.extend(self._header_requests(info.sheet_id))
             grown[info.title] = self._grow(requests_, info, need_rows, need_cols)
-            target = info.title
             for block in header_blocks(plan.new_headers) + row_blocks(rows, plan.positions):
                 for piece in _split_block(block, self._max_payload):
                     data.append(
                         {
-                            "range": _a1(target, piece),
+                            "range": _a1(info.title, piece),
                             "majorDimension": "ROWS",
                             "values": piece.values,
                         }
                     )
 
         digest = self._status_requests(requests_, sheets, grown, batch, rebuild)
+        await self._send(requests_, data, sheets, grown)
+        if digest is not None:
+            self._status_digest = digest
+        await self._verify(checks, sheets, rebuild)
+
+    async def _send(
+        self,
+        requests_: list[dict[str, Any]],
+        data: list[dict[str, Any]],
+        sheets: dict[str, SheetInfo],
+        grown: dict[str, tuple[int, int]],
+    ) -> None:
+        """The structure changes in one batchUpdate, then the values, RAW, in chunks."""
         if requests_:
             reply = await self._call(
                 "write", "batchUpdate", "batch_update", self.spreadsheet_id, {"requests": requests_}
@@ -427,9 +427,20 @@ class GoogleSheetsBackend:
             await self._call(
                 "write", "values:batchUpdate", "values_batch_update", self.spreadsheet_id, body
             )
-        if digest is not None:
-            self._status_digest = digest
-        await self._verify(checks, sheets, rebuild)
+
+    def _locate(
+        self, title: str, ids: list[Any], records: list[SubmissionRecord], repair: bool
+    ) -> tuple[dict[int, list[int]], int, dict[int, list[int]]]:
+        """Rows by id as read, the last used row, and the rows each record goes to; notes
+        the ids deleted by hand since the last flush (`missing`)."""
+        found, last = locate_rows(ids)
+        wanted = [r.submission_id for r in records]
+        if repair:
+            found = reassign(found, wanted, self._clobbered.pop(title.casefold(), set()))
+        assigned = assign_rows(wanted, found, last)
+        known = self._known.get(title.casefold(), set())
+        self.missing |= deleted_by_hand(known, found, assigned)
+        return found, last, assigned
 
     async def _verify(
         self,
