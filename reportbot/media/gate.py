@@ -37,7 +37,9 @@ from reportbot.routing.middlewares import Next
 from reportbot.store.repository import Repository
 
 log = logging.getLogger(__name__)
-FILE_TYPES = ("photo", "file")
+# The question types answered with a file: forms.schema.ATTACHMENT_TYPES on main (voice notes
+# and videos joined photos and files there); kept here so this module merges either way.
+FILE_TYPES = frozenset({"photo", "file", "audio", "video"})
 
 
 class Refused(Exception):
