@@ -227,6 +227,44 @@ class Connector(Protocol):
         """Deliver messages to a person with no incoming message (reminders, notices)."""
 
 
+class AttachmentTooLarge(Exception):
+    """A file is over the byte limit it was fetched with (`size` when known, else None).
+
+    The size is what was counted while downloading, never only what the platform declared.
+    """
+
+    def __init__(self, size: int | None, limit: int) -> None:
+        super().__init__(f"file over {limit} bytes ({size if size is not None else 'more'})")
+        self.size = size
+        self.limit = limit
+
+
+class AttachmentUnavailable(Exception):
+    """A file could not be fetched (gone, network); sending it again may work."""
+
+
+@runtime_checkable
+class FetchesAttachments(Protocol):
+    """A connector whose `Attachment`s arrive lazily: a platform reference (`file_id`, no
+    `path`) that the application fetches only once it knows the sender and expects a file.
+
+    Nothing is written to disk for a message the application does not take as a file answer.
+    """
+
+    name: str
+
+    async def fetch_attachment(
+        self, attachment: Attachment, folder: Path, max_bytes: int
+    ) -> Attachment:
+        """Download `attachment` into `folder` and return it with `path` set.
+
+        The bytes are counted as they arrive: over `max_bytes` (or the connector's own limit,
+        whichever is lower) raises AttachmentTooLarge and leaves no file behind; a failure
+        raises AttachmentUnavailable (its message never holds a secret such as a bot token).
+        """
+        ...
+
+
 class NotAccepted(Exception):
     """The handler could not store the update: do not acknowledge it.
 

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from aiohttp import web
 
 from connectors.base import Address, Connector, ConnectorContext, Outgoing
-from reportbot import reminders
+from reportbot import media, reminders
 from reportbot.config import ConfigError, Settings
 from reportbot.connectors_registry import ConnectorProblem, build_connectors
 from reportbot.conversation.session import PersonInfo
@@ -96,6 +96,7 @@ class Application:
         )
         self.workers: list[Worker] = self.host.workers
         # The features, in the order their routes and jobs are registered.
+        self.service.use(media.install(self.host))
         mirror.install(self.host)
         coordination.install(self.host)
         self.reminders: ReminderWorker = reminders.install(self.host)

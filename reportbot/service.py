@@ -23,7 +23,14 @@ from reportbot.conversation.inputs import prepare
 from reportbot.conversation.session import PersonInfo
 from reportbot.routing.engine_route import EngineRoute
 from reportbot.routing.inbound import Inbound
-from reportbot.routing.middlewares import GroupRefusal, Inbox, PersonLock, Registration, chain
+from reportbot.routing.middlewares import (
+    GroupRefusal,
+    Inbox,
+    Middleware,
+    PersonLock,
+    Registration,
+    chain,
+)
 from reportbot.routing.router import Router
 from reportbot.store import inbox
 from reportbot.store import replies as reply_rows
@@ -70,10 +77,13 @@ class ConversationService:
         self.locks = PersonLock()
         registration = Registration(self.repository, clock)
         registration.welcome = self._welcome
-        self._pipeline = chain(
-            [self.inbox, GroupRefusal(self._claim_group), registration, self.locks],
-            self.router,
-        )
+        self._outer = [self.inbox, GroupRefusal(self._claim_group), registration, self.locks]
+        self._pipeline = chain(self._outer, self.router)
+
+    def use(self, middleware: Middleware) -> None:
+        """Add a feature's step after the person's lock, before the router (the media gate)."""
+        self._outer.append(middleware)
+        self._pipeline = chain(self._outer, self.router)
 
     async def start(self) -> None:
         """Load the recently processed update ids so redeliveries after a restart are dropped."""

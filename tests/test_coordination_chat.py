@@ -227,6 +227,12 @@ async def test_every_command_checks_the_role(app: Application, tmp_path: Path) -
     other = await officer.say("/xem vhxh")
     assert "chỉ xem được báo cáo của đơn vị mình (Hội Liên hiệp Phụ nữ xã)" in other
     assert "chưa có báo cáo nào" in await officer.say("/xem")
+    assert "chưa có báo cáo nào" in await officer.say("/xem hoi phu nu")  # their own, by name
+    # An officer's words are never searched among other units: no names, no codes, no
+    # "not found" telling which codes exist.
+    for probe in ("/xem Phòng", "/xem khongco", "/xem tramyte"):
+        reply = await officer.say(probe)
+        assert reply == other, probe
     template_reply = await officer.send(attachment=attachment(NQ57))
     assert "Chỉ quản trị viên mới đăng được mẫu báo cáo" in template_reply[0].text
 
@@ -377,7 +383,7 @@ async def test_admin_invites_by_chat_and_the_code_registers_once(
     newcomer = Chat(app.service, "zalo-new", platform="zalo_bot")
     welcome = await newcomer.say(code)
     assert "Đăng ký thành công" in welcome and "Hội Liên hiệp Phụ nữ xã" in welcome
-    assert "đã được dùng" in await Chat(app.service, "zalo-other", platform="zalo_bot").say(code)
+    assert "không dùng được" in await Chat(app.service, "zalo-other", platform="zalo_bot").say(code)
 
     coordinator_invite = await admin.say("/moi vhxh chuyên viên")
     assert "Dành cho: chuyên viên tổng hợp của Phòng Văn hóa - Xã hội" in coordinator_invite

@@ -90,7 +90,7 @@ async def test_a_shared_location_and_a_voice_note_answer_their_questions(
     voice = (await stored(tmp_path))["ghi_am"]
     assert isinstance(voice, dict) and voice["kind"] == "audio"
     assert voice["mime_type"] == "audio/ogg" and voice["size"] == len(b"OggS\x00nhan xet tot")
-    assert Path(voice["path"]).read_bytes() == b"OggS\x00nhan xet tot"  # downloaded, whole
+    assert (bot.media / voice["path"]).read_bytes() == b"OggS\x00nhan xet tot"  # downloaded, whole
     assert voice["path"].endswith(".oga")
 
     review = texts(await phone.say("8h15"))

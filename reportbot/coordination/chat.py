@@ -32,18 +32,23 @@ from reportbot.coordination.invites import (
     issue_invite,
     render_card,
 )
-from reportbot.coordination.lookup import resolve_unit, split_arguments, split_role
+from reportbot.coordination.lookup import (
+    OtherUnit,
+    resolve_unit,
+    resolve_unit_for,
+    split_arguments,
+    split_role,
+)
 from reportbot.coordination.render import render_status, render_summary, render_unit_report
 from reportbot.coordination.reopen import describe, reopen_report
 from reportbot.coordination.reports import FORMATS, ReportHeader, write_report
-from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, may_see_unit, refusal
+from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
 from reportbot.coordination.status import current_statuses, forms_in_use
 from reportbot.coordination.template_upload import TemplateUpload
 from reportbot.coordination.texts import Problem, t
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
-from reportbot.store.queries.coordination import unit_by_id
 from reportbot.store.queries.unit_reports import latest_unit_report
 
 if TYPE_CHECKING:
@@ -146,18 +151,11 @@ class CoordinationChat:
     async def view(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """A unit's report: coordinators any unit, officers their own."""
         args = split_arguments(argument, set(await forms_in_use()))
-        if args.unit:
-            unit = await resolve_unit(args.unit)
-        elif has_role(person, COORDINATOR):
+        if not args.unit and has_role(person, COORDINATOR):
             raise Problem("unit_needed", command="xem")
-        elif person.unit is None:
-            raise Problem("no_unit_of_yours")
-        else:
-            own_unit = await unit_by_id(person.unit.id)
-            if own_unit is None:
-                raise Problem("no_unit_of_yours")
-            unit = own_unit
-        if not may_see_unit(person, unit.id):
+        try:
+            unit = await resolve_unit_for(person, args.unit)
+        except OtherUnit:
             own = person.unit.name if person.unit else "—"
             return [Outgoing(t("refused_other_unit", person.locale, unit=own))]
         submission = await latest_unit_report(unit.id, args.form, args.period)

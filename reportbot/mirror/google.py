@@ -3,10 +3,11 @@
 One flush makes at most: one metadata read (cached between flushes, refreshed after an
 error), one `values:batchGet` of the header rows and id columns, one spreadsheet
 `batchUpdate` when a worksheet must be added or grown or the status sheet changed, and one
-`values:batchUpdate` (valueInputOption=RAW) with every row of every form. Payloads over
-~2 MB are cut into several calls. Every call passes the client-side rate limiter and is
-retried with backoff on 429, 5xx and timeouts; past the retry budget `MirrorUnavailable` is
-raised and the worker keeps the changes for later.
+`values:batchUpdate` (valueInputOption=RAW) with every row of every form, and one more
+`values:batchGet` of the id columns to check that no row moved under the write (`verify`).
+Payloads over ~2 MB are cut into several calls. Every call passes the client-side rate
+limiter and is retried with backoff on 429, 5xx and timeouts; past the retry budget
+`MirrorUnavailable` is raised and the worker keeps the changes for later.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from reportbot.mirror.records import (
     sheet_titles,
 )
 from reportbot.mirror.status import StyledRow, status_rows, status_width
+from reportbot.mirror.verify import RowsDisplaced, damage, deleted_by_hand, reassign
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +223,16 @@ class GoogleSheetsBackend:
         self._status_digest: str | None = None
         self._lock = asyncio.Lock()
         self.calls: Counter[str] = Counter()
+        # Submission ids each worksheet held after our last verified write (by folded title),
+        # and the ids found deleted by hand since, for the worker to write again.
+        self._known: dict[str, set[int]] = {}
+        self.missing: set[int] = set()
+        self._clobbered: dict[str, set[int]] = {}  # rows a displaced write hit, for `repair`
+
+    def take_missing(self) -> set[int]:
+        """The submission ids whose rows were deleted by hand (then forgotten here)."""
+        missing, self.missing = self.missing, set()
+        return missing
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **options: Any) -> GoogleSheetsBackend:
@@ -311,17 +323,22 @@ class GoogleSheetsBackend:
         """Clear and rewrite every worksheet of the batch's forms, then the status sheet."""
         await self._run(batch, rebuild=True)
 
+    async def repair(self, batch: MirrorBatch) -> None:
+        """Write the batch after `RowsDisplaced`: the rows a misplaced write doubled are given
+        back to the units it overwrote (`verify.reassign`), the rest of the sheet untouched."""
+        await self._run(batch, rebuild=False, repair=True)
+
     async def close(self) -> None:
         """Close the HTTP session."""
         client, self._client = self._client, None
         if client is not None:
             await asyncio.to_thread(client.http_client.session.close)
 
-    async def _run(self, batch: MirrorBatch, *, rebuild: bool) -> None:
+    async def _run(self, batch: MirrorBatch, *, rebuild: bool, repair: bool = False) -> None:
         async with self._lock:
             for attempt in range(2):
                 try:
-                    await self._flush(batch, rebuild=rebuild)
+                    await self._flush(batch, rebuild=rebuild, repair=repair)
                     return
                 except APIError as error:
                     # A 400 usually means our cached metadata is stale: a worksheet renamed,
@@ -337,7 +354,7 @@ class GoogleSheetsBackend:
                     self._status_digest = None
                     raise
 
-    async def _flush(self, batch: MirrorBatch, *, rebuild: bool) -> None:
+    async def _flush(self, batch: MirrorBatch, *, rebuild: bool, repair: bool = False) -> None:
         sheets = await self._metadata()
         titles = sheet_titles(batch.layouts)
         by_form: dict[str, list[SubmissionRecord]] = {}
@@ -352,14 +369,15 @@ class GoogleSheetsBackend:
         requests_: list[dict[str, Any]] = []
         data: list[dict[str, Any]] = []
         grown: dict[str, tuple[int, int]] = {}
+        checks: list[tuple[str, int, dict[int, list[int]], dict[int, list[int]]]] = []
         for layout in layouts:
             title = titles[layout.form_key]
             info = sheets.get(title.casefold())
             header, ids = current.get(layout.form_key, ([], []))
             plan = plan_columns(header, layout_headers(layout))
-            found, last = locate_rows(ids)
             records = by_form.get(layout.form_key, [])
-            assigned = assign_rows([r.submission_id for r in records], found, last)
+            found, last, assigned = self._locate(title, ids, records, repair)
+            checks.append((title, plan.positions[0], found, assigned))
             rows = {}
             for record in records:
                 values = record_row(layout, record, self.tz)
@@ -371,28 +389,34 @@ class GoogleSheetsBackend:
                 info = self._add_sheet(requests_, sheets, title, need_rows, need_cols)
                 requests_.extend(self._header_requests(info.sheet_id))
             elif rebuild:
-                requests_.append(
-                    {
-                        "updateCells": {
-                            "range": {"sheetId": info.sheet_id},
-                            "fields": "userEnteredValue",
-                        }
-                    }
-                )
+                clear = {"range": {"sheetId": info.sheet_id}, "fields": "userEnteredValue"}
+                requests_.append({"updateCells": clear})
                 requests_.extend(self._header_requests(info.sheet_id))
             grown[info.title] = self._grow(requests_, info, need_rows, need_cols)
-            target = info.title
             for block in header_blocks(plan.new_headers) + row_blocks(rows, plan.positions):
                 for piece in _split_block(block, self._max_payload):
                     data.append(
                         {
-                            "range": _a1(target, piece),
+                            "range": _a1(info.title, piece),
                             "majorDimension": "ROWS",
                             "values": piece.values,
                         }
                     )
 
         digest = self._status_requests(requests_, sheets, grown, batch, rebuild)
+        await self._send(requests_, data, sheets, grown)
+        if digest is not None:
+            self._status_digest = digest
+        await self._verify(checks, sheets, rebuild)
+
+    async def _send(
+        self,
+        requests_: list[dict[str, Any]],
+        data: list[dict[str, Any]],
+        sheets: dict[str, SheetInfo],
+        grown: dict[str, tuple[int, int]],
+    ) -> None:
+        """The structure changes in one batchUpdate, then the values, RAW, in chunks."""
         if requests_:
             reply = await self._call(
                 "write", "batchUpdate", "batch_update", self.spreadsheet_id, {"requests": requests_}
@@ -403,8 +427,49 @@ class GoogleSheetsBackend:
             await self._call(
                 "write", "values:batchUpdate", "values_batch_update", self.spreadsheet_id, body
             )
-        if digest is not None:
-            self._status_digest = digest
+
+    def _locate(
+        self, title: str, ids: list[Any], records: list[SubmissionRecord], repair: bool
+    ) -> tuple[dict[int, list[int]], int, dict[int, list[int]]]:
+        """Rows by id as read, the last used row, and the rows each record goes to; notes
+        the ids deleted by hand since the last flush (`missing`)."""
+        found, last = locate_rows(ids)
+        wanted = [r.submission_id for r in records]
+        if repair:
+            found = reassign(found, wanted, self._clobbered.pop(title.casefold(), set()))
+        assigned = assign_rows(wanted, found, last)
+        known = self._known.get(title.casefold(), set())
+        self.missing |= deleted_by_hand(known, found, assigned)
+        return found, last, assigned
+
+    async def _verify(
+        self,
+        checks: list[tuple[str, int, dict[int, list[int]], dict[int, list[int]]]],
+        sheets: dict[str, SheetInfo],
+        rebuild: bool,
+    ) -> None:
+        """Read the id columns again; RowsDisplaced when a write landed on moved rows."""
+        # Only writes over rows found at the read can land on a moved row; rows appended
+        # below everything were empty.
+        written = [check for check in checks if set(check[2]) & set(check[3])]
+        if not rebuild and written:
+            ranges = [
+                absolute_range_name(
+                    sheets[title.casefold()].title,
+                    f"{_column_letter(col)}:{_column_letter(col)}",
+                )
+                for title, col, _, _ in written
+            ]
+            columns = await self._batch_get(ranges)
+            for (title, _, found, assigned), column in zip(written, columns, strict=True):
+                harmed = damage(found, assigned, [row[0] if row else "" for row in column])
+                if harmed:
+                    self._known.pop(title.casefold(), None)
+                    wrote = {row for rows in assigned.values() for row in rows}
+                    self._clobbered[title.casefold()] = wrote
+                    raise RowsDisplaced(title, harmed, wrote)
+        for title, _, found, assigned in checks:
+            self._known[title.casefold()] = set(assigned) if rebuild else set(found) | set(assigned)
 
     async def _read_current(
         self,

@@ -141,6 +141,22 @@ class SplitBackend:
         for key, part in self._parts(batch).items():
             await self.backend(key).rebuild(part)
 
+    async def repair(self, batch: MirrorBatch) -> None:
+        """Repair each part in its spreadsheet after `RowsDisplaced` (see the Google backend)."""
+        for key, part in self._parts(batch).items():
+            backend = self.backend(key)
+            repair = getattr(backend, "repair", None)
+            await (repair(part) if callable(repair) else backend.apply(part))
+
+    def take_missing(self) -> set[int]:
+        """The ids of rows deleted by hand in any of the spreadsheets."""
+        missing: set[int] = set()
+        for backend in self._backends.values():
+            take = getattr(backend, "take_missing", None)
+            if callable(take):
+                missing |= take()
+        return missing
+
     async def close(self) -> None:
         """Close every backend."""
         for backend in self._backends.values():

@@ -435,7 +435,13 @@ class FakeTelegram:
         return self._user_message(user_id, None, None, {"location": location})
 
     def add_file(self, content: bytes, path: str, size: int | None = None) -> _StoredFile:
-        """Store a file users can send; `size` overrides the reported size (big files)."""
+        """Store a file users can send; `size` overrides the reported size (big files).
+
+        A `size` below the content's length is a lie the update and getFile both tell while
+        the download sends every byte: `file_size` is documented as optional and informative
+        ("File size in bytes", https://core.telegram.org/bots/api#file), and a local Bot API
+        server or a proxy in between may report it wrong, so a client must count the bytes.
+        """
         digest = hashlib.sha1(content + path.encode()).hexdigest()[:16]
         stored = _StoredFile(
             file_id=f"BQACAgIAAx{digest}",
