@@ -276,6 +276,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "preview_warnings": {"vi": "Lưu ý:", "en": "Notes:"},
     "yes": {"vi": "Có", "en": "Yes"},
     "no": {"vi": "Không", "en": "No"},
+    # -- the coordinators' web page (reportbot/web) ------------------------------------------
+    "web_link": {
+        "vi": "🔗 Liên kết đăng nhập trang theo dõi báo cáo (chỉ dùng được một lần, hết hạn sau "
+        "{minutes} phút; đừng chuyển cho người khác):\n{link}\n\nMở liên kết rồi bấm "
+        "“Đăng nhập”. Phiên làm việc kéo dài {hours} giờ.",
+        "en": "🔗 Sign-in link to the reports page (single use, expires in {minutes} minutes; do "
+        "not forward it):\n{link}\n\nOpen it and press “Đăng nhập” (sign in). The session "
+        "lasts {hours} hours.",
+    },
 }
 
 
