@@ -118,7 +118,7 @@ def test_a_reopened_report_can_be_changed_after_the_deadline() -> None:
     bot.say("/huy")
     view.status = "reopened"  # a coordinator reopened it
     text = bot.say("/baocao")
-    assert "năm 2026 · mở lại" in text
+    assert "năm 2026 · mở lại để sửa" in text
     assert "mở lại để sửa" in bot.say("2")
     bot.say("/sua 5")
     bot.say("99")

@@ -25,7 +25,7 @@ WORDS: dict[str, dict[str, str]] = {
     "new": {"vi": "chưa làm", "en": "not started"},
     "draft": {"vi": "đã làm {done}/{total}", "en": "draft {done}/{total}"},
     "submitted": {"vi": "đã gửi", "en": "submitted"},
-    "reopened": {"vi": "mở lại", "en": "reopened"},
+    "reopened": {"vi": "mở lại để sửa", "en": "reopened"},
     "late": {"vi": "quá hạn", "en": "overdue"},
 }
 # "tháng 12 năm 2026" → "tháng 12/2026", "quý II năm 2026" → "quý II/2026",
