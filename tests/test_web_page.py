@@ -174,7 +174,10 @@ async def test_cookie_flags_and_session_expiry(served: Served, clock: FakeClock)
 
 
 async def test_link_preview_fetch_does_not_spend_the_link(served: Served) -> None:
-    token = await served.link()
+    reply = await Chat(served.app.service, "u-coord").say("trang web")  # Zalo: no slash
+    found = LINK.search(reply)
+    assert found and found.group(0).startswith("https://baocao.example.vn/web/"), reply
+    token = found.group(1)
     async with client() as http:
         for _ in range(2):  # a chat app's preview, then the person
             async with http.get(f"{served.base}/web/dang-nhap", params={"t": token}) as response:
@@ -191,6 +194,7 @@ async def test_only_coordinators_get_a_link_and_a_demoted_one_loses_the_page(
 ) -> None:
     officer = await Chat(served.app.service, "u-hoiphunu").say("/web")
     assert "chỉ dành cho chuyên viên tổng hợp" in officer
+    assert "chỉ dành cho" in await Chat(served.app.service, "u-hoiphunu").say("trang web")
     assert not await ConnectorState.filter(connector="web").exists()
     async with client() as http:
         cookies = await served.cookies(http)
