@@ -243,3 +243,24 @@ async def test_signin_ignores_malformed_tokens(db: str, clock: FakeClock) -> Non
         assert await signin.link_state(token) == "unknown"
         assert await signin.exchange(token) == ("unknown", None)
         assert await signin.session_person(token) is None
+
+
+async def test_earlier_periods_are_one_link_away(served: Served) -> None:
+    async with client() as http:
+        cookies = await served.cookies(http)
+        async with http.get(f"{served.base}/web/", cookies=cookies) as response:
+            home = await response.text()
+        earlier = re.search(r'href="(/web/\?form=nq57_bao_cao_6_thang&amp;period=([^"]+))"', home)
+        assert earlier is not None and earlier.group(2) == "2026-H1"
+        url = served.base + earlier.group(1).replace("&amp;", "&")
+        async with http.get(url, cookies=cookies) as response:
+            assert response.status == 200
+            page = await response.text()
+        assert "Kỳ 6 tháng đầu năm 2026" in page and "Kỳ năm 2026" not in page
+        # Nobody filed the first half (the known reports are all for 2026-H2).
+        assert '<b data-bucket="not_started">7</b>' in page
+        assert '<b data-bucket="filed">0</b>' in page
+        assert "period=2025-H2" in page and "← Các kỳ hiện tại" in page
+        bad = f"{served.base}/web/?form=nq57_bao_cao_6_thang&period=2026-07"
+        async with http.get(bad, cookies=cookies) as response:
+            assert response.status == 404

@@ -20,15 +20,21 @@ LOCALE = "vi"
 FILES = (("xlsx", "Excel (.xlsx)"), ("docx", "Word (.docx)"), ("png", "Biểu đồ (.png)"))
 
 
+Section = tuple[PeriodStatus, str | None]
+"""A period's standing, and the key of the period before it (None: none to show)."""
+
+
 def status_page(
-    items: list[tuple[PeriodStatus, PeriodStatus | None]],
+    sections: list[Section],
     now: datetime,
     tz: tzinfo,
     *,
     person_name: str,
     has_mirror: bool,
+    chosen: bool = False,
 ) -> str:
-    """Every form's current period (and a previous one still owed), unit by unit."""
+    """Periods unit by unit: by default each form's current period (and a previous one still
+    owed); `chosen`: the one period asked for, with a way back to the current ones."""
     parts = [
         f'<p class="muted">Xin chào {esc(person_name)} · số liệu lúc {esc(local_time(now, tz))}</p>'
     ]
@@ -37,16 +43,16 @@ def status_page(
             '<section class="files"><h2>Sổ theo dõi</h2>'
             '<a href="/web/so-theo-doi.xlsx" download>Tải sổ theo dõi (.xlsx)</a></section>'
         )
-    if not items:
+    if chosen:
+        parts.append('<p><a href="/web/">← Các kỳ hiện tại</a></p>')
+    if not sections:
         parts.append("<section><p>Chưa có mẫu báo cáo nào đang dùng.</p></section>")
-    for current, previous in items:
-        parts.append(_period_section(current, now, tz))
-        if previous is not None:
-            parts.append(_period_section(previous, now, tz))
+    for status, earlier in sections:
+        parts.append(_period_section(status, now, tz, earlier))
     return page("Tình hình nộp báo cáo", "".join(parts))
 
 
-def _period_section(status: PeriodStatus, now: datetime, tz: tzinfo) -> str:
+def _period_section(status: PeriodStatus, now: datetime, tz: tzinfo, earlier: str | None) -> str:
     period = status.period
     section_id = f"{status.form_key}--{period.key}"
     overdue = " · <b>đã quá hạn</b>" if status.overdue(now) else ""
@@ -63,6 +69,12 @@ def _period_section(status: PeriodStatus, now: datetime, tz: tzinfo) -> str:
         f'<a href="{esc(base)}.{fmt}" download>{esc(label)}</a>' for fmt, label in FILES
     )
     rows = "".join(_unit_row(unit, status, tz) for unit in status.units)
+    back = (
+        f'<p><a href="/web/?form={esc(url_part(status.form_key))}&amp;period='
+        f'{esc(url_part(earlier))}">← Kỳ trước</a></p>'
+        if earlier
+        else ""
+    )
     return (
         f'<section id="{esc(section_id)}"><h2>{esc(pick(status.template.title, LOCALE))}</h2>'
         f'<p class="muted">Kỳ {esc(period.label(LOCALE))} · hạn nộp '
@@ -70,7 +82,7 @@ def _period_section(status: PeriodStatus, now: datetime, tz: tzinfo) -> str:
         f'<ul class="counts">{counts}{total}</ul>'
         f'<div class="files">Tải báo cáo tổng hợp: {files}</div>'
         '<div class="scroll"><table><thead><tr><th>Đơn vị</th><th>Tình trạng</th>'
-        f"<th>Nộp lúc</th></tr></thead><tbody>{rows}</tbody></table></div></section>"
+        f"<th>Nộp lúc</th></tr></thead><tbody>{rows}</tbody></table></div>{back}</section>"
     )
 
 

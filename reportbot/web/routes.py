@@ -22,9 +22,15 @@ from reportbot.coordination.consolidate import consolidate
 from reportbot.coordination.formatting import bucket_label
 from reportbot.coordination.reports import FORMATS, ReportHeader, default_name, write_report
 from reportbot.coordination.roles import COORDINATOR, has_role
-from reportbot.coordination.status import bucket_of, current_statuses, forms_in_use
+from reportbot.coordination.status import (
+    PeriodStatus,
+    bucket_of,
+    current_statuses,
+    forms_in_use,
+    period_status,
+)
 from reportbot.forms.schema import FormTemplate
-from reportbot.periods import Period, period_by_key
+from reportbot.periods import Period, period_at, period_by_key
 from reportbot.store.forms import template_by_record
 from reportbot.store.queries.coordination import unit_by_id
 from reportbot.store.queries.unit_reports import latest_unit_report
@@ -154,11 +160,35 @@ class WebPages:
         if person is None:
             return self._refused()
         now = self.host.clock()
-        items = await current_statuses(now, self.tz)
+        form_key, period_key = request.query.get("form"), request.query.get("period")
+        if form_key and period_key:  # one period asked for (the "← Kỳ trước" links)
+            found = await self._period(form_key, period_key)
+            if found is None:
+                return self._not_found()
+            statuses = [await period_status(form_key, *found)]
+        else:
+            statuses = [
+                status
+                for pair in await current_statuses(now, self.tz)
+                for status in pair
+                if status is not None
+            ]
+        sections = [(status, self._earlier(status)) for status in statuses]
         body = status_page(
-            items, now, self.tz, person_name=person.name, has_mirror=self._mirror_path().is_file()
+            sections,
+            now,
+            self.tz,
+            person_name=person.name,
+            has_mirror=self._mirror_path().is_file(),
+            chosen=bool(form_key and period_key),
         )
         return html(body)
+
+    def _earlier(self, status: PeriodStatus) -> str | None:
+        """The key of the period before the one shown (None for a one-off form)."""
+        period = status.period
+        earlier = period_at(status.template.period, period.deadline, self.tz, -1)
+        return earlier.key if earlier is not None else None
 
     async def unit(self, request: web.Request) -> web.Response:
         """One unit's answers for a form and period."""
