@@ -264,3 +264,21 @@ async def test_earlier_periods_are_one_link_away(served: Served) -> None:
         bad = f"{served.base}/web/?form=nq57_bao_cao_6_thang&period=2026-07"
         async with http.get(bad, cookies=cookies) as response:
             assert response.status == 404
+
+
+async def test_old_links_and_sessions_are_pruned(served: Served, clock: FakeClock) -> None:
+    signin = SignIn(
+        clock, link_lifetime=timedelta(minutes=15), session_lifetime=timedelta(hours=12)
+    )
+    unused = await signin.issue_link(1)
+    state, session = await signin.exchange(await signin.issue_link(1))
+    assert state == "valid" and session is not None
+    clock.advance(hours=11)
+    recent = await signin.issue_link(2)
+    assert await signin.prune() == 0  # nothing is older than the longest lifetime yet
+    clock.advance(hours=1, seconds=1)
+    assert await signin.prune() == 2  # the unused link and the session of 12 h ago
+    assert await signin.link_state(unused) == "unknown"
+    assert await signin.session_person(session) is None
+    assert await signin.link_state(recent) == "expired"  # kept until pruned, refused anyway
+    assert "web-prune" in served.app.jobs.jobs

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from reportbot.host import Host
 
 WORDS = ("web", "trang web", "trangweb")
+PRUNE_INTERVAL_S = 3600.0
 HELP = {
     "vi": "/web – liên kết đăng nhập trang theo dõi báo cáo (Zalo: trang web)",
     "en": "/web – a sign-in link to the reports web page",
@@ -40,6 +41,7 @@ def install(host: Host) -> WebPages | None:
     )
     pages = WebPages(host, settings, signin)
     pages.add_routes(host.web_app)
+    host.jobs.add("web-prune", PRUNE_INTERVAL_S, signin.prune)
     host.router.command(
         "web_link", WORDS, _link_handler(settings, signin), role=COORDINATOR, help=HELP
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from reportbot.store.kv import KeyValueStore
+from reportbot.store.queries.web import forget_older_than
 
 NAMESPACE = "web"
 LINK = "l:"
@@ -62,7 +63,7 @@ class SignIn:
         self.clock = clock
         self.link_lifetime = link_lifetime
         self.session_lifetime = session_lifetime
-        self.kv = KeyValueStore(NAMESPACE)
+        self.kv = KeyValueStore(NAMESPACE, clock=clock)
 
     async def issue_link(self, person_id: int) -> str:
         """A new single-use link token for the person (only its hash is stored)."""
@@ -105,6 +106,12 @@ class SignIn:
             await self.kv.delete(SESSION + digest(session))
             return None
         return grant.person_id
+
+    async def prune(self) -> int:
+        """Forget links and sessions written longer ago than either can live (a link nobody
+        opened, a session nobody closed); how many."""
+        cutoff = self.clock() - max(self.link_lifetime, self.session_lifetime)
+        return await forget_older_than(NAMESPACE, cutoff)
 
     async def sign_out(self, session: str) -> None:
         """End a session."""
