@@ -72,8 +72,7 @@ async def _forms_list(_args: argparse.Namespace, settings: Settings) -> int:
         print(say(settings.locale, "(chưa có mẫu báo cáo nào)", "(no templates stored)"))
     for record in records:
         lang = settings.locale
-        active = say(lang, "đang dùng", "active") if record.active else None
-        active = active or say(lang, "ngừng dùng", "inactive")
+        active = "active" if record.active else "inactive"  # a column scripts read: not translated
         titles = record.definition.get("title", {})
         title = (titles.get(lang) or titles.get("vi", "")) if isinstance(titles, dict) else titles
         print(f"{record.key}\tv{record.version}\t{record.declared_version}\t{active}\t{title}")
