@@ -110,7 +110,7 @@ async def seed(officers: int, units: int) -> dict[str, int]:
     """The commune on the morning of 19/06/2026."""
     rng = random.Random(57)
     created = NOW - timedelta(days=200)
-    await load_forms([ROOT / "forms" / f"{FORM}.yaml"])
+    await load_forms([ROOT / "forms" / f"{FORM}.yaml"], now=created)  # 2026-H1 is owed
     record = await FormTemplateRecord.get(key=FORM)
     await Unit.bulk_create(
         [

@@ -27,7 +27,7 @@ ENTRY_POINT_GROUP = "reportbot.connectors"
 class Attachment:
     """A photo or file sent by a user: a local path, a platform file id or a URL."""
 
-    kind: str  # "photo" or "file"
+    kind: str  # "photo", "file", "audio" or "video"
     path: str | None = None
     file_id: str | None = None
     url: str | None = None
@@ -73,6 +73,9 @@ class Incoming:
     reply_to_question: str | None = None
     reply_to_message_id: str | None = None
     parts: int = 1
+    # A shared position (latitude, longitude, horizontal accuracy in metres or None): answers
+    # a geopoint question (Telegram's location message; a Zalo "location" attachment).
+    location: tuple[float, float, float | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

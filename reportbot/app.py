@@ -110,7 +110,10 @@ class Application:
     async def open(self) -> FormsLoadResult:
         """Connect and migrate the database, load the forms folder, start the service."""
         await open_database(self.settings.database_url)
-        result = await load_forms(form_files(self.settings.forms_dir))
+        # Published on the bot's clock, never later than the real now: a demo clock moved
+        # ahead (`chat --at`) writes no future time and still owes the period it shows.
+        published = min(self.clock(), system_clock())
+        result = await load_forms(form_files(self.settings.forms_dir), now=published)
         for issue in result.issues:
             log.error("form template not loaded: %s", issue)
         self.service.repository.forget_forms()

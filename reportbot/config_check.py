@@ -4,12 +4,9 @@
   that reads settings; here it is warned about, with the closest known name (difflib).
   Known names are a list of the core and Telegram ones (read through a prefix) plus every
   `REPORTBOT_*` literal in the project's source, so a setting added anywhere is known.
-- Logs never hold answers or secrets: tortoise logs every SQL statement *with its
-  parameters* at DEBUG (`-v`), that is officers' answers, names and phone numbers, so the
-  parameters of `tortoise.db_client` records are hidden (and the arguments of aiosqlite's own
-  DEBUG records, which repeat them); and the values of secret settings
-  (tokens, keys, passwords, the database password) are replaced by *** in every record and
-  traceback, whatever logger or handler it goes through.
+- Logs never hold answers or secrets: `check_settings` installs the guards of
+  `reportbot.ops.logs` (the one log-privacy module) with the values of the secret settings
+  first, before anything else logs.
 """
 
 from __future__ import annotations
@@ -20,10 +17,12 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 from reportbot.config import PREFIX, Settings
+from reportbot.ops.logs import guard_logs, hide_secret
+from reportbot.vocabulary.catalogue import register
+
+__all__ = ["check_settings", "guard_logs", "hide_secret", "unknown_settings"]
 
 log = logging.getLogger("reportbot.config")
 
@@ -68,25 +67,19 @@ TELEGRAM = [
 ]
 SOURCE_PACKAGES = ("reportbot", "connectors")
 _LITERAL = re.compile(r"\bREPORTBOT_[A-Z0-9_]*[A-Z0-9]\b")
-SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|KEY|CREDENTIALS_JSON")
-MIN_SECRET_CHARS = 6  # shorter values ("1", "yes") would blank out ordinary words
-HIDDEN = "***"
-HIDDEN_PARAMETERS = "[parameters hidden]"
-SQL_LOGGER = "tortoise.db_client"  # "%s: %s" % (query, parameters)
-DRIVER_LOGGERS = ("aiosqlite",)  # "operation %s completed" % partial(execute, query, params)
 
-TEXTS = {
-    "vi": {
-        "suggest": "cảnh báo: {name} không phải thiết lập đã biết, bị bỏ qua; có phải là {close}?",
-        "ignored": "cảnh báo: {name} không phải thiết lập đã biết, bị bỏ qua",
-        "file": "khóa {name} trong {file}",
+TEXTS: dict[str, dict[str, str]] = {
+    "suggest": {
+        "vi": "cảnh báo: {name} không phải thiết lập đã biết, bị bỏ qua; có phải là {close}?",
+        "en": "warning: {name} is not a known setting and is ignored; did you mean {close}?",
     },
-    "en": {
-        "suggest": "warning: {name} is not a known setting and is ignored; did you mean {close}?",
-        "ignored": "warning: {name} is not a known setting and is ignored",
-        "file": "key {name} in {file}",
+    "ignored": {
+        "vi": "cảnh báo: {name} không phải thiết lập đã biết, bị bỏ qua",
+        "en": "warning: {name} is not a known setting and is ignored",
     },
+    "file": {"vi": "khóa {name} trong {file}", "en": "key {name} in {file}"},
 }
+SETTINGS_TEXTS = register("settings", TEXTS)
 
 
 @lru_cache(maxsize=1)
@@ -137,102 +130,19 @@ def unknown_settings(settings: Settings) -> list[tuple[str, str | None]]:
 
 def warn_unknown_settings(settings: Settings) -> list[str]:
     """Log one warning per unknown setting in the settings' language; return the lines."""
-    texts = TEXTS["en" if settings.locale == "en" else "vi"]
+    say, locale = SETTINGS_TEXTS.say, settings.locale
     config_file = settings.env.get(PREFIX + "CONFIG", "reportbot.toml")
     lines = []
     for name, close in unknown_settings(settings):
         if name.startswith("file:"):
-            name = texts["file"].format(name=name[5:], file=config_file)
-        key = "suggest" if close else "ignored"
-        lines.append(texts[key].format(name=name, close=close))
+            name = say("file", locale, name=name[5:], file=config_file)
+        if close:
+            lines.append(say("suggest", locale, name=name, close=close))
+        else:
+            lines.append(say("ignored", locale, name=name))
     for line in lines:
         log.warning("%s", line)
     return lines
-
-
-def secret_values(env: Mapping[str, str]) -> tuple[str, ...]:
-    """The values of secret settings (and the database password), longest first."""
-    values = {
-        value
-        for name, value in env.items()
-        if name.startswith(PREFIX) and SECRET_NAME.search(name) and len(value) >= MIN_SECRET_CHARS
-    }
-    url = env.get(PREFIX + "DATABASE_URL", "")
-    try:
-        password = urlsplit(url).password if "://" in url else None
-    except ValueError:
-        password = None
-    if password and len(password) >= MIN_SECRET_CHARS:
-        values.add(password)
-    return tuple(sorted(values, key=len, reverse=True))
-
-
-class _Guard:
-    """The state of the installed log guards (installed once, secrets replaced on reload)."""
-
-    secrets: tuple[str, ...] = ()
-    installed = False
-
-
-def _redact(text: str) -> str:
-    for secret in _Guard.secrets:
-        text = text.replace(secret, HIDDEN)
-    return text
-
-
-def _hide_sql_parameters(record: logging.LogRecord) -> bool:
-    if isinstance(record.args, tuple) and len(record.args) > 1:
-        record.args = (record.args[0], *(HIDDEN_PARAMETERS for _ in record.args[1:]))
-    elif isinstance(record.args, Mapping):
-        record.args = {key: HIDDEN_PARAMETERS for key in record.args}
-    return True
-
-
-def _hide_all_arguments(record: logging.LogRecord) -> bool:
-    if record.args:
-        count = len(record.args) if isinstance(record.args, tuple) else 1
-        record.args = tuple(HIDDEN_PARAMETERS for _ in range(count))
-    return True
-
-
-def _guarded_factory(previous: Any) -> Any:
-    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record: logging.LogRecord = previous(*args, **kwargs)
-        if not _Guard.secrets:
-            return record
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string: logging reports it later, as usual
-            return record
-        clean = _redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            text = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = _redact(text)
-        return record
-
-    return make
-
-
-def guard_logs(env: Mapping[str, str]) -> None:
-    """Hide SQL parameters and the secrets of `env` in every log record from now on."""
-    _Guard.secrets = secret_values(env)
-    if _Guard.installed:
-        return
-    logging.getLogger(SQL_LOGGER).addFilter(_hide_sql_parameters)
-    for name in DRIVER_LOGGERS:
-        logging.getLogger(name).addFilter(_hide_all_arguments)
-    logging.setLogRecordFactory(_guarded_factory(logging.getLogRecordFactory()))
-    _Guard.installed = True
-
-
-def hide_secret(value: str) -> None:
-    """Mask a secret learnt at run time (a refreshed OAuth token) in every later log record."""
-    if not _Guard.installed:
-        guard_logs({})
-    if len(value) >= MIN_SECRET_CHARS and value not in _Guard.secrets:
-        _Guard.secrets = tuple(sorted({*_Guard.secrets, value}, key=len, reverse=True))
 
 
 def check_settings(settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from reportbot.forms.loader import TemplateIssue, load_yaml_template
@@ -17,15 +18,16 @@ class FormsLoadResult:
     issues: list[TemplateIssue] = field(default_factory=list)
 
 
-async def load_forms(paths: list[Path]) -> FormsLoadResult:
-    """Validate and store templates; a file with any issue is not stored."""
+async def load_forms(paths: list[Path], *, now: datetime | None = None) -> FormsLoadResult:
+    """Validate and store templates; a file with any issue is not stored. `now`: the
+    application's clock, a new version's publication time (None: the wall clock)."""
     result = FormsLoadResult()
     for path in paths:
         template, issues = load_yaml_template(path)
         if template is None:
             result.issues.extend(issues)
             continue
-        result.stored.append(await store_template(template, path.name))
+        result.stored.append(await store_template(template, path.name, now=now))
     return result
 
 

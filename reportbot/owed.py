@@ -4,6 +4,13 @@ reports.
 A period is owed only if the form existed before its deadline: a form published today does
 not make every unit late ("quá hạn") for the period that ended last month. The previous
 period stays owed (and overdue) in every view until the unit files it.
+
+"Existed" is the form's first publication (`store.forms.first_publications`: its first
+version, stored with the application's clock, or its first report if earlier). The callers:
+the officer's menu (`conversation/opening.py`, through `FormOffer.published_at`), reminder
+slots (`reminders/schedule.py`), `/tinhhinh` and the report files (`coordination/status.py`).
+The current period is always owed (it is published by now and its deadline is not yet
+past), so views of the current period only, such as the sheet's status tab, agree as well.
 """
 
 from __future__ import annotations

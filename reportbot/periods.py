@@ -20,10 +20,12 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from reportbot.vocabulary.kinds import PERIOD_KIND_CODES
+
 if TYPE_CHECKING:
     from reportbot.forms.schema import PeriodSpec
 
-KINDS = ("monthly", "quarterly", "six_monthly", "annual", "one_off")
+KINDS = PERIOD_KIND_CODES
 """The period kinds this module understands (the same set as the schema's PERIOD_KINDS)."""
 
 Shift = Callable[[date], date]

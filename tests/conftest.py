@@ -26,7 +26,7 @@ from reportbot.store.database import migrate_database, tortoise_config
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS_DIR = ROOT / "forms"
-pytest_plugins = ["tests.telegram_fixtures"]  # tg, start_bot for the Telegram tests
+pytest_plugins = ["tests.telegram_fixtures", "tests.zalo_oa_fixtures"]  # tg, start_bot; oa_fake, oa
 NQ57 = FORMS_DIR / "nq57_bao_cao_6_thang.yaml"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PG_ADMIN_URL = os.environ.get(

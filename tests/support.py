@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from connectors.base import Capabilities, Incoming, Outgoing, render_plain
@@ -86,12 +87,17 @@ async def seed_commune() -> dict[str, Person]:
     return people
 
 
-async def load_shipped_forms(*paths: Path) -> None:
-    """Store the shipped form templates (or the given ones)."""
+# When the shipped forms are taken as published: long before every test's clock, so every
+# period a test looks at is owed (reportbot.owed), whatever the machine's own date.
+FORMS_PUBLISHED = datetime(2025, 1, 2, 8, 0, tzinfo=UTC)
+
+
+async def load_shipped_forms(*paths: Path, published: datetime = FORMS_PUBLISHED) -> None:
+    """Store the shipped form templates (or the given ones), published at `published`."""
     from tests.conftest import FORMS_DIR, NQ57
 
     chosen = list(paths) or [NQ57]
-    result = await load_forms(chosen)
+    result = await load_forms(chosen, now=published)
     assert not result.issues, result.issues
     assert FORMS_DIR.is_dir()
 

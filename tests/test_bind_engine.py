@@ -53,7 +53,7 @@ def test_every_question_message_carries_its_binding_with_the_form_version() -> N
 def test_a_tap_on_question_1s_old_keyboard_edits_question_1_not_question_18() -> None:
     bot = Harness()
     tokens = _open_until(bot, "binh_dan_hoc_vu_so")
-    assert "Câu 18/" in bot.say("/tieptuc")  # where the officer is
+    assert "Câu 22/27" in bot.say("/tieptuc")  # where the officer is (18th that applies)
     assert _answers(bot)["co_ke_hoach"] == "yes"
     # "Không" on Câu 1 clears the plan's number and date: asked first, as a typed change is.
     confirm = bot.say(choice="no", reply_to_question=tokens["co_ke_hoach"])
@@ -62,9 +62,9 @@ def test_a_tap_on_question_1s_old_keyboard_edits_question_1_not_question_18() ->
     done = bot.say(choice="yes", reply_to_question=yes)
     assert "Đã sửa câu 1: Không" in done
     assert _answers(bot)["co_ke_hoach"] == "no"
-    assert "binh_dan_hoc_vu_so" not in _answers(bot)  # Câu 18 unchanged (unanswered)
+    assert "binh_dan_hoc_vu_so" not in _answers(bot)  # Câu 22 unchanged (unanswered)
     assert bot.state.question == "binh_dan_hoc_vu_so"  # back where the officer was
-    assert "Câu 16/21" in done and "Bình dân học vụ số" in done  # re-asked, 2 fewer now
+    assert "Câu 22/27" in done and "Bình dân học vụ số" in done  # re-asked, same number
 
 
 def test_a_reply_to_an_old_question_edits_it_with_the_same_rules() -> None:

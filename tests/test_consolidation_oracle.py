@@ -233,7 +233,7 @@ async def seed_oracle() -> None:
     """The 13 units, a coordinator, the form and the reports, through the real store."""
     template, issues = parse_yaml_template(FORM, "so_lieu_thu.yaml")
     assert issues == [] and template is not None
-    await store_template(template)
+    await store_template(template, now=local(2026, 7, 1, 8, 0))  # after 2026-H1's deadline
     record = await FormTemplateRecord.get(key="so_lieu_thu")
     for number, code in enumerate(CODES, start=1):
         await Unit.create(code=code, name=f"Đơn vị {number:02d}", type="doan_the")

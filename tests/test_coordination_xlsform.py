@@ -168,7 +168,7 @@ def test_every_mistake_is_reported_by_sheet_row_and_column(tmp_path: Path) -> No
         "survey, row 6, column name: letters, digits, '_', '-' or '.', starting with a letter",
         "survey, row 7, column relevant: ${chua_co} is not an earlier question",
         "survey, row 8, column choice_filter: choice filters (cascading selects) are not supported",
-        "survey, row 9, column type: type “geopoint” is not supported",
+        "survey, row 9, column type: type “xml-external” is not supported",
         "choices, row 3, column name: 'cao' is already in list 'muc' (row 2)",
         "choices, row 4, column label: a Vietnamese label is needed",
         "settings, row 2, column deadlines: six_monthly deadlines must be in calendar order",

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reportbot.coordination.reports.docx_parts import TEXT_WIDTH_CM, fit_widths, text_width_cm
-from reportbot.coordination.reports.xlsx_print import _wrapped_lines
+from reportbot.office_xlsx import wrapped_lines
 
 words = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyÀỆỘ0123456789%./", min_size=1, max_size=15)
 cells = st.lists(words, min_size=0, max_size=6).map(" ".join)
@@ -35,7 +35,7 @@ def test_a_short_number_gets_a_column_it_fits_in() -> None:
 
 @given(st.lists(words, min_size=1, max_size=30).map(" ".join), st.integers(16, 60))
 def test_wrapped_header_lines_hold_every_word(text: str, width: int) -> None:
-    lines = _wrapped_lines(text, width)
+    lines = wrapped_lines(text, width)
     # A line holds at least one word and at most `width` characters (a word longer than the
     # line gets a line of its own): the count is bounded both ways.
     assert 1 <= lines <= len(text.split())

@@ -69,7 +69,7 @@ UNITS = st.lists(st.tuples(st.sampled_from(STATES), answers()), min_size=1, max_
 async def seed(units: list[tuple[str, dict[str, Any]]]) -> None:
     template, issues = parse_yaml_template(FORM, "so_lieu_thu.yaml")
     assert template is not None, issues
-    await store_template(template)
+    await store_template(template, now=datetime(2026, 7, 1, 8, 0, tzinfo=TZ))  # owes 2026-H2
     record = await FormTemplateRecord.get(key="so_lieu_thu")
     for number, (state, values) in enumerate(units, start=1):
         unit = await Unit.create(code=f"u{number:02d}", name=f"Đơn vị {number:02d}", type="x")

@@ -3,9 +3,7 @@ outbox (SQLite and PostgreSQL) and writes the sheet (local workbook, or gspread 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,6 @@ from openpyxl import load_workbook
 from reportbot.app import Application
 from reportbot.config import load_settings
 from reportbot.mirror.backend import MirrorError
-from reportbot.mirror.extension import register
 from reportbot.mirror.google import GoogleSheetsBackend
 from reportbot.mirror.ratelimit import RetryPolicy
 from reportbot.mirror.records import STATUS_SHEET_TITLE, sheet_titles
@@ -24,36 +21,14 @@ from reportbot.mirror.source import StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
 from reportbot.mirror.xlsx import EXCEL_TITLE_CHARS, XlsxBackend
 from reportbot.service import ConversationService
-from reportbot.store.database import close_database, open_database
 from reportbot.store.lease import Lease
 from reportbot.store.models import OutboxEntry, Submission
 from tests.conftest import FORMS_DIR, TZ, FakeClock
 from tests.fakes.sheets import FakeSheets
-from tests.support import NQ57_SCRIPT, Chat, load_shipped_forms, seed_commune
+from tests.mirror_support import database_with_one_report, file_report, sheets_command
+from tests.support import NQ57_SCRIPT, Chat, seed_commune
 
 FAST = RetryPolicy(attempts=2, base_s=0.001, cap_s=0.01)
-
-
-@pytest.fixture
-async def service(db: str, clock: FakeClock) -> AsyncIterator[ConversationService]:
-    await seed_commune()
-    await load_shipped_forms()
-    service = ConversationService(TZ, clock=clock)
-    await service.start()
-    yield service
-    await service.close()
-
-
-async def file_report(service: ConversationService, user: str = "u-hoiphunu") -> Chat:
-    """An officer files the whole Resolution 57 report for the current period."""
-    chat = Chat(service, user)
-    await chat.say("/baocao")
-    await chat.say("1")
-    for _, typed, _ in NQ57_SCRIPT:
-        await chat.say(typed)
-    await chat.say("/gui")
-    assert "Đã gửi" in await chat.say("có")
-    return chat
 
 
 def workbook_rows(path: Path, title: str) -> list[list[Any]]:
@@ -192,28 +167,13 @@ def test_command_line_status_flush_resync(
         config_file=None,
     )
 
-    async def file_one() -> None:
-        await open_database(database)
-        try:
-            await seed_commune()
-            await load_shipped_forms()
-            service = ConversationService(
-                TZ, clock=FakeClock(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
-            )
-            await service.start()
-            await file_report(service)
-            await service.close()
-        finally:
-            await close_database()
-
-    asyncio.run(file_one())
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers())
+    database_with_one_report(database)
+    command = sheets_command(settings, capsys)
 
     def run(*argv: str) -> str:
-        args = parser.parse_args(list(argv))
-        assert asyncio.run(args.func(args, settings)) == 0
-        return capsys.readouterr().out
+        code, out = command(*argv)
+        assert code == 0, out
+        return out
 
     assert "(backlog): 1" in run("sheets", "status")
     assert "delivered 1" in run("sheets", "flush")

@@ -4,8 +4,6 @@ takes the mirror over within 15 s."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import json
 import os
 import signal
@@ -13,20 +11,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from reportbot.config import load_settings
-from reportbot.mirror.extension import register
 from reportbot.mirror.records import STATUS_SHEET_TITLE
-from reportbot.service import ConversationService
-from reportbot.store.database import close_database, open_database
-from tests.conftest import TZ, FakeClock
-from tests.support import load_shipped_forms, seed_commune
-from tests.test_mirror_store import file_report
+from tests.mirror_support import database_with_one_report, sheets_command
 
 ROOT = Path(__file__).resolve().parent.parent
 RECOVERY_S = 15.0  # issue 12: a crashed holder's jobs resume within 15 s
@@ -72,28 +64,8 @@ def test_sheets_commands_while_another_process_holds_the_mirror(
     }
     settings = load_settings(env=env, config_file=None)
 
-    async def file_one() -> None:
-        await open_database(database)
-        try:
-            await seed_commune()
-            await load_shipped_forms()
-            service = ConversationService(
-                TZ, clock=FakeClock(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
-            )
-            await service.start()
-            await file_report(service)
-            await service.close()
-        finally:
-            await close_database()
-
-    asyncio.run(file_one())
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers())
-
-    def run(*argv: str) -> tuple[int, str]:
-        args = parser.parse_args(list(argv))
-        code = asyncio.run(args.func(args, settings))
-        return code, capsys.readouterr().out
+    database_with_one_report(database)
+    run = sheets_command(settings, capsys)
 
     ready = tmp_path / "ready"
     bot = subprocess.Popen(

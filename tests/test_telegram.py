@@ -120,13 +120,17 @@ async def test_group_message_is_marked_not_private(tg: FakeTelegram, start_bot) 
     await tg.wait_for(lambda: tg.sent_texts(-100123) == ["Vui lòng nhắn riêng cho bot."])
 
 
-async def test_sticker_and_voice_are_unsupported(tg: FakeTelegram, start_bot) -> None:
+async def test_a_sticker_is_unsupported_and_a_voice_note_is_an_audio_file(
+    tg: FakeTelegram, start_bot
+) -> None:
     script = Script(lambda i: [Outgoing("Bot chỉ đọc được chữ, ảnh và tệp.")])
     await start_bot(script)
     tg.enqueue(tg.sticker_update(USER), tg.voice_update(USER))
     await wait_seen(tg, script, 2)
-    assert [i.unsupported for i in script.seen] == ["sticker", "voice"]
-    assert all(i.text is None and i.attachment is None for i in script.seen)
+    assert [i.unsupported for i in script.seen] == ["sticker", None]
+    assert all(i.text is None for i in script.seen)
+    voice = script.seen[1].attachment
+    assert voice is not None and voice.kind == "audio" and voice.mime_type == "audio/ogg"
 
 
 async def test_handler_failure_gives_a_polite_sorry(tg: FakeTelegram, start_bot) -> None:

@@ -6,8 +6,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import aiohttp
@@ -16,9 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors._http import json_depth, too_deep
-from connectors.base import ConnectorContext, Incoming, Outgoing
-from connectors.zalo_oa import ZaloOaConnector, create
-from tests.fakes._server import AppServer, ScriptedHandler
+from connectors.base import Incoming, Outgoing
+from tests.fakes._server import ScriptedHandler
 from tests.fakes.zalo_oa import FakeZaloOa
 
 FAST = {"request_timeout": 2.0, "retry_base": 0.01, "retry_max": 0.05, "rate": "500,200"}
@@ -26,38 +24,9 @@ HOUR_MS = 3_600_000
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeZaloOa]:
-    async with FakeZaloOa() as server:
-        yield server
-
-
-@pytest.fixture
-async def oa(fake: FakeZaloOa, tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
-    """Start an OA connector on a real web server; returns (connector, webhook URL)."""
-    started: list[tuple[ZaloOaConnector, AppServer]] = []
-
-    async def start(handler: Any, accept: Any = None, **config: Any) -> tuple[ZaloOaConnector, str]:
-        access, refresh = fake.issue_tokens()
-        server = AppServer()
-        context = ConnectorContext(
-            handler=handler,
-            env=fake.env(refresh, access),
-            config={**FAST, "token_store": "memory", **config},
-            web_app=server.app,
-            media_dir=tmp_path / "media",
-            accept=accept,
-        )
-        connector = create(context)
-        assert isinstance(connector, ZaloOaConnector)
-        await server.start()
-        await connector.start()
-        started.append((connector, server))
-        return connector, server.url("/webhook/zalo-oa")
-
-    yield start
-    for connector, server in started:
-        await connector.stop(timeout=5)
-        await server.stop()
+def oa_config() -> dict[str, Any]:
+    """A slower handler here: the connector waits up to 2 s for the API."""
+    return FAST
 
 
 class SlowHandler(ScriptedHandler):
@@ -74,21 +43,21 @@ class SlowHandler(ScriptedHandler):
 
 
 async def test_zalo_retries_of_a_slow_event_are_processed_once(
-    fake: FakeZaloOa, oa: Callable[..., Any]
+    oa_fake: FakeZaloOa, oa: Callable[..., Any]
 ) -> None:
     handler = SlowHandler(1.5)
     _, url = await oa(handler)
-    event = fake.text_event("u-1", "15")
+    event = oa_fake.text_event("u-1", "15")
     # Zalo's deadline is 2 s; scaled down to 0.5 s here, with its retry waits scaled to ms.
-    attempts = await fake.deliver(url, event, deadline=0.5, retry_scale=0.002)
+    attempts = await oa_fake.deliver(url, event, deadline=0.5, retry_scale=0.002)
     assert attempts[0].status is None, "the slow first delivery missed the deadline"
     assert attempts[-1].status == 200
-    await fake.wait_for(lambda: fake.texts("u-1") == ["Đã nhận: 15"])
+    await oa_fake.wait_for(lambda: oa_fake.texts("u-1") == ["Đã nhận: 15"])
     assert [m.text for m in handler.incoming] == ["15"], "processed exactly once"
 
 
 async def test_a_bot_that_stores_first_answers_zalo_within_its_deadline(
-    fake: FakeZaloOa, oa: Callable[..., Any]
+    oa_fake: FakeZaloOa, oa: Callable[..., Any]
 ) -> None:
     """With a store to accept into, the webhook answers before the (slow) handling."""
     handler = SlowHandler(1.5)
@@ -98,70 +67,70 @@ async def test_a_bot_that_stores_first_answers_zalo_within_its_deadline(
         stored.append(incoming.update_id)
 
     _, url = await oa(handler, accept)
-    event = fake.text_event("u-1", "15")
-    attempts = await fake.deliver(url, event, deadline=0.5, retry_scale=0.002)
+    event = oa_fake.text_event("u-1", "15")
+    attempts = await oa_fake.deliver(url, event, deadline=0.5, retry_scale=0.002)
     assert [a.status for a in attempts] == [200], "answered at once, never retried"
     assert attempts[0].seconds < 0.5 and len(stored) == 1
-    await fake.wait_for(lambda: fake.texts("u-1") == ["Đã nhận: 15"])
+    await oa_fake.wait_for(lambda: oa_fake.texts("u-1") == ["Đã nhận: 15"])
     assert [m.text for m in handler.incoming] == ["15"], "handled once, after the answer"
     assert stored == [handler.incoming[0].update_id], "stored before, under the same id"
 
 
 async def test_a_retry_ten_minutes_later_is_accepted_once(
-    fake: FakeZaloOa, oa: Callable[..., Any]
+    oa_fake: FakeZaloOa, oa: Callable[..., Any]
 ) -> None:
     handler = ScriptedHandler()
     _, url = await oa(handler)
-    event = fake.text_event("u-1", "12")
+    event = oa_fake.text_event("u-1", "12")
     event["timestamp"] = str(int(time.time() * 1000) - 600_000)  # first sent 10 minutes ago
-    assert await fake.post_event(url, event) == 200
-    assert await fake.post_event(url, event) == 200, "Zalo's retry is answered 200"
+    assert await oa_fake.post_event(url, event) == 200
+    assert await oa_fake.post_event(url, event) == 200, "Zalo's retry is answered 200"
     assert [m.text for m in handler.incoming] == ["12"]
     forged = {**event, "message": {**event["message"], "text": "99"}}
-    signature = fake.sign(json.dumps(event).encode(), event["timestamp"])
-    assert await fake.post_event(url, forged, signature=signature) == 403
+    signature = oa_fake.sign(json.dumps(event).encode(), event["timestamp"])
+    assert await oa_fake.post_event(url, forged, signature=signature) == 403
     assert [m.text for m in handler.incoming] == ["12"]
 
 
 async def test_an_event_without_msg_id_is_recognised_by_its_signed_body(
-    fake: FakeZaloOa, oa: Callable[..., Any]
+    oa_fake: FakeZaloOa, oa: Callable[..., Any]
 ) -> None:
     handler = ScriptedHandler(lambda m: [])
     _, url = await oa(handler)
-    event = fake.event("user_send_location", "u-1")
+    event = oa_fake.event("user_send_location", "u-1")
     del event["message"]["msg_id"]
-    assert await fake.post_event(url, event) == 200
-    assert await fake.post_event(url, event) == 200
+    assert await oa_fake.post_event(url, event) == 200
+    assert await oa_fake.post_event(url, event) == 200
     assert len(handler.incoming) == 1
     assert handler.incoming[0].update_id and "sha256:" in handler.incoming[0].update_id
 
 
 async def test_an_unknown_event_past_the_retry_horizon_is_refused(
-    fake: FakeZaloOa, oa: Callable[..., Any], caplog: pytest.LogCaptureFixture
+    oa_fake: FakeZaloOa, oa: Callable[..., Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     handler = ScriptedHandler()
     _, url = await oa(handler)
-    fresh = fake.text_event("u-1", "1")
+    fresh = oa_fake.text_event("u-1", "1")
     fresh["timestamp"] = str(int(time.time() * 1000) - 12 * HOUR_MS)  # Zalo's last retries
-    assert await fake.post_event(url, fresh) == 200
-    old = fake.text_event("u-1", "2")
+    assert await oa_fake.post_event(url, fresh) == 200
+    old = oa_fake.text_event("u-1", "2")
     old["timestamp"] = str(int(time.time() * 1000) - 14 * HOUR_MS)
     with caplog.at_level(logging.WARNING):
-        assert await fake.post_event(url, old) == 403
+        assert await oa_fake.post_event(url, old) == 403
     assert "retry horizon" in caplog.text
     assert [m.text for m in handler.incoming] == ["1"]
 
 
 async def test_verification_post_and_get_answer_200_and_change_nothing(
-    fake: FakeZaloOa, oa: Callable[..., Any]
+    oa_fake: FakeZaloOa, oa: Callable[..., Any]
 ) -> None:
     handler = ScriptedHandler()
     _, url = await oa(handler)
-    assert await fake.verify_webhook(url) == 200
-    async with fake.client.get(url) as response:
+    assert await oa_fake.verify_webhook(url) == 200
+    async with oa_fake.client.get(url) as response:
         assert response.status == 200
-    assert await fake.post_event(url, {"a": 1}, signed=False) == 401
-    assert handler.incoming == [] and fake.sent == []
+    assert await oa_fake.post_event(url, {"a": 1}, signed=False) == 401
+    assert handler.incoming == [] and oa_fake.sent == []
 
 
 def _nested(depth: int) -> bytes:
@@ -169,7 +138,7 @@ def _nested(depth: int) -> bytes:
 
 
 async def test_hostile_bodies_get_a_4xx_and_one_warning_line(
-    fake: FakeZaloOa, oa: Callable[..., Any], caplog: pytest.LogCaptureFixture
+    oa_fake: FakeZaloOa, oa: Callable[..., Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     handler = ScriptedHandler()
     _, url = await oa(handler)
@@ -177,19 +146,19 @@ async def test_hostile_bodies_get_a_4xx_and_one_warning_line(
     deep = _nested(10_000)  # 60 kB: within the size bound
     signed_deep = b'{"timestamp":"' + timestamp.encode() + b'","x":' + _nested(5_000) + b"}"
     objects = json.dumps(
-        {**fake.text_event("u-1", "1"), "sender": {"id": {"$ne": 1}}, "timestamp": timestamp}
+        {**oa_fake.text_event("u-1", "1"), "sender": {"id": {"$ne": 1}}, "timestamp": timestamp}
     ).encode()
     cases = [
-        (deep, fake.sign(deep, timestamp), 403),  # no signed timestamp: refused unparsed
-        (signed_deep, fake.sign(signed_deep, timestamp), 400),
-        (objects, fake.sign(objects, timestamp), 400),
-        (b"\xff\xfe not json", fake.sign(b"\xff\xfe not json", timestamp), 403),
+        (deep, oa_fake.sign(deep, timestamp), 403),  # no signed timestamp: refused unparsed
+        (signed_deep, oa_fake.sign(signed_deep, timestamp), 400),
+        (objects, oa_fake.sign(objects, timestamp), 400),
+        (b"\xff\xfe not json", oa_fake.sign(b"\xff\xfe not json", timestamp), 403),
         (b"x" * 70_000, "mac=00", 413),
     ]
     for body, signature, status in cases:
         caplog.clear()
         with caplog.at_level(logging.WARNING):
-            assert await fake.post_event(url, {}, body=body, signature=signature) == status
+            assert await oa_fake.post_event(url, {}, body=body, signature=signature) == status
         lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
         assert len(lines) == 1, [r.getMessage() for r in lines]
         assert "Traceback" not in caplog.text and lines[0].exc_info is None
@@ -217,7 +186,7 @@ def _depth(value: Any) -> int:
     return 0
 
 
-async def test_a_slow_client_body_is_bounded(fake: FakeZaloOa, oa: Callable[..., Any]) -> None:
+async def test_a_slow_client_body_is_bounded(oa_fake: FakeZaloOa, oa: Callable[..., Any]) -> None:
     _, url = await oa(ScriptedHandler())
 
     async def chunks() -> Any:

@@ -153,4 +153,8 @@ def _suffix(ref: FileRef, file_path: str) -> str:
             suffix = PurePosixPath(candidate).suffix
             if _SAFE_SUFFIX.match(suffix):
                 return suffix.lower()
-    return ".jpg" if ref.kind == "photo" else ".bin"
+    return _KIND_SUFFIX.get(ref.mime_type or "", ".jpg" if ref.kind == "photo" else ".bin")
+
+
+# Voice notes and round videos come without a file name; their path usually has the suffix.
+_KIND_SUFFIX = {"audio/ogg": ".ogg", "video/mp4": ".mp4", "audio/mpeg": ".mp3"}

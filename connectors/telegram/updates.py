@@ -12,13 +12,17 @@ from connectors.base import Incoming
 PLATFORM = "telegram"
 # edited_message: an officer correcting "15" to "150" is a correction of that answer.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# What Telegram sends when a media object names no MIME type (voice notes are OGG/Opus and
+# round videos MPEG4: https://core.telegram.org/bots/api#voice, #videonote).
+_DEFAULT_MIME = {"Voice": "audio/ogg", "Audio": "audio/mpeg", "Video": "video/mp4"}
+_DEFAULT_MIME["VideoNote"] = "video/mp4"
 
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
     """A file a user sent, before download."""
 
-    kind: str  # "photo" or "file"
+    kind: str  # "photo", "file", "audio" or "video"
     file_id: str
     unique_id: str
     size: int | None
@@ -62,8 +66,14 @@ def message_incoming(update: Update, message: Message, *, edited: bool = False) 
         return None
     fields = base_incoming(update, user, message.chat.id, message.chat.type)
     text = message.text if message.text is not None else message.caption
+    location = location_of(message)
+    if edited and location is not None:
+        # A live location moves by editing its message every few seconds for up to 8 hours
+        # (https://core.telegram.org/bots/api#editmessagelivelocation): the first position
+        # answered; the moves are not corrections and get no reply.
+        return None
     unsupported = None
-    if text is None and not message.photo and message.document is None:
+    if text is None and location is None and file_of(message) is None:
         content_type = message.content_type
         unsupported = getattr(content_type, "value", str(content_type))
     reply_to = message.reply_to_message
@@ -72,6 +82,7 @@ def message_incoming(update: Update, message: Message, *, edited: bool = False) 
         text=text,
         message_id=str(message.message_id),
         unsupported=unsupported,
+        location=location,
         received_at=_received_at(message, edited),
         edited=edited,
         reply_to_message_id=str(reply_to.message_id) if reply_to is not None else None,
@@ -103,11 +114,34 @@ def callback_incoming(update: Update, query: CallbackQuery, **answer: object) ->
     )
 
 
+def location_of(message: Message) -> tuple[float, float, float | None] | None:
+    """A shared location (or a venue's, which carries one): latitude, longitude, accuracy.
+
+    https://core.telegram.org/bots/api#location: `horizontal_accuracy` is optional (0-1500 m).
+    A live location's later positions come as edited messages of the same message.
+    """
+    place = message.location or (message.venue.location if message.venue else None)
+    if place is None:
+        return None
+    return (place.latitude, place.longitude, place.horizontal_accuracy)
+
+
 def file_of(message: Message) -> FileRef | None:
-    """The photo (largest size) or document of a message, if any."""
+    """The photo (largest size), document, voice note, audio, video or round video of a
+    message, if any (https://core.telegram.org/bots/api#message)."""
     if message.photo:
         photo = message.photo[-1]
         return FileRef("photo", photo.file_id, photo.file_unique_id, photo.file_size, None, None)
+    for kind, media in (
+        ("audio", message.voice),  # a voice note: OGG/Opus, no file name
+        ("audio", message.audio),
+        ("video", message.video),
+        ("video", message.video_note),  # a round video: MPEG4, no file name or MIME type
+    ):
+        if media is not None:
+            name = getattr(media, "file_name", None)
+            mime = getattr(media, "mime_type", None) or _DEFAULT_MIME[media.__class__.__name__]
+            return FileRef(kind, media.file_id, media.file_unique_id, media.file_size, name, mime)
     document = message.document
     if document is not None:
         return FileRef(

@@ -16,6 +16,7 @@ from reportbot.config import Settings
 from reportbot.ops.version import package_version
 from reportbot.store.database import close_database, describe, open_database
 from reportbot.store.queries.status import NotMigrated, store_counts
+from reportbot.vocabulary.format import number_text
 
 
 def register(commands: Any) -> None:
@@ -78,4 +79,4 @@ async def _report(lang: str) -> int:
 
 
 def _minutes(seconds: float, lang: str) -> str:
-    return f"{seconds / 60:.0f} {say(lang, 'phút', 'min')}"
+    return f"{number_text(seconds / 60, places=0)} {say(lang, 'phút', 'min')}"

@@ -25,9 +25,10 @@ from reportbot.conversation.parsing import (
     parse_integer,
     parse_yes_no,
 )
+from reportbot.conversation.shaped import check_media_kind, parse_shaped
 from reportbot.conversation.values import fits_type, format_number, is_empty
 from reportbot.forms.expressions import truthy
-from reportbot.forms.schema import Question, pick
+from reportbot.forms.schema import ATTACHMENT_TYPES, SHAPED_TEXT_TYPES, Question, pick
 
 # A question's own `max` decides; without one a long text takes a whole pasted document
 # (Telegram splits a paste over 4,096 characters into several messages, joined on arrival).
@@ -124,16 +125,18 @@ def choice_options(question: Question) -> list[tuple[str, list[str]]]:
 
 def _parse(question: Question, message: Incoming, text: str, locale: str, today: date) -> Any:
     kind = question.type
-    if kind in ("photo", "file"):
+    if kind in ATTACHMENT_TYPES:
         attachment = message.attachment
         if attachment is None:
-            raise Rejected(say("need_attachment", locale))
+            needed = f"need_{kind}" if kind in ("audio", "video") else "need_attachment"
+            raise Rejected(say(needed, locale))
         every = message.attachments or (attachment,)
-        if kind == "photo" and any(item.kind != "photo" for item in every):
-            raise Rejected(say("need_photo", locale))
+        check_media_kind(kind, every)
         return attachment_value(every)
     if message.attachment is not None and not text:
         raise Rejected(say("attachment_not_expected", locale))
+    if kind in SHAPED_TEXT_TYPES or message.location is not None:
+        return parse_shaped(kind, message, text, today)
     if kind == "select_multiple":
         if message.choices is not None:
             return _known_values(question, message.choices)

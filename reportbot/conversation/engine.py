@@ -24,6 +24,7 @@ from reportbot.conversation.parsing import MAX_TEXT_LENGTH
 from reportbot.conversation.session import Env, Step
 from reportbot.conversation.state import IN_REPORT, ConversationState, Mode, as_state
 from reportbot.conversation.turn import Turn, deadline_text
+from reportbot.forms.schema import ATTACHMENT_TYPES
 
 IN_REPORT_MODES = tuple(sorted(IN_REPORT))
 """The modes in which a report is open (StrEnum members: equal to their stored strings)."""
@@ -85,7 +86,7 @@ def _asks_file(state: ConversationState, env: Env) -> bool:
     if state.mode != Mode.ANSWERING or view is None or state.question is None:
         return False
     question = view.template.question(state.question)
-    return question is not None and question.type in ("photo", "file")
+    return question is not None and question.type in ATTACHMENT_TYPES
 
 
 def _by_mode(turn: Turn, message: Incoming, text: str) -> None:

@@ -10,7 +10,7 @@ from reportbot.conversation.report import OpenReport
 from reportbot.conversation.state import ConversationState, Mode
 from reportbot.conversation.turn import Turn
 from reportbot.conversation.values import format_value, is_empty
-from reportbot.forms.schema import Question
+from reportbot.forms.schema import ATTACHMENT_TYPES, Question
 
 
 def answer(turn: Turn, message: Incoming, text: str) -> None:
@@ -50,7 +50,7 @@ _NO_FILE_WORDS = frozenset({"không có", "khong co", "không", "khong", "0", "n
 
 def skips_file(question: Question, message: Incoming, text: str) -> bool:
     """Whether `text` skips an optional photo/file question ("không có", "0", ...)."""
-    if question.type not in ("photo", "file") or question.required or message.attachment:
+    if question.type not in ATTACHMENT_TYPES or question.required or message.attachment:
         return False
     return text.casefold().strip(" .!") in _NO_FILE_WORDS
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from reportbot.conversation.parsing import PARSE_ERROR_MESSAGES
 from reportbot.conversation.texts_bind import BIND_MESSAGES
+from reportbot.conversation.texts_types import TYPE_MESSAGES
+from reportbot.vocabulary.catalogue import register, render
 
 MESSAGES: dict[str, dict[str, str]] = {
     "welcome": {
@@ -366,23 +368,34 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 MESSAGES.update(PARSE_ERROR_MESSAGES)
 MESSAGES.update(BIND_MESSAGES)
+MESSAGES.update(TYPE_MESSAGES)
+# Stable question numbers (numbering.py): a number of the form that does not apply now.
+MESSAGES.update(
+    {
+        "edit_not_applicable": {
+            "vi": "Câu {number} không áp dụng với các câu trả lời hiện tại của báo cáo này. "
+            "Gõ /xemlai để xem các câu đang áp dụng.",
+            "en": "Question {number} does not apply given this report's current answers. "
+            "Type /review to see the questions that apply.",
+        },
+    }
+)
 
 
 Catalog = dict[str, dict[str, str]]
 """Messages by key, each a text per language; 'vi' is always present."""
 
+CONVERSATION = register("conversation", MESSAGES)
+
 
 def localize(catalog: Catalog, key: str, locale: str = "vi", /, **params: object) -> str:
-    """Format message `key` of a catalog in `locale`, falling back to Vietnamese.
+    """Format message `key` of a catalog that is not registered, falling back to Vietnamese.
 
-    Every part of the bot keeps its sentences in a catalog of its own (the conversation here,
-    coordination and reminders in their packages) and formats them through this function.
+    Kept for callers holding a bare dict; registered catalogues use `Catalogue.say`.
     """
-    texts = catalog[key]
-    template = texts.get(locale) or texts["vi"]
-    return template.format(**params) if params else template
+    return render(catalog[key], locale, params)
 
 
 def say(key: str, locale: str = "vi", /, **params: object) -> str:
     """Format the conversation's message `key` in `locale` (falling back to Vietnamese)."""
-    return localize(MESSAGES, key, locale, **params)
+    return render(MESSAGES[key], locale, params)

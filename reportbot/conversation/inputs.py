@@ -37,7 +37,9 @@ def prepare(
     if len(text) > MAX_TEXT_LENGTH:
         return ParsedInput(text, problem="too_long")
     # `choices == ()` is a multi-select "done" with nothing ticked: the engine explains it.
-    if not text and message.choice is None and message.choices is None and not message.attachment:
+    if not (text or message.attachment or message.location) and (
+        message.choice is None and message.choices is None
+    ):
         return ParsedInput(text, problem="empty_message")
     # A button's payload that is a command ("/sua 5") counts as typed; any other payload is an
     # answer (a choice value), never a command.

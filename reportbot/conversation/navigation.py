@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from reportbot.conversation import numbering
 from reportbot.conversation.values import is_empty
 from reportbot.forms.expressions import truthy
 from reportbot.forms.schema import FormTemplate, Question
@@ -28,8 +29,9 @@ class Relevance:
 
     `questions` are the applicable questions (notes included) in form order; `answerable`
     only those that take an answer; `numbers` maps an answerable question's id to its
-    1-based position among them; `positions` holds each applicable question's position in
-    the whole form (for "the next one after question X" without scanning the form).
+    number in the form version (`numbering`: gaps where branches skip); `positions` holds
+    each applicable question's position in the whole form (for "the next one after
+    question X" without scanning the form).
     """
 
     questions: list[Question]
@@ -99,7 +101,7 @@ def _evaluate_relevance(template: FormTemplate, scope: Mapping[str, Any]) -> Rel
         q for q in template.questions if q.relevant is None or truthy(q.relevant.evaluate(scope))
     ]
     answerable = [q for q in questions if q.answerable]
-    numbers = {q.id: number for number, q in enumerate(answerable, start=1)}
+    numbers = numbering.numbers_of(template, answerable)  # stable per form version
     positions = [template.index_of(q.id) for q in questions]
     return Relevance(questions, answerable, numbers, positions)
 

@@ -1,7 +1,9 @@
 """Choosing and opening a report: the menu of reports a unit may file, and the first screen.
 
 A unit may work on each form's current period, the previous one if it was never submitted
-(late filing), and any report a coordinator reopened.
+(late filing), and any report a coordinator reopened. Only periods the unit owes are offered
+(`reportbot.owed`: the form was published before the period's deadline), the same rule as
+the reminders and /tinhhinh.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from reportbot.conversation.state import ConversationState, Mode, ReportKey
 from reportbot.conversation.turn import Turn, deadline_text
 from reportbot.conversation.values import is_empty
 from reportbot.forms.schema import FormTemplate, pick
-from reportbot.owed import is_owed
-from reportbot.periods import Period, current_period, period_at, period_by_key
+from reportbot.owed import owed_periods
+from reportbot.periods import Period, current_period, period_by_key
 
 
 def report(turn: Turn, argument: str = "") -> None:
@@ -81,13 +83,14 @@ def report_options(turn: Turn) -> list[ReportKey]:
     for key, offer in env.forms.items():
         spec = offer.template.period
         current = current_period(spec, env.now, env.tz)
-        previous = period_at(spec, env.now, env.tz, -1)
-        if current is not None:
-            options.append((key, current.key))
-        if previous is not None and is_owed(previous, offer.published_at):
-            view = env.submissions.get((key, previous.key))
+        owed = owed_periods(spec, offer.published_at, env.now, env.tz)
+        for period in sorted(owed, key=lambda p: p != current):  # the current period first
+            if period == current:
+                options.append((key, period.key))
+                continue
+            view = env.submissions.get((key, period.key))  # behind: only if still not filed
             if view is None or view.status in ("draft", "reopened"):
-                options.append((key, previous.key))
+                options.append((key, period.key))
     for (key, period_key), view in env.submissions.items():
         if view.status == "reopened" and (key, period_key) not in options:
             options.append((key, period_key))

@@ -15,6 +15,8 @@ from decimal import Decimal, localcontext
 from functools import lru_cache
 from typing import Any
 
+from reportbot.conversation.texts_types import TYPE_ERROR_MESSAGES
+
 # The longest message read at all (a bound on the work one message can cause); a question's
 # own limit (`answers.LONG_TEXT_LIMIT` or its `max`) decides what is stored.
 MAX_TEXT_LENGTH = 20_000
@@ -93,6 +95,8 @@ PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
         "en": "That answer is too long; please keep it under {max} characters.",
     },
 }
+
+PARSE_ERROR_MESSAGES.update(TYPE_ERROR_MESSAGES)  # times and places: parsing_types
 
 # --- text --------------------------------------------------------------------------------
 

@@ -11,12 +11,18 @@ from typing import Any
 
 from connectors.base import Choice, Outgoing
 from reportbot.conversation.i18n import say
+from reportbot.conversation.numbering import numbered
 from reportbot.conversation.values import fits_type, format_value, is_empty
-from reportbot.forms.schema import FormTemplate, Question, pick
+from reportbot.forms.schema import ATTACHMENT_TYPES, FormTemplate, Question, pick
 from reportbot.periods import Period
 
 REVIEW_VALUE_LIMIT = 80
 BUTTON_LABEL_LIMIT = 40
+# How to answer the types a chat cannot guess (a time, a position, a voice note...).
+TYPE_HINTS = {
+    kind: f"{kind}_hint"
+    for kind in ("time", "datetime", "geopoint", "geotrace", "geoshape", "barcode", "audio")
+} | {"video": "video_hint"}
 
 
 def question_messages(
@@ -66,10 +72,13 @@ def _question_parts(question: Question, locale: str) -> tuple[str, str, tuple[Ch
         lines.append(say("multi_hint", locale))
     if question.type in ("photo", "file"):
         lines.append(say("attachment_hint", locale))
+    elif question.type in TYPE_HINTS:
+        lines.append(say(TYPE_HINTS[question.type], locale))
     tail = ""
     if not question.required:
         if question.default is not None:
-            tail = say("default_hint", locale, value=question.default)
+            shown = say("now_word", locale) if question.default == "now()" else question.default
+            tail = say("default_hint", locale, value=shown)
         else:
             tail = say("optional_hint", locale)
     choices, multi, _ = _choices(question, None, locale)
@@ -97,7 +106,7 @@ def _choices(
         options = tuple(Choice(pick(c.label, locale), c.value) for c in question.choices)
         selected = tuple(current) if isinstance(current, list) else ()
         return options, True, selected
-    if question.type in ("photo", "file") and not question.required:
+    if question.type in ATTACHMENT_TYPES and not question.required:
         # An optional file question must never be a dead end: one tap skips it.
         return (Choice(say("button_skip_file", locale), "/boqua", button_only=True),), False, ()
     return (), False, ()
@@ -116,7 +125,7 @@ def review_message(
     ]
     buttons = [Choice(say("button_submit", locale), "/gui")]
     missing = 0
-    for number, question in enumerate(questions, start=1):
+    for number, question in numbered(template, questions):  # stable numbers (numbering.py)
         value = answers.get(question.id)
         label = pick(question.label, locale)
         if is_empty(value):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.base import Choice, Incoming, Outgoing
-from reportbot.conversation import validity
+from reportbot.conversation import numbering, validity
 from reportbot.conversation.opening import report
 from reportbot.conversation.parsing import AnswerError, parse_yes_no
 from reportbot.conversation.report import OpenReport
@@ -11,6 +11,7 @@ from reportbot.conversation.state import ConversationState, Mode
 from reportbot.conversation.turn import Turn, deadline_text
 from reportbot.conversation.values import is_empty
 from reportbot.forms.schema import pick
+from reportbot.vocabulary.format import datetime_text
 
 
 def review(turn: Turn) -> None:
@@ -39,12 +40,7 @@ def edit(turn: Turn, argument: str) -> None:
             return
         turn.say("edit_no_report")
         return
-    order = turn.state.review or [q.id for q in opened.relevance.answerable]
-    number = argument.strip().lstrip("#")
-    if not number.isdigit() or not 1 <= int(number) <= len(order):
-        turn.say("edit_which", count=len(order))
-        return
-    question = opened.question(order[int(number) - 1])
+    question = numbering.to_edit(turn, opened, argument)  # N: the form version's question N
     if question is None:
         return
     if turn.locked(opened):
@@ -116,7 +112,7 @@ def _send(turn: Turn, opened: OpenReport) -> None:
     params = {
         "title": pick(opened.template.title, turn.locale),
         "period": opened.period.label(turn.locale),
-        "time": env.now.astimezone(env.tz).strftime("%H:%M %d/%m/%Y"),
+        "time": datetime_text(env.now, env.tz),
         "revision": change.revision,
         "deadline": deadline_text(opened.period),
     }

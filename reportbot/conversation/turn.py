@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from connectors.base import Choice, Outgoing
+from reportbot.conversation import numbering
 from reportbot.conversation.i18n import say
 from reportbot.conversation.render import question_messages, review_message
 from reportbot.conversation.report import OpenReport
@@ -18,11 +19,12 @@ from reportbot.conversation.session import Env, Step, SubmissionChange, Submissi
 from reportbot.conversation.state import ConversationState, Mode, PendingEdits
 from reportbot.forms.schema import Question
 from reportbot.periods import Period
+from reportbot.vocabulary.format import date_text
 
 
 def deadline_text(period: Period) -> str:
     """A period's deadline as dd/mm/yyyy."""
-    return period.deadline.strftime("%d/%m/%Y")
+    return date_text(period.deadline)
 
 
 class Turn:
@@ -148,9 +150,10 @@ class Turn:
         button pressed or a reply to it later is taken for that question, not the current
         one. `selected` overrides the ticks shown on a multi-select (a refused selection).
         """
-        relevance = report.relevance
-        total = len(relevance.answerable)
-        index = relevance.numbers.get(question.id, total)
+        # The form version's numbering (numbering.py): "Câu 12/27" is the question `/sua 12`
+        # names, whatever branches apply.
+        total = numbering.question_count(report.template)
+        index = numbering.question_numbers(report.template).get(question.id, total)
         self.state.mode = Mode.ANSWERING
         self.state.report = report.key
         self.state.question = question.id

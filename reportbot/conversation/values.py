@@ -8,11 +8,23 @@ database it is JSON text; decoding needs the question to know the type.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from reportbot.forms.schema import Question, pick
+from reportbot.forms.schema import ATTACHMENT_TYPES, Question, pick
+
+# The stored shape of each fixed-shape text type (see conversation.parsing_types).
+_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
+_POINT = rf"{_NUMBER} {_NUMBER} {_NUMBER} {_NUMBER}"
+SHAPES = {
+    "time": re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]"),
+    "datetime": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]"),
+    "geopoint": re.compile(_POINT),
+    "geotrace": re.compile(rf"{_POINT}(?:;{_POINT})+"),
+    "geoshape": re.compile(rf"{_POINT}(?:;{_POINT}){{3,}}"),
+}
 
 
 def encode_value(value: Any) -> str:
@@ -69,8 +81,10 @@ def fits_type(question: Question, value: Any) -> bool:
         return isinstance(value, list) and all(
             isinstance(item, str) and question.choice(item) is not None for item in value
         )
-    if kind in ("photo", "file"):
+    if kind in ATTACHMENT_TYPES:
         return isinstance(value, dict)
+    if kind in SHAPES:
+        return isinstance(value, str) and SHAPES[kind].fullmatch(value) is not None
     return isinstance(value, str)
 
 
@@ -116,6 +130,29 @@ def format_value(question: Question, value: Any, locale: str = "vi") -> str:
         return "; ".join(labels)
     if kind == "date":
         return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
-    if kind in ("photo", "file") and isinstance(value, dict):
+    if kind in ATTACHMENT_TYPES and isinstance(value, dict):
         return str(value.get("name") or value.get("path") or value.get("file_id") or "tệp")
+    if kind in ("datetime", "geopoint", "geotrace", "geoshape"):
+        return format_shaped(kind, value, locale)
     return str(value)
+
+
+def format_shaped(kind: str, value: str, locale: str = "vi") -> str:
+    """A stored date-time as "dd/mm/yyyy HH:MM"; a point as "lat, lon" (with its accuracy
+    when known); a line or an area as its number of points and its first point."""
+    if kind == "datetime":
+        day, _, moment = value.partition("T")
+        year, month, date_of_month = day.split("-")
+        return f"{date_of_month}/{month}/{year} {moment}"
+    points = value.split(";")
+    if kind == "geoshape":
+        points = points[:-1]  # the closing point repeats the first
+    first = points[0].split()
+    shown = f"{first[0]}, {first[1]}"
+    if kind == "geopoint":
+        accuracy = first[3] if len(first) > 3 else "0"
+        if accuracy != "0":
+            shown += f" (± {accuracy} m)"
+        return shown
+    word = "điểm" if locale == "vi" else "points"
+    return f"{len(points)} {word}: {shown}; …"

@@ -100,8 +100,10 @@ def read_csv(path: Path, columns: Mapping[str, tuple[str, ...]], required: set[s
                 1,
                 name,
                 "missing_column",
-                expected=", ".join(columns),
-                expected_vi=", ".join(column_name(column, "vi") for column in columns),
+                expected={
+                    "vi": ", ".join(column_name(column, "vi") for column in columns),
+                    "en": ", ".join(columns),
+                },
             )
         )
     if missing:

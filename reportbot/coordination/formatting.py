@@ -1,34 +1,27 @@
-"""Numbers, percentages and times the way a Vietnamese reader writes them."""
+"""Coordination's figures and times: the vocabulary's formatting, with coordination's words.
+
+Numbers, percentages, dates and times are written by `reportbot.vocabulary.format`; the
+names here stay so the reports and chat rendering keep one import.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from decimal import Decimal
 
-from reportbot.conversation.values import format_number
 from reportbot.coordination.texts import t
+from reportbot.vocabulary.format import date_text, datetime_text, number_text, percent_text
 
-
-def number_text(value: Decimal | int | None, locale: str = "vi") -> str:
-    """1.234,5 in Vietnamese, 1,234.5 in English; '—' for no value."""
-    if value is None:
-        return "—"
-    return format_number(Decimal(value), locale)
-
-
-def percent_text(value: Decimal | None, locale: str = "vi") -> str:
-    """91,7% in Vietnamese; '—' without a value."""
-    return "—" if value is None else f"{number_text(value, locale)}%"
+__all__ = ["bucket_label", "local_date", "local_time", "number_text", "percent_text"]
 
 
 def local_time(moment: datetime | None, tz: tzinfo) -> str:
     """HH:MM dd/mm/yyyy on the local clock; '' for no moment."""
-    return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y") if moment else ""
+    return datetime_text(moment, tz)
 
 
 def local_date(moment: datetime, tz: tzinfo) -> str:
     """dd/mm/yyyy on the local clock."""
-    return moment.astimezone(tz).strftime("%d/%m/%Y")
+    return date_text(moment, tz)
 
 
 def bucket_label(bucket: str, locale: str = "vi") -> str:

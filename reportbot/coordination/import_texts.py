@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from reportbot.vocabulary.catalogue import register
+
 MAX_QUOTED_CHARS = 60
 
 COLUMNS_VI = {
@@ -69,7 +71,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "empty": {"vi": "tệp trống", "en": "the file is empty"},
     "missing_column": {
-        "vi": "thiếu cột (dòng tiêu đề cần có: {expected_vi})",
+        "vi": "thiếu cột (dòng tiêu đề cần có: {expected})",
         "en": "missing column (the header must name: {expected})",
     },
 }
@@ -82,10 +84,12 @@ def quoted(value: str) -> str:
     return repr(value)
 
 
+IMPORT = register("import", TEXTS)
+
+
 def render(key: str, params: Mapping[str, object], locale: str) -> str:
-    """The message `key` in Vietnamese, or in English when `locale` is 'en'."""
-    texts = TEXTS[key]
-    return texts["en" if locale == "en" else "vi"].format(**params)
+    """The message `key` in `locale` (Vietnamese when the catalogue has none in it)."""
+    return IMPORT.say(key, locale, **params)
 
 
 def column_name(column: str, locale: str) -> str:

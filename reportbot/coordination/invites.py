@@ -20,6 +20,7 @@ from reportbot.store.queries.coordination import (
     person_by_phone,
     unit_by_code,
 )
+from reportbot.vocabulary.format import date_text
 
 USERNAME_VARIABLE = "REPORTBOT_TELEGRAM_BOT_USERNAME"
 PLACEHOLDER_USERNAME = "<ten_bot>"
@@ -97,7 +98,7 @@ async def issue_invite(
 def render_card(card: InviteCard, locale: str, tz: tzinfo) -> str:
     """The invite as a message: code, expiry, Telegram link, and the text for Zalo."""
     role = say(f"role_{card.role}", locale)
-    expires = card.expires_at.astimezone(tz).strftime("%d/%m/%Y")
+    expires = date_text(card.expires_at, tz)
     link = card.telegram_link
     if not card.has_username:
         link = f"{link} {t('invite_link_placeholder', locale)}"

@@ -142,6 +142,24 @@ class _UnitRow:
     parent: str
 
 
+def _first_time(
+    source: str,
+    line: int,
+    column: str,
+    typed: str,
+    key: str,
+    seen: dict[str, int],
+    problems: list[RowProblem],
+) -> None:
+    """Remember the line a key first stands on; a later line with the same key is a problem."""
+    if key in seen:
+        problems.append(
+            RowProblem.of(source, line, column, "duplicate", value=quoted(typed), first=seen[key])
+        )
+    else:
+        seen[key] = line
+
+
 async def import_units(path: Path, *, now: datetime, person_id: int | None = None) -> ImportResult:
     """Create or update the units of a CSV file; nothing is written if any row is bad."""
     source = str(path)
@@ -163,14 +181,8 @@ async def import_units(path: Path, *, now: datetime, person_id: int | None = Non
             problems.append(RowProblem.of(source, line, "code", "required"))
         elif not UNIT_CODE.match(code):
             problems.append(RowProblem.of(source, line, "code", "code_chars", value=quoted(code)))
-        elif code.lower() in seen:
-            problems.append(
-                RowProblem.of(
-                    source, line, "code", "duplicate", value=quoted(code), first=seen[code.lower()]
-                )
-            )
         else:
-            seen[code.lower()] = line
+            _first_time(source, line, "code", code, code.lower(), seen, problems)
         _check_name(source, line, name, problems)
         typed, unit_type = unit_type, parse_unit_type(unit_type, known_types)
         if not typed:
@@ -312,14 +324,8 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
             problems.append(
                 RowProblem.of(source, line, "phone", "bad_phone", value=quoted(raw_phone))
             )
-        elif phone in seen:
-            problems.append(
-                RowProblem.of(
-                    source, line, "phone", "duplicate", value=quoted(raw_phone), first=seen[phone]
-                )
-            )
         else:
-            seen[phone] = line
+            _first_time(source, line, "phone", raw_phone, phone, seen, problems)
         role = parse_role(raw_role)
         if role is None:
             problems.append(

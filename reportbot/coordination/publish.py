@@ -20,6 +20,7 @@ from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import current_period, periods_between
 from reportbot.store.forms import StoredTemplate, store_template
 from reportbot.store.queries.coordination import TemplateVersion, latest_template_version
+from reportbot.vocabulary.format import date_text
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 TEMPLATE_SUFFIXES = YAML_SUFFIXES | XLSFORM_SUFFIXES
@@ -115,7 +116,7 @@ def next_deadline(template: FormTemplate, now: datetime, tz: tzinfo, locale: str
         period = upcoming[0] if upcoming else None
     if period is None:
         return t("preview_no_next", locale)
-    deadline = period.deadline.strftime("%d/%m/%Y")
+    deadline = date_text(period.deadline, tz)
     return t("preview_next", locale, period=period.label(locale), deadline=deadline)
 
 
@@ -141,7 +142,7 @@ async def publish(
     template: FormTemplate, source_name: str, *, now: datetime, person_id: int | None
 ) -> StoredTemplate:
     """Store the template as a new version (a no-op when unchanged) and log the action."""
-    stored = await store_template(template, source_name, publish_again=True)
+    stored = await store_template(template, source_name, publish_again=True, now=now)
     await audit.record(
         "template.publish",
         {

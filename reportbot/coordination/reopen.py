@@ -14,7 +14,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from connectors.base import Outgoing
-from reportbot.conversation.i18n import localize
 from reportbot.conversation.session import PersonInfo
 from reportbot.coordination import audit
 from reportbot.coordination.texts import Problem, t
@@ -23,6 +22,8 @@ from reportbot.owed import is_overdue
 from reportbot.periods import Period, period_by_key
 from reportbot.store.forms import template_by_record
 from reportbot.store.queries.reports import reopen_submission, reports_to_reopen, unit_officers
+from reportbot.vocabulary.catalogue import register
+from reportbot.vocabulary.format import date_text
 
 if TYPE_CHECKING:
     from reportbot.host import Host
@@ -38,6 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "as filed.",
     },
 }
+REOPEN = register("reopen", MESSAGES)
 
 
 def describe(form: str | None, period: str | None) -> str:
@@ -65,8 +67,8 @@ async def reopen_report(
     if submission.status == "reopened":
         return [Outgoing(t("reopen_already", locale, **params))]
     if not is_overdue(when, host.clock()):
-        deadline = when.deadline.astimezone(host.settings.timezone).strftime("%d/%m/%Y")
-        return [Outgoing(localize(MESSAGES, "not_locked", locale, deadline=deadline, **params))]
+        deadline = date_text(when.deadline, host.settings.timezone)
+        return [Outgoing(REOPEN.say("not_locked", locale, deadline=deadline, **params))]
     await _mark_reopened(host, submission, person, unit)
     lines = [t("reopen_done", locale, **params)]
     told = await _tell_officers(host, unit, template, when, person)

@@ -1,5 +1,9 @@
 """Who has filed: for one form and period, every unit that must file and where it stands.
 
+Only units that owe the period are listed as missing: a period is owed only if the form was
+published before its deadline (`reportbot.owed`, the same rule as the officer's menu and the
+reminders); for a period that is not owed only the units that reported anyway are listed.
+
 A unit is in one of four buckets: filed on time, filed late (first submitted after the end of
 the deadline day), drafting (a draft never sent), not started. A report reopened for changes
 stays filed, with its last submitted answers, until it is sent again (marked "mở lại"). The
@@ -15,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from reportbot.conversation.parsing import fold
 from reportbot.forms.schema import FormTemplate
-from reportbot.owed import is_overdue, previous_owed
+from reportbot.owed import is_overdue, is_owed, previous_owed
 from reportbot.periods import Period, current_period
-from reportbot.store.forms import latest_templates
-from reportbot.store.queries.reports import all_units, first_published, period_submissions
+from reportbot.store.forms import first_publications, first_published, latest_templates
+from reportbot.store.queries.reports import all_units, period_submissions
 from reportbot.store.standing import standing
 
 BUCKETS = ("on_time", "late", "drafting", "not_started")
@@ -50,6 +54,7 @@ class PeriodStatus:
     template: FormTemplate
     period: Period
     units: list[UnitStatus]  # in name order, diacritics aside (the same on every database)
+    owed: bool = True  # False: the form was published after the deadline (nobody is missing)
 
     def counts(self) -> dict[str, int]:
         """Units per bucket, every bucket present."""
@@ -96,13 +101,25 @@ def bucket_of(submission: Submission | None, deadline: datetime) -> str:
     return _BUCKET_OF_STANDING[standing(submission.status, submission.submitted_at, deadline)]
 
 
-async def period_status(form_key: str, template: FormTemplate, period: Period) -> PeriodStatus:
-    """The standing of every active unit the form applies to (and any unit that filed)."""
+async def period_status(
+    form_key: str,
+    template: FormTemplate,
+    period: Period,
+    published_at: datetime | None = None,
+) -> PeriodStatus:
+    """The standing of every active unit the form applies to (and any unit that started it).
+
+    When the period is not owed (the form's first publication, `published_at` or read from the
+    store, came after its deadline) only the units that started a report are listed.
+    """
+    if published_at is None:
+        published_at = await first_published(form_key)
+    owed = is_owed(period, published_at)
     submissions = await period_submissions(form_key, period.key)
     units: list[UnitStatus] = []
     for unit in sorted(await all_units(), key=lambda u: (fold(u.name), u.name)):
         submission = submissions.get(unit.id)
-        if submission is None and not (unit.active and template.applies_to(unit.type)):
+        if submission is None and not (owed and unit.active and template.applies_to(unit.type)):
             continue
         units.append(
             UnitStatus(
@@ -116,7 +133,7 @@ async def period_status(form_key: str, template: FormTemplate, period: Period) -
                 submission_id=submission.id if submission else None,
             )
         )
-    return PeriodStatus(form_key, template, period, units)
+    return PeriodStatus(form_key, template, period, units, owed)
 
 
 async def forms_in_use() -> dict[str, FormTemplate]:
@@ -130,15 +147,17 @@ async def current_statuses(
     """For each form: the current period's standing, and the previous period's when units owe
     it (the form was published before its deadline) and some unit has still not filed it."""
     result: list[tuple[PeriodStatus, PeriodStatus | None]] = []
-    for key, template in sorted((await forms_in_use()).items()):
+    forms = await forms_in_use()
+    published = await first_publications(list(forms))
+    for key, template in sorted(forms.items()):
         period = current_period(template.period, now, tz)
         if period is None:
             continue
-        current = await period_status(key, template, period)
-        previous_period = previous_owed(template.period, await first_published(key), now, tz)
+        current = await period_status(key, template, period, published.get(key))
+        previous_period = previous_owed(template.period, published.get(key), now, tz)
         previous = None
         if previous_period is not None:
-            previous = await period_status(key, template, previous_period)
+            previous = await period_status(key, template, previous_period, published.get(key))
             if previous.filed == len(previous.units):
                 previous = None
         result.append((current, previous))

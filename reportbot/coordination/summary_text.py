@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from reportbot.conversation.i18n import localize
 from reportbot.coordination.consolidate import (
     ChoiceSummary,
     Consolidation,
@@ -12,6 +11,7 @@ from reportbot.coordination.consolidate import (
 from reportbot.coordination.formatting import number_text, percent_text
 from reportbot.coordination.texts import t
 from reportbot.forms.schema import pick
+from reportbot.vocabulary.catalogue import register
 
 MESSAGES: dict[str, dict[str, str]] = {
     "filed": {
@@ -74,9 +74,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 VERDICTS = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}
 
 
+SUMMARY = register("summary", MESSAGES)
+
+
 def say(key: str, locale: str, **params: object) -> str:
     """A sentence of this module's catalog."""
-    return localize(MESSAGES, key, locale, **params)
+    return SUMMARY.say(key, locale, **params)
 
 
 def render_summary(data: Consolidation, locale: str) -> str:
@@ -134,7 +137,9 @@ def target_text(result: IndicatorResult, locale: str) -> str:
     target = result.indicator.target
     if target is None:
         return say("no_target", locale)
-    return percent_text(target, locale) if result.indicator.is_percent else number_text(target)
+    if result.indicator.is_percent:
+        return percent_text(target, locale)
+    return number_text(target, locale)
 
 
 def indicator_line(result: IndicatorResult, filed: int, locale: str) -> str:

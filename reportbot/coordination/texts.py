@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reportbot.conversation.i18n import localize
+from reportbot.vocabulary.catalogue import register
+from reportbot.vocabulary.kinds import PERIOD_KINDS, UNIT_TYPES, period_kind_name, unit_type_name
 
 MESSAGES: dict[str, dict[str, str]] = {
     "refused_coordinator": {
@@ -311,34 +312,22 @@ class Problem(ValueError):
         return t(self.key, locale, **self.params)
 
 
-def t(message: str, locale: str = "vi", /, **params: object) -> str:
-    """Format `message` (a key of MESSAGES) in `locale`, falling back to Vietnamese."""
-    return localize(MESSAGES, message, locale, **params)
+COORDINATION = register("coordination", MESSAGES)
 
 
-UNIT_TYPES: dict[str, dict[str, str]] = {
-    "phong": {"vi": "phòng chuyên môn", "en": "offices"},
-    "doan_the": {"vi": "đoàn thể", "en": "associations"},
-    "truong_hoc": {"vi": "trường học", "en": "schools"},
-    "to_cns": {"vi": "tổ công nghệ số cộng đồng", "en": "community digital teams"},
-    "co_quan": {"vi": "cơ quan, đơn vị", "en": "agencies"},
-}
-PERIOD_KINDS: dict[str, dict[str, str]] = {
-    "monthly": {"vi": "hằng tháng", "en": "monthly"},
-    "quarterly": {"vi": "hằng quý", "en": "quarterly"},
-    "six_monthly": {"vi": "6 tháng một lần", "en": "every six months"},
-    "annual": {"vi": "hằng năm", "en": "yearly"},
-    "one_off": {"vi": "một lần", "en": "once"},
-}
+def t(key: str, locale: str = "vi", /, **params: object) -> str:
+    """Format message `key` of MESSAGES in `locale`, falling back to Vietnamese."""
+    return COORDINATION.say(key, locale, **params)
 
 
-def unit_type_name(unit_type: str, locale: str = "vi") -> str:
-    """A unit type's name for people ('to_cns' → 'tổ công nghệ số cộng đồng')."""
-    names = UNIT_TYPES.get(unit_type)
-    return (names.get(locale) or names["vi"]) if names else unit_type
-
-
-def period_kind_name(kind: str, locale: str = "vi") -> str:
-    """A period kind's name for people."""
-    names = PERIOD_KINDS.get(kind)
-    return (names.get(locale) or names["vi"]) if names else kind
+# The kinds live in the vocabulary; these names stay importable from here.
+__all__ = [
+    "COORDINATION",
+    "MESSAGES",
+    "PERIOD_KINDS",
+    "UNIT_TYPES",
+    "Problem",
+    "period_kind_name",
+    "t",
+    "unit_type_name",
+]

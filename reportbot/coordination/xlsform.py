@@ -8,7 +8,9 @@ the XLSForm standard.
 Supported: the ``survey``, ``choices`` and ``settings`` sheets; the types integer, decimal,
 text, select_one, select_multiple (lists looked up case-sensitively, "or_other" adding an
 'other' choice and ``${q}_other``), date, image (our photo), file, note (nameless too),
-acknowledge (stores "OK"), range (a bounded number), calculate and hidden (calculations) and
+time, dateTime, geopoint (gps), geotrace, geoshape, barcode, audio, video (see
+forms/README.md), acknowledge and trigger (store "OK"), range (a bounded number), read-only
+rows (shown as a note with their value), calculate and hidden (calculations) and
 the metadata types (today, start, end, username, deviceid, ...: names expressions may read,
 values supplied by the caller); ``relevant``, ``constraint`` + ``constraint_message``,
 ``required`` (yes/no/1/0), ``hint``, ``default`` (parsed like an answer); names as ODK allows
@@ -16,11 +18,10 @@ them (case kept, ``-`` and ``.``); labels in any single language (see xlsform_la
 groups, flattened (a group's ``relevant`` is checked on its row and applies to each question
 in it); ``settings.version``.
 
-Not supported, and named in an error instead of being dropped: repeats and loops, geo types,
-audio, video, barcode, rank, time, datetime, select from a file or external list, and the
-columns choice_filter, repeat_count, trigger, read_only and calculation on a non-calculate
-row. Purely visual columns (appearance, media) are ignored with a warning in the preview; a
-misspelt column is a warning naming the likely one.
+Not supported, and named in an error instead of being dropped: repeats and loops, osm, rank,
+select from a file or external list, and the columns choice_filter, repeat_count, trigger and
+calculation on a non-calculate row. Purely visual columns (appearance, media) are ignored
+with a warning in the preview; a misspelt column is a warning naming the likely one.
 
 Settings the XLSForm standard lacks, read from extra columns of the ``settings`` sheet:
 ``unit_types`` (keys separated by spaces or commas; absent = every unit), ``period``

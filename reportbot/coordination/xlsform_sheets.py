@@ -27,6 +27,15 @@ SIMPLE_TYPES = {
     "photo": "photo",
     "image": "photo",
     "file": "file",
+    "audio": "audio",
+    "video": "video",
+    "time": "time",
+    "datetime": "datetime",  # also ODK's "dateTime": types are looked up lower-cased
+    "geopoint": "geopoint",
+    "gps": "geopoint",  # pyxform's old alias
+    "geotrace": "geotrace",
+    "geoshape": "geoshape",
+    "barcode": "barcode",
 }
 METADATA_TYPES = frozenset(
     {
@@ -46,18 +55,12 @@ METADATA_TYPES = frozenset(
     }
 )
 UNSUPPORTED_TYPES = {
-    "geopoint": "geopoint",
-    "geotrace": "geotrace",
-    "geoshape": "geoshape",
-    "audio": "audio",
-    "video": "video",
-    "barcode": "barcode",
-    "time": "time",
-    "datetime": "datetime",
-    "trigger": "trigger",
     "xml-external": "xml-external",
     "csv-external": "csv-external",
     "background-geopoint": "background-geopoint",
+    # a chat has no map to draw on nor list to reorder: "osm <list>", "rank <list>"
+    "osm": "osm",
+    "rank": "rank",
 }
 GROUP_BEGIN = frozenset({"begin group", "begin_group"})
 GROUP_END = frozenset({"end group", "end_group"})
@@ -246,6 +249,28 @@ def other_question(question: dict[str, Any]) -> dict[str, Any]:
         "label": {"vi": "Xin ghi rõ lựa chọn khác", "en": "Please specify the other option"},
         "relevant": f"selected(${{{name}}}, 'other')",
     }
+
+
+def read_only_note(question: dict[str, Any]) -> dict[str, Any]:
+    """A read-only row as ODK shows it: its label and value, never asked. In a chat that is a
+    note; its default (a choice shown by its label) is appended to the label."""
+    note: dict[str, Any] = {"id": question["id"], "type": "note", "label": question["label"]}
+    for key in ("hint", "relevant"):
+        if question.get(key):
+            note[key] = question[key]
+    default = question.get("default")
+    if default is not None and default != "":
+        shown = {language: str(default) for language in note["label"]}
+        for choice in question.get("choices", []):
+            if choice["value"] == str(default):
+                shown = {
+                    language: choice["label"].get(language, choice["label"]["vi"])
+                    for language in note["label"]
+                }
+        note["label"] = {
+            language: f"{text}: {shown[language]}" for language, text in note["label"].items()
+        }
+    return note
 
 
 def unknown_column(original: str, base: str, known: frozenset[str] | set[str]) -> str:

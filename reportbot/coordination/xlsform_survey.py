@@ -28,6 +28,7 @@ from reportbot.coordination.xlsform_sheets import (
     YES_NO,
     Sheet,
     other_question,
+    read_only_note,
     unknown_column,
 )
 from reportbot.forms.calculate import METADATA_KINDS
@@ -96,9 +97,7 @@ class SurveyRows:
                 if sheet.value(row, column):
                     message = f"{feature} are not supported by the bot; remove this column"
                     self.issue("survey", number, sheet.column(column), message)
-            read_only = sheet.value(row, "read_only")
-            if read_only and aliases.yes_no.get(read_only, True):
-                self.issue("survey", number, "read_only", "read-only questions are not supported")
+            read_only = bool(aliases.yes_no.get(sheet.value(row, "read_only") or "no", True))
             if lowered in GROUP_BEGIN:
                 relevant = self.group_relevant(sheet, number, row, questions)
                 groups.append((number, relevant))
@@ -112,6 +111,8 @@ class SurveyRows:
             question = self.question(sheet, number, row, kind, lists)
             if question is None:
                 continue
+            if read_only:
+                question = read_only_note(question)
             follow_ups = [other_question(question)] if question.pop("_or_other", None) else []
             conditions = [rel for _row, rel in groups if rel]
             if question.get("relevant"):
@@ -208,7 +209,7 @@ class SurveyRows:
         lists: dict[str, list[dict[str, Any]]],
     ) -> dict[str, Any] | None:
         lowered = " ".join(kind.lower().split())
-        if lowered in ("acknowledge", "range"):
+        if lowered in ("acknowledge", "trigger", "range"):
             return self.mapped_question(sheet, number, row, lowered)
         ours, list_name = self.question_type(number, kind)
         if ours is None:
@@ -260,8 +261,9 @@ class SurveyRows:
         self, sheet: Sheet, number: int, row: Mapping[str, Any], kind: str
     ) -> dict[str, Any] | None:
         """ODK types that store what one of ours stores: acknowledge stores "OK" (a single
-        choice), range stores a number between its start and end parameters."""
-        if kind == "acknowledge":
+        choice; ODK's older `trigger` is the same), range stores a number between its start
+        and end parameters."""
+        if kind in ("acknowledge", "trigger"):
             return self.question(sheet, number, row, "select_one __ack", {"__ack": [ACK_CHOICE]})
         parameters = dict(
             part.split("=", 1)
@@ -334,11 +336,11 @@ class SurveyRows:
         if base in METADATA_TYPES:
             self.warn(f"metadata field “{kind}” ignored (row {number})")
             return None, None
-        if base in UNSUPPORTED_TYPES or lowered in UNSUPPORTED_TYPES:
+        if UNSUPPORTED_TYPES.keys() & {base, lowered, lowered.split(" ")[0]}:
             message = f"type “{kind}” is not supported by the bot"
             self.issue("survey", number, "type", message)
             return None, None
-        supported = "integer, decimal, text, select_one, select_multiple, date, image, file, note"
+        supported = ", ".join(sorted({*SIMPLE_TYPES, "select_one", "select_multiple"}))
         self.issue("survey", number, "type", f"unknown type “{kind}” (supported: {supported})")
         return None, None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,8 +22,18 @@ from reportbot.conversation.parsing import (
     parse_decimal,
     parse_yes_no,
 )
+from reportbot.conversation.parsing_types import (
+    parse_datetime,
+    parse_geopoint,
+    parse_geopoints,
+    parse_time,
+)
 
-TEXT_DEFAULT_LIMIT = {"text": 500, "long_text": 4000}
+TEXT_DEFAULT_LIMIT = {"text": 500, "long_text": 4000, "barcode": 500}
+_SHAPED = frozenset({"time", "datetime", "geopoint", "geotrace", "geoshape"})
+# ODK's now() (and the words an officer would type for it) stay as written: the default is
+# then read when the question is skipped, giving the time of that moment.
+_NOW_DEFAULTS = frozenset({"now()", "now", "bay gio"})
 _RELATIVE_WORDS = frozenset({"hom nay", "today", "hom qua", "yesterday"})
 
 
@@ -96,12 +106,38 @@ def _parse(qtype: str, raw: Any, choices: Sequence[str], max_digits: int) -> Any
         if not wanted:
             raise DefaultError("an empty default: remove it or give a value")
         return [value for value in choices if value in wanted]
+    if qtype in _SHAPED:
+        return _shaped(qtype, raw)
     if qtype in TEXT_DEFAULT_LIMIT:
         text = _scalar_text(raw)
         if len(text) > TEXT_DEFAULT_LIMIT[qtype]:
             raise DefaultError(f"a default longer than {TEXT_DEFAULT_LIMIT[qtype]} characters")
         return text
     raise DefaultError(f"a {qtype} question cannot have a default")
+
+
+def _shaped(qtype: str, raw: Any) -> str:
+    """A time, date-time or position default in its stored shape ("now()" kept as written)."""
+    if isinstance(raw, time) and qtype == "time":
+        return raw.strftime("%H:%M")
+    if isinstance(raw, datetime) and qtype == "datetime":
+        return raw.strftime("%Y-%m-%dT%H:%M")
+    if qtype == "time" and isinstance(raw, int) and not isinstance(raw, bool):
+        hours, minutes = divmod(raw, 60)
+        raise DefaultError(
+            f"{raw} is a number: YAML reads an unquoted time as minutes; "
+            f'write it in quotes, e.g. default: "{hours}:{minutes:02d}"'
+        )
+    text = _scalar_text(raw)
+    if qtype in ("time", "datetime") and fold(text) in _NOW_DEFAULTS:
+        return "now()"
+    if qtype == "time":
+        return parse_time(text)
+    if qtype == "datetime":
+        return parse_datetime(text)
+    if qtype == "geopoint":
+        return parse_geopoint(text)
+    return parse_geopoints(text, closed=qtype == "geoshape")
 
 
 def _scalar_text(raw: Any) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportbot.forms.expressions import Expression
+from reportbot.vocabulary.kinds import PERIOD_KIND_CODES
 
 QUESTION_TYPES = frozenset(
     {
@@ -25,12 +26,24 @@ QUESTION_TYPES = frozenset(
         "note",
         "photo",
         "file",
+        "audio",
+        "video",
+        "time",
+        "datetime",
+        "geopoint",
+        "geotrace",
+        "geoshape",
+        "barcode",
     }
 )
 NUMERIC_TYPES = frozenset({"integer", "decimal"})
 CHOICE_TYPES = frozenset({"select_one", "select_multiple"})
-ATTACHMENT_TYPES = frozenset({"photo", "file"})
-PERIOD_KINDS = frozenset({"monthly", "quarterly", "six_monthly", "annual", "one_off"})
+ATTACHMENT_TYPES = frozenset({"photo", "file", "audio", "video"})
+GEO_TYPES = frozenset({"geopoint", "geotrace", "geoshape"})
+# Stored as text in a fixed shape (see conversation.parsing_types): "HH:MM",
+# "YYYY-MM-DDTHH:MM", ODK's "lat lon alt acc" (points joined by ";"), a typed code.
+SHAPED_TEXT_TYPES = frozenset({"time", "datetime", "barcode"}) | GEO_TYPES
+PERIOD_KINDS = frozenset(PERIOD_KIND_CODES)  # declared once, in reportbot.vocabulary.kinds
 LANGUAGES = ("vi", "en")
 
 Text = dict[str, str]

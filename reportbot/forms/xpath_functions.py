@@ -10,12 +10,14 @@ raises on odd input and none does unbounded work.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from reportbot.forms import xpath_values as ex
+from reportbot.forms.xpath_geo import GEO_FUNCTIONS
 
 _EPOCH = date(1970, 1, 1)
 _VIETNAM = timezone(timedelta(hours=7))
@@ -121,7 +123,16 @@ def _to_date(value: Any) -> Any:
     return parsed if parsed is not None else ""
 
 
+def _moment(value: Any) -> Any:
+    """A datetime answer (stored "YYYY-MM-DDTHH:MM", local time) as a datetime."""
+    if isinstance(value, str) and len(value) == 16 and value[10] == "T":
+        with contextlib.suppress(ValueError):
+            return datetime.fromisoformat(value)
+    return value
+
+
 def _decimal_date_time(value: Any) -> Any:
+    value = _moment(value)
     if isinstance(value, datetime):
         seconds = value.hour * 3600 + value.minute * 60 + value.second
         return (value.date() - _EPOCH).days + Decimal(seconds) / Decimal(86400)
@@ -130,6 +141,7 @@ def _decimal_date_time(value: Any) -> Any:
 
 
 def _format_date(value: Any, pattern: Any) -> str:
+    value = _moment(value)
     day = value if isinstance(value, date) else ex._date(value)
     text = ex._text(pattern)
     if day is None or len(text) > 200:
@@ -193,3 +205,4 @@ FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
     "abs": (1, 1, lambda v: "" if ex._num(v) is None else abs(ex._num(v)), False),
     "string-length": (1, 1, lambda v: len(ex._text(v)[:_MAX_TEXT]), False),
 }
+FUNCTIONS.update(GEO_FUNCTIONS)  # area(), distance(): positions (xpath_geo)

@@ -182,6 +182,9 @@ def layout_headers(layout: FormLayout) -> tuple[str, ...]:
     return tuple(headers)
 
 
+DATETIME_ANSWER = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
+
+
 def format_datetime(value: datetime | None, tz: str = DEFAULT_TZ) -> str:
     """Render a moment as dd/mm/yyyy HH:MM in the given time zone (naive means UTC)."""
     if value is None:
@@ -242,9 +245,16 @@ def format_answer(column: ColumnSpec, value: Any, tz: str = DEFAULT_TZ) -> CellV
         if isinstance(value, date):
             return format_date(value)
         return clean_text(str(value))
-    if kind in ("photo", "file") and isinstance(value, dict):
+    if kind in ("photo", "file", "audio", "video") and isinstance(value, dict):
         name = value.get("name") or value.get("path") or value.get("file_id") or ""
         return clean_text(str(name))
+    if kind == "datetime" and isinstance(value, str) and DATETIME_ANSWER.fullmatch(value):
+        # a local wall-clock time, stored "YYYY-MM-DDTHH:MM": shown as a date is, no zone
+        day, moment = value.split("T")
+        year, month, day_of_month = day.split("-")
+        return f"{day_of_month}/{month}/{year} {moment}"
+    # time ("HH:MM"), geopoint/geotrace/geoshape (ODK's "lat lon alt acc", ";" between
+    # points, as KoboToolbox exports them), barcode: the stored text as it is
     if isinstance(value, datetime):
         return format_datetime(value, tz)
     return clean_text(str(value))

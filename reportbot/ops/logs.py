@@ -1,12 +1,22 @@
-"""Log set-up: plain text or JSON lines, never with officers' answers or secrets.
+"""Log privacy and set-up: plain text or JSON lines, never with officers' answers or secrets.
 
-Answers reach the logs only through the database drivers: at DEBUG, tortoise logs every query
-with its parameter values under `tortoise.db_client` ("%s: %s", query, values), and aiosqlite
-logs each call it runs, arguments included ("executing %s"). Those records are dropped below
-WARNING whatever `-v` says; their errors (WARNING and up) still pass, redacted. Every record
-that passes has known secret shapes masked: Telegram bot tokens, `access_token=`-style pairs,
-passwords in database URLs. Redaction runs on a bounded prefix of each message, with bounded
-patterns, so a huge or hostile message costs at most a few kilobytes of regex work.
+This is the one place that keeps answers and secrets out of the logs; `redact` is its one
+masking function. Two things are installed:
+
+- `guard_logs(env)` (at start, by `config_check.check_settings`), for every record whatever
+  handler it reaches (a test runner's, a service manager's): the parameters of the database
+  drivers' records are hidden at their loggers (tortoise logs every query "%s: %s" with its
+  values under `tortoise.db_client`; aiosqlite repeats them in "executing %s"), and a record
+  factory freezes each message through `redact`, which masks the values of secret settings
+  (tokens, keys, passwords, the database password, and secrets learnt later: `hide_secret`)
+  and known secret shapes (Telegram bot tokens, `access_token=`-style pairs, passwords in
+  URLs).
+- `setup_logging` (the CLI's handler): its `PrivacyFilter` also drops the drivers' records
+  below WARNING whatever `-v` says (three lines per answer, noise even when hidden), redacts
+  what the factory cannot see (extras, tracebacks) and shortens tracebacks without `-v`.
+
+Redaction runs on a bounded prefix of each message, with bounded patterns, so a huge or
+hostile message costs at most a few kilobytes of regex work.
 """
 
 from __future__ import annotations
@@ -15,8 +25,10 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 LOG_FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -24,6 +36,10 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 SQL_LOGGERS = ("tortoise.db_client", "aiosqlite", "asyncpg")
 MAX_MESSAGE = 8192  # characters kept of one message; the rest is cut, with a marker
 MASK = "***"
+HIDDEN_PARAMETERS = "[parameters hidden]"
+SETTINGS_PREFIX = "REPORTBOT_"
+SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|KEY|CREDENTIALS_JSON")
+MIN_SECRET_CHARS = 6  # shorter values ("1", "yes") would blank out ordinary words
 
 _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Telegram bot token "<bot id>:<35 characters>" (core.telegram.org/bots/api, "Authorizing
@@ -44,13 +60,95 @@ _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+class _Guard:
+    """The secret values known so far (longest first) and whether the guards are installed."""
+
+    secrets: tuple[str, ...] = ()
+    installed = False
+
+
 def redact(text: str) -> str:
-    """Mask known secret shapes in `text` (cut to MAX_MESSAGE characters first)."""
+    """Mask secret values and secret shapes in `text` (cut to MAX_MESSAGE characters first)."""
     if len(text) > MAX_MESSAGE:
         text = text[:MAX_MESSAGE] + " …[cut]"
+    for secret in _Guard.secrets:
+        text = text.replace(secret, MASK)
     for pattern, replacement in _SECRETS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def secret_values(env: Mapping[str, str]) -> tuple[str, ...]:
+    """The values of secret settings (and the database password), longest first."""
+    values = {
+        value
+        for name, value in env.items()
+        if name.startswith(SETTINGS_PREFIX)
+        and SECRET_NAME.search(name)
+        and len(value) >= MIN_SECRET_CHARS
+    }
+    url = env.get(SETTINGS_PREFIX + "DATABASE_URL", "")
+    try:
+        password = urlsplit(url).password if "://" in url else None
+    except ValueError:
+        password = None
+    if password and len(password) >= MIN_SECRET_CHARS:
+        values.add(password)
+    return tuple(sorted(values, key=len, reverse=True))
+
+
+def _hide_sql_parameters(record: logging.LogRecord) -> bool:
+    """tortoise's "%s: %s" (query, values): keep the statement, hide the values."""
+    if isinstance(record.args, tuple) and len(record.args) > 1:
+        record.args = (record.args[0], *(HIDDEN_PARAMETERS for _ in record.args[1:]))
+    elif isinstance(record.args, Mapping):
+        record.args = {key: HIDDEN_PARAMETERS for key in record.args}
+    return True
+
+
+def _hide_all_arguments(record: logging.LogRecord) -> bool:
+    """A driver's own records repeat the whole call, values included: hide every argument."""
+    if record.args:
+        count = len(record.args) if isinstance(record.args, tuple) else 1
+        record.args = tuple(HIDDEN_PARAMETERS for _ in range(count))
+    return True
+
+
+def _redacting_factory(previous: Any) -> Any:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record: logging.LogRecord = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: logging reports it later, as usual
+            return record
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        return record
+
+    return make
+
+
+def guard_logs(env: Mapping[str, str]) -> None:
+    """Hide SQL parameters and mask secrets (those of `env`) in every log record from now on."""
+    _Guard.secrets = secret_values(env)
+    if _Guard.installed:
+        return
+    logging.getLogger(SQL_LOGGERS[0]).addFilter(_hide_sql_parameters)
+    for name in SQL_LOGGERS[1:]:
+        logging.getLogger(name).addFilter(_hide_all_arguments)
+    logging.setLogRecordFactory(_redacting_factory(logging.getLogRecordFactory()))
+    _Guard.installed = True
+
+
+def hide_secret(value: str) -> None:
+    """Mask a secret learnt at run time (a refreshed OAuth token) in every later log record."""
+    if not _Guard.installed:
+        guard_logs({})
+    if len(value) >= MIN_SECRET_CHARS and value not in _Guard.secrets:
+        _Guard.secrets = tuple(sorted({*_Guard.secrets, value}, key=len, reverse=True))
 
 
 class PrivacyFilter(logging.Filter):

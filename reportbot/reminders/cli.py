@@ -222,7 +222,8 @@ async def preview(settings: Settings, now: datetime) -> str:
     if not templates:
         lines.append("(chưa có mẫu báo cáo nào / no templates stored)")
         return "\n".join(lines)
-    in_view = slots_in_view(templates.values(), now, policy, tz)
+    published = await worker.publications(templates)
+    in_view = slots_in_view(templates.values(), now, policy, tz, published)
     collected = await worker.collect(templates, in_view, now)
     sends: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
     for due in collected.plan.send:
@@ -233,7 +234,7 @@ async def preview(settings: Settings, now: datetime) -> str:
     total = 0
     current: tuple[str, str] | None = None
     ordered = sorted(
-        upcoming_slots(templates.values(), now, policy, tz, periods=1),
+        upcoming_slots(templates.values(), now, policy, tz, periods=1, published=published),
         key=lambda s: (s.period.deadline, s.form_key, s.due_at, s.kind),
     )
     for slot in ordered:

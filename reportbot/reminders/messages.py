@@ -13,9 +13,10 @@ from datetime import datetime, tzinfo
 
 from connectors.base import Choice, Outgoing
 from reportbot.collation import vietnamese_key
-from reportbot.conversation.i18n import localize
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
+from reportbot.vocabulary.catalogue import register
+from reportbot.vocabulary.format import date_text
 
 LIST_LIMIT = 40  # names shown per digest section; the rest are counted
 
@@ -82,14 +83,17 @@ TEXTS: dict[str, dict[str, str]] = {
 MAX_PAYLOAD_BYTES = 56  # what connectors are promised (Telegram allows 64)
 
 
+REMINDERS = register("reminders", TEXTS)
+
+
 def text(key: str, locale: str, /, **params: object) -> str:
-    """One text in `locale` (Vietnamese for any locale but 'en')."""
-    return localize(TEXTS, key, locale if locale == "en" else "vi", **params)
+    """One text in `locale` (Vietnamese when the catalogue has none in it)."""
+    return REMINDERS.say(key, locale, **params)
 
 
 def deadline_text(period: Period, tz: tzinfo) -> str:
     """A deadline as dd/mm/yyyy in local time."""
-    return period.deadline.astimezone(tz).strftime("%d/%m/%Y")
+    return date_text(period.deadline, tz)
 
 
 def officer_reminder(

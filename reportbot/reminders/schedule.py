@@ -13,6 +13,10 @@ the most recent reminder; an overdue reminder stops when the next overdue one is
 Due moments are the morning (delivery start) of the day, moved to the next allowed time when
 that falls on a rest day (Sunday by default), an official day off (Tết, 30/4, 1/5, 2/9...,
 see `days_off`) or outside the delivery hours.
+
+Only periods units owe have slots (`reportbot.owed`: the form was published before the
+period's deadline), so a form published today reminds nobody of a period that ended before
+it existed: the same rule as the officer's menu and /tinhhinh.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from reportbot.forms.schema import FormTemplate
+from reportbot.owed import is_owed
 from reportbot.periods import Period, periods_between
 from reportbot.reminders.days_off import DaysOff
 
@@ -248,13 +253,22 @@ def reach(template: FormTemplate, policy: Policy) -> tuple[timedelta, timedelta]
 
 
 def slots_in_view(
-    templates: Iterable[FormTemplate], now: datetime, policy: Policy, tz: tzinfo
+    templates: Iterable[FormTemplate],
+    now: datetime,
+    policy: Policy,
+    tz: tzinfo,
+    published: Mapping[str, datetime] | None = None,
 ) -> list[Slot]:
-    """The slots a run at `now` must look at: due, and not expired before the horizon."""
+    """The slots a run at `now` must look at: due, and not expired before the horizon.
+
+    `published` maps a form key to its first publication: periods not owed have no slots
+    (a form missing from it, or None given, owes every period)."""
     slots: list[Slot] = []
     for template in templates:
         ahead, behind = reach(template, policy)
         for period in periods_between(template.period, now - behind, now + ahead, tz):
+            if not _owed(template, period, published):
+                continue
             for slot in slots_for(template, period, policy, tz):
                 if slot.state(now) == WAITING:
                     continue
@@ -265,18 +279,28 @@ def slots_in_view(
 
 
 def upcoming_slots(
-    templates: Iterable[FormTemplate], now: datetime, policy: Policy, tz: tzinfo, periods: int = 2
+    templates: Iterable[FormTemplate],
+    now: datetime,
+    policy: Policy,
+    tz: tzinfo,
+    periods: int = 2,
+    published: Mapping[str, datetime] | None = None,
 ) -> list[Slot]:
-    """Every slot of the periods still in view at `now` and of the next `periods` ones."""
+    """Every slot of the owed periods still in view at `now` and of the next `periods` ones."""
     slots: list[Slot] = []
     for template in templates:
         _, behind = reach(template, policy)
         found = periods_between(template.period, now - behind, now + timedelta(days=800), tz)
+        found = [p for p in found if _owed(template, p, published)]
         recent = [p for p in found if p.deadline < now]
         later = [p for p in found if p.deadline >= now][:periods]
         for period in [*recent, *later]:
             slots.extend(slots_for(template, period, policy, tz))
     return sorted(slots, key=lambda s: (s.due_at, s.form_key, s.kind))
+
+
+def _owed(template: FormTemplate, period: Period, published: Mapping[str, datetime] | None) -> bool:
+    return is_owed(period, None if published is None else published.get(template.key))
 
 
 # ---------------------------------------------------------------------------------------------

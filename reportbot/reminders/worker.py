@@ -127,6 +127,7 @@ class ReminderWorker(MessageComposer):
         self.last_report: RunReport | None = None
         self.only_person: int | None = None  # a console chat: nobody else (console_guard.py)
         self._templates: dict[int, FormTemplate] = {}
+        self._published: dict[str, datetime] = {}  # form key -> first publication (owed.py)
         self._settled: set[tuple[str, str, str]] = set()
         self._scheduler: AsyncIOScheduler | None = None
         self._current: asyncio.Task[object] | None = None
@@ -203,7 +204,9 @@ class ReminderWorker(MessageComposer):
         now = self.clock()
         report = RunReport(now)
         templates = await self.templates()
-        slots = self._pending(slots_in_view(templates.values(), now, self.policy, self.tz), now)
+        published = await self.publications(templates)
+        in_view = slots_in_view(templates.values(), now, self.policy, self.tz, published)
+        slots = self._pending(in_view, now)
         if not slots:
             report.idle = True
             return self._done(report)
@@ -245,6 +248,14 @@ class ReminderWorker(MessageComposer):
                 self._templates[record_id] = template
             latest[key] = template
         return latest
+
+    async def publications(self, templates: dict[str, FormTemplate]) -> dict[str, datetime]:
+        """Each form's first publication: which periods are owed. Read once per form, since a
+        form's first publication never changes once it exists."""
+        unknown = [key for key in templates if key not in self._published]
+        if unknown:
+            self._published.update(await form_store.first_publications(unknown))
+        return self._published
 
     async def collect(
         self, templates: dict[str, FormTemplate], slots: Sequence[Slot], now: datetime

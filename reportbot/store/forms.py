@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
 from reportbot.forms.loader import content_hash, template_from_definition, template_to_definition
 from reportbot.forms.schema import FormTemplate
-from reportbot.store.models import FormTemplateRecord
+from reportbot.store.models import FormTemplateRecord, Submission
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +24,19 @@ class StoredTemplate:
 
 
 async def store_template(
-    template: FormTemplate, source_name: str | None = None, *, publish_again: bool = False
+    template: FormTemplate,
+    source_name: str | None = None,
+    *,
+    publish_again: bool = False,
+    now: datetime | None = None,
 ) -> StoredTemplate:
     """Store a template unless its content is already stored.
 
     Content equal to the latest version is a no-op. Content equal to an older version is a
     no-op too (so the forms folder, loaded at every start, never undoes a newer version an
     admin published from chat) unless `publish_again` says an admin wants it live again.
+    `now` is the application's clock: a new version's publication time, which decides the
+    periods units owe (`reportbot.owed`); None (a command-line load) takes the wall clock.
     """
     digest = content_hash(template)
     async with in_transaction():
@@ -48,6 +56,8 @@ async def store_template(
             if older is not None:
                 return StoredTemplate(template.key, older.version, older.id, created=False)
         version = latest.version + 1 if latest else 1
+        # A missing time is left to the field's auto_now_add (the wall clock).
+        when = {} if now is None else {"created_at": now}
         record = await FormTemplateRecord.create(
             key=template.key,
             version=version,
@@ -56,6 +66,7 @@ async def store_template(
             definition=template_to_definition(template),
             source_name=source_name,
             active=True,
+            **when,
         )
         return StoredTemplate(template.key, version, record.id, created=True)
 
@@ -79,3 +90,32 @@ async def template_by_record(record_id: int) -> FormTemplate:
 async def list_templates() -> list[FormTemplateRecord]:
     """Every stored version, newest first per key."""
     return await FormTemplateRecord.all().order_by("key", "-version")
+
+
+async def first_publications(keys: list[str] | None = None) -> dict[str, datetime]:
+    """Since when each form has been in use: its first version's publication, or its first
+    report if that is earlier (a database restored or a form imported again keeps the history
+    its reports prove). A form never published is absent. Feeds `reportbot.owed.is_owed`
+    everywhere: the officer's menu, /tinhhinh, reminders and the report files."""
+    found: dict[str, datetime] = {}
+    templates = FormTemplateRecord.all()
+    reports = Submission.all()
+    if keys is not None:
+        templates = templates.filter(key__in=keys)
+        reports = reports.filter(form_key__in=keys)
+    rows = [
+        *await templates.annotate(first=Min("created_at")).group_by("key").values("key", "first"),
+        *await reports.annotate(first=Min("created_at"))
+        .group_by("form_key")
+        .values("form_key", "first"),
+    ]
+    for row in rows:
+        key, first = row.get("key") or row["form_key"], row["first"]
+        if first is not None and (key not in found or first < found[key]):
+            found[key] = first
+    return found
+
+
+async def first_published(form_key: str) -> datetime | None:
+    """Since when one form has been in use (see `first_publications`); None: never published."""
+    return (await first_publications([form_key])).get(form_key)

@@ -87,6 +87,8 @@ def decode_message(text: str) -> Incoming:
         data["attachments"] = tuple(Attachment(**item) for item in data["attachments"])
     if data.get("choices") is not None:
         data["choices"] = tuple(data["choices"])
+    if data.get("location") is not None:
+        data["location"] = tuple(data["location"])  # JSON gave a list
     if data.get("received_at"):
         data["received_at"] = datetime.fromisoformat(data["received_at"])
     known = Incoming.__dataclass_fields__

@@ -69,7 +69,8 @@ class Repository:
             async with self._forms_lock:  # many officers arriving at once load it once
                 if self._forms is None:
                     latest = await form_store.latest_templates()
-                    forms = {key: FormOffer(t, rid) for key, (rid, t) in latest.items()}
+                    since = await form_store.first_publications(list(latest))  # periods owed
+                    forms = {k: FormOffer(t, rid, since.get(k)) for k, (rid, t) in latest.items()}
                     for offer in forms.values():
                         self._templates[offer.record_id] = offer.template
                     self._forms = forms

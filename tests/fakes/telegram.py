@@ -387,16 +387,52 @@ class FakeTelegram:
         }
         return self._user_message(user_id, None, None, {"sticker": sticker})
 
-    def voice_update(self, user_id: int) -> dict[str, Any]:
-        """A voice note."""
+    def voice_update(self, user_id: int, content: bytes = b"OggS\x00voice") -> dict[str, Any]:
+        """A voice note: OGG/Opus without a file name; Telegram keeps it under voice/ with an
+        .oga suffix (https://core.telegram.org/bots/api#voice; getFile paths as served)."""
+        stored = self.add_file(content, f"voice/file_{len(self.files)}.oga")
         voice = {
-            "file_id": "AwACAgIAAxkBvoice",
-            "file_unique_id": "AgADvoice",
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
             "duration": 3,
             "mime_type": "audio/ogg",
-            "file_size": 9000,
+            "file_size": stored.size,
         }
         return self._user_message(user_id, None, None, {"voice": voice})
+
+    def video_note_update(self, user_id: int, content: bytes = b"\x00\x00mp4") -> dict[str, Any]:
+        """A round video message: no file name and no MIME type in the Bot API's VideoNote
+        (https://core.telegram.org/bots/api#videonote), kept under video_notes/."""
+        stored = self.add_file(content, f"video_notes/file_{len(self.files)}.mp4")
+        note = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
+            "length": 240,
+            "duration": 2,
+            "file_size": stored.size,
+        }
+        return self._user_message(user_id, None, None, {"video_note": note})
+
+    def live_location_move(
+        self, user_id: int, message_id: int, latitude: float, longitude: float
+    ) -> dict[str, Any]:
+        """A live location moving: Telegram edits the location message (edited_message with
+        the new Location, `live_period` and `edit_date`; Bot API, Location and Message)."""
+        message = self.messages[(user_id, message_id)]
+        message["location"] = {"latitude": latitude, "longitude": longitude, "live_period": 900}
+        message["edit_date"] = int(time.time())
+        edited = json.loads(json.dumps(message))
+        return {"update_id": self._update_id(), "edited_message": edited}
+
+    def location_update(
+        self, user_id: int, latitude: float, longitude: float, accuracy: float | None = None
+    ) -> dict[str, Any]:
+        """A shared location (📎 → Location): a Location object, `horizontal_accuracy` only
+        when the phone gave one (https://core.telegram.org/bots/api#location)."""
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if accuracy is not None:
+            location["horizontal_accuracy"] = accuracy
+        return self._user_message(user_id, None, None, {"location": location})
 
     def add_file(self, content: bytes, path: str, size: int | None = None) -> _StoredFile:
         """Store a file users can send; `size` overrides the reported size (big files)."""

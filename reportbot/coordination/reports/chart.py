@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from reportbot.coordination.consolidate import Consolidation
-from reportbot.coordination.formatting import bucket_label
+from reportbot.coordination.formatting import bucket_label, percent_text
 from reportbot.coordination.status import BUCKETS
-from reportbot.coordination.texts import UNIT_TYPES, unit_type_name
 from reportbot.forms.schema import pick
+from reportbot.vocabulary.kinds import UNIT_TYPES, unit_type_name
 
 SYSTEM_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FONT_FAMILY = "DejaVu Sans"  # matplotlib ships it too, so the chart never lacks the glyphs
@@ -73,13 +74,7 @@ def _status_panel(axes, data: Consolidation, family: str) -> None:
     axes.set_title("Tình hình nộp báo cáo theo loại đơn vị", fontsize=11, fontfamily=family)
     axes.set_xlabel("Số đơn vị", fontfamily=family)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.13),
-        ncol=2,
-        frameon=False,
-        prop={"family": family, "size": 8},
-    )
+    _legend_below(axes, family)
     for label in axes.get_yticklabels():
         label.set_fontfamily(family)
     if not types:
@@ -123,12 +118,17 @@ def _indicator_panel(axes, data: Consolidation, family: str) -> None:
             linewidth=2.5,
             label="Mục tiêu" if position == 0 else None,
         )
-        text = "chưa có số liệu" if result.percent is None else f"{value:.1f}%".replace(".", ",")
+        text = percent_text(result.percent, places=1, missing="chưa có số liệu")
         axes.text(min(value, 100) + 2, position, text, va="center", fontsize=9, fontfamily=family)
     axes.set_yticks(positions, labels, fontsize=8, fontfamily=family)
     axes.invert_yaxis()
     axes.set_xlim(0, 118)
     axes.set_xlabel("Tỷ lệ (%)", fontfamily=family)
+    _legend_below(axes, family)
+
+
+def _legend_below(axes: Any, family: str) -> None:
+    """The legend in two columns under the plot, where it hides no bar."""
     axes.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.13),

@@ -19,7 +19,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt
 
 from reportbot.coordination.consolidate import Consolidation
-from reportbot.coordination.formatting import number_text, percent_text
+from reportbot.coordination.formatting import local_date, number_text, percent_text
 from reportbot.coordination.reports import ReportHeader
 from reportbot.coordination.reports.docx_parts import (
     TEXT_WIDTH_CM,
@@ -142,7 +142,7 @@ def _filing(document, data: Consolidation, tz: tzinfo) -> None:
         f"Tổng số đơn vị phải báo cáo: {data.total}. Đã gửi {data.filed}/{data.total} đơn vị "
         f"(đúng hạn {counts['on_time']}, muộn {counts['late']}{note}); đang soạn "
         f"{counts['drafting']}; chưa bắt đầu {counts['not_started']}. Hạn nộp: hết ngày "
-        f"{data.period.deadline.astimezone(tz).strftime('%d/%m/%Y')}.",
+        f"{local_date(data.period.deadline, tz)}.",
         indent=True,
     )
 

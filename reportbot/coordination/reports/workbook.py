@@ -1,7 +1,7 @@
 """The consolidated workbook: summary, per-unit table, late units and free-text answers.
 
 Numbers keep thousands grouping, percentages are % cells, submission times are date cells, and
-every sheet prints on A4 landscape (see xlsx_print.py)."""
+every sheet prints on A4 landscape (see reportbot/office_xlsx.py)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,21 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reportbot.conversation.parsing_types import datetime_value
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.consolidate import Consolidation
-from reportbot.coordination.formatting import bucket_label, local_time
-from reportbot.coordination.reports.xlsx_print import (
+from reportbot.coordination.formatting import bucket_label, local_date, local_time
+from reportbot.coordination.texts import t, unit_type_name
+from reportbot.forms.schema import NUMERIC_TYPES, Question, pick
+from reportbot.office_xlsx import (
     PERCENT_FORMAT,
     as_percent,
     fit_columns,
     number_format,
-    print_setup,
-    save_readable,
+    save_workbook,
+    setup_print,
     wrap_long_text,
 )
-from reportbot.coordination.texts import t, unit_type_name
-from reportbot.forms.schema import NUMERIC_TYPES, Question, pick
 
 SHEET_SUMMARY = "Tổng hợp"
 SHEET_UNITS = "Theo đơn vị"
@@ -49,7 +50,7 @@ def write_workbook(consolidation: Consolidation, path: Path, *, tz: tzinfo) -> N
     _units(book.create_sheet(SHEET_UNITS), consolidation, tz)
     _late(book.create_sheet(SHEET_LATE), consolidation, tz)
     _texts(book.create_sheet(SHEET_TEXTS), consolidation)
-    save_readable(book, path)
+    save_workbook(book, path, mode=0o644)  # handed on: readable whatever the umask
 
 
 def _put(sheet: Worksheet, row: int, values: list[Any], *, font: Font | None = None) -> None:
@@ -99,7 +100,7 @@ def _finish(
     fit_columns(sheet, first_row=first_row, header_rows=headers)
     wrap_long_text(sheet, first_row=first_row)
     sheet.freeze_panes = freeze
-    print_setup(sheet, title_rows="1:1" if freeze else None, title_cols=title_cols)
+    setup_print(sheet, header_rows="1:1" if freeze else None, title_cols=title_cols)
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
@@ -110,7 +111,7 @@ def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
 def _summary(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     title = f"{pick(data.template.title, 'vi')} – {data.period.label_vi}"
     _put(sheet, 1, [title], font=TITLE)
-    deadline = data.period.deadline.astimezone(tz).strftime("%d/%m/%Y")
+    deadline = local_date(data.period.deadline, tz)
     _put(sheet, 2, [f"Hạn nộp: {deadline}. Lập lúc {local_time(data.generated_at, tz)}."])
     _put(sheet, 3, [f"Số liệu tính trên {data.filed}/{data.total} đơn vị đã nộp."])
     counts = data.status.counts()
@@ -196,6 +197,9 @@ def _answer(question: Question, value: Any) -> Any:
         return Decimal(str(value))
     if question.type == "date" and isinstance(value, date):
         return value
+    if question.type == "datetime" and isinstance(value, str):
+        moment = datetime_value(value)  # a real date-time cell, not text
+        return moment if moment is not None else value
     return format_value(question, value, "vi")
 
 

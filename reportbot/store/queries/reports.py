@@ -12,7 +12,7 @@ from connectors.base import Address
 from reportbot.forms.schema import FormTemplate
 from reportbot.store import outbox
 from reportbot.store.forms import template_by_record
-from reportbot.store.models import Answer, FormTemplateRecord, Person, Submission, Unit
+from reportbot.store.models import Answer, Person, Submission, Unit
 
 FILED_STATUSES = ("submitted", "reopened")
 """A reopened report stays filed, with its last submitted answers, until it is sent again."""
@@ -54,18 +54,6 @@ async def stored_answers(submission_ids: Iterable[int]) -> dict[int, dict[str, s
 async def templates_by_record(record_ids: Iterable[int]) -> dict[int, FormTemplate]:
     """The template versions with these record ids."""
     return {record_id: await template_by_record(record_id) for record_id in set(record_ids)}
-
-
-async def first_published(form_key: str) -> datetime | None:
-    """Since when a form has been in use: its first version's publication, or the first report
-    started on it if that is earlier (a database restored or a form imported again keeps the
-    history its reports prove). None: never published."""
-    moments = []
-    for query in (FormTemplateRecord.filter(key=form_key), Submission.filter(form_key=form_key)):
-        first = await query.order_by("created_at").first()
-        if first is not None:
-            moments.append(first.created_at)
-    return min(moments) if moments else None
 
 
 async def reports_to_reopen(

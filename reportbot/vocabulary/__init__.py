@@ -1,0 +1,14 @@
+"""The bot's vocabulary: one place for its sentences, its figures and its named kinds.
+
+- `catalogue`: every message catalogue registered under a namespace; `say(key, locale, **params)`.
+- `format`: dates, times, numbers, percentages and deadlines, Vietnamese first, English second.
+- `kinds`: the unit types and period kinds, declared once with their names for people.
+
+This package imports nothing else of the bot, so the pure engine and every feature can use it.
+"""
+
+from __future__ import annotations
+
+from reportbot.vocabulary.catalogue import Catalogue, register, say
+
+__all__ = ["Catalogue", "register", "say"]

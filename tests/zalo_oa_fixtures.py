@@ -1,0 +1,79 @@
+"""The fake Zalo OA API and a started OA connector, shared by the Zalo OA test modules.
+
+Registered as a plugin by tests/conftest.py, so every test module has `oa_fake` and `oa`;
+a module that needs other connector timings overrides `oa_config`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.base import ConnectorContext
+from connectors.zalo_oa import TokenStore, ZaloOaConnector, create
+from connectors.zalo_oa.config import load_settings
+from tests.fakes._server import AppServer
+from tests.fakes.zalo_oa import FakeZaloOa
+
+
+@pytest.fixture
+async def oa_fake() -> AsyncIterator[FakeZaloOa]:
+    """A fake OA API and OAuth server on 127.0.0.1."""
+    async with FakeZaloOa() as server:
+        yield server
+
+
+@pytest.fixture
+def oa_config() -> dict[str, Any]:
+    """Connector settings that keep the tests fast (short timeouts and retry delays)."""
+    return {"request_timeout": 1.0, "retry_base": 0.01, "retry_max": 0.05, "rate": "500,200"}
+
+
+@pytest.fixture
+async def oa(
+    oa_fake: FakeZaloOa, oa_config: dict[str, Any], tmp_path: Path
+) -> AsyncIterator[Callable[..., Any]]:
+    """Start an OA connector on a real web server; `await oa(handler)` → (connector, webhook URL).
+
+    `store` hands the connector a token store of the test's own; `with_access_token=False`
+    starts it with the refresh token only; other keywords are connector settings.
+    """
+    started: list[tuple[ZaloOaConnector, AppServer]] = []
+
+    async def start(
+        handler: Any,
+        accept: Any = None,
+        *,
+        store: TokenStore | None = None,
+        with_access_token: bool = True,
+        **config: Any,
+    ) -> tuple[ZaloOaConnector, str]:
+        access, refresh = oa_fake.issue_tokens()
+        server = AppServer()
+        context = ConnectorContext(
+            handler=handler,
+            env=oa_fake.env(refresh, access if with_access_token else None),
+            config={**oa_config, "token_store": "memory", **config},
+            web_app=server.app,
+            media_dir=tmp_path / "media",
+            accept=accept,
+        )
+        if store is None:
+            connector = create(context)
+        else:
+            settings = load_settings(context.env, context.config)
+            assert settings is not None
+            connector = ZaloOaConnector(context, settings, store)
+        assert isinstance(connector, ZaloOaConnector)
+        await server.start()
+        await connector.start()
+        started.append((connector, server))
+        return connector, server.url("/webhook/zalo-oa")
+
+    yield start
+    for connector, server in started:
+        await connector.stop(timeout=5)
+        await server.stop()
