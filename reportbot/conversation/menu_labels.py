@@ -11,11 +11,12 @@ import re
 from collections.abc import Callable, Sequence
 
 from reportbot.conversation import navigation as nav
-from reportbot.conversation.i18n import localize, say
+from reportbot.conversation.i18n import say
 from reportbot.conversation.report import unit_facts
 from reportbot.conversation.turn import Turn
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
+from reportbot.vocabulary.catalogue import register
 
 BUTTON_LIMIT = 32
 SEPARATOR = " · "
@@ -28,6 +29,7 @@ WORDS: dict[str, dict[str, str]] = {
     "reopened": {"vi": "mở lại để sửa", "en": "reopened"},
     "late": {"vi": "quá hạn", "en": "overdue"},
 }
+BUTTONS = register("menu_buttons", WORDS)
 # "tháng 12 năm 2026" → "tháng 12/2026", "quý II năm 2026" → "quý II/2026",
 # "6 tháng đầu năm 2027" → "6 tháng đầu 2027"; "năm 2026" stays.
 _MONTH_OR_QUARTER = re.compile(r"^((?:tháng \d{1,2})|(?:quý [IV]+)) năm (\d{4})$")
@@ -36,7 +38,7 @@ _HALF = re.compile(r"^(6 tháng (?:đầu|cuối)) năm (\d{4})$")
 
 def status_word(status: str, locale: str, **params: object) -> str:
     """The short status of a report ('new', 'draft', 'submitted', 'reopened', 'late')."""
-    return localize(WORDS, status, locale, **params)
+    return BUTTONS.say(status, locale, **params)
 
 
 def short_period(label: str) -> str:
