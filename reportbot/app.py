@@ -43,6 +43,7 @@ from reportbot.service import Clock, ConversationService, system_clock
 from reportbot.store import inbox
 from reportbot.store.database import close_database, open_database
 from reportbot.store.kv import KeyValueStore
+from reportbot.web import extension as web_page
 
 log = logging.getLogger(__name__)
 INBOX_PRUNE_INTERVAL_S = 6 * 3600
@@ -93,12 +94,14 @@ class Application:
             jobs=self.jobs,
             repository=self.service.repository,
             connectors=lambda: self.connectors,
+            web_app=self.web_app,
         )
         self.workers: list[Worker] = self.host.workers
         # The features, in the order their routes and jobs are registered.
         self.service.use(media.install(self.host))
         mirror.install(self.host)
         coordination.install(self.host)
+        web_page.install(self.host)  # its routes start the web server in every mode
         self.reminders: ReminderWorker = reminders.install(self.host)
         self.jobs.add("inbox-prune", INBOX_PRUNE_INTERVAL_S, self._prune_inbox)
         self.jobs.add("reply-redelivery", REDELIVERY_INTERVAL_S, self._redeliver)

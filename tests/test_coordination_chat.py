@@ -349,7 +349,7 @@ async def test_reopen_lets_the_officer_edit_again_and_tells_them(
 
     # The officer's cached view of the unit was dropped: the reopened report is offered.
     menu = await officer.say("/baocao")
-    assert "được mở lại để sửa" in menu
+    assert "năm 2026 · mở lại để sửa" in menu  # the button: period first
     again = await coordinator.say("/mo hoiphunu")
     assert "đã được mở lại từ trước" in again
 

@@ -65,7 +65,7 @@ async def test_a_shared_location_and_a_voice_note_answer_their_questions(
 ) -> None:
     phone = await register(tg, bot, clock, OFFICER)
     await phone.say("/baocao")
-    opened = texts(await phone.press("tháng 11 năm 2026"))
+    opened = texts(await phone.press("tháng 11/2026"))  # the menu button: period · status
     assert "Vị trí điểm kiểm tra" in opened and "📎 → Vị trí" in opened
 
     # a voice note where a position is asked: refused, nothing stored

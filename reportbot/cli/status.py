@@ -11,6 +11,7 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
+from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.ops.version import package_version
 from reportbot.store.database import close_database, describe, open_database
@@ -29,16 +30,17 @@ def _now() -> datetime:
 
 
 async def _status(_args: argparse.Namespace, settings: Settings) -> int:
-    print(f"Phiên bản (version): reportbot {package_version()}")
-    print(f"Cơ sở dữ liệu (database): {describe(settings.database_url)}")
+    lang = settings.locale
+    print(f"{say(lang, 'Phiên bản', 'Version')}: reportbot {package_version()}")
+    print(f"{say(lang, 'Cơ sở dữ liệu', 'Database')}: {describe(settings.database_url)}")
     await open_database(settings.database_url, migrate_first=False)  # unreachable: one line
     try:
-        return await _report()
+        return await _report(lang)
     finally:
         await close_database()
 
 
-async def _report() -> int:
+async def _report(lang: str) -> int:
     # Imported here: it loads prometheus-client, which no other command needs at start-up.
     from reportbot.ops.sources import outbox_backlog, sheet_lag
 
@@ -47,20 +49,34 @@ async def _report() -> int:
         backlog = await outbox_backlog(_now)()
         lag = await sheet_lag(_now)()
     except NotMigrated:
-        print("  chưa tạo bảng: chạy `reportbot db migrate` (not migrated yet)")
+        print(
+            say(
+                lang,
+                "  chưa tạo bảng: chạy `reportbot db migrate`",
+                "  not migrated yet: run `reportbot db migrate`",
+            )
+        )
         return 1
     applied = counts.migrations
     last = applied[-1] if applied else "—"
-    print(f"  kết nối được (reachable); migration: {len(applied)}, mới nhất (latest) {last}")
-    print(f"Mẫu báo cáo đang dùng (active forms): {counts.active_forms}")
-    print(f"Đơn vị / người dùng (units / people): {counts.units} / {counts.people}")
+    migrations = len(applied)
     print(
-        f"Hàng đợi gửi (outbox): {backlog.count}, cũ nhất (oldest) "
-        f"{_minutes(backlog.oldest_age_seconds)}"
+        say(
+            lang,
+            "  kết nối được; migration: {n}, mới nhất {last}",
+            "  reachable; migrations: {n}, latest {last}",
+        ).format(n=migrations, last=last)
     )
-    print(f"Bảng tính chờ ghi (sheet lag): {_minutes(lag)}")
+    print(f"{say(lang, 'Mẫu báo cáo đang dùng', 'Active forms')}: {counts.active_forms}")
+    print(f"{say(lang, 'Đơn vị / người dùng', 'Units / people')}: {counts.units} / {counts.people}")
+    oldest = _minutes(backlog.oldest_age_seconds, lang)
+    print(
+        f"{say(lang, 'Hàng đợi gửi', 'Outbox')}: {backlog.count}, "
+        f"{say(lang, 'cũ nhất', 'oldest')} {oldest}"
+    )
+    print(f"{say(lang, 'Bảng tính chờ ghi', 'Sheet lag')}: {_minutes(lag, lang)}")
     return 0
 
 
-def _minutes(seconds: float) -> str:
-    return f"{number_text(seconds / 60, places=0)} phút (min)"
+def _minutes(seconds: float, lang: str) -> str:
+    return f"{number_text(seconds / 60, places=0)} {say(lang, 'phút', 'min')}"

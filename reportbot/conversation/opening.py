@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from connectors.base import Choice, Incoming, Outgoing
 from reportbot.conversation import navigation as nav
+from reportbot.conversation.menu_labels import ReportMenu
 from reportbot.conversation.parsing import AnswerError, parse_choice
 from reportbot.conversation.report import OpenReport, unit_facts
 from reportbot.conversation.session import SubmissionChange, SubmissionView
@@ -99,17 +100,12 @@ def report_options(turn: Turn) -> list[ReportKey]:
 def offer_options(turn: Turn, options: list[ReportKey]) -> None:
     """The menu: one button per report, with its status."""
     choices = []
+    menu = ReportMenu(turn, options, _template_for)  # short buttons, distinguishing part first
     for number, (key, period_key) in enumerate(options, start=1):
         template = _template_for(turn, key, period_key)
         period = period_by_key(template.period, period_key, turn.env.tz)
-        label = turn.text(
-            "option_status",
-            title=pick(template.title, turn.locale),
-            period=period.label(turn.locale),
-            status=_status_text(turn, key, period),
-        )
-        choices.append(Choice(label, f"#{number}"))
-    turn.reply(Outgoing(turn.text("choose_report"), choices=tuple(choices)))
+        choices.append(Choice(menu.label(number, key, period), f"#{number}"))
+    turn.reply(Outgoing(menu.text(), choices=tuple(choices)))
 
 
 def _status_text(turn: Turn, key: str, period: Period) -> str:

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import Outgoing
+from reportbot.collation import sort_vietnamese
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.values import decode_value
 from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
@@ -44,8 +45,10 @@ from reportbot.coordination.reopen import describe, reopen_report
 from reportbot.coordination.reports import FORMATS, ReportHeader, write_report
 from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
 from reportbot.coordination.status import current_statuses, forms_in_use
+from reportbot.coordination.summary_choice import SummaryChoice
 from reportbot.coordination.template_upload import TemplateUpload
 from reportbot.coordination.texts import Problem, t
+from reportbot.forms.schema import pick
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
@@ -109,6 +112,7 @@ def install(host: Host) -> None:
     for name, words, role, help_line in ROUTES:
         host.router.command(name, words, chat.guarded(handlers[name]), role=role, help=help_line)
     host.router.dialog(TemplateUpload(host))
+    host.router.dialog(chat.choice)  # "2" after /tonghop offered the forms by number
 
 
 class CoordinationChat:
@@ -121,6 +125,12 @@ class CoordinationChat:
         self.env = host.settings.env
         self.reports_dir = host.settings.media_dir / "reports"
         self.header = ReportHeader.from_env(host.settings.env)
+        router = host.router
+        self.choice = SummaryChoice(
+            host.clock,
+            self.problems_said(self.summary),
+            lambda person: router.in_report(person) if router.in_report else _false(),
+        )
 
     def now(self) -> datetime:
         """The bot clock's current time."""
@@ -129,8 +139,18 @@ class CoordinationChat:
     def guarded(self, handler: Handler) -> Callable[[Inbound, str], Awaitable[list[Outgoing]]]:
         """A route handler; a Problem (unknown unit, form or period) becomes its sentence."""
 
+        said = self.problems_said(handler)
+
         async def run(inbound: Inbound, argument: str) -> list[Outgoing]:
-            person = inbound.registered
+            return await said(inbound.registered, argument)
+
+        return run
+
+    @staticmethod
+    def problems_said(handler: Handler) -> Handler:
+        """`handler`, a Problem becoming its sentence in the person's language."""
+
+        async def run(person: PersonInfo, argument: str) -> list[Outgoing]:
             try:
                 return await handler(person, argument)
             except Problem as problem:
@@ -198,6 +218,11 @@ class CoordinationChat:
             raise Problem(
                 "form_unknown", form=args.unit, forms=", ".join(sorted(await forms_in_use()))
             )
+        if args.form is None:
+            forms = await forms_in_use()
+            if len(forms) > 1:  # a numbered choice, not a snake_case key to type
+                keys = sort_vietnamese(forms, key=lambda k: pick(forms[k].title, person.locale))
+                return await self.choice.offer(person, {k: forms[k] for k in keys}, args.period)
         now = self.now()
         key, template = await pick_form(args.form)
         period = await pick_period(key, template, args.period, now, self.tz)
@@ -247,6 +272,10 @@ class CoordinationChat:
                 if connector.name == "telegram" and isinstance(username, str) and username:
                     env[USERNAME_VARIABLE] = username
         return env
+
+
+async def _false() -> bool:
+    return False
 
 
 __all__ = ["install", "refusal"]
