@@ -1,7 +1,8 @@
 """`reportbot status`: what an IT officer checks first, read-only, in one screen.
 
 Version, the database (password hidden) and whether it answers, the applied migrations,
-forms, units and people, the outbox backlog and the sheet mirror's lag. Nothing is changed:
+forms, units and people, the outbox backlog, the sheet mirror's lag, and the problems the
+connectors left for an administrator (a Zalo OA token to re-authorise). Nothing is changed:
 no migration, no demo data. Exit 0 when the database answers and is migrated, 1 otherwise.
 """
 
@@ -11,9 +12,12 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.base import WARNING_KEY
 from reportbot.config import Settings
+from reportbot.connectors_registry import available_connectors
 from reportbot.ops.version import package_version
 from reportbot.store.database import close_database, describe, open_database
+from reportbot.store.kv import KeyValueStore
 from reportbot.store.queries.status import NotMigrated, store_counts
 from reportbot.vocabulary.format import number_text
 
@@ -59,7 +63,25 @@ async def _report() -> int:
         f"{_minutes(backlog.oldest_age_seconds)}"
     )
     print(f"Bảng tính chờ ghi (sheet lag): {_minutes(lag)}")
+    await _connector_warnings()
     return 0
+
+
+async def _connector_warnings() -> None:
+    """Each connector's problem for an administrator, as the running bot last recorded it."""
+    found: list[str] = []
+    for name in available_connectors():
+        # The same namespace as the bot's `ConnectorContext.kv` (reportbot.app.context_for).
+        entry = await KeyValueStore(name[:32]).entry(WARNING_KEY)
+        if entry is not None:
+            since = entry.updated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            found.append(f"  ⚠️ {name} ({since}): {entry.value}")
+    if not found:
+        print("Cảnh báo kết nối (connector warnings): không có (none)")
+        return
+    print(f"Cảnh báo kết nối (connector warnings): {len(found)}")
+    for line in found:
+        print(line)
 
 
 def _minutes(seconds: float) -> str:
