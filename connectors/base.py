@@ -230,6 +230,24 @@ class Connector(Protocol):
         """Deliver messages to a person with no incoming message (reminders, notices)."""
 
 
+class NotAccepted(Exception):
+    """The handler could not store the update: do not acknowledge it.
+
+    A webhook answers 503 (the platform retries), a poller does not advance its offset.
+    """
+
+
+class ConnectorStartError(ValueError):
+    """A connector cannot start: the message is one line naming the cause and the fix.
+
+    A ValueError, so that a connector factory raising it counts as a configuration mistake.
+    """
+
+
+class DeliveryError(Exception):
+    """A message could not be delivered and will not be by retrying (e.g. blocked by user)."""
+
+
 @runtime_checkable
 class ReportsWarnings(Protocol):
     """Optional: a connector that can tell the administrators about a problem of its own.
@@ -252,24 +270,6 @@ def connector_warnings(connectors: Iterable[object]) -> list[str]:
         if isinstance(connector, ReportsWarnings):
             found.extend(text for text in connector.warnings() if text)
     return found
-
-
-class NotAccepted(Exception):
-    """The handler could not store the update: do not acknowledge it.
-
-    A webhook answers 503 (the platform retries), a poller does not advance its offset.
-    """
-
-
-class ConnectorStartError(ValueError):
-    """A connector cannot start: the message is one line naming the cause and the fix.
-
-    A ValueError, so that a connector factory raising it counts as a configuration mistake.
-    """
-
-
-class DeliveryError(Exception):
-    """A message could not be delivered and will not be by retrying (e.g. blocked by user)."""
 
 
 def render_plain(message: Outgoing, capabilities: Capabilities) -> str:
