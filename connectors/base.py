@@ -11,7 +11,7 @@ when the connector is not configured (for example, no token in the environment).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from aiohttp import web
 
 ENTRY_POINT_GROUP = "reportbot.connectors"
+# The key of a connector's `kv` under which it keeps the problem an administrator must act on
+# (plain text, absent when healthy), so that `reportbot status`, another process, shows it.
+WARNING_KEY = "admin_warning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +284,30 @@ class ConnectorStartError(ValueError):
 
 class DeliveryError(Exception):
     """A message could not be delivered and will not be by retrying (e.g. blocked by user)."""
+
+
+@runtime_checkable
+class ReportsWarnings(Protocol):
+    """Optional: a connector that can tell the administrators about a problem of its own.
+
+    `warnings()` returns the problems an administrator must act on now (an OAuth refresh token
+    about to expire, a refresh refused), each one line, Vietnamese first and English second;
+    empty when healthy. The application shows them in the coordinators' digest; a connector
+    with durable state also keeps its current one under `WARNING_KEY` of its `kv`.
+    """
+
+    def warnings(self) -> Sequence[str]:
+        """The problems an administrator must act on now (empty when healthy)."""
+        ...
+
+
+def connector_warnings(connectors: Iterable[object]) -> list[str]:
+    """Every problem the given connectors report (those without `warnings()` report none)."""
+    found: list[str] = []
+    for connector in connectors:
+        if isinstance(connector, ReportsWarnings):
+            found.extend(text for text in connector.warnings() if text)
+    return found
 
 
 def render_plain(message: Outgoing, capabilities: Capabilities) -> str:

@@ -1,7 +1,8 @@
 """`reportbot status`: what an IT officer checks first, read-only, in one screen.
 
 Version, the database (password hidden) and whether it answers, the applied migrations,
-forms, units and people, the outbox backlog and the sheet mirror's lag. Nothing is changed:
+forms, units and people, the outbox backlog, the sheet mirror's lag, and the problems the
+connectors left for an administrator (a Zalo OA token to re-authorise). Nothing is changed:
 no migration, no demo data. Exit 0 when the database answers and is migrated, 1 otherwise.
 """
 
@@ -11,10 +12,13 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.base import WARNING_KEY
 from reportbot.cli.language import say
 from reportbot.config import Settings
+from reportbot.connectors_registry import available_connectors
 from reportbot.ops.version import package_version
 from reportbot.store.database import close_database, describe, open_database
+from reportbot.store.kv import KeyValueStore
 from reportbot.store.queries.status import NotMigrated, store_counts
 from reportbot.vocabulary.format import number_text
 
@@ -75,7 +79,26 @@ async def _report(lang: str) -> int:
         f"{say(lang, 'cũ nhất', 'oldest')} {oldest}"
     )
     print(f"{say(lang, 'Bảng tính chờ ghi', 'Sheet lag')}: {_minutes(lag, lang)}")
+    await _connector_warnings(lang)
     return 0
+
+
+async def _connector_warnings(lang: str) -> None:
+    """Each connector's problem for an administrator, as the running bot last recorded it."""
+    found: list[str] = []
+    for name in available_connectors():
+        # The same namespace as the bot's `ConnectorContext.kv` (reportbot.app.context_for).
+        entry = await KeyValueStore(name[:32]).entry(WARNING_KEY)
+        if entry is not None:
+            since = entry.updated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            found.append(f"  ⚠️ {name} ({since}): {entry.value}")
+    title = say(lang, "Cảnh báo kết nối", "Connector warnings")
+    if not found:
+        print(f"{title}: {say(lang, 'không có', 'none')}")
+        return
+    print(f"{title}: {len(found)}")
+    for line in found:
+        print(line)
 
 
 def _minutes(seconds: float, lang: str) -> str:
