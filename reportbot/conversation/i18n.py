@@ -367,6 +367,16 @@ MESSAGES: dict[str, dict[str, str]] = {
 MESSAGES.update(PARSE_ERROR_MESSAGES)
 MESSAGES.update(BIND_MESSAGES)
 
+# -- xlsflow: cascading selects and repeats ---------------------------------------------------
+MESSAGES.update(
+    {
+        "choice_filtered_out": {
+            "vi": "lựa chọn “{value}” không còn phù hợp với câu trả lời trước, xin chọn lại.",
+            "en": "the choice “{value}” no longer fits an earlier answer, please choose again.",
+        },
+    }
+)
+
 
 Catalog = dict[str, dict[str, str]]
 """Messages by key, each a text per language; 'vi' is always present."""

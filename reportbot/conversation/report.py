@@ -86,8 +86,10 @@ class OpenReport:
         return question_token(qid, self.binding)
 
     def question(self, qid: str | None) -> Question | None:
-        """The template's question with this id, if any."""
-        return self.template.question(qid) if qid else None
+        """The template's question with this id, if any, as asked now (its choices filtered
+        by the answers, its dynamic default computed: navigation.asked)."""
+        question = self.template.question(qid) if qid else None
+        return nav.asked(question, self.answers, self.facts) if question is not None else None
 
     def is_late(self, now: datetime) -> bool:
         """Whether the deadline has passed."""

@@ -148,6 +148,7 @@ class Turn:
         button pressed or a reply to it later is taken for that question, not the current
         one. `selected` overrides the ticks shown on a multi-select (a refused selection).
         """
+        question = report.question(question.id) or question  # choices filtered (xlsflow)
         relevance = report.relevance
         total = len(relevance.answerable)
         index = relevance.numbers.get(question.id, total)

@@ -121,6 +121,7 @@ class _Reader(SurveyRows):
         data = self.settings(settings)
         lists = self.choice_lists(choices)
         questions, rows_of, positions = self.questions(survey, lists)
+        self.check_duplicate_choices()
         data["questions"] = questions
         data["calculations"] = self.calculations
         data["metadata"] = self.metadata
@@ -143,6 +144,10 @@ class _Reader(SurveyRows):
         Our built-in names (${unit_type}, ...) are not survey fields, so pyxform sees them
         replaced by a text literal."""
         book = copy.deepcopy(book)
+        if self.duplicate_choices:  # only in filtered lists (else refused): legal in ODK
+            book.settings = [{**(book.settings or [{}])[0], "allow_choice_duplicates": "yes"}]
+            header = (book.settings_header or [{}])[0]
+            book.settings_header = [{**header, "allow_choice_duplicates": None}]
         for row in book.survey or ():
             for column, value in row.items():
                 if isinstance(value, str) and "${" in value:

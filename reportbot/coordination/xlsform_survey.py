@@ -44,10 +44,16 @@ class SurveyRows:
     calculations: list[dict[str, Any]]
     metadata: list[dict[str, str]]
     or_other: bool
+    # -- xlsflow: filtered lists may repeat a name (ODK), so duplicates wait for the survey
+    duplicate_choices: list[tuple[str, str, int, int]]  # (list, name, row, first row)
+    unfiltered_lists: set[str]
+    survey_names: set[str]
 
     def choice_lists(self, sheet: Sheet) -> dict[str, list[dict[str, Any]]]:
         lists: dict[str, list[dict[str, Any]]] = {}
         seen: dict[tuple[str, str], int] = {}
+        self.duplicate_choices, self.unfiltered_lists = [], set()
+        standard = {"list_name", "name", "value", "label", "image", "audio", "video"}
         for number, row in sheet.numbered():
             list_name = sheet.value(row, "list_name")
             name = sheet.value(row, "name") or sheet.value(row, "value")
@@ -61,14 +67,30 @@ class SurveyRows:
                 message = f"{name!r}: letters, digits, '_', '.' or '-' only (max 40)"
                 self.issue("choices", number, "name", message)
             elif (list_name, name) in seen:
-                message = f"{name!r} is already in list {list_name!r} (row {seen[list_name, name]})"
-                self.issue("choices", number, "name", message)
-            seen[(list_name, name)] = number
+                self.duplicate_choices.append((list_name, name, number, seen[list_name, name]))
+            seen.setdefault((list_name, name), number)
             label = self.fallback_label(sheet, number, row, name)
             if "vi" not in label:
                 self.issue("choices", number, sheet.column("label"), "a Vietnamese label is needed")
-            lists.setdefault(list_name, []).append({"value": name, "label": label or {"vi": name}})
+            choice = {"value": name, "label": label or {"vi": name}}
+            extra = {
+                base: str(row[original]).strip()
+                for original, (base, lang) in sheet.columns.items()
+                if lang is None and base not in standard and not base.startswith("media::")
+                and row.get(original) not in (None, "")
+            }  # fmt: skip
+            if extra:  # what a choice_filter reads besides name and label (state, county...)
+                choice["extra"] = extra
+            lists.setdefault(list_name, []).append(choice)
         return lists
+
+    def check_duplicate_choices(self) -> None:
+        """A name twice in one list is refused unless every select using the list filters
+        it (ODK then tells the two apart by the filter's columns)."""
+        for list_name, name, number, first in self.duplicate_choices:
+            if list_name in self.unfiltered_lists:
+                message = f"{name!r} is already in list {list_name!r} (row {first})"
+                self.issue("choices", number, "name", message)
 
     # -- survey ------------------------------------------------------------------------------
 
@@ -84,8 +106,11 @@ class SurveyRows:
         rows_of: dict[str, list[int]] = {}
         positions: list[int] = []
         groups: list[tuple[int, str]] = []  # (row, relevant) of open groups
+        self.survey_names = {sheet.value(row, "name") for _n, row in sheet.numbered()} - {""}
         for number, row in sheet.numbered():
             kind = " ".join(sheet.value(row, "type").split())
+            if not kind and not sheet.value(row, "name") and not self.texts(sheet, row, "label"):
+                continue  # a comment row (pyxform skips a row with no type, name or label)
             if not kind:
                 self.issue("survey", number, "type", "missing type")
                 continue
@@ -141,7 +166,7 @@ class SurveyRows:
         source = sheet.value(row, "relevant")
         if not source:
             return ""
-        known = {item["id"] for item in earlier} | BUILTIN_NAMES
+        known = {item["id"] for item in earlier} | BUILTIN_NAMES | self.survey_names
         known |= {item["name"] for item in self.calculations + self.metadata}
         column = sheet.column("relevant")
         try:
@@ -151,7 +176,7 @@ class SurveyRows:
             return ""
         unknown = sorted(expression.references() - known)
         for name in unknown:
-            self.issue("survey", number, column, f"${{{name}}} is not an earlier question")
+            self.issue("survey", number, column, f"${{{name}}} is not a question of this form")
         return "" if unknown else source
 
     def special_row(
@@ -235,7 +260,7 @@ class SurveyRows:
                 message = f"{required!r}: only yes or no (a condition is not supported)"
                 self.issue("survey", number, "required", message)
             item["required"] = bool(value)
-        for column in ("relevant", "constraint"):
+        for column in ("relevant", "constraint", "choice_filter", "calculation"):
             expression = sheet.value(row, column)
             if expression:
                 item[column] = expression
@@ -251,6 +276,8 @@ class SurveyRows:
                 self.issue("survey", number, "type", message)
             else:
                 item["choices"] = lists[list_name]
+                if not item.get("choice_filter"):
+                    self.unfiltered_lists.add(list_name)
                 if self.or_other:
                     item["choices"] = [*item["choices"], OTHER_CHOICE]
                     item["_or_other"] = True

@@ -24,6 +24,12 @@ from reportbot.forms.calculate import (
     metadata_fields,
     read_calculations,
 )
+from reportbot.forms.choice_filter import (
+    choice_extra,
+    read_question_rules,
+    relevance_cycle,
+    rules_definition,
+)
 from reportbot.forms.defaults import DefaultError, default_to_definition, parse_default
 from reportbot.forms.expressions import ExpressionError, compared_literals, parse_expression
 from reportbot.forms.indicators import indicators_definition, parse_indicators
@@ -219,6 +225,10 @@ def _question_definition(question: Question) -> dict[str, Any]:
         item["constraint_message"] = question.constraint_message
     if question.default is not None:
         item["default"] = default_to_definition(question.default)
+    for choice, stored in zip(question.choices, item.get("choices", ()), strict=False):
+        if choice.extra:
+            stored["extra"] = dict(choice.extra)
+    item.update(rules_definition(question))
     return item
 
 
@@ -355,6 +365,8 @@ class _Checker:
             self.fail(data, "questions", "questions", f"at most {MAX_QUESTIONS} questions")
         questions: list[Question] = []
         seen: set[str] = set()
+        # ODK orders by dependency: a rule may read a later question (a cycle is refused)
+        self.all_ids = {str(i.get("id")) for i in items if isinstance(i, Mapping)}
         for position, item in enumerate(items, start=1):
             question = self.question(item, position, seen)
             if question is not None:
@@ -363,6 +375,12 @@ class _Checker:
                 seen.add(question.id)
         if not any(q.answerable for q in questions):
             self.fail(data, "questions", "questions", "no question takes an answer")
+        cycle = relevance_cycle(questions)
+        if cycle:
+            loop = " → ".join(f"${{{name}}}" for name in [*cycle, cycle[0]])
+            message = f"relevant: the questions' conditions read each other in a cycle: {loop}"
+            first = items[[q.id for q in questions].index(cycle[0])]
+            self.fail(first, "relevant", cycle[0], message)
         return tuple(questions)
 
     def question(self, item: Any, position: int, earlier: set[str]) -> Question | None:
@@ -375,6 +393,7 @@ class _Checker:
         where = qid if isinstance(qid, str) and qid else f"question {position}"
         known = {"id", "type", "label", "hint", "required", "min", "max", "choices"}
         known |= {"relevant", "constraint", "constraint_message", "default"}
+        known |= {"choice_filter", "calculation"}
         for name in item:
             if name not in known:
                 self.fail(item, str(name), where, f"unknown field {name!r}")
@@ -402,12 +421,18 @@ class _Checker:
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
         names = earlier | BUILTIN_NAMES | self.calc_names | {name for name, _ in self.metadata}
+        names |= self.all_ids  # itself too: a relevant reading itself is a cycle, below
         relevant = self.expression(item, "relevant", where, names, allow_current=False)
         constraint = self.expression(item, "constraint", where, names | {qid}, allow_current=True)
         message = self.text(item, "constraint_message", where, required=False)
         if constraint is not None and not message:
             self.fail(item, "constraint", where, "a constraint needs a constraint_message")
         default = self.default(item, where, qtype, choices, low, high)
+        choice_filter, calculation = read_question_rules(self.fail, item, where, self.calcs)
+        for field, rule in (("choice_filter", choice_filter), ("calculation", calculation)):
+            for name in sorted(rule.references() - names) if rule is not None else ():
+                message = f"{field}: ${{{name}}} is not a question of this form"
+                self.fail(item, field, where, message)
         return Question(
             id=qid,
             type=qtype,
@@ -421,6 +446,8 @@ class _Checker:
             constraint=constraint,
             constraint_message=message,
             default=default,
+            choice_filter=choice_filter,
+            calculation=calculation,
         )
 
     def default(
@@ -516,11 +543,11 @@ class _Checker:
                 self.fail(
                     option, "value", where, f"choice value {raw!r}: letters, digits, _ (max 40)"
                 )
-            elif choice_value in seen:
+            elif choice_value in seen and item.get("choice_filter") is None:
                 self.fail(option, "value", where, f"duplicate choice value {choice_value!r}")
             seen.add(choice_value)
             label = self.text(option, "label", where, required=True)
-            result.append(FormChoice(choice_value, label))
+            result.append(FormChoice(choice_value, label, choice_extra(option)))
         return tuple(result)
 
     def expression(
@@ -545,7 +572,7 @@ class _Checker:
             return None
         unknown = sorted(expression.references() - names - self.calc_inputs(expression))
         for name in unknown:
-            self.fail(item, field, where, f"{field}: ${{{name}}} is not an earlier question")
+            self.fail(item, field, where, f"{field}: ${{{name}}} is not a question of this form")
         if expression.uses_current() and not allow_current:
             self.fail(item, field, where, f"{field}: '.' (this answer) is only for constraints")
         return expression
