@@ -16,6 +16,7 @@ from reportbot.conversation import navigation as nav
 from reportbot.conversation.session import SubmissionView, UnitInfo
 from reportbot.conversation.state import PendingEdits, ReportKey
 from reportbot.conversation.values import is_empty
+from reportbot.forms.repeats import expand, typed_entries
 from reportbot.forms.schema import FormTemplate, Question
 from reportbot.periods import Period, period_by_key
 
@@ -36,13 +37,12 @@ class OpenReport:
     again (a submitted or reopened report) rather than written with this message (a draft).
     """
 
-    __slots__ = ("_answers", "_rel", "edits", "facts", "held", "period", "template", "view")
+    __slots__ = ("_answers", "_rel", "edits", "facts", "held", "period", "view")
 
     def __init__(
         self, view: SubmissionView, unit: UnitInfo | None, tz: tzinfo, edits: PendingEdits
     ) -> None:
         self.view = view
-        self.template: FormTemplate = view.template
         self.period: Period = period_by_key(view.template.period, view.period_key, tz)
         self.facts = unit_facts(unit, view.period_key)
         self.held = view.status in ("submitted", "reopened")
@@ -50,6 +50,13 @@ class OpenReport:
         self.edits = edits
         self._answers: dict[str, Any] | None = None
         self._rel: nav.Relevance | None = None
+
+    @property
+    def template(self) -> FormTemplate:
+        """The form as this report asks it: with repeats, each entry's questions written out
+        for the entries there are now (forms.repeats); else the stored template itself."""
+        base = self.view.template
+        return expand(base, self.answers, self.facts) if base.repeats else base
 
     @property
     def key(self) -> ReportKey:
@@ -65,6 +72,8 @@ class OpenReport:
                 self._answers = edits.applied_to(self.view.answers)
             else:
                 self._answers = self.view.answers
+            if self.view.template.repeats:  # entry answers arrive undecoded from storage
+                self._answers = typed_entries(self.view.template, self._answers)
         return self._answers
 
     @property

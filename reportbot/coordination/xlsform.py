@@ -125,6 +125,8 @@ class _Reader(SurveyRows):
         data["questions"] = questions
         data["calculations"] = self.calculations
         data["metadata"] = self.metadata
+        if self.repeats:
+            data["repeats"] = self.repeats
         own = {(issue.sheet, issue.row, issue.column) for issue in self.issues}
         template, problems = build_template(data, self.source)
         for problem in problems:

@@ -82,12 +82,12 @@ HEADER_ALIASES = {
     "set_form_id": "form_id",
 }
 ERROR_COLUMNS = {
-    "repeat_count": "repeats",
     "trigger": "triggers",
 }
 SURVEY_COLUMNS = frozenset(
     {"type", "name", "label", "hint", "required", "relevant", "constraint"}
     | {"constraint_message", "default", "read_only", "choice_filter", "calculation"}
+    | {"repeat_count"}
     | set(ERROR_COLUMNS)
 )
 QUIET_COLUMNS = frozenset(

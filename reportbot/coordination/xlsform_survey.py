@@ -48,6 +48,8 @@ class SurveyRows:
     duplicate_choices: list[tuple[str, str, int, int]]  # (list, name, row, first row)
     unfiltered_lists: set[str]
     survey_names: set[str]
+    repeats: list[dict[str, Any]]
+    open_repeat: tuple[int, str] | None  # (row, name) of the repeat being read
 
     def choice_lists(self, sheet: Sheet) -> dict[str, list[dict[str, Any]]]:
         lists: dict[str, list[dict[str, Any]]] = {}
@@ -107,6 +109,7 @@ class SurveyRows:
         positions: list[int] = []
         groups: list[tuple[int, str]] = []  # (row, relevant) of open groups
         self.survey_names = {sheet.value(row, "name") for _n, row in sheet.numbered()} - {""}
+        self.repeats, self.open_repeat = [], None
         for number, row in sheet.numbered():
             kind = " ".join(sheet.value(row, "type").split())
             if not kind and not sheet.value(row, "name") and not self.texts(sheet, row, "label"):
@@ -115,6 +118,8 @@ class SurveyRows:
                 self.issue("survey", number, "type", "missing type")
                 continue
             lowered = kind.lower()
+            if self.repeat_row(sheet, number, row, lowered, groups):
+                continue
             if self.special_row(sheet, number, row, lowered, groups, rows_of):
                 continue
             for column, feature in ERROR_COLUMNS.items():
@@ -149,6 +154,8 @@ class SurveyRows:
                 )
             # a follow-up needs no group condition: its select is empty when not relevant
             for item in (question, *follow_ups):
+                if self.open_repeat is not None:
+                    item["repeat"] = self.open_repeat[1]
                 questions.append(item)
                 rows_of.setdefault(item["id"], []).append(number)
                 positions.append(number)
@@ -157,6 +164,48 @@ class SurveyRows:
         if not questions and not self.issues:
             self.issue("survey", None, None, "no question the bot can ask")
         return questions, rows_of, positions
+
+    def repeat_row(
+        self,
+        sheet: Sheet,
+        number: int,
+        row: Mapping[str, Any],
+        kind: str,
+        groups: list[tuple[int, str]],
+    ) -> bool:
+        """Take a `begin repeat` / `end repeat` row (True if the row was one). Its questions
+        are asked once per entry (forms.repeats); a repeat's relevant applies to each of
+        them, like a group's. A calculation inside a repeat is refused, named."""
+        base = kind.replace(" ", "_")
+        if base == "calculate" and self.open_repeat is not None:
+            message = "a calculate inside a repeat is not supported yet; move it out of the repeat"
+            self.issue("survey", number, "type", message)
+            return True
+        if base not in ("begin_repeat", "end_repeat"):
+            return False
+        if base == "end_repeat":
+            if self.open_repeat is None:
+                self.issue("survey", number, "type", "end repeat without a begin repeat")
+            else:
+                self.open_repeat = None
+                groups.pop()
+            return True
+        name = sheet.value(row, "name")
+        if self.open_repeat is not None:
+            message = "a repeat inside a repeat is not supported; ask for the inner list as text"
+            self.issue("survey", number, "type", message)
+            return True
+        if not name:
+            self.issue("survey", number, "name", "required")
+            return True
+        item: dict[str, Any] = {"name": name, "label": self.texts(sheet, row, "label")}
+        count = sheet.value(row, "repeat_count")
+        if count:
+            item["count"] = count
+        self.repeats.append(item)
+        self.open_repeat = (number, name)
+        groups.append((number, self.group_relevant(sheet, number, row, [])))
+        return True
 
     def group_relevant(
         self, sheet: Sheet, number: int, row: Mapping[str, Any], earlier: list[dict[str, Any]]
@@ -340,7 +389,7 @@ class SurveyRows:
         if lowered.startswith("end") and any(lowered.startswith(w) for w in REPEAT_WORDS):
             return None, None  # reported once, on its begin row
         if any(lowered.startswith(word) for word in REPEAT_WORDS):
-            message = "repeats are not supported by the bot; ask for totals instead"
+            message = "a loop over a list is not supported by the bot; use a begin repeat"
             self.issue("survey", number, "type", message)
             return None, None
         for prefix in sorted(aliases.select, key=len, reverse=True):

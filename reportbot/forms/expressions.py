@@ -42,7 +42,7 @@ MAX_SOURCE = 1000
 MAX_DEPTH = 50
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
-    |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]{0,63}\})
+    |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]{0,63}(?:\[\d{1,3}\])?\})
     |(?P<num>\d+(?:\.\d*)?|\.\d+)
     |(?P<str>'[^']*'|"[^"]*")
     |(?P<name>(?:[A-Za-z_][A-Za-z0-9_]*:)?[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)

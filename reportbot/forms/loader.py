@@ -33,6 +33,7 @@ from reportbot.forms.choice_filter import (
 from reportbot.forms.defaults import DefaultError, default_to_definition, parse_default
 from reportbot.forms.expressions import ExpressionError, compared_literals, parse_expression
 from reportbot.forms.indicators import indicators_definition, parse_indicators
+from reportbot.forms.repeats import read_repeats, repeats_definition
 from reportbot.forms.schema import (
     ATTACHMENT_TYPES,
     CHOICE_TYPES,
@@ -171,6 +172,7 @@ def template_to_definition(template: FormTemplate) -> dict[str, Any]:
             else {}
         ),
         **_extras_definition(template),
+        **repeats_definition(template),
     }
 
 
@@ -229,6 +231,8 @@ def _question_definition(question: Question) -> dict[str, Any]:
         if choice.extra:
             stored["extra"] = dict(choice.extra)
     item.update(rules_definition(question))
+    if question.repeat:
+        item["repeat"] = question.repeat
     return item
 
 
@@ -248,6 +252,7 @@ class _Checker:
     def template(self, data: Mapping[str, Any]) -> FormTemplate | None:
         known = {"key", "version", "title", "description", "unit_types", "period"}
         known |= {"questions", "reminders", "indicators", "calculations", "metadata"}
+        known |= {"repeats"}
         for name in data:
             if name not in known:
                 self.fail(data, str(name), str(name), "unknown field")
@@ -267,6 +272,8 @@ class _Checker:
         self.calc_names = calculation_names(data)
         self.calcs: dict[str, Any] = {}
         calculations = read_calculations(self, data)  # fills self.calcs, read by questions
+        repeats = read_repeats(self, data)
+        self.repeat_names = {repeat.name for repeat in repeats}
         questions = self.questions(data)
         check_calculation_inputs(self, data, calculations, {q.id for q in questions})
         indicators = parse_indicators(data.get("indicators"), questions, self.fail, data)
@@ -282,6 +289,7 @@ class _Checker:
             indicators=indicators,
             calculations=calculations,
             metadata=self.metadata,
+            repeats=repeats,
         )
 
     def text(self, node: Mapping[str, Any], field: str, where: str, *, required: bool) -> Text:
@@ -393,7 +401,7 @@ class _Checker:
         where = qid if isinstance(qid, str) and qid else f"question {position}"
         known = {"id", "type", "label", "hint", "required", "min", "max", "choices"}
         known |= {"relevant", "constraint", "constraint_message", "default"}
-        known |= {"choice_filter", "calculation"}
+        known |= {"choice_filter", "calculation", "repeat"}
         for name in item:
             if name not in known:
                 self.fail(item, str(name), where, f"unknown field {name!r}")
@@ -421,7 +429,7 @@ class _Checker:
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
         names = earlier | BUILTIN_NAMES | self.calc_names | {name for name, _ in self.metadata}
-        names |= self.all_ids  # itself too: a relevant reading itself is a cycle, below
+        names |= self.all_ids | self.repeat_names  # itself too: a cycle, reported below
         relevant = self.expression(item, "relevant", where, names, allow_current=False)
         constraint = self.expression(item, "constraint", where, names | {qid}, allow_current=True)
         message = self.text(item, "constraint_message", where, required=False)
@@ -448,7 +456,18 @@ class _Checker:
             default=default,
             choice_filter=choice_filter,
             calculation=calculation,
+            repeat=self.repeat_of(item, where),
         )
+
+    def repeat_of(self, item: Mapping[str, Any], where: str) -> str | None:
+        """The repeat a question belongs to (a name from `repeats`), if any."""
+        name = item.get("repeat")
+        if name is None:
+            return None
+        if name not in self.repeat_names:
+            self.fail(item, "repeat", where, f"repeat {name!r} is not in the form's repeats")
+            return None
+        return str(name)
 
     def default(
         self,
