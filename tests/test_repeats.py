@@ -9,13 +9,17 @@ count(${repeat}) and sum(${q}) run over the entries. Entries are stored as q[1],
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from reportbot.coordination.xlsform import load_xlsform
 from reportbot.forms.loader import template_from_definition, template_to_definition
 from reportbot.forms.repeats import sheet_cells
 from reportbot.forms.schema import FormTemplate
+from tests.conftest import FakeClock
 from tests.test_choice_filter import only_report, start, workbook
 from tests.test_engine import Harness
 
@@ -165,3 +169,73 @@ def test_loops_nested_repeats_and_calculations_inside_are_refused_by_name(
         "survey, row 4, column type: a repeat inside a repeat is not supported; ask for the "
         "inner list as text",
     ]
+
+
+# -- through the store: the mirror's joined cells and consolidation's sums ---------------------
+
+
+@pytest.fixture
+async def roster_service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Any]:
+    from reportbot.service import ConversationService
+    from reportbot.store.forms import store_template
+    from tests.conftest import TZ
+    from tests.support import seed_commune
+
+    await seed_commune()
+    template = roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})"))
+    await store_template(template, "ho_gia_dinh.xlsx")
+    service = ConversationService(TZ, clock=clock)
+    await service.start()
+    yield service, template
+    await service.close()
+
+
+async def file_roster(service: Any, user: str, people: list[tuple[str, str, str]]) -> None:
+    from tests.support import Chat
+
+    chat = Chat(service, user)
+    await chat.say("/baocao")
+    await chat.say("1")
+    await chat.say(str(len(people)))
+    for name, age, sex in people:
+        await chat.say(name)
+        await chat.say(age)
+        await chat.say(sex)
+    await chat.say("/gui")
+    assert "Đã gửi" in await chat.say("có")
+
+
+async def test_the_sheet_and_the_consolidation_show_the_entries(
+    roster_service: Any, clock: FakeClock, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from reportbot.coordination.consolidate import consolidate
+    from reportbot.mirror.source import StoreMirrorSource
+    from reportbot.mirror.worker import MirrorWorker
+    from reportbot.mirror.xlsx import XlsxBackend
+    from reportbot.periods import current_period
+    from tests.conftest import TZ
+
+    service, template = roster_service
+    await file_roster(service, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
+    await file_roster(service, "u-vhxh", [("Cúc", "7", "Nữ")])
+
+    source = StoreMirrorSource(TZ, clock=clock)
+    assert await MirrorWorker(XlsxBackend(tmp_path / "m.xlsx"), source).run_once() >= 1
+    book = load_workbook(tmp_path / "m.xlsx")
+    sheet = next(s for s in book.worksheets if s.title.startswith("Địa bàn"))
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    cells = [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+    by_count = {row["Số người trong hộ"]: row for row in cells}
+    assert by_count[2]["Họ tên"] == "1) An; 2) Bình"
+    assert by_count[2]["Tuổi"] == "1) 40; 2) 38"
+    assert by_count[2]["Giới tính"] == "1) Nam; 2) Nữ"
+    assert by_count[1]["Họ tên"] == "1) Cúc"
+
+    period = current_period(template.period, clock.now, TZ)
+    result = await consolidate(template.key, template, period, now=clock.now)
+    ages = next(n for n in result.numbers if n.question.id == "tuoi")
+    people = next(n for n in result.numbers if n.question.id == "so_nguoi")
+    assert (ages.total, ages.count) == (40 + 38 + 7, 2)  # summed over entries, then units
+    assert (people.total, people.count) == (3, 2)

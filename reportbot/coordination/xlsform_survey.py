@@ -9,6 +9,7 @@ from typing import Any
 
 from pyxform import aliases, constants
 
+from reportbot.coordination.xlsform_repeats import RepeatRows
 from reportbot.coordination.xlsform_sheets import (
     ACK_CHOICE,
     DEFAULT_CONSTRAINT_MESSAGE,
@@ -35,7 +36,7 @@ from reportbot.forms.expressions import ExpressionError, parse_expression
 from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE
 
 
-class SurveyRows:
+class SurveyRows(RepeatRows):
     """Reading the choices and survey sheets into template data, with located issues."""
 
     issue: Any
@@ -44,12 +45,7 @@ class SurveyRows:
     calculations: list[dict[str, Any]]
     metadata: list[dict[str, str]]
     or_other: bool
-    # -- xlsflow: filtered lists may repeat a name (ODK), so duplicates wait for the survey
-    duplicate_choices: list[tuple[str, str, int, int]]  # (list, name, row, first row)
-    unfiltered_lists: set[str]
     survey_names: set[str]
-    repeats: list[dict[str, Any]]
-    open_repeat: tuple[int, str] | None  # (row, name) of the repeat being read
 
     def choice_lists(self, sheet: Sheet) -> dict[str, list[dict[str, Any]]]:
         lists: dict[str, list[dict[str, Any]]] = {}
@@ -85,14 +81,6 @@ class SurveyRows:
                 choice["extra"] = extra
             lists.setdefault(list_name, []).append(choice)
         return lists
-
-    def check_duplicate_choices(self) -> None:
-        """A name twice in one list is refused unless every select using the list filters
-        it (ODK then tells the two apart by the filter's columns)."""
-        for list_name, name, number, first in self.duplicate_choices:
-            if list_name in self.unfiltered_lists:
-                message = f"{name!r} is already in list {list_name!r} (row {first})"
-                self.issue("choices", number, "name", message)
 
     # -- survey ------------------------------------------------------------------------------
 
@@ -164,48 +152,6 @@ class SurveyRows:
         if not questions and not self.issues:
             self.issue("survey", None, None, "no question the bot can ask")
         return questions, rows_of, positions
-
-    def repeat_row(
-        self,
-        sheet: Sheet,
-        number: int,
-        row: Mapping[str, Any],
-        kind: str,
-        groups: list[tuple[int, str]],
-    ) -> bool:
-        """Take a `begin repeat` / `end repeat` row (True if the row was one). Its questions
-        are asked once per entry (forms.repeats); a repeat's relevant applies to each of
-        them, like a group's. A calculation inside a repeat is refused, named."""
-        base = kind.replace(" ", "_")
-        if base == "calculate" and self.open_repeat is not None:
-            message = "a calculate inside a repeat is not supported yet; move it out of the repeat"
-            self.issue("survey", number, "type", message)
-            return True
-        if base not in ("begin_repeat", "end_repeat"):
-            return False
-        if base == "end_repeat":
-            if self.open_repeat is None:
-                self.issue("survey", number, "type", "end repeat without a begin repeat")
-            else:
-                self.open_repeat = None
-                groups.pop()
-            return True
-        name = sheet.value(row, "name")
-        if self.open_repeat is not None:
-            message = "a repeat inside a repeat is not supported; ask for the inner list as text"
-            self.issue("survey", number, "type", message)
-            return True
-        if not name:
-            self.issue("survey", number, "name", "required")
-            return True
-        item: dict[str, Any] = {"name": name, "label": self.texts(sheet, row, "label")}
-        count = sheet.value(row, "repeat_count")
-        if count:
-            item["count"] = count
-        self.repeats.append(item)
-        self.open_repeat = (number, name)
-        groups.append((number, self.group_relevant(sheet, number, row, [])))
-        return True
 
     def group_relevant(
         self, sheet: Sheet, number: int, row: Mapping[str, Any], earlier: list[dict[str, Any]]

@@ -281,6 +281,33 @@ def base_question(template: FormTemplate, qid: str) -> Question | None:
     return question
 
 
+def consolidated(template: FormTemplate, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers as consolidation counts them: a numeric repeat question is the sum over
+    its entries (a roster's "số người" adds up), a text one its entries joined; a select
+    inside a repeat is not counted (its entries stay under their indexed ids)."""
+    if not template.repeats:
+        return dict(answers)
+    typed = typed_entries(template, answers)
+    names = (repeat.name for repeat in template.repeats)
+    counts = dict(zip(names, entry_counts(template, typed, typed), strict=True))
+    result = {qid: v for qid, v in typed.items() if split_id(qid) is None}
+    for question in template.questions:
+        if not question.repeat or question.type not in ("integer", "decimal", "text"):
+            continue
+        values = [
+            typed.get(entry_id(question.id, i)) for i in range(1, counts[question.repeat] + 1)
+        ]
+        values = [v for v in values if v is not None and v != ""]
+        if not values:
+            continue
+        if question.type == "text":
+            result[question.id] = "; ".join(f"{i}) {v}" for i, v in enumerate(values, start=1))
+        else:
+            total = sum(Decimal(str(v)) for v in values)
+            result[question.id] = int(total) if question.type == "integer" else total
+    return result
+
+
 def sheet_cells(
     template: FormTemplate, answers: Mapping[str, Any], render: Callable[[Question, Any], str]
 ) -> dict[str, Any]:
