@@ -239,3 +239,43 @@ async def test_the_sheet_and_the_consolidation_show_the_entries(
     people = next(n for n in result.numbers if n.question.id == "so_nguoi")
     assert (ages.total, ages.count) == (40 + 38 + 7, 2)  # summed over entries, then units
     assert (people.total, people.count) == (3, 2)
+
+
+def test_lowering_the_count_asks_first_then_removes_the_extra_entry(tmp_path: Path) -> None:
+    bot = Harness(forms=(roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})")),))
+    start(bot)
+    for typed in ("2", "An", "40", "Nam", "Bình", "38", "Nữ"):
+        bot.say(typed)
+    assert bot.state.mode == "review"
+    bot.say("/sua 1")
+    asked = bot.say("1")
+    assert "3 câu sau không còn áp dụng" in asked and "Thành viên 2 – Họ tên" in asked
+    bot.say("có")
+    assert bot.state.mode == "review"
+    assert only_report(bot).answers == {
+        "so_nguoi": 1,
+        "ho_ten[1]": "An",
+        "tuoi[1]": 40,
+        "gioi[1]": "nam",
+    }
+
+
+def test_answering_no_more_after_yes_removes_the_later_entry(tmp_path: Path) -> None:
+    survey = [row[:3] for row in ROSTER if row[0] not in ("note", "calculate")]
+    survey[2] = ["begin repeat", "thanh_vien", "Thành viên"]
+    bot = Harness(forms=(roster(tmp_path, survey),))
+    start(bot)
+    for typed in ("9", "An", "40", "Nam", "Có, thêm một mục", "Bình", "38", "Nữ", "Không, xong"):
+        bot.say(typed)
+    assert bot.state.mode == "review"
+    bot.say("/sua 5")  # 5 = "add another?" after entry 1
+    bot.say("Không, xong")
+    bot.say("có")
+    answers = only_report(bot).answers
+    assert answers == {
+        "so_nguoi": 9,
+        "ho_ten[1]": "An",
+        "tuoi[1]": 40,
+        "gioi[1]": "nam",
+        "thanh_vien[1]": "no",
+    }

@@ -15,6 +15,7 @@ from typing import Any
 from reportbot.conversation.values import is_empty
 from reportbot.forms.choice_filter import as_asked, visible_choices
 from reportbot.forms.expressions import truthy
+from reportbot.forms.repeats import is_entry, reexpand, repeat_inputs
 from reportbot.forms.schema import FormTemplate, Question
 
 
@@ -146,7 +147,10 @@ def _relevance_inputs(template: FormTemplate) -> tuple[str, ...] | None:
             if rule is not None:
                 names |= rule.references()
                 cacheable = cacheable and "today(" not in rule.source
+    names |= repeat_inputs(template)  # the number of entries decides what is asked
     result = tuple(sorted(names)) if cacheable else None
+    if len(_inputs) > 4096:  # expanded templates come and go (forms.repeats)
+        _inputs.clear()
     _inputs[id(template)] = (template, result)
     return result
 
@@ -187,8 +191,13 @@ def stale_answers(
     current = dict(answers)
     cleared: set[str] = set()
     while True:
-        keep = {q.id for q in relevant_questions(template, current, facts)}
-        newly = {qid for qid in current if qid not in keep and template.question(qid) is not None}
+        shown = reexpand(template, current, facts) if template.repeats else template
+        keep = {q.id for q in relevant_questions(shown, current, facts)}
+        newly = {
+            qid
+            for qid in current
+            if qid not in keep and (shown.question(qid) is not None or is_entry(shown, qid))
+        }
         if not newly:
             return cleared
         cleared |= newly

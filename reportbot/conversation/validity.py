@@ -46,6 +46,8 @@ def dependants(template: FormTemplate, qid: str) -> tuple[str, ...]:
                     if question.id not in table.setdefault(name, []):
                         table[name].append(question.id)
         known = (template, {name: tuple(ids) for name, ids in table.items()})
+        if len(_DEPENDANTS) > 4096:  # expanded templates come and go (forms.repeats)
+            _DEPENDANTS.clear()
         _DEPENDANTS[id(template)] = known  # the template is kept so its id cannot be reused
     return known[1].get(qid, ())
 

@@ -117,6 +117,7 @@ def entry_counts(
 
 
 _CACHE: dict[tuple[int, tuple[int, ...]], tuple[FormTemplate, FormTemplate]] = {}
+_BASES: dict[int, tuple[FormTemplate, FormTemplate]] = {}  # id(expanded) -> (expanded, base)
 
 
 def expand(
@@ -135,8 +136,45 @@ def expand(
     expanded = _Expander(template, dict(zip(names, counts, strict=True))).run()
     if len(_CACHE) > 512:
         _CACHE.clear()
+        _BASES.clear()
     _CACHE[key] = (template, expanded)  # the template is kept so its id cannot be reused
+    _BASES[id(expanded)] = (expanded, template)
     return expanded
+
+
+def reexpand(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> FormTemplate:
+    """`template` (stored, or expanded for other answers) expanded for these answers."""
+    known = _BASES.get(id(template))
+    base = known[1] if known is not None and known[0] is template else template
+    return expand(base, answers, facts)
+
+
+def is_entry(template: FormTemplate, qid: str) -> bool:
+    """Whether `qid` is an entry id (q[k] or an "add another" rep[k]) of the template's
+    repeats, whether or not that entry exists for the current answers."""
+    parts = split_id(qid) if template.repeats else None
+    if parts is None:
+        return False
+    known = _BASES.get(id(template))
+    base = known[1] if known is not None and known[0] is template else template
+    question = base.question(parts[0])
+    return bool(question is not None and question.repeat) or any(
+        repeat.name == parts[0] for repeat in base.repeats
+    )
+
+
+def repeat_inputs(template: FormTemplate) -> set[str]:
+    """The answers the number of entries depends on: the counts' inputs and every
+    "add another" answer there is."""
+    names: set[str] = set()
+    for repeat in template.repeats:
+        if repeat.count is not None:
+            names |= repeat.count.references()
+        else:
+            names |= {entry_id(repeat.name, index) for index in range(1, MAX_ENTRIES + 1)}
+    return names
 
 
 class _Expander:
