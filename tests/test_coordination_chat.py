@@ -445,7 +445,7 @@ async def test_admin_publishes_an_xlsform_after_a_bad_one(app: Application, tmp_
     assert "• many_errors.xlsx: survey, row 2, column type: unknown type “integr”" in errors
     assert "• many_errors.xlsx: survey, row 8, column choice_filter: ${chua_co} is not" in errors
     repeat = (await admin.send(attachment=attachment(xlsform("loop.md", tmp_path))))[0].text
-    assert "a loop over a list is not supported" in repeat  # (calculate, repeats supported)
+    assert "a repeat inside a repeat is not supported" in repeat  # (calculate, repeats are)
 
     # Telegram keeps files under their own id; the admin's file name is what counts.
     saved = tmp_path / "AgADBAADr6kx.xlsx"

@@ -151,8 +151,8 @@ def test_the_key_is_the_folded_form_id_or_title(tmp_path: Path, settings: str, k
 
 def test_unsupported_features_are_named_not_dropped(tmp_path: Path) -> None:
     assert issues_of(workbook_from("loop.md", tmp_path)) == [
-        "loop.xlsx: survey, row 3, column type: a loop over a list is not supported by the bot; "
-        "use a begin repeat",
+        "loop.xlsx: survey, row 4, column type: a repeat inside a repeat is not supported; "
+        "ask for the inner list as text",
     ]
     # "or specify other" is supported now: an 'other' choice and a text to specify it
     assert issues_of(workbook_from("specify_other.md", tmp_path)) == []

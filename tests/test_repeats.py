@@ -279,3 +279,37 @@ def test_answering_no_more_after_yes_removes_the_later_entry(tmp_path: Path) -> 
         "gioi[1]": "nam",
         "thanh_vien[1]": "no",
     }
+
+
+def test_a_loop_over_a_list_asks_its_questions_once_per_choice(tmp_path: Path) -> None:
+    """pyxform's `begin loop over LIST`: a group per choice, "%(label)s" naming it."""
+    survey = [
+        ["type", "name", "label", "constraint"],
+        ["begin loop over gt", "theo_gioi", None, None],
+        ["integer", "so", "Số người %(label)s", ". <= 100"],
+        ["integer", "tre", "Trong đó trẻ em %(label)s", ". <= ${so}"],
+        ["end loop", None, None, None],
+    ]
+    result = load_xlsform(workbook(tmp_path, survey, choices=CHOICES))
+    assert result.issues == [], [str(i) for i in result.issues]
+    assert result.template is not None
+    assert [q.id for q in result.template.questions] == [
+        "theo_gioi.nam.so",
+        "theo_gioi.nam.tre",
+        "theo_gioi.nu.so",
+        "theo_gioi.nu.tre",
+    ]
+    bot = Harness(forms=(result.template,))
+    start(bot)
+    assert "Số người Nam" in bot.say("/tieptuc")
+    bot.say("10")
+    bot.say("11")  # 11 children of 10 people: refused by the copy's own constraint
+    assert bot.state.question == "theo_gioi.nam.tre"
+    for typed in ("4", "12", "5"):
+        bot.say(typed)
+    assert only_report(bot).answers == {
+        "theo_gioi.nam.so": 10,
+        "theo_gioi.nam.tre": 4,
+        "theo_gioi.nu.so": 12,
+        "theo_gioi.nu.tre": 5,
+    }

@@ -3,6 +3,8 @@ reader, which provides `issue`, `texts` and `group_relevant`)."""
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +22,11 @@ class RepeatRows:
     unfiltered_lists: set[str]
     repeats: list[dict[str, Any]]
     open_repeat: tuple[int, str] | None  # (row, name) of the repeat being read
+    nested_repeats: int = 0  # refused inner repeats still open
+    # a loop being read: (row, name, list name, where its questions start in `collected`)
+    open_loop: tuple[int, str, str, int] | None
+    collected: tuple[list[dict[str, Any]], dict[str, list[int]], list[int]]
+    lists_read: dict[str, list[dict[str, Any]]]
 
     def check_duplicate_choices(self) -> None:
         """A name twice in one list is refused unless every select using the list filters
@@ -41,6 +48,8 @@ class RepeatRows:
         are asked once per entry (forms.repeats); a repeat's relevant applies to each of
         them, like a group's. A calculation inside a repeat is refused, named."""
         base = kind.replace(" ", "_")
+        if base.startswith(("begin_loop", "end_loop")):
+            return self.loop_row(sheet, number, row, base, groups)
         if base == "calculate" and self.open_repeat is not None:
             message = "a calculate inside a repeat is not supported yet; move it out of the repeat"
             self.issue("survey", number, "type", message)
@@ -48,7 +57,9 @@ class RepeatRows:
         if base not in ("begin_repeat", "end_repeat"):
             return False
         if base == "end_repeat":
-            if self.open_repeat is None:
+            if self.nested_repeats:  # the end of a refused inner repeat
+                self.nested_repeats -= 1
+            elif self.open_repeat is None:
                 self.issue("survey", number, "type", "end repeat without a begin repeat")
             else:
                 self.open_repeat = None
@@ -58,6 +69,7 @@ class RepeatRows:
         if self.open_repeat is not None:
             message = "a repeat inside a repeat is not supported; ask for the inner list as text"
             self.issue("survey", number, "type", message)
+            self.nested_repeats += 1
             return True
         if not name:
             self.issue("survey", number, "name", "required")
@@ -70,3 +82,66 @@ class RepeatRows:
         self.open_repeat = (number, name)
         groups.append((number, self.group_relevant(sheet, number, row, [])))
         return True
+
+    def loop_row(
+        self,
+        sheet: Sheet,
+        number: int,
+        row: Mapping[str, Any],
+        base: str,
+        groups: list[tuple[int, str]],
+    ) -> bool:
+        """`begin loop over LIST` ... `end loop`: as pyxform, the questions between are
+        copied once per choice of LIST (a group per choice, not a repeat), "%(label)s" in a
+        label naming the choice; a copy's id is loop.choice.question (its XPath, dotted)."""
+        questions, _rows_of, _positions = self.collected
+        if base.startswith("begin_loop"):
+            list_name = re.sub(r"^begin_loop_over_", "", base)
+            original = sheet.value(row, "type").split()[-1]  # the list name as written
+            name = sheet.value(row, "name")
+            if self.open_loop is not None or self.open_repeat is not None:
+                self.issue("survey", number, "type", "a loop inside a loop or a repeat")
+            elif not name or original.lower() != list_name or original not in self.lists_read:
+                message = "begin loop over LIST needs a name and a list from the choices sheet"
+                self.issue("survey", number, "type", message)
+            else:
+                self.open_loop = (number, name, original, len(questions))
+                groups.append((number, self.group_relevant(sheet, number, row, [])))
+            return True
+        if self.open_loop is None:
+            self.issue("survey", number, "type", "end loop without a begin loop")
+            return True
+        groups.pop()
+        self.copy_loop(*self.open_loop)
+        self.open_loop = None
+        return True
+
+    def copy_loop(self, number: int, name: str, list_name: str, start: int) -> None:
+        """Replace the loop's questions (from `start`) by one copy per choice."""
+        questions, rows_of, positions = self.collected
+        inside, rows = questions[start:], positions[start:]
+        del questions[start:], positions[start:]
+        ids = {item["id"] for item in inside}
+        for choice in self.lists_read[list_name]:
+            new = {qid: f"{name}.{choice['value']}.{qid}" for qid in ids}
+            for item, line in zip(inside, rows, strict=True):
+                copied = copy.deepcopy(item)
+                copied["id"] = new[item["id"]]
+                copied["label"] = {
+                    lang: text.replace(
+                        "%(label)s", choice["label"].get(lang, choice["value"])
+                    ).replace("%(name)s", choice["value"])
+                    for lang, text in item["label"].items()
+                }
+                for column in ("relevant", "constraint", "choice_filter", "calculation"):
+                    if column in copied:
+                        copied[column] = _SIBLING.sub(
+                            lambda m, new=new: "${" + new.get(m.group(1), m.group(1)) + "}",
+                            copied[column],
+                        )
+                questions.append(copied)
+                positions.append(line)
+                rows_of.setdefault(copied["id"], []).append(line)
+
+
+_SIBLING = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}")

@@ -97,7 +97,9 @@ class SurveyRows(RepeatRows):
         positions: list[int] = []
         groups: list[tuple[int, str]] = []  # (row, relevant) of open groups
         self.survey_names = {sheet.value(row, "name") for _n, row in sheet.numbered()} - {""}
-        self.repeats, self.open_repeat = [], None
+        self.repeats, self.open_repeat, self.open_loop = [], None, None
+        self.nested_repeats = 0
+        self.collected, self.lists_read = (questions, rows_of, positions), lists
         for number, row in sheet.numbered():
             kind = " ".join(sheet.value(row, "type").split())
             if not kind and not sheet.value(row, "name") and not self.texts(sheet, row, "label"):
