@@ -14,12 +14,17 @@ values supplied by the caller); ``relevant``, ``constraint`` + ``constraint_mess
 ``required`` (yes/no/1/0), ``hint``, ``default`` (parsed like an answer); names as ODK allows
 them (case kept, ``-`` and ``.``); labels in any single language (see xlsform_language.py);
 groups, flattened (a group's ``relevant`` is checked on its row and applies to each question
-in it); ``settings.version``.
+in it); ``settings.version``; ``choice_filter`` (cascading selects: the choices sheet's extra
+columns are kept per choice, a name may repeat in a filtered list; forms/choice_filter.py);
+a ``calculation`` on an ordinary question (ODK's dynamic default); references to a later
+question (a cycle of conditions is refused); comment rows (no type, name or label: skipped);
+``begin repeat`` / ``end repeat`` with or without ``repeat_count`` (forms/repeats.py) and
+``begin loop over LIST`` (copied per choice, as pyxform; coordination/xlsform_repeats.py).
 
-Not supported, and named in an error instead of being dropped: repeats and loops, geo types,
-audio, video, barcode, rank, time, datetime, select from a file or external list, and the
-columns choice_filter, repeat_count, trigger, read_only and calculation on a non-calculate
-row. Purely visual columns (appearance, media) are ignored with a warning in the preview; a
+Not supported, and named in an error instead of being dropped: a repeat inside a repeat, a
+calculate inside a repeat, geo types, audio, video, barcode, rank, time, datetime, select
+from a file or external list, and the columns trigger and read_only. Purely visual columns
+(appearance, media) are ignored with a warning in the preview; a
 misspelt column is a warning naming the likely one.
 
 Settings the XLSForm standard lacks, read from extra columns of the ``settings`` sheet:
