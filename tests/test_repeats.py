@@ -176,18 +176,19 @@ def test_loops_nested_repeats_and_calculations_inside_are_refused_by_name(
 
 @pytest.fixture
 async def roster_service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Any]:
-    from reportbot.service import ConversationService
+    from reportbot.app import Application
+    from reportbot.config import Settings
     from reportbot.store.forms import store_template
-    from tests.conftest import TZ
     from tests.support import seed_commune
 
     await seed_commune()
     template = roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})"))
     await store_template(template, "ho_gia_dinh.xlsx")
-    service = ConversationService(TZ, clock=clock)
-    await service.start()
-    yield service, template
-    await service.close()
+    # the whole application: the officers' engine and the coordination commands (/xem)
+    application = Application(Settings(database_url=db, media_dir=tmp_path / "m"), clock=clock)
+    await application.service.start()
+    yield application.service, template
+    await application.service.close()
 
 
 async def file_roster(service: Any, user: str, people: list[tuple[str, str, str]]) -> None:
@@ -216,10 +217,13 @@ async def test_the_sheet_and_the_consolidation_show_the_entries(
     from reportbot.mirror.xlsx import XlsxBackend
     from reportbot.periods import current_period
     from tests.conftest import TZ
+    from tests.support import Chat
 
     service, template = roster_service
     await file_roster(service, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
     await file_roster(service, "u-vhxh", [("Cúc", "7", "Nữ")])
+    shown = await Chat(service, "u-hoiphunu").say("/xem")
+    assert "Thành viên 2 – Họ tên: Bình" in shown and "Thành viên 2 – Tuổi: 38" in shown
 
     source = StoreMirrorSource(TZ, clock=clock)
     assert await MirrorWorker(XlsxBackend(tmp_path / "m.xlsx"), source).run_once() >= 1

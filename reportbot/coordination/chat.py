@@ -40,6 +40,7 @@ from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, may_see_u
 from reportbot.coordination.status import current_statuses, forms_in_use
 from reportbot.coordination.template_upload import TemplateUpload
 from reportbot.coordination.texts import Problem, t
+from reportbot.forms.repeats import expand, typed_entries
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
@@ -169,6 +170,9 @@ class CoordinationChat:
             qid: decode_value(template.question(qid), value)
             for qid, value in submission.answers.items()
         }
+        if template.repeats:  # each entry written out, as the officer's review shows it
+            answers = typed_entries(template, answers)
+            template = expand(template, answers, {})
         text = render_unit_report(
             unit_name=unit.name,
             unit_code=unit.code,
