@@ -317,3 +317,50 @@ def test_a_loop_over_a_list_asks_its_questions_once_per_choice(tmp_path: Path) -
         "theo_gioi.nu.so": 12,
         "theo_gioi.nu.tre": 5,
     }
+
+
+def test_indexed_repeat_reads_one_entry_inside_and_outside_the_repeat(tmp_path: Path) -> None:
+    """ODK's indexed-repeat(${q}, ${rep}, i): entry i of q (here: the previous entry inside,
+    the second entry outside)."""
+    survey = [
+        ["type", "name", "label", "repeat_count", "constraint", "relevant"],
+        ["integer", "so_con", "Số con", None, None, None],
+        ["begin repeat", "con", "Con", "${so_con}", None, None],
+        [
+            "integer",
+            "tuoi",
+            "Tuổi",
+            None,
+            "position(..) = 1 or . <= indexed-repeat(${tuoi}, ${con}, position(..) - 1)",
+            None,
+        ],
+        ["end repeat", None, None, None, None, None],
+        [
+            "text",
+            "ghi_chu",
+            "Ghi chú con thứ hai",
+            None,
+            None,
+            "indexed-repeat(${tuoi}, ${con}, 2) > 5",
+        ],
+        # an index read from an answer: picked when evaluated (the youngest child here)
+        [
+            "text",
+            "be_nhat",
+            "Về con út",
+            None,
+            None,
+            "indexed-repeat(${tuoi}, ${con}, ${so_con}) < 5",
+        ],
+    ]
+    bot = Harness(forms=(roster(tmp_path, survey),))
+    start(bot)
+    bot.say("3")
+    bot.say("12")
+    bot.say("14")  # older than the child before: refused
+    assert bot.state.question == "tuoi[2]"
+    bot.say("9")
+    bot.say("4")
+    assert bot.state.question == "ghi_chu"  # the second child is 9 > 5
+    bot.say("ok")
+    assert bot.state.question == "be_nhat"  # the third (last) child is 4 < 5

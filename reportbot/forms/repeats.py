@@ -35,6 +35,9 @@ MORE_CHOICES = (
 )
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}")
 _POSITION = re.compile(r"position\(\s*\.\.\s*\)")
+_INDEXED_REPEAT = re.compile(
+    r"indexed-repeat\(\s*\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}\s*,\s*\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}\s*,"
+)
 _AGGREGATE = re.compile(r"\b(sum|max|min|count)\(\s*\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}\s*\)")
 _INDEXED = re.compile(r"^(.+)\[(\d{1,3})\]$")
 
@@ -255,12 +258,44 @@ class _Expander:
                 return "${" + entry_id(name, index) + "}"
             return match.group(0)
 
-        source = _POSITION.sub(str(index), expression.source)
+        source = self.indexed(_POSITION.sub(str(index), expression.source))
         source = self.aggregates(_REF.sub(one, source), skip=repeat)
         return self.parse(expression, source)
 
     def outside(self, expression: Expression) -> Expression:
-        return self.parse(expression, self.aggregates(expression.source, skip=None))
+        return self.parse(expression, self.aggregates(self.indexed(expression.source), None))
+
+    def indexed(self, source: str) -> str:
+        """indexed-repeat(${q}, ${rep}, i): every entry's value of q, then '' for the repeat
+        (no answer is read there: a constraint reading it would never be judged)."""
+
+        out, done = [], 0
+        for match in _INDEXED_REPEAT.finditer(source):
+            repeat = self.members.get(match.group(1))
+            if repeat is None or match.start() < done:
+                continue
+            text, whole = self.one_entry(match.group(1), repeat, source, match.end())
+            out += [source[done : match.start()], text]
+            done = _closing(source, match.end()) if whole else match.end()
+        return "".join(out) + source[done:]
+
+    def one_entry(self, name: str, repeat: str, source: str, start: int) -> tuple[str, bool]:
+        """${q[i]} for the whole call when the index is a constant (position(..) written
+        out), else the call's head with every entry's value for the function to pick from."""
+        end = _closing(source, start)
+        index_source = source[start : end - 1]
+        if "${" not in index_source:
+            try:
+                index = _num(parse_expression(index_source).evaluate({}))
+            except ExpressionError:
+                index = None
+            if index is not None and 1 <= int(index) <= self.counts[repeat]:
+                return "${" + entry_id(name, int(index)) + "}", True
+            if index is not None:
+                return "''", True
+        count = self.counts[repeat]
+        refs = ", ".join("${" + entry_id(name, i) + "}" for i in range(1, count + 1))
+        return f"indexed-repeat({refs or repr('')}, '',", False
 
     def aggregates(self, source: str, skip: str | None) -> str:
         """Aggregates over a repeat's entries, then a bare ${q} of a repeat: entry 1."""
@@ -290,6 +325,24 @@ class _Expander:
         if source == expression.source and not self.calcs:
             return expression
         return parse_expression(source, self.calcs, choice_fields=expression.choice_fields)
+
+
+def _closing(source: str, start: int) -> int:
+    """The position just after the ')' closing the call whose arguments go on at `start`."""
+    depth, quote = 1, ""
+    for position in range(start, len(source)):
+        char = source[position]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return position + 1
+    return len(source)
 
 
 def typed_entries(template: FormTemplate, answers: Mapping[str, Any]) -> dict[str, Any]:
