@@ -364,3 +364,21 @@ def test_indexed_repeat_reads_one_entry_inside_and_outside_the_repeat(tmp_path: 
     assert bot.state.question == "ghi_chu"  # the second child is 9 > 5
     bot.say("ok")
     assert bot.state.question == "be_nhat"  # the third (last) child is 4 < 5
+
+
+def test_adding_an_entry_from_the_review_asks_the_new_entry(tmp_path: Path) -> None:
+    survey = [row[:3] for row in ROSTER if row[0] not in ("note", "calculate")]
+    survey[2] = ["begin repeat", "thanh_vien", "Thành viên"]
+    bot = Harness(forms=(roster(tmp_path, survey),))
+    start(bot)
+    for typed in ("9", "An", "40", "Nam", "Không, xong"):
+        bot.say(typed)
+    assert bot.state.mode == "review"
+    bot.say("/sua 5")  # "add another?" after entry 1
+    bot.say("Có, thêm một mục")
+    assert bot.state.question == "ho_ten[2]"
+    for typed in ("Bình", "38", "Nữ", "Không, xong"):
+        bot.say(typed)
+    assert bot.state.mode == "review"
+    answers = only_report(bot).answers
+    assert answers["ho_ten[2]"] == "Bình" and answers["thanh_vien[2]"] == "no"

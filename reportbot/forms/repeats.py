@@ -168,6 +168,16 @@ def is_entry(template: FormTemplate, qid: str) -> bool:
     )
 
 
+def adds_entry(template: FormTemplate, question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether `question` is an "add another?" just answered yes (its next entry is to fill)."""
+    parts = split_id(question.id)
+    return (
+        parts is not None
+        and any(repeat.name == parts[0] for repeat in template.repeats)
+        and answers.get(question.id) == YES
+    )
+
+
 def repeat_inputs(template: FormTemplate) -> set[str]:
     """The answers the number of entries depends on: the counts' inputs and every
     "add another" answer there is."""
