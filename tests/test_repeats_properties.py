@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from reportbot.forms.choice_filter import visible_choices
 from reportbot.forms.loader import build_template
-from reportbot.forms.repeats import MAX_ENTRIES, consolidated, entry_id, expand
+from reportbot.forms.repeat_expand import expand
+from reportbot.forms.repeats import MAX_ENTRIES, consolidated, entry_id
 from reportbot.forms.schema import FormTemplate
 
 ROSTER = {

@@ -15,7 +15,8 @@ from typing import Any
 from reportbot.conversation.values import is_empty
 from reportbot.forms.choice_filter import as_asked, visible_choices
 from reportbot.forms.expressions import truthy
-from reportbot.forms.repeats import is_entry, reexpand, repeat_inputs
+from reportbot.forms.repeat_expand import is_entry, reexpand
+from reportbot.forms.repeats import repeat_inputs
 from reportbot.forms.schema import FormTemplate, Question
 
 

@@ -16,7 +16,8 @@ from reportbot.conversation import navigation as nav
 from reportbot.conversation.session import SubmissionView, UnitInfo
 from reportbot.conversation.state import PendingEdits, ReportKey
 from reportbot.conversation.values import is_empty
-from reportbot.forms.repeats import expand, typed_entries
+from reportbot.forms.repeat_expand import expand
+from reportbot.forms.repeats import typed_entries
 from reportbot.forms.schema import FormTemplate, Question
 from reportbot.periods import Period, period_by_key
 

@@ -40,7 +40,8 @@ from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, may_see_u
 from reportbot.coordination.status import current_statuses, forms_in_use
 from reportbot.coordination.template_upload import TemplateUpload
 from reportbot.coordination.texts import Problem, t
-from reportbot.forms.repeats import expand, typed_entries
+from reportbot.forms.repeat_expand import expand
+from reportbot.forms.repeats import typed_entries
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
