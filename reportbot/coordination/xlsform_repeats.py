@@ -23,10 +23,28 @@ class RepeatRows:
     repeats: list[dict[str, Any]]
     open_repeat: tuple[int, str] | None  # (row, name) of the repeat being read
     nested_repeats: int = 0  # refused inner repeats still open
+    survey_names: set[str]
     # a loop being read: (row, name, list name, where its questions start in `collected`)
     open_loop: tuple[int, str, str, int] | None
     collected: tuple[list[dict[str, Any]], dict[str, list[int]], list[int]]
     lists_read: dict[str, list[dict[str, Any]]]
+
+    def start_survey(
+        self,
+        sheet: Sheet,
+        lists: dict[str, list[dict[str, Any]]],
+        collected: tuple[list[dict[str, Any]], dict[str, list[int]], list[int]],
+    ) -> None:
+        """Before the survey rows: every name (a rule may read a later question), no
+        repeat or loop open, and where the questions read so far are collected."""
+        self.survey_names = {sheet.value(row, "name") for _n, row in sheet.numbered()} - {""}
+        self.repeats, self.open_repeat, self.open_loop = [], None, None
+        self.nested_repeats = 0
+        self.collected, self.lists_read = collected, lists
+
+    def comment_row(self, sheet: Sheet, row: Mapping[str, Any]) -> bool:
+        """A row without type, name or label: a comment, skipped as pyxform does."""
+        return not sheet.value(row, "name") and not self.texts(sheet, row, "label")
 
     def check_duplicate_choices(self) -> None:
         """A name twice in one list is refused unless every select using the list filters

@@ -45,7 +45,6 @@ class SurveyRows(RepeatRows):
     calculations: list[dict[str, Any]]
     metadata: list[dict[str, str]]
     or_other: bool
-    survey_names: set[str]
 
     def choice_lists(self, sheet: Sheet) -> dict[str, list[dict[str, Any]]]:
         lists: dict[str, list[dict[str, Any]]] = {}
@@ -96,14 +95,11 @@ class SurveyRows(RepeatRows):
         rows_of: dict[str, list[int]] = {}
         positions: list[int] = []
         groups: list[tuple[int, str]] = []  # (row, relevant) of open groups
-        self.survey_names = {sheet.value(row, "name") for _n, row in sheet.numbered()} - {""}
-        self.repeats, self.open_repeat, self.open_loop = [], None, None
-        self.nested_repeats = 0
-        self.collected, self.lists_read = (questions, rows_of, positions), lists
+        self.start_survey(sheet, lists, (questions, rows_of, positions))
         for number, row in sheet.numbered():
             kind = " ".join(sheet.value(row, "type").split())
-            if not kind and not sheet.value(row, "name") and not self.texts(sheet, row, "label"):
-                continue  # a comment row (pyxform skips a row with no type, name or label)
+            if not kind and self.comment_row(sheet, row):
+                continue
             if not kind:
                 self.issue("survey", number, "type", "missing type")
                 continue

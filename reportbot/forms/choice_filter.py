@@ -73,10 +73,15 @@ def choice_extra(option: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 
 def read_question_rules(
-    fail: Any, item: Mapping[str, Any], where: str, calcs: Mapping[str, Expression]
+    fail: Any,
+    item: Mapping[str, Any],
+    where: str,
+    calcs: Mapping[str, Expression],
+    names: set[str],
 ) -> tuple[Expression | None, Expression | None]:
     """The question's choice_filter and calculation, parsed; a problem goes to `fail`
-    (the loader's, with the item and field) and leaves that rule out."""
+    (the loader's, with the item and field): a rule that does not parse is left out, a
+    reference to a name not in `names` is reported."""
     parsed: list[Expression | None] = []
     for field in ("choice_filter", "calculation"):
         source = item.get(field)
@@ -95,6 +100,8 @@ def read_question_rules(
             continue
         if field == "choice_filter" and item.get("type") not in ("select_one", "select_multiple"):
             fail(item, field, where, "choice_filter: only a select question has choices to filter")
+        for name in sorted(rule.references() - names):
+            fail(item, field, where, f"{field}: ${{{name}}} is not a question of this form")
         parsed.append(rule)
     return parsed[0], parsed[1]
 

@@ -436,11 +436,7 @@ class _Checker:
         if constraint is not None and not message:
             self.fail(item, "constraint", where, "a constraint needs a constraint_message")
         default = self.default(item, where, qtype, choices, low, high)
-        choice_filter, calculation = read_question_rules(self.fail, item, where, self.calcs)
-        for field, rule in (("choice_filter", choice_filter), ("calculation", calculation)):
-            for name in sorted(rule.references() - names) if rule is not None else ():
-                message = f"{field}: ${{{name}}} is not a question of this form"
-                self.fail(item, field, where, message)
+        choice_filter, calculation = read_question_rules(self.fail, item, where, self.calcs, names)
         return Question(
             id=qid,
             type=qtype,
