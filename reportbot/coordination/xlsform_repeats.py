@@ -21,7 +21,7 @@ class RepeatRows:
     duplicate_choices: list[tuple[str, str, int, int]]  # (list, name, row, first row)
     unfiltered_lists: set[str]
     repeats: list[dict[str, Any]]
-    open_repeat: tuple[int, str] | None  # (row, name) of the repeat being read
+    open_repeat: tuple[int, str] | None  # (where its questions start, name) of the open repeat
     nested_repeats: int = 0  # refused inner repeats still open
     survey_names: set[str]
     # a loop being read: (row, name, list name, where its questions start in `collected`)
@@ -42,9 +42,11 @@ class RepeatRows:
         self.nested_repeats = 0
         self.collected, self.lists_read = collected, lists
 
-    def comment_row(self, sheet: Sheet, row: Mapping[str, Any]) -> bool:
-        """A row without type, name or label: a comment, skipped as pyxform does."""
-        return not sheet.value(row, "name") and not self.texts(sheet, row, "label")
+    def no_type(self, sheet: Sheet, number: int, row: Mapping[str, Any]) -> None:
+        """A row without a type: a comment when it has no name or label either (skipped,
+        as pyxform does), else a mistake."""
+        if sheet.value(row, "name") or self.texts(sheet, row, "label"):
+            self.issue("survey", number, "type", "missing type")
 
     def check_duplicate_choices(self) -> None:
         """A name twice in one list is refused unless every select using the list filters
@@ -79,7 +81,10 @@ class RepeatRows:
                 self.nested_repeats -= 1
             elif self.open_repeat is None:
                 self.issue("survey", number, "type", "end repeat without a begin repeat")
-            else:
+            else:  # the questions read since its begin row belong to it
+                start, name = self.open_repeat
+                for item in self.collected[0][start:]:
+                    item["repeat"] = name
                 self.open_repeat = None
                 groups.pop()
             return True
@@ -97,7 +102,7 @@ class RepeatRows:
         if count:
             item["count"] = count
         self.repeats.append(item)
-        self.open_repeat = (number, name)
+        self.open_repeat = (len(self.collected[0]), name)
         groups.append((number, self.group_relevant(sheet, number, row, [])))
         return True
 

@@ -98,15 +98,13 @@ class SurveyRows(RepeatRows):
         self.start_survey(sheet, lists, (questions, rows_of, positions))
         for number, row in sheet.numbered():
             kind = " ".join(sheet.value(row, "type").split())
-            if not kind and self.comment_row(sheet, row):
-                continue
             if not kind:
-                self.issue("survey", number, "type", "missing type")
+                self.no_type(sheet, number, row)
                 continue
             lowered = kind.lower()
-            if self.repeat_row(sheet, number, row, lowered, groups):
-                continue
-            if self.special_row(sheet, number, row, lowered, groups, rows_of):
+            if self.repeat_row(sheet, number, row, lowered, groups) or self.special_row(
+                sheet, number, row, lowered, groups, rows_of
+            ):
                 continue
             for column, feature in ERROR_COLUMNS.items():
                 if sheet.value(row, column):
@@ -140,8 +138,6 @@ class SurveyRows(RepeatRows):
                 )
             # a follow-up needs no group condition: its select is empty when not relevant
             for item in (question, *follow_ups):
-                if self.open_repeat is not None:
-                    item["repeat"] = self.open_repeat[1]
                 questions.append(item)
                 rows_of.setdefault(item["id"], []).append(number)
                 positions.append(number)

@@ -55,6 +55,11 @@ CHOICE_VALUE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 BUILTIN_NAMES = frozenset({"unit_type", "unit_code", "period"})
 KNOWN_UNIT_TYPES = frozenset({"phong", "doan_the", "truong_hoc", "to_cns", "co_quan"})
 MAX_QUESTIONS = 300
+QUESTION_FIELDS = frozenset(
+    {"id", "type", "label", "hint", "required", "min", "max", "choices"}
+    | {"relevant", "constraint", "constraint_message", "default"}
+    | {"choice_filter", "calculation", "repeat"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +279,7 @@ class _Checker:
         calculations = read_calculations(self, data)  # fills self.calcs, read by questions
         repeats = read_repeats(self, data)
         self.repeat_names = {repeat.name for repeat in repeats}
+        self.meta = {name for name, _ in self.metadata}
         questions = self.questions(data)
         check_calculation_inputs(self, data, calculations, {q.id for q in questions})
         indicators = parse_indicators(data.get("indicators"), questions, self.fail, data)
@@ -399,11 +405,8 @@ class _Checker:
             return None
         qid = item.get("id")
         where = qid if isinstance(qid, str) and qid else f"question {position}"
-        known = {"id", "type", "label", "hint", "required", "min", "max", "choices"}
-        known |= {"relevant", "constraint", "constraint_message", "default"}
-        known |= {"choice_filter", "calculation", "repeat"}
         for name in item:
-            if name not in known:
+            if name not in QUESTION_FIELDS:
                 self.fail(item, str(name), where, f"unknown field {name!r}")
         if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
             message = "id: letters, digits, '_', '-' or '.', starting with a letter (max 64)"
@@ -428,8 +431,8 @@ class _Checker:
             self.fail(item, "required", where, "a note cannot be required")
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
-        names = earlier | BUILTIN_NAMES | self.calc_names | {name for name, _ in self.metadata}
-        names |= self.all_ids | self.repeat_names  # itself too: a cycle, reported below
+        # every question, later ones and itself too (a cycle is reported by `questions`)
+        names = self.all_ids | self.repeat_names | BUILTIN_NAMES | self.calc_names | self.meta
         relevant = self.expression(item, "relevant", where, names, allow_current=False)
         constraint = self.expression(item, "constraint", where, names | {qid}, allow_current=True)
         message = self.text(item, "constraint_message", where, required=False)
