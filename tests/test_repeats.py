@@ -243,6 +243,9 @@ async def test_the_sheet_and_the_consolidation_show_the_entries(
     people = next(n for n in result.numbers if n.question.id == "so_nguoi")
     assert (ages.total, ages.count) == (40 + 38 + 7, 2)  # summed over entries, then units
     assert (people.total, people.count) == (3, 2)
+    sexes = next(c for c in result.choices if c.question.id == "gioi")
+    # units where some entry chose the option: both units have a woman, one has a man
+    assert {o.value: o.units for o in sexes.options} == {"nam": 1, "nu": 2}
 
 
 def test_lowering_the_count_asks_first_then_removes_the_extra_entry(tmp_path: Path) -> None:

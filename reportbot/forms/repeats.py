@@ -164,8 +164,9 @@ def base_question(template: FormTemplate, qid: str) -> Question | None:
 
 def consolidated(template: FormTemplate, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers as consolidation counts them: a numeric repeat question is the sum over
-    its entries (a roster's "số người" adds up), a text one its entries joined; a select
-    inside a repeat is not counted (its entries stay under their indexed ids)."""
+    its entries (a roster's "số người" adds up), a select the options any entry chose (the
+    unit counts once per option, as for any select), a text one its entries joined; other
+    types inside a repeat (dates, files) are not consolidated."""
     if not template.repeats:
         return dict(answers)
     typed = typed_entries(template, answers)
@@ -173,7 +174,7 @@ def consolidated(template: FormTemplate, answers: Mapping[str, Any]) -> dict[str
     counts = dict(zip(names, entry_counts(template, typed, typed), strict=True))
     result = {qid: v for qid, v in typed.items() if split_id(qid) is None}
     for question in template.questions:
-        if not question.repeat or question.type not in ("integer", "decimal", "text"):
+        if not question.repeat or question.type in ("date", "photo", "file", "note"):
             continue
         values = [
             typed.get(entry_id(question.id, i)) for i in range(1, counts[question.repeat] + 1)
@@ -181,7 +182,12 @@ def consolidated(template: FormTemplate, answers: Mapping[str, Any]) -> dict[str
         values = [v for v in values if v is not None and v != ""]
         if not values:
             continue
-        if question.type == "text":
+        if question.type in ("select_one", "select_multiple"):
+            chosen = [
+                v for value in values for v in (value if isinstance(value, list) else [value])
+            ]
+            result[question.id] = list(dict.fromkeys(chosen))
+        elif question.type not in ("integer", "decimal"):
             result[question.id] = "; ".join(f"{i}) {v}" for i, v in enumerate(values, start=1))
         else:
             total = sum(Decimal(str(v)) for v in values)
