@@ -246,6 +246,17 @@ async def test_the_sheet_and_the_consolidation_show_the_entries(
     sexes = next(c for c in result.choices if c.question.id == "gioi")
     # units where some entry chose the option: both units have a woman, one has a man
     assert {o.value: o.units for o in sexes.options} == {"nam": 1, "nu": 2}
+    from reportbot.coordination.reports.workbook import write_workbook
+
+    write_workbook(result, tmp_path / "tong_hop.xlsx", tz=TZ)
+    cells = [
+        cell
+        for sheet in load_workbook(tmp_path / "tong_hop.xlsx").worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+    ]
+    assert "Nam; Nữ" in cells and "Nữ" in cells  # each unit's entries, by label
+    assert "['nam', 'nu']" not in cells
 
 
 def test_lowering_the_count_asks_first_then_removes_the_extra_entry(tmp_path: Path) -> None:

@@ -196,6 +196,8 @@ def _answer(question: Question, value: Any) -> Any:
         return Decimal(str(value))
     if question.type == "date" and isinstance(value, date):
         return value
+    if question.type == "select_one" and isinstance(value, list):  # a repeat's entries
+        return "; ".join(format_value(question, item, "vi") for item in value)
     return format_value(question, value, "vi")
 
 
