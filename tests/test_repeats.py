@@ -396,3 +396,17 @@ def test_adding_an_entry_from_the_review_asks_the_new_entry(tmp_path: Path) -> N
     assert bot.state.mode == "review"
     answers = only_report(bot).answers
     assert answers["ho_ten[2]"] == "Bình" and answers["thanh_vien[2]"] == "no"
+
+
+def test_a_repeat_count_reading_an_unknown_name_is_refused_on_its_row(tmp_path: Path) -> None:
+    survey = [
+        ["type", "name", "label", "repeat_count"],
+        ["integer", "so", "Số", None],
+        ["begin repeat", "tv", "Thành viên", "${so_nguoi}"],
+        ["text", "ten", "Tên", None],
+        ["end repeat", None, None, None],
+    ]
+    result = load_xlsform(workbook(tmp_path, survey, choices=CHOICES))
+    assert [str(issue).split(": ", 1)[1] for issue in result.issues] == [
+        "survey, row 3, column repeat_count: ${so_nguoi} is not a question of this form"
+    ]

@@ -102,6 +102,7 @@ class RepeatRows:
         if count:
             item["count"] = count
         self.repeats.append(item)
+        self.collected[1].setdefault(name, []).append(number)  # its problems go on this row
         self.open_repeat = (len(self.collected[0]), name)
         groups.append((number, self.group_relevant(sheet, number, row, [])))
         return True

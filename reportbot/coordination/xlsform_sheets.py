@@ -264,6 +264,7 @@ def survey_column(message: str) -> str | None:
     direct["default"] = "default"
     direct["calculation"] = "calculation"
     direct["choice_filter"] = "choice_filter"
+    direct["repeat_count"] = "repeat_count"
     if head in direct:
         return direct[head]
     lowered = message.lower()

@@ -33,7 +33,7 @@ from reportbot.forms.choice_filter import (
 from reportbot.forms.defaults import DefaultError, default_to_definition, parse_default
 from reportbot.forms.expressions import ExpressionError, compared_literals, parse_expression
 from reportbot.forms.indicators import indicators_definition, parse_indicators
-from reportbot.forms.repeats import read_repeats, repeats_definition
+from reportbot.forms.repeats import check_repeat_counts, read_repeats, repeats_definition
 from reportbot.forms.schema import (
     ATTACHMENT_TYPES,
     CHOICE_TYPES,
@@ -277,11 +277,13 @@ class _Checker:
         self.calc_names = calculation_names(data)
         self.calcs: dict[str, Any] = {}
         calculations = read_calculations(self, data)  # fills self.calcs, read by questions
-        repeats = read_repeats(self, data)
+        self.repeats = repeats = read_repeats(self, data)
         self.repeat_names = {repeat.name for repeat in repeats}
         self.meta = {name for name, _ in self.metadata}
         questions = self.questions(data)
         check_calculation_inputs(self, data, calculations, {q.id for q in questions})
+        known = {q.id for q in questions} | self.calc_names | self.meta | BUILTIN_NAMES
+        check_repeat_counts(self, data, known)
         indicators = parse_indicators(data.get("indicators"), questions, self.fail, data)
         return FormTemplate(
             key=key,

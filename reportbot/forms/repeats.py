@@ -80,6 +80,17 @@ def read_repeats(checker: Any, data: Mapping[str, Any]) -> tuple[Repeat, ...]:
     return tuple(result)
 
 
+def check_repeat_counts(checker: Any, data: Mapping[str, Any], names: set[str]) -> None:
+    """Every name a repeat_count reads is a question, calculation or fact of the form (an
+    unknown one would silently make no entry)."""
+    given = data.get("repeats") if isinstance(data.get("repeats"), list) else []
+    items = {item.get("name"): item for item in given if isinstance(item, Mapping)}
+    for repeat in checker.repeats:
+        for name in sorted(repeat.count.references() - names) if repeat.count else ():
+            message = f"repeat_count: ${{{name}}} is not a question of this form"
+            checker.fail(items.get(repeat.name, data), "count", repeat.name, message)
+
+
 def repeats_definition(template: FormTemplate) -> dict[str, Any]:
     """The stored (JSON) form of the template's repeats (absent when there are none)."""
     if not template.repeats:
