@@ -380,6 +380,16 @@ MESSAGES.update(
     }
 )
 
+# -- xlsflow: cascading selects and repeats ---------------------------------------------------
+MESSAGES.update(
+    {
+        "choice_filtered_out": {
+            "vi": "lựa chọn “{value}” không còn phù hợp với câu trả lời trước, xin chọn lại.",
+            "en": "the choice “{value}” no longer fits an earlier answer, please choose again.",
+        },
+    }
+)
+
 
 Catalog = dict[str, dict[str, str]]
 """Messages by key, each a text per language; 'vi' is always present."""

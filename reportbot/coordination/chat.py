@@ -48,6 +48,8 @@ from reportbot.coordination.status import current_statuses, forms_in_use
 from reportbot.coordination.summary_choice import SummaryChoice
 from reportbot.coordination.template_upload import TemplateUpload
 from reportbot.coordination.texts import Problem, t
+from reportbot.forms.repeat_expand import expand
+from reportbot.forms.repeats import typed_entries
 from reportbot.forms.schema import pick
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
@@ -187,6 +189,9 @@ class CoordinationChat:
             qid: decode_value(template.question(qid), value)
             for qid, value in submission.answers.items()
         }
+        if template.repeats:  # each entry written out, as the officer's review shows it
+            answers = typed_entries(template, answers)
+            template = expand(template, answers, {})
         text = render_unit_report(
             unit_name=unit.name,
             unit_code=unit.code,
