@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 import time
@@ -13,6 +14,8 @@ from pathlib import Path
 import aiohttp
 
 READY_TIMEOUT_S = 60.0
+# The last line of a traceback as the bot logs it: "UnicodeEncodeError: 'utf-8' codec ..."
+EXCEPTION_LINE = re.compile(r"^(?:[a-z_]+\.)*[A-Z]\w*(?:Error|Exception)(?::|$)", re.MULTILINE)
 
 
 class BotProcess:
@@ -124,5 +127,7 @@ class BotProcess:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def tracebacks(self) -> int:
-        """How many tracebacks the log holds."""
-        return self.log_text().count("Traceback (most recent call last)")
+        """How many tracebacks the log holds (the bot's log keeps only a traceback's last
+        line unless verbose, so an exception line counts as one)."""
+        text = self.log_text()
+        return text.count("Traceback (most recent call last)") + len(EXCEPTION_LINE.findall(text))
