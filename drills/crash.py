@@ -140,7 +140,7 @@ async def _officers_under_fire(
     await asyncio.gather(killer, return_exceptions=True)
     if not bot.running:  # a kill landed as the officers finished
         await bot.start()
-        await bot.wait_ready()
+    await bot.wait_ready()  # a restart may still be booting
 
 
 async def _settle(world: World, figures: Figures) -> None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
 from drills.officer import SCRIPT, Officer
 from drills.pgserver import PrivatePostgres, free_port
 from reportbot.conversation.values import decode_value
@@ -97,6 +99,9 @@ async def make_world(mode: str, db: str, officers: int, folder: Path | None = No
     tg = FakeTelegram()
     await tg.start()
     world = World(root, url, tg, free_port(), mode, postgres)
+    # Tortoise caches statements per table, not per dialect: a drill on PostgreSQL after one
+    # on SQLite in the same process must not reuse '?' placeholders.
+    EXECUTOR_CACHE.clear()
     await open_database(url)
     try:
         world.officers = await _seed(officers)

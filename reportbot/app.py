@@ -41,6 +41,7 @@ from reportbot.reminders.worker import ReminderWorker
 from reportbot.routing.router import Router
 from reportbot.service import Clock, ConversationService, system_clock
 from reportbot.store import inbox
+from reportbot.store import replies as reply_rows
 from reportbot.store.database import close_database, open_database
 from reportbot.store.kv import KeyValueStore
 
@@ -189,6 +190,10 @@ class Application:
         committed answer), close the web server and the database."""
         await self._stop_connectors(stop_drain_seconds(self.settings.env))
         await self.service.close()
+        with suppress(Exception):  # the database may be the reason for the stop
+            kept = await reply_rows.due_now(self.clock())
+            if kept:
+                log.warning("stop: replies of %d step(s) kept for the next start", kept)
         await self.jobs.stop()
         for worker in reversed(self.workers):
             with suppress(Exception):

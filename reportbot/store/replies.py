@@ -183,6 +183,13 @@ async def drop(entry_id: int) -> None:
     await OutboxEntry.filter(id=entry_id).delete()
 
 
+async def due_now(now: datetime) -> int:
+    """Make every kept reply due at `now` (a stop that could not send them: the next start
+    sends them at once instead of waiting out CONFIRM_WITHIN); return how many."""
+    rows = await OutboxEntry.filter(topic=REPLY_TOPIC, due_at__gt=now).update(due_at=now)
+    return int(rows or 0)
+
+
 async def backlog() -> int:
     """How many steps' replies wait for confirmation."""
     return await OutboxEntry.filter(topic=REPLY_TOPIC).count()
