@@ -1,9 +1,13 @@
 """Drill: N officers file the Resolution 57 report while the bot is killed with SIGKILL.
 
     python -m drills.crash --mode webhook --db sqlite --officers 20 --kills 10 --duration 240
+    python -m drills.crash --db postgres --fault pg-stop --kills 3   # database outages
+    python -m drills.crash --db postgres --fault pg-freeze --kills 3  # database hangs
 
 The bot runs as a child process (`reportbot run`) against the fake Telegram; a killer task
-sends `kill -9` at random moments and starts the bot again at once. Webhook mode delivers every
+sends `kill -9` at random moments and starts the bot again at once; with `--fault pg-stop` or
+`pg-freeze` it stops (`pg_ctl stop -m immediate`) or freezes (SIGSTOP) the drill's private
+PostgreSQL server for `--outage` seconds instead. Webhook mode delivers every
 update twice and replays some old ones out of order (`--no-duplicates` to turn off). At the
 end the bot is stopped gracefully and the database is compared with what the officers were
 acknowledged. Exit status 1 when a goal was missed.
@@ -18,6 +22,8 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
+
+import aiohttp
 
 from drills.channel import Channel
 from drills.figures import Figures
@@ -44,6 +50,8 @@ class CrashConfig:
     replay_share: float = 0.2
     seed: int = 57
     keep: bool = False
+    fault: str = "kill"  # or "pg-stop", "pg-freeze" (PostgreSQL only)
+    outage_s: float = 8.0
 
 
 async def _until(check, timeout: float, every: float = 0.2) -> float | None:  # type: ignore[no-untyped-def]
@@ -88,10 +96,57 @@ def _holds_mirror(mark: str):  # type: ignore[no-untyped-def]
     return check
 
 
+async def _database_outages(
+    world: World, bot: BotProcess, config: CrashConfig, figures: Figures
+) -> None:
+    """Stop or freeze the private PostgreSQL server; measure /readyz and recovery."""
+    assert world.postgres is not None, "database faults need --db postgres"
+    rng = random.Random(config.seed)
+    server = world.postgres
+    for _ in range(config.kills):
+        await asyncio.sleep(rng.uniform(*config.kill_gap_s))
+        if config.fault == "pg-freeze":
+            server.freeze()
+        else:
+            server.stop()
+        figures.kills += 1
+        await asyncio.sleep(1.0)
+        asked = time.monotonic()
+        status = await _readyz(world.http_port, timeout=config.outage_s)
+        took = time.monotonic() - asked
+        figures.notes.append(f"/readyz during the outage: {status} after {took:.1f} s")
+        await asyncio.sleep(max(0.0, config.outage_s - 1.0 - took))
+        back_at = time.monotonic()
+        if config.fault == "pg-freeze":
+            server.thaw()
+        else:
+            await asyncio.to_thread(server.start)
+
+        async def ready() -> bool:
+            return await _readyz(world.http_port) == 200
+
+        taken = await _until(ready, 60.0)
+        figures.recover_s.append(time.monotonic() - back_at if taken is not None else 60.0)
+
+
+async def _readyz(port: int, timeout: float = 10.0) -> int | None:
+    """The status of /readyz, None without an answer within `timeout` seconds."""
+    limit = aiohttp.ClientTimeout(total=timeout)
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=limit) as http,
+            http.get(f"http://127.0.0.1:{port}/readyz") as response,
+        ):
+            return response.status
+    except (aiohttp.ClientError, TimeoutError):
+        return None
+
+
 async def run_crash_drill(config: CrashConfig) -> Figures:
     """Run the drill; return its figures."""
     began = time.monotonic()
-    figures = Figures(f"crash/{config.mode}/{config.db}", officers=config.officers)
+    name = "crash" if config.fault == "kill" else config.fault
+    figures = Figures(f"{name}/{config.mode}/{config.db}", officers=config.officers)
     world = await make_world(config.mode, config.db, config.officers)
     bot = BotProcess(world.bot_env(), world.folder, world.http_port, world.polled_since())
     channel = Channel(
@@ -105,8 +160,11 @@ async def run_crash_drill(config: CrashConfig) -> Figures:
     try:
         await bot.start()
         await bot.wait_ready()
-        await open_database(world.database, migrate_first=False)
+        if config.fault == "kill":  # the lease is watched while the bot is killed
+            await open_database(world.database, migrate_first=False)
         await _officers_under_fire(world, bot, channel, config, figures)
+        if config.fault != "kill":  # opened once the database is back for good
+            await open_database(world.database, migrate_first=False)
         await _settle(world, figures)
         figures.stop_s = await bot.stop()
         await _count(world, bot, channel, figures)
@@ -129,7 +187,10 @@ async def _officers_under_fire(
     world: World, bot: BotProcess, channel: Channel, config: CrashConfig, figures: Figures
 ) -> None:
     deadline = time.monotonic() + config.duration_s
-    killer = asyncio.create_task(_killer(bot, config, figures))
+    if config.fault == "kill":
+        killer = asyncio.create_task(_killer(bot, config, figures))
+    else:
+        killer = asyncio.create_task(_database_outages(world, bot, config, figures))
     filing = [
         asyncio.create_task(o.file_report(world.tg, channel, deadline)) for o in world.officers
     ]
@@ -167,6 +228,7 @@ async def _count(world: World, bot: BotProcess, channel: Channel, figures: Figur
     figures.http_5xx = channel.counts.server_errors
     figures.http_503 = channel.counts.refused_503
     figures.tracebacks = bot.tracebacks()
+    figures.warning_exceptions = bot.warning_exceptions()
     figures.notes += result.details[:10]
     figures.notes += [f"{o.unit_code}: {o.stuck}" for o in world.officers if o.stuck][:10]
 
@@ -183,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-duplicates", action="store_true")
     parser.add_argument("--seed", type=int, default=57)
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (bot.log)")
+    parser.add_argument("--fault", choices=["kill", "pg-stop", "pg-freeze"], default="kill")
+    parser.add_argument("--outage", type=float, default=8.0, help="seconds a database fault lasts")
     args = parser.parse_args(argv)
     config = CrashConfig(
         mode=args.mode,
@@ -194,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         duplicate=not args.no_duplicates,
         seed=args.seed,
         keep=args.keep,
+        fault=args.fault,
+        outage_s=args.outage,
     )
     figures = asyncio.run(run_crash_drill(config))
     print("\n".join(figures.lines()))

@@ -24,7 +24,8 @@ class Figures:
     retypes: int = 0  # times an officer got no answer and typed again
     http_5xx: int = 0  # 5xx other than 503
     http_503: int = 0  # "not stored, retry" (by design while stopping or the database is down)
-    tracebacks: int = 0
+    tracebacks: int = 0  # ERROR records with an exception
+    warning_exceptions: int = 0  # WARNING records with an exception (library noise, counted)
     recover_s: list[float] = field(default_factory=list)  # kill -> /healthz 200
     # ready -> the mirror lease taken by the new process (what the lease design controls;
     # kill -> ready is the process start, which depends on the machine's load)
@@ -69,7 +70,8 @@ class Figures:
             ("officer retyped (no answer seen)", self.retypes),
             ("HTTP 5xx (not 503)", self.http_5xx),
             ("HTTP 503 (not stored, retried)", self.http_503),
-            ("tracebacks in the log", self.tracebacks),
+            ("tracebacks in the log (ERROR)", self.tracebacks),
+            ("exceptions logged as WARNING", self.warning_exceptions),
             ("recover: kill -> ready, worst s", worst(self.recover_s)),
             ("mirror: ready -> lease retaken, worst s", worst(self.mirror_recover_s)),
             ("graceful stop at the end, s", f"{self.stop_s:.1f}"),

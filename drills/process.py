@@ -15,6 +15,7 @@ import aiohttp
 
 READY_TIMEOUT_S = 60.0
 # The last line of a traceback as the bot logs it: "UnicodeEncodeError: 'utf-8' codec ..."
+RECORD_LINE = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ ([A-Z]+) ")
 EXCEPTION_LINE = re.compile(r"^(?:[a-z_]+\.)*[A-Z]\w*(?:Error|Exception)(?::|$)", re.MULTILINE)
 
 
@@ -127,7 +128,24 @@ class BotProcess:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def tracebacks(self) -> int:
-        """How many tracebacks the log holds (the bot's log keeps only a traceback's last
-        line unless verbose, so an exception line counts as one)."""
-        text = self.log_text()
-        return text.count("Traceback (most recent call last)") + len(EXCEPTION_LINE.findall(text))
+        """How many tracebacks the log holds: records at ERROR or above that carry an
+        exception (the bot's log keeps only a traceback's last line unless verbose)."""
+        return self._exceptions()[0]
+
+    def warning_exceptions(self) -> int:
+        """Exceptions logged at WARNING (e.g. asyncpg's pool while the database is down)."""
+        return self._exceptions()[1]
+
+    def _exceptions(self) -> tuple[int, int]:
+        errors = warnings = 0
+        level = ""
+        for line in self.log_text().splitlines():
+            record = RECORD_LINE.match(line)
+            if record:
+                level = record.group(1)
+            elif line.startswith("Traceback (most recent call last)") or EXCEPTION_LINE.match(line):
+                if level in ("ERROR", "CRITICAL", ""):
+                    errors += 1
+                else:
+                    warnings += 1
+        return errors, warnings
