@@ -70,13 +70,19 @@ def service_for(clock: FakeClock, *, confirms: bool) -> ConversationService:
 
 
 @pytest.fixture
+def confirms() -> bool:
+    """Whether the service keeps replies until Telegram confirms them (overridden below)."""
+    return True
+
+
+@pytest.fixture
 async def started(
-    db: str, clock: FakeClock, tg: FakeTelegram, tmp_path: Path
+    db: str, clock: FakeClock, tg: FakeTelegram, tmp_path: Path, confirms: bool
 ) -> AsyncIterator[tuple[ConversationService, TelegramConnector, Officer]]:
     """A registered officer who opened the report and answered its first four questions."""
     await seed_commune()
     await load_shipped_forms()
-    service = service_for(clock, confirms=True)
+    service = service_for(clock, confirms=confirms)
     await service.start()
     context = ConnectorContext(
         handler=service,
@@ -99,7 +105,8 @@ async def started(
     for _, typed, _ in FIRST_FOUR:
         await officer.say(typed)
     await officer.sees("Câu 5/")
-    await until(nothing_owed, "every reply confirmed")
+    if confirms:
+        await until(nothing_owed, "every reply confirmed")
     yield service, connector, officer
     tg.heal()
     await connector.stop()
@@ -140,3 +147,16 @@ async def test_an_answer_read_before_telegram_answered_the_send_is_taken(
     assert officer.shown("Câu 6/") == 1
     stored = await stored_answers("hoiphunu")
     assert (stored.get("so_tin_bai_web"), stored.get("so_infographic_web")) == (12, 3)
+
+
+@pytest.mark.parametrize("confirms", [False])
+async def test_without_confirmations_the_answer_goes_to_the_current_question(
+    started: tuple[ConversationService, TelegramConnector, Officer], tg: FakeTelegram
+) -> None:
+    """Where deliveries are not confirmed nothing is known about them: today's behaviour."""
+    _, _, officer = started
+    tg.fail_next("sendMessage", times=1_000_000, status=502)
+    await officer.say("12")
+    await officer.say("12")
+    stored = await stored_answers("hoiphunu")
+    assert (stored.get("so_tin_bai_web"), stored.get("so_infographic_web")) == (12, 12)
