@@ -122,11 +122,15 @@ async def _database_outages(
         else:
             await asyncio.to_thread(server.start)
 
-        async def ready() -> bool:
-            return await _readyz(world.http_port) == 200
+        async def answering(since: float = back_at) -> bool:
+            # Recovered: the bot sent a message again (an officer is always waiting for one).
+            calls = world.tg.calls[-200:]
+            return any(c.method == "sendMessage" and c.at >= since for c in calls)
 
-        taken = await _until(ready, 60.0)
-        figures.recover_s.append(time.monotonic() - back_at if taken is not None else 60.0)
+        taken = await _until(answering, 90.0)
+        figures.recover_s.append(time.monotonic() - back_at if taken is not None else 90.0)
+        if taken is None:
+            figures.notes.append("no message sent within 90 s of the database's return")
 
 
 async def _readyz(port: int, timeout: float = 10.0) -> int | None:

@@ -72,7 +72,7 @@ class Figures:
             ("HTTP 503 (not stored, retried)", self.http_503),
             ("tracebacks in the log (ERROR)", self.tracebacks),
             ("exceptions logged as WARNING", self.warning_exceptions),
-            ("recover: kill -> ready, worst s", worst(self.recover_s)),
+            ("recover (kill->ready; db back->answering), s", worst(self.recover_s)),
             ("mirror: ready -> lease retaken, worst s", worst(self.mirror_recover_s)),
             ("graceful stop at the end, s", f"{self.stop_s:.1f}"),
             ("drill duration, s", f"{self.elapsed_s:.1f}"),

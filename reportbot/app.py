@@ -240,7 +240,11 @@ class Application:
         )
 
     async def _redeliver(self) -> None:
-        sent = await self.service.redeliver(self._deliver)
+        try:
+            sent = await self.service.redeliver(self._deliver)
+        except Exception as error:  # the database is away (drills: pg-freeze): next run
+            log.warning("reply redelivery postponed: %s", type(error).__name__)
+            return
         if sent:
             log.warning("sent again the replies of %d step(s) no connector confirmed", sent)
 
