@@ -72,15 +72,28 @@ class _Transaction:
             raise
 
     async def __aexit__(self, exc_type: Any, exc: Any, traceback: Any) -> Any:
-        return await self._inner.__aexit__(exc_type, exc, traceback)
+        try:
+            return await self._inner.__aexit__(exc_type, exc, traceback)
+        except BaseException:
+            # tortoise resets the task's connection only after releasing it to the pool; when
+            # the release fails (the server went away mid-transaction) the reset is skipped.
+            _reset(self._inner)
+            raise
+
+
+def _reset(context: Any) -> None:
+    """Make the task leave the transaction's connection (once: a second reset is refused)."""
+    token = getattr(context, "token", None)
+    if token is not None:
+        with contextlib.suppress(Exception):
+            get_connections().reset(token)
 
 
 async def _abandon(context: Any) -> None:
     """Undo what a transaction that failed to open set up: the task's connection, the pool's."""
-    token = getattr(context, "token", None)
-    if token is None:
+    if getattr(context, "token", None) is None:
         return  # failed before taking a connection: nothing to undo
-    get_connections().reset(token)
+    _reset(context)
     client = getattr(context, "client", None)
     proxy = getattr(client, "_connection", None)
     pool = getattr(getattr(client, "_parent", None), "_pool", None)
