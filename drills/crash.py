@@ -33,7 +33,10 @@ from reportbot.mirror.extension import LEASE_NAME as MIRROR_LEASE
 from reportbot.store.database import close_database, open_database
 from reportbot.store.models import OutboxEntry
 
-SETTLE_S = 30.0  # after the officers: time for kept replies to go out
+# After the officers: time for kept replies to go out. A reply Telegram took just before a
+# kill, whose confirmation died with the process, is sent again once due (60 s after it was
+# written, by a job every 10 s): at least once, so it is owed until then, not lost.
+SETTLE_S = 80.0
 
 
 @dataclass
