@@ -29,6 +29,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_owed
 from reportbot.periods import Period, periods_between
 from reportbot.reminders.days_off import DaysOff
+from reportbot.vocabulary.format import day_month_text
 
 OFFICERS = "officers"
 COORDINATORS = "coordinators"
@@ -360,5 +361,5 @@ def days_off_lines(slots: Sequence[Slot], policy: Policy, tz: tzinfo) -> list[st
     found = policy.days_off.between(min(starts), last)
     if not found:
         return []
-    shown = ", ".join(f"{day:%d/%m} {name}" for day, name in found)
+    shown = ", ".join(f"{day_month_text(day)} {name}" for day, name in found)
     return [f"    ngày nghỉ (days off)  {shown}"]
