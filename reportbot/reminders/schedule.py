@@ -29,7 +29,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_owed
 from reportbot.periods import Period, periods_between
 from reportbot.reminders.days_off import DaysOff
-from reportbot.vocabulary.format import day_month_text
+from reportbot.vocabulary.format import date_text, day_month_text
 
 OFFICERS = "officers"
 COORDINATORS = "coordinators"
@@ -170,7 +170,7 @@ def next_deliverable(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
         if not is_rest_day(day, policy):
             return _local(day, policy.delivery_start, tz)
         day += timedelta(days=1)
-    raise ValueError(f"no working day in the {MAX_DAYS_SEARCHED} days after {local:%Y-%m-%d}")
+    raise ValueError(f"no working day in the {MAX_DAYS_SEARCHED} days after {date_text(local)}")
 
 
 def _local(day: date, at: time, tz: tzinfo) -> datetime:
