@@ -5,6 +5,12 @@ each unit's reports in memory after the first read: the group committer writes e
 and the service applies the same change to these caches only after the commit succeeded.
 Unit caches expire after `UNIT_TTL` seconds so that changes made by another process (a
 coordinator reopening a report from the command line) are seen soon.
+
+With several worker processes (`shared=True`, `reportbot run --role worker`) a person's
+messages may be handled by a different process each time, so conversation states are not
+cached at all, and a unit's cached reports are checked against the stored row versions on
+every read (one small query). The group writer's version check (`store.versions`) refuses a
+step decided on an older report in any case: caches only save reads, they never decide.
 """
 
 from __future__ import annotations
@@ -53,7 +59,8 @@ class _UnitReports:
 class Repository:
     """Cached reads for the conversation path."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, shared: bool = False) -> None:
+        self.shared = shared
         self._people: dict[tuple[str, str], tuple[PersonInfo, float]] = {}
         self._states: dict[int, TypedState] = {}
         self._units: dict[int, _UnitReports] = {}
@@ -117,7 +124,7 @@ class Repository:
 
     async def conversation(self, person_id: int) -> TypedState:
         """A person's typed conversation state (idle when they never talked)."""
-        cached = self._states.get(person_id)
+        cached = None if self.shared else self._states.get(person_id)
         if cached is not None:
             return cached
         row = await ConversationState.get_or_none(person_id=person_id)
@@ -141,6 +148,8 @@ class Repository:
         fresh = entry is not None and (
             entry.writing > 0 or time.monotonic() - entry.loaded_at < UNIT_TTL
         )
+        if entry is not None and fresh and self.shared and entry.writing == 0:
+            fresh = await self._versions_match(unit_id, entry.views)
         if entry is not None and fresh:
             return entry.views
         views = await self._load_reports(unit_id)
@@ -148,6 +157,13 @@ class Repository:
             return self._units[unit_id].views  # a write began while loading: keep its view
         self._units[unit_id] = _UnitReports(views, time.monotonic())
         return views
+
+    async def _versions_match(
+        self, unit_id: int, views: dict[tuple[str, str], SubmissionView]
+    ) -> bool:
+        """Whether the cached reports are those stored (same rows, same versions)."""
+        stored = set(await Submission.filter(unit_id=unit_id).values_list("id", "version"))
+        return stored == {(view.id, view.version) for view in views.values()}
 
     async def _load_reports(self, unit_id: int) -> dict[tuple[str, str], SubmissionView]:
         submissions = await Submission.filter(unit_id=unit_id)
@@ -165,6 +181,7 @@ class Repository:
                 submitted_at=row.submitted_at,
                 submitted_by=row.submitted_by_id,  # type: ignore[attr-defined]
                 id=row.id,
+                version=row.version,
             )
             views[view.key] = view
             by_id[row.id] = view
@@ -194,6 +211,7 @@ class Repository:
             view.id = created_id
             if unit_id is not None and unit_id in self._units:
                 self._units[unit_id].views[view.key] = view
+        view.version += 1  # the writer bumped the stored row's version with this change
         view.answers.update(change.set_answers)
         for qid in change.clear_answers:
             view.answers.pop(qid, None)
