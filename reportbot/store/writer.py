@@ -31,7 +31,7 @@ from reportbot.store import outbox as outbox_rows
 from reportbot.store import replies as reply_rows
 from reportbot.store.outbox import SHEET_TOPIC, UPSERT_OUTBOX
 from reportbot.store.sql import SqlDialect
-from reportbot.store.versions import StaleWrite, stale_writes
+from reportbot.store.versions import stale_writes
 
 # SHEET_TOPIC, UPSERT_OUTBOX and SqlDialect stay importable from here until every caller uses
 # reportbot.store.outbox / reportbot.store.sql (coordination/reopen.py, owned by another change).
@@ -133,14 +133,20 @@ class GroupCommitter:
             self.batches += 1
             self.steps += len(batch)
 
-    async def _write(self, batch: list[StepWrite]) -> dict[int, StaleWrite]:
-        """Write a batch in one transaction; return the steps refused as stale (by `id()`),
-        which wrote nothing and must be decided again on fresh data."""
+    async def _write(self, batch: list[StepWrite]) -> dict[int, Exception]:
+        """Write a batch in one transaction; return the steps refused (by `id()`), which
+        wrote nothing: an update another process committed first, or a step decided on an
+        older report (to be decided again on fresh data)."""
         dialect = SqlDialect(self._connection().capabilities.dialect)
         async with in_transaction(self._connection_name) as tx:
-            stale = await stale_writes(tx, dialect, batch)
-            await self._write_in(tx, dialect, [w for w in batch if id(w) not in stale])
-        return stale
+            done = await inbox.handled_already(tx, [w.update for w in batch if w.update])
+            refused: dict[int, Exception] = {
+                id(w): inbox.AlreadyHandled(w.update) for w in batch if w.update in done
+            }
+            rest = [w for w in batch if id(w) not in refused]
+            refused.update(await stale_writes(tx, dialect, rest))
+            await self._write_in(tx, dialect, [w for w in rest if id(w) not in refused])
+        return refused
 
     async def _write_in(
         self, tx: BaseDBAsyncClient, dialect: SqlDialect, batch: list[StepWrite]
