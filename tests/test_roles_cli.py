@@ -1,0 +1,28 @@
+"""`reportbot run --role`: web and worker refuse SQLite in one clear line, before anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportbot.cli import main
+
+
+@pytest.mark.parametrize("role", ["web", "worker"])
+def test_web_and_worker_refuse_sqlite(
+    role: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    database = tmp_path / "bot.db"
+    monkeypatch.setenv("REPORTBOT_DATABASE_URL", f"sqlite://{database}")
+    assert main(["run", "--role", role]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cần PostgreSQL" in err[0] and f"--role {role}" in err[0]
+    assert not database.exists(), "refused before the database was opened"
+
+
+def test_unknown_role_is_a_usage_error(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "--role", "both"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'both'" in capsys.readouterr().err
