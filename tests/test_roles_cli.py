@@ -26,3 +26,15 @@ def test_unknown_role_is_a_usage_error(capsys: pytest.CaptureFixture) -> None:
         main(["run", "--role", "both"])
     assert exit_.value.code == 2
     assert "invalid choice: 'both'" in capsys.readouterr().err
+
+
+def test_role_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("REPORTBOT_DATABASE_URL", f"sqlite://{tmp_path / 'bot.db'}")
+    monkeypatch.setenv("REPORTBOT_ROLE", "worker")
+    assert main(["run"]) == 2
+    assert "--role worker cần PostgreSQL" in capsys.readouterr().err
+    monkeypatch.setenv("REPORTBOT_ROLE", "sometimes")
+    assert main(["run"]) == 2
+    assert "REPORTBOT_ROLE='sometimes'" in capsys.readouterr().err

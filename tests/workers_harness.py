@@ -96,7 +96,7 @@ class Cluster:
 
     async def start(self, name: str, role: str) -> None:
         """Start `reportbot run --role role` and wait until its /healthz answers 200."""
-        port = self.web_port if role == "web" else free_port()
+        port = self.web_port if role in ("web", "all") else free_port()
         log = (self.folder / f"{name}.log").open("wb")
         process = await asyncio.create_subprocess_exec(
             sys.executable,

@@ -24,10 +24,10 @@ def register(commands: Any) -> None:
     run.add_argument(
         "--role",
         choices=roles.ROLES,
-        default=roles.ALL,
-        help="all: everything in one process (default); web: store updates and answer the "
-        "platforms; worker: handle stored updates and send replies (web and worker need "
-        "PostgreSQL; see docs/DEPLOY.md)",
+        default=None,
+        help="all: everything in one process (default, or REPORTBOT_ROLE); web: store "
+        "updates and answer the platforms; worker: handle stored updates and send replies "
+        "(web and worker need PostgreSQL; see docs/DEPLOY.md)",
     )
     _add_clock_option(run)
     run.set_defaults(func=_run)
@@ -68,7 +68,7 @@ def _clock_for(args: argparse.Namespace, settings: Settings):
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    role = getattr(args, "role", roles.ALL)
+    role = getattr(args, "role", None) or roles.default_role()
     refused = roles.refusal(role, settings.database_url)
     if refused:
         print(f"reportbot: {refused}", file=sys.stderr)

@@ -16,6 +16,7 @@ not migrate at once.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from connectors.base import Incoming, Outgoing
@@ -24,13 +25,24 @@ ALL = "all"
 WEB = "web"
 WORKER = "worker"
 ROLES = (ALL, WEB, WORKER)
+ROLE_VARIABLE = "REPORTBOT_ROLE"  # the default of --role (containers, systemd units)
 MIGRATION_LOCK_KEY = 0x7265706F7274  # "report": one advisory lock id for migrations
 
 Accept = Callable[[Incoming], Awaitable[None]]
 
 
+def default_role() -> str:
+    """The role when --role is not given: REPORTBOT_ROLE, else `all`."""
+    return os.environ.get(ROLE_VARIABLE, "").strip().lower() or ALL
+
+
 def refusal(role: str, database_url: str) -> str | None:
     """One line saying why `role` cannot run on this database, or None when it can."""
+    if role not in ROLES:
+        return (
+            f"{ROLE_VARIABLE}={role!r}: cần một trong {', '.join(ROLES)} "
+            f"(expected one of {', '.join(ROLES)})"
+        )
     if role == ALL or not database_url.startswith("sqlite"):
         return None
     return (
