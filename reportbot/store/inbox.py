@@ -266,10 +266,6 @@ RENEW = (
     "UPDATE inbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending' "
     "AND id = ANY(?::int[])"
 )
-RELEASE = (
-    "UPDATE inbox SET claimed_by = NULL, claimed_until = ? WHERE id = ? AND claimed_by = ? "
-    "AND status = 'pending'"
-)
 
 
 async def claim(worker: str, now: datetime, lease: timedelta, limit: int) -> list[PendingUpdate]:
@@ -283,12 +279,6 @@ async def renew_claims(worker: str, entry_ids: list[int], until: datetime) -> No
     """Extend `worker`'s hold on updates still in hand (the worker's heartbeat)."""
     if entry_ids:
         await sql.execute(RENEW, [until, worker, entry_ids])
-
-
-async def release_claim(worker: str, entry_id: int, retry_at: datetime) -> None:
-    """Give back an update still pending after handling (it failed): tried again from
-    `retry_at`, by any worker; after MAX_ATTEMPTS failures it is set aside (`mark_failed`)."""
-    await sql.execute(RELEASE, [retry_at, entry_id, worker])
 
 
 async def handled_already(client: Any, updates: list[tuple[str, str]]) -> set[tuple[str, str]]:

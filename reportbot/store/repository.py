@@ -34,7 +34,7 @@ from reportbot.conversation.state import as_state
 from reportbot.conversation.values import decode_value
 from reportbot.forms.schema import FormTemplate
 from reportbot.store import forms as form_store
-from reportbot.store import inbox
+from reportbot.store import inbox, sql
 from reportbot.store.models import (
     Answer,
     ConversationState,
@@ -47,6 +47,9 @@ from reportbot.store.models import (
 UNIT_TTL = 30.0
 PERSON_TTL = 60.0  # a role or unit changed from the command line is seen within a minute
 RECENT_UPDATES = timedelta(days=2)
+# Plain SQL for the two reads a worker makes on every step (the ORM costs more than the query).
+STATE_DATA = "SELECT data FROM conversation_states WHERE person_id = ?"
+UNIT_VERSIONS = "SELECT id, version FROM submissions WHERE unit_id = ?"
 
 
 @dataclass(slots=True)
@@ -124,7 +127,10 @@ class Repository:
 
     async def conversation(self, person_id: int) -> TypedState:
         """A person's typed conversation state (idle when they never talked)."""
-        cached = None if self.shared else self._states.get(person_id)
+        if self.shared:  # read on every step: another worker may have moved it on
+            found = await sql.rows(STATE_DATA, [person_id])
+            return TypedState.from_dict(json.loads(found[0][0]) if found else None)
+        cached = self._states.get(person_id)
         if cached is not None:
             return cached
         row = await ConversationState.get_or_none(person_id=person_id)
@@ -162,7 +168,7 @@ class Repository:
         self, unit_id: int, views: dict[tuple[str, str], SubmissionView]
     ) -> bool:
         """Whether the cached reports are those stored (same rows, same versions)."""
-        stored = set(await Submission.filter(unit_id=unit_id).values_list("id", "version"))
+        stored = {(int(i), int(v)) for i, v in await sql.rows(UNIT_VERSIONS, [unit_id])}
         return stored == {(view.id, view.version) for view in views.values()}
 
     async def _load_reports(self, unit_id: int) -> dict[tuple[str, str], SubmissionView]:

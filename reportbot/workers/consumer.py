@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=10)  # a dead worker's updates come back within this
 HEARTBEAT_S = 2.0  # renew the claims in hand this often (well inside the lease)
 IDLE_POLL_S = 0.05  # wait this long when nothing was claimable (PostgreSQL has no cheap push)
-RETRY_AFTER = timedelta(seconds=30)  # an update whose handling failed is tried again after this
+CONFIRM_EVERY_S = 0.2  # delivered replies are confirmed together, this often
 BATCH = 64  # claim at most this many updates at once (they are handled concurrently)
 
 Handler = Callable[[Incoming], Awaitable[Sequence[Outgoing]]]
@@ -61,12 +61,15 @@ class InboxConsumer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._beat: asyncio.Task[None] | None = None
+        self._confirmer: asyncio.Task[None] | None = None
+        self._receipts: list[str] = []
         self._stopping = asyncio.Event()
 
     async def start(self) -> None:
         """Start claiming (and the heartbeat that keeps the claims)."""
         self._loop = asyncio.create_task(self._run(), name="inbox-consumer")
         self._beat = asyncio.create_task(self._heartbeat(), name="inbox-consumer-heartbeat")
+        self._confirmer = asyncio.create_task(self._confirmations(), name="inbox-confirm")
 
     async def stop(self, grace_s: float = 10.0) -> None:
         """Stop claiming; let the updates in hand finish (bounded), then stop the heartbeat."""
@@ -75,11 +78,12 @@ class InboxConsumer:
             await asyncio.wait([self._loop], timeout=grace_s)
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=grace_s)
-        for task in (self._loop, self._beat, *self._tasks):
+        for task in (self._loop, self._beat, self._confirmer, *self._tasks):
             if task is not None and not task.done():
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        await self._confirm()
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
@@ -117,9 +121,8 @@ class InboxConsumer:
             replies = []
         self._in_hand.discard(entry.entry_id)
         self.handled += 1
-        # Still pending means the handling failed (counted by the service): give it back.
-        with contextlib.suppress(Exception):
-            await inbox.release_claim(self.holder, entry.entry_id, self.clock() + RETRY_AFTER)
+        # An update whose handling failed is still pending (the service counted the attempt);
+        # its claim is no longer renewed, so any worker tries it again once the lease ran out.
         if replies:
             await self._send(Address(message.platform, message.user_id, message.chat_id), replies)
 
@@ -129,10 +132,24 @@ class InboxConsumer:
         except Exception as error:  # kept with the step: the redelivery job tries again
             log.warning("inbox: replies to a %s chat not sent: %s", address.platform, error)
             return
-        receipts = [r.receipt for r in replies if r.receipt]
-        if receipts:
-            with contextlib.suppress(Exception):
-                await reply_rows.confirm(receipts)
+        # Confirmed in batches (one statement for many steps): a worker killed before that
+        # leaves them owed, and the redelivery job sends them once more (at least once).
+        self._receipts.extend(r.receipt for r in replies if r.receipt)
+
+    async def _confirm(self) -> None:
+        receipts, self._receipts = self._receipts, []
+        if not receipts:
+            return
+        try:
+            await reply_rows.confirm(receipts)
+        except Exception as error:  # kept: the next round tries again
+            self._receipts.extend(receipts)
+            log.warning("inbox: reply confirmation failed: %s", type(error).__name__)
+
+    async def _confirmations(self) -> None:
+        while not self._stopping.is_set():
+            await self._pause(CONFIRM_EVERY_S)
+            await self._confirm()
 
     async def _heartbeat(self) -> None:
         while not self._stopping.is_set():
