@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -41,6 +42,22 @@ from tests.fakes.telegram import FakeTelegram  # noqa: E402
 from tests.workers_harness import LINES, SECRET, Cluster, seed_officers  # noqa: E402
 
 KILL_EVERY_S = 4.0
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (Linux /proc), 0 when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cluster_cpu(cluster: Cluster) -> dict[str, float]:
+    """CPU seconds used so far by the web process and by all the workers together."""
+    web = cpu_seconds(cluster.processes["web"].pid)
+    workers = sum(cpu_seconds(p.pid) for n, p in cluster.processes.items() if n != "web")
+    return {"web": web, "workers": workers}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -109,11 +126,13 @@ async def run_once(workers: int, officers: int, kill: bool) -> dict[str, float]:
                             if kill and workers > 1
                             else None
                         )
+                        cpu_before = cluster_cpu(cluster)
                         started = time.perf_counter()
                         await asyncio.gather(
                             *(_officer(telegram, cluster, u, answers, acks) for u in users)
                         )
                         elapsed = time.perf_counter() - started
+                        cpu_after = cluster_cpu(cluster)
                         stop.set()
                         if chaos is not None:
                             await chaos
@@ -134,6 +153,9 @@ async def run_once(workers: int, officers: int, kill: bool) -> dict[str, float]:
                     "ack_p99": percentile(acks, 0.99) * 1000,
                     "mean": statistics.fmean(answers) * 1000,
                     "kills": len(kills),
+                    "web_cpu": (cpu_after["web"] - cpu_before["web"]) / updates * 1000,
+                    "workers_cpu": (cpu_after["workers"] - cpu_before["workers"]) / updates * 1000,
+                    "load": os.getloadavg()[0],
                 }
             finally:
                 await Tortoise.close_connections()
@@ -155,14 +177,15 @@ async def main() -> None:
     print()
     print(
         "| workers | updates | updates/s | answer p50 ms | p99 ms | webhook 200 p50 | p99 |"
-        " speed-up | kills |"
+        " speed-up | CPU ms/update web | workers | load | kills |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(
             f"| {r['workers']} | {r['updates']} | {r['rate']:.0f} | {r['p50']:.1f} | "
             f"{r['p99']:.1f} | {r['ack_p50']:.1f} | {r['ack_p99']:.1f} | "
-            f"{r['rate'] / base:.2f} | {r['kills']} |"
+            f"{r['rate'] / base:.2f} | {r['web_cpu']:.2f} | {r['workers_cpu']:.2f} | "
+            f"{r['load']:.1f} | {r['kills']} |"
         )
 
 

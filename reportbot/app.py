@@ -233,7 +233,7 @@ class Application:
             log.info("worker %s started", worker.name)
         handler = measured(self.service, self.metrics)
         self.consumer = InboxConsumer(handler, self._deliver, self.clock)
-        await self.consumer.start()
+        await self.consumer.start(self.settings.database_url)
         await self.jobs.start()
         self._ready = True
 

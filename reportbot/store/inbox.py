@@ -192,6 +192,9 @@ async def _store(batch: list[_Pending]) -> dict[tuple[str, str], str]:
                 ]
             )
         await sql.execute_many(ACCEPT_MANY, new_rows, client=tx)
+        if new_rows and sql.dialect_of(tx).name == "postgres":
+            # Wakes the workers (`--role worker` listens) when this transaction commits.
+            await sql.rows(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')", client=tx)
     return found
 
 
@@ -245,6 +248,7 @@ async def prune(now: datetime, keep: timedelta = DEFAULT_KEEP) -> int:
 
 # -- several worker processes (PostgreSQL) -------------------------------------------------
 
+NOTIFY_CHANNEL = "reportbot_inbox"  # PostgreSQL NOTIFY channel: new updates were accepted
 CLAIM = (
     "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
     " SELECT i.id FROM inbox i WHERE i.status = 'pending'"

@@ -20,6 +20,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from connectors.base import Address, Incoming, NotAccepted, Outgoing
 from reportbot.store import inbox
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=10)  # a dead worker's updates come back within this
 HEARTBEAT_S = 2.0  # renew the claims in hand this often (well inside the lease)
-IDLE_POLL_S = 0.05  # wait this long when nothing was claimable (PostgreSQL has no cheap push)
+IDLE_POLL_S = 1.0  # with nothing claimable, wait for a NOTIFY from a web process, or this long
 CONFIRM_EVERY_S = 0.2  # delivered replies are confirmed together, this often
 BATCH = 64  # claim at most this many updates at once (they are handled concurrently)
 
@@ -64,16 +65,43 @@ class InboxConsumer:
         self._confirmer: asyncio.Task[None] | None = None
         self._receipts: list[str] = []
         self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._listener: Any = None
 
-    async def start(self) -> None:
-        """Start claiming (and the heartbeat that keeps the claims)."""
+    async def start(self, database_url: str | None = None) -> None:
+        """Start claiming (and the heartbeat that keeps the claims).
+
+        With `database_url` (PostgreSQL), the worker LISTENs for the web processes' NOTIFY
+        after each accepted batch and claims at once; it polls every IDLE_POLL_S seconds
+        otherwise (claims of a dead worker run out; a notification may be missed).
+        """
+        if database_url is not None:
+            await self._listen(database_url)
         self._loop = asyncio.create_task(self._run(), name="inbox-consumer")
         self._beat = asyncio.create_task(self._heartbeat(), name="inbox-consumer-heartbeat")
         self._confirmer = asyncio.create_task(self._confirmations(), name="inbox-confirm")
 
+    async def _listen(self, database_url: str) -> None:
+        import asyncpg
+
+        url = database_url.replace("postgres://", "postgresql://", 1)
+        try:
+            self._listener = await asyncpg.connect(url, timeout=10)
+            await self._listener.add_listener(inbox.NOTIFY_CHANNEL, self._notified)
+        except Exception as error:  # polling alone still works, only slower to react
+            log.warning("inbox: cannot LISTEN, polling only: %s", type(error).__name__)
+            self._listener = None
+
+    def _notified(self, *_args: object) -> None:
+        self._wake.set()
+
     async def stop(self, grace_s: float = 10.0) -> None:
         """Stop claiming; let the updates in hand finish (bounded), then stop the heartbeat."""
         self._stopping.set()
+        self._wake.set()
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await self._listener.close()
         if self._loop is not None:
             await asyncio.wait([self._loop], timeout=grace_s)
         if self._tasks:
@@ -102,7 +130,9 @@ class InboxConsumer:
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             if not claimed:
-                await self._pause(IDLE_POLL_S)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_S)
+                self._wake.clear()
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
