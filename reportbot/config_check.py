@@ -64,6 +64,10 @@ TELEGRAM = [
     "DRAIN_TIMEOUT",
     "SET_COMMANDS",
     "JOIN_MESSAGES",
+    "PASTE_MIN_CHARS",
+    "PASTE_WINDOW",
+    "ALBUM_WINDOW",
+    "UNREADABLE_FILE",
 ]
 SOURCE_PACKAGES = ("reportbot", "connectors")
 _LITERAL = re.compile(r"\bREPORTBOT_[A-Z0-9_]*[A-Z0-9]\b")
