@@ -8,8 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from connectors.base import Outgoing
+from reportbot.conversation.i18n import say
 from reportbot.conversation.session import PersonInfo
-from reportbot.store.queries.people import InviteRecord, insert_invite, redeem_invite
+from reportbot.conversation.texts_units import UNITS
+from reportbot.store.queries.people import (
+    InviteRecord,
+    insert_invite,
+    invite_exists,
+    join_unit,
+    redeem_invite,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 CODE_LENGTH = 8
@@ -85,3 +94,32 @@ async def redeem(
         now=now,
     )
     return Redemption(outcome, person=person, code=code)
+
+
+async def join_another_unit(
+    text: str, person: PersonInfo, *, platform: str, external_id: str, now: datetime
+) -> list[Outgoing] | None:
+    """A registered person sent an invite code: add its unit to theirs and say so.
+
+    None when the text is no invite code (the message then goes on to the conversation):
+    a bare word that looks like a code is only taken when such an invite exists.
+    """
+    code = extract_code(text)
+    if code is None:
+        return None
+    explicit = text.strip().lstrip("/").casefold().startswith("start")
+    if not explicit and not await invite_exists(code):
+        return None
+    outcome, joined = await join_unit(code, platform=platform, external_id=external_id, now=now)
+    locale = person.locale
+    if outcome in ("unknown", "used", "expired"):
+        return [Outgoing(say(f"invite_{outcome}", locale, code=code))]
+    if joined is None:
+        return [Outgoing(UNITS.say("other", locale, code=code))]
+    added = next((u for u in joined.units if u not in person.units), None)
+    if outcome == "member" or added is None:
+        names = ", ".join(u.name for u in joined.units) or "—"
+        return [Outgoing(UNITS.say("member", locale, unit=names, code=code))]
+    units = ", ".join(u.name for u in joined.units)
+    count = len(joined.units)
+    return [Outgoing(UNITS.say("added", locale, unit=added.name, count=count, units=units))]

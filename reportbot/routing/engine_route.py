@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import Address, Outgoing
 from reportbot.conversation import engine
-from reportbot.conversation.session import Env
+from reportbot.conversation.session import Env, PersonInfo, UnitDesk
+from reportbot.conversation.state import as_state
 from reportbot.routing.inbound import Inbound
 from reportbot.store import replies as reply_rows
 from reportbot.store.errors import ConflictError
@@ -48,15 +49,17 @@ class EngineRoute:
         try:
             return await self._step(inbound)
         except ConflictError:
-            unit = inbound.registered.unit
-            self.repository.forget_unit(unit.id if unit else None)
+            for unit in inbound.registered.units or [inbound.registered.unit]:
+                self.repository.forget_unit(unit.id if unit else None)
             return await self._step(inbound)
 
     async def _step(self, inbound: Inbound) -> list[Outgoing]:
         repository = self.repository
-        person = inbound.registered
+        state = await repository.conversation(inbound.registered.id)
+        # A person with several units talks about one at a time: the unit of their open
+        # report (kept in the state), else their first unit.
+        person = in_unit(inbound.registered, state.unit)
         unit_id = person.unit.id if person.unit else None
-        state = await repository.conversation(person.id)
         reports = await repository.reports(unit_id) if unit_id is not None else {}
         env = Env(
             now=self.clock(),
@@ -64,8 +67,15 @@ class EngineRoute:
             person=person,
             forms=await repository.forms_for(person.unit),
             submissions=reports,
+            desks=await self._desks(person),
         )
         step = engine.handle(state, inbound.message, env, inbound.parsed)
+        if env.desks and step.state is not None:
+            new_state = as_state(step.state)
+            if new_state.unit is None:  # the unit sticks until another unit's report opens
+                new_state.unit = unit_id
+            unit_id = new_state.unit
+            step.state = new_state  # type: ignore[assignment]
         write = StepWrite(
             person_id=person.id,
             unit_id=unit_id,
@@ -95,3 +105,22 @@ class EngineRoute:
         if step.change is not None:
             repository.apply(unit_id, step.change, write.created_id)
         return replies
+
+    async def _desks(self, person: PersonInfo) -> tuple[UnitDesk, ...]:
+        """Every unit of a person with several, with its forms and reports (cached)."""
+        if not person.several_units:
+            return ()
+        repository = self.repository
+        desks = []
+        for unit in person.units:
+            forms = await repository.forms_for(unit)
+            desks.append(UnitDesk(unit, forms, await repository.reports(unit.id)))
+        return tuple(desks)
+
+
+def in_unit(person: PersonInfo, unit_id: int | None) -> PersonInfo:
+    """The person as seen while talking about unit `unit_id` (one of theirs; else as is)."""
+    unit = next((u for u in person.units if u.id == unit_id), None)
+    if unit is None or unit == person.unit:
+        return person
+    return dataclasses.replace(person, unit=unit)

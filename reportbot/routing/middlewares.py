@@ -14,7 +14,7 @@ from datetime import datetime
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation.i18n import say
 from reportbot.conversation.session import PersonInfo
-from reportbot.registration import extract_code, redeem
+from reportbot.registration import extract_code, join_another_unit, redeem
 from reportbot.routing.inbound import Inbound, UpdateKey
 from reportbot.store import inbox
 from reportbot.store.repository import Repository
@@ -118,6 +118,16 @@ class Registration:
         person = await self._repository.person(message.platform, message.user_id)
         if person is not None:
             inbound.person = person
+            joined = await join_another_unit(  # a second invite: one more unit (kiêm nhiệm)
+                inbound.text,
+                person,
+                platform=message.platform,
+                external_id=message.user_id,
+                now=self._clock(),  # type: ignore[arg-type]
+            )
+            if joined is not None:
+                self._repository.forget_person(message.platform, message.user_id)
+                return joined
             return await call_next(inbound)
         return await self._register(inbound)
 

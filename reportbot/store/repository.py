@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from reportbot.store.models import (
     ConversationState,
     Identity,
     Person,
+    PersonUnit,
     Submission,
     Unit,
 )
@@ -106,7 +108,7 @@ class Repository:
         ).select_related("person__unit")
         if identity is None or not identity.person.active:
             return None
-        info = person_info(identity.person)
+        info = person_info(identity.person, await extra_units(identity.person.id))
         self._people[key] = (info, time.monotonic())
         return info
 
@@ -219,8 +221,28 @@ class Repository:
         return await inbox.recent_done(now - RECENT_UPDATES)
 
 
-def person_info(person: Person) -> PersonInfo:
-    """The engine's view of a person (the unit must be fetched already)."""
+def _unit_info(unit: Unit) -> UnitInfo:
+    return UnitInfo(unit.id, unit.code, unit.name, unit.type)
+
+
+async def extra_units(person_id: int) -> list[Unit]:
+    """The active units a person reports for besides the first (people.unit_id), by id."""
+    links = await PersonUnit.filter(person_id=person_id, unit__active=True).select_related("unit")
+    return sorted((link.unit for link in links), key=lambda unit: unit.id)
+
+
+def person_info(person: Person, extra: Sequence[Unit] = ()) -> PersonInfo:
+    """The engine's view of a person (the unit must be fetched already); `extra` are the
+    units the person holds besides the first (`extra_units`)."""
     unit: Unit | None = person.unit
-    unit_info = UnitInfo(unit.id, unit.code, unit.name, unit.type) if unit else None
-    return PersonInfo(person.id, person.name, person.role, person.locale, unit_info)
+    first = _unit_info(unit) if unit else None
+    units = [first] if first else []
+    units += [_unit_info(u) for u in extra if first is None or u.id != first.id]
+    return PersonInfo(
+        person.id,
+        person.name,
+        person.role,
+        person.locale,
+        first or (units[0] if units else None),
+        tuple(units),
+    )
