@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -18,6 +18,7 @@ from reportbot.store.queries.people import (
     invite_exists,
     join_unit,
     redeem_invite,
+    set_locale,
 )
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
@@ -123,3 +124,25 @@ async def join_another_unit(
     units = ", ".join(u.name for u in joined.units)
     count = len(joined.units)
     return [Outgoing(UNITS.say("added", locale, unit=added.name, count=count, units=units))]
+
+
+SPOKEN = ("vi", "en")  # the languages every sentence of the bot is written in
+
+
+def spoken_language(language_code: str | None) -> str | None:
+    """The bot's language for a chat app's language code ("en-GB" -> "en"), or None when the
+    code is missing or names a language the bot does not speak."""
+    code = (language_code or "").strip().lower()
+    return next((language for language in SPOKEN if code.startswith(language)), None)
+
+
+async def follow_language(person: PersonInfo, language_code: str | None) -> PersonInfo:
+    """The person answered in their chat app's language (which also picks the command menu).
+
+    A change is stored, so reminders, which no message carries, are written in it too.
+    """
+    language = spoken_language(language_code)
+    if language is None or language == person.locale:
+        return person
+    await set_locale(person.id, language)
+    return replace(person, locale=language)

@@ -84,6 +84,11 @@ async def redeem_invite(
     return "registered", person_info(person)
 
 
+async def set_locale(person_id: int, locale: str) -> None:
+    """Store the language a person reads."""
+    await Person.filter(id=person_id).update(locale=locale)
+
+
 async def invite_exists(code: str) -> bool:
     """Whether an invite with this code was ever made (used or not)."""
     return await Invite.exists(code=code)
