@@ -32,7 +32,7 @@ from reportbot.coordination.invites import (
     issue_invite,
     render_card,
 )
-from reportbot.coordination.lookup import resolve_unit, split_arguments, split_role
+from reportbot.coordination.lookup import Arguments, resolve_unit, split_arguments, split_role
 from reportbot.coordination.render import render_status, render_summary, render_unit_report
 from reportbot.coordination.reopen import describe, reopen_report
 from reportbot.coordination.reports import FORMATS, ReportHeader, write_report
@@ -43,7 +43,7 @@ from reportbot.coordination.texts import Problem, t
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
-from reportbot.store.queries.coordination import unit_by_id
+from reportbot.store.queries.coordination import UnitRecord, unit_by_id
 from reportbot.store.queries.unit_reports import latest_unit_report
 
 if TYPE_CHECKING:
@@ -144,22 +144,33 @@ class CoordinationChat:
     # -- /xem --------------------------------------------------------------------------------
 
     async def view(self, person: PersonInfo, argument: str) -> list[Outgoing]:
-        """A unit's report: coordinators any unit, officers their own."""
+        """A unit's report: coordinators any unit, officers their own (each of several)."""
         args = split_arguments(argument, set(await forms_in_use()))
         if args.unit:
-            unit = await resolve_unit(args.unit)
+            units = [await resolve_unit(args.unit)]
         elif has_role(person, COORDINATOR):
             raise Problem("unit_needed", command="xem")
-        elif person.unit is None:
-            raise Problem("no_unit_of_yours")
         else:
-            own_unit = await unit_by_id(person.unit.id)
-            if own_unit is None:
+            own = person.units or ((person.unit,) if person.unit else ())
+            units = [u for u in [await unit_by_id(unit.id) for unit in own] if u is not None]
+            if not units:
                 raise Problem("no_unit_of_yours")
-            unit = own_unit
-        if not may_see_unit(person, unit.id):
-            own = person.unit.name if person.unit else "—"
-            return [Outgoing(t("refused_other_unit", person.locale, unit=own))]
+        if not may_see_unit(person, units[0].id):
+            own_names = ", ".join(u.name for u in person.units) or (
+                person.unit.name if person.unit else "—"
+            )
+            return [Outgoing(t("refused_other_unit", person.locale, unit=own_names))]
+        if len(units) == 1:
+            return [await self._unit_view(person, units[0], args)]
+        replies = []  # an officer of several units: one message per unit
+        for unit in units:
+            try:
+                replies.append(await self._unit_view(person, unit, args))
+            except Problem as problem:
+                replies.append(Outgoing(problem.message(person.locale)))
+        return replies
+
+    async def _unit_view(self, person: PersonInfo, unit: UnitRecord, args: Arguments) -> Outgoing:
         submission = await latest_unit_report(unit.id, args.form, args.period)
         if submission is None:
             what = describe(args.form, args.period)
@@ -179,7 +190,7 @@ class CoordinationChat:
             tz=self.tz,
             locale=person.locale,
         )
-        return [Outgoing(text)]
+        return Outgoing(text)
 
     # -- /mo ---------------------------------------------------------------------------------
 
