@@ -3,7 +3,13 @@ names the unit, and one chat files for both units (issue 13)."""
 
 from __future__ import annotations
 
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from connectors.base import Outgoing
+from reportbot.conversation.state import ConversationState, Mode
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
 from reportbot.store.models import Answer, Person, PersonUnit, Submission, Unit
@@ -77,9 +83,38 @@ async def test_one_chat_files_for_both_units(
     assert await Answer.filter(submission=first).count() == 2
     assert await Answer.filter(submission=second).count() == 1
 
+    # A reminder's button names a form and period owed by both units: choose among those two.
+    await chat.send("/baocao khac")
+    both = await chat.send(f"/baocao {first.form_key} {first.period_key}")
+    assert [label.rsplit(" · ", 1)[1] for label in _buttons(both)] == [women, culture]
+    await chat.send(f"/baocao {first.form_key} {first.period_key} vhxh")  # one unit named
+    await chat.send("1")  # the second unit's draft resumes at its next question
+    assert await Answer.filter(submission=second).count() == 2
+    assert await Answer.filter(submission=first).count() == 2
+
 
 async def test_one_unit_people_see_no_unit_on_the_buttons(
     service: ConversationService, clock: FakeClock
 ) -> None:
     labels = _buttons(await Chat(service, "u-hoiphunu").send("/baocao"))
     assert labels and not any(" · " in label for label in labels)
+
+
+@given(
+    unit=st.none() | st.integers(min_value=1, max_value=2**31),
+    option_units=st.lists(st.integers(min_value=1, max_value=2**31), max_size=6),
+)
+def test_the_conversation_unit_survives_storage(unit: int | None, option_units: list[int]) -> None:
+    options = [(f"form{n}", "2026") for n in range(len(option_units))]
+    state = ConversationState(
+        mode=Mode.CHOOSING, options=options, option_units=option_units, unit=unit
+    )
+    stored = json.loads(json.dumps(state.to_dict()))
+    back = ConversationState.from_dict(stored)
+    assert (back.unit, back.option_units, back.options) == (unit, option_units, options)
+    assert back.copy().unit == unit
+
+
+def test_a_damaged_stored_unit_is_dropped() -> None:
+    back = ConversationState.from_dict({"mode": "idle", "unit": "7", "option_units": [True, 3]})
+    assert back.unit is None and back.option_units == [3]

@@ -60,8 +60,8 @@ def report(turn: Turn, argument: str = "") -> None:
 def _report_in_several_units(turn: Turn, argument: str) -> None:
     """/baocao for a person with several units: one menu over the reports of all of them.
 
-    "FORM PERIOD" (a reminder's button) opens that report in the conversation's unit when it
-    is owed there, else in the first unit that owes it; "FORM PERIOD UNITCODE" names the unit.
+    "FORM PERIOD" (a reminder's button) opens that report when one unit owes it, else offers
+    the units that do; "FORM PERIOD UNITCODE" names the unit.
     """
     pairs = [(key, desk.unit.id) for desk in turn.env.desks for key in _desk_options(turn, desk)]
     if not pairs:
@@ -71,8 +71,9 @@ def _report_in_several_units(turn: Turn, argument: str) -> None:
     wanted, code = tuple(words[:2]), (words[2] if len(words) > 2 else None)
     codes = {desk.unit.id: desk.unit.code for desk in turn.env.desks}
     matching = [(k, u) for k, u in pairs if k == wanted and code in (None, codes[u])]
-    matching.sort(key=lambda pair: turn.unit is None or pair[1] != turn.unit.id)
-    if len(pairs) == 1 or matching:
+    if len(matching) > 1:  # a reminder naming several units: choose among those only
+        pairs = matching
+    elif len(pairs) == 1 or matching:
         key, unit_id = (matching or pairs)[0]
         open_report(turn, key, unit_id)
         return
