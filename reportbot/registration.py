@@ -117,7 +117,8 @@ async def join_another_unit(
         return [Outgoing(say(f"invite_{outcome}", locale, code=code))]
     if joined is None:
         return [Outgoing(UNITS.say("other", locale, code=code))]
-    added = next((u for u in joined.units if u not in person.units), None)
+    held = {u.id for u in person.units}
+    added = next((u for u in joined.units if u.id not in held), None)
     if outcome == "member" or added is None:
         names = ", ".join(u.name for u in joined.units) or "—"
         return [Outgoing(UNITS.say("member", locale, unit=names, code=code))]

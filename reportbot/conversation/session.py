@@ -23,6 +23,9 @@ class UnitInfo:
     code: str
     name: str
     type: str
+    # One of several units of the person talking: a question's binding then names the unit,
+    # so a button of one unit's report is never taken for the same report of another unit.
+    scoped: bool = False
 
 
 @dataclass(frozen=True, slots=True)

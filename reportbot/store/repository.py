@@ -13,7 +13,7 @@ import asyncio
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -238,6 +238,9 @@ def person_info(person: Person, extra: Sequence[Unit] = ()) -> PersonInfo:
     first = _unit_info(unit) if unit else None
     units = [first] if first else []
     units += [_unit_info(u) for u in extra if first is None or u.id != first.id]
+    if len(units) > 1:
+        units = [replace(u, scoped=True) for u in units]
+        first = units[0] if first is not None else None
     return PersonInfo(
         person.id,
         person.name,
