@@ -10,6 +10,7 @@ from reportbot.store.models import PersonUnit, Unit
 from tests.conftest import FakeClock
 from tests.support import load_shipped_forms
 from tests.test_reminders_support import (
+    FORM,
     PERIOD,
     RecordingConnector,
     file_report,
@@ -33,11 +34,15 @@ async def _two_units() -> tuple[Unit, Unit]:
 async def test_one_reminder_names_both_units_then_only_the_one_still_owing(db: str) -> None:
     women, _youth = await _two_units()
     clock = FakeClock(local(2026, 6, 19, 9, 0))
+    await file_report(women, clock(), status="draft")  # started in one unit only
     fake = RecordingConnector("fake", clock)
     await worker_for([fake], clock).run_once()
-    to_both = [d.text for d in fake.delivered if d.user_id == "u-both"]
+    to_both = [d for d in fake.delivered if d.user_id == "u-both"]
     assert len(to_both) == 1  # one reminder per slot, not one per unit
-    assert "Hội Phụ nữ xã, Đoàn Thanh niên xã" in to_both[0]
+    assert "Hội Phụ nữ xã, Đoàn Thanh niên xã chưa gửi báo cáo kỳ này" in to_both[0].text
+    assert "đã trả lời" not in to_both[0].text  # no one unit's draft count under both names
+    # Its button names the form and period: /baocao then offers the two units that owe it.
+    assert to_both[0].payloads == (f"/baocao {FORM} {PERIOD}",)
     to_youth = [d.text for d in fake.delivered if d.user_id == "u-youth"]
     assert len(to_youth) == 1 and "Hội Phụ nữ xã" not in to_youth[0]
 

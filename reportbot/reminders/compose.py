@@ -67,7 +67,11 @@ class MessageComposer:
                     locale=due.recipient.locale,
                     now=now,
                     tz=self.tz,
-                    progress=progress.get((slot.form_key, slot.period.key), {}).get(unit_id),
+                    # Several units owe it: "A, B have not sent it", whose button offers
+                    # those units, rather than one unit's draft count under both names.
+                    progress=None
+                    if due.recipient.also
+                    else progress.get((slot.form_key, slot.period.key), {}).get(unit_id),
                 )
             )
         return texts
