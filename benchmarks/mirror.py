@@ -12,7 +12,14 @@ Google's default quota is 60 write (and 60 read) requests per minute per user, c
 separately; "quota minutes" is the time the calls need under it, whatever the network speed.
 Our client-side limiter is lifted for the run so the wall time measures the work itself.
 
-    .venv/bin/python benchmarks/mirror.py [--submissions 10000] [--chunk 1000]
+Then the local .xlsx mirror under load: `--rate` updates per second to `--reports` reports for
+`--xlsx-seconds`, the worker flushing on its 5 s schedule, in real time. CPU (this process,
+all threads) per update and as a share of one core, before (every flush rewrites the status
+sheet and saves, and a flush chases the changes arriving while it writes, as the code did) and
+after (a flush takes what was pending when it began; only changed cells count; saving paced
+to a tenth of a core), in the same run.
+
+    .venv/bin/python benchmarks/mirror.py [--submissions 10000] [--chunk 1000] [--xlsx-only]
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import asyncio
 import json
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -50,6 +58,7 @@ from reportbot.mirror.records import (  # noqa: E402
 )
 from reportbot.mirror.split import rows_that_fit  # noqa: E402
 from reportbot.mirror.worker import MirrorWorker, PendingChange  # noqa: E402
+from reportbot.mirror.xlsx import XlsxBackend  # noqa: E402
 from tests.fakes.sheets import FakeSheets  # noqa: E402
 
 QUOTA_PER_MINUTE = 60
@@ -275,6 +284,99 @@ async def run_reportbot(
         return first, second
 
 
+class ChasingWorker(MirrorWorker):
+    """The worker as it was: `run_once` went on while new changes kept arriving."""
+
+    async def run_once(self) -> int:
+        delivered = 0
+        seen: set[tuple[int, int]] = set()
+        while True:
+            fetched = await self.source.pending(self.chunk_size)
+            changes = [c for c in fetched if (c.entry_id, c.seq) not in seen]
+            if not changes:
+                return delivered
+            seen.update((c.entry_id, c.seq) for c in changes)
+            await self._deliver(changes)
+            delivered += len(changes)
+
+
+@dataclass
+class XlsxFigures:
+    name: str
+    updates: int
+    saves: int
+    cpu_s: float
+    wall_s: float
+
+    def line(self) -> str:
+        per_update = 1000 * self.cpu_s / max(self.updates, 1)
+        core = 100 * self.cpu_s / self.wall_s
+        return (
+            f"{self.name:44s} {self.updates:5d} updates, {self.saves:3d} saves, CPU"
+            f" {self.cpu_s:6.2f} s = {per_update:6.2f} ms/update, {core:5.1f}% of a core"
+        )
+
+
+async def run_xlsx(
+    layout: FormLayout,
+    records: list[SubmissionRecord],
+    *,
+    incremental: bool,
+    rate: float,
+    seconds: float,
+    interval: float = 5.0,
+) -> XlsxFigures:
+    """Updates at `rate`/s for `seconds`, flushed by the worker every `interval` s."""
+    with tempfile.TemporaryDirectory() as folder:
+        backend = XlsxBackend(Path(folder) / "mirror.xlsx", incremental=incremental)
+        saves = 0
+        save = backend._save
+
+        def counted(workbook: object) -> None:
+            nonlocal saves
+            saves += 1
+            save(workbook)  # type: ignore[arg-type]
+
+        backend._save = counted  # type: ignore[method-assign]
+        source = OutboxSource(layout, {r.submission_id: r for r in records})
+        kind = MirrorWorker if incremental else ChasingWorker
+        worker = kind(backend, source, interval_s=interval)
+        await worker.backend.rebuild(await source.full_batch())
+        saves = 0
+        rng = random.Random(20)
+        loop = asyncio.get_running_loop()
+        cpu, started = time.process_time(), loop.time()
+        updates = 0
+
+        async def ticks() -> None:  # what the job runner does: a cycle every interval
+            while True:
+                await asyncio.sleep(interval)
+                await worker.cycle()
+
+        ticker = asyncio.create_task(ticks())
+        while loop.time() - started < seconds:
+            submission_id = rng.choice(sorted(source.records))
+            old = source.records[submission_id]
+            source.records[submission_id] = replace(
+                old, revision=old.revision + 1, answers={**old.answers, "kinh_phi": updates}
+            )
+            source.queue(submission_id)
+            updates += 1
+            await asyncio.sleep(max(0.0, started + updates / rate - loop.time()))
+        ticker.cancel()
+        await asyncio.gather(ticker, return_exceptions=True)
+        await worker.run_once()  # the last flush: every update is in the file
+        figures = XlsxFigures(
+            "xlsx " + ("after: changed cells, paced" if incremental else "before: full rewrite"),
+            updates,
+            saves,
+            time.process_time() - cpu,
+            loop.time() - started,
+        )
+        assert await source.backlog() == 0, "updates left undelivered"
+        return figures
+
+
 def show(figures: Figures) -> None:
     line = (
         f"{figures.name:46s} calls {figures.calls:6d} (reads {figures.reads:5d},"
@@ -292,10 +394,17 @@ async def main() -> None:
     parser.add_argument("--units", type=int, default=500)
     parser.add_argument("--chunk", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=1000)
+    parser.add_argument("--reports", type=int, default=400)
+    parser.add_argument("--rate", type=float, default=20.0)
+    parser.add_argument("--xlsx-seconds", type=float, default=30.0)
+    parser.add_argument("--xlsx-only", action="store_true")
     args = parser.parse_args()
     template, issues = load_yaml_template(FORM)
     assert template is not None, issues
     layout = layout_of(template)
+    await xlsx_section(layout, args)
+    if args.xlsx_only:
+        return
     records = submissions(layout, args.submissions, args.units)
     print(
         f"{args.submissions} submissions of {template.key} ({len(layout.columns)} questions,"
@@ -315,6 +424,21 @@ async def main() -> None:
         f"capacity: one spreadsheet (10M cells) holds about {rows_that_fit(len(layout.columns)):,}"
         f" reports of this form"
     )
+
+
+async def xlsx_section(layout: FormLayout, args: argparse.Namespace) -> None:
+    """The .xlsx mirror at `rate` updates/s: before and after, same records, same run."""
+    records = submissions(layout, args.reports, args.reports)
+    print(f"xlsx mirror: {args.reports} reports, {args.rate:g} updates/s, {args.xlsx_seconds:g} s")
+    runs = [
+        await run_xlsx(layout, records, incremental=flag, rate=args.rate, seconds=args.xlsx_seconds)
+        for flag in (False, True)
+    ]
+    for figures in runs:
+        print(figures.line())
+    before, after = runs
+    ratio = (after.cpu_s / after.updates) / (before.cpu_s / before.updates)
+    print(f"ratio: after/before CPU per update {ratio:.2f}")
 
 
 if __name__ == "__main__":

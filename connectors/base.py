@@ -11,7 +11,7 @@ when the connector is not configured (for example, no token in the environment).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from aiohttp import web
 
 ENTRY_POINT_GROUP = "reportbot.connectors"
+# The key of a connector's `kv` under which it keeps the problem an administrator must act on
+# (plain text, absent when healthy), so that `reportbot status`, another process, shows it.
+WARNING_KEY = "admin_warning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +230,44 @@ class Connector(Protocol):
         """Deliver messages to a person with no incoming message (reminders, notices)."""
 
 
+class AttachmentTooLarge(Exception):
+    """A file is over the byte limit it was fetched with (`size` when known, else None).
+
+    The size is what was counted while downloading, never only what the platform declared.
+    """
+
+    def __init__(self, size: int | None, limit: int) -> None:
+        super().__init__(f"file over {limit} bytes ({size if size is not None else 'more'})")
+        self.size = size
+        self.limit = limit
+
+
+class AttachmentUnavailable(Exception):
+    """A file could not be fetched (gone, network); sending it again may work."""
+
+
+@runtime_checkable
+class FetchesAttachments(Protocol):
+    """A connector whose `Attachment`s arrive lazily: a platform reference (`file_id`, no
+    `path`) that the application fetches only once it knows the sender and expects a file.
+
+    Nothing is written to disk for a message the application does not take as a file answer.
+    """
+
+    name: str
+
+    async def fetch_attachment(
+        self, attachment: Attachment, folder: Path, max_bytes: int
+    ) -> Attachment:
+        """Download `attachment` into `folder` and return it with `path` set.
+
+        The bytes are counted as they arrive: over `max_bytes` (or the connector's own limit,
+        whichever is lower) raises AttachmentTooLarge and leaves no file behind; a failure
+        raises AttachmentUnavailable (its message never holds a secret such as a bot token).
+        """
+        ...
+
+
 class NotAccepted(Exception):
     """The handler could not store the update: do not acknowledge it.
 
@@ -243,6 +284,30 @@ class ConnectorStartError(ValueError):
 
 class DeliveryError(Exception):
     """A message could not be delivered and will not be by retrying (e.g. blocked by user)."""
+
+
+@runtime_checkable
+class ReportsWarnings(Protocol):
+    """Optional: a connector that can tell the administrators about a problem of its own.
+
+    `warnings()` returns the problems an administrator must act on now (an OAuth refresh token
+    about to expire, a refresh refused), each one line, Vietnamese first and English second;
+    empty when healthy. The application shows them in the coordinators' digest; a connector
+    with durable state also keeps its current one under `WARNING_KEY` of its `kv`.
+    """
+
+    def warnings(self) -> Sequence[str]:
+        """The problems an administrator must act on now (empty when healthy)."""
+        ...
+
+
+def connector_warnings(connectors: Iterable[object]) -> list[str]:
+    """Every problem the given connectors report (those without `warnings()` report none)."""
+    found: list[str] = []
+    for connector in connectors:
+        if isinstance(connector, ReportsWarnings):
+            found.extend(text for text in connector.warnings() if text)
+    return found
 
 
 def render_plain(message: Outgoing, capabilities: Capabilities) -> str:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from typing import Any, TextIO
 
 from aiohttp import web
 
 from connectors.base import Address, Connector, ConnectorContext, Outgoing
-from reportbot import reminders
+from reportbot import media, reminders
 from reportbot.config import ConfigError, Settings
 from reportbot.connectors_registry import ConnectorProblem, build_connectors
 from reportbot.conversation.session import PersonInfo
@@ -41,13 +41,16 @@ from reportbot.reminders.worker import ReminderWorker
 from reportbot.routing.router import Router
 from reportbot.service import Clock, ConversationService, system_clock
 from reportbot.store import inbox
+from reportbot.store import replies as reply_rows
 from reportbot.store.database import close_database, open_database
 from reportbot.store.kv import KeyValueStore
+from reportbot.web import extension as web_page
 
 log = logging.getLogger(__name__)
 INBOX_PRUNE_INTERVAL_S = 6 * 3600
 INBOX_READY_LIMIT = 1000  # /readyz says not ready while more updates than this wait
 REDELIVERY_INTERVAL_S = 10.0
+STOP_DRAIN_S = 10.0  # default of REPORTBOT_STOP_DRAIN_S: how long a stop waits for sends
 
 
 class Application:
@@ -93,11 +96,14 @@ class Application:
             jobs=self.jobs,
             repository=self.service.repository,
             connectors=lambda: self.connectors,
+            web_app=self.web_app,
         )
         self.workers: list[Worker] = self.host.workers
         # The features, in the order their routes and jobs are registered.
+        self.service.use(media.install(self.host))
         mirror.install(self.host)
         coordination.install(self.host)
+        web_page.install(self.host)  # its routes start the web server in every mode
         self.reminders: ReminderWorker = reminders.install(self.host)
         self.jobs.add("inbox-prune", INBOX_PRUNE_INTERVAL_S, self._prune_inbox)
         self.jobs.add("reply-redelivery", REDELIVERY_INTERVAL_S, self._redeliver)
@@ -189,10 +195,12 @@ class Application:
     async def close(self) -> None:
         """Stop connectors, finish commits, then stop workers (a last sheet flush sees every
         committed answer), close the web server and the database."""
-        for connector in reversed(self.connectors):
-            with suppress(Exception):
-                await connector.stop()
+        await self._stop_connectors(stop_drain_seconds(self.settings.env))
         await self.service.close()
+        with suppress(Exception):  # the database may be the reason for the stop
+            kept = await reply_rows.due_now(self.clock())
+            if kept:
+                log.warning("stop: replies of %d step(s) kept for the next start", kept)
         await self.jobs.stop()
         for worker in reversed(self.workers):
             with suppress(Exception):
@@ -200,6 +208,28 @@ class Application:
         if self._runner is not None:
             await self._runner.cleanup()
         await close_database()
+
+    async def _stop_connectors(self, drain_s: float) -> None:
+        """Stop every connector (finishing what is in hand, sending what is queued) for at most
+        `drain_s` seconds in all; what is left is cut off. Replies not yet confirmed stay in
+        the outbox and are sent by the next start (`reply-redelivery`)."""
+        stops = [asyncio.ensure_future(c.stop()) for c in reversed(self.connectors)]
+        if not stops:
+            return
+        done, late = await asyncio.wait(stops, timeout=drain_s)
+        for stop in done:
+            if not stop.cancelled() and stop.exception() is not None:
+                log.warning("a connector failed to stop cleanly: %s", stop.exception())
+        if late:
+            log.warning(
+                "stop: %d connector(s) still sending after %.0f s; the rest is kept for the "
+                "next start",
+                len(late),
+                drain_s,
+            )
+            for stop in late:
+                stop.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def _deliver(self, address: Address, messages: list[Outgoing]) -> None:
         """Send to a person through the connector of their platform."""
@@ -217,7 +247,11 @@ class Application:
         )
 
     async def _redeliver(self) -> None:
-        sent = await self.service.redeliver(self._deliver)
+        try:
+            sent = await self.service.redeliver(self._deliver)
+        except Exception as error:  # the database is away (drills: pg-freeze): next run
+            log.warning("reply redelivery postponed: %s", type(error).__name__)
+            return
         if sent:
             log.warning("sent again the replies of %d step(s) no connector confirmed", sent)
 
@@ -253,6 +287,17 @@ class Application:
             if callable(health):
                 body[connector.name] = health()
         return web.json_response(body, status=200 if ok else 503)
+
+
+def stop_drain_seconds(env: Mapping[str, str]) -> float:
+    """REPORTBOT_STOP_DRAIN_S: seconds a graceful stop waits for queued sends (default 10)."""
+    raw = env.get("REPORTBOT_STOP_DRAIN_S", "")
+    try:
+        value = float(raw) if raw.strip() else STOP_DRAIN_S
+    except ValueError:
+        log.warning("REPORTBOT_STOP_DRAIN_S=%r is not a number; using %.0f s", raw, STOP_DRAIN_S)
+        return STOP_DRAIN_S
+    return value if 0 <= value <= 600 else STOP_DRAIN_S
 
 
 def install_signal_handlers(stop: asyncio.Event) -> None:

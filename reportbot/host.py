@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from aiohttp import web
+
 from connectors.base import Connector
 from reportbot.config import Settings
 from reportbot.jobs import JobRunner
@@ -42,4 +44,5 @@ class Host:
     repository: Repository
     connectors: Callable[[], Sequence[Connector]]
     workers: list[Worker] = field(default_factory=list)
+    web_app: web.Application | None = None  # the bot's web server (routes of a feature)
     on_stop: list[Callable[[], object]] = field(default_factory=list)

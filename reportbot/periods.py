@@ -20,13 +20,26 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reportbot.vocabulary.kinds import PERIOD_KIND_CODES
+from reportbot.period_spec import KINDS, Rule, rule_of, validate_period_spec
+from reportbot.vocabulary.format import date_text
 
 if TYPE_CHECKING:
     from reportbot.forms.schema import PeriodSpec
 
-KINDS = PERIOD_KIND_CODES
-"""The period kinds this module understands (the same set as the schema's PERIOD_KINDS)."""
+# Kept importable from here: the loader and the tests name them as `reportbot.periods.*`.
+__all__ = [
+    "KINDS",
+    "Period",
+    "PeriodKeyError",
+    "Shift",
+    "current_period",
+    "cutoff_gap_warnings",
+    "is_weekday",
+    "period_at",
+    "period_by_key",
+    "periods_between",
+    "validate_period_spec",
+]
 
 Shift = Callable[[date], date]
 """Moves a configured deadline day, e.g. to the next working day."""
@@ -48,9 +61,6 @@ _MONTHS_EN = (
     "December",
 )
 _ROMAN = ("I", "II", "III", "IV")
-_DAY_RE = re.compile(r"\d{1,2}")
-_DAY_MONTH_RE = re.compile(r"(\d{1,2})/(\d{1,2})")
-_FULL_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _KEY_RES = {
     "monthly": re.compile(r"(\d{4})-(\d{2})"),
     "quarterly": re.compile(r"(\d{4})-Q([1-4])"),
@@ -88,137 +98,11 @@ class Period:
         return _utc(self.opens_at) <= _utc(_aware(moment)) <= _utc(self.deadline)
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    """A validated spec in numbers: (day, month) deadlines, or the one-off dates."""
-
-    kind: str
-    days: tuple[tuple[int, int], ...] = ()  # (day, month); month 0 for monthly and quarterly
-    start: date | None = None
-    end: date | None = None
-
-
-# ---------------------------------------------------------------------------------------------
-# Validation
-
-
-def validate_period_spec(spec: PeriodSpec) -> list[str]:
-    """Return the problems of a period spec in plain English; an empty list means it is fine."""
-    if isinstance(spec.deadlines, str):
-        return [f"deadlines must be a list of texts, not the single text {spec.deadlines!r}"]
-    return _problems(spec.kind, tuple(spec.deadlines or ()), spec.start)
-
-
-def _problems(kind: str, deadlines: tuple[object, ...], start: object) -> list[str]:
-    problems: list[str] = []
-    if kind not in KINDS:
-        return [f"unknown period kind {kind!r}; expected one of: {', '.join(KINDS)}"]
-    if kind != "one_off" and start is not None:
-        problems.append(f"'start' is only used by one_off periods, not by {kind} ones")
-    expected = 2 if kind == "six_monthly" else 1
-    if len(deadlines) != expected:
-        problems.append(
-            f"a {kind} period needs exactly {expected} deadline{'s' if expected > 1 else ''} "
-            f"({_DEADLINE_SHAPES[kind]}), got {len(deadlines)}"
-        )
-    if kind in ("monthly", "quarterly"):
-        for raw in deadlines:
-            if _parse_day(raw) is None:
-                problems.append(
-                    f"{kind} deadline {raw!r} must be a day of the month from 1 to 31 "
-                    "(29 to 31 fall on the last day of shorter months)"
-                )
-    elif kind in ("six_monthly", "annual"):
-        parsed = [_parse_day_month(raw) for raw in deadlines]
-        for raw, value in zip(deadlines, parsed, strict=True):
-            if value is None:
-                problems.append(f"{kind} deadline {raw!r} is not a real day of the year (dd/mm)")
-        if kind == "six_monthly" and len(parsed) == 2 and None not in parsed:
-            (d0, m0), (d1, m1) = parsed  # type: ignore[misc]
-            if (m0, d0) >= (m1, d1):
-                problems.append(
-                    "six_monthly deadlines must be in calendar order, first half then second "
-                    f"half: got {deadlines[0]!r} then {deadlines[1]!r}"
-                )
-    else:
-        problems.extend(_one_off_problems(start, deadlines))
-    return problems
-
-
-_DEADLINE_SHAPES = {
-    "monthly": 'a day of the month such as "20"',
-    "quarterly": 'a day of the month such as "20"',
-    "six_monthly": 'dd/mm for each half, such as "20/06", "20/12"',
-    "annual": 'dd/mm such as "20/12"',
-    "one_off": 'dd/mm/yyyy such as "20/12/2026"',
-}
-
-
-def _one_off_problems(start_raw: object, deadlines: tuple[object, ...]) -> list[str]:
-    problems: list[str] = []
-    start = _parse_full_date(start_raw) if start_raw is not None else None
-    if start_raw is None:
-        problems.append("a one_off period needs a start date (dd/mm/yyyy)")
-    elif start is None:
-        problems.append(f"one_off start {start_raw!r} is not a real date (dd/mm/yyyy)")
-    ends = [_parse_full_date(raw) for raw in deadlines]
-    for raw, value in zip(deadlines, ends, strict=True):
-        if value is None:
-            problems.append(f"one_off deadline {raw!r} is not a real date (dd/mm/yyyy)")
-    if start is not None and len(ends) == 1 and ends[0] is not None and start > ends[0]:
-        problems.append(f"one_off start {_dmy(start)} is after its deadline {_dmy(ends[0])}")
-    return problems
-
-
-def _parse_day(raw: object) -> int | None:
-    if not isinstance(raw, str) or not _DAY_RE.fullmatch(raw.strip()):
-        return None
-    day = int(raw)
-    return day if 1 <= day <= 31 else None
-
-
-def _parse_day_month(raw: object) -> tuple[int, int] | None:
-    match = _DAY_MONTH_RE.fullmatch(raw.strip()) if isinstance(raw, str) else None
-    if match is None:
-        return None
-    day, month = int(match[1]), int(match[2])
-    # A leap year, so 29/02 is accepted; it falls on 28/02 in other years.
-    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
-        return None
-    return day, month
-
-
-def _parse_full_date(raw: object) -> date | None:
-    match = _FULL_DATE_RE.fullmatch(raw.strip()) if isinstance(raw, str) else None
-    if match is None:
-        return None
-    try:
-        return date(int(match[3]), int(match[2]), int(match[1]))
-    except ValueError:
-        return None
-
-
-def _rule(spec: PeriodSpec) -> _Rule:
-    return _compiled(spec.kind, tuple(spec.deadlines or ()), spec.start)
-
-
-@lru_cache(maxsize=256)
-def _compiled(kind: str, deadlines: tuple[str, ...], start: str | None) -> _Rule:
-    problems = _problems(kind, deadlines, start)
-    if problems:
-        raise ValueError("invalid period spec: " + "; ".join(problems))
-    if kind in ("monthly", "quarterly"):
-        return _Rule(kind, days=((_parse_day(deadlines[0]) or 0, 0),))
-    if kind == "one_off":
-        return _Rule(kind, start=_parse_full_date(start), end=_parse_full_date(deadlines[0]))
-    return _Rule(kind, days=tuple(_parse_day_month(raw) or (0, 0) for raw in deadlines))
-
-
 # ---------------------------------------------------------------------------------------------
 # Period arithmetic: recurring periods are numbered by an integer index n.
 
 
-def _index_of(rule: _Rule, day: date) -> int:
+def _index_of(rule: Rule, day: date) -> int:
     if rule.kind == "monthly":
         return day.year * 12 + day.month - 1
     if rule.kind == "quarterly":
@@ -232,7 +116,7 @@ def _clamped(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def _deadline_day(rule: _Rule, n: int) -> date:
+def _deadline_day(rule: Rule, n: int) -> date:
     if rule.kind == "monthly":
         year, month0 = divmod(n, 12)
         return _clamped(year, month0 + 1, rule.days[0][0])
@@ -247,7 +131,7 @@ def _deadline_day(rule: _Rule, n: int) -> date:
     return _clamped(n, month, day)
 
 
-def _cutoff(rule: _Rule, n: int) -> tuple[date, date]:
+def _cutoff(rule: Rule, n: int) -> tuple[date, date]:
     if rule.kind in ("monthly", "quarterly"):
         if rule.kind == "monthly":
             year, last0 = divmod(n, 12)
@@ -261,7 +145,7 @@ def _cutoff(rule: _Rule, n: int) -> tuple[date, date]:
     return date(year - 1, 12, 15), date(year, 6 if half == 0 else 12, 14)
 
 
-def _key(rule: _Rule, n: int) -> str:
+def _key(rule: Rule, n: int) -> str:
     if rule.kind == "monthly":
         year, month0 = divmod(n, 12)
         return f"{year:04d}-{month0 + 1:02d}"
@@ -274,7 +158,7 @@ def _key(rule: _Rule, n: int) -> str:
     return f"{n:04d}"
 
 
-def _labels(rule: _Rule, n: int) -> tuple[str, str]:
+def _labels(rule: Rule, n: int) -> tuple[str, str]:
     if rule.kind == "monthly":
         year, month0 = divmod(n, 12)
         return f"tháng {month0 + 1} năm {year}", f"{_MONTHS_EN[month0]} {year}"
@@ -290,7 +174,7 @@ def _labels(rule: _Rule, n: int) -> tuple[str, str]:
     return f"năm {n}", f"year {n}"
 
 
-def _parse_key(rule: _Rule, key: str) -> int:
+def _parse_key(rule: Rule, key: str) -> int:
     pattern = _KEY_RES[rule.kind]
     match = pattern.fullmatch(key) if isinstance(key, str) else None
     if match is None:
@@ -337,12 +221,12 @@ def _after(moment: datetime, tz: tzinfo) -> datetime:
     return (moment.astimezone(UTC) + _ONE_MICROSECOND).astimezone(tz)
 
 
-def _deadline(rule: _Rule, n: int, tz: tzinfo, shift: Shift | None) -> datetime:
+def _deadline(rule: Rule, n: int, tz: tzinfo, shift: Shift | None) -> datetime:
     day = _deadline_day(rule, n)
     return _end_of_day(shift(day) if shift else day, tz)
 
 
-def _build(rule: _Rule, n: int, tz: tzinfo, shift: Shift | None) -> Period:
+def _build(rule: Rule, n: int, tz: tzinfo, shift: Shift | None) -> Period:
     label_vi, label_en = _labels(rule, n)
     cutoff_start, cutoff_end = _cutoff(rule, n)
     return Period(
@@ -356,13 +240,13 @@ def _build(rule: _Rule, n: int, tz: tzinfo, shift: Shift | None) -> Period:
     )
 
 
-def _build_once(rule: _Rule, tz: tzinfo, shift: Shift | None) -> Period:
+def _build_once(rule: Rule, tz: tzinfo, shift: Shift | None) -> Period:
     assert rule.start is not None and rule.end is not None
-    window = f"từ {_dmy(rule.start)} đến {_dmy(rule.end)}"
+    window = f"từ {date_text(rule.start)} đến {date_text(rule.end)}"
     return Period(
         key=f"once-{rule.end:%Y%m%d}",
         label_vi=f"đợt {window}",
-        label_en=f"period from {_dmy(rule.start)} to {_dmy(rule.end)}",
+        label_en=f"period from {date_text(rule.start)} to {date_text(rule.end)}",
         opens_at=_start_of_day(rule.start, tz),
         deadline=_end_of_day(shift(rule.end) if shift else rule.end, tz),
         # No decree window for an ad-hoc report: the data run from start to deadline.
@@ -371,7 +255,7 @@ def _build_once(rule: _Rule, tz: tzinfo, shift: Shift | None) -> Period:
     )
 
 
-def _current_index(rule: _Rule, now: datetime, tz: tzinfo, shift: Shift | None) -> int:
+def _current_index(rule: Rule, now: datetime, tz: tzinfo, shift: Shift | None) -> int:
     """The smallest index whose deadline is not before `now` (deadlines only grow with n)."""
     now = _utc(now)
     n = _index_of(rule, now.astimezone(tz).date())
@@ -380,10 +264,6 @@ def _current_index(rule: _Rule, now: datetime, tz: tzinfo, shift: Shift | None) 
     while _utc(_deadline(rule, n, tz, shift)) < now:
         n += 1
     return n
-
-
-def _dmy(day: date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,7 +278,7 @@ def current_period(
     Recurring forms always have one; a one-off form has none before its start day or after
     its deadline. Raises ValueError for an invalid spec or a naive `now`.
     """
-    rule = _rule(spec)
+    rule = rule_of(spec)
     now = _aware(now)
     if rule.kind == "one_off":
         period = _build_once(rule, tz, shift)
@@ -413,7 +293,7 @@ def period_at(
 
     A one-off form has no neighbours: any offset but 0 gives None.
     """
-    rule = _rule(spec)
+    rule = rule_of(spec)
     now = _aware(now)
     if rule.kind == "one_off":
         return current_period(spec, now, tz, shift) if offset == 0 else None
@@ -432,7 +312,7 @@ def period_by_key(spec: PeriodSpec, key: str, tz: tzinfo, shift: Shift | None = 
 
 @lru_cache(maxsize=4096)
 def _period_by_key(spec: PeriodSpec, key: str, tz: tzinfo, shift: Shift | None) -> Period:
-    rule = _rule(spec)
+    rule = rule_of(spec)
     if rule.kind == "one_off":
         period = _build_once(rule, tz, shift)
         if key != period.key:
@@ -445,7 +325,7 @@ def periods_between(
     spec: PeriodSpec, start: datetime, end: datetime, tz: tzinfo, shift: Shift | None = None
 ) -> list[Period]:
     """Return every period whose deadline lies in [start, end], oldest first."""
-    rule = _rule(spec)
+    rule = rule_of(spec)
     start, end = _utc(_aware(start)), _utc(_aware(end))
     if start > end:
         return []
@@ -478,7 +358,7 @@ def cutoff_gap_warnings(
     window and the deadline. One-off forms have no decree window and are not checked.
     Raises ValueError for an invalid spec.
     """
-    rule = _rule(spec)
+    rule = rule_of(spec)
     if rule.kind == "one_off":
         return []
     first = datetime.combine(date(year, 1, 1), time.min, tzinfo=tz)
@@ -488,15 +368,15 @@ def cutoff_gap_warnings(
         due = period.deadline.date()
         if due <= period.cutoff_end:
             warnings.append(
-                f"{period.key}: the deadline {_dmy(due)} is not after the end of the data "
-                f"cut-off {_dmy(period.cutoff_end)}"
+                f"{period.key}: the deadline {date_text(due)} is not after the end of the data "
+                f"cut-off {date_text(period.cutoff_end)}"
             )
             continue
         between = range(1, (due - period.cutoff_end).days)
         if not any(is_working_day(period.cutoff_end + timedelta(days=i)) for i in between):
             warnings.append(
                 f"{period.key}: no working day between the end of the data cut-off "
-                f"{_dmy(period.cutoff_end)} and the deadline {_dmy(due)}; Decree 09/2019 "
+                f"{date_text(period.cutoff_end)} and the deadline {date_text(due)}; Decree 09/2019 "
                 "asks for at least one"
             )
     return warnings

@@ -1,7 +1,15 @@
-"""Invite codes: created by an admin, redeemed once by a person from their chat app."""
+"""Invite codes: created by an admin, redeemed once by a person from their chat app.
+
+Redemption says as little as possible to someone guessing codes: an unknown, used or expired
+code all get the same outcome ("refused"), and one chat account may try at most
+`MAX_TRIES` codes per `TRY_WINDOW` (counted in the database, so across processes and
+restarts); beyond that the outcome is "throttled" and the code is not even looked up.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import secrets
 from dataclasses import dataclass, replace
@@ -12,6 +20,7 @@ from connectors.base import Outgoing
 from reportbot.conversation.i18n import say
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.texts_units import UNITS
+from reportbot.store.kv import KeyValueStore
 from reportbot.store.queries.people import (
     InviteRecord,
     insert_invite,
@@ -25,6 +34,11 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud an
 CODE_LENGTH = 8
 CODE_PATTERN = re.compile(r"^(?:/?start\s+)?([A-Za-z0-9]{6,16})$", re.IGNORECASE)
 DEFAULT_VALIDITY = timedelta(days=14)
+MAX_TRIES = 5
+TRY_WINDOW = timedelta(minutes=10)
+REFUSED = "refused"  # unknown, used or expired: told apart only in the store, never in a chat
+THROTTLED = "throttled"
+TRIES_NAMESPACE = "invite_tries"
 
 
 class HasId(Protocol):
@@ -38,7 +52,7 @@ class HasId(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Redemption:
-    """The outcome of redeeming a code: `outcome` is registered, unknown, used or expired."""
+    """The outcome of redeeming a code: `outcome` is registered, refused or throttled."""
 
     outcome: str
     person: PersonInfo | None = None
@@ -84,7 +98,12 @@ async def redeem(
     locale: str,
     now: datetime,
 ) -> Redemption:
-    """Bind a platform account to the person of an invite, exactly once."""
+    """Bind a platform account to the person of an invite, exactly once.
+
+    The try is counted first (see the module docstring); a refused code's reason stays here.
+    """
+    if not await count_try(platform, external_id, now):
+        return Redemption(THROTTLED, code=code)
     outcome, person = await redeem_invite(
         code,
         platform=platform,
@@ -94,7 +113,44 @@ async def redeem(
         locale=locale,
         now=now,
     )
+    if person is None:
+        return Redemption(REFUSED, code=code)
     return Redemption(outcome, person=person, code=code)
+
+
+def _tries_key(platform: str, external_id: str) -> str:
+    # A fixed-width key whatever the platform's id looks like (the column holds 64 characters).
+    return hashlib.sha256(f"{platform}\0{external_id}".encode()).hexdigest()[:40]
+
+
+async def count_try(platform: str, external_id: str, now: datetime) -> bool:
+    """Record one redemption try of this account; False when it is over the limit.
+
+    The recent tries are kept as a JSON list of timestamps in the key-value store, updated
+    under its row lock, so two processes cannot both grant the fifth try. A refused try is not
+    recorded, so waiting always helps.
+    """
+    store = KeyValueStore(TRIES_NAMESPACE, clock=lambda: now)
+    allowed = False
+
+    async def add(current: str | None) -> str:
+        nonlocal allowed
+        since = now - TRY_WINDOW
+        tries = [t for t in _moments(current) if since < t <= now]
+        allowed = len(tries) < MAX_TRIES
+        if allowed:
+            tries.append(now)
+        return json.dumps([t.isoformat() for t in tries])
+
+    await store.update(_tries_key(platform, external_id), add)
+    return allowed
+
+
+def _moments(stored: str | None) -> list[datetime]:
+    try:
+        return [datetime.fromisoformat(item) for item in json.loads(stored or "[]")]
+    except (TypeError, ValueError):  # a damaged value counts as no tries, not as an error
+        return []
 
 
 async def join_another_unit(
@@ -111,10 +167,12 @@ async def join_another_unit(
     explicit = text.strip().lstrip("/").casefold().startswith("start")
     if not explicit and not await invite_exists(code):
         return None
-    outcome, joined = await join_unit(code, platform=platform, external_id=external_id, now=now)
     locale = person.locale
-    if outcome in ("unknown", "used", "expired"):
-        return [Outgoing(say(f"invite_{outcome}", locale, code=code))]
+    if not await count_try(platform, external_id, now):  # the same limit as for strangers
+        return [Outgoing(say(f"invite_{THROTTLED}", locale, code=code))]
+    outcome, joined = await join_unit(code, platform=platform, external_id=external_id, now=now)
+    if outcome in ("unknown", "used", "expired"):  # told apart only in the store
+        return [Outgoing(say(f"invite_{REFUSED}", locale, code=code))]
     if joined is None:
         return [Outgoing(UNITS.say("other", locale, code=code))]
     held = {u.id for u in person.units}

@@ -24,7 +24,14 @@ from reportbot.conversation.session import PersonInfo
 from reportbot.registration import spoken_language
 from reportbot.routing.engine_route import EngineRoute
 from reportbot.routing.inbound import Inbound
-from reportbot.routing.middlewares import GroupRefusal, Inbox, PersonLock, Registration, chain
+from reportbot.routing.middlewares import (
+    GroupRefusal,
+    Inbox,
+    Middleware,
+    PersonLock,
+    Registration,
+    chain,
+)
 from reportbot.routing.router import Router
 from reportbot.store import inbox
 from reportbot.store import replies as reply_rows
@@ -71,10 +78,13 @@ class ConversationService:
         self.locks = PersonLock()
         registration = Registration(self.repository, clock)
         registration.welcome = self._welcome
-        self._pipeline = chain(
-            [self.inbox, GroupRefusal(self._claim_group), registration, self.locks],
-            self.router,
-        )
+        self._outer = [self.inbox, GroupRefusal(self._claim_group), registration, self.locks]
+        self._pipeline = chain(self._outer, self.router)
+
+    def use(self, middleware: Middleware) -> None:
+        """Add a feature's step after the person's lock, before the router (the media gate)."""
+        self._outer.append(middleware)
+        self._pipeline = chain(self._outer, self.router)
 
     async def start(self) -> None:
         """Load the recently processed update ids so redeliveries after a restart are dropped."""

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite needs (fonts with Vietnamese glyphs for charts, PostgreSQL,
-# LibreOffice + poppler to print office files to PDF/PNG and check them).
+# LibreOffice + poppler to print office files to PDF/PNG and check them, Chromium for the
+# coordinators' web page, driven headless by Playwright: Debian's build, never `playwright install`).
 # Installs what is missing when running as root (CI); otherwise says what to install.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # Liberation Serif is metric-compatible with Times New Roman: the printed Decree 30 report
 # breaks its lines where Word would.
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ((${#missing[@]} == 0)); then
   exit 0
 fi
@@ -22,7 +24,7 @@ fi
 echo "reportbot: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null
 
 # A cluster we just installed asks for a password on 127.0.0.1; the tests connect as the
 # postgres user without one (as on the project's machines), so trust local TCP for it.

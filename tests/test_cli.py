@@ -97,9 +97,9 @@ def test_forms_load_is_idempotent_and_versions_changes(tmp_path: Path) -> None:
     comment = run_cli(["forms", "load", str(form)], env=env, cwd=tmp_path)
     form.write_text(text.replace("required: true", "required: false", 1), encoding="utf-8")
     changed = run_cli(["forms", "load", str(form)], env=env, cwd=tmp_path)
-    assert "version 1 (new version)" in first.stdout
-    assert "version 1 (unchanged)" in again.stdout and "version 1 (unchanged)" in comment.stdout
-    assert "version 2 (new version)" in changed.stdout
+    assert "phiên bản 1 (phiên bản mới)" in first.stdout
+    assert "phiên bản 1 (không đổi)" in again.stdout and "(không đổi)" in comment.stdout
+    assert "phiên bản 2 (phiên bản mới)" in changed.stdout
     listing = run_cli(["forms", "list"], env=env, cwd=tmp_path)
     assert listing.stdout.count("bao_cao_nhanh_cds_hang_thang") == 2
 

@@ -59,7 +59,7 @@ async def test_an_xlsform_sent_on_telegram_is_checked_then_published(
     bad = workbook_bytes("many_errors.md", tmp_path)
     tg.enqueue(tg.document_update(ADMIN, bad, "mau loi.xlsx", XLSX_MIME))
     (errors,) = await tg.wait_bot_messages(ADMIN, 1)
-    assert errors["text"].startswith("❌ Mẫu “mau loi.xlsx” chưa dùng được, có 11 lỗi cần sửa:")
+    assert errors["text"].startswith("❌ Mẫu “mau loi.xlsx” chưa dùng được, có 10 lỗi cần sửa:")
     assert (
         "mau loi.xlsx: survey, row 9, column type: type “geopoint” is not supported"
         in (errors["text"])

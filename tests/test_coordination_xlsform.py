@@ -151,8 +151,8 @@ def test_the_key_is_the_folded_form_id_or_title(tmp_path: Path, settings: str, k
 
 def test_unsupported_features_are_named_not_dropped(tmp_path: Path) -> None:
     assert issues_of(workbook_from("loop.md", tmp_path)) == [
-        "loop.xlsx: survey, row 3, column type: repeats are not supported by the bot; "
-        "ask for totals instead",
+        "loop.xlsx: survey, row 4, column type: a repeat inside a repeat is not supported; "
+        "ask for the inner list as text",
     ]
     # "or specify other" is supported now: an 'other' choice and a text to specify it
     assert issues_of(workbook_from("specify_other.md", tmp_path)) == []
@@ -166,10 +166,10 @@ def test_every_mistake_is_reported_by_sheet_row_and_column(tmp_path: Path) -> No
         "survey, row 4, column type: the list 'khong_co' is not on the choices sheet",
         "survey, row 5, column required: '${so_buoi} > 0': only yes or no",
         "survey, row 6, column name: letters, digits, '_', '-' or '.', starting with a letter",
-        "survey, row 7, column relevant: ${chua_co} is not an earlier question",
-        "survey, row 8, column choice_filter: choice filters (cascading selects) are not supported",
+        "survey, row 7, column relevant: ${chua_co} is not a question of this form",
+        "survey, row 8, column choice_filter: ${chua_co} is not a question of this form",
         "survey, row 9, column type: type “xml-external” is not supported",
-        "choices, row 3, column name: 'cao' is already in list 'muc' (row 2)",
+        # 'cao' twice in 'muc' is legal: the only select using the list filters it (ODK)
         "choices, row 4, column label: a Vietnamese label is needed",
         "settings, row 2, column deadlines: six_monthly deadlines must be in calendar order",
     ]
@@ -194,7 +194,8 @@ def test_rows_are_counted_as_in_excel_with_blank_rows(tmp_path: Path) -> None:
     path = tmp_path / "dong trong.xlsx"
     book.save(path)
     assert issues_of(path) == [
-        "dong trong.xlsx: survey, row 5, column constraint: ${khong_co} is not an earlier question",
+        "dong trong.xlsx: survey, row 5, column constraint: ${khong_co} is not a question of "
+        "this form",
         "dong trong.xlsx: survey, row 6, column label::Tiếng Việt (vi): a Vietnamese label is "
         "needed (label::vi)",
     ]

@@ -76,7 +76,8 @@ def test_a_unit_with_two_forms_chooses_between_them() -> None:
     bot = Harness(unit_type="to_cns", forms=(NQ57_T, MONTHLY_T))
     menu = bot.say("/baocao")
     assert "Chọn báo cáo" in menu
-    assert "tháng 12 năm 2026 (chưa làm)" in menu and "tháng 11 năm 2026 (quá hạn)" in menu
+    assert "tháng 12/2026 · chưa làm" in menu and "tháng 11/2026 · quá hạn" in menu
+    assert "• Báo cáo kết quả thực hiện Nghị quyết 57: 1, 2" in menu
     opened = bot.say("thang 12")  # the period typed loosely, without diacritics
     assert "📋 Báo cáo nhanh" in opened and "tháng 12 năm 2026" in opened
 
@@ -97,7 +98,7 @@ def test_buttons_and_payloads_are_understood() -> None:
 def test_a_late_report_is_accepted_and_said_to_be_late() -> None:
     bot = Harness(now=datetime(2026, 12, 21, 9, 0, tzinfo=TZ))
     menu = bot.say("/baocao")
-    assert "6 tháng đầu năm 2027" in menu and "năm 2026 (quá hạn)" in menu
+    assert "6 tháng đầu 2027 · chưa làm" in menu and "năm 2026 · quá hạn" in menu
     opened = bot.say("2")
     assert "quá hạn" in opened
     for _, typed, _ in NQ57_SCRIPT:
@@ -117,7 +118,7 @@ def test_a_reopened_report_can_be_changed_after_the_deadline() -> None:
     bot.say("/huy")
     view.status = "reopened"  # a coordinator reopened it
     text = bot.say("/baocao")
-    assert "năm 2026 (được mở lại để sửa)" in text
+    assert "năm 2026 · mở lại để sửa" in text
     assert "mở lại để sửa" in bot.say("2")
     bot.say("/sua 5")
     bot.say("99")

@@ -110,11 +110,11 @@ def test_status_reads_without_changing_anything(filed) -> None:
     out = result.stdout
     assert f"reportbot {version('reportbot')}" in out
     shipped = sorted(f.stem for f in (ROOT / "migrations").glob("0*.py"))
-    applied = f"migration: {len(shipped)}, mới nhất (latest) {shipped[-1]}"
-    assert f"kết nối được (reachable); {applied}" in out
-    assert "Mẫu báo cáo đang dùng (active forms): 2" in out  # the two shipped forms
-    assert "(units / people): 7 / 2" in out  # demo: 7 units, an officer and a coordinator
-    assert "Hàng đợi gửi (outbox): 1," in out  # the sheet change the broken mirror kept
+    applied = f"migration: {len(shipped)}, mới nhất {shipped[-1]}"
+    assert f"kết nối được; {applied}" in out
+    assert "Mẫu báo cáo đang dùng: 2" in out  # the two shipped forms
+    assert "Đơn vị / người dùng: 7 / 2" in out  # demo: 7 units, an officer and a coordinator
+    assert "Hàng đợi gửi: 1," in out  # the sheet change the broken mirror kept
     assert (folder / "bot.db").stat().st_mtime_ns == before
 
 

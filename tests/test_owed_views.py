@@ -47,6 +47,7 @@ def local(*args: int) -> datetime:
 NOW = local(2026, 6, 25, 9, 0)  # a Thursday: the second overdue reminder of 2026-H1 is live
 H1 = "6 tháng đầu năm 2026"
 H2 = "năm 2026"  # the second half-year's report is the year's report
+H1_BUTTON = "6 tháng đầu 2026"  # the menu's short button label
 HOI = "Hội Liên hiệp Phụ nữ xã"
 TRUONG = "Trường Tiểu học Đăk Pxi"
 TO_CNS = "Tổ công nghệ số cộng đồng thôn 1"
@@ -68,14 +69,14 @@ CASES = [
         "published a year ago",
         local(2025, 6, 25, 9, 0),
         ("vhxh",),
-        (f"{H2} (chưa làm)", f"{H1} (quá hạn)"),
+        (f"{H2} · chưa làm", f"{H1_BUTTON} · quá hạn"),
         (HOI, TO_CNS, TRUONG),
     ),
     Case(
         "published on the deadline day",  # the deadline is the end of that day: owed
         local(2026, 6, 20, 22, 0),
         (),
-        (f"{H2} (chưa làm)", f"{H1} (quá hạn)"),
+        (f"{H2} · chưa làm", f"{H1_BUTTON} · quá hạn"),
         (HOI, "Phòng Văn hóa - Xã hội", TO_CNS, TRUONG),
     ),
     Case(
@@ -110,8 +111,8 @@ async def seed(case: Case) -> None:
 async def menu_view(service: ConversationService) -> tuple[str, ...]:
     """The periods /baocao offers the Women's Union officer (a single one opens at once)."""
     text = await Chat(service, "u-hoiphunu").say("/baocao")
-    if text.startswith("Chọn báo cáo"):  # the menu: "1. <title> – <period> (<status>)"
-        return tuple(line.split(" – ", 1)[1] for line in text.splitlines()[2:])
+    if text.startswith("Chọn báo cáo"):  # the menu: "1. <period> · <status>"
+        return tuple(line.split(". ", 1)[1] for line in text.splitlines()[2:])
     period = text.splitlines()[1]  # opened at once: "Kỳ: <period>. Hạn nộp: ..."
     return (period.removeprefix("Kỳ: ").split(". Hạn nộp", 1)[0],)
 

@@ -188,7 +188,11 @@ def test_an_xlsform_of_every_new_type_is_accepted_and_answered(tmp_path: Path) -
     ("row", "feature"),
     [
         ("| | xml-external | ds | |", "xml-external"),
-        ("| | begin repeat | lap | Lặp |\n| | text | t | T |\n| | end repeat | | |", "repeats"),
+        (
+            "| | begin repeat | lap | Lặp |\n| | begin repeat | con | Con |\n| | text | t | T |\n"
+            "| | end repeat | | |\n| | end repeat | | |",
+            "a repeat inside a repeat",
+        ),
     ],
 )
 def test_what_cannot_exist_in_a_chat_is_still_refused_by_name(

@@ -65,7 +65,7 @@ async def test_a_shared_location_and_a_voice_note_answer_their_questions(
 ) -> None:
     phone = await register(tg, bot, clock, OFFICER)
     await phone.say("/baocao")
-    opened = texts(await phone.press("tháng 11 năm 2026"))
+    opened = texts(await phone.press("tháng 11/2026"))  # the menu button: period · status
     assert "Vị trí điểm kiểm tra" in opened and "📎 → Vị trí" in opened
 
     # a voice note where a position is asked: refused, nothing stored
@@ -90,7 +90,7 @@ async def test_a_shared_location_and_a_voice_note_answer_their_questions(
     voice = (await stored(tmp_path))["ghi_am"]
     assert isinstance(voice, dict) and voice["kind"] == "audio"
     assert voice["mime_type"] == "audio/ogg" and voice["size"] == len(b"OggS\x00nhan xet tot")
-    assert Path(voice["path"]).read_bytes() == b"OggS\x00nhan xet tot"  # downloaded, whole
+    assert (bot.media / voice["path"]).read_bytes() == b"OggS\x00nhan xet tot"  # downloaded, whole
     assert voice["path"].endswith(".oga")
 
     review = texts(await phone.say("8h15"))

@@ -9,9 +9,12 @@ import pytest
 
 from connectors.base import (
     Address,
+    AttachmentTooLarge,
+    AttachmentUnavailable,
     Choice,
     ConnectorContext,
     DeliveryError,
+    FetchesAttachments,
     Incoming,
     Outgoing,
     split_text,
@@ -304,9 +307,11 @@ async def test_stale_button_on_edited_question_still_answers(tg: FakeTelegram, s
 # ------------------------------------------------------------------------- files
 
 
-async def test_photo_is_downloaded_to_media(tg: FakeTelegram, start_bot, tmp_path: Path) -> None:
+async def test_photo_arrives_lazily_and_downloads_when_fetched(
+    tg: FakeTelegram, start_bot, tmp_path: Path
+) -> None:
     script = Script(lambda i: [Outgoing("Đã nhận ảnh.")])
-    await start_bot(script)
+    connector = await start_bot(script)
     content = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40
     tg.enqueue(tg.photo_update(USER, content, caption="Ảnh hội nghị"))
     await wait_seen(tg, script, 1)
@@ -314,66 +319,88 @@ async def test_photo_is_downloaded_to_media(tg: FakeTelegram, start_bot, tmp_pat
     attachment = incoming.attachment
     assert attachment is not None and attachment.kind == "photo"
     assert incoming.text == "Ảnh hội nghị"
-    assert attachment.path is not None
-    path = Path(attachment.path)
-    assert path.read_bytes() == content
-    assert path.parent == tmp_path / "media" / "telegram"
-    assert attachment.size == len(content)
-    assert attachment.file_id and attachment.file_id in tg.files
-    assert tg.files[attachment.file_id].size == len(content), "the largest size is fetched"
+    # Handed over as a reference: nothing fetched, nothing on disk until the application asks.
+    assert attachment.path is None and not tg.calls_of("getFile")
+    assert not (tmp_path / "media").exists()
+    assert attachment.file_id and tg.files[attachment.file_id].size == len(content)
+    assert isinstance(connector, FetchesAttachments)
+    folder = tmp_path / "media" / "people" / "7"
+    fetched = await connector.fetch_attachment(attachment, folder, 10_000_000)
+    assert fetched.path is not None and Path(fetched.path).parent == folder
+    assert Path(fetched.path).read_bytes() == content
+    assert fetched.size == len(content) and fetched.file_id == attachment.file_id
 
 
-async def test_document_keeps_name_and_type(tg: FakeTelegram, start_bot) -> None:
+async def test_document_keeps_name_and_type(tg: FakeTelegram, start_bot, tmp_path: Path) -> None:
     script = Script(lambda i: [])
-    await start_bot(script)
+    connector = await start_bot(script)
     tg.enqueue(tg.document_update(USER, b"%PDF-1.4 bao cao", "Báo cáo Q2.pdf"))
     await wait_seen(tg, script, 1)
     attachment = script.seen[0].attachment
     assert attachment is not None and attachment.kind == "file"
     assert attachment.name == "Báo cáo Q2.pdf" and attachment.mime_type == "application/pdf"
-    assert attachment.path is not None and attachment.path.endswith(".pdf")
-    assert Path(attachment.path).read_bytes() == b"%PDF-1.4 bao cao"
+    fetched = await connector.fetch_attachment(attachment, tmp_path / "f", 1_000_000)
+    assert fetched.path is not None and fetched.path.endswith(".pdf")
+    assert Path(fetched.path).read_bytes() == b"%PDF-1.4 bao cao"
+    again = await connector.fetch_attachment(attachment, tmp_path / "f", 1_000_000)
+    assert again.path != fetched.path, "each fetch its own file: deleting one spares the other"
 
 
-async def test_file_over_the_limit_is_refused_politely(tg: FakeTelegram, start_bot) -> None:
+async def test_file_over_the_limit_is_refused_before_getfile(
+    tg: FakeTelegram, start_bot, tmp_path: Path
+) -> None:
     script = Script()
-    await start_bot(script, MAX_FILE_MB="1")
+    connector = await start_bot(script, MAX_FILE_MB="1")
     tg.enqueue(tg.document_update(USER, b"x" * 100, "video.mp4", "video/mp4", size=3 * 1024 * 1024))
-    tg.enqueue(tg.photo_update(USER, b"y" * 100, size=25 * 1024 * 1024))
-    await tg.wait_bot_messages(USER, 2)
-    texts = tg.sent_texts(USER)
-    assert len(texts) == 2
-    assert all("quá lớn" in t and "too large" in t and "1 MB" in t for t in texts)
-    assert "(3 MB)" in texts[0]
-    assert script.seen == [], "the application never sees a refused file"
-    assert not tg.calls_of("getFile")
+    tg.enqueue(tg.photo_update(USER, b"y" * 200))
+    await wait_seen(tg, script, 2)
+    big, small = (incoming.attachment for incoming in script.seen)
+    assert big is not None and small is not None
+    with pytest.raises(AttachmentTooLarge) as too_large:
+        await connector.fetch_attachment(big, tmp_path, 50 * 1024 * 1024)
+    # The connector's own limit (1 MB) is lower than what the application allowed.
+    assert (too_large.value.size, too_large.value.limit) == (3 * 1024 * 1024, 1024 * 1024)
+    assert not tg.calls_of("getFile"), "the declared size already says no"
+    with pytest.raises(AttachmentTooLarge) as over_quota:
+        await connector.fetch_attachment(small, tmp_path, 150)
+    assert over_quota.value.limit == 150, "the application's lower limit (a quota) wins"
+    assert list(tmp_path.iterdir()) == []
 
 
-async def test_file_download_failure_asks_to_resend(tg: FakeTelegram, start_bot) -> None:
+async def test_file_download_failure_is_unavailable(
+    tg: FakeTelegram, start_bot, tmp_path: Path
+) -> None:
     script = Script()
-    await start_bot(script)
+    connector = await start_bot(script)
     update = tg.document_update(USER, b"abc", "a.pdf")
     tg.files.clear()  # Telegram no longer knows the file: getFile answers 400
     tg.enqueue(update)
-    (answer,) = await tg.wait_bot_messages(USER, 1)
-    assert answer["text"].startswith("Xin lỗi, bot chưa nhận được tệp")
-    assert script.seen == []
+    await wait_seen(tg, script, 1)
+    attachment = script.seen[0].attachment
+    assert attachment is not None
+    with pytest.raises(AttachmentUnavailable):
+        await connector.fetch_attachment(attachment, tmp_path / "f", 1_000_000)
+    assert not (tmp_path / "f").exists() or list((tmp_path / "f").iterdir()) == []
 
 
 async def test_download_errors_never_log_the_token(
-    tg: FakeTelegram, start_bot, caplog: pytest.LogCaptureFixture
+    tg: FakeTelegram, start_bot, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     script = Script()
-    await start_bot(script)
+    connector = await start_bot(script)
     tg.fail_next("download", 1, status=502)  # retried
     tg.fail_next("download", 1, status=404)  # given up
     tg.enqueue(tg.photo_update(USER, b"\xff\xd8 anh"))
-    (answer,) = await tg.wait_bot_messages(USER, 1)
-    assert answer["text"].startswith("Xin lỗi, bot chưa nhận được tệp")
+    await wait_seen(tg, script, 1)
+    attachment = script.seen[0].attachment
+    assert attachment is not None
+    with pytest.raises(AttachmentUnavailable) as failure:
+        await connector.fetch_attachment(attachment, tmp_path / "f", 1_000_000)
     assert len(tg.calls_of("download")) == 2
-    assert script.seen == []
     assert "404" in caplog.text
-    assert tg.token not in caplog.text and tg.token.split(":")[1] not in caplog.text
+    for text in (caplog.text, str(failure.value)):
+        assert tg.token not in text and tg.token.split(":")[1] not in text
+    assert list((tmp_path / "f").iterdir()) == [], "no partial file left"
 
 
 async def test_outgoing_attachments_are_uploaded(

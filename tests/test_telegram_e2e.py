@@ -19,6 +19,7 @@ from aiohttp import web
 from connectors.base import ConnectorContext
 from connectors.telegram import TelegramConnector, create
 from reportbot.forms.loader import load_yaml_template
+from reportbot.media import MediaGate, MediaSettings
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
 from reportbot.store.models import Answer, Identity, InboxEntry, Submission, Unit
@@ -49,19 +50,20 @@ class Bot:
         self.media = media
         self.service = service
         self.connector: TelegramConnector | None = None
+        self.env: dict[str, str] = {}  # extra REPORTBOT_TELEGRAM_* settings (without prefix)
         self.url = ""
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
         """Create and start the connector (with a web server in webhook mode)."""
-        env = bot_env(self.tg)
+        env = bot_env(self.tg, **self.env)
         app: web.Application | None = None
         sock: socket.socket | None = None
         if self.mode == "webhook":
             sock = socket.socket()
             sock.bind(("127.0.0.1", 0))
             self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/webhook/telegram"
-            env = bot_env(self.tg, WEBHOOK_URL=self.url, WEBHOOK_SECRET=SECRET)
+            env = bot_env(self.tg, WEBHOOK_URL=self.url, WEBHOOK_SECRET=SECRET, **self.env)
             app = web.Application()
         context = ConnectorContext(handler=self.service, env=env, web_app=app, media_dir=self.media)
         self.connector = create(context)
@@ -102,9 +104,21 @@ async def bot(
     service: ConversationService,
 ) -> AsyncIterator[Bot]:
     harness = Bot(tg, request.param, tmp_path / "media", service)
+    with_media_gate(service, harness)
     await harness.start()
     yield harness
     await harness.stop()
+
+
+def with_media_gate(service: ConversationService, harness: Bot) -> None:
+    """Put the media gate in the service's pipeline, as the application does."""
+    gate = MediaGate(
+        media_dir=harness.media,
+        settings=MediaSettings(),
+        repository=service.repository,
+        connectors=lambda: [harness.connector] if harness.connector else [],
+    )
+    service.use(gate)
 
 
 class Phone:
@@ -219,7 +233,9 @@ async def test_whole_report_through_telegram(
         assert stored.get(question_id) == expected, question_id
     document = stored["tep_bao_cao"]
     assert document["name"] == "Báo cáo NQ57 đã ký.pdf"
-    assert Path(document["path"]).read_bytes() == PDF
+    # Stored relative to the media folder, in the officer's own folder.
+    assert document["path"].startswith(f"people/{identity.person_id}/")  # type: ignore[attr-defined]
+    assert (bot.media / document["path"]).read_bytes() == PDF
     assert len(tg.answered_callbacks) == len(tg.calls_of("answerCallbackQuery"))
     assert all(len(m.get("text", "")) <= 4096 for m in tg.bot_messages(OFFICER))
 
@@ -258,5 +274,5 @@ async def test_group_is_told_once_and_strangers_how_to_join(
     stranger = Phone(tg, bot, OFFICER + 1)
     assert "mã mời" in texts(await stranger.say("xin chào"))
     _, code = await register_with_code(tg, bot, clock, OFFICER)
-    assert "đã được dùng" in texts(await stranger.say(f"/start {code}"))
+    assert "không dùng được" in texts(await stranger.say(f"/start {code}"))
     assert not await Identity.filter(platform="telegram", external_id=str(OFFICER + 1)).exists()

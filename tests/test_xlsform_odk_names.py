@@ -255,7 +255,7 @@ def test_a_group_relevant_problem_is_reported_once_on_the_group_row(tmp_path: Pa
         ("survey", 3, "relevant"),
         ("survey", 7, "relevant"),
     ]
-    assert result.issues[0].message == "${khong_co} is not an earlier question"
+    assert result.issues[0].message == "${khong_co} is not a question of this form"
     assert result.issues[1].message.startswith("unexpected")
 
 

@@ -6,6 +6,10 @@ Incoming with several attachments; a text of at least `paste_min_chars` starts a
 the text messages following it within `paste_window` are joined to it (with a line break: the
 client cut the paste at one), the officer being told so. A part shorter than a full one ends
 the paste at once.
+
+Photos and documents are handed over lazily: an `Attachment` with Telegram's file id and the
+declared size, no bytes. The application calls `fetch_attachment` only for a registered person
+from whom it expects a file, so a stranger's or a group's upload never reaches the disk.
 """
 
 from __future__ import annotations
@@ -14,18 +18,22 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message, Update
 
-from connectors.base import Attachment, Incoming, Outgoing
+from connectors.base import (
+    Attachment,
+    AttachmentUnavailable,
+    Incoming,
+    Outgoing,
+)
 from connectors.telegram import media
 from connectors.telegram.config import TelegramConfig
 from connectors.telegram.gather import Batch, Gatherer
-from connectors.telegram.texts import FILE_FAILED, paste_note
-from connectors.telegram.updates import file_of, message_incoming, utf16_length
+from connectors.telegram.texts import paste_note
+from connectors.telegram.updates import FileRef, file_of, message_incoming, utf16_length
 
 log = logging.getLogger(__name__)
 PASTE = "paste"
@@ -83,14 +91,7 @@ class IntakeMixin:
         incoming = message_incoming(first_update, first, edited=edited)
         if incoming is None:
             return
-        attachments: list[Attachment] = []
-        for _, message in items:
-            ref = file_of(message)
-            if ref is not None:
-                attachment = await self._download(ref, incoming.chat_id)
-                if attachment is None:
-                    return  # the user was told; the answer waits for the file sent again
-                attachments.append(attachment)
+        attachments = [lazy(ref) for _, m in items if (ref := file_of(m)) is not None]
         texts = [text for _, m in items if (text := m.text if m.text is not None else m.caption)]
         text = "\n".join(texts) if texts else None
         notes: list[Outgoing] = []
@@ -107,20 +108,36 @@ class IntakeMixin:
         replies, _ = await self._ask(incoming)
         self._reply(incoming.chat_id, [*notes, *replies])
 
-    async def _download(self, ref: Any, chat_id: str) -> Attachment | None:
-        """Download a user's file; None (and the user told why) when that failed."""
+    async def fetch_attachment(
+        self, attachment: Attachment, folder: Path, max_bytes: int
+    ) -> Attachment:
+        """Download a lazy attachment of this connector into `folder` (see `connectors.base`).
+
+        The limit is the lower of `max_bytes` and the configured per-file limit.
+        """
+        if not attachment.file_id:
+            raise AttachmentUnavailable("the attachment has no Telegram file id")
+        ref = FileRef(
+            attachment.kind,
+            attachment.file_id,
+            "",
+            attachment.size,
+            attachment.name,
+            attachment.mime_type,
+        )
+        limit = min(max_bytes, self.config.max_file_bytes)
         try:
             return await media.download(
-                self.bot,
-                ref,
-                self.media_dir,
-                self.config.max_file_bytes,
-                retry_base_delay=self.config.retry_base_delay,
+                self.bot, ref, folder, limit, retry_base_delay=self.config.retry_base_delay
             )
-        except media.FileTooLarge as error:
-            text = media.too_large_text(error.size, self.config.max_file_bytes)
-            self._reply(chat_id, [Outgoing(text)])
         except (media.DownloadFailed, TelegramAPIError, OSError) as error:
-            log.error("telegram: could not download file %s: %s", ref.file_id, error)
-            self._reply(chat_id, [Outgoing(FILE_FAILED)])
-        return None
+            log.error("telegram: could not download file %s: %s", attachment.file_id, error)
+            raise AttachmentUnavailable(str(error)) from error
+
+
+def lazy(ref: FileRef) -> Attachment:
+    """The attachment as handed over before download: Telegram's reference and claims only."""
+    mime = ref.mime_type or ("image/jpeg" if ref.kind == "photo" else None)
+    return Attachment(
+        kind=ref.kind, file_id=ref.file_id, name=ref.name, size=ref.size, mime_type=mime
+    )

@@ -19,6 +19,7 @@ from aiogram import Bot
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramRetryAfter
 from aiogram.types import Update
 
+from connectors.base import NotAccepted
 from connectors.telegram.client import GetRawUpdates
 from connectors.telegram.decode import UpdateReader, update_id_of
 from connectors.telegram.sender import backoff
@@ -35,6 +36,9 @@ class Poller:
 
     The offset that confirms a batch to Telegram is sent only with the next request, after the
     batch was handled, so a crash redelivers it (the application ignores repeated updates).
+    An update the application refuses (`NotAccepted`: it could not be stored) is not confirmed:
+    the offset stops before it, the rest of its chat waits (order kept) and the next request
+    comes after a backoff, so Telegram hands it over again once the database is back.
     """
 
     def __init__(
@@ -59,6 +63,7 @@ class Poller:
         self.last_error: str | None = None
         self.last_poll: float | None = None  # monotonic time of the last answered getUpdates
         self._confirmed: int | None = None
+        self.refusals = 0  # consecutive batches with an update the application refused
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -133,8 +138,11 @@ class Poller:
             self.failures = 0
             self.last_poll = time.monotonic()
             self._confirmed = self.offset
-            if raw:
-                await self._handle_batch(raw)
+            if raw and not await self._handle_batch(raw):
+                self.refusals += 1
+                await self._pause(backoff(self.refusals, self.base_delay, self.max_delay))
+            elif raw:
+                self.refusals = 0
 
     async def _fetch(self) -> list[Any] | None:
         """One getUpdates call, its result raw; None when stop() interrupted it."""
@@ -158,21 +166,35 @@ class Poller:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
-    async def _handle_batch(self, raw: list[Any]) -> None:
-        """Read and handle a batch, then move the offset past every update in it."""
+    async def _handle_batch(self, raw: list[Any]) -> bool:
+        """Read and handle a batch, then move the offset past what the application took.
+
+        Returns False when an update was refused (the offset then stops before it).
+        """
         by_chat: dict[str | None, list[Update]] = {}
         for data in raw:
             update = self.reader.read(data)
             if update is not None:
                 by_chat.setdefault(chat_key(update), []).append(update)
-        await asyncio.gather(*(self._in_order(group) for group in by_chat.values()))
+        refused = await asyncio.gather(*(self._in_order(group) for group in by_chat.values()))
+        first_refused = min((r for r in refused if r is not None), default=None)
         ids = [update_id for update_id in map(update_id_of, raw) if update_id is not None]
+        if first_refused is not None:
+            # Updates of other chats after it come again; the inbox drops the handled ones.
+            self.offset = max(first_refused, self.offset or 0)
+            return False
         if ids:
             self.offset = max(max(ids) + 1, self.offset or 0)
+        return True
 
-    async def _in_order(self, updates: list[Update]) -> None:
+    async def _in_order(self, updates: list[Update]) -> int | None:
+        """Handle one chat's updates in order; the id of the first refused one, if any."""
         for update in updates:
             try:
                 await self.process(update)
+            except NotAccepted as error:
+                log.warning("telegram: update %s not accepted (%s)", update.update_id, error)
+                return update.update_id
             except Exception:  # process() never raises; if it does, the others still go on
                 log.exception("telegram: update %s failed", update.update_id)
+        return None

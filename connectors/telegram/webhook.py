@@ -41,14 +41,17 @@ def make_handler(
         given = request.headers.get(SECRET_HEADER)
         if given is None:
             return web.Response(status=401, text="missing secret token")
-        if not hmac.compare_digest(given.encode(), expected):
+        # aiohttp decodes header bytes as UTF-8 with surrogateescape: back to the raw bytes.
+        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected):
             log.warning("telegram webhook: wrong secret token from %s", request.remote)
             return web.Response(status=403, text="wrong secret token")
         if not accepting():
             return web.Response(status=503, text="shutting down")
         try:
             data = json.loads(await request.read())
-        except ValueError as error:
+            # Lone surrogates ("\udcff") parse but cannot be stored; deep nesting recurses.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except (ValueError, RecursionError) as error:
             log.warning("telegram webhook: 400, the body is not JSON (%s)", error)
             return web.Response(status=400, text="bad update")
         update_id = update_id_of(data)

@@ -1,9 +1,10 @@
 """Turning Zalo Bot Platform updates into neutral `Incoming` messages (pure functions).
 
 Read as the Telegram connector reads its messages: the text where there is text (a photo's
-caption included), a photo or a file as an attachment (its URL, downloaded by the connector),
-and anything else (a sticker, a voice message, a location) marked `unsupported` with its
-kind, so that the application answers it politely.
+or a file's caption included), a photo, a file, a voice note or a video as an attachment (its
+URL, downloaded by the connector), a shared location as a position, and anything else (a
+sticker, a voice note or a location without its content) marked `unsupported` with its kind,
+so that the application answers it politely.
 """
 
 from __future__ import annotations
@@ -16,13 +17,23 @@ from connectors._http import valid_id
 from connectors.base import Attachment, Incoming
 
 PLATFORM = "zalo_bot"
+# The four events Zalo documents (bot.zaloplatforms.com/docs, getUpdates and Webhook; the
+# same four in openclaw's Zalo Bot client, extensions/zalo/src/api.ts `ZaloUpdate`). Voice,
+# files, locations and videos come as "unsupported"; their fields are not documented, so the
+# kind is read from the hints production parsers look at (openclaw's
+# extensions/zalo/src/inbound-parsing.ts: `message_type`, `attachments[].type`, and keys such as
+# `file`, `voice`, `audio`, `video`), and "message.<kind>.received" is read too.
 TEXT = "message.text.received"
 IMAGE = "message.image.received"
 STICKER = "message.sticker.received"
 UNSUPPORTED = "message.unsupported.received"
-# Kinds that carry no readable answer, by the word in "message.<kind>.received".
+# Kinds with no readable content, by the word in "message.<kind>.received" or a hint.
 UNREADABLE = {"sticker": "sticker", "voice": "voice", "audio": "voice", "location": "location"}
+# Media read as the Telegram connector reads them: an attachment of this kind (a voice note is
+# "audio" there too), downloaded by the connector.
+MEDIA = {"file": "file", "document": "file", "voice": "audio", "audio": "audio", "video": "video"}
 FILE_KINDS = ("file", "document")
+HINTS = ("location", "voice", "audio", "video", "file", "document", "sticker", "image")
 
 
 def unwrap(body: Any) -> Mapping[str, Any] | None:
@@ -69,22 +80,99 @@ def parse_update(update: Mapping[str, Any]) -> Incoming | None:
         "received_at": _from_millis(message.get("date")),
     }
     kind = event.split(".")[1] if event.count(".") >= 2 else "unsupported"
+    if kind not in ("text", "image", "sticker", *MEDIA, "location"):
+        kind = _hint(message) or "unsupported"
+    return Incoming(**common, **_content(kind, message))
+
+
+def _content(kind: str, message: Mapping[str, Any]) -> dict[str, Any]:
+    """The Incoming fields of a message of `kind`: text, attachment, location or unsupported."""
     if kind == "text" and isinstance(message.get("text"), str):
-        return Incoming(**common, text=message["text"])
+        return {"text": message["text"]}
     text = _readable(message.get("text")) or _readable(message.get("caption"))
     if kind == "image":
         url = photo_url(message)
         if url is not None:
-            return Incoming(**common, text=text, attachment=Attachment(kind="photo", url=url))
-    if kind in FILE_KINDS:
-        url = _url(message.get("file_url") or message.get("url") or message.get("file"))
+            return {"text": text, "attachment": Attachment(kind="photo", url=url)}
+    if kind == "location":
+        place = location_of(message)
+        if place is not None:
+            return {"location": place}
+    if kind in MEDIA:
+        url = _media_url(message, kind)
         if url is not None:
-            name = _text(message.get("file_name") or message.get("name"))
-            attachment = Attachment(kind="file", url=url, name=name[:200] if name else None)
-            return Incoming(**common, text=text, attachment=attachment)
-    if text is not None and kind in ("text", "image", "unsupported", *FILE_KINDS):
-        return Incoming(**common, text=text)
-    return Incoming(**common, unsupported=UNREADABLE.get(kind, "unsupported"))
+            name = _text(
+                message.get("file_name") or message.get("name") or _attached(message, kind, "name")
+            )
+            attachment = Attachment(kind=MEDIA[kind], url=url, name=name[:200] if name else None)
+            return {"text": text, "attachment": attachment}
+    if text is not None and kind not in UNREADABLE:
+        return {"text": text}
+    return {"unsupported": UNREADABLE.get(kind, "unsupported")}
+
+
+def location_of(message: Mapping[str, Any]) -> tuple[float, float, None] | None:
+    """A shared position: `location` {latitude, longitude} (numbers or strings), or a
+    "location" attachment with `payload.coordinates` as Zalo's OA events send it
+    (developers.zalo.me, Official Account webhook "user_send_location"). No accuracy."""
+    place = message.get("location")
+    if not isinstance(place, Mapping):
+        payload = _attachment(message, "location")
+        place = payload.get("coordinates") if payload is not None else None
+    if not isinstance(place, Mapping):
+        return None
+    try:
+        lat, lon = float(place["latitude"]), float(place["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return (lat, lon, None)
+
+
+def _hint(message: Mapping[str, Any]) -> str | None:
+    """The kind of an "unsupported" message, from the hints it carries, or None."""
+    words: list[str] = []
+    if isinstance(message.get("message_type"), str):
+        words.append(message["message_type"].lower())
+    for attachment in _attachments(message):
+        words.extend(str(attachment.get(k) or "").lower() for k in ("type", "media_type"))
+    words.extend(key for key in HINTS if message.get(key))
+    for word in words:
+        for kind in HINTS:
+            if kind in word:
+                return "sticker" if kind == "image" and "sticker" in word else kind
+    return None
+
+
+def _media_url(message: Mapping[str, Any], kind: str) -> str | None:
+    for key in (kind, "file_url", "url", "file"):
+        url = _url(message.get(key))
+        if url is not None:
+            return url
+    return _url(_attached(message, kind, "url"))
+
+
+def _attachments(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    found = message.get("attachments")
+    if not isinstance(found, list):
+        return []
+    return [item for item in found if isinstance(item, Mapping)]
+
+
+def _attachment(message: Mapping[str, Any], kind: str) -> Mapping[str, Any] | None:
+    """The payload of the first attachment of `kind` (a voice note may say "audio")."""
+    for attachment in _attachments(message):
+        if MEDIA.get(str(attachment.get("type")), attachment.get("type")) != MEDIA.get(kind, kind):
+            continue
+        payload = attachment.get("payload")
+        return payload if isinstance(payload, Mapping) else attachment
+    return None
+
+
+def _attached(message: Mapping[str, Any], kind: str, field: str) -> Any:
+    payload = _attachment(message, kind)
+    return payload.get(field) if payload is not None else None
 
 
 def check_ids(update: Mapping[str, Any]) -> str | None:

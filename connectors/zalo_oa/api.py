@@ -11,12 +11,16 @@ from connectors._http import AnswerTimeout, RetryableError, read_json
 from connectors.base import DeliveryError
 from connectors.zalo_oa.tokens import TokenPair
 
-# -216 is the documented "access token invalid/expired"; -124 is reported for expiry too.
-TOKEN_ERRORS = frozenset({-216, -124})
-# Proactive messages outside the interaction window: -213 is documented ("user has not
-# interacted with the OA in the last 48 hours"), -230 is what the API is reported to answer
-# ("user has not interacted with the OA in the past 7 days").
-WINDOW_ERRORS = frozenset({-213, -230})
+# Zalo's OA error table (developers.zalo.me, OA API error codes; reproduced in public
+# integration guides): -220 "access_token is expired or removed" is what an expired token
+# gets, -216 "Access token is invalid" a revoked or unknown one; -124 is reported for expiry
+# too. Each is worth one refresh and one more try.
+TOKEN_ERRORS = frozenset({-216, -220, -124})
+# Proactive messages outside the interaction window: -230 "user has not interacted with the
+# OA in the past 7 days", -232 "user has not interacted, or the last interaction expired",
+# and the older -213 ("user has not followed the OA" / 48-hour rule). Final: only the user
+# writing to the OA reopens the window.
+WINDOW_ERRORS = frozenset({-213, -230, -232})
 EXPIRY_MARGIN = 300.0
 # A refresh token expires after about 3 months unused (Zalo's OA access-token docs); Zalo's
 # answer does not say when, so it is counted from the refresh that issued it.

@@ -95,7 +95,7 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
             timeout=self._settings.request_timeout,
             refresh_lifetime=self._settings.refresh_lifetime,
         )
-        self._keeper = TokenKeeper(self._store, self._api)
+        self._keeper = TokenKeeper(self._store, self._api, self._context.kv)
         self._pair = await self._store.load()
         self._running = True
         log.info("Zalo OA connector started (webhook %s)", self._settings.webhook_path)
@@ -116,6 +116,11 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
     def token_warning(self) -> str | None:
         """The token problem an admin must act on (for `reportbot status`, the digest)."""
         return self._keeper.warning if self._keeper is not None else None
+
+    def warnings(self) -> list[str]:
+        """The problems an administrator must act on (`connectors.base.ReportsWarnings`)."""
+        warning = self.token_warning
+        return [warning] if warning else []
 
     async def process_event(self, event: dict[str, Any], event_id: str | None = None) -> None:
         """Handle one verified event: hand it to the application and queue the answers."""
@@ -201,7 +206,10 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         try:
             self._pair = await self._store.refresh(stale, self._api.refresh)
         except TokenRefreshError as exc:
-            log.critical("Zalo OA cannot refresh its token; re-authorise the OA: %s", exc)
+            if self._keeper is not None:  # logged once, shown in the digest and status
+                self._keeper.refused(exc)
+            else:
+                log.critical("Zalo OA cannot refresh its token; re-authorise the OA: %s", exc)
             raise DeliveryError(
                 "Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA "
                 f"(the OA must be authorised again): {exc}"

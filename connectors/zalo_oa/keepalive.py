@@ -6,7 +6,9 @@ refreshes only when it sends locks itself out after a quiet quarter (six-monthly
 periodic job (`ZaloOaConnector.periodic_jobs`, run by the app under the database lease) calls
 `refresh_if_due`: it refreshes an access token that expires within `REFRESH_LEAD`, and warns
 once per problem, through the `reportbot` log and `warning` (for `reportbot status` and the
-digest), when a refresh fails or the refresh token expires within `WARN_WITHIN`.
+digest), when a refresh fails or the refresh token expires within `WARN_WITHIN`. With the
+connector's durable state, the current problem is also kept under `WARNING_KEY` (written only
+when it changes, removed once healthy), so that `reportbot status`, another process, shows it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 from datetime import UTC, datetime
 
 from connectors._http import RetryableError
-from connectors.base import DeliveryError
+from connectors.base import WARNING_KEY, DeliveryError, KeyValue
 from connectors.zalo_oa.api import TokenRefreshError, ZaloOaApi
 from connectors.zalo_oa.tokens import TokenPair, TokenStore
 
@@ -30,14 +32,39 @@ WARN_WITHIN = 14 * 86400.0  # warn when the refresh token expires within 14 days
 class TokenKeeper:
     """Refreshes ahead of expiry through a `TokenStore`; remembers the current problem."""
 
-    def __init__(self, store: TokenStore, api: ZaloOaApi) -> None:
+    def __init__(self, store: TokenStore, api: ZaloOaApi, state: KeyValue | None = None) -> None:
         self._store = store
         self._api = api
+        self._state = state
         self.warning: str | None = None  # the problem an admin must act on, if any
         self._warned: set[str] = set()  # problems already logged since the last success
+        self._kept: str | None = ""  # the warning last written to `state` ("": not yet known)
 
     async def refresh_if_due(self, now: float | None = None) -> TokenPair:
-        """Refresh the access token if it expires soon (or is unknown); return the pair."""
+        """Refresh the access token if it expires soon (or is unknown); return the pair.
+
+        Afterwards the current warning (or its absence) is written to the durable state.
+        """
+        try:
+            return await self._refresh_if_due(now)
+        finally:
+            await self._keep_warning()
+
+    async def _keep_warning(self) -> None:
+        """Write the current warning where other processes read it, only when it changed."""
+        if self._state is None or self.warning == self._kept:
+            return
+        try:
+            if self.warning is None:
+                await self._state.delete(WARNING_KEY)
+            else:
+                await self._state.set(WARNING_KEY, self.warning)
+        except Exception as exc:  # the database away: the log and the digest still warn
+            log.warning("Zalo OA: could not record the token warning: %s", exc)
+            return
+        self._kept = self.warning
+
+    async def _refresh_if_due(self, now: float | None) -> TokenPair:
         pair = await self._store.load()  # another process may have refreshed already
         current = time.time() if now is None else now
         due = (
@@ -49,13 +76,7 @@ class TokenKeeper:
             try:
                 pair = await self._store.refresh(pair.access_token, self._api.refresh)
             except TokenRefreshError as exc:
-                self._warn(
-                    "refused",
-                    logging.CRITICAL,
-                    "Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA "
-                    f"(reportbot zalo-oa authorize) / the refresh token was refused; "
-                    f"re-authorise the OA: {exc}",
-                )
+                self.refused(exc)
                 return pair
             except (RetryableError, DeliveryError) as exc:
                 self._warn(
@@ -68,6 +89,16 @@ class TokenKeeper:
             log.info("Zalo OA access token refreshed ahead of expiry")
             self._clear()
         return self._check_expiry(pair, current)
+
+    def refused(self, exc: Exception) -> None:
+        """Zalo refused the refresh token (here or on a send): the OA must be re-authorised."""
+        self._warn(
+            "refused",
+            logging.CRITICAL,
+            "Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA "
+            f"(reportbot zalo-oa authorize) / the refresh token was refused; "
+            f"re-authorise the OA: {exc}",
+        )
 
     def _check_expiry(self, pair: TokenPair, now: float) -> TokenPair:
         expires = pair.refresh_expires_at

@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         check_settings(settings)  # unknown settings warned about; secrets kept out of logs
     else:
-        settings = Settings(log_format=_env_log_format())
+        settings = Settings(log_format=_env_log_format(), locale=_env_locale())
     setup_logging(verbose=args.verbose, log_format=settings.log_format)
     try:
         return asyncio.run(args.func(args, settings))
@@ -85,8 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as exc:  # unwritable output, missing folder, port in use, disk full...
-        print(f"reportbot: {describe_os_error(exc)}", file=sys.stderr)
+        print(f"reportbot: {describe_os_error(exc, settings.locale)}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _env_locale() -> str:
+    """REPORTBOT_LOCALE for commands that read no settings (anything but en means vi)."""
+    return "en" if os.environ.get("REPORTBOT_LOCALE", "") == "en" else "vi"
 
 
 def _env_log_format() -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from connectors.base import ConnectorStartError
 from reportbot.app import Application, console_config, install_signal_handlers
 from reportbot.cli.errors import missing_forms_folder
+from reportbot.cli.language import say
 from reportbot.config import Settings
 
 EXIT_USAGE = 2
@@ -78,7 +79,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         except ConnectorStartError as error:  # a refused token, an unreachable API...
             print(f"reportbot: {error}", file=sys.stderr)
             return EXIT_FAILURE
-        print("reportbot: đang chạy (running): " + ", ".join(c.name for c in app.connectors))
+        running = say(settings.locale, "đang chạy", "running")
+        print(f"reportbot: {running}: " + ", ".join(c.name for c in app.connectors))
         await app.run_until_stopped(stop)
     finally:
         await app.close()
@@ -98,14 +100,16 @@ async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = 
     await app.open()
     try:
         if settings.demo and await seed_demo():
-            print("reportbot: đã tạo dữ liệu mẫu (demo commune created)", file=sys.stderr)
+            created = say(settings.locale, "đã tạo dữ liệu mẫu", "demo commune created")
+            print(f"reportbot: {created}", file=sys.stderr)
         person = await find_person(getattr(args, "person", None))
         if person is None:
-            print(
-                "reportbot: không tìm thấy người dùng (no such person); "
-                "dùng --as <mã số | số điện thoại | tên>",
-                file=sys.stderr,
+            missing = say(
+                settings.locale,
+                "không tìm thấy người dùng; dùng --as <mã số | số điện thoại | tên>",
+                "no such person; use --as <id | phone | part of the name>",
             )
+            print(f"reportbot: {missing}", file=sys.stderr)
             return EXIT_USAGE
         refusal = await at_refusal() if getattr(args, "at", None) else None
         if refusal:
@@ -117,7 +121,10 @@ async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = 
             only={"console"}, console=console_config(user_id, person.name, None, None)
         )
         if not app.connectors:
-            print("reportbot: console connector is not installed", file=sys.stderr)
+            absent = say(
+                settings.locale, "chưa cài kênh console", "console connector is not installed"
+            )
+            print(f"reportbot: {absent}", file=sys.stderr)
             return EXIT_FAILURE
         if sys.stdin.isatty():
             print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.store.database import migrate_database
 
@@ -17,5 +18,5 @@ def register(commands: Any) -> None:
 
 async def _db_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     await migrate_database(settings.database_url)
-    print("reportbot: cơ sở dữ liệu đã cập nhật (database migrated)")
+    print("reportbot: " + say(settings.locale, "cơ sở dữ liệu đã cập nhật", "database migrated"))
     return 0

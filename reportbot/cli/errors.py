@@ -1,4 +1,6 @@
-"""One line for an operating-system error: what failed and why, Vietnamese first."""
+"""One line for an operating-system error: what failed and why (Vietnamese unless the bot's
+locale is English). The system's own English text stays quoted in brackets after a Vietnamese
+reason: it is what an IT officer searches for."""
 
 from __future__ import annotations
 
@@ -23,12 +25,12 @@ _REASONS = {
 }
 
 
-def describe_os_error(exc: OSError) -> str:
+def describe_os_error(exc: OSError, locale: str = "vi") -> str:
     """`<what>: <why>` for an OSError: the path (or operation) and the reason, on one line."""
-    what = exc.filename if exc.filename is not None else _operation(exc)
+    what = exc.filename if exc.filename is not None else _operation(exc, locale)
     english = exc.strerror or str(exc) or type(exc).__name__
     reason = _REASONS.get(exc.errno) if exc.errno is not None else None
-    why = f"{reason} ({english})" if reason else english
+    why = f"{reason} ({english})" if reason and locale != "en" else english
     line = f"{what}: {why}" if what else why
     fix = _FIXES.get(exc.errno) if exc.errno is not None else None
     if fix:
@@ -53,7 +55,7 @@ def missing_forms_folder(folder: Path) -> str:
     )
 
 
-def _operation(exc: OSError) -> str:
+def _operation(exc: OSError, locale: str) -> str:
     if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
-        return "máy chủ web (web server)"
+        return "web server" if locale == "en" else "máy chủ web"
     return ""

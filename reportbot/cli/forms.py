@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.forms.loader import load_template_file
 from reportbot.forms_folder import form_files, load_forms
@@ -26,7 +27,7 @@ def register(commands: Any) -> None:
     forms.add_parser("list", help="list stored templates").set_defaults(func=_forms_list)
 
 
-async def _forms_validate(args: argparse.Namespace, _settings: Settings) -> int:
+async def _forms_validate(args: argparse.Namespace, settings: Settings) -> int:
     problems = 0
     for path in args.paths:
         template, issues = load_template_file(path)
@@ -34,7 +35,8 @@ async def _forms_validate(args: argparse.Namespace, _settings: Settings) -> int:
             print(issue)
         problems += len(issues)
         if template is not None:
-            print(f"{path}: OK ({template.key}, {len(template.questions)} questions)")
+            questions = say(settings.locale, "câu hỏi", "questions")
+            print(f"{path}: OK ({template.key}, {len(template.questions)} {questions})")
     return EXIT_FAILURE if problems else 0
 
 
@@ -50,8 +52,10 @@ async def _forms_load(args: argparse.Namespace, settings: Settings) -> int:
     for issue in result.issues:
         print(issue)
     for stored in result.stored:
-        state = "new version" if stored.created else "unchanged"
-        print(f"{stored.key}: version {stored.version} ({state})")
+        lang = settings.locale
+        state = say(lang, "phiên bản mới", "new version") if stored.created else None
+        state = state or say(lang, "không đổi", "unchanged")
+        print(f"{stored.key}: {say(lang, 'phiên bản', 'version')} {stored.version} ({state})")
     return EXIT_FAILURE if result.issues else 0
 
 
@@ -65,9 +69,11 @@ async def _forms_list(_args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await close_database()
     if not records:
-        print("(chưa có mẫu báo cáo nào / no templates stored)")
+        print(say(settings.locale, "(chưa có mẫu báo cáo nào)", "(no templates stored)"))
     for record in records:
-        active = "active" if record.active else "inactive"
-        title = record.definition.get("title", {}).get("vi", "")
+        lang = settings.locale
+        active = "active" if record.active else "inactive"  # a column scripts read: not translated
+        titles = record.definition.get("title", {})
+        title = (titles.get(lang) or titles.get("vi", "")) if isinstance(titles, dict) else titles
         print(f"{record.key}\tv{record.version}\t{record.declared_version}\t{active}\t{title}")
     return 0

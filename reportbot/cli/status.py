@@ -1,7 +1,8 @@
 """`reportbot status`: what an IT officer checks first, read-only, in one screen.
 
 Version, the database (password hidden) and whether it answers, the applied migrations,
-forms, units and people, the outbox backlog and the sheet mirror's lag. Nothing is changed:
+forms, units and people, the outbox backlog, the sheet mirror's lag, and the problems the
+connectors left for an administrator (a Zalo OA token to re-authorise). Nothing is changed:
 no migration, no demo data. Exit 0 when the database answers and is migrated, 1 otherwise.
 """
 
@@ -11,9 +12,13 @@ import argparse
 from datetime import UTC, datetime
 from typing import Any
 
+from connectors.base import WARNING_KEY
+from reportbot.cli.language import say
 from reportbot.config import Settings
+from reportbot.connectors_registry import available_connectors
 from reportbot.ops.version import package_version
 from reportbot.store.database import close_database, describe, open_database
+from reportbot.store.kv import KeyValueStore
 from reportbot.store.queries.status import NotMigrated, store_counts
 from reportbot.vocabulary.format import number_text
 
@@ -29,16 +34,17 @@ def _now() -> datetime:
 
 
 async def _status(_args: argparse.Namespace, settings: Settings) -> int:
-    print(f"Phiên bản (version): reportbot {package_version()}")
-    print(f"Cơ sở dữ liệu (database): {describe(settings.database_url)}")
+    lang = settings.locale
+    print(f"{say(lang, 'Phiên bản', 'Version')}: reportbot {package_version()}")
+    print(f"{say(lang, 'Cơ sở dữ liệu', 'Database')}: {describe(settings.database_url)}")
     await open_database(settings.database_url, migrate_first=False)  # unreachable: one line
     try:
-        return await _report()
+        return await _report(lang)
     finally:
         await close_database()
 
 
-async def _report() -> int:
+async def _report(lang: str) -> int:
     # Imported here: it loads prometheus-client, which no other command needs at start-up.
     from reportbot.ops.sources import outbox_backlog, sheet_lag
 
@@ -47,20 +53,53 @@ async def _report() -> int:
         backlog = await outbox_backlog(_now)()
         lag = await sheet_lag(_now)()
     except NotMigrated:
-        print("  chưa tạo bảng: chạy `reportbot db migrate` (not migrated yet)")
+        print(
+            say(
+                lang,
+                "  chưa tạo bảng: chạy `reportbot db migrate`",
+                "  not migrated yet: run `reportbot db migrate`",
+            )
+        )
         return 1
     applied = counts.migrations
     last = applied[-1] if applied else "—"
-    print(f"  kết nối được (reachable); migration: {len(applied)}, mới nhất (latest) {last}")
-    print(f"Mẫu báo cáo đang dùng (active forms): {counts.active_forms}")
-    print(f"Đơn vị / người dùng (units / people): {counts.units} / {counts.people}")
+    migrations = len(applied)
     print(
-        f"Hàng đợi gửi (outbox): {backlog.count}, cũ nhất (oldest) "
-        f"{_minutes(backlog.oldest_age_seconds)}"
+        say(
+            lang,
+            "  kết nối được; migration: {n}, mới nhất {last}",
+            "  reachable; migrations: {n}, latest {last}",
+        ).format(n=migrations, last=last)
     )
-    print(f"Bảng tính chờ ghi (sheet lag): {_minutes(lag)}")
+    print(f"{say(lang, 'Mẫu báo cáo đang dùng', 'Active forms')}: {counts.active_forms}")
+    print(f"{say(lang, 'Đơn vị / người dùng', 'Units / people')}: {counts.units} / {counts.people}")
+    oldest = _minutes(backlog.oldest_age_seconds, lang)
+    print(
+        f"{say(lang, 'Hàng đợi gửi', 'Outbox')}: {backlog.count}, "
+        f"{say(lang, 'cũ nhất', 'oldest')} {oldest}"
+    )
+    print(f"{say(lang, 'Bảng tính chờ ghi', 'Sheet lag')}: {_minutes(lag, lang)}")
+    await _connector_warnings(lang)
     return 0
 
 
-def _minutes(seconds: float) -> str:
-    return f"{number_text(seconds / 60, places=0)} phút (min)"
+async def _connector_warnings(lang: str) -> None:
+    """Each connector's problem for an administrator, as the running bot last recorded it."""
+    found: list[str] = []
+    for name in available_connectors():
+        # The same namespace as the bot's `ConnectorContext.kv` (reportbot.app.context_for).
+        entry = await KeyValueStore(name[:32]).entry(WARNING_KEY)
+        if entry is not None:
+            since = entry.updated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            found.append(f"  ⚠️ {name} ({since}): {entry.value}")
+    title = say(lang, "Cảnh báo kết nối", "Connector warnings")
+    if not found:
+        print(f"{title}: {say(lang, 'không có', 'none')}")
+        return
+    print(f"{title}: {len(found)}")
+    for line in found:
+        print(line)
+
+
+def _minutes(seconds: float, lang: str) -> str:
+    return f"{number_text(seconds / 60, places=0)} {say(lang, 'phút', 'min')}"

@@ -24,6 +24,7 @@ from reportbot.conversation.parsing import MAX_TEXT_LENGTH
 from reportbot.conversation.session import Env, Step
 from reportbot.conversation.state import IN_REPORT, ConversationState, Mode, as_state
 from reportbot.conversation.turn import Turn, deadline_text
+from reportbot.forms.repeats import base_question
 from reportbot.forms.schema import ATTACHMENT_TYPES
 
 IN_REPORT_MODES = tuple(sorted(IN_REPORT))
@@ -85,7 +86,7 @@ def _asks_file(state: ConversationState, env: Env) -> bool:
     view = env.submissions.get(state.report) if state.report is not None else None
     if state.mode != Mode.ANSWERING or view is None or state.question is None:
         return False
-    question = view.template.question(state.question)
+    question = base_question(view.template, state.question)  # q[k] of a repeat: q
     return question is not None and question.type in ATTACHMENT_TYPES
 
 

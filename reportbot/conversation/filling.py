@@ -10,6 +10,7 @@ from reportbot.conversation.report import OpenReport
 from reportbot.conversation.state import ConversationState, Mode
 from reportbot.conversation.turn import Turn
 from reportbot.conversation.values import format_value, is_empty
+from reportbot.forms.repeats import adds_entry
 from reportbot.forms.schema import ATTACHMENT_TYPES, Question
 
 
@@ -110,12 +111,15 @@ def _after_change(turn: Turn, opened: OpenReport, question: Question) -> None:
 
 
 def advance(turn: Turn, opened: OpenReport, question: Question) -> None:
-    """After an answer: the next applicable question, or the review at the end."""
+    """After an answer: the next applicable question, or the review at the end (after a
+    change from the review: back to it, unless the change added a repeat entry to fill)."""
     if turn.state.edit_one:
         turn.state.edit_one = False
-        if not validity.walk_to_broken(turn, opened):
-            turn.show_review(opened)
-        return
+        # a repeat entry just added is asked in order (then the review at its end)
+        if not adds_entry(opened.template, question, opened.answers):
+            if not validity.walk_to_broken(turn, opened):
+                turn.show_review(opened)
+            return
     notes, following = opened.relevance.after(opened.template, question.id)
     if following is None:
         turn.show_review(opened)

@@ -297,17 +297,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hello! To use the reporting assistant you need an invite code from the "
         "coordinator. When you have it, send it here (e.g. /start ABCD1234).",
     },
-    "invite_unknown": {
-        "vi": "Mã mời “{code}” không đúng. Xin kiểm tra lại hoặc xin mã mới.",
-        "en": "The invite code “{code}” is not valid. Please check it or ask for a new one.",
+    # One reply for an unknown, used or expired code: someone guessing codes learns nothing.
+    "invite_refused": {
+        "vi": "Mã mời “{code}” không dùng được (sai, đã dùng hoặc đã hết hạn). Xin kiểm tra "
+        "lại, hoặc xin chuyên viên Phòng Văn hóa - Xã hội cấp mã mới.",
+        "en": "The invite code “{code}” cannot be used (wrong, already used or expired). "
+        "Please check it, or ask the coordinator for a new one.",
     },
-    "invite_used": {
-        "vi": "Mã mời này đã được dùng. Mỗi mã chỉ dùng một lần; xin mã mới nếu cần.",
-        "en": "This invite code was already used. Each code works once; ask for a new one.",
-    },
-    "invite_expired": {
-        "vi": "Mã mời này đã hết hạn. Xin chuyên viên cấp mã mới.",
-        "en": "This invite code has expired. Please ask for a new one.",
+    "invite_throttled": {
+        "vi": "Anh/chị đã thử quá nhiều mã mời. Xin đợi khoảng 10 phút rồi gửi lại mã.",
+        "en": "Too many invite codes tried. Please wait about 10 minutes and send the code again.",
     },
     "registered": {
         "vi": "Đăng ký thành công! Anh/chị là {role} của {unit}.",
@@ -377,6 +376,16 @@ MESSAGES.update(
             "Gõ /xemlai để xem các câu đang áp dụng.",
             "en": "Question {number} does not apply given this report's current answers. "
             "Type /review to see the questions that apply.",
+        },
+    }
+)
+
+# -- xlsflow: cascading selects and repeats ---------------------------------------------------
+MESSAGES.update(
+    {
+        "choice_filtered_out": {
+            "vi": "lựa chọn “{value}” không còn phù hợp với câu trả lời trước, xin chọn lại.",
+            "en": "the choice “{value}” no longer fits an earlier answer, please choose again.",
         },
     }
 )

@@ -9,18 +9,46 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reportbot.conversation import numbering
 from reportbot.conversation.values import is_empty
+from reportbot.forms.choice_filter import as_asked, visible_choices
 from reportbot.forms.expressions import truthy
+from reportbot.forms.repeat_expand import is_entry, reexpand
+from reportbot.forms.repeats import repeat_inputs
 from reportbot.forms.schema import FormTemplate, Question
 
 
 def expression_scope(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
     """The names an expression can see: the answers, then the unit's facts on top."""
     return {**answers, **facts}
+
+
+def asked(question: Question, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Question:
+    """The question as the officer sees it now: choices passing its choice_filter, its
+    dynamic default computed (see forms.choice_filter)."""
+    if question.choice_filter is None and question.calculation is None:
+        return question
+    return as_asked(question, expression_scope(answers, facts))
+
+
+def _applying(template: FormTemplate, scope: Mapping[str, Any]) -> list[Question]:
+    """The relevant questions, a filtered select with its choices as offered now (so the
+    review names a duplicate name by its own label) and only with at least one choice (ODK
+    shows an empty list; a chat cannot be answered with nothing: the question is passed)."""
+    kept: list[Question] = []
+    for question in template.questions:
+        if question.relevant is not None and not truthy(question.relevant.evaluate(scope)):
+            continue
+        if question.choice_filter is not None:
+            choices = visible_choices(question, scope)
+            if not choices:
+                continue
+            question = replace(question, choices=choices)
+        kept.append(question)
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +125,7 @@ def relevant_questions(
 
 
 def _evaluate_relevance(template: FormTemplate, scope: Mapping[str, Any]) -> Relevance:
-    questions = [
-        q for q in template.questions if q.relevant is None or truthy(q.relevant.evaluate(scope))
-    ]
+    questions = _applying(template, scope)
     answerable = [q for q in questions if q.answerable]
     numbers = numbering.numbers_of(template, answerable)  # stable per form version
     positions = [template.index_of(q.id) for q in questions]
@@ -120,10 +146,14 @@ def _relevance_inputs(template: FormTemplate) -> tuple[str, ...] | None:
     names: set[str] = set()
     cacheable = True
     for question in template.questions:
-        if question.relevant is not None:
-            names |= question.relevant.references()
-            cacheable = cacheable and "today(" not in question.relevant.source
+        for rule in (question.relevant, question.choice_filter):
+            if rule is not None:
+                names |= rule.references()
+                cacheable = cacheable and "today(" not in rule.source
+    names |= repeat_inputs(template)  # the number of entries decides what is asked
     result = tuple(sorted(names)) if cacheable else None
+    if len(_inputs) > 4096:  # expanded templates come and go (forms.repeats)
+        _inputs.clear()
     _inputs[id(template)] = (template, result)
     return result
 
@@ -164,8 +194,13 @@ def stale_answers(
     current = dict(answers)
     cleared: set[str] = set()
     while True:
-        keep = {q.id for q in relevant_questions(template, current, facts)}
-        newly = {qid for qid in current if qid not in keep and template.question(qid) is not None}
+        shown = reexpand(template, current, facts) if template.repeats else template
+        keep = {q.id for q in relevant_questions(shown, current, facts)}
+        newly = {
+            qid
+            for qid in current
+            if qid not in keep and (shown.question(qid) is not None or is_entry(shown, qid))
+        }
         if not newly:
             return cleared
         cleared |= newly

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from connectors.base import Choice, Incoming, Outgoing
 from reportbot.conversation import navigation as nav
+from reportbot.conversation.menu_labels import SEPARATOR, ReportMenu, report_button, status_word
 from reportbot.conversation.parsing import AnswerError, parse_choice
 from reportbot.conversation.report import OpenReport, unit_facts
 from reportbot.conversation.session import (
@@ -153,26 +154,32 @@ def _owed_options(
 
 def offer_options(turn: Turn, options: list[ReportKey]) -> None:
     """The menu: one button per report, with its status (and its unit, for several units)."""
-    units = _option_units(turn, options)
     choices = []
-    for number, ((key, period_key), unit_id) in enumerate(
-        zip(options, units, strict=True), start=1
-    ):
-        desk = _desk(turn, unit_id)
-        template = _template_for(turn, key, period_key, desk)
+    if not turn.env.desks:
+        menu = ReportMenu(turn, options, _template_for)  # short buttons, distinguishing first
+        for number, (key, period_key) in enumerate(options, start=1):
+            template = _template_for(turn, key, period_key)
+            period = period_by_key(template.period, period_key, turn.env.tz)
+            choices.append(Choice(menu.label(number, key, period), f"#{number}"))
+        turn.reply(Outgoing(menu.text(), choices=tuple(choices)))
+        return
+    # A person of several units: "period · status" as for everyone, the unit's short name
+    # kept apart at the end ("năm 2026 · chưa làm · Phòng Văn hóa -…").
+    units = _option_units(turn, options)
+    desks = [_desk(turn, unit_id) for unit_id in units]
+    templates = [_template_for(turn, k, p, d) for (k, p), d in zip(options, desks, strict=True)]
+    several_forms = len({t.key for t in templates}) > 1
+    for number, ((key, period_key), desk) in enumerate(zip(options, desks, strict=True), 1):
+        template = templates[number - 1]
         period = period_by_key(template.period, period_key, turn.env.tz)
-        label = turn.text(
-            "option_status",
-            title=pick(template.title, turn.locale),
-            period=period.label(turn.locale),
-            status=_status_text(turn, key, period, desk),
-        )
-        if desk is not None:  # kept apart from the label: the unit's short name at the end
-            label = f"{label} · {short_unit(desk.unit.name)}"
+        status = _status_text(turn, key, period, desk)
+        title = pick(template.title, turn.locale)
+        label = report_button(period.label(turn.locale), status, title, with_title=several_forms)
+        if desk is not None:
+            label = f"{label}{SEPARATOR}{short_unit(desk.unit.name)}"
         choices.append(Choice(label, f"#{number}"))
     text = turn.text("choose_report")
-    if turn.env.desks:
-        text = f"{text}\n{UNITS.say('choose_hint', turn.locale, count=len(turn.env.desks))}"
+    text = f"{text}\n{UNITS.say('choose_hint', turn.locale, count=len(turn.env.desks))}"
     turn.reply(Outgoing(text, choices=tuple(choices)))
 
 
@@ -190,15 +197,16 @@ def _desk(turn: Turn, unit_id: int | None) -> UnitDesk | None:
 
 
 def _status_text(turn: Turn, key: str, period: Period, desk: UnitDesk | None = None) -> str:
+    """A report's short status in one of the person's units (menu_labels' words)."""
     submissions = desk.submissions if desk is not None else turn.env.submissions
     view = submissions.get((key, period.key))
     if view is None:
-        return turn.text("status_late" if turn.env.now > period.deadline else "status_new")
+        return status_word("late" if turn.env.now > period.deadline else "new", turn.locale)
     if view.status == "draft":
         facts = unit_facts(desk.unit if desk is not None else turn.unit, view.period_key)
         done, total = nav.answered_count(view.template, view.answers, facts)
-        return turn.text("status_draft", done=done, total=total)
-    return turn.text(f"status_{view.status}")
+        return status_word("draft", turn.locale, done=done, total=total)
+    return status_word(view.status, turn.locale)
 
 
 def choose(turn: Turn, message: Incoming, text: str) -> None:

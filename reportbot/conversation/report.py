@@ -16,6 +16,8 @@ from reportbot.conversation import navigation as nav
 from reportbot.conversation.session import SubmissionView, UnitInfo
 from reportbot.conversation.state import PendingEdits, ReportKey
 from reportbot.conversation.values import is_empty
+from reportbot.forms.repeat_expand import expand
+from reportbot.forms.repeats import typed_entries
 from reportbot.forms.schema import FormTemplate, Question
 from reportbot.periods import Period, period_by_key
 
@@ -36,23 +38,12 @@ class OpenReport:
     again (a submitted or reopened report) rather than written with this message (a draft).
     """
 
-    __slots__ = (
-        "_answers",
-        "_rel",
-        "_unit_scope",
-        "edits",
-        "facts",
-        "held",
-        "period",
-        "template",
-        "view",
-    )
+    __slots__ = ("_answers", "_rel", "_unit_scope", "edits", "facts", "held", "period", "view")
 
     def __init__(
         self, view: SubmissionView, unit: UnitInfo | None, tz: tzinfo, edits: PendingEdits
     ) -> None:
         self.view = view
-        self.template: FormTemplate = view.template
         self.period: Period = period_by_key(view.template.period, view.period_key, tz)
         self.facts = unit_facts(unit, view.period_key)
         self._unit_scope = f"@{unit.id}" if unit is not None and unit.scoped else ""
@@ -61,6 +52,13 @@ class OpenReport:
         self.edits = edits
         self._answers: dict[str, Any] | None = None
         self._rel: nav.Relevance | None = None
+
+    @property
+    def template(self) -> FormTemplate:
+        """The form as this report asks it: with repeats, each entry's questions written out
+        for the entries there are now (forms.repeats); else the stored template itself."""
+        base = self.view.template
+        return expand(base, self.answers, self.facts) if base.repeats else base
 
     @property
     def key(self) -> ReportKey:
@@ -76,6 +74,8 @@ class OpenReport:
                 self._answers = edits.applied_to(self.view.answers)
             else:
                 self._answers = self.view.answers
+            if self.view.template.repeats:  # entry answers arrive undecoded from storage
+                self._answers = typed_entries(self.view.template, self._answers)
         return self._answers
 
     @property
@@ -98,8 +98,10 @@ class OpenReport:
         return question_token(qid, self.binding)
 
     def question(self, qid: str | None) -> Question | None:
-        """The template's question with this id, if any."""
-        return self.template.question(qid) if qid else None
+        """The template's question with this id, if any, as asked now (its choices filtered
+        by the answers, its dynamic default computed: navigation.asked)."""
+        question = self.template.question(qid) if qid else None
+        return nav.asked(question, self.answers, self.facts) if question is not None else None
 
     def is_late(self, now: datetime) -> bool:
         """Whether the deadline has passed."""

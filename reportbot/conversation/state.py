@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from reportbot.conversation.values import decode_value, encode_value, is_empty
+from reportbot.forms.repeats import base_question
 from reportbot.forms.schema import FormTemplate
 
 
@@ -69,7 +70,7 @@ class PendingEdits:
     def decode(self, template: FormTemplate) -> None:
         """Decode values read from storage, now that the template is known."""
         for qid, text in self.encoded.items():
-            self.values[qid] = decode_value(template.question(qid), text)
+            self.values[qid] = decode_value(base_question(template, qid), text)
         self.encoded.clear()
 
     def applied_to(self, answers: Mapping[str, Any]) -> dict[str, Any]:

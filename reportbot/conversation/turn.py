@@ -150,6 +150,7 @@ class Turn:
         button pressed or a reply to it later is taken for that question, not the current
         one. `selected` overrides the ticks shown on a multi-select (a refused selection).
         """
+        question = report.question(question.id) or question  # choices filtered (choice_filter)
         # The form version's numbering (numbering.py): "Câu 12/27" is the question `/sua 12`
         # names, whatever branches apply.
         total = numbering.question_count(report.template)

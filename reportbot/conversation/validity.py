@@ -15,6 +15,7 @@ from datetime import date
 
 from reportbot.conversation.answers import Rejected, check_rules
 from reportbot.conversation.i18n import say
+from reportbot.conversation.navigation import asked
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.turn import Turn
 from reportbot.conversation.values import fits_type, is_empty
@@ -33,15 +34,20 @@ class Broken:
 
 
 def dependants(template: FormTemplate, qid: str) -> tuple[str, ...]:
-    """Ids of the questions whose constraint reads answer `qid` (cached per template)."""
+    """Ids of the questions whose constraint or choice_filter reads answer `qid` (cached
+    per template)."""
     known = _DEPENDANTS.get(id(template))
     if known is None or known[0] is not template:
         table: dict[str, list[str]] = {}
         for question in template.questions:
-            if question.constraint is not None:
-                for name in question.constraint.references():
-                    table.setdefault(name, []).append(question.id)
+            # a constraint, or a choice_filter (a kept choice may stop being offered)
+            for rule in (question.constraint, question.choice_filter):
+                for name in rule.references() if rule is not None else ():
+                    if question.id not in table.setdefault(name, []):
+                        table[name].append(question.id)
         known = (template, {name: tuple(ids) for name, ids in table.items()})
+        if len(_DEPENDANTS) > 4096:  # expanded templates come and go (forms.repeats)
+            _DEPENDANTS.clear()
         _DEPENDANTS[id(template)] = known  # the template is kept so its id cannot be reused
     return known[1].get(qid, ())
 
@@ -59,6 +65,7 @@ def broken(
         questions.sort(key=lambda q: relevance.numbers[q.id])
     found: list[Broken] = []
     for question in questions:
+        question = asked(question, answers, report.facts)  # its choices as offered now
         value = answers.get(question.id)
         if is_empty(value):
             continue
@@ -72,6 +79,11 @@ def _problem(
     report: OpenReport, question: Question, value: object, locale: str, today: date
 ) -> str | None:
     if not fits_type(question, value):
+        template_question = report.template.question(question.id)
+        filtered = question.choice_filter is not None and template_question is not None
+        if filtered and fits_type(template_question, value):  # a real choice, filtered out now
+            shown = value if isinstance(value, str) else ", ".join(map(str, value))
+            return say("choice_filtered_out", locale, value=shown)
         return say("stored_value_invalid", locale)
     if question.constraint is None and question.min is None and question.max is None:
         return None

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportbot.forms.schema import ATTACHMENT_TYPES, Question, pick
+from reportbot.vocabulary.format import date_text, number_text
 
 # The stored shape of each fixed-shape text type (see conversation.parsing_types).
 _NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
@@ -94,15 +95,11 @@ def is_empty(value: Any) -> bool:
 
 
 def format_number(value: int | Decimal, locale: str = "vi") -> str:
-    """Format a number the way the reader writes it: 1.234,5 in Vietnamese, 1,234.5 in English."""
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        if value == value.to_integral_value():
-            value = int(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,f}"
-    if locale == "vi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    """Format a number the way the reader writes it: 1.234,5 in Vietnamese, 1,234.5 in English.
+
+    The vocabulary's `number_text`, under the name the engine and its tests already use.
+    """
+    return number_text(value, locale)
 
 
 def format_value(question: Question, value: Any, locale: str = "vi") -> str:
@@ -129,7 +126,7 @@ def format_value(question: Question, value: Any, locale: str = "vi") -> str:
             labels.append(pick(choice.label, locale) if choice else str(item))
         return "; ".join(labels)
     if kind == "date":
-        return value.strftime("%d/%m/%Y") if isinstance(value, date) else str(value)
+        return date_text(value) if isinstance(value, date) else str(value)
     if kind in ATTACHMENT_TYPES and isinstance(value, dict):
         return str(value.get("name") or value.get("path") or value.get("file_id") or "tệp")
     if kind in ("datetime", "geopoint", "geotrace", "geoshape"):

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import Outgoing
+from reportbot.collation import sort_vietnamese
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.values import decode_value
 from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
@@ -32,14 +33,25 @@ from reportbot.coordination.invites import (
     issue_invite,
     render_card,
 )
-from reportbot.coordination.lookup import Arguments, resolve_unit, split_arguments, split_role
+from reportbot.coordination.lookup import (
+    Arguments,
+    OtherUnit,
+    resolve_unit,
+    resolve_unit_for,
+    split_arguments,
+    split_role,
+)
 from reportbot.coordination.render import render_status, render_summary, render_unit_report
 from reportbot.coordination.reopen import describe, reopen_report
 from reportbot.coordination.reports import FORMATS, ReportHeader, write_report
-from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, may_see_unit, refusal
+from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
 from reportbot.coordination.status import current_statuses, forms_in_use
+from reportbot.coordination.summary_choice import SummaryChoice
 from reportbot.coordination.template_upload import TemplateUpload
 from reportbot.coordination.texts import Problem, t
+from reportbot.forms.repeat_expand import expand
+from reportbot.forms.repeats import typed_entries
+from reportbot.forms.schema import pick
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
@@ -104,6 +116,7 @@ def install(host: Host) -> None:
     for name, words, role, help_line in ROUTES:
         host.router.command(name, words, chat.guarded(handlers[name]), role=role, help=help_line)
     host.router.dialog(TemplateUpload(host))
+    host.router.dialog(chat.choice)  # "2" after /tonghop offered the forms by number
 
 
 class CoordinationChat:
@@ -116,6 +129,12 @@ class CoordinationChat:
         self.env = host.settings.env
         self.reports_dir = host.settings.media_dir / "reports"
         self.header = ReportHeader.from_env(host.settings.env)
+        router = host.router
+        self.choice = SummaryChoice(
+            host.clock,
+            self.problems_said(self.summary),
+            lambda person: router.in_report(person) if router.in_report else _false(),
+        )
 
     def now(self) -> datetime:
         """The bot clock's current time."""
@@ -124,8 +143,18 @@ class CoordinationChat:
     def guarded(self, handler: Handler) -> Callable[[Inbound, str], Awaitable[list[Outgoing]]]:
         """A route handler; a Problem (unknown unit, form or period) becomes its sentence."""
 
+        said = self.problems_said(handler)
+
         async def run(inbound: Inbound, argument: str) -> list[Outgoing]:
-            person = inbound.registered
+            return await said(inbound.registered, argument)
+
+        return run
+
+    @staticmethod
+    def problems_said(handler: Handler) -> Handler:
+        """`handler`, a Problem becoming its sentence in the person's language."""
+
+        async def run(person: PersonInfo, argument: str) -> list[Outgoing]:
             try:
                 return await handler(person, argument)
             except Problem as problem:
@@ -146,29 +175,26 @@ class CoordinationChat:
     async def view(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """A unit's report: coordinators any unit, officers their own (each of several)."""
         args = split_arguments(argument, set(await forms_in_use()))
-        if args.unit:
-            units = [await resolve_unit(args.unit)]
-        elif has_role(person, COORDINATOR):
+        if not args.unit and has_role(person, COORDINATOR):
             raise Problem("unit_needed", command="xem")
-        else:
-            own = person.units or ((person.unit,) if person.unit else ())
-            units = [u for u in [await unit_by_id(unit.id) for unit in own] if u is not None]
-            if not units:
-                raise Problem("no_unit_of_yours")
-        if not may_see_unit(person, units[0].id):
-            own_names = ", ".join(u.name for u in person.units) or (
-                person.unit.name if person.unit else "—"
-            )
+        if not args.unit and person.several_units and not has_role(person, COORDINATOR):
+            replies = []  # an officer of several units: one message per unit
+            for own in person.units:
+                unit = await unit_by_id(own.id)
+                if unit is None:
+                    continue
+                try:
+                    replies.append(await self._unit_view(person, unit, args))
+                except Problem as problem:
+                    replies.append(Outgoing(problem.message(person.locale)))
+            return replies
+        try:
+            found = await resolve_unit_for(person, args.unit)
+        except OtherUnit:
+            names = ", ".join(u.name for u in person.units)
+            own_names = names or (person.unit.name if person.unit else "—")
             return [Outgoing(t("refused_other_unit", person.locale, unit=own_names))]
-        if len(units) == 1:
-            return [await self._unit_view(person, units[0], args)]
-        replies = []  # an officer of several units: one message per unit
-        for unit in units:
-            try:
-                replies.append(await self._unit_view(person, unit, args))
-            except Problem as problem:
-                replies.append(Outgoing(problem.message(person.locale)))
-        return replies
+        return [await self._unit_view(person, found, args)]
 
     async def _unit_view(self, person: PersonInfo, unit: UnitRecord, args: Arguments) -> Outgoing:
         submission = await latest_unit_report(unit.id, args.form, args.period)
@@ -180,6 +206,9 @@ class CoordinationChat:
             qid: decode_value(template.question(qid), value)
             for qid, value in submission.answers.items()
         }
+        if template.repeats:  # each entry written out, as the officer's review shows it
+            answers = typed_entries(template, answers)
+            template = expand(template, answers, {})
         text = render_unit_report(
             unit_name=unit.name,
             unit_code=unit.code,
@@ -211,6 +240,11 @@ class CoordinationChat:
             raise Problem(
                 "form_unknown", form=args.unit, forms=", ".join(sorted(await forms_in_use()))
             )
+        if args.form is None:
+            forms = await forms_in_use()
+            if len(forms) > 1:  # a numbered choice, not a snake_case key to type
+                keys = sort_vietnamese(forms, key=lambda k: pick(forms[k].title, person.locale))
+                return await self.choice.offer(person, {k: forms[k] for k in keys}, args.period)
         now = self.now()
         key, template = await pick_form(args.form)
         period = await pick_period(key, template, args.period, now, self.tz)
@@ -260,6 +294,10 @@ class CoordinationChat:
                 if connector.name == "telegram" and isinstance(username, str) and username:
                     env[USERNAME_VARIABLE] = username
         return env
+
+
+async def _false() -> bool:
+    return False
 
 
 __all__ = ["install", "refusal"]

@@ -22,6 +22,7 @@ from reportbot.conversation.values import decode_value, is_empty
 from reportbot.coordination.status import PeriodStatus, UnitStatus, period_status
 from reportbot.coordination.texts import Problem
 from reportbot.forms.indicators import Indicator
+from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
 from reportbot.periods import Period, PeriodKeyError, current_period, period_at, period_by_key
 from reportbot.store.forms import latest_templates
@@ -283,6 +284,7 @@ async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
             value = decode_value(version.question(question_id), encoded)
             if not is_empty(value):
                 answers[question_id] = value
+        answers = consolidated(version, answers)  # repeats: numbers summed over entries
         reports.append(UnitReport(unit, version, answers))
     return reports
 

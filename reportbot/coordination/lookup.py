@@ -6,12 +6,15 @@ import re
 from dataclasses import dataclass
 
 from reportbot.conversation.parsing import fold
+from reportbot.conversation.session import PersonInfo
 from reportbot.coordination.people_import import ROLE_WORDS
+from reportbot.coordination.roles import COORDINATOR, has_role
 from reportbot.coordination.texts import Problem
 from reportbot.store.queries.coordination import (
     UnitRecord,
     active_units_by_name,
     unit_by_code,
+    unit_by_id,
 )
 
 PERIOD_KEY = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$|^once-\d{8}$", re.IGNORECASE)
@@ -72,3 +75,40 @@ async def resolve_unit(text: str) -> UnitRecord:
         names = ", ".join(f"{u.name} ({u.code})" for u in partial[:6])
         raise Problem("unit_ambiguous", unit=text, names=names)
     raise Problem("unit_unknown", unit=text)
+
+
+class OtherUnit(Exception):
+    """An officer named a unit that is not their own (which one is never looked up)."""
+
+
+async def resolve_unit_for(person: PersonInfo, text: str) -> UnitRecord:
+    """The unit `text` names, as far as `person` may look units up.
+
+    Coordinators and admins search every unit (`resolve_unit`). An officer's words are only
+    compared with their own unit: anything else raises OtherUnit without a database search,
+    so that an officer cannot list other units' names and codes through "not found" or
+    "several units match" replies.
+    Raises Problem('no_unit_of_yours' | 'unit_unknown' | 'unit_ambiguous') or OtherUnit.
+    """
+    if has_role(person, COORDINATOR):
+        return await resolve_unit(text)
+    held = person.units or ((person.unit,) if person.unit is not None else ())
+    owns = [unit for unit in [await unit_by_id(u.id) for u in held] if unit is not None]
+    if not owns:
+        raise Problem("no_unit_of_yours")
+    if not text:
+        return owns[0]
+    for own in owns:  # an officer of several units (kiêm nhiệm) may name any of them
+        if _names_unit(text, own):
+            return own
+    raise OtherUnit
+
+
+def _names_unit(text: str, unit: UnitRecord) -> bool:
+    wanted = fold(text)
+    words = set(wanted.split())
+    return (
+        wanted == fold(unit.code)
+        or wanted == fold(unit.name)
+        or bool(words and words <= set(fold(unit.name).split()))
+    )

@@ -277,6 +277,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     "preview_warnings": {"vi": "Lưu ý:", "en": "Notes:"},
     "yes": {"vi": "Có", "en": "Yes"},
     "no": {"vi": "Không", "en": "No"},
+    # -- /tonghop: choosing the form by number (coordination/summary_choice.py) --------------
+    "summary_choose_form": {
+        "vi": "Có nhiều mẫu báo cáo. Chọn mẫu cần tổng hợp (gõ số hoặc bấm nút):",
+        "en": "Several forms are in use. Choose the one to consolidate (type its number or "
+        "press its button):",
+    },
+    "summary_choose_number": {
+        "vi": "Xin gõ một số từ 1 đến {count}, hoặc gõ lại /tonghop.",
+        "en": "Please type a number from 1 to {count}, or type /summary again.",
+    },
+    # -- the coordinators' web page (reportbot/web) ------------------------------------------
+    "web_link": {
+        "vi": "🔗 Liên kết đăng nhập trang theo dõi báo cáo (chỉ dùng được một lần, hết hạn sau "
+        "{minutes} phút; đừng chuyển cho người khác):\n{link}\n\nMở liên kết rồi bấm "
+        "“Đăng nhập”. Phiên làm việc kéo dài {hours} giờ.",
+        "en": "🔗 Sign-in link to the reports page (single use, expires in {minutes} minutes; do "
+        "not forward it):\n{link}\n\nOpen it and press “Đăng nhập” (sign in). The session "
+        "lasts {hours} hours.",
+    },
 }
 
 

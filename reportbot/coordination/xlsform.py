@@ -16,12 +16,17 @@ values supplied by the caller); ``relevant``, ``constraint`` + ``constraint_mess
 ``required`` (yes/no/1/0), ``hint``, ``default`` (parsed like an answer); names as ODK allows
 them (case kept, ``-`` and ``.``); labels in any single language (see xlsform_language.py);
 groups, flattened (a group's ``relevant`` is checked on its row and applies to each question
-in it); ``settings.version``.
+in it); ``settings.version``; ``choice_filter`` (cascading selects: the choices sheet's extra
+columns are kept per choice, a name may repeat in a filtered list; forms/choice_filter.py);
+a ``calculation`` on an ordinary question (ODK's dynamic default); references to a later
+question (a cycle of conditions is refused); comment rows (no type, name or label: skipped);
+``begin repeat`` / ``end repeat`` with or without ``repeat_count`` (forms/repeats.py) and
+``begin loop over LIST`` (copied per choice, as pyxform; coordination/xlsform_repeats.py).
 
-Not supported, and named in an error instead of being dropped: repeats and loops, osm, rank,
-select from a file or external list, and the columns choice_filter, repeat_count, trigger and
-calculation on a non-calculate row. Purely visual columns (appearance, media) are ignored
-with a warning in the preview; a misspelt column is a warning naming the likely one.
+Not supported, and named in an error instead of being dropped: a repeat inside a repeat, a
+calculate inside a repeat, osm, rank, and select from a file or external list. Purely visual
+columns (appearance, media) are ignored with a warning in the preview; a misspelt column is a
+warning naming the likely one.
 
 Settings the XLSForm standard lacks, read from extra columns of the ``settings`` sheet:
 ``unit_types`` (keys separated by spaces or commas; absent = every unit), ``period``
@@ -122,9 +127,12 @@ class _Reader(SurveyRows):
         data = self.settings(settings)
         lists = self.choice_lists(choices)
         questions, rows_of, positions = self.questions(survey, lists)
+        self.check_duplicate_choices()
         data["questions"] = questions
         data["calculations"] = self.calculations
         data["metadata"] = self.metadata
+        if self.repeats:
+            data["repeats"] = self.repeats
         own = {(issue.sheet, issue.row, issue.column) for issue in self.issues}
         template, problems = build_template(data, self.source)
         for problem in problems:
@@ -144,6 +152,10 @@ class _Reader(SurveyRows):
         Our built-in names (${unit_type}, ...) are not survey fields, so pyxform sees them
         replaced by a text literal."""
         book = copy.deepcopy(book)
+        if self.duplicate_choices:  # only in filtered lists (else refused): legal in ODK
+            book.settings = [{**(book.settings or [{}])[0], "allow_choice_duplicates": "yes"}]
+            header = (book.settings_header or [{}])[0]
+            book.settings_header = [{**header, "allow_choice_duplicates": None}]
         for row in book.survey or ():
             for column, value in row.items():
                 if isinstance(value, str) and "${" in value:

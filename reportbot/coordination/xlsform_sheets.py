@@ -85,14 +85,12 @@ HEADER_ALIASES = {
     "set_form_id": "form_id",
 }
 ERROR_COLUMNS = {
-    "calculation": "calculations",
-    "choice_filter": "choice filters (cascading selects)",
-    "repeat_count": "repeats",
     "trigger": "triggers",
 }
 SURVEY_COLUMNS = frozenset(
     {"type", "name", "label", "hint", "required", "relevant", "constraint"}
-    | {"constraint_message", "default", "read_only"}
+    | {"constraint_message", "default", "read_only", "choice_filter", "calculation"}
+    | {"repeat_count"}
     | set(ERROR_COLUMNS)
 )
 QUIET_COLUMNS = frozenset(
@@ -101,7 +99,7 @@ QUIET_COLUMNS = frozenset(
 )
 SETTINGS_COLUMNS = frozenset(
     {"form_title", "form_id", "version", "default_language", "unit_types", "period"}
-    | {"deadlines", "period_start", "reminders", "description"}
+    | {"deadlines", "period_start", "reminders", "description", "allow_choice_duplicates"}
 )
 DEFAULT_DEADLINES = {
     "six_monthly": ["20/06", "20/12"],
@@ -290,6 +288,8 @@ def survey_column(message: str) -> str | None:
     direct = {"relevant": "relevant", "constraint": "constraint", "id": "name", "label": "label"}
     direct["default"] = "default"
     direct["calculation"] = "calculation"
+    direct["choice_filter"] = "choice_filter"
+    direct["repeat_count"] = "repeat_count"
     if head in direct:
         return direct[head]
     lowered = message.lower()

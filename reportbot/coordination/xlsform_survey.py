@@ -9,6 +9,7 @@ from typing import Any
 
 from pyxform import aliases, constants
 
+from reportbot.coordination.xlsform_repeats import RepeatRows
 from reportbot.coordination.xlsform_sheets import (
     ACK_CHOICE,
     DEFAULT_CONSTRAINT_MESSAGE,
@@ -36,7 +37,7 @@ from reportbot.forms.expressions import ExpressionError, parse_expression
 from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE
 
 
-class SurveyRows:
+class SurveyRows(RepeatRows):
     """Reading the choices and survey sheets into template data, with located issues."""
 
     issue: Any
@@ -49,6 +50,8 @@ class SurveyRows:
     def choice_lists(self, sheet: Sheet) -> dict[str, list[dict[str, Any]]]:
         lists: dict[str, list[dict[str, Any]]] = {}
         seen: dict[tuple[str, str], int] = {}
+        self.duplicate_choices, self.unfiltered_lists = [], set()
+        standard = {"list_name", "name", "value", "label", "image", "audio", "video"}
         for number, row in sheet.numbered():
             list_name = sheet.value(row, "list_name")
             name = sheet.value(row, "name") or sheet.value(row, "value")
@@ -62,13 +65,21 @@ class SurveyRows:
                 message = f"{name!r}: letters, digits, '_', '.' or '-' only (max 40)"
                 self.issue("choices", number, "name", message)
             elif (list_name, name) in seen:
-                message = f"{name!r} is already in list {list_name!r} (row {seen[list_name, name]})"
-                self.issue("choices", number, "name", message)
-            seen[(list_name, name)] = number
+                self.duplicate_choices.append((list_name, name, number, seen[list_name, name]))
+            seen.setdefault((list_name, name), number)
             label = self.fallback_label(sheet, number, row, name)
             if "vi" not in label:
                 self.issue("choices", number, sheet.column("label"), "a Vietnamese label is needed")
-            lists.setdefault(list_name, []).append({"value": name, "label": label or {"vi": name}})
+            choice = {"value": name, "label": label or {"vi": name}}
+            extra = {
+                base: str(row[original]).strip()
+                for original, (base, lang) in sheet.columns.items()
+                if lang is None and base not in standard and not base.startswith("media::")
+                and row.get(original) not in (None, "")
+            }  # fmt: skip
+            if extra:  # what a choice_filter reads besides name and label (state, county...)
+                choice["extra"] = extra
+            lists.setdefault(list_name, []).append(choice)
         return lists
 
     # -- survey ------------------------------------------------------------------------------
@@ -85,13 +96,16 @@ class SurveyRows:
         rows_of: dict[str, list[int]] = {}
         positions: list[int] = []
         groups: list[tuple[int, str]] = []  # (row, relevant) of open groups
+        self.start_survey(sheet, lists, (questions, rows_of, positions))
         for number, row in sheet.numbered():
             kind = " ".join(sheet.value(row, "type").split())
             if not kind:
-                self.issue("survey", number, "type", "missing type")
+                self.no_type(sheet, number, row)
                 continue
             lowered = kind.lower()
-            if self.special_row(sheet, number, row, lowered, groups, rows_of):
+            if self.repeat_row(sheet, number, row, lowered, groups) or self.special_row(
+                sheet, number, row, lowered, groups, rows_of
+            ):
                 continue
             for column, feature in ERROR_COLUMNS.items():
                 if sheet.value(row, column):
@@ -142,7 +156,7 @@ class SurveyRows:
         source = sheet.value(row, "relevant")
         if not source:
             return ""
-        known = {item["id"] for item in earlier} | BUILTIN_NAMES
+        known = {item["id"] for item in earlier} | BUILTIN_NAMES | self.survey_names
         known |= {item["name"] for item in self.calculations + self.metadata}
         column = sheet.column("relevant")
         try:
@@ -152,7 +166,7 @@ class SurveyRows:
             return ""
         unknown = sorted(expression.references() - known)
         for name in unknown:
-            self.issue("survey", number, column, f"${{{name}}} is not an earlier question")
+            self.issue("survey", number, column, f"${{{name}}} is not a question of this form")
         return "" if unknown else source
 
     def special_row(
@@ -236,7 +250,7 @@ class SurveyRows:
                 message = f"{required!r}: only yes or no (a condition is not supported)"
                 self.issue("survey", number, "required", message)
             item["required"] = bool(value)
-        for column in ("relevant", "constraint"):
+        for column in ("relevant", "constraint", "choice_filter", "calculation"):
             expression = sheet.value(row, column)
             if expression:
                 item[column] = expression
@@ -252,6 +266,8 @@ class SurveyRows:
                 self.issue("survey", number, "type", message)
             else:
                 item["choices"] = lists[list_name]
+                if not item.get("choice_filter"):
+                    self.unfiltered_lists.add(list_name)
                 if self.or_other:
                     item["choices"] = [*item["choices"], OTHER_CHOICE]
                     item["_or_other"] = True
@@ -315,7 +331,7 @@ class SurveyRows:
         if lowered.startswith("end") and any(lowered.startswith(w) for w in REPEAT_WORDS):
             return None, None  # reported once, on its begin row
         if any(lowered.startswith(word) for word in REPEAT_WORDS):
-            message = "repeats are not supported by the bot; ask for totals instead"
+            message = "a loop over a list is not supported by the bot; use a begin repeat"
             self.issue("survey", number, "type", message)
             return None, None
         for prefix in sorted(aliases.select, key=len, reverse=True):

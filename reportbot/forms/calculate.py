@@ -141,6 +141,7 @@ def check_calculation_inputs(
         if isinstance(item, Mapping)
     }
     known = question_ids | BUILTIN_NAMES | {name for name, _ in checker.metadata}
+    known |= getattr(checker, "repeat_names", set())  # count(${repeat}) counts its entries
     earlier: set[str] = set()
     for calculation in calculations:
         if calculation.name in question_ids:

@@ -42,7 +42,7 @@ MAX_SOURCE = 1000
 MAX_DEPTH = 50
 _TOKEN = re.compile(
     r"""(?P<ws>\s+)
-    |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]{0,63}\})
+    |(?P<ref>\$\{[A-Za-z_][A-Za-z0-9_.-]{0,63}(?:\[\d{1,3}\])?\})
     |(?P<num>\d+(?:\.\d*)?|\.\d+)
     |(?P<str>'[^']*'|"[^"]*")
     |(?P<name>(?:[A-Za-z_][A-Za-z0-9_]*:)?[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
@@ -101,6 +101,18 @@ class _CalcRef:
         if given is not None and given != "":
             return _norm(given)
         return self.calculation._root.run(answers, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """A bare name in a choice_filter: that column of the choice being filtered (ODK reads
+    it as a child of the choice's item node; a column the choice lacks is empty)."""
+
+    name: str
+
+    def run(self, answers: Answers, current: Any) -> Any:
+        choice = answers.get("__choice__")
+        return _norm(choice.get(self.name, "")) if isinstance(choice, Mapping) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +277,10 @@ def _tokenize(source: str) -> list[_Token]:
 class _Parser:
     """Precedence climbing over the token list; `depth` bounds the recursion."""
 
-    def __init__(self, source: str, calculations: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, source: str, calculations: Mapping[str, Any] | None = None, fields: bool = False
+    ) -> None:
+        self.fields = fields  # bare names are choice columns (choice_filter only)
         self.tokens = _tokenize(source)
         self.index = 0
         self.depth = 0
@@ -341,6 +356,8 @@ class _Parser:
             self.take()
             return node
         if token.kind == "name":
+            if self.peek_op() != "(" and self.fields:
+                return _Field(token.text)
             if self.peek_op() != "(":
                 raise _fail(f"unknown name {token.text!r}", token.pos)
             return self.call(token)
@@ -380,7 +397,7 @@ MAX_COST = 10_000  # nodes one evaluation may visit, calculations expanded
 
 
 def _parse(
-    source: str, calculations: Mapping[str, Any] | None = None
+    source: str, calculations: Mapping[str, Any] | None = None, fields: bool = False
 ) -> tuple[Any, frozenset[str], bool, int]:
     if not isinstance(source, str):
         raise ExpressionError("expression must be text", 0)
@@ -388,7 +405,7 @@ def _parse(
         raise _fail(f"expression longer than {MAX_SOURCE} characters", MAX_SOURCE)
     if not source.strip():
         raise ExpressionError("empty expression", 0)
-    root = _Parser(source, calculations).parse()
+    root = _Parser(source, calculations, fields).parse()
     refs: set[str] = set()
     uses_current = False
     cost = 0
@@ -424,9 +441,10 @@ class Expression:
     _refs: frozenset[str] = field(init=False, compare=False, repr=False)
     _current: bool = field(init=False, compare=False, repr=False)
     cost: int = field(init=False, compare=False, repr=False)
+    choice_fields: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        root, refs, current, cost = _parse(self.source, self.calculations)
+        root, refs, current, cost = _parse(self.source, self.calculations, self.choice_fields)
         object.__setattr__(self, "_root", root)
         object.__setattr__(self, "_refs", refs)
         object.__setattr__(self, "_current", current)
@@ -434,7 +452,7 @@ class Expression:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # copies and pickles carry the source (and calculations) and parse it again
-        return (Expression, (self.source, self.calculations))
+        return (_rebuild, (self.source, self.calculations, self.choice_fields))
 
     def evaluate(self, answers: Mapping[str, Any], current: Any = None) -> Any:
         """Evaluate against the answers (and `.` = current); never raises, problems give None."""
@@ -478,11 +496,19 @@ def _literal_pair(left: Any, right: Any) -> list[tuple[str, str]]:
     return []
 
 
+def _rebuild(source: str, calculations: Any, choice_fields: bool) -> Expression:
+    return Expression(source, calculations, choice_fields=choice_fields)
+
+
 def parse_expression(
-    source: str, calculations: Mapping[str, Expression] | None = None
+    source: str,
+    calculations: Mapping[str, Expression] | None = None,
+    *,
+    choice_fields: bool = False,
 ) -> Expression:
     """Parse source text once; raises ExpressionError with a short message and a position.
 
     `calculations` (name -> Expression) are the form's `calculate` fields: ${name} then reads
-    the calculation's value computed from the same answers."""
-    return Expression(source, calculations)
+    the calculation's value computed from the same answers. With `choice_fields` (a
+    choice_filter) a bare name such as `county` reads that column of the choice filtered."""
+    return Expression(source, calculations, choice_fields=choice_fields)

@@ -22,6 +22,7 @@ from reportbot.forms.calculate import (
     metadata_fields,
     read_calculations,
 )
+from reportbot.forms.choice_filter import rules_definition
 from reportbot.forms.defaults import default_to_definition
 from reportbot.forms.indicators import indicators_definition, parse_indicators
 from reportbot.forms.issues import (  # re-exported: other modules import them from here
@@ -33,6 +34,7 @@ from reportbot.forms.issues import KNOWN_UNIT_TYPES as KNOWN_UNIT_TYPES
 from reportbot.forms.issues import MAX_QUESTIONS as MAX_QUESTIONS
 from reportbot.forms.issues import QUESTION_NAME as QUESTION_NAME
 from reportbot.forms.questions import QuestionChecks
+from reportbot.forms.repeats import check_repeat_counts, read_repeats, repeats_definition
 from reportbot.forms.schema import (
     LANGUAGES,
     PERIOD_KINDS,
@@ -136,6 +138,7 @@ def template_to_definition(template: FormTemplate) -> dict[str, Any]:
             else {}
         ),
         **_extras_definition(template),
+        **repeats_definition(template),
     }
 
 
@@ -190,6 +193,12 @@ def _question_definition(question: Question) -> dict[str, Any]:
         item["constraint_message"] = question.constraint_message
     if question.default is not None:
         item["default"] = default_to_definition(question.default)
+    for choice, stored in zip(question.choices, item.get("choices", ()), strict=False):
+        if choice.extra:
+            stored["extra"] = dict(choice.extra)
+    item.update(rules_definition(question))
+    if question.repeat:
+        item["repeat"] = question.repeat
     return item
 
 
@@ -209,6 +218,7 @@ class _Checker(QuestionChecks):
     def template(self, data: Mapping[str, Any]) -> FormTemplate | None:
         known = {"key", "version", "title", "description", "unit_types", "period"}
         known |= {"questions", "reminders", "indicators", "calculations", "metadata"}
+        known |= {"repeats"}
         for name in data:
             if name not in known:
                 self.fail(data, str(name), str(name), "unknown field")
@@ -228,8 +238,13 @@ class _Checker(QuestionChecks):
         self.calc_names = calculation_names(data)
         self.calcs: dict[str, Any] = {}
         calculations = read_calculations(self, data)  # fills self.calcs, read by questions
+        self.repeats = repeats = read_repeats(self, data)
+        self.repeat_names = {repeat.name for repeat in repeats}
+        self.meta = {name for name, _ in self.metadata}
         questions = self.questions(data)
         check_calculation_inputs(self, data, calculations, {q.id for q in questions})
+        known = {q.id for q in questions} | self.calc_names | self.meta | BUILTIN_NAMES
+        check_repeat_counts(self, data, known)
         indicators = parse_indicators(data.get("indicators"), questions, self.fail, data)
         return FormTemplate(
             key=key,
@@ -243,6 +258,7 @@ class _Checker(QuestionChecks):
             indicators=indicators,
             calculations=calculations,
             metadata=self.metadata,
+            repeats=repeats,
         )
 
     def text(self, node: Mapping[str, Any], field: str, where: str, *, required: bool) -> Text:

@@ -1,12 +1,13 @@
 """Checking a template's questions: types, bounds, choices, defaults and expressions (a mixin
 of the template checker in `loader`, which provides `fail`, `text`, `issues`, `source`,
-`calcs`, `calc_names` and `metadata`)."""
+`calcs`, `calc_names`, `metadata`, `meta` and `repeat_names`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from reportbot.forms.choice_filter import choice_extra, read_question_rules, relevance_cycle
 from reportbot.forms.defaults import DefaultError, parse_default
 from reportbot.forms.expressions import ExpressionError, compared_literals, parse_expression
 from reportbot.forms.issues import (
@@ -25,6 +26,12 @@ from reportbot.forms.schema import (
     Question,
 )
 
+QUESTION_FIELDS = frozenset(
+    {"id", "type", "label", "hint", "required", "min", "max", "choices"}
+    | {"relevant", "constraint", "constraint_message", "default"}
+    | {"choice_filter", "calculation", "repeat"}
+)
+
 
 class QuestionChecks:
     """The question part of the template checker."""
@@ -34,6 +41,9 @@ class QuestionChecks:
     calcs: dict[str, Any]
     calc_names: set[str]
     metadata: tuple[tuple[str, str], ...]
+    meta: set[str]
+    repeat_names: set[str]
+    all_ids: set[str]
     fail: Any
     text: Any
 
@@ -46,6 +56,8 @@ class QuestionChecks:
             self.fail(data, "questions", "questions", f"at most {MAX_QUESTIONS} questions")
         questions: list[Question] = []
         seen: set[str] = set()
+        # ODK orders by dependency: a rule may read a later question (a cycle is refused)
+        self.all_ids = {str(i.get("id")) for i in items if isinstance(i, Mapping)}
         for position, item in enumerate(items, start=1):
             question = self.question(item, position, seen)
             if question is not None:
@@ -54,6 +66,12 @@ class QuestionChecks:
                 seen.add(question.id)
         if not any(q.answerable for q in questions):
             self.fail(data, "questions", "questions", "no question takes an answer")
+        cycle = relevance_cycle(questions)
+        if cycle:
+            loop = " → ".join(f"${{{name}}}" for name in [*cycle, cycle[0]])
+            message = f"relevant: the questions' conditions read each other in a cycle: {loop}"
+            first = items[[q.id for q in questions].index(cycle[0])]
+            self.fail(first, "relevant", cycle[0], message)
         return tuple(questions)
 
     def question(self, item: Any, position: int, earlier: set[str]) -> Question | None:
@@ -64,10 +82,8 @@ class QuestionChecks:
             return None
         qid = item.get("id")
         where = qid if isinstance(qid, str) and qid else f"question {position}"
-        known = {"id", "type", "label", "hint", "required", "min", "max", "choices"}
-        known |= {"relevant", "constraint", "constraint_message", "default"}
         for name in item:
-            if name not in known:
+            if name not in QUESTION_FIELDS:
                 self.fail(item, str(name), where, f"unknown field {name!r}")
         if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
             message = "id: letters, digits, '_', '-' or '.', starting with a letter (max 64)"
@@ -92,13 +108,15 @@ class QuestionChecks:
             self.fail(item, "required", where, "a note cannot be required")
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
-        names = earlier | BUILTIN_NAMES | self.calc_names | {name for name, _ in self.metadata}
+        # every question, later ones and itself too (a cycle is reported by `questions`)
+        names = self.all_ids | self.repeat_names | BUILTIN_NAMES | self.calc_names | self.meta
         relevant = self.expression(item, "relevant", where, names, allow_current=False)
         constraint = self.expression(item, "constraint", where, names | {qid}, allow_current=True)
         message = self.text(item, "constraint_message", where, required=False)
         if constraint is not None and not message:
             self.fail(item, "constraint", where, "a constraint needs a constraint_message")
         default = self.default(item, where, qtype, choices, low, high)
+        choice_filter, calculation = read_question_rules(self.fail, item, where, self.calcs, names)
         return Question(
             id=qid,
             type=qtype,
@@ -112,7 +130,20 @@ class QuestionChecks:
             constraint=constraint,
             constraint_message=message,
             default=default,
+            choice_filter=choice_filter,
+            calculation=calculation,
+            repeat=self.repeat_of(item, where),
         )
+
+    def repeat_of(self, item: Mapping[str, Any], where: str) -> str | None:
+        """The repeat a question belongs to (a name from `repeats`), if any."""
+        name = item.get("repeat")
+        if name is None:
+            return None
+        if name not in self.repeat_names:
+            self.fail(item, "repeat", where, f"repeat {name!r} is not in the form's repeats")
+            return None
+        return str(name)
 
     def default(
         self,
@@ -207,11 +238,11 @@ class QuestionChecks:
                 self.fail(
                     option, "value", where, f"choice value {raw!r}: letters, digits, _ (max 40)"
                 )
-            elif choice_value in seen:
+            elif choice_value in seen and item.get("choice_filter") is None:
                 self.fail(option, "value", where, f"duplicate choice value {choice_value!r}")
             seen.add(choice_value)
             label = self.text(option, "label", where, required=True)
-            result.append(FormChoice(choice_value, label))
+            result.append(FormChoice(choice_value, label, choice_extra(option)))
         return tuple(result)
 
     def expression(
@@ -236,7 +267,7 @@ class QuestionChecks:
             return None
         unknown = sorted(expression.references() - names - self.calc_inputs(expression))
         for name in unknown:
-            self.fail(item, field, where, f"{field}: ${{{name}}} is not an earlier question")
+            self.fail(item, field, where, f"{field}: ${{{name}}} is not a question of this form")
         if expression.uses_current() and not allow_current:
             self.fail(item, field, where, f"{field}: '.' (this answer) is only for constraints")
         return expression

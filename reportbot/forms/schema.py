@@ -63,6 +63,8 @@ class FormChoice:
 
     value: str
     label: Text
+    # -- xlsflow: choices-sheet columns besides name/label, read by a question's choice_filter
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,10 @@ class Question:
     constraint: Expression | None = None
     constraint_message: Text = field(default_factory=dict)
     default: Any = None
+    # -- xlsflow: cascading selects, ODK dynamic defaults, repeats ---------------------------
+    choice_filter: Expression | None = None  # evaluated per choice (forms.choice_filter)
+    calculation: Expression | None = None  # a dynamic default: computed when first asked
+    repeat: str | None = None  # the name of the repeat the question belongs to
 
     @property
     def answerable(self) -> bool:
@@ -136,6 +142,8 @@ class FormTemplate:
     indicators: tuple[Any, ...] = ()  # forms.indicators.Indicator, from `indicators:`
     calculations: tuple[Calculation, ...] = ()  # in dependency order
     metadata: tuple[tuple[str, str], ...] = ()  # (name, kind): values the caller supplies
+    # -- xlsflow: repeats (forms.repeats.Repeat), in form order
+    repeats: tuple[Any, ...] = ()
 
     def question(self, question_id: str) -> Question | None:
         """Return the question with this id, if any."""

@@ -168,6 +168,16 @@ def _position(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -
     return 1  # outside a repeat every node is the first
 
 
+def _indexed_repeat(*args: Any) -> Any:
+    """indexed-repeat(${q}, ${rep}, i): entry i of q. Within a report with repeats the
+    first argument arrives as every entry's value (forms.repeats writes them out), then the
+    repeat, then the 1-based index; anything else gives empty."""
+    values, index = args[:-2], ex._num(args[-1])
+    if index is None or not 1 <= int(index) <= len(values):
+        return ""
+    return values[int(index) - 1]
+
+
 def _floor_or_ceiling(rounding: str) -> Callable[[Any], Any]:
     def run(value: Any) -> Any:
         number = ex._num(value)
@@ -200,6 +210,7 @@ FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
     "boolean": (1, 1, ex.truthy, False),
     "once": (1, 1, lambda value: value, False),  # no stored value to keep: the value itself
     "position": (0, 1, _position, True),
+    "indexed-repeat": (3, None, _indexed_repeat, False),
     "floor": (1, 1, _floor_or_ceiling("ROUND_FLOOR"), False),
     "ceiling": (1, 1, _floor_or_ceiling("ROUND_CEILING"), False),
     "abs": (1, 1, lambda v: "" if ex._num(v) is None else abs(ex._num(v)), False),

@@ -20,6 +20,7 @@ from reportbot.mirror.config import backend_from_env, google_configured
 from reportbot.mirror.source import ResyncMailbox, StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
 from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, LeaseState, holder_id, lease_state
+from reportbot.vocabulary.format import datetime_text
 
 if TYPE_CHECKING:
     from reportbot.host import Host
@@ -157,12 +158,12 @@ async def _with_worker(settings: Settings, job: Any) -> int:
 
 
 def _holder_text(state: LeaseState | None, settings: Settings) -> str:
-    """'máy:pid:… (từ 30/11/2026 10:05)' for messages about who holds the mirror."""
+    """'máy:pid:… (từ / since 10:05:00 30/11/2026)' for messages about who holds the mirror."""
     if state is None:
         return "?"
     if state.since is None:
         return state.holder
-    since = state.since.astimezone(settings.timezone).strftime("%d/%m/%Y %H:%M:%S")
+    since = datetime_text(state.since, settings.timezone, seconds=True)
     return f"{state.holder} (từ / since {since})"
 
 
@@ -240,7 +241,7 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
         print(f"Thay đổi đang chờ (backlog): {backlog}")
         oldest = await source.oldest()
         if oldest is not None:
-            local = oldest.astimezone(settings.timezone).strftime("%d/%m/%Y %H:%M")
+            local = datetime_text(oldest, settings.timezone)
             print(f"Thay đổi cũ nhất (oldest change): {local}")
         failure = await source.last_error()
         if failure is None:

@@ -14,6 +14,9 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from reportbot.vocabulary.format import date_text, time_text
+from reportbot.vocabulary.kinds import UNIT_TYPES
+
 CellValue = str | int | float
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
@@ -40,13 +43,8 @@ SUBMISSION_STATUS_VI = {
     "submitted": "Đã nộp",
     "reopened": "Mở lại để sửa",
 }
-UNIT_TYPE_VI = {
-    "phong": "Phòng",
-    "doan_the": "Đoàn thể",
-    "truong_hoc": "Trường học",
-    "to_cns": "Tổ công nghệ số cộng đồng",
-    "co_quan": "Cơ quan, đơn vị",
-}
+# The names of vocabulary.kinds (declared once), capitalised as a cell starts.
+UNIT_TYPE_VI = {code: name["vi"][:1].upper() + name["vi"][1:] for code, name in UNIT_TYPES.items()}
 YES_NO_VI = {"yes": "Có", "no": "Không", True: "Có", False: "Không"}
 MULTI_SEPARATOR = "; "
 
@@ -191,12 +189,15 @@ def format_datetime(value: datetime | None, tz: str = DEFAULT_TZ) -> str:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
+    # Date first, unlike chat messages: office_xlsx.parse_display_date reads this shape back
+    # into a real date cell, and spreadsheet users filter a date column by its day.
+    zone = ZoneInfo(tz)
+    return f"{date_text(value, zone)} {time_text(value, zone)}"
 
 
 def format_date(value: date) -> str:
     """Render a date as dd/mm/yyyy."""
-    return value.strftime("%d/%m/%Y")
+    return date_text(value)
 
 
 def _number(value: Any) -> CellValue:

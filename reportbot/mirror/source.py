@@ -16,11 +16,13 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from reportbot.conversation.values import decode_value
+from reportbot.conversation.values import decode_value, format_value
 from reportbot.forms.loader import template_from_definition
-from reportbot.forms.schema import FormTemplate, pick
+from reportbot.forms.repeats import sheet_cells, typed_entries
+from reportbot.forms.schema import FormTemplate, Question, pick
 from reportbot.mirror.records import (
     ColumnSpec,
     FormLayout,
@@ -119,7 +121,8 @@ class StoreMirrorSource:
                 old = known.get(question.id)
                 if old is None:
                     header = pick(question.label, "vi") or question.id
-                    known[question.id] = ColumnSpec(question.id, header, question.type, labels)
+                    kind = "text" if question.repeat else question.type  # entries joined
+                    known[question.id] = ColumnSpec(question.id, header, kind, labels)
                 else:  # keep the first header (the column never moves), learn new choices
                     merged = {**old.choice_labels, **labels}
                     known[question.id] = ColumnSpec(
@@ -148,6 +151,8 @@ class StoreMirrorSource:
                 question_id: decode_value(template.question(question_id), value)
                 for question_id, value in answers.get(submission.id, [])
             }
+            if template.repeats:  # each repeated question: one cell joining its entries
+                decoded = sheet_cells(template, typed_entries(template, decoded), _shown)
             records.append(
                 SubmissionRecord(
                     submission_id=submission.id,
@@ -267,3 +272,8 @@ class ResyncMailbox:
             if loop.time() >= deadline:
                 return None
             await asyncio.sleep(poll_s)
+
+
+def _shown(question: Question, value: Any) -> str:
+    """One entry of a repeated question as officers read it (for the joined cell)."""
+    return format_value(question, value, "vi")

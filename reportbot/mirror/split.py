@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from reportbot.mirror.backend import MirrorBackend, MirrorError
 from reportbot.mirror.records import FIXED_HEADERS, MirrorBatch, StatusSheet, SubmissionRecord
+from reportbot.vocabulary.format import number_text
 
 SPLIT_MODES = ("single", "year", "form")
 CELL_LIMIT = 10_000_000
@@ -85,7 +86,8 @@ def capacity_note(question_columns: int, units: int, reports_per_year: int = 2) 
     per_year = max(1, units * reports_per_year)
     return (
         f"A form with {question_columns} questions uses {len(FIXED_HEADERS) + question_columns}"
-        f" columns, so one spreadsheet holds about {rows:,} unit-reports: {rows // per_year:,}"
+        f" columns, so one spreadsheet holds about {number_text(rows, 'en')} unit-reports:"
+        f" {number_text(rows // per_year, 'en')}"
         f" years for {units} units filing {reports_per_year} times a year."
     )
 
@@ -140,6 +142,22 @@ class SplitBackend:
         """Rebuild every spreadsheet that has rows in the batch."""
         for key, part in self._parts(batch).items():
             await self.backend(key).rebuild(part)
+
+    async def repair(self, batch: MirrorBatch) -> None:
+        """Repair each part in its spreadsheet after `RowsDisplaced` (see the Google backend)."""
+        for key, part in self._parts(batch).items():
+            backend = self.backend(key)
+            repair = getattr(backend, "repair", None)
+            await (repair(part) if callable(repair) else backend.apply(part))
+
+    def take_missing(self) -> set[int]:
+        """The ids of rows deleted by hand in any of the spreadsheets."""
+        missing: set[int] = set()
+        for backend in self._backends.values():
+            take = getattr(backend, "take_missing", None)
+            if callable(take):
+                missing |= take()
+        return missing
 
     async def close(self) -> None:
         """Close every backend."""

@@ -4,6 +4,12 @@ The file is re-read whenever its bytes differ from what we last saved (a coordin
 it), rows are found by submission id like in Google Sheets, and every save goes to a temporary
 file replaced atomically, so a crash never leaves half a workbook. Strings are stored as text
 even when they start with '=' (openpyxl would otherwise store them as formulas).
+
+A save rewrites the whole file (an .xlsx is one zip: there is no writing a cell in place), so
+the cost is bounded in two ways: a batch that changes no cell (a status sheet as it already
+is, a row edited back to what the sheet shows) writes nothing; and `max_duty` tells the worker
+to leave at least nine times a save's duration between flushes, so saving never takes more
+than a tenth of a core however fast updates come (the changes wait in the durable outbox).
 """
 
 from __future__ import annotations
@@ -98,12 +104,20 @@ class XlsxBackend:
     """Mirror submissions into a local .xlsx workbook."""
 
     name = "xlsx"
+    max_duty = 0.1  # at most this share of the time saving (read by the worker)
 
-    def __init__(self, path: str | os.PathLike[str], *, tz: str = DEFAULT_TZ) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, tz: str = DEFAULT_TZ, incremental: bool = True
+    ) -> None:
         self.path = Path(path)
         self.tz = tz
+        # False: rewrite the status sheet and save on every batch (the old way; benchmarks).
+        self.incremental = incremental
+        if not incremental:
+            self.max_duty = None  # type: ignore[assignment]
         self._workbook: Workbook | None = None
         self._saved_digest: str | None = None
+        self._status_digest: str | None = None  # status rows in the cached workbook
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -136,6 +150,7 @@ class XlsxBackend:
             return workbook
         if self._workbook is not None and digest == self._saved_digest:
             return self._workbook
+        self._status_digest = None  # a workbook read from disk: its status sheet is unknown
         try:
             return load_workbook(self.path)
         except Exception as error:
@@ -158,18 +173,31 @@ class XlsxBackend:
         missing = [key for key in by_form if batch.layout(key) is None]
         if missing:
             raise MirrorError(f"no layout for form(s) {', '.join(sorted(missing))}")
+        changed = rebuild or not self.incremental or self._workbook is not workbook
         try:
             for layout in batch.layouts:
                 if rebuild or layout.form_key in by_form:
                     sheet = self._form_sheet(workbook, titles[layout.form_key], rebuild)
-                    self._write_form(sheet, layout, by_form.get(layout.form_key, []))
+                    records = by_form.get(layout.form_key, [])
+                    changed = self._write_form(sheet, layout, records) or changed
             if batch.status:
-                self._write_status(workbook, status_rows(batch.status, self.tz))
+                changed = self._status(workbook, status_rows(batch.status, self.tz)) or changed
         except Exception:
             self._workbook = None  # drop half-applied changes; the file is untouched
+            self._status_digest = None
             raise
-        if workbook.sheetnames:
+        if workbook.sheetnames and changed:
             self._save(workbook)
+
+    def _status(self, workbook: Workbook, rows: list[StyledRow]) -> bool:
+        """Rewrite the status sheet unless it already shows these rows; whether it did."""
+        digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+        present = self._find(workbook, STATUS_SHEET_TITLE) is not None
+        if self.incremental and present and digest == self._status_digest:
+            return False
+        self._write_status(workbook, rows)
+        self._status_digest = digest
+        return True
 
     def _find(self, workbook: Workbook, title: str) -> Worksheet | None:
         for sheet in workbook.worksheets:
@@ -192,7 +220,8 @@ class XlsxBackend:
 
     def _write_form(
         self, sheet: Worksheet, layout: FormLayout, records: list[SubmissionRecord]
-    ) -> None:
+    ) -> bool:
+        """Write the records' rows (found by submission id); whether any cell changed."""
         header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
         plan = plan_columns(header, layout_headers(layout))
         id_col = plan.positions[0] + 1
@@ -204,6 +233,7 @@ class XlsxBackend:
             values = record_row(layout, record, self.tz)
             for row in assigned[record.submission_id]:
                 rows[row] = values
+        changed = bool(plan.new_headers)
         for block in header_blocks(plan.new_headers):
             for offset, text in enumerate(block.values[0]):
                 set_text_safe(sheet.cell(row=1, column=block.col + offset + 1), text)
@@ -217,8 +247,10 @@ class XlsxBackend:
                 for col_offset, value in enumerate(values):
                     position = block.col + col_offset
                     cell = sheet.cell(row=block.row + row_offset, column=position + 1)
+                    before = cell.value
                     set_text_safe(cell, value)
-                    format_cell(cell, kinds[position])
+                    format_cell(cell, kinds[position])  # may turn a text date into a date
+                    changed = changed or cell.value != before
                     needs[position + 1] = max(needs[position + 1], display_width(value) + 2)
         for row in rows:
             ours = (sheet.cell(row=row, column=position + 1) for position in plan.positions)
@@ -227,6 +259,7 @@ class XlsxBackend:
         style_header_row(sheet, 1, needs)
         sheet.freeze_panes = "A2"
         setup_print(sheet)
+        return changed
 
     def _write_status(self, workbook: Workbook, rows: list[StyledRow]) -> None:
         old = self._find(workbook, STATUS_SHEET_TITLE)

@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.base import Capabilities, render_plain
 from reportbot.config import Settings
@@ -32,6 +32,10 @@ from reportbot.reminders.schedule import (
     slots_in_view,
     upcoming_slots,
 )
+from reportbot.vocabulary.format import date_text, datetime_text, day_month_text, time_text
+
+if TYPE_CHECKING:  # for the type only: preview() imports the worker where it runs
+    from reportbot.reminders.worker import ReminderWorker
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -81,7 +85,7 @@ def _now(args: argparse.Namespace, tz: tzinfo) -> datetime:
 
 
 def _local(moment: datetime, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+    return datetime_text(moment, tz)
 
 
 async def _templates(settings: Settings) -> dict[str, FormTemplate]:
@@ -165,10 +169,10 @@ def _periods_of(template: FormTemplate, now: datetime, tz: tzinfo, policy: Polic
 
 
 def _period_lines(template: FormTemplate, period: Period, tz: tzinfo, policy: Policy) -> list[str]:
-    cutoff = f"{period.cutoff_start:%d/%m/%Y} – {period.cutoff_end:%d/%m/%Y}"
+    cutoff = f"{date_text(period.cutoff_start)} – {date_text(period.cutoff_end)}"
     reminders = []
     for slot in slots_for(template, period, policy, tz):
-        when = slot.due_at.astimezone(tz).strftime("%d/%m %H:%M")
+        when = f"{time_text(slot.due_at, tz)} {day_month_text(slot.due_at, tz)}"
         gone = slot.due_at >= slot.expires_at
         reminders.append(f"{slot.kind} {when}" + (" (bỏ/skipped)" if gone else ""))
     return [
@@ -254,29 +258,41 @@ async def preview(settings: Settings, now: datetime) -> str:
             f"  {slot.kind:<14}{_local(slot.due_at, tz)}  {_state(slot, now, done, skips[key])}"
         )
         dues = sends.get(key, [])
-        if not dues:
-            continue
         total += len(dues)
-        lines.append(f"      → gửi ngay (sending now) {len(dues)}:")
-        for due in dues[:SHOWN_RECIPIENTS]:
-            person = names.get(due.recipient.person_id)
-            platforms = sorted({a.platform for a in accounts.get(due.recipient.person_id, [])})
-            lines.append(
-                f"        {person.name if person else due.recipient.person_id} "
-                f"(#{due.recipient.person_id}) qua (via) {', '.join(platforms) or '—'}"
-            )
-        if len(dues) > SHOWN_RECIPIENTS:
-            lines.append(f"        … +{len(dues) - SHOWN_RECIPIENTS}")
-        sample = dues[:1]
-        if slot.audience == "officers":
-            text = (await worker.officer_messages(sample, templates))[0]
-        else:
-            text = (await worker.digest_messages(sample, templates, set()))[0]
-        shown = render_plain(text, Capabilities()).replace("\n", "\n        │ ")
-        lines.append(f"        │ {shown}")
+        if dues:
+            lines.extend(await _send_lines(worker, slot, dues, templates, names, accounts))
     lines.append("")
     lines.append(f"Tổng số tin sẽ gửi ngay (messages that would go now): {total}")
     return "\n".join(lines)
+
+
+async def _send_lines(
+    worker: ReminderWorker,
+    slot: Slot,
+    dues: list[Any],
+    templates: dict[str, FormTemplate],
+    names: dict[int, Any],
+    accounts: dict[int, list[Any]],
+) -> list[str]:
+    """Who a slot's due message goes to now (the first few), and the message as it reads."""
+    lines = [f"      → gửi ngay (sending now) {len(dues)}:"]
+    for due in dues[:SHOWN_RECIPIENTS]:
+        person = names.get(due.recipient.person_id)
+        platforms = sorted({a.platform for a in accounts.get(due.recipient.person_id, [])})
+        lines.append(
+            f"        {person.name if person else due.recipient.person_id} "
+            f"(#{due.recipient.person_id}) qua (via) {', '.join(platforms) or '—'}"
+        )
+    if len(dues) > SHOWN_RECIPIENTS:
+        lines.append(f"        … +{len(dues) - SHOWN_RECIPIENTS}")
+    sample = dues[:1]
+    if slot.audience == "officers":
+        text = (await worker.officer_messages(sample, templates))[0]
+    else:
+        text = (await worker.digest_messages(sample, templates, set()))[0]
+    shown = render_plain(text, Capabilities()).replace("\n", "\n        │ ")
+    lines.append(f"        │ {shown}")
+    return lines
 
 
 def _state(slot: Slot, now: datetime, done: Counter[str], skips: int) -> str:

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from connectors.base import Address, Connector, Outgoing
+from connectors.base import Address, Connector, Outgoing, connector_warnings
 from reportbot.forms.schema import FormTemplate
 from reportbot.reminders import messages, store
 from reportbot.reminders.fanout import Delivery
 from reportbot.reminders.schedule import Due, Slot
+
+# Heads the problems connectors report (a Zalo OA token to re-authorise) at a digest's end:
+# coordinators are the people who read the bot every period, and they reach the admin.
+NOTICES_HEAD = "⚠️ Cần quản trị viên xử lý (for the bot's administrator):"
 
 
 class MessageComposer:
@@ -85,19 +90,26 @@ class MessageComposer:
         """The digest of each period to each due coordinator this process can reach."""
         routes = await _routes([d.recipient.person_id for d in dues], connectors)
         reachable = [d for d in dues if routes.get(d.recipient.person_id)]
-        texts = await self.digest_messages(reachable, templates, set(connectors))
+        notices = connector_warnings(connectors.values())
+        texts = await self.digest_messages(reachable, templates, set(connectors), notices=notices)
         return [
             Delivery(due, [message], routes[due.recipient.person_id])
             for due, message in zip(reachable, texts, strict=True)
         ]
 
     async def digest_messages(
-        self, dues: Sequence[Due], templates: dict[str, FormTemplate], platforms: set[str]
+        self,
+        dues: Sequence[Due],
+        templates: dict[str, FormTemplate],
+        platforms: set[str],
+        *,
+        notices: Sequence[str] = (),
     ) -> list[Outgoing]:
         """The digest text for each due coordinator (in the same order).
 
         `platforms` are the connectors that can deliver; an officer with accounts on none of
         them is listed as unreachable (an empty set: every account counts as reachable).
+        `notices` (connector problems for the administrator) close every digest.
         """
         now = self.clock()
         facts: dict[tuple[str, str], store.DigestFacts] = {}
@@ -113,12 +125,23 @@ class MessageComposer:
             message = built.get((*key, locale))
             if message is None:
                 sections = digest_sections(facts[key], slot, platforms, locale)
-                message = messages.digest(
-                    template, slot.period, sections, locale=locale, now=now, tz=self.tz
+                message = with_notices(
+                    messages.digest(
+                        template, slot.period, sections, locale=locale, now=now, tz=self.tz
+                    ),
+                    notices,
                 )
                 built[(*key, locale)] = message
             texts.append(message)
         return texts
+
+
+def with_notices(message: Outgoing, notices: Sequence[str]) -> Outgoing:
+    """The digest with the administrator's notices appended (unchanged when there are none)."""
+    if not notices:
+        return message
+    block = "\n".join([NOTICES_HEAD, *(f"• {notice}" for notice in notices)])
+    return replace(message, text=f"{message.text}\n\n{block}")
 
 
 async def _routes(

@@ -29,6 +29,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_owed
 from reportbot.periods import Period, periods_between
 from reportbot.reminders.days_off import DaysOff
+from reportbot.vocabulary.format import date_text, day_month_text
 
 OFFICERS = "officers"
 COORDINATORS = "coordinators"
@@ -172,7 +173,7 @@ def next_deliverable(moment: datetime, policy: Policy, tz: tzinfo) -> datetime:
         if not is_rest_day(day, policy):
             return _local(day, policy.delivery_start, tz)
         day += timedelta(days=1)
-    raise ValueError(f"no working day in the {MAX_DAYS_SEARCHED} days after {local:%Y-%m-%d}")
+    raise ValueError(f"no working day in the {MAX_DAYS_SEARCHED} days after {date_text(local)}")
 
 
 def _local(day: date, at: time, tz: tzinfo) -> datetime:
@@ -363,5 +364,5 @@ def days_off_lines(slots: Sequence[Slot], policy: Policy, tz: tzinfo) -> list[st
     found = policy.days_off.between(min(starts), last)
     if not found:
         return []
-    shown = ", ".join(f"{day:%d/%m} {name}" for day, name in found)
+    shown = ", ".join(f"{day_month_text(day)} {name}" for day, name in found)
     return [f"    ngày nghỉ (days off)  {shown}"]

@@ -3,12 +3,17 @@
 Reads the person's state and their unit's reports (cached), asks the pure engine what the
 message does, commits the step through the group committer, and only after the commit updates
 the caches and returns the replies.
+
+Where the platform's connector confirms deliveries, a typed answer is taken only if the
+question it would answer was confirmed delivered: otherwise (the reply was lost in a crash or
+the platform refused it) the person is answering something they never saw, so the kept
+replies are shown again and nothing is stored.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import uuid
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,12 +21,17 @@ from zoneinfo import ZoneInfo
 from connectors.base import Address, Outgoing
 from reportbot.conversation import engine
 from reportbot.conversation.session import Env, PersonInfo, UnitDesk
-from reportbot.conversation.state import as_state
+from reportbot.conversation.state import IN_REPORT, ConversationState, as_state
 from reportbot.routing.inbound import Inbound
 from reportbot.store import replies as reply_rows
 from reportbot.store.errors import ConflictError
 from reportbot.store.repository import Repository
 from reportbot.store.writer import GroupCommitter, StepWrite
+
+log = logging.getLogger(__name__)
+# How long an answer waits for the confirmation of the reply it answers when that reply was
+# written a moment ago: the person can read it before the platform's HTTP answer reaches us.
+CONFIRM_GRACE_S = 5.0
 
 
 class EngineRoute:
@@ -43,6 +53,7 @@ class EngineRoute:
         # Whether the platform's connector confirms deliveries: then a step's replies are
         # written with the step and kept until confirmed (`reportbot.store.replies`).
         self.keeps_replies = keeps_replies
+        self.confirm_grace = CONFIRM_GRACE_S
 
     async def __call__(self, inbound: Inbound) -> list[Outgoing]:
         """One step; a unit's report created by a colleague a moment ago means: decide again."""
@@ -60,6 +71,9 @@ class EngineRoute:
         # report (kept in the state), else their first unit.
         person = in_unit(inbound.registered, state.unit)
         unit_id = person.unit.id if person.unit else None
+        unshown = await self._unshown(inbound, state)
+        if unshown is not None:
+            return unshown
         reports = await repository.reports(unit_id) if unit_id is not None else {}
         env = Env(
             now=self.clock(),
@@ -87,7 +101,7 @@ class EngineRoute:
         replies = step.replies
         message = inbound.message
         if replies and self.keeps_replies(message.platform):
-            receipt = uuid.uuid4().hex
+            receipt = reply_rows.new_receipt(person.id)
             address = Address(message.platform, message.user_id, message.chat_id)
             write.replies = reply_rows.reply_row(receipt, address, replies, env.now)
             replies = [*replies[:-1], dataclasses.replace(replies[-1], receipt=receipt)]
@@ -105,6 +119,34 @@ class EngineRoute:
         if step.change is not None:
             repository.apply(unit_id, step.change, write.created_id)
         return replies
+
+    async def _unshown(self, inbound: Inbound, state: ConversationState) -> list[Outgoing] | None:
+        """The kept replies again when a typed answer meets a question never confirmed shown.
+
+        Commands, button presses and replies to a question message carry their own binding
+        and pass; so does everything on a platform that cannot confirm (today's behaviour).
+        """
+        message = inbound.message
+        if state.mode not in IN_REPORT or not self.keeps_replies(message.platform):
+            return None
+        bound = message.choice is not None or message.choices is not None
+        if inbound.command is not None or bound or message.reply_to_question or message.edited:
+            return None
+        owed = await reply_rows.last_owed(inbound.registered.id)
+        if owed is None or not owed.messages:
+            return None
+        created = owed.created_at
+        grace = self.confirm_grace
+        young = created is not None and (self.clock() - created).total_seconds() < grace
+        if young and await reply_rows.wait_confirmed(owed.receipt, grace):
+            return None
+        log.info(
+            "%s: an answer came for a question never confirmed delivered (%s): shown again",
+            message.platform,
+            owed.question_id or "-",
+        )
+        last = dataclasses.replace(owed.messages[-1], receipt=owed.receipt)
+        return [*owed.messages[:-1], last]
 
     async def _desks(self, person: PersonInfo) -> tuple[UnitDesk, ...]:
         """Every unit of a person with several, with its forms and reports (cached)."""

@@ -24,6 +24,11 @@ MIGRATIONS_PACKAGE = "migrations"
 SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg")
 CONNECT_TIMEOUT_S = 10.0
 STATEMENT_TIMEOUT_S = 20.0
+# A transaction whose client gave up on it (a statement timed out while the server was frozen)
+# stays open on the server, holding its row locks, and every later write of those rows times
+# out: the server ends such a session once it has been idle inside a transaction this long
+# (found by drills/crash.py --fault pg-freeze).
+IDLE_IN_TRANSACTION_S = 20.0
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -45,6 +50,9 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         expanded = expand_db_url(url)
         expanded["credentials"].setdefault("timeout", CONNECT_TIMEOUT_S)
         expanded["credentials"].setdefault("command_timeout", STATEMENT_TIMEOUT_S)
+        idle_ms = str(int(IDLE_IN_TRANSACTION_S * 1000))
+        settings = expanded["credentials"].setdefault("server_settings", {})
+        settings.setdefault("idle_in_transaction_session_timeout", idle_ms)
         connection = expanded
     return {
         "connections": {"default": connection},

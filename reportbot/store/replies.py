@@ -5,11 +5,18 @@ transaction, so a process killed after the commit still owes them. The connector
 reply once the platform accepted it (`confirm`); a reply not confirmed by its `due_at` is sent
 again by a job through the connector's send path (at least once: a reply whose confirmation
 was lost is sent twice, never zero times).
+
+A receipt starts with the person's id (`new_receipt`), so the replies a person is still owed
+are found by that prefix: an answer typed while the question asking for it was never confirmed
+delivered is not taken (`routing.engine_route`), the question is shown again instead.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +49,13 @@ class OwedReply:
     attempts: int
     address: Address
     messages: list[Outgoing]
+    created_at: datetime | None = None
+
+    @property
+    def question_id(self) -> str | None:
+        """The question the last of these messages asks (None: no question)."""
+        asked = [m.question_id for m in self.messages if m.question_id]
+        return asked[-1] if asked else None
 
 
 _FIELDS = tuple(Outgoing.__dataclass_fields__)
@@ -81,9 +95,66 @@ def reply_row(
     return [receipt, encode(address, messages), now + CONFIRM_WITHIN, now]
 
 
+def new_receipt(person_id: int) -> str:
+    """A fresh receipt for one step's replies to this person (the id is its prefix)."""
+    return f"{person_id}.{uuid.uuid4().hex}"
+
+
+# Receipts a step is waiting on (`wait_confirmed`), woken by `confirm` in this process.
+_WAITING: dict[str, asyncio.Event] = {}
+
+
 async def confirm(receipts: Sequence[str]) -> None:
     """The platform has these replies: forget them."""
     await sql.execute_many(CONFIRM, [[receipt] for receipt in receipts])
+    for receipt in receipts:
+        event = _WAITING.get(receipt)
+        if event is not None:
+            event.set()
+
+
+async def last_owed(person_id: int) -> OwedReply | None:
+    """The newest step replies to this person that no connector confirmed yet, if any."""
+    rows = (
+        await OutboxEntry.filter(topic=REPLY_TOPIC, key__startswith=f"{person_id}.")
+        .order_by("-id")
+        .limit(1)
+        .values_list("id", "key", "attempts", "payload", "created_at")
+    )
+    if not rows:
+        return None
+    entry_id, key, attempts, payload, created_at = rows[0]
+    address, messages = decode(payload)
+    owed = OwedReply(int(entry_id), str(key), int(attempts), address, messages)
+    return dataclasses.replace(owed, created_at=created_at)
+
+
+async def is_owed(receipt: str) -> bool:
+    """Whether the replies of this receipt still wait for a confirmation."""
+    return await OutboxEntry.filter(topic=REPLY_TOPIC, key=receipt).exists()
+
+
+async def wait_confirmed(receipt: str, timeout: float, poll: float = 0.5) -> bool:
+    """Wait until the replies of `receipt` are confirmed (here or by another process).
+
+    A send that has just reached the platform is confirmed a moment later; an answer can
+    arrive in that moment (the person reads faster than our HTTP answer comes back).
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    event = _WAITING.setdefault(receipt, asyncio.Event())
+    try:
+        while await is_owed(receipt):
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            try:
+                await asyncio.wait_for(event.wait(), min(poll, left))
+            except TimeoutError:
+                continue
+        return True
+    finally:
+        _WAITING.pop(receipt, None)
 
 
 async def due(now: datetime, limit: int = 200) -> list[OwedReply]:
@@ -110,6 +181,13 @@ async def reschedule(entry_id: int, now: datetime, attempts: int, error: str) ->
 async def drop(entry_id: int) -> None:
     """Give up on replies that could not be delivered after MAX_ATTEMPTS."""
     await OutboxEntry.filter(id=entry_id).delete()
+
+
+async def due_now(now: datetime) -> int:
+    """Make every kept reply due at `now` (a stop that could not send them: the next start
+    sends them at once instead of waiting out CONFIRM_WITHIN); return how many."""
+    rows = await OutboxEntry.filter(topic=REPLY_TOPIC, due_at__gt=now).update(due_at=now)
+    return int(rows or 0)
 
 
 async def backlog() -> int:

@@ -6,15 +6,19 @@ Every module of the store that writes SQL goes through `SqlDialect.sql` or `rows
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.connection import get_connections
 from tortoise.transactions import in_transaction
 
 DEFAULT_CONNECTION = "default"
+RELEASE_TIMEOUT_S = 5.0
 
 
 class SqlDialect:
@@ -41,7 +45,64 @@ def connection(name: str = DEFAULT_CONNECTION) -> BaseDBAsyncClient:
 
 def transaction(name: str = DEFAULT_CONNECTION) -> Any:
     """A transaction on connection `name` (an async context manager giving the client)."""
-    return in_transaction(name)
+    return _Transaction(name)
+
+
+class _Transaction:
+    """tortoise's `in_transaction`, except that a failure while opening leaves nothing behind.
+
+    tortoise takes a pooled connection and makes it the task's current one *before* BEGIN; if
+    BEGIN fails (a statement timeout while PostgreSQL is frozen) it neither resets that nor
+    releases the connection. The task then stays inside a phantom transaction: every later
+    transaction of a long-lived task (the inbox batcher, the group writer) became a savepoint in
+    it and nothing was committed again after the database came back (drills/crash.py
+    --fault pg-freeze).
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, name: str) -> None:
+        self._inner = in_transaction(name)
+
+    async def __aenter__(self) -> Any:
+        try:
+            return await self._inner.__aenter__()
+        except BaseException:
+            await _abandon(self._inner)
+            raise
+
+    async def __aexit__(self, exc_type: Any, exc: Any, traceback: Any) -> Any:
+        try:
+            return await self._inner.__aexit__(exc_type, exc, traceback)
+        except BaseException:
+            # tortoise resets the task's connection only after releasing it to the pool; when
+            # the release fails (the server went away mid-transaction) the reset is skipped.
+            _reset(self._inner)
+            raise
+
+
+def _reset(context: Any) -> None:
+    """Make the task leave the transaction's connection (once: a second reset is refused)."""
+    token = getattr(context, "token", None)
+    if token is not None:
+        with contextlib.suppress(Exception):
+            get_connections().reset(token)
+
+
+async def _abandon(context: Any) -> None:
+    """Undo what a transaction that failed to open set up: the task's connection, the pool's."""
+    if getattr(context, "token", None) is None:
+        return  # failed before taking a connection: nothing to undo
+    _reset(context)
+    client = getattr(context, "client", None)
+    proxy = getattr(client, "_connection", None)
+    pool = getattr(getattr(client, "_parent", None), "_pool", None)
+    if proxy is None or pool is None:
+        return
+    with contextlib.suppress(Exception):
+        proxy.terminate()  # in an unknown state (BEGIN may run later): never reuse it
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(pool.release(proxy), RELEASE_TIMEOUT_S)
 
 
 def dialect_of(client: BaseDBAsyncClient) -> SqlDialect:

@@ -290,6 +290,7 @@ class FakeSheets(FakeServer):
         self._delay_count: int | None = None
         self._delay_kind: str | None = None
         self._next_sheet_id = 1_000
+        self._before: list[tuple[str, Callable[[], None]]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -332,6 +333,24 @@ class FakeSheets(FakeServer):
         self._delay_after_apply = after_apply
         self._delay_count = count
         self._delay_kind = kind
+
+    def sort_now(
+        self, title: str, column: int, *, reverse: bool = False, before: str = "values.batchUpdate"
+    ) -> None:
+        """A coordinator sorts `title` just before the next request of kind `before` lands.
+
+        Sheets serialises collaborators' edits with API requests but holds nothing between
+        two requests of one client: each batchUpdate is atomic on its own ("if any request
+        is not valid, the entire request fails and nothing is applied",
+        https://developers.google.com/sheets/api/guides/batchupdate), and there is no lock or
+        precondition spanning a read and a later write. So a sort by a person in the browser
+        can fall between the bot's read of the id column and its write of the rows.
+        """
+        self._before.append((before, lambda: self.sort_rows(title, column, reverse=reverse)))
+
+    def delete_now(self, title: str, row: int, *, before: str = "values.batchUpdate") -> None:
+        """A coordinator deletes a 1-based row just before the next request of kind `before`."""
+        self._before.append((before, lambda: self.delete_rows(title, row)))
 
     # -- coordinator's hands and test views -----------------------------------------------
 
@@ -440,6 +459,11 @@ class FakeSheets(FakeServer):
             self._gate(record)
             if spreadsheet_id != self.spreadsheet_id:
                 raise ApiError(404, "Requested entity was not found.")
+            for index, (before, edit) in enumerate(self._before):
+                if before == kind:
+                    del self._before[index]
+                    edit()  # the person's edit lands first
+                    break
             delay = self._take_delay(record)
             if delay and not self._delay_after_apply:
                 await asyncio.sleep(delay)

@@ -134,6 +134,7 @@ class FakeTelegram:
         self.blocked: set[int] = set()  # users who blocked the bot: sending to them is 403
         self.files: dict[str, _StoredFile] = {}
         self._failures: dict[str, list[_Failure]] = {}
+        self._late: dict[str, list[float]] = {}  # fault knobs: answers held back (see below)
         self._next_update_id = first_update_id
         self._next_message_id: dict[int, int] = {}
         self._callbacks: set[str] = set()
@@ -218,6 +219,30 @@ class FakeTelegram:
         if failure.remaining <= 0:
             queue.pop(0)
         return failure
+
+    # ----------------------------------------------------------------- fault knobs (drills)
+    # Faults of the network between the bot and Telegram, used by the delivery-binding tests
+    # and the drills (`drills/`). Kept apart from the API behaviour above.
+
+    def answer_late(self, method: str, delay: float, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method` at once but answer `delay` s later.
+
+        The message is in the chat (the person can read it) before the bot hears back: a Bot
+        API call that timed out on the client may still have been carried out (python-telegram-
+        bot wiki, "Handling network errors": "TimedOut ... does not necessarily mean that the
+        request was not successful"; aiogram raises TelegramNetworkError for the same case).
+        """
+        self._late.setdefault(method, []).extend([delay] * times)
+
+    def heal(self) -> None:
+        """Forget every pending failure and late answer: Telegram answers normally again."""
+        self._failures.clear()
+        self._late.clear()
+
+    async def _hold_answer(self, method: str) -> None:
+        delays = self._late.get(method)
+        if delays:
+            await asyncio.sleep(delays.pop(0))
 
     # ----------------------------------------------------------------- inspection
 
@@ -435,7 +460,13 @@ class FakeTelegram:
         return self._user_message(user_id, None, None, {"location": location})
 
     def add_file(self, content: bytes, path: str, size: int | None = None) -> _StoredFile:
-        """Store a file users can send; `size` overrides the reported size (big files)."""
+        """Store a file users can send; `size` overrides the reported size (big files).
+
+        A `size` below the content's length is a lie the update and getFile both tell while
+        the download sends every byte: `file_size` is documented as optional and informative
+        ("File size in bytes", https://core.telegram.org/bots/api#file), and a local Bot API
+        server or a proxy in between may report it wrong, so a client must count the bytes.
+        """
         digest = hashlib.sha1(content + path.encode()).hexdigest()[:16]
         stored = _StoredFile(
             file_id=f"BQACAgIAAx{digest}",
@@ -686,6 +717,7 @@ class FakeTelegram:
             return _error(error)
         finally:
             self._changed.set()
+        await self._hold_answer(method)
         return web.json_response({"ok": True, "result": result})
 
     async def _download(self, request: web.Request) -> web.Response:

@@ -1,20 +1,35 @@
 """A fake Zalo Bot Platform API server for tests (aiohttp on 127.0.0.1, random port).
 
-It behaves like REFERENCE.md describes: `/bot<token>/<method>` JSON POSTs answered with
-`{"ok": true, "result": ...}` or `{"ok": false, "error_code", "description"}`; `getUpdates`
-hands out ONE update per call, or error 408 once its poll timeout passes with nothing;
-`sendMessage` takes 1 to 2,000 characters; a webhook can be registered (then getUpdates is
-refused) and `deliver()` POSTs updates to it with the secret header, as Zalo does.
+Each behaviour names its public source. [D] is Zalo's Bot API documentation,
+bot.zaloplatforms.com/docs (a public copy: github.com/XuanNguyenNB/QuanLyThuChi_Bot_Telegram_Zalom,
+docs/ZALO_BOT_API.md); [O] is openclaw's Zalo channel, extensions/zalo/src/api.ts:
+
+- `/bot<token>/<method>` JSON POSTs answered with `{"ok": true, "result": ...}` or
+  `{"ok": false, "error_code", "description"}` ([D] Base URL; [O] `ZaloApiResponse`);
+- `getUpdates` hands out ONE update per call ([O]: "Zalo returns a single update per call,
+  not an array like Telegram"; [D] getUpdates sample), or error 408 once its poll timeout
+  passes with nothing ([O] `isPollingTimeout`: error_code 408; a production poller,
+  github.com/lamdt1/ckvn-bot src/test_zalo_chat_id.py, treats "Request timeout" as no news);
+- `sendMessage` takes 1 to 2,000 characters ([D] sendMessage `text`), `sendPhoto` a photo URL
+  and an optional caption ([D] sendPhoto);
+- a webhook can be registered with a secret of 8 to 256 characters sent back in
+  `X-Bot-Api-Secret-Token` ([D] setWebhook), after which getUpdates is refused ([D]: getUpdates
+  does not work while a webhook is set); `deliver()` POSTs updates to it as Zalo does;
+- updates: the four documented events, text, image (`photo_url`, `caption`), sticker and
+  unsupported ([O] `ZaloUpdate`, `ZaloMessage`); `kind()` and `unsupported(**fields)` build the
+  undocumented rest (see `connectors.zalo_bot.updates`).
 
 Faults on demand: `fail(method, ...)` answers errors (e.g. 500, or 429 with retry_after; also
-Zalo's 408 "request timeout" and 403 "internal server error", which its error table lists as
-passing: bot.zaloplatforms.com/docs, error codes, as checked in issue 14), `fail_page(method)`
-answers a non-JSON error page (what a wrong API URL or a proxy in front of Zalo gives),
-`stall(method, ...)` answers late (a client timeout; with ``act=True`` the call is carried
-out all the same, as a server that was merely slow would), `refuse_chat()` refuses a recipient.
-*Unsure* (not documented by Zalo, chosen to be plausible): the HTTP status of error answers
-(the fake uses the error code, as Telegram does), the 409 for getUpdates under a webhook, and
-the shape of 429 answers (`parameters.retry_after`).
+Zalo's 408 "request timeout" and 403 "internal server error", which its error table lists, per
+issue 14's reading of [D]'s error-code page; *unsure*: that page is not in the public copies
+found, and 403 meaning a server error is only that reading), `fail_page(method)` answers a
+non-JSON error page (a wrong API URL or a proxy in front of Zalo: generic HTTP; [O] checks the
+HTTP status before reading JSON for this reason), `stall(method, ...)` answers late (with
+``act=True`` the call is carried out all the same, as a merely slow server would),
+`refuse_chat()` refuses a recipient. *Unsure* (not documented by Zalo, chosen to be
+plausible): the HTTP status of error answers (the fake uses the error code, as Telegram
+does), the 409 for getUpdates under a webhook, and the shape of 429 answers
+(`parameters.retry_after`).
 """
 
 from __future__ import annotations

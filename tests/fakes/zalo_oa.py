@@ -2,36 +2,41 @@
 
 One server plays both hosts: `POST /v3.0/oa/message/cs` (header `access_token`) and
 `POST /v4/oa/access_token` (header `secret_key`, form `refresh_token`, `app_id`,
-`grant_type=refresh_token`). Like the real service, as REFERENCE.md describes it:
+`grant_type=refresh_token`). Each behaviour names its public source; [G] is the public
+integration guide github.com/hoangnd25/monorepo, wip/zalo-platform-integration.md, which
+summarises developers.zalo.me with links to each page:
 
-- access tokens expire after `access_ttl` seconds (about 25 hours at Zalo: 90,000 s in the
-  refresh answer's `expires_in`, a string; or at once with `expire_access_tokens()`), and an
-  expired or unknown one is answered with error -216 (developers.zalo.me, "Official Account
-  API > Access token"; Chatwoot's Channel::ZaloOa#refresh_access_token stores that answer);
-- a refresh token can be used once and expires unused after `refresh_ttl` seconds (about 3
-  months at Zalo, same page): a reused or expired one is refused. Both lifetimes read `clock`
+- access tokens live `access_ttl` seconds (25 hours at Zalo: 90,000 s in the answer's
+  `expires_in`, a string), refresh tokens are single-use (each refresh answers a new one) and
+  expire unused after `refresh_ttl` (3 months at Zalo): developers.zalo.me/docs/official-account/
+  bat-dau/xac-thuc-va-uy-quyen-cho-ung-dung-new ("Token Types & Lifespans" in [G]); Chatwoot's
+  Channel::ZaloOa#refresh_access_token stores the rotated pair. Both lifetimes read `clock`
   (wall time by default), so a test can move time with time-machine;
-- texts must be 1 to 2,000 characters;
-- the messaging window: with `window` set (7 days at Zalo: a customer-service message reaches
-  only a person who wrote to the OA within the last 7 days; issue 14, checked against Zalo's
-  OA API reference and Vietnamese integration guides), a message to a user whose last event
-  (built by `event()`, i.e. the user wrote) is older is refused with -230; `refuse_window(user)`
-  refuses one user at once (error -230 by default; -213 is the older documented code);
-- `sign()` / `post_event()` produce webhook calls signed with `X-ZEvent-Signature`;
-- `deliver()` delivers a webhook event as Zalo does: signed, and counted as failed unless
-  answered 200 within `deadline` (2 seconds at Zalo), then sent again, byte for byte the same
-  (same msg_id, timestamp and signature), after each wait of `RETRY_SCHEDULE` (about 30 s,
-  5 min, 15 min, 30 min, 1 h, ...: Zalo's OA webhook documentation as summarised in issue 14;
-  Chatwoot's Webhooks::ZaloController answers at once and works in a job for this reason),
-  the waits multiplied by `retry_scale` so that a test runs in seconds;
-- `verify_webhook()` posts the unsigned `{}` one public source reports Zalo sending to check a
-  newly saved webhook URL;
-- `fail("cs", status=...)` answers an HTTP error page that is not JSON (a 5xx from Zalo's
-  gateway, or a 4xx from a wrong URL or a proxy), `stall(..., act=True)` answers too late for
-  the client but carries the call out all the same, as a slow server would.
-
-*Unsure* (plausible, not documented): the error code of a reused refresh token (-14014 here) and
-of an invalid text (-201 here).
+- an expired access token is answered with -220 "access_token is expired or removed", an
+  unknown or malformed one with -216 "Access token is invalid" (Zalo's OA error table, [G]
+  "Error Codes"). *Unsure*: the code of a reused or expired refresh token (-14014 here; the
+  OAuth host answers `error`/`error_name`, no public table lists the code);
+- texts must be 1 to 2,000 characters, else -201 "<data_field> is invalid!" (send API
+  developers.zalo.me/docs/official-account/tin-nhan/tin-tu-van/gui-tin-tu-van; -201 per [G]);
+- the messaging window: with `window` set (7 days at Zalo), a customer-service message to a
+  user whose last event (built by `event()`, i.e. the user wrote) is older is refused with
+  -230 "User has not interacted with OA in past 7 days" ([G], "Messaging Window" and the
+  error table; -232 and the older -213 are the neighbouring codes); `refuse_window(user)`
+  refuses one user at once;
+- `sign()` / `post_event()`: `X-ZEvent-Signature: mac=sha256(app_id + body + timestamp +
+  OA secret key)` ([G], "Webhook Signature Validation"; developers.zalo.me/docs/
+  official-account/webhook/tong-quan);
+- `deliver()` delivers a webhook event as Zalo does: counted as failed unless answered 200
+  within `deadline` (2 seconds), then sent again after waits of `RETRY_SCHEDULE` (30 s, 5 min,
+  15 min, 30 min, 1 h), byte for byte the same event (same msg_id, timestamp and signature)
+  with a `num_retry` header counting the attempts from 0 ([G], "Performance Requirements" and
+  "Webhook Retry Behavior"; Chatwoot's Webhooks::ZaloController answers at once and works in
+  a job for this reason); the waits are multiplied by `retry_scale` so a test runs in seconds;
+- `verify_webhook()` posts the unsigned `{}` one public source (cited in issue 14, not found
+  in Zalo's pages) reports Zalo sending to check a new webhook URL: *unsure*, kept as cheap;
+- `fail("cs", status=...)` answers a non-JSON error page, as a gateway (5xx) or a wrong URL
+  or proxy (4xx) does: generic HTTP, no Zalo source; `stall(..., act=True)` answers too
+  late for the client but carries the call out, as a slow server would.
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ from tests.fakes._server import PNG as PNG
 from tests.fakes._server import FakeServer
 
 MAX_TEXT = 2000
-EXPIRED = -216
+EXPIRED = -220  # access_token is expired or removed
+INVALID_TOKEN = -216  # Access token is invalid (unknown, malformed or revoked)
 BAD_REFRESH = -14014
 BAD_TEXT = -201
 OUT_OF_WINDOW = -230
@@ -105,6 +111,7 @@ class FakeZaloOa(FakeServer):
         self.sent: list[Sent] = []
         self.cs_calls = 0
         self.cs_texts: list[str] = []  # the text of every message call, accepted or not
+        self.cs_errors: list[int] = []  # the error code of every refused message call
         self.sent_count: dict[str, int] = {}  # messages accepted per user
         self._arrived: dict[str, asyncio.Event] = {}
         self.refresh_calls: list[dict[str, str]] = []
@@ -258,13 +265,15 @@ class FakeZaloOa(FakeServer):
             "X-ZEvent-Signature": self.sign(raw, str(event.get("timestamp", ""))),
         }
         attempts: list[Attempt] = []
-        for wait in (0.0, *schedule):
+        for number, wait in enumerate((0.0, *schedule)):
             await asyncio.sleep(wait * retry_scale)
             started = time.monotonic()
             status: int | None = None
+            # The body and signature never change; only `num_retry` counts the attempts.
+            sent = {**headers, "num_retry": str(number)}
             try:
                 async with asyncio.timeout(deadline):
-                    async with self.client.post(url, data=raw, headers=headers) as response:
+                    async with self.client.post(url, data=raw, headers=sent) as response:
                         await response.read()
                         status = response.status
             except TimeoutError:
@@ -309,6 +318,24 @@ class FakeZaloOa(FakeServer):
         page = "<html><body><h1>Error</h1></body></html>"
         return web.Response(status=int(value), text=page, content_type="text/html")
 
+    def _refusal(self, token: str, body: Any, user_id: str, text: Any) -> tuple[int, str] | None:
+        """Why Zalo would refuse a message call (code, message), in Zalo's order; or None."""
+        expiry = self._access.get(token)
+        if expiry is None:
+            return (INVALID_TOKEN, "Access token is invalid")
+        if self.clock() >= expiry:
+            return (EXPIRED, "access_token is expired or removed")
+        if body is None or not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
+            return (BAD_TEXT, "text is invalid!")
+        refused = self._window.get(user_id)
+        if refused is not None:
+            return refused
+        if self.window is not None:
+            last = self._last_seen.get(user_id)
+            if last is None or self.clock() - last > self.window:
+                return (OUT_OF_WINDOW, "User has not interacted with OA in past 7 days")
+        return None
+
     async def _message_cs(self, request: web.Request) -> web.Response:
         self.cs_calls += 1
         try:
@@ -322,32 +349,17 @@ class FakeZaloOa(FakeServer):
         if fault is not None:
             return fault
         token = request.headers.get("access_token", "")
-        expiry = self._access.get(token)
-        if expiry is None or self.clock() >= expiry:
-            return _error(EXPIRED, "Access token is invalid or has expired")
-        if body is None:
-            return _error(BAD_TEXT, "Parameters are invalid")
-        if not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
-            return _error(BAD_TEXT, "Text must be 1-2000 characters")
-        refused = self._window.get(user_id)
-        if refused is not None:
-            return _error(*refused)
-        if self.window is not None:
-            last = self._last_seen.get(user_id)
-            if last is None or self.clock() - last > self.window:
-                return _error(OUT_OF_WINDOW, "User has not interacted with the OA in 7 days")
+        refusal = self._refusal(token, body, user_id, text)
+        if refusal is not None:
+            self.cs_errors.append(refusal[0])
+            return _error(*refusal)
         if self.on_message is not None:
             await self.on_message(token)
         self.sent.append(Sent(user_id, text, token))
         self.sent_count[user_id] = self.sent_count.get(user_id, 0) + 1
         self._arrived.setdefault(user_id, asyncio.Event()).set()
-        return web.json_response(
-            {
-                "error": 0,
-                "message": "Success",
-                "data": {"message_id": uuid.uuid4().hex, "user_id": user_id},
-            }
-        )
+        data = {"message_id": uuid.uuid4().hex, "user_id": user_id}
+        return web.json_response({"error": 0, "message": "Success", "data": data})
 
     async def _access_token(self, request: web.Request) -> web.Response:
         fault = await self._fault("oauth")
@@ -371,12 +383,9 @@ class FakeZaloOa(FakeServer):
             )
         self._refresh[token] = True
         access, refresh = self.issue_tokens()
+        ttl = str(int(self.access_ttl))  # a string, as Zalo sends it
         return web.json_response(
-            {
-                "access_token": access,
-                "refresh_token": refresh,
-                "expires_in": str(int(self.access_ttl)),
-            }
+            {"access_token": access, "refresh_token": refresh, "expires_in": ttl}
         )
 
 

@@ -200,6 +200,8 @@ def _answer(question: Question, value: Any) -> Any:
     if question.type == "datetime" and isinstance(value, str):
         moment = datetime_value(value)  # a real date-time cell, not text
         return moment if moment is not None else value
+    if question.type == "select_one" and isinstance(value, list):  # a repeat's entries
+        return "; ".join(format_value(question, item, "vi") for item in value)
     return format_value(question, value, "vi")
 
 

@@ -1,0 +1,97 @@
+"""Coordinators pick by number: /tonghop with several forms offers them numbered (and as
+buttons) instead of asking for a form key; /trogiup lists the role's commands, /web included."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from reportbot.app import Application
+from reportbot.config import Settings
+from reportbot.store.models import ConnectorState
+from tests.conftest import FORMS_DIR, NQ57, FakeClock
+from tests.support import Chat, load_shipped_forms
+from tests.test_coordination_chat import seed_people, seed_reports
+
+MONTHLY = FORMS_DIR / "example_monthly.yaml"
+# The titles in Vietnamese order ("kết quả" before "nhanh").
+OFFER = [
+    "Có nhiều mẫu báo cáo. Chọn mẫu cần tổng hợp (gõ số hoặc bấm nút):",
+    "",
+    "1. Báo cáo kết quả thực hiện Nghị quyết 57",
+    "2. Báo cáo nhanh chuyển đổi số hằng tháng",
+]
+
+
+@pytest.fixture
+async def app(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Application]:
+    await seed_people()
+    await load_shipped_forms(NQ57, MONTHLY)
+    await seed_reports()
+    clock.set_local(datetime(2026, 12, 22, 9, 0))
+    settings = Settings(
+        database_url=db,
+        media_dir=tmp_path / "media",
+        env={"REPORTBOT_WEB_PUBLIC_URL": "https://baocao.example.vn"},
+    )
+    application = Application(settings, clock=clock)
+    await application.service.start()
+    yield application
+    await application.service.close()
+
+
+async def test_summary_offers_the_forms_by_number(app: Application) -> None:
+    coordinator = Chat(app.service, "u-coord")
+    offer = await coordinator.say("/tonghop")
+    assert offer.splitlines() == OFFER
+    assert "nq57_bao_cao_6_thang" not in offer  # no key to type
+    assert "1 đến 2" in await coordinator.say("7")
+    replies = await coordinator.send("1")
+    assert "Nghị quyết 57" in replies[0].text
+    assert [Path(r.attachment_path or "").suffix for r in replies[1:]] == [
+        ".xlsx",
+        ".docx",
+        ".png",
+    ]
+    # The offer was used: a later "1" is not a summary any more.
+    again = await coordinator.send("1")
+    assert not any(r.attachment_path for r in again)
+
+
+async def test_a_button_press_and_zalo_style_words_pick_too(app: Application) -> None:
+    coordinator = Chat(app.service, "u-coord")
+    offered = await coordinator.send("tong hop")  # no slash
+    payloads = [choice.payload for choice in offered[0].choices]
+    assert payloads == ["#tonghop-1", "#tonghop-2"]
+    replies = await coordinator.send(choice=payloads[1])
+    assert "Báo cáo nhanh chuyển đổi số hằng tháng" in replies[0].text
+    assert replies[-1].attachment_path and replies[-1].attachment_path.endswith(".png")
+
+
+async def test_an_old_offer_is_forgotten(app: Application, clock: FakeClock) -> None:
+    coordinator = Chat(app.service, "u-coord")
+    await coordinator.say("/tonghop")
+    assert await ConnectorState.filter(connector="coordination").count() == 1
+    clock.advance(minutes=31)
+    replies = await coordinator.send("2")
+    assert not any(r.attachment_path for r in replies)
+    assert not await ConnectorState.filter(connector="coordination").exists()
+
+
+async def test_officers_numbers_are_theirs(app: Application) -> None:
+    officer = Chat(app.service, "u-cns_thon1")  # a community team: both forms apply
+    assert "Chọn báo cáo cần làm" in await officer.say("/baocao")
+    opened = await officer.say("3")  # a report from their own menu, as before
+    assert opened.startswith("📋 Báo cáo") and "Câu 1/" in opened
+
+
+async def test_help_lists_the_role_commands_with_the_web_page(app: Application) -> None:
+    coordinator = await Chat(app.service, "u-coord").say("/trogiup")
+    for command in ("/tinhhinh", "/xem", "/molai", "/tonghop", "/web"):
+        assert command in coordinator, command
+    assert "/moi" not in coordinator
+    officer = await Chat(app.service, "u-hoiphunu").say("/trogiup")
+    assert "/web" not in officer and "/tonghop" not in officer
