@@ -44,7 +44,11 @@ from reportbot.store import inbox
 from reportbot.store import replies as reply_rows
 from reportbot.store.database import close_database, open_database
 from reportbot.store.kv import KeyValueStore
+from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, holder_id
+from reportbot.store.repository import Repository
 from reportbot.web import extension as web_page
+from reportbot.workers import roles
+from reportbot.workers.consumer import InboxConsumer
 
 log = logging.getLogger(__name__)
 INBOX_PRUNE_INTERVAL_S = 6 * 3600
@@ -56,9 +60,13 @@ STOP_DRAIN_S = 10.0  # default of REPORTBOT_STOP_DRAIN_S: how long a stop waits 
 class Application:
     """The running bot: owns the database session, the service and the connectors."""
 
-    def __init__(self, settings: Settings, *, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Clock = system_clock, role: str = roles.ALL
+    ) -> None:
         self.settings = settings
         self.clock = clock
+        self.role = role  # `reportbot run --role`: see reportbot.workers.roles
+        self.consumer: InboxConsumer | None = None
         self.router = Router(refuse=coordination.refusal)
         self.router.in_report = self._in_report
         self.service = ConversationService(
@@ -66,6 +74,7 @@ class Application:
             clock=clock,
             default_locale=settings.locale,
             router=self.router,
+            repository=Repository(shared=role != roles.ALL),  # several processes: no stale cache
             keeps_replies=self._confirms_delivery,
         )
         self.web_app = web.Application()
@@ -109,10 +118,14 @@ class Application:
         self.jobs.add("reply-redelivery", REDELIVERY_INTERVAL_S, self._redeliver)
         self._runner: web.AppRunner | None = None
         self._ready = False
+        self._redelivery_lease = Lease(
+            "reply-redelivery", holder_id(), ttl=LEASE_TTL, clock=clock, heartbeat=HEARTBEAT
+        )
 
     async def open(self) -> FormsLoadResult:
         """Connect and migrate the database, load the forms folder, start the service."""
-        await open_database(self.settings.database_url)
+        async with roles.migration_lock(self.settings.database_url):  # one migrator at a time
+            await open_database(self.settings.database_url)
         # Published on the bot's clock, never later than the real now: a demo clock moved
         # ahead (`chat --at`) writes no future time and still owes the period it shows.
         published = min(self.clock(), system_clock())
@@ -128,15 +141,20 @@ class Application:
     ) -> Callable[[str], ConnectorContext]:
         """A factory of connector contexts (extra `config` is given to the console only)."""
 
+        # A web process only stores updates; a worker serves no webhook (its connectors
+        # register their routes on an application that is never served: they only send).
+        handler = roles.store_only(self.service.accept) if self.role == roles.WEB else self.service
+        web_app = web.Application() if self.role == roles.WORKER else self.web_app
+
         def make(name: str) -> ConnectorContext:
             connector_config = dict(self.settings.connector_config(name))
             if name == "console" and config:
                 connector_config.update(config)
             return ConnectorContext(
-                handler=measured(self.service, self.metrics),
+                handler=measured(handler, self.metrics),
                 env=self.settings.env,
                 config=connector_config,
-                web_app=self.web_app,
+                web_app=web_app,
                 media_dir=self.settings.media_dir,
                 kv=KeyValueStore(name[:32]),  # the namespace column holds 32 characters
                 delivered=self.service.delivered,
@@ -161,17 +179,23 @@ class Application:
         return problems
 
     async def start(self) -> None:
-        """Start the web server when a connector added webhook routes, then the connectors."""
-        if len(self.web_app.router.routes()) > self._own_routes:
-            self._runner = web.AppRunner(self.web_app, access_log=None)
-            await self._runner.setup()
-            site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
-            await site.start()
-            log.info("listening on %s:%d", self.settings.http_host, self.settings.http_port)
+        """Start the web server when a connector added webhook routes, then the connectors.
+
+        By role: `web` starts the connectors' intake only (no handling, no jobs); `worker`
+        starts no intake but the inbox consumer, the features' workers and the jobs.
+        """
+        if self.role == roles.WORKER:
+            await self._start_worker()
+            return
+        if len(self.web_app.router.routes()) > self._own_routes or self.role == roles.WEB:
+            await self._serve()
         for connector in self.connectors:
             await connector.start()
             self._started.append(connector.name)
             log.info("connector %s started", connector.name)
+        if self.role == roles.WEB:
+            self._ready = True
+            return
         for worker in self.workers:
             await worker.start()
             log.info("worker %s started", worker.name)
@@ -195,6 +219,8 @@ class Application:
     async def close(self) -> None:
         """Stop connectors, finish commits, then stop workers (a last sheet flush sees every
         committed answer), close the web server and the database."""
+        if self.consumer is not None:  # --role worker: finish the updates in hand first
+            await self.consumer.stop()
         await self._stop_connectors(stop_drain_seconds(self.settings.env))
         await self.service.close()
         with suppress(Exception):  # the database may be the reason for the stop
@@ -231,6 +257,26 @@ class Application:
                 stop.cancel()
             await asyncio.gather(*late, return_exceptions=True)
 
+    async def _start_worker(self) -> None:
+        """The worker role: ops endpoints, features' workers, the inbox consumer, the jobs."""
+        await self._serve()
+        self._started.extend(c.name for c in self.connectors)  # they send; intake is the web's
+        for worker in self.workers:
+            await worker.start()
+            log.info("worker %s started", worker.name)
+        handler = measured(self.service, self.metrics)
+        self.consumer = InboxConsumer(handler, self._deliver, self.clock)
+        await self.consumer.start(self.settings.database_url)
+        await self.jobs.start()
+        self._ready = True
+
+    async def _serve(self) -> None:
+        self._runner = web.AppRunner(self.web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
+        await site.start()
+        log.info("listening on %s:%d", self.settings.http_host, self.settings.http_port)
+
     async def _deliver(self, address: Address, messages: list[Outgoing]) -> None:
         """Send to a person through the connector of their platform."""
         for connector in self.connectors:
@@ -247,6 +293,8 @@ class Application:
         )
 
     async def _redeliver(self) -> None:
+        if self.role != roles.ALL and not await self._redelivery_lease.acquire():
+            return  # another worker sends them: once across processes
         try:
             sent = await self.service.redeliver(self._deliver)
         except Exception as error:  # the database is away (drills: pg-freeze): next run
@@ -279,7 +327,8 @@ class Application:
         """200 once every part started and while every connector says it is healthy (a
         Telegram poller that keeps failing, for one); 503 otherwise."""
         names = [c.name for c in self.connectors]
-        unhealthy = [c.name for c in self.connectors if getattr(c, "healthy", True) is False]
+        receiving = self.connectors if self.role != roles.WORKER else []  # a worker only sends
+        unhealthy = [c.name for c in receiving if getattr(c, "healthy", True) is False]
         ok = self._ready and not unhealthy
         body = {"ok": ok, "connectors": names, "unhealthy": unhealthy}
         for connector in self.connectors:

@@ -108,6 +108,8 @@ class ConversationService:
         except inbox.InboxUnavailable as error:
             log.warning("%s update %s not stored: %s", message.platform, message.update_id, error)
             raise NotAccepted(str(error)) from error
+        except inbox.AlreadyHandled:  # another worker committed it first: its replies went
+            return []
         except Exception as error:
             log.exception("failed to handle a %s message", message.platform)
             if inbound.update is not None:

@@ -13,6 +13,8 @@ from reportbot.app import Application, console_config, install_signal_handlers
 from reportbot.cli.errors import missing_forms_folder
 from reportbot.cli.language import say
 from reportbot.config import Settings
+from reportbot.service import system_clock
+from reportbot.workers import roles
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -21,6 +23,14 @@ EXIT_FAILURE = 1
 def register(commands: Any) -> None:
     """Add `run` and `chat`."""
     run = commands.add_parser("run", help="start the bot with every configured connector")
+    run.add_argument(
+        "--role",
+        choices=roles.ROLES,
+        default=None,
+        help="all: everything in one process (default, or REPORTBOT_ROLE); web: store "
+        "updates and answer the platforms; worker: handle stored updates and send replies "
+        "(web and worker need PostgreSQL; see docs/DEPLOY.md)",
+    )
     _add_clock_option(run)
     run.set_defaults(func=_run)
 
@@ -60,13 +70,26 @@ def _clock_for(args: argparse.Namespace, settings: Settings):
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    app = _application(args, settings)
+    role = getattr(args, "role", None) or roles.default_role()
+    refused = roles.refusal(role, settings.database_url)
+    if refused:
+        print(f"reportbot: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+    app = _application(args, settings, role)
     await app.open()
     try:
         problems = app.add_connectors(only=None, console=None)
         for problem in problems:
             print(f"reportbot: connector {problem.name}: {problem.message}", file=sys.stderr)
-        if not [c for c in app.connectors if c.name != "console"]:
+        platforms = [c for c in app.connectors if c.name != "console"]
+        if not platforms and role != roles.ALL:
+            print(
+                f"reportbot: --role {role}: không có kết nối nền tảng nào được cấu hình "
+                "(no platform connector is configured)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        if not platforms:
             await app.close()
             return await _chat(args, settings, opened=False)
         if not settings.forms_dir.is_dir() and not await app.service.repository.forms():
@@ -79,17 +102,21 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         except ConnectorStartError as error:  # a refused token, an unreachable API...
             print(f"reportbot: {error}", file=sys.stderr)
             return EXIT_FAILURE
+        names = ", ".join(c.name for c in app.connectors)
         running = say(settings.locale, "đang chạy", "running")
-        print(f"reportbot: {running}: " + ", ".join(c.name for c in app.connectors))
+        role_word = say(settings.locale, "vai trò", "role")
+        print(f"reportbot: {running} ({role_word} {role}): {names}", flush=True)
         await app.run_until_stopped(stop)
     finally:
         await app.close()
     return 0
 
 
-def _application(args: argparse.Namespace, settings: Settings) -> Application:
+def _application(
+    args: argparse.Namespace, settings: Settings, role: str = roles.ALL
+) -> Application:
     clock = _clock_for(args, settings)
-    return Application(settings, clock=clock) if clock else Application(settings)
+    return Application(settings, clock=clock or system_clock, role=role)
 
 
 async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = False) -> int:

@@ -285,6 +285,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Tôi chưa cần tệp lúc này. Gõ /baocao để làm báo cáo.",
         "en": "I don't need a file right now. Type /report to file a report.",
     },
+    "edit_conflict": {
+        "vi": "⚠️ {name} cũng đang sửa báo cáo này và vừa thay đổi câu trả lời anh/chị định "
+        "sửa. Câu trả lời của anh/chị chưa được lưu; xin xem lại rồi gửi lại nếu cần.",
+        "en": "⚠️ {name} is also editing this report and just changed the answer you were "
+        "changing. Your answer was not saved; please check it and send it again if needed.",
+    },
     "internal_error": {
         "vi": "Xin lỗi, hệ thống đang gặp sự cố; câu trả lời trước đó vẫn được lưu. "
         "Xin thử lại sau ít phút.",

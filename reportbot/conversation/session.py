@@ -65,6 +65,7 @@ class SubmissionView:
     submitted_at: datetime | None = None
     submitted_by: int | None = None
     id: int | None = None
+    version: int = 0  # the stored row's version when read (optimistic concurrency, store)
 
     @property
     def key(self) -> tuple[str, str]:

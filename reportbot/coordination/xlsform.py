@@ -24,7 +24,7 @@ question (a cycle of conditions is refused); comment rows (no type, name or labe
 ``begin loop over LIST`` (copied per choice, as pyxform; coordination/xlsform_repeats.py).
 
 Not supported, and named in an error instead of being dropped: a repeat inside a repeat, a
-calculate inside a repeat, osm, rank, and select from a file or external list. Purely visual
+calculate inside a repeat, osm, rank, and select from a file. Purely visual
 columns (appearance, media) are ignored with a warning in the preview; a misspelt column is a
 warning naming the likely one.
 
@@ -70,7 +70,7 @@ from reportbot.coordination.xlsform_sheets import (
     survey_column,
     unknown_column,
 )
-from reportbot.coordination.xlsform_survey import SurveyRows
+from reportbot.coordination.xlsform_survey import EXTERNAL_PREFIX, SurveyRows
 from reportbot.forms.loader import TemplateIssue, build_template
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class _Reader(SurveyRows):
             self.issue("survey", None, None, "the workbook has no survey sheet (or it is empty)")
             return XlsFormResult(issues=self.issues)
         for extra in book.sheet_names or ():
-            if extra.lower() not in {"survey", "choices", "settings"}:
+            if extra.lower() not in {"survey", "choices", "settings", "external_choices"}:
                 self.warn(f"sheet “{extra}” ignored")
         settings = Sheet("settings", book.settings or [], book.settings_header or [])
         survey = Sheet("survey", book.survey, book.survey_header or [])
@@ -126,6 +126,10 @@ class _Reader(SurveyRows):
         self.plan_languages(settings, survey)
         data = self.settings(settings)
         lists = self.choice_lists(choices)
+        if book.external_choices:
+            header = book.external_choices_header or []
+            external = Sheet("external_choices", book.external_choices, header)
+            lists |= self.choice_lists(external, EXTERNAL_PREFIX)
         questions, rows_of, positions = self.questions(survey, lists)
         self.check_duplicate_choices()
         data["questions"] = questions

@@ -36,6 +36,8 @@ from reportbot.forms.calculate import METADATA_KINDS
 from reportbot.forms.expressions import ExpressionError, parse_expression
 from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE
 
+EXTERNAL_PREFIX = "external_choices:"
+
 
 class SurveyRows(RepeatRows):
     """Reading the choices and survey sheets into template data, with located issues."""
@@ -47,29 +49,34 @@ class SurveyRows(RepeatRows):
     metadata: list[dict[str, str]]
     or_other: bool
 
-    def choice_lists(self, sheet: Sheet) -> dict[str, list[dict[str, Any]]]:
+    def choice_lists(self, sheet: Sheet, prefix: str = "") -> dict[str, list[dict[str, Any]]]:
+        """The lists of a choices sheet by name (`prefix` + list name: the external_choices
+        sheet's lists are kept apart from the choices sheet's, as pyxform keeps them)."""
         lists: dict[str, list[dict[str, Any]]] = {}
         seen: dict[tuple[str, str], int] = {}
-        self.duplicate_choices, self.unfiltered_lists = [], set()
+        if not prefix:
+            self.duplicate_choices, self.unfiltered_lists = [], set()
         standard = {"list_name", "name", "value", "label", "image", "audio", "video"}
         for number, row in sheet.numbered():
             list_name = sheet.value(row, "list_name")
             name = sheet.value(row, "name") or sheet.value(row, "value")
             if not list_name:
-                self.issue("choices", number, "list_name", "required")
+                self.issue(sheet.name, number, "list_name", "required")
                 continue
             if not name:
-                self.issue("choices", number, "name", "required")
+                self.issue(sheet.name, number, "name", "required")
                 continue
             if not CHOICE_VALUE.match(name):
                 message = f"{name!r}: letters, digits, '_', '.' or '-' only (max 40)"
-                self.issue("choices", number, "name", message)
+                self.issue(sheet.name, number, "name", message)
             elif (list_name, name) in seen:
-                self.duplicate_choices.append((list_name, name, number, seen[list_name, name]))
+                first = seen[list_name, name]
+                self.duplicate_choices.append((prefix + list_name, name, number, first))
             seen.setdefault((list_name, name), number)
             label = self.fallback_label(sheet, number, row, name)
             if "vi" not in label:
-                self.issue("choices", number, sheet.column("label"), "a Vietnamese label is needed")
+                column = sheet.column("label")
+                self.issue(sheet.name, number, column, "a Vietnamese label is needed")
             choice = {"value": name, "label": label or {"vi": name}}
             extra = {
                 base: str(row[original]).strip()
@@ -79,7 +86,7 @@ class SurveyRows(RepeatRows):
             }  # fmt: skip
             if extra:  # what a choice_filter reads besides name and label (state, county...)
                 choice["extra"] = extra
-            lists.setdefault(list_name, []).append(choice)
+            lists.setdefault(prefix + list_name, []).append(choice)
         return lists
 
     # -- survey ------------------------------------------------------------------------------
@@ -262,7 +269,10 @@ class SurveyRows(RepeatRows):
             item["default"] = self.default(number, ours, default)
         if list_name is not None:
             if list_name not in lists:
-                message = f"the list {list_name!r} is not on the choices sheet"
+                external = list_name.startswith(EXTERNAL_PREFIX)
+                shown = list_name.removeprefix(EXTERNAL_PREFIX)
+                where = "external_choices" if external else "choices"
+                message = f"the list {shown!r} is not on the {where} sheet"
                 self.issue("survey", number, "type", message)
             else:
                 item["choices"] = lists[list_name]
@@ -340,6 +350,10 @@ class SurveyRows(RepeatRows):
                 list_name = kind[len(prefix) :].strip()
                 if target == constants.SELECT_ONE and prefix not in aliases.select_from_file:
                     return "select_one", list_name
+                if target == constants.SELECT_ONE_EXTERNAL:
+                    # ODK reads its choices from the workbook's external_choices sheet (pyxform
+                    # turns it into itemsets.csv); a chat offers them as any select, filtered
+                    return "select_one", EXTERNAL_PREFIX + list_name
                 if target == constants.SELECT_ALL_THAT_APPLY and (
                     prefix not in aliases.select_from_file
                 ):

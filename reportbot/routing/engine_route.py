@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import Address, Outgoing
 from reportbot.conversation import engine
+from reportbot.conversation.i18n import say
 from reportbot.conversation.session import Env, PersonInfo, UnitDesk
 from reportbot.conversation.state import IN_REPORT, ConversationState, as_state
 from reportbot.routing.inbound import Inbound
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 # How long an answer waits for the confirmation of the reply it answers when that reply was
 # written a moment ago: the person can read it before the platform's HTTP answer reaches us.
 CONFIRM_GRACE_S = 5.0
+CONFLICT_RETRIES = 3  # a report that others keep changing: decide again on fresh data
 
 
 class EngineRoute:
@@ -57,12 +59,18 @@ class EngineRoute:
 
     async def __call__(self, inbound: Inbound) -> list[Outgoing]:
         """One step; a unit's report created by a colleague a moment ago means: decide again."""
-        try:
-            return await self._step(inbound)
-        except ConflictError:
-            for unit in inbound.registered.units or [inbound.registered.unit]:
-                self.repository.forget_unit(unit.id if unit else None)
-            return await self._step(inbound)
+        registered = inbound.registered
+        units = registered.units or ((registered.unit,) if registered.unit else ())
+        for _ in range(CONFLICT_RETRIES):
+            try:
+                return await self._step(inbound)
+            except ConflictError as error:
+                for unit in units:  # every unit of a person of several (kiêm nhiệm)
+                    self.repository.forget_unit(unit.id)
+                other = getattr(error, "other", None)  # store.versions.StaleWrite
+                if other:  # the same question changed by someone else: say who, decide nothing
+                    return [Outgoing(say("edit_conflict", inbound.locale, name=other))]
+        return await self._step(inbound)
 
     async def _step(self, inbound: Inbound) -> list[Outgoing]:
         repository = self.repository

@@ -194,6 +194,9 @@ async def _store(batch: list[_Pending]) -> dict[tuple[str, str], str]:
                 ]
             )
         await sql.execute_many(ACCEPT_MANY, new_rows, client=tx)
+        if new_rows and sql.dialect_of(tx).name == "postgres":
+            # Wakes the workers (`--role worker` listens) when this transaction commits.
+            await sql.rows(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')", client=tx)
     return found
 
 
@@ -243,3 +246,68 @@ async def prune(now: datetime, keep: timedelta = DEFAULT_KEEP) -> int:
     if keep <= timedelta(0):
         raise ValueError("keep must be positive")
     return await InboxEntry.filter(status=DONE, processed_at__lt=now - keep).delete()
+
+
+# -- several worker processes (PostgreSQL) -------------------------------------------------
+
+NOTIFY_CHANNEL = "reportbot_inbox"  # PostgreSQL NOTIFY channel: new updates were accepted
+CLAIM = (
+    "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
+    " SELECT i.id FROM inbox i WHERE i.status = 'pending'"
+    " AND (i.claimed_until IS NULL OR i.claimed_until < ?)"
+    " AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.platform = i.platform"
+    "  AND j.user_id = i.user_id AND j.status = 'pending' AND j.id < i.id)"
+    " ORDER BY i.id LIMIT ? FOR UPDATE SKIP LOCKED"
+    ") RETURNING id, payload"
+)
+"""Claim the oldest pending update of each person that nobody holds.
+
+Only the head of a person's queue can be claimed: their next update waits until this one is
+done (or set aside as failed), so a person's messages are handled in platform order even
+across processes. `SKIP LOCKED` lets workers claim side by side without waiting on each other;
+a row claimed and committed by another worker is re-checked by PostgreSQL when locked (its
+`claimed_until` is then in the future) and skipped.
+"""
+RENEW = (
+    "UPDATE inbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending' "
+    "AND id = ANY(?::int[])"
+)
+
+
+async def claim(worker: str, now: datetime, lease: timedelta, limit: int) -> list[PendingUpdate]:
+    """Take up to `limit` updates for `worker` until `now + lease` (PostgreSQL only)."""
+    rows = await sql.rows(CLAIM, [worker, now + lease, now, limit])
+    found = sorted((int(entry_id), str(payload)) for entry_id, payload in rows)
+    return [PendingUpdate(entry_id, decode_message(payload)) for entry_id, payload in found]
+
+
+async def renew_claims(worker: str, entry_ids: list[int], until: datetime) -> None:
+    """Extend `worker`'s hold on updates still in hand (the worker's heartbeat)."""
+    if entry_ids:
+        await sql.execute(RENEW, [until, worker, entry_ids])
+
+
+async def handled_already(client: Any, updates: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of `updates` are done already, read inside a step's transaction (`client`).
+
+    On PostgreSQL the rows are locked until the transaction ends, so two processes that both
+    handled one update (a worker paused past its claim, then resumed) cannot both commit it.
+    """
+    if not updates:
+        return set()
+    lock = " FOR UPDATE" if sql.dialect_of(client).name == "postgres" else ""
+    found: set[tuple[str, str]] = set()
+    for platform in sorted({platform for platform, _ in updates}):
+        ids = sorted({update_id for p, update_id in updates if p == platform})
+        rows = await sql.rows(
+            f"SELECT update_id FROM inbox WHERE platform = ? AND status = 'done' "
+            f"AND update_id IN ({sql.marks(len(ids))}){lock}",
+            [platform, *ids],
+            client=client,
+        )
+        found.update((platform, str(update_id)) for (update_id,) in rows)
+    return found
+
+
+class AlreadyHandled(Exception):
+    """A step for an update another process committed first: it wrote nothing."""

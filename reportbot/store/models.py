@@ -118,6 +118,9 @@ class Submission(Model):
     period_key = fields.CharField(max_length=32)
     status = fields.CharField(max_length=16, default="draft")
     revision = fields.IntField(default=0)
+    # Bumped by every write of the row (the group writer): a writer that read an older version
+    # lost a race with another worker or officer and must re-read (optimistic concurrency).
+    version = fields.IntField(default=0)
     created_by = fields.ForeignKeyField(
         "models.Person", related_name="submissions_created", null=True, on_delete=fields.SET_NULL
     )
@@ -185,10 +188,15 @@ class InboxEntry(Model):
     received_at = fields.DatetimeField()
     processed_at = fields.DatetimeField(null=True)
     last_error = fields.TextField(null=True)
+    # Which worker process has the update in hand, and until when (`--role worker`): a worker
+    # that dies stops renewing, and the update is claimable again once `claimed_until` passes.
+    claimed_by = fields.CharField(max_length=64, null=True)
+    claimed_until = fields.DatetimeField(null=True)
 
     class Meta:
         table = "inbox"
         unique_together = (("platform", "update_id"),)
+        indexes = (("platform", "user_id", "status"),)
 
 
 class OutboxEntry(Model):

@@ -5,6 +5,12 @@ each unit's reports in memory after the first read: the group committer writes e
 and the service applies the same change to these caches only after the commit succeeded.
 Unit caches expire after `UNIT_TTL` seconds so that changes made by another process (a
 coordinator reopening a report from the command line) are seen soon.
+
+With several worker processes (`shared=True`, `reportbot run --role worker`) a person's
+messages may be handled by a different process each time, so conversation states are not
+cached at all, and a unit's cached reports are checked against the stored row versions on
+every read (one small query). The group writer's version check (`store.versions`) refuses a
+step decided on an older report in any case: caches only save reads, they never decide.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from reportbot.conversation.state import as_state
 from reportbot.conversation.values import decode_value
 from reportbot.forms.schema import FormTemplate
 from reportbot.store import forms as form_store
-from reportbot.store import inbox
+from reportbot.store import inbox, sql
 from reportbot.store.models import (
     Answer,
     ConversationState,
@@ -43,6 +49,9 @@ from reportbot.store.models import (
 UNIT_TTL = 30.0
 PERSON_TTL = 60.0  # a role or unit changed from the command line is seen within a minute
 RECENT_UPDATES = timedelta(days=2)
+# Plain SQL for the two reads a worker makes on every step (the ORM costs more than the query).
+STATE_DATA = "SELECT data FROM conversation_states WHERE person_id = ?"
+UNIT_VERSIONS = "SELECT id, version FROM submissions WHERE unit_id = ?"
 
 
 @dataclass(slots=True)
@@ -55,7 +64,8 @@ class _UnitReports:
 class Repository:
     """Cached reads for the conversation path."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, shared: bool = False) -> None:
+        self.shared = shared
         self._people: dict[tuple[str, str], tuple[PersonInfo, float]] = {}
         self._states: dict[int, TypedState] = {}
         self._units: dict[int, _UnitReports] = {}
@@ -120,6 +130,9 @@ class Repository:
 
     async def conversation(self, person_id: int) -> TypedState:
         """A person's typed conversation state (idle when they never talked)."""
+        if self.shared:  # read on every step: another worker may have moved it on
+            found = await sql.rows(STATE_DATA, [person_id])
+            return TypedState.from_dict(json.loads(found[0][0]) if found else None)
         cached = self._states.get(person_id)
         if cached is not None:
             return cached
@@ -144,6 +157,8 @@ class Repository:
         fresh = entry is not None and (
             entry.writing > 0 or time.monotonic() - entry.loaded_at < UNIT_TTL
         )
+        if entry is not None and fresh and self.shared and entry.writing == 0:
+            fresh = await self._versions_match(unit_id, entry.views)
         if entry is not None and fresh:
             return entry.views
         views = await self._load_reports(unit_id)
@@ -151,6 +166,13 @@ class Repository:
             return self._units[unit_id].views  # a write began while loading: keep its view
         self._units[unit_id] = _UnitReports(views, time.monotonic())
         return views
+
+    async def _versions_match(
+        self, unit_id: int, views: dict[tuple[str, str], SubmissionView]
+    ) -> bool:
+        """Whether the cached reports are those stored (same rows, same versions)."""
+        stored = {(int(i), int(v)) for i, v in await sql.rows(UNIT_VERSIONS, [unit_id])}
+        return stored == {(view.id, view.version) for view in views.values()}
 
     async def _load_reports(self, unit_id: int) -> dict[tuple[str, str], SubmissionView]:
         submissions = await Submission.filter(unit_id=unit_id)
@@ -168,6 +190,7 @@ class Repository:
                 submitted_at=row.submitted_at,
                 submitted_by=row.submitted_by_id,  # type: ignore[attr-defined]
                 id=row.id,
+                version=row.version,
             )
             views[view.key] = view
             by_id[row.id] = view
@@ -197,6 +220,7 @@ class Repository:
             view.id = created_id
             if unit_id is not None and unit_id in self._units:
                 self._units[unit_id].views[view.key] = view
+        view.version += 1  # the writer bumped the stored row's version with this change
         view.answers.update(change.set_answers)
         for qid in change.clear_answers:
             view.answers.pop(qid, None)

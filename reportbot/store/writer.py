@@ -31,6 +31,7 @@ from reportbot.store import outbox as outbox_rows
 from reportbot.store import replies as reply_rows
 from reportbot.store.outbox import SHEET_TOPIC, UPSERT_OUTBOX
 from reportbot.store.sql import SqlDialect
+from reportbot.store.versions import stale_writes
 
 # SHEET_TOPIC, UPSERT_OUTBOX and SqlDialect stay importable from here until every caller uses
 # reportbot.store.outbox / reportbot.store.sql (coordination/reopen.py, owned by another change).
@@ -58,7 +59,7 @@ class StepWrite:
 
 INSERT_SUBMISSION = (
     "INSERT INTO submissions (form_key, template_id, unit_id, period_key, status, revision, "
-    "created_by_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'draft', 0, ?, ?, ?) "
+    "version, created_by_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'draft', 0, 0, ?, ?, ?) "
     "RETURNING id"
 )
 UPSERT_ANSWER = (
@@ -70,7 +71,7 @@ UPSERT_ANSWER = (
 DELETE_ANSWER = "DELETE FROM answers WHERE submission_id = ? AND question_id = ?"
 UPDATE_SUBMISSION = (
     "UPDATE submissions SET status = ?, revision = ?, submitted_at = ?, submitted_by_id = ?, "
-    "updated_at = ? WHERE id = ?"
+    "updated_at = ?, version = version + 1 WHERE id = ?"
 )
 UPSERT_STATE = (
     "INSERT INTO conversation_states (person_id, data, updated_at) VALUES (?, ?, ?) "
@@ -116,26 +117,36 @@ class GroupCommitter:
             while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                await self._write(batch)
+                stale = await self._write(batch)
             except Exception:
                 log.warning("group commit of %d steps failed; retrying one by one", len(batch))
                 for write in batch:
                     try:
-                        await self._write([write])
+                        stale = await self._write([write])
                     except Exception as exc:
                         _settle(write, exc)
                     else:
-                        _settle(write, None)
+                        _settle(write, stale.get(id(write)))
             else:
                 for write in batch:
-                    _settle(write, None)
+                    _settle(write, stale.get(id(write)))
             self.batches += 1
             self.steps += len(batch)
 
-    async def _write(self, batch: list[StepWrite]) -> None:
+    async def _write(self, batch: list[StepWrite]) -> dict[int, Exception]:
+        """Write a batch in one transaction; return the steps refused (by `id()`), which
+        wrote nothing: an update another process committed first, or a step decided on an
+        older report (to be decided again on fresh data)."""
         dialect = SqlDialect(self._connection().capabilities.dialect)
         async with in_transaction(self._connection_name) as tx:
-            await self._write_in(tx, dialect, batch)
+            done = await inbox.handled_already(tx, [w.update for w in batch if w.update])
+            refused: dict[int, Exception] = {
+                id(w): inbox.AlreadyHandled(w.update) for w in batch if w.update in done
+            }
+            rest = [w for w in batch if id(w) not in refused]
+            refused.update(await stale_writes(tx, dialect, rest))
+            await self._write_in(tx, dialect, [w for w in rest if id(w) not in refused])
+        return refused
 
     async def _write_in(
         self, tx: BaseDBAsyncClient, dialect: SqlDialect, batch: list[StepWrite]

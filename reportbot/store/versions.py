@@ -1,0 +1,110 @@
+"""Optimistic concurrency for a unit's report: no edit is silently lost.
+
+Every write of a submission row bumps its `version` (the group writer). A step was decided on
+the view it read, which carries the version it saw; if the stored version moved on since (a
+second worker, another officer of the unit, a coordinator's reopen through the writer), the
+step is refused as stale: it writes nothing, and the caller reads the unit again and decides
+again. When the same question was changed by someone else, the refusal names them, so the
+officer can be told who is also editing the report.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from reportbot.conversation.values import encode_value
+from reportbot.store.errors import ConflictError
+from reportbot.store.sql import SqlDialect, marks
+
+if TYPE_CHECKING:
+    from reportbot.store.writer import StepWrite
+
+
+class StaleWrite(ConflictError):
+    """The report changed since the step read it; `other` names who changed the same question
+    (None when the changes do not overlap: the step is simply decided again)."""
+
+    def __init__(self, submission_id: int, other: str | None = None) -> None:
+        super().__init__(f"submission {submission_id} changed since it was read")
+        self.submission_id = submission_id
+        self.other = other
+
+
+async def stale_writes(
+    tx: BaseDBAsyncClient, dialect: SqlDialect, batch: list[StepWrite]
+) -> dict[int, StaleWrite]:
+    """The steps of `batch` that read an older version of their report, keyed by `id(step)`.
+
+    On PostgreSQL the rows are locked (`FOR UPDATE`) until the transaction ends, so two workers
+    cannot both pass the check with the same version. Within a batch, only the first step on a
+    report passes; the next ones read the same (now older) version.
+    """
+    checked = [w for w in batch if w.change is not None and w.change.view.id is not None]
+    if not checked:
+        return {}
+    ids = sorted({int(w.change.view.id) for w in checked})  # type: ignore[union-attr,arg-type]
+    lock = " FOR UPDATE" if dialect.name == "postgres" else ""
+    rows = await tx.execute_query_dict(
+        dialect.sql(f"SELECT id, version FROM submissions WHERE id IN ({marks(len(ids))}){lock}"),
+        ids,
+    )
+    current = {int(row["id"]): int(row["version"]) for row in rows}
+    # Questions changed by the steps of this batch that passed: their answers are not stored
+    # yet, so an overlap with them is found here rather than in the answers table.
+    passed: dict[int, dict[str, int]] = {}
+    stale: dict[int, StaleWrite] = {}
+    for write in checked:
+        change = write.change
+        assert change is not None and change.view.id is not None
+        submission_id = int(change.view.id)
+        stored = current.get(submission_id)
+        if stored is None:
+            continue  # deleted meanwhile: the update touches nothing, as before
+        questions = {*change.set_answers, *change.clear_answers}
+        if stored == change.view.version:
+            current[submission_id] = stored + 1
+            passed.setdefault(submission_id, {}).update(dict.fromkeys(questions, write.person_id))
+            continue
+        in_batch = passed.get(submission_id, {})
+        others = {in_batch[q] for q in questions if q in in_batch} - {write.person_id}
+        if others:
+            other = await _name(tx, dialect, min(others))
+        else:
+            other = await _overlapping_editor(tx, dialect, write)
+        stale[id(write)] = StaleWrite(submission_id, other)
+    return stale
+
+
+async def _name(tx: BaseDBAsyncClient, dialect: SqlDialect, person_id: int) -> str | None:
+    rows = await tx.execute_query_dict(
+        dialect.sql("SELECT name FROM people WHERE id = ?"), [person_id]
+    )
+    return str(rows[0]["name"]) if rows else None
+
+
+async def _overlapping_editor(
+    tx: BaseDBAsyncClient, dialect: SqlDialect, write: StepWrite
+) -> str | None:
+    """The name of another person who changed one of the step's questions since it was read."""
+    change = write.change
+    if change is None:
+        return None
+    view = change.view
+    questions = sorted({*change.set_answers, *change.clear_answers})
+    if not questions:
+        return None
+    rows = await tx.execute_query_dict(
+        dialect.sql(
+            "SELECT a.question_id, a.value, p.name FROM answers a JOIN people p "
+            "ON p.id = a.answered_by_id WHERE a.submission_id = ? AND a.answered_by_id <> ? "
+            f"AND a.question_id IN ({marks(len(questions))})"
+        ),
+        [view.id, write.person_id, *questions],
+    )
+    for row in rows:
+        seen: Any = view.answers.get(str(row["question_id"]))
+        if seen is None or encode_value(seen) != row["value"]:
+            return str(row["name"])
+    return None

@@ -1,0 +1,190 @@
+"""The worker role's loop: claim pending inbox rows, handle them, send their replies.
+
+Web processes only store verified updates (`reportbot.store.inbox.accept`). Each worker
+process claims the oldest pending update of each person (`inbox.claim`: `FOR UPDATE SKIP
+LOCKED`, head of the person's queue only, so a person's messages keep their platform order
+across processes) for a short lease that a heartbeat renews while the update is in hand. A
+worker killed with kill -9 stops renewing: its updates are claimable again after `LEASE`.
+
+Each claimed update goes through the conversation service exactly as in one process: its step
+is committed by the group writer together with the inbox row's 'done' mark (so it is applied
+once), and the replies are written with it (`store.replies`) when the platform confirms
+deliveries. The replies are then sent through the platform's connector; replies a killed worker
+could not send are sent again by the redelivery job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from connectors.base import Address, Incoming, NotAccepted, Outgoing
+from reportbot.store import inbox
+from reportbot.store import replies as reply_rows
+from reportbot.store.lease import holder_id
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=10)  # a dead worker's updates come back within this
+HEARTBEAT_S = 2.0  # renew the claims in hand this often (well inside the lease)
+IDLE_POLL_S = 1.0  # with nothing claimable, wait for a NOTIFY from a web process, or this long
+CONFIRM_EVERY_S = 0.2  # delivered replies are confirmed together, this often
+BATCH = 64  # claim at most this many updates at once (they are handled concurrently)
+
+Handler = Callable[[Incoming], Awaitable[Sequence[Outgoing]]]
+Deliver = Callable[[Address, list[Outgoing]], Awaitable[None]]
+
+
+class InboxConsumer:
+    """Claims and handles inbox updates until stopped (one per worker process)."""
+
+    name = "inbox-consumer"
+
+    def __init__(
+        self,
+        handler: Handler,
+        deliver: Deliver,
+        clock: Callable[[], datetime],
+        *,
+        concurrency: int = BATCH,
+    ) -> None:
+        self.handler = handler
+        self.deliver = deliver
+        self.clock = clock
+        self.holder = holder_id()[:64]
+        self.concurrency = concurrency
+        self.handled = 0
+        self._in_hand: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.Task[None] | None = None
+        self._beat: asyncio.Task[None] | None = None
+        self._confirmer: asyncio.Task[None] | None = None
+        self._receipts: list[str] = []
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._listener: Any = None
+
+    async def start(self, database_url: str | None = None) -> None:
+        """Start claiming (and the heartbeat that keeps the claims).
+
+        With `database_url` (PostgreSQL), the worker LISTENs for the web processes' NOTIFY
+        after each accepted batch and claims at once; it polls every IDLE_POLL_S seconds
+        otherwise (claims of a dead worker run out; a notification may be missed).
+        """
+        if database_url is not None:
+            await self._listen(database_url)
+        self._loop = asyncio.create_task(self._run(), name="inbox-consumer")
+        self._beat = asyncio.create_task(self._heartbeat(), name="inbox-consumer-heartbeat")
+        self._confirmer = asyncio.create_task(self._confirmations(), name="inbox-confirm")
+
+    async def _listen(self, database_url: str) -> None:
+        import asyncpg
+
+        url = database_url.replace("postgres://", "postgresql://", 1)
+        try:
+            self._listener = await asyncpg.connect(url, timeout=10)
+            await self._listener.add_listener(inbox.NOTIFY_CHANNEL, self._notified)
+        except Exception as error:  # polling alone still works, only slower to react
+            log.warning("inbox: cannot LISTEN, polling only: %s", type(error).__name__)
+            self._listener = None
+
+    def _notified(self, *_args: object) -> None:
+        self._wake.set()
+
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Stop claiming; let the updates in hand finish (bounded), then stop the heartbeat."""
+        self._stopping.set()
+        self._wake.set()
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await self._listener.close()
+        if self._loop is not None:
+            await asyncio.wait([self._loop], timeout=grace_s)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=grace_s)
+        for task in (self._loop, self._beat, self._confirmer, *self._tasks):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        await self._confirm()
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            room = self.concurrency - len(self._tasks)
+            claimed: list[inbox.PendingUpdate] = []
+            if room > 0:
+                try:
+                    claimed = await inbox.claim(self.holder, self.clock(), LEASE, room)
+                except Exception as error:  # the database is away: wait, then try again
+                    log.warning("inbox: claim failed: %s", type(error).__name__)
+                    await self._pause(1.0)
+                    continue
+            for entry in claimed:
+                self._in_hand.add(entry.entry_id)
+                task = asyncio.create_task(self._handle(entry), name=f"inbox-{entry.entry_id}")
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            if not claimed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_S)
+                self._wake.clear()
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _handle(self, entry: inbox.PendingUpdate) -> None:
+        """One update: the step (committed with its 'done' mark), then its replies."""
+        message = entry.message
+        try:
+            replies = list(await self.handler(message))
+        except NotAccepted:  # the database went away: the claim runs out, another try later
+            self._in_hand.discard(entry.entry_id)
+            return
+        except Exception:  # the service never raises otherwise; keep the loop alive anyway
+            log.exception("inbox: update %s failed", entry.entry_id)
+            replies = []
+        self._in_hand.discard(entry.entry_id)
+        self.handled += 1
+        # An update whose handling failed is still pending (the service counted the attempt);
+        # its claim is no longer renewed, so any worker tries it again once the lease ran out.
+        if replies:
+            await self._send(Address(message.platform, message.user_id, message.chat_id), replies)
+
+    async def _send(self, address: Address, replies: list[Outgoing]) -> None:
+        try:
+            await self.deliver(address, replies)
+        except Exception as error:  # kept with the step: the redelivery job tries again
+            log.warning("inbox: replies to a %s chat not sent: %s", address.platform, error)
+            return
+        # Confirmed in batches (one statement for many steps): a worker killed before that
+        # leaves them owed, and the redelivery job sends them once more (at least once).
+        self._receipts.extend(r.receipt for r in replies if r.receipt)
+
+    async def _confirm(self) -> None:
+        receipts, self._receipts = self._receipts, []
+        if not receipts:
+            return
+        try:
+            await reply_rows.confirm(receipts)
+        except Exception as error:  # kept: the next round tries again
+            self._receipts.extend(receipts)
+            log.warning("inbox: reply confirmation failed: %s", type(error).__name__)
+
+    async def _confirmations(self) -> None:
+        while not self._stopping.is_set():
+            await self._pause(CONFIRM_EVERY_S)
+            await self._confirm()
+
+    async def _heartbeat(self) -> None:
+        while not self._stopping.is_set():
+            await self._pause(HEARTBEAT_S)
+            try:
+                await inbox.renew_claims(self.holder, sorted(self._in_hand), self.clock() + LEASE)
+            except Exception as error:  # next beat tries again; the lease leaves some room
+                log.warning("inbox: claim renewal failed: %s", type(error).__name__)

@@ -1,0 +1,68 @@
+"""Inbox claims for worker processes (PostgreSQL): head of each person's queue, leases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from tortoise import Tortoise
+
+from connectors.base import Incoming
+from reportbot.store import inbox
+from tests.conftest import _truncate
+
+NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+LEASE = timedelta(seconds=10)
+
+
+@pytest.fixture
+async def pg(postgres_database: str) -> AsyncIterator[str]:
+    """The run's PostgreSQL database, emptied, tortoise open (claims need PostgreSQL)."""
+    from reportbot.store.database import tortoise_config
+
+    await _truncate(postgres_database)
+    await Tortoise.init(config=tortoise_config(postgres_database))
+    try:
+        yield postgres_database
+    finally:
+        await Tortoise.close_connections()
+
+
+async def _accept(user: str, update: str) -> None:
+    message = Incoming("telegram", user, user, text=f"text {update}", update_id=update)
+    assert await inbox.accept(message, NOW) == "new"
+
+
+def _ids(claimed: list[inbox.PendingUpdate]) -> list[str | None]:
+    return [entry.message.update_id for entry in claimed]
+
+
+async def test_only_the_head_of_each_persons_queue_is_claimed(pg: str) -> None:
+    for user, update in (("a", "1"), ("a", "2"), ("b", "3"), ("a", "4")):
+        await _accept(user, update)
+    assert _ids(await inbox.claim("w1", NOW, LEASE, 10)) == ["1", "3"]
+    assert await inbox.claim("w2", NOW, LEASE, 10) == []  # held, and a's next waits for "1"
+    await inbox.mark_done(("telegram", "1"), NOW)
+    assert _ids(await inbox.claim("w2", NOW, LEASE, 10)) == ["2"]
+    await inbox.mark_done(("telegram", "2"), NOW)
+    assert _ids(await inbox.claim("w2", NOW, LEASE, 10)) == ["4"]
+
+
+async def test_a_dead_workers_claim_runs_out_a_renewed_one_does_not(pg: str) -> None:
+    await _accept("a", "1")
+    await _accept("b", "2")
+    assert _ids(await inbox.claim("w1", NOW, LEASE, 10)) == ["1", "2"]
+    later = NOW + LEASE - timedelta(seconds=1)
+    await inbox.renew_claims("w1", [1], later + LEASE)  # w1 still works on entry 1 only
+    after = NOW + LEASE + timedelta(seconds=1)
+    assert _ids(await inbox.claim("w2", after, LEASE, 10)) == ["2"]
+
+
+async def test_a_failed_update_set_aside_unblocks_the_person(pg: str) -> None:
+    await _accept("a", "1")
+    await _accept("a", "2")
+    assert _ids(await inbox.claim("w1", NOW, LEASE, 10)) == ["1"]
+    for _ in range(inbox.MAX_ATTEMPTS):
+        await inbox.mark_failed(("telegram", "1"), "boom")
+    assert _ids(await inbox.claim("w1", NOW, LEASE, 10)) == ["2"]
