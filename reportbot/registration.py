@@ -12,13 +12,23 @@ import hashlib
 import json
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from connectors.base import Outgoing
+from reportbot.conversation.i18n import say
 from reportbot.conversation.session import PersonInfo
+from reportbot.conversation.texts_units import UNITS
 from reportbot.store.kv import KeyValueStore
-from reportbot.store.queries.people import InviteRecord, insert_invite, redeem_invite
+from reportbot.store.queries.people import (
+    InviteRecord,
+    insert_invite,
+    invite_exists,
+    join_unit,
+    redeem_invite,
+    set_locale,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 CODE_LENGTH = 8
@@ -141,3 +151,57 @@ def _moments(stored: str | None) -> list[datetime]:
         return [datetime.fromisoformat(item) for item in json.loads(stored or "[]")]
     except (TypeError, ValueError):  # a damaged value counts as no tries, not as an error
         return []
+
+
+async def join_another_unit(
+    text: str, person: PersonInfo, *, platform: str, external_id: str, now: datetime
+) -> list[Outgoing] | None:
+    """A registered person sent an invite code: add its unit to theirs and say so.
+
+    None when the text is no invite code (the message then goes on to the conversation):
+    a bare word that looks like a code is only taken when such an invite exists.
+    """
+    code = extract_code(text)
+    if code is None:
+        return None
+    explicit = text.strip().lstrip("/").casefold().startswith("start")
+    if not explicit and not await invite_exists(code):
+        return None
+    locale = person.locale
+    if not await count_try(platform, external_id, now):  # the same limit as for strangers
+        return [Outgoing(say(f"invite_{THROTTLED}", locale, code=code))]
+    outcome, joined = await join_unit(code, platform=platform, external_id=external_id, now=now)
+    if outcome in ("unknown", "used", "expired"):  # told apart only in the store
+        return [Outgoing(say(f"invite_{REFUSED}", locale, code=code))]
+    if joined is None:
+        return [Outgoing(UNITS.say("other", locale, code=code))]
+    held = {u.id for u in person.units}
+    added = next((u for u in joined.units if u.id not in held), None)
+    if outcome == "member" or added is None:
+        names = ", ".join(u.name for u in joined.units) or "—"
+        return [Outgoing(UNITS.say("member", locale, unit=names, code=code))]
+    units = ", ".join(u.name for u in joined.units)
+    count = len(joined.units)
+    return [Outgoing(UNITS.say("added", locale, unit=added.name, count=count, units=units))]
+
+
+SPOKEN = ("vi", "en")  # the languages every sentence of the bot is written in
+
+
+def spoken_language(language_code: str | None) -> str | None:
+    """The bot's language for a chat app's language code ("en-GB" -> "en"), or None when the
+    code is missing or names a language the bot does not speak."""
+    code = (language_code or "").strip().lower()
+    return next((language for language in SPOKEN if code.startswith(language)), None)
+
+
+async def follow_language(person: PersonInfo, language_code: str | None) -> PersonInfo:
+    """The person answered in their chat app's language (which also picks the command menu).
+
+    A change is stored, so reminders, which no message carries, are written in it too.
+    """
+    language = spoken_language(language_code)
+    if language is None or language == person.locale:
+        return person
+    await set_locale(person.id, language)
+    return replace(person, locale=language)

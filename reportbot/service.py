@@ -21,6 +21,7 @@ from connectors.base import Address, Incoming, NotAccepted, Outgoing
 from reportbot.conversation.i18n import say
 from reportbot.conversation.inputs import prepare
 from reportbot.conversation.session import PersonInfo
+from reportbot.registration import spoken_language
 from reportbot.routing.engine_route import EngineRoute
 from reportbot.routing.inbound import Inbound
 from reportbot.routing.middlewares import (
@@ -183,10 +184,9 @@ class ConversationService:
         return handled
 
     def _locale_of(self, message: Incoming) -> str:
-        code = (message.language_code or "").lower()
-        return (
-            "en" if code.startswith("en") and self.default_locale == "en" else self.default_locale
-        )
+        # The chat app's language when the bot speaks it (an English Telegram gets English,
+        # like its command menu), else the deployment's default.
+        return spoken_language(message.language_code) or self.default_locale
 
     async def _welcome(self, message: Incoming, person: PersonInfo) -> list[Outgoing]:
         """A newly registered person's first step (the engine's /start), in their lock."""

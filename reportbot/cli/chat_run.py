@@ -10,6 +10,7 @@ from typing import Any
 
 from connectors.base import ConnectorStartError
 from reportbot.app import Application, console_config, install_signal_handlers
+from reportbot.cli.errors import missing_forms_folder
 from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.service import system_clock
@@ -91,6 +92,9 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         if not platforms:
             await app.close()
             return await _chat(args, settings, opened=False)
+        if not settings.forms_dir.is_dir() and not await app.service.repository.forms():
+            print(f"reportbot: {missing_forms_folder(settings.forms_dir)}", file=sys.stderr)
+            return EXIT_FAILURE  # else officers would be told there is nothing to file
         stop = asyncio.Event()
         install_signal_handlers(stop)
         try:

@@ -5,6 +5,7 @@ reason: it is what an IT officer searches for."""
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 
 from reportbot.ops.logs import redact
 
@@ -31,7 +32,27 @@ def describe_os_error(exc: OSError, locale: str = "vi") -> str:
     reason = _REASONS.get(exc.errno) if exc.errno is not None else None
     why = f"{reason} ({english})" if reason and locale != "en" else english
     line = f"{what}: {why}" if what else why
+    fix = _FIXES.get(exc.errno) if exc.errno is not None else None
+    if fix:
+        line = f"{line}; {fix}"
     return redact(" ".join(line.split()))  # one line, whatever the message held
+
+
+# errno -> what to do, where the cause alone does not say it.
+_FIXES = {
+    errno.EADDRINUSE: "đặt REPORTBOT_HTTP_PORT một cổng khác hoặc dừng chương trình đang dùng "
+    "cổng này (set another REPORTBOT_HTTP_PORT or stop the program using this port)",
+}
+
+
+def missing_forms_folder(folder: Path) -> str:
+    """The line for `reportbot run` started where no forms folder is, with no form stored."""
+    where = folder if folder.is_absolute() else Path.cwd() / folder
+    return (
+        f"REPORTBOT_FORMS_DIR: không có thư mục mẫu báo cáo {where} và cơ sở dữ liệu chưa có "
+        "mẫu nào; chạy từ thư mục chứa forms/ hoặc đặt REPORTBOT_FORMS_DIR (no forms folder "
+        "and no form stored: start from the folder holding forms/ or set REPORTBOT_FORMS_DIR)"
+    )
 
 
 def _operation(exc: OSError, locale: str) -> str:

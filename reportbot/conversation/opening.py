@@ -8,13 +8,22 @@ the reminders and /tinhhinh.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 from connectors.base import Choice, Incoming, Outgoing
 from reportbot.conversation import navigation as nav
-from reportbot.conversation.menu_labels import ReportMenu
+from reportbot.conversation.menu_labels import SEPARATOR, ReportMenu, report_button, status_word
 from reportbot.conversation.parsing import AnswerError, parse_choice
 from reportbot.conversation.report import OpenReport, unit_facts
-from reportbot.conversation.session import SubmissionChange, SubmissionView
+from reportbot.conversation.session import (
+    FormOffer,
+    SubmissionChange,
+    SubmissionView,
+    UnitDesk,
+)
 from reportbot.conversation.state import ConversationState, Mode, ReportKey
+from reportbot.conversation.texts_units import UNITS, short_unit
 from reportbot.conversation.turn import Turn, deadline_text
 from reportbot.conversation.values import is_empty
 from reportbot.forms.schema import FormTemplate, pick
@@ -34,6 +43,9 @@ def report(turn: Turn, argument: str = "") -> None:
     if turn.unit is None:
         turn.say("no_unit")
         return
+    if turn.env.desks:
+        _report_in_several_units(turn, argument)
+        return
     options = report_options(turn)
     if not options:
         turn.say("no_forms", unit=turn.unit.name)
@@ -44,6 +56,36 @@ def report(turn: Turn, argument: str = "") -> None:
         return
     turn.state = ConversationState(mode=Mode.CHOOSING, options=options, last=turn.state.last)
     offer_options(turn, options)
+
+
+def _report_in_several_units(turn: Turn, argument: str) -> None:
+    """/baocao for a person with several units: one menu over the reports of all of them.
+
+    "FORM PERIOD" (a reminder's button) opens that report when one unit owes it, else offers
+    the units that do; "FORM PERIOD UNITCODE" names the unit.
+    """
+    pairs = [(key, desk.unit.id) for desk in turn.env.desks for key in _desk_options(turn, desk)]
+    if not pairs:
+        turn.say("no_forms", unit=", ".join(desk.unit.name for desk in turn.env.desks))
+        return
+    words = argument.split()
+    wanted, code = tuple(words[:2]), (words[2] if len(words) > 2 else None)
+    codes = {desk.unit.id: desk.unit.code for desk in turn.env.desks}
+    matching = [(k, u) for k, u in pairs if k == wanted and code in (None, codes[u])]
+    if len(matching) > 1:  # a reminder naming several units: choose among those only
+        pairs = matching
+    elif len(pairs) == 1 or matching:
+        key, unit_id = (matching or pairs)[0]
+        open_report(turn, key, unit_id)
+        return
+    turn.state = ConversationState(
+        mode=Mode.CHOOSING,
+        options=[key for key, _ in pairs],
+        option_units=[unit_id for _, unit_id in pairs],
+        last=turn.state.last,
+        unit=turn.state.unit,
+    )
+    offer_options(turn, turn.state.options)
 
 
 OTHER_REPORT = "khac"  # "/baocao khac": the menu, leaving the open report as it is
@@ -78,9 +120,22 @@ def _leave_open_report(turn: Turn, opened: OpenReport, argument: str) -> bool:
 
 def report_options(turn: Turn) -> list[ReportKey]:
     """Reports the unit may work on, in menu order."""
+    return _owed_options(turn, turn.env.forms, turn.env.submissions)
+
+
+def _desk_options(turn: Turn, desk: UnitDesk) -> list[ReportKey]:
+    """Reports one of the person's units may work on, in menu order."""
+    return _owed_options(turn, desk.forms, desk.submissions)
+
+
+def _owed_options(
+    turn: Turn,
+    forms: Mapping[str, FormOffer],
+    submissions: Mapping[tuple[str, str], SubmissionView],
+) -> list[ReportKey]:
     env = turn.env
     options: list[ReportKey] = []
-    for key, offer in env.forms.items():
+    for key, offer in forms.items():
         spec = offer.template.period
         current = current_period(spec, env.now, env.tz)
         owed = owed_periods(spec, offer.published_at, env.now, env.tz)
@@ -88,46 +143,85 @@ def report_options(turn: Turn) -> list[ReportKey]:
             if period == current:
                 options.append((key, period.key))
                 continue
-            view = env.submissions.get((key, period.key))  # behind: only if still not filed
+            view = submissions.get((key, period.key))  # behind: only if still not filed
             if view is None or view.status in ("draft", "reopened"):
                 options.append((key, period.key))
-    for (key, period_key), view in env.submissions.items():
+    for (key, period_key), view in submissions.items():
         if view.status == "reopened" and (key, period_key) not in options:
             options.append((key, period_key))
     return options
 
 
 def offer_options(turn: Turn, options: list[ReportKey]) -> None:
-    """The menu: one button per report, with its status."""
+    """The menu: one button per report, with its status (and its unit, for several units)."""
     choices = []
-    menu = ReportMenu(turn, options, _template_for)  # short buttons, distinguishing part first
-    for number, (key, period_key) in enumerate(options, start=1):
-        template = _template_for(turn, key, period_key)
+    if not turn.env.desks:
+        menu = ReportMenu(turn, options, _template_for)  # short buttons, distinguishing first
+        for number, (key, period_key) in enumerate(options, start=1):
+            template = _template_for(turn, key, period_key)
+            period = period_by_key(template.period, period_key, turn.env.tz)
+            choices.append(Choice(menu.label(number, key, period), f"#{number}"))
+        turn.reply(Outgoing(menu.text(), choices=tuple(choices)))
+        return
+    # A person of several units: "period · status" as for everyone, the unit's short name
+    # kept apart at the end ("năm 2026 · chưa làm · Phòng Văn hóa -…").
+    units = _option_units(turn, options)
+    desks = [_desk(turn, unit_id) for unit_id in units]
+    templates = [_template_for(turn, k, p, d) for (k, p), d in zip(options, desks, strict=True)]
+    several_forms = len({t.key for t in templates}) > 1
+    for number, ((key, period_key), desk) in enumerate(zip(options, desks, strict=True), 1):
+        template = templates[number - 1]
         period = period_by_key(template.period, period_key, turn.env.tz)
-        choices.append(Choice(menu.label(number, key, period), f"#{number}"))
-    turn.reply(Outgoing(menu.text(), choices=tuple(choices)))
+        status = _status_text(turn, key, period, desk)
+        title = pick(template.title, turn.locale)
+        label = report_button(period.label(turn.locale), status, title, with_title=several_forms)
+        if desk is not None:
+            label = f"{label}{SEPARATOR}{short_unit(desk.unit.name)}"
+        choices.append(Choice(label, f"#{number}"))
+    text = turn.text("choose_report")
+    text = f"{text}\n{UNITS.say('choose_hint', turn.locale, count=len(turn.env.desks))}"
+    turn.reply(Outgoing(text, choices=tuple(choices)))
 
 
-def _status_text(turn: Turn, key: str, period: Period) -> str:
-    view = turn.env.submissions.get((key, period.key))
+def _option_units(turn: Turn, options: list[ReportKey]) -> list[int | None]:
+    """The unit of each option (None for a person with one unit)."""
+    units = turn.state.option_units
+    if turn.env.desks and len(units) == len(options):
+        return list(units)
+    return [None] * len(options)
+
+
+def _desk(turn: Turn, unit_id: int | None) -> UnitDesk | None:
+    """One of the person's units with its forms and reports (None: the conversation's own)."""
+    return next((d for d in turn.env.desks if d.unit.id == unit_id), None)
+
+
+def _status_text(turn: Turn, key: str, period: Period, desk: UnitDesk | None = None) -> str:
+    """A report's short status in one of the person's units (menu_labels' words)."""
+    submissions = desk.submissions if desk is not None else turn.env.submissions
+    view = submissions.get((key, period.key))
     if view is None:
-        return turn.text("status_late" if turn.env.now > period.deadline else "status_new")
+        return status_word("late" if turn.env.now > period.deadline else "new", turn.locale)
     if view.status == "draft":
-        facts = unit_facts(turn.unit, view.period_key)
+        facts = unit_facts(desk.unit if desk is not None else turn.unit, view.period_key)
         done, total = nav.answered_count(view.template, view.answers, facts)
-        return turn.text("status_draft", done=done, total=total)
-    return turn.text(f"status_{view.status}")
+        return status_word("draft", turn.locale, done=done, total=total)
+    return status_word(view.status, turn.locale)
 
 
 def choose(turn: Turn, message: Incoming, text: str) -> None:
     """The officer picked a report from the menu (button, number or label)."""
     options = turn.state.options
+    units = _option_units(turn, options)
     payload = message.choice or text
     index = None
     if payload.startswith("#") and payload[1:].isdigit():
         index = int(payload[1:]) - 1
     else:
-        labels = [(f"#{n}", [_option_label(turn, *o)]) for n, o in enumerate(options, start=1)]
+        labels = [
+            (f"#{n}", [_option_label(turn, *o, _desk(turn, u))])
+            for n, (o, u) in enumerate(zip(options, units, strict=True), start=1)
+        ]
         try:
             index = int(parse_choice(payload, labels)[1:]) - 1
         except AnswerError:
@@ -136,36 +230,65 @@ def choose(turn: Turn, message: Incoming, text: str) -> None:
         turn.say("choose_from_list")
         offer_options(turn, options)
         return
-    open_report(turn, options[index])
+    open_report(turn, options[index], units[index])
 
 
-def _option_label(turn: Turn, key: str, period_key: str) -> str:
-    template = _template_for(turn, key, period_key)
+def _option_label(turn: Turn, key: str, period_key: str, desk: UnitDesk | None = None) -> str:
+    template = _template_for(turn, key, period_key, desk)
     period = period_by_key(template.period, period_key, turn.env.tz)
-    return f"{pick(template.title, turn.locale)} – {period.label(turn.locale)}"
+    label = f"{pick(template.title, turn.locale)} – {period.label(turn.locale)}"
+    return f"{label} – {desk.unit.name}" if desk is not None else label
 
 
-def _template_for(turn: Turn, key: str, period_key: str) -> FormTemplate:
-    view = turn.env.submissions.get((key, period_key))
-    return view.template if view is not None else turn.env.forms[key].template
+def _template_for(
+    turn: Turn, key: str, period_key: str, desk: UnitDesk | None = None
+) -> FormTemplate:
+    submissions = desk.submissions if desk is not None else turn.env.submissions
+    forms = desk.forms if desk is not None else turn.env.forms
+    view = submissions.get((key, period_key))
+    return view.template if view is not None else forms[key].template
 
 
-def open_report(turn: Turn, key: ReportKey) -> None:
-    """Open a report: a new draft, a draft to resume, or a submitted report to change."""
+def _enter_unit(turn: Turn, unit_id: int | None) -> None:
+    """Make another of the person's units the conversation's unit for this turn and after.
+
+    The turn then reads that unit's forms and reports; the state remembers the unit, so the
+    router loads them again for the next message (and writes a new report under it).
+    """
+    desk = _desk(turn, unit_id)
+    if desk is None:
+        return
+    if turn.unit is None or desk.unit.id != turn.unit.id:
+        env = turn.env
+        person = replace(env.person, unit=desk.unit)
+        turn.env = replace(env, person=person, forms=desk.forms, submissions=desk.submissions)
+        turn.unit = desk.unit
+    turn.state.unit = desk.unit.id
+
+
+def open_report(turn: Turn, key: ReportKey, unit_id: int | None = None) -> None:
+    """Open a report: a new draft, a draft to resume, or a submitted report to change.
+
+    `unit_id` names which of a person's several units the report is for (None: the
+    conversation's unit).
+    """
+    _enter_unit(turn, unit_id)
     view = turn.env.submissions.get(key)
     created = False
     if view is None:
         offer = turn.env.forms.get(key[0])
         if offer is None:
             turn.say("nothing_to_continue")
-            turn.state = ConversationState()
+            turn.state = ConversationState(unit=turn.state.unit)
             return
         view = SubmissionView(key[0], key[1], offer.template, offer.record_id)
         turn.flush()
         turn.change = SubmissionChange(view=view, create=True)
         created = True
     opened = turn.open(view)
-    turn.state = ConversationState(mode=Mode.ANSWERING, report=key, last=turn.state.last)
+    turn.state = ConversationState(
+        mode=Mode.ANSWERING, report=key, last=turn.state.last, unit=turn.state.unit
+    )
     if opened.held:
         _open_submitted(turn, opened)
         return

@@ -38,7 +38,7 @@ class OpenReport:
     again (a submitted or reopened report) rather than written with this message (a draft).
     """
 
-    __slots__ = ("_answers", "_rel", "edits", "facts", "held", "period", "view")
+    __slots__ = ("_answers", "_rel", "_unit_scope", "edits", "facts", "held", "period", "view")
 
     def __init__(
         self, view: SubmissionView, unit: UnitInfo | None, tz: tzinfo, edits: PendingEdits
@@ -46,6 +46,7 @@ class OpenReport:
         self.view = view
         self.period: Period = period_by_key(view.template.period, view.period_key, tz)
         self.facts = unit_facts(unit, view.period_key)
+        self._unit_scope = f"@{unit.id}" if unit is not None and unit.scoped else ""
         self.held = view.status in ("submitted", "reopened")
         edits.decode(view.template)
         self.edits = edits
@@ -89,7 +90,8 @@ class OpenReport:
         """What a question binding of this report is made with (`question_token`): the form,
         its version and the period, so a button of another period's report of the same form
         version is not taken for this one."""
-        return f"{self.template.key}@{self.template.version}@{self.view.period_key}"
+        binding = f"{self.template.key}@{self.template.version}@{self.view.period_key}"
+        return binding + self._unit_scope  # the unit too, for a person of several units
 
     def token(self, qid: str) -> str:
         """The binding of question `qid` of this report."""

@@ -23,6 +23,9 @@ class UnitInfo:
     code: str
     name: str
     type: str
+    # One of several units of the person talking: a question's binding then names the unit,
+    # so a button of one unit's report is never taken for the same report of another unit.
+    scoped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,14 @@ class PersonInfo:
     role: str
     locale: str
     unit: UnitInfo | None
+    # Every unit the person reports for (an official may hold posts in several: kiêm nhiệm),
+    # the first one first; empty or one entry for most people. `unit` is one of them.
+    units: tuple[UnitInfo, ...] = ()
+
+    @property
+    def several_units(self) -> bool:
+        """Whether the person reports for more than one unit."""
+        return len(self.units) > 1
 
 
 @dataclass(slots=True)
@@ -72,6 +83,15 @@ class FormOffer:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitDesk:
+    """One of a person's units with the forms it files and its reports (for the chooser)."""
+
+    unit: UnitInfo
+    forms: Mapping[str, FormOffer]
+    submissions: Mapping[tuple[str, str], SubmissionView]
+
+
+@dataclass(frozen=True, slots=True)
 class Env:
     """Everything the engine may read besides the conversation state and the message."""
 
@@ -81,6 +101,9 @@ class Env:
     forms: Mapping[str, FormOffer]
     submissions: Mapping[tuple[str, str], SubmissionView]
     bare_commands: bool = True
+    # Every unit of a person who reports for several (empty otherwise): the chooser offers
+    # the reports of all of them, and opening one makes its unit the conversation's unit.
+    desks: tuple[UnitDesk, ...] = ()
 
 
 @dataclass(slots=True)

@@ -129,6 +129,10 @@ class ConversationState:
     last: ReportKey | None = None
     pending: tuple[str, str] | None = None
     answered: list[tuple[str, str]] = field(default_factory=list)
+    # A person with several units: the unit the open report belongs to (sticky, kept by the
+    # router until another unit's report is opened) and the unit of each of `options`.
+    unit: int | None = None
+    option_units: list[int] = field(default_factory=list)
 
     def remember(self, message_id: str | None, qid: str) -> None:
         """Note that message `message_id` answered `qid` (only the last few are kept)."""
@@ -160,6 +164,8 @@ class ConversationState:
             self.last,
             self.pending,
             list(self.answered),
+            self.unit,
+            list(self.option_units),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,6 +189,10 @@ class ConversationState:
             data["pending"] = list(self.pending)
         if self.answered:
             data["msgs"] = [list(pair) for pair in self.answered]
+        if self.unit is not None:
+            data["unit"] = self.unit
+        if self.option_units:
+            data["option_units"] = list(self.option_units)
         return data
 
     @classmethod
@@ -207,7 +217,14 @@ class ConversationState:
             last=next(iter(_keys([data.get("last")])), None),
             pending=next(iter(_keys([data.get("pending")])), None),
             answered=_keys(data.get("msgs"))[-MESSAGE_MAP_SIZE:],
+            unit=_unit_id(data.get("unit")),
+            option_units=[u for u in map(_unit_id, data.get("option_units") or ()) if u],
         )
+
+
+def _unit_id(value: Any) -> int | None:
+    """A stored unit id, or None when missing or malformed."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _keys(items: Any) -> list[ReportKey]:

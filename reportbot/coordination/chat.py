@@ -34,6 +34,7 @@ from reportbot.coordination.invites import (
     render_card,
 )
 from reportbot.coordination.lookup import (
+    Arguments,
     OtherUnit,
     resolve_unit,
     resolve_unit_for,
@@ -54,6 +55,7 @@ from reportbot.forms.schema import pick
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
+from reportbot.store.queries.coordination import UnitRecord, unit_by_id
 from reportbot.store.queries.unit_reports import latest_unit_report
 
 if TYPE_CHECKING:
@@ -171,15 +173,30 @@ class CoordinationChat:
     # -- /xem --------------------------------------------------------------------------------
 
     async def view(self, person: PersonInfo, argument: str) -> list[Outgoing]:
-        """A unit's report: coordinators any unit, officers their own."""
+        """A unit's report: coordinators any unit, officers their own (each of several)."""
         args = split_arguments(argument, set(await forms_in_use()))
         if not args.unit and has_role(person, COORDINATOR):
             raise Problem("unit_needed", command="xem")
+        if not args.unit and person.several_units and not has_role(person, COORDINATOR):
+            replies = []  # an officer of several units: one message per unit
+            for own in person.units:
+                unit = await unit_by_id(own.id)
+                if unit is None:
+                    continue
+                try:
+                    replies.append(await self._unit_view(person, unit, args))
+                except Problem as problem:
+                    replies.append(Outgoing(problem.message(person.locale)))
+            return replies
         try:
-            unit = await resolve_unit_for(person, args.unit)
+            found = await resolve_unit_for(person, args.unit)
         except OtherUnit:
-            own = person.unit.name if person.unit else "—"
-            return [Outgoing(t("refused_other_unit", person.locale, unit=own))]
+            names = ", ".join(u.name for u in person.units)
+            own_names = names or (person.unit.name if person.unit else "—")
+            return [Outgoing(t("refused_other_unit", person.locale, unit=own_names))]
+        return [await self._unit_view(person, found, args)]
+
+    async def _unit_view(self, person: PersonInfo, unit: UnitRecord, args: Arguments) -> Outgoing:
         submission = await latest_unit_report(unit.id, args.form, args.period)
         if submission is None:
             what = describe(args.form, args.period)
@@ -202,7 +219,7 @@ class CoordinationChat:
             tz=self.tz,
             locale=person.locale,
         )
-        return [Outgoing(text)]
+        return Outgoing(text)
 
     # -- /mo ---------------------------------------------------------------------------------
 

@@ -92,11 +92,15 @@ async def resolve_unit_for(person: PersonInfo, text: str) -> UnitRecord:
     """
     if has_role(person, COORDINATOR):
         return await resolve_unit(text)
-    own = await unit_by_id(person.unit.id) if person.unit is not None else None
-    if own is None:
+    held = person.units or ((person.unit,) if person.unit is not None else ())
+    owns = [unit for unit in [await unit_by_id(u.id) for u in held] if unit is not None]
+    if not owns:
         raise Problem("no_unit_of_yours")
-    if not text or _names_unit(text, own):
-        return own
+    if not text:
+        return owns[0]
+    for own in owns:  # an officer of several units (kiêm nhiệm) may name any of them
+        if _names_unit(text, own):
+            return own
     raise OtherUnit
 
 

@@ -28,6 +28,7 @@ from reportbot.coordination.import_texts import quoted
 from reportbot.forms.loader import KNOWN_UNIT_TYPES
 from reportbot.mirror.records import UNIT_TYPE_VI
 from reportbot.store.models import FormTemplateRecord, Person, Unit
+from reportbot.store.queries.people import add_unit
 
 UNIT_COLUMNS = {
     "code": ("code", "unit_code", "ma", "ma_don_vi"),
@@ -325,7 +326,10 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
                 RowProblem.of(source, line, "phone", "bad_phone", value=quoted(raw_phone))
             )
         else:
-            _first_time(source, line, "phone", raw_phone, phone, seen, problems)
+            # One phone on several lines is one person in several units (kiêm nhiệm): only
+            # the same phone twice in the same unit is a duplicate.
+            key = f"{phone}\t{unit_code.casefold()}"
+            _first_time(source, line, "phone", raw_phone, key, seen, problems)
         role = parse_role(raw_role)
         if role is None:
             problems.append(
@@ -340,8 +344,12 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
     if result.problems:
         return result
     async with in_transaction():
+        first_rows: dict[str, int] = {}  # phone -> the person its first line wrote
         for row in rows:
-            await _write_person(row, result)
+            if row.phone in first_rows:
+                await _add_unit(row, first_rows[row.phone], result)
+            else:
+                first_rows[row.phone] = await _write_person(row, result)
         await audit.record(
             "people.import",
             {"file": path.name, "created": result.created, "updated": result.updated},
@@ -351,18 +359,29 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
     return result
 
 
-async def _write_person(row: _PersonRow, result: ImportResult) -> None:
+async def _add_unit(row: _PersonRow, person_id: int, result: ImportResult) -> None:
+    """A later line of a phone: one more unit for the person of its first line."""
+    if row.unit is not None and await add_unit(person_id, row.unit.id):
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
+async def _write_person(row: _PersonRow, result: ImportResult) -> int:
     unit_id = row.unit.id if row.unit else None
     person = await Person.filter(phone=row.phone).order_by("id").first()
     if person is None:
-        await Person.create(name=row.name, phone=row.phone, unit_id=unit_id, role=row.role)
+        created = await Person.create(
+            name=row.name, phone=row.phone, unit_id=unit_id, role=row.role
+        )
         result.created += 1
-        return
+        return created.id
     current = (person.name, person.unit_id, person.role, person.active)  # type: ignore[attr-defined]
     if current == (row.name, unit_id, row.role, True):
         result.unchanged += 1
-        return
+        return person.id
     person.name, person.role, person.active = row.name, row.role, True
     person.unit_id = unit_id  # type: ignore[attr-defined]
     await person.save(update_fields=["name", "unit_id", "role", "active"])
     result.updated += 1
+    return person.id

@@ -24,7 +24,8 @@ def refusal(person: PersonInfo, needed: str) -> list[Outgoing]:
 
 
 def may_see_unit(person: PersonInfo, unit_id: int) -> bool:
-    """Coordinators and admins see every unit; an officer only their own."""
+    """Coordinators and admins see every unit; an officer only their own (each of them)."""
     if has_role(person, COORDINATOR):
         return True
-    return person.unit is not None and person.unit.id == unit_id
+    own = person.units or ((person.unit,) if person.unit is not None else ())
+    return any(unit.id == unit_id for unit in own)  # every unit of an officer of several

@@ -48,7 +48,8 @@ class MessageComposer:
         self, dues: Sequence[Due], templates: dict[str, FormTemplate]
     ) -> list[Outgoing]:
         """The reminder text for each due officer (in the same order)."""
-        unit_rows = await store.units(d.recipient.unit_id for d in dues if d.recipient.unit_id)
+        unit_ids = [u for d in dues for u in (d.recipient.unit_id, *d.recipient.also) if u]
+        unit_rows = await store.units(unit_ids)
         units_by_period: dict[tuple[str, str], set[int]] = defaultdict(set)
         for due in dues:
             if due.recipient.unit_id:
@@ -67,11 +68,15 @@ class MessageComposer:
                 messages.officer_reminder(
                     templates[slot.form_key],
                     slot.period,
-                    unit_name=unit.name if unit else "",
+                    unit_name=_unit_names(unit, due.recipient.also, unit_rows),
                     locale=due.recipient.locale,
                     now=now,
                     tz=self.tz,
-                    progress=progress.get((slot.form_key, slot.period.key), {}).get(unit_id),
+                    # Several units owe it: "A, B have not sent it", whose button offers
+                    # those units, rather than one unit's draft count under both names.
+                    progress=None
+                    if due.recipient.also
+                    else progress.get((slot.form_key, slot.period.key), {}).get(unit_id),
                 )
             )
         return texts
@@ -187,3 +192,12 @@ def _unreachable_reason(
     if platforms and not own & platforms:
         return messages.text("reason_no_channel", locale, platforms=", ".join(sorted(own)))
     return None
+
+
+def _unit_names(
+    unit: store.UnitRow | None, also: Sequence[int], unit_rows: dict[int, store.UnitRow]
+) -> str:
+    """The unit a reminder is about, and the officer's other units that owe the same period."""
+    names = [unit.name] if unit else []
+    names += [unit_rows[u].name for u in also if u in unit_rows]
+    return ", ".join(names)

@@ -113,6 +113,9 @@ class Recipient:
     person_id: int
     unit_id: int | None
     locale: str = "vi"
+    # An officer of several units that all still owe the period: the others (one reminder
+    # names every unit, since a reminder is sent once per person, form, period and kind).
+    also: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,10 +86,13 @@ async def outstanding_officers(template: FormTemplate, period_key: str) -> list[
     filed = {r[0] for r in await queries.filed(template.key, period_key, FILED_STATUSES)}
     due_units = {int(r[0]) for r in await queries.active_units(list(template.unit_types))} - filed
     officers = await queries.active_people("officer", with_unit=True)
+    owing: dict[int, tuple[PersonRow, list[int]]] = {}  # person -> their units that owe it
+    for person in map(_person, officers):
+        if person.unit_id in due_units:
+            owing.setdefault(person.id, (person, []))[1].append(person.unit_id)
     return [
-        Recipient(person.id, person.unit_id, person.locale)
-        for person in map(_person, officers)
-        if person.unit_id in due_units
+        Recipient(person.id, units[0], person.locale, tuple(units[1:]))
+        for person, units in owing.values()
     ]
 
 

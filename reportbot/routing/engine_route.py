@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 from connectors.base import Address, Outgoing
 from reportbot.conversation import engine
 from reportbot.conversation.i18n import say
-from reportbot.conversation.session import Env
-from reportbot.conversation.state import IN_REPORT, ConversationState
+from reportbot.conversation.session import Env, PersonInfo, UnitDesk
+from reportbot.conversation.state import IN_REPORT, ConversationState, as_state
 from reportbot.routing.inbound import Inbound
 from reportbot.store import replies as reply_rows
 from reportbot.store.errors import ConflictError
@@ -59,12 +59,14 @@ class EngineRoute:
 
     async def __call__(self, inbound: Inbound) -> list[Outgoing]:
         """One step; a unit's report created by a colleague a moment ago means: decide again."""
-        unit = inbound.registered.unit
+        registered = inbound.registered
+        units = registered.units or ((registered.unit,) if registered.unit else ())
         for _ in range(CONFLICT_RETRIES):
             try:
                 return await self._step(inbound)
             except ConflictError as error:
-                self.repository.forget_unit(unit.id if unit else None)
+                for unit in units:  # every unit of a person of several (kiêm nhiệm)
+                    self.repository.forget_unit(unit.id)
                 other = getattr(error, "other", None)  # store.versions.StaleWrite
                 if other:  # the same question changed by someone else: say who, decide nothing
                     return [Outgoing(say("edit_conflict", inbound.locale, name=other))]
@@ -72,9 +74,11 @@ class EngineRoute:
 
     async def _step(self, inbound: Inbound) -> list[Outgoing]:
         repository = self.repository
-        person = inbound.registered
+        state = await repository.conversation(inbound.registered.id)
+        # A person with several units talks about one at a time: the unit of their open
+        # report (kept in the state), else their first unit.
+        person = in_unit(inbound.registered, state.unit)
         unit_id = person.unit.id if person.unit else None
-        state = await repository.conversation(person.id)
         unshown = await self._unshown(inbound, state)
         if unshown is not None:
             return unshown
@@ -85,8 +89,15 @@ class EngineRoute:
             person=person,
             forms=await repository.forms_for(person.unit),
             submissions=reports,
+            desks=await self._desks(person),
         )
         step = engine.handle(state, inbound.message, env, inbound.parsed)
+        if env.desks and step.state is not None:
+            new_state = as_state(step.state)
+            if new_state.unit is None:  # the unit sticks until another unit's report opens
+                new_state.unit = unit_id
+            unit_id = new_state.unit
+            step.state = new_state  # type: ignore[assignment]
         write = StepWrite(
             person_id=person.id,
             unit_id=unit_id,
@@ -144,3 +155,22 @@ class EngineRoute:
         )
         last = dataclasses.replace(owed.messages[-1], receipt=owed.receipt)
         return [*owed.messages[:-1], last]
+
+    async def _desks(self, person: PersonInfo) -> tuple[UnitDesk, ...]:
+        """Every unit of a person with several, with its forms and reports (cached)."""
+        if not person.several_units:
+            return ()
+        repository = self.repository
+        desks = []
+        for unit in person.units:
+            forms = await repository.forms_for(unit)
+            desks.append(UnitDesk(unit, forms, await repository.reports(unit.id)))
+        return tuple(desks)
+
+
+def in_unit(person: PersonInfo, unit_id: int | None) -> PersonInfo:
+    """The person as seen while talking about unit `unit_id` (one of theirs; else as is)."""
+    unit = next((u for u in person.units if u.id == unit_id), None)
+    if unit is None or unit == person.unit:
+        return person
+    return dataclasses.replace(person, unit=unit)

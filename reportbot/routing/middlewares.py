@@ -14,7 +14,7 @@ from datetime import datetime
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation.i18n import say
 from reportbot.conversation.session import PersonInfo
-from reportbot.registration import extract_code, redeem
+from reportbot.registration import extract_code, follow_language, join_another_unit, redeem
 from reportbot.routing.inbound import Inbound, UpdateKey
 from reportbot.store import inbox
 from reportbot.store.repository import Repository
@@ -117,7 +117,20 @@ class Registration:
         message = inbound.message
         person = await self._repository.person(message.platform, message.user_id)
         if person is not None:
-            inbound.person = person
+            followed = await follow_language(person, message.language_code)
+            if followed is not person:
+                self._repository.forget_person(message.platform, message.user_id)
+            inbound.person = person = followed
+            joined = await join_another_unit(  # a second invite: one more unit (kiêm nhiệm)
+                inbound.text,
+                person,
+                platform=message.platform,
+                external_id=message.user_id,
+                now=self._clock(),  # type: ignore[arg-type]
+            )
+            if joined is not None:
+                self._repository.forget_person(message.platform, message.user_id)
+                return joined
             return await call_next(inbound)
         return await self._register(inbound)
 
@@ -137,7 +150,7 @@ class Registration:
         )
         if result.person is None:
             return [Outgoing(say(f"invite_{result.outcome}", inbound.locale, code=code))]
-        info = result.person
+        info = await follow_language(result.person, message.language_code)
         self._repository.forget_person(message.platform, message.user_id)
         unit_name = info.unit.name if info.unit else "—"
         role = say(f"role_{info.role}", info.locale)

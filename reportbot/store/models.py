@@ -286,3 +286,26 @@ class AuditLog(Model):
 
     class Meta:
         table = "audit_log"
+
+
+# -- several units per person (issue 13, kiem nhiem) ------------------------------------------
+
+
+class PersonUnit(Model):
+    """A unit a person reports for besides the first one, which stays in people.unit_id.
+
+    Old rows keep working unchanged: a person's units are people.unit_id plus these links.
+    """
+
+    id = fields.IntField(primary_key=True)
+    person = fields.ForeignKeyField(
+        "models.Person", related_name="unit_links", on_delete=fields.CASCADE
+    )
+    unit = fields.ForeignKeyField(
+        "models.Unit", related_name="person_links", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "person_units"
+        unique_together = (("person", "unit"),)

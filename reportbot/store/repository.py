@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,6 +41,7 @@ from reportbot.store.models import (
     ConversationState,
     Identity,
     Person,
+    PersonUnit,
     Submission,
     Unit,
 )
@@ -116,7 +118,7 @@ class Repository:
         ).select_related("person__unit")
         if identity is None or not identity.person.active:
             return None
-        info = person_info(identity.person)
+        info = person_info(identity.person, await extra_units(identity.person.id))
         self._people[key] = (info, time.monotonic())
         return info
 
@@ -243,8 +245,31 @@ class Repository:
         return await inbox.recent_done(now - RECENT_UPDATES)
 
 
-def person_info(person: Person) -> PersonInfo:
-    """The engine's view of a person (the unit must be fetched already)."""
+def _unit_info(unit: Unit) -> UnitInfo:
+    return UnitInfo(unit.id, unit.code, unit.name, unit.type)
+
+
+async def extra_units(person_id: int) -> list[Unit]:
+    """The active units a person reports for besides the first (people.unit_id), by id."""
+    links = await PersonUnit.filter(person_id=person_id, unit__active=True).select_related("unit")
+    return sorted((link.unit for link in links), key=lambda unit: unit.id)
+
+
+def person_info(person: Person, extra: Sequence[Unit] = ()) -> PersonInfo:
+    """The engine's view of a person (the unit must be fetched already); `extra` are the
+    units the person holds besides the first (`extra_units`)."""
     unit: Unit | None = person.unit
-    unit_info = UnitInfo(unit.id, unit.code, unit.name, unit.type) if unit else None
-    return PersonInfo(person.id, person.name, person.role, person.locale, unit_info)
+    first = _unit_info(unit) if unit else None
+    units = [first] if first else []
+    units += [_unit_info(u) for u in extra if first is None or u.id != first.id]
+    if len(units) > 1:
+        units = [replace(u, scoped=True) for u in units]
+        first = units[0] if first is not None else None
+    return PersonInfo(
+        person.id,
+        person.name,
+        person.role,
+        person.locale,
+        first or (units[0] if units else None),
+        tuple(units),
+    )

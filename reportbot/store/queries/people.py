@@ -9,9 +9,9 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from reportbot.conversation.session import PersonInfo
-from reportbot.store.models import Identity, Invite, Person, Unit
+from reportbot.store.models import Identity, Invite, Person, PersonUnit, Unit
 from reportbot.store.queries.coordination import PersonRecord, unit_record
-from reportbot.store.repository import person_info
+from reportbot.store.repository import extra_units, person_info
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +82,68 @@ async def redeem_invite(
         await invite.save(update_fields=["used_at", "used_by_id", "person_id"])
     await person.fetch_related("unit")
     return "registered", person_info(person)
+
+
+async def set_locale(person_id: int, locale: str) -> None:
+    """Store the language a person reads."""
+    await Person.filter(id=person_id).update(locale=locale)
+
+
+async def invite_exists(code: str) -> bool:
+    """Whether an invite with this code was ever made (used or not)."""
+    return await Invite.exists(code=code)
+
+
+async def join_unit(
+    code: str, *, platform: str, external_id: str, now: datetime
+) -> tuple[str, PersonInfo | None]:
+    """A registered person redeems another unit's invite: the unit is added to theirs.
+
+    Returns ('added', the person with every unit), ('member', the person) when they already
+    report for that unit (the code stays unused), or ('unknown' | 'used' | 'expired' |
+    'other', None); 'other' is an invite made for someone else or for no unit.
+    """
+    async with in_transaction():
+        invite = await Invite.filter(code=code).select_for_update().first()
+        if invite is None:
+            return "unknown", None
+        if invite.used_at is not None:
+            return "used", None
+        if invite.expires_at < now:
+            return "expired", None
+        identity = await Identity.get(platform=platform, external_id=external_id)
+        person = await Person.get(id=identity.person_id).select_related("unit")  # type: ignore[attr-defined]
+        unit_id = invite.unit_id  # type: ignore[attr-defined]
+        if unit_id is None or invite.person_id not in (None, person.id):  # type: ignore[attr-defined]
+            return "other", None
+        held = {u.id for u in await extra_units(person.id)} | {person.unit_id}  # type: ignore[attr-defined]
+        if unit_id in held:
+            return "member", person_info(person, await extra_units(person.id))
+        if person.unit_id is None:  # type: ignore[attr-defined]
+            person.unit_id = unit_id  # type: ignore[attr-defined]
+            await person.save(update_fields=["unit_id"])
+        else:
+            await PersonUnit.create(person_id=person.id, unit_id=unit_id)
+        invite.used_at = now
+        invite.used_by = identity
+        invite.person = person
+        await invite.save(update_fields=["used_at", "used_by_id", "person_id"])
+    await person.fetch_related("unit")
+    return "added", person_info(person, await extra_units(person.id))
+
+
+async def add_unit(person_id: int, unit_id: int) -> bool:
+    """Add a unit to a person (an import naming the same phone in a second unit); False when
+    the person already reports for it."""
+    person = await Person.get(id=person_id)
+    if person.unit_id == unit_id:  # type: ignore[attr-defined]
+        return False
+    if person.unit_id is None:  # type: ignore[attr-defined]
+        person.unit_id = unit_id  # type: ignore[attr-defined]
+        await person.save(update_fields=["unit_id"])
+        return True
+    _, created = await PersonUnit.get_or_create(person_id=person_id, unit_id=unit_id)
+    return created
 
 
 async def seed_units_and_people(

@@ -62,12 +62,24 @@ async def active_units(types: Sequence[str], *, by_name: bool = False) -> list[R
 
 
 async def active_people(role: str, *, with_unit: bool, by_name: bool = False) -> list[Row]:
-    """(id, name, unit id, locale) of active people with a role (and a unit, if asked)."""
-    unit_filter = "AND unit_id IS NOT NULL" if with_unit else ""
+    """(id, name, unit id, locale) of active people with a role (and a unit, if asked).
+
+    With `with_unit`, a person who reports for several units (person_units) has one row per
+    unit, their first unit (people.unit_id) first.
+    """
+    if not with_unit:
+        return await sql.rows(
+            f"SELECT id, name, unit_id, locale FROM people WHERE active AND role = ? "
+            f"{_order(by_name)}",
+            [role],
+        )
     return await sql.rows(
-        f"SELECT id, name, unit_id, locale FROM people WHERE active AND role = ? {unit_filter} "
-        f"{_order(by_name)}",
-        [role],
+        "SELECT id, name, unit_id, locale, 0 AS rank FROM people "
+        "WHERE active AND role = ? AND unit_id IS NOT NULL "
+        "UNION ALL SELECT p.id, p.name, l.unit_id, p.locale, 1 AS rank FROM people p "
+        "JOIN person_units l ON l.person_id = p.id WHERE p.active AND p.role = ? "
+        f"{_order(by_name)}, rank, unit_id",
+        [role, role],
     )
 
 

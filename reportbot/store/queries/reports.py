@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from connectors.base import Address
 from reportbot.forms.schema import FormTemplate
 from reportbot.store import outbox
 from reportbot.store.forms import template_by_record
-from reportbot.store.models import Answer, Person, Submission, Unit
+from reportbot.store.models import Answer, Person, PersonUnit, Submission, Unit
 
 FILED_STATUSES = ("submitted", "reopened")
 """A reopened report stays filed, with its last submitted answers, until it is sent again."""
@@ -108,8 +109,13 @@ class Recipient:
 
 async def unit_officers(unit_id: int) -> list[list[Recipient]]:
     """The active officers of a unit, each with their identities (first one preferred)."""
-    officers = await Person.filter(unit_id=unit_id, role="officer", active=True).prefetch_related(
-        "identities"
+    # Officers of several units are in this one through person_units (kiêm nhiệm).
+    linked = await PersonUnit.filter(unit_id=unit_id).values_list("person_id", flat=True)
+    officers = (
+        await Person.filter(role="officer", active=True)
+        .filter(Q(unit_id=unit_id) | Q(id__in=list(linked)))
+        .order_by("id")
+        .prefetch_related("identities")
     )
     return [
         [
