@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from connectors.base import Choice, Outgoing
+from reportbot.conversation.calculated import calculation_lines
 from reportbot.conversation.i18n import say
 from reportbot.conversation.numbering import numbered
 from reportbot.conversation.values import fits_type, format_value, is_empty
@@ -118,8 +119,10 @@ def review_message(
     questions: list[Question],
     answers: Mapping[str, Any],
     locale: str,
+    facts: Mapping[str, Any] | None = None,
 ) -> Outgoing:
-    """The review screen: every applicable answer numbered, a button to change each one."""
+    """The review screen: every applicable answer numbered, a button to change each one,
+    then the labelled calculations, read-only (computed from the same answers and `facts`)."""
     lines = [
         say("review_title", locale, title=pick(template.title, locale), period=period.label(locale))
     ]
@@ -139,6 +142,7 @@ def review_message(
                 shown = say("review_invalid", locale, value=shown)
         lines.append(f"{number}. {label}: {shown}")
         buttons.append(_edit_button(question, number, locale))
+    lines.extend(calculation_lines(template, answers, facts or {}, locale))
     if missing:
         lines.append("")
         lines.append(say("review_missing", locale, count=missing))

@@ -183,5 +183,12 @@ class Turn:
         self.state.report = report.key
         self.state.review = [q.id for q in questions]
         self.reply(
-            review_message(report.template, report.period, questions, report.answers, self.locale)
+            review_message(
+                report.template,
+                report.period,
+                questions,
+                report.answers,
+                self.locale,
+                report.facts,
+            )
         )
