@@ -1,0 +1,41 @@
+"""A form's calculations in its worksheet: one column per calculation, after the questions.
+
+Values are computed at mirror time from the stored answers (ODK stores them with the
+submission; computing them again from the same answers gives the same figures and needs no
+schema change). The header is the calculation's label, or its name when it has none, as
+KoboToolbox exports an unlabelled `calculate` column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reportbot.forms.calculate import evaluate_calculations
+from reportbot.forms.schema import FormTemplate, pick
+from reportbot.mirror.records import ColumnSpec
+
+CALCULATE_KIND = "calculate"
+
+
+def calculation_columns(template: FormTemplate) -> list[ColumnSpec]:
+    """One column per calculation of this template version, in its order."""
+    return [
+        ColumnSpec(calc.name, pick(calc.label, "vi") or calc.name, CALCULATE_KIND)
+        for calc in template.calculations
+    ]
+
+
+def calculated_answers(
+    template: FormTemplate,
+    answers: Mapping[str, Any],
+    unit_code: str,
+    unit_type: str,
+    period_key: str,
+) -> dict[str, Any]:
+    """Every calculation's value from the stored answers and the unit's facts (the names
+    `conversation.report.unit_facts` gives the chat, so the sheet shows the chat's figure)."""
+    if not template.calculations:
+        return {}
+    facts = {"unit_type": unit_type, "unit_code": unit_code, "period": period_key}
+    return evaluate_calculations(template, answers, facts)
