@@ -108,3 +108,16 @@ async def test_each_calculation_is_a_column_after_the_questions(
     # the women's count was skipped: nothing to add, so no total and no rate (empty, never 0)
     assert cells[6]["Tổng số"] in ("", None) and cells[6]["Tỷ lệ nữ (%)"] in ("", None)
     assert cells[6]["xep_loai"] == "chưa đạt"  # ODK: '' >= 50 is false
+
+
+def test_a_calculation_over_a_repeat_sums_the_stored_entries(tmp_path: Path) -> None:
+    from reportbot.mirror.calculated import calculated_answers
+    from tests.test_repeats import ROSTER, roster, with_calc
+
+    form = roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})"))
+    stored = {"so_nguoi": 3, "tuoi[1]": 40, "tuoi[2]": 38, "tuoi[3]": 7}
+    # by hand: 40 + 38 + 7 = 85
+    assert calculated_answers(form, stored, "u1", "doan_the", "2026-11") == {"tong_tuoi": 85}
+    assert calculated_answers(form, {"so_nguoi": 1, "tuoi[1]": 12}, "u1", "doan_the", "x") == {
+        "tong_tuoi": 12
+    }

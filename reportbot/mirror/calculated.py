@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reportbot.forms.calculate import evaluate_calculations
+from reportbot.forms.repeat_expand import expand
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.mirror.records import ColumnSpec
 
@@ -38,4 +39,6 @@ def calculated_answers(
     if not template.calculations:
         return {}
     facts = {"unit_type": unit_type, "unit_code": unit_code, "period": period_key}
-    return evaluate_calculations(template, answers, facts)
+    # sum(${q}) / count(${rep}) over a repeat read the entries of the written-out template,
+    # exactly as the chat's review does (OpenReport.template)
+    return evaluate_calculations(expand(template, answers, facts), answers, facts)
