@@ -84,3 +84,13 @@ def test_a_form_without_labelled_calculations_shows_none(tmp_path: Path) -> None
     bot = Harness(forms=(template(tmp_path, text),))
     review = review_after(bot, "25", "15")
     assert "tự tính" not in review
+
+
+def test_today_in_a_calculation_is_the_bots_day(tmp_path: Path) -> None:
+    text = WORKBOOK.replace(
+        "| | calculate | gap_doi | | ${tong} * 2 |",
+        "| | calculate | nam_nay | Ngày lập | format-date(today(), '%d/%m/%Y') |",
+    )
+    bot = Harness(forms=(template(tmp_path, text),))  # the harness clock: 26/11/2026
+    review = review_after(bot, "25", "15")
+    assert "• Ngày lập: 26/11/2026 (tự tính)" in review.splitlines()

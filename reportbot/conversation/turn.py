@@ -190,6 +190,6 @@ class Turn:
                 questions,
                 report.answers,
                 self.locale,
-                report.facts,
+                {**report.facts, "__today__": self.env.now.date()},  # today() as when answering
             )
         )
