@@ -29,6 +29,7 @@ WORKBOOK = """
 | | calculate | tong | Tổng số | ${nam} + ${nu} |
 | | calculate | ty_le | Tỷ lệ nữ (%) | round(${nu} div ${tong} * 100, 1) |
 | | calculate | xep_loai | | if(${ty_le} >= 50, 'đạt', 'chưa đạt') |
+| | calculate | ngay_lap | Ngày lập | format-date(today(), '%d/%m/%Y') |
 | settings |
 | | form_id | form_title |
 | | can_bo | Báo cáo cán bộ |
@@ -91,13 +92,14 @@ async def test_each_calculation_is_a_column_after_the_questions(
     sheet = next(s for s in load_workbook(tmp_path / "m.xlsx").worksheets if "cán bộ" in s.title)
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     header = rows[0]
-    assert header[-6:] == [
+    assert header[-7:] == [
         "Số cán bộ nam",
         "Số cán bộ nữ",
         "Ghi chú",
         "Tổng số",
         "Tỷ lệ nữ (%)",
         "xep_loai",  # no label: the name, as KoboToolbox heads it
+        "Ngày lập",
     ]
     cells = {
         row[header.index("Số cán bộ nam")]: dict(zip(header, row, strict=True)) for row in rows[1:]
@@ -108,6 +110,9 @@ async def test_each_calculation_is_a_column_after_the_questions(
     # the women's count was skipped: nothing to add, so no total and no rate (empty, never 0)
     assert cells[6]["Tổng số"] in ("", None) and cells[6]["Tỷ lệ nữ (%)"] in ("", None)
     assert cells[6]["xep_loai"] == "chưa đạt"  # ODK: '' >= 50 is false
+    # today() is the day the report was sent (the test clock's 26/11/2026), not the
+    # machine's day when the sheet is written or rebuilt
+    assert {row["Ngày lập"] for row in cells.values()} == {"26/11/2026"}
 
 
 def test_a_calculation_over_a_repeat_sums_the_stored_entries(tmp_path: Path) -> None:
@@ -117,7 +122,6 @@ def test_a_calculation_over_a_repeat_sums_the_stored_entries(tmp_path: Path) -> 
     form = roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})"))
     stored = {"so_nguoi": 3, "tuoi[1]": 40, "tuoi[2]": 38, "tuoi[3]": 7}
     # by hand: 40 + 38 + 7 = 85
-    assert calculated_answers(form, stored, "u1", "doan_the", "2026-11") == {"tong_tuoi": 85}
-    assert calculated_answers(form, {"so_nguoi": 1, "tuoi[1]": 12}, "u1", "doan_the", "x") == {
-        "tong_tuoi": 12
-    }
+    facts = {"unit_code": "u1", "unit_type": "doan_the", "period": "2026-11"}
+    assert calculated_answers(form, stored, facts) == {"tong_tuoi": 85}
+    assert calculated_answers(form, {"so_nguoi": 1, "tuoi[1]": 12}, facts) == {"tong_tuoi": 12}

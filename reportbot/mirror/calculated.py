@@ -9,6 +9,7 @@ KoboToolbox exports an unlabelled `calculate` column.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from reportbot.forms.calculate import evaluate_calculations
@@ -28,17 +29,20 @@ def calculation_columns(template: FormTemplate) -> list[ColumnSpec]:
 
 
 def calculated_answers(
-    template: FormTemplate,
-    answers: Mapping[str, Any],
-    unit_code: str,
-    unit_type: str,
-    period_key: str,
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Every calculation's value from the stored answers and the unit's facts (the names
-    `conversation.report.unit_facts` gives the chat, so the sheet shows the chat's figure)."""
+    """Every calculation's value from the stored answers and the facts the chat used:
+    unit_type, unit_code, period (`conversation.report.unit_facts`) and `__today__`, the
+    day the report was sent (ODK fixes a calculation when the form is saved; the sheet
+    must not show a different today() each time it is rebuilt)."""
     if not template.calculations:
         return {}
-    facts = {"unit_type": unit_type, "unit_code": unit_code, "period": period_key}
     # sum(${q}) / count(${rep}) over a repeat read the entries of the written-out template,
     # exactly as the chat's review does (OpenReport.template)
     return evaluate_calculations(expand(template, answers, facts), answers, facts)
+
+
+def report_day(moment: datetime, tz: tzinfo) -> date:
+    """The local day of a stored moment (a naive one is UTC, as the store writes it)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(tz).date()

@@ -23,7 +23,7 @@ from reportbot.conversation.values import decode_value, format_value
 from reportbot.forms.loader import template_from_definition
 from reportbot.forms.repeats import sheet_cells, typed_entries
 from reportbot.forms.schema import FormTemplate, Question, pick
-from reportbot.mirror.calculated import calculated_answers, calculation_columns
+from reportbot.mirror.calculated import calculated_answers, calculation_columns, report_day
 from reportbot.mirror.records import (
     ColumnSpec,
     FormLayout,
@@ -155,10 +155,10 @@ class StoreMirrorSource:
                 question_id: decode_value(template.question(question_id), value)
                 for question_id, value in answers.get(submission.id, [])
             }
-            unit = submission.unit
-            computed = calculated_answers(
-                template, decoded, unit.code, unit.type, submission.period_key
-            )
+            unit, moment = submission.unit, submission.submitted_at or submission.updated_at
+            facts: dict[str, Any] = {"unit_code": unit.code, "unit_type": unit.type}
+            facts |= {"period": submission.period_key, "__today__": report_day(moment, self.tz)}
+            computed = calculated_answers(template, decoded, facts)
             if template.repeats:  # each repeated question: one cell joining its entries
                 decoded = sheet_cells(template, typed_entries(template, decoded), _shown)
             decoded = {**computed, **decoded}  # an answer wins over a same-named calculation
