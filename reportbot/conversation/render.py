@@ -62,7 +62,7 @@ def question_messages(
 
 
 def section_heading(question: Question, applicable: Sequence[Question], locale: str) -> str:
-    """ "📂 Group label" when `question` is the first applicable one of its section (the
+    """The line "📂 Group label" when `question` is the first applicable one of its section (the
     question before it is in another section or none), else "": ODK shows a group's label
     over its questions, the chat once, where the group begins for this report."""
     title = pick(question.section, locale)
