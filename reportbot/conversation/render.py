@@ -6,10 +6,11 @@ degrade with `connectors.base.render_plain` when they have no buttons.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from connectors.base import Choice, Outgoing
+from reportbot.conversation.calculated import calculation_lines
 from reportbot.conversation.i18n import say
 from reportbot.conversation.numbering import numbered
 from reportbot.conversation.values import fits_type, format_value, is_empty
@@ -32,11 +33,17 @@ def question_messages(
     index: int,
     total: int,
     locale: str,
+    heading: str = "",
 ) -> list[Outgoing]:
-    """The notes to show, then the question with its progress, hint and choices."""
+    """The notes to show, then the question with its progress, hint and choices; `heading`
+    (a section's title, see `section_heading`) goes above the first of them."""
     messages = [Outgoing(_note_text(note, locale)) for note in notes]
+    if heading and messages:
+        messages[0] = Outgoing(f"{heading}\n{messages[0].text}")
     body, tail, choices, multi = _question_parts(question, locale)
     lines = [say("progress", locale, index=index, total=total), body]
+    if heading and not notes:
+        lines.insert(0, heading)
     if not is_empty(current):
         lines.append(say("current_value", locale, value=format_value(question, current, locale)))
     if tail:
@@ -52,6 +59,21 @@ def question_messages(
         )
     )
     return messages
+
+
+def section_heading(question: Question, applicable: Sequence[Question], locale: str) -> str:
+    """The line "📂 Group label" when `question` is the first applicable one of its section (the
+    question before it is in another section or none), else "": ODK shows a group's label
+    over its questions, the chat once, where the group begins for this report."""
+    title = pick(question.section, locale)
+    if not title:
+        return ""
+    ids = [other.id for other in applicable]
+    if question.id in ids:
+        position = ids.index(question.id)
+        if position > 0 and applicable[position - 1].section == question.section:
+            return ""
+    return f"📂 {title}"
 
 
 _PARTS: dict[tuple[int, str], tuple[Question, tuple[str, str, tuple[Choice, ...], bool]]] = {}
@@ -118,8 +140,10 @@ def review_message(
     questions: list[Question],
     answers: Mapping[str, Any],
     locale: str,
+    facts: Mapping[str, Any] | None = None,
 ) -> Outgoing:
-    """The review screen: every applicable answer numbered, a button to change each one."""
+    """The review screen: every applicable answer numbered, a button to change each one,
+    then the labelled calculations, read-only (computed from the same answers and `facts`)."""
     lines = [
         say("review_title", locale, title=pick(template.title, locale), period=period.label(locale))
     ]
@@ -139,6 +163,7 @@ def review_message(
                 shown = say("review_invalid", locale, value=shown)
         lines.append(f"{number}. {label}: {shown}")
         buttons.append(_edit_button(question, number, locale))
+    lines.extend(calculation_lines(template, answers, facts or {}, locale))
     if missing:
         lines.append("")
         lines.append(say("review_missing", locale, count=missing))

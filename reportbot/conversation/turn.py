@@ -13,7 +13,7 @@ from typing import Any
 from connectors.base import Choice, Outgoing
 from reportbot.conversation import numbering
 from reportbot.conversation.i18n import say
-from reportbot.conversation.render import question_messages, review_message
+from reportbot.conversation.render import question_messages, review_message, section_heading
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.session import Env, Step, SubmissionChange, SubmissionView
 from reportbot.conversation.state import ConversationState, Mode, PendingEdits
@@ -159,7 +159,8 @@ class Turn:
         self.state.report = report.key
         self.state.question = question.id
         current = report.answers.get(question.id)
-        messages = question_messages(question, notes, current, index, total, self.locale)
+        heading = section_heading(question, report.relevance.answerable, self.locale)
+        messages = question_messages(question, notes, current, index, total, self.locale, heading)
         token = report.token(question.id)
         extra = {"selected": selected} if selected is not None else {}
         messages[-1] = replace(messages[-1], question=token, **extra)
@@ -183,5 +184,12 @@ class Turn:
         self.state.report = report.key
         self.state.review = [q.id for q in questions]
         self.reply(
-            review_message(report.template, report.period, questions, report.answers, self.locale)
+            review_message(
+                report.template,
+                report.period,
+                questions,
+                report.answers,
+                self.locale,
+                {**report.facts, "__today__": self.env.now.date()},  # today() as when answering
+            )
         )

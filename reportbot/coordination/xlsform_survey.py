@@ -10,6 +10,7 @@ from typing import Any
 from pyxform import aliases, constants
 
 from reportbot.coordination.xlsform_repeats import RepeatRows
+from reportbot.coordination.xlsform_sections import add_sections, group_sections
 from reportbot.coordination.xlsform_sheets import (
     ACK_CHOICE,
     DEFAULT_CONSTRAINT_MESSAGE,
@@ -151,6 +152,7 @@ class SurveyRows(RepeatRows):
                 positions.append(number)
         for number, _relevant in groups:
             self.issue("survey", number, "type", "begin group without an end group")
+        add_sections(questions, positions, group_sections(sheet, self.texts))
         if not questions and not self.issues:
             self.issue("survey", None, None, "no question the bot can ask")
         return questions, rows_of, positions

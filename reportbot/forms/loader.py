@@ -199,6 +199,8 @@ def _question_definition(question: Question) -> dict[str, Any]:
     item.update(rules_definition(question))
     if question.repeat:
         item["repeat"] = question.repeat
+    if question.section:
+        item["section"] = question.section
     return item
 
 

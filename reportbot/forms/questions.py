@@ -29,7 +29,7 @@ from reportbot.forms.schema import (
 QUESTION_FIELDS = frozenset(
     {"id", "type", "label", "hint", "required", "min", "max", "choices"}
     | {"relevant", "constraint", "constraint_message", "default"}
-    | {"choice_filter", "calculation", "repeat"}
+    | {"choice_filter", "calculation", "repeat", "section"}
 )
 
 
@@ -133,6 +133,7 @@ class QuestionChecks:
             choice_filter=choice_filter,
             calculation=calculation,
             repeat=self.repeat_of(item, where),
+            section=self.text(item, "section", where, required=False),
         )
 
     def repeat_of(self, item: Mapping[str, Any], where: str) -> str | None:

@@ -87,6 +87,7 @@ class Question:
     choice_filter: Expression | None = None  # evaluated per choice (forms.choice_filter)
     calculation: Expression | None = None  # a dynamic default: computed when first asked
     repeat: str | None = None  # the name of the repeat the question belongs to
+    section: Text = field(default_factory=dict)  # the label of the XLSForm group it is in
 
     @property
     def answerable(self) -> bool:

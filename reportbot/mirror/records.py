@@ -7,6 +7,7 @@ store builds a `MirrorBatch`, the backends only read it. Cell values are `str`, 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -232,6 +233,8 @@ def format_answer(column: ColumnSpec, value: Any, tz: str = DEFAULT_TZ) -> CellV
     kind = column.type
     if kind in ("integer", "decimal"):
         return _number(value)
+    if kind == "calculate":
+        return _calculated(value, tz)
     if kind == "yes_no":
         return YES_NO_VI.get(value, clean_text(str(value)))
     if kind == "select_one":
@@ -258,6 +261,21 @@ def format_answer(column: ColumnSpec, value: Any, tz: str = DEFAULT_TZ) -> CellV
     # points, as KoboToolbox exports them), barcode: the stored text as it is
     if isinstance(value, datetime):
         return format_datetime(value, tz)
+    return clean_text(str(value))
+
+
+def _calculated(value: Any, tz: str) -> CellValue:
+    """A computed value: a number stays a number cell, a date a date, text as it is."""
+    if isinstance(value, bool):
+        return YES_NO_VI[value]
+    if isinstance(value, int | float | Decimal):
+        if isinstance(value, float) and not math.isfinite(value):
+            return ""  # 0 div 0: nothing to show, never NaN in a cell
+        return _number(value)
+    if isinstance(value, datetime):
+        return format_datetime(value, tz)
+    if isinstance(value, date):
+        return format_date(value)
     return clean_text(str(value))
 
 

@@ -23,6 +23,7 @@ from reportbot.conversation.values import decode_value, format_value
 from reportbot.forms.loader import template_from_definition
 from reportbot.forms.repeats import sheet_cells, typed_entries
 from reportbot.forms.schema import FormTemplate, Question, pick
+from reportbot.mirror.calculated import calculated_answers, calculation_columns, report_day
 from reportbot.mirror.records import (
     ColumnSpec,
     FormLayout,
@@ -109,6 +110,7 @@ class StoreMirrorSource:
         """Each form's columns: every version's questions, first version's order first."""
         records = await queries.template_versions(form_keys)
         columns: dict[str, dict[str, ColumnSpec]] = {}
+        calcs: dict[str, dict[str, ColumnSpec]] = {}
         titles: dict[str, str] = {}
         for record in records:
             template = await self._template(record)
@@ -128,8 +130,10 @@ class StoreMirrorSource:
                     known[question.id] = ColumnSpec(
                         old.question_id, old.header_vi, question.type, merged
                     )
+            for spec in calculation_columns(template):  # after every question, see below
+                calcs.setdefault(record.key, {}).setdefault(spec.question_id, spec)
         return {
-            key: FormLayout(key, titles[key], tuple(specs.values()))
+            key: FormLayout(key, titles[key], _after(specs, calcs.get(key, {})))
             for key, specs in columns.items()
         }
 
@@ -151,8 +155,13 @@ class StoreMirrorSource:
                 question_id: decode_value(template.question(question_id), value)
                 for question_id, value in answers.get(submission.id, [])
             }
+            unit, moment = submission.unit, submission.submitted_at or submission.updated_at
+            facts: dict[str, Any] = {"unit_code": unit.code, "unit_type": unit.type}
+            facts |= {"period": submission.period_key, "__today__": report_day(moment, self.tz)}
+            computed = calculated_answers(template, decoded, facts)
             if template.repeats:  # each repeated question: one cell joining its entries
                 decoded = sheet_cells(template, typed_entries(template, decoded), _shown)
+            decoded = {**computed, **decoded}  # an answer wins over a same-named calculation
             records.append(
                 SubmissionRecord(
                     submission_id=submission.id,
@@ -277,3 +286,12 @@ class ResyncMailbox:
 def _shown(question: Question, value: Any) -> str:
     """One entry of a repeated question as officers read it (for the joined cell)."""
     return format_value(question, value, "vi")
+
+
+def _after(
+    questions: dict[str, ColumnSpec], calculations: dict[str, ColumnSpec]
+) -> tuple[ColumnSpec, ...]:
+    """Question columns, then calculation columns (a name that is also a question keeps the
+    question's column): a fresh sheet reads answers first, computed figures after."""
+    extra = [spec for name, spec in calculations.items() if name not in questions]
+    return (*questions.values(), *extra)

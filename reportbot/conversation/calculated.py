@@ -1,0 +1,84 @@
+"""Calculations in the chat: their values from the answers, written for the reader.
+
+`reportbot.forms.calculate.evaluate_calculations` does the same evaluation, but that module
+reaches the form loader (and through it the XLSForm reader in coordination) for checking
+templates, which the engine may not import (see the import contracts in pyproject.toml). The
+evaluation itself is a few lines over the parsed expressions, repeated here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from reportbot.forms.schema import FormTemplate, pick
+from reportbot.vocabulary.format import MISSING, date_text, datetime_text, number_text
+
+VALUE_LIMIT = 80
+
+
+def calculated_values(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Every calculation's value, in dependency order, as `evaluate_calculations` gives it
+    (empty string when it cannot be computed, as ODK). Never raises."""
+    labels = {
+        q.id: {c.value: pick(c.label, "vi") for c in q.choices}
+        for q in template.questions
+        if q.choices
+    }
+    scope: dict[str, Any] = {**answers, **facts}
+    scope.setdefault("__choice_labels__", labels)  # for jr:choice-name()
+    values: dict[str, Any] = {}
+    for calculation in template.calculations:
+        scope.pop(calculation.name, None)  # computed, never taken from a stale stored value
+        values[calculation.name] = scope[calculation.name] = calculation.expression.evaluate(scope)
+    return values
+
+
+def shorten(text: str, limit: int = VALUE_LIMIT) -> str:
+    """One line, cut with an ellipsis past `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Marks a computed value in the review, so nobody looks for a question to change it.
+CALCULATED = {"vi": "tự tính", "en": "calculated"}
+
+
+def calculation_lines(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any], locale: str
+) -> list[str]:
+    """A "Label: value (tự tính)" line per calculation that has a label (template order);
+    an unlabelled calculation is plumbing (ODK shows it nowhere) and is left out."""
+    shown = [c for c in template.calculations if pick(c.label, locale)]
+    if not shown:
+        return []
+    values = calculated_values(template, answers, facts)
+    mark = CALCULATED.get(locale, CALCULATED["vi"])
+    lines = []
+    for calculation in shown:
+        text = shorten(calculated_text(values.get(calculation.name), locale))
+        lines.append(f"• {pick(calculation.label, locale)}: {text} ({mark})")
+    return lines
+
+
+def calculated_text(value: Any, locale: str) -> str:
+    """A computed value as the reader writes it: numbers grouped, dates dd/mm/yyyy, and a
+    dash when it cannot be computed yet (ODK's empty string), never 0."""
+    if value is None or value == "":
+        return MISSING
+    if isinstance(value, bool):
+        return ("Yes" if value else "No") if locale == "en" else ("Có" if value else "Không")
+    if isinstance(value, int | float | Decimal):
+        if not isinstance(value, int) and not math.isfinite(value):  # 0 div 0, 1 div 0
+            return MISSING
+        return number_text(value, locale)
+    if isinstance(value, datetime):
+        return datetime_text(value)
+    if isinstance(value, date):
+        return date_text(value)
+    return str(value)
