@@ -634,6 +634,12 @@ CODES = {
     "choice.ambiguous": {"count": 3},
     "choice.empty": {},
     "text.too_long": {"max": MAX_TEXT_LENGTH},
+    "time.format": {"text": "abc"},
+    "time.invalid": {"text": "25:00"},
+    "datetime.format": {"text": "abc"},
+    "geo.format": {},
+    "geo.range": {"text": "91, 200"},
+    "geo.too_few": {"min": 3},
 }
 
 
