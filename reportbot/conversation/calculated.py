@@ -1,9 +1,6 @@
 """Calculations in the chat: their values from the answers, written for the reader.
 
-`reportbot.forms.calculate.evaluate_calculations` does the same evaluation, but that module
-reaches the form loader (and through it the XLSForm reader in coordination) for checking
-templates, which the engine may not import (see the import contracts in pyproject.toml). The
-evaluation itself is a few lines over the parsed expressions, repeated here.
+The values come from `reportbot.forms.evaluation`, the one evaluation the mirror uses too.
 """
 
 from __future__ import annotations
@@ -14,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from reportbot.forms.evaluation import evaluate_calculations
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.vocabulary.format import MISSING, date_text, datetime_text, number_text
 
@@ -23,20 +21,8 @@ VALUE_LIMIT = 80
 def calculated_values(
     template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Every calculation's value, in dependency order, as `evaluate_calculations` gives it
-    (empty string when it cannot be computed, as ODK). Never raises."""
-    labels = {
-        q.id: {c.value: pick(c.label, "vi") for c in q.choices}
-        for q in template.questions
-        if q.choices
-    }
-    scope: dict[str, Any] = {**answers, **facts}
-    scope.setdefault("__choice_labels__", labels)  # for jr:choice-name()
-    values: dict[str, Any] = {}
-    for calculation in template.calculations:
-        scope.pop(calculation.name, None)  # computed, never taken from a stale stored value
-        values[calculation.name] = scope[calculation.name] = calculation.expression.evaluate(scope)
-    return values
+    """Every calculation's value, in dependency order (`forms.evaluation`). Never raises."""
+    return evaluate_calculations(template, answers, facts)
 
 
 def shorten(text: str, limit: int = VALUE_LIMIT) -> str:

@@ -13,8 +13,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from reportbot.forms.evaluation import choice_labels as choice_labels
+from reportbot.forms.evaluation import evaluate_calculations as evaluate_calculations
 from reportbot.forms.expressions import ExpressionError, parse_expression
-from reportbot.forms.schema import Calculation, FormTemplate, pick
+from reportbot.forms.schema import Calculation
 
 # XLSForm metadata types (https://xlsform.org/en/#metadata) the bot can fill or leave empty.
 METADATA_KINDS = frozenset(
@@ -150,28 +152,3 @@ def check_calculation_inputs(
             message = f"calculation: ${{{name}}} is not a question or a calculation"
             checker.fail(items[calculation.name], "calculation", calculation.name, message)
         earlier.add(calculation.name)
-
-
-def choice_labels(template: FormTemplate) -> dict[str, dict[str, str]]:
-    """Question id -> {choice value: officers' label}, for jr:choice-name()."""
-    return {
-        question.id: {choice.value: pick(choice.label, "vi") for choice in question.choices}
-        for question in template.questions
-        if question.choices
-    }
-
-
-def evaluate_calculations(
-    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """Every calculation's value from the answers (and facts: unit, period, metadata, today),
-    in dependency order; a calculation that cannot be computed is None. Never raises."""
-    scope: dict[str, Any] = {**answers, **(facts or {})}
-    scope.setdefault("__choice_labels__", choice_labels(template))
-    values: dict[str, Any] = {}
-    for calculation in template.calculations:
-        scope.pop(calculation.name, None)  # computed, never taken from a stale stored value
-        value = calculation.expression.evaluate(scope)
-        values[calculation.name] = value
-        scope[calculation.name] = value
-    return values
