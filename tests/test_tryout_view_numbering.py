@@ -32,9 +32,8 @@ DEFINITION = {
 }
 
 
-def test_view_keeps_form_numbers_after_a_skipped_branch() -> None:
-    template = template_from_definition(DEFINITION)
-    period = Period(
+def _period() -> Period:
+    return Period(
         key="2026-11",
         label_vi="tháng 11 năm 2026",
         label_en="November 2026",
@@ -43,6 +42,11 @@ def test_view_keeps_form_numbers_after_a_skipped_branch() -> None:
         cutoff_start=datetime(2026, 10, 15).date(),
         cutoff_end=datetime(2026, 11, 14).date(),
     )
+
+
+def test_view_keeps_form_numbers_after_a_skipped_branch() -> None:
+    template = template_from_definition(DEFINITION)
+    period = _period()
     state = SimpleNamespace(status="draft", revision=0, submitted_at=None)
     text = render_unit_report(
         unit_name="Đơn vị A",
@@ -59,3 +63,20 @@ def test_view_keeps_form_numbers_after_a_skipped_branch() -> None:
     # Question 2 was skipped by the branch: the note stays question 3, as in /xemlai.
     assert "3. Ghi chú: ổn" in lines
     assert not any(line.startswith("2. ") for line in lines)
+
+
+def test_web_unit_page_keeps_form_numbers_after_a_skipped_branch() -> None:
+    from reportbot.web.pages import unit_page
+
+    template = template_from_definition(DEFINITION)
+    html = unit_page(
+        unit_name="Đơn vị A",
+        unit_code="dva",
+        template=template,
+        period=_period(),
+        state="đang soạn",
+        answers={"co_lop": "no", "ghi_chu": "ổn"},
+    )
+    assert "<td>1. Có lớp không?</td>" in html
+    assert "<td>3. Ghi chú</td>" in html
+    assert "<td>2. " not in html
