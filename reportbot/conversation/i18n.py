@@ -73,7 +73,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{total} questions. Each answer is saved as soon as you send it.",
     },
     "report_resume": {
-        "vi": "Tiếp tục báo cáo {title} – {period}: đã trả lời {done}/{total} câu.",
+        "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done}/{total} câu.",
         "en": "Resuming {title} – {period}: {done}/{total} answered.",
     },
     "report_late_note": {
@@ -174,7 +174,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/continue to go on, /back to return to the last question.",
     },
     "report_in_progress": {
-        "vi": "Anh/chị đang làm dở báo cáo {title} – kỳ {period}: {done}/{total} câu.\n"
+        "vi": "Anh/chị đang làm dở “{title}” – kỳ {period}: {done}/{total} câu.\n"
         "Bấm “Làm tiếp” để tiếp tục, hoặc “Chọn báo cáo khác”.",
         "en": "You are in the middle of {title} – {period}: {done}/{total} answered.\n"
         "Press “Continue” to go on, or “Choose another report”.",
