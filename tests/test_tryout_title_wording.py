@@ -23,3 +23,13 @@ def test_resume_and_in_progress_texts_do_not_say_bao_cao_twice() -> None:
         resumed
     )
     assert "báo cáo Báo cáo" not in in_progress + resumed
+
+
+def test_submitted_reopened_and_locked_texts_quote_the_title() -> None:
+    from reportbot.conversation.i18n import say
+
+    title = "Báo cáo kết quả thực hiện Nghị quyết 57"
+    params = {"title": title, "period": "năm 2026", "deadline": "20/12/2026", "revision": 1}
+    for key in ("report_locked", "report_submitted_edit", "report_reopened_edit"):
+        text = say(key, "vi", **params)
+        assert text.startswith(f"“{title}” – năm 2026 "), (key, text)
