@@ -192,7 +192,7 @@ async def test_replying_to_a_reminder_goes_straight_into_the_report(db: str) -> 
 
         replies = await draft_owner.send(choice=to_draft.payloads[0])
         text = "\n".join(r.text for r in replies)
-        assert "Tiếp tục báo cáo" in text and "đã trả lời 2/" in text
+        assert "Tiếp tục “" in text and "đã trả lời 2/" in text
         assert "Câu 3/" in text  # the next unanswered question
         # The button opens the reminded report at its first question, even though the unit
         # may also owe the previous period (typing /baocao would ask which one).

@@ -36,7 +36,9 @@ async def _forms_validate(args: argparse.Namespace, settings: Settings) -> int:
         problems += len(issues)
         if template is not None:
             questions = say(settings.locale, "câu hỏi", "questions")
-            print(f"{path}: OK ({template.key}, {len(template.questions)} {questions})")
+            # answerable ones, as the publish preview and the chat's "Câu N/M" count them
+            count = sum(1 for question in template.questions if question.answerable)
+            print(f"{path}: OK ({template.key}, {count} {questions})")
     return EXIT_FAILURE if problems else 0
 
 

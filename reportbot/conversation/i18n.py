@@ -73,7 +73,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{total} questions. Each answer is saved as soon as you send it.",
     },
     "report_resume": {
-        "vi": "Tiếp tục báo cáo {title} – {period}: đã trả lời {done}/{total} câu.",
+        "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done}/{total} câu.",
         "en": "Resuming {title} – {period}: {done}/{total} answered.",
     },
     "report_late_note": {
@@ -81,19 +81,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Note: this period is overdue ({deadline}); the report will count as late.",
     },
     "report_locked": {
-        "vi": "Báo cáo {title} – {period} đã gửi và đã hết hạn sửa ({deadline}). "
+        "vi": "“{title}” – {period} đã gửi và đã hết hạn sửa ({deadline}). "
         "Nếu cần sửa, xin liên hệ chuyên viên Phòng Văn hóa - Xã hội để mở lại.",
         "en": "{title} – {period} was submitted and can no longer be changed (due {deadline}). "
         "Ask the coordinator to reopen it if you need to.",
     },
     "report_submitted_edit": {
-        "vi": "Báo cáo {title} – {period} đã gửi (lần {revision}). Anh/chị có thể sửa đến hết "
+        "vi": "“{title}” – {period} đã gửi (lần {revision}). Anh/chị có thể sửa đến hết "
         "ngày {deadline}: chọn câu cần sửa rồi gõ /gui để gửi lại, /huy để bỏ thay đổi.",
         "en": "{title} – {period} was submitted (revision {revision}). You can change it until "
         "the end of {deadline}: pick an answer to change, then /submit again, or /cancel.",
     },
     "report_reopened_edit": {
-        "vi": "Báo cáo {title} – {period} đã được mở lại để sửa. Chọn câu cần sửa, "
+        "vi": "“{title}” – {period} đã được mở lại để sửa. Chọn câu cần sửa, "
         "xong gõ /gui để gửi lại.",
         "en": "{title} – {period} was reopened for changes. Pick an answer to change, "
         "then /submit again.",
@@ -174,7 +174,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/continue to go on, /back to return to the last question.",
     },
     "report_in_progress": {
-        "vi": "Anh/chị đang làm dở báo cáo {title} – kỳ {period}: {done}/{total} câu.\n"
+        "vi": "Anh/chị đang làm dở “{title}” – kỳ {period}: {done}/{total} câu.\n"
         "Bấm “Làm tiếp” để tiếp tục, hoặc “Chọn báo cáo khác”.",
         "en": "You are in the middle of {title} – {period}: {done}/{total} answered.\n"
         "Press “Continue” to go on, or “Choose another report”.",

@@ -16,8 +16,8 @@ from reportbot.conversation import numbering
 from reportbot.conversation.values import is_empty
 from reportbot.forms.choice_filter import as_asked, visible_choices
 from reportbot.forms.expressions import truthy
-from reportbot.forms.repeat_expand import is_entry, reexpand
-from reportbot.forms.repeats import repeat_inputs
+from reportbot.forms.repeat_expand import expand, is_entry, reexpand
+from reportbot.forms.repeats import repeat_inputs, typed_entries
 from reportbot.forms.schema import FormTemplate, Question
 
 
@@ -274,7 +274,15 @@ def progress(
 def answered_count(
     template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
 ) -> tuple[int, int]:
-    """(applicable questions answered, applicable questions)."""
+    """(applicable questions answered, applicable questions), a repeat's entries included.
+
+    Answers as stored or as typed: like an opened report (conversation.report), a form with
+    repeats is counted with each entry's questions written out, so the menu's "N/M" and the
+    report's own count agree.
+    """
+    if template.repeats:
+        answers = typed_entries(template, answers)
+        template = expand(template, answers, facts)
     questions = answerable(relevant_questions(template, answers, facts))
     done = sum(1 for q in questions if not is_empty(answers.get(q.id)))
     return done, len(questions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
+from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.formatting import (
     bucket_label,
@@ -92,7 +93,11 @@ def render_unit_report(
     tz: tzinfo,
     locale: str,
 ) -> str:
-    """/xem: a unit's report, its status and every answer, numbered in form order."""
+    """/xem: a unit's report, its status and every answer, with the form's question numbers.
+
+    The numbers are those the officer sees ("Câu N", /xemlai, /sua N): a skipped branch leaves
+    a gap rather than renumbering what follows.
+    """
     when = local_time(submission.submitted_at, tz)
     if submission.status == "submitted":
         late = standing(submission.status, submission.submitted_at, period.deadline) == "late"
@@ -113,13 +118,14 @@ def render_unit_report(
             status=status,
         )
     ]
-    number = 0
+    numbers = question_numbers(template)
+    shown = 0
     for question in template.questions:
         if not question.answerable or is_empty(answers.get(question.id)):
             continue
-        number += 1
+        shown += 1
         value = format_value(question, answers[question.id], locale)
-        lines.append(f"{number}. {pick(question.label, locale)}: {value}")
-    if number == 0:
+        lines.append(f"{numbers[question.id]}. {pick(question.label, locale)}: {value}")
+    if shown == 0:
         lines.append(t("view_no_answers", locale))
     return "\n".join(lines)

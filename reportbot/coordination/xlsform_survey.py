@@ -151,7 +151,10 @@ class SurveyRows(RepeatRows):
                 rows_of.setdefault(item["id"], []).append(number)
                 positions.append(number)
         for number, _relevant in groups:
-            self.issue("survey", number, "type", "begin group without an end group")
+            # a repeat's begin row sits on `groups` too (its relevant applies like a group's)
+            repeat_rows = self.collected[1].get(self.open_repeat[1], []) if self.open_repeat else []
+            what = "repeat" if number in repeat_rows else "group"
+            self.issue("survey", number, "type", f"begin {what} without an end {what}")
         add_sections(questions, positions, group_sections(sheet, self.texts))
         if not questions and not self.issues:
             self.issue("survey", None, None, "no question the bot can ask")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
+from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.formatting import bucket_label, local_date, local_time
 from reportbot.coordination.status import PeriodStatus, UnitStatus
@@ -108,19 +109,21 @@ def unit_page(
     state: str,
     answers: dict[str, Any] | None,
 ) -> str:
-    """One unit's report for one form and period: its state and every answer in form order."""
+    """One unit's report for one form and period: its state and every answer in form order,
+    with the form's question numbers (those the officer sees in chat)."""
     head = (
         f"<h2>{esc(unit_name)} ({esc(unit_code)})</h2>"
         f'<p class="muted">{esc(pick(template.title, LOCALE))} · kỳ '
         f"{esc(period.label(LOCALE))}</p><p>Tình trạng: <b>{esc(state)}</b></p>"
     )
     rows = []
+    numbers = question_numbers(template)
     for question in template.questions:
         if answers is None or not question.answerable or is_empty(answers.get(question.id)):
             continue
         value = format_value(question, answers[question.id], LOCALE)
         rows.append(
-            f"<tr><td>{len(rows) + 1}. {esc(pick(question.label, LOCALE))}</td>"
+            f"<tr><td>{numbers[question.id]}. {esc(pick(question.label, LOCALE))}</td>"
             f'<td class="answer">{esc(value)}</td></tr>'
         )
     table = (
