@@ -583,6 +583,20 @@ async def test_commands_with_an_argument_work_without_the_slash(
     assert COORDINATOR_REFUSAL not in await officer.say("tong hop cac hoat dong")
 
 
+async def test_a_coordinator_views_a_unit_without_the_slash(
+    app: Application, clock: FakeClock
+) -> None:
+    await seed_reports()
+    coordinator = Chat(app.service, "u-coord")
+    with_slash = await coordinator.say("/xem hoi phu nu")
+    assert "Hội Liên hiệp Phụ nữ xã" in with_slash
+    assert await coordinator.say("xem hoi phu nu") == with_slash  # as typed on Zalo
+    # an officer's "xem ..." is not a command (their /xem needs the slash), and "xem lai"
+    # stays the officer's review for everyone
+    officer = Chat(app.service, "u-hoiphunu")
+    assert "Hội Liên hiệp Phụ nữ xã (hoiphunu)" not in await officer.say("xem hoi phu nu")
+
+
 async def test_help_lists_the_commands_of_the_persons_role(app: Application) -> None:
     officer = await Chat(app.service, "u-hoiphunu").say("/trogiup")
     coordinator = await Chat(app.service, "u-coord").say("/trogiup")

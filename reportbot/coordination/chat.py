@@ -74,7 +74,10 @@ ROUTES: tuple[tuple[str, tuple[str, ...], str, dict[str, str]], ...] = (
         "coord_view",
         ("xem", "view"),
         "officer",  # an officer sees their own unit only
-        {"vi": "/xem ĐƠN_VỊ – câu trả lời của một đơn vị", "en": "/view UNIT – a unit's answers"},
+        {
+            "vi": "/xem ĐƠN_VỊ – câu trả lời của một đơn vị (Zalo: xem hoi phu nu)",
+            "en": "/view UNIT – a unit's answers",
+        },
     ),
     (
         "coord_reopen",
@@ -114,7 +117,15 @@ def install(host: Host) -> None:
         "coord_invite": chat.invite,
     }
     for name, words, role, help_line in ROUTES:
-        host.router.command(name, words, chat.guarded(handlers[name]), role=role, help=help_line)
+        host.router.command(
+            name,
+            words,
+            chat.guarded(handlers[name]),
+            role=role,
+            help=help_line,
+            # Zalo users never type the slash: "xem truong tieu hoc" from a coordinator
+            bare_argument_role=COORDINATOR if name == "coord_view" else None,
+        )
     host.router.dialog(TemplateUpload(host))
     host.router.dialog(chat.choice)  # "2" after /tonghop offered the forms by number
 

@@ -67,6 +67,9 @@ class Router:
         # Words of several parts that also take an argument without a slash ("mo lai hoi phu
         # nu", "tong hop nq57"): Zalo users never type the slash. Folded word -> route name.
         self._bare_with_argument: dict[str, str] = {}
+        # Single words that take an argument without a slash, for one role and above only
+        # ("xem truong tieu hoc" from a coordinator on Zalo). Folded word -> (route, role).
+        self._bare_word_argument: dict[str, tuple[str, str]] = {}
         self.in_report: InReport | None = None
 
     def command(
@@ -78,11 +81,14 @@ class Router:
         role: str = "officer",
         bare: bool | None = None,
         help: dict[str, str] | None = None,
+        bare_argument_role: str | None = None,
     ) -> None:
         """Route command `name`, called by any of `words`, to `handler` for `role` and above.
 
         `bare` says whether the words work without a slash; by default only words of several
         parts do ("tinh hinh"): a short word typed alone ("xem") is more likely an answer.
+        `bare_argument_role` lets a single word with an argument ("xem hoi phu nu") work
+        without a slash for that role and above, outside a report.
         """
         if name in self.routes:
             raise ValueError(f"command {name!r} is already routed")
@@ -94,6 +100,8 @@ class Router:
             folded = fold(word)
             if " " in folded and bare is not False:
                 self._bare_with_argument[folded] = name
+            elif bare_argument_role is not None and " " not in folded:
+                self._bare_word_argument[folded] = (name, bare_argument_role)
 
     def dialog(self, dialog: Dialog) -> None:
         """Let `dialog` see messages before the engine, in the order dialogs were added."""
@@ -140,7 +148,22 @@ class Router:
             # The argument as typed (with its diacritics): drop as many words as the command has.
             argument = inbound.text.strip().split(None, words.count(" ") + 1)[-1]
             return ParsedCommand(name, argument)
-        return None
+        return await self._bare_word_command(inbound, folded)
+
+    async def _bare_word_command(self, inbound: Inbound, folded: str) -> ParsedCommand | None:
+        """ "xem truong tieu hoc": a single command word and an argument, without a slash, from
+        someone of the word's role who is not answering a question."""
+        head, _, rest = folded.partition(" ")
+        entry = self._bare_word_argument.get(head)
+        if entry is None or not rest:
+            return None
+        name, role = entry
+        person = inbound.registered
+        if not has_role(person, role):
+            return None
+        if self.in_report is not None and await self.in_report(person):
+            return None
+        return ParsedCommand(name, inbound.text.strip().split(None, 1)[-1])
 
     def _role_help(self, person: PersonInfo) -> list[Outgoing]:
         """The commands of the person's role beyond the officer's, for /trogiup."""
