@@ -10,11 +10,14 @@ officer can be told who is also editing the report.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from reportbot.conversation.values import encode_value
+from reportbot.store import sql
 from reportbot.store.errors import ConflictError
 from reportbot.store.sql import SqlDialect, marks
 
@@ -108,3 +111,40 @@ async def _overlapping_editor(
         if seen is None or encode_value(seen) != row["value"]:
             return str(row["name"])
     return None
+
+
+OTHERS_ANSWERS = (
+    "SELECT a.question_id, a.updated_at, p.id, p.name FROM answers a "
+    "JOIN people p ON p.id = a.answered_by_id WHERE a.submission_id = ? "
+    "AND a.answered_by_id <> ? AND a.question_id IN ({marks})"
+)
+STATE_MOMENT = "SELECT updated_at FROM conversation_states WHERE person_id = ?"
+
+
+async def others_answers(
+    submission_id: int, person_id: int, questions: Sequence[str]
+) -> list[tuple[str, datetime, int, str]]:
+    """(question id, stored at, person id, name) of the answers to `questions` of a report
+    that someone other than `person_id` gave (`routing.colleagues`)."""
+    if not questions:
+        return []
+    statement = OTHERS_ANSWERS.format(marks=marks(len(questions)))
+    found = await sql.rows(statement, [submission_id, person_id, *questions])
+    return [
+        (str(qid), _utc(sql.moment(at)), int(pid), str(name))
+        for qid, at, pid, name in found
+        if at is not None
+    ]
+
+
+async def last_seen(person_id: int) -> datetime | None:
+    """When the person's conversation last moved on (their state row was last written):
+    what they were shown then is the report as it was at that moment."""
+    found = await sql.rows(STATE_MOMENT, [person_id])
+    return _utc(sql.moment(found[0][0])) if found and found[0][0] is not None else None
+
+
+def _utc(moment: datetime | None) -> datetime:
+    """SQLite gives naive text back; the writer stores UTC."""
+    assert moment is not None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,0 +1,84 @@
+"""Two officers of one unit on the same report, through the conversation service (issue 13
+item 7): the later one is told who else is editing and what is stored, and nothing is
+silently overwritten."""
+
+from __future__ import annotations
+
+from reportbot.service import ConversationService
+from reportbot.store.models import Identity, Person, Unit
+from tests.conftest import FakeClock
+from tests.support import Chat, stored_answers
+
+# The first answers of the Resolution 57 report (Câu 1-4), typed by the first officer.
+OPENING = ("có", "KH-12/HPN", "01/03/2026", "1")
+# Hand-written: what is stored after the opening.
+STORED_OPENING = {
+    "co_ke_hoach": "yes",
+    "so_ke_hoach": "KH-12/HPN",
+    "ngay_ke_hoach": "2026-03-01",
+    "chuyen_muc_web": "co",
+}
+
+
+class Officer:
+    """One officer's chat; each message is sent some seconds after the previous one."""
+
+    def __init__(self, chat: Chat, clock: FakeClock) -> None:
+        self.chat = chat
+        self.clock = clock
+
+    async def say(self, text: str) -> str:
+        """Send `text` (20 s after the last message anyone sent); the replies as one string."""
+        self.clock.advance(seconds=20)
+        return await self.chat.say(text)
+
+
+async def _two(service: ConversationService, clock: FakeClock) -> tuple[Officer, Officer]:
+    """The Women's Union's seeded officer (A) and a colleague, Trần Thị Bình (B), both shown
+    Câu 5 of this year's report after A's opening answers."""
+    unit = await Unit.get(code="hoiphunu")
+    person = await Person.create(name="Trần Thị Bình", unit=unit, role="officer")
+    await Identity.create(platform="console", external_id="u-binh", chat_id="u-binh", person=person)
+    first = Officer(Chat(service, "u-hoiphunu"), clock)
+    second = Officer(Chat(service, "u-binh"), clock)
+    await first.say("/baocao")
+    await first.say("1")  # this year's report
+    for line in OPENING:
+        await first.say(line)
+    await second.say("/baocao")
+    opened = await second.say("1")
+    assert "Câu 5/27" in opened  # B continues where the report is: the question A is at
+    assert await stored_answers() == STORED_OPENING
+    return first, second
+
+
+async def test_same_question_the_later_is_told_and_nothing_overwritten(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    first, second = await _two(service, clock)
+    assert "Câu 6/27" in await first.say("10")
+    told = await second.say("12")  # B was shown Câu 5 before A's answer
+    assert "Cán bộ hoiphunu cũng đang sửa báo cáo này" in told
+    assert "câu 5 vừa được sửa thành “10”" in told
+    assert "chưa được lưu" in told
+    assert await stored_answers() == {**STORED_OPENING, "so_tin_bai_web": 10}
+    # B has now seen A's 10: sending 12 again is a deliberate change, stored.
+    again = await second.say("12")
+    assert "cũng đang sửa" not in again and "Câu 6/27" in again
+    assert await stored_answers() == {**STORED_OPENING, "so_tin_bai_web": 12}
+
+
+async def test_different_questions_both_kept(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    first, second = await _two(service, clock)
+    assert "Câu 6/27" in await first.say("10")
+    told = await second.say("/quaylai")  # B goes back to Câu 4 and changes it
+    assert "Câu 4/27" in told
+    changed = await second.say("2")
+    assert "cũng đang sửa" not in changed
+    assert await stored_answers() == {
+        **STORED_OPENING,
+        "chuyen_muc_web": "chua_co",
+        "so_tin_bai_web": 10,
+    }
