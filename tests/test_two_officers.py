@@ -4,6 +4,7 @@ silently overwritten."""
 
 from __future__ import annotations
 
+from connectors.base import Address, Outgoing
 from reportbot.service import ConversationService
 from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import FakeClock
@@ -82,3 +83,45 @@ async def test_different_questions_both_kept(
         "chuyen_muc_web": "chua_co",
         "so_tin_bai_web": 10,
     }
+
+
+class Platform:
+    """Collects what the reply redelivery job sends, by chat."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    async def deliver(self, address: Address, messages: list[Outgoing]) -> None:
+        """The connector's send path, as `ConversationService.redeliver` calls it."""
+        self.sent.extend((address.chat_id, m.text) for m in messages)
+
+
+async def test_the_later_change_is_shown_to_the_colleague_once(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    first, second = await _two(service, clock)
+    await first.say("10")
+    await second.say("12")  # told, not stored
+    platform = Platform()
+    assert await service.redeliver(platform.deliver) == 0  # nothing stored: nobody to tell
+    await second.say("12")  # B confirms: stored
+    assert await service.redeliver(platform.deliver) == 1
+    assert platform.sent == [("u-hoiphunu", "ℹ️ Câu 5 vừa được Trần Thị Bình sửa thành “12”.")]
+    await second.say("/quaylai")
+    await second.say("15")  # B again: the answer is B's own now, A is not told twice
+    assert await service.redeliver(platform.deliver) == 0
+    assert len(platform.sent) == 1
+    assert await stored_answers() == {**STORED_OPENING, "so_tin_bai_web": 15}
+
+
+async def test_an_old_answer_changed_tells_nobody(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    _first, second = await _two(service, clock)
+    clock.advance(minutes=31)  # A answered Câu 4 more than half an hour ago
+    await second.say("/quaylai")
+    await second.say("2")
+    platform = Platform()
+    assert await service.redeliver(platform.deliver) == 0
+    assert platform.sent == []
+    assert (await stored_answers())["chuyen_muc_web"] == "chua_co"

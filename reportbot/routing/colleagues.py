@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from connectors.base import Outgoing
+from reportbot.conversation.i18n import say
+from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.session import SubmissionChange
+from reportbot.conversation.values import format_value
 from reportbot.store import versions
 
 RECENT = timedelta(minutes=30)  # "working on the report at the same time"
@@ -67,3 +71,28 @@ def recent(answers: list[ColleagueAnswer], now: datetime) -> list[ColleagueAnswe
     """The colleagues' answers given within `RECENT` of `now` (they are still at it)."""
     moment = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
     return [a for a in answers if moment - a.updated_at <= RECENT]
+
+
+async def tell_colleagues(
+    name: str, change: SubmissionChange, answers: list[ColleagueAnswer], now: datetime
+) -> int:
+    """Once `name`'s change is stored: one short notice to each colleague whose recent answer
+    it replaced ("Câu 5 vừa được B sửa thành 12"); return how many were queued.
+
+    Only answers given within `RECENT` count (the colleague is still at the report); an
+    answer the change clears (a dependant) is not announced: the review shows it.
+    """
+    template = change.view.template
+    numbers = question_numbers(template)
+    lines: dict[int, list[str]] = {}
+    for answer in recent(answers, now):
+        qid = answer.question_id
+        if qid not in change.set_answers:
+            continue
+        value = format_value(template.question(qid), change.set_answers[qid])
+        line = say("colleague_changed", "vi", number=numbers.get(qid, "?"), name=name, value=value)
+        lines.setdefault(answer.person_id, []).append(line)
+    told = 0
+    for person_id, texts in lines.items():
+        told += await versions.queue_notice(person_id, [Outgoing("\n".join(texts))], now)
+    return told

@@ -102,13 +102,20 @@ class EngineRoute:
             unit_id = new_state.unit
             step.state = new_state  # type: ignore[assignment]
         change = step.change
+        others: list[colleagues.ColleagueAnswer] = []
         if change is not None:
             others = await colleagues.others_answers(person.id, change)
             late = await colleagues.overtaken(person.id, change, others)
             if late is not None:  # a colleague's answer this person never saw: keep it
                 told = [Outgoing(overtaken_text(late, change, inbound.locale))]
                 return await self._commit(inbound, state, None, unit_id, told, env.now)
-        return await self._commit(inbound, step.state, change, unit_id, step.replies, env.now)
+        replies = await self._commit(inbound, step.state, change, unit_id, step.replies, env.now)
+        if change is not None and others:  # stored: the colleagues it overrode are told
+            try:
+                await colleagues.tell_colleagues(person.name, change, others, env.now)
+            except Exception as error:  # the step is stored; a lost notice is only a notice
+                log.warning("colleague notice not queued: %s", type(error).__name__)
+        return replies
 
     async def _commit(
         self,

@@ -10,13 +10,16 @@ officer can be told who is also editing the report.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from connectors.base import Address, Outgoing
 from reportbot.conversation.values import encode_value
+from reportbot.store import replies as reply_rows
 from reportbot.store import sql
 from reportbot.store.errors import ConflictError
 from reportbot.store.sql import SqlDialect, marks
@@ -148,3 +151,28 @@ def _utc(moment: datetime | None) -> datetime:
     """SQLite gives naive text back; the writer stores UTC."""
     assert moment is not None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# The address a notice reaches: the person's newest identity (the chat app they came with last).
+IDENTITY = (
+    "SELECT platform, external_id, chat_id FROM identities WHERE person_id = ? "
+    "ORDER BY id DESC LIMIT 1"
+)
+
+
+async def queue_notice(person_id: int, messages: Sequence[Outgoing], now: datetime) -> bool:
+    """Queue `messages` for a person who did not write (a colleague's change of their answer)
+    as a reply kept in the outbox, due at once: the reply redelivery job sends it like any
+    reply no connector confirmed. False when the person has no chat to reach."""
+    found = await sql.rows(IDENTITY, [person_id])
+    if not found:
+        return False
+    platform, user_id, chat_id = found[0]
+    address = Address(str(platform), str(user_id), str(chat_id))
+    # Not prefixed with the person's id: it answers nothing they typed, so it must never be
+    # taken for a question they are owed (`replies.last_owed`).
+    receipt = f"notice.{uuid.uuid4().hex}"
+    await sql.execute(
+        reply_rows.INSERT_REPLY, [receipt, reply_rows.encode(address, messages), now, now]
+    )
+    return True
