@@ -125,3 +125,23 @@ async def test_an_old_answer_changed_tells_nobody(
     assert await service.redeliver(platform.deliver) == 0
     assert platform.sent == []
     assert (await stored_answers())["chuyen_muc_web"] == "chua_co"
+
+
+async def test_interleaved_answers_to_different_questions_both_kept(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    first, second = await _two(service, clock)
+    assert "Câu 2/27" in await second.say("/sua 2")  # B goes to correct the plan number
+    assert "Câu 6/27" in await first.say("10")  # A answers Câu 5 meanwhile
+    changed = await second.say("KH-13/HPN")  # B's question was not touched by A: stored
+    assert "cũng đang sửa" not in changed
+    assert await stored_answers() == {
+        **STORED_OPENING,
+        "so_ke_hoach": "KH-13/HPN",
+        "so_tin_bai_web": 10,
+    }
+    platform = Platform()
+    assert await service.redeliver(platform.deliver) == 1  # A gave Câu 2 minutes ago
+    assert platform.sent == [
+        ("u-hoiphunu", "ℹ️ Câu 2 vừa được Trần Thị Bình sửa thành “KH-13/HPN”.")
+    ]
