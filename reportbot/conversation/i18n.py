@@ -396,6 +396,22 @@ MESSAGES.update(
     }
 )
 
+# -- two officers of one unit on the same report (routing.colleagues) ---------------------------
+MESSAGES.update(
+    {
+        "edit_overtaken": {
+            "vi": "⚠️ {name} cũng đang sửa báo cáo này: câu {number} vừa được sửa thành "
+            "“{value}”. Câu trả lời của anh/chị chưa được lưu; gửi lại nếu vẫn muốn sửa.",
+            "en": "⚠️ {name} is also editing this report: question {number} was just changed "
+            "to “{value}”. Your answer was not saved; send it again to change it anyway.",
+        },
+        "colleague_changed": {
+            "vi": "ℹ️ Câu {number} vừa được {name} sửa thành “{value}”.",
+            "en": "ℹ️ Question {number} was just changed by {name} to “{value}”.",
+        },
+    }
+)
+
 
 Catalog = dict[str, dict[str, str]]
 """Messages by key, each a text per language; 'vi' is always present."""

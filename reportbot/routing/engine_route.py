@@ -21,8 +21,11 @@ from zoneinfo import ZoneInfo
 from connectors.base import Address, Outgoing
 from reportbot.conversation import engine
 from reportbot.conversation.i18n import say
-from reportbot.conversation.session import Env, PersonInfo, UnitDesk
+from reportbot.conversation.numbering import question_numbers
+from reportbot.conversation.session import Env, PersonInfo, SubmissionChange, UnitDesk
 from reportbot.conversation.state import IN_REPORT, ConversationState, as_state
+from reportbot.conversation.values import format_value
+from reportbot.routing import colleagues
 from reportbot.routing.inbound import Inbound
 from reportbot.store import replies as reply_rows
 from reportbot.store.errors import ConflictError
@@ -98,20 +101,47 @@ class EngineRoute:
                 new_state.unit = unit_id
             unit_id = new_state.unit
             step.state = new_state  # type: ignore[assignment]
+        change = step.change
+        others: list[colleagues.ColleagueAnswer] = []
+        if change is not None:
+            others = await colleagues.others_answers(person.id, change)
+            late = await colleagues.overtaken(person.id, change, others)
+            if late is not None:  # a colleague's answer this person never saw: keep it
+                told = [Outgoing(overtaken_text(late, change, inbound.locale))]
+                return await self._commit(inbound, state, None, unit_id, told, env.now)
+        replies = await self._commit(inbound, step.state, change, unit_id, step.replies, env.now)
+        if change is not None and others:  # stored: the colleagues it overrode are told
+            try:
+                await colleagues.tell_colleagues(person.name, change, others, env.now)
+            except Exception as error:  # the step is stored; a lost notice is only a notice
+                log.warning("colleague notice not queued: %s", type(error).__name__)
+        return replies
+
+    async def _commit(
+        self,
+        inbound: Inbound,
+        state: object,
+        change: SubmissionChange | None,
+        unit_id: int | None,
+        replies: list[Outgoing],
+        now: datetime,
+    ) -> list[Outgoing]:
+        """Write one step (state, change, replies kept until confirmed), then the caches."""
+        repository = self.repository
+        person_id = inbound.registered.id
         write = StepWrite(
-            person_id=person.id,
+            person_id=person_id,
             unit_id=unit_id,
-            state=step.state,
-            change=step.change,
+            state=state,  # type: ignore[arg-type]
+            change=change,
             update=inbound.update,
-            now=env.now,
+            now=now,
         )
-        replies = step.replies
         message = inbound.message
         if replies and self.keeps_replies(message.platform):
-            receipt = reply_rows.new_receipt(person.id)
+            receipt = reply_rows.new_receipt(person_id)
             address = Address(message.platform, message.user_id, message.chat_id)
-            write.replies = reply_rows.reply_row(receipt, address, replies, env.now)
+            write.replies = reply_rows.reply_row(receipt, address, replies, now)
             replies = [*replies[:-1], dataclasses.replace(replies[-1], receipt=receipt)]
         repository.begin_write(unit_id)
         try:
@@ -122,10 +152,10 @@ class EngineRoute:
         finally:
             repository.end_write(unit_id)
         inbound.recorded = write.update is not None
-        if step.state is not None:
-            repository.remember_state(person.id, step.state)
-        if step.change is not None:
-            repository.apply(unit_id, step.change, write.created_id)
+        if state is not None:
+            repository.remember_state(person_id, state)  # type: ignore[arg-type]
+        if change is not None:
+            repository.apply(unit_id, change, write.created_id)
         return replies
 
     async def _unshown(self, inbound: Inbound, state: ConversationState) -> list[Outgoing] | None:
@@ -166,6 +196,19 @@ class EngineRoute:
             forms = await repository.forms_for(unit)
             desks.append(UnitDesk(unit, forms, await repository.reports(unit.id)))
         return tuple(desks)
+
+
+def overtaken_text(late: colleagues.ColleagueAnswer, change: SubmissionChange, locale: str) -> str:
+    """What the person is told when a colleague changed their question meanwhile."""
+    template = change.view.template
+    question = template.question(late.question_id)
+    return say(
+        "edit_overtaken",
+        locale,
+        name=late.name,
+        number=question_numbers(template).get(late.question_id, "?"),
+        value=format_value(question, late.value, locale),
+    )
 
 
 def in_unit(person: PersonInfo, unit_id: int | None) -> PersonInfo:

@@ -10,11 +10,17 @@ officer can be told who is also editing the report.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from connectors.base import Address, Outgoing
 from reportbot.conversation.values import encode_value
+from reportbot.store import replies as reply_rows
+from reportbot.store import sql
 from reportbot.store.errors import ConflictError
 from reportbot.store.sql import SqlDialect, marks
 
@@ -108,3 +114,65 @@ async def _overlapping_editor(
         if seen is None or encode_value(seen) != row["value"]:
             return str(row["name"])
     return None
+
+
+OTHERS_ANSWERS = (
+    "SELECT a.question_id, a.updated_at, p.id, p.name FROM answers a "
+    "JOIN people p ON p.id = a.answered_by_id WHERE a.submission_id = ? "
+    "AND a.answered_by_id <> ? AND a.question_id IN ({marks})"
+)
+STATE_MOMENT = "SELECT updated_at FROM conversation_states WHERE person_id = ?"
+
+
+async def others_answers(
+    submission_id: int, person_id: int, questions: Sequence[str]
+) -> list[tuple[str, datetime, int, str]]:
+    """(question id, stored at, person id, name) of the answers to `questions` of a report
+    that someone other than `person_id` gave (`routing.colleagues`)."""
+    if not questions:
+        return []
+    statement = OTHERS_ANSWERS.format(marks=marks(len(questions)))
+    found = await sql.rows(statement, [submission_id, person_id, *questions])
+    return [
+        (str(qid), _utc(sql.moment(at)), int(pid), str(name))
+        for qid, at, pid, name in found
+        if at is not None
+    ]
+
+
+async def last_seen(person_id: int) -> datetime | None:
+    """When the person's conversation last moved on (their state row was last written):
+    what they were shown then is the report as it was at that moment."""
+    found = await sql.rows(STATE_MOMENT, [person_id])
+    return _utc(sql.moment(found[0][0])) if found and found[0][0] is not None else None
+
+
+def _utc(moment: datetime | None) -> datetime:
+    """SQLite gives naive text back; the writer stores UTC."""
+    assert moment is not None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# The address a notice reaches: the person's newest identity (the chat app they came with last).
+IDENTITY = (
+    "SELECT platform, external_id, chat_id FROM identities WHERE person_id = ? "
+    "ORDER BY id DESC LIMIT 1"
+)
+
+
+async def queue_notice(person_id: int, messages: Sequence[Outgoing], now: datetime) -> bool:
+    """Queue `messages` for a person who did not write (a colleague's change of their answer)
+    as a reply kept in the outbox, due at once: the reply redelivery job sends it like any
+    reply no connector confirmed. False when the person has no chat to reach."""
+    found = await sql.rows(IDENTITY, [person_id])
+    if not found:
+        return False
+    platform, user_id, chat_id = found[0]
+    address = Address(str(platform), str(user_id), str(chat_id))
+    # Not prefixed with the person's id: it answers nothing they typed, so it must never be
+    # taken for a question they are owed (`replies.last_owed`).
+    receipt = f"notice.{uuid.uuid4().hex}"
+    await sql.execute(
+        reply_rows.INSERT_REPLY, [receipt, reply_rows.encode(address, messages), now, now]
+    )
+    return True
