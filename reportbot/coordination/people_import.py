@@ -313,6 +313,7 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
     units = {unit.code.lower(): unit for unit in await Unit.all()}
     rows: list[_PersonRow] = []
     seen: dict[str, int] = {}
+    named: dict[str, tuple[str, int]] = {}  # phone -> (folded name, first line)
     for line, values in table.rows:
         problems = result.problems
         name, raw_phone = values["name"], values["phone"]
@@ -326,10 +327,19 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
                 RowProblem.of(source, line, "phone", "bad_phone", value=quoted(raw_phone))
             )
         else:
-            # One phone on several lines is one person in several units (kiêm nhiệm): only
-            # the same phone twice in the same unit is a duplicate.
-            key = f"{phone}\t{unit_code.casefold()}"
-            _first_time(source, line, "phone", raw_phone, key, seen, problems)
+            # One phone on several lines is one person in several units (kiêm nhiệm), so the
+            # lines must name the same person; the same phone twice in one unit, or under
+            # another name, is a duplicate of its first line.
+            first = named.setdefault(phone, (" ".join(name.casefold().split()), line))
+            if first[0] != " ".join(name.casefold().split()):
+                problems.append(
+                    RowProblem.of(
+                        source, line, "phone", "duplicate", value=quoted(raw_phone), first=first[1]
+                    )
+                )
+            else:
+                key = f"{phone}\t{unit_code.casefold()}"
+                _first_time(source, line, "phone", raw_phone, key, seen, problems)
         role = parse_role(raw_role)
         if role is None:
             problems.append(
