@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
 from reportbot.coordination.invites import issue_invite, render_card
@@ -32,6 +31,7 @@ from reportbot.coordination.people_import import (
 from reportbot.coordination.publish import check_template_file, preview, publish
 from reportbot.coordination.reports import FORMATS, ReportHeader, default_name, write_report
 from reportbot.coordination.texts import Problem
+from reportbot.language import say
 from reportbot.store.database import close_database, open_database
 
 EXIT_FAILURE = 1
