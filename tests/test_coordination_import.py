@@ -213,16 +213,23 @@ def test_the_cli_imports_both_files_and_fails_on_a_bad_one(
     units = write(tmp_path, "don_vi.csv", UNITS_CSV)
     people = write(tmp_path, "can_bo.csv", PEOPLE_CSV)
     assert core_cli.main(["units", "import", str(units)]) == 0
-    assert "4 mới (new)" in capsys.readouterr().out
+    assert "Đơn vị: 4 mới," in capsys.readouterr().out
     assert core_cli.main(["people", "import", str(people)]) == 0
-    assert "4 mới (new)" in capsys.readouterr().out
+    assert "4 mới," in capsys.readouterr().out
     assert core_cli.main(["people", "import", str(people)]) == 0
-    assert "0 mới (new), 0 cập nhật (updated), 4 không đổi (unchanged)" in capsys.readouterr().out
+    assert "Người dùng: 0 mới, 0 cập nhật, 4 không đổi" in capsys.readouterr().out
     bad = write(tmp_path, "loi.csv", "code,name,type\nmoi,Đơn vị mới,doan_the\n,Không mã,phong\n")
     assert core_cli.main(["units", "import", str(bad)]) == 1
     captured = capsys.readouterr()
     assert captured.out.strip() == f"{bad}:3: mã: chưa điền (bắt buộc)"
-    assert "nothing imported" in captured.err
+    assert "chưa nhập gì" in captured.err and "nothing" not in captured.err
+    monkeypatch.setenv("REPORTBOT_LOCALE", "en")  # one language at a time, English when asked
+    assert core_cli.main(["units", "import", str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "reportbot: 1 problem, nothing imported\n"
+    assert captured.out.strip() == f"{bad}:3: code: required"
+    assert core_cli.main(["people", "import", str(people)]) == 0
+    assert "People: 0 new, 0 updated, 4 unchanged" in capsys.readouterr().out
 
     async def codes():
         return sorted(await Unit.all().values_list("code", flat=True))

@@ -283,9 +283,9 @@ def test_cli_forms_import_checks_then_publishes(cli, tmp_path: Path, capsys) -> 
     assert cli(["forms", "import", str(good), "--yes"]) == 0
     out = capsys.readouterr().out
     assert "📝 Xem trước mẫu “Báo cáo nhanh Nghị quyết 57”" in out
-    assert out.strip().endswith("nq57_rut_gon: v1 – phiên bản mới (new version)")
+    assert out.strip().endswith("nq57_rut_gon: v1 – phiên bản mới")
     assert cli(["forms", "import", str(good), "--yes"]) == 0
-    assert "nq57_rut_gon: v1 – không đổi (unchanged)" in capsys.readouterr().out
+    assert "nq57_rut_gon: v1 – không đổi" in capsys.readouterr().out
     assert cli(["forms", "list"]) == 0
     assert "nq57_rut_gon\tv1\t2026.1\tactive" in capsys.readouterr().out
 
@@ -307,6 +307,7 @@ def test_cli_invite_create(cli, database_url: str, capsys) -> None:
     assert cli(["invite", "create", "--unit", "khong_co"]) == 1
     assert "Không tìm thấy đơn vị “khong_co”" in capsys.readouterr().err
     assert cli(["invite", "create"]) == 2
+    assert capsys.readouterr().err.strip() == "reportbot: cần --unit MÃ_ĐƠN_VỊ"
 
     async def check():
         invites = await Invite.all().order_by("id").select_related("unit", "person")

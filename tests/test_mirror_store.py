@@ -175,14 +175,28 @@ def test_command_line_status_flush_resync(
         assert code == 0, out
         return out
 
-    assert "(backlog): 1" in run("sheets", "status")
-    assert "delivered 1" in run("sheets", "flush")
-    assert "(backlog): 0" in run("sheets", "status")
+    assert "Thay đổi đang chờ: 1" in run("sheets", "status")
+    assert "đã ghi 1 thay đổi" in run("sheets", "flush")
+    assert "Thay đổi đang chờ: 0" in run("sheets", "status")
     assert len(load_workbook(workbook).worksheets) == 2
     workbook.unlink()
-    assert "rebuilt 1 reports" in run("sheets", "resync")
+    assert "đã dựng lại bảng tính từ cơ sở dữ liệu: 1 báo cáo" in run("sheets", "resync")
     title = next(name for name in load_workbook(workbook).sheetnames if name != STATUS_SHEET_TITLE)
     assert len(workbook_rows(workbook, title)) == 2
+
+    # One language at a time: English when the bot's locale is English, no Vietnamese label.
+    english = load_settings(
+        env={
+            "REPORTBOT_DATABASE_URL": database,
+            "REPORTBOT_MIRROR_XLSX": str(workbook),
+            "REPORTBOT_LOCALE": "en",
+        },
+        config_file=None,
+    )
+    code, out = sheets_command(english, capsys)("sheets", "status")
+    assert code == 0
+    assert f"Destination: workbook {workbook}\n" in out and "Backlog: 0\n" in out
+    assert "Last error: none" in out and "Thay đổi" not in out
 
 
 async def test_the_running_bot_fills_the_workbook(tmp_path: Path) -> None:

@@ -171,7 +171,7 @@ async def test_periods_lists_the_days_off(
     )
     out = capsys.readouterr().out
     assert (
-        "    ngày nghỉ (days off)  23/04 Đại hội Đoàn xã, 26/04 Ngày Giỗ Tổ Hùng Vương, "
+        "    ngày nghỉ     23/04 Đại hội Đoàn xã, 26/04 Ngày Giỗ Tổ Hùng Vương, "
         "27/04 Ngày Giỗ Tổ Hùng Vương (nghỉ bù), 30/04 Ngày Chiến thắng, "
         "01/05 Ngày Quốc tế Lao động"
     ) in out

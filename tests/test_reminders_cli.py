@@ -57,11 +57,11 @@ async def test_periods_prints_current_and_next_periods(
     settings = Settings(database_url=database_url, forms_dir=FORMS_DIR)
     assert await run(["periods", "nq57_bao_cao_6_thang", "--at", "2026-11-26T10:00"], settings) == 0
     out = capsys.readouterr().out
-    assert "hiện tại (current):\n    2026-H2  năm 2026 (year 2026)" in out
-    assert "hạn nộp (deadline)  23:59 20/12/2026" in out
-    assert "chốt số liệu (data cut-off)  15/12/2025 – 14/12/2026" in out
-    assert "tiếp theo (next):\n    2027-H1  6 tháng đầu năm 2027" in out
-    assert "d-7 07:30 14/12" in out and "d-0 07:30 21/12 (bỏ/skipped)" in out
+    assert "hiện tại:\n    2026-H2  năm 2026\n" in out
+    assert "    hạn nộp       23:59 20/12/2026" in out
+    assert "    chốt số liệu  15/12/2025 – 14/12/2026" in out
+    assert "tiếp theo:\n    2027-H1  6 tháng đầu năm 2027" in out
+    assert "d-7 07:30 14/12" in out and "d-0 07:30 21/12 (bỏ)" in out
     assert "bao_cao_nhanh_cds_hang_thang" not in out
 
     assert await run(["periods", "--at", "2026-11-26"], settings) == 0
@@ -69,6 +69,14 @@ async def test_periods_prints_current_and_next_periods(
 
     assert await run(["periods", "khong_co"], settings) == 1
     assert "không có mẫu báo cáo 'khong_co'" in capsys.readouterr().err
+
+    english = Settings(database_url=database_url, forms_dir=FORMS_DIR, locale="en")
+    assert await run(["periods", "nq57_bao_cao_6_thang", "--at", "2026-11-26T10:00"], english) == 0
+    out = capsys.readouterr().out
+    assert (
+        "current:\n    2026-H2  year 2026\n" in out and "    deadline      23:59 20/12/2026" in out
+    )
+    assert "hạn" not in out and "(bỏ)" not in out and "d-0 07:30 21/12 (skipped)" in out
 
 
 async def test_remind_dry_run_shows_who_gets_what_and_sends_nothing(
@@ -78,18 +86,20 @@ async def test_remind_dry_run_shows_who_gets_what_and_sends_nothing(
     settings = Settings(database_url=database_url, forms_dir=FORMS_DIR)
     assert await run(["remind", "--dry-run", "--at", "2026-12-19T08:00"], settings) == 0
     out = capsys.readouterr().out
-    d1 = out.index("  d-1           07:30 19/12/2026  đang đến hạn (due now)")
-    assert "Nguyễn Thị Lan" in out[d1:] and "qua (via) console" in out[d1:]
+    d1 = out.index("  d-1           07:30 19/12/2026  đang đến hạn\n")
+    assert "Nguyễn Thị Lan" in out[d1:] and "qua console" in out[d1:]
     assert "Hạn nộp: 20/12/2026 (còn 1 ngày)." in out
     assert "• 📝 Làm báo cáo: /baocao" in out
     assert "Trần Văn Minh" in out[out.index("digest-before") :]
-    assert "  d-3           07:30 17/12/2026  đã hết hạn (expired); sẽ ghi bỏ qua" in out
-    assert "(messages that would go now): 2" in out
+    assert "  d-3           07:30 17/12/2026  đã hết hạn; sẽ ghi bỏ qua" in out
+    assert "Tổng số tin sẽ gửi ngay: 2" in out
 
     assert await run(["remind", "--dry-run", "--at", "2026-12-20T10:00"], settings) == 0
     out = capsys.readouterr().out
-    assert "Ngoài giờ gửi (outside delivery hours)" in out and "07:30 21/12/2026" in out
-    assert "(messages that would go now): 0" in out
+    assert (
+        "Ngoài giờ gửi: tin đến hạn sẽ đi lúc 07:30 21/12/2026" in out and "07:30 21/12/2026" in out
+    )
+    assert "Tổng số tin sẽ gửi ngay: 0" in out
 
     assert await run(["remind"], settings) == 2
     assert "--dry-run" in capsys.readouterr().err

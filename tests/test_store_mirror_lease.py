@@ -76,19 +76,19 @@ def test_sheets_commands_while_another_process_holds_the_mirror(
     try:
         wait_until(lambda: ready.exists() or bot.poll() is not None, timeout=60)
         assert bot.poll() is None, bot.stderr.read().decode()  # type: ignore[union-attr]
-        wait_until(lambda: "(backlog): 0" in run("sheets", "status")[1], timeout=30)
+        wait_until(lambda: "Thay đổi đang chờ: 0" in run("sheets", "status")[1], timeout=30)
         code, out = run("sheets", "status")
-        held_by = next(line for line in out.splitlines() if "(mirror held by)" in line)
-        assert f":{bot.pid}:" in held_by and "since" in held_by
+        held_by = next(line for line in out.splitlines() if line.startswith("Đang ghi bởi: "))
+        assert f":{bot.pid}:" in held_by and "(từ " in held_by
 
         code, out = run("sheets", "flush")
-        assert code == 1 and "delivered" not in out
-        assert f":{bot.pid}:" in out and "another process holds the mirror" in out
+        assert code == 1 and "đã ghi" not in out
+        assert f":{bot.pid}:" in out and "tiến trình khác đang ghi bảng tính" in out
 
         workbook.unlink()
         code, out = run("sheets", "resync")
         assert code == 0, out
-        assert f":{bot.pid}:" in out and "rebuilt 1 reports" in out
+        assert f":{bot.pid}:" in out and "đã dựng lại bảng tính từ cơ sở dữ liệu: 1 báo cáo" in out
         title = next(n for n in load_workbook(workbook).sheetnames if n != STATUS_SHEET_TITLE)
         assert len(list(load_workbook(workbook)[title].iter_rows())) == 2
     finally:
@@ -98,9 +98,9 @@ def test_sheets_commands_while_another_process_holds_the_mirror(
 
     def flushed_here() -> bool:
         code, out = run("sheets", "flush")
-        return code == 0 and "delivered 0 changes" in out
+        return code == 0 and "đã ghi 0 thay đổi" in out
 
     wait_until(flushed_here, timeout=RECOVERY_S)
     assert time.monotonic() - killed_at <= RECOVERY_S
     code, out = run("sheets", "status")
-    assert "(mirror held by): không có (none)" in out  # the command released it again
+    assert "Đang ghi bởi: không có" in out  # the command released it again

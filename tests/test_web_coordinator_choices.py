@@ -14,7 +14,7 @@ from reportbot.config import Settings
 from reportbot.store.models import ConnectorState
 from tests.conftest import FORMS_DIR, NQ57, FakeClock
 from tests.support import Chat, load_shipped_forms
-from tests.test_coordination_chat import seed_people, seed_reports
+from tests.test_coordination_chat import file_report, local, seed_people, seed_reports
 
 MONTHLY = FORMS_DIR / "example_monthly.yaml"
 # The titles in Vietnamese order ("kết quả" before "nhanh").
@@ -95,3 +95,51 @@ async def test_help_lists_the_role_commands_with_the_web_page(app: Application) 
     assert "/moi" not in coordinator
     officer = await Chat(app.service, "u-hoiphunu").say("/trogiup")
     assert "/web" not in officer and "/tonghop" not in officer
+
+
+# The periods of NQ57 with reports at 22/12/2026, newest first, as counted by hand: 2026-H2
+# has 4 of the 7 units filed (seed_reports: 3 on time, 1 late; a draft and a reopened report do
+# not count), 2026-H1 has the two reports filed below.
+PERIOD_OFFER = [
+    "Mẫu “Báo cáo kết quả thực hiện Nghị quyết 57” có báo cáo của nhiều kỳ. "
+    "Chọn kỳ cần tổng hợp (gõ số hoặc bấm nút):",
+    "",
+    "1. năm 2026 · 4/7 đã nộp",
+    "2. 6 tháng đầu năm 2026 · 2/7 đã nộp",
+]
+
+
+async def file_first_half() -> None:
+    """Two units' reports for 2026-H1, filed in June."""
+    for code, staff in (("hoiphunu", 28), ("th_dakpxi", 35)):
+        await file_report(
+            code,
+            {"co_ke_hoach": "yes", "tong_so_can_bo": staff},
+            submitted_at=local(2026, 6, 18, 9, 0),
+            period_key="2026-H1",
+        )
+
+
+async def test_summary_offers_the_periods_with_reports_newest_first(app: Application) -> None:
+    await file_first_half()
+    coordinator = Chat(app.service, "u-coord")
+    offer = await coordinator.say("tong hop nq57_bao_cao_6_thang")
+    assert offer.splitlines() == PERIOD_OFFER
+    assert "1 đến 2" in await coordinator.say("3")
+    replies = await coordinator.send("2")
+    assert "6 tháng đầu năm 2026" in replies[0].text and "2/7" in replies[0].text
+    files = [Path(r.attachment_path or "").name for r in replies[1:]]
+    assert len(files) == 3 and all("-2026-H1-" in name for name in files)
+
+
+async def test_form_choice_then_period_choice_by_button(app: Application) -> None:
+    await file_first_half()
+    coordinator = Chat(app.service, "u-coord")
+    assert (await coordinator.say("/tonghop")).splitlines() == OFFER
+    periods = await coordinator.send("1")  # NQ57: two periods with reports, so a second choice
+    assert [c.label for c in periods[0].choices] == [line[3:] for line in PERIOD_OFFER[2:]]
+    replies = await coordinator.send(choice=periods[0].choices[0].payload)
+    assert "-2026-H2-" in Path(replies[-1].attachment_path or "").name
+    # A period typed with the command needs no choice.
+    direct = await coordinator.send("/tonghop nq57_bao_cao_6_thang 2026-H1")
+    assert "-2026-H1-" in Path(direct[-1].attachment_path or "").name

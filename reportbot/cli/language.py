@@ -1,14 +1,8 @@
-"""The command line speaks one language at a time: the bot's locale (`REPORTBOT_LOCALE`),
-Vietnamese unless it is set to English.
-
-Admin output used to double every label ("Phiên bản (version)"); a line reads better in one
-language. The shell's LANG is not followed: servers default to en_US, and the commune's IT
-officer reads Vietnamese first.
-"""
+"""The command line speaks one language at a time (see `reportbot.language`, where `say` lives
+so that features' subcommands can share it without importing the composition root)."""
 
 from __future__ import annotations
 
+from reportbot.language import say
 
-def say(locale: str, vi: str, en: str) -> str:
-    """`en` when the locale is English, else `vi`."""
-    return en if locale == "en" else vi
+__all__ = ["say"]

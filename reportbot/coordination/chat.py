@@ -46,7 +46,7 @@ from reportbot.coordination.reopen import describe, reopen_report
 from reportbot.coordination.reports import FORMATS, ReportHeader, write_report
 from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
 from reportbot.coordination.status import current_statuses, forms_in_use
-from reportbot.coordination.summary_choice import SummaryChoice
+from reportbot.coordination.summary_choice import SummaryChoice, filed_periods
 from reportbot.coordination.template_upload import TemplateUpload
 from reportbot.coordination.texts import Problem, t
 from reportbot.forms.repeat_expand import expand
@@ -258,7 +258,13 @@ class CoordinationChat:
                 return await self.choice.offer(person, {k: forms[k] for k in keys}, args.period)
         now = self.now()
         key, template = await pick_form(args.form)
-        period = await pick_period(key, template, args.period, now, self.tz)
+        period_key = args.period
+        if period_key is None:  # several periods with reports: a numbered choice of them
+            found = await filed_periods(key, template, now, self.tz)
+            if len(found) > 1:
+                return await self.choice.offer_periods(person, key, template, found)
+            period_key = found[0].period.key if found else None
+        period = await pick_period(key, template, period_key, now, self.tz)
         data = await consolidate(key, template, period, now=now)
         stamp = now.astimezone(self.tz).strftime("%Y%m%d-%H%M%S")
         paths = {

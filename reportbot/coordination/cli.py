@@ -31,6 +31,7 @@ from reportbot.coordination.people_import import (
 from reportbot.coordination.publish import check_template_file, preview, publish
 from reportbot.coordination.reports import FORMATS, ReportHeader, default_name, write_report
 from reportbot.coordination.texts import Problem
+from reportbot.language import say
 from reportbot.store.database import close_database, open_database
 
 EXIT_FAILURE = 1
@@ -85,6 +86,11 @@ def _forms_tasks(commands: Any) -> Any:
     return forms.add_subparsers(metavar="TASK")
 
 
+def _problems(count: int) -> str:
+    """'1 problem' / '3 problems' (Vietnamese has no plural, only English needs this)."""
+    return f"{count} problem" + ("" if count == 1 else "s")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -101,14 +107,20 @@ def _print_import(result: ImportResult, what: str, locale: str = "vi") -> int:
     if not result.ok:
         for problem in result.problems:
             print(problem.render(locale))
+        count = len(result.problems)
         print(
-            f"reportbot: {len(result.problems)} lỗi, chưa nhập gì (nothing imported)",
+            "reportbot: "
+            + say(locale, f"{count} lỗi, chưa nhập gì", f"{_problems(count)}, nothing imported"),
             file=sys.stderr,
         )
         return EXIT_FAILURE
+    created, updated, unchanged = result.created, result.updated, result.unchanged
     print(
-        f"{what}: {result.created} mới (new), {result.updated} cập nhật (updated), "
-        f"{result.unchanged} không đổi (unchanged)"
+        say(
+            locale,
+            f"{what}: {created} mới, {updated} cập nhật, {unchanged} không đổi",
+            f"{what}: {created} new, {updated} updated, {unchanged} unchanged",
+        )
     )
     return 0
 
@@ -116,7 +128,7 @@ def _print_import(result: ImportResult, what: str, locale: str = "vi") -> int:
 async def _units_import(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> int:
         result = await import_units(args.path, now=_now())
-        return _print_import(result, "Đơn vị (units)", settings.locale)
+        return _print_import(result, say(settings.locale, "Đơn vị", "Units"), settings.locale)
 
     return await _with_database(settings, work)
 
@@ -124,25 +136,26 @@ async def _units_import(args: argparse.Namespace, settings: Settings) -> int:
 async def _people_import(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> int:
         result = await import_people(args.path, now=_now())
-        return _print_import(result, "Người dùng (people)", settings.locale)
+        return _print_import(result, say(settings.locale, "Người dùng", "People"), settings.locale)
 
     return await _with_database(settings, work)
 
 
 async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.locale
     phone = None
     if args.phone:
         phone = normalize_phone(args.phone)
         if phone is None:
-            print(
-                f"reportbot: {args.phone!r} không phải số điện thoại (not a phone)", file=sys.stderr
-            )
+            what = say(lang, "không phải số điện thoại", "is not a phone number")
+            print(f"reportbot: {args.phone!r} {what}", file=sys.stderr)
             return EXIT_USAGE
     if not args.unit and not phone and args.role == "officer":
-        print("reportbot: cần --unit MÃ_ĐƠN_VỊ (--unit is required)", file=sys.stderr)
+        needed = say(lang, "cần --unit MÃ_ĐƠN_VỊ", "--unit CODE is required")
+        print(f"reportbot: {needed}", file=sys.stderr)
         return EXIT_USAGE
     if not 1 <= args.days <= 365:
-        print("reportbot: --days từ 1 đến 365 (1 to 365)", file=sys.stderr)
+        print("reportbot: --days " + say(lang, "từ 1 đến 365", "from 1 to 365"), file=sys.stderr)
         return EXIT_USAGE
 
     async def work() -> int:
@@ -157,7 +170,7 @@ async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
                 validity=timedelta(days=args.days),
             )
         except Problem as problem:
-            print(f"reportbot: {problem.message('vi')}", file=sys.stderr)
+            print(f"reportbot: {problem.message(lang)}", file=sys.stderr)
             return EXIT_FAILURE
         print(render_card(card, settings.locale, settings.timezone))
         return 0
@@ -166,12 +179,15 @@ async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.locale
     check = check_template_file(args.path, str(args.path))
     if check.template is None:
         for error in check.errors:
             print(error)
+        count = len(check.errors)
         print(
-            f"reportbot: {len(check.errors)} lỗi (problems); chưa đăng (not published)",
+            "reportbot: "
+            + say(lang, f"{count} lỗi; chưa đăng", f"{_problems(count)}; not published"),
             file=sys.stderr,
         )
         return EXIT_FAILURE
@@ -182,14 +198,17 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
         print(await preview(template, now=now, tz=settings.timezone, warnings=check.warnings))
         if not args.yes:
             if not sys.stdin.isatty():
-                print("reportbot: thêm --yes để đăng (add --yes to publish)", file=sys.stderr)
+                hint = say(lang, "thêm --yes để đăng", "add --yes to publish")
+                print(f"reportbot: {hint}", file=sys.stderr)
                 return EXIT_USAGE
-            answer = input("Đăng mẫu này? (có/không) ").strip().lower()
-            if answer not in ("c", "co", "có", "y", "yes"):
-                print("Đã hủy (cancelled)")
+            answer = input(say(lang, "Đăng mẫu này? (có/không) ", "Publish it? (yes/no) "))
+            if answer.strip().lower() not in ("c", "co", "có", "y", "yes"):
+                print(say(lang, "Đã hủy", "Cancelled"))
                 return 0
         stored = await publish(template, args.path.name, now=now, person_id=None)
-        state = "phiên bản mới (new version)" if stored.created else "không đổi (unchanged)"
+        state = say(lang, "phiên bản mới", "new version")
+        if not stored.created:
+            state = say(lang, "không đổi", "unchanged")
         print(f"{stored.key}: v{stored.version} – {state}")
         return 0
 
@@ -203,7 +222,7 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
             key, template = await pick_form(args.form)
             period = await pick_period(key, template, args.period, now, settings.timezone)
         except Problem as problem:
-            print(f"reportbot: {problem.message('vi')}", file=sys.stderr)
+            print(f"reportbot: {problem.message(settings.locale)}", file=sys.stderr)
             return EXIT_FAILURE
         data = await consolidate(key, template, period, now=now)
         output = args.output or Path(default_name(data, args.fmt))

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from reportbot.config import ConfigError, Settings
+from reportbot.language import say
 from reportbot.mirror.backend import MirrorBackend, MirrorError
 from reportbot.mirror.config import backend_from_env, google_configured
 from reportbot.mirror.source import ResyncMailbox, StoreMirrorSource
@@ -50,7 +51,8 @@ def describe_backend(settings: Settings) -> str:
         target = env.get("REPORTBOT_SPREADSHEET_ID") or env.get("REPORTBOT_SPREADSHEET_IDS", "")
         via = env.get("REPORTBOT_GOOGLE_SHEETS_API_URL") or "Google"
         return f"Google Sheets {target} ({via})"
-    return f"tệp Excel (workbook) {env.get('REPORTBOT_MIRROR_XLSX') or settings.mirror_xlsx}"
+    workbook = say(settings.locale, "tệp Excel", "workbook")
+    return f"{workbook} {env.get('REPORTBOT_MIRROR_XLSX') or settings.mirror_xlsx}"
 
 
 def _interval(settings: Settings) -> float:
@@ -148,7 +150,7 @@ async def _with_worker(settings: Settings, job: Any) -> int:
     try:
         return await job(worker)
     except MirrorError as error:
-        print(f"reportbot: bảng tính lỗi (sheet error): {error}")
+        print(f"reportbot: {say(settings.locale, 'bảng tính lỗi', 'sheet error')}: {error}")
         return 1
     finally:
         if worker.lease is not None:
@@ -157,14 +159,24 @@ async def _with_worker(settings: Settings, job: Any) -> int:
         await close_database()
 
 
+def _rebuilt(settings: Settings, count: int) -> str:
+    """The line that says the sheet was rebuilt, in the admin's language."""
+    done = say(
+        settings.locale,
+        f"đã dựng lại bảng tính từ cơ sở dữ liệu: {count} báo cáo",
+        f"rebuilt {count} reports from the database",
+    )
+    return f"reportbot: {done} → {describe_backend(settings)}"
+
+
 def _holder_text(state: LeaseState | None, settings: Settings) -> str:
-    """'máy:pid:… (từ / since 10:05:00 30/11/2026)' for messages about who holds the mirror."""
+    """'máy:pid:… (từ 10:05:00 30/11/2026)' for messages about who holds the mirror."""
     if state is None:
         return "?"
     if state.since is None:
         return state.holder
     since = datetime_text(state.since, settings.timezone, seconds=True)
-    return f"{state.holder} (từ / since {since})"
+    return f"{state.holder} ({say(settings.locale, 'từ', 'since')} {since})"
 
 
 async def _busy(settings: Settings) -> str:
@@ -175,11 +187,7 @@ async def _resync(_args: argparse.Namespace, settings: Settings) -> int:
     async def job(worker: MirrorWorker) -> int:
         if worker.lease is not None and not await worker.lease.acquire():
             return await _ask_running_mirror(settings)
-        count = await worker.resync()
-        print(
-            f"reportbot: đã dựng lại bảng tính từ cơ sở dữ liệu: {count} báo cáo "
-            f"(rebuilt {count} reports) → {describe_backend(settings)}"
-        )
+        print(_rebuilt(settings, await worker.resync()))
         return 0
 
     return await _with_worker(settings, job)
@@ -189,39 +197,45 @@ async def _ask_running_mirror(settings: Settings) -> int:
     """Another process holds the mirror: ask it to rebuild and wait for its answer."""
     mailbox = ResyncMailbox()
     request_id = await mailbox.request()
-    print(
-        f"reportbot: tiến trình {await _busy(settings)} đang ghi bảng tính; đã yêu cầu nó dựng "
-        "lại (another process holds the mirror; asked it to rebuild)…"
+    lang, holder = settings.locale, await _busy(settings)
+    asked = say(
+        lang,
+        f"tiến trình {holder} đang ghi bảng tính; đã yêu cầu nó dựng lại…",
+        f"another process ({holder}) holds the mirror; asked it to rebuild…",
     )
+    print(f"reportbot: {asked}")
     answer = await mailbox.wait(request_id, RESYNC_WAIT_S)
     if answer is None:
-        print(
-            "reportbot: chưa có trả lời; yêu cầu được giữ lại cho lần ghi tới "
-            "(no answer yet; the request stays for its next flush)"
+        waiting = say(
+            lang,
+            "chưa có trả lời; yêu cầu được giữ lại cho lần ghi tới",
+            "no answer yet; the request stays for its next flush",
         )
+        print(f"reportbot: {waiting}")
         return 1
     count, error = answer
     if error is not None:
-        print(f"reportbot: bảng tính lỗi (sheet error): {error}")
+        print(f"reportbot: {say(lang, 'bảng tính lỗi', 'sheet error')}: {error}")
         return 1
-    print(
-        f"reportbot: đã dựng lại bảng tính từ cơ sở dữ liệu: {count} báo cáo "
-        f"(rebuilt {count} reports) → {describe_backend(settings)}"
-    )
+    print(_rebuilt(settings, count))
     return 0
 
 
 async def _flush(_args: argparse.Namespace, settings: Settings) -> int:
     async def job(worker: MirrorWorker) -> int:
         count = await worker.run_once()
+        lang = settings.locale
         if worker.lease_busy and count == 0:
-            print(
-                f"reportbot: tiến trình khác đang ghi bảng tính: {await _busy(settings)}; "
-                "nó sẽ ghi các thay đổi đang chờ "
-                "(another process holds the mirror and delivers the pending changes)"
+            holder = await _busy(settings)
+            busy = say(
+                lang,
+                f"tiến trình khác đang ghi bảng tính: {holder}; nó sẽ ghi các thay đổi đang chờ",
+                f"another process holds the mirror: {holder}; it delivers the pending changes",
             )
+            print(f"reportbot: {busy}")
             return 1
-        print(f"reportbot: đã ghi {count} thay đổi (delivered {count} changes)")
+        done = say(lang, f"đã ghi {count} thay đổi", f"delivered {count} changes")
+        print(f"reportbot: {done}")
         return 0
 
     return await _with_worker(settings, job)
@@ -231,24 +245,30 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
     async def job(worker: MirrorWorker) -> int:
         source = worker.source
         assert isinstance(source, StoreMirrorSource)
-        backlog = await source.backlog()
-        print(f"Nơi ghi (destination): {describe_backend(settings)}")
+        lang, backlog = settings.locale, await source.backlog()
+        none = say(lang, "không có", "none")
+        print(f"{say(lang, 'Nơi ghi', 'Destination')}: {describe_backend(settings)}")
         state = await lease_state(LEASE_NAME)
+        held = none
         if state is not None and state.live(datetime.now(UTC)):
-            print(f"Đang ghi bởi (mirror held by): {_holder_text(state, settings)}")
-        else:
-            print("Đang ghi bởi (mirror held by): không có (none)")
-        print(f"Thay đổi đang chờ (backlog): {backlog}")
+            held = _holder_text(state, settings)
+        print(f"{say(lang, 'Đang ghi bởi', 'Mirror held by')}: {held}")
+        print(f"{say(lang, 'Thay đổi đang chờ', 'Backlog')}: {backlog}")
         oldest = await source.oldest()
         if oldest is not None:
             local = datetime_text(oldest, settings.timezone)
-            print(f"Thay đổi cũ nhất (oldest change): {local}")
+            print(f"{say(lang, 'Thay đổi cũ nhất', 'Oldest change')}: {local}")
         failure = await source.last_error()
         if failure is None:
-            print("Lỗi gần nhất (last error): không có (none)")
+            print(f"{say(lang, 'Lỗi gần nhất', 'Last error')}: {none}")
         else:
             message, attempts = failure
-            print(f"Lỗi gần nhất (last error), sau {attempts} lần thử (attempts): {message}")
+            after = say(
+                lang,
+                f"Lỗi gần nhất, sau {attempts} lần thử",
+                f"Last error, after {attempts} attempts",
+            )
+            print(f"{after}: {message}")
         return 0
 
     return await _with_worker(settings, job)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from connectors.base import Capabilities, render_plain
 from reportbot.config import Settings
 from reportbot.forms.schema import FormTemplate, pick
+from reportbot.language import say
 from reportbot.periods import Period, current_period, period_at, periods_between
 from reportbot.reminders import policy_from_settings, store
 from reportbot.reminders.schedule import (
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # for the type only: preview() imports the worker where it ru
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
 SHOWN_RECIPIENTS = 20
+LABEL_WIDTH = 14  # the period lines' labels, padded so that the values line up
 
 
 def register(commands: Any) -> None:
@@ -73,8 +75,21 @@ def _moment(value: str) -> datetime:
         return datetime.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
-            f"{value!r}: cần dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM (expected an ISO date/time)"
+            f"{value!r}: "
+            + say(_env_locale(), "cần dạng", "expected")
+            + " YYYY-MM-DD / YYYY-MM-DDTHH:MM"
         ) from exc
+
+
+def _env_locale() -> str:
+    """The locale while arguments are parsed (before the settings exist)."""
+    import os
+
+    return "en" if os.environ.get("REPORTBOT_LOCALE", "") == "en" else "vi"
+
+
+def _at_line(now: datetime, tz: tzinfo, lang: str) -> str:
+    return f"{say(lang, 'Lúc', 'At')} {_local(now, tz)} ({tz})"
 
 
 def _now(args: argparse.Namespace, tz: tzinfo) -> datetime:
@@ -112,7 +127,7 @@ async def _templates(settings: Settings) -> dict[str, FormTemplate]:
 async def _periods(args: argparse.Namespace, settings: Settings) -> int:
     from reportbot.store.database import close_database, open_database
 
-    tz = settings.timezone
+    tz, lang = settings.timezone, settings.locale
     now = _now(args, tz)
     policy = policy_from_settings(settings)
     await open_database(settings.database_url)
@@ -124,27 +139,33 @@ async def _periods(args: argparse.Namespace, settings: Settings) -> int:
         if args.form not in templates:
             known = ", ".join(sorted(templates)) or "—"
             print(
-                f"reportbot: không có mẫu báo cáo {args.form!r} (no such form); có (known): "
-                f"{known}",
+                "reportbot: "
+                + say(
+                    lang,
+                    f"không có mẫu báo cáo {args.form!r}; có: {known}",
+                    f"no form {args.form!r}; known: {known}",
+                ),
                 file=sys.stderr,
             )
             return EXIT_FAILURE
         templates = {args.form: templates[args.form]}
     if not templates:
-        print("(chưa có mẫu báo cáo nào / no templates)")
+        print(say(lang, "(chưa có mẫu báo cáo nào)", "(no templates)"))
         return 0
-    print(f"Lúc (at) {_local(now, tz)} ({tz})")
+    print(_at_line(now, tz, lang))
     for template in templates.values():
         print()
-        print(_periods_of(template, now, tz, policy))
+        print(_periods_of(template, now, tz, policy, lang))
     return 0
 
 
-def _periods_of(template: FormTemplate, now: datetime, tz: tzinfo, policy: Policy) -> str:
+def _periods_of(
+    template: FormTemplate, now: datetime, tz: tzinfo, policy: Policy, lang: str = "vi"
+) -> str:
     spec = template.period
     lines = [
-        f"{template.key} — {pick(template.title, 'vi')} "
-        f"({spec.kind}; hạn/due {', '.join(spec.deadlines)})"
+        f"{template.key} — {pick(template.title, lang)} "
+        f"({spec.kind}; {say(lang, 'hạn', 'due')} {', '.join(spec.deadlines)})"
     ]
     current = current_period(spec, now, tz)
     if spec.kind == "one_off":
@@ -153,35 +174,46 @@ def _periods_of(template: FormTemplate, now: datetime, tz: tzinfo, policy: Polic
         )
         once = found[0] if found else None
         if current is None and once is not None:
-            state = "chưa mở (not open yet)" if now < once.opens_at else "đã qua (past)"
-            lines.append(f"  đợt duy nhất (one-off), {state}:")
-            lines.extend(_period_lines(template, once, tz, policy))
+            state = say(lang, "chưa mở", "not open yet")
+            if now >= once.opens_at:
+                state = say(lang, "đã qua", "past")
+            lines.append(f"  {say(lang, 'đợt duy nhất', 'one-off')}, {state}:")
+            lines.extend(_period_lines(template, once, tz, policy, lang))
         elif current is not None:
-            lines.append("  hiện tại (current):")
-            lines.extend(_period_lines(template, current, tz, policy))
+            lines.append(f"  {say(lang, 'hiện tại', 'current')}:")
+            lines.extend(_period_lines(template, current, tz, policy, lang))
         return "\n".join(lines)
     upcoming = period_at(spec, now, tz, 1)
-    for title, period in (("hiện tại (current)", current), ("tiếp theo (next)", upcoming)):
+    titles = (say(lang, "hiện tại", "current"), say(lang, "tiếp theo", "next"))
+    for title, period in zip(titles, (current, upcoming), strict=True):
         if period is not None:
             lines.append(f"  {title}:")
-            lines.extend(_period_lines(template, period, tz, policy))
+            lines.extend(_period_lines(template, period, tz, policy, lang))
     return "\n".join(lines)
 
 
-def _period_lines(template: FormTemplate, period: Period, tz: tzinfo, policy: Policy) -> list[str]:
+def _period_lines(
+    template: FormTemplate, period: Period, tz: tzinfo, policy: Policy, lang: str = "vi"
+) -> list[str]:
+    """A period's key and label, opening, deadline, data cut-off, reminders and days off."""
+
+    def row(vi: str, en: str, value: str) -> str:
+        return f"    {say(lang, vi, en).ljust(LABEL_WIDTH)}{value}"
+
     cutoff = f"{date_text(period.cutoff_start)} – {date_text(period.cutoff_end)}"
     reminders = []
     for slot in slots_for(template, period, policy, tz):
         when = f"{time_text(slot.due_at, tz)} {day_month_text(slot.due_at, tz)}"
         gone = slot.due_at >= slot.expires_at
-        reminders.append(f"{slot.kind} {when}" + (" (bỏ/skipped)" if gone else ""))
+        skipped = f" ({say(lang, 'bỏ', 'skipped')})" if gone else ""
+        reminders.append(f"{slot.kind} {when}{skipped}")
     return [
-        f"    {period.key}  {period.label_vi} ({period.label_en})",
-        f"    mở (opens)          {_local(period.opens_at, tz)}",
-        f"    hạn nộp (deadline)  {_local(period.deadline, tz)}",
-        f"    chốt số liệu (data cut-off)  {cutoff}",
-        "    nhắc (reminders)    " + ", ".join(reminders),
-        *days_off_lines(slots_for(template, period, policy, tz), policy, tz),
+        f"    {period.key}  {say(lang, period.label_vi, period.label_en)}",
+        row("mở", "opens", _local(period.opens_at, tz)),
+        row("hạn nộp", "deadline", _local(period.deadline, tz)),
+        row("chốt số liệu", "data cut-off", cutoff),
+        row("nhắc", "reminders", ", ".join(reminders)),
+        *days_off_lines(slots_for(template, period, policy, tz), policy, tz, lang),
     ]
 
 
@@ -192,8 +224,12 @@ def _period_lines(template: FormTemplate, period: Period, tz: tzinfo, policy: Po
 async def _remind(args: argparse.Namespace, settings: Settings) -> int:
     if not args.dry_run:
         print(
-            "reportbot: bot tự gửi nhắc khi đang chạy; dùng --dry-run để xem trước "
-            "(the running bot sends reminders; use --dry-run to preview them)",
+            "reportbot: "
+            + say(
+                settings.locale,
+                "bot tự gửi nhắc khi đang chạy; dùng --dry-run để xem trước",
+                "the running bot sends reminders; use --dry-run to preview them",
+            ),
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -213,18 +249,22 @@ async def preview(settings: Settings, now: datetime) -> str:
     """The dry-run report: every reminder around `now`, its state, and who it would go to."""
     from reportbot.reminders.worker import ReminderWorker
 
-    tz = settings.timezone
+    tz, lang = settings.timezone, settings.locale
     policy = policy_from_settings(settings)
     worker = ReminderWorker(lambda: [], tz=tz, clock=lambda: now, policy=policy)
     templates = await worker.templates()
-    lines = [f"Lúc (at) {_local(now, tz)} ({tz})"]
+    lines = [_at_line(now, tz, lang)]
     if not is_deliverable(now, policy, tz):
         lines.append(
-            "Ngoài giờ gửi (outside delivery hours): tin đến hạn sẽ đi lúc (due messages go at) "
+            say(
+                lang,
+                "Ngoài giờ gửi: tin đến hạn sẽ đi lúc ",
+                "Outside delivery hours: due messages go at ",
+            )
             + _local(next_deliverable(now, policy, tz), tz)
         )
     if not templates:
-        lines.append("(chưa có mẫu báo cáo nào / no templates stored)")
+        lines.append(say(lang, "(chưa có mẫu báo cáo nào)", "(no templates stored)"))
         return "\n".join(lines)
     published = await worker.publications(templates)
     in_view = slots_in_view(templates.values(), now, policy, tz, published)
@@ -247,22 +287,22 @@ async def preview(settings: Settings, now: datetime) -> str:
             current = group
             template = templates[slot.form_key]
             lines.append("")
+            label = say(lang, slot.period.label_vi, slot.period.label_en)
             lines.append(
-                f"{pick(template.title, 'vi')} – {slot.period.label_vi} "
-                f"[{slot.form_key} {slot.period.key}], hạn (due) {_local(slot.period.deadline, tz)}"
+                f"{pick(template.title, lang)} – {label} [{slot.form_key} {slot.period.key}], "
+                f"{say(lang, 'hạn', 'due')} {_local(slot.period.deadline, tz)}"
             )
         key = (slot.form_key, slot.period.key, slot.kind)
         rows = collected.deliveries.get(group, {})
         done = Counter(row.status for (_, kind), row in rows.items() if kind == slot.kind)
-        lines.append(
-            f"  {slot.kind:<14}{_local(slot.due_at, tz)}  {_state(slot, now, done, skips[key])}"
-        )
+        state = _state(slot, now, done, skips[key], lang)
+        lines.append(f"  {slot.kind:<14}{_local(slot.due_at, tz)}  {state}")
         dues = sends.get(key, [])
         total += len(dues)
         if dues:
-            lines.extend(await _send_lines(worker, slot, dues, templates, names, accounts))
+            lines.extend(await _send_lines(worker, slot, dues, templates, (names, accounts), lang))
     lines.append("")
-    lines.append(f"Tổng số tin sẽ gửi ngay (messages that would go now): {total}")
+    lines.append(say(lang, "Tổng số tin sẽ gửi ngay", "Messages that would go now") + f": {total}")
     return "\n".join(lines)
 
 
@@ -271,17 +311,18 @@ async def _send_lines(
     slot: Slot,
     dues: list[Any],
     templates: dict[str, FormTemplate],
-    names: dict[int, Any],
-    accounts: dict[int, list[Any]],
+    people: tuple[dict[int, Any], dict[int, list[Any]]],
+    lang: str = "vi",
 ) -> list[str]:
     """Who a slot's due message goes to now (the first few), and the message as it reads."""
-    lines = [f"      → gửi ngay (sending now) {len(dues)}:"]
+    names, accounts = people
+    lines = [f"      → {say(lang, 'sẽ gửi ngay', 'would send now')} {len(dues)}:"]
     for due in dues[:SHOWN_RECIPIENTS]:
         person = names.get(due.recipient.person_id)
         platforms = sorted({a.platform for a in accounts.get(due.recipient.person_id, [])})
         lines.append(
             f"        {person.name if person else due.recipient.person_id} "
-            f"(#{due.recipient.person_id}) qua (via) {', '.join(platforms) or '—'}"
+            f"(#{due.recipient.person_id}) {say(lang, 'qua', 'via')} {', '.join(platforms) or '—'}"
         )
     if len(dues) > SHOWN_RECIPIENTS:
         lines.append(f"        … +{len(dues) - SHOWN_RECIPIENTS}")
@@ -295,15 +336,20 @@ async def _send_lines(
     return lines
 
 
-def _state(slot: Slot, now: datetime, done: Counter[str], skips: int) -> str:
+def _state(slot: Slot, now: datetime, done: Counter[str], skips: int, lang: str = "vi") -> str:
+    """A slot's state at `now`, with the deliveries already recorded for it."""
     state = slot.state(now)
     counts = ", ".join(f"{status} {count}" for status, count in sorted(done.items()))
     suffix = f" [{counts}]" if counts else ""
     if slot.due_at >= slot.expires_at:
-        return "bỏ qua: đã có nhắc sau hoặc quá hạn (superseded or past the deadline)" + suffix
+        skipped = say(
+            lang, "bỏ qua: đã có nhắc sau hoặc quá hạn", "superseded or past the deadline"
+        )
+        return skipped + suffix
     if state == ACTIVE:
-        return "đang đến hạn (due now)" + suffix
+        return say(lang, "đang đến hạn", "due now") + suffix
     if state == EXPIRED:
-        extra = f"; sẽ ghi bỏ qua (would record as skipped) {skips}" if skips else ""
-        return "đã hết hạn (expired)" + suffix + extra
-    return "chờ (waiting)" + suffix
+        extra = say(lang, "; sẽ ghi bỏ qua", "; would record as skipped") if skips else ""
+        extra += f" {skips}" if skips else ""
+        return say(lang, "đã hết hạn", "expired") + suffix + extra
+    return say(lang, "chờ", "waiting") + suffix

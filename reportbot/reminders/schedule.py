@@ -347,7 +347,9 @@ def plan(
 # Shown to admins
 
 
-def days_off_lines(slots: Sequence[Slot], policy: Policy, tz: tzinfo) -> list[str]:
+def days_off_lines(
+    slots: Sequence[Slot], policy: Policy, tz: tzinfo, locale: str = "vi"
+) -> list[str]:
     """One line listing the days off inside a period's reminder window, if any.
 
     The window runs from the first reminder's planned day (before a day off moved it) to the
@@ -365,4 +367,5 @@ def days_off_lines(slots: Sequence[Slot], policy: Policy, tz: tzinfo) -> list[st
     if not found:
         return []
     shown = ", ".join(f"{day_month_text(day)} {name}" for day, name in found)
-    return [f"    ngày nghỉ (days off)  {shown}"]
+    label = "days off" if locale == "en" else "ngày nghỉ"  # one language, like the CLI
+    return [f"    {label.ljust(14)}{shown}"]
