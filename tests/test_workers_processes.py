@@ -5,18 +5,23 @@ next message without waiting for the bot's answer (so a worker that took a perso
 out of order would store answers under the wrong questions). Then every update must be done
 once, every report submitted once with exactly the typed answers, and every reply delivered.
 A second run kills one worker with kill -9 in the middle: nothing may be lost or doubled.
+There the officers read the screen before answering, as people do: an answer that met a
+question whose delivery was never confirmed (the worker died between sending it and recording
+the receipt) is not stored and the question is shown again (issue 12), so a script typing
+ahead blindly would shift every later answer, which no person does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from tortoise import Tortoise
 
-from reportbot.store.models import InboxEntry, OutboxEntry, Submission
+from reportbot.store.models import ConversationState, InboxEntry, OutboxEntry, Submission
 from reportbot.store.replies import REPLY_TOPIC
 from tests.conftest import _truncate
 from tests.fakes.telegram import FakeTelegram
@@ -25,6 +30,7 @@ from tests.workers_harness import LINES, SECRET, Cluster, seed_officers, wait_un
 
 OFFICERS = 6
 EXPECTED = {qid: value for qid, _typed, value in NQ57_SCRIPT if value is not None}
+TYPED = {qid: typed for qid, typed, _value in NQ57_SCRIPT}
 
 
 @pytest.fixture
@@ -48,6 +54,41 @@ async def _file(telegram: FakeTelegram, cluster: Cluster, user: int, sent: list[
         )
         assert status == 200
         sent.append(user)
+
+
+async def _screen(user: int) -> tuple[str, str | None]:
+    """What the officer's chat shows now: the conversation's mode and the question asked."""
+    row = await ConversationState.get_or_none(person__identities__external_id=str(user))
+    data = json.loads(row.data) if row is not None else {}
+    return data.get("mode", "idle"), data.get("q")
+
+
+async def _file_reading(
+    telegram: FakeTelegram, cluster: Cluster, user: int, sent: list[int]
+) -> None:
+    """One officer files the report answering what the screen shows, one message at a time
+    (each handled before the next is typed); stops once the report is sent."""
+    for _turn in range(3 * len(LINES)):
+        mode, question = await _screen(user)
+        if mode == "answering" and question is not None:
+            line = TYPED.get(question, "/boqua")
+        else:
+            line = {"review": "/gui", "confirm": "có", "choosing": "1"}.get(mode, "/baocao")
+        status = await telegram.post_webhook(
+            cluster.webhook, telegram.text_update(user, line), SECRET
+        )
+        assert status == 200
+        sent.append(user)
+        mine = sent.count(user)
+
+        async def handled(mine: int = mine) -> bool:
+            done = InboxEntry.filter(user_id=str(user), status="done")
+            return await done.count() >= mine
+
+        await wait_until(handled, f"officer {user}'s message {mine} handled", timeout=90)
+        if line == "có" and "✅ Đã gửi" in "".join(telegram.sent_texts(user)[-3:]):
+            return
+    raise AssertionError("\n---\n".join(telegram.sent_texts(user)))
 
 
 async def _all_done(expected: int) -> bool:
@@ -83,7 +124,8 @@ async def _run_cluster(pg: str, tmp_path: Path, *, kill_after: int | None) -> No
             await cluster.start("worker-1", "worker")
             await cluster.start("worker-2", "worker")
             sent: list[int] = []
-            filing = asyncio.gather(*(_file(telegram, cluster, u, sent) for u in users))
+            officer = _file if kill_after is None else _file_reading
+            filing = asyncio.gather(*(officer(telegram, cluster, u, sent) for u in users))
             if kill_after is not None:
 
                 async def handled_enough() -> bool:
@@ -92,7 +134,7 @@ async def _run_cluster(pg: str, tmp_path: Path, *, kill_after: int | None) -> No
                 await wait_until(handled_enough, f"{kill_after} updates handled")
                 cluster.kill("worker-1")
             await filing
-            updates = len(users) * len(LINES)
+            updates = len(sent)
             await wait_until(lambda: _all_done(updates), "every update handled", timeout=120)
             await _check_outcome(telegram, users, updates)
         finally:
