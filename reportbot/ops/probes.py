@@ -9,6 +9,7 @@ probes = {
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Collection
 
 from reportbot.ops.health import Probe, ProbeResult
@@ -17,13 +18,31 @@ from reportbot.store.database import ping, pool_usage
 
 
 def database_probe(connection_name: str = "default") -> Probe:
-    """`SELECT 1` on the tortoise connection (the caller bounds it with its timeout)."""
+    """`SELECT 1` on the tortoise connection (the caller bounds it with its timeout).
+
+    At most one ping is in flight: a frozen server never answers, and cancelling a query makes
+    asyncpg wait on that same server (up to the statement timeout), so the caller's timeout
+    would not bound the probe. The ping runs as its own task; the probe waits on it through a
+    shield, so a timeout abandons the wait at once, and later probes wait on the same ping
+    instead of taking another pooled connection each (drills/crash.py --fault pg-freeze).
+    """
+    pending: asyncio.Task[None] | None = None
 
     async def probe() -> ProbeResult:
-        await ping(connection_name)
+        nonlocal pending
+        if pending is None or pending.done():
+            pending = asyncio.create_task(ping(connection_name), name="readyz-database-ping")
+            pending.add_done_callback(_consume_exception)
+        await asyncio.shield(pending)
         return ProbeResult(True, "reachable")
 
     return probe
+
+
+def _consume_exception(task: asyncio.Task[None]) -> None:
+    """Read an abandoned ping's exception so asyncio does not log it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 def connectors_probe(
