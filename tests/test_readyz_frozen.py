@@ -19,12 +19,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from drills.pgserver import PrivatePostgres
 from reportbot.ops.health import install_ops
-from reportbot.ops.probes import database_probe
+from reportbot.ops.metrics import Backlog
+from reportbot.ops.probes import backlog_probe, database_probe
 from reportbot.store.database import tortoise_config
 from tests.test_drill_short import _has_postgres_tools
 
@@ -47,7 +48,8 @@ async def frozen_ready_client() -> AsyncIterator[tuple[PrivatePostgres, TestClie
     EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(server.url))
     app = web.Application()
-    install_ops(app, probes={"database": database_probe()}, probe_timeout=PROBE_TIMEOUT)
+    probes = {"database": database_probe(), "inbox": backlog_probe(_count_rows, limit=10)}
+    install_ops(app, probes=probes, probe_timeout=PROBE_TIMEOUT)
     client = TestClient(TestServer(app))
     await client.start_server()
     try:
@@ -57,6 +59,12 @@ async def frozen_ready_client() -> AsyncIterator[tuple[PrivatePostgres, TestClie
         await client.close()
         await asyncio.wait_for(Tortoise.close_connections(), 30)
         server.destroy()
+
+
+async def _count_rows() -> Backlog:
+    """A backlog read from the database, as the inbox probe's source does."""
+    _count, rows = await connections.get("default").execute_query("SELECT 3 AS waiting")
+    return Backlog(count=int(rows[0]["waiting"]), oldest_age_seconds=0.0)
 
 
 async def _timed_get(client: TestClient, path: str) -> tuple[int, dict, float]:
@@ -90,7 +98,8 @@ async def test_readyz_says_not_ready_within_its_bound_while_postgres_is_frozen(
         status, body, elapsed = await _timed_get(client, "/readyz")
         assert status == 503, body
         assert body["checks"]["database"]["ok"] is False
-        assert body["checks"]["database"]["detail"], "the reason is given"
+        assert body["checks"]["database"]["detail"] == f"no answer within {PROBE_TIMEOUT:g} s"
+        assert body["checks"]["inbox"]["ok"] is False
         assert elapsed < ANSWER_BOUND_S, f"/readyz took {elapsed:.1f} s while frozen"
         status, body, elapsed = await _timed_get(client, "/healthz")
         assert status == 200 and body["ok"] is True
@@ -99,3 +108,4 @@ async def test_readyz_says_not_ready_within_its_bound_while_postgres_is_frozen(
     server.thaw()
     body = await _wait_until_ready(client, deadline_s=30.0)
     assert body["checks"]["database"] == {"ok": True, "detail": "reachable"}
+    assert body["checks"]["inbox"] == {"ok": True, "detail": "3 waiting, oldest 0 s"}
