@@ -10,6 +10,7 @@ shared one), so it is marked `drill` like the other drill tests.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -43,7 +44,8 @@ ANSWER_BOUND_S = PROBE_TIMEOUT + 4.0
 @pytest.fixture
 async def frozen_ready_client() -> AsyncIterator[tuple[PrivatePostgres, TestClient]]:
     """A private server, tortoise on it, and the ops endpoints over real HTTP."""
-    server = PrivatePostgres(Path(tempfile.mkdtemp(prefix="readyz-")) / "pg")
+    folder = Path(tempfile.mkdtemp(prefix="readyz-"))
+    server = PrivatePostgres(folder / "pg")
     server.init()
     EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(server.url))
@@ -59,6 +61,7 @@ async def frozen_ready_client() -> AsyncIterator[tuple[PrivatePostgres, TestClie
         await client.close()
         await asyncio.wait_for(Tortoise.close_connections(), 30)
         server.destroy()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _count_rows() -> Backlog:
