@@ -33,6 +33,7 @@ class Figures:
     stop_s: float = 0.0  # graceful stop at the end
     elapsed_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # a drill's own tallies (fuzz: statuses)
 
     def violations(self) -> list[str]:
         """The goals this run missed (empty: every goal held)."""

@@ -1,6 +1,7 @@
 """Drill: fuzzed requests to every endpoint of the running bot (webhook mode).
 
-    python -m drills.fuzz --cases 2000
+    python -m drills.fuzz --cases 2000          # Telegram, Zalo Bot and Zalo OA webhooks
+    python -m drills.fuzz --cases 2000 --no-zalo
 
 Bodies: random bytes, truncated and deeply nested JSON, huge numbers, ids of every JSON type,
 updates with fields of the wrong type; headers: no secret, a wrong one, one that is not UTF-8.
@@ -23,6 +24,7 @@ from typing import Any
 
 from drills.channel import SECRET, Channel
 from drills.figures import Figures
+from drills.fuzz_zalo import ZaloTargets
 from drills.process import BotProcess
 from drills.world import make_world
 
@@ -94,10 +96,17 @@ async def raw_request(port: int, method: str, path: str, headers: dict[str, byte
     return int(parts[1]) if len(parts) >= 2 and parts[1].isdigit() else None
 
 
-async def fuzz(port: int, cases: int, seed: int, figures: Figures) -> dict[str, int]:
-    """Send `cases` fuzzed requests; count statuses before and after authentication."""
+async def fuzz(
+    port: int, cases: int, seed: int, figures: Figures, zalo: ZaloTargets | None = None
+) -> dict[str, int]:
+    """Send `cases` fuzzed requests; count statuses before and after authentication.
+
+    With `zalo`, three requests in ten go to the Zalo webhooks instead of Telegram's.
+    """
     rng = random.Random(seed)
     counts = {"pre_auth_5xx": 0, "post_auth_5xx": 0, "cut_off": 0, "4xx": 0, "2xx": 0}
+    if zalo is not None:
+        counts.update({"zalo_requests": 0, "zalo_authenticated_2xx": 0, "zalo_not_found": 0})
     for n in range(cases):
         secret = rng.choice(SECRETS)
         kind = rng.randrange(len(BODIES))
@@ -106,16 +115,27 @@ async def fuzz(port: int, cases: int, seed: int, figures: Figures) -> dict[str, 
         if secret is not None:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
         path, method = "/webhook/telegram", "POST"
+        authenticated = secret == GOOD_SECRET
         if n % 10 == 9:  # the other endpoints, with junk too
             path = rng.choice(["/healthz", "/readyz", "/metrics", "/webhook/telegram?x=%ff"])
             method = rng.choice(["GET", "POST", "PUT"])
+            authenticated = authenticated and path.startswith("/webhook")
+        elif zalo is not None and n % 10 in (2, 5, 8):
+            request = zalo.request(rng, body)
+            path, body, authenticated = request.path, request.body, request.authenticated
+            headers = {"Content-Type": b"application/json", **request.headers}
+            counts["zalo_requests"] += 1
         status = await raw_request(port, method, path, headers, body)
-        authenticated = secret == GOOD_SECRET and path.startswith("/webhook")
+        if path.startswith("/webhook/zalo"):  # the endpoints must exist and take good events
+            counts["zalo_not_found"] += status == 404
+            accepted = authenticated and status is not None and status < 300
+            counts["zalo_authenticated_2xx"] += accepted
         if status is None:
             counts["cut_off"] += 1
         elif status >= 500:
             counts["post_auth_5xx" if authenticated else "pre_auth_5xx"] += 1
-            sample = f"{status} on {method} {path} body#{kind} secret={(secret or b'')[:8]!r}"
+            shown = "auth" if authenticated else "no auth"
+            sample = f"{status} on {method} {path} body#{kind} ({shown})"
             if sample not in figures.notes and len(figures.notes) < 12:
                 figures.notes.append(sample)
         elif status >= 400:
@@ -125,17 +145,25 @@ async def fuzz(port: int, cases: int, seed: int, figures: Figures) -> dict[str, 
     return counts
 
 
-async def run_fuzz_drill(cases: int, seed: int = 57, keep: bool = False) -> Figures:
+async def run_fuzz_drill(
+    cases: int, seed: int = 57, keep: bool = False, zalo: bool = True
+) -> Figures:
     """Start the bot, fuzz it, then have one officer file a report; return the figures."""
     began = time.monotonic()
-    figures = Figures("fuzz/webhook/sqlite", officers=1)
+    figures = Figures("fuzz/webhook/sqlite" + ("+zalo" if zalo else ""), officers=1)
     world = await make_world("webhook", "sqlite", 1)
-    bot = BotProcess(world.bot_env(), world.folder, world.http_port)
+    targets = ZaloTargets() if zalo else None
+    extra: dict[str, str] = {}
+    if targets is not None:
+        await targets.start()
+        extra = targets.env(world.http_port)
+    bot = BotProcess(world.bot_env(**extra), world.folder, world.http_port)
     channel = Channel(world.tg, "webhook", world.webhook_url)
     try:
         await bot.start()
         await bot.wait_ready()
-        counts = await fuzz(world.http_port, cases, seed, figures)
+        counts = await fuzz(world.http_port, cases, seed, figures, targets)
+        figures.counts = counts
         figures.http_5xx = counts["pre_auth_5xx"] + counts["post_auth_5xx"]
         figures.notes.append(
             f"{cases} fuzzed requests: " + ", ".join(f"{k} {v}" for k, v in counts.items())
@@ -154,6 +182,8 @@ async def run_fuzz_drill(cases: int, seed: int = 57, keep: bool = False) -> Figu
         await bot.kill9()
         await channel.close()
         await world.tg.stop()
+        if targets is not None:
+            await targets.stop()
         if keep:
             figures.notes.append(f"kept: {world.folder}")
         else:
@@ -168,8 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=57)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--no-zalo", action="store_true", help="fuzz the Telegram webhook only")
     args = parser.parse_args(argv)
-    figures = asyncio.run(run_fuzz_drill(args.cases, args.seed, args.keep))
+    figures = asyncio.run(run_fuzz_drill(args.cases, args.seed, args.keep, not args.no_zalo))
     print("\n".join(figures.lines()))
     return 1 if figures.violations() else 0
 

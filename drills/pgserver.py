@@ -7,6 +7,7 @@ as the `postgres` user, since initdb refuses root.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -30,6 +31,12 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _signal(pid: int, signum: int) -> None:
+    """Signal one server process; a backend may exit between listing and signalling."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
 
 
 class PrivatePostgres:
@@ -96,12 +103,12 @@ class PrivatePostgres:
     def freeze(self) -> None:
         """SIGSTOP the server and its backends: connections hang instead of failing."""
         for pid in self._pids():
-            os.kill(pid, signal.SIGSTOP)
+            _signal(pid, signal.SIGSTOP)
 
     def thaw(self) -> None:
         """SIGCONT what `freeze` stopped."""
         for pid in self._pids():
-            os.kill(pid, signal.SIGCONT)
+            _signal(pid, signal.SIGCONT)
 
     def destroy(self) -> None:
         """Stop the server and delete its files."""

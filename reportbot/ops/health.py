@@ -78,18 +78,37 @@ def install_ops(
 
 
 async def run_probes(probes: Mapping[str, Probe], timeout: float) -> dict[str, ProbeResult]:
-    """Run every probe concurrently; a probe that raises or overruns `timeout` fails."""
+    """Run every probe concurrently; a probe that raises or overruns `timeout` fails.
 
-    async def one(probe: Probe) -> ProbeResult:
-        try:
-            return await asyncio.wait_for(probe(), timeout)
-        except TimeoutError:
+    An overrunning probe is cancelled but not awaited: a coroutine may take long to unwind
+    (asyncpg cancelling a query waits on the frozen server), and the answer must not wait.
+    """
+
+    async def one(name: str) -> ProbeResult:
+        task = asyncio.create_task(probes[name](), name=f"readyz-{name}")
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            task.cancel()
+            _ABANDONED.add(task)  # a reference until it unwinds, so it is not collected
+            task.add_done_callback(_forget)
             return ProbeResult(False, f"no answer within {timeout:g} s")
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # the reason is the exception's kind, never its text
+        if task.cancelled():
+            return ProbeResult(False, "cancelled")
+        exc = task.exception()
+        if exc is not None:  # the reason is the exception's kind, never its text
             return ProbeResult(False, f"failed: {type(exc).__name__}")
+        return task.result()
 
     names = list(probes)
-    results = await asyncio.gather(*(one(probes[name]) for name in names))
+    results = await asyncio.gather(*(one(name) for name in names))
     return dict(zip(names, results, strict=True))
+
+
+_ABANDONED: set[asyncio.Task[ProbeResult]] = set()
+
+
+def _forget(task: asyncio.Task[ProbeResult]) -> None:
+    """Drop an abandoned probe once it has unwound, reading its outcome so none is logged."""
+    _ABANDONED.discard(task)
+    if not task.cancelled():
+        task.exception()

@@ -9,18 +9,53 @@ probes = {
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Collection
+from typing import Any, TypeVar
 
 from reportbot.ops.health import Probe, ProbeResult
 from reportbot.ops.metrics import Backlog, PoolUsage
 from reportbot.store.database import ping, pool_usage
 
+T = TypeVar("T")
+
+
+def single_flight(call: Callable[[], Awaitable[T]], name: str) -> Callable[[], Awaitable[T]]:
+    """`call` with at most one run in flight; callers while it runs wait on that same run.
+
+    A frozen database never answers, and cancelling a query makes asyncpg wait on that same
+    server (up to the statement timeout), so a caller's timeout would not bound the wait. The
+    call runs as its own task and callers wait on it through a shield: a timeout abandons the
+    wait at once, and later probes share the pending run instead of taking another pooled
+    connection each (found by drills/crash.py --fault pg-freeze).
+    """
+    pending: asyncio.Task[T] | None = None
+
+    async def run() -> T:
+        return await call()
+
+    async def shared() -> T:
+        nonlocal pending
+        if pending is None or pending.done():
+            pending = asyncio.create_task(run(), name=name)
+            pending.add_done_callback(_consume_exception)
+        return await asyncio.shield(pending)
+
+    return shared
+
+
+def _consume_exception(task: asyncio.Task[Any]) -> None:
+    """Read an abandoned run's exception so asyncio does not log it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
+
 
 def database_probe(connection_name: str = "default") -> Probe:
-    """`SELECT 1` on the tortoise connection (the caller bounds it with its timeout)."""
+    """`SELECT 1` on the tortoise connection, one at a time (see `single_flight`)."""
+    ping_once = single_flight(lambda: ping(connection_name), "readyz-database-ping")
 
     async def probe() -> ProbeResult:
-        await ping(connection_name)
+        await ping_once()
         return ProbeResult(True, "reachable")
 
     return probe
@@ -43,10 +78,14 @@ def connectors_probe(
 def backlog_probe(
     source: Callable[[], Awaitable[Backlog]], *, limit: int, max_age_seconds: float | None = None
 ) -> Probe:
-    """Not ready while more than `limit` rows wait (or the oldest is older than the maximum)."""
+    """Not ready while more than `limit` rows wait (or the oldest is older than the maximum).
+
+    The source reads the database: one read at a time, as for the database probe.
+    """
+    read = single_flight(source, "readyz-backlog")
 
     async def probe() -> ProbeResult:
-        backlog = await source()
+        backlog = await read()
         detail = f"{backlog.count} waiting, oldest {backlog.oldest_age_seconds:.0f} s"
         if backlog.count > limit:
             return ProbeResult(False, f"{detail} (limit {limit})")
