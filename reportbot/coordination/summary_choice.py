@@ -28,6 +28,7 @@ from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period, current_period, period_at
 from reportbot.routing.inbound import Inbound
 from reportbot.store.kv import KeyValueStore
+from reportbot.vocabulary.catalogue import register
 
 NAMESPACE = "coordination"
 CHOICE_TTL = timedelta(minutes=30)
@@ -45,6 +46,7 @@ TEXTS = {
     },
     "line": {"vi": "{label} · {filed}/{total} đã nộp", "en": "{label} · {filed}/{total} filed"},
 }
+PERIOD_CHOICE = register("summary_choice", TEXTS)
 
 Summarize = Callable[[PersonInfo, str], Awaitable[list[Outgoing]]]
 InReport = Callable[[PersonInfo], Awaitable[bool]]
@@ -55,8 +57,7 @@ def _key(person_id: int) -> str:
 
 
 def _text(name: str, locale: str, **values: object) -> str:
-    entry = TEXTS[name]
-    return entry.get(locale, entry["vi"]).format(**values)
+    return PERIOD_CHOICE.say(name, locale, **values)
 
 
 @dataclass(frozen=True)
