@@ -56,13 +56,9 @@ async def redeem_invite(
     Returns ('registered', the person) or ('unknown' | 'used' | 'expired', None).
     """
     async with in_transaction():
-        invite = await Invite.filter(code=code).select_for_update().first()
+        refused, invite = await _locked_invite(code, now)
         if invite is None:
-            return "unknown", None
-        if invite.used_at is not None:
-            return "used", None
-        if invite.expires_at < now:
-            return "expired", None
+            return refused, None
         person = await invite.person if invite.person_id is not None else None  # type: ignore[attr-defined]
         if person is None:
             person = await Person.create(
@@ -104,13 +100,9 @@ async def join_unit(
     'other', None); 'other' is an invite made for someone else or for no unit.
     """
     async with in_transaction():
-        invite = await Invite.filter(code=code).select_for_update().first()
+        refused, invite = await _locked_invite(code, now)
         if invite is None:
-            return "unknown", None
-        if invite.used_at is not None:
-            return "used", None
-        if invite.expires_at < now:
-            return "expired", None
+            return refused, None
         identity = await Identity.get(platform=platform, external_id=external_id)
         person = await Person.get(id=identity.person_id).select_related("unit")  # type: ignore[attr-defined]
         unit_id = invite.unit_id  # type: ignore[attr-defined]
@@ -208,3 +200,16 @@ async def ensure_identity(person_id: int, platform: str, user_id: str, name: str
 async def real_accounts() -> int:
     """How many identities are on a real platform (anything but the console)."""
     return await Identity.exclude(platform="console").count()
+
+
+async def _locked_invite(code: str, now: datetime) -> tuple[str, Invite | None]:
+    """The invite of `code`, row-locked, if it can still be redeemed; else why not ('unknown',
+    'used' or 'expired'). Call inside a transaction."""
+    invite = await Invite.filter(code=code).select_for_update().first()
+    if invite is None:
+        return "unknown", None
+    if invite.used_at is not None:
+        return "used", None
+    if invite.expires_at < now:
+        return "expired", None
+    return "", invite
