@@ -122,6 +122,18 @@ async def _truncate(url: str) -> None:
 
 
 @pytest.fixture
+async def pg(postgres_database: str) -> AsyncIterator[str]:
+    """The run's PostgreSQL database alone (for what needs PostgreSQL: worker claims, several
+    processes), emptied, with tortoise open for seeding and checks."""
+    await _truncate(postgres_database)
+    await Tortoise.init(config=tortoise_config(postgres_database))
+    try:
+        yield postgres_database
+    finally:
+        await Tortoise.close_connections()
+
+
+@pytest.fixture
 async def db(database_url: str) -> AsyncIterator[str]:
     """Tortoise initialised on an empty database for the duration of the test."""
     # Tortoise caches insert statements per table name, not per dialect; a test run switches

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
-from tortoise import Tortoise
 
 from connectors.base import Incoming
 from reportbot.store import inbox
-from tests.conftest import _truncate
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=10)
-
-
-@pytest.fixture
-async def pg(postgres_database: str) -> AsyncIterator[str]:
-    """The run's PostgreSQL database, emptied, tortoise open (claims need PostgreSQL)."""
-    from reportbot.store.database import tortoise_config
-
-    await _truncate(postgres_database)
-    await Tortoise.init(config=tortoise_config(postgres_database))
-    try:
-        yield postgres_database
-    finally:
-        await Tortoise.close_connections()
 
 
 async def _accept(user: str, update: str) -> None:

@@ -15,15 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
-from tortoise import Tortoise
 
 from reportbot.store.models import ConversationState, InboxEntry, OutboxEntry, Submission
 from reportbot.store.replies import REPLY_TOPIC
-from tests.conftest import _truncate
 from tests.fakes.telegram import FakeTelegram
 from tests.support import NQ57_SCRIPT, stored_answers
 from tests.workers_harness import LINES, SECRET, Cluster, seed_officers, wait_until
@@ -31,19 +26,6 @@ from tests.workers_harness import LINES, SECRET, Cluster, seed_officers, wait_un
 OFFICERS = 6
 EXPECTED = {qid: value for qid, _typed, value in NQ57_SCRIPT if value is not None}
 TYPED = {qid: typed for qid, typed, _value in NQ57_SCRIPT}
-
-
-@pytest.fixture
-async def pg(postgres_database: str) -> AsyncIterator[str]:
-    """The run's PostgreSQL database, emptied, with tortoise open for seeding and checks."""
-    from reportbot.store.database import tortoise_config
-
-    await _truncate(postgres_database)
-    await Tortoise.init(config=tortoise_config(postgres_database))
-    try:
-        yield postgres_database
-    finally:
-        await Tortoise.close_connections()
 
 
 async def _file(telegram: FakeTelegram, cluster: Cluster, user: int, sent: list[int]) -> None:
