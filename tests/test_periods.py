@@ -562,3 +562,40 @@ def test_gap_check_uses_the_given_holidays_and_shift() -> None:
     assert [w.split(":")[0] for w in warnings] == ["2027-H1"]
     # 16/06/2026 is a Tuesday and 15/06 a Monday; a shift that moves it a day later still passes.
     assert cutoff_gap_warnings(spec, 2026, HCM, shift=lambda d: d + timedelta(days=1)) == []
+
+
+# --- the per-day cache of current_period / period_at ---------------------------------------
+
+
+def test_cached_current_period_moves_on_at_local_midnight() -> None:
+    # Warm the cache on the deadline day, then ask on the next day and back again.
+    last = end_of(HCM, 2027, 6, 20)
+    assert must(current_period(SIX, last, HCM)).key == "2027-H1"
+    assert must(current_period(SIX, last + US, HCM)).key == "2027-H2"
+    assert must(current_period(SIX, at(HCM, 2027, 6, 20, 8), HCM)).key == "2027-H1"
+    assert must(period_at(SIX, last + US, HCM, -1)).key == "2027-H1"
+    assert must(period_at(SIX, last, HCM, -1)).key == "2026-H2"
+
+
+def test_cached_current_period_is_per_zone() -> None:
+    # One instant, two local days: 17:30 UTC on 20/12 is still 20/12 in Berlin.
+    moment = datetime(2027, 12, 20, 17, 30, tzinfo=UTC)
+    assert must(current_period(SIX, moment, HCM)).key == "2028-H1"
+    assert must(current_period(SIX, moment, BERLIN)).key == "2027-H2"
+
+
+def test_cached_current_period_is_per_form_version() -> None:
+    # A new version of the form moves the deadline: the same day falls in another period.
+    later = PeriodSpec(kind="six_monthly", deadlines=("30/06", "31/12"))
+    day = at(HCM, 2027, 6, 25, 9)
+    assert must(current_period(SIX, day, HCM)).key == "2027-H2"
+    assert must(current_period(later, day, HCM)).key == "2027-H1"
+    assert must(current_period(SIX, day, HCM)).key == "2027-H2"
+
+
+def test_cached_one_off_period_opens_and_closes_with_the_day() -> None:
+    once = PeriodSpec(kind="one_off", deadlines=("20/03/2028",), start="01/03/2028")
+    assert current_period(once, end_of(HCM, 2028, 2, 29), HCM) is None
+    assert must(current_period(once, at(HCM, 2028, 3, 1), HCM)).key == "once-20280320"
+    assert must(current_period(once, end_of(HCM, 2028, 3, 20), HCM)).key == "once-20280320"
+    assert current_period(once, end_of(HCM, 2028, 3, 20) + US, HCM) is None

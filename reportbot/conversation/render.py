@@ -34,9 +34,13 @@ def question_messages(
     total: int,
     locale: str,
     heading: str = "",
+    *,
+    binding: str | None = None,
+    selected: tuple[str, ...] | None = None,
 ) -> list[Outgoing]:
     """The notes to show, then the question with its progress, hint and choices; `heading`
-    (a section's title, see `section_heading`) goes above the first of them."""
+    (a section's title, see `section_heading`) goes above the first of them. `binding` is
+    the question's token (`Outgoing.question`); `selected` overrides the ticks shown."""
     messages = [Outgoing(_note_text(note, locale)) for note in notes]
     if heading and messages:
         messages[0] = Outgoing(f"{heading}\n{messages[0].text}")
@@ -48,7 +52,8 @@ def question_messages(
         lines.append(say("current_value", locale, value=format_value(question, current, locale)))
     if tail:
         lines.append(tail)
-    selected = tuple(current) if multi and isinstance(current, list) else ()
+    if selected is None:
+        selected = tuple(current) if multi and isinstance(current, list) else ()
     messages.append(
         Outgoing(
             "\n".join(lines),
@@ -56,6 +61,7 @@ def question_messages(
             multi=multi,
             question_id=question.id,
             selected=selected,
+            question=binding,
         )
     )
     return messages

@@ -7,7 +7,6 @@ The screens every flow shows (a question, the review, the idle menu) live here t
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from connectors.base import Choice, Outgoing
@@ -160,11 +159,20 @@ class Turn:
         self.state.question = question.id
         current = report.answers.get(question.id)
         heading = section_heading(question, report.relevance.answerable, self.locale)
-        messages = question_messages(question, notes, current, index, total, self.locale, heading)
         token = report.token(question.id)
-        extra = {"selected": selected} if selected is not None else {}
-        messages[-1] = replace(messages[-1], question=token, **extra)
-        self.step.replies.extend(messages)
+        self.step.replies.extend(
+            question_messages(
+                question,
+                notes,
+                current,
+                index,
+                total,
+                self.locale,
+                heading,
+                binding=token,
+                selected=selected,
+            )
+        )
 
     def resume(self, report: OpenReport) -> None:
         """Show again where the officer is: the question being asked, or the review."""
