@@ -13,7 +13,6 @@ from typing import Any
 
 from connectors.base import Incoming
 from reportbot.conversation.i18n import say
-from reportbot.conversation.navigation import expression_scope
 from reportbot.conversation.parsing import (
     MAX_DIGITS,
     AnswerError,
@@ -242,7 +241,8 @@ def _check_constraint(
     # question is answered (validity.dependants) and at /gui.
     if any(is_empty(answers.get(name)) for name in constraint.references() - facts.keys()):
         return
-    scope = expression_scope({**answers, question.id: value}, {**facts, "__today__": today})
+    # expression_scope({**answers, id: value}, {**facts, "__today__": today}) in one copy
+    scope = {**answers, question.id: value, **facts, "__today__": today}
     if not truthy(constraint.evaluate(scope, current=value)):
         message = pick(question.constraint_message, locale) or say("constraint_failed", locale)
         raise Rejected(message)

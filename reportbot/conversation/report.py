@@ -41,7 +41,17 @@ class OpenReport:
     again (a submitted or reopened report) rather than written with this message (a draft).
     """
 
-    __slots__ = ("_answers", "_rel", "_unit_scope", "edits", "facts", "held", "period", "view")
+    __slots__ = (
+        "_answers",
+        "_rel",
+        "_stale",
+        "_unit_scope",
+        "edits",
+        "facts",
+        "held",
+        "period",
+        "view",
+    )
 
     def __init__(
         self, view: SubmissionView, unit: UnitInfo | None, tz: tzinfo, edits: PendingEdits
@@ -55,13 +65,15 @@ class OpenReport:
         self.edits = edits
         self._answers: dict[str, Any] | None = None
         self._rel: nav.Relevance | None = None
+        # (qid, value, template, stale ids) of the last `would_clear`, for the `set` after it
+        self._stale: tuple[str, Any, FormTemplate, set[str]] | None = None
 
     @property
     def template(self) -> FormTemplate:
         """The form as this report asks it: with repeats, each entry's questions written out
         for the entries there are now (forms.repeats); else the stored template itself."""
         base = self.view.template
-        return expand(base, self.answers, self.facts) if base.repeats else base
+        return base if not base.repeats else expand(base, self.answers, self.facts)
 
     @property
     def key(self) -> ReportKey:
@@ -112,12 +124,17 @@ class OpenReport:
 
     def set(self, qid: str, value: Any) -> None:
         """Record one answer (or its removal) and clear answers that stopped applying."""
+        looked = self._stale
         self.edits.set(qid, value)
         self._changed()
-        inputs = nav.relevance_inputs(self.template)
+        template = self.template
+        inputs = nav.relevance_inputs(template)
         if inputs is not None and qid not in inputs:
             return  # relevance does not read this answer: nothing can stop applying
-        stale = nav.stale_answers(self.template, self.answers, self.facts)
+        if looked is not None and looked[0] == qid and looked[1] is value and looked[2] is template:
+            stale = looked[3]  # would_clear just computed it for these very answers
+        else:
+            stale = nav.stale_answers(template, self.answers, self.facts)
         if stale:
             self.edits.drop(stale)
             self._changed()
@@ -132,13 +149,16 @@ class OpenReport:
             answers.pop(qid, None)
         else:
             answers[qid] = value
-        stale = nav.stale_answers(self.template, answers, self.facts)
-        cleared = [q for q in self.template.questions if q.id in stale]
+        template = self.template
+        stale = nav.stale_answers(template, answers, self.facts)
+        self._stale = (qid, value, template, stale)
+        cleared = [q for q in template.questions if q.id in stale]
         return [q for q in cleared if not is_empty(self.answers.get(q.id))]
 
     def _changed(self) -> None:
         self._answers = None
         self._rel = None
+        self._stale = None
 
     def counts(self) -> tuple[int, int]:
         """(applicable questions answered, applicable questions)."""

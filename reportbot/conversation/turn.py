@@ -152,8 +152,7 @@ class Turn:
         question = report.question(question.id) or question  # choices filtered (choice_filter)
         # The form version's numbering (numbering.py): "Câu 12/27" is the question `/sua 12`
         # names, whatever branches apply.
-        total = numbering.question_count(report.template)
-        index = numbering.question_numbers(report.template).get(question.id, total)
+        index, total = numbering.number_of(report.template, question.id)
         self.state.mode = Mode.ANSWERING
         self.state.report = report.key
         self.state.question = question.id
