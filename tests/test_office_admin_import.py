@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reportbot.coordination.people_import import (
+from reportbot.coordination.people.people_import import (
     import_people,
     import_units,
     normalize_phone,

@@ -34,7 +34,8 @@ from reportbot.store.sql import SqlDialect
 from reportbot.store.versions import stale_writes
 
 # SHEET_TOPIC, UPSERT_OUTBOX and SqlDialect stay importable from here until every caller uses
-# reportbot.store.outbox / reportbot.store.sql (coordination/reopen.py, owned by another change).
+# reportbot.store.outbox / reportbot.store.sql (coordination/reporting/reopen.py, owned by
+# another change).
 __all__ = ["SHEET_TOPIC", "UPSERT_OUTBOX", "GroupCommitter", "SqlDialect", "StepWrite"]
 
 log = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from tortoise.transactions import in_transaction
 
 from reportbot.conversation.parsing import fold
 from reportbot.coordination import audit
-from reportbot.coordination.csvfile import RowProblem, header_key, read_csv
-from reportbot.coordination.import_texts import quoted
+from reportbot.coordination.people.csvfile import RowProblem, header_key, read_csv
+from reportbot.coordination.people.import_texts import quoted
 from reportbot.forms.loader import KNOWN_UNIT_TYPES
 from reportbot.mirror.records import UNIT_TYPE_VI
 from reportbot.store.models import FormTemplateRecord, Person, Unit

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportbot.conversation.parsing import fold
-from reportbot.coordination.import_texts import column_name, render
+from reportbot.coordination.people.import_texts import column_name, render
 
 MAX_BYTES = 5 * 1024 * 1024
 

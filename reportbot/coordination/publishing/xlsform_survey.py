@@ -9,9 +9,9 @@ from typing import Any
 
 from pyxform import aliases, constants
 
-from reportbot.coordination.xlsform_repeats import RepeatRows
-from reportbot.coordination.xlsform_sections import add_sections, group_sections
-from reportbot.coordination.xlsform_sheets import (
+from reportbot.coordination.publishing.xlsform_repeats import RepeatRows
+from reportbot.coordination.publishing.xlsform_sections import add_sections, group_sections
+from reportbot.coordination.publishing.xlsform_sheets import (
     ACK_CHOICE,
     DEFAULT_CONSTRAINT_MESSAGE,
     ERROR_COLUMNS,
