@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from reportbot.config import Settings
+from reportbot.coordination.people.fields import normalize_phone
 from reportbot.coordination.people.invites import issue_invite, render_card
 from reportbot.coordination.people.people_import import (
     ImportResult,
     import_people,
     import_units,
-    normalize_phone,
 )
 from reportbot.coordination.publishing.publish import check_template_file, preview, publish
 from reportbot.coordination.reporting.consolidate import consolidate, pick_form, pick_period
