@@ -9,7 +9,6 @@ an edit changes them.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from functools import lru_cache
 from typing import Any
 
 from connectors.binding import question_token
@@ -21,8 +20,6 @@ from reportbot.forms.repeat_expand import expand
 from reportbot.forms.repeats import typed_entries
 from reportbot.forms.schema import FormTemplate, Question
 from reportbot.periods import Period, period_by_key
-
-_token = lru_cache(maxsize=16384)(question_token)  # a blake2b hash per question asked
 
 
 def unit_facts(unit: UnitInfo | None, period_key: str) -> dict[str, Any]:
@@ -110,7 +107,7 @@ class OpenReport:
 
     def token(self, qid: str) -> str:
         """The binding of question `qid` of this report."""
-        return _token(qid, self.binding)
+        return question_token(qid, self.binding)
 
     def question(self, qid: str | None) -> Question | None:
         """The template's question with this id, if any, as asked now (its choices filtered
