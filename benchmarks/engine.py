@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from datetime import datetime
-from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._trees import export, run_json  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
@@ -86,38 +85,10 @@ def measure(officers: int, rounds: int) -> dict[str, float]:
     return {"messages": messages, "us_per_message": best * 1e6}
 
 
-def _export(ref: str, into: Path) -> Path:
-    """The tree at git commit `ref`, with this script, extracted under `into`."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", ref],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    script = into / "benchmarks" / "engine.py"
-    script.write_text(Path(__file__).read_text(encoding="utf-8"), encoding="utf-8")
-    return into
-
-
 def _run(tree: Path, officers: int, rounds: int) -> dict[str, float]:
     """One measurement of `tree` in a fresh process."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(tree / "benchmarks" / "engine.py"),
-            "--officers",
-            str(officers),
-            "--rounds",
-            str(rounds),
-            "--json",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=tree,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    args = ["--officers", str(officers), "--rounds", str(rounds), "--json"]
+    return run_json(tree, "engine.py", args)
 
 
 def _compare(ref: str, officers: int, rounds: int, turns: int) -> list[tuple[str, dict]]:
@@ -125,7 +96,8 @@ def _compare(ref: str, officers: int, rounds: int, turns: int) -> list[tuple[str
     so that a change of the machine's load hits both; the best of each is kept."""
     best: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        trees = {f"baseline {ref}": _export(ref, Path(tmp)), "this tree": ROOT}
+        baseline = export(ref, Path(tmp), Path(__file__))
+        trees = {f"baseline {ref}": baseline, "this tree": ROOT}
         for _ in range(turns):
             for name, tree in trees.items():
                 result = _run(tree, officers, rounds)
