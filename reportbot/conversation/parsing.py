@@ -226,8 +226,9 @@ def _body_value(body: str) -> tuple[Decimal, Decimal | None]:
 def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
     """Parse a number as typed in Vietnam: "1.000", "1,5", "2tr5", "500k", "1 000 đ", "-3",
     "１２", "12 người"; at most `max_digits` digits before the decimal mark."""
-    folded = _fold_keep_punct(text.translate(_DIGIT_TABLE)).rstrip(" .!?…")
-    if sum(c.isdigit() for c in folded) > 2 * max_digits:
+    digits = text if text.isascii() else text.translate(_DIGIT_TABLE)  # the table: non-ASCII
+    folded = _fold_keep_punct(digits).rstrip(" .!?…")
+    if len(folded) > 2 * max_digits and sum(c.isdigit() for c in folded) > 2 * max_digits:
         raise AnswerError("number.too_long", max=max_digits)
     if len(folded) > _MAX_NUMBER_TEXT:
         raise AnswerError("number.invalid")
