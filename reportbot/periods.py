@@ -291,11 +291,15 @@ def period_at(
     """
     rule = rule_of(spec)
     key = (rule, _aware(now).astimezone(tz).date(), tz, offset, shift)
-    if key not in _ON_DAY:
-        if len(_ON_DAY) >= 4096:
-            _ON_DAY.clear()
-        _ON_DAY[key] = _period_from(rule, now, tz, offset, shift)
-    return _ON_DAY[key]
+    try:
+        return _ON_DAY[key]
+    except KeyError:
+        pass
+    period = _period_from(rule, now, tz, offset, shift)
+    if len(_ON_DAY) >= 4096:
+        _ON_DAY.clear()
+    _ON_DAY[key] = period
+    return period
 
 
 _ON_DAY: dict[tuple[Rule, date, tzinfo, int, Shift | None], Period | None] = {}
