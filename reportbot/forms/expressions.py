@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from reportbot.forms.diagnostics import said
 from reportbot.forms.xpath_functions import FUNCTIONS as _MORE_FUNCTIONS
 from reportbot.forms.xpath_values import (  # noqa: F401 (re-exported: truthy, limits)
     _DEC,
@@ -55,7 +56,8 @@ _BINARY.update({"+": 5, "-": 5, "*": 6, "div": 6, "mod": 6})
 
 
 class ExpressionError(ValueError):
-    """A syntax error: `.message` is short English text, `.position` a 0-based offset."""
+    """A syntax error: `.message` is short English text (a `Said`, so it can be shown in
+    Vietnamese too), `.position` a 0-based offset."""
 
     def __init__(self, message: str, position: int = 0) -> None:
         super().__init__(message)
@@ -63,8 +65,17 @@ class ExpressionError(ValueError):
         self.position = position
 
 
-def _fail(text: str, position: int) -> ExpressionError:
-    return ExpressionError(f"{text} at {position}", position)
+def _fail(code: str, position: int, **params: object) -> ExpressionError:
+    return ExpressionError(said("formrule:" + code, position=position, **params), position)
+
+
+def _regex_code(reason: str) -> str:
+    """The catalogue code of a reason `_compiled` gives for refusing a pattern."""
+    if reason.startswith("regex pattern longer"):
+        return "expr_regex_long"
+    if "back-references" in reason:
+        return "expr_regex_unbounded"
+    return "expr_regex_invalid"
 
 
 # --- tree ---------------------------------------------------------------------------------
@@ -259,11 +270,12 @@ def _tokenize(source: str) -> list[_Token]:
         if match is None:
             char = source[pos]
             if char in "'\"":
-                raise _fail("unterminated string", pos)
+                raise _fail("expr_unterminated_string", pos)
             if source.startswith("${", pos):
                 closed = source.find("}", pos) != -1
-                raise _fail("invalid reference" if closed else "unterminated reference", pos)
-            raise _fail(f"unexpected character {char!r}", pos)
+                code = "expr_invalid_reference" if closed else "expr_unterminated_reference"
+                raise _fail(code, pos)
+            raise _fail("expr_unexpected_character", pos, value=repr(char))
         kind, text = match.lastgroup or "", match.group()
         if kind == "name" and text in _KEYWORDS:
             kind = "op"
@@ -298,8 +310,8 @@ class _Parser:
     @staticmethod
     def unexpected(token: _Token) -> ExpressionError:
         if token.kind == "end":
-            return _fail("unexpected end of expression", token.pos)
-        return _fail(f"unexpected {token.text!r}", token.pos)
+            return _fail("expr_unexpected_end", token.pos)
+        return _fail("expr_unexpected", token.pos, value=repr(token.text))
 
     def parse(self) -> Any:
         node = self.expr(0)
@@ -326,7 +338,7 @@ class _Parser:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise _fail("expression too deeply nested", token.pos)
+                raise _fail("expr_too_deep", token.pos)
             if token.kind == "op" and token.text == "-":
                 self.take()
                 return _Neg(self.unary())
@@ -352,21 +364,21 @@ class _Parser:
         if token.kind == "op" and token.text == "(":
             node = self.expr(0)
             if self.peek_op() != ")":
-                raise _fail("expected ')'", self.tokens[self.index].pos)
+                raise _fail("expr_expected_paren", self.tokens[self.index].pos)
             self.take()
             return node
         if token.kind == "name":
             if self.peek_op() != "(" and self.fields:
                 return _Field(token.text)
             if self.peek_op() != "(":
-                raise _fail(f"unknown name {token.text!r}", token.pos)
+                raise _fail("expr_unknown_name", token.pos, value=repr(token.text))
             return self.call(token)
         raise self.unexpected(token)
 
     def call(self, name: _Token) -> _Call:
         spec = _FUNCTIONS.get(name.text)
         if spec is None:
-            raise _fail(f"unknown function {name.text!r}", name.pos)
+            raise _fail("expr_unknown_function", name.pos, value=repr(name.text))
         self.take()  # '('
         args: list[Any] = []
         starts: list[int] = []
@@ -380,16 +392,18 @@ class _Parser:
                 if token.kind == "op" and token.text == ")":
                     break
                 if not (token.kind == "op" and token.text == ","):
-                    raise _fail("expected ',' or ')'", token.pos)
+                    raise _fail("expr_expected_comma", token.pos)
         low, high, impl, lazy = spec
         if len(args) < low or (high is not None and len(args) > high):
             count = f"{low}" if low == high else f"at least {low}"
             plural = "" if low == high == 1 else "s"
-            raise _fail(f"expected {count} argument{plural} for {name.text}()", name.pos)
+            many = {"vi": f"{low} đối số" if low == high else f"ít nhất {low} đối số"}
+            many["en"] = f"{count} argument{plural}"
+            raise _fail("expr_argument_count", name.pos, count=many, value=name.text)
         if name.text == "regex" and isinstance(args[1], _Const):
             problem = _compiled(_text(args[1].value)[: MAX_PATTERN + 1])
             if isinstance(problem, str):
-                raise _fail(problem, starts[1])
+                raise _fail(_regex_code(problem), starts[1], limit=MAX_PATTERN)
         return _Call(name.text, tuple(args), impl, lazy)
 
 
@@ -400,11 +414,11 @@ def _parse(
     source: str, calculations: Mapping[str, Any] | None = None, fields: bool = False
 ) -> tuple[Any, frozenset[str], bool, int]:
     if not isinstance(source, str):
-        raise ExpressionError("expression must be text", 0)
+        raise ExpressionError(said("formrule:expr_not_text"), 0)
     if len(source) > MAX_SOURCE:
-        raise _fail(f"expression longer than {MAX_SOURCE} characters", MAX_SOURCE)
+        raise ExpressionError(said("formrule:expr_too_long", limit=MAX_SOURCE), MAX_SOURCE)
     if not source.strip():
-        raise ExpressionError("empty expression", 0)
+        raise ExpressionError(said("formrule:expr_empty"), 0)
     root = _Parser(source, calculations, fields).parse()
     refs: set[str] = set()
     uses_current = False
@@ -414,7 +428,7 @@ def _parse(
         node, depth = stack.pop()
         cost += 1
         if depth > MAX_DEPTH:
-            raise ExpressionError("expression too deeply nested", 0)
+            raise ExpressionError(said("formrule:expr_too_deep_whole"), 0)
         if isinstance(node, _Ref):
             refs.add(node.name)
         if isinstance(node, _CalcRef):  # its inputs are this expression's inputs too
@@ -424,7 +438,7 @@ def _parse(
         uses_current = uses_current or isinstance(node, _Current)
         stack.extend((child, depth + 1) for child in _children(node))
     if cost > MAX_COST:
-        raise ExpressionError("expression too costly once its calculations are expanded", 0)
+        raise ExpressionError(said("formrule:expr_too_costly"), 0)
     return root, frozenset(refs), uses_current, cost
 
 
