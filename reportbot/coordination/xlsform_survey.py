@@ -34,6 +34,7 @@ from reportbot.coordination.xlsform_sheets import (
     unknown_column,
 )
 from reportbot.forms.calculate import METADATA_KINDS
+from reportbot.forms.diagnostics import said
 from reportbot.forms.expressions import ExpressionError, parse_expression
 from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE
 
@@ -62,13 +63,13 @@ class SurveyRows(RepeatRows):
             list_name = sheet.value(row, "list_name")
             name = sheet.value(row, "name") or sheet.value(row, "value")
             if not list_name:
-                self.issue(sheet.name, number, "list_name", "required")
+                self.issue(sheet.name, number, "list_name", said("xlsform:required_cell"))
                 continue
             if not name:
-                self.issue(sheet.name, number, "name", "required")
+                self.issue(sheet.name, number, "name", said("xlsform:required_cell"))
                 continue
             if not CHOICE_VALUE.match(name):
-                message = f"{name!r}: letters, digits, '_', '.' or '-' only (max 40)"
+                message = said("xlsform:choice_name", value=repr(name))
                 self.issue(sheet.name, number, "name", message)
             elif (list_name, name) in seen:
                 first = seen[list_name, name]
@@ -77,7 +78,8 @@ class SurveyRows(RepeatRows):
             label = self.fallback_label(sheet, number, row, name)
             if "vi" not in label:
                 column = sheet.column("label")
-                self.issue(sheet.name, number, column, "a Vietnamese label is needed")
+                message = said("xlsform:choice_label_vi", value=repr(name))
+                self.issue(sheet.name, number, column, message)
             choice = {"value": name, "label": label or {"vi": name}}
             extra = {
                 base: str(row[original]).strip()
@@ -97,7 +99,7 @@ class SurveyRows(RepeatRows):
     ) -> tuple[list[dict[str, Any]], dict[str, list[int]], list[int]]:
         for original, (base, _lang) in sheet.columns.items():
             if base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
-                self.warn(f"column “{original}” ignored (display only)")
+                self.warn(said("xlsform:warn_display_only", value=f"“{original}”"))
             elif base not in SURVEY_COLUMNS:
                 self.warn(unknown_column(original, base, SURVEY_COLUMNS | {"calculation"}))
         questions: list[dict[str, Any]] = []
@@ -117,7 +119,7 @@ class SurveyRows(RepeatRows):
                 continue
             for column, feature in ERROR_COLUMNS.items():
                 if sheet.value(row, column):
-                    message = f"{feature} are not supported by the bot; remove this column"
+                    message = said("xlsform:column_unsupported", value=feature)
                     self.issue("survey", number, sheet.column(column), message)
             read_only = bool(aliases.yes_no.get(sheet.value(row, "read_only") or "no", True))
             if lowered in GROUP_BEGIN:
@@ -126,7 +128,8 @@ class SurveyRows(RepeatRows):
                 continue
             if lowered in GROUP_END:
                 if not groups:
-                    self.issue("survey", number, "type", "end group without a begin group")
+                    message = said("xlsform:end_without_begin", value=kind, what="group")
+                    self.issue("survey", number, "type", message)
                 else:
                     groups.pop()
                 continue
@@ -154,10 +157,11 @@ class SurveyRows(RepeatRows):
             # a repeat's begin row sits on `groups` too (its relevant applies like a group's)
             repeat_rows = self.collected[1].get(self.open_repeat[1], []) if self.open_repeat else []
             what = "repeat" if number in repeat_rows else "group"
-            self.issue("survey", number, "type", f"begin {what} without an end {what}")
+            message = said("xlsform:begin_without_end", value=f"begin {what}", what=what)
+            self.issue("survey", number, "type", message)
         add_sections(questions, positions, group_sections(sheet, self.texts))
         if not questions and not self.issues:
-            self.issue("survey", None, None, "no question the bot can ask")
+            self.issue("survey", None, None, said("xlsform:no_question"))
         return questions, rows_of, positions
 
     def group_relevant(
@@ -174,11 +178,12 @@ class SurveyRows(RepeatRows):
         try:
             expression = parse_expression(source)
         except ExpressionError as exc:
-            self.issue("survey", number, column, f"{exc.message} in {source!r}")
+            message = said("xlsform:expression", detail=exc.message, value=repr(source))
+            self.issue("survey", number, column, message)
             return ""
         unknown = sorted(expression.references() - known)
         for name in unknown:
-            self.issue("survey", number, column, f"${{{name}}} is not a question of this form")
+            self.issue("survey", number, column, said("xlsform:reference", name=name))
         return "" if unknown else source
 
     def special_row(
@@ -202,9 +207,7 @@ class SurveyRows(RepeatRows):
             calculation = sheet.value(row, "calculation")
             if not name or not calculation:
                 column = "name" if not name else sheet.column("calculation")
-                self.issue(
-                    "survey", number, column, "a calculate row needs a name and a calculation"
-                )
+                self.issue("survey", number, column, said("xlsform:calculate_incomplete"))
                 return True
             conditions = [rel for _row, rel in groups if rel]
             if conditions:  # ODK: a calculation in a non-relevant group is empty
@@ -222,7 +225,7 @@ class SurveyRows(RepeatRows):
                 self.metadata.append({"name": name, "type": base})
                 rows_of.setdefault(name, []).append(number)
             else:
-                self.warn(f"metadata field “{kind}” ignored (row {number})")
+                self.warn(said("xlsform:warn_metadata", value=f"“{kind}”", row=number))
             return True
         return False
 
@@ -244,13 +247,14 @@ class SurveyRows(RepeatRows):
         if not name and ours == "note":
             name = f"note_row_{number}"  # ODK shows a nameless note; it stores nothing
         if not name:
-            self.issue("survey", number, "name", "required")
+            self.issue("survey", number, "name", said("xlsform:required_cell"))
             return None
         item: dict[str, Any] = {"id": name, "type": ours}
         label = self.fallback_label(sheet, number, row, name)
         if "vi" not in label:
             column = sheet.column("label")
-            self.issue("survey", number, column, "a Vietnamese label is needed (label::vi)")
+            message = said("xlsform:question_label_vi", value=repr(name))
+            self.issue("survey", number, column, message)
         item["label"] = label
         hint = self.texts(sheet, row, "hint")
         if hint:
@@ -259,7 +263,7 @@ class SurveyRows(RepeatRows):
         if required:
             value = YES_NO.get(required.strip().lower())
             if value is None:
-                message = f"{required!r}: only yes or no (a condition is not supported)"
+                message = said("xlsform:required_yes_no", value=repr(required))
                 self.issue("survey", number, "required", message)
             item["required"] = bool(value)
         for column in ("relevant", "constraint", "choice_filter", "calculation"):
@@ -277,7 +281,7 @@ class SurveyRows(RepeatRows):
                 external = list_name.startswith(EXTERNAL_PREFIX)
                 shown = list_name.removeprefix(EXTERNAL_PREFIX)
                 where = "external_choices" if external else "choices"
-                message = f"the list {shown!r} is not on the {where} sheet"
+                message = said("xlsform:list_missing", value=repr(shown), sheet=where)
                 self.issue("survey", number, "type", message)
             else:
                 item["choices"] = lists[list_name]
@@ -306,7 +310,8 @@ class SurveyRows(RepeatRows):
             end = Decimal(parameters.get("end", "10"))
             step = Decimal(parameters.get("step", "1"))
         except ArithmeticError:
-            self.issue("survey", number, "parameters", "range: start=.. end=.. step=.. numbers")
+            message = said("xlsform:range_parameters", value=repr(sheet.value(row, "parameters")))
+            self.issue("survey", number, "parameters", message)
             return None
         whole = all(value == value.to_integral_value() for value in (start, end, step))
         item = self.question(sheet, number, row, "integer" if whole else "decimal", {})
@@ -332,7 +337,8 @@ class SurveyRows(RepeatRows):
             if (base in MEDIA_COLUMNS or base.startswith("media::")) and row.get(original)
         ]
         if media:
-            self.warn(f"{sheet.name}, row {number}: only media, officers see the name “{name}”")
+            shown = f"“{name}”"
+            self.warn(said("xlsform:warn_media_only", sheet=sheet.name, row=number, value=shown))
             return {**label, "vi": name}
         return label
 
@@ -346,7 +352,7 @@ class SurveyRows(RepeatRows):
         if lowered.startswith("end") and any(lowered.startswith(w) for w in REPEAT_WORDS):
             return None, None  # reported once, on its begin row
         if any(lowered.startswith(word) for word in REPEAT_WORDS):
-            message = "a loop over a list is not supported by the bot; use a begin repeat"
+            message = said("xlsform:loop_not_supported", value=f"“{kind}”")
             self.issue("survey", number, "type", message)
             return None, None
         for prefix in sorted(aliases.select, key=len, reverse=True):
@@ -363,20 +369,22 @@ class SurveyRows(RepeatRows):
                     prefix not in aliases.select_from_file
                 ):
                     return "select_multiple", list_name
-                self.issue("survey", number, "type", f"“{prefix}” is not supported")
+                message = said("xlsform:select_unsupported", value=f"“{prefix}”")
+                self.issue("survey", number, "type", message)
                 return None, None
         base = lowered.replace(" ", "_") if lowered not in SIMPLE_TYPES else lowered
         if base in SIMPLE_TYPES:
             return SIMPLE_TYPES[base], None
         if base in METADATA_TYPES:
-            self.warn(f"metadata field “{kind}” ignored (row {number})")
+            self.warn(said("xlsform:warn_metadata", value=f"“{kind}”", row=number))
             return None, None
         if UNSUPPORTED_TYPES.keys() & {base, lowered, lowered.split(" ")[0]}:
-            message = f"type “{kind}” is not supported by the bot"
+            message = said("xlsform:type_unsupported", value=f"“{kind}”")
             self.issue("survey", number, "type", message)
             return None, None
         supported = ", ".join(sorted({*SIMPLE_TYPES, "select_one", "select_multiple"}))
-        self.issue("survey", number, "type", f"unknown type “{kind}” (supported: {supported})")
+        message = said("xlsform:type_unknown", value=f"“{kind}”", allowed=supported)
+        self.issue("survey", number, "type", message)
         return None, None
 
     def default(self, number: int, kind: str, text: str) -> Any:

@@ -69,9 +69,16 @@ def fix_line(text: object, locale: str) -> str | None:
     return text.fix(locale) if isinstance(text, Said) else None
 
 
+def with_fix_text(text: str, problem: object, locale: str) -> str:
+    """`text` followed by the problem's fix line (indented, on its own line), if it has one."""
+    fix = fix_line(problem, locale)
+    return f"{text}\n  {say('formcheck:fix_line', locale, fix=fix)}" if fix else text
+
+
 def _render(key: str, locale: str, params: Mapping[str, object], *, headless: bool) -> str:
     values = {name: _param(value, locale) for name, value in params.items()}
-    text = say(key, locale, **values) if values else say(key, locale)
+    # always formatted, so a literal "${{q}}" in a text without parameters reads "${q}"
+    text = say(key, locale, **values) if values else say(key, locale, _=None)
     if headless:
         head, separator, rest = text.partition(": ")
         if separator and " " not in head.strip():

@@ -84,12 +84,21 @@ def load_yaml_template(path: Path) -> tuple[FormTemplate | None, list[TemplateIs
 
 def load_template_file(path: Path) -> tuple[FormTemplate | None, list[Any]]:
     """Read and check a YAML or XLSForm (.xlsx/.xls) template; issues print as one line each."""
+    template, issues, _warnings = load_template_checked(path)
+    return template, issues
+
+
+def load_template_checked(path: Path) -> tuple[FormTemplate | None, list[Any], list[str]]:
+    """Read and check a YAML or XLSForm (.xlsx/.xls) template: (template or None, issues,
+    warnings). Each issue and warning renders in the reader's language (`render(locale)`,
+    forms.diagnostics.shown)."""
     if path.suffix.lower() in (".xlsx", ".xls"):
         from reportbot.coordination.xlsform import load_xlsform  # the XLSForm reader
 
         result = load_xlsform(path, str(path))
-        return result.template, list(result.issues)
-    return load_yaml_template(path)
+        return result.template, list(result.issues), list(result.warnings)
+    template, issues = load_yaml_template(path)
+    return template, list(issues), []
 
 
 def parse_yaml_template(
