@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from reportbot.coordination import xlsform_texts
-from reportbot.coordination.publish import check_template_file
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing import xlsform_texts
+from reportbot.coordination.publishing.publish import check_template_file
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms import check_texts, check_texts_rules
 from reportbot.forms.diagnostics import FIX, Said, shown
 from reportbot.forms.loader import parse_yaml_template

@@ -93,7 +93,7 @@ def load_template_checked(path: Path) -> tuple[FormTemplate | None, list[Any], l
     warnings). Each issue and warning renders in the reader's language (`render(locale)`,
     forms.diagnostics.shown)."""
     if path.suffix.lower() in (".xlsx", ".xls"):
-        from reportbot.coordination.xlsform import load_xlsform  # the XLSForm reader
+        from reportbot.coordination.publishing.xlsform import load_xlsform  # the XLSForm reader
 
         result = load_xlsform(path, str(path))
         return result.template, list(result.issues), list(result.warnings)

@@ -77,6 +77,7 @@ class QuestionChecks:
         return tuple(questions)
 
     def question(self, item: Any, position: int, earlier: set[str]) -> Question | None:
+        """One checked question; None (with the issue noted) when the item is no mapping."""
         if not isinstance(item, Mapping):
             self.issues.append(
                 TemplateIssue(
@@ -87,34 +88,11 @@ class QuestionChecks:
                 )
             )
             return None
-        qid = item.get("id")
-        where = qid if isinstance(qid, str) and qid else f"question {position}"
-        for name in item:
-            if name not in QUESTION_FIELDS:
-                self.fail(item, str(name), where, said("formcheck:unknown_field", value=repr(name)))
-        if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
-            message = said("formcheck:id_invalid", value=repr(qid))
-            self.fail(item, "id", where, message)
-            qid = f"_{position}"
-        elif qid in earlier:
-            self.fail(item, "id", where, said("formcheck:duplicate_id", value=repr(qid)))
-        elif qid in BUILTIN_NAMES:
-            self.fail(item, "id", where, said("formcheck:reserved_id", value=repr(qid)))
-        qtype = item.get("type")
-        if qtype not in QUESTION_TYPES:
-            allowed = ", ".join(sorted(QUESTION_TYPES))
-            message = said("formcheck:type_unknown", value=repr(qtype), allowed=allowed)
-            self.fail(item, "type", where, message)
-            qtype = "text"
+        qid, where = self._question_id(item, position, earlier)
+        qtype = self._question_type(item, where)
         label = self.text(item, "label", where, required=True)
         hint = self.text(item, "hint", where, required=False)
-        required = item.get("required", False)
-        if not isinstance(required, bool):
-            message = said("formcheck:required_value", value=repr(required))
-            self.fail(item, "required", where, message)
-            required = False
-        if qtype == "note" and required:
-            self.fail(item, "required", where, said("formcheck:note_required"))
+        required = self._required_flag(item, where, qtype)
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
         # every question, later ones and itself too (a cycle is reported by `questions`)
@@ -144,6 +122,46 @@ class QuestionChecks:
             repeat=self.repeat_of(item, where),
             section=self.text(item, "section", where, required=False),
         )
+
+    def _question_id(
+        self, item: Mapping[str, Any], position: int, earlier: set[str]
+    ) -> tuple[str, str]:
+        """The question's id (a placeholder when invalid) and how issues name the question."""
+        qid = item.get("id")
+        where = qid if isinstance(qid, str) and qid else f"question {position}"
+        for name in item:
+            if name not in QUESTION_FIELDS:
+                self.fail(item, str(name), where, said("formcheck:unknown_field", value=repr(name)))
+        if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
+            message = said("formcheck:id_invalid", value=repr(qid))
+            self.fail(item, "id", where, message)
+            return f"_{position}", where
+        if qid in earlier:
+            self.fail(item, "id", where, said("formcheck:duplicate_id", value=repr(qid)))
+        elif qid in BUILTIN_NAMES:
+            self.fail(item, "id", where, said("formcheck:reserved_id", value=repr(qid)))
+        return qid, where
+
+    def _question_type(self, item: Mapping[str, Any], where: str) -> str:
+        """The question's type ('text' after an issue when it is unknown)."""
+        qtype = item.get("type")
+        if qtype not in QUESTION_TYPES:
+            allowed = ", ".join(sorted(QUESTION_TYPES))
+            message = said("formcheck:type_unknown", value=repr(qtype), allowed=allowed)
+            self.fail(item, "type", where, message)
+            return "text"
+        return str(qtype)
+
+    def _required_flag(self, item: Mapping[str, Any], where: str, qtype: str) -> bool:
+        """Whether an answer is required (never for a note)."""
+        required = item.get("required", False)
+        if not isinstance(required, bool):
+            message = said("formcheck:required_value", value=repr(required))
+            self.fail(item, "required", where, message)
+            required = False
+        if qtype == "note" and required:
+            self.fail(item, "required", where, said("formcheck:note_required"))
+        return required
 
     def repeat_of(self, item: Mapping[str, Any], where: str) -> str | None:
         """The repeat a question belongs to (a name from `repeats`), if any."""

@@ -12,7 +12,7 @@ from typing import Any
 from pyxform import aliases
 
 from reportbot.conversation.parsing import fold
-from reportbot.coordination.xlsform_texts import XLSFORM as XLSFORM
+from reportbot.coordination.publishing.xlsform_texts import XLSFORM as XLSFORM
 from reportbot.forms.diagnostics import Said, said, shown, with_fix_text
 from reportbot.forms.loader import BUILTIN_NAMES
 from reportbot.forms.schema import FormTemplate
