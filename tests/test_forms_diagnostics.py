@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from reportbot.coordination.publishing import xlsform_texts
 from reportbot.coordination.publishing.publish import check_template_file
 from reportbot.coordination.publishing.xlsform import load_xlsform
-from reportbot.forms import check_texts, check_texts_rules
+from reportbot.forms import check_texts, check_texts_indicators, check_texts_rules
 from reportbot.forms.diagnostics import FIX, Said, shown
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.vocabulary.catalogue import placeholders
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {
     "formcheck": check_texts.TEXTS,
     "formrule": check_texts_rules.TEXTS,
+    "formindicator": check_texts_indicators.TEXTS,
     "xlsform": xlsform_texts.TEXTS,
 }
 # Words of the English messages admins used to read inside a Vietnamese frame.
@@ -171,6 +172,35 @@ def test_a_yaml_problem_names_file_line_value_and_fix_in_each_language() -> None
     assert english.startswith(str(issues[1]) + "\n  → How to fix: Compare with a choice value")
     assert isinstance(issues[1].message, Said) and issues[1].message.key.endswith(
         "impossible_value"
+    )
+
+
+INDICATORS = (
+    YAML.replace("type: integr", "type: integer").split("    relevant")[0]
+    + """indicators:
+  - {key: co, kind: count, question: so, value: "yes", target: 150, label: Số đơn vị có}
+"""
+)
+
+
+def test_an_indicator_problem_reads_in_vietnamese_with_its_fix() -> None:
+    template, issues = parse_yaml_template(INDICATORS, "bao_cao.yaml")
+    assert template is None
+    vi = [issue.render("vi") for issue in issues]
+    assert vi == [
+        "bao_cao.yaml, dòng 12, chỉ tiêu co: question: 'so' là câu hỏi loại integer, cần loại "
+        "select_multiple, select_one, yes_no\n  → Cách sửa: Chọn một câu hỏi thuộc loại "
+        "select_multiple, select_one, yes_no."
+    ]
+    assert str(issues[0]).endswith(
+        "question: 'so' is a integer question, not " + ("select_multiple, select_one, yes_no")
+    )
+    assert (
+        issues[0]
+        .render("en")
+        .endswith(
+            "→ How to fix: Choose a question of type " + ("select_multiple, select_one, yes_no.")
+        )
     )
 
 

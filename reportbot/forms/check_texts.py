@@ -8,21 +8,11 @@ Braces are placeholders only: a literal shape such as name/type is written witho
 
 from __future__ import annotations
 
+from reportbot.forms.check_texts_places import PLACES
 from reportbot.vocabulary.catalogue import register
 
 TEXTS: dict[str, dict[str, str]] = {
-    # -- where a problem is, and the fix line ----------------------------------------------------
-    "at_line": {"vi": "{source}, dòng {line}", "en": "{source}:{line}"},
-    "at_where": {"vi": "{place}, {where}: {message}", "en": "{place}: {where}: {message}"},
-    "at_sheet": {"vi": "trang {value}", "en": "{value}"},
-    "at_row": {"vi": "dòng {value}", "en": "row {value}"},
-    "at_column": {"vi": "cột {value}", "en": "column {value}"},
-    "at_cell": {"vi": "{source}: {place}: {message}", "en": "{source}: {place}: {message}"},
-    "at_file": {"vi": "{source}: {message}", "en": "{source}: {message}"},
-    "where_question": {"vi": "câu hỏi thứ {value}", "en": "question {value}"},
-    "where_calculation": {"vi": "phép tính thứ {value}", "en": "calculation {value}"},
-    "where_indicator": {"vi": "chỉ tiêu {value}", "en": "indicator {value}"},
-    "fix_line": {"vi": "→ Cách sửa: {fix}", "en": "→ How to fix: {fix}"},
+    **PLACES,
     # -- the file as a whole -------------------------------------------------------------------
     "cannot_read": {"vi": "không đọc được tệp: {detail}", "en": "cannot read: {detail}"},
     "cannot_read.fix": {

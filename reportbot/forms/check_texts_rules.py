@@ -1,5 +1,5 @@
 """What an admin reads about a template's rules: expressions, calculations, metadata,
-repeats, defaults, periods and indicators ("code" the problem, "code.fix" how to fix it).
+repeats, defaults and periods ("code" the problem, "code.fix" how to fix it).
 
 The English texts are the checkers' historical messages (see forms/check_texts.py).
 """

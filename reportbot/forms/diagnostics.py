@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reportbot.forms import check_texts, check_texts_rules
+from reportbot.forms import check_texts, check_texts_indicators, check_texts_rules
 from reportbot.vocabulary.catalogue import render, say
 
 # the catalogues a Said renders from, registered by importing them
-CATALOGUES = (check_texts.CHECKS, check_texts_rules.RULES)
+CATALOGUES = (check_texts.CHECKS, check_texts_rules.RULES, check_texts_indicators.INDICATORS)
 
 FIX = ".fix"  # the key of a message's "how to fix it" line
 
