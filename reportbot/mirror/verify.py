@@ -17,6 +17,7 @@ one request only), so the id column is read again after the write and compared:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reportbot.mirror.backend import MirrorError
@@ -84,3 +85,43 @@ def reassign(
         owner = next(sid for sid, rows in found.items() if row in rows)
         index[owner].append(row)
     return index
+
+
+def entry_damage(
+    before: Mapping[int, list[int]], expected: Mapping[int, int], id_cells_after: Sequence[Any]
+) -> set[int]:
+    """The submission ids a repeat sheet's write harmed: each must hold exactly its entries'
+    rows afterwards (`expected`; an id not written keeps the rows it had `before`)."""
+    after, _ = locate_rows(id_cells_after)
+    return {
+        sid
+        for sid in set(before) | set(expected)
+        if len(after.get(sid, [])) != expected.get(sid, len(before.get(sid, [])))
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class WriteCheck:
+    """What one worksheet's write is checked against when its id column is read again.
+
+    `assigned` are the rows written per id; `expected` is set for a repeat's worksheet (the
+    number of rows each written id must hold: its entries), None for a form's worksheet.
+    """
+
+    title: str
+    col: int
+    found: dict[int, list[int]]
+    assigned: dict[int, list[int]]
+    expected: dict[int, int] | None = None
+
+    @property
+    def risky(self) -> bool:
+        """Whether the write touched rows found at the read (appends below cannot move)."""
+        written = self.assigned if self.expected is None else self.expected
+        return bool(set(self.found) & set(written))
+
+    def harmed(self, id_cells_after: Sequence[Any]) -> set[int]:
+        """The ids whose rows the write harmed, judged from the id column read after it."""
+        if self.expected is None:
+            return damage(self.found, self.assigned, id_cells_after)
+        return entry_damage(self.found, self.expected, id_cells_after)
