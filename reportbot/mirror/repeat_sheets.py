@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportbot.forms.repeats import entry_counts, entry_id, typed_entries
+from reportbot.forms.repeats import entry_id, filed_entries, typed_entries
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.mirror.records import (
     DEFAULT_TZ,
@@ -59,14 +59,15 @@ def repeat_label(template: FormTemplate, name: str) -> str:
 def record_entries(
     template: FormTemplate, answers: Mapping[str, Any]
 ) -> dict[str, tuple[dict[str, Any], ...]]:
-    """Each repeat's entries as stored (``q[k]`` read back typed), entries past the count
-    (a count lowered since) left out, like the joined cell and consolidation."""
+    """Each repeat's entries as stored (``q[k]`` read back typed), as many as consolidation
+    counts (`forms.repeats.filed_entries`: entries past a count lowered since left out)."""
     if not template.repeats:
         return {}
     typed = typed_entries(template, answers)
-    counts = entry_counts(template, typed, typed)
+    counts = filed_entries(template, typed)
     result: dict[str, tuple[dict[str, Any], ...]] = {}
-    for repeat, count in zip(template.repeats, counts, strict=True):
+    for repeat in template.repeats:
+        count = counts[repeat.name]
         questions = [q for q in template.questions if q.repeat == repeat.name and q.answerable]
         result[repeat.name] = tuple(
             {q.id: typed.get(entry_id(q.id, index)) for q in questions}
