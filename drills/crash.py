@@ -88,6 +88,7 @@ async def _killer(bot: BotProcess, config: CrashConfig, figures: Figures) -> Non
             figures.notes.append("the mirror lease was not retaken within 40 s of a restart")
         else:
             figures.mirror_recover_s.append(max(0.0, time.monotonic() - ready_at))
+            figures.mirror_from_kill_s.append(time.monotonic() - killed_at)
 
 
 def _holds_mirror(mark: str):  # type: ignore[no-untyped-def]
