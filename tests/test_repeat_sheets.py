@@ -173,6 +173,13 @@ async def test_google_repeat_sheet_survives_a_sort_during_the_write(
             [ids[VHXH], 1, VHXH, YEAR, "Cúc", 7, "Nữ"],
         ]
         assert {row[1]: row[count] for row in fake.values("Địa bàn")[1:]} == {HOI: 1, VHXH: 1}
+
+        assert await worker.resync() == 2  # a rebuild writes the entries again, no gap
+        assert fake.values(title) == [
+            ENTRY_HEADER,
+            [ids[HOI], 1, HOI, YEAR, "An", 40, "Nam"],
+            [ids[VHXH], 1, VHXH, YEAR, "Cúc", 7, "Nữ"],
+        ]
         await backend.close()
 
 
