@@ -180,6 +180,17 @@ async def test_google_repeat_sheet_survives_a_sort_during_the_write(
             [ids[HOI], 1, HOI, YEAR, "An", 40, "Nam"],
             [ids[VHXH], 1, VHXH, YEAR, "Cúc", 7, "Nữ"],
         ]
+
+        fake.delete_rows(title, 2)  # a coordinator deletes An's row by hand ...
+        await file(service, "u-cns_thon1", [("Dũng", "65", "Nam")])  # ... and a unit files
+        assert await worker.run_once() == 1
+        rows = fake.values(title)[1:]
+        cns = next(row[0] for row in fake.values("Địa bàn")[1:] if row[0] not in ids.values())
+        assert sorted(rows, key=lambda row: row[4]) == [  # the deleted entry is written again
+            [ids[HOI], 1, HOI, YEAR, "An", 40, "Nam"],
+            [ids[VHXH], 1, VHXH, YEAR, "Cúc", 7, "Nữ"],
+            [cns, 1, "Tổ công nghệ số cộng đồng thôn 1", YEAR, "Dũng", 65, "Nam"],
+        ]
         await backend.close()
 
 

@@ -64,7 +64,13 @@ from reportbot.mirror.records import (
 )
 from reportbot.mirror.repeat_sheets import repeat_titles
 from reportbot.mirror.status import status_rows, status_width
-from reportbot.mirror.verify import RowsDisplaced, WriteCheck, deleted_by_hand, reassign
+from reportbot.mirror.verify import (
+    RowsDisplaced,
+    WriteCheck,
+    deleted_by_hand,
+    entries_deleted_by_hand,
+    reassign,
+)
 
 # The request builders and error helpers moved out; their old names stay importable here.
 __all__ = [
@@ -128,6 +134,7 @@ class GoogleSheetsBackend(SheetsApi):
         # Submission ids each worksheet held after our last verified write (by folded title),
         # and the ids found deleted by hand since, for the worker to write again.
         self._known: dict[str, set[int]] = {}
+        self._entry_rows: dict[str, dict[int, int]] = {}  # the same for repeat sheets: rows
         self.missing: set[int] = set()
         self._clobbered: dict[str, set[int]] = {}  # rows a displaced write hit, for `repair`
 
@@ -213,6 +220,8 @@ class GoogleSheetsBackend(SheetsApi):
             records = by_form.get(target.layout.form_key, [])
             if target.repeat is not None:
                 rows, last, check = entry_writes(target, plan, ids, records, self.tz)
+                known = self._entry_rows.get(target.title.casefold(), {})
+                self.missing |= entries_deleted_by_hand(known, check.found, check.expected or {})
             else:
                 found, last, assigned = self._locate(target.title, ids, records, repair)
                 check = WriteCheck(target.title, plan.positions[0], found, assigned)
@@ -317,14 +326,17 @@ class GoogleSheetsBackend(SheetsApi):
                 if harmed:
                     folded = check.title.casefold()
                     wrote = {row for rows in check.assigned.values() for row in rows}
+                    self._entry_rows.pop(folded, None)
                     if check.expected is None:  # a repeat's sheet is repaired by its plan
                         self._known.pop(folded, None)
                         self._clobbered[folded] = wrote
                     raise RowsDisplaced(check.title, harmed, wrote)
         for check in checks:
-            if check.expected is None:
-                held = set(check.assigned) if rebuild else set(check.found) | set(check.assigned)
-                self._known[check.title.casefold()] = held
+            if check.expected is not None:
+                self._entry_rows[check.title.casefold()] = check.entry_rows(rebuild)
+                continue
+            held = set(check.assigned) if rebuild else set(check.found) | set(check.assigned)
+            self._known[check.title.casefold()] = held
 
     def _status_requests(
         self,

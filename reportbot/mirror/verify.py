@@ -100,6 +100,17 @@ def entry_damage(
     }
 
 
+def entries_deleted_by_hand(
+    known: Mapping[int, int], found: Mapping[int, list[int]], writing: Iterable[int]
+) -> set[int]:
+    """Ids whose repeat-sheet rows are fewer than after an earlier flush (rows deleted by
+    hand), among those not being written now."""
+    skip = set(writing)
+    return {
+        sid for sid, rows in known.items() if sid not in skip and len(found.get(sid, [])) < rows
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class WriteCheck:
     """What one worksheet's write is checked against when its id column is read again.
@@ -119,6 +130,12 @@ class WriteCheck:
         """Whether the write touched rows found at the read (appends below cannot move)."""
         written = self.assigned if self.expected is None else self.expected
         return bool(set(self.found) & set(written))
+
+    def entry_rows(self, rebuild: bool) -> dict[int, int]:
+        """A repeat sheet's rows per id after this write (verified), for the next flush."""
+        held = {} if rebuild else {sid: len(rows) for sid, rows in self.found.items()}
+        held.update(self.expected or {})
+        return {sid: rows for sid, rows in held.items() if rows}
 
     def harmed(self, id_cells_after: Sequence[Any]) -> set[int]:
         """The ids whose rows the write harmed, judged from the id column read after it."""
