@@ -133,7 +133,24 @@ async def test_each_entry_is_a_row_of_the_repeat_sheet_and_a_removed_one_goes(
     assert {row[1]: row[count] for row in sheets["Địa bàn"][1:]} == {HOI: 1, VHXH: 1}
 
 
-async def test_google_repeat_sheet_survives_a_sort_during_the_write(
+def first_google_flush(fake: Any, title: str) -> tuple[dict[str, Any], int]:
+    """Check the sheets after the first flush; the submission ids by unit name and the
+    count column's index on the form's sheet."""
+    assert fake.titles()[-2:] == ["Địa bàn", title]  # after the fake's own first sheet
+    main = fake.values("Địa bàn")
+    ids = {row[1]: row[0] for row in main[1:]}
+    count = main[0].index("Thành viên: số mục")
+    assert {row[1]: row[count] for row in main[1:]} == {HOI: 2, VHXH: 1}
+    assert fake.values(title) == [
+        ENTRY_HEADER,
+        [ids[HOI], 1, HOI, YEAR, "An", 40, "Nam"],
+        [ids[HOI], 2, HOI, YEAR, "Bình", 38, "Nữ"],
+        [ids[VHXH], 1, VHXH, YEAR, "Cúc", 7, "Nữ"],
+    ]
+    return ids, count
+
+
+async def test_google_repeat_sheet_survives_a_sort_mid_write_and_a_deleted_row(
     service: Any, clock: FakeClock
 ) -> None:
     from reportbot.mirror.source import StoreMirrorSource
@@ -149,17 +166,7 @@ async def test_google_repeat_sheet_survives_a_sort_during_the_write(
         worker = MirrorWorker(backend, StoreMirrorSource(TZ, clock=clock))
         assert await worker.run_once() == 2
         title = "Thành viên – Địa bàn"
-        assert fake.titles()[-2:] == ["Địa bàn", title]  # after the fake's own first sheet
-        main = fake.values("Địa bàn")
-        ids = {row[1]: row[0] for row in main[1:]}
-        count = main[0].index("Thành viên: số mục")
-        assert {row[1]: row[count] for row in main[1:]} == {HOI: 2, VHXH: 1}
-        assert fake.values(title) == [
-            ENTRY_HEADER,
-            [ids[HOI], 1, HOI, YEAR, "An", 40, "Nam"],
-            [ids[HOI], 2, HOI, YEAR, "Bình", 38, "Nữ"],
-            [ids[VHXH], 1, VHXH, YEAR, "Cúc", 7, "Nữ"],
-        ]
+        ids, count = first_google_flush(fake, title)
 
         await shrink_to_one(hoi)  # Bình is removed in chat ...
         fake.sort_now(title, 4, reverse=True)  # ... and a coordinator sorts mid-flush
