@@ -59,8 +59,8 @@ async def test_entries_per_unit_and_totals_match_the_hand_table(
 ) -> None:
     from openpyxl import load_workbook
 
-    from reportbot.coordination.consolidate import consolidate
-    from reportbot.coordination.reports.workbook import write_workbook
+    from reportbot.coordination.reporting.consolidate import consolidate
+    from reportbot.coordination.reporting.reports.workbook import write_workbook
     from reportbot.periods import current_period
     from tests.conftest import TZ
 
@@ -153,8 +153,8 @@ def records(template: FormTemplate, units: list[dict[str, Any]]) -> tuple[Any, .
 
 
 def consolidation(template: FormTemplate, units: list[dict[str, Any]]) -> Any:
-    from reportbot.coordination.consolidate import Consolidation, UnitReport, compute
-    from reportbot.coordination.status import UnitStatus
+    from reportbot.coordination.reporting.consolidate import Consolidation, UnitReport, compute
+    from reportbot.coordination.reporting.status import UnitStatus
     from reportbot.forms.repeats import consolidated
 
     result = Consolidation(template.key, template, None, None, datetime.now(UTC))  # type: ignore[arg-type]

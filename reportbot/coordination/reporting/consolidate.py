@@ -19,8 +19,8 @@ from typing import Any
 
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.values import decode_value, is_empty
-from reportbot.coordination.repeat_counts import with_entry_counts
-from reportbot.coordination.status import PeriodStatus, UnitStatus, period_status
+from reportbot.coordination.reporting.repeat_counts import with_entry_counts
+from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
 from reportbot.coordination.texts import Problem
 from reportbot.forms.indicators import Indicator
 from reportbot.forms.repeats import consolidated
