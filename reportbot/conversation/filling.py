@@ -12,6 +12,7 @@ from reportbot.conversation.turn import Turn
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.forms.repeats import adds_entry
 from reportbot.forms.schema import ATTACHMENT_TYPES, Question
+from reportbot.vocabulary.format import number_text
 
 
 def answer(turn: Turn, message: Incoming, text: str) -> None:
@@ -38,7 +39,8 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
     if message.text:
         turn.state.remember(message.message_id, question.id)
     if message.parts > 1 and message.text:
-        turn.say("parts_joined", parts=message.parts, length=len(text))
+        length = number_text(len(text), turn.locale)
+        turn.say("parts_joined", parts=message.parts, length=length)
     if clearing.ask_first(turn, opened, question, value):
         return
     opened.set(question.id, value)
