@@ -165,3 +165,17 @@ def test_done_with_nothing_ticked_explains_and_keeps_the_keyboard() -> None:
     kept = _asked(refused)
     assert kept.question_id == "su_kien" and set(kept.selected) == {"chua_to_chuc", "ngay_18_5"}
     assert "su_kien" not in _answers(bot)
+
+
+def test_an_old_skip_button_never_skips_the_question_asked_now() -> None:
+    bot = Harness()
+    tokens = _open_until(bot, "tep_bao_cao")
+    assert "Câu 24/27" in bot.say("/sua 24")  # back to the good practices (answered)
+    kept = _answers(bot)["mo_hinh_hay"]
+    # The file question's "Không có" (/boqua), tapped now: it belongs to Câu 27.
+    told = bot.say(choice="/boqua", reply_to_question=tokens["tep_bao_cao"])
+    assert "Nút này thuộc câu 27" in told and "Câu 24/27" in told
+    assert _answers(bot)["mo_hinh_hay"] == kept and bot.state.question == "mo_hinh_hay"
+    # Typed, /boqua is the officer's word for the question asked now.
+    assert "Đã bỏ qua" in bot.say("/boqua")
+    assert "mo_hinh_hay" not in _answers(bot)

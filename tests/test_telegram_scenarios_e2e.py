@@ -178,3 +178,16 @@ async def test_the_optional_file_question_is_left_by_no_file_words(
     left = texts(await _send_all(tg, bot, [tg.text_update(OFFICER, "không có")]))
     assert "Đã bỏ qua" in left and "Xem lại" in left
     assert "tep_bao_cao" not in await stored_answers("hoiphunu")
+
+
+async def test_the_file_questions_old_button_leaves_the_question_asked_now_alone(
+    tg: FakeTelegram,
+    bot: Bot,  # noqa: F811
+    clock: FakeClock,
+) -> None:
+    phone = await _until(tg, bot, clock, "tep_bao_cao")
+    file_question = phone.question()["message_id"]
+    assert "Câu 24/27" in texts(await phone.say("/sua 24"))
+    tapped = texts(await phone._send(tg.press(OFFICER, "Không có", message_id=file_question)))
+    assert "Nút này thuộc câu 27" in tapped and "Câu 24/27" in tapped
+    assert (await stored_answers("hoiphunu"))["mo_hinh_hay"] == NQ57_SCRIPT[19][2]

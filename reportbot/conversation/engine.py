@@ -72,7 +72,9 @@ def handle(
         bound.route(turn, message, parsed.text)  # a correction is never run as a command
     elif command is not None:
         handler = _COMMANDS.get(command.name)
-        if handler is None:
+        if bound.stale_command(turn, message):
+            pass  # an old question's command button: never applied to the question asked now
+        elif handler is None:
             shown = "/" + command.argument if command.argument else command.name
             turn.say("unknown_command", command=shown)
         else:
