@@ -179,3 +179,19 @@ def test_an_old_skip_button_never_skips_the_question_asked_now() -> None:
     # Typed, /boqua is the officer's word for the question asked now.
     assert "Đã bỏ qua" in bot.say("/boqua")
     assert "mo_hinh_hay" not in _answers(bot)
+
+
+def test_every_optional_question_offers_the_skip_as_a_button() -> None:
+    bot = Harness()
+    _open_until(bot, "mo_hinh_hay")  # optional long text (Câu 24)
+    asked = _asked(bot.send("/tieptuc"))
+    assert [(c.label, c.payload, c.button_only) for c in asked.choices] == [
+        ("⏭ Bỏ qua", "/boqua", True)  # a button only: plain text keeps the /boqua hint
+    ]
+    required = Harness()
+    _open_until(required, "tong_so_can_bo")  # required integer (Câu 13)
+    assert _asked(required.send("/tieptuc")).choices == ()
+    # The button, tapped where it was asked: the question is skipped.
+    skipped = bot.say(choice="/boqua", reply_to_question=asked.question)
+    assert "Đã bỏ qua" in skipped and "Câu 25/27" in skipped
+    assert "mo_hinh_hay" not in _answers(bot)

@@ -191,3 +191,15 @@ async def test_the_file_questions_old_button_leaves_the_question_asked_now_alone
     tapped = texts(await phone._send(tg.press(OFFICER, "Không có", message_id=file_question)))
     assert "Nút này thuộc câu 27" in tapped and "Câu 24/27" in tapped
     assert (await stored_answers("hoiphunu"))["mo_hinh_hay"] == NQ57_SCRIPT[19][2]
+
+
+async def test_an_optional_text_question_is_left_by_its_button(
+    tg: FakeTelegram,
+    bot: Bot,  # noqa: F811
+    clock: FakeClock,
+) -> None:
+    phone = await _until(tg, bot, clock, "mo_hinh_hay")
+    assert tg.buttons(phone.question()) == [["⏭ Bỏ qua"]]
+    left = texts(await phone.press("Bỏ qua"))
+    assert "Đã bỏ qua" in left and "Câu 25/27" in left
+    assert "mo_hinh_hay" not in await stored_answers("hoiphunu")

@@ -37,4 +37,5 @@ BIND_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Nothing is ticked yet. Tap the items to tick them ☑, then tap Done.",
     },
     "button_skip_file": {"vi": "Không có", "en": "None"},
+    "button_skip": {"vi": "⏭ Bỏ qua", "en": "⏭ Skip"},
 }
