@@ -195,3 +195,25 @@ def test_every_optional_question_offers_the_skip_as_a_button() -> None:
     skipped = bot.say(choice="/boqua", reply_to_question=asked.question)
     assert "Đã bỏ qua" in skipped and "Câu 25/27" in skipped
     assert "mo_hinh_hay" not in _answers(bot)
+
+
+def test_an_old_report_chooser_button_is_not_an_answer() -> None:
+    bot = Harness()
+    menu = bot.send("/baocao")
+    chooser = [c.payload for m in menu for c in m.choices]  # "#1", "#2": reports, not options
+    bot.say("1")
+    for typed in ("có", "KH-12/HPN", "01/03/2026"):
+        bot.say(typed)
+    assert bot.state.question == "chuyen_muc_web"  # Câu 4, options 1-3
+    told = bot.say(choice=chooser[0])  # its "#1" once became option 1 ("Đã có")
+    assert "Nút này thuộc một tin nhắn cũ" in told and "Câu 4/27" in told
+    assert "chuyen_muc_web" not in _answers(bot) and bot.state.question == "chuyen_muc_web"
+    # At a question typed, not tapped, the old button is no "Tin nhắn trống" either.
+    bot.say("1")
+    told = bot.say(choice=chooser[0])
+    assert "Nút này thuộc một tin nhắn cũ" in told and "so_tin_bai_web" not in _answers(bot)
+    # A button of the question asked, even an unbound one (sent before buttons were bound).
+    fresh = Harness()
+    fresh.say("/baocao")
+    fresh.say("1")
+    assert "Câu 2/27" in fresh.say(choice="yes") and _answers(fresh)["co_ke_hoach"] == "yes"

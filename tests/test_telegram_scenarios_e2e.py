@@ -203,3 +203,20 @@ async def test_an_optional_text_question_is_left_by_its_button(
     left = texts(await phone.press("Bỏ qua"))
     assert "Đã bỏ qua" in left and "Câu 25/27" in left
     assert "mo_hinh_hay" not in await stored_answers("hoiphunu")
+
+
+async def test_an_old_report_chooser_button_changes_no_answer(
+    tg: FakeTelegram,
+    bot: Bot,  # noqa: F811
+    clock: FakeClock,
+) -> None:
+    phone = await register(tg, bot, clock, OFFICER)
+    await phone.say("/baocao")
+    chooser = phone.question()["message_id"]
+    assert "Câu 1/" in texts(await phone.say("1"))  # typed: the chooser keeps its buttons
+    for qid, typed, _ in NQ57_SCRIPT[:3]:
+        await answer(phone, qid, typed)
+    assert "Câu 4/27" in phone.question()["text"]  # the web column: Đã có / Chưa có / ...
+    tapped = texts(await phone._send(tg.press(OFFICER, "năm 2026", message_id=chooser)))
+    assert "Nút này thuộc một tin nhắn cũ" in tapped and "Câu 4/27" in tapped
+    assert "chuyen_muc_web" not in await stored_answers("hoiphunu")
