@@ -42,7 +42,7 @@ class OpenReport:
         "_answers",
         "_rel",
         "_stale",
-        "_unit_scope",
+        "binding",
         "edits",
         "facts",
         "held",
@@ -56,9 +56,15 @@ class OpenReport:
         self.view = view
         self.period: Period = period_by_key(view.template.period, view.period_key, tz)
         self.facts = unit_facts(unit, view.period_key)
-        self._unit_scope = f"@{unit.id}" if unit is not None and unit.scoped else ""
+        base = view.template  # an expanded template (repeats) keeps its key and version
+        # What a question binding of this report is made with (`question_token`): the form,
+        # its version and the period, so a button of another period's report of the same form
+        # version is not taken for this one; the unit too, for a person of several units.
+        scope = f"@{unit.id}" if unit is not None and unit.scoped else ""
+        self.binding = f"{base.key}@{base.version}@{view.period_key}{scope}"
         self.held = view.status in ("submitted", "reopened")
-        edits.decode(view.template)
+        if edits.encoded:
+            edits.decode(base)
         self.edits = edits
         self._answers: dict[str, Any] | None = None
         self._rel: nav.Relevance | None = None
@@ -96,14 +102,6 @@ class OpenReport:
         if self._rel is None:
             self._rel = nav.relevance(self.template, self.answers, self.facts)
         return self._rel
-
-    @property
-    def binding(self) -> str:
-        """What a question binding of this report is made with (`question_token`): the form,
-        its version and the period, so a button of another period's report of the same form
-        version is not taken for this one."""
-        binding = f"{self.template.key}@{self.template.version}@{self.view.period_key}"
-        return binding + self._unit_scope  # the unit too, for a person of several units
 
     def token(self, qid: str) -> str:
         """The binding of question `qid` of this report."""
