@@ -17,6 +17,7 @@ from reportbot.conversation.render import question_messages, review_message, sec
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.session import Env, Step, SubmissionChange, SubmissionView
 from reportbot.conversation.state import ConversationState, Mode, PendingEdits
+from reportbot.conversation.storing import store_calculations
 from reportbot.forms.schema import Question
 from reportbot.periods import Period
 from reportbot.vocabulary.format import date_text
@@ -114,6 +115,8 @@ class Turn:
             self.flush()
         self.step.state = state
         if self.change is not None and not self.change.is_empty():
+            # the calculations move with the answers, in the same transaction
+            store_calculations(self.change, self.unit, self.env.now.date())  # as the review
             self.step.change = self.change
         return self.step
 

@@ -33,3 +33,40 @@ def evaluate_calculations(
         values[calculation.name] = value
         scope[calculation.name] = value
     return values
+
+
+def values_to_store(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Every calculation's value as it is stored with the submission: computed in dependency
+    order from these answers (a repeat's entries written out, as the chat asks them), an
+    empty or impossible value as None. `facts` carry `__today__`: ODK fixes today() when
+    the form is saved, so the day the answer was written is the day the value keeps."""
+    from reportbot.forms.calculation_types import stored_value
+    from reportbot.forms.repeat_expand import expand
+    from reportbot.forms.repeats import typed_entries
+
+    if not template.calculations:
+        return {}
+    used = template
+    if template.repeats:  # entry answers arrive undecoded from storage
+        answers = typed_entries(template, answers)
+        used = expand(template, answers, facts)
+    values = evaluate_calculations(used, answers, facts)
+    return {c.name: stored_value(values.get(c.name)) for c in template.calculations}
+
+
+def stored_or_computed(
+    template: FormTemplate,
+    stored: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The calculations of a submission as stored with it; a submission stored before
+    calculations were kept (no calculation row at all) has them computed once from its
+    answers here, so an old report is not empty."""
+    if not template.calculations:
+        return {}
+    if any(c.name in stored for c in template.calculations):
+        return {c.name: stored.get(c.name) for c in template.calculations}
+    return values_to_store(template, answers, facts)

@@ -179,7 +179,9 @@ class GroupCommitter:
                         ],
                     )
                     submission_id = write.created_id = rows[0]["id"]
-                for qid, value in change.set_answers.items():
+                # a calculation's value is an answer row under its name (names are unique
+                # across a template's questions and calculations; its template says which)
+                for qid, value in (*change.set_answers.items(), *change.set_calculated.items()):
                     upserts.append(
                         [submission_id, qid, encode_value(value), write.person_id, write.now]
                     )
