@@ -18,6 +18,7 @@ A YAML template may state it instead (`type: decimal|integer|date|text` on a cal
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -91,11 +92,16 @@ def as_question(calculation: Calculation) -> Question:
 
 def stored_value(value: Any) -> Any:
     """A computed value as it is stored: '' (ODK's "not computable"), a NaN or an infinity
-    become None (a "null" row: computed, and empty)."""
+    become None (a "null" row: computed, and empty); a number is written as ODK writes it."""
     if value == "" or value is None:
         return None
-    if isinstance(value, Decimal | float) and not value.is_finite():
-        return None
+    if isinstance(value, float):
+        value = Decimal(str(value)) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        # as ODK writes a number: 60, not 60.0; 42.9, not 42.90
+        return int(value) if value == value.to_integral_value() else value.normalize()
     return value
 
 
