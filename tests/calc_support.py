@@ -27,18 +27,26 @@ SURVEY = (
 
 
 def write_workbook(
-    path: Path, survey: Sequence[Sequence[str]] = SURVEY, version: str = "1"
+    path: Path,
+    survey: Sequence[Sequence[str]] = SURVEY,
+    version: str = "1",
+    choices: Sequence[Sequence[str]] = (),
+    form_id: str = "can_bo",
 ) -> Path:
-    """An XLSForm workbook written here with openpyxl: survey and settings sheets."""
+    """An XLSForm workbook written here with openpyxl: survey, choices and settings."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "survey"
     for row in survey:
         sheet.append(list(row))
+    if choices:
+        listed = book.create_sheet("choices")
+        for row in choices:
+            listed.append(list(row))
     settings = book.create_sheet("settings")
     settings.append(["form_id", "form_title", "version"])
-    settings.append(["can_bo", "Báo cáo cán bộ", version])
+    settings.append([form_id, "Báo cáo cán bộ", version])
     book.save(path)
     return path
 

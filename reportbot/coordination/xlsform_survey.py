@@ -9,8 +9,8 @@ from typing import Any
 
 from pyxform import aliases, constants
 
+from reportbot.coordination import xlsform_sections as sections
 from reportbot.coordination.xlsform_repeats import RepeatRows
-from reportbot.coordination.xlsform_sections import add_sections, group_sections
 from reportbot.coordination.xlsform_sheets import (
     ACK_CHOICE,
     DEFAULT_CONSTRAINT_MESSAGE,
@@ -96,7 +96,10 @@ class SurveyRows(RepeatRows):
         self, sheet: Sheet, lists: dict[str, list[dict[str, Any]]]
     ) -> tuple[list[dict[str, Any]], dict[str, list[int]], list[int]]:
         for original, (base, _lang) in sheet.columns.items():
-            if base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
+            if base == "appearance":
+                for warning in sections.appearance_warnings(sheet, original):  # not field-list
+                    self.warn(warning)
+            elif base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
                 self.warn(f"column “{original}” ignored (display only)")
             elif base not in SURVEY_COLUMNS:
                 self.warn(unknown_column(original, base, SURVEY_COLUMNS | {"calculation"}))
@@ -155,7 +158,7 @@ class SurveyRows(RepeatRows):
             repeat_rows = self.collected[1].get(self.open_repeat[1], []) if self.open_repeat else []
             what = "repeat" if number in repeat_rows else "group"
             self.issue("survey", number, "type", f"begin {what} without an end {what}")
-        add_sections(questions, positions, group_sections(sheet, self.texts))
+        sections.add_sections(questions, positions, sections.group_sections(sheet, self.texts))
         if not questions and not self.issues:
             self.issue("survey", None, None, "no question the bot can ask")
         return questions, rows_of, positions
@@ -179,7 +182,10 @@ class SurveyRows(RepeatRows):
         unknown = sorted(expression.references() - known)
         for name in unknown:
             self.issue("survey", number, column, f"${{{name}}} is not a question of this form")
-        return "" if unknown else source
+        impossible = sections.impossible_comparisons(expression, earlier)
+        for message in impossible:
+            self.issue("survey", number, column, message)
+        return "" if unknown or impossible else source
 
     def special_row(
         self,
