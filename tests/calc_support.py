@@ -12,7 +12,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from connectors.console import ConsoleConnector
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.schema import FormTemplate
 from reportbot.store.models import Answer, Submission
 

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from reportbot.app import Application
 from reportbot.config import Settings
-from reportbot.coordination.consolidate import consolidate
+from reportbot.coordination.reporting.consolidate import consolidate
 from reportbot.periods import period_by_key
 from reportbot.store.forms import store_template
 from reportbot.store.models import Answer, FormTemplateRecord, Submission, Unit

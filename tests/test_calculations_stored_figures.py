@@ -25,7 +25,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from reportbot.app import Application
 from reportbot.config import Settings
-from reportbot.coordination.consolidate import Consolidation, consolidate
+from reportbot.coordination.reporting.consolidate import Consolidation, consolidate
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.periods import period_by_key
 from reportbot.store.database import tortoise_config

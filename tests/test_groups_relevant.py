@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.schema import FormTemplate
 from tests.calc_support import write_workbook
 from tests.test_engine import Harness

@@ -25,8 +25,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-# The node classes are the parser's own; reading the tree is the only way to type it.
-from reportbot.forms.expressions import _CalcRef, _Call, _Chain, _Const, _Neg, _Ref
+# The tree's node classes: reading the tree is the only way to type an expression.
+from reportbot.forms.expression_nodes import CalcRef, Call, Chain, Const, Neg, Ref
 from reportbot.forms.schema import NUMERIC_TYPES, Calculation, FormTemplate, Question
 
 CALCULATION_TYPES = frozenset({"decimal", "integer", "date", "text"})
@@ -58,20 +58,20 @@ def typed_calculations(
 
 def _kind(node: Any, kinds: Mapping[str, str]) -> str:
     """The type of one expression node (see the module's rules)."""
-    if isinstance(node, _Const):
+    if isinstance(node, Const):
         if isinstance(node.value, bool):
             return "text"
         if isinstance(node.value, int | Decimal):
             return "decimal"
         return _EMPTY if node.value == "" else "text"
-    if isinstance(node, _Neg):
+    if isinstance(node, Neg):
         return "decimal"
-    if isinstance(node, _Ref | _CalcRef):
+    if isinstance(node, Ref | CalcRef):
         kind = kinds.get(node.name.split("[", 1)[0], "text")
         return "decimal" if kind in NUMERIC_TYPES else kind if kind == "date" else "text"
-    if isinstance(node, _Chain):
+    if isinstance(node, Chain):
         return "decimal" if set(node.ops) <= _ARITHMETIC else "text"
-    if isinstance(node, _Call):
+    if isinstance(node, Call):
         if node.name in _NUMERIC_FUNCTIONS:
             return "decimal"
         if node.name in _DATE_FUNCTIONS:
