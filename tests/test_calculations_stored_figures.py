@@ -108,7 +108,7 @@ async def consolidated(clock: FakeClock, form_key: str) -> Consolidation:
 
 
 async def test_the_figures_of_stored_calculations_match_the_hand_table(
-    service: object, clock: FakeClock
+    service: object, clock: FakeClock, tmp_path: Path
 ) -> None:
     for unit, typed in TYPED.items():
         chat = Chat(service, f"u-{unit}")  # type: ignore[arg-type]
@@ -126,6 +126,31 @@ async def test_the_figures_of_stored_calculations_match_the_hand_table(
         for r in data.indicators
     }
     assert measured == INDICATORS
+    await rendered_as_any_answer(data, tmp_path)
+
+
+async def rendered_as_any_answer(data: Consolidation, folder: Path) -> None:
+    """The .xlsx per-unit table holds the stored calculations like answers, the .docx and
+    the chat summary name them."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from reportbot.coordination.reporting.reports import write_report
+    from reportbot.coordination.reporting.summary_text import render_summary
+
+    book = load_workbook(write_report(data, "xlsx", folder / "tong_hop.xlsx", tz=TZ))
+    rows = list(book["Theo đơn vị"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    column = header.index("Tổng số cán bộ")
+    by_unit = {row[0]: row[column] for row in body}
+    # by hand: 8 + 12, 5 + 15, none (nu skipped), 9 + 1
+    assert sorted(v for v in by_unit.values() if v is not None) == [10, 20, 20]
+    assert len(by_unit) == 4
+    document = Document(str(write_report(data, "docx", folder / "tong_hop.docx", tz=TZ)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Tổng số cán bộ" in text and "Cán bộ bình quân" in text
+    assert "Cán bộ đã học: 38/50 = 76%" in render_summary(data, "vi")
 
 
 def test_a_calculation_reading_a_question_that_is_not_there_is_refused() -> None:
