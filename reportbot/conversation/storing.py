@@ -17,6 +17,7 @@ from reportbot.conversation.report import unit_facts
 from reportbot.conversation.session import SubmissionChange, UnitInfo
 from reportbot.conversation.values import encode_value
 from reportbot.forms.evaluation import values_to_store
+from reportbot.forms.schema import Calculation
 
 
 def answers_after(change: SubmissionChange) -> dict[str, Any]:
@@ -31,11 +32,51 @@ def store_calculations(change: SubmissionChange, unit: UnitInfo | None, today: d
     """Add to `change` every calculation whose value the change moves (all of them for a
     report that has none stored yet: one stored before calculations were kept)."""
     view = change.view
-    if not view.template.calculations or change.is_empty():
+    template = view.template
+    if not template.calculations or change.is_empty() or not _moves(change):
         return
     facts = {**unit_facts(unit, view.period_key), "__today__": today}
-    values = values_to_store(view.template, answers_after(change), facts)
+    values = values_to_store(template, answers_after(change), facts)
     for name, value in values.items():
-        known = name in view.calculated
-        if not known or encode_value(view.calculated[name]) != encode_value(value):
+        old = view.calculated.get(name, _UNSET)
+        if old is _UNSET or not _same(old, value):
             change.set_calculated[name] = value
+
+
+_UNSET = object()
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether a stored value is the one computed (60 and 60.0 are not: stored differently)."""
+    if type(old) is type(new) and old == new:
+        return True
+    return encode_value(old) == encode_value(new)
+
+
+def _moves(change: SubmissionChange) -> bool:
+    """Whether the change can move a calculation: a new report, a report sent (its values
+    are then those of the answers sent, today() included), one whose calculations are not all
+    stored yet, or an answer some calculation reads (a repeat's entries: always)."""
+    view = change.view
+    template = view.template
+    if change.create or change.status is not None or template.repeats:
+        return True
+    if any(c.name not in view.calculated for c in template.calculations):
+        return True
+    read = _inputs(template.calculations)
+    return any(qid in read for qid in (*change.set_answers, *change.clear_answers))
+
+
+_INPUTS: dict[int, tuple[tuple[Calculation, ...], frozenset[str]]] = {}
+
+
+def _inputs(calculations: tuple[Calculation, ...]) -> frozenset[str]:
+    """Every name the calculations read (cached per template: templates never change)."""
+    known = _INPUTS.get(id(calculations))
+    if known is not None and known[0] is calculations:
+        return known[1]
+    names = frozenset().union(*(c.expression.references() for c in calculations))
+    if len(_INPUTS) > 256:
+        _INPUTS.clear()
+    _INPUTS[id(calculations)] = (calculations, names)
+    return names

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reportbot.forms.expression_nodes import COMPUTED
 from reportbot.forms.schema import FormTemplate, pick
 
 
@@ -26,12 +27,15 @@ def evaluate_calculations(
     in dependency order; a calculation that cannot be computed is None. Never raises."""
     scope: dict[str, Any] = {**answers, **(facts or {})}
     scope.setdefault("__choice_labels__", choice_labels(template))
+    computed: set[str] = set()
+    scope[COMPUTED] = computed
     values: dict[str, Any] = {}
     for calculation in template.calculations:
         scope.pop(calculation.name, None)  # computed, never taken from a stale stored value
         value = calculation.expression.evaluate(scope)
         values[calculation.name] = value
         scope[calculation.name] = value
+        computed.add(calculation.name)
     return values
 
 
