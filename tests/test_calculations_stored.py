@@ -11,7 +11,7 @@ hand in the comments.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -185,3 +185,19 @@ async def _first_period(app: Application) -> str:
     key = submission.period_key
     await submission.delete()  # only its period was wanted
     return key
+
+
+async def test_today_is_the_officers_day_in_the_review_and_in_storage(
+    app: Application, clock: FakeClock, tmp_path: Path
+) -> None:
+    dated = [*SURVEY, ("calculate", "ngay_lap", "Ngày lập", "format-date(today(), '%d/%m/%Y')")]
+    newer = tmp_path / "v2"
+    newer.mkdir()
+    await store_template(xlsform_template(newer, dated), "can_bo.xlsx", now=clock.now)
+    # 06:30 on 27/11 in Vietnam is still 26/11 in UTC: ODK's today() is the phone's day
+    clock.now = datetime(2026, 11, 27, 6, 30, tzinfo=TZ).astimezone(UTC)
+    chat = Chat(app.service, "u-hoiphunu")
+    for typed in ("/baocao", "1", "8", "12"):
+        await chat.say(typed)
+    assert "• Ngày lập: 27/11/2026 (tự tính)" in await chat.say("/xemlai")
+    assert (await stored_rows("hoiphunu"))["ngay_lap"] == '"27/11/2026"'
