@@ -53,6 +53,8 @@ indicators:
   - {key: da_hoc, kind: ratio_of_sums, numerator: da_hoc, denominator: tong, target: 80,
      label: Cán bộ đã học}
   - {key: tong_bq, kind: average, question: tong, target: 15, label: Cán bộ bình quân}
+  - {key: dat, kind: count, question: xep_loai, value: "đạt", target: 2,
+     label: Đơn vị đạt tỷ lệ nữ}
 """
 
 # unit: what its officer types (nam, nu, da_hoc); "/boqua" skips the question
@@ -80,6 +82,9 @@ INDICATORS = {
     "da_hoc": (Decimal(38), Decimal(50), Decimal("76.0"), False, 3),
     # tong averaged: 50 / 3 = 16.67 >= 15
     "tong_bq": (Decimal(50), Decimal(3), Decimal("16.67"), True, 3),
+    # xep_loai (a text calculation) is 'đạt' for 60 % and 75 %; 'chưa đạt' for 10 % and for
+    # the unit without a rate (ODK: '' >= 50 is false): 2 of the 4 units, target 2 met
+    "dat": (Decimal(2), Decimal(4), Decimal(2), True, 4),
 }
 
 
@@ -158,6 +163,15 @@ def test_a_calculation_reading_a_question_that_is_not_there_is_refused() -> None
     template, issues = parse_yaml_template(wrong, "can_bo_tinh.yaml")
     assert template is None
     assert any("'tong_so' is not a question of this form" in str(i) for i in issues)
+
+
+def test_only_a_text_calculation_is_counted_by_its_words() -> None:
+    wrong = FORM.replace('question: xep_loai, value: "đạt"', 'question: tong, value: "20"')
+    template, issues = parse_yaml_template(wrong, "can_bo_tinh.yaml")
+    assert template is None
+    assert [i.message for i in issues] == [
+        "question: 'tong' is a decimal question, not select_multiple, select_one, yes_no"
+    ]
 
 
 # ----- the property ------------------------------------------------------------------------

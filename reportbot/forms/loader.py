@@ -254,7 +254,8 @@ class _Checker(QuestionChecks):
         known = {q.id for q in questions} | self.calc_names | self.meta | BUILTIN_NAMES
         check_repeat_counts(self, data, known)
         readable = (*questions, *(as_question(c) for c in calculations))  # read like answers
-        indicators = parse_indicators(data.get("indicators"), readable, self.fail, data)
+        worded = frozenset(c.name for c in calculations if c.type == "text")
+        indicators = parse_indicators(data.get("indicators"), readable, self.fail, data, worded)
         return FormTemplate(
             key=key,
             version=str(version),
