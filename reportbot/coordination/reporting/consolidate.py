@@ -19,6 +19,7 @@ from typing import Any
 
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.values import decode_value, is_empty
+from reportbot.coordination.reporting.repeat_counts import with_entry_counts
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
 from reportbot.coordination.texts import Problem
 from reportbot.forms.calculation_types import calculation_questions, split_stored
@@ -269,8 +270,8 @@ async def consolidate(
 
 
 async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
-    """The latest submitted revision of each filed unit's report, with decoded answers and
-    the calculations stored with it (read like answers of their type)."""
+    """The latest submitted revision of each filed unit's report, with its answers and its
+    stored calculations (computed once, with the chat's facts, if stored before they were)."""
     ids = [unit.submission_id for unit in filed if unit.submission_id is not None]
     submissions = await submissions_by_id(ids)
     versions = await templates_by_record(
@@ -285,7 +286,6 @@ async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
         encoded, stored = split_stored(version, raw[submission.id])
         decoded = {qid: decode_value(version.question(qid), v) for qid, v in encoded.items()}
         answers = {qid: value for qid, value in decoded.items() if not is_empty(value)}
-        # a report stored before calculations were kept: computed once, with the chat's facts
         facts = {"unit_code": unit.code, "unit_type": unit.type, "period": submission.period_key}
         sent = submission.submitted_at.date() if submission.submitted_at else None
         calculated = stored_or_computed(version, stored, answers, facts | {"__today__": sent})
@@ -298,7 +298,8 @@ async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
 def compute(result: Consolidation, template: FormTemplate) -> Consolidation:
     """Fill in every figure from `result.reports`, and from nothing else."""
     reports = result.reports
-    result.questions = _questions(template, [report.template for report in reports])
+    versions = [report.template for report in reports]
+    result.questions = with_entry_counts(_questions(template, versions), [template, *versions])
     result.numbers = [
         _number(question, reports, is_rate(question, template))
         for question in result.questions
