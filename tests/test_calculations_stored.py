@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.coordination.reporting.consolidate import consolidate
+from reportbot.forms.loader import template_from_definition
 from reportbot.periods import period_by_key
 from reportbot.store.forms import store_template
 from reportbot.store.models import Answer, FormTemplateRecord, Submission, Unit
@@ -64,8 +65,6 @@ async def figures(clock: FakeClock) -> dict[str, tuple[Decimal, int]]:
     """(total, units) of every numeric line of the consolidation of the first period."""
     record = await FormTemplateRecord.filter(key="can_bo").order_by("-version").first()
     assert record is not None
-    from reportbot.forms.loader import template_from_definition
-
     template = template_from_definition(record.definition)
     period = period_by_key(template.period, (await Submission.first()).period_key, TZ)
     data = await consolidate("can_bo", template, period, now=clock.now)

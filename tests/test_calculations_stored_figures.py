@@ -26,11 +26,11 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.coordination.reporting.consolidate import Consolidation, consolidate
-from reportbot.forms.loader import parse_yaml_template
+from reportbot.forms.loader import parse_yaml_template, template_from_definition
 from reportbot.periods import period_by_key
 from reportbot.store.database import tortoise_config
 from reportbot.store.forms import store_template
-from reportbot.store.models import Submission
+from reportbot.store.models import FormTemplateRecord, Submission
 from tests.calc_support import stored_rows, xlsform_template
 from tests.conftest import TZ, FakeClock
 from tests.support import Chat, seed_commune
@@ -101,11 +101,8 @@ async def service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[ob
 
 
 async def consolidated(clock: FakeClock, form_key: str) -> Consolidation:
-    from reportbot.store.models import FormTemplateRecord
-
+    """The consolidation of the form's period (the one every unit filed)."""
     record = await FormTemplateRecord.get(key=form_key)
-    from reportbot.forms.loader import template_from_definition
-
     template = template_from_definition(record.definition)
     period_key = (await Submission.filter(form_key=form_key).first()).period_key  # type: ignore[union-attr]
     period = period_by_key(template.period, period_key, TZ)
