@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from reportbot.coordination.publishing.xlsform_sheets import GROUP_BEGIN, GROUP_END, Sheet
+from reportbot.forms.diagnostics import Said, said
 from reportbot.forms.expressions import Expression, compared_literals
 
 Texts = Callable[[Sheet, Mapping[str, Any], str], dict[str, str]]
@@ -52,7 +53,7 @@ def add_sections(
 FIELD_LIST = "field-list"  # ODK: the group's questions on one screen; a chat asks one a time
 
 
-def impossible_comparisons(expression: Expression, earlier: list[dict[str, Any]]) -> list[str]:
+def impossible_comparisons(expression: Expression, earlier: list[dict[str, Any]]) -> list[Said]:
     """What a group's relevant compares with a value its question can never hold
     (${yes_no} = 'có'), each as a message for the group's own row: the condition is checked
     once there, never again on every question inside the group."""
@@ -70,11 +71,19 @@ def impossible_comparisons(expression: Expression, earlier: list[dict[str, Any]]
         words = text.split() if target["type"] == "select_multiple" else [text]
         if not all(word in allowed for word in words):
             listed = ", ".join(repr(value) for value in allowed[:10])
-            messages.append(f"${{{name}}} can never be {text!r} (its values: {listed})")
+            messages.append(
+                said(
+                    "formcheck:impossible_value",
+                    field="relevant",
+                    name=name,
+                    value=repr(text),
+                    allowed=listed,
+                ).without_head()  # in the relevant column already
+            )
     return messages
 
 
-def appearance_warnings(sheet: Sheet, column: str) -> list[str]:
+def appearance_warnings(sheet: Sheet, column: str) -> list[Said]:
     """A warning naming the appearances the chat cannot show, if any. `field-list` on a
     group is accepted: its questions are asked one at a time, as every chat question is."""
     ignored: set[str] = set()
@@ -85,4 +94,4 @@ def appearance_warnings(sheet: Sheet, column: str) -> list[str]:
             words = [word for word in words if word.lower() != FIELD_LIST]
         ignored.update(words)
     shown = ", ".join(sorted(ignored))
-    return [f"column “{column}” ignored (display only): {shown}"] if shown else []
+    return [said("xlsform:warn_appearance", value=f"“{column}”", detail=shown)] if shown else []
