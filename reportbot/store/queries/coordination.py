@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from reportbot.store.models import AuditLog, FormTemplateRecord, Person, Unit
+from reportbot.store.queries.organisations import EVERYTHING, Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +61,10 @@ async def unit_by_id(unit_id: int) -> UnitRecord | None:
     return unit_record(unit) if unit else None
 
 
-async def active_units_by_name() -> list[UnitRecord]:
-    """Active units, by name."""
-    return [unit_record(unit) for unit in await Unit.filter(active=True).order_by("name")]
+async def active_units_by_name(scope: Scope = EVERYTHING) -> list[UnitRecord]:
+    """Active units of a scope, by name."""
+    units = await Unit.filter(scope.unit_filter(), active=True).order_by("name")
+    return [unit_record(unit) for unit in units]
 
 
 async def person_by_phone(phone: str) -> PersonRecord | None:
