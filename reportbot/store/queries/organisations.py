@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from tortoise.expressions import Q
 
 from reportbot.collation import sort_vietnamese
-
 from reportbot.store.models import (
     DEFAULT_COMMUNE_CODE,
     DEFAULT_COMMUNE_NAME,
