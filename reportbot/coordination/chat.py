@@ -26,7 +26,7 @@ from connectors.base import Outgoing
 from reportbot.collation import sort_vietnamese
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.values import decode_value
-from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
+from reportbot.coordination.consolidate import pick_form, pick_period
 from reportbot.coordination.invites import (
     USERNAME_VARIABLE,
     bot_username,
@@ -41,6 +41,7 @@ from reportbot.coordination.lookup import (
     split_arguments,
     split_role,
 )
+from reportbot.coordination.province import consolidate_scope, render_breakdown
 from reportbot.coordination.render import render_status, render_summary, render_unit_report
 from reportbot.coordination.reopen import describe, reopen_report
 from reportbot.coordination.reports import FORMATS, ReportHeader, write_report
@@ -56,6 +57,7 @@ from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
 from reportbot.store.queries.coordination import UnitRecord, unit_by_id
+from reportbot.store.queries.organisations import person_scope
 from reportbot.store.queries.unit_reports import latest_unit_report
 
 if TYPE_CHECKING:
@@ -178,7 +180,7 @@ class CoordinationChat:
     async def status(self, person: PersonInfo, _argument: str) -> list[Outgoing]:
         """Filing status of each form's current period."""
         now = self.now()
-        items = await current_statuses(now, self.tz)
+        items = await current_statuses(now, self.tz, await person_scope(person.id))
         return [Outgoing(render_status(items, now, self.tz, person.locale))]
 
     # -- /xem --------------------------------------------------------------------------------
@@ -239,7 +241,7 @@ class CoordinationChat:
         args = split_arguments(argument, set(await forms_in_use()))
         if not args.unit:
             raise Problem("unit_needed", command="mo")
-        unit = await resolve_unit(args.unit)
+        unit = await resolve_unit(args.unit, await person_scope(person.id))
         return await reopen_report(self.host, person, unit, args.form, args.period)
 
     # -- /tonghop ----------------------------------------------------------------------------
@@ -259,13 +261,15 @@ class CoordinationChat:
         now = self.now()
         key, template = await pick_form(args.form)
         period_key = args.period
+        scope = await person_scope(person.id)
         if period_key is None:  # several periods with reports: a numbered choice of them
-            found = await filed_periods(key, template, now, self.tz)
+            found = await filed_periods(key, template, now, self.tz, scope)
             if len(found) > 1:
                 return await self.choice.offer_periods(person, key, template, found)
             period_key = found[0].period.key if found else None
         period = await pick_period(key, template, period_key, now, self.tz)
-        data = await consolidate(key, template, period, now=now)
+        scoped = await consolidate_scope(key, template, period, now=now, scope=scope)
+        data = scoped.total
         stamp = now.astimezone(self.tz).strftime("%Y%m%d-%H%M%S")
         paths = {
             fmt: self.reports_dir / f"tong-hop-{key}-{period.key}-{stamp}.{fmt}" for fmt in FORMATS
@@ -277,7 +281,12 @@ class CoordinationChat:
 
         await asyncio.to_thread(write_all)
         locale = person.locale
-        text = render_summary(data, locale) + "\n\n" + t("summary_files", locale)
+        text = "\n\n".join(
+            part
+            for part in (render_summary(data, locale), render_breakdown(scoped, locale))
+            if part
+        )
+        text += "\n\n" + t("summary_files", locale)
         return [
             Outgoing(text),
             Outgoing(t("file_xlsx", locale), attachment_path=str(paths["xlsx"])),
@@ -292,7 +301,8 @@ class CoordinationChat:
         unit_text, role = split_role(argument)
         if not unit_text and role in (None, "officer"):
             return [Outgoing(t("invite_usage", person.locale))]
-        unit_code = (await resolve_unit(unit_text)).code if unit_text else None
+        scope = await person_scope(person.id)
+        unit_code = (await resolve_unit(unit_text, scope)).code if unit_text else None
         card = await issue_invite(
             unit_code=unit_code,
             role=role or "officer",

@@ -26,6 +26,7 @@ from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
 from reportbot.periods import Period, PeriodKeyError, current_period, period_at, period_by_key
 from reportbot.store.forms import latest_templates
+from reportbot.store.queries.organisations import EVERYTHING, Scope
 from reportbot.store.queries.reports import (
     any_filed,
     stored_answers,
@@ -257,10 +258,15 @@ def period_by_key_example(template: FormTemplate, tz: tzinfo) -> Period:
 
 
 async def consolidate(
-    form_key: str, template: FormTemplate, period: Period, *, now: datetime
+    form_key: str,
+    template: FormTemplate,
+    period: Period,
+    *,
+    now: datetime,
+    scope: Scope = EVERYTHING,
 ) -> Consolidation:
-    """Compute the consolidated figures of one form and period."""
-    status = await period_status(form_key, template, period)
+    """Compute the consolidated figures of one form and period over the units of `scope`."""
+    status = await period_status(form_key, template, period, scope=scope)
     result = Consolidation(form_key, template, period, status, now)
     result.reports = await filed_reports(status.filed_units())
     return compute(result, template)

@@ -33,6 +33,7 @@ from reportbot.reminders.schedule import (
 )
 from reportbot.store import forms as form_store
 from reportbot.store.queries import reminders as queries
+from reportbot.store.queries.organisations import EVERYTHING, Scope, unit_ids_in
 
 FILED_STATUSES = ("submitted", "reopened")
 
@@ -206,11 +207,16 @@ async def draft_progress(
     return progress
 
 
-async def digest_facts(template: FormTemplate, period_key: str) -> DigestFacts:
-    """Where every unit that must file a period stands, and who cannot be reached."""
+async def digest_facts(
+    template: FormTemplate, period_key: str, scope: Scope = EVERYTHING
+) -> DigestFacts:
+    """Where every unit of `scope` that must file a period stands, and who cannot be reached."""
     facts = DigestFacts()
+    within = await unit_ids_in(scope)  # a commune's coordinator hears of its units alone
     for row in await queries.active_units(list(template.unit_types), by_name=True):
-        facts.units.append(_unit(row))
+        unit = _unit(row)
+        if within is None or unit.id in within:
+            facts.units.append(unit)
     wanted = {unit.id for unit in facts.units}
     for unit_id, submitted_at in await queries.filed(template.key, period_key, FILED_STATUSES):
         facts.filed_at[unit_id] = submitted_at

@@ -49,15 +49,15 @@ def unit_record(unit: Unit) -> UnitRecord:
     return UnitRecord(unit.id, unit.code, unit.name, unit.type, unit.active)
 
 
-async def unit_by_code(code: str) -> UnitRecord | None:
-    """A unit by code, any case."""
-    unit = await Unit.filter(code__iexact=code).first()
+async def unit_by_code(code: str, scope: Scope = EVERYTHING) -> UnitRecord | None:
+    """A unit of `scope` by code, any case."""
+    unit = await Unit.filter(scope.unit_filter(), code__iexact=code).first()
     return unit_record(unit) if unit else None
 
 
-async def unit_by_id(unit_id: int) -> UnitRecord | None:
-    """A unit by id."""
-    unit = await Unit.get_or_none(id=unit_id)
+async def unit_by_id(unit_id: int, scope: Scope = EVERYTHING) -> UnitRecord | None:
+    """A unit of `scope` by id."""
+    unit = await Unit.filter(scope.unit_filter(), id=unit_id).first()
     return unit_record(unit) if unit else None
 
 

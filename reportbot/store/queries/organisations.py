@@ -193,3 +193,10 @@ async def unit_organisations(unit_ids: list[int]) -> dict[int, int]:
     default = await ensure_default_commune()
     rows = await Unit.filter(id__in=unit_ids).values_list("id", "organisation_id")
     return {unit_id: organisation_id or default.id for unit_id, organisation_id in rows}
+
+
+async def unit_ids_in(scope: Scope) -> set[int] | None:
+    """The ids of every unit of `scope`, None for the whole deployment (nothing to filter)."""
+    if scope.everything:
+        return None
+    return set(await Unit.filter(scope.unit_filter()).values_list("id", flat=True))
