@@ -71,6 +71,11 @@ class Migration(migrations.Migration):
         ops.AddField(model_name="Unit", name="organisation", field=_organisation_field("units", "organisation_id")),
         ops.AddField(model_name="Person", name="organisation", field=_organisation_field("people", "organisation_id")),
         ops.AddField(
+            model_name="Invite",
+            name="organisation",
+            field=_organisation_field("invites", "organisation_id"),
+        ),
+        ops.AddField(
             model_name="FormTemplateRecord", name="scope", field=_organisation_field("publications", "scope_id")
         ),
         ops.RunSQL(

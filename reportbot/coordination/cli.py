@@ -59,6 +59,9 @@ def register(commands: Any) -> None:
     create.add_argument("--role", choices=ROLES, default="officer")
     create.add_argument("--phone", help="invite a person already imported, by phone")
     create.add_argument("--days", type=int, default=14, help="days before it expires (14)")
+    create.add_argument(
+        "--commune", metavar="CODE", help="the commune or province a coordinator will see"
+    )
     create.set_defaults(func=_invite_create)
 
     forms = _forms_tasks(commands)
@@ -168,6 +171,7 @@ async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
                 created_by=None,
                 phone=phone,
                 validity=timedelta(days=args.days),
+                commune=args.commune,
             )
         except Problem as problem:
             print(f"reportbot: {problem.message(lang)}", file=sys.stderr)

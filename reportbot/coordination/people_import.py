@@ -5,10 +5,12 @@ everything in one transaction. They are idempotent: a unit is matched by its cod
 by their phone number, so running the same file again changes nothing. Rows in the database
 that the file does not mention are left alone.
 
-Units: ``code, name, type, parent`` (parent: the code of another unit, optional).
-People: ``name, phone, unit, role`` (role: officer, coordinator or admin; officer by default).
-Vietnamese headers work too (mã, tên, loại, đơn vị cấp trên; họ tên, số điện thoại, đơn vị,
-vai trò).
+Units: ``code, name, type, parent, commune`` (parent: the code of another unit, optional;
+commune: the code or name of the unit's commune, optional: the default commune).
+People: ``name, phone, unit, role, commune`` (role: officer, coordinator or admin; officer by
+default; commune, optional: the commune or province a coordinator sees, by code or name).
+Vietnamese headers work too (mã, tên, loại, đơn vị cấp trên, xã; họ tên, số điện thoại,
+đơn vị, vai trò, xã).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from reportbot.conversation.parsing import fold
 from reportbot.coordination import audit
+from reportbot.coordination.communes import COMMUNE_COLUMN, CommuneCells
 from reportbot.coordination.csvfile import RowProblem, header_key, read_csv
 from reportbot.coordination.import_texts import quoted
 from reportbot.forms.loader import KNOWN_UNIT_TYPES
@@ -35,12 +38,14 @@ UNIT_COLUMNS = {
     "name": ("name", "ten", "ten_don_vi"),
     "type": ("type", "unit_type", "loai", "loai_don_vi"),
     "parent": ("parent", "parent_code", "don_vi_cap_tren", "cap_tren", "ma_cap_tren"),
+    **COMMUNE_COLUMN,
 }
 PEOPLE_COLUMNS = {
     "name": ("name", "ho_ten", "ho_va_ten", "ten"),
     "phone": ("phone", "so_dien_thoai", "dien_thoai", "sdt"),
     "unit": ("unit", "unit_code", "ma_don_vi", "don_vi"),
     "role": ("role", "vai_tro"),
+    **COMMUNE_COLUMN,
 }
 MAX_PHONE_CHARS = 40
 # Short names people type for the types whose full Vietnamese name is long.
@@ -141,6 +146,7 @@ class _UnitRow:
     name: str
     type: str
     parent: str
+    commune: int | None = None  # None: left as it is (a new unit: the default commune)
 
 
 def _first_time(
@@ -174,6 +180,7 @@ async def import_units(path: Path, *, now: datetime, person_id: int | None = Non
         known_types.update(record.definition.get("unit_types", []))
     rows: list[_UnitRow] = []
     seen: dict[str, int] = {}
+    communes = CommuneCells(source, result.problems)
     for line, values in table.rows:
         problems = result.problems
         code, name = values["code"], values["name"]
@@ -199,7 +206,8 @@ async def import_units(path: Path, *, now: datetime, person_id: int | None = Non
                     known=", ".join(sorted(known_types)),
                 )
             )
-        rows.append(_UnitRow(line, code, name, unit_type or "", parent))
+        commune = await communes.resolve(line, values.get("commune", ""))
+        rows.append(_UnitRow(line, code, name, unit_type or "", parent, commune))
     _check_parents(source, rows, seen, existing, result.problems)
     if result.problems:
         return result
@@ -270,14 +278,23 @@ async def _write_units(
         key = row.code.lower()
         unit = units.get(key)
         if unit is None:
-            units[key] = await Unit.create(code=row.code, name=row.name, type=row.type)
+            units[key] = await Unit.create(
+                code=row.code, name=row.name, type=row.type, organisation_id=row.commune
+            )
             changed[key] = True
             result.created += 1
             continue
-        dirty = unit.name != row.name or unit.type != row.type or not unit.active
+        commune = unit.organisation_id if row.commune is None else row.commune  # type: ignore[attr-defined]
+        dirty = (unit.name, unit.type, unit.active, unit.organisation_id) != (  # type: ignore[attr-defined]
+            row.name,
+            row.type,
+            True,
+            commune,
+        )
         if dirty:
             unit.name, unit.type, unit.active = row.name, row.type, True
-            await unit.save(update_fields=["name", "type", "active"])
+            unit.organisation_id = commune  # type: ignore[attr-defined]
+            await unit.save(update_fields=["name", "type", "active", "organisation_id"])
         changed[key] = dirty
     for row in rows:
         key = row.code.lower()
@@ -301,6 +318,7 @@ class _PersonRow:
     phone: str
     unit: Unit | None
     role: str
+    organisation: int | None = None  # None: left as it is
 
 
 async def import_people(path: Path, *, now: datetime, person_id: int | None = None) -> ImportResult:
@@ -314,6 +332,7 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
     rows: list[_PersonRow] = []
     seen: dict[str, int] = {}
     named: dict[str, tuple[str, int]] = {}  # phone -> (folded name, first line)
+    communes = CommuneCells(source, result.problems, provinces=True)
     for line, values in table.rows:
         problems = result.problems
         name, raw_phone = values["name"], values["phone"]
@@ -350,7 +369,8 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
             problems.append(RowProblem.of(source, line, "unit", "no_unit", value=quoted(unit_code)))
         elif not unit_code and role == "officer":
             problems.append(RowProblem.of(source, line, "unit", "officer_needs_unit"))
-        rows.append(_PersonRow(line, name, phone or "", unit, role or "officer"))
+        organisation = await communes.resolve(line, values.get("commune", ""))
+        rows.append(_PersonRow(line, name, phone or "", unit, role or "officer", organisation))
     if result.problems:
         return result
     async with in_transaction():
@@ -382,16 +402,22 @@ async def _write_person(row: _PersonRow, result: ImportResult) -> int:
     person = await Person.filter(phone=row.phone).order_by("id").first()
     if person is None:
         created = await Person.create(
-            name=row.name, phone=row.phone, unit_id=unit_id, role=row.role
+            name=row.name,
+            phone=row.phone,
+            unit_id=unit_id,
+            role=row.role,
+            organisation_id=row.organisation,
         )
         result.created += 1
         return created.id
-    current = (person.name, person.unit_id, person.role, person.active)  # type: ignore[attr-defined]
-    if current == (row.name, unit_id, row.role, True):
+    organisation = person.organisation_id if row.organisation is None else row.organisation  # type: ignore[attr-defined]
+    current = (person.name, person.unit_id, person.role, person.active, person.organisation_id)  # type: ignore[attr-defined]
+    if current == (row.name, unit_id, row.role, True, organisation):
         result.unchanged += 1
         return person.id
     person.name, person.role, person.active = row.name, row.role, True
     person.unit_id = unit_id  # type: ignore[attr-defined]
-    await person.save(update_fields=["name", "unit_id", "role", "active"])
+    person.organisation_id = organisation  # type: ignore[attr-defined]
+    await person.save(update_fields=["name", "unit_id", "role", "active", "organisation_id"])
     result.updated += 1
     return person.id

@@ -119,6 +119,10 @@ class Invite(Model):
         "models.Identity", related_name="invites_used", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The commune or province the invited coordinator will see (None: the whole deployment).
+    organisation = fields.ForeignKeyField(
+        "models.Organisation", related_name="invites", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "invites"

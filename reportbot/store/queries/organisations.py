@@ -200,3 +200,16 @@ async def unit_ids_in(scope: Scope) -> set[int] | None:
     if scope.everything:
         return None
     return set(await Unit.filter(scope.unit_filter()).values_list("id", flat=True))
+
+
+async def organisation_by_id(organisation_id: int) -> OrganisationRecord | None:
+    """An organisation by id."""
+    row = await Organisation.get_or_none(id=organisation_id)
+    return _record(row) if row else None
+
+
+async def commune_of_unit(unit_id: int) -> OrganisationRecord:
+    """The commune a unit belongs to (the default commune when it names none)."""
+    owner = (await unit_organisations([unit_id])).get(unit_id)
+    found = await organisation_by_id(owner) if owner is not None else None
+    return found or await ensure_default_commune()
