@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook
 from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.publish import check_template_file
-from reportbot.coordination.xlsform import language_of, load_xlsform, split_header
+from reportbot.coordination.publishing.publish import check_template_file
+from reportbot.coordination.publishing.xlsform import language_of, load_xlsform, split_header
 from reportbot.forms.loader import content_hash, load_yaml_template, template_to_definition
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xlsform"

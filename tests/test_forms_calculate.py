@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.calculate import evaluate_calculations
 from reportbot.forms.loader import (
     build_template,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reportbot.coordination.invites import issue_invite, render_card
-from reportbot.coordination.people_import import import_people, import_units
+from reportbot.coordination.people.invites import issue_invite, render_card
+from reportbot.coordination.people.people_import import import_people, import_units
 from reportbot.coordination.texts import Problem
 from reportbot.store.models import DEFAULT_COMMUNE_CODE, Person, Unit
 from reportbot.store.queries.organisations import add_organisation, person_scope

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from reportbot.app import Application
 from reportbot.conversation.values import encode_value
-from reportbot.coordination.province import ScopeConsolidation, consolidate_scope
+from reportbot.coordination.reporting.province import ScopeConsolidation, consolidate_scope
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.periods import period_by_key
 from reportbot.store.forms import store_template

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.xlsform import XlsFormResult, load_xlsform
+from reportbot.coordination.publishing.xlsform import XlsFormResult, load_xlsform
 from reportbot.forms.loader import template_from_definition, template_to_definition
 
 SETTINGS = "| settings |\n| | form_id |\n| | mau |\n"

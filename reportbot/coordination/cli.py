@@ -20,16 +20,21 @@ from pathlib import Path
 from typing import Any
 
 from reportbot.config import Settings
-from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
-from reportbot.coordination.invites import issue_invite, render_card
-from reportbot.coordination.people_import import (
+from reportbot.coordination.people.fields import normalize_phone
+from reportbot.coordination.people.invites import issue_invite, render_card
+from reportbot.coordination.people.people_import import (
     ImportResult,
     import_people,
     import_units,
-    normalize_phone,
 )
-from reportbot.coordination.publish import check_template_file, preview, publish
-from reportbot.coordination.reports import FORMATS, ReportHeader, default_name, write_report
+from reportbot.coordination.publishing.publish import check_template_file, preview, publish
+from reportbot.coordination.reporting.consolidate import consolidate, pick_form, pick_period
+from reportbot.coordination.reporting.reports import (
+    FORMATS,
+    ReportHeader,
+    default_name,
+    write_report,
+)
 from reportbot.coordination.texts import Problem
 from reportbot.language import say
 from reportbot.store.database import close_database, open_database

@@ -83,7 +83,7 @@ def load_yaml_template(path: Path) -> tuple[FormTemplate | None, list[TemplateIs
 def load_template_file(path: Path) -> tuple[FormTemplate | None, list[Any]]:
     """Read and check a YAML or XLSForm (.xlsx/.xls) template; issues print as one line each."""
     if path.suffix.lower() in (".xlsx", ".xls"):
-        from reportbot.coordination.xlsform import load_xlsform  # the XLSForm reader
+        from reportbot.coordination.publishing.xlsform import load_xlsform  # the XLSForm reader
 
         result = load_xlsform(path, str(path))
         return result.template, list(result.issues)

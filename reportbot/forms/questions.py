@@ -75,37 +75,17 @@ class QuestionChecks:
         return tuple(questions)
 
     def question(self, item: Any, position: int, earlier: set[str]) -> Question | None:
+        """One checked question; None (with the issue noted) when the item is no mapping."""
         if not isinstance(item, Mapping):
             self.issues.append(
                 TemplateIssue(self.source, None, f"question {position}", "must be a mapping")
             )
             return None
-        qid = item.get("id")
-        where = qid if isinstance(qid, str) and qid else f"question {position}"
-        for name in item:
-            if name not in QUESTION_FIELDS:
-                self.fail(item, str(name), where, f"unknown field {name!r}")
-        if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
-            message = "id: letters, digits, '_', '-' or '.', starting with a letter (max 64)"
-            self.fail(item, "id", where, message)
-            qid = f"_{position}"
-        elif qid in earlier:
-            self.fail(item, "id", where, "duplicate id")
-        elif qid in BUILTIN_NAMES:
-            self.fail(item, "id", where, f"{qid!r} is reserved")
-        qtype = item.get("type")
-        if qtype not in QUESTION_TYPES:
-            allowed = ", ".join(sorted(QUESTION_TYPES))
-            self.fail(item, "type", where, f"type {qtype!r} is not one of: {allowed}")
-            qtype = "text"
+        qid, where = self._question_id(item, position, earlier)
+        qtype = self._question_type(item, where)
         label = self.text(item, "label", where, required=True)
         hint = self.text(item, "hint", where, required=False)
-        required = item.get("required", False)
-        if not isinstance(required, bool):
-            self.fail(item, "required", where, "required must be true or false")
-            required = False
-        if qtype == "note" and required:
-            self.fail(item, "required", where, "a note cannot be required")
+        required = self._required_flag(item, where, qtype)
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
         # every question, later ones and itself too (a cycle is reported by `questions`)
@@ -135,6 +115,44 @@ class QuestionChecks:
             repeat=self.repeat_of(item, where),
             section=self.text(item, "section", where, required=False),
         )
+
+    def _question_id(
+        self, item: Mapping[str, Any], position: int, earlier: set[str]
+    ) -> tuple[str, str]:
+        """The question's id (a placeholder when invalid) and how issues name the question."""
+        qid = item.get("id")
+        where = qid if isinstance(qid, str) and qid else f"question {position}"
+        for name in item:
+            if name not in QUESTION_FIELDS:
+                self.fail(item, str(name), where, f"unknown field {name!r}")
+        if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
+            message = "id: letters, digits, '_', '-' or '.', starting with a letter (max 64)"
+            self.fail(item, "id", where, message)
+            return f"_{position}", where
+        if qid in earlier:
+            self.fail(item, "id", where, "duplicate id")
+        elif qid in BUILTIN_NAMES:
+            self.fail(item, "id", where, f"{qid!r} is reserved")
+        return qid, where
+
+    def _question_type(self, item: Mapping[str, Any], where: str) -> str:
+        """The question's type ('text' after an issue when it is unknown)."""
+        qtype = item.get("type")
+        if qtype not in QUESTION_TYPES:
+            allowed = ", ".join(sorted(QUESTION_TYPES))
+            self.fail(item, "type", where, f"type {qtype!r} is not one of: {allowed}")
+            return "text"
+        return str(qtype)
+
+    def _required_flag(self, item: Mapping[str, Any], where: str, qtype: str) -> bool:
+        """Whether an answer is required (never for a note)."""
+        required = item.get("required", False)
+        if not isinstance(required, bool):
+            self.fail(item, "required", where, "required must be true or false")
+            required = False
+        if qtype == "note" and required:
+            self.fail(item, "required", where, "a note cannot be required")
+        return required
 
     def repeat_of(self, item: Mapping[str, Any], where: str) -> str | None:
         """The repeat a question belongs to (a name from `repeats`), if any."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
-from reportbot.coordination.consolidate import Consolidation
+from reportbot.coordination.reporting.consolidate import Consolidation
 
 FORMATS = ("xlsx", "docx", "png")
 
@@ -62,15 +62,15 @@ def write_report(
     """Write the consolidated report in one format ('xlsx', 'docx' or 'png') to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
-        from reportbot.coordination.reports.workbook import write_workbook
+        from reportbot.coordination.reporting.reports.workbook import write_workbook
 
         write_workbook(consolidation, path, tz=tz)
     elif fmt == "docx":
-        from reportbot.coordination.reports.document import write_document
+        from reportbot.coordination.reporting.reports.document import write_document
 
         write_document(consolidation, path, tz=tz, header=header or ReportHeader())
     elif fmt == "png":
-        from reportbot.coordination.reports.chart import write_chart
+        from reportbot.coordination.reporting.reports.chart import write_chart
 
         write_chart(consolidation, path)
     else:

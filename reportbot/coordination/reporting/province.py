@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from reportbot.coordination.consolidate import Consolidation, compute, consolidate
-from reportbot.coordination.formatting import number_text
-from reportbot.coordination.status import PeriodStatus
+from reportbot.coordination.reporting.consolidate import Consolidation, compute, consolidate
+from reportbot.coordination.reporting.formatting import number_text
+from reportbot.coordination.reporting.status import PeriodStatus
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
 from reportbot.store.queries.organisations import (

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from reportbot.coordination import audit
+from reportbot.coordination.publishing.xlsform import XLSFORM_SUFFIXES, load_xlsform
 from reportbot.coordination.texts import period_kind_name, t, unit_type_name
-from reportbot.coordination.xlsform import XLSFORM_SUFFIXES, load_xlsform
 from reportbot.forms.loader import content_hash, parse_yaml_template, template_from_definition
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import current_period, periods_between

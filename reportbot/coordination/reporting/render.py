@@ -7,13 +7,13 @@ from typing import Any, Protocol
 
 from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.values import format_value, is_empty
-from reportbot.coordination.formatting import (
+from reportbot.coordination.reporting.formatting import (
     bucket_label,
     local_date,
     local_time,
 )
-from reportbot.coordination.status import PeriodStatus, UnitStatus
-from reportbot.coordination.summary_text import render_summary
+from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus
+from reportbot.coordination.reporting.summary_text import render_summary
 from reportbot.coordination.texts import t
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta, tzinfo
 
 from connectors.base import Choice, Outgoing
 from reportbot.conversation.session import PersonInfo
+from reportbot.coordination.reporting.status import period_status
 from reportbot.coordination.roles import COORDINATOR, has_role
-from reportbot.coordination.status import period_status
 from reportbot.coordination.texts import t
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period, current_period, period_at

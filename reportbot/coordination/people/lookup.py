@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.session import PersonInfo
-from reportbot.coordination.people_import import ROLE_WORDS
+from reportbot.coordination.people.fields import ROLE_WORDS
 from reportbot.coordination.roles import COORDINATOR, has_role
 from reportbot.coordination.texts import Problem
 from reportbot.store.queries.coordination import (

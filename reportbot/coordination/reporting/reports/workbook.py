@@ -17,8 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportbot.conversation.parsing_types import datetime_value
 from reportbot.conversation.values import format_value, is_empty
-from reportbot.coordination.consolidate import Consolidation
-from reportbot.coordination.formatting import bucket_label, local_date, local_time
+from reportbot.coordination.reporting.consolidate import Consolidation
+from reportbot.coordination.reporting.formatting import bucket_label, local_date, local_time
 from reportbot.coordination.texts import t, unit_type_name
 from reportbot.forms.schema import NUMERIC_TYPES, Question, pick
 from reportbot.office_xlsx import (

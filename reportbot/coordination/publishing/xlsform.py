@@ -21,7 +21,8 @@ columns are kept per choice, a name may repeat in a filtered list; forms/choice_
 a ``calculation`` on an ordinary question (ODK's dynamic default); references to a later
 question (a cycle of conditions is refused); comment rows (no type, name or label: skipped);
 ``begin repeat`` / ``end repeat`` with or without ``repeat_count`` (forms/repeats.py) and
-``begin loop over LIST`` (copied per choice, as pyxform; coordination/xlsform_repeats.py).
+``begin loop over LIST`` (copied per choice, as pyxform;
+coordination/publishing/xlsform_repeats.py).
 
 Not supported, and named in an error instead of being dropped: a repeat inside a repeat, a
 calculate inside a repeat, osm, rank, and select from a file. Purely visual
@@ -52,8 +53,8 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from reportbot.conversation.parsing import fold
-from reportbot.coordination.xlsform_language import LanguagePlan, plan_languages
-from reportbot.coordination.xlsform_sheets import (
+from reportbot.coordination.publishing.xlsform_language import LanguagePlan, plan_languages
+from reportbot.coordination.publishing.xlsform_sheets import (
     BUILTIN_REFERENCE,
     CHOICE_CHECKS,
     COPY_MARKS,
@@ -70,7 +71,7 @@ from reportbot.coordination.xlsform_sheets import (
     survey_column,
     unknown_column,
 )
-from reportbot.coordination.xlsform_survey import EXTERNAL_PREFIX, SurveyRows
+from reportbot.coordination.publishing.xlsform_survey import EXTERNAL_PREFIX, SurveyRows
 from reportbot.forms.loader import TemplateIssue, build_template
 
 log = logging.getLogger(__name__)

@@ -16,20 +16,18 @@ Vietnamese headers work too (mã, tên, loại, đơn vị cấp trên, xã; h�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
-from reportbot.conversation.parsing import fold
 from reportbot.coordination import audit
-from reportbot.coordination.communes import COMMUNE_COLUMN, CommuneCells
-from reportbot.coordination.csvfile import RowProblem, header_key, read_csv
-from reportbot.coordination.import_texts import quoted
+from reportbot.coordination.people.communes import COMMUNE_COLUMN, CommuneCells
+from reportbot.coordination.people.csvfile import RowProblem, read_csv
+from reportbot.coordination.people.fields import normalize_phone, parse_role, parse_unit_type
+from reportbot.coordination.people.import_texts import quoted
 from reportbot.forms.loader import KNOWN_UNIT_TYPES
-from reportbot.mirror.records import UNIT_TYPE_VI
 from reportbot.store.models import FormTemplateRecord, Person, Unit
 from reportbot.store.queries.people import add_unit
 
@@ -47,29 +45,7 @@ PEOPLE_COLUMNS = {
     "role": ("role", "vai_tro"),
     **COMMUNE_COLUMN,
 }
-MAX_PHONE_CHARS = 40
-# Short names people type for the types whose full Vietnamese name is long.
-UNIT_TYPE_ALIASES = {
-    "to_cns": "to_cns",
-    "to_cong_nghe_so": "to_cns",
-    "co_quan": "co_quan",
-    "don_vi": "co_quan",
-    "truong": "truong_hoc",
-}
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-ROLE_WORDS = {
-    "officer": "officer",
-    "can bo": "officer",
-    "can bo dau moi": "officer",
-    "dau moi": "officer",
-    "coordinator": "coordinator",
-    "chuyen vien": "coordinator",
-    "chuyen vien tong hop": "coordinator",
-    "dieu phoi": "coordinator",
-    "admin": "admin",
-    "quan tri": "admin",
-    "quan tri vien": "admin",
-}
 
 
 @dataclass(slots=True)
@@ -85,51 +61,6 @@ class ImportResult:
     def ok(self) -> bool:
         """True when the file was imported."""
         return not self.problems
-
-
-def parse_role(text: str) -> str | None:
-    """A role from its English or Vietnamese name ('' means officer); None if unknown."""
-    folded = fold(text)
-    return "officer" if not folded else ROLE_WORDS.get(folded)
-
-
-def normalize_phone(text: str) -> str | None:
-    """A Vietnamese phone number as 0xxxxxxxxx, or None if it is not a valid one.
-
-    Accepts spaces, dots and dashes, the +84/84 prefix, and the leading zero that Excel drops
-    when a phone column is formatted as a number. Validity is `phonenumbers`' (Google's
-    libphonenumber metadata for region VN: current mobile and landline ranges), so
-    0000000000 or the pre-2018 11-digit 01xx mobile numbers are refused.
-    """
-    import phonenumbers  # imported when first needed: most processes never import a file
-
-    digits = re.sub(r"[\s.\-()]", "", text[:MAX_PHONE_CHARS])
-    if not re.fullmatch(r"\+?\d{8,15}", digits):
-        return None
-    if digits.startswith("84") and len(digits) == 11:
-        digits = "+" + digits
-    try:
-        number = phonenumbers.parse(digits, "VN")
-    except phonenumbers.NumberParseException:
-        return None
-    if number.country_code != 84 or not phonenumbers.is_valid_number_for_region(number, "VN"):
-        return None
-    return f"0{number.national_number}"
-
-
-def parse_unit_type(text: str, known_types: Iterable[str]) -> str | None:
-    """A unit type from its code or Vietnamese name, any case, with or without diacritics.
-
-    "Đoàn thể", "doan the" and "doan_the" are all 'doan_the'; None when none matches.
-    """
-    known = set(known_types)
-    key = header_key(text)
-    if key in known:
-        return key
-    for code, name_vi in UNIT_TYPE_VI.items():
-        if code in known and key == header_key(name_vi):
-            return code
-    return UNIT_TYPE_ALIASES.get(key) if UNIT_TYPE_ALIASES.get(key) in known else None
 
 
 def _check_name(source: str, line: int, name: str, problems: list[RowProblem]) -> None:
@@ -323,54 +254,18 @@ class _PersonRow:
 
 async def import_people(path: Path, *, now: datetime, person_id: int | None = None) -> ImportResult:
     """Create or update the people of a CSV file (matched by phone); all or nothing."""
-    source = str(path)
     table = read_csv(path, PEOPLE_COLUMNS, required={"name", "phone", "unit"})
     result = ImportResult(problems=list(table.problems))
     if result.problems:
         return result
     units = {unit.code.lower(): unit for unit in await Unit.all()}
-    rows: list[_PersonRow] = []
-    seen: dict[str, int] = {}
-    named: dict[str, tuple[str, int]] = {}  # phone -> (folded name, first line)
-    communes = CommuneCells(source, result.problems, provinces=True)
-    for line, values in table.rows:
-        problems = result.problems
-        name, raw_phone = values["name"], values["phone"]
-        unit_code, raw_role = values["unit"], values.get("role", "")
-        _check_name(source, line, name, problems)
-        phone = normalize_phone(raw_phone)
-        if not raw_phone:
-            problems.append(RowProblem.of(source, line, "phone", "required"))
-        elif phone is None:
-            problems.append(
-                RowProblem.of(source, line, "phone", "bad_phone", value=quoted(raw_phone))
-            )
-        else:
-            # One phone on several lines is one person in several units (kiêm nhiệm), so the
-            # lines must name the same person; the same phone twice in one unit, or under
-            # another name, is a duplicate of its first line.
-            first = named.setdefault(phone, (" ".join(name.casefold().split()), line))
-            if first[0] != " ".join(name.casefold().split()):
-                problems.append(
-                    RowProblem.of(
-                        source, line, "phone", "duplicate", value=quoted(raw_phone), first=first[1]
-                    )
-                )
-            else:
-                key = f"{phone}\t{unit_code.casefold()}"
-                _first_time(source, line, "phone", raw_phone, key, seen, problems)
-        role = parse_role(raw_role)
-        if role is None:
-            problems.append(
-                RowProblem.of(source, line, "role", "unknown_role", value=quoted(raw_role))
-            )
-        unit = units.get(unit_code.lower()) if unit_code else None
-        if unit_code and unit is None:
-            problems.append(RowProblem.of(source, line, "unit", "no_unit", value=quoted(unit_code)))
-        elif not unit_code and role == "officer":
-            problems.append(RowProblem.of(source, line, "unit", "officer_needs_unit"))
-        organisation = await communes.resolve(line, values.get("commune", ""))
-        rows.append(_PersonRow(line, name, phone or "", unit, role or "officer", organisation))
+    check = _PeopleCheck(str(path), units, result.problems)
+    rows = [check.row(line, values) for line, values in table.rows]
+    communes = CommuneCells(str(path), result.problems, provinces=True)
+    rows = [
+        replace(row, organisation=await communes.resolve(line, values.get("commune", "")))
+        for row, (line, values) in zip(rows, table.rows, strict=True)
+    ]
     if result.problems:
         return result
     async with in_transaction():
@@ -387,6 +282,62 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
             person_id=person_id,
         )
     return result
+
+
+@dataclass(slots=True)
+class _PeopleCheck:
+    """Checks the lines of a people file one by one, remembering the phones seen so far."""
+
+    source: str
+    units: dict[str, Unit]
+    problems: list[RowProblem]
+    seen: dict[str, int] = field(default_factory=dict)
+    named: dict[str, tuple[str, int]] = field(default_factory=dict)  # phone -> (name, line)
+
+    def row(self, line: int, values: dict[str, str]) -> _PersonRow:
+        """The line as a person to write; its problems go to `problems`."""
+        source, problems = self.source, self.problems
+        name, unit_code, raw_role = values["name"], values["unit"], values.get("role", "")
+        _check_name(source, line, name, problems)
+        phone = self.phone(line, name, values["phone"], unit_code)
+        role = parse_role(raw_role)
+        if role is None:
+            problems.append(
+                RowProblem.of(source, line, "role", "unknown_role", value=quoted(raw_role))
+            )
+        unit = self.units.get(unit_code.lower()) if unit_code else None
+        if unit_code and unit is None:
+            problems.append(RowProblem.of(source, line, "unit", "no_unit", value=quoted(unit_code)))
+        elif not unit_code and role == "officer":
+            problems.append(RowProblem.of(source, line, "unit", "officer_needs_unit"))
+        return _PersonRow(line, name, phone or "", unit, role or "officer")
+
+    def phone(self, line: int, name: str, raw_phone: str, unit_code: str) -> str | None:
+        """The normalised phone of a line, or None with a problem added."""
+        phone = normalize_phone(raw_phone)
+        if not raw_phone:
+            self.problems.append(RowProblem.of(self.source, line, "phone", "required"))
+            return phone
+        if phone is None:
+            self.problems.append(
+                RowProblem.of(self.source, line, "phone", "bad_phone", value=quoted(raw_phone))
+            )
+            return phone
+        # One phone on several lines is one person in several units (kiêm nhiệm), so the
+        # lines must name the same person; the same phone twice in one unit, or under
+        # another name, is a duplicate of its first line.
+        folded = " ".join(name.casefold().split())
+        first = self.named.setdefault(phone, (folded, line))
+        if first[0] != folded:
+            self.problems.append(
+                RowProblem.of(
+                    self.source, line, "phone", "duplicate", value=quoted(raw_phone), first=first[1]
+                )
+            )
+        else:
+            key = f"{phone}\t{unit_code.casefold()}"
+            _first_time(self.source, line, "phone", raw_phone, key, self.seen, self.problems)
+        return phone
 
 
 async def _add_unit(row: _PersonRow, person_id: int, result: ImportResult) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportbot.conversation.parsing import fold
-from reportbot.coordination.import_texts import column_name, render
+from reportbot.coordination.people.import_texts import column_name, render
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -65,19 +65,8 @@ def read_csv(path: Path, columns: Mapping[str, tuple[str, ...]], required: set[s
     """
     source = str(path)
     table = CsvTable()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        table.problems.append(RowProblem.of(source, 1, "file", "cannot_read", reason=exc.strerror))
-        return table
-    if len(raw) > MAX_BYTES:
-        table.problems.append(RowProblem.of(source, 1, "file", "too_big"))
-        return table
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        table.problems.append(RowProblem.of(source, line, "file", "not_utf8"))
+    text = _read_text(path, table)
+    if text is None:
         return table
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
@@ -86,26 +75,9 @@ def read_csv(path: Path, columns: Mapping[str, tuple[str, ...]], required: set[s
     if header is None:
         table.problems.append(RowProblem.of(source, 1, "file", "empty"))
         return table
-    aliases = {spelling: name for name, spellings in columns.items() for spelling in spellings}
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        name = aliases.get(header_key(title))
-        if name is not None and name not in positions:
-            positions[name] = index
+    positions = _column_positions(header, columns)
     missing = [name for name in columns if name in required and name not in positions]
-    for name in missing:
-        table.problems.append(
-            RowProblem.of(
-                source,
-                1,
-                name,
-                "missing_column",
-                expected={
-                    "vi": ", ".join(column_name(column, "vi") for column in columns),
-                    "en": ", ".join(columns),
-                },
-            )
-        )
+    table.problems.extend(_missing_column(source, name, columns) for name in missing)
     if missing:
         return table
     previous_end = reader.line_num
@@ -119,3 +91,42 @@ def read_csv(path: Path, columns: Mapping[str, tuple[str, ...]], required: set[s
         }
         table.rows.append((start, values))
     return table
+
+
+def _read_text(path: Path, table: CsvTable) -> str | None:
+    """The file as text, or None with the reason added to `table.problems`."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        table.problems.append(RowProblem.of(source, 1, "file", "cannot_read", reason=exc.strerror))
+        return None
+    if len(raw) > MAX_BYTES:
+        table.problems.append(RowProblem.of(source, 1, "file", "too_big"))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        table.problems.append(RowProblem.of(source, line, "file", "not_utf8"))
+        return None
+
+
+def _column_positions(header: list[str], columns: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """Canonical column name -> index in the header (the first spelling found wins)."""
+    aliases = {spelling: name for name, spellings in columns.items() for spelling in spellings}
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        name = aliases.get(header_key(title))
+        if name is not None and name not in positions:
+            positions[name] = index
+    return positions
+
+
+def _missing_column(source: str, name: str, columns: Mapping[str, tuple[str, ...]]) -> RowProblem:
+    """A required column the header lacks, listing the columns the file may have."""
+    expected = {
+        "vi": ", ".join(column_name(column, "vi") for column in columns),
+        "en": ", ".join(columns),
+    }
+    return RowProblem.of(source, 1, name, "missing_column", expected=expected)

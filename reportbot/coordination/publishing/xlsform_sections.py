@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from reportbot.coordination.xlsform_sheets import GROUP_BEGIN, GROUP_END, Sheet
+from reportbot.coordination.publishing.xlsform_sheets import GROUP_BEGIN, GROUP_END, Sheet
 
 Texts = Callable[[Sheet, Mapping[str, Any], str], dict[str, str]]
 

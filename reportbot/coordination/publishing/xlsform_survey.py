@@ -1,4 +1,4 @@
-"""The survey and choices sheets of an XLSForm, row by row (a mixin of the reader, which
+"""The survey sheet of an XLSForm, row by row (a mixin of the reader, which
 provides `issue`, `warn`, `texts`, `languages`, `calculations` and `metadata`)."""
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from typing import Any
 
 from pyxform import aliases, constants
 
-from reportbot.coordination.xlsform_repeats import RepeatRows
-from reportbot.coordination.xlsform_sections import add_sections, group_sections
-from reportbot.coordination.xlsform_sheets import (
+from reportbot.coordination.publishing.xlsform_choices import ChoiceRows
+from reportbot.coordination.publishing.xlsform_repeats import RepeatRows
+from reportbot.coordination.publishing.xlsform_sections import add_sections, group_sections
+from reportbot.coordination.publishing.xlsform_sheets import (
     ACK_CHOICE,
     DEFAULT_CONSTRAINT_MESSAGE,
     ERROR_COLUMNS,
     GROUP_BEGIN,
     GROUP_END,
-    MEDIA_COLUMNS,
     METADATA_ALIASES,
     METADATA_TYPES,
     OTHER_CHOICE,
@@ -35,12 +35,12 @@ from reportbot.coordination.xlsform_sheets import (
 )
 from reportbot.forms.calculate import METADATA_KINDS
 from reportbot.forms.expressions import ExpressionError, parse_expression
-from reportbot.forms.loader import BUILTIN_NAMES, CHOICE_VALUE
+from reportbot.forms.loader import BUILTIN_NAMES
 
 EXTERNAL_PREFIX = "external_choices:"
 
 
-class SurveyRows(RepeatRows):
+class SurveyRows(RepeatRows, ChoiceRows):
     """Reading the choices and survey sheets into template data, with located issues."""
 
     issue: Any
@@ -50,56 +50,13 @@ class SurveyRows(RepeatRows):
     metadata: list[dict[str, str]]
     or_other: bool
 
-    def choice_lists(self, sheet: Sheet, prefix: str = "") -> dict[str, list[dict[str, Any]]]:
-        """The lists of a choices sheet by name (`prefix` + list name: the external_choices
-        sheet's lists are kept apart from the choices sheet's, as pyxform keeps them)."""
-        lists: dict[str, list[dict[str, Any]]] = {}
-        seen: dict[tuple[str, str], int] = {}
-        if not prefix:
-            self.duplicate_choices, self.unfiltered_lists = [], set()
-        standard = {"list_name", "name", "value", "label", "image", "audio", "video"}
-        for number, row in sheet.numbered():
-            list_name = sheet.value(row, "list_name")
-            name = sheet.value(row, "name") or sheet.value(row, "value")
-            if not list_name:
-                self.issue(sheet.name, number, "list_name", "required")
-                continue
-            if not name:
-                self.issue(sheet.name, number, "name", "required")
-                continue
-            if not CHOICE_VALUE.match(name):
-                message = f"{name!r}: letters, digits, '_', '.' or '-' only (max 40)"
-                self.issue(sheet.name, number, "name", message)
-            elif (list_name, name) in seen:
-                first = seen[list_name, name]
-                self.duplicate_choices.append((prefix + list_name, name, number, first))
-            seen.setdefault((list_name, name), number)
-            label = self.fallback_label(sheet, number, row, name)
-            if "vi" not in label:
-                column = sheet.column("label")
-                self.issue(sheet.name, number, column, "a Vietnamese label is needed")
-            choice = {"value": name, "label": label or {"vi": name}}
-            extra = {
-                base: str(row[original]).strip()
-                for original, (base, lang) in sheet.columns.items()
-                if lang is None and base not in standard and not base.startswith("media::")
-                and row.get(original) not in (None, "")
-            }  # fmt: skip
-            if extra:  # what a choice_filter reads besides name and label (state, county...)
-                choice["extra"] = extra
-            lists.setdefault(prefix + list_name, []).append(choice)
-        return lists
-
     # -- survey ------------------------------------------------------------------------------
 
     def questions(
         self, sheet: Sheet, lists: dict[str, list[dict[str, Any]]]
     ) -> tuple[list[dict[str, Any]], dict[str, list[int]], list[int]]:
-        for original, (base, _lang) in sheet.columns.items():
-            if base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
-                self.warn(f"column “{original}” ignored (display only)")
-            elif base not in SURVEY_COLUMNS:
-                self.warn(unknown_column(original, base, SURVEY_COLUMNS | {"calculation"}))
+        """The survey's questions, the rows each name stands on, and each question's row."""
+        self.survey_columns(sheet)
         questions: list[dict[str, Any]] = []
         rows_of: dict[str, list[int]] = {}
         positions: list[int] = []
@@ -119,46 +76,78 @@ class SurveyRows(RepeatRows):
                 if sheet.value(row, column):
                     message = f"{feature} are not supported by the bot; remove this column"
                     self.issue("survey", number, sheet.column(column), message)
-            read_only = bool(aliases.yes_no.get(sheet.value(row, "read_only") or "no", True))
-            if lowered in GROUP_BEGIN:
-                relevant = self.group_relevant(sheet, number, row, questions)
-                groups.append((number, relevant))
-                continue
-            if lowered in GROUP_END:
-                if not groups:
-                    self.issue("survey", number, "type", "end group without a begin group")
-                else:
-                    groups.pop()
+            if self.group_row(sheet, number, row, lowered, (groups, questions)):
                 continue
             question = self.question(sheet, number, row, kind, lists)
             if question is None:
                 continue
-            if read_only:
-                question = read_only_note(question)
-            follow_ups = [other_question(question)] if question.pop("_or_other", None) else []
-            conditions = [rel for _row, rel in groups if rel]
-            if question.get("relevant"):
-                conditions.append(question["relevant"])
-            if conditions:
-                question["relevant"] = (
-                    " and ".join(f"({c})" for c in conditions)
-                    if len(conditions) > 1
-                    else conditions[0]
-                )
+            read_only = bool(aliases.yes_no.get(sheet.value(row, "read_only") or "no", True))
             # a follow-up needs no group condition: its select is empty when not relevant
-            for item in (question, *follow_ups):
+            for item in self.in_groups(question, read_only, groups):
                 questions.append(item)
                 rows_of.setdefault(item["id"], []).append(number)
                 positions.append(number)
+        self.unclosed_groups(groups)
+        add_sections(questions, positions, group_sections(sheet, self.texts))
+        if not questions and not self.issues:
+            self.issue("survey", None, None, "no question the bot can ask")
+        return questions, rows_of, positions
+
+    def survey_columns(self, sheet: Sheet) -> None:
+        """Warn about the survey columns the bot ignores (display only, or unknown)."""
+        for original, (base, _lang) in sheet.columns.items():
+            if base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
+                self.warn(f"column “{original}” ignored (display only)")
+            elif base not in SURVEY_COLUMNS:
+                self.warn(unknown_column(original, base, SURVEY_COLUMNS | {"calculation"}))
+
+    def group_row(
+        self,
+        sheet: Sheet,
+        number: int,
+        row: Mapping[str, Any],
+        lowered: str,
+        state: tuple[list[tuple[int, str]], list[dict[str, Any]]],
+    ) -> bool:
+        """Open or close a group (`state`: the open groups, the questions so far); True if
+        the row was one."""
+        groups, questions = state
+        if lowered in GROUP_BEGIN:
+            groups.append((number, self.group_relevant(sheet, number, row, questions)))
+            return True
+        if lowered in GROUP_END:
+            if not groups:
+                self.issue("survey", number, "type", "end group without a begin group")
+            else:
+                groups.pop()
+            return True
+        return False
+
+    @staticmethod
+    def in_groups(
+        question: dict[str, Any], read_only: bool, groups: list[tuple[int, str]]
+    ) -> list[dict[str, Any]]:
+        """The question (a note if read only) under its groups' conditions, then its
+        'specify other' follow-up, if any."""
+        if read_only:
+            question = read_only_note(question)
+        follow_ups = [other_question(question)] if question.pop("_or_other", None) else []
+        conditions = [rel for _row, rel in groups if rel]
+        if question.get("relevant"):
+            conditions.append(question["relevant"])
+        if conditions:
+            question["relevant"] = (
+                " and ".join(f"({c})" for c in conditions) if len(conditions) > 1 else conditions[0]
+            )
+        return [question, *follow_ups]
+
+    def unclosed_groups(self, groups: list[tuple[int, str]]) -> None:
+        """Report each group or repeat still open at the end of the survey."""
         for number, _relevant in groups:
             # a repeat's begin row sits on `groups` too (its relevant applies like a group's)
             repeat_rows = self.collected[1].get(self.open_repeat[1], []) if self.open_repeat else []
             what = "repeat" if number in repeat_rows else "group"
             self.issue("survey", number, "type", f"begin {what} without an end {what}")
-        add_sections(questions, positions, group_sections(sheet, self.texts))
-        if not questions and not self.issues:
-            self.issue("survey", None, None, "no question the bot can ask")
-        return questions, rows_of, positions
 
     def group_relevant(
         self, sheet: Sheet, number: int, row: Mapping[str, Any], earlier: list[dict[str, Any]]
@@ -234,6 +223,7 @@ class SurveyRows(RepeatRows):
         kind: str,
         lists: dict[str, list[dict[str, Any]]],
     ) -> dict[str, Any] | None:
+        """A question row as template data; None (with an issue) when the bot cannot ask it."""
         lowered = " ".join(kind.lower().split())
         if lowered in ("acknowledge", "trigger", "range"):
             return self.mapped_question(sheet, number, row, lowered)
@@ -247,7 +237,26 @@ class SurveyRows(RepeatRows):
             self.issue("survey", number, "name", "required")
             return None
         item: dict[str, Any] = {"id": name, "type": ours}
-        label = self.fallback_label(sheet, number, row, name)
+        self.question_texts(sheet, number, row, item)
+        for column in ("relevant", "constraint", "choice_filter", "calculation"):
+            expression = sheet.value(row, column)
+            if expression:
+                item[column] = expression
+        if "constraint" in item:
+            message = self.texts(sheet, row, "constraint_message")
+            item["constraint_message"] = message if "vi" in message else DEFAULT_CONSTRAINT_MESSAGE
+        default = sheet.value(row, "default")
+        if default:
+            item["default"] = self.default(number, ours, default)
+        if list_name is not None:
+            self.question_choices(number, item, list_name, lists)
+        return item
+
+    def question_texts(
+        self, sheet: Sheet, number: int, row: Mapping[str, Any], item: dict[str, Any]
+    ) -> None:
+        """The question's label (Vietnamese needed), hint and required flag, into `item`."""
+        label = self.fallback_label(sheet, number, row, item["id"])
         if "vi" not in label:
             column = sheet.column("label")
             self.issue("survey", number, column, "a Vietnamese label is needed (label::vi)")
@@ -262,31 +271,27 @@ class SurveyRows(RepeatRows):
                 message = f"{required!r}: only yes or no (a condition is not supported)"
                 self.issue("survey", number, "required", message)
             item["required"] = bool(value)
-        for column in ("relevant", "constraint", "choice_filter", "calculation"):
-            expression = sheet.value(row, column)
-            if expression:
-                item[column] = expression
-        if "constraint" in item:
-            message = self.texts(sheet, row, "constraint_message")
-            item["constraint_message"] = message if "vi" in message else DEFAULT_CONSTRAINT_MESSAGE
-        default = sheet.value(row, "default")
-        if default:
-            item["default"] = self.default(number, ours, default)
-        if list_name is not None:
-            if list_name not in lists:
-                external = list_name.startswith(EXTERNAL_PREFIX)
-                shown = list_name.removeprefix(EXTERNAL_PREFIX)
-                where = "external_choices" if external else "choices"
-                message = f"the list {shown!r} is not on the {where} sheet"
-                self.issue("survey", number, "type", message)
-            else:
-                item["choices"] = lists[list_name]
-                if not item.get("choice_filter"):
-                    self.unfiltered_lists.add(list_name)
-                if self.or_other:
-                    item["choices"] = [*item["choices"], OTHER_CHOICE]
-                    item["_or_other"] = True
-        return item
+
+    def question_choices(
+        self,
+        number: int,
+        item: dict[str, Any],
+        list_name: str,
+        lists: dict[str, list[dict[str, Any]]],
+    ) -> None:
+        """The choices of a select, from its list (an issue when the list is missing)."""
+        if list_name not in lists:
+            external = list_name.startswith(EXTERNAL_PREFIX)
+            shown = list_name.removeprefix(EXTERNAL_PREFIX)
+            where = "external_choices" if external else "choices"
+            self.issue("survey", number, "type", f"the list {shown!r} is not on the {where} sheet")
+            return
+        item["choices"] = lists[list_name]
+        if not item.get("choice_filter"):
+            self.unfiltered_lists.add(list_name)
+        if self.or_other:
+            item["choices"] = [*item["choices"], OTHER_CHOICE]
+            item["_or_other"] = True
 
     def mapped_question(
         self, sheet: Sheet, number: int, row: Mapping[str, Any], kind: str
@@ -314,27 +319,6 @@ class SurveyRows(RepeatRows):
             low, high = sorted((start, end))
             item["min"], item["max"] = (int(low), int(high)) if whole else (float(low), float(high))
         return item
-
-    def fallback_label(
-        self, sheet: Sheet, number: int, row: Mapping[str, Any], name: str
-    ) -> dict[str, str]:
-        """The row's label; without one, what ODK would show instead: the hint, or for a row
-        with only an image or other media, its name (a chat shows no media here)."""
-        label = self.texts(sheet, row, "label")
-        if "vi" in label:
-            return label
-        hint = self.texts(sheet, row, "hint")
-        if "vi" in hint:
-            return {**label, "vi": hint["vi"]}
-        media = [
-            original
-            for original, (base, _lang) in sheet.columns.items()
-            if (base in MEDIA_COLUMNS or base.startswith("media::")) and row.get(original)
-        ]
-        if media:
-            self.warn(f"{sheet.name}, row {number}: only media, officers see the name “{name}”")
-            return {**label, "vi": name}
-        return label
 
     def question_type(self, number: int, kind: str) -> tuple[str | None, str | None]:
         lowered = kind.lower()

@@ -14,9 +14,9 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from reportbot.coordination.consolidate import Consolidation
-from reportbot.coordination.formatting import bucket_label, percent_text
-from reportbot.coordination.status import BUCKETS
+from reportbot.coordination.reporting.consolidate import Consolidation
+from reportbot.coordination.reporting.formatting import bucket_label, percent_text
+from reportbot.coordination.reporting.status import BUCKETS
 from reportbot.forms.schema import pick
 from reportbot.vocabulary.kinds import UNIT_TYPES, unit_type_name
 

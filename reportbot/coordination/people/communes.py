@@ -6,8 +6,8 @@ is (a new unit: the default commune). Each name is looked up once per file.
 
 from __future__ import annotations
 
-from reportbot.coordination.csvfile import RowProblem
-from reportbot.coordination.import_texts import quoted
+from reportbot.coordination.people.csvfile import RowProblem
+from reportbot.coordination.people.import_texts import quoted
 from reportbot.store.queries.organisations import organisation_by_ref
 
 COMMUNE_COLUMN = {"commune": ("commune", "commune_code", "xa", "ma_xa", "to_chuc", "cap")}

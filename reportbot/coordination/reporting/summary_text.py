@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from reportbot.coordination.consolidate import (
+from reportbot.coordination.reporting.consolidate import (
     ChoiceSummary,
     Consolidation,
     IndicatorResult,
     NumberSummary,
 )
-from reportbot.coordination.formatting import number_text, percent_text
+from reportbot.coordination.reporting.formatting import number_text, percent_text
 from reportbot.coordination.texts import t
 from reportbot.forms.schema import pick
 from reportbot.vocabulary.catalogue import register

@@ -19,7 +19,12 @@ from connectors.base import Attachment, Choice, Outgoing
 from reportbot.conversation.parsing import AnswerError, parse_yes_no
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.state import IN_REPORT
-from reportbot.coordination.publish import check_template_file, is_template_name, preview, publish
+from reportbot.coordination.publishing.publish import (
+    check_template_file,
+    is_template_name,
+    preview,
+    publish,
+)
 from reportbot.coordination.roles import ADMIN, has_role
 from reportbot.coordination.texts import t
 from reportbot.forms.loader import template_from_definition, template_to_definition

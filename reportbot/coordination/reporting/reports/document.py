@@ -18,10 +18,10 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt
 
-from reportbot.coordination.consolidate import Consolidation
-from reportbot.coordination.formatting import local_date, number_text, percent_text
-from reportbot.coordination.reports import ReportHeader
-from reportbot.coordination.reports.docx_parts import (
+from reportbot.coordination.reporting.consolidate import Consolidation
+from reportbot.coordination.reporting.formatting import local_date, number_text, percent_text
+from reportbot.coordination.reporting.reports import ReportHeader
+from reportbot.coordination.reporting.reports.docx_parts import (
     TEXT_WIDTH_CM,
     data_table,
     layout_table,

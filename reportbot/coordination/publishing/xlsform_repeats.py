@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from reportbot.coordination.xlsform_sheets import Sheet
+from reportbot.coordination.publishing.xlsform_sheets import Sheet
 
 
 class RepeatRows:

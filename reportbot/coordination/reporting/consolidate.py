@@ -19,7 +19,7 @@ from typing import Any
 
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.values import decode_value, is_empty
-from reportbot.coordination.status import PeriodStatus, UnitStatus, period_status
+from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
 from reportbot.coordination.texts import Problem
 from reportbot.forms.indicators import Indicator
 from reportbot.forms.repeats import consolidated
