@@ -38,6 +38,7 @@ from reportbot.coordination.reporting.reports import (
 from reportbot.coordination.texts import Problem
 from reportbot.language import say
 from reportbot.store.database import close_database, open_database
+from reportbot.store.queries.organisations import organisation_by_ref
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -73,6 +74,9 @@ def register(commands: Any) -> None:
     form_import = forms.add_parser("import", help="check a YAML or XLSForm template and publish it")
     form_import.add_argument("path", type=Path, metavar="FILE")
     form_import.add_argument("--yes", action="store_true", help="publish without asking")
+    form_import.add_argument(
+        "--scope", metavar="CODE", help="publish for one commune or a province (default: all)"
+    )
     form_import.set_defaults(func=_forms_import)
 
     report = commands.add_parser("report", help="the consolidated report of a form and period")
@@ -204,6 +208,11 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work() -> int:
         now = _now()
+        scope = await organisation_by_ref(args.scope) if args.scope else None
+        if args.scope and scope is None:
+            problem = Problem("commune_unknown", commune=args.scope)
+            print(f"reportbot: {problem.message(lang)}", file=sys.stderr)
+            return EXIT_FAILURE
         print(await preview(template, now=now, tz=settings.timezone, warnings=check.warnings))
         if not args.yes:
             if not sys.stdin.isatty():
@@ -214,7 +223,8 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
             if answer.strip().lower() not in ("c", "co", "có", "y", "yes"):
                 print(say(lang, "Đã hủy", "Cancelled"))
                 return 0
-        stored = await publish(template, args.path.name, now=now, person_id=None)
+        scope_id = scope.id if scope else None
+        stored = await publish(template, args.path.name, now=now, person_id=None, scope_id=scope_id)
         state = say(lang, "phiên bản mới", "new version")
         if not stored.created:
             state = say(lang, "không đổi", "unchanged")

@@ -33,7 +33,12 @@ from reportbot.reminders.schedule import (
 )
 from reportbot.store import forms as form_store
 from reportbot.store.queries import reminders as queries
-from reportbot.store.queries.organisations import EVERYTHING, Scope, unit_ids_in
+from reportbot.store.queries.organisations import (
+    EVERYTHING,
+    Scope,
+    publication_units,
+    unit_ids_in,
+)
 
 FILED_STATUSES = ("submitted", "reopened")
 
@@ -86,6 +91,9 @@ async def outstanding_officers(template: FormTemplate, period_key: str) -> list[
     """Active officers of active units that must file the form and have not filed the period."""
     filed = {r[0] for r in await queries.filed(template.key, period_key, FILED_STATUSES)}
     due_units = {int(r[0]) for r in await queries.active_units(list(template.unit_types))} - filed
+    published = (await publication_units()).get(template.key)  # a form for some communes
+    if published is not None:
+        due_units &= published
     officers = await queries.active_people("officer", with_unit=True)
     owing: dict[int, tuple[PersonRow, list[int]]] = {}  # person -> their units that owe it
     for person in map(_person, officers):
@@ -213,6 +221,9 @@ async def digest_facts(
     """Where every unit of `scope` that must file a period stands, and who cannot be reached."""
     facts = DigestFacts()
     within = await unit_ids_in(scope)  # a commune's coordinator hears of its units alone
+    published = (await publication_units()).get(template.key)  # a form for some communes
+    if published is not None:
+        within = published if within is None else within & published
     for row in await queries.active_units(list(template.unit_types), by_name=True):
         unit = _unit(row)
         if within is None or unit.id in within:

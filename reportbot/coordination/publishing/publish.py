@@ -139,10 +139,20 @@ async def _change(template: FormTemplate, locale: str) -> str:
 
 
 async def publish(
-    template: FormTemplate, source_name: str, *, now: datetime, person_id: int | None
+    template: FormTemplate,
+    source_name: str,
+    *,
+    now: datetime,
+    person_id: int | None,
+    scope_id: int | None = None,
 ) -> StoredTemplate:
-    """Store the template as a new version (a no-op when unchanged) and log the action."""
-    stored = await store_template(template, source_name, publish_again=True, now=now)
+    """Store the template as a new version (a no-op when unchanged) and log the action.
+
+    `scope_id`: published for one commune, or every commune below a province (None: the
+    scope the form has; a new form: everything)."""
+    stored = await store_template(
+        template, source_name, publish_again=True, now=now, scope_id=scope_id
+    )
     await audit.record(
         "template.publish",
         {
@@ -150,6 +160,7 @@ async def publish(
             "version": stored.version,
             "created": stored.created,
             "file": source_name,
+            "scope": scope_id,
         },
         now=now,
         person_id=person_id,

@@ -15,6 +15,7 @@ from reportbot.store.models import (
     DEFAULT_COMMUNE_CODE,
     DEFAULT_COMMUNE_NAME,
     ORGANISATION_KINDS,
+    FormTemplateRecord,
     Organisation,
     Person,
     Unit,
@@ -213,3 +214,20 @@ async def commune_of_unit(unit_id: int) -> OrganisationRecord:
     owner = (await unit_organisations([unit_id])).get(unit_id)
     found = await organisation_by_id(owner) if owner is not None else None
     return found or await ensure_default_commune()
+
+
+async def publication_scopes() -> dict[str, Scope]:
+    """Each active form's publication scope, from its latest version (absent: everything)."""
+    rows = await FormTemplateRecord.filter(active=True).order_by("key", "-version")
+    latest: dict[str, int | None] = {}
+    for row in rows:
+        latest.setdefault(row.key, row.scope_id)  # type: ignore[attr-defined]
+    return {key: await scope_of(scope_id) for key, scope_id in latest.items() if scope_id}
+
+
+async def publication_units() -> dict[str, set[int]]:
+    """The units each scoped form is published for (a form absent: every unit)."""
+    return {
+        key: await unit_ids_in(scope) or set()
+        for key, scope in (await publication_scopes()).items()
+    }
