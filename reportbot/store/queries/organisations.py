@@ -93,6 +93,9 @@ def _record(row: Organisation, units: int = 0) -> OrganisationRecord:
 
 async def ensure_default_commune() -> OrganisationRecord:
     """The default commune, created if missing (migration 0007 creates it)."""
+    row = await Organisation.filter(code=DEFAULT_COMMUNE_CODE).first()  # no transaction: a read
+    if row is not None:
+        return _record(row)
     row, _ = await Organisation.get_or_create(
         code=DEFAULT_COMMUNE_CODE, defaults={"name": DEFAULT_COMMUNE_NAME, "kind": "commune"}
     )
