@@ -73,6 +73,18 @@ class DigestFacts:
     platforms: dict[int, set[str]] = field(default_factory=dict)  # person -> platforms
     undeliverable: set[int] = field(default_factory=set)  # people a reminder could not reach
 
+    def within(self, unit_ids: set[int] | None) -> DigestFacts:
+        """The same facts about some units only (None: all): one commune's coordinator's."""
+        if unit_ids is None:
+            return self
+        return DigestFacts(
+            [unit for unit in self.units if unit.id in unit_ids],
+            {k: v for k, v in self.filed_at.items() if k in unit_ids},
+            {k: v for k, v in self.officers.items() if k in unit_ids},
+            self.platforms,
+            self.undeliverable,
+        )
+
 
 def _unit(row: Sequence[Any]) -> UnitRow:
     return UnitRow(int(row[0]), str(row[1]), str(row[2]), str(row[3]))
@@ -218,7 +230,8 @@ async def draft_progress(
 async def digest_facts(
     template: FormTemplate, period_key: str, scope: Scope = EVERYTHING
 ) -> DigestFacts:
-    """Where every unit of `scope` that must file a period stands, and who cannot be reached."""
+    """Where every unit of `scope` that must file a period stands, and who cannot be reached
+    (for several coordinators: `digest_facts` once, then `DigestFacts.within` each scope)."""
     facts = DigestFacts()
     within = await unit_ids_in(scope)  # a commune's coordinator hears of its units alone
     published = (await publication_units()).get(template.key)  # a form for some communes
