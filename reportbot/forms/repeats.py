@@ -124,6 +124,21 @@ def entry_counts(
     return tuple(counts)
 
 
+def filed_entries(template: FormTemplate, answers: Mapping[str, Any]) -> dict[str, int]:
+    """How many entries each repeat holds as filed (the mirror's rows, consolidation's
+    count): its `entry_counts`, but none for a repeat without repeat_count whose first entry
+    holds no answer at all (never reached, e.g. inside a group that did not apply)."""
+    counts = entry_counts(template, answers, answers)
+    result: dict[str, int] = {}
+    for repeat, count in zip(template.repeats, counts, strict=True):
+        if repeat.count is None and count == 1:
+            ids = (q.id for q in template.questions if q.repeat == repeat.name)
+            values = (answers.get(entry_id(qid, 1)) for qid in ids)
+            count = int(any(value not in (None, "", []) for value in values))
+        result[repeat.name] = count
+    return result
+
+
 def adds_entry(template: FormTemplate, question: Question, answers: Mapping[str, Any]) -> bool:
     """Whether `question` is an "add another?" just answered yes (its next entry is to fill)."""
     parts = split_id(question.id)
@@ -174,16 +189,17 @@ def base_question(template: FormTemplate, qid: str) -> Question | None:
 
 
 def consolidated(template: FormTemplate, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers as consolidation counts them: a numeric repeat question is the sum over
-    its entries (a roster's "số người" adds up), a select the options any entry chose (the
-    unit counts once per option, as for any select), a text one its entries joined; other
-    types inside a repeat (dates, files) are not consolidated."""
+    """The answers as consolidation counts them: each repeat's name holds its number of
+    entries (`filed_entries`), a numeric repeat question is the sum over its entries (a
+    roster's "số người" adds up), a select the options any entry chose (the unit counts once
+    per option, as for any select), a text one its entries joined; other types inside a
+    repeat (dates, files) are not consolidated."""
     if not template.repeats:
         return dict(answers)
     typed = typed_entries(template, answers)
-    names = (repeat.name for repeat in template.repeats)
-    counts = dict(zip(names, entry_counts(template, typed, typed), strict=True))
+    counts = filed_entries(template, typed)
     result = {qid: v for qid, v in typed.items() if split_id(qid) is None}
+    result |= counts
     for question in template.questions:
         if not question.repeat or question.type in ("date", "photo", "file", "note"):
             continue

@@ -19,6 +19,7 @@ from typing import Any
 
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.values import decode_value, is_empty
+from reportbot.coordination.reporting.repeat_counts import with_entry_counts
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
 from reportbot.coordination.texts import Problem
 from reportbot.forms.indicators import Indicator
@@ -298,7 +299,8 @@ async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
 def compute(result: Consolidation, template: FormTemplate) -> Consolidation:
     """Fill in every figure from `result.reports`, and from nothing else."""
     reports = result.reports
-    result.questions = _questions(template, [report.template for report in reports])
+    versions = [report.template for report in reports]
+    result.questions = with_entry_counts(_questions(template, versions), [template, *versions])
     result.numbers = [
         _number(question, reports, is_rate(question, template))
         for question in result.questions
