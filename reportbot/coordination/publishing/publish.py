@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from reportbot.coordination import audit
 from reportbot.coordination.publishing.xlsform import XLSFORM_SUFFIXES, load_xlsform
@@ -153,15 +154,17 @@ async def publish(
     stored = await store_template(
         template, source_name, publish_again=True, now=now, scope_id=scope_id
     )
+    detail: dict[str, Any] = {
+        "key": stored.key,
+        "version": stored.version,
+        "created": stored.created,
+        "file": source_name,
+    }
+    if scope_id is not None:  # published for some communes only
+        detail["scope"] = scope_id
     await audit.record(
         "template.publish",
-        {
-            "key": stored.key,
-            "version": stored.version,
-            "created": stored.created,
-            "file": source_name,
-            "scope": scope_id,
-        },
+        detail,
         now=now,
         person_id=person_id,
     )
