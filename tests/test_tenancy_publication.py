@@ -4,7 +4,9 @@ at a start keeps the scope an admin chose."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 from reportbot.conversation.session import UnitInfo
 from reportbot.coordination.reporting.status import period_status
@@ -16,6 +18,7 @@ from reportbot.store.models import Person, Unit
 from reportbot.store.queries.organisations import add_organisation
 from reportbot.store.repository import Repository
 from tests.conftest import TZ
+from tests.test_cli import run_cli
 
 FORM = """
 key: chi_xa_a
@@ -76,3 +79,25 @@ async def test_a_form_without_a_scope_is_for_every_unit_as_before(db: str) -> No
     assert sorted(recipient.unit_id for recipient in due) == sorted(
         ids[code] for code in ("a1", "a2", "b1")
     )
+
+
+def test_forms_import_publishes_for_the_commune_given(tmp_path: Path) -> None:
+    env = {"REPORTBOT_DATABASE_URL": f"sqlite://{tmp_path / 'bot.db'}"}
+    form = tmp_path / "chi_xa_a.yaml"
+    form.write_text(FORM, encoding="utf-8")
+    added = run_cli(["org", "add", "xa-a", "Xã An Bình"], env=env, cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    unknown = run_cli(
+        ["forms", "import", str(form), "--scope", "khong", "--yes"], env=env, cwd=tmp_path
+    )
+    assert unknown.returncode == 1
+    assert "Không tìm thấy xã “khong”" in unknown.stderr
+    done = run_cli(
+        ["forms", "import", str(form), "--scope", "Xã An Bình", "--yes"], env=env, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "bot.db") as connection:
+        rows = connection.execute(
+            "SELECT o.code FROM form_templates f JOIN organisations o ON o.id = f.scope_id"
+        ).fetchall()
+    assert rows == [("xa-a",)]
