@@ -26,7 +26,8 @@ from reportbot.forms.loader import parse_yaml_template
 from reportbot.periods import period_by_key
 from reportbot.store.forms import store_template
 from reportbot.store.models import Answer, FormTemplateRecord, Identity, Person, Submission, Unit
-from reportbot.store.queries.organisations import add_organisation, person_scope
+from reportbot.store.queries.organisations import add_organisation, person_scope, scope_of
+from reportbot.store.queries.reports import any_filed
 from tests.conftest import TZ, FakeClock
 from tests.support import Chat
 from tests.test_reminders_support import RecordingConnector, worker_for
@@ -167,6 +168,10 @@ async def test_each_level_consolidates_to_the_hand_table(db: str) -> None:
         ("xa-a", HAND["xa-a"]),
         ("xa-b", HAND["xa-b"]),
     ]
+    # the default period of /tonghop is one a unit of the coordinator's own communes filed
+    empty = await add_organisation("xa-c", "Xã Cao Sơn", parent="tinh")
+    assert not await any_filed("so_lieu_xa", "2026-H2", await scope_of(empty.id))
+    assert await any_filed("so_lieu_xa", "2026-H2", await coordinator_scope("xa-b"))
 
 
 @pytest.fixture

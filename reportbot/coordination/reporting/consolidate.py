@@ -228,10 +228,15 @@ async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
 
 
 async def pick_period(
-    form_key: str, template: FormTemplate, period_key: str | None, now: datetime, tz: tzinfo
+    form_key: str,
+    template: FormTemplate,
+    period_key: str | None,
+    now: datetime,
+    tz: tzinfo,
+    scope: Scope = EVERYTHING,
 ) -> Period:
-    """The period named by `period_key`; by default the current period if a unit has filed
-    it, else the previous one if a unit has filed that, else the current one."""
+    """The period named by `period_key`; by default the current period if a unit (of `scope`)
+    has filed it, else the previous one if a unit has filed that, else the current one."""
     spec = template.period
     if period_key is not None:
         try:
@@ -242,7 +247,7 @@ async def pick_period(
     current = current_period(spec, now, tz)
     candidates = [p for p in (current, period_at(spec, now, tz, -1)) if p is not None]
     for period in candidates:
-        if await any_filed(form_key, period.key):
+        if await any_filed(form_key, period.key, scope):
             return period
     if candidates:
         return candidates[0]
