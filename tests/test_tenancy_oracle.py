@@ -221,6 +221,13 @@ async def test_the_provincial_summary_breaks_down_by_commune(served) -> None:
         "  – Tổng số cán bộ: 20",
         "  – Kinh phí đã chi (đồng): 2.000.000",
     ]
+    (xlsx,) = [Path(r.attachment_path) for r in replies if str(r.attachment_path).endswith(".xlsx")]
+    rows = list(load_workbook(xlsx)["Theo xã"].iter_rows(values_only=True))
+    assert rows == [
+        ("Xã", "Phải nộp", "Đã nộp", "Tổng số cán bộ", "Kinh phí đã chi (đồng)"),
+        ("Xã An Bình", 3, 2, 16, 1_500_000),
+        ("Xã Bình Minh", 2, 1, 20, 2_000_000),
+    ]
 
 
 async def test_commune_a_never_sees_commune_b(served, tmp_path: Path) -> None:

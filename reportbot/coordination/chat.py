@@ -42,7 +42,11 @@ from reportbot.coordination.people.lookup import (
 )
 from reportbot.coordination.publishing.template_upload import TemplateUpload
 from reportbot.coordination.reporting.consolidate import pick_form, pick_period
-from reportbot.coordination.reporting.province import consolidate_scope, render_breakdown
+from reportbot.coordination.reporting.province import (
+    add_commune_sheet,
+    consolidate_scope,
+    render_breakdown,
+)
 from reportbot.coordination.reporting.render import (
     render_status,
     render_summary,
@@ -282,6 +286,7 @@ class CoordinationChat:
         def write_all() -> None:
             for fmt, path in paths.items():
                 write_report(data, fmt, path, tz=self.tz, header=self.header)
+            add_commune_sheet(scoped, paths["xlsx"])  # a province: one row per commune
 
         await asyncio.to_thread(write_all)
         locale = person.locale

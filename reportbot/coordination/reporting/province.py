@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from reportbot.coordination.reporting.consolidate import Consolidation, compute, consolidate
 from reportbot.coordination.reporting.formatting import number_text
 from reportbot.coordination.reporting.status import PeriodStatus
 from reportbot.forms.schema import FormTemplate, pick
+from reportbot.office_xlsx import save_workbook, style_header_row, widen_columns
 from reportbot.periods import Period
 from reportbot.store.queries.organisations import (
     OrganisationRecord,
@@ -36,6 +38,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "  – {label}: {total}",
         "en": "  – {label}: {total}",
     },
+    "sheet": {"vi": "Theo xã", "en": "By commune"},
+    "column_commune": {"vi": "Xã", "en": "Commune"},
+    "column_total": {"vi": "Phải nộp", "en": "Must file"},
+    "column_filed": {"vi": "Đã nộp", "en": "Filed"},
 }
 TENANCY = register("tenancy", MESSAGES)
 
@@ -65,6 +71,28 @@ async def consolidate_scope(
         part.reports = [r for r in total.reports if owner[r.status.unit_id] == commune.id]
         result.communes.append((commune, compute(part, template)))
     return result
+
+
+def add_commune_sheet(data: ScopeConsolidation, path: Path, locale: str = "vi") -> None:
+    """Add the per-commune breakdown to a /tonghop workbook: one row per commune with its
+    filed count and the total of every number question (nothing for a single commune)."""
+    if not data.communes:
+        return
+    from openpyxl import load_workbook  # only a provincial workbook needs it here
+
+    book = load_workbook(path)
+    sheet = book.create_sheet(TENANCY.say("sheet", locale))
+    numbers = [n for n in data.total.numbers if n.shown_total is not None]
+    titles = [TENANCY.say(f"column_{key}", locale) for key in ("commune", "total", "filed")]
+    sheet.append(titles + [pick(n.question.label, locale) for n in numbers])
+    for commune, part in data.communes:
+        totals = {n.question.id: n.total for n in part.numbers}
+        row: list[object] = [commune.name, part.total, part.filed]
+        sheet.append(row + [totals.get(n.question.id) for n in numbers])
+    widen_columns(sheet, {1: 24} | {c: 14 for c in range(2, len(titles) + len(numbers) + 1)})
+    style_header_row(sheet, 1, range(1, len(titles) + len(numbers) + 1))
+    sheet.freeze_panes = "B2"
+    save_workbook(book, path, mode=0o644)
 
 
 def render_breakdown(data: ScopeConsolidation, locale: str) -> str:
