@@ -8,6 +8,7 @@ not in /tinhhinh, /tonghop and its files, xem, the digest, or the web page.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from reportbot.store.queries.organisations import add_organisation, person_scope
 from reportbot.store.queries.reports import any_filed
 from tests.conftest import TZ, FakeClock
 from tests.support import Chat
+from tests.test_cli import run_cli
 from tests.test_reminders_support import RecordingConnector, worker_for
 from tests.test_web_page import LINK, free_port, settings_for
 
@@ -296,3 +298,21 @@ async def web_pages(chat: Chat, base: str, folder: Path) -> list[str]:
             assert "Hội Phụ nữ An Bình" in text
             pages.append(text)
     return pages
+
+
+async def test_the_report_command_takes_a_scope(db: str, tmp_path: Path) -> None:
+    await seed()
+    env = {"REPORTBOT_DATABASE_URL": db}
+    made = {}
+    for scope in ("tinh", "xa-a"):
+        out = tmp_path / f"{scope}.xlsx"
+        args = ["report", "--scope", scope, "--period", "2026-H2", "--output", str(out)]
+        done = await asyncio.to_thread(run_cli, args, env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        made[scope] = out
+    rows = list(load_workbook(made["tinh"])["Theo xã"].iter_rows(values_only=True))
+    assert rows[1:] == [("Xã An Bình", 3, 2, 16, 1_500_000), ("Xã Bình Minh", 2, 1, 20, 2_000_000)]
+    commune = file_text(made["xa-a"])
+    assert "Hội Phụ nữ An Bình" in commune
+    assert not any(name in commune for name in B_NAMES)
+    assert "Theo xã" not in load_workbook(made["xa-a"]).sheetnames

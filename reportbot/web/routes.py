@@ -18,8 +18,8 @@ from aiohttp import web
 
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.values import decode_value
-from reportbot.coordination.reporting.consolidate import consolidate
 from reportbot.coordination.reporting.formatting import bucket_label
+from reportbot.coordination.reporting.province import add_commune_sheet, consolidate_scope
 from reportbot.coordination.reporting.reports import (
     FORMATS,
     ReportHeader,
@@ -243,12 +243,16 @@ class WebPages:
             return self._not_found()
         template, period = found
         scope = await person_scope(person.id)
-        data = await consolidate(form_key, template, period, now=self.host.clock(), scope=scope)
+        now = self.host.clock()
+        scoped = await consolidate_scope(form_key, template, period, now=now, scope=scope)
+        data = scoped.total
 
         def build() -> bytes:
             with tempfile.TemporaryDirectory(prefix="reportbot-web-") as folder:
                 path = Path(folder) / default_name(data, fmt)
                 write_report(data, fmt, path, tz=self.tz, header=self.header)
+                if fmt == "xlsx":
+                    add_commune_sheet(scoped, path)  # a province: one row per commune
                 return path.read_bytes()
 
         content = await asyncio.to_thread(build)
