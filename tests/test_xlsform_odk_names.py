@@ -186,7 +186,8 @@ def test_forms_validate_reads_a_workbook(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode != 0
-    assert "survey, row 2, column type: unknown type “integr”" in done.stdout
+    # the CLI's language (REPORTBOT_LOCALE, Vietnamese unless English)
+    assert "trang survey, dòng 2, cột type: loại câu hỏi “integr” không có" in done.stdout
     assert "UTF-8" not in done.stdout + done.stderr
 
 

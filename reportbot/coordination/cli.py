@@ -199,7 +199,7 @@ async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.locale
-    check = check_template_file(args.path, str(args.path))
+    check = check_template_file(args.path, str(args.path), lang)
     if check.template is None:
         for error in check.errors:
             print(error)
@@ -219,7 +219,10 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
             problem = Problem("commune_unknown", commune=args.scope)
             print(f"reportbot: {problem.message(lang)}", file=sys.stderr)
             return EXIT_FAILURE
-        print(await preview(template, now=now, tz=settings.timezone, warnings=check.warnings))
+        shown = await preview(
+            template, now=now, tz=settings.timezone, locale=lang, warnings=check.warnings
+        )
+        print(shown)
         if not args.yes:
             if not sys.stdin.isatty():
                 hint = say(lang, "thêm --yes để đăng", "add --yes to publish")

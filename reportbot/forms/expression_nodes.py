@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from reportbot.forms.diagnostics import said
 from reportbot.forms.xpath_functions import FUNCTIONS as _MORE_FUNCTIONS
 from reportbot.forms.xpath_values import (
     _DEC,
@@ -28,7 +29,8 @@ from reportbot.forms.xpath_values import (
 
 
 class ExpressionError(ValueError):
-    """A syntax error: `.message` is short English text, `.position` a 0-based offset."""
+    """A syntax error: `.message` is short English text (a `Said`, so it can be shown in
+    Vietnamese too), `.position` a 0-based offset."""
 
     def __init__(self, message: str, position: int = 0) -> None:
         super().__init__(message)
@@ -36,9 +38,18 @@ class ExpressionError(ValueError):
         self.position = position
 
 
-def fail(text: str, position: int) -> ExpressionError:
-    """A syntax error whose message ends with its position."""
-    return ExpressionError(f"{text} at {position}", position)
+def fail(code: str, position: int, **params: object) -> ExpressionError:
+    """A syntax error: the catalogue code `formrule:<code>`, told its position and `params`."""
+    return ExpressionError(said("formrule:" + code, position=position, **params), position)
+
+
+def regex_code(reason: str) -> str:
+    """The catalogue code of a reason `_compiled` gives for refusing a pattern."""
+    if reason.startswith("regex pattern longer"):
+        return "expr_regex_long"
+    if "back-references" in reason:
+        return "expr_regex_unbounded"
+    return "expr_regex_invalid"
 
 
 # --- tree ---------------------------------------------------------------------------------

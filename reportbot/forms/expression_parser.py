@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from reportbot.forms.diagnostics import said
 from reportbot.forms.expression_nodes import (
     FUNCTIONS,
     CalcRef,
@@ -22,6 +23,7 @@ from reportbot.forms.expression_nodes import (
     Ref,
     children,
     fail,
+    regex_code,
 )
 from reportbot.forms.xpath_values import MAX_PATTERN, _compiled, _text
 
@@ -56,11 +58,12 @@ def tokenize(source: str) -> list[Token]:
         if match is None:
             char = source[pos]
             if char in "'\"":
-                raise fail("unterminated string", pos)
+                raise fail("expr_unterminated_string", pos)
             if source.startswith("${", pos):
                 closed = source.find("}", pos) != -1
-                raise fail("invalid reference" if closed else "unterminated reference", pos)
-            raise fail(f"unexpected character {char!r}", pos)
+                code = "expr_invalid_reference" if closed else "expr_unterminated_reference"
+                raise fail(code, pos)
+            raise fail("expr_unexpected_character", pos, value=repr(char))
         kind, text = match.lastgroup or "", match.group()
         if kind == "name" and text in _KEYWORDS:
             kind = "op"
@@ -95,8 +98,8 @@ class Parser:
     @staticmethod
     def unexpected(token: Token) -> ExpressionError:
         if token.kind == "end":
-            return fail("unexpected end of expression", token.pos)
-        return fail(f"unexpected {token.text!r}", token.pos)
+            return fail("expr_unexpected_end", token.pos)
+        return fail("expr_unexpected", token.pos, value=repr(token.text))
 
     def parse(self) -> Any:
         node = self.expr(0)
@@ -123,7 +126,7 @@ class Parser:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise fail("expression too deeply nested", token.pos)
+                raise fail("expr_too_deep", token.pos)
             if token.kind == "op" and token.text == "-":
                 self.take()
                 return Neg(self.unary())
@@ -149,21 +152,21 @@ class Parser:
         if token.kind == "op" and token.text == "(":
             node = self.expr(0)
             if self.peek_op() != ")":
-                raise fail("expected ')'", self.tokens[self.index].pos)
+                raise fail("expr_expected_paren", self.tokens[self.index].pos)
             self.take()
             return node
         if token.kind == "name":
             if self.peek_op() != "(" and self.fields:
                 return Field(token.text)
             if self.peek_op() != "(":
-                raise fail(f"unknown name {token.text!r}", token.pos)
+                raise fail("expr_unknown_name", token.pos, value=repr(token.text))
             return self.call(token)
         raise self.unexpected(token)
 
     def call(self, name: Token) -> Call:
         spec = FUNCTIONS.get(name.text)
         if spec is None:
-            raise fail(f"unknown function {name.text!r}", name.pos)
+            raise fail("expr_unknown_function", name.pos, value=repr(name.text))
         self.take()  # '('
         args: list[Any] = []
         starts: list[int] = []
@@ -177,16 +180,18 @@ class Parser:
                 if token.kind == "op" and token.text == ")":
                     break
                 if not (token.kind == "op" and token.text == ","):
-                    raise fail("expected ',' or ')'", token.pos)
+                    raise fail("expr_expected_comma", token.pos)
         low, high, impl, lazy = spec
         if len(args) < low or (high is not None and len(args) > high):
             count = f"{low}" if low == high else f"at least {low}"
             plural = "" if low == high == 1 else "s"
-            raise fail(f"expected {count} argument{plural} for {name.text}()", name.pos)
+            many = {"vi": f"{low} đối số" if low == high else f"ít nhất {low} đối số"}
+            many["en"] = f"{count} argument{plural}"
+            raise fail("expr_argument_count", name.pos, count=many, value=name.text)
         if name.text == "regex" and isinstance(args[1], Const):
             problem = _compiled(_text(args[1].value)[: MAX_PATTERN + 1])
             if isinstance(problem, str):
-                raise fail(problem, starts[1])
+                raise fail(regex_code(problem), starts[1], limit=MAX_PATTERN)
         return Call(name.text, tuple(args), impl, lazy)
 
 
@@ -198,11 +203,11 @@ def parse_tree(
 ) -> tuple[Any, frozenset[str], bool, int]:
     """Parse and check once: (root, names read, whether `.` is read, cost in nodes)."""
     if not isinstance(source, str):
-        raise ExpressionError("expression must be text", 0)
+        raise ExpressionError(said("formrule:expr_not_text"), 0)
     if len(source) > MAX_SOURCE:
-        raise fail(f"expression longer than {MAX_SOURCE} characters", MAX_SOURCE)
+        raise ExpressionError(said("formrule:expr_too_long", limit=MAX_SOURCE), MAX_SOURCE)
     if not source.strip():
-        raise ExpressionError("empty expression", 0)
+        raise ExpressionError(said("formrule:expr_empty"), 0)
     root = Parser(source, calculations, fields).parse()
     refs: set[str] = set()
     uses_current = False
@@ -212,7 +217,7 @@ def parse_tree(
         node, depth = stack.pop()
         cost += 1
         if depth > MAX_DEPTH:
-            raise ExpressionError("expression too deeply nested", 0)
+            raise ExpressionError(said("formrule:expr_too_deep_whole"), 0)
         if isinstance(node, Ref):
             refs.add(node.name)
         if isinstance(node, CalcRef):  # its inputs are this expression's inputs too
@@ -222,5 +227,5 @@ def parse_tree(
         uses_current = uses_current or isinstance(node, Current)
         stack.extend((child, depth + 1) for child in children(node))
     if cost > MAX_COST:
-        raise ExpressionError("expression too costly once its calculations are expanded", 0)
+        raise ExpressionError(said("formrule:expr_too_costly"), 0)
     return root, frozenset(refs), uses_current, cost

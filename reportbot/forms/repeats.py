@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from reportbot.forms.diagnostics import said
 from reportbot.forms.expressions import Expression, ExpressionError, parse_expression
 from reportbot.forms.schema import FormChoice, FormTemplate, Question, Text
 from reportbot.forms.xpath_values import _num
@@ -60,13 +61,13 @@ def read_repeats(checker: Any, data: Mapping[str, Any]) -> tuple[Repeat, ...]:
     """The template's `repeats: [{name, label, count}]`; problems go to `checker.fail`."""
     items = data.get("repeats") or []
     if not isinstance(items, list):
-        checker.fail(data, "repeats", "repeats", "repeats: a list of {name, label, count}")
+        checker.fail(data, "repeats", "repeats", said("formrule:repeats_shape"))
         return ()
     result: list[Repeat] = []
     for item in items:
         name = item.get("name") if isinstance(item, Mapping) else None
         if not isinstance(name, str) or not name:
-            checker.fail(data, "repeats", "repeats", "repeats: each needs a name")
+            checker.fail(data, "repeats", "repeats", said("formrule:repeat_no_name"))
             continue
         label = checker.text(item, "label", name, required=False)
         count = None
@@ -75,7 +76,10 @@ def read_repeats(checker: Any, data: Mapping[str, Any]) -> tuple[Repeat, ...]:
             try:
                 count = parse_expression(str(source), dict(checker.calcs))
             except ExpressionError as exc:
-                checker.fail(item, "count", name, f"repeat_count: {exc.message} in {source!r}")
+                problem = said(
+                    "formrule:repeat_count_invalid", detail=exc.message, value=repr(source)
+                )
+                checker.fail(item, "count", name, problem)
         result.append(Repeat(name, label, count))
     return tuple(result)
 
@@ -87,7 +91,7 @@ def check_repeat_counts(checker: Any, data: Mapping[str, Any], names: set[str]) 
     items = {item.get("name"): item for item in given if isinstance(item, Mapping)}
     for repeat in checker.repeats:
         for name in sorted(repeat.count.references() - names) if repeat.count else ():
-            message = f"repeat_count: ${{{name}}} is not a question of this form"
+            message = said("formrule:repeat_count_reference", name=name)
             checker.fail(items.get(repeat.name, data), "count", repeat.name, message)
 
 

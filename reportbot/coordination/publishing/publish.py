@@ -16,6 +16,8 @@ from typing import Any
 from reportbot.coordination import audit
 from reportbot.coordination.publishing.xlsform import XLSFORM_SUFFIXES, load_xlsform
 from reportbot.coordination.texts import period_kind_name, t, unit_type_name
+from reportbot.forms.diagnostics import said, shown
+from reportbot.forms.issues import TemplateIssue
 from reportbot.forms.loader import content_hash, parse_yaml_template, template_from_definition
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import current_period, periods_between
@@ -43,35 +45,38 @@ def is_template_name(name: str) -> bool:
     return Path(name).suffix.lower() in TEMPLATE_SUFFIXES
 
 
-def check_template_file(path: Path, name: str | None = None) -> TemplateCheck:
-    """Read and validate a YAML or XLSForm template; errors name the file as `name`."""
+def check_template_file(path: Path, name: str | None = None, locale: str = "vi") -> TemplateCheck:
+    """Read and validate a YAML or XLSForm template; errors name the file as `name` and are
+    written in `locale` (Vietnamese unless 'en'), each with the line that says how to fix it."""
     source = name or path.name
     check = TemplateCheck(source)
+
+    def refuse(problem: str) -> TemplateCheck:
+        check.errors.append(TemplateIssue(source, None, "file", problem).render(locale))
+        return check
+
     suffix = Path(source).suffix.lower() or path.suffix.lower()
     try:
         size = path.stat().st_size
     except OSError as exc:
-        check.errors.append(f"{source}: cannot read: {exc.strerror}")
-        return check
+        return refuse(said("formcheck:cannot_read", detail=exc.strerror or str(exc)))
     if size > MAX_TEMPLATE_BYTES:
-        check.errors.append(f"{source}: larger than {MAX_TEMPLATE_BYTES // 1024 // 1024} MB")
-        return check
+        return refuse(said("formcheck:too_large", size=MAX_TEMPLATE_BYTES // 1024 // 1024))
     if suffix in YAML_SUFFIXES:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            check.errors.append(f"{source}: cannot read as UTF-8 text: {exc}")
-            return check
+            return refuse(said("formcheck:cannot_read", detail=str(exc)))
         template, issues = parse_yaml_template(text, source)
         check.template = template
-        check.errors.extend(str(issue) for issue in issues)
+        check.errors.extend(issue.render(locale) for issue in issues)
     elif suffix in XLSFORM_SUFFIXES:
         result = load_xlsform(path, source)
         check.template = result.template
-        check.errors.extend(str(issue) for issue in result.issues)
-        check.warnings.extend(result.warnings)
+        check.errors.extend(issue.render(locale) for issue in result.issues)
+        check.warnings.extend(shown(warning, locale) for warning in result.warnings)
     else:
-        check.errors.append(f"{source}: not a form template (expected .yaml or .xlsx)")
+        return refuse(said("formcheck:not_a_template", value=f"“{Path(source).name}”"))
     return check
 
 

@@ -84,7 +84,7 @@ class TemplateUpload:
         locale = person.locale
         path = Path(attachment.path or "")
         name = attachment.name or path.name
-        check = await asyncio.to_thread(check_template_file, path, name)
+        check = await asyncio.to_thread(check_template_file, path, name, locale)
         if check.template is None:
             errors = check.errors[:MAX_ERRORS_SHOWN]
             if len(check.errors) > MAX_ERRORS_SHOWN:

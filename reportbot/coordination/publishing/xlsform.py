@@ -70,11 +70,14 @@ from reportbot.coordination.publishing.xlsform_sheets import (
     split_header,
     survey_column,
     unknown_column,
+    unknown_sheet,
 )
 from reportbot.coordination.publishing.xlsform_survey import EXTERNAL_PREFIX, SurveyRows
+from reportbot.forms.diagnostics import Said, said
 from reportbot.forms.loader import TemplateIssue, build_template
 
 log = logging.getLogger(__name__)
+KNOWN_SHEETS = frozenset({"survey", "choices", "settings", "external_choices"})
 # what other modules import from here
 __all__ = ["XLSFORM_SUFFIXES", "XlsFormResult", "XlsIssue", "language_of", "load_xlsform"]
 __all__ += ["split_header"]
@@ -100,6 +103,7 @@ class _Reader(SurveyRows):
         self._warned: set[str] = set()
 
     def issue(self, sheet: str | None, row: int | None, column: str | None, message: str) -> None:
+        """Record a problem at its sheet, row and column (`message`: a `Said`, or plain text)."""
         self.issues.append(XlsIssue(self.source, sheet, row, column, message))
 
     def warn(self, message: str) -> None:
@@ -113,14 +117,15 @@ class _Reader(SurveyRows):
         try:
             book = get_xlsform(str(self.path))
         except (PyXFormError, OSError, ValueError) as exc:
-            self.issue(None, None, None, f"cannot read the workbook: {exc}")
+            log.info("unreadable workbook %s: %s", self.source, exc)  # pyxform's words: the log's
+            self.issue(None, None, None, said("xlsform:unreadable", value=f"“{self.source}”"))
             return XlsFormResult(issues=self.issues)
         if not book.survey:
-            self.issue("survey", None, None, "the workbook has no survey sheet (or it is empty)")
+            self.issue("survey", None, None, said("xlsform:no_survey"))
             return XlsFormResult(issues=self.issues)
         for extra in book.sheet_names or ():
-            if extra.lower() not in {"survey", "choices", "settings", "external_choices"}:
-                self.warn(f"sheet “{extra}” ignored")
+            if extra.lower() not in KNOWN_SHEETS:
+                self.warn(unknown_sheet(extra, KNOWN_SHEETS))
         settings = Sheet("settings", book.settings or [], book.settings_header or [])
         survey = Sheet("survey", book.survey, book.survey_header or [])
         choices = Sheet("choices", book.choices or [], book.choices_header or [])
@@ -179,7 +184,8 @@ class _Reader(SurveyRows):
             match = PYXFORM_ROW.search(message)
             row = int(match.group(1)) if match else None
             sheet = "choices" if "choices" in message.lower() and row else "survey" if row else None
-            self.issue(sheet, row, None, PYXFORM_ROW.sub("", message).strip() + " (pyxform)")
+            detail = PYXFORM_ROW.sub("", message).strip()
+            self.issue(sheet, row, None, said("xlsform:pyxform", detail=detail))
         except Exception:  # pyxform's own bug must not block a form we could read
             log.warning("pyxform failed on %s", self.source, exc_info=True)
         for warning in warnings:
@@ -193,10 +199,7 @@ class _Reader(SurveyRows):
         self.languages = plan_languages(labels, default, language_of)
         if self.languages.shown is not None:
             shown = self.languages.shown
-            self.warn(
-                f"không có nhãn tiếng Việt: cán bộ sẽ thấy nhãn bằng “{shown}” / "
-                f"no Vietnamese labels: officers will see the labels in “{shown}”"
-            )
+            self.warn(said("xlsform:warn_no_vi_labels", value=f"“{shown}”"))
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -205,13 +208,14 @@ class _Reader(SurveyRows):
         self.default_language = self.languages.plain
         for original, (base, _lang) in sheet.columns.items():
             if base not in SETTINGS_COLUMNS and row.get(original) not in (None, ""):
-                self.warn("settings " + unknown_column(original, base, SETTINGS_COLUMNS))
+                detail = unknown_column(original, base, SETTINGS_COLUMNS)
+                self.warn(said("xlsform:warn_settings_column", detail=detail))
         data: dict[str, Any] = {"key": self.form_key(sheet, row)}
         data["version"] = sheet.value(row, "version") or "1"
         title = self.texts(sheet, row, "form_title")
         if "vi" not in title:
             title["vi"] = self.stem if not title else next(iter(title.values()))
-            self.warn(f"no Vietnamese form_title in settings: the title is “{title['vi']}”")
+            self.warn(said("xlsform:warn_no_vi_title", value=f"“{title['vi']}”"))
         data["title"] = title
         description = self.texts(sheet, row, "description")
         if description:
@@ -226,7 +230,8 @@ class _Reader(SurveyRows):
             if all(day.isdigit() for day in days):
                 data["reminders"] = [int(day) for day in days]
             else:
-                self.issue("settings", 2, "reminders", "days before the deadline, e.g. 7 3 1 0")
+                message = said("xlsform:reminders_days", value=repr(reminders))
+                self.issue("settings", 2, "reminders", message)
         return data
 
     def form_key(self, sheet: Sheet, row: Mapping[str, Any]) -> str:
@@ -237,16 +242,12 @@ class _Reader(SurveyRows):
         source = source or next(iter(self.texts(sheet, row, "form_title").values()), "")
         if not source:  # last resort: the file name without the copy marks browsers add
             source = COPY_MARKS.sub("", fold(self.stem)) or "form"
-            self.warn(
-                f"thiếu form_id: khóa của biểu mẫu lấy từ tên tệp; thêm form_id để đổi tên tệp "
-                f"không tạo biểu mẫu mới / no form_id: the key comes from the file name "
-                f"(“{source}”); add form_id so that renaming the file cannot make a new form"
-            )
+            self.warn(said("xlsform:warn_no_form_id", value=f"“{source}”"))
         slug = re.sub(r"[^a-z0-9]+", "_", fold(source)).strip("_")[:48].rstrip("_") or "form"
         slug = slug if slug[0].isalpha() else f"f_{slug}"[:48]
         if slug != given:
-            origin = f"form_id “{given}”" if given else f"form_title “{source}”"
-            self.warn(f"the form key is “{slug}” (from {origin})")
+            code = "xlsform:warn_key_from_id" if given else "xlsform:warn_key_from_title"
+            self.warn(said(code, value=f"“{slug}”", origin=f"“{given or source}”"))
         return slug
 
     def period(self, sheet: Sheet, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -280,7 +281,7 @@ class _Reader(SurveyRows):
                 continue
             code = self.languages.slot(language, language_of(language))
             if code is None:
-                self.warn(f"column “{original}” ignored: officers see one language")
+                self.warn(said("xlsform:warn_one_language", value=f"“{original}”"))
             else:
                 texts.setdefault(code, text)
         if plain:
@@ -344,5 +345,6 @@ class _Reader(SurveyRows):
         column = survey_column(message)
         head, _, rest = message.partition(": ")
         if rest and survey_column(head + ":") == column:
-            message = rest  # "relevant: ..." in the relevant column
+            # "relevant: ..." in the relevant column
+            message = message.without_head() if isinstance(message, Said) else rest
         self.issue("survey", row, survey.column(column) if column else None, message)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reportbot.coordination.publishing.xlsform_sheets import MEDIA_COLUMNS, Sheet
+from reportbot.forms.diagnostics import said
 from reportbot.forms.loader import CHOICE_VALUE
 
 
@@ -32,13 +33,13 @@ class ChoiceRows:
             list_name = sheet.value(row, "list_name")
             name = sheet.value(row, "name") or sheet.value(row, "value")
             if not list_name:
-                self.issue(sheet.name, number, "list_name", "required")
+                self.issue(sheet.name, number, "list_name", said("xlsform:required_cell"))
                 continue
             if not name:
-                self.issue(sheet.name, number, "name", "required")
+                self.issue(sheet.name, number, "name", said("xlsform:required_cell"))
                 continue
             if not CHOICE_VALUE.match(name):
-                message = f"{name!r}: letters, digits, '_', '.' or '-' only (max 40)"
+                message = said("xlsform:choice_name", value=repr(name))
                 self.issue(sheet.name, number, "name", message)
             elif (list_name, name) in seen:
                 first = seen[list_name, name]
@@ -47,7 +48,8 @@ class ChoiceRows:
             label = self.fallback_label(sheet, number, row, name)
             if "vi" not in label:
                 column = sheet.column("label")
-                self.issue(sheet.name, number, column, "a Vietnamese label is needed")
+                message = said("xlsform:choice_label_vi", value=repr(name))
+                self.issue(sheet.name, number, column, message)
             choice = {"value": name, "label": label or {"vi": name}}
             extra = {
                 base: str(row[original]).strip()
@@ -77,6 +79,7 @@ class ChoiceRows:
             if (base in MEDIA_COLUMNS or base.startswith("media::")) and row.get(original)
         ]
         if media:
-            self.warn(f"{sheet.name}, row {number}: only media, officers see the name “{name}”")
+            shown = f"“{name}”"
+            self.warn(said("xlsform:warn_media_only", sheet=sheet.name, row=number, value=shown))
             return {**label, "vi": name}
         return label

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reportbot.coordination.publishing.xlsform_sheets import Sheet
+from reportbot.forms.diagnostics import said
 
 
 class RepeatRows:
@@ -46,14 +47,16 @@ class RepeatRows:
         """A row without a type: a comment when it has no name or label either (skipped,
         as pyxform does), else a mistake."""
         if sheet.value(row, "name") or self.texts(sheet, row, "label"):
-            self.issue("survey", number, "type", "missing type")
+            self.issue("survey", number, "type", said("xlsform:type_missing"))
 
     def check_duplicate_choices(self) -> None:
         """A name twice in one list is refused unless every select using the list filters
         it (ODK then tells the two apart by the filter's columns)."""
         for list_name, name, number, first in self.duplicate_choices:
             if list_name in self.unfiltered_lists:
-                message = f"{name!r} is already in list {list_name!r} (row {first})"
+                message = said(
+                    "xlsform:choice_duplicate", value=repr(name), list=repr(list_name), first=first
+                )
                 self.issue("choices", number, "name", message)
 
     def repeat_row(
@@ -71,7 +74,7 @@ class RepeatRows:
         if base.startswith(("begin_loop", "end_loop")):
             return self.loop_row(sheet, number, row, base, groups)
         if base == "calculate" and self.open_repeat is not None:
-            message = "a calculate inside a repeat is not supported yet; move it out of the repeat"
+            message = said("xlsform:calculate_in_repeat")
             self.issue("survey", number, "type", message)
             return True
         if base not in ("begin_repeat", "end_repeat"):
@@ -80,7 +83,8 @@ class RepeatRows:
             if self.nested_repeats:  # the end of a refused inner repeat
                 self.nested_repeats -= 1
             elif self.open_repeat is None:
-                self.issue("survey", number, "type", "end repeat without a begin repeat")
+                message = said("xlsform:end_without_begin", value="end repeat", what="repeat")
+                self.issue("survey", number, "type", message)
             else:  # the questions read since its begin row belong to it
                 start, name = self.open_repeat
                 for item in self.collected[0][start:]:
@@ -90,12 +94,12 @@ class RepeatRows:
             return True
         name = sheet.value(row, "name")
         if self.open_repeat is not None:
-            message = "a repeat inside a repeat is not supported; ask for the inner list as text"
+            message = said("xlsform:repeat_in_repeat")
             self.issue("survey", number, "type", message)
             self.nested_repeats += 1
             return True
         if not name:
-            self.issue("survey", number, "name", "required")
+            self.issue("survey", number, "name", said("xlsform:required_cell"))
             return True
         item: dict[str, Any] = {"name": name, "label": self.texts(sheet, row, "label")}
         count = sheet.value(row, "repeat_count")
@@ -124,16 +128,17 @@ class RepeatRows:
             original = sheet.value(row, "type").split()[-1]  # the list name as written
             name = sheet.value(row, "name")
             if self.open_loop is not None or self.open_repeat is not None:
-                self.issue("survey", number, "type", "a loop inside a loop or a repeat")
+                self.issue("survey", number, "type", said("xlsform:loop_in_loop"))
             elif not name or original.lower() != list_name or original not in self.lists_read:
-                message = "begin loop over LIST needs a name and a list from the choices sheet"
+                message = said("xlsform:loop_list", value=f"“{original}”")
                 self.issue("survey", number, "type", message)
             else:
                 self.open_loop = (number, name, original, len(questions))
                 groups.append((number, self.group_relevant(sheet, number, row, [])))
             return True
         if self.open_loop is None:
-            self.issue("survey", number, "type", "end loop without a begin loop")
+            message = said("xlsform:end_without_begin", value="end loop", what="loop")
+            self.issue("survey", number, "type", message)
             return True
         groups.pop()
         self.copy_loop(*self.open_loop)

@@ -12,8 +12,11 @@ from typing import Any
 from pyxform import aliases
 
 from reportbot.conversation.parsing import fold
+from reportbot.coordination.publishing.xlsform_texts import XLSFORM as XLSFORM
+from reportbot.forms.diagnostics import Said, said, shown, with_fix_text
 from reportbot.forms.loader import BUILTIN_NAMES
 from reportbot.forms.schema import FormTemplate
+from reportbot.vocabulary.catalogue import say
 
 XLSFORM_SUFFIXES = frozenset({".xlsx", ".xls"})
 SIMPLE_TYPES = {
@@ -157,6 +160,26 @@ class XlsIssue:
     def _column(self) -> str:
         return f"column {self.column}" if self.column else ""
 
+    def render(self, locale: str = "vi") -> str:
+        """The problem in `locale`: sheet, row, column, offending value, and how to fix it."""
+        parts = [
+            say(f"formcheck:at_{part}", locale, value=value)
+            for part, value in (("sheet", self.sheet), ("row", self.row), ("column", self.column))
+            if value
+        ]
+        message = shown(self.message, locale)
+        if parts:
+            text = say(
+                "formcheck:at_cell",
+                locale,
+                source=self.source,
+                place=", ".join(parts),
+                message=message,
+            )
+        else:
+            text = say("formcheck:at_file", locale, source=self.source, message=message)
+        return with_fix_text(text, self.message, locale)
+
 
 @dataclass(slots=True)
 class XlsFormResult:
@@ -271,15 +294,20 @@ def read_only_note(question: dict[str, Any]) -> dict[str, Any]:
     return note
 
 
-def unknown_column(original: str, base: str, known: frozenset[str] | set[str]) -> str:
+def unknown_column(original: str, base: str, known: frozenset[str] | set[str]) -> Said:
     """A warning for a column the bot does not read, with the likely intended one."""
     close = difflib.get_close_matches(base, sorted(known), n=1, cutoff=0.75)
     if close:
-        return (
-            f"column “{original}” ignored: bot không đọc cột này — có phải “{close[0]}”? / "
-            f"did you mean “{close[0]}”?"
-        )
-    return f"column “{original}” ignored"
+        return said("xlsform:warn_column_close", value=f"“{original}”", close=f"“{close[0]}”")
+    return said("xlsform:warn_column", value=f"“{original}”")
+
+
+def unknown_sheet(name: str, known: frozenset[str] | set[str]) -> Said:
+    """A warning for a sheet the bot does not read, with the likely intended one."""
+    close = difflib.get_close_matches(name.lower(), sorted(known), n=1, cutoff=0.6)
+    if close:
+        return said("xlsform:warn_sheet_close", value=f"“{name}”", close=f"“{close[0]}”")
+    return said("xlsform:warn_sheet", value=f"“{name}”")
 
 
 def survey_column(message: str) -> str | None:

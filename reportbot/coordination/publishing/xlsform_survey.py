@@ -34,6 +34,7 @@ from reportbot.coordination.publishing.xlsform_sheets import (
     unknown_column,
 )
 from reportbot.forms.calculate import METADATA_KINDS
+from reportbot.forms.diagnostics import said
 from reportbot.forms.expressions import ExpressionError, parse_expression
 from reportbot.forms.loader import BUILTIN_NAMES
 
@@ -74,7 +75,7 @@ class SurveyRows(RepeatRows, ChoiceRows):
                 continue
             for column, feature in ERROR_COLUMNS.items():
                 if sheet.value(row, column):
-                    message = f"{feature} are not supported by the bot; remove this column"
+                    message = said("xlsform:column_unsupported", value=feature)
                     self.issue("survey", number, sheet.column(column), message)
             if self.group_row(sheet, number, row, lowered, (groups, questions)):
                 continue
@@ -90,14 +91,14 @@ class SurveyRows(RepeatRows, ChoiceRows):
         self.unclosed_groups(groups)
         add_sections(questions, positions, group_sections(sheet, self.texts))
         if not questions and not self.issues:
-            self.issue("survey", None, None, "no question the bot can ask")
+            self.issue("survey", None, None, said("xlsform:no_question"))
         return questions, rows_of, positions
 
     def survey_columns(self, sheet: Sheet) -> None:
         """Warn about the survey columns the bot ignores (display only, or unknown)."""
         for original, (base, _lang) in sheet.columns.items():
             if base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
-                self.warn(f"column “{original}” ignored (display only)")
+                self.warn(said("xlsform:warn_display_only", value=f"“{original}”"))
             elif base not in SURVEY_COLUMNS:
                 self.warn(unknown_column(original, base, SURVEY_COLUMNS | {"calculation"}))
 
@@ -117,7 +118,9 @@ class SurveyRows(RepeatRows, ChoiceRows):
             return True
         if lowered in GROUP_END:
             if not groups:
-                self.issue("survey", number, "type", "end group without a begin group")
+                kind = sheet.value(row, "type")
+                message = said("xlsform:end_without_begin", value=kind, what="group")
+                self.issue("survey", number, "type", message)
             else:
                 groups.pop()
             return True
@@ -147,7 +150,8 @@ class SurveyRows(RepeatRows, ChoiceRows):
             # a repeat's begin row sits on `groups` too (its relevant applies like a group's)
             repeat_rows = self.collected[1].get(self.open_repeat[1], []) if self.open_repeat else []
             what = "repeat" if number in repeat_rows else "group"
-            self.issue("survey", number, "type", f"begin {what} without an end {what}")
+            message = said("xlsform:begin_without_end", value=f"begin {what}", what=what)
+            self.issue("survey", number, "type", message)
 
     def group_relevant(
         self, sheet: Sheet, number: int, row: Mapping[str, Any], earlier: list[dict[str, Any]]
@@ -163,11 +167,12 @@ class SurveyRows(RepeatRows, ChoiceRows):
         try:
             expression = parse_expression(source)
         except ExpressionError as exc:
-            self.issue("survey", number, column, f"{exc.message} in {source!r}")
+            message = said("xlsform:expression", detail=exc.message, value=repr(source))
+            self.issue("survey", number, column, message)
             return ""
         unknown = sorted(expression.references() - known)
         for name in unknown:
-            self.issue("survey", number, column, f"${{{name}}} is not a question of this form")
+            self.issue("survey", number, column, said("xlsform:reference", name=name))
         return "" if unknown else source
 
     def special_row(
@@ -191,9 +196,7 @@ class SurveyRows(RepeatRows, ChoiceRows):
             calculation = sheet.value(row, "calculation")
             if not name or not calculation:
                 column = "name" if not name else sheet.column("calculation")
-                self.issue(
-                    "survey", number, column, "a calculate row needs a name and a calculation"
-                )
+                self.issue("survey", number, column, said("xlsform:calculate_incomplete"))
                 return True
             conditions = [rel for _row, rel in groups if rel]
             if conditions:  # ODK: a calculation in a non-relevant group is empty
@@ -211,7 +214,7 @@ class SurveyRows(RepeatRows, ChoiceRows):
                 self.metadata.append({"name": name, "type": base})
                 rows_of.setdefault(name, []).append(number)
             else:
-                self.warn(f"metadata field “{kind}” ignored (row {number})")
+                self.warn(said("xlsform:warn_metadata", value=f"“{kind}”", row=number))
             return True
         return False
 
@@ -234,7 +237,7 @@ class SurveyRows(RepeatRows, ChoiceRows):
         if not name and ours == "note":
             name = f"note_row_{number}"  # ODK shows a nameless note; it stores nothing
         if not name:
-            self.issue("survey", number, "name", "required")
+            self.issue("survey", number, "name", said("xlsform:required_cell"))
             return None
         item: dict[str, Any] = {"id": name, "type": ours}
         self.question_texts(sheet, number, row, item)
@@ -259,7 +262,8 @@ class SurveyRows(RepeatRows, ChoiceRows):
         label = self.fallback_label(sheet, number, row, item["id"])
         if "vi" not in label:
             column = sheet.column("label")
-            self.issue("survey", number, column, "a Vietnamese label is needed (label::vi)")
+            message = said("xlsform:question_label_vi", value=repr(item["id"]))
+            self.issue("survey", number, column, message)
         item["label"] = label
         hint = self.texts(sheet, row, "hint")
         if hint:
@@ -268,7 +272,7 @@ class SurveyRows(RepeatRows, ChoiceRows):
         if required:
             value = YES_NO.get(required.strip().lower())
             if value is None:
-                message = f"{required!r}: only yes or no (a condition is not supported)"
+                message = said("xlsform:required_yes_no", value=repr(required))
                 self.issue("survey", number, "required", message)
             item["required"] = bool(value)
 
@@ -284,7 +288,8 @@ class SurveyRows(RepeatRows, ChoiceRows):
             external = list_name.startswith(EXTERNAL_PREFIX)
             shown = list_name.removeprefix(EXTERNAL_PREFIX)
             where = "external_choices" if external else "choices"
-            self.issue("survey", number, "type", f"the list {shown!r} is not on the {where} sheet")
+            message = said("xlsform:list_missing", value=repr(shown), sheet=where)
+            self.issue("survey", number, "type", message)
             return
         item["choices"] = lists[list_name]
         if not item.get("choice_filter"):
@@ -311,7 +316,8 @@ class SurveyRows(RepeatRows, ChoiceRows):
             end = Decimal(parameters.get("end", "10"))
             step = Decimal(parameters.get("step", "1"))
         except ArithmeticError:
-            self.issue("survey", number, "parameters", "range: start=.. end=.. step=.. numbers")
+            message = said("xlsform:range_parameters", value=repr(sheet.value(row, "parameters")))
+            self.issue("survey", number, "parameters", message)
             return None
         whole = all(value == value.to_integral_value() for value in (start, end, step))
         item = self.question(sheet, number, row, "integer" if whole else "decimal", {})
@@ -330,7 +336,7 @@ class SurveyRows(RepeatRows, ChoiceRows):
         if lowered.startswith("end") and any(lowered.startswith(w) for w in REPEAT_WORDS):
             return None, None  # reported once, on its begin row
         if any(lowered.startswith(word) for word in REPEAT_WORDS):
-            message = "a loop over a list is not supported by the bot; use a begin repeat"
+            message = said("xlsform:loop_not_supported", value=f"“{kind}”")
             self.issue("survey", number, "type", message)
             return None, None
         for prefix in sorted(aliases.select, key=len, reverse=True):
@@ -347,20 +353,22 @@ class SurveyRows(RepeatRows, ChoiceRows):
                     prefix not in aliases.select_from_file
                 ):
                     return "select_multiple", list_name
-                self.issue("survey", number, "type", f"“{prefix}” is not supported")
+                message = said("xlsform:select_unsupported", value=f"“{prefix}”")
+                self.issue("survey", number, "type", message)
                 return None, None
         base = lowered.replace(" ", "_") if lowered not in SIMPLE_TYPES else lowered
         if base in SIMPLE_TYPES:
             return SIMPLE_TYPES[base], None
         if base in METADATA_TYPES:
-            self.warn(f"metadata field “{kind}” ignored (row {number})")
+            self.warn(said("xlsform:warn_metadata", value=f"“{kind}”", row=number))
             return None, None
         if UNSUPPORTED_TYPES.keys() & {base, lowered, lowered.split(" ")[0]}:
-            message = f"type “{kind}” is not supported by the bot"
+            message = said("xlsform:type_unsupported", value=f"“{kind}”")
             self.issue("survey", number, "type", message)
             return None, None
         supported = ", ".join(sorted({*SIMPLE_TYPES, "select_one", "select_multiple"}))
-        self.issue("survey", number, "type", f"unknown type “{kind}” (supported: {supported})")
+        message = said("xlsform:type_unknown", value=f"“{kind}”", allowed=supported)
+        self.issue("survey", number, "type", message)
         return None, None
 
     def default(self, number: int, kind: str, text: str) -> Any:
