@@ -25,7 +25,14 @@ from reportbot.coordination.texts import Problem
 from reportbot.forms.indicators import Indicator
 from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
-from reportbot.periods import Period, PeriodKeyError, current_period, period_at, period_by_key
+from reportbot.periods import (
+    Period,
+    PeriodKeyError,
+    current_period,
+    only_period,
+    period_at,
+    period_by_key,
+)
 from reportbot.store.forms import latest_templates
 from reportbot.store.queries.organisations import EVERYTHING, Scope
 from reportbot.store.queries.reports import (
@@ -242,7 +249,7 @@ async def pick_period(
         try:
             return period_by_key(spec, period_key, tz)
         except (PeriodKeyError, ValueError) as exc:
-            example = (current_period(spec, now, tz) or period_by_key_example(template, tz)).key
+            example = (current_period(spec, now, tz) or only_period(template.period, tz)).key
             raise Problem("period_unknown", period=period_key, example=example) from exc
     current = current_period(spec, now, tz)
     candidates = [p for p in (current, period_at(spec, now, tz, -1)) if p is not None]
@@ -251,28 +258,15 @@ async def pick_period(
             return period
     if candidates:
         return candidates[0]
-    return period_by_key_example(template, tz)
-
-
-def period_by_key_example(template: FormTemplate, tz: tzinfo) -> Period:
-    """The single period of a one-off form (the only kind without a current one)."""
-    from reportbot.periods import periods_between
-
-    spec = template.period
-    far = datetime(1900, 1, 1, tzinfo=tz), datetime(9000, 1, 1, tzinfo=tz)
-    return periods_between(spec, far[0], far[1], tz)[0]
+    return only_period(template.period, tz)
 
 
 async def consolidate(
-    form_key: str,
-    template: FormTemplate,
-    period: Period,
-    *,
-    now: datetime,
-    scope: Scope = EVERYTHING,
+    form_key: str, template: FormTemplate, period: Period, *, now: datetime
 ) -> Consolidation:
-    """Compute the consolidated figures of one form and period over the units of `scope`."""
-    status = await period_status(form_key, template, period, scope=scope)
+    """Compute the consolidated figures of one form and period (every unit: see
+    `province.consolidate_scope` for one commune's or a province's)."""
+    status = await period_status(form_key, template, period)
     result = Consolidation(form_key, template, period, status, now)
     result.reports = await filed_reports(status.filed_units())
     return compute(result, template)
