@@ -309,8 +309,10 @@ class Application:
         except Exception as error:  # the database is away (drills: pg-freeze): next run
             log.warning("reply redelivery postponed: %s", type(error).__name__)
             return
-        if sent:
-            log.warning("sent again the replies of %d step(s) no connector confirmed", sent)
+        if sent.replies:
+            log.warning("sent again the replies of %d step(s) no connector confirmed", sent.replies)
+        if sent.notices:  # expected traffic, not a delivery problem
+            log.info("sent %d notice(s) of a colleague's change", sent.notices)
 
     async def _prune_inbox(self) -> None:
         removed = await inbox.prune(self.clock())
