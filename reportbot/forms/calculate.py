@@ -61,6 +61,24 @@ def metadata_fields(checker: Any, data: Mapping[str, Any]) -> tuple[tuple[str, s
     return tuple(fields)
 
 
+def stated_types(checker: Any, data: Mapping[str, Any]) -> dict[str, str]:
+    """The `type` a YAML template states on some calculations (name -> type)."""
+    from reportbot.forms.calculation_types import CALCULATION_TYPES
+
+    stated: dict[str, str] = {}
+    for item in data.get("calculations") or []:
+        if not isinstance(item, Mapping) or item.get("type") is None:
+            continue
+        kind, name = str(item.get("type")).lower(), str(item.get("name"))
+        if kind in CALCULATION_TYPES:
+            stated[name] = kind
+        else:
+            allowed = ", ".join(sorted(CALCULATION_TYPES))
+            problem = said("formrule:calculation_type", value=repr(kind), allowed=allowed)
+            checker.fail(item, "type", name, problem)
+    return stated
+
+
 def read_calculations(checker: Any, data: Mapping[str, Any]) -> tuple[Calculation, ...]:
     """Parse the calculations in order; each may read the ones before it (no cycles)."""
     from reportbot.forms.loader import QUESTION_NAME

@@ -116,6 +116,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Chọn một loại trong danh sách.",
         "en": "Choose one of the listed types.",
     },
+    "calculation_type": {
+        "vi": "calculation: kiểu {value} không có; các kiểu: {allowed}",
+        "en": "calculation: type {value} is not one of {allowed}",
+    },
+    "calculation_type.fix": {
+        "vi": "Ghi một kiểu trong danh sách, hoặc bỏ type để bot tự xác định theo biểu thức.",
+        "en": "Write one of the listed types, or leave type out: the expression decides it.",
+    },
     "calculations_shape": {
         "vi": "calculations: phải là danh sách (tối đa 300)",
         "en": "calculations: a list (at most 300)",

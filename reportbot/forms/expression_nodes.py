@@ -85,7 +85,15 @@ class CalcRef:
         given = answers.get(self.name)
         if given is not None and given != "":
             return _norm(given)
+        if self.name in answers.get(COMPUTED, ()):  # computed already, and empty: no redo
+            return _norm(given)
         return self.calculation._root.run(answers, None)
+
+
+# The scope key naming the calculations already computed in it (`forms.evaluation`): an
+# empty one is then read as empty instead of computed again (a chain of calculations over
+# unanswered inputs would otherwise recompute each earlier one at every reference).
+COMPUTED = "__computed__"
 
 
 @dataclass(frozen=True, slots=True)

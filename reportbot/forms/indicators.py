@@ -86,9 +86,15 @@ class Indicator:
 
 
 def parse_indicators(
-    raw: Any, questions: tuple[Question, ...], fail: Fail, node: Any
+    raw: Any,
+    questions: tuple[Question, ...],
+    fail: Fail,
+    node: Any,
+    worded: frozenset[str] = frozenset(),
 ) -> tuple[Indicator, ...]:
-    """Check and build the `indicators:` list of a template (`node` holds the key's line)."""
+    """Check and build the `indicators:` list of a template (`node` holds the key's line).
+    `worded` names the text calculations: a `count` or share indicator may count the units
+    whose value is a given word (a grade such as 'đạt'), any word being possible."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -106,14 +112,18 @@ def parse_indicators(
             continue
         if isinstance(key, str):
             seen.add(key)
-        indicator = _one(item, position, by_id, fail, node)
+        indicator = _one(item, position, (by_id, worded), fail, node)
         if indicator is not None:
             result.append(indicator)
     return tuple(result)
 
 
 def _one(
-    item: Any, position: int, questions: dict[str, Question], fail: Fail, parent: Any
+    item: Any,
+    position: int,
+    questions: tuple[dict[str, Question], frozenset[str]],
+    fail: Fail,
+    parent: Any,
 ) -> Indicator | None:
     if not isinstance(item, Mapping):
         fail(parent, "indicators", f"indicator {position}", said("formindicator:not_a_mapping"))
@@ -197,8 +207,13 @@ def _label(item: Mapping[str, Any], where: str, fail: Fail) -> Text:
 
 
 def _check_questions(
-    item: Mapping[str, Any], kind: str, questions: dict[str, Question], where: str, fail: Fail
+    item: Mapping[str, Any],
+    kind: str,
+    readable: tuple[dict[str, Question], frozenset[str]],
+    where: str,
+    fail: Fail,
 ) -> None:
+    questions, worded = readable
     for name in _NEEDED[kind]:
         if name == "value":
             continue
@@ -215,6 +230,8 @@ def _check_questions(
             )
             continue
         wanted = NUMERIC_TYPES if kind in ("ratio_of_sums", "average") else VALUE_TYPES
+        if qid in worded and kind in ("share_of_units_with_value", "count"):
+            continue  # a text calculation: any word may be counted
         if question.type not in wanted:
             kinds = ", ".join(sorted(wanted))
             fail(

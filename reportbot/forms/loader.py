@@ -21,7 +21,9 @@ from reportbot.forms.calculate import (
     check_calculation_inputs,
     metadata_fields,
     read_calculations,
+    stated_types,
 )
+from reportbot.forms.calculation_types import as_question, typed_calculations
 from reportbot.forms.choice_filter import rules_definition
 from reportbot.forms.defaults import default_to_definition
 from reportbot.forms.diagnostics import said
@@ -173,13 +175,16 @@ def _extras_definition(template: FormTemplate) -> dict[str, Any]:
     """Calculations and metadata, present only when the form has them (older hashes stay)."""
     extras: dict[str, Any] = {}
     if template.calculations:
+        # a type is written only where the template stated one the rules would not give
+        inferred = typed_calculations(template.calculations, template.questions)
         extras["calculations"] = [
             {
                 "name": c.name,
                 "calculation": c.expression.source,
                 **({"label": c.label} if c.label else {}),
+                **({"type": c.type} if c.type != guess.type else {}),
             }
-            for c in template.calculations
+            for c, guess in zip(template.calculations, inferred, strict=True)
         ]
     if template.metadata:
         extras["metadata"] = [{"name": name, "type": kind} for name, kind in template.metadata]
@@ -265,9 +270,12 @@ class _Checker(QuestionChecks):
         self.meta = {name for name, _ in self.metadata}
         questions = self.questions(data)
         check_calculation_inputs(self, data, calculations, {q.id for q in questions})
+        calculations = typed_calculations(calculations, questions, stated_types(self, data))
         known = {q.id for q in questions} | self.calc_names | self.meta | BUILTIN_NAMES
         check_repeat_counts(self, data, known)
-        indicators = parse_indicators(data.get("indicators"), questions, self.fail, data)
+        readable = (*questions, *(as_question(c) for c in calculations))  # read like answers
+        worded = frozenset(c.name for c in calculations if c.type == "text")
+        indicators = parse_indicators(data.get("indicators"), readable, self.fail, data, worded)
         return FormTemplate(
             key=key,
             version=str(version),

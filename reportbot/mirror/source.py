@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportbot.conversation.values import decode_value, format_value
+from reportbot.forms.calculation_types import calculations_of, decode_calculated
 from reportbot.forms.loader import template_from_definition
 from reportbot.forms.repeats import sheet_cells, typed_entries
 from reportbot.forms.schema import FormTemplate, Question, pick
@@ -159,14 +160,18 @@ class StoreMirrorSource:
         records = []
         for submission in submissions:
             template = await self._template(submission.template)
+            calcs = calculations_of(template)
+            rows = answers.get(submission.id, [])
+            stored = {q: decode_calculated(calcs[q], value) for q, value in rows if q in calcs}
             decoded = {
                 question_id: decode_value(template.question(question_id), value)
-                for question_id, value in answers.get(submission.id, [])
+                for question_id, value in rows
+                if question_id not in calcs
             }
             unit, moment = submission.unit, submission.submitted_at or submission.updated_at
             facts: dict[str, Any] = {"unit_code": unit.code, "unit_type": unit.type}
             facts |= {"period": submission.period_key, "__today__": report_day(moment, self.tz)}
-            computed = calculated_answers(template, decoded, facts)
+            computed = calculated_answers(template, decoded, facts, stored)
             entries = record_entries(template, decoded)  # each repeat's own worksheet
             if template.repeats:  # each repeated question: one cell joining its entries
                 decoded = sheet_cells(template, typed_entries(template, decoded), _shown)

@@ -33,6 +33,7 @@ from reportbot.conversation.session import (
 from reportbot.conversation.state import ConversationState as TypedState
 from reportbot.conversation.state import as_state
 from reportbot.conversation.values import decode_value
+from reportbot.forms.calculation_types import calculations_of, decode_calculated
 from reportbot.forms.schema import FormTemplate
 from reportbot.store import forms as form_store
 from reportbot.store import inbox, sql
@@ -45,6 +46,7 @@ from reportbot.store.models import (
     Submission,
     Unit,
 )
+from reportbot.store.queries.organisations import publication_units
 
 UNIT_TTL = 30.0
 PERSON_TTL = 60.0  # a role or unit changed from the command line is seen within a minute
@@ -71,6 +73,7 @@ class Repository:
         self._units: dict[int, _UnitReports] = {}
         self._templates: dict[int, FormTemplate] = {}
         self._forms: dict[str, FormOffer] | None = None
+        self._published: dict[str, set[int]] = {}  # forms published for some communes only
         self._forms_lock = asyncio.Lock()
 
     # -- forms ---------------------------------------------------------------------------
@@ -85,6 +88,7 @@ class Repository:
                     forms = {k: FormOffer(t, rid, since.get(k)) for k, (rid, t) in latest.items()}
                     for offer in forms.values():
                         self._templates[offer.record_id] = offer.template
+                    self._published = await publication_units()
                     self._forms = forms
         return self._forms
 
@@ -96,7 +100,13 @@ class Repository:
         """The forms a unit must file."""
         if unit is None:
             return {}
-        return {k: o for k, o in (await self.forms()).items() if o.template.applies_to(unit.type)}
+        forms = await self.forms()
+        return {
+            key: offer
+            for key, offer in forms.items()
+            if offer.template.applies_to(unit.type)
+            and (key not in self._published or unit.id in self._published[key])
+        }
 
     async def template(self, record_id: int) -> FormTemplate:
         """A template version by record id (cached: versions never change)."""
@@ -197,6 +207,12 @@ class Repository:
         if by_id:
             for answer in await Answer.filter(submission_id__in=list(by_id)):
                 view = by_id[answer.submission_id]  # type: ignore[attr-defined]
+                calculation = calculations_of(view.template).get(answer.question_id)
+                if calculation is not None:  # stored with the report, never an answer
+                    view.calculated[answer.question_id] = decode_calculated(
+                        calculation, answer.value
+                    )
+                    continue
                 question = view.template.question(answer.question_id)
                 view.answers[answer.question_id] = decode_value(
                     question, answer.value, strict=False
@@ -222,6 +238,7 @@ class Repository:
                 self._units[unit_id].views[view.key] = view
         view.version += 1  # the writer bumped the stored row's version with this change
         view.answers.update(change.set_answers)
+        view.calculated.update(change.set_calculated)
         for qid in change.clear_answers:
             view.answers.pop(qid, None)
         if change.status is not None:

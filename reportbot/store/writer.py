@@ -220,7 +220,9 @@ async def _change_rows(
             ],
         )
         submission_id = write.created_id = inserted[0]["id"]
-    for qid, value in change.set_answers.items():
+    # a calculation's value is an answer row under its name (names are unique across a
+    # template's questions and calculations; its template says which)
+    for qid, value in (*change.set_answers.items(), *change.set_calculated.items()):
         rows.upserts.append([submission_id, qid, encode_value(value), write.person_id, write.now])
     for qid in change.clear_answers:
         rows.deletes.append([submission_id, qid])

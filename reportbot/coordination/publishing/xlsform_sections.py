@@ -4,7 +4,9 @@ ODK Collect shows a group's label above the questions inside it
 (https://docs.getodk.org/form-question-types/#groups); the chat shows it once, above the
 first question of the group the officer reaches (`conversation.render.section_heading`).
 A group without a label is only a wrapper (for `relevant`) and adds no header; inside
-nested groups the innermost labelled one names the section.
+nested groups the innermost labelled one names the section. A group's `relevant` is checked
+once, on the group's row, and the questions inside inherit it; `appearance: field-list` is
+accepted (a chat asks one question at a time anyway).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from reportbot.coordination.publishing.xlsform_sheets import GROUP_BEGIN, GROUP_END, Sheet
+from reportbot.forms.diagnostics import Said, said
+from reportbot.forms.expressions import Expression, compared_literals
 
 Texts = Callable[[Sheet, Mapping[str, Any], str], dict[str, str]]
 
@@ -42,3 +46,52 @@ def add_sections(
     for item, number in zip(questions, positions, strict=False):
         if number in sections and "section" not in item:
             item["section"] = sections[number]
+
+
+# -- a group's relevant, and its appearance -------------------------------------------------
+
+FIELD_LIST = "field-list"  # ODK: the group's questions on one screen; a chat asks one a time
+
+
+def impossible_comparisons(expression: Expression, earlier: list[dict[str, Any]]) -> list[Said]:
+    """What a group's relevant compares with a value its question can never hold
+    (${yes_no} = 'có'), each as a message for the group's own row: the condition is checked
+    once there, never again on every question inside the group."""
+    kinds = {item["id"]: item for item in earlier if item.get("type") in ("select_one", "yes_no")}
+    kinds |= {item["id"]: item for item in earlier if item.get("type") == "select_multiple"}
+    messages = []
+    for name, text in compared_literals(expression):
+        target = kinds.get(name)
+        if target is None or not text:
+            continue
+        if target["type"] == "yes_no":
+            allowed = ["yes", "no"]
+        else:
+            allowed = [str(choice.get("value")) for choice in target.get("choices") or []]
+        words = text.split() if target["type"] == "select_multiple" else [text]
+        if not all(word in allowed for word in words):
+            listed = ", ".join(repr(value) for value in allowed[:10])
+            messages.append(
+                said(
+                    "formcheck:impossible_value",
+                    field="relevant",
+                    name=name,
+                    value=repr(text),
+                    allowed=listed,
+                ).without_head()  # in the relevant column already
+            )
+    return messages
+
+
+def appearance_warnings(sheet: Sheet, column: str) -> list[Said]:
+    """A warning naming the appearances the chat cannot show, if any. `field-list` on a
+    group is accepted: its questions are asked one at a time, as every chat question is."""
+    ignored: set[str] = set()
+    for _number, row in sheet.numbered():
+        words = sheet.value(row, "appearance").split()
+        kind = " ".join(sheet.value(row, "type").split()).lower()
+        if kind in GROUP_BEGIN:
+            words = [word for word in words if word.lower() != FIELD_LIST]
+        ignored.update(words)
+    shown = ", ".join(sorted(ignored))
+    return [said("xlsform:warn_appearance", value=f"“{column}”", detail=shown)] if shown else []

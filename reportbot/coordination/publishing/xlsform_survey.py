@@ -9,9 +9,9 @@ from typing import Any
 
 from pyxform import aliases, constants
 
+from reportbot.coordination.publishing import xlsform_sections as sections
 from reportbot.coordination.publishing.xlsform_choices import ChoiceRows
 from reportbot.coordination.publishing.xlsform_repeats import RepeatRows
-from reportbot.coordination.publishing.xlsform_sections import add_sections, group_sections
 from reportbot.coordination.publishing.xlsform_sheets import (
     ACK_CHOICE,
     DEFAULT_CONSTRAINT_MESSAGE,
@@ -89,7 +89,7 @@ class SurveyRows(RepeatRows, ChoiceRows):
                 rows_of.setdefault(item["id"], []).append(number)
                 positions.append(number)
         self.unclosed_groups(groups)
-        add_sections(questions, positions, group_sections(sheet, self.texts))
+        sections.add_sections(questions, positions, sections.group_sections(sheet, self.texts))
         if not questions and not self.issues:
             self.issue("survey", None, None, said("xlsform:no_question"))
         return questions, rows_of, positions
@@ -97,7 +97,10 @@ class SurveyRows(RepeatRows, ChoiceRows):
     def survey_columns(self, sheet: Sheet) -> None:
         """Warn about the survey columns the bot ignores (display only, or unknown)."""
         for original, (base, _lang) in sheet.columns.items():
-            if base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
+            if base == "appearance":
+                for warning in sections.appearance_warnings(sheet, original):  # not field-list
+                    self.warn(warning)
+            elif base in QUIET_COLUMNS or base.startswith("media::") or base.startswith("body::"):
                 self.warn(said("xlsform:warn_display_only", value=f"“{original}”"))
             elif base not in SURVEY_COLUMNS:
                 self.warn(unknown_column(original, base, SURVEY_COLUMNS | {"calculation"}))
@@ -173,7 +176,10 @@ class SurveyRows(RepeatRows, ChoiceRows):
         unknown = sorted(expression.references() - known)
         for name in unknown:
             self.issue("survey", number, column, said("xlsform:reference", name=name))
-        return "" if unknown else source
+        impossible = sections.impossible_comparisons(expression, earlier)  # once, on the group
+        for message in impossible:
+            self.issue("survey", number, column, message)
+        return "" if unknown or impossible else source
 
     def special_row(
         self,

@@ -244,6 +244,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "cột {value} bị bỏ qua (chỉ để trình bày)",
         "en": "column {value} ignored (display only)",
     },
+    "warn_appearance": {
+        "vi": "cột {value} bị bỏ qua (chỉ để trình bày): {detail}",
+        "en": "column {value} ignored (display only): {detail}",
+    },
     "warn_one_language": {
         "vi": "cột {value} bị bỏ qua: cán bộ chỉ thấy một ngôn ngữ",
         "en": "column {value} ignored: officers see one language",

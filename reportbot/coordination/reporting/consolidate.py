@@ -5,9 +5,9 @@ for changes counts, with what it last submitted, until it is sent again). Over t
 nothing else: the filed count ("đã nộp N/M"), the sum and average of every numeric question
 (a percentage or ratio question is only averaged: a sum of rates means nothing), the units
 per option of every yes/no and choice question with their share, the form's indicators
-against their targets, and the free-text answers grouped by unit. Every figure keeps its
-base (how many units it is computed over). The chat text, the .xlsx, the .docx and the
-chart only render a `Consolidation`.
+against their targets, and the free-text answers grouped by unit; a calculation counts as an
+answer of its type. Every figure keeps its base (how many units it is computed over). The
+chat text, the .xlsx, the .docx and the chart only render a `Consolidation`.
 """
 
 from __future__ import annotations
@@ -22,11 +22,21 @@ from reportbot.conversation.values import decode_value, is_empty
 from reportbot.coordination.reporting.repeat_counts import with_entry_counts
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
 from reportbot.coordination.texts import Problem
+from reportbot.forms.calculation_types import calculation_questions, split_stored
+from reportbot.forms.evaluation import stored_or_computed
 from reportbot.forms.indicators import Indicator
 from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
-from reportbot.periods import Period, PeriodKeyError, current_period, period_at, period_by_key
+from reportbot.periods import (
+    Period,
+    PeriodKeyError,
+    current_period,
+    only_period,
+    period_at,
+    period_by_key,
+)
 from reportbot.store.forms import latest_templates
+from reportbot.store.queries.organisations import EVERYTHING, Scope
 from reportbot.store.queries.reports import (
     any_filed,
     stored_answers,
@@ -227,40 +237,37 @@ async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
 
 
 async def pick_period(
-    form_key: str, template: FormTemplate, period_key: str | None, now: datetime, tz: tzinfo
+    form_key: str,
+    template: FormTemplate,
+    period_key: str | None,
+    now: datetime,
+    tz: tzinfo,
+    scope: Scope = EVERYTHING,
 ) -> Period:
-    """The period named by `period_key`; by default the current period if a unit has filed
-    it, else the previous one if a unit has filed that, else the current one."""
+    """The period named by `period_key`; by default the current period if a unit (of `scope`)
+    has filed it, else the previous one if a unit has filed that, else the current one."""
     spec = template.period
     if period_key is not None:
         try:
             return period_by_key(spec, period_key, tz)
         except (PeriodKeyError, ValueError) as exc:
-            example = (current_period(spec, now, tz) or period_by_key_example(template, tz)).key
+            example = (current_period(spec, now, tz) or only_period(template.period, tz)).key
             raise Problem("period_unknown", period=period_key, example=example) from exc
     current = current_period(spec, now, tz)
     candidates = [p for p in (current, period_at(spec, now, tz, -1)) if p is not None]
     for period in candidates:
-        if await any_filed(form_key, period.key):
+        if await any_filed(form_key, period.key, scope):
             return period
     if candidates:
         return candidates[0]
-    return period_by_key_example(template, tz)
-
-
-def period_by_key_example(template: FormTemplate, tz: tzinfo) -> Period:
-    """The single period of a one-off form (the only kind without a current one)."""
-    from reportbot.periods import periods_between
-
-    spec = template.period
-    far = datetime(1900, 1, 1, tzinfo=tz), datetime(9000, 1, 1, tzinfo=tz)
-    return periods_between(spec, far[0], far[1], tz)[0]
+    return only_period(template.period, tz)
 
 
 async def consolidate(
     form_key: str, template: FormTemplate, period: Period, *, now: datetime
 ) -> Consolidation:
-    """Compute the consolidated figures of one form and period."""
+    """Compute the consolidated figures of one form and period (every unit: see
+    `province.consolidate_scope` for one commune's or a province's)."""
     status = await period_status(form_key, template, period)
     result = Consolidation(form_key, template, period, status, now)
     result.reports = await filed_reports(status.filed_units())
@@ -268,7 +275,8 @@ async def consolidate(
 
 
 async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
-    """The latest submitted revision of each filed unit's report, with decoded answers."""
+    """The latest submitted revision of each filed unit's report, with its answers and its
+    stored calculations (computed once, with the chat's facts, if stored before they were)."""
     ids = [unit.submission_id for unit in filed if unit.submission_id is not None]
     submissions = await submissions_by_id(ids)
     versions = await templates_by_record(
@@ -280,12 +288,14 @@ async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
     for unit in filed:
         submission = submissions[unit.submission_id]  # type: ignore[index]
         version = versions[submission.template_id]  # type: ignore[attr-defined]
-        answers: dict[str, Any] = {}
-        for question_id, encoded in raw[submission.id].items():
-            value = decode_value(version.question(question_id), encoded)
-            if not is_empty(value):
-                answers[question_id] = value
+        encoded, stored = split_stored(version, raw[submission.id])
+        decoded = {qid: decode_value(version.question(qid), v) for qid, v in encoded.items()}
+        answers = {qid: value for qid, value in decoded.items() if not is_empty(value)}
+        facts = {"unit_code": unit.code, "unit_type": unit.type, "period": submission.period_key}
+        sent = submission.submitted_at.date() if submission.submitted_at else None
+        calculated = stored_or_computed(version, stored, answers, facts | {"__today__": sent})
         answers = consolidated(version, answers)  # repeats: numbers summed over entries
+        answers |= {name: value for name, value in calculated.items() if not is_empty(value)}
         reports.append(UnitReport(unit, version, answers))
     return reports
 
@@ -316,7 +326,8 @@ def compute(result: Consolidation, template: FormTemplate) -> Consolidation:
 
 
 def _questions(latest: FormTemplate, versions: list[FormTemplate]) -> list[Question]:
-    """The latest version's questions, then any asked only by older versions still filed."""
+    """The latest version's questions, then any asked only by older versions still filed,
+    then the calculations (each a read-only question of its type: forms.calculation_types)."""
     questions = [q for q in latest.questions if q.answerable]
     known = {q.id for q in questions}
     for version in versions:
@@ -324,7 +335,7 @@ def _questions(latest: FormTemplate, versions: list[FormTemplate]) -> list[Quest
             if question.answerable and question.id not in known:
                 questions.append(question)
                 known.add(question.id)
-    return questions
+    return questions + calculation_questions((latest, *versions), known)
 
 
 def _number(question: Question, reports: list[UnitReport], averaged: bool) -> NumberSummary:
