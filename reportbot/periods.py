@@ -291,19 +291,16 @@ def period_at(
     """
     rule = rule_of(spec)
     key = (rule, _aware(now).astimezone(tz).date(), tz, offset, shift)
-    try:
-        return _ON_DAY[key]
-    except KeyError:
-        pass
-    period = _period_from(rule, now, tz, offset, shift)
-    if len(_ON_DAY) >= 4096:
-        _ON_DAY.clear()
-    _ON_DAY[key] = period
+    period = _ON_DAY.get(key, _UNSEEN)  # None is a result: no one-off period that day
+    if period is _UNSEEN:
+        if len(_ON_DAY) >= 4096:
+            _ON_DAY.clear()
+        period = _ON_DAY[key] = _period_from(rule, now, tz, offset, shift)
     return period
 
 
-_ON_DAY: dict[tuple[Rule, date, tzinfo, int, Shift | None], Period | None] = {}
-"""period_at's results by (rule, local day, zone, offset, shift)."""
+_ON_DAY: dict[tuple[Rule, date, tzinfo, int, Shift | None], Period | None] = {}  # period_at's
+_UNSEEN = object()  # a key not cached yet (None is a cached result)
 
 
 def _period_from(
