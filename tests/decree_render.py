@@ -3,12 +3,10 @@ and PNG. Used by the Decree 30 document and report workbook tests."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.office_render import require_tools
 
 # A cold LibreOffice start on a loaded 2-core machine takes tens of seconds; this bounds a hang,
 # it is not a speed requirement.
@@ -16,15 +14,8 @@ CONVERT_DEADLINE_S = 240
 
 
 def need_tools() -> None:
-    """Skip on a developer machine without LibreOffice/poppler; fail in CI, where
-    scripts/ensure-system-packages.sh installs them."""
-    missing = [tool for tool in ("soffice", "pdftotext", "pdftoppm") if shutil.which(tool) is None]
-    if not missing:
-        return
-    message = f"missing {', '.join(missing)}: run scripts/ensure-system-packages.sh"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    """Skip on a developer machine without LibreOffice/poppler; fail in CI."""
+    require_tools(("soffice", "pdftotext", "pdftoppm"))
 
 
 def to_pdf(source: Path, workdir: Path) -> Path:

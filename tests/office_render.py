@@ -2,12 +2,14 @@
 
 LibreOffice headless converts with its own throwaway profile per call (two conversions at once
 with one shared profile block each other), poppler's pdfinfo/pdftotext/pdftoppm read the PDF.
-Tests that need these skip with the install command when the tools are missing; on CI they
-are installed by scripts/ensure-system-packages.sh, as PostgreSQL is.
+Tests that need these skip with the install command when the tools are missing on a
+developer's machine; on CI (`CI` set) they fail, since scripts/ensure-system-packages.sh
+installs them there, as PostgreSQL is.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -19,11 +21,19 @@ CONVERT_TIMEOUT_S = 240  # a cold LibreOffice start on a loaded 2-core machine t
 TOOLS = ("soffice", "pdfinfo", "pdftotext", "pdftoppm")
 
 
-def require_tools() -> None:
-    """Skip the calling test, naming the packages, when LibreOffice or poppler is missing."""
-    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+def system_tool_missing(message: str) -> None:
+    """Skip the calling test on a developer's machine; fail it in CI, where the setup installs
+    every system package the tests need (a silent skip there would hide a broken setup)."""
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def require_tools(tools: tuple[str, ...] = TOOLS) -> None:
+    """Stop the calling test, naming the packages, when LibreOffice or poppler is missing."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
-        pytest.skip(
+        system_tool_missing(
             f"missing {', '.join(missing)}: run scripts/ensure-system-packages.sh "
             "(libreoffice-calc-nogui, libreoffice-writer-nogui, poppler-utils)"
         )

@@ -19,11 +19,10 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from reportbot import cli as core_cli
+from reportbot.coordination.reporting.choosing import pick_form, pick_period
 from reportbot.coordination.reporting.consolidate import (
     Consolidation,
     consolidate,
-    pick_form,
-    pick_period,
 )
 from reportbot.coordination.reporting.reports import ReportHeader, write_report
 from reportbot.coordination.reporting.reports.chart import COLORS
