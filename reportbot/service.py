@@ -74,7 +74,7 @@ class ConversationService:
             self.repository, self.committer, tz=tz, clock=clock, keeps_replies=keeps_replies
         )
         self.router.fallback(self.engine)
-        self.inbox = Inbox(clock)
+        self.inbox = Inbox(clock, self.committer.accept, self._mark_done)
         self.locks = PersonLock()
         registration = Registration(self.repository, clock)
         registration.welcome = self._welcome
@@ -124,15 +124,29 @@ class ConversationService:
         """
         if not message.update_id:
             return
+        update = (message.platform, message.update_id)
+        if self.inbox.is_stored(update):
+            return  # stored a moment ago (the web role's handler stores what was accepted)
         try:
-            await inbox.accept(message, self.clock())
+            # In the group writer's next transaction, with the steps and other accepts.
+            status = await self.committer.accept(message, self.clock())
         except inbox.InboxUnavailable as error:
             log.warning("%s update %s not stored: %s", message.platform, message.update_id, error)
             raise NotAccepted(str(error)) from error
+        if status in ("new", inbox.PENDING):
+            self.inbox.stored(update)
 
     async def delivered(self, receipt: str) -> None:
-        """A connector's word that the platform has a step's replies: stop keeping them."""
-        await reply_rows.confirm([receipt])
+        """A connector's word that the platform has a step's replies: stop keeping them.
+
+        Written with the next batch of the group writer (a confirmation lost in a crash only
+        means the replies are sent once more)."""
+        await self.committer.execute(reply_rows.CONFIRM, [[receipt]])
+        reply_rows.wake([receipt])
+
+    async def _mark_done(self, update: tuple[str, str], now: datetime) -> None:
+        """Mark an update answered outside the engine's step handled (group writer)."""
+        await self.committer.execute(inbox.MARK_DONE, [inbox.mark_done_row(update, now)])
 
     async def redeliver(self, deliver: Deliver) -> int:
         """Send again the replies no connector confirmed in time; return how many steps."""
