@@ -95,3 +95,18 @@ async def test_an_update_answered_outside_the_engine_is_marked_done_in_a_batch(
     assert replies
     row = await InboxEntry.get(platform="console", update_id="9")
     assert row.status == "done" and row.processed_at is not None
+
+
+async def test_closing_the_writer_finishes_the_batch_being_written(db: str) -> None:
+    writer = GroupCommitter()
+    mark = asyncio.ensure_future(
+        writer.execute(inbox.MARK_DONE, [inbox.mark_done_row(("console", "77"), NOW)])
+    )
+    for _ in range(3):  # the writer takes the row and starts its transaction
+        await asyncio.sleep(0)
+    await writer.close()
+    await asyncio.wait_for(mark, 5)  # written, not cut off: its caller is released
+    assert (await InboxEntry.get(update_id="77")).status == "done"
+    # A writer used again after its close starts afresh (tests reuse a service's writer).
+    assert await asyncio.wait_for(writer.accept(message("78"), NOW), 5) == "new"
+    await writer.close()

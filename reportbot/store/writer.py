@@ -48,6 +48,7 @@ __all__ = ["SHEET_TOPIC", "UPSERT_OUTBOX", "GroupCommitter", "SqlDialect", "Step
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 2000
+CLOSE_TIMEOUT_S = 30.0  # a stop waits this long for queued writes (confirmations, steps)
 
 
 @dataclass(slots=True)
@@ -149,28 +150,38 @@ class GroupCommitter:
         self._queue.put_nowait(item)
         return await item.done
 
-    async def close(self) -> None:
-        """Finish queued work, then stop the writer task."""
-        while not self._queue.empty() and self._task and not self._task.done():
-            await asyncio.sleep(0)
+    async def close(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
+        """Finish queued work (the batch being written too), then stop the writer task."""
+        if self._task is not None and not self._task.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._queue.join(), timeout)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        # Whatever is still queued was not written: its callers learn so, and a later use of
+        # this writer starts from an empty queue.
+        left, self._queue = self._queue, asyncio.Queue()
+        while not left.empty():
+            _settle(left.get_nowait(), RuntimeError("the group writer was closed"))
 
     async def _run(self) -> None:
         while True:
             batch = [await self._queue.get()]
             while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            results: dict[int, object] | None = None
             try:
                 results = await self._write(batch)
             except Exception:
                 log.warning("group commit of %d items failed; retrying them apart", len(batch))
                 results = await self._write_apart(batch)
-            for item in batch:
-                _settle(item, results.get(id(item)))
+            finally:  # closed in the middle (cancelled): nothing is known to be written
+                closed = RuntimeError("the group writer was closed")
+                for item in batch:
+                    _settle(item, closed if results is None else results.get(id(item)))
+                    self._queue.task_done()
             self.batches += 1
             self.steps += sum(isinstance(item, StepWrite) for item in batch)
 
