@@ -23,7 +23,7 @@ Each bot runs in its own process, pinned to one core where possible; the driver 
 API (tests/fakes/telegram.py, tests/fakes/zalo_bot.py) run in this process on the other core.
 
     .venv/bin/python benchmarks/telegram.py [--officers 100] [--rounds 3] [--database URL]
-        [--profile DIR]
+        [--profile DIR] [--bots reportbot,zalo_bot,zalo_oa]
 
 The bots run in turn `--rounds` times; the best round of each is compared (the machine is
 shared, so a slow round says more about the neighbours than about the bot). CPU time per
@@ -678,9 +678,10 @@ async def main(args: argparse.Namespace) -> None:
         f"{'bot':<12}{'updates/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'ack p50':>9}{'ack p99':>9}"
         f"{'CPU ms/upd':>12}  notes"
     )
-    results: dict[str, list[Result]] = {name: [] for name in BOTS}
+    bots = ["baseline", *(name for name in args.bots.split(",") if name and name != "baseline")]
+    results: dict[str, list[Result]] = {name: [] for name in bots}
     for _ in range(args.rounds):
-        for name in BOTS:
+        for name in bots:
             result = await run_bot(name, args, lines)
             results[name].append(result)
             print_round(result)
@@ -697,6 +698,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="runs of every bot, in turn")
     parser.add_argument("--database", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--profile", default=None, help="folder for cProfile stats of each bot")
+    parser.add_argument(
+        "--bots", default=",".join(BOTS[1:]), help="ours to run (the baseline always runs)"
+    )
     parser.add_argument("--serve", choices=BOTS, help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)

@@ -21,20 +21,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from connectors.base import Incoming
 from reportbot.conversation.session import SubmissionChange
 from reportbot.conversation.state import ConversationState
 from reportbot.conversation.values import encode_value
-from reportbot.store import inbox, sql
+from reportbot.store import inbox, sql, sqlite_batch
 from reportbot.store import outbox as outbox_rows
 from reportbot.store import replies as reply_rows
 from reportbot.store.outbox import SHEET_TOPIC, UPSERT_OUTBOX
@@ -119,9 +119,6 @@ class GroupCommitter:
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.steps = 0
-
-    def _connection(self) -> BaseDBAsyncClient:
-        return connections.get(self._connection_name)
 
     async def commit(self, write: StepWrite) -> None:
         """Queue a step and wait until its transaction has committed (or failed)."""
@@ -209,26 +206,35 @@ class GroupCommitter:
         accept its status; a refused step its exception (it wrote nothing: an update another
         process committed first, or a step decided on an older report, to be decided again
         on fresh data)."""
-        dialect = SqlDialect(self._connection().capabilities.dialect)
+        body = functools.partial(self._write_body, batch)
+        results = await sqlite_batch.run(self._connection_name, body)
+        if results is sqlite_batch.UNSUPPORTED:  # PostgreSQL
+            async with sql.transaction(self._connection_name) as tx:
+                results = await body(tx)
+        return results  # type: ignore[no-any-return]
+
+    async def _write_body(self, batch: list[Item], tx: BaseDBAsyncClient) -> dict[int, object]:
+        """The statements of a batch inside transaction `tx` (awaiting nothing but `tx`: on
+        SQLite it runs in the database's thread, see `sqlite_batch`)."""
+        dialect = sql.dialect_of(tx)
         steps = [item for item in batch if isinstance(item, StepWrite)]
         accepts = [item for item in batch if isinstance(item, _Accept)]
-        async with sql.transaction(self._connection_name) as tx:
-            results: dict[int, object] = {}
-            if accepts:
-                found = await inbox.store_accepts(tx, [(a.message, a.now) for a in accepts])
-                for item in accepts:
-                    key = (item.message.platform, item.message.update_id or "")
-                    results[id(item)] = found.get(key, "new")
-            done = await inbox.handled_already(tx, [w.update for w in steps if w.update])
-            for write in steps:
-                if write.update in done:
-                    results[id(write)] = inbox.AlreadyHandled(write.update)
-            rest = [w for w in steps if id(w) not in results]
-            results.update(await stale_writes(tx, dialect, rest))
-            await self._write_in(tx, dialect, [w for w in rest if id(w) not in results])
-            for item in batch:
-                if isinstance(item, _Rows):
-                    await tx.execute_many(dialect.sql(item.statement), item.rows)
+        results: dict[int, object] = {}
+        if accepts:
+            found = await inbox.store_accepts(tx, [(a.message, a.now) for a in accepts])
+            for item in accepts:
+                key = (item.message.platform, item.message.update_id or "")
+                results[id(item)] = found.get(key, "new")
+        done = await inbox.handled_already(tx, [w.update for w in steps if w.update])
+        for write in steps:
+            if write.update in done:
+                results[id(write)] = inbox.AlreadyHandled(write.update)
+        rest = [w for w in steps if id(w) not in results]
+        results.update(await stale_writes(tx, dialect, rest))
+        await self._write_in(tx, dialect, [w for w in rest if id(w) not in results])
+        for item in batch:
+            if isinstance(item, _Rows):
+                await tx.execute_many(dialect.sql(item.statement), item.rows)
         return results
 
     async def _write_in(
