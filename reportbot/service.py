@@ -143,6 +143,7 @@ class ConversationService:
         means the replies are sent once more)."""
         await self.committer.execute(reply_rows.CONFIRM, [[receipt]])
         reply_rows.wake([receipt])
+        self.engine.confirmed(receipt)
 
     async def _mark_done(self, update: tuple[str, str], now: datetime) -> None:
         """Mark an update answered outside the engine's step handled (group writer)."""
@@ -168,6 +169,7 @@ class ConversationService:
                     await reply_rows.reschedule(owed.entry_id, now, owed.attempts, str(error))
                 continue
             await reply_rows.confirm([owed.receipt])
+            self.engine.confirmed(owed.receipt)
             sent += 1
         return sent
 
@@ -195,6 +197,8 @@ class ConversationService:
                 receipts = [r.receipt for r in replies if r.receipt]
                 if receipts:
                     await reply_rows.confirm(receipts)
+                    for receipt in receipts:
+                        self.engine.confirmed(receipt)
         return handled
 
     def _locale_of(self, message: Incoming) -> str:
