@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from pyxform.xls2json import parse_file_to_json  # noqa: E402
 
-from reportbot.coordination.xlsform import XlsIssue, load_xlsform  # noqa: E402
+from reportbot.coordination.publishing.xlsform import XlsIssue, load_xlsform  # noqa: E402
 
 _QUOTED = re.compile(r"[“\"']([^”\"']{1,40})[”\"']")
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ import aiohttp
 from drills.channel import Channel
 from drills.figures import Figures
 from drills.process import BotProcess
-from drills.world import World, lease_holders, make_world, outcome
+from drills.world import World, lease_holders, make_world, outcome, tear_down
 from reportbot.mirror.extension import LEASE_NAME as MIRROR_LEASE
 from reportbot.store.database import close_database, open_database
 from reportbot.store.models import OutboxEntry
@@ -88,6 +87,7 @@ async def _killer(bot: BotProcess, config: CrashConfig, figures: Figures) -> Non
             figures.notes.append("the mirror lease was not retaken within 40 s of a restart")
         else:
             figures.mirror_recover_s.append(max(0.0, time.monotonic() - ready_at))
+            figures.mirror_from_kill_s.append(time.monotonic() - killed_at)
 
 
 def _holds_mirror(mark: str):  # type: ignore[no-untyped-def]
@@ -176,16 +176,22 @@ async def run_crash_drill(config: CrashConfig) -> Figures:
         figures.stop_s = await bot.stop()
         await _count(world, bot, channel, figures)
     finally:
-        await bot.kill9()
-        await channel.close()
-        await close_database()
-        await world.tg.stop()
-        if world.postgres is not None:
-            world.postgres.destroy()
-        if not config.keep:
-            shutil.rmtree(world.folder, ignore_errors=True)
-        else:
-            figures.notes.append(f"kept: {world.folder}")
+        postgres = world.postgres
+
+        async def destroy_postgres() -> None:
+            if postgres is not None:
+                postgres.destroy()
+
+        await tear_down(
+            bot,
+            channel,
+            world.folder,
+            config.keep,
+            figures,
+            close_database,
+            world.tg.stop,
+            destroy_postgres,
+        )
     figures.elapsed_s = time.monotonic() - began
     return figures
 

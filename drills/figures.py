@@ -30,10 +30,16 @@ class Figures:
     # ready -> the mirror lease taken by the new process (what the lease design controls;
     # kill -> ready is the process start, which depends on the machine's load)
     mirror_recover_s: list[float] = field(default_factory=list)
+    # kill -> the mirror lease taken by the new process: the issue's "jobs resume within 15 s"
+    mirror_from_kill_s: list[float] = field(default_factory=list)
     stop_s: float = 0.0  # graceful stop at the end
     elapsed_s: float = 0.0
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # a drill's own tallies (fuzz: statuses)
+    # The recovery goal counted from the kill (the issue's own terms), or from the new process
+    # being ready (what the lease design controls alone; the short drills of `make test` use
+    # this, since a process start on a shared, overloaded CI machine says nothing of leases).
+    recovery_from_kill: bool = True
 
     def violations(self) -> list[str]:
         """The goals this run missed (empty: every goal held)."""
@@ -47,9 +53,13 @@ class Figures:
             (self.tracebacks, "tracebacks in the log"),
         ]
         found += [f"{count} {what}" for count, what in checks if count]
-        slow = [s for s in self.mirror_recover_s if s > RECOVERY_GOAL_S]
+        measured = self.mirror_from_kill_s if self.recovery_from_kill else self.mirror_recover_s
+        since = "kill" if self.recovery_from_kill else "ready"
+        slow = [s for s in measured if s > RECOVERY_GOAL_S]
         if slow:
-            found.append(f"mirror resumed {max(slow):.1f} s after ready > {RECOVERY_GOAL_S:.0f} s")
+            found.append(
+                f"mirror resumed {max(slow):.1f} s after {since} > {RECOVERY_GOAL_S:.0f} s"
+            )
         return found
 
     def lines(self) -> list[str]:
@@ -75,6 +85,7 @@ class Figures:
             ("exceptions logged as WARNING", self.warning_exceptions),
             ("recover (kill->ready; db back->answering), s", worst(self.recover_s)),
             ("mirror: ready -> lease retaken, worst s", worst(self.mirror_recover_s)),
+            ("mirror: kill -> lease retaken, worst s", worst(self.mirror_from_kill_s)),
             ("graceful stop at the end, s", f"{self.stop_s:.1f}"),
             ("drill duration, s", f"{self.elapsed_s:.1f}"),
         ]

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import random
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from drills.channel import SECRET, Channel
 from drills.figures import Figures
 from drills.fuzz_zalo import ZaloTargets
 from drills.process import BotProcess
-from drills.world import make_world
+from drills.world import make_world, tear_down
 
 GOOD_SECRET = SECRET.encode()
 
@@ -179,15 +178,8 @@ async def run_fuzz_drill(
         figures.tracebacks = bot.tracebacks()
         figures.http_5xx += channel.counts.server_errors
     finally:
-        await bot.kill9()
-        await channel.close()
-        await world.tg.stop()
-        if targets is not None:
-            await targets.stop()
-        if keep:
-            figures.notes.append(f"kept: {world.folder}")
-        else:
-            shutil.rmtree(world.folder, ignore_errors=True)
+        closers = [world.tg.stop] + ([targets.stop] if targets is not None else [])
+        await tear_down(bot, channel, world.folder, keep, figures, *closers)
     figures.elapsed_s = time.monotonic() - began
     return figures
 

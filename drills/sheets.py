@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from collections.abc import Callable
 from drills.channel import Channel
 from drills.figures import Figures
 from drills.process import BotProcess
-from drills.world import World, make_world
+from drills.world import World, make_world, tear_down
 from reportbot.mirror.records import STATUS_SHEET_TITLE
 from reportbot.store.database import close_database, open_database
 from reportbot.store.models import Submission
@@ -171,14 +170,7 @@ async def run_sheets_drill(
         await _compare(world, fake, figures)
         figures.answers_lost = figures.counts["rows_lost"]  # a lost row: a lost report
     finally:
-        await bot.kill9()
-        await channel.close()
-        await world.tg.stop()
-        await fake.stop()
-        if keep:
-            figures.notes.append(f"kept: {world.folder}")
-        else:
-            shutil.rmtree(world.folder, ignore_errors=True)
+        await tear_down(bot, channel, world.folder, keep, figures, world.tg.stop, fake.stop)
     figures.notes.append(", ".join(f"{k} {v}" for k, v in figures.counts.items()))
     figures.elapsed_s = time.monotonic() - began
     return figures

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import sys
 import time
 
 from drills.channel import Channel
 from drills.figures import Figures
 from drills.process import BotProcess
-from drills.world import make_world
+from drills.world import make_world, tear_down
 from reportbot.store.database import close_database, open_database
 from reportbot.store.models import OutboxEntry
 
@@ -86,14 +85,7 @@ async def run_stop_drill(drain_s: float = 10.0, keep: bool = False) -> Figures:
         figures.tracebacks = bot.tracebacks()
         figures.http_5xx = channel.counts.server_errors
     finally:
-        await bot.kill9()
-        await channel.close()
-        await close_database()
-        await tg.stop()
-        if keep:
-            figures.notes.append(f"kept: {world.folder}")
-        else:
-            shutil.rmtree(world.folder, ignore_errors=True)
+        await tear_down(bot, channel, world.folder, keep, figures, close_database, tg.stop)
     figures.elapsed_s = time.monotonic() - began
     return figures
 

@@ -6,14 +6,17 @@ Also what the database says at the end (`Outcome`): what each officer's unit kep
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from drills.figures import Figures
 from drills.officer import SCRIPT, Officer
 from drills.pgserver import PrivatePostgres, free_port
 from reportbot.conversation.values import decode_value
@@ -172,3 +175,23 @@ async def outcome(world: World) -> Outcome:
 async def lease_holders() -> dict[str, str]:
     """Lease name -> holder, as the database says now."""
     return {row.name: row.holder for row in await JobLease.all()}
+
+
+async def tear_down(
+    bot: Any,
+    channel: Any,
+    folder: Path,
+    keep: bool,
+    figures: Figures,
+    *closers: Callable[[], Awaitable[object]],
+) -> None:
+    """End a drill: kill the bot, close the channel and then each closer in turn, and remove
+    the temp folder (or keep it, noted in the figures, for a look at `bot.log`)."""
+    await bot.kill9()
+    await channel.close()
+    for close in closers:
+        await close()
+    if keep:
+        figures.notes.append(f"kept: {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)

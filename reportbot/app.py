@@ -28,7 +28,7 @@ from reportbot.host import Host, Worker
 from reportbot.jobs import JobRunner
 from reportbot.mirror import extension as mirror
 from reportbot.ops.health import install_ops
-from reportbot.ops.metrics import Backlog
+from reportbot.ops.metrics import Backlog, Metrics
 from reportbot.ops.probes import (
     backlog_probe,
     connectors_probe,
@@ -78,20 +78,7 @@ class Application:
             keeps_replies=self._confirms_delivery,
         )
         self.web_app = web.Application()
-        self.web_app.router.add_get("/healthz", self._health)
-        self.metrics = install_ops(
-            self.web_app,
-            probes={
-                "database": database_probe(),
-                "connectors": connectors_probe(self._started_names, self._connector_names),
-                "inbox": backlog_probe(self._inbox_backlog, limit=INBOX_READY_LIMIT),
-            },
-            healthz=False,  # /healthz is ours: 503 until every part started
-        )
-        self.metrics.add_backlog_source("inbox", self._inbox_backlog)
-        self.metrics.add_backlog_source("outbox", outbox_backlog(clock))
-        self.metrics.set_sheet_lag_source(sheet_lag(clock))
-        self.metrics.set_pool_source(tortoise_pool_usage)
+        self.metrics = self._serve_ops(clock)
         # Routes present before any connector adds its webhook: the web server starts only
         # when a connector needs it (not for a console chat).
         self._own_routes = len(self.web_app.router.routes())
@@ -108,19 +95,41 @@ class Application:
             web_app=self.web_app,
         )
         self.workers: list[Worker] = self.host.workers
-        # The features, in the order their routes and jobs are registered.
-        self.service.use(media.install(self.host))
-        mirror.install(self.host)
-        coordination.install(self.host)
-        web_page.install(self.host)  # its routes start the web server in every mode
-        self.reminders: ReminderWorker = reminders.install(self.host)
-        self.jobs.add("inbox-prune", INBOX_PRUNE_INTERVAL_S, self._prune_inbox)
-        self.jobs.add("reply-redelivery", REDELIVERY_INTERVAL_S, self._redeliver)
+        self.reminders: ReminderWorker = self._install_features()
         self._runner: web.AppRunner | None = None
         self._ready = False
         self._redelivery_lease = Lease(
             "reply-redelivery", holder_id(), ttl=LEASE_TTL, clock=clock, heartbeat=HEARTBEAT
         )
+
+    def _serve_ops(self, clock: Clock) -> Metrics:
+        """/healthz (ours: 503 until every part started), /readyz, /metrics and sources."""
+        self.web_app.router.add_get("/healthz", self._health)
+        metrics = install_ops(
+            self.web_app,
+            probes={
+                "database": database_probe(),
+                "connectors": connectors_probe(self._started_names, self._connector_names),
+                "inbox": backlog_probe(self._inbox_backlog, limit=INBOX_READY_LIMIT),
+            },
+            healthz=False,
+        )
+        metrics.add_backlog_source("inbox", self._inbox_backlog)
+        metrics.add_backlog_source("outbox", outbox_backlog(clock))
+        metrics.set_sheet_lag_source(sheet_lag(clock))
+        metrics.set_pool_source(tortoise_pool_usage)
+        return metrics
+
+    def _install_features(self) -> ReminderWorker:
+        """The features, in the order their routes and jobs are registered, then our own jobs."""
+        self.service.use(media.install(self.host))
+        mirror.install(self.host)
+        coordination.install(self.host)
+        web_page.install(self.host)  # its routes start the web server in every mode
+        worker = reminders.install(self.host)
+        self.jobs.add("inbox-prune", INBOX_PRUNE_INTERVAL_S, self._prune_inbox)
+        self.jobs.add("reply-redelivery", REDELIVERY_INTERVAL_S, self._redeliver)
+        return worker
 
     async def open(self) -> FormsLoadResult:
         """Connect and migrate the database, load the forms folder, start the service."""
@@ -300,8 +309,10 @@ class Application:
         except Exception as error:  # the database is away (drills: pg-freeze): next run
             log.warning("reply redelivery postponed: %s", type(error).__name__)
             return
-        if sent:
-            log.warning("sent again the replies of %d step(s) no connector confirmed", sent)
+        if sent.replies:
+            log.warning("sent again the replies of %d step(s) no connector confirmed", sent.replies)
+        if sent.notices:  # expected traffic, not a delivery problem
+            log.info("sent %d notice(s) of a colleague's change", sent.notices)
 
     async def _prune_inbox(self) -> None:
         removed = await inbox.prune(self.clock())

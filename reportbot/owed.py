@@ -8,7 +8,8 @@ period stays owed (and overdue) in every view until the unit files it.
 "Existed" is the form's first publication (`store.forms.first_publications`: its first
 version, stored with the application's clock, or its first report if earlier). The callers:
 the officer's menu (`conversation/opening.py`, through `FormOffer.published_at`), reminder
-slots (`reminders/schedule.py`), `/tinhhinh` and the report files (`coordination/status.py`).
+slots (`reminders/schedule.py`), `/tinhhinh` and the report files
+(`coordination/reporting/status.py`).
 The current period is always owed (it is published by now and its deadline is not yet
 past), so views of the current period only, such as the sheet's status tab, agree as well.
 """

@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from reportbot.forms.diagnostics import said
 from reportbot.vocabulary.format import date_text
 from reportbot.vocabulary.kinds import PERIOD_KIND_CODES
 
@@ -45,52 +46,56 @@ class Rule:
 def validate_period_spec(spec: PeriodSpec) -> list[str]:
     """Return the problems of a period spec in plain English; an empty list means it is fine."""
     if isinstance(spec.deadlines, str):
-        return [f"deadlines must be a list of texts, not the single text {spec.deadlines!r}"]
+        return [said("formrule:period_deadlines_text", value=repr(spec.deadlines))]
     return _problems(spec.kind, tuple(spec.deadlines or ()), spec.start)
 
 
 def _problems(kind: str, deadlines: tuple[object, ...], start: object) -> list[str]:
     problems: list[str] = []
     if kind not in KINDS:
-        return [f"unknown period kind {kind!r}; expected one of: {', '.join(KINDS)}"]
+        return [said("formrule:period_unknown_kind", value=repr(kind), allowed=", ".join(KINDS))]
     if kind != "one_off" and start is not None:
-        problems.append(f"'start' is only used by one_off periods, not by {kind} ones")
+        problems.append(said("formrule:period_start_only_one_off", kind=kind))
     expected = 2 if kind == "six_monthly" else 1
     if len(deadlines) != expected:
+        shape = said(_DEADLINE_SHAPES[kind])
         problems.append(
-            f"a {kind} period needs exactly {expected} deadline{'s' if expected > 1 else ''} "
-            f"({_DEADLINE_SHAPES[kind]}), got {len(deadlines)}"
+            said(
+                "formrule:period_deadline_count",
+                kind=kind,
+                expected={
+                    "vi": f"{expected} hạn nộp",
+                    "en": f"{expected} deadline{'s' if expected > 1 else ''}",
+                },
+                shape=shape,
+                value=len(deadlines),
+            )
         )
     if kind in ("monthly", "quarterly"):
         for raw in deadlines:
             if _parse_day(raw) is None:
-                problems.append(
-                    f"{kind} deadline {raw!r} must be a day of the month from 1 to 31 "
-                    "(29 to 31 fall on the last day of shorter months)"
-                )
+                problems.append(said("formrule:period_day_of_month", kind=kind, value=repr(raw)))
     elif kind in ("six_monthly", "annual"):
         parsed = [_parse_day_month(raw) for raw in deadlines]
         for raw, value in zip(deadlines, parsed, strict=True):
             if value is None:
-                problems.append(f"{kind} deadline {raw!r} is not a real day of the year (dd/mm)")
+                problems.append(said("formrule:period_day_of_year", kind=kind, value=repr(raw)))
         if kind == "six_monthly" and len(parsed) == 2 and None not in parsed:
             (d0, m0), (d1, m1) = parsed  # type: ignore[misc]
             if (m0, d0) >= (m1, d1):
-                problems.append(
-                    "six_monthly deadlines must be in calendar order, first half then second "
-                    f"half: got {deadlines[0]!r} then {deadlines[1]!r}"
-                )
+                first, second = repr(deadlines[0]), repr(deadlines[1])
+                problems.append(said("formrule:period_halves_order", value=first, second=second))
     else:
         problems.extend(_one_off_problems(start, deadlines))
     return problems
 
 
 _DEADLINE_SHAPES = {
-    "monthly": 'a day of the month such as "20"',
-    "quarterly": 'a day of the month such as "20"',
-    "six_monthly": 'dd/mm for each half, such as "20/06", "20/12"',
-    "annual": 'dd/mm such as "20/12"',
-    "one_off": 'dd/mm/yyyy such as "20/12/2026"',
+    "monthly": "formrule:period_shape_day",
+    "quarterly": "formrule:period_shape_day",
+    "six_monthly": "formrule:period_shape_halves",
+    "annual": "formrule:period_shape_year",
+    "one_off": "formrule:period_shape_once",
 }
 
 
@@ -98,16 +103,20 @@ def _one_off_problems(start_raw: object, deadlines: tuple[object, ...]) -> list[
     problems: list[str] = []
     start = _parse_full_date(start_raw) if start_raw is not None else None
     if start_raw is None:
-        problems.append("a one_off period needs a start date (dd/mm/yyyy)")
+        problems.append(said("formrule:period_one_off_start"))
     elif start is None:
-        problems.append(f"one_off start {start_raw!r} is not a real date (dd/mm/yyyy)")
+        problems.append(said("formrule:period_one_off_bad_start", value=repr(start_raw)))
     ends = [_parse_full_date(raw) for raw in deadlines]
     for raw, value in zip(deadlines, ends, strict=True):
         if value is None:
-            problems.append(f"one_off deadline {raw!r} is not a real date (dd/mm/yyyy)")
+            problems.append(said("formrule:period_one_off_bad_deadline", value=repr(raw)))
     if start is not None and len(ends) == 1 and ends[0] is not None and start > ends[0]:
         problems.append(
-            f"one_off start {date_text(start)} is after its deadline {date_text(ends[0])}"
+            said(
+                "formrule:period_one_off_order",
+                value=date_text(start),
+                second=date_text(ends[0]),
+            )
         )
     return problems
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -43,6 +43,21 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Deliver = Callable[[Address, list[Outgoing]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Redelivered:
+    """What one run of the reply redelivery sent: steps' replies sent again (no connector
+    confirmed them) and notices to third people (sent through the same queue, first time)."""
+
+    replies: int = 0
+    notices: int = 0
+
+    def counted(self, notice: bool) -> Redelivered:
+        """One more sent, of the kind `notice` says."""
+        if notice:
+            return Redelivered(self.replies, self.notices + 1)
+        return Redelivered(self.replies + 1, self.notices)
 
 
 def system_clock() -> datetime:
@@ -149,10 +164,11 @@ class ConversationService:
         """Mark an update answered outside the engine's step handled (group writer)."""
         await self.committer.execute(inbox.MARK_DONE, [inbox.mark_done_row(update, now)])
 
-    async def redeliver(self, deliver: Deliver) -> int:
-        """Send again the replies no connector confirmed in time; return how many steps."""
+    async def redeliver(self, deliver: Deliver) -> Redelivered:
+        """Send again the replies no connector confirmed in time, and the notices queued for
+        people who did not write (a colleague's change); say how many of each were sent."""
         now = self.clock()
-        sent = 0
+        sent = Redelivered()
         for owed in await reply_rows.due(now):
             try:
                 await deliver(owed.address, [replace(m, receipt=None) for m in owed.messages])
@@ -170,7 +186,7 @@ class ConversationService:
                 continue
             await reply_rows.confirm([owed.receipt])
             self.engine.confirmed(owed.receipt)
-            sent += 1
+            sent = sent.counted(reply_rows.is_notice(owed.receipt))
         return sent
 
     async def recover(self, deliver: Deliver) -> int:

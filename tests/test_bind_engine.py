@@ -165,3 +165,55 @@ def test_done_with_nothing_ticked_explains_and_keeps_the_keyboard() -> None:
     kept = _asked(refused)
     assert kept.question_id == "su_kien" and set(kept.selected) == {"chua_to_chuc", "ngay_18_5"}
     assert "su_kien" not in _answers(bot)
+
+
+def test_an_old_skip_button_never_skips_the_question_asked_now() -> None:
+    bot = Harness()
+    tokens = _open_until(bot, "tep_bao_cao")
+    assert "Câu 24/27" in bot.say("/sua 24")  # back to the good practices (answered)
+    kept = _answers(bot)["mo_hinh_hay"]
+    # The file question's "Không có" (/boqua), tapped now: it belongs to Câu 27.
+    told = bot.say(choice="/boqua", reply_to_question=tokens["tep_bao_cao"])
+    assert "Nút này thuộc câu 27" in told and "Câu 24/27" in told
+    assert _answers(bot)["mo_hinh_hay"] == kept and bot.state.question == "mo_hinh_hay"
+    # Typed, /boqua is the officer's word for the question asked now.
+    assert "Đã bỏ qua" in bot.say("/boqua")
+    assert "mo_hinh_hay" not in _answers(bot)
+
+
+def test_every_optional_question_offers_the_skip_as_a_button() -> None:
+    bot = Harness()
+    _open_until(bot, "mo_hinh_hay")  # optional long text (Câu 24)
+    asked = _asked(bot.send("/tieptuc"))
+    assert [(c.label, c.payload, c.button_only) for c in asked.choices] == [
+        ("⏭ Bỏ qua", "/boqua", True)  # a button only: plain text keeps the /boqua hint
+    ]
+    required = Harness()
+    _open_until(required, "tong_so_can_bo")  # required integer (Câu 13)
+    assert _asked(required.send("/tieptuc")).choices == ()
+    # The button, tapped where it was asked: the question is skipped.
+    skipped = bot.say(choice="/boqua", reply_to_question=asked.question)
+    assert "Đã bỏ qua" in skipped and "Câu 25/27" in skipped
+    assert "mo_hinh_hay" not in _answers(bot)
+
+
+def test_an_old_report_chooser_button_is_not_an_answer() -> None:
+    bot = Harness()
+    menu = bot.send("/baocao")
+    chooser = [c.payload for m in menu for c in m.choices]  # "#1", "#2": reports, not options
+    bot.say("1")
+    for typed in ("có", "KH-12/HPN", "01/03/2026"):
+        bot.say(typed)
+    assert bot.state.question == "chuyen_muc_web"  # Câu 4, options 1-3
+    told = bot.say(choice=chooser[0])  # its "#1" once became option 1 ("Đã có")
+    assert "Nút này thuộc một tin nhắn cũ" in told and "Câu 4/27" in told
+    assert "chuyen_muc_web" not in _answers(bot) and bot.state.question == "chuyen_muc_web"
+    # At a question typed, not tapped, the old button is no "Tin nhắn trống" either.
+    bot.say("1")
+    told = bot.say(choice=chooser[0])
+    assert "Nút này thuộc một tin nhắn cũ" in told and "so_tin_bai_web" not in _answers(bot)
+    # A button of the question asked, even an unbound one (sent before buttons were bound).
+    fresh = Harness()
+    fresh.say("/baocao")
+    fresh.say("1")
+    assert "Câu 2/27" in fresh.say(choice="yes") and _answers(fresh)["co_ke_hoach"] == "yes"

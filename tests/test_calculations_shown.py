@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.schema import FormTemplate
 from tests.test_engine import Harness
 

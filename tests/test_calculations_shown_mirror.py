@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.schema import FormTemplate
 from tests.conftest import FakeClock
 

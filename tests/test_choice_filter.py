@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from connectors.base import Capabilities, render_plain
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.loader import template_from_definition, template_to_definition
 from reportbot.forms.schema import FormTemplate
 from tests.test_engine import Harness

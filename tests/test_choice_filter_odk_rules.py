@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from tests.test_choice_filter import only_report, start, workbook
 from tests.test_engine import Harness
 

@@ -76,7 +76,7 @@ def test_forms_validate_lists_every_error_with_file_and_line(tmp_path: Path) -> 
         "    relevant: ${khong_co} > 0\n",
         encoding="utf-8",
     )
-    result = run_cli(["forms", "validate", str(bad)], env={}, cwd=tmp_path)
+    result = run_cli(["forms", "validate", str(bad)], env={"REPORTBOT_LOCALE": "en"}, cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
     assert f"{bad}:1: key:" in lines[0]

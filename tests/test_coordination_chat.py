@@ -407,8 +407,9 @@ async def test_admin_publishes_a_yaml_template_from_the_chat(
     )
     errors = (await admin.send(attachment=attachment(bad)))[0].text
     assert errors.startswith("❌ Mẫu “mau_loi.yaml” chưa dùng được, có 3 lỗi cần sửa:")
-    assert "• mau_loi.yaml:1: key: required" in errors
-    assert "• mau_loi.yaml:5: so: type 'integr' is not one of" in errors
+    assert "• mau_loi.yaml, dòng 1, key: mã biểu mẫu 'Mau Loi': bắt buộc" in errors
+    assert "• mau_loi.yaml, dòng 5, so: type: loại câu hỏi 'integr' không có" in errors
+    assert "→ Cách sửa: Chọn một loại trong danh sách" in errors
     assert await FormTemplateRecord.all().count() == 1
 
     text = NQ57.read_text(encoding="utf-8").replace('version: "2025.1"', 'version: "2026.1"')
@@ -448,10 +449,16 @@ async def test_admin_publishes_an_xlsform_after_a_bad_one(app: Application, tmp_
     admin = Chat(app.service, "u-admin")
     errors = (await admin.send(attachment=attachment(xlsform("many_errors.md", tmp_path))))[0].text
     assert "có 10 lỗi cần sửa" in errors
-    assert "• many_errors.xlsx: survey, row 2, column type: unknown type “integr”" in errors
-    assert "• many_errors.xlsx: survey, row 8, column choice_filter: ${chua_co} is not" in errors
+    assert (
+        "• many_errors.xlsx: trang survey, dòng 2, cột type: loại câu hỏi “integr” không có"
+        in errors
+    )
+    assert (
+        "• many_errors.xlsx: trang survey, dòng 8, cột choice_filter: ${chua_co} không phải"
+        in errors
+    )
     repeat = (await admin.send(attachment=attachment(xlsform("loop.md", tmp_path))))[0].text
-    assert "a repeat inside a repeat is not supported" in repeat  # (calculate, repeats are)
+    assert "không hỗ trợ nhóm lặp lồng trong nhóm lặp" in repeat  # (calculate, repeats are)
 
     # Telegram keeps files under their own id; the admin's file name is what counts.
     saved = tmp_path / "AgADBAADr6kx.xlsx"

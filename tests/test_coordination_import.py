@@ -11,7 +11,8 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from reportbot import cli as core_cli
-from reportbot.coordination.people_import import import_people, import_units, normalize_phone
+from reportbot.coordination.people.fields import normalize_phone
+from reportbot.coordination.people.people_import import import_people, import_units
 from reportbot.store.database import tortoise_config
 from reportbot.store.models import AuditLog, Person, Unit
 

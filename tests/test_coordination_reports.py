@@ -19,9 +19,14 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from reportbot import cli as core_cli
-from reportbot.coordination.consolidate import Consolidation, consolidate, pick_form, pick_period
-from reportbot.coordination.reports import ReportHeader, write_report
-from reportbot.coordination.reports.chart import COLORS
+from reportbot.coordination.reporting.consolidate import (
+    Consolidation,
+    consolidate,
+    pick_form,
+    pick_period,
+)
+from reportbot.coordination.reporting.reports import ReportHeader, write_report
+from reportbot.coordination.reporting.reports.chart import COLORS
 from reportbot.store.database import tortoise_config
 from reportbot.store.models import AuditLog, FormTemplateRecord, Invite, Person, Unit
 from tests.conftest import TZ

@@ -61,7 +61,7 @@ async def test_an_xlsform_sent_on_telegram_is_checked_then_published(
     (errors,) = await tg.wait_bot_messages(ADMIN, 1)
     assert errors["text"].startswith("❌ Mẫu “mau loi.xlsx” chưa dùng được, có 10 lỗi cần sửa:")
     assert (
-        "mau loi.xlsx: survey, row 9, column type: type “xml-external” is not supported"
+        "mau loi.xlsx: trang survey, dòng 9, cột type: loại câu hỏi “xml-external” không dùng được"
         in (errors["text"])
     )
 

@@ -8,8 +8,9 @@ import pytest
 from openpyxl import Workbook
 from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.publish import check_template_file
-from reportbot.coordination.xlsform import language_of, load_xlsform, split_header
+from reportbot.coordination.publishing.publish import check_template_file
+from reportbot.coordination.publishing.xlsform import language_of, load_xlsform, split_header
+from reportbot.forms.diagnostics import shown
 from reportbot.forms.loader import content_hash, load_yaml_template, template_to_definition
 
 FIXTURES = Path(__file__).parent / "fixtures" / "xlsform"
@@ -126,7 +127,7 @@ def test_without_form_id_or_title_a_copy_of_the_file_is_the_same_form(
     assert result.template is not None
     assert result.template.key == "text_and_integer"
     assert result.template.period.kind == "six_monthly"  # the documented default
-    assert any(warning.startswith("thiếu form_id") for warning in result.warnings)
+    assert any(shown(warning, "vi").startswith("thiếu form_id") for warning in result.warnings)
 
 
 @pytest.mark.parametrize(
@@ -165,7 +166,7 @@ def test_every_mistake_is_reported_by_sheet_row_and_column(tmp_path: Path) -> No
         "survey, row 3, column name: required",
         "survey, row 4, column type: the list 'khong_co' is not on the choices sheet",
         "survey, row 5, column required: '${so_buoi} > 0': only yes or no",
-        "survey, row 6, column name: letters, digits, '_', '-' or '.', starting with a letter",
+        "survey, row 6, column name: 'Ten Sai': letters, digits, '_', '-' or '.', starting with",
         "survey, row 7, column relevant: ${chua_co} is not a question of this form",
         "survey, row 8, column choice_filter: ${chua_co} is not a question of this form",
         "survey, row 9, column type: type “xml-external” is not supported",
@@ -197,7 +198,7 @@ def test_rows_are_counted_as_in_excel_with_blank_rows(tmp_path: Path) -> None:
         "dong trong.xlsx: survey, row 5, column constraint: ${khong_co} is not a question of "
         "this form",
         "dong trong.xlsx: survey, row 6, column label::Tiếng Việt (vi): a Vietnamese label is "
-        "needed (label::vi)",
+        "needed (label::vi) for 'ghi_chu'",
     ]
     # A constraint without a message gets a polite default one, not an error.
     survey.delete_rows(5, 2)
@@ -275,6 +276,7 @@ def test_check_template_file_takes_yaml_and_xlsform_alike(tmp_path: Path) -> Non
     assert errors and all(error.startswith("mau-loi.yaml") for error in errors)
     other = tmp_path / "ghi-chu.txt"
     other.write_text("hello", encoding="utf-8")
-    assert check_template_file(other).errors == [
-        "ghi-chu.txt: not a form template (expected .yaml or .xlsx)"
+    assert check_template_file(other, locale="en").errors == [
+        "ghi-chu.txt: file: not a form template (expected .yaml or .xlsx): “ghi-chu.txt”\n"
+        "  → How to fix: Send an XLSForm workbook (.xlsx) or a .yaml template."
     ]

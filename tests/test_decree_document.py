@@ -13,8 +13,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from reportbot.coordination.reports import ReportHeader, write_report
-from reportbot.coordination.reports.document import report_subject
+from reportbot.coordination.reporting.reports import ReportHeader, write_report
+from reportbot.coordination.reporting.reports.document import report_subject
 from reportbot.store.models import Unit
 from tests.conftest import TZ
 from tests.decree_render import first_page_png, pdf_pages, to_pdf

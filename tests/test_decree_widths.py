@@ -6,7 +6,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportbot.coordination.reports.docx_parts import TEXT_WIDTH_CM, fit_widths, text_width_cm
+from reportbot.coordination.reporting.reports.docx_parts import (
+    TEXT_WIDTH_CM,
+    fit_widths,
+    text_width_cm,
+)
 from reportbot.office_xlsx import wrapped_lines
 
 words = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyÀỆỘ0123456789%./", min_size=1, max_size=15)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from reportbot.coordination.reports import write_report
+from reportbot.coordination.reporting.reports import write_report
 from tests.conftest import TZ
 from tests.decree_render import pdf_pages, to_pdf
 from tests.test_coordination_reports import known_consolidation

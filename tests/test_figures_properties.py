@@ -21,8 +21,8 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from reportbot.conversation.values import encode_value
-from reportbot.coordination.consolidate import consolidate
-from reportbot.coordination.reports import write_report
+from reportbot.coordination.reporting.consolidate import consolidate
+from reportbot.coordination.reporting.reports import write_report
 from reportbot.forms.loader import parse_yaml_template, template_from_definition
 from reportbot.periods import period_by_key
 from reportbot.store.database import tortoise_config

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.calculate import evaluate_calculations
 from reportbot.forms.loader import (
     build_template,
@@ -131,7 +131,7 @@ def test_calculation_problems_are_reported() -> None:
     assert [str(i) for i in issues] == [
         "mau.yaml: x: calculation: unexpected end of expression at 3 in '1 +'",
         "mau.yaml: y: calculation: '.' has no meaning here",
-        "mau.yaml: so: duplicate id",
+        "mau.yaml: so: duplicate id 'so'",
         "mau.yaml: y2: calculation: ${khong_co} is not a question or a calculation",
     ]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.loader import (
     content_hash,
     parse_yaml_template,

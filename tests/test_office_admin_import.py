@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from reportbot.coordination.people_import import (
+from reportbot.coordination.people.fields import normalize_phone, parse_unit_type
+from reportbot.coordination.people.people_import import (
     import_people,
     import_units,
-    normalize_phone,
-    parse_unit_type,
 )
 from reportbot.forms.loader import KNOWN_UNIT_TYPES
 from reportbot.store.models import Person, Unit

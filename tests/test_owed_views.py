@@ -17,7 +17,7 @@ import pytest
 
 from reportbot.app import Application
 from reportbot.config import Settings
-from reportbot.coordination.consolidate import consolidate
+from reportbot.coordination.reporting.consolidate import consolidate
 from reportbot.forms.loader import load_yaml_template
 from reportbot.periods import period_by_key
 from reportbot.service import ConversationService

@@ -12,7 +12,7 @@ import time_machine
 from pyxform.xls2json_backends import md_table_to_workbook
 
 from connectors.base import Attachment
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.calculate import evaluate_calculations
 from reportbot.forms.loader import parse_yaml_template, template_to_definition
 from tests.conftest import TZ

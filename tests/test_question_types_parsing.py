@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from reportbot.conversation.parsing_types import (
     parse_time,
     point_of,
 )
+from reportbot.conversation.texts_types import TYPE_MESSAGES
 from reportbot.conversation.values import fits_type, format_value
 from reportbot.forms.defaults import DefaultError, parse_default
 from reportbot.forms.expressions import parse_expression
@@ -108,6 +110,21 @@ def test_a_datetime_needs_a_real_date_and_time(typed: str, code: str) -> None:
     with pytest.raises(AnswerError) as caught:
         parse_datetime(typed, NOW, date(2026, 6, 20))
     assert caught.value.code == code
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_the_datetime_example_is_typed_as_shown_and_never_goes_stale(locale: str) -> None:
+    # The example officers copy is relative ("hôm nay 14:30"): it parses on any day, to that
+    # day, and names no fixed year (a past date such as 20/06/2025 read as a wrong hint).
+    today = date(2026, 11, 30)
+    for text in (
+        TYPE_MESSAGES["datetime_hint"][locale],
+        AnswerError("datetime.format").message(locale),
+    ):
+        example = re.search(r"“([^”]+ 14:30)”", text)
+        assert example is not None, text
+        assert parse_datetime(example[1], NOW, today) == "2026-11-30T14:30"
+        assert not re.search(r"\b(19|20)[0-9]{2}\b", text), text
 
 
 @pytest.mark.parametrize(

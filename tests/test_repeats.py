@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.loader import template_from_definition, template_to_definition
 from reportbot.forms.repeats import sheet_cells
 from reportbot.forms.schema import FormTemplate
@@ -213,7 +213,7 @@ async def test_the_sheet_and_the_consolidation_show_the_entries(
 ) -> None:
     from openpyxl import load_workbook
 
-    from reportbot.coordination.consolidate import consolidate
+    from reportbot.coordination.reporting.consolidate import consolidate
     from reportbot.mirror.source import StoreMirrorSource
     from reportbot.mirror.worker import MirrorWorker
     from reportbot.mirror.xlsx import XlsxBackend
@@ -248,7 +248,7 @@ async def test_the_sheet_and_the_consolidation_show_the_entries(
     sexes = next(c for c in result.choices if c.question.id == "gioi")
     # units where some entry chose the option: both units have a woman, one has a man
     assert {o.value: o.units for o in sexes.options} == {"nam": 1, "nu": 2}
-    from reportbot.coordination.reports.workbook import write_workbook
+    from reportbot.coordination.reporting.reports.workbook import write_workbook
 
     write_workbook(result, tmp_path / "tong_hop.xlsx", tz=TZ)
     cells = [

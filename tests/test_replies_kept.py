@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from connectors.base import Address, Outgoing
-from reportbot.service import ConversationService
+from reportbot.service import ConversationService, Redelivered
 from reportbot.store import replies as reply_rows
 from reportbot.store.models import OutboxEntry
 from tests.conftest import TZ, FakeClock
@@ -61,15 +61,19 @@ async def test_unconfirmed_replies_are_sent_again_once_they_are_due(
     await keeping.delivered(first[-1].receipt or "")
     lost = await chat.send("1", update_id="2")  # the process died before sending these
     platform = Platform()
-    assert await keeping.redeliver(platform.deliver) == 0  # not due yet: the queue may send
+    assert await keeping.redeliver(platform.deliver) == Redelivered(
+        replies=0
+    )  # not due yet: the queue may send
     clock.advance(seconds=61)
-    assert await keeping.redeliver(platform.deliver) == 1
+    assert await keeping.redeliver(platform.deliver) == Redelivered(replies=1)
     [(address, messages)] = platform.sent
     assert address == Address("console", "u-hoiphunu", "u-hoiphunu")
     assert [m.text for m in messages] == [m.text for m in lost]
     assert "Câu 1/" in messages[-1].text
     clock.advance(seconds=600)
-    assert await keeping.redeliver(platform.deliver) == 0  # confirmed: never a third time
+    assert await keeping.redeliver(platform.deliver) == Redelivered(
+        replies=0
+    )  # confirmed: never a third time
     assert len(platform.sent) == 1
 
 
@@ -80,11 +84,13 @@ async def test_a_platform_that_keeps_failing_is_retried_with_backoff_then_given_
     platform = Platform(failures=reply_rows.MAX_ATTEMPTS)
     clock.advance(seconds=61)
     for attempt in range(1, reply_rows.MAX_ATTEMPTS + 1):
-        assert await keeping.redeliver(platform.deliver) == 0
+        assert await keeping.redeliver(platform.deliver) == Redelivered(replies=0)
         if attempt < reply_rows.MAX_ATTEMPTS:
             row = await OutboxEntry.get(topic="reply")
             assert row.attempts == attempt and "unreachable" in (row.last_error or "")
-            assert await keeping.redeliver(platform.deliver) == 0  # backing off: not due
+            assert await keeping.redeliver(platform.deliver) == Redelivered(
+                replies=0
+            )  # backing off: not due
             clock.advance(seconds=60 * 2**attempt + 1)
     assert await reply_rows.backlog() == 0 and platform.sent == []
 

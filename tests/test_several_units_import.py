@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reportbot.coordination.people_import import import_people, import_units
+from reportbot.coordination.people.people_import import import_people, import_units
 from reportbot.store.models import Person, PersonUnit
 from reportbot.store.repository import extra_units, person_info
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
-from reportbot.coordination.render import render_unit_report
+from reportbot.coordination.reporting.render import render_unit_report
 from reportbot.forms.loader import template_from_definition
 from reportbot.periods import Period
 

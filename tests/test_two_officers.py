@@ -5,7 +5,7 @@ silently overwritten."""
 from __future__ import annotations
 
 from connectors.base import Address, Outgoing
-from reportbot.service import ConversationService
+from reportbot.service import ConversationService, Redelivered
 from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import FakeClock
 from tests.support import Chat, stored_answers
@@ -103,13 +103,15 @@ async def test_the_later_change_is_shown_to_the_colleague_once(
     await first.say("10")
     await second.say("12")  # told, not stored
     platform = Platform()
-    assert await service.redeliver(platform.deliver) == 0  # nothing stored: nobody to tell
+    assert await service.redeliver(platform.deliver) == Redelivered(
+        notices=0
+    )  # nothing stored: nobody to tell
     await second.say("12")  # B confirms: stored
-    assert await service.redeliver(platform.deliver) == 1
+    assert await service.redeliver(platform.deliver) == Redelivered(notices=1)
     assert platform.sent == [("u-hoiphunu", "ℹ️ Câu 5 vừa được Trần Thị Bình sửa thành “12”.")]
     await second.say("/quaylai")
     await second.say("15")  # B again: the answer is B's own now, A is not told twice
-    assert await service.redeliver(platform.deliver) == 0
+    assert await service.redeliver(platform.deliver) == Redelivered(notices=0)
     assert len(platform.sent) == 1
     assert await stored_answers() == {**STORED_OPENING, "so_tin_bai_web": 15}
 
@@ -122,7 +124,7 @@ async def test_an_old_answer_changed_tells_nobody(
     await second.say("/quaylai")
     await second.say("2")
     platform = Platform()
-    assert await service.redeliver(platform.deliver) == 0
+    assert await service.redeliver(platform.deliver) == Redelivered(notices=0)
     assert platform.sent == []
     assert (await stored_answers())["chuyen_muc_web"] == "chua_co"
 
@@ -141,7 +143,9 @@ async def test_interleaved_answers_to_different_questions_both_kept(
         "so_tin_bai_web": 10,
     }
     platform = Platform()
-    assert await service.redeliver(platform.deliver) == 1  # A gave Câu 2 minutes ago
+    assert await service.redeliver(platform.deliver) == Redelivered(
+        notices=1
+    )  # A gave Câu 2 minutes ago
     assert platform.sent == [
         ("u-hoiphunu", "ℹ️ Câu 2 vừa được Trần Thị Bình sửa thành “KH-13/HPN”.")
     ]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reportbot.conversation.values import format_number
-from reportbot.coordination.people_import import parse_unit_type
+from reportbot.coordination.people.fields import parse_unit_type
 from reportbot.forms.schema import PeriodSpec
 from reportbot.mirror.records import UNIT_TYPE_VI, format_date, format_datetime
 from reportbot.office_xlsx import parse_display_date

@@ -12,7 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from reportbot.coordination.xlsform import load_xlsform
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from tests.test_choice_filter import buttons, only_report, start
 from tests.test_engine import Harness
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.xlsform import XlsFormResult, load_xlsform
+from reportbot.coordination.publishing.xlsform import XlsFormResult, load_xlsform
 from reportbot.forms.loader import template_from_definition, template_to_definition
 
 SETTINGS = "| settings |\n| | form_id |\n| | mau |\n"
@@ -186,7 +186,8 @@ def test_forms_validate_reads_a_workbook(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode != 0
-    assert "survey, row 2, column type: unknown type “integr”" in done.stdout
+    # the CLI's language (REPORTBOT_LOCALE, Vietnamese unless English)
+    assert "trang survey, dòng 2, cột type: loại câu hỏi “integr” không có" in done.stdout
     assert "UTF-8" not in done.stdout + done.stderr
 
 

@@ -9,8 +9,7 @@ keeps its own test clock.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ import time_machine
 
 from connectors.base import WARNING_KEY, ConnectorContext, connector_warnings
 from connectors.zalo_oa import MemoryTokenStore, TokenPair, ZaloOaConnector, load_settings
-from connectors.zalo_oa.keepalive import CHECK_INTERVAL
 from reportbot.cli.status import _report
 from reportbot.reminders.compose import NOTICES_HEAD
 from reportbot.store.kv import KeyValueStore
@@ -28,30 +26,15 @@ from tests.fakes._server import AppServer, ScriptedHandler
 from tests.fakes.zalo_oa import FakeZaloOa
 from tests.support import load_shipped_forms
 from tests.test_reminders_support import RecordingConnector, local, sections, worker_for
-
-START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-ACCESS_TTL = 25 * 3600.0  # Zalo: about 25 hours
-REFRESH_TTL = 90 * 86400.0  # Zalo: about 3 months unused
+from tests.zalo_oa_fixtures import REFRESH_TTL, idle
 
 
-@pytest.fixture
-def clock() -> AsyncIterator[time_machine.Traveller]:
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-async def fake(clock: time_machine.Traveller) -> AsyncIterator[FakeZaloOa]:
-    async with FakeZaloOa(access_ttl=ACCESS_TTL, refresh_ttl=REFRESH_TTL) as server:
-        yield server
-
-
-async def started(fake: FakeZaloOa, tmp_path: Path) -> ZaloOaConnector:
+async def started(oa_fake_aging: FakeZaloOa, tmp_path: Path) -> ZaloOaConnector:
     """The connector with fresh tokens and the bot's durable state (namespace `zalo_oa`)."""
-    access, refresh = fake.issue_tokens()
+    access, refresh = oa_fake_aging.issue_tokens()
     context = ConnectorContext(
         handler=ScriptedHandler(),
-        env=fake.env(refresh, access),
+        env=oa_fake_aging.env(refresh, access),
         config={"token_store": "memory", "request_timeout": 2.0, "retry_base": 0.01},
         web_app=AppServer().app,
         media_dir=tmp_path,
@@ -62,15 +45,6 @@ async def started(fake: FakeZaloOa, tmp_path: Path) -> ZaloOaConnector:
     connector = ZaloOaConnector(context, settings, MemoryTokenStore(TokenPair(access, refresh)))
     await connector.start()
     return connector
-
-
-async def idle(connector: ZaloOaConnector, clock: time_machine.Traveller, hours: float) -> None:
-    """Let `hours` pass with only the periodic job running, as the app's scheduler would."""
-    ((_, interval, job),) = connector.periodic_jobs()
-    assert interval == CHECK_INTERVAL
-    for _ in range(int(hours * 3600 / interval)):
-        clock.shift(timedelta(seconds=interval))
-        await job()
 
 
 def warned(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -92,20 +66,20 @@ async def digest_to_chief(connector: ZaloOaConnector) -> str:
 
 async def test_an_expired_refresh_token_warns_once_in_log_digest_and_status(
     db: str,
-    fake: FakeZaloOa,
-    clock: time_machine.Traveller,
+    oa_fake_aging: FakeZaloOa,
+    wall_clock: time_machine.Traveller,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    connector = await started(fake, tmp_path)
+    connector = await started(oa_fake_aging, tmp_path)
     state = KeyValueStore("zalo_oa")
     try:
-        await idle(connector, clock, hours=1)
+        await idle(connector, wall_clock, hours=1)
         assert await state.get(WARNING_KEY) is None  # healthy: nothing for the admin
-        clock.shift(timedelta(seconds=REFRESH_TTL, days=1))  # the bot was off for 3 months
+        wall_clock.shift(timedelta(seconds=REFRESH_TTL, days=1))  # the bot was off for 3 months
         with caplog.at_level(logging.WARNING):
-            await idle(connector, clock, hours=24)
+            await idle(connector, wall_clock, hours=24)
         lines = warned(caplog)
         assert len(lines) == 1, lines  # once per state change, not every tick (96 ticks)
         (warning,) = lines
@@ -117,7 +91,7 @@ async def test_an_expired_refresh_token_warns_once_in_log_digest_and_status(
         entry = await state.entry(WARNING_KEY)
         assert entry is not None and entry.value == warning
         first_written = entry.updated_at
-        await idle(connector, clock, hours=2)
+        await idle(connector, wall_clock, hours=2)
         later = await state.entry(WARNING_KEY)
         assert later is not None and later.updated_at == first_written
 
@@ -136,16 +110,16 @@ async def test_an_expired_refresh_token_warns_once_in_log_digest_and_status(
 
 async def test_a_healthy_oa_leaves_no_warning_anywhere(
     db: str,
-    fake: FakeZaloOa,
-    clock: time_machine.Traveller,
+    oa_fake_aging: FakeZaloOa,
+    wall_clock: time_machine.Traveller,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     state = KeyValueStore("zalo_oa")
     await state.set(WARNING_KEY, "an old problem, solved since")  # left by an earlier run
-    connector = await started(fake, tmp_path)
+    connector = await started(oa_fake_aging, tmp_path)
     try:
-        await idle(connector, clock, hours=30)  # longer than an access token's life
+        await idle(connector, wall_clock, hours=30)  # longer than an access token's life
         assert connector.warnings() == []
         assert await state.get(WARNING_KEY) is None  # cleared on the first healthy check
         capsys.readouterr()

@@ -7,14 +7,17 @@ a module that needs other connector timings overrides `oa_config`.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 
 from connectors.base import ConnectorContext
 from connectors.zalo_oa import TokenStore, ZaloOaConnector, create
 from connectors.zalo_oa.config import load_settings
+from connectors.zalo_oa.keepalive import CHECK_INTERVAL
 from tests.fakes._server import AppServer
 from tests.fakes.zalo_oa import FakeZaloOa
 
@@ -77,3 +80,34 @@ async def oa(
     for connector, server in started:
         await connector.stop(timeout=5)
         await server.stop()
+
+
+# Token lifetimes as Zalo documents them, for the tests that let months pass on the wall clock.
+OA_START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+ACCESS_TTL = 25 * 3600.0  # Zalo: about 25 hours
+REFRESH_TTL = 90 * 86400.0  # Zalo: about 3 months unused
+
+
+@pytest.fixture
+def wall_clock() -> AsyncIterator[time_machine.Traveller]:
+    """The wall clock held at `OA_START`, moved only by the test (the event loop's is not)."""
+    with time_machine.travel(OA_START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+async def oa_fake_aging(wall_clock: time_machine.Traveller) -> AsyncIterator[FakeZaloOa]:
+    """A fake OA whose tokens expire after Zalo's lifetimes, on the test's wall clock."""
+    async with FakeZaloOa(access_ttl=ACCESS_TTL, refresh_ttl=REFRESH_TTL) as server:
+        yield server
+
+
+async def idle(
+    connector: ZaloOaConnector, wall_clock: time_machine.Traveller, hours: float
+) -> None:
+    """Let `hours` pass with only the token job running, as the app's scheduler would."""
+    ((name, interval, job),) = connector.periodic_jobs()
+    assert name == "zalo_oa_tokens" and interval == CHECK_INTERVAL
+    for _ in range(int(hours * 3600 / interval)):
+        wall_clock.shift(timedelta(seconds=interval))
+        await job()

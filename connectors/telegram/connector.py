@@ -46,6 +46,7 @@ from connectors.telegram.updates import (
     ALLOWED_UPDATES,
     chat_key,
 )
+from connectors.telegram.watch import WarningRecord, poller_warning
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         self._locks = ChatLocks()
         self._gather = Gatherer(self._flush_batch, self._locks.hold)
         self._poller: Poller | None = None
+        self._warning = WarningRecord(context.kv)
         self._started = False
         self._stopped = False
         # Which question each question message sent asks, so a reply to it binds to it.
@@ -143,6 +145,7 @@ class TelegramConnector(IntakeMixin, PressesMixin):
             timeout=config.poll_timeout,
             retry_base_delay=config.retry_base_delay,
             retry_max_delay=config.retry_max_delay,
+            on_health=lambda _healthy: self._warning.note(next(iter(self.warnings()), None)),
         )
         self._poller.start()
         self._started = True
@@ -157,6 +160,7 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         await self._locks.wait_idle()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._warning.settle()
         await self.queue.close(self.config.drain_timeout)
         await self.bot.session.close()
 
@@ -183,6 +187,13 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         if not self._started or self._stopped:
             return False
         return self._poller is None or self._poller.healthy
+
+    def warnings(self) -> list[str]:
+        """The problem an administrator must act on now: polling that keeps failing."""
+        poller = self._poller
+        if poller is None or not self._started or self._stopped or poller.healthy:
+            return []
+        return [poller_warning(poller.failures, poller.last_error)]
 
     def health(self) -> dict[str, Any]:
         """What /healthz and `reportbot status` can show about this connector."""

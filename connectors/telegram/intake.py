@@ -32,7 +32,6 @@ from connectors.base import (
 from connectors.telegram import media
 from connectors.telegram.config import TelegramConfig
 from connectors.telegram.gather import Batch, Gatherer
-from connectors.telegram.texts import paste_note
 from connectors.telegram.updates import FileRef, file_of, message_incoming, utf16_length
 
 log = logging.getLogger(__name__)
@@ -94,9 +93,6 @@ class IntakeMixin:
         attachments = [lazy(ref) for _, m in items if (ref := file_of(m)) is not None]
         texts = [text for _, m in items if (text := m.text if m.text is not None else m.caption)]
         text = "\n".join(texts) if texts else None
-        notes: list[Outgoing] = []
-        if len(items) > 1 and not attachments and text is not None:
-            notes.append(Outgoing(paste_note(len(items), utf16_length(text))))
         incoming = replace(
             incoming,
             text=text,
@@ -105,8 +101,10 @@ class IntakeMixin:
             parts=len(items) if not attachments else 1,
             reply_to_question=self._question_of(incoming.chat_id, incoming.reply_to_message_id),
         )
+        # `parts` tells the application the text was joined: it says so, in the person's
+        # language, with the answer it stored (one sentence, not one here and one there).
         replies, _ = await self._ask(incoming)
-        self._reply(incoming.chat_id, [*notes, *replies])
+        self._reply(incoming.chat_id, replies)
 
     async def fetch_attachment(
         self, attachment: Attachment, folder: Path, max_bytes: int

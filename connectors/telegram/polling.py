@@ -50,8 +50,13 @@ class Poller:
         timeout: int = 25,
         retry_base_delay: float = 0.5,
         retry_max_delay: float = 30.0,
+        on_health: Callable[[bool], None] | None = None,
     ) -> None:
         self.bot = bot
+        # Told when getUpdates starts or stops failing (first answer included): the
+        # connector records it where `reportbot status` reads (`watch.WarningRecord`).
+        self.on_health = on_health
+        self._reported: bool | None = None
         self.process = process
         self.reader = reader
         self.timeout = timeout
@@ -103,6 +108,13 @@ class Poller:
             "skipped_updates": self.reader.skipped,
         }
 
+    def _note_health(self) -> None:
+        """Tell `on_health` when polling turned healthy or unhealthy (not on every call)."""
+        healthy = self.failures < UNHEALTHY_AFTER
+        if healthy != self._reported and self.on_health is not None:
+            self._reported = healthy
+            self.on_health(healthy)
+
     async def _supervise(self) -> None:
         """Run the loop; restart it with backoff if it ever dies of something unforeseen."""
         while not self._stopping.is_set():
@@ -112,6 +124,7 @@ class Poller:
                 self.restarts += 1
                 self.failures += 1
                 self.last_error = type(error).__name__
+                self._note_health()
                 delay = backoff(self.restarts, self.base_delay, self.max_delay)
                 log.exception("telegram: the polling loop failed; restart in %.1fs", delay)
                 await self._pause(delay)
@@ -127,6 +140,7 @@ class Poller:
                 # ClientDecodeError: an HTML error page (Telegram's nginx on a 502) for JSON.
                 self.failures += 1
                 self.last_error = " ".join(str(error).split())[:200]
+                self._note_health()
                 delay = backoff(self.failures, self.base_delay, self.max_delay)
                 log.warning(
                     "telegram: getUpdates failed (%s), retry in %.1fs", self.last_error, delay
@@ -137,6 +151,7 @@ class Poller:
                 break
             self.failures = 0
             self.last_poll = time.monotonic()
+            self._note_health()
             self._confirmed = self.offset
             if raw and not await self._handle_batch(raw):
                 self.refusals += 1

@@ -10,14 +10,3 @@ FILE_FAILED = (
     "Xin lỗi, bot chưa nhận được tệp này. Anh/chị vui lòng gửi lại.\n"
     "Sorry, the file could not be received. Please send it again."
 )
-
-
-def paste_note(parts: int, characters: int) -> str:
-    """Told when a long text arrived in several Telegram messages and was joined into one."""
-    count = f"{characters:,}"
-    return (
-        f"Telegram đã chia tin nhắn dài của anh/chị thành {parts} phần; bot đã ghép lại thành "
-        f"một câu trả lời ({count.replace(',', '.')} ký tự).\n"
-        f"Telegram split your long message into {parts} parts; they were joined into one "
-        f"answer ({count} characters)."
-    )

@@ -8,7 +8,8 @@ from typing import Any
 
 from reportbot.cli.language import say
 from reportbot.config import Settings
-from reportbot.forms.loader import load_template_file
+from reportbot.forms.diagnostics import shown
+from reportbot.forms.loader import load_template_checked
 from reportbot.forms_folder import form_files, load_forms
 from reportbot.store.database import close_database
 
@@ -29,10 +30,14 @@ def register(commands: Any) -> None:
 
 async def _forms_validate(args: argparse.Namespace, settings: Settings) -> int:
     problems = 0
+    locale = settings.locale
     for path in args.paths:
-        template, issues = load_template_file(path)
+        template, issues, warnings = load_template_checked(path)
         for issue in issues:
-            print(issue)
+            print(issue.render(locale))
+        note = say(locale, "lưu ý", "note")
+        for warning in warnings:
+            print(f"{path}: {note}: {shown(warning, locale)}")
         problems += len(issues)
         if template is not None:
             questions = say(settings.locale, "câu hỏi", "questions")
@@ -52,7 +57,7 @@ async def _forms_load(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await close_database()
     for issue in result.issues:
-        print(issue)
+        print(issue.render(settings.locale))
     for stored in result.stored:
         lang = settings.locale
         state = say(lang, "phiên bản mới", "new version") if stored.created else None

@@ -80,3 +80,26 @@ def edit(turn: Turn, opened: OpenReport, qid: str, message: Incoming, text: str)
         return  # confirmed in `filling.confirm_clear`, which then finishes the edit
     opened.set(qid, value)
     filling.after_bound_edit(turn, opened, question, value)
+
+
+def stale_command(turn: Turn, message: Incoming) -> bool:
+    """A command button of a question ("Không có" = /boqua on the file question) tapped when
+    another question is asked: it would act on the question asked now (skip it, erasing its
+    answer), so it does nothing and says so. False for a typed command or the question asked."""
+    token = message.reply_to_question
+    if token is None or message.choice is None:
+        return False
+    opened = turn.report if turn.state.in_report else None
+    qid = None
+    if opened is not None:
+        qid = resolve_question(token, (q.id for q in opened.template.questions), opened.binding)
+    state = turn.state
+    if qid is not None and state.mode == Mode.ANSWERING and qid == state.question:
+        return False
+    if opened is None or qid is None:
+        turn.say("bound_closed")
+    else:
+        turn.say("bound_stale_button", number=opened.relevance.numbers.get(qid, "?"))
+    if opened is not None:
+        turn.resume(opened)
+    return True

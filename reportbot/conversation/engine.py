@@ -23,6 +23,7 @@ from reportbot.conversation.inputs import ParsedInput, prepare
 from reportbot.conversation.parsing import MAX_TEXT_LENGTH
 from reportbot.conversation.session import Env, Step
 from reportbot.conversation.state import IN_REPORT, ConversationState, Mode, as_state
+from reportbot.conversation.texts_units import UNITS
 from reportbot.conversation.turn import Turn, deadline_text
 from reportbot.forms.repeats import base_question
 from reportbot.forms.schema import ATTACHMENT_TYPES
@@ -71,7 +72,9 @@ def handle(
         bound.route(turn, message, parsed.text)  # a correction is never run as a command
     elif command is not None:
         handler = _COMMANDS.get(command.name)
-        if handler is None:
+        if bound.stale_command(turn, message):
+            pass  # an old question's command button: never applied to the question asked now
+        elif handler is None:
             shown = "/" + command.argument if command.argument else command.name
             turn.say("unknown_command", command=shown)
         else:
@@ -109,9 +112,14 @@ def _by_mode(turn: Turn, message: Incoming, text: str) -> None:
 
 
 def _start(turn: Turn) -> None:
-    unit_name = turn.unit.name if turn.unit else "—"
-    turn.say("welcome", name=turn.env.person.name, unit=unit_name)
+    name = turn.env.person.name
+    if turn.unit is None:
+        turn.reply(Outgoing(UNITS.say("no_unit_welcome", turn.locale, name=name)))
+    else:
+        turn.say("welcome", name=name, unit=turn.unit.name)
     if turn.state.in_report:
+        if turn.report is not None:  # say which report the officer is taken back into
+            opening.say_resume(turn, turn.report)
         filling.continue_(turn)
 
 

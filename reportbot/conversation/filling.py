@@ -12,6 +12,7 @@ from reportbot.conversation.turn import Turn
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.forms.repeats import adds_entry
 from reportbot.forms.schema import ATTACHMENT_TYPES, Question
+from reportbot.vocabulary.format import number_text
 
 
 def answer(turn: Turn, message: Incoming, text: str) -> None:
@@ -23,6 +24,10 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         turn.idle_menu()
         return
     if turn.locked(opened):
+        return
+    if not_its_button(question, message):
+        turn.say("stale_button")  # an old menu's "#1" is not option 1 of this question
+        turn.resume(opened)
         return
     if skips_file(question, message, text):
         skip(turn)
@@ -38,11 +43,25 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
     if message.text:
         turn.state.remember(message.message_id, question.id)
     if message.parts > 1 and message.text:
-        turn.say("parts_joined", parts=message.parts, length=len(text))
+        length = number_text(len(text), turn.locale)
+        turn.say("parts_joined", parts=message.parts, length=length)
     if clearing.ask_first(turn, opened, question, value):
         return
     opened.set(question.id, value)
     _after_change(turn, opened, question)
+
+
+def not_its_button(question: Question, message: Incoming) -> bool:
+    """A tapped button whose value is none of this question's (a report chooser's "#1", an
+    old keyboard without a binding): never read as if the officer had typed its value."""
+    payload = message.choice
+    if payload is None:
+        return False
+    if question.type in ("select_one", "select_multiple"):
+        return question.choice(payload) is None
+    if question.type == "yes_no":
+        return payload not in ("yes", "no")
+    return True  # a question without buttons of its own (a bound or command press is routed before)
 
 
 # What officers type for "I have no file": an optional file question is skipped by them.

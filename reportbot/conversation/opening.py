@@ -313,16 +313,24 @@ def _open_submitted(turn: Turn, opened: OpenReport) -> None:
     turn.show_review(opened)
 
 
+def say_resume(turn: Turn, opened: OpenReport) -> None:
+    """The line naming the report taken up again and how far it is."""
+    done, total = opened.counts()
+    title = pick(opened.template.title, turn.locale)
+    label = opened.period.label(turn.locale)
+    turn.say("report_resume", title=title, period=label, done=done, total=total)
+
+
 def _open_draft(turn: Turn, opened: OpenReport, created: bool) -> None:
     period = opened.period
-    title = pick(opened.template.title, turn.locale)
-    done, total = opened.counts()
-    label = period.label(turn.locale)
     if created:
+        title = pick(opened.template.title, turn.locale)
+        label = period.label(turn.locale)
+        total = opened.counts()[1]
         deadline = deadline_text(period)
         turn.say("report_intro", title=title, period=label, deadline=deadline, total=total)
     else:
-        turn.say("report_resume", title=title, period=label, done=done, total=total)
+        say_resume(turn, opened)
     if opened.is_late(turn.env.now):
         turn.say("report_late_note", deadline=deadline_text(period))
     answers = opened.answers

@@ -131,6 +131,9 @@ def _choices(
     if question.type in ATTACHMENT_TYPES and not question.required:
         # An optional file question must never be a dead end: one tap skips it.
         return (Choice(say("button_skip_file", locale), "/boqua", button_only=True),), False, ()
+    if not question.required:
+        # Every optional question offers the skip as a tap, not only as a command to know.
+        return (Choice(say("button_skip", locale), "/boqua", button_only=True),), False, ()
     return (), False, ()
 
 

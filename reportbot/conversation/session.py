@@ -66,6 +66,9 @@ class SubmissionView:
     submitted_by: int | None = None
     id: int | None = None
     version: int = 0  # the stored row's version when read (optimistic concurrency, store)
+    # The calculations' values stored with the report (name -> value; None: not computable),
+    # kept apart from the answers so that no expression reads a stale one.
+    calculated: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -118,6 +121,8 @@ class SubmissionChange:
     revision: int | None = None
     submitted_at: datetime | None = None
     submitted_by: int | None = None
+    # Calculations whose stored value this change writes (`conversation.storing`).
+    set_calculated: dict[str, Any] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """Whether nothing would be written."""

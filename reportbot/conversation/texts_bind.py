@@ -28,9 +28,19 @@ BIND_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đã ghép {parts} tin nhắn thành một câu trả lời ({length} ký tự).",
         "en": "Joined {parts} messages into one answer ({length} characters).",
     },
+    "bound_stale_button": {
+        "vi": "Nút này thuộc câu {number}, không phải câu đang hỏi; không có gì thay đổi.",
+        "en": "That button belongs to question {number}, not the one being asked; nothing changed.",
+    },
+    "stale_button": {
+        "vi": "Nút này thuộc một tin nhắn cũ, không phải câu đang hỏi; không có gì thay đổi.",
+        "en": "That button belongs to an older message, not the question being asked; "
+        "nothing changed.",
+    },
     "multi_none": {
         "vi": "Chưa chọn mục nào. Xin bấm vào các mục để đánh dấu ☑ rồi bấm Xong.",
         "en": "Nothing is ticked yet. Tap the items to tick them ☑, then tap Done.",
     },
     "button_skip_file": {"vi": "Không có", "en": "None"},
+    "button_skip": {"vi": "⏭ Bỏ qua", "en": "⏭ Skip"},
 }

@@ -13,9 +13,11 @@ TYPE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Giờ “{text}” không hợp lệ; giờ từ 0 đến 23, phút từ 0 đến 59, ví dụ 14:30.",
         "en": "“{text}” is not a valid time; hours 0 to 23, minutes 0 to 59, e.g. 14:30.",
     },
+    # The example is relative ("hôm nay 14:30"): a fixed date goes stale and gets copied.
     "datetime.format": {
-        "vi": "Xin nhập ngày và giờ, ví dụ 20/06/2025 14:30, hoặc gõ “bây giờ”.",
-        "en": "Please enter a date and a time, for example 20/06/2025 14:30, or type “now”.",
+        "vi": "Xin nhập ngày/tháng/năm và giờ:phút, ví dụ “hôm nay 14:30”, hoặc gõ “bây giờ”.",
+        "en": "Please enter day/month/year and hours:minutes, for example “today 14:30”, "
+        "or type “now”.",
     },
     "geo.format": {
         "vi": "Xin gửi vị trí (📎 → Vị trí) hoặc gõ vĩ độ và kinh độ, ví dụ 21.0285, 105.8542.",
@@ -39,8 +41,8 @@ TYPE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Type hours:minutes, for example 14:30 or 14h30 (or “now”).",
     },
     "datetime_hint": {
-        "vi": "Gõ ngày và giờ, ví dụ 20/06/2025 14:30 (hoặc “bây giờ”).",
-        "en": "Type the date and time, for example 20/06/2025 14:30 (or “now”).",
+        "vi": "Gõ ngày/tháng/năm và giờ:phút, ví dụ “hôm nay 14:30” (hoặc “bây giờ”).",
+        "en": "Type day/month/year and hours:minutes, for example “today 14:30” (or “now”).",
     },
     "geopoint_hint": {
         "vi": "Gửi vị trí (📎 → Vị trí) hoặc gõ vĩ độ, kinh độ, ví dụ 21.0285, 105.8542.",

@@ -20,6 +20,15 @@ UNIT_MESSAGES: dict[str, dict[str, str]] = {
         "không có gì thay đổi.",
         "en": "The invite code “{code}” is for someone else or for no unit; nothing changed.",
     },
+    # A person of no unit (an administrator of the commune): no "quản trị viên của —".
+    "no_unit_registered": {
+        "vi": "Đăng ký thành công! Anh/chị là {role} (không thuộc đơn vị báo cáo nào).",
+        "en": "You are registered as {role} (of no reporting unit).",
+    },
+    "no_unit_welcome": {
+        "vi": "Xin chào {name}! Tôi là trợ lý báo cáo. Gõ /trogiup để xem các lệnh.",
+        "en": "Hello {name}! I am the reporting assistant. Type /help for the commands.",
+    },
     "choose_hint": {
         "vi": "Anh/chị báo cáo cho {count} đơn vị; mỗi nút ghi tên đơn vị ở cuối.",
         "en": "You report for {count} units; each button names its unit at the end.",

@@ -8,6 +8,7 @@ The screens every flow shows (a question, the review, the idle menu) live here t
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from connectors.base import Choice, Outgoing
@@ -17,6 +18,7 @@ from reportbot.conversation.render import question_messages, review_message, sec
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.session import Env, Step, SubmissionChange, SubmissionView
 from reportbot.conversation.state import ConversationState, Mode, PendingEdits
+from reportbot.conversation.storing import store_calculations
 from reportbot.forms.schema import Question
 from reportbot.periods import Period
 from reportbot.vocabulary.format import date_text
@@ -44,6 +46,12 @@ class Turn:
                 self.state = ConversationState(last=self.state.last)
             else:
                 self.report = OpenReport(view, self.unit, env.tz, self.state.held or PendingEdits())
+
+    @property
+    def today(self) -> date:
+        """The officer's day (the commune's time zone), as ODK's today() on the phone."""
+        now = self.env.now
+        return (now.astimezone(self.env.tz) if now.tzinfo is not None else now).date()
 
     # -- replies ---------------------------------------------------------------------------
 
@@ -114,6 +122,8 @@ class Turn:
             self.flush()
         self.step.state = state
         if self.change is not None and not self.change.is_empty():
+            # the calculations move with the answers, in the same transaction
+            store_calculations(self.change, self.unit, self.today)  # the review's today()
             self.step.change = self.change
         return self.step
 
@@ -190,6 +200,6 @@ class Turn:
                 questions,
                 report.answers,
                 self.locale,
-                {**report.facts, "__today__": self.env.now.date()},  # today() as when answering
+                {**report.facts, "__today__": self.today},  # today() as when answering
             )
         )

@@ -6,4 +6,7 @@ Coordinators see who filed (`/tinhhinh`), read a unit's answers (`/xem`), reopen
 (`/mo`) and get the consolidated figures with an .xlsx workbook, a .docx report and a PNG
 chart (`/tonghop`, `reportbot report`). `chat.install(host)` and `cli.register(commands)`
 plug all of it into the bot.
+
+Layout (checked by the `coordination-layout` import contract): `people/`, `publishing/` and
+`reporting/` never import each other; `texts`, `roles` and `audit` serve all three.
 """

@@ -26,14 +26,13 @@ from connectors.base import Outgoing
 from reportbot.collation import sort_vietnamese
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.values import decode_value
-from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
-from reportbot.coordination.invites import (
+from reportbot.coordination.people.invites import (
     USERNAME_VARIABLE,
     bot_username,
     issue_invite,
     render_card,
 )
-from reportbot.coordination.lookup import (
+from reportbot.coordination.people.lookup import (
     Arguments,
     OtherUnit,
     resolve_unit,
@@ -41,13 +40,18 @@ from reportbot.coordination.lookup import (
     split_arguments,
     split_role,
 )
-from reportbot.coordination.render import render_status, render_summary, render_unit_report
-from reportbot.coordination.reopen import describe, reopen_report
-from reportbot.coordination.reports import FORMATS, ReportHeader, write_report
+from reportbot.coordination.publishing.template_upload import TemplateUpload
+from reportbot.coordination.reporting.consolidate import consolidate, pick_form, pick_period
+from reportbot.coordination.reporting.render import (
+    render_status,
+    render_summary,
+    render_unit_report,
+)
+from reportbot.coordination.reporting.reopen import describe, reopen_report
+from reportbot.coordination.reporting.reports import FORMATS, ReportHeader, write_report
+from reportbot.coordination.reporting.status import current_statuses, forms_in_use
+from reportbot.coordination.reporting.summary_choice import SummaryChoice, filed_periods
 from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
-from reportbot.coordination.status import current_statuses, forms_in_use
-from reportbot.coordination.summary_choice import SummaryChoice, filed_periods
-from reportbot.coordination.template_upload import TemplateUpload
 from reportbot.coordination.texts import Problem, t
 from reportbot.forms.repeat_expand import expand
 from reportbot.forms.repeats import typed_entries

@@ -20,16 +20,21 @@ from pathlib import Path
 from typing import Any
 
 from reportbot.config import Settings
-from reportbot.coordination.consolidate import consolidate, pick_form, pick_period
-from reportbot.coordination.invites import issue_invite, render_card
-from reportbot.coordination.people_import import (
+from reportbot.coordination.people.fields import normalize_phone
+from reportbot.coordination.people.invites import issue_invite, render_card
+from reportbot.coordination.people.people_import import (
     ImportResult,
     import_people,
     import_units,
-    normalize_phone,
 )
-from reportbot.coordination.publish import check_template_file, preview, publish
-from reportbot.coordination.reports import FORMATS, ReportHeader, default_name, write_report
+from reportbot.coordination.publishing.publish import check_template_file, preview, publish
+from reportbot.coordination.reporting.consolidate import consolidate, pick_form, pick_period
+from reportbot.coordination.reporting.reports import (
+    FORMATS,
+    ReportHeader,
+    default_name,
+    write_report,
+)
 from reportbot.coordination.texts import Problem
 from reportbot.language import say
 from reportbot.store.database import close_database, open_database
@@ -180,7 +185,7 @@ async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.locale
-    check = check_template_file(args.path, str(args.path))
+    check = check_template_file(args.path, str(args.path), lang)
     if check.template is None:
         for error in check.errors:
             print(error)
@@ -195,7 +200,10 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work() -> int:
         now = _now()
-        print(await preview(template, now=now, tz=settings.timezone, warnings=check.warnings))
+        shown = await preview(
+            template, now=now, tz=settings.timezone, locale=lang, warnings=check.warnings
+        )
+        print(shown)
         if not args.yes:
             if not sys.stdin.isatty():
                 hint = say(lang, "thêm --yes để đăng", "add --yes to publish")

@@ -277,7 +277,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "preview_warnings": {"vi": "Lưu ý:", "en": "Notes:"},
     "yes": {"vi": "Có", "en": "Yes"},
     "no": {"vi": "Không", "en": "No"},
-    # -- /tonghop: choosing the form by number (coordination/summary_choice.py) --------------
+    # -- /tonghop: choosing the form by number (coordination/reporting/summary_choice.py) ---
     "summary_choose_form": {
         "vi": "Có nhiều mẫu báo cáo. Chọn mẫu cần tổng hợp (gõ số hoặc bấm nút):",
         "en": "Several forms are in use. Choose the one to consolidate (type its number or "

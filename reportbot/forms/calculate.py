@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from reportbot.forms.diagnostics import said
 from reportbot.forms.evaluation import choice_labels as choice_labels
 from reportbot.forms.evaluation import evaluate_calculations as evaluate_calculations
 from reportbot.forms.expressions import ExpressionError, parse_expression
@@ -42,20 +43,40 @@ def metadata_fields(checker: Any, data: Mapping[str, Any]) -> tuple[tuple[str, s
     if items is None:
         return ()
     if not isinstance(items, list):
-        checker.fail(data, "metadata", "metadata", "metadata: a list of {name, type}")
+        checker.fail(data, "metadata", "metadata", said("formrule:metadata_shape"))
         return ()
     fields: list[tuple[str, str]] = []
     for item in items:
         name = item.get("name") if isinstance(item, Mapping) else None
         kind = str(item.get("type", "")).lower() if isinstance(item, Mapping) else ""
         if not isinstance(name, str) or not QUESTION_NAME.match(name):
-            checker.fail(data, "metadata", "metadata", f"metadata: invalid name {name!r}")
+            problem = said("formrule:metadata_name", value=repr(name))
+            checker.fail(data, "metadata", "metadata", problem)
         elif kind not in METADATA_KINDS:
             allowed = ", ".join(sorted(METADATA_KINDS))
-            checker.fail(item, "type", name, f"metadata: type {kind!r} is not one of {allowed}")
+            problem = said("formrule:metadata_type", value=repr(kind), allowed=allowed)
+            checker.fail(item, "type", name, problem)
         else:
             fields.append((name, kind))
     return tuple(fields)
+
+
+def stated_types(checker: Any, data: Mapping[str, Any]) -> dict[str, str]:
+    """The `type` a YAML template states on some calculations (name -> type)."""
+    from reportbot.forms.calculation_types import CALCULATION_TYPES
+
+    stated: dict[str, str] = {}
+    for item in data.get("calculations") or []:
+        if not isinstance(item, Mapping) or item.get("type") is None:
+            continue
+        kind, name = str(item.get("type")).lower(), str(item.get("name"))
+        if kind in CALCULATION_TYPES:
+            stated[name] = kind
+        else:
+            allowed = ", ".join(sorted(CALCULATION_TYPES))
+            problem = said("formrule:calculation_type", value=repr(kind), allowed=allowed)
+            checker.fail(item, "type", name, problem)
+    return stated
 
 
 def read_calculations(checker: Any, data: Mapping[str, Any]) -> tuple[Calculation, ...]:
@@ -64,31 +85,40 @@ def read_calculations(checker: Any, data: Mapping[str, Any]) -> tuple[Calculatio
 
     items = data.get("calculations") or []
     if not isinstance(items, list) or len(items) > _MAX_CALCULATIONS:
-        checker.fail(data, "calculations", "calculations", "calculations: a list (at most 300)")
+        checker.fail(data, "calculations", "calculations", said("formrule:calculations_shape"))
         return ()
     result: list[Calculation] = []
     for position, item in _dependency_order(checker, items):
         if not isinstance(item, Mapping):
-            checker.fail(data, "calculations", f"calculation {position}", "must be a mapping")
+            problem = said("formrule:calculation_not_mapping")
+            checker.fail(data, "calculations", f"calculation {position}", problem)
             continue
         name, source = item.get("name"), item.get("calculation")
         where = name if isinstance(name, str) and name else f"calculation {position}"
         if not isinstance(name, str) or not QUESTION_NAME.match(name):
-            checker.fail(item, "name", where, "id: letters, digits, '_', '-' or '.'")
+            checker.fail(item, "name", where, said("formrule:calculation_name", value=repr(name)))
             continue
         if name in checker.calcs:
-            checker.fail(item, "name", where, "duplicate id")
+            checker.fail(
+                item, "name", where, said("formrule:calculation_duplicate", value=repr(name))
+            )
             continue
         if not isinstance(source, str) or not source.strip():
-            checker.fail(item, "calculation", where, "calculation: an expression is needed")
+            checker.fail(item, "calculation", where, said("formrule:calculation_empty"))
             continue
         try:
             expression = parse_expression(source, dict(checker.calcs))
         except ExpressionError as exc:
-            checker.fail(item, "calculation", where, f"calculation: {exc.message} in {source!r}")
+            problem = said(
+                "formcheck:expression_invalid",
+                field="calculation",
+                detail=exc.message,
+                value=repr(source),
+            )
+            checker.fail(item, "calculation", where, problem)
             continue
         if expression.uses_current():
-            checker.fail(item, "calculation", where, "calculation: '.' has no meaning here")
+            checker.fail(item, "calculation", where, said("formrule:calculation_current"))
             continue
         label = checker.text(item, "label", where, required=False)
         checker.calcs[name] = expression
@@ -119,8 +149,8 @@ def _dependency_order(checker: Any, items: list[Any]) -> list[tuple[int, Any]]:
         if not ready:
             stuck = [items[i].get("name") for i in range(len(items)) if i not in done]
             item = items[min(set(range(len(items))) - done)]
-            message = "calculation: the calculations read each other in a cycle: "
-            checker.fail(item, "calculation", str(stuck[0]), message + ", ".join(map(str, stuck)))
+            message = said("formrule:calculation_cycle", value=", ".join(map(str, stuck)))
+            checker.fail(item, "calculation", str(stuck[0]), message)
             break
         ordered.append(ready[0])  # the earliest ready one keeps the written order stable
         done.add(ready[0])
@@ -147,8 +177,9 @@ def check_calculation_inputs(
     earlier: set[str] = set()
     for calculation in calculations:
         if calculation.name in question_ids:
-            checker.fail(items[calculation.name], "name", calculation.name, "duplicate id")
+            problem = said("formrule:calculation_duplicate", value=repr(calculation.name))
+            checker.fail(items[calculation.name], "name", calculation.name, problem)
         for name in sorted(calculation.expression.references() - known - earlier):
-            message = f"calculation: ${{{name}}} is not a question or a calculation"
+            message = said("formrule:calculation_reference", name=name)
             checker.fail(items[calculation.name], "calculation", calculation.name, message)
         earlier.add(calculation.name)

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from reportbot.forms.diagnostics import said
 from reportbot.forms.expressions import Expression, ExpressionError, parse_expression, truthy
 from reportbot.forms.schema import FormChoice, Question, pick
 
@@ -89,19 +90,22 @@ def read_question_rules(
             parsed.append(None)
             continue
         if not isinstance(source, str) or not source.strip():
-            fail(item, field, where, f"{field} must be an expression text")
+            fail(item, field, where, said("formcheck:expression_not_text", field=field))
             parsed.append(None)
             continue
         try:
             rule = parse_expression(source, calcs, choice_fields=field == "choice_filter")
         except ExpressionError as exc:
-            fail(item, field, where, f"{field}: {exc.message} in {source!r}")
+            problem = said(
+                "formcheck:expression_invalid", field=field, detail=exc.message, value=repr(source)
+            )
+            fail(item, field, where, problem)
             parsed.append(None)
             continue
         if field == "choice_filter" and item.get("type") not in ("select_one", "select_multiple"):
-            fail(item, field, where, "choice_filter: only a select question has choices to filter")
+            fail(item, field, where, said("formcheck:choice_filter_not_select"))
         for name in sorted(rule.references() - names):
-            fail(item, field, where, f"{field}: ${{{name}}} is not a question of this form")
+            fail(item, field, where, said("formcheck:reference_unknown", field=field, name=name))
         parsed.append(rule)
     return parsed[0], parsed[1]
 

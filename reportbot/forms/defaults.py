@@ -28,6 +28,7 @@ from reportbot.conversation.parsing_types import (
     parse_geopoints,
     parse_time,
 )
+from reportbot.forms.diagnostics import said
 
 TEXT_DEFAULT_LIMIT = {"text": 500, "long_text": 4000, "barcode": 500}
 _SHAPED = frozenset({"time", "datetime", "geopoint", "geotrace", "geoshape"})
@@ -38,7 +39,12 @@ _RELATIVE_WORDS = frozenset({"hom nay", "today", "hom qua", "yesterday"})
 
 
 class DefaultError(ValueError):
-    """A default that does not fit its question; the message is English, for the admin."""
+    """A default that does not fit its question: `problem` says why (English as `str`, and
+    Vietnamese through the catalogue, see forms/diagnostics.py)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.problem = said("formrule:" + code, **params)
+        super().__init__(self.problem)
 
 
 def digit_limit(low: float | None, high: float | None) -> int:
@@ -61,16 +67,17 @@ def parse_default(
     Raises DefaultError with a short English explanation.
     """
     if isinstance(raw, str) and not raw.strip():
-        raise DefaultError("an empty default: remove it or give a value")
+        raise DefaultError("default_empty")
     try:
         value = _parse(qtype, raw, choices, digit_limit(low, high))
     except AnswerError as exc:
-        raise DefaultError(_answer_problem(qtype, exc)) from None
+        detail = {"vi": exc.message("vi"), "en": exc.message("en")}
+        raise DefaultError("default_not_answer", kind=qtype, detail=detail) from None
     if qtype in ("integer", "decimal"):
         if low is not None and value < low:
-            raise DefaultError(f"the default {raw!r} is below min ({low})")
+            raise DefaultError("default_below", value=repr(raw), limit=low)
         if high is not None and value > high:
-            raise DefaultError(f"the default {raw!r} is above max ({high})")
+            raise DefaultError("default_above", value=repr(raw), limit=high)
     return value
 
 
@@ -87,7 +94,7 @@ def default_to_definition(value: Any) -> Any:
 
 def _parse(qtype: str, raw: Any, choices: Sequence[str], max_digits: int) -> Any:
     if isinstance(raw, bool) and qtype != "yes_no":
-        raise DefaultError(f"{raw!r} is a yes/no value, not a default for a {qtype} question")
+        raise DefaultError("default_yes_no", value=repr(raw), kind=qtype)
     if qtype in ("integer", "decimal"):
         return _number(qtype, raw, max_digits)
     if qtype == "yes_no":
@@ -104,16 +111,16 @@ def _parse(qtype: str, raw: Any, choices: Sequence[str], max_digits: int) -> Any
         items = raw if isinstance(raw, list) else _scalar_text(raw).split()
         wanted = {_choice(_scalar_text(item), choices) for item in items}
         if not wanted:
-            raise DefaultError("an empty default: remove it or give a value")
+            raise DefaultError("default_empty")
         return [value for value in choices if value in wanted]
     if qtype in _SHAPED:
         return _shaped(qtype, raw)
     if qtype in TEXT_DEFAULT_LIMIT:
         text = _scalar_text(raw)
         if len(text) > TEXT_DEFAULT_LIMIT[qtype]:
-            raise DefaultError(f"a default longer than {TEXT_DEFAULT_LIMIT[qtype]} characters")
+            raise DefaultError("default_too_long", limit=TEXT_DEFAULT_LIMIT[qtype])
         return text
-    raise DefaultError(f"a {qtype} question cannot have a default")
+    raise DefaultError("default_none_for_type", kind=qtype)
 
 
 def _shaped(qtype: str, raw: Any) -> str:
@@ -124,10 +131,7 @@ def _shaped(qtype: str, raw: Any) -> str:
         return raw.strftime("%Y-%m-%dT%H:%M")
     if qtype == "time" and isinstance(raw, int) and not isinstance(raw, bool):
         hours, minutes = divmod(raw, 60)
-        raise DefaultError(
-            f"{raw} is a number: YAML reads an unquoted time as minutes; "
-            f'write it in quotes, e.g. default: "{hours}:{minutes:02d}"'
-        )
+        raise DefaultError("default_minutes", value=raw, time=f"{hours}:{minutes:02d}")
     text = _scalar_text(raw)
     if qtype in ("time", "datetime") and fold(text) in _NOW_DEFAULTS:
         return "now()"
@@ -145,17 +149,17 @@ def _scalar_text(raw: Any) -> str:
         return raw.strip()
     if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
         return str(raw)
-    raise DefaultError(f"{raw!r} is not a text or a number")
+    raise DefaultError("default_not_scalar", value=repr(raw))
 
 
 def _number(qtype: str, raw: Any, max_digits: int) -> int | Decimal:
     if isinstance(raw, int | float | Decimal):
         if isinstance(raw, float) and not math.isfinite(raw):
-            raise DefaultError(f"{raw!r} is not a number")
+            raise DefaultError("default_not_number", value=repr(raw))
         try:
             value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         except InvalidOperation:
-            raise DefaultError(f"{raw!r} is not a number") from None
+            raise DefaultError("default_not_number", value=repr(raw)) from None
         digits = len(value.as_tuple().digits)
         if digits > max_digits and value == value.to_integral_value():
             raise AnswerError("number.too_long", max=max_digits)
@@ -175,7 +179,7 @@ def _date(raw: Any) -> date:
         return raw
     text = _scalar_text(raw)
     if fold(text) in _RELATIVE_WORDS:
-        raise DefaultError(f"{raw!r} changes every day; give a fixed date such as 20/06/2026")
+        raise DefaultError("default_relative_date", value=repr(raw))
     return parse_date(text)
 
 
@@ -183,9 +187,4 @@ def _choice(text: str, choices: Sequence[str]) -> str:
     if text in choices:
         return text
     listed = ", ".join(choices[:10]) + (", ..." if len(choices) > 10 else "")
-    raise DefaultError(f"{text!r} is not a choice of this question (choices: {listed})")
-
-
-def _answer_problem(qtype: str, exc: AnswerError) -> str:
-    english = exc.message("en")
-    return f"the default is not a valid {qtype} answer: {english}"
+    raise DefaultError("default_not_choice", value=repr(text), allowed=listed)

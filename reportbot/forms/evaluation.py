@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reportbot.forms.expression_nodes import COMPUTED
 from reportbot.forms.schema import FormTemplate, pick
 
 
@@ -26,10 +27,50 @@ def evaluate_calculations(
     in dependency order; a calculation that cannot be computed is None. Never raises."""
     scope: dict[str, Any] = {**answers, **(facts or {})}
     scope.setdefault("__choice_labels__", choice_labels(template))
+    computed: set[str] = set()
+    scope[COMPUTED] = computed
     values: dict[str, Any] = {}
     for calculation in template.calculations:
         scope.pop(calculation.name, None)  # computed, never taken from a stale stored value
         value = calculation.expression.evaluate(scope)
         values[calculation.name] = value
         scope[calculation.name] = value
+        computed.add(calculation.name)
     return values
+
+
+def values_to_store(
+    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Every calculation's value as it is stored with the submission: computed in dependency
+    order from these answers (a repeat's entries written out, as the chat asks them), an
+    empty or impossible value as None. `facts` carry `__today__`: ODK fixes today() when
+    the form is saved, so the day the answer was written is the day the value keeps."""
+    from reportbot.forms.calculation_types import stored_value
+    from reportbot.forms.repeat_expand import expand
+    from reportbot.forms.repeats import typed_entries
+
+    if not template.calculations:
+        return {}
+    used = template
+    if template.repeats:  # entry answers arrive undecoded from storage
+        answers = typed_entries(template, answers)
+        used = expand(template, answers, facts)
+    values = evaluate_calculations(used, answers, facts)
+    return {c.name: stored_value(values.get(c.name)) for c in template.calculations}
+
+
+def stored_or_computed(
+    template: FormTemplate,
+    stored: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The calculations of a submission as stored with it; a submission stored before
+    calculations were kept (no calculation row at all) has them computed once from its
+    answers here, so an old report is not empty."""
+    if not template.calculations:
+        return {}
+    if any(c.name in stored for c in template.calculations):
+        return {c.name: stored.get(c.name) for c in template.calculations}
+    return values_to_store(template, answers, facts)

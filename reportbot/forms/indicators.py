@@ -14,7 +14,8 @@ shipped ones. Each indicator names the questions it reads and is one of four kin
 The target is a percentage for the first two kinds, a number of units for ``count`` and a
 value in the question's own unit for ``average``; `due` is the year of the plan's deadline.
 Problems are reported through the loader's `fail(node, field, where, message)` so each one
-carries the file and line of the offending entry.
+carries the file and line of the offending entry; each is a catalogue code ("formindicator:",
+forms/check_texts_indicators.py) shown in the admin's language with how to fix it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from reportbot.forms.diagnostics import said
 from reportbot.forms.schema import CHOICE_TYPES, LANGUAGES, NUMERIC_TYPES, Question, Text
 
 KINDS = ("ratio_of_sums", "share_of_units_with_value", "count", "average")
@@ -84,64 +86,81 @@ class Indicator:
 
 
 def parse_indicators(
-    raw: Any, questions: tuple[Question, ...], fail: Fail, node: Any
+    raw: Any,
+    questions: tuple[Question, ...],
+    fail: Fail,
+    node: Any,
+    worded: frozenset[str] = frozenset(),
 ) -> tuple[Indicator, ...]:
-    """Check and build the `indicators:` list of a template (`node` holds the key's line)."""
+    """Check and build the `indicators:` list of a template (`node` holds the key's line).
+    `worded` names the text calculations: a `count` or share indicator may count the units
+    whose value is a given word (a grade such as 'đạt'), any word being possible."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        fail(node, "indicators", "indicators", "must be a list of {key, label, kind, ...}")
+        fail(node, "indicators", "indicators", said("formindicator:not_a_list"))
         return ()
     if len(raw) > MAX_INDICATORS:
-        fail(node, "indicators", "indicators", f"at most {MAX_INDICATORS} indicators")
+        fail(node, "indicators", "indicators", said("formindicator:too_many", limit=MAX_INDICATORS))
     by_id = {question.id: question for question in questions}
     result: list[Indicator] = []
     seen: set[str] = set()
     for position, item in enumerate(raw, start=1):
         key = item.get("key") if isinstance(item, Mapping) else None
         if isinstance(key, str) and key in seen:
-            fail(item, "key", f"indicator {key}", "duplicate indicator key")
+            fail(item, "key", f"indicator {key}", said("formindicator:duplicate_key"))
             continue
         if isinstance(key, str):
             seen.add(key)
-        indicator = _one(item, position, by_id, fail, node)
+        indicator = _one(item, position, (by_id, worded), fail, node)
         if indicator is not None:
             result.append(indicator)
     return tuple(result)
 
 
 def _one(
-    item: Any, position: int, questions: dict[str, Question], fail: Fail, parent: Any
+    item: Any,
+    position: int,
+    questions: tuple[dict[str, Question], frozenset[str]],
+    fail: Fail,
+    parent: Any,
 ) -> Indicator | None:
     if not isinstance(item, Mapping):
-        fail(parent, "indicators", f"indicator {position}", "must be a mapping")
+        fail(parent, "indicators", f"indicator {position}", said("formindicator:not_a_mapping"))
         return None
     key = item.get("key")
     where = f"indicator {key}" if isinstance(key, str) and key else f"indicator {position}"
     report = _Counter(fail)
     for name in item:
         if name not in _FIELDS:
-            report(item, str(name), where, f"unknown field {name!r}")
+            report(item, str(name), where, said("formindicator:unknown_field", value=repr(name)))
     if not isinstance(key, str) or not _KEY.match(key):
-        report(item, "key", where, "key: lowercase letters, digits, underscore")
+        report(item, "key", where, said("formindicator:key_invalid"))
     label = _label(item, where, report)
     kind = item.get("kind")
     if kind not in KINDS:
-        report(item, "kind", where, f"kind {kind!r} is not one of: {', '.join(KINDS)}")
+        report(item, "kind", where, said("formindicator:kind_unknown", value=repr(kind)))
         return None
     for name in _NEEDED[kind]:
         if item.get(name) is None:
-            report(item, name, where, f"a {kind} indicator needs {name!r}")
+            report(
+                item, name, where, said("formindicator:field_needed", kind=kind, value=repr(name))
+            )
     optional = {"excluded"} if kind == "share_of_units_with_value" else set()
     for name in sorted(_READS - set(_NEEDED[kind]) - optional):
         if item.get(name) is not None:
-            report(item, name, where, f"{name!r} does not apply to a {kind} indicator")
+            report(
+                item,
+                name,
+                where,
+                said("formindicator:field_not_applicable", kind=kind, value=repr(name)),
+            )
     _check_questions(item, kind, questions, where, report)
     target = _target(item, kind, where, report)
     due = item.get("due", "")
     due_text = str(due) if isinstance(due, int | str) and not isinstance(due, bool) else ""
     if due not in ("", None) and not _YEAR.match(due_text):
-        report(item, "due", where, "due must be a year such as 2030")
+        report(item, "due", where, said("formindicator:due_year"))
     if report.count:
         return None
     excluded = item.get("excluded") or []
@@ -183,13 +202,18 @@ def _label(item: Mapping[str, Any], where: str, fail: Fail) -> Text:
         }
         if "vi" in texts and len(texts) == len(value):
             return texts
-    fail(item, "label", where, "label must be a text or {vi: ..., en: ...} with vi")
+    fail(item, "label", where, said("formindicator:label_shape"))
     return {}
 
 
 def _check_questions(
-    item: Mapping[str, Any], kind: str, questions: dict[str, Question], where: str, fail: Fail
+    item: Mapping[str, Any],
+    kind: str,
+    readable: tuple[dict[str, Question], frozenset[str]],
+    where: str,
+    fail: Fail,
 ) -> None:
+    questions, worded = readable
     for name in _NEEDED[kind]:
         if name == "value":
             continue
@@ -198,12 +222,30 @@ def _check_questions(
             continue
         question = questions.get(qid) if isinstance(qid, str) else None
         if question is None:
-            fail(item, name, where, f"{name}: {qid!r} is not a question of this form")
+            fail(
+                item,
+                name,
+                where,
+                said("formindicator:question_unknown", field=name, value=repr(qid)),
+            )
             continue
         wanted = NUMERIC_TYPES if kind in ("ratio_of_sums", "average") else VALUE_TYPES
+        if qid in worded and kind in ("share_of_units_with_value", "count"):
+            continue  # a text calculation: any word may be counted
         if question.type not in wanted:
             kinds = ", ".join(sorted(wanted))
-            fail(item, name, where, f"{name}: {qid!r} is a {question.type} question, not {kinds}")
+            fail(
+                item,
+                name,
+                where,
+                said(
+                    "formindicator:question_type",
+                    field=name,
+                    value=repr(qid),
+                    type=question.type,
+                    allowed=kinds,
+                ),
+            )
             continue
         if kind in ("share_of_units_with_value", "count"):
             _check_values(item, question, where, fail)
@@ -213,16 +255,21 @@ def _check_values(item: Mapping[str, Any], question: Question, where: str, fail:
     allowed = ["yes", "no"] if question.type == "yes_no" else [c.value for c in question.choices]
     value = item.get("value")
     if value is not None and str(value) not in allowed:
-        fail(item, "value", where, f"value {value!r} is not one of: {', '.join(allowed)}")
+        fail(
+            item,
+            "value",
+            where,
+            said("formindicator:value_not_choice", value=repr(value), allowed=", ".join(allowed)),
+        )
     excluded = item.get("excluded")
     if excluded is None:
         return
     if not isinstance(excluded, list):
-        fail(item, "excluded", where, "excluded must be a list of choice values")
+        fail(item, "excluded", where, said("formindicator:excluded_shape"))
         return
     for other in excluded:
         if str(other) not in allowed or str(other) == str(value):
-            fail(item, "excluded", where, f"excluded {other!r} is not another choice value")
+            fail(item, "excluded", where, said("formindicator:excluded_value", value=repr(other)))
 
 
 def _target(item: Mapping[str, Any], kind: str, where: str, fail: Fail) -> Decimal | None:
@@ -230,12 +277,12 @@ def _target(item: Mapping[str, Any], kind: str, where: str, fail: Fail) -> Decim
     if target is None:
         return None
     if isinstance(target, bool) or not isinstance(target, int | float):
-        fail(item, "target", where, "target must be a number")
+        fail(item, "target", where, said("formindicator:target_number"))
         return None
     value = Decimal(str(target))
     if value < 0 or (kind in PERCENT_KINDS and value > 100):
-        limit = "0 to 100 (percent)" if kind in PERCENT_KINDS else "0 or more"
-        fail(item, "target", where, f"target must be from {limit}")
+        code = "target_percent" if kind in PERCENT_KINDS else "target_negative"
+        fail(item, "target", where, said("formindicator:" + code))
         return None
     return value
 

@@ -21,9 +21,12 @@ from reportbot.forms.calculate import (
     check_calculation_inputs,
     metadata_fields,
     read_calculations,
+    stated_types,
 )
+from reportbot.forms.calculation_types import as_question, typed_calculations
 from reportbot.forms.choice_filter import rules_definition
 from reportbot.forms.defaults import default_to_definition
+from reportbot.forms.diagnostics import said
 from reportbot.forms.indicators import indicators_definition, parse_indicators
 from reportbot.forms.issues import (  # re-exported: other modules import them from here
     BUILTIN_NAMES as BUILTIN_NAMES,
@@ -76,18 +79,28 @@ def load_yaml_template(path: Path) -> tuple[FormTemplate | None, list[TemplateIs
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [TemplateIssue(source, None, "file", f"cannot read: {exc}")]
+        problem = said("formcheck:cannot_read", detail=str(exc))
+        return None, [TemplateIssue(source, None, "file", problem)]
     return parse_yaml_template(text, source)
 
 
 def load_template_file(path: Path) -> tuple[FormTemplate | None, list[Any]]:
     """Read and check a YAML or XLSForm (.xlsx/.xls) template; issues print as one line each."""
+    template, issues, _warnings = load_template_checked(path)
+    return template, issues
+
+
+def load_template_checked(path: Path) -> tuple[FormTemplate | None, list[Any], list[str]]:
+    """Read and check a YAML or XLSForm (.xlsx/.xls) template: (template or None, issues,
+    warnings). Each issue and warning renders in the reader's language (`render(locale)`,
+    forms.diagnostics.shown)."""
     if path.suffix.lower() in (".xlsx", ".xls"):
-        from reportbot.coordination.xlsform import load_xlsform  # the XLSForm reader
+        from reportbot.coordination.publishing.xlsform import load_xlsform  # the XLSForm reader
 
         result = load_xlsform(path, str(path))
-        return result.template, list(result.issues)
-    return load_yaml_template(path)
+        return result.template, list(result.issues), list(result.warnings)
+    template, issues = load_yaml_template(path)
+    return template, list(issues), []
 
 
 def parse_yaml_template(
@@ -100,9 +113,11 @@ def parse_yaml_template(
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [TemplateIssue(source, line, "yaml", f"invalid YAML: {problem}")]
+        return None, [
+            TemplateIssue(source, line, "yaml", said("formcheck:invalid_yaml", detail=problem))
+        ]
     if not isinstance(data, Mapping):
-        return None, [TemplateIssue(source, 1, "file", "expected a mapping with key, title, ...")]
+        return None, [TemplateIssue(source, 1, "file", said("formcheck:not_a_mapping"))]
     return build_template(data, source)
 
 
@@ -160,13 +175,16 @@ def _extras_definition(template: FormTemplate) -> dict[str, Any]:
     """Calculations and metadata, present only when the form has them (older hashes stay)."""
     extras: dict[str, Any] = {}
     if template.calculations:
+        # a type is written only where the template stated one the rules would not give
+        inferred = typed_calculations(template.calculations, template.questions)
         extras["calculations"] = [
             {
                 "name": c.name,
                 "calculation": c.expression.source,
                 **({"label": c.label} if c.label else {}),
+                **({"type": c.type} if c.type != guess.type else {}),
             }
-            for c in template.calculations
+            for c, guess in zip(template.calculations, inferred, strict=True)
         ]
     if template.metadata:
         extras["metadata"] = [{"name": name, "type": kind} for name, kind in template.metadata]
@@ -223,14 +241,21 @@ class _Checker(QuestionChecks):
         known |= {"repeats"}
         for name in data:
             if name not in known:
-                self.fail(data, str(name), str(name), "unknown field")
+                self.fail(
+                    data,
+                    str(name),
+                    str(name),
+                    said("formcheck:top_unknown_field", value=repr(name)),
+                )
         key = data.get("key")
         if not isinstance(key, str) or not IDENTIFIER.match(key):
-            self.fail(data, "key", "key", "required: lowercase letters, digits, underscore")
+            self.fail(data, "key", "key", said("formcheck:key_invalid", value=repr(key)))
             key = "?"
         version = data.get("version", "1")
         if not isinstance(version, str | int | float) or isinstance(version, bool):
-            self.fail(data, "version", "version", 'must be a text such as "2025.1"')
+            self.fail(
+                data, "version", "version", said("formcheck:version_invalid", value=repr(version))
+            )
         title = self.text(data, "title", "title", required=True)
         description = self.text(data, "description", "description", required=False)
         unit_types = self.unit_types(data)
@@ -245,9 +270,12 @@ class _Checker(QuestionChecks):
         self.meta = {name for name, _ in self.metadata}
         questions = self.questions(data)
         check_calculation_inputs(self, data, calculations, {q.id for q in questions})
+        calculations = typed_calculations(calculations, questions, stated_types(self, data))
         known = {q.id for q in questions} | self.calc_names | self.meta | BUILTIN_NAMES
         check_repeat_counts(self, data, known)
-        indicators = parse_indicators(data.get("indicators"), questions, self.fail, data)
+        readable = (*questions, *(as_question(c) for c in calculations))  # read like answers
+        worded = frozenset(c.name for c in calculations if c.type == "text")
+        indicators = parse_indicators(data.get("indicators"), readable, self.fail, data, worded)
         return FormTemplate(
             key=key,
             version=str(version),
@@ -267,61 +295,64 @@ class _Checker(QuestionChecks):
         value = node.get(field)
         if value is None:
             if required:
-                self.fail(node, field, where, f"{field} is required (vi, and en if you can)")
+                self.fail(node, field, where, said("formcheck:text_required", field=field))
             return {}
         if isinstance(value, str):
             if not value.strip() and required:
-                self.fail(node, field, where, f"{field} is empty")
+                self.fail(node, field, where, said("formcheck:text_empty", field=field))
             return {"vi": value.strip()}
         if isinstance(value, Mapping):
             texts: Text = {}
             for language, item in value.items():
                 if language not in LANGUAGES:
-                    self.fail(
-                        value, str(language), where, f"{field}: unknown language {language!r}"
-                    )
+                    problem = said("formcheck:text_language", field=field, value=repr(language))
+                    self.fail(value, str(language), where, problem)
                 elif not isinstance(item, str) or not item.strip():
-                    self.fail(value, str(language), where, f"{field}.{language} must be a text")
+                    problem = said("formcheck:text_not_text", field=field, language=language)
+                    self.fail(value, str(language), where, problem)
                 else:
                     texts[language] = item.strip()
             if "vi" not in texts and required:
-                self.fail(node, field, where, f"{field} needs a Vietnamese text (vi)")
+                self.fail(node, field, where, said("formcheck:text_no_vi", field=field))
             return texts
-        self.fail(node, field, where, f"{field} must be a text or {{vi: ..., en: ...}}")
+        self.fail(node, field, where, said("formcheck:text_shape", field=field))
         return {}
 
     def unit_types(self, data: Mapping[str, Any]) -> tuple[str, ...]:
         value = data.get("unit_types", [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(data, "unit_types", "unit_types", "must be a list of unit type keys")
+            self.fail(data, "unit_types", "unit_types", said("formcheck:unit_types_shape"))
             return ()
         for item in value:
             if not IDENTIFIER.match(item):
-                self.fail(data, "unit_types", "unit_types", f"invalid unit type {item!r}")
+                problem = said("formcheck:unit_type_invalid", value=repr(item))
+                self.fail(data, "unit_types", "unit_types", problem)
         return tuple(value)
 
     def period(self, data: Mapping[str, Any]) -> PeriodSpec:
         value = data.get("period")
         if not isinstance(value, Mapping):
-            self.fail(data, "period", "period", "required: {kind: ..., deadlines: [...]}")
+            self.fail(data, "period", "period", said("formcheck:period_required"))
             return PeriodSpec("one_off")
         kind = value.get("kind")
         if kind not in PERIOD_KINDS:
             allowed = ", ".join(sorted(PERIOD_KINDS))
-            self.fail(value, "kind", "period", f"kind must be one of {allowed}")
+            problem = said("formcheck:period_kind", allowed=allowed, value=repr(kind))
+            self.fail(value, "kind", "period", problem)
             return PeriodSpec("one_off")
         deadlines = value.get("deadlines", [])
         if isinstance(deadlines, str | int):
             deadlines = [deadlines]
         if not isinstance(deadlines, list):
-            self.fail(value, "deadlines", "period", "deadlines must be a list")
+            problem = said("formcheck:deadlines_shape", value=repr(deadlines))
+            self.fail(value, "deadlines", "period", problem)
             deadlines = []
         start = value.get("start")
         spec = PeriodSpec(kind, tuple(str(d) for d in deadlines), str(start) if start else None)
         from reportbot.periods import validate_period_spec
 
         for problem in validate_period_spec(spec):
-            self.fail(value, "deadlines", "period", problem)
+            self.fail(value, "deadlines", "period", said("formrule:period_problem", detail=problem))
         return spec
 
     def reminders(self, data: Mapping[str, Any]) -> tuple[int, ...] | None:
@@ -331,6 +362,7 @@ class _Checker(QuestionChecks):
         if not isinstance(value, list) or not all(
             isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 60 for v in value
         ):
-            self.fail(data, "reminders", "reminders", "must be a list of days (0 to 60)")
+            problem = said("formcheck:reminders_shape", value=repr(value))
+            self.fail(data, "reminders", "reminders", problem)
             return None
         return tuple(sorted(set(value), reverse=True))

@@ -9,6 +9,7 @@ from typing import Any
 
 from reportbot.forms.choice_filter import choice_extra, read_question_rules, relevance_cycle
 from reportbot.forms.defaults import DefaultError, parse_default
+from reportbot.forms.diagnostics import said
 from reportbot.forms.expressions import ExpressionError, compared_literals, parse_expression
 from reportbot.forms.issues import (
     BUILTIN_NAMES,
@@ -50,10 +51,11 @@ class QuestionChecks:
     def questions(self, data: Mapping[str, Any]) -> tuple[Question, ...]:
         items = data.get("questions")
         if not isinstance(items, list) or not items:
-            self.fail(data, "questions", "questions", "at least one question is required")
+            self.fail(data, "questions", "questions", said("formcheck:questions_none"))
             return ()
         if len(items) > MAX_QUESTIONS:
-            self.fail(data, "questions", "questions", f"at most {MAX_QUESTIONS} questions")
+            message = said("formcheck:questions_too_many", limit=MAX_QUESTIONS, value=len(items))
+            self.fail(data, "questions", "questions", message)
         questions: list[Question] = []
         seen: set[str] = set()
         # ODK orders by dependency: a rule may read a later question (a cycle is refused)
@@ -65,47 +67,32 @@ class QuestionChecks:
                 questions.append(question)
                 seen.add(question.id)
         if not any(q.answerable for q in questions):
-            self.fail(data, "questions", "questions", "no question takes an answer")
+            self.fail(data, "questions", "questions", said("formcheck:questions_unanswerable"))
         cycle = relevance_cycle(questions)
         if cycle:
             loop = " → ".join(f"${{{name}}}" for name in [*cycle, cycle[0]])
-            message = f"relevant: the questions' conditions read each other in a cycle: {loop}"
+            message = said("formcheck:relevant_cycle", value=loop)
             first = items[[q.id for q in questions].index(cycle[0])]
             self.fail(first, "relevant", cycle[0], message)
         return tuple(questions)
 
     def question(self, item: Any, position: int, earlier: set[str]) -> Question | None:
+        """One checked question; None (with the issue noted) when the item is no mapping."""
         if not isinstance(item, Mapping):
             self.issues.append(
-                TemplateIssue(self.source, None, f"question {position}", "must be a mapping")
+                TemplateIssue(
+                    self.source,
+                    None,
+                    f"question {position}",
+                    said("formcheck:question_not_mapping"),
+                )
             )
             return None
-        qid = item.get("id")
-        where = qid if isinstance(qid, str) and qid else f"question {position}"
-        for name in item:
-            if name not in QUESTION_FIELDS:
-                self.fail(item, str(name), where, f"unknown field {name!r}")
-        if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
-            message = "id: letters, digits, '_', '-' or '.', starting with a letter (max 64)"
-            self.fail(item, "id", where, message)
-            qid = f"_{position}"
-        elif qid in earlier:
-            self.fail(item, "id", where, "duplicate id")
-        elif qid in BUILTIN_NAMES:
-            self.fail(item, "id", where, f"{qid!r} is reserved")
-        qtype = item.get("type")
-        if qtype not in QUESTION_TYPES:
-            allowed = ", ".join(sorted(QUESTION_TYPES))
-            self.fail(item, "type", where, f"type {qtype!r} is not one of: {allowed}")
-            qtype = "text"
+        qid, where = self._question_id(item, position, earlier)
+        qtype = self._question_type(item, where)
         label = self.text(item, "label", where, required=True)
         hint = self.text(item, "hint", where, required=False)
-        required = item.get("required", False)
-        if not isinstance(required, bool):
-            self.fail(item, "required", where, "required must be true or false")
-            required = False
-        if qtype == "note" and required:
-            self.fail(item, "required", where, "a note cannot be required")
+        required = self._required_flag(item, where, qtype)
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
         # every question, later ones and itself too (a cycle is reported by `questions`)
@@ -114,7 +101,7 @@ class QuestionChecks:
         constraint = self.expression(item, "constraint", where, names | {qid}, allow_current=True)
         message = self.text(item, "constraint_message", where, required=False)
         if constraint is not None and not message:
-            self.fail(item, "constraint", where, "a constraint needs a constraint_message")
+            self.fail(item, "constraint", where, said("formcheck:constraint_needs_message"))
         default = self.default(item, where, qtype, choices, low, high)
         choice_filter, calculation = read_question_rules(self.fail, item, where, self.calcs, names)
         return Question(
@@ -136,13 +123,53 @@ class QuestionChecks:
             section=self.text(item, "section", where, required=False),
         )
 
+    def _question_id(
+        self, item: Mapping[str, Any], position: int, earlier: set[str]
+    ) -> tuple[str, str]:
+        """The question's id (a placeholder when invalid) and how issues name the question."""
+        qid = item.get("id")
+        where = qid if isinstance(qid, str) and qid else f"question {position}"
+        for name in item:
+            if name not in QUESTION_FIELDS:
+                self.fail(item, str(name), where, said("formcheck:unknown_field", value=repr(name)))
+        if not isinstance(qid, str) or not QUESTION_NAME.match(qid):
+            message = said("formcheck:id_invalid", value=repr(qid))
+            self.fail(item, "id", where, message)
+            return f"_{position}", where
+        if qid in earlier:
+            self.fail(item, "id", where, said("formcheck:duplicate_id", value=repr(qid)))
+        elif qid in BUILTIN_NAMES:
+            self.fail(item, "id", where, said("formcheck:reserved_id", value=repr(qid)))
+        return qid, where
+
+    def _question_type(self, item: Mapping[str, Any], where: str) -> str:
+        """The question's type ('text' after an issue when it is unknown)."""
+        qtype = item.get("type")
+        if qtype not in QUESTION_TYPES:
+            allowed = ", ".join(sorted(QUESTION_TYPES))
+            message = said("formcheck:type_unknown", value=repr(qtype), allowed=allowed)
+            self.fail(item, "type", where, message)
+            return "text"
+        return str(qtype)
+
+    def _required_flag(self, item: Mapping[str, Any], where: str, qtype: str) -> bool:
+        """Whether an answer is required (never for a note)."""
+        required = item.get("required", False)
+        if not isinstance(required, bool):
+            message = said("formcheck:required_value", value=repr(required))
+            self.fail(item, "required", where, message)
+            required = False
+        if qtype == "note" and required:
+            self.fail(item, "required", where, said("formcheck:note_required"))
+        return required
+
     def repeat_of(self, item: Mapping[str, Any], where: str) -> str | None:
         """The repeat a question belongs to (a name from `repeats`), if any."""
         name = item.get("repeat")
         if name is None:
             return None
         if name not in self.repeat_names:
-            self.fail(item, "repeat", where, f"repeat {name!r} is not in the form's repeats")
+            self.fail(item, "repeat", where, said("formcheck:repeat_unknown", value=repr(name)))
             return None
         return str(name)
 
@@ -160,14 +187,15 @@ class QuestionChecks:
         if raw is None:
             return None
         if qtype in ATTACHMENT_TYPES or qtype == "note":
-            self.fail(item, "default", where, f"default: a {qtype} question cannot have one")
+            message = said("formcheck:default_not_allowed", value=qtype)
+            self.fail(item, "default", where, message)
             return None
         if qtype in CHOICE_TYPES and not choices:
             return None  # the missing choices are reported already
         try:
             return parse_default(qtype, raw, [c.value for c in choices], low, high)
         except DefaultError as exc:
-            self.fail(item, "default", where, f"default: {exc}")
+            self.fail(item, "default", where, said("formcheck:default_invalid", detail=exc.problem))
             return None
 
     def impossible_values(
@@ -191,7 +219,13 @@ class QuestionChecks:
                 words = text.split() if target.type == "select_multiple" else [text]
                 if text and not all(word in allowed for word in words):
                     listed = ", ".join(repr(value) for value in allowed[:10])
-                    message = f"{field}: ${{{name}}} can never be {text!r} (its values: {listed})"
+                    message = said(
+                        "formcheck:impossible_value",
+                        field=field,
+                        name=name,
+                        value=repr(text),
+                        allowed=listed,
+                    )
                     self.fail(item, field, question.id, message)
 
     def calc_inputs(self, expression: Any) -> set[str]:
@@ -208,39 +242,43 @@ class QuestionChecks:
             if value is not None and (
                 isinstance(value, bool) or not isinstance(value, int | float)
             ):
-                self.fail(item, name, where, f"{name} must be a number")
+                self.fail(
+                    item, name, where, said("formcheck:bound_not_number", field=name, value=value)
+                )
                 value = None
             if value is not None and qtype not in NUMERIC_TYPES | {"text", "long_text"}:
-                self.fail(item, name, where, f"{name} does not apply to a {qtype} question")
+                message = said("formcheck:bound_not_applicable", field=name, value=qtype)
+                self.fail(item, name, where, message)
             values.append(value)
         low, high = values
         if low is not None and high is not None and low > high:
-            self.fail(item, "min", where, f"min ({low}) is greater than max ({high})")
+            self.fail(item, "min", where, said("formcheck:min_above_max", low=low, high=high))
         return low, high
 
     def choices(self, item: Mapping[str, Any], where: str, qtype: str) -> tuple[FormChoice, ...]:
         value = item.get("choices")
         if qtype not in CHOICE_TYPES:
             if value is not None:
-                self.fail(item, "choices", where, f"choices do not apply to a {qtype} question")
+                message = said("formcheck:choices_not_applicable", value=qtype)
+                self.fail(item, "choices", where, message)
             return ()
         if not isinstance(value, list) or not value:
-            self.fail(item, "choices", where, "a select question needs at least 1 choice")
+            self.fail(item, "choices", where, said("formcheck:choices_none"))
             return ()
         result: list[FormChoice] = []
         seen: set[str] = set()
         for option in value:
             if not isinstance(option, Mapping):
-                self.fail(item, "choices", where, "each choice is {value: ..., label: ...}")
+                self.fail(item, "choices", where, said("formcheck:choice_shape"))
                 continue
             raw = option.get("value")
             choice_value = str(raw) if isinstance(raw, str | int) else ""
             if not CHOICE_VALUE.match(choice_value):
-                self.fail(
-                    option, "value", where, f"choice value {raw!r}: letters, digits, _ (max 40)"
-                )
+                message = said("formcheck:choice_value_invalid", value=repr(raw))
+                self.fail(option, "value", where, message)
             elif choice_value in seen and item.get("choice_filter") is None:
-                self.fail(option, "value", where, f"duplicate choice value {choice_value!r}")
+                message = said("formcheck:choice_value_duplicate", value=repr(choice_value))
+                self.fail(option, "value", where, message)
             seen.add(choice_value)
             label = self.text(option, "label", where, required=True)
             result.append(FormChoice(choice_value, label, choice_extra(option)))
@@ -259,16 +297,21 @@ class QuestionChecks:
         if source is None:
             return None
         if not isinstance(source, str) or not source.strip():
-            self.fail(item, field, where, f"{field} must be an expression text")
+            self.fail(item, field, where, said("formcheck:expression_not_text", field=field))
             return None
         try:
             expression = parse_expression(source, self.calcs)
         except ExpressionError as exc:
-            self.fail(item, field, where, f"{field}: {exc.message} in {source!r}")
+            message = said(
+                "formcheck:expression_invalid", field=field, detail=exc.message, value=repr(source)
+            )
+            self.fail(item, field, where, message)
             return None
         unknown = sorted(expression.references() - names - self.calc_inputs(expression))
         for name in unknown:
-            self.fail(item, field, where, f"{field}: ${{{name}}} is not a question of this form")
+            self.fail(
+                item, field, where, said("formcheck:reference_unknown", field=field, name=name)
+            )
         if expression.uses_current() and not allow_current:
-            self.fail(item, field, where, f"{field}: '.' (this answer) is only for constraints")
+            self.fail(item, field, where, said("formcheck:current_only_constraint", field=field))
         return expression

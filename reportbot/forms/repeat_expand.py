@@ -18,7 +18,7 @@ from reportbot.forms.repeats import (
     entry_id,
     split_id,
 )
-from reportbot.forms.schema import Calculation, FormTemplate, Question, pick
+from reportbot.forms.schema import FormTemplate, Question, pick
 from reportbot.forms.xpath_values import _num
 
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}")
@@ -90,7 +90,7 @@ class _Expander:
         for calc in self.template.calculations:
             expression = self.outside(calc.expression)
             self.calcs[calc.name] = expression
-            calculations.append(Calculation(calc.name, expression, calc.label))
+            calculations.append(replace(calc, expression=expression))  # type kept
         questions: list[Question] = []
         block: list[Question] = []
         for question in (*self.template.questions, None):

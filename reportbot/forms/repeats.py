@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from reportbot.forms.diagnostics import said
 from reportbot.forms.expressions import Expression, ExpressionError, parse_expression
 from reportbot.forms.schema import FormChoice, FormTemplate, Question, Text
 from reportbot.forms.xpath_values import _num
@@ -60,13 +61,13 @@ def read_repeats(checker: Any, data: Mapping[str, Any]) -> tuple[Repeat, ...]:
     """The template's `repeats: [{name, label, count}]`; problems go to `checker.fail`."""
     items = data.get("repeats") or []
     if not isinstance(items, list):
-        checker.fail(data, "repeats", "repeats", "repeats: a list of {name, label, count}")
+        checker.fail(data, "repeats", "repeats", said("formrule:repeats_shape"))
         return ()
     result: list[Repeat] = []
     for item in items:
         name = item.get("name") if isinstance(item, Mapping) else None
         if not isinstance(name, str) or not name:
-            checker.fail(data, "repeats", "repeats", "repeats: each needs a name")
+            checker.fail(data, "repeats", "repeats", said("formrule:repeat_no_name"))
             continue
         label = checker.text(item, "label", name, required=False)
         count = None
@@ -75,7 +76,10 @@ def read_repeats(checker: Any, data: Mapping[str, Any]) -> tuple[Repeat, ...]:
             try:
                 count = parse_expression(str(source), dict(checker.calcs))
             except ExpressionError as exc:
-                checker.fail(item, "count", name, f"repeat_count: {exc.message} in {source!r}")
+                problem = said(
+                    "formrule:repeat_count_invalid", detail=exc.message, value=repr(source)
+                )
+                checker.fail(item, "count", name, problem)
         result.append(Repeat(name, label, count))
     return tuple(result)
 
@@ -87,7 +91,7 @@ def check_repeat_counts(checker: Any, data: Mapping[str, Any], names: set[str]) 
     items = {item.get("name"): item for item in given if isinstance(item, Mapping)}
     for repeat in checker.repeats:
         for name in sorted(repeat.count.references() - names) if repeat.count else ():
-            message = f"repeat_count: ${{{name}}} is not a question of this form"
+            message = said("formrule:repeat_count_reference", name=name)
             checker.fail(items.get(repeat.name, data), "count", repeat.name, message)
 
 
@@ -122,6 +126,21 @@ def entry_counts(
             entries += 1
         counts.append(entries)
     return tuple(counts)
+
+
+def filed_entries(template: FormTemplate, answers: Mapping[str, Any]) -> dict[str, int]:
+    """How many entries each repeat holds as filed (the mirror's rows, consolidation's
+    count): its `entry_counts`, but none for a repeat without repeat_count whose first entry
+    holds no answer at all (never reached, e.g. inside a group that did not apply)."""
+    counts = entry_counts(template, answers, answers)
+    result: dict[str, int] = {}
+    for repeat, count in zip(template.repeats, counts, strict=True):
+        if repeat.count is None and count == 1:
+            ids = (q.id for q in template.questions if q.repeat == repeat.name)
+            values = (answers.get(entry_id(qid, 1)) for qid in ids)
+            count = int(any(value not in (None, "", []) for value in values))
+        result[repeat.name] = count
+    return result
 
 
 def adds_entry(template: FormTemplate, question: Question, answers: Mapping[str, Any]) -> bool:
@@ -174,16 +193,17 @@ def base_question(template: FormTemplate, qid: str) -> Question | None:
 
 
 def consolidated(template: FormTemplate, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers as consolidation counts them: a numeric repeat question is the sum over
-    its entries (a roster's "số người" adds up), a select the options any entry chose (the
-    unit counts once per option, as for any select), a text one its entries joined; other
-    types inside a repeat (dates, files) are not consolidated."""
+    """The answers as consolidation counts them: each repeat's name holds its number of
+    entries (`filed_entries`), a numeric repeat question is the sum over its entries (a
+    roster's "số người" adds up), a select the options any entry chose (the unit counts once
+    per option, as for any select), a text one its entries joined; other types inside a
+    repeat (dates, files) are not consolidated."""
     if not template.repeats:
         return dict(answers)
     typed = typed_entries(template, answers)
-    names = (repeat.name for repeat in template.repeats)
-    counts = dict(zip(names, entry_counts(template, typed, typed), strict=True))
+    counts = filed_entries(template, typed)
     result = {qid: v for qid, v in typed.items() if split_id(qid) is None}
+    result |= counts
     for question in template.questions:
         if not question.repeat or question.type in ("date", "photo", "file", "note"):
             continue

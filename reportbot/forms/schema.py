@@ -112,6 +112,8 @@ class Calculation:
     name: str
     expression: Expression
     label: Text = field(default_factory=dict)
+    # the value's type: decimal, integer, date or text (forms.calculation_types decides it)
+    type: str = "text"
 
 
 @dataclass(frozen=True, slots=True)

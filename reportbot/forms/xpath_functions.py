@@ -1,4 +1,4 @@
-"""The XPath / ODK functions real XLSForms use, beyond the core ones in expressions.py.
+"""The XPath / ODK functions real XLSForms use, beyond the core ones in expression_nodes.py.
 
 Semantics follow JavaRosa (ODK Collect's engine, as documented in the ODK XForms spec
 https://getodk.github.io/xforms-spec/#xpath-functions): `substr` is 0-based with an exclusive

@@ -29,7 +29,7 @@ from connectors.base import (
 )
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.state import Mode
-from reportbot.coordination.publish import is_template_name
+from reportbot.coordination.publishing.publish import is_template_name
 from reportbot.media import files, texts
 from reportbot.media.config import MediaSettings
 from reportbot.routing.inbound import Inbound

@@ -1,9 +1,10 @@
 """A form's calculations in its worksheet: one column per calculation, after the questions.
 
-Values are computed at mirror time from the stored answers (ODK stores them with the
-submission; computing them again from the same answers gives the same figures and needs no
-schema change). The header is the calculation's label, or its name when it has none, as
-KoboToolbox exports an unlabelled `calculate` column.
+Values are those stored with the submission (as ODK stores them), so a calculation changed
+in a later version of the form never changes what an old report sent; a report stored
+before calculations were kept has them computed once from its answers. The header is the
+calculation's label, or its name when it has none, as KoboToolbox exports an unlabelled
+`calculate` column.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from reportbot.forms.calculate import evaluate_calculations
-from reportbot.forms.repeat_expand import expand
+from reportbot.forms.evaluation import stored_or_computed
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.mirror.records import ColumnSpec
 
@@ -29,17 +29,17 @@ def calculation_columns(template: FormTemplate) -> list[ColumnSpec]:
 
 
 def calculated_answers(
-    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
+    template: FormTemplate,
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    stored: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Every calculation's value from the stored answers and the facts the chat used:
+    """Every calculation's value: the `stored` ones (`forms.calculation_types`), or, for a
+    report that has none stored, computed from its answers and the facts the chat used:
     unit_type, unit_code, period (`conversation.report.unit_facts`) and `__today__`, the
     day the report was sent (ODK fixes a calculation when the form is saved; the sheet
     must not show a different today() each time it is rebuilt)."""
-    if not template.calculations:
-        return {}
-    # sum(${q}) / count(${rep}) over a repeat read the entries of the written-out template,
-    # exactly as the chat's review does (OpenReport.template)
-    return evaluate_calculations(expand(template, answers, facts), answers, facts)
+    return stored_or_computed(template, stored or {}, answers, facts)
 
 
 def report_day(moment: datetime, tz: tzinfo) -> date:

@@ -18,7 +18,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gspread.exceptions import APIError
@@ -28,6 +28,7 @@ from reportbot.mirror.backend import MirrorError
 from reportbot.mirror.google_api import ENV_CREDENTIALS, SheetsApi
 from reportbot.mirror.google_client import DEFAULT_TIMEOUT
 from reportbot.mirror.google_errors import describe, transient_delay
+from reportbot.mirror.google_plan import Writes, entry_writes, flush_targets, read_current
 from reportbot.mirror.google_requests import (
     MAX_PAYLOAD_BYTES,
     SheetInfo,
@@ -42,6 +43,7 @@ from reportbot.mirror.google_requests import (
     status_cells,
 )
 from reportbot.mirror.layout import (
+    ColumnPlan,
     assign_rows,
     header_blocks,
     latest_records,
@@ -52,16 +54,23 @@ from reportbot.mirror.layout import (
 from reportbot.mirror.ratelimit import RetryPolicy, Sleep
 from reportbot.mirror.records import (
     DEFAULT_TZ,
+    MAX_TITLE_CHARS,
     STATUS_SHEET_TITLE,
-    FormLayout,
+    CellValue,
     MirrorBatch,
     SubmissionRecord,
-    layout_headers,
     record_row,
     sheet_titles,
 )
+from reportbot.mirror.repeat_sheets import repeat_titles
 from reportbot.mirror.status import status_rows, status_width
-from reportbot.mirror.verify import RowsDisplaced, damage, deleted_by_hand, reassign
+from reportbot.mirror.verify import (
+    RowsDisplaced,
+    WriteCheck,
+    deleted_by_hand,
+    entries_deleted_by_hand,
+    reassign,
+)
 
 # The request builders and error helpers moved out; their old names stay importable here.
 __all__ = [
@@ -125,6 +134,7 @@ class GoogleSheetsBackend(SheetsApi):
         # Submission ids each worksheet held after our last verified write (by folded title),
         # and the ids found deleted by hand since, for the worker to write again.
         self._known: dict[str, set[int]] = {}
+        self._entry_rows: dict[str, dict[int, int]] = {}  # the same for repeat sheets: rows
         self.missing: set[int] = set()
         self._clobbered: dict[str, set[int]] = {}  # rows a displaced write hit, for `repair`
 
@@ -193,6 +203,7 @@ class GoogleSheetsBackend(SheetsApi):
     async def _flush(self, batch: MirrorBatch, *, rebuild: bool, repair: bool = False) -> None:
         sheets = await self._metadata()
         titles = sheet_titles(batch.layouts)
+        entry_titles = repeat_titles(batch.layouts, titles, MAX_TITLE_CHARS)
         by_form: dict[str, list[SubmissionRecord]] = {}
         for record in latest_records(batch.records):
             by_form.setdefault(record.form_key, []).append(record)
@@ -200,52 +211,66 @@ class GoogleSheetsBackend(SheetsApi):
         if missing:
             raise MirrorError(f"no layout for form(s) {', '.join(sorted(missing))}")
         layouts = [layout for layout in batch.layouts if rebuild or layout.form_key in by_form]
-        current = {} if rebuild else await self._read_current(layouts, titles, sheets)
+        targets = flush_targets(layouts, titles, entry_titles)
+        current = {} if rebuild else await read_current(self._batch_get, targets, sheets)
+        out = Writes()
+        for target in targets:
+            header, ids = current.get(target.title.casefold(), ([], []))
+            plan = plan_columns(header, target.headers)
+            records = by_form.get(target.layout.form_key, [])
+            if target.repeat is not None:
+                rows, last, check = entry_writes(target, plan, ids, records, self.tz)
+                known = self._entry_rows.get(target.title.casefold(), {})
+                self.missing |= entries_deleted_by_hand(known, check.found, check.expected or {})
+            else:
+                found, last, assigned = self._locate(target.title, ids, records, repair)
+                check = WriteCheck(target.title, plan.positions[0], found, assigned)
+                rows = {}
+                for record in records:
+                    values = record_row(target.layout, record, self.tz)
+                    for row in assigned[record.submission_id]:
+                        rows[row] = values
+            out.checks.append(check)
+            self._place(out, sheets, target.title, plan, rows, last, rebuild)
 
-        requests_: list[dict[str, Any]] = []
-        data: list[dict[str, Any]] = []
-        grown: dict[str, tuple[int, int]] = {}
-        checks: list[tuple[str, int, dict[int, list[int]], dict[int, list[int]]]] = []
-        for layout in layouts:
-            title = titles[layout.form_key]
-            info = sheets.get(title.casefold())
-            header, ids = current.get(layout.form_key, ([], []))
-            plan = plan_columns(header, layout_headers(layout))
-            records = by_form.get(layout.form_key, [])
-            found, last, assigned = self._locate(title, ids, records, repair)
-            checks.append((title, plan.positions[0], found, assigned))
-            rows = {}
-            for record in records:
-                values = record_row(layout, record, self.tz)
-                for row in assigned[record.submission_id]:
-                    rows[row] = values
-            need_rows = max([last, *rows])
-            need_cols = plan.width
-            if info is None:
-                info = add_sheet(
-                    requests_, sheets, title, need_rows, need_cols, headroom=self._headroom
-                )
-                requests_.extend(header_requests(info.sheet_id))
-            elif rebuild:
-                clear = {"range": {"sheetId": info.sheet_id}, "fields": "userEnteredValue"}
-                requests_.append({"updateCells": clear})
-                requests_.extend(header_requests(info.sheet_id))
-            grown[info.title] = grow(requests_, info, need_rows, need_cols, self._headroom)
-            for block in header_blocks(plan.new_headers) + row_blocks(rows, plan.positions):
-                for piece in split_block(block, self._max_payload):
-                    data.append(
-                        {
-                            "range": a1_range(info.title, piece),
-                            "majorDimension": "ROWS",
-                            "values": piece.values,
-                        }
-                    )
-
-        digest = self._status_requests(requests_, sheets, grown, batch, rebuild)
-        await self._send(requests_, data, sheets, grown)
+        digest = self._status_requests(out.requests, sheets, out.grown, batch, rebuild)
+        await self._send(out.requests, out.data, sheets, out.grown)
         if digest is not None:
             self._status_digest = digest
-        await self._verify(checks, sheets, rebuild)
+        await self._verify(out.checks, sheets, rebuild)
+
+    def _place(
+        self,
+        out: Writes,
+        sheets: dict[str, SheetInfo],
+        title: str,
+        plan: ColumnPlan,
+        rows: dict[int, list[CellValue]],
+        last: int,
+        rebuild: bool,
+    ) -> None:
+        """Queue one worksheet's new headers and rows (adding, clearing, growing it first)."""
+        info = sheets.get(title.casefold())
+        need_rows = max([last, *rows])
+        if info is None:
+            info = add_sheet(
+                out.requests, sheets, title, need_rows, plan.width, headroom=self._headroom
+            )
+            out.requests.extend(header_requests(info.sheet_id))
+        elif rebuild:
+            clear = {"range": {"sheetId": info.sheet_id}, "fields": "userEnteredValue"}
+            out.requests.append({"updateCells": clear})
+            out.requests.extend(header_requests(info.sheet_id))
+        out.grown[info.title] = grow(out.requests, info, need_rows, plan.width, self._headroom)
+        for block in header_blocks(plan.new_headers) + row_blocks(rows, plan.positions):
+            for piece in split_block(block, self._max_payload):
+                out.data.append(
+                    {
+                        "range": a1_range(info.title, piece),
+                        "majorDimension": "ROWS",
+                        "values": piece.values,
+                    }
+                )
 
     async def _send(
         self,
@@ -281,74 +306,37 @@ class GoogleSheetsBackend(SheetsApi):
         return found, last, assigned
 
     async def _verify(
-        self,
-        checks: list[tuple[str, int, dict[int, list[int]], dict[int, list[int]]]],
-        sheets: dict[str, SheetInfo],
-        rebuild: bool,
+        self, checks: list[WriteCheck], sheets: dict[str, SheetInfo], rebuild: bool
     ) -> None:
         """Read the id columns again; RowsDisplaced when a write landed on moved rows."""
         # Only writes over rows found at the read can land on a moved row; rows appended
         # below everything were empty.
-        written = [check for check in checks if set(check[2]) & set(check[3])]
-        if not rebuild and written:
+        risky = [check for check in checks if check.risky]
+        if not rebuild and risky:
             ranges = [
                 absolute_range_name(
-                    sheets[title.casefold()].title,
-                    f"{column_letter(col)}:{column_letter(col)}",
+                    sheets[check.title.casefold()].title,
+                    f"{column_letter(check.col)}:{column_letter(check.col)}",
                 )
-                for title, col, _, _ in written
+                for check in risky
             ]
             columns = await self._batch_get(ranges)
-            for (title, _, found, assigned), column in zip(written, columns, strict=True):
-                harmed = damage(found, assigned, [row[0] if row else "" for row in column])
+            for check, column in zip(risky, columns, strict=True):
+                harmed = check.harmed([row[0] if row else "" for row in column])
                 if harmed:
-                    self._known.pop(title.casefold(), None)
-                    wrote = {row for rows in assigned.values() for row in rows}
-                    self._clobbered[title.casefold()] = wrote
-                    raise RowsDisplaced(title, harmed, wrote)
-        for title, _, found, assigned in checks:
-            self._known[title.casefold()] = set(assigned) if rebuild else set(found) | set(assigned)
-
-    async def _read_current(
-        self,
-        layouts: Sequence[FormLayout],
-        titles: dict[str, str],
-        sheets: dict[str, SheetInfo],
-    ) -> dict[str, tuple[list[Any], list[Any]]]:
-        """Read the header row and the id column of every existing worksheet in one call."""
-        existing = [
-            (layout.form_key, sheets[titles[layout.form_key].casefold()].title)
-            for layout in layouts
-            if titles[layout.form_key].casefold() in sheets
-        ]
-        if not existing:
-            return {}
-        ranges: list[str] = []
-        for _, title in existing:
-            ranges += [absolute_range_name(title, "1:1"), absolute_range_name(title, "A:A")]
-        values = await self._batch_get(ranges)
-        current: dict[str, tuple[list[Any], list[Any]]] = {}
-        moved: list[tuple[str, str, int]] = []
-        for index, (form_key, title) in enumerate(existing):
-            header = values[2 * index][0] if values[2 * index] else []
-            ids = [row[0] if row else "" for row in values[2 * index + 1]]
-            current[form_key] = (header, ids)
-            wanted = layout_headers(next(lay for lay in layouts if lay.form_key == form_key))
-            id_col = plan_columns(header, wanted).positions[0]
-            if id_col != 0:
-                moved.append((form_key, title, id_col))
-        if moved:
-            # Someone inserted columns before the id column: one more read, still constant.
-            ranges = [
-                absolute_range_name(title, f"{column_letter(col)}:{column_letter(col)}")
-                for _, title, col in moved
-            ]
-            for (form_key, _, _), column in zip(moved, await self._batch_get(ranges), strict=True):
-                current[form_key] = (
-                    current[form_key][0],
-                    [row[0] if row else "" for row in column],
-                )
-        return current
+                    folded = check.title.casefold()
+                    wrote = {row for rows in check.assigned.values() for row in rows}
+                    self._entry_rows.pop(folded, None)
+                    if check.expected is None:  # a repeat's sheet is repaired by its plan
+                        self._known.pop(folded, None)
+                        self._clobbered[folded] = wrote
+                    raise RowsDisplaced(check.title, harmed, wrote)
+        for check in checks:
+            if check.expected is not None:
+                self._entry_rows[check.title.casefold()] = check.entry_rows(rebuild)
+                continue
+            held = set(check.assigned) if rebuild else set(check.found) | set(check.assigned)
+            self._known[check.title.casefold()] = held
 
     def _status_requests(
         self,

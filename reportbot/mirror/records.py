@@ -61,16 +61,28 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class RepeatLayout:
+    """A repeat's own worksheet: one row per entry, its questions as columns (union over
+    the form's versions, like `FormLayout`), `label` naming the worksheet."""
+
+    name: str
+    label: str
+    columns: tuple[ColumnSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FormLayout:
     """A form's columns: the union over all its template versions, in a stable order.
 
     The first version's questions come first; a question added by a later version is appended
-    at the end and never moves, so old columns of the sheet never shift.
+    at the end and never moves, so old columns of the sheet never shift. Each repeat also
+    has a worksheet of its own (`repeats`, see `mirror.repeat_sheets`).
     """
 
     form_key: str
     title: str
     columns: tuple[ColumnSpec, ...]
+    repeats: tuple[RepeatLayout, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +103,8 @@ class SubmissionRecord:
     revision: int
     template_version: int | str
     answers: dict[str, Any]
+    # repeat name -> its entries in order, each {question id: value} (entry k is index k-1)
+    entries: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from reportbot.conversation.values import decode_value, format_value
+from reportbot.forms.calculation_types import calculations_of, decode_calculated
 from reportbot.forms.loader import template_from_definition
 from reportbot.forms.repeats import sheet_cells, typed_entries
 from reportbot.forms.schema import FormTemplate, Question, pick
@@ -28,10 +29,12 @@ from reportbot.mirror.records import (
     ColumnSpec,
     FormLayout,
     MirrorBatch,
+    RepeatLayout,
     StatusRow,
     StatusSheet,
     SubmissionRecord,
 )
+from reportbot.mirror.repeat_sheets import count_column, record_entries, repeat_label
 from reportbot.mirror.worker import PendingChange
 from reportbot.periods import PeriodKeyError, current_period, period_by_key
 from reportbot.store import outbox
@@ -111,6 +114,8 @@ class StoreMirrorSource:
         records = await queries.template_versions(form_keys)
         columns: dict[str, dict[str, ColumnSpec]] = {}
         calcs: dict[str, dict[str, ColumnSpec]] = {}
+        repeats: dict[str, dict[str, dict[str, ColumnSpec]]] = {}
+        labels: dict[str, dict[str, str]] = {}
         titles: dict[str, str] = {}
         for record in records:
             template = await self._template(record)
@@ -119,21 +124,25 @@ class StoreMirrorSource:
             for question in template.questions:
                 if not question.answerable:
                     continue
-                labels = {c.value: pick(c.label, "vi") for c in question.choices}
-                old = known.get(question.id)
-                if old is None:
-                    header = pick(question.label, "vi") or question.id
-                    kind = "text" if question.repeat else question.type  # entries joined
-                    known[question.id] = ColumnSpec(question.id, header, kind, labels)
-                else:  # keep the first header (the column never moves), learn new choices
-                    merged = {**old.choice_labels, **labels}
-                    known[question.id] = ColumnSpec(
-                        old.question_id, old.header_vi, question.type, merged
-                    )
+                if question.repeat:  # its own worksheet, and a count column beside the cells
+                    label = repeat_label(template, question.repeat)
+                    labels.setdefault(record.key, {}).setdefault(question.repeat, label)
+                    known.setdefault(question.repeat, count_column(question.repeat, label))
+                    owned = repeats.setdefault(record.key, {}).setdefault(question.repeat, {})
+                    _learn(owned, question, question.type)
+                _learn(known, question, "text" if question.repeat else question.type)
             for spec in calculation_columns(template):  # after every question, see below
                 calcs.setdefault(record.key, {}).setdefault(spec.question_id, spec)
         return {
-            key: FormLayout(key, titles[key], _after(specs, calcs.get(key, {})))
+            key: FormLayout(
+                key,
+                titles[key],
+                _after(specs, calcs.get(key, {})),
+                tuple(
+                    RepeatLayout(name, labels[key][name], tuple(owned.values()))
+                    for name, owned in repeats.get(key, {}).items()
+                ),
+            )
             for key, specs in columns.items()
         }
 
@@ -151,16 +160,22 @@ class StoreMirrorSource:
         records = []
         for submission in submissions:
             template = await self._template(submission.template)
+            calcs = calculations_of(template)
+            rows = answers.get(submission.id, [])
+            stored = {q: decode_calculated(calcs[q], value) for q, value in rows if q in calcs}
             decoded = {
                 question_id: decode_value(template.question(question_id), value)
-                for question_id, value in answers.get(submission.id, [])
+                for question_id, value in rows
+                if question_id not in calcs
             }
             unit, moment = submission.unit, submission.submitted_at or submission.updated_at
             facts: dict[str, Any] = {"unit_code": unit.code, "unit_type": unit.type}
             facts |= {"period": submission.period_key, "__today__": report_day(moment, self.tz)}
-            computed = calculated_answers(template, decoded, facts)
+            computed = calculated_answers(template, decoded, facts, stored)
+            entries = record_entries(template, decoded)  # each repeat's own worksheet
             if template.repeats:  # each repeated question: one cell joining its entries
                 decoded = sheet_cells(template, typed_entries(template, decoded), _shown)
+                decoded |= {name: len(rows) for name, rows in entries.items()}  # counts
             decoded = {**computed, **decoded}  # an answer wins over a same-named calculation
             records.append(
                 SubmissionRecord(
@@ -178,6 +193,7 @@ class StoreMirrorSource:
                     revision=submission.revision,
                     template_version=submission.template.version,
                     answers=decoded,
+                    entries=entries,
                 )
             )
         layouts = await self._layouts({record.form_key for record in records})
@@ -286,6 +302,21 @@ class ResyncMailbox:
 def _shown(question: Question, value: Any) -> str:
     """One entry of a repeated question as officers read it (for the joined cell)."""
     return format_value(question, value, "vi")
+
+
+def _learn(known: dict[str, ColumnSpec], question: Question, kind: str) -> None:
+    """Add a question's column, or keep the first header (the column never moves) and learn
+    the choices a later version added."""
+    labels = {c.value: pick(c.label, "vi") for c in question.choices}
+    old = known.get(question.id)
+    if old is None:
+        known[question.id] = ColumnSpec(
+            question.id, pick(question.label, "vi") or question.id, kind, labels
+        )
+    else:
+        known[question.id] = ColumnSpec(
+            old.question_id, old.header_vi, kind, {**old.choice_labels, **labels}
+        )
 
 
 def _after(

@@ -17,6 +17,7 @@ one request only), so the id column is read again after the write and compared:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reportbot.mirror.backend import MirrorError
@@ -84,3 +85,60 @@ def reassign(
         owner = next(sid for sid, rows in found.items() if row in rows)
         index[owner].append(row)
     return index
+
+
+def entry_damage(
+    before: Mapping[int, list[int]], expected: Mapping[int, int], id_cells_after: Sequence[Any]
+) -> set[int]:
+    """The submission ids a repeat sheet's write harmed: each must hold exactly its entries'
+    rows afterwards (`expected`; an id not written keeps the rows it had `before`)."""
+    after, _ = locate_rows(id_cells_after)
+    return {
+        sid
+        for sid in set(before) | set(expected)
+        if len(after.get(sid, [])) != expected.get(sid, len(before.get(sid, [])))
+    }
+
+
+def entries_deleted_by_hand(
+    known: Mapping[int, int], found: Mapping[int, list[int]], writing: Iterable[int]
+) -> set[int]:
+    """Ids whose repeat-sheet rows are fewer than after an earlier flush (rows deleted by
+    hand), among those not being written now."""
+    skip = set(writing)
+    return {
+        sid for sid, rows in known.items() if sid not in skip and len(found.get(sid, [])) < rows
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class WriteCheck:
+    """What one worksheet's write is checked against when its id column is read again.
+
+    `assigned` are the rows written per id; `expected` is set for a repeat's worksheet (the
+    number of rows each written id must hold: its entries), None for a form's worksheet.
+    """
+
+    title: str
+    col: int
+    found: dict[int, list[int]]
+    assigned: dict[int, list[int]]
+    expected: dict[int, int] | None = None
+
+    @property
+    def risky(self) -> bool:
+        """Whether the write touched rows found at the read (appends below cannot move)."""
+        written = self.assigned if self.expected is None else self.expected
+        return bool(set(self.found) & set(written))
+
+    def entry_rows(self, rebuild: bool) -> dict[int, int]:
+        """A repeat sheet's rows per id after this write (verified), for the next flush."""
+        held = {} if rebuild else {sid: len(rows) for sid, rows in self.found.items()}
+        held.update(self.expected or {})
+        return {sid: rows for sid, rows in held.items() if rows}
+
+    def harmed(self, id_cells_after: Sequence[Any]) -> set[int]:
+        """The ids whose rows the write harmed, judged from the id column read after it."""
+        if self.expected is None:
+            return damage(self.found, self.assigned, id_cells_after)
+        return entry_damage(self.found, self.expected, id_cells_after)

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportbot.mirror.backend import MirrorError
 from reportbot.mirror.layout import (
+    ColumnPlan,
     assign_rows,
     header_blocks,
     latest_records,
@@ -41,10 +42,17 @@ from reportbot.mirror.records import (
     CellValue,
     FormLayout,
     MirrorBatch,
+    RepeatLayout,
     SubmissionRecord,
     layout_headers,
     record_row,
     sheet_titles,
+)
+from reportbot.mirror.repeat_sheets import (
+    plan_entries,
+    repeat_headers,
+    repeat_kinds,
+    repeat_titles,
 )
 from reportbot.mirror.status import StyledCell, StyledRow, status_rows, status_width
 from reportbot.office_xlsx import (
@@ -167,6 +175,7 @@ class XlsxBackend:
     def _write(self, batch: MirrorBatch, rebuild: bool) -> None:
         workbook = self._load()
         titles = sheet_titles(batch.layouts, EXCEL_TITLE_CHARS)
+        repeat_titles_ = repeat_titles(batch.layouts, titles, EXCEL_TITLE_CHARS)
         by_form: dict[str, list[SubmissionRecord]] = {}
         for record in latest_records(batch.records):
             by_form.setdefault(record.form_key, []).append(record)
@@ -180,6 +189,10 @@ class XlsxBackend:
                     sheet = self._form_sheet(workbook, titles[layout.form_key], rebuild)
                     records = by_form.get(layout.form_key, [])
                     changed = self._write_form(sheet, layout, records) or changed
+                    for repeat in layout.repeats:
+                        title = repeat_titles_[(layout.form_key, repeat.name)]
+                        sheet = self._form_sheet(workbook, title, rebuild)
+                        changed = self._write_repeat(sheet, repeat, records) or changed
             if batch.status:
                 changed = self._status(workbook, status_rows(batch.status, self.tz)) or changed
         except Exception:
@@ -222,44 +235,29 @@ class XlsxBackend:
         self, sheet: Worksheet, layout: FormLayout, records: list[SubmissionRecord]
     ) -> bool:
         """Write the records' rows (found by submission id); whether any cell changed."""
-        header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
-        plan = plan_columns(header, layout_headers(layout))
-        id_col = plan.positions[0] + 1
-        ids = [row[0] for row in sheet.iter_rows(min_col=id_col, max_col=id_col, values_only=True)]
-        found, last = locate_rows(ids)
+        headers = layout_headers(layout)
+        plan, found, last = _read_sheet(sheet, headers)
         assigned = assign_rows([record.submission_id for record in records], found, last)
         rows: dict[int, list[CellValue]] = {}
         for record in records:
             values = record_row(layout, record, self.tz)
             for row in assigned[record.submission_id]:
                 rows[row] = values
-        changed = bool(plan.new_headers)
-        for block in header_blocks(plan.new_headers):
-            for offset, text in enumerate(block.values[0]):
-                set_text_safe(sheet.cell(row=1, column=block.col + offset + 1), text)
-        kinds = dict(zip(plan.positions, column_kinds(layout), strict=True))
-        needs = {
-            position + 1: header_width(header)
-            for position, header in zip(plan.positions, layout_headers(layout), strict=True)
-        }
-        for block in row_blocks(rows, plan.positions):
-            for row_offset, values in enumerate(block.values):
-                for col_offset, value in enumerate(values):
-                    position = block.col + col_offset
-                    cell = sheet.cell(row=block.row + row_offset, column=position + 1)
-                    before = cell.value
-                    set_text_safe(cell, value)
-                    format_cell(cell, kinds[position])  # may turn a text date into a date
-                    changed = changed or cell.value != before
-                    needs[position + 1] = max(needs[position + 1], display_width(value) + 2)
-        for row in rows:
-            ours = (sheet.cell(row=row, column=position + 1) for position in plan.positions)
-            wrap_long_cells(sheet, row, ours)
-        widen_columns(sheet, needs)
-        style_header_row(sheet, 1, needs)
-        sheet.freeze_panes = "A2"
-        setup_print(sheet)
-        return changed
+        return _put_rows(sheet, plan, headers, rows, column_kinds(layout))
+
+    def _write_repeat(
+        self, sheet: Worksheet, repeat: RepeatLayout, records: list[SubmissionRecord]
+    ) -> bool:
+        """Rewrite the records' entries on the repeat's worksheet; rows no entry needs any
+        more are deleted (a whole-file rewrite moves nothing under us); whether it changed."""
+        headers = repeat_headers(repeat)
+        plan, found, last = _read_sheet(sheet, headers)
+        entries = plan_entries(found, last, records, repeat, self.tz)
+        kinds = repeat_kinds(repeat, QUESTION_KINDS)
+        changed = _put_rows(sheet, plan, headers, entries.rows, kinds)
+        for row in sorted(entries.cleared, reverse=True):
+            sheet.delete_rows(row)
+        return changed or bool(entries.cleared)
 
     def _write_status(self, workbook: Workbook, rows: list[StyledRow]) -> None:
         old = self._find(workbook, STATUS_SHEET_TITLE)
@@ -293,6 +291,55 @@ class XlsxBackend:
             style_header_row(sheet, row_index, range(1, len(rows[row_index - 1].cells) + 1))
         setup_print(sheet, header_rows=None, grid=False)
         workbook.active = 0
+
+
+def _read_sheet(
+    sheet: Worksheet, headers: tuple[str, ...]
+) -> tuple[ColumnPlan, dict[int, list[int]], int]:
+    """The column plan for `headers`, the rows by submission id and the last used row."""
+    header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    plan = plan_columns(header, headers)
+    id_col = plan.positions[0] + 1
+    ids = [row[0] for row in sheet.iter_rows(min_col=id_col, max_col=id_col, values_only=True)]
+    found, last = locate_rows(ids)
+    return plan, found, last
+
+
+def _put_rows(
+    sheet: Worksheet,
+    plan: ColumnPlan,
+    headers: tuple[str, ...],
+    rows: dict[int, list[CellValue]],
+    column_kinds: list[str],
+) -> bool:
+    """Write new headers and whole rows in our columns only; whether any cell changed."""
+    changed = bool(plan.new_headers)
+    for block in header_blocks(plan.new_headers):
+        for offset, text in enumerate(block.values[0]):
+            set_text_safe(sheet.cell(row=1, column=block.col + offset + 1), text)
+    kinds = dict(zip(plan.positions, column_kinds, strict=True))
+    needs = {
+        position + 1: header_width(header)
+        for position, header in zip(plan.positions, headers, strict=True)
+    }
+    for block in row_blocks(rows, plan.positions):
+        for row_offset, values in enumerate(block.values):
+            for col_offset, value in enumerate(values):
+                position = block.col + col_offset
+                cell = sheet.cell(row=block.row + row_offset, column=position + 1)
+                before = cell.value
+                set_text_safe(cell, value)
+                format_cell(cell, kinds[position])  # may turn a text date into a date
+                changed = changed or cell.value != before
+                needs[position + 1] = max(needs[position + 1], display_width(value) + 2)
+    for row in rows:
+        ours = (sheet.cell(row=row, column=position + 1) for position in plan.positions)
+        wrap_long_cells(sheet, row, ours)
+    widen_columns(sheet, needs)
+    style_header_row(sheet, 1, needs)
+    sheet.freeze_panes = "A2"
+    setup_print(sheet)
+    return changed
 
 
 def _write_styled(cell: Cell, styled: StyledCell, kind: str) -> None:

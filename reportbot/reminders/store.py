@@ -20,6 +20,7 @@ from typing import Any
 from connectors.base import Address
 from reportbot.conversation import navigation as nav
 from reportbot.conversation.values import decode_value
+from reportbot.forms.calculation_types import split_stored
 from reportbot.forms.schema import FormTemplate
 from reportbot.reminders.schedule import (
     FAILED,
@@ -192,10 +193,8 @@ async def draft_progress(
         template = templates.get(template_id)
         if template is None:
             template = templates[template_id] = await form_store.template_by_record(template_id)
-        values = {
-            qid: decode_value(template.question(qid), text)
-            for qid, text in answers[submission_id].items()
-        }
+        encoded, _calculated = split_stored(template, answers[submission_id])  # answers only
+        values = {qid: decode_value(template.question(qid), text) for qid, text in encoded.items()}
         unit = unit_rows.get(unit_id)
         facts = {
             "unit_type": unit.type if unit else "",

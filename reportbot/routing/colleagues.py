@@ -27,6 +27,7 @@ from reportbot.conversation.values import format_value
 from reportbot.store import versions
 
 RECENT = timedelta(minutes=30)  # "working on the report at the same time"
+LOCALES = ("vi", "en")  # what the catalogue speaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class ColleagueAnswer:
     person_id: int
     name: str
     updated_at: datetime
+    locale: str = "vi"  # the colleague's own language: what they are told is in it
 
 
 async def others_answers(person_id: int, change: SubmissionChange) -> list[ColleagueAnswer]:
@@ -50,7 +52,10 @@ async def others_answers(person_id: int, change: SubmissionChange) -> list[Colle
     if view.id is None or not touched:
         return []
     found = await versions.others_answers(int(view.id), person_id, touched)
-    return [ColleagueAnswer(q, view.answers[q], pid, name, at) for q, at, pid, name in found]
+    return [
+        ColleagueAnswer(q, view.answers[q], pid, name, at, spoken(locale))
+        for q, at, pid, name, locale in found
+    ]
 
 
 async def overtaken(
@@ -65,6 +70,11 @@ async def overtaken(
         return None  # never talked: nothing was shown to them
     later = [a for a in answers if a.updated_at > seen]
     return max(later, key=lambda a: a.updated_at) if later else None
+
+
+def spoken(locale: str) -> str:
+    """A stored person language the catalogue speaks; Vietnamese otherwise."""
+    return locale if locale in LOCALES else "vi"
 
 
 def recent(answers: list[ColleagueAnswer], now: datetime) -> list[ColleagueAnswer]:
@@ -89,8 +99,11 @@ async def tell_colleagues(
         qid = answer.question_id
         if qid not in change.set_answers:
             continue
-        value = format_value(template.question(qid), change.set_answers[qid])
-        line = say("colleague_changed", "vi", number=numbers.get(qid, "?"), name=name, value=value)
+        # In the colleague's language, not the writer's: the colleague reads it.
+        locale = answer.locale
+        value = format_value(template.question(qid), change.set_answers[qid], locale)
+        number = numbers.get(qid, "?")
+        line = say("colleague_changed", locale, number=number, name=name, value=value)
         lines.setdefault(answer.person_id, []).append(line)
     told = 0
     for person_id, texts in lines.items():

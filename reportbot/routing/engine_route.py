@@ -76,7 +76,7 @@ class EngineRoute:
                     self.repository.forget_unit(unit.id)
                 other = getattr(error, "other", None)  # store.versions.StaleWrite
                 if other:  # the same question changed by someone else: say who, decide nothing
-                    return [Outgoing(say("edit_conflict", inbound.locale, name=other))]
+                    return [unstored(say("edit_conflict", inbound.locale, name=other), inbound)]
         return await self._step(inbound)
 
     async def _step(self, inbound: Inbound) -> list[Outgoing]:
@@ -111,7 +111,7 @@ class EngineRoute:
             others = await colleagues.others_answers(person.id, change)
             late = await colleagues.overtaken(person.id, change, others)
             if late is not None:  # a colleague's answer this person never saw: keep it
-                told = [Outgoing(overtaken_text(late, change, inbound.locale))]
+                told = [unstored(overtaken_text(late, change, inbound.locale), inbound)]
                 return await self._commit(inbound, state, None, unit_id, told, env.now)
         replies = await self._commit(inbound, step.state, change, unit_id, step.replies, env.now)
         if change is not None and others:  # stored: the colleagues it overrode are told
@@ -226,6 +226,13 @@ class EngineRoute:
             forms = await repository.forms_for(unit)
             desks.append(UnitDesk(unit, forms, await repository.reports(unit.id)))
         return tuple(desks)
+
+
+def unstored(text: str, inbound: Inbound) -> Outgoing:
+    """Why an answer was not stored, bound to the question the answer was bound to (the
+    button's or the replied message's): a connector then keeps that question as it was,
+    buttons included, instead of showing the refused answer as chosen."""
+    return Outgoing(text, question=inbound.message.reply_to_question)
 
 
 def overtaken_text(late: colleagues.ColleagueAnswer, change: SubmissionChange, locale: str) -> str:

@@ -12,6 +12,13 @@ Leases are short (`LEASE_TTL`, 10 s) and a heartbeat task renews a held lease ev
 `HEARTBEAT` (3 s), so a process killed while holding one frees it within 10 s and the job
 resumes elsewhere within 15 s. Who took a lease, and since when, is kept in the key-value
 state (namespace "lease") for `reportbot sheets status` and friends.
+
+A holder id names the host, the PID namespace and the PID of its process. A process that finds
+a live lease held by a process of its own host and namespace that no longer exists (the usual
+`kill -9` and restart on one machine, SQLite or PostgreSQL alike) takes the lease over at once
+instead of waiting for the TTL: the dead process cannot renew it. A holder on another host, or
+in another container, is never judged this way; its lease runs out after the TTL as before.
+A reused PID only makes the check answer "alive", which means waiting: the safe side.
 """
 
 from __future__ import annotations
@@ -40,9 +47,56 @@ HEARTBEAT = timedelta(seconds=3)
 SINCE = "lease"  # key-value namespace: lease name -> {"holder", "since"}
 
 
+def _pid_namespace() -> str:
+    """The PID namespace of this process ("-" where the system does not say)."""
+    try:
+        link = os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+    except OSError:
+        return "-"
+    return "".join(ch for ch in link if ch.isdigit()) or "-"
+
+
+_HOST = socket.gethostname()[:80].replace(":", "_")
+_NAMESPACE = _pid_namespace()
+
+
 def holder_id() -> str:
-    """A name for this process that no other process shares."""
-    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """A name for this process that no other process shares: host, PID namespace, PID, nonce."""
+    return f"{_HOST}:{_NAMESPACE}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def holder_is_dead_here(holder: str) -> bool:
+    """Whether `holder` names a process of this host and PID namespace that no longer exists.
+
+    False whenever that cannot be known for sure (another host or namespace, an older holder id
+    format, no permission to ask): the caller then waits for the lease to run out.
+    """
+    parts = holder.rsplit(":", 3)
+    if len(parts) != 4 or parts[0] != _HOST or parts[1] != _NAMESPACE or _NAMESPACE == "-":
+        return False
+    try:
+        pid = int(parts[2])
+    except ValueError:
+        return False
+    if pid == os.getpid() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, but not ours to signal
+        return False
+    return _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed child not yet reaped still answers signal 0; it is dead all the same."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)
+    except OSError:
+        return False
+    return len(fields) == 2 and fields[1].split()[:1] == ["Z"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +178,8 @@ class Lease:
                     taken = 1
                     fresh = True
                 except IntegrityError:
-                    taken = 0
+                    taken = await self._take_from_dead_holder(expires)
+                    fresh = bool(taken)
             self._expires = expires if taken else None
         if fresh:
             since = json.dumps({"holder": self.holder, "since": now.isoformat()})
@@ -132,6 +187,19 @@ class Lease:
         if taken:
             self._start_heartbeat()
         return bool(taken)
+
+    async def _take_from_dead_holder(self, expires: datetime) -> int:
+        """Take the lease from a holder that died on this host; 1 if taken, else 0."""
+        row = await JobLease.get_or_none(name=self.name)
+        if row is None or row.holder == self.holder or not holder_is_dead_here(row.holder):
+            return 0
+        # Compare-and-set on the dead holder's row: of two newcomers, one wins.
+        taken = await JobLease.filter(
+            name=self.name, holder=row.holder, expires_at=row.expires_at
+        ).update(holder=self.holder, expires_at=expires)
+        if taken:
+            log.info("lease %s taken over from a process that no longer runs", self.name)
+        return int(bool(taken))
 
     async def renew(self) -> bool:
         """Extend the lease if it is still ours (compare-and-set on our last expiry)."""

@@ -100,6 +100,21 @@ def new_receipt(person_id: int) -> str:
     return f"{person_id}.{uuid.uuid4().hex}"
 
 
+# A notice to someone who did not write (`store.versions.queue_notice`) is kept like a reply,
+# under a receipt that names no person: it answers nothing they typed.
+NOTICE_PREFIX = "notice."
+
+
+def new_notice_receipt() -> str:
+    """A fresh receipt for a notice (never taken for a reply a person is owed)."""
+    return f"{NOTICE_PREFIX}{uuid.uuid4().hex}"
+
+
+def is_notice(receipt: str) -> bool:
+    """Whether a kept row is a notice to a third person rather than a step's replies."""
+    return receipt.startswith(NOTICE_PREFIX)
+
+
 # Receipts a step is waiting on (`wait_confirmed`), woken by `confirm` in this process.
 _WAITING: dict[str, asyncio.Event] = {}
 

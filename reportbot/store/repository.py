@@ -33,6 +33,7 @@ from reportbot.conversation.session import (
 from reportbot.conversation.state import ConversationState as TypedState
 from reportbot.conversation.state import as_state
 from reportbot.conversation.values import decode_value
+from reportbot.forms.calculation_types import calculations_of, decode_calculated
 from reportbot.forms.schema import FormTemplate
 from reportbot.store import forms as form_store
 from reportbot.store import inbox, sql
@@ -197,6 +198,12 @@ class Repository:
         if by_id:
             for answer in await Answer.filter(submission_id__in=list(by_id)):
                 view = by_id[answer.submission_id]  # type: ignore[attr-defined]
+                calculation = calculations_of(view.template).get(answer.question_id)
+                if calculation is not None:  # stored with the report, never an answer
+                    view.calculated[answer.question_id] = decode_calculated(
+                        calculation, answer.value
+                    )
+                    continue
                 question = view.template.question(answer.question_id)
                 view.answers[answer.question_id] = decode_value(
                     question, answer.value, strict=False
@@ -222,6 +229,7 @@ class Repository:
                 self._units[unit_id].views[view.key] = view
         view.version += 1  # the writer bumped the stored row's version with this change
         view.answers.update(change.set_answers)
+        view.calculated.update(change.set_calculated)
         for qid in change.clear_answers:
             view.answers.pop(qid, None)
         if change.status is not None:

@@ -10,7 +10,6 @@ officer can be told who is also editing the report.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -117,7 +116,7 @@ async def _overlapping_editor(
 
 
 OTHERS_ANSWERS = (
-    "SELECT a.question_id, a.updated_at, p.id, p.name FROM answers a "
+    "SELECT a.question_id, a.updated_at, p.id, p.name, p.locale FROM answers a "
     "JOIN people p ON p.id = a.answered_by_id WHERE a.submission_id = ? "
     "AND a.answered_by_id <> ? AND a.question_id IN ({marks})"
 )
@@ -126,16 +125,16 @@ STATE_MOMENT = "SELECT updated_at FROM conversation_states WHERE person_id = ?"
 
 async def others_answers(
     submission_id: int, person_id: int, questions: Sequence[str]
-) -> list[tuple[str, datetime, int, str]]:
-    """(question id, stored at, person id, name) of the answers to `questions` of a report
-    that someone other than `person_id` gave (`routing.colleagues`)."""
+) -> list[tuple[str, datetime, int, str, str]]:
+    """(question id, stored at, person id, name, language) of the answers to `questions` of
+    a report that someone other than `person_id` gave (`routing.colleagues`)."""
     if not questions:
         return []
     statement = OTHERS_ANSWERS.format(marks=marks(len(questions)))
     found = await sql.rows(statement, [submission_id, person_id, *questions])
     return [
-        (str(qid), _utc(sql.moment(at)), int(pid), str(name))
-        for qid, at, pid, name in found
+        (str(qid), _utc(sql.moment(at)), int(pid), str(name), str(locale or ""))
+        for qid, at, pid, name, locale in found
         if at is not None
     ]
 
@@ -171,7 +170,7 @@ async def queue_notice(person_id: int, messages: Sequence[Outgoing], now: dateti
     address = Address(str(platform), str(user_id), str(chat_id))
     # Not prefixed with the person's id: it answers nothing they typed, so it must never be
     # taken for a question they are owed (`replies.last_owed`).
-    receipt = f"notice.{uuid.uuid4().hex}"
+    receipt = reply_rows.new_notice_receipt()
     await sql.execute(
         reply_rows.INSERT_REPLY, [receipt, reply_rows.encode(address, messages), now, now]
     )

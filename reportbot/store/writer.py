@@ -42,7 +42,8 @@ from reportbot.store.sql import SqlDialect
 from reportbot.store.versions import stale_writes
 
 # SHEET_TOPIC, UPSERT_OUTBOX and SqlDialect stay importable from here until every caller uses
-# reportbot.store.outbox / reportbot.store.sql (coordination/reopen.py, owned by another change).
+# reportbot.store.outbox / reportbot.store.sql (coordination/reporting/reopen.py, owned by
+# another change).
 __all__ = ["SHEET_TOPIC", "UPSERT_OUTBOX", "GroupCommitter", "SqlDialect", "StepWrite"]
 
 log = logging.getLogger(__name__)
@@ -240,70 +241,91 @@ class GroupCommitter:
     async def _write_in(
         self, tx: BaseDBAsyncClient, dialect: SqlDialect, batch: list[StepWrite]
     ) -> None:
-        upserts: list[list[Any]] = []
-        deletes: list[list[Any]] = []
-        submissions: list[list[Any]] = []
-        states: list[list[Any]] = []
-        updates: list[list[Any]] = []
-        owed: list[list[Any]] = []
-        outbox: list[list[Any]] = []
+        rows = _BatchRows()
         for write in batch:
-            change = write.change
-            if change is not None:
-                view = change.view
-                submission_id = view.id
-                if change.create:
-                    # execute_query_dict always fetches; execute_query drops RETURNING rows of
-                    # an INSERT on asyncpg.
-                    rows = await tx.execute_query_dict(
-                        dialect.sql(INSERT_SUBMISSION),
-                        [
-                            view.form_key,
-                            view.template_record_id,
-                            write.unit_id,
-                            view.period_key,
-                            write.person_id,
-                            write.now,
-                            write.now,
-                        ],
-                    )
-                    submission_id = write.created_id = rows[0]["id"]
-                for qid, value in change.set_answers.items():
-                    upserts.append(
-                        [submission_id, qid, encode_value(value), write.person_id, write.now]
-                    )
-                for qid in change.clear_answers:
-                    deletes.append([submission_id, qid])
-                submissions.append(
-                    [
-                        change.status or view.status,
-                        change.revision if change.revision is not None else view.revision,
-                        change.submitted_at or view.submitted_at,
-                        change.submitted_by or view.submitted_by,
-                        write.now,
-                        submission_id,
-                    ]
-                )
-                outbox.append(outbox_rows.enqueue_row(SHEET_TOPIC, str(submission_id), write.now))
+            if write.change is not None:
+                await _change_rows(tx, dialect, write, write.change, rows)
             if write.state is not None:
                 data = write.state
                 data = data.to_dict() if isinstance(data, ConversationState) else data
-                states.append([write.person_id, json.dumps(data), write.now])
+                rows.states.append([write.person_id, json.dumps(data), write.now])
             if write.update is not None:
-                updates.append(inbox.mark_done_row(write.update, write.now))
+                rows.updates.append(inbox.mark_done_row(write.update, write.now))
             if write.replies is not None:
-                owed.append(write.replies)
-        for statement, rows in (
-            (UPSERT_ANSWER, upserts),
-            (DELETE_ANSWER, deletes),
-            (UPDATE_SUBMISSION, submissions),
-            (UPSERT_STATE, states),
-            (inbox.MARK_DONE, updates),
-            (reply_rows.INSERT_REPLY, owed),
-        ):
-            if rows:
-                await tx.execute_many(dialect.sql(statement), rows)
-        await outbox_rows.enqueue_many(tx, outbox)
+                rows.owed.append(write.replies)
+        for statement, values in rows.statements():
+            if values:
+                await tx.execute_many(dialect.sql(statement), values)
+        await outbox_rows.enqueue_many(tx, rows.outbox)
+
+
+@dataclass(slots=True)
+class _BatchRows:
+    """The rows of one batch, one list per statement (written in `statements` order)."""
+
+    upserts: list[list[Any]] = field(default_factory=list)
+    deletes: list[list[Any]] = field(default_factory=list)
+    submissions: list[list[Any]] = field(default_factory=list)
+    states: list[list[Any]] = field(default_factory=list)
+    updates: list[list[Any]] = field(default_factory=list)
+    owed: list[list[Any]] = field(default_factory=list)
+    outbox: list[list[Any]] = field(default_factory=list)
+
+    def statements(self) -> tuple[tuple[str, list[list[Any]]], ...]:
+        """Each statement with its rows, in the order they run."""
+        return (
+            (UPSERT_ANSWER, self.upserts),
+            (DELETE_ANSWER, self.deletes),
+            (UPDATE_SUBMISSION, self.submissions),
+            (UPSERT_STATE, self.states),
+            (inbox.MARK_DONE, self.updates),
+            (reply_rows.INSERT_REPLY, self.owed),
+        )
+
+
+async def _change_rows(
+    tx: BaseDBAsyncClient,
+    dialect: SqlDialect,
+    write: StepWrite,
+    change: SubmissionChange,
+    rows: _BatchRows,
+) -> None:
+    """The rows of one report change; a new report is inserted now, for its id."""
+    view = change.view
+    submission_id = view.id
+    if change.create:
+        # execute_query_dict always fetches; execute_query drops RETURNING rows of an INSERT
+        # on asyncpg.
+        inserted = await tx.execute_query_dict(
+            dialect.sql(INSERT_SUBMISSION),
+            [
+                view.form_key,
+                view.template_record_id,
+                write.unit_id,
+                view.period_key,
+                write.person_id,
+                write.now,
+                write.now,
+            ],
+        )
+        submission_id = write.created_id = inserted[0]["id"]
+    # a calculation's value is an answer row under its name (names are unique across a
+    # template's questions and calculations; its template says which)
+    for qid, value in (*change.set_answers.items(), *change.set_calculated.items()):
+        rows.upserts.append([submission_id, qid, encode_value(value), write.person_id, write.now])
+    for qid in change.clear_answers:
+        rows.deletes.append([submission_id, qid])
+    rows.submissions.append(
+        [
+            change.status or view.status,
+            change.revision if change.revision is not None else view.revision,
+            change.submitted_at or view.submitted_at,
+            change.submitted_by or view.submitted_by,
+            write.now,
+            submission_id,
+        ]
+    )
+    rows.outbox.append(outbox_rows.enqueue_row(SHEET_TOPIC, str(submission_id), write.now))
 
 
 def _settle(item: Item, result: object) -> None:

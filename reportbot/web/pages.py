@@ -1,7 +1,7 @@
 """The page bodies: filing status of each form, and one unit's answers (Vietnamese).
 
-Pure functions from the same data the chat commands use (`coordination.status`) to HTML; every
-piece of text from people goes through `esc`.
+Pure functions from the same data the chat commands use (`coordination.reporting.status`) to
+HTML; every piece of text from people goes through `esc`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.values import format_value, is_empty
-from reportbot.coordination.formatting import bucket_label, local_date, local_time
-from reportbot.coordination.status import PeriodStatus, UnitStatus
+from reportbot.coordination.reporting.formatting import bucket_label, local_date, local_time
+from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
 from reportbot.web.layout import esc, page, url_part

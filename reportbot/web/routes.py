@@ -18,17 +18,22 @@ from aiohttp import web
 
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.values import decode_value
-from reportbot.coordination.consolidate import consolidate
-from reportbot.coordination.formatting import bucket_label
-from reportbot.coordination.reports import FORMATS, ReportHeader, default_name, write_report
-from reportbot.coordination.roles import COORDINATOR, has_role
-from reportbot.coordination.status import (
+from reportbot.coordination.reporting.consolidate import consolidate
+from reportbot.coordination.reporting.formatting import bucket_label
+from reportbot.coordination.reporting.reports import (
+    FORMATS,
+    ReportHeader,
+    default_name,
+    write_report,
+)
+from reportbot.coordination.reporting.status import (
     PeriodStatus,
     bucket_of,
     current_statuses,
     forms_in_use,
     period_status,
 )
+from reportbot.coordination.roles import COORDINATOR, has_role
 from reportbot.forms.schema import FormTemplate
 from reportbot.periods import Period, period_at, period_by_key
 from reportbot.store.forms import template_by_record

@@ -1,0 +1,162 @@
+"""Publishing a form template from a file: check it, show a preview, store the new version.
+
+The same steps serve the chat (an admin sends the file) and `reportbot forms import`.
+Storing goes through `store_template`: a changed template becomes a new version and reports
+already started keep the version they began with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+
+from reportbot.coordination import audit
+from reportbot.coordination.publishing.xlsform import XLSFORM_SUFFIXES, load_xlsform
+from reportbot.coordination.texts import period_kind_name, t, unit_type_name
+from reportbot.forms.diagnostics import said, shown
+from reportbot.forms.issues import TemplateIssue
+from reportbot.forms.loader import content_hash, parse_yaml_template, template_from_definition
+from reportbot.forms.schema import FormTemplate, pick
+from reportbot.periods import current_period, periods_between
+from reportbot.store.forms import StoredTemplate, store_template
+from reportbot.store.queries.coordination import TemplateVersion, latest_template_version
+from reportbot.vocabulary.format import date_text
+
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+TEMPLATE_SUFFIXES = YAML_SUFFIXES | XLSFORM_SUFFIXES
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class TemplateCheck:
+    """A template file checked: the template if valid, else every error; and warnings."""
+
+    source_name: str
+    template: FormTemplate | None = None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def is_template_name(name: str) -> bool:
+    """Whether a file name looks like a form template (.yaml, .yml, .xlsx, .xls)."""
+    return Path(name).suffix.lower() in TEMPLATE_SUFFIXES
+
+
+def check_template_file(path: Path, name: str | None = None, locale: str = "vi") -> TemplateCheck:
+    """Read and validate a YAML or XLSForm template; errors name the file as `name` and are
+    written in `locale` (Vietnamese unless 'en'), each with the line that says how to fix it."""
+    source = name or path.name
+    check = TemplateCheck(source)
+
+    def refuse(problem: str) -> TemplateCheck:
+        check.errors.append(TemplateIssue(source, None, "file", problem).render(locale))
+        return check
+
+    suffix = Path(source).suffix.lower() or path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return refuse(said("formcheck:cannot_read", detail=exc.strerror or str(exc)))
+    if size > MAX_TEMPLATE_BYTES:
+        return refuse(said("formcheck:too_large", size=MAX_TEMPLATE_BYTES // 1024 // 1024))
+    if suffix in YAML_SUFFIXES:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return refuse(said("formcheck:cannot_read", detail=str(exc)))
+        template, issues = parse_yaml_template(text, source)
+        check.template = template
+        check.errors.extend(issue.render(locale) for issue in issues)
+    elif suffix in XLSFORM_SUFFIXES:
+        result = load_xlsform(path, source)
+        check.template = result.template
+        check.errors.extend(issue.render(locale) for issue in result.issues)
+        check.warnings.extend(shown(warning, locale) for warning in result.warnings)
+    else:
+        return refuse(said("formcheck:not_a_template", value=f"“{Path(source).name}”"))
+    return check
+
+
+async def latest_record(key: str) -> TemplateVersion | None:
+    """The newest stored version of a form."""
+    return await latest_template_version(key)
+
+
+async def preview(
+    template: FormTemplate,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    locale: str = "vi",
+    warnings: Sequence[str] = (),
+) -> str:
+    """What an admin confirms: title, questions, unit types, period, next deadline, change."""
+    spec = template.period
+    unit_types = ", ".join(unit_type_name(u, locale) for u in template.unit_types)
+    text = t(
+        "preview",
+        locale,
+        title=pick(template.title, locale),
+        key=template.key,
+        version=template.version,
+        count=sum(1 for q in template.questions if q.answerable),
+        unit_types=unit_types or t("preview_all_units", locale),
+        kind=period_kind_name(spec.kind, locale),
+        deadlines=", ".join(spec.deadlines),
+        next_deadline=next_deadline(template, now, tz, locale),
+        change=await _change(template, locale),
+    )
+    if warnings:
+        text += "\n" + t("preview_warnings", locale) + "\n" + "\n".join(f"– {w}" for w in warnings)
+    return text
+
+
+def next_deadline(template: FormTemplate, now: datetime, tz: tzinfo, locale: str = "vi") -> str:
+    """The period whose deadline comes next, as 'label – hết ngày dd/mm/yyyy'."""
+    period = current_period(template.period, now, tz)
+    if period is None:  # a one-off form outside its window
+        upcoming = periods_between(template.period, now, now + timedelta(days=3650), tz)
+        period = upcoming[0] if upcoming else None
+    if period is None:
+        return t("preview_no_next", locale)
+    deadline = date_text(period.deadline, tz)
+    return t("preview_next", locale, period=period.label(locale), deadline=deadline)
+
+
+async def _change(template: FormTemplate, locale: str) -> str:
+    latest = await latest_record(template.key)
+    if latest is None:
+        return t("preview_new_form", locale)
+    if latest.content_hash == content_hash(template):
+        return t("preview_same", locale, current=latest.version)
+    lines = [t("preview_new_version", locale, version=latest.version + 1, current=latest.version)]
+    old_ids = [q.id for q in template_from_definition(latest.definition).questions]
+    new_ids = [q.id for q in template.questions]
+    added = [qid for qid in new_ids if qid not in old_ids]
+    removed = [qid for qid in old_ids if qid not in new_ids]
+    if added:
+        lines.append("  " + t("preview_added", locale, ids=", ".join(added)))
+    if removed:
+        lines.append("  " + t("preview_removed", locale, ids=", ".join(removed)))
+    return "\n".join(lines)
+
+
+async def publish(
+    template: FormTemplate, source_name: str, *, now: datetime, person_id: int | None
+) -> StoredTemplate:
+    """Store the template as a new version (a no-op when unchanged) and log the action."""
+    stored = await store_template(template, source_name, publish_again=True, now=now)
+    await audit.record(
+        "template.publish",
+        {
+            "key": stored.key,
+            "version": stored.version,
+            "created": stored.created,
+            "file": source_name,
+        },
+        now=now,
+        person_id=person_id,
+    )
+    return stored

@@ -1,0 +1,400 @@
+"""The consolidated figures of one form and period: computed once, rendered everywhere.
+
+One set of reports: the latest submitted revision of each unit that filed (a report reopened
+for changes counts, with what it last submitted, until it is sent again). Over that set and
+nothing else: the filed count ("đã nộp N/M"), the sum and average of every numeric question
+(a percentage or ratio question is only averaged: a sum of rates means nothing), the units
+per option of every yes/no and choice question with their share, the form's indicators
+against their targets, and the free-text answers grouped by unit; a calculation counts as an
+answer of its type. Every figure keeps its base (how many units it is computed over). The
+chat text, the .xlsx, the .docx and the chart only render a `Consolidation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from reportbot.conversation.parsing import fold
+from reportbot.conversation.values import decode_value, is_empty
+from reportbot.coordination.reporting.repeat_counts import with_entry_counts
+from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
+from reportbot.coordination.texts import Problem
+from reportbot.forms.calculation_types import calculation_questions, split_stored
+from reportbot.forms.evaluation import stored_or_computed
+from reportbot.forms.indicators import Indicator
+from reportbot.forms.repeats import consolidated
+from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
+from reportbot.periods import Period, PeriodKeyError, current_period, period_at, period_by_key
+from reportbot.store.forms import latest_templates
+from reportbot.store.queries.reports import (
+    any_filed,
+    stored_answers,
+    submissions_by_id,
+    templates_by_record,
+)
+
+FREE_TEXT_TYPES = frozenset({"long_text"})
+COUNTED_TYPES = CHOICE_TYPES | {"yes_no"}
+HUNDRED = Decimal(100)
+YES_NO: tuple[tuple[str, Text], ...] = (
+    ("yes", {"vi": "Có", "en": "Yes"}),
+    ("no", {"vi": "Không", "en": "No"}),
+)
+# Words that make a numeric question a rate (averaged, never summed), diacritics folded.
+RATE_WORDS = ("%", "ty le", "phan tram", "percent", "ratio")
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """part/whole in percent to one decimal; None when the whole is zero."""
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def is_rate(question: Question, template: FormTemplate) -> bool:
+    """Whether a numeric question is a percentage or ratio: its label says so, or one of the
+    form's `average` indicators reads it."""
+    if question.type not in NUMERIC_TYPES:
+        return False
+    averaged = {i.question for i in template.indicators if i.kind == "average"}
+    labels = " ".join(fold(text) for text in question.label.values())
+    return question.id in averaged or any(word in labels for word in RATE_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberSummary:
+    """A numeric question over the units that answered it (`count`, its base)."""
+
+    question: Question
+    total: Decimal
+    count: int
+    averaged: bool = False  # a rate: the total is meaningless and never shown
+
+    @property
+    def average(self) -> Decimal | None:
+        """The mean per unit that answered, to two decimals."""
+        if not self.count:
+            return None
+        return (self.total / self.count).quantize(Decimal("0.01"))
+
+    @property
+    def shown_total(self) -> Decimal | None:
+        """The total to show: None for a rate."""
+        return None if self.averaged else self.total
+
+
+@dataclass(frozen=True, slots=True)
+class OptionCount:
+    """One option of a yes/no or choice question: how many units chose it, out of how many
+    answered the question."""
+
+    value: str
+    label: Text
+    units: int
+    answered: int
+
+    @property
+    def share(self) -> Decimal | None:
+        """The units' share in percent, to one decimal."""
+        return share(self.units, self.answered)
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceSummary:
+    """A yes/no or choice question counted per option (several per unit for select_multiple)."""
+
+    question: Question
+    answered: int
+    options: tuple[OptionCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    """An indicator measured over `units` units: numerator out of denominator."""
+
+    indicator: Indicator
+    numerator: Decimal
+    denominator: Decimal
+    units: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The percentage to one decimal (percent kinds), None without a base."""
+        if not self.indicator.is_percent:
+            return None
+        return share(self.numerator, self.denominator)
+
+    @property
+    def value(self) -> Decimal | None:
+        """What is compared with the target: the percentage, the count or the average."""
+        kind = self.indicator.kind
+        if self.indicator.is_percent:
+            return self.percent
+        if kind == "count":
+            return self.numerator
+        if not self.denominator:
+            return None
+        return (self.numerator / self.denominator).quantize(Decimal("0.01"))
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the target is reached (None without data or without a target)."""
+        value, target = self.value, self.indicator.target
+        return None if value is None or target is None else value >= target
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReport:
+    """A unit's filed report: its standing, the template version and the answers."""
+
+    status: UnitStatus
+    template: FormTemplate
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TextEntry:
+    """One free-text answer of one unit."""
+
+    unit: UnitStatus
+    question: Question
+    text: str
+
+
+@dataclass(slots=True)
+class Consolidation:
+    """Everything the summary, the workbook, the report and the chart show."""
+
+    form_key: str
+    template: FormTemplate
+    period: Period
+    status: PeriodStatus
+    generated_at: datetime
+    questions: list[Question] = field(default_factory=list)
+    reports: list[UnitReport] = field(default_factory=list)
+    numbers: list[NumberSummary] = field(default_factory=list)
+    choices: list[ChoiceSummary] = field(default_factory=list)
+    indicators: list[IndicatorResult] = field(default_factory=list)
+    texts: list[TextEntry] = field(default_factory=list)
+
+    @property
+    def filed(self) -> int:
+        """The units whose report the figures are computed over: 'đã nộp N/M' is this N."""
+        return len(self.reports)
+
+    @property
+    def total(self) -> int:
+        """The units that must file (and any unit that filed)."""
+        return len(self.status.units)
+
+    @property
+    def late(self) -> list[UnitStatus]:
+        """Units that filed late, and, once the deadline has passed, those that did not file
+        (a report reopened for changes was filed: it is not late)."""
+        overdue = self.status.overdue(self.generated_at)
+        filed = {report.status.unit_id for report in self.reports}
+        return [
+            unit
+            for unit in self.status.units
+            if unit.bucket == "late" or (overdue and unit.unit_id not in filed)
+        ]
+
+    def texts_by_unit(self) -> list[tuple[UnitStatus, list[TextEntry]]]:
+        """Free-text answers grouped by unit, units in name order."""
+        groups: dict[int, tuple[UnitStatus, list[TextEntry]]] = {}
+        for entry in self.texts:
+            groups.setdefault(entry.unit.unit_id, (entry.unit, []))[1].append(entry)
+        return list(groups.values())
+
+    def texts_for(self, question_id: str) -> list[TextEntry]:
+        """The answers to one free-text question, units in name order."""
+        return [entry for entry in self.texts if entry.question.id == question_id]
+
+
+async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
+    """The form named by `key`, or the only one in use. Raises Problem."""
+    forms = {k: template for k, (_rid, template) in (await latest_templates()).items()}
+    if not forms:
+        raise Problem("no_forms")
+    if key is None:
+        if len(forms) == 1:
+            return next(iter(forms.items()))
+        raise Problem("form_needed", forms=", ".join(sorted(forms)))
+    if key not in forms:
+        raise Problem("form_unknown", form=key, forms=", ".join(sorted(forms)))
+    return key, forms[key]
+
+
+async def pick_period(
+    form_key: str, template: FormTemplate, period_key: str | None, now: datetime, tz: tzinfo
+) -> Period:
+    """The period named by `period_key`; by default the current period if a unit has filed
+    it, else the previous one if a unit has filed that, else the current one."""
+    spec = template.period
+    if period_key is not None:
+        try:
+            return period_by_key(spec, period_key, tz)
+        except (PeriodKeyError, ValueError) as exc:
+            example = (current_period(spec, now, tz) or period_by_key_example(template, tz)).key
+            raise Problem("period_unknown", period=period_key, example=example) from exc
+    current = current_period(spec, now, tz)
+    candidates = [p for p in (current, period_at(spec, now, tz, -1)) if p is not None]
+    for period in candidates:
+        if await any_filed(form_key, period.key):
+            return period
+    if candidates:
+        return candidates[0]
+    return period_by_key_example(template, tz)
+
+
+def period_by_key_example(template: FormTemplate, tz: tzinfo) -> Period:
+    """The single period of a one-off form (the only kind without a current one)."""
+    from reportbot.periods import periods_between
+
+    spec = template.period
+    far = datetime(1900, 1, 1, tzinfo=tz), datetime(9000, 1, 1, tzinfo=tz)
+    return periods_between(spec, far[0], far[1], tz)[0]
+
+
+async def consolidate(
+    form_key: str, template: FormTemplate, period: Period, *, now: datetime
+) -> Consolidation:
+    """Compute the consolidated figures of one form and period."""
+    status = await period_status(form_key, template, period)
+    result = Consolidation(form_key, template, period, status, now)
+    result.reports = await filed_reports(status.filed_units())
+    return compute(result, template)
+
+
+async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
+    """The latest submitted revision of each filed unit's report, with its answers and its
+    stored calculations (computed once, with the chat's facts, if stored before they were)."""
+    ids = [unit.submission_id for unit in filed if unit.submission_id is not None]
+    submissions = await submissions_by_id(ids)
+    versions = await templates_by_record(
+        row.template_id  # type: ignore[attr-defined]
+        for row in submissions.values()
+    )
+    raw = await stored_answers(submissions)
+    reports = []
+    for unit in filed:
+        submission = submissions[unit.submission_id]  # type: ignore[index]
+        version = versions[submission.template_id]  # type: ignore[attr-defined]
+        encoded, stored = split_stored(version, raw[submission.id])
+        decoded = {qid: decode_value(version.question(qid), v) for qid, v in encoded.items()}
+        answers = {qid: value for qid, value in decoded.items() if not is_empty(value)}
+        facts = {"unit_code": unit.code, "unit_type": unit.type, "period": submission.period_key}
+        sent = submission.submitted_at.date() if submission.submitted_at else None
+        calculated = stored_or_computed(version, stored, answers, facts | {"__today__": sent})
+        answers = consolidated(version, answers)  # repeats: numbers summed over entries
+        answers |= {name: value for name, value in calculated.items() if not is_empty(value)}
+        reports.append(UnitReport(unit, version, answers))
+    return reports
+
+
+def compute(result: Consolidation, template: FormTemplate) -> Consolidation:
+    """Fill in every figure from `result.reports`, and from nothing else."""
+    reports = result.reports
+    versions = [report.template for report in reports]
+    result.questions = with_entry_counts(_questions(template, versions), [template, *versions])
+    result.numbers = [
+        _number(question, reports, is_rate(question, template))
+        for question in result.questions
+        if question.type in NUMERIC_TYPES
+    ]
+    result.choices = [
+        _choices(question, reports)
+        for question in result.questions
+        if question.type in COUNTED_TYPES
+    ]
+    result.indicators = [_measure(indicator, reports) for indicator in template.indicators]
+    result.texts = [
+        TextEntry(report.status, question, str(report.answers[question.id]))
+        for report in reports
+        for question in result.questions
+        if question.type in FREE_TEXT_TYPES and question.id in report.answers
+    ]
+    return result
+
+
+def _questions(latest: FormTemplate, versions: list[FormTemplate]) -> list[Question]:
+    """The latest version's questions, then any asked only by older versions still filed,
+    then the calculations (each a read-only question of its type: forms.calculation_types)."""
+    questions = [q for q in latest.questions if q.answerable]
+    known = {q.id for q in questions}
+    for version in versions:
+        for question in version.questions:
+            if question.answerable and question.id not in known:
+                questions.append(question)
+                known.add(question.id)
+    return questions + calculation_questions((latest, *versions), known)
+
+
+def _number(question: Question, reports: list[UnitReport], averaged: bool) -> NumberSummary:
+    values = [
+        Decimal(str(report.answers[question.id]))
+        for report in reports
+        if question.id in report.answers
+    ]
+    return NumberSummary(question, sum(values, Decimal(0)), len(values), averaged)
+
+
+def _chosen(value: Any) -> list[str]:
+    """The option values of one answer (a list for select_multiple)."""
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return [str(value)]
+
+
+def _choices(question: Question, reports: list[UnitReport]) -> ChoiceSummary:
+    if question.type == "yes_no":
+        options: list[tuple[str, Text]] = list(YES_NO)
+    else:
+        options = [(choice.value, choice.label) for choice in question.choices]
+    counts = dict.fromkeys((value for value, _ in options), 0)
+    answered = 0
+    for report in reports:
+        if question.id not in report.answers:
+            continue
+        answered += 1
+        for value in dict.fromkeys(_chosen(report.answers[question.id])):
+            if value not in counts:  # an option an older version had
+                options.append((value, {"vi": value}))
+                counts[value] = 0
+            counts[value] += 1
+    return ChoiceSummary(
+        question,
+        answered,
+        tuple(OptionCount(value, label, counts[value], answered) for value, label in options),
+    )
+
+
+def _measure(indicator: Indicator, reports: list[UnitReport]) -> IndicatorResult:
+    numerator = denominator = Decimal(0)
+    units = 0
+    for report in reports:
+        answers = report.answers
+        if indicator.kind == "ratio_of_sums":
+            if indicator.denominator not in answers:
+                continue
+            denominator += Decimal(str(answers[indicator.denominator]))
+            numerator += Decimal(str(answers.get(indicator.numerator, 0)))
+        elif indicator.kind == "average":
+            if indicator.question not in answers:
+                continue
+            numerator += Decimal(str(answers[indicator.question]))
+            denominator += 1
+        else:
+            value = answers.get(indicator.question)
+            if value is None:
+                continue
+            chosen = _chosen(value)
+            if any(item in indicator.excluded for item in chosen):
+                continue
+            denominator += 1
+            numerator += 1 if indicator.value in chosen else 0
+        units += 1
+    return IndicatorResult(indicator, numerator, denominator, units)

@@ -1,0 +1,83 @@
+"""The consolidated report as files: an .xlsx workbook, a .docx report and a PNG chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+
+from reportbot.coordination.reporting.consolidate import Consolidation
+
+FORMATS = ("xlsx", "docx", "png")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHeader:
+    """Who issues the report and who signs it: the commune's authority, the office, the place
+    for the date line, the signer's title and name, and the recipients ("Nơi nhận")."""
+
+    authority: str = "UBND XÃ ĐĂK PXI"
+    office: str = "PHÒNG VĂN HÓA - XÃ HỘI"
+    office_name: str = "Phòng Văn hóa - Xã hội"
+    office_short: str = "VHXH"
+    place: str = "Đăk Pxi"
+    signer: str = "TRƯỞNG PHÒNG"
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ("UBND xã (b/c)",)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ReportHeader:
+        """Overrides from REPORTBOT_REPORT_AUTHORITY, _OFFICE, _OFFICE_NAME, _OFFICE_SHORT,
+        _PLACE, _SIGNER_TITLE (or _SIGNER; "|" starts a new line, as in "KT. TRƯỞNG PHÒNG|PHÓ
+        TRƯỞNG PHÒNG"), _SIGNER_NAME and _RECIPIENTS (separated by ";";
+        "Lưu: VT, <office short>" is always added last)."""
+        defaults = cls()
+        title = env.get("REPORTBOT_REPORT_SIGNER_TITLE") or env.get("REPORTBOT_REPORT_SIGNER")
+        recipients = tuple(
+            item.strip().rstrip(";.")
+            for item in (env.get("REPORTBOT_REPORT_RECIPIENTS") or "").split(";")
+            if item.strip().rstrip(";.")
+        )
+        return cls(
+            authority=env.get("REPORTBOT_REPORT_AUTHORITY") or defaults.authority,
+            office=env.get("REPORTBOT_REPORT_OFFICE") or defaults.office,
+            office_name=env.get("REPORTBOT_REPORT_OFFICE_NAME") or defaults.office_name,
+            office_short=env.get("REPORTBOT_REPORT_OFFICE_SHORT") or defaults.office_short,
+            place=env.get("REPORTBOT_REPORT_PLACE") or defaults.place,
+            signer=(title or defaults.signer).strip(),
+            signer_name=(env.get("REPORTBOT_REPORT_SIGNER_NAME") or "").strip(),
+            recipients=recipients or defaults.recipients,
+        )
+
+
+def write_report(
+    consolidation: Consolidation,
+    fmt: str,
+    path: Path,
+    *,
+    tz: tzinfo,
+    header: ReportHeader | None = None,
+) -> Path:
+    """Write the consolidated report in one format ('xlsx', 'docx' or 'png') to `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "xlsx":
+        from reportbot.coordination.reporting.reports.workbook import write_workbook
+
+        write_workbook(consolidation, path, tz=tz)
+    elif fmt == "docx":
+        from reportbot.coordination.reporting.reports.document import write_document
+
+        write_document(consolidation, path, tz=tz, header=header or ReportHeader())
+    elif fmt == "png":
+        from reportbot.coordination.reporting.reports.chart import write_chart
+
+        write_chart(consolidation, path)
+    else:
+        raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return path
+
+
+def default_name(consolidation: Consolidation, fmt: str) -> str:
+    """A file name such as 'tong-hop-nq57_bao_cao_6_thang-2026-H2.xlsx'."""
+    return f"tong-hop-{consolidation.form_key}-{consolidation.period.key}.{fmt}"
