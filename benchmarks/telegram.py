@@ -402,6 +402,7 @@ class Result:
     extra: dict[str, Any]
     by_step: list[list[float]]
     answers: list[float]  # seconds until each webhook call was answered
+    registrations: list[float]  # those of the /start CODE updates (registering: slower)
 
     def answer_ms(self, fraction: float) -> float:
         """A percentile of the webhook answer time, in milliseconds."""
@@ -433,6 +434,7 @@ class Driver:
         # Fresh invite codes and user ids per run, so a reused database does not mix runs.
         self.tag = tag
         self.answers: list[float] = []
+        self.registrations: list[float] = []  # answer times of the /start CODE updates
 
     @staticmethod
     def token_of(fake: Any) -> str:
@@ -456,15 +458,18 @@ class Driver:
         """The update the platform POSTs when `text` is typed in `chat`."""
         raise NotImplementedError
 
-    async def post(self, update: dict[str, Any]) -> None:
+    async def post(self, update: dict[str, Any]) -> float:
+        """POST one update; return the seconds until the webhook call was answered."""
         body = json.dumps(update).encode()
         headers = self.headers(body, update)
         started = time.perf_counter()
         async with self.http.post(self.url, data=body, headers=headers) as response:
             await response.read()
-            self.answers.append(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            self.answers.append(elapsed)
             if response.status != 200:
                 raise RuntimeError(f"webhook answered {response.status}")
+        return elapsed
 
     async def calibrate(self, officer: int, lines: list[str]) -> list[int]:
         """How many messages the bot sends for each step (same for every officer)."""
@@ -494,7 +499,10 @@ class Driver:
             text = line.replace("{code}", invite_code(officer, self.tag))
             update = self.update(chat, text)
             started = time.perf_counter()
-            await self.post(update)
+            if line.startswith("/start"):  # registration: its answer time is shown apart
+                self.registrations.append(await self.post(update))
+            else:
+                await self.post(update)
             expected += count
             await self.fake.wait_sent(chat, expected)
             latencies.append(time.perf_counter() - started)
@@ -602,7 +610,7 @@ async def run_bot(name: str, args: argparse.Namespace, lines: list[str]) -> Resu
             *command, stdout=asyncio.subprocess.PIPE, cwd=workdir, env=env
         )
         try:
-            per_officer, seconds, driver_cpu, counts, output, answers = await _drive(
+            per_officer, seconds, driver_cpu, counts, output, acks = await _drive(
                 name, child, fake, port, tag, args, lines
             )
         finally:
@@ -616,7 +624,7 @@ async def run_bot(name: str, args: argparse.Namespace, lines: list[str]) -> Resu
         extra["messages_per_report"] = sum(counts)
         extra["driver_cpu_s"] = round(driver_cpu, 2)
         extra["wall_s"] = round(seconds, 2)
-        return Result(name, len(latencies), seconds, latencies, extra, by_step, answers)
+        return Result(name, len(latencies), seconds, latencies, extra, by_step, *acks)
 
 
 async def _drive(
@@ -627,7 +635,7 @@ async def _drive(
     tag: str,
     args: argparse.Namespace,
     lines: list[str],
-) -> tuple[list[list[float]], float, float, list[int], bytes, list[float]]:
+) -> tuple[list[list[float]], float, float, list[int], bytes, tuple[list[float], list[float]]]:
     """Calibrate, run every officer at once, stop the bot; return the raw figures."""
     assert child.stdout is not None
     ready = await asyncio.wait_for(child.stdout.readline(), 60)
@@ -638,6 +646,7 @@ async def _drive(
         driver = DRIVERS[name](fake, port, http, tag)
         counts = await driver.calibrate(args.officers, lines)
         driver.answers.clear()  # only the measured run counts
+        driver.registrations.clear()
         child.send_signal(signal.SIGUSR2)
         await asyncio.sleep(0.1)  # let the child take its CPU reading
         started = time.perf_counter()
@@ -650,7 +659,8 @@ async def _drive(
         child.send_signal(signal.SIGUSR1)
     child.send_signal(signal.SIGTERM)
     output, _ = await child.communicate()
-    return per_officer, seconds, driver_cpu, counts, output, driver.answers
+    acks = (driver.answers, driver.registrations)
+    return per_officer, seconds, driver_cpu, counts, output, acks
 
 
 def cpu_ms(result: Result) -> float:
@@ -681,6 +691,16 @@ def print_summary(results: dict[str, list[Result]], officers: int, lines: list[s
                enumerate(result.by_step)]  # fmt: skip
         slowest = ", ".join(f"#{n} {lines[n]!r} {ms:.0f} ms" for ms, n in sorted(p99)[-3:])
         print(f"{result.name}: slowest steps by p99: {slowest}")
+        rest = list(result.answers)
+        for seconds in result.registrations:
+            rest.remove(seconds)
+        rest.sort()
+        if rest:
+            print(
+                f"{result.name}: webhook answer without the /start updates: p50 "
+                f"{rest[len(rest) // 2] * 1000:.1f} ms, p99 "
+                f"{rest[min(len(rest) - 1, int(0.99 * len(rest)))] * 1000:.1f} ms"
+            )
     for ours in (result for name, result in best.items() if name != "baseline"):
         ratio = ours.rate / baseline.rate
         cpu_ratio = cpu_ms(baseline) / cpu_ms(ours) if cpu_ms(ours) else float("nan")
