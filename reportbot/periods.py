@@ -380,3 +380,9 @@ def cutoff_gap_warnings(
                 "asks for at least one"
             )
     return warnings
+
+
+def only_period(spec: PeriodSpec, tz: tzinfo) -> Period:
+    """The single period of a one-off form (the only kind without a current one)."""
+    far = datetime(1900, 1, 1, tzinfo=tz), datetime(9000, 1, 1, tzinfo=tz)
+    return periods_between(spec, far[0], far[1], tz)[0]

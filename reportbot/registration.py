@@ -77,14 +77,17 @@ async def create_invite(
     now: datetime,
     person: HasId | None = None,
     validity: timedelta = DEFAULT_VALIDITY,
+    organisation_id: int | None = None,
 ) -> InviteRecord:
-    """Create a single-use invite for a unit and role (or for an existing person)."""
+    """Create a single-use invite for a unit and role (or for an existing person); a new
+    coordinator sees `organisation_id` (a commune or province; None: everything)."""
     return await insert_invite(
         new_code(),
         unit_id=unit.id if unit else None,
         role=role,
         person_id=person.id if person else None,
         expires_at=now + validity,
+        organisation_id=organisation_id,
     )
 
 

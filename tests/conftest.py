@@ -23,6 +23,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from reportbot.service import ConversationService
 from reportbot.store.database import migrate_database, tortoise_config
+from reportbot.store.queries.organisations import ensure_default_commune
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS_DIR = ROOT / "forms"
@@ -47,6 +48,7 @@ TABLES = (
     "people",
     "units",
     "form_templates",
+    "organisations",
 )
 
 
@@ -117,6 +119,8 @@ async def _truncate(url: str) -> None:
         await connections.get("default").execute_script(
             f"TRUNCATE {tables} RESTART IDENTITY CASCADE"
         )
+        # As migration 0007 leaves it (and the SQLite template has it): the default commune.
+        await ensure_default_commune()
     finally:
         await Tortoise.close_connections()
 

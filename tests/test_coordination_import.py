@@ -115,7 +115,7 @@ async def test_a_file_with_a_missing_column_or_wrong_encoding(db: str, tmp_path:
     missing = await import_units(write(tmp_path, "thieu.csv", "code,name\nx,X\n"), now=NOW)
     assert [p.render("en") for p in missing.problems] == [
         f"{tmp_path / 'thieu.csv'}:1: type: missing column (the header must name: "
-        "code, name, type, parent)"
+        "code, name, type, parent, commune)"
     ]
     legacy = tmp_path / "windows.csv"  # saved as plain "CSV" by Excel: an 8-bit code page
     legacy.write_bytes(b"code,name,type\nx,Ph\xf2ng V\xe3n h\xf3a,phong\n")

@@ -278,7 +278,8 @@ def test_cli_forms_import_checks_then_publishes(cli, tmp_path: Path, capsys) -> 
     md_table_to_workbook((XLSFORMS / "many_errors.md").read_text(encoding="utf-8")).save(bad)
     assert cli(["forms", "import", str(bad), "--yes"]) == 1
     out = capsys.readouterr()
-    assert f"{bad}: survey, row 2, column type: unknown type “integr”" in out.out
+    assert f"{bad}: trang survey, dòng 2, cột type: loại câu hỏi “integr” không có" in out.out
+    assert "→ Cách sửa: Kiểm tra lỗi chính tả ở cột type." in out.out
     assert "10 lỗi" in out.err
 
     good = tmp_path / "nq57_rut_gon.xlsx"

@@ -6,6 +6,7 @@
     reportbot forms validate|load|list|import
     reportbot sheets resync|status|flush
     reportbot units|people import, invite create, report
+    reportbot org add|list        the province and its communes
     reportbot periods, remind
     reportbot status              version, database, backlog (read-only)
     reportbot --version
@@ -27,7 +28,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reportbot.cli import chat_run, database, forms, status
+from reportbot.cli import chat_run, database, forms, organisations, status
 from reportbot.cli.errors import describe_os_error
 from reportbot.config import LOG_FORMATS, ConfigError, Settings, load_settings
 from reportbot.config_check import check_settings
@@ -50,6 +51,7 @@ COMMAND_GROUPS: tuple[Callable[[Any], None], ...] = (
     mirror_cli.register,
     coordination_cli.register,
     reminders_cli.register,
+    organisations.register,
     status.register,
 )
 

@@ -41,7 +41,12 @@ from reportbot.coordination.people.lookup import (
     split_role,
 )
 from reportbot.coordination.publishing.template_upload import TemplateUpload
-from reportbot.coordination.reporting.consolidate import consolidate, pick_form, pick_period
+from reportbot.coordination.reporting.consolidate import pick_form, pick_period
+from reportbot.coordination.reporting.province import (
+    add_commune_sheet,
+    consolidate_scope,
+    render_breakdown,
+)
 from reportbot.coordination.reporting.render import (
     render_status,
     render_summary,
@@ -60,6 +65,7 @@ from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
 from reportbot.store.queries.coordination import UnitRecord, unit_by_id
+from reportbot.store.queries.organisations import person_scope
 from reportbot.store.queries.unit_reports import latest_unit_report
 
 if TYPE_CHECKING:
@@ -182,7 +188,7 @@ class CoordinationChat:
     async def status(self, person: PersonInfo, _argument: str) -> list[Outgoing]:
         """Filing status of each form's current period."""
         now = self.now()
-        items = await current_statuses(now, self.tz)
+        items = await current_statuses(now, self.tz, await person_scope(person.id))
         return [Outgoing(render_status(items, now, self.tz, person.locale))]
 
     # -- /xem --------------------------------------------------------------------------------
@@ -243,7 +249,7 @@ class CoordinationChat:
         args = split_arguments(argument, set(await forms_in_use()))
         if not args.unit:
             raise Problem("unit_needed", command="mo")
-        unit = await resolve_unit(args.unit)
+        unit = await resolve_unit(args.unit, await person_scope(person.id))
         return await reopen_report(self.host, person, unit, args.form, args.period)
 
     # -- /tonghop ----------------------------------------------------------------------------
@@ -263,13 +269,15 @@ class CoordinationChat:
         now = self.now()
         key, template = await pick_form(args.form)
         period_key = args.period
+        scope = await person_scope(person.id)
         if period_key is None:  # several periods with reports: a numbered choice of them
-            found = await filed_periods(key, template, now, self.tz)
+            found = await filed_periods(key, template, now, self.tz, scope)
             if len(found) > 1:
                 return await self.choice.offer_periods(person, key, template, found)
             period_key = found[0].period.key if found else None
-        period = await pick_period(key, template, period_key, now, self.tz)
-        data = await consolidate(key, template, period, now=now)
+        period = await pick_period(key, template, period_key, now, self.tz, scope)
+        scoped = await consolidate_scope(key, template, period, now=now, scope=scope)
+        data = scoped.total
         stamp = now.astimezone(self.tz).strftime("%Y%m%d-%H%M%S")
         paths = {
             fmt: self.reports_dir / f"tong-hop-{key}-{period.key}-{stamp}.{fmt}" for fmt in FORMATS
@@ -278,10 +286,16 @@ class CoordinationChat:
         def write_all() -> None:
             for fmt, path in paths.items():
                 write_report(data, fmt, path, tz=self.tz, header=self.header)
+            add_commune_sheet(scoped, paths["xlsx"])  # a province: one row per commune
 
         await asyncio.to_thread(write_all)
         locale = person.locale
-        text = render_summary(data, locale) + "\n\n" + t("summary_files", locale)
+        text = "\n\n".join(
+            part
+            for part in (render_summary(data, locale), render_breakdown(scoped, locale))
+            if part
+        )
+        text += "\n\n" + t("summary_files", locale)
         return [
             Outgoing(text),
             Outgoing(t("file_xlsx", locale), attachment_path=str(paths["xlsx"])),
@@ -296,7 +310,8 @@ class CoordinationChat:
         unit_text, role = split_role(argument)
         if not unit_text and role in (None, "officer"):
             return [Outgoing(t("invite_usage", person.locale))]
-        unit_code = (await resolve_unit(unit_text)).code if unit_text else None
+        scope = await person_scope(person.id)
+        unit_code = (await resolve_unit(unit_text, scope)).code if unit_text else None
         card = await issue_invite(
             unit_code=unit_code,
             role=role or "officer",

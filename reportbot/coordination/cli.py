@@ -28,7 +28,8 @@ from reportbot.coordination.people.people_import import (
     import_units,
 )
 from reportbot.coordination.publishing.publish import check_template_file, preview, publish
-from reportbot.coordination.reporting.consolidate import consolidate, pick_form, pick_period
+from reportbot.coordination.reporting.consolidate import pick_form, pick_period
+from reportbot.coordination.reporting.province import add_commune_sheet, consolidate_scope
 from reportbot.coordination.reporting.reports import (
     FORMATS,
     ReportHeader,
@@ -38,6 +39,7 @@ from reportbot.coordination.reporting.reports import (
 from reportbot.coordination.texts import Problem
 from reportbot.language import say
 from reportbot.store.database import close_database, open_database
+from reportbot.store.queries.organisations import EVERYTHING, Scope, organisation_by_ref, scope_of
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -64,12 +66,18 @@ def register(commands: Any) -> None:
     create.add_argument("--role", choices=ROLES, default="officer")
     create.add_argument("--phone", help="invite a person already imported, by phone")
     create.add_argument("--days", type=int, default=14, help="days before it expires (14)")
+    create.add_argument(
+        "--commune", metavar="CODE", help="the commune or province a coordinator will see"
+    )
     create.set_defaults(func=_invite_create)
 
     forms = _forms_tasks(commands)
     form_import = forms.add_parser("import", help="check a YAML or XLSForm template and publish it")
     form_import.add_argument("path", type=Path, metavar="FILE")
     form_import.add_argument("--yes", action="store_true", help="publish without asking")
+    form_import.add_argument(
+        "--scope", metavar="CODE", help="publish for one commune or a province (default: all)"
+    )
     form_import.set_defaults(func=_forms_import)
 
     report = commands.add_parser("report", help="the consolidated report of a form and period")
@@ -77,6 +85,11 @@ def register(commands: Any) -> None:
     report.add_argument("--period", metavar="KEY", help="e.g. 2026-H2 (default: latest filed)")
     report.add_argument("--format", choices=FORMATS, default="xlsx", dest="fmt")
     report.add_argument("--output", type=Path, metavar="PATH", help="file to write")
+    report.add_argument(
+        "--scope",
+        metavar="CODE",
+        help="a commune, or a province and its communes (default: all)",
+    )
     report.set_defaults(func=_report)
 
 
@@ -173,6 +186,7 @@ async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
                 created_by=None,
                 phone=phone,
                 validity=timedelta(days=args.days),
+                commune=args.commune,
             )
         except Problem as problem:
             print(f"reportbot: {problem.message(lang)}", file=sys.stderr)
@@ -200,6 +214,11 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work() -> int:
         now = _now()
+        scope = await organisation_by_ref(args.scope) if args.scope else None
+        if args.scope and scope is None:
+            problem = Problem("commune_unknown", commune=args.scope)
+            print(f"reportbot: {problem.message(lang)}", file=sys.stderr)
+            return EXIT_FAILURE
         shown = await preview(
             template, now=now, tz=settings.timezone, locale=lang, warnings=check.warnings
         )
@@ -213,7 +232,8 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
             if answer.strip().lower() not in ("c", "co", "có", "y", "yes"):
                 print(say(lang, "Đã hủy", "Cancelled"))
                 return 0
-        stored = await publish(template, args.path.name, now=now, person_id=None)
+        scope_id = scope.id if scope else None
+        stored = await publish(template, args.path.name, now=now, person_id=None, scope_id=scope_id)
         state = say(lang, "phiên bản mới", "new version")
         if not stored.created:
             state = say(lang, "không đổi", "unchanged")
@@ -223,19 +243,33 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_database(settings, work)
 
 
+async def _scope(ref: str | None) -> Scope:
+    """The scope a --scope option names (none: everything). Raises Problem."""
+    if not ref:
+        return EVERYTHING
+    found = await organisation_by_ref(ref)
+    if found is None:
+        raise Problem("commune_unknown", commune=ref)
+    return await scope_of(found.id)
+
+
 async def _report(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> int:
         now = _now()
         try:
+            scope = await _scope(args.scope)
             key, template = await pick_form(args.form)
-            period = await pick_period(key, template, args.period, now, settings.timezone)
+            period = await pick_period(key, template, args.period, now, settings.timezone, scope)
         except Problem as problem:
             print(f"reportbot: {problem.message(settings.locale)}", file=sys.stderr)
             return EXIT_FAILURE
-        data = await consolidate(key, template, period, now=now)
+        scoped = await consolidate_scope(key, template, period, now=now, scope=scope)
+        data = scoped.total
         output = args.output or Path(default_name(data, args.fmt))
         header = ReportHeader.from_env(settings.env)
         write_report(data, args.fmt, output, tz=settings.timezone, header=header)
+        if args.fmt == "xlsx":
+            add_commune_sheet(scoped, output)
         print(f"{output} ({key}, {period.key}: {data.status.filed}/{len(data.status.units)})")
         return 0
 

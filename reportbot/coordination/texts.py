@@ -257,6 +257,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "preview_next": {"vi": "{period} – hết ngày {deadline}", "en": "{period} – end of {deadline}"},
     "preview_no_next": {"vi": "không còn kỳ nào", "en": "no period left"},
+    "commune_unknown": {
+        "vi": "Không tìm thấy xã “{commune}” (mã hoặc tên); xem `reportbot org list`.",
+        "en": "No commune “{commune}” (code or name); see `reportbot org list`.",
+    },
     "preview_all_units": {"vi": "tất cả đơn vị", "en": "every unit"},
     "preview_new_form": {
         "vi": "Mẫu mới, sẽ là phiên bản 1.",

@@ -17,6 +17,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.reminders import messages, store
 from reportbot.reminders.fanout import Delivery
 from reportbot.reminders.schedule import Due, Slot
+from reportbot.store.queries.organisations import person_scope, unit_ids_in
 
 # Heads the problems connectors report (a Zalo OA token to re-authorise) at a digest's end:
 # coordinators are the people who read the bot every period, and they reach the admin.
@@ -112,15 +113,19 @@ class MessageComposer:
         `notices` (connector problems for the administrator) close every digest.
         """
         now = self.clock()
-        facts: dict[tuple[str, str], store.DigestFacts] = {}
-        built: dict[tuple[str, str, str], Outgoing] = {}
+        whole: dict[tuple[str, str], store.DigestFacts] = {}  # read once per period
+        facts: dict[tuple[str, str, int | None], store.DigestFacts] = {}
+        built: dict[tuple[str, str, int | None, str], Outgoing] = {}
         texts: list[Outgoing] = []
         for due in dues:
             slot = due.slot
             template = templates[slot.form_key]
-            key = (slot.form_key, slot.period.key)
+            scope = await person_scope(due.recipient.person_id)  # their commune or province
+            key = (slot.form_key, slot.period.key, scope.root_id)
             if key not in facts:
-                facts[key] = await store.digest_facts(template, slot.period.key)
+                if key[:2] not in whole:
+                    whole[key[:2]] = await store.digest_facts(template, slot.period.key)
+                facts[key] = whole[key[:2]].within(await unit_ids_in(scope))
             locale = due.recipient.locale
             message = built.get((*key, locale))
             if message is None:

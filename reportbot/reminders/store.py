@@ -34,6 +34,12 @@ from reportbot.reminders.schedule import (
 )
 from reportbot.store import forms as form_store
 from reportbot.store.queries import reminders as queries
+from reportbot.store.queries.organisations import (
+    EVERYTHING,
+    Scope,
+    publication_units,
+    unit_ids_in,
+)
 
 FILED_STATUSES = ("submitted", "reopened")
 
@@ -68,6 +74,18 @@ class DigestFacts:
     platforms: dict[int, set[str]] = field(default_factory=dict)  # person -> platforms
     undeliverable: set[int] = field(default_factory=set)  # people a reminder could not reach
 
+    def within(self, unit_ids: set[int] | None) -> DigestFacts:
+        """The same facts about some units only (None: all): one commune's coordinator's."""
+        if unit_ids is None:
+            return self
+        return DigestFacts(
+            [unit for unit in self.units if unit.id in unit_ids],
+            {k: v for k, v in self.filed_at.items() if k in unit_ids},
+            {k: v for k, v in self.officers.items() if k in unit_ids},
+            self.platforms,
+            self.undeliverable,
+        )
+
 
 def _unit(row: Sequence[Any]) -> UnitRow:
     return UnitRow(int(row[0]), str(row[1]), str(row[2]), str(row[3]))
@@ -86,6 +104,9 @@ async def outstanding_officers(template: FormTemplate, period_key: str) -> list[
     """Active officers of active units that must file the form and have not filed the period."""
     filed = {r[0] for r in await queries.filed(template.key, period_key, FILED_STATUSES)}
     due_units = {int(r[0]) for r in await queries.active_units(list(template.unit_types))} - filed
+    published = (await publication_units()).get(template.key)  # a form for some communes
+    if published is not None:
+        due_units &= published
     officers = await queries.active_people("officer", with_unit=True)
     owing: dict[int, tuple[PersonRow, list[int]]] = {}  # person -> their units that owe it
     for person in map(_person, officers):
@@ -205,11 +226,20 @@ async def draft_progress(
     return progress
 
 
-async def digest_facts(template: FormTemplate, period_key: str) -> DigestFacts:
-    """Where every unit that must file a period stands, and who cannot be reached."""
+async def digest_facts(
+    template: FormTemplate, period_key: str, scope: Scope = EVERYTHING
+) -> DigestFacts:
+    """Where every unit of `scope` that must file a period stands, and who cannot be reached
+    (for several coordinators: `digest_facts` once, then `DigestFacts.within` each scope)."""
     facts = DigestFacts()
+    within = await unit_ids_in(scope)  # a commune's coordinator hears of its units alone
+    published = (await publication_units()).get(template.key)  # a form for some communes
+    if published is not None:
+        within = published if within is None else within & published
     for row in await queries.active_units(list(template.unit_types), by_name=True):
-        facts.units.append(_unit(row))
+        unit = _unit(row)
+        if within is None or unit.id in within:
+            facts.units.append(unit)
     wanted = {unit.id for unit in facts.units}
     for unit_id, submitted_at in await queries.filed(template.key, period_key, FILED_STATUSES):
         facts.filed_at[unit_id] = submitted_at

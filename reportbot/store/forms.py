@@ -29,6 +29,7 @@ async def store_template(
     *,
     publish_again: bool = False,
     now: datetime | None = None,
+    scope_id: int | None = None,
 ) -> StoredTemplate:
     """Store a template unless its content is already stored.
 
@@ -37,6 +38,9 @@ async def store_template(
     admin published from chat) unless `publish_again` says an admin wants it live again.
     `now` is the application's clock: a new version's publication time, which decides the
     periods units owe (`reportbot.owed`); None (a command-line load) takes the wall clock.
+    `scope_id` publishes the form for one commune or for every commune below a province;
+    None keeps the scope the form has (a new form: everything), so the forms folder loaded at
+    every start never undoes a scope an admin chose.
     """
     digest = content_hash(template)
     async with in_transaction():
@@ -47,9 +51,11 @@ async def store_template(
             .first()
         )
         if latest is not None and latest.content_hash == digest:
-            if not latest.active:
+            scope = latest.scope_id if scope_id is None else scope_id  # type: ignore[attr-defined]
+            if not latest.active or scope != latest.scope_id:  # type: ignore[attr-defined]
                 latest.active = True
-                await latest.save(update_fields=["active"])
+                latest.scope_id = scope  # type: ignore[attr-defined]
+                await latest.save(update_fields=["active", "scope_id"])
             return StoredTemplate(template.key, latest.version, latest.id, created=False)
         if latest is not None and not publish_again:
             older = await FormTemplateRecord.filter(key=template.key, content_hash=digest).first()
@@ -66,6 +72,7 @@ async def store_template(
             definition=template_to_definition(template),
             source_name=source_name,
             active=True,
+            scope_id=scope_id if scope_id is not None or latest is None else latest.scope_id,  # type: ignore[attr-defined]
             **when,
         )
         return StoredTemplate(template.key, version, record.id, created=True)

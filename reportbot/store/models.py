@@ -16,6 +16,31 @@ ROLES = ("officer", "coordinator", "admin")
 SUBMISSION_STATUSES = ("draft", "submitted", "reopened")
 
 
+ORGANISATION_KINDS = ("province", "commune")
+DEFAULT_COMMUNE_CODE = "mac-dinh"
+DEFAULT_COMMUNE_NAME = "Xã (mặc định)"
+
+
+class Organisation(Model):
+    """A level above units, province then commune, a unit belongs to one commune.
+
+    A unit without an organisation belongs to the default commune (code DEFAULT_COMMUNE_CODE),
+    which migration 0007 creates, so a single-commune deployment needs no change.
+    """
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=255)
+    kind = fields.CharField(max_length=16, default="commune")
+    parent = fields.ForeignKeyField(
+        "models.Organisation", related_name="children", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "organisations"
+
+
 class Unit(Model):
     """An office, association, school or village team that files reports."""
 
@@ -28,6 +53,10 @@ class Unit(Model):
     )
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The commune the unit belongs to (None: the default commune).
+    organisation = fields.ForeignKeyField(
+        "models.Organisation", related_name="units", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "units"
@@ -46,6 +75,11 @@ class Person(Model):
     locale = fields.CharField(max_length=8, default="vi")
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Whose units a coordinator sees: a commune, a province (every commune below), or None
+    # (the whole deployment, as before organisations existed). Officers go by their unit.
+    organisation = fields.ForeignKeyField(
+        "models.Organisation", related_name="people", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "people"
@@ -85,6 +119,10 @@ class Invite(Model):
         "models.Identity", related_name="invites_used", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The commune or province the invited coordinator will see (None: the whole deployment).
+    organisation = fields.ForeignKeyField(
+        "models.Organisation", related_name="invites", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "invites"
@@ -102,6 +140,11 @@ class FormTemplateRecord(Model):
     source_name = fields.CharField(max_length=255, null=True)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Who the publication is for: one commune, a province (every commune below) or None
+    # (everything, as before organisations existed).
+    scope = fields.ForeignKeyField(
+        "models.Organisation", related_name="publications", null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "form_templates"

@@ -46,6 +46,7 @@ from reportbot.store.models import (
     Submission,
     Unit,
 )
+from reportbot.store.queries.organisations import publication_units
 
 UNIT_TTL = 30.0
 PERSON_TTL = 60.0  # a role or unit changed from the command line is seen within a minute
@@ -72,6 +73,7 @@ class Repository:
         self._units: dict[int, _UnitReports] = {}
         self._templates: dict[int, FormTemplate] = {}
         self._forms: dict[str, FormOffer] | None = None
+        self._published: dict[str, set[int]] = {}  # forms published for some communes only
         self._forms_lock = asyncio.Lock()
 
     # -- forms ---------------------------------------------------------------------------
@@ -86,6 +88,7 @@ class Repository:
                     forms = {k: FormOffer(t, rid, since.get(k)) for k, (rid, t) in latest.items()}
                     for offer in forms.values():
                         self._templates[offer.record_id] = offer.template
+                    self._published = await publication_units()
                     self._forms = forms
         return self._forms
 
@@ -97,7 +100,13 @@ class Repository:
         """The forms a unit must file."""
         if unit is None:
             return {}
-        return {k: o for k, o in (await self.forms()).items() if o.template.applies_to(unit.type)}
+        forms = await self.forms()
+        return {
+            key: offer
+            for key, offer in forms.items()
+            if offer.template.applies_to(unit.type)
+            and (key not in self._published or unit.id in self._published[key])
+        }
 
     async def template(self, record_id: int) -> FormTemplate:
         """A template version by record id (cached: versions never change)."""

@@ -18,8 +18,8 @@ from aiohttp import web
 
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.values import decode_value
-from reportbot.coordination.reporting.consolidate import consolidate
 from reportbot.coordination.reporting.formatting import bucket_label
+from reportbot.coordination.reporting.province import add_commune_sheet, consolidate_scope
 from reportbot.coordination.reporting.reports import (
     FORMATS,
     ReportHeader,
@@ -38,6 +38,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.periods import Period, period_at, period_by_key
 from reportbot.store.forms import template_by_record
 from reportbot.store.queries.coordination import unit_by_id
+from reportbot.store.queries.organisations import person_scope
 from reportbot.store.queries.unit_reports import latest_unit_report
 from reportbot.store.queries.web import active_person
 from reportbot.web.config import WebSettings
@@ -165,16 +166,17 @@ class WebPages:
         if person is None:
             return self._refused()
         now = self.host.clock()
+        scope = await person_scope(person.id)
         form_key, period_key = request.query.get("form"), request.query.get("period")
         if form_key and period_key:  # one period asked for (the "← Kỳ trước" links)
             found = await self._period(form_key, period_key)
             if found is None:
                 return self._not_found()
-            statuses = [await period_status(form_key, *found)]
+            statuses = [await period_status(form_key, *found, scope=scope)]
         else:
             statuses = [
                 status
-                for pair in await current_statuses(now, self.tz)
+                for pair in await current_statuses(now, self.tz, scope)
                 for status in pair
                 if status is not None
             ]
@@ -184,7 +186,8 @@ class WebPages:
             now,
             self.tz,
             person_name=person.name,
-            has_mirror=self._mirror_path().is_file(),
+            # The mirror holds every unit of the deployment: not for a commune's coordinator.
+            has_mirror=scope.everything and self._mirror_path().is_file(),
             chosen=bool(form_key and period_key),
         )
         return html(body)
@@ -197,9 +200,11 @@ class WebPages:
 
     async def unit(self, request: web.Request) -> web.Response:
         """One unit's answers for a form and period."""
-        if await self._person(request) is None:
+        person = await self._person(request)
+        if person is None:
             return self._refused()
-        unit = await unit_by_id(int(request.match_info["unit_id"]))
+        scope = await person_scope(person.id)  # another commune's unit is not found
+        unit = await unit_by_id(int(request.match_info["unit_id"]), scope)
         form_key = request.query.get("form", "")
         found = await self._period(form_key, request.query.get("period", ""))
         if unit is None or found is None:
@@ -229,28 +234,37 @@ class WebPages:
 
     async def report(self, request: web.Request) -> web.StreamResponse:
         """A consolidated report file, made now by the report builders of /tonghop."""
-        if await self._person(request) is None:
+        person = await self._person(request)
+        if person is None:
             return self._refused()
         form_key, fmt = request.match_info["form"], request.match_info["fmt"]
         found = await self._period(form_key, request.match_info["period"])
         if found is None or fmt not in FORMATS:
             return self._not_found()
         template, period = found
-        data = await consolidate(form_key, template, period, now=self.host.clock())
+        scope = await person_scope(person.id)
+        now = self.host.clock()
+        scoped = await consolidate_scope(form_key, template, period, now=now, scope=scope)
+        data = scoped.total
 
         def build() -> bytes:
             with tempfile.TemporaryDirectory(prefix="reportbot-web-") as folder:
                 path = Path(folder) / default_name(data, fmt)
                 write_report(data, fmt, path, tz=self.tz, header=self.header)
+                if fmt == "xlsx":
+                    add_commune_sheet(scoped, path)  # a province: one row per commune
                 return path.read_bytes()
 
         content = await asyncio.to_thread(build)
         return self._download(content, default_name(data, fmt), MEDIA_TYPES[fmt])
 
     async def mirror(self, request: web.Request) -> web.StreamResponse:
-        """The mirror workbook as the bot keeps it on its server."""
-        if await self._person(request) is None:
+        """The mirror workbook as the bot keeps it on its server (whole-deployment coordinators)."""
+        person = await self._person(request)
+        if person is None:
             return self._refused()
+        if not (await person_scope(person.id)).everything:
+            return self._not_found()
         path = self._mirror_path()
         try:
             # The mirror replaces its file atomically: whole bytes of one version are read.

@@ -20,6 +20,7 @@ COLUMNS_VI = {
     "phone": "số điện thoại",
     "unit": "đơn vị",
     "role": "vai trò",
+    "commune": "xã",
     "file": "tệp",
 }
 
@@ -58,6 +59,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_unit": {
         "vi": "không có đơn vị {value}: hãy nhập danh sách đơn vị trước",
         "en": "no unit {value}: import the units first",
+    },
+    "no_commune": {
+        "vi": "không có xã {value} (mã hoặc tên): hãy thêm bằng `reportbot org add` trước",
+        "en": "no commune {value} (code or name): add it with `reportbot org add` first",
     },
     "officer_needs_unit": {
         "vi": "cán bộ đầu mối cần có đơn vị",

@@ -20,6 +20,13 @@ from reportbot.store.queries.coordination import (
     person_by_phone,
     unit_by_code,
 )
+from reportbot.store.queries.organisations import (
+    OrganisationRecord,
+    commune_of_unit,
+    organisation_by_id,
+    organisation_by_ref,
+    person_scope,
+)
 from reportbot.vocabulary.format import date_text
 
 USERNAME_VARIABLE = "REPORTBOT_TELEGRAM_BOT_USERNAME"
@@ -58,11 +65,16 @@ async def issue_invite(
     created_by: int | None,
     phone: str | None = None,
     validity: timedelta = DEFAULT_VALIDITY,
+    commune: str | None = None,
 ) -> InviteCard:
     """Create an invite for a unit and role, or for a person already imported (by phone).
 
-    Raises Problem('unit_unknown' | 'unit_needed' | 'person_unknown').
+    `commune` (code or name) is the commune or province an invited coordinator will see; by
+    default the commune of the person who creates the invite (none: everything).
+    Raises Problem('unit_unknown' | 'unit_needed' | 'person_unknown' | 'commune_unknown').
     """
+    # An officer goes by their unit's commune; a coordinator or admin by the invite's.
+    organisation = await _invited_organisation(commune, created_by)
     person: PersonRecord | None = None
     unit: UnitRecord | None
     if phone:
@@ -78,7 +90,14 @@ async def issue_invite(
         if role == "officer":
             raise Problem("unit_needed", command="moi")
         unit = None
-    invite = await create_invite(unit=unit, role=role, now=now, person=person, validity=validity)
+    invite = await create_invite(
+        unit=unit,
+        role=role,
+        now=now,
+        person=person,
+        validity=validity,
+        organisation_id=organisation.id if organisation and role != "officer" else None,
+    )
     await audit.record(
         "invite.create",
         {"code": invite.code, "unit": unit.code if unit else None, "role": role, "phone": phone},
@@ -88,11 +107,34 @@ async def issue_invite(
     return InviteCard(
         code=invite.code,
         role=role,
-        unit_name=unit.name if unit else "UBND xã",
+        unit_name=await _place(unit, organisation),
         expires_at=invite.expires_at,
         telegram_link=telegram_link(invite.code, env),
         has_username=bot_username(env) is not None,
     )
+
+
+async def _invited_organisation(
+    commune: str | None, created_by: int | None
+) -> OrganisationRecord | None:
+    if commune:
+        found = await organisation_by_ref(commune)
+        if found is None:
+            raise Problem("commune_unknown", commune=commune)
+        return found
+    if created_by is None:
+        return None
+    scope = await person_scope(created_by)  # a commune's coordinator invites into it
+    return await organisation_by_id(scope.root_id) if scope.root_id is not None else None
+
+
+async def _place(unit: UnitRecord | None, organisation: OrganisationRecord | None) -> str:
+    """Where the invited person works, as the card names it: the unit and its commune (the
+    default commune is not named, as before communes existed), or the commune alone."""
+    if unit is None:
+        return organisation.name if organisation else "UBND xã"
+    commune = await commune_of_unit(unit.id)
+    return unit.name if commune.is_default else f"{unit.name} – {commune.name}"
 
 
 def render_card(card: InviteCard, locale: str, tz: tzinfo) -> str:

@@ -16,6 +16,7 @@ from reportbot.store.queries.coordination import (
     unit_by_code,
     unit_by_id,
 )
+from reportbot.store.queries.organisations import EVERYTHING, Scope, person_scope
 
 PERIOD_KEY = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$|^once-\d{8}$", re.IGNORECASE)
 
@@ -54,16 +55,17 @@ def split_role(argument: str) -> tuple[str, str | None]:
     return argument.strip(), None
 
 
-async def resolve_unit(text: str) -> UnitRecord:
+async def resolve_unit(text: str, scope: Scope = EVERYTHING) -> UnitRecord:
     """A unit by code (any case), else by its name with or without diacritics, or by some
     words of its name ("hoi phu nu" finds "Hội Liên hiệp Phụ nữ xã") when only one unit fits.
 
+    Only units of `scope` are searched: a unit of another commune is unknown, never named.
     Raises Problem('unit_unknown' | 'unit_ambiguous')."""
-    unit = await unit_by_code(text)
+    unit = await unit_by_code(text, scope)
     if unit is not None:
         return unit
     wanted = fold(text)
-    units = await active_units_by_name()
+    units = await active_units_by_name(scope)
     exact = [u for u in units if fold(u.name) == wanted]
     if len(exact) == 1:
         return exact[0]
@@ -91,7 +93,7 @@ async def resolve_unit_for(person: PersonInfo, text: str) -> UnitRecord:
     Raises Problem('no_unit_of_yours' | 'unit_unknown' | 'unit_ambiguous') or OtherUnit.
     """
     if has_role(person, COORDINATOR):
-        return await resolve_unit(text)
+        return await resolve_unit(text, await person_scope(person.id))
     held = person.units or ((person.unit,) if person.unit is not None else ())
     owns = [unit for unit in [await unit_by_id(u.id) for u in held] if unit is not None]
     if not owns:

@@ -5,22 +5,25 @@ everything in one transaction. They are idempotent: a unit is matched by its cod
 by their phone number, so running the same file again changes nothing. Rows in the database
 that the file does not mention are left alone.
 
-Units: ``code, name, type, parent`` (parent: the code of another unit, optional).
-People: ``name, phone, unit, role`` (role: officer, coordinator or admin; officer by default).
-Vietnamese headers work too (mã, tên, loại, đơn vị cấp trên; họ tên, số điện thoại, đơn vị,
-vai trò).
+Units: ``code, name, type, parent, commune`` (parent: the code of another unit, optional;
+commune: the code or name of the unit's commune, optional: the default commune).
+People: ``name, phone, unit, role, commune`` (role: officer, coordinator or admin; officer by
+default; commune, optional: the commune or province a coordinator sees, by code or name).
+Vietnamese headers work too (mã, tên, loại, đơn vị cấp trên, xã; họ tên, số điện thoại,
+đơn vị, vai trò, xã).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
 from reportbot.coordination import audit
+from reportbot.coordination.people.communes import COMMUNE_COLUMN, CommuneCells
 from reportbot.coordination.people.csvfile import RowProblem, read_csv
 from reportbot.coordination.people.fields import normalize_phone, parse_role, parse_unit_type
 from reportbot.coordination.people.import_texts import quoted
@@ -33,12 +36,14 @@ UNIT_COLUMNS = {
     "name": ("name", "ten", "ten_don_vi"),
     "type": ("type", "unit_type", "loai", "loai_don_vi"),
     "parent": ("parent", "parent_code", "don_vi_cap_tren", "cap_tren", "ma_cap_tren"),
+    **COMMUNE_COLUMN,
 }
 PEOPLE_COLUMNS = {
     "name": ("name", "ho_ten", "ho_va_ten", "ten"),
     "phone": ("phone", "so_dien_thoai", "dien_thoai", "sdt"),
     "unit": ("unit", "unit_code", "ma_don_vi", "don_vi"),
     "role": ("role", "vai_tro"),
+    **COMMUNE_COLUMN,
 }
 UNIT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -72,6 +77,7 @@ class _UnitRow:
     name: str
     type: str
     parent: str
+    commune: int | None = None  # None: left as it is (a new unit: the default commune)
 
 
 def _first_time(
@@ -105,6 +111,7 @@ async def import_units(path: Path, *, now: datetime, person_id: int | None = Non
         known_types.update(record.definition.get("unit_types", []))
     rows: list[_UnitRow] = []
     seen: dict[str, int] = {}
+    communes = CommuneCells(source, result.problems)
     for line, values in table.rows:
         problems = result.problems
         code, name = values["code"], values["name"]
@@ -130,7 +137,8 @@ async def import_units(path: Path, *, now: datetime, person_id: int | None = Non
                     known=", ".join(sorted(known_types)),
                 )
             )
-        rows.append(_UnitRow(line, code, name, unit_type or "", parent))
+        commune = await communes.resolve(line, values.get("commune", ""))
+        rows.append(_UnitRow(line, code, name, unit_type or "", parent, commune))
     _check_parents(source, rows, seen, existing, result.problems)
     if result.problems:
         return result
@@ -201,14 +209,23 @@ async def _write_units(
         key = row.code.lower()
         unit = units.get(key)
         if unit is None:
-            units[key] = await Unit.create(code=row.code, name=row.name, type=row.type)
+            units[key] = await Unit.create(
+                code=row.code, name=row.name, type=row.type, organisation_id=row.commune
+            )
             changed[key] = True
             result.created += 1
             continue
-        dirty = unit.name != row.name or unit.type != row.type or not unit.active
+        commune = unit.organisation_id if row.commune is None else row.commune  # type: ignore[attr-defined]
+        dirty = (unit.name, unit.type, unit.active, unit.organisation_id) != (  # type: ignore[attr-defined]
+            row.name,
+            row.type,
+            True,
+            commune,
+        )
         if dirty:
             unit.name, unit.type, unit.active = row.name, row.type, True
-            await unit.save(update_fields=["name", "type", "active"])
+            unit.organisation_id = commune  # type: ignore[attr-defined]
+            await unit.save(update_fields=["name", "type", "active", "organisation_id"])
         changed[key] = dirty
     for row in rows:
         key = row.code.lower()
@@ -232,6 +249,7 @@ class _PersonRow:
     phone: str
     unit: Unit | None
     role: str
+    organisation: int | None = None  # None: left as it is
 
 
 async def import_people(path: Path, *, now: datetime, person_id: int | None = None) -> ImportResult:
@@ -243,6 +261,11 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
     units = {unit.code.lower(): unit for unit in await Unit.all()}
     check = _PeopleCheck(str(path), units, result.problems)
     rows = [check.row(line, values) for line, values in table.rows]
+    communes = CommuneCells(str(path), result.problems, provinces=True)
+    rows = [
+        replace(row, organisation=await communes.resolve(line, values.get("commune", "")))
+        for row, (line, values) in zip(rows, table.rows, strict=True)
+    ]
     if result.problems:
         return result
     async with in_transaction():
@@ -330,16 +353,22 @@ async def _write_person(row: _PersonRow, result: ImportResult) -> int:
     person = await Person.filter(phone=row.phone).order_by("id").first()
     if person is None:
         created = await Person.create(
-            name=row.name, phone=row.phone, unit_id=unit_id, role=row.role
+            name=row.name,
+            phone=row.phone,
+            unit_id=unit_id,
+            role=row.role,
+            organisation_id=row.organisation,
         )
         result.created += 1
         return created.id
-    current = (person.name, person.unit_id, person.role, person.active)  # type: ignore[attr-defined]
-    if current == (row.name, unit_id, row.role, True):
+    organisation = person.organisation_id if row.organisation is None else row.organisation  # type: ignore[attr-defined]
+    current = (person.name, person.unit_id, person.role, person.active, person.organisation_id)  # type: ignore[attr-defined]
+    if current == (row.name, unit_id, row.role, True, organisation):
         result.unchanged += 1
         return person.id
     person.name, person.role, person.active = row.name, row.role, True
     person.unit_id = unit_id  # type: ignore[attr-defined]
-    await person.save(update_fields=["name", "unit_id", "role", "active"])
+    person.organisation_id = organisation  # type: ignore[attr-defined]
+    await person.save(update_fields=["name", "unit_id", "role", "active", "organisation_id"])
     result.updated += 1
     return person.id

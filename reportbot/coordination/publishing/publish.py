@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from reportbot.coordination import audit
 from reportbot.coordination.publishing.xlsform import XLSFORM_SUFFIXES, load_xlsform
@@ -144,18 +145,31 @@ async def _change(template: FormTemplate, locale: str) -> str:
 
 
 async def publish(
-    template: FormTemplate, source_name: str, *, now: datetime, person_id: int | None
+    template: FormTemplate,
+    source_name: str,
+    *,
+    now: datetime,
+    person_id: int | None,
+    scope_id: int | None = None,
 ) -> StoredTemplate:
-    """Store the template as a new version (a no-op when unchanged) and log the action."""
-    stored = await store_template(template, source_name, publish_again=True, now=now)
+    """Store the template as a new version (a no-op when unchanged) and log the action.
+
+    `scope_id`: published for one commune, or every commune below a province (None: the
+    scope the form has; a new form: everything)."""
+    stored = await store_template(
+        template, source_name, publish_again=True, now=now, scope_id=scope_id
+    )
+    detail: dict[str, Any] = {
+        "key": stored.key,
+        "version": stored.version,
+        "created": stored.created,
+        "file": source_name,
+    }
+    if scope_id is not None:  # published for some communes only
+        detail["scope"] = scope_id
     await audit.record(
         "template.publish",
-        {
-            "key": stored.key,
-            "version": stored.version,
-            "created": stored.created,
-            "file": source_name,
-        },
+        detail,
         now=now,
         person_id=person_id,
     )

@@ -31,6 +31,7 @@ from reportbot.forms.loader import template_from_definition, template_to_definit
 from reportbot.forms.schema import pick
 from reportbot.routing.inbound import Inbound
 from reportbot.store.kv import KeyValueStore
+from reportbot.store.queries.organisations import person_scope
 
 if TYPE_CHECKING:
     from reportbot.host import Host
@@ -138,7 +139,15 @@ class TemplateUpload:
         if not yes:
             return [Outgoing(t("template_cancelled", locale))]
         template = template_from_definition(pending["definition"])
-        stored = await publish(template, pending["source"], now=self.now(), person_id=person.id)
+        # An admin of a commune (or a province) publishes for it; of the deployment: as before.
+        scope = await person_scope(person.id)
+        stored = await publish(
+            template,
+            pending["source"],
+            now=self.now(),
+            person_id=person.id,
+            scope_id=scope.root_id,
+        )
         self.repository.forget_forms()
         key = "template_published" if stored.created else "template_unchanged"
         title = pick(template.title, locale)

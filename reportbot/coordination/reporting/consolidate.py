@@ -27,8 +27,16 @@ from reportbot.forms.evaluation import stored_or_computed
 from reportbot.forms.indicators import Indicator
 from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
-from reportbot.periods import Period, PeriodKeyError, current_period, period_at, period_by_key
+from reportbot.periods import (
+    Period,
+    PeriodKeyError,
+    current_period,
+    only_period,
+    period_at,
+    period_by_key,
+)
 from reportbot.store.forms import latest_templates
+from reportbot.store.queries.organisations import EVERYTHING, Scope
 from reportbot.store.queries.reports import (
     any_filed,
     stored_answers,
@@ -229,40 +237,37 @@ async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
 
 
 async def pick_period(
-    form_key: str, template: FormTemplate, period_key: str | None, now: datetime, tz: tzinfo
+    form_key: str,
+    template: FormTemplate,
+    period_key: str | None,
+    now: datetime,
+    tz: tzinfo,
+    scope: Scope = EVERYTHING,
 ) -> Period:
-    """The period named by `period_key`; by default the current period if a unit has filed
-    it, else the previous one if a unit has filed that, else the current one."""
+    """The period named by `period_key`; by default the current period if a unit (of `scope`)
+    has filed it, else the previous one if a unit has filed that, else the current one."""
     spec = template.period
     if period_key is not None:
         try:
             return period_by_key(spec, period_key, tz)
         except (PeriodKeyError, ValueError) as exc:
-            example = (current_period(spec, now, tz) or period_by_key_example(template, tz)).key
+            example = (current_period(spec, now, tz) or only_period(template.period, tz)).key
             raise Problem("period_unknown", period=period_key, example=example) from exc
     current = current_period(spec, now, tz)
     candidates = [p for p in (current, period_at(spec, now, tz, -1)) if p is not None]
     for period in candidates:
-        if await any_filed(form_key, period.key):
+        if await any_filed(form_key, period.key, scope):
             return period
     if candidates:
         return candidates[0]
-    return period_by_key_example(template, tz)
-
-
-def period_by_key_example(template: FormTemplate, tz: tzinfo) -> Period:
-    """The single period of a one-off form (the only kind without a current one)."""
-    from reportbot.periods import periods_between
-
-    spec = template.period
-    far = datetime(1900, 1, 1, tzinfo=tz), datetime(9000, 1, 1, tzinfo=tz)
-    return periods_between(spec, far[0], far[1], tz)[0]
+    return only_period(template.period, tz)
 
 
 async def consolidate(
     form_key: str, template: FormTemplate, period: Period, *, now: datetime
 ) -> Consolidation:
-    """Compute the consolidated figures of one form and period."""
+    """Compute the consolidated figures of one form and period (every unit: see
+    `province.consolidate_scope` for one commune's or a province's)."""
     status = await period_status(form_key, template, period)
     result = Consolidation(form_key, template, period, status, now)
     result.reports = await filed_reports(status.filed_units())

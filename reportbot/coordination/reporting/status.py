@@ -22,6 +22,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_overdue, is_owed, previous_owed
 from reportbot.periods import Period, current_period
 from reportbot.store.forms import first_publications, first_published, latest_templates
+from reportbot.store.queries.organisations import EVERYTHING, Scope, publication_units
 from reportbot.store.queries.reports import all_units, period_submissions
 from reportbot.store.standing import standing
 
@@ -106,8 +107,10 @@ async def period_status(
     template: FormTemplate,
     period: Period,
     published_at: datetime | None = None,
+    scope: Scope = EVERYTHING,
 ) -> PeriodStatus:
-    """The standing of every active unit the form applies to (and any unit that started it).
+    """The standing of every active unit of `scope` the form applies to (and any unit of it
+    that started it).
 
     When the period is not owed (the form's first publication, `published_at` or read from the
     store, came after its deadline) only the units that started a report are listed.
@@ -116,10 +119,12 @@ async def period_status(
         published_at = await first_published(form_key)
     owed = is_owed(period, published_at)
     submissions = await period_submissions(form_key, period.key)
+    published = (await publication_units()).get(form_key)  # None: for every commune
     units: list[UnitStatus] = []
-    for unit in sorted(await all_units(), key=lambda u: (fold(u.name), u.name)):
+    for unit in sorted(await all_units(scope), key=lambda u: (fold(u.name), u.name)):
         submission = submissions.get(unit.id)
-        if submission is None and not (owed and unit.active and template.applies_to(unit.type)):
+        must = owed and unit.active and template.applies_to(unit.type)
+        if submission is None and not (must and (published is None or unit.id in published)):
             continue
         units.append(
             UnitStatus(
@@ -142,10 +147,11 @@ async def forms_in_use() -> dict[str, FormTemplate]:
 
 
 async def current_statuses(
-    now: datetime, tz: tzinfo
+    now: datetime, tz: tzinfo, scope: Scope = EVERYTHING
 ) -> list[tuple[PeriodStatus, PeriodStatus | None]]:
     """For each form: the current period's standing, and the previous period's when units owe
-    it (the form was published before its deadline) and some unit has still not filed it."""
+    it (the form was published before its deadline) and some unit has still not filed it;
+    over the units of `scope`."""
     result: list[tuple[PeriodStatus, PeriodStatus | None]] = []
     forms = await forms_in_use()
     published = await first_publications(list(forms))
@@ -153,11 +159,13 @@ async def current_statuses(
         period = current_period(template.period, now, tz)
         if period is None:
             continue
-        current = await period_status(key, template, period, published.get(key))
+        current = await period_status(key, template, period, published.get(key), scope)
         previous_period = previous_owed(template.period, published.get(key), now, tz)
         previous = None
         if previous_period is not None:
-            previous = await period_status(key, template, previous_period, published.get(key))
+            previous = await period_status(
+                key, template, previous_period, published.get(key), scope
+            )
             if previous.filed == len(previous.units):
                 previous = None
         result.append((current, previous))

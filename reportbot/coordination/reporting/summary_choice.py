@@ -28,6 +28,7 @@ from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period, current_period, period_at
 from reportbot.routing.inbound import Inbound
 from reportbot.store.kv import KeyValueStore
+from reportbot.store.queries.organisations import EVERYTHING, Scope
 from reportbot.vocabulary.catalogue import register
 
 NAMESPACE = "coordination"
@@ -70,9 +71,9 @@ class FiledPeriod:
 
 
 async def filed_periods(
-    form_key: str, template: FormTemplate, now: datetime, tz: tzinfo
+    form_key: str, template: FormTemplate, now: datetime, tz: tzinfo, scope: Scope = EVERYTHING
 ) -> list[FiledPeriod]:
-    """The current and recent periods of a form that have filed reports, newest first."""
+    """The current and recent periods of a form that units of `scope` filed, newest first."""
     spec = template.period
     found: list[FiledPeriod] = []
     seen: set[str] = set()
@@ -82,7 +83,7 @@ async def filed_periods(
         if period is None or period.key in seen:
             continue
         seen.add(period.key)
-        status = await period_status(form_key, template, period)
+        status = await period_status(form_key, template, period, scope=scope)
         if status.filed:
             found.append(FiledPeriod(period, status.filed, len(status.units)))
     return found

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from reportbot.store.models import AuditLog, FormTemplateRecord, Person, Unit
+from reportbot.store.queries.organisations import EVERYTHING, Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,21 +49,22 @@ def unit_record(unit: Unit) -> UnitRecord:
     return UnitRecord(unit.id, unit.code, unit.name, unit.type, unit.active)
 
 
-async def unit_by_code(code: str) -> UnitRecord | None:
-    """A unit by code, any case."""
-    unit = await Unit.filter(code__iexact=code).first()
+async def unit_by_code(code: str, scope: Scope = EVERYTHING) -> UnitRecord | None:
+    """A unit of `scope` by code, any case."""
+    unit = await Unit.filter(scope.unit_filter(), code__iexact=code).first()
     return unit_record(unit) if unit else None
 
 
-async def unit_by_id(unit_id: int) -> UnitRecord | None:
-    """A unit by id."""
-    unit = await Unit.get_or_none(id=unit_id)
+async def unit_by_id(unit_id: int, scope: Scope = EVERYTHING) -> UnitRecord | None:
+    """A unit of `scope` by id."""
+    unit = await Unit.filter(scope.unit_filter(), id=unit_id).first()
     return unit_record(unit) if unit else None
 
 
-async def active_units_by_name() -> list[UnitRecord]:
-    """Active units, by name."""
-    return [unit_record(unit) for unit in await Unit.filter(active=True).order_by("name")]
+async def active_units_by_name(scope: Scope = EVERYTHING) -> list[UnitRecord]:
+    """Active units of a scope, by name."""
+    units = await Unit.filter(scope.unit_filter(), active=True).order_by("name")
+    return [unit_record(unit) for unit in units]
 
 
 async def person_by_phone(phone: str) -> PersonRecord | None:

@@ -32,11 +32,22 @@ def _person_record(person: Person) -> PersonRecord:
 
 
 async def insert_invite(
-    code: str, *, unit_id: int | None, role: str, person_id: int | None, expires_at: datetime
+    code: str,
+    *,
+    unit_id: int | None,
+    role: str,
+    person_id: int | None,
+    expires_at: datetime,
+    organisation_id: int | None = None,
 ) -> InviteRecord:
-    """Store a new invite."""
+    """Store a new invite (`organisation_id`: what the invited coordinator will see)."""
     invite = await Invite.create(
-        code=code, unit_id=unit_id, role=role, person_id=person_id, expires_at=expires_at
+        code=code,
+        unit_id=unit_id,
+        role=role,
+        person_id=person_id,
+        expires_at=expires_at,
+        organisation_id=organisation_id,
     )
     return InviteRecord(invite.id, invite.code, role, unit_id, person_id, invite.expires_at)
 
@@ -66,6 +77,7 @@ async def redeem_invite(
                 role=invite.role,
                 unit_id=invite.unit_id,  # type: ignore[attr-defined]
                 locale=locale,
+                organisation_id=invite.organisation_id,  # type: ignore[attr-defined]
             )
         identity, _ = await Identity.update_or_create(
             defaults={"person": person, "chat_id": chat_id, "display_name": display_name},

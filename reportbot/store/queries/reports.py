@@ -14,6 +14,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.store import outbox
 from reportbot.store.forms import template_by_record
 from reportbot.store.models import Answer, Person, PersonUnit, Submission, Unit
+from reportbot.store.queries.organisations import EVERYTHING, Scope, unit_ids_in
 
 FILED_STATUSES = ("submitted", "reopened")
 """A reopened report stays filed, with its last submitted answers, until it is sent again."""
@@ -25,16 +26,20 @@ async def period_submissions(form_key: str, period_key: str) -> dict[int, Submis
     return {row.unit_id: row for row in rows}  # type: ignore[attr-defined]
 
 
-async def all_units() -> list[Unit]:
-    """Every unit, active or not (a unit that filed and was then retired still counts)."""
-    return list(await Unit.all())
+async def all_units(scope: Scope = EVERYTHING) -> list[Unit]:
+    """Every unit of a scope, active or not (a unit that filed and was then retired still
+    counts)."""
+    return list(await Unit.filter(scope.unit_filter()))
 
 
-async def any_filed(form_key: str, period_key: str) -> bool:
-    """Whether some unit has filed (or filed and had reopened) this form and period."""
-    return await Submission.filter(
-        form_key=form_key, period_key=period_key, status__in=FILED_STATUSES
-    ).exists()
+async def any_filed(form_key: str, period_key: str, scope: Scope = EVERYTHING) -> bool:
+    """Whether some unit (of `scope`) has filed (or filed and had reopened) this form and
+    period."""
+    query = Submission.filter(form_key=form_key, period_key=period_key, status__in=FILED_STATUSES)
+    within = await unit_ids_in(scope)
+    if within is not None:
+        query = query.filter(unit_id__in=list(within))
+    return await query.exists()
 
 
 async def stored_answers(submission_ids: Iterable[int]) -> dict[int, dict[str, str]]:

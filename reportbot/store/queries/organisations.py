@@ -1,0 +1,236 @@
+"""Organisations above units (province -> commune -> unit) and whose units a person sees.
+
+A unit with no organisation belongs to the default commune, and a person with no organisation
+sees the whole deployment: a single-commune setup works as it did before organisations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.expressions import Q
+
+from reportbot.collation import sort_vietnamese
+from reportbot.store.models import (
+    DEFAULT_COMMUNE_CODE,
+    DEFAULT_COMMUNE_NAME,
+    ORGANISATION_KINDS,
+    FormTemplateRecord,
+    Organisation,
+    Person,
+    Unit,
+)
+
+
+class OrganisationProblem(ValueError):
+    """An organisation cannot be added as asked; `reason` names why (a vocabulary key)."""
+
+    def __init__(self, reason: str, **params: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationRecord:
+    """An organisation as commands show it."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None = None
+    units: int = 0
+
+    @property
+    def is_default(self) -> bool:
+        """Whether this is the default commune (units without an organisation belong to it)."""
+        return self.code == DEFAULT_COMMUNE_CODE
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose units someone sees: some organisations, or everything (`organisation_ids` None)."""
+
+    organisation_ids: frozenset[int] | None = None
+    default_id: int | None = None  # the default commune, which owns units without one
+    root_id: int | None = None  # the organisation the scope was taken from
+
+    @property
+    def everything(self) -> bool:
+        """Whether nothing is filtered out."""
+        return self.organisation_ids is None
+
+    def unit_filter(self, prefix: str = "") -> Q:
+        """A filter of units (or of rows reaching a unit through `prefix`, e.g. 'unit__')."""
+        if self.organisation_ids is None:
+            return Q()
+        found = Q(**{f"{prefix}organisation_id__in": list(self.organisation_ids)})
+        if self.default_id in self.organisation_ids:
+            found |= Q(**{f"{prefix}organisation_id__isnull": True})
+        return found
+
+    def holds(self, organisation_id: int | None) -> bool:
+        """Whether a unit of this organisation (None: the default commune) is in scope."""
+        if self.organisation_ids is None:
+            return True
+        return (organisation_id or self.default_id) in self.organisation_ids
+
+
+EVERYTHING = Scope()
+
+
+def _record(row: Organisation, units: int = 0) -> OrganisationRecord:
+    return OrganisationRecord(
+        row.id,
+        row.code,
+        row.name,
+        row.kind,
+        row.parent_id,  # type: ignore[attr-defined]
+        units,
+    )
+
+
+async def ensure_default_commune() -> OrganisationRecord:
+    """The default commune, created if missing (migration 0007 creates it)."""
+    row = await Organisation.filter(code=DEFAULT_COMMUNE_CODE).first()  # no transaction: a read
+    if row is not None:
+        return _record(row)
+    row, _ = await Organisation.get_or_create(
+        code=DEFAULT_COMMUNE_CODE, defaults={"name": DEFAULT_COMMUNE_NAME, "kind": "commune"}
+    )
+    return _record(row)
+
+
+async def organisation_by_ref(ref: str) -> OrganisationRecord | None:
+    """An organisation by code or by name, any case (a CSV cell or a command argument)."""
+    wanted = ref.strip()
+    if not wanted:
+        return None
+    row = await Organisation.filter(code__iexact=wanted).first()
+    if row is None:
+        row = await Organisation.filter(name__iexact=wanted).first()
+    return _record(row) if row else None
+
+
+async def add_organisation(
+    code: str, name: str, kind: str = "commune", parent: str | None = None
+) -> OrganisationRecord:
+    """Add a province or a commune (under a province when `parent` names one).
+
+    Raises OrganisationProblem: unknown kind, code taken, unknown parent, parent not a province.
+    """
+    if kind not in ORGANISATION_KINDS:
+        raise OrganisationProblem("org_bad_kind", kind=kind)
+    if await Organisation.filter(code__iexact=code).exists():
+        raise OrganisationProblem("org_code_taken", code=code)
+    parent_id = None
+    if parent:
+        found = await organisation_by_ref(parent)
+        if found is None:
+            raise OrganisationProblem("org_parent_unknown", parent=parent)
+        if found.kind != "province" or kind != "commune":
+            raise OrganisationProblem("org_parent_not_province", parent=found.name)
+        parent_id = found.id
+    row = await Organisation.create(code=code, name=name, kind=kind, parent_id=parent_id)
+    return _record(row)
+
+
+async def list_organisations() -> list[OrganisationRecord]:
+    """Every organisation with its unit count: provinces first, each followed by its communes."""
+    default = await ensure_default_commune()
+    rows = sort_vietnamese(await Organisation.all(), key=lambda row: row.name)
+    counts: dict[int | None, int] = {}
+    for organisation_id in await Unit.all().values_list("organisation_id", flat=True):
+        key = organisation_id or default.id
+        counts[key] = counts.get(key, 0) + 1
+    records = [_record(row, counts.get(row.id, 0)) for row in rows]
+    provinces = [r for r in records if r.kind == "province"]
+    ordered: list[OrganisationRecord] = []
+    for province in provinces:
+        ordered += [province] + [r for r in records if r.parent_id == province.id]
+    return ordered + [r for r in records if r not in ordered]
+
+
+async def scope_of(organisation_id: int | None) -> Scope:
+    """The scope of an organisation: a commune alone, a province with every commune below
+    (any depth), None: everything."""
+    if organisation_id is None:
+        return EVERYTHING
+    default = await ensure_default_commune()
+    children: dict[int | None, list[int]] = {}
+    for row_id, parent_id in await Organisation.all().values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(row_id)
+    found, todo = {organisation_id}, [organisation_id]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return Scope(frozenset(found), default.id, organisation_id)
+
+
+async def person_scope(person_id: int) -> Scope:
+    """Whose units a person sees (a coordinator's organisation; None: everything)."""
+    organisation_id = (
+        await Person.filter(id=person_id).values_list("organisation_id", flat=True)
+    ) or [None]
+    return await scope_of(organisation_id[0])
+
+
+async def set_person_organisation(person_id: int, organisation_id: int | None) -> None:
+    """Attach a person to an organisation (None: the whole deployment)."""
+    await Person.filter(id=person_id).update(organisation_id=organisation_id)
+
+
+async def communes_in(scope: Scope) -> list[OrganisationRecord]:
+    """The communes of a scope, in Vietnamese order of name (every commune for the whole
+    deployment)."""
+    query = Organisation.filter(kind="commune")
+    if scope.organisation_ids is not None:
+        query = query.filter(id__in=list(scope.organisation_ids))
+    return [_record(row) for row in sort_vietnamese(await query, key=lambda row: row.name)]
+
+
+async def unit_organisations(unit_ids: list[int]) -> dict[int, int]:
+    """The commune of each unit (the default commune for units without one)."""
+    default = await ensure_default_commune()
+    rows = await Unit.filter(id__in=unit_ids).values_list("id", "organisation_id")
+    return {unit_id: organisation_id or default.id for unit_id, organisation_id in rows}
+
+
+async def unit_ids_in(scope: Scope) -> set[int] | None:
+    """The ids of every unit of `scope`, None for the whole deployment (nothing to filter)."""
+    if scope.everything:
+        return None
+    return set(await Unit.filter(scope.unit_filter()).values_list("id", flat=True))
+
+
+async def organisation_by_id(organisation_id: int) -> OrganisationRecord | None:
+    """An organisation by id."""
+    row = await Organisation.get_or_none(id=organisation_id)
+    return _record(row) if row else None
+
+
+async def commune_of_unit(unit_id: int) -> OrganisationRecord:
+    """The commune a unit belongs to (the default commune when it names none)."""
+    owner = (await unit_organisations([unit_id])).get(unit_id)
+    found = await organisation_by_id(owner) if owner is not None else None
+    return found or await ensure_default_commune()
+
+
+async def publication_scopes() -> dict[str, Scope]:
+    """Each active form's publication scope, from its latest version (absent: everything)."""
+    rows = await FormTemplateRecord.filter(active=True).order_by("key", "-version")
+    latest: dict[str, int | None] = {}
+    for row in rows:
+        latest.setdefault(row.key, row.scope_id)  # type: ignore[attr-defined]
+    return {key: await scope_of(scope_id) for key, scope_id in latest.items() if scope_id}
+
+
+async def publication_units() -> dict[str, set[int]]:
+    """The units each scoped form is published for (a form absent: every unit)."""
+    return {
+        key: await unit_ids_in(scope) or set()
+        for key, scope in (await publication_scopes()).items()
+    }
