@@ -8,12 +8,20 @@ database, is the same service with one transaction per answer (max_batch=1).
     .venv/bin/python benchmarks/conversation.py [--officers 1,100,1000] [--backends sqlite,postgres]
 
 Prints answers per second and p50/p99 latency per answer, and the ratio to the baseline.
+
+    .venv/bin/python benchmarks/conversation.py --officers 100 --backends sqlite --baseline REF
+
+With `--baseline REF` the group-commit figures of the tree at git commit REF (a `git
+archive` copy) and of this tree are measured alternately `--turns` times, each in a fresh
+process, and the best run of each is printed with the CPU time per answer (the process's,
+the database driver's thread included): on a shared machine the steadier figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import sys
 import tempfile
@@ -26,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._databases import connected, throwaway_database  # noqa: E402
+from benchmarks._trees import export, run_json  # noqa: E402
 from connectors.base import Incoming  # noqa: E402
 from reportbot.forms_folder import load_forms  # noqa: E402
 from reportbot.service import ConversationService  # noqa: E402
@@ -72,9 +81,9 @@ async def measure(url: str, officers: int, max_batch: int) -> dict[str, float]:
         await service.start()
         users = [f"p{p}" for p in await Person.all().values_list("id", flat=True)]
         latencies: list[float] = []
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(officer(service, user, latencies) for user in users))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         await service.close()
         latencies.sort()
         return {
@@ -83,15 +92,54 @@ async def measure(url: str, officers: int, max_batch: int) -> dict[str, float]:
             "p50_ms": statistics.median(latencies) * 1000,
             "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
             "batch": service.committer.steps / max(service.committer.batches, 1),
+            "cpu_us": cpu / len(latencies) * 1e6,
         }
+
+
+async def _group_commit(backend: str, officers: int) -> dict[str, float]:
+    """One group-commit measurement on a fresh database (what `--json` prints)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        async with throwaway_database(backend, Path(tmp)) as url:
+            return await measure(url, officers, 2000)
+
+
+def _compare(ref: str, backend: str, officers: int, turns: int) -> None:
+    """Baseline REF and this tree alternately, each in a fresh process; the best of each."""
+    best: dict[str, dict[str, float]] = {}
+    args = ["--json", "--backends", backend, "--officers", str(officers)]
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = {f"baseline {ref}": export(ref, Path(tmp), Path(__file__)), "this tree": ROOT}
+        for _ in range(turns):
+            for name, tree in trees.items():
+                result = run_json(tree, "conversation.py", args)
+                if name not in best or result["per_s"] > best[name]["per_s"]:
+                    best[name] = result
+    base = best[f"baseline {ref}"]
+    print(f"{backend}, {officers} officers, group commit, best of {turns} runs each")
+    head = f"{'tree':20} {'answers/s':>10} {'p50 ms':>8} {'p99 ms':>8}"
+    print(f"{head} {'CPU µs/answer':>14} {'ratio':>6}")
+    for name, r in best.items():
+        print(
+            f"{name:20} {r['per_s']:>10.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
+            f"{r['cpu_us']:>14.0f} {r['per_s'] / base['per_s']:>6.2f}"
+        )
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--officers", default="1,100,1000")
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--baseline", help="a git commit to compare with (group commit)")
+    parser.add_argument("--turns", type=int, default=2, help="alternations with --baseline")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     counts = [int(n) for n in args.officers.split(",")]
+    if args.json:
+        print(json.dumps(await _group_commit(args.backends.split(",")[0], counts[0])))
+        return
+    if args.baseline:
+        _compare(args.baseline, args.backends.split(",")[0], counts[0], args.turns)
+        return
     print(
         f"{'backend':9} {'officers':>8} {'mode':14} {'answers':>8} {'answers/s':>10} "
         f"{'p50 ms':>8} {'p99 ms':>8} {'steps/tx':>8} {'ratio':>6}"

@@ -14,13 +14,18 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 TOKEN_LENGTH = 8
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8}$")
 
 
+@lru_cache(maxsize=16384)
 def question_token(question_id: str, form_version: str | None = None) -> str:
-    """The 8-character binding of a question of one form version (or of any version)."""
+    """The 8-character binding of a question of one form version (or of any version).
+
+    Cached: each question asked makes one, and resolving a pressed button makes two per
+    question of the form."""
     seed = f"{form_version or ''}\x1f{question_id}".encode()
     digest = hashlib.blake2b(seed, digest_size=6).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")

@@ -278,12 +278,7 @@ def current_period(
     Recurring forms always have one; a one-off form has none before its start day or after
     its deadline. Raises ValueError for an invalid spec or a naive `now`.
     """
-    rule = rule_of(spec)
-    now = _aware(now)
-    if rule.kind == "one_off":
-        period = _build_once(rule, tz, shift)
-        return period if period.contains(now) else None
-    return _build(rule, _current_index(rule, now, tz, shift), tz, shift)
+    return period_at(spec, now, tz, 0, shift)
 
 
 def period_at(
@@ -291,12 +286,29 @@ def period_at(
 ) -> Period | None:
     """Return the period `offset` steps from the current one (-1 previous, +1 next).
 
-    A one-off form has no neighbours: any offset but 0 gives None.
+    A one-off form has no neighbours: any offset but 0 gives None. Cached per local day:
+    periods open and close at local midnight, so every moment of a day has the same one.
     """
     rule = rule_of(spec)
-    now = _aware(now)
+    key = (rule, _aware(now).astimezone(tz).date(), tz, offset, shift)
+    period = _ON_DAY.get(key, _UNSEEN)  # None is a result: no one-off period that day
+    if period is _UNSEEN:
+        if len(_ON_DAY) >= 4096:
+            _ON_DAY.clear()
+        period = _ON_DAY[key] = _period_from(rule, now, tz, offset, shift)
+    return period
+
+
+_ON_DAY: dict[tuple[Rule, date, tzinfo, int, Shift | None], Period | None] = {}  # period_at's
+_UNSEEN = object()  # a key not cached yet (None is a cached result)
+
+
+def _period_from(
+    rule: Rule, now: datetime, tz: tzinfo, offset: int, shift: Shift | None
+) -> Period | None:
     if rule.kind == "one_off":
-        return current_period(spec, now, tz, shift) if offset == 0 else None
+        period = _build_once(rule, tz, shift)
+        return period if offset == 0 and period.contains(now) else None
     return _build(rule, _current_index(rule, now, tz, shift) + offset, tz, shift)
 
 

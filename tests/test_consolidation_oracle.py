@@ -281,7 +281,8 @@ def number(value: Any) -> Any:
 
 
 async def test_the_consolidation_object_matches_the_hand_table(oracle_app) -> None:
-    from reportbot.coordination.reporting.consolidate import consolidate, pick_form, pick_period
+    from reportbot.coordination.reporting.choosing import pick_form, pick_period
+    from reportbot.coordination.reporting.consolidate import consolidate
 
     key, template = await pick_form(None)
     period = await pick_period(key, template, None, local(2026, 12, 22, 9, 0), TZ)

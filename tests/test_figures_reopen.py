@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from reportbot.app import Application
-from reportbot.coordination.reporting.consolidate import consolidate, pick_form, pick_period
+from reportbot.coordination.reporting.choosing import pick_form, pick_period
+from reportbot.coordination.reporting.consolidate import consolidate
 from reportbot.store.models import AuditLog, Submission
 from tests.conftest import TZ, FakeClock
 from tests.support import Chat

@@ -13,7 +13,6 @@ from typing import Any
 
 from connectors.base import Incoming
 from reportbot.conversation.i18n import say
-from reportbot.conversation.navigation import expression_scope
 from reportbot.conversation.parsing import (
     MAX_DIGITS,
     AnswerError,
@@ -70,14 +69,17 @@ def check_rules(
     facts: Mapping[str, Any],
     locale: str,
     today: date,
+    scope: Mapping[str, Any] | None = None,
 ) -> None:
     """The one validity rule of an answer (bounds, then constraint): raise Rejected if broken.
 
     Applied when the answer is given, again to the answers that read an edited one, and to
-    every answer at /gui (see `validity`).
+    every answer at /gui (see `validity`). `scope` is what the constraint sees when the
+    caller has built it (the answers with `value` among them, the facts, ``__today__``).
     """
     _check_bounds(question, value, locale)
-    _check_constraint(question, value, answers, facts, locale, today)
+    if question.constraint is not None:
+        _check_constraint(question, value, answers, facts, locale, today, scope)
 
 
 _NO_MESSAGE = Incoming("", "", "")
@@ -233,6 +235,7 @@ def _check_constraint(
     facts: Mapping[str, Any],
     locale: str,
     today: date,
+    scope: Mapping[str, Any] | None = None,
 ) -> None:
     constraint = question.constraint
     if constraint is None:
@@ -242,7 +245,8 @@ def _check_constraint(
     # question is answered (validity.dependants) and at /gui.
     if any(is_empty(answers.get(name)) for name in constraint.references() - facts.keys()):
         return
-    scope = expression_scope({**answers, question.id: value}, {**facts, "__today__": today})
+    if scope is None:  # expression_scope({**answers, id: value}, {**facts, "__today__": ...})
+        scope = {**answers, question.id: value, **facts, "__today__": today}
     if not truthy(constraint.evaluate(scope, current=value)):
         message = pick(question.constraint_message, locale) or say("constraint_failed", locale)
         raise Rejected(message)

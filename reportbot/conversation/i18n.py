@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from reportbot.conversation.parsing import PARSE_ERROR_MESSAGES
 from reportbot.conversation.texts_bind import BIND_MESSAGES
+from reportbot.conversation.texts_edits import EDIT_MESSAGES
 from reportbot.conversation.texts_types import TYPE_MESSAGES
 from reportbot.vocabulary.catalogue import register, render
 
@@ -374,43 +375,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 MESSAGES.update(PARSE_ERROR_MESSAGES)
 MESSAGES.update(BIND_MESSAGES)
 MESSAGES.update(TYPE_MESSAGES)
-# Stable question numbers (numbering.py): a number of the form that does not apply now.
-MESSAGES.update(
-    {
-        "edit_not_applicable": {
-            "vi": "Câu {number} không áp dụng với các câu trả lời hiện tại của báo cáo này. "
-            "Gõ /xemlai để xem các câu đang áp dụng.",
-            "en": "Question {number} does not apply given this report's current answers. "
-            "Type /review to see the questions that apply.",
-        },
-    }
-)
-
-# -- xlsflow: cascading selects and repeats ---------------------------------------------------
-MESSAGES.update(
-    {
-        "choice_filtered_out": {
-            "vi": "lựa chọn “{value}” không còn phù hợp với câu trả lời trước, xin chọn lại.",
-            "en": "the choice “{value}” no longer fits an earlier answer, please choose again.",
-        },
-    }
-)
-
-# -- two officers of one unit on the same report (routing.colleagues) ---------------------------
-MESSAGES.update(
-    {
-        "edit_overtaken": {
-            "vi": "⚠️ {name} cũng đang sửa báo cáo này: câu {number} vừa được sửa thành "
-            "“{value}”. Câu trả lời của anh/chị chưa được lưu; gửi lại nếu vẫn muốn sửa.",
-            "en": "⚠️ {name} is also editing this report: question {number} was just changed "
-            "to “{value}”. Your answer was not saved; send it again to change it anyway.",
-        },
-        "colleague_changed": {
-            "vi": "ℹ️ Câu {number} vừa được {name} sửa thành “{value}”.",
-            "en": "ℹ️ Question {number} was just changed by {name} to “{value}”.",
-        },
-    }
-)
+MESSAGES.update(EDIT_MESSAGES)
 
 
 Catalog = dict[str, dict[str, str]]

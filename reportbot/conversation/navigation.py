@@ -90,7 +90,8 @@ class Relevance:
 
 _CACHE_SIZE = 8192
 _cache: OrderedDict[tuple[int, tuple[Any, ...]], tuple[FormTemplate, Relevance]] = OrderedDict()
-_inputs: dict[int, tuple[FormTemplate, tuple[str, ...] | None]] = {}
+# id(template) -> (template, names relevance reads or None, the same as a frozenset)
+_inputs: dict[int, tuple[FormTemplate, tuple[str, ...] | None, frozenset[str] | None]] = {}
 
 
 def relevance(
@@ -134,15 +135,20 @@ def _evaluate_relevance(template: FormTemplate, scope: Mapping[str, Any]) -> Rel
 
 def relevance_inputs(template: FormTemplate) -> frozenset[str] | None:
     """The answer ids relevance reads, or None when any change may matter (uses today())."""
-    names = _relevance_inputs(template)
-    return None if names is None else frozenset(names)
+    return _input_entry(template)[2]
 
 
 def _relevance_inputs(template: FormTemplate) -> tuple[str, ...] | None:
     """The names relevance depends on, or None when it cannot be cached (uses today())."""
+    return _input_entry(template)[1]
+
+
+def _input_entry(
+    template: FormTemplate,
+) -> tuple[FormTemplate, tuple[str, ...] | None, frozenset[str] | None]:
     known = _inputs.get(id(template))
     if known is not None and known[0] is template:
-        return known[1]
+        return known
     names: set[str] = set()
     cacheable = True
     for question in template.questions:
@@ -154,20 +160,19 @@ def _relevance_inputs(template: FormTemplate) -> tuple[str, ...] | None:
     result = tuple(sorted(names)) if cacheable else None
     if len(_inputs) > 4096:  # expanded templates come and go (forms.repeats)
         _inputs.clear()
-    _inputs[id(template)] = (template, result)
-    return result
+    entry = (template, result, None if result is None else frozenset(result))
+    _inputs[id(template)] = entry
+    return entry
 
 
 def _inputs_key(
     names: tuple[str, ...], answers: Mapping[str, Any], facts: Mapping[str, Any]
 ) -> tuple[Any, ...]:
     """The values relevance reads, hashable (facts win over answers of the same name)."""
-    values = []
-    for name in names:
-        value = facts[name] if name in facts else answers.get(name)
+    values = [facts[name] if name in facts else answers.get(name) for name in names]
+    for index, value in enumerate(values):
         if value.__class__ is list or value.__class__ is dict:
-            value = _freeze(value)
-        values.append(value)
+            values[index] = _freeze(value)
     return tuple(values)
 
 

@@ -56,6 +56,14 @@ def numbered(template: FormTemplate, questions: Iterable[Question]) -> list[tupl
     return [(numbers[question.id], question) for question in questions]
 
 
+def number_of(template: FormTemplate, qid: str) -> tuple[int, int]:
+    """(`qid`'s number, how many numbered questions): "Câu 12/27"; an unnumbered question
+    gets the last number."""
+    numbers, ordered = _numbering(template)
+    total = len(ordered)
+    return numbers.get(qid, total), total
+
+
 def question_count(template: FormTemplate) -> int:
     """How many numbered (answerable) questions the form version has: the last number."""
     return len(_numbering(template)[1])

@@ -137,12 +137,17 @@ def normalize_text(raw: str) -> str:
     Zero-width joiners inside emoji sequences are kept (they are part of the emoji)."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_TEXT_TABLE)
     text = _keep_emoji_joiners(text)
-    text = unicodedata.normalize("NFC", text)
-    text = re.sub(r" *\n *", "\n", re.sub(r" {2,}", " ", text))
+    if not text.isascii():  # NFC changes nothing in ASCII
+        text = unicodedata.normalize("NFC", text)
+    if "  " in text or " \n" in text or "\n " in text:  # else the two rules change nothing
+        text = re.sub(r" *\n *", "\n", re.sub(r" {2,}", " ", text))
     return text.strip()
 
 
 def _fold_keep_punct(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        # No control, invisible, combining or composed character: only case and spaces fold.
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFD", normalize_text(text).replace(_ZWJ, "").casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
     return " ".join(bare.split())
@@ -221,8 +226,9 @@ def _body_value(body: str) -> tuple[Decimal, Decimal | None]:
 def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
     """Parse a number as typed in Vietnam: "1.000", "1,5", "2tr5", "500k", "1 000 đ", "-3",
     "１２", "12 người"; at most `max_digits` digits before the decimal mark."""
-    folded = _fold_keep_punct(text.translate(_DIGIT_TABLE)).rstrip(" .!?…")
-    if sum(c.isdigit() for c in folded) > 2 * max_digits:
+    digits = text if text.isascii() else text.translate(_DIGIT_TABLE)  # the table: non-ASCII
+    folded = _fold_keep_punct(digits).rstrip(" .!?…")
+    if len(folded) > 2 * max_digits and sum(c.isdigit() for c in folded) > 2 * max_digits:
         raise AnswerError("number.too_long", max=max_digits)
     if len(folded) > _MAX_NUMBER_TEXT:
         raise AnswerError("number.invalid")

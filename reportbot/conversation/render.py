@@ -34,9 +34,13 @@ def question_messages(
     total: int,
     locale: str,
     heading: str = "",
+    *,
+    binding: str | None = None,
+    selected: tuple[str, ...] | None = None,
 ) -> list[Outgoing]:
     """The notes to show, then the question with its progress, hint and choices; `heading`
-    (a section's title, see `section_heading`) goes above the first of them."""
+    (a section's title, see `section_heading`) goes above the first of them. `binding` is
+    the question's token (`Outgoing.question`); `selected` overrides the ticks shown."""
     messages = [Outgoing(_note_text(note, locale)) for note in notes]
     if heading and messages:
         messages[0] = Outgoing(f"{heading}\n{messages[0].text}")
@@ -48,7 +52,8 @@ def question_messages(
         lines.append(say("current_value", locale, value=format_value(question, current, locale)))
     if tail:
         lines.append(tail)
-    selected = tuple(current) if multi and isinstance(current, list) else ()
+    if selected is None:
+        selected = tuple(current) if multi and isinstance(current, list) else ()
     messages.append(
         Outgoing(
             "\n".join(lines),
@@ -56,6 +61,7 @@ def question_messages(
             multi=multi,
             question_id=question.id,
             selected=selected,
+            question=binding,
         )
     )
     return messages
@@ -68,11 +74,13 @@ def section_heading(question: Question, applicable: Sequence[Question], locale: 
     title = pick(question.section, locale)
     if not title:
         return ""
-    ids = [other.id for other in applicable]
-    if question.id in ids:
-        position = ids.index(question.id)
-        if position > 0 and applicable[position - 1].section == question.section:
-            return ""
+    qid, before = question.id, None
+    for other in applicable:
+        if other.id == qid:
+            if before is not None and before.section == question.section:
+                return ""
+            break
+        before = other
     return f"📂 {title}"
 
 
@@ -153,18 +161,9 @@ def review_message(
     buttons = [Choice(say("button_submit", locale), "/gui")]
     missing = 0
     for number, question in numbered(template, questions):  # stable numbers (numbering.py)
-        value = answers.get(question.id)
-        label = pick(question.label, locale)
-        if is_empty(value):
-            shown = say("review_unanswered", locale)
-            if question.required:
-                shown = "❗ " + shown
-                missing += 1
-        else:
-            shown = _shorten(format_value(question, value, locale), REVIEW_VALUE_LIMIT)
-            if not fits_type(question, value):
-                shown = say("review_invalid", locale, value=shown)
-        lines.append(f"{number}. {label}: {shown}")
+        line, unanswered = _review_row(question, number, answers.get(question.id), locale)
+        lines.append(line)
+        missing += unanswered
         buttons.append(_edit_button(question, number, locale))
     lines.extend(calculation_lines(template, answers, facts or {}, locale))
     if missing:
@@ -173,6 +172,45 @@ def review_message(
     lines.append("")
     lines.append(say("review_footer", locale))
     return Outgoing("\n".join(lines), choices=tuple(buttons))
+
+
+_ROWS: dict[tuple[int, int, str, str], tuple[Question, tuple[str, bool]]] = {}
+_ROW_KEY_LIMIT = 200
+
+
+def _review_row(question: Question, number: int, value: Any, locale: str) -> tuple[str, bool]:
+    """One answer's line of the review, and whether it is a required one left empty.
+
+    Cached by the value's repr (which tells 1 from True, "1" and Decimal("1.0")): officers
+    give the same few answers, and the review is shown again after every change from it.
+    """
+    shape = repr(value)
+    if len(shape) > _ROW_KEY_LIMIT:  # a long text: not worth keeping
+        return _row_text(question, number, value, locale)
+    key = (id(question), number, locale, shape)
+    known = _ROWS.get(key)
+    if known is not None and known[0] is question:
+        return known[1]
+    row = _row_text(question, number, value, locale)
+    if len(_ROWS) > 16384:
+        _ROWS.clear()
+    _ROWS[key] = (question, row)
+    return row
+
+
+def _row_text(question: Question, number: int, value: Any, locale: str) -> tuple[str, bool]:
+    label = pick(question.label, locale)
+    missing = False
+    if is_empty(value):
+        shown = say("review_unanswered", locale)
+        if question.required:
+            shown = "❗ " + shown
+            missing = True
+    else:
+        shown = _shorten(format_value(question, value, locale), REVIEW_VALUE_LIMIT)
+        if not fits_type(question, value):
+            shown = say("review_invalid", locale, value=shown)
+    return f"{number}. {label}: {shown}", missing
 
 
 _BUTTONS: dict[tuple[int, int, str], tuple[Question, Choice]] = {}

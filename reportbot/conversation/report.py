@@ -38,7 +38,17 @@ class OpenReport:
     again (a submitted or reopened report) rather than written with this message (a draft).
     """
 
-    __slots__ = ("_answers", "_rel", "_unit_scope", "edits", "facts", "held", "period", "view")
+    __slots__ = (
+        "_answers",
+        "_rel",
+        "_stale",
+        "binding",
+        "edits",
+        "facts",
+        "held",
+        "period",
+        "view",
+    )
 
     def __init__(
         self, view: SubmissionView, unit: UnitInfo | None, tz: tzinfo, edits: PendingEdits
@@ -46,19 +56,27 @@ class OpenReport:
         self.view = view
         self.period: Period = period_by_key(view.template.period, view.period_key, tz)
         self.facts = unit_facts(unit, view.period_key)
-        self._unit_scope = f"@{unit.id}" if unit is not None and unit.scoped else ""
+        base = view.template  # an expanded template (repeats) keeps its key and version
+        # What a question binding of this report is made with (`question_token`): the form,
+        # its version and the period, so a button of another period's report of the same form
+        # version is not taken for this one; the unit too, for a person of several units.
+        scope = f"@{unit.id}" if unit is not None and unit.scoped else ""
+        self.binding = f"{base.key}@{base.version}@{view.period_key}{scope}"
         self.held = view.status in ("submitted", "reopened")
-        edits.decode(view.template)
+        if edits.encoded:
+            edits.decode(base)
         self.edits = edits
         self._answers: dict[str, Any] | None = None
         self._rel: nav.Relevance | None = None
+        # (qid, value, template, stale ids) of the last `would_clear`, for the `set` after it
+        self._stale: tuple[str, Any, FormTemplate, set[str]] | None = None
 
     @property
     def template(self) -> FormTemplate:
         """The form as this report asks it: with repeats, each entry's questions written out
         for the entries there are now (forms.repeats); else the stored template itself."""
         base = self.view.template
-        return expand(base, self.answers, self.facts) if base.repeats else base
+        return base if not base.repeats else expand(base, self.answers, self.facts)
 
     @property
     def key(self) -> ReportKey:
@@ -85,14 +103,6 @@ class OpenReport:
             self._rel = nav.relevance(self.template, self.answers, self.facts)
         return self._rel
 
-    @property
-    def binding(self) -> str:
-        """What a question binding of this report is made with (`question_token`): the form,
-        its version and the period, so a button of another period's report of the same form
-        version is not taken for this one."""
-        binding = f"{self.template.key}@{self.template.version}@{self.view.period_key}"
-        return binding + self._unit_scope  # the unit too, for a person of several units
-
     def token(self, qid: str) -> str:
         """The binding of question `qid` of this report."""
         return question_token(qid, self.binding)
@@ -109,12 +119,17 @@ class OpenReport:
 
     def set(self, qid: str, value: Any) -> None:
         """Record one answer (or its removal) and clear answers that stopped applying."""
+        looked = self._stale
         self.edits.set(qid, value)
         self._changed()
-        inputs = nav.relevance_inputs(self.template)
+        template = self.template
+        inputs = nav.relevance_inputs(template)
         if inputs is not None and qid not in inputs:
             return  # relevance does not read this answer: nothing can stop applying
-        stale = nav.stale_answers(self.template, self.answers, self.facts)
+        if looked is not None and looked[0] == qid and looked[1] is value and looked[2] is template:
+            stale = looked[3]  # would_clear just computed it for these very answers
+        else:
+            stale = nav.stale_answers(template, self.answers, self.facts)
         if stale:
             self.edits.drop(stale)
             self._changed()
@@ -129,13 +144,16 @@ class OpenReport:
             answers.pop(qid, None)
         else:
             answers[qid] = value
-        stale = nav.stale_answers(self.template, answers, self.facts)
-        cleared = [q for q in self.template.questions if q.id in stale]
+        template = self.template
+        stale = nav.stale_answers(template, answers, self.facts)
+        self._stale = (qid, value, template, stale)
+        cleared = [q for q in template.questions if q.id in stale]
         return [q for q in cleared if not is_empty(self.answers.get(q.id))]
 
     def _changed(self) -> None:
         self._answers = None
         self._rel = None
+        self._stale = None
 
     def counts(self) -> tuple[int, int]:
         """(applicable questions answered, applicable questions)."""

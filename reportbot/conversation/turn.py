@@ -7,7 +7,6 @@ The screens every flow shows (a question, the review, the idle menu) live here t
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -163,18 +162,26 @@ class Turn:
         question = report.question(question.id) or question  # choices filtered (choice_filter)
         # The form version's numbering (numbering.py): "Câu 12/27" is the question `/sua 12`
         # names, whatever branches apply.
-        total = numbering.question_count(report.template)
-        index = numbering.question_numbers(report.template).get(question.id, total)
+        index, total = numbering.number_of(report.template, question.id)
         self.state.mode = Mode.ANSWERING
         self.state.report = report.key
         self.state.question = question.id
         current = report.answers.get(question.id)
         heading = section_heading(question, report.relevance.answerable, self.locale)
-        messages = question_messages(question, notes, current, index, total, self.locale, heading)
         token = report.token(question.id)
-        extra = {"selected": selected} if selected is not None else {}
-        messages[-1] = replace(messages[-1], question=token, **extra)
-        self.step.replies.extend(messages)
+        self.step.replies.extend(
+            question_messages(
+                question,
+                notes,
+                current,
+                index,
+                total,
+                self.locale,
+                heading,
+                binding=token,
+                selected=selected,
+            )
+        )
 
     def resume(self, report: OpenReport) -> None:
         """Show again where the officer is: the question being asked, or the review."""

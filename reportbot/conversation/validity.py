@@ -63,20 +63,29 @@ def broken(
         questions = [q for q in map(report.template.question, only) if q is not None]
         questions = [q for q in questions if q.id in relevance.numbers]
         questions.sort(key=lambda q: relevance.numbers[q.id])
+    facts = report.facts
+    # The names every rule sees, built once: each value checked is the stored answer itself.
+    scope = {**answers, **facts, "__today__": today}
     found: list[Broken] = []
     for question in questions:
-        question = asked(question, answers, report.facts)  # its choices as offered now
         value = answers.get(question.id)
         if is_empty(value):
             continue
-        message = _problem(report, question, value, locale, today)
+        if question.choice_filter is not None or question.calculation is not None:
+            question = asked(question, answers, facts)  # its choices as offered now
+        message = _problem(report, question, value, locale, today, scope)
         if message is not None:
             found.append(Broken(question, relevance.numbers[question.id], message))
     return found
 
 
 def _problem(
-    report: OpenReport, question: Question, value: object, locale: str, today: date
+    report: OpenReport,
+    question: Question,
+    value: object,
+    locale: str,
+    today: date,
+    scope: dict[str, object],
 ) -> str | None:
     if not fits_type(question, value):
         template_question = report.template.question(question.id)
@@ -88,7 +97,7 @@ def _problem(
     if question.constraint is None and question.min is None and question.max is None:
         return None
     try:
-        check_rules(question, value, report.answers, report.facts, locale, today)
+        check_rules(question, value, report.answers, report.facts, locale, today, scope)
     except Rejected as rejection:
         return rejection.text
     except (TypeError, ValueError, ArithmeticError, AttributeError):

@@ -91,7 +91,8 @@ def fits_type(question: Question, value: Any) -> bool:
 
 def is_empty(value: Any) -> bool:
     """Whether an answer counts as not given."""
-    return value is None or value == "" or value == []
+    # `isinstance` rather than `== []`: the same answer without building a list per call
+    return value is None or value == "" or (isinstance(value, list) and not value)
 
 
 def format_number(value: int | Decimal, locale: str = "vi") -> str:

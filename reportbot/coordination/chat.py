@@ -41,7 +41,7 @@ from reportbot.coordination.people.lookup import (
     split_role,
 )
 from reportbot.coordination.publishing.template_upload import TemplateUpload
-from reportbot.coordination.reporting.consolidate import pick_form, pick_period
+from reportbot.coordination.reporting.choosing import pick_form, pick_period
 from reportbot.coordination.reporting.province import (
     add_commune_sheet,
     consolidate_scope,

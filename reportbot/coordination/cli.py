@@ -28,7 +28,7 @@ from reportbot.coordination.people.people_import import (
     import_units,
 )
 from reportbot.coordination.publishing.publish import check_template_file, preview, publish
-from reportbot.coordination.reporting.consolidate import pick_form, pick_period
+from reportbot.coordination.reporting.choosing import pick_form, pick_period
 from reportbot.coordination.reporting.province import add_commune_sheet, consolidate_scope
 from reportbot.coordination.reporting.reports import (
     FORMATS,

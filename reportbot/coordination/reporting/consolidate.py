@@ -13,7 +13,7 @@ chat text, the .xlsx, the .docx and the chart only render a `Consolidation`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,6 @@ from reportbot.conversation.parsing import fold
 from reportbot.conversation.values import decode_value, is_empty
 from reportbot.coordination.reporting.repeat_counts import with_entry_counts
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
-from reportbot.coordination.texts import Problem
 from reportbot.forms.calculation_types import calculation_questions, split_stored
 from reportbot.forms.evaluation import stored_or_computed
 from reportbot.forms.indicators import Indicator
@@ -29,16 +28,8 @@ from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
 from reportbot.periods import (
     Period,
-    PeriodKeyError,
-    current_period,
-    only_period,
-    period_at,
-    period_by_key,
 )
-from reportbot.store.forms import latest_templates
-from reportbot.store.queries.organisations import EVERYTHING, Scope
 from reportbot.store.queries.reports import (
-    any_filed,
     stored_answers,
     submissions_by_id,
     templates_by_record,
@@ -220,47 +211,6 @@ class Consolidation:
     def texts_for(self, question_id: str) -> list[TextEntry]:
         """The answers to one free-text question, units in name order."""
         return [entry for entry in self.texts if entry.question.id == question_id]
-
-
-async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
-    """The form named by `key`, or the only one in use. Raises Problem."""
-    forms = {k: template for k, (_rid, template) in (await latest_templates()).items()}
-    if not forms:
-        raise Problem("no_forms")
-    if key is None:
-        if len(forms) == 1:
-            return next(iter(forms.items()))
-        raise Problem("form_needed", forms=", ".join(sorted(forms)))
-    if key not in forms:
-        raise Problem("form_unknown", form=key, forms=", ".join(sorted(forms)))
-    return key, forms[key]
-
-
-async def pick_period(
-    form_key: str,
-    template: FormTemplate,
-    period_key: str | None,
-    now: datetime,
-    tz: tzinfo,
-    scope: Scope = EVERYTHING,
-) -> Period:
-    """The period named by `period_key`; by default the current period if a unit (of `scope`)
-    has filed it, else the previous one if a unit has filed that, else the current one."""
-    spec = template.period
-    if period_key is not None:
-        try:
-            return period_by_key(spec, period_key, tz)
-        except (PeriodKeyError, ValueError) as exc:
-            example = (current_period(spec, now, tz) or only_period(template.period, tz)).key
-            raise Problem("period_unknown", period=period_key, example=example) from exc
-    current = current_period(spec, now, tz)
-    candidates = [p for p in (current, period_at(spec, now, tz, -1)) if p is not None]
-    for period in candidates:
-        if await any_filed(form_key, period.key, scope):
-            return period
-    if candidates:
-        return candidates[0]
-    return only_period(template.period, tz)
 
 
 async def consolidate(

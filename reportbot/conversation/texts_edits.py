@@ -1,0 +1,31 @@
+"""The conversation's messages about changing answers: a question number that does not apply,
+a choice an earlier answer filtered out, and two officers of one unit on the same report.
+Merged into the one conversation catalogue by `reportbot.conversation.i18n`."""
+
+from __future__ import annotations
+
+EDIT_MESSAGES: dict[str, dict[str, str]] = {
+    # Stable question numbers (numbering.py): a number of the form that does not apply now.
+    "edit_not_applicable": {
+        "vi": "Câu {number} không áp dụng với các câu trả lời hiện tại của báo cáo này. "
+        "Gõ /xemlai để xem các câu đang áp dụng.",
+        "en": "Question {number} does not apply given this report's current answers. "
+        "Type /review to see the questions that apply.",
+    },
+    # cascading selects and repeats
+    "choice_filtered_out": {
+        "vi": "lựa chọn “{value}” không còn phù hợp với câu trả lời trước, xin chọn lại.",
+        "en": "the choice “{value}” no longer fits an earlier answer, please choose again.",
+    },
+    # two officers of one unit on the same report (routing.colleagues)
+    "edit_overtaken": {
+        "vi": "⚠️ {name} cũng đang sửa báo cáo này: câu {number} vừa được sửa thành "
+        "“{value}”. Câu trả lời của anh/chị chưa được lưu; gửi lại nếu vẫn muốn sửa.",
+        "en": "⚠️ {name} is also editing this report: question {number} was just changed "
+        "to “{value}”. Your answer was not saved; send it again to change it anyway.",
+    },
+    "colleague_changed": {
+        "vi": "ℹ️ Câu {number} vừa được {name} sửa thành “{value}”.",
+        "en": "ℹ️ Question {number} was just changed by {name} to “{value}”.",
+    },
+}

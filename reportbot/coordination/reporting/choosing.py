@@ -1,0 +1,60 @@
+"""Which form and which period a coordinator means when they do not say (or say it loosely)."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from reportbot.coordination.texts import Problem
+from reportbot.forms.schema import FormTemplate
+from reportbot.periods import (
+    Period,
+    PeriodKeyError,
+    current_period,
+    only_period,
+    period_at,
+    period_by_key,
+)
+from reportbot.store.forms import latest_templates
+from reportbot.store.queries.organisations import EVERYTHING, Scope
+from reportbot.store.queries.reports import any_filed
+
+
+async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
+    """The form named by `key`, or the only one in use. Raises Problem."""
+    forms = {k: template for k, (_rid, template) in (await latest_templates()).items()}
+    if not forms:
+        raise Problem("no_forms")
+    if key is None:
+        if len(forms) == 1:
+            return next(iter(forms.items()))
+        raise Problem("form_needed", forms=", ".join(sorted(forms)))
+    if key not in forms:
+        raise Problem("form_unknown", form=key, forms=", ".join(sorted(forms)))
+    return key, forms[key]
+
+
+async def pick_period(
+    form_key: str,
+    template: FormTemplate,
+    period_key: str | None,
+    now: datetime,
+    tz: tzinfo,
+    scope: Scope = EVERYTHING,
+) -> Period:
+    """The period named by `period_key`; by default the current period if a unit (of `scope`)
+    has filed it, else the previous one if a unit has filed that, else the current one."""
+    spec = template.period
+    if period_key is not None:
+        try:
+            return period_by_key(spec, period_key, tz)
+        except (PeriodKeyError, ValueError) as exc:
+            example = (current_period(spec, now, tz) or only_period(template.period, tz)).key
+            raise Problem("period_unknown", period=period_key, example=example) from exc
+    current = current_period(spec, now, tz)
+    candidates = [p for p in (current, period_at(spec, now, tz, -1)) if p is not None]
+    for period in candidates:
+        if await any_filed(form_key, period.key, scope):
+            return period
+    if candidates:
+        return candidates[0]
+    return only_period(template.period, tz)
