@@ -89,7 +89,7 @@ class ConversationService:
             self.repository, self.committer, tz=tz, clock=clock, keeps_replies=keeps_replies
         )
         self.router.fallback(self.engine)
-        self.inbox = Inbox(clock)
+        self.inbox = Inbox(clock, self.committer.accept, self._mark_done)
         self.locks = PersonLock()
         registration = Registration(self.repository, clock)
         registration.welcome = self._welcome
@@ -139,15 +139,30 @@ class ConversationService:
         """
         if not message.update_id:
             return
+        update = (message.platform, message.update_id)
+        if self.inbox.is_stored(update):
+            return  # stored a moment ago (the web role's handler stores what was accepted)
         try:
-            await inbox.accept(message, self.clock())
+            # In the group writer's next transaction, with the steps and other accepts.
+            status = await self.committer.accept(message, self.clock())
         except inbox.InboxUnavailable as error:
             log.warning("%s update %s not stored: %s", message.platform, message.update_id, error)
             raise NotAccepted(str(error)) from error
+        if status in ("new", inbox.PENDING):
+            self.inbox.stored(update)
 
     async def delivered(self, receipt: str) -> None:
-        """A connector's word that the platform has a step's replies: stop keeping them."""
-        await reply_rows.confirm([receipt])
+        """A connector's word that the platform has a step's replies: stop keeping them.
+
+        Written with the next batch of the group writer (a confirmation lost in a crash only
+        means the replies are sent once more)."""
+        await self.committer.execute(reply_rows.CONFIRM, [[receipt]])
+        reply_rows.wake([receipt])
+        self.engine.confirmed(receipt)
+
+    async def _mark_done(self, update: tuple[str, str], now: datetime) -> None:
+        """Mark an update answered outside the engine's step handled (group writer)."""
+        await self.committer.execute(inbox.MARK_DONE, [inbox.mark_done_row(update, now)])
 
     async def redeliver(self, deliver: Deliver) -> Redelivered:
         """Send again the replies no connector confirmed in time, and the notices queued for
@@ -170,6 +185,7 @@ class ConversationService:
                     await reply_rows.reschedule(owed.entry_id, now, owed.attempts, str(error))
                 continue
             await reply_rows.confirm([owed.receipt])
+            self.engine.confirmed(owed.receipt)
             sent = sent.counted(reply_rows.is_notice(owed.receipt))
         return sent
 
@@ -197,6 +213,8 @@ class ConversationService:
                 receipts = [r.receipt for r in replies if r.receipt]
                 if receipts:
                     await reply_rows.confirm(receipts)
+                    for receipt in receipts:
+                        self.engine.confirmed(receipt)
         return handled
 
     def _locale_of(self, message: Incoming) -> str:

@@ -158,7 +158,7 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
         incoming = parse_update(update)
         if self._context.accept is not None and incoming is not None:
             await self._context.accept(incoming)
-            self._spawn(self.process_update(update))
+            self._spawn(self._dispatch(incoming))  # read once: not parsed again
             return
         # Shielded: a caller hanging up must not cut an answer half-way.
         await asyncio.shield(self._spawn(self.process_update(update)))

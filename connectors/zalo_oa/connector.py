@@ -166,7 +166,7 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
                 incoming = parse_event(event, key)
                 if incoming is not None:
                     await self._context.accept(incoming)
-                self._spawn(self.process_event(event, key))
+                    self._spawn(self._dispatch(incoming))  # read once: not parsed again
             else:
                 # Shielded: a caller hanging up must not cut an answer half-way.
                 await asyncio.shield(self._spawn(self.process_event(event, key)))

@@ -82,8 +82,12 @@ class MediaGate:
         """Fetch the files of an expected file answer, run the step, drop what it refused."""
         message = inbound.message
         items = attachments_of(message)
+        # Lazy files first: finding the fetcher checks a runtime Protocol (every member of
+        # it), a cost a plain text message need not pay.
+        if not any(is_lazy(item) for item in items):
+            return await call_next(inbound)
         fetcher = self._fetcher(message.platform)
-        if fetcher is None or not any(is_lazy(item) for item in items):
+        if fetcher is None:
             return await call_next(inbound)
         purpose = await self._purpose(inbound.registered, items[0])
         if purpose is None or not message.is_private:

@@ -27,6 +27,7 @@ from reportbot.conversation.state import IN_REPORT, ConversationState, as_state
 from reportbot.conversation.values import format_value
 from reportbot.routing import colleagues
 from reportbot.routing.inbound import Inbound
+from reportbot.routing.kept_replies import KeptReplies
 from reportbot.store import replies as reply_rows
 from reportbot.store.errors import ConflictError
 from reportbot.store.repository import Repository
@@ -59,6 +60,9 @@ class EngineRoute:
         # written with the step and kept until confirmed (`reportbot.store.replies`).
         self.keeps_replies = keeps_replies
         self.confirm_grace = CONFIRM_GRACE_S
+        # What this process knows of the replies owed (one process only: with several, each
+        # answer reads the database).
+        self.kept: KeptReplies | None = None if repository.shared else KeptReplies()
 
     async def __call__(self, inbound: Inbound) -> list[Outgoing]:
         """One step; a unit's report created by a colleague a moment ago means: decide again."""
@@ -138,6 +142,7 @@ class EngineRoute:
             now=now,
         )
         message = inbound.message
+        receipt = None
         if replies and self.keeps_replies(message.platform):
             receipt = reply_rows.new_receipt(person_id)
             address = Address(message.platform, message.user_id, message.chat_id)
@@ -152,6 +157,8 @@ class EngineRoute:
         finally:
             repository.end_write(unit_id)
         inbound.recorded = write.update is not None
+        if receipt is not None and self.kept is not None:
+            self.kept.kept(receipt)
         if state is not None:
             repository.remember_state(person_id, state)  # type: ignore[arg-type]
         if change is not None:
@@ -170,8 +177,13 @@ class EngineRoute:
         bound = message.choice is not None or message.choices is not None
         if inbound.command is not None or bound or message.reply_to_question or message.edited:
             return None
-        owed = await reply_rows.last_owed(inbound.registered.id)
+        person_id = inbound.registered.id
+        if await self._confirmed_here(person_id):
+            return None
+        owed = await reply_rows.last_owed(person_id)
         if owed is None or not owed.messages:
+            if self.kept is not None and owed is None:
+                self.kept.checked(person_id)
             return None
         created = owed.created_at
         grace = self.confirm_grace
@@ -185,6 +197,24 @@ class EngineRoute:
         )
         last = dataclasses.replace(owed.messages[-1], receipt=owed.receipt)
         return [*owed.messages[:-1], last]
+
+    async def _confirmed_here(self, person_id: int) -> bool:
+        """Whether this process knows the person was shown every reply (no database read):
+        nothing pending, or the newest pending reply confirmed within the grace period."""
+        kept = self.kept
+        if kept is None:
+            return False
+        newest = kept.newest(person_id)
+        if newest is not None:
+            receipt, age = newest
+            if age < self.confirm_grace:
+                await kept.wait(receipt, self.confirm_grace - age)
+        return kept.clear(person_id)
+
+    def confirmed(self, receipt: str) -> None:
+        """A connector confirmed these replies (their row is deleted)."""
+        if self.kept is not None:
+            self.kept.confirmed(receipt)
 
     async def _desks(self, person: PersonInfo) -> tuple[UnitDesk, ...]:
         """Every unit of a person with several, with its forms and reports (cached)."""

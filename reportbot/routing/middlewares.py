@@ -40,6 +40,10 @@ def _bind(middleware: Middleware, call_next: Next) -> Next:
     return run
 
 
+Accept = Callable[[Incoming, datetime], Awaitable[str]]
+MarkDone = Callable[[UpdateKey, datetime], Awaitable[None]]
+
+
 class Inbox:
     """Stores each update durably before anything else, and drops one already handled.
 
@@ -47,17 +51,36 @@ class Inbox:
     that a platform acknowledgement always follows a durable record: a crash after that is
     recovered at the next start. An update handled (or in hand) in this process is dropped
     at once, without a database read; one that fails is forgotten again so that the
-    platform's redelivery can try it once more.
+    platform's redelivery can try it once more. An update this process has just stored
+    (`stored`: a webhook that answered before handing it over) is not stored again.
     """
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        accept: Accept = inbox.accept,
+        mark_done: MarkDone = inbox.mark_done,
+    ) -> None:
         self._clock = clock
+        self._accept = accept
+        self._mark_done = mark_done
         self._seen: OrderedDict[UpdateKey, None] = OrderedDict()
+        self._stored: OrderedDict[UpdateKey, None] = OrderedDict()
 
     def remember_all(self, keys: set[UpdateKey]) -> None:
         """Mark these updates as handled (loaded from the store at start)."""
         for key in keys:
             self._remember(key)
+
+    def stored(self, update: UpdateKey) -> None:
+        """Note an update just stored as pending (its processing need not store it again)."""
+        self._stored[update] = None
+        if len(self._stored) > RECENT_LIMIT:
+            self._stored.popitem(last=False)
+
+    def is_stored(self, update: UpdateKey) -> bool:
+        """Whether this process stored the update and has not processed it yet."""
+        return update in self._stored
 
     async def __call__(self, inbound: Inbound, call_next: Next) -> list[Outgoing]:
         """Store a new update and pass it on; answer nothing to a repeated one."""
@@ -68,12 +91,15 @@ class Inbox:
             return []
         self._remember(update)
         try:
-            status = await inbox.accept(inbound.message, self._clock())
-            if status in (inbox.DONE, inbox.FAILED):
-                return []
+            if update in self._stored:  # stored a moment ago, before the webhook answered
+                del self._stored[update]
+            else:
+                status = await self._accept(inbound.message, self._clock())
+                if status in (inbox.DONE, inbox.FAILED):
+                    return []
             replies = await call_next(inbound)
             if not inbound.recorded:  # answered outside the engine's transaction
-                await inbox.mark_done(update, self._clock())
+                await self._mark_done(update, self._clock())
             return replies
         except BaseException:
             self._seen.pop(update, None)

@@ -163,40 +163,41 @@ def _batcher() -> _Batcher:
 
 
 async def _store(batch: list[_Pending]) -> dict[tuple[str, str], str]:
-    """Insert the new updates of a batch; return the status of those stored before."""
-    keys = {(item.message.platform, item.message.update_id or "") for item in batch}
+    """Insert the new updates of a batch in a transaction of their own."""
     async with sql.transaction() as tx:
-        found: dict[tuple[str, str], str] = {}
-        for platform in {platform for platform, _ in keys}:
-            ids = [update_id for p, update_id in keys if p == platform]
-            rows = await sql.rows(
-                f"SELECT update_id, status FROM inbox WHERE platform = ? "
-                f"AND update_id IN ({sql.marks(len(ids))})",
-                [platform, *ids],
-                client=tx,
-            )
-            found.update({(platform, str(uid)): str(status) for uid, status in rows})
-        new_rows, seen = [], set(found)
-        for item in batch:
-            message = item.message
-            key = (message.platform, message.update_id or "")
-            if key in seen:
-                continue
-            seen.add(key)
-            new_rows.append(
-                [
-                    key[0],
-                    key[1],
-                    message.user_id,
-                    message.chat_id,
-                    encode_message(message),
-                    item.now,
-                ]
-            )
-        await sql.execute_many(ACCEPT_MANY, new_rows, client=tx)
-        if new_rows and sql.dialect_of(tx).name == "postgres":
-            # Wakes the workers (`--role worker` listens) when this transaction commits.
-            await sql.rows(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')", client=tx)
+        return await store_accepts(tx, [(item.message, item.now) for item in batch])
+
+
+async def store_accepts(
+    client: Any, accepts: list[tuple[Incoming, datetime]]
+) -> dict[tuple[str, str], str]:
+    """Insert the new updates inside the caller's transaction (`client`); return the status
+    of those stored before (an update not in the answer is new). The group writer calls this
+    with the accepts of a burst, in the transaction of the steps it writes."""
+    keys = {(message.platform, message.update_id or "") for message, _ in accepts}
+    found: dict[tuple[str, str], str] = {}
+    for platform in {platform for platform, _ in keys}:
+        ids = [update_id for p, update_id in keys if p == platform]
+        rows = await sql.rows(
+            f"SELECT update_id, status FROM inbox WHERE platform = ? "
+            f"AND update_id IN ({sql.marks(len(ids))})",
+            [platform, *ids],
+            client=client,
+        )
+        found.update({(platform, str(uid)): str(status) for uid, status in rows})
+    new_rows, seen = [], set(found)
+    for message, now in accepts:
+        key = (message.platform, message.update_id or "")
+        if key in seen:
+            continue
+        seen.add(key)
+        new_rows.append(
+            [key[0], key[1], message.user_id, message.chat_id, encode_message(message), now]
+        )
+    await sql.execute_many(ACCEPT_MANY, new_rows, client=client)
+    if new_rows and sql.dialect_of(client).name == "postgres":
+        # Wakes the workers (`--role worker` listens) when this transaction commits.
+        await sql.rows(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')", client=client)
     return found
 
 

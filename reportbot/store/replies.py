@@ -122,26 +122,35 @@ _WAITING: dict[str, asyncio.Event] = {}
 async def confirm(receipts: Sequence[str]) -> None:
     """The platform has these replies: forget them."""
     await sql.execute_many(CONFIRM, [[receipt] for receipt in receipts])
+    wake(receipts)
+
+
+def wake(receipts: Sequence[str]) -> None:
+    """Release the steps waiting on these receipts (`wait_confirmed`): they are deleted."""
     for receipt in receipts:
         event = _WAITING.get(receipt)
         if event is not None:
             event.set()
 
 
+LAST_OWED = (
+    "SELECT id, key, attempts, payload, created_at FROM outbox WHERE topic = 'reply' "
+    "AND key >= ? AND key < ? ORDER BY id DESC LIMIT 1"
+)
+"""The newest kept replies of one person: the receipts between "<id>." and "<id>/" ('/'
+follows '.'), a range the (topic, key) index answers; raw SQL, since this runs for every
+answer typed and the ORM's query building cost more than the query."""
+
+
 async def last_owed(person_id: int) -> OwedReply | None:
     """The newest step replies to this person that no connector confirmed yet, if any."""
-    rows = (
-        await OutboxEntry.filter(topic=REPLY_TOPIC, key__startswith=f"{person_id}.")
-        .order_by("-id")
-        .limit(1)
-        .values_list("id", "key", "attempts", "payload", "created_at")
-    )
+    rows = await sql.rows(LAST_OWED, [f"{person_id}.", f"{person_id}/"])
     if not rows:
         return None
     entry_id, key, attempts, payload, created_at = rows[0]
     address, messages = decode(payload)
     owed = OwedReply(int(entry_id), str(key), int(attempts), address, messages)
-    return dataclasses.replace(owed, created_at=created_at)
+    return dataclasses.replace(owed, created_at=sql.moment(created_at))
 
 
 async def is_owed(receipt: str) -> bool:

@@ -6,27 +6,35 @@ writer task takes everything queued, writes it in a single transaction with a fe
 `executemany` statements, and only then releases the callers, so every reply still follows
 the durable commit of its own answer. On PostgreSQL the same batching saves round trips.
 
-A batch that fails is retried one step at a time, so one bad step fails alone.
+The same transaction carries the other small writes of a burst: the inbox accepts of the
+webhooks waiting for their answer (`accept`: the caller is released, and may acknowledge the
+update, only after the commit) and plain rows such as delivery confirmations and "done" marks
+(`execute`). One commit (one fsync on SQLite) then serves a whole burst instead of one per
+webhook and one per confirmed reply.
+
+A batch that fails is retried without mixing: the accepts together (a database that refuses
+them fails them all: not stored, not acknowledged), then each step and row alone, so one bad
+step fails alone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
+from connectors.base import Incoming
 from reportbot.conversation.session import SubmissionChange
 from reportbot.conversation.state import ConversationState
 from reportbot.conversation.values import encode_value
-from reportbot.store import inbox
+from reportbot.store import inbox, sql, sqlite_batch
 from reportbot.store import outbox as outbox_rows
 from reportbot.store import replies as reply_rows
 from reportbot.store.outbox import SHEET_TOPIC, UPSERT_OUTBOX
@@ -41,6 +49,7 @@ __all__ = ["SHEET_TOPIC", "UPSERT_OUTBOX", "GroupCommitter", "SqlDialect", "Step
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 2000
+CLOSE_TIMEOUT_S = 30.0  # a stop waits this long for queued writes (confirmations, steps)
 
 
 @dataclass(slots=True)
@@ -56,6 +65,27 @@ class StepWrite:
     created_id: int | None = None
     done: asyncio.Future[None] | None = field(default=None, repr=False)
     replies: list[object] | None = None  # `replies.reply_row(...)`: kept until confirmed
+
+
+@dataclass(slots=True)
+class _Accept:
+    """An update to store in the inbox; `done` gets its status ('new' or the stored one)."""
+
+    message: Incoming
+    now: datetime
+    done: asyncio.Future[str] = field(repr=False)
+
+
+@dataclass(slots=True)
+class _Rows:
+    """One statement run for each of `rows` (a confirmation, a "done" mark)."""
+
+    statement: str
+    rows: list[list[Any]]
+    done: asyncio.Future[None] = field(repr=False)
+
+
+Item = StepWrite | _Accept | _Rows
 
 
 INSERT_SUBMISSION = (
@@ -81,73 +111,132 @@ UPSERT_STATE = (
 
 
 class GroupCommitter:
-    """Writes steps in batches; `commit` returns once the step is durable."""
+    """Writes steps, inbox accepts and small rows in batches; each call returns once durable."""
 
     def __init__(self, connection_name: str = "default", *, max_batch: int = MAX_BATCH) -> None:
         self._connection_name = connection_name
         self._max_batch = max_batch
-        self._queue: asyncio.Queue[StepWrite] = asyncio.Queue()
+        self._queue: asyncio.Queue[Item] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.steps = 0
 
-    def _connection(self) -> BaseDBAsyncClient:
-        return connections.get(self._connection_name)
-
     async def commit(self, write: StepWrite) -> None:
         """Queue a step and wait until its transaction has committed (or failed)."""
+        write.done = asyncio.get_running_loop().create_future()
+        await self._submit(write)
+
+    async def accept(self, message: Incoming, now: datetime) -> str:
+        """Store an update in the inbox; return 'new', or its status when stored before.
+
+        Raises `inbox.InboxUnavailable` when the database cannot take it (then it must not be
+        acknowledged).
+        """
+        if not message.update_id:
+            raise ValueError("only an update with an id can be accepted")
+        return await self._submit(_Accept(message, now, asyncio.get_running_loop().create_future()))
+
+    async def execute(self, statement: str, rows: list[list[Any]]) -> None:
+        """Run `statement` (with '?' placeholders) for each row, in the next batch."""
+        if rows:
+            await self._submit(_Rows(statement, rows, asyncio.get_running_loop().create_future()))
+
+    async def _submit(self, item: Item) -> Any:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="reportbot-group-commit")
-        write.done = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(write)
-        await write.done
+        assert item.done is not None
+        self._queue.put_nowait(item)
+        return await item.done
 
-    async def close(self) -> None:
-        """Finish queued work, then stop the writer task."""
-        while not self._queue.empty() and self._task and not self._task.done():
-            await asyncio.sleep(0)
+    async def close(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
+        """Finish queued work (the batch being written too), then stop the writer task."""
+        if self._task is not None and not self._task.done():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._queue.join(), timeout)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        # Whatever is still queued was not written: its callers learn so, and a later use of
+        # this writer starts from an empty queue.
+        left, self._queue = self._queue, asyncio.Queue()
+        while not left.empty():
+            _settle(left.get_nowait(), RuntimeError("the group writer was closed"))
 
     async def _run(self) -> None:
         while True:
             batch = [await self._queue.get()]
             while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            results: dict[int, object] | None = None
             try:
-                stale = await self._write(batch)
+                results = await self._write(batch)
             except Exception:
-                log.warning("group commit of %d steps failed; retrying one by one", len(batch))
-                for write in batch:
-                    try:
-                        stale = await self._write([write])
-                    except Exception as exc:
-                        _settle(write, exc)
-                    else:
-                        _settle(write, stale.get(id(write)))
-            else:
-                for write in batch:
-                    _settle(write, stale.get(id(write)))
+                log.warning("group commit of %d items failed; retrying them apart", len(batch))
+                results = await self._write_apart(batch)
+            finally:  # closed in the middle (cancelled): nothing is known to be written
+                closed = RuntimeError("the group writer was closed")
+                for item in batch:
+                    _settle(item, closed if results is None else results.get(id(item)))
+                    self._queue.task_done()
             self.batches += 1
-            self.steps += len(batch)
+            self.steps += sum(isinstance(item, StepWrite) for item in batch)
 
-    async def _write(self, batch: list[StepWrite]) -> dict[int, Exception]:
-        """Write a batch in one transaction; return the steps refused (by `id()`), which
-        wrote nothing: an update another process committed first, or a step decided on an
-        older report (to be decided again on fresh data)."""
-        dialect = SqlDialect(self._connection().capabilities.dialect)
-        async with in_transaction(self._connection_name) as tx:
-            done = await inbox.handled_already(tx, [w.update for w in batch if w.update])
-            refused: dict[int, Exception] = {
-                id(w): inbox.AlreadyHandled(w.update) for w in batch if w.update in done
-            }
-            rest = [w for w in batch if id(w) not in refused]
-            refused.update(await stale_writes(tx, dialect, rest))
-            await self._write_in(tx, dialect, [w for w in rest if id(w) not in refused])
-        return refused
+    async def _write_apart(self, batch: list[Item]) -> dict[int, object]:
+        """After a failed batch: the accepts together, then every other item alone."""
+        results: dict[int, object] = {}
+        accepts = [item for item in batch if isinstance(item, _Accept)]
+        if accepts:
+            try:
+                results.update(await self._write(list(accepts)))
+            except Exception as error:  # not stored: not acknowledged, the platform retries
+                failure = inbox.InboxUnavailable(str(error) or type(error).__name__)
+                results.update({id(item): failure for item in accepts})
+        for item in batch:
+            if isinstance(item, _Accept):
+                continue
+            try:
+                results.update(await self._write([item]))
+            except Exception as error:
+                results[id(item)] = error
+        return results
+
+    async def _write(self, batch: list[Item]) -> dict[int, object]:
+        """Write a batch in one transaction; return what each item gets (by `id()`): an
+        accept its status; a refused step its exception (it wrote nothing: an update another
+        process committed first, or a step decided on an older report, to be decided again
+        on fresh data)."""
+        body = functools.partial(self._write_body, batch)
+        results = await sqlite_batch.run(self._connection_name, body)
+        if results is sqlite_batch.UNSUPPORTED:  # PostgreSQL
+            async with sql.transaction(self._connection_name) as tx:
+                results = await body(tx)
+        return results  # type: ignore[no-any-return]
+
+    async def _write_body(self, batch: list[Item], tx: BaseDBAsyncClient) -> dict[int, object]:
+        """The statements of a batch inside transaction `tx` (awaiting nothing but `tx`: on
+        SQLite it runs in the database's thread, see `sqlite_batch`)."""
+        dialect = sql.dialect_of(tx)
+        steps = [item for item in batch if isinstance(item, StepWrite)]
+        accepts = [item for item in batch if isinstance(item, _Accept)]
+        results: dict[int, object] = {}
+        if accepts:
+            found = await inbox.store_accepts(tx, [(a.message, a.now) for a in accepts])
+            for item in accepts:
+                key = (item.message.platform, item.message.update_id or "")
+                results[id(item)] = found.get(key, "new")
+        done = await inbox.handled_already(tx, [w.update for w in steps if w.update])
+        for write in steps:
+            if write.update in done:
+                results[id(write)] = inbox.AlreadyHandled(write.update)
+        rest = [w for w in steps if id(w) not in results]
+        results.update(await stale_writes(tx, dialect, rest))
+        await self._write_in(tx, dialect, [w for w in rest if id(w) not in results])
+        for item in batch:
+            if isinstance(item, _Rows):
+                await tx.execute_many(dialect.sql(item.statement), item.rows)
+        return results
 
     async def _write_in(
         self, tx: BaseDBAsyncClient, dialect: SqlDialect, batch: list[StepWrite]
@@ -239,10 +328,12 @@ async def _change_rows(
     rows.outbox.append(outbox_rows.enqueue_row(SHEET_TOPIC, str(submission_id), write.now))
 
 
-def _settle(write: StepWrite, error: BaseException | None) -> None:
-    if write.done is None or write.done.done():
+def _settle(item: Item, result: object) -> None:
+    if item.done is None or item.done.done():
         return
-    if error is None:
-        write.done.set_result(None)
+    if isinstance(result, BaseException):
+        item.done.set_exception(result)
+    elif isinstance(item, _Accept):
+        item.done.set_result(str(result or "new"))
     else:
-        write.done.set_exception(error)
+        item.done.set_result(None)

@@ -1,0 +1,47 @@
+"""What one process knows of the replies a person is owed (the database read it spares)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from reportbot.routing.kept_replies import KeptReplies, person_of
+from reportbot.service import ConversationService
+from reportbot.store.repository import Repository
+from tests.conftest import TZ
+
+
+def test_a_person_is_clear_only_once_checked_and_every_reply_confirmed() -> None:
+    kept = KeptReplies()
+    assert not kept.clear(7)  # never read in the database since the start
+    kept.checked(7)
+    assert kept.clear(7)
+    kept.kept("7.aaa")
+    kept.kept("7.bbb")
+    assert not kept.clear(7)
+    assert kept.newest(7) is not None and kept.newest(7)[0] == "7.bbb"  # type: ignore[index]
+    kept.confirmed("7.bbb")
+    assert not kept.clear(7)  # the older reply is still owed
+    kept.confirmed("7.aaa")
+    assert kept.clear(7) and kept.newest(7) is None
+    kept.confirmed("notice.ccc")  # a colleague notice answers nothing typed: ignored
+    assert person_of("notice.ccc") is None and person_of("12.x") == 12
+
+
+async def test_waiting_for_a_confirmation_ends_when_it_comes_or_at_the_deadline() -> None:
+    kept = KeptReplies()
+    kept.kept("3.r1")
+    waiter = asyncio.ensure_future(kept.wait("3.r1", 5.0))
+    await asyncio.sleep(0)
+    assert not waiter.done()
+    kept.confirmed("3.r1")
+    assert await asyncio.wait_for(waiter, 1.0) is True
+    kept.kept("3.r2")
+    assert await kept.wait("3.r2", 0.05) is False  # never confirmed
+    assert await kept.wait("3.r1", 0.05) is True  # confirmed before the wait began
+
+
+def test_several_processes_always_read_the_database() -> None:
+    alone = ConversationService(TZ)
+    shared = ConversationService(TZ, repository=Repository(shared=True))
+    assert alone.engine.kept is not None
+    assert shared.engine.kept is None
