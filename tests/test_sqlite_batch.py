@@ -44,10 +44,9 @@ async def test_a_batch_runs_whole_in_the_database_thread(db: str) -> None:
         assert result is sqlite_batch.UNSUPPORTED and not threads
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL: not used
 @pytest.mark.parametrize("failure", ["constraint", "exception", "waits"])
 async def test_a_batch_that_fails_leaves_nothing_behind(db: str, failure: str) -> None:
-    if not db.startswith("sqlite"):
-        pytest.skip("SQLite only")
 
     async def body(tx: Any) -> None:
         await sql.execute_many(inbox.MARK_DONE, [_done("1")], client=tx)
