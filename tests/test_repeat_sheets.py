@@ -9,7 +9,6 @@ Google Sheets fake; the sheets are read back. Expected cells are written out by 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,26 +17,15 @@ import pytest
 from reportbot.mirror.records import STATUS_SHEET_TITLE, FormLayout, RepeatLayout
 from reportbot.mirror.repeat_sheets import repeat_titles
 from tests.conftest import FakeClock
-from tests.test_repeats import ROSTER, roster, with_calc
+from tests.test_repeats import running_roster
 
 ENTRY_HEADER = ["Mã báo cáo", "Mục số", "Đơn vị", "Kỳ báo cáo", "Họ tên", "Tuổi", "Giới tính"]
 
 
 @pytest.fixture
 async def service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Any]:
-    from reportbot.app import Application
-    from reportbot.config import Settings
-    from reportbot.store.forms import store_template
-    from tests.support import seed_commune
-
-    await seed_commune()
-    template = roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})"))
-    # published a year before the clock: both periods owed, so /baocao offers a menu
-    await store_template(template, "ho_gia_dinh.xlsx", now=clock.now - timedelta(days=365))
-    application = Application(Settings(database_url=db, media_dir=tmp_path / "m"), clock=clock)
-    await application.service.start()
-    yield application.service
-    await application.service.close()
+    async with running_roster(db, clock, tmp_path) as (running, _template):
+        yield running
 
 
 async def file(service: Any, user: str, people: list[tuple[str, str, str]]) -> Any:
