@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from reportbot.forms.schema import FormTemplate
 from tests.conftest import FakeClock
-from tests.test_repeat_sheets import file
-from tests.test_repeats import ROSTER, roster, running_roster, with_calc
+from tests.test_repeats import ROSTER, file_roster, roster, running_roster, with_calc
 
 # Written by hand from the rosters filed below (never recomputed by the code under test):
 # unit           | people filed                         | entries | sum of ages
@@ -55,10 +54,10 @@ async def test_entries_per_unit_and_totals_match_the_hand_table(
     from tests.conftest import TZ
 
     chat, template = service
-    await file(chat, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
-    await file(chat, "u-vhxh", [("Cúc", "7", "Nữ")])
+    await file_roster(chat, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
+    await file_roster(chat, "u-vhxh", [("Cúc", "7", "Nữ")])
     people = [("Dũng", "65", "Nam"), ("Em", "30", "Nữ"), ("Giang", "12", "Nam")]
-    await file(chat, "u-cns_thon1", people)
+    await file_roster(chat, "u-cns_thon1", people)
 
     period = current_period(template.period, clock.now, TZ)
     result = await consolidate(template.key, template, period, now=clock.now)

@@ -205,7 +205,8 @@ async def roster_service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIter
         yield running
 
 
-async def file_roster(service: Any, user: str, people: list[tuple[str, str, str]]) -> None:
+async def file_roster(service: Any, user: str, people: list[tuple[str, str, str]]) -> Any:
+    """An officer files the roster of the first period offered, through the chat."""
     from tests.support import Chat
 
     chat = Chat(service, user)
@@ -213,11 +214,11 @@ async def file_roster(service: Any, user: str, people: list[tuple[str, str, str]
     await chat.say("1")
     await chat.say(str(len(people)))
     for name, age, sex in people:
-        await chat.say(name)
-        await chat.say(age)
-        await chat.say(sex)
+        for typed in (name, age, sex):
+            await chat.say(typed)
     await chat.say("/gui")
     assert "Đã gửi" in await chat.say("có")
+    return chat
 
 
 async def test_the_sheet_and_the_consolidation_show_the_entries(
