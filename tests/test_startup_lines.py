@@ -94,3 +94,10 @@ async def test_no_forms_folder(tg: FakeTelegram, tmp_path: Path) -> None:
     assert "REPORTBOT_FORMS_DIR" in line and str(tmp_path / "forms") in line
     assert "no forms folder" in line
     assert not tg.calls_of("getUpdates"), "nothing was started"
+
+
+async def test_no_forms_folder_for_the_console_demo_either(tmp_path: Path) -> None:
+    # No platform configured: the console demo. Without forms it used to seed its demo
+    # officer and tell them there was nothing to file.
+    line = one_line(*await run_bot({}, tmp_path))
+    assert "REPORTBOT_FORMS_DIR" in line and str(tmp_path / "forms") in line

@@ -89,12 +89,13 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
+        if not settings.forms_dir.is_dir() and not await app.service.repository.forms():
+            # The console demo as well: else the officer would be told there is nothing to file.
+            print(f"reportbot: {missing_forms_folder(settings.forms_dir)}", file=sys.stderr)
+            return EXIT_FAILURE
         if not platforms:
             await app.close()
             return await _chat(args, settings, opened=False)
-        if not settings.forms_dir.is_dir() and not await app.service.repository.forms():
-            print(f"reportbot: {missing_forms_folder(settings.forms_dir)}", file=sys.stderr)
-            return EXIT_FAILURE  # else officers would be told there is nothing to file
         stop = asyncio.Event()
         install_signal_handlers(stop)
         try:
