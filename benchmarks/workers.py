@@ -170,17 +170,8 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                     finally:
                         await cluster.stop()
                 updates = len(answers)
-                done = await InboxEntry.filter(status="done").count()
-                submitted = await Submission.filter(status="submitted", revision=1).count()
-                counted = await _count(officers)
                 return {
-                    "done": done,
-                    "submitted_once": submitted,
-                    "lost": counted.lost,
-                    "duplicated": counted.duplicated,
-                    "misplaced": counted.misplaced,
-                    "replies_owed": counted.replies_owed,
-                    "submitted": counted.submitted,
+                    **(await _database_counts(officers)),
                     "workers": workers,
                     "updates": updates,
                     "rate": updates / elapsed,
@@ -196,6 +187,20 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                 }
             finally:
                 await Tortoise.close_connections()
+
+
+async def _database_counts(officers: int) -> dict[str, int]:
+    """Updates done, reports submitted once, and the drills' counts of lost/duplicated."""
+    counted = await _count(officers)
+    return {
+        "done": await InboxEntry.filter(status="done").count(),
+        "submitted_once": await Submission.filter(status="submitted", revision=1).count(),
+        "lost": counted.lost,
+        "duplicated": counted.duplicated,
+        "misplaced": counted.misplaced,
+        "replies_owed": counted.replies_owed,
+        "submitted": counted.submitted,
+    }
 
 
 async def _count(officers: int) -> Outcome:
