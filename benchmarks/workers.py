@@ -11,10 +11,12 @@ Figures per run: updates/s over the whole stream, p50/p99 of the time from the w
 the bot's answer, p50/p99 of the webhook call itself (the 200), and the speed-up against the
 one-worker run of the same invocation (the baseline, measured in the same run).
 
-    .venv/bin/python benchmarks/workers.py [--officers 40] [--workers 1,2,4] [--kill]
+    .venv/bin/python benchmarks/workers.py [--officers 40] [--workers 1,2,4] [--chaos 4]
 
-With --kill, one worker is killed with kill -9 every few seconds (and started again) during
-the multi-worker runs; the run then checks that no acknowledged answer is lost or doubled.
+With --chaos SECONDS (or --kill, every 4 s), one worker chosen at random is killed with kill -9
+every SECONDS (and started again at once, as a supervisor would) during the multi-worker runs;
+the database is then counted against what the driver had acknowledged (drills' counting):
+answers lost, duplicated, replies owed, reports submitted; exit 1 if any is lost or doubled.
 The driver and the fake Bot API run in this process; PostgreSQL, the web process and the
 workers share the machine's cores with it.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -36,9 +39,12 @@ sys.path.insert(0, str(ROOT))
 from tortoise import Tortoise  # noqa: E402
 
 from benchmarks._databases import throwaway_database  # noqa: E402
+from drills.world import Outcome, count_outcome  # noqa: E402
 from reportbot.store.database import tortoise_config  # noqa: E402
 from reportbot.store.models import InboxEntry, Submission  # noqa: E402
 from tests.fakes.telegram import FakeTelegram  # noqa: E402
+from tests.support import NQ57_SCRIPT  # noqa: E402
+from tests.test_workers_processes import TYPED, _screen  # noqa: E402
 from tests.workers_harness import LINES, SECRET, Cluster, seed_officers  # noqa: E402
 
 KILL_EVERY_S = 4.0
@@ -66,11 +72,32 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
+async def _next_line(user: int, turn: int, reading: bool) -> str | None:
+    """The script's line at `turn`; when `reading`, what the chat asks for now, as a person
+    would answer (a question shown again after a worker died is answered again, not skipped)."""
+    if not reading:
+        return LINES[turn] if turn < len(LINES) else None
+    mode, question = await _screen(user)
+    if turn and mode == "idle":
+        return None  # the report was sent
+    if mode == "answering" and question is not None:
+        return TYPED.get(question, "/boqua")
+    return {"review": "/gui", "confirm": "có", "choosing": "1"}.get(mode, "/baocao")
+
+
 async def _officer(
-    telegram: FakeTelegram, cluster: Cluster, user: int, answers: list[float], acks: list[float]
+    telegram: FakeTelegram,
+    cluster: Cluster,
+    user: int,
+    answers: list[float],
+    acks: list[float],
+    reading: bool = False,
 ) -> None:
     """Type the whole report, waiting for the bot's answer to each line."""
-    for line in LINES:
+    for turn in range(3 * len(LINES)):
+        line = await _next_line(user, turn, reading)
+        if line is None:
+            return
         seen = len(telegram.bot_messages(user))
         started = time.perf_counter()
         status = await telegram.post_webhook(
@@ -86,25 +113,26 @@ async def _officer(
         answers.append(time.perf_counter() - started)
 
 
-async def _chaos(cluster: Cluster, workers: int, stop: asyncio.Event, kills: list[str]) -> None:
-    """kill -9 one worker every KILL_EVERY_S seconds, then start a fresh one in its place."""
-    round_ = 0
+async def _chaos(
+    cluster: Cluster, workers: int, stop: asyncio.Event, kills: list[str], every: float
+) -> None:
+    """kill -9 a random worker every `every` seconds, then start a fresh one in its place."""
+    pick = random.Random(17)  # the same victims run after run
     while not stop.is_set():
-        with_timeout = asyncio.wait_for(stop.wait(), KILL_EVERY_S)
+        with_timeout = asyncio.wait_for(stop.wait(), every)
         try:
             await with_timeout
             return
         except TimeoutError:
             pass
-        victim = f"worker-{round_ % workers + 1}"
+        victim = f"worker-{pick.randint(1, workers)}"
         cluster.kill(victim)
         await cluster.processes[victim].wait()
         kills.append(victim)
         await cluster.start(victim, "worker")
-        round_ += 1
 
 
-async def run_once(workers: int, officers: int, kill: bool) -> dict[str, float]:
+async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, float]:
     """One cluster with `workers` workers on a fresh database; the stream; its figures."""
     with tempfile.TemporaryDirectory() as folder:
         async with throwaway_database("postgres", Path(folder)) as url:
@@ -122,14 +150,17 @@ async def run_once(workers: int, officers: int, kill: bool) -> dict[str, float]:
                         acks: list[float] = []
                         stop, kills = asyncio.Event(), []
                         chaos = (
-                            asyncio.create_task(_chaos(cluster, workers, stop, kills))
-                            if kill and workers > 1
+                            asyncio.create_task(_chaos(cluster, workers, stop, kills, chaos_s))
+                            if chaos_s and workers > 1
                             else None
                         )
                         cpu_before = cluster_cpu(cluster)
                         started = time.perf_counter()
                         await asyncio.gather(
-                            *(_officer(telegram, cluster, u, answers, acks) for u in users)
+                            *(
+                                _officer(telegram, cluster, u, answers, acks, bool(chaos))
+                                for u in users
+                            )
                         )
                         elapsed = time.perf_counter() - started
                         cpu_after = cluster_cpu(cluster)
@@ -139,11 +170,8 @@ async def run_once(workers: int, officers: int, kill: bool) -> dict[str, float]:
                     finally:
                         await cluster.stop()
                 updates = len(answers)
-                done = await InboxEntry.filter(status="done").count()
-                submitted = await Submission.filter(status="submitted", revision=1).count()
-                assert done == updates, f"{updates} updates sent, {done} done"
-                assert submitted == officers, f"{submitted} of {officers} reports submitted once"
                 return {
+                    **(await _database_counts(officers)),
                     "workers": workers,
                     "updates": updates,
                     "rate": updates / elapsed,
@@ -161,32 +189,69 @@ async def run_once(workers: int, officers: int, kill: bool) -> dict[str, float]:
                 await Tortoise.close_connections()
 
 
+async def _database_counts(officers: int) -> dict[str, int]:
+    """Updates done, reports submitted once, and the drills' counts of lost/duplicated."""
+    counted = await _count(officers)
+    return {
+        "done": await InboxEntry.filter(status="done").count(),
+        "submitted_once": await Submission.filter(status="submitted", revision=1).count(),
+        "lost": counted.lost,
+        "duplicated": counted.duplicated,
+        "misplaced": counted.misplaced,
+        "replies_owed": counted.replies_owed,
+        "submitted": counted.submitted,
+    }
+
+
+async def _count(officers: int) -> Outcome:
+    """Drills' counting: every answer of every officer was acknowledged (each got its reply)."""
+    script = {qid: (typed, value) for qid, typed, value in NQ57_SCRIPT}
+    acked = {f"doan{n}": set(script) for n in range(officers)}
+    return await count_outcome(acked, script)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--officers", type=int, default=40)
     parser.add_argument("--workers", default="1,2,4")
-    parser.add_argument("--kill", action="store_true", help="kill -9 a worker every few seconds")
+    parser.add_argument("--kill", action="store_true", help="--chaos 4")
+    parser.add_argument("--chaos", type=float, default=0.0, metavar="SECONDS")
     args = parser.parse_args()
+    chaos_s = args.chaos or (KILL_EVERY_S if args.kill else 0.0)
     counts = [int(part) for part in args.workers.split(",")]
     results = []
     for count in counts:
-        result = await run_once(count, args.officers, args.kill)
+        result = await run_once(count, args.officers, chaos_s)
         results.append(result)
         print(f"  {count} worker(s): {result['rate']:.0f} updates/s", flush=True)
     base = next((r["rate"] for r in results if r["workers"] == 1), results[0]["rate"])
     print()
     print(
         "| workers | updates | updates/s | answer p50 ms | p99 ms | webhook 200 p50 | p99 |"
-        " speed-up | CPU ms/update web | workers | load | kills |"
+        " speed-up | CPU ms/update web | workers | load | kills | lost | duplicated |"
+        " replies owed | submitted |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("|" + " ---: |" * 16)
     for r in results:
         print(
             f"| {r['workers']} | {r['updates']} | {r['rate']:.0f} | {r['p50']:.1f} | "
             f"{r['p99']:.1f} | {r['ack_p50']:.1f} | {r['ack_p99']:.1f} | "
             f"{r['rate'] / base:.2f} | {r['web_cpu']:.2f} | {r['workers_cpu']:.2f} | "
-            f"{r['load']:.1f} | {r['kills']} |"
+            f"{r['load']:.1f} | {r['kills']} | {r['lost']} | {r['duplicated']} | "
+            f"{r['replies_owed']} | {r['submitted']} |"
         )
+    bad = [
+        r
+        for r in results
+        if r["lost"]
+        or r["duplicated"]
+        or r["misplaced"]
+        or r["done"] != r["updates"]
+        or r["submitted_once"] != args.officers
+    ]
+    if bad:
+        print(f"FAILED: lost/duplicated/misplaced or not done in {len(bad)} run(s)")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -140,14 +140,26 @@ class Outcome:
 
 async def outcome(world: World) -> Outcome:
     """Compare the database with what the officers were acknowledged (bot stopped or not)."""
+    acked = {o.unit_code: {a.question_id for a in o.acked} for o in world.officers}
+    counts = {o.unit_code: len(o.acked) for o in world.officers}
+    return await count_outcome(acked, SCRIPT, counts)
+
+
+async def count_outcome(
+    acked: dict[str, set[str]],
+    script: dict[str, tuple[str, object]],
+    counts: dict[str, int] | None = None,
+) -> Outcome:
+    """What the database kept against the answers acknowledged per unit code (question ids),
+    `script` mapping question id -> (typed, expected value); shared with benchmarks/workers.py."""
     template = load_yaml_template(NQ57)[0]
     result = Outcome()
-    typed_values = {typed: q for q, (typed, _) in SCRIPT.items()}
-    for officer in world.officers:
-        submissions = await Submission.filter(unit__code=officer.unit_code)
-        result.acknowledged += len(officer.acked)
+    typed_values = {typed: q for q, (typed, _) in script.items()}
+    for unit_code, questions in acked.items():
+        submissions = await Submission.filter(unit__code=unit_code)
+        result.acknowledged += (counts or {}).get(unit_code, len(questions))
         if not submissions:
-            result.lost += len(officer.acked)
+            result.lost += len(questions)
             continue
         submission = submissions[0]
         result.submitted += submission.status == "submitted"
@@ -155,19 +167,18 @@ async def outcome(world: World) -> Outcome:
         for row in await Answer.filter(submission=submission):
             value = decode_value(template.question(row.question_id), row.value)
             stored[row.question_id] = value.isoformat() if isinstance(value, date) else value
-        for qid in {a.question_id for a in officer.acked}:
-            expected = SCRIPT[qid][1]
-            if expected is not None and qid not in stored:
+        for qid in questions:
+            if script[qid][1] is not None and qid not in stored:
                 result.lost += 1
-                result.details.append(f"{officer.unit_code}: {qid} lost")
+                result.details.append(f"{unit_code}: {qid} lost")
         for qid, value in stored.items():
-            expected = SCRIPT.get(qid, (None, None))[1]
-            if qid in SCRIPT and value != expected:
+            expected = script.get(qid, (None, None))[1]
+            if qid in script and value != expected:
                 result.misplaced += 1
                 raw = str(value)
                 if raw in typed_values and typed_values[raw] != qid:
                     result.duplicated += 1
-                result.details.append(f"{officer.unit_code}: {qid}={value!r}, not {expected!r}")
+                result.details.append(f"{unit_code}: {qid}={value!r}, not {expected!r}")
     result.replies_owed = await OutboxEntry.filter(topic="reply").count()
     return result
 
