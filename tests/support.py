@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from connectors.base import Capabilities, Incoming, Outgoing, render_plain
+from reportbot.conversation.values import encode_value
 from reportbot.forms_folder import load_forms
 from reportbot.service import ConversationService
-from reportbot.store.models import Identity, Person, Unit
+from reportbot.store.models import (
+    Answer,
+    FormTemplateRecord,
+    Identity,
+    Person,
+    Submission,
+    Unit,
+)
 
 # A whole Resolution 57 report for a unit of type `doan_the`, as an officer would type it:
 # (expected question id, what is typed, expected stored value).
@@ -142,3 +151,35 @@ class Chat:
         """Send text and return all replies joined as one string."""
         replies = await self.send(text)
         return "\n\n".join(render_plain(r, self.capabilities) for r in replies)
+
+
+async def store_submission(
+    template: FormTemplateRecord,
+    unit_code: str,
+    answers: Mapping[str, Any],
+    *,
+    status: str,
+    period_key: str,
+    moment: datetime,
+    submitted_at: datetime | None,
+) -> Submission:
+    """Store a unit's report and its answers as the bot would have (revision 1 unless a draft)."""
+    submission = await Submission.create(
+        form_key=template.key,
+        template=template,
+        unit=await Unit.get(code=unit_code),
+        period_key=period_key,
+        status=status,
+        revision=0 if status == "draft" else 1,
+        submitted_at=submitted_at,
+        created_at=moment,
+        updated_at=moment,
+    )
+    for question_id, value in answers.items():
+        await Answer.create(
+            submission=submission,
+            question_id=question_id,
+            value=encode_value(value),
+            updated_at=moment,
+        )
+    return submission

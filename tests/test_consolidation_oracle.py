@@ -21,15 +21,14 @@ from openpyxl import load_workbook
 
 from reportbot.app import Application
 from reportbot.config import Settings
-from reportbot.conversation.values import encode_value
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.mirror.records import STATUS_SHEET_TITLE
 from reportbot.mirror.source import StoreMirrorSource
 from reportbot.mirror.status import status_rows
 from reportbot.store.forms import store_template
-from reportbot.store.models import Answer, FormTemplateRecord, Identity, Person, Submission, Unit
+from reportbot.store.models import FormTemplateRecord, Identity, Person, Unit
 from tests.conftest import TZ, FakeClock
-from tests.support import Chat
+from tests.support import Chat, store_submission
 
 FORM = """
 key: so_lieu_thu
@@ -244,24 +243,15 @@ async def seed_oracle() -> None:
     )
     for code, (status, submitted_at, answers) in REPORTS.items():
         moment = submitted_at or local(2026, 12, 5, 9, 0)
-        submission = await Submission.create(
-            form_key="so_lieu_thu",
-            template=record,
-            unit=await Unit.get(code=code),
-            period_key="2026-H2",
+        await store_submission(
+            record,
+            code,
+            answers,
             status=status,
-            revision=0 if status == "draft" else 1,
+            period_key="2026-H2",
+            moment=moment,
             submitted_at=submitted_at,
-            created_at=moment,
-            updated_at=moment,
         )
-        for question_id, value in answers.items():
-            await Answer.create(
-                submission=submission,
-                question_id=question_id,
-                value=encode_value(value),
-                updated_at=moment,
-            )
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from connectors.base import Attachment, ConnectorContext
 from connectors.console import create as create_console
 from reportbot.app import Application
 from reportbot.config import Settings
-from reportbot.conversation.values import encode_value
 from reportbot.store.models import (
     Answer,
     AuditLog,
@@ -36,7 +35,7 @@ from reportbot.store.models import (
     Unit,
 )
 from tests.conftest import NQ57, TZ, FakeClock
-from tests.support import NQ57_SCRIPT, Chat, load_shipped_forms, seed_commune
+from tests.support import NQ57_SCRIPT, Chat, load_shipped_forms, seed_commune, store_submission
 
 NQ57_KEY = "nq57_bao_cao_6_thang"
 XLSFORMS = Path(__file__).parent / "fixtures" / "xlsform"
@@ -82,25 +81,15 @@ async def file_report(
     record = await FormTemplateRecord.filter(key=form_key).order_by("-version").first()
     assert record is not None
     moment = submitted_at or local(2026, 12, 1, 9, 0)
-    submission = await Submission.create(
-        form_key=form_key,
-        template=record,
-        unit=await Unit.get(code=unit_code),
-        period_key=period_key,
+    return await store_submission(
+        record,
+        unit_code,
+        answers,
         status=status,
-        revision=0 if status == "draft" else 1,
+        period_key=period_key,
+        moment=moment,
         submitted_at=None if status == "draft" else moment,
-        created_at=moment,
-        updated_at=moment,
     )
-    for question_id, value in answers.items():
-        await Answer.create(
-            submission=submission,
-            question_id=question_id,
-            value=encode_value(value),
-            updated_at=moment,
-        )
-    return submission
 
 
 async def seed_reports() -> None:

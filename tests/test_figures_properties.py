@@ -20,15 +20,15 @@ from openpyxl import load_workbook
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from reportbot.conversation.values import encode_value
 from reportbot.coordination.reporting.consolidate import consolidate
 from reportbot.coordination.reporting.reports import write_report
 from reportbot.forms.loader import parse_yaml_template, template_from_definition
 from reportbot.periods import period_by_key
 from reportbot.store.database import tortoise_config
 from reportbot.store.forms import store_template
-from reportbot.store.models import Answer, FormTemplateRecord, Submission, Unit
+from reportbot.store.models import FormTemplateRecord, Unit
 from tests.conftest import TZ
+from tests.support import store_submission
 from tests.test_consolidation_oracle import FORM
 
 NOW = datetime(2027, 1, 5, 9, 0, tzinfo=TZ)
@@ -72,28 +72,19 @@ async def seed(units: list[tuple[str, dict[str, Any]]]) -> None:
     await store_template(template, now=datetime(2026, 7, 1, 8, 0, tzinfo=TZ))  # owes 2026-H2
     record = await FormTemplateRecord.get(key="so_lieu_thu")
     for number, (state, values) in enumerate(units, start=1):
-        unit = await Unit.create(code=f"u{number:02d}", name=f"Đơn vị {number:02d}", type="x")
+        code = f"u{number:02d}"
+        await Unit.create(code=code, name=f"Đơn vị {number:02d}", type="x")
         if state == "missing":
             continue
-        submitted = {"on_time": ON_TIME, "reopened": ON_TIME, "late": LATE}.get(state)
-        submission = await Submission.create(
-            form_key="so_lieu_thu",
-            template=record,
-            unit=unit,
-            period_key="2026-H2",
+        await store_submission(
+            record,
+            code,
+            values,
             status={"draft": "draft", "reopened": "reopened"}.get(state, "submitted"),
-            revision=0 if state == "draft" else 1,
-            submitted_at=submitted,
-            created_at=ON_TIME,
-            updated_at=ON_TIME,
+            period_key="2026-H2",
+            moment=ON_TIME,
+            submitted_at={"on_time": ON_TIME, "reopened": ON_TIME, "late": LATE}.get(state),
         )
-        for question_id, value in values.items():
-            await Answer.create(
-                submission=submission,
-                question_id=question_id,
-                value=encode_value(value),
-                updated_at=ON_TIME,
-            )
 
 
 async def check(units: list[tuple[str, dict[str, Any]]], folder: Path) -> None:

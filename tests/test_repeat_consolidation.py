@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from reportbot.forms.schema import FormTemplate
 from tests.conftest import FakeClock
-from tests.test_repeat_sheets import file
-from tests.test_repeats import ROSTER, roster, with_calc
+from tests.test_repeats import ROSTER, file_roster, roster, running_roster, with_calc
 
 # Written by hand from the rosters filed below (never recomputed by the code under test):
 # unit           | people filed                         | entries | sum of ages
@@ -40,18 +39,8 @@ ORACLE_TOTALS = {  # question id: (total, units reporting, average per unit)
 
 @pytest.fixture
 async def service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Any]:
-    from reportbot.app import Application
-    from reportbot.config import Settings
-    from reportbot.store.forms import store_template
-    from tests.support import seed_commune
-
-    await seed_commune()
-    template = roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})"))
-    await store_template(template, "ho_gia_dinh.xlsx", now=clock.now - timedelta(days=365))
-    application = Application(Settings(database_url=db, media_dir=tmp_path / "m"), clock=clock)
-    await application.service.start()
-    yield application.service, template
-    await application.service.close()
+    async with running_roster(db, clock, tmp_path) as running:
+        yield running
 
 
 async def test_entries_per_unit_and_totals_match_the_hand_table(
@@ -65,10 +54,10 @@ async def test_entries_per_unit_and_totals_match_the_hand_table(
     from tests.conftest import TZ
 
     chat, template = service
-    await file(chat, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
-    await file(chat, "u-vhxh", [("Cúc", "7", "Nữ")])
+    await file_roster(chat, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
+    await file_roster(chat, "u-vhxh", [("Cúc", "7", "Nữ")])
     people = [("Dũng", "65", "Nam"), ("Em", "30", "Nữ"), ("Giang", "12", "Nam")]
-    await file(chat, "u-cns_thon1", people)
+    await file_roster(chat, "u-cns_thon1", people)
 
     period = current_period(template.period, clock.now, TZ)
     result = await consolidate(template.key, template, period, now=clock.now)

@@ -9,7 +9,6 @@ Google Sheets fake; the sheets are read back. Expected cells are written out by 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,42 +17,15 @@ import pytest
 from reportbot.mirror.records import STATUS_SHEET_TITLE, FormLayout, RepeatLayout
 from reportbot.mirror.repeat_sheets import repeat_titles
 from tests.conftest import FakeClock
-from tests.test_repeats import ROSTER, roster, with_calc
+from tests.test_repeats import file_roster, running_roster
 
 ENTRY_HEADER = ["Mã báo cáo", "Mục số", "Đơn vị", "Kỳ báo cáo", "Họ tên", "Tuổi", "Giới tính"]
 
 
 @pytest.fixture
 async def service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Any]:
-    from reportbot.app import Application
-    from reportbot.config import Settings
-    from reportbot.store.forms import store_template
-    from tests.support import seed_commune
-
-    await seed_commune()
-    template = roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})"))
-    # published a year before the clock: both periods owed, so /baocao offers a menu
-    await store_template(template, "ho_gia_dinh.xlsx", now=clock.now - timedelta(days=365))
-    application = Application(Settings(database_url=db, media_dir=tmp_path / "m"), clock=clock)
-    await application.service.start()
-    yield application.service
-    await application.service.close()
-
-
-async def file(service: Any, user: str, people: list[tuple[str, str, str]]) -> Any:
-    """An officer files the roster of the first period offered, through the chat."""
-    from tests.support import Chat
-
-    chat = Chat(service, user)
-    await chat.say("/baocao")
-    await chat.say("1")
-    await chat.say(str(len(people)))
-    for name, age, sex in people:
-        for typed in (name, age, sex):
-            await chat.say(typed)
-    await chat.say("/gui")
-    assert "Đã gửi" in await chat.say("có")
-    return chat
+    async with running_roster(db, clock, tmp_path) as (running, _template):
+        yield running
 
 
 async def shrink_to_one(chat: Any) -> None:
@@ -103,8 +75,8 @@ async def test_each_entry_is_a_row_of_the_repeat_sheet_and_a_removed_one_goes(
     from tests.conftest import TZ
 
     path = tmp_path / "m.xlsx"
-    hoi = await file(service, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
-    await file(service, "u-vhxh", [("Cúc", "7", "Nữ")])
+    hoi = await file_roster(service, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
+    await file_roster(service, "u-vhxh", [("Cúc", "7", "Nữ")])
     worker = MirrorWorker(XlsxBackend(path), StoreMirrorSource(TZ, clock=clock))
     assert await worker.run_once() == 2
     sheets = read_xlsx(path)
@@ -159,8 +131,8 @@ async def test_google_repeat_sheet_survives_a_sort_mid_write_and_a_deleted_row(
     from tests.fakes.sheets import FakeSheets
     from tests.test_mirror import google_backend
 
-    hoi = await file(service, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
-    await file(service, "u-vhxh", [("Cúc", "7", "Nữ")])
+    hoi = await file_roster(service, "u-hoiphunu", [("An", "40", "Nam"), ("Bình", "38", "Nữ")])
+    await file_roster(service, "u-vhxh", [("Cúc", "7", "Nữ")])
     async with FakeSheets() as fake:
         backend = google_backend(fake)
         worker = MirrorWorker(backend, StoreMirrorSource(TZ, clock=clock))
@@ -189,7 +161,7 @@ async def test_google_repeat_sheet_survives_a_sort_mid_write_and_a_deleted_row(
         ]
 
         fake.delete_rows(title, 2)  # a coordinator deletes An's row by hand ...
-        await file(service, "u-cns_thon1", [("Dũng", "65", "Nam")])  # ... and a unit files
+        await file_roster(service, "u-cns_thon1", [("Dũng", "65", "Nam")])  # ... and a unit files
         assert await worker.run_once() == 1
         rows = fake.values(title)[1:]
         cns = next(row[0] for row in fake.values("Địa bàn")[1:] if row[0] not in ids.values())

@@ -10,6 +10,7 @@ count(${repeat}) and sum(${q}) run over the entries. Entries are stored as q[1],
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -175,8 +176,11 @@ def test_loops_nested_repeats_and_calculations_inside_are_refused_by_name(
 # -- through the store: the mirror's joined cells and consolidation's sums ---------------------
 
 
-@pytest.fixture
-async def roster_service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Any]:
+@asynccontextmanager
+async def running_roster(
+    db: str, clock: FakeClock, tmp_path: Path
+) -> AsyncIterator[tuple[Any, FormTemplate]]:
+    """The whole application, started, over a seeded commune and the stored household roster."""
     from reportbot.app import Application
     from reportbot.config import Settings
     from reportbot.store.forms import store_template
@@ -189,11 +193,20 @@ async def roster_service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIter
     # the whole application: the officers' engine and the coordination commands (/xem)
     application = Application(Settings(database_url=db, media_dir=tmp_path / "m"), clock=clock)
     await application.service.start()
-    yield application.service, template
-    await application.service.close()
+    try:
+        yield application.service, template
+    finally:
+        await application.service.close()
 
 
-async def file_roster(service: Any, user: str, people: list[tuple[str, str, str]]) -> None:
+@pytest.fixture
+async def roster_service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Any]:
+    async with running_roster(db, clock, tmp_path) as running:
+        yield running
+
+
+async def file_roster(service: Any, user: str, people: list[tuple[str, str, str]]) -> Any:
+    """An officer files the roster of the first period offered, through the chat."""
     from tests.support import Chat
 
     chat = Chat(service, user)
@@ -201,11 +214,11 @@ async def file_roster(service: Any, user: str, people: list[tuple[str, str, str]
     await chat.say("1")
     await chat.say(str(len(people)))
     for name, age, sex in people:
-        await chat.say(name)
-        await chat.say(age)
-        await chat.say(sex)
+        for typed in (name, age, sex):
+            await chat.say(typed)
     await chat.say("/gui")
     assert "Đã gửi" in await chat.say("có")
+    return chat
 
 
 async def test_the_sheet_and_the_consolidation_show_the_entries(

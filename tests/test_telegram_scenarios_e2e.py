@@ -9,8 +9,11 @@ Question numbers and labels are written by hand from forms/nq57_bao_cao_6_thang.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from reportbot.conversation.parsing import normalize_text
 from reportbot.vocabulary.format import number_text
@@ -31,15 +34,37 @@ from tests.test_telegram_e2e import (  # noqa: F401  (the `bot` fixture; `tg` is
 OFFICER = 700_100_414
 
 
-async def _until(tg: FakeTelegram, harness: Bot, clock: FakeClock, question_id: str) -> Phone:
-    """A registered officer answering the report the usual way until `question_id` is asked."""
-    phone = await register(tg, harness, clock, OFFICER)
-    await open_current_report(phone)
-    for qid, typed, _ in NQ57_SCRIPT:
-        if qid == question_id:
-            return phone
-        await answer(phone, qid, typed)
-    raise AssertionError(f"{question_id} never asked")
+@dataclass
+class Journey:
+    """One officer's way through the bot: the fake Bot API, the running bot and the clock."""
+
+    tg: FakeTelegram
+    bot: Bot
+    clock: FakeClock
+
+    async def register(self) -> Phone:
+        """The officer, registered."""
+        return await register(self.tg, self.bot, self.clock, OFFICER)
+
+    async def until(self, question_id: str) -> Phone:
+        """The officer answering the report the usual way until `question_id` is asked."""
+        phone = await self.register()
+        await open_current_report(phone)
+        for qid, typed, _ in NQ57_SCRIPT:
+            if qid == question_id:
+                return phone
+            await answer(phone, qid, typed)
+        raise AssertionError(f"{question_id} never asked")
+
+    async def send_all(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Several updates sent one after the other; the bot's new messages."""
+        return await _send_all(self.tg, self.bot, updates)
+
+
+@pytest.fixture
+def journey(tg: FakeTelegram, bot: Bot, clock: FakeClock) -> Journey:  # noqa: F811
+    """The scenarios' officer on the bot under test (polling or webhook)."""
+    return Journey(tg, bot, clock)
 
 
 async def _send_all(
@@ -60,14 +85,12 @@ async def _send_all(
 
 
 async def test_a_split_paste_is_stored_whole_and_said_once(
-    tg: FakeTelegram,
-    bot: Bot,  # noqa: F811
-    clock: FakeClock,
+    tg: FakeTelegram, journey: Journey
 ) -> None:
-    phone = await _until(tg, bot, clock, "mo_hinh_hay")
+    phone = await journey.until("mo_hinh_hay")
     assert "Câu 24/27" in phone.question()["text"]  # Mô hình hay: a long text, 10,000 max
     updates = tg.load_corpus("split_paste", OFFICER)
-    replies = texts(await _send_all(tg, bot, updates))
+    replies = texts(await journey.send_all(updates))
     whole = "\n".join(u["message"]["text"] for u in updates)
     assert len(whole) == 6000
     # Not the tail only: the whole paste, read like any text (trailing spaces of lines off).
@@ -78,15 +101,11 @@ async def test_a_split_paste_is_stored_whole_and_said_once(
     assert "Câu 25/27" in replies  # and moved on once
 
 
-async def test_an_album_is_one_answer_of_three_files(
-    tg: FakeTelegram,
-    bot: Bot,  # noqa: F811
-    clock: FakeClock,
-) -> None:
-    phone = await _until(tg, bot, clock, "tep_bao_cao")
+async def test_an_album_is_one_answer_of_three_files(tg: FakeTelegram, journey: Journey) -> None:
+    phone = await journey.until("tep_bao_cao")
     assert "Câu 27/27" in phone.question()["text"]
     updates = tg.load_corpus("album_three_pages", OFFICER)
-    replies = texts(await _send_all(tg, bot, updates))
+    replies = texts(await journey.send_all(updates))
     assert "Xem lại" in replies and "Câu" not in replies.split("Xem lại")[0]
     stored = (await stored_answers("hoiphunu"))["tep_bao_cao"]
     assert isinstance(stored, dict)
@@ -96,19 +115,17 @@ async def test_an_album_is_one_answer_of_three_files(
         path = Path(page["path"])
         assert not path.is_absolute() and path.parts[0] == "people"  # relative to media/
         largest = update["message"]["photo"][-1]["file_id"]
-        assert (bot.media / path).read_bytes() == tg.files[largest].content
+        assert (journey.bot.media / path).read_bytes() == tg.files[largest].content
 
 
 async def test_an_edit_of_the_answer_changes_it_and_says_so(
-    tg: FakeTelegram,
-    bot: Bot,  # noqa: F811
-    clock: FakeClock,
+    tg: FakeTelegram, journey: Journey
 ) -> None:
-    phone = await _until(tg, bot, clock, "so_tin_bai_web")
+    phone = await journey.until("so_tin_bai_web")
     typed, edited = tg.load_corpus("edited_message", OFFICER)  # "15", then edited to "150"
-    assert "Câu 6/27" in texts(await _send_all(tg, bot, [typed]))
+    assert "Câu 6/27" in texts(await journey.send_all([typed]))
     assert (await stored_answers("hoiphunu"))["so_tin_bai_web"] == 15
-    changed = texts(await _send_all(tg, bot, [edited]))
+    changed = texts(await journey.send_all([edited]))
     assert "Đã sửa câu 5: 150" in changed and "Câu 6/27" in changed  # back where it was
     assert (await stored_answers("hoiphunu"))["so_tin_bai_web"] == 150
     # An edit of a message that answered nothing (the /baocao command) is never a command
@@ -123,11 +140,9 @@ async def test_an_edit_of_the_answer_changes_it_and_says_so(
 
 
 async def test_done_with_nothing_or_a_refused_combination_keeps_the_question(
-    tg: FakeTelegram,
-    bot: Bot,  # noqa: F811
-    clock: FakeClock,
+    tg: FakeTelegram, journey: Journey
 ) -> None:
-    phone = await _until(tg, bot, clock, "su_kien")
+    phone = await journey.until("su_kien")
     asked = phone.question()
     empty = texts(await phone.press("Xong"))
     assert "Chưa chọn mục nào" in empty
@@ -155,11 +170,9 @@ async def test_done_with_nothing_or_a_refused_combination_keeps_the_question(
 
 
 async def test_the_optional_file_question_is_left_by_its_button(
-    tg: FakeTelegram,
-    bot: Bot,  # noqa: F811
-    clock: FakeClock,
+    tg: FakeTelegram, journey: Journey
 ) -> None:
-    phone = await _until(tg, bot, clock, "tep_bao_cao")
+    phone = await journey.until("tep_bao_cao")
     asked = phone.question()
     assert tg.buttons(asked) == [["Không có"]]
     sticker = texts(await phone._send(tg.sticker_update(OFFICER)))
@@ -170,22 +183,18 @@ async def test_the_optional_file_question_is_left_by_its_button(
 
 
 async def test_the_optional_file_question_is_left_by_no_file_words(
-    tg: FakeTelegram,
-    bot: Bot,  # noqa: F811
-    clock: FakeClock,
+    tg: FakeTelegram, journey: Journey
 ) -> None:
-    await _until(tg, bot, clock, "tep_bao_cao")
-    left = texts(await _send_all(tg, bot, [tg.text_update(OFFICER, "không có")]))
+    await journey.until("tep_bao_cao")
+    left = texts(await journey.send_all([tg.text_update(OFFICER, "không có")]))
     assert "Đã bỏ qua" in left and "Xem lại" in left
     assert "tep_bao_cao" not in await stored_answers("hoiphunu")
 
 
 async def test_the_file_questions_old_button_leaves_the_question_asked_now_alone(
-    tg: FakeTelegram,
-    bot: Bot,  # noqa: F811
-    clock: FakeClock,
+    tg: FakeTelegram, journey: Journey
 ) -> None:
-    phone = await _until(tg, bot, clock, "tep_bao_cao")
+    phone = await journey.until("tep_bao_cao")
     file_question = phone.question()["message_id"]
     assert "Câu 24/27" in texts(await phone.say("/sua 24"))
     tapped = texts(await phone._send(tg.press(OFFICER, "Không có", message_id=file_question)))
@@ -194,11 +203,9 @@ async def test_the_file_questions_old_button_leaves_the_question_asked_now_alone
 
 
 async def test_an_optional_text_question_is_left_by_its_button(
-    tg: FakeTelegram,
-    bot: Bot,  # noqa: F811
-    clock: FakeClock,
+    tg: FakeTelegram, journey: Journey
 ) -> None:
-    phone = await _until(tg, bot, clock, "mo_hinh_hay")
+    phone = await journey.until("mo_hinh_hay")
     assert tg.buttons(phone.question()) == [["⏭ Bỏ qua"]]
     left = texts(await phone.press("Bỏ qua"))
     assert "Đã bỏ qua" in left and "Câu 25/27" in left
@@ -206,11 +213,9 @@ async def test_an_optional_text_question_is_left_by_its_button(
 
 
 async def test_an_old_report_chooser_button_changes_no_answer(
-    tg: FakeTelegram,
-    bot: Bot,  # noqa: F811
-    clock: FakeClock,
+    tg: FakeTelegram, journey: Journey
 ) -> None:
-    phone = await register(tg, bot, clock, OFFICER)
+    phone = await journey.register()
     await phone.say("/baocao")
     chooser = phone.question()["message_id"]
     assert "Câu 1/" in texts(await phone.say("1"))  # typed: the chooser keeps its buttons

@@ -21,16 +21,15 @@ from docx import Document
 from openpyxl import load_workbook
 
 from reportbot.app import Application
-from reportbot.conversation.values import encode_value
 from reportbot.coordination.reporting.province import ScopeConsolidation, consolidate_scope
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.periods import period_by_key
 from reportbot.store.forms import store_template
-from reportbot.store.models import Answer, FormTemplateRecord, Identity, Person, Submission, Unit
+from reportbot.store.models import FormTemplateRecord, Identity, Person, Unit
 from reportbot.store.queries.organisations import add_organisation, person_scope, scope_of
 from reportbot.store.queries.reports import any_filed
 from tests.conftest import TZ, FakeClock
-from tests.support import Chat
+from tests.support import Chat, store_submission
 from tests.test_cli import run_cli
 from tests.test_reminders_support import RecordingConnector, worker_for
 from tests.test_web_page import LINK, free_port, settings_for
@@ -115,24 +114,15 @@ async def seed() -> None:
             )
     for code, (status, answers) in REPORTS.items():
         moment = local(2026, 12, 10, 9, 0)
-        submission = await Submission.create(
-            form_key="so_lieu_xa",
-            template=record,
-            unit=await Unit.get(code=code),
-            period_key="2026-H2",
+        await store_submission(
+            record,
+            code,
+            answers,
             status=status,
-            revision=1 if status == "submitted" else 0,
+            period_key="2026-H2",
+            moment=moment,
             submitted_at=moment if status == "submitted" else None,
-            created_at=moment,
-            updated_at=moment,
         )
-        for question_id, value in answers.items():
-            await Answer.create(
-                submission=submission,
-                question_id=question_id,
-                value=encode_value(value),
-                updated_at=moment,
-            )
 
 
 def figures(data: Any) -> tuple[int, int, dict[str, tuple[int, str]], dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -184,9 +185,14 @@ def sheet_titles(
 
 def layout_headers(layout: FormLayout) -> tuple[str, ...]:
     """Return every header of a form's worksheet, fixed columns first, all distinct."""
-    headers = list(FIXED_HEADERS)
+    return distinct_headers(FIXED_HEADERS, layout.columns)
+
+
+def distinct_headers(fixed: Sequence[str], columns: Sequence[ColumnSpec]) -> tuple[str, ...]:
+    """Return the fixed headers, then one per column; a clashing label gets its question id."""
+    headers = list(fixed)
     seen = set(headers)
-    for column in layout.columns:
+    for column in columns:
         header = column.header_vi.strip() or column.question_id
         if header in seen:
             header = f"{header} ({column.question_id})"

@@ -36,6 +36,7 @@ from reportbot.mirror.records import (
     RepeatLayout,
     SubmissionRecord,
     clean_text,
+    distinct_headers,
     format_answer,
     sanitize_title,
 )
@@ -101,15 +102,7 @@ def repeat_titles(
 
 def repeat_headers(repeat: RepeatLayout) -> tuple[str, ...]:
     """Every header of a repeat's worksheet, fixed columns first, all distinct."""
-    headers = list(REPEAT_HEADERS)
-    seen = set(headers)
-    for column in repeat.columns:
-        header = column.header_vi.strip() or column.question_id
-        if header in seen:
-            header = f"{header} ({column.question_id})"
-        seen.add(header)
-        headers.append(header)
-    return tuple(headers)
+    return distinct_headers(REPEAT_HEADERS, repeat.columns)
 
 
 def repeat_kinds(repeat: RepeatLayout, kinds: Mapping[str, str]) -> list[str]:

@@ -144,13 +144,20 @@ async def import_units(path: Path, *, now: datetime, person_id: int | None = Non
         return result
     async with in_transaction():
         await _write_units(rows, existing, result)
-        await audit.record(
-            "units.import",
-            {"file": path.name, "created": result.created, "updated": result.updated},
-            now=now,
-            person_id=person_id,
-        )
+        await _audit_import("units.import", path, result, now, person_id)
     return result
+
+
+async def _audit_import(
+    action: str, path: Path, result: ImportResult, now: datetime, person_id: int | None
+) -> None:
+    """Record an import in the audit log: the file's name and how many rows it wrote."""
+    await audit.record(
+        action,
+        {"file": path.name, "created": result.created, "updated": result.updated},
+        now=now,
+        person_id=person_id,
+    )
 
 
 def _check_parents(
@@ -275,12 +282,7 @@ async def import_people(path: Path, *, now: datetime, person_id: int | None = No
                 await _add_unit(row, first_rows[row.phone], result)
             else:
                 first_rows[row.phone] = await _write_person(row, result)
-        await audit.record(
-            "people.import",
-            {"file": path.name, "created": result.created, "updated": result.updated},
-            now=now,
-            person_id=person_id,
-        )
+        await _audit_import("people.import", path, result, now, person_id)
     return result
 
 
