@@ -25,7 +25,7 @@ def test_unknown_role_is_a_usage_error(capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["run", "--role", "both"])
     assert exit_.value.code == 2
-    assert "invalid choice: 'both'" in capsys.readouterr().err
+    assert "--role: không có lựa chọn 'both'" in capsys.readouterr().err
 
 
 def test_role_from_the_environment(

@@ -30,6 +30,7 @@ from typing import Any
 
 from reportbot.cli import chat_run, database, forms, organisations, status
 from reportbot.cli.errors import describe_os_error
+from reportbot.cli.parser import CommandParser, localize
 from reportbot.config import LOG_FORMATS, ConfigError, Settings, load_settings
 from reportbot.config_check import check_settings
 from reportbot.coordination import cli as coordination_cli
@@ -102,8 +103,9 @@ def _env_log_format() -> str:
     return value if value in LOG_FORMATS else "text"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _parser(locale: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, in `locale` (by default REPORTBOT_LOCALE's language)."""
+    parser = CommandParser(
         prog="reportbot", description="Trợ lý báo cáo cho cán bộ cơ sở (reporting bot)."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -111,4 +113,5 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(metavar="COMMAND")
     for register in COMMAND_GROUPS:
         register(commands)
+    localize(parser, locale or _env_locale())
     return parser
