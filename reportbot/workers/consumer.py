@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=10)  # a dead worker's updates come back within this
 HEARTBEAT_S = 2.0  # renew the claims in hand this often (well inside the lease)
 IDLE_POLL_S = 1.0  # with nothing claimable, wait for a NOTIFY from a web process, or this long
-CONFIRM_EVERY_S = 0.2  # delivered replies are confirmed together, this often
+CONFIRM_RETRY_S = 0.2  # a failed confirmation is tried again after this long
 BATCH = 64  # claim at most this many updates at once (they are handled concurrently)
 
 Handler = Callable[[Incoming], Awaitable[Sequence[Outgoing]]]
@@ -64,6 +64,7 @@ class InboxConsumer:
         self._beat: asyncio.Task[None] | None = None
         self._confirmer: asyncio.Task[None] | None = None
         self._receipts: list[str] = []
+        self._delivered = asyncio.Event()  # receipts are waiting to be confirmed
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._listener: Any = None
@@ -165,6 +166,7 @@ class InboxConsumer:
         # Confirmed in batches (one statement for many steps): a worker killed before that
         # leaves them owed, and the redelivery job sends them once more (at least once).
         self._receipts.extend(r.receipt for r in replies if r.receipt)
+        self._delivered.set()
 
     async def _confirm(self) -> None:
         receipts, self._receipts = self._receipts, []
@@ -177,8 +179,18 @@ class InboxConsumer:
             log.warning("inbox: reply confirmation failed: %s", type(error).__name__)
 
     async def _confirmations(self) -> None:
+        """Confirm delivered replies as soon as they are sent (issue 17).
+
+        The person's next answer is held by the engine route until the reply it answers is
+        confirmed (`replies.wait_confirmed`); a worker that handles that answer but did not
+        send the reply only sees the confirmation by polling. Confirming on a timer made every
+        answer wait for it: the receipts delivered while a confirmation is in flight are
+        still confirmed together, in the next statement.
+        """
         while not self._stopping.is_set():
-            await self._pause(CONFIRM_EVERY_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._delivered.wait(), CONFIRM_RETRY_S)
+            self._delivered.clear()
             await self._confirm()
 
     async def _heartbeat(self) -> None:
