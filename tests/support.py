@@ -10,6 +10,7 @@ from typing import Any
 
 from connectors.base import Capabilities, Incoming, Outgoing, render_plain
 from reportbot.conversation.values import encode_value
+from reportbot.forms.schema import FormTemplate
 from reportbot.forms_folder import load_forms
 from reportbot.service import ConversationService
 from reportbot.store.models import (
@@ -183,3 +184,18 @@ async def store_submission(
             updated_at=moment,
         )
     return submission
+
+
+def markdown_xlsform(folder: Path, name: str, markdown: str) -> FormTemplate:
+    """A test's own XLSForm, written from pyxform's markdown table into `folder/name.xlsx` and
+    loaded as an admin would publish it; the load must raise no issue."""
+    from pyxform.xls2json_backends import md_table_to_workbook
+
+    from reportbot.coordination.publishing.xlsform import load_xlsform
+
+    path = folder / f"{name}.xlsx"
+    md_table_to_workbook(markdown).save(path)
+    result = load_xlsform(path)
+    assert result.issues == [], [str(i) for i in result.issues]
+    assert result.template is not None
+    return result.template

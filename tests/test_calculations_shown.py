@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyxform.xls2json_backends import md_table_to_workbook
-
-from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.schema import FormTemplate
+from tests.support import markdown_xlsform
 from tests.test_engine import Harness
 
 WORKBOOK = """
@@ -31,12 +29,7 @@ WORKBOOK = """
 
 def template(tmp_path: Path, text: str = WORKBOOK) -> FormTemplate:
     """The test's own workbook, loaded as an admin would publish it."""
-    path = tmp_path / "can_bo.xlsx"
-    md_table_to_workbook(text).save(path)
-    result = load_xlsform(path)
-    assert result.issues == [], [str(i) for i in result.issues]
-    assert result.template is not None
-    return result.template
+    return markdown_xlsform(tmp_path, "can_bo", text)
 
 
 def review_after(bot: Harness, *typed: str) -> str:

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyxform.xls2json_backends import md_table_to_workbook
 
-from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.schema import FormTemplate
 from tests.conftest import FakeClock
+from tests.support import markdown_xlsform
 
 WORKBOOK = """
 | survey |
@@ -38,12 +37,7 @@ WORKBOOK = """
 
 def template(tmp_path: Path) -> FormTemplate:
     """The test's own workbook, loaded as an admin would publish it."""
-    path = tmp_path / "can_bo.xlsx"
-    md_table_to_workbook(WORKBOOK).save(path)
-    result = load_xlsform(path)
-    assert result.issues == [], [str(i) for i in result.issues]
-    assert result.template is not None
-    return result.template
+    return markdown_xlsform(tmp_path, "can_bo", WORKBOOK)
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyxform.xls2json_backends import md_table_to_workbook
-
-from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.loader import template_from_definition, template_to_definition
 from reportbot.forms.schema import FormTemplate
+from tests.support import markdown_xlsform
 from tests.test_engine import Harness
 
 WORKBOOK = """
@@ -39,12 +37,7 @@ WORKBOOK = """
 
 def template(tmp_path: Path) -> FormTemplate:
     """The test's own workbook, loaded as an admin would publish it."""
-    path = tmp_path / "dan_so.xlsx"
-    md_table_to_workbook(WORKBOOK).save(path)
-    result = load_xlsform(path)
-    assert result.issues == [], [str(i) for i in result.issues]
-    assert result.template is not None
-    return result.template
+    return markdown_xlsform(tmp_path, "dan_so", WORKBOOK)
 
 
 def test_questions_keep_the_label_of_their_group(tmp_path: Path) -> None:
