@@ -24,10 +24,10 @@ from reportbot.conversation.i18n import say
 from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.session import SubmissionChange
 from reportbot.conversation.values import format_value
+from reportbot.registration import spoken_language
 from reportbot.store import versions
 
 RECENT = timedelta(minutes=30)  # "working on the report at the same time"
-LOCALES = ("vi", "en")  # what the catalogue speaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ async def overtaken(
 
 def spoken(locale: str) -> str:
     """A stored person language the catalogue speaks; Vietnamese otherwise."""
-    return locale if locale in LOCALES else "vi"
+    return spoken_language(locale) or "vi"
 
 
 def recent(answers: list[ColleagueAnswer], now: datetime) -> list[ColleagueAnswer]:
