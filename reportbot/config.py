@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -22,6 +22,9 @@ from reportbot.store.database import DEFAULT_DATABASE_URL, SUPPORTED_SCHEMES
 PREFIX = "REPORTBOT_"
 LOCALES = ("vi", "en")
 LOG_FORMATS = ("text", "json")
+# Updates handled at once by a process that serves webhooks: few enough that the event loop
+# answers a webhook within a few turns (benchmarks/RESULTS.md, brief "ackp99").
+DEFAULT_PROCESSING_LIMIT = 8
 
 
 class ConfigError(ValueError):
@@ -44,6 +47,7 @@ class Settings:
     delivery_end: time = time(20, 0)
     demo: bool = True
     log_format: str = "text"
+    processing_limit: int = DEFAULT_PROCESSING_LIMIT
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
     file_config: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -82,6 +86,9 @@ def load_settings(
         delivery_end=_clock("DELIVERY_END", get("DELIVERY_END", "20:00")),
         demo=_boolean("DEMO", get("DEMO", "true")),
         log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "text"), LOG_FORMATS),
+        processing_limit=_positive(
+            "PROCESSING_LIMIT", get("PROCESSING_LIMIT", str(DEFAULT_PROCESSING_LIMIT)), get
+        ),
         env={**environ, **merged},
         file_config=file_config,
     )
@@ -140,6 +147,14 @@ def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ConfigError(f"REPORTBOT_HTTP_PORT: {value!r} không phải cổng hợp lệ (1-65535)")
     return int(value)
+
+
+def _positive(name: str, value: str, get: Callable[[str, str], str]) -> int:
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if get("LOCALE", "vi") == "en":
+        raise ConfigError(f"REPORTBOT_{name}: {value!r} is not a whole number above 0")
+    raise ConfigError(f"REPORTBOT_{name}: {value!r} không phải số nguyên lớn hơn 0")
 
 
 def _clock(name: str, value: str) -> time:

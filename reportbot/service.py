@@ -10,6 +10,7 @@ sentence, with nothing half-stored. An update that cannot be stored at all raise
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -78,6 +79,7 @@ class ConversationService:
         committer: GroupCommitter | None = None,
         router: Router | None = None,
         keeps_replies: Callable[[str], bool] = lambda _platform: False,
+        processing_limit: int | None = None,
     ) -> None:
         self.tz = tz
         self.clock = clock
@@ -95,6 +97,11 @@ class ConversationService:
         registration.welcome = self._welcome
         self._outer = [self.inbox, GroupRefusal(self._claim_group), registration, self.locks]
         self._pipeline = chain(self._outer, self.router)
+        # How many updates are handled at once (None: no bound). Every update's handling runs
+        # on the event loop that also reads the webhooks' requests and resumes them after
+        # their accept commits; with a hundred handled at once, one turn of the loop runs a
+        # hundred slices of work and each webhook answer waits several such turns.
+        self._processing = asyncio.Semaphore(processing_limit) if processing_limit else None
 
     def use(self, middleware: Middleware) -> None:
         """Add a feature's step after the person's lock, before the router (the media gate)."""
@@ -119,7 +126,10 @@ class ConversationService:
         """The connector handler: never raises; returns the replies after the commit."""
         inbound = self.read(message)
         try:
-            return await self._pipeline(inbound)
+            if self._processing is None:
+                return await self._pipeline(inbound)
+            async with self._processing:
+                return await self._pipeline(inbound)
         except inbox.InboxUnavailable as error:
             log.warning("%s update %s not stored: %s", message.platform, message.update_id, error)
             raise NotAccepted(str(error)) from error
