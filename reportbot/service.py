@@ -97,10 +97,12 @@ class ConversationService:
         registration.welcome = self._welcome
         self._outer = [self.inbox, GroupRefusal(self._claim_group), registration, self.locks]
         self._pipeline = chain(self._outer, self.router)
-        # How many updates are handled at once (None: no bound). Every update's handling runs
-        # on the event loop that also reads the webhooks' requests and resumes them after
-        # their accept commits; with a hundred handled at once, one turn of the loop runs a
-        # hundred slices of work and each webhook answer waits several such turns.
+        # How many acknowledged updates (stored by `accept`, their webhook answered) are
+        # handled at once (None: no bound). Their handling runs on the event loop that also
+        # reads the webhooks' requests and resumes them after their accept commits; with a
+        # hundred handled at once, one turn of the loop runs a hundred slices of work and each
+        # webhook answer waits several such turns. An update whose webhook waits for the
+        # handling itself (Telegram's) is not held back: holding it would only delay its answer.
         self._processing = asyncio.Semaphore(processing_limit) if processing_limit else None
 
     def use(self, middleware: Middleware) -> None:
@@ -126,7 +128,7 @@ class ConversationService:
         """The connector handler: never raises; returns the replies after the commit."""
         inbound = self.read(message)
         try:
-            if self._processing is None:
+            if self._processing is None or not self._acknowledged(inbound):
                 return await self._pipeline(inbound)
             async with self._processing:
                 return await self._pipeline(inbound)
@@ -141,6 +143,10 @@ class ConversationService:
                 with contextlib.suppress(Exception):
                     await inbox.mark_failed(inbound.update, type(error).__name__)
             return [Outgoing(say("internal_error", inbound.locale))]
+
+    def _acknowledged(self, inbound: Inbound) -> bool:
+        """Whether this update was stored (and its webhook answered) before its handling."""
+        return inbound.update is not None and self.inbox.is_stored(inbound.update)
 
     async def accept(self, message: Incoming) -> None:
         """Store an update without handling it yet (the connector hands it over afterwards).
