@@ -46,7 +46,7 @@ def test_webhook_server_is_required() -> None:
         "REPORTBOT_ZALO_OA_SECRET_KEY": "k",
         "REPORTBOT_ZALO_OA_REFRESH_TOKEN": "r",
     }
-    with pytest.raises(ValueError, match="web server"):
+    with pytest.raises(ValueError, match="máy chủ web"):
         create(ConnectorContext(handler=ScriptedHandler(), env=env))
 
 

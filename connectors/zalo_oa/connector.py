@@ -16,6 +16,7 @@ from connectors._queued import QueuedConnector, text_capabilities
 from connectors.base import (
     Address,
     ConnectorContext,
+    ConnectorStartError,
     DeliveryError,
     Incoming,
     NotAccepted,
@@ -72,7 +73,11 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         self, context: ConnectorContext, settings: ZaloOaSettings, token_store: TokenStore
     ) -> None:
         if context.web_app is None:
-            raise ValueError("Zalo OA: the connector needs the bot's web server (web_app).")
+            raise ConnectorStartError(
+                "Zalo OA cần máy chủ web của bot để nhận sự kiện, nhưng ứng dụng không chạy nó",
+                "the Zalo OA needs the bot's web server for its events, and the application "
+                "has none",
+            )
         super().__init__(context, settings)
         self._store = token_store
         self.capabilities = text_capabilities(settings, MAX_TEXT, photos=False)
