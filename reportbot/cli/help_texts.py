@@ -100,4 +100,6 @@ ERRORS_VI: tuple[tuple[str, str], ...] = (
     (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
     (r"argument (\S+): expected one argument", r"\1: cần một giá trị"),
     (r"argument (\S+): invalid (\w+) value: (.*)", r"\1: giá trị không hợp lệ: \3"),
+    # An option's own check (e.g. --at) already speaks the CLI's language: only the frame.
+    (r"argument (\S+): (.*)", r"\1: \2"),
 )
