@@ -21,7 +21,11 @@ from reportbot.store.queries.organisations import person_scope, unit_ids_in
 
 # Heads the problems connectors report (a Zalo OA token to re-authorise) at a digest's end:
 # coordinators are the people who read the bot every period, and they reach the admin.
-NOTICES_HEAD = "⚠️ Cần quản trị viên xử lý (for the bot's administrator):"
+# In the digest's language (the connectors' notices themselves are each one line).
+NOTICES_HEAD = {
+    "vi": "⚠️ Cần quản trị viên xử lý:",
+    "en": "⚠️ For the bot's administrator:",
+}
 
 
 class MessageComposer:
@@ -135,17 +139,19 @@ class MessageComposer:
                         template, slot.period, sections, locale=locale, now=now, tz=self.tz
                     ),
                     notices,
+                    locale,
                 )
                 built[(*key, locale)] = message
             texts.append(message)
         return texts
 
 
-def with_notices(message: Outgoing, notices: Sequence[str]) -> Outgoing:
+def with_notices(message: Outgoing, notices: Sequence[str], locale: str = "vi") -> Outgoing:
     """The digest with the administrator's notices appended (unchanged when there are none)."""
     if not notices:
         return message
-    block = "\n".join([NOTICES_HEAD, *(f"• {notice}" for notice in notices)])
+    head = NOTICES_HEAD["en" if locale == "en" else "vi"]
+    block = "\n".join([head, *(f"• {notice}" for notice in notices)])
     return replace(message, text=f"{message.text}\n\n{block}")
 
 
