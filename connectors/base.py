@@ -315,9 +315,10 @@ class ReportsWarnings(Protocol):
     """Optional: a connector that can tell the administrators about a problem of its own.
 
     `warnings()` returns the problems an administrator must act on now (an OAuth refresh token
-    about to expire, a refresh refused), each one line, Vietnamese first and English second;
-    empty when healthy. The application shows them in the coordinators' digest; a connector
-    with durable state also keeps its current one under `WARNING_KEY` of its `kv`.
+    about to expire, a refresh refused), each one line in the administrators' language
+    (`admin_locale`, from the connector's `env`); empty when healthy. The application shows
+    them in the coordinators' digest; a connector with durable state also keeps its current
+    one under `WARNING_KEY` of its `kv`.
     """
 
     def warnings(self) -> Sequence[str]:
