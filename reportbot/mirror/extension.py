@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from reportbot.config import ConfigError, Settings
 from reportbot.language import say
 from reportbot.mirror.backend import MirrorBackend, MirrorError
-from reportbot.mirror.config import backend_from_env, google_configured
+from reportbot.mirror.config import google_configured, routed_backend_from_env
 from reportbot.mirror.source import ResyncMailbox, StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
 from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, LeaseState, holder_id, lease_state
@@ -39,7 +39,7 @@ def make_backend(settings: Settings) -> MirrorBackend:
     env = dict(settings.env)
     env.setdefault("REPORTBOT_MIRROR_XLSX", str(settings.mirror_xlsx))
     try:
-        return backend_from_env(env, tz=settings.timezone.key)
+        return routed_backend_from_env(env, tz=settings.timezone.key)
     except (MirrorError, ValueError) as error:
         raise ConfigError(f"sheet mirror: {error}") from error
 
