@@ -258,15 +258,14 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
         if oldest is not None:
             local = datetime_text(oldest, settings.timezone)
             print(f"{say(lang, 'Thay đổi cũ nhất', 'Oldest change')}: {local}")
-        failure = await source.last_error()
-        if failure is None:
+        failures = await source.failures()
+        if not failures:
             print(f"{say(lang, 'Lỗi gần nhất', 'Last error')}: {none}")
-        else:
-            message, attempts = failure
+        for message, waiting, attempts in failures:  # one line per failing spreadsheet
             after = say(
                 lang,
-                f"Lỗi gần nhất, sau {attempts} lần thử",
-                f"Last error, after {attempts} attempts",
+                f"Lỗi gần nhất, sau {attempts} lần thử ({waiting} thay đổi chờ)",
+                f"Last error, after {attempts} attempts ({waiting} changes waiting)",
             )
             print(f"{after}: {message}")
         return 0

@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -89,10 +89,11 @@ class StoreMirrorSource:
         await outbox.done([(c.entry_id, c.seq) for c in changes])
 
     async def failed(
-        self, changes: Sequence[PendingChange], error: str, retry_at: datetime | None = None
+        self, changes: Sequence[PendingChange], error: str, retry_in: timedelta | None = None
     ) -> None:
         """Keep the entries; count the attempt and remember the (already safe) error; with
-        `retry_at`, they are not taken again before then."""
+        `retry_in`, they are not taken again before that long on this source's clock."""
+        retry_at = None if retry_in is None else self.clock() + retry_in
         await outbox.failed([c.entry_id for c in changes], error, retry_at)
 
     async def failures(self) -> list[tuple[str, int, int]]:

@@ -56,10 +56,10 @@ class MirrorSource(Protocol):
         ...
 
     async def failed(
-        self, changes: Sequence[PendingChange], error: str, retry_at: datetime | None = None
+        self, changes: Sequence[PendingChange], error: str, retry_in: timedelta | None = None
     ) -> None:
         """Keep these entries, count one more attempt and remember the error (not due again
-        before `retry_at` when given)."""
+        for `retry_in` when given)."""
         ...
 
     async def backlog(self) -> int:
@@ -158,6 +158,8 @@ class MirrorWorker:
         `chunk_size`; return how many.
 
         Raises the backend's error after recording it; the failed chunk's entries are kept.
+        A commune's spreadsheet that failed alone keeps its changes (not counted) until its
+        pause ends; the other spreadsheets' changes are delivered.
         Returns 0 at once when another process holds the lease.
         """
         async with self._lock:
@@ -173,8 +175,7 @@ class MirrorWorker:
                 if not changes:
                     break
                 seen.update((c.entry_id, c.seq) for c in changes)
-                await self._deliver(changes)
-                delivered += len(changes)
+                delivered += await self._deliver(changes)
                 if len(fetched) < self.chunk_size:
                     # Everything pending when this chunk was read is delivered. Changes queued
                     # during the write wait for the next flush: chasing them would keep the
@@ -183,7 +184,8 @@ class MirrorWorker:
                     break
             return delivered
 
-    async def _deliver(self, changes: list[PendingChange]) -> None:
+    async def _deliver(self, changes: list[PendingChange]) -> int:
+        """Write the changes' rows; mark them done; return how many were written."""
         submission_ids = sorted({change.submission_id for change in changes})
         loop = asyncio.get_running_loop()
         held: dict[int, FailedPart] = {}  # submissions a commune's failing spreadsheet kept
@@ -219,6 +221,7 @@ class MirrorWorker:
         if held:  # the other spreadsheets were written: no backoff, but the error is shown
             self.last_error = next(iter(held.values())).error
             self.last_error_at = self._clock()
+        return len(changes)
 
     async def _keep(self, changes: list[PendingChange], held: dict[int, FailedPart]) -> None:
         """Keep the changes of the spreadsheets not written, until each one's pause ends."""
@@ -228,8 +231,7 @@ class MirrorWorker:
             if part is not None:
                 by_part.setdefault(part.key, (part, []))[1].append(change)
         for part, kept in by_part.values():
-            retry_at = self._clock() + timedelta(seconds=part.retry_in_s)
-            await self.source.failed(kept, part.error, retry_at)
+            await self.source.failed(kept, part.error, timedelta(seconds=part.retry_in_s))
             log.warning("sheet mirror: %d change(s) kept for later: %s", len(kept), part.error)
 
     async def _repair(self, submission_ids: list[int], displaced: RowsDisplaced) -> None:
