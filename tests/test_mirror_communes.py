@@ -225,6 +225,10 @@ def test_org_commands_give_and_take_a_commune_sheet(
     assert rows["xa-b"].endswith(" · bảng tính riêng: /srv/ngoc-reo.xlsx")
     assert "bảng tính riêng" not in rows["mac-dinh"] + rows["tinh"]
 
+    monkeypatch.setenv("REPORTBOT_MIRROR_XLSX", str(tmp_path / "mirror.xlsx"))
+    assert main(["sheets", "status"]) == 0
+    assert "Xã có bảng tính riêng: xa-a, xa-b\n" in capsys.readouterr().out
+
     assert main(["org", "set-sheet", "Xã Đăk Pxi", "--clear"]) == 0
     assert "được ghi vào bảng tính chung" in capsys.readouterr().out
     monkeypatch.setenv("REPORTBOT_LOCALE", "en")

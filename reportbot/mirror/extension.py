@@ -21,6 +21,7 @@ from reportbot.mirror.config import google_configured, routed_backend_from_env
 from reportbot.mirror.source import ResyncMailbox, StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
 from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, LeaseState, holder_id, lease_state
+from reportbot.store.queries.mirror import commune_sheets
 from reportbot.vocabulary.format import datetime_text
 
 if TYPE_CHECKING:
@@ -248,6 +249,10 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
         lang, backlog = settings.locale, await source.backlog()
         none = say(lang, "không có", "none")
         print(f"{say(lang, 'Nơi ghi', 'Destination')}: {describe_backend(settings)}")
+        own = await commune_sheets()
+        if own:  # the other communes' rows are in the destination above
+            codes = ", ".join(commune.code for commune in own)
+            print(f"{say(lang, 'Xã có bảng tính riêng', 'Communes with their own sheet')}: {codes}")
         state = await lease_state(LEASE_NAME)
         held = none
         if state is not None and state.live(datetime.now(UTC)):
