@@ -155,6 +155,11 @@ async def test_a_403_on_one_commune_sheet_leaves_the_others_flowing(
         worker = MirrorWorker(backend, source)
 
         assert await worker.run_once() == 2  # A's and the deployment's rows, not B's
+        # One request budget for the service account, whichever spreadsheet is written.
+        budgets = {
+            id(b._writes) for b in [backend.default, backend.backend(_target(backend, "xa-a"))]
+        }
+        assert len(budgets) == 1
         assert await _sheet_ids(hub, "sheet-main") == [ids["vhxh"]]
         assert await _sheet_ids(hub, "sheet-a") == [ids["hoiphunu"]]
         assert hub.books["sheet-b"].titles() == ["Trang tính1"]  # untouched
@@ -236,6 +241,10 @@ def test_org_commands_give_and_take_a_commune_sheet(
     out = capsys.readouterr().out
     assert "own spreadsheet: /srv/ngoc-reo.xlsx" in out and "1AbC" not in out
     assert "bảng tính" not in out
+
+
+def _target(backend: CommuneRouter, key: str) -> Any:
+    return next(target for target, _ in backend._backends.values() if target.key == key)
 
 
 async def _sheet_ids(hub: FakeSheetsHub, spreadsheet_id: str) -> list[Any]:

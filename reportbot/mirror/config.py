@@ -14,8 +14,10 @@ from reportbot.mirror.google import (
     ENV_API_URL,
     ENV_CREDENTIALS,
     ENV_SPREADSHEET,
+    ENV_WRITES_PER_MINUTE,
     GoogleSheetsBackend,
 )
+from reportbot.mirror.ratelimit import RateLimiter
 from reportbot.mirror.records import SheetTarget
 from reportbot.mirror.split import ANY_KEY, SplitBackend, parse_spreadsheet_ids
 from reportbot.mirror.xlsx import DEFAULT_XLSX, ENV_XLSX, XlsxBackend
@@ -66,6 +68,13 @@ def routed_backend_from_env(env: Mapping[str, str] | None = None, **options: Any
     env = os.environ if env is None else env
     google = google_configured(env)
     base = env.get(ENV_XLSX) or DEFAULT_XLSX
+    if google and "limiters" not in options:
+        # One request budget for every spreadsheet: Google counts the service account's
+        # requests per minute whichever spreadsheet they write.
+        raw = env.get(ENV_WRITES_PER_MINUTE, "").strip()
+        writes = int(raw) if raw.isdigit() else options.get("writes_per_minute", 50)
+        reads = options.get("reads_per_minute", 50)
+        options = {**options, "limiters": (RateLimiter(writes), RateLimiter(reads))}
 
     def factory(target: SheetTarget) -> MirrorBackend:
         if google and target.spreadsheet_id:
