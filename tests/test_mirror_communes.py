@@ -259,3 +259,20 @@ async def _cell(hub: FakeSheetsHub, spreadsheet_id: str, header: str) -> Any:
     title = next(t for t in book.titles() if t not in (STATUS_SHEET_TITLE, "Trang tính1"))
     rows = book.values(title)
     return rows[1][rows[0].index(header)]
+
+
+async def test_resync_moves_a_commune_rows_to_its_new_sheet(
+    db: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    ids = await _two_communes()
+    base = tmp_path / "mirror.xlsx"
+    backend = routed_backend_from_env({"REPORTBOT_MIRROR_XLSX": str(base)})
+    worker = MirrorWorker(backend, StoreMirrorSource(TZ, clock=clock))
+    assert await worker.run_once() == 3  # no commune has a sheet yet: all in the deployment's
+    await set_sheet("xa-a", None, str(tmp_path / "a.xlsx"))
+    assert await worker.resync() == 3
+    forms = [rows for t, rows in _workbook(base).items() if t != STATUS_SHEET_TITLE]
+    assert sorted(_ids(forms[0])) == sorted([ids["th_dakpxi"], ids["vhxh"]])
+    forms = [rows for t, rows in _workbook(tmp_path / "a.xlsx").items() if t != STATUS_SHEET_TITLE]
+    assert _ids(forms[0]) == [ids["hoiphunu"]]
+    await backend.close()
