@@ -41,7 +41,7 @@ from reportbot.store.models import (
     Unit,
 )
 from reportbot.store.queries.organisations import set_sheet
-from tests.fakes.sheets import FakeSheetsHub
+from tests.fakes.sheets_hub import FakeSheetsHub
 from tests.support import NQ57_SCRIPT
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -25,7 +25,7 @@ from reportbot.store import outbox
 from reportbot.store.models import FormTemplateRecord, OutboxEntry, Submission, Unit
 from reportbot.store.queries.organisations import add_organisation, set_sheet
 from tests.conftest import TZ, FakeClock
-from tests.fakes.sheets import FakeSheetsHub
+from tests.fakes.sheets_hub import FakeSheetsHub
 from tests.support import load_shipped_forms, seed_commune, store_submission
 
 FAST = RetryPolicy(attempts=2, base_s=0.001, cap_s=0.01)
@@ -169,13 +169,7 @@ async def test_a_403_on_one_commune_sheet_leaves_the_others_flowing(
         assert kept.due_at > clock()  # waits out B's pause; the others are not held behind it
         assert worker.consecutive_failures == 0  # no backoff for everyone
         assert await source.failures() == [(kept.last_error, 1, 1)]
-        # The IT officer sees it in `reportbot status`, the coordinators' digest carries it.
-        capsys.readouterr()
-        assert await _report("vi") == 0
-        out = capsys.readouterr().out
-        assert "Lỗi ghi bảng tính: 1\n" in out
-        assert f"  ⚠️ {kept.last_error} (1 thay đổi chờ, 1 lần thử)" in out
-        assert await sheet_notices() == [f"Không ghi được {kept.last_error} (1 thay đổi chờ)"]
+        await _reported(kept.last_error or "", capsys)
 
         # While B is paused: A's next change is written; B's sheet is not called again.
         calls_to_b = hub.requests.count("sheet-b")
@@ -241,6 +235,16 @@ def test_org_commands_give_and_take_a_commune_sheet(
     out = capsys.readouterr().out
     assert "own spreadsheet: /srv/ngoc-reo.xlsx" in out and "1AbC" not in out
     assert "bảng tính" not in out
+
+
+async def _reported(error: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The IT officer sees the failing sheet in `reportbot status`; the digest carries it."""
+    capsys.readouterr()
+    assert await _report("vi") == 0
+    out = capsys.readouterr().out
+    assert "Lỗi ghi bảng tính: 1\n" in out
+    assert f"  ⚠️ {error} (1 thay đổi chờ, 1 lần thử)" in out
+    assert await sheet_notices() == [f"Không ghi được {error} (1 thay đổi chờ)"]
 
 
 def _target(backend: CommuneRouter, key: str) -> Any:
