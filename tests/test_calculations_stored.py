@@ -67,7 +67,7 @@ async def figures(clock: FakeClock) -> dict[str, tuple[Decimal, int]]:
     assert record is not None
     template = template_from_definition(record.definition)
     period = period_by_key(template.period, (await Submission.first()).period_key, TZ)
-    data = await consolidate("can_bo", template, period, now=clock.now)
+    data = await consolidate("can_bo", template, period, now=clock.now, tz=TZ)
     return {n.question.id: (n.total, n.count) for n in data.numbers}
 
 
@@ -200,3 +200,33 @@ async def test_today_is_the_officers_day_in_the_review_and_in_storage(
         await chat.say(typed)
     assert "• Ngày lập: 27/11/2026 (tự tính)" in await chat.say("/xemlai")
     assert (await stored_rows("hoiphunu"))["ngay_lap"] == '"27/11/2026"'
+
+
+async def test_an_old_report_sent_at_dawn_is_dated_by_its_local_day_in_sheet_and_figures(
+    app: Application, clock: FakeClock, tmp_path: Path
+) -> None:
+    # the day of the month the report was sent, as a number the consolidation sums
+    dated = [*SURVEY, ("calculate", "ngay_gui", "Ngày gửi", "int(format-date(today(), '%d'))")]
+    newer = tmp_path / "v2"
+    newer.mkdir()
+    await store_template(xlsform_template(newer, dated), "can_bo.xlsx", now=clock.now)
+    record = await FormTemplateRecord.filter(key="can_bo").order_by("-version").first()
+    # sent at 06:00 on 27/11 in Vietnam, 23:00 on 26/11 in UTC, before calculations were kept
+    at = datetime(2026, 11, 27, 6, 0, tzinfo=TZ).astimezone(UTC)
+    submission = await Submission.create(
+        form_key="can_bo",
+        template=record,
+        unit=await Unit.get(code="vhxh"),
+        period_key=(await _first_period(app)),
+        status="submitted",
+        revision=1,
+        submitted_at=at,
+        created_at=at,
+        updated_at=at,
+    )
+    for name, value in (("nam", "3"), ("nu", "1")):
+        await Answer.create(submission=submission, question_id=name, value=value, updated_at=at)
+    cells = await mirror_rows(tmp_path, clock)
+    # by hand: the officer's day is the 27th, in the sheet and in the coordinator's figures
+    assert cells[3]["Ngày gửi"] == 27
+    assert (await figures(clock))["ngay_gui"] == (Decimal(27), 1)

@@ -41,7 +41,7 @@ async def known_consolidation() -> Consolidation:
     await seed_reports()
     key, template = await pick_form(None)
     period = await pick_period(key, template, None, AFTER_DEADLINE, TZ)
-    return await consolidate(key, template, period, now=AFTER_DEADLINE)
+    return await consolidate(key, template, period, now=AFTER_DEADLINE, tz=TZ)
 
 
 async def test_figures_match_the_known_reports(db: str) -> None:
@@ -157,7 +157,7 @@ async def test_an_answer_that_looks_like_a_formula_stays_text(db: str, tmp_path:
     await file_report("hoiphunu", {"mo_hinh_hay": '=HYPERLINK("http://x")', "tong_so_can_bo": 3})
     key, template = await pick_form(None)
     period = await pick_period(key, template, "2026-H2", AFTER_DEADLINE, TZ)
-    data = await consolidate(key, template, period, now=AFTER_DEADLINE)
+    data = await consolidate(key, template, period, now=AFTER_DEADLINE, tz=TZ)
     path = write_report(data, "xlsx", tmp_path / "x.xlsx", tz=TZ)
     cell = load_workbook(path)["Ý kiến"]["D2"]
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"

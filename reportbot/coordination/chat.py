@@ -276,7 +276,7 @@ class CoordinationChat:
                 return await self.choice.offer_periods(person, key, template, found)
             period_key = found[0].period.key if found else None
         period = await pick_period(key, template, period_key, now, self.tz, scope)
-        scoped = await consolidate_scope(key, template, period, now=now, scope=scope)
+        scoped = await consolidate_scope(key, template, period, now=now, tz=self.tz, scope=scope)
         data = scoped.total
         stamp = now.astimezone(self.tz).strftime("%Y%m%d-%H%M%S")
         paths = {

@@ -10,7 +10,6 @@ calculation's label, or its name when it has none, as KoboToolbox exports an unl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from reportbot.forms.evaluation import stored_or_computed
@@ -40,9 +39,3 @@ def calculated_answers(
     day the report was sent (ODK fixes a calculation when the form is saved; the sheet
     must not show a different today() each time it is rebuilt)."""
     return stored_or_computed(template, stored or {}, answers, facts)
-
-
-def report_day(moment: datetime, tz: tzinfo) -> date:
-    """The local day of a stored moment (a naive one is UTC, as the store writes it)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(tz).date()

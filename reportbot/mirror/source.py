@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 
 from reportbot.conversation.values import decode_value, format_value
 from reportbot.forms.calculation_types import calculations_of, decode_calculated
+from reportbot.forms.evaluation import report_day
 from reportbot.forms.loader import template_from_definition
 from reportbot.forms.repeats import sheet_cells, typed_entries
 from reportbot.forms.schema import FormTemplate, Question, pick
-from reportbot.mirror.calculated import calculated_answers, calculation_columns, report_day
+from reportbot.mirror.calculated import calculated_answers, calculation_columns
 from reportbot.mirror.records import (
     ColumnSpec,
     FormLayout,

@@ -244,7 +244,9 @@ class WebPages:
         template, period = found
         scope = await person_scope(person.id)
         now = self.host.clock()
-        scoped = await consolidate_scope(form_key, template, period, now=now, scope=scope)
+        scoped = await consolidate_scope(
+            form_key, template, period, now=now, tz=self.tz, scope=scope
+        )
         data = scoped.total
 
         def build() -> bytes:
