@@ -18,11 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 from reportbot.conversation.parsing import fold
-from reportbot.conversation.values import decode_value, is_empty
+from reportbot.conversation.stored_values import stored_values
+from reportbot.conversation.values import is_empty
 from reportbot.coordination.reporting.repeat_counts import with_entry_counts
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
-from reportbot.forms.calculation_types import calculation_questions, split_stored
-from reportbot.forms.evaluation import report_day, stored_or_computed
+from reportbot.forms.calculation_types import calculation_questions
 from reportbot.forms.indicators import Indicator
 from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
@@ -239,12 +239,17 @@ async def filed_reports(filed: list[UnitStatus], tz: tzinfo) -> list[UnitReport]
     for unit in filed:
         submission = submissions[unit.submission_id]  # type: ignore[index]
         version = versions[submission.template_id]  # type: ignore[attr-defined]
-        encoded, stored = split_stored(version, raw[submission.id])
-        decoded = {qid: decode_value(version.question(qid), v) for qid, v in encoded.items()}
-        answers = {qid: value for qid, value in decoded.items() if not is_empty(value)}
-        facts = {"unit_code": unit.code, "unit_type": unit.type, "period": submission.period_key}
-        sent = report_day(submission.submitted_at or submission.updated_at, tz)
-        calculated = stored_or_computed(version, stored, answers, facts | {"__today__": sent})
+        values = stored_values(
+            version,
+            raw[submission.id],
+            unit_code=unit.code,
+            unit_type=unit.type,
+            period_key=submission.period_key,
+            sent=submission.submitted_at or submission.updated_at,
+            tz=tz,
+        )
+        calculated = values.calculated
+        answers = {qid: value for qid, value in values.answers.items() if not is_empty(value)}
         answers = consolidated(version, answers)  # repeats: numbers summed over entries
         answers |= {name: value for name, value in calculated.items() if not is_empty(value)}
         reports.append(UnitReport(unit, version, answers))
