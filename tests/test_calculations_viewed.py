@@ -10,16 +10,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
-from reportbot.app import Application
 from reportbot.store.forms import store_template
 from reportbot.store.models import Unit
 from tests.calc_support import console_run, xlsform_template
 from tests.conftest import FakeClock
 from tests.support import Chat
 from tests.test_coordination_chat import seed_people
-from tests.test_web_page import Served, client, free_port, settings_for
+from tests.test_web_page import Served, client, serving
 
 
 @pytest.fixture
@@ -28,20 +26,12 @@ async def served(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Ser
     await seed_people()
     template = xlsform_template(tmp_path)
     await store_template(template, "can_bo.xlsx", now=clock.now - timedelta(days=365))
-    port = free_port()
-    settings = settings_for(db, tmp_path, port, "https://baocao.example.vn")
-    application = Application(settings, clock=clock)
-    await application.service.start()
-    runner = web.AppRunner(application.web_app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    # by hand: 16 + 12 = 28; 12 / 28 = 42.857.. -> 42.9 %; "chưa đạt" (unlabelled)
-    await console_run(application.service, "u-hoiphunu", ["/baocao", "1", "16", "12", "/gui", "có"])
-    try:
-        yield Served(application, port)
-    finally:
-        await runner.cleanup()
-        await application.service.close()
+    async with serving(db, clock, tmp_path) as found:
+        # by hand: 16 + 12 = 28; 12 / 28 = 42.857.. -> 42.9 %; "chưa đạt" (unlabelled)
+        await console_run(
+            found.app.service, "u-hoiphunu", ["/baocao", "1", "16", "12", "/gui", "có"]
+        )
+        yield found
 
 
 async def test_xem_lists_the_stored_calculations_after_the_answers(served: Served) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,7 +95,10 @@ async def _scope(ref: str | None) -> Scope | None:
     return await scope_of(found.id) if found else None
 
 
-async def _units_list(args: argparse.Namespace, settings: Settings) -> int:
+async def _listing(
+    args: argparse.Namespace, settings: Settings, show: Callable[[Scope, str], Awaitable[None]]
+) -> int:
+    """Open the database, resolve --commune (one line and exit 1 when unknown), then show."""
     locale = settings.locale
     await open_database(settings.database_url)
     try:
@@ -104,15 +108,22 @@ async def _units_list(args: argparse.Namespace, settings: Settings) -> int:
                 "reportbot: " + ROSTER.say("no_commune", locale, ref=args.commune), file=sys.stderr
             )
             return EXIT_FAILURE
+        await show(scope, locale)
+        return 0
+    finally:
+        await close_database()
+
+
+async def _units_list(args: argparse.Namespace, settings: Settings) -> int:
+    async def show(scope: Scope, locale: str) -> None:
         lines = await units_roster(scope)
         print(ROSTER.say("units_head", locale))
         for line in lines:
             print(_unit_row(line, locale))
         people, joined = sum(u.people for u in lines), sum(u.joined for u in lines)
         print(ROSTER.say("units_total", locale, units=len(lines), joined=joined, people=people))
-        return 0
-    finally:
-        await close_database()
+
+    return await _listing(args, settings, show)
 
 
 def _unit_row(line: UnitLine, locale: str) -> str:
@@ -131,15 +142,7 @@ def _unit_row(line: UnitLine, locale: str) -> str:
 
 
 async def _people_list(args: argparse.Namespace, settings: Settings) -> int:
-    locale = settings.locale
-    await open_database(settings.database_url)
-    try:
-        scope = await _scope(args.commune)
-        if scope is None:
-            print(
-                "reportbot: " + ROSTER.say("no_commune", locale, ref=args.commune), file=sys.stderr
-            )
-            return EXIT_FAILURE
+    async def show(scope: Scope, locale: str) -> None:
         lines = await people_roster(scope, args.unit, datetime.now(UTC))
         if args.not_joined:
             lines = [line for line in lines if not line.platforms]
@@ -147,9 +150,8 @@ async def _people_list(args: argparse.Namespace, settings: Settings) -> int:
         for line in lines:
             print(_person_row(line, locale, settings))
         print(ROSTER.say("people_total", locale, count=len(lines)))
-        return 0
-    finally:
-        await close_database()
+
+    return await _listing(args, settings, show)
 
 
 def _person_row(line: PersonLine, locale: str, settings: Settings) -> str:
