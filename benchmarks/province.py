@@ -205,11 +205,11 @@ async def measure(backend: str, args: argparse.Namespace) -> None:
             print(f"  {'published for the province':38} {scoped_due * 1000:8.1f} ms  x{ratio:.2f}")
 
             def whole() -> Awaitable[Any]:
-                return consolidate("bao_cao_tinh", template, period, now=NOW)
+                return consolidate("bao_cao_tinh", template, period, now=NOW, tz=TZ)
 
             def scoped(scope: Any) -> Callable[[], Awaitable[Any]]:
                 return lambda: consolidate_scope(
-                    "bao_cao_tinh", template, period, now=NOW, scope=scope
+                    "bao_cao_tinh", template, period, now=NOW, tz=TZ, scope=scope
                 )
 
             base, data = await median(whole, args.repeats)

@@ -7,6 +7,7 @@ client, to check what a browser hides (headers, concurrent use of one link, a de
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import socket
 from collections.abc import AsyncIterator
@@ -78,6 +79,13 @@ async def served(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Ser
     await load_shipped_forms()
     await seed_reports()
     clock.set_local(datetime(2026, 12, 20, 23, 30))
+    async with serving(db, clock, tmp_path) as found:
+        yield found
+
+
+@contextlib.asynccontextmanager
+async def serving(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Served]:
+    """The application with its web page on a free port, for the length of the block."""
     port = free_port()
     settings = settings_for(db, tmp_path, port, "https://baocao.example.vn")
     application = Application(settings, clock=clock)

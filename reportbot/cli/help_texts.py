@@ -27,6 +27,11 @@ HELP_VI: dict[str, str] = {
     ),
     "preview the reminders (the bot sends them)": "xem trước các lời nhắc (bot tự gửi)",
     "the province and its communes": "tỉnh và các xã",
+    "every unit and who joined": "mọi đơn vị và số người đã kết nối",
+    "one commune or a province": "một xã hoặc một tỉnh",
+    "every person, their units and chats": "mọi người dùng, đơn vị và kênh trò chuyện của họ",
+    "the people of one unit": "người dùng của một đơn vị",
+    "only those who have not joined a chat yet": "chỉ những người chưa kết nối với bot",
     "version, database, backlog (read-only)": "phiên bản, cơ sở dữ liệu, hàng đợi (chỉ xem)",
     "all: everything in one process (default, or REPORTBOT_ROLE); web: store updates and answer "
     "the platforms; worker: handle stored updates and send replies (web and worker need "

@@ -20,12 +20,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from reportbot.conversation.values import decode_value, format_value
-from reportbot.forms.calculation_types import calculations_of, decode_calculated
+from reportbot.conversation.stored_values import stored_values
+from reportbot.conversation.values import format_value
 from reportbot.forms.loader import template_from_definition
 from reportbot.forms.repeats import sheet_cells, typed_entries
 from reportbot.forms.schema import FormTemplate, Question, pick
-from reportbot.mirror.calculated import calculated_answers, calculation_columns, report_day
+from reportbot.mirror.calculated import calculation_columns
 from reportbot.mirror.records import (
     ColumnSpec,
     FormLayout,
@@ -44,6 +44,7 @@ from reportbot.store.kv import KeyValueStore
 from reportbot.store.outbox import SHEET_TOPIC
 from reportbot.store.queries import mirror as queries
 from reportbot.store.queries.mirror import TemplateRow, UnitRow
+from reportbot.store.queries.reports import stored_answers
 from reportbot.store.standing import standing
 
 log = logging.getLogger(__name__)
@@ -167,22 +168,20 @@ class StoreMirrorSource:
         ids = sorted(set(submission_ids))
         targets, sheet_of = await self._targets()
         submissions = await queries.submissions(ids)
-        answers = await queries.answers(ids)
+        answers = await stored_answers(ids)
         records = []
         for submission in submissions:
             template = await self._template(submission.template)
-            calcs = calculations_of(template)
-            rows = answers.get(submission.id, [])
-            stored = {q: decode_calculated(calcs[q], value) for q, value in rows if q in calcs}
-            decoded = {
-                question_id: decode_value(template.question(question_id), value)
-                for question_id, value in rows
-                if question_id not in calcs
-            }
-            unit, moment = submission.unit, submission.submitted_at or submission.updated_at
-            facts: dict[str, Any] = {"unit_code": unit.code, "unit_type": unit.type}
-            facts |= {"period": submission.period_key, "__today__": report_day(moment, self.tz)}
-            computed = calculated_answers(template, decoded, facts, stored)
+            values = stored_values(
+                template,
+                answers.get(submission.id, {}),
+                unit_code=submission.unit.code,
+                unit_type=submission.unit.type,
+                period_key=submission.period_key,
+                sent=submission.submitted_at or submission.updated_at,
+                tz=self.tz,
+            )
+            decoded, computed = values.answers, values.calculated
             entries = record_entries(template, decoded)  # each repeat's own worksheet
             if template.repeats:  # each repeated question: one cell joining its entries
                 decoded = sheet_cells(template, typed_entries(template, decoded), _shown)
@@ -205,7 +204,7 @@ class StoreMirrorSource:
                     template_version=submission.template.version,
                     answers=decoded,
                     entries=entries,
-                    sheet=sheet_of.get(unit.organisation_id or 0, ""),
+                    sheet=sheet_of.get(submission.unit.organisation_id or 0, ""),
                 )
             )
         layouts = await self._layouts({record.form_key for record in records})

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from reportbot.conversation.session import PersonInfo
-from reportbot.conversation.values import decode_value
 from reportbot.coordination.reporting.formatting import bucket_label
 from reportbot.coordination.reporting.province import add_commune_sheet, consolidate_scope
 from reportbot.coordination.reporting.reports import (
@@ -33,6 +32,7 @@ from reportbot.coordination.reporting.status import (
     forms_in_use,
     period_status,
 )
+from reportbot.coordination.reporting.unit_view import unit_view
 from reportbot.coordination.roles import COORDINATOR, has_role
 from reportbot.forms.schema import FormTemplate
 from reportbot.periods import Period, period_at, period_by_key
@@ -211,14 +211,11 @@ class WebPages:
             return self._not_found()
         template, period = found
         submission = await latest_unit_report(unit.id, form_key, period.key)
-        answers = None
+        view = None
         state = bucket_label("not_started")
         if submission is not None:
-            template = await template_by_record(submission.template_id)
-            answers = {
-                qid: decode_value(template.question(qid), value)
-                for qid, value in submission.answers.items()
-            }
+            stored = await template_by_record(submission.template_id)
+            view = unit_view(stored, unit, submission, self.tz)
             state = bucket_label(bucket_of(submission, period.deadline))  # type: ignore[arg-type]
             if submission.status == "reopened":
                 state += " (mở lại)"
@@ -228,7 +225,7 @@ class WebPages:
             template=template,
             period=period,
             state=state,
-            answers=answers,
+            view=view,
         )
         return html(body)
 
@@ -244,7 +241,9 @@ class WebPages:
         template, period = found
         scope = await person_scope(person.id)
         now = self.host.clock()
-        scoped = await consolidate_scope(form_key, template, period, now=now, scope=scope)
+        scoped = await consolidate_scope(
+            form_key, template, period, now=now, tz=self.tz, scope=scope
+        )
         data = scoped.total
 
         def build() -> bytes:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reportbot.store.models import Answer, FormTemplateRecord, Organisation, Submission, Unit
+from reportbot.store.models import FormTemplateRecord, Organisation, Submission, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,19 +88,6 @@ async def submissions(ids: Sequence[int]) -> list[SubmissionRow]:
         )
         for s in found
     ]
-
-
-async def answers(ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
-    """Each submission's stored answers: id -> [(question id, encoded value)]."""
-    found: dict[int, list[tuple[str, str]]] = {}
-    if not ids:
-        return found
-    rows = await Answer.filter(submission_id__in=list(ids)).values_list(
-        "submission_id", "question_id", "value"
-    )
-    for submission_id, question_id, value in rows:
-        found.setdefault(submission_id, []).append((question_id, value))
-    return found
 
 
 async def template_versions(form_keys: Iterable[str]) -> list[TemplateRow]:
