@@ -90,6 +90,14 @@ HELP_VI: dict[str, str] = {
     "every province and commune, with its units": "mọi tỉnh và xã, kèm các đơn vị",
     "a short code, e.g. xa-dak-pxi": "một mã ngắn, ví dụ xa-dak-pxi",
     "the name shown to people": "tên hiển thị cho mọi người",
+    "give a commune its own spreadsheet": "cho một xã bảng tính riêng",
+    "the commune (code or name)": "xã (mã hoặc tên)",
+    "the Google spreadsheet id": "mã bảng tính Google",
+    "the commune's own Google spreadsheet": "bảng tính Google riêng của xã",
+    "the local workbook (default: beside REPORTBOT_MIRROR_XLSX, named after the code)": (
+        "tệp Excel riêng trên máy chủ (mặc định: cạnh REPORTBOT_MIRROR_XLSX, đặt theo mã xã)"
+    ),
+    "back to the deployment's spreadsheet": "trở lại bảng tính chung",
     "the province (code or name)": "tỉnh (mã hoặc tên)",
 }
 

@@ -17,6 +17,7 @@ from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.connectors_registry import available_connectors
 from reportbot.ops.version import package_version
+from reportbot.store import outbox
 from reportbot.store.database import close_database, describe, open_database
 from reportbot.store.kv import KeyValueStore
 from reportbot.store.queries.status import NotMigrated, store_counts
@@ -79,8 +80,25 @@ async def _report(lang: str) -> int:
         f"{say(lang, 'cũ nhất', 'oldest')} {oldest}"
     )
     print(f"{say(lang, 'Bảng tính chờ ghi', 'Sheet lag')}: {_minutes(lag, lang)}")
+    await _sheet_failures(lang)
     await _connector_warnings(lang)
     return 0
+
+
+async def _sheet_failures(lang: str) -> None:
+    """Each spreadsheet the mirror could not write (one line per error, e.g. a commune's
+    sheet nobody shared with the service account), with the changes it keeps waiting."""
+    found = await outbox.failures(outbox.SHEET_TOPIC)
+    title = say(lang, "Lỗi ghi bảng tính", "Sheet errors")
+    if not found:
+        print(f"{title}: {say(lang, 'không có', 'none')}")
+        return
+    print(f"{title}: {len(found)}")
+    for error, waiting, attempts in found:
+        counts = say(
+            lang, "{n} thay đổi chờ, {a} lần thử", "{n} changes waiting, {a} attempts"
+        ).format(n=waiting, a=attempts)
+        print(f"  ⚠️ {error} ({counts})")
 
 
 async def _connector_warnings(lang: str) -> None:

@@ -15,7 +15,8 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, tzinfo
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,7 @@ from reportbot.mirror.records import (
     FormLayout,
     MirrorBatch,
     RepeatLayout,
+    SheetTarget,
     StatusRow,
     StatusSheet,
     SubmissionRecord,
@@ -87,9 +89,17 @@ class StoreMirrorSource:
         """Delete delivered entries whose sequence is still the one that was delivered."""
         await outbox.done([(c.entry_id, c.seq) for c in changes])
 
-    async def failed(self, changes: Sequence[PendingChange], error: str) -> None:
-        """Keep the entries; count the attempt and remember the (already safe) error."""
-        await outbox.failed([c.entry_id for c in changes], error)
+    async def failed(
+        self, changes: Sequence[PendingChange], error: str, retry_in: timedelta | None = None
+    ) -> None:
+        """Keep the entries; count the attempt and remember the (already safe) error; with
+        `retry_in`, they are not taken again before that long on this source's clock."""
+        retry_at = None if retry_in is None else self.clock() + retry_in
+        await outbox.failed([c.entry_id for c in changes], error, retry_at)
+
+    async def failures(self) -> list[tuple[str, int, int]]:
+        """Each distinct error of the waiting entries: (error, entries, most attempts)."""
+        return await outbox.failures(SHEET_TOPIC)
 
     async def backlog(self) -> int:
         """How many sheet changes wait."""
@@ -156,6 +166,7 @@ class StoreMirrorSource:
     async def build_batch(self, submission_ids: Sequence[int]) -> MirrorBatch:
         """Rows of these submissions (those still existing), their layouts, current status."""
         ids = sorted(set(submission_ids))
+        targets, sheet_of = await self._targets()
         submissions = await queries.submissions(ids)
         answers = await stored_answers(ids)
         records = []
@@ -193,14 +204,23 @@ class StoreMirrorSource:
                     template_version=submission.template.version,
                     answers=decoded,
                     entries=entries,
+                    sheet=sheet_of.get(submission.unit.organisation_id or 0, ""),
                 )
             )
         layouts = await self._layouts({record.form_key for record in records})
         return MirrorBatch(
             tuple(layouts[key] for key in sorted(layouts)),
             tuple(records),
-            await self.status(),
+            await self.status(sheet_of),
+            targets,
         )
+
+    async def _targets(self) -> tuple[tuple[SheetTarget, ...], dict[int, str]]:
+        """The communes with their own spreadsheet, and the key of each one's rows by
+        organisation id (a unit of any other commune goes to the deployment's, key "")."""
+        found = await queries.commune_sheets()
+        targets = tuple(SheetTarget(c.code, c.name, c.sheet_id, c.workbook) for c in found)
+        return targets, {c.organisation_id: c.code for c in found}
 
     async def full_batch(self) -> MirrorBatch:
         """Every submission, for `reportbot sheets resync`."""
@@ -208,8 +228,10 @@ class StoreMirrorSource:
 
     # -- status -------------------------------------------------------------------------------
 
-    async def status(self) -> tuple[StatusSheet, ...]:
-        """The current period of every active form: each unit that must file, and how."""
+    async def status(self, sheet_of: dict[int, str] | None = None) -> tuple[StatusSheet, ...]:
+        """The current period of every active form: each unit that must file, and how
+        (`sheet_of`: the spreadsheet key of each commune with its own, by organisation id)."""
+        sheet_of = sheet_of or {}
         now = self.clock()
         latest = await queries.latest_active_templates()
         units = await queries.active_units()
@@ -228,7 +250,9 @@ class StoreMirrorSource:
                 if not template.applies_to(unit.type):
                     continue
                 submission = filed.get(unit.id)
-                rows.append(self._status_row(unit, submission, period.deadline))
+                row = self._status_row(unit, submission, period.deadline)
+                key = sheet_of.get(unit.organisation_id or 0, "")
+                rows.append(replace(row, sheet=key) if key else row)
             title = pick(template.title, "vi") or key
             sheets.append(
                 StatusSheet(key, title, period.key, period.label_vi, period.deadline, tuple(rows))

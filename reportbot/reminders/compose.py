@@ -17,6 +17,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.reminders import messages, store
 from reportbot.reminders.fanout import Delivery
 from reportbot.reminders.schedule import Due, Slot
+from reportbot.store import outbox
 from reportbot.store.queries.organisations import person_scope, unit_ids_in
 
 # Heads the problems connectors report (a Zalo OA token to re-authorise) at a digest's end:
@@ -91,7 +92,7 @@ class MessageComposer:
         """The digest of each period to each due coordinator this process can reach."""
         routes = await _routes([d.recipient.person_id for d in dues], connectors)
         reachable = [d for d in dues if routes.get(d.recipient.person_id)]
-        notices = connector_warnings(connectors.values())
+        notices = [*connector_warnings(connectors.values()), *await sheet_notices()]
         texts = await self.digest_messages(reachable, templates, set(connectors), notices=notices)
         return [
             Delivery(due, [message], routes[due.recipient.person_id])
@@ -139,6 +140,15 @@ class MessageComposer:
                 built[(*key, locale)] = message
             texts.append(message)
         return texts
+
+
+async def sheet_notices() -> list[str]:
+    """The spreadsheets the mirror cannot write (a commune's sheet nobody shared with the
+    service account, the deployment's sheet down), one notice each."""
+    return [
+        f"Không ghi được {error} ({waiting} thay đổi chờ)"
+        for error, waiting, _attempts in await outbox.failures(outbox.SHEET_TOPIC)
+    ]
 
 
 def with_notices(message: Outgoing, notices: Sequence[str]) -> Outgoing:
