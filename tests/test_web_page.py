@@ -50,10 +50,12 @@ class Served:
         assert found, reply
         return found.group(1)
 
-    async def cookies(self, http: aiohttp.ClientSession) -> dict[str, str]:
+    async def cookies(
+        self, http: aiohttp.ClientSession, user_id: str = "u-coord"
+    ) -> dict[str, str]:
         """Sign in through a new link; the session cookie, to send by hand (it is Secure: a
         client's jar keeps it off plain http)."""
-        token = await self.link()
+        token = await self.link(user_id)
         async with http.post(
             f"{self.base}/web/dang-nhap", data={"t": token}, allow_redirects=False
         ) as response:
