@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from connectors.base import Outgoing
 from reportbot.cli import main
 from reportbot.cli.status import _report
 from reportbot.mirror.communes import CommuneRouter
@@ -20,7 +21,7 @@ from reportbot.mirror.ratelimit import RetryPolicy
 from reportbot.mirror.records import STATUS_SHEET_TITLE
 from reportbot.mirror.source import StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
-from reportbot.reminders.compose import sheet_notices
+from reportbot.reminders.compose import sheet_notices, with_notices
 from reportbot.store import outbox
 from reportbot.store.models import FormTemplateRecord, OutboxEntry, Submission, Unit
 from reportbot.store.queries.organisations import add_organisation, set_sheet
@@ -244,7 +245,16 @@ async def _reported(error: str, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Lỗi ghi bảng tính: 1\n" in out
     assert f"  ⚠️ {error} (1 thay đổi chờ, 1 lần thử)" in out
-    assert await sheet_notices() == [f"Không ghi được {error} (1 thay đổi chờ)"]
+    notices = await sheet_notices()
+    digest = Outgoing("Tổng hợp")
+    assert with_notices(digest, notices, "vi").text.splitlines()[-2:] == [
+        "⚠️ Cần quản trị viên xử lý:",
+        f"• Không ghi được {error} (1 thay đổi chờ)",
+    ]
+    assert with_notices(digest, notices, "en").text.splitlines()[-2:] == [
+        "⚠️ For the bot's administrator:",
+        f"• Cannot write {error} (changes waiting: 1)",
+    ]
 
 
 def _target(backend: CommuneRouter, key: str) -> Any:
