@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reportbot.cli import chat_run, database, forms, organisations, status
+from reportbot.cli import chat_run, database, forms, organisations, roster, status
 from reportbot.cli.errors import describe_os_error
 from reportbot.cli.parser import CommandParser, localize
 from reportbot.config import LOG_FORMATS, ConfigError, Settings, load_settings
@@ -54,6 +54,7 @@ COMMAND_GROUPS: tuple[Callable[[Any], None], ...] = (
     coordination_cli.register,
     reminders_cli.register,
     organisations.register,
+    roster.register,
     status.register,
 )
 

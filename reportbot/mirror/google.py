@@ -52,7 +52,7 @@ from reportbot.mirror.layout import (
     plan_columns,
     row_blocks,
 )
-from reportbot.mirror.ratelimit import RetryPolicy, Sleep
+from reportbot.mirror.ratelimit import RateLimiter, RetryPolicy, Sleep
 from reportbot.mirror.records import (
     DEFAULT_TZ,
     MAX_TITLE_CHARS,
@@ -115,6 +115,7 @@ class GoogleSheetsBackend(SheetsApi):
         row_headroom: int = 200,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        limiters: tuple[RateLimiter, RateLimiter] | None = None,
     ) -> None:
         super().__init__(
             spreadsheet_id,
@@ -126,6 +127,7 @@ class GoogleSheetsBackend(SheetsApi):
             retry=retry,
             sleep=sleep,
             clock=clock,
+            limiters=limiters,
         )
         self.tz = tz
         self._max_payload = max_payload_bytes

@@ -41,13 +41,18 @@ class SheetsApi:
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        limiters: tuple[RateLimiter, RateLimiter] | None = None,
     ) -> None:
         self.spreadsheet_id = spreadsheet_id
         self._credentials_file = credentials_file
         self._api_url = api_url
         self._timeout = timeout
-        self._writes = RateLimiter(writes_per_minute, clock=clock, sleep=sleep)
-        self._reads = RateLimiter(reads_per_minute, clock=clock, sleep=sleep)
+        # (writes, reads): given, they are shared with the other spreadsheets of the same
+        # service account (Google's quota counts requests per user, across spreadsheets).
+        self._writes, self._reads = limiters or (
+            RateLimiter(writes_per_minute, clock=clock, sleep=sleep),
+            RateLimiter(reads_per_minute, clock=clock, sleep=sleep),
+        )
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._client: gspread.Client | None = None

@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
+import pkgutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -80,6 +82,13 @@ def describe(database_url: str) -> str:
         return database_url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
     return parts._replace(netloc=netloc).geturl()
+
+
+def shipped_migrations() -> list[str]:
+    """The migrations this installed version ships, oldest first ('0008_organisation_sheets')."""
+    package = importlib.import_module(MIGRATIONS_PACKAGE)
+    names = (module.name for module in pkgutil.iter_modules(package.__path__))
+    return sorted(name for name in names if name[:4].isdigit())
 
 
 async def migrate_database(database_url: str) -> None:
