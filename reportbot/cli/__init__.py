@@ -108,7 +108,7 @@ def _env_log_format() -> str:
 def _parser(locale: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, in `locale` (by default REPORTBOT_LOCALE's language)."""
     parser = CommandParser(
-        prog="reportbot", description="Trợ lý báo cáo cho cán bộ cơ sở (reporting bot)."
+        prog="reportbot", description="A reporting assistant for commune officers."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument("--version", action="version", version=f"reportbot {package_version()}")

@@ -9,7 +9,7 @@ parser and fails on a help text missing from this table.
 from __future__ import annotations
 
 HELP_VI: dict[str, str] = {
-    "Trợ lý báo cáo cho cán bộ cơ sở (reporting bot).": "Trợ lý báo cáo cho cán bộ cơ sở.",
+    "A reporting assistant for commune officers.": "Trợ lý báo cáo cho cán bộ cơ sở.",
     "show this help message and exit": "hiện hướng dẫn này rồi thoát",
     "debug logging": "ghi nhật ký chi tiết (gỡ lỗi)",
     "show program's version number and exit": "hiện phiên bản rồi thoát",
