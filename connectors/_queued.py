@@ -78,7 +78,7 @@ def queue_settings(
     env: Mapping[str, str], config: Mapping[str, Any], rate_var: str
 ) -> dict[str, Any]:
     """The `QueueSettings` fields from the config table (the rate also from `rate_var`)."""
-    rate = parse_rate(setting(env, config, rate_var, "rate"), DEFAULT_RATE)
+    rate = parse_rate(setting(env, config, rate_var, "rate"), DEFAULT_RATE, rate_var)
     max_attempts = config.get("max_attempts")
     return {
         "global_rate": rate[0],

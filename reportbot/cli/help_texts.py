@@ -9,7 +9,7 @@ parser and fails on a help text missing from this table.
 from __future__ import annotations
 
 HELP_VI: dict[str, str] = {
-    "Trợ lý báo cáo cho cán bộ cơ sở (reporting bot).": "Trợ lý báo cáo cho cán bộ cơ sở.",
+    "A reporting assistant for commune officers.": "Trợ lý báo cáo cho cán bộ cơ sở.",
     "show this help message and exit": "hiện hướng dẫn này rồi thoát",
     "debug logging": "ghi nhật ký chi tiết (gỡ lỗi)",
     "show program's version number and exit": "hiện phiên bản rồi thoát",
@@ -113,4 +113,6 @@ ERRORS_VI: tuple[tuple[str, str], ...] = (
     (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
     (r"argument (\S+): expected one argument", r"\1: cần một giá trị"),
     (r"argument (\S+): invalid (\w+) value: (.*)", r"\1: giá trị không hợp lệ: \3"),
+    # An option's own check (e.g. --at) already speaks the CLI's language: only the frame.
+    (r"argument (\S+): (.*)", r"\1: \2"),
 )

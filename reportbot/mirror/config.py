@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from reportbot.language import env_locale, say
 from reportbot.mirror.backend import MirrorBackend, MirrorError
 from reportbot.mirror.communes import CommuneRouter
 from reportbot.mirror.google import (
@@ -19,7 +20,7 @@ from reportbot.mirror.google import (
 )
 from reportbot.mirror.ratelimit import RateLimiter
 from reportbot.mirror.records import SheetTarget
-from reportbot.mirror.split import ANY_KEY, SplitBackend, parse_spreadsheet_ids
+from reportbot.mirror.split import ANY_KEY, SPLIT_MODES, SplitBackend, parse_spreadsheet_ids
 from reportbot.mirror.xlsx import DEFAULT_XLSX, ENV_XLSX, XlsxBackend
 
 ENV_SPLIT = "REPORTBOT_SHEETS_SPLIT"
@@ -39,6 +40,15 @@ def backend_from_env(env: Mapping[str, str] | None = None, **options: Any) -> Mi
     if not google_configured(env):
         return XlsxBackend.from_env(dict(env), **options)
     mode = (env.get(ENV_SPLIT) or "single").strip().lower()
+    if mode not in SPLIT_MODES:
+        modes = ", ".join(SPLIT_MODES)
+        raise MirrorError(
+            say(
+                env_locale(),
+                f"{ENV_SPLIT}: {mode[:20]!r} không hợp lệ, chọn một trong {modes}",
+                f"{ENV_SPLIT}: {mode[:20]!r} is not valid, choose one of {modes}",
+            )
+        )
     if mode == "single":
         return GoogleSheetsBackend.from_env(env, **options)
     ids = parse_spreadsheet_ids(env.get(ENV_SPREADSHEET_IDS, ""))
@@ -48,7 +58,13 @@ def backend_from_env(env: Mapping[str, str] | None = None, **options: Any) -> Mi
     def factory(key: str) -> MirrorBackend:
         spreadsheet_id = ids.get(key) or ids.get(ANY_KEY)
         if not spreadsheet_id:
-            raise MirrorError(f"{ENV_SPREADSHEET_IDS} has no spreadsheet for {key!r}")
+            raise MirrorError(
+                say(
+                    env_locale(),
+                    f"{ENV_SPREADSHEET_IDS}: không có bảng tính cho {key!r}",
+                    f"{ENV_SPREADSHEET_IDS} has no spreadsheet for {key!r}",
+                )
+            )
         return GoogleSheetsBackend.from_env({**env, ENV_SPREADSHEET: spreadsheet_id}, **options)
 
     return SplitBackend(mode, factory)

@@ -42,7 +42,7 @@ def make_backend(settings: Settings) -> MirrorBackend:
     try:
         return routed_backend_from_env(env, tz=settings.timezone.key)
     except (MirrorError, ValueError) as error:
-        raise ConfigError(f"sheet mirror: {error}") from error
+        raise ConfigError("mirror", problem=str(error)) from error
 
 
 def describe_backend(settings: Settings) -> str:
@@ -61,11 +61,9 @@ def _interval(settings: Settings) -> float:
     try:
         value = float(raw) if raw else 5.0
     except ValueError:
-        raise ConfigError(
-            f"{ENV_INTERVAL}: cần một số giây (expected seconds), nhận {raw!r}"
-        ) from None
+        value = 0.0  # not a number: said like a negative one
     if value <= 0:
-        raise ConfigError(f"{ENV_INTERVAL}: phải lớn hơn 0 (must be positive)")
+        raise ConfigError("positive", name=ENV_INTERVAL, value=raw[:20])
     return value
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
 
+from reportbot.language import env_locale, say
 from reportbot.mirror.backend import MirrorError
 from reportbot.mirror.google_api import ENV_CREDENTIALS, SheetsApi
 from reportbot.mirror.google_client import DEFAULT_TIMEOUT
@@ -151,7 +152,9 @@ class GoogleSheetsBackend(SheetsApi):
         env = os.environ if env is None else env
         spreadsheet_id = env.get(ENV_SPREADSHEET, "").strip()
         if not spreadsheet_id:
-            raise MirrorError(f"{ENV_SPREADSHEET} is not set")
+            raise MirrorError(
+                say(env_locale(), f"chưa đặt {ENV_SPREADSHEET}", f"{ENV_SPREADSHEET} is not set")
+            )
         if env.get(ENV_WRITES_PER_MINUTE, "").strip().isdigit():
             options.setdefault("writes_per_minute", int(env[ENV_WRITES_PER_MINUTE]))
         return cls(

@@ -16,6 +16,7 @@ from typing import Any
 import gspread
 from google.auth import exceptions as auth_errors
 
+from reportbot.language import env_locale, say
 from reportbot.mirror.backend import MirrorError, MirrorUnavailable
 from reportbot.mirror.google_client import DEFAULT_TIMEOUT, make_client
 from reportbot.mirror.google_errors import describe, transient_delay
@@ -72,8 +73,13 @@ class SheetsApi:
             return await retry_call(attempt, self._retry, transient_delay, sleep=self._sleep)
         except auth_errors.RefreshError as error:
             raise MirrorError(
-                "Google từ chối khóa tài khoản dịch vụ (the service account key was refused): "
-                f"{type(error).__name__}; check {ENV_CREDENTIALS}"
+                say(
+                    env_locale(),
+                    f"Google từ chối khóa tài khoản dịch vụ ({type(error).__name__}); kiểm tra "
+                    f"{ENV_CREDENTIALS}",
+                    f"Google refused the service account key ({type(error).__name__}); check "
+                    f"{ENV_CREDENTIALS}",
+                )
             ) from error
         except RetryGaveUp as error:
             self._sheets = None
@@ -88,8 +94,13 @@ class SheetsApi:
             )
         except (OSError, ValueError) as error:
             raise MirrorError(
-                f"cannot load the service account key named by {ENV_CREDENTIALS}: "
-                f"{type(error).__name__}"
+                say(
+                    env_locale(),
+                    f"{ENV_CREDENTIALS}: không đọc được khóa tài khoản dịch vụ "
+                    f"({type(error).__name__})",
+                    f"{ENV_CREDENTIALS}: cannot load the service account key "
+                    f"({type(error).__name__})",
+                )
             ) from error
 
     async def _metadata(self) -> dict[str, SheetInfo]:
