@@ -177,3 +177,14 @@ def test_the_error_is_kept_in_both_languages_until_it_is_shown() -> None:
         "không được",
     )
     assert ConnectorStartError("one text from a plugin").text("en") == "one text from a plugin"
+
+
+def test_a_wrong_number_in_a_connectors_table_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "reportbot.toml").write_text('[connectors.zalo_bot]\nburst = "nhanh"\n')
+    env = {"REPORTBOT_ZALO_BOT_TOKEN": "1:abc"}
+    vietnamese = the_line(*run("run", env, tmp_path))
+    english = the_line(*run("run", {**env, "REPORTBOT_LOCALE": "en"}, tmp_path))
+    for line in (vietnamese, english):
+        assert "[connectors.zalo_bot] burst: 'nhanh'" in line, line
+    assert is_vietnamese_only(vietnamese) and "số dương" in vietnamese, vietnamese
+    assert is_english_only(english) and "positive number" in english, english

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from connectors._http import setting
-from connectors._queued import QueueSettings, queue_settings
+from connectors._queued import QueueSettings, config_number, queue_settings
 from connectors.base import ConnectorStartError
 
 DEFAULT_API_URL = "https://bot-api.zaloplatforms.com"
@@ -70,7 +70,7 @@ def load_settings(
     if not path and webhook_url:
         url_path = urlsplit(webhook_url).path
         path = url_path if url_path not in ("", "/") else None
-    pacing = queue_settings(env, config, "REPORTBOT_ZALO_BOT_RATE")
+    pacing = queue_settings(env, config, "REPORTBOT_ZALO_BOT_RATE", "zalo_bot")
     media_prefix = config.get("media_url_prefix")
     if media_prefix is None and public_base_url:
         media_prefix = public_base_url.rstrip("/") + "/media"
@@ -80,7 +80,7 @@ def load_settings(
         webhook_url=str(webhook_url) if webhook_url else None,
         webhook_secret=str(secret) if secret else None,
         webhook_path=str(path or DEFAULT_WEBHOOK_PATH),
-        poll_timeout=float(config.get("poll_timeout", 30.0)),
+        poll_timeout=config_number(config, "zalo_bot", "poll_timeout", 30.0),
         media_url_prefix=media_prefix,
         **pacing,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors._http import setting
-from connectors._queued import QueueSettings, queue_settings
+from connectors._queued import QueueSettings, config_number, queue_settings
 from connectors.base import ConnectorStartError
 
 DEFAULT_API_URL = "https://openapi.zalo.me"
@@ -54,7 +54,7 @@ def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSe
             f"thiếu {names}: Zalo OA cần đủ cả bốn biến {', '.join(REQUIRED.values())}",
             f"missing {names}: the Zalo OA needs all four of {', '.join(REQUIRED.values())}",
         )
-    pacing = queue_settings(env, config, "REPORTBOT_ZALO_OA_RATE")
+    pacing = queue_settings(env, config, "REPORTBOT_ZALO_OA_RATE", "zalo_oa")
     store = str(config.get("token_store", "database"))
     if store not in ("database", "memory"):
         raise ConnectorStartError(
@@ -78,6 +78,6 @@ def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSe
             setting(env, config, "REPORTBOT_ZALO_OA_WEBHOOK_MAX_AGE", "webhook_max_age", 46800)
         ),
         token_store=store,
-        refresh_lifetime=float(config.get("refresh_token_days", 90)) * 86400.0,
+        refresh_lifetime=config_number(config, "zalo_oa", "refresh_token_days", 90) * 86400.0,
         **pacing,
     )
