@@ -75,9 +75,11 @@ def test_the_limit_is_a_whole_number_above_zero() -> None:
     assert load_settings({}, config_file=None).processing_limit == 8
     env = {"REPORTBOT_PROCESSING_LIMIT": "3"}
     assert load_settings(env, config_file=None).processing_limit == 3
-    with pytest.raises(ConfigError, match="không phải số nguyên lớn hơn 0"):
+    with pytest.raises(ConfigError, match="REPORTBOT_PROCESSING_LIMIT: cần một số lớn hơn 0"):
         load_settings({"REPORTBOT_PROCESSING_LIMIT": "0"}, config_file=None)
-    with pytest.raises(ConfigError, match="is not a whole number above 0"):
+    with pytest.raises(
+        ConfigError, match="REPORTBOT_PROCESSING_LIMIT: expected a number greater than 0"
+    ):
         load_settings(
             {"REPORTBOT_PROCESSING_LIMIT": "many", "REPORTBOT_LOCALE": "en"}, config_file=None
         )
