@@ -150,6 +150,7 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                             else None
                         )
                         cpu_before = cluster_cpu(cluster)
+                        xacts_before = await _transactions()
                         around = Snapshot.take(url.rsplit("/", 1)[1])
                         started = time.perf_counter()
                         await asyncio.gather(
@@ -166,6 +167,7 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                             await chaos
                     finally:
                         await cluster.stop()
+                xacts = await _transactions() - xacts_before
                 updates = len(answers)
                 return {
                     **(await _database_counts(officers)),
@@ -184,9 +186,19 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                     "postgres_cpu": others["postgres"] / updates * 1000,
                     "busy": others["busy"] * 100,
                     "load": os.getloadavg()[0],
+                    "xacts": xacts / updates,
                 }
             finally:
                 await Tortoise.close_connections()
+
+
+async def _transactions() -> int:
+    """Transactions committed in the run's database so far (PostgreSQL's statistics; each
+    statement outside a transaction counts as one): a measure of round trips per update."""
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+    )
+    return int(rows[0]["xact_commit"])
 
 
 async def _database_counts(officers: int) -> dict[str, int]:
@@ -213,7 +225,7 @@ async def _count(officers: int) -> Outcome:
 COLUMNS = (
     "| round | workers | updates | updates/s | answer p50 ms | p99 ms | webhook 200 p50 | p99 |"
     " speed-up | CPU ms/update web | workers | driver | PostgreSQL | machine busy % | load |"
-    " kills | lost | duplicated | replies owed | submitted |"
+    " transactions/update | kills | lost | duplicated | replies owed | submitted |"
 )
 
 
@@ -224,7 +236,7 @@ def _row(round_no: int, r: dict[str, float], base: float) -> str:
         f"{r['p99']:.1f} | {r['ack_p50']:.1f} | {r['ack_p99']:.1f} | "
         f"{r['rate'] / base:.2f} | {r['web_cpu']:.2f} | {r['workers_cpu']:.2f} | "
         f"{r['driver_cpu']:.2f} | {r['postgres_cpu']:.2f} | {r['busy']:.0f} | "
-        f"{r['load']:.1f} | {r['kills']} | {r['lost']} | {r['duplicated']} | "
+        f"{r['load']:.1f} | {r['xacts']:.1f} | {r['kills']} | {r['lost']} | {r['duplicated']} | "
         f"{r['replies_owed']} | {r['submitted']} |"
     )
 
