@@ -10,12 +10,16 @@ one for the province. Then, median of `--repeats`:
 - **consolidation**: the whole deployment's `consolidate` (baseline: one computation, no
   scope) against the provincial coordinator's `consolidate_scope` (the same figures over the
   2,000 units plus the per-commune breakdown of 100 communes), and one commune's;
-- **digests**: the digest facts of every coordinator (100 communes + the province).
+- **digests**: the digest facts of every coordinator (100 communes + the province);
+- **one spreadsheet per commune** (`benchmarks/_commune_sheets.py`): the cells of one
+  commune's own spreadsheet (`--units` units, both periods of Resolution 57, written by the
+  real mirror to a local workbook and through gspread to the Sheets fake) against Google's
+  10,000,000-cell limit, and the baseline: the other communes in the deployment's one sheet.
 
 Goal of the issue: a provincial consolidation over 2,000 units in <= 2 s.
 
     .venv/bin/python benchmarks/province.py [--communes 100] [--units 20] [--officers 3]
-        [--repeats 3] [--backends sqlite,postgres]
+        [--repeats 3] [--backends sqlite,postgres] [--sheets-only]
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._commune_sheets import commune_sheet_cells, print_figures  # noqa: E402
 from benchmarks._databases import connected, throwaway_database  # noqa: E402
 from reportbot.coordination.reporting.consolidate import consolidate  # noqa: E402
 from reportbot.coordination.reporting.province import consolidate_scope  # noqa: E402
@@ -200,11 +205,11 @@ async def measure(backend: str, args: argparse.Namespace) -> None:
             print(f"  {'published for the province':38} {scoped_due * 1000:8.1f} ms  x{ratio:.2f}")
 
             def whole() -> Awaitable[Any]:
-                return consolidate("bao_cao_tinh", template, period, now=NOW)
+                return consolidate("bao_cao_tinh", template, period, now=NOW, tz=TZ)
 
             def scoped(scope: Any) -> Callable[[], Awaitable[Any]]:
                 return lambda: consolidate_scope(
-                    "bao_cao_tinh", template, period, now=NOW, scope=scope
+                    "bao_cao_tinh", template, period, now=NOW, tz=TZ, scope=scope
                 )
 
             base, data = await median(whole, args.repeats)
@@ -252,9 +257,13 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--sheets-only", action="store_true", help="the spreadsheet figure")
     args = parser.parse_args()
-    for backend in args.backends.split(","):
-        asyncio.run(measure(backend, args))
+    if not args.sheets_only:
+        for backend in args.backends.split(","):
+            asyncio.run(measure(backend, args))
+    sizes = (args.communes, args.units, args.officers)
+    print_figures(asyncio.run(commune_sheet_cells(*sizes)), *sizes)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from aiohttp import web
 
 from connectors.base import (
     Capabilities,
+    ConnectorStartError,
     DeliveryError,
     Handler,
     Incoming,
@@ -42,19 +43,27 @@ SORRY_TEXT = {
 }
 
 
-def parse_rate(value: str | None, default: tuple[float, float]) -> tuple[float, float]:
-    """Read "GLOBAL" or "GLOBAL,PER_CHAT" (messages per second) from a setting."""
+def parse_rate(
+    value: str | None, default: tuple[float, float], name: str = "rate"
+) -> tuple[float, float]:
+    """Read "GLOBAL" or "GLOBAL,PER_CHAT" (messages per second) from setting `name`.
+
+    A wrong value is a ConnectorStartError naming the setting and quoting the value.
+    """
     if value is None or not value.strip():
         return default
     parts = [p.strip() for p in value.replace("/", ",").split(",") if p.strip()]
     try:
         numbers = [float(p) for p in parts]
     except ValueError:
-        raise ValueError(
-            f"rate setting {value!r} must be 'GLOBAL' or 'GLOBAL,PER_CHAT' in messages/second"
-        ) from None
+        numbers = []
     if not numbers or len(numbers) > 2 or any(n <= 0 for n in numbers):
-        raise ValueError(f"rate setting {value!r} must hold one or two positive numbers")
+        raise ConnectorStartError(
+            f"{name}: {value[:40]!r} không hợp lệ, cần một hoặc hai số dương (tin nhắn mỗi "
+            "giây: chung, hoặc chung,mỗi cuộc trò chuyện), ví dụ 5,1",
+            f"{name}: {value[:40]!r} is not valid, expected one or two positive numbers "
+            "(messages per second: global, or global,per chat), e.g. 5,1",
+        )
     return numbers[0], numbers[1] if len(numbers) == 2 else min(default[1], numbers[0])
 
 

@@ -33,6 +33,7 @@ from connectors.base import (
     Attachment,
     Capabilities,
     ConnectorContext,
+    ConnectorStartError,
     DeliveryError,
     Incoming,
     Outgoing,
@@ -75,20 +76,42 @@ class QueueSettings:
 
 
 def queue_settings(
-    env: Mapping[str, str], config: Mapping[str, Any], rate_var: str
+    env: Mapping[str, str], config: Mapping[str, Any], rate_var: str, table: str
 ) -> dict[str, Any]:
-    """The `QueueSettings` fields from the config table (the rate also from `rate_var`)."""
-    rate = parse_rate(setting(env, config, rate_var, "rate"), DEFAULT_RATE)
+    """The `QueueSettings` fields from the config table `[connectors.TABLE]` (the rate also
+    from `rate_var`)."""
+    rate = parse_rate(setting(env, config, rate_var, "rate"), DEFAULT_RATE, rate_var)
     max_attempts = config.get("max_attempts")
     return {
         "global_rate": rate[0],
         "per_chat_rate": rate[1],
-        "burst": float(config.get("burst", 3.0)),
-        "request_timeout": float(config.get("request_timeout", 20.0)),
-        "retry_base": float(config.get("retry_base", 0.5)),
-        "retry_max": float(config.get("retry_max", 30.0)),
-        "max_attempts": int(max_attempts) if max_attempts is not None else None,
+        "burst": config_number(config, table, "burst", 3.0),
+        "request_timeout": config_number(config, table, "request_timeout", 20.0),
+        "retry_base": config_number(config, table, "retry_base", 0.5),
+        "retry_max": config_number(config, table, "retry_max", 30.0),
+        "max_attempts": (
+            int(config_number(config, table, "max_attempts", 1))
+            if max_attempts is not None
+            else None
+        ),
     }
+
+
+def config_number(config: Mapping[str, Any], table: str, key: str, default: float) -> float:
+    """A positive number of a connector's `reportbot.toml` table; one clear line naming the
+    table, the key and the value when it is not one (never Python's own message)."""
+    raw = config.get(key, default)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        shown = str(raw)[:20]
+        raise ConnectorStartError(
+            f"[connectors.{table}] {key}: {shown!r} không phải một số dương",
+            f"[connectors.{table}] {key}: {shown!r} is not a positive number",
+        )
+    return value
 
 
 def text_capabilities(

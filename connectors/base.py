@@ -11,6 +11,7 @@ when the connector is not configured (for example, no token in the environment).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,9 @@ ENTRY_POINT_GROUP = "reportbot.connectors"
 # The key of a connector's `kv` under which it keeps the problem an administrator must act on
 # (plain text, absent when healthy), so that `reportbot status`, another process, shows it.
 WARNING_KEY = "admin_warning"
+# The language of what an administrator reads (a start-up error): English when this is "en",
+# else Vietnamese. Read by the contract itself, since a connector must not import the bot.
+LOCALE_VARIABLE = "REPORTBOT_LOCALE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,11 +279,31 @@ class NotAccepted(Exception):
     """
 
 
-class ConnectorStartError(ValueError):
-    """A connector cannot start: the message is one line naming the cause and the fix.
+def admin_locale(env: Mapping[str, str] | None = None) -> str:
+    """ "en" when REPORTBOT_LOCALE (of `env`, else of the process) is en; else "vi"."""
+    source = os.environ if env is None else env
+    return "en" if source.get(LOCALE_VARIABLE, "") == "en" else "vi"
 
-    A ValueError, so that a connector factory raising it counts as a configuration mistake.
+
+class ConnectorStartError(ValueError):
+    """A connector cannot start: one line naming the cause (the variable, the value) and the fix.
+
+    It carries the line in each language, `texts` = {"vi": ..., "en": ...} (the shape of the
+    bot's message catalogues), and is shown in one: `text(locale)`, or `str()` in
+    REPORTBOT_LOCALE's language (Vietnamese unless it is en). A plugin that gives one text has it
+    shown in both. A ValueError, so that a factory raising it counts as a configuration mistake.
     """
+
+    def __init__(self, vi: str, en: str | None = None) -> None:
+        super().__init__(vi)
+        self.texts: dict[str, str] = {"vi": vi, "en": en or vi}
+
+    def text(self, locale: str) -> str:
+        """The line in `locale` (Vietnamese unless it is English)."""
+        return self.texts["en" if locale == "en" else "vi"]
+
+    def __str__(self) -> str:
+        return self.text(admin_locale())
 
 
 class DeliveryError(Exception):
@@ -291,9 +315,10 @@ class ReportsWarnings(Protocol):
     """Optional: a connector that can tell the administrators about a problem of its own.
 
     `warnings()` returns the problems an administrator must act on now (an OAuth refresh token
-    about to expire, a refresh refused), each one line, Vietnamese first and English second;
-    empty when healthy. The application shows them in the coordinators' digest; a connector
-    with durable state also keeps its current one under `WARNING_KEY` of its `kv`.
+    about to expire, a refresh refused), each one line in the administrators' language
+    (`admin_locale`, from the connector's `env`); empty when healthy. The application shows
+    them in the coordinators' digest; a connector with durable state also keeps its current
+    one under `WARNING_KEY` of its `kv`.
     """
 
     def warnings(self) -> Sequence[str]:

@@ -179,7 +179,8 @@ class Application:
         connectors, problems = build_connectors(self.context_for(console), only=only)
         fatal = [p for p in problems if p.fatal]
         if fatal:
-            raise ConfigError(f"{fatal[0].name}: {fatal[0].message}")
+            first = fatal[0]
+            raise ConfigError("connector", problem={"vi": first.line("vi"), "en": first.line("en")})
         self.connectors.extend(connectors)
         for connector in connectors:
             jobs = getattr(connector, "periodic_jobs", None)

@@ -1,7 +1,8 @@
 """Settings from `REPORTBOT_*` environment variables and an optional `reportbot.toml`.
 
-The environment wins over the file. A wrong value stops start-up with `ConfigError`, whose
-message is one line naming the variable. Connector-specific variables are read by each
+The environment wins over the file. A wrong value stops start-up with `ConfigError`: one line
+naming the variable and quoting the value, in the settings' language (Vietnamese unless
+REPORTBOT_LOCALE=en; see `reportbot.startup_errors`). Connector-specific variables are read by each
 connector from the environment it is handed; the `[connectors.NAME]` tables of the file are
 passed to it as its config.
 """
@@ -10,22 +11,21 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from reportbot.startup_errors import ConfigError
 from reportbot.store.database import DEFAULT_DATABASE_URL, SUPPORTED_SCHEMES
 
 PREFIX = "REPORTBOT_"
 LOCALES = ("vi", "en")
 LOG_FORMATS = ("text", "json")
 
-
-class ConfigError(ValueError):
-    """A setting is wrong; the message names it and says what is expected."""
+__all__ = ["LOCALES", "LOG_FORMATS", "ConfigError", "Settings", "load_settings"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,17 @@ def load_settings(
         value = merged.get(PREFIX + name)
         return default if value is None or value == "" else value
 
+    try:
+        return _settings(get, {**environ, **merged}, file_config)
+    except ConfigError as error:  # said in the language the settings ask for, when valid
+        locale = get("LOCALE", "vi")
+        error.locale = locale if locale in LOCALES else "vi"
+        raise
+
+
+def _settings(
+    get: Callable[[str, str], str], env: dict[str, str], file_config: dict[str, Any]
+) -> Settings:
     return Settings(
         database_url=_database_url(get("DATABASE_URL", DEFAULT_DATABASE_URL)),
         forms_dir=Path(get("FORMS_DIR", "forms")),
@@ -82,7 +93,7 @@ def load_settings(
         delivery_end=_clock("DELIVERY_END", get("DELIVERY_END", "20:00")),
         demo=_boolean("DEMO", get("DEMO", "true")),
         log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "text"), LOG_FORMATS),
-        env={**environ, **merged},
+        env=env,
         file_config=file_config,
     )
 
@@ -93,12 +104,12 @@ def _read_file(
     path = config_file or Path(environ.get(PREFIX + "CONFIG", "reportbot.toml"))
     if not path.exists():
         if config_file is not None or PREFIX + "CONFIG" in environ:
-            raise ConfigError(f"REPORTBOT_CONFIG: không tìm thấy tệp {path} (file not found)")
+            raise ConfigError("config_file_missing", path=str(path))
         return {}, {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: tệp cấu hình sai cú pháp (invalid TOML): {exc}") from exc
+        raise ConfigError("config_file_invalid", path=str(path), detail=str(exc)) from exc
     values: dict[str, str] = {}
     for key, value in data.items():
         if isinstance(value, Mapping):
@@ -110,10 +121,7 @@ def _read_file(
 def _database_url(value: str) -> str:
     scheme = value.split("://", 1)[0] if "://" in value else ""
     if scheme not in SUPPORTED_SCHEMES:
-        raise ConfigError(
-            f"REPORTBOT_DATABASE_URL: cần dạng sqlite://tệp.db hoặc postgres://user@host/db "
-            f"(expected sqlite:// or postgres://), nhận được {scheme or value[:20]!r}"
-        )
+        raise ConfigError("database_url", value=scheme or value[:20])
     return value
 
 
@@ -121,24 +129,18 @@ def _timezone(value: str) -> ZoneInfo:
     try:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(
-            f"REPORTBOT_TIMEZONE: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh "
-            "(unknown time zone)"
-        ) from exc
+        raise ConfigError("timezone", value=value) from exc
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
-        raise ConfigError(
-            f"REPORTBOT_{name}: {value!r} không hợp lệ, chọn một trong {', '.join(allowed)} "
-            f"(expected one of {', '.join(allowed)})"
-        )
+        raise ConfigError("choice", name=PREFIX + name, value=value, allowed=", ".join(allowed))
     return value
 
 
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
-        raise ConfigError(f"REPORTBOT_HTTP_PORT: {value!r} không phải cổng hợp lệ (1-65535)")
+        raise ConfigError("port", value=value)
     return int(value)
 
 
@@ -147,7 +149,7 @@ def _clock(name: str, value: str) -> time:
         hours, minutes = value.split(":")
         return time(int(hours), int(minutes))
     except ValueError as exc:
-        raise ConfigError(f"REPORTBOT_{name}: {value!r} cần dạng HH:MM (expected HH:MM)") from exc
+        raise ConfigError("clock", name=PREFIX + name, value=value) from exc
 
 
 def _boolean(name: str, value: str) -> bool:
@@ -156,4 +158,4 @@ def _boolean(name: str, value: str) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ConfigError(f"REPORTBOT_{name}: {value!r} cần true hoặc false (expected true/false)")
+    raise ConfigError("boolean", name=PREFIX + name, value=value)

@@ -7,11 +7,12 @@ entry point in the ``reportbot.connectors`` group.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-from connectors.base import ENTRY_POINT_GROUP, Connector, ConnectorContext
+from connectors.base import ENTRY_POINT_GROUP, Connector, ConnectorContext, ConnectorStartError
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,13 @@ class ConnectorProblem:
     name: str
     message: str
     fatal: bool = False  # a configuration error (stop start-up), not a broken plugin
+    # The line by language when the connector gave both (ConnectorStartError), else empty.
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+    def line(self, locale: str) -> str:
+        """`name: problem` in `locale` (the connector's one text when it gave only one)."""
+        text = self.texts.get("en" if locale == "en" else "vi") or self.message
+        return text if text.startswith(f"{self.name}:") else f"{self.name}: {text}"
 
 
 def available_connectors() -> list[str]:
@@ -48,10 +56,18 @@ def build_connectors(
             context: ConnectorContext = context_for(entry.name)
             connector = factory(context)
         except Exception as exc:  # a broken plugin must not stop the others
-            log.warning("connector %s could not start: %s", entry.name, exc)
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             fatal = isinstance(exc, ValueError)
-            problems.append(ConnectorProblem(entry.name, message, fatal))
+            # A configuration mistake is the caller's one line to print (it stops start-up);
+            # logged too, it would be said twice.
+            log.log(
+                logging.DEBUG if fatal else logging.WARNING,
+                "connector %s could not start: %s",
+                entry.name,
+                exc,
+            )
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            texts = dict(exc.texts) if isinstance(exc, ConnectorStartError) else {}
+            problems.append(ConnectorProblem(entry.name, message, fatal, texts))
             continue
         if connector is not None:
             connectors.append(connector)

@@ -10,17 +10,12 @@ The reminder worker's `only_person` is set by `reportbot chat` (reportbot/cli/ch
 
 from __future__ import annotations
 
+from reportbot.startup_texts import STARTUP
 from reportbot.store.queries.people import real_accounts
 
-AT_REFUSED = (
-    "reportbot: --at không dùng được trên cơ sở dữ liệu có {count} tài khoản thật "
-    "(Telegram, Zalo...): nhắc nhở của họ sẽ bị ghi với giờ giả. Hãy dùng một cơ sở dữ liệu "
-    "thử (REPORTBOT_DATABASE_URL). / --at is refused on a database with {count} real "
-    "accounts: their reminders would be written with a pretended time; use a test database."
-)
 
-
-async def at_refusal() -> str | None:
-    """The message refusing `--at` on this database, or None when it is a console-only one."""
+async def at_refusal(locale: str = "vi") -> str | None:
+    """The line refusing `--at` on this database (in `locale`), or None when it is a
+    console-only one."""
     count = await real_accounts()
-    return AT_REFUSED.format(count=count) if count else None
+    return "reportbot: " + STARTUP.say("at_refused", locale, count=count) if count else None

@@ -10,7 +10,19 @@ composition root.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
+LOCALE_VARIABLE = "REPORTBOT_LOCALE"
+
 
 def say(locale: str, vi: str, en: str) -> str:
     """`en` when the locale is English, else `vi`."""
     return en if locale == "en" else vi
+
+
+def env_locale(env: Mapping[str, str] | None = None) -> str:
+    """REPORTBOT_LOCALE from the environment before (or without) the settings: "en" when it
+    is exactly en, else "vi" (unset, empty or a wrong value, which is itself being reported)."""
+    source = os.environ if env is None else env
+    return "en" if source.get(LOCALE_VARIABLE, "") == "en" else "vi"

@@ -110,12 +110,18 @@ async def test_each_calculation_is_a_column_after_the_questions(
 
 
 def test_a_calculation_over_a_repeat_sums_the_stored_entries(tmp_path: Path) -> None:
-    from reportbot.mirror.calculated import calculated_answers
+    from reportbot.conversation.stored_values import stored_values
+    from tests.conftest import TZ
     from tests.test_repeats import ROSTER, roster, with_calc
 
     form = roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})"))
-    stored = {"so_nguoi": 3, "tuoi[1]": 40, "tuoi[2]": 38, "tuoi[3]": 7}
-    # by hand: 40 + 38 + 7 = 85
-    facts = {"unit_code": "u1", "unit_type": "doan_the", "period": "2026-11"}
-    assert calculated_answers(form, stored, facts) == {"tong_tuoi": 85}
-    assert calculated_answers(form, {"so_nguoi": 1, "tuoi[1]": 12}, facts) == {"tong_tuoi": 12}
+    unit = {"unit_code": "u1", "unit_type": "doan_the", "period_key": "2026-11"}
+
+    def calculated(rows: dict[str, str]) -> dict[str, object]:
+        return stored_values(form, rows, sent=None, tz=TZ, **unit).calculated
+
+    # as stored, before calculations were kept: by hand 40 + 38 + 7 = 85
+    assert calculated({"so_nguoi": "3", "tuoi[1]": "40", "tuoi[2]": "38", "tuoi[3]": "7"}) == {
+        "tong_tuoi": 85
+    }
+    assert calculated({"so_nguoi": "1", "tuoi[1]": "12"}) == {"tong_tuoi": 12}

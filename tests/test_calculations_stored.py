@@ -67,7 +67,7 @@ async def figures(clock: FakeClock) -> dict[str, tuple[Decimal, int]]:
     assert record is not None
     template = template_from_definition(record.definition)
     period = period_by_key(template.period, (await Submission.first()).period_key, TZ)
-    data = await consolidate("can_bo", template, period, now=clock.now)
+    data = await consolidate("can_bo", template, period, now=clock.now, tz=TZ)
     return {n.question.id: (n.total, n.count) for n in data.numbers}
 
 
@@ -151,14 +151,22 @@ async def test_a_new_version_of_the_calculation_leaves_an_old_report_as_sent(
 async def test_an_old_report_without_stored_calculations_is_computed_on_read(
     app: Application, clock: FakeClock, tmp_path: Path
 ) -> None:
-    # a report stored before calculations were kept: its answers only
-    record = await FormTemplateRecord.get(key="can_bo")
-    unit = await Unit.get(code="vhxh")
-    at = clock.now - timedelta(days=1)
+    await file_old_report(app, clock.now - timedelta(days=1))
+    cells = await mirror_rows(tmp_path, clock)
+    # by hand: 3 + 1 = 4; 1 / 4 = 25 % -> "chưa đạt"
+    assert cells[3]["Tổng số"] == 4 and cells[3]["Tỷ lệ nữ (%)"] == 25
+    assert cells[3]["xep_loai"] == "chưa đạt"
+    assert (await figures(clock))["tong"] == (Decimal(4), 1)
+
+
+async def file_old_report(app: Application, at: datetime) -> None:
+    """vhxh's report (3 men, 1 woman) on the form's latest version, sent at `at`, stored as
+    before calculations were kept: its answers only."""
+    record = await FormTemplateRecord.filter(key="can_bo").order_by("-version").first()
     submission = await Submission.create(
         form_key="can_bo",
         template=record,
-        unit=unit,
+        unit=await Unit.get(code="vhxh"),
         period_key=(await _first_period(app)),
         status="submitted",
         revision=1,
@@ -168,11 +176,6 @@ async def test_an_old_report_without_stored_calculations_is_computed_on_read(
     )
     for name, value in (("nam", "3"), ("nu", "1")):
         await Answer.create(submission=submission, question_id=name, value=value, updated_at=at)
-    cells = await mirror_rows(tmp_path, clock)
-    # by hand: 3 + 1 = 4; 1 / 4 = 25 % -> "chưa đạt"
-    assert cells[3]["Tổng số"] == 4 and cells[3]["Tỷ lệ nữ (%)"] == 25
-    assert cells[3]["xep_loai"] == "chưa đạt"
-    assert (await figures(clock))["tong"] == (Decimal(4), 1)
 
 
 async def _first_period(app: Application) -> str:
@@ -200,3 +203,19 @@ async def test_today_is_the_officers_day_in_the_review_and_in_storage(
         await chat.say(typed)
     assert "• Ngày lập: 27/11/2026 (tự tính)" in await chat.say("/xemlai")
     assert (await stored_rows("hoiphunu"))["ngay_lap"] == '"27/11/2026"'
+
+
+async def test_an_old_report_sent_at_dawn_is_dated_by_its_local_day_in_sheet_and_figures(
+    app: Application, clock: FakeClock, tmp_path: Path
+) -> None:
+    # the day of the month the report was sent, as a number the consolidation sums
+    dated = [*SURVEY, ("calculate", "ngay_gui", "Ngày gửi", "int(format-date(today(), '%d'))")]
+    newer = tmp_path / "v2"
+    newer.mkdir()
+    await store_template(xlsform_template(newer, dated), "can_bo.xlsx", now=clock.now)
+    # sent at 06:00 on 27/11 in Vietnam, 23:00 on 26/11 in UTC, before calculations were kept
+    await file_old_report(app, datetime(2026, 11, 27, 6, 0, tzinfo=TZ).astimezone(UTC))
+    cells = await mirror_rows(tmp_path, clock)
+    # by hand: the officer's day is the 27th, in the sheet and in the coordinator's figures
+    assert cells[3]["Ngày gửi"] == 27
+    assert (await figures(clock))["ngay_gui"] == (Decimal(27), 1)

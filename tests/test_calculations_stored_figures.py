@@ -106,7 +106,7 @@ async def consolidated(clock: FakeClock, form_key: str) -> Consolidation:
     template = template_from_definition(record.definition)
     period_key = (await Submission.filter(form_key=form_key).first()).period_key  # type: ignore[union-attr]
     period = period_by_key(template.period, period_key, TZ)
-    return await consolidate(form_key, template, period, now=clock.now)
+    return await consolidate(form_key, template, period, now=clock.now, tz=TZ)
 
 
 async def test_the_figures_of_stored_calculations_match_the_hand_table(

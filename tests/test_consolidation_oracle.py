@@ -276,7 +276,7 @@ async def test_the_consolidation_object_matches_the_hand_table(oracle_app) -> No
 
     key, template = await pick_form(None)
     period = await pick_period(key, template, None, local(2026, 12, 22, 9, 0), TZ)
-    data = await consolidate(key, template, period, now=local(2026, 12, 22, 9, 0))
+    data = await consolidate(key, template, period, now=local(2026, 12, 22, 9, 0), tz=TZ)
     assert (data.filed, data.total, data.status.filed) == (FILED, TOTAL, FILED)
     assert data.status.counts() == BUCKETS
     assert sorted(report.status.code for report in data.reports) == [

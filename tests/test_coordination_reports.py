@@ -41,7 +41,7 @@ async def known_consolidation() -> Consolidation:
     await seed_reports()
     key, template = await pick_form(None)
     period = await pick_period(key, template, None, AFTER_DEADLINE, TZ)
-    return await consolidate(key, template, period, now=AFTER_DEADLINE)
+    return await consolidate(key, template, period, now=AFTER_DEADLINE, tz=TZ)
 
 
 async def test_figures_match_the_known_reports(db: str) -> None:
@@ -157,7 +157,7 @@ async def test_an_answer_that_looks_like_a_formula_stays_text(db: str, tmp_path:
     await file_report("hoiphunu", {"mo_hinh_hay": '=HYPERLINK("http://x")', "tong_so_can_bo": 3})
     key, template = await pick_form(None)
     period = await pick_period(key, template, "2026-H2", AFTER_DEADLINE, TZ)
-    data = await consolidate(key, template, period, now=AFTER_DEADLINE)
+    data = await consolidate(key, template, period, now=AFTER_DEADLINE, tz=TZ)
     path = write_report(data, "xlsx", tmp_path / "x.xlsx", tz=TZ)
     cell = load_workbook(path)["Ý kiến"]["D2"]
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
@@ -304,9 +304,10 @@ def test_cli_invite_create(cli, database_url: str, capsys) -> None:
     assert cli(["invite", "create", "--unit", "HOIPHUNU"]) == 0
     out = capsys.readouterr().out
     code = re.search(r"Mã mời: ([A-Z0-9]{8})", out).group(1)  # type: ignore[union-attr]
-    assert f"https://t.me/<ten_bot>?start={code}" in out
-    assert "(đặt REPORTBOT_TELEGRAM_BOT_USERNAME để có đường dẫn đúng)" in out
-    assert f"nhắn cho tài khoản trợ lý báo cáo của xã mã: {code}" in out
+    # no bot username configured: no made-up link anywhere, the card says what to set
+    assert "t.me" not in out and "<" not in out
+    assert "Telegram: chưa có đường dẫn: đặt REPORTBOT_TELEGRAM_BOT_USERNAME" in out
+    assert f"Xin nhắn cho tài khoản trợ lý báo cáo của xã mã: {code} ." in out
     assert cli(["invite", "create", "--phone", "0905 000 001", "--days", "3"]) == 0
     assert "Dành cho: cán bộ đầu mối của Hội Liên hiệp Phụ nữ xã" in capsys.readouterr().out
     assert cli(["invite", "create", "--unit", "khong_co"]) == 1

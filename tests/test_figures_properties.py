@@ -92,7 +92,7 @@ async def check(units: list[tuple[str, dict[str, Any]]], folder: Path) -> None:
     record = await FormTemplateRecord.get(key="so_lieu_thu")
     template = template_from_definition(record.definition)
     period = period_by_key(template.period, "2026-H2", TZ)
-    data = await consolidate("so_lieu_thu", template, period, now=NOW)
+    data = await consolidate("so_lieu_thu", template, period, now=NOW, tz=TZ)
     filed = [values for state, values in units if state in FILED_STATES]
     # The filed count is the number of reports aggregated, in every place it is shown.
     assert data.filed == len(data.reports) == data.status.filed == len(filed)

@@ -50,7 +50,7 @@ async def test_after_the_deadline_the_reopened_report_stays_counted(
     now = datetime(2026, 12, 22, 8, 0, tzinfo=TZ)
     key, template = await pick_form(None)
     period = await pick_period(key, template, None, now, TZ)
-    data = await consolidate(key, template, period, now=now)
+    data = await consolidate(key, template, period, now=now, tz=TZ)
     assert (data.filed, data.total) == (1, 7)
     assert [report.status.code for report in data.reports] == ["hoiphunu"]
     informed = next(n for n in data.numbers if n.question.id == "so_can_bo_quan_triet")

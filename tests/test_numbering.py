@@ -138,3 +138,13 @@ def test_whatever_applies_each_question_keeps_its_hand_written_number(
     assert relevance.numbers == {q.id: NUMBER[q.id] for q in relevance.answerable}
     shown = list(relevance.numbers.values())
     assert shown == sorted(shown) and len(set(shown)) == len(shown)  # form order, no repeats
+
+
+def test_the_intro_counts_the_questions_as_the_headings_do() -> None:
+    bot = Harness()
+    bot.say("/baocao")
+    intro = bot.say("1")
+    # 27 numbered questions, 19 of them asked with no answer yet: the intro names the 27 of
+    # "Câu 1/27" and says that some depend on earlier answers, never a second count
+    assert "Gồm 27 câu hỏi (có câu chỉ hỏi tùy câu trả lời trước)." in intro
+    assert heading(intro) == "Câu 1/27" and "19" not in intro

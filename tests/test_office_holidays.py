@@ -117,7 +117,9 @@ def test_wrong_extra_days_are_named(text: str, quoted: str, vietnamese: str) -> 
         parse_extra_days_off(text)
     message = str(caught.value)
     assert message.startswith("REPORTBOT_EXTRA_DAYS_OFF: ") and vietnamese in message
-    assert quoted in message and "(" in message  # English after the Vietnamese
+    assert quoted in message and " (" not in message  # no English beside the Vietnamese
+    english = caught.value.text("en")
+    assert quoted in english and vietnamese not in english and english != message
     assert isinstance(caught.value, ConfigError)
 
 

@@ -123,3 +123,20 @@ def test_status_on_a_database_never_migrated_says_so(tmp_path: Path) -> None:
     result = run_cli(["status"], env=env, cwd=tmp_path)
     assert result.returncode == 1
     assert "reportbot db migrate" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_status_names_the_migrations_an_upgrade_has_not_applied(tmp_path: Path) -> None:
+    import sqlite3
+
+    database = tmp_path / "old.db"
+    env = {"REPORTBOT_DATABASE_URL": f"sqlite://{database}"}
+    assert run_cli(["db", "migrate"], env=env, cwd=tmp_path).returncode == 0
+    shipped = sorted(f.stem for f in (ROOT / "migrations").glob("0*.py"))
+    with sqlite3.connect(database) as connection:  # as if the newest one came with an upgrade
+        connection.execute("DELETE FROM tortoise_migrations WHERE name = ?", (shipped[-1],))
+    result = run_cli(["status"], env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    expected = f"  chưa chạy 1 migration ({shipped[-1]}): chạy `reportbot db migrate`"
+    assert expected in result.stdout.splitlines()
+    result = run_cli(["status"], env={**env, "REPORTBOT_LOCALE": "en"}, cwd=tmp_path)
+    assert f"  migrations not applied: 1 ({shipped[-1]}); run" in result.stdout

@@ -135,7 +135,7 @@ async def report_view() -> tuple[str, ...]:
     """The units the report files list as not filed for 2026-H1 (the .docx section III)."""
     _rid, template = (await latest_templates())[FORM]
     period = period_by_key(template.period, "2026-H1", TZ)
-    data = await consolidate(FORM, template, period, now=NOW)
+    data = await consolidate(FORM, template, period, now=NOW, tz=TZ)
     return tuple(unit.name for unit in data.late if unit.bucket != "late")
 
 

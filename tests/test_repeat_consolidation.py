@@ -60,7 +60,7 @@ async def test_entries_per_unit_and_totals_match_the_hand_table(
     await file_roster(chat, "u-cns_thon1", people)
 
     period = current_period(template.period, clock.now, TZ)
-    result = await consolidate(template.key, template, period, now=clock.now)
+    result = await consolidate(template.key, template, period, now=clock.now, tz=TZ)
     figures = {
         n.question.id: (n.total, n.count, n.average)
         for n in result.numbers

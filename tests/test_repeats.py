@@ -253,7 +253,7 @@ async def test_the_sheet_and_the_consolidation_show_the_entries(
     assert by_count[1]["Họ tên"] == "1) Cúc"
 
     period = current_period(template.period, clock.now, TZ)
-    result = await consolidate(template.key, template, period, now=clock.now)
+    result = await consolidate(template.key, template, period, now=clock.now, tz=TZ)
     ages = next(n for n in result.numbers if n.question.id == "tuoi")
     people = next(n for n in result.numbers if n.question.id == "so_nguoi")
     assert (ages.total, ages.count) == (40 + 38 + 7, 2)  # summed over entries, then units

@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from connectors.base import WARNING_KEY, ConnectorContext, connector_warnings
 from connectors.telegram import create
+from connectors.telegram.watch import poller_warning
 from reportbot.app import Application
 from reportbot.cli.status import _report
 from reportbot.config import load_settings
@@ -62,7 +63,7 @@ async def test_failing_polls_are_kept_for_status_and_cleared_when_they_answer(
         tg.fail_next("getUpdates", 10_000, status=502)  # Telegram unreachable for a while
         await tg.wait_for(lambda: not connector.healthy, what="unhealthy")
         (warning,) = connector.warnings()
-        assert "không nhận được tin nhắn mới" in warning and "no updates are coming in" in warning
+        assert "không nhận được tin nhắn mới" in warning and "no updates" not in warning
         assert "Bad Gateway" in warning and "REPORTBOT_TELEGRAM_API_URL" in warning
         assert "\n" not in warning and tg.token not in warning
         assert connector_warnings([connector]) == [warning]  # the coordinators' digest too
@@ -114,3 +115,11 @@ async def test_healthz_follows_the_poller(tg: FakeTelegram, tmp_path: Path) -> N
             assert (await health())[0] == 200
     finally:
         await app.close()
+
+
+def test_the_warning_is_in_the_administrators_language_only() -> None:
+    vietnamese = poller_warning(3, "Bad Gateway", "vi")
+    english = poller_warning(3, "Bad Gateway", "en")
+    assert "không nhận được tin nhắn mới (3 lần" in vietnamese and "Bad Gateway" in vietnamese
+    assert english.startswith("Telegram: no updates are coming in (3 failed polls")
+    assert "nhận" not in english and "no updates" not in vietnamese

@@ -15,10 +15,12 @@ from tests.fakes.telegram import FakeTelegram, Script, bot_env
 WRONG = "123456:WRONG-token-for-tests"
 
 
-def one_line(error: BaseException) -> str:
-    text = str(error)
-    assert "\n" not in text and len(text) < 200, text
-    return text
+def one_line(error: ConnectorStartError, locale: str = "en") -> str:
+    """The line in `locale`, checked to be one short line; the other language's line too."""
+    for each in error.texts.values():
+        assert "\n" not in each and len(each) < 220, each
+    assert error.text("vi") != error.text("en")  # said in one language at a time
+    return error.text(locale)
 
 
 async def test_a_refused_token(tg: FakeTelegram, tmp_path: Path) -> None:
@@ -29,6 +31,7 @@ async def test_a_refused_token(tg: FakeTelegram, tmp_path: Path) -> None:
         await connector.start()
     text = one_line(raised.value)
     assert "401" in text and "REPORTBOT_TELEGRAM_TOKEN" in text and "@BotFather" in text
+    assert "Bot API từ chối token" in one_line(raised.value, "vi")
     assert WRONG not in text and "WRONG" not in text
     assert len(tg.calls_of("getMe")) == 1, "a refusal is not retried"
     assert not connector.healthy
@@ -62,6 +65,9 @@ def test_a_malformed_token(token: str, tmp_path: Path) -> None:
         create(ConnectorContext(handler=Script(), env=env, media_dir=tmp_path))
     text = one_line(raised.value)
     assert "REPORTBOT_TELEGRAM_TOKEN is not a bot token" in text and token not in text
+    vietnamese = one_line(raised.value, "vi")
+    assert "REPORTBOT_TELEGRAM_TOKEN không phải token của bot" in vietnamese
+    assert token not in vietnamese
 
 
 def test_a_malformed_token_stops_start_up_as_a_configuration_mistake(tmp_path: Path) -> None:
@@ -74,3 +80,5 @@ def test_a_malformed_token_stops_start_up_as_a_configuration_mistake(tmp_path: P
     assert connectors == []
     (problem,) = problems
     assert problem.fatal and problem.message.startswith("telegram: REPORTBOT_TELEGRAM_TOKEN")
+    assert problem.line("en").startswith("telegram: REPORTBOT_TELEGRAM_TOKEN is not a bot token")
+    assert problem.line("vi").startswith("telegram: REPORTBOT_TELEGRAM_TOKEN không phải")

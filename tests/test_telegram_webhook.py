@@ -104,7 +104,7 @@ async def test_garbage_with_the_right_secret_is_a_bad_request(
 
 async def test_webhook_needs_a_web_app(tg: FakeTelegram) -> None:
     env = bot_env(tg, WEBHOOK_URL="https://bot.example.org/tg", WEBHOOK_SECRET=SECRET)
-    with pytest.raises(TelegramConfigError, match="web server"):
+    with pytest.raises(TelegramConfigError, match="máy chủ web"):
         create(ConnectorContext(handler=Script(), env=env))
 
 

@@ -145,7 +145,7 @@ async def scoped(who: str) -> ScopeConsolidation:
     period = period_by_key(template.period, "2026-H2", TZ)
     now = local(2026, 12, 22, 9, 0)
     scope = await coordinator_scope(who)
-    return await consolidate_scope("so_lieu_xa", template, period, now=now, scope=scope)
+    return await consolidate_scope("so_lieu_xa", template, period, now=now, tz=TZ, scope=scope)
 
 
 async def test_each_level_consolidates_to_the_hand_table(db: str) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from reportbot.coordination.reporting.render import render_unit_report
+from reportbot.coordination.reporting.unit_view import UnitView
 from reportbot.forms.loader import template_from_definition
 from reportbot.periods import Period
 
@@ -51,10 +52,9 @@ def test_view_keeps_form_numbers_after_a_skipped_branch() -> None:
     text = render_unit_report(
         unit_name="Đơn vị A",
         unit_code="dva",
-        template=template,
         period=period,
         submission=state,
-        answers={"co_lop": "no", "ghi_chu": "ổn"},
+        view=UnitView(template, {"co_lop": "no", "ghi_chu": "ổn"}, {}),
         tz=UTC,
         locale="vi",
     )
@@ -75,7 +75,7 @@ def test_web_unit_page_keeps_form_numbers_after_a_skipped_branch() -> None:
         template=template,
         period=_period(),
         state="đang soạn",
-        answers={"co_lop": "no", "ghi_chu": "ổn"},
+        view=UnitView(template, {"co_lop": "no", "ghi_chu": "ổn"}, {}),
     )
     assert "<td>1. Có lớp không?</td>" in html
     assert "<td>3. Ghi chú</td>" in html

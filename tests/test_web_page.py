@@ -7,6 +7,7 @@ client, to check what a browser hides (headers, concurrent use of one link, a de
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import socket
 from collections.abc import AsyncIterator
@@ -49,10 +50,12 @@ class Served:
         assert found, reply
         return found.group(1)
 
-    async def cookies(self, http: aiohttp.ClientSession) -> dict[str, str]:
+    async def cookies(
+        self, http: aiohttp.ClientSession, user_id: str = "u-coord"
+    ) -> dict[str, str]:
         """Sign in through a new link; the session cookie, to send by hand (it is Secure: a
         client's jar keeps it off plain http)."""
-        token = await self.link()
+        token = await self.link(user_id)
         async with http.post(
             f"{self.base}/web/dang-nhap", data={"t": token}, allow_redirects=False
         ) as response:
@@ -78,6 +81,13 @@ async def served(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Ser
     await load_shipped_forms()
     await seed_reports()
     clock.set_local(datetime(2026, 12, 20, 23, 30))
+    async with serving(db, clock, tmp_path) as found:
+        yield found
+
+
+@contextlib.asynccontextmanager
+async def serving(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Served]:
+    """The application with its web page on a free port, for the length of the block."""
     port = free_port()
     settings = settings_for(db, tmp_path, port, "https://baocao.example.vn")
     application = Application(settings, clock=clock)

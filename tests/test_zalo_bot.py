@@ -16,6 +16,7 @@ from connectors.base import (
     Address,
     Choice,
     ConnectorContext,
+    ConnectorStartError,
     DeliveryError,
     Incoming,
     Outgoing,
@@ -115,7 +116,7 @@ def test_webhook_secret_length_is_checked(secret: str) -> None:
         "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET": secret,
     }
     context = ConnectorContext(handler=ScriptedHandler(), env=env, web_app=web.Application())
-    with pytest.raises(ValueError, match="8 to 256 characters"):
+    with pytest.raises(ValueError, match="8 đến 256 ký tự"):
         create(context)
 
 
@@ -155,9 +156,11 @@ async def test_refused_token_fails_start_without_leaking_it(fake: FakeZaloBot) -
     )
     connector = create(context)
     assert connector is not None
-    with pytest.raises(RuntimeError, match="token was refused") as caught:
+    with pytest.raises(ConnectorStartError, match="REPORTBOT_ZALO_BOT_TOKEN") as caught:
         await connector.start()
-    assert "wrong-token" not in str(caught.value)
+    assert "Zalo từ chối token" in caught.value.text("vi")
+    assert "the token was refused" in caught.value.text("en")
+    assert all("wrong-token" not in text for text in caught.value.texts.values())
 
 
 # --- polling --------------------------------------------------------------------------------
@@ -604,7 +607,7 @@ def test_bodies_without_a_message_are_ignored(body: Any) -> None:
 @pytest.mark.parametrize("value", ["abc", "0", "1,2,3", "-5"])
 def test_bad_rate_setting_is_refused(value: str) -> None:
     env = {"REPORTBOT_ZALO_BOT_TOKEN": "1:abc", "REPORTBOT_ZALO_BOT_RATE": value}
-    with pytest.raises(ValueError, match="rate"):
+    with pytest.raises(ValueError, match="REPORTBOT_ZALO_BOT_RATE"):
         create(ConnectorContext(handler=ScriptedHandler(), env=env))
 
 

@@ -45,7 +45,8 @@ def create(context: ConnectorContext) -> TelegramConnector | None:
 
     if config.webhook_mode and context.web_app is None:
         raise TelegramConfigError(
-            "REPORTBOT_TELEGRAM_WEBHOOK_URL is set but the application has no web server"
+            "REPORTBOT_TELEGRAM_WEBHOOK_URL đã đặt nhưng ứng dụng không chạy máy chủ web",
+            "REPORTBOT_TELEGRAM_WEBHOOK_URL is set but the application has no web server",
         )
     connector = TelegramConnector(config, context)
     if config.webhook_mode and context.web_app is not None:

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from connectors.base import ConnectorStartError
+
 PREFIX = "REPORTBOT_TELEGRAM_"
 DEFAULT_WEBHOOK_PATH = "/webhook/telegram"
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-class TelegramConfigError(ValueError):
-    """The Telegram settings are inconsistent; the message names the variable to fix."""
+class TelegramConfigError(ConnectorStartError):
+    """The Telegram settings are inconsistent; the line (in each language) names the variable
+    to fix and quotes the value unless it is a secret."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,18 +75,29 @@ class TelegramConfig:
         if webhook_url is not None:
             if secret is None:
                 raise TelegramConfigError(
+                    f"{PREFIX}WEBHOOK_URL đã đặt nhưng thiếu {PREFIX}WEBHOOK_SECRET: webhook "
+                    "không có mã bí mật sẽ nhận cả tin giả mạo",
                     f"{PREFIX}WEBHOOK_URL is set but {PREFIX}WEBHOOK_SECRET is not: "
-                    "a webhook without a secret accepts forged updates"
+                    "a webhook without a secret accepts forged updates",
                 )
-            if not _SECRET_RE.match(secret):
+            if not _SECRET_RE.match(secret):  # a secret: its length is said, never its text
                 raise TelegramConfigError(
-                    f"{PREFIX}WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+                    f"{PREFIX}WEBHOOK_SECRET: cần 1-256 ký tự A-Z, a-z, 0-9, _ và -, "
+                    f"giá trị đang đặt có {len(secret)} ký tự",
+                    f"{PREFIX}WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -, "
+                    f"the value set has {len(secret)} characters",
                 )
             if urlsplit(webhook_url).scheme not in ("http", "https"):
-                raise TelegramConfigError(f"{PREFIX}WEBHOOK_URL must start with https://")
+                raise TelegramConfigError(
+                    f"{PREFIX}WEBHOOK_URL: cần bắt đầu bằng https://, nhận {webhook_url[:60]!r}",
+                    f"{PREFIX}WEBHOOK_URL must start with https://, not {webhook_url[:60]!r}",
+                )
         path = reader.text("WEBHOOK_PATH") or _path_of(webhook_url)
         if not path.startswith("/"):
-            raise TelegramConfigError(f"{PREFIX}WEBHOOK_PATH must start with /")
+            raise TelegramConfigError(
+                f"{PREFIX}WEBHOOK_PATH: cần bắt đầu bằng /, nhận {path[:60]!r}",
+                f"{PREFIX}WEBHOOK_PATH must start with /, not {path[:60]!r}",
+            )
         return cls(
             token=token,
             api_url=reader.text("API_URL") or None,
@@ -137,9 +151,15 @@ class _Reader:
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise TelegramConfigError(f"{PREFIX}{name} must be a number, not {value!r}") from None
+            raise TelegramConfigError(
+                f"{PREFIX}{name}: cần một số, nhận {str(value)[:20]!r}",
+                f"{PREFIX}{name} must be a number, not {str(value)[:20]!r}",
+            ) from None
         if number <= 0:
-            raise TelegramConfigError(f"{PREFIX}{name} must be positive")
+            raise TelegramConfigError(
+                f"{PREFIX}{name}: cần một số lớn hơn 0, nhận {str(value)[:20]!r}",
+                f"{PREFIX}{name} must be greater than 0, not {str(value)[:20]!r}",
+            )
         return number
 
     def flag(self, name: str, default: bool) -> bool:

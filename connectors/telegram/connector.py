@@ -27,6 +27,7 @@ from connectors.base import (
     NotAccepted,
     Outgoing,
     RateLimit,
+    admin_locale,
 )
 from connectors.sending import DeliveryUncertain, confirm_when_sent
 from connectors.telegram.client import make_bot
@@ -76,6 +77,7 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         self.handler: Handler = context.handler
         self.delivered = context.delivered
         self.media_dir = Path(context.media_dir)
+        self.admin_locale = admin_locale(context.env)  # the language of its warnings
         self.capabilities = replace(
             CAPABILITIES,
             global_rate=RateLimit(config.global_rate),
@@ -193,7 +195,7 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         poller = self._poller
         if poller is None or not self._started or self._stopped or poller.healthy:
             return []
-        return [poller_warning(poller.failures, poller.last_error)]
+        return [poller_warning(poller.failures, poller.last_error, self.admin_locale)]
 
     def health(self) -> dict[str, Any]:
         """What /healthz and `reportbot status` can show about this connector."""

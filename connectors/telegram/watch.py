@@ -16,14 +16,18 @@ from connectors.base import WARNING_KEY, KeyValue
 log = logging.getLogger(__name__)
 
 
-def poller_warning(failures: int, error: str | None) -> str:
-    """One line for an administrator: no updates are coming in, why, and what to check."""
+def poller_warning(failures: int, error: str | None, locale: str = "vi") -> str:
+    """One line for an administrator, in `locale`: no updates are coming in, why, and what to
+    check (Telegram's own error quoted as it came)."""
     cause = error or "?"
+    if locale == "en":
+        return (
+            f"Telegram: no updates are coming in ({failures} failed polls in a row: {cause}); "
+            "check the network to Telegram and REPORTBOT_TELEGRAM_API_URL."
+        )
     return (
         f"Telegram: bot không nhận được tin nhắn mới ({failures} lần hỏi Telegram liên tiếp "
-        f"bị lỗi: {cause}); kiểm tra mạng tới Telegram và REPORTBOT_TELEGRAM_API_URL. "
-        f"/ Telegram: no updates are coming in ({failures} failed polls in a row: {cause}); "
-        "check the network to Telegram and REPORTBOT_TELEGRAM_API_URL."
+        f"bị lỗi: {cause}); kiểm tra mạng tới Telegram và REPORTBOT_TELEGRAM_API_URL."
     )
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from connectors._http import setting
-from connectors._queued import QueueSettings, queue_settings
+from connectors._queued import QueueSettings, config_number, queue_settings
+from connectors.base import ConnectorStartError
 
 DEFAULT_API_URL = "https://bot-api.zaloplatforms.com"
 DEFAULT_WEBHOOK_PATH = "/webhook/zalo-bot"
@@ -37,7 +38,7 @@ def load_settings(
 ) -> ZaloBotSettings | None:
     """Read the settings; None when no bot token is configured.
 
-    Raises ValueError with a clear sentence when the configuration is inconsistent.
+    Raises ConnectorStartError (a ValueError) naming the variables when they are inconsistent.
     """
     token = setting(env, config, "REPORTBOT_ZALO_BOT_TOKEN", "token")
     if not token:
@@ -45,25 +46,31 @@ def load_settings(
     webhook_url = setting(env, config, "REPORTBOT_ZALO_BOT_WEBHOOK_URL", "webhook_url")
     secret = setting(env, config, "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET", "webhook_secret")
     if webhook_url and not secret:
-        raise ValueError(
-            "Zalo Bot: REPORTBOT_ZALO_BOT_WEBHOOK_URL needs REPORTBOT_ZALO_BOT_WEBHOOK_SECRET "
-            "(8 to 256 characters) so that forged webhook calls are refused."
+        raise ConnectorStartError(
+            "REPORTBOT_ZALO_BOT_WEBHOOK_URL cần kèm REPORTBOT_ZALO_BOT_WEBHOOK_SECRET "
+            "(8 đến 256 ký tự) để từ chối các lời gọi webhook giả mạo",
+            "REPORTBOT_ZALO_BOT_WEBHOOK_URL needs REPORTBOT_ZALO_BOT_WEBHOOK_SECRET "
+            "(8 to 256 characters) so that forged webhook calls are refused",
         )
     if secret and not webhook_url:
-        raise ValueError(
-            "Zalo Bot: REPORTBOT_ZALO_BOT_WEBHOOK_SECRET is set without "
-            "REPORTBOT_ZALO_BOT_WEBHOOK_URL; set both for webhook mode or neither for polling."
+        raise ConnectorStartError(
+            "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET đã đặt mà thiếu REPORTBOT_ZALO_BOT_WEBHOOK_URL; "
+            "đặt cả hai để dùng webhook, hoặc không đặt cái nào để dùng long polling",
+            "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET is set without REPORTBOT_ZALO_BOT_WEBHOOK_URL; "
+            "set both for webhook mode or neither for polling",
         )
-    if secret is not None and not 8 <= len(secret) <= 256:
-        raise ValueError(
-            "Zalo Bot: REPORTBOT_ZALO_BOT_WEBHOOK_SECRET must be 8 to 256 characters long "
-            f"(it has {len(secret)})."
+    if secret is not None and not 8 <= len(secret) <= 256:  # a secret: only its length is said
+        raise ConnectorStartError(
+            "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET cần dài 8 đến 256 ký tự, giá trị đang đặt có "
+            f"{len(secret)} ký tự",
+            "REPORTBOT_ZALO_BOT_WEBHOOK_SECRET must be 8 to 256 characters long, the value set "
+            f"has {len(secret)}",
         )
     path = config.get("webhook_path")
     if not path and webhook_url:
         url_path = urlsplit(webhook_url).path
         path = url_path if url_path not in ("", "/") else None
-    pacing = queue_settings(env, config, "REPORTBOT_ZALO_BOT_RATE")
+    pacing = queue_settings(env, config, "REPORTBOT_ZALO_BOT_RATE", "zalo_bot")
     media_prefix = config.get("media_url_prefix")
     if media_prefix is None and public_base_url:
         media_prefix = public_base_url.rstrip("/") + "/media"
@@ -73,7 +80,7 @@ def load_settings(
         webhook_url=str(webhook_url) if webhook_url else None,
         webhook_secret=str(secret) if secret else None,
         webhook_path=str(path or DEFAULT_WEBHOOK_PATH),
-        poll_timeout=float(config.get("poll_timeout", 30.0)),
+        poll_timeout=config_number(config, "zalo_bot", "poll_timeout", 30.0),
         media_url_prefix=media_prefix,
         **pacing,
     )

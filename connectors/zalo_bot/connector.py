@@ -16,7 +16,7 @@ from aiohttp import web
 
 from connectors._http import BadBody, RetryableError, load_object, read_body, render_texts
 from connectors._queued import QueuedConnector, text_capabilities
-from connectors.base import ConnectorContext, NotAccepted, Outgoing
+from connectors.base import ConnectorContext, ConnectorStartError, NotAccepted, Outgoing
 from connectors.sending import Verdict
 from connectors.zalo_bot.api import ZaloBotApi, ZaloBotApiError, classify
 from connectors.zalo_bot.config import ZaloBotSettings
@@ -53,7 +53,10 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
         self._poll_task: asyncio.Task[None] | None = None
         if settings.webhook:
             if context.web_app is None:
-                raise ValueError("Zalo Bot: webhook mode needs the bot's web server (web_app).")
+                raise ConnectorStartError(
+                    "REPORTBOT_ZALO_BOT_WEBHOOK_URL đã đặt nhưng ứng dụng không chạy máy chủ web",
+                    "REPORTBOT_ZALO_BOT_WEBHOOK_URL is set but the application has no web server",
+                )
             # Routes must exist before the shared aiohttp app starts.
             context.web_app.router.add_post(settings.webhook_path, self._on_webhook)
 
@@ -85,10 +88,18 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
             await session.close()
             self._session = None
             if isinstance(exc, ZaloBotApiError) and exc.error_code in (401, 403):
-                raise RuntimeError(
-                    "Zalo Bot: the token was refused; check REPORTBOT_ZALO_BOT_TOKEN."
+                raise ConnectorStartError(
+                    "zalo_bot: Zalo từ chối token; kiểm tra REPORTBOT_ZALO_BOT_TOKEN",
+                    "zalo_bot: the token was refused; check REPORTBOT_ZALO_BOT_TOKEN",
                 ) from None
-            raise RuntimeError(f"Zalo Bot: could not start ({exc}).") from None
+            # The platform's answer as it came, the token blanked out should it be quoted.
+            cause = " ".join(str(exc).replace(self._settings.token, "<token>").split())[:120]
+            raise ConnectorStartError(
+                f"zalo_bot: không khởi động được ({cause}); kiểm tra mạng hoặc "
+                "REPORTBOT_ZALO_BOT_API_URL",
+                f"zalo_bot: could not start ({cause}); check the network or "
+                "REPORTBOT_ZALO_BOT_API_URL",
+            ) from None
         self._running = True
         if not self._settings.webhook:
             self._poll_task = asyncio.create_task(self._poll(), name="zalo_bot-poll")

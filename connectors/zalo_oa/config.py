@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors._http import setting
-from connectors._queued import QueueSettings, queue_settings
+from connectors._queued import QueueSettings, config_number, queue_settings
+from connectors.base import ConnectorStartError
 
 DEFAULT_API_URL = "https://openapi.zalo.me"
 DEFAULT_OAUTH_URL = "https://oauth.zaloapp.com"
@@ -40,18 +41,28 @@ class ZaloOaSettings(QueueSettings):
 def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSettings | None:
     """Read the settings; None when the OA is not configured at all.
 
-    Raises ValueError naming what is missing when only part of it is configured.
+    Raises ConnectorStartError (a ValueError) naming what is missing when only part of it is
+    configured.
     """
     values = {key: setting(env, config, var, key) for key, var in REQUIRED.items()}
     if not any(values.values()):
         return None
     missing = [REQUIRED[key] for key, value in values.items() if not value]
     if missing:
-        raise ValueError(f"Zalo OA: missing {', '.join(missing)} (all four are needed).")
-    pacing = queue_settings(env, config, "REPORTBOT_ZALO_OA_RATE")
+        names = ", ".join(missing)
+        raise ConnectorStartError(
+            f"thiếu {names}: Zalo OA cần đủ cả bốn biến {', '.join(REQUIRED.values())}",
+            f"missing {names}: the Zalo OA needs all four of {', '.join(REQUIRED.values())}",
+        )
+    pacing = queue_settings(env, config, "REPORTBOT_ZALO_OA_RATE", "zalo_oa")
     store = str(config.get("token_store", "database"))
     if store not in ("database", "memory"):
-        raise ValueError("Zalo OA: token_store must be 'database' or 'memory'.")
+        raise ConnectorStartError(
+            f"[connectors.zalo_oa] token_store: {store[:20]!r} không hợp lệ, "
+            "chọn 'database' hoặc 'memory'",
+            f"[connectors.zalo_oa] token_store: {store[:20]!r} is not valid, "
+            "choose 'database' or 'memory'",
+        )
     return ZaloOaSettings(
         app_id=str(values["app_id"]),
         app_secret=str(values["app_secret"]),
@@ -67,6 +78,6 @@ def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSe
             setting(env, config, "REPORTBOT_ZALO_OA_WEBHOOK_MAX_AGE", "webhook_max_age", 46800)
         ),
         token_store=store,
-        refresh_lifetime=float(config.get("refresh_token_days", 90)) * 86400.0,
+        refresh_lifetime=config_number(config, "zalo_oa", "refresh_token_days", 90) * 86400.0,
         **pacing,
     )

@@ -16,10 +16,12 @@ from connectors._queued import QueuedConnector, text_capabilities
 from connectors.base import (
     Address,
     ConnectorContext,
+    ConnectorStartError,
     DeliveryError,
     Incoming,
     NotAccepted,
     Outgoing,
+    admin_locale,
 )
 from connectors.zalo_oa import webhook
 from connectors.zalo_oa.api import (
@@ -43,11 +45,13 @@ MAX_TEXT = 2000
 class MessagingWindowError(DeliveryError):
     """Zalo refused a proactive message: the user has not written to the OA recently."""
 
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(
-            "Zalo OA không gửi được tin chủ động vì người dùng chưa nhắn cho OA gần đây "
-            "(ngoài khung tương tác); họ cần nhắn cho OA trước. / Outside the OA messaging "
-            f"window: the user has not written to the OA recently (error {code}: {message})."
+    def __init__(self, code: int, message: str, locale: str = "vi") -> None:
+        super().__init__(  # Zalo's own answer quoted as it came
+            f"Outside the OA messaging window: the user has not written to the OA recently "
+            f"(error {code}: {message})."
+            if locale == "en"
+            else "Zalo OA không gửi được tin chủ động vì người dùng chưa nhắn cho OA gần đây "
+            f"(ngoài khung tương tác); họ cần nhắn cho OA trước (lỗi {code}: {message})."
         )
         self.code = code
 
@@ -72,7 +76,11 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         self, context: ConnectorContext, settings: ZaloOaSettings, token_store: TokenStore
     ) -> None:
         if context.web_app is None:
-            raise ValueError("Zalo OA: the connector needs the bot's web server (web_app).")
+            raise ConnectorStartError(
+                "Zalo OA cần máy chủ web của bot để nhận sự kiện, nhưng ứng dụng không chạy nó",
+                "the Zalo OA needs the bot's web server for its events, and the application "
+                "has none",
+            )
         super().__init__(context, settings)
         self._store = token_store
         self.capabilities = text_capabilities(settings, MAX_TEXT, photos=False)
@@ -95,7 +103,9 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
             timeout=self._settings.request_timeout,
             refresh_lifetime=self._settings.refresh_lifetime,
         )
-        self._keeper = TokenKeeper(self._store, self._api, self._context.kv)
+        self._keeper = TokenKeeper(
+            self._store, self._api, self._context.kv, admin_locale(self._context.env)
+        )
         self._pair = await self._store.load()
         self._running = True
         log.info("Zalo OA connector started (webhook %s)", self._settings.webhook_path)
@@ -211,8 +221,9 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
             else:
                 log.critical("Zalo OA cannot refresh its token; re-authorise the OA: %s", exc)
             raise DeliveryError(
-                "Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA "
-                f"(the OA must be authorised again): {exc}"
+                f"Zalo OA: the refresh token was refused; the OA must be authorised again: {exc}"
+                if admin_locale(self._context.env) == "en"
+                else f"Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA: {exc}"
             ) from None
         return self._pair
 
@@ -233,5 +244,7 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
                         item.user_id,
                         exc,
                     )
-                    raise MessagingWindowError(exc.code, exc.message) from None
+                    raise MessagingWindowError(
+                        exc.code, exc.message, admin_locale(self._context.env)
+                    ) from None
                 raise DeliveryError(f"Zalo OA refused the message ({exc})") from None

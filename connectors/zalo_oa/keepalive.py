@@ -9,6 +9,7 @@ once per problem, through the `reportbot` log and `warning` (for `reportbot stat
 digest), when a refresh fails or the refresh token expires within `WARN_WITHIN`. With the
 connector's durable state, the current problem is also kept under `WARNING_KEY` (written only
 when it changes, removed once healthy), so that `reportbot status`, another process, shows it.
+Each warning is one line in the administrators' language (`admin_locale`: REPORTBOT_LOCALE).
 """
 
 from __future__ import annotations
@@ -32,10 +33,17 @@ WARN_WITHIN = 14 * 86400.0  # warn when the refresh token expires within 14 days
 class TokenKeeper:
     """Refreshes ahead of expiry through a `TokenStore`; remembers the current problem."""
 
-    def __init__(self, store: TokenStore, api: ZaloOaApi, state: KeyValue | None = None) -> None:
+    def __init__(
+        self,
+        store: TokenStore,
+        api: ZaloOaApi,
+        state: KeyValue | None = None,
+        locale: str = "vi",
+    ) -> None:
         self._store = store
         self._api = api
         self._state = state
+        self._english = locale == "en"  # the administrators' language (one at a time)
         self.warning: str | None = None  # the problem an admin must act on, if any
         self._warned: set[str] = set()  # problems already logged since the last success
         self._kept: str | None = ""  # the warning last written to `state` ("": not yet known)
@@ -82,8 +90,9 @@ class TokenKeeper:
                 self._warn(
                     "failed",
                     logging.WARNING,
-                    f"Zalo OA: làm mới token thất bại, sẽ thử lại / token refresh failed, "
-                    f"will retry: {exc}",
+                    f"Zalo OA: token refresh failed, will retry: {exc}"
+                    if self._english
+                    else f"Zalo OA: làm mới token thất bại, sẽ thử lại: {exc}",
                 )
                 return self._check_expiry(pair, current)
             log.info("Zalo OA access token refreshed ahead of expiry")
@@ -95,9 +104,9 @@ class TokenKeeper:
         self._warn(
             "refused",
             logging.CRITICAL,
-            "Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA "
-            f"(reportbot zalo-oa authorize) / the refresh token was refused; "
-            f"re-authorise the OA: {exc}",
+            f"Zalo OA: the refresh token was refused; re-authorise the OA: {exc}"
+            if self._english
+            else f"Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA: {exc}",
         )
 
     def _check_expiry(self, pair: TokenPair, now: float) -> TokenPair:
@@ -107,9 +116,11 @@ class TokenKeeper:
             self._warn(
                 "expiring",
                 logging.WARNING,
-                f"Zalo OA: refresh token hết hạn ngày {day}; quản trị viên cần kết nối lại OA "
-                f"trước ngày đó / the refresh token expires on {day} (UTC); re-authorise the "
-                "OA before then (reportbot zalo-oa authorize, or the README's steps)",
+                f"Zalo OA: the refresh token expires on {day} (UTC); re-authorise the OA "
+                "before then (the README's steps)"
+                if self._english
+                else f"Zalo OA: refresh token hết hạn ngày {day} (UTC); quản trị viên cần kết "
+                "nối lại OA trước ngày đó (các bước trong README)",
             )
         return pair
 

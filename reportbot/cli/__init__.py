@@ -28,12 +28,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reportbot.cli import chat_run, database, forms, organisations, status
+from reportbot.cli import chat_run, database, forms, organisations, roster, status
 from reportbot.cli.errors import describe_os_error
 from reportbot.cli.parser import CommandParser, localize
 from reportbot.config import LOG_FORMATS, ConfigError, Settings, load_settings
 from reportbot.config_check import check_settings
 from reportbot.coordination import cli as coordination_cli
+from reportbot.language import env_locale
 from reportbot.mirror import extension as mirror_cli
 from reportbot.ops.logs import setup_logging
 from reportbot.ops.version import package_version
@@ -53,6 +54,7 @@ COMMAND_GROUPS: tuple[Callable[[Any], None], ...] = (
     coordination_cli.register,
     reminders_cli.register,
     organisations.register,
+    roster.register,
     status.register,
 )
 
@@ -67,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "needs_settings", True):
         try:
             settings = load_settings()
-        except ConfigError as exc:
+        except ConfigError as exc:  # in the settings' language when it was readable
             print(f"reportbot: {exc}", file=sys.stderr)
             return EXIT_USAGE
         check_settings(settings)  # unknown settings warned about; secrets kept out of logs
@@ -77,10 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(args.func(args, settings))
     except DatabaseUnavailable as exc:
-        print(f"reportbot: {exc}", file=sys.stderr)
+        print(f"reportbot: {exc.text(settings.locale)}", file=sys.stderr)
         return EXIT_FAILURE
-    except ConfigError as exc:
-        print(f"reportbot: {exc}", file=sys.stderr)
+    except ConfigError as exc:  # a feature's or a connector's setting, found while starting
+        print(f"reportbot: {exc.text(settings.locale)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -94,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _env_locale() -> str:
     """REPORTBOT_LOCALE for commands that read no settings (anything but en means vi)."""
-    return "en" if os.environ.get("REPORTBOT_LOCALE", "") == "en" else "vi"
+    return env_locale()
 
 
 def _env_log_format() -> str:
@@ -106,7 +108,7 @@ def _env_log_format() -> str:
 def _parser(locale: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, in `locale` (by default REPORTBOT_LOCALE's language)."""
     parser = CommandParser(
-        prog="reportbot", description="Trợ lý báo cáo cho cán bộ cơ sở (reporting bot)."
+        prog="reportbot", description="A reporting assistant for commune officers."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     parser.add_argument("--version", action="version", version=f"reportbot {package_version()}")

@@ -13,7 +13,9 @@ from reportbot.app import Application, console_config, install_signal_handlers
 from reportbot.cli.errors import missing_forms_folder
 from reportbot.cli.language import say
 from reportbot.config import Settings
+from reportbot.language import env_locale
 from reportbot.service import system_clock
+from reportbot.startup_texts import STARTUP
 from reportbot.workers import roles
 
 EXIT_USAGE = 2
@@ -54,8 +56,9 @@ def _moment(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError as exc:
+        # Parsed before the settings are read: the language is REPORTBOT_LOCALE's.
         raise argparse.ArgumentTypeError(
-            f"{text!r}: cần dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM (expected an ISO date/time)"
+            STARTUP.say("at_format", env_locale(), value=text[:40])
         ) from exc
 
 
@@ -71,7 +74,7 @@ def _clock_for(args: argparse.Namespace, settings: Settings):
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
     role = getattr(args, "role", None) or roles.default_role()
-    refused = roles.refusal(role, settings.database_url)
+    refused = roles.refusal(role, settings.database_url, settings.locale)
     if refused:
         print(f"reportbot: {refused}", file=sys.stderr)
         return EXIT_USAGE
@@ -80,18 +83,16 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         problems = app.add_connectors(only=None, console=None)
         for problem in problems:
-            print(f"reportbot: connector {problem.name}: {problem.message}", file=sys.stderr)
+            print(f"reportbot: {problem.line(settings.locale)}", file=sys.stderr)
         platforms = [c for c in app.connectors if c.name != "console"]
         if not platforms and role != roles.ALL:
-            print(
-                f"reportbot: --role {role}: không có kết nối nền tảng nào được cấu hình "
-                "(no platform connector is configured)",
-                file=sys.stderr,
-            )
+            line = STARTUP.say("no_platform", settings.locale, role=role)
+            print(f"reportbot: {line}", file=sys.stderr)
             return EXIT_USAGE
         if not settings.forms_dir.is_dir() and not await app.service.repository.forms():
             # The console demo as well: else the officer would be told there is nothing to file.
-            print(f"reportbot: {missing_forms_folder(settings.forms_dir)}", file=sys.stderr)
+            line = missing_forms_folder(settings.forms_dir, settings.locale)
+            print(f"reportbot: {line}", file=sys.stderr)
             return EXIT_FAILURE
         if not platforms:
             await app.close()
@@ -101,7 +102,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         try:
             await app.start()
         except ConnectorStartError as error:  # a refused token, an unreachable API...
-            print(f"reportbot: {error}", file=sys.stderr)
+            print(f"reportbot: {error.text(settings.locale)}", file=sys.stderr)
             return EXIT_FAILURE
         names = ", ".join(c.name for c in app.connectors)
         running = say(settings.locale, "đang chạy", "running")
@@ -139,7 +140,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = 
             )
             print(f"reportbot: {missing}", file=sys.stderr)
             return EXIT_USAGE
-        refusal = await at_refusal() if getattr(args, "at", None) else None
+        refusal = await at_refusal(settings.locale) if getattr(args, "at", None) else None
         if refusal:
             print(refusal, file=sys.stderr)
             return EXIT_USAGE

@@ -8,6 +8,7 @@ import errno
 from pathlib import Path
 
 from reportbot.ops.logs import redact
+from reportbot.startup_texts import STARTUP
 
 # errno -> the reason in Vietnamese; the system's own English text follows in brackets.
 _REASONS = {
@@ -34,25 +35,18 @@ def describe_os_error(exc: OSError, locale: str = "vi") -> str:
     line = f"{what}: {why}" if what else why
     fix = _FIXES.get(exc.errno) if exc.errno is not None else None
     if fix:
-        line = f"{line}; {fix}"
+        line = f"{line}; {STARTUP.say(fix, locale)}"
     return redact(" ".join(line.split()))  # one line, whatever the message held
 
 
-# errno -> what to do, where the cause alone does not say it.
-_FIXES = {
-    errno.EADDRINUSE: "đặt REPORTBOT_HTTP_PORT một cổng khác hoặc dừng chương trình đang dùng "
-    "cổng này (set another REPORTBOT_HTTP_PORT or stop the program using this port)",
-}
+# errno -> what to do (a key of the `startup` catalogue), where the cause alone does not say it.
+_FIXES = {errno.EADDRINUSE: "port_in_use_fix"}
 
 
-def missing_forms_folder(folder: Path) -> str:
+def missing_forms_folder(folder: Path, locale: str = "vi") -> str:
     """The line for `reportbot run` started where no forms folder is, with no form stored."""
     where = folder if folder.is_absolute() else Path.cwd() / folder
-    return (
-        f"REPORTBOT_FORMS_DIR: không có thư mục mẫu báo cáo {where} và cơ sở dữ liệu chưa có "
-        "mẫu nào; chạy từ thư mục chứa forms/ hoặc đặt REPORTBOT_FORMS_DIR (no forms folder "
-        "and no form stored: start from the folder holding forms/ or set REPORTBOT_FORMS_DIR)"
-    )
+    return STARTUP.say("forms_folder_missing", locale, folder=str(where))
 
 
 def _operation(exc: OSError, locale: str) -> str:

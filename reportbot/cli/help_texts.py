@@ -9,7 +9,7 @@ parser and fails on a help text missing from this table.
 from __future__ import annotations
 
 HELP_VI: dict[str, str] = {
-    "Trợ lý báo cáo cho cán bộ cơ sở (reporting bot).": "Trợ lý báo cáo cho cán bộ cơ sở.",
+    "A reporting assistant for commune officers.": "Trợ lý báo cáo cho cán bộ cơ sở.",
     "show this help message and exit": "hiện hướng dẫn này rồi thoát",
     "debug logging": "ghi nhật ký chi tiết (gỡ lỗi)",
     "show program's version number and exit": "hiện phiên bản rồi thoát",
@@ -27,6 +27,11 @@ HELP_VI: dict[str, str] = {
     ),
     "preview the reminders (the bot sends them)": "xem trước các lời nhắc (bot tự gửi)",
     "the province and its communes": "tỉnh và các xã",
+    "every unit and who joined": "mọi đơn vị và số người đã kết nối",
+    "one commune or a province": "một xã hoặc một tỉnh",
+    "every person, their units and chats": "mọi người dùng, đơn vị và kênh trò chuyện của họ",
+    "the people of one unit": "người dùng của một đơn vị",
+    "only those who have not joined a chat yet": "chỉ những người chưa kết nối với bot",
     "version, database, backlog (read-only)": "phiên bản, cơ sở dữ liệu, hàng đợi (chỉ xem)",
     "all: everything in one process (default, or REPORTBOT_ROLE); web: store updates and answer "
     "the platforms; worker: handle stored updates and send replies (web and worker need "
@@ -85,6 +90,14 @@ HELP_VI: dict[str, str] = {
     "every province and commune, with its units": "mọi tỉnh và xã, kèm các đơn vị",
     "a short code, e.g. xa-dak-pxi": "một mã ngắn, ví dụ xa-dak-pxi",
     "the name shown to people": "tên hiển thị cho mọi người",
+    "give a commune its own spreadsheet": "cho một xã bảng tính riêng",
+    "the commune (code or name)": "xã (mã hoặc tên)",
+    "the Google spreadsheet id": "mã bảng tính Google",
+    "the commune's own Google spreadsheet": "bảng tính Google riêng của xã",
+    "the local workbook (default: beside REPORTBOT_MIRROR_XLSX, named after the code)": (
+        "tệp Excel riêng trên máy chủ (mặc định: cạnh REPORTBOT_MIRROR_XLSX, đặt theo mã xã)"
+    ),
+    "back to the deployment's spreadsheet": "trở lại bảng tính chung",
     "the province (code or name)": "tỉnh (mã hoặc tên)",
 }
 
@@ -100,4 +113,6 @@ ERRORS_VI: tuple[tuple[str, str], ...] = (
     (r"unrecognized arguments: (.*)", r"không hiểu tham số: \1"),
     (r"argument (\S+): expected one argument", r"\1: cần một giá trị"),
     (r"argument (\S+): invalid (\w+) value: (.*)", r"\1: giá trị không hợp lệ: \3"),
+    # An option's own check (e.g. --at) already speaks the CLI's language: only the frame.
+    (r"argument (\S+): (.*)", r"\1: \2"),
 )

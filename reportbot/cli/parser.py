@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from reportbot.cli.help_texts import ERRORS_VI, HELP_VI, TITLES_VI, USAGE_VI
 
@@ -88,3 +88,13 @@ def _actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
         if isinstance(action, argparse._SubParsersAction):
             actions += list(action._choices_actions)
     return actions
+
+
+def subcommands(commands: Any, name: str) -> Any:
+    """The subcommand set of the `reportbot NAME` parser another feature created, to add a
+    task to it (argparse offers no public accessor for a parser's sub-actions)."""
+    parser = commands.choices[name]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(metavar="TASK")

@@ -17,7 +17,13 @@ from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.connectors_registry import available_connectors
 from reportbot.ops.version import package_version
-from reportbot.store.database import close_database, describe, open_database
+from reportbot.store import outbox
+from reportbot.store.database import (
+    close_database,
+    describe,
+    open_database,
+    shipped_migrations,
+)
 from reportbot.store.kv import KeyValueStore
 from reportbot.store.queries.status import NotMigrated, store_counts
 from reportbot.vocabulary.format import number_text
@@ -71,6 +77,15 @@ async def _report(lang: str) -> int:
             "  reachable; migrations: {n}, latest {last}",
         ).format(n=migrations, last=last)
     )
+    pending = [name for name in shipped_migrations() if name not in set(applied)]
+    if pending:  # an upgrade not migrated yet (`reportbot run` would migrate at start)
+        print(
+            say(
+                lang,
+                "  chưa chạy {n} migration ({names}): chạy `reportbot db migrate`",
+                "  migrations not applied: {n} ({names}); run `reportbot db migrate`",
+            ).format(n=len(pending), names=", ".join(pending))
+        )
     print(f"{say(lang, 'Mẫu báo cáo đang dùng', 'Active forms')}: {counts.active_forms}")
     print(f"{say(lang, 'Đơn vị / người dùng', 'Units / people')}: {counts.units} / {counts.people}")
     oldest = _minutes(backlog.oldest_age_seconds, lang)
@@ -79,8 +94,25 @@ async def _report(lang: str) -> int:
         f"{say(lang, 'cũ nhất', 'oldest')} {oldest}"
     )
     print(f"{say(lang, 'Bảng tính chờ ghi', 'Sheet lag')}: {_minutes(lag, lang)}")
+    await _sheet_failures(lang)
     await _connector_warnings(lang)
-    return 0
+    return 1 if pending else 0
+
+
+async def _sheet_failures(lang: str) -> None:
+    """Each spreadsheet the mirror could not write (one line per error, e.g. a commune's
+    sheet nobody shared with the service account), with the changes it keeps waiting."""
+    found = await outbox.failures(outbox.SHEET_TOPIC)
+    title = say(lang, "Lỗi ghi bảng tính", "Sheet errors")
+    if not found:
+        print(f"{title}: {say(lang, 'không có', 'none')}")
+        return
+    print(f"{title}: {len(found)}")
+    for error, waiting, attempts in found:
+        counts = say(
+            lang, "{n} thay đổi chờ, {a} lần thử", "{n} changes waiting, {a} attempts"
+        ).format(n=waiting, a=attempts)
+        print(f"  ⚠️ {error} ({counts})")
 
 
 async def _connector_warnings(lang: str) -> None:

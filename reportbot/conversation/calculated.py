@@ -40,15 +40,21 @@ def calculation_lines(
 ) -> list[str]:
     """A "Label: value (tự tính)" line per calculation that has a label (template order);
     an unlabelled calculation is plumbing (ODK shows it nowhere) and is left out."""
-    shown = [c for c in template.calculations if pick(c.label, locale)]
-    if not shown:
+    if not any(pick(c.label, locale) for c in template.calculations):
         return []
-    values = calculated_values(template, answers, facts)
+    return value_lines(template, calculated_values(template, answers, facts), locale)
+
+
+def value_lines(template: FormTemplate, values: Mapping[str, Any], locale: str) -> list[str]:
+    """The "Label: value (tự tính)" lines of values already known (those stored with a sent
+    report, for a coordinator's view), labelled calculations only, in template order."""
     mark = CALCULATED.get(locale, CALCULATED["vi"])
     lines = []
-    for calculation in shown:
-        text = shorten(calculated_text(values.get(calculation.name), locale))
-        lines.append(f"• {pick(calculation.label, locale)}: {text} ({mark})")
+    for calculation in template.calculations:
+        label = pick(calculation.label, locale)
+        if label:
+            text = shorten(calculated_text(values.get(calculation.name), locale))
+            lines.append(f"• {label}: {text} ({mark})")
     return lines
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from reportbot.conversation.parsing import PARSE_ERROR_MESSAGES
 from reportbot.conversation.texts_bind import BIND_MESSAGES
 from reportbot.conversation.texts_edits import EDIT_MESSAGES
+from reportbot.conversation.texts_opening import OPENING_MESSAGES
 from reportbot.conversation.texts_types import TYPE_MESSAGES
 from reportbot.vocabulary.catalogue import register, render
 
@@ -67,38 +68,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_submitted": {"vi": "đã gửi", "en": "submitted"},
     "status_reopened": {"vi": "được mở lại để sửa", "en": "reopened for changes"},
     "status_late": {"vi": "quá hạn", "en": "overdue"},
-    "report_intro": {
-        "vi": "📋 {title}\nKỳ: {period}. Hạn nộp: hết ngày {deadline}.\n"
-        "Gồm {total} câu hỏi. Câu trả lời được lưu ngay sau mỗi câu.",
-        "en": "📋 {title}\nPeriod: {period}. Due by the end of {deadline}.\n"
-        "{total} questions. Each answer is saved as soon as you send it.",
-    },
-    "report_resume": {
-        "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done}/{total} câu.",
-        "en": "Resuming {title} – {period}: {done}/{total} answered.",
-    },
-    "report_late_note": {
-        "vi": "Lưu ý: kỳ này đã quá hạn ({deadline}); báo cáo sẽ được ghi nhận nộp muộn.",
-        "en": "Note: this period is overdue ({deadline}); the report will count as late.",
-    },
-    "report_locked": {
-        "vi": "“{title}” – {period} đã gửi và đã hết hạn sửa ({deadline}). "
-        "Nếu cần sửa, xin liên hệ chuyên viên Phòng Văn hóa - Xã hội để mở lại.",
-        "en": "{title} – {period} was submitted and can no longer be changed (due {deadline}). "
-        "Ask the coordinator to reopen it if you need to.",
-    },
-    "report_submitted_edit": {
-        "vi": "“{title}” – {period} đã gửi (lần {revision}). Anh/chị có thể sửa đến hết "
-        "ngày {deadline}: chọn câu cần sửa rồi gõ /gui để gửi lại, /huy để bỏ thay đổi.",
-        "en": "{title} – {period} was submitted (revision {revision}). You can change it until "
-        "the end of {deadline}: pick an answer to change, then /submit again, or /cancel.",
-    },
-    "report_reopened_edit": {
-        "vi": "“{title}” – {period} đã được mở lại để sửa. Chọn câu cần sửa, "
-        "xong gõ /gui để gửi lại.",
-        "en": "{title} – {period} was reopened for changes. Pick an answer to change, "
-        "then /submit again.",
-    },
     "progress": {"vi": "Câu {index}/{total}", "en": "Question {index}/{total}"},
     "optional_hint": {
         "vi": "(Không bắt buộc – gõ /boqua để bỏ qua)",
@@ -376,6 +345,7 @@ MESSAGES.update(PARSE_ERROR_MESSAGES)
 MESSAGES.update(BIND_MESSAGES)
 MESSAGES.update(TYPE_MESSAGES)
 MESSAGES.update(EDIT_MESSAGES)
+MESSAGES.update(OPENING_MESSAGES)
 
 
 Catalog = dict[str, dict[str, str]]

@@ -14,6 +14,7 @@ from dataclasses import replace
 from connectors.base import Choice, Incoming, Outgoing
 from reportbot.conversation import navigation as nav
 from reportbot.conversation.menu_labels import SEPARATOR, ReportMenu, report_button, status_word
+from reportbot.conversation.numbering import question_count
 from reportbot.conversation.parsing import AnswerError, parse_choice
 from reportbot.conversation.report import OpenReport, unit_facts
 from reportbot.conversation.session import (
@@ -326,9 +327,17 @@ def _open_draft(turn: Turn, opened: OpenReport, created: bool) -> None:
     if created:
         title = pick(opened.template.title, turn.locale)
         label = period.label(turn.locale)
-        total = opened.counts()[1]
+        total = question_count(opened.template)  # the "/27" of "Câu 2/27"
+        branching = turn.text("intro_branching") if opened.counts()[1] < total else ""
         deadline = deadline_text(period)
-        turn.say("report_intro", title=title, period=label, deadline=deadline, total=total)
+        turn.say(
+            "report_intro",
+            title=title,
+            period=label,
+            deadline=deadline,
+            total=total,
+            branching=branching,
+        )
     else:
         say_resume(turn, opened)
     if opened.is_late(turn.env.now):

@@ -20,12 +20,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from connectors.base import Outgoing
 from reportbot.collation import sort_vietnamese
 from reportbot.conversation.session import PersonInfo
-from reportbot.conversation.values import decode_value
 from reportbot.coordination.people.invites import (
     USERNAME_VARIABLE,
     bot_username,
@@ -56,10 +55,9 @@ from reportbot.coordination.reporting.reopen import describe, reopen_report
 from reportbot.coordination.reporting.reports import FORMATS, ReportHeader, write_report
 from reportbot.coordination.reporting.status import current_statuses, forms_in_use
 from reportbot.coordination.reporting.summary_choice import SummaryChoice, filed_periods
+from reportbot.coordination.reporting.unit_view import unit_view
 from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
 from reportbot.coordination.texts import Problem, t
-from reportbot.forms.repeat_expand import expand
-from reportbot.forms.repeats import typed_entries
 from reportbot.forms.schema import pick
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
@@ -223,20 +221,13 @@ class CoordinationChat:
             what = describe(args.form, args.period)
             raise Problem("no_report", unit=unit.name, what=what)
         template = await template_by_record(submission.template_id)
-        answers: dict[str, Any] = {
-            qid: decode_value(template.question(qid), value)
-            for qid, value in submission.answers.items()
-        }
-        if template.repeats:  # each entry written out, as the officer's review shows it
-            answers = typed_entries(template, answers)
-            template = expand(template, answers, {})
+        view = unit_view(template, unit, submission, self.tz)
         text = render_unit_report(
             unit_name=unit.name,
             unit_code=unit.code,
-            template=template,
             period=period_by_key(template.period, submission.period_key, self.tz),
             submission=submission,
-            answers=answers,
+            view=view,
             tz=self.tz,
             locale=person.locale,
         )
@@ -276,7 +267,7 @@ class CoordinationChat:
                 return await self.choice.offer_periods(person, key, template, found)
             period_key = found[0].period.key if found else None
         period = await pick_period(key, template, period_key, now, self.tz, scope)
-        scoped = await consolidate_scope(key, template, period, now=now, scope=scope)
+        scoped = await consolidate_scope(key, template, period, now=now, tz=self.tz, scope=scope)
         data = scoped.total
         stamp = now.astimezone(self.tz).strftime("%Y%m%d-%H%M%S")
         paths = {

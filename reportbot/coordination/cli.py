@@ -263,7 +263,9 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
         except Problem as problem:
             print(f"reportbot: {problem.message(settings.locale)}", file=sys.stderr)
             return EXIT_FAILURE
-        scoped = await consolidate_scope(key, template, period, now=now, scope=scope)
+        scoped = await consolidate_scope(
+            key, template, period, now=now, tz=settings.timezone, scope=scope
+        )
         data = scoped.total
         output = args.output or Path(default_name(data, args.fmt))
         header = ReportHeader.from_env(settings.env)

@@ -202,9 +202,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{unit}. On Telegram open {link} ; on Zalo, send the commune's reporting assistant "
         "the code {code} . The code works once and expires on {expires}.",
     },
-    "invite_link_placeholder": {
-        "vi": "(đặt REPORTBOT_TELEGRAM_BOT_USERNAME để có đường dẫn đúng)",
-        "en": "(set REPORTBOT_TELEGRAM_BOT_USERNAME for the real link)",
+    "invite_zalo_text_code_only": {
+        "vi": "Chào anh/chị, UBND xã mời anh/chị dùng trợ lý báo cáo với vai trò {role} của "
+        "{unit}. Xin nhắn cho tài khoản trợ lý báo cáo của xã mã: {code} . Mã chỉ dùng một "
+        "lần, hết hạn ngày {expires}.",
+        "en": "Hello, the commune invites you to use the reporting assistant as {role} of "
+        "{unit}. Please send the commune's reporting assistant the code {code} . The code "
+        "works once and expires on {expires}.",
+    },
+    "invite_link_missing": {
+        "vi": "chưa có đường dẫn: đặt REPORTBOT_TELEGRAM_BOT_USERNAME (tên bot, không có @)",
+        "en": "no link yet: set REPORTBOT_TELEGRAM_BOT_USERNAME (the bot's name, without @)",
     },
     "template_errors": {
         "vi": "❌ Mẫu “{name}” chưa dùng được, có {count} lỗi cần sửa:\n{errors}\n\n"

@@ -5,10 +5,21 @@ loader) so that the conversation engine may import it under the import contracts
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from reportbot.forms.expression_nodes import COMPUTED
 from reportbot.forms.schema import FormTemplate, pick
+
+
+def report_day(moment: datetime | None, tz: tzinfo) -> date | None:
+    """The local day of a stored moment, the `__today__` of a report computed after the fact
+    (a naive moment is UTC, as the store writes it). One rule for the sheet and the
+    consolidation: a report sent at 06:00 in Hanoi is 23:00 UTC the day before."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(tz).date()
 
 
 def choice_labels(template: FormTemplate) -> dict[str, dict[str, str]]:

@@ -42,8 +42,5 @@ def _whole(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> 
     except ValueError:
         value = minimum - 1
     if value < minimum:
-        raise ConfigError(
-            f"{name}: cần một số nguyên từ {minimum} trở lên "
-            f"(expected a whole number >= {minimum}), nhận được {raw[:20]!r}"
-        )
+        raise ConfigError("whole", name=name, value=raw[:20], minimum=minimum)
     return value

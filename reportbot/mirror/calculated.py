@@ -9,11 +9,6 @@ calculation's label, or its name when it has none, as KoboToolbox exports an unl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, date, datetime, tzinfo
-from typing import Any
-
-from reportbot.forms.evaluation import stored_or_computed
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.mirror.records import ColumnSpec
 
@@ -26,23 +21,3 @@ def calculation_columns(template: FormTemplate) -> list[ColumnSpec]:
         ColumnSpec(calc.name, pick(calc.label, "vi") or calc.name, CALCULATE_KIND)
         for calc in template.calculations
     ]
-
-
-def calculated_answers(
-    template: FormTemplate,
-    answers: Mapping[str, Any],
-    facts: Mapping[str, Any],
-    stored: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Every calculation's value: the `stored` ones (`forms.calculation_types`), or, for a
-    report that has none stored, computed from its answers and the facts the chat used:
-    unit_type, unit_code, period (`conversation.report.unit_facts`) and `__today__`, the
-    day the report was sent (ODK fixes a calculation when the form is saved; the sheet
-    must not show a different today() each time it is rebuilt)."""
-    return stored_or_computed(template, stored or {}, answers, facts)
-
-
-def report_day(moment: datetime, tz: tzinfo) -> date:
-    """The local day of a stored moment (a naive one is UTC, as the store writes it)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(tz).date()

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 from reportbot.config import ConfigError, Settings
 from reportbot.language import say
 from reportbot.mirror.backend import MirrorBackend, MirrorError
-from reportbot.mirror.config import backend_from_env, google_configured
+from reportbot.mirror.config import google_configured, routed_backend_from_env
 from reportbot.mirror.source import ResyncMailbox, StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
 from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, LeaseState, holder_id, lease_state
+from reportbot.store.queries.mirror import commune_sheets
 from reportbot.vocabulary.format import datetime_text
 
 if TYPE_CHECKING:
@@ -39,9 +40,9 @@ def make_backend(settings: Settings) -> MirrorBackend:
     env = dict(settings.env)
     env.setdefault("REPORTBOT_MIRROR_XLSX", str(settings.mirror_xlsx))
     try:
-        return backend_from_env(env, tz=settings.timezone.key)
+        return routed_backend_from_env(env, tz=settings.timezone.key)
     except (MirrorError, ValueError) as error:
-        raise ConfigError(f"sheet mirror: {error}") from error
+        raise ConfigError("mirror", problem=str(error)) from error
 
 
 def describe_backend(settings: Settings) -> str:
@@ -60,11 +61,9 @@ def _interval(settings: Settings) -> float:
     try:
         value = float(raw) if raw else 5.0
     except ValueError:
-        raise ConfigError(
-            f"{ENV_INTERVAL}: cần một số giây (expected seconds), nhận {raw!r}"
-        ) from None
+        value = 0.0  # not a number: said like a negative one
     if value <= 0:
-        raise ConfigError(f"{ENV_INTERVAL}: phải lớn hơn 0 (must be positive)")
+        raise ConfigError("positive", name=ENV_INTERVAL, value=raw[:20])
     return value
 
 
@@ -248,6 +247,10 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
         lang, backlog = settings.locale, await source.backlog()
         none = say(lang, "không có", "none")
         print(f"{say(lang, 'Nơi ghi', 'Destination')}: {describe_backend(settings)}")
+        own = await commune_sheets()
+        if own:  # the other communes' rows are in the destination above
+            codes = ", ".join(commune.code for commune in own)
+            print(f"{say(lang, 'Xã có bảng tính riêng', 'Communes with their own sheet')}: {codes}")
         state = await lease_state(LEASE_NAME)
         held = none
         if state is not None and state.live(datetime.now(UTC)):
@@ -258,15 +261,14 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
         if oldest is not None:
             local = datetime_text(oldest, settings.timezone)
             print(f"{say(lang, 'Thay đổi cũ nhất', 'Oldest change')}: {local}")
-        failure = await source.last_error()
-        if failure is None:
+        failures = await source.failures()
+        if not failures:
             print(f"{say(lang, 'Lỗi gần nhất', 'Last error')}: {none}")
-        else:
-            message, attempts = failure
+        for message, waiting, attempts in failures:  # one line per failing spreadsheet
             after = say(
                 lang,
-                f"Lỗi gần nhất, sau {attempts} lần thử",
-                f"Last error, after {attempts} attempts",
+                f"Lỗi gần nhất, sau {attempts} lần thử ({waiting} thay đổi chờ)",
+                f"Last error, after {attempts} attempts ({waiting} changes waiting)",
             )
             print(f"{after}: {message}")
         return 0

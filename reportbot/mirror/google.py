@@ -24,6 +24,7 @@ from typing import Any
 from gspread.exceptions import APIError
 from gspread.utils import absolute_range_name
 
+from reportbot.language import env_locale, say
 from reportbot.mirror.backend import MirrorError
 from reportbot.mirror.google_api import ENV_CREDENTIALS, SheetsApi
 from reportbot.mirror.google_client import DEFAULT_TIMEOUT
@@ -51,7 +52,7 @@ from reportbot.mirror.layout import (
     plan_columns,
     row_blocks,
 )
-from reportbot.mirror.ratelimit import RetryPolicy, Sleep
+from reportbot.mirror.ratelimit import RateLimiter, RetryPolicy, Sleep
 from reportbot.mirror.records import (
     DEFAULT_TZ,
     MAX_TITLE_CHARS,
@@ -114,6 +115,7 @@ class GoogleSheetsBackend(SheetsApi):
         row_headroom: int = 200,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        limiters: tuple[RateLimiter, RateLimiter] | None = None,
     ) -> None:
         super().__init__(
             spreadsheet_id,
@@ -125,6 +127,7 @@ class GoogleSheetsBackend(SheetsApi):
             retry=retry,
             sleep=sleep,
             clock=clock,
+            limiters=limiters,
         )
         self.tz = tz
         self._max_payload = max_payload_bytes
@@ -149,7 +152,9 @@ class GoogleSheetsBackend(SheetsApi):
         env = os.environ if env is None else env
         spreadsheet_id = env.get(ENV_SPREADSHEET, "").strip()
         if not spreadsheet_id:
-            raise MirrorError(f"{ENV_SPREADSHEET} is not set")
+            raise MirrorError(
+                say(env_locale(), f"chưa đặt {ENV_SPREADSHEET}", f"{ENV_SPREADSHEET} is not set")
+            )
         if env.get(ENV_WRITES_PER_MINUTE, "").strip().isdigit():
             options.setdefault("writes_per_minute", int(env[ENV_WRITES_PER_MINUTE]))
         return cls(

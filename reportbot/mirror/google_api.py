@@ -16,6 +16,7 @@ from typing import Any
 import gspread
 from google.auth import exceptions as auth_errors
 
+from reportbot.language import env_locale, say
 from reportbot.mirror.backend import MirrorError, MirrorUnavailable
 from reportbot.mirror.google_client import DEFAULT_TIMEOUT, make_client
 from reportbot.mirror.google_errors import describe, transient_delay
@@ -40,13 +41,18 @@ class SheetsApi:
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        limiters: tuple[RateLimiter, RateLimiter] | None = None,
     ) -> None:
         self.spreadsheet_id = spreadsheet_id
         self._credentials_file = credentials_file
         self._api_url = api_url
         self._timeout = timeout
-        self._writes = RateLimiter(writes_per_minute, clock=clock, sleep=sleep)
-        self._reads = RateLimiter(reads_per_minute, clock=clock, sleep=sleep)
+        # (writes, reads): given, they are shared with the other spreadsheets of the same
+        # service account (Google's quota counts requests per user, across spreadsheets).
+        self._writes, self._reads = limiters or (
+            RateLimiter(writes_per_minute, clock=clock, sleep=sleep),
+            RateLimiter(reads_per_minute, clock=clock, sleep=sleep),
+        )
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._client: gspread.Client | None = None
@@ -67,8 +73,13 @@ class SheetsApi:
             return await retry_call(attempt, self._retry, transient_delay, sleep=self._sleep)
         except auth_errors.RefreshError as error:
             raise MirrorError(
-                "Google từ chối khóa tài khoản dịch vụ (the service account key was refused): "
-                f"{type(error).__name__}; check {ENV_CREDENTIALS}"
+                say(
+                    env_locale(),
+                    f"Google từ chối khóa tài khoản dịch vụ ({type(error).__name__}); kiểm tra "
+                    f"{ENV_CREDENTIALS}",
+                    f"Google refused the service account key ({type(error).__name__}); check "
+                    f"{ENV_CREDENTIALS}",
+                )
             ) from error
         except RetryGaveUp as error:
             self._sheets = None
@@ -83,8 +94,13 @@ class SheetsApi:
             )
         except (OSError, ValueError) as error:
             raise MirrorError(
-                f"cannot load the service account key named by {ENV_CREDENTIALS}: "
-                f"{type(error).__name__}"
+                say(
+                    env_locale(),
+                    f"{ENV_CREDENTIALS}: không đọc được khóa tài khoản dịch vụ "
+                    f"({type(error).__name__})",
+                    f"{ENV_CREDENTIALS}: cannot load the service account key "
+                    f"({type(error).__name__})",
+                )
             ) from error
 
     async def _metadata(self) -> dict[str, SheetInfo]:

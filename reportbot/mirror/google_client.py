@@ -14,6 +14,8 @@ from google.auth.credentials import AnonymousCredentials, Credentials
 from gspread.http_client import HTTPClient
 from requests import Response
 
+from reportbot.language import env_locale, say
+
 GOOGLE_SHEETS_ROOT = "https://sheets.googleapis.com"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 DEFAULT_TIMEOUT = (10.0, 60.0)  # connect, read; Google drops requests over 180 s anyway
@@ -44,7 +46,13 @@ def load_credentials(credentials_file: str | None, api_url: str | None) -> Crede
     if api_url:
         return AnonymousCredentials()
     if not credentials_file:
-        raise ValueError("REPORTBOT_GOOGLE_CREDENTIALS_FILE is not set")
+        raise ValueError(
+            say(
+                env_locale(),
+                "chưa đặt REPORTBOT_GOOGLE_CREDENTIALS_FILE",
+                "REPORTBOT_GOOGLE_CREDENTIALS_FILE is not set",
+            )
+        )
     from google.oauth2 import service_account
 
     return service_account.Credentials.from_service_account_file(

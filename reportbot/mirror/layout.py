@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportbot.language import env_locale, say
 from reportbot.mirror.backend import MirrorError
 from reportbot.mirror.records import (
     ID_HEADER,
@@ -70,9 +71,13 @@ def plan_columns(existing_header: Sequence[Any], wanted: Sequence[str]) -> Colum
         slots = free.get(text)
         positions.append(slots.pop(0) if slots else None)
     if positions[0] is None and wanted[0] == ID_HEADER:
-        raise MirrorError(
-            f"Không tìm thấy cột '{ID_HEADER}' ở dòng tiêu đề; hãy chạy `reportbot sheets resync`."
-            f" / The '{ID_HEADER}' header is missing; run `reportbot sheets resync`."
+        raise MirrorError(  # in the process's language: the admin reads it in `sheets status`
+            say(
+                env_locale(),
+                f"Không tìm thấy cột '{ID_HEADER}' ở dòng tiêu đề; hãy chạy "
+                "`reportbot sheets resync`.",
+                f"The '{ID_HEADER}' header is missing; run `reportbot sheets resync`.",
+            )
         )
     next_free = len(header)
     new_headers: dict[int, str] = {}

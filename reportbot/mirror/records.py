@@ -106,6 +106,7 @@ class SubmissionRecord:
     answers: dict[str, Any]
     # repeat name -> its entries in order, each {question id: value} (entry k is index k-1)
     entries: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
+    sheet: str = ""  # the spreadsheet it goes to: a `SheetTarget.key`, "" the deployment's
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,18 @@ class StatusRow:
     status: str
     submitted_at: datetime | None = None
     submitted_by: str | None = None
+    sheet: str = ""  # the spreadsheet its unit's rows go to ("" the deployment's)
+
+
+@dataclass(frozen=True, slots=True)
+class SheetTarget:
+    """A commune's own spreadsheet: `key` (the commune's code) names it in records and status
+    rows; a Google spreadsheet id and/or a local workbook path (None: derived)."""
+
+    key: str
+    name: str
+    spreadsheet_id: str | None = None
+    workbook: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +152,8 @@ class MirrorBatch:
     layouts: tuple[FormLayout, ...] = ()
     records: tuple[SubmissionRecord, ...] = ()
     status: tuple[StatusSheet, ...] = ()
+    # The communes with a spreadsheet of their own (none: everything goes to the deployment's).
+    targets: tuple[SheetTarget, ...] = ()
 
     def layout(self, form_key: str) -> FormLayout | None:
         """Return the layout of a form, if the batch carries it."""

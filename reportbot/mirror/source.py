@@ -15,21 +15,23 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, tzinfo
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from reportbot.conversation.values import decode_value, format_value
-from reportbot.forms.calculation_types import calculations_of, decode_calculated
+from reportbot.conversation.stored_values import stored_values
+from reportbot.conversation.values import format_value
 from reportbot.forms.loader import template_from_definition
 from reportbot.forms.repeats import sheet_cells, typed_entries
 from reportbot.forms.schema import FormTemplate, Question, pick
-from reportbot.mirror.calculated import calculated_answers, calculation_columns, report_day
+from reportbot.mirror.calculated import calculation_columns
 from reportbot.mirror.records import (
     ColumnSpec,
     FormLayout,
     MirrorBatch,
     RepeatLayout,
+    SheetTarget,
     StatusRow,
     StatusSheet,
     SubmissionRecord,
@@ -42,6 +44,7 @@ from reportbot.store.kv import KeyValueStore
 from reportbot.store.outbox import SHEET_TOPIC
 from reportbot.store.queries import mirror as queries
 from reportbot.store.queries.mirror import TemplateRow, UnitRow
+from reportbot.store.queries.reports import stored_answers
 from reportbot.store.standing import standing
 
 log = logging.getLogger(__name__)
@@ -86,9 +89,17 @@ class StoreMirrorSource:
         """Delete delivered entries whose sequence is still the one that was delivered."""
         await outbox.done([(c.entry_id, c.seq) for c in changes])
 
-    async def failed(self, changes: Sequence[PendingChange], error: str) -> None:
-        """Keep the entries; count the attempt and remember the (already safe) error."""
-        await outbox.failed([c.entry_id for c in changes], error)
+    async def failed(
+        self, changes: Sequence[PendingChange], error: str, retry_in: timedelta | None = None
+    ) -> None:
+        """Keep the entries; count the attempt and remember the (already safe) error; with
+        `retry_in`, they are not taken again before that long on this source's clock."""
+        retry_at = None if retry_in is None else self.clock() + retry_in
+        await outbox.failed([c.entry_id for c in changes], error, retry_at)
+
+    async def failures(self) -> list[tuple[str, int, int]]:
+        """Each distinct error of the waiting entries: (error, entries, most attempts)."""
+        return await outbox.failures(SHEET_TOPIC)
 
     async def backlog(self) -> int:
         """How many sheet changes wait."""
@@ -155,23 +166,22 @@ class StoreMirrorSource:
     async def build_batch(self, submission_ids: Sequence[int]) -> MirrorBatch:
         """Rows of these submissions (those still existing), their layouts, current status."""
         ids = sorted(set(submission_ids))
+        targets, sheet_of = await self._targets()
         submissions = await queries.submissions(ids)
-        answers = await queries.answers(ids)
+        answers = await stored_answers(ids)
         records = []
         for submission in submissions:
             template = await self._template(submission.template)
-            calcs = calculations_of(template)
-            rows = answers.get(submission.id, [])
-            stored = {q: decode_calculated(calcs[q], value) for q, value in rows if q in calcs}
-            decoded = {
-                question_id: decode_value(template.question(question_id), value)
-                for question_id, value in rows
-                if question_id not in calcs
-            }
-            unit, moment = submission.unit, submission.submitted_at or submission.updated_at
-            facts: dict[str, Any] = {"unit_code": unit.code, "unit_type": unit.type}
-            facts |= {"period": submission.period_key, "__today__": report_day(moment, self.tz)}
-            computed = calculated_answers(template, decoded, facts, stored)
+            values = stored_values(
+                template,
+                answers.get(submission.id, {}),
+                unit_code=submission.unit.code,
+                unit_type=submission.unit.type,
+                period_key=submission.period_key,
+                sent=submission.submitted_at or submission.updated_at,
+                tz=self.tz,
+            )
+            decoded, computed = values.answers, values.calculated
             entries = record_entries(template, decoded)  # each repeat's own worksheet
             if template.repeats:  # each repeated question: one cell joining its entries
                 decoded = sheet_cells(template, typed_entries(template, decoded), _shown)
@@ -194,14 +204,23 @@ class StoreMirrorSource:
                     template_version=submission.template.version,
                     answers=decoded,
                     entries=entries,
+                    sheet=sheet_of.get(submission.unit.organisation_id or 0, ""),
                 )
             )
         layouts = await self._layouts({record.form_key for record in records})
         return MirrorBatch(
             tuple(layouts[key] for key in sorted(layouts)),
             tuple(records),
-            await self.status(),
+            await self.status(sheet_of),
+            targets,
         )
+
+    async def _targets(self) -> tuple[tuple[SheetTarget, ...], dict[int, str]]:
+        """The communes with their own spreadsheet, and the key of each one's rows by
+        organisation id (a unit of any other commune goes to the deployment's, key "")."""
+        found = await queries.commune_sheets()
+        targets = tuple(SheetTarget(c.code, c.name, c.sheet_id, c.workbook) for c in found)
+        return targets, {c.organisation_id: c.code for c in found}
 
     async def full_batch(self) -> MirrorBatch:
         """Every submission, for `reportbot sheets resync`."""
@@ -209,8 +228,10 @@ class StoreMirrorSource:
 
     # -- status -------------------------------------------------------------------------------
 
-    async def status(self) -> tuple[StatusSheet, ...]:
-        """The current period of every active form: each unit that must file, and how."""
+    async def status(self, sheet_of: dict[int, str] | None = None) -> tuple[StatusSheet, ...]:
+        """The current period of every active form: each unit that must file, and how
+        (`sheet_of`: the spreadsheet key of each commune with its own, by organisation id)."""
+        sheet_of = sheet_of or {}
         now = self.clock()
         latest = await queries.latest_active_templates()
         units = await queries.active_units()
@@ -229,7 +250,9 @@ class StoreMirrorSource:
                 if not template.applies_to(unit.type):
                     continue
                 submission = filed.get(unit.id)
-                rows.append(self._status_row(unit, submission, period.deadline))
+                row = self._status_row(unit, submission, period.deadline)
+                key = sheet_of.get(unit.organisation_id or 0, "")
+                rows.append(replace(row, sheet=key) if key else row)
             title = pick(template.title, "vi") or key
             sheets.append(
                 StatusSheet(key, title, period.key, period.label_vi, period.deadline, tuple(rows))

@@ -15,11 +15,12 @@ import contextlib
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from reportbot.mirror.backend import MirrorBackend, MirrorError
+from reportbot.mirror.communes import FailedPart, PartsFailed
 from reportbot.mirror.records import MirrorBatch
 from reportbot.mirror.verify import RowsDisplaced
 
@@ -54,8 +55,11 @@ class MirrorSource(Protocol):
         """Delete these entries, except those whose sequence moved on since they were read."""
         ...
 
-    async def failed(self, changes: Sequence[PendingChange], error: str) -> None:
-        """Keep these entries, count one more attempt and remember the error."""
+    async def failed(
+        self, changes: Sequence[PendingChange], error: str, retry_in: timedelta | None = None
+    ) -> None:
+        """Keep these entries, count one more attempt and remember the error (not due again
+        for `retry_in` when given)."""
         ...
 
     async def backlog(self) -> int:
@@ -154,6 +158,8 @@ class MirrorWorker:
         `chunk_size`; return how many.
 
         Raises the backend's error after recording it; the failed chunk's entries are kept.
+        A commune's spreadsheet that failed alone keeps its changes (not counted) until its
+        pause ends; the other spreadsheets' changes are delivered.
         Returns 0 at once when another process holds the lease.
         """
         async with self._lock:
@@ -169,8 +175,7 @@ class MirrorWorker:
                 if not changes:
                     break
                 seen.update((c.entry_id, c.seq) for c in changes)
-                await self._deliver(changes)
-                delivered += len(changes)
+                delivered += await self._deliver(changes)
                 if len(fetched) < self.chunk_size:
                     # Everything pending when this chunk was read is delivered. Changes queued
                     # during the write wait for the next flush: chasing them would keep the
@@ -179,9 +184,11 @@ class MirrorWorker:
                     break
             return delivered
 
-    async def _deliver(self, changes: list[PendingChange]) -> None:
+    async def _deliver(self, changes: list[PendingChange]) -> int:
+        """Write the changes' rows; mark them done; return how many were written."""
         submission_ids = sorted({change.submission_id for change in changes})
         loop = asyncio.get_running_loop()
+        held: dict[int, FailedPart] = {}  # submissions a commune's failing spreadsheet kept
         try:
             batch = await self.source.build_batch(submission_ids)
             started = loop.time()
@@ -189,6 +196,11 @@ class MirrorWorker:
                 await self.backend.apply(batch)
             except RowsDisplaced as displaced:
                 await self._repair(submission_ids, displaced)
+            except PartsFailed as partial:
+                held = {i: part for part in partial.failed for i in part.submission_ids}
+                if partial.displaced is not None:
+                    written = [i for i in submission_ids if i not in held]
+                    await self._repair(written, partial.displaced)
             await self._restore_deleted()
             self._pace(loop.time() - started)
         except Exception as error:
@@ -200,9 +212,27 @@ class MirrorWorker:
             else:
                 log.exception("sheet mirror: unexpected failure, %d change(s) kept", len(changes))
             raise
+        if held:
+            await self._keep(changes, held)
+            changes = [change for change in changes if change.submission_id not in held]
         await self.source.done(changes)
         self.delivered += len(changes)
         self._success()
+        if held:  # the other spreadsheets were written: no backoff, but the error is shown
+            self.last_error = next(iter(held.values())).error
+            self.last_error_at = self._clock()
+        return len(changes)
+
+    async def _keep(self, changes: list[PendingChange], held: dict[int, FailedPart]) -> None:
+        """Keep the changes of the spreadsheets not written, until each one's pause ends."""
+        by_part: dict[str, tuple[FailedPart, list[PendingChange]]] = {}
+        for change in changes:
+            part = held.get(change.submission_id)
+            if part is not None:
+                by_part.setdefault(part.key, (part, []))[1].append(change)
+        for part, kept in by_part.values():
+            await self.source.failed(kept, part.error, timedelta(seconds=part.retry_in_s))
+            log.warning("sheet mirror: %d change(s) kept for later: %s", len(kept), part.error)
 
     async def _repair(self, submission_ids: list[int], displaced: RowsDisplaced) -> None:
         """A hand sort or deletion moved rows under the write, so some unit's row was
@@ -241,7 +271,11 @@ class MirrorWorker:
         async with self._lock:
             batch = await self.source.build_batch([])
             if batch.status:
-                await self.backend.apply(MirrorBatch(status=batch.status))
+                try:
+                    await self.backend.apply(replace(batch, layouts=(), records=()))
+                except PartsFailed as partial:  # the others were refreshed; it is logged
+                    self.last_error = str(partial)
+                    self.last_error_at = self._clock()
 
     async def resync(self) -> int:
         """Rebuild every worksheet from the store, then deliver what is still pending."""

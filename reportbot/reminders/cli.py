@@ -34,6 +34,7 @@ from reportbot.reminders.schedule import (
     upcoming_slots,
 )
 from reportbot.vocabulary.format import date_text, datetime_text, day_month_text, time_text
+from reportbot.vocabulary.kinds import period_kind_name
 
 if TYPE_CHECKING:  # for the type only: preview() imports the worker where it runs
     from reportbot.reminders.worker import ReminderWorker
@@ -165,7 +166,8 @@ def _periods_of(
     spec = template.period
     lines = [
         f"{template.key} — {pick(template.title, lang)} "
-        f"({spec.kind}; {say(lang, 'hạn', 'due')} {', '.join(spec.deadlines)})"
+        f"({period_kind_name(spec.kind, lang)}; {say(lang, 'hạn', 'due')} "
+        f"{', '.join(spec.deadlines)})"
     ]
     current = current_period(spec, now, tz)
     if spec.kind == "one_off":

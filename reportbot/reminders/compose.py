@@ -7,7 +7,7 @@ preview`): it needs the worker's `clock` and `tz`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -17,11 +17,15 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.reminders import messages, store
 from reportbot.reminders.fanout import Delivery
 from reportbot.reminders.schedule import Due, Slot
+from reportbot.store import outbox
 from reportbot.store.queries.organisations import person_scope, unit_ids_in
 
 # Heads the problems connectors report (a Zalo OA token to re-authorise) at a digest's end:
 # coordinators are the people who read the bot every period, and they reach the admin.
-NOTICES_HEAD = "⚠️ Cần quản trị viên xử lý (for the bot's administrator):"
+NOTICES_HEAD = messages.text("notices_head", "vi")
+
+Notice = Mapping[str, str]
+"""A problem for the administrator, a text per language ('vi' always there)."""
 
 
 class MessageComposer:
@@ -91,7 +95,8 @@ class MessageComposer:
         """The digest of each period to each due coordinator this process can reach."""
         routes = await _routes([d.recipient.person_id for d in dues], connectors)
         reachable = [d for d in dues if routes.get(d.recipient.person_id)]
-        notices = connector_warnings(connectors.values())
+        warnings = [{"vi": text} for text in connector_warnings(connectors.values())]
+        notices = [*warnings, *await sheet_notices()]
         texts = await self.digest_messages(reachable, templates, set(connectors), notices=notices)
         return [
             Delivery(due, [message], routes[due.recipient.person_id])
@@ -104,7 +109,7 @@ class MessageComposer:
         templates: dict[str, FormTemplate],
         platforms: set[str],
         *,
-        notices: Sequence[str] = (),
+        notices: Sequence[Notice] = (),
     ) -> list[Outgoing]:
         """The digest text for each due coordinator (in the same order).
 
@@ -135,17 +140,32 @@ class MessageComposer:
                         template, slot.period, sections, locale=locale, now=now, tz=self.tz
                     ),
                     notices,
+                    locale,
                 )
                 built[(*key, locale)] = message
             texts.append(message)
         return texts
 
 
-def with_notices(message: Outgoing, notices: Sequence[str]) -> Outgoing:
-    """The digest with the administrator's notices appended (unchanged when there are none)."""
+async def sheet_notices() -> list[Notice]:
+    """The spreadsheets the mirror cannot write (a commune's sheet nobody shared with the
+    service account, the deployment's sheet down), one notice each."""
+    return [
+        {
+            locale: messages.text("sheet_failed", locale, error=error, waiting=waiting)
+            for locale in ("vi", "en")
+        }
+        for error, waiting, _attempts in await outbox.failures(outbox.SHEET_TOPIC)
+    ]
+
+
+def with_notices(message: Outgoing, notices: Sequence[Notice], locale: str) -> Outgoing:
+    """The digest with the administrator's notices appended in the reader's language
+    (unchanged when there are none)."""
     if not notices:
         return message
-    block = "\n".join([NOTICES_HEAD, *(f"• {notice}" for notice in notices)])
+    lines = [f"• {notice.get(locale) or notice['vi']}" for notice in notices]
+    block = "\n".join([messages.text("notices_head", locale), *lines])
     return replace(message, text=f"{message.text}\n\n{block}")
 
 

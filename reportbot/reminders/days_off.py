@@ -27,7 +27,7 @@ _ENTRY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?(?:=(.{1,80
 
 
 class DaysOffError(ConfigError):
-    """A wrong REPORTBOT_EXTRA_DAYS_OFF entry; the message quotes it, Vietnamese first."""
+    """A wrong REPORTBOT_EXTRA_DAYS_OFF entry; the line quotes it, in one language."""
 
 
 @lru_cache(maxsize=32)
@@ -81,10 +81,7 @@ def _day(text: str, entry: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise DaysOffError(
-            f"{ENV_EXTRA_DAYS_OFF}: ngày không hợp lệ {entry!r}, cần dạng YYYY-MM-DD "
-            f"(invalid date {entry!r}, expected YYYY-MM-DD)"
-        ) from exc
+        raise DaysOffError("days_off_date", entry=entry[:40]) from exc
 
 
 def parse_extra_days_off(text: str | None) -> dict[date, str]:
@@ -95,25 +92,15 @@ def parse_extra_days_off(text: str | None) -> dict[date, str]:
     days: dict[date, str] = {}
     entries = [part.strip() for part in (text or "").split(",") if part.strip()]
     if len(entries) > MAX_EXTRA_ENTRIES:
-        raise DaysOffError(
-            f"{ENV_EXTRA_DAYS_OFF}: quá {MAX_EXTRA_ENTRIES} mục (more than "
-            f"{MAX_EXTRA_ENTRIES} entries)"
-        )
+        raise DaysOffError("days_off_many", count=len(entries), limit=MAX_EXTRA_ENTRIES)
     for entry in entries:
         match = _ENTRY.fullmatch(entry[:120])
         if match is None:
-            raise DaysOffError(
-                f"{ENV_EXTRA_DAYS_OFF}: không hiểu {entry[:40]!r}, cần dạng YYYY-MM-DD, "
-                f"YYYY-MM-DD..YYYY-MM-DD hoặc YYYY-MM-DD=tên "
-                f"(expected a date, a date range or date=name)"
-            )
+            raise DaysOffError("days_off_entry", entry=entry[:40])
         start = _day(match.group(1), entry)
         end = _day(match.group(2), entry) if match.group(2) else start
         if not timedelta(0) <= end - start < timedelta(days=MAX_RANGE_DAYS):
-            raise DaysOffError(
-                f"{ENV_EXTRA_DAYS_OFF}: khoảng ngày {entry[:40]!r} ngược chiều hoặc dài quá "
-                f"{MAX_RANGE_DAYS} ngày (range reversed or longer than {MAX_RANGE_DAYS} days)"
-            )
+            raise DaysOffError("days_off_range", entry=entry[:40], days=MAX_RANGE_DAYS)
         name = (match.group(3) or "").strip()
         day = start
         while day <= end:

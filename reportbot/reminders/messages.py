@@ -77,6 +77,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{platforms} account not connected",
     },
     "reason_refused": {"vi": "không gửi được tin nhắn", "en": "messages not delivered"},
+    # Problems for the administrator at a digest's end (reminders.compose.with_notices).
+    "notices_head": {
+        "vi": "⚠️ Cần quản trị viên xử lý:",
+        "en": "⚠️ For the bot's administrator:",
+    },
+    "sheet_failed": {
+        "vi": "Không ghi được {error} ({waiting} thay đổi chờ)",
+        "en": "Cannot write {error} (changes waiting: {waiting})",
+    },
 }
 
 

@@ -7,14 +7,18 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
+import pkgutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
+
+from reportbot.startup_errors import StartupError
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +35,8 @@ STATEMENT_TIMEOUT_S = 20.0
 IDLE_IN_TRANSACTION_S = 20.0
 
 
-class DatabaseUnavailable(RuntimeError):
-    """The database could not be reached or prepared; the message is one clear line."""
+class DatabaseUnavailable(StartupError, RuntimeError):
+    """The database could not be reached or prepared; one clear line in one language."""
 
 
 async def _keep_session(_connection: Any) -> None:
@@ -94,6 +98,13 @@ def describe(database_url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+def shipped_migrations() -> list[str]:
+    """The migrations this installed version ships, oldest first ('0008_organisation_sheets')."""
+    package = importlib.import_module(MIGRATIONS_PACKAGE)
+    names = (module.name for module in pkgutil.iter_modules(package.__path__))
+    return sorted(name for name in names if name[:4].isdigit())
+
+
 async def migrate_database(database_url: str) -> None:
     """Apply pending migrations (tortoise's own engine), then close its connections."""
     from tortoise.migrations.api import migrate
@@ -111,10 +122,10 @@ async def migrate_database(database_url: str) -> None:
     try:
         await asyncio.wait_for(migrate_and_close(), timeout=120)
     except (OSError, TimeoutError, ConnectionError) as exc:
-        raise DatabaseUnavailable(_unreachable(database_url, exc)) from exc
+        raise _unreachable(database_url, exc) from exc
     except Exception as exc:
         if _looks_like_connection_error(exc):
-            raise DatabaseUnavailable(_unreachable(database_url, exc)) from exc
+            raise _unreachable(database_url, exc) from exc
         raise
 
 
@@ -128,7 +139,7 @@ async def open_database(database_url: str, *, migrate_first: bool = True) -> Non
         await connections.get("default").execute_query("SELECT 1")
     except Exception as exc:
         if isinstance(exc, OSError | TimeoutError) or _looks_like_connection_error(exc):
-            raise DatabaseUnavailable(_unreachable(database_url, exc)) from exc
+            raise _unreachable(database_url, exc) from exc
         raise
 
 
@@ -155,23 +166,15 @@ def _check_sqlite_folder(database_url: str) -> None:
         return
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise DatabaseUnavailable(
-            f"Không mở được cơ sở dữ liệu {database_url}: thư mục {folder} không tồn tại "
-            "(cannot open the database: the folder does not exist)"
-        )
+        raise DatabaseUnavailable("db_folder_missing", url=database_url, folder=str(folder))
     if not os.access(folder, os.W_OK):
-        raise DatabaseUnavailable(
-            f"Không mở được cơ sở dữ liệu {database_url}: không có quyền ghi vào {folder} "
-            "(cannot open the database: the folder is not writable)"
-        )
+        raise DatabaseUnavailable("db_folder_read_only", url=database_url, folder=str(folder))
 
 
-def _unreachable(database_url: str, exc: BaseException) -> str:
+def _unreachable(database_url: str, exc: BaseException) -> DatabaseUnavailable:
+    """The error for a database that did not answer; the driver's reason quoted as it came."""
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return (
-        f"Không kết nối được cơ sở dữ liệu {describe(database_url)} "
-        f"(cannot reach the database): {reason}"
-    )
+    return DatabaseUnavailable("db_unreachable", url=describe(database_url), reason=reason)
 
 
 def _looks_like_connection_error(exc: BaseException) -> bool:

@@ -36,6 +36,11 @@ class Organisation(Model):
         "models.Organisation", related_name="children", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # A commune's own spreadsheet (migration 0008): a Google spreadsheet id, and for the local
+    # mirror a workbook path (None: derived from REPORTBOT_MIRROR_XLSX). Neither: the
+    # deployment's spreadsheet, as before communes had their own.
+    sheet_id = fields.CharField(max_length=128, null=True)
+    workbook = fields.CharField(max_length=500, null=True)
 
     class Meta:
         table = "organisations"

@@ -27,6 +27,9 @@ UPSERT_OUTBOX = (
 )
 DELETE_DONE = "DELETE FROM outbox WHERE id = ? AND seq = ?"
 MARK_FAILED = "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?"
+MARK_FAILED_UNTIL = (
+    "UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_at = ? WHERE id = ?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +83,18 @@ async def done(entries: Sequence[tuple[int, int]]) -> None:
     await sql.execute_many(DELETE_DONE, [[entry_id, seq] for entry_id, seq in entries])
 
 
-async def failed(entry_ids: Sequence[int], error: str) -> None:
-    """Keep these entries; count one more attempt and remember the (already safe) error."""
+async def failed(entry_ids: Sequence[int], error: str, retry_at: datetime | None = None) -> None:
+    """Keep these entries; count one more attempt and remember the (already safe) error.
+
+    With `retry_at` they are not due again before then (one commune's failing spreadsheet
+    waits out its pause while the other communes' entries are taken).
+    """
     message = error[:MAX_ERROR_CHARS]
-    await sql.execute_many(MARK_FAILED, [[message, entry_id] for entry_id in entry_ids])
+    if retry_at is None:
+        await sql.execute_many(MARK_FAILED, [[message, entry_id] for entry_id in entry_ids])
+        return
+    rows = [[message, retry_at, entry_id] for entry_id in entry_ids]
+    await sql.execute_many(MARK_FAILED_UNTIL, rows)
 
 
 async def backlog(topic: str) -> int:
@@ -110,3 +121,18 @@ async def totals() -> tuple[int, datetime | None]:
     count = await OutboxEntry.all().count()
     entry = await OutboxEntry.all().order_by("created_at").first()
     return count, (entry.created_at if entry else None)
+
+
+async def failures(topic: str) -> list[tuple[str, int, int]]:
+    """The errors of a topic's waiting entries that failed: (error, entries, most attempts),
+    the most tried first (one line per failing spreadsheet of the mirror)."""
+    rows = await OutboxEntry.filter(topic=topic, attempts__gt=0).values_list(
+        "last_error", "attempts"
+    )
+    found: dict[str, list[int]] = {}
+    for error, attempts in rows:
+        seen = found.setdefault(error or "", [0, 0])
+        seen[0] += 1
+        seen[1] = max(seen[1], int(attempts))
+    ordered = sorted(found.items(), key=lambda item: (-item[1][1], item[0]))
+    return [(error, count, attempts) for error, (count, attempts) in ordered]

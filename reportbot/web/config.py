@@ -37,10 +37,7 @@ def web_settings(env: Mapping[str, str]) -> WebSettings | None:
     if not url:
         return None
     if not url.startswith(("http://", "https://")):
-        raise ConfigError(
-            f"{PUBLIC_URL}: cần địa chỉ bắt đầu bằng http:// hoặc https:// "
-            f"(expected an http(s) URL), nhận {url[:40]!r}"
-        )
+        raise ConfigError("url", name=PUBLIC_URL, value=url[:40])
     return WebSettings(
         public_url=url,
         link_lifetime=timedelta(minutes=_positive(env, LINK_MINUTES, 15)),
@@ -57,5 +54,5 @@ def _positive(env: Mapping[str, str], name: str, default: float) -> float:
     except ValueError:
         value = 0.0
     if value <= 0:
-        raise ConfigError(f"{name}: cần một số dương (expected a positive number), nhận {raw!r}")
+        raise ConfigError("positive", name=name, value=raw[:20])
     return value

@@ -7,12 +7,13 @@ HTML; every piece of text from people goes through `esc`.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Any
 
+from reportbot.conversation.calculated import CALCULATED, calculated_text
 from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.reporting.formatting import bucket_label, local_date, local_time
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus
+from reportbot.coordination.reporting.unit_view import UnitView
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import Period
 from reportbot.web.layout import esc, page, url_part
@@ -107,25 +108,17 @@ def unit_page(
     template: FormTemplate,
     period: Period,
     state: str,
-    answers: dict[str, Any] | None,
+    view: UnitView | None,
 ) -> str:
     """One unit's report for one form and period: its state and every answer in form order,
-    with the form's question numbers (those the officer sees in chat)."""
+    with the form's question numbers (those the officer sees in chat), then its labelled
+    calculations as stored when it was sent."""
     head = (
         f"<h2>{esc(unit_name)} ({esc(unit_code)})</h2>"
         f'<p class="muted">{esc(pick(template.title, LOCALE))} · kỳ '
         f"{esc(period.label(LOCALE))}</p><p>Tình trạng: <b>{esc(state)}</b></p>"
     )
-    rows = []
-    numbers = question_numbers(template)
-    for question in template.questions:
-        if answers is None or not question.answerable or is_empty(answers.get(question.id)):
-            continue
-        value = format_value(question, answers[question.id], LOCALE)
-        rows.append(
-            f"<tr><td>{numbers[question.id]}. {esc(pick(question.label, LOCALE))}</td>"
-            f'<td class="answer">{esc(value)}</td></tr>'
-        )
+    rows = [] if view is None else _answer_rows(view)
     table = (
         '<div class="scroll"><table><thead><tr><th>Câu hỏi</th><th>Trả lời</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
@@ -134,3 +127,29 @@ def unit_page(
     )
     back = '<p><a href="/web/">← Tình hình nộp báo cáo</a></p>'
     return page(unit_name, f"{back}<section>{head}{table}</section>")
+
+
+def _answer_rows(view: UnitView) -> list[str]:
+    """A table row per answer (numbered), then one per labelled calculation ("tự tính")."""
+    rows = []
+    numbers = question_numbers(view.template)
+    for question in view.template.questions:
+        if not question.answerable or is_empty(view.answers.get(question.id)):
+            continue
+        value = format_value(question, view.answers[question.id], LOCALE)
+        rows.append(
+            f"<tr><td>{numbers[question.id]}. {esc(pick(question.label, LOCALE))}</td>"
+            f'<td class="answer">{esc(value)}</td></tr>'
+        )
+    if not rows:
+        return rows
+    mark = CALCULATED[LOCALE]
+    for calculation in view.template.calculations:
+        label = pick(calculation.label, LOCALE)
+        if label:
+            value = calculated_text(view.calculated.get(calculation.name), LOCALE)
+            rows.append(
+                f"<tr><td>{esc(label)} <i>({mark})</i></td>"
+                f'<td class="answer">{esc(value)}</td></tr>'
+            )
+    return rows

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from reportbot.conversation.session import PersonInfo
-from reportbot.conversation.values import decode_value
 from reportbot.coordination.reporting.formatting import bucket_label
 from reportbot.coordination.reporting.province import add_commune_sheet, consolidate_scope
 from reportbot.coordination.reporting.reports import (
@@ -33,12 +32,14 @@ from reportbot.coordination.reporting.status import (
     forms_in_use,
     period_status,
 )
+from reportbot.coordination.reporting.unit_view import unit_view
 from reportbot.coordination.roles import COORDINATOR, has_role
 from reportbot.forms.schema import FormTemplate
+from reportbot.mirror.config import commune_workbook
 from reportbot.periods import Period, period_at, period_by_key
 from reportbot.store.forms import template_by_record
 from reportbot.store.queries.coordination import unit_by_id
-from reportbot.store.queries.organisations import person_scope
+from reportbot.store.queries.organisations import Scope, organisation_by_id, person_scope
 from reportbot.store.queries.unit_reports import latest_unit_report
 from reportbot.store.queries.web import active_person
 from reportbot.web.config import WebSettings
@@ -186,8 +187,9 @@ class WebPages:
             now,
             self.tz,
             person_name=person.name,
-            # The mirror holds every unit of the deployment: not for a commune's coordinator.
-            has_mirror=scope.everything and self._mirror_path().is_file(),
+            # The deployment's workbook holds every unit: for a commune's coordinator only
+            # the commune's own workbook, when it has one (`reportbot org set-sheet`).
+            has_mirror=await self._mirror_for(scope) is not None,
             chosen=bool(form_key and period_key),
         )
         return html(body)
@@ -211,14 +213,11 @@ class WebPages:
             return self._not_found()
         template, period = found
         submission = await latest_unit_report(unit.id, form_key, period.key)
-        answers = None
+        view = None
         state = bucket_label("not_started")
         if submission is not None:
-            template = await template_by_record(submission.template_id)
-            answers = {
-                qid: decode_value(template.question(qid), value)
-                for qid, value in submission.answers.items()
-            }
+            stored = await template_by_record(submission.template_id)
+            view = unit_view(stored, unit, submission, self.tz)
             state = bucket_label(bucket_of(submission, period.deadline))  # type: ignore[arg-type]
             if submission.status == "reopened":
                 state += " (mở lại)"
@@ -228,7 +227,7 @@ class WebPages:
             template=template,
             period=period,
             state=state,
-            answers=answers,
+            view=view,
         )
         return html(body)
 
@@ -244,7 +243,9 @@ class WebPages:
         template, period = found
         scope = await person_scope(person.id)
         now = self.host.clock()
-        scoped = await consolidate_scope(form_key, template, period, now=now, scope=scope)
+        scoped = await consolidate_scope(
+            form_key, template, period, now=now, tz=self.tz, scope=scope
+        )
         data = scoped.total
 
         def build() -> bytes:
@@ -259,13 +260,14 @@ class WebPages:
         return self._download(content, default_name(data, fmt), MEDIA_TYPES[fmt])
 
     async def mirror(self, request: web.Request) -> web.StreamResponse:
-        """The mirror workbook as the bot keeps it on its server (whole-deployment coordinators)."""
+        """The mirror workbook as the bot keeps it on its server: the deployment's for those
+        who see every unit, a commune's own for that commune's coordinators."""
         person = await self._person(request)
         if person is None:
             return self._refused()
-        if not (await person_scope(person.id)).everything:
+        path = await self._mirror_for(await person_scope(person.id))
+        if path is None:
             return self._not_found()
-        path = self._mirror_path()
         try:
             # The mirror replaces its file atomically: whole bytes of one version are read.
             content = await asyncio.to_thread(path.read_bytes)
@@ -287,6 +289,21 @@ class WebPages:
     def _mirror_path(self) -> Path:
         configured = self.host.settings.env.get("REPORTBOT_MIRROR_XLSX")
         return Path(configured) if configured else self.host.settings.mirror_xlsx
+
+    async def _mirror_for(self, scope: Scope) -> Path | None:
+        """The workbook this scope may download, if written yet: the deployment's for the
+        whole deployment; a commune's own (its path, or the one the mirror derives) for a
+        commune with its own sheet; none for a province (its communes' rows are mixed with
+        others' in the deployment's workbook)."""
+        path: Path | None = None
+        if scope.everything:
+            path = self._mirror_path()
+        elif scope.root_id is not None:
+            found = await organisation_by_id(scope.root_id)
+            if found is not None and found.kind == "commune" and found.own_sheet:
+                derived = commune_workbook(str(self._mirror_path()), found.code)
+                path = Path(found.workbook) if found.workbook else derived
+        return path if path is not None and path.is_file() else None
 
     def _not_found(self) -> web.Response:
         body = page("Không tìm thấy", "<section><p>Không tìm thấy trang này.</p></section>")

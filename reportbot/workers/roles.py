@@ -20,6 +20,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from connectors.base import Incoming, Outgoing
+from reportbot.startup_texts import STARTUP
 
 ALL = "all"
 WEB = "web"
@@ -36,19 +37,13 @@ def default_role() -> str:
     return os.environ.get(ROLE_VARIABLE, "").strip().lower() or ALL
 
 
-def refusal(role: str, database_url: str) -> str | None:
-    """One line saying why `role` cannot run on this database, or None when it can."""
+def refusal(role: str, database_url: str, locale: str = "vi") -> str | None:
+    """One line (in `locale`) saying why `role` cannot run on this database, or None."""
     if role not in ROLES:
-        return (
-            f"{ROLE_VARIABLE}={role!r}: cần một trong {', '.join(ROLES)} "
-            f"(expected one of {', '.join(ROLES)})"
-        )
+        return STARTUP.say("role_unknown", locale, value=role, allowed=", ".join(ROLES))
     if role == ALL or not database_url.startswith("sqlite"):
         return None
-    return (
-        f"--role {role} cần PostgreSQL (REPORTBOT_DATABASE_URL=postgres://…); với SQLite chỉ "
-        f"chạy được --role all (--role {role} needs PostgreSQL; SQLite runs only --role all)"
-    )
+    return STARTUP.say("role_needs_postgres", locale, role=role)
 
 
 def store_only(accept: Accept) -> Callable[[Incoming], Awaitable[Sequence[Outgoing]]]:

@@ -30,7 +30,6 @@ from reportbot.store.queries.organisations import (
 from reportbot.vocabulary.format import date_text
 
 USERNAME_VARIABLE = "REPORTBOT_TELEGRAM_BOT_USERNAME"
-PLACEHOLDER_USERNAME = "<ten_bot>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +51,9 @@ def bot_username(env: Mapping[str, str]) -> str | None:
 
 
 def telegram_link(code: str, env: Mapping[str, str]) -> str:
-    """The deep link that starts the bot with the code (a placeholder name when unknown)."""
-    return f"https://t.me/{bot_username(env) or PLACEHOLDER_USERNAME}?start={code}"
+    """The deep link that starts the bot with the code; empty when the bot's name is unknown."""
+    username = bot_username(env)
+    return f"https://t.me/{username}?start={code}" if username else ""
 
 
 async def issue_invite(
@@ -141,11 +141,11 @@ def render_card(card: InviteCard, locale: str, tz: tzinfo) -> str:
     """The invite as a message: code, expiry, Telegram link, and the text for Zalo."""
     role = say(f"role_{card.role}", locale)
     expires = date_text(card.expires_at, tz)
-    link = card.telegram_link
-    if not card.has_username:
-        link = f"{link} {t('invite_link_placeholder', locale)}"
+    # Never a made-up link: without the bot's username the card says how to get one, and
+    # the text the admin forwards on Zalo gives the code alone.
+    link = card.telegram_link if card.has_username else t("invite_link_missing", locale)
     zalo = t(
-        "invite_zalo_text",
+        "invite_zalo_text" if card.has_username else "invite_zalo_text_code_only",
         locale,
         role=role,
         unit=card.unit_name,

@@ -13,16 +13,16 @@ chat text, the .xlsx, the .docx and the chart only render a `Consolidation`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
 from reportbot.conversation.parsing import fold
-from reportbot.conversation.values import decode_value, is_empty
+from reportbot.conversation.stored_values import stored_values
+from reportbot.conversation.values import is_empty
 from reportbot.coordination.reporting.repeat_counts import with_entry_counts
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
-from reportbot.forms.calculation_types import calculation_questions, split_stored
-from reportbot.forms.evaluation import stored_or_computed
+from reportbot.forms.calculation_types import calculation_questions
 from reportbot.forms.indicators import Indicator
 from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
@@ -214,19 +214,20 @@ class Consolidation:
 
 
 async def consolidate(
-    form_key: str, template: FormTemplate, period: Period, *, now: datetime
+    form_key: str, template: FormTemplate, period: Period, *, now: datetime, tz: tzinfo
 ) -> Consolidation:
     """Compute the consolidated figures of one form and period (every unit: see
     `province.consolidate_scope` for one commune's or a province's)."""
     status = await period_status(form_key, template, period)
     result = Consolidation(form_key, template, period, status, now)
-    result.reports = await filed_reports(status.filed_units())
+    result.reports = await filed_reports(status.filed_units(), tz)
     return compute(result, template)
 
 
-async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
+async def filed_reports(filed: list[UnitStatus], tz: tzinfo) -> list[UnitReport]:
     """The latest submitted revision of each filed unit's report, with its answers and its
-    stored calculations (computed once, with the chat's facts, if stored before they were)."""
+    stored calculations (computed once, with the chat's facts and the local day it was sent,
+    if stored before they were)."""
     ids = [unit.submission_id for unit in filed if unit.submission_id is not None]
     submissions = await submissions_by_id(ids)
     versions = await templates_by_record(
@@ -238,12 +239,17 @@ async def filed_reports(filed: list[UnitStatus]) -> list[UnitReport]:
     for unit in filed:
         submission = submissions[unit.submission_id]  # type: ignore[index]
         version = versions[submission.template_id]  # type: ignore[attr-defined]
-        encoded, stored = split_stored(version, raw[submission.id])
-        decoded = {qid: decode_value(version.question(qid), v) for qid, v in encoded.items()}
-        answers = {qid: value for qid, value in decoded.items() if not is_empty(value)}
-        facts = {"unit_code": unit.code, "unit_type": unit.type, "period": submission.period_key}
-        sent = submission.submitted_at.date() if submission.submitted_at else None
-        calculated = stored_or_computed(version, stored, answers, facts | {"__today__": sent})
+        values = stored_values(
+            version,
+            raw[submission.id],
+            unit_code=unit.code,
+            unit_type=unit.type,
+            period_key=submission.period_key,
+            sent=submission.submitted_at or submission.updated_at,
+            tz=tz,
+        )
+        calculated = values.calculated
+        answers = {qid: value for qid, value in values.answers.items() if not is_empty(value)}
         answers = consolidated(version, answers)  # repeats: numbers summed over entries
         answers |= {name: value for name, value in calculated.items() if not is_empty(value)}
         reports.append(UnitReport(unit, version, answers))

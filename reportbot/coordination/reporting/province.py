@@ -8,7 +8,7 @@ figures are the same computation over its own units' reports, split from the sam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from reportbot.coordination.reporting.consolidate import Consolidation, compute, filed_reports
@@ -55,12 +55,18 @@ class ScopeConsolidation:
 
 
 async def consolidate_scope(
-    form_key: str, template: FormTemplate, period: Period, *, now: datetime, scope: Scope
+    form_key: str,
+    template: FormTemplate,
+    period: Period,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    scope: Scope,
 ) -> ScopeConsolidation:
     """Consolidate over `scope`; split per commune when more than one commune has units in it."""
     status = await period_status(form_key, template, period, scope=scope)
     total = Consolidation(form_key, template, period, status, now)
-    total.reports = await filed_reports(status.filed_units())
+    total.reports = await filed_reports(status.filed_units(), tz)
     compute(total, template)
     owner = await unit_organisations([unit.unit_id for unit in total.status.units])
     result = ScopeConsolidation(total)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Any, Protocol
+from typing import Protocol
 
+from reportbot.conversation.calculated import value_lines
 from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.reporting.formatting import (
@@ -14,8 +15,9 @@ from reportbot.coordination.reporting.formatting import (
 )
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus
 from reportbot.coordination.reporting.summary_text import render_summary
+from reportbot.coordination.reporting.unit_view import UnitView
 from reportbot.coordination.texts import t
-from reportbot.forms.schema import FormTemplate, pick
+from reportbot.forms.schema import pick
 from reportbot.periods import Period
 from reportbot.store.standing import standing
 
@@ -86,18 +88,19 @@ def render_unit_report(
     *,
     unit_name: str,
     unit_code: str,
-    template: FormTemplate,
     period: Period,
     submission: ReportState,
-    answers: dict[str, Any],
+    view: UnitView,
     tz: tzinfo,
     locale: str,
 ) -> str:
-    """/xem: a unit's report, its status and every answer, with the form's question numbers.
+    """/xem: a unit's report, its status and every answer, with the form's question numbers,
+    then its labelled calculations as stored when it was sent.
 
     The numbers are those the officer sees ("Câu N", /xemlai, /sua N): a skipped branch leaves
     a gap rather than renumbering what follows.
     """
+    template, answers = view.template, view.answers
     when = local_time(submission.submitted_at, tz)
     if submission.status == "submitted":
         late = standing(submission.status, submission.submitted_at, period.deadline) == "late"
@@ -128,4 +131,6 @@ def render_unit_report(
         lines.append(f"{numbers[question.id]}. {pick(question.label, locale)}: {value}")
     if shown == 0:
         lines.append(t("view_no_answers", locale))
+    else:
+        lines.extend(value_lines(template, view.calculated, locale))
     return "\n".join(lines)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reportbot.store.models import Answer, FormTemplateRecord, Submission, Unit
+from reportbot.store.models import FormTemplateRecord, Organisation, Submission, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,18 @@ class UnitRow:
     code: str
     name: str
     type: str
+    organisation_id: int | None = None  # its commune (None: the default commune)
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneSheet:
+    """A commune whose rows go to a spreadsheet of its own (`reportbot org set-sheet`)."""
+
+    organisation_id: int
+    code: str
+    name: str
+    sheet_id: str | None
+    workbook: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +63,7 @@ def _template(record: FormTemplateRecord) -> TemplateRow:
 
 
 def _unit(unit: Unit) -> UnitRow:
-    return UnitRow(unit.id, unit.code, unit.name, unit.type)
+    return UnitRow(unit.id, unit.code, unit.name, unit.type, unit.organisation_id)  # type: ignore[attr-defined]
 
 
 async def submissions(ids: Sequence[int]) -> list[SubmissionRow]:
@@ -76,19 +88,6 @@ async def submissions(ids: Sequence[int]) -> list[SubmissionRow]:
         )
         for s in found
     ]
-
-
-async def answers(ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
-    """Each submission's stored answers: id -> [(question id, encoded value)]."""
-    found: dict[int, list[tuple[str, str]]] = {}
-    if not ids:
-        return found
-    rows = await Answer.filter(submission_id__in=list(ids)).values_list(
-        "submission_id", "question_id", "value"
-    )
-    for submission_id, question_id, value in rows:
-        found.setdefault(submission_id, []).append((question_id, value))
-    return found
 
 
 async def template_versions(form_keys: Iterable[str]) -> list[TemplateRow]:
@@ -130,3 +129,13 @@ async def period_filings(
 async def all_submission_ids() -> list[int]:
     """Every submission id, ascending."""
     return list(await Submission.all().order_by("id").values_list("id", flat=True))
+
+
+async def commune_sheets() -> list[CommuneSheet]:
+    """The communes with a spreadsheet of their own, by code."""
+    rows = await Organisation.filter(kind="commune").order_by("code")
+    return [
+        CommuneSheet(row.id, row.code, row.name, row.sheet_id, row.workbook)
+        for row in rows
+        if row.sheet_id or row.workbook
+    ]

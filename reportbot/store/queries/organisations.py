@@ -41,6 +41,13 @@ class OrganisationRecord:
     kind: str
     parent_id: int | None = None
     units: int = 0
+    sheet_id: str | None = None  # its own Google spreadsheet (None: the deployment's)
+    workbook: str | None = None  # its own local workbook path (None: derived, see the mirror)
+
+    @property
+    def own_sheet(self) -> bool:
+        """Whether the mirror writes this commune's rows to a spreadsheet of its own."""
+        return bool(self.sheet_id or self.workbook)
 
     @property
     def is_default(self) -> bool:
@@ -88,6 +95,8 @@ def _record(row: Organisation, units: int = 0) -> OrganisationRecord:
         row.kind,
         row.parent_id,  # type: ignore[attr-defined]
         units,
+        row.sheet_id,
+        row.workbook,
     )
 
 
@@ -114,14 +123,24 @@ async def organisation_by_ref(ref: str) -> OrganisationRecord | None:
 
 
 async def add_organisation(
-    code: str, name: str, kind: str = "commune", parent: str | None = None
+    code: str,
+    name: str,
+    kind: str = "commune",
+    parent: str | None = None,
+    *,
+    sheet_id: str | None = None,
+    workbook: str | None = None,
 ) -> OrganisationRecord:
-    """Add a province or a commune (under a province when `parent` names one).
+    """Add a province or a commune (under a province when `parent` names one), a commune
+    with its own spreadsheet when `sheet_id` or `workbook` is given.
 
-    Raises OrganisationProblem: unknown kind, code taken, unknown parent, parent not a province.
+    Raises OrganisationProblem: unknown kind, code taken, unknown parent, parent not a
+    province, a spreadsheet for a province.
     """
     if kind not in ORGANISATION_KINDS:
         raise OrganisationProblem("org_bad_kind", kind=kind)
+    if (sheet_id or workbook) and kind != "commune":
+        raise OrganisationProblem("org_sheet_not_commune", name=name)
     if await Organisation.filter(code__iexact=code).exists():
         raise OrganisationProblem("org_code_taken", code=code)
     parent_id = None
@@ -132,8 +151,41 @@ async def add_organisation(
         if found.kind != "province" or kind != "commune":
             raise OrganisationProblem("org_parent_not_province", parent=found.name)
         parent_id = found.id
-    row = await Organisation.create(code=code, name=name, kind=kind, parent_id=parent_id)
+    row = await Organisation.create(
+        code=code,
+        name=name,
+        kind=kind,
+        parent_id=parent_id,
+        sheet_id=_clean(sheet_id),
+        workbook=_clean(workbook),
+    )
     return _record(row)
+
+
+def _clean(value: str | None) -> str | None:
+    """A stripped value, None when blank."""
+    return (value or "").strip() or None
+
+
+async def set_sheet(
+    ref: str, sheet_id: str | None, workbook: str | None = None
+) -> OrganisationRecord:
+    """Give a commune its own spreadsheet (both None: back to the deployment's).
+
+    Raises OrganisationProblem: no such commune, a province, or the default commune (whose
+    units are the deployment's spreadsheet's by definition).
+    """
+    found = await organisation_by_ref(ref)
+    if found is None:
+        raise OrganisationProblem("org_unknown", ref=ref)
+    if found.kind != "commune":
+        raise OrganisationProblem("org_sheet_not_commune", name=found.name)
+    if found.is_default and (sheet_id or workbook):
+        raise OrganisationProblem("org_sheet_default", name=found.name)
+    await Organisation.filter(id=found.id).update(
+        sheet_id=_clean(sheet_id), workbook=_clean(workbook)
+    )
+    return await organisation_by_id(found.id) or found
 
 
 async def list_organisations() -> list[OrganisationRecord]:

@@ -1,0 +1,141 @@
+"""The sentences of start-up: a wrong setting, a database that cannot be opened, a command
+line that cannot run. Catalogue `startup` (key -> {"vi", "en"}), read through
+`reportbot.startup_errors` or `reportbot.vocabulary.say("startup:KEY", locale, ...)`.
+
+Each sentence names the variable (or option) and quotes the offending value, in one language:
+the IT officer reads Vietnamese unless REPORTBOT_LOCALE=en.
+"""
+
+from __future__ import annotations
+
+from reportbot.vocabulary import register
+
+_DAYS_OFF = "REPORTBOT_EXTRA_DAYS_OFF"
+
+TEXTS: dict[str, dict[str, str]] = {
+    # reportbot.config
+    "config_file_missing": {
+        "vi": "REPORTBOT_CONFIG: không tìm thấy tệp {path}",
+        "en": "REPORTBOT_CONFIG: file {path} not found",
+    },
+    "config_file_invalid": {
+        "vi": "{path}: tệp cấu hình sai cú pháp TOML: {detail}",
+        "en": "{path}: the configuration file is not valid TOML: {detail}",
+    },
+    "database_url": {
+        "vi": "REPORTBOT_DATABASE_URL: cần dạng sqlite://tệp.db hoặc postgres://user@host/db, "
+        "nhận được {value!r}",
+        "en": "REPORTBOT_DATABASE_URL: expected sqlite://file.db or postgres://user@host/db, "
+        "got {value!r}",
+    },
+    "timezone": {
+        "vi": "REPORTBOT_TIMEZONE: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh",
+        "en": "REPORTBOT_TIMEZONE: {value!r} is not a known time zone, e.g. Asia/Ho_Chi_Minh",
+    },
+    "choice": {
+        "vi": "{name}: {value!r} không hợp lệ, chọn một trong {allowed}",
+        "en": "{name}: {value!r} is not valid, choose one of {allowed}",
+    },
+    "port": {
+        "vi": "REPORTBOT_HTTP_PORT: {value!r} không phải cổng hợp lệ, cần một số từ 1 đến 65535",
+        "en": "REPORTBOT_HTTP_PORT: {value!r} is not a valid port, expected 1 to 65535",
+    },
+    "clock": {
+        "vi": "{name}: {value!r} cần dạng HH:MM",
+        "en": "{name}: {value!r} is not a time, expected HH:MM",
+    },
+    "boolean": {
+        "vi": "{name}: {value!r} cần true hoặc false",
+        "en": "{name}: {value!r} is neither true nor false",
+    },
+    # features' settings (web page, media, sheet mirror)
+    "url": {
+        "vi": "{name}: cần địa chỉ bắt đầu bằng http:// hoặc https://, nhận {value!r}",
+        "en": "{name}: expected an address starting with http:// or https://, got {value!r}",
+    },
+    "positive": {
+        "vi": "{name}: cần một số lớn hơn 0, nhận {value!r}",
+        "en": "{name}: expected a number greater than 0, got {value!r}",
+    },
+    "whole": {
+        "vi": "{name}: cần một số nguyên từ {minimum} trở lên, nhận được {value!r}",
+        "en": "{name}: expected a whole number of at least {minimum}, got {value!r}",
+    },
+    "mirror": {
+        "vi": "bảng tính sao chép: {problem}",
+        "en": "sheet mirror: {problem}",
+    },
+    # reportbot.reminders.days_off
+    "days_off_date": {
+        "vi": _DAYS_OFF + ": ngày không hợp lệ {entry!r}, cần dạng YYYY-MM-DD",
+        "en": _DAYS_OFF + ": invalid date {entry!r}, expected YYYY-MM-DD",
+    },
+    "days_off_many": {
+        "vi": _DAYS_OFF + ": {count} mục, nhiều hơn giới hạn {limit} mục",
+        "en": _DAYS_OFF + ": {count} entries, more than the limit of {limit}",
+    },
+    "days_off_entry": {
+        "vi": _DAYS_OFF + ": không hiểu {entry!r}, cần dạng YYYY-MM-DD, "
+        "YYYY-MM-DD..YYYY-MM-DD hoặc YYYY-MM-DD=tên",
+        "en": _DAYS_OFF + ": cannot read {entry!r}, expected YYYY-MM-DD, "
+        "YYYY-MM-DD..YYYY-MM-DD or YYYY-MM-DD=name",
+    },
+    "days_off_range": {
+        "vi": _DAYS_OFF + ": khoảng ngày {entry!r} ngược chiều hoặc dài quá {days} ngày",
+        "en": _DAYS_OFF + ": the range {entry!r} is reversed or longer than {days} days",
+    },
+    # a connector's own line ({"vi", "en"} from connectors.base.ConnectorStartError)
+    "connector": {"vi": "{problem}", "en": "{problem}"},
+    # reportbot.store.database
+    "db_folder_missing": {
+        "vi": "Không mở được cơ sở dữ liệu {url}: thư mục {folder} không tồn tại",
+        "en": "Cannot open the database {url}: the folder {folder} does not exist",
+    },
+    "db_folder_read_only": {
+        "vi": "Không mở được cơ sở dữ liệu {url}: không có quyền ghi vào {folder}",
+        "en": "Cannot open the database {url}: the folder {folder} is not writable",
+    },
+    "db_unreachable": {
+        "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}",
+        "en": "Cannot reach the database {url}: {reason}",
+    },
+    # process roles and the run/chat commands
+    "role_unknown": {
+        "vi": "REPORTBOT_ROLE={value!r}: cần một trong {allowed}",
+        "en": "REPORTBOT_ROLE={value!r}: expected one of {allowed}",
+    },
+    "role_needs_postgres": {
+        "vi": "--role {role} cần PostgreSQL (REPORTBOT_DATABASE_URL=postgres://…); với SQLite "
+        "chỉ chạy được --role all",
+        "en": "--role {role} needs PostgreSQL (REPORTBOT_DATABASE_URL=postgres://…); SQLite "
+        "runs only --role all",
+    },
+    "no_platform": {
+        "vi": "--role {role}: không có kết nối nền tảng nào được cấu hình",
+        "en": "--role {role}: no platform connector is configured",
+    },
+    "at_format": {
+        "vi": "{value!r}: cần dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM",
+        "en": "{value!r}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+    },
+    "at_refused": {
+        "vi": "--at không dùng được trên cơ sở dữ liệu có {count} tài khoản thật (Telegram, "
+        "Zalo...): nhắc nhở của họ sẽ bị ghi với giờ giả. Hãy dùng một cơ sở dữ liệu thử "
+        "(REPORTBOT_DATABASE_URL).",
+        "en": "--at is refused on a database with {count} real accounts (Telegram, Zalo...): "
+        "their reminders would be written with a pretended time. Use a test database "
+        "(REPORTBOT_DATABASE_URL).",
+    },
+    "forms_folder_missing": {
+        "vi": "REPORTBOT_FORMS_DIR: không có thư mục mẫu báo cáo {folder} và cơ sở dữ liệu chưa "
+        "có mẫu nào; chạy từ thư mục chứa forms/ hoặc đặt REPORTBOT_FORMS_DIR",
+        "en": "REPORTBOT_FORMS_DIR: no forms folder {folder} and no form stored in the "
+        "database; start from the folder holding forms/ or set REPORTBOT_FORMS_DIR",
+    },
+    "port_in_use_fix": {
+        "vi": "đặt REPORTBOT_HTTP_PORT một cổng khác hoặc dừng chương trình đang dùng cổng này",
+        "en": "set another REPORTBOT_HTTP_PORT or stop the program using this port",
+    },
+}
+
+STARTUP = register("startup", TEXTS)
