@@ -9,9 +9,14 @@ its reply is sent.
 
 Figures per run: updates/s over the whole stream, p50/p99 of the time from the webhook call to
 the bot's answer, p50/p99 of the webhook call itself (the 200), and the speed-up against the
-one-worker run of the same invocation (the baseline, measured in the same run).
+one-worker run of the same invocation (the baseline, measured in the same run). CPU per
+update: the web process, the workers together, the driver (this process, with the fake Bot API)
+and the PostgreSQL backends of the run's database; and how busy the whole machine was (every
+process, other users' too). `--repeat N` runs the worker counts N times, alternating (1, 2, 1,
+2, ...), so that a neighbour's burst does not fall on one count only, and prints the ranges.
 
-    .venv/bin/python benchmarks/workers.py [--officers 40] [--workers 1,2,4] [--chaos 4]
+    .venv/bin/python benchmarks/workers.py [--officers 40] [--workers 1,2,4] [--repeat 3]
+        [--chaos 4]
 
 With --chaos SECONDS (or --kill, every 4 s), one worker chosen at random is killed with kill -9
 every SECONDS (and started again at once, as a supervisor would) during the multi-worker runs;
@@ -38,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from tortoise import Tortoise  # noqa: E402
 
+from benchmarks._cpu import Snapshot, cpu_seconds, spent  # noqa: E402
 from benchmarks._databases import throwaway_database  # noqa: E402
 from drills.world import Outcome, count_outcome  # noqa: E402
 from reportbot.store.database import tortoise_config  # noqa: E402
@@ -48,15 +54,6 @@ from tests.test_workers_processes import TYPED, _screen  # noqa: E402
 from tests.workers_harness import LINES, SECRET, Cluster, seed_officers  # noqa: E402
 
 KILL_EVERY_S = 4.0
-
-
-def cpu_seconds(pid: int | None) -> float:
-    """User + system CPU time of a process so far (Linux /proc), 0 when unknown."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cluster_cpu(cluster: Cluster) -> dict[str, float]:
@@ -98,18 +95,16 @@ async def _officer(
         line = await _next_line(user, turn, reading)
         if line is None:
             return
-        seen = len(telegram.bot_messages(user))
+        # The fake's per-chat count: `bot_messages` sorts every message of every chat, and
+        # 100 officers re-checking it on each message made the driver the bottleneck.
+        seen = telegram.sent_count.get(user, 0)
         started = time.perf_counter()
         status = await telegram.post_webhook(
             cluster.webhook, telegram.text_update(user, line), SECRET
         )
         acks.append(time.perf_counter() - started)
         assert status == 200, status
-        await telegram.wait_for(
-            lambda seen=seen: len(telegram.bot_messages(user)) > seen,
-            timeout=120,
-            what=f"answer to {user}",
-        )
+        await telegram.wait_sent(user, seen + 1, timeout=120)
         answers.append(time.perf_counter() - started)
 
 
@@ -155,6 +150,8 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                             else None
                         )
                         cpu_before = cluster_cpu(cluster)
+                        xacts_before = await _transactions()
+                        around = Snapshot.take(url.rsplit("/", 1)[1])
                         started = time.perf_counter()
                         await asyncio.gather(
                             *(
@@ -164,11 +161,13 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                         )
                         elapsed = time.perf_counter() - started
                         cpu_after = cluster_cpu(cluster)
+                        others = spent(around, Snapshot.take(url.rsplit("/", 1)[1]))
                         stop.set()
                         if chaos is not None:
                             await chaos
                     finally:
                         await cluster.stop()
+                xacts = await _transactions() - xacts_before
                 updates = len(answers)
                 return {
                     **(await _database_counts(officers)),
@@ -183,10 +182,23 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                     "kills": len(kills),
                     "web_cpu": (cpu_after["web"] - cpu_before["web"]) / updates * 1000,
                     "workers_cpu": (cpu_after["workers"] - cpu_before["workers"]) / updates * 1000,
+                    "driver_cpu": others["driver"] / updates * 1000,
+                    "postgres_cpu": others["postgres"] / updates * 1000,
+                    "busy": others["busy"] * 100,
                     "load": os.getloadavg()[0],
+                    "xacts": xacts / updates,
                 }
             finally:
                 await Tortoise.close_connections()
+
+
+async def _transactions() -> int:
+    """Transactions committed in the run's database so far (PostgreSQL's statistics; each
+    statement outside a transaction counts as one): a measure of round trips per update."""
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+    )
+    return int(rows[0]["xact_commit"])
 
 
 async def _database_counts(officers: int) -> dict[str, int]:
@@ -210,36 +222,71 @@ async def _count(officers: int) -> Outcome:
     return await count_outcome(acked, script)
 
 
+COLUMNS = (
+    "| round | workers | updates | updates/s | answer p50 ms | p99 ms | webhook 200 p50 | p99 |"
+    " speed-up | CPU ms/update web | workers | driver | PostgreSQL | machine busy % | load |"
+    " transactions/update | kills | lost | duplicated | replies owed | submitted |"
+)
+
+
+def _row(round_no: int, r: dict[str, float], base: float) -> str:
+    """One markdown row of a run's figures; the speed-up against `base` (same round)."""
+    return (
+        f"| {round_no} | {r['workers']} | {r['updates']} | {r['rate']:.0f} | {r['p50']:.1f} | "
+        f"{r['p99']:.1f} | {r['ack_p50']:.1f} | {r['ack_p99']:.1f} | "
+        f"{r['rate'] / base:.2f} | {r['web_cpu']:.2f} | {r['workers_cpu']:.2f} | "
+        f"{r['driver_cpu']:.2f} | {r['postgres_cpu']:.2f} | {r['busy']:.0f} | "
+        f"{r['load']:.1f} | {r['xacts']:.1f} | {r['kills']} | {r['lost']} | {r['duplicated']} | "
+        f"{r['replies_owed']} | {r['submitted']} |"
+    )
+
+
+def _summary(rounds: list[list[dict[str, float]]]) -> list[str]:
+    """Per worker count: the range of updates/s and of the speed-up over the rounds."""
+    lines = []
+    for index, first in enumerate(rounds[0]):
+        rates = [runs[index]["rate"] for runs in rounds]
+        ups = [runs[index]["rate"] / _base(runs) for runs in rounds]
+        loads = [runs[index]["load"] for runs in rounds]
+        lines.append(
+            f"{first['workers']} worker(s): {min(rates):.0f}–{max(rates):.0f} updates/s, "
+            f"speed-up {min(ups):.2f}–{max(ups):.2f}, load {min(loads):.1f}–{max(loads):.1f}"
+        )
+    return lines
+
+
+def _base(runs: list[dict[str, float]]) -> float:
+    """The one-worker rate of a round (else its first run's)."""
+    return next((r["rate"] for r in runs if r["workers"] == 1), runs[0]["rate"])
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--officers", type=int, default=40)
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of every worker count")
     parser.add_argument("--kill", action="store_true", help="--chaos 4")
     parser.add_argument("--chaos", type=float, default=0.0, metavar="SECONDS")
     args = parser.parse_args()
     chaos_s = args.chaos or (KILL_EVERY_S if args.kill else 0.0)
     counts = [int(part) for part in args.workers.split(",")]
-    results = []
-    for count in counts:
-        result = await run_once(count, args.officers, chaos_s)
-        results.append(result)
-        print(f"  {count} worker(s): {result['rate']:.0f} updates/s", flush=True)
-    base = next((r["rate"] for r in results if r["workers"] == 1), results[0]["rate"])
+    rounds: list[list[dict[str, float]]] = []
+    for round_no in range(1, args.repeat + 1):
+        runs = []
+        for count in counts:  # alternating counts, so a neighbour's burst hits them alike
+            result = await run_once(count, args.officers, chaos_s)
+            runs.append(result)
+            print(f"  round {round_no}, {count} worker(s): {result['rate']:.0f} updates/s")
+        rounds.append(runs)
     print()
-    print(
-        "| workers | updates | updates/s | answer p50 ms | p99 ms | webhook 200 p50 | p99 |"
-        " speed-up | CPU ms/update web | workers | load | kills | lost | duplicated |"
-        " replies owed | submitted |"
-    )
-    print("|" + " ---: |" * 16)
-    for r in results:
-        print(
-            f"| {r['workers']} | {r['updates']} | {r['rate']:.0f} | {r['p50']:.1f} | "
-            f"{r['p99']:.1f} | {r['ack_p50']:.1f} | {r['ack_p99']:.1f} | "
-            f"{r['rate'] / base:.2f} | {r['web_cpu']:.2f} | {r['workers_cpu']:.2f} | "
-            f"{r['load']:.1f} | {r['kills']} | {r['lost']} | {r['duplicated']} | "
-            f"{r['replies_owed']} | {r['submitted']} |"
-        )
+    print(COLUMNS)
+    print("|" + " ---: |" * COLUMNS.count("|", 1))
+    for round_no, runs in enumerate(rounds, 1):
+        for r in runs:
+            print(_row(round_no, r, _base(runs)))
+    print()
+    print("\n".join(_summary(rounds)))
+    results = [r for runs in rounds for r in runs]
     bad = [
         r
         for r in results

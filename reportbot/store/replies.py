@@ -115,14 +115,37 @@ def is_notice(receipt: str) -> bool:
     return receipt.startswith(NOTICE_PREFIX)
 
 
-# Receipts a step is waiting on (`wait_confirmed`), woken by `confirm` in this process.
+# Receipts a step is waiting on (`wait_confirmed`), woken by `confirm` in this process, and
+# on PostgreSQL by the NOTIFY of a confirmation in any process (the worker LISTENs).
 _WAITING: dict[str, asyncio.Event] = {}
+
+NOTIFY_CHANNEL = "reportbot_replies"  # PostgreSQL NOTIFY channel: these receipts were confirmed
+CONFIRM_AND_NOTIFY = (
+    "WITH gone AS (DELETE FROM outbox WHERE topic = 'reply' AND key = ANY(?::text[]) "
+    f"RETURNING key) SELECT pg_notify('{NOTIFY_CHANNEL}', string_agg(key, ' ')) AS sent "
+    "FROM gone HAVING count(*) > 0"
+)
+"""One statement (its own transaction): delete the rows and, at commit, tell every listener
+which receipts were deleted (space-separated; a receipt has no space)."""
+NOTIFY_CHUNK = 100  # receipts per NOTIFY: ~50 bytes each, under PostgreSQL's 8000-byte payload
 
 
 async def confirm(receipts: Sequence[str]) -> None:
-    """The platform has these replies: forget them."""
-    await sql.execute_many(CONFIRM, [[receipt] for receipt in receipts])
+    """The platform has these replies: forget them, and release whoever waits on them."""
+    if sql.dialect() == "postgres":
+        # A worker may wait on a reply another worker sent (issue 17): the NOTIFY ends its
+        # wait at once instead of at its next poll.
+        for start in range(0, len(receipts), NOTIFY_CHUNK):
+            chunk = list(receipts[start : start + NOTIFY_CHUNK])
+            await sql.rows(CONFIRM_AND_NOTIFY, [chunk])
+    else:
+        await sql.execute_many(CONFIRM, [[receipt] for receipt in receipts])
     wake(receipts)
+
+
+def wake_notified(payload: str) -> None:
+    """Release the local waiters on the receipts of a NOTIFY_CHANNEL notification."""
+    wake(payload.split())
 
 
 def wake(receipts: Sequence[str]) -> None:
@@ -162,7 +185,9 @@ async def wait_confirmed(receipt: str, timeout: float, poll: float = 0.5) -> boo
     """Wait until the replies of `receipt` are confirmed (here or by another process).
 
     A send that has just reached the platform is confirmed a moment later; an answer can
-    arrive in that moment (the person reads faster than our HTTP answer comes back).
+    arrive in that moment (the person reads faster than our HTTP answer comes back). A
+    confirmation here, or another worker's NOTIFY (`wake_notified`), ends the wait at once;
+    the poll every `poll` seconds is only the fallback for a notification missed.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -74,7 +74,9 @@ class InboxConsumer:
 
         With `database_url` (PostgreSQL), the worker LISTENs for the web processes' NOTIFY
         after each accepted batch and claims at once; it polls every IDLE_POLL_S seconds
-        otherwise (claims of a dead worker run out; a notification may be missed).
+        otherwise (claims of a dead worker run out; a notification may be missed). On the
+        same connection it hears every worker's reply confirmations, which release a step of
+        this worker waiting on a reply another worker sent (`replies.wait_confirmed`).
         """
         if database_url is not None:
             await self._listen(database_url)
@@ -89,6 +91,7 @@ class InboxConsumer:
         try:
             self._listener = await asyncpg.connect(url, timeout=10)
             await self._listener.add_listener(inbox.NOTIFY_CHANNEL, self._notified)
+            await self._listener.add_listener(reply_rows.NOTIFY_CHANNEL, _replies_confirmed)
         except Exception as error:  # polling alone still works, only slower to react
             log.warning("inbox: cannot LISTEN, polling only: %s", type(error).__name__)
             self._listener = None
@@ -200,3 +203,8 @@ class InboxConsumer:
                 await inbox.renew_claims(self.holder, sorted(self._in_hand), self.clock() + LEASE)
             except Exception as error:  # next beat tries again; the lease leaves some room
                 log.warning("inbox: claim renewal failed: %s", type(error).__name__)
+
+
+def _replies_confirmed(_connection: object, _pid: int, _channel: str, payload: str) -> None:
+    """A worker confirmed these replies: release this process's steps waiting on them."""
+    reply_rows.wake_notified(payload)
