@@ -76,6 +76,8 @@ class Application:
             router=self.router,
             repository=Repository(shared=role != roles.ALL),  # several processes: no stale cache
             keeps_replies=self._confirms_delivery,
+            # a worker serves no webhook: its consumer bounds its own concurrency
+            processing_limit=None if role == roles.WORKER else settings.processing_limit,
         )
         self.web_app = web.Application()
         self.metrics = self._serve_ops(clock)

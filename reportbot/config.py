@@ -24,6 +24,9 @@ from reportbot.store.database import DEFAULT_DATABASE_URL, SUPPORTED_SCHEMES
 PREFIX = "REPORTBOT_"
 LOCALES = ("vi", "en")
 LOG_FORMATS = ("text", "json")
+# Updates handled at once by a process that serves webhooks: few enough that the event loop
+# answers a webhook within a few turns (benchmarks/RESULTS.md, brief "ackp99").
+DEFAULT_PROCESSING_LIMIT = 8
 
 __all__ = ["LOCALES", "LOG_FORMATS", "ConfigError", "Settings", "load_settings"]
 
@@ -44,6 +47,7 @@ class Settings:
     delivery_end: time = time(20, 0)
     demo: bool = True
     log_format: str = "text"
+    processing_limit: int = DEFAULT_PROCESSING_LIMIT
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
     file_config: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -93,6 +97,9 @@ def _settings(
         delivery_end=_clock("DELIVERY_END", get("DELIVERY_END", "20:00")),
         demo=_boolean("DEMO", get("DEMO", "true")),
         log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "text"), LOG_FORMATS),
+        processing_limit=_positive(
+            "PROCESSING_LIMIT", get("PROCESSING_LIMIT", str(DEFAULT_PROCESSING_LIMIT))
+        ),
         env=env,
         file_config=file_config,
     )
@@ -142,6 +149,12 @@ def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ConfigError("port", value=value)
     return int(value)
+
+
+def _positive(name: str, value: str) -> int:
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise ConfigError("positive", name=f"REPORTBOT_{name}", value=value)
 
 
 def _clock(name: str, value: str) -> time:

@@ -10,6 +10,7 @@ sentence, with nothing half-stored. An update that cannot be stored at all raise
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -78,6 +79,7 @@ class ConversationService:
         committer: GroupCommitter | None = None,
         router: Router | None = None,
         keeps_replies: Callable[[str], bool] = lambda _platform: False,
+        processing_limit: int | None = None,
     ) -> None:
         self.tz = tz
         self.clock = clock
@@ -95,6 +97,13 @@ class ConversationService:
         registration.welcome = self._welcome
         self._outer = [self.inbox, GroupRefusal(self._claim_group), registration, self.locks]
         self._pipeline = chain(self._outer, self.router)
+        # How many acknowledged updates (stored by `accept`, their webhook answered) are
+        # handled at once (None: no bound). Their handling runs on the event loop that also
+        # reads the webhooks' requests and resumes them after their accept commits; with a
+        # hundred handled at once, one turn of the loop runs a hundred slices of work and each
+        # webhook answer waits several such turns. An update whose webhook waits for the
+        # handling itself (Telegram's) is not held back: holding it would only delay its answer.
+        self._processing = asyncio.Semaphore(processing_limit) if processing_limit else None
 
     def use(self, middleware: Middleware) -> None:
         """Add a feature's step after the person's lock, before the router (the media gate)."""
@@ -119,7 +128,10 @@ class ConversationService:
         """The connector handler: never raises; returns the replies after the commit."""
         inbound = self.read(message)
         try:
-            return await self._pipeline(inbound)
+            if self._processing is None or not self._acknowledged(inbound):
+                return await self._pipeline(inbound)
+            async with self._processing:
+                return await self._pipeline(inbound)
         except inbox.InboxUnavailable as error:
             log.warning("%s update %s not stored: %s", message.platform, message.update_id, error)
             raise NotAccepted(str(error)) from error
@@ -131,6 +143,10 @@ class ConversationService:
                 with contextlib.suppress(Exception):
                     await inbox.mark_failed(inbound.update, type(error).__name__)
             return [Outgoing(say("internal_error", inbound.locale))]
+
+    def _acknowledged(self, inbound: Inbound) -> bool:
+        """Whether this update was stored (and its webhook answered) before its handling."""
+        return inbound.update is not None and self.inbox.is_stored(inbound.update)
 
     async def accept(self, message: Incoming) -> None:
         """Store an update without handling it yet (the connector hands it over afterwards).

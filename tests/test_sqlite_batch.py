@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -68,3 +70,45 @@ async def test_a_batch_that_fails_leaves_nothing_behind(db: str, failure: str) -
         "default", lambda tx: sql.execute_many(inbox.MARK_DONE, [_done("3")], client=tx)
     )
     assert await InboxEntry.filter(update_id="3").count() == 1
+
+
+async def test_the_writer_takes_the_lock_ahead_of_the_statements_waiting_for_it() -> None:
+    lock = asyncio.Lock()
+    order: list[str] = []
+
+    async def plain(name: str) -> None:
+        async with lock:
+            order.append(name)
+
+    async def first() -> None:
+        await sqlite_batch.acquire_first(lock)
+        try:
+            order.append("writer")
+        finally:
+            lock.release()
+
+    await lock.acquire()
+    waiting = [asyncio.create_task(plain(f"read {n}")) for n in range(3)]
+    await asyncio.sleep(0)  # the three reads are queued on the lock
+    writer = asyncio.create_task(first())
+    await asyncio.sleep(0)
+    lock.release()
+    await asyncio.wait_for(asyncio.gather(writer, *waiting), 5)
+    assert order == ["writer", "read 0", "read 1", "read 2"]
+
+
+async def test_a_free_lock_is_taken_at_once_and_a_cancelled_writer_wakes_the_next() -> None:
+    lock = asyncio.Lock()
+    await sqlite_batch.acquire_first(lock)
+    assert lock.locked()
+    reader = asyncio.create_task(lock.acquire())
+    await asyncio.sleep(0)
+    writer = asyncio.create_task(sqlite_batch.acquire_first(lock))
+    await asyncio.sleep(0)
+    lock.release()  # wakes the writer (first in line) ...
+    writer.cancel()  # ... which gives up before it runs: the reader gets the lock
+    with contextlib.suppress(asyncio.CancelledError):
+        await writer
+    await asyncio.wait_for(reader, 5)
+    assert lock.locked()
+    lock.release()

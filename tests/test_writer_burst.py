@@ -8,6 +8,7 @@ confirmed reply.
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +17,7 @@ from connectors.base import Address, Incoming, Outgoing
 from reportbot.service import ConversationService
 from reportbot.store import inbox
 from reportbot.store import replies as reply_rows
-from reportbot.store.models import InboxEntry, Person
+from reportbot.store.models import ConversationState, InboxEntry, Person
 from reportbot.store.writer import GroupCommitter, StepWrite
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
@@ -27,7 +28,7 @@ def message(update_id: str, text: str = "/baocao", user: str = "u-hoiphunu") -> 
     return Incoming("console", user, user, text=text, update_id=update_id)
 
 
-async def test_the_accepts_and_confirmations_of_a_burst_are_one_transaction(
+async def test_the_accepts_of_a_burst_are_one_transaction_before_the_confirmations(
     service: ConversationService,
 ) -> None:
     committer = service.committer
@@ -42,9 +43,38 @@ async def test_the_accepts_and_confirmations_of_a_burst_are_one_transaction(
         *(service.accept(message(str(n), user=f"u-{n}")) for n in range(1, 21)),
         service.delivered(receipt),
     )
-    assert committer.batches == before + 1
+    # the accepts' own short transaction, then the confirmation's
+    assert committer.batches == before + 2
     assert await InboxEntry.filter(status="pending").count() == 20
     assert not await reply_rows.is_owed(receipt)
+
+
+async def test_an_accept_is_committed_before_the_steps_queued_ahead_of_it(
+    service: ConversationService,
+) -> None:
+    """The priority lane: a webhook's accept does not wait behind a batch of steps."""
+    committer = service.committer
+    person = await Person.get(identities__external_id="u-hoiphunu")
+    released: list[str] = []
+
+    async def step(n: int) -> None:
+        state = {"mode": "idle", "step": n}
+        await committer.commit(StepWrite(person.id, None, state, None, None, NOW))
+        released.append(f"step {n}")
+
+    async def accept() -> None:
+        assert await committer.accept(message("77", user="u-77"), NOW) == "new"
+        released.append("accept")  # before any step: written in a batch of its own
+        assert await InboxEntry.filter(update_id="77", status="pending").exists()
+
+    before = committer.batches
+    # The steps are queued first, all before the writer's next turn.
+    await asyncio.gather(*(step(n) for n in range(5)), accept())
+    assert released[0] == "accept"
+    assert released[1:] == [f"step {n}" for n in range(5)]
+    assert committer.batches == before + 2  # the accept alone, then the five steps
+    stored = await ConversationState.get(person_id=person.id)
+    assert json.loads(stored.data)["step"] == 4
 
 
 async def test_a_failing_step_does_not_fail_the_accepts_written_with_it(db: str) -> None:

@@ -12,6 +12,10 @@ update, only after the commit) and plain rows such as delivery confirmations and
 (`execute`). One commit (one fsync on SQLite) then serves a whole burst instead of one per
 webhook and one per confirmed reply.
 
+Accepts have a lane of their own: the next batch is every queued accept alone, in a short
+transaction, before any queued step work. A webhook then waits for at most the batch being
+written and its own small commit, never behind a long batch of steps (the answer Zalo times).
+
 A batch that fails is retried without mixing: the accepts together (a database that refuses
 them fails them all: not stored, not acknowledged), then each step and row alone, so one bad
 step fails alone.
@@ -24,6 +28,7 @@ import contextlib
 import functools
 import json
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -116,7 +121,11 @@ class GroupCommitter:
     def __init__(self, connection_name: str = "default", *, max_batch: int = MAX_BATCH) -> None:
         self._connection_name = connection_name
         self._max_batch = max_batch
-        self._queue: asyncio.Queue[Item] = asyncio.Queue()
+        self._accepts: deque[_Accept] = deque()  # the priority lane
+        self._work: deque[StepWrite | _Rows] = deque()
+        self._ready = asyncio.Event()  # something is queued
+        self._idle = asyncio.Event()  # nothing queued and no batch being written
+        self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self.batches = 0
         self.steps = 0
@@ -145,14 +154,19 @@ class GroupCommitter:
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="reportbot-group-commit")
         assert item.done is not None
-        self._queue.put_nowait(item)
+        if isinstance(item, _Accept):
+            self._accepts.append(item)
+        else:
+            self._work.append(item)
+        self._idle.clear()
+        self._ready.set()
         return await item.done
 
     async def close(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
         """Finish queued work (the batch being written too), then stop the writer task."""
         if self._task is not None and not self._task.done():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._queue.join(), timeout)
+                await asyncio.wait_for(self._idle.wait(), timeout)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -160,15 +174,31 @@ class GroupCommitter:
             self._task = None
         # Whatever is still queued was not written: its callers learn so, and a later use of
         # this writer starts from an empty queue.
-        left, self._queue = self._queue, asyncio.Queue()
-        while not left.empty():
-            _settle(left.get_nowait(), RuntimeError("the group writer was closed"))
+        left = [*self._accepts, *self._work]
+        self._accepts.clear()
+        self._work.clear()
+        self._ready, self._idle = asyncio.Event(), asyncio.Event()
+        self._idle.set()
+        for item in left:
+            _settle(item, RuntimeError("the group writer was closed"))
+
+    def _take(self) -> list[Item]:
+        """The next batch: the queued accepts alone when there are any (a webhook waits on
+        them), else the queued steps and rows; at most `max_batch` items."""
+        lane: deque[Any] = self._accepts if self._accepts else self._work
+        batch: list[Item] = []
+        while lane and len(batch) < self._max_batch:
+            batch.append(lane.popleft())
+        return batch
 
     async def _run(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self._max_batch and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+            batch = self._take()
+            if not batch:
+                self._idle.set()
+                self._ready.clear()
+                await self._ready.wait()
+                continue
             results: dict[int, object] | None = None
             try:
                 results = await self._write(batch)
@@ -179,7 +209,6 @@ class GroupCommitter:
                 closed = RuntimeError("the group writer was closed")
                 for item in batch:
                     _settle(item, closed if results is None else results.get(id(item)))
-                    self._queue.task_done()
             self.batches += 1
             self.steps += sum(isinstance(item, StepWrite) for item in batch)
 
