@@ -120,14 +120,7 @@ class CommuneRouter:
                 rows.setdefault(row.sheet if row.sheet in keys else DEPLOYMENT, []).append(row)
             for key, kept in rows.items():
                 status.setdefault(key, []).append(replace(sheet, rows=tuple(kept)))
-        found: dict[str, MirrorBatch] = {}
-        for key in sorted(records.keys() | status.keys()):
-            forms = {record.form_key for record in records.get(key, [])}
-            layouts = tuple(layout for layout in batch.layouts if layout.form_key in forms)
-            found[key] = MirrorBatch(
-                layouts, tuple(records.get(key, [])), tuple(status.get(key, []))
-            )
-        return found
+        return batch.parts(records, status)
 
     def _wanted(self, batch: MirrorBatch) -> list[SheetTarget]:
         return [target for target in batch.targets if self.wants(target)]

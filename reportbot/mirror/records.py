@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -161,6 +161,21 @@ class MirrorBatch:
             if layout.form_key == form_key:
                 return layout
         return None
+
+    def parts(
+        self,
+        records: Mapping[str, Sequence[SubmissionRecord]],
+        status: Mapping[str, Sequence[StatusSheet]],
+    ) -> dict[str, MirrorBatch]:
+        """This batch cut by spreadsheet key: each part with its rows, its status sheets and
+        the layouts of the forms its rows belong to (keys in sorted order)."""
+        found: dict[str, MirrorBatch] = {}
+        for key in sorted(records.keys() | status.keys()):
+            rows = tuple(records.get(key, ()))
+            forms = {record.form_key for record in rows}
+            layouts = tuple(layout for layout in self.layouts if layout.form_key in forms)
+            found[key] = MirrorBatch(layouts, rows, tuple(status.get(key, ())))
+        return found
 
 
 _FORBIDDEN_TITLE_CHARS = re.compile(r"[\[\]*?/\\:]")

@@ -118,14 +118,7 @@ class SplitBackend:
             records.setdefault(record_key(self.mode, record), []).append(record)
         for sheet in batch.status:
             status.setdefault(status_key(self.mode, sheet), []).append(sheet)
-        parts: dict[str, MirrorBatch] = {}
-        for key in sorted(records.keys() | status.keys()):
-            forms = {record.form_key for record in records.get(key, [])}
-            layouts = tuple(layout for layout in batch.layouts if layout.form_key in forms)
-            parts[key] = MirrorBatch(
-                layouts, tuple(records.get(key, [])), tuple(status.get(key, []))
-            )
-        return parts
+        return batch.parts(records, status)
 
     async def apply(self, batch: MirrorBatch) -> None:
         """Apply each part to its spreadsheet; fail if any part failed (others stay applied)."""
