@@ -40,6 +40,7 @@ CORE = [
     "DELIVERY_END",
     "DEMO",
     "EXTRA_DAYS_OFF",
+    "PROCESSING_LIMIT",
     "TEST_POSTGRES_URL",
     "TEST_PG_HOST",
     "TEST_PG_PORT",

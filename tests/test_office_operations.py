@@ -148,3 +148,12 @@ def test_a_secret_learnt_at_run_time_is_masked_too(captured: io.StringIO) -> Non
     hide_secret("ok")  # too short to mask without blanking ordinary words
     logging.getLogger("connectors.zalo_oa.test").warning("new token %s ok", fresh)
     assert "new token *** ok" in captured.getvalue()
+
+
+def test_every_variable_the_settings_read_is_known() -> None:
+    # A setting added to config.py but not to config_check would be warned about as unknown
+    # (and its misspellings never matched): REPORTBOT_PROCESSING_LIMIT once was.
+    source = (Path(__file__).parent.parent / "reportbot" / "config.py").read_text("utf-8")
+    read = {f"REPORTBOT_{name}" for name in re.findall(r'\bget\("([A-Z0-9_]+)"', source)}
+    assert len(read) >= 10  # the pattern still finds the settings
+    assert read - known_variables() == set()
