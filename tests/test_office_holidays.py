@@ -177,4 +177,4 @@ async def test_periods_lists_the_days_off(
         "27/04 Ngày Giỗ Tổ Hùng Vương (nghỉ bù), 30/04 Ngày Chiến thắng, "
         "01/05 Ngày Quốc tế Lao động"
     ) in out
-    assert "late-1 07:30 28/04" in out  # time first, as the vocabulary writes it
+    assert "quá hạn lần 1: 07:30 28/04" in out  # time first, as the vocabulary writes it

@@ -61,7 +61,8 @@ async def test_periods_prints_current_and_next_periods(
     assert "    hạn nộp       23:59 20/12/2026" in out
     assert "    chốt số liệu  15/12/2025 – 14/12/2026" in out
     assert "tiếp theo:\n    2027-H1  6 tháng đầu năm 2027" in out
-    assert "d-7 07:30 14/12" in out and "d-0 07:30 21/12 (bỏ)" in out
+    assert "trước hạn 7 ngày: 07:30 14/12; " in out
+    assert "; ngày hết hạn: 07:30 21/12 (bỏ); quá hạn lần 1: 07:30 22/12; " in out
     assert "bao_cao_nhanh_cds_hang_thang" not in out
 
     assert await run(["periods", "--at", "2026-11-26"], settings) == 0
@@ -76,7 +77,8 @@ async def test_periods_prints_current_and_next_periods(
     assert (
         "current:\n    2026-H2  year 2026\n" in out and "    deadline      23:59 20/12/2026" in out
     )
-    assert "hạn" not in out and "(bỏ)" not in out and "d-0 07:30 21/12 (skipped)" in out
+    assert "hạn" not in out and "(bỏ)" not in out
+    assert "deadline day: 07:30 21/12 (skipped); overdue #1: 07:30 22/12" in out
 
 
 async def test_remind_dry_run_shows_who_gets_what_and_sends_nothing(
@@ -86,12 +88,12 @@ async def test_remind_dry_run_shows_who_gets_what_and_sends_nothing(
     settings = Settings(database_url=database_url, forms_dir=FORMS_DIR)
     assert await run(["remind", "--dry-run", "--at", "2026-12-19T08:00"], settings) == 0
     out = capsys.readouterr().out
-    d1 = out.index("  d-1           07:30 19/12/2026  đang đến hạn\n")
+    d1 = out.index("  trước hạn 1 ngày     07:30 19/12/2026  đang đến hạn\n")
     assert "Nguyễn Thị Lan" in out[d1:] and "qua console" in out[d1:]
     assert "Hạn nộp: 20/12/2026 (còn 1 ngày)." in out
     assert "• 📝 Làm báo cáo: /baocao" in out
-    assert "Trần Văn Minh" in out[out.index("digest-before") :]
-    assert "  d-3           07:30 17/12/2026  đã hết hạn; sẽ ghi bỏ qua" in out
+    assert "Trần Văn Minh" in out[out.index("tổng hợp trước hạn") :]
+    assert "  trước hạn 3 ngày     07:30 17/12/2026  đã hết hạn; sẽ ghi bỏ qua" in out
     assert "Tổng số tin sẽ gửi ngay: 2" in out
 
     assert await run(["remind", "--dry-run", "--at", "2026-12-20T10:00"], settings) == 0

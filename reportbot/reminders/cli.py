@@ -21,6 +21,7 @@ from reportbot.forms.schema import FormTemplate, pick
 from reportbot.language import say
 from reportbot.periods import Period, current_period, period_at, periods_between
 from reportbot.reminders import policy_from_settings, store
+from reportbot.reminders.messages import kind_name
 from reportbot.reminders.schedule import (
     ACTIVE,
     EXPIRED,
@@ -43,6 +44,7 @@ EXIT_USAGE = 2
 EXIT_FAILURE = 1
 SHOWN_RECIPIENTS = 20
 LABEL_WIDTH = 14  # the period lines' labels, padded so that the values line up
+KIND_WIDTH = 21  # the dry run's reminder names ("tổng hợp trước hạn"), padded likewise
 
 
 def register(commands: Any) -> None:
@@ -208,13 +210,13 @@ def _period_lines(
         when = f"{time_text(slot.due_at, tz)} {day_month_text(slot.due_at, tz)}"
         gone = slot.due_at >= slot.expires_at
         skipped = f" ({say(lang, 'bỏ', 'skipped')})" if gone else ""
-        reminders.append(f"{slot.kind} {when}{skipped}")
+        reminders.append(f"{kind_name(slot.kind, lang)}: {when}{skipped}")
     return [
         f"    {period.key}  {say(lang, period.label_vi, period.label_en)}",
         row("mở", "opens", _local(period.opens_at, tz)),
         row("hạn nộp", "deadline", _local(period.deadline, tz)),
         row("chốt số liệu", "data cut-off", cutoff),
-        row("nhắc", "reminders", ", ".join(reminders)),
+        row("nhắc", "reminders", "; ".join(reminders)),
         *days_off_lines(slots_for(template, period, policy, tz), policy, tz, lang),
     ]
 
@@ -298,7 +300,8 @@ async def preview(settings: Settings, now: datetime) -> str:
         rows = collected.deliveries.get(group, {})
         done = Counter(row.status for (_, kind), row in rows.items() if kind == slot.kind)
         state = _state(slot, now, done, skips[key], lang)
-        lines.append(f"  {slot.kind:<14}{_local(slot.due_at, tz)}  {state}")
+        name = kind_name(slot.kind, lang)
+        lines.append(f"  {name:<{KIND_WIDTH}}{_local(slot.due_at, tz)}  {state}")
         dues = sends.get(key, [])
         total += len(dues)
         if dues:

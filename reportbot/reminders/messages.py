@@ -77,6 +77,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{platforms} account not connected",
     },
     "reason_refused": {"vi": "không gửi được tin nhắn", "en": "messages not delivered"},
+    # The reminder kinds as `reportbot periods` and `remind --dry-run` name them (kind_name).
+    "kind_deadline_day": {"vi": "ngày hết hạn", "en": "deadline day"},
+    "kind_before": {"vi": "trước hạn {days} ngày", "en": "{days} days before"},
+    "kind_late": {"vi": "quá hạn lần {number}", "en": "overdue #{number}"},
+    "kind_digest-before": {"vi": "tổng hợp trước hạn", "en": "digest before"},
+    "kind_digest-after": {"vi": "tổng hợp sau hạn", "en": "digest after"},
     # Problems for the administrator at a digest's end (reminders.compose.with_notices).
     "notices_head": {
         "vi": "⚠️ Cần quản trị viên xử lý:",
@@ -98,6 +104,21 @@ REMINDERS = register("reminders", TEXTS)
 def text(key: str, locale: str, /, **params: object) -> str:
     """One text in `locale` (Vietnamese when the catalogue has none in it)."""
     return REMINDERS.say(key, locale, **params)
+
+
+def kind_name(kind: str, locale: str) -> str:
+    """A reminder kind for people: 'd-3' -> 'trước hạn 3 ngày', 'late-1' -> 'quá hạn lần 1',
+    'digest-before' -> 'tổng hợp trước hạn'; an unknown kind as it is."""
+    prefix, _, number = kind.rpartition("-")
+    if prefix == "d" and number.isdigit():
+        if number == "0":
+            return text("kind_deadline_day", locale)
+        return text("kind_before", locale, days=int(number))
+    if prefix == "late" and number.isdigit():
+        return text("kind_late", locale, number=int(number))
+    if f"kind_{kind}" in TEXTS:
+        return text(f"kind_{kind}", locale)
+    return kind
 
 
 def deadline_text(period: Period, tz: tzinfo) -> str:
