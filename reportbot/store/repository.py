@@ -19,7 +19,7 @@ import asyncio
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,12 +40,12 @@ from reportbot.store import inbox, sql
 from reportbot.store.models import (
     Answer,
     ConversationState,
-    Identity,
     Person,
     PersonUnit,
     Submission,
     Unit,
 )
+from reportbot.store.person_rows import assemble_person, person_by_identity
 from reportbot.store.queries.organisations import publication_units
 
 UNIT_TTL = 30.0
@@ -123,12 +123,9 @@ class Repository:
         cached = self._people.get(key)
         if cached is not None and time.monotonic() - cached[1] < PERSON_TTL:
             return cached[0]
-        identity = await Identity.get_or_none(
-            platform=platform, external_id=external_id
-        ).select_related("person__unit")
-        if identity is None or not identity.person.active:
+        info = await person_by_identity(platform, external_id)
+        if info is None:
             return None
-        info = person_info(identity.person, await extra_units(identity.person.id))
         self._people[key] = (info, time.monotonic())
         return info
 
@@ -277,16 +274,5 @@ def person_info(person: Person, extra: Sequence[Unit] = ()) -> PersonInfo:
     units the person holds besides the first (`extra_units`)."""
     unit: Unit | None = person.unit
     first = _unit_info(unit) if unit else None
-    units = [first] if first else []
-    units += [_unit_info(u) for u in extra if first is None or u.id != first.id]
-    if len(units) > 1:
-        units = [replace(u, scoped=True) for u in units]
-        first = units[0] if first is not None else None
-    return PersonInfo(
-        person.id,
-        person.name,
-        person.role,
-        person.locale,
-        first or (units[0] if units else None),
-        tuple(units),
-    )
+    others = [_unit_info(u) for u in extra]
+    return assemble_person(person.id, person.name, person.role, person.locale, first, others)
