@@ -52,8 +52,11 @@ async def stored_answers(submission_ids: Iterable[int]) -> dict[int, dict[str, s
     result: dict[int, dict[str, str]] = {submission_id: {} for submission_id in ids}
     if not ids:
         return result
-    for row in await Answer.filter(submission_id__in=ids):
-        result[row.submission_id][row.question_id] = row.value  # type: ignore[attr-defined]
+    rows = await Answer.filter(submission_id__in=ids).values_list(
+        "submission_id", "question_id", "value"
+    )
+    for submission_id, question_id, value in rows:  # tuples: no model built per answer
+        result[submission_id][question_id] = value
     return result
 
 
