@@ -77,6 +77,38 @@ async def test_an_accept_is_committed_before_the_steps_queued_ahead_of_it(
     assert json.loads(stored.data)["step"] == 4
 
 
+async def test_a_steady_stream_of_accepts_never_starves_a_step(
+    service: ConversationService,
+) -> None:
+    """The lanes take turns: webhooks arriving while every accept batch is written (so the
+    accept lane is never empty when the writer turns) still let a queued step in."""
+    committer = service.committer
+    person = await Person.get(identities__external_id="u-hoiphunu")
+    stop = asyncio.Event()
+    accepts: list[asyncio.Task[str]] = []
+
+    async def webhooks() -> None:  # a new request on every turn of the loop, never waiting
+        n = 0
+        while not stop.is_set():
+            n += 1
+            accepts.append(asyncio.create_task(committer.accept(message(f"s{n}"), NOW)))
+            await asyncio.sleep(0)  # one turn of the loop, as requests arrive
+
+    stream = asyncio.create_task(webhooks())
+    try:
+        while not accepts:  # the stream is flowing before the step is queued
+            await asyncio.sleep(0)
+        state = {"mode": "idle", "step": 1}
+        step = committer.commit(StepWrite(person.id, None, state, None, None, NOW))
+        await asyncio.wait_for(step, 10)
+    finally:
+        stop.set()
+        await stream
+        await asyncio.gather(*accepts)
+    assert json.loads((await ConversationState.get(person_id=person.id)).data)["step"] == 1
+    assert len(accepts) > 1
+
+
 async def test_a_failing_step_does_not_fail_the_accepts_written_with_it(db: str) -> None:
     writer = GroupCommitter()
     # No such person: the state row breaks its foreign key, the whole first batch fails.

@@ -123,6 +123,7 @@ class GroupCommitter:
         self._max_batch = max_batch
         self._accepts: deque[_Accept] = deque()  # the priority lane
         self._work: deque[StepWrite | _Rows] = deque()
+        self._accepted_last = False  # the last batch was accepts: queued work goes next
         self._ready = asyncio.Event()  # something is queued
         self._idle = asyncio.Event()  # nothing queued and no batch being written
         self._idle.set()
@@ -184,8 +185,11 @@ class GroupCommitter:
 
     def _take(self) -> list[Item]:
         """The next batch: the queued accepts alone when there are any (a webhook waits on
-        them), else the queued steps and rows; at most `max_batch` items."""
-        lane: deque[Any] = self._accepts if self._accepts else self._work
+        them), else the queued steps and rows; at most `max_batch` items. The lanes take
+        turns when both wait, so a steady stream of webhooks never starves the steps."""
+        accepts_first = self._accepts and not (self._accepted_last and self._work)
+        lane: deque[Any] = self._accepts if accepts_first else self._work
+        self._accepted_last = lane is self._accepts
         batch: list[Item] = []
         while lane and len(batch) < self._max_batch:
             batch.append(lane.popleft())
