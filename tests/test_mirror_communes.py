@@ -194,6 +194,27 @@ async def test_a_403_on_one_commune_sheet_leaves_the_others_flowing(
         await backend.close()
 
 
+async def test_a_flush_where_every_sheet_failed_is_not_a_success(db: str, clock: FakeClock) -> None:
+    await _two_communes()
+    async with FakeSheetsHub("sheet-main", "sheet-a", "sheet-b") as hub:
+        env = {
+            "REPORTBOT_GOOGLE_SHEETS_API_URL": hub.base_url,
+            "REPORTBOT_SPREADSHEET_ID": "sheet-main",
+        }
+        await set_sheet("xa-a", "sheet-a")
+        await set_sheet("xa-b", "sheet-b")
+        hub.denied.update({"sheet-main", "sheet-a", "sheet-b"})  # nothing shared at all
+        backend = routed_backend_from_env(env, retry=FAST)
+        assert isinstance(backend, CommuneRouter)
+        backend.clock = _Monotonic()
+        worker = MirrorWorker(backend, StoreMirrorSource(TZ, clock=clock))
+        assert await worker.run_once() == 0
+        assert worker.last_success_at is None  # health must not say the sheet is fine
+        assert worker.last_error is not None and "403" in worker.last_error
+        assert await OutboxEntry.all().count() == 3  # every change kept
+        await backend.close()
+
+
 def test_org_commands_give_and_take_a_commune_sheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -217,8 +217,9 @@ class MirrorWorker:
             changes = [change for change in changes if change.submission_id not in held]
         await self.source.done(changes)
         self.delivered += len(changes)
-        self._success()
-        if held:  # the other spreadsheets were written: no backoff, but the error is shown
+        if changes or not held:  # something was written (or nothing failed): a success
+            self._success()
+        if held:  # each failed sheet waits out its own pause; the error is shown
             self.last_error = next(iter(held.values())).error
             self.last_error_at = self._clock()
         return len(changes)
