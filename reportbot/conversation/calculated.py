@@ -49,13 +49,22 @@ def value_lines(template: FormTemplate, values: Mapping[str, Any], locale: str) 
     """The "Label: value (tự tính)" lines of values already known (those stored with a sent
     report, for a coordinator's view), labelled calculations only, in template order."""
     mark = CALCULATED.get(locale, CALCULATED["vi"])
-    lines = []
+    return [
+        f"• {label}: {text} ({mark})" for label, text in labelled_values(template, values, locale)
+    ]
+
+
+def labelled_values(
+    template: FormTemplate, values: Mapping[str, Any], locale: str
+) -> list[tuple[str, str]]:
+    """(label, value as the reader writes it, one line, cut past VALUE_LIMIT) of each
+    labelled calculation, in template order; an unlabelled one is plumbing and left out."""
+    found = []
     for calculation in template.calculations:
         label = pick(calculation.label, locale)
         if label:
-            text = shorten(calculated_text(values.get(calculation.name), locale))
-            lines.append(f"• {label}: {text} ({mark})")
-    return lines
+            found.append((label, shorten(calculated_text(values.get(calculation.name), locale))))
+    return found
 
 
 def calculated_text(value: Any, locale: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from reportbot.conversation.calculated import CALCULATED, calculated_text
+from reportbot.conversation.calculated import CALCULATED, labelled_values
 from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.reporting.formatting import bucket_label, local_date, local_time
@@ -144,12 +144,8 @@ def _answer_rows(view: UnitView) -> list[str]:
     if not rows:
         return rows
     mark = CALCULATED[LOCALE]
-    for calculation in view.template.calculations:
-        label = pick(calculation.label, LOCALE)
-        if label:
-            value = calculated_text(view.calculated.get(calculation.name), LOCALE)
-            rows.append(
-                f"<tr><td>{esc(label)} <i>({mark})</i></td>"
-                f'<td class="answer">{esc(value)}</td></tr>'
-            )
+    for label, value in labelled_values(view.template, view.calculated, LOCALE):
+        rows.append(
+            f'<tr><td>{esc(label)} <i>({mark})</i></td><td class="answer">{esc(value)}</td></tr>'
+        )
     return rows

@@ -65,9 +65,13 @@ async def units_roster(scope: Scope) -> list[UnitLine]:
     units = await Unit.filter(scope.unit_filter())
     people = await _units_of_people({unit.id for unit in units})
     joined = await _joined_people()
+    members_of: dict[int, list[int]] = {}  # unit id -> its people, built once
+    for person_id, held in people.items():
+        for unit_id in held:
+            members_of.setdefault(unit_id, []).append(person_id)
     lines = []
     for unit in sort_vietnamese(units, key=lambda row: row.name):
-        members = [p for p, held in people.items() if unit.id in held]
+        members = members_of.get(unit.id, [])
         lines.append(
             UnitLine(
                 code=unit.code,
