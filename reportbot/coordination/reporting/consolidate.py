@@ -29,6 +29,7 @@ from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Qu
 from reportbot.periods import (
     Period,
 )
+from reportbot.store.queries.organisations import EVERYTHING, Scope
 from reportbot.store.queries.reports import (
     stored_answers,
     submissions_by_id,
@@ -214,11 +215,17 @@ class Consolidation:
 
 
 async def consolidate(
-    form_key: str, template: FormTemplate, period: Period, *, now: datetime, tz: tzinfo
+    form_key: str,
+    template: FormTemplate,
+    period: Period,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    scope: Scope = EVERYTHING,
 ) -> Consolidation:
-    """Compute the consolidated figures of one form and period (every unit: see
-    `province.consolidate_scope` for one commune's or a province's)."""
-    status = await period_status(form_key, template, period)
+    """Compute the consolidated figures of one form and period over the units of `scope`
+    (every unit by default; `province.consolidate_scope` adds the split per commune)."""
+    status = await period_status(form_key, template, period, scope=scope)
     result = Consolidation(form_key, template, period, status, now)
     result.reports = await filed_reports(status.filed_units(), tz)
     return compute(result, template)

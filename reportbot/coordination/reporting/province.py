@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from reportbot.coordination.reporting.consolidate import Consolidation, compute, filed_reports
+from reportbot.coordination.reporting.consolidate import Consolidation, compute, consolidate
 from reportbot.coordination.reporting.formatting import number_text
-from reportbot.coordination.reporting.status import PeriodStatus, period_status
+from reportbot.coordination.reporting.status import PeriodStatus
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.office_xlsx import save_workbook, style_header_row, widen_columns
 from reportbot.periods import Period
@@ -64,10 +64,7 @@ async def consolidate_scope(
     scope: Scope,
 ) -> ScopeConsolidation:
     """Consolidate over `scope`; split per commune when more than one commune has units in it."""
-    status = await period_status(form_key, template, period, scope=scope)
-    total = Consolidation(form_key, template, period, status, now)
-    total.reports = await filed_reports(status.filed_units(), tz)
-    compute(total, template)
+    total = await consolidate(form_key, template, period, now=now, tz=tz, scope=scope)
     owner = await unit_organisations([unit.unit_id for unit in total.status.units])
     result = ScopeConsolidation(total)
     communes = [c for c in await communes_in(scope) if c.id in set(owner.values())]

@@ -22,7 +22,7 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_overdue, is_owed, previous_owed
 from reportbot.periods import Period, current_period
 from reportbot.store.forms import first_publications, first_published, latest_templates
-from reportbot.store.queries.organisations import EVERYTHING, Scope, publication_units
+from reportbot.store.queries.organisations import EVERYTHING, Scope, form_units
 from reportbot.store.queries.reports import all_units, period_submissions
 from reportbot.store.standing import standing
 
@@ -119,7 +119,7 @@ async def period_status(
         published_at = await first_published(form_key)
     owed = is_owed(period, published_at)
     submissions = await period_submissions(form_key, period.key)
-    published = (await publication_units()).get(form_key)  # None: for every commune
+    published = await form_units(form_key)  # None: for every commune
     units: list[UnitStatus] = []
     for unit in sorted(await all_units(scope), key=lambda u: (fold(u.name), u.name)):
         submission = submissions.get(unit.id)

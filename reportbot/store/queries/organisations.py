@@ -273,11 +273,29 @@ async def commune_of_unit(unit_id: int) -> OrganisationRecord:
 
 async def publication_scopes() -> dict[str, Scope]:
     """Each active form's publication scope, from its latest version (absent: everything)."""
-    rows = await FormTemplateRecord.filter(active=True).order_by("key", "-version")
+    rows = (
+        await FormTemplateRecord.filter(active=True)
+        .order_by("key", "-version")
+        .values_list("key", "scope_id")  # not the definitions: only whom each is for
+    )
     latest: dict[str, int | None] = {}
-    for row in rows:
-        latest.setdefault(row.key, row.scope_id)  # type: ignore[attr-defined]
+    for key, scope_id in rows:
+        latest.setdefault(key, scope_id)
     return {key: await scope_of(scope_id) for key, scope_id in latest.items() if scope_id}
+
+
+async def form_units(form_key: str) -> set[int] | None:
+    """The units one form is published for, from its latest active version (None: every
+    unit); `publication_units` for one form, without reading the others."""
+    found = (
+        await FormTemplateRecord.filter(active=True, key=form_key)
+        .order_by("-version")
+        .limit(1)
+        .values_list("scope_id", flat=True)
+    )
+    if not found or found[0] is None:
+        return None
+    return await unit_ids_in(await scope_of(found[0])) or set()
 
 
 async def publication_units() -> dict[str, set[int]]:
