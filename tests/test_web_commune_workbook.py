@@ -36,6 +36,8 @@ async def served(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Ser
     plain = await add_organisation("xa-b", "Xã Bình Minh")
     await coordinator_of(own.id, "u-coord-a")
     await coordinator_of(plain.id, "u-coord-b")
+    derived = await add_organisation("xa-c", "Xã Cẩm Thành", sheet_id="1AbC")  # no path given
+    await coordinator_of(derived.id, "u-coord-c")
     clock.set_local(datetime(2026, 12, 20, 23, 30))
     async with serving(db, clock, tmp_path) as found:
         yield found
@@ -62,5 +64,8 @@ async def test_each_coordinator_downloads_only_the_workbook_of_their_scope(
     (tmp_path / "an-binh.xlsx").write_bytes(b"PK an binh")
     assert await download(served, "u-coord") == (True, 200, b"PK deployment")
     assert await download(served, "u-coord-a") == (True, 200, b"PK an binh")
+    # a commune given only a sheet id: the workbook the mirror derives beside the deployment's
+    (tmp_path / "mirror-xa-c.xlsx").write_bytes(b"PK cam thanh")
+    assert await download(served, "u-coord-c") == (True, 200, b"PK cam thanh")
     linked, status, _ = await download(served, "u-coord-b")  # no sheet of its own
     assert (linked, status) == (False, 404)

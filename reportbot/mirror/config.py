@@ -70,8 +70,11 @@ def backend_from_env(env: Mapping[str, str] | None = None, **options: Any) -> Mi
     return SplitBackend(mode, factory)
 
 
-def commune_workbook(base: str, code: str) -> Path:
-    """A commune's own workbook beside the deployment's: mirror.xlsx -> mirror-<code>.xlsx."""
+def commune_workbook(base: str, code: str, workbook: str | None = None) -> Path:
+    """A commune's own workbook: the path it was given (`org set-sheet --xlsx`), else one
+    beside the deployment's: mirror.xlsx -> mirror-<code>.xlsx."""
+    if workbook:
+        return Path(workbook)
     path = Path(base)
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", code).strip("-") or "xa"
     return path.with_name(f"{path.stem}-{safe}{path.suffix or '.xlsx'}")
@@ -96,7 +99,7 @@ def routed_backend_from_env(env: Mapping[str, str] | None = None, **options: Any
         if google and target.spreadsheet_id:
             settings = {**env, ENV_SPREADSHEET: target.spreadsheet_id}
             return GoogleSheetsBackend.from_env(settings, **options)
-        return XlsxBackend(target.workbook or commune_workbook(base, target.key), **options)
+        return XlsxBackend(commune_workbook(base, target.key, target.workbook), **options)
 
     def wants(target: SheetTarget) -> bool:
         return bool(target.spreadsheet_id) if google else True

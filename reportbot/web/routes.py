@@ -301,8 +301,7 @@ class WebPages:
         elif scope.root_id is not None:
             found = await organisation_by_id(scope.root_id)
             if found is not None and found.kind == "commune" and found.own_sheet:
-                derived = commune_workbook(str(self._mirror_path()), found.code)
-                path = Path(found.workbook) if found.workbook else derived
+                path = commune_workbook(str(self._mirror_path()), found.code, found.workbook)
         return path if path is not None and path.is_file() else None
 
     def _not_found(self) -> web.Response:
