@@ -222,6 +222,14 @@ async def scope_of(organisation_id: int | None) -> Scope:
     return Scope(frozenset(found), default.id, organisation_id)
 
 
+async def scope_by_ref(ref: str | None) -> Scope | None:
+    """The scope a command line names by code or name (no name: everything); None: unknown."""
+    if not ref:
+        return EVERYTHING
+    found = await organisation_by_ref(ref)
+    return await scope_of(found.id) if found else None
+
+
 async def person_scope(person_id: int) -> Scope:
     """Whose units a person sees (a coordinator's organisation; None: everything)."""
     organisation_id = (
