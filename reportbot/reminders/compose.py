@@ -18,7 +18,11 @@ from reportbot.reminders import messages, store
 from reportbot.reminders.fanout import Delivery
 from reportbot.reminders.schedule import Due, Slot
 from reportbot.store import outbox
-from reportbot.store.queries.organisations import person_scope, unit_ids_in
+from reportbot.store.queries.organisations import (
+    person_scopes,
+    unit_organisation_pairs,
+    units_within,
+)
 
 # Heads the problems connectors report (a Zalo OA token to re-authorise) at a digest's end:
 # coordinators are the people who read the bot every period, and they reach the admin.
@@ -122,15 +126,19 @@ class MessageComposer:
         facts: dict[tuple[str, str, int | None], store.DigestFacts] = {}
         built: dict[tuple[str, str, int | None, str], Outgoing] = {}
         texts: list[Outgoing] = []
+        # Every coordinator's commune or province, and the units' communes, read once for
+        # the run (they were read per coordinator: three queries each).
+        scopes = await person_scopes(due.recipient.person_id for due in dues)
+        units = await unit_organisation_pairs() if dues else []
         for due in dues:
             slot = due.slot
             template = templates[slot.form_key]
-            scope = await person_scope(due.recipient.person_id)  # their commune or province
+            scope = scopes[due.recipient.person_id]
             key = (slot.form_key, slot.period.key, scope.root_id)
             if key not in facts:
                 if key[:2] not in whole:
                     whole[key[:2]] = await store.digest_facts(template, slot.period.key)
-                facts[key] = whole[key[:2]].within(await unit_ids_in(scope))
+                facts[key] = whole[key[:2]].within(units_within(scope, units))
             locale = due.recipient.locale
             message = built.get((*key, locale))
             if message is None:
