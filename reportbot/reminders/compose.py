@@ -7,7 +7,7 @@ preview`): it needs the worker's `clock` and `tz`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -45,13 +45,11 @@ class MessageComposer:
         connectors: dict[str, Connector],
     ) -> list[Delivery]:
         """The reminder to each due officer this process can reach, with the routes to try."""
-        routes = await _routes([d.recipient.person_id for d in dues], connectors)
-        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
-        texts = await self.officer_messages(reachable, templates)
-        return [
-            Delivery(due, [message], routes[due.recipient.person_id])
-            for due, message in zip(reachable, texts, strict=True)
-        ]
+
+        async def texts(reachable: Sequence[Due]) -> list[Outgoing]:
+            return await self.officer_messages(reachable, templates)
+
+        return await _deliveries(dues, connectors, texts)
 
     async def officer_messages(
         self, dues: Sequence[Due], templates: dict[str, FormTemplate]
@@ -97,15 +95,14 @@ class MessageComposer:
         connectors: dict[str, Connector],
     ) -> list[Delivery]:
         """The digest of each period to each due coordinator this process can reach."""
-        routes = await _routes([d.recipient.person_id for d in dues], connectors)
-        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
-        warnings = [{"vi": text} for text in connector_warnings(connectors.values())]
-        notices = [*warnings, *await sheet_notices()]
-        texts = await self.digest_messages(reachable, templates, set(connectors), notices=notices)
-        return [
-            Delivery(due, [message], routes[due.recipient.person_id])
-            for due, message in zip(reachable, texts, strict=True)
-        ]
+
+        async def texts(reachable: Sequence[Due]) -> list[Outgoing]:
+            warnings = [{"vi": text} for text in connector_warnings(connectors.values())]
+            notices = [*warnings, *await sheet_notices()]
+            platforms = set(connectors)
+            return await self.digest_messages(reachable, templates, platforms, notices=notices)
+
+        return await _deliveries(dues, connectors, texts)
 
     async def digest_messages(
         self,
@@ -175,6 +172,21 @@ def with_notices(message: Outgoing, notices: Sequence[Notice], locale: str) -> O
     lines = [f"• {notice.get(locale) or notice['vi']}" for notice in notices]
     block = "\n".join([messages.text("notices_head", locale), *lines])
     return replace(message, text=f"{message.text}\n\n{block}")
+
+
+async def _deliveries(
+    dues: Sequence[Due],
+    connectors: dict[str, Connector],
+    texts: Callable[[Sequence[Due]], Awaitable[list[Outgoing]]],
+) -> list[Delivery]:
+    """Each due person this process can reach, with their text (`texts`, made for those
+    alone, in the same order) and the routes to try."""
+    routes = await _routes([d.recipient.person_id for d in dues], connectors)
+    reachable = [d for d in dues if routes.get(d.recipient.person_id)]
+    return [
+        Delivery(due, [message], routes[due.recipient.person_id])
+        for due, message in zip(reachable, await texts(reachable), strict=True)
+    ]
 
 
 async def _routes(
