@@ -45,17 +45,20 @@ ROLE_CODES = tuple(ROLES)
 
 def unit_type_name(unit_type: str, locale: str = "vi") -> str:
     """A unit type's name for people ('to_cns' → 'tổ công nghệ số cộng đồng'); unknown: as is."""
-    names = UNIT_TYPES.get(unit_type)
-    return (names.get(locale) or names["vi"]) if names else unit_type
+    return _name(UNIT_TYPES, unit_type, locale)
 
 
 def period_kind_name(kind: str, locale: str = "vi") -> str:
     """A period kind's name for people ('annual' → 'hằng năm'); unknown: as is."""
-    names = PERIOD_KINDS.get(kind)
-    return (names.get(locale) or names["vi"]) if names else kind
+    return _name(PERIOD_KINDS, kind, locale)
 
 
 def role_name(role: str, locale: str = "vi") -> str:
     """A role's name for people ('coordinator' → 'chuyên viên tổng hợp'); unknown: as is."""
-    names = ROLES.get(role)
-    return (names.get(locale) or names["vi"]) if names else role
+    return _name(ROLES, role, locale)
+
+
+def _name(table: dict[str, dict[str, str]], code: str, locale: str) -> str:
+    """A code's name in `locale` (Vietnamese when the locale has none); unknown: the code."""
+    names = table.get(code)
+    return (names.get(locale) or names["vi"]) if names else code
