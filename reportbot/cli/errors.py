@@ -13,33 +13,8 @@ from pathlib import Path
 
 from reportbot.ops.logs import redact
 from reportbot.startup_texts import STARTUP
-from reportbot.vocabulary.catalogue import register
+from reportbot.vocabulary.os_errors import worded
 
-OS_ERRORS = register(
-    "os_errors",
-    {
-        "enoent": {"vi": "không tìm thấy tệp hoặc thư mục", "en": "no such file or folder"},
-        "eacces": {"vi": "không có quyền truy cập", "en": "no permission to open it"},
-        "eperm": {"vi": "không được phép", "en": "not permitted"},
-        "enotdir": {
-            "vi": "một phần của đường dẫn không phải thư mục",
-            "en": "part of the path is not a folder",
-        },
-        "eisdir": {"vi": "đây là thư mục, không phải tệp", "en": "this is a folder, not a file"},
-        "erofs": {"vi": "ổ đĩa chỉ cho đọc", "en": "the disk is read-only"},
-        "enospc": {"vi": "hết dung lượng đĩa", "en": "the disk is full"},
-    },
-)
-# errno -> its key in OS_ERRORS: said wholly in the reader's language.
-_WORDED = {
-    errno.ENOENT: "enoent",
-    errno.EACCES: "eacces",
-    errno.EPERM: "eperm",
-    errno.ENOTDIR: "enotdir",
-    errno.EISDIR: "eisdir",
-    errno.EROFS: "erofs",
-    errno.ENOSPC: "enospc",
-}
 # errno -> a Vietnamese reason; the system's own English text follows in brackets.
 _REASONS = {
     errno.EEXIST: "đã có một tệp trùng tên",
@@ -61,9 +36,9 @@ def describe_os_error(exc: OSError, locale: str = "vi") -> str:
 
 def _why(exc: OSError, locale: str) -> str:
     """Our words for a common cause; else the system's text (with a Vietnamese reason)."""
-    worded = _WORDED.get(exc.errno) if exc.errno is not None else None
-    if worded:
-        return OS_ERRORS.say(worded, locale)
+    ours = worded(exc)
+    if ours:
+        return ours["en" if locale == "en" else "vi"]
     english = exc.strerror or str(exc) or type(exc).__name__
     reason = _REASONS.get(exc.errno) if exc.errno is not None else None
     return f"{reason} ({english})" if reason and locale != "en" else english
