@@ -80,3 +80,16 @@ def test_status_says_nothing_when_every_commune_is_in_the_workbook(
     assert main(["db", "migrate"]) == 0
     assert main(["org", "add", "xa-c", "Xã Cẩm Thành"]) == 0
     assert not any(line.startswith("Sổ theo dõi chung") for line in _status(capsys))
+
+
+def test_sheets_status_lists_the_same_communes_as_apart(
+    deployment: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    capsys.readouterr()
+    assert main(["sheets", "status"]) == 0
+    assert "Xã có bảng tính riêng: xa-a, xa-b\n" in capsys.readouterr().out
+    monkeypatch.setenv("REPORTBOT_GOOGLE_SHEETS_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("REPORTBOT_SPREADSHEET_ID", "1Main")
+    assert main(["sheets", "status"]) == 0
+    # with Google, xa-b's workbook path alone leaves its rows in the deployment's sheet
+    assert "Xã có bảng tính riêng: xa-a\n" in capsys.readouterr().out
