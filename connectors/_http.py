@@ -11,7 +11,7 @@ import json
 import logging
 import mimetypes
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,30 @@ async def read_json(response: aiohttp.ClientResponse) -> Any:
         return await response.json(content_type=None)
     except (ValueError, aiohttp.ContentTypeError):
         return None
+
+
+async def post_json(
+    session: aiohttp.ClientSession,
+    url: str,
+    what: str,
+    detail: Callable[[aiohttp.ClientError], str],
+    **kwargs: Any,
+) -> tuple[int, Any]:
+    """POST and read the answer: (HTTP status, its JSON or None).
+
+    Raises RetryableError when the connection failed (`detail` says how, without secrets), or
+    AnswerTimeout when the request went and no answer came: the platform may have acted on
+    it, so the send queue decides, not a blind retry.
+    """
+    try:
+        async with session.post(url, **kwargs) as response:
+            return response.status, await read_json(response)
+    except aiohttp.ConnectionTimeoutError:
+        raise RetryableError(f"{what}: connect timeout") from None
+    except TimeoutError:
+        raise AnswerTimeout(f"{what}: no answer in time") from None
+    except aiohttp.ClientError as exc:
+        raise RetryableError(f"{what}: {detail(exc)}") from None
 
 
 _EXTENSIONS = {

@@ -14,8 +14,10 @@ from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from reportbot import cli as core_cli
+from reportbot.coordination.people.fields import parse_role
 from reportbot.store.database import tortoise_config
 from reportbot.store.queries.people import ensure_identity, find_person
+from reportbot.vocabulary.kinds import ROLE_CODES, role_name
 
 UNITS = (
     "code,name,type,commune\n"
@@ -88,12 +90,14 @@ def test_people_list_shows_who_to_chase_with_their_open_invite(cli, database_url
     capsys.readouterr()
     assert cli(["people", "list", "--commune", "xa-a", "--not-joined"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[1] == "Đỗ Văn Đông · 0912000111 · cán bộ · hoiphunu · chưa kết nối"
-    assert out[2].startswith("Trần Văn Bình · 0987654321 · cán bộ · th_a · chưa kết nối, mã mời")
+    assert out[1] == "Đỗ Văn Đông · 0912000111 · cán bộ đầu mối · hoiphunu · chưa kết nối"
+    assert out[2].startswith(
+        "Trần Văn Bình · 0987654321 · cán bộ đầu mối · th_a · chưa kết nối, mã mời"
+    )
     assert out[3:] == ["2 người."]
     assert cli(["people", "list", "--unit", "hoiphunu"]) == 0
     out = capsys.readouterr().out
-    assert "Nguyễn Thị Lan · 0912345678 · cán bộ · hoiphunu · telegram" in out
+    assert "Nguyễn Thị Lan · 0912345678 · cán bộ đầu mối · hoiphunu · telegram" in out
     assert "Lê Thị Cúc" not in out and out.rstrip().endswith("2 người.")
 
 
@@ -112,3 +116,28 @@ def test_an_unknown_commune_is_one_line_and_exit_1(cli, capsys, monkeypatch) -> 
         "vhxh · Phòng Văn hóa - Xã hội · offices · xa-b · 0/1",
         "Units: 1; people who joined the bot: 0/1.",
     ]
+
+
+def test_role_words_are_the_vocabularys_and_read_back_by_the_import() -> None:
+    """The roster names a role as the vocabulary does (DOMAIN.md: cán bộ đầu mối), and an
+    admin who copies that word into a people CSV gets the same role back."""
+    assert role_name("officer") == "cán bộ đầu mối"
+    assert role_name("coordinator", "en") == "coordinator"
+    for role in ROLE_CODES:
+        for locale in ("vi", "en"):
+            assert parse_role(role_name(role, locale)) == role
+
+
+def test_people_list_names_a_coordinator_in_each_language(cli, tmp_path, capsys, monkeypatch):
+    (tmp_path / "more.csv").write_text(
+        "name,phone,unit,role\nPhan Văn Tổng,0903000444,vhxh,chuyên viên\n", encoding="utf-8"
+    )
+    assert cli(["people", "import", str(tmp_path / "more.csv")]) == 0
+    capsys.readouterr()
+    assert cli(["people", "list", "--unit", "vhxh"]) == 0
+    assert "Phan Văn Tổng · 0903000444 · chuyên viên tổng hợp · vhxh" in capsys.readouterr().out
+    monkeypatch.setenv("REPORTBOT_LOCALE", "en")
+    assert cli(["people", "list", "--unit", "vhxh"]) == 0
+    out = capsys.readouterr().out
+    assert "Phan Văn Tổng · 0903000444 · coordinator · vhxh" in out
+    assert "Lê Thị Cúc · 0905111222 · officer · vhxh" in out

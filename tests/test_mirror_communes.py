@@ -270,12 +270,15 @@ async def _reported(error: str, capsys: pytest.CaptureFixture[str]) -> None:
     digest = Outgoing("Tổng hợp")
     assert with_notices(digest, notices, "vi").text.splitlines()[-2:] == [
         "⚠️ Cần quản trị viên xử lý:",
-        f"• Không ghi được {error} (1 thay đổi chờ)",
+        f"• Không ghi được bảng tính: {error} (1 thay đổi chờ)",
     ]
     assert with_notices(digest, notices, "en").text.splitlines()[-2:] == [
         "⚠️ For the bot's administrator:",
-        f"• Cannot write {error} (changes waiting: 1)",
+        f"• Cannot write a spreadsheet: {error} (changes waiting: 1)",
     ]
+    # The stored error names the commune and quotes Google, in no language of ours: each
+    # language's line is wholly in that language (it said "Cannot write bảng tính của …").
+    assert error.startswith("Xã Ngọc Réo (xa-b): Google Sheets: ")
 
 
 def _target(backend: CommuneRouter, key: str) -> Any:

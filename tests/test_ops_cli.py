@@ -69,7 +69,7 @@ def test_report_onto_a_folder_is_one_line(filed) -> None:
     target = folder / "a-folder.xlsx"
     result = run_cli(["report", "--form", FORM, "--output", str(target)], env=env, cwd=folder)
     line = one_clear_line(result, str(target))
-    assert "đây là thư mục" in line and "(Is a directory)" in line
+    assert "đây là thư mục, không phải tệp" in line and "Is a directory" not in line
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder anyway")

@@ -69,3 +69,26 @@ async def test_each_coordinator_downloads_only_the_workbook_of_their_scope(
     assert await download(served, "u-coord-c") == (True, 200, b"PK cam thanh")
     linked, status, _ = await download(served, "u-coord-b")  # no sheet of its own
     assert (linked, status) == (False, 404)
+
+
+async def home_text(served: Served, user_id: str) -> str:
+    async with client() as http:
+        cookies = await served.cookies(http, user_id)
+        async with http.get(f"{served.base}/web/", cookies=cookies) as response:
+            return await response.text()
+
+
+async def test_beside_the_deployments_workbook_the_page_names_the_communes_it_leaves_out(
+    served: Served, tmp_path: Path
+) -> None:
+    (tmp_path / "mirror.xlsx").write_bytes(b"PK deployment")
+    text = await home_text(served, "u-coord")
+    files = text[text.index('<section class="files">') :]
+    files = files[: files.index("</section>")]
+    assert "Sổ theo dõi chung không có báo cáo của các xã có bảng tính riêng" in files
+    assert f"<li>Xã An Bình (xa-a): tệp {tmp_path / 'an-binh.xlsx'}</li>" in files
+    assert f"<li>Xã Cẩm Thành (xa-c): tệp {tmp_path / 'mirror-xa-c.xlsx'}</li>" in files
+    assert "xa-b" not in files  # its rows are in the deployment's workbook
+    # a commune's coordinator downloads the commune's own workbook: nothing is left out of it
+    (tmp_path / "an-binh.xlsx").write_bytes(b"PK an binh")
+    assert 'id="apart"' not in await home_text(served, "u-coord-a")

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 
-from connectors._http import AnswerTimeout, RetryableError, read_json
+from connectors._http import post_json
 from connectors.base import DeliveryError
 from connectors.sending import Fail, Retry, Verdict
 
@@ -84,18 +84,14 @@ class ZaloBotApi:
         Raises RetryableError on network errors and timeouts, ZaloBotApiError on `ok: false`.
         """
         client_timeout = aiohttp.ClientTimeout(total=timeout or self._timeout)
-        try:
-            async with self._session.post(
-                f"{self._base}/{method}", json=payload or {}, timeout=client_timeout
-            ) as response:
-                status = response.status
-                body = await read_json(response)
-        except aiohttp.ConnectionTimeoutError:
-            raise RetryableError(f"{method}: connect timeout") from None
-        except TimeoutError:
-            raise AnswerTimeout(f"{method}: no answer in time") from None
-        except aiohttp.ClientError as exc:
-            raise RetryableError(f"{method}: {self._redact(exc)}") from None
+        status, body = await post_json(
+            self._session,
+            f"{self._base}/{method}",
+            method,
+            self._redact,
+            json=payload or {},
+            timeout=client_timeout,
+        )
         if isinstance(body, dict) and body.get("ok") is True:
             return body.get("result")
         if not isinstance(body, dict):

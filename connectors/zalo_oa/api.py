@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-from connectors._http import AnswerTimeout, RetryableError, read_json
+from connectors._http import RetryableError, post_json
 from connectors.base import DeliveryError
 from connectors.zalo_oa.tokens import TokenPair
 
@@ -106,17 +106,14 @@ class ZaloOaApi:
         )
 
     async def _post(self, url: str, what: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            async with self._session.post(url, timeout=self._timeout, **kwargs) as response:
-                status = response.status
-                data = await read_json(response)
-        except aiohttp.ConnectionTimeoutError:
-            raise RetryableError(f"Zalo OA {what}: connect timeout") from None
-        except TimeoutError:
-            # Sent, but no answer: Zalo may have acted on it (the send queue decides).
-            raise AnswerTimeout(f"Zalo OA {what}: no answer in time") from None
-        except aiohttp.ClientError as exc:
-            raise RetryableError(f"Zalo OA {what}: {type(exc).__name__}") from None
+        status, data = await post_json(
+            self._session,
+            url,
+            f"Zalo OA {what}",
+            lambda exc: type(exc).__name__,  # the kind only: no request detail in the logs
+            timeout=self._timeout,
+            **kwargs,
+        )
         if status == 429:
             raise RetryableError(f"Zalo OA {what}: HTTP 429", rate_limited=True)
         if status >= 500:

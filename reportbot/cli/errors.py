@@ -1,6 +1,10 @@
-"""One line for an operating-system error: what failed and why (Vietnamese unless the bot's
-locale is English). The system's own English text stays quoted in brackets after a Vietnamese
-reason: it is what an IT officer searches for."""
+"""One line for an operating-system error: what failed and why, in the bot's language.
+
+The common causes an admin meets (a missing file, no permission, a full or read-only disk, a
+folder where a file was meant) are said in our words, Vietnamese or English. Any other error
+keeps the system's own English text (after a Vietnamese reason when there is one): it is what
+an IT officer searches for.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,11 @@ from pathlib import Path
 
 from reportbot.ops.logs import redact
 from reportbot.startup_texts import STARTUP
+from reportbot.vocabulary.os_errors import worded
 
-# errno -> the reason in Vietnamese; the system's own English text follows in brackets.
+# errno -> a Vietnamese reason; the system's own English text follows in brackets.
 _REASONS = {
-    errno.EACCES: "không có quyền truy cập",
-    errno.EPERM: "không được phép",
-    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
-    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
-    errno.EISDIR: "đây là thư mục, không phải tệp",
     errno.EEXIST: "đã có một tệp trùng tên",
-    errno.EROFS: "ổ đĩa chỉ cho đọc",
-    errno.ENOSPC: "hết dung lượng đĩa",
     errno.EADDRINUSE: "cổng đang được chương trình khác dùng",
     errno.EADDRNOTAVAIL: "địa chỉ không có trên máy này",
     errno.ECONNREFUSED: "máy chủ từ chối kết nối",
@@ -29,14 +27,21 @@ _REASONS = {
 def describe_os_error(exc: OSError, locale: str = "vi") -> str:
     """`<what>: <why>` for an OSError: the path (or operation) and the reason, on one line."""
     what = exc.filename if exc.filename is not None else _operation(exc, locale)
-    english = exc.strerror or str(exc) or type(exc).__name__
-    reason = _REASONS.get(exc.errno) if exc.errno is not None else None
-    why = f"{reason} ({english})" if reason and locale != "en" else english
-    line = f"{what}: {why}" if what else why
+    line = f"{what}: {_why(exc, locale)}" if what else _why(exc, locale)
     fix = _FIXES.get(exc.errno) if exc.errno is not None else None
     if fix:
         line = f"{line}; {STARTUP.say(fix, locale)}"
     return redact(" ".join(line.split()))  # one line, whatever the message held
+
+
+def _why(exc: OSError, locale: str) -> str:
+    """Our words for a common cause; else the system's text (with a Vietnamese reason)."""
+    ours = worded(exc)
+    if ours:
+        return ours["en" if locale == "en" else "vi"]
+    english = exc.strerror or str(exc) or type(exc).__name__
+    reason = _REASONS.get(exc.errno) if exc.errno is not None else None
+    return f"{reason} ({english})" if reason and locale != "en" else english
 
 
 # errno -> what to do (a key of the `startup` catalogue), where the cause alone does not say it.

@@ -11,7 +11,6 @@ from reportbot.config import Settings
 from reportbot.forms.diagnostics import shown
 from reportbot.forms.loader import load_template_checked
 from reportbot.forms_folder import form_files, load_forms
-from reportbot.store.database import close_database
 
 EXIT_FAILURE = 1
 
@@ -48,14 +47,10 @@ async def _forms_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _forms_load(args: argparse.Namespace, settings: Settings) -> int:
-    from reportbot.store.database import open_database
+    from reportbot.store.database import with_database
 
     paths = args.paths or form_files(settings.forms_dir)
-    await open_database(settings.database_url)
-    try:
-        result = await load_forms(paths)
-    finally:
-        await close_database()
+    result = await with_database(settings.database_url, lambda: load_forms(paths))
     for issue in result.issues:
         print(issue.render(settings.locale))
     for stored in result.stored:
@@ -67,14 +62,10 @@ async def _forms_load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _forms_list(_args: argparse.Namespace, settings: Settings) -> int:
-    from reportbot.store.database import open_database
+    from reportbot.store.database import with_database
     from reportbot.store.forms import list_templates
 
-    await open_database(settings.database_url)
-    try:
-        records = await list_templates()
-    finally:
-        await close_database()
+    records = await with_database(settings.database_url, list_templates)
     if not records:
         print(say(settings.locale, "(chưa có mẫu báo cáo nào)", "(no templates stored)"))
     for record in records:

@@ -19,7 +19,7 @@ import sys
 from typing import Any
 
 from reportbot.config import Settings
-from reportbot.store.database import close_database, open_database
+from reportbot.store.database import with_database
 from reportbot.store.queries.organisations import (
     OrganisationProblem,
     OrganisationRecord,
@@ -147,42 +147,39 @@ def _kind(kind: str, locale: str) -> str:
     return ORGANISATIONS.say(f"kind_{kind}", locale)
 
 
+def _refused(problem: OrganisationProblem, locale: str) -> int:
+    """Say why on stderr, in one line; exit status 1."""
+    print(
+        "reportbot: " + ORGANISATIONS.say(problem.reason, locale, **problem.params), file=sys.stderr
+    )
+    return EXIT_FAILURE
+
+
 async def _add(args: argparse.Namespace, settings: Settings) -> int:
-    locale = settings.locale
-    await open_database(settings.database_url)
+    return await with_database(settings.database_url, lambda: _added(args, settings.locale))
+
+
+async def _added(args: argparse.Namespace, locale: str) -> int:
     try:
-        try:
-            added = await add_organisation(
-                args.code,
-                args.name,
-                args.kind,
-                args.parent,
-                sheet_id=args.sheet,
-                workbook=args.xlsx,
-            )
-        except OrganisationProblem as problem:
-            print(
-                "reportbot: " + ORGANISATIONS.say(problem.reason, locale, **problem.params),
-                file=sys.stderr,
-            )
-            return EXIT_FAILURE
-        under = ORGANISATIONS.say("under", locale, parent=args.parent) if args.parent else ""
-        kind = _kind(added.kind, locale)
-        print(
-            ORGANISATIONS.say(
-                "added", locale, kind=kind, name=added.name, code=added.code, under=under
-            )
+        added = await add_organisation(
+            args.code,
+            args.name,
+            args.kind,
+            args.parent,
+            sheet_id=args.sheet,
+            workbook=args.xlsx,
         )
-        if added.own_sheet:
-            where = _where(added, locale)
-            print(
-                ORGANISATIONS.say(
-                    "sheet_set", locale, name=added.name, code=added.code, where=where
-                )
-            )
-        return 0
-    finally:
-        await close_database()
+    except OrganisationProblem as problem:
+        return _refused(problem, locale)
+    under = ORGANISATIONS.say("under", locale, parent=args.parent) if args.parent else ""
+    kind = _kind(added.kind, locale)
+    print(
+        ORGANISATIONS.say("added", locale, kind=kind, name=added.name, code=added.code, under=under)
+    )
+    if added.own_sheet:
+        where = _where(added, locale)
+        print(ORGANISATIONS.say("sheet_set", locale, name=added.name, code=added.code, where=where))
+    return 0
 
 
 async def _set_sheet(args: argparse.Namespace, settings: Settings) -> int:
@@ -190,48 +187,43 @@ async def _set_sheet(args: argparse.Namespace, settings: Settings) -> int:
     if not (args.sheet or args.xlsx or args.clear):
         print("reportbot: " + ORGANISATIONS.say("sheet_missing", locale), file=sys.stderr)
         return EXIT_FAILURE
-    await open_database(settings.database_url)
+    return await with_database(settings.database_url, lambda: _sheet_set(args, locale))
+
+
+async def _sheet_set(args: argparse.Namespace, locale: str) -> int:
+    sheet_id, workbook = (None, None) if args.clear else (args.sheet, args.xlsx)
     try:
-        sheet_id, workbook = (None, None) if args.clear else (args.sheet, args.xlsx)
-        try:
-            org = await set_sheet(args.code, sheet_id, workbook)
-        except OrganisationProblem as problem:
-            print(
-                "reportbot: " + ORGANISATIONS.say(problem.reason, locale, **problem.params),
-                file=sys.stderr,
-            )
-            return EXIT_FAILURE
-        if org.own_sheet:
-            where = _where(org, locale)
-            print(ORGANISATIONS.say("sheet_set", locale, name=org.name, code=org.code, where=where))
-        else:
-            print(ORGANISATIONS.say("sheet_cleared", locale, name=org.name, code=org.code))
-        print(ORGANISATIONS.say("sheet_resync", locale))
-        return 0
-    finally:
-        await close_database()
+        org = await set_sheet(args.code, sheet_id, workbook)
+    except OrganisationProblem as problem:
+        return _refused(problem, locale)
+    if org.own_sheet:
+        where = _where(org, locale)
+        print(ORGANISATIONS.say("sheet_set", locale, name=org.name, code=org.code, where=where))
+    else:
+        print(ORGANISATIONS.say("sheet_cleared", locale, name=org.name, code=org.code))
+    print(ORGANISATIONS.say("sheet_resync", locale))
+    return 0
 
 
 async def _list(_args: argparse.Namespace, settings: Settings) -> int:
-    locale = settings.locale
-    await open_database(settings.database_url)
-    try:
-        print(ORGANISATIONS.say("head", locale))
-        for org in await list_organisations():
-            print(
-                ORGANISATIONS.say(
-                    "row",
-                    locale,
-                    indent="  " if org.parent_id else "",
-                    code=org.code,
-                    name=org.name,
-                    kind=_kind(org.kind, locale),
-                    units=org.units,
-                    sheet=ORGANISATIONS.say("row_sheet", locale, where=_where(org, locale))
-                    if org.own_sheet
-                    else "",
-                )
+    return await with_database(settings.database_url, lambda: _listed(settings.locale))
+
+
+async def _listed(locale: str) -> int:
+    print(ORGANISATIONS.say("head", locale))
+    for org in await list_organisations():
+        print(
+            ORGANISATIONS.say(
+                "row",
+                locale,
+                indent="  " if org.parent_id else "",
+                code=org.code,
+                name=org.name,
+                kind=_kind(org.kind, locale),
+                units=org.units,
+                sheet=ORGANISATIONS.say("row_sheet", locale, where=_where(org, locale))
+                if org.own_sheet
+                else "",
             )
-        return 0
-    finally:
-        await close_database()
+        )
+    return 0

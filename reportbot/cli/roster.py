@@ -18,15 +18,14 @@ from typing import Any
 
 from reportbot.cli.parser import subcommands
 from reportbot.config import Settings
-from reportbot.store.database import close_database, open_database
-from reportbot.store.queries.organisations import EVERYTHING, Scope, organisation_by_ref, scope_of
+from reportbot.store.database import with_database
+from reportbot.store.queries.organisations import Scope, scope_by_ref
 from reportbot.store.queries.roster import PersonLine, UnitLine, people_roster, units_roster
 from reportbot.vocabulary.catalogue import register as register_catalogue
 from reportbot.vocabulary.format import date_text
-from reportbot.vocabulary.kinds import unit_type_name
+from reportbot.vocabulary.kinds import role_name, unit_type_name
 
 EXIT_FAILURE = 1
-ROLES = ("officer", "coordinator", "admin")
 
 MESSAGES: dict[str, dict[str, str]] = {
     "units_head": {
@@ -59,9 +58,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "{count} người.",
         "en": "People: {count}.",
     },
-    "role_officer": {"vi": "cán bộ", "en": "officer"},
-    "role_coordinator": {"vi": "chuyên viên tổng hợp", "en": "coordinator"},
-    "role_admin": {"vi": "quản trị viên", "en": "admin"},
     "no_commune": {
         "vi": "Không tìm thấy xã hoặc tỉnh “{ref}” (mã hoặc tên); xem: reportbot org list",
         "en": "No commune or province “{ref}” (code or name); see: reportbot org list",
@@ -87,22 +83,14 @@ def register(commands: Any) -> None:
     people.set_defaults(func=_people_list)
 
 
-async def _scope(ref: str | None) -> Scope | None:
-    """The scope named on the command line (everything when none); None when unknown."""
-    if ref is None:
-        return EVERYTHING
-    found = await organisation_by_ref(ref)
-    return await scope_of(found.id) if found else None
-
-
 async def _listing(
     args: argparse.Namespace, settings: Settings, show: Callable[[Scope, str], Awaitable[None]]
 ) -> int:
     """Open the database, resolve --commune (one line and exit 1 when unknown), then show."""
     locale = settings.locale
-    await open_database(settings.database_url)
-    try:
-        scope = await _scope(args.commune)
+
+    async def work() -> int:
+        scope = await scope_by_ref(args.commune)
         if scope is None:
             print(
                 "reportbot: " + ROSTER.say("no_commune", locale, ref=args.commune), file=sys.stderr
@@ -110,8 +98,8 @@ async def _listing(
             return EXIT_FAILURE
         await show(scope, locale)
         return 0
-    finally:
-        await close_database()
+
+    return await with_database(settings.database_url, work)
 
 
 async def _units_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -168,7 +156,7 @@ def _person_row(line: PersonLine, locale: str, settings: Settings) -> str:
         locale,
         name=line.name,
         phone=line.phone or none,
-        role=ROSTER.say(f"role_{line.role}", locale) if line.role in ROLES else line.role,
+        role=role_name(line.role, locale),
         units=", ".join(line.units) or none,
         joined=joined,
     )

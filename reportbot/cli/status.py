@@ -9,6 +9,7 @@ no migration, no demo data. Exit 0 when the database answers and is migrated, 1 
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,8 @@ from connectors.base import WARNING_KEY
 from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.connectors_registry import available_connectors
+from reportbot.mirror.apart import apart_lines, communes_apart
+from reportbot.mirror.xlsx import ENV_XLSX
 from reportbot.ops.version import package_version
 from reportbot.store import outbox
 from reportbot.store.database import (
@@ -45,12 +48,12 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
     print(f"{say(lang, 'Cơ sở dữ liệu', 'Database')}: {describe(settings.database_url)}")
     await open_database(settings.database_url, migrate_first=False)  # unreachable: one line
     try:
-        return await _report(lang)
+        return await _report(lang, settings)
     finally:
         await close_database()
 
 
-async def _report(lang: str) -> int:
+async def _report(lang: str, settings: Settings | None = None) -> int:
     # Imported here: it loads prometheus-client, which no other command needs at start-up.
     from reportbot.ops.sources import outbox_backlog, sheet_lag
 
@@ -94,9 +97,19 @@ async def _report(lang: str) -> int:
         f"{say(lang, 'cũ nhất', 'oldest')} {oldest}"
     )
     print(f"{say(lang, 'Bảng tính chờ ghi', 'Sheet lag')}: {_minutes(lag, lang)}")
+    await _communes_apart(lang, settings or Settings(env=os.environ))
     await _sheet_failures(lang)
     await _connector_warnings(lang)
     return 1 if pending else 0
+
+
+async def _communes_apart(lang: str, settings: Settings) -> None:
+    """The communes missing from the deployment's spreadsheet and workbook, and where their
+    rows are: their units are not late, they are in another file."""
+    env = {ENV_XLSX: str(settings.mirror_xlsx), **settings.env}
+    lines = apart_lines(await communes_apart(env), lang)
+    for number, line in enumerate(lines):
+        print(line if number == 0 else f"  {line}")
 
 
 async def _sheet_failures(lang: str) -> None:

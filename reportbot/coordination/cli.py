@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,12 +37,12 @@ from reportbot.coordination.reporting.reports import (
 )
 from reportbot.coordination.texts import Problem
 from reportbot.language import say
-from reportbot.store.database import close_database, open_database
-from reportbot.store.queries.organisations import EVERYTHING, Scope, organisation_by_ref, scope_of
+from reportbot.store.database import with_database
+from reportbot.store.queries.organisations import Scope, organisation_by_ref, scope_by_ref
+from reportbot.vocabulary.kinds import ROLE_CODES
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-ROLES = ("officer", "coordinator", "admin")
 
 
 def register(commands: Any) -> None:
@@ -63,7 +62,7 @@ def register(commands: Any) -> None:
     invite = commands.add_parser("invite", help="invite codes").add_subparsers(metavar="TASK")
     create = invite.add_parser("create", help="create a single-use invite")
     create.add_argument("--unit", metavar="CODE", help="the unit's code")
-    create.add_argument("--role", choices=ROLES, default="officer")
+    create.add_argument("--role", choices=ROLE_CODES, default="officer")
     create.add_argument("--phone", help="invite a person already imported, by phone")
     create.add_argument("--days", type=int, default=14, help="days before it expires (14)")
     create.add_argument(
@@ -113,14 +112,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
-    await open_database(settings.database_url)
-    try:
-        return await work()
-    finally:
-        await close_database()
-
-
 def _print_import(result: ImportResult, what: str, locale: str = "vi") -> int:
     if not result.ok:
         for problem in result.problems:
@@ -148,7 +139,7 @@ async def _units_import(args: argparse.Namespace, settings: Settings) -> int:
         result = await import_units(args.path, now=_now())
         return _print_import(result, say(settings.locale, "Đơn vị", "Units"), settings.locale)
 
-    return await _with_database(settings, work)
+    return await with_database(settings.database_url, work)
 
 
 async def _people_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -156,7 +147,7 @@ async def _people_import(args: argparse.Namespace, settings: Settings) -> int:
         result = await import_people(args.path, now=_now())
         return _print_import(result, say(settings.locale, "Người dùng", "People"), settings.locale)
 
-    return await _with_database(settings, work)
+    return await with_database(settings.database_url, work)
 
 
 async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
@@ -194,7 +185,7 @@ async def _invite_create(args: argparse.Namespace, settings: Settings) -> int:
         print(render_card(card, settings.locale, settings.timezone))
         return 0
 
-    return await _with_database(settings, work)
+    return await with_database(settings.database_url, work)
 
 
 async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -240,17 +231,15 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{stored.key}: v{stored.version} – {state}")
         return 0
 
-    return await _with_database(settings, work)
+    return await with_database(settings.database_url, work)
 
 
 async def _scope(ref: str | None) -> Scope:
     """The scope a --scope option names (none: everything). Raises Problem."""
-    if not ref:
-        return EVERYTHING
-    found = await organisation_by_ref(ref)
-    if found is None:
-        raise Problem("commune_unknown", commune=ref)
-    return await scope_of(found.id)
+    scope = await scope_by_ref(ref)
+    if scope is None:
+        raise Problem("commune_unknown", commune=ref or "")
+    return scope
 
 
 async def _report(args: argparse.Namespace, settings: Settings) -> int:
@@ -275,4 +264,4 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{output} ({key}, {period.key}: {data.status.filed}/{len(data.status.units)})")
         return 0
 
-    return await _with_database(settings, work)
+    return await with_database(settings.database_url, work)

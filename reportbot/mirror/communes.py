@@ -203,7 +203,8 @@ class CommuneRouter:
         pause = ceiling / 2 + random.uniform(0, ceiling / 2)
         health.paused_until = self.clock() + pause
         text = " ".join(str(error).split())[:300] or type(error).__name__
-        health.error = f"{self.label(batch, key)}: {text}"
+        label = self.label(batch, key)
+        health.error = f"{label}: {text}" if label else text
         log.warning("sheet mirror: %s; tried again in %.0f s", health.error, pause)
         return FailedPart(key, health.error, ids, pause)
 
@@ -211,12 +212,11 @@ class CommuneRouter:
         self._health.pop(key, None)
 
     def label(self, batch: MirrorBatch, key: str) -> str:
-        """Whose spreadsheet a key is, for an admin: 'bảng tính của Xã Ngọc Réo (xa-b)' or the
-        deployment's ('bảng tính chung')."""
+        """Whose spreadsheet a key is, for an admin: 'Xã Ngọc Réo (xa-b)', or '' for the
+        deployment's. Names only, no words of a language: the error is stored once and read
+        in Vietnamese and in English (`reminders.compose.sheet_notices`, `reportbot status`)."""
         target = self._target(batch, key)
-        if target is None:
-            return "bảng tính chung"
-        return f"bảng tính của {target.name} ({target.key})"
+        return "" if target is None else f"{target.name} ({target.key})"
 
     # -- the rest of the backend interface -------------------------------------------------
 

@@ -34,6 +34,13 @@ def google_configured(env: Mapping[str, str]) -> bool:
     return has_access and has_target
 
 
+def keeps_apart(spreadsheet_id: str | None, workbook: str | None, *, google: bool) -> bool:
+    """Whether a commune's rows leave the deployment's spreadsheet for its own: with Google, a
+    commune with a spreadsheet id (a workbook path alone keeps it in the deployment's sheet);
+    with the local workbook, a commune with either."""
+    return bool(spreadsheet_id) if google else bool(spreadsheet_id or workbook)
+
+
 def backend_from_env(env: Mapping[str, str] | None = None, **options: Any) -> MirrorBackend:
     """Google Sheets when configured (split per year/form if asked), else the local workbook."""
     env = os.environ if env is None else env
@@ -102,6 +109,6 @@ def routed_backend_from_env(env: Mapping[str, str] | None = None, **options: Any
         return XlsxBackend(commune_workbook(base, target.key, target.workbook), **options)
 
     def wants(target: SheetTarget) -> bool:
-        return bool(target.spreadsheet_id) if google else True
+        return keeps_apart(target.spreadsheet_id, target.workbook, google=google)
 
     return CommuneRouter(backend_from_env(env, **options), factory, wants=wants)

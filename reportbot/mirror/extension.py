@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from reportbot.config import ConfigError, Settings
 from reportbot.language import say
+from reportbot.mirror.apart import communes_apart
 from reportbot.mirror.backend import MirrorBackend, MirrorError
 from reportbot.mirror.config import google_configured, routed_backend_from_env
 from reportbot.mirror.source import ResyncMailbox, StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
 from reportbot.store.lease import HEARTBEAT, LEASE_TTL, Lease, LeaseState, holder_id, lease_state
-from reportbot.store.queries.mirror import commune_sheets
 from reportbot.vocabulary.format import datetime_text
 
 if TYPE_CHECKING:
@@ -35,10 +35,16 @@ STOP_FLUSH_TIMEOUT_S = 15.0
 RESYNC_WAIT_S = 120.0  # how long `sheets resync` waits for the running bot to rebuild
 
 
-def make_backend(settings: Settings) -> MirrorBackend:
-    """The configured backend; a misconfiguration is a ConfigError naming the variable."""
+def _mirror_env(settings: Settings) -> dict[str, str]:
+    """The environment the mirror reads, with the workbook of the settings (or its file)."""
     env = dict(settings.env)
     env.setdefault("REPORTBOT_MIRROR_XLSX", str(settings.mirror_xlsx))
+    return env
+
+
+def make_backend(settings: Settings) -> MirrorBackend:
+    """The configured backend; a misconfiguration is a ConfigError naming the variable."""
+    env = _mirror_env(settings)
     try:
         return routed_backend_from_env(env, tz=settings.timezone.key)
     except (MirrorError, ValueError) as error:
@@ -247,7 +253,7 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
         lang, backlog = settings.locale, await source.backlog()
         none = say(lang, "không có", "none")
         print(f"{say(lang, 'Nơi ghi', 'Destination')}: {describe_backend(settings)}")
-        own = await commune_sheets()
+        own = await communes_apart(_mirror_env(settings))
         if own:  # the other communes' rows are in the destination above
             codes = ", ".join(commune.code for commune in own)
             print(f"{say(lang, 'Xã có bảng tính riêng', 'Communes with their own sheet')}: {codes}")

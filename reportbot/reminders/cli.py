@@ -128,16 +128,12 @@ async def _templates(settings: Settings) -> dict[str, FormTemplate]:
 
 
 async def _periods(args: argparse.Namespace, settings: Settings) -> int:
-    from reportbot.store.database import close_database, open_database
+    from reportbot.store.database import with_database
 
     tz, lang = settings.timezone, settings.locale
     now = _now(args, tz)
     policy = policy_from_settings(settings)
-    await open_database(settings.database_url)
-    try:
-        templates = await _templates(settings)
-    finally:
-        await close_database()
+    templates = await with_database(settings.database_url, lambda: _templates(settings))
     if args.form:
         if args.form not in templates:
             known = ", ".join(sorted(templates)) or "—"
@@ -237,15 +233,10 @@ async def _remind(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from reportbot.store.database import close_database, open_database
+    from reportbot.store.database import with_database
 
-    tz = settings.timezone
-    now = _now(args, tz)
-    await open_database(settings.database_url)
-    try:
-        print(await preview(settings, now))
-    finally:
-        await close_database()
+    now = _now(args, settings.timezone)
+    print(await with_database(settings.database_url, lambda: preview(settings, now)))
     return 0
 
 

@@ -7,7 +7,7 @@ preview`): it needs the worker's `clock` and `tz`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -18,7 +18,11 @@ from reportbot.reminders import messages, store
 from reportbot.reminders.fanout import Delivery
 from reportbot.reminders.schedule import Due, Slot
 from reportbot.store import outbox
-from reportbot.store.queries.organisations import person_scope, unit_ids_in
+from reportbot.store.queries.organisations import (
+    person_scopes,
+    unit_organisation_pairs,
+    units_within,
+)
 
 # Heads the problems connectors report (a Zalo OA token to re-authorise) at a digest's end:
 # coordinators are the people who read the bot every period, and they reach the admin.
@@ -41,13 +45,11 @@ class MessageComposer:
         connectors: dict[str, Connector],
     ) -> list[Delivery]:
         """The reminder to each due officer this process can reach, with the routes to try."""
-        routes = await _routes([d.recipient.person_id for d in dues], connectors)
-        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
-        texts = await self.officer_messages(reachable, templates)
-        return [
-            Delivery(due, [message], routes[due.recipient.person_id])
-            for due, message in zip(reachable, texts, strict=True)
-        ]
+
+        async def texts(reachable: Sequence[Due]) -> list[Outgoing]:
+            return await self.officer_messages(reachable, templates)
+
+        return await _deliveries(dues, connectors, texts)
 
     async def officer_messages(
         self, dues: Sequence[Due], templates: dict[str, FormTemplate]
@@ -93,15 +95,14 @@ class MessageComposer:
         connectors: dict[str, Connector],
     ) -> list[Delivery]:
         """The digest of each period to each due coordinator this process can reach."""
-        routes = await _routes([d.recipient.person_id for d in dues], connectors)
-        reachable = [d for d in dues if routes.get(d.recipient.person_id)]
-        warnings = [{"vi": text} for text in connector_warnings(connectors.values())]
-        notices = [*warnings, *await sheet_notices()]
-        texts = await self.digest_messages(reachable, templates, set(connectors), notices=notices)
-        return [
-            Delivery(due, [message], routes[due.recipient.person_id])
-            for due, message in zip(reachable, texts, strict=True)
-        ]
+
+        async def texts(reachable: Sequence[Due]) -> list[Outgoing]:
+            warnings = [{"vi": text} for text in connector_warnings(connectors.values())]
+            notices = [*warnings, *await sheet_notices()]
+            platforms = set(connectors)
+            return await self.digest_messages(reachable, templates, platforms, notices=notices)
+
+        return await _deliveries(dues, connectors, texts)
 
     async def digest_messages(
         self,
@@ -122,15 +123,19 @@ class MessageComposer:
         facts: dict[tuple[str, str, int | None], store.DigestFacts] = {}
         built: dict[tuple[str, str, int | None, str], Outgoing] = {}
         texts: list[Outgoing] = []
+        # Every coordinator's commune or province, and the units' communes, read once for
+        # the run (they were read per coordinator: three queries each).
+        scopes = await person_scopes(due.recipient.person_id for due in dues)
+        units = await unit_organisation_pairs() if dues else []
         for due in dues:
             slot = due.slot
             template = templates[slot.form_key]
-            scope = await person_scope(due.recipient.person_id)  # their commune or province
+            scope = scopes[due.recipient.person_id]
             key = (slot.form_key, slot.period.key, scope.root_id)
             if key not in facts:
                 if key[:2] not in whole:
                     whole[key[:2]] = await store.digest_facts(template, slot.period.key)
-                facts[key] = whole[key[:2]].within(await unit_ids_in(scope))
+                facts[key] = whole[key[:2]].within(units_within(scope, units))
             locale = due.recipient.locale
             message = built.get((*key, locale))
             if message is None:
@@ -167,6 +172,21 @@ def with_notices(message: Outgoing, notices: Sequence[Notice], locale: str) -> O
     lines = [f"• {notice.get(locale) or notice['vi']}" for notice in notices]
     block = "\n".join([messages.text("notices_head", locale), *lines])
     return replace(message, text=f"{message.text}\n\n{block}")
+
+
+async def _deliveries(
+    dues: Sequence[Due],
+    connectors: dict[str, Connector],
+    texts: Callable[[Sequence[Due]], Awaitable[list[Outgoing]]],
+) -> list[Delivery]:
+    """Each due person this process can reach, with their text (`texts`, made for those
+    alone, in the same order) and the routes to try."""
+    routes = await _routes([d.recipient.person_id for d in dues], connectors)
+    reachable = [d for d in dues if routes.get(d.recipient.person_id)]
+    return [
+        Delivery(due, [message], routes[due.recipient.person_id])
+        for due, message in zip(reachable, await texts(reachable), strict=True)
+    ]
 
 
 async def _routes(

@@ -89,8 +89,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "⚠️ For the bot's administrator:",
     },
     "sheet_failed": {
-        "vi": "Không ghi được {error} ({waiting} thay đổi chờ)",
-        "en": "Cannot write {error} (changes waiting: {waiting})",
+        "vi": "Không ghi được bảng tính: {error} ({waiting} thay đổi chờ)",
+        "en": "Cannot write a spreadsheet: {error} (changes waiting: {waiting})",
     },
 }
 

@@ -11,8 +11,9 @@ import importlib
 import logging
 import os
 import pkgutil
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from tortoise import Tortoise, connections
@@ -20,6 +21,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 
 from reportbot.startup_errors import StartupError
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite://reportbot.db"
@@ -146,6 +148,15 @@ async def open_database(database_url: str, *, migrate_first: bool = True) -> Non
 async def close_database() -> None:
     """Close every connection tortoise holds."""
     await Tortoise.close_connections()
+
+
+async def with_database(database_url: str, work: Callable[[], Awaitable[T]]) -> T:
+    """Run one command's `work` on an open database, closed again whatever happens."""
+    await open_database(database_url)
+    try:
+        return await work()
+    finally:
+        await close_database()
 
 
 def dialect() -> str:

@@ -2,7 +2,8 @@
 
 - `catalogue`: every message catalogue registered under a namespace; `say(key, locale, **params)`.
 - `format`: dates, times, numbers, percentages and deadlines, Vietnamese first, English second.
-- `kinds`: the unit types and period kinds, declared once with their names for people.
+- `kinds`: unit types, period kinds and people's roles, declared once with their names.
+- `os_errors`: why an operating-system call failed, in our words for the common causes.
 
 This package imports nothing else of the bot, so the pure engine and every feature can use it.
 """

@@ -34,16 +34,20 @@ def status_page(
     person_name: str,
     has_mirror: bool,
     chosen: bool = False,
+    apart: list[str] | None = None,
 ) -> str:
     """Periods unit by unit: by default each form's current period (and a previous one still
-    owed); `chosen`: the one period asked for, with a way back to the current ones."""
+    owed); `chosen`: the one period asked for, with a way back to the current ones. `apart`:
+    a heading and the communes the workbook leaves out (`mirror.apart.apart_lines`)."""
     parts = [
         f'<p class="muted">Xin chào {esc(person_name)} · số liệu lúc {esc(local_time(now, tz))}</p>'
     ]
     if has_mirror:
         parts.append(
             '<section class="files"><h2>Sổ theo dõi</h2>'
-            '<a href="/web/so-theo-doi.xlsx" download>Tải sổ theo dõi (.xlsx)</a></section>'
+            '<a href="/web/so-theo-doi.xlsx" download>Tải sổ theo dõi (.xlsx)</a>'
+            + _apart_note(apart or [])
+            + "</section>"
         )
     if chosen:
         parts.append('<p><a href="/web/">← Các kỳ hiện tại</a></p>')
@@ -52,6 +56,14 @@ def status_page(
     for status, earlier in sections:
         parts.append(_period_section(status, now, tz, earlier))
     return page("Tình hình nộp báo cáo", "".join(parts))
+
+
+def _apart_note(lines: list[str]) -> str:
+    """Beside the download: the communes whose reports are in their own spreadsheet."""
+    if not lines:
+        return ""
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines[1:])
+    return f'<p class="muted" id="apart">{esc(lines[0])}</p><ul>{items}</ul>'
 
 
 def _period_section(status: PeriodStatus, now: datetime, tz: tzinfo, earlier: str | None) -> str:

@@ -35,6 +35,7 @@ from reportbot.coordination.reporting.status import (
 from reportbot.coordination.reporting.unit_view import unit_view
 from reportbot.coordination.roles import COORDINATOR, has_role
 from reportbot.forms.schema import FormTemplate
+from reportbot.mirror.apart import apart_lines, communes_apart
 from reportbot.mirror.config import commune_workbook
 from reportbot.periods import Period, period_at, period_by_key
 from reportbot.store.forms import template_by_record
@@ -44,7 +45,7 @@ from reportbot.store.queries.unit_reports import latest_unit_report
 from reportbot.store.queries.web import active_person
 from reportbot.web.config import WebSettings
 from reportbot.web.layout import esc, message_page, page
-from reportbot.web.pages import status_page, unit_page
+from reportbot.web.pages import LOCALE, status_page, unit_page
 from reportbot.web.signin import SignIn
 
 if TYPE_CHECKING:
@@ -182,6 +183,11 @@ class WebPages:
                 if status is not None
             ]
         sections = [(status, self._earlier(status)) for status in statuses]
+        mirror = await self._mirror_for(scope)
+        apart: list[str] = []
+        if mirror is not None and scope.everything:  # the deployment's workbook
+            env = self.host.settings.env
+            apart = apart_lines(await communes_apart(env, str(self._mirror_path())), LOCALE)
         body = status_page(
             sections,
             now,
@@ -189,8 +195,9 @@ class WebPages:
             person_name=person.name,
             # The deployment's workbook holds every unit: for a commune's coordinator only
             # the commune's own workbook, when it has one (`reportbot org set-sheet`).
-            has_mirror=await self._mirror_for(scope) is not None,
+            has_mirror=mirror is not None,
             chosen=bool(form_key and period_key),
+            apart=apart,
         )
         return html(body)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reportbot.conversation.parsing import fold
 from reportbot.coordination.people.import_texts import column_name, render
+from reportbot.vocabulary.os_errors import os_reason
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -33,7 +34,14 @@ class RowProblem:
 
     def message(self, locale: str = "vi") -> str:
         """The problem alone, Vietnamese unless `locale` is 'en'."""
-        return render(self.key, dict(self.params), locale)
+        # a parameter given in both languages ({'vi': ..., 'en': ...}) is shown in `locale`
+        values = {
+            name: (value.get(locale) or value["vi"])
+            if isinstance(value, Mapping) and "vi" in value
+            else value
+            for name, value in self.params
+        }
+        return render(self.key, values, locale)
 
     def render(self, locale: str = "vi") -> str:
         """``FILE:LINE: column: problem`` in the admin's language."""
@@ -99,7 +107,9 @@ def _read_text(path: Path, table: CsvTable) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        table.problems.append(RowProblem.of(source, 1, "file", "cannot_read", reason=exc.strerror))
+        table.problems.append(
+            RowProblem.of(source, 1, "file", "cannot_read", reason=os_reason(exc))
+        )
         return None
     if len(raw) > MAX_BYTES:
         table.problems.append(RowProblem.of(source, 1, "file", "too_big"))

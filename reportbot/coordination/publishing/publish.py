@@ -24,6 +24,7 @@ from reportbot.periods import current_period, periods_between
 from reportbot.store.forms import StoredTemplate, store_template
 from reportbot.store.queries.coordination import TemplateVersion, latest_template_version
 from reportbot.vocabulary.format import date_text
+from reportbot.vocabulary.os_errors import os_reason
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 TEMPLATE_SUFFIXES = YAML_SUFFIXES | XLSFORM_SUFFIXES
@@ -59,13 +60,15 @@ def check_template_file(path: Path, name: str | None = None, locale: str = "vi")
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return refuse(said("formcheck:cannot_read", detail=exc.strerror or str(exc)))
+        return refuse(said("formcheck:cannot_read", detail=os_reason(exc)))
     if size > MAX_TEMPLATE_BYTES:
         return refuse(said("formcheck:too_large", size=MAX_TEMPLATE_BYTES // 1024 // 1024))
     if suffix in YAML_SUFFIXES:
         try:
             text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
+            return refuse(said("formcheck:cannot_read", detail=os_reason(exc)))
+        except UnicodeDecodeError as exc:
             return refuse(said("formcheck:cannot_read", detail=str(exc)))
         template, issues = parse_yaml_template(text, source)
         check.template = template

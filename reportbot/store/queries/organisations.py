@@ -6,6 +6,7 @@ sees the whole deployment: a single-commune setup works as it did before organis
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tortoise.expressions import Q
@@ -207,27 +208,68 @@ async def list_organisations() -> list[OrganisationRecord]:
 async def scope_of(organisation_id: int | None) -> Scope:
     """The scope of an organisation: a commune alone, a province with every commune below
     (any depth), None: everything."""
-    if organisation_id is None:
-        return EVERYTHING
-    default = await ensure_default_commune()
-    children: dict[int | None, list[int]] = {}
-    for row_id, parent_id in await Organisation.all().values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(row_id)
-    found, todo = {organisation_id}, [organisation_id]
+    return (await scopes_of([organisation_id]))[organisation_id]
+
+
+async def scopes_of(organisation_ids: Iterable[int | None]) -> dict[int | None, Scope]:
+    """`scope_of` for several organisations, reading the tree once (two queries at most);
+    None (everything) is always among the keys."""
+    wanted = set(organisation_ids) - {None}
+    found: dict[int | None, Scope] = {None: EVERYTHING}
+    if wanted:
+        default = await ensure_default_commune()
+        children: dict[int | None, list[int]] = {}
+        for row_id, parent_id in await Organisation.all().values_list("id", "parent_id"):
+            children.setdefault(parent_id, []).append(row_id)
+        for organisation_id in wanted:
+            below = _below(children, organisation_id)
+            found[organisation_id] = Scope(below, default.id, organisation_id)
+    return found
+
+
+def _below(children: dict[int | None, list[int]], root: int) -> frozenset[int]:
+    """An organisation and every organisation under it (any depth)."""
+    found, todo = {root}, [root]
     while todo:
         for child in children.get(todo.pop(), []):
             if child not in found:
                 found.add(child)
                 todo.append(child)
-    return Scope(frozenset(found), default.id, organisation_id)
+    return frozenset(found)
+
+
+async def scope_by_ref(ref: str | None) -> Scope | None:
+    """The scope a command line names by code or name (no name: everything); None: unknown."""
+    if not ref:
+        return EVERYTHING
+    found = await organisation_by_ref(ref)
+    return await scope_of(found.id) if found else None
 
 
 async def person_scope(person_id: int) -> Scope:
     """Whose units a person sees (a coordinator's organisation; None: everything)."""
-    organisation_id = (
-        await Person.filter(id=person_id).values_list("organisation_id", flat=True)
-    ) or [None]
-    return await scope_of(organisation_id[0])
+    return (await person_scopes([person_id]))[person_id]
+
+
+async def person_scopes(person_ids: Iterable[int]) -> dict[int, Scope]:
+    """`person_scope` for several people in three queries at most (a run's digests)."""
+    wanted = set(person_ids)
+    rows = await Person.filter(id__in=list(wanted)).values_list("id", "organisation_id")
+    organisation = {person_id: organisation_id for person_id, organisation_id in rows}
+    scopes = await scopes_of(organisation.values())
+    return {person_id: scopes[organisation.get(person_id)] for person_id in wanted}
+
+
+def units_within(scope: Scope, units: Iterable[tuple[int, int | None]]) -> set[int] | None:
+    """`unit_ids_in` over (unit id, organisation id) pairs read once for many scopes."""
+    if scope.everything:
+        return None
+    return {unit_id for unit_id, organisation_id in units if scope.holds(organisation_id)}
+
+
+async def unit_organisation_pairs() -> list[tuple[int, int | None]]:
+    """Every unit's (id, organisation id), for `units_within`."""
+    return list(await Unit.all().values_list("id", "organisation_id"))
 
 
 async def set_person_organisation(person_id: int, organisation_id: int | None) -> None:
