@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from pathlib import Path
 
+from reportbot.conversation.session import UnitInfo
 from reportbot.service import ConversationService
 from reportbot.store.forms import store_template
 from reportbot.store.models import Person, Submission
 from reportbot.store.repository import Repository
 from tests.calc_support import xlsform_template
-from tests.conftest import FakeClock
-from tests.support import Chat, nq57_lines, seed_commune
+from tests.conftest import FORMS_DIR, NQ57, FakeClock
+from tests.support import Chat, load_shipped_forms, nq57_lines, seed_commune
 
+NQ57_KEY = "nq57_bao_cao_6_thang"
 COMPARED = ("id", "version", "status", "revision", "submitted_at", "submitted_by")
 
 
@@ -59,3 +61,19 @@ async def test_calculations_are_read_apart_from_answers(
     (view,) = (await Repository().reports(person.unit.id)).values()  # type: ignore[union-attr]
     assert view.answers == {"nam": 3, "nu": 1}
     assert view.calculated == {"tong": 4, "ty_le": 25, "xep_loai": "chưa đạt"}
+
+
+async def test_a_units_forms_are_cached_until_the_forms_are_loaded_again(db: str) -> None:
+    await load_shipped_forms(NQ57)
+    repository = Repository()
+    team = UnitInfo(1, "cns", "Tổ công nghệ số", "to_cns")
+    other = UnitInfo(2, "x", "Khác", "khac")  # a type no shipped form is for
+    first = await repository.forms_for(team)
+    assert list(first) == [NQ57_KEY] and await repository.forms_for(other) == {}
+    assert await repository.forms_for(team) is first  # cached: computed once per unit
+    await load_shipped_forms(FORMS_DIR / "example_monthly.yaml")  # only for to_cns
+    assert await repository.forms_for(team) is first  # the forms are cached as well
+    repository.forget_forms()  # what storing a template does (app, template upload)
+    again = await repository.forms_for(team)
+    assert set(again) == {NQ57_KEY, "bao_cao_nhanh_cds_hang_thang"}
+    assert await repository.forms_for(other) == {}

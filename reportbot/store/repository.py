@@ -46,6 +46,7 @@ from reportbot.store.person_rows import assemble_person, person_by_identity
 from reportbot.store.queries.organisations import publication_units
 
 UNIT_TTL = 30.0
+UNIT_FORMS_LIMIT = 100_000  # cached form lists per unit (a province has a few thousand units)
 PERSON_TTL = 60.0  # a role or unit changed from the command line is seen within a minute
 RECENT_UPDATES = timedelta(days=2)
 # Plain SQL for the reads of a step: a worker makes the first two on every step, one process
@@ -80,6 +81,10 @@ class Repository:
         self._forms: dict[str, FormOffer] | None = None
         self._published: dict[str, set[int]] = {}  # forms published for some communes only
         self._forms_lock = asyncio.Lock()
+        # (unit id, unit type) -> (the forms it was taken from, the unit's forms): valid while
+        # `_forms` is that very dict (a reload after `forget_forms` makes a new one).
+        self._unit_forms: dict[tuple[int, str], tuple[dict[str, FormOffer], dict[str, FormOffer]]]
+        self._unit_forms = {}
 
     # -- forms ---------------------------------------------------------------------------
 
@@ -102,16 +107,25 @@ class Repository:
         self._forms = None
 
     async def forms_for(self, unit: UnitInfo | None) -> dict[str, FormOffer]:
-        """The forms a unit must file."""
+        """The forms a unit must file (a shared dict: do not change it)."""
         if unit is None:
             return {}
         forms = await self.forms()
-        return {
-            key: offer
-            for key, offer in forms.items()
+        key = (unit.id, unit.type)
+        known = self._unit_forms.get(key)
+        if known is not None and known[0] is forms:
+            return known[1]
+        published = self._published
+        mine = {
+            form: offer
+            for form, offer in forms.items()
             if offer.template.applies_to(unit.type)
-            and (key not in self._published or unit.id in self._published[key])
+            and (form not in published or unit.id in published[form])
         }
+        if len(self._unit_forms) > UNIT_FORMS_LIMIT:  # units of stale loads
+            self._unit_forms.clear()
+        self._unit_forms[key] = (forms, mine)
+        return mine
 
     async def template(self, record_id: int) -> FormTemplate:
         """A template version by record id (cached: versions never change)."""
