@@ -8,9 +8,10 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 from reportbot.conversation.session import UnitInfo
+from reportbot.conversation.state import Mode
 from reportbot.service import ConversationService
 from reportbot.store.forms import store_template
-from reportbot.store.models import Person, Submission
+from reportbot.store.models import ConversationState, Person, Submission
 from reportbot.store.repository import Repository
 from tests.calc_support import xlsform_template
 from tests.conftest import FORMS_DIR, NQ57, FakeClock
@@ -77,3 +78,29 @@ async def test_a_units_forms_are_cached_until_the_forms_are_loaded_again(db: str
     again = await repository.forms_for(team)
     assert set(again) == {NQ57_KEY, "bao_cao_nhanh_cds_hang_thang"}
     assert await repository.forms_for(other) == {}
+
+
+async def test_the_state_read_with_the_person_is_the_stored_one(
+    service: ConversationService,
+) -> None:
+    chat = Chat(service, "u-hoiphunu")
+    await chat.say("/baocao")
+    await chat.say("1")  # the current period: now answering its first question
+    known = await service.repository.person("console", "u-hoiphunu")
+    assert known is not None
+    answering = await service.repository.conversation(known.id)
+    assert answering.mode == Mode.ANSWERING and answering.question is not None
+
+    fresh = Repository()  # a restarted process: the state comes with the person
+    person = await fresh.person("console", "u-hoiphunu")
+    assert person is not None
+    await ConversationState.filter(person_id=person.id).update(data='{"mode": "idle"}')
+    # read with the person, before that change: no second read (one process owns its states)
+    assert await fresh.conversation(person.id) == answering
+    never = await fresh.person("console", "u-vhxh")  # never talked: idle
+    assert never is not None and (await fresh.conversation(never.id)).mode == Mode.IDLE
+
+    # Several workers: a state is read on every step, never kept from the person's read.
+    shared = Repository(shared=True)
+    assert await shared.person("console", "u-hoiphunu") is not None
+    assert (await shared.conversation(person.id)).mode == Mode.IDLE

@@ -42,7 +42,7 @@ from reportbot.store.models import (
     PersonUnit,
     Unit,
 )
-from reportbot.store.person_rows import assemble_person, person_by_identity
+from reportbot.store.person_rows import assemble_person, person_and_state
 from reportbot.store.queries.organisations import publication_units
 
 UNIT_TTL = 30.0
@@ -142,10 +142,14 @@ class Repository:
         cached = self._people.get(key)
         if cached is not None and time.monotonic() - cached[1] < PERSON_TTL:
             return cached[0]
-        info = await person_by_identity(platform, external_id)
+        info, state = await person_and_state(platform, external_id)
         if info is None:
             return None
         self._people[key] = (info, time.monotonic())
+        if not self.shared and info.id not in self._states:
+            # Read with the person: their first step needs it (no second trip). A state
+            # cached already is the newer one (this process writes every state it holds).
+            self._states[info.id] = TypedState.from_dict(json.loads(state) if state else None)
         return info
 
     def forget_person(self, platform: str, external_id: str) -> None:
