@@ -14,14 +14,23 @@ Prints answers per second and p50/p99 latency per answer, and the ratio to the b
 With `--baseline REF` the group-commit figures of the tree at git commit REF (a `git
 archive` copy) and of this tree are measured alternately `--turns` times, each in a fresh
 process, and the best run of each is printed with the CPU time per answer (the process's,
-the database driver's thread included): on a shared machine the steadier figure.
+the database driver's thread included): on a shared machine the steadier figure; and the
+event loop thread's own CPU per answer and its wall time off the CPU (waiting for the database
+thread or for the GIL).
+
+    .venv/bin/python benchmarks/conversation.py --officers 100 --backends sqlite --profile F
+
+runs one group-commit measurement under cProfile (the loop's thread), writes the stats to F
+and prints the 25 most costly functions by own time.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
+import pstats
 import statistics
 import sys
 import tempfile
@@ -72,7 +81,11 @@ async def officer(service: ConversationService, user: str, latencies: list[float
             raise RuntimeError("no reply")
 
 
-async def measure(url: str, officers: int, max_batch: int) -> dict[str, float]:
+async def measure(
+    url: str, officers: int, max_batch: int, profile: cProfile.Profile | None = None
+) -> dict[str, float]:
+    """One run: answers/s, latency, and where the CPU went (the event loop's thread and the
+    others: the database thread of aiosqlite on SQLite)."""
     async with connected(url):
         await seed(officers)
         service = ConversationService(
@@ -81,9 +94,14 @@ async def measure(url: str, officers: int, max_batch: int) -> dict[str, float]:
         await service.start()
         users = [f"p{p}" for p in await Person.all().values_list("id", flat=True)]
         latencies: list[float] = []
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu, main = time.perf_counter(), time.process_time(), time.thread_time()
+        if profile is not None:
+            profile.enable()
         await asyncio.gather(*(officer(service, user, latencies) for user in users))
+        if profile is not None:
+            profile.disable()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        main = time.thread_time() - main
         await service.close()
         latencies.sort()
         return {
@@ -93,6 +111,10 @@ async def measure(url: str, officers: int, max_batch: int) -> dict[str, float]:
             "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
             "batch": service.committer.steps / max(service.committer.batches, 1),
             "cpu_us": cpu / len(latencies) * 1e6,
+            # The loop's thread: its CPU, and the rest of the wall time (waiting for the
+            # database thread, or for the GIL while that thread runs Python).
+            "main_us": main / len(latencies) * 1e6,
+            "off_cpu_us": (elapsed - main) / len(latencies) * 1e6,
         }
 
 
@@ -101,6 +123,17 @@ async def _group_commit(backend: str, officers: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         async with throwaway_database(backend, Path(tmp)) as url:
             return await measure(url, officers, 2000)
+
+
+async def _profile(backend: str, officers: int, path: str) -> None:
+    """One group-commit run with cProfile on the loop's thread (the measured part only)."""
+    profile = cProfile.Profile()
+    with tempfile.TemporaryDirectory() as tmp:
+        async with throwaway_database(backend, Path(tmp)) as url:
+            result = await measure(url, officers, 2000, profile)
+    profile.dump_stats(path)
+    print(json.dumps(result))
+    pstats.Stats(path).sort_stats("tottime").print_stats(25)
 
 
 def _compare(ref: str, backend: str, officers: int, turns: int) -> None:
@@ -117,12 +150,14 @@ def _compare(ref: str, backend: str, officers: int, turns: int) -> None:
     base = best[f"baseline {ref}"]
     print(f"{backend}, {officers} officers, group commit, best of {turns} runs each")
     head = f"{'tree':20} {'answers/s':>10} {'p50 ms':>8} {'p99 ms':>8}"
-    print(f"{head} {'CPU µs/answer':>14} {'ratio':>6}")
+    print(f"{head} {'CPU µs/answer':>14} {'loop µs':>8} {'off µs':>7} {'ratio':>6}")
     for name, r in best.items():
         print(
             f"{name:20} {r['per_s']:>10.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
-            f"{r['cpu_us']:>14.0f} {r['per_s'] / base['per_s']:>6.2f}"
+            f"{r['cpu_us']:>14.0f} {r.get('main_us', 0):>8.0f} {r.get('off_cpu_us', 0):>7.0f} "
+            f"{r['per_s'] / base['per_s']:>6.2f}"
         )
+    print("loop µs: CPU of the event loop's thread per answer; off µs: its wall time not on CPU")
 
 
 async def main() -> None:
@@ -132,8 +167,12 @@ async def main() -> None:
     parser.add_argument("--baseline", help="a git commit to compare with (group commit)")
     parser.add_argument("--turns", type=int, default=2, help="alternations with --baseline")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", metavar="FILE", help="cProfile one group-commit run")
     args = parser.parse_args()
     counts = [int(n) for n in args.officers.split(",")]
+    if args.profile:
+        await _profile(args.backends.split(",")[0], counts[0], args.profile)
+        return
     if args.json:
         print(json.dumps(await _group_commit(args.backends.split(",")[0], counts[0])))
         return

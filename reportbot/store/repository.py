@@ -20,7 +20,7 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from reportbot.conversation.session import (
@@ -38,22 +38,28 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.store import forms as form_store
 from reportbot.store import inbox, sql
 from reportbot.store.models import (
-    Answer,
-    ConversationState,
     Person,
     PersonUnit,
-    Submission,
     Unit,
 )
-from reportbot.store.person_rows import assemble_person, person_by_identity
+from reportbot.store.person_rows import assemble_person, person_and_state
 from reportbot.store.queries.organisations import publication_units
 
 UNIT_TTL = 30.0
+UNIT_FORMS_LIMIT = 100_000  # cached form lists per unit (a province has a few thousand units)
 PERSON_TTL = 60.0  # a role or unit changed from the command line is seen within a minute
 RECENT_UPDATES = timedelta(days=2)
-# Plain SQL for the two reads a worker makes on every step (the ORM costs more than the query).
+# Plain SQL for the reads of a step: a worker makes the first two on every step, one process
+# on a person's first message and a unit's first report (the ORM costs more than the query).
 STATE_DATA = "SELECT data FROM conversation_states WHERE person_id = ?"
 UNIT_VERSIONS = "SELECT id, version FROM submissions WHERE unit_id = ?"
+UNIT_SUBMISSIONS = (
+    "SELECT id, form_key, period_key, template_id, status, revision, submitted_at, "
+    "submitted_by_id, version FROM submissions WHERE unit_id = ?"
+)
+SUBMISSION_ANSWERS = (
+    "SELECT submission_id, question_id, value FROM answers WHERE submission_id IN ({})"
+)
 
 
 @dataclass(slots=True)
@@ -75,6 +81,10 @@ class Repository:
         self._forms: dict[str, FormOffer] | None = None
         self._published: dict[str, set[int]] = {}  # forms published for some communes only
         self._forms_lock = asyncio.Lock()
+        # (unit id, unit type) -> (the forms it was taken from, the unit's forms): valid while
+        # `_forms` is that very dict (a reload after `forget_forms` makes a new one).
+        self._unit_forms: dict[tuple[int, str], tuple[dict[str, FormOffer], dict[str, FormOffer]]]
+        self._unit_forms = {}
 
     # -- forms ---------------------------------------------------------------------------
 
@@ -97,16 +107,25 @@ class Repository:
         self._forms = None
 
     async def forms_for(self, unit: UnitInfo | None) -> dict[str, FormOffer]:
-        """The forms a unit must file."""
+        """The forms a unit must file (a shared dict: do not change it)."""
         if unit is None:
             return {}
         forms = await self.forms()
-        return {
-            key: offer
-            for key, offer in forms.items()
+        key = (unit.id, unit.type)
+        known = self._unit_forms.get(key)
+        if known is not None and known[0] is forms:
+            return known[1]
+        published = self._published
+        mine = {
+            form: offer
+            for form, offer in forms.items()
             if offer.template.applies_to(unit.type)
-            and (key not in self._published or unit.id in self._published[key])
+            and (form not in published or unit.id in published[form])
         }
+        if len(self._unit_forms) > UNIT_FORMS_LIMIT:  # units of stale loads
+            self._unit_forms.clear()
+        self._unit_forms[key] = (forms, mine)
+        return mine
 
     async def template(self, record_id: int) -> FormTemplate:
         """A template version by record id (cached: versions never change)."""
@@ -123,10 +142,14 @@ class Repository:
         cached = self._people.get(key)
         if cached is not None and time.monotonic() - cached[1] < PERSON_TTL:
             return cached[0]
-        info = await person_by_identity(platform, external_id)
+        info, state = await person_and_state(platform, external_id)
         if info is None:
             return None
         self._people[key] = (info, time.monotonic())
+        if not self.shared and info.id not in self._states:
+            # Read with the person: their first step needs it (no second trip). A state
+            # cached already is the newer one (this process writes every state it holds).
+            self._states[info.id] = TypedState.from_dict(json.loads(state) if state else None)
         return info
 
     def forget_person(self, platform: str, external_id: str) -> None:
@@ -137,15 +160,14 @@ class Repository:
 
     async def conversation(self, person_id: int) -> TypedState:
         """A person's typed conversation state (idle when they never talked)."""
-        if self.shared:  # read on every step: another worker may have moved it on
-            found = await sql.rows(STATE_DATA, [person_id])
-            return TypedState.from_dict(json.loads(found[0][0]) if found else None)
-        cached = self._states.get(person_id)
-        if cached is not None:
-            return cached
-        row = await ConversationState.get_or_none(person_id=person_id)
-        state = TypedState.from_dict(json.loads(row.data) if row else None)
-        self._states[person_id] = state
+        if not self.shared:  # a worker reads on every step: another may have moved it on
+            cached = self._states.get(person_id)
+            if cached is not None:
+                return cached
+        found = await sql.rows(STATE_DATA, [person_id])
+        state = TypedState.from_dict(json.loads(found[0][0]) if found else None)
+        if not self.shared:
+            self._states[person_id] = state
         return state
 
     async def state(self, person_id: int) -> dict[str, Any]:
@@ -182,38 +204,29 @@ class Repository:
         return stored == {(view.id, view.version) for view in views.values()}
 
     async def _load_reports(self, unit_id: int) -> dict[tuple[str, str], SubmissionView]:
-        submissions = await Submission.filter(unit_id=unit_id)
         views: dict[tuple[str, str], SubmissionView] = {}
         by_id: dict[int, SubmissionView] = {}
-        for row in submissions:
-            template = await self.template(row.template_id)  # type: ignore[attr-defined]
+        for row in await sql.rows(UNIT_SUBMISSIONS, [unit_id]):
+            submission_id, form_key, period_key, template_id, status, revision = row[:6]
+            submitted_at, submitted_by, version = row[6:]
             view = SubmissionView(
-                form_key=row.form_key,
-                period_key=row.period_key,
-                template=template,
-                template_record_id=row.template_id,  # type: ignore[attr-defined]
-                status=row.status,
-                revision=row.revision,
-                submitted_at=row.submitted_at,
-                submitted_by=row.submitted_by_id,  # type: ignore[attr-defined]
-                id=row.id,
-                version=row.version,
+                form_key=form_key,
+                period_key=period_key,
+                template=await self.template(int(template_id)),
+                template_record_id=int(template_id),
+                status=status,
+                revision=int(revision),
+                submitted_at=_utc(sql.moment(submitted_at)),
+                submitted_by=None if submitted_by is None else int(submitted_by),
+                id=int(submission_id),
+                version=int(version),
             )
             views[view.key] = view
-            by_id[row.id] = view
+            by_id[view.id] = view  # type: ignore[index]
         if by_id:
-            for answer in await Answer.filter(submission_id__in=list(by_id)):
-                view = by_id[answer.submission_id]  # type: ignore[attr-defined]
-                calculation = calculations_of(view.template).get(answer.question_id)
-                if calculation is not None:  # stored with the report, never an answer
-                    view.calculated[answer.question_id] = decode_calculated(
-                        calculation, answer.value
-                    )
-                    continue
-                question = view.template.question(answer.question_id)
-                view.answers[answer.question_id] = decode_value(
-                    question, answer.value, strict=False
-                )
+            statement = SUBMISSION_ANSWERS.format(sql.marks(len(by_id)))
+            for submission_id, question_id, value in await sql.rows(statement, list(by_id)):
+                _load_answer(by_id[int(submission_id)], question_id, value)
         return views
 
     def begin_write(self, unit_id: int | None) -> None:
@@ -257,6 +270,23 @@ class Repository:
     async def recent_updates(self, now: datetime) -> set[tuple[str, str]]:
         """Update ids processed recently, to recognise redeliveries after a restart."""
         return await inbox.recent_done(now - RECENT_UPDATES)
+
+
+def _load_answer(view: SubmissionView, question_id: str, value: str) -> None:
+    """One stored answer row into its report's view (a calculation's value apart)."""
+    calculation = calculations_of(view.template).get(question_id)
+    if calculation is not None:  # stored with the report, never an answer
+        view.calculated[question_id] = decode_calculated(calculation, value)
+        return
+    question = view.template.question(question_id)
+    view.answers[question_id] = decode_value(question, value, strict=False)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """A stored moment as the ORM gives it (aware, in UTC): SQLite's text may be naive."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _unit_info(unit: Unit) -> UnitInfo:
