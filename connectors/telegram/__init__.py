@@ -53,7 +53,7 @@ def create(context: ConnectorContext) -> TelegramConnector | None:
         handler = make_handler(
             config.webhook_secret or "",
             connector.reader,
-            connector.process_update,
+            connector.take_in,
             lambda: connector.accepting,
         )
         context.web_app.router.add_post(config.webhook_path, handler)

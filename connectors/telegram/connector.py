@@ -30,6 +30,7 @@ from connectors.base import (
     admin_locale,
 )
 from connectors.sending import DeliveryUncertain, confirm_when_sent
+from connectors.telegram.arrivals import ArrivalsMixin
 from connectors.telegram.client import make_bot
 from connectors.telegram.commands import menus
 from connectors.telegram.config import TelegramConfig
@@ -67,7 +68,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class TelegramConnector(IntakeMixin, PressesMixin):
+class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
     """Telegram through aiogram's Bot, by long polling or by webhook."""
 
     name = "telegram"
@@ -76,6 +77,11 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         self.config = config
         self.handler: Handler = context.handler
         self.delivered = context.delivered
+        # Stores an update before the webhook answers it (`arrivals`); None: handle first.
+        self._accept_update = context.accept
+        self._arrivals: set[asyncio.Task[None]] = set()
+        self._unsettled: dict[str, int] = {}
+        self._paste_min_chars = config.paste_min_chars
         self.media_dir = Path(context.media_dir)
         self.admin_locale = admin_locale(context.env)  # the language of its warnings
         self.capabilities = replace(
@@ -158,6 +164,7 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         self._stopped = True
         if self._poller is not None:
             await self._poller.stop()
+        await self.finish_arrivals()  # the updates answered already are handled first
         await self._gather.flush_all()
         await self._locks.wait_idle()
         if self._tasks:
@@ -172,6 +179,7 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         Returns False if that did not happen within `timeout` seconds.
         """
         try:
+            await asyncio.wait_for(self.finish_arrivals(), timeout)
             await asyncio.wait_for(self._gather.wait_idle(), timeout)
             await asyncio.wait_for(self._locks.wait_idle(), timeout)
         except TimeoutError:
@@ -304,20 +312,24 @@ class TelegramConnector(IntakeMixin, PressesMixin):
         if key is None:
             return
         async with self._locks.hold(key):
-            try:
-                if update.message is not None:
-                    await self._on_message(update, update.message, key)
-                elif update.edited_message is not None:
-                    await self._gather.flush_chat(key)
-                    await self._handle_messages([(update, update.edited_message)], edited=True)
-                elif update.callback_query is not None:
-                    await self._gather.flush_chat(key)
-                    await self._on_callback(update, update.callback_query)
-            except NotAccepted:
-                raise
-            except Exception:
-                log.exception("telegram: update %s failed", update.update_id)
-                self._reply(key, [Outgoing(SORRY)])
+            await self._process_held(update, key)
+
+    async def _process_held(self, update: Update, key: str) -> None:
+        """`process_update` once the chat's lock is held."""
+        try:
+            if update.message is not None:
+                await self._on_message(update, update.message, key)
+            elif update.edited_message is not None:
+                await self._gather.flush_chat(key)
+                await self._handle_messages([(update, update.edited_message)], edited=True)
+            elif update.callback_query is not None:
+                await self._gather.flush_chat(key)
+                await self._on_callback(update, update.callback_query)
+        except NotAccepted:
+            raise
+        except Exception:
+            log.exception("telegram: update %s failed", update.update_id)
+            self._reply(key, [Outgoing(SORRY)])
 
     async def _ask(self, incoming: Incoming) -> tuple[Sequence[Outgoing], bool]:
         """The handler's replies, and False when it failed (the replies are then a sorry)."""

@@ -86,14 +86,30 @@ class IntakeMixin:
         self, items: list[tuple[Update, Message]], *, edited: bool = False
     ) -> None:
         """One Incoming for one message, a joined paste or an album; then the handler."""
+        incoming = self._incoming_of(items, edited=edited)
+        if incoming is None:
+            return
+        replies, _ = await self._ask(incoming)
+        self._reply(incoming.chat_id, replies)
+
+    def _incoming_of(
+        self, items: list[tuple[Update, Message]], *, edited: bool = False
+    ) -> Incoming | None:
+        """What the handler gets for these messages; None for a message of no one (a bot).
+
+        The webhook stores the same Incoming for a lone message before answering it
+        (`arrivals`), so a crash between the answer and the handling loses nothing.
+        """
         first_update, first = items[0]
         incoming = message_incoming(first_update, first, edited=edited)
         if incoming is None:
-            return
+            return None
         attachments = [lazy(ref) for _, m in items if (ref := file_of(m)) is not None]
         texts = [text for _, m in items if (text := m.text if m.text is not None else m.caption)]
         text = "\n".join(texts) if texts else None
-        incoming = replace(
+        # `parts` tells the application the text was joined: it says so, in the person's
+        # language, with the answer it stored (one sentence, not one here and one there).
+        return replace(
             incoming,
             text=text,
             attachment=attachments[0] if attachments else None,
@@ -101,10 +117,6 @@ class IntakeMixin:
             parts=len(items) if not attachments else 1,
             reply_to_question=self._question_of(incoming.chat_id, incoming.reply_to_message_id),
         )
-        # `parts` tells the application the text was joined: it says so, in the person's
-        # language, with the answer it stored (one sentence, not one here and one there).
-        replies, _ = await self._ask(incoming)
-        self._reply(incoming.chat_id, replies)
 
     async def fetch_attachment(
         self, attachment: Attachment, folder: Path, max_bytes: int

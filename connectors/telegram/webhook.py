@@ -1,4 +1,4 @@
-"""The webhook endpoint: secret checked on every request, then the update is handled.
+"""The webhook endpoint: secret checked on every request, then the update is taken in.
 
 Each update is read alone (`decode.UpdateReader`): one aiogram cannot read is logged, kept raw
 and confirmed with 200 (read without its faulty fields where possible), so Telegram does not
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
-Process = Callable[[Update], Awaitable[None]]
+Process = Callable[[Update], Awaitable[None]]  # raises NotAccepted: not stored
 
 
 def make_handler(
@@ -31,9 +31,10 @@ def make_handler(
 ) -> Callable[[web.Request], Awaitable[web.Response]]:
     """An aiohttp handler for Telegram's webhook POSTs.
 
-    No secret header: 401; a wrong one: 403; either way nothing is read or handled. The update
-    is handled (and the answer committed by the application) before 200 is returned, so a
-    crash makes Telegram deliver it again rather than lose it.
+    No secret header: 401; a wrong one: 403; either way nothing is read or handled. `process`
+    returns once the update is stored in the inbox (handled afterwards) or handled
+    (`TelegramConnector.take_in`); only then is 200 returned, so a crash makes Telegram
+    deliver it again rather than lose it.
     """
     expected = secret.encode()
 

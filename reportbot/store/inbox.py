@@ -83,8 +83,8 @@ def decode_message(text: str) -> Incoming:
     attachment = data.get("attachment")
     if isinstance(attachment, dict):
         data["attachment"] = Attachment(**attachment)
-    if data.get("attachments"):
-        data["attachments"] = tuple(Attachment(**item) for item in data["attachments"])
+    if "attachments" in data:  # JSON gave a list, an empty one too
+        data["attachments"] = tuple(Attachment(**item) for item in data["attachments"] or ())
     if data.get("choices") is not None:
         data["choices"] = tuple(data["choices"])
     if data.get("location") is not None:
