@@ -1,6 +1,8 @@
 # Two commands for a fresh machine: `make run` and `make test` (see README.md).
 PYTHON ?= python3
 VENV := .venv
+# Test processes: one per core (each has its own throwaway PostgreSQL database and SQLite files).
+TEST_WORKERS ?= auto
 BIN := $(VENV)/bin
 
 .PHONY: run test lint format services bench clean
@@ -12,7 +14,7 @@ test: $(VENV)/.test-installed services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
