@@ -199,6 +199,17 @@ class Application:
         if self.role == roles.WORKER:
             await self._start_worker()
             return
+        if self.role != roles.WEB:
+            self.service.hold_until_recovered()  # updates arriving now wait for `recover`
+        try:
+            await self._start_intake_and_recover()
+        finally:
+            self.service.stop_holding()  # a failed start must not leave updates waiting
+        if self.role != roles.WEB:
+            await self.jobs.start()
+        self._ready = True
+
+    async def _start_intake_and_recover(self) -> None:
         if len(self.web_app.router.routes()) > self._own_routes or self.role == roles.WEB:
             await self._serve()
         for connector in self.connectors:
@@ -206,7 +217,6 @@ class Application:
             self._started.append(connector.name)
             log.info("connector %s started", connector.name)
         if self.role == roles.WEB:
-            self._ready = True
             return
         for worker in self.workers:
             await worker.start()
@@ -214,8 +224,6 @@ class Application:
         recovered = await self.service.recover(self._deliver)
         if recovered:
             log.info("handled %d update(s) left in the inbox by the last run", recovered)
-        await self.jobs.start()
-        self._ready = True
 
     async def run_until_stopped(self, stop: asyncio.Event) -> None:
         """Wait for a stop signal (or the console's end of input)."""

@@ -104,6 +104,11 @@ class ConversationService:
         # webhook answer waits several such turns. An update whose webhook waits for the
         # handling itself (Telegram's) is not held back: holding it would only delay its answer.
         self._processing = asyncio.Semaphore(processing_limit) if processing_limit else None
+        # Closed from before the connectors start until `recover` has handled what the last
+        # run left: an answer acknowledged before a crash is handled before one sent during
+        # the downtime (Telegram delivers those at once, and both may answer one question).
+        self._caught_up = asyncio.Event()
+        self._caught_up.set()
 
     def use(self, middleware: Middleware) -> None:
         """Add a feature's step after the person's lock, before the router (the media gate)."""
@@ -124,8 +129,21 @@ class ConversationService:
         update = (message.platform, message.update_id) if message.update_id else None
         return Inbound(message, parsed, update, self._locale_of(message))
 
+    def hold_until_recovered(self) -> None:
+        """Hold the handling (not the storing) of new updates until `recover` has run."""
+        self._caught_up.clear()
+
+    def stop_holding(self) -> None:
+        """Let held updates through (`recover` does; so does a start that failed before it)."""
+        self._caught_up.set()
+
     async def __call__(self, message: Incoming) -> Sequence[Outgoing]:
         """The connector handler: never raises; returns the replies after the commit."""
+        if not self._caught_up.is_set():
+            await self._caught_up.wait()
+        return await self._handle(message)
+
+    async def _handle(self, message: Incoming) -> Sequence[Outgoing]:
         inbound = self.read(message)
         try:
             if self._processing is None or not self._acknowledged(inbound):
@@ -211,11 +229,17 @@ class ConversationService:
         Their replies go out through `deliver` (the connector's send), since the connector
         that received them is gone.
         """
+        try:
+            return await self._recover(deliver)
+        finally:
+            self.stop_holding()
+
+    async def _recover(self, deliver: Deliver) -> int:
         handled = 0
         for entry in await inbox.pending_entries():
             message = entry.message
             try:
-                replies = await self(message)
+                replies = await self._handle(message)
             except NotAccepted:
                 break  # the database went away again: the next start tries the rest
             handled += 1

@@ -12,7 +12,7 @@ from reportbot.cli.errors import describe_os_error
 
 COMMON = {
     errno.ENOENT: ("không tìm thấy tệp hoặc thư mục", "no such file or folder"),
-    errno.EACCES: ("không có quyền truy cập", "no permission to open it"),
+    errno.EACCES: ("không có quyền truy cập", "permission denied"),
     errno.EPERM: ("không được phép", "not permitted"),
     errno.ENOSPC: ("hết dung lượng đĩa", "the disk is full"),
     errno.EROFS: ("ổ đĩa chỉ cho đọc", "the disk is read-only"),

@@ -141,3 +141,11 @@ def test_people_list_names_a_coordinator_in_each_language(cli, tmp_path, capsys,
     out = capsys.readouterr().out
     assert "Phan Văn Tổng · 0903000444 · coordinator · vhxh" in out
     assert "Lê Thị Cúc · 0905111222 · officer · vhxh" in out
+
+
+def test_an_empty_commune_is_refused_not_read_as_every_commune(cli, capsys) -> None:
+    """A script whose variable is empty (`--commune "$XA"`) must not list the deployment."""
+    capsys.readouterr()
+    assert cli(["people", "list", "--commune", ""]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Không tìm thấy xã hoặc tỉnh “”" in captured.err

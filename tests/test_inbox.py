@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sqlite3
@@ -169,3 +170,34 @@ async def test_a_stranger_s_update_is_recorded_too(service: ConversationService)
     replies = await Chat(service, "nobody", platform="zalo_bot").send("xin chào", update_id="5")
     assert "cần mã mời" in replies[0].text
     assert (await InboxEntry.get(platform="zalo_bot", update_id="5")).status == "done"
+
+
+async def test_an_update_arriving_during_recovery_waits_for_the_acknowledged_ones(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    """Answers stored (200 sent) before a crash come before one sent during the downtime,
+    which the platform delivers as soon as the bot is back, before `recover` has run."""
+    chat = Chat(service, "u-hoiphunu", platform="console")
+    await chat.send("/baocao", update_id="1")
+    await chat.send("1", update_id="2")
+    assert await inbox.accept(message("có", "3"), clock()) == "new"
+    assert await inbox.accept(message("KH-12", "4"), clock()) == "new"
+    await service.close()
+
+    restarted = ConversationService(TZ, clock=clock)
+    await restarted.start()
+    restarted.hold_until_recovered()  # as Application.start does before the connectors start
+    # The plan's date, typed during the downtime: it answers the question after KH-12's.
+    live = asyncio.create_task(
+        Chat(restarted, "u-hoiphunu", platform="console").send("01/03/2026", update_id="5")
+    )
+
+    async def deliver(address: Address, replies: list[Outgoing]) -> None:
+        return None
+
+    assert await restarted.recover(deliver) == 2
+    assert await asyncio.wait_for(live, timeout=30)
+    answers = await stored_answers()
+    assert (answers["co_ke_hoach"], answers["so_ke_hoach"]) == ("yes", "KH-12")
+    assert answers["ngay_ke_hoach"] == "2026-03-01"
+    await restarted.close()

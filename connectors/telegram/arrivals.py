@@ -39,6 +39,7 @@ class ArrivalsMixin:
     """Webhook intake for the connector; needs the attributes declared below."""
 
     _accept_update: Callable[[Incoming], Awaitable[None]] | None
+    _stopped: bool
     _arrivals: set[asyncio.Task[None]]
     _unsettled: dict[str, int]  # chats with an update handled before its answer, in hand
     _locks: ChatLocks
@@ -54,6 +55,10 @@ class ArrivalsMixin:
         Raises NotAccepted when it could not be stored: the webhook answers 503, Telegram
         sends it again.
         """
+        if self._stopped:
+            # Read while stop() began: not taken in, or it would be handled as the send
+            # queue closes. Telegram sends it again to the next run.
+            raise NotAccepted("telegram: stopping")
         key = chat_key(update)
         if key is None:
             return

@@ -178,8 +178,15 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
 
         Returns False if that did not happen within `timeout` seconds.
         """
+        # `asyncio.wait`, not `wait_for`: a timeout must not cancel the updates in hand.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._arrivals:
+            left = max(0.0, deadline - loop.time())
+            _, late = await asyncio.wait(set(self._arrivals), timeout=left)
+            if late:
+                return False
         try:
-            await asyncio.wait_for(self.finish_arrivals(), timeout)
             await asyncio.wait_for(self._gather.wait_idle(), timeout)
             await asyncio.wait_for(self._locks.wait_idle(), timeout)
         except TimeoutError:

@@ -15,7 +15,7 @@ OS_ERRORS = register(
     "os_errors",
     {
         "enoent": {"vi": "không tìm thấy tệp hoặc thư mục", "en": "no such file or folder"},
-        "eacces": {"vi": "không có quyền truy cập", "en": "no permission to open it"},
+        "eacces": {"vi": "không có quyền truy cập", "en": "permission denied"},
         "eperm": {"vi": "không được phép", "en": "not permitted"},
         "enotdir": {
             "vi": "một phần của đường dẫn không phải thư mục",

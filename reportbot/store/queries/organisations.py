@@ -240,7 +240,7 @@ def _below(children: dict[int | None, list[int]], root: int) -> frozenset[int]:
 
 async def scope_by_ref(ref: str | None) -> Scope | None:
     """The scope a command line names by code or name (no name: everything); None: unknown."""
-    if not ref:
+    if ref is None:
         return EVERYTHING
     found = await organisation_by_ref(ref)
     return await scope_of(found.id) if found else None
