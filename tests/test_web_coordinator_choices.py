@@ -97,6 +97,24 @@ async def test_help_lists_the_role_commands_with_the_web_page(app: Application) 
     assert "/web" not in officer and "/tonghop" not in officer
 
 
+async def test_web_without_the_page_says_it_is_off_not_unknown(
+    db: str, clock: FakeClock, tmp_path: Path
+) -> None:
+    """No REPORTBOT_WEB_PUBLIC_URL: /web names the setting and what works meanwhile."""
+    await seed_people()
+    await load_shipped_forms(NQ57)
+    application = Application(Settings(database_url=db, media_dir=tmp_path / "media", env={}))
+    await application.service.start()
+    try:
+        reply = await Chat(application.service, "u-coord").say("/web")
+        assert reply.startswith("Trang theo dõi báo cáo chưa được bật")
+        assert "REPORTBOT_WEB_PUBLIC_URL" in reply and "/tinhhinh" in reply
+        assert "không hiểu" not in reply.lower()
+        assert "/web" not in await Chat(application.service, "u-coord").say("/trogiup")
+    finally:
+        await application.service.close()
+
+
 # The periods of NQ57 with reports at 22/12/2026, newest first, as counted by hand: 2026-H2
 # has 4 of the 7 units filed (seed_reports: 3 on time, 1 late; a draft and a reopened report do
 # not count), 2026-H1 has the two reports filed below.

@@ -308,6 +308,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not forward it):\n{link}\n\nOpen it and press “Đăng nhập” (sign in). The session "
         "lasts {hours} hours.",
     },
+    "web_off": {
+        "vi": "Trang theo dõi báo cáo chưa được bật trên máy chủ này. Xin nhờ quản trị viên đặt "
+        "REPORTBOT_WEB_PUBLIC_URL (xem README, mục trang web). Trong lúc chờ, /tinhhinh và "
+        "/tonghop cho biết tình hình và số liệu ngay trong cuộc trò chuyện.",
+        "en": "The reports web page is not switched on for this server. Please ask the "
+        "administrator to set REPORTBOT_WEB_PUBLIC_URL (see the README, web page section). "
+        "Meanwhile /status and /summary give the filing status and the figures in this chat.",
+    },
 }
 
 

@@ -1,6 +1,7 @@
 """The web page in the running bot: its chat command and its routes, installed on the host.
 
-`install(host)` does nothing unless `REPORTBOT_WEB_PUBLIC_URL` is set. Then a coordinator who
+`install(host)` adds the page only when `REPORTBOT_WEB_PUBLIC_URL` is set (otherwise `/web`
+answers that the page is off and who can switch it on). Then a coordinator who
 sends ``/web`` (or ``trang web`` without the slash) gets a single-use sign-in link, and the
 page's routes are added to the host's web server, which therefore starts in every mode (the
 console and Telegram polling included), with /healthz beside it.
@@ -33,6 +34,8 @@ def install(host: Host) -> WebPages | None:
     """Add the page and its chat command when the page is enabled; return the pages."""
     settings = web_settings(host.settings.env)
     if settings is None or host.web_app is None:
+        # A coordinator told of /web (README, a colleague) must not get "unknown command".
+        host.router.command("web_link", WORDS, _page_off, role=COORDINATOR, help=None)
         return None
     signin = SignIn(
         host.clock,
@@ -64,6 +67,11 @@ def _link_handler(settings: WebSettings, signin: SignIn):
         return [Outgoing(text)]
 
     return send_link
+
+
+async def _page_off(inbound: Inbound, _argument: str) -> list[Outgoing]:
+    """The answer to /web when the page is not enabled: what to ask for, and what works now."""
+    return [Outgoing(t("web_off", inbound.registered.locale))]
 
 
 def _whole(value: float) -> str:
