@@ -558,6 +558,9 @@ async def test_summary_gives_the_figures_and_three_files(
     assert "Không có mẫu báo cáo “khong_co_mau”" in wrong
     bad_period = await Chat(app.service, "u-admin").say(f"/tonghop {NQ57_KEY} 2026-13")
     assert "Kỳ “2026-13” không đúng với mẫu này" in bad_period
+    # A half-year that does not exist is the period's mistake, not an unknown form's.
+    no_such_half = await Chat(app.service, "u-admin").say(f"/tonghop {NQ57_KEY} 2026-H9")
+    assert "Kỳ “2026-H9” không đúng với mẫu này (ví dụ: 20" in no_such_half
 
 
 # -- Zalo style and help ----------------------------------------------------------------------

@@ -18,7 +18,9 @@ from reportbot.store.queries.coordination import (
 )
 from reportbot.store.queries.organisations import EVERYTHING, Scope, person_scope
 
-PERIOD_KEY = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$|^once-\d{8}$", re.IGNORECASE)
+# Any word shaped like a period key is read as one, a wrong one too ("2026-H9"): the form then
+# says which periods it has, instead of the mistake being taken for a unit or a form name.
+PERIOD_KEY = re.compile(r"^\d{4}(?:-[A-Z0-9]{1,3})?$|^once-\d{8}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
