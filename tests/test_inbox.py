@@ -201,3 +201,38 @@ async def test_an_update_arriving_during_recovery_waits_for_the_acknowledged_one
     assert (answers["co_ke_hoach"], answers["so_ke_hoach"]) == ("yes", "KH-12")
     assert answers["ngay_ke_hoach"] == "2026-03-01"
     await restarted.close()
+
+
+async def test_recovery_hands_each_handled_update_to_its_connector_to_settle(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    """A press stored before a crash keeps the id of the message it was pressed on, so the
+    connector can remove that keyboard once recovery handled it (Telegram)."""
+    chat = Chat(service, "u-hoiphunu", platform="console")
+    await chat.send("/baocao", update_id="1")
+    press = Incoming(
+        "console",
+        "u-hoiphunu",
+        "u-hoiphunu",
+        choice="1",
+        update_id="2",
+        message_id="41",
+        reply_to_question="chon_bao_cao",
+    )
+    assert await service.committer.accept(press, clock()) == "new"
+    await service.close()
+
+    restarted = ConversationService(TZ, clock=clock)
+    await restarted.start()
+    sent: list[list[Outgoing]] = []
+    settled: list[tuple[Incoming, list[Outgoing]]] = []
+
+    async def deliver(address: Address, replies: list[Outgoing]) -> None:
+        sent.append(replies)
+
+    assert await restarted.recover(deliver, lambda m, r: settled.append((m, r))) == 1
+    ((message, replies),) = settled
+    assert (message.message_id, message.choice, message.update_id) == ("41", "1", "2")
+    assert message.reply_to_question == "chon_bao_cao"
+    assert replies and [replies] == sent  # settled with the replies that went out
+    await restarted.close()
