@@ -1,7 +1,7 @@
 """A button press handled after a restart (`ConversationService.recover`) loses its keyboard.
 
-Before the fix the old keyboard stayed pressable: recovery sends the replies through the
-connector's send path, which knew nothing of the press (issue: deadcode brief, item 3).
+Before, the old keyboard stayed pressable: recovery sends the replies through the connector's
+send path, which knew nothing of the press.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ async def test_a_recovered_press_removes_its_keyboard_unless_refused(
         lambda: "reply_markup" not in tg.messages[(USER, second["message_id"])],
         what="the recovered press's keyboard removed",
     )
-    # Edits of a chat run in order, so the refused one would have been made by now.
+    # The refused press made no edit: only one was asked for, on Câu 2.
     assert tg.buttons(tg.messages[(USER, first["message_id"])]) == tg.buttons(first)
     (edit,) = tg.calls_of("editMessageReplyMarkup")
     assert str(edit.params["message_id"]) == str(second["message_id"])
