@@ -68,3 +68,20 @@ def test_an_import_of_a_missing_file_says_why_in_one_language(
     assert f"{tmp_path}:1: file: cannot read: this is a folder, not a file" in (
         capsys.readouterr().out
     )
+
+
+def test_a_mistyped_workbook_name_is_told_to_check_the_path_not_to_save_yaml(
+    cli, tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An admin who mistypes `mau.xlsx` was told to save the file as UTF-8 YAML: a file that
+    cannot be opened at all is a path to check, whatever its kind."""
+    assert cli(["forms", "import", str(tmp_path / "mau-tiem-chung.xlsx")]) == 1
+    out = capsys.readouterr().out
+    assert "không đọc được tệp: không tìm thấy tệp hoặc thư mục" in out
+    assert "→ Cách sửa: Kiểm tra lại tên và đường dẫn của tệp (và quyền đọc tệp)." in out
+    assert "YAML" not in out
+    monkeypatch.setenv("REPORTBOT_LOCALE", "en")
+    assert cli(["forms", "import", str(tmp_path / "mau-tiem-chung.xlsx")]) == 1
+    out = capsys.readouterr().out
+    assert "→ How to fix: Check the file's name and path (and that it may be read)." in out
+    assert "YAML" not in out

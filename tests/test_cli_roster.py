@@ -149,3 +149,19 @@ def test_an_empty_commune_is_refused_not_read_as_every_commune(cli, capsys) -> N
     assert cli(["people", "list", "--commune", ""]) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and "Không tìm thấy xã hoặc tỉnh “”" in captured.err
+
+
+def test_an_unknown_unit_is_one_line_and_exit_1_not_an_empty_list(cli, capsys) -> None:
+    """A mistyped unit code must not read as "nobody in this unit" (an admin would then
+    invite everyone again); a code in other letters' case is the same unit."""
+    capsys.readouterr()
+    assert cli(["people", "list", "--unit", "hoi_phu_nu"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "reportbot: Không tìm thấy đơn vị “hoi_phu_nu”; xem mã đơn vị: reportbot units list\n"
+    )
+    assert cli(["people", "list", "--unit", "vhxh", "--commune", "xa-a"]) == 1
+    assert "“vhxh”" in capsys.readouterr().err
+    assert cli(["people", "list", "--unit", "HOIPHUNU"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("2 người.")

@@ -167,3 +167,30 @@ def test_random_edits_never_leave_a_sent_report_breaking_a_rule(edits: list, res
     view = bot.reports[KEY]
     if view.status == "submitted":
         assert _rules_hold(view.answers), view.answers
+
+
+def test_the_review_marks_an_answer_an_edit_made_invalid() -> None:
+    """An officer told to answer question 14 again opens the review instead: the review must
+    not show 14 as fine (and only "/gui" to do), but mark it with the rule's message."""
+    bot = Harness()
+    file_report(bot, tong_so_can_bo="25", so_can_bo_quan_triet="25")
+    bot.say(f"/sua {TOTAL}")
+    bot.say("10")
+    screen = bot.say("/xemlai")
+    row = next(line for line in screen.splitlines() if line.startswith(f"{INFORMED}. "))
+    assert row.endswith(
+        ": ⚠️ 25 – Số người được quán triệt không được lớn hơn tổng số cán bộ ở câu trước."
+    )
+    assert "Có 1 câu trả lời chưa hợp lệ (đánh dấu ⚠️), cần sửa trước khi gửi." in screen
+    total = next(line for line in screen.splitlines() if line.startswith(f"{TOTAL}. "))
+    assert total.endswith(": 10")  # the edited answer itself is fine
+    bot.say(f"/sua {INFORMED}")
+    screen = bot.say("10")
+    assert "⚠️" not in screen and "chưa hợp lệ" not in screen
+
+
+def test_the_review_marks_nothing_on_a_valid_report() -> None:
+    bot = Harness()
+    file_report(bot)
+    screen = bot.say("/xemlai")
+    assert "⚠️" not in screen and "chưa hợp lệ" not in screen

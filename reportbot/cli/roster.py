@@ -19,6 +19,7 @@ from typing import Any
 from reportbot.cli.parser import subcommands
 from reportbot.config import Settings
 from reportbot.store.database import with_database
+from reportbot.store.queries.coordination import unit_by_code
 from reportbot.store.queries.organisations import Scope, scope_by_ref
 from reportbot.store.queries.roster import PersonLine, UnitLine, people_roster, units_roster
 from reportbot.vocabulary.catalogue import register as register_catalogue
@@ -62,6 +63,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không tìm thấy xã hoặc tỉnh “{ref}” (mã hoặc tên); xem: reportbot org list",
         "en": "No commune or province “{ref}” (code or name); see: reportbot org list",
     },
+    "no_unit": {
+        "vi": "Không tìm thấy đơn vị “{ref}”; xem mã đơn vị: reportbot units list",
+        "en": "No unit “{ref}”; see the unit codes: reportbot units list",
+    },
     "none": {"vi": "—", "en": "—"},
 }
 ROSTER = register_catalogue("roster", MESSAGES)
@@ -84,7 +89,7 @@ def register(commands: Any) -> None:
 
 
 async def _listing(
-    args: argparse.Namespace, settings: Settings, show: Callable[[Scope, str], Awaitable[None]]
+    args: argparse.Namespace, settings: Settings, show: Callable[[Scope, str], Awaitable[int]]
 ) -> int:
     """Open the database, resolve --commune (one line and exit 1 when unknown), then show."""
     locale = settings.locale
@@ -96,20 +101,20 @@ async def _listing(
                 "reportbot: " + ROSTER.say("no_commune", locale, ref=args.commune), file=sys.stderr
             )
             return EXIT_FAILURE
-        await show(scope, locale)
-        return 0
+        return await show(scope, locale)
 
     return await with_database(settings.database_url, work)
 
 
 async def _units_list(args: argparse.Namespace, settings: Settings) -> int:
-    async def show(scope: Scope, locale: str) -> None:
+    async def show(scope: Scope, locale: str) -> int:
         lines = await units_roster(scope)
         print(ROSTER.say("units_head", locale))
         for line in lines:
             print(_unit_row(line, locale))
         people, joined = sum(u.people for u in lines), sum(u.joined for u in lines)
         print(ROSTER.say("units_total", locale, units=len(lines), joined=joined, people=people))
+        return 0
 
     return await _listing(args, settings, show)
 
@@ -130,14 +135,23 @@ def _unit_row(line: UnitLine, locale: str) -> str:
 
 
 async def _people_list(args: argparse.Namespace, settings: Settings) -> int:
-    async def show(scope: Scope, locale: str) -> None:
-        lines = await people_roster(scope, args.unit, datetime.now(UTC))
+    async def show(scope: Scope, locale: str) -> int:
+        code = args.unit
+        if code is not None:
+            # A mistyped code must not read as "nobody in this unit": say so and fail.
+            unit = await unit_by_code(code, scope)
+            if unit is None:
+                print("reportbot: " + ROSTER.say("no_unit", locale, ref=code), file=sys.stderr)
+                return EXIT_FAILURE
+            code = unit.code
+        lines = await people_roster(scope, code, datetime.now(UTC))
         if args.not_joined:
             lines = [line for line in lines if not line.platforms]
         print(ROSTER.say("people_head", locale))
         for line in lines:
             print(_person_row(line, locale, settings))
         print(ROSTER.say("people_total", locale, count=len(lines)))
+        return 0
 
     return await _listing(args, settings, show)
 

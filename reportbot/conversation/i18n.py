@@ -331,6 +331,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Còn câu {number} ({label}) chưa hợp lệ: {message}",
         "en": "Question {number} ({label}) is still not valid: {message}",
     },
+    "review_broken": {
+        "vi": "⚠️ {value} – {message}",
+        "en": "⚠️ {value} – {message}",
+    },
+    "review_broken_count": {
+        "vi": "Có {count} câu trả lời chưa hợp lệ (đánh dấu ⚠️), cần sửa trước khi gửi.",
+        "en": "{count} answers break the form's rules (marked ⚠️): correct them before sending.",
+    },
     "review_invalid": {
         "vi": "⚠️ {value} (giá trị không hợp lệ, cần sửa)",
         "en": "⚠️ {value} (not a valid value, please correct it)",

@@ -152,23 +152,36 @@ def review_message(
     answers: Mapping[str, Any],
     locale: str,
     facts: Mapping[str, Any] | None = None,
+    broken: Mapping[str, str] | None = None,
 ) -> Outgoing:
     """The review screen: every applicable answer numbered, a button to change each one,
-    then the labelled calculations, read-only (computed from the same answers and `facts`)."""
+    then the labelled calculations, read-only (computed from the same answers and `facts`).
+    `broken` maps the id of an answer that breaks its rule to the rule's message."""
+    broken = broken or {}
     lines = [
         say("review_title", locale, title=pick(template.title, locale), period=period.label(locale))
     ]
     buttons = [Choice(say("button_submit", locale), "/gui")]
     missing = 0
     for number, question in numbered(template, questions):  # stable numbers (numbering.py)
-        line, unanswered = _review_row(question, number, answers.get(question.id), locale)
+        value = answers.get(question.id)
+        line, unanswered = _review_row(question, number, value, locale)
+        # A value of the wrong type is already marked by its row; a rule broken by another
+        # answer is marked here, not cached: its message depends on the other answers.
+        if question.id in broken and fits_type(question, value):
+            value = _shorten(format_value(question, value, locale), REVIEW_VALUE_LIMIT)
+            shown = say("review_broken", locale, value=value, message=broken[question.id])
+            line = f"{number}. {pick(question.label, locale)}: {shown}"
         lines.append(line)
         missing += unanswered
         buttons.append(_edit_button(question, number, locale))
     lines.extend(calculation_lines(template, answers, facts or {}, locale))
-    if missing:
+    if missing or broken:
         lines.append("")
+    if missing:
         lines.append(say("review_missing", locale, count=missing))
+    if broken:
+        lines.append(say("review_broken_count", locale, count=len(broken)))
     lines.append("")
     lines.append(say("review_footer", locale))
     return Outgoing("\n".join(lines), choices=tuple(buttons))

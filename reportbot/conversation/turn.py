@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from connectors.base import Choice, Outgoing
-from reportbot.conversation import numbering
+from reportbot.conversation import numbering, validity
 from reportbot.conversation.i18n import say
 from reportbot.conversation.render import question_messages, review_message, section_heading
 from reportbot.conversation.report import OpenReport
@@ -197,6 +197,9 @@ class Turn:
         `state.question` keeps the question the officer was at, for /quaylai.
         """
         questions = report.relevance.answerable
+        # Answers an edit made invalid are marked, so the review never looks ready to send
+        # while /gui would refuse it (the same check as /gui's).
+        found = validity.broken(report, self.locale, self.today)
         self.state.mode = Mode.REVIEW
         self.state.report = report.key
         self.state.review = [q.id for q in questions]
@@ -208,5 +211,6 @@ class Turn:
                 report.answers,
                 self.locale,
                 {**report.facts, "__today__": self.today},  # today() as when answering
+                {item.question.id: item.message for item in found},
             )
         )

@@ -1,5 +1,6 @@
 """The frame of a template problem: where it is (file, line, sheet, row, column, item) and
-the line saying how to fix it; part of the "formcheck" catalogue (forms/check_texts.py)."""
+the line saying how to fix it, and a file that cannot be opened; part of the "formcheck"
+catalogue (forms/check_texts.py)."""
 
 from __future__ import annotations
 
@@ -15,4 +16,11 @@ PLACES: dict[str, dict[str, str]] = {
     "where_calculation": {"vi": "phép tính thứ {value}", "en": "calculation {value}"},
     "where_indicator": {"vi": "chỉ tiêu {value}", "en": "indicator {value}"},
     "fix_line": {"vi": "→ Cách sửa: {fix}", "en": "→ How to fix: {fix}"},
+    # A file that cannot be opened at all (a mistyped name, a folder, no permission): the
+    # path is what to check, whether it was meant to be YAML or a workbook.
+    "cannot_open": {"vi": "không đọc được tệp: {detail}", "en": "cannot read: {detail}"},
+    "cannot_open.fix": {
+        "vi": "Kiểm tra lại tên và đường dẫn của tệp (và quyền đọc tệp).",
+        "en": "Check the file's name and path (and that it may be read).",
+    },
 }

@@ -78,7 +78,10 @@ def load_yaml_template(path: Path) -> tuple[FormTemplate | None, list[TemplateIs
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:  # the path to check, not the file's encoding
+        problem = said("formcheck:cannot_open", detail=str(exc))
+        return None, [TemplateIssue(source, None, "file", problem)]
+    except UnicodeDecodeError as exc:
         problem = said("formcheck:cannot_read", detail=str(exc))
         return None, [TemplateIssue(source, None, "file", problem)]
     return parse_yaml_template(text, source)

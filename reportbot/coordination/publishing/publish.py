@@ -60,14 +60,14 @@ def check_template_file(path: Path, name: str | None = None, locale: str = "vi")
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return refuse(said("formcheck:cannot_read", detail=os_reason(exc)))
+        return refuse(said("formcheck:cannot_open", detail=os_reason(exc)))
     if size > MAX_TEMPLATE_BYTES:
         return refuse(said("formcheck:too_large", size=MAX_TEMPLATE_BYTES // 1024 // 1024))
     if suffix in YAML_SUFFIXES:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            return refuse(said("formcheck:cannot_read", detail=os_reason(exc)))
+            return refuse(said("formcheck:cannot_open", detail=os_reason(exc)))
         except UnicodeDecodeError as exc:
             return refuse(said("formcheck:cannot_read", detail=str(exc)))
         template, issues = parse_yaml_template(text, source)
