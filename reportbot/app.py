@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
-from connectors.base import Address, Connector, ConnectorContext, Outgoing
+from connectors.base import Address, Connector, ConnectorContext, Incoming, Outgoing
 from reportbot import media, reminders
 from reportbot.config import ConfigError, Settings
 from reportbot.connectors_registry import ConnectorProblem, build_connectors
@@ -221,7 +221,7 @@ class Application:
         for worker in self.workers:
             await worker.start()
             log.info("worker %s started", worker.name)
-        recovered = await self.service.recover(self._deliver)
+        recovered = await self.service.recover(self._deliver, self._settle)
         if recovered:
             log.info("handled %d update(s) left in the inbox by the last run", recovered)
 
@@ -304,6 +304,13 @@ class Application:
                 await connector.send(address, messages)
                 return
         log.warning("no %s connector to send a reply through", address.platform)
+
+    def _settle(self, message: Incoming, replies: list[Outgoing]) -> None:
+        """A recovered update was handled: its connector may tidy up (`settle_recovered`)."""
+        for connector in self.connectors:
+            settle = getattr(connector, "settle_recovered", None)
+            if connector.name == message.platform and settle is not None:
+                settle(message, replies)
 
     def _confirms_delivery(self, platform: str) -> bool:
         """Whether the connector of `platform` confirms deliveries (so replies are kept)."""

@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Deliver = Callable[[Address, list[Outgoing]], Awaitable[None]]
+Settle = Callable[[Incoming, list[Outgoing]], None]
+"""What a connector does to a recovered update once it was handled (Telegram: remove the
+keyboard of a recovered button press, so it cannot be pressed again)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,18 +226,18 @@ class ConversationService:
             sent = sent.counted(reply_rows.is_notice(owed.receipt))
         return sent
 
-    async def recover(self, deliver: Deliver) -> int:
+    async def recover(self, deliver: Deliver, settle: Settle | None = None) -> int:
         """Handle the updates a crash left in the inbox, in arrival order; return how many.
 
         Their replies go out through `deliver` (the connector's send), since the connector
-        that received them is gone.
+        that received them is gone; `settle` then tells the connector each was handled.
         """
         try:
-            return await self._recover(deliver)
+            return await self._recover(deliver, settle)
         finally:
             self.stop_holding()
 
-    async def _recover(self, deliver: Deliver) -> int:
+    async def _recover(self, deliver: Deliver, settle: Settle | None) -> int:
         handled = 0
         for entry in await inbox.pending_entries():
             message = entry.message
@@ -243,6 +246,8 @@ class ConversationService:
             except NotAccepted:
                 break  # the database went away again: the next start tries the rest
             handled += 1
+            if settle is not None:
+                settle(message, list(replies))
             if replies:
                 address = Address(message.platform, message.user_id, message.chat_id)
                 try:

@@ -61,8 +61,8 @@ async def test_updates_a_crash_left_pending_are_processed_once_at_the_next_start
     await chat.send("1", update_id="2")
     # The process stored these two updates (the platform saw 200) and died before handling
     # them: the inbox holds them as pending.
-    assert await inbox.accept(message("có", "3"), clock()) == "new"
-    assert await inbox.accept(message("KH-12", "4"), clock()) == "new"
+    assert await service.committer.accept(message("có", "3"), clock()) == "new"
+    assert await service.committer.accept(message("KH-12", "4"), clock()) == "new"
     await service.close()
 
     restarted = ConversationService(TZ, clock=clock)
@@ -101,7 +101,7 @@ async def test_a_redelivered_update_of_a_previous_run_is_dropped(
 async def test_an_update_failing_again_and_again_is_set_aside(
     service: ConversationService, clock: FakeClock
 ) -> None:
-    await inbox.accept(message("x", "7"), clock())
+    await service.committer.accept(message("x", "7"), clock())
     for _ in range(inbox.MAX_ATTEMPTS):
         await inbox.mark_failed(("console", "7"), "RuntimeError")
     row = await InboxEntry.get(update_id="7")
@@ -160,7 +160,7 @@ async def test_old_handled_updates_are_pruned(
 ) -> None:
     chat = Chat(service, "u-hoiphunu", platform="console")
     await chat.send("/baocao", update_id="1")
-    await inbox.accept(message("1", "2"), clock())  # still pending: never pruned
+    await service.committer.accept(message("1", "2"), clock())  # still pending: never pruned
     assert await inbox.prune(clock() + timedelta(days=6)) == 0
     assert await inbox.prune(clock() + timedelta(days=8)) == 1
     assert [r.update_id for r in await InboxEntry.all()] == ["2"]
@@ -180,8 +180,8 @@ async def test_an_update_arriving_during_recovery_waits_for_the_acknowledged_one
     chat = Chat(service, "u-hoiphunu", platform="console")
     await chat.send("/baocao", update_id="1")
     await chat.send("1", update_id="2")
-    assert await inbox.accept(message("có", "3"), clock()) == "new"
-    assert await inbox.accept(message("KH-12", "4"), clock()) == "new"
+    assert await service.committer.accept(message("có", "3"), clock()) == "new"
+    assert await service.committer.accept(message("KH-12", "4"), clock()) == "new"
     await service.close()
 
     restarted = ConversationService(TZ, clock=clock)
@@ -200,4 +200,39 @@ async def test_an_update_arriving_during_recovery_waits_for_the_acknowledged_one
     answers = await stored_answers()
     assert (answers["co_ke_hoach"], answers["so_ke_hoach"]) == ("yes", "KH-12")
     assert answers["ngay_ke_hoach"] == "2026-03-01"
+    await restarted.close()
+
+
+async def test_recovery_hands_each_handled_update_to_its_connector_to_settle(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    """A press stored before a crash keeps the id of the message it was pressed on, so the
+    connector can remove that keyboard once recovery handled it (Telegram)."""
+    chat = Chat(service, "u-hoiphunu", platform="console")
+    await chat.send("/baocao", update_id="1")
+    press = Incoming(
+        "console",
+        "u-hoiphunu",
+        "u-hoiphunu",
+        choice="1",
+        update_id="2",
+        message_id="41",
+        reply_to_question="chon_bao_cao",
+    )
+    assert await service.committer.accept(press, clock()) == "new"
+    await service.close()
+
+    restarted = ConversationService(TZ, clock=clock)
+    await restarted.start()
+    sent: list[list[Outgoing]] = []
+    settled: list[tuple[Incoming, list[Outgoing]]] = []
+
+    async def deliver(address: Address, replies: list[Outgoing]) -> None:
+        sent.append(replies)
+
+    assert await restarted.recover(deliver, lambda m, r: settled.append((m, r))) == 1
+    ((message, replies),) = settled
+    assert (message.message_id, message.choice, message.update_id) == ("41", "1", "2")
+    assert message.reply_to_question == "chon_bao_cao"
+    assert replies and [replies] == sent  # settled with the replies that went out
     await restarted.close()

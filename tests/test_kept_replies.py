@@ -6,6 +6,7 @@ import asyncio
 
 from reportbot.routing.kept_replies import KeptReplies, person_of
 from reportbot.service import ConversationService
+from reportbot.store import replies as reply_rows
 from reportbot.store.repository import Repository
 from tests.conftest import TZ
 
@@ -33,11 +34,26 @@ async def test_waiting_for_a_confirmation_ends_when_it_comes_or_at_the_deadline(
     waiter = asyncio.ensure_future(kept.wait("3.r1", 5.0))
     await asyncio.sleep(0)
     assert not waiter.done()
+    reply_rows.wake(["3.r1"])  # as ConversationService.delivered does, then tells the route
     kept.confirmed("3.r1")
     assert await asyncio.wait_for(waiter, 1.0) is True
     kept.kept("3.r2")
     assert await kept.wait("3.r2", 0.05) is False  # never confirmed
     assert await kept.wait("3.r1", 0.05) is True  # confirmed before the wait began
+
+
+async def test_a_wait_that_gives_up_does_not_deafen_another_on_the_same_receipt() -> None:
+    """The waiters are one registry shared with `replies.wait_confirmed`: the first wait to
+    end must not unregister the receipt while another still waits on it."""
+    kept = KeptReplies()
+    kept.kept("4.r1")
+    long_wait = asyncio.ensure_future(kept.wait("4.r1", 30.0))
+    await asyncio.sleep(0)
+    assert await kept.wait("4.r1", 0.01) is False  # a second wait gives up first
+    assert not long_wait.done()
+    reply_rows.wake(["4.r1"])
+    kept.confirmed("4.r1")
+    assert await asyncio.wait_for(long_wait, 5.0) is True
 
 
 def test_several_processes_always_read_the_database() -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from connectors.base import Incoming
 from reportbot.store import inbox
+from reportbot.store.writer import GroupCommitter
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=10)
@@ -13,7 +14,11 @@ LEASE = timedelta(seconds=10)
 
 async def _accept(user: str, update: str) -> None:
     message = Incoming("telegram", user, user, text=f"text {update}", update_id=update)
-    assert await inbox.accept(message, NOW) == "new"
+    writer = GroupCommitter()  # the production path: a web process's group writer
+    try:
+        assert await writer.accept(message, NOW) == "new"
+    finally:
+        await writer.close()
 
 
 def _ids(claimed: list[inbox.PendingUpdate]) -> list[str | None]:

@@ -74,6 +74,28 @@ class PressesMixin:
             self._show_answer(chat_id, message, summary)
         self._reply(chat_id, replies)
 
+    def settle_recovered(self, message: Incoming, replies: Sequence[Outgoing]) -> None:
+        """Remove the keyboard of a press handled after a restart (`service.recover`).
+
+        The press was stored before the crash, but no connector answered it, so its question
+        still shows buttons that would answer it again. The question's text is not stored with
+        the press, so only the keyboard goes (no "✅ answer" line); answerCallbackQuery is moot
+        by now (a query expires in seconds).
+        """
+        pressed = message.choice is not None or message.choices is not None
+        if not pressed or not (message.message_id or "").isdigit():
+            return
+        if (message.choice or "").startswith("/") or _asks(replies, message.reply_to_question):
+            return  # a command button, or the answer was refused: the keyboard stays usable
+        chat_id, message_id = message.chat_id, int(message.message_id or 0)
+        self._markups.pop((chat_id, message_id), None)
+        self._edit(
+            chat_id,
+            lambda: self.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=None
+            ),
+        )
+
     def _answer(self, query: CallbackQuery) -> None:
         """Stop the button's spinner at once; it is not a message, so not queued."""
 

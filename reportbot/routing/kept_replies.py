@@ -10,12 +10,18 @@ written to them since was confirmed, nothing is owed: no read needed. With sever
 
 A reply dropped elsewhere (the redelivery job giving up) only leaves a receipt that looks
 pending: the route then reads the database as before, which is always correct.
+
+Waiting for a confirmation uses the waiters of `store.replies` (`waiting`), which every
+confirmation in this process wakes (`replies.wake`): one mechanism for this memory and for
+`replies.wait_confirmed`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+
+from reportbot.store import replies as reply_rows
 
 
 def person_of(receipt: str) -> int | None:
@@ -30,7 +36,6 @@ class KeptReplies:
     def __init__(self) -> None:
         self._checked: set[int] = set()  # read in the database since this process started
         self._pending: dict[int, dict[str, float]] = {}  # person -> receipt -> written at
-        self._events: dict[str, asyncio.Event] = {}
 
     def clear(self, person_id: int) -> bool:
         """Whether the person is known to be owed nothing (no database read needed)."""
@@ -48,16 +53,14 @@ class KeptReplies:
             self._pending.setdefault(person_id, {})[receipt] = time.monotonic()
 
     def confirmed(self, receipt: str) -> None:
-        """The platform has the replies of this receipt (their row is deleted)."""
+        """The platform has the replies of this receipt (their row is deleted). Whoever waits
+        on it was released by the caller's `replies.wake` (or `replies.confirm`)."""
         person_id = person_of(receipt)
         pending = self._pending.get(person_id) if person_id is not None else None
         if pending is not None:
             pending.pop(receipt, None)
             if not pending:
                 del self._pending[person_id]  # type: ignore[arg-type]
-        event = self._events.pop(receipt, None)
-        if event is not None:
-            event.set()
 
     def newest(self, person_id: int) -> tuple[str, float] | None:
         """The newest pending receipt of a person and its age in seconds."""
@@ -68,16 +71,14 @@ class KeptReplies:
         return receipt, time.monotonic() - pending[receipt]
 
     async def wait(self, receipt: str, timeout: float) -> bool:
-        """Wait until this receipt is confirmed here; False after `timeout` seconds."""
+        """Wait until this receipt is confirmed here (`replies.wake`); False after `timeout`
+        seconds."""
         person_id = person_of(receipt)
         if person_id is None or receipt not in self._pending.get(person_id, {}):
             return True  # confirmed already
-        event = self._events.setdefault(receipt, asyncio.Event())
-        try:
-            await asyncio.wait_for(event.wait(), timeout)
-        except TimeoutError:
-            return False
-        finally:
-            if not event.is_set():
-                self._events.pop(receipt, None)
+        with reply_rows.waiting(receipt) as event:
+            try:
+                await asyncio.wait_for(event.wait(), timeout)
+            except TimeoutError:
+                return False
         return True

@@ -58,7 +58,7 @@ class Inbox:
     def __init__(
         self,
         clock: Callable[[], datetime],
-        accept: Accept = inbox.accept,
+        accept: Accept,
         mark_done: MarkDone = inbox.mark_done,
     ) -> None:
         self._clock = clock

@@ -1,18 +1,17 @@
 """The durable inbox: a verified update is stored before the platform is told it arrived.
 
-`accept` writes the update in one short transaction; only then may a connector acknowledge it
-(HTTP 200, or advance its polling offset). The step that handles it marks it done in the
-step's own transaction (the group writer), so an update is applied exactly once: a crash
-before that commit leaves it pending, and the next start processes it (`pending_entries`).
-A database error while accepting is `InboxUnavailable`: the connector must not acknowledge,
-so the platform delivers the update again later.
+The group writer (`GroupCommitter.accept`, through `store_accepts`) writes the update; only
+then may a connector acknowledge it (HTTP 200, or advance its polling offset). The step that
+handles it marks it done in the step's own transaction (the group writer), so an update is
+applied exactly once: a crash before that commit leaves it pending, and the next start
+processes it (`pending_entries`). A database error while accepting is `InboxUnavailable`: the
+connector must not acknowledge, so the platform delivers the update again later.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -95,85 +94,13 @@ def decode_message(text: str) -> Incoming:
     return Incoming(**{key: value for key, value in data.items() if key in known})
 
 
-async def accept(message: Incoming, now: datetime) -> str:
-    """Store an update; return 'new', or its status when it was stored before.
-
-    Concurrent calls are written together, in one transaction (`_Batcher`): one commit for a
-    burst of updates, as the group writer does for the steps. Raises InboxUnavailable when
-    the database cannot take it.
-    """
-    if not message.update_id:
-        raise ValueError("only an update with an id can be accepted")
-    return await _batcher().accept(message, now)
-
-
-@dataclass(slots=True)
-class _Pending:
-    message: Incoming
-    now: datetime
-    done: asyncio.Future[str] = field(repr=False)
-
-
-class _Batcher:
-    """Writes the updates accepted at the same moment in one transaction."""
-
-    MAX_BATCH = 500
-
-    def __init__(self) -> None:
-        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
-
-    async def accept(self, message: Incoming, now: datetime) -> str:
-        loop = asyncio.get_running_loop()
-        if self._task is None or self._task.done():
-            self._task = loop.create_task(self._run(), name="reportbot-inbox")
-        item = _Pending(message, now, loop.create_future())
-        self._queue.put_nowait(item)
-        return await item.done
-
-    async def _run(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self.MAX_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                found = await _store(batch)
-            except Exception as error:  # any database failure: not stored, not acknowledged
-                failure = InboxUnavailable(str(error) or type(error).__name__)
-                for item in batch:
-                    if not item.done.done():
-                        item.done.set_exception(failure)
-                continue
-            for item in batch:
-                key = (item.message.platform, item.message.update_id or "")
-                if not item.done.done():
-                    item.done.set_result(found.get(key, "new"))
-
-
-_batchers: dict[int, _Batcher] = {}
-
-
-def _batcher() -> _Batcher:
-    """The batcher of the running event loop (tests run several loops, one after another)."""
-    loop = asyncio.get_running_loop()
-    found = _batchers.get(id(loop))
-    if found is None or (found._task is not None and found._task.get_loop() is not loop):
-        found = _batchers[id(loop)] = _Batcher()
-    return found
-
-
-async def _store(batch: list[_Pending]) -> dict[tuple[str, str], str]:
-    """Insert the new updates of a batch in a transaction of their own."""
-    async with sql.transaction() as tx:
-        return await store_accepts(tx, [(item.message, item.now) for item in batch])
-
-
 async def store_accepts(
     client: Any, accepts: list[tuple[Incoming, datetime]]
 ) -> dict[tuple[str, str], str]:
     """Insert the new updates inside the caller's transaction (`client`); return the status
     of those stored before (an update not in the answer is new). The group writer calls this
-    with the accepts of a burst, in the transaction of the steps it writes."""
+    with the accepts of a burst, in the transaction of the steps it writes
+    (`GroupCommitter.accept`: the only way an update is accepted)."""
     keys = {(message.platform, message.update_id or "") for message, _ in accepts}
     found: dict[tuple[str, str], str] = {}
     for platform in {platform for platform, _ in keys}:

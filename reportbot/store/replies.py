@@ -14,11 +14,12 @@ delivered is not taken (`routing.engine_route`), the question is shown again ins
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -115,9 +116,34 @@ def is_notice(receipt: str) -> bool:
     return receipt.startswith(NOTICE_PREFIX)
 
 
-# Receipts a step is waiting on (`wait_confirmed`), woken by `confirm` in this process, and
-# on PostgreSQL by the NOTIFY of a confirmation in any process (the worker LISTENs).
-_WAITING: dict[str, asyncio.Event] = {}
+# Receipts waited on in this process: by a step reading the database (`wait_confirmed`) and
+# by the engine route's memory of kept replies (`routing.kept_replies`), one registry for
+# both. `wake` releases them: `confirm` and a connector's confirmation in this process, and on
+# PostgreSQL the NOTIFY of a confirmation in any process (the worker LISTENs).
+
+
+@dataclass(slots=True)
+class _Waiters:
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+    count: int = 0  # waits in progress: the entry goes with the last of them
+
+
+_WAITING: dict[str, _Waiters] = {}
+
+
+@contextlib.contextmanager
+def waiting(receipt: str) -> Iterator[asyncio.Event]:
+    """The event `wake` sets for this receipt, registered for the whole `with` block (a wake
+    that comes while the caller still reads the database is not missed)."""
+    entry = _WAITING.setdefault(receipt, _Waiters())
+    entry.count += 1
+    try:
+        yield entry.event
+    finally:
+        entry.count -= 1
+        if entry.count == 0 and _WAITING.get(receipt) is entry:
+            del _WAITING[receipt]
+
 
 NOTIFY_CHANNEL = "reportbot_replies"  # PostgreSQL NOTIFY channel: these receipts were confirmed
 CONFIRM_AND_NOTIFY = (
@@ -151,9 +177,9 @@ def wake_notified(payload: str) -> None:
 def wake(receipts: Sequence[str]) -> None:
     """Release the steps waiting on these receipts (`wait_confirmed`): they are deleted."""
     for receipt in receipts:
-        event = _WAITING.get(receipt)
-        if event is not None:
-            event.set()
+        entry = _WAITING.get(receipt)
+        if entry is not None:
+            entry.event.set()
 
 
 LAST_OWED = (
@@ -191,8 +217,7 @@ async def wait_confirmed(receipt: str, timeout: float, poll: float = 0.5) -> boo
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    event = _WAITING.setdefault(receipt, asyncio.Event())
-    try:
+    with waiting(receipt) as event:
         while await is_owed(receipt):
             left = deadline - loop.time()
             if left <= 0:
@@ -202,8 +227,6 @@ async def wait_confirmed(receipt: str, timeout: float, poll: float = 0.5) -> boo
             except TimeoutError:
                 continue
         return True
-    finally:
-        _WAITING.pop(receipt, None)
 
 
 async def due(now: datetime, limit: int = 200) -> list[OwedReply]:

@@ -1,6 +1,6 @@
 """The worker role's loop: claim pending inbox rows, handle them, send their replies.
 
-Web processes only store verified updates (`reportbot.store.inbox.accept`). Each worker
+Web processes only store verified updates (`ConversationService.accept`). Each worker
 process claims the oldest pending update of each person (`inbox.claim`: `FOR UPDATE SKIP
 LOCKED`, head of the person's queue only, so a person's messages keep their platform order
 across processes) for a short lease that a heartbeat renews while the update is in hand. A
