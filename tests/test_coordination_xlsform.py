@@ -280,3 +280,30 @@ def test_check_template_file_takes_yaml_and_xlsform_alike(tmp_path: Path) -> Non
         "ghi-chu.txt: file: not a form template (expected .yaml or .xlsx): “ghi-chu.txt”\n"
         "  → How to fix: Send an XLSForm workbook (.xlsx) or a .yaml template."
     ]
+
+
+def test_a_mistyped_label_column_is_named_before_the_errors_it_causes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lable` for `label`: every row is refused for a missing label; the note that the column
+    was ignored (did you mean label?) is what the admin needs, so it comes first."""
+    import os
+
+    from reportbot.cli import main
+
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "lable"])
+    survey.append(["integer", "so_buoi", "Số buổi tập huấn"])
+    survey.append(["text", "ghi_chu", "Ghi chú"])
+    path = tmp_path / "tap_huan.xlsx"
+    book.save(path)
+    for name in [k for k in os.environ if k.startswith("REPORTBOT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("REPORTBOT_DATABASE_URL", f"sqlite://{tmp_path / 'bot.db'}")
+    assert main(["forms", "import", str(path)]) == 1
+    out = capsys.readouterr().out
+    note = out.index("cột “lable” bị bỏ qua")
+    assert out.startswith("Lưu ý:") and "“label”" in out[note : out.index("\n", note)]
+    assert note < out.index("tap_huan.xlsx")  # before the first row's error

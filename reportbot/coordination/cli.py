@@ -26,7 +26,12 @@ from reportbot.coordination.people.people_import import (
     import_people,
     import_units,
 )
-from reportbot.coordination.publishing.publish import check_template_file, preview, publish
+from reportbot.coordination.publishing.publish import (
+    check_template_file,
+    notes,
+    preview,
+    publish,
+)
 from reportbot.coordination.reporting.choosing import pick_form, pick_period
 from reportbot.coordination.reporting.province import add_commune_sheet, consolidate_scope
 from reportbot.coordination.reporting.reports import (
@@ -192,6 +197,8 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.locale
     check = check_template_file(args.path, str(args.path), lang)
     if check.template is None:
+        if check.warnings:  # first: an ignored column may be the cause of every error
+            print(notes(check.warnings, lang))
         for error in check.errors:
             print(error)
         count = len(check.errors)

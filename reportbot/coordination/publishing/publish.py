@@ -113,8 +113,14 @@ async def preview(
         change=await _change(template, locale),
     )
     if warnings:
-        text += "\n" + t("preview_warnings", locale) + "\n" + "\n".join(f"– {w}" for w in warnings)
+        text += "\n" + notes(warnings, locale)
     return text
+
+
+def notes(warnings: Sequence[str], locale: str = "vi") -> str:
+    """The checker's warnings as a 'Lưu ý:' block. Shown with errors too: an ignored column
+    ("lable" for "label") is often why every row is refused."""
+    return t("preview_warnings", locale) + "\n" + "\n".join(f"– {w}" for w in warnings)
 
 
 def next_deadline(template: FormTemplate, now: datetime, tz: tzinfo, locale: str = "vi") -> str:

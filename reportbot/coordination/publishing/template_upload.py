@@ -22,6 +22,7 @@ from reportbot.conversation.state import IN_REPORT
 from reportbot.coordination.publishing.publish import (
     check_template_file,
     is_template_name,
+    notes,
     preview,
     publish,
 )
@@ -96,6 +97,8 @@ class TemplateUpload:
                 count=len(check.errors),
                 errors="\n".join(f"• {error}" for error in errors),
             )
+            if check.warnings:  # first: an ignored column may be the cause of every error
+                text = notes(check.warnings[:MAX_ERRORS_SHOWN], locale) + "\n\n" + text
             return [Outgoing(text)]
         now = self.now()
         shown = await preview(
