@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportbot.conversation.parsing import fold
 from reportbot.store.queries import people
 from reportbot.store.queries.coordination import PersonRecord
 
@@ -33,8 +34,20 @@ def console_user_id(person_id: int) -> str:
 
 
 async def find_person(selector: str | None) -> PersonRecord | None:
-    """A person by id, phone or part of the name; the demo officer when no selector is given."""
-    return await people.find_person(selector, default_phone=DEMO_OFFICER[3])
+    """A person by id, phone or part of the name; the demo officer when no selector is given.
+
+    Typed as people type on a terminal: without diacritics ("nguyen thi lan") or with part of
+    the phone number ("0905"); the first such person by id."""
+    found = await people.find_person(selector, default_phone=DEMO_OFFICER[3])
+    if found is not None or not selector or not selector.strip():
+        return found
+    wanted = fold(selector)
+    digits = "".join(ch for ch in selector if ch.isdigit())
+    for person_id, name, phone in await people.name_and_phone_rows():
+        by_phone = len(digits) >= 3 and digits == selector.strip() and digits in phone
+        if by_phone or wanted in fold(name):
+            return await people.find_person(str(person_id), default_phone=DEMO_OFFICER[3])
+    return None
 
 
 async def console_identity(person: PersonRecord) -> str:

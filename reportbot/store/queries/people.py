@@ -200,6 +200,12 @@ async def find_person(selector: str | None, *, default_phone: str) -> PersonReco
     return _person_record(person) if person else None
 
 
+async def name_and_phone_rows() -> list[tuple[int, str, str]]:
+    """(id, name, phone) of every person, by id: for a loose look-up done by the caller."""
+    rows = await Person.all().order_by("id").values_list("id", "name", "phone")
+    return [(int(pid), name or "", phone or "") for pid, name, phone in rows]
+
+
 async def ensure_identity(person_id: int, platform: str, user_id: str, name: str) -> None:
     """Make sure a person has this identity (user id = chat id)."""
     await Identity.get_or_create(
