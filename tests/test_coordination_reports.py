@@ -278,7 +278,9 @@ def test_cli_forms_import_checks_then_publishes(cli, tmp_path: Path, capsys) -> 
     assert cli(["forms", "import", str(bad), "--yes"]) == 1
     out = capsys.readouterr()
     assert f"{bad}: trang survey, dòng 2, cột type: loại câu hỏi “integr” không có" in out.out
-    assert "→ Cách sửa: Kiểm tra lỗi chính tả ở cột type." in out.out
+    # A near miss names the type meant (not the list of every type) and how to write it.
+    assert "“integr” không có — có phải “integer”?" in out.out
+    assert "→ Cách sửa: Sửa cột type thành “integer”." in out.out
     assert "10 lỗi" in out.err
 
     good = tmp_path / "nq57_rut_gon.xlsx"

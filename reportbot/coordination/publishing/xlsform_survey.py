@@ -3,6 +3,7 @@ provides `issue`, `warn`, `texts`, `languages`, `calculations` and `metadata`)."
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -372,8 +373,12 @@ class SurveyRows(RepeatRows, ChoiceRows):
             message = said("xlsform:type_unsupported", value=f"“{kind}”")
             self.issue("survey", number, "type", message)
             return None, None
-        supported = ", ".join(sorted({*SIMPLE_TYPES, "select_one", "select_multiple"}))
-        message = said("xlsform:type_unknown", value=f"“{kind}”", allowed=supported)
+        known = sorted({*SIMPLE_TYPES, "select_one", "select_multiple"})
+        close = difflib.get_close_matches(base.split(" ")[0], known, n=1, cutoff=0.75)
+        if close:  # "interger": the one the admin meant, not the list of twenty
+            message = said("xlsform:type_unknown_close", value=f"“{kind}”", close=f"“{close[0]}”")
+        else:
+            message = said("xlsform:type_unknown", value=f"“{kind}”", allowed=", ".join(known))
         self.issue("survey", number, "type", message)
         return None, None
 

@@ -175,6 +175,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Kiểm tra lỗi chính tả ở cột type.",
         "en": "Check the spelling in the type column.",
     },
+    "type_unknown_close": {
+        "vi": "loại câu hỏi {value} không có — có phải {close}?",
+        "en": "unknown type {value}: did you mean {close}?",
+    },
+    "type_unknown_close.fix": {
+        "vi": "Sửa cột type thành {close}.",
+        "en": "Write {close} in the type column.",
+    },
     "type_missing": {"vi": "thiếu loại câu hỏi (cột type)", "en": "missing type"},
     "type_missing.fix": {
         "vi": "Điền cột type, ví dụ text, integer, select_one ds.",
