@@ -200,13 +200,14 @@ def test_rows_are_counted_as_in_excel_with_blank_rows(tmp_path: Path) -> None:
         "dong trong.xlsx: survey, row 6, column label::Tiếng Việt (vi): a Vietnamese label is "
         "needed (label::vi) for 'ghi_chu'",
     ]
-    # A constraint without a message gets a polite default one, not an error.
+    # A constraint without a message gets a polite one (its bound in words), not an error.
     survey.delete_rows(5, 2)
     book.save(path)
     result = load_xlsform(path)
     assert result.template is not None
     question = result.template.question("so_buoi")
-    assert question is not None and question.constraint_message["vi"].startswith("Giá trị này")
+    assert question is not None
+    assert question.constraint_message["vi"] == "Giá trị phải từ 0 trở lên; xin kiểm tra lại."
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_in_one_line(tmp_path: Path) -> None:
@@ -307,3 +308,30 @@ def test_a_mistyped_label_column_is_named_before_the_errors_it_causes(
     note = out.index("cột “lable” bị bỏ qua")
     assert out.startswith("Lưu ý:") and "“label”" in out[note : out.index("\n", note)]
     assert note < out.index("tap_huan.xlsx")  # before the first row's error
+
+
+def test_a_simple_constraint_without_a_message_is_said_in_words(tmp_path: Path) -> None:
+    """`. <= 1000` with no constraint_message: the officer is told the bound, not that the
+    value 'does not meet the question's condition'; a complex constraint keeps that message."""
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label", "constraint"])
+    survey.append(["integer", "so_may", "Số máy tính", ". <= 1000"])
+    survey.append(["decimal", "ty_le", "Tỷ lệ %", ". >= 0 and . <= 100"])
+    survey.append(["integer", "so_buoi", "Số buổi", ". > 0 and . < 50.5"])
+    survey.append(["integer", "so_lop", "Số lớp", ". <= ${so_buoi} * 2"])
+    path = tmp_path / "khong_thong_bao.xlsx"
+    book.save(path)
+    result = load_xlsform(path)
+    assert result.template is not None, [str(i) for i in result.issues]
+    messages = {q.id: q.constraint_message for q in result.template.questions}
+    assert messages["so_may"] == {
+        "vi": "Giá trị phải không lớn hơn 1.000; xin kiểm tra lại.",
+        "en": "The value must be at most 1,000; please check it.",
+    }
+    assert messages["ty_le"]["vi"] == "Giá trị phải từ 0 đến 100; xin kiểm tra lại."
+    assert messages["so_buoi"]["en"] == (
+        "The value must be more than 0 and less than 50.5; please check it."
+    )
+    assert messages["so_lop"]["vi"].startswith("Giá trị này không đúng điều kiện")

@@ -12,6 +12,7 @@ from pyxform import aliases, constants
 
 from reportbot.coordination.publishing import xlsform_sections as sections
 from reportbot.coordination.publishing.xlsform_choices import ChoiceRows
+from reportbot.coordination.publishing.xlsform_constraint_words import constraint_words
 from reportbot.coordination.publishing.xlsform_repeats import RepeatRows
 from reportbot.coordination.publishing.xlsform_sheets import (
     ACK_CHOICE,
@@ -254,7 +255,9 @@ class SurveyRows(RepeatRows, ChoiceRows):
                 item[column] = expression
         if "constraint" in item:
             message = self.texts(sheet, row, "constraint_message")
-            item["constraint_message"] = message if "vi" in message else DEFAULT_CONSTRAINT_MESSAGE
+            if "vi" not in message:
+                message = constraint_words(item["constraint"]) or DEFAULT_CONSTRAINT_MESSAGE
+            item["constraint_message"] = message
         default = sheet.value(row, "default")
         if default:
             item["default"] = self.default(number, ours, default)
