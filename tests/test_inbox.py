@@ -25,6 +25,22 @@ def message(text: str, update_id: str, user: str = "u-hoiphunu") -> Incoming:
     return Incoming("console", user, user, text=text, update_id=update_id)
 
 
+async def crashed_with_two_answers_pending(
+    service: ConversationService, clock: FakeClock
+) -> ConversationService:
+    """The report opened, then two answers stored (the platform saw 200) by a process that
+    died before handling them; the service of the next start, started, not yet recovered."""
+    chat = Chat(service, "u-hoiphunu", platform="console")
+    await chat.send("/baocao", update_id="1")
+    await chat.send("1", update_id="2")
+    assert await service.committer.accept(message("có", "3"), clock()) == "new"
+    assert await service.committer.accept(message("KH-12", "4"), clock()) == "new"
+    await service.close()
+    restarted = ConversationService(TZ, clock=clock)
+    await restarted.start()
+    return restarted
+
+
 async def test_messages_round_trip_through_the_stored_payload() -> None:
     original = Incoming(
         "telegram",
@@ -56,17 +72,7 @@ async def test_an_update_is_stored_before_it_is_processed_and_marked_done_with_i
 async def test_updates_a_crash_left_pending_are_processed_once_at_the_next_start(
     service: ConversationService, clock: FakeClock
 ) -> None:
-    chat = Chat(service, "u-hoiphunu", platform="console")
-    await chat.send("/baocao", update_id="1")
-    await chat.send("1", update_id="2")
-    # The process stored these two updates (the platform saw 200) and died before handling
-    # them: the inbox holds them as pending.
-    assert await service.committer.accept(message("có", "3"), clock()) == "new"
-    assert await service.committer.accept(message("KH-12", "4"), clock()) == "new"
-    await service.close()
-
-    restarted = ConversationService(TZ, clock=clock)
-    await restarted.start()
+    restarted = await crashed_with_two_answers_pending(service, clock)
     sent: list[tuple[Address, list[Outgoing]]] = []
 
     async def deliver(address: Address, replies: list[Outgoing]) -> None:
@@ -177,15 +183,7 @@ async def test_an_update_arriving_during_recovery_waits_for_the_acknowledged_one
 ) -> None:
     """Answers stored (200 sent) before a crash come before one sent during the downtime,
     which the platform delivers as soon as the bot is back, before `recover` has run."""
-    chat = Chat(service, "u-hoiphunu", platform="console")
-    await chat.send("/baocao", update_id="1")
-    await chat.send("1", update_id="2")
-    assert await service.committer.accept(message("có", "3"), clock()) == "new"
-    assert await service.committer.accept(message("KH-12", "4"), clock()) == "new"
-    await service.close()
-
-    restarted = ConversationService(TZ, clock=clock)
-    await restarted.start()
+    restarted = await crashed_with_two_answers_pending(service, clock)
     restarted.hold_until_recovered()  # as Application.start does before the connectors start
     # The plan's date, typed during the downtime: it answers the question after KH-12's.
     live = asyncio.create_task(
