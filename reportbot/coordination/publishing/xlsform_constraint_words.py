@@ -11,26 +11,37 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from reportbot.vocabulary.catalogue import register
 from reportbot.vocabulary.format import number_text
 
 MAX_EXPRESSION = 120
 # Bounded: a number of at most 15 digits and 6 decimals, one operator, optional spaces.
 COMPARISON = re.compile(r"\s{0,8}\.\s{0,8}(<=|>=|<|>|!=)\s{0,8}(-?\d{1,15}(?:\.\d{1,6})?)\s{0,8}")
 AND = re.compile(r"\s+and\s+")
-# What the answer must be, after "Giá trị phải " / "The value must be ".
-CLAUSES = {
-    "<=": {"vi": "không lớn hơn {n}", "en": "at most {n}"},
-    "<": {"vi": "nhỏ hơn {n}", "en": "less than {n}"},
-    ">=": {"vi": "từ {n} trở lên", "en": "at least {n}"},
-    ">": {"vi": "lớn hơn {n}", "en": "more than {n}"},
-    "!=": {"vi": "khác {n}", "en": "other than {n}"},
+# Operator -> its words (after "Giá trị phải " / "The value must be ").
+OPERATOR_KEYS = {
+    "<=": "at_most",
+    "<": "less_than",
+    ">=": "at_least",
+    ">": "more_than",
+    "!=": "other_than",
 }
-BETWEEN = {"vi": "từ {low} đến {high}", "en": "between {low} and {high}"}
-MESSAGE = {
-    "vi": "Giá trị phải {clauses}; xin kiểm tra lại.",
-    "en": "The value must be {clauses}; please check it.",
-}
-JOIN = {"vi": " và ", "en": " and "}
+WORDS = register(
+    "constraint_words",
+    {
+        "at_most": {"vi": "không lớn hơn {n}", "en": "at most {n}"},
+        "less_than": {"vi": "nhỏ hơn {n}", "en": "less than {n}"},
+        "at_least": {"vi": "từ {n} trở lên", "en": "at least {n}"},
+        "more_than": {"vi": "lớn hơn {n}", "en": "more than {n}"},
+        "other_than": {"vi": "khác {n}", "en": "other than {n}"},
+        "between": {"vi": "từ {low} đến {high}", "en": "between {low} and {high}"},
+        "and": {"vi": "{first} và {second}", "en": "{first} and {second}"},
+        "message": {
+            "vi": "Giá trị phải {clauses}; xin kiểm tra lại.",
+            "en": "The value must be {clauses}; please check it.",
+        },
+    },
+)
 
 
 def constraint_words(expression: str) -> dict[str, str] | None:
@@ -53,12 +64,15 @@ def _said(bounds: list[tuple[str, Decimal]], locale: str) -> str:
     if sorted(operators) == ["<=", ">="]:
         low = next(value for operator, value in bounds if operator == ">=")
         high = next(value for operator, value in bounds if operator == "<=")
-        clauses = BETWEEN[locale].format(
-            low=number_text(low, locale), high=number_text(high, locale)
+        clauses = WORDS.say(
+            "between", locale, low=number_text(low, locale), high=number_text(high, locale)
         )
     else:
-        clauses = JOIN[locale].join(
-            CLAUSES[operator][locale].format(n=number_text(value, locale))
+        said = [
+            WORDS.say(OPERATOR_KEYS[operator], locale, n=number_text(value, locale))
             for operator, value in bounds
+        ]
+        clauses = (
+            said[0] if len(said) == 1 else WORDS.say("and", locale, first=said[0], second=said[1])
         )
-    return MESSAGE[locale].format(clauses=clauses)
+    return WORDS.say("message", locale, clauses=clauses)
