@@ -144,26 +144,29 @@ class ConversationService:
         """The connector handler: never raises; returns the replies after the commit."""
         if not self._caught_up.is_set():
             await self._caught_up.wait()
-        return await self._handle(message)
+        replies, _handled = await self._handle(message)
+        return replies
 
-    async def _handle(self, message: Incoming) -> Sequence[Outgoing]:
+    async def _handle(self, message: Incoming) -> tuple[Sequence[Outgoing], bool]:
+        """The replies, and whether the message was handled (False: it failed, and the
+        replies are the apology)."""
         inbound = self.read(message)
         try:
             if self._processing is None or not self._acknowledged(inbound):
-                return await self._pipeline(inbound)
+                return await self._pipeline(inbound), True
             async with self._processing:
-                return await self._pipeline(inbound)
+                return await self._pipeline(inbound), True
         except inbox.InboxUnavailable as error:
             log.warning("%s update %s not stored: %s", message.platform, message.update_id, error)
             raise NotAccepted(str(error)) from error
         except inbox.AlreadyHandled:  # another worker committed it first: its replies went
-            return []
+            return [], True
         except Exception as error:
             log.exception("failed to handle a %s message", message.platform)
             if inbound.update is not None:
                 with contextlib.suppress(Exception):
                     await inbox.mark_failed(inbound.update, type(error).__name__)
-            return [Outgoing(say("internal_error", inbound.locale))]
+            return [Outgoing(say("internal_error", inbound.locale))], False
 
     def _acknowledged(self, inbound: Inbound) -> bool:
         """Whether this update was stored (and its webhook answered) before its handling."""
@@ -242,11 +245,11 @@ class ConversationService:
         for entry in await inbox.pending_entries():
             message = entry.message
             try:
-                replies = await self._handle(message)
+                replies, ok = await self._handle(message)
             except NotAccepted:
                 break  # the database went away again: the next start tries the rest
             handled += 1
-            if settle is not None:
+            if settle is not None and ok:  # a failed press keeps its keyboard, as when live
                 settle(message, list(replies))
             if replies:
                 address = Address(message.platform, message.user_id, message.chat_id)

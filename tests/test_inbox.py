@@ -234,3 +234,29 @@ async def test_recovery_hands_each_handled_update_to_its_connector_to_settle(
     assert message.reply_to_question == "chon_bao_cao"
     assert replies and [replies] == sent  # settled with the replies that went out
     await restarted.close()
+
+
+async def test_a_recovered_press_that_fails_is_not_settled(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    """Handling failed (here: the stored conversation is unreadable): the officer got the
+    apology and the answer was not taken, so the keyboard must stay pressable."""
+    await Chat(service, "u-hoiphunu", platform="console").send("/baocao", update_id="1")
+    press = Incoming("console", "u-hoiphunu", "u-hoiphunu", choice="1", update_id="2")
+    assert await service.committer.accept(press, clock()) == "new"
+    await service.close()
+    await ConversationState.filter(person__unit__code="hoiphunu").update(data="{not json")
+
+    restarted = ConversationService(TZ, clock=clock)
+    await restarted.start()
+    settled: list[Incoming] = []
+    sent: list[list[Outgoing]] = []
+
+    async def deliver(address: Address, replies: list[Outgoing]) -> None:
+        sent.append(replies)
+
+    assert await restarted.recover(deliver, lambda m, r: settled.append(m)) == 1
+    assert settled == []
+    assert len(sent) == 1 and "lỗi" in sent[0][0].text.lower()  # the apology went out
+    assert (await InboxEntry.get(update_id="2")).status != "done"
+    await restarted.close()

@@ -186,12 +186,12 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
             _, late = await asyncio.wait(set(self._arrivals), timeout=left)
             if late:
                 return False
-        try:
-            await asyncio.wait_for(self._gather.wait_idle(), timeout)
-            await asyncio.wait_for(self._locks.wait_idle(), timeout)
+        try:  # one deadline for the whole wait, not `timeout` for each part
+            await asyncio.wait_for(self._gather.wait_idle(), max(0.0, deadline - loop.time()))
+            await asyncio.wait_for(self._locks.wait_idle(), max(0.0, deadline - loop.time()))
         except TimeoutError:
             return False
-        return await self.queue.drain(timeout)
+        return await self.queue.drain(max(0.0, deadline - loop.time()))
 
     @property
     def accepting(self) -> bool:

@@ -46,6 +46,7 @@ from reportbot.forms.schema import (
     Question,
     Text,
 )
+from reportbot.vocabulary.os_errors import os_reason
 
 
 class _LinedDict(dict):
@@ -79,7 +80,7 @@ def load_yaml_template(path: Path) -> tuple[FormTemplate | None, list[TemplateIs
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:  # the path to check, not the file's encoding
-        problem = said("formcheck:cannot_open", detail=str(exc))
+        problem = said("formcheck:cannot_open", detail=os_reason(exc))
         return None, [TemplateIssue(source, None, "file", problem)]
     except UnicodeDecodeError as exc:
         problem = said("formcheck:cannot_read", detail=str(exc))

@@ -53,8 +53,9 @@ class KeptReplies:
             self._pending.setdefault(person_id, {})[receipt] = time.monotonic()
 
     def confirmed(self, receipt: str) -> None:
-        """The platform has the replies of this receipt (their row is deleted). Whoever waits
-        on it was released by the caller's `replies.wake` (or `replies.confirm`)."""
+        """The platform has the replies of this receipt (their row is deleted): its waiters
+        are released here too (waking twice is harmless; callers may have done it already)."""
+        reply_rows.wake([receipt])
         person_id = person_of(receipt)
         pending = self._pending.get(person_id) if person_id is not None else None
         if pending is not None:
