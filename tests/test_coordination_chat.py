@@ -34,7 +34,7 @@ from reportbot.store.models import (
     Submission,
     Unit,
 )
-from tests.conftest import NQ57, TZ, FakeClock
+from tests.conftest import FORMS_DIR, NQ57, TZ, FakeClock
 from tests.support import NQ57_SCRIPT, Chat, load_shipped_forms, seed_commune, store_submission
 
 NQ57_KEY = "nq57_bao_cao_6_thang"
@@ -603,3 +603,60 @@ async def test_help_lists_the_commands_of_the_persons_role(app: Application) -> 
     assert "/baocao" in officer and "/tonghop" not in officer
     assert "/baocao" in coordinator and "/tonghop" in coordinator and "/moi" not in coordinator
     assert "/tonghop" in admin and "/moi" in admin
+
+
+async def test_summary_finds_the_form_by_words_of_its_title(
+    app: Application, clock: FakeClock
+) -> None:
+    await seed_reports()
+    await load_shipped_forms(FORMS_DIR / "example_monthly.yaml")
+    clock.set_local(datetime(2026, 12, 22, 9, 0))
+    coordinator = Chat(app.service, "u-coord")
+    for typed in ("/tonghop Nghi quyet 57", "/tonghop nghị quyết 57", "tong hop NGHI QUYET 57"):
+        text = await coordinator.say(typed)
+        assert text.startswith("📑 Tổng hợp: Báo cáo kết quả thực hiện Nghị quyết 57"), typed
+    with_period = await coordinator.say("/tonghop nghi quyet 57 2026-H1")
+    assert "6 tháng đầu năm 2026" in with_period
+    # "bao cao" is in both titles: the two are offered by number, and the number picks one
+    offer = await coordinator.send("/tonghop bao cao")
+    assert offer[0].text.startswith("Có nhiều mẫu báo cáo. Chọn mẫu")
+    assert [c.label for c in offer[0].choices] == [
+        "Báo cáo kết quả thực hiện Nghị quyết 57",
+        "Báo cáo nhanh chuyển đổi số hằng tháng",
+    ]
+    assert (await coordinator.say("1")).startswith("📑 Tổng hợp: Báo cáo kết quả thực hiện")
+    unknown = await coordinator.say("/tonghop nghi quyet 99")
+    assert "Không có mẫu báo cáo “nghi quyet 99”" in unknown
+
+
+def readme_commands(header: str) -> list[str]:
+    """The slash commands in the first column of the README table under `header`."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split(header + "\n\n", 1)[1].split("\n\n", 1)[0]
+    return [
+        found[1]
+        for row in table.splitlines()[2:]
+        if (found := re.match(r"\| `(/[a-z]+)", row)) is not None
+    ]
+
+
+async def test_help_and_readme_name_the_same_commands(app: Application) -> None:
+    officer = await Chat(app.service, "u-hoiphunu").say("/trogiup")
+    coordinator = await Chat(app.service, "u-coord").say("/trogiup")
+    admin = await Chat(app.service, "u-admin").say("/trogiup")
+    listed = {line.split()[0] for line in admin.splitlines() if line.startswith("/")}
+    told = readme_commands("## Talking to the bot")
+    assert "/baocao" in told and "/sua" in told
+    for command in told:
+        if command != "/trogiup":  # the help itself
+            assert command in officer and command in listed, command
+    commands = readme_commands("## For coordinators: what the sheet and the commands show")
+    assert "/mo" in commands and "/tonghop" in commands and "/xem" in commands
+    for command in commands:
+        if command != "/web":  # listed only where the web page is configured
+            assert command in listed, command
+    assert "/mo ĐƠN_VỊ" in coordinator and "/molai" not in coordinator
+    assert "/xem ĐƠN_VỊ" in coordinator and "/xem ĐƠN_VỊ" not in officer
+    for typed in ("/mo", "/molai"):  # both spellings are the reopen command
+        said = await Chat(app.service, "u-coord").say(typed)
+        assert said == "Xin ghi mã đơn vị sau lệnh, ví dụ: /mo hoiphunu", typed

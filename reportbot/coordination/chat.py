@@ -40,7 +40,7 @@ from reportbot.coordination.people.lookup import (
     split_role,
 )
 from reportbot.coordination.publishing.template_upload import TemplateUpload
-from reportbot.coordination.reporting.choosing import pick_form, pick_period
+from reportbot.coordination.reporting.choosing import forms_named, pick_form, pick_period
 from reportbot.coordination.reporting.province import (
     add_commune_sheet,
     consolidate_scope,
@@ -76,14 +76,17 @@ ROUTES: tuple[tuple[str, tuple[str, ...], str, dict[str, str]], ...] = (
         "coord_status",
         ("tinhhinh", "tinh hinh", "status"),
         COORDINATOR,
-        {"vi": "/tinhhinh – tình hình nộp báo cáo", "en": "/status – who has filed"},
+        {
+            "vi": "/tinhhinh – tình hình nộp báo cáo (Zalo: tinh hinh)",
+            "en": "/status – who has filed",
+        },
     ),
     (
         "coord_view",
         ("xem", "view"),
         "officer",  # an officer sees their own unit only
         {
-            "vi": "/xem ĐƠN_VỊ – câu trả lời của một đơn vị (Zalo: xem hoi phu nu)",
+            "vi": "/xem ĐƠN_VỊ – báo cáo và câu trả lời của một đơn vị (Zalo: xem hoi phu nu)",
             "en": "/view UNIT – a unit's answers",
         },
     ),
@@ -92,7 +95,7 @@ ROUTES: tuple[tuple[str, tuple[str, ...], str, dict[str, str]], ...] = (
         ("mo", "molai", "mo lai", "reopen"),
         COORDINATOR,
         {
-            "vi": "/molai ĐƠN_VỊ – mở lại báo cáo đã khóa (Zalo: mo lai hoi phu nu)",
+            "vi": "/mo ĐƠN_VỊ – mở lại báo cáo đã khóa (Zalo: mo lai hoi phu nu)",
             "en": "/reopen UNIT – reopen a locked report",
         },
     ),
@@ -101,8 +104,9 @@ ROUTES: tuple[tuple[str, tuple[str, ...], str, dict[str, str]], ...] = (
         ("tonghop", "tong hop", "summary"),
         COORDINATOR,
         {
-            "vi": "/tonghop – số liệu tổng hợp, tệp Excel, Word và biểu đồ (Zalo: tong hop)",
-            "en": "/summary – consolidated figures with Excel, Word and a chart",
+            "vi": "/tonghop [TÊN_MẪU] – số liệu tổng hợp, tệp Excel, Word và biểu đồ "
+            "(Zalo: tong hop)",
+            "en": "/summary [FORM_TITLE] – consolidated figures with Excel, Word and a chart",
         },
     ),
     (
@@ -133,6 +137,7 @@ def install(host: Host) -> None:
             help=help_line,
             # Zalo users never type the slash: "xem truong tieu hoc" from a coordinator
             bare_argument_role=COORDINATOR if name == "coord_view" else None,
+            help_role=COORDINATOR if name == "coord_view" else None,
         )
     host.router.dialog(TemplateUpload(host))
     host.router.dialog(chat.choice)  # "2" after /tonghop offered the forms by number
@@ -247,16 +252,17 @@ class CoordinationChat:
 
     async def summary(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """The consolidated figures, with the three report files."""
-        args = split_arguments(argument, set(await forms_in_use()))
-        if args.unit:
-            raise Problem(
-                "form_unknown", form=args.unit, forms=", ".join(sorted(await forms_in_use()))
-            )
-        if args.form is None:
-            forms = await forms_in_use()
-            if len(forms) > 1:  # a numbered choice, not a snake_case key to type
-                keys = sort_vietnamese(forms, key=lambda k: pick(forms[k].title, person.locale))
-                return await self.choice.offer(person, {k: forms[k] for k in keys}, args.period)
+        forms = await forms_in_use()
+        args = split_arguments(argument, set(forms))
+        if args.unit:  # words that are no key: the form's title, typed as the person says it
+            named = forms_named(args.unit, forms)
+            if not named:
+                raise Problem("form_unknown", form=args.unit, forms=", ".join(sorted(forms)))
+            forms = {key: forms[key] for key in named}
+            args = Arguments("", named[0] if len(named) == 1 else None, args.period)
+        if args.form is None and len(forms) > 1:  # a numbered choice, not a key to type
+            keys = sort_vietnamese(forms, key=lambda k: pick(forms[k].title, person.locale))
+            return await self.choice.offer(person, {k: forms[k] for k in keys}, args.period)
         now = self.now()
         key, template = await pick_form(args.form)
         period_key = args.period

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from reportbot.conversation.parsing import fold
 from reportbot.coordination.texts import Problem
 from reportbot.forms.schema import FormTemplate
 from reportbot.periods import (
@@ -31,6 +32,32 @@ async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
     if key not in forms:
         raise Problem("form_unknown", form=key, forms=", ".join(sorted(forms)))
     return key, forms[key]
+
+
+def forms_named(text: str, forms: dict[str, FormTemplate]) -> list[str]:
+    """The keys of the forms that `text` names by title, the way a coordinator types it.
+
+    Accents and case do not matter ("Nghi quyet 57" names "Báo cáo kết quả thực hiện Nghị
+    quyết 57"); a title said in full (any language) wins over titles that merely contain the
+    words; otherwise every form whose title (or key, split at "_") has all the words matches.
+    """
+    wanted = fold(text)
+    words = set(wanted.split())
+    if not words:
+        return []
+
+    def titles(key: str) -> list[str]:
+        return [fold(title) for title in forms[key].title.values()]
+
+    exact = [key for key in forms if wanted in titles(key) or wanted == fold(key)]
+    if exact:
+        return exact
+    return [
+        key
+        for key in forms
+        if any(words <= set(title.split()) for title in titles(key))
+        or words <= set(fold(key).split("_"))
+    ]
 
 
 async def pick_period(
