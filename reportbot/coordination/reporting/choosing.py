@@ -21,7 +21,8 @@ from reportbot.store.queries.reports import any_filed
 
 
 async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
-    """The form named by `key`, or the only one in use. Raises Problem."""
+    """The form named by `key` (its key, or words of its title: `forms_named`), or the only
+    one in use. Raises Problem."""
     forms = {k: template for k, (_rid, template) in (await latest_templates()).items()}
     if not forms:
         raise Problem("no_forms")
@@ -29,9 +30,14 @@ async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
         if len(forms) == 1:
             return next(iter(forms.items()))
         raise Problem("form_needed", forms=", ".join(sorted(forms)))
-    if key not in forms:
+    if key in forms:
+        return key, forms[key]
+    named = forms_named(key, forms)
+    if len(named) > 1:
+        raise Problem("form_needed", forms=", ".join(sorted(named)))
+    if not named:
         raise Problem("form_unknown", form=key, forms=", ".join(sorted(forms)))
-    return key, forms[key]
+    return named[0], forms[named[0]]
 
 
 def forms_named(text: str, forms: dict[str, FormTemplate]) -> list[str]:
