@@ -160,8 +160,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "button_help": {"vi": "❓ Trợ giúp", "en": "❓ Help"},
     "button_edit": {"vi": "✏️ {number}. {label}", "en": "✏️ {number}. {label}"},
     "edit_which": {
-        "vi": "Xin ghi số thứ tự câu cần sửa, ví dụ /sua 5 (từ 1 đến {count}).",
-        "en": "Please give the number of the answer to change, e.g. /edit 5 (1 to {count}).",
+        "vi": "Xin ghi số thứ tự câu cần sửa, ví dụ /sua {example} (từ 1 đến {count}).",
+        "en": "Please give the number of the answer to change, e.g. /edit {example} "
+        "(1 to {count}).",
     },
     "edit_no_report": {
         "vi": "Chưa có báo cáo nào đang mở. Gõ /baocao để bắt đầu.",
