@@ -660,3 +660,18 @@ async def test_help_and_readme_name_the_same_commands(app: Application) -> None:
     for typed in ("/mo", "/molai"):  # both spellings are the reopen command
         said = await Chat(app.service, "u-coord").say(typed)
         assert said == "Xin ghi mã đơn vị sau lệnh, ví dụ: /mo hoiphunu", typed
+
+
+async def test_an_admins_document_that_is_no_template_is_named_as_such(
+    app: Application, tmp_path: Path
+) -> None:
+    people = tmp_path / "can_bo.csv"
+    people.write_text("Họ tên;Số điện thoại;Mã đơn vị;Vai trò\n", encoding="utf-8")
+    forms_before = await FormTemplateRecord.all().count()
+    said = await Chat(app.service, "u-admin").send(attachment=attachment(people))
+    assert said[0].text.startswith("Tệp “can_bo.csv” không phải mẫu báo cáo nên chưa được dùng.")
+    assert "reportbot units import / people import" in said[0].text
+    assert await FormTemplateRecord.all().count() == forms_before
+    # an officer's document outside a report is still the engine's "not needed now"
+    officer = await Chat(app.service, "u-hoiphunu").send(attachment=attachment(people))
+    assert "không phải mẫu báo cáo" not in officer[0].text
