@@ -171,3 +171,20 @@ def test_the_sua_example_is_a_number_of_the_form() -> None:
     said = bot.say("/sua 9")
     assert "ví dụ /sua 3 (từ 1 đến 3)" in said and "/sua 5" not in said
     assert "ví dụ /sua 5 (từ 1 đến 27)" in opened().say("/sua 28")  # a long form: 5
+
+
+def test_an_optional_question_says_once_that_it_can_be_skipped() -> None:
+    bot = opened()
+    asked = bot.say("/sua 24")  # mo_hinh_hay: the form's hint says "gõ /boqua nếu không có"
+    assert "Không bắt buộc; gõ /boqua nếu không có" in asked
+    assert "(Không bắt buộc – gõ /boqua để bỏ qua)" not in asked
+    assert asked.count("/boqua") == 1
+    # a hint that does not say it: the bot's own line
+    template, _ = parse_yaml_template(
+        SHORT_FORM.replace("type: text,", "type: text, hint: {vi: Ghi ngắn},")
+    )
+    assert template is not None
+    short = Harness(forms=(template,))
+    short.say("/baocao")
+    short.say("1")
+    assert "(Không bắt buộc – gõ /boqua để bỏ qua)" in short.say("/sua 3")
