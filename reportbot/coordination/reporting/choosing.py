@@ -78,6 +78,9 @@ async def pick_period(
     has filed it, else the previous one if a unit has filed that, else the current one."""
     spec = template.period
     if period_key is not None:
+        # "2026-h2" as typed on a command line is 2026-H2 (the chat reads it so too)
+        folded = period_key.strip()
+        period_key = folded.lower() if folded.lower().startswith("once") else folded.upper()
         try:
             return period_by_key(spec, period_key, tz)
         except (PeriodKeyError, ValueError) as exc:
