@@ -675,3 +675,25 @@ async def test_an_admins_document_that_is_no_template_is_named_as_such(
     # an officer's document outside a report is still the engine's "not needed now"
     officer = await Chat(app.service, "u-hoiphunu").send(attachment=attachment(people))
     assert "không phải mẫu báo cáo" not in officer[0].text
+
+
+async def test_view_and_reopen_take_words_of_the_forms_title_after_the_unit(
+    app: Application, clock: FakeClock
+) -> None:
+    await seed_reports()
+    await load_shipped_forms(FORMS_DIR / "example_monthly.yaml")
+    clock.set_local(datetime(2027, 1, 5, 9, 0))  # the 2026-H2 reports are locked now
+    coordinator = Chat(app.service, "u-coord")
+    seen = await coordinator.say("/xem hoi phu nu nghi quyet 57")
+    assert "Hội Liên hiệp Phụ nữ xã (hoiphunu)" in seen
+    assert "Báo cáo kết quả thực hiện Nghị quyết 57 – năm 2026" in seen
+    monthly = await coordinator.say("/xem hoi phu nu chuyen doi so hang thang")
+    assert "Hội Liên hiệp Phụ nữ xã" in monthly and "Nghị quyết 57" not in monthly
+    unknown = await coordinator.say("/mo hoi phu nu nghi quyet 99")
+    assert (
+        unknown == "Không tìm thấy đơn vị “hoi phu nu nghi quyet 99”. Xin kiểm tra lại mã đơn vị."
+    )
+    assert (await Submission.get(unit__code="hoiphunu")).status == "submitted"
+    reopened = await coordinator.say("/mo hoi phu nu nghi quyet 57")
+    assert "Đã mở lại" in reopened and "Hội Liên hiệp Phụ nữ xã" in reopened
+    assert (await Submission.get(unit__code="hoiphunu")).status == "reopened"

@@ -63,7 +63,7 @@ from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
 from reportbot.store.queries.coordination import UnitRecord, unit_by_id
-from reportbot.store.queries.organisations import person_scope
+from reportbot.store.queries.organisations import Scope, person_scope
 from reportbot.store.queries.unit_reports import latest_unit_report
 
 if TYPE_CHECKING:
@@ -212,6 +212,9 @@ class CoordinationChat:
                 except Problem as problem:
                     replies.append(Outgoing(problem.message(person.locale)))
             return replies
+        if has_role(person, COORDINATOR):  # words of a form's title may follow the unit's
+            unit, args = await _unit_and_form(args, await person_scope(person.id))
+            return [await self._unit_view(person, unit, args)]
         try:
             found = await resolve_unit_for(person, args.unit)
         except OtherUnit:
@@ -245,7 +248,7 @@ class CoordinationChat:
         args = split_arguments(argument, set(await forms_in_use()))
         if not args.unit:
             raise Problem("unit_needed", command="mo")
-        unit = await resolve_unit(args.unit, await person_scope(person.id))
+        unit, args = await _unit_and_form(args, await person_scope(person.id))
         return await reopen_report(self.host, person, unit, args.form, args.period)
 
     # -- /tonghop ----------------------------------------------------------------------------
@@ -327,6 +330,28 @@ class CoordinationChat:
                 if connector.name == "telegram" and isinstance(username, str) and username:
                     env[USERNAME_VARIABLE] = username
         return env
+
+
+async def _unit_and_form(args: Arguments, scope: Scope) -> tuple[UnitRecord, Arguments]:
+    """The unit `args` names. When its words name no unit and no form key was given, the last
+    of them may be words of a form's title ("/mo hoi phu nu nghi quyet 57"): that unit, with
+    that form. Raises the unit's Problem when no split names both."""
+    try:
+        return await resolve_unit(args.unit, scope), args
+    except Problem as problem:
+        if problem.key != "unit_unknown" or args.form is not None:
+            raise
+        words, forms = args.unit.split(), await forms_in_use()
+        for cut in range(len(words) - 1, 0, -1):  # the longest unit name first
+            named = forms_named(" ".join(words[cut:]), forms)
+            if len(named) != 1:
+                continue
+            try:
+                unit = await resolve_unit(" ".join(words[:cut]), scope)
+            except Problem:
+                continue
+            return unit, Arguments(" ".join(words[:cut]), named[0], args.period)
+        raise
 
 
 async def _false() -> bool:
