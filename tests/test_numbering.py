@@ -188,3 +188,15 @@ def test_an_optional_question_says_once_that_it_can_be_skipped() -> None:
     short.say("/baocao")
     short.say("1")
     assert "(Không bắt buộc – gõ /boqua để bỏ qua)" in short.say("/sua 3")
+
+
+def test_a_report_command_after_stopping_points_to_the_draft() -> None:
+    bot = opened()
+    bot.say("Không")
+    assert "Đã dừng" in bot.say("/huy")
+    for command in ("/gui", "/xemlai", "/quaylai", "/boqua"):
+        said = bot.say(command)
+        assert "Gõ /tieptuc để làm tiếp báo cáo đang dở." in said, command
+    assert "Câu 4/27" in bot.say("/tieptuc")
+    # nothing begun: /baocao, as before
+    assert "Gõ /baocao để bắt đầu." in Harness().say("/gui")

@@ -232,6 +232,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Lệnh này dùng khi đang làm báo cáo. Gõ /baocao để bắt đầu.",
         "en": "That command works while filing a report. Type /report to start.",
     },
+    "not_in_report_waiting": {
+        "vi": "Lệnh này dùng khi đang làm báo cáo. Gõ /tieptuc để làm tiếp báo cáo đang dở.",
+        "en": "That command works while filing a report. Type /continue to resume yours.",
+    },
     "unknown_command": {
         "vi": "Tôi không hiểu lệnh “{command}”. Gõ /trogiup để xem các lệnh.",
         "en": "I don't know the command “{command}”. Type /help for the commands.",
