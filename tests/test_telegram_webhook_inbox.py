@@ -192,3 +192,38 @@ async def test_an_update_the_database_cannot_take_is_not_acknowledged(
     assert await tg.post_webhook(hook.url, update, SECRET) == 200
     await hook.connector.settle()
     assert [incoming.update_id for incoming in hook.gate.started] == [str(update["update_id"])]
+
+
+async def test_a_stored_press_is_handled_as_stored_arrival_time_included(
+    tg: FakeTelegram, hook: Hook, clock: FakeClock
+) -> None:
+    """The Incoming stored on arrival is the one handled: not read a second time (a press
+    carries no time, so a second reading took another "now" than the one a crash replays)."""
+    invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
+    hook.gate.open.set()
+    for text in (f"/start {invite.code}", "/baocao"):
+        assert await tg.post_webhook(hook.url, tg.text_update(USER, text), SECRET) == 200
+        await hook.connector.settle()
+    press = tg.press(USER, tg.buttons(tg.last_bot_message(USER))[0][0])
+
+    assert await tg.post_webhook(hook.url, press, SECRET) == 200
+    await hook.connector.settle()
+    handled = hook.gate.started[-1]
+    assert handled.update_id == str(press["update_id"]) and handled.received_at is not None
+    assert decode_message((await rows())[str(press["update_id"])][1]) == handled
+
+
+async def test_a_short_text_after_a_held_paste_part_joins_it_before_its_answer(
+    tg: FakeTelegram, hook: Hook
+) -> None:
+    """Arrival and handling read "may be gathered" alike: a short text while a paste is held
+    is its last part, not a lone message stored and handled on its own."""
+    hook.gate.open.set()
+    long_part = tg.text_update(USER, "x" * 4000)
+    short_part = tg.text_update(USER, "yz")
+    assert await tg.post_webhook(hook.url, long_part, SECRET) == 200
+    assert await tg.post_webhook(hook.url, short_part, SECRET) == 200
+    await hook.connector.settle()
+    (joined,) = hook.gate.started
+    assert joined.text == "x" * 4000 + "\nyz" and joined.parts == 2
+    assert str(short_part["update_id"]) not in await rows()

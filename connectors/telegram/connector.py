@@ -20,6 +20,7 @@ from aiogram.utils.token import TokenValidationError
 from connectors.base import (
     Address,
     Capabilities,
+    Connector,
     ConnectorContext,
     DeliveryError,
     Handler,
@@ -68,7 +69,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
+class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin, Connector):
     """Telegram through aiogram's Bot, by long polling or by webhook."""
 
     name = "telegram"
@@ -81,7 +82,6 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
         self._accept_update = context.accept
         self._arrivals: set[asyncio.Task[None]] = set()
         self._unsettled: dict[str, int] = {}
-        self._paste_min_chars = config.paste_min_chars
         self.media_dir = Path(context.media_dir)
         self.admin_locale = admin_locale(context.env)  # the language of its warnings
         self.capabilities = replace(
@@ -321,17 +321,19 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
         async with self._locks.hold(key):
             await self._process_held(update, key)
 
-    async def _process_held(self, update: Update, key: str) -> None:
-        """`process_update` once the chat's lock is held."""
+    async def _process_held(self, update: Update, key: str, stored: Incoming | None = None) -> None:
+        """`process_update` once the chat's lock is held. `stored`: the Incoming the webhook
+        stored for this update on arrival (`arrivals`), handled as it was stored."""
         try:
             if update.message is not None:
-                await self._on_message(update, update.message, key)
+                await self._on_message(update, update.message, key, stored)
             elif update.edited_message is not None:
                 await self._gather.flush_chat(key)
-                await self._handle_messages([(update, update.edited_message)], edited=True)
+                edit = [(update, update.edited_message)]
+                await self._handle_messages(edit, edited=True, stored=stored)
             elif update.callback_query is not None:
                 await self._gather.flush_chat(key)
-                await self._on_callback(update, update.callback_query)
+                await self._on_callback(update, update.callback_query, stored)
         except NotAccepted:
             raise
         except Exception:
