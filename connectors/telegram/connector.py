@@ -32,7 +32,7 @@ from connectors.base import (
 )
 from connectors.sending import DeliveryUncertain, confirm_when_sent
 from connectors.telegram.arrivals import ArrivalsMixin
-from connectors.telegram.client import make_bot
+from connectors.telegram.client import make_bot, send_text
 from connectors.telegram.commands import menus
 from connectors.telegram.config import TelegramConfig
 from connectors.telegram.decode import UNREADABLE_FILE, UnreadableLog, UpdateReader
@@ -255,7 +255,7 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin, Connector):
             if piece.file is not None:
                 futures.append(self._queue_file(chat_id, piece.file, retry_uncertain))
                 continue
-            future = self._queue_text(chat_id, piece.text or "", piece.markup, retry_uncertain)
+            future = self._queue_text(chat_id, piece.text or "", piece.markup_json, retry_uncertain)
             if piece.question is not None:
                 self._remember_question(chat_id, piece.question, future)
             futures.append(future)
@@ -265,12 +265,12 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin, Connector):
         self,
         chat_id: str,
         text: str,
-        markup: InlineKeyboardMarkup | None,
+        markup: dict[str, Any] | None,
         retry_uncertain: bool = True,
     ) -> asyncio.Future[Any]:
         return self.queue.submit(
             chat_id,
-            lambda: self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup),
+            lambda: send_text(self.bot, chat_id, text, markup),
             retry_uncertain=retry_uncertain,
         )
 
