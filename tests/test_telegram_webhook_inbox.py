@@ -227,3 +227,22 @@ async def test_a_short_text_after_a_held_paste_part_joins_it_before_its_answer(
     (joined,) = hook.gate.started
     assert joined.text == "x" * 4000 + "\nyz" and joined.parts == 2
     assert str(short_part["update_id"]) not in await rows()
+
+
+async def test_a_text_after_a_held_album_is_stored_answered_and_handled_after_it(
+    tg: FakeTelegram, hook: Hook
+) -> None:
+    """Only a paste can take a text in: with an album held (and nothing in hand), a text is
+    stored and answered at once, and handled once the album has gone (the chat's order)."""
+    photo = tg.photo_update(USER, b"\xff\xd8album page")
+    photo["message"]["media_group_id"] = "album-1"
+    text = tg.text_update(USER, "xin chào")
+    assert await tg.post_webhook(hook.url, photo, SECRET) == 200  # held, not handled yet
+    # The handling is held (the gate): the text's answer does not wait for it.
+    status = await answered(tg, tg.post_webhook(hook.url, text, SECRET), "the text's answer")
+    assert status == 200
+    assert (await rows())[str(text["update_id"])][0] == "pending"
+    hook.gate.open.set()
+    await hook.connector.settle()
+    handled = [incoming.update_id for incoming in hook.gate.started]
+    assert handled == [str(photo["update_id"]), str(text["update_id"])]
