@@ -123,8 +123,11 @@ class ConversationService:
         self.inbox.remember_all(await self.repository.recent_updates(self.clock()))
 
     async def close(self) -> None:
-        """Finish queued commits."""
-        await self.committer.close()
+        """Finish queued commits, then close the repository's read connection."""
+        try:
+            await self.committer.close()
+        finally:
+            await self.repository.close()
 
     def read(self, message: Incoming) -> Inbound:
         """The message read once: normalised text, command, update key, locale."""
