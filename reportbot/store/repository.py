@@ -95,6 +95,10 @@ class Repository:
         self._in_flight: dict[int, int] = {}
         self._writes_ended: dict[int, int] = {}
 
+    async def start(self) -> None:
+        """Open the read connection now rather than in the first wave of messages."""
+        await self._first_reads.get()
+
     async def close(self) -> None:
         """Close the read connection (the repository opens it again if used after)."""
         await self._first_reads.close()
