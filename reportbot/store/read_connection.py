@@ -8,8 +8,10 @@ waited behind the writer's batches, and that wait was the conversation benchmark
 In WAL mode (tortoise sets it on every SQLite database it opens) a reader on another
 connection never waits for a writer: it reads the last committed snapshot while the writer's
 transaction goes on. The reads here run on one sqlite3 connection in one thread of their own
-(bounded: one connection, reads in arrival order), off the event loop; each call is one read
-transaction, so the statements of a call see one snapshot.
+(bounded: one connection, reads in arrival order), off the event loop; each read is one
+statement, hence one read transaction of its own (no BEGIN or COMMIT: every call into SQLite
+lets go of the GIL, and taking it back from a busy event loop costs up to the interpreter's
+switch interval, 5 ms).
 
 What such a read sees: every transaction committed before the call started (a COMMIT that
 returned on tortoise's connection is in the WAL, and a read transaction begun after it sees
@@ -28,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from tortoise import connections
-from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.exceptions import OperationalError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -77,40 +79,21 @@ class ReadConnection:
     async def _call(self, function: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._thread, function)
 
-    async def read(self, work: Callable[[sqlite3.Connection], T], *, snapshot: bool = True) -> T:
-        """`work(connection)` in the reader's thread, inside one read transaction unless not
-        `snapshot` (SQLite's errors raised as tortoise's, as a read on tortoise's connection
-        raises them)."""
+    async def rows(self, statement: str, values: Sequence[object] = ()) -> list[Sequence[Any]]:
+        """The rows of one statement written with '?' placeholders: one read transaction, so
+        the rows are of one snapshot (SQLite's errors raised as tortoise's, as a read on
+        tortoise's connection raises them)."""
         if self._connection is None:
             raise OperationalError("the read connection is closed")
         try:
-            if not snapshot:
-                return await self._call(lambda: work(self._open()))
-            return await self._call(lambda: self._in_snapshot(work))
-        except sqlite3.IntegrityError as error:
-            raise IntegrityError(error) from error
+            return await self._call(lambda: self._open().execute(statement, values).fetchall())
         except sqlite3.Error as error:
             raise OperationalError(error) from error
-
-    async def rows(self, statement: str, values: Sequence[object] = ()) -> list[Sequence[Any]]:
-        """The rows of one statement written with '?' placeholders (one statement is a read
-        transaction of its own: no BEGIN and COMMIT, two trips through the GIL fewer)."""
-        return await self.read(
-            lambda connection: connection.execute(statement, values).fetchall(), snapshot=False
-        )
 
     def _open(self) -> sqlite3.Connection:
         if self._connection is None:
             raise sqlite3.ProgrammingError("the read connection is closed")
         return self._connection
-
-    def _in_snapshot(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        connection = self._open()
-        connection.execute("BEGIN")  # deferred: the snapshot is taken at the first SELECT
-        try:
-            return work(connection)
-        finally:
-            connection.execute("COMMIT")  # (nothing was written: only ends the snapshot)
 
     async def close(self) -> None:
         """Close the connection and end its thread (waits for a read in progress)."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +57,14 @@ UNIT_VERSIONS = "SELECT id, version FROM submissions WHERE unit_id = ?"
 UNIT_SUBMISSIONS = (
     "SELECT id, form_key, period_key, template_id, status, revision, submitted_at, "
     "submitted_by_id, version FROM submissions WHERE unit_id = ?"
+)
+# The same in one statement, for the read connection (a row per answer, or one for a report
+# without answers).
+UNIT_REPORTS = (
+    "SELECT s.id, s.form_key, s.period_key, s.template_id, s.status, s.revision, "
+    "s.submitted_at, s.submitted_by_id, s.version, a.question_id, a.value "
+    "FROM submissions s LEFT JOIN answers a ON a.submission_id = s.id "
+    "WHERE s.unit_id = ? ORDER BY s.id"
 )
 SUBMISSION_ANSWERS = (
     "SELECT submission_id, question_id, value FROM answers WHERE submission_id IN ({})"
@@ -246,10 +253,13 @@ class Repository:
 
     async def _report_rows(self, unit_id: int) -> tuple[list[Sequence[Any]], list[Sequence[Any]]]:
         """A unit's submission rows and their answer rows: on the read connection in one
-        snapshot (one trip), else two statements on tortoise's connection."""
+        statement (one trip, one snapshot), else two statements on tortoise's connection."""
         reader = await self._first_reads.get()
         if reader is not None:
-            return await reader.read(lambda connection: _unit_snapshot(connection, unit_id))
+            joined = await reader.rows(UNIT_REPORTS, [unit_id])
+            submissions = {row[0]: row[:9] for row in joined}  # in order, once each
+            answers = [(row[0], row[9], row[10]) for row in joined if row[9] is not None]
+            return list(submissions.values()), answers
         submissions = await sql.rows(UNIT_SUBMISSIONS, [unit_id])
         ids = [int(row[0]) for row in submissions]
         if not ids:
@@ -332,19 +342,6 @@ class Repository:
     async def recent_updates(self, now: datetime) -> set[tuple[str, str]]:
         """Update ids processed recently, to recognise redeliveries after a restart."""
         return await inbox.recent_done(now - RECENT_UPDATES)
-
-
-def _unit_snapshot(
-    connection: sqlite3.Connection, unit_id: int
-) -> tuple[list[Sequence[Any]], list[Sequence[Any]]]:
-    """In the read connection's thread: a unit's submissions and their answers (one read
-    transaction, so the answers are those of these very submissions)."""
-    submissions = connection.execute(UNIT_SUBMISSIONS, [unit_id]).fetchall()
-    ids = [row[0] for row in submissions]
-    if not ids:
-        return submissions, []
-    statement = SUBMISSION_ANSWERS.format(sql.marks(len(ids)))
-    return submissions, connection.execute(statement, ids).fetchall()
 
 
 def _load_answer(view: SubmissionView, question_id: str, value: str) -> None:
