@@ -232,17 +232,21 @@ class Repository:
             fresh = await self._versions_match(unit_id, entry.views)
         if entry is not None and fresh:
             return entry.views
-        writes = (self._in_flight.get(unit_id, 0), self._writes_ended.get(unit_id, 0))
+        writes = self._writes(unit_id)
         views = await self._load_reports(unit_id)
         if unit_id in self._units and self._units[unit_id].writing > 0:
             return self._units[unit_id].views  # a write began while loading: keep its view
-        if writes != (0, self._writes_ended.get(unit_id, 0)):
-            # A step of this unit was in flight (a unit forgotten meanwhile) or ended while
-            # loading: the load may lack it (the read connection does not wait for the
+        if writes[0] or self._writes(unit_id) != writes:
+            # A step of this unit was in flight (a unit forgotten meanwhile), began or ended
+            # while loading: the load may lack it (the read connection does not wait for the
             # writer). Not cached; a step decided on it is refused by the version check.
             return views
         self._units[unit_id] = _UnitReports(views, time.monotonic())
         return views
+
+    def _writes(self, unit_id: int) -> tuple[int, int]:
+        """(steps of the unit in flight, steps of the unit ended so far)."""
+        return self._in_flight.get(unit_id, 0), self._writes_ended.get(unit_id, 0)
 
     async def _versions_match(
         self, unit_id: int, views: dict[tuple[str, str], SubmissionView]
