@@ -4,7 +4,9 @@ committed write, never an open transaction's, and never wait for a writer's tran
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -18,7 +20,7 @@ from tortoise.exceptions import OperationalError
 from reportbot.store import sql
 from reportbot.store.database import tortoise_config
 from reportbot.store.models import ConversationState, FormTemplateRecord, Submission, Unit
-from reportbot.store.read_connection import FirstReads, ReadConnection
+from reportbot.store.read_connection import FirstReads, NotWal, ReadConnection
 from reportbot.store.repository import Repository
 from tests.support import load_shipped_forms, seed_commune
 
@@ -167,3 +169,11 @@ async def test_reads_stay_on_tortoise_outside_a_sqlite_file(db: str) -> None:
     reader = await reads.get()
     assert (reader is None) == db.startswith("postgres")  # the pool reads apart already
     await reads.close()
+
+
+async def test_a_database_not_in_wal_mode_is_not_read_apart(tmp_path: Path) -> None:
+    path = tmp_path / "rollback.db"
+    with contextlib.closing(sqlite3.connect(path)) as plain:  # journal_mode=delete
+        plain.execute("CREATE TABLE t (x INTEGER)")
+    with pytest.raises(NotWal):  # a reader there would block the writer's commit
+        await ReadConnection.open(str(path))
