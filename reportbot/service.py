@@ -119,12 +119,17 @@ class ConversationService:
         self._pipeline = chain(self._outer, self.router)
 
     async def start(self) -> None:
-        """Load the recently processed update ids so redeliveries after a restart are dropped."""
+        """Load the recently processed update ids so redeliveries after a restart are dropped;
+        open the repository's read connection."""
         self.inbox.remember_all(await self.repository.recent_updates(self.clock()))
+        await self.repository.start()
 
     async def close(self) -> None:
-        """Finish queued commits."""
-        await self.committer.close()
+        """Finish queued commits, then close the repository's read connection."""
+        try:
+            await self.committer.close()
+        finally:
+            await self.repository.close()
 
     def read(self, message: Incoming) -> Inbound:
         """The message read once: normalised text, command, update key, locale."""
