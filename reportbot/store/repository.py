@@ -88,6 +88,7 @@ class Repository:
         self._units: dict[int, _UnitReports] = {}
         self._templates: dict[int, FormTemplate] = {}
         self._forms: dict[str, FormOffer] | None = None
+        self._warm_changes: int | None = None  # `form_store.changes()` of a set loaded at start
         self._published: dict[str, set[int]] = {}  # forms published for some communes only
         self._forms_lock = asyncio.Lock()
         # (unit id, unit type) -> (the forms it was taken from, the unit's forms): valid while
@@ -103,8 +104,12 @@ class Repository:
         self._writes_ended: dict[int, int] = {}
 
     async def start(self) -> None:
-        """Open the read connection now rather than in the first wave of messages."""
+        """Open the read connection and load the forms before the first wave of messages."""
         await self._first_reads.get()
+        changes = form_store.changes()  # before the load: a template stored during it counts
+        if self._forms is None:
+            await self.forms()
+            self._warm_changes = changes
 
     async def close(self) -> None:
         """Close the read connection (the repository opens it again if used after)."""
@@ -121,21 +126,32 @@ class Repository:
 
     async def forms(self) -> dict[str, FormOffer]:
         """Latest active template of every form."""
-        if self._forms is None:
+        if self._warm_changes is not None:  # the set loaded at start, used for the first time:
+            if self._warm_changes != form_store.changes():  # a template was stored since
+                self._forms = None  # loaded again, as a set loaded on first use would have been
+            self._warm_changes = None  # from now on kept until `forget_forms`, as ever
+        forms = self._forms
+        if forms is None:
             async with self._forms_lock:  # many officers arriving at once load it once
-                if self._forms is None:
-                    latest = await form_store.latest_templates()
-                    since = await form_store.first_publications(list(latest))  # periods owed
-                    forms = {k: FormOffer(t, rid, since.get(k)) for k, (rid, t) in latest.items()}
-                    for offer in forms.values():
-                        self._templates[offer.record_id] = offer.template
-                    self._published = await publication_units()
-                    self._forms = forms
-        return self._forms
+                forms = self._forms
+                if forms is None:
+                    forms = await self._load_forms()
+        return forms
+
+    async def _load_forms(self) -> dict[str, FormOffer]:
+        latest = await form_store.latest_templates()
+        since = await form_store.first_publications(list(latest))  # periods owed
+        forms = {k: FormOffer(t, rid, since.get(k)) for k, (rid, t) in latest.items()}
+        for offer in forms.values():
+            self._templates[offer.record_id] = offer.template
+        self._published = await publication_units()
+        self._forms = forms
+        return forms
 
     def forget_forms(self) -> None:
         """Drop the form cache (after a template was stored)."""
         self._forms = None
+        self._warm_changes = None
 
     async def forms_for(self, unit: UnitInfo | None) -> dict[str, FormOffer]:
         """The forms a unit must file (a shared dict: do not change it)."""
