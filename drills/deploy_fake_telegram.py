@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, "/srv/reportbot/app")  # the checkout the server installed
 
@@ -39,7 +40,7 @@ async def serve() -> None:
         await loop.run_in_executor(None, OUT.write_text, await _relay(telegram, int(user), text))
 
 
-async def _relay(telegram, user_id: int, text: str) -> str:  # noqa: ANN001 (tests' fake)
+async def _relay(telegram: Any, user_id: int, text: str) -> str:
     """Post one message to the webhook (as Telegram, retrying until 200); the answers."""
     deadline = time.monotonic() + ANSWER_TIMEOUT_S
     while telegram.webhook is None and time.monotonic() < deadline:
