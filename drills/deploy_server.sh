@@ -34,8 +34,12 @@ done
 inside() { nsenter -t "$MACHINE_PID" -a -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 online() { nsenter -t "$MACHINE_PID" -m -u -i -p -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
-stop_server() {
-    [ -n "$MACHINE_PID" ] && kill -TERM "$MACHINE_PID" 2>/dev/null || true
+NSPAWN=
+stop_server() {  # nspawn turns SIGTERM into a clean power-off of the booted server
+    [ -n "$NSPAWN" ] || return 0
+    [ -n "$MACHINE_PID" ] && inside pkill -f deploy_fake_telegram.py  # not a unit of the server
+    kill -TERM "$NSPAWN" 2>/dev/null || true
+    timeout 60 tail --pid="$NSPAWN" -f /dev/null || kill -KILL "$NSPAWN" 2>/dev/null || true
 }
 trap stop_server EXIT
 
