@@ -32,6 +32,7 @@ from connectors.base import (
     Address,
     Attachment,
     Capabilities,
+    Connector,
     ConnectorContext,
     ConnectorStartError,
     DeliveryError,
@@ -135,7 +136,7 @@ def text_capabilities(
 S = TypeVar("S", bound=QueueSettings)
 
 
-class QueuedConnector(Generic[S]):
+class QueuedConnector(Connector, Generic[S]):
     """The shared half of a connector that answers through a paced, retrying send queue."""
 
     name: str  # the platform name, also the send queue's name

@@ -219,7 +219,7 @@ class ConnectorContext:
 
 @runtime_checkable
 class Connector(Protocol):
-    """A messaging platform adapter."""
+    """A messaging platform adapter; subclassed, it lends its defaults (`settle_recovered`)."""
 
     name: str
     capabilities: Capabilities
@@ -232,6 +232,15 @@ class Connector(Protocol):
 
     async def send(self, address: Address, messages: Sequence[Outgoing]) -> None:
         """Deliver messages to a person with no incoming message (reminders, notices)."""
+
+    def settle_recovered(self, message: Incoming, replies: Sequence[Outgoing]) -> None:
+        """Do what live handling does beyond replying, for an update stored
+        before a crash and handled (successfully) by the next start's recovery, whose
+        `replies` went out through `send`. Telegram removes a recovered press's keyboard.
+
+        The default does nothing: right for the console and both Zalo connectors, which send
+        plain text only (`_queued.text_capabilities`: no buttons, no edits; choices are a
+        numbered list), so no keyboard or quick reply of ours is left to settle."""
 
 
 class AttachmentTooLarge(Exception):

@@ -199,25 +199,24 @@ class Application:
         if self.role == roles.WORKER:
             await self._start_worker()
             return
-        if self.role != roles.WEB:
-            self.service.hold_until_recovered()  # updates arriving now wait for `recover`
-        try:
-            await self._start_intake_and_recover()
-        finally:
-            self.service.stop_holding()  # a failed start must not leave updates waiting
-        if self.role != roles.WEB:
+        if self.role == roles.WEB:
+            await self._start_intake()
+        else:
+            async with self.service.recovery_hold():  # updates arriving now wait for `recover`
+                await self._start_intake()
+                await self._start_workers_and_recover()
             await self.jobs.start()
         self._ready = True
 
-    async def _start_intake_and_recover(self) -> None:
+    async def _start_intake(self) -> None:
         if len(self.web_app.router.routes()) > self._own_routes or self.role == roles.WEB:
             await self._serve()
         for connector in self.connectors:
             await connector.start()
             self._started.append(connector.name)
             log.info("connector %s started", connector.name)
-        if self.role == roles.WEB:
-            return
+
+    async def _start_workers_and_recover(self) -> None:
         for worker in self.workers:
             await worker.start()
             log.info("worker %s started", worker.name)
@@ -306,11 +305,10 @@ class Application:
         log.warning("no %s connector to send a reply through", address.platform)
 
     def _settle(self, message: Incoming, replies: list[Outgoing]) -> None:
-        """A recovered update was handled: its connector may tidy up (`settle_recovered`)."""
+        """A recovered update was handled: its connector tidies up (`settle_recovered`)."""
         for connector in self.connectors:
-            settle = getattr(connector, "settle_recovered", None)
-            if connector.name == message.platform and settle is not None:
-                settle(message, replies)
+            if connector.name == message.platform:
+                connector.settle_recovered(message, replies)
 
     def _confirms_delivery(self, platform: str) -> bool:
         """Whether the connector of `platform` confirms deliveries (so replies are kept)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -119,12 +119,17 @@ class ConversationService:
         self._pipeline = chain(self._outer, self.router)
 
     async def start(self) -> None:
-        """Load the recently processed update ids so redeliveries after a restart are dropped."""
+        """Load the recently processed update ids so redeliveries after a restart are dropped;
+        open the repository's read connection."""
         self.inbox.remember_all(await self.repository.recent_updates(self.clock()))
+        await self.repository.start()
 
     async def close(self) -> None:
-        """Finish queued commits."""
-        await self.committer.close()
+        """Finish queued commits, then close the repository's read connection."""
+        try:
+            await self.committer.close()
+        finally:
+            await self.repository.close()
 
     def read(self, message: Incoming) -> Inbound:
         """The message read once: normalised text, command, update key, locale."""
@@ -132,13 +137,19 @@ class ConversationService:
         update = (message.platform, message.update_id) if message.update_id else None
         return Inbound(message, parsed, update, self._locale_of(message))
 
-    def hold_until_recovered(self) -> None:
-        """Hold the handling (not the storing) of new updates until `recover` has run."""
-        self._caught_up.clear()
+    @contextlib.asynccontextmanager
+    async def recovery_hold(self) -> AsyncIterator[None]:
+        """Hold the handling (not the storing) of new updates for the block, in which the
+        connectors start and `recover` runs last.
 
-    def stop_holding(self) -> None:
-        """Let held updates through (`recover` does; so does a start that failed before it)."""
-        self._caught_up.set()
+        The one place that lets them through: when the block ends, however it ends (a start
+        or a recovery that failed must not leave updates waiting for good).
+        """
+        self._caught_up.clear()
+        try:
+            yield
+        finally:
+            self._caught_up.set()
 
     async def __call__(self, message: Incoming) -> Sequence[Outgoing]:
         """The connector handler: never raises; returns the replies after the commit."""
@@ -233,12 +244,15 @@ class ConversationService:
         """Handle the updates a crash left in the inbox, in arrival order; return how many.
 
         Their replies go out through `deliver` (the connector's send), since the connector
-        that received them is gone; `settle` then tells the connector each was handled.
+        that received them is gone; `settle` then tells the connector each was handled. Run
+        inside `recovery_hold` when new updates may arrive meanwhile (they wait for it). A
+        recovery that fails is logged and raised; what it did not handle stays pending.
         """
         try:
             return await self._recover(deliver, settle)
-        finally:
-            self.stop_holding()
+        except Exception:
+            log.exception("recovery of the updates left in the inbox failed")
+            raise
 
     async def _recover(self, deliver: Deliver, settle: Settle | None) -> int:
         handled = 0

@@ -34,7 +34,7 @@ from reportbot.store.models import (
     Submission,
     Unit,
 )
-from tests.conftest import NQ57, TZ, FakeClock
+from tests.conftest import FORMS_DIR, NQ57, TZ, FakeClock
 from tests.support import NQ57_SCRIPT, Chat, load_shipped_forms, seed_commune, store_submission
 
 NQ57_KEY = "nq57_bao_cao_6_thang"
@@ -603,3 +603,97 @@ async def test_help_lists_the_commands_of_the_persons_role(app: Application) -> 
     assert "/baocao" in officer and "/tonghop" not in officer
     assert "/baocao" in coordinator and "/tonghop" in coordinator and "/moi" not in coordinator
     assert "/tonghop" in admin and "/moi" in admin
+
+
+async def test_summary_finds_the_form_by_words_of_its_title(
+    app: Application, clock: FakeClock
+) -> None:
+    await seed_reports()
+    await load_shipped_forms(FORMS_DIR / "example_monthly.yaml")
+    clock.set_local(datetime(2026, 12, 22, 9, 0))
+    coordinator = Chat(app.service, "u-coord")
+    for typed in ("/tonghop Nghi quyet 57", "/tonghop nghị quyết 57", "tong hop NGHI QUYET 57"):
+        text = await coordinator.say(typed)
+        assert text.startswith("📑 Tổng hợp: Báo cáo kết quả thực hiện Nghị quyết 57"), typed
+    with_period = await coordinator.say("/tonghop nghi quyet 57 2026-H1")
+    assert "6 tháng đầu năm 2026" in with_period
+    # "bao cao" is in both titles: the two are offered by number, and the number picks one
+    offer = await coordinator.send("/tonghop bao cao")
+    assert offer[0].text.startswith("Có nhiều mẫu báo cáo. Chọn mẫu")
+    assert [c.label for c in offer[0].choices] == [
+        "Báo cáo kết quả thực hiện Nghị quyết 57",
+        "Báo cáo nhanh chuyển đổi số hằng tháng",
+    ]
+    assert (await coordinator.say("1")).startswith("📑 Tổng hợp: Báo cáo kết quả thực hiện")
+    unknown = await coordinator.say("/tonghop nghi quyet 99")
+    assert "Không có mẫu báo cáo “nghi quyet 99”" in unknown
+
+
+def readme_commands(header: str) -> list[str]:
+    """The slash commands in the first column of the README table under `header`."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split(header + "\n\n", 1)[1].split("\n\n", 1)[0]
+    return [
+        found[1]
+        for row in table.splitlines()[2:]
+        if (found := re.match(r"\| `(/[a-z]+)", row)) is not None
+    ]
+
+
+async def test_help_and_readme_name_the_same_commands(app: Application) -> None:
+    officer = await Chat(app.service, "u-hoiphunu").say("/trogiup")
+    coordinator = await Chat(app.service, "u-coord").say("/trogiup")
+    admin = await Chat(app.service, "u-admin").say("/trogiup")
+    listed = {line.split()[0] for line in admin.splitlines() if line.startswith("/")}
+    told = readme_commands("## Talking to the bot")
+    assert "/baocao" in told and "/sua" in told
+    for command in told:
+        if command != "/trogiup":  # the help itself
+            assert command in officer and command in listed, command
+    commands = readme_commands("## For coordinators: what the sheet and the commands show")
+    assert "/mo" in commands and "/tonghop" in commands and "/xem" in commands
+    for command in commands:
+        if command != "/web":  # listed only where the web page is configured
+            assert command in listed, command
+    assert "/mo ĐƠN_VỊ" in coordinator and "/molai" not in coordinator
+    assert "/xem ĐƠN_VỊ" in coordinator and "/xem ĐƠN_VỊ" not in officer
+    for typed in ("/mo", "/molai"):  # both spellings are the reopen command
+        said = await Chat(app.service, "u-coord").say(typed)
+        assert said == "Xin ghi mã đơn vị sau lệnh, ví dụ: /mo hoiphunu", typed
+
+
+async def test_an_admins_document_that_is_no_template_is_named_as_such(
+    app: Application, tmp_path: Path
+) -> None:
+    people = tmp_path / "can_bo.csv"
+    people.write_text("Họ tên;Số điện thoại;Mã đơn vị;Vai trò\n", encoding="utf-8")
+    forms_before = await FormTemplateRecord.all().count()
+    said = await Chat(app.service, "u-admin").send(attachment=attachment(people))
+    assert said[0].text.startswith("Tệp “can_bo.csv” không phải mẫu báo cáo nên chưa được dùng.")
+    assert "reportbot units import / people import" in said[0].text
+    assert await FormTemplateRecord.all().count() == forms_before
+    # an officer's document outside a report is still the engine's "not needed now"
+    officer = await Chat(app.service, "u-hoiphunu").send(attachment=attachment(people))
+    assert "không phải mẫu báo cáo" not in officer[0].text
+
+
+async def test_view_and_reopen_take_words_of_the_forms_title_after_the_unit(
+    app: Application, clock: FakeClock
+) -> None:
+    await seed_reports()
+    await load_shipped_forms(FORMS_DIR / "example_monthly.yaml")
+    clock.set_local(datetime(2027, 1, 5, 9, 0))  # the 2026-H2 reports are locked now
+    coordinator = Chat(app.service, "u-coord")
+    seen = await coordinator.say("/xem hoi phu nu nghi quyet 57")
+    assert "Hội Liên hiệp Phụ nữ xã (hoiphunu)" in seen
+    assert "Báo cáo kết quả thực hiện Nghị quyết 57 – năm 2026" in seen
+    monthly = await coordinator.say("/xem hoi phu nu chuyen doi so hang thang")
+    assert "Hội Liên hiệp Phụ nữ xã" in monthly and "Nghị quyết 57" not in monthly
+    unknown = await coordinator.say("/mo hoi phu nu nghi quyet 99")
+    assert (
+        unknown == "Không tìm thấy đơn vị “hoi phu nu nghi quyet 99”. Xin kiểm tra lại mã đơn vị."
+    )
+    assert (await Submission.get(unit__code="hoiphunu")).status == "submitted"
+    reopened = await coordinator.say("/mo hoi phu nu nghi quyet 57")
+    assert "Đã mở lại" in reopened and "Hội Liên hiệp Phụ nữ xã" in reopened
+    assert (await Submission.get(unit__code="hoiphunu")).status == "reopened"

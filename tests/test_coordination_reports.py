@@ -28,7 +28,7 @@ from reportbot.coordination.reporting.reports import ReportHeader, write_report
 from reportbot.coordination.reporting.reports.chart import COLORS
 from reportbot.store.database import tortoise_config
 from reportbot.store.models import AuditLog, FormTemplateRecord, Invite, Person, Unit
-from tests.conftest import TZ
+from tests.conftest import FORMS_DIR, NQ57, TZ
 from tests.support import load_shipped_forms
 from tests.test_coordination_chat import NQ57_KEY, XLSFORMS, seed_people, seed_reports
 
@@ -347,3 +347,26 @@ def test_cli_forms_import_of_yaml_and_versions(
         return await FormTemplateRecord.filter(key=NQ57_KEY).count()
 
     assert asyncio.run(_with_db(database_url, versions)) == 2
+
+
+def test_cli_report_takes_words_of_the_forms_title(
+    cli, database_url: str, tmp_path: Path, capsys
+) -> None:
+    async def seed() -> None:
+        await seed_people()
+        await load_shipped_forms(NQ57, FORMS_DIR / "example_monthly.yaml")
+        await seed_reports()
+
+    asyncio.run(_with_db(database_url, seed))
+    output = tmp_path / "tong_hop.docx"
+    args = ["report", "--period", "2026-H2", "--format", "docx", "--output", str(output)]
+    assert cli([*args, "--form", "Nghi quyet 57"]) == 0
+    assert f"{output} ({NQ57_KEY}, 2026-H2: 4/7)" in capsys.readouterr().out
+    assert cli([*args, "--form", "bao cao"]) == 1  # both titles: the keys to choose from
+    said = capsys.readouterr().err
+    assert "Có nhiều mẫu báo cáo, xin ghi mã mẫu:" in said and NQ57_KEY in said
+    lower = ["report", "--period", "2026-h2", "--format", "docx", "--output", str(output)]
+    assert cli([*lower, "--form", NQ57_KEY]) == 0  # the period key in any case
+    assert f"{output} ({NQ57_KEY}, 2026-H2: 4/7)" in capsys.readouterr().out
+    assert cli([*args, "--form", "nghi quyet 99"]) == 1
+    assert "Không có mẫu báo cáo “nghi quyet 99”" in capsys.readouterr().err

@@ -127,7 +127,9 @@ def test_without_form_id_or_title_a_copy_of_the_file_is_the_same_form(
     assert result.template is not None
     assert result.template.key == "text_and_integer"
     assert result.template.period.kind == "six_monthly"  # the documented default
-    assert any(shown(warning, "vi").startswith("thiếu form_id") for warning in result.warnings)
+    notes = [shown(warning, "vi") for warning in result.warnings]
+    assert "thiếu form_id: mã biểu mẫu lấy từ tên tệp (“text_and_integer”)" in "\n".join(notes)
+    assert not any("form_title" in note and "mã biểu mẫu" in note for note in notes), notes
 
 
 @pytest.mark.parametrize(

@@ -184,16 +184,16 @@ async def test_an_update_arriving_during_recovery_waits_for_the_acknowledged_one
     """Answers stored (200 sent) before a crash come before one sent during the downtime,
     which the platform delivers as soon as the bot is back, before `recover` has run."""
     restarted = await crashed_with_two_answers_pending(service, clock)
-    restarted.hold_until_recovered()  # as Application.start does before the connectors start
-    # The plan's date, typed during the downtime: it answers the question after KH-12's.
-    live = asyncio.create_task(
-        Chat(restarted, "u-hoiphunu", platform="console").send("01/03/2026", update_id="5")
-    )
 
     async def deliver(address: Address, replies: list[Outgoing]) -> None:
         return None
 
-    assert await restarted.recover(deliver) == 2
+    async with restarted.recovery_hold():  # as Application.start holds, around its start
+        # The plan's date, typed during the downtime: it answers the question after KH-12's.
+        live = asyncio.create_task(
+            Chat(restarted, "u-hoiphunu", platform="console").send("01/03/2026", update_id="5")
+        )
+        assert await restarted.recover(deliver) == 2
     assert await asyncio.wait_for(live, timeout=30)
     answers = await stored_answers()
     assert (answers["co_ke_hoach"], answers["so_ke_hoach"]) == ("yes", "KH-12")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from reportbot.conversation import navigation as nav
 from reportbot.conversation.numbering import question_by_number, question_count
+from reportbot.forms.loader import parse_yaml_template
 from tests.test_engine import NQ57_T, Harness
 
 NUMBER = {
@@ -148,3 +149,54 @@ def test_the_intro_counts_the_questions_as_the_headings_do() -> None:
     # "Câu 1/27" and says that some depend on earlier answers, never a second count
     assert "Gồm 27 câu hỏi (có câu chỉ hỏi tùy câu trả lời trước)." in intro
     assert heading(intro) == "Câu 1/27" and "19" not in intro
+
+
+SHORT_FORM = """
+key: ngan
+title: {vi: Báo cáo ngắn}
+period: {kind: monthly, deadlines: ["25"]}
+questions:
+  - {id: a, type: integer, label: {vi: Câu A}}
+  - {id: b, type: integer, label: {vi: Câu B}}
+  - {id: c, type: text, label: {vi: Câu C}}
+"""
+
+
+def test_the_sua_example_is_a_number_of_the_form() -> None:
+    template, issues = parse_yaml_template(SHORT_FORM)
+    assert template is not None and not issues, issues
+    bot = Harness(forms=(template,))
+    bot.say("/baocao")
+    assert "Câu 1/3" in bot.say("1")  # this month's report
+    said = bot.say("/sua 9")
+    assert "ví dụ /sua 3 (từ 1 đến 3)" in said and "/sua 5" not in said
+    assert "ví dụ /sua 5 (từ 1 đến 27)" in opened().say("/sua 28")  # a long form: 5
+
+
+def test_an_optional_question_says_once_that_it_can_be_skipped() -> None:
+    bot = opened()
+    asked = bot.say("/sua 24")  # mo_hinh_hay: the form's hint says "gõ /boqua nếu không có"
+    assert "Không bắt buộc; gõ /boqua nếu không có" in asked
+    assert "(Không bắt buộc – gõ /boqua để bỏ qua)" not in asked
+    assert asked.count("/boqua") == 1
+    # a hint that does not say it: the bot's own line
+    template, _ = parse_yaml_template(
+        SHORT_FORM.replace("type: text,", "type: text, hint: {vi: Ghi ngắn},")
+    )
+    assert template is not None
+    short = Harness(forms=(template,))
+    short.say("/baocao")
+    short.say("1")
+    assert "(Không bắt buộc – gõ /boqua để bỏ qua)" in short.say("/sua 3")
+
+
+def test_a_report_command_after_stopping_points_to_the_draft() -> None:
+    bot = opened()
+    bot.say("Không")
+    assert "Đã dừng" in bot.say("/huy")
+    for command in ("/gui", "/xemlai", "/quaylai", "/boqua"):
+        said = bot.say(command)
+        assert "Gõ /tieptuc để làm tiếp báo cáo đang dở." in said, command
+    assert "Câu 4/27" in bot.say("/tieptuc")
+    # nothing begun: /baocao, as before
+    assert "Gõ /baocao để bắt đầu." in Harness().say("/gui")

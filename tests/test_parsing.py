@@ -640,6 +640,7 @@ CODES = {
     "geo.format": {},
     "geo.range": {"text": "91, 200"},
     "geo.too_few": {"min": 3},
+    "number.not_percent": {},
 }
 
 

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from connectors.base import Address, ConnectorContext, DeliveryError, Outgoing
+from connectors.base import Address, Choice, ConnectorContext, DeliveryError, Outgoing
+from connectors.binding import question_token
 from connectors.sending import DeliveryUncertain
 from connectors.telegram import TelegramConnector, create
 from connectors.telegram.sender import SendQueue
@@ -182,3 +183,33 @@ async def test_queue_gives_up_only_at_the_shutdown_deadline() -> None:
     assert isinstance(future.exception(), DeliveryError)
     with pytest.raises(DeliveryError):
         queue.submit("1", always_down)
+
+
+async def test_a_question_is_sent_as_aiogram_would_and_a_refusal_is_still_read(
+    tg: FakeTelegram, tmp_path
+) -> None:
+    """sendMessage's body is built without aiogram's method model (`client.send_text`) and
+    the keyboard is built once per distinct question (`keyboards.keyboard_of`): the body is
+    still exactly aiogram's, a refusal is still Telegram's error, and a second send of the
+    same question (the kept keyboard) sends the same body."""
+    connector = await started(tg, tmp_path)
+    choices = (Choice("Có", "yes"), Choice("Không có kế hoạch", "no"))
+    question = Outgoing("Có kế hoạch?", question_id="q1", choices=choices)
+    tg.blocked.add(USER)
+    try:
+        with pytest.raises(DeliveryError, match="blocked"):
+            await connector.send(HERE, [question])
+        tg.blocked.discard(USER)
+        await connector.send(HERE, [question])
+    finally:
+        await connector.stop()
+    refused, sent = tg.calls_of("sendMessage")
+    token = question_token("q1")
+    rows = [[{"text": "Có", "callback_data": f"c{token}:yes"}]]
+    rows.append([{"text": "Không có kế hoạch", "callback_data": f"c{token}:no"}])
+    expected = {
+        "chat_id": str(USER),
+        "text": "Có kế hoạch?",
+        "reply_markup": {"inline_keyboard": rows},
+    }
+    assert sent.params == refused.params == expected

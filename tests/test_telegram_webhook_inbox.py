@@ -192,3 +192,57 @@ async def test_an_update_the_database_cannot_take_is_not_acknowledged(
     assert await tg.post_webhook(hook.url, update, SECRET) == 200
     await hook.connector.settle()
     assert [incoming.update_id for incoming in hook.gate.started] == [str(update["update_id"])]
+
+
+async def test_a_stored_press_is_handled_as_stored_arrival_time_included(
+    tg: FakeTelegram, hook: Hook, clock: FakeClock
+) -> None:
+    """The Incoming stored on arrival is the one handled: not read a second time (a press
+    carries no time, so a second reading took another "now" than the one a crash replays)."""
+    invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
+    hook.gate.open.set()
+    for text in (f"/start {invite.code}", "/baocao"):
+        assert await tg.post_webhook(hook.url, tg.text_update(USER, text), SECRET) == 200
+        await hook.connector.settle()
+    press = tg.press(USER, tg.buttons(tg.last_bot_message(USER))[0][0])
+
+    assert await tg.post_webhook(hook.url, press, SECRET) == 200
+    await hook.connector.settle()
+    handled = hook.gate.started[-1]
+    assert handled.update_id == str(press["update_id"]) and handled.received_at is not None
+    assert decode_message((await rows())[str(press["update_id"])][1]) == handled
+
+
+async def test_a_short_text_after_a_held_paste_part_joins_it_before_its_answer(
+    tg: FakeTelegram, hook: Hook
+) -> None:
+    """Arrival and handling read "may be gathered" alike: a short text while a paste is held
+    is its last part, not a lone message stored and handled on its own."""
+    hook.gate.open.set()
+    long_part = tg.text_update(USER, "x" * 4000)
+    short_part = tg.text_update(USER, "yz")
+    assert await tg.post_webhook(hook.url, long_part, SECRET) == 200
+    assert await tg.post_webhook(hook.url, short_part, SECRET) == 200
+    await hook.connector.settle()
+    (joined,) = hook.gate.started
+    assert joined.text == "x" * 4000 + "\nyz" and joined.parts == 2
+    assert str(short_part["update_id"]) not in await rows()
+
+
+async def test_a_text_after_a_held_album_is_stored_answered_and_handled_after_it(
+    tg: FakeTelegram, hook: Hook
+) -> None:
+    """Only a paste can take a text in: with an album held (and nothing in hand), a text is
+    stored and answered at once, and handled once the album has gone (the chat's order)."""
+    photo = tg.photo_update(USER, b"\xff\xd8album page")
+    photo["message"]["media_group_id"] = "album-1"
+    text = tg.text_update(USER, "xin chào")
+    assert await tg.post_webhook(hook.url, photo, SECRET) == 200  # held, not handled yet
+    # The handling is held (the gate): the text's answer does not wait for it.
+    status = await answered(tg, tg.post_webhook(hook.url, text, SECRET), "the text's answer")
+    assert status == 200
+    assert (await rows())[str(text["update_id"])][0] == "pending"
+    hook.gate.open.set()
+    await hook.connector.settle()
+    handled = [incoming.update_id for incoming in hook.gate.started]
+    assert handled == [str(photo["update_id"]), str(text["update_id"])]

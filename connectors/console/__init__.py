@@ -19,6 +19,7 @@ from connectors.base import (
     Address,
     Attachment,
     Capabilities,
+    Connector,
     ConnectorContext,
     DeliveryError,
     Handler,
@@ -31,7 +32,7 @@ PLATFORM = "console"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic"}
 
 
-class ConsoleConnector:
+class ConsoleConnector(Connector):
     """Reads lines from a stream, prints replies to another."""
 
     name = PLATFORM

@@ -7,11 +7,13 @@ p50 40-75 ms, p99 0.5-1.3 s in the webhook benchmark), ten times the Zalo connec
 store the update (`ConnectorContext.accept`) and answer at once.
 
 Now an update whose Incoming is known on arrival (a lone message, an edit, a button choice)
-is stored first, answered 200, and handled afterwards. The others are handled before the
-answer, as before: a photo of an album or a text that may join a paste (their Incoming is
-made of several updates, so no single one can be stored as it will be handled), a "done" of
-a multi-select keyboard (its choices are the ticks of the presses before it), presses that
-only tick a box. Every update of a chat is handled in arrival order: its task takes the
+is stored first, answered 200, and handled afterwards as the Incoming stored (read once: a
+crash between the answer and the handling replays the very same message). Whether a message
+is handled alone is `intake._group_of`'s answer on arrival. The others are handled before
+the answer, as before: a photo of an album or a text that may join a paste (their Incoming
+is made of several updates, so no single one can be stored as it will be handled), a "done"
+of a multi-select keyboard (its choices are the ticks of the presses before it), presses
+that only tick a box. Every update of a chat is handled in arrival order: its task takes the
 chat's lock before anything else (the lock wakes its waiters first come, first served) and
 then waits until the update is stored.
 
@@ -24,13 +26,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from aiogram.types import Message, Update
+from aiogram.types import Update
 
 from connectors.base import Incoming, NotAccepted
 from connectors.telegram import keyboards
-from connectors.telegram.gather import Gatherer
 from connectors.telegram.locks import ChatLocks
-from connectors.telegram.updates import callback_incoming, chat_key, file_of, utf16_length
+from connectors.telegram.updates import callback_incoming, chat_key
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +44,9 @@ class ArrivalsMixin:
     _arrivals: set[asyncio.Task[None]]
     _unsettled: dict[str, int]  # chats with an update handled before its answer, in hand
     _locks: ChatLocks
-    _gather: Gatherer
-    _paste_min_chars: int
+    _group_of: Callable[..., str | None]
     _incoming_of: Callable[..., Incoming | None]
-    _process_held: Callable[[Update, str], Awaitable[None]]
+    _process_held: Callable[[Update, str, Incoming | None], Awaitable[None]]
 
     async def take_in(self, update: Update) -> None:
         """Return once the webhook may answer 200: the update is stored (and is handled
@@ -64,7 +64,7 @@ class ArrivalsMixin:
             return
         storable = self._storable(update, key) if self._accept_update is not None else None
         ready = asyncio.get_running_loop().create_future()
-        task = self._in_order(update, key, ready, early=storable is not None)
+        task = self._in_order(update, key, ready, storable)
         if storable is None:
             ready.set_result(True)
             # Shielded: a caller hanging up must not cut the handling half-way.
@@ -79,9 +79,11 @@ class ArrivalsMixin:
         ready.set_result(True)
 
     def _in_order(
-        self, update: Update, key: str, ready: asyncio.Future[bool], *, early: bool
+        self, update: Update, key: str, ready: asyncio.Future[bool], stored: Incoming | None
     ) -> asyncio.Task[None]:
-        """The update's handling, queued now on its chat's lock (arrival order)."""
+        """The update's handling, queued now on its chat's lock (arrival order); an update
+        stored on arrival is handled as the Incoming stored (one reading, one `received_at`)."""
+        early = stored is not None
         if not early:
             self._unsettled[key] = self._unsettled.get(key, 0) + 1
 
@@ -89,7 +91,7 @@ class ArrivalsMixin:
             try:
                 async with self._locks.hold(key):
                     if await ready:
-                        await self._process_held(update, key)
+                        await self._process_held(update, key, stored)
             except NotAccepted:
                 if not early:
                     raise  # the webhook answers 503
@@ -116,7 +118,7 @@ class ArrivalsMixin:
         known on arrival (the update is then handled before the answer)."""
         if update.message is not None:
             message = update.message
-            if self._may_be_gathered(key, message):
+            if self._group_of(key, message, arriving=True) is not None:
                 return None
             return self._incoming_of([(update, message)])
         if update.edited_message is not None:
@@ -128,16 +130,3 @@ class ArrivalsMixin:
         return callback_incoming(
             update, query, reply_to_question=press.question, choice=press.payload
         )
-
-    def _may_be_gathered(self, key: str, message: Message) -> bool:
-        """Whether this message may be joined to others (`intake._group_of`): an album's
-        photo, a long text, or any text while a paste may be open in the chat."""
-        if message.media_group_id and file_of(message) is not None:
-            return True
-        text = message.text
-        if text is None or text.startswith("/"):
-            return False
-        if utf16_length(text) >= self._paste_min_chars:
-            return True
-        # A paste held, or an update that may start one still in hand: this text may join it.
-        return bool(self._gather.groups(key)) or key in self._unsettled

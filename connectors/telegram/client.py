@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -87,8 +88,26 @@ class _Session(AiohttpSession):
                 payload[key] = prepared
         if files:
             return await super().make_request(bot, method, timeout)
+        unread = isinstance(method, UNREAD_RESULTS)
+        name = method.__api_method__
+        return await self.post_json(bot, name, payload, lambda: method, unread, timeout)
+
+    async def post_json(
+        self,
+        bot: Bot,
+        name: str,
+        payload: dict[str, Any],
+        method: Callable[[], TelegramMethod[Any]],
+        unread: bool = True,
+        timeout: float | None = None,
+    ) -> Any:
+        """POST `payload` to the Bot API method `name`; its result (raw JSON when `unread`).
+
+        `method()` gives the aiogram method of the call, read only to describe an error or to
+        read a result that is not left raw.
+        """
         session = await self.create_session()
-        url = self.api.api_url(token=bot.token, method=method.__api_method__)
+        url = self.api.api_url(token=bot.token, method=name)
         try:
             async with session.post(
                 url,
@@ -98,24 +117,45 @@ class _Session(AiohttpSession):
             ) as response:
                 raw = await response.text()
         except TimeoutError as error:
-            raise TelegramNetworkError(method=method, message="Request timeout error") from error
+            raise TelegramNetworkError(method=method(), message="Request timeout error") from error
         except ClientError as error:
             message = f"{type(error).__name__}: {error}"
-            raise TelegramNetworkError(method=method, message=message) from error
-        if isinstance(method, UNREAD_RESULTS) and response.status == HTTPStatus.OK:
+            raise TelegramNetworkError(method=method(), message=message) from error
+        if unread and response.status == HTTPStatus.OK:
             data = self.json_loads(raw)
             if isinstance(data, dict) and data.get("ok") is True:
-                return cast(TelegramType, data.get("result"))
+                return data.get("result")
         checked = self.check_response(
-            bot=bot, method=method, status_code=response.status, content=raw
+            bot=bot, method=method(), status_code=response.status, content=raw
         )
-        return cast(TelegramType, checked.result)
+        return checked.result
 
     async def close(self) -> None:
         if self.api.base.startswith("https://"):
             await super().close()
         elif self._session is not None and not self._session.closed:
             await self._session.close()
+
+
+async def send_text(bot: Bot, chat_id: str, text: str, markup: dict[str, Any] | None) -> Any:
+    """sendMessage as the connector sends it (plain text, an optional inline keyboard given
+    in its JSON form); the raw result, the message sent as a dict.
+
+    The body is what aiogram's `send_message` sends for these arguments (no parse mode, no
+    other field), built directly: the method model, its dump and the walk over every value
+    (the keyboard's buttons each a model, read back) cost more than the rest of the call.
+    """
+    payload: dict[str, Any] = {"chat_id": chat_id, "text": text}
+    if markup is not None:
+        payload["reply_markup"] = markup
+
+    def method() -> SendMessage:
+        return SendMessage(chat_id=chat_id, text=text, reply_markup=markup)
+
+    session = bot.session
+    if not isinstance(session, _Session):  # a Bot made elsewhere: aiogram's own way
+        return await bot(method())
+    return await session.post_json(bot, "sendMessage", payload, method)
 
 
 def make_bot(config: TelegramConfig) -> Bot:

@@ -20,6 +20,7 @@ from aiogram.utils.token import TokenValidationError
 from connectors.base import (
     Address,
     Capabilities,
+    Connector,
     ConnectorContext,
     DeliveryError,
     Handler,
@@ -31,7 +32,7 @@ from connectors.base import (
 )
 from connectors.sending import DeliveryUncertain, confirm_when_sent
 from connectors.telegram.arrivals import ArrivalsMixin
-from connectors.telegram.client import make_bot
+from connectors.telegram.client import make_bot, send_text
 from connectors.telegram.commands import menus
 from connectors.telegram.config import TelegramConfig
 from connectors.telegram.decode import UNREADABLE_FILE, UnreadableLog, UpdateReader
@@ -68,7 +69,7 @@ CAPABILITIES = Capabilities(
 )
 
 
-class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
+class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin, Connector):
     """Telegram through aiogram's Bot, by long polling or by webhook."""
 
     name = "telegram"
@@ -81,7 +82,6 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
         self._accept_update = context.accept
         self._arrivals: set[asyncio.Task[None]] = set()
         self._unsettled: dict[str, int] = {}
-        self._paste_min_chars = config.paste_min_chars
         self.media_dir = Path(context.media_dir)
         self.admin_locale = admin_locale(context.env)  # the language of its warnings
         self.capabilities = replace(
@@ -255,7 +255,7 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
             if piece.file is not None:
                 futures.append(self._queue_file(chat_id, piece.file, retry_uncertain))
                 continue
-            future = self._queue_text(chat_id, piece.text or "", piece.markup, retry_uncertain)
+            future = self._queue_text(chat_id, piece.text or "", piece.markup_json, retry_uncertain)
             if piece.question is not None:
                 self._remember_question(chat_id, piece.question, future)
             futures.append(future)
@@ -265,12 +265,12 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
         self,
         chat_id: str,
         text: str,
-        markup: InlineKeyboardMarkup | None,
+        markup: dict[str, Any] | None,
         retry_uncertain: bool = True,
     ) -> asyncio.Future[Any]:
         return self.queue.submit(
             chat_id,
-            lambda: self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup),
+            lambda: send_text(self.bot, chat_id, text, markup),
             retry_uncertain=retry_uncertain,
         )
 
@@ -321,17 +321,19 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin):
         async with self._locks.hold(key):
             await self._process_held(update, key)
 
-    async def _process_held(self, update: Update, key: str) -> None:
-        """`process_update` once the chat's lock is held."""
+    async def _process_held(self, update: Update, key: str, stored: Incoming | None = None) -> None:
+        """`process_update` once the chat's lock is held. `stored`: the Incoming the webhook
+        stored for this update on arrival (`arrivals`), handled as it was stored."""
         try:
             if update.message is not None:
-                await self._on_message(update, update.message, key)
+                await self._on_message(update, update.message, key, stored)
             elif update.edited_message is not None:
                 await self._gather.flush_chat(key)
-                await self._handle_messages([(update, update.edited_message)], edited=True)
+                edit = [(update, update.edited_message)]
+                await self._handle_messages(edit, edited=True, stored=stored)
             elif update.callback_query is not None:
                 await self._gather.flush_chat(key)
-                await self._on_callback(update, update.callback_query)
+                await self._on_callback(update, update.callback_query, stored)
         except NotAccepted:
             raise
         except Exception:

@@ -47,15 +47,20 @@ class IntakeMixin:
     config: TelegramConfig
     media_dir: Path
     _gather: Gatherer
+    _unsettled: dict[str, int]  # chats with an update handled before its answer, in hand
     _ask: Callable[[Incoming], Awaitable[tuple[Sequence[Outgoing], bool]]]
     _reply: Callable[[str, Sequence[Outgoing]], None]
     _question_of: Callable[[str, str | None], str | None]
 
-    async def _on_message(self, update: Update, message: Message, chat: str) -> None:
-        group = self._group_of(chat, message)
+    async def _on_message(
+        self, update: Update, message: Message, chat: str, stored: Incoming | None = None
+    ) -> None:
+        """Handle a message now, or hold it in its group. `stored`: the Incoming the webhook
+        stored for it on arrival (`arrivals`), which was handled alone by definition."""
+        group = self._group_of(chat, message) if stored is None else None
         await self._gather.flush_chat(chat, keep=group)
         if group is None:
-            await self._handle_messages([(update, message)])
+            await self._handle_messages([(update, message)], stored=stored)
             return
         paste = group == PASTE
         window = self.config.paste_window if paste else self.config.album_window
@@ -68,14 +73,20 @@ class IntakeMixin:
             if taken is not None:
                 await self._flush_batch(taken)
 
-    def _group_of(self, chat: str, message: Message) -> str | None:
-        """The group a message is held in: an album, a paste, or none (handled at once)."""
+    def _group_of(self, chat: str, message: Message, *, arriving: bool = False) -> str | None:
+        """The group a message is held in: an album, a paste, or none (handled at once).
+
+        The one definition of "gathered with its neighbours", asked when the message is
+        handled and, with `arriving`, by the webhook when it arrives (`arrivals`): then an
+        update of the chat still in hand before the answer may yet start a paste, so a text
+        counts as one that may join it (None on arrival means None when handled).
+        """
         if message.media_group_id and file_of(message) is not None:
             return f"album:{message.media_group_id}"
         text = message.text
         if text is None or text.startswith("/"):
             return None
-        if self._gather.held(chat, PASTE) is not None:
+        if self._gather.held(chat, PASTE) is not None or (arriving and chat in self._unsettled):
             return PASTE
         return PASTE if utf16_length(text) >= self.config.paste_min_chars else None
 
@@ -83,10 +94,18 @@ class IntakeMixin:
         await self._handle_messages(batch.items)
 
     async def _handle_messages(
-        self, items: list[tuple[Update, Message]], *, edited: bool = False
+        self,
+        items: list[tuple[Update, Message]],
+        *,
+        edited: bool = False,
+        stored: Incoming | None = None,
     ) -> None:
-        """One Incoming for one message, a joined paste or an album; then the handler."""
-        incoming = self._incoming_of(items, edited=edited)
+        """One Incoming for one message, a joined paste or an album; then the handler.
+
+        A message the webhook stored on arrival is handled as `stored` (the very Incoming a
+        crash would replay), not read a second time.
+        """
+        incoming = stored if stored is not None else self._incoming_of(items, edited=edited)
         if incoming is None:
             return
         replies, _ = await self._ask(incoming)

@@ -14,11 +14,13 @@ A toggle's state lives in the keyboard itself (the ☑ mark on the button), so n
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from connectors.base import Outgoing
+from connectors.base import Choice, Outgoing
 from connectors.binding import TOKEN_LENGTH, is_token, question_token
 
 CHOICE = "c"
@@ -29,6 +31,7 @@ UNCHECKED = "☐ "
 DONE_LABEL = "✅ Xong / Done"
 MAX_CALLBACK_BYTES = 64
 SHORT_LABEL = 16  # two buttons of this length fit side by side on a phone
+MAX_KEYBOARDS = 512  # distinct keyboards kept built (`keyboard_of`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,21 +62,54 @@ def binding(message: Outgoing) -> str | None:
     return question_token(message.question_id) if message.question_id else None
 
 
+@dataclass(frozen=True, slots=True)
+class Keyboard:
+    """An inline keyboard and its JSON form as sent (made once per distinct keyboard)."""
+
+    markup: InlineKeyboardMarkup
+    wire: dict[str, Any]
+
+
 def build_markup(message: Outgoing, max_buttons: int) -> InlineKeyboardMarkup | None:
     """The inline keyboard for a message's choices; None when it has none or they do not fit.
 
     When None is returned for a message that has choices, the caller sends the numbered
     plain-text rendering instead (the engine understands typed numbers back).
     """
+    keyboard = keyboard_of(message, max_buttons)
+    return keyboard.markup if keyboard is not None else None
+
+
+def keyboard_of(message: Outgoing, max_buttons: int) -> Keyboard | None:
+    """`build_markup`'s keyboard with its JSON form, None likewise.
+
+    Every officer is asked the same questions, so the same keyboards are built again and
+    again, each button a validated model: they are kept (the least recently used go). Shared
+    objects: nothing changes a keyboard in place (`toggle` makes a new one).
+    """
     if not message.choices:
         return None
-    token = binding(message)
+    return _keyboard(
+        message.choices, message.multi, message.selected, binding(message), max_buttons
+    )
+
+
+@functools.lru_cache(maxsize=MAX_KEYBOARDS)
+def _keyboard(
+    choices: tuple[Choice, ...],
+    multi: bool,
+    selected: tuple[str, ...],
+    token: str | None,
+    max_buttons: int,
+) -> Keyboard | None:
+    message = Outgoing("", choices=choices, multi=multi, selected=selected)
     buttons = _buttons(message, token) if token else None
     if buttons is None:
         buttons = _buttons(message, "")
     if buttons is None or len(buttons) > max_buttons:
         return None
-    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons))
+    markup = InlineKeyboardMarkup(inline_keyboard=_rows(buttons))
+    return Keyboard(markup, markup.model_dump(exclude_none=True))
 
 
 def _buttons(message: Outgoing, token: str) -> list[tuple[InlineKeyboardButton, bool]] | None:

@@ -36,7 +36,11 @@ class PressesMixin:
     _reply: Callable[[str, Sequence[Outgoing]], None]
     _edit: Callable[[str, Any], None]
 
-    async def _on_callback(self, update: Update, query: CallbackQuery) -> None:
+    async def _on_callback(
+        self, update: Update, query: CallbackQuery, stored: Incoming | None = None
+    ) -> None:
+        """Answer the press, tick a box, or hand the choice over. `stored`: the Incoming the
+        webhook stored for a choice on arrival (`arrivals`), handed over as stored."""
         self._answer(query)
         press = keyboards.decode(query.data)
         if press is None:
@@ -63,7 +67,9 @@ class PressesMixin:
         else:
             answer = {"choice": press.payload}
             summary = keyboards.label_of(markup, query.data or "") or press.payload
-        incoming = callback_incoming(update, query, reply_to_question=press.question, **answer)
+        if stored is None:
+            stored = callback_incoming(update, query, reply_to_question=press.question, **answer)
+        incoming = stored
         replies, ok = await self._ask(incoming)
         command = press.kind == keyboards.CHOICE and press.payload.startswith("/")
         # The question shows "✅ answer" only once the application took it: not after a

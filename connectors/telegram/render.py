@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
@@ -30,6 +31,7 @@ class Piece:
     text: str | None = None
     markup: InlineKeyboardMarkup | None = None
     file: str | None = None
+    markup_json: dict[str, Any] | None = None  # `markup` as sent
     question: str | None = None  # the binding of the question this piece asks (keyboard piece)
 
 
@@ -39,16 +41,15 @@ def pieces(messages: Sequence[Outgoing], *, join: bool = True) -> list[Piece]:
     pending = ""  # plain text waiting to be joined to the next message
     for message in messages:
         text, markup = _text_and_markup(message)
+        question = keyboards.binding(message)
         # A question stays its own message (it may be replied to), even without buttons.
-        plain = (
-            markup is None and not message.attachment_path and keyboards.binding(message) is None
-        )
+        plain = markup is None and not message.attachment_path and question is None
         if message.attachment_path:
             _flush(result, pending)
             pending = ""
             result.append(Piece(file=message.attachment_path))
             if text.strip() or markup is not None:
-                _add_text(result, text, markup, keyboards.binding(message))
+                _add_text(result, text, markup, question)
             continue
         if pending and len(pending) + 2 + len(text) <= MAX_TEXT:
             text = f"{pending}\n\n{text}" if text.strip() else pending
@@ -58,16 +59,16 @@ def pieces(messages: Sequence[Outgoing], *, join: bool = True) -> list[Piece]:
         if plain and join:
             pending = text
         else:
-            _add_text(result, text, markup, keyboards.binding(message))
+            _add_text(result, text, markup, question)
     _flush(result, pending)
     return result
 
 
-def _text_and_markup(message: Outgoing) -> tuple[str, InlineKeyboardMarkup | None]:
-    markup = keyboards.build_markup(message, MAX_BUTTONS)
-    if message.choices and markup is None:
+def _text_and_markup(message: Outgoing) -> tuple[str, keyboards.Keyboard | None]:
+    keyboard = keyboards.keyboard_of(message, MAX_BUTTONS)
+    if message.choices and keyboard is None:
         return render_plain(message, _PLAIN), None
-    return message.text, markup
+    return message.text, keyboard
 
 
 def _flush(result: list[Piece], pending: str) -> None:
@@ -78,16 +79,18 @@ def _flush(result: list[Piece], pending: str) -> None:
 def _add_text(
     result: list[Piece],
     text: str,
-    markup: InlineKeyboardMarkup | None,
+    keyboard: keyboards.Keyboard | None,
     question: str | None = None,
 ) -> None:
     if not text.strip():
-        if markup is None:
+        if keyboard is None:
             return
         text = EMPTY_TEXT
     chunks = split_text(text, MAX_TEXT)
-    for index, chunk in enumerate(chunks):
-        last = index == len(chunks) - 1
-        result.append(
-            Piece(text=chunk, markup=markup if last else None, question=question if last else None)
-        )
+    for chunk in chunks[:-1]:
+        result.append(Piece(text=chunk))
+    if keyboard is None:
+        result.append(Piece(text=chunks[-1], question=question))
+        return
+    last = Piece(chunks[-1], keyboard.markup, question=question, markup_json=keyboard.wire)
+    result.append(last)

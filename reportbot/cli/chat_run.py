@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TextIO
 
 from connectors.base import ConnectorStartError
 from reportbot.app import Application, console_config, install_signal_handlers
@@ -14,12 +14,15 @@ from reportbot.cli.errors import missing_forms_folder
 from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.language import env_locale
+from reportbot.ops.logs import setup_logging
 from reportbot.service import system_clock
 from reportbot.startup_texts import STARTUP
 from reportbot.workers import roles
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+# Where `reportbot chat` logs (beside the media folder): its terminal is the conversation.
+CHAT_LOG = "reportbot-chat.log"
 
 
 def register(commands: Any) -> None:
@@ -126,6 +129,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = 
     from reportbot.demo import console_identity, find_person, seed_demo
 
     app = _application(args, settings)
+    log_file = _log_beside_the_chat(args, settings)
     await app.open()
     try:
         if settings.demo and await seed_demo():
@@ -165,4 +169,25 @@ async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = 
         await app.run_until_stopped(stop)
     finally:
         await app.close()
+        if log_file is not None:
+            setup_logging(verbose=False, log_format=settings.log_format)  # stderr again
+            log_file.close()
     return 0
+
+
+def _log_beside_the_chat(args: argparse.Namespace, settings: Settings) -> TextIO | None:
+    """Send the log to CHAT_LOG beside the media folder instead of the terminal.
+
+    The terminal is the chat: a log line there ("WARNING ... reopen notice to person 1 ...
+    failed") is technical English in the middle of a Vietnamese conversation. With -v the
+    person asked for the log, and it stays on the terminal. None when nothing changed.
+    """
+    if getattr(args, "verbose", False):
+        return None
+    path = settings.media_dir.parent / CHAT_LOG
+    try:
+        stream = path.open("a", encoding="utf-8")
+    except OSError:
+        return None  # an unwritable folder: the log stays where it was
+    setup_logging(verbose=False, log_format=settings.log_format, stream=stream)
+    return stream

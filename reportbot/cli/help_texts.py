@@ -72,7 +72,9 @@ HELP_VI: dict[str, str] = {
     "invite a person already imported, by phone": "mời một người đã nhập, theo số điện thoại",
     "days before it expires (14)": "số ngày trước khi mã hết hạn (14)",
     "the commune or province a coordinator will see": "xã hoặc tỉnh mà chuyên viên được xem",
-    "form key (default: the only form)": "mã mẫu báo cáo (mặc định: mẫu duy nhất)",
+    "form key or words of its title (default: the only form)": (
+        "mã mẫu báo cáo hoặc vài chữ trong tên mẫu (mặc định: mẫu duy nhất)"
+    ),
     "e.g. 2026-H2 (default: latest filed)": "ví dụ 2026-H2 (mặc định: kỳ nộp gần nhất)",
     "file to write": "tệp cần ghi",
     "a commune, or a province and its communes (default: all)": (

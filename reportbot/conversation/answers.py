@@ -25,6 +25,7 @@ from reportbot.conversation.parsing import (
     parse_yes_no,
 )
 from reportbot.conversation.shaped import check_media_kind, parse_shaped
+from reportbot.conversation.typed_numbers import number_text
 from reportbot.conversation.values import fits_type, format_number, is_empty
 from reportbot.forms.expressions import truthy
 from reportbot.forms.schema import ATTACHMENT_TYPES, SHAPED_TEXT_TYPES, Question, pick
@@ -156,9 +157,9 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
     if kind in ("integer", "decimal") and _plain_digits(text):
         return int(text) if kind == "integer" else Decimal(int(text))  # the common case, fast
     if kind == "integer":
-        return parse_integer(text)
+        return parse_integer(number_text(question, text))
     if kind == "decimal":
-        return parse_decimal(text)
+        return parse_decimal(number_text(question, text))
     if kind == "date":
         return parse_date(text, today)
     if question.max is not None:

@@ -150,7 +150,7 @@ def skip(turn: Turn) -> None:
     """/boqua: leave an optional question empty (or at its default)."""
     opened = turn.report
     if turn.state.mode != Mode.ANSWERING or opened is None:
-        turn.say("not_in_report")
+        turn.not_in_report()
         return
     question = opened.question(turn.state.question)
     if question is None:
@@ -169,7 +169,7 @@ def back(turn: Turn) -> None:
     """/quaylai: the applicable question before this one (from the review: the last one)."""
     opened = turn.report
     if opened is None or not turn.state.in_report:
-        turn.say("not_in_report")
+        turn.not_in_report()
         return
     relevance = opened.relevance
     previous = None

@@ -160,8 +160,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "button_help": {"vi": "❓ Trợ giúp", "en": "❓ Help"},
     "button_edit": {"vi": "✏️ {number}. {label}", "en": "✏️ {number}. {label}"},
     "edit_which": {
-        "vi": "Xin ghi số thứ tự câu cần sửa, ví dụ /sua 5 (từ 1 đến {count}).",
-        "en": "Please give the number of the answer to change, e.g. /edit 5 (1 to {count}).",
+        "vi": "Xin ghi số thứ tự câu cần sửa, ví dụ /sua {example} (từ 1 đến {count}).",
+        "en": "Please give the number of the answer to change, e.g. /edit {example} "
+        "(1 to {count}).",
     },
     "edit_no_report": {
         "vi": "Chưa có báo cáo nào đang mở. Gõ /baocao để bắt đầu.",
@@ -230,6 +231,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_in_report": {
         "vi": "Lệnh này dùng khi đang làm báo cáo. Gõ /baocao để bắt đầu.",
         "en": "That command works while filing a report. Type /report to start.",
+    },
+    "not_in_report_waiting": {
+        "vi": "Lệnh này dùng khi đang làm báo cáo. Gõ /tieptuc để làm tiếp báo cáo đang dở.",
+        "en": "That command works while filing a report. Type /continue to resume yours.",
     },
     "unknown_command": {
         "vi": "Tôi không hiểu lệnh “{command}”. Gõ /trogiup để xem các lệnh.",

@@ -85,7 +85,8 @@ def to_edit(turn: Turn, opened: OpenReport, argument: str) -> Question | None:
     count = question_count(opened.template)
     question = question_by_number(opened.template, int(text)) if text.isdigit() else None
     if question is None:
-        turn.say("edit_which", count=count)
+        # the example is a number of this form ("/sua 5" of a 3-question form would fail)
+        turn.say("edit_which", count=count, example=min(5, max(count, 1)))
         return None
     if question.id not in opened.relevance.numbers:
         turn.say("edit_not_applicable", number=int(text))

@@ -84,6 +84,9 @@ def section_heading(question: Question, applicable: Sequence[Question], locale: 
     return f"📂 {title}"
 
 
+# A form's own hint that names the skip command ("Không bắt buộc; gõ /boqua nếu không có")
+# makes the bot's "(Không bắt buộc – gõ /boqua để bỏ qua)" a repetition of it.
+SKIP_WORDS = ("/boqua", "/skip")
 _PARTS: dict[tuple[int, str], tuple[Question, tuple[str, str, tuple[Choice, ...], bool]]] = {}
 
 
@@ -109,7 +112,7 @@ def _question_parts(question: Question, locale: str) -> tuple[str, str, tuple[Ch
         if question.default is not None:
             shown = say("now_word", locale) if question.default == "now()" else question.default
             tail = say("default_hint", locale, value=shown)
-        else:
+        elif not any(word in hint for word in SKIP_WORDS):  # the form's hint said it already
             tail = say("optional_hint", locale)
     choices, multi, _ = _choices(question, None, locale)
     parts = ("\n".join(lines), tail, choices, multi)

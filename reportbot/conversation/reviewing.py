@@ -17,7 +17,7 @@ from reportbot.vocabulary.format import datetime_text
 def review(turn: Turn) -> None:
     """/xemlai: every applicable answer, numbered."""
     if turn.report is None or not turn.state.in_report:
-        turn.say("not_in_report")
+        turn.not_in_report()
         return
     turn.state.edit_one = False
     turn.show_review(turn.report)
@@ -53,7 +53,7 @@ def submit(turn: Turn) -> None:
     """/gui: ask for confirmation, or first walk to a required question left empty."""
     opened = turn.report
     if opened is None or not turn.state.in_report:
-        turn.say("not_in_report")
+        turn.not_in_report()
         return
     if turn.locked(opened):
         return

@@ -5,6 +5,11 @@ catalogues by `parsing` and `i18n`)."""
 from __future__ import annotations
 
 TYPE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
+    # "50%" where the question asks a count or an amount (typed_numbers)
+    "number.not_percent": {
+        "vi": "Câu này hỏi một số, không phải tỷ lệ phần trăm; xin ghi số, ví dụ 12.",
+        "en": "This question asks for a number, not a percentage; please type a number, e.g. 12.",
+    },
     "time.format": {
         "vi": "Xin nhập giờ theo dạng giờ:phút, ví dụ 14:30 hoặc 14h30, hoặc gõ “bây giờ”.",
         "en": "Please enter a time as hours:minutes, for example 14:30 or 14h30, or type “now”.",

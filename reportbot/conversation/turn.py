@@ -58,6 +58,13 @@ class Turn:
         """Add a sentence of the catalogue to the replies."""
         self.step.replies.append(Outgoing(say(key, self.locale, **params)))
 
+    def not_in_report(self) -> None:
+        """Say that the command works in a report; name /tieptuc when a draft is waiting
+        (after /huy, "/gui" must not send the officer to /baocao as if nothing was begun)."""
+        views = self.env.submissions.values()
+        waiting = any(view.status in ("draft", "reopened") for view in views)
+        self.say("not_in_report_waiting" if waiting else "not_in_report")
+
     def text(self, key: str, **params: Any) -> str:
         """A sentence of the catalogue in the person's language."""
         return say(key, self.locale, **params)

@@ -40,7 +40,7 @@ from reportbot.coordination.people.lookup import (
     split_role,
 )
 from reportbot.coordination.publishing.template_upload import TemplateUpload
-from reportbot.coordination.reporting.choosing import pick_form, pick_period
+from reportbot.coordination.reporting.choosing import forms_named, pick_form, pick_period
 from reportbot.coordination.reporting.province import (
     add_commune_sheet,
     consolidate_scope,
@@ -63,7 +63,7 @@ from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
 from reportbot.store.queries.coordination import UnitRecord, unit_by_id
-from reportbot.store.queries.organisations import person_scope
+from reportbot.store.queries.organisations import Scope, person_scope
 from reportbot.store.queries.unit_reports import latest_unit_report
 
 if TYPE_CHECKING:
@@ -76,14 +76,17 @@ ROUTES: tuple[tuple[str, tuple[str, ...], str, dict[str, str]], ...] = (
         "coord_status",
         ("tinhhinh", "tinh hinh", "status"),
         COORDINATOR,
-        {"vi": "/tinhhinh – tình hình nộp báo cáo", "en": "/status – who has filed"},
+        {
+            "vi": "/tinhhinh – tình hình nộp báo cáo (Zalo: tinh hinh)",
+            "en": "/status – who has filed",
+        },
     ),
     (
         "coord_view",
         ("xem", "view"),
         "officer",  # an officer sees their own unit only
         {
-            "vi": "/xem ĐƠN_VỊ – câu trả lời của một đơn vị (Zalo: xem hoi phu nu)",
+            "vi": "/xem ĐƠN_VỊ – báo cáo và câu trả lời của một đơn vị (Zalo: xem hoi phu nu)",
             "en": "/view UNIT – a unit's answers",
         },
     ),
@@ -92,7 +95,7 @@ ROUTES: tuple[tuple[str, tuple[str, ...], str, dict[str, str]], ...] = (
         ("mo", "molai", "mo lai", "reopen"),
         COORDINATOR,
         {
-            "vi": "/molai ĐƠN_VỊ – mở lại báo cáo đã khóa (Zalo: mo lai hoi phu nu)",
+            "vi": "/mo ĐƠN_VỊ – mở lại báo cáo đã khóa (Zalo: mo lai hoi phu nu)",
             "en": "/reopen UNIT – reopen a locked report",
         },
     ),
@@ -101,8 +104,9 @@ ROUTES: tuple[tuple[str, tuple[str, ...], str, dict[str, str]], ...] = (
         ("tonghop", "tong hop", "summary"),
         COORDINATOR,
         {
-            "vi": "/tonghop – số liệu tổng hợp, tệp Excel, Word và biểu đồ (Zalo: tong hop)",
-            "en": "/summary – consolidated figures with Excel, Word and a chart",
+            "vi": "/tonghop [TÊN_MẪU] – số liệu tổng hợp, tệp Excel, Word và biểu đồ "
+            "(Zalo: tong hop)",
+            "en": "/summary [FORM_TITLE] – consolidated figures with Excel, Word and a chart",
         },
     ),
     (
@@ -133,6 +137,7 @@ def install(host: Host) -> None:
             help=help_line,
             # Zalo users never type the slash: "xem truong tieu hoc" from a coordinator
             bare_argument_role=COORDINATOR if name == "coord_view" else None,
+            help_role=COORDINATOR if name == "coord_view" else None,
         )
     host.router.dialog(TemplateUpload(host))
     host.router.dialog(chat.choice)  # "2" after /tonghop offered the forms by number
@@ -207,6 +212,9 @@ class CoordinationChat:
                 except Problem as problem:
                     replies.append(Outgoing(problem.message(person.locale)))
             return replies
+        if has_role(person, COORDINATOR):  # words of a form's title may follow the unit's
+            unit, args = await _unit_and_form(args, await person_scope(person.id))
+            return [await self._unit_view(person, unit, args)]
         try:
             found = await resolve_unit_for(person, args.unit)
         except OtherUnit:
@@ -240,23 +248,24 @@ class CoordinationChat:
         args = split_arguments(argument, set(await forms_in_use()))
         if not args.unit:
             raise Problem("unit_needed", command="mo")
-        unit = await resolve_unit(args.unit, await person_scope(person.id))
+        unit, args = await _unit_and_form(args, await person_scope(person.id))
         return await reopen_report(self.host, person, unit, args.form, args.period)
 
     # -- /tonghop ----------------------------------------------------------------------------
 
     async def summary(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """The consolidated figures, with the three report files."""
-        args = split_arguments(argument, set(await forms_in_use()))
-        if args.unit:
-            raise Problem(
-                "form_unknown", form=args.unit, forms=", ".join(sorted(await forms_in_use()))
-            )
-        if args.form is None:
-            forms = await forms_in_use()
-            if len(forms) > 1:  # a numbered choice, not a snake_case key to type
-                keys = sort_vietnamese(forms, key=lambda k: pick(forms[k].title, person.locale))
-                return await self.choice.offer(person, {k: forms[k] for k in keys}, args.period)
+        forms = await forms_in_use()
+        args = split_arguments(argument, set(forms))
+        if args.unit:  # words that are no key: the form's title, typed as the person says it
+            named = forms_named(args.unit, forms)
+            if not named:
+                raise Problem("form_unknown", form=args.unit, forms=", ".join(sorted(forms)))
+            forms = {key: forms[key] for key in named}
+            args = Arguments("", named[0] if len(named) == 1 else None, args.period)
+        if args.form is None and len(forms) > 1:  # a numbered choice, not a key to type
+            keys = sort_vietnamese(forms, key=lambda k: pick(forms[k].title, person.locale))
+            return await self.choice.offer(person, {k: forms[k] for k in keys}, args.period)
         now = self.now()
         key, template = await pick_form(args.form)
         period_key = args.period
@@ -321,6 +330,28 @@ class CoordinationChat:
                 if connector.name == "telegram" and isinstance(username, str) and username:
                     env[USERNAME_VARIABLE] = username
         return env
+
+
+async def _unit_and_form(args: Arguments, scope: Scope) -> tuple[UnitRecord, Arguments]:
+    """The unit `args` names. When its words name no unit and no form key was given, the last
+    of them may be words of a form's title ("/mo hoi phu nu nghi quyet 57"): that unit, with
+    that form. Raises the unit's Problem when no split names both."""
+    try:
+        return await resolve_unit(args.unit, scope), args
+    except Problem as problem:
+        if problem.key != "unit_unknown" or args.form is not None:
+            raise
+        words, forms = args.unit.split(), await forms_in_use()
+        for cut in range(len(words) - 1, 0, -1):  # the longest unit name first
+            named = forms_named(" ".join(words[cut:]), forms)
+            if len(named) != 1:
+                continue
+            try:
+                unit = await resolve_unit(" ".join(words[:cut]), scope)
+            except Problem:
+                continue
+            return unit, Arguments(" ".join(words[:cut]), named[0], args.period)
+        raise
 
 
 async def _false() -> bool:

@@ -85,7 +85,9 @@ def register(commands: Any) -> None:
     form_import.set_defaults(func=_forms_import)
 
     report = commands.add_parser("report", help="the consolidated report of a form and period")
-    report.add_argument("--form", metavar="KEY", help="form key (default: the only form)")
+    report.add_argument(
+        "--form", metavar="KEY", help="form key or words of its title (default: the only form)"
+    )
     report.add_argument("--period", metavar="KEY", help="e.g. 2026-H2 (default: latest filed)")
     report.add_argument("--format", choices=FORMATS, default="xlsx", dest="fmt")
     report.add_argument("--output", type=Path, metavar="PATH", help="file to write")

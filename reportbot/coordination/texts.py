@@ -23,6 +23,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Gõ /xem để xem báo cáo của đơn vị.",
         "en": "Sorry, you can only see your own unit's reports ({unit}). Type /view to see them.",
     },
+    # an admin's document that is no template (a people list in .csv, a PDF): nothing used
+    "not_a_template": {
+        "vi": "Tệp “{name}” không phải mẫu báo cáo nên chưa được dùng. Bot nhận mẫu dạng "
+        ".yaml, .xlsx hoặc .xls (XLSForm). Danh sách đơn vị, cán bộ (.csv) nhập bằng lệnh "
+        "reportbot units import / people import trên máy chủ.",
+        "en": "“{name}” is not a report form, so it was not used. The bot takes forms as "
+        ".yaml, .xlsx or .xls (XLSForm). Lists of units and people (.csv) are imported with "
+        "reportbot units import / people import on the server.",
+    },
     "refused_template": {
         "vi": "Cảm ơn anh/chị. Chỉ quản trị viên mới đăng được mẫu báo cáo; "
         "tệp này chưa được dùng. Gõ /baocao để làm báo cáo.",

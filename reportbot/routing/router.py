@@ -49,6 +49,9 @@ class Route:
     handler: RouteHandler
     role: str = "officer"
     help: dict[str, str] | None = None  # {"vi": ..., "en": ...}: listed by /trogiup
+    # who finds the help line in /trogiup, when not `role` (a command officers may use on
+    # their own unit, listed for coordinators, whose help says how to name any unit)
+    help_role: str | None = None
 
 
 InReport = Callable[[PersonInfo], Awaitable[bool]]
@@ -82,19 +85,21 @@ class Router:
         bare: bool | None = None,
         help: dict[str, str] | None = None,
         bare_argument_role: str | None = None,
+        help_role: str | None = None,
     ) -> None:
         """Route command `name`, called by any of `words`, to `handler` for `role` and above.
 
         `bare` says whether the words work without a slash; by default only words of several
         parts do ("tinh hinh"): a short word typed alone ("xem") is more likely an answer.
         `bare_argument_role` lets a single word with an argument ("xem hoi phu nu") work
-        without a slash for that role and above, outside a report.
+        without a slash for that role and above, outside a report. `help_role` lists the
+        help line for that role and above instead of `role`.
         """
         if name in self.routes:
             raise ValueError(f"command {name!r} is already routed")
         if role not in ROLE_RANKS:
             raise ValueError(f"command {name!r}: unknown role {role!r}")
-        self.routes[name] = Route(name, handler, role, help)
+        self.routes[name] = Route(name, handler, role, help, help_role)
         for word in words:
             self.table.add(word, name, bare=bare)
             folded = fold(word)
@@ -171,7 +176,9 @@ class Router:
         lines = [
             route.help[locale]
             for route in self.routes.values()
-            if route.help and route.role != "officer" and has_role(person, route.role)
+            if route.help
+            and (route.help_role or route.role) != "officer"
+            and has_role(person, route.help_role or route.role)
         ]
         if not lines:
             return []

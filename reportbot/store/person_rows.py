@@ -4,38 +4,44 @@ the ORM's joined load was about a fifth of the conversation benchmark's CPU."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from reportbot.conversation.session import PersonInfo, UnitInfo
 from reportbot.store import sql
 
-# One statement: the person, their first unit, their stored conversation state, and one row
-# per other active unit (or one row with no other unit). Every first message of an officer
-# waits for it, and then for the state: read here, it costs no second trip.
-PERSON_BY_IDENTITY = (
+# One statement: the person, their first unit, and one row per other active unit (or one row
+# with no other unit); with `WITH_STATE`, also their stored conversation state. Every first
+# message of an officer waits for it, and then for the state: read here, it costs no second
+# trip. With several workers the state is read again on every step, so it is left out.
+_PERSON = (
     "SELECT p.id AS person_id, p.name AS person_name, p.role, p.locale, p.active, "
     "u.id AS unit_id, u.code, u.name AS unit_name, u.type, "
-    "x.id AS extra_id, x.code AS extra_code, x.name AS extra_name, x.type AS extra_type, "
-    "s.data AS state_data "
+    "x.id AS extra_id, x.code AS extra_code, x.name AS extra_name, x.type AS extra_type{state} "
     "FROM identities i JOIN people p ON p.id = i.person_id "
-    "LEFT JOIN units u ON u.id = p.unit_id "
-    "LEFT JOIN conversation_states s ON s.person_id = p.id "
+    "LEFT JOIN units u ON u.id = p.unit_id{join} "
     "LEFT JOIN person_units l ON l.person_id = p.id "
     "LEFT JOIN units x ON x.id = l.unit_id AND x.active = ? "
     "WHERE i.platform = ? AND i.external_id = ? ORDER BY p.id, x.id"
 )
+PERSON = _PERSON.format(state="", join="")
+PERSON_WITH_STATE = _PERSON.format(
+    state=", s.data AS state_data",
+    join=" LEFT JOIN conversation_states s ON s.person_id = p.id",
+)
+Rows = Callable[[str, Sequence[object]], Awaitable[list[Sequence[Any]]]]
 
 
-async def person_by_identity(platform: str, external_id: str) -> PersonInfo | None:
-    """The active person of this identity with their units, or None if unknown or inactive."""
-    return (await person_and_state(platform, external_id))[0]
-
-
-async def person_and_state(platform: str, external_id: str) -> tuple[PersonInfo | None, str | None]:
-    """`person_by_identity`, and the person's stored conversation state (JSON text, None when
-    they never talked): what their first message needs next."""
-    found = await sql.rows(PERSON_BY_IDENTITY, [True, platform, external_id])
+async def person_and_state(
+    platform: str, external_id: str, *, with_state: bool = True, rows: Rows | None = None
+) -> tuple[PersonInfo | None, str | None]:
+    """The active person of this identity with their units (None if unknown or inactive),
+    and, `with_state`, their stored conversation state (JSON text; None when they never
+    talked, or without `with_state`). `rows` runs the statement (default: tortoise's
+    connection)."""
+    statement = PERSON_WITH_STATE if with_state else PERSON
+    found = await (rows or sql.rows)(statement, [True, platform, external_id])
     if not found:
         return None, None
     person_id, name, role, locale, active, unit_id, code, unit_name, unit_type = found[0][:9]
@@ -51,7 +57,7 @@ async def person_and_state(platform: str, external_id: str) -> tuple[PersonInfo 
         key=lambda unit: unit.id,
     )
     info = assemble_person(int(person_id), name, role, locale, first, extra)
-    return info, found[0][13]
+    return info, found[0][13] if with_state else None
 
 
 def assemble_person(

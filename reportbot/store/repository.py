@@ -44,6 +44,7 @@ from reportbot.store.models import (
 )
 from reportbot.store.person_rows import assemble_person, person_and_state
 from reportbot.store.queries.organisations import publication_units
+from reportbot.store.read_connection import FirstReads
 
 UNIT_TTL = 30.0
 UNIT_FORMS_LIMIT = 100_000  # cached form lists per unit (a province has a few thousand units)
@@ -56,6 +57,14 @@ UNIT_VERSIONS = "SELECT id, version FROM submissions WHERE unit_id = ?"
 UNIT_SUBMISSIONS = (
     "SELECT id, form_key, period_key, template_id, status, revision, submitted_at, "
     "submitted_by_id, version FROM submissions WHERE unit_id = ?"
+)
+# The same in one statement, for the read connection (a row per answer, or one for a report
+# without answers).
+UNIT_REPORTS = (
+    "SELECT s.id, s.form_key, s.period_key, s.template_id, s.status, s.revision, "
+    "s.submitted_at, s.submitted_by_id, s.version, a.question_id, a.value "
+    "FROM submissions s LEFT JOIN answers a ON a.submission_id = s.id "
+    "WHERE s.unit_id = ? ORDER BY s.id"
 )
 SUBMISSION_ANSWERS = (
     "SELECT submission_id, question_id, value FROM answers WHERE submission_id IN ({})"
@@ -85,6 +94,28 @@ class Repository:
         # `_forms` is that very dict (a reload after `forget_forms` makes a new one).
         self._unit_forms: dict[tuple[int, str], tuple[dict[str, FormOffer], dict[str, FormOffer]]]
         self._unit_forms = {}
+        # First-contact reads on SQLite go through a connection of their own, so that they
+        # never queue behind the group writer's batches (`store.read_connection`).
+        self._first_reads = FirstReads()
+        # Steps in flight per unit, and steps ended per unit: kept apart from the unit cache
+        # (a unit dropped by `forget_unit` may still have a step in flight).
+        self._in_flight: dict[int, int] = {}
+        self._writes_ended: dict[int, int] = {}
+
+    async def start(self) -> None:
+        """Open the read connection now rather than in the first wave of messages."""
+        await self._first_reads.get()
+
+    async def close(self) -> None:
+        """Close the read connection (the repository opens it again if used after)."""
+        await self._first_reads.close()
+
+    async def _rows(self, statement: str, values: Sequence[object]) -> list[Sequence[Any]]:
+        """A first-contact read: on the read connection when there is one."""
+        reader = await self._first_reads.get()
+        if reader is None:
+            return await sql.rows(statement, values)
+        return await reader.rows(statement, values)
 
     # -- forms ---------------------------------------------------------------------------
 
@@ -142,7 +173,18 @@ class Repository:
         cached = self._people.get(key)
         if cached is not None and time.monotonic() - cached[1] < PERSON_TTL:
             return cached[0]
-        info, state = await person_and_state(platform, external_id)
+        # On SQLite this reads on the read connection, which sees every committed step but
+        # none in flight. The state read is kept only for a person absent from `_states`, who
+        # has no step in flight in this process: a step begins with `conversation()`, which
+        # leaves the state in `_states`, and nothing removes it; whatever this process
+        # committed for them is in `_states` too (`remember_state`). Several reads of one new
+        # person keep the first to come back (the reader answers in arrival order). With
+        # several workers (`shared`) the state is not read here: each step reads it again
+        # (`conversation`), after the per-person claim that orders a person's steps across
+        # processes; on PostgreSQL the pool gives every read its own connection anyway.
+        info, state = await person_and_state(
+            platform, external_id, with_state=not self.shared, rows=self._rows
+        )
         if info is None:
             return None
         self._people[key] = (info, time.monotonic())
@@ -190,11 +232,21 @@ class Repository:
             fresh = await self._versions_match(unit_id, entry.views)
         if entry is not None and fresh:
             return entry.views
+        writes = self._writes(unit_id)
         views = await self._load_reports(unit_id)
         if unit_id in self._units and self._units[unit_id].writing > 0:
             return self._units[unit_id].views  # a write began while loading: keep its view
+        if writes[0] or self._writes(unit_id) != writes:
+            # A step of this unit was in flight (a unit forgotten meanwhile), began or ended
+            # while loading: the load may lack it (the read connection does not wait for the
+            # writer). Not cached; a step decided on it is refused by the version check.
+            return views
         self._units[unit_id] = _UnitReports(views, time.monotonic())
         return views
+
+    def _writes(self, unit_id: int) -> tuple[int, int]:
+        """(steps of the unit in flight, steps of the unit ended so far)."""
+        return self._in_flight.get(unit_id, 0), self._writes_ended.get(unit_id, 0)
 
     async def _versions_match(
         self, unit_id: int, views: dict[tuple[str, str], SubmissionView]
@@ -203,10 +255,26 @@ class Repository:
         stored = {(int(i), int(v)) for i, v in await sql.rows(UNIT_VERSIONS, [unit_id])}
         return stored == {(view.id, view.version) for view in views.values()}
 
+    async def _report_rows(self, unit_id: int) -> tuple[list[Sequence[Any]], list[Sequence[Any]]]:
+        """A unit's submission rows and their answer rows: on the read connection in one
+        statement (one trip, one snapshot), else two statements on tortoise's connection."""
+        reader = await self._first_reads.get()
+        if reader is not None:
+            joined = await reader.rows(UNIT_REPORTS, [unit_id])
+            submissions = {row[0]: row[:9] for row in joined}  # in order, once each
+            answers = [(row[0], row[9], row[10]) for row in joined if row[9] is not None]
+            return list(submissions.values()), answers
+        submissions = await sql.rows(UNIT_SUBMISSIONS, [unit_id])
+        ids = [int(row[0]) for row in submissions]
+        if not ids:
+            return submissions, []
+        return submissions, await sql.rows(SUBMISSION_ANSWERS.format(sql.marks(len(ids))), ids)
+
     async def _load_reports(self, unit_id: int) -> dict[tuple[str, str], SubmissionView]:
         views: dict[tuple[str, str], SubmissionView] = {}
         by_id: dict[int, SubmissionView] = {}
-        for row in await sql.rows(UNIT_SUBMISSIONS, [unit_id]):
+        submissions, answers = await self._report_rows(unit_id)
+        for row in submissions:
             submission_id, form_key, period_key, template_id, status, revision = row[:6]
             submitted_at, submitted_by, version = row[6:]
             view = SubmissionView(
@@ -224,19 +292,27 @@ class Repository:
             views[view.key] = view
             by_id[view.id] = view  # type: ignore[index]
         if by_id:
-            statement = SUBMISSION_ANSWERS.format(sql.marks(len(by_id)))
-            for submission_id, question_id, value in await sql.rows(statement, list(by_id)):
+            for submission_id, question_id, value in answers:
                 _load_answer(by_id[int(submission_id)], question_id, value)
         return views
 
     def begin_write(self, unit_id: int | None) -> None:
         """Mark a unit as having a write in flight (its cache must not be replaced)."""
-        if unit_id is not None and unit_id in self._units:
+        if unit_id is None:
+            return
+        self._in_flight[unit_id] = self._in_flight.get(unit_id, 0) + 1
+        if unit_id in self._units:
             self._units[unit_id].writing += 1
 
     def end_write(self, unit_id: int | None) -> None:
         """Clear the in-flight mark set by begin_write."""
-        if unit_id is not None and unit_id in self._units:
+        if unit_id is None:
+            return
+        left = self._in_flight.pop(unit_id, 1) - 1
+        if left > 0:
+            self._in_flight[unit_id] = left
+        self._writes_ended[unit_id] = self._writes_ended.get(unit_id, 0) + 1
+        if unit_id in self._units:
             self._units[unit_id].writing -= 1
 
     def apply(self, unit_id: int | None, change: SubmissionChange, created_id: int | None) -> None:

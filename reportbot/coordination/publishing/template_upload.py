@@ -72,6 +72,11 @@ class TemplateUpload:
             return await self._receive(person, attachment)
         if not has_role(person, ADMIN):
             return None
+        document = attachment is not None and attachment.kind == "file" and attachment.path
+        if document and attachment and not await self._in_report(person):
+            # a document, but no template (a people list, a PDF): say what the bot takes
+            name = attachment.name or Path(attachment.path or "").name
+            return [Outgoing(t("not_a_template", person.locale, name=name))]
         pending = await self._pending(person.id)
         if pending is None:
             return None

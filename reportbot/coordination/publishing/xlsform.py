@@ -240,12 +240,14 @@ class _Reader(SurveyRows):
         given = sheet.value(row, "form_id")
         source = given or self.texts(sheet, row, "form_title").get(self.default_language, "")
         source = source or next(iter(self.texts(sheet, row, "form_title").values()), "")
-        if not source:  # last resort: the file name without the copy marks browsers add
+        from_file = not source
+        if from_file:  # last resort: the file name without the copy marks browsers add
             source = COPY_MARKS.sub("", fold(self.stem)) or "form"
-            self.warn(said("xlsform:warn_no_form_id", value=f"“{source}”"))
         slug = re.sub(r"[^a-z0-9]+", "_", fold(source)).strip("_")[:48].rstrip("_") or "form"
         slug = slug if slug[0].isalpha() else f"f_{slug}"[:48]
-        if slug != given:
+        if from_file:  # one note, naming the key itself (not "from form_title": there is none)
+            self.warn(said("xlsform:warn_no_form_id", value=f"“{slug}”"))
+        elif slug != given:
             code = "xlsform:warn_key_from_id" if given else "xlsform:warn_key_from_title"
             self.warn(said(code, value=f"“{slug}”", origin=f"“{given or source}”"))
         return slug

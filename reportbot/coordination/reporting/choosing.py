@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from reportbot.conversation.parsing import fold
 from reportbot.coordination.texts import Problem
 from reportbot.forms.schema import FormTemplate
 from reportbot.periods import (
@@ -20,7 +21,8 @@ from reportbot.store.queries.reports import any_filed
 
 
 async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
-    """The form named by `key`, or the only one in use. Raises Problem."""
+    """The form named by `key` (its key, or words of its title: `forms_named`), or the only
+    one in use. Raises Problem."""
     forms = {k: template for k, (_rid, template) in (await latest_templates()).items()}
     if not forms:
         raise Problem("no_forms")
@@ -28,9 +30,40 @@ async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
         if len(forms) == 1:
             return next(iter(forms.items()))
         raise Problem("form_needed", forms=", ".join(sorted(forms)))
-    if key not in forms:
+    if key in forms:
+        return key, forms[key]
+    named = forms_named(key, forms)
+    if len(named) > 1:
+        raise Problem("form_needed", forms=", ".join(sorted(named)))
+    if not named:
         raise Problem("form_unknown", form=key, forms=", ".join(sorted(forms)))
-    return key, forms[key]
+    return named[0], forms[named[0]]
+
+
+def forms_named(text: str, forms: dict[str, FormTemplate]) -> list[str]:
+    """The keys of the forms that `text` names by title, the way a coordinator types it.
+
+    Accents and case do not matter ("Nghi quyet 57" names "Báo cáo kết quả thực hiện Nghị
+    quyết 57"); a title said in full (any language) wins over titles that merely contain the
+    words; otherwise every form whose title (or key, split at "_") has all the words matches.
+    """
+    wanted = fold(text)
+    words = set(wanted.split())
+    if not words:
+        return []
+
+    def titles(key: str) -> list[str]:
+        return [fold(title) for title in forms[key].title.values()]
+
+    exact = [key for key in forms if wanted in titles(key) or wanted == fold(key)]
+    if exact:
+        return exact
+    return [
+        key
+        for key in forms
+        if any(words <= set(title.split()) for title in titles(key))
+        or words <= set(fold(key).split("_"))
+    ]
 
 
 async def pick_period(
@@ -45,6 +78,9 @@ async def pick_period(
     has filed it, else the previous one if a unit has filed that, else the current one."""
     spec = template.period
     if period_key is not None:
+        # "2026-h2" as typed on a command line is 2026-H2 (the chat reads it so too)
+        folded = period_key.strip()
+        period_key = folded.lower() if folded.lower().startswith("once") else folded.upper()
         try:
             return period_by_key(spec, period_key, tz)
         except (PeriodKeyError, ValueError) as exc:

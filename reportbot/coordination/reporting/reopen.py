@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from connectors.base import Outgoing
+from connectors.base import DeliveryError, Outgoing
 from reportbot.conversation.session import PersonInfo
 from reportbot.coordination import audit
 from reportbot.coordination.texts import Problem, t
@@ -121,6 +121,16 @@ async def _tell_officers(
                 continue
             try:
                 await connector.send(officer.address, [Outgoing(text)])
+            except DeliveryError as exc:
+                # Not reachable there (blocked the bot; on the console, not the person at
+                # this terminal): no fault to fix, and the coordinator is told in the chat.
+                log.info(
+                    "reopen notice to person %s on %s not delivered: %s",
+                    officer.person_id,
+                    officer.address.platform,
+                    exc,
+                )
+                continue
             except Exception as exc:  # one unreachable account must not stop the others
                 log.warning(
                     "reopen notice to person %s on %s failed: %s",
