@@ -233,7 +233,11 @@ async def handled_already(client: Any, updates: list[tuple[str, str]]) -> set[tu
     """Which of `updates` are done already, read inside a step's transaction (`client`).
 
     On PostgreSQL the rows are locked until the transaction ends, so two processes that both
-    handled one update (a worker paused past its claim, then resumed) cannot both commit it.
+    handled one update (a worker paused past its claim, or one that lost its holder lock while
+    another took its update) cannot both commit it. The rows are locked whatever their status:
+    `FOR UPDATE` locks only the rows the query returns, and a filter on 'done' returned (and
+    locked) nothing while the update was pending, so both transactions went on (review of
+    issue 17). The second now waits for the first and reads 'done' once it commits.
     """
     if not updates:
         return set()
@@ -242,12 +246,12 @@ async def handled_already(client: Any, updates: list[tuple[str, str]]) -> set[tu
     for platform in sorted({platform for platform, _ in updates}):
         ids = sorted({update_id for p, update_id in updates if p == platform})
         rows = await sql.rows(
-            f"SELECT update_id FROM inbox WHERE platform = ? AND status = 'done' "
-            f"AND update_id IN ({sql.marks(len(ids))}){lock}",
+            f"SELECT update_id, status FROM inbox WHERE platform = ? "
+            f"AND update_id IN ({sql.marks(len(ids))}) ORDER BY update_id{lock}",
             [platform, *ids],
             client=client,
         )
-        found.update((platform, str(update_id)) for (update_id,) in rows)
+        found.update((platform, str(update_id)) for update_id, status in rows if status == DONE)
     return found
 
 
