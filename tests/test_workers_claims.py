@@ -3,12 +3,13 @@ the holder lock that keeps a live worker's claims (a worker without it counts as
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 from connectors.base import Incoming
-from reportbot.store import inbox
+from reportbot.store import inbox, sql
 from reportbot.store.writer import GroupCommitter
 from reportbot.workers.session import WorkerSession
 
@@ -67,12 +68,14 @@ async def test_a_claim_whose_holder_lost_its_lock_is_taken_at_once(pg: str) -> N
     """Issue 17 (deadclaims): the lease still runs, but the holder's session is gone."""
     for user, update in (("a", "1"), ("b", "2")):
         await _accept(user, update)
-    async with _alive(pg, "w1"), _alive(pg, "w3"):
-        assert _ids(await inbox.claim("w1", NOW, LEASE, 1)) == ["1"]
-        assert _ids(await inbox.claim("w3", NOW, LEASE, 1)) == ["2"]
-        async with _alive(pg, "w2"):
-            assert await inbox.claim("w2", NOW, LEASE, 10) == []  # both holders alive
-        # w1 keeps its own claim even without its lock (it may still be handling it)
+    async with _alive(pg, "w3"):
+        async with _alive(pg, "w1"):
+            assert _ids(await inbox.claim("w1", NOW, LEASE, 1)) == ["1"]
+            assert _ids(await inbox.claim("w3", NOW, LEASE, 1)) == ["2"]
+            async with _alive(pg, "w2"):
+                assert await inbox.claim("w2", NOW, LEASE, 10) == []  # both holders alive
+        # w1's session is closed: w1 keeps its own claim even without its lock (it may still
+        # be handling it), and w3's is not taken (w3 is alive)
         assert await inbox.claim("w1", NOW, LEASE, 10) == []
     async with _alive(pg, "w2"):
         assert _ids(await inbox.claim("w2", NOW, LEASE, 10)) == ["1", "2"]
@@ -87,3 +90,41 @@ async def test_a_failed_update_set_aside_unblocks_the_person(pg: str) -> None:
         for _ in range(inbox.MAX_ATTEMPTS):
             await inbox.mark_failed(("telegram", "1"), "boom")
         assert _ids(await inbox.claim("w1", NOW, LEASE, 10)) == ["2"]
+
+
+async def _waiting_on_a_lock() -> bool:
+    rows = await sql.rows(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock'",
+        [],
+    )
+    return bool(rows[0][0])
+
+
+async def test_two_overlapping_steps_of_one_pending_update_commit_it_once(pg: str) -> None:
+    """Review of issue 17: both transactions read 'not done' while the update was pending
+    (the lock took only 'done' rows, so none), and both committed its replies. The second
+    must wait for the first and then see it done."""
+    await _accept("a", "1")
+    update = ("telegram", "1")
+    read, commit = asyncio.Event(), asyncio.Event()
+
+    async def step(first: bool) -> set[tuple[str, str]]:
+        async with sql.transaction() as tx:  # each task on a pool connection of its own
+            found = await inbox.handled_already(tx, [update])
+            if first:
+                read.set()
+                await commit.wait()
+                await sql.execute(inbox.MARK_DONE, inbox.mark_done_row(update, NOW), client=tx)
+            return found
+
+    first = asyncio.create_task(step(True))
+    await read.wait()
+    second = asyncio.create_task(step(False))
+    deadline = asyncio.get_running_loop().time() + 10
+    while not second.done() and not await _waiting_on_a_lock():
+        assert asyncio.get_running_loop().time() < deadline, "the second step never ran"
+        await asyncio.sleep(0.01)
+    commit.set()
+    assert await first == set()
+    assert await second == {update}  # it waited, then read the first one's commit
