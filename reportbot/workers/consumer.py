@@ -57,7 +57,8 @@ class InboxConsumer:
         self.handler = handler
         self.deliver = deliver
         self.clock = clock
-        self.holder = holder_id()[:64]
+        # The prefix tells other workers this holder holds its lock (inbox.CLAIM).
+        self.holder = (inbox.LOCKING_HOLDER + holder_id())[:64]
         self.concurrency = concurrency
         self.handled = 0
         self._in_hand: set[int] = set()
