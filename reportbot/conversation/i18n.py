@@ -64,7 +64,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{title} – {period} ({status})",
     },
     "status_new": {"vi": "chưa làm", "en": "not started"},
-    "status_draft": {"vi": "đang soạn {done}/{total}", "en": "draft {done}/{total}"},
+    "status_draft": {"vi": "đã làm {done}, còn {left} câu", "en": "{done} done, {left} left"},
     "status_submitted": {"vi": "đã gửi", "en": "submitted"},
     "status_reopened": {"vi": "được mở lại để sửa", "en": "reopened for changes"},
     "status_late": {"vi": "quá hạn", "en": "overdue"},
@@ -144,9 +144,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/continue to go on, /back to return to the last question.",
     },
     "report_in_progress": {
-        "vi": "Anh/chị đang làm dở “{title}” – kỳ {period}: {done}/{total} câu.\n"
+        "vi": "Anh/chị đang làm dở “{title}” – kỳ {period}: đã trả lời {done} câu, còn {left} "
+        "câu.\n"
         "Bấm “Làm tiếp” để tiếp tục, hoặc “Chọn báo cáo khác”.",
-        "en": "You are in the middle of {title} – {period}: {done}/{total} answered.\n"
+        "en": "You are in the middle of {title} – {period}: {done} answered, {left} to go.\n"
         "Press “Continue” to go on, or “Choose another report”.",
     },
     "button_other_report": {"vi": "Chọn báo cáo khác", "en": "Choose another report"},
