@@ -26,7 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "What would you like to do?",
     },
     "help": {
-        "vi": "Các lệnh:\n"
+        "vi": "Lệnh làm báo cáo:\n"
         "/baocao – làm báo cáo\n"
         "/tieptuc – làm tiếp báo cáo đang dở\n"
         "/quaylai – quay lại câu trước\n"
@@ -36,7 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/gui – gửi báo cáo\n"
         "/huy – dừng lại (câu trả lời đã lưu vẫn còn)\n"
         "Trên Zalo gõ không cần dấu gạch chéo, ví dụ: xem lai, sua 5, gui.",
-        "en": "Commands:\n"
+        "en": "Commands for filing a report:\n"
         "/report – file a report\n"
         "/continue – resume a report in progress\n"
         "/back – previous question\n"
