@@ -16,7 +16,11 @@ process, other users' too). `--repeat N` runs the worker counts N times, alterna
 2, ...), so that a neighbour's burst does not fall on one count only, and prints the ranges.
 
     .venv/bin/python benchmarks/workers.py [--officers 40] [--workers 1,2,4] [--repeat 3]
-        [--chaos 4]
+        [--chaos 4] [--pool 5,10]
+
+With --pool SIZES, every worker count runs once per pool size (REPORTBOT_DATABASE_POOL of
+every process), alternating; the speed-up is then against the 1-worker run of the same round
+and pool size. Without it the processes keep the default pool (5).
 
 With --chaos SECONDS (or --kill, every 4 s), one worker chosen at random is killed with kill -9
 every SECONDS (and started again at once, as a supervisor would) during the multi-worker runs;
@@ -127,7 +131,9 @@ async def _chaos(
         await cluster.start(victim, "worker")
 
 
-async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, float]:
+async def run_once(
+    workers: int, officers: int, chaos_s: float, pool: int | None = None
+) -> dict[str, float]:
     """One cluster with `workers` workers on a fresh database; the stream; its figures."""
     with tempfile.TemporaryDirectory() as folder:
         async with throwaway_database("postgres", Path(folder)) as url:
@@ -136,6 +142,8 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                 users = await seed_officers(officers)
                 async with FakeTelegram() as telegram:
                     cluster = Cluster(telegram, url, Path(folder))
+                    if pool is not None:
+                        cluster.settings["REPORTBOT_DATABASE_POOL"] = str(pool)
                     try:
                         # 0 workers: one `--role all` process, today's path, for comparison
                         await cluster.start("web", "web" if workers else "all")
@@ -172,6 +180,7 @@ async def run_once(workers: int, officers: int, chaos_s: float) -> dict[str, flo
                 return {
                     **(await _database_counts(officers)),
                     "workers": workers,
+                    "pool": pool or 0,
                     "updates": updates,
                     "rate": updates / elapsed,
                     "p50": percentile(answers, 0.50) * 1000,
@@ -223,7 +232,8 @@ async def _count(officers: int) -> Outcome:
 
 
 COLUMNS = (
-    "| round | workers | updates | updates/s | answer p50 ms | p99 ms | webhook 200 p50 | p99 |"
+    "| round | workers | pool | updates | updates/s | answer p50 ms | p99 ms |"
+    " webhook 200 p50 | p99 |"
     " speed-up | CPU ms/update web | workers | driver | PostgreSQL | machine busy % | load |"
     " transactions/update | kills | lost | duplicated | replies owed | submitted |"
 )
@@ -232,7 +242,8 @@ COLUMNS = (
 def _row(round_no: int, r: dict[str, float], base: float) -> str:
     """One markdown row of a run's figures; the speed-up against `base` (same round)."""
     return (
-        f"| {round_no} | {r['workers']} | {r['updates']} | {r['rate']:.0f} | {r['p50']:.1f} | "
+        f"| {round_no} | {r['workers']} | {r['pool'] or 5} | {r['updates']} | "
+        f"{r['rate']:.0f} | {r['p50']:.1f} | "
         f"{r['p99']:.1f} | {r['ack_p50']:.1f} | {r['ack_p99']:.1f} | "
         f"{r['rate'] / base:.2f} | {r['web_cpu']:.2f} | {r['workers_cpu']:.2f} | "
         f"{r['driver_cpu']:.2f} | {r['postgres_cpu']:.2f} | {r['busy']:.0f} | "
@@ -246,18 +257,20 @@ def _summary(rounds: list[list[dict[str, float]]]) -> list[str]:
     lines = []
     for index, first in enumerate(rounds[0]):
         rates = [runs[index]["rate"] for runs in rounds]
-        ups = [runs[index]["rate"] / _base(runs) for runs in rounds]
+        ups = [runs[index]["rate"] / _base(runs, runs[index]["pool"]) for runs in rounds]
         loads = [runs[index]["load"] for runs in rounds]
         lines.append(
-            f"{first['workers']} worker(s): {min(rates):.0f}–{max(rates):.0f} updates/s, "
+            f"{first['workers']} worker(s), pool {first['pool'] or 5}: "
+            f"{min(rates):.0f}–{max(rates):.0f} updates/s, "
             f"speed-up {min(ups):.2f}–{max(ups):.2f}, load {min(loads):.1f}–{max(loads):.1f}"
         )
     return lines
 
 
-def _base(runs: list[dict[str, float]]) -> float:
-    """The one-worker rate of a round (else its first run's)."""
-    return next((r["rate"] for r in runs if r["workers"] == 1), runs[0]["rate"])
+def _base(runs: list[dict[str, float]], pool: float = 0) -> float:
+    """The one-worker rate of a round with this pool size (else its first run's)."""
+    same = [r for r in runs if r["pool"] == pool] or runs
+    return next((r["rate"] for r in same if r["workers"] == 1), same[0]["rate"])
 
 
 async def main() -> None:
@@ -267,23 +280,29 @@ async def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="rounds of every worker count")
     parser.add_argument("--kill", action="store_true", help="--chaos 4")
     parser.add_argument("--chaos", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument("--pool", default="", help="pool sizes, e.g. 5,10 (default: 5)")
     args = parser.parse_args()
+    pools: list[int | None] = [int(part) for part in args.pool.split(",") if part] or [None]
     chaos_s = args.chaos or (KILL_EVERY_S if args.kill else 0.0)
     counts = [int(part) for part in args.workers.split(",")]
     rounds: list[list[dict[str, float]]] = []
     for round_no in range(1, args.repeat + 1):
         runs = []
         for count in counts:  # alternating counts, so a neighbour's burst hits them alike
-            result = await run_once(count, args.officers, chaos_s)
-            runs.append(result)
-            print(f"  round {round_no}, {count} worker(s): {result['rate']:.0f} updates/s")
+            for pool in pools:
+                result = await run_once(count, args.officers, chaos_s, pool)
+                runs.append(result)
+                print(
+                    f"  round {round_no}, {count} worker(s), pool {pool or 5}: "
+                    f"{result['rate']:.0f} updates/s, load {result['load']:.1f}"
+                )
         rounds.append(runs)
     print()
     print(COLUMNS)
     print("|" + " ---: |" * COLUMNS.count("|", 1))
     for round_no, runs in enumerate(rounds, 1):
         for r in runs:
-            print(_row(round_no, r, _base(runs)))
+            print(_row(round_no, r, _base(runs, r["pool"])))
     print()
     print("\n".join(_summary(rounds)))
     results = [r for runs in rounds for r in runs]

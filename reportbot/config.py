@@ -27,6 +27,9 @@ LOG_FORMATS = ("text", "json")
 # Updates handled at once by a process that serves webhooks: few enough that the event loop
 # answers a webhook within a few turns (benchmarks/RESULTS.md, brief "ackp99").
 DEFAULT_PROCESSING_LIMIT = 8
+# Connections one process may open to PostgreSQL; all processes together must stay under the
+# server's max_connections (100 by default).
+MAX_DATABASE_POOL = 1000
 
 __all__ = ["LOCALES", "LOG_FORMATS", "ConfigError", "Settings", "load_settings"]
 
@@ -48,6 +51,7 @@ class Settings:
     demo: bool = True
     log_format: str = "text"
     processing_limit: int = DEFAULT_PROCESSING_LIMIT
+    database_pool: int | None = None  # PostgreSQL pool size; None: the driver's (5)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
     file_config: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -63,7 +67,8 @@ def load_settings(
 ) -> Settings:
     """Read and validate settings; raise ConfigError with one clear line on a bad value."""
     environ = dict(os.environ if env is None else env)
-    file_values, file_config = _read_file(environ, config_file)
+    path = _config_path(environ, config_file)
+    file_values, file_config = _read_file(environ, config_file, path)
     merged: dict[str, str] = {
         **file_values,
         **{k: v for k, v in environ.items() if k.startswith(PREFIX)},
@@ -73,8 +78,14 @@ def load_settings(
         value = merged.get(PREFIX + name)
         return default if value is None or value == "" else value
 
+    def where(name: str) -> str:
+        """How the IT officer wrote the setting: its variable, or the file and its field."""
+        if environ.get(PREFIX + name, "") == "" and PREFIX + name in file_values:
+            return f"{path}: {name.lower()}"
+        return PREFIX + name
+
     try:
-        return _settings(get, {**environ, **merged}, file_config)
+        return _settings(get, where, {**environ, **merged}, file_config)
     except ConfigError as error:  # said in the language the settings ask for, when valid
         locale = get("LOCALE", "vi")
         error.locale = locale if locale in LOCALES else "vi"
@@ -82,8 +93,12 @@ def load_settings(
 
 
 def _settings(
-    get: Callable[[str, str], str], env: dict[str, str], file_config: dict[str, Any]
+    get: Callable[[str, str], str],
+    where: Callable[[str], str],
+    env: dict[str, str],
+    file_config: dict[str, Any],
 ) -> Settings:
+    pool = get("DATABASE_POOL", "")
     return Settings(
         database_url=_database_url(get("DATABASE_URL", DEFAULT_DATABASE_URL)),
         forms_dir=Path(get("FORMS_DIR", "forms")),
@@ -100,15 +115,19 @@ def _settings(
         processing_limit=_positive(
             "PROCESSING_LIMIT", get("PROCESSING_LIMIT", str(DEFAULT_PROCESSING_LIMIT))
         ),
+        database_pool=_pool(where("DATABASE_POOL"), pool) if pool else None,
         env=env,
         file_config=file_config,
     )
 
 
+def _config_path(environ: Mapping[str, str], config_file: Path | None) -> Path:
+    return config_file or Path(environ.get(PREFIX + "CONFIG", "reportbot.toml"))
+
+
 def _read_file(
-    environ: Mapping[str, str], config_file: Path | None
+    environ: Mapping[str, str], config_file: Path | None, path: Path
 ) -> tuple[dict[str, str], dict[str, Any]]:
-    path = config_file or Path(environ.get(PREFIX + "CONFIG", "reportbot.toml"))
     if not path.exists():
         if config_file is not None or PREFIX + "CONFIG" in environ:
             raise ConfigError("config_file_missing", path=str(path))
@@ -149,6 +168,14 @@ def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ConfigError("port", value=value)
     return int(value)
+
+
+def _pool(name: str, value: str) -> int:
+    """A pool size: a whole number from 1 to MAX_DATABASE_POOL; `name` says where it was set."""
+    text = value.strip()
+    if text.isdigit() and 0 < int(text) <= MAX_DATABASE_POOL:
+        return int(text)
+    raise ConfigError("database_pool", name=name, value=value, maximum=MAX_DATABASE_POOL)
 
 
 def _positive(name: str, value: str) -> int:

@@ -29,6 +29,7 @@ log = logging.getLogger("reportbot.config")
 CORE = [
     "CONFIG",
     "DATABASE_URL",
+    "DATABASE_POOL",
     "FORMS_DIR",
     "TIMEZONE",
     "LOCALE",

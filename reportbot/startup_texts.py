@@ -57,6 +57,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "{name}: cần một số lớn hơn 0, nhận {value!r}",
         "en": "{name}: expected a number greater than 0, got {value!r}",
     },
+    "database_pool": {
+        "vi": "{name}: cần số kết nối cơ sở dữ liệu là một số nguyên từ 1 đến {maximum}, nhận "
+        "{value!r} (mọi tiến trình cộng lại phải dưới max_connections của PostgreSQL)",
+        "en": "{name}: expected a number of database connections, a whole number from 1 to "
+        "{maximum}, got {value!r} (all processes together must stay under PostgreSQL's "
+        "max_connections)",
+    },
     "whole": {
         "vi": "{name}: cần một số nguyên từ {minimum} trở lên, nhận được {value!r}",
         "en": "{name}: expected a whole number of at least {minimum}, got {value!r}",

@@ -74,6 +74,7 @@ class Cluster:
     web_port: int = field(default_factory=free_port)
     processes: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)  # more REPORTBOT_* for every process
 
     @property
     def webhook(self) -> str:
@@ -90,6 +91,7 @@ class Cluster:
                 "REPORTBOT_MIRROR_XLSX": str(self.folder / "mirror.xlsx"),
                 "REPORTBOT_MEDIA_DIR": str(self.folder / "media"),
                 **bot_env(self.telegram, WEBHOOK_URL=self.webhook, WEBHOOK_SECRET=SECRET),
+                **self.settings,
             }
         )
         return env

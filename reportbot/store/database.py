@@ -54,12 +54,14 @@ async def _keep_session(_connection: Any) -> None:
     return None
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str, Any]:
     """Build the tortoise configuration for a database URL.
 
     On PostgreSQL a connection attempt gives up after CONNECT_TIMEOUT_S and a statement after
     STATEMENT_TIMEOUT_S: a database that is down or frozen must fail a webhook quickly (which
     then answers 503, and the platform retries) rather than hold it until the platform gives up.
+    `pool_size` (REPORTBOT_DATABASE_POOL) is the most connections the process's pool opens;
+    None keeps the URL's `maxsize` or tortoise's default of 5. SQLite has no pool.
     """
     url = database_url
     if url.startswith("postgresql://"):
@@ -70,6 +72,8 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         expanded["credentials"].setdefault("timeout", CONNECT_TIMEOUT_S)
         expanded["credentials"].setdefault("command_timeout", STATEMENT_TIMEOUT_S)
         expanded["credentials"].setdefault("reset", _keep_session)
+        if pool_size is not None:
+            expanded["credentials"]["maxsize"] = pool_size
         idle_ms = str(int(IDLE_IN_TRANSACTION_S * 1000))
         settings = expanded["credentials"].setdefault("server_settings", {})
         settings.setdefault("idle_in_transaction_session_timeout", idle_ms)
@@ -131,13 +135,16 @@ async def migrate_database(database_url: str) -> None:
         raise
 
 
-async def open_database(database_url: str, *, migrate_first: bool = True) -> None:
-    """Migrate (by default), then initialise tortoise for the application."""
+async def open_database(
+    database_url: str, *, migrate_first: bool = True, pool_size: int | None = None
+) -> None:
+    """Migrate (by default), then initialise tortoise for the application (its PostgreSQL
+    pool opens at most `pool_size` connections; tortoise's default when None)."""
     _check_sqlite_folder(database_url)
     if migrate_first:
         await migrate_database(database_url)
     try:
-        await Tortoise.init(config=tortoise_config(database_url))
+        await Tortoise.init(config=tortoise_config(database_url, pool_size))
         await connections.get("default").execute_query("SELECT 1")
     except Exception as exc:
         if isinstance(exc, OSError | TimeoutError) or _looks_like_connection_error(exc):

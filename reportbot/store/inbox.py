@@ -179,16 +179,30 @@ async def prune(now: datetime, keep: timedelta = DEFAULT_KEEP) -> int:
 # -- several worker processes (PostgreSQL) -------------------------------------------------
 
 NOTIFY_CHANNEL = "reportbot_inbox"  # PostgreSQL NOTIFY channel: new updates were accepted
+HOLDER_LOCK_CLASS = 0x72627477  # "rbtw": advisory locks (class, hashtext(holder)) of workers
 CLAIM = (
     "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
     " SELECT i.id FROM inbox i WHERE i.status = 'pending'"
-    " AND (i.claimed_until IS NULL OR i.claimed_until < ?)"
+    " AND (i.claimed_until IS NULL OR i.claimed_until < ?"
+    "  OR (i.claimed_by <> ? AND pg_try_advisory_xact_lock_shared("
+    f"{HOLDER_LOCK_CLASS}, hashtext(i.claimed_by))))"
     " AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.platform = i.platform"
     "  AND j.user_id = i.user_id AND j.status = 'pending' AND j.id < i.id)"
     " ORDER BY i.id LIMIT ? FOR UPDATE SKIP LOCKED"
     ") RETURNING id, payload"
 )
 """Claim the oldest pending update of each person that nobody holds.
+
+A claim is held while its lease runs and its holder is alive: each worker process holds a
+session advisory lock on (HOLDER_LOCK_CLASS, hashtext(its holder id)) for its life
+(`reportbot.workers.session`), which PostgreSQL releases the moment the process dies. The
+claimer tries a *shared, transaction-level* lock on the holder's key: granted means no live
+session holds the key, so the holder is dead and its claims are taken at once instead of after
+the lease. The shared lock ends with the claim's own transaction (no session state is left on
+the pool connection) and claimers never block one another. It is tried only for rows whose
+lease still runs, and never for the claimer's own rows (a worker that has just lost its lock
+must not take back what it is handling). Re-checked by PostgreSQL when a row is locked, so a
+claim committed meanwhile by a live worker is skipped.
 
 Only the head of a person's queue can be claimed: their next update waits until this one is
 done (or set aside as failed), so a person's messages are handled in platform order even
@@ -204,7 +218,7 @@ RENEW = (
 
 async def claim(worker: str, now: datetime, lease: timedelta, limit: int) -> list[PendingUpdate]:
     """Take up to `limit` updates for `worker` until `now + lease` (PostgreSQL only)."""
-    rows = await sql.rows(CLAIM, [worker, now + lease, now, limit])
+    rows = await sql.rows(CLAIM, [worker, now + lease, now, worker, limit])
     found = sorted((int(entry_id), str(payload)) for entry_id, payload in rows)
     return [PendingUpdate(entry_id, decode_message(payload)) for entry_id, payload in found]
 

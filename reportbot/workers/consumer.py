@@ -3,8 +3,10 @@
 Web processes only store verified updates (`ConversationService.accept`). Each worker
 process claims the oldest pending update of each person (`inbox.claim`: `FOR UPDATE SKIP
 LOCKED`, head of the person's queue only, so a person's messages keep their platform order
-across processes) for a short lease that a heartbeat renews while the update is in hand. A
-worker killed with kill -9 stops renewing: its updates are claimable again after `LEASE`.
+across processes) for a short lease that a heartbeat renews while the update is in hand.
+Each worker holds a PostgreSQL advisory lock for its life on a connection of its own
+(`WorkerSession`): a worker killed with kill -9 loses it at once, and its updates are claimed
+by the others at once; `LEASE` is the backstop for a worker that is alive but stuck.
 
 Each claimed update goes through the conversation service exactly as in one process: its step
 is committed by the group writer together with the inbox row's 'done' mark (so it is applied
@@ -20,17 +22,17 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from connectors.base import Address, Incoming, NotAccepted, Outgoing
 from reportbot.store import inbox
 from reportbot.store import replies as reply_rows
 from reportbot.store.lease import holder_id
+from reportbot.workers.session import WorkerSession
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=10)  # a dead worker's updates come back within this
-HEARTBEAT_S = 2.0  # renew the claims in hand this often (well inside the lease)
+LEASE = timedelta(seconds=10)  # a stuck worker's updates come back within this
+HEARTBEAT_S = 2.0  # renew the claims in hand (and check the holder lock) this often
 IDLE_POLL_S = 1.0  # with nothing claimable, wait for a NOTIFY from a web process, or this long
 CONFIRM_RETRY_S = 0.2  # a failed confirmation is tried again after this long
 BATCH = 64  # claim at most this many updates at once (they are handled concurrently)
@@ -67,45 +69,39 @@ class InboxConsumer:
         self._delivered = asyncio.Event()  # receipts are waiting to be confirmed
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
-        self._listener: Any = None
+        self.session: WorkerSession | None = None
 
     async def start(self, database_url: str | None = None) -> None:
         """Start claiming (and the heartbeat that keeps the claims).
 
-        With `database_url` (PostgreSQL), the worker LISTENs for the web processes' NOTIFY
-        after each accepted batch and claims at once; it polls every IDLE_POLL_S seconds
-        otherwise (claims of a dead worker run out; a notification may be missed). On the
-        same connection it hears every worker's reply confirmations, which release a step of
-        this worker waiting on a reply another worker sent (`replies.wait_confirmed`).
+        With `database_url` (PostgreSQL), the worker first takes its holder lock on a
+        connection of its own (`WorkerSession`) and claims only while it holds it. On that
+        connection it LISTENs for the web processes' NOTIFY after each accepted batch and
+        claims at once; it polls every IDLE_POLL_S seconds otherwise (a notification may be
+        missed). It also hears every worker's reply confirmations there, which release a step
+        of this worker waiting on a reply another worker sent (`replies.wait_confirmed`).
+        Without `database_url` (a lone consumer, in tests) no lock is held, and other workers
+        would take its claims as a dead worker's.
         """
         if database_url is not None:
-            await self._listen(database_url)
+            self.session = WorkerSession(
+                database_url,
+                self.holder,
+                {inbox.NOTIFY_CHANNEL: self._notified, reply_rows.NOTIFY_CHANNEL: _confirmed},
+            )
+            await self.session.open()  # if not locked yet, the heartbeat tries again
         self._loop = asyncio.create_task(self._run(), name="inbox-consumer")
         self._beat = asyncio.create_task(self._heartbeat(), name="inbox-consumer-heartbeat")
         self._confirmer = asyncio.create_task(self._confirmations(), name="inbox-confirm")
-
-    async def _listen(self, database_url: str) -> None:
-        import asyncpg
-
-        url = database_url.replace("postgres://", "postgresql://", 1)
-        try:
-            self._listener = await asyncpg.connect(url, timeout=10)
-            await self._listener.add_listener(inbox.NOTIFY_CHANNEL, self._notified)
-            await self._listener.add_listener(reply_rows.NOTIFY_CHANNEL, _replies_confirmed)
-        except Exception as error:  # polling alone still works, only slower to react
-            log.warning("inbox: cannot LISTEN, polling only: %s", type(error).__name__)
-            self._listener = None
 
     def _notified(self, *_args: object) -> None:
         self._wake.set()
 
     async def stop(self, grace_s: float = 10.0) -> None:
-        """Stop claiming; let the updates in hand finish (bounded), then stop the heartbeat."""
+        """Stop claiming; let the updates in hand finish (bounded), then stop the heartbeat
+        and give the holder lock up (kept until then: the updates in hand stay ours)."""
         self._stopping.set()
         self._wake.set()
-        if self._listener is not None:
-            with contextlib.suppress(Exception):
-                await self._listener.close()
         if self._loop is not None:
             await asyncio.wait([self._loop], timeout=grace_s)
         if self._tasks:
@@ -116,12 +112,19 @@ class InboxConsumer:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         await self._confirm()
+        if self.session is not None:
+            await self.session.close()
+
+    def _may_claim(self) -> bool:
+        """Claims are made only under the holder lock (when there is a session): without
+        it, the other workers would take them at once as a dead worker's."""
+        return self.session is None or self.session.locked
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
             room = self.concurrency - len(self._tasks)
             claimed: list[inbox.PendingUpdate] = []
-            if room > 0:
+            if room > 0 and self._may_claim():
                 try:
                     claimed = await inbox.claim(self.holder, self.clock(), LEASE, room)
                 except Exception as error:  # the database is away: wait, then try again
@@ -199,12 +202,17 @@ class InboxConsumer:
     async def _heartbeat(self) -> None:
         while not self._stopping.is_set():
             await self._pause(HEARTBEAT_S)
+            if self.session is not None and not self._stopping.is_set():
+                had_lock = self.session.locked
+                if await self.session.check() and not had_lock:
+                    log.info("inbox: holder lock re-taken; claiming again")
+                    self._wake.set()
             try:
                 await inbox.renew_claims(self.holder, sorted(self._in_hand), self.clock() + LEASE)
             except Exception as error:  # next beat tries again; the lease leaves some room
                 log.warning("inbox: claim renewal failed: %s", type(error).__name__)
 
 
-def _replies_confirmed(_connection: object, _pid: int, _channel: str, payload: str) -> None:
+def _confirmed(_connection: object, _pid: int, _channel: str, payload: str) -> None:
     """A worker confirmed these replies: release this process's steps waiting on them."""
     reply_rows.wake_notified(payload)

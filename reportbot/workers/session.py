@@ -1,0 +1,127 @@
+"""A worker process's own PostgreSQL session: its liveness lock and its LISTEN (issue 17).
+
+Each worker holds, for its whole life, a session-level advisory lock keyed by its holder id
+(`inbox.HOLDER_LOCK_CLASS`, `hashtext(holder)`) on a connection of its own, never one of the
+pool. When the process dies its socket closes and PostgreSQL releases the lock at once, so
+`inbox.claim` takes that worker's claims without waiting for their lease. The lease stays as
+the backstop for a worker that is alive but hung, or cut off from the database.
+
+The same connection LISTENs for the web processes' NOTIFY and the workers' reply
+confirmations (`listen`), as the consumer did before on a connection of its own.
+
+Losing this connection (the database restarted, a network cut) means other workers now take
+this worker's claims as a dead worker's. The worker therefore stops claiming at once (the
+connection's termination listener) and `check`, run on every heartbeat, connects again and
+re-takes the lock on the same key: the claims still in hand are covered again, and the process
+goes on without a supervisor restarting it. A second process handling an update taken from
+it cannot commit it twice (`inbox.handled_already` locks the row in the step's transaction).
+The server's TCP keepalives are short on this connection, so a worker host that vanished
+without closing its socket frees its lock in about half a minute, not the system's two hours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from reportbot.store import inbox
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 10.0
+CHECK_TIMEOUT_S = 5.0
+# The server notices a vanished client after idle + interval * count seconds.
+KEEPALIVES = {
+    "tcp_keepalives_idle": "10",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "3",
+}
+
+TAKE = f"SELECT pg_try_advisory_lock({inbox.HOLDER_LOCK_CLASS}, hashtext($1))"
+HELD = (
+    "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' "
+    f"AND classid = {inbox.HOLDER_LOCK_CLASS} AND objid = hashtext($1)::oid "
+    "AND objsubid = 2 AND granted"
+)
+"""Whether this session still holds the lock (a ping of the connection as well)."""
+
+Listener = Callable[..., None]
+
+
+class WorkerSession:
+    """The dedicated connection of one worker: its holder lock and its LISTENs."""
+
+    def __init__(self, database_url: str, holder: str, listeners: dict[str, Listener]) -> None:
+        self.url = database_url.replace("postgres://", "postgresql://", 1)
+        self.holder = holder
+        self.listeners = listeners
+        self.locked = False  # claims are made only while this is true
+        self.lost = 0  # how many times the lock was lost (logs, tests)
+        self._connection: Any = None
+
+    async def open(self) -> bool:
+        """Connect, take the holder lock and LISTEN; return whether the lock is held.
+
+        False when the database cannot be reached or the key is held by another session
+        (an old session of this worker the server has not ended yet): `check` tries again.
+        """
+        import asyncpg
+
+        await self.close()
+        try:
+            connection = await asyncpg.connect(
+                self.url, timeout=CONNECT_TIMEOUT_S, server_settings=KEEPALIVES
+            )
+        except Exception as error:  # the database is away: the next check tries again
+            log.warning("worker session: cannot connect: %s", type(error).__name__)
+            return False
+        try:
+            if not await connection.fetchval(TAKE, self.holder, timeout=CHECK_TIMEOUT_S):
+                log.warning("worker session: holder lock held elsewhere, trying again later")
+                await connection.close()
+                return False
+            for channel, callback in self.listeners.items():
+                await connection.add_listener(channel, callback)
+        except Exception as error:
+            log.warning("worker session: cannot lock or listen: %s", type(error).__name__)
+            with contextlib.suppress(Exception):
+                await connection.close()
+            return False
+        connection.add_termination_listener(self._terminated)
+        self._connection, self.locked = connection, True
+        return True
+
+    def _terminated(self, _connection: object) -> None:
+        """The connection closed under us: stop claiming now, not at the next check."""
+        self._lose("connection closed")
+
+    def _lose(self, why: str) -> None:
+        if self.locked:
+            self.lost += 1
+            log.warning("worker session: holder lock lost (%s); claims stop until re-taken", why)
+        self.locked = False
+
+    async def check(self) -> bool:
+        """Ping the connection and make sure the lock is still ours; re-take it if lost."""
+        connection = self._connection
+        if self.locked and connection is not None:
+            try:
+                if await connection.fetchval(HELD, self.holder, timeout=CHECK_TIMEOUT_S):
+                    return True
+                self._lose("no longer held")
+            except Exception as error:  # the connection is gone or the server is frozen
+                self._lose(type(error).__name__)
+        return await self.open()
+
+    async def close(self) -> None:
+        """Close the connection (which releases the lock); nothing is claimed afterwards."""
+        connection, self._connection = self._connection, None
+        self.locked = False
+        if connection is None:
+            return
+        with contextlib.suppress(Exception):
+            connection.remove_termination_listener(self._terminated)
+        with contextlib.suppress(Exception):
+            await connection.close(timeout=CHECK_TIMEOUT_S)
