@@ -59,15 +59,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Chọn báo cáo cần làm:",
         "en": "Choose the report to work on:",
     },
-    "option_status": {
-        "vi": "{title} – {period} ({status})",
-        "en": "{title} – {period} ({status})",
-    },
-    "status_new": {"vi": "chưa làm", "en": "not started"},
-    "status_draft": {"vi": "đã làm {done}, còn {left} câu", "en": "{done} done, {left} left"},
-    "status_submitted": {"vi": "đã gửi", "en": "submitted"},
-    "status_reopened": {"vi": "được mở lại để sửa", "en": "reopened for changes"},
-    "status_late": {"vi": "quá hạn", "en": "overdue"},
     "progress": {"vi": "Câu {index}/{total}", "en": "Question {index}/{total}"},
     "optional_hint": {
         "vi": "(Không bắt buộc – gõ /boqua để bỏ qua)",
