@@ -93,6 +93,7 @@ class Choice:
     payload: str
     button_only: bool = False  # a shortcut that only makes sense as a button (no list entry)
     plain: str | None = None  # the command to show instead of the payload where no buttons
+    whole: str | None = None  # the label uncut, for a list (`label` is cut to fit a button)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,7 +365,7 @@ def render_plain(message: Outgoing, capabilities: Capabilities) -> str:
             continue
         number += 1
         mark = "☑ " if choice.payload in message.selected else ""
-        lines.append(f"{number}. {mark}{choice.label}")
+        lines.append(f"{number}. {mark}{choice.whole or choice.label}")
     return "\n".join(lines)
 
 

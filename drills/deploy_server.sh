@@ -37,7 +37,7 @@ online() { nsenter -t "$MACHINE_PID" -m -u -i -p -- env -i PATH=/usr/sbin:/usr/b
 NSPAWN=
 stop_server() {  # nspawn turns SIGTERM into a clean power-off of the booted server
     [ -n "$NSPAWN" ] || return 0
-    [ -n "$MACHINE_PID" ] && inside pkill -f deploy_fake_telegram.py  # not a unit of the server
+    [ -n "$MACHINE_PID" ] && inside pkill -f deploy_fake_telegram.py || true  # not a unit of the server
     kill -TERM "$NSPAWN" 2>/dev/null || true
     timeout 60 tail --pid="$NSPAWN" -f /dev/null || kill -KILL "$NSPAWN" 2>/dev/null || true
 }

@@ -33,6 +33,7 @@ from reportbot.ops.probes import (
     backlog_probe,
     connectors_probe,
     database_probe,
+    holder_lock_probe,
     tortoise_pool_usage,
 )
 from reportbot.ops.sources import outbox_backlog, sheet_lag
@@ -113,6 +114,9 @@ class Application:
                 "database": database_probe(),
                 "connectors": connectors_probe(self._started_names, self._connector_names),
                 "inbox": backlog_probe(self._inbox_backlog, limit=INBOX_READY_LIMIT),
+                "holder_lock": holder_lock_probe(
+                    lambda: self.consumer.lock_problem() if self.consumer else ""
+                ),
             },
             healthz=False,
         )

@@ -164,8 +164,13 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _whole(text: str) -> bool:
+    """ASCII digits only: `"²".isdigit()` is true but `int("²")` raises (review, issue 17)."""
+    return text.isascii() and text.isdecimal()
+
+
 def _port(value: str) -> int:
-    if not value.isdigit() or not 0 < int(value) < 65536:
+    if not _whole(value) or not 0 < int(value) < 65536:
         raise ConfigError("port", value=value)
     return int(value)
 
@@ -173,13 +178,13 @@ def _port(value: str) -> int:
 def _pool(name: str, value: str) -> int:
     """A pool size: a whole number from 1 to MAX_DATABASE_POOL; `name` says where it was set."""
     text = value.strip()
-    if text.isdigit() and 0 < int(text) <= MAX_DATABASE_POOL:
+    if _whole(text) and 0 < int(text) <= MAX_DATABASE_POOL:
         return int(text)
     raise ConfigError("database_pool", name=name, value=value, maximum=MAX_DATABASE_POOL)
 
 
 def _positive(name: str, value: str) -> int:
-    if value.isdigit() and int(value) > 0:
+    if _whole(value) and int(value) > 0:
         return int(value)
     raise ConfigError("positive", name=f"REPORTBOT_{name}", value=value)
 

@@ -18,7 +18,7 @@ from reportbot.workers import roles
 from tests.conftest import FORMS_DIR, FakeClock
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "five", "2.5", "1001"])
+@pytest.mark.parametrize("value", ["0", "-1", "five", "2.5", "1001", "²", "1²"])
 def test_a_bad_pool_size_names_the_variable(value: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings({"REPORTBOT_DATABASE_POOL": value, "REPORTBOT_LOCALE": "en"}, None)
@@ -27,6 +27,14 @@ def test_a_bad_pool_size_names_the_variable(value: str) -> None:
     assert "from 1 to 1000" in line
     vietnamese = caught.value.text("vi")
     assert vietnamese.startswith("REPORTBOT_DATABASE_POOL: ") and "từ 1 đến 1000" in vietnamese
+
+
+@pytest.mark.parametrize("name", ["REPORTBOT_PROCESSING_LIMIT", "REPORTBOT_HTTP_PORT"])
+def test_a_superscript_digit_is_a_config_error_not_a_traceback(name: str) -> None:
+    """ "²".isdigit() is true but int("²") raises ValueError (review of issue 17, nit 10)."""
+    with pytest.raises(ConfigError) as caught:
+        load_settings({name: "8²", "REPORTBOT_LOCALE": "en"}, None)
+    assert "'8²'" in str(caught.value), str(caught.value)
 
 
 def test_a_bad_pool_size_in_the_file_names_the_file_and_field(tmp_path: Path) -> None:

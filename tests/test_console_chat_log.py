@@ -78,3 +78,25 @@ def test_the_chat_logs_to_a_file_beside_the_media_folder(
     assert "mirror workbook is locked" not in capsys.readouterr().err
     # with -v the person asked to see the log: it stays on the terminal
     assert _log_beside_the_chat(argparse.Namespace(verbose=True), settings) is None
+
+
+async def test_a_template_that_did_not_load_is_still_told_at_the_terminal(
+    db: str, tmp_path: Path
+) -> None:
+    """The log goes to a file in the chat; an admin trying a broken form must still see why
+    it is missing, with its file and line."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for shipped in FORMS_DIR.glob("*.yaml"):
+        (forms / shipped.name).write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    (forms / "hong.yaml").write_text("key: hong\ntitle: [\n", encoding="utf-8")
+    env = {
+        "REPORTBOT_DATABASE_URL": db,
+        "REPORTBOT_FORMS_DIR": str(forms),
+        "REPORTBOT_MEDIA_DIR": str(tmp_path / "media"),
+        "REPORTBOT_MIRROR_XLSX": str(tmp_path / "mirror.xlsx"),
+    }
+    said = run_cli(["chat"], env=env, cwd=tmp_path, stdin="", timeout=120)
+    assert said.returncode == 0, said.stderr[-2000:]
+    assert "reportbot: mẫu chưa được tải: " in said.stderr
+    assert "hong.yaml" in said.stderr

@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pyxform.xls2json_backends import md_table_to_workbook
 
 from connectors.base import Attachment, ConnectorContext
 from connectors.console import create as create_console
 from reportbot.app import Application
 from reportbot.config import Settings
+from reportbot.coordination.reporting.choosing import forms_named
+from reportbot.forms.loader import template_from_definition
 from reportbot.store.models import (
     Answer,
     AuditLog,
@@ -689,6 +692,7 @@ async def test_view_and_reopen_take_words_of_the_forms_title_after_the_unit(
     assert "Báo cáo kết quả thực hiện Nghị quyết 57 – năm 2026" in seen
     monthly = await coordinator.say("/xem hoi phu nu chuyen doi so hang thang")
     assert "Hội Liên hiệp Phụ nữ xã" in monthly and "Nghị quyết 57" not in monthly
+    assert "bao_cao_nhanh_cds_hang_thang" in monthly  # the monthly form was the one looked at
     unknown = await coordinator.say("/mo hoi phu nu nghi quyet 99")
     assert (
         unknown == "Không tìm thấy đơn vị “hoi phu nu nghi quyet 99”. Xin kiểm tra lại mã đơn vị."
@@ -697,3 +701,38 @@ async def test_view_and_reopen_take_words_of_the_forms_title_after_the_unit(
     reopened = await coordinator.say("/mo hoi phu nu nghi quyet 57")
     assert "Đã mở lại" in reopened and "Hội Liên hiệp Phụ nữ xã" in reopened
     assert (await Submission.get(unit__code="hoiphunu")).status == "reopened"
+
+
+def test_a_title_with_punctuation_is_found_by_its_words() -> None:
+    """Real titles carry numbers like "57-NQ/TW" and brackets: their words still match."""
+    monthly = yaml.safe_load((FORMS_DIR / "example_monthly.yaml").read_text(encoding="utf-8"))
+    resolution = dict(monthly, key="nq57", title={"vi": "Báo cáo (Nghị quyết số 57-NQ/TW), năm"})
+    forms = {
+        "nq57": template_from_definition(resolution),
+        "monthly": template_from_definition(monthly),
+    }
+    assert forms_named("nghi quyet 57", forms) == ["nq57"]
+    assert forms_named("57 nq tw", forms) == ["nq57"]
+    assert forms_named("bao cao nghi quyet so 57-nq/tw, nam", forms) == ["nq57"]
+    assert forms_named("nghi quyet 99", forms) == []
+
+
+async def test_a_typed_form_key_is_not_overridden_by_title_words(
+    app: Application, clock: FakeClock
+) -> None:
+    await seed_reports()
+    await load_shipped_forms(FORMS_DIR / "example_monthly.yaml")
+    clock.set_local(datetime(2026, 12, 22, 9, 0))
+    said = await Chat(app.service, "u-coord").say("/tonghop nq57_bao_cao_6_thang thang")
+    assert said.startswith("📑 Tổng hợp: Báo cáo kết quả thực hiện Nghị quyết 57")
+
+
+async def test_one_word_of_a_title_after_a_unit_does_not_pick_a_report(
+    app: Application, clock: FakeClock
+) -> None:
+    """ "57" or "thang" is too often also part of a place's name: /mo needs two title words."""
+    await seed_reports()
+    clock.set_local(datetime(2027, 1, 5, 9, 0))
+    said = await Chat(app.service, "u-coord").say("/mo hoi phu nu 57")
+    assert said == "Không tìm thấy đơn vị “hoi phu nu 57”. Xin kiểm tra lại mã đơn vị."
+    assert (await Submission.get(unit__code="hoiphunu")).status == "submitted"

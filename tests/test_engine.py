@@ -145,7 +145,7 @@ def test_english_locale_and_bare_words() -> None:
     assert "Choose the report" in bot.say("report")
     assert "Question 1/" in bot.say("1")
     assert "required" in bot.say("skip")
-    assert "Commands:" in bot.say("help")
+    assert "Commands for filing a report:" in bot.say("help")
 
 
 @pytest.mark.parametrize("argument", ["0", "99", "abc"])

@@ -24,7 +24,8 @@ def test_report_during_a_draft_names_it_and_offers_to_go_on_or_pick_another() ->
     # events, digital literacy, funds, model, difficulties, proposals, file; participants and
     # staff trained wait for a number above 0).
     assert named.text.startswith(
-        "Anh/chị đang làm dở “Báo cáo kết quả thực hiện Nghị quyết 57” – kỳ năm 2026: 3/22 câu."
+        "Anh/chị đang làm dở “Báo cáo kết quả thực hiện Nghị quyết 57” – kỳ năm 2026: "
+        "đã trả lời 3 câu, còn 19 câu."
     )
     assert [c.payload for c in named.choices] == ["/tieptuc", "/baocao khac"]
     assert bot.state.question == NQ57_SCRIPT[3][0]  # still at the question it was on

@@ -177,3 +177,41 @@ async def test_a_database_not_in_wal_mode_is_not_read_apart(tmp_path: Path) -> N
         plain.execute("CREATE TABLE t (x INTEGER)")
     with pytest.raises(NotWal):  # a reader there would block the writer's commit
         await ReadConnection.open(str(path))
+
+
+async def test_a_unit_read_overlapping_an_outside_change_is_not_cached(db: str) -> None:
+    """A reopen commits on its own and ends with `forget_unit`: a load that began before it
+    may predate it, so it is not kept (it would hide the reopen for the cache's lifetime)."""
+    people = await seed_commune()
+    unit_id = people["hoiphunu"].unit_id
+    repository = Repository()
+    await repository.start()
+    try:
+        loading = asyncio.create_task(repository.reports(unit_id))
+        await asyncio.sleep(0)  # the load has begun: it waits for its rows
+        assert not loading.done()
+        repository.forget_unit(unit_id)  # the outside change, committed meanwhile
+        overlapped = await loading
+        assert await repository.reports(unit_id) is not overlapped  # read again
+        settled = await repository.reports(unit_id)
+        assert await repository.reports(unit_id) is settled  # cached once nothing overlaps
+    finally:
+        await repository.close()
+
+
+async def test_a_person_read_overlapping_a_forget_is_not_cached(db: str) -> None:
+    await seed_commune()
+    repository = Repository()
+    await repository.start()
+    try:
+        loading = asyncio.create_task(repository.person("console", "u-vhxh"))
+        await asyncio.sleep(0)
+        assert not loading.done()
+        repository.forget_person("console", "u-vhxh")  # a role or unit change committed
+        overlapped = await loading
+        assert overlapped is not None
+        assert await repository.person("console", "u-vhxh") is not overlapped
+        settled = await repository.person("console", "u-vhxh")
+        assert await repository.person("console", "u-vhxh") is settled
+    finally:
+        await repository.close()

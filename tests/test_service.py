@@ -151,7 +151,7 @@ async def test_cancel_keeps_draft_and_continue_resumes(service: ConversationServ
     await chat.say("có")
     assert "đã được lưu" in await chat.say("/huy")
     resumed = await chat.say("tiep tuc")
-    assert "đã trả lời 1/" in resumed and "Số hiệu kế hoạch" in resumed
+    assert "đã trả lời 1 câu, còn " in resumed and "Số hiệu kế hoạch" in resumed
 
 
 async def test_restart_resumes_where_the_officer_was(

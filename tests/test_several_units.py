@@ -8,7 +8,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.base import Outgoing
+from connectors.base import Capabilities, Outgoing, render_plain
 from reportbot.conversation.state import ConversationState, Mode
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
@@ -62,6 +62,9 @@ async def test_one_chat_files_for_both_units(
     expected_units = [women, women, culture, culture]
     assert [label.rsplit(" · ", 1)[1] for label in labels] == expected_units
     assert "2 đơn vị" in _text(menu)
+    (chooser,) = [reply for reply in menu if reply.choices]
+    listed = render_plain(chooser, Capabilities(buttons=False))  # the console: no buttons
+    assert "1. năm 2026 · chưa làm · Hội Liên hiệp Phụ nữ xã\n" in listed and "…" not in listed
 
     opened = _text(await chat.send(choice="#3"))  # this year's report of the second unit
     assert "Câu 1" in opened

@@ -21,7 +21,7 @@ def test_start_with_a_report_open_names_it_before_the_question() -> None:
         bot.say(typed)
     started = bot.say("/batdau")
     assert "Xin chào Lan! Tôi là trợ lý báo cáo của Đơn vị 1." in started
-    resumed = f"Tiếp tục “{TITLE}” – năm 2026: đã trả lời 4/"
+    resumed = f"Tiếp tục “{TITLE}” – năm 2026: đã trả lời 4 câu, còn "
     assert resumed in started and "Câu 5/27" in started
     assert started.index(resumed) < started.index("Câu 5/27")
 
@@ -37,7 +37,7 @@ def test_start_in_english_names_the_report_in_english() -> None:
     bot.say("1")
     bot.say("yes")
     started = bot.say("/start")
-    assert "Resuming " in started and "1/" in started and "Question 2/" in started
+    assert "Resuming " in started and "1 answered, " in started and "Question 2/" in started
 
 
 async def test_an_administrator_of_no_unit_is_not_told_of_a_dash(

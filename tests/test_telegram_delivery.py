@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from connectors.base import Address, Choice, ConnectorContext, DeliveryError, Outgoing
 from connectors.binding import question_token
@@ -201,15 +202,20 @@ async def test_a_question_is_sent_as_aiogram_would_and_a_refusal_is_still_read(
             await connector.send(HERE, [question])
         tg.blocked.discard(USER)
         await connector.send(HERE, [question])
+        token = question_token("q1")
+        rows = [[{"text": "Có", "callback_data": f"c{token}:yes"}]]
+        rows.append([{"text": "Không có kế hoạch", "callback_data": f"c{token}:no"}])
+        # The same message sent through aiogram's own method model, for comparison.
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(**button) for button in row] for row in rows]
+        )
+        await connector.bot.send_message(str(USER), "Có kế hoạch?", reply_markup=markup)
     finally:
         await connector.stop()
-    refused, sent = tg.calls_of("sendMessage")
-    token = question_token("q1")
-    rows = [[{"text": "Có", "callback_data": f"c{token}:yes"}]]
-    rows.append([{"text": "Không có kế hoạch", "callback_data": f"c{token}:no"}])
+    refused, sent, by_aiogram = tg.calls_of("sendMessage")
     expected = {
         "chat_id": str(USER),
         "text": "Có kế hoạch?",
         "reply_markup": {"inline_keyboard": rows},
     }
-    assert sent.params == refused.params == expected
+    assert sent.params == refused.params == by_aiogram.params == expected

@@ -15,12 +15,14 @@ def test_resume_and_in_progress_texts_do_not_say_bao_cao_twice() -> None:
         bot.say(typed)
     in_progress = bot.send("/baocao")[0].text
     assert in_progress.startswith(
-        "Anh/chị đang làm dở “Báo cáo kết quả thực hiện Nghị quyết 57” – kỳ năm 2026: 2/"
+        "Anh/chị đang làm dở “Báo cáo kết quả thực hiện Nghị quyết 57” – kỳ năm 2026: "
+        "đã trả lời 2 câu, còn "
     )
     bot.say("/baocao khac")
     resumed = bot.say("1")  # the same report, picked again from the menu
-    assert "Tiếp tục “Báo cáo kết quả thực hiện Nghị quyết 57” – năm 2026: đã trả lời 2/" in (
-        resumed
+    assert (
+        "Tiếp tục “Báo cáo kết quả thực hiện Nghị quyết 57” – năm 2026: đã trả lời 2 câu, còn "
+        in resumed
     )
     assert "báo cáo Báo cáo" not in in_progress + resumed
 

@@ -84,6 +84,12 @@ def test_which_questions_ask_a_percentage() -> None:
     assert is_percentage(RATE_WITHOUT_SIGN)  # "tỷ lệ" and at most 100
     assert not is_percentage(RATIO)  # "tỷ lệ" of at most 1: a ratio, 50% is not 50
     assert not is_percentage(COUNT)
+    # a "%" right after a number is what is counted, not the answer's unit
+    reached = Question(id="xa_dat", type="integer", label={"vi": "Số xã đạt 100% tiêu chí"})
+    assert not is_percentage(reached)
+    assert is_percentage(Question(id="r", type="integer", label={"vi": "Tỷ lệ (%) đạt"}))
+    # "tỷ lệ" with no maximum: a percentage (a ratio says so with a maximum of 1)
+    assert is_percentage(Question(id="tiem", type="decimal", label={"vi": "Tỷ lệ tiêm chủng"}))
     # the Resolution 57 form counts people, sessions and money: no percentage question
     template, issues = load_yaml_template(NQ57)
     assert template is not None and not issues

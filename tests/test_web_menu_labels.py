@@ -30,9 +30,9 @@ def test_buttons_put_period_and_status_first() -> None:
     assert report_button("6 tháng cuối năm 2026", "chưa làm", "", with_title=False) == (
         "6 tháng cuối 2026 · chưa làm"
     )
-    draft = status_word("draft", "vi", done=12, total=30)
+    draft = status_word("draft", "vi", done=12, left=18)
     assert report_button("6 tháng đầu năm 2027", draft, "", with_title=False) == (
-        "6 tháng đầu 2027 · đã làm 12/30"
+        "6 tháng đầu 2027 · còn 18 câu"
     )
     assert report_button("tháng 11 năm 2026", "quá hạn", "nhanh hằng tháng", with_title=True) == (
         "tháng 11/2026 · quá hạn · nhanh…"

@@ -129,9 +129,13 @@ async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = 
     from reportbot.demo import console_identity, find_person, seed_demo
 
     app = _application(args, settings)
-    log_file = _log_beside_the_chat(args, settings)
-    await app.open()
+    log_file = None
     try:
+        log_file = _log_beside_the_chat(args, settings)
+        loaded = await app.open()
+        for issue in loaded.issues:  # the log is in a file now: the admin must still see it
+            not_loaded = say(settings.locale, "mẫu chưa được tải", "template not loaded")
+            print(f"reportbot: {not_loaded}: {issue.render(settings.locale)}", file=sys.stderr)
         if settings.demo and await seed_demo():
             created = say(settings.locale, "đã tạo dữ liệu mẫu", "demo commune created")
             print(f"reportbot: {created}", file=sys.stderr)

@@ -41,7 +41,7 @@ _COMMANDS: dict[str, Callable[[Turn, str], None]] = {
     "edit": reviewing.edit,
     "submit": lambda turn, _arg: reviewing.submit(turn),
     "cancel": lambda turn, _arg: reviewing.cancel(turn),
-    "help": lambda turn, _arg: turn.say("help"),
+    "help": lambda turn, _arg: _help(turn),
 }
 
 
@@ -82,6 +82,17 @@ def handle(
     elif not bound.route(turn, message, parsed.text):
         _by_mode(turn, message, parsed.text)
     return turn.finish()
+
+
+def _help(turn: Turn) -> None:
+    """The officer's commands, for a person of a unit. A coordinator or admin of no unit has
+    none of them (the router adds the commands of their roles); an officer of none is told
+    to ask the administrator."""
+    person = turn.env.person
+    if person.unit is not None:
+        turn.say("help")
+    elif person.role == "officer":
+        turn.say("no_unit")
 
 
 def _asks_file(state: ConversationState, env: Env) -> bool:

@@ -26,7 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "What would you like to do?",
     },
     "help": {
-        "vi": "Các lệnh:\n"
+        "vi": "Lệnh làm báo cáo:\n"
         "/baocao – làm báo cáo\n"
         "/tieptuc – làm tiếp báo cáo đang dở\n"
         "/quaylai – quay lại câu trước\n"
@@ -36,7 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/gui – gửi báo cáo\n"
         "/huy – dừng lại (câu trả lời đã lưu vẫn còn)\n"
         "Trên Zalo gõ không cần dấu gạch chéo, ví dụ: xem lai, sua 5, gui.",
-        "en": "Commands:\n"
+        "en": "Commands for filing a report:\n"
         "/report – file a report\n"
         "/continue – resume a report in progress\n"
         "/back – previous question\n"
@@ -59,15 +59,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Chọn báo cáo cần làm:",
         "en": "Choose the report to work on:",
     },
-    "option_status": {
-        "vi": "{title} – {period} ({status})",
-        "en": "{title} – {period} ({status})",
-    },
-    "status_new": {"vi": "chưa làm", "en": "not started"},
-    "status_draft": {"vi": "đang soạn {done}/{total}", "en": "draft {done}/{total}"},
-    "status_submitted": {"vi": "đã gửi", "en": "submitted"},
-    "status_reopened": {"vi": "được mở lại để sửa", "en": "reopened for changes"},
-    "status_late": {"vi": "quá hạn", "en": "overdue"},
     "progress": {"vi": "Câu {index}/{total}", "en": "Question {index}/{total}"},
     "optional_hint": {
         "vi": "(Không bắt buộc – gõ /boqua để bỏ qua)",
@@ -144,9 +135,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "/continue to go on, /back to return to the last question.",
     },
     "report_in_progress": {
-        "vi": "Anh/chị đang làm dở “{title}” – kỳ {period}: {done}/{total} câu.\n"
+        "vi": "Anh/chị đang làm dở “{title}” – kỳ {period}: đã trả lời {done} câu, còn {left} "
+        "câu.\n"
         "Bấm “Làm tiếp” để tiếp tục, hoặc “Chọn báo cáo khác”.",
-        "en": "You are in the middle of {title} – {period}: {done}/{total} answered.\n"
+        "en": "You are in the middle of {title} – {period}: {done} answered, {left} to go.\n"
         "Press “Continue” to go on, or “Choose another report”.",
     },
     "button_other_report": {"vi": "Chọn báo cáo khác", "en": "Choose another report"},

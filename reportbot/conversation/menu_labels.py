@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from connectors.base import Choice
 from reportbot.conversation import navigation as nav
 from reportbot.conversation.i18n import say
 from reportbot.conversation.report import unit_facts
@@ -24,7 +25,8 @@ ELLIPSIS = "…"
 
 WORDS: dict[str, dict[str, str]] = {
     "new": {"vi": "chưa làm", "en": "not started"},
-    "draft": {"vi": "đã làm {done}/{total}", "en": "draft {done}/{total}"},
+    # what is left, as the reminder and "Tiếp tục …" say it (navigation.count_answered)
+    "draft": {"vi": "còn {left} câu", "en": "{left} to go"},
     "submitted": {"vi": "đã gửi", "en": "submitted"},
     "reopened": {"vi": "mở lại để sửa", "en": "reopened"},
     "late": {"vi": "quá hạn", "en": "overdue"},
@@ -50,15 +52,18 @@ def short_period(label: str) -> str:
     return label
 
 
+def report_label(period: str, status: str, title: str, *, with_title: bool) -> str:
+    """'tháng 12/2026 · chưa làm' (· title, when several forms are offered), uncut: what a
+    platform without buttons lists (`Choice.whole`)."""
+    label = short_period(period) + SEPARATOR + status
+    return label + SEPARATOR + title if with_title else label
+
+
 def report_button(
     period: str, status: str, title: str, *, with_title: bool, limit: int = BUTTON_LIMIT
 ) -> str:
-    """'tháng 12/2026 · chưa làm' (· title, when several forms are offered), ≤ `limit`."""
-    shortened = short_period(period)
-    label = shortened + SEPARATOR + status
-    if with_title:
-        label += SEPARATOR + title
-    return cut(label, limit)
+    """`report_label` within `limit` characters, for a button on a phone's narrow screen."""
+    return cut(report_label(period, status, title, with_title=with_title), limit)
 
 
 def cut(text: str, limit: int = BUTTON_LIMIT) -> str:
@@ -93,13 +98,18 @@ class ReportMenu:
         self.short = {title: distinct(title, list(self.numbers)) for title in self.numbers}
 
     def label(self, number: int, key: str, period: Period) -> str:
-        """The button of option `number` (1-based), of form `key` for `period`."""
+        """The uncut label of option `number` (1-based), of form `key` for `period`."""
         turn = self.turn
         title = pick(self.templates[number - 1].title, turn.locale)
         status = _status(turn, key, period)
-        return report_button(
+        return report_label(
             period.label(turn.locale), status, self.short[title], with_title=self.several
         )
+
+    def choice(self, number: int, key: str, period: Period) -> Choice:
+        """Option `number`: a button cut to fit a phone, listed whole where there are none."""
+        whole = self.label(number, key, period)
+        return Choice(cut(whole), f"#{number}", whole=whole)
 
     def text(self) -> str:
         """'Chọn báo cáo cần làm:' and, for several forms, one line per form."""
@@ -130,6 +140,6 @@ def _status(turn: Turn, key: str, period: Period) -> str:
         return status_word("late" if turn.env.now > period.deadline else "new", turn.locale)
     if view.status == "draft":
         facts = unit_facts(turn.unit, view.period_key)
-        done, total = nav.answered_count(view.template, view.answers, facts)
-        return status_word("draft", turn.locale, done=done, total=total)
+        counted = nav.answered_count(view.template, view.answers, facts)
+        return status_word("draft", turn.locale, done=counted.done, left=counted.left)
     return status_word(view.status, turn.locale)

@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportbot.conversation import numbering
 from reportbot.conversation.values import is_empty
@@ -276,18 +276,36 @@ def progress(
     return index, len(ids)
 
 
+class Progress(NamedTuple):
+    """How far a report is: applicable questions answered, and applicable questions (those
+    the officer is asked; notes and calculations are not questions, an optional question
+    left empty is not answered)."""
+
+    done: int
+    total: int
+
+    @property
+    def left(self) -> int:
+        """Applicable questions still without an answer."""
+        return self.total - self.done
+
+
+def count_answered(questions: list[Question], answers: Mapping[str, Any]) -> Progress:
+    """The one count every "answered / left" figure is made from (reminders, the report
+    chooser, "Tiếp tục …"); `questions` are the applicable answerable ones."""
+    return Progress(sum(1 for q in questions if not is_empty(answers.get(q.id))), len(questions))
+
+
 def answered_count(
     template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
-) -> tuple[int, int]:
+) -> Progress:
     """(applicable questions answered, applicable questions), a repeat's entries included.
 
     Answers as stored or as typed: like an opened report (conversation.report), a form with
-    repeats is counted with each entry's questions written out, so the menu's "N/M" and the
+    repeats is counted with each entry's questions written out, so the menu's figures and the
     report's own count agree.
     """
     if template.repeats:
         answers = typed_entries(template, answers)
         template = expand(template, answers, facts)
-    questions = answerable(relevant_questions(template, answers, facts))
-    done = sum(1 for q in questions if not is_empty(answers.get(q.id)))
-    return done, len(questions)
+    return count_answered(answerable(relevant_questions(template, answers, facts)), answers)

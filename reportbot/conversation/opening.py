@@ -13,7 +13,13 @@ from dataclasses import replace
 
 from connectors.base import Choice, Incoming, Outgoing
 from reportbot.conversation import navigation as nav
-from reportbot.conversation.menu_labels import SEPARATOR, ReportMenu, report_button, status_word
+from reportbot.conversation.menu_labels import (
+    SEPARATOR,
+    ReportMenu,
+    report_button,
+    report_label,
+    status_word,
+)
 from reportbot.conversation.numbering import question_count
 from reportbot.conversation.parsing import AnswerError, parse_choice
 from reportbot.conversation.report import OpenReport, unit_facts
@@ -108,7 +114,7 @@ def _leave_open_report(turn: Turn, opened: OpenReport, argument: str) -> bool:
         title=pick(opened.template.title, turn.locale),
         period=opened.period.label(turn.locale),
         done=done,
-        total=total,
+        left=total - done,
     )
     choices = (
         Choice(turn.text("button_continue"), "/tieptuc"),
@@ -161,7 +167,7 @@ def offer_options(turn: Turn, options: list[ReportKey]) -> None:
         for number, (key, period_key) in enumerate(options, start=1):
             template = _template_for(turn, key, period_key)
             period = period_by_key(template.period, period_key, turn.env.tz)
-            choices.append(Choice(menu.label(number, key, period), f"#{number}"))
+            choices.append(menu.choice(number, key, period))
         turn.reply(Outgoing(menu.text(), choices=tuple(choices)))
         return
     # A person of several units: "period · status" as for everyone, the unit's short name
@@ -176,9 +182,11 @@ def offer_options(turn: Turn, options: list[ReportKey]) -> None:
         status = _status_text(turn, key, period, desk)
         title = pick(template.title, turn.locale)
         label = report_button(period.label(turn.locale), status, title, with_title=several_forms)
+        whole = report_label(period.label(turn.locale), status, title, with_title=several_forms)
         if desk is not None:
             label = f"{label}{SEPARATOR}{short_unit(desk.unit.name)}"
-        choices.append(Choice(label, f"#{number}"))
+            whole = f"{whole}{SEPARATOR}{desk.unit.name}"
+        choices.append(Choice(label, f"#{number}", whole=whole))
     text = turn.text("choose_report")
     text = f"{text}\n{UNITS.say('choose_hint', turn.locale, count=len(turn.env.desks))}"
     turn.reply(Outgoing(text, choices=tuple(choices)))
@@ -205,8 +213,8 @@ def _status_text(turn: Turn, key: str, period: Period, desk: UnitDesk | None = N
         return status_word("late" if turn.env.now > period.deadline else "new", turn.locale)
     if view.status == "draft":
         facts = unit_facts(desk.unit if desk is not None else turn.unit, view.period_key)
-        done, total = nav.answered_count(view.template, view.answers, facts)
-        return status_word("draft", turn.locale, done=done, total=total)
+        counted = nav.answered_count(view.template, view.answers, facts)
+        return status_word("draft", turn.locale, done=counted.done, left=counted.left)
     return status_word(view.status, turn.locale)
 
 
@@ -319,7 +327,7 @@ def say_resume(turn: Turn, opened: OpenReport) -> None:
     done, total = opened.counts()
     title = pick(opened.template.title, turn.locale)
     label = opened.period.label(turn.locale)
-    turn.say("report_resume", title=title, period=label, done=done, total=total)
+    turn.say("report_resume", title=title, period=label, done=done, left=total - done)
 
 
 def _open_draft(turn: Turn, opened: OpenReport, created: bool) -> None:

@@ -155,9 +155,6 @@ class OpenReport:
         self._rel = None
         self._stale = None
 
-    def counts(self) -> tuple[int, int]:
-        """(applicable questions answered, applicable questions)."""
-        answers = self.answers
-        questions = self.relevance.answerable
-        done = sum(1 for q in questions if not is_empty(answers.get(q.id)))
-        return done, len(questions)
+    def counts(self) -> nav.Progress:
+        """(applicable questions answered, applicable questions): `nav.count_answered`."""
+        return nav.count_answered(self.relevance.answerable, self.answers)

@@ -18,8 +18,8 @@ OPENING_MESSAGES: dict[str, dict[str, str]] = {
         "en": " (some asked only depending on earlier answers)",
     },
     "report_resume": {
-        "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done}/{total} câu.",
-        "en": "Resuming {title} – {period}: {done}/{total} answered.",
+        "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done} câu, còn {left} câu.",
+        "en": "Resuming {title} – {period}: {done} answered, {left} to go.",
     },
     "report_late_note": {
         "vi": "Lưu ý: kỳ này đã quá hạn ({deadline}); báo cáo sẽ được ghi nhận nộp muộn.",

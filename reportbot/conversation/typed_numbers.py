@@ -17,25 +17,26 @@ from reportbot.forms.schema import Question
 NUMBER_TYPES = frozenset({"integer", "decimal"})
 # Zero said in words, diacritics folded ("không", "khong", "KHÔNG").
 ZERO_WORDS = frozenset({"khong"})
-# A label with one of these (diacritics folded) asks a percentage: "Tỷ lệ %", "Tỷ lệ (%)",
-# "Phần trăm hộ dân…", "Share (percent)".
-PERCENT_LABEL_WORDS = ("%", "phan tram", "percent")
-# "Tỷ lệ" alone may be a ratio written 0.75: a percentage only when the question's own
-# maximum says so (more than 1, at most 100).
+# A label asks a percentage when it names the unit: "Tỷ lệ %", "Tỷ lệ (%)", "Phần trăm hộ
+# dân…", "Share (percent)". A "%" right after a number is part of what is counted, not the
+# unit of the answer ("Số xã đạt 100% tiêu chí" asks a count).
+PERCENT_LABEL = re.compile(r"(?<![0-9])\s*%|\bphan tram\b|\bpercent\b")
+# "Tỷ lệ" alone may be a ratio written 0.75: a percentage unless the question's own maximum
+# says it is a ratio (at most 1) or something else (over 100).
 RATE_LABEL_WORD = "ty le"
 _PERCENT_TYPED = re.compile(r"(?P<number>.*?[0-9])\s*(?:%|％|phan tram|percent)")
 
 
 def is_percentage(question: Question) -> bool:
     """Whether a number question asks a percentage (its label says %, "phần trăm" or
-    "percent", or says "tỷ lệ" and allows at most 100)."""
+    "percent", or says "tỷ lệ" with no maximum or one over 1 and at most 100)."""
     if question.type not in NUMBER_TYPES:
         return False
     labels = " ".join(fold(text) for text in question.label.values())
-    if any(word in labels for word in PERCENT_LABEL_WORDS):
+    if PERCENT_LABEL.search(labels):
         return True
     high = question.max
-    return RATE_LABEL_WORD in labels and high is not None and 1 < high <= 100
+    return RATE_LABEL_WORD in labels and (high is None or 1 < high <= 100)
 
 
 def number_text(question: Question, text: str) -> str:

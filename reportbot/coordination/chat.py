@@ -257,7 +257,7 @@ class CoordinationChat:
         """The consolidated figures, with the three report files."""
         forms = await forms_in_use()
         args = split_arguments(argument, set(forms))
-        if args.unit:  # words that are no key: the form's title, typed as the person says it
+        if args.unit and args.form is None:  # no key given: words of the form's title
             named = forms_named(args.unit, forms)
             if not named:
                 raise Problem("form_unknown", form=args.unit, forms=", ".join(sorted(forms)))
@@ -342,7 +342,9 @@ async def _unit_and_form(args: Arguments, scope: Scope) -> tuple[UnitRecord, Arg
         if problem.key != "unit_unknown" or args.form is not None:
             raise
         words, forms = args.unit.split(), await forms_in_use()
-        for cut in range(len(words) - 1, 0, -1):  # the longest unit name first
+        # The longest unit name first, and at least two words of title: one word ("thang",
+        # "57") is too often also part of a place's name to pick a unit's report by it.
+        for cut in range(len(words) - 2, 0, -1):
             named = forms_named(" ".join(words[cut:]), forms)
             if len(named) != 1:
                 continue

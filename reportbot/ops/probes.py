@@ -103,3 +103,14 @@ async def tortoise_pool_usage(connection_name: str = "default") -> PoolUsage | N
         return None
     in_use, idle, maximum = usage
     return PoolUsage(in_use=in_use, idle=idle, maximum=maximum)
+
+
+def holder_lock_probe(problem: Callable[[], str]) -> Probe:
+    """Not ready while a worker cannot hold its holder lock (`problem()` says why; "" when it
+    holds it or is no worker): it claims nothing meanwhile, so it must not look ready."""
+
+    async def probe() -> ProbeResult:
+        why = problem()
+        return ProbeResult(not why, why or "held or not needed")
+
+    return probe

@@ -38,8 +38,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{unit} has not sent this report yet. You can start now:",
     },
     "draft": {
-        "vi": "{unit} đã trả lời {done}/{total} câu. Anh/chị làm tiếp để hoàn thành và gửi:",
-        "en": "{unit} has answered {done} of {total} questions. Continue to finish and send it:",
+        # Counts, not a fraction: "N/M" is the question heading's "Câu 13/27" (a question's
+        # number in the form), which a second fraction over the questions asked contradicted.
+        "vi": "{unit} đã trả lời {done} câu, còn {left} câu chưa trả lời. Anh/chị làm tiếp để "
+        "hoàn thành và gửi:",
+        "en": "{unit} has answered {done} questions; {left} still to answer. Continue to "
+        "finish and send it:",
     },
     "late_note": {
         "vi": "Báo cáo gửi bây giờ vẫn được nhận và ghi là nộp muộn.",
@@ -153,7 +157,7 @@ def officer_reminder(
         lines.append(text("head_before", locale, left=(due_day - today).days, **params))
     if progress is not None:
         done, total = progress
-        lines.append(text("draft", locale, unit=unit_name, done=done, total=total))
+        lines.append(text("draft", locale, unit=unit_name, done=done, left=total - done))
         choice = Choice(text("button_continue", locale), "/tieptuc")
     else:
         lines.append(text("not_started", locale, unit=unit_name))

@@ -18,6 +18,7 @@ from reportbot.conversation.commands import CommandTable, ParsedCommand
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.session import PersonInfo
 from reportbot.routing.inbound import Inbound
+from reportbot.vocabulary.catalogue import register
 
 RouteHandler = Callable[[Inbound, str], Awaitable[list[Outgoing]]]
 """Answers a command: (message, the command's argument) -> replies."""
@@ -26,6 +27,15 @@ Refusal = Callable[[PersonInfo, str], list[Outgoing]]
 Fallback = Callable[[Inbound], Awaitable[list[Outgoing]]]
 
 ROLE_RANKS = {"officer": 0, "coordinator": 1, "admin": 2}
+
+# The heading of each role's part of /trogiup (the officer's part is the engine's "help").
+HELP_TITLES = register(
+    "role_help",
+    {
+        "coordinator": {"vi": "Lệnh điều phối:", "en": "Coordinator commands:"},
+        "admin": {"vi": "Lệnh quản trị:", "en": "Administrator commands:"},
+    },
+)
 
 
 def has_role(person: PersonInfo, needed: str) -> bool:
@@ -171,19 +181,21 @@ class Router:
         return ParsedCommand(name, inbound.text.strip().split(None, 1)[-1])
 
     def _role_help(self, person: PersonInfo) -> list[Outgoing]:
-        """The commands of the person's role beyond the officer's, for /trogiup."""
+        """The commands of the person's roles beyond the officer's, for /trogiup: one part
+        per role the person holds (an admin also coordinates), each under its heading."""
         locale = "en" if person.locale == "en" else "vi"
-        lines = [
-            route.help[locale]
-            for route in self.routes.values()
-            if route.help
-            and (route.help_role or route.role) != "officer"
-            and has_role(person, route.help_role or route.role)
-        ]
-        if not lines:
-            return []
-        title = "Commands of your role:" if locale == "en" else "Lệnh theo vai trò của anh/chị:"
-        return [Outgoing("\n".join([title, *lines]))]
+        parts: list[Outgoing] = []
+        for role in ("coordinator", "admin"):
+            if not has_role(person, role):
+                continue
+            lines = [
+                route.help[locale]
+                for route in self.routes.values()
+                if route.help and (route.help_role or route.role) == role
+            ]
+            if lines:
+                parts.append(Outgoing("\n".join([HELP_TITLES.say(role, locale), *lines])))
+        return parts
 
 
 def _plain_refusal(person: PersonInfo, needed: str) -> list[Outgoing]:

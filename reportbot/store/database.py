@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import logging
 import os
 import pkgutil
@@ -90,6 +91,23 @@ def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def session_arguments(database_url: str) -> dict[str, Any]:
+    """`asyncpg.connect` keyword arguments for a PostgreSQL connection outside the pool (a
+    worker's session, the migration lock), from the same credentials the store uses.
+
+    The raw URL would not do: asyncpg sends query parameters it does not know (tortoise's
+    `?maxsize=`, `?minsize=`) to the server as settings, and the server refuses the connection
+    ("unrecognized configuration parameter"). Pool-only keys are dropped here.
+    """
+    import asyncpg
+
+    credentials = tortoise_config(database_url)["connections"]["default"]["credentials"]
+    accepted = set(inspect.signature(asyncpg.connect).parameters) - {"dsn", "loop"}
+    arguments = {key: value for key, value in credentials.items() if key in accepted}
+    arguments["server_settings"] = dict(arguments.get("server_settings") or {})
+    return arguments
 
 
 TORTOISE_ORM = tortoise_config(os.environ.get("REPORTBOT_DATABASE_URL", DEFAULT_DATABASE_URL))

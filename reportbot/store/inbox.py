@@ -180,11 +180,13 @@ async def prune(now: datetime, keep: timedelta = DEFAULT_KEEP) -> int:
 
 NOTIFY_CHANNEL = "reportbot_inbox"  # PostgreSQL NOTIFY channel: new updates were accepted
 HOLDER_LOCK_CLASS = 0x72627477  # "rbtw": advisory locks (class, hashtext(holder)) of workers
+LOCKING_HOLDER = "L/"  # begins the holder id of a worker that holds its lock (see CLAIM)
 CLAIM = (
     "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
     " SELECT i.id FROM inbox i WHERE i.status = 'pending'"
     " AND (i.claimed_until IS NULL OR i.claimed_until < ?"
-    "  OR (i.claimed_by <> ? AND pg_try_advisory_xact_lock_shared("
+    f"  OR (i.claimed_by <> ? AND i.claimed_by LIKE '{LOCKING_HOLDER}%'"
+    "   AND pg_try_advisory_xact_lock_shared("
     f"{HOLDER_LOCK_CLASS}, hashtext(i.claimed_by))))"
     " AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.platform = i.platform"
     "  AND j.user_id = i.user_id AND j.status = 'pending' AND j.id < i.id)"
@@ -201,8 +203,10 @@ session holds the key, so the holder is dead and its claims are taken at once in
 the lease. The shared lock ends with the claim's own transaction (no session state is left on
 the pool connection) and claimers never block one another. It is tried only for rows whose
 lease still runs, and never for the claimer's own rows (a worker that has just lost its lock
-must not take back what it is handling). Re-checked by PostgreSQL when a row is locked, so a
-claim committed meanwhile by a live worker is skipped.
+must not take back what it is handling), and only for holder ids that begin with
+LOCKING_HOLDER: a worker of an older release holds no lock, and during a rolling upgrade its
+claims must wait for their lease, not be taken as a dead worker's at once. Re-checked by
+PostgreSQL when a row is locked, so a claim committed meanwhile by a live worker is skipped.
 
 Only the head of a person's queue can be claimed: their next update waits until this one is
 done (or set aside as failed), so a person's messages are handled in platform order even
@@ -233,7 +237,11 @@ async def handled_already(client: Any, updates: list[tuple[str, str]]) -> set[tu
     """Which of `updates` are done already, read inside a step's transaction (`client`).
 
     On PostgreSQL the rows are locked until the transaction ends, so two processes that both
-    handled one update (a worker paused past its claim, then resumed) cannot both commit it.
+    handled one update (a worker paused past its claim, or one that lost its holder lock while
+    another took its update) cannot both commit it. The rows are locked whatever their status:
+    `FOR UPDATE` locks only the rows the query returns, and a filter on 'done' returned (and
+    locked) nothing while the update was pending, so both transactions went on (review of
+    issue 17). The second now waits for the first and reads 'done' once it commits.
     """
     if not updates:
         return set()
@@ -242,12 +250,12 @@ async def handled_already(client: Any, updates: list[tuple[str, str]]) -> set[tu
     for platform in sorted({platform for platform, _ in updates}):
         ids = sorted({update_id for p, update_id in updates if p == platform})
         rows = await sql.rows(
-            f"SELECT update_id FROM inbox WHERE platform = ? AND status = 'done' "
-            f"AND update_id IN ({sql.marks(len(ids))}){lock}",
+            f"SELECT update_id, status FROM inbox WHERE platform = ? "
+            f"AND update_id IN ({sql.marks(len(ids))}) ORDER BY update_id{lock}",
             [platform, *ids],
             client=client,
         )
-        found.update((platform, str(update_id)) for (update_id,) in rows)
+        found.update((platform, str(update_id)) for update_id, status in rows if status == DONE)
     return found
 
 

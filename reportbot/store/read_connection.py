@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -34,6 +35,8 @@ from tortoise.exceptions import OperationalError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+RETRY_OPEN_S = 30.0  # a reader that failed to open for a passing reason is tried again after
 
 BUSY_TIMEOUT_S = 5.0  # a WAL reader is kept waiting only by a checkpoint restart or recovery
 
@@ -124,6 +127,7 @@ class FirstReads:
         self.connection_name = connection_name
         self._reader: ReadConnection | None = None
         self._refused: str | None = None  # a file that could not be read apart (logged once)
+        self._retry_at = 0.0  # after a failed open, reads stay on tortoise's until then
         self._lock = asyncio.Lock()
 
     async def get(self) -> ReadConnection | None:
@@ -134,20 +138,31 @@ class FirstReads:
         reader = self._reader
         if reader is not None and reader.path == path:
             return reader
+        if time.monotonic() < self._retry_at:
+            return None
         async with self._lock:  # a wave of first messages opens it once
             if self._reader is not None and self._reader.path == path:
                 return self._reader
-            await self.close()
+            await self._close_reader()
             try:
                 self._reader = await ReadConnection.open(path)
-            except (NotWal, sqlite3.Error) as error:
+            except NotWal as error:  # for good: this file is not read apart
                 log.warning("reads stay on the writer's connection: %s", error)
                 self._refused = path
+                return None
+            except sqlite3.Error as error:  # "database is locked" at a busy moment: later
+                log.warning("reads stay on the writer's connection for now: %s", error)
+                self._retry_at = time.monotonic() + RETRY_OPEN_S
                 return None
             return self._reader
 
     async def close(self) -> None:
-        """Close the reader (a later `get` opens a new one)."""
+        """Close the reader (a later `get` opens a new one). Waits for a `get` that is
+        opening one, so that no reader is left open behind the close."""
+        async with self._lock:
+            await self._close_reader()
+
+    async def _close_reader(self) -> None:
         reader, self._reader = self._reader, None
         if reader is not None:
             await reader.close()

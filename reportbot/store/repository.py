@@ -102,6 +102,7 @@ class Repository:
         # (a unit dropped by `forget_unit` may still have a step in flight).
         self._in_flight: dict[int, int] = {}
         self._writes_ended: dict[int, int] = {}
+        self._people_forgotten: dict[tuple[str, str], int] = {}  # forget_person calls per key
 
     async def start(self) -> None:
         """Open the read connection and load the forms before the first wave of messages."""
@@ -198,12 +199,14 @@ class Repository:
         # several workers (`shared`) the state is not read here: each step reads it again
         # (`conversation`), after the per-person claim that orders a person's steps across
         # processes; on PostgreSQL the pool gives every read its own connection anyway.
+        forgotten = self._people_forgotten.get(key, 0)
         info, state = await person_and_state(
             platform, external_id, with_state=not self.shared, rows=self._rows
         )
         if info is None:
             return None
-        self._people[key] = (info, time.monotonic())
+        if self._people_forgotten.get(key, 0) == forgotten:  # else it may predate the change
+            self._people[key] = (info, time.monotonic())
         if not self.shared and info.id not in self._states:
             # Read with the person: their first step needs it (no second trip). A state
             # cached already is the newer one (this process writes every state it holds).
@@ -213,6 +216,8 @@ class Repository:
     def forget_person(self, platform: str, external_id: str) -> None:
         """Drop a cached identity (after a role or unit change)."""
         self._people.pop((platform, external_id), None)
+        key = (platform, external_id)
+        self._people_forgotten[key] = self._people_forgotten.get(key, 0) + 1
 
     # -- conversation state --------------------------------------------------------------
 
@@ -356,6 +361,9 @@ class Repository:
         """Drop a unit's cached reports (after a failed write or an outside change)."""
         if unit_id is not None:
             self._units.pop(unit_id, None)
+            # Counted as a write that ended: a load that overlapped the outside change (a
+            # reopen committed on its own) may predate it, and is not cached (`reports`).
+            self._writes_ended[unit_id] = self._writes_ended.get(unit_id, 0) + 1
 
     # -- de-duplication ------------------------------------------------------------------
 

@@ -57,7 +57,8 @@ class InboxConsumer:
         self.handler = handler
         self.deliver = deliver
         self.clock = clock
-        self.holder = holder_id()[:64]
+        # The prefix tells other workers this holder holds its lock (inbox.CLAIM).
+        self.holder = (inbox.LOCKING_HOLDER + holder_id())[:64]
         self.concurrency = concurrency
         self.handled = 0
         self._in_hand: set[int] = set()
@@ -114,6 +115,10 @@ class InboxConsumer:
         await self._confirm()
         if self.session is not None:
             await self.session.close()
+
+    def lock_problem(self) -> str:
+        """Why claims are stopped ("" while the holder lock is held, or none is needed)."""
+        return self.session.problem if self.session is not None else ""
 
     def _may_claim(self) -> bool:
         """Claims are made only under the holder lock (when there is a session): without
@@ -202,15 +207,16 @@ class InboxConsumer:
     async def _heartbeat(self) -> None:
         while not self._stopping.is_set():
             await self._pause(HEARTBEAT_S)
+            # Renewed first: a slow check (up to its timeouts) must not let the leases lapse.
+            try:
+                await inbox.renew_claims(self.holder, sorted(self._in_hand), self.clock() + LEASE)
+            except Exception as error:  # next beat tries again; the lease leaves some room
+                log.warning("inbox: claim renewal failed: %s", type(error).__name__)
             if self.session is not None and not self._stopping.is_set():
                 had_lock = self.session.locked
                 if await self.session.check() and not had_lock:
                     log.info("inbox: holder lock re-taken; claiming again")
                     self._wake.set()
-            try:
-                await inbox.renew_claims(self.holder, sorted(self._in_hand), self.clock() + LEASE)
-            except Exception as error:  # next beat tries again; the lease leaves some room
-                log.warning("inbox: claim renewal failed: %s", type(error).__name__)
 
 
 def _confirmed(_connection: object, _pid: int, _channel: str, payload: str) -> None:

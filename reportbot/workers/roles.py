@@ -65,8 +65,9 @@ async def migration_lock(database_url: str) -> AsyncIterator[None]:
         return
     import asyncpg
 
-    url = database_url.replace("postgres://", "postgresql://", 1)
-    connection = await asyncpg.connect(url, timeout=10)
+    from reportbot.store.database import session_arguments
+
+    connection = await asyncpg.connect(**{**session_arguments(database_url), "timeout": 10})
     try:
         await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
         yield

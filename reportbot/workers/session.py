@@ -13,7 +13,9 @@ Losing this connection (the database restarted, a network cut) means other worke
 this worker's claims as a dead worker's. The worker therefore stops claiming at once (the
 connection's termination listener) and `check`, run on every heartbeat, connects again and
 re-takes the lock on the same key: the claims still in hand are covered again, and the process
-goes on without a supervisor restarting it. A second process handling an update taken from
+goes on without a supervisor restarting it. A check that only times out (the server busy)
+stops claims but keeps the connection and its lock. A lock that cannot be taken is logged as
+an error and makes /readyz not ready (`problem`). A second process handling an update taken from
 it cannot commit it twice (`inbox.handled_already` locks the row in the step's transaction).
 The server's TCP keepalives are short on this connection, so a worker host that vanished
 without closing its socket frees its lock in about half a minute, not the system's two hours.
@@ -27,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reportbot.store import inbox
+from reportbot.store.database import session_arguments
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +57,15 @@ class WorkerSession:
     """The dedicated connection of one worker: its holder lock and its LISTENs."""
 
     def __init__(self, database_url: str, holder: str, listeners: dict[str, Listener]) -> None:
-        self.url = database_url.replace("postgres://", "postgresql://", 1)
+        # The store's credentials, not the raw URL (whose `?maxsize=` the server refuses).
+        self.arguments = session_arguments(database_url)
+        self.arguments["timeout"] = CONNECT_TIMEOUT_S
+        self.arguments["server_settings"].update(KEEPALIVES)
         self.holder = holder
         self.listeners = listeners
         self.locked = False  # claims are made only while this is true
         self.lost = 0  # how many times the lock was lost (logs, tests)
+        self.problem = "not opened yet"  # why the lock is not held (readiness), "" when it is
         self._connection: Any = None
 
     async def open(self) -> bool:
@@ -71,27 +78,34 @@ class WorkerSession:
 
         await self.close()
         try:
-            connection = await asyncpg.connect(
-                self.url, timeout=CONNECT_TIMEOUT_S, server_settings=KEEPALIVES
-            )
-        except Exception as error:  # the database is away: the next check tries again
-            log.warning("worker session: cannot connect: %s", type(error).__name__)
+            connection = await asyncpg.connect(**self.arguments)
+        except Exception as error:  # the database is away, or refuses: `check` tries again
+            self._failed(f"cannot connect: {_describe(error)}")
             return False
         try:
             if not await connection.fetchval(TAKE, self.holder, timeout=CHECK_TIMEOUT_S):
-                log.warning("worker session: holder lock held elsewhere, trying again later")
+                self._failed("holder lock held by another session")
                 await connection.close()
                 return False
             for channel, callback in self.listeners.items():
                 await connection.add_listener(channel, callback)
-        except Exception as error:
-            log.warning("worker session: cannot lock or listen: %s", type(error).__name__)
-            with contextlib.suppress(Exception):
-                await connection.close()
+        except BaseException as error:
+            # Cancelled (stop() during open) as well: the lock may be ours already, and a
+            # connection neither closed nor kept would hold it until garbage collection.
+            connection.terminate()
+            if not isinstance(error, Exception):
+                raise
+            self._failed(f"cannot lock or listen: {_describe(error)}")
             return False
         connection.add_termination_listener(self._terminated)
-        self._connection, self.locked = connection, True
+        self._connection, self.locked, self.problem = connection, True, ""
         return True
+
+    def _failed(self, why: str) -> None:
+        """The lock could not be taken: this worker claims nothing until it is (an error in
+        the log, and /readyz says not ready)."""
+        self.problem = why
+        log.error("worker session: %s; this worker claims nothing until the lock is taken", why)
 
     def _terminated(self, _connection: object) -> None:
         """The connection closed under us: stop claiming now, not at the next check."""
@@ -101,18 +115,29 @@ class WorkerSession:
         if self.locked:
             self.lost += 1
             log.warning("worker session: holder lock lost (%s); claims stop until re-taken", why)
-        self.locked = False
+        self.locked, self.problem = False, why
 
     async def check(self) -> bool:
-        """Ping the connection and make sure the lock is still ours; re-take it if lost."""
+        """Make sure the lock is still ours (a ping of the connection too); re-take it if lost.
+
+        A check that times out (the server busy, the connection fine) stops claims but keeps
+        the connection, and the lock with it: closing it would hand every claim in hand to the
+        other workers. The next check that answers resumes them.
+        """
         connection = self._connection
-        if self.locked and connection is not None:
+        if connection is not None and not connection.is_closed():
             try:
-                if await connection.fetchval(HELD, self.holder, timeout=CHECK_TIMEOUT_S):
-                    return True
-                self._lose("no longer held")
-            except Exception as error:  # the connection is gone or the server is frozen
+                held = await connection.fetchval(HELD, self.holder, timeout=CHECK_TIMEOUT_S)
+            except TimeoutError:
+                self._lose("check timed out")
+                return False
+            except Exception as error:  # the connection is broken: connect again
                 self._lose(type(error).__name__)
+                return await self.open()
+            if held:
+                self.locked, self.problem = True, ""
+                return True
+            self._lose("no longer held")
         return await self.open()
 
     async def close(self) -> None:
@@ -125,3 +150,13 @@ class WorkerSession:
             connection.remove_termination_listener(self._terminated)
         with contextlib.suppress(Exception):
             await connection.close(timeout=CHECK_TIMEOUT_S)
+
+
+def _describe(error: BaseException) -> str:
+    """The error's type, and the server's message when the server refused (no credentials:
+    asyncpg's own messages may quote the connection's parameters)."""
+    import asyncpg
+
+    if isinstance(error, asyncpg.PostgresError):
+        return f"{type(error).__name__}: {error}"
+    return type(error).__name__
