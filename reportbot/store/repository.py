@@ -127,32 +127,24 @@ class Repository:
 
     async def forms(self) -> dict[str, FormOffer]:
         """Latest active template of every form."""
-        if self._warm_changes is not None:  # the set loaded at start, used for the first time:
-            if self._warm_changes != form_store.changes():  # a template was stored since
-                self._forms = None  # loaded again, as a set loaded on first use would have been
-            self._warm_changes = None  # from now on kept until `forget_forms`, as ever
-        forms = self._forms
-        if forms is None:
+        if self._warm_changes is not None:  # the set loaded at start, on its first use: loaded
+            self._forms = self._forms if self._warm_changes == form_store.changes() else None
+            self._warm_changes = None  # again if a template was stored since; then kept, as ever
+        if self._forms is None:
             async with self._forms_lock:  # many officers arriving at once load it once
-                forms = self._forms
-                if forms is None:
-                    forms = await self._load_forms()
-        return forms
-
-    async def _load_forms(self) -> dict[str, FormOffer]:
-        latest = await form_store.latest_templates()
-        since = await form_store.first_publications(list(latest))  # periods owed
-        forms = {k: FormOffer(t, rid, since.get(k)) for k, (rid, t) in latest.items()}
-        for offer in forms.values():
-            self._templates[offer.record_id] = offer.template
-        self._published = await publication_units()
-        self._forms = forms
-        return forms
+                if self._forms is None:
+                    latest = await form_store.latest_templates()
+                    since = await form_store.first_publications(list(latest))  # periods owed
+                    forms = {k: FormOffer(t, rid, since.get(k)) for k, (rid, t) in latest.items()}
+                    for offer in forms.values():
+                        self._templates[offer.record_id] = offer.template
+                    self._published = await publication_units()
+                    self._forms = forms
+        return self._forms
 
     def forget_forms(self) -> None:
         """Drop the form cache (after a template was stored)."""
-        self._forms = None
-        self._warm_changes = None
+        self._forms, self._warm_changes = None, None
 
     async def forms_for(self, unit: UnitInfo | None) -> dict[str, FormOffer]:
         """The forms a unit must file (a shared dict: do not change it)."""
