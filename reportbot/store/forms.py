@@ -12,6 +12,21 @@ from reportbot.forms.loader import content_hash, template_from_definition, templ
 from reportbot.forms.schema import FormTemplate
 from reportbot.store.models import FormTemplateRecord, Submission
 
+# How many times this process stored a template (`store_template` is the only writer of
+# templates): the service loads the forms when it starts, and drops that set if a template was
+# stored before its first use (`Repository.forms`), as if it had been loaded on first use.
+_changes = 0
+
+
+def changes() -> int:
+    """How many times this process has changed the stored form set so far."""
+    return _changes
+
+
+def _changed() -> None:
+    global _changes
+    _changes += 1
+
 
 @dataclass(frozen=True, slots=True)
 class StoredTemplate:
@@ -42,6 +57,18 @@ async def store_template(
     None keeps the scope the form has (a new form: everything), so the forms folder loaded at
     every start never undoes a scope an admin chose.
     """
+    stored = await _store(template, source_name, publish_again, now, scope_id)
+    _changed()  # after the commit: a load from now on sees it (a no-op counts: rare)
+    return stored
+
+
+async def _store(
+    template: FormTemplate,
+    source_name: str | None,
+    publish_again: bool,
+    now: datetime | None,
+    scope_id: int | None,
+) -> StoredTemplate:
     digest = content_hash(template)
     async with in_transaction():
         latest = (

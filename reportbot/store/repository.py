@@ -88,6 +88,7 @@ class Repository:
         self._units: dict[int, _UnitReports] = {}
         self._templates: dict[int, FormTemplate] = {}
         self._forms: dict[str, FormOffer] | None = None
+        self._warm_changes: int | None = None  # `form_store.changes()` of a set loaded at start
         self._published: dict[str, set[int]] = {}  # forms published for some communes only
         self._forms_lock = asyncio.Lock()
         # (unit id, unit type) -> (the forms it was taken from, the unit's forms): valid while
@@ -104,8 +105,12 @@ class Repository:
         self._people_forgotten: dict[tuple[str, str], int] = {}  # forget_person calls per key
 
     async def start(self) -> None:
-        """Open the read connection now rather than in the first wave of messages."""
+        """Open the read connection and load the forms before the first wave of messages."""
         await self._first_reads.get()
+        changes = form_store.changes()  # before the load: a template stored during it counts
+        if self._forms is None:
+            await self.forms()
+            self._warm_changes = changes
 
     async def close(self) -> None:
         """Close the read connection (the repository opens it again if used after)."""
@@ -122,6 +127,9 @@ class Repository:
 
     async def forms(self) -> dict[str, FormOffer]:
         """Latest active template of every form."""
+        if self._warm_changes is not None:  # the set loaded at start, on its first use: loaded
+            self._forms = self._forms if self._warm_changes == form_store.changes() else None
+            self._warm_changes = None  # again if a template was stored since; then kept, as ever
         if self._forms is None:
             async with self._forms_lock:  # many officers arriving at once load it once
                 if self._forms is None:
@@ -136,7 +144,7 @@ class Repository:
 
     def forget_forms(self) -> None:
         """Drop the form cache (after a template was stored)."""
-        self._forms = None
+        self._forms, self._warm_changes = None, None
 
     async def forms_for(self, unit: UnitInfo | None) -> dict[str, FormOffer]:
         """The forms a unit must file (a shared dict: do not change it)."""
