@@ -79,12 +79,7 @@ def main() -> None:
             markup = InlineKeyboardMarkup(inline_keyboard=keyboards._rows(buttons))
             assert len(buttons) <= MAX_BUTTONS
             method = SendMessage(chat_id="42", text=text, reply_markup=markup)
-            files: dict[str, Any] = {}
-            payload: dict[str, Any] = {}
-            for key, value in method.model_dump(warnings=False, exclude_none=True).items():
-                prepared = session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
-                if prepared is not None:
-                    payload[key] = prepared
+            payload = session.json_payload(bot, method, {})
             bodies.append(session.json_dumps(payload))
         return bodies
 

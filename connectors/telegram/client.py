@@ -80,17 +80,24 @@ class _Session(AiohttpSession):
         the cost of a sendMessage; a request carrying a file still goes aiogram's way.
         """
         files: dict[str, InputFile] = {}
+        payload = self.json_payload(bot, method, files)
+        if files:
+            return await super().make_request(bot, method, timeout)
+        unread = isinstance(method, UNREAD_RESULTS)
+        name = method.__api_method__
+        return await self.post_json(bot, name, payload, lambda: method, unread, timeout)
+
+    def json_payload(
+        self, bot: Bot, method: TelegramMethod[Any], files: dict[str, InputFile]
+    ) -> dict[str, Any]:
+        """The JSON body of `method` as aiogram prepares its values; files go to `files`."""
         payload: dict[str, Any] = {}
         # Leaving out the None fields (as aiogram does later) halves the cost of a keyboard.
         for key, value in method.model_dump(warnings=False, exclude_none=True).items():
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None:
                 payload[key] = prepared
-        if files:
-            return await super().make_request(bot, method, timeout)
-        unread = isinstance(method, UNREAD_RESULTS)
-        name = method.__api_method__
-        return await self.post_json(bot, name, payload, lambda: method, unread, timeout)
+        return payload
 
     async def post_json(
         self,
