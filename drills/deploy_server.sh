@@ -46,7 +46,7 @@ trap stop_server EXIT
 say "an empty Debian 12 server in $SERVER"
 rm -rf "$WORK" && mkdir -p "$WORK"
 debootstrap --include=systemd,systemd-sysv,dbus,ca-certificates,curl,sudo,openssl \
-    bookworm "$SERVER" http://deb.debian.org/debian >"$WORK/debootstrap.log"
+    bookworm "$SERVER" >"$WORK/debootstrap.log"  # Debian's default mirror
 echo reportbot-server >"$SERVER/etc/hostname"
 echo "127.0.1.1 reportbot-server" >>"$SERVER/etc/hosts"
 # The host's extra certificate authorities (a proxy in front of the internet, if any).
