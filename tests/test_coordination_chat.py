@@ -715,6 +715,9 @@ def test_a_title_with_punctuation_is_found_by_its_words() -> None:
     assert forms_named("57 nq tw", forms) == ["nq57"]
     assert forms_named("bao cao nghi quyet so 57-nq/tw, nam", forms) == ["nq57"]
     assert forms_named("nghi quyet 99", forms) == []
+    # a key typed in capitals is that key, not every key that holds its words
+    keyed = {key: template_from_definition(dict(monthly, key=key)) for key in ("bc_x", "bc_x_y")}
+    assert forms_named("BC_X", keyed) == ["bc_x"]
 
 
 async def test_a_typed_form_key_is_not_overridden_by_title_words(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from reportbot.conversation.session import UnitInfo
 from reportbot.service import ConversationService
 from reportbot.store.models import FormTemplateRecord
+from reportbot.store.repository import Repository
 from tests.conftest import FORMS_DIR, NQ57, TZ, FakeClock
 from tests.support import Chat, load_shipped_forms, seed_commune
 
@@ -60,3 +61,16 @@ async def test_an_officer_is_offered_a_form_stored_after_the_start(
         assert "6 tháng đầu 2026" in shown, shown  # the form's periods: the form is offered
     finally:
         await service.close()
+
+
+async def test_with_several_workers_the_forms_are_not_loaded_at_start(db: str) -> None:
+    """Another process may store a template before this one's first message: a set loaded at
+    start would miss it (the store counter counts this process's stores only)."""
+    await load_shipped_forms(NQ57)
+    repository = Repository(shared=True)
+    await repository.start()
+    try:
+        await FormTemplateRecord.all().update(active=False)  # as another process would
+        assert list(await repository.forms()) == []  # read at first use: the change seen
+    finally:
+        await repository.close()

@@ -87,6 +87,8 @@ def test_which_questions_ask_a_percentage() -> None:
     # a "%" right after a number is what is counted, not the answer's unit
     reached = Question(id="xa_dat", type="integer", label={"vi": "Số xã đạt 100% tiêu chí"})
     assert not is_percentage(reached)
+    spaced = Question(id="xa_dat2", type="integer", label={"vi": "Số xã đạt 100 % tiêu chí"})
+    assert not is_percentage(spaced)
     assert is_percentage(Question(id="r", type="integer", label={"vi": "Tỷ lệ (%) đạt"}))
     # "tỷ lệ" with no maximum: a percentage (a ratio says so with a maximum of 1)
     assert is_percentage(Question(id="tiem", type="decimal", label={"vi": "Tỷ lệ tiêm chủng"}))

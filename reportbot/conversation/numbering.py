@@ -6,8 +6,9 @@ aside) counted in form order. Answering "Không" to an earlier question that hid
 does not renumber what follows; the numbers the officer skips are simply not shown, as on a
 paper form. The progress heading "Câu 12/27" counts the same way (question 12 of the form's
 27), so the two numbers never disagree. How far a report is is said in counts, never as a
-second fraction: "đã trả lời 9 câu, còn 11 câu" in a reminder, on resuming and in the chooser
-(`navigation.count_answered`: the questions this unit is asked, notes and calculations aside).
+second fraction: answered and left ("đã trả lời 9 câu, còn 11 câu…" on resuming and in a
+reminder, "còn 11 câu" on the chooser's button), all from `navigation.count_answered` (the
+questions this unit is asked, notes and calculations aside).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ ZERO_WORDS = frozenset({"khong"})
 # A label asks a percentage when it names the unit: "Tỷ lệ %", "Tỷ lệ (%)", "Phần trăm hộ
 # dân…", "Share (percent)". A "%" right after a number is part of what is counted, not the
 # unit of the answer ("Số xã đạt 100% tiêu chí" asks a count).
-PERCENT_LABEL = re.compile(r"(?<![0-9])\s*%|\bphan tram\b|\bpercent\b")
+PERCENT_LABEL = re.compile(r"(?<![0-9])(?<![0-9]\s)%|\bphan tram\b|\bpercent\b")
 # "Tỷ lệ" alone may be a ratio written 0.75: a percentage unless the question's own maximum
 # says it is a ratio (at most 1) or something else (over 100).
 RATE_LABEL_WORD = "ty le"

@@ -214,9 +214,11 @@ across processes. `SKIP LOCKED` lets workers claim side by side without waiting 
 a row claimed and committed by another worker is re-checked by PostgreSQL when locked (its
 `claimed_until` is then in the future) and skipped.
 """
+# In id order, skipping rows a group commit holds (it locks them in id order too, and ends
+# their claim): two orders could deadlock, and a row being committed needs no renewal.
 RENEW = (
-    "UPDATE inbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending' "
-    "AND id = ANY(?::int[])"
+    "UPDATE inbox SET claimed_until = ? WHERE id IN (SELECT id FROM inbox WHERE claimed_by = ? "
+    "AND status = 'pending' AND id = ANY(?::int[]) ORDER BY id FOR UPDATE SKIP LOCKED)"
 )
 
 

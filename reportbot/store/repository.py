@@ -108,7 +108,8 @@ class Repository:
         """Open the read connection and load the forms before the first wave of messages."""
         await self._first_reads.get()
         changes = form_store.changes()  # before the load: a template stored during it counts
-        if self._forms is None:
+        # Not shared: `changes` counts this process's stores only (not another worker's).
+        if self._forms is None and not self.shared:
             await self.forms()
             self._warm_changes = changes
 
@@ -353,8 +354,7 @@ class Repository:
         """Drop a unit's cached reports (after a failed write or an outside change)."""
         if unit_id is not None:
             self._units.pop(unit_id, None)
-            # Counted as a write that ended: a load that overlapped the outside change (a
-            # reopen committed on its own) may predate it, and is not cached (`reports`).
+            # As a write that ended: a load overlapping the change is not cached (`reports`).
             self._writes_ended[unit_id] = self._writes_ended.get(unit_id, 0) + 1
 
     # -- de-duplication ------------------------------------------------------------------

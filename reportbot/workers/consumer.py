@@ -207,7 +207,8 @@ class InboxConsumer:
     async def _heartbeat(self) -> None:
         while not self._stopping.is_set():
             await self._pause(HEARTBEAT_S)
-            # Renewed first: a slow check (up to its timeouts) must not let the leases lapse.
+            # Renewed first: a check that times out (5 s) must not let the leases lapse. A check
+            # that reconnects may take longer than the lease; the lock is lost then anyway.
             try:
                 await inbox.renew_claims(self.holder, sorted(self._in_hand), self.clock() + LEASE)
             except Exception as error:  # next beat tries again; the lease leaves some room

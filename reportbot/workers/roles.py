@@ -69,7 +69,8 @@ async def migration_lock(database_url: str) -> AsyncIterator[None]:
 
     connection = await asyncpg.connect(**{**session_arguments(database_url), "timeout": 10})
     try:
-        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+        # No statement timeout: another process's migration may take longer than the store's.
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY, timeout=None)
         yield
     finally:
         with contextlib.suppress(Exception):

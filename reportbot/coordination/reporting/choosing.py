@@ -62,7 +62,7 @@ def forms_named(text: str, forms: dict[str, FormTemplate]) -> list[str]:
     exact = [
         key
         for key in forms
-        if any(wanted == " ".join(title) for title in titles(key)) or wanted == fold(key)
+        if any(wanted == " ".join(title) for title in titles(key)) or "_".join(words) == fold(key)
     ]
     if exact:
         return exact
