@@ -51,7 +51,9 @@ async def _relay(telegram: Any, user_id: int, text: str) -> str:
     update = telegram.text_update(user_id, text)
     secret = telegram.webhook.get("secret_token")
     status = 0
-    while time.monotonic() < deadline:  # Telegram retries a webhook that did not answer 200
+    # Telegram retries a webhook call that did not answer 2xx, "a reasonable amount of
+    # attempts" (Bot API, setWebhook); here once a second until the answer deadline.
+    while time.monotonic() < deadline:
         try:
             status = await telegram.post_webhook(telegram.webhook["url"], update, secret)
         except OSError:

@@ -739,3 +739,12 @@ async def test_one_word_of_a_title_after_a_unit_does_not_pick_a_report(
     said = await Chat(app.service, "u-coord").say("/mo hoi phu nu 57")
     assert said == "Không tìm thấy đơn vị “hoi phu nu 57”. Xin kiểm tra lại mã đơn vị."
     assert (await Submission.get(unit__code="hoiphunu")).status == "submitted"
+
+
+async def test_a_unit_name_with_punctuation_is_found_by_its_words(app: Application) -> None:
+    """Unit names are matched by words as form titles are (one splitter for both)."""
+    unit = await Unit.get(code="hoiphunu")
+    unit.name = "Hội Liên hiệp Phụ nữ (xã)"
+    await unit.save()
+    said = await Chat(app.service, "u-coord").say("/xem lien hiep phu nu xa")
+    assert said.startswith("Hội Liên hiệp Phụ nữ (xã)")  # found (not "Không tìm thấy đơn vị")

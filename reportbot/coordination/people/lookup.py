@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.session import PersonInfo
+from reportbot.coordination.names import fold_words
 from reportbot.coordination.people.fields import ROLE_WORDS
 from reportbot.coordination.roles import COORDINATOR, has_role
 from reportbot.coordination.texts import Problem
@@ -71,8 +72,8 @@ async def resolve_unit(text: str, scope: Scope = EVERYTHING) -> UnitRecord:
     exact = [u for u in units if fold(u.name) == wanted]
     if len(exact) == 1:
         return exact[0]
-    words = set(wanted.split())
-    partial = exact or [u for u in units if words and words <= set(fold(u.name).split())]
+    words = set(fold_words(text))
+    partial = exact or [u for u in units if words and words <= set(fold_words(u.name))]
     if len(partial) == 1:
         return partial[0]
     if partial:
@@ -110,9 +111,9 @@ async def resolve_unit_for(person: PersonInfo, text: str) -> UnitRecord:
 
 def _names_unit(text: str, unit: UnitRecord) -> bool:
     wanted = fold(text)
-    words = set(wanted.split())
+    words = set(fold_words(text))
     return (
         wanted == fold(unit.code)
         or wanted == fold(unit.name)
-        or bool(words and words <= set(fold(unit.name).split()))
+        or bool(words and words <= set(fold_words(unit.name)))
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, tzinfo
 
 from reportbot.conversation.parsing import fold
+from reportbot.coordination.names import fold_words
 from reportbot.coordination.texts import Problem
 from reportbot.forms.schema import FormTemplate
 from reportbot.periods import (
@@ -41,9 +41,6 @@ async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
     return named[0], forms[named[0]]
 
 
-_WORD = re.compile(r"[^\W_]+")  # letters and digits; "_" splits too
-
-
 def forms_named(text: str, forms: dict[str, FormTemplate]) -> list[str]:
     """The keys of the forms that `text` names by title, the way a coordinator types it.
 
@@ -51,13 +48,13 @@ def forms_named(text: str, forms: dict[str, FormTemplate]) -> list[str]:
     quyết 57"); a title said in full (any language) wins over titles that merely contain the
     words; otherwise every form whose title (or key, split at "_") has all the words matches.
     """
-    words = _words(text)
+    words = fold_words(text)
     if not words:
         return []
     wanted = " ".join(words)
 
     def titles(key: str) -> list[list[str]]:
-        return [_words(title) for title in forms[key].title.values()]
+        return [fold_words(title) for title in forms[key].title.values()]
 
     exact = [
         key
@@ -72,12 +69,6 @@ def forms_named(text: str, forms: dict[str, FormTemplate]) -> list[str]:
         if any(set(words) <= set(title) for title in titles(key))
         or set(words) <= set(fold(key).split("_"))
     ]
-
-
-def _words(text: str) -> list[str]:
-    """The words of a title as typed or written, folded; punctuation is no part of a word
-    ("Nghị quyết số 57-NQ/TW" has the words nghi, quyet, so, 57, nq, tw)."""
-    return _WORD.findall(fold(text))
 
 
 async def pick_period(
