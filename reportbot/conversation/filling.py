@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation import clearing, validity
 from reportbot.conversation.answers import Rejected, default_value, read_answer
@@ -24,6 +26,10 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         turn.idle_menu()
         return
     if turn.locked(opened):
+        return
+    if typed_before_asked(turn.state, message):
+        turn.say("typed_before_asked", text=_shortened(text) or "📎")
+        turn.resume(opened)
         return
     if not_its_button(question, message):
         turn.say("stale_button")  # an old menu's "#1" is not option 1 of this question
@@ -49,6 +55,32 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         return
     opened.set(question.id, value)
     _after_change(turn, opened, question)
+
+
+# Platform clocks and ours differ a little, and Telegram gives whole seconds: a message
+# counts as typed before a question only when it is older by more than this.
+ASKED_MARGIN = timedelta(seconds=2)
+
+
+def typed_before_asked(state: ConversationState, message: Incoming) -> bool:
+    """Whether the message was written before the question now asked was shown.
+
+    It happens after a crash: an answer the platform had delivered is handled on restart,
+    the officer, who saw no reply, had typed it again, and that copy would otherwise answer
+    the next question. A button press carries its own question and is never refused here.
+    """
+    written, asked = message.received_at, state.asked_at
+    if written is None or asked is None or written.tzinfo is None:
+        return False
+    if message.choice is not None or message.choices is not None or message.edited:
+        return False
+    return written + ASKED_MARGIN < asked
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    """The start of a message, to quote it in a reply."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def not_its_button(question: Question, message: Incoming) -> bool:

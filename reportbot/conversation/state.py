@@ -3,13 +3,14 @@
 The engine works on a `ConversationState`; it becomes JSON only at the store's edge
 (`to_dict()` / `from_dict()`). The stored shape is the one earlier versions wrote (keys
 ``mode``, ``form``, ``period``, ``q``, ``edit_one``, ``overlay``, ``clears``, ``options``,
-``review``, ``last``), so the states of running bots keep working across the upgrade.
+``review``, ``last``, ``asked``), so the states of running bots keep working across the upgrade.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -133,6 +134,9 @@ class ConversationState:
     # router until another unit's report is opened) and the unit of each of `options`.
     unit: int | None = None
     option_units: list[int] = field(default_factory=list)
+    # When the question now asked was first asked (stored as ``asked``): a message typed
+    # before it never answers it (`filling.typed_before_asked`).
+    asked_at: datetime | None = None
 
     def remember(self, message_id: str | None, qid: str) -> None:
         """Note that message `message_id` answered `qid` (only the last few are kept)."""
@@ -166,6 +170,7 @@ class ConversationState:
             list(self.answered),
             self.unit,
             list(self.option_units),
+            self.asked_at,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -193,6 +198,8 @@ class ConversationState:
             data["unit"] = self.unit
         if self.option_units:
             data["option_units"] = list(self.option_units)
+        if self.asked_at is not None:
+            data["asked"] = self.asked_at.isoformat()
         return data
 
     @classmethod
@@ -219,12 +226,24 @@ class ConversationState:
             answered=_keys(data.get("msgs"))[-MESSAGE_MAP_SIZE:],
             unit=_unit_id(data.get("unit")),
             option_units=[u for u in map(_unit_id, data.get("option_units") or ()) if u],
+            asked_at=_moment(data.get("asked")),
         )
 
 
 def _unit_id(value: Any) -> int | None:
     """A stored unit id, or None when missing or malformed."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored aware time, or None when missing or malformed."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _keys(items: Any) -> list[ReportKey]:

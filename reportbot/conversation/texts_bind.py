@@ -28,6 +28,12 @@ BIND_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đã ghép {parts} tin nhắn thành một câu trả lời ({length} ký tự).",
         "en": "Joined {parts} messages into one answer ({length} characters).",
     },
+    "typed_before_asked": {
+        "vi": "Tin nhắn «{text}» được gửi trước khi câu hỏi dưới đây hiện ra, nên chưa được "
+        "dùng cho câu này. Xin trả lời lại:",
+        "en": "Your message «{text}» was sent before the question below appeared, so it was "
+        "not used for it. Please answer again:",
+    },
     "bound_stale_button": {
         "vi": "Nút này thuộc câu {number}, không phải câu đang hỏi; không có gì thay đổi.",
         "en": "That button belongs to question {number}, not the one being asked; nothing changed.",

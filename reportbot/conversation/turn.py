@@ -37,6 +37,7 @@ class Turn:
         self.locale = env.person.locale
         self.unit = env.person.unit
         self.step = Step()
+        self._asked_before = (state.mode, state.question)
         self.change: SubmissionChange | None = None
         self.report: OpenReport | None = None
         if self.state.in_report and self.state.report is not None:
@@ -126,6 +127,10 @@ class Turn:
         else:
             state.held = None
             self.flush()
+        if state.mode != Mode.ANSWERING:
+            state.asked_at = None
+        elif (state.mode, state.question) != self._asked_before or state.asked_at is None:
+            state.asked_at = self.env.now  # a question shown from now on
         self.step.state = state
         if self.change is not None and not self.change.is_empty():
             # the calculations move with the answers, in the same transaction
