@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from connectors.base import Incoming, Outgoing
@@ -27,8 +28,8 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         return
     if turn.locked(opened):
         return
-    if typed_before_asked(turn.state, message):
-        turn.say("typed_before_asked", text=_shortened(text) or "📎")
+    if retyped(turn.state, message, text):
+        turn.say("typed_before_asked", text=_shortened(text))
         turn.resume(opened)
         return
     if not_its_button(question, message):
@@ -48,6 +49,8 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         return
     if message.text:
         turn.state.remember(message.message_id, question.id)
+        written = message.received_at
+        turn.state.typed = (text_digest(text), written) if written and written.tzinfo else None
     if message.parts > 1 and message.text:
         length = number_text(len(text), turn.locale)
         turn.say("parts_joined", parts=message.parts, length=length)
@@ -60,21 +63,35 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
 # Platform clocks and ours differ a little, and Telegram gives whole seconds: a message
 # counts as typed before a question only when it is older by more than this.
 ASKED_MARGIN = timedelta(seconds=2)
+# A person types an answer again after waiting for a reply that did not come (seconds at
+# least); a script typing ahead sends its lines within milliseconds, and the same value
+# twice in a row (30 staff, 30 informed) is then two answers.
+RETYPE_AFTER = timedelta(seconds=2)
 
 
-def typed_before_asked(state: ConversationState, message: Incoming) -> bool:
-    """Whether the message was written before the question now asked was shown.
+def retyped(state: ConversationState, message: Incoming, text: str) -> bool:
+    """Whether the message is a copy of the last answer, written before the question now
+    asked was shown.
 
     It happens after a crash: an answer the platform had delivered is handled on restart,
-    the officer, who saw no reply, had typed it again, and that copy would otherwise answer
-    the next question. A button press carries its own question and is never refused here.
+    and the officer, who saw no reply, had typed it again; that copy would otherwise answer
+    the next question. Only a copy written a while after the original is held back: answers
+    typed ahead are taken in order as before. A button press carries its own question and
+    is never held.
     """
-    written, asked = message.received_at, state.asked_at
-    if written is None or asked is None or written.tzinfo is None:
+    written, asked, typed = message.received_at, state.asked_at, state.typed
+    if written is None or asked is None or written.tzinfo is None or typed is None:
         return False
-    if message.choice is not None or message.choices is not None or message.edited:
+    if not message.text or message.choice is not None or message.choices is not None:
         return False
-    return written + ASKED_MARGIN < asked
+    if written + ASKED_MARGIN >= asked or written - typed[1] < RETYPE_AFTER:
+        return False
+    return text_digest(text) == typed[0]
+
+
+def text_digest(text: str) -> str:
+    """A short digest of an answer's text (the state keeps this, not a 10,000-character text)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _shortened(text: str, limit: int = 40) -> str:

@@ -3,7 +3,8 @@
 The engine works on a `ConversationState`; it becomes JSON only at the store's edge
 (`to_dict()` / `from_dict()`). The stored shape is the one earlier versions wrote (keys
 ``mode``, ``form``, ``period``, ``q``, ``edit_one``, ``overlay``, ``clears``, ``options``,
-``review``, ``last``, ``asked``), so the states of running bots keep working across the upgrade.
+``review``, ``last``; later ``asked`` and ``typed``), so the states of running bots keep
+working across the upgrade.
 """
 
 from __future__ import annotations
@@ -134,9 +135,12 @@ class ConversationState:
     # router until another unit's report is opened) and the unit of each of `options`.
     unit: int | None = None
     option_units: list[int] = field(default_factory=list)
-    # When the question now asked was first asked (stored as ``asked``): a message typed
-    # before it never answers it (`filling.typed_before_asked`).
+    # When the question now asked was first asked (stored as ``asked``), and a digest of the
+    # last answer typed with the time it was written (``typed``): a copy of that answer
+    # written before this question was shown is a retype, never this question's answer
+    # (`filling.retyped`).
     asked_at: datetime | None = None
+    typed: tuple[str, datetime] | None = None
 
     def remember(self, message_id: str | None, qid: str) -> None:
         """Note that message `message_id` answered `qid` (only the last few are kept)."""
@@ -171,6 +175,7 @@ class ConversationState:
             self.unit,
             list(self.option_units),
             self.asked_at,
+            self.typed,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -200,6 +205,8 @@ class ConversationState:
             data["option_units"] = list(self.option_units)
         if self.asked_at is not None:
             data["asked"] = self.asked_at.isoformat()
+        if self.typed is not None:
+            data["typed"] = [self.typed[0], self.typed[1].isoformat()]
         return data
 
     @classmethod
@@ -227,6 +234,7 @@ class ConversationState:
             unit=_unit_id(data.get("unit")),
             option_units=[u for u in map(_unit_id, data.get("option_units") or ()) if u],
             asked_at=_moment(data.get("asked")),
+            typed=_typed(data.get("typed")),
         )
 
 
@@ -244,6 +252,14 @@ def _moment(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
+
+
+def _typed(value: Any) -> tuple[str, datetime] | None:
+    """A stored [digest, time written], or None when missing or malformed."""
+    if not isinstance(value, list | tuple) or len(value) != 2 or not isinstance(value[0], str):
+        return None
+    written = _moment(value[1])
+    return (value[0], written) if written is not None else None
 
 
 def _keys(items: Any) -> list[ReportKey]:
