@@ -260,3 +260,40 @@ async def test_a_recovered_press_that_fails_is_not_settled(
     assert len(sent) == 1 and "lỗi" in sent[0][0].text.lower()  # the apology went out
     assert (await InboxEntry.get(update_id="2")).status != "done"
     await restarted.close()
+
+
+async def test_a_copy_retyped_during_the_downtime_does_not_answer_the_next_question(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    """The officer's plan number was stored (200 sent) by a process that died before
+    handling it; seeing no reply, they typed it again 10 s later. On restart the stored one
+    answers its question, and the copy is quoted back, never taken as the plan's date."""
+    chat = Chat(service, "u-hoiphunu", platform="console")
+    await chat.send("/baocao", update_id="1")
+    await chat.send("1", update_id="2")
+    await chat.send("có", update_id="3", received_at=clock())
+    written = clock()
+    stored = Incoming(
+        "console", "u-hoiphunu", "u-hoiphunu", text="KH-12", update_id="4", received_at=written
+    )
+    assert await service.committer.accept(stored, clock()) == "new"
+    await service.close()
+    clock.advance(seconds=30)  # the restart
+    restarted = ConversationService(TZ, clock=clock)
+    await restarted.start()
+
+    async def deliver(address: Address, replies: list[Outgoing]) -> None:
+        return None
+
+    async with restarted.recovery_hold():
+        copy = asyncio.create_task(
+            Chat(restarted, "u-hoiphunu", platform="console").send(
+                "KH-12", update_id="5", received_at=written + timedelta(seconds=10)
+            )
+        )
+        assert await restarted.recover(deliver) == 1
+    replies = await asyncio.wait_for(copy, timeout=30)
+    assert "«KH-12» được gửi lại trước khi câu hỏi dưới đây hiện ra" in replies[0].text
+    answers = await stored_answers()
+    assert answers["so_ke_hoach"] == "KH-12" and "ngay_ke_hoach" not in answers
+    await restarted.close()
