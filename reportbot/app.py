@@ -240,17 +240,20 @@ class Application:
             task.cancel()
 
     async def close(self) -> None:
-        """Stop connectors, finish commits, then stop workers (a last sheet flush sees every
+        """Stop the jobs (a reminder run finishes handing its messages to the connectors),
+        stop connectors, finish commits, then stop workers (a last sheet flush sees every
         committed answer), close the web server and the database."""
         if self.consumer is not None:  # --role worker: finish the updates in hand first
             await self.consumer.stop()
+        # Before the connectors and the service: a job still running afterwards would send
+        # through a stopped connector or commit through a closed committer.
+        await self.jobs.stop()
         await self._stop_connectors(stop_drain_seconds(self.settings.env))
         await self.service.close()
         with suppress(Exception):  # the database may be the reason for the stop
             kept = await reply_rows.due_now(self.clock())
             if kept:
                 log.warning("stop: replies of %d step(s) kept for the next start", kept)
-        await self.jobs.stop()
         for worker in reversed(self.workers):
             with suppress(Exception):
                 await worker.stop()
