@@ -102,7 +102,8 @@ class Repository:
         # (a unit dropped by `forget_unit` may still have a step in flight).
         self._in_flight: dict[int, int] = {}
         self._writes_ended: dict[int, int] = {}
-        self._people_forgotten: dict[tuple[str, str], int] = {}  # forget_person calls per key
+        # forget_person calls so far (one counter for all: forgets are rare, it never grows)
+        self._people_forgotten = 0
 
     async def start(self) -> None:
         """Open the read connection and load the forms before the first wave of messages."""
@@ -192,13 +193,13 @@ class Repository:
         # several workers (`shared`) the state is not read here: each step reads it again
         # (`conversation`), after the per-person claim that orders a person's steps across
         # processes; on PostgreSQL the pool gives every read its own connection anyway.
-        forgotten = self._people_forgotten.get(key, 0)
+        forgotten = self._people_forgotten
         info, state = await person_and_state(
             platform, external_id, with_state=not self.shared, rows=self._rows
         )
         if info is None:
             return None
-        if self._people_forgotten.get(key, 0) == forgotten:  # else it may predate the change
+        if self._people_forgotten == forgotten:  # else it may predate the change
             self._people[key] = (info, time.monotonic())
         if not self.shared and info.id not in self._states:
             # Read with the person: their first step needs it (no second trip). A state
@@ -209,8 +210,7 @@ class Repository:
     def forget_person(self, platform: str, external_id: str) -> None:
         """Drop a cached identity (after a role or unit change)."""
         self._people.pop((platform, external_id), None)
-        key = (platform, external_id)
-        self._people_forgotten[key] = self._people_forgotten.get(key, 0) + 1
+        self._people_forgotten += 1
 
     # -- conversation state --------------------------------------------------------------
 
