@@ -9,7 +9,7 @@ from reportbot.conversation import clearing, validity
 from reportbot.conversation.answers import Rejected, default_value, read_answer
 from reportbot.conversation.opening import open_report, report
 from reportbot.conversation.report import OpenReport
-from reportbot.conversation.state import ConversationState, Mode
+from reportbot.conversation.state import AT_END, ConversationState, Mode
 from reportbot.conversation.turn import Turn
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.forms.repeats import adds_entry
@@ -173,6 +173,7 @@ def advance(turn: Turn, opened: OpenReport, question: Question) -> None:
             return
     notes, following = opened.relevance.after(opened.template, question.id)
     if following is None:
+        turn.state.question = None  # past the last question (AT_END; /quaylai: the last one)
         turn.show_review(opened)
         return
     turn.ask(opened, following, notes)
@@ -226,13 +227,7 @@ def continue_(turn: Turn) -> None:
         if turn.state.mode == Mode.ANSWERING:
             turn.resume(opened)
             return
-        answers = opened.answers
-        unanswered = [q for q in opened.relevance.answerable if is_empty(answers.get(q.id))]
-        if unanswered:
-            turn.state.edit_one = False
-            turn.ask(opened, unanswered[0], [])
-        else:
-            turn.show_review(opened)
+        _continue_from_review(turn, opened)
         return
     last = turn.state.last
     if last is not None and last in turn.env.submissions:
@@ -247,3 +242,21 @@ def continue_(turn: Turn) -> None:
         return
     turn.say("nothing_to_continue")
     turn.idle_menu()
+
+
+def _continue_from_review(turn: Turn, opened: OpenReport) -> None:
+    """/tieptuc (or the review's "answer the missing questions") from the review: the
+    question the officer was at or the first after where they reached, else a required one
+    left empty behind them, else the first empty optional one; a gap behind is answered and
+    then the review shown again (walking on would ask every answer after it again)."""
+    where = turn.state.question
+    question, behind = opened.resume_point(AT_END if where is None else where)
+    if question is None:
+        answers = opened.answers
+        empty = (q for q in opened.relevance.answerable if is_empty(answers.get(q.id)))
+        question, behind = next(empty, None), True
+    if question is None:
+        turn.show_review(opened)
+        return
+    turn.state.edit_one = behind
+    turn.ask(opened, question, [])

@@ -134,6 +134,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Type /edit <number> to change an answer (e.g. /edit 5), /submit to submit, "
         "/continue to go on, /back to return to the last question.",
     },
+    # The review while required answers are missing: /gui would only be refused.
+    "review_footer_missing": {
+        "vi": "Gõ /tieptuc để làm tiếp các câu còn thiếu, /sua <số> để sửa một câu (ví dụ "
+        "/sua 5), /quaylai để về câu vừa làm. Trả lời đủ rồi mới gửi được báo cáo.",
+        "en": "Type /continue to go on with the missing questions, /edit <number> to change an "
+        "answer (e.g. /edit 5), /back to return to the last question. The report can be "
+        "sent once they are answered.",
+    },
     "report_in_progress": {
         "vi": "Anh/chị đang làm dở “{title}” – kỳ {period}: đã trả lời {done} câu, còn {left} "
         "câu.\n"
@@ -147,6 +155,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{count} required answers are missing (marked ❗).",
     },
     "button_submit": {"vi": "📨 Gửi báo cáo", "en": "📨 Submit"},
+    "button_answer_missing": {
+        "vi": "▶️ Trả lời câu còn thiếu",
+        "en": "▶️ Answer the missing questions",
+    },
     "button_report": {"vi": "📝 Làm báo cáo", "en": "📝 File a report"},
     "button_continue": {"vi": "▶️ Làm tiếp", "en": "▶️ Continue"},
     "button_help": {"vi": "❓ Trợ giúp", "en": "❓ Help"},

@@ -3,7 +3,8 @@
 The engine works on a `ConversationState`; it becomes JSON only at the store's edge
 (`to_dict()` / `from_dict()`). The stored shape is the one earlier versions wrote (keys
 ``mode``, ``form``, ``period``, ``q``, ``edit_one``, ``overlay``, ``clears``, ``options``,
-``review``, ``last``, ``asked``), so the states of running bots keep working across the upgrade.
+``review``, ``last``, ``asked``; ``stopped``, which older states lack, is optional), so the
+states of running bots keep working across the upgrade.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ class Mode(StrEnum):
 IN_REPORT = frozenset({Mode.ANSWERING, Mode.REVIEW, Mode.CONFIRM, Mode.CONFIRM_CLEAR})
 
 ReportKey = tuple[str, str]
+
+AT_END = ""
+"""Where an officer is who went past the last question (the review at the end): a place no
+question id names, kept by /huy in `ConversationState.stopped_at`."""
 
 MESSAGE_MAP_SIZE = 20
 """How many (message id, question id) pairs the state keeps for edited messages."""
@@ -137,6 +142,9 @@ class ConversationState:
     # When the question now asked was first asked (stored as ``asked``): a message typed
     # before it never answers it (`filling.typed_before_asked`).
     asked_at: datetime | None = None
+    # The question the officer was at when /huy left the draft `last` (AT_END: the review at
+    # its end; stored as ``stopped``): /tieptuc goes back there, not to a question skipped.
+    stopped_at: str | None = None
 
     def remember(self, message_id: str | None, qid: str) -> None:
         """Note that message `message_id` answered `qid` (only the last few are kept)."""
@@ -171,6 +179,7 @@ class ConversationState:
             self.unit,
             list(self.option_units),
             self.asked_at,
+            self.stopped_at,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -200,6 +209,8 @@ class ConversationState:
             data["option_units"] = list(self.option_units)
         if self.asked_at is not None:
             data["asked"] = self.asked_at.isoformat()
+        if self.stopped_at is not None:
+            data["stopped"] = self.stopped_at
         return data
 
     @classmethod
@@ -227,12 +238,18 @@ class ConversationState:
             unit=_unit_id(data.get("unit")),
             option_units=[u for u in map(_unit_id, data.get("option_units") or ()) if u],
             asked_at=_moment(data.get("asked")),
+            stopped_at=_text(data.get("stopped")),
         )
 
 
 def _unit_id(value: Any) -> int | None:
     """A stored unit id, or None when missing or malformed."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str | None:
+    """A stored text ("" included: AT_END), or None when missing or malformed."""
+    return value if isinstance(value, str) else None
 
 
 def _moment(value: Any) -> datetime | None:
