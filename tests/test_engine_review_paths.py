@@ -149,3 +149,19 @@ def test_stopped_place_is_stored_and_read_back() -> None:
     at_end = ConversationState.from_dict(ConversationState(last=KEY, stopped_at="").to_dict())
     assert at_end.stopped_at == ""
     assert ConversationState.from_dict({"mode": "idle", "stopped": 3}).stopped_at is None
+
+
+def test_one_missing_answer_is_counted_in_plain_english() -> None:
+    bot = Harness(locale="en")
+    bot.file_whole_report()
+    bot.say("/edit 1")
+    bot.say("no")  # no plan: its number and date are cleared
+    bot.say("yes")
+    bot.say("/edit 1")
+    bot.say("yes")
+    bot.say("/continue")
+    review = bot.say("KH-1")  # the plan's number: its date is still missing
+    assert "Required answers missing: 1 (marked ❗)." in review
+    assert "1 required answers" not in review
+    assert bot.say("/submit").startswith("Required answers missing: 1. Please continue:")
+    assert bot.state.question == "ngay_ke_hoach"

@@ -152,7 +152,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "button_other_report": {"vi": "Chọn báo cáo khác", "en": "Choose another report"},
     "review_missing": {
         "vi": "Còn {count} câu bắt buộc chưa trả lời (đánh dấu ❗).",
-        "en": "{count} required answers are missing (marked ❗).",
+        "en": "Required answers missing: {count} (marked ❗).",  # "1 … answers are" otherwise
     },
     "button_submit": {"vi": "📨 Gửi báo cáo", "en": "📨 Submit"},
     "button_answer_missing": {
@@ -174,7 +174,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "missing_required": {
         "vi": "Còn {count} câu bắt buộc chưa trả lời. Mời anh/chị trả lời tiếp:",
-        "en": "{count} required answers are missing. Please continue:",
+        "en": "Required answers missing: {count}. Please continue:",
     },
     "confirm_submit": {
         "vi": "Gửi “{title}” – {period} cho UBND xã? Sau khi gửi vẫn sửa được đến hết "
