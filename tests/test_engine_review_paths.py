@@ -78,7 +78,7 @@ def test_text_typed_on_a_review_with_missing_answers_does_not_invite_sending() -
     assert bot.state.question == "so_tin_bai_zalo" and bot.reports[KEY].status == "draft"
 
 
-def test_answers_an_edit_made_required_are_asked_from_the_review_one_by_one() -> None:
+def test_answers_an_edit_made_required_are_asked_from_the_review_in_a_row() -> None:
     bot = Harness()
     bot.file_whole_report()  # kho_khan and tep_bao_cao skipped, the last one last
     bot.say("/sua 1")
@@ -90,12 +90,23 @@ def test_answers_an_edit_made_required_are_asked_from_the_review_one_by_one() ->
     assert review.choices[0].payload == "/tieptuc"
     bot.send(choice="/tieptuc")
     assert bot.state.question == "so_ke_hoach"  # not tep_bao_cao, skipped at the end
-    again = bot.send("KH-1")[-1]  # answered: back to the review, not on through the form
-    assert bot.state.mode == "review" and "Còn 1 câu bắt buộc chưa trả lời" in again.text
-    bot.send(choice="/tieptuc")
-    assert bot.state.question == "ngay_ke_hoach"
-    done = bot.send("02/03/2026")[-1]
+    bot.say("KH-1")  # the next missing one straight away, not the whole review between
+    assert bot.state.mode == "answering" and bot.state.question == "ngay_ke_hoach"
+    done = bot.send("02/03/2026")[-1]  # none left: the review, not on through the form
     assert bot.state.mode == "review" and done.choices[0].payload == "/gui"
+    assert bot.reports[KEY].answers["so_ke_hoach"] == "KH-1"
+
+
+def test_an_edit_of_an_answer_given_still_returns_to_the_review() -> None:
+    bot = Harness()
+    _answer_up_to(bot, "so_tin_bai_zalo")
+    bot.say("/xemlai")
+    bot.say("/sua 2")
+    bot.say("KH-99")  # a change, not a gap filled: back to the review as always
+    assert bot.state.mode == "review"
+    bot.say("/sua 8")  # so_tin_bai_zalo, marked ❗
+    bot.say("5")  # a gap filled: the next missing one comes next
+    assert bot.state.mode == "answering" and bot.state.question == "so_infographic_zalo"
 
 
 def test_continue_after_cancel_returns_to_the_question_the_officer_was_at() -> None:
@@ -160,7 +171,8 @@ def test_one_missing_answer_is_counted_in_plain_english() -> None:
     bot.say("/edit 1")
     bot.say("yes")
     bot.say("/continue")
-    review = bot.say("KH-1")  # the plan's number: its date is still missing
+    bot.say("KH-1")  # the plan's number: its date is still missing
+    review = bot.say("/review")
     assert "Required answers missing: 1 (marked ❗)." in review
     assert "1 required answers" not in review
     assert bot.say("/submit").startswith("Required answers missing: 1. Please continue:")

@@ -53,8 +53,9 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         turn.say("parts_joined", parts=message.parts, length=length)
     if clearing.ask_first(turn, opened, question, value):
         return
+    filled = is_empty(opened.answers.get(question.id))  # a gap answered, not a change
     opened.set(question.id, value)
-    _after_change(turn, opened, question)
+    _after_change(turn, opened, question, filled=filled)
 
 
 # Platform clocks and ours differ a little, and Telegram gives whole seconds: a message
@@ -153,23 +154,26 @@ def after_bound_edit(turn: Turn, opened: OpenReport, question: Question, value: 
     turn.show_review(opened)
 
 
-def _after_change(turn: Turn, opened: OpenReport, question: Question) -> None:
+def _after_change(
+    turn: Turn, opened: OpenReport, question: Question, *, filled: bool = False
+) -> None:
     """After an answer changed: first any answer it made invalid, else onwards."""
     readers = validity.dependants(opened.template, question.id)
     if readers and validity.walk_to_broken(turn, opened, readers):
         return
-    advance(turn, opened, question)
+    advance(turn, opened, question, filled=filled)
 
 
-def advance(turn: Turn, opened: OpenReport, question: Question) -> None:
+def advance(turn: Turn, opened: OpenReport, question: Question, *, filled: bool = False) -> None:
     """After an answer: the next applicable question, or the review at the end (after a
-    change from the review: back to it, unless the change added a repeat entry to fill)."""
+    change from the review: back to it, unless the change added a repeat entry to fill;
+    `filled`: the answer filled a question left empty, see `_review_or_next_gap`)."""
     if turn.state.edit_one:
         turn.state.edit_one = False
         # a repeat entry just added is asked in order (then the review at its end)
         if not adds_entry(opened.template, question, opened.answers):
             if not validity.walk_to_broken(turn, opened):
-                turn.show_review(opened)
+                _review_or_next_gap(turn, opened, filled)
             return
     notes, following = opened.relevance.after(opened.template, question.id)
     if following is None:
@@ -177,6 +181,18 @@ def advance(turn: Turn, opened: OpenReport, question: Question) -> None:
         turn.show_review(opened)
         return
     turn.ask(opened, following, notes)
+
+
+def _review_or_next_gap(turn: Turn, opened: OpenReport, filled: bool) -> None:
+    """Back to the review after a change from it; but after an answer that filled a gap
+    ("Trả lời câu còn thiếu", or /sua of a ❗), first the next required question still empty:
+    the missing answers are given in a row, without the whole review between them."""
+    missing = opened.missing_required() if filled else []
+    if missing:
+        turn.state.edit_one = True
+        turn.ask(opened, missing[0], [])
+        return
+    turn.show_review(opened)
 
 
 def skip(turn: Turn) -> None:
