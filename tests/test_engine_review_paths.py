@@ -177,3 +177,16 @@ def test_one_missing_answer_is_counted_in_plain_english() -> None:
     assert "1 required answers" not in review
     assert bot.say("/submit").startswith("Required answers missing: 1. Please continue:")
     assert bot.state.question == "ngay_ke_hoach"
+
+
+def test_skip_on_the_review_says_no_question_is_asked_not_that_no_report_is_open() -> None:
+    bot = Harness()
+    bot.file_whole_report()
+    said = bot.say("/boqua")
+    assert said.startswith("Không có câu hỏi nào đang chờ để bỏ qua.")
+    assert "dùng khi đang làm báo cáo" not in said and bot.state.mode == "review"
+    bot.say("/gui")  # the "send now?" question
+    assert "Không có câu hỏi nào đang chờ" in bot.say("/boqua") and bot.state.mode == "confirm"
+    bot.say("không")
+    bot.say("/huy")  # out of the report, it still says how to get back in
+    assert "Gõ /tieptuc để làm tiếp báo cáo đang dở" in bot.say("/boqua")

@@ -199,6 +199,9 @@ def skip(turn: Turn) -> None:
     """/boqua: leave an optional question empty (or at its default)."""
     opened = turn.report
     if turn.state.mode != Mode.ANSWERING or opened is None:
+        if opened is not None and turn.state.in_report:  # the review: not "not in a report"
+            turn.say("skip_nothing_asked")
+            return
         turn.not_in_report()
         return
     question = opened.question(turn.state.question)
