@@ -190,3 +190,18 @@ def test_skip_on_the_review_says_no_question_is_asked_not_that_no_report_is_open
     bot.say("không")
     bot.say("/huy")  # out of the report, it still says how to get back in
     assert "Gõ /tieptuc để làm tiếp báo cáo đang dở" in bot.say("/boqua")
+
+
+def test_cancel_while_answering_a_missing_one_comes_back_to_it_and_then_the_next() -> None:
+    bot = Harness()
+    bot.file_whole_report()
+    for typed in ("/sua 1", "không", "có", "/sua 1", "có", "/tieptuc"):
+        bot.say(typed)  # the plan again; its number and date missing; the first one asked
+    assert bot.state.question == "so_ke_hoach"
+    bot.say("/huy")
+    bot.say("/tieptuc")
+    assert bot.state.question == "so_ke_hoach"
+    bot.say("KH-2")  # the date next, not chuyen_muc_web and every answer after it
+    assert bot.state.question == "ngay_ke_hoach"
+    bot.say("03/03/2026")
+    assert bot.state.mode == "review"

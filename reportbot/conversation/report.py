@@ -161,31 +161,33 @@ class OpenReport:
         return [q for q in self.relevance.answerable if q.required and is_empty(answers.get(q.id))]
 
     def resume_point(self, at: str | None) -> tuple[Question | None, bool]:
-        """Where going on takes the officer, and whether it is a gap behind them.
+        """Where going on takes the officer, and whether it is a gap behind answers given
+        (answered, then the next required gap or the review: not on through every answer).
 
         `at` is the question they were at (AT_END: past the last one; None: unknown): it, when
         it still applies and is empty. Else, while a required question is still empty after
         the furthest point they reached (`at` or the last answer) or none is reached, the
         first empty question after that point: never an optional one skipped on the way to
-        the end. Else, behind them,
-        the first required question left empty (the review's ❗: answered, then the review
-        again). (None, False) when nothing that must be answered is left.
+        the end. Else the first required question left empty (the review's ❗). (None, False)
+        when nothing that must be answered is left.
         """
         questions, answers = self.relevance.answerable, self.answers
         empty = [is_empty(answers.get(q.id)) for q in questions]
         ids = [q.id for q in questions]
         where = ids.index(at) if at in ids else (len(ids) - 1 if at == AT_END else -1)
-        if where >= 0 and at != AT_END and empty[where]:
-            return questions[where], False
         # Empty questions after the last answer were skipped when the officer had gone on to
         # the end (nothing required is left there), and not yet seen otherwise.
         reached = max([where, *(i for i, gap in enumerate(empty) if not gap)])
         later = range(reached + 1, len(questions))
-        if reached < 0 or any(empty[i] and questions[i].required for i in later):
-            return questions[next(i for i in later if empty[i])], False
-        gaps = (q for q, gap in zip(questions, empty, strict=True) if gap and q.required)
-        behind = next(gaps, None)
-        return behind, behind is not None
+        if where >= 0 and at != AT_END and empty[where]:
+            found: int | None = where
+        elif reached < 0 or any(empty[i] and questions[i].required for i in later):
+            found = next(i for i in later if empty[i])
+        else:
+            found = next((i for i, q in enumerate(questions) if empty[i] and q.required), None)
+        if found is None:
+            return None, False
+        return questions[found], found < reached
 
     def counts(self) -> nav.Progress:
         """(applicable questions answered, applicable questions): `nav.count_answered`."""
