@@ -205,3 +205,16 @@ def test_cancel_while_answering_a_missing_one_comes_back_to_it_and_then_the_next
     assert bot.state.question == "ngay_ke_hoach"
     bot.say("03/03/2026")
     assert bot.state.mode == "review"
+
+
+def test_submit_with_answers_missing_behind_asks_them_in_a_row_then_the_review() -> None:
+    bot = Harness()
+    bot.file_whole_report()
+    for typed in ("/sua 1", "không", "có", "/sua 1", "có"):
+        bot.say(typed)  # the plan again: its number and date missing
+    assert bot.say("/gui").startswith("Còn 2 câu bắt buộc chưa trả lời.")
+    assert bot.state.question == "so_ke_hoach"
+    bot.say("KH-3")
+    assert bot.state.question == "ngay_ke_hoach"
+    bot.say("04/03/2026")  # none left: the review, not chuyen_muc_web and the answers after
+    assert bot.state.mode == "review"

@@ -160,6 +160,13 @@ class OpenReport:
         answers = self.answers
         return [q for q in self.relevance.answerable if q.required and is_empty(answers.get(q.id))]
 
+    def answered_after(self, qid: str) -> bool:
+        """Whether an applicable question after `qid` has an answer (`qid` is a gap behind)."""
+        questions, answers = self.relevance.answerable, self.answers
+        ids = [q.id for q in questions]
+        start = ids.index(qid) + 1 if qid in ids else len(ids)
+        return any(not is_empty(answers.get(q.id)) for q in questions[start:])
+
     def resume_point(self, at: str | None) -> tuple[Question | None, bool]:
         """Where going on takes the officer, and whether it is a gap behind answers given
         (answered, then the next required gap or the review: not on through every answer).

@@ -60,7 +60,8 @@ def submit(turn: Turn) -> None:
     missing = opened.missing_required()
     if missing:
         turn.say("missing_required", count=len(missing))
-        turn.state.edit_one = False
+        # one with answers after it: then the next missing one, not on through those answers
+        turn.state.edit_one = opened.answered_after(missing[0].id)
         turn.ask(opened, missing[0], [])
         return
     if validity.refuse_broken(turn, opened):
