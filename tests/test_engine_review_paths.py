@@ -218,3 +218,15 @@ def test_submit_with_answers_missing_behind_asks_them_in_a_row_then_the_review()
     assert bot.state.question == "ngay_ke_hoach"
     bot.say("04/03/2026")  # none left: the review, not chuyen_muc_web and the answers after
     assert bot.state.mode == "review"
+
+
+def test_the_missing_answers_button_passes_an_optional_question_just_skipped() -> None:
+    bot = Harness()
+    bot.file_whole_report()
+    for typed in ("/sua 1", "không", "có", "/sua 1", "có"):
+        bot.say(typed)  # the plan again: its number and date missing
+    bot.say("/sua 24")  # mo_hinh_hay, optional
+    bot.say("/boqua")  # cleared: back to the review
+    assert bot.state.mode == "review" and "mo_hinh_hay" not in bot.reports[KEY].answers
+    bot.send(choice="/tieptuc")
+    assert bot.state.question == "so_ke_hoach"  # a missing one, not mo_hinh_hay again

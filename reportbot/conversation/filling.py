@@ -265,11 +265,16 @@ def continue_(turn: Turn) -> None:
 
 def _continue_from_review(turn: Turn, opened: OpenReport) -> None:
     """/tieptuc (or the review's "answer the missing questions") from the review: the
-    question the officer was at or the first after where they reached, else a required one
-    left empty behind them, else the first empty optional one; a gap behind is answered and
-    then the review shown again (walking on would ask every answer after it again)."""
+    question the officer was at (not an optional one while required ones are missing) or the
+    first after where they reached, else a required one left empty behind them, else the
+    first empty optional one; a gap behind is answered, then the next missing one or the
+    review (walking on would ask every answer after it again)."""
     where = turn.state.question
-    question, behind = opened.resume_point(AT_END if where is None else where)
+    at = opened.question(where)
+    # "Trả lời câu còn thiếu" leads to the missing answers, not to an optional question the
+    # officer was at (or had just skipped after /sua): that one stays for /sua
+    passed = at is not None and not at.required and bool(opened.missing_required())
+    question, behind = opened.resume_point(AT_END if where is None else where, passed)
     if question is None:
         answers = opened.answers
         empty = (q for q in opened.relevance.answerable if is_empty(answers.get(q.id)))

@@ -167,16 +167,16 @@ class OpenReport:
         start = ids.index(qid) + 1 if qid in ids else len(ids)
         return any(not is_empty(answers.get(q.id)) for q in questions[start:])
 
-    def resume_point(self, at: str | None) -> tuple[Question | None, bool]:
+    def resume_point(self, at: str | None, passed: bool = False) -> tuple[Question | None, bool]:
         """Where going on takes the officer, and whether it is a gap behind answers given
         (answered, then the next required gap or the review: not on through every answer).
 
         `at` is the question they were at (AT_END: past the last one; None: unknown): it, when
-        it still applies and is empty. Else, while a required question is still empty after
-        the furthest point they reached (`at` or the last answer) or none is reached, the
-        first empty question after that point: never an optional one skipped on the way to
-        the end. Else the first required question left empty (the review's ❗). (None, False)
-        when nothing that must be answered is left.
+        it still applies, is empty and was not `passed` (an optional one left behind). Else,
+        while a required question is still empty after the furthest point they reached (`at`
+        or the last answer) or none is reached, the first empty question after that point:
+        never an optional one skipped on the way to the end. Else the first required question
+        left empty (the review's ❗). (None, False) when nothing that must be answered is left.
         """
         questions, answers = self.relevance.answerable, self.answers
         empty = [is_empty(answers.get(q.id)) for q in questions]
@@ -186,7 +186,7 @@ class OpenReport:
         # the end (nothing required is left there), and not yet seen otherwise.
         reached = max([where, *(i for i, gap in enumerate(empty) if not gap)])
         later = range(reached + 1, len(questions))
-        if where >= 0 and at != AT_END and empty[where]:
+        if where >= 0 and at != AT_END and not passed and empty[where]:
             found: int | None = where
         elif reached < 0 or any(empty[i] and questions[i].required for i in later):
             found = next(i for i in later if empty[i])
