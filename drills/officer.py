@@ -74,7 +74,7 @@ class Officer:
 
     def view(self, tg: FakeTelegram) -> tuple[str, Any]:
         """What the chat asks for now: ("question", qid), ("choose", msg), ("review", None),
-        ("confirm", None), ("done", None) or ("idle", None)."""
+        ("missing", None), ("confirm", None), ("done", None) or ("idle", None)."""
         for message in reversed(tg.bot_messages(self.user_id)):
             text = message.get("text", "") or ""
             if "Đã gửi" in text:
@@ -93,6 +93,8 @@ class Officer:
             )
             if any("Gửi báo cáo" in b for b in buttons):
                 return "review", None
+            if any("Trả lời câu còn thiếu" in b for b in buttons):
+                return "missing", None  # a review with required answers still empty
             if buttons == ["Có", "Không"] and not text.startswith("Câu "):
                 return "confirm", None
             if "Đăng ký thành công" in text:
@@ -113,6 +115,8 @@ class Officer:
             return tg.press(self.user_id, first, message_id=detail["message_id"]), None
         if kind == "review":
             return tg.text_update(self.user_id, "/gui"), None
+        if kind == "missing":
+            return tg.text_update(self.user_id, "/tieptuc"), None
         if kind == "confirm":
             return tg.text_update(self.user_id, "có"), None
         return tg.text_update(self.user_id, "/baocao"), None

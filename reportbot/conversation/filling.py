@@ -10,7 +10,7 @@ from reportbot.conversation import clearing, validity
 from reportbot.conversation.answers import Rejected, default_value, read_answer
 from reportbot.conversation.opening import open_report, report
 from reportbot.conversation.report import OpenReport
-from reportbot.conversation.state import ConversationState, Mode
+from reportbot.conversation.state import AT_END, ConversationState, Mode
 from reportbot.conversation.turn import Turn
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.forms.repeats import adds_entry
@@ -56,8 +56,9 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         turn.say("parts_joined", parts=message.parts, length=length)
     if clearing.ask_first(turn, opened, question, value):
         return
+    filled = is_empty(opened.answers.get(question.id))  # a gap answered, not a change
     opened.set(question.id, value)
-    _after_change(turn, opened, question)
+    _after_change(turn, opened, question, filled=filled)
 
 
 # Platform clocks and ours differ a little, and Telegram gives whole seconds: a message
@@ -170,35 +171,54 @@ def after_bound_edit(turn: Turn, opened: OpenReport, question: Question, value: 
     turn.show_review(opened)
 
 
-def _after_change(turn: Turn, opened: OpenReport, question: Question) -> None:
+def _after_change(
+    turn: Turn, opened: OpenReport, question: Question, *, filled: bool = False
+) -> None:
     """After an answer changed: first any answer it made invalid, else onwards."""
     readers = validity.dependants(opened.template, question.id)
     if readers and validity.walk_to_broken(turn, opened, readers):
         return
-    advance(turn, opened, question)
+    advance(turn, opened, question, filled=filled)
 
 
-def advance(turn: Turn, opened: OpenReport, question: Question) -> None:
+def advance(turn: Turn, opened: OpenReport, question: Question, *, filled: bool = False) -> None:
     """After an answer: the next applicable question, or the review at the end (after a
-    change from the review: back to it, unless the change added a repeat entry to fill)."""
+    change from the review: back to it, unless the change added a repeat entry to fill;
+    `filled`: the answer filled a question left empty, see `_review_or_next_gap`)."""
     if turn.state.edit_one:
         turn.state.edit_one = False
         # a repeat entry just added is asked in order (then the review at its end)
         if not adds_entry(opened.template, question, opened.answers):
             if not validity.walk_to_broken(turn, opened):
-                turn.show_review(opened)
+                _review_or_next_gap(turn, opened, filled)
             return
     notes, following = opened.relevance.after(opened.template, question.id)
     if following is None:
+        turn.state.question = None  # past the last question (AT_END; /quaylai: the last one)
         turn.show_review(opened)
         return
     turn.ask(opened, following, notes)
+
+
+def _review_or_next_gap(turn: Turn, opened: OpenReport, filled: bool) -> None:
+    """Back to the review after a change from it; but after an answer that filled a gap
+    ("Trả lời câu còn thiếu", or /sua of a ❗), first the next required question still empty:
+    the missing answers are given in a row, without the whole review between them."""
+    missing = opened.missing_required() if filled else []
+    if missing:
+        turn.state.edit_one = True
+        turn.ask(opened, missing[0], [])
+        return
+    turn.show_review(opened)
 
 
 def skip(turn: Turn) -> None:
     """/boqua: leave an optional question empty (or at its default)."""
     opened = turn.report
     if turn.state.mode != Mode.ANSWERING or opened is None:
+        if opened is not None and turn.state.in_report:  # the review: not "not in a report"
+            turn.say("skip_nothing_asked")
+            return
         turn.not_in_report()
         return
     question = opened.question(turn.state.question)
@@ -243,13 +263,7 @@ def continue_(turn: Turn) -> None:
         if turn.state.mode == Mode.ANSWERING:
             turn.resume(opened)
             return
-        answers = opened.answers
-        unanswered = [q for q in opened.relevance.answerable if is_empty(answers.get(q.id))]
-        if unanswered:
-            turn.state.edit_one = False
-            turn.ask(opened, unanswered[0], [])
-        else:
-            turn.show_review(opened)
+        _continue_from_review(turn, opened)
         return
     last = turn.state.last
     if last is not None and last in turn.env.submissions:
@@ -264,3 +278,26 @@ def continue_(turn: Turn) -> None:
         return
     turn.say("nothing_to_continue")
     turn.idle_menu()
+
+
+def _continue_from_review(turn: Turn, opened: OpenReport) -> None:
+    """/tieptuc (or the review's "answer the missing questions") from the review: the
+    question the officer was at (not an optional one while required ones are missing) or the
+    first after where they reached, else a required one left empty behind them, else the
+    first empty optional one; a gap behind is answered, then the next missing one or the
+    review (walking on would ask every answer after it again)."""
+    where = turn.state.question
+    at = opened.question(where)
+    # "Trả lời câu còn thiếu" leads to the missing answers, not to an optional question the
+    # officer was at (or had just skipped after /sua): that one stays for /sua
+    passed = at is not None and not at.required and bool(opened.missing_required())
+    question, behind = opened.resume_point(AT_END if where is None else where, passed)
+    if question is None:
+        answers = opened.answers
+        empty = (q for q in opened.relevance.answerable if is_empty(answers.get(q.id)))
+        question, behind = next(empty, None), True
+    if question is None:
+        turn.show_review(opened)
+        return
+    turn.state.edit_one = behind
+    turn.ask(opened, question, [])

@@ -134,6 +134,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Type /edit <number> to change an answer (e.g. /edit 5), /submit to submit, "
         "/continue to go on, /back to return to the last question.",
     },
+    # The review while required answers are missing: /gui would only be refused.
+    "review_footer_missing": {
+        "vi": "Gõ /tieptuc để làm tiếp các câu còn thiếu, /sua <số> để sửa một câu (ví dụ "
+        "/sua 5), /quaylai để về câu vừa làm. Trả lời đủ rồi mới gửi được báo cáo.",
+        "en": "Type /continue to go on with the missing questions, /edit <number> to change an "
+        "answer (e.g. /edit 5), /back to return to the last question. The report can be "
+        "sent once they are answered.",
+    },
     "report_in_progress": {
         "vi": "Anh/chị đang làm dở “{title}” – kỳ {period}: đã trả lời {done} câu, còn {left} "
         "câu.\n"
@@ -144,9 +152,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "button_other_report": {"vi": "Chọn báo cáo khác", "en": "Choose another report"},
     "review_missing": {
         "vi": "Còn {count} câu bắt buộc chưa trả lời (đánh dấu ❗).",
-        "en": "{count} required answers are missing (marked ❗).",
+        "en": "Required answers missing: {count} (marked ❗).",  # "1 … answers are" otherwise
     },
     "button_submit": {"vi": "📨 Gửi báo cáo", "en": "📨 Submit"},
+    "button_answer_missing": {
+        "vi": "▶️ Trả lời câu còn thiếu",
+        "en": "▶️ Answer the missing questions",
+    },
     "button_report": {"vi": "📝 Làm báo cáo", "en": "📝 File a report"},
     "button_continue": {"vi": "▶️ Làm tiếp", "en": "▶️ Continue"},
     "button_help": {"vi": "❓ Trợ giúp", "en": "❓ Help"},
@@ -162,7 +174,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "missing_required": {
         "vi": "Còn {count} câu bắt buộc chưa trả lời. Mời anh/chị trả lời tiếp:",
-        "en": "{count} required answers are missing. Please continue:",
+        "en": "Required answers missing: {count}. Please continue:",
     },
     "confirm_submit": {
         "vi": "Gửi “{title}” – {period} cho UBND xã? Sau khi gửi vẫn sửa được đến hết "

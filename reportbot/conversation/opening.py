@@ -32,7 +32,6 @@ from reportbot.conversation.session import (
 from reportbot.conversation.state import ConversationState, Mode, ReportKey
 from reportbot.conversation.texts_units import UNITS, short_unit
 from reportbot.conversation.turn import Turn, deadline_text
-from reportbot.conversation.values import is_empty
 from reportbot.forms.schema import FormTemplate, pick
 from reportbot.owed import owed_periods
 from reportbot.periods import Period, current_period, period_by_key
@@ -61,7 +60,9 @@ def report(turn: Turn, argument: str = "") -> None:
     if len(options) == 1 or wanted in options:
         open_report(turn, wanted if wanted in options else options[0])  # type: ignore[arg-type]
         return
-    turn.state = ConversationState(mode=Mode.CHOOSING, options=options, last=turn.state.last)
+    turn.state = ConversationState(
+        mode=Mode.CHOOSING, options=options, last=turn.state.last, stopped_at=turn.state.stopped_at
+    )
     offer_options(turn, options)
 
 
@@ -90,6 +91,7 @@ def _report_in_several_units(turn: Turn, argument: str) -> None:
         options=[key for key, _ in pairs],
         option_units=[unit_id for _, unit_id in pairs],
         last=turn.state.last,
+        stopped_at=turn.state.stopped_at,
         unit=turn.state.unit,
     )
     offer_options(turn, turn.state.options)
@@ -282,6 +284,7 @@ def open_report(turn: Turn, key: ReportKey, unit_id: int | None = None) -> None:
     conversation's unit).
     """
     _enter_unit(turn, unit_id)
+    stopped_at = turn.state.stopped_at if key == turn.state.last else None
     view = turn.env.submissions.get(key)
     created = False
     if view is None:
@@ -301,7 +304,7 @@ def open_report(turn: Turn, key: ReportKey, unit_id: int | None = None) -> None:
     if opened.held:
         _open_submitted(turn, opened)
         return
-    _open_draft(turn, opened, created)
+    _open_draft(turn, opened, created, stopped_at)
 
 
 def _open_submitted(turn: Turn, opened: OpenReport) -> None:
@@ -330,7 +333,10 @@ def say_resume(turn: Turn, opened: OpenReport) -> None:
     turn.say("report_resume", title=title, period=label, done=done, left=total - done)
 
 
-def _open_draft(turn: Turn, opened: OpenReport, created: bool) -> None:
+def _open_draft(turn: Turn, opened: OpenReport, created: bool, at: str | None = None) -> None:
+    """The intro or "taken up again" line, then where the officer goes on: the question they
+    were at (`at`, kept by /huy) or the first empty one after what they answered, never an
+    optional one they skipped (`OpenReport.resume_point`); the review when none is left."""
     period = opened.period
     if created:
         title = pick(opened.template.title, turn.locale)
@@ -350,10 +356,10 @@ def _open_draft(turn: Turn, opened: OpenReport, created: bool) -> None:
         say_resume(turn, opened)
     if opened.is_late(turn.env.now):
         turn.say("report_late_note", deadline=deadline_text(period))
-    answers = opened.answers
-    first = next((q for q in opened.relevance.answerable if is_empty(answers.get(q.id))), None)
+    first, behind = opened.resume_point(at)
     if first is None:
         turn.show_review(opened)
         return
+    turn.state.edit_one = behind  # a gap behind: answered, then the review
     notes, following = opened.relevance.after(opened.template, None)
     turn.ask(opened, first, notes if first is following else [])

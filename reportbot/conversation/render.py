@@ -164,7 +164,7 @@ def review_message(
     lines = [
         say("review_title", locale, title=pick(template.title, locale), period=period.label(locale))
     ]
-    buttons = [Choice(say("button_submit", locale), "/gui")]
+    buttons: list[Choice] = []
     missing = 0
     for number, question in numbered(template, questions):  # stable numbers (numbering.py)
         value = answers.get(question.id)
@@ -186,8 +186,14 @@ def review_message(
     if broken:
         lines.append(say("review_broken_count", locale, count=len(broken)))
     lines.append("")
-    lines.append(say("review_footer", locale))
-    return Outgoing("\n".join(lines), choices=tuple(buttons))
+    # With required answers missing, /gui can only refuse: the first button (and the footer)
+    # lead to those answers instead (/tieptuc asks the first of them, filling.continue_).
+    if missing:
+        first = Choice(say("button_answer_missing", locale), "/tieptuc")
+    else:
+        first = Choice(say("button_submit", locale), "/gui")
+    lines.append(say("review_footer_missing" if missing else "review_footer", locale))
+    return Outgoing("\n".join(lines), choices=(first, *buttons))
 
 
 _ROWS: dict[tuple[int, int, str, str], tuple[Question, tuple[str, bool]]] = {}

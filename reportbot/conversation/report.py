@@ -14,7 +14,7 @@ from typing import Any
 from connectors.binding import question_token
 from reportbot.conversation import navigation as nav
 from reportbot.conversation.session import SubmissionView, UnitInfo
-from reportbot.conversation.state import PendingEdits, ReportKey
+from reportbot.conversation.state import AT_END, PendingEdits, ReportKey
 from reportbot.conversation.values import is_empty
 from reportbot.forms.repeat_expand import expand
 from reportbot.forms.repeats import typed_entries
@@ -154,6 +154,47 @@ class OpenReport:
         self._answers = None
         self._rel = None
         self._stale = None
+
+    def missing_required(self) -> list[Question]:
+        """Applicable required questions left empty (what /gui refuses to send without)."""
+        answers = self.answers
+        return [q for q in self.relevance.answerable if q.required and is_empty(answers.get(q.id))]
+
+    def answered_after(self, qid: str) -> bool:
+        """Whether an applicable question after `qid` has an answer (`qid` is a gap behind)."""
+        questions, answers = self.relevance.answerable, self.answers
+        ids = [q.id for q in questions]
+        start = ids.index(qid) + 1 if qid in ids else len(ids)
+        return any(not is_empty(answers.get(q.id)) for q in questions[start:])
+
+    def resume_point(self, at: str | None, passed: bool = False) -> tuple[Question | None, bool]:
+        """Where going on takes the officer, and whether it is a gap behind answers given
+        (answered, then the next required gap or the review: not on through every answer).
+
+        `at` is the question they were at (AT_END: past the last one; None: unknown): it, when
+        it still applies, is empty and was not `passed` (an optional one left behind). Else,
+        while a required question is still empty after the furthest point they reached (`at`
+        or the last answer) or none is reached, the first empty question after that point:
+        never an optional one skipped on the way to the end. Else the first required question
+        left empty (the review's ❗). (None, False) when nothing that must be answered is left.
+        """
+        questions, answers = self.relevance.answerable, self.answers
+        empty = [is_empty(answers.get(q.id)) for q in questions]
+        ids = [q.id for q in questions]
+        where = ids.index(at) if at in ids else (len(ids) - 1 if at == AT_END else -1)
+        # Empty questions after the last answer were skipped when the officer had gone on to
+        # the end (nothing required is left there), and not yet seen otherwise.
+        reached = max([where, *(i for i, gap in enumerate(empty) if not gap)])
+        later = range(reached + 1, len(questions))
+        if where >= 0 and at != AT_END and not passed and empty[where]:
+            found: int | None = where
+        elif reached < 0 or any(empty[i] and questions[i].required for i in later):
+            found = next(i for i in later if empty[i])
+        else:
+            found = next((i for i, q in enumerate(questions) if empty[i] and q.required), None)
+        if found is None:
+            return None, False
+        return questions[found], found < reached
 
     def counts(self) -> nav.Progress:
         """(applicable questions answered, applicable questions): `nav.count_answered`."""

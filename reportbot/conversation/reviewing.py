@@ -7,9 +7,8 @@ from reportbot.conversation import numbering, validity
 from reportbot.conversation.opening import report
 from reportbot.conversation.parsing import AnswerError, parse_yes_no
 from reportbot.conversation.report import OpenReport
-from reportbot.conversation.state import ConversationState, Mode
+from reportbot.conversation.state import AT_END, ConversationState, Mode
 from reportbot.conversation.turn import Turn, deadline_text
-from reportbot.conversation.values import is_empty
 from reportbot.forms.schema import pick
 from reportbot.vocabulary.format import datetime_text
 
@@ -28,7 +27,8 @@ def review_input(turn: Turn, text: str) -> None:
     if text.isdigit():
         edit(turn, text)
         return
-    turn.say("review_footer")
+    missing = turn.report is not None and turn.report.missing_required()
+    turn.say("review_footer_missing" if missing else "review_footer")
 
 
 def edit(turn: Turn, argument: str) -> None:
@@ -57,11 +57,11 @@ def submit(turn: Turn) -> None:
         return
     if turn.locked(opened):
         return
-    answers = opened.answers
-    missing = [q for q in opened.relevance.answerable if q.required and is_empty(answers.get(q.id))]
+    missing = opened.missing_required()
     if missing:
         turn.say("missing_required", count=len(missing))
-        turn.state.edit_one = False
+        # one with answers after it: then the next missing one, not on through those answers
+        turn.state.edit_one = opened.answered_after(missing[0].id)
         turn.ask(opened, missing[0], [])
         return
     if validity.refuse_broken(turn, opened):
@@ -126,9 +126,14 @@ def _send(turn: Turn, opened: OpenReport) -> None:
 def cancel(turn: Turn) -> None:
     """/huy: leave the report; unsent changes to a submitted report are dropped."""
     if turn.report is None or not turn.state.in_report:
-        turn.say("nothing_to_cancel")
-        turn.state = ConversationState(last=turn.state.last)
+        turn.say("nothing_to_cancel")  # a second /huy keeps where the first one stopped
+        turn.state = ConversationState(last=turn.state.last, stopped_at=turn.state.stopped_at)
         return
     held = turn.report.held
+    where = turn.state.question  # the question the officer was at (also from the review)
     turn.idle()
+    if where is None:
+        where = AT_END  # the review after the last question
+    if not held:
+        turn.state.stopped_at = where  # /tieptuc goes back there (opening.open_report)
     turn.say("cancelled_edits" if held else "cancelled_draft")

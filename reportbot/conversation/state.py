@@ -3,8 +3,8 @@
 The engine works on a `ConversationState`; it becomes JSON only at the store's edge
 (`to_dict()` / `from_dict()`). The stored shape is the one earlier versions wrote (keys
 ``mode``, ``form``, ``period``, ``q``, ``edit_one``, ``overlay``, ``clears``, ``options``,
-``review``, ``last``; later ``asked`` and ``typed``), so the states of running bots keep
-working across the upgrade.
+``review``, ``last``; later ``asked``, ``typed`` and ``stopped``, which older states lack),
+so the states of running bots keep working across the upgrade.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ class Mode(StrEnum):
 IN_REPORT = frozenset({Mode.ANSWERING, Mode.REVIEW, Mode.CONFIRM, Mode.CONFIRM_CLEAR})
 
 ReportKey = tuple[str, str]
+
+AT_END = ""
+"""Where an officer is who went past the last question (the review at the end): a place no
+question id names, kept by /huy in `ConversationState.stopped_at`."""
 
 MESSAGE_MAP_SIZE = 20
 """How many (message id, question id) pairs the state keeps for edited messages."""
@@ -141,6 +145,9 @@ class ConversationState:
     # (`filling.retyped`).
     asked_at: datetime | None = None
     typed: tuple[str, datetime] | None = None
+    # The question the officer was at when /huy left the draft `last` (AT_END: the review at
+    # its end; stored as ``stopped``): /tieptuc goes back there, not to a question skipped.
+    stopped_at: str | None = None
 
     def remember(self, message_id: str | None, qid: str) -> None:
         """Note that message `message_id` answered `qid` (only the last few are kept)."""
@@ -176,6 +183,7 @@ class ConversationState:
             list(self.option_units),
             self.asked_at,
             self.typed,
+            self.stopped_at,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -207,6 +215,8 @@ class ConversationState:
             data["asked"] = self.asked_at.isoformat()
         if self.typed is not None:
             data["typed"] = [self.typed[0], self.typed[1].isoformat()]
+        if self.stopped_at is not None:
+            data["stopped"] = self.stopped_at
         return data
 
     @classmethod
@@ -235,12 +245,18 @@ class ConversationState:
             option_units=[u for u in map(_unit_id, data.get("option_units") or ()) if u],
             asked_at=_moment(data.get("asked")),
             typed=_typed(data.get("typed")),
+            stopped_at=_text(data.get("stopped")),
         )
 
 
 def _unit_id(value: Any) -> int | None:
     """A stored unit id, or None when missing or malformed."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str | None:
+    """A stored text ("" included: AT_END), or None when missing or malformed."""
+    return value if isinstance(value, str) else None
 
 
 def _moment(value: Any) -> datetime | None:

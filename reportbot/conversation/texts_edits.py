@@ -1,5 +1,6 @@
 """The conversation's messages about changing answers: a question number that does not apply,
-a choice an earlier answer filtered out, and two officers of one unit on the same report.
+a choice an earlier answer filtered out, a skip with no question asked, and two officers of
+one unit on the same report.
 Merged into the one conversation catalogue by `reportbot.conversation.i18n`."""
 
 from __future__ import annotations
@@ -16,6 +17,13 @@ EDIT_MESSAGES: dict[str, dict[str, str]] = {
     "choice_filtered_out": {
         "vi": "lựa chọn “{value}” không còn phù hợp với câu trả lời trước, xin chọn lại.",
         "en": "the choice “{value}” no longer fits an earlier answer, please choose again.",
+    },
+    # /boqua on the review or the "send now?" question: the report is open, no question asked
+    "skip_nothing_asked": {
+        "vi": "Không có câu hỏi nào đang chờ để bỏ qua. Gõ /sua <số> để sửa một câu, "
+        "/tieptuc để làm tiếp.",
+        "en": "No question is waiting to be skipped. Type /edit <number> to change an answer, "
+        "/continue to go on.",
     },
     # two officers of one unit on the same report (routing.colleagues)
     "edit_overtaken": {
