@@ -90,6 +90,9 @@ class JobRunner:
             for task in late:
                 log.warning("job %s still busy at shutdown: cancelled", task.get_name())
                 task.cancel()
+            # Their cancellation (cleanup, a lease released) ends here, not while the
+            # connectors stop and the service closes after this.
+            await asyncio.gather(*late, return_exceptions=True)
         scheduler.shutdown(wait=False)
 
     def _guarded(self, job: Job) -> Callable[[], Awaitable[None]]:

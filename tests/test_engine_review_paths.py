@@ -143,14 +143,17 @@ def test_continue_after_cancel_on_the_final_review_shows_the_review_again() -> N
     assert resumed[-1].choices[0].payload == "/gui"
 
 
-def test_a_draft_opened_without_a_known_place_and_nothing_required_left_shows_the_review() -> None:
+def test_a_draft_opened_without_a_known_place_asks_the_questions_not_seen_yet() -> None:
+    """The place is unknown (a state stored before /huy kept it, or a colleague's draft):
+    the optional questions after the last answer were never shown, so they are asked, not
+    jumped over to the review (the review found here first would hide four questions)."""
     bot = Harness()
     _answer_up_to(bot, "binh_dan_hoc_vu_so")
     bot.say("/boqua")
     bot.say("15tr")  # kinh_phi, the last required question
-    bot.state = ConversationState(last=KEY)  # a state stored before /huy kept the place
+    bot.state = ConversationState(last=KEY)
     bot.say("/tieptuc")
-    assert bot.state.mode == "review"  # the draft can be sent; nothing skipped is asked
+    assert bot.state.mode == "answering" and bot.state.question == "mo_hinh_hay"
 
 
 def test_stopped_place_is_stored_and_read_back() -> None:
@@ -230,3 +233,34 @@ def test_the_missing_answers_button_passes_an_optional_question_just_skipped() -
     assert bot.state.mode == "review" and "mo_hinh_hay" not in bot.reports[KEY].answers
     bot.send(choice="/tieptuc")
     assert bot.state.question == "so_ke_hoach"  # a missing one, not mo_hinh_hay again
+
+
+def test_a_gap_behind_then_the_questions_not_reached_yet_are_asked_in_order() -> None:
+    """/gui with a gap behind (an edit made "participants" required) and the officer only
+    half-way: the gap, then on in order from where they were, optional questions included;
+    never a jump from required question to required question to the review."""
+    bot = Harness()
+    _answer_up_to(bot, "so_buoi_truyen_thong")
+    bot.say("0")  # no sessions: participants not asked
+    bot.say("31")
+    bot.say("30")
+    assert bot.state.question == "tong_can_bo_truyen_thong"
+    bot.say("/sua 11")
+    bot.say("5")  # five sessions after all: participants now required, behind
+    assert bot.say("/gui").startswith("Còn 4 câu bắt buộc chưa trả lời.")
+    asked = [bot.state.question]
+    for typed in ("250", "10", "7", "1, 3", "không", "15tr", "Mô hình", "/boqua", "Đề xuất"):
+        bot.say(typed)
+        asked.append(bot.state.question)
+    assert asked == [
+        "so_nguoi_tham_du",
+        "tong_can_bo_truyen_thong",
+        "so_can_bo_tt_dao_tao",
+        "su_kien",
+        "binh_dan_hoc_vu_so",  # optional, never seen: asked
+        "kinh_phi",
+        "mo_hinh_hay",
+        "kho_khan",
+        "de_xuat",
+        "tep_bao_cao",
+    ]

@@ -49,7 +49,7 @@ def test_a_copy_typed_while_the_bot_was_silent_is_not_taken_and_the_question_is_
     asked = bot.state.asked_at
     bot.now += timedelta(seconds=1)
     reply = bot.say(COPY, received_at=written + timedelta(seconds=4))
-    assert f"Tin nhắn «{COPY}» được gửi lại trước khi câu hỏi dưới đây hiện ra" in reply
+    assert f"Tin nhắn “{COPY}” được gửi lại trước khi câu hỏi dưới đây hiện ra" in reply
     assert "Câu 7/" in reply, "the question is asked again"
     assert bot.state.question == NQ57_SCRIPT[VIDEOS][0], "still the same question"
     assert NQ57_SCRIPT[VIDEOS][0] not in bot.reports[KEY].answers

@@ -293,7 +293,7 @@ async def test_a_copy_retyped_during_the_downtime_does_not_answer_the_next_quest
         )
         assert await restarted.recover(deliver) == 1
     replies = await asyncio.wait_for(copy, timeout=30)
-    assert "«KH-12» được gửi lại trước khi câu hỏi dưới đây hiện ra" in replies[0].text
+    assert "“KH-12” được gửi lại trước khi câu hỏi dưới đây hiện ra" in replies[0].text
     answers = await stored_answers()
     assert answers["so_ke_hoach"] == "KH-12" and "ngay_ke_hoach" not in answers
     await restarted.close()

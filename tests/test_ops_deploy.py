@@ -55,6 +55,17 @@ def test_compose_has_the_database_the_bot_and_a_tls_proxy_with_volumes() -> None
     assert "reverse_proxy bot:8080" in caddyfile and "@internal path /metrics /readyz" in caddyfile
 
 
+def test_compose_gives_a_stop_time_for_the_jobs_and_the_send_queues() -> None:
+    """Docker's default 10 s would kill a worker before its jobs end and its queues drain."""
+    from reportbot.app import STOP_DRAIN_S
+    from reportbot.jobs import STOP_GRACE_S
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    for name in ("bot", "worker"):
+        grace = compose["services"][name]["stop_grace_period"]
+        assert grace.endswith("s") and float(grace[:-1]) > STOP_GRACE_S + STOP_DRAIN_S, name
+
+
 def test_no_secret_is_written_into_the_compose_file() -> None:
     text = (ROOT / "compose.yaml").read_text()
     for name in ("TOKEN", "SECRET", "REFRESH"):

@@ -205,11 +205,23 @@ def _review_or_next_gap(turn: Turn, opened: OpenReport, filled: bool) -> None:
     ("Trả lời câu còn thiếu", or /sua of a ❗), first the next required question still empty:
     the missing answers are given in a row, without the whole review between them."""
     missing = opened.missing_required() if filled else []
-    if missing:
-        turn.state.edit_one = True
-        turn.ask(opened, missing[0], [])
+    if not missing:
+        turn.show_review(opened)
         return
-    turn.show_review(opened)
+    ask_missing(turn, opened, missing[0])
+
+
+def ask_missing(turn: Turn, opened: OpenReport, gap: Question) -> None:
+    """Ask a required question left empty: a gap behind answers given is answered and then
+    the next one (`edit_one`); a gap ahead of the furthest answer is reached in order, from
+    the first question not yet seen (optional ones included), never by jumping over them."""
+    if opened.answered_after(gap.id):
+        turn.state.edit_one = True
+        turn.ask(opened, gap, [])
+        return
+    following, _behind = opened.resume_point(None)
+    turn.state.edit_one = False
+    turn.ask(opened, following or gap, [])
 
 
 def skip(turn: Turn) -> None:
@@ -295,7 +307,8 @@ def _continue_from_review(turn: Turn, opened: OpenReport) -> None:
     if question is None:
         answers = opened.answers
         empty = (q for q in opened.relevance.answerable if is_empty(answers.get(q.id)))
-        question, behind = next(empty, None), True
+        question = next(empty, None)
+        behind = question is not None and opened.answered_after(question.id)
     if question is None:
         turn.show_review(opened)
         return

@@ -245,27 +245,6 @@ def previous_question(
     return previous
 
 
-def first_unanswered(
-    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
-) -> Question | None:
-    """The first applicable question with no answer yet (optional ones included)."""
-    for question in answerable(relevant_questions(template, answers, facts)):
-        if is_empty(answers.get(question.id)):
-            return question
-    return None
-
-
-def missing_required(
-    template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any]
-) -> list[Question]:
-    """Applicable required questions with no answer."""
-    return [
-        q
-        for q in answerable(relevant_questions(template, answers, facts))
-        if q.required and is_empty(answers.get(q.id))
-    ]
-
-
 def progress(
     template: FormTemplate, answers: Mapping[str, Any], facts: Mapping[str, Any], qid: str
 ) -> tuple[int, int]:

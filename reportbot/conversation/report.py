@@ -172,11 +172,14 @@ class OpenReport:
         (answered, then the next required gap or the review: not on through every answer).
 
         `at` is the question they were at (AT_END: past the last one; None: unknown): it, when
-        it still applies, is empty and was not `passed` (an optional one left behind). Else,
-        while a required question is still empty after the furthest point they reached (`at`
-        or the last answer) or none is reached, the first empty question after that point:
-        never an optional one skipped on the way to the end. Else the first required question
-        left empty (the review's ❗). (None, False) when nothing that must be answered is left.
+        it still applies, is empty and was not `passed` (an optional one left behind). Else the
+        first empty question after the furthest point they reached (`at` or the last answer),
+        optional ones included, when they were not seen yet: the place is unknown or is that
+        furthest point. When the officer went to the end (AT_END), went back behind their
+        last answer, or `passed` an optional one, the empty optional ones after that point
+        were skipped: only a required one still empty there is asked. Else the
+        first required question left empty (the review's ❗). (None, False) when nothing that
+        must be answered is left.
         """
         questions, answers = self.relevance.answerable, self.answers
         empty = [is_empty(answers.get(q.id)) for q in questions]
@@ -186,11 +189,16 @@ class OpenReport:
         # the end (nothing required is left there), and not yet seen otherwise.
         reached = max([where, *(i for i, gap in enumerate(empty) if not gap)])
         later = range(reached + 1, len(questions))
+        found: int | None = None
         if where >= 0 and at != AT_END and not passed and empty[where]:
-            found: int | None = where
-        elif reached < 0 or any(empty[i] and questions[i].required for i in later):
-            found = next(i for i in later if empty[i])
-        else:
+            found = where
+        elif (
+            reached < 0
+            or (at != AT_END and not passed and (at is None or where >= reached))
+            or any(empty[i] and questions[i].required for i in later)
+        ):
+            found = next((i for i in later if empty[i]), None)
+        if found is None:
             found = next((i for i, q in enumerate(questions) if empty[i] and q.required), None)
         if found is None:
             return None, False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from connectors.base import Choice, Incoming, Outgoing
-from reportbot.conversation import numbering, validity
+from reportbot.conversation import filling, numbering, validity
 from reportbot.conversation.opening import report
 from reportbot.conversation.parsing import AnswerError, parse_yes_no
 from reportbot.conversation.report import OpenReport
@@ -60,9 +60,7 @@ def submit(turn: Turn) -> None:
     missing = opened.missing_required()
     if missing:
         turn.say("missing_required", count=len(missing))
-        # one with answers after it: then the next missing one, not on through those answers
-        turn.state.edit_one = opened.answered_after(missing[0].id)
-        turn.ask(opened, missing[0], [])
+        filling.ask_missing(turn, opened, missing[0])
         return
     if validity.refuse_broken(turn, opened):
         return

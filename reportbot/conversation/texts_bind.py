@@ -29,10 +29,12 @@ BIND_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Joined {parts} messages into one answer ({length} characters).",
     },
     "typed_before_asked": {
-        "vi": "Tin nhắn «{text}» được gửi lại trước khi câu hỏi dưới đây hiện ra (câu trước đã "
-        "nhận câu trả lời này), nên không dùng cho câu này. Xin trả lời câu:",
-        "en": "Your message «{text}» was sent again before the question below appeared (the "
-        "question before already has this answer), so it was not used for it. Please answer:",
+        "vi": "Tin nhắn “{text}” được gửi lại trước khi câu hỏi dưới đây hiện ra (câu trước đã "
+        "nhận câu trả lời này), nên chưa dùng cho câu này. Nếu câu dưới cũng có câu trả lời "
+        "đó, xin gõ lại “{text}”.",
+        "en": "Your message “{text}” was sent again before the question below appeared (the "
+        "question before already has this answer), so it was not used for it. If it is also "
+        "the answer to the question below, please type “{text}” again.",
     },
     "bound_stale_button": {
         "vi": "Nút này thuộc câu {number}, không phải câu đang hỏi; không có gì thay đổi.",
