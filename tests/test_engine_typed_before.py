@@ -108,3 +108,21 @@ def test_the_time_a_question_was_asked_survives_the_store() -> None:
     stored["asked"], stored["typed"] = "not a time", ["abc", 7]
     read = type(bot.state).from_dict(stored)
     assert (read.asked_at, read.typed) == (None, None)
+
+
+def test_a_copy_retyped_before_the_review_appeared_does_not_open_that_question() -> None:
+    """/sua 5 then "13", handled after a restart: the review is shown; the retyped "13"
+    is not /sua 13 (whose next answer would overwrite question 13 unseen)."""
+    bot = _at(VIDEOS)
+    bot.say("/xemlai")
+    bot.say("/sua 5")
+    written = bot.now + timedelta(seconds=5)
+    bot.now = written + timedelta(seconds=10)  # killed after the platform had it
+    bot.say("13", received_at=written)
+    assert bot.state.mode == "review" and bot.reports[KEY].answers["so_tin_bai_web"] == 13
+    said = bot.say("13", received_at=written + timedelta(seconds=4))
+    assert said.startswith("Tin nhắn “13” được gửi lại trước khi bảng xem lại hiện ra")
+    assert bot.state.mode == "review"
+    bot.now += timedelta(seconds=20)
+    bot.say("6", received_at=bot.now)  # a number typed on the review, as before: /sua 6
+    assert bot.state.mode == "answering" and bot.state.question == "so_infographic_web"

@@ -111,7 +111,7 @@ def _by_mode(turn: Turn, message: Incoming, text: str) -> None:
     elif mode == Mode.ANSWERING:
         filling.answer(turn, message, text)
     elif mode == Mode.REVIEW:
-        reviewing.review_input(turn, text)
+        reviewing.review_input(turn, message, text)
     elif mode == Mode.CONFIRM:
         reviewing.confirm(turn, message, text)
     elif mode == Mode.CONFIRM_CLEAR:

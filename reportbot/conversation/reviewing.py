@@ -22,9 +22,13 @@ def review(turn: Turn) -> None:
     turn.show_review(turn.report)
 
 
-def review_input(turn: Turn, text: str) -> None:
-    """A message on the review screen: a number changes that answer."""
+def review_input(turn: Turn, message: Incoming, text: str) -> None:
+    """A message on the review screen: a number changes that answer (not a copy of the
+    answer just given, retyped before the review appeared: `filling.retyped`)."""
     if text.isdigit():
+        if filling.retyped(turn.state, message, text):
+            turn.say("typed_before_review", text=text)
+            return
         edit(turn, text)
         return
     missing = turn.report is not None and turn.report.missing_required()

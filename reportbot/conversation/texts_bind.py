@@ -36,6 +36,13 @@ BIND_MESSAGES: dict[str, dict[str, str]] = {
         "question before already has this answer), so it was not used for it. If it is also "
         "the answer to the question below, please type “{text}” again.",
     },
+    "typed_before_review": {
+        "vi": "Tin nhắn “{text}” được gửi lại trước khi bảng xem lại hiện ra (câu vừa sửa đã "
+        "nhận câu trả lời này), nên không mở câu {text}. Muốn sửa câu {text}, gõ /sua {text}.",
+        "en": "Your message “{text}” was sent again before the review appeared (the question "
+        "just changed already has this answer), so question {text} was not opened. To change "
+        "question {text}, type /edit {text}.",
+    },
     "bound_stale_button": {
         "vi": "Nút này thuộc câu {number}, không phải câu đang hỏi; không có gì thay đổi.",
         "en": "That button belongs to question {number}, not the one being asked; nothing changed.",

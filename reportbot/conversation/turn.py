@@ -22,6 +22,10 @@ from reportbot.forms.schema import Question
 from reportbot.periods import Period
 from reportbot.vocabulary.format import date_text
 
+# The screens whose first showing is kept (`ConversationState.asked_at`): a copy of the last
+# answer written before one of them appeared is not read as an answer to it.
+SHOWN_SINCE = frozenset({Mode.ANSWERING, Mode.REVIEW})
+
 
 def deadline_text(period: Period) -> str:
     """A period's deadline as dd/mm/yyyy."""
@@ -127,10 +131,10 @@ class Turn:
         else:
             state.held = None
             self.flush()
-        if state.mode != Mode.ANSWERING:
+        if state.mode not in SHOWN_SINCE:
             state.asked_at = None
         elif (state.mode, state.question) != self._asked_before or state.asked_at is None:
-            state.asked_at = self.env.now  # a question shown from now on
+            state.asked_at = self.env.now  # a question (or the review) shown from now on
         self.step.state = state
         if self.change is not None and not self.change.is_empty():
             # the calculations move with the answers, in the same transaction
