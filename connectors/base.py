@@ -83,6 +83,7 @@ class Incoming:
     # A shared position (latitude, longitude, horizontal accuracy in metres or None): answers
     # a geopoint question (Telegram's location message; a Zalo "location" attachment).
     location: tuple[float, float, float | None] | None = None
+    arrived_at: datetime | None = None  # when the bot first had it, by its own clock (inbox)
 
 
 @dataclass(frozen=True, slots=True)

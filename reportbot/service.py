@@ -153,6 +153,8 @@ class ConversationService:
 
     async def __call__(self, message: Incoming) -> Sequence[Outgoing]:
         """The connector handler: never raises; returns the replies after the commit."""
+        if message.arrived_at is None:  # before any wait: how long it waited is measured
+            message = replace(message, arrived_at=self.clock())
         if not self._caught_up.is_set():
             await self._caught_up.wait()
         replies, _handled = await self._handle(message)

@@ -56,6 +56,7 @@ async def test_messages_round_trip_through_the_stored_payload() -> None:
         edited=True,
         update_id="9",
         received_at=datetime(2026, 11, 26, 3, 0, tzinfo=TZ),
+        arrived_at=datetime(2026, 11, 26, 3, 0, 2, tzinfo=TZ),
     )
     assert inbox.decode_message(inbox.encode_message(original)) == original
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation import clearing, validity
@@ -49,8 +49,8 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         return
     if message.text:
         turn.state.remember(message.message_id, question.id)
-        written = message.received_at
-        turn.state.typed = (text_digest(text), written) if written and written.tzinfo else None
+        turn.state.typed = typed_answer(message, text, turn.env.now)
+        turn.typed_now = True
     if message.parts > 1 and message.text:
         length = number_text(len(text), turn.locale)
         turn.say("parts_joined", parts=message.parts, length=length)
@@ -71,23 +71,38 @@ RETYPE_AFTER = timedelta(seconds=2)
 
 
 def retyped(state: ConversationState, message: Incoming, text: str) -> bool:
-    """Whether the message is a copy of the last answer, written before the question now
-    asked was shown.
+    """Whether the message is a copy of the last answer, written a while after it and
+    before the screen now shown (the question it led to, or the review) appeared.
 
     It happens after a crash: an answer the platform had delivered is handled on restart,
     and the officer, who saw no reply, had typed it again; that copy would otherwise answer
-    the next question. Only a copy written a while after the original is held back: answers
-    typed ahead are taken in order as before. A button press carries its own question and
-    is never held.
+    the next question. Both times compared are the platform's (`typed_answer`), so the
+    server's clock may differ from it. Answers typed ahead are taken in order as before; a
+    button press carries its own question and is never held.
     """
-    written, asked, typed = message.received_at, state.asked_at, state.typed
-    if written is None or asked is None or written.tzinfo is None or typed is None:
+    written, typed = message.received_at, state.typed
+    if written is None or written.tzinfo is None or typed is None or not message.text:
         return False
-    if not message.text or message.choice is not None or message.choices is not None:
+    if message.choice is not None or message.choices is not None:
         return False
-    if written + ASKED_MARGIN >= asked or written - typed[1] < RETYPE_AFTER:
+    digest, first_written, shown = typed
+    if written + ASKED_MARGIN >= shown or written - first_written < RETYPE_AFTER:
         return False
-    return text_digest(text) == typed[0]
+    return text_digest(text) == digest
+
+
+def typed_answer(
+    message: Incoming, text: str, now: datetime
+) -> tuple[str, datetime, datetime] | None:
+    """What `retyped` needs of an answer taken now: its digest, when it was written, and
+    when the screen it leads to appears (now), both by the platform's clock: the time it
+    was written plus how long it waited here, measured by the bot's own clock from its
+    arrival (`Incoming.arrived_at`). None when a time is unknown."""
+    written, arrived = message.received_at, message.arrived_at
+    if written is None or arrived is None or written.tzinfo is None or arrived.tzinfo is None:
+        return None
+    waited = max(now - arrived, timedelta(0))
+    return text_digest(text), written, written + waited
 
 
 def text_digest(text: str) -> str:

@@ -3,7 +3,7 @@
 The engine works on a `ConversationState`; it becomes JSON only at the store's edge
 (`to_dict()` / `from_dict()`). The stored shape is the one earlier versions wrote (keys
 ``mode``, ``form``, ``period``, ``q``, ``edit_one``, ``overlay``, ``clears``, ``options``,
-``review``, ``last``; later ``asked``, ``typed`` and ``stopped``, which older states lack),
+``review``, ``last``; later ``typed`` and ``stopped``, which older states lack),
 so the states of running bots keep working across the upgrade.
 """
 
@@ -139,12 +139,11 @@ class ConversationState:
     # router until another unit's report is opened) and the unit of each of `options`.
     unit: int | None = None
     option_units: list[int] = field(default_factory=list)
-    # When the question now asked was first asked (stored as ``asked``), and a digest of the
-    # last answer typed with the time it was written (``typed``): a copy of that answer
-    # written before this question was shown is a retype, never this question's answer
-    # (`filling.retyped`).
-    asked_at: datetime | None = None
-    typed: tuple[str, datetime] | None = None
+    # The answer typed that led to the screen now shown (a question, the review; stored as
+    # ``typed``): a digest of its text, when it was written and when that screen appeared,
+    # both by the platform's clock. A copy of that answer written before the screen appeared
+    # is a retype, never an answer to it (`filling.retyped`).
+    typed: tuple[str, datetime, datetime] | None = None
     # The question the officer was at when /huy left the draft `last` (AT_END: the review at
     # its end; stored as ``stopped``): /tieptuc goes back there, not to a question skipped.
     stopped_at: str | None = None
@@ -181,7 +180,6 @@ class ConversationState:
             list(self.answered),
             self.unit,
             list(self.option_units),
-            self.asked_at,
             self.typed,
             self.stopped_at,
         )
@@ -211,10 +209,9 @@ class ConversationState:
             data["unit"] = self.unit
         if self.option_units:
             data["option_units"] = list(self.option_units)
-        if self.asked_at is not None:
-            data["asked"] = self.asked_at.isoformat()
         if self.typed is not None:
-            data["typed"] = [self.typed[0], self.typed[1].isoformat()]
+            digest, written, shown = self.typed
+            data["typed"] = [digest, written.isoformat(), shown.isoformat()]
         if self.stopped_at is not None:
             data["stopped"] = self.stopped_at
         return data
@@ -243,7 +240,6 @@ class ConversationState:
             answered=_keys(data.get("msgs"))[-MESSAGE_MAP_SIZE:],
             unit=_unit_id(data.get("unit")),
             option_units=[u for u in map(_unit_id, data.get("option_units") or ()) if u],
-            asked_at=_moment(data.get("asked")),
             typed=_typed(data.get("typed")),
             stopped_at=_text(data.get("stopped")),
         )
@@ -270,12 +266,13 @@ def _moment(value: Any) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def _typed(value: Any) -> tuple[str, datetime] | None:
-    """A stored [digest, time written], or None when missing or malformed."""
-    if not isinstance(value, list | tuple) or len(value) != 2 or not isinstance(value[0], str):
+def _typed(value: Any) -> tuple[str, datetime, datetime] | None:
+    """A stored [digest, time written, time the next screen appeared], or None when
+    missing or malformed (or of the two-item shape of an earlier version)."""
+    if not isinstance(value, list | tuple) or len(value) != 3 or not isinstance(value[0], str):
         return None
-    written = _moment(value[1])
-    return (value[0], written) if written is not None else None
+    written, shown = _moment(value[1]), _moment(value[2])
+    return (value[0], written, shown) if written is not None and shown is not None else None
 
 
 def _keys(items: Any) -> list[ReportKey]:

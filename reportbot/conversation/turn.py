@@ -22,9 +22,8 @@ from reportbot.forms.schema import Question
 from reportbot.periods import Period
 from reportbot.vocabulary.format import date_text
 
-# The screens whose first showing is kept (`ConversationState.asked_at`): a copy of the last
-# answer written before one of them appeared is not read as an answer to it.
-SHOWN_SINCE = frozenset({Mode.ANSWERING, Mode.REVIEW})
+# The screens a typed answer may lead to and a retyped copy of it may meet (`state.typed`).
+RETYPE_SCREENS = frozenset({Mode.ANSWERING, Mode.REVIEW})
 
 
 def deadline_text(period: Period) -> str:
@@ -41,7 +40,8 @@ class Turn:
         self.locale = env.person.locale
         self.unit = env.person.unit
         self.step = Step()
-        self._asked_before = (state.mode, state.question)
+        self._screen_before = (state.mode, state.question)
+        self.typed_now = False  # an answer was typed and taken in this turn (`state.typed`)
         self.change: SubmissionChange | None = None
         self.report: OpenReport | None = None
         if self.state.in_report and self.state.report is not None:
@@ -131,10 +131,9 @@ class Turn:
         else:
             state.held = None
             self.flush()
-        if state.mode not in SHOWN_SINCE:
-            state.asked_at = None
-        elif (state.mode, state.question) != self._asked_before or state.asked_at is None:
-            state.asked_at = self.env.now  # a question (or the review) shown from now on
+        shown_now = (state.mode, state.question) != self._screen_before
+        if state.mode not in RETYPE_SCREENS or (shown_now and not self.typed_now):
+            state.typed = None  # a screen reached otherwise: no typed answer led to it
         self.step.state = state
         if self.change is not None and not self.change.is_empty():
             # the calculations move with the answers, in the same transaction

@@ -11,7 +11,7 @@ connector must not acknowledge, so the platform delivers the update again later.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -71,9 +71,19 @@ def encode_message(message: Incoming) -> str:
         data["attachment"] = _attachment(message.attachment)
     if message.attachments:
         data["attachments"] = [_attachment(item) for item in message.attachments]
-    if isinstance(message.received_at, datetime):
-        data["received_at"] = message.received_at.isoformat()
+    for name in ("received_at", "arrived_at"):
+        moment = getattr(message, name)
+        if isinstance(moment, datetime):
+            data[name] = moment.isoformat()
     return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def _stored(message: Incoming, now: datetime) -> str:
+    """The payload of an accepted update: the message with the time it arrived (the retype
+    rule measures how long it waited, by the bot's clock: `conversation.filling.retyped`)."""
+    if message.arrived_at is None:
+        message = replace(message, arrived_at=now)
+    return encode_message(message)
 
 
 def decode_message(text: str) -> Incoming:
@@ -88,8 +98,9 @@ def decode_message(text: str) -> Incoming:
         data["choices"] = tuple(data["choices"])
     if data.get("location") is not None:
         data["location"] = tuple(data["location"])  # JSON gave a list
-    if data.get("received_at"):
-        data["received_at"] = datetime.fromisoformat(data["received_at"])
+    for name in ("received_at", "arrived_at"):
+        if data.get(name):
+            data[name] = datetime.fromisoformat(data[name])
     known = Incoming.__dataclass_fields__
     return Incoming(**{key: value for key, value in data.items() if key in known})
 
@@ -119,7 +130,7 @@ async def store_accepts(
             continue
         seen.add(key)
         new_rows.append(
-            [key[0], key[1], message.user_id, message.chat_id, encode_message(message), now]
+            [key[0], key[1], message.user_id, message.chat_id, _stored(message, now), now]
         )
     await sql.execute_many(ACCEPT_MANY, new_rows, client=client)
     if new_rows and sql.dialect_of(client).name == "postgres":
