@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from reportbot.config import Settings
     from reportbot.host import Host
-    from reportbot.jobs import RunSoon
     from reportbot.reminders.schedule import Policy
     from reportbot.reminders.worker import ReminderWorker
 
