@@ -3,8 +3,10 @@
 APScheduler fires each job on its interval; a job never runs twice at once in one process
 (``max_instances=1``) and missed runs are coalesced into one. Running once across several
 processes is the job's own business: each job that must be unique takes its database lease
-(``reportbot.store.lease``) inside its run. Stopping pauses the scheduler, lets runs in progress
-finish their sends for a bounded time, then shuts it down.
+(``reportbot.store.lease``) inside its run. A run that found the lease held by another process
+returns `RunSoon`: it runs again once that lease can have run out, not a whole interval later,
+so a job whose holder was killed resumes elsewhere within seconds. Stopping pauses the
+scheduler, lets runs in progress finish their sends for a bounded time, then shuts it down.
 """
 
 from __future__ import annotations
@@ -16,12 +18,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger(__name__)
 
 JobFunction = Callable[[], Awaitable[object]]
 STOP_GRACE_S = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunSoon:
+    """What a run returns to run again after `seconds` rather than at its next tick."""
+
+    seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +53,7 @@ class JobRunner:
         self.jobs: dict[str, Job] = {}
         self._scheduler: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[object]] = set()
+        self._busy: set[str] = set()  # jobs with a run in progress (tick or early run)
 
     def add(self, name: str, interval_s: float, run: JobFunction, *, at_start: bool = True) -> None:
         """Register a job; a second job of the same name is a programming error."""
@@ -99,18 +110,38 @@ class JobRunner:
         """The job as the scheduler runs it: tracked for stop, failures logged, never raised."""
 
         async def run() -> None:
+            if job.name in self._busy:
+                return  # the tick and an early run met: one run at a time
+            self._busy.add(job.name)
             task = asyncio.current_task()
             if task is not None:
                 task.set_name(job.name)
                 self._running.add(task)
             try:
-                await job.run()
+                outcome = await job.run()
+                if isinstance(outcome, RunSoon):
+                    self._run_soon(job, outcome.seconds)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("job %s failed; it runs again in %ss", job.name, job.interval_s)
             finally:
+                self._busy.discard(job.name)
                 if task is not None:
                     self._running.discard(task)
 
         return run
+
+    def _run_soon(self, job: Job, seconds: float) -> None:
+        """One extra run of `job` in `seconds` (none once stopping; replaces an earlier one)."""
+        scheduler = self._scheduler
+        if scheduler is None or seconds >= job.interval_s:
+            return  # the next tick comes first anyway
+        scheduler.add_job(
+            self._guarded(job),
+            DateTrigger(run_date=datetime.now(UTC) + timedelta(seconds=seconds)),
+            id=f"{job.name}:soon",
+            name=job.name,
+            replace_existing=True,
+            misfire_grace_time=max(1, int(job.interval_s)),
+        )

@@ -91,6 +91,18 @@ async def test_injected_failures(tg: FakeTelegram, bot: Bot) -> None:
     assert tg.sent_texts(CHAT) == ["x"]
 
 
+async def test_sends_over_the_rate_limit_are_refused(tg: FakeTelegram, bot: Bot) -> None:
+    tg.limit_rate(0.1)  # one message, then one every 10 s
+    await bot.send_message(CHAT, "first")
+    with pytest.raises(TelegramRetryAfter) as caught:
+        await bot.send_message(CHAT + 1, "second")
+    assert 1 <= caught.value.retry_after <= 10, "whole seconds, as Telegram answers"
+    await bot.get_me()  # only sends count
+    assert (tg.sent_texts(CHAT), tg.sent_texts(CHAT + 1)) == (["first"], [])
+    assert tg.rate_refusals == 1
+    assert [chat for chat, _ in tg.sent_at] == [CHAT]
+
+
 async def test_wrong_token_is_unauthorized(tg: FakeTelegram) -> None:
     session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
     try:

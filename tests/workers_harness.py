@@ -14,7 +14,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,8 +96,8 @@ class Cluster:
         )
         return env
 
-    async def start(self, name: str, role: str) -> None:
-        """Start `reportbot run --role role` and wait until its /healthz answers 200."""
+    async def start(self, name: str, role: str, args: Sequence[str] = ()) -> None:
+        """Start `reportbot run --role role [args]` and wait until its /healthz answers 200."""
         port = self.web_port if role in ("web", "all") else free_port()
         log = (self.folder / f"{name}.log").open("wb")
         process = await asyncio.create_subprocess_exec(
@@ -107,6 +107,7 @@ class Cluster:
             "run",
             "--role",
             role,
+            *args,
             cwd=self.folder,
             env=self._env(port),
             stdout=log,

@@ -1,7 +1,8 @@
 """Periods, deadlines and reminders: the bot chases late units, politely and once per reminder.
 
 `install(host)` registers the reminder run as a job of the bot's job runner (every minute, and
-once at start so a bot that was down catches up); `reportbot.reminders.cli` adds
+once at start so a bot that was down catches up; a run that found another process holding the
+lease runs again once that lease can have run out); `reportbot.reminders.cli` adds
 `reportbot periods` and `reportbot remind`.
 
 Exactly once, in short: a reminder is a row of reminder_deliveries, unique per (person, form,
@@ -44,6 +45,7 @@ JOB_NAME = "reminders"
 
 def install(host: Host) -> ReminderWorker:
     """Schedule the reminder run on the host's job runner (its clock, its connectors)."""
+    from reportbot.jobs import RunSoon
     from reportbot.reminders.worker import ReminderWorker
 
     worker = ReminderWorker(
@@ -53,10 +55,13 @@ def install(host: Host) -> ReminderWorker:
         policy=policy_from_settings(host.settings),
     )
 
-    async def run() -> None:
+    async def run() -> RunSoon | None:
         report = await worker.run_once()
         if report.sent or report.skipped or report.failed or report.undeliverable:
             log.info("reminders: %s", report)
+        # Another process holds the lease: look again once it can have run out, so reminders
+        # resume within seconds when that process was killed, not at the next minute's tick.
+        return RunSoon(worker.busy_retry.total_seconds()) if report.lease_busy else None
 
     host.jobs.add(JOB_NAME, worker.interval, run)
     return worker

@@ -5,6 +5,8 @@ It keeps chats, messages and their inline keyboards, records every call, and beh
 where it matters to a bot: long polling with offsets, 400 for texts over 4,096 characters, for
 ``callback_data`` over 64 bytes, for HTML it cannot parse and for edits that change nothing, 409
 for getUpdates while a webhook is set, and on demand 429 with ``retry_after``, 5xx or a delay.
+With ``limit_rate`` it refuses sends over a global rate with 429, as Telegram does to a bot
+broadcasting faster than about 30 messages a second.
 
 It also builds real-shaped Update JSON (text, button presses, photos, documents, stickers, group
 messages), queues them for getUpdates or POSTs them to a webhook.
@@ -17,6 +19,7 @@ import contextlib
 import copy
 import hashlib
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -142,6 +145,11 @@ class FakeTelegram:
         self._closing = False
         self.confirmed_offset = 0  # updates below this id were confirmed by getUpdates
         self.sent_count: dict[int, int] = {}  # messages the bot sent, per chat
+        self.sent_at: list[tuple[int, float]] = []  # (chat, monotonic time) of each message
+        self.rate_refusals = 0  # 429s answered by `limit_rate`'s bucket
+        self._rate: float | None = None
+        self._tokens = 0.0
+        self._filled = 0.0
         self._count_waiters: dict[int, list[tuple[int, asyncio.Future[None]]]] = {}
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -209,6 +217,32 @@ class FakeTelegram:
         self._failures.setdefault(method, []).append(
             _Failure(status, retry_after, delay, times, body)
         )
+
+    def limit_rate(self, per_second: float) -> None:
+        """Refuse sends beyond `per_second` across every chat with 429 and ``retry_after``.
+
+        Telegram allows a bot about 30 messages a second overall
+        (core.telegram.org/bots/faq#broadcasting-to-users) and answers the excess with 429 and a
+        whole number of seconds to wait. Modelled as a bucket of one second's worth of messages
+        refilled at `per_second`, so a sender paced evenly at the limit is never refused.
+        """
+        self._rate = per_second
+        self._tokens = max(1.0, per_second)
+        self._filled = time.monotonic()
+
+    def _over_rate(self, method: str) -> int | None:
+        """The retry_after (s) to answer when this send is over the rate, else None."""
+        if self._rate is None or not method.lower().startswith("send"):
+            return None
+        now = time.monotonic()
+        bucket = max(1.0, self._rate)
+        self._tokens = min(bucket, self._tokens + (now - self._filled) * self._rate)
+        self._filled = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return None
+        self.rate_refusals += 1
+        return max(1, math.ceil((1 - self._tokens) / self._rate))
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
@@ -692,6 +726,11 @@ class FakeTelegram:
         self._changed.set()
         if request.match_info["token"] != self.token:
             return _error(ApiError(401, "Unauthorized"))
+        wait = self._over_rate(method)
+        if wait is not None:
+            return _error(
+                ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+            )
         failure = self._take_failure(method)
         if failure is not None:
             if failure.delay:
@@ -939,6 +978,7 @@ class FakeTelegram:
         }
         self.messages[(chat_id, message["message_id"])] = message
         count = self.sent_count[chat_id] = self.sent_count.get(chat_id, 0) + 1
+        self.sent_at.append((chat_id, time.monotonic()))
         waiters = self._count_waiters.get(chat_id)
         if waiters:
             still = []

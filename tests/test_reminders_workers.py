@@ -1,0 +1,114 @@
+"""Reminders with two `reportbot run --role worker` processes on PostgreSQL (issue 17).
+
+Reminders run as a job of each worker (every minute, and at start) under one database lease.
+The worker holding it is killed with SIGKILL in the middle of a fan-out: the other, which found
+the lease busy at its start, must take it long before its next minute's tick (issue 12 promises
+15 s for a crashed holder's jobs; `benchmarks/fanout_workers.py` measures it) and send the
+rest, and nobody may be reminded twice. Both processes run on `reportbot run --at`, the morning of
+17/06/2026, three days before Resolution 57's deadline, when every officer is due the d-3
+reminder.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from reportbot.reminders.worker import LEASE_NAME
+from reportbot.store.kv import KeyValueStore
+from reportbot.store.lease import SINCE, lease_state
+from reportbot.store.models import ReminderDelivery
+from tests.fakes.telegram import FakeTelegram
+from tests.workers_harness import Cluster, seed_officers, wait_until
+
+# Half the minute between two ticks: before the fix the standby took the lease at its next
+# tick, ~57 s after a kill that follows its start by a few seconds; with the fix, in <= 11 s
+# (the busy lease is tried again after its TTL + 1 s), which leaves room for a loaded machine.
+RECOVERY_S = 30.0
+OFFICERS = 80
+# Messages a second: the fan-out lasts 40 s, longer than a second worker's start on a loaded
+# machine, so it is still going when that worker is ready.
+RATE = "2"
+KILL_AFTER = 4
+AT = datetime(2026, 6, 17, 8, 0)  # local time: d-3 of 2026-H1
+WORKERS = ("worker-1", "worker-2")
+
+
+def _name(cluster: Cluster, holder: str) -> str:
+    pid = int(holder.rsplit(":", 3)[2])
+    return next((n for n, p in cluster.processes.items() if p.pid == pid), holder)
+
+
+async def _holder(cluster: Cluster) -> str | None:
+    state = await lease_state(LEASE_NAME)
+    return None if state is None else _name(cluster, state.holder)
+
+
+async def _last_taker(cluster: Cluster) -> str | None:
+    """Who took the lease last, even if it gave it back since (kept in the key-value state)."""
+    text = await KeyValueStore(SINCE).get(LEASE_NAME)
+    return None if text is None else _name(cluster, json.loads(text)["holder"])
+
+
+async def _start_worker(cluster: Cluster, name: str, started: float) -> None:
+    """A worker on the pretended clock shared by both (told the moment of its own start)."""
+    moment = AT + timedelta(seconds=time.monotonic() - started)
+    await cluster.start(name, "worker", ["--at", moment.isoformat()])
+
+
+async def _sent(telegram: FakeTelegram, count: int) -> None:
+    async def enough() -> bool:
+        return len(telegram.sent_at) >= count
+
+    await wait_until(enough, f"{count} reminders sent")
+
+
+async def test_the_other_worker_takes_over_a_killed_fan_out_soon(pg: str, tmp_path: Path) -> None:
+    users = set(await seed_officers(OFFICERS))
+    (tmp_path / "forms").mkdir()  # Resolution 57 as seeded, nothing more
+    async with FakeTelegram() as telegram:
+        cluster = Cluster(telegram, pg, tmp_path)
+        cluster.settings.update(
+            {"REPORTBOT_FORMS_DIR": str(tmp_path / "forms"), "REPORTBOT_TELEGRAM_GLOBAL_RATE": RATE}
+        )
+        try:
+            # worker-1 takes the lease and starts sending; worker-2, started then, finds it
+            # busy at once (its first run, at start): a sleeping standby.
+            started = time.monotonic()
+            await _start_worker(cluster, "worker-1", started)
+            await _sent(telegram, 1)
+            await _start_worker(cluster, "worker-2", started)
+            await _sent(telegram, len(telegram.sent_at) + KILL_AFTER)
+            victim = await _holder(cluster)
+            assert victim == "worker-1", victim
+            assert len(telegram.sent_at) < OFFICERS, "killed in the middle of the fan-out"
+            cluster.kill(victim)
+            await cluster.processes[victim].wait()
+            survivor = next(name for name in WORKERS if name != victim)
+
+            async def retaken() -> bool:
+                return await _last_taker(cluster) == survivor
+
+            await wait_until(retaken, f"{survivor} to take the lease", timeout=RECOVERY_S)
+
+            async def everyone_reached_or_claimed() -> bool:
+                claimed = await ReminderDelivery.filter(kind="d-3").count()
+                return claimed == OFFICERS and await _holder(cluster) is None
+
+            await wait_until(everyone_reached_or_claimed, "the fan-out to finish", timeout=90)
+        finally:
+            await cluster.stop()
+    per_chat = Counter(chat for chat, _ in telegram.sent_at)
+    assert [chat for chat, count in per_chat.items() if count > 1] == [], "reminded twice"
+    assert set(per_chat) <= users
+    rows = await ReminderDelivery.filter(kind="d-3").values_list(
+        "status", "person__identities__external_id"
+    )
+    # A row the killed worker had claimed stays 'sending' and is never sent again (at most
+    # once); every other officer got the reminder.
+    unsent = {int(user) for status, user in rows if status == "sending"}
+    assert {status for status, _ in rows} <= {"sent", "sending"}
+    assert users - set(per_chat) <= unsent
