@@ -6,6 +6,8 @@ import asyncio
 import time
 from datetime import datetime, timedelta
 
+from reportbot.jobs import JobRunner
+from reportbot.reminders import JOB_NAME, reminder_run
 from reportbot.reminders.worker import LEASE_NAME
 from reportbot.store.lease import LEASE_TTL, Lease
 from tests.support import load_shipped_forms
@@ -35,7 +37,9 @@ async def test_reminders_resume_soon_after_the_lease_holder_died(db: str) -> Non
     died_at = time.monotonic()
     connector = RecordingConnector("fake", clock)
     worker = worker_for([connector], clock, holder="alive", interval=600.0)
-    await worker.start()
+    jobs = JobRunner()  # as the bot schedules it: once at start, then every 10 minutes
+    jobs.add(JOB_NAME, worker.interval, reminder_run(worker))
+    await jobs.start()
     try:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + RECOVERY_S
@@ -54,4 +58,4 @@ async def test_reminders_resume_soon_after_the_lease_holder_died(db: str) -> Non
             f"u-p{n:03d}" for n in range(5)
         )
     finally:
-        await worker.stop()
+        await jobs.stop()

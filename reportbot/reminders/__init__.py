@@ -18,11 +18,13 @@ was down), so it never goes late.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from reportbot.config import Settings
     from reportbot.host import Host
+    from reportbot.jobs import RunSoon
     from reportbot.reminders.schedule import Policy
     from reportbot.reminders.worker import ReminderWorker
 
@@ -45,7 +47,6 @@ JOB_NAME = "reminders"
 
 def install(host: Host) -> ReminderWorker:
     """Schedule the reminder run on the host's job runner (its clock, its connectors)."""
-    from reportbot.jobs import RunSoon
     from reportbot.reminders.worker import ReminderWorker
 
     worker = ReminderWorker(
@@ -54,6 +55,13 @@ def install(host: Host) -> ReminderWorker:
         clock=host.clock,
         policy=policy_from_settings(host.settings),
     )
+    host.jobs.add(JOB_NAME, worker.interval, reminder_run(worker))
+    return worker
+
+
+def reminder_run(worker: ReminderWorker) -> Callable[[], Awaitable[RunSoon | None]]:
+    """The job that runs `worker` once (the job runner schedules it; nothing else does)."""
+    from reportbot.jobs import RunSoon
 
     async def run() -> RunSoon | None:
         report = await worker.run_once()
@@ -63,5 +71,4 @@ def install(host: Host) -> ReminderWorker:
         # resume within seconds when that process was killed, not at the next minute's tick.
         return RunSoon(worker.busy_retry.total_seconds()) if report.lease_busy else None
 
-    host.jobs.add(JOB_NAME, worker.interval, run)
-    return worker
+    return run

@@ -1,11 +1,11 @@
-"""The reminder job: APScheduler ticks, the database decides.
+"""The reminder run: the bot's job runner ticks, the database decides.
 
-An `AsyncIOScheduler` runs `run_once` every minute (and once at start, so a bot that was down
-catches up at once) with an in-memory trigger; nothing about schedules is stored by
-APScheduler. Each run works out from the templates alone whether any reminder slot is in
-view; if so it takes the database lease (one process at a time on a shared database), reads
-who is due with set-based queries, records expired reminders as skipped, sends the due
-officer reminders, and then the coordinator digests (so a digest counts the failures of the
+The job runner (`reportbot.jobs`, APScheduler) runs `run_once` every minute (and once at
+start, so a bot that was down catches up at once; `reminders.reminder_run`) with an in-memory
+trigger; nothing about schedules is stored by APScheduler. Each run works out from the
+templates alone whether any reminder slot is in view; if so it takes the database lease
+(one process at a time on a shared database), reads who is due with set-based queries,
+records expired reminders as skipped, sends the due officer reminders, and then the coordinator digests (so a digest counts the failures of the
 reminders sent just before it). The database holds the truth of what was sent; a run that
 is interrupted or duplicated does nothing twice.
 """
@@ -18,12 +18,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from connectors.base import Connector
 from reportbot.forms.schema import FormTemplate
@@ -129,73 +125,6 @@ class ReminderWorker(MessageComposer):
         self._templates: dict[int, FormTemplate] = {}
         self._published: dict[str, datetime] = {}  # form key -> first publication (owed.py)
         self._settled: set[tuple[str, str, str]] = set()
-        self._scheduler: AsyncIOScheduler | None = None
-        self._current: asyncio.Task[object] | None = None
-        self._stopping = False
-
-    # -- scheduling ----------------------------------------------------------------------
-
-    async def start(self) -> None:
-        """Run at once (catch-up), then every `interval` seconds."""
-        self._stopping = False
-        scheduler = AsyncIOScheduler(timezone=UTC)
-        scheduler.add_job(
-            self._job,
-            IntervalTrigger(seconds=self.interval),
-            id=LEASE_NAME,
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=max(1, int(self.interval)),
-            next_run_time=datetime.now(UTC),
-            replace_existing=True,
-        )
-        scheduler.start()
-        self._scheduler = scheduler
-
-    async def stop(self) -> None:
-        """Stop ticking; let a run in progress finish its sends in flight."""
-        self._stopping = True
-        scheduler, self._scheduler = self._scheduler, None
-        if scheduler is None:
-            return
-        # Pause first and let a run that was just submitted start: shutting the scheduler
-        # down cancels the runs it still holds, and a cancelled run would stop mid-send.
-        scheduler.pause()
-        await asyncio.sleep(0)
-        task = self._current
-        if task is not None and not task.done():
-            try:
-                await asyncio.wait_for(asyncio.shield(task), timeout=15)
-            except TimeoutError:
-                log.warning("reminder run still busy at shutdown: cancelled")
-        scheduler.shutdown(wait=False)
-
-    async def _job(self) -> None:
-        if self._current is not None and not self._current.done():
-            return  # the tick and a busy-lease retry met: one run at a time
-        self._current = asyncio.current_task()
-        try:
-            report = await self.run_once()
-            if report.sent or report.skipped or report.failed or report.undeliverable:
-                log.info("reminders: %s", report)
-            if report.lease_busy:
-                self._retry_soon()
-        except Exception:
-            log.exception("reminder run failed")
-        finally:
-            self._current = None
-
-    def _retry_soon(self) -> None:
-        scheduler = self._scheduler
-        if scheduler is None or self._stopping:
-            return
-        scheduler.add_job(
-            self._job,
-            DateTrigger(run_date=datetime.now(UTC) + self.busy_retry),
-            id=f"{LEASE_NAME}-busy-retry",
-            replace_existing=True,
-            misfire_grace_time=max(1, int(self.interval)),
-        )
 
     # -- one run -------------------------------------------------------------------------
 
@@ -341,7 +270,7 @@ class ReminderWorker(MessageComposer):
                     await upcoming
 
     async def _keep_going(self) -> bool:
-        if self._stopping or not is_deliverable(self.clock(), self.policy, self.tz):
+        if not is_deliverable(self.clock(), self.policy, self.tz):
             return False
         return await self.lease.keep()
 
