@@ -1,13 +1,13 @@
 """The reminder run: the bot's job runner ticks, the database decides.
 
-The job runner (`reportbot.jobs`, APScheduler) runs `run_once` every minute (and once at
-start, so a bot that was down catches up at once; `reminders.reminder_run`) with an in-memory
-trigger; nothing about schedules is stored by APScheduler. Each run works out from the
-templates alone whether any reminder slot is in view; if so it takes the database lease
-(one process at a time on a shared database), reads who is due with set-based queries,
-records expired reminders as skipped, sends the due officer reminders, and then the coordinator digests (so a digest counts the failures of the
-reminders sent just before it). The database holds the truth of what was sent; a run that
-is interrupted or duplicated does nothing twice.
+The job runner (`reportbot.jobs`, APScheduler) runs `run_once` every minute (and once at start,
+so a bot that was down catches up at once; `reminders.reminder_run`) with an in-memory trigger;
+nothing about schedules is stored by APScheduler. Each run works out from the templates alone
+whether any reminder slot is in view; if so it takes the database lease (one process at a time
+on a shared database), reads who is due with set-based queries, records expired reminders as
+skipped, sends the due officer reminders, and then the coordinator digests (so a digest counts
+the failures of the reminders sent just before it). The database holds the truth of what was
+sent; a run that is interrupted or duplicated does nothing twice.
 """
 
 from __future__ import annotations
