@@ -54,7 +54,7 @@ from reportbot.workers.consumer import InboxConsumer
 log = logging.getLogger(__name__)
 INBOX_PRUNE_INTERVAL_S = 6 * 3600
 INBOX_READY_LIMIT = 1000  # /readyz says not ready while more updates than this wait
-REDELIVERY_INTERVAL_S = 10.0
+REDELIVERY_INTERVAL_S = 2.0  # a dead worker's unsent replies wait for this, not CONFIRM_WITHIN
 STOP_DRAIN_S = 10.0  # default of REPORTBOT_STOP_DRAIN_S: how long a stop waits for sends
 
 
@@ -77,6 +77,7 @@ class Application:
             router=self.router,
             repository=Repository(shared=role != roles.ALL),  # several processes: no stale cache
             keeps_replies=self._confirms_delivery,
+            reply_writer=lambda: self.consumer.writer() if self.consumer else None,
             # a worker serves no webhook: its consumer bounds its own concurrency
             processing_limit=None if role == roles.WORKER else settings.processing_limit,
         )
