@@ -34,8 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.exceptions import IntegrityError
-
+from reportbot.store import sql
 from reportbot.store.kv import KeyValueStore
 from reportbot.store.models import JobLease
 
@@ -45,6 +44,10 @@ _RELEASED = datetime(2000, 1, 1, tzinfo=UTC)
 LEASE_TTL = timedelta(seconds=10)
 HEARTBEAT = timedelta(seconds=3)
 SINCE = "lease"  # key-value namespace: lease name -> {"holder", "since"}
+CREATE = (
+    "INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (name) DO NOTHING RETURNING name"
+)
 
 
 def _pid_namespace() -> str:
@@ -173,13 +176,11 @@ class Lease:
                     expires_at=expires
                 )
             if not taken:
-                try:
-                    await JobLease.create(name=self.name, holder=self.holder, expires_at=expires)
-                    taken = 1
-                    fresh = True
-                except IntegrityError:
-                    taken = await self._take_from_dead_holder(expires)
-                    fresh = bool(taken)
+                # A lease held by another process is the usual answer here, not an error: a
+                # failed INSERT was an ERROR line in PostgreSQL's log at every try of every job.
+                created = await sql.rows(CREATE, [self.name, self.holder, expires])
+                taken = len(created) or await self._take_from_dead_holder(expires)
+                fresh = bool(taken)
             self._expires = expires if taken else None
         if fresh:
             since = json.dumps({"holder": self.holder, "since": now.isoformat()})
