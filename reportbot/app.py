@@ -247,8 +247,10 @@ class Application:
             await self.consumer.stop()
         await self._stop_connectors(stop_drain_seconds(self.settings.env))
         await self.service.close()
+        # Only the one process of `all`: a web or worker process would make the live workers'
+        # replies due (sent twice); a worker's own, written under its lock, go when it is free.
         with suppress(Exception):  # the database may be the reason for the stop
-            kept = await reply_rows.due_now(self.clock())
+            kept = await reply_rows.due_now(self.clock()) if self.role == roles.ALL else 0
             if kept:
                 log.warning("stop: replies of %d step(s) kept for the next start", kept)
         await self.jobs.stop()

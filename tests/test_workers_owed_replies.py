@@ -12,14 +12,22 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
+import pytest
+
 from connectors.base import Address, Incoming, Outgoing
+from reportbot.app import Application
+from reportbot.config import load_settings
 from reportbot.store import replies as reply_rows
 from reportbot.store import sql
 from reportbot.store.models import OutboxEntry
+from reportbot.workers import roles
 from reportbot.workers.consumer import InboxConsumer
+from tests.conftest import FORMS_DIR
 from tests.fakes.telegram import FakeTelegram
 from tests.workers_harness import SECRET, Cluster, seed_officers, wait_until
 
@@ -138,3 +146,30 @@ async def test_a_worker_killed_between_commit_and_send_is_replied_for_within_sec
 
 async def _none_left() -> bool:
     return await _replies_left() == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "made_due"), [(roles.WEB, False), (roles.WORKER, False), (roles.ALL, True)]
+)
+async def test_only_the_one_process_of_all_makes_every_kept_reply_due_when_it_stops(
+    postgres_database: str, role: str, made_due: bool
+) -> None:
+    env = {"REPORTBOT_DATABASE_URL": postgres_database, "REPORTBOT_FORMS_DIR": str(FORMS_DIR)}
+    app = Application(load_settings(env, None), role=role)
+    await app.open()
+    now = datetime.now(UTC)
+    receipt = f"105.{uuid.uuid4().hex}"  # the database is shared with other tests: this row
+    address = Address("telegram", "105", "105")
+    live = "L/another-host:1:2:live"  # a worker that goes on sending it
+    await sql.execute(
+        reply_rows.INSERT_REPLY,
+        reply_rows.reply_row(receipt, address, [Outgoing("owed")], now, live),
+    )
+    await app.close()
+    admin = await asyncpg.connect(postgres_database.replace("postgres://", "postgresql://", 1))
+    try:
+        due = await admin.fetchval("SELECT due_at FROM outbox WHERE key = $1", receipt)
+        await admin.execute("DELETE FROM outbox WHERE key = $1", receipt)
+    finally:
+        await admin.close()
+    assert (due <= datetime.now(UTC)) is made_due, due

@@ -254,7 +254,9 @@ DUE_OR_ORPHANED = (
 As in `inbox.CLAIM`: a *shared, transaction-level* try of the writer's key is granted only
 when no session holds it, so a live worker's rows (its lock held) are never taken early, and
 the try ends with this statement's own transaction. Never for this process's own rows (`me`):
-a worker that has just lost its lock is still sending them itself."""
+a worker that has just lost its lock is still sending them itself. A worker whose lock
+connection broke (PostgreSQL restarted) looks dead to the others until it takes the lock back,
+as for its claims: a reply it is sending then may go twice (at least once, never zero)."""
 
 
 async def due(now: datetime, limit: int = 200, *, me: str | None = None) -> list[OwedReply]:
