@@ -292,6 +292,7 @@ class Application:
             log.info("worker %s started", worker.name)
         handler = measured(self.service, self.metrics)
         self.consumer = InboxConsumer(handler, self._deliver, self.clock)
+        self._redelivery_lease.holder = self.consumer.holder  # taken at once when it dies
         await self.consumer.start(self.settings.database_url)
         await self.jobs.start()
         self._ready = True

@@ -24,6 +24,7 @@ from reportbot.app import Application
 from reportbot.config import load_settings
 from reportbot.store import replies as reply_rows
 from reportbot.store import sql
+from reportbot.store.lease import LEASE_TTL, Lease
 from reportbot.store.models import OutboxEntry
 from reportbot.workers import roles
 from reportbot.workers.consumer import InboxConsumer
@@ -105,6 +106,28 @@ async def test_a_gone_writers_row_is_due_for_others_once(pg: str) -> None:
     await reply_rows.reschedule(owed.entry_id, now, owed.attempts, "platform away")
     assert await reply_rows.due(now + reply_rows.CONFIRM_WITHIN / 2) == []
     assert len(await reply_rows.due(now + reply_rows.CONFIRM_WITHIN)) == 1
+
+
+async def test_a_gone_workers_redelivery_lease_is_taken_at_once_from_any_host(pg: str) -> None:
+    live = InboxConsumer(_nothing, _no_delivery, lambda: datetime.now(UTC))
+    await live.start(pg)
+
+    def clock() -> datetime:
+        return datetime.now(UTC)
+
+    # The live holder is this process, which `holder_is_dead_here` never judges dead: only
+    # its lock can tell, as for a worker in another container.
+    theirs = Lease("reply-redelivery", live.holder, ttl=LEASE_TTL, clock=clock)
+    mine = Lease("reply-redelivery", "L/another-host:1:2:heir", ttl=LEASE_TTL, clock=clock)
+    try:
+        assert await theirs.acquire()
+        assert not await mine.acquire()  # its lock is held: a live worker keeps its lease
+        await live.stop(grace_s=1)
+        assert await mine.acquire()  # at once, not after the 10 s TTL
+        assert not await theirs.renew()
+    finally:
+        await live.stop(grace_s=1)
+        await mine.release()
 
 
 async def test_a_worker_killed_between_commit_and_send_is_replied_for_within_seconds(
