@@ -6,6 +6,8 @@ redelivery job of another worker sends them within seconds instead of 60 s after
 written (`replies.CONFIRM_WITHIN`). A worker that is alive holds its lock: its replies are
 never taken early (that would send them twice), and a row without a writer (an older release)
 keeps the 60 s rule. Real `reportbot run --role worker` processes and the fake Telegram.
+The redelivery lease of a gone worker is taken at once too (from any host: by its lock), and
+only the one process of `--role all` makes every kept reply due when it stops.
 """
 
 from __future__ import annotations
