@@ -24,8 +24,8 @@ import pytest
 from connectors.base import Address, Incoming, Outgoing
 from reportbot.app import Application
 from reportbot.config import load_settings
+from reportbot.store import inbox, sql
 from reportbot.store import replies as reply_rows
-from reportbot.store import sql
 from reportbot.store.lease import LEASE_TTL, Lease
 from reportbot.store.models import OutboxEntry
 from reportbot.workers import roles
@@ -108,6 +108,18 @@ async def test_a_gone_writers_row_is_due_for_others_once(pg: str) -> None:
     await reply_rows.reschedule(owed.entry_id, now, owed.attempts, "platform away")
     assert await reply_rows.due(now + reply_rows.CONFIRM_WITHIN / 2) == []
     assert len(await reply_rows.due(now + reply_rows.CONFIRM_WITHIN)) == 1
+
+
+async def test_a_gone_writers_replies_wait_for_what_the_person_typed_meanwhile(pg: str) -> None:
+    now = datetime.now(UTC)
+    await _owe(106, "owed", now, "L/host:1:2:gone", now + reply_rows.CONFIRM_WITHIN)
+    # The person answered already (the reply may have reached them before the writer died):
+    # that update's step shows the reply again if need be, as the one answer to it.
+    typed = ["telegram", "u106", "106", "106", "{}", now]
+    await sql.execute(inbox.ACCEPT_MANY, typed)
+    assert await reply_rows.due(now) == []
+    await inbox.mark_done(("telegram", "u106"), now)
+    assert [o.address.user_id for o in await reply_rows.due(now)] == ["106"]
 
 
 async def test_a_gone_workers_redelivery_lease_is_taken_at_once_from_any_host(pg: str) -> None:

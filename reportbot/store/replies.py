@@ -244,7 +244,7 @@ async def wait_confirmed(receipt: str, timeout: float, poll: float = 0.5) -> boo
 
 
 DUE_OR_ORPHANED = (
-    "SELECT id, key, attempts, payload FROM outbox WHERE topic = 'reply' AND (due_at <= ?"
+    "SELECT id, key, attempts, payload, due_at FROM outbox WHERE topic = 'reply' AND (due_at <= ?"
     f" OR (writer LIKE '{LOCKING_HOLDER}%' AND writer <> ?"
     f"  AND pg_try_advisory_xact_lock_shared({HOLDER_LOCK_CLASS}, hashtext(writer))))"
     " ORDER BY id LIMIT ?"
@@ -257,6 +257,10 @@ the try ends with this statement's own transaction. Never for this process's own
 a worker that has just lost its lock is still sending them itself. A worker whose lock
 connection broke (PostgreSQL restarted) looks dead to the others until it takes the lock back,
 as for its claims: a reply it is sending then may go twice (at least once, never zero)."""
+TYPED_MEANWHILE = (
+    "SELECT 1 AS waiting FROM inbox WHERE platform = ? AND user_id = ? AND status = 'pending' "
+    "LIMIT 1"
+)
 
 
 async def due(now: datetime, limit: int = 200, *, me: str | None = None) -> list[OwedReply]:
@@ -272,10 +276,23 @@ async def due(now: datetime, limit: int = 200, *, me: str | None = None) -> list
             .values_list("id", "key", "attempts", "payload")
         )
     owed = []
-    for entry_id, key, attempts, payload in rows:
+    for entry_id, key, attempts, payload, *due_at in rows:
         address, messages = decode(payload)
+        early = bool(due_at) and (sql.moment(due_at[0]) or now) > now  # its writer is dead
+        if early and await _typed_meanwhile(address):
+            continue
         owed.append(OwedReply(int(entry_id), str(key), int(attempts), address, messages))
     return owed
+
+
+async def _typed_meanwhile(address: Address) -> bool:
+    """Whether the person of a dead writer's replies has an update waiting. Its step shows
+    the replies again if they were never confirmed (`routing.engine_route`), as the one answer
+    to what they typed; sent now as well, a copy of the question could come between their
+    answer and its reply (the reply may have reached them before the writer died), and an
+    answer typed again after that copy would be taken for the next question."""
+    found = await sql.rows(TYPED_MEANWHILE, [address.platform, address.user_id])
+    return bool(found)
 
 
 async def reschedule(entry_id: int, now: datetime, attempts: int, error: str) -> None:
