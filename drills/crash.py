@@ -34,7 +34,8 @@ from reportbot.store.models import OutboxEntry
 
 # After the officers: time for kept replies to go out. A reply Telegram took just before a
 # kill, whose confirmation died with the process, is sent again once due (60 s after it was
-# written, by a job every 10 s): at least once, so it is owed until then, not lost.
+# written, by a job every 2 s; this drill runs one `--role all` process): at least once, so it
+# is owed until then, not lost.
 SETTLE_S = 80.0
 
 

@@ -54,7 +54,7 @@ from reportbot.workers.consumer import InboxConsumer
 log = logging.getLogger(__name__)
 INBOX_PRUNE_INTERVAL_S = 6 * 3600
 INBOX_READY_LIMIT = 1000  # /readyz says not ready while more updates than this wait
-REDELIVERY_INTERVAL_S = 10.0
+REDELIVERY_INTERVAL_S = 2.0  # a dead worker's unsent replies wait for this, not CONFIRM_WITHIN
 STOP_DRAIN_S = 10.0  # default of REPORTBOT_STOP_DRAIN_S: how long a stop waits for sends
 
 
@@ -77,6 +77,7 @@ class Application:
             router=self.router,
             repository=Repository(shared=role != roles.ALL),  # several processes: no stale cache
             keeps_replies=self._confirms_delivery,
+            reply_writer=lambda: self.consumer.writer() if self.consumer else None,
             # a worker serves no webhook: its consumer bounds its own concurrency
             processing_limit=None if role == roles.WORKER else settings.processing_limit,
         )
@@ -250,8 +251,10 @@ class Application:
         await self.jobs.stop()
         await self._stop_connectors(stop_drain_seconds(self.settings.env))
         await self.service.close()
+        # Only the one process of `all`: a web or worker process would make the live workers'
+        # replies due (sent twice); a worker's own, written under its lock, go when it is free.
         with suppress(Exception):  # the database may be the reason for the stop
-            kept = await reply_rows.due_now(self.clock())
+            kept = await reply_rows.due_now(self.clock()) if self.role == roles.ALL else 0
             if kept:
                 log.warning("stop: replies of %d step(s) kept for the next start", kept)
         for worker in reversed(self.workers):
@@ -292,6 +295,7 @@ class Application:
             log.info("worker %s started", worker.name)
         handler = measured(self.service, self.metrics)
         self.consumer = InboxConsumer(handler, self._deliver, self.clock)
+        self._redelivery_lease.holder = self.consumer.holder  # taken at once when it dies
         await self.consumer.start(self.settings.database_url)
         await self.jobs.start()
         self._ready = True

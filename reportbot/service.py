@@ -82,6 +82,7 @@ class ConversationService:
         committer: GroupCommitter | None = None,
         router: Router | None = None,
         keeps_replies: Callable[[str], bool] = lambda _platform: False,
+        reply_writer: Callable[[], str | None] = lambda: None,
         processing_limit: int | None = None,
     ) -> None:
         self.tz = tz
@@ -91,7 +92,12 @@ class ConversationService:
         self.committer = committer or GroupCommitter()
         self.router = router or Router()
         self.engine = EngineRoute(
-            self.repository, self.committer, tz=tz, clock=clock, keeps_replies=keeps_replies
+            self.repository,
+            self.committer,
+            tz=tz,
+            clock=clock,
+            keeps_replies=keeps_replies,
+            writer=reply_writer,
         )
         self.router.fallback(self.engine)
         self.inbox = Inbox(clock, self.committer.accept, self._mark_done)
@@ -218,11 +224,12 @@ class ConversationService:
         await self.committer.execute(inbox.MARK_DONE, [inbox.mark_done_row(update, now)])
 
     async def redeliver(self, deliver: Deliver) -> Redelivered:
-        """Send again the replies no connector confirmed in time, and the notices queued for
-        people who did not write (a colleague's change); say how many of each were sent."""
+        """Send again the replies no connector confirmed in time (or whose writer died), and
+        the notices queued for people who did not write (a colleague's change); say how many
+        of each were sent."""
         now = self.clock()
         sent = Redelivered()
-        for owed in await reply_rows.due(now):
+        for owed in await reply_rows.due(now, me=self.engine.writer()):
             try:
                 await deliver(owed.address, [replace(m, receipt=None) for m in owed.messages])
             except Exception as error:

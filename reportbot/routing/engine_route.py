@@ -51,6 +51,7 @@ class EngineRoute:
         tz: ZoneInfo,
         clock: Callable[[], datetime],
         keeps_replies: Callable[[str], bool] = lambda _platform: False,
+        writer: Callable[[], str | None] = lambda: None,
     ) -> None:
         self.repository = repository
         self.committer = committer
@@ -59,6 +60,9 @@ class EngineRoute:
         # Whether the platform's connector confirms deliveries: then a step's replies are
         # written with the step and kept until confirmed (`reportbot.store.replies`).
         self.keeps_replies = keeps_replies
+        # Who writes the replies (a worker's holder id while it holds its lock): they are
+        # sent again at once if that worker dies before sending them (`replies.due`).
+        self.writer = writer
         self.confirm_grace = CONFIRM_GRACE_S
         # What this process knows of the replies owed (one process only: with several, each
         # answer reads the database).
@@ -146,7 +150,7 @@ class EngineRoute:
         if replies and self.keeps_replies(message.platform):
             receipt = reply_rows.new_receipt(person_id)
             address = Address(message.platform, message.user_id, message.chat_id)
-            write.replies = reply_rows.reply_row(receipt, address, replies, now)
+            write.replies = reply_rows.reply_row(receipt, address, replies, now, self.writer())
             replies = [*replies[:-1], dataclasses.replace(replies[-1], receipt=receipt)]
         repository.begin_write(unit_id)
         try:

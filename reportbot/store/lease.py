@@ -19,6 +19,11 @@ a live lease held by a process of its own host and namespace that no longer exis
 instead of waiting for the TTL: the dead process cannot renew it. A holder on another host, or
 in another container, is never judged this way; its lease runs out after the TTL as before.
 A reused PID only makes the check answer "alive", which means waiting: the safe side.
+
+On PostgreSQL a lease may also be held under a worker's holder id (`inbox.LOCKING_HOLDER`,
+the id of its life-long advisory lock, `workers.session`): the reply redelivery's is. Such a
+lease is taken over at once when that lock is free, on any host or container (the test of
+`inbox.CLAIM`); a worker killed in one container no longer holds the job up for the TTL.
 """
 
 from __future__ import annotations
@@ -34,8 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.exceptions import IntegrityError
-
+from reportbot.store import sql
+from reportbot.store.inbox import HOLDER_LOCK_CLASS, LOCKING_HOLDER
 from reportbot.store.kv import KeyValueStore
 from reportbot.store.models import JobLease
 
@@ -45,6 +50,12 @@ _RELEASED = datetime(2000, 1, 1, tzinfo=UTC)
 LEASE_TTL = timedelta(seconds=10)
 HEARTBEAT = timedelta(seconds=3)
 SINCE = "lease"  # key-value namespace: lease name -> {"holder", "since"}
+CREATE = (
+    "INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (name) DO NOTHING RETURNING name"
+)
+LOCK_FREE = f"SELECT pg_try_advisory_xact_lock_shared({HOLDER_LOCK_CLASS}, hashtext(?)) AS free"
+"""Granted only when no session holds the worker's key: that worker is dead (`inbox.CLAIM`)."""
 
 
 def _pid_namespace() -> str:
@@ -87,6 +98,15 @@ def holder_is_dead_here(holder: str) -> bool:
     except OSError:  # exists, but not ours to signal
         return False
     return _is_zombie(pid)
+
+
+async def worker_lock_free(holder: str) -> bool:
+    """Whether `holder` is a worker's id whose advisory lock nobody holds (PostgreSQL): the
+    worker died, on whatever host. False for any other holder, and on SQLite."""
+    if not holder.startswith(LOCKING_HOLDER) or sql.dialect() != "postgres":
+        return False
+    found = await sql.rows(LOCK_FREE, [holder])
+    return bool(found and found[0][0])
 
 
 def _is_zombie(pid: int) -> bool:
@@ -173,13 +193,11 @@ class Lease:
                     expires_at=expires
                 )
             if not taken:
-                try:
-                    await JobLease.create(name=self.name, holder=self.holder, expires_at=expires)
-                    taken = 1
-                    fresh = True
-                except IntegrityError:
-                    taken = await self._take_from_dead_holder(expires)
-                    fresh = bool(taken)
+                # A lease held by another process is the usual answer here, not an error: a
+                # failed INSERT was an ERROR line in PostgreSQL's log at every try of every job.
+                created = await sql.rows(CREATE, [self.name, self.holder, expires])
+                taken = len(created) or await self._take_from_dead_holder(expires)
+                fresh = bool(taken)
             self._expires = expires if taken else None
         if fresh:
             since = json.dumps({"holder": self.holder, "since": now.isoformat()})
@@ -189,9 +207,12 @@ class Lease:
         return bool(taken)
 
     async def _take_from_dead_holder(self, expires: datetime) -> int:
-        """Take the lease from a holder that died on this host; 1 if taken, else 0."""
+        """Take the lease from a holder that died on this host, or a worker whose lock is
+        free; 1 if taken, else 0."""
         row = await JobLease.get_or_none(name=self.name)
-        if row is None or row.holder == self.holder or not holder_is_dead_here(row.holder):
+        if row is None or row.holder == self.holder:
+            return 0
+        if not holder_is_dead_here(row.holder) and not await worker_lock_free(row.holder):
             return 0
         # Compare-and-set on the dead holder's row: of two newcomers, one wins.
         taken = await JobLease.filter(

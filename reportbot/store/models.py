@@ -263,6 +263,9 @@ class OutboxEntry(Model):
     due_at = fields.DatetimeField()
     last_error = fields.TextField(null=True)
     created_at = fields.DatetimeField()
+    # A step's replies: the holder id of the worker that wrote them, while it held its
+    # advisory lock (`store.replies`); they are due at once when that lock is free.
+    writer = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "outbox"

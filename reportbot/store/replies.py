@@ -6,6 +6,12 @@ reply once the platform accepted it (`confirm`); a reply not confirmed by its `d
 again by a job through the connector's send path (at least once: a reply whose confirmation
 was lost is sent twice, never zero times).
 
+On PostgreSQL a row also names the worker that wrote it (`writer`, its holder id while it holds
+its life-long advisory lock, `workers.session`). A worker killed between the commit and the
+send leaves its lock free at once, so `due` takes that row now instead of at its `due_at`
+(the technique of `inbox.CLAIM`); the officer waits for the next redelivery run, not a minute.
+A row of an older release or of a process without a lock has no writer: the 60 s rule holds.
+
 A receipt starts with the person's id (`new_receipt`), so the replies a person is still owed
 are found by that prefix: an answer typed while the question asking for it was never confirmed
 delivered is not taken (`routing.engine_route`), the question is shown again instead.
@@ -25,18 +31,21 @@ from typing import Any
 
 from connectors.base import Address, Choice, Outgoing
 from reportbot.store import sql
+from reportbot.store.inbox import HOLDER_LOCK_CLASS, LOCKING_HOLDER
 from reportbot.store.models import OutboxEntry
 
 REPLY_TOPIC = "reply"
 CONFIRM_WITHIN = timedelta(seconds=60)  # a connector's queue sends well within this
 MAX_ATTEMPTS = 5
 INSERT_REPLY = (
-    "INSERT INTO outbox (topic, key, payload, seq, attempts, due_at, created_at) "
-    "VALUES ('reply', ?, ?, 1, 0, ?, ?)"
+    "INSERT INTO outbox (topic, key, payload, seq, attempts, due_at, created_at, writer) "
+    "VALUES ('reply', ?, ?, 1, 0, ?, ?, ?)"
 )
 CONFIRM = "DELETE FROM outbox WHERE topic = 'reply' AND key = ?"
+# The writer is forgotten: a row the job failed to send follows its back-off, even though the
+# lock of the dead worker that wrote it stays free.
 RESCHEDULE = (
-    "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? "
+    "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ?, writer = NULL "
     "WHERE topic = 'reply' AND id = ?"
 )
 
@@ -90,10 +99,15 @@ def decode(text: str) -> tuple[Address, list[Outgoing]]:
 
 
 def reply_row(
-    receipt: str, address: Address, messages: Sequence[Outgoing], now: datetime
+    receipt: str,
+    address: Address,
+    messages: Sequence[Outgoing],
+    now: datetime,
+    writer: str | None = None,
 ) -> list[object]:
-    """The parameters of INSERT_REPLY for one step's replies (for the group writer)."""
-    return [receipt, encode(address, messages), now + CONFIRM_WITHIN, now]
+    """The parameters of INSERT_REPLY for one step's replies (for the group writer); `writer`
+    is the holder id of the worker writing them while it holds its lock, else None."""
+    return [receipt, encode(address, messages), now + CONFIRM_WITHIN, now, writer]
 
 
 def new_receipt(person_id: int) -> str:
@@ -229,19 +243,56 @@ async def wait_confirmed(receipt: str, timeout: float, poll: float = 0.5) -> boo
         return True
 
 
-async def due(now: datetime, limit: int = 200) -> list[OwedReply]:
-    """Replies not confirmed by their due time, oldest first."""
-    rows = (
-        await OutboxEntry.filter(topic=REPLY_TOPIC, due_at__lte=now)
-        .order_by("id")
-        .limit(limit)
-        .values_list("id", "key", "attempts", "payload")
-    )
+DUE_OR_ORPHANED = (
+    "SELECT id, key, attempts, payload, due_at FROM outbox WHERE topic = 'reply' AND (due_at <= ?"
+    f" OR (writer LIKE '{LOCKING_HOLDER}%' AND writer <> ?"
+    f"  AND pg_try_advisory_xact_lock_shared({HOLDER_LOCK_CLASS}, hashtext(writer))))"
+    " ORDER BY id LIMIT ?"
+)
+"""The replies due, and on PostgreSQL those of a writer whose holder lock is free (it died).
+
+As in `inbox.CLAIM`: a *shared, transaction-level* try of the writer's key is granted only
+when no session holds it, so a live worker's rows (its lock held) are never taken early, and
+the try ends with this statement's own transaction. Never for this process's own rows (`me`):
+a worker that has just lost its lock is still sending them itself. A worker whose lock
+connection broke (PostgreSQL restarted) looks dead to the others until it takes the lock back,
+as for its claims: a reply it is sending then may go twice (at least once, never zero)."""
+TYPED_MEANWHILE = (
+    "SELECT 1 AS waiting FROM inbox WHERE platform = ? AND user_id = ? AND status = 'pending' "
+    "LIMIT 1"
+)
+
+
+async def due(now: datetime, limit: int = 200, *, me: str | None = None) -> list[OwedReply]:
+    """Replies not confirmed by their due time, oldest first; on PostgreSQL also those whose
+    writer is dead (its lock is free), whatever their due time. `me`: this process's holder."""
+    if sql.dialect() == "postgres":
+        rows = await sql.rows(DUE_OR_ORPHANED, [now, me or "", limit])
+    else:  # one process: every writer is this one
+        rows = (
+            await OutboxEntry.filter(topic=REPLY_TOPIC, due_at__lte=now)
+            .order_by("id")
+            .limit(limit)
+            .values_list("id", "key", "attempts", "payload")
+        )
     owed = []
-    for entry_id, key, attempts, payload in rows:
+    for entry_id, key, attempts, payload, *due_at in rows:
         address, messages = decode(payload)
+        early = bool(due_at) and (sql.moment(due_at[0]) or now) > now  # its writer is dead
+        if early and await _typed_meanwhile(address):
+            continue
         owed.append(OwedReply(int(entry_id), str(key), int(attempts), address, messages))
     return owed
+
+
+async def _typed_meanwhile(address: Address) -> bool:
+    """Whether the person of a dead writer's replies has an update waiting. Its step shows
+    the replies again if they were never confirmed (`routing.engine_route`), as the one answer
+    to what they typed; sent now as well, a copy of the question could come between their
+    answer and its reply (the reply may have reached them before the writer died), and an
+    answer typed again after that copy would be taken for the next question."""
+    found = await sql.rows(TYPED_MEANWHILE, [address.platform, address.user_id])
+    return bool(found)
 
 
 async def reschedule(entry_id: int, now: datetime, attempts: int, error: str) -> None:

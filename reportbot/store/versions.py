@@ -172,6 +172,6 @@ async def queue_notice(person_id: int, messages: Sequence[Outgoing], now: dateti
     # taken for a question they are owed (`replies.last_owed`).
     receipt = reply_rows.new_notice_receipt()
     await sql.execute(
-        reply_rows.INSERT_REPLY, [receipt, reply_rows.encode(address, messages), now, now]
+        reply_rows.INSERT_REPLY, [receipt, reply_rows.encode(address, messages), now, now, None]
     )
     return True

@@ -116,6 +116,13 @@ class InboxConsumer:
         if self.session is not None:
             await self.session.close()
 
+    def writer(self) -> str | None:
+        """The holder id to record on the replies this process writes (`replies.due`), only
+        while the holder lock is held: a row naming an unlocked holder would be sent at once
+        by another worker while this one sends it too."""
+        session = self.session
+        return self.holder if session is not None and session.locked else None
+
     def lock_problem(self) -> str:
         """Why claims are stopped ("" while the holder lock is held, or none is needed)."""
         return self.session.problem if self.session is not None else ""
