@@ -199,3 +199,26 @@ def markdown_xlsform(folder: Path, name: str, markdown: str) -> FormTemplate:
     assert result.issues == [], [str(i) for i in result.issues]
     assert result.template is not None
     return result.template
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (for a bot's web server in a test)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def sqlite_app_env(folder: Path) -> dict[str, str]:
+    """The settings of an Application on its own SQLite file in `folder`, the shipped forms,
+    a free local port and a media folder (what a test bot needs, nothing else)."""
+    from tests.conftest import FORMS_DIR
+
+    return {
+        "REPORTBOT_DATABASE_URL": f"sqlite://{folder / 'bot.db'}",
+        "REPORTBOT_FORMS_DIR": str(FORMS_DIR),
+        "REPORTBOT_HTTP_HOST": "127.0.0.1",
+        "REPORTBOT_HTTP_PORT": str(free_port()),
+        "REPORTBOT_MEDIA_DIR": str(folder / "media"),
+    }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import socket
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +16,8 @@ from connectors.base import Address, Outgoing
 from connectors.console import ConsoleConnector
 from reportbot.app import Application
 from reportbot.config import load_settings
-from tests.conftest import FORMS_DIR, FakeClock
+from tests.conftest import FakeClock
+from tests.support import sqlite_app_env
 
 USER = "u-hoiphunu"
 
@@ -39,22 +39,10 @@ class Watched(ConsoleConnector):
         await super().send(address, messages)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_a_job_sending_when_the_stop_comes_finishes_through_a_running_connector(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    env = {
-        "REPORTBOT_DATABASE_URL": f"sqlite://{tmp_path / 'bot.db'}",
-        "REPORTBOT_FORMS_DIR": str(FORMS_DIR),
-        "REPORTBOT_HTTP_HOST": "127.0.0.1",
-        "REPORTBOT_HTTP_PORT": str(free_port()),
-        "REPORTBOT_MEDIA_DIR": str(tmp_path / "media"),
-    }
+    env = sqlite_app_env(tmp_path)
     app = Application(load_settings(env=env, config_file=None), clock=clock)
     await app.open()
     console = Watched(app.service, user_id=USER, stdin=io.StringIO(), stdout=io.StringIO())

@@ -27,6 +27,16 @@ def _answer_up_to(bot: Harness, qid: str) -> None:
     assert bot.state.question == qid
 
 
+def _plan_again_with_its_number_and_date_missing() -> Harness:
+    """The whole report filed, then "no plan" and a plan again: its number and date are
+    required again and empty, behind every other answer."""
+    bot = Harness()
+    bot.file_whole_report()
+    for typed in ("/sua 1", "không", "có", "/sua 1", "có"):
+        bot.say(typed)
+    return bot
+
+
 def _review(bot: Harness) -> Outgoing:
     """/xemlai, and the review it shows (with its buttons)."""
     replies = bot.send("/xemlai")
@@ -196,10 +206,8 @@ def test_skip_on_the_review_says_no_question_is_asked_not_that_no_report_is_open
 
 
 def test_cancel_while_answering_a_missing_one_comes_back_to_it_and_then_the_next() -> None:
-    bot = Harness()
-    bot.file_whole_report()
-    for typed in ("/sua 1", "không", "có", "/sua 1", "có", "/tieptuc"):
-        bot.say(typed)  # the plan again; its number and date missing; the first one asked
+    bot = _plan_again_with_its_number_and_date_missing()
+    bot.say("/tieptuc")  # the first missing one asked
     assert bot.state.question == "so_ke_hoach"
     bot.say("/huy")
     bot.say("/tieptuc")
@@ -211,10 +219,7 @@ def test_cancel_while_answering_a_missing_one_comes_back_to_it_and_then_the_next
 
 
 def test_submit_with_answers_missing_behind_asks_them_in_a_row_then_the_review() -> None:
-    bot = Harness()
-    bot.file_whole_report()
-    for typed in ("/sua 1", "không", "có", "/sua 1", "có"):
-        bot.say(typed)  # the plan again: its number and date missing
+    bot = _plan_again_with_its_number_and_date_missing()
     assert bot.say("/gui").startswith("Còn 2 câu bắt buộc chưa trả lời.")
     assert bot.state.question == "so_ke_hoach"
     bot.say("KH-3")
@@ -224,10 +229,7 @@ def test_submit_with_answers_missing_behind_asks_them_in_a_row_then_the_review()
 
 
 def test_the_missing_answers_button_passes_an_optional_question_just_skipped() -> None:
-    bot = Harness()
-    bot.file_whole_report()
-    for typed in ("/sua 1", "không", "có", "/sua 1", "có"):
-        bot.say(typed)  # the plan again: its number and date missing
+    bot = _plan_again_with_its_number_and_date_missing()
     bot.say("/sua 24")  # mo_hinh_hay, optional
     bot.say("/boqua")  # cleared: back to the review
     assert bot.state.mode == "review" and "mo_hinh_hay" not in bot.reports[KEY].answers

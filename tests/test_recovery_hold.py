@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import socket
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -21,8 +20,8 @@ from reportbot.app import Application
 from reportbot.config import load_settings
 from reportbot.service import ConversationService
 from reportbot.store.models import InboxEntry
-from tests.conftest import FORMS_DIR, TZ, FakeClock
-from tests.support import seed_commune
+from tests.conftest import TZ, FakeClock
+from tests.support import seed_commune, sqlite_app_env
 
 USER = "u-hoiphunu"
 OPENED = Incoming("console", USER, USER, text="/baocao", update_id="1")
@@ -39,22 +38,10 @@ class SettleFails(ConsoleConnector):
         raise RuntimeError("settle broke")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 async def app(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Application]:
     """The bot of the next start: its last run stored two updates and died before handling."""
-    env = {
-        "REPORTBOT_DATABASE_URL": f"sqlite://{tmp_path / 'bot.db'}",
-        "REPORTBOT_FORMS_DIR": str(FORMS_DIR),
-        "REPORTBOT_HTTP_HOST": "127.0.0.1",
-        "REPORTBOT_HTTP_PORT": str(free_port()),
-        "REPORTBOT_MEDIA_DIR": str(tmp_path / "media"),
-    }
+    env = sqlite_app_env(tmp_path)
     application = Application(load_settings(env=env, config_file=None), clock=clock)
     await application.open()
     try:
