@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -53,8 +52,6 @@ from reportbot.reminders.schedule import ACTIVE, Policy, slots_in_view  # noqa: 
 from reportbot.reminders.store import outstanding_officers  # noqa: E402
 from reportbot.reminders.worker import LEASE_NAME  # noqa: E402
 from reportbot.store import forms as form_store  # noqa: E402
-from reportbot.store.kv import KeyValueStore  # noqa: E402
-from reportbot.store.lease import SINCE, lease_state  # noqa: E402
 from reportbot.store.models import Identity, ReminderDelivery  # noqa: E402
 from tests.fakes.telegram import FakeTelegram  # noqa: E402
 from tests.workers_harness import Cluster  # noqa: E402
@@ -97,25 +94,6 @@ async def reached(condition: Callable[[], Awaitable[bool] | bool], timeout: floa
         await asyncio.sleep(0.05)
 
 
-def _process(cluster: Cluster, holder_id: str) -> str:
-    pid = int(holder_id.rsplit(":", 3)[2])
-    return next((n for n, p in cluster.processes.items() if p.pid == pid), holder_id)
-
-
-async def holder(cluster: Cluster) -> str | None:
-    """Which of the cluster's processes holds the reminders lease now (None: nobody)."""
-    state = await lease_state(LEASE_NAME)
-    return None if state is None else _process(cluster, state.holder)
-
-
-async def last_taker(cluster: Cluster) -> str | None:
-    """Which process took the reminders lease last, even if it gave it back since (the lease
-    keeps who took it in the key-value state): a run that finds nothing left to send holds
-    the lease for a few milliseconds only."""
-    text = await KeyValueStore(SINCE).get(LEASE_NAME)
-    return None if text is None else _process(cluster, json.loads(text)["holder"])
-
-
 @dataclass
 class Run:
     """What happened, in monotonic seconds."""
@@ -142,7 +120,7 @@ async def fan_out(telegram: FakeTelegram, cluster: Cluster, run: Run, args) -> N
     deadline = started + args.deadline
     kill_after = int(args.kill_at * len(run.due))
     if await reached(lambda: len(telegram.sent_at) >= kill_after, deadline - time.monotonic()):
-        run.victim = await holder(cluster)
+        run.victim = await cluster.lease_holder(LEASE_NAME)
     if run.victim in WORKERS:
         run.killed_at = time.monotonic()
         cluster.kill(run.victim)
@@ -150,13 +128,13 @@ async def fan_out(telegram: FakeTelegram, cluster: Cluster, run: Run, args) -> N
         survivor = next(name for name in WORKERS if name != run.victim)
 
         async def retaken() -> bool:
-            return await last_taker(cluster) == survivor
+            return await cluster.lease_last_taker(LEASE_NAME) == survivor
 
         if await reached(retaken, deadline - time.monotonic()):
             run.retaken_at = time.monotonic()
 
     async def released() -> bool:
-        return await holder(cluster) is None
+        return await cluster.lease_holder(LEASE_NAME) is None
 
     async def over() -> bool:  # everyone reached, or the sending run ended short of that
         return run.due <= telegram.sent_count.keys() or await released()

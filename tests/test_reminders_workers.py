@@ -11,15 +11,12 @@ reminder.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from reportbot.reminders.worker import LEASE_NAME
-from reportbot.store.kv import KeyValueStore
-from reportbot.store.lease import SINCE, lease_state
 from reportbot.store.models import ReminderDelivery
 from tests.fakes.telegram import FakeTelegram
 from tests.workers_harness import Cluster, seed_officers, wait_until
@@ -35,22 +32,6 @@ RATE = "2"
 KILL_AFTER = 4
 AT = datetime(2026, 6, 17, 8, 0)  # local time: d-3 of 2026-H1
 WORKERS = ("worker-1", "worker-2")
-
-
-def _name(cluster: Cluster, holder: str) -> str:
-    pid = int(holder.rsplit(":", 3)[2])
-    return next((n for n, p in cluster.processes.items() if p.pid == pid), holder)
-
-
-async def _holder(cluster: Cluster) -> str | None:
-    state = await lease_state(LEASE_NAME)
-    return None if state is None else _name(cluster, state.holder)
-
-
-async def _last_taker(cluster: Cluster) -> str | None:
-    """Who took the lease last, even if it gave it back since (kept in the key-value state)."""
-    text = await KeyValueStore(SINCE).get(LEASE_NAME)
-    return None if text is None else _name(cluster, json.loads(text)["holder"])
 
 
 async def _start_worker(cluster: Cluster, name: str, started: float) -> None:
@@ -82,7 +63,7 @@ async def test_the_other_worker_takes_over_a_killed_fan_out_soon(pg: str, tmp_pa
             await _sent(telegram, 1)
             await _start_worker(cluster, "worker-2", started)
             await _sent(telegram, len(telegram.sent_at) + KILL_AFTER)
-            victim = await _holder(cluster)
+            victim = await cluster.lease_holder(LEASE_NAME)
             assert victim == "worker-1", victim
             assert len(telegram.sent_at) < OFFICERS, "killed in the middle of the fan-out"
             cluster.kill(victim)
@@ -90,13 +71,13 @@ async def test_the_other_worker_takes_over_a_killed_fan_out_soon(pg: str, tmp_pa
             survivor = next(name for name in WORKERS if name != victim)
 
             async def retaken() -> bool:
-                return await _last_taker(cluster) == survivor
+                return await cluster.lease_last_taker(LEASE_NAME) == survivor
 
             await wait_until(retaken, f"{survivor} to take the lease", timeout=RECOVERY_S)
 
             async def everyone_reached_or_claimed() -> bool:
                 claimed = await ReminderDelivery.filter(kind="d-3").count()
-                return claimed == OFFICERS and await _holder(cluster) is None
+                return claimed == OFFICERS and await cluster.lease_holder(LEASE_NAME) is None
 
             await wait_until(everyone_reached_or_claimed, "the fan-out to finish", timeout=90)
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import aiohttp
 
+from reportbot.store.kv import KeyValueStore
+from reportbot.store.lease import SINCE, lease_state
 from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import FORMS_DIR, ROOT
 from tests.fakes.telegram import FakeTelegram, bot_env
@@ -125,6 +128,22 @@ class Cluster:
                     return False
 
             await wait_until(healthy, f"{name} to start", timeout=60)
+
+    def named(self, holder: str) -> str:
+        """The name of the process a lease holder id belongs to (its pid is in the id)."""
+        pid = int(holder.rsplit(":", 3)[2])
+        return next((n for n, p in self.processes.items() if p.pid == pid), holder)
+
+    async def lease_holder(self, lease: str) -> str | None:
+        """Which of the processes holds `lease` now (None: nobody)."""
+        state = await lease_state(lease)
+        return None if state is None else self.named(state.holder)
+
+    async def lease_last_taker(self, lease: str) -> str | None:
+        """Which process took `lease` last, even if it gave it back since (the lease keeps
+        who took it in the key-value state): a run with nothing to do holds it briefly."""
+        text = await KeyValueStore(SINCE).get(lease)
+        return None if text is None else self.named(json.loads(text)["holder"])
 
     def log(self, name: str) -> str:
         """What a process wrote (stdout and stderr)."""
