@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, TextIO
 
@@ -41,6 +40,7 @@ from reportbot.ops.wiring import measured
 from reportbot.reminders.worker import ReminderWorker
 from reportbot.routing.router import Router
 from reportbot.service import Clock, ConversationService, system_clock
+from reportbot.stopping import stop_drain_seconds
 from reportbot.store import inbox
 from reportbot.store import replies as reply_rows
 from reportbot.store.database import close_database, open_database
@@ -55,7 +55,6 @@ log = logging.getLogger(__name__)
 INBOX_PRUNE_INTERVAL_S = 6 * 3600
 INBOX_READY_LIMIT = 1000  # /readyz says not ready while more updates than this wait
 REDELIVERY_INTERVAL_S = 2.0  # a dead worker's unsent replies wait for this, not CONFIRM_WITHIN
-STOP_DRAIN_S = 10.0  # default of REPORTBOT_STOP_DRAIN_S: how long a stop waits for sends
 
 
 class Application:
@@ -245,11 +244,14 @@ class Application:
         stop connectors, finish commits, then stop workers (a last sheet flush sees every
         committed answer), close the web server and the database."""
         if self.consumer is not None:  # --role worker: finish the updates in hand first
-            await self.consumer.stop()
+            await self.consumer.stop(release=False)  # the lock covers the drain below
         # Before the connectors and the service: a job still running afterwards would send
         # through a stopped connector or commit through a closed committer.
         await self.jobs.stop()
         await self._stop_connectors(stop_drain_seconds(self.settings.env))
+        if self.consumer is not None:
+            with suppress(Exception):  # the database may be the reason for the stop
+                await self.consumer.release()
         await self.service.close()
         # Only the one process of `all`: a web or worker process would make the live workers'
         # replies due (sent twice); a worker's own, written under its lock, go when it is free.
@@ -329,6 +331,8 @@ class Application:
         )
 
     async def _redeliver(self) -> None:
+        if self.consumer is not None and self.consumer.writer() is None:
+            return  # its holder lock is not held: others would take the lease as a dead one's
         if self.role != roles.ALL and not await self._redelivery_lease.acquire():
             return  # another worker sends them: once across processes
         try:
@@ -374,25 +378,6 @@ class Application:
             if callable(health):
                 body[connector.name] = health()
         return web.json_response(body, status=200 if ok else 503)
-
-
-def stop_drain_seconds(env: Mapping[str, str]) -> float:
-    """REPORTBOT_STOP_DRAIN_S: seconds a graceful stop waits for queued sends (default 10)."""
-    raw = env.get("REPORTBOT_STOP_DRAIN_S", "")
-    try:
-        value = float(raw) if raw.strip() else STOP_DRAIN_S
-    except ValueError:
-        log.warning("REPORTBOT_STOP_DRAIN_S=%r is not a number; using %.0f s", raw, STOP_DRAIN_S)
-        return STOP_DRAIN_S
-    return value if 0 <= value <= 600 else STOP_DRAIN_S
-
-
-def install_signal_handlers(stop: asyncio.Event) -> None:
-    """Stop cleanly on SIGINT/SIGTERM."""
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
 
 
 def console_config(user_id: str, display_name: str, stdin: TextIO | None, stdout: TextIO | None):

@@ -57,8 +57,8 @@ def test_compose_has_the_database_the_bot_and_a_tls_proxy_with_volumes() -> None
 
 def test_compose_gives_a_stop_time_for_the_jobs_and_the_send_queues() -> None:
     """Docker's default 10 s would kill a worker before its jobs end and its queues drain."""
-    from reportbot.app import STOP_DRAIN_S
     from reportbot.jobs import STOP_GRACE_S
+    from reportbot.stopping import STOP_DRAIN_S
 
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     for name in ("bot", "worker"):

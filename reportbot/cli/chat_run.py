@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from connectors.base import ConnectorStartError
-from reportbot.app import Application, console_config, install_signal_handlers
+from reportbot.app import Application, console_config
 from reportbot.cli.errors import missing_forms_folder
 from reportbot.cli.language import say
 from reportbot.config import Settings
@@ -17,6 +17,7 @@ from reportbot.language import env_locale
 from reportbot.ops.logs import setup_logging
 from reportbot.service import system_clock
 from reportbot.startup_texts import STARTUP
+from reportbot.stopping import install_signal_handlers
 from reportbot.workers import roles
 
 EXIT_USAGE = 2

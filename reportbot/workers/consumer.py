@@ -98,9 +98,11 @@ class InboxConsumer:
     def _notified(self, *_args: object) -> None:
         self._wake.set()
 
-    async def stop(self, grace_s: float = 10.0) -> None:
+    async def stop(self, grace_s: float = 10.0, *, release: bool = True) -> None:
         """Stop claiming; let the updates in hand finish (bounded), then stop the heartbeat
-        and give the holder lock up (kept until then: the updates in hand stay ours)."""
+        and give the holder lock up (kept until then: the updates in hand stay ours). With
+        `release=False` the lock is kept until `release()`: the replies still in the send
+        queues name this worker, and another would resend them once the lock is free."""
         self._stopping.set()
         self._wake.set()
         if self._loop is not None:
@@ -112,6 +114,12 @@ class InboxConsumer:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        await self._confirm()
+        if release:
+            await self.release()
+
+    async def release(self) -> None:
+        """Record the confirmations that came meanwhile, then give the holder lock up."""
         await self._confirm()
         if self.session is not None:
             await self.session.close()
