@@ -244,8 +244,11 @@ async def wait_confirmed(receipt: str, timeout: float, poll: float = 0.5) -> boo
 
 
 DUE_OR_ORPHANED = (
-    "SELECT id, key, attempts, payload, due_at FROM outbox WHERE topic = 'reply' AND (due_at <= ?"
+    "SELECT id, key, attempts, payload, due_at FROM outbox o WHERE topic = 'reply' AND (due_at <= ?"
     f" OR (writer LIKE '{LOCKING_HOLDER}%' AND writer <> ?"
+    "  AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.status = 'pending'"
+    "   AND i.platform = o.payload::json->'address'->>'platform'"
+    "   AND i.user_id = o.payload::json->'address'->>'user_id')"
     f"  AND pg_try_advisory_xact_lock_shared({HOLDER_LOCK_CLASS}, hashtext(writer))))"
     " ORDER BY id LIMIT ?"
 )
@@ -253,14 +256,14 @@ DUE_OR_ORPHANED = (
 
 As in `inbox.CLAIM`: a *shared, transaction-level* try of the writer's key is granted only
 when no session holds it, so a live worker's rows (its lock held) are never taken early, and
-the try ends with this statement's own transaction. Never for this process's own rows (`me`):
-a worker that has just lost its lock is still sending them itself. A worker whose lock
+the try ends with this statement's own transaction. Never while the person has an update
+waiting (its step shows the replies again if they were never confirmed, `routing.engine_route`;
+sent now as well, a copy of the question could come between their answer and its reply, and
+an answer typed again after that copy would be taken for the next question): tested in SQL,
+so held rows never fill the LIMIT ahead of rows really due. Never for this process's own
+rows (`me`): a worker that has just lost its lock is still sending them itself. A worker whose lock
 connection broke (PostgreSQL restarted) looks dead to the others until it takes the lock back,
 as for its claims: a reply it is sending then may go twice (at least once, never zero)."""
-TYPED_MEANWHILE = (
-    "SELECT 1 AS waiting FROM inbox WHERE platform = ? AND user_id = ? AND status = 'pending' "
-    "LIMIT 1"
-)
 
 
 async def due(now: datetime, limit: int = 200, *, me: str | None = None) -> list[OwedReply]:
@@ -276,23 +279,10 @@ async def due(now: datetime, limit: int = 200, *, me: str | None = None) -> list
             .values_list("id", "key", "attempts", "payload")
         )
     owed = []
-    for entry_id, key, attempts, payload, *due_at in rows:
+    for entry_id, key, attempts, payload, *_due_at in rows:
         address, messages = decode(payload)
-        early = bool(due_at) and (sql.moment(due_at[0]) or now) > now  # its writer is dead
-        if early and await _typed_meanwhile(address):
-            continue
         owed.append(OwedReply(int(entry_id), str(key), int(attempts), address, messages))
     return owed
-
-
-async def _typed_meanwhile(address: Address) -> bool:
-    """Whether the person of a dead writer's replies has an update waiting. Its step shows
-    the replies again if they were never confirmed (`routing.engine_route`), as the one answer
-    to what they typed; sent now as well, a copy of the question could come between their
-    answer and its reply (the reply may have reached them before the writer died), and an
-    answer typed again after that copy would be taken for the next question."""
-    found = await sql.rows(TYPED_MEANWHILE, [address.platform, address.user_id])
-    return bool(found)
 
 
 async def reschedule(entry_id: int, now: datetime, attempts: int, error: str) -> None:
