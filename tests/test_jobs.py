@@ -43,3 +43,41 @@ async def test_a_run_that_asks_nothing_waits_for_its_tick() -> None:
     finally:
         await jobs.stop()
     assert scheduled == ["plain"], "no early run was added"
+
+
+async def test_a_tick_never_runs_beside_an_early_run_of_the_same_job() -> None:
+    """The early run is a job of its own to APScheduler (its max_instances does not cover
+    both): the runner's own guard keeps one run of a job at a time (two reminder runs or
+    two redeliveries at once would send twice)."""
+    active, most, runs = 0, 0, 0
+    release = asyncio.Event()
+
+    async def slow() -> RunSoon | None:
+        nonlocal active, most, runs
+        runs += 1
+        if runs == 1:
+            return RunSoon(0.01)  # the early run comes next, and blocks
+        active += 1
+        most = max(most, active)
+        try:
+            await release.wait()
+        finally:
+            active -= 1
+        return None
+
+    jobs = JobRunner()
+    jobs.add("slow", 0.05, slow)  # ticks every 50 ms while the early run blocks
+    await jobs.start()
+    loop = asyncio.get_running_loop()
+    try:
+        deadline = loop.time() + 30
+        while active == 0:
+            assert loop.time() < deadline, "the early run never started"
+            await asyncio.sleep(0.01)
+        blocked_at = loop.time()
+        while loop.time() < blocked_at + 0.5:  # ten ticks fall due while it blocks
+            await asyncio.sleep(0.05)
+        release.set()
+    finally:
+        await jobs.stop()
+    assert most == 1
