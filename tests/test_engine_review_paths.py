@@ -266,3 +266,19 @@ def test_a_gap_behind_then_the_questions_not_reached_yet_are_asked_in_order() ->
         "de_xuat",
         "tep_bao_cao",
     ]
+
+
+def test_edit_after_cancel_opens_the_report_left_at_that_question() -> None:
+    """/sua 2 after /huy: the officer asks for question 2 of the report they left, not for
+    the report menu; answered, the review, and /tieptuc goes on where they had stopped."""
+    bot = Harness()
+    _answer_up_to(bot, "so_tin_bai_zalo")
+    bot.say("/huy")
+    said = bot.say("/sua 2")
+    assert said.startswith("Tiếp tục “Báo cáo kết quả thực hiện Nghị quyết 57”")
+    assert said.count("Câu ") == 1 and "Câu 2/27" in said, "only the question asked for"
+    assert bot.state.question == "so_ke_hoach"
+    bot.say("KH-77")
+    assert bot.state.mode == "review" and bot.reports[KEY].answers["so_ke_hoach"] == "KH-77"
+    bot.say("/tieptuc")
+    assert bot.state.question == "so_tin_bai_zalo"

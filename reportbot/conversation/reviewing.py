@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectors.base import Choice, Incoming, Outgoing
 from reportbot.conversation import filling, numbering, validity
-from reportbot.conversation.opening import report
+from reportbot.conversation.opening import open_report, report
 from reportbot.conversation.parsing import AnswerError, parse_yes_no
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.state import AT_END, ConversationState, Mode
@@ -39,10 +39,12 @@ def edit(turn: Turn, argument: str) -> None:
     """/sua N: change answer number N of the review."""
     opened = turn.report
     if opened is None or not turn.state.in_report:
-        if turn.state.last or turn.env.submissions:
+        if _reopen_last(turn, argument):
+            edit(turn, argument)
+        elif turn.state.last or turn.env.submissions:
             report(turn)
-            return
-        turn.say("edit_no_report")
+        else:
+            turn.say("edit_no_report")
         return
     question = numbering.to_edit(turn, opened, argument)  # N: the form version's question N
     if question is None:
@@ -51,6 +53,21 @@ def edit(turn: Turn, argument: str) -> None:
         return
     turn.state.edit_one = True
     turn.ask(opened, question, [])
+
+
+def _reopen_last(turn: Turn, argument: str) -> bool:
+    """/sua N after /huy: open the report left (it says which) for N, without the question
+    it would go on at; False when there is none to open, or it could not be (said why)."""
+    last = turn.state.last
+    if last is None or last not in turn.env.submissions or not argument.strip():
+        return False
+    before = len(turn.step.replies)
+    open_report(turn, last)
+    if turn.report is None or not turn.state.in_report:
+        return False
+    kept = [reply for reply in turn.step.replies[before:] if not reply.question_id]
+    turn.step.replies[before:] = kept
+    return True
 
 
 def submit(turn: Turn) -> None:
