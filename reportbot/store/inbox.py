@@ -192,13 +192,25 @@ async def prune(now: datetime, keep: timedelta = DEFAULT_KEEP) -> int:
 NOTIFY_CHANNEL = "reportbot_inbox"  # PostgreSQL NOTIFY channel: new updates were accepted
 HOLDER_LOCK_CLASS = 0x72627477  # "rbtw": advisory locks (class, hashtext(holder)) of workers
 LOCKING_HOLDER = "L/"  # begins the holder id of a worker that holds its lock (see CLAIM)
+
+
+def lock_free(holder_sql: str) -> str:
+    """SQL true when no session holds the worker lock of the holder id `holder_sql` (a
+    column or a placeholder): that worker is dead. A *shared, transaction-level* try: granted
+    only when nobody holds the key, and ended with the statement's own transaction."""
+    return f"pg_try_advisory_xact_lock_shared({HOLDER_LOCK_CLASS}, hashtext({holder_sql}))"
+
+
+def dead_worker(column: str) -> str:
+    """SQL true when `column` names a worker that held its lock and no longer does."""
+    return f"{column} LIKE '{LOCKING_HOLDER}%' AND {lock_free(column)}"
+
+
 CLAIM = (
     "UPDATE inbox SET claimed_by = ?, claimed_until = ? WHERE id IN ("
     " SELECT i.id FROM inbox i WHERE i.status = 'pending'"
     " AND (i.claimed_until IS NULL OR i.claimed_until < ?"
-    f"  OR (i.claimed_by <> ? AND i.claimed_by LIKE '{LOCKING_HOLDER}%'"
-    "   AND pg_try_advisory_xact_lock_shared("
-    f"{HOLDER_LOCK_CLASS}, hashtext(i.claimed_by))))"
+    f"  OR (i.claimed_by <> ? AND {dead_worker('i.claimed_by')}))"
     " AND NOT EXISTS (SELECT 1 FROM inbox j WHERE j.platform = i.platform"
     "  AND j.user_id = i.user_id AND j.status = 'pending' AND j.id < i.id)"
     " ORDER BY i.id LIMIT ? FOR UPDATE SKIP LOCKED"

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from reportbot.store import sql
-from reportbot.store.inbox import HOLDER_LOCK_CLASS, LOCKING_HOLDER
+from reportbot.store.inbox import LOCKING_HOLDER, lock_free
 from reportbot.store.kv import KeyValueStore
 from reportbot.store.models import JobLease
 
@@ -54,7 +54,7 @@ CREATE = (
     "INSERT INTO job_leases (name, holder, expires_at) VALUES (?, ?, ?) "
     "ON CONFLICT (name) DO NOTHING RETURNING name"
 )
-LOCK_FREE = f"SELECT pg_try_advisory_xact_lock_shared({HOLDER_LOCK_CLASS}, hashtext(?)) AS free"
+LOCK_FREE = f"SELECT {lock_free('?')} AS free"
 """Granted only when no session holds the worker's key: that worker is dead (`inbox.CLAIM`)."""
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from connectors.base import Address, Choice, Outgoing
 from reportbot.store import sql
-from reportbot.store.inbox import HOLDER_LOCK_CLASS, LOCKING_HOLDER
+from reportbot.store.inbox import dead_worker
 from reportbot.store.models import OutboxEntry
 
 REPLY_TOPIC = "reply"
@@ -245,11 +245,11 @@ async def wait_confirmed(receipt: str, timeout: float, poll: float = 0.5) -> boo
 
 DUE_OR_ORPHANED = (
     "SELECT id, key, attempts, payload, due_at FROM outbox o WHERE topic = 'reply' AND (due_at <= ?"
-    f" OR (writer LIKE '{LOCKING_HOLDER}%' AND writer <> ?"
+    " OR (writer <> ?"
     "  AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.status = 'pending'"
     "   AND i.platform = o.payload::json->'address'->>'platform'"
     "   AND i.user_id = o.payload::json->'address'->>'user_id')"
-    f"  AND pg_try_advisory_xact_lock_shared({HOLDER_LOCK_CLASS}, hashtext(writer))))"
+    f"  AND {dead_worker('writer')}))"
     " ORDER BY id LIMIT ?"
 )
 """The replies due, and on PostgreSQL those of a writer whose holder lock is free (it died).
