@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from reportbot.jobs import JobRunner, RunSoon
 
@@ -74,9 +75,13 @@ async def test_a_tick_never_runs_beside_an_early_run_of_the_same_job() -> None:
         while active == 0:
             assert loop.time() < deadline, "the early run never started"
             await asyncio.sleep(0.01)
-        blocked_at = loop.time()
-        while loop.time() < blocked_at + 0.5:  # ten ticks fall due while it blocks
-            await asyncio.sleep(0.05)
+        tick = jobs._scheduler.get_job("slow")  # type: ignore[union-attr]
+        first = tick.next_run_time
+        # three ticks fired (APScheduler moved the tick on) while the early run blocks
+        while tick.next_run_time < first + timedelta(seconds=3 * 0.05):
+            assert loop.time() < deadline, "the ticks never fired"
+            await asyncio.sleep(0.01)
+            tick = jobs._scheduler.get_job("slow")  # type: ignore[union-attr]
         release.set()
     finally:
         await jobs.stop()

@@ -114,9 +114,10 @@ class InboxConsumer:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await self._confirm()
         if release:
             await self.release()
+        else:
+            await self._confirm()
 
     async def release(self) -> None:
         """Record the confirmations that came meanwhile, then give the holder lock up."""
