@@ -21,6 +21,9 @@ TOKEN_ERRORS = frozenset({-216, -220, -124})
 # and the older -213 ("user has not followed the OA" / 48-hour rule). Final: only the user
 # writing to the OA reopens the window.
 WINDOW_ERRORS = frozenset({-213, -230, -232})
+# -32 "Your application reached limit call api": over the API's rate (same error table).
+# It passes: the send queue waits and tries again, holding back every chat.
+RATE_LIMITED = -32
 EXPIRY_MARGIN = 300.0
 # A refresh token expires after about 3 months unused (Zalo's OA access-token docs); Zalo's
 # answer does not say when, so it is counted from the refresh that issued it.
@@ -65,13 +68,24 @@ class ZaloOaApi:
     async def send_text(self, access_token: str, user_id: str, text: str) -> str | None:
         """Send a customer-service text; return Zalo's message id."""
         body = {"recipient": {"user_id": user_id}, "message": {"text": text}}
+        return await self._send(access_token, "message/cs", body)
+
+    async def send_group_text(self, access_token: str, group_id: str, text: str) -> str | None:
+        """Send a text to one of the OA's chat groups (GMF: developers.zalo.me/docs/
+        official-account/nhom-chat-gmf/tin-nhan/text_message); return Zalo's message id."""
+        body = {"recipient": {"group_id": group_id}, "message": {"text": text}}
+        return await self._send(access_token, "group/message", body)
+
+    async def _send(self, access_token: str, endpoint: str, body: dict[str, Any]) -> str | None:
         data = await self._post(
-            f"{self._api_url}/v3.0/oa/message/cs",
-            "message/cs",
+            f"{self._api_url}/v3.0/oa/{endpoint}",
+            endpoint,
             headers={"access_token": access_token},
             json=body,
         )
         code = _int(data.get("error", 0))
+        if code == RATE_LIMITED:
+            raise RetryableError(f"Zalo OA {endpoint}: error {code} (rate)", rate_limited=True)
         if code != 0:
             raise ZaloOaApiError(code, str(data.get("message") or "no message"))
         result = data.get("data")

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 MAX_TEXT = 2000
+GROUP = "group:"  # a send queue key naming a GMF group, not a user (Zalo ids have no colon)
 
 
 class MessagingWindowError(DeliveryError):
@@ -139,7 +140,9 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
             await self._dispatch(incoming)
 
     def _recipient(self, who: Address | Incoming) -> str:
-        # The customer-service API addresses the user, not a chat.
+        # The customer-service API addresses the user; a group is answered in the group.
+        if isinstance(who, Incoming) and not who.is_private:
+            return GROUP + who.chat_id
         return who.user_id
 
     async def _on_webhook(self, request: web.Request) -> web.StreamResponse:
@@ -232,7 +235,11 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         pair = await self._access_token()
         for attempt in range(2):
             try:
-                await self._api.send_text(pair.access_token or "", item.user_id, item.text)
+                token = pair.access_token or ""
+                if item.user_id.startswith(GROUP):
+                    await self._api.send_group_text(token, item.user_id[len(GROUP) :], item.text)
+                else:
+                    await self._api.send_text(token, item.user_id, item.text)
                 return
             except ZaloOaApiError as exc:
                 if exc.code in TOKEN_ERRORS and attempt == 0:

@@ -1,0 +1,95 @@
+"""An officer on the Zalo OA, through the real conversation service and database: the signed
+PDF sent as a file is the answer to the file question, and a message in one of the OA's chat
+groups is answered once, in the group, never in the officer's private chat."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.base import ConnectorContext
+from connectors.zalo_oa import ZaloOaConnector
+from connectors.zalo_oa import create as create_oa
+from reportbot.registration import create_invite
+from reportbot.service import ConversationService
+from reportbot.store.kv import KeyValueStore
+from reportbot.store.models import Unit
+from tests.conftest import FakeClock
+from tests.fakes._server import AppServer
+from tests.fakes.zalo_oa import FakeZaloOa
+from tests.support import stored_answers
+from tests.test_zalo_e2e import FAST, Officer, file_whole_report
+
+PDF = b"%PDF-1.4\n% bao cao da ky\n"
+
+
+@pytest.fixture
+async def started(
+    service: ConversationService, tmp_path: Path
+) -> AsyncIterator[tuple[FakeZaloOa, ZaloOaConnector, str]]:
+    async with FakeZaloOa() as fake:
+        access, refresh = fake.issue_tokens()
+        server = AppServer()
+        context = ConnectorContext(
+            handler=service,
+            env=fake.env(refresh, access),
+            config=FAST,
+            web_app=server.app,
+            media_dir=tmp_path / "media",
+            kv=KeyValueStore("zalo_oa"),
+        )
+        connector = create_oa(context)
+        assert isinstance(connector, ZaloOaConnector)
+        await server.start()
+        await connector.start()
+        try:
+            yield fake, connector, server.url("/webhook/zalo-oa")
+        finally:
+            await connector.stop(timeout=5)
+            await server.stop()
+
+
+def officer(fake: FakeZaloOa, connector: ZaloOaConnector, url: str, user_id: str) -> Officer:
+    async def deliver(update: Any) -> None:
+        assert await fake.post_event(url, update) == 200
+
+    class OaOfficer(Officer):
+        def _text_update(self, text: str) -> Any:
+            return fake.text_event(self.user_id, text, msg_id=self.next_id())
+
+    return OaOfficer(user_id, fake.texts, deliver, connector.flush)
+
+
+async def test_the_signed_pdf_sent_as_a_zalo_file_is_stored_as_the_answer(
+    started: tuple[FakeZaloOa, ZaloOaConnector, str], clock: FakeClock
+) -> None:
+    fake, connector, url = started
+    unit = await Unit.get(code="hoiphunu")
+    invite = await create_invite(unit=unit, role="officer", now=clock())
+    link = fake.add_photo("bien-ban.pdf", PDF, "application/pdf")
+    pdf = fake.file_event("oa-31", link, "Báo cáo 6 tháng (đã ký).pdf", msg_id="oa-31-pdf")
+    await file_whole_report(officer(fake, connector, url, "oa-31"), invite.code, "1 3", pdf)
+    answers = await stored_answers("hoiphunu")
+    stored = answers["tep_bao_cao"]
+    assert stored is not None and Path(stored["path"]).read_bytes() == PDF
+
+
+async def test_a_group_message_gets_one_answer_in_the_group(
+    started: tuple[FakeZaloOa, ZaloOaConnector, str], clock: FakeClock
+) -> None:
+    fake, connector, url = started
+    unit = await Unit.get(code="hoiphunu")
+    invite = await create_invite(unit=unit, role="officer", now=clock())
+    person = officer(fake, connector, url, "oa-32")
+    assert "Đăng ký thành công" in await person.say(invite.code)
+    group = "4a9bada229cec09099df"
+    for text in ("bao cao", "12", "gui"):
+        assert await fake.post_event(url, fake.group_event(group, "oa-32", text)) == 200
+    assert await connector.flush(10)
+    assert len(fake.group_sent) == 1, "once per group, then quiet"
+    assert "tin nhắn riêng" in fake.group_sent[0].text
+    assert [s.user_id for s in fake.group_sent] == [group]
+    assert all("tin nhắn riêng" not in text for text in fake.texts("oa-32"))
