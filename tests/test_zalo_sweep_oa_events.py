@@ -93,3 +93,31 @@ async def test_zalo_rate_limit_answer_is_retried_not_lost(
     oa_fake.refuse_next()
     await connector.send(Address("zalo_oa", "u-1", "u-1"), [Outgoing(text="Nhắc hạn nộp")])
     assert oa_fake.texts("u-1")[-1] == "Nhắc hạn nộp"
+
+
+async def test_a_signed_event_the_bot_ignores_is_never_refused(
+    oa_fake: FakeZaloOa, oa: Callable[..., Any]
+) -> None:
+    handler = ScriptedHandler()
+    _, url = await oa(handler)
+    # A ZNS delivery receipt as a public guide shows it (github.com/hoangnd25/monorepo,
+    # wip/zalo-platform-integration.md, "Template Delivery Webhook"): `sender` and `recipient`
+    # are bare strings. A 4xx would be a failed delivery to Zalo: retried, and the webhook
+    # disabled after enough of them, with every officer's message behind it.
+    receipt = {
+        "app_id": oa_fake.app_id,
+        "sender": "1800000000000000001",
+        "recipient": "84987654321",
+        "event_name": "user_received_message",
+        "msg_id": "a4d0243feee163bd3af2",
+        "delivery_time": "1626926350000",
+        "timestamp": oa_fake.text_event("u-0", "")["timestamp"],
+    }
+    assert await oa_fake.post_event(url, receipt) == 200
+    odd_echo = {**oa_fake.echo_event("u-1", "Chào"), "message": "not an object"}
+    assert await oa_fake.post_event(url, odd_echo) == 200
+    # A user's message of that shape is still refused: it cannot be read.
+    bad = {**oa_fake.text_event("u-1", "x"), "sender": "u-1"}
+    assert await oa_fake.post_event(url, bad) == 400
+    assert await oa_fake.post_event(url, oa_fake.text_event("u-1", "barrier")) == 200
+    assert [m.text for m in handler.incoming] == ["barrier"]
