@@ -108,7 +108,28 @@ def _content(kind: str, message: Mapping[str, Any]) -> dict[str, Any]:
             return {"text": text, "attachment": attachment}
     if text is not None and kind not in UNREADABLE:
         return {"text": text}
+    link = link_of(message) if kind not in UNREADABLE else None
+    if link is not None:  # a pasted link without a text: the link is what the user sent
+        return {"text": link}
     return {"unsupported": UNREADABLE.get(kind, "unsupported")}
+
+
+def link_of(message: Mapping[str, Any]) -> str | None:
+    """The URL of a shared link: `link`, `links[]`, or a "link" attachment. Zalo's Bot docs do
+    not describe links; these are the fields openclaw reads as a link preview in an
+    unsupported message (extensions/zalo/src/inbound-parsing.ts, `extractLinkPreviewText`)."""
+    candidates: list[Any] = [message.get("link")]
+    links = message.get("links")
+    if isinstance(links, list):
+        candidates.extend(links[:5])
+    for attachment in _attachments(message):
+        if "link" in str(attachment.get("type") or attachment.get("media_type") or "").lower():
+            candidates.extend((attachment.get("payload"), attachment))
+    for candidate in candidates:
+        url = _url(candidate)
+        if url is not None:
+            return url
+    return None
 
 
 def location_of(message: Mapping[str, Any]) -> tuple[float, float, None] | None:
