@@ -16,7 +16,7 @@ from connectors.zalo_oa import create as create_oa
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
 from reportbot.store.kv import KeyValueStore
-from reportbot.store.models import Unit
+from reportbot.store.models import Identity, Unit
 from tests.conftest import FakeClock
 from tests.fakes._server import AppServer
 from tests.fakes.zalo_oa import FakeZaloOa
@@ -93,3 +93,22 @@ async def test_a_group_message_gets_one_answer_in_the_group(
     assert "tin nhắn riêng" in fake.group_sent[0].text
     assert [s.user_id for s in fake.group_sent] == [group]
     assert all("tin nhắn riêng" not in text for text in fake.texts("oa-32"))
+
+
+async def test_an_officer_registered_through_the_oa_is_greeted_by_the_zalo_name(
+    started: tuple[FakeZaloOa, ZaloOaConnector, str], clock: FakeClock
+) -> None:
+    fake, connector, url = started
+    unit = await Unit.get(code="hoiphunu")
+    first, second = [await create_invite(unit=unit, role="officer", now=clock()) for _ in "ab"]
+    fake.profiles["oa-41"] = "Nguyễn Thị Hoa"
+    hoa = officer(fake, connector, url, "oa-41")
+    welcome = await hoa.say(first.code)
+    assert "Xin chào Nguyễn Thị Hoa!" in welcome, welcome
+    await hoa.say("tro giup")
+    assert fake.profile_calls == 1, "asked once, not at every message"
+    person = await Identity.get(platform="zalo_oa", external_id="oa-41").select_related("person")
+    assert person.person.name == "Nguyễn Thị Hoa"  # type: ignore[attr-defined]
+    # Zalo does not say (an unknown user, no permission): registered all the same.
+    unknown = officer(fake, connector, url, "oa-42")
+    assert "Đăng ký thành công" in await unknown.say(second.code)

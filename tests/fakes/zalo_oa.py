@@ -47,6 +47,11 @@ summarises developers.zalo.me with links to each page:
 - a file arrives as `user_send_file` with a "file" attachment `{url, name, size, checksum,
   type}`, a link as `user_send_link` with a "link" attachment `{url, description,
   thumbnail}` (same webhook page, "Cấu trúc attachments"; the file shape also in [G]);
+- a user's profile: `GET /v3.0/oa/user/detail?data={"user_id": ...}` with the `access_token`
+  header answers `data.display_name` (developers.zalo.me, OA API "Lấy thông tin người dùng";
+  integrations read `data.display_name` from it, e.g. Support Board's Zalo channel and the
+  public guide [G]'s `ZaloUserProfile`); a user the fake does not know (`profiles`) is
+  answered -201 "user_id is invalid" (*unsure*: the code Zalo uses for it);
 - `fail("cs", status=...)` answers a non-JSON error page, as a gateway (5xx) or a wrong URL
   or proxy (4xx) does: generic HTTP, no Zalo source; `stall(..., act=True)` answers too
   late for the client but carries the call out, as a slow server would.
@@ -138,6 +143,8 @@ class FakeZaloOa(FakeServer):
         self._window: dict[str, tuple[int, str]] = {}
         self._refusals: deque[tuple[int, str]] = deque()
         self.group_sent: list[Sent] = []  # messages to GMF groups (`user_id`: the group's id)
+        self.profiles: dict[str, str] = {}  # user id -> Zalo display name
+        self.profile_calls = 0
         self._faults: dict[str, deque[tuple[str, float, bool]]] = defaultdict(deque)
         self._ids = itertools.count(1)
 
@@ -146,6 +153,7 @@ class FakeZaloOa(FakeServer):
         router.add_post("/v3.0/oa/message/cs", self._message_cs)
         router.add_post("/v4/oa/access_token", self._access_token)
         router.add_post("/v3.0/oa/group/message", self._group_message)
+        router.add_get("/v3.0/oa/user/detail", self._user_detail)
 
     def env(self, refresh_token: str, access_token: str | None = None) -> dict[str, str]:
         """The environment that points the connector at this fake, with these tokens."""
@@ -417,6 +425,23 @@ class FakeZaloOa(FakeServer):
             return _error(*refusal)
         self.group_sent.append(Sent(group_id, text, token))
         return web.json_response({"error": 0, "message": "Success", "data": {"message_id": "g1"}})
+
+    async def _user_detail(self, request: web.Request) -> web.Response:
+        self.profile_calls += 1
+        expiry = self._access.get(request.headers.get("access_token", ""))
+        if expiry is None:
+            return _error(INVALID_TOKEN, "Access token is invalid")
+        if self.clock() >= expiry:
+            return _error(EXPIRED, "access_token is expired or removed")
+        try:
+            user_id = str(json.loads(request.query.get("data", ""))["user_id"])
+        except (ValueError, KeyError, TypeError):
+            user_id = ""
+        name = self.profiles.get(user_id)
+        if name is None:
+            return _error(BAD_TEXT, "user_id is invalid")
+        data = {"user_id": user_id, "display_name": name, "user_is_follower": True}
+        return web.json_response({"error": 0, "message": "Success", "data": data})
 
     async def _access_token(self, request: web.Request) -> web.Response:
         fault = await self._fault("oauth")
