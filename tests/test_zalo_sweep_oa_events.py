@@ -121,3 +121,15 @@ async def test_a_signed_event_the_bot_ignores_is_never_refused(
     assert await oa_fake.post_event(url, bad) == 400
     assert await oa_fake.post_event(url, oa_fake.text_event("u-1", "barrier")) == 200
     assert [m.text for m in handler.incoming] == ["barrier"]
+
+
+async def test_replies_to_a_group_sent_later_by_address_go_to_the_group(
+    oa_fake: FakeZaloOa, oa: Callable[..., Any]
+) -> None:
+    # The inbox workers and the recovery send a stored update's replies by its Address.
+    connector, _ = await oa(ScriptedHandler())
+    group = "4a9bada229cec09099df"
+    await connector.send(Address("zalo_oa", "u-7", group), [Outgoing(text="Gửi trong nhóm")])
+    await connector.send(Address("zalo_oa", "u-7", "u-7"), [Outgoing(text="Gửi riêng")])
+    assert [(s.user_id, s.text) for s in oa_fake.group_sent] == [(group, "Gửi trong nhóm")]
+    assert oa_fake.texts() == ["Gửi riêng"]

@@ -165,8 +165,10 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         return replace(incoming, display_name=name) if name else incoming
 
     def _recipient(self, who: Address | Incoming) -> str:
-        # The customer-service API addresses the user; a group is answered in the group.
-        if isinstance(who, Incoming) and not who.is_private:
+        # The customer-service API addresses the user; a group (a chat that is not the user's
+        # own: an Incoming, or an Address of the worker's or the recovery's replies to one) is
+        # answered in the group.
+        if who.chat_id and who.chat_id != who.user_id:
             return GROUP + who.chat_id
         return who.user_id
 
