@@ -1,6 +1,7 @@
-"""An officer on the Zalo OA, through the real conversation service and database: the signed
-PDF sent as a file is the answer to the file question, and a message in one of the OA's chat
-groups is answered once, in the group, never in the officer's private chat."""
+"""An officer on the Zalo OA, through the real conversation service (with the media gate, as
+the application runs it) and database: the signed PDF sent as a file is the answer to the file
+question, a file whose download failed is asked for again, the officer is greeted by their
+Zalo name, and a message in one of the OA's chat groups is answered once, in the group."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from connectors.base import ConnectorContext
 from connectors.zalo_oa import ZaloOaConnector
 from connectors.zalo_oa import create as create_oa
+from reportbot.media import MediaGate, MediaSettings
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
 from reportbot.store.kv import KeyValueStore
@@ -20,8 +22,8 @@ from reportbot.store.models import Identity, Unit
 from tests.conftest import FakeClock
 from tests.fakes._server import AppServer
 from tests.fakes.zalo_oa import FakeZaloOa
-from tests.support import stored_answers
-from tests.test_zalo_e2e import FAST, Officer, file_whole_report
+from tests.support import NQ57_SCRIPT, stored_answers
+from tests.test_zalo_e2e import FAST, ZALO_TYPED, Officer, file_whole_report
 
 PDF = b"%PDF-1.4\n% bao cao da ky\n"
 
@@ -43,6 +45,14 @@ async def started(
         )
         connector = create_oa(context)
         assert isinstance(connector, ZaloOaConnector)
+        # The media gate in the service's pipeline, as the application puts it.
+        gate = MediaGate(
+            media_dir=tmp_path / "media",
+            settings=MediaSettings(),
+            repository=service.repository,
+            connectors=lambda: [connector],
+        )
+        service.use(gate)
         await server.start()
         await connector.start()
         try:
@@ -112,3 +122,31 @@ async def test_an_officer_registered_through_the_oa_is_greeted_by_the_zalo_name(
     # Zalo does not say (an unknown user, no permission): registered all the same.
     unknown = officer(fake, connector, url, "oa-42")
     assert "Đăng ký thành công" in await unknown.say(second.code)
+
+
+async def test_a_file_that_did_not_download_is_asked_again_never_recorded_empty(
+    started: tuple[FakeZaloOa, ZaloOaConnector, str], clock: FakeClock
+) -> None:
+    fake, connector, url = started
+    unit = await Unit.get(code="hoiphunu")
+    invite = await create_invite(unit=unit, role="officer", now=clock())
+    person = officer(fake, connector, url, "oa-51")
+    await person.say(invite.code)
+    await person.say("bao cao")
+    await person.say("1")
+    typed = {**{qid: text for qid, text, _ in NQ57_SCRIPT}, **ZALO_TYPED, "su_kien": "1 3"}
+    for qid, _, _ in NQ57_SCRIPT:
+        if qid == "tep_bao_cao":
+            break
+        reply = await person.say(typed[qid])
+    assert "Tệp báo cáo đã ký" in reply
+    # Zalo's file link is gone (expired, a network failure): nothing may be recorded as if
+    # the file had come; the officer is told and sends it again.
+    gone = fake.file_event("oa-51", fake.base_url + "/het-han.pdf", "Báo cáo.pdf", msg_id="f1")
+    reply = await person.resend(gone)
+    assert "chưa nhận được tệp" in reply and "Xem lại" not in reply, reply
+    link = fake.add_photo("bao-cao.pdf", PDF, "application/pdf")
+    reply = await person.resend(fake.file_event("oa-51", link, "Báo cáo.pdf", msg_id="f2"))
+    assert "Xem lại" in reply
+    answers = await stored_answers("hoiphunu")
+    assert Path(answers["tep_bao_cao"]["path"]).read_bytes() == PDF

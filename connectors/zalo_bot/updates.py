@@ -93,7 +93,8 @@ def _content(kind: str, message: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "image":
         url = photo_url(message)
         if url is not None:
-            return {"text": text, "attachment": Attachment(kind="photo", url=url)}
+            # The URL is also the file's reference (`file_id`): lazy until downloaded.
+            return {"text": text, "attachment": Attachment(kind="photo", url=url, file_id=url)}
     if kind == "location":
         place = location_of(message)
         if place is not None:
@@ -104,7 +105,8 @@ def _content(kind: str, message: Mapping[str, Any]) -> dict[str, Any]:
             name = _text(
                 message.get("file_name") or message.get("name") or _attached(message, kind, "name")
             )
-            attachment = Attachment(kind=MEDIA[kind], url=url, name=name[:200] if name else None)
+            label = name[:200] if name else None
+            attachment = Attachment(kind=MEDIA[kind], url=url, file_id=url, name=label)
             return {"text": text, "attachment": attachment}
     if text is not None and kind not in UNREADABLE:
         return {"text": text}

@@ -65,7 +65,9 @@ def _content(kind: str, message: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(url, str):
             return {"unsupported": "unsupported"}
         label = name[:200] if kind == "file" and isinstance(name, str) and name.strip() else None
-        return {"attachment": Attachment(kind=_KINDS[kind], url=url, name=label)}
+        # The URL is also the file's reference (`file_id`): lazy until downloaded.
+        attachment = Attachment(kind=_KINDS[kind], url=url, file_id=url, name=label)
+        return {"attachment": attachment}
     if kind == "location":
         location = location_of(message)
         return {"location": location} if location is not None else {"unsupported": "location"}
