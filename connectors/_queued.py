@@ -290,6 +290,8 @@ class QueuedConnector(Connector, Generic[S]):
         attachment = incoming.attachment
         if attachment is None or attachment.url is None or self._session is None:
             return incoming
+        if len(incoming.attachments) > 1:
+            return incoming  # several at once: all left lazy, for the media gate to fetch
         try:
             path, size, mime = await download(
                 self._session,

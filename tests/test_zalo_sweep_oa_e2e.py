@@ -150,3 +150,30 @@ async def test_a_file_that_did_not_download_is_asked_again_never_recorded_empty(
     assert "Xem lại" in reply
     answers = await stored_answers("hoiphunu")
     assert Path(answers["tep_bao_cao"]["path"]).read_bytes() == PDF
+
+
+async def test_several_photos_sent_at_once_are_all_kept(
+    started: tuple[FakeZaloOa, ZaloOaConnector, str], clock: FakeClock, tmp_path: Path
+) -> None:
+    fake, connector, url = started
+    unit = await Unit.get(code="hoiphunu")
+    invite = await create_invite(unit=unit, role="officer", now=clock())
+    person = officer(fake, connector, url, "oa-61")
+    await person.say(invite.code)
+    await person.say("bao cao")
+    await person.say("1")
+    typed = {**{qid: text for qid, text, _ in NQ57_SCRIPT}, **ZALO_TYPED, "su_kien": "1 3"}
+    for qid, _, _ in NQ57_SCRIPT:
+        if qid == "tep_bao_cao":
+            break
+        await person.say(typed[qid])
+    # Pages of the signed report photographed and sent together: one event, several images
+    # (a public OA webhook handler loops over them: github.com/thienbao2507/testZaloOA).
+    pages = [fake.add_photo(f"trang-{n}.png", PDF + bytes([n]), "image/png") for n in (1, 2)]
+    images = [{"type": "image", "payload": {"url": u, "thumbnail": u}} for u in pages]
+    event = fake.event("user_send_image", "oa-61", attachments=images, msg_id="album-1")
+    assert "Xem lại" in await person.resend(event)
+    stored = (await stored_answers("hoiphunu"))["tep_bao_cao"]
+    assert len(stored["files"]) == 2, stored
+    got = [(tmp_path / "media" / f["path"]).read_bytes() for f in stored["files"]]
+    assert got == [PDF + b"\x01", PDF + b"\x02"]

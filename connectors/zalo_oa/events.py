@@ -58,16 +58,12 @@ def _content(kind: str, message: Mapping[str, Any]) -> dict[str, Any]:
         typed = text if isinstance(text, str) and text.strip() else url
         return {"text": typed} if typed else {"unsupported": "unsupported"}
     if kind in _KINDS:
-        # An image's attachment says "image"; one public integration shows "photo".
-        payload = _payload(message, kind) or (kind == "image" and _payload(message, "photo"))
-        payload = payload or {}
-        url, name = payload.get("url"), payload.get("name")
-        if not isinstance(url, str):
+        found = _attachments_of(message, kind)
+        if not found:
             return {"unsupported": "unsupported"}
-        label = name[:200] if kind == "file" and isinstance(name, str) and name.strip() else None
-        # The URL is also the file's reference (`file_id`): lazy until downloaded.
-        attachment = Attachment(kind=_KINDS[kind], url=url, file_id=url, name=label)
-        return {"attachment": attachment}
+        if len(found) == 1:
+            return {"attachment": found[0]}
+        return {"attachment": found[0], "attachments": tuple(found)}  # several sent at once
     if kind == "location":
         location = location_of(message)
         return {"location": location} if location is not None else {"unsupported": "location"}
@@ -78,6 +74,27 @@ def _content(kind: str, message: Mapping[str, Any]) -> dict[str, Any]:
 
 # Zalo's attachment type -> ours (a photo is "photo" everywhere in the bot).
 _KINDS = {"image": "photo", "audio": "audio", "video": "video", "file": "file"}
+MAX_ATTACHMENTS = 10  # files of one event kept (several photos sent at once arrive together)
+
+
+def _attachments_of(message: Mapping[str, Any], kind: str) -> list[Attachment]:
+    """Every attachment of this type (an image's may say "photo", as one integration shows),
+    its URL also its reference (`file_id`): lazy until downloaded."""
+    types = ("image", "photo") if kind == "image" else (kind,)
+    found: list[Attachment] = []
+    items = message.get("attachments")
+    for item in items[:MAX_ATTACHMENTS] if isinstance(items, list) else ():
+        if not isinstance(item, Mapping) or item.get("type") not in types:
+            continue
+        payload = item.get("payload")
+        if not isinstance(payload, Mapping):
+            continue
+        url, name = payload.get("url"), payload.get("name")
+        if not isinstance(url, str):
+            continue
+        label = name[:200] if kind == "file" and isinstance(name, str) and name.strip() else None
+        found.append(Attachment(kind=_KINDS[kind], url=url, file_id=url, name=label))
+    return found
 
 
 def image_url(message: Mapping[str, Any]) -> str | None:
