@@ -31,6 +31,8 @@ from connectors._http import (
 from connectors.base import (
     Address,
     Attachment,
+    AttachmentTooLarge,
+    AttachmentUnavailable,
     Capabilities,
     Connector,
     ConnectorContext,
@@ -49,6 +51,7 @@ from connectors.sending import (
 )
 
 DEFAULT_RATE = (5.0, 1.0)  # messages per second: whole bot, one chat
+MAX_DOWNLOAD = 20 * 1024 * 1024  # bytes of one file fetched by URL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -257,11 +260,38 @@ class QueuedConnector(Connector, Generic[S]):
         if not task.cancelled() and task.exception() is not None:
             self._log.error("%s update failed", self.label, exc_info=task.exception())
 
+    async def fetch_attachment(
+        self, attachment: Attachment, folder: Path, max_bytes: int
+    ) -> Attachment:
+        """Download a file the platform gave by URL (`FetchesAttachments`). The media gate calls
+        it for a file still lazy at a file question: its download on arrival failed, or the
+        update was recovered from the inbox, which keeps the URL only. Never an empty answer."""
+        url = attachment.url or attachment.file_id
+        if self._session is None or not url:
+            raise AttachmentUnavailable(f"{self.label}: no URL to fetch the file from")
+        limit = min(max_bytes, MAX_DOWNLOAD)
+        try:
+            path, size, mime = await download(
+                self._session,
+                url,
+                Path(folder),
+                timeout=self._settings.request_timeout,
+                max_bytes=limit,
+            )
+        except DeliveryError:  # `download`'s word for "over max_bytes"
+            raise AttachmentTooLarge(None, limit) from None
+        except (TimeoutError, aiohttp.ClientError, RetryableError) as exc:
+            raise AttachmentUnavailable(f"{self.label}: {type(exc).__name__}") from None
+        return replace(attachment, path=str(path), size=size, mime_type=mime)
+
     async def _fetch_photo(self, incoming: Incoming) -> Incoming:
-        """The message with its photo downloaded into the media folder (as it was on failure)."""
+        """The message with its photo downloaded into the media folder; on failure as it was,
+        its attachment lazy (`file_id` is the URL) for the media gate to fetch or refuse."""
         attachment = incoming.attachment
         if attachment is None or attachment.url is None or self._session is None:
             return incoming
+        if len(incoming.attachments) > 1:
+            return incoming  # several at once: all left lazy, for the media gate to fetch
         try:
             path, size, mime = await download(
                 self._session,

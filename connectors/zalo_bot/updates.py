@@ -93,7 +93,8 @@ def _content(kind: str, message: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "image":
         url = photo_url(message)
         if url is not None:
-            return {"text": text, "attachment": Attachment(kind="photo", url=url)}
+            # The URL is also the file's reference (`file_id`): lazy until downloaded.
+            return {"text": text, "attachment": Attachment(kind="photo", url=url, file_id=url)}
     if kind == "location":
         place = location_of(message)
         if place is not None:
@@ -104,11 +105,33 @@ def _content(kind: str, message: Mapping[str, Any]) -> dict[str, Any]:
             name = _text(
                 message.get("file_name") or message.get("name") or _attached(message, kind, "name")
             )
-            attachment = Attachment(kind=MEDIA[kind], url=url, name=name[:200] if name else None)
+            label = name[:200] if name else None
+            attachment = Attachment(kind=MEDIA[kind], url=url, file_id=url, name=label)
             return {"text": text, "attachment": attachment}
     if text is not None and kind not in UNREADABLE:
         return {"text": text}
+    link = link_of(message) if kind not in UNREADABLE else None
+    if link is not None:  # a pasted link without a text: the link is what the user sent
+        return {"text": link}
     return {"unsupported": UNREADABLE.get(kind, "unsupported")}
+
+
+def link_of(message: Mapping[str, Any]) -> str | None:
+    """The URL of a shared link: `link`, `links[]`, or a "link" attachment. Zalo's Bot docs do
+    not describe links; these are the fields openclaw reads as a link preview in an
+    unsupported message (extensions/zalo/src/inbound-parsing.ts, `extractLinkPreviewText`)."""
+    candidates: list[Any] = [message.get("link")]
+    links = message.get("links")
+    if isinstance(links, list):
+        candidates.extend(links[:5])
+    for attachment in _attachments(message):
+        if "link" in str(attachment.get("type") or attachment.get("media_type") or "").lower():
+            candidates.extend((attachment.get("payload"), attachment))
+    for candidate in candidates:
+        url = _url(candidate)
+        if url is not None:
+            return url
+    return None
 
 
 def location_of(message: Mapping[str, Any]) -> tuple[float, float, None] | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 import aiohttp
 
-from connectors._http import RetryableError, post_json
+from connectors._http import RetryableError, post_json, read_json
 from connectors.base import DeliveryError
 from connectors.zalo_oa.tokens import TokenPair
 
@@ -21,7 +22,11 @@ TOKEN_ERRORS = frozenset({-216, -220, -124})
 # and the older -213 ("user has not followed the OA" / 48-hour rule). Final: only the user
 # writing to the OA reopens the window.
 WINDOW_ERRORS = frozenset({-213, -230, -232})
+# -32 "Your application reached limit call api": over the API's rate (same error table).
+# It passes: the send queue waits and tries again, holding back every chat.
+RATE_LIMITED = -32
 EXPIRY_MARGIN = 300.0
+NAME_TIMEOUT = 5.0  # seconds a user's name may take to come (the message waits for it)
 # A refresh token expires after about 3 months unused (Zalo's OA access-token docs); Zalo's
 # answer does not say when, so it is counted from the refresh that issued it.
 REFRESH_LIFETIME = 90 * 86400.0
@@ -65,17 +70,52 @@ class ZaloOaApi:
     async def send_text(self, access_token: str, user_id: str, text: str) -> str | None:
         """Send a customer-service text; return Zalo's message id."""
         body = {"recipient": {"user_id": user_id}, "message": {"text": text}}
+        return await self._send(access_token, "message/cs", body)
+
+    async def send_group_text(self, access_token: str, group_id: str, text: str) -> str | None:
+        """Send a text to one of the OA's chat groups (GMF: developers.zalo.me/docs/
+        official-account/nhom-chat-gmf/tin-nhan/text_message); return Zalo's message id."""
+        body = {"recipient": {"group_id": group_id}, "message": {"text": text}}
+        return await self._send(access_token, "group/message", body)
+
+    async def _send(self, access_token: str, endpoint: str, body: dict[str, Any]) -> str | None:
         data = await self._post(
-            f"{self._api_url}/v3.0/oa/message/cs",
-            "message/cs",
+            f"{self._api_url}/v3.0/oa/{endpoint}",
+            endpoint,
             headers={"access_token": access_token},
             json=body,
         )
         code = _int(data.get("error", 0))
+        if code == RATE_LIMITED:
+            raise RetryableError(f"Zalo OA {endpoint}: error {code} (rate)", rate_limited=True)
         if code != 0:
             raise ZaloOaApiError(code, str(data.get("message") or "no message"))
         result = data.get("data")
         return str(result.get("message_id")) if isinstance(result, dict) else None
+
+    async def user_name(self, access_token: str, user_id: str) -> str | None:
+        """The user's Zalo display name (`GET /v3.0/oa/user/detail?data={"user_id"}`, its
+        `data.display_name`), or None when Zalo does not tell it (no permission, an unknown
+        user, a network failure): a name is a courtesy, never worth failing a message for."""
+        timeout = aiohttp.ClientTimeout(
+            total=min(self._timeout.total or NAME_TIMEOUT, NAME_TIMEOUT)
+        )
+        try:
+            async with self._session.get(
+                f"{self._api_url}/v3.0/oa/user/detail",
+                params={"data": json.dumps({"user_id": user_id})},
+                headers={"access_token": access_token},
+                timeout=timeout,
+            ) as response:
+                data = await read_json(response)
+        except (aiohttp.ClientError, TimeoutError):
+            return None
+        ok = isinstance(data, dict) and _int(data.get("error", 0)) == 0
+        result = data.get("data") if ok else None
+        name = result.get("display_name") if isinstance(result, dict) else None
+        if isinstance(name, str) and name.strip():
+            return " ".join(name.split())[:100]
+        return None
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         """Trade a refresh token (usable once) for a new access and refresh token."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiohttp import web
 
-from connectors._http import BadBody, read_body, render_texts
+from connectors._http import BadBody, RetryableError, read_body, render_texts
 from connectors._queued import QueuedConnector, text_capabilities
 from connectors.base import (
     Address,
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 MAX_TEXT = 2000
+NAMES_KEPT = 10_000  # users whose Zalo name is remembered
+GROUP = "group:"  # a send queue key naming a GMF group, not a user (Zalo ids have no colon)
 
 
 class MessagingWindowError(DeliveryError):
@@ -87,6 +90,7 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         self._api: ZaloOaApi | None = None
         self._pair: TokenPair | None = None
         self._keeper: TokenKeeper | None = None
+        self._names: OrderedDict[str, str | None] = OrderedDict()
         self._seen = webhook.SeenEvents(horizon=max(settings.max_age, webhook.RETRY_HORIZON))
         # Routes must exist before the shared aiohttp app starts.
         context.web_app.router.add_post(settings.webhook_path, self._on_webhook)
@@ -138,8 +142,34 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         if incoming is not None:
             await self._dispatch(incoming)
 
+    async def _fetch_photo(self, incoming: Incoming) -> Incoming:
+        # Run in the chat's lock before the handler: also where a user's name is learnt.
+        return await super()._fetch_photo(await self._named(incoming))
+
+    async def _named(self, incoming: Incoming) -> Incoming:
+        """The message with the user's Zalo name: OA events carry none, and a person who
+        registers with a bare invite code is named by it (asked once per user and process)."""
+        if incoming.display_name or self._api is None:
+            return incoming
+        if incoming.user_id not in self._names:
+            name = None
+            try:
+                pair = await self._access_token()
+                name = await self._api.user_name(pair.access_token or "", incoming.user_id)
+            except (DeliveryError, RetryableError):
+                pass  # the reply will meet the same trouble and report it
+            self._names[incoming.user_id] = name
+            while len(self._names) > NAMES_KEPT:
+                self._names.popitem(last=False)
+        name = self._names[incoming.user_id]
+        return replace(incoming, display_name=name) if name else incoming
+
     def _recipient(self, who: Address | Incoming) -> str:
-        # The customer-service API addresses the user, not a chat.
+        # The customer-service API addresses the user; a group (a chat that is not the user's
+        # own: an Incoming, or an Address of the worker's or the recovery's replies to one) is
+        # answered in the group.
+        if who.chat_id and who.chat_id != who.user_id:
+            return GROUP + who.chat_id
         return who.user_id
 
     async def _on_webhook(self, request: web.Request) -> web.StreamResponse:
@@ -232,7 +262,11 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         pair = await self._access_token()
         for attempt in range(2):
             try:
-                await self._api.send_text(pair.access_token or "", item.user_id, item.text)
+                token = pair.access_token or ""
+                if item.user_id.startswith(GROUP):
+                    await self._api.send_group_text(token, item.user_id[len(GROUP) :], item.text)
+                else:
+                    await self._api.send_text(token, item.user_id, item.text)
                 return
             except ZaloOaApiError as exc:
                 if exc.code in TOKEN_ERRORS and attempt == 0:

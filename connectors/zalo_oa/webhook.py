@@ -18,7 +18,9 @@ as Chatwoot's `Webhooks::ZaloController`, which answers 200 at once and works in
 - An unsigned `{}` (Zalo's check of a newly saved webhook URL, per one public source) and a
   GET are answered 200 and change nothing.
 - Bodies are bounded (size, JSON depth), ids checked by type and length; every malformed call
-  is a 4xx with one warning line, never a traceback.
+  is a 4xx with one warning line, never a traceback. A signed event the bot does not act on
+  (anything but `user_send_*`) is answered 200 whatever the shape of its parties: Zalo takes
+  any other answer as a failed delivery, retries it, and disables a webhook that keeps failing.
 """
 
 from __future__ import annotations
@@ -79,6 +81,11 @@ def check_shape(event: dict[str, Any], app_id: str) -> None:
     name = event.get("event_name")
     if name is not None and not valid_id(name, 64):
         raise Refusal(400, "event_name is not a short string")
+    if not str(name or "").startswith("user_send_"):
+        # Not a message the bot acts on (a follow, a read receipt, a ZNS delivery whose
+        # `sender` is a bare string, ...): whatever its shape, it is ignored and answered 200,
+        # since Zalo counts any other answer to its own signed event as a failed delivery.
+        return
     for party in ("sender", "recipient"):
         value = event.get(party)
         if value is None:
@@ -98,7 +105,7 @@ def event_id(event: dict[str, Any], raw: bytes) -> str:
     """The event's id: its msg_id, else a hash of the signed body (a retry repeats both)."""
     message = event.get("message")
     msg_id = message.get("msg_id") if isinstance(message, dict) else None
-    if msg_id:
+    if msg_id and valid_id(msg_id, 128):
         return f"msg:{msg_id}"
     return "sha256:" + hashlib.sha256(raw).hexdigest()[:40]
 

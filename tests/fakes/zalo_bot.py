@@ -17,7 +17,9 @@ docs/ZALO_BOT_API.md); [O] is openclaw's Zalo channel, extensions/zalo/src/api.t
   does not work while a webhook is set); `deliver()` POSTs updates to it as Zalo does;
 - updates: the four documented events, text, image (`photo_url`, `caption`), sticker and
   unsupported ([O] `ZaloUpdate`, `ZaloMessage`); `kind()` and `unsupported(**fields)` build the
-  undocumented rest (see `connectors.zalo_bot.updates`).
+  undocumented rest (see `connectors.zalo_bot.updates`); a pasted link is one of those:
+  `unsupported(link={"url": ...})`, or `links`, or a "link" attachment, the fields openclaw
+  reads as a link preview (extensions/zalo/src/inbound-parsing.ts, `extractLinkPreviewText`).
 
 Faults on demand: `fail(method, ...)` answers errors (e.g. 500, or 429 with retry_after; also
 Zalo's 408 "request timeout" and 403 "internal server error", which its error table lists, per

@@ -34,6 +34,24 @@ summarises developers.zalo.me with links to each page:
   a job for this reason); the waits are multiplied by `retry_scale` so a test runs in seconds;
 - `verify_webhook()` posts the unsigned `{}` one public source (cited in issue 14, not found
   in Zalo's pages) reports Zalo sending to check a new webhook URL: *unsure*, kept as cheap;
+- a customer-service call over the API's rate is answered -32 "Your application reached limit
+  call api" (Zalo's OA error table, [G] "Error Codes": back off and try again);
+  `refuse_next(code)` answers the next message calls with a Zalo error of our choice;
+- events of the OA's GMF chat groups: `user_send_group_text|image|link|...`, with
+  `recipient.id` the group's id and `oa_id` in the body (developers.zalo.me/docs/
+  official-account/webhook, "Sự kiện người dùng gửi tin nhắn văn bản tới nhóm"; a GMF bot
+  answering in its group: github.com/vyn-huy-nguyen/ai-zalo-bot-oa); the OA answers a
+  group with `POST /v3.0/oa/group/message`,
+  `{"recipient": {"group_id"}, "message": {"text"}}` (developers.zalo.me/docs/
+  official-account/nhom-chat-gmf/tin-nhan/text_message), recorded in `group_sent`;
+- a file arrives as `user_send_file` with a "file" attachment `{url, name, size, checksum,
+  type}`, a link as `user_send_link` with a "link" attachment `{url, description,
+  thumbnail}` (same webhook page, "Cấu trúc attachments"; the file shape also in [G]);
+- a user's profile: `GET /v3.0/oa/user/detail?data={"user_id": ...}` with the `access_token`
+  header answers `data.display_name` (developers.zalo.me, OA API "Lấy thông tin người dùng";
+  integrations read `data.display_name` from it, e.g. Support Board's Zalo channel and the
+  public guide [G]'s `ZaloUserProfile`); a user the fake does not know (`profiles`) is
+  answered -201 "user_id is invalid" (*unsure*: the code Zalo uses for it);
 - `fail("cs", status=...)` answers a non-JSON error page, as a gateway (5xx) or a wrong URL
   or proxy (4xx) does: generic HTTP, no Zalo source; `stall(..., act=True)` answers too
   late for the client but carries the call out, as a slow server would.
@@ -63,6 +81,7 @@ INVALID_TOKEN = -216  # Access token is invalid (unknown, malformed or revoked)
 BAD_REFRESH = -14014
 BAD_TEXT = -201
 OUT_OF_WINDOW = -230
+RATE_LIMITED = -32  # Your application reached limit call api
 RETRY_SCHEDULE = (30.0, 300.0, 900.0, 1800.0, 3600.0)  # seconds between deliveries
 
 
@@ -122,6 +141,10 @@ class FakeZaloOa(FakeServer):
         self._refresh: dict[str, bool] = {}  # token -> already used
         self._refresh_expiry: dict[str, float] = {}  # token -> expiry (self.clock)
         self._window: dict[str, tuple[int, str]] = {}
+        self._refusals: deque[tuple[int, str]] = deque()
+        self.group_sent: list[Sent] = []  # messages to GMF groups (`user_id`: the group's id)
+        self.profiles: dict[str, str] = {}  # user id -> Zalo display name
+        self.profile_calls = 0
         self._faults: dict[str, deque[tuple[str, float, bool]]] = defaultdict(deque)
         self._ids = itertools.count(1)
 
@@ -129,6 +152,8 @@ class FakeZaloOa(FakeServer):
         """The OA message API and the OAuth token endpoint, on one host."""
         router.add_post("/v3.0/oa/message/cs", self._message_cs)
         router.add_post("/v4/oa/access_token", self._access_token)
+        router.add_post("/v3.0/oa/group/message", self._group_message)
+        router.add_get("/v3.0/oa/user/detail", self._user_detail)
 
     def env(self, refresh_token: str, access_token: str | None = None) -> dict[str, str]:
         """The environment that points the connector at this fake, with these tokens."""
@@ -177,6 +202,11 @@ class FakeZaloOa(FakeServer):
             message or "User has not interacted with the OA in the past 7 days",
         )
 
+    def refuse_next(self, code: int = RATE_LIMITED, message: str = "", times: int = 1) -> None:
+        """Answer the next message calls with Zalo's error `code` (-32: over the rate)."""
+        for _ in range(times):
+            self._refusals.append((code, message or "Your application reached limit call api"))
+
     def fail(self, endpoint: str, times: int = 1, status: int = 500) -> None:
         """Answer the next calls of "cs" or "oauth" with an HTTP error page (not JSON)."""
         for _ in range(times):
@@ -218,6 +248,25 @@ class FakeZaloOa(FakeServer):
         """A user_send_sticker event."""
         attachment = {"type": "sticker", "payload": {"id": "abc", "url": "https://zalo.me/s"}}
         return self.event("user_send_sticker", user_id, attachments=[attachment], **kwargs)
+
+    def file_event(self, user_id: str, url: str, name: str, **kwargs: Any) -> dict[str, Any]:
+        """A user_send_file event."""
+        payload = {"url": url, "name": name, "size": "1024", "checksum": "0f" * 16, "type": "pdf"}
+        attachment = {"type": "file", "payload": payload}
+        return self.event("user_send_file", user_id, attachments=[attachment], **kwargs)
+
+    def link_event(self, user_id: str, url: str, **kwargs: Any) -> dict[str, Any]:
+        """A user_send_link event (a link the user pasted)."""
+        payload = {"url": url, "description": "", "thumbnail": ""}
+        attachment = {"type": "link", "payload": payload}
+        return self.event("user_send_link", user_id, attachments=[attachment], **kwargs)
+
+    def group_event(self, group_id: str, user_id: str, text: str) -> dict[str, Any]:
+        """A user's text in one of the OA's GMF groups: the recipient is the group."""
+        event = self.event("user_send_group_text", user_id, text=text)
+        event["recipient"] = {"id": group_id}
+        event["oa_id"] = "1800000000000000001"
+        return event
 
     def echo_event(self, user_id: str, text: str) -> dict[str, Any]:
         """The echo of a message the OA itself sent."""
@@ -327,10 +376,12 @@ class FakeZaloOa(FakeServer):
             return (EXPIRED, "access_token is expired or removed")
         if body is None or not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT:
             return (BAD_TEXT, "text is invalid!")
+        if self._refusals:
+            return self._refusals.popleft()
         refused = self._window.get(user_id)
         if refused is not None:
             return refused
-        if self.window is not None:
+        if self.window is not None and user_id:  # a group has no window
             last = self._last_seen.get(user_id)
             if last is None or self.clock() - last > self.window:
                 return (OUT_OF_WINDOW, "User has not interacted with OA in past 7 days")
@@ -359,6 +410,37 @@ class FakeZaloOa(FakeServer):
         self.sent_count[user_id] = self.sent_count.get(user_id, 0) + 1
         self._arrived.setdefault(user_id, asyncio.Event()).set()
         data = {"message_id": uuid.uuid4().hex, "user_id": user_id}
+        return web.json_response({"error": 0, "message": "Success", "data": data})
+
+    async def _group_message(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+            group_id = str(body["recipient"]["group_id"])
+            text = body["message"]["text"]
+        except (ValueError, KeyError, TypeError):
+            body, group_id, text = None, "", None
+        token = request.headers.get("access_token", "")
+        refusal = self._refusal(token, body, "", text)
+        if refusal is not None:
+            return _error(*refusal)
+        self.group_sent.append(Sent(group_id, text, token))
+        return web.json_response({"error": 0, "message": "Success", "data": {"message_id": "g1"}})
+
+    async def _user_detail(self, request: web.Request) -> web.Response:
+        self.profile_calls += 1
+        expiry = self._access.get(request.headers.get("access_token", ""))
+        if expiry is None:
+            return _error(INVALID_TOKEN, "Access token is invalid")
+        if self.clock() >= expiry:
+            return _error(EXPIRED, "access_token is expired or removed")
+        try:
+            user_id = str(json.loads(request.query.get("data", ""))["user_id"])
+        except (ValueError, KeyError, TypeError):
+            user_id = ""
+        name = self.profiles.get(user_id)
+        if name is None:
+            return _error(BAD_TEXT, "user_id is invalid")
+        data = {"user_id": user_id, "display_name": name, "user_is_follower": True}
         return web.json_response({"error": 0, "message": "Success", "data": data})
 
     async def _access_token(self, request: web.Request) -> web.Response:
