@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import unescape
 from pathlib import Path
 
@@ -32,6 +32,8 @@ from reportbot.config import Settings
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.mirror.extension import build_worker
 from reportbot.mirror.records import STATUS_SHEET_TITLE
+from reportbot.periods import period_by_key
+from reportbot.reminders.schedule import COORDINATORS, DIGEST_AFTER, Due, Recipient, Slot
 from reportbot.store.forms import store_template
 from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import TZ, FakeClock
@@ -465,3 +467,23 @@ async def test_tinhhinh_the_web_page_and_the_sheet_count_the_same_units(sweep: S
         "hpn": "Nộp muộn",
         "doan": "Đang soạn",
     }
+
+
+async def test_the_digest_counts_what_tinhhinh_counts(sweep: Sweep) -> None:
+    """The digest after the deadline says 7/8 like /tonghop, /tinhhinh and the web page: mn1
+    filed before its type changed and counts; cns2, removed before filing, is not missing."""
+    reminders = sweep.app.reminders
+    templates = await reminders.templates()
+    period = period_by_key(templates["nq57_thu"].period, "2026-H2", TZ)
+    now = sweep.clock()
+    slot = Slot("nq57_thu", period, DIGEST_AFTER, COORDINATORS, now, now + timedelta(days=1))
+    coordinator = await Person.get(name="Trần Văn Minh")
+    [digest] = await reminders.digest_messages(
+        [Due(slot, Recipient(coordinator.id, None))], templates, {"console"}
+    )
+    assert digest.text.split("\n\n") == [
+        f"📊 Tổng hợp: {TITLE} – năm 2026 (hạn 20/12/2026)\nĐã nộp: 7/8 đơn vị.",
+        "Quá hạn, chưa nộp (1):\n• Đoàn Thanh niên xã",
+        "Nộp muộn (1):\n• Hội Phụ nữ xã",
+        "Đã nộp đúng hạn (6):\n" + "\n".join(f"• {name}" for name in ON_TIME),
+    ]
