@@ -353,6 +353,14 @@ async def test_h1_with_a_zero_denominator_then_h2_match_the_hand_table(sweep: Sw
     with Image.open(files[".png"]) as chart:
         assert chart.width > 600 and chart.height > 300
 
+    # mttq was first sent on 10/12, reopened on 22/12 and sent again with 25: /xem must not
+    # read as if revision 2 had been sent on 10/12.
+    view = (await sweep.coordinator.say("/xem mttq")).splitlines()
+    assert view[2] == (
+        "Tình trạng: nộp lần đầu lúc 09:00 10/12/2026; đã gửi lại, bản đang tính là lần 2"
+    )
+    assert "2. Tổng số cán bộ: 25" in view
+
 
 def check_h2_workbook(path: Path) -> None:
     book = load_workbook(path)
