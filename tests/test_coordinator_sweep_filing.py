@@ -334,12 +334,36 @@ async def test_h1_with_a_zero_denominator_then_h2_match_the_hand_table(sweep: Sw
         "• Đơn vị có kế hoạch: 0/1 = 0% (mục tiêu 100%, năm 2025) – chưa đạt; trên 1/1 đơn vị" in h1
     )
     assert "• Kinh phí đã chi (đồng): 0 · 0 · 1/1 đơn vị" in h1
-    ratio_lines = [line for line in h1 if line.startswith(("• Cán bộ được", "• Người làm"))]
-    assert len(ratio_lines) == 2 and all("0/0 = —" in line for line in ratio_lines)
-    assert not any("đạt;" in line and "chưa đạt" not in line for line in ratio_lines)
-    h1_book = load_workbook(attachments(sweep.h1_replies)[".xlsx"])["Tổng hợp"]
+    # pkt answered 0 staff: the unit counts ("trên 1/1 đơn vị") and the rate cannot be
+    # computed; "chưa có số liệu" (no data) would deny that pkt reported.
+    assert (
+        "• Cán bộ được quán triệt: 0/0 = — (mục tiêu 100%, năm 2025) – không tính được: "
+        "mẫu số bằng 0; trên 1/1 đơn vị"
+    ) in h1
+    assert (
+        "• Người làm truyền thông được đào tạo: 0/0 = — (mục tiêu 70%, năm 2030) – không tính "
+        "được: mẫu số bằng 0; trên 1/1 đơn vị"
+    ) in h1
+    h1_files = attachments(sweep.h1_replies)
+    h1_book = load_workbook(h1_files[".xlsx"])["Tổng hợp"]
     by_label = {row[0]: row[1:] for row in h1_book.iter_rows(values_only=True) if row[0]}
-    assert by_label["Cán bộ được quán triệt"][:3] == (0, 0, None)  # no percentage, not 0 %
+    assert by_label["Cán bộ được quán triệt"][:7] == (  # no percentage, not 0 %
+        0,
+        0,
+        None,
+        1,
+        "2025",
+        "không tính được: mẫu số bằng 0",
+        1,
+    )
+    h1_table = Document(str(h1_files[".docx"])).tables[1]
+    assert [c.text for c in h1_table.rows[1].cells] == [
+        "Cán bộ được quán triệt (trên 1/1 đơn vị)",
+        "0/0",
+        "—",
+        "100% (2025)",
+        "không tính được: mẫu số bằng 0",
+    ]
 
     # 2026-H2, newest first in the period chooser, with each period's filed count.
     chooser = await sweep.coordinator.say("/tonghop")

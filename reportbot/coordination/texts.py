@@ -180,6 +180,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verdict_met": {"vi": "đạt", "en": "met"},
     "verdict_not_met": {"vi": "chưa đạt", "en": "not met"},
     "verdict_none": {"vi": "chưa có số liệu", "en": "no data"},
+    "verdict_zero_base": {
+        "vi": "không tính được: mẫu số bằng 0",
+        "en": "cannot be computed: the denominator is 0",
+    },
     "summary_numbers": {
         "vi": "Số liệu (tổng · trung bình mỗi đơn vị · số đơn vị có số liệu):",
         "en": "Figures (total · average per unit · units reporting):",
