@@ -31,12 +31,16 @@ from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.mirror.extension import build_worker
+from reportbot.mirror.google import GoogleSheetsBackend
 from reportbot.mirror.records import STATUS_SHEET_TITLE
+from reportbot.mirror.source import StoreMirrorSource
+from reportbot.mirror.worker import MirrorWorker
 from reportbot.periods import period_by_key
 from reportbot.reminders.schedule import COORDINATORS, DIGEST_AFTER, Due, Recipient, Slot
 from reportbot.store.forms import store_template
 from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import TZ, FakeClock
+from tests.fakes.sheets import FakeSheets
 from tests.support import Chat, free_port
 
 FORM = """
@@ -519,3 +523,44 @@ async def test_the_digest_counts_what_tinhhinh_counts(sweep: Sweep) -> None:
         "Nộp muộn (1):\n• Hội Phụ nữ xã",
         "Đã nộp đúng hạn (6):\n" + "\n".join(f"• {name}" for name in ON_TIME),
     ]
+
+
+async def test_the_google_sheet_shows_the_same_reports_and_status(sweep: Sweep) -> None:
+    """The same mirror through gspread to the Sheets fake: one row per report with the
+    figures as sent (mttq's second sending, th1's colleague's fix, skipped answers empty) and
+    the status tab of both periods."""
+    async with FakeSheets() as fake:
+        backend = GoogleSheetsBackend(fake.spreadsheet_id, api_url=fake.base_url)
+        worker = MirrorWorker(backend, StoreMirrorSource(TZ, clock=sweep.clock))
+        try:
+            assert await worker.run_once() >= 1
+        finally:
+            await backend.close()
+        status = fake.values(STATUS_SHEET_TITLE)
+        rows = fake.values(TITLE)
+    summary = [row[1:2] + row[3:] for row in status if row and row[0] == TITLE]
+    assert summary == [
+        ["6 tháng đầu năm 2027", 7, 0, 0, 0, 7, 0, 0],
+        ["năm 2026", 8, 6, 1, 1, 0, 0.875, 0.75],
+    ]
+    header = rows[0]
+    by_unit = {(row[1], row[3]): dict(zip(header, row, strict=False)) for row in rows[1:]}
+    assert len(by_unit) == 9  # pkt's two periods, the eight 2026 reports (doan's draft too)
+    mttq = by_unit[("Ủy ban MTTQ xã", "năm 2026")]
+    assert (mttq["Lần sửa"], mttq["Thời điểm gửi"], mttq["Cập nhật lần cuối"]) == (
+        2,
+        "10/12/2026 09:00",
+        "22/12/2026 09:00",
+    )
+    assert mttq["Tổng số cán bộ"] == 25 and mttq["Sự kiện đã tổ chức"] == "Ngày 18/5; Ngày 10/10"
+    th1 = by_unit[("Trường Tiểu học Đăk Pxi", "năm 2026")]
+    assert th1["Tổng số cán bộ"] == 45 and th1["Tỷ lệ người dân được tiếp cận (%)"] == ""
+    assert by_unit[("Đoàn Thanh niên xã", "năm 2026")]["Trạng thái"] == "Đang soạn"
+    figures = ["Tổng số cán bộ", "Số cán bộ được quán triệt", "Kinh phí đã chi (đồng)"]
+    sent = [row for (_unit, period), row in by_unit.items() if period == "năm 2026"]
+    filed = [row for row in sent if row["Trạng thái"] == "Đã nộp"]
+    assert [sum(row.get(name) or 0 for row in filed) for name in figures] == [
+        126,
+        104,
+        8_500_000,
+    ]  # the sheet adds up to /tonghop's totals
