@@ -253,13 +253,16 @@ class StoreMirrorSource:
     def _periods(
         self, template: FormTemplate, published_at: datetime | None, now: datetime
     ) -> list[Period]:
-        """The current period, then the previous one if it is owed (reportbot.owed)."""
+        """The current period, then the previous one if it is owed (reportbot.owed); none
+        when there is no current period (a one-off form that is over), as in /tinhhinh."""
         try:
             current = current_period(template.period, now, self.tz)
             previous = previous_owed(template.period, published_at, now, self.tz)
         except ValueError:
             return []
-        return [p for p in (current, previous) if p is not None]
+        if current is None:
+            return []
+        return [current] if previous is None else [current, previous]
 
     async def _status_sheet(
         self,
