@@ -52,7 +52,12 @@ from reportbot.coordination.reporting.render import (
     render_unit_report,
 )
 from reportbot.coordination.reporting.reopen import describe, reopen_report
-from reportbot.coordination.reporting.reports import FORMATS, ReportHeader, write_report
+from reportbot.coordination.reporting.reports import (
+    FORMATS,
+    ReportHeader,
+    header_for,
+    write_report,
+)
 from reportbot.coordination.reporting.status import current_statuses, forms_in_use
 from reportbot.coordination.reporting.summary_choice import SummaryChoice, filed_periods
 from reportbot.coordination.reporting.unit_view import unit_view
@@ -283,9 +288,11 @@ class CoordinationChat:
             fmt: self.reports_dir / f"tong-hop-{key}-{period.key}-{stamp}.{fmt}" for fmt in FORMATS
         }
 
+        header = await header_for(self.header, scope)
+
         def write_all() -> None:
             for fmt, path in paths.items():
-                write_report(data, fmt, path, tz=self.tz, header=self.header)
+                write_report(data, fmt, path, tz=self.tz, header=header)
             add_commune_sheet(scoped, paths["xlsx"])  # a province: one row per commune
 
         await asyncio.to_thread(write_all)

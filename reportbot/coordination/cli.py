@@ -38,6 +38,7 @@ from reportbot.coordination.reporting.reports import (
     FORMATS,
     ReportHeader,
     default_name,
+    header_for,
     write_report,
 )
 from reportbot.coordination.texts import Problem
@@ -266,7 +267,7 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
         )
         data = scoped.total
         output = args.output or Path(default_name(data, args.fmt))
-        header = ReportHeader.from_env(settings.env)
+        header = await header_for(ReportHeader.from_env(settings.env), scope)
         write_report(data, args.fmt, output, tz=settings.timezone, header=header)
         if args.fmt == "xlsx":
             add_commune_sheet(scoped, output)

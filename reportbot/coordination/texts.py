@@ -94,10 +94,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "nộp muộn lúc {time} (lần {revision})",
         "en": "submitted late at {time} (revision {revision})",
     },
+    # Sent again (after a reopening or before the deadline): the time is the first sending,
+    # which decides on time or late; the revision is the one counted.
+    "state_resubmitted": {
+        "vi": "nộp lần đầu lúc {time}; đã gửi lại, bản đang tính là lần {revision}",
+        "en": "first submitted at {time}; sent again, revision {revision} counts",
+    },
+    "state_resubmitted_late": {
+        "vi": "nộp muộn lần đầu lúc {time}; đã gửi lại, bản đang tính là lần {revision}",
+        "en": "first submitted late at {time}; sent again, revision {revision} counts",
+    },
     "state_draft": {"vi": "đang soạn", "en": "draft"},
     "state_reopened": {
-        "vi": "được mở lại để sửa (lần nộp trước: {time})",
-        "en": "reopened for changes (last submitted {time})",
+        "vi": "được mở lại để sửa (nộp lần đầu lúc {time}; đang tính bản gửi lần {revision})",
+        "en": "reopened for changes (first submitted {time}; revision {revision} counts)",
     },
     "reopen_done": {
         "vi": "🔓 Đã mở lại báo cáo “{title}” – {period} của {unit} để đơn vị sửa.",
@@ -170,6 +180,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verdict_met": {"vi": "đạt", "en": "met"},
     "verdict_not_met": {"vi": "chưa đạt", "en": "not met"},
     "verdict_none": {"vi": "chưa có số liệu", "en": "no data"},
+    "verdict_zero_base": {
+        "vi": "không tính được: mẫu số bằng 0",
+        "en": "cannot be computed: the denominator is 0",
+    },
     "summary_numbers": {
         "vi": "Số liệu (tổng · trung bình mỗi đơn vị · số đơn vị có số liệu):",
         "en": "Figures (total · average per unit · units reporting):",

@@ -38,12 +38,15 @@ from reportbot.mirror.records import (
 )
 from reportbot.mirror.repeat_sheets import count_column, record_entries, repeat_label
 from reportbot.mirror.worker import PendingChange
-from reportbot.periods import PeriodKeyError, current_period, period_by_key
+from reportbot.owed import previous_owed
+from reportbot.periods import Period, PeriodKeyError, current_period, period_by_key
 from reportbot.store import outbox
+from reportbot.store.forms import first_publications
 from reportbot.store.kv import KeyValueStore
 from reportbot.store.outbox import SHEET_TOPIC
 from reportbot.store.queries import mirror as queries
 from reportbot.store.queries.mirror import TemplateRow, UnitRow
+from reportbot.store.queries.organisations import form_units
 from reportbot.store.queries.reports import stored_answers
 from reportbot.store.standing import standing
 
@@ -51,6 +54,7 @@ log = logging.getLogger(__name__)
 
 MAILBOX = "sheet-mirror"  # key-value namespace of rebuild requests and their answers
 REQUEST_KEY = "resync-request"
+FILED = frozenset({"on_time", "late"})  # a status row's standings that count as filed
 
 
 def _utc_now() -> datetime:
@@ -229,35 +233,61 @@ class StoreMirrorSource:
     # -- status -------------------------------------------------------------------------------
 
     async def status(self, sheet_of: dict[int, str] | None = None) -> tuple[StatusSheet, ...]:
-        """The current period of every active form: each unit that must file, and how
-        (`sheet_of`: the spreadsheet key of each commune with its own, by organisation id)."""
-        sheet_of = sheet_of or {}
+        """The current period of every active form, and the previous one while a unit still
+        owes it (as /tinhhinh shows them): each unit that must file, and how (`sheet_of`: the
+        spreadsheet key of each commune with its own, by organisation id)."""
         now = self.clock()
         latest = await queries.latest_active_templates()
-        units = await queries.active_units()
+        units = await queries.all_units()
+        published = await first_publications(sorted(latest))
         sheets = []
-        for key, record in sorted(latest.items()):
+        for form_key, record in sorted(latest.items()):
             template = await self._template(record)
-            try:
-                period = current_period(template.period, now, self.tz)
-            except ValueError:
-                period = None
-            if period is None:
-                continue
-            filed = await queries.period_filings(key, period.key)
-            rows = []
-            for unit in units:
-                if not template.applies_to(unit.type):
-                    continue
-                submission = filed.get(unit.id)
-                row = self._status_row(unit, submission, period.deadline)
-                key = sheet_of.get(unit.organisation_id or 0, "")
-                rows.append(replace(row, sheet=key) if key else row)
-            title = pick(template.title, "vi") or key
-            sheets.append(
-                StatusSheet(key, title, period.key, period.label_vi, period.deadline, tuple(rows))
-            )
+            for period in self._periods(template, published.get(form_key), now):
+                sheet = await self._status_sheet(form_key, template, period, units, sheet_of or {})
+                if period.deadline < now and all(r.status in FILED for r in sheet.rows):
+                    continue  # a past period nobody owes any more
+                sheets.append(sheet)
         return tuple(sheets)
+
+    def _periods(
+        self, template: FormTemplate, published_at: datetime | None, now: datetime
+    ) -> list[Period]:
+        """The current period, then the previous one if it is owed (reportbot.owed); none
+        when there is no current period (a one-off form that is over), as in /tinhhinh."""
+        try:
+            current = current_period(template.period, now, self.tz)
+            previous = previous_owed(template.period, published_at, now, self.tz)
+        except ValueError:
+            return []
+        if current is None:
+            return []
+        return [current] if previous is None else [current, previous]
+
+    async def _status_sheet(
+        self,
+        form_key: str,
+        template: FormTemplate,
+        period: Period,
+        units: list[UnitRow],
+        sheet_of: dict[int, str],
+    ) -> StatusSheet:
+        """Every unit that must file one period (active, of the form's types and
+        publication), and any unit that reported on it whatever it has become since."""
+        filed = await queries.period_filings(form_key, period.key)
+        published = await form_units(form_key)  # None: every unit
+        rows = []
+        for unit in units:
+            must = unit.active and template.applies_to(unit.type)
+            if unit.id not in filed and not (must and (published is None or unit.id in published)):
+                continue
+            row = self._status_row(unit, filed.get(unit.id), period.deadline)
+            sheet = sheet_of.get(unit.organisation_id or 0, "")
+            rows.append(replace(row, sheet=sheet) if sheet else row)
+        title = pick(template.title, "vi") or form_key
+        return StatusSheet(
+            form_key, title, period.key, period.label_vi, period.deadline, tuple(rows)
+        )
 
     @staticmethod
     def _status_row(

@@ -232,7 +232,8 @@ async def digest_facts(
     """Where every unit of `scope` that must file a period stands, and who cannot be reached
     (for several coordinators: `digest_facts` once, then `DigestFacts.within` each scope)."""
     facts = DigestFacts()
-    within = await unit_ids_in(scope)  # a commune's coordinator hears of its units alone
+    in_scope = await unit_ids_in(scope)  # a commune's coordinator hears of its units alone
+    within = in_scope
     published = (await publication_units()).get(template.key)  # a form for some communes
     if published is not None:
         within = published if within is None else within & published
@@ -240,9 +241,16 @@ async def digest_facts(
         unit = _unit(row)
         if within is None or unit.id in within:
             facts.units.append(unit)
-    wanted = {unit.id for unit in facts.units}
     for unit_id, submitted_at in await queries.filed(template.key, period_key, FILED_STATUSES):
-        facts.filed_at[unit_id] = submitted_at
+        if in_scope is None or unit_id in in_scope:
+            facts.filed_at[unit_id] = submitted_at
+    # A unit that filed counts, as in /tinhhinh and /tonghop, even if it was removed or changed
+    # type since (store.standing: the set is the units that must file and any that filed).
+    listed = {unit.id for unit in facts.units}
+    facts.units += [
+        _unit(row) for row in await queries.units_by_id(sorted(facts.filed_at.keys() - listed))
+    ]
+    wanted = {unit.id for unit in facts.units}
     for person in map(
         _person, await queries.active_people("officer", with_unit=True, by_name=True)
     ):

@@ -23,6 +23,7 @@ from reportbot.coordination.reporting.reports import (
     FORMATS,
     ReportHeader,
     default_name,
+    header_for,
     write_report,
 )
 from reportbot.coordination.reporting.status import (
@@ -254,11 +255,12 @@ class WebPages:
             form_key, template, period, now=now, tz=self.tz, scope=scope
         )
         data = scoped.total
+        header = await header_for(self.header, scope)
 
         def build() -> bytes:
             with tempfile.TemporaryDirectory(prefix="reportbot-web-") as folder:
                 path = Path(folder) / default_name(data, fmt)
-                write_report(data, fmt, path, tz=self.tz, header=self.header)
+                write_report(data, fmt, path, tz=self.tz, header=header)
                 if fmt == "xlsx":
                     add_commune_sheet(scoped, path)  # a province: one row per commune
                 return path.read_bytes()

@@ -145,6 +145,14 @@ class IndicatorResult:
         value, target = self.value, self.indicator.target
         return None if value is None or target is None else value >= target
 
+    @property
+    def verdict(self) -> str:
+        """Its verdict's key in the coordination texts: met, not met, no data, or cannot be
+        computed (units answered, and their denominators add up to 0)."""
+        if self.met is not None:
+            return "verdict_met" if self.met else "verdict_not_met"
+        return "verdict_zero_base" if self.units and not self.denominator else "verdict_none"
+
 
 @dataclass(frozen=True, slots=True)
 class UnitReport:

@@ -104,10 +104,11 @@ def render_unit_report(
     when = local_time(submission.submitted_at, tz)
     if submission.status == "submitted":
         late = standing(submission.status, submission.submitted_at, period.deadline) == "late"
-        key = "state_submitted_late" if late else "state_submitted"
+        key = "state_resubmitted" if submission.revision > 1 else "state_submitted"
+        key += "_late" if late else ""
         status = t(key, locale, time=when, revision=submission.revision)
     elif submission.status == "reopened":
-        status = t("state_reopened", locale, time=when or "—")
+        status = t("state_reopened", locale, time=when or "—", revision=submission.revision)
     else:
         status = t("state_draft", locale)
     lines = [

@@ -71,7 +71,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "due": {"vi": ", năm {due}", "en": ", by {due}"},
     "no_target": {"vi": "không đặt", "en": "none"},
 }
-VERDICTS = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}
 
 
 SUMMARY = register("summary", MESSAGES)
@@ -149,7 +148,7 @@ def indicator_line(result: IndicatorResult, filed: int, locale: str) -> str:
         "label": pick(indicator.label, locale),
         "target": target_text(result, locale),
         "due": say("due", locale, due=indicator.due) if indicator.due else "",
-        "verdict": t(VERDICTS[result.met], locale),
+        "verdict": t(result.verdict, locale),
         "units": result.units,
         "filed": filed,
     }

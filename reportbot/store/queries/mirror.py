@@ -29,6 +29,7 @@ class UnitRow:
     name: str
     type: str
     organisation_id: int | None = None  # its commune (None: the default commune)
+    active: bool = True  # False: removed; still listed for a period it reported on
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,14 @@ def _template(record: FormTemplateRecord) -> TemplateRow:
 
 
 def _unit(unit: Unit) -> UnitRow:
-    return UnitRow(unit.id, unit.code, unit.name, unit.type, unit.organisation_id)  # type: ignore[attr-defined]
+    return UnitRow(
+        unit.id,
+        unit.code,
+        unit.name,
+        unit.type,
+        unit.organisation_id,  # type: ignore[attr-defined]
+        unit.active,
+    )
 
 
 async def submissions(ids: Sequence[int]) -> list[SubmissionRow]:
@@ -107,6 +115,11 @@ async def latest_active_templates() -> dict[str, TemplateRow]:
 async def active_units() -> list[UnitRow]:
     """Active units by code."""
     return [_unit(unit) for unit in await Unit.filter(active=True).order_by("code")]
+
+
+async def all_units() -> list[UnitRow]:
+    """Every unit by code, removed ones included (a removed unit that reported is listed)."""
+    return [_unit(unit) for unit in await Unit.all().order_by("code")]
 
 
 async def period_filings(

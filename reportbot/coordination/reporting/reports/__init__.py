@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from pathlib import Path
 
+from reportbot.conversation.parsing import fold
 from reportbot.coordination.reporting.consolidate import Consolidation
+from reportbot.store.queries.organisations import Scope, organisation_by_id
 
 FORMATS = ("xlsx", "docx", "png")
+# The kind of an administrative unit at the head of its name, left out of the date line's place
+# ("Xã An Bình" -> "An Bình, ngày …").
+PLACE_KIND = re.compile(r"^(?:xã|phường|thị trấn|tỉnh|thành phố|huyện)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,29 @@ class ReportHeader:
             signer_name=(env.get("REPORTBOT_REPORT_SIGNER_NAME") or "").strip(),
             recipients=recipients or defaults.recipients,
         )
+
+    def for_organisation(self, name: str) -> ReportHeader:
+        """This header for a report over the units of one commune or province, named `name`:
+        its authority ("UBND XÃ AN BÌNH") and the place of the date line are that
+        organisation's; the office, signer and recipients stay as configured."""
+        name = " ".join(name.split())[:200]
+        if not name:
+            return self
+        issued = fold(name).startswith(("ubnd", "uy ban nhan dan"))
+        authority = name.upper() if issued else f"UBND {name.upper()}"
+        return replace(self, authority=authority, place=PLACE_KIND.sub("", name, count=1) or name)
+
+
+async def header_for(header: ReportHeader, scope: Scope) -> ReportHeader:
+    """The header of a report over `scope`: a coordinator of a commune or a province (other
+    than the default commune) signs under that organisation's name; everyone else under the
+    configured header (REPORTBOT_REPORT_*)."""
+    if scope.everything or scope.root_id is None:
+        return header
+    organisation = await organisation_by_id(scope.root_id)
+    if organisation is None or organisation.is_default:
+        return header
+    return header.for_organisation(organisation.name)
 
 
 def write_report(

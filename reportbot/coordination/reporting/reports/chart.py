@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from reportbot.coordination.reporting.consolidate import Consolidation
 from reportbot.coordination.reporting.formatting import bucket_label, percent_text
 from reportbot.coordination.reporting.status import BUCKETS
+from reportbot.coordination.texts import t
 from reportbot.forms.schema import pick
 from reportbot.vocabulary.kinds import UNIT_TYPES, unit_type_name
 
@@ -118,7 +119,8 @@ def _indicator_panel(axes, data: Consolidation, family: str) -> None:
             linewidth=2.5,
             label="Mục tiêu" if position == 0 else None,
         )
-        text = percent_text(result.percent, places=1, missing="chưa có số liệu")
+        missing = t(result.verdict, "vi") if result.percent is None else ""
+        text = percent_text(result.percent, places=1, missing=missing)
         axes.text(min(value, 100) + 2, position, text, va="center", fontsize=9, fontfamily=family)
     axes.set_yticks(positions, labels, fontsize=8, fontfamily=family)
     axes.invert_yaxis()

@@ -151,7 +151,6 @@ def _indicator_table(document, data: Consolidation) -> None:
     if not data.indicators:
         para(document, "Mẫu báo cáo này không có chỉ tiêu của kế hoạch.", indent=True)
         return
-    verdict = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}
     rows = [["Chỉ tiêu", "Kết quả", "Tỷ lệ", "Mục tiêu", "Đánh giá"]]
     for result in data.indicators:
         indicator = result.indicator
@@ -164,7 +163,7 @@ def _indicator_table(document, data: Consolidation) -> None:
             target = number_text(indicator.target) if indicator.target is not None else "—"
         due = f" ({indicator.due})" if indicator.due else ""
         label = f"{pick(indicator.label, 'vi')} (trên {result.units}/{data.filed} đơn vị)"
-        rows.append([label, value, rate, target + due, t(verdict[result.met])])
+        rows.append([label, value, rate, target + due, t(result.verdict)])
     data_table(document, rows)
 
 

@@ -137,7 +137,7 @@ def _indicators(sheet: Worksheet, row: int, data: Consolidation) -> int:
     _header(sheet, row, [*titles, "Đánh giá", "Số đơn vị tính"])
     for result in data.indicators:
         row += 1
-        verdict = {True: "verdict_met", False: "verdict_not_met", None: "verdict_none"}[result.met]
+        verdict = result.verdict
         percent = result.indicator.is_percent
         value = result.percent if percent else result.value
         _put(
