@@ -13,6 +13,7 @@ from typing import Any
 from connectors.base import Choice, Outgoing
 from reportbot.conversation import numbering, validity
 from reportbot.conversation.i18n import say
+from reportbot.conversation.piped import Piping, has_placeholder
 from reportbot.conversation.render import question_messages, review_message, section_heading
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.session import Env, Step, SubmissionChange, SubmissionView
@@ -183,6 +184,10 @@ class Turn:
         self.state.question = question.id
         current = report.answers.get(question.id)
         heading = section_heading(question, report.relevance.answerable, self.locale)
+        if "${" in heading or has_placeholder(question) or any(map(has_placeholder, notes)):
+            piping = self.piping(report)  # ${name} in a label shows the answer, as in ODK
+            question, notes = piping.question(question), [piping.question(n) for n in notes]
+            heading = piping.text(heading)
         token = report.token(question.id)
         self.step.replies.extend(
             question_messages(
@@ -197,6 +202,11 @@ class Turn:
                 selected=selected,
             )
         )
+
+    def piping(self, report: OpenReport) -> Piping:
+        """The report's answers as its labels show them (`${name}`, conversation.piped)."""
+        facts = {**report.facts, "__today__": self.today}
+        return Piping(report.template, report.answers, facts, self.locale)
 
     def resume(self, report: OpenReport) -> None:
         """Show again where the officer is: the question being asked, or the review."""
@@ -218,6 +228,8 @@ class Turn:
         self.state.mode = Mode.REVIEW
         self.state.report = report.key
         self.state.review = [q.id for q in questions]
+        if any(map(has_placeholder, questions)):
+            questions = [self.piping(report).question(q) for q in questions]
         self.reply(
             review_message(
                 report.template,

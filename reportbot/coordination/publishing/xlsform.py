@@ -74,10 +74,12 @@ from reportbot.coordination.publishing.xlsform_sheets import (
 )
 from reportbot.coordination.publishing.xlsform_survey import EXTERNAL_PREFIX, SurveyRows
 from reportbot.forms.diagnostics import Said, said
+from reportbot.forms.labels import reduce_markup
 from reportbot.forms.loader import TemplateIssue, build_template
 
 log = logging.getLogger(__name__)
 KNOWN_SHEETS = frozenset({"survey", "choices", "settings", "external_choices"})
+MARKUP_TEXTS = frozenset({"label", "hint", "constraint_message"})
 # what other modules import from here
 __all__ = ["XLSFORM_SUFFIXES", "XlsFormResult", "XlsIssue", "language_of", "load_xlsform"]
 __all__ += ["split_header"]
@@ -278,6 +280,10 @@ class _Reader(SurveyRows):
             if value is None or not str(value).strip():
                 continue
             text = str(value).strip()
+            if base in MARKUP_TEXTS:  # ODK renders their HTML and Markdown: a chat cannot
+                text = reduce_markup(text)
+                if not text:
+                    continue
             if language is None:
                 plain = text
                 continue
