@@ -50,7 +50,8 @@ class Turn:
             if view is None:
                 self.state = ConversationState(last=self.state.last)
             else:
-                self.report = OpenReport(view, self.unit, env.tz, self.state.held or PendingEdits())
+                edits = self.state.held or PendingEdits()
+                self.report = OpenReport(view, self.unit, env.tz, edits, self.today)
 
     @property
     def today(self) -> date:
@@ -84,7 +85,7 @@ class Turn:
     def open(self, view: SubmissionView) -> OpenReport:
         """Make `view` the open report (edits of a report open before are kept)."""
         self.flush()
-        self.report = OpenReport(view, self.unit, self.env.tz, PendingEdits())
+        self.report = OpenReport(view, self.unit, self.env.tz, PendingEdits(), self.today)
         return self.report
 
     def idle(self) -> None:

@@ -13,7 +13,8 @@ forms/README.md), acknowledge and trigger (store "OK"), range (a bounded number)
 rows (shown as a note with their value), calculate and hidden (calculations) and
 the metadata types (today, start, end, username, deviceid, ...: names expressions may read,
 values supplied by the caller); ``relevant``, ``constraint`` + ``constraint_message``,
-``required`` (yes/no/1/0), ``hint``, ``default`` (parsed like an answer); names as ODK allows
+``required`` (yes/no/1/0), ``hint``, ``default`` (parsed like an answer, or an expression:
+ODK's dynamic default, xlsform_defaults.py); names as ODK allows
 them (case kept, ``-`` and ``.``); labels in any single language (see xlsform_language.py);
 groups, flattened (a group's ``relevant`` is checked on its row and applies to each question
 in it); ``settings.version``; ``choice_filter`` (cascading selects: the choices sheet's extra

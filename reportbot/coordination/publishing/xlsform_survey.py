@@ -13,6 +13,7 @@ from pyxform import aliases, constants
 from reportbot.coordination.publishing import xlsform_sections as sections
 from reportbot.coordination.publishing.xlsform_choices import ChoiceRows
 from reportbot.coordination.publishing.xlsform_constraint_words import constraint_words
+from reportbot.coordination.publishing.xlsform_defaults import dynamic_default_problems, is_dynamic
 from reportbot.coordination.publishing.xlsform_repeats import RepeatRows
 from reportbot.coordination.publishing.xlsform_sheets import (
     ACK_CHOICE,
@@ -259,7 +260,11 @@ class SurveyRows(RepeatRows, ChoiceRows):
                 message = constraint_words(item["constraint"]) or DEFAULT_CONSTRAINT_MESSAGE
             item["constraint_message"] = message
         default = sheet.value(row, "default")
-        if default:
+        if default and is_dynamic(default, ours):  # today(), ${q}: offered when asked
+            item.setdefault("calculation", default)  # a calculation of the row's own wins
+            for problem in dynamic_default_problems(default, self.survey_names | BUILTIN_NAMES):
+                self.issue("survey", number, sheet.column("default"), problem)
+        elif default:
             item["default"] = self.default(number, ours, default)
         if list_name is not None:
             self.question_choices(number, item, list_name, lists)

@@ -1,0 +1,40 @@
+"""An XLSForm `default` that is an expression: ODK's dynamic default.
+
+pyxform takes a default holding a function call, a `${name}`, a path or arithmetic (but a
+date's '-') as an expression evaluated when the form is opened (`default_is_dynamic`,
+pyxform/utils.py; https://xlsform.org/en/#default): `today()`, `${so_a}`,
+`concat('KH-', ${ma})`. The bot asks it as a `calculation` on the question: computed from
+the answers when the question is asked and offered as its default (forms/choice_filter.py,
+`as_asked`). Its names are checked here, so a problem is reported in the `default` column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+
+from pyxform.utils import default_is_dynamic
+
+from reportbot.forms.diagnostics import Said, said
+from reportbot.forms.expressions import ExpressionError, parse_expression
+
+# pyxform's element types for ours where the names differ
+_ODK_TYPE = {"datetime": "dateTime"}
+
+
+def is_dynamic(text: str, kind: str) -> bool:
+    """Whether pyxform reads this default of a question of type `kind` as an expression."""
+    try:
+        return bool(default_is_dynamic(text, _ODK_TYPE.get(kind, kind)))
+    except Exception:  # pyxform's lexer on odd text: a plain default, checked as such
+        return False
+
+
+def dynamic_default_problems(text: str, known: Set[str]) -> list[Said]:
+    """What is wrong with a dynamic default: it does not parse, or names no question."""
+    try:
+        expression = parse_expression(text)
+    except ExpressionError as exc:
+        return [said("xlsform:expression", detail=exc.message, value=repr(text))]
+    return [
+        said("xlsform:reference", name=name) for name in sorted(expression.references() - known)
+    ]
