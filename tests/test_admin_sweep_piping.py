@@ -108,3 +108,24 @@ def test_an_english_officer_reads_the_english_label_filled(tmp_path: Path) -> No
     bot.say("Lan")
     asked = bot.say("1")
     assert "Phone of Lan" in asked and "Commune Dak Pxi" in asked
+
+
+def test_a_label_hidden_for_a_grid_still_names_its_question(tmp_path: Path) -> None:
+    # KoboToolbox's matrix recipe hides each cell's label (the grid's headers say it):
+    # <span style="display:none">r1-Nam</span>; a chat has no grid, so the hidden words stay
+    form = markdown_xlsform(
+        tmp_path,
+        "luoi",
+        """
+| survey |
+| | type | name | label |
+| | note | tieu_de | **Dưới 15 tuổi** |
+| | integer | r1_nam | <span style="display:none">Dưới 15 tuổi – Nam</span> |
+| settings |
+| | form_id |
+| | luoi |
+""",
+    )
+    note, cell = form.questions
+    assert note.label == {"vi": "Dưới 15 tuổi"}
+    assert cell.label == {"vi": "Dưới 15 tuổi – Nam"}

@@ -32,8 +32,9 @@ _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr"})
 class _Text(HTMLParser):
     """Collects visible text; content inside an element styled display:none is dropped."""
 
-    def __init__(self) -> None:
+    def __init__(self, hidden: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.show_hidden = hidden  # text styled display:none kept too
         self.parts: list[str] = []
         self.hidden_depth = 0  # open elements since the outermost hidden one
         self.depth = 0
@@ -46,7 +47,7 @@ class _Text(HTMLParser):
         style = " ".join(value or "" for name, value in attrs if name == "style")
         if self.hidden_depth:
             self.hidden_depth += 1
-        elif _HIDDEN.search(style):
+        elif _HIDDEN.search(style) and not self.show_hidden:
             self.hidden_depth = 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -62,11 +63,12 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def strip_html(text: str) -> str:
-    """Visible text of an HTML fragment (tags removed, entities decoded, hidden parts gone)."""
+def strip_html(text: str, hidden: bool = False) -> str:
+    """Visible text of an HTML fragment (tags removed, entities decoded, hidden parts gone
+    unless `hidden`)."""
     if "<" not in text:
         return unescape(text)
-    parser = _Text()
+    parser = _Text(hidden)
     parser.feed(_STRAY_LT.sub("&lt;", text))
     parser.close()
     return "".join(parser.parts)
@@ -91,10 +93,10 @@ def plain_label(text: str, values: Mapping[str, str] | None = None) -> str:
     return fill_placeholders(reduce_markup(text), values or {})
 
 
-def reduce_markup(text: str) -> str:
+def reduce_markup(text: str, hidden: bool = False) -> str:
     """The label's HTML and Markdown reduced to plain text, its ${q} placeholders kept (a
     form's labels are reduced once, when the form is read; `fill_placeholders` then fills
-    them for each report)."""
+    them for each report). `hidden` keeps the text styled display:none."""
     text = text[:MAX_LABEL]
     # placeholders are protected while HTML and Markdown are reduced (names hold '_')
     names: list[str] = []
@@ -104,7 +106,7 @@ def reduce_markup(text: str) -> str:
         return f"\x00{len(names) - 1}\x00"
 
     text = _PLACEHOLDER.sub(protect, text)
-    text = strip_markdown(strip_html(text))
+    text = strip_markdown(strip_html(text, hidden))
     text = re.sub(r"\x00(\d+)\x00", lambda m: "${" + names[int(m[1])] + "}", text)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

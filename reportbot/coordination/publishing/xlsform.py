@@ -282,7 +282,8 @@ class _Reader(SurveyRows):
                 continue
             text = str(value).strip()
             if base in MARKUP_TEXTS:  # ODK renders their HTML and Markdown: a chat cannot
-                text = reduce_markup(text)
+                # a label hidden in a grid (display:none) names its cell: the chat shows it
+                text = reduce_markup(text) or reduce_markup(text, hidden=True)
                 if not text:
                     continue
             if language is None:
