@@ -64,3 +64,33 @@ def test_a_default_reading_an_unknown_name_is_refused_at_its_cell(tmp_path: Path
     result = load_xlsform(path)
     assert result.template is None
     assert ("survey", 4, "default") in [(i.sheet, i.row, i.column) for i in result.issues]
+
+
+REQUIRED = """
+| survey |
+| | type | name | label | required | default |
+| | date | ngay | Ngày điều tra | yes | today() |
+| | integer | so_ho | Số hộ | yes | 0 |
+| | integer | so_thon | Số thôn | yes | |
+| settings |
+| | form_id | form_title |
+| | bat_buoc | Bắt buộc có mặc định |
+"""
+
+
+def test_a_required_question_with_a_default_takes_it_with_skip(tmp_path: Path) -> None:
+    # ODK fills a default when the form opens, so a required question with one is already
+    # answered: the officer only moves on. In the chat /boqua (its button) takes the default.
+    bot = Harness(forms=(markdown_xlsform(tmp_path, "bat_buoc", REQUIRED),))
+    bot.say("/baocao")
+    asked = bot.say("1")
+    assert "(Gõ /boqua để dùng giá trị mặc định: 26/11/2026)" in asked
+    asked = bot.say("/boqua")
+    assert "Số hộ" in asked and "giá trị mặc định: 0" in asked
+    asked = bot.say("/boqua")
+    assert "Số thôn" in asked and "/boqua" not in asked  # required, no default: as before
+    refused = bot.say("/boqua")
+    assert "bắt buộc" in refused
+    review = bot.say("3")
+    assert "1. Ngày điều tra: 26/11/2026" in review and "2. Số hộ: 0" in review
+    assert "❗" not in review

@@ -251,12 +251,13 @@ def skip(turn: Turn) -> None:
     question = opened.question(turn.state.question)
     if question is None:
         return
-    if question.required:
+    default = default_value(question, turn.locale, turn.today)  # the commune's day
+    if question.required and is_empty(default):  # a default answers it, as in ODK
         turn.say("required")
         return
     if turn.locked(opened):
         return
-    opened.set(question.id, default_value(question, turn.locale, turn.env.now.date()))
+    opened.set(question.id, default)
     turn.say("skipped")
     _after_change(turn, opened, question)
 

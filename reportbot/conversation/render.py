@@ -108,12 +108,11 @@ def _question_parts(question: Question, locale: str) -> tuple[str, str, tuple[Ch
     elif question.type in TYPE_HINTS:
         lines.append(say(TYPE_HINTS[question.type], locale))
     tail = ""
-    if not question.required:
-        if question.default is not None:
-            shown = say("now_word", locale) if question.default == "now()" else question.default
-            tail = say("default_hint", locale, value=shown)
-        elif not any(word in hint for word in SKIP_WORDS):  # the form's hint said it already
-            tail = say("optional_hint", locale)
+    if question.default is not None:  # required too: ODK's default answers it already
+        shown = say("now_word", locale) if question.default == "now()" else question.default
+        tail = say("default_hint", locale, value=shown)
+    elif not question.required and not any(word in hint for word in SKIP_WORDS):
+        tail = say("optional_hint", locale)  # (unless the form's hint said it already)
     choices, multi, _ = _choices(question, None, locale)
     parts = ("\n".join(lines), tail, choices, multi)
     if len(_PARTS) > 4096:
@@ -142,8 +141,9 @@ def _choices(
     if question.type in ATTACHMENT_TYPES and not question.required:
         # An optional file question must never be a dead end: one tap skips it.
         return (Choice(say("button_skip_file", locale), "/boqua", button_only=True),), False, ()
-    if not question.required:
-        # Every optional question offers the skip as a tap, not only as a command to know.
+    if not question.required or question.default is not None:
+        # Every optional question offers the skip as a tap, not only as a command to know
+        # (a required one with a default: the tap takes the default).
         return (Choice(say("button_skip", locale), "/boqua", button_only=True),), False, ()
     return (), False, ()
 
