@@ -42,11 +42,13 @@ def question_messages(
     (a section's title, see `section_heading`) goes above the first of them. `binding` is
     the question's token (`Outgoing.question`); `selected` overrides the ticks shown."""
     messages = [Outgoing(_note_text(note, locale)) for note in notes]
-    if heading and messages:
-        messages[0] = Outgoing(f"{heading}\n{messages[0].text}")
+    # the section's title over its first message: a note before the group is not in it
+    first = next((i for i, n in enumerate(notes) if n.section == question.section), None)
+    if heading and first is not None:
+        messages[first] = Outgoing(f"{heading}\n{messages[first].text}")
     body, tail, choices, multi = _question_parts(question, locale)
     lines = [say("progress", locale, index=index, total=total), body]
-    if heading and not notes:
+    if heading and first is None:
         lines.insert(0, heading)
     if not is_empty(current):
         lines.append(say("current_value", locale, value=format_value(question, current, locale)))
