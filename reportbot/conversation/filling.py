@@ -14,7 +14,7 @@ from reportbot.conversation.state import AT_END, ConversationState, Mode
 from reportbot.conversation.turn import Turn
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.forms.repeats import adds_entry
-from reportbot.forms.schema import ATTACHMENT_TYPES, Question
+from reportbot.forms.schema import ATTACHMENT_TYPES, Question, pick
 from reportbot.vocabulary.format import number_text
 
 
@@ -253,7 +253,11 @@ def skip(turn: Turn) -> None:
         return
     default = default_value(question, turn.locale, turn.today)  # the commune's day
     if question.required and is_empty(default):  # a default answers it, as in ODK
-        turn.say("required")
+        own = pick(question.required_message, turn.locale)  # the form's required_message
+        if own:
+            turn.reply(Outgoing(own))
+        else:
+            turn.say("required")
         return
     if turn.locked(opened):
         return

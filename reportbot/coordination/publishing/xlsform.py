@@ -80,7 +80,7 @@ from reportbot.forms.loader import TemplateIssue, build_template
 
 log = logging.getLogger(__name__)
 KNOWN_SHEETS = frozenset({"survey", "choices", "settings", "external_choices"})
-MARKUP_TEXTS = frozenset({"label", "hint", "constraint_message"})
+MARKUP_TEXTS = frozenset({"label", "hint", "constraint_message", "required_message"})
 # what other modules import from here
 __all__ = ["XLSFORM_SUFFIXES", "XlsFormResult", "XlsIssue", "language_of", "load_xlsform"]
 __all__ += ["split_header"]

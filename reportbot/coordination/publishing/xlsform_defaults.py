@@ -11,9 +11,12 @@ the answers when the question is asked and offered as its default (forms/choice_
 from __future__ import annotations
 
 from collections.abc import Set
+from decimal import Decimal
+from typing import Any
 
 from pyxform.utils import default_is_dynamic
 
+from reportbot.coordination.publishing.xlsform_sheets import XPATH_NUMBER
 from reportbot.forms.diagnostics import Said, said
 from reportbot.forms.expressions import ExpressionError, parse_expression
 
@@ -38,3 +41,11 @@ def dynamic_default_problems(text: str, known: Set[str]) -> list[Said]:
     return [
         said("xlsform:reference", name=name) for name in sorted(expression.references() - known)
     ]
+
+
+def literal_default(kind: str, text: str) -> Any:
+    """A plain XLSForm default as the template checker reads it: ODK writes numbers as XPath
+    literals ('2.5' is two and a half, '1.500' one and a half), anything else as text."""
+    if kind in ("integer", "decimal") and XPATH_NUMBER.fullmatch(text):
+        return Decimal(text)
+    return text
