@@ -210,6 +210,7 @@ def advance(turn: Turn, opened: OpenReport, question: Question, *, filled: bool 
     notes, following = opened.relevance.after(opened.template, question.id)
     if following is None:
         turn.state.question = None  # past the last question (AT_END; /quaylai: the last one)
+        turn.show_notes(opened, notes)  # closing notes: ODK shows them before the end
         turn.show_review(opened)
         return
     turn.ask(opened, following, notes)

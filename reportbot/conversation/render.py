@@ -123,6 +123,11 @@ def _question_parts(question: Question, locale: str) -> tuple[str, str, tuple[Ch
     return parts
 
 
+def note_messages(notes: Sequence[Question], locale: str) -> list[Outgoing]:
+    """Notes shown on their own (those after the last question, before the review)."""
+    return [Outgoing(_note_text(note, locale)) for note in notes]
+
+
 def _note_text(note: Question, locale: str) -> str:
     hint = pick(note.hint, locale)
     label = pick(note.label, locale)

@@ -14,7 +14,12 @@ from connectors.base import Choice, Outgoing
 from reportbot.conversation import numbering, validity
 from reportbot.conversation.i18n import say
 from reportbot.conversation.piped import Piping, has_placeholder
-from reportbot.conversation.render import question_messages, review_message, section_heading
+from reportbot.conversation.render import (
+    note_messages,
+    question_messages,
+    review_message,
+    section_heading,
+)
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.session import Env, Step, SubmissionChange, SubmissionView
 from reportbot.conversation.state import ConversationState, Mode, PendingEdits
@@ -208,6 +213,13 @@ class Turn:
         """The report's answers as its labels show them (`${name}`, conversation.piped)."""
         facts = {**report.facts, "__today__": self.today}
         return Piping(report.template, report.answers, facts, self.locale)
+
+    def show_notes(self, report: OpenReport, notes: list[Question]) -> None:
+        """Notes with no question after them (a form's closing summary), on their own."""
+        if any(map(has_placeholder, notes)):
+            piping = self.piping(report)
+            notes = [piping.question(note) for note in notes]
+        self.step.replies.extend(note_messages(notes, self.locale))
 
     def resume(self, report: OpenReport) -> None:
         """Show again where the officer is: the question being asked, or the review."""
