@@ -44,7 +44,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +123,8 @@ class _Reader(SurveyRows):
             log.info("unreadable workbook %s: %s", self.source, exc)  # pyxform's words: the log's
             self.issue(None, None, None, said("xlsform:unreadable", value=f"“{self.source}”"))
             return XlsFormResult(issues=self.issues)
+        if self.spaced_sheets(book.sheet_names or ()):
+            return XlsFormResult(issues=self.issues)
         if not book.survey:
             self.issue("survey", None, None, said("xlsform:no_survey"))
             return XlsFormResult(issues=self.issues)
@@ -158,6 +160,15 @@ class _Reader(SurveyRows):
             self.issues.sort(key=lambda i: (order.get(i.sheet, 4), i.row or 0))
             return XlsFormResult(issues=self.issues, warnings=self.warnings)
         return XlsFormResult(template=template, warnings=self.warnings)
+
+    def spaced_sheets(self, names: Iterable[str]) -> bool:
+        """Report each sheet named "Survey " (spaces around a known name: pyxform, and so
+        ODK, never finds it); True if there is one."""
+        spaced = [n for n in names if n != n.strip() and n.strip().lower() in KNOWN_SHEETS]
+        for name in spaced:
+            shown, fixed = f"“{name}”", f"“{name.strip().lower()}”"
+            self.issue(name, None, None, said("xlsform:sheet_spaces", value=shown, name=fixed))
+        return bool(spaced)
 
     def check_with_pyxform(self, book: DefinitionData) -> None:
         """pyxform's own parser: anything it rejects is not a valid XLSForm.

@@ -19,6 +19,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại.",
         "en": "Open it in Excel or LibreOffice, save it as .xlsx and send it again.",
     },
+    "sheet_spaces": {
+        "vi": "tên trang {value} có khoảng trắng thừa nên không được đọc (ODK cũng không đọc)",
+        "en": "the sheet name {value} has extra spaces, so it is not read (ODK does not read it)",
+    },
+    "sheet_spaces.fix": {
+        "vi": "Đổi tên trang thành {name}, không có khoảng trắng trước hay sau.",
+        "en": "Rename the sheet {name}, without spaces before or after.",
+    },
     "no_survey": {
         "vi": "bảng tính không có trang survey (hoặc trang này trống)",
         "en": "the workbook has no survey sheet (or it is empty)",
