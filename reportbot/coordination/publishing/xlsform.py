@@ -55,6 +55,7 @@ from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from reportbot.conversation.parsing import fold
 from reportbot.coordination.publishing.xlsform_language import LanguagePlan, plan_languages
+from reportbot.coordination.publishing.xlsform_merged import explain_merged
 from reportbot.coordination.publishing.xlsform_sheets import (
     BUILTIN_REFERENCE,
     CHOICE_CHECKS,
@@ -158,6 +159,7 @@ class _Reader(SurveyRows):
         if self.issues:
             order = {None: 0, "survey": 1, "choices": 2, "settings": 3}
             self.issues.sort(key=lambda i: (order.get(i.sheet, 4), i.row or 0))
+            self.issues = explain_merged(self.path, self.issues)
             return XlsFormResult(issues=self.issues, warnings=self.warnings)
         return XlsFormResult(template=template, warnings=self.warnings)
 
