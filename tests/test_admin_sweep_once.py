@@ -23,7 +23,7 @@ SURVEY = (
     ("type", "name", "label", "calculation"),
     ("integer", "so_ho", "Số hộ", ""),
     ("integer", "so_thon", "Số thôn", ""),
-    ("calculate", "ngay_bat_dau", "", "once(today())"),
+    ("calculate", "ngay_bat_dau", "Ngày bắt đầu", "once(today())"),
     ("calculate", "ngay_sua", "", "today()"),
     ("calculate", "so_ho_dau", "", "once(${so_ho})"),
 )
@@ -45,7 +45,11 @@ async def test_once_keeps_the_first_value_through_edits_and_sending(
         assert first["ngay_bat_dau"] == first["ngay_sua"] == '"2026-11-26"'
         assert first["so_ho_dau"] == "12"
         clock.advance(days=2)  # 28/11: the household count is corrected, then the report sent
-        for line in ("3", "/sua 1", "15", "/gui", "có"):
+        for line in ("3", "/sua 1"):
+            await chat.say(line)
+        review = await chat.say("15")  # the review shows what is kept, not the day of editing
+        assert "Ngày bắt đầu: 26/11/2026 (tự tính)" in review
+        for line in ("/gui", "có"):
             await chat.say(line)
         sent = await stored_rows("hoiphunu")
         assert sent["so_ho"] == "15" and sent["ngay_sua"] == '"2026-11-28"'

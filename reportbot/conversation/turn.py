@@ -24,6 +24,7 @@ from reportbot.conversation.report import OpenReport
 from reportbot.conversation.session import Env, Step, SubmissionChange, SubmissionView
 from reportbot.conversation.state import ConversationState, Mode, PendingEdits
 from reportbot.conversation.storing import store_calculations
+from reportbot.forms.evaluation import KEPT
 from reportbot.forms.schema import Question
 from reportbot.periods import Period
 from reportbot.vocabulary.format import date_text
@@ -211,7 +212,7 @@ class Turn:
 
     def piping(self, report: OpenReport) -> Piping:
         """The report's answers as its labels show them (`${name}`, conversation.piped)."""
-        facts = {**report.facts, "__today__": self.today}
+        facts = {**report.facts, "__today__": self.today, KEPT: report.view.calculated}
         return Piping(report.template, report.answers, facts, self.locale)
 
     def show_notes(self, report: OpenReport, notes: list[Question]) -> None:
@@ -250,7 +251,8 @@ class Turn:
                 questions,
                 report.answers,
                 self.locale,
-                {**report.facts, "__today__": self.today},  # today() as when answering
+                # today() as when answering; once() calculations as stored
+                {**report.facts, "__today__": self.today, KEPT: report.view.calculated},
                 {item.question.id: item.message for item in found},
             )
         )

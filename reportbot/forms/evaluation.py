@@ -12,6 +12,7 @@ from typing import Any
 from reportbot.forms.expression_nodes import COMPUTED
 from reportbot.forms.schema import Calculation, FormTemplate, pick
 
+KEPT = "__kept__"  # a fact: the calculations stored with the report (for once())
 _ONCE = re.compile(r"(?<![\w:.-])once\s*\(")
 
 
@@ -47,9 +48,11 @@ def evaluate_calculations(
 ) -> dict[str, Any]:
     """Every calculation's value from the answers (and facts: unit, period, metadata, today),
     in dependency order; a calculation that cannot be computed is None. Never raises.
-    `kept`: the values stored with the report; a once() calculation keeps its stored value
-    when it has one (ODK's once() evaluates only while the field is empty)."""
+    `kept` (else `facts["__kept__"]`): the values stored with the report; a once()
+    calculation keeps its stored value when it has one (ODK's once() evaluates only while
+    the field is empty)."""
     scope: dict[str, Any] = {**answers, **(facts or {})}
+    kept = kept if kept is not None else (facts or {}).get(KEPT)
     scope.setdefault("__choice_labels__", choice_labels(template))
     computed: set[str] = set()
     scope[COMPUTED] = computed
