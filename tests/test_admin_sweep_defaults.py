@@ -10,11 +10,14 @@ refusing the workbook or offering the officer the words "concat('KH-', ...)".
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+import time_machine
 from pyxform.xls2json_backends import md_table_to_workbook
 
 from reportbot.coordination.publishing.xlsform import load_xlsform
+from tests.conftest import TZ
 from tests.support import markdown_xlsform
 from tests.test_engine import Harness
 
@@ -94,3 +97,25 @@ def test_a_required_question_with_a_default_takes_it_with_skip(tmp_path: Path) -
     review = bot.say("3")
     assert "1. Ngày điều tra: 26/11/2026" in review and "2. Số hộ: 0" in review
     assert "❗" not in review
+
+
+def test_now_on_a_time_stays_the_moment_the_question_is_skipped(tmp_path: Path) -> None:
+    # forms/README: a time's default now() is the moment of /boqua, shown as "bây giờ"
+    workbook = """
+| survey |
+| | type | name | label | default |
+| | time | gio | Giờ bắt đầu | now() |
+| | dateTime | luc | Lúc | now() |
+| settings |
+| | form_id |
+| | gio |
+"""
+    form = markdown_xlsform(tmp_path, "gio", workbook)
+    assert [(q.default, q.calculation) for q in form.questions] == [("now()", None)] * 2
+    bot = Harness(forms=(form,))
+    bot.say("/baocao")
+    assert "giá trị mặc định: bây giờ" in bot.say("1")
+    with time_machine.travel(datetime(2026, 11, 26, 16, 45, tzinfo=TZ), tick=False):
+        bot.say("/boqua")  # the time it is skipped, as the YAML default now() (parsing_types)
+        review = bot.say("/boqua")
+    assert "1. Giờ bắt đầu: 16:45" in review and "2. Lúc: 26/11/2026 16:45" in review

@@ -25,7 +25,10 @@ _ODK_TYPE = {"datetime": "dateTime"}
 
 
 def is_dynamic(text: str, kind: str) -> bool:
-    """Whether pyxform reads this default of a question of type `kind` as an expression."""
+    """Whether pyxform reads this default of a question of type `kind` as an expression
+    (but now() of a time: the bot's own default, the moment the question is skipped)."""
+    if kind in ("time", "datetime") and "".join(text.split()).lower() == "now()":
+        return False
     try:
         return bool(default_is_dynamic(text, _ODK_TYPE.get(kind, kind)))
     except Exception:  # pyxform's lexer on odd text: a plain default, checked as such
