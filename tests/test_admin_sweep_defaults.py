@@ -30,6 +30,7 @@ WORKBOOK = """
 | | text | ma | Mã | concat('KH-', ${so_a}) |
 | | date | ngay_co_dinh | Ngày cố định | 2026-06-20 |
 | | integer | so_c | Số C | 2 * 3 |
+| | text | chuc_vu | Chức vụ | Chủ tịch UBND - xã |
 | settings |
 | | form_id | form_title |
 | | mac_dinh | Giá trị mặc định |
@@ -43,6 +44,8 @@ def test_a_workbook_with_expression_defaults_is_accepted(tmp_path: Path) -> None
     assert by_id["so_b"].calculation is not None and by_id["so_b"].default is None
     assert by_id["ma"].default is None  # never the text "concat(...)"
     assert str(by_id["ngay_co_dinh"].default) == "2026-06-20"  # a date's '-' is no minus
+    # words with a dash are no expression: the text itself, as before
+    assert by_id["chuc_vu"].default == "Chủ tịch UBND - xã" and by_id["chuc_vu"].calculation is None
 
 
 def test_the_officer_is_offered_the_computed_values(tmp_path: Path) -> None:

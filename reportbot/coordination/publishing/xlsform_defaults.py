@@ -30,9 +30,15 @@ def is_dynamic(text: str, kind: str) -> bool:
     if kind in ("time", "datetime") and "".join(text.split()).lower() == "now()":
         return False
     try:
-        return bool(default_is_dynamic(text, _ODK_TYPE.get(kind, kind)))
+        dynamic = bool(default_is_dynamic(text, _ODK_TYPE.get(kind, kind)))
     except Exception:  # pyxform's lexer on odd text: a plain default, checked as such
         return False
+    if dynamic and kind in ("text", "barcode"):  # "Chủ tịch UBND - xã": words, as before
+        try:
+            parse_expression(text)
+        except ExpressionError:
+            return False
+    return dynamic
 
 
 def dynamic_default_problems(text: str, known: Set[str]) -> list[Said]:
