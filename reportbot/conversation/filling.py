@@ -14,7 +14,7 @@ from reportbot.conversation.state import AT_END, ConversationState, Mode
 from reportbot.conversation.turn import Turn
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.forms.repeats import adds_entry
-from reportbot.forms.schema import ATTACHMENT_TYPES, Question
+from reportbot.forms.schema import ATTACHMENT_TYPES, Question, pick
 from reportbot.vocabulary.format import number_text
 
 
@@ -210,6 +210,7 @@ def advance(turn: Turn, opened: OpenReport, question: Question, *, filled: bool 
     notes, following = opened.relevance.after(opened.template, question.id)
     if following is None:
         turn.state.question = None  # past the last question (AT_END; /quaylai: the last one)
+        turn.show_notes(opened, notes)  # closing notes: ODK shows them before the end
         turn.show_review(opened)
         return
     turn.ask(opened, following, notes)
@@ -251,12 +252,17 @@ def skip(turn: Turn) -> None:
     question = opened.question(turn.state.question)
     if question is None:
         return
-    if question.required:
-        turn.say("required")
+    default = default_value(question, turn.locale, turn.today)  # the commune's day
+    if question.required and is_empty(default):  # a default answers it, as in ODK
+        own = pick(question.required_message, turn.locale)  # the form's required_message
+        if own:
+            turn.reply(Outgoing(own))
+        else:
+            turn.say("required")
         return
     if turn.locked(opened):
         return
-    opened.set(question.id, default_value(question, turn.locale, turn.env.now.date()))
+    opened.set(question.id, default)
     turn.say("skipped")
     _after_change(turn, opened, question)
 

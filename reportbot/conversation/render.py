@@ -42,11 +42,13 @@ def question_messages(
     (a section's title, see `section_heading`) goes above the first of them. `binding` is
     the question's token (`Outgoing.question`); `selected` overrides the ticks shown."""
     messages = [Outgoing(_note_text(note, locale)) for note in notes]
-    if heading and messages:
-        messages[0] = Outgoing(f"{heading}\n{messages[0].text}")
+    # the section's title over its first message: a note before the group is not in it
+    first = next((i for i, n in enumerate(notes) if n.section == question.section), None)
+    if heading and first is not None:
+        messages[first] = Outgoing(f"{heading}\n{messages[first].text}")
     body, tail, choices, multi = _question_parts(question, locale)
     lines = [say("progress", locale, index=index, total=total), body]
-    if heading and not notes:
+    if heading and first is None:
         lines.insert(0, heading)
     if not is_empty(current):
         lines.append(say("current_value", locale, value=format_value(question, current, locale)))
@@ -108,18 +110,22 @@ def _question_parts(question: Question, locale: str) -> tuple[str, str, tuple[Ch
     elif question.type in TYPE_HINTS:
         lines.append(say(TYPE_HINTS[question.type], locale))
     tail = ""
-    if not question.required:
-        if question.default is not None:
-            shown = say("now_word", locale) if question.default == "now()" else question.default
-            tail = say("default_hint", locale, value=shown)
-        elif not any(word in hint for word in SKIP_WORDS):  # the form's hint said it already
-            tail = say("optional_hint", locale)
+    if question.default is not None:  # required too: ODK's default answers it already
+        shown = say("now_word", locale) if question.default == "now()" else question.default
+        tail = say("default_hint", locale, value=shown)
+    elif not question.required and not any(word in hint for word in SKIP_WORDS):
+        tail = say("optional_hint", locale)  # (unless the form's hint said it already)
     choices, multi, _ = _choices(question, None, locale)
     parts = ("\n".join(lines), tail, choices, multi)
     if len(_PARTS) > 4096:
         _PARTS.clear()
     _PARTS[(id(question), locale)] = (question, parts)
     return parts
+
+
+def note_messages(notes: Sequence[Question], locale: str) -> list[Outgoing]:
+    """Notes shown on their own (those after the last question, before the review)."""
+    return [Outgoing(_note_text(note, locale)) for note in notes]
 
 
 def _note_text(note: Question, locale: str) -> str:
@@ -142,8 +148,9 @@ def _choices(
     if question.type in ATTACHMENT_TYPES and not question.required:
         # An optional file question must never be a dead end: one tap skips it.
         return (Choice(say("button_skip_file", locale), "/boqua", button_only=True),), False, ()
-    if not question.required:
-        # Every optional question offers the skip as a tap, not only as a command to know.
+    if not question.required or question.default is not None:
+        # Every optional question offers the skip as a tap, not only as a command to know
+        # (a required one with a default: the tap takes the default).
         return (Choice(say("button_skip", locale), "/boqua", button_only=True),), False, ()
     return (), False, ()
 

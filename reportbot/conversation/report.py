@@ -8,7 +8,7 @@ an edit changes them.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from connectors.binding import question_token
@@ -51,11 +51,18 @@ class OpenReport:
     )
 
     def __init__(
-        self, view: SubmissionView, unit: UnitInfo | None, tz: tzinfo, edits: PendingEdits
+        self,
+        view: SubmissionView,
+        unit: UnitInfo | None,
+        tz: tzinfo,
+        edits: PendingEdits,
+        today: date | None = None,
     ) -> None:
         self.view = view
         self.period: Period = period_by_key(view.template.period, view.period_key, tz)
         self.facts = unit_facts(unit, view.period_key)
+        if today is not None:  # today() of a rule or a dynamic default: the commune's day
+            self.facts["__today__"] = today
         base = view.template  # an expanded template (repeats) keeps its key and version
         # What a question binding of this report is made with (`question_token`): the form,
         # its version and the period, so a button of another period's report of the same form

@@ -36,7 +36,7 @@ def store_calculations(change: SubmissionChange, unit: UnitInfo | None, today: d
     if not template.calculations or change.is_empty() or not _moves(change):
         return
     facts = {**unit_facts(unit, view.period_key), "__today__": today}
-    values = values_to_store(template, answers_after(change), facts)
+    values = values_to_store(template, answers_after(change), facts, view.calculated)
     for name, value in values.items():
         old = view.calculated.get(name, _UNSET)
         if old is _UNSET or not _same(old, value):

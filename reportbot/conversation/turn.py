@@ -13,11 +13,18 @@ from typing import Any
 from connectors.base import Choice, Outgoing
 from reportbot.conversation import numbering, validity
 from reportbot.conversation.i18n import say
-from reportbot.conversation.render import question_messages, review_message, section_heading
+from reportbot.conversation.piped import Piping, has_placeholder
+from reportbot.conversation.render import (
+    note_messages,
+    question_messages,
+    review_message,
+    section_heading,
+)
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.session import Env, Step, SubmissionChange, SubmissionView
 from reportbot.conversation.state import ConversationState, Mode, PendingEdits
 from reportbot.conversation.storing import store_calculations
+from reportbot.forms.evaluation import KEPT
 from reportbot.forms.schema import Question
 from reportbot.periods import Period
 from reportbot.vocabulary.format import date_text
@@ -49,7 +56,8 @@ class Turn:
             if view is None:
                 self.state = ConversationState(last=self.state.last)
             else:
-                self.report = OpenReport(view, self.unit, env.tz, self.state.held or PendingEdits())
+                edits = self.state.held or PendingEdits()
+                self.report = OpenReport(view, self.unit, env.tz, edits, self.today)
 
     @property
     def today(self) -> date:
@@ -83,7 +91,7 @@ class Turn:
     def open(self, view: SubmissionView) -> OpenReport:
         """Make `view` the open report (edits of a report open before are kept)."""
         self.flush()
-        self.report = OpenReport(view, self.unit, self.env.tz, PendingEdits())
+        self.report = OpenReport(view, self.unit, self.env.tz, PendingEdits(), self.today)
         return self.report
 
     def idle(self) -> None:
@@ -183,6 +191,10 @@ class Turn:
         self.state.question = question.id
         current = report.answers.get(question.id)
         heading = section_heading(question, report.relevance.answerable, self.locale)
+        if "${" in heading or has_placeholder(question) or any(map(has_placeholder, notes)):
+            piping = self.piping(report)  # ${name} in a label shows the answer, as in ODK
+            question, notes = piping.question(question), [piping.question(n) for n in notes]
+            heading = piping.text(heading)
         token = report.token(question.id)
         self.step.replies.extend(
             question_messages(
@@ -197,6 +209,18 @@ class Turn:
                 selected=selected,
             )
         )
+
+    def piping(self, report: OpenReport) -> Piping:
+        """The report's answers as its labels show them (`${name}`, conversation.piped)."""
+        facts = {**report.facts, "__today__": self.today, KEPT: report.view.calculated}
+        return Piping(report.template, report.answers, facts, self.locale)
+
+    def show_notes(self, report: OpenReport, notes: list[Question]) -> None:
+        """Notes with no question after them (a form's closing summary), on their own."""
+        if any(map(has_placeholder, notes)):
+            piping = self.piping(report)
+            notes = [piping.question(note) for note in notes]
+        self.step.replies.extend(note_messages(notes, self.locale))
 
     def resume(self, report: OpenReport) -> None:
         """Show again where the officer is: the question being asked, or the review."""
@@ -218,6 +242,8 @@ class Turn:
         self.state.mode = Mode.REVIEW
         self.state.report = report.key
         self.state.review = [q.id for q in questions]
+        if any(map(has_placeholder, questions)):
+            questions = [self.piping(report).question(q) for q in questions]
         self.reply(
             review_message(
                 report.template,
@@ -225,7 +251,8 @@ class Turn:
                 questions,
                 report.answers,
                 self.locale,
-                {**report.facts, "__today__": self.today},  # today() as when answering
+                # today() as when answering; once() calculations as stored
+                {**report.facts, "__today__": self.today, KEPT: report.view.calculated},
                 {item.question.id: item.message for item in found},
             )
         )

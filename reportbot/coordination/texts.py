@@ -305,6 +305,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "preview_added": {"vi": "Câu mới: {ids}", "en": "New questions: {ids}"},
     "preview_removed": {"vi": "Câu bỏ đi: {ids}", "en": "Questions removed: {ids}"},
+    "preview_changed": {"vi": "Câu thay đổi: {ids}", "en": "Questions changed: {ids}"},
     "preview_same": {
         "vi": "Không khác phiên bản {current} đang dùng.",
         "en": "The same as version {current} in use.",

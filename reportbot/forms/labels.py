@@ -15,7 +15,8 @@ from html import unescape
 from html.parser import HTMLParser
 
 MAX_LABEL = 10_000
-_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}")
+# ${q}, and ${q[2]} (a repeat's entry 2, forms/repeat_expand.py)
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63}(?:\[[0-9]{1,3}\])?)\}")
 _LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{1,500})\)")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)([^*_\n]{1,500}?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)([^*_\n]{1,500}?)(?<=\S)\1(?![\w*])")
@@ -31,8 +32,9 @@ _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr"})
 class _Text(HTMLParser):
     """Collects visible text; content inside an element styled display:none is dropped."""
 
-    def __init__(self) -> None:
+    def __init__(self, hidden: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.show_hidden = hidden  # text styled display:none kept too
         self.parts: list[str] = []
         self.hidden_depth = 0  # open elements since the outermost hidden one
         self.depth = 0
@@ -45,7 +47,7 @@ class _Text(HTMLParser):
         style = " ".join(value or "" for name, value in attrs if name == "style")
         if self.hidden_depth:
             self.hidden_depth += 1
-        elif _HIDDEN.search(style):
+        elif _HIDDEN.search(style) and not self.show_hidden:
             self.hidden_depth = 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -61,11 +63,12 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def strip_html(text: str) -> str:
-    """Visible text of an HTML fragment (tags removed, entities decoded, hidden parts gone)."""
+def strip_html(text: str, hidden: bool = False) -> str:
+    """Visible text of an HTML fragment (tags removed, entities decoded, hidden parts gone
+    unless `hidden`)."""
     if "<" not in text:
         return unescape(text)
-    parser = _Text()
+    parser = _Text(hidden)
     parser.feed(_STRAY_LT.sub("&lt;", text))
     parser.close()
     return "".join(parser.parts)
@@ -87,6 +90,13 @@ def placeholders(text: str) -> list[str]:
 def plain_label(text: str, values: Mapping[str, str] | None = None) -> str:
     """The label as plain text, each ${q} replaced by `values[q]` (the answer's display
     value; empty when not answered, as ODK shows it)."""
+    return fill_placeholders(reduce_markup(text), values or {})
+
+
+def reduce_markup(text: str, hidden: bool = False) -> str:
+    """The label's HTML and Markdown reduced to plain text, its ${q} placeholders kept (a
+    form's labels are reduced once, when the form is read; `fill_placeholders` then fills
+    them for each report). `hidden` keeps the text styled display:none."""
     text = text[:MAX_LABEL]
     # placeholders are protected while HTML and Markdown are reduced (names hold '_')
     names: list[str] = []
@@ -96,8 +106,17 @@ def plain_label(text: str, values: Mapping[str, str] | None = None) -> str:
         return f"\x00{len(names) - 1}\x00"
 
     text = _PLACEHOLDER.sub(protect, text)
-    text = strip_markdown(strip_html(text))
-    given = values or {}
-    text = re.sub(r"\x00(\d+)\x00", lambda m: str(given.get(names[int(m[1])], "")), text)
+    text = strip_markdown(strip_html(text, hidden))
+    text = re.sub(r"\x00(\d+)\x00", lambda m: "${" + names[int(m[1])] + "}", text)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """Each ${q} of `text` replaced by `values[q]` (nothing for a name without a value, as
+    ODK shows an unanswered question); spaces left around an empty value are tidied."""
+    if "${" not in text:
+        return text
+    filled = _PLACEHOLDER.sub(lambda m: str(values.get(m[1], "")), text[:MAX_LABEL])
+    lines = [" ".join(line.split()) for line in filled.split("\n")]
+    return "\n".join(lines).strip()

@@ -223,6 +223,8 @@ def _question_definition(question: Question) -> dict[str, Any]:
         item["repeat"] = question.repeat
     if question.section:
         item["section"] = question.section
+    if question.required_message:
+        item["required_message"] = question.required_message
     return item
 
 

@@ -30,7 +30,7 @@ from reportbot.forms.schema import (
 QUESTION_FIELDS = frozenset(
     {"id", "type", "label", "hint", "required", "min", "max", "choices"}
     | {"relevant", "constraint", "constraint_message", "default"}
-    | {"choice_filter", "calculation", "repeat", "section"}
+    | {"choice_filter", "calculation", "repeat", "section", "required_message"}
 )
 
 
@@ -121,6 +121,7 @@ class QuestionChecks:
             calculation=calculation,
             repeat=self.repeat_of(item, where),
             section=self.text(item, "section", where, required=False),
+            required_message=self.text(item, "required_message", where, required=False),
         )
 
     def _question_id(

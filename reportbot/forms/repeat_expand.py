@@ -119,12 +119,25 @@ class _Expander:
                 inside = self.rewrite(question, lambda e, i=index: self.inside(e, name, i))
                 label = {
                     lang: f"{pick(self.labels[name], lang) or name} {index} – {text}"
-                    for lang, text in question.label.items()
+                    for lang, text in self.entry_texts(question.label, name, index).items()
                 }
-                out.append(replace(inside, id=entry_id(question.id, index), label=label))
+                hint = self.entry_texts(question.hint, name, index)
+                entry = replace(inside, id=entry_id(question.id, index), label=label, hint=hint)
+                out.append(entry)
             if repeat.count is None:
                 out.append(self.more_question(repeat, index))
         return out
+
+    def entry_texts(self, texts: Mapping[str, str], repeat: str, index: int) -> dict[str, str]:
+        """A label or hint of an entry's question: its ${sibling} is this entry's answer."""
+
+        def one(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return (
+                "${" + entry_id(name, index) + "}" if self.members.get(name) == repeat else match[0]
+            )
+
+        return {lang: _REF.sub(one, text) if "${" in text else text for lang, text in texts.items()}
 
     def more_question(self, repeat: Repeat, index: int) -> Question:
         shown = {lang: pick(repeat.label, lang) or repeat.name for lang in ("vi", "en")}

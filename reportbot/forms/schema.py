@@ -88,6 +88,7 @@ class Question:
     calculation: Expression | None = None  # a dynamic default: computed when first asked
     repeat: str | None = None  # the name of the repeat the question belongs to
     section: Text = field(default_factory=dict)  # the label of the XLSForm group it is in
+    required_message: Text = field(default_factory=dict)  # said when a required one is skipped
 
     @property
     def answerable(self) -> bool:

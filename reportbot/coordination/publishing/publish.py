@@ -142,14 +142,15 @@ async def _change(template: FormTemplate, locale: str) -> str:
     if latest.content_hash == content_hash(template):
         return t("preview_same", locale, current=latest.version)
     lines = [t("preview_new_version", locale, version=latest.version + 1, current=latest.version)]
-    old_ids = [q.id for q in template_from_definition(latest.definition).questions]
+    old = {q.id: q for q in template_from_definition(latest.definition).questions}
     new_ids = [q.id for q in template.questions]
-    added = [qid for qid in new_ids if qid not in old_ids]
-    removed = [qid for qid in old_ids if qid not in new_ids]
-    if added:
-        lines.append("  " + t("preview_added", locale, ids=", ".join(added)))
-    if removed:
-        lines.append("  " + t("preview_removed", locale, ids=", ".join(removed)))
+    added = [qid for qid in new_ids if qid not in old]
+    removed = [qid for qid in old if qid not in new_ids]
+    # the label, choices, rules or any other part of a question kept under its id
+    changed = [q.id for q in template.questions if q.id in old and old[q.id] != q]
+    for key, ids in (("added", added), ("removed", removed), ("changed", changed)):
+        if ids:
+            lines.append("  " + t(f"preview_{key}", locale, ids=", ".join(ids)))
     return "\n".join(lines)
 
 

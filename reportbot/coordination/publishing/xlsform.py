@@ -13,7 +13,8 @@ forms/README.md), acknowledge and trigger (store "OK"), range (a bounded number)
 rows (shown as a note with their value), calculate and hidden (calculations) and
 the metadata types (today, start, end, username, deviceid, ...: names expressions may read,
 values supplied by the caller); ``relevant``, ``constraint`` + ``constraint_message``,
-``required`` (yes/no/1/0), ``hint``, ``default`` (parsed like an answer); names as ODK allows
+``required`` (yes/no/1/0), ``hint``, ``default`` (parsed like an answer, or an expression:
+ODK's dynamic default, xlsform_defaults.py); names as ODK allows
 them (case kept, ``-`` and ``.``); labels in any single language (see xlsform_language.py);
 groups, flattened (a group's ``relevant`` is checked on its row and applies to each question
 in it); ``settings.version``; ``choice_filter`` (cascading selects: the choices sheet's extra
@@ -43,7 +44,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from reportbot.conversation.parsing import fold
 from reportbot.coordination.publishing.xlsform_language import LanguagePlan, plan_languages
+from reportbot.coordination.publishing.xlsform_merged import explain_merged
 from reportbot.coordination.publishing.xlsform_sheets import (
     BUILTIN_REFERENCE,
     CHOICE_CHECKS,
@@ -74,10 +76,12 @@ from reportbot.coordination.publishing.xlsform_sheets import (
 )
 from reportbot.coordination.publishing.xlsform_survey import EXTERNAL_PREFIX, SurveyRows
 from reportbot.forms.diagnostics import Said, said
+from reportbot.forms.labels import reduce_markup
 from reportbot.forms.loader import TemplateIssue, build_template
 
 log = logging.getLogger(__name__)
 KNOWN_SHEETS = frozenset({"survey", "choices", "settings", "external_choices"})
+MARKUP_TEXTS = frozenset({"label", "hint", "constraint_message", "required_message"})
 # what other modules import from here
 __all__ = ["XLSFORM_SUFFIXES", "XlsFormResult", "XlsIssue", "language_of", "load_xlsform"]
 __all__ += ["split_header"]
@@ -120,6 +124,8 @@ class _Reader(SurveyRows):
             log.info("unreadable workbook %s: %s", self.source, exc)  # pyxform's words: the log's
             self.issue(None, None, None, said("xlsform:unreadable", value=f"“{self.source}”"))
             return XlsFormResult(issues=self.issues)
+        if self.spaced_sheets(book.sheet_names or ()):
+            return XlsFormResult(issues=self.issues)
         if not book.survey:
             self.issue("survey", None, None, said("xlsform:no_survey"))
             return XlsFormResult(issues=self.issues)
@@ -153,8 +159,18 @@ class _Reader(SurveyRows):
         if self.issues:
             order = {None: 0, "survey": 1, "choices": 2, "settings": 3}
             self.issues.sort(key=lambda i: (order.get(i.sheet, 4), i.row or 0))
+            self.issues = explain_merged(self.path, self.issues)
             return XlsFormResult(issues=self.issues, warnings=self.warnings)
         return XlsFormResult(template=template, warnings=self.warnings)
+
+    def spaced_sheets(self, names: Iterable[str]) -> bool:
+        """Report each sheet named "Survey " (spaces around a known name: pyxform, and so
+        ODK, never finds it); True if there is one."""
+        spaced = [n for n in names if n != n.strip() and n.strip().lower() in KNOWN_SHEETS]
+        for name in spaced:
+            shown, fixed = f"“{name}”", f"“{name.strip().lower()}”"
+            self.issue(name, None, None, said("xlsform:sheet_spaces", value=shown, name=fixed))
+        return bool(spaced)
 
     def check_with_pyxform(self, book: DefinitionData) -> None:
         """pyxform's own parser: anything it rejects is not a valid XLSForm.
@@ -278,6 +294,11 @@ class _Reader(SurveyRows):
             if value is None or not str(value).strip():
                 continue
             text = str(value).strip()
+            if base in MARKUP_TEXTS:  # ODK renders their HTML and Markdown: a chat cannot
+                # a label hidden in a grid (display:none) names its cell: the chat shows it
+                text = reduce_markup(text) or reduce_markup(text, hidden=True)
+                if not text:
+                    continue
             if language is None:
                 plain = text
                 continue

@@ -93,11 +93,11 @@ ERROR_COLUMNS = {
 SURVEY_COLUMNS = frozenset(
     {"type", "name", "label", "hint", "required", "relevant", "constraint"}
     | {"constraint_message", "default", "read_only", "choice_filter", "calculation"}
-    | {"repeat_count"}
+    | {"repeat_count", "required_message"}
     | set(ERROR_COLUMNS)
 )
 QUIET_COLUMNS = frozenset(
-    {"appearance", "guidance_hint", "required_message", "image", "big-image", "audio", "video"}
+    {"appearance", "guidance_hint", "image", "big-image", "audio", "video"}
     | {"media::image", "media::audio", "media::video", "parameters", "autoplay", "rows"}
 )
 SETTINGS_COLUMNS = frozenset(

@@ -13,6 +13,11 @@ from pyxform import aliases, constants
 from reportbot.coordination.publishing import xlsform_sections as sections
 from reportbot.coordination.publishing.xlsform_choices import ChoiceRows
 from reportbot.coordination.publishing.xlsform_constraint_words import constraint_words
+from reportbot.coordination.publishing.xlsform_defaults import (
+    dynamic_default_problems,
+    is_dynamic,
+    literal_default,
+)
 from reportbot.coordination.publishing.xlsform_repeats import RepeatRows
 from reportbot.coordination.publishing.xlsform_sheets import (
     ACK_CHOICE,
@@ -28,7 +33,6 @@ from reportbot.coordination.publishing.xlsform_sheets import (
     SIMPLE_TYPES,
     SURVEY_COLUMNS,
     UNSUPPORTED_TYPES,
-    XPATH_NUMBER,
     YES_NO,
     Sheet,
     other_question,
@@ -259,8 +263,12 @@ class SurveyRows(RepeatRows, ChoiceRows):
                 message = constraint_words(item["constraint"]) or DEFAULT_CONSTRAINT_MESSAGE
             item["constraint_message"] = message
         default = sheet.value(row, "default")
-        if default:
-            item["default"] = self.default(number, ours, default)
+        if default and is_dynamic(default, ours):  # today(), ${q}: offered when asked
+            item.setdefault("calculation", default)  # a calculation of the row's own wins
+            for problem in dynamic_default_problems(default, self.survey_names | BUILTIN_NAMES):
+                self.issue("survey", number, sheet.column("default"), problem)
+        elif default:
+            item["default"] = literal_default(ours, default)
         if list_name is not None:
             self.question_choices(number, item, list_name, lists)
         return item
@@ -285,6 +293,9 @@ class SurveyRows(RepeatRows, ChoiceRows):
                 message = said("xlsform:required_yes_no", value=repr(required))
                 self.issue("survey", number, "required", message)
             item["required"] = bool(value)
+            message = self.texts(sheet, row, "required_message")
+            if value and message:
+                item["required_message"] = message
 
     def question_choices(
         self,
@@ -384,12 +395,5 @@ class SurveyRows(RepeatRows, ChoiceRows):
             message = said("xlsform:type_unknown", value=f"“{kind}”", allowed=", ".join(known))
         self.issue("survey", number, "type", message)
         return None, None
-
-    def default(self, number: int, kind: str, text: str) -> Any:
-        """An XLSForm default as the template checker reads it: ODK writes numbers as XPath
-        literals ('2.5' is two and a half, '1.500' one and a half), anything else as text."""
-        if kind in ("integer", "decimal") and XPATH_NUMBER.fullmatch(text):
-            return Decimal(text)
-        return text
 
     # -- problems found by the template checker ------------------------------------------------

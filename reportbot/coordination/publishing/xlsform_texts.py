@@ -19,6 +19,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi gửi lại.",
         "en": "Open it in Excel or LibreOffice, save it as .xlsx and send it again.",
     },
+    "merged_cell": {
+        "vi": "{detail} (ô này nằm trong vùng ô gộp {value}: chỉ ô đầu tiên của vùng có giá trị)",
+        "en": "{detail} (the cell is inside the merged cells {value}: only the first has a value)",
+    },
+    "merged_cell.fix": {
+        "vi": "Bỏ gộp ô {value} (Merge & Center → Unmerge Cells) rồi điền giá trị cho từng dòng.",
+        "en": "Unmerge {value} (Merge & Center → Unmerge Cells) and fill the value on every row.",
+    },
+    "sheet_spaces": {
+        "vi": "tên trang {value} có khoảng trắng thừa nên không được đọc (ODK cũng không đọc)",
+        "en": "the sheet name {value} has extra spaces, so it is not read (ODK does not read it)",
+    },
+    "sheet_spaces.fix": {
+        "vi": "Đổi tên trang thành {name}, không có khoảng trắng trước hay sau.",
+        "en": "Rename the sheet {name}, without spaces before or after.",
+    },
     "no_survey": {
         "vi": "bảng tính không có trang survey (hoặc trang này trống)",
         "en": "the workbook has no survey sheet (or it is empty)",
