@@ -250,7 +250,7 @@ _ISO_RE = re.compile(r"([0-9]{4})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})"
 
 def parse_date(text: str, today: date | None = None) -> date:
     """Parse dd/mm/yyyy (also -, ., yy, yyyy-mm-dd, "ngày 5 tháng 6 năm 2025", "hôm nay")."""
-    folded = fold(text)
+    folded = unpolite(fold(text))  # "20/06/2026 ạ"
     if folded in _RELATIVE_DAYS:
         base = today or datetime.now(_VIETNAM_TZ).date()
         return base + timedelta(days=_RELATIVE_DAYS[folded])
@@ -279,14 +279,20 @@ _POLITE_TAIL = {"a", "nhe", "nha", "oi"}
 _POLITE_HEAD = {"da", "vang", "thua"}
 
 
+def unpolite(folded: str) -> str:
+    """Folded text without the polite words around it ("da, da co a" → "da co"): dạ, vâng,
+    thưa before; ạ, nhé, nha, ơi after. A lone word stays (“dạ” may be the answer)."""
+    words = folded.split()
+    while len(words) > 1 and words[-1].strip(_EDGE_PUNCT) in _POLITE_TAIL:
+        words.pop()
+    if len(words) > 1 and words[0].strip(_EDGE_PUNCT) in _POLITE_HEAD:
+        words.pop(0)
+    return " ".join(words).strip(_EDGE_PUNCT)
+
+
 def parse_yes_no(text: str) -> bool:
     """Understand có/không and their many typed forms ("co a", "ko nhé", "dạ rồi", 1/2)."""
-    words = fold(text).split()
-    while len(words) > 1 and words[-1] in _POLITE_TAIL:
-        words.pop()
-    if len(words) > 1 and words[0] in _POLITE_HEAD:
-        words.pop(0)
-    phrase = " ".join(words).strip(_EDGE_PUNCT)
+    phrase = unpolite(fold(text))
     if phrase in _YES:
         return True
     if phrase in _NO:
@@ -329,6 +335,8 @@ def _match_choice(folded: str, options: _Folded) -> str:
                 return found.pop()
             if found:
                 raise AnswerError("choice.ambiguous", count=count)
+    if (polite := unpolite(folded)) != folded:
+        return _match_choice(polite, options)  # "Đã có ạ", "dạ, số 2"
     raise AnswerError("choice.unknown", count=count)
 
 
