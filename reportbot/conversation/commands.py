@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from connectors.base import Choice
 from reportbot.conversation.parsing import fold
 
 
@@ -110,6 +111,22 @@ class CommandTable:
         if entry is None or (bare and not entry[1]):
             return None
         return entry[0]
+
+
+# The English command of each Vietnamese one a button carries: where there are no buttons the
+# button is written out with the command of the reader's language (both are understood).
+_ENGLISH = {"/baocao": "/report", "/tieptuc": "/continue", "/gui": "/submit", "/trogiup": "/help"}
+_ENGLISH_ARGUMENTS = {"khac": "other"}  # "/report other" leaves the open report as "khac" does
+
+
+def command_choice(label: str, payload: str, locale: str) -> Choice:
+    """A button that runs command `payload` ("/tieptuc", "/baocao khac"), shown as the
+    command of `locale` where a platform has no buttons."""
+    head, space, rest = payload.partition(" ")
+    english = _ENGLISH.get(head) if locale == "en" else None
+    if english is None:
+        return Choice(label, payload)
+    return Choice(label, payload, plain=english + space + _ENGLISH_ARGUMENTS.get(rest, rest))
 
 
 OFFICER_COMMANDS = CommandTable()

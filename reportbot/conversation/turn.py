@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from connectors.base import Choice, Outgoing
+from connectors.base import Outgoing
 from reportbot.conversation import numbering, validity
+from reportbot.conversation.commands import command_choice
 from reportbot.conversation.i18n import say
 from reportbot.conversation.render import question_messages, review_message, section_heading
 from reportbot.conversation.report import OpenReport
@@ -173,9 +174,9 @@ class Turn:
     def idle_menu(self) -> None:
         """The three buttons shown when nothing is going on."""
         choices = (
-            Choice(self.text("button_report"), "/baocao"),
-            Choice(self.text("button_continue"), "/tieptuc"),
-            Choice(self.text("button_help"), "/trogiup"),
+            command_choice(self.text("button_report"), "/baocao", self.locale),
+            command_choice(self.text("button_continue"), "/tieptuc", self.locale),
+            command_choice(self.text("button_help"), "/trogiup", self.locale),
         )
         self.reply(Outgoing(self.text("idle_hint"), choices=choices))
 
