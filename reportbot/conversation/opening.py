@@ -331,7 +331,8 @@ def say_resume(turn: Turn, opened: OpenReport) -> None:
     done, total = opened.counts()
     title = pick(opened.template.title, turn.locale)
     label = opened.period.label(turn.locale)
-    turn.say("report_resume", title=title, period=label, done=done, left=total - done)
+    key = "report_resume_optional" if done < total and not opened.missing_required() else None
+    turn.say(key or "report_resume", title=title, period=label, done=done, left=total - done)
 
 
 def _open_draft(turn: Turn, opened: OpenReport, created: bool, at: str | None = None) -> None:
