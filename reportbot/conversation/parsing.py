@@ -275,6 +275,7 @@ _YES = {"co", "c", "yes", "y", "u", "um", "uk", "dung", "roi", "da", "1", "vang"
 _YES |= {"okay", "co roi", "dung roi", "da co", "dong y", "chinh xac", "xong", "da xong"}
 _NO = {"khong", "k", "ko", "kg", "kh", "khg", "hong", "no", "n", "chua", "2", "sai"}
 _NO |= {"khong co", "chua co", "khong phai", "khong dung", "chua xong", "chua roi"}
+_NO |= {"khoong", "chuwa"}  # telex left by a keyboard whose accents are off (không, chưa)
 _POLITE_TAIL = {"a", "nhe", "nha", "oi"}
 _POLITE_HEAD = {"da", "vang", "thua"}
 
