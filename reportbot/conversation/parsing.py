@@ -336,9 +336,25 @@ def _match_choice(folded: str, options: _Folded) -> str:
                 return found.pop()
             if found:
                 raise AnswerError("choice.ambiguous", count=count)
+    if (every := _every_word_in(folded, options)) is not None:
+        return every  # "ngày 18/5": its words begin words of one label only
     if (polite := unpolite(folded)) != folded:
         return _match_choice(polite, options)  # "Đã có ạ", "dạ, số 2"
     raise AnswerError("choice.unknown", count=count)
+
+
+def _every_word_in(folded: str, options: _Folded) -> str | None:
+    """The one option a label of which has every word of `folded` at a word's start."""
+    words = folded.split()
+    if len(words) < 2 or len(words) > 8:
+        return None
+    starts = [re.compile(rf"(?<![^\W_]){re.escape(word)}") for word in words]
+    found = {
+        value
+        for value, _, labels in options
+        if any(all(start.search(label) for start in starts) for label in labels)
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def parse_choice(text: str, options: Options) -> str:
@@ -353,7 +369,9 @@ def _values_in_piece(folded: str, options: _Folded) -> list[str]:
     try:
         return [_match_choice(folded, options)]
     except AnswerError:
-        parts = re.split(r"\s+(?:va|and|voi|hoac)\s+|\s*[&+/]\s*", folded)
+        parts = re.split(r"\s+(?:va|and|voi|hoac)\s+", folded)  # words first: "18/5 và 10/10"
+        if len(parts) == 1:
+            parts = re.split(r"\s*[&+/]\s*", folded)
         if len(parts) == 1:
             raise
         return [v for part in parts if part for v in _values_in_piece(part.strip(), options)]
