@@ -120,7 +120,7 @@ def test_a_joined_paste_is_stored_whole_and_said_to_be_joined() -> None:
     assert _answers(bot)["mo_hinh_hay"] == paste
     assert bot.state.question == "kho_khan"
     refused = bot.say("y" * 10_001)
-    assert "tối đa 10000 ký tự" in refused and "kho_khan" not in _answers(bot)
+    assert "tối đa 10.000 ký tự" in refused and "kho_khan" not in _answers(bot)
 
 
 def test_an_album_is_stored_as_every_file() -> None:

@@ -166,7 +166,7 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
         return text  # the question's own limit, checked with its bounds
     limit = LONG_TEXT_LIMIT if kind == "long_text" else SHORT_TEXT_LIMIT
     if len(text) > limit:
-        raise Rejected(say("text_max", locale, max=limit))
+        raise Rejected(say("text_max", locale, max=format_number(limit, locale)))
     return text
 
 
@@ -220,9 +220,9 @@ def _check_bounds(question: Question, value: Any, locale: str) -> None:
         raise Rejected(say("number_max", locale, max=shown_high))
     if question.type in ("text", "long_text"):
         if low is not None and len(value) < low:
-            raise Rejected(say("text_min", locale, min=int(low)))
+            raise Rejected(say("text_min", locale, min=format_number(int(low), locale)))
         if high is not None and len(value) > high:
-            raise Rejected(say("text_max", locale, max=int(high)))
+            raise Rejected(say("text_max", locale, max=format_number(int(high), locale)))
 
 
 def _plain(number: float) -> Any:

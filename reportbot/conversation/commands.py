@@ -7,8 +7,10 @@ menu (Telegram's setMyCommands).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from connectors.base import Choice
 from reportbot.conversation.parsing import fold
 
 
@@ -35,6 +37,28 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("cancel", ("huy", "cancel"), "Dừng lại", "Stop"),
     CommandSpec("help", ("trogiup", "tro giup", "help"), "Trợ giúp", "Help"),
 )
+
+
+# The words said before the number of an answer to change: "sửa câu (số) 5", "edit question 5".
+_NUMBER_WORDS = frozenset({"cau", "so", "question", "q"})
+_GLUED = re.compile(r"([a-z]{1,12})([0-9]{1,4})")  # "/sua5": the number typed without a space
+
+
+def _without_words(folded: str) -> str:
+    """`folded` without the words naming a question number at its end ("sua cau so")."""
+    words = folded.split()
+    while len(words) > 1 and words[-1] in _NUMBER_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def edit_number(argument: str) -> str:
+    """The number of "/sua câu số 5" ("5"); the argument as typed when it names none."""
+    words = fold(argument).split()
+    while words and words[0] in _NUMBER_WORDS:
+        words.pop(0)
+    rest = " ".join(words).lstrip("#")
+    return rest if rest.isdigit() else argument.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +113,12 @@ class CommandTable:
             head, _, rest = stripped[1:].partition(" ")
             head = head.split("@", 1)[0]
             name = self._lookup(fold(head))
+            glued = _GLUED.fullmatch(fold(head)) if name is None else None
+            if glued and self._lookup(glued[1]) == "edit":  # "/sua5"
+                name, rest = "edit", f"{glued[2]} {rest}"
             if name is None:
                 return ParsedCommand("unknown", head)
-            return ParsedCommand(name, rest.strip())
+            return ParsedCommand(name, edit_number(rest) if name == "edit" else rest.strip())
         if not bare_words or (stripped[:1].isdigit() and stripped[:1].isascii()):
             return None  # no command word starts with a digit: an answer such as "30"
         folded = fold(stripped)
@@ -101,8 +128,8 @@ class CommandTable:
         if name is not None:
             return ParsedCommand(name, "")
         head, _, rest = folded.rpartition(" ")
-        if head and rest.isdigit() and self._lookup(head, bare=True) == "edit":
-            return ParsedCommand("edit", rest)
+        if head and rest.isdigit() and self._lookup(_without_words(head), bare=True) == "edit":
+            return ParsedCommand("edit", rest)  # "sua 5", "sửa câu 5"
         return None
 
     def _lookup(self, folded: str, *, bare: bool = False) -> str | None:
@@ -110,6 +137,22 @@ class CommandTable:
         if entry is None or (bare and not entry[1]):
             return None
         return entry[0]
+
+
+# The English command of each Vietnamese one a button carries: where there are no buttons the
+# button is written out with the command of the reader's language (both are understood).
+_ENGLISH = {"/baocao": "/report", "/tieptuc": "/continue", "/gui": "/submit", "/trogiup": "/help"}
+_ENGLISH_ARGUMENTS = {"khac": "other"}  # "/report other" leaves the open report as "khac" does
+
+
+def command_choice(label: str, payload: str, locale: str) -> Choice:
+    """A button that runs command `payload` ("/tieptuc", "/baocao khac"), shown as the
+    command of `locale` where a platform has no buttons."""
+    head, space, rest = payload.partition(" ")
+    english = _ENGLISH.get(head) if locale == "en" else None
+    if english is None:
+        return Choice(label, payload)
+    return Choice(label, payload, plain=english + space + _ENGLISH_ARGUMENTS.get(rest, rest))
 
 
 OFFICER_COMMANDS = CommandTable()

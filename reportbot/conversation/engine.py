@@ -25,6 +25,7 @@ from reportbot.conversation.session import Env, Step
 from reportbot.conversation.state import IN_REPORT, ConversationState, Mode, as_state
 from reportbot.conversation.texts_units import UNITS
 from reportbot.conversation.turn import Turn, deadline_text
+from reportbot.conversation.values import format_number
 from reportbot.forms.repeats import base_question
 from reportbot.forms.schema import ATTACHMENT_TYPES
 
@@ -60,11 +61,15 @@ def handle(
     if parsed is None:
         parsed = prepare(message, bare_words=env.bare_commands)
     if parsed.problem is not None:
-        params = {"length": len(parsed.text), "max": MAX_TEXT_LENGTH}
+        locale = env.person.locale
+        params = {
+            "length": format_number(len(parsed.text), locale),
+            "max": format_number(MAX_TEXT_LENGTH, locale),
+        }
         problem = parsed.problem
         if problem == "unsupported" and _asks_file(as_state(state), env):
             problem = "need_attachment"  # a voice note at a file question: not "answer in text"
-        text = say(problem, env.person.locale, **params)
+        text = say(problem, locale, **params)
         return Step(replies=[Outgoing(text)])
     turn = Turn(as_state(state), env)
     command = parsed.command

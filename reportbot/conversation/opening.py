@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from connectors.base import Choice, Incoming, Outgoing
 from reportbot.conversation import navigation as nav
+from reportbot.conversation.commands import command_choice
 from reportbot.conversation.menu_labels import (
     SEPARATOR,
     ReportMenu,
@@ -119,8 +120,8 @@ def _leave_open_report(turn: Turn, opened: OpenReport, argument: str) -> bool:
         left=total - done,
     )
     choices = (
-        Choice(turn.text("button_continue"), "/tieptuc"),
-        Choice(turn.text("button_other_report"), f"/baocao {OTHER_REPORT}"),
+        command_choice(turn.text("button_continue"), "/tieptuc", turn.locale),
+        command_choice(turn.text("button_other_report"), f"/baocao {OTHER_REPORT}", turn.locale),
     )
     turn.reply(Outgoing(text, choices=choices))
     turn.resume(opened)
@@ -330,7 +331,8 @@ def say_resume(turn: Turn, opened: OpenReport) -> None:
     done, total = opened.counts()
     title = pick(opened.template.title, turn.locale)
     label = opened.period.label(turn.locale)
-    turn.say("report_resume", title=title, period=label, done=done, left=total - done)
+    key = "report_resume_optional" if done < total and not opened.missing_required() else None
+    turn.say(key or "report_resume", title=title, period=label, done=done, left=total - done)
 
 
 def _open_draft(turn: Turn, opened: OpenReport, created: bool, at: str | None = None) -> None:

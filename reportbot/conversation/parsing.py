@@ -15,7 +15,7 @@ from decimal import Decimal, localcontext
 from functools import lru_cache
 from typing import Any
 
-from reportbot.conversation.texts_types import TYPE_ERROR_MESSAGES
+from reportbot.conversation.texts_parsing import PARSE_ERROR_MESSAGES
 
 # The longest message read at all (a bound on the work one message can cause); a question's
 # own limit (`answers.LONG_TEXT_LIMIT` or its `max`) decides what is stored.
@@ -41,62 +41,6 @@ class AnswerError(ValueError):
         texts = PARSE_ERROR_MESSAGES[self.code]
         return texts.get(lang, texts["vi"]).format(**self.params)
 
-
-PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
-    "number.invalid": {
-        "vi": "Xin nhập một số, ví dụ 12, 1.500 hoặc 2,5.",
-        "en": "Please enter a number, for example 12, 1.500 (= 1500) or 2,5 (= 2.5).",
-    },
-    "number.ambiguous": {
-        "vi": "Số “{text}” có thể hiểu là {thousands} hoặc {decimal}; xin gõ lại {thousands} "
-        "hoặc {decimal}.",
-        "en": "“{text}” could mean {thousands} or {decimal}; please type {thousands} or {decimal}.",
-    },
-    "number.not_integer": {
-        "vi": "Xin nhập một số nguyên, không có phần thập phân, ví dụ 12 hoặc 1.500.",
-        "en": "Please enter a whole number without decimals, for example 12 or 1.500 (= 1500).",
-    },
-    "number.too_long": {
-        "vi": "Số quá dài; xin nhập không quá {max} chữ số.",
-        "en": "That number is too long; please use at most {max} digits.",
-    },
-    "date.invalid": {
-        "vi": "Ngày “{text}” không hợp lệ; xin kiểm tra lại ngày, tháng, năm, ví dụ 20/06/2025.",
-        "en": "“{text}” is not a valid date; please check day, month and year, e.g. 20/06/2025.",
-    },
-    "date.format": {
-        "vi": "Xin nhập ngày theo dạng ngày/tháng/năm, ví dụ 20/06/2025, hoặc gõ “hôm nay”.",
-        "en": "Please enter a date as day/month/year, for example 20/06/2025, or type “today”.",
-    },
-    "yes_no.invalid": {
-        "vi": "Xin trả lời “có” hoặc “không” (hoặc gõ 1 là có, 2 là không).",
-        "en": "Please answer “yes” or “no” (or type 1 for yes, 2 for no).",
-    },
-    "choice.unknown": {
-        "vi": "Xin gõ số thứ tự từ 1 đến {count} hoặc tên của lựa chọn.",
-        "en": "Please type a number from 1 to {count} or the name of an option.",
-    },
-    "choice.out_of_range": {
-        "vi": "Chỉ có {count} lựa chọn; xin gõ một số từ 1 đến {count}.",
-        "en": "There are only {count} options; please type a number from 1 to {count}.",
-    },
-    "choice.ambiguous": {
-        "vi": "Câu trả lời khớp với nhiều lựa chọn; xin gõ số thứ tự (1 đến {count}) hoặc tên "
-        "đầy đủ hơn.",
-        "en": "That matches several options; please type its number (1 to {count}) or more "
-        "of its name.",
-    },
-    "choice.empty": {
-        "vi": "Xin chọn ít nhất một mục, ví dụ 1 hoặc 1, 3.",
-        "en": "Please choose at least one option, for example 1 or 1, 3.",
-    },
-    "text.too_long": {
-        "vi": "Câu trả lời quá dài; xin rút gọn dưới {max} ký tự.",
-        "en": "That answer is too long; please keep it under {max} characters.",
-    },
-}
-
-PARSE_ERROR_MESSAGES.update(TYPE_ERROR_MESSAGES)  # times and places: parsing_types
 
 # --- text --------------------------------------------------------------------------------
 
@@ -170,6 +114,7 @@ _UNITS = {"k": 3, "nghin": 3, "ngan": 3, "tr": 6, "trieu": 6, "m": 6, "ty": 9, "
 _NUMBER_RE = re.compile(
     r"(?P<sign>[+-]?)\s*(?P<body>[0-9][0-9., ]*[0-9]|[0-9]|[.,][0-9]+)"
     r"\s*(?:(?P<unit>k|nghin|ngan|trieu|tr|m|ty|ti)\s*(?P<tail>[0-9]+)?)?"
+    r"(?:\s*(?P<half>ruoi))?"  # "2 triệu rưỡi": and a half (of the unit)
     r"\s*(?:vnd|dong|d|₫)?"
     r"(?P<word>(?:\s+[a-z]{1,12}){0,3})"
 )
@@ -180,7 +125,13 @@ _DIGIT_TABLE.update({0xFF0C: ",", 0xFF0E: ".", 0xFF0B: "+", 0xFF0D: "-", 0x2212:
 _DIGIT_TABLE.update({0xFE0F: None, 0x20E3: None, 0x1F51F: "10"})  # keycap parts, 🔟
 # words that join another number or scale this one: never a harmless unit word
 _WORDS_NOT_UNITS = frozenset({"va", "and", "hoac", "or", "voi", "den", "toi", "tu", "la"})
-_WORDS_NOT_UNITS |= {*_UNITS, "vnd", "dong", "d", "nghin", "ngan", "tram", "muoi", "chuc"}
+_WORDS_NOT_UNITS |= {*_UNITS, "vnd", "dong", "d", "nghin", "ngan", "tram", "muoi", "chuc", "ruoi"}
+# Digits said in words right after a unit are its fraction ("1 triệu hai" is 1.200.000):
+# refused rather than read, never dropped.
+_DIGIT_WORDS = frozenset({"mot", "hai", "ba", "bon", "tu", "nam", "lam", "sau", "bay", "tam"})
+_DIGIT_WORDS |= {"chin", "linh", "le"}
+# "mười mấy" is ten-something; with its diacritics "mấy" is never "máy" (a machine).
+_SOME_RE = re.compile(r"(?<![^\W\d_])mấy(?![^\W\d_])", re.IGNORECASE)
 
 
 def _vi_decimal(value: Decimal) -> str:
@@ -233,12 +184,23 @@ def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
     if len(folded) > _MAX_NUMBER_TEXT:
         raise AnswerError("number.invalid")
     match = _NUMBER_RE.fullmatch(folded)
-    if not match or _WORDS_NOT_UNITS & set(match["word"].split()):
+    if not match or _word_changes_amount(match, text):
         raise AnswerError("number.invalid")
     value = _number_value(text, match, max_digits)
     if len(str(abs(int(value)))) > max_digits:
         raise AnswerError("number.too_long", max=max_digits)
     return value
+
+
+def _word_changes_amount(match: re.Match[str], text: str) -> bool:
+    """Whether a word after the number would change it ("và 3", "1 triệu hai", "10 mấy"):
+    such a number is refused, never read without the word."""
+    words = match["word"].split()
+    if _WORDS_NOT_UNITS.intersection(words):
+        return True
+    if match["unit"] and words and words[0] in _DIGIT_WORDS:
+        return True
+    return "m" in text.lower() and _SOME_RE.search(unicodedata.normalize("NFC", text)) is not None
 
 
 def _number_value(text: str, match: re.Match[str], max_digits: int) -> Decimal:
@@ -252,6 +214,10 @@ def _number_value(text: str, match: re.Match[str], max_digits: int) -> Decimal:
             if not body.isdigit() or len(tail) > _UNITS[unit]:
                 raise AnswerError("number.invalid")
             value += Decimal("0." + tail)
+        if match["half"]:  # "2 triệu rưỡi": a fraction already given makes no sense
+            if tail or alternative is not None or value != value.to_integral_value():
+                raise AnswerError("number.invalid")
+            value += Decimal("0.5")
         sign = Decimal(-1) if match["sign"] == "-" else Decimal(1)
         if alternative is not None:
             raise AnswerError(
@@ -284,7 +250,7 @@ _ISO_RE = re.compile(r"([0-9]{4})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})"
 
 def parse_date(text: str, today: date | None = None) -> date:
     """Parse dd/mm/yyyy (also -, ., yy, yyyy-mm-dd, "ngày 5 tháng 6 năm 2025", "hôm nay")."""
-    folded = fold(text)
+    folded = unpolite(fold(text))  # "20/06/2026 ạ"
     if folded in _RELATIVE_DAYS:
         base = today or datetime.now(_VIETNAM_TZ).date()
         return base + timedelta(days=_RELATIVE_DAYS[folded])
@@ -309,18 +275,25 @@ _YES = {"co", "c", "yes", "y", "u", "um", "uk", "dung", "roi", "da", "1", "vang"
 _YES |= {"okay", "co roi", "dung roi", "da co", "dong y", "chinh xac", "xong", "da xong"}
 _NO = {"khong", "k", "ko", "kg", "kh", "khg", "hong", "no", "n", "chua", "2", "sai"}
 _NO |= {"khong co", "chua co", "khong phai", "khong dung", "chua xong", "chua roi"}
+_NO |= {"khoong", "chuwa"}  # telex left by a keyboard whose accents are off (không, chưa)
 _POLITE_TAIL = {"a", "nhe", "nha", "oi"}
 _POLITE_HEAD = {"da", "vang", "thua"}
 
 
+def unpolite(folded: str) -> str:
+    """Folded text without the polite words around it ("da, da co a" → "da co"): dạ, vâng,
+    thưa before; ạ, nhé, nha, ơi after. A lone word stays (“dạ” may be the answer)."""
+    words = folded.split()
+    while len(words) > 1 and words[-1].strip(_EDGE_PUNCT) in _POLITE_TAIL:
+        words.pop()
+    if len(words) > 1 and words[0].strip(_EDGE_PUNCT) in _POLITE_HEAD:
+        words.pop(0)
+    return " ".join(words).strip(_EDGE_PUNCT)
+
+
 def parse_yes_no(text: str) -> bool:
     """Understand có/không and their many typed forms ("co a", "ko nhé", "dạ rồi", 1/2)."""
-    words = fold(text).split()
-    while len(words) > 1 and words[-1] in _POLITE_TAIL:
-        words.pop()
-    if len(words) > 1 and words[0] in _POLITE_HEAD:
-        words.pop(0)
-    phrase = " ".join(words).strip(_EDGE_PUNCT)
+    phrase = unpolite(fold(text))
     if phrase in _YES:
         return True
     if phrase in _NO:
@@ -363,7 +336,25 @@ def _match_choice(folded: str, options: _Folded) -> str:
                 return found.pop()
             if found:
                 raise AnswerError("choice.ambiguous", count=count)
+    if (every := _every_word_in(folded, options)) is not None:
+        return every  # "ngày 18/5": its words begin words of one label only
+    if (polite := unpolite(folded)) != folded:
+        return _match_choice(polite, options)  # "Đã có ạ", "dạ, số 2"
     raise AnswerError("choice.unknown", count=count)
+
+
+def _every_word_in(folded: str, options: _Folded) -> str | None:
+    """The one option a label of which has every word of `folded` at a word's start."""
+    words = folded.split()
+    if len(words) < 2 or len(words) > 8:
+        return None
+    starts = [re.compile(rf"(?<![^\W_]){re.escape(word)}") for word in words]
+    found = {
+        value
+        for value, _, labels in options
+        if any(all(start.search(label) for start in starts) for label in labels)
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def parse_choice(text: str, options: Options) -> str:
@@ -378,7 +369,9 @@ def _values_in_piece(folded: str, options: _Folded) -> list[str]:
     try:
         return [_match_choice(folded, options)]
     except AnswerError:
-        parts = re.split(r"\s+(?:va|and|voi|hoac)\s+|\s*[&+/]\s*", folded)
+        parts = re.split(r"\s+(?:va|and|voi|hoac)\s+", folded)  # words first: "18/5 và 10/10"
+        if len(parts) == 1:
+            parts = re.split(r"\s*[&+/]\s*", folded)
         if len(parts) == 1:
             raise
         return [v for part in parts if part for v in _values_in_piece(part.strip(), options)]

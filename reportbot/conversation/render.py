@@ -11,6 +11,7 @@ from typing import Any
 
 from connectors.base import Choice, Outgoing
 from reportbot.conversation.calculated import calculation_lines
+from reportbot.conversation.commands import command_choice
 from reportbot.conversation.i18n import say
 from reportbot.conversation.numbering import numbered
 from reportbot.conversation.values import fits_type, format_value, is_empty
@@ -196,9 +197,9 @@ def review_message(
     # With required answers missing, /gui can only refuse: the first button (and the footer)
     # lead to those answers instead (/tieptuc asks the first of them, filling.continue_).
     if missing:
-        first = Choice(say("button_answer_missing", locale), "/tieptuc")
+        first = command_choice(say("button_answer_missing", locale), "/tieptuc", locale)
     else:
-        first = Choice(say("button_submit", locale), "/gui")
+        first = command_choice(say("button_submit", locale), "/gui", locale)
     lines.append(say("review_footer_missing" if missing else "review_footer", locale))
     return Outgoing("\n".join(lines), choices=(first, *buttons))
 

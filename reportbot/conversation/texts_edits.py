@@ -1,6 +1,6 @@
 """The conversation's messages about changing answers: a question number that does not apply,
-a choice an earlier answer filtered out, a skip with no question asked, and two officers of
-one unit on the same report.
+a choice an earlier answer filtered out, a skip with no question asked, a report already sent,
+and two officers of one unit on the same report.
 Merged into the one conversation catalogue by `reportbot.conversation.i18n`."""
 
 from __future__ import annotations
@@ -31,6 +31,19 @@ EDIT_MESSAGES: dict[str, dict[str, str]] = {
         "“{value}”. Câu trả lời của anh/chị chưa được lưu; gửi lại nếu vẫn muốn sửa.",
         "en": "⚠️ {name} is also editing this report: question {number} was just changed "
         "to “{value}”. Your answer was not saved; send it again to change it anyway.",
+    },
+    # /gui, /xemlai… once the report was sent and the officer left it (a double tap on "Gửi")
+    "already_sent": {
+        "vi": "“{title}” – {period} đã gửi (lần {revision}); không có gì mới để gửi. Gõ /tieptuc "
+        "để xem lại hoặc sửa (được sửa đến hết ngày {deadline}).",
+        "en": "“{title}” – {period} was submitted (revision {revision}); there is nothing new "
+        "to send. Type /continue to review or change it (until the end of {deadline}).",
+    },
+    "already_sent_locked": {
+        "vi": "“{title}” – {period} đã gửi (lần {revision}) và đã hết hạn sửa ({deadline}); "
+        "muốn sửa, xin đề nghị chuyên viên mở lại.",
+        "en": "“{title}” – {period} was submitted (revision {revision}) and can no longer be "
+        "changed ({deadline}); to change it, ask the coordinator to reopen it.",
     },
     "colleague_changed": {
         "vi": "ℹ️ Câu {number} vừa được {name} sửa thành “{value}”.",

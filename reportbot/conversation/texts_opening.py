@@ -21,6 +21,13 @@ OPENING_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done} câu, còn {left} câu.",
         "en": "Resuming {title} – {period}: {done} answered, {left} to go.",
     },
+    # Nothing required is empty: the questions "left" are optional ones, skipped or not seen.
+    "report_resume_optional": {
+        "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done} câu, đủ các câu bắt buộc; "
+        "{left} câu không bắt buộc còn để trống.",
+        "en": "Resuming {title} – {period}: {done} answered, all required answers given; "
+        "{left} optional left empty.",
+    },
     "report_late_note": {
         "vi": "Lưu ý: kỳ này đã quá hạn ({deadline}); báo cáo sẽ được ghi nhận nộp muộn.",
         "en": "Note: this period is overdue ({deadline}); the report will count as late.",

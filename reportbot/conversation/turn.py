@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from connectors.base import Choice, Outgoing
+from connectors.base import Outgoing
 from reportbot.conversation import numbering, validity
+from reportbot.conversation.commands import command_choice
 from reportbot.conversation.i18n import say
 from reportbot.conversation.piped import Piping, has_placeholder
 from reportbot.conversation.render import (
@@ -25,7 +26,7 @@ from reportbot.conversation.session import Env, Step, SubmissionChange, Submissi
 from reportbot.conversation.state import ConversationState, Mode, PendingEdits
 from reportbot.conversation.storing import store_calculations
 from reportbot.forms.evaluation import KEPT
-from reportbot.forms.schema import Question
+from reportbot.forms.schema import Question, pick
 from reportbot.periods import Period
 from reportbot.vocabulary.format import date_text
 
@@ -76,7 +77,25 @@ class Turn:
         (after /huy, "/gui" must not send the officer to /baocao as if nothing was begun)."""
         views = self.env.submissions.values()
         waiting = any(view.status in ("draft", "reopened") for view in views)
+        if not waiting and self._say_sent():
+            return
         self.say("not_in_report_waiting" if waiting else "not_in_report")
+
+    def _say_sent(self) -> bool:
+        """After sending, the report left is sent: say so (a second /gui sends nothing), and
+        how to see or change it; False when the last report is not a sent one."""
+        view = self.env.submissions.get(self.state.last) if self.state.last else None
+        if view is None or view.status != "submitted":
+            return False
+        sent = OpenReport(view, self.unit, self.env.tz, PendingEdits())
+        self.say(
+            "already_sent_locked" if sent.is_late(self.env.now) else "already_sent",
+            title=pick(view.template.title, self.locale),
+            period=sent.period.label(self.locale),
+            revision=view.revision,
+            deadline=deadline_text(sent.period),
+        )
+        return True
 
     def text(self, key: str, **params: Any) -> str:
         """A sentence of the catalogue in the person's language."""
@@ -163,9 +182,9 @@ class Turn:
     def idle_menu(self) -> None:
         """The three buttons shown when nothing is going on."""
         choices = (
-            Choice(self.text("button_report"), "/baocao"),
-            Choice(self.text("button_continue"), "/tieptuc"),
-            Choice(self.text("button_help"), "/trogiup"),
+            command_choice(self.text("button_report"), "/baocao", self.locale),
+            command_choice(self.text("button_continue"), "/tieptuc", self.locale),
+            command_choice(self.text("button_help"), "/trogiup", self.locale),
         )
         self.reply(Outgoing(self.text("idle_hint"), choices=choices))
 

@@ -2,7 +2,7 @@
 
 The question decides: "50%" means 50 where the question asks a percentage, and is refused
 with its own sentence where it does not ("Số lượt tham dự" is no rate); "không" (zero in
-words) is 0 at any number question. Everything else goes to `parse_decimal` unchanged, so
+words, also "ko") is 0 at any number question. Everything else goes to `parse_decimal` unchanged, so
 its rules stay the only ones (a dot groups thousands, a comma marks decimals, "1,000" is
 asked again because it could be either).
 """
@@ -15,8 +15,9 @@ from reportbot.conversation.parsing import AnswerError, fold
 from reportbot.forms.schema import Question
 
 NUMBER_TYPES = frozenset({"integer", "decimal"})
-# Zero said in words, diacritics folded ("không", "khong", "KHÔNG").
-ZERO_WORDS = frozenset({"khong"})
+# Zero said in words, diacritics folded ("không", "khong", "KHÔNG"), its usual short form
+# "ko" and the telex left when the keyboard's accents are off ("khoong").
+ZERO_WORDS = frozenset({"khong", "ko", "khoong"})
 # A label asks a percentage when it names the unit: "Tỷ lệ %", "Tỷ lệ (%)", "Phần trăm hộ
 # dân…", "Share (percent)". A "%" right after a number is part of what is counted, not the
 # unit of the answer ("Số xã đạt 100% tiêu chí" asks a count).
