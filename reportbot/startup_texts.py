@@ -23,22 +23,34 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{path}: the configuration file is not valid TOML: {detail}",
     },
     "database_url": {
-        "vi": "REPORTBOT_DATABASE_URL: cần dạng sqlite://tệp.db hoặc postgres://user@host/db, "
-        "nhận được {value!r}",
-        "en": "REPORTBOT_DATABASE_URL: expected sqlite://file.db or postgres://user@host/db, "
-        "got {value!r}",
+        "vi": "{name}: cần dạng sqlite://tệp.db hoặc postgres://user@host/db, nhận được {value!r}",
+        "en": "{name}: expected sqlite://file.db or postgres://user@host/db, got {value!r}",
+    },
+    "database_url_port": {
+        "vi": "{name}: cổng {value!r} trong địa chỉ cơ sở dữ liệu không hợp lệ, cần một số từ 1 "
+        "đến 65535 (thường là 5432)",
+        "en": "{name}: the port {value!r} of the database address is not valid, expected 1 to "
+        "65535 (usually 5432)",
+    },
+    "database_url_parameter": {
+        "vi": "{name}: không dùng được tham số {value!r} sau dấu ?; dùng được: {allowed}",
+        "en": "{name}: the parameter {value!r} after the ? cannot be used; usable: {allowed}",
+    },
+    "database_url_sslmode": {
+        "vi": "{name}: sslmode={value!r} không hợp lệ, chọn một trong {allowed}",
+        "en": "{name}: sslmode={value!r} is not valid, choose one of {allowed}",
     },
     "timezone": {
-        "vi": "REPORTBOT_TIMEZONE: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh",
-        "en": "REPORTBOT_TIMEZONE: {value!r} is not a known time zone, e.g. Asia/Ho_Chi_Minh",
+        "vi": "{name}: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh",
+        "en": "{name}: {value!r} is not a known time zone, e.g. Asia/Ho_Chi_Minh",
     },
     "choice": {
         "vi": "{name}: {value!r} không hợp lệ, chọn một trong {allowed}",
         "en": "{name}: {value!r} is not valid, choose one of {allowed}",
     },
     "port": {
-        "vi": "REPORTBOT_HTTP_PORT: {value!r} không phải cổng hợp lệ, cần một số từ 1 đến 65535",
-        "en": "REPORTBOT_HTTP_PORT: {value!r} is not a valid port, expected 1 to 65535",
+        "vi": "{name}: {value!r} không phải cổng hợp lệ, cần một số từ 1 đến 65535",
+        "en": "{name}: {value!r} is not a valid port, expected 1 to 65535",
     },
     "clock": {
         "vi": "{name}: {value!r} cần dạng HH:MM",

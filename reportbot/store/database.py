@@ -70,6 +70,8 @@ def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str
     connection: str | dict[str, Any] = url
     if not url.startswith("sqlite"):
         expanded = expand_db_url(url)
+        if "sslmode" in expanded["credentials"]:  # libpq's word; asyncpg's `ssl` takes its values
+            expanded["credentials"]["ssl"] = expanded["credentials"].pop("sslmode")
         expanded["credentials"].setdefault("timeout", CONNECT_TIMEOUT_S)
         expanded["credentials"].setdefault("command_timeout", STATEMENT_TIMEOUT_S)
         expanded["credentials"].setdefault("reset", _keep_session)
