@@ -130,8 +130,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "runs only --role all",
     },
     "no_platform": {
-        "vi": "--role {role}: không có kết nối nền tảng nào được cấu hình",
-        "en": "--role {role}: no platform connector is configured",
+        "vi": "--role {role}: không có kết nối nền tảng nào được cấu hình; đặt "
+        "REPORTBOT_TELEGRAM_TOKEN, REPORTBOT_ZALO_BOT_TOKEN hoặc các REPORTBOT_ZALO_OA_* trong "
+        "reportbot.env (docs/DEPLOY.md), hoặc thử bot trong cửa sổ lệnh bằng `reportbot chat`",
+        "en": "--role {role}: no platform connector is configured; set "
+        "REPORTBOT_TELEGRAM_TOKEN, REPORTBOT_ZALO_BOT_TOKEN or the REPORTBOT_ZALO_OA_* settings "
+        "in reportbot.env (docs/DEPLOY.md), or try the bot in a terminal with `reportbot chat`",
     },
     "at_format": {
         "vi": "{value!r}: cần dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM",

@@ -89,7 +89,9 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         for problem in problems:
             print(f"reportbot: {problem.line(settings.locale)}", file=sys.stderr)
         platforms = [c for c in app.connectors if c.name != "console"]
-        if not platforms and role != roles.ALL:
+        # The console chat is the fallback in a terminal only: a service (stdin not a terminal)
+        # with no token is told what to set, not to pick a person with --as.
+        if not platforms and (role != roles.ALL or not sys.stdin.isatty()):
             line = STARTUP.say("no_platform", settings.locale, role=role)
             print(f"reportbot: {line}", file=sys.stderr)
             return EXIT_USAGE
