@@ -115,8 +115,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Cannot open the database {url}: the folder {folder} is not writable",
     },
     "db_unreachable": {
-        "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}",
-        "en": "Cannot reach the database {url}: {reason}",
+        "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}; kiểm tra PostgreSQL đang chạy và "
+        "REPORTBOT_DATABASE_URL (máy, cổng, tên cơ sở dữ liệu, người dùng, mật khẩu)",
+        "en": "Cannot reach the database {url}: {reason}; check that PostgreSQL is running and "
+        "REPORTBOT_DATABASE_URL (host, port, database name, user, password)",
     },
     # process roles and the run/chat commands
     "role_unknown": {

@@ -5,7 +5,8 @@
   it: the race ended in a traceback `relation "audit_log" already exists` and exit 1.
 - `reportbot run` on a PostgreSQL that refuses the connection, or on a database that does not
   exist, says which database could not be reached (the migration lock's own connection used
-  to fail first: "máy chủ từ chối kết nối" without saying which server, or a traceback).
+  to fail first: "máy chủ từ chối kết nối" without saying which server, or a traceback), and
+  what to check.
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ def test_run_on_a_database_that_does_not_exist(tmp_path: Path, role: str) -> Non
     line = _run_fails(url, tmp_path, role)
     assert line.startswith("reportbot: Không kết nối được cơ sở dữ liệu postgres")
     assert "does not exist" in line
+    assert line.endswith("kiểm tra PostgreSQL đang chạy và REPORTBOT_DATABASE_URL (máy, cổng, tên "
+                         "cơ sở dữ liệu, người dùng, mật khẩu)")  # fmt: skip
 
 
 def test_run_on_a_server_that_refuses(tmp_path: Path) -> None:
@@ -135,3 +138,4 @@ def test_run_on_a_server_that_refuses(tmp_path: Path) -> None:
     line = _run_fails(url, tmp_path, "worker")
     assert line.startswith("reportbot: Không kết nối được cơ sở dữ liệu postgres://reportbot:***@")
     assert "S3cret-pass" not in line
+    assert "kiểm tra PostgreSQL đang chạy và REPORTBOT_DATABASE_URL" in line
