@@ -16,6 +16,7 @@ import pytest
 
 from reportbot.cli import main
 from reportbot.config import ConfigError, load_settings
+from reportbot.config_check import warn_unknown_settings
 from reportbot.store.database import session_arguments, tortoise_config
 
 PG = "postgres://reportbot:S3cret-pass@127.0.0.1:5432/reportbot"
@@ -73,3 +74,19 @@ def test_a_wrong_value_in_the_file_names_the_file(tmp_path: Path) -> None:
     line = str(error.value)
     assert line.startswith(f"{path}: http_port:") and "'abc'" in line
     assert "REPORTBOT_HTTP_PORT" not in line
+
+
+def test_a_misspelt_table_in_the_file_is_warned_about(tmp_path: Path) -> None:
+    # Seen: [connectors.telegarm] (and [connector.telegram]) were ignored without a word, so
+    # the settings in them silently did nothing.
+    path = tmp_path / "reportbot.toml"
+    path.write_text(
+        '[connectors.telegarm]\ntoken = "x"\n[connector.zalo_bot]\ntoken = "y"\n'
+        "[connectors.telegram]\npoll_timeout = 30\n",
+        encoding="utf-8",
+    )
+    settings = load_settings({"REPORTBOT_CONFIG": str(path)}, config_file=None)
+    lines = warn_unknown_settings(settings)
+    assert len(lines) == 2, lines
+    assert any("connectors.telegarm" in line and "connectors.telegram?" in line for line in lines)
+    assert any("khóa connector " in line and "connectors?" in line for line in lines)
