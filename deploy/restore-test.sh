@@ -24,6 +24,11 @@ case "${REPORTBOT_BIN:-}:$admin" in
         exit 2 ;;
 esac
 
+if [ ! -r "$archive" ]; then  # before anything is created
+    echo "restore-test.sh: cannot read $archive" >&2
+    exit 2
+fi
+
 psql -X -q -v ON_ERROR_STOP=1 -d "$admin" -c "CREATE DATABASE \"$scratch\""
 trap 'psql -X -q -d "$admin" -c "DROP DATABASE IF EXISTS \"$scratch\" WITH (FORCE)" >/dev/null' EXIT
 
@@ -35,6 +40,8 @@ for table in units people identities form_templates submissions answers audit_lo
 done
 
 if [ -n "${REPORTBOT_BIN:-}" ]; then
-    REPORTBOT_DATABASE_URL="$target" "$REPORTBOT_BIN" db migrate
+    # REPORTBOT_BIN is this script's variable, not a setting of the bot (which would warn).
+    bin="$REPORTBOT_BIN"
+    env -u REPORTBOT_BIN REPORTBOT_DATABASE_URL="$target" "$bin" db migrate
 fi
 echo "restore test OK: $archive"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from reportbot.config_url import check_postgres_url
 from reportbot.startup_errors import ConfigError
 from reportbot.store.database import DEFAULT_DATABASE_URL, SUPPORTED_SCHEMES
 
@@ -98,22 +99,27 @@ def _settings(
     env: dict[str, str],
     file_config: dict[str, Any],
 ) -> Settings:
+    # Each check names the setting as the IT officer wrote it (`where`): its variable, or
+    # the file and its key.
     pool = get("DATABASE_POOL", "")
     return Settings(
-        database_url=_database_url(get("DATABASE_URL", DEFAULT_DATABASE_URL)),
+        database_url=_database_url(
+            where("DATABASE_URL"), get("DATABASE_URL", DEFAULT_DATABASE_URL)
+        ),
         forms_dir=Path(get("FORMS_DIR", "forms")),
-        timezone=_timezone(get("TIMEZONE", "Asia/Ho_Chi_Minh")),
-        locale=_choice("LOCALE", get("LOCALE", "vi"), LOCALES),
+        timezone=_timezone(where("TIMEZONE"), get("TIMEZONE", "Asia/Ho_Chi_Minh")),
+        locale=_choice(where("LOCALE"), get("LOCALE", "vi"), LOCALES),
         media_dir=Path(get("MEDIA_DIR", "media")),
         http_host=get("HTTP_HOST", "127.0.0.1"),
-        http_port=_port(get("HTTP_PORT", "8080")),
+        http_port=_port(where("HTTP_PORT"), get("HTTP_PORT", "8080")),
         mirror_xlsx=Path(get("MIRROR_XLSX", "reportbot-mirror.xlsx")),
-        delivery_start=_clock("DELIVERY_START", get("DELIVERY_START", "07:30")),
-        delivery_end=_clock("DELIVERY_END", get("DELIVERY_END", "20:00")),
-        demo=_boolean("DEMO", get("DEMO", "true")),
-        log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "text"), LOG_FORMATS),
+        delivery_start=_clock(where("DELIVERY_START"), get("DELIVERY_START", "07:30")),
+        delivery_end=_clock(where("DELIVERY_END"), get("DELIVERY_END", "20:00")),
+        demo=_boolean(where("DEMO"), get("DEMO", "true")),
+        log_format=_choice(where("LOG_FORMAT"), get("LOG_FORMAT", "text"), LOG_FORMATS),
         processing_limit=_positive(
-            "PROCESSING_LIMIT", get("PROCESSING_LIMIT", str(DEFAULT_PROCESSING_LIMIT))
+            where("PROCESSING_LIMIT"),
+            get("PROCESSING_LIMIT", str(DEFAULT_PROCESSING_LIMIT)),
         ),
         database_pool=_pool(where("DATABASE_POOL"), pool) if pool else None,
         env=env,
@@ -144,23 +150,25 @@ def _read_file(
     return values, data
 
 
-def _database_url(value: str) -> str:
+def _database_url(name: str, value: str) -> str:
     scheme = value.split("://", 1)[0] if "://" in value else ""
     if scheme not in SUPPORTED_SCHEMES:
-        raise ConfigError("database_url", value=scheme or value[:20])
+        raise ConfigError("database_url", name=name, value=scheme or value[:20])
+    if scheme != "sqlite":
+        check_postgres_url(name, value)
     return value
 
 
-def _timezone(value: str) -> ZoneInfo:
+def _timezone(name: str, value: str) -> ZoneInfo:
     try:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError("timezone", value=value) from exc
+        raise ConfigError("timezone", name=name, value=value) from exc
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
-        raise ConfigError("choice", name=PREFIX + name, value=value, allowed=", ".join(allowed))
+        raise ConfigError("choice", name=name, value=value, allowed=", ".join(allowed))
     return value
 
 
@@ -169,9 +177,9 @@ def _whole(text: str) -> bool:
     return text.isascii() and text.isdecimal()
 
 
-def _port(value: str) -> int:
+def _port(name: str, value: str) -> int:
     if not _whole(value) or not 0 < int(value) < 65536:
-        raise ConfigError("port", value=value)
+        raise ConfigError("port", name=name, value=value)
     return int(value)
 
 
@@ -186,7 +194,7 @@ def _pool(name: str, value: str) -> int:
 def _positive(name: str, value: str) -> int:
     if _whole(value) and int(value) > 0:
         return int(value)
-    raise ConfigError("positive", name=f"REPORTBOT_{name}", value=value)
+    raise ConfigError("positive", name=name, value=value)
 
 
 def _clock(name: str, value: str) -> time:
@@ -194,7 +202,7 @@ def _clock(name: str, value: str) -> time:
         hours, minutes = value.split(":")
         return time(int(hours), int(minutes))
     except ValueError as exc:
-        raise ConfigError("clock", name=PREFIX + name, value=value) from exc
+        raise ConfigError("clock", name=name, value=value) from exc
 
 
 def _boolean(name: str, value: str) -> bool:
@@ -203,4 +211,4 @@ def _boolean(name: str, value: str) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ConfigError("boolean", name=PREFIX + name, value=value)
+    raise ConfigError("boolean", name=name, value=value)

@@ -131,6 +131,24 @@ def unknown_settings(settings: Settings) -> list[tuple[str, str | None]]:
         if name not in known:
             match = closest(name, known)
             found.append((f"file:{key}", match[len(PREFIX) :].lower() if match else None))
+    return found + _unknown_tables(settings.file_config)
+
+
+def _unknown_tables(file_config: Mapping[str, object]) -> list[tuple[str, str | None]]:
+    """`[connectors.NAME]` tables of no installed connector, and tables other than those."""
+    from reportbot.connectors_registry import available_connectors
+
+    known = [f"connectors.{name}" for name in available_connectors()]
+    found: list[tuple[str, str | None]] = []
+    for key, value in sorted(file_config.items()):
+        if not isinstance(value, Mapping):
+            continue
+        if key != "connectors":  # the one table read; [connector] is a typo of it
+            found.append((f"file:{key}", closest(key, ["connectors"])))
+            continue
+        for name in (f"{key}.{inner}" for inner in value):
+            if name not in known:
+                found.append((f"file:{name}", closest(name, known)))
     return found
 
 

@@ -23,22 +23,34 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{path}: the configuration file is not valid TOML: {detail}",
     },
     "database_url": {
-        "vi": "REPORTBOT_DATABASE_URL: cần dạng sqlite://tệp.db hoặc postgres://user@host/db, "
-        "nhận được {value!r}",
-        "en": "REPORTBOT_DATABASE_URL: expected sqlite://file.db or postgres://user@host/db, "
-        "got {value!r}",
+        "vi": "{name}: cần dạng sqlite://tệp.db hoặc postgres://user@host/db, nhận được {value!r}",
+        "en": "{name}: expected sqlite://file.db or postgres://user@host/db, got {value!r}",
+    },
+    "database_url_port": {
+        "vi": "{name}: cổng {value!r} trong địa chỉ cơ sở dữ liệu không hợp lệ, cần một số từ 1 "
+        "đến 65535 (thường là 5432)",
+        "en": "{name}: the port {value!r} of the database address is not valid, expected 1 to "
+        "65535 (usually 5432)",
+    },
+    "database_url_parameter": {
+        "vi": "{name}: không dùng được tham số {value!r} sau dấu ?; dùng được: {allowed}",
+        "en": "{name}: the parameter {value!r} after the ? cannot be used; usable: {allowed}",
+    },
+    "database_url_sslmode": {
+        "vi": "{name}: sslmode={value!r} không hợp lệ, chọn một trong {allowed}",
+        "en": "{name}: sslmode={value!r} is not valid, choose one of {allowed}",
     },
     "timezone": {
-        "vi": "REPORTBOT_TIMEZONE: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh",
-        "en": "REPORTBOT_TIMEZONE: {value!r} is not a known time zone, e.g. Asia/Ho_Chi_Minh",
+        "vi": "{name}: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh",
+        "en": "{name}: {value!r} is not a known time zone, e.g. Asia/Ho_Chi_Minh",
     },
     "choice": {
         "vi": "{name}: {value!r} không hợp lệ, chọn một trong {allowed}",
         "en": "{name}: {value!r} is not valid, choose one of {allowed}",
     },
     "port": {
-        "vi": "REPORTBOT_HTTP_PORT: {value!r} không phải cổng hợp lệ, cần một số từ 1 đến 65535",
-        "en": "REPORTBOT_HTTP_PORT: {value!r} is not a valid port, expected 1 to 65535",
+        "vi": "{name}: {value!r} không phải cổng hợp lệ, cần một số từ 1 đến 65535",
+        "en": "{name}: {value!r} is not a valid port, expected 1 to 65535",
     },
     "clock": {
         "vi": "{name}: {value!r} cần dạng HH:MM",
@@ -103,8 +115,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Cannot open the database {url}: the folder {folder} is not writable",
     },
     "db_unreachable": {
-        "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}",
-        "en": "Cannot reach the database {url}: {reason}",
+        "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}; kiểm tra PostgreSQL đang chạy và "
+        "REPORTBOT_DATABASE_URL (máy, cổng, tên cơ sở dữ liệu, người dùng, mật khẩu)",
+        "en": "Cannot reach the database {url}: {reason}; check that PostgreSQL is running and "
+        "REPORTBOT_DATABASE_URL (host, port, database name, user, password)",
     },
     # process roles and the run/chat commands
     "role_unknown": {
@@ -118,8 +132,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "runs only --role all",
     },
     "no_platform": {
-        "vi": "--role {role}: không có kết nối nền tảng nào được cấu hình",
-        "en": "--role {role}: no platform connector is configured",
+        "vi": "--role {role}: không có kết nối nền tảng nào được cấu hình; đặt "
+        "REPORTBOT_TELEGRAM_TOKEN, REPORTBOT_ZALO_BOT_TOKEN hoặc các REPORTBOT_ZALO_OA_* trong "
+        "reportbot.env (docs/DEPLOY.md), hoặc thử bot trong cửa sổ lệnh bằng `reportbot chat`",
+        "en": "--role {role}: no platform connector is configured; set "
+        "REPORTBOT_TELEGRAM_TOKEN, REPORTBOT_ZALO_BOT_TOKEN or the REPORTBOT_ZALO_OA_* settings "
+        "in reportbot.env (docs/DEPLOY.md), or try the bot in a terminal with `reportbot chat`",
     },
     "at_format": {
         "vi": "{value!r}: cần dạng YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM",

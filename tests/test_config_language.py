@@ -144,7 +144,7 @@ def test_a_wrong_locale_is_said_in_vietnamese(tmp_path: Path) -> None:
 def test_the_config_files_locale_is_the_language_of_its_own_mistakes(tmp_path: Path) -> None:
     (tmp_path / "reportbot.toml").write_text('locale = "en"\nhttp_port = "0x50"\n')
     line = the_line(*run("status", {}, tmp_path))
-    assert "REPORTBOT_HTTP_PORT" in line and "'0x50'" in line
+    assert "reportbot.toml: http_port" in line and "'0x50'" in line
     assert is_english_only(line), line
 
 

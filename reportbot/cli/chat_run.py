@@ -98,6 +98,12 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             line = missing_forms_folder(settings.forms_dir, settings.locale)
             print(f"reportbot: {line}", file=sys.stderr)
             return EXIT_FAILURE
+        if not platforms and not sys.stdin.isatty():
+            # The console chat is the fallback in a terminal only: a service with no token is
+            # told what to set, not to pick a person with --as.
+            line = STARTUP.say("no_platform", settings.locale, role=role)
+            print(f"reportbot: {line}", file=sys.stderr)
+            return EXIT_USAGE
         if not platforms:
             await app.close()
             return await _chat(args, settings, opened=False)

@@ -8,6 +8,7 @@ from typing import Any
 from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.store.database import migrate_database
+from reportbot.workers.roles import migration_lock
 
 
 def register(commands: Any) -> None:
@@ -17,6 +18,9 @@ def register(commands: Any) -> None:
 
 
 async def _db_migrate(_args: argparse.Namespace, settings: Settings) -> int:
-    await migrate_database(settings.database_url)
+    # Under the lock every `reportbot run` takes to migrate: the service's ExecStartPre and a
+    # worker unit started at the same boot migrate one after the other, not into each other.
+    async with migration_lock(settings.database_url):
+        await migrate_database(settings.database_url)
     print("reportbot: " + say(settings.locale, "cơ sở dữ liệu đã cập nhật", "database migrated"))
     return 0

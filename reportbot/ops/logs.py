@@ -45,12 +45,13 @@ _SECRETS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Telegram bot token "<bot id>:<35 characters>" (core.telegram.org/bots/api, "Authorizing
     # your bot"); it also appears inside API URLs as /bot<token>/method, hence no \b before it.
     (re.compile(r"\d{5,15}:[A-Za-z0-9_-]{30,64}"), MASK),
-    # key=value and "key": "value" pairs: OAuth tokens (Zalo OA access_token / refresh_token,
-    # Google), webhook secrets, passwords, API keys.
+    # key=value, "key": "value" and 'key': 'value' (a dict printed: tortoise's start-up line
+    # keeps the first third of the database password) pairs: OAuth tokens (Zalo OA
+    # access_token / refresh_token, Google), webhook secrets, passwords, API keys.
     (
         re.compile(
             r"(?i)\b((?:access|refresh|secret|bot)_?token|secret|password|passwd|api_?key"
-            r"|client_secret|authorization)(\"?\s{0,3}[:=]\s{0,3}\"?(?:bearer\s{1,3})?)"
+            r"|client_secret|authorization)([\"']?\s{0,3}[:=]\s{0,3}[\"']?(?:bearer\s{1,3})?)"
             r"[^\s&\"',;}]{1,2048}"
         ),
         r"\1\2" + MASK,

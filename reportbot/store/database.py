@@ -70,6 +70,8 @@ def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str
     connection: str | dict[str, Any] = url
     if not url.startswith("sqlite"):
         expanded = expand_db_url(url)
+        if "sslmode" in expanded["credentials"]:  # libpq's word; asyncpg's `ssl` takes its values
+            expanded["credentials"]["ssl"] = expanded["credentials"].pop("sslmode")
         expanded["credentials"].setdefault("timeout", CONNECT_TIMEOUT_S)
         expanded["credentials"].setdefault("command_timeout", STATEMENT_TIMEOUT_S)
         expanded["credentials"].setdefault("reset", _keep_session)
@@ -146,10 +148,10 @@ async def migrate_database(database_url: str) -> None:
     try:
         await asyncio.wait_for(migrate_and_close(), timeout=120)
     except (OSError, TimeoutError, ConnectionError) as exc:
-        raise _unreachable(database_url, exc) from exc
+        raise unreachable(database_url, exc) from exc
     except Exception as exc:
         if _looks_like_connection_error(exc):
-            raise _unreachable(database_url, exc) from exc
+            raise unreachable(database_url, exc) from exc
         raise
 
 
@@ -166,7 +168,7 @@ async def open_database(
         await connections.get("default").execute_query("SELECT 1")
     except Exception as exc:
         if isinstance(exc, OSError | TimeoutError) or _looks_like_connection_error(exc):
-            raise _unreachable(database_url, exc) from exc
+            raise unreachable(database_url, exc) from exc
         raise
 
 
@@ -207,7 +209,7 @@ def _check_sqlite_folder(database_url: str) -> None:
         raise DatabaseUnavailable("db_folder_read_only", url=database_url, folder=str(folder))
 
 
-def _unreachable(database_url: str, exc: BaseException) -> DatabaseUnavailable:
+def unreachable(database_url: str, exc: BaseException) -> DatabaseUnavailable:
     """The error for a database that did not answer; the driver's reason quoted as it came."""
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return DatabaseUnavailable("db_unreachable", url=describe(database_url), reason=reason)

@@ -65,9 +65,14 @@ async def migration_lock(database_url: str) -> AsyncIterator[None]:
         return
     import asyncpg
 
-    from reportbot.store.database import session_arguments
+    from reportbot.store.database import session_arguments, unreachable
 
-    connection = await asyncpg.connect(**{**session_arguments(database_url), "timeout": 10})
+    try:
+        connection = await asyncpg.connect(**{**session_arguments(database_url), "timeout": 10})
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        # The lock's connection is the first one a process opens: the operator must read which
+        # database could not be reached (a refused port, a database not created), not a trace.
+        raise unreachable(database_url, exc) from exc
     try:
         # No statement timeout: another process's migration may take longer than the store's.
         await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY, timeout=None)
