@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from connectors.base import ConnectorContext
+from connectors.names import names_from
 from connectors.zalo_oa import ZaloOaConnector
 from connectors.zalo_oa import create as create_oa
 from reportbot.media import MediaGate, MediaSettings
@@ -53,6 +54,7 @@ async def started(
             connectors=lambda: [connector],
         )
         service.use(gate)
+        service.registration.namer = names_from(lambda: [connector])  # as the application
         await server.start()
         await connector.start()
         try:

@@ -95,8 +95,9 @@ class ZaloOaApi:
 
     async def user_name(self, access_token: str, user_id: str) -> str | None:
         """The user's Zalo display name (`GET /v3.0/oa/user/detail?data={"user_id"}`, its
-        `data.display_name`), or None when Zalo does not tell it (no permission, an unknown
-        user, a network failure): a name is a courtesy, never worth failing a message for."""
+        `data.display_name`), or None when Zalo definitely does not tell it (no permission, an
+        unknown user). A passing failure (network, timeout, -32, 5xx) raises RetryableError, a
+        token Zalo refused ZaloOaApiError: neither is an answer to remember."""
         timeout = aiohttp.ClientTimeout(
             total=min(self._timeout.total or NAME_TIMEOUT, NAME_TIMEOUT)
         )
@@ -107,11 +108,18 @@ class ZaloOaApi:
                 headers={"access_token": access_token},
                 timeout=timeout,
             ) as response:
+                status = response.status
                 data = await read_json(response)
-        except (aiohttp.ClientError, TimeoutError):
-            return None
-        ok = isinstance(data, dict) and _int(data.get("error", 0)) == 0
-        result = data.get("data") if ok else None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise RetryableError(f"Zalo OA user/detail: {type(exc).__name__}") from None
+        if status == 429 or status >= 500 or not isinstance(data, dict):
+            raise RetryableError(f"Zalo OA user/detail: HTTP {status}")
+        code = _int(data.get("error", 0))
+        if code == RATE_LIMITED:
+            raise RetryableError("Zalo OA user/detail: error -32 (rate)", rate_limited=True)
+        if code in TOKEN_ERRORS:
+            raise ZaloOaApiError(code, str(data.get("message") or "no message"))
+        result = data.get("data") if code == 0 else None
         name = result.get("display_name") if isinstance(result, dict) else None
         if isinstance(name, str) and name.strip():
             return " ".join(name.split())[:100]

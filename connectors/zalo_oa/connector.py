@@ -7,12 +7,12 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from connectors._http import BadBody, RetryableError, read_body, render_texts
+from connectors._http import BadBody, read_body, render_texts
 from connectors._queued import QueuedConnector, text_capabilities
 from connectors.base import (
     Address,
@@ -142,27 +142,28 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         if incoming is not None:
             await self._dispatch(incoming)
 
-    async def _fetch_photo(self, incoming: Incoming) -> Incoming:
-        # Run in the chat's lock before the handler: also where a user's name is learnt.
-        return await super()._fetch_photo(await self._named(incoming))
-
-    async def _named(self, incoming: Incoming) -> Incoming:
-        """The message with the user's Zalo name: OA events carry none, and a person who
-        registers with a bare invite code is named by it (asked once per user and process)."""
-        if incoming.display_name or self._api is None:
-            return incoming
-        if incoming.user_id not in self._names:
-            name = None
-            try:
-                pair = await self._access_token()
-                name = await self._api.user_name(pair.access_token or "", incoming.user_id)
-            except (DeliveryError, RetryableError):
-                pass  # the reply will meet the same trouble and report it
-            self._names[incoming.user_id] = name
-            while len(self._names) > NAMES_KEPT:
-                self._names.popitem(last=False)
-        name = self._names[incoming.user_id]
-        return replace(incoming, display_name=name) if name else incoming
+    async def user_display_name(self, user_id: str) -> str | None:
+        """The user's Zalo name (`connectors.base.NamesUsers`): OA events carry none, and a
+        person who registers with a bare invite code is named by it. Asked only then, once
+        per user and process: a name or Zalo's definite "no" (no permission, an unknown user)
+        is remembered; a passing failure (network, -32, a token refused) is not."""
+        if user_id in self._names:
+            self._names.move_to_end(user_id)
+            return self._names[user_id]
+        if self._api is None:
+            return None
+        pair = await self._access_token()
+        try:
+            name = await self._api.user_name(pair.access_token or "", user_id)
+        except ZaloOaApiError as exc:
+            if exc.code not in TOKEN_ERRORS:
+                raise
+            pair = await self._refresh(pair.access_token)
+            name = await self._api.user_name(pair.access_token or "", user_id)
+        self._names[user_id] = name
+        while len(self._names) > NAMES_KEPT:
+            self._names.popitem(last=False)
+        return name
 
     def _recipient(self, who: Address | Incoming) -> str:
         # The customer-service API addresses the user; a group (a chat that is not the user's

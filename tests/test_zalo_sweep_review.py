@@ -1,0 +1,99 @@
+"""What the review of the `zalo` merge found, as tests (the reviewer's scratch tests made real).
+
+- An OA user's name reaches the registration wherever the update is handled (a worker
+  handling the stored copy, a recovery), asked of Zalo only for a stranger redeeming a code:
+  never for a registered officer, also after a restart.
+- A failed name lookup (network, -32) is not remembered; Zalo's definite "no" is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.base import Incoming
+from connectors.names import names_from
+from reportbot.registration import create_invite
+from reportbot.service import ConversationService
+from reportbot.store.models import Identity, Unit
+from tests.conftest import FakeClock
+from tests.fakes._server import ScriptedHandler
+from tests.fakes.zalo_oa import FakeZaloOa
+
+
+async def _person_name(user_id: str) -> str:
+    identity = await Identity.get(platform="zalo_oa", external_id=user_id)
+    person = await identity.person  # type: ignore[attr-defined]
+    return str(person.name)
+
+
+async def test_a_stranger_handled_from_the_stored_copy_is_named(
+    oa_fake: FakeZaloOa, oa: Any, service: ConversationService, clock: FakeClock
+) -> None:
+    # The web process stores the update (no name: OA events carry none); the worker, or
+    # the recovery after a crash, handles that stored copy.
+    stored: list[Incoming] = []
+
+    async def accept(message: Incoming) -> None:
+        stored.append(message)
+
+    connector, url = await oa(ScriptedHandler(), accept)
+    service.registration.namer = names_from(lambda: [connector])
+    oa_fake.profiles["u-61"] = "Lê Thị Tám"
+    invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
+    event = oa_fake.text_event("u-61", invite.code, msg_id="s1")
+    assert await oa_fake.post_event(url, event) == 200
+    assert await connector.flush(10)
+    assert [m.display_name for m in stored] == [None]
+    replies = await service(stored[0])
+    assert any("Xin chào Lê Thị Tám!" in r.text for r in replies), [r.text for r in replies]
+    assert await _person_name("u-61") == "Lê Thị Tám"
+    assert oa_fake.profile_calls == 1
+
+
+async def test_registered_officers_are_not_looked_up_after_a_restart(
+    oa_fake: FakeZaloOa, oa: Any, service: ConversationService, clock: FakeClock
+) -> None:
+    oa_fake.profiles["u-62"] = "Hà Văn Nam"
+    invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
+    first, url = await oa(service)
+    service.registration.namer = names_from(lambda: [first])
+    event = oa_fake.text_event("u-62", invite.code, msg_id="r1")
+    assert await oa_fake.post_event(url, event) == 200
+    assert await first.flush(10)
+    assert oa_fake.profile_calls == 1
+    await first.stop(timeout=5)
+    # A restart: a new connector, nothing remembered; the officer writes again.
+    second, url = await oa(service)
+    service.registration.namer = names_from(lambda: [second])
+    for n in range(3):
+        event = oa_fake.text_event("u-62", "tro giup", msg_id=f"r{n + 2}")
+        assert await oa_fake.post_event(url, event) == 200
+    assert await second.flush(10)
+    assert len(oa_fake.texts("u-62")) >= 4
+    assert oa_fake.profile_calls == 1, "a registered officer's name is never asked again"
+
+
+async def test_a_failed_name_lookup_is_not_remembered(oa_fake: FakeZaloOa, oa: Any) -> None:
+    connector, _ = await oa(ScriptedHandler())
+    name_of = names_from(lambda: [connector])
+    oa_fake.profiles["u-63"] = "Đinh Thị Hoa"
+    oa_fake.fail("detail", status=503)  # a passing failure of Zalo's side
+    assert await name_of("zalo_oa", "u-63") is None
+    assert await name_of("zalo_oa", "u-63") == "Đinh Thị Hoa", "asked again, not cached"
+    assert await name_of("zalo_oa", "u-63") == "Đinh Thị Hoa"
+    assert oa_fake.profile_calls == 2, "a success is remembered"
+    # Zalo's definite answer (an unknown user) is remembered: not asked at every code.
+    assert await name_of("zalo_oa", "u-64") is None
+    assert await name_of("zalo_oa", "u-64") is None
+    assert oa_fake.profile_calls == 3
+
+
+async def test_a_slow_name_lookup_holds_a_registration_up_five_seconds_at_most(
+    oa_fake: FakeZaloOa, oa: Any
+) -> None:
+    connector, _ = await oa(ScriptedHandler(), request_timeout=30.0)
+    oa_fake.profiles["u-65"] = "Võ Văn Sáu"
+    oa_fake.stall("detail", seconds=3.0)
+    name_of = names_from(lambda: [connector], wait=0.5)
+    assert await name_of("zalo_oa", "u-65") is None
+    assert await name_of("zalo_oa", "u-65") == "Võ Văn Sáu"
