@@ -4,14 +4,20 @@
   handling the stored copy, a recovery), asked of Zalo only for a stranger redeeming a code:
   never for a registered officer, also after a restart.
 - A failed name lookup (network, -32) is not remembered; Zalo's definite "no" is.
+- Zalo's -32 (over the API's rate) holds back every chat, and is given up after a few tries.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
-from connectors.base import Incoming
+import pytest
+
+from connectors.base import Address, DeliveryError, Incoming, Outgoing
 from connectors.names import names_from
+from connectors.zalo_oa.api import RATE_LIMITED, RATE_TRIES
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
 from reportbot.store.models import Identity, Unit
@@ -97,3 +103,38 @@ async def test_a_slow_name_lookup_holds_a_registration_up_five_seconds_at_most(
     name_of = names_from(lambda: [connector], wait=0.5)
     assert await name_of("zalo_oa", "u-65") is None
     assert await name_of("zalo_oa", "u-65") == "Võ Văn Sáu"
+
+
+async def _until(condition: Callable[[], bool], deadline: float = 5.0) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + deadline
+    while not condition():
+        assert loop.time() < end, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+async def test_a_rate_limit_answer_holds_back_every_chat(oa_fake: FakeZaloOa, oa: Any) -> None:
+    # Zalo's -32 (over the API's rate) for chat A: chat B's message waits too.
+    connector, _ = await oa(ScriptedHandler(), rate_limit_wait=0.8)
+    oa_fake.refuse_next()
+    to_a = asyncio.create_task(connector.send(Address("zalo_oa", "a", "a"), [Outgoing("A")]))
+    await _until(lambda: RATE_LIMITED in oa_fake.cs_errors)
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    await connector.send(Address("zalo_oa", "b", "b"), [Outgoing("B")])
+    assert loop.time() - start >= 0.5, "B went out while Zalo said the OA was over its rate"
+    await to_a
+    assert oa_fake.texts("a") == ["A"] and oa_fake.texts("b") == ["B"]
+
+
+async def test_a_rate_limit_that_does_not_pass_is_given_up_not_retried_forever(
+    oa_fake: FakeZaloOa, oa: Any
+) -> None:
+    connector, _ = await oa(ScriptedHandler())
+    oa_fake.refuse_next(times=RATE_TRIES)
+    with pytest.raises(DeliveryError, match="-32"):
+        await connector.send(Address("zalo_oa", "a", "a"), [Outgoing("A")])
+    assert oa_fake.cs_errors == [RATE_LIMITED] * RATE_TRIES
+    # The chats go on once the limit passes.
+    await connector.send(Address("zalo_oa", "b", "b"), [Outgoing("B")])
+    assert oa_fake.texts("b") == ["B"]

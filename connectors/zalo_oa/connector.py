@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from connectors._http import BadBody, read_body, render_texts
+from connectors._http import BadBody, RetryableError, read_body, render_texts
 from connectors._queued import QueuedConnector, text_capabilities
 from connectors.base import (
     Address,
@@ -26,6 +26,7 @@ from connectors.base import (
 )
 from connectors.zalo_oa import webhook
 from connectors.zalo_oa.api import (
+    RATE_TRIES,
     TOKEN_ERRORS,
     WINDOW_ERRORS,
     TokenRefreshError,
@@ -106,6 +107,7 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
             app_secret=self._settings.app_secret,
             timeout=self._settings.request_timeout,
             refresh_lifetime=self._settings.refresh_lifetime,
+            rate_wait=self._settings.rate_limit_wait,
         )
         self._keeper = TokenKeeper(
             self._store, self._api, self._context.kv, admin_locale(self._context.env)
@@ -257,6 +259,26 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
                 else f"Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA: {exc}"
             ) from None
         return self._pair
+
+    def _call(self, item: _Send) -> Callable[[], Awaitable[None]]:
+        # -32 counted per message: after RATE_TRIES waits it is given up (api.RATE_TRIES).
+        refused = 0
+
+        async def call() -> None:
+            nonlocal refused
+            try:
+                await self._deliver(item)
+            except RetryableError as exc:
+                refused += 1 if exc.rate_limited else 0
+                if refused < RATE_TRIES or not exc.rate_limited:
+                    raise
+                raise DeliveryError(
+                    f"Zalo OA: still over the API's rate limit after {refused} tries ({exc})"
+                    if admin_locale(self._context.env) == "en"
+                    else f"Zalo OA: vẫn vượt giới hạn gọi API sau {refused} lần thử ({exc})"
+                ) from None
+
+        return call
 
     async def _deliver(self, item: _Send) -> None:
         assert self._api is not None
