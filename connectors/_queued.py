@@ -264,8 +264,9 @@ class QueuedConnector(Connector, Generic[S]):
         self, attachment: Attachment, folder: Path, max_bytes: int
     ) -> Attachment:
         """Download a file the platform gave by URL (`FetchesAttachments`). The media gate calls
-        it for a file still lazy at a file question: its download on arrival failed, or the
-        update was recovered from the inbox, which keeps the URL only. Never an empty answer."""
+        it for a file still lazy at a file question: any but a private photo, one whose
+        download on arrival failed, or an update recovered from the inbox, which keeps the
+        URL only. Never an empty answer."""
         url = attachment.url or attachment.file_id
         if self._session is None or not url:
             raise AttachmentUnavailable(f"{self.label}: no URL to fetch the file from")
@@ -286,9 +287,15 @@ class QueuedConnector(Connector, Generic[S]):
 
     async def _fetch_photo(self, incoming: Incoming) -> Incoming:
         """The message with its photo downloaded into the media folder; on failure as it was,
-        its attachment lazy (`file_id` is the URL) for the media gate to fetch or refuse."""
+        its attachment lazy (`file_id` is the URL) for the media gate to fetch or refuse.
+
+        Only a photo of a private chat: a file, a recording or anything posted in a group
+        stays lazy, fetched by the media gate only for a registered person at a file
+        question (under their quota), never written to disk for anyone else."""
         attachment = incoming.attachment
         if attachment is None or attachment.url is None or self._session is None:
+            return incoming
+        if attachment.kind != "photo" or not incoming.is_private:
             return incoming
         if len(incoming.attachments) > 1:
             return incoming  # several at once: all left lazy, for the media gate to fetch

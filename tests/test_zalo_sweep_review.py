@@ -5,12 +5,15 @@
   never for a registered officer, also after a restart.
 - A failed name lookup (network, -32) is not remembered; Zalo's definite "no" is.
 - Zalo's -32 (over the API's rate) holds back every chat, and is given up after a few tries.
+- Files, and anything posted in a group, are not written to disk on arrival: the media gate
+  fetches them for a registered person at a file question, under their quota.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +27,8 @@ from reportbot.store.models import Identity, Unit
 from tests.conftest import FakeClock
 from tests.fakes._server import ScriptedHandler
 from tests.fakes.zalo_oa import FakeZaloOa
+
+PDF = b"%PDF-1.4\n% bien ban\n"
 
 
 async def _person_name(user_id: str) -> str:
@@ -138,3 +143,28 @@ async def test_a_rate_limit_that_does_not_pass_is_given_up_not_retried_forever(
     # The chats go on once the limit passes.
     await connector.send(Address("zalo_oa", "b", "b"), [Outgoing("B")])
     assert oa_fake.texts("b") == ["B"]
+
+
+async def test_files_of_strangers_and_group_photos_are_not_written_on_arrival(
+    oa_fake: FakeZaloOa, oa: Any, tmp_path: Path
+) -> None:
+    # Written on arrival, they skipped the media gate (is a file expected? from whom?) and
+    # the person's quota: anyone could fill the media folder.
+    handler = ScriptedHandler(lambda m: [Outgoing("Bạn chưa đăng ký")])
+    connector, url = await oa(handler)
+    link = oa_fake.add_photo("x.pdf", PDF, "application/pdf")
+    assert await oa_fake.post_event(url, oa_fake.file_event("u-71", link, "x.pdf")) == 200
+    photo = oa_fake.add_photo("nhom.png")
+    group = oa_fake.event(
+        "user_send_group_image", "u-72", attachments=[{"type": "image", "payload": {"url": photo}}]
+    )
+    group["recipient"] = {"id": "4a9bada229cec09099df"}
+    assert await oa_fake.post_event(url, group) == 200
+    assert await connector.flush(10)
+    media = tmp_path / "media"
+    assert not media.exists() or not any(media.iterdir())
+    file_message, group_message = handler.incoming
+    assert not group_message.is_private
+    for message, expected in ((file_message, link), (group_message, photo)):
+        assert message.attachment is not None and message.attachment.path is None
+        assert message.attachment.file_id == expected  # lazy: the media gate may fetch it
