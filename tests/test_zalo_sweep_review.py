@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
 from connectors.base import Address, DeliveryError, Incoming, Outgoing
@@ -26,6 +27,7 @@ from reportbot.service import ConversationService
 from reportbot.store.models import Identity, Unit
 from tests.conftest import FakeClock
 from tests.fakes._server import ScriptedHandler
+from tests.fakes.zalo_bot import FakeZaloBot
 from tests.fakes.zalo_oa import FakeZaloOa
 
 PDF = b"%PDF-1.4\n% bien ban\n"
@@ -168,3 +170,23 @@ async def test_files_of_strangers_and_group_photos_are_not_written_on_arrival(
     for message, expected in ((file_message, link), (group_message, photo)):
         assert message.attachment is not None and message.attachment.path is None
         assert message.attachment.file_id == expected  # lazy: the media gate may fetch it
+
+
+async def test_the_zalo_bot_fake_says_polled_only_once_the_client_has_the_update() -> None:
+    # test_whole_report_through_zalo_bot[polling] failed once under load: `wait_polled`
+    # returned in the moment between the long poll taking the update off the queue and
+    # recording which poll handed it out; `flush` then found nothing to wait for.
+    async with FakeZaloBot(max_poll=5) as fake, aiohttp.ClientSession() as session:
+        url = f"{fake.base_url}/bot{fake.token}/getUpdates"
+        poll = asyncio.create_task(session.post(url, json={"timeout": "5"}))
+        await fake.wait_for(lambda: len(fake.calls) == 1)  # the long poll is waiting
+        fake.queue(fake.text("xin chao", user_id="zb-1"))
+        for _ in range(20):  # every turn of the loop until the client holds the answer
+            with pytest.raises(AssertionError):
+                await fake.wait_polled(timeout=0)  # the client has not polled again
+            if poll.done():
+                break
+            await asyncio.sleep(0)
+        response = await poll
+        assert (await response.json())["result"]["message"]["text"] == "xin chao"
+        response.release()
