@@ -155,6 +155,7 @@ class QueuedConnector(Connector, Generic[S]):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._locks = ChatLocks()
         self._running = False
+        self._opening = asyncio.Lock()
         # The platform module's logger, so that its records keep their name.
         self._log = logging.getLogger(type(self).__module__)
 
@@ -199,7 +200,8 @@ class QueuedConnector(Connector, Generic[S]):
         drops what was not sent yet, without holding up the chat.
         """
         if self._queue is None:
-            raise DeliveryError(f"{self.label} connector is not started")
+            await self._open_for_sending()
+        assert self._queue is not None
         recipient = self._recipient(address)
         futures = [
             self._queue.submit(recipient, self._call(item), retry_uncertain=False)
@@ -211,6 +213,16 @@ class QueuedConnector(Connector, Generic[S]):
                 raise result
             if isinstance(result, BaseException):
                 raise DeliveryError(str(result))
+
+    async def _open_for_sending(self) -> None:
+        """Make `send()` work in a process that never calls `start()`: a `--role worker`
+        sends the replies of the updates the web process stored, and receives nothing."""
+        async with self._opening:
+            if self._queue is None:
+                self._open_client(self._open())
+
+    def _open_client(self, session: aiohttp.ClientSession) -> None:
+        """Create the platform's API client on `session` (the first step of `start()`)."""
 
     async def _stop_receiving(self) -> None:
         """Stop fetching new messages (a poller); webhooks need nothing."""

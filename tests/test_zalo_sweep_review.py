@@ -18,9 +18,12 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 
-from connectors.base import Address, DeliveryError, Incoming, Outgoing
+from connectors.base import Address, ConnectorContext, DeliveryError, Incoming, Outgoing
 from connectors.names import names_from
+from connectors.zalo_bot import create as create_bot
+from connectors.zalo_oa import create as create_oa
 from connectors.zalo_oa.api import RATE_LIMITED, RATE_TRIES
 from reportbot.registration import create_invite
 from reportbot.service import ConversationService
@@ -190,3 +193,42 @@ async def test_the_zalo_bot_fake_says_polled_only_once_the_client_has_the_update
         response = await poll
         assert (await response.json())["result"]["message"]["text"] == "xin chao"
         response.release()
+
+
+async def test_a_worker_process_sends_and_names_through_connectors_it_never_started(
+    oa_fake: FakeZaloOa, tmp_path: Path
+) -> None:
+    # `reportbot run --role worker` builds the connectors but starts none (the web process
+    # receives); it sends the replies and looks the names up all the same.
+    access, refresh = oa_fake.issue_tokens()
+    context = ConnectorContext(
+        handler=ScriptedHandler(),
+        env=oa_fake.env(refresh, access),
+        config={"token_store": "memory", "retry_base": 0.01, "rate": "500,200"},
+        web_app=web.Application(),  # never served, as in the worker
+        media_dir=tmp_path,
+    )
+    connector = create_oa(context)
+    assert connector is not None
+    oa_fake.profiles["u-81"] = "Phan Văn Chín"
+    try:
+        await connector.send(Address("zalo_oa", "u-81", "u-81"), [Outgoing("Nhắc hạn nộp")])
+        assert oa_fake.texts("u-81") == ["Nhắc hạn nộp"]
+        assert await names_from(lambda: [connector])("zalo_oa", "u-81") == "Phan Văn Chín"
+    finally:
+        await connector.stop(timeout=5)
+
+
+async def test_a_worker_process_sends_through_a_zalo_bot_it_never_started(tmp_path: Path) -> None:
+    async with FakeZaloBot(max_poll=5) as fake:
+        context = ConnectorContext(
+            handler=ScriptedHandler(), env=fake.env(), config={}, media_dir=tmp_path
+        )
+        connector = create_bot(context)
+        assert connector is not None
+        try:
+            await connector.send(Address("zalo_bot", "zb-9", "zb-9"), [Outgoing("Nhắc")])
+            assert fake.texts("zb-9") == ["Nhắc"]
+            assert not any(call.method == "getUpdates" for call in fake.calls), "no intake"
+        finally:
+            await connector.stop(timeout=5)

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from connectors._http import BadBody, RetryableError, read_body, render_texts
@@ -99,8 +100,14 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
 
     async def start(self) -> None:
         """Open the HTTP session and load the tokens; events are accepted from now on."""
+        self._open_client(self._open())
+        self._pair = await self._store.load()
+        self._running = True
+        log.info("Zalo OA connector started (webhook %s)", self._settings.webhook_path)
+
+    def _open_client(self, session: aiohttp.ClientSession) -> None:
         self._api = ZaloOaApi(
-            self._open(),
+            session,
             api_url=self._settings.api_url,
             oauth_url=self._settings.oauth_url,
             app_id=self._settings.app_id,
@@ -112,9 +119,6 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         self._keeper = TokenKeeper(
             self._store, self._api, self._context.kv, admin_locale(self._context.env)
         )
-        self._pair = await self._store.load()
-        self._running = True
-        log.info("Zalo OA connector started (webhook %s)", self._settings.webhook_path)
 
     def periodic_jobs(self) -> list[tuple[str, float, Callable[[], Awaitable[Any]]]]:
         """Jobs the app runs every `interval` seconds (under its database lease):
@@ -124,8 +128,9 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
     async def refresh_if_due(self) -> None:
         """Refresh the access token before it expires, even with no traffic; warn admins once
         when a refresh fails or the refresh token expires within 14 days."""
-        if self._keeper is None:
-            return
+        if self._keeper is None:  # a --role worker runs the jobs but never started this
+            await self._open_for_sending()
+        assert self._keeper is not None
         self._pair = await self._keeper.refresh_if_due()
 
     @property
@@ -152,8 +157,9 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         if user_id in self._names:
             self._names.move_to_end(user_id)
             return self._names[user_id]
-        if self._api is None:
-            return None
+        if self._api is None:  # a --role worker: never started, it sends all the same
+            await self._open_for_sending()
+        assert self._api is not None
         pair = await self._access_token()
         try:
             name = await self._api.user_name(pair.access_token or "", user_id)
