@@ -155,6 +155,7 @@ class QueuedConnector(Connector, Generic[S]):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._locks = ChatLocks()
         self._running = False
+        self._opening = asyncio.Lock()
         # The platform module's logger, so that its records keep their name.
         self._log = logging.getLogger(type(self).__module__)
 
@@ -199,7 +200,8 @@ class QueuedConnector(Connector, Generic[S]):
         drops what was not sent yet, without holding up the chat.
         """
         if self._queue is None:
-            raise DeliveryError(f"{self.label} connector is not started")
+            await self._open_for_sending()
+        assert self._queue is not None
         recipient = self._recipient(address)
         futures = [
             self._queue.submit(recipient, self._call(item), retry_uncertain=False)
@@ -211,6 +213,16 @@ class QueuedConnector(Connector, Generic[S]):
                 raise result
             if isinstance(result, BaseException):
                 raise DeliveryError(str(result))
+
+    async def _open_for_sending(self) -> None:
+        """Make `send()` work in a process that never calls `start()`: a `--role worker`
+        sends the replies of the updates the web process stored, and receives nothing."""
+        async with self._opening:
+            if self._queue is None:
+                self._open_client(self._open())
+
+    def _open_client(self, session: aiohttp.ClientSession) -> None:
+        """Create the platform's API client on `session` (the first step of `start()`)."""
 
     async def _stop_receiving(self) -> None:
         """Stop fetching new messages (a poller); webhooks need nothing."""
@@ -264,8 +276,9 @@ class QueuedConnector(Connector, Generic[S]):
         self, attachment: Attachment, folder: Path, max_bytes: int
     ) -> Attachment:
         """Download a file the platform gave by URL (`FetchesAttachments`). The media gate calls
-        it for a file still lazy at a file question: its download on arrival failed, or the
-        update was recovered from the inbox, which keeps the URL only. Never an empty answer."""
+        it for a file still lazy at a file question: any but a private photo, one whose
+        download on arrival failed, or an update recovered from the inbox, which keeps the
+        URL only. Never an empty answer."""
         url = attachment.url or attachment.file_id
         if self._session is None or not url:
             raise AttachmentUnavailable(f"{self.label}: no URL to fetch the file from")
@@ -286,9 +299,15 @@ class QueuedConnector(Connector, Generic[S]):
 
     async def _fetch_photo(self, incoming: Incoming) -> Incoming:
         """The message with its photo downloaded into the media folder; on failure as it was,
-        its attachment lazy (`file_id` is the URL) for the media gate to fetch or refuse."""
+        its attachment lazy (`file_id` is the URL) for the media gate to fetch or refuse.
+
+        Only a photo of a private chat: a file, a recording or anything posted in a group
+        stays lazy, fetched by the media gate only for a registered person at a file
+        question (under their quota), never written to disk for anyone else."""
         attachment = incoming.attachment
         if attachment is None or attachment.url is None or self._session is None:
+            return incoming
+        if attachment.kind != "photo" or not incoming.is_private:
             return incoming
         if len(incoming.attachments) > 1:
             return incoming  # several at once: all left lazy, for the media gate to fetch

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from aiohttp import web
 
 from connectors.base import Address, Connector, ConnectorContext, Incoming, Outgoing
+from connectors.names import names_from
 from reportbot import media, reminders
 from reportbot.config import ConfigError, Settings
 from reportbot.connectors_registry import ConnectorProblem, build_connectors
@@ -98,6 +99,7 @@ class Application:
             web_app=self.web_app,
         )
         self.workers: list[Worker] = self.host.workers
+        self.service.registration.namer = names_from(lambda: self.connectors)  # OA names
         self.reminders: ReminderWorker = self._install_features()
         self._runner: web.AppRunner | None = None
         self._ready = False

@@ -102,7 +102,7 @@ class ConversationService:
         self.router.fallback(self.engine)
         self.inbox = Inbox(clock, self.committer.accept, self._mark_done)
         self.locks = PersonLock()
-        registration = Registration(self.repository, clock)
+        self.registration = registration = Registration(self.repository, clock)
         registration.welcome = self._welcome
         self._outer = [self.inbox, GroupRefusal(self._claim_group), registration, self.locks]
         self._pipeline = chain(self._outer, self.router)

@@ -328,7 +328,9 @@ async def test_captions_media_and_the_rest_are_read_like_telegram(
     assert captioned.attachment.kind == "photo" and Path(captioned.attachment.path or "").is_file()
     assert document.attachment is not None and document.attachment.kind == "file"
     assert document.attachment.name == "bc.pdf"
-    assert Path(document.attachment.path or "").read_bytes() == b"%PDF-1.4 fake"
+    # A file stays a lazy reference (its URL): the media gate fetches it for a file question.
+    assert document.attachment.path is None
+    assert document.attachment.file_id == f"{fake.base_url}/files/bao_cao.pdf"
     assert place.location == (21.0, 105.8, None)  # a position, as Telegram reads one
     assert [voice.unsupported, place.unsupported, sticker.unsupported] == ["voice", None, "sticker"]
     assert all(m.text is None for m in (voice, place, sticker))

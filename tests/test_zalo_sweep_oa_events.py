@@ -21,7 +21,7 @@ async def test_a_file_the_officer_sends_is_downloaded_as_a_file(
     oa_fake: FakeZaloOa, oa: Callable[..., Any], tmp_path: Path
 ) -> None:
     handler = ScriptedHandler(lambda m: [Outgoing(text="Đã nhận")])
-    _, url = await oa(handler)
+    connector, url = await oa(handler)
     link = oa_fake.add_photo("bao-cao-thang-11.pdf", PDF, "application/pdf")
     event = oa_fake.file_event("u-1", link, "Báo cáo tháng 11.pdf", msg_id="file-1")
     assert await oa_fake.post_event(url, event) == 200
@@ -30,9 +30,12 @@ async def test_a_file_the_officer_sends_is_downloaded_as_a_file(
     assert incoming.attachment is not None
     assert incoming.attachment.kind == "file"
     assert incoming.attachment.name == "Báo cáo tháng 11.pdf"
-    assert incoming.attachment.path is not None
-    assert Path(incoming.attachment.path).read_bytes() == PDF
-    assert Path(incoming.attachment.path).parent == tmp_path / "media"
+    # Lazy (its URL) until the media gate, at a file question, has the connector fetch it.
+    assert incoming.attachment.path is None and incoming.attachment.file_id == link
+    fetched = await connector.fetch_attachment(incoming.attachment, tmp_path / "media", 10**6)
+    assert fetched.path is not None and fetched.name == "Báo cáo tháng 11.pdf"
+    assert Path(fetched.path).read_bytes() == PDF
+    assert Path(fetched.path).parent == tmp_path / "media"
 
 
 async def test_a_pasted_link_is_read_as_its_text(

@@ -32,7 +32,13 @@ async def oa_fake() -> AsyncIterator[FakeZaloOa]:
 @pytest.fixture
 def oa_config() -> dict[str, Any]:
     """Connector settings that keep the tests fast (short timeouts and retry delays)."""
-    return {"request_timeout": 1.0, "retry_base": 0.01, "retry_max": 0.05, "rate": "500,200"}
+    return {
+        "request_timeout": 1.0,
+        "retry_base": 0.01,
+        "retry_max": 0.05,
+        "rate": "500,200",
+        "rate_limit_wait": 0.05,
+    }
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import aiohttp
 from aiohttp import web
 
 from connectors._http import BadBody, RetryableError, load_object, read_body, render_texts
@@ -68,12 +69,8 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
     async def start(self) -> None:
         """Check the token, then register the webhook or start long polling."""
         session = self._open()
-        self._api = ZaloBotApi(
-            session,
-            self._settings.api_url,
-            self._settings.token,
-            self._settings.request_timeout,
-        )
+        self._open_client(session)
+        assert self._api is not None
         try:
             await self._api.get_me()
             if self._settings.webhook:
@@ -104,6 +101,11 @@ class ZaloBotConnector(QueuedConnector[ZaloBotSettings]):
         if not self._settings.webhook:
             self._poll_task = asyncio.create_task(self._poll(), name="zalo_bot-poll")
         log.info("Zalo Bot connector started (%s)", self.mode)
+
+    def _open_client(self, session: aiohttp.ClientSession) -> None:
+        self._api = ZaloBotApi(
+            session, self._settings.api_url, self._settings.token, self._settings.request_timeout
+        )
 
     async def process_update(self, update: Mapping[str, Any]) -> None:
         """Handle one update: hand it to the application and queue the answers."""

@@ -23,8 +23,14 @@ TOKEN_ERRORS = frozenset({-216, -220, -124})
 # writing to the OA reopens the window.
 WINDOW_ERRORS = frozenset({-213, -230, -232})
 # -32 "Your application reached limit call api": over the API's rate (same error table).
-# It passes: the send queue waits and tries again, holding back every chat.
+# It passes: the send queue waits and tries again, holding back every chat. Zalo says neither
+# how long to wait nor sends a Retry-After: RATE_WAIT is our own conservative choice (one
+# minute, config `rate_limit_wait`), and a message still refused after RATE_TRIES such waits
+# is given up (a quota spent for the day would otherwise hold every chat for good; the bot
+# keeps the reply and sends it again later).
 RATE_LIMITED = -32
+RATE_WAIT = 60.0
+RATE_TRIES = 5
 EXPIRY_MARGIN = 300.0
 NAME_TIMEOUT = 5.0  # seconds a user's name may take to come (the message waits for it)
 # A refresh token expires after about 3 months unused (Zalo's OA access-token docs); Zalo's
@@ -58,6 +64,7 @@ class ZaloOaApi:
         app_secret: str,
         timeout: float = 20.0,
         refresh_lifetime: float = REFRESH_LIFETIME,
+        rate_wait: float = RATE_WAIT,
     ) -> None:
         self._session = session
         self._api_url = api_url.rstrip("/")
@@ -66,6 +73,7 @@ class ZaloOaApi:
         self._app_secret = app_secret
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._refresh_lifetime = refresh_lifetime
+        self._rate_wait = rate_wait
 
     async def send_text(self, access_token: str, user_id: str, text: str) -> str | None:
         """Send a customer-service text; return Zalo's message id."""
@@ -87,7 +95,7 @@ class ZaloOaApi:
         )
         code = _int(data.get("error", 0))
         if code == RATE_LIMITED:
-            raise RetryableError(f"Zalo OA {endpoint}: error {code} (rate)", rate_limited=True)
+            raise self._over_rate(f"{endpoint}: error {code}")
         if code != 0:
             raise ZaloOaApiError(code, str(data.get("message") or "no message"))
         result = data.get("data")
@@ -95,8 +103,9 @@ class ZaloOaApi:
 
     async def user_name(self, access_token: str, user_id: str) -> str | None:
         """The user's Zalo display name (`GET /v3.0/oa/user/detail?data={"user_id"}`, its
-        `data.display_name`), or None when Zalo does not tell it (no permission, an unknown
-        user, a network failure): a name is a courtesy, never worth failing a message for."""
+        `data.display_name`), or None when Zalo definitely does not tell it (no permission, an
+        unknown user). A passing failure (network, timeout, -32, 5xx) raises RetryableError, a
+        token Zalo refused ZaloOaApiError: neither is an answer to remember."""
         timeout = aiohttp.ClientTimeout(
             total=min(self._timeout.total or NAME_TIMEOUT, NAME_TIMEOUT)
         )
@@ -107,11 +116,18 @@ class ZaloOaApi:
                 headers={"access_token": access_token},
                 timeout=timeout,
             ) as response:
+                status = response.status
                 data = await read_json(response)
-        except (aiohttp.ClientError, TimeoutError):
-            return None
-        ok = isinstance(data, dict) and _int(data.get("error", 0)) == 0
-        result = data.get("data") if ok else None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise RetryableError(f"Zalo OA user/detail: {type(exc).__name__}") from None
+        if status == 429 or status >= 500 or not isinstance(data, dict):
+            raise RetryableError(f"Zalo OA user/detail: HTTP {status}")
+        code = _int(data.get("error", 0))
+        if code == RATE_LIMITED:
+            raise self._over_rate("user/detail: error -32")
+        if code in TOKEN_ERRORS:
+            raise ZaloOaApiError(code, str(data.get("message") or "no message"))
+        result = data.get("data") if code == 0 else None
         name = result.get("display_name") if isinstance(result, dict) else None
         if isinstance(name, str) and name.strip():
             return " ".join(name.split())[:100]
@@ -145,6 +161,12 @@ class ZaloOaApi:
             refresh_expires_at=now + self._refresh_lifetime,
         )
 
+    def _over_rate(self, what: str) -> RetryableError:
+        """Over the API's rate: every chat waits `rate_wait` seconds before the next call."""
+        return RetryableError(
+            f"Zalo OA {what} (rate)", retry_after=self._rate_wait, rate_limited=True
+        )
+
     async def _post(self, url: str, what: str, **kwargs: Any) -> dict[str, Any]:
         status, data = await post_json(
             self._session,
@@ -155,7 +177,7 @@ class ZaloOaApi:
             **kwargs,
         )
         if status == 429:
-            raise RetryableError(f"Zalo OA {what}: HTTP 429", rate_limited=True)
+            raise self._over_rate(f"{what}: HTTP 429")
         if status >= 500:
             raise RetryableError(f"Zalo OA {what}: HTTP {status}")
         if not isinstance(data, dict):

@@ -36,6 +36,7 @@ class ZaloOaSettings(QueueSettings):
     max_age: float = 13 * 3600.0  # seconds an UNKNOWN event may be old: Zalo's retry horizon
     token_store: str = "database"  # or "memory" (tests, single process without a database)
     refresh_lifetime: float = 90 * 86400.0  # seconds a refresh token lives unused (~3 months)
+    rate_limit_wait: float = 60.0  # seconds every chat waits after a -32 (api.RATE_WAIT)
 
 
 def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSettings | None:
@@ -79,5 +80,6 @@ def load_settings(env: Mapping[str, str], config: Mapping[str, Any]) -> ZaloOaSe
         ),
         token_store=store,
         refresh_lifetime=config_number(config, "zalo_oa", "refresh_token_days", 90) * 86400.0,
+        rate_limit_wait=config_number(config, "zalo_oa", "rate_limit_wait", 60.0),
         **pacing,
     )

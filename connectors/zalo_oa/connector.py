@@ -7,9 +7,10 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from connectors._http import BadBody, RetryableError, read_body, render_texts
@@ -26,6 +27,7 @@ from connectors.base import (
 )
 from connectors.zalo_oa import webhook
 from connectors.zalo_oa.api import (
+    RATE_TRIES,
     TOKEN_ERRORS,
     WINDOW_ERRORS,
     TokenRefreshError,
@@ -98,21 +100,25 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
 
     async def start(self) -> None:
         """Open the HTTP session and load the tokens; events are accepted from now on."""
+        self._open_client(self._open())
+        self._pair = await self._store.load()
+        self._running = True
+        log.info("Zalo OA connector started (webhook %s)", self._settings.webhook_path)
+
+    def _open_client(self, session: aiohttp.ClientSession) -> None:
         self._api = ZaloOaApi(
-            self._open(),
+            session,
             api_url=self._settings.api_url,
             oauth_url=self._settings.oauth_url,
             app_id=self._settings.app_id,
             app_secret=self._settings.app_secret,
             timeout=self._settings.request_timeout,
             refresh_lifetime=self._settings.refresh_lifetime,
+            rate_wait=self._settings.rate_limit_wait,
         )
         self._keeper = TokenKeeper(
             self._store, self._api, self._context.kv, admin_locale(self._context.env)
         )
-        self._pair = await self._store.load()
-        self._running = True
-        log.info("Zalo OA connector started (webhook %s)", self._settings.webhook_path)
 
     def periodic_jobs(self) -> list[tuple[str, float, Callable[[], Awaitable[Any]]]]:
         """Jobs the app runs every `interval` seconds (under its database lease):
@@ -122,8 +128,9 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
     async def refresh_if_due(self) -> None:
         """Refresh the access token before it expires, even with no traffic; warn admins once
         when a refresh fails or the refresh token expires within 14 days."""
-        if self._keeper is None:
-            return
+        if self._keeper is None:  # a --role worker runs the jobs but never started this
+            await self._open_for_sending()
+        assert self._keeper is not None
         self._pair = await self._keeper.refresh_if_due()
 
     @property
@@ -142,27 +149,29 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         if incoming is not None:
             await self._dispatch(incoming)
 
-    async def _fetch_photo(self, incoming: Incoming) -> Incoming:
-        # Run in the chat's lock before the handler: also where a user's name is learnt.
-        return await super()._fetch_photo(await self._named(incoming))
-
-    async def _named(self, incoming: Incoming) -> Incoming:
-        """The message with the user's Zalo name: OA events carry none, and a person who
-        registers with a bare invite code is named by it (asked once per user and process)."""
-        if incoming.display_name or self._api is None:
-            return incoming
-        if incoming.user_id not in self._names:
-            name = None
-            try:
-                pair = await self._access_token()
-                name = await self._api.user_name(pair.access_token or "", incoming.user_id)
-            except (DeliveryError, RetryableError):
-                pass  # the reply will meet the same trouble and report it
-            self._names[incoming.user_id] = name
-            while len(self._names) > NAMES_KEPT:
-                self._names.popitem(last=False)
-        name = self._names[incoming.user_id]
-        return replace(incoming, display_name=name) if name else incoming
+    async def user_display_name(self, user_id: str) -> str | None:
+        """The user's Zalo name (`connectors.base.NamesUsers`): OA events carry none, and a
+        person who registers with a bare invite code is named by it. Asked only then, once
+        per user and process: a name or Zalo's definite "no" (no permission, an unknown user)
+        is remembered; a passing failure (network, -32, a token refused) is not."""
+        if user_id in self._names:
+            self._names.move_to_end(user_id)
+            return self._names[user_id]
+        if self._api is None:  # a --role worker: never started, it sends all the same
+            await self._open_for_sending()
+        assert self._api is not None
+        pair = await self._access_token()
+        try:
+            name = await self._api.user_name(pair.access_token or "", user_id)
+        except ZaloOaApiError as exc:
+            if exc.code not in TOKEN_ERRORS:
+                raise
+            pair = await self._refresh(pair.access_token)
+            name = await self._api.user_name(pair.access_token or "", user_id)
+        self._names[user_id] = name
+        while len(self._names) > NAMES_KEPT:
+            self._names.popitem(last=False)
+        return name
 
     def _recipient(self, who: Address | Incoming) -> str:
         # The customer-service API addresses the user; a group (a chat that is not the user's
@@ -256,6 +265,26 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
                 else f"Zalo OA: refresh token bị từ chối, quản trị viên cần kết nối lại OA: {exc}"
             ) from None
         return self._pair
+
+    def _call(self, item: _Send) -> Callable[[], Awaitable[None]]:
+        # -32 counted per message: after RATE_TRIES waits it is given up (api.RATE_TRIES).
+        refused = 0
+
+        async def call() -> None:
+            nonlocal refused
+            try:
+                await self._deliver(item)
+            except RetryableError as exc:
+                refused += 1 if exc.rate_limited else 0
+                if refused < RATE_TRIES or not exc.rate_limited:
+                    raise
+                raise DeliveryError(
+                    f"Zalo OA: still over the API's rate limit after {refused} tries ({exc})"
+                    if admin_locale(self._context.env) == "en"
+                    else f"Zalo OA: vẫn vượt giới hạn gọi API sau {refused} lần thử ({exc})"
+                ) from None
+
+        return call
 
     async def _deliver(self, item: _Send) -> None:
         assert self._api is not None

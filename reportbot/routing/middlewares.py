@@ -138,6 +138,9 @@ class Registration:
         self._repository = repository
         self._clock = clock
         self.welcome: Welcome | None = None
+        # (platform, user id) -> the platform's name for a stranger whose message has none
+        # (`connectors.names.names_from`), asked only when they redeem a code.
+        self.namer: Callable[[str, str], Awaitable[str | None]] | None = None
 
     async def __call__(self, inbound: Inbound, call_next: Next) -> list[Outgoing]:
         """Known people pass on with `inbound.person` set; strangers are registered or told how."""
@@ -166,12 +169,15 @@ class Registration:
         code = extract_code(inbound.text)
         if code is None:
             return [Outgoing(say("unregistered", inbound.locale))]
+        name = message.display_name
+        if name is None and self.namer is not None:
+            name = await self.namer(message.platform, message.user_id)
         result = await redeem(
             code,
             platform=message.platform,
             external_id=message.user_id,
             chat_id=message.chat_id,
-            display_name=message.display_name,
+            display_name=name,
             locale=inbound.locale,
             now=self._clock(),
         )

@@ -334,7 +334,10 @@ class FakeZaloBot(FakeServer):
             update = self.updates.get_nowait()
         else:
             try:
-                update = await asyncio.wait_for(self.updates.get(), timeout=timeout)
+                # In this task, not wait_for's own: the update leaves the queue and its poll
+                # is recorded in one step, so `wait_polled` never sees the one without the other.
+                async with asyncio.timeout(timeout):
+                    update = await self.updates.get()
             except TimeoutError:
                 return _error(408, "Request Timeout")
         self._handed_out_at = call

@@ -208,7 +208,7 @@ class FakeZaloOa(FakeServer):
             self._refusals.append((code, message or "Your application reached limit call api"))
 
     def fail(self, endpoint: str, times: int = 1, status: int = 500) -> None:
-        """Answer the next calls of "cs" or "oauth" with an HTTP error page (not JSON)."""
+        """Answer the next calls of "cs", "oauth" or "detail" with an HTTP error page."""
         for _ in range(times):
             self._faults[endpoint].append(("error", float(status), False))
 
@@ -428,6 +428,9 @@ class FakeZaloOa(FakeServer):
 
     async def _user_detail(self, request: web.Request) -> web.Response:
         self.profile_calls += 1
+        fault = await self._fault("detail")
+        if fault is not None:
+            return fault
         expiry = self._access.get(request.headers.get("access_token", ""))
         if expiry is None:
             return _error(INVALID_TOKEN, "Access token is invalid")
