@@ -128,22 +128,31 @@ async def test_an_officer_registered_through_the_oa_is_greeted_by_the_zalo_name(
     assert "Đăng ký thành công" in await unknown.say(second.code)
 
 
-async def test_a_file_that_did_not_download_is_asked_again_never_recorded_empty(
-    started: tuple[FakeZaloOa, ZaloOaConnector, str], clock: FakeClock, tmp_path: Path
-) -> None:
+async def at_the_file_question(
+    started: tuple[FakeZaloOa, ZaloOaConnector, str], clock: FakeClock, user_id: str
+) -> Officer:
+    """A new officer of the Women's Union who has answered everything up to the signed file."""
     fake, connector, url = started
-    unit = await Unit.get(code="hoiphunu")
-    invite = await create_invite(unit=unit, role="officer", now=clock())
-    person = officer(fake, connector, url, "oa-51")
+    invite = await create_invite(unit=await Unit.get(code="hoiphunu"), role="officer", now=clock())
+    person = officer(fake, connector, url, user_id)
     await person.say(invite.code)
     await person.say("bao cao")
     await person.say("1")
     typed = {**{qid: text for qid, text, _ in NQ57_SCRIPT}, **ZALO_TYPED, "su_kien": "1 3"}
+    reply = ""
     for qid, _, _ in NQ57_SCRIPT:
         if qid == "tep_bao_cao":
             break
         reply = await person.say(typed[qid])
     assert "Tệp báo cáo đã ký" in reply
+    return person
+
+
+async def test_a_file_that_did_not_download_is_asked_again_never_recorded_empty(
+    started: tuple[FakeZaloOa, ZaloOaConnector, str], clock: FakeClock, tmp_path: Path
+) -> None:
+    fake = started[0]
+    person = await at_the_file_question(started, clock, "oa-51")
     # Zalo's file link is gone (expired, a network failure): nothing may be recorded as if
     # the file had come; the officer is told and sends it again.
     gone = fake.file_event("oa-51", fake.base_url + "/het-han.pdf", "Báo cáo.pdf", msg_id="f1")
@@ -159,18 +168,8 @@ async def test_a_file_that_did_not_download_is_asked_again_never_recorded_empty(
 async def test_several_photos_sent_at_once_are_all_kept(
     started: tuple[FakeZaloOa, ZaloOaConnector, str], clock: FakeClock, tmp_path: Path
 ) -> None:
-    fake, connector, url = started
-    unit = await Unit.get(code="hoiphunu")
-    invite = await create_invite(unit=unit, role="officer", now=clock())
-    person = officer(fake, connector, url, "oa-61")
-    await person.say(invite.code)
-    await person.say("bao cao")
-    await person.say("1")
-    typed = {**{qid: text for qid, text, _ in NQ57_SCRIPT}, **ZALO_TYPED, "su_kien": "1 3"}
-    for qid, _, _ in NQ57_SCRIPT:
-        if qid == "tep_bao_cao":
-            break
-        await person.say(typed[qid])
+    fake = started[0]
+    person = await at_the_file_question(started, clock, "oa-61")
     # Pages of the signed report photographed and sent together: one event, several images
     # (a public OA webhook handler loops over them: github.com/thienbao2507/testZaloOA).
     pages = [fake.add_photo(f"trang-{n}.png", PDF + bytes([n]), "image/png") for n in (1, 2)]
