@@ -280,6 +280,8 @@ class QueuedConnector(Connector, Generic[S]):
         download on arrival failed, or an update recovered from the inbox, which keeps the
         URL only. Never an empty answer."""
         url = attachment.url or attachment.file_id
+        if self._queue is None:  # a --role worker fetches before it ever sent anything
+            await self._open_for_sending()
         if self._session is None or not url:
             raise AttachmentUnavailable(f"{self.label}: no URL to fetch the file from")
         limit = min(max_bytes, MAX_DOWNLOAD)

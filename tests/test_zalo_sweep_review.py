@@ -20,7 +20,14 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from connectors.base import Address, ConnectorContext, DeliveryError, Incoming, Outgoing
+from connectors.base import (
+    Address,
+    Attachment,
+    ConnectorContext,
+    DeliveryError,
+    Incoming,
+    Outgoing,
+)
 from connectors.names import names_from
 from connectors.zalo_bot import create as create_bot
 from connectors.zalo_oa import create as create_oa
@@ -113,6 +120,24 @@ async def test_a_slow_name_lookup_holds_a_registration_up_five_seconds_at_most(
     name_of = names_from(lambda: [connector], wait=0.5)
     assert await name_of("zalo_oa", "u-65") is None
     assert await name_of("zalo_oa", "u-65") == "Võ Văn Sáu"
+
+
+async def test_a_name_lookup_given_up_during_a_token_refresh_keeps_the_new_token(
+    oa_fake: FakeZaloOa, oa: Any
+) -> None:
+    # The lookup needs a fresh access token; Zalo answers the refresh after the registration
+    # stopped waiting. Zalo has spent the single-use refresh token by then: the new pair must
+    # be kept, or the OA is locked out until an admin authorises it again.
+    connector, _ = await oa(ScriptedHandler(), with_access_token=False, request_timeout=30.0)
+    oa_fake.profiles["u-66"] = "Lý Thị Bảy"
+    oa_fake.refresh_delay = 1.0
+    name_of = names_from(lambda: [connector], wait=0.2)
+    assert await name_of("zalo_oa", "u-66") is None
+    await _until(lambda: len(oa_fake.refresh_calls) == 1)
+    oa_fake.refresh_delay = 0.0
+    await _until(lambda: connector._pair is not None and connector._pair.access_token is not None)
+    assert await name_of("zalo_oa", "u-66") == "Lý Thị Bảy"
+    assert oa_fake.refused_refreshes == 0 and len(oa_fake.refresh_calls) == 1
 
 
 async def _until(condition: Callable[[], bool], deadline: float = 5.0) -> None:
@@ -215,6 +240,30 @@ async def test_a_worker_process_sends_and_names_through_connectors_it_never_star
         await connector.send(Address("zalo_oa", "u-81", "u-81"), [Outgoing("Nhắc hạn nộp")])
         assert oa_fake.texts("u-81") == ["Nhắc hạn nộp"]
         assert await names_from(lambda: [connector])("zalo_oa", "u-81") == "Phan Văn Chín"
+    finally:
+        await connector.stop(timeout=5)
+
+
+async def test_a_worker_fetches_a_file_before_it_has_sent_anything(
+    oa_fake: FakeZaloOa, tmp_path: Path
+) -> None:
+    # A worker's first contact with Zalo can be the media gate fetching a file an officer
+    # sent (files stay lazy): it must not be refused because nothing was sent yet.
+    access, refresh = oa_fake.issue_tokens()
+    context = ConnectorContext(
+        handler=ScriptedHandler(),
+        env=oa_fake.env(refresh, access),
+        config={"token_store": "memory", "retry_base": 0.01, "rate": "500,200"},
+        web_app=web.Application(),  # never served, as in the worker
+        media_dir=tmp_path,
+    )
+    connector = create_oa(context)
+    assert connector is not None
+    link = oa_fake.add_photo("bao-cao.pdf", b"%PDF-1.4 signed", "application/pdf")
+    lazy = Attachment("file", file_id=link, name="Báo cáo.pdf")
+    try:
+        fetched = await connector.fetch_attachment(lazy, tmp_path, 1_000_000)
+        assert fetched.path is not None and Path(fetched.path).read_bytes() == b"%PDF-1.4 signed"
     finally:
         await connector.stop(timeout=5)
 

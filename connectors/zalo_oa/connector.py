@@ -160,13 +160,16 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         if self._api is None:  # a --role worker: never started, it sends all the same
             await self._open_for_sending()
         assert self._api is not None
-        pair = await self._access_token()
+        # The caller gives up after a few seconds (names.NAME_WAIT), but a token refresh
+        # spends Zalo's single-use refresh token: shielded, it ends and stores the new pair
+        # even when nobody waits for the name any more.
+        pair = await asyncio.shield(self._access_token())
         try:
             name = await self._api.user_name(pair.access_token or "", user_id)
         except ZaloOaApiError as exc:
             if exc.code not in TOKEN_ERRORS:
                 raise
-            pair = await self._refresh(pair.access_token)
+            pair = await asyncio.shield(self._refresh(pair.access_token))
             name = await self._api.user_name(pair.access_token or "", user_id)
         self._names[user_id] = name
         while len(self._names) > NAMES_KEPT:
