@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from reportbot.conversation.answers import choice_options
-from reportbot.conversation.parsing import AnswerError, parse_choice, parse_choices
+from reportbot.conversation.parsing import AnswerError
+from reportbot.conversation.parsing_choices import parse_choice, parse_choices
 from reportbot.forms.loader import load_yaml_template
 from tests.conftest import NQ57
 

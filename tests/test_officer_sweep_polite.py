@@ -13,7 +13,8 @@ from datetime import date
 import pytest
 
 from reportbot.conversation.answers import choice_options
-from reportbot.conversation.parsing import AnswerError, parse_choice, parse_choices, parse_date
+from reportbot.conversation.parsing import AnswerError, parse_date
+from reportbot.conversation.parsing_choices import parse_choice, parse_choices
 from reportbot.forms.loader import load_yaml_template
 from reportbot.service import ConversationService
 from tests.conftest import NQ57

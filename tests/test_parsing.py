@@ -17,13 +17,12 @@ from reportbot.conversation.parsing import (
     AnswerError,
     fold,
     normalize_text,
-    parse_choice,
-    parse_choices,
     parse_date,
     parse_decimal,
     parse_integer,
     parse_yes_no,
 )
+from reportbot.conversation.parsing_choices import parse_choice, parse_choices
 
 ZW = "\u200b"  # zero-width space, common after copy-paste from Zalo or Word
 

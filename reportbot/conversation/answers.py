@@ -17,13 +17,12 @@ from reportbot.conversation.parsing import (
     MAX_DIGITS,
     AnswerError,
     normalize_text,
-    parse_choice,
-    parse_choices,
     parse_date,
     parse_decimal,
     parse_integer,
     parse_yes_no,
 )
+from reportbot.conversation.parsing_choices import parse_choice, parse_choices
 from reportbot.conversation.shaped import check_media_kind, parse_shaped
 from reportbot.conversation.typed_numbers import number_text
 from reportbot.conversation.values import fits_type, format_number, is_empty

@@ -52,13 +52,18 @@ def _without_words(folded: str) -> str:
     return " ".join(words)
 
 
+def _ascii_number(text: str) -> bool:
+    """Digits 0-9 only, at most 9 ("³" passes `str.isdigit` but not `int`)."""
+    return 0 < len(text) <= 9 and text.isascii() and text.isdigit()
+
+
 def edit_number(argument: str) -> str:
     """The number of "/sua câu số 5" ("5"); the argument as typed when it names none."""
     words = fold(argument).split()
     while words and words[0] in _NUMBER_WORDS:
         words.pop(0)
     rest = " ".join(words).lstrip("#")
-    return rest if rest.isdigit() else argument.strip()
+    return rest if _ascii_number(rest) else argument.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +133,7 @@ class CommandTable:
         if name is not None:
             return ParsedCommand(name, "")
         head, _, rest = folded.rpartition(" ")
-        if head and rest.isdigit() and self._lookup(_without_words(head), bare=True) == "edit":
+        if head and _ascii_number(rest) and self._lookup(_without_words(head), bare=True) == "edit":
             return ParsedCommand("edit", rest)  # "sua 5", "sửa câu 5"
         return None
 

@@ -85,7 +85,8 @@ def to_edit(turn: Turn, opened: OpenReport, argument: str) -> Question | None:
     """
     text = argument.strip().lstrip("#")
     count = question_count(opened.template)
-    question = question_by_number(opened.template, int(text)) if text.isdigit() else None
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+    question = question_by_number(opened.template, number) if number is not None else None
     if question is None:
         # the example is a number of this form ("/sua 5" of a 3-question form would fail)
         turn.say("edit_which", count=count, example=min(5, max(count, 1)))

@@ -22,7 +22,8 @@ from reportbot.conversation.menu_labels import (
     status_word,
 )
 from reportbot.conversation.numbering import question_count
-from reportbot.conversation.parsing import AnswerError, parse_choice
+from reportbot.conversation.parsing import AnswerError
+from reportbot.conversation.parsing_choices import parse_choice
 from reportbot.conversation.report import OpenReport, unit_facts
 from reportbot.conversation.session import (
     FormOffer,
@@ -227,7 +228,7 @@ def choose(turn: Turn, message: Incoming, text: str) -> None:
     units = _option_units(turn, options)
     payload = message.choice or text
     index = None
-    if payload.startswith("#") and payload[1:].isdigit():
+    if payload.startswith("#") and payload[1:].isascii() and payload[1:].isdigit():
         index = int(payload[1:]) - 1
     else:
         labels = [

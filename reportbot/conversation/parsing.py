@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, localcontext
 from functools import lru_cache
@@ -281,14 +280,20 @@ _POLITE_HEAD = {"da", "vang", "thua"}
 
 
 def unpolite(folded: str) -> str:
-    """Folded text without the polite words around it ("da, da co a" → "da co"): dạ, vâng,
+    """Folded text without the polite words around it ("da vang, co a" → "co"): dạ, vâng,
     thưa before; ạ, nhé, nha, ơi after. A lone word stays (“dạ” may be the answer)."""
     words = folded.split()
     while len(words) > 1 and words[-1].strip(_EDGE_PUNCT) in _POLITE_TAIL:
         words.pop()
-    if len(words) > 1 and words[0].strip(_EDGE_PUNCT) in _POLITE_HEAD:
-        words.pop(0)
-    return " ".join(words).strip(_EDGE_PUNCT)
+    head = 0
+    while len(words) - head > 1 and words[head].strip(_EDGE_PUNCT) in _POLITE_HEAD:
+        head += 1
+    return " ".join(words[head:]).strip(_EDGE_PUNCT)
+
+
+def is_polite_word(folded: str) -> bool:
+    """Whether a piece of an answer is only a polite word ("dạ" in "Dạ, 1, 3")."""
+    return folded in _POLITE_HEAD or folded in _POLITE_TAIL
 
 
 def parse_yes_no(text: str) -> bool:
@@ -299,95 +304,3 @@ def parse_yes_no(text: str) -> bool:
     if phrase in _NO:
         return False
     raise AnswerError("yes_no.invalid")
-
-
-# --- choices -----------------------------------------------------------------------------
-
-Options = Sequence[tuple[str, Sequence[str]]]
-_Folded = list[tuple[str, str, list[str]]]  # value, folded value, folded labels
-_INDEX_RE = re.compile(r"(?:so|#)?\s*([0-9]{1,9})")
-
-
-def _fold_options(options: Options) -> _Folded:
-    return [(value, fold(value), [fold(name) for name in names]) for value, names in options]
-
-
-def _match_choice(folded: str, options: _Folded) -> str:
-    """The value of the one option `folded` (already folded text) designates."""
-    if not folded:
-        raise AnswerError("choice.empty")
-    count = len(options)
-    for value, _, labels in options:
-        if folded in labels:
-            return value
-    if match := _INDEX_RE.fullmatch(folded):
-        index = int(match[1])
-        if not 1 <= index <= count:
-            raise AnswerError("choice.out_of_range", count=count)
-        return options[index - 1][0]
-    for value, folded_value, _ in options:
-        if folded_value == folded:
-            return value
-    if len(folded) >= 3:
-        word_start = re.compile(rf"\b{re.escape(folded)}")
-        for hit in (lambda label: label.startswith(folded), word_start.search):
-            found = {value for value, _, labels in options if any(hit(x) for x in labels)}
-            if len(found) == 1:
-                return found.pop()
-            if found:
-                raise AnswerError("choice.ambiguous", count=count)
-    if (every := _every_word_in(folded, options)) is not None:
-        return every  # "ngày 18/5": its words begin words of one label only
-    if (polite := unpolite(folded)) != folded:
-        return _match_choice(polite, options)  # "Đã có ạ", "dạ, số 2"
-    raise AnswerError("choice.unknown", count=count)
-
-
-def _every_word_in(folded: str, options: _Folded) -> str | None:
-    """The one option a label of which has every word of `folded` at a word's start."""
-    words = folded.split()
-    if len(words) < 2 or len(words) > 8:
-        return None
-    starts = [re.compile(rf"(?<![^\W_]){re.escape(word)}") for word in words]
-    found = {
-        value
-        for value, _, labels in options
-        if any(all(start.search(label) for start in starts) for label in labels)
-    }
-    return found.pop() if len(found) == 1 else None
-
-
-def parse_choice(text: str, options: Options) -> str:
-    """One option by number ("2", "số 2"), value, label, or a unique label prefix (≥ 3 chars)."""
-    return _match_choice(fold(text), _fold_options(options))
-
-
-def _values_in_piece(folded: str, options: _Folded) -> list[str]:
-    """Values named in one comma-separated piece: "1 3", "1 và 3", a label, "tin bai & anh"."""
-    if re.fullmatch(r"[0-9][0-9 .)]*", folded):
-        return [_match_choice(number, options) for number in re.findall(r"[0-9]+", folded)]
-    try:
-        return [_match_choice(folded, options)]
-    except AnswerError:
-        parts = re.split(r"\s+(?:va|and|voi|hoac)\s+", folded)  # words first: "18/5 và 10/10"
-        if len(parts) == 1:
-            parts = re.split(r"\s*[&+/]\s*", folded)
-        if len(parts) == 1:
-            raise
-        return [v for part in parts if part for v in _values_in_piece(part.strip(), options)]
-
-
-def parse_choices(text: str, options: Options) -> list[str]:
-    """Several options ("1, 3", "1 3", "1 và 3", labels per line); values in form order."""
-    folded_options = _fold_options(options)
-    whole = fold(text)
-    for value, _, labels in folded_options:  # a label may itself contain a comma or "và"
-        if whole and whole in labels:
-            return [value]
-    chosen: set[str] = set()
-    for piece in re.split(r"[,;\n]+", normalize_text(text)):
-        if folded := fold(piece):
-            chosen.update(_values_in_piece(folded, folded_options))
-    if not chosen:
-        raise AnswerError("choice.empty")
-    return [value for value, _ in options if value in chosen]

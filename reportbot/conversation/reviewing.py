@@ -25,7 +25,7 @@ def review(turn: Turn) -> None:
 def review_input(turn: Turn, message: Incoming, text: str) -> None:
     """A message on the review screen: a number changes that answer (not a copy of the
     answer just given, retyped before the review appeared: `filling.retyped`)."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         if filling.retyped(turn.state, message, text):
             turn.say("typed_before_review", text=text)
             return
