@@ -153,7 +153,9 @@ def _read_file(
 def _database_url(name: str, value: str) -> str:
     scheme = value.split("://", 1)[0] if "://" in value else ""
     if scheme not in SUPPORTED_SCHEMES:
-        raise ConfigError("database_url", name=name, value=scheme or value[:20])
+        # without "://" the value may start with user:password@: quote only up to a ':' or '@'
+        quoted = scheme or value.split("@", 1)[0].split(":", 1)[0][:20]
+        raise ConfigError("database_url", name=name, value=quoted)
     if scheme != "sqlite":
         check_postgres_url(name, value)
     return value

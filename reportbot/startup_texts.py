@@ -40,6 +40,39 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "{name}: sslmode={value!r} không hợp lệ, chọn một trong {allowed}",
         "en": "{name}: sslmode={value!r} is not valid, choose one of {allowed}",
     },
+    "database_url_password": {
+        "vi": "{name}: tên người dùng hoặc mật khẩu trong địa chỉ cơ sở dữ liệu có ký tự / ? "
+        "hoặc # chưa mã hoá; viết chúng dạng %2F, %3F, %23 (và @ dạng %40)",
+        "en": "{name}: the user name or password in the database address has an unencoded "
+        "/ ? or # character; write them as %2F, %3F, %23 (and @ as %40)",
+    },
+    "database_url_ssl": {
+        "vi": "{name}: ssl={value!r} không hợp lệ, chọn một trong {allowed}",
+        "en": "{name}: ssl={value!r} is not valid, choose one of {allowed}",
+    },
+    "database_url_sslrootcert": {
+        "vi": "{name}: sslrootcert={value!r}: không đọc được tệp chứng chỉ gốc (CA) này (không "
+        "có tệp hoặc không phải tệp PEM); chép tệp CA của nhà cung cấp PostgreSQL vào máy và "
+        "ghi đường dẫn đầy đủ của nó",
+        "en": "{name}: sslrootcert={value!r}: cannot read this root (CA) certificate file (no "
+        "such file, or not a PEM file); copy your PostgreSQL provider's CA file onto this "
+        "machine and give its full path",
+    },
+    "database_url_host": {
+        "vi": "{name}: host={value!r}: chỉ dùng khi địa chỉ không ghi máy, ví dụ "
+        "postgres://user@/db?host=/var/run/postgresql",
+        "en": "{name}: host={value!r}: only usable when the address names no host, e.g. "
+        "postgres://user@/db?host=/var/run/postgresql",
+    },
+    "database_url_whole": {
+        "vi": "{name}: {key}={value!r} không hợp lệ, cần một số nguyên từ {minimum} trở lên",
+        "en": "{name}: {key}={value!r} is not valid, expected a whole number of at least {minimum}",
+    },
+    "database_url_seconds": {
+        "vi": "{name}: {key}={value!r} không hợp lệ, cần một số giây lớn hơn 0 (ví dụ 30 hoặc 2.5)",
+        "en": "{name}: {key}={value!r} is not valid, expected a number of seconds above 0 (e.g. "
+        "30 or 2.5)",
+    },
     "timezone": {
         "vi": "{name}: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh",
         "en": "{name}: {value!r} is not a known time zone, e.g. Asia/Ho_Chi_Minh",
@@ -119,6 +152,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "REPORTBOT_DATABASE_URL (máy, cổng, tên cơ sở dữ liệu, người dùng, mật khẩu)",
         "en": "Cannot reach the database {url}: {reason}; check that PostgreSQL is running and "
         "REPORTBOT_DATABASE_URL (host, port, database name, user, password)",
+    },
+    "db_client_setting": {
+        "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}; với sslmode=verify-ca hoặc "
+        "verify-full, ghi tệp chứng chỉ gốc (CA) của nhà cung cấp vào REPORTBOT_DATABASE_URL: "
+        "...?sslmode=verify-full&sslrootcert=/etc/reportbot/ca.pem",
+        "en": "Cannot reach the database {url}: {reason}; with sslmode=verify-ca or "
+        "verify-full, give your provider's root (CA) certificate file in "
+        "REPORTBOT_DATABASE_URL: ...?sslmode=verify-full&sslrootcert=/etc/reportbot/ca.pem",
     },
     # process roles and the run/chat commands
     "role_unknown": {

@@ -12,15 +12,16 @@ import inspect
 import logging
 import os
 import pkgutil
+import ssl
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 
-from reportbot.startup_errors import StartupError
+from reportbot.startup_errors import ConfigError, StartupError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -70,8 +71,12 @@ def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str
     connection: str | dict[str, Any] = url
     if not url.startswith("sqlite"):
         expanded = expand_db_url(url)
-        if "sslmode" in expanded["credentials"]:  # libpq's word; asyncpg's `ssl` takes its values
-            expanded["credentials"]["ssl"] = expanded["credentials"].pop("sslmode")
+        query = dict(parse_qsl(urlsplit(url).query))  # the last of a repeated key, as tortoise
+        expanded["credentials"].pop("sslmode", None)
+        expanded["credentials"].pop("sslrootcert", None)
+        # libpq's sslmode, else asyncpg's own ssl (tortoise's bool() makes "false" True)
+        if mode := query.get("sslmode") or query.get("ssl"):
+            expanded["credentials"]["ssl"] = ssl_setting(mode, query.get("sslrootcert"))
         expanded["credentials"].setdefault("timeout", CONNECT_TIMEOUT_S)
         expanded["credentials"].setdefault("command_timeout", STATEMENT_TIMEOUT_S)
         expanded["credentials"].setdefault("reset", _keep_session)
@@ -112,7 +117,36 @@ def session_arguments(database_url: str) -> dict[str, Any]:
     return arguments
 
 
-TORTOISE_ORM = tortoise_config(os.environ.get("REPORTBOT_DATABASE_URL", DEFAULT_DATABASE_URL))
+def ssl_setting(mode: str, root_certificate: str | None) -> bool | str | ssl.SSLContext:
+    """asyncpg's `ssl` for libpq's sslmode (or asyncpg's true/false) and sslrootcert.
+
+    asyncpg reads sslrootcert only from a DSN or PGSSLROOTCERT, never as a keyword, so with
+    a CA file the context is built here as libpq would: verify-full checks the certificate
+    and the host name, verify-ca (and require, as libpq does when a root file is given) the
+    certificate only. Below require, libpq ignores the file and so does this.
+    """
+    if mode in ("true", "false"):
+        return mode == "true"
+    if not root_certificate or mode not in ("require", "verify-ca", "verify-full"):
+        return mode
+    path = os.path.expanduser(root_certificate)
+    try:
+        context = ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(
+            "database_url_sslrootcert", name="REPORTBOT_DATABASE_URL", value=root_certificate
+        ) from exc
+    context.check_hostname = mode == "verify-full"
+    context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
+def __getattr__(name: str) -> Any:
+    """`TORTOISE_ORM`, built when the tortoise CLI reads it (not when this module is imported:
+    a wrong setting must reach the operator as reportbot's one line, not an import error)."""
+    if name == "TORTOISE_ORM":
+        return tortoise_config(os.environ.get("REPORTBOT_DATABASE_URL", DEFAULT_DATABASE_URL))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def describe(database_url: str) -> str:
@@ -212,7 +246,13 @@ def _check_sqlite_folder(database_url: str) -> None:
 def unreachable(database_url: str, exc: BaseException) -> DatabaseUnavailable:
     """The error for a database that did not answer; the driver's reason quoted as it came."""
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return DatabaseUnavailable("db_unreachable", url=describe(database_url), reason=reason)
+    # asyncpg's ClientConfigurationError: most often sslmode=verify-* without a CA file
+    key = "db_client_setting" if _is_client_setting(exc) else "db_unreachable"
+    return DatabaseUnavailable(key, url=describe(database_url), reason=reason)
+
+
+def _is_client_setting(exc: BaseException) -> bool:
+    return type(exc).__name__ == "ClientConfigurationError"
 
 
 def _looks_like_connection_error(exc: BaseException) -> bool:
@@ -220,6 +260,7 @@ def _looks_like_connection_error(exc: BaseException) -> bool:
     text = str(exc).lower()
     return (
         "Connection" in name
+        or _is_client_setting(exc)
         or "DBConnectionError" in name
         or "unable to open database" in text
         or ("does not exist" in text and "database" in text)

@@ -69,7 +69,7 @@ async def migration_lock(database_url: str) -> AsyncIterator[None]:
 
     try:
         connection = await asyncpg.connect(**{**session_arguments(database_url), "timeout": 10})
-    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.ClientConfigurationError) as exc:
         # The lock's connection is the first one a process opens: the operator must read which
         # database could not be reached (a refused port, a database not created), not a trace.
         raise unreachable(database_url, exc) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import tzinfo
@@ -14,8 +15,12 @@ from reportbot.store.queries.organisations import Scope, organisation_by_id
 
 FORMATS = ("xlsx", "docx", "png")
 # The kind of an administrative unit at the head of its name, left out of the date line's place
-# ("Xã An Bình" -> "An Bình, ngày …").
-PLACE_KIND = re.compile(r"^(?:xã|phường|thị trấn|tỉnh|thành phố|huyện)\s+", re.IGNORECASE)
+# ("Xã An Bình" -> "An Bình, ngày …"), kept when only a number follows ("Phường 3, ngày …").
+PLACE_KIND = re.compile(
+    r"^(?:xã|phường|thị trấn|thị xã|tỉnh|thành phố|huyện|quận|đặc khu)\s+", re.IGNORECASE
+)
+# The issuing body before the kind ("UBND xã An Bình", "Ủy ban nhân dân phường 3").
+AUTHORITY_WORDS = re.compile(r"^(?:ubnd|(?:ủy|uỷ) ban nhân dân)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +65,22 @@ class ReportHeader:
         """This header for a report over the units of one commune or province, named `name`:
         its authority ("UBND XÃ AN BÌNH") and the place of the date line are that
         organisation's; the office, signer and recipients stay as configured."""
-        name = " ".join(name.split())[:200]
+        name = " ".join(unicodedata.normalize("NFC", name).split())[:200]
         if not name:
             return self
         issued = fold(name).startswith(("ubnd", "uy ban nhan dan"))
         authority = name.upper() if issued else f"UBND {name.upper()}"
-        return replace(self, authority=authority, place=PLACE_KIND.sub("", name, count=1) or name)
+        return replace(self, authority=authority, place=_place(name))
+
+
+def _place(name: str) -> str:
+    """The place of the date line: the name without "UBND"/"Ủy ban nhân dân" and its kind
+    ("UBND xã An Bình" -> "An Bình"), the kind kept before a bare number ("Phường 3")."""
+    unit = AUTHORITY_WORDS.sub("", name, count=1) or name
+    rest = PLACE_KIND.sub("", unit, count=1)
+    if not rest or rest.isdecimal():
+        return unit[:1].upper() + unit[1:]
+    return rest
 
 
 async def header_for(header: ReportHeader, scope: Scope) -> ReportHeader:
