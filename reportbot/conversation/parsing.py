@@ -282,6 +282,8 @@ _POLITE_HEAD = {"da", "vang", "thua"}
 def unpolite(folded: str) -> str:
     """Folded text without the polite words around it ("da vang, co a" → "co"): dạ, vâng,
     thưa before; ạ, nhé, nha, ơi after. A lone word stays (“dạ” may be the answer)."""
+    if " " not in folded:  # one word: nothing around it (most answers)
+        return folded.strip(_EDGE_PUNCT)
     words = folded.split()
     while len(words) > 1 and words[-1].strip(_EDGE_PUNCT) in _POLITE_TAIL:
         words.pop()

@@ -33,12 +33,14 @@ def _match_choice(folded: str, options: _Folded) -> str:
     label start; else the words of a date or number it names ("ngày 18/5")."""
     if not folded:
         raise AnswerError("choice.empty")
+    if (found := _match_exact(folded, options)) is not None:
+        return found
     plain = unpolite(folded)
-    candidates = (folded, plain) if plain != folded else (folded,)
-    for match in (_match_exact, _match_start):  # "có ạ" is "Có" before "Có ảnh…"
-        for candidate in candidates:
-            if (found := match(candidate, options)) is not None:
-                return found
+    if plain != folded and (found := _match_exact(plain, options)) is not None:
+        return found  # "có ạ" is "Có" before it could be the start of "Có ảnh…"
+    for candidate in (folded, plain) if plain != folded else (folded,):
+        if (found := _match_start(candidate, options)) is not None:
+            return found
     if (every := _every_word_in(plain, options)) is not None:
         return every
     raise AnswerError("choice.unknown", count=len(options))

@@ -21,9 +21,24 @@ from reportbot.forms.schema import FormTemplate, Question
 _TEXTS = ("label", "hint")
 
 
+# Asked for every question shown, of questions that live as long as their template: the
+# answer is kept per question object (checked by identity, since a Question holds dicts and
+# has no hash), and the whole table dropped if it ever grows past a few forms' worth.
+_SEEN: dict[int, tuple[Question, bool]] = {}
+_SEEN_MAX = 20_000
+
+
 def has_placeholder(question: Question) -> bool:
     """Whether the question's label or hint shows an answer."""
-    return any("${" in text for name in _TEXTS for text in (getattr(question, name) or {}).values())
+    seen = _SEEN.get(id(question))
+    if seen is not None and seen[0] is question:
+        return seen[1]
+    texts = (getattr(question, name) or {} for name in _TEXTS)
+    found = any("${" in text for group in texts for text in group.values())
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN[id(question)] = (question, found)
+    return found
 
 
 class Piping(Mapping[str, str]):
