@@ -72,8 +72,13 @@ def _check_credentials(name: str, value: str) -> None:
     """Refuse a user name or password with an unencoded `/`, `?` or `#`: the URL would be cut
     inside it, and what follows the cut read as the port or the database (and quoted back)."""
     rest = value.partition("://")[2]
-    userinfo = rest.rpartition("@")[0]
-    if any(character in userinfo for character in AUTHORITY_ENDS):
+    try:
+        netloc = urlsplit(value).netloc
+    except ValueError:  # an unencoded [ or ] ("Invalid IPv6 URL"): quote nothing of it
+        raise ConfigError("database_url_password", name=name) from None
+    # Cut inside the user:password part: the netloc ends at a / ? # of the password and the
+    # "@" is left behind it. An "@" only in the query (application_name=bot@xa) is fine.
+    if "@" not in netloc and "@" in rest:
         raise ConfigError("database_url_password", name=name)
 
 

@@ -49,6 +49,8 @@ CASES = [
     ("ngày 10/10 ạ", EVENTS, "cds"),
     ("ngày 10", EVENTS, None),  # "10/10" has another number: not named by "10" alone
     ("hội STEM", EVENTS, "stem"),
+    ("khoa học công nghệ", EVENTS, "khcn"),  # words of one label, not side by side
+    ("dạ, khoa học công nghệ ạ", EVENTS, "khcn"),
 ]
 
 
@@ -73,6 +75,8 @@ def test_a_flood_of_polite_words_is_read_in_one_pass() -> None:
 def test_polite_words_around_several_choices() -> None:
     assert parse_choices("Dạ, 1, 3", EVENTS) == ["khcn", "stem"]
     assert parse_choices("1 3 ạ", EVENTS) == ["khcn", "stem"]
+    assert parse_choices("vâng ạ, 1, 3", EVENTS) == ["khcn", "stem"]
+    assert parse_choices("khoa học công nghệ, chuyển đổi số", EVENTS) == ["khcn", "cds"]
     assert parse_choices("18/5 và 10/10", EVENTS) == ["khcn", "cds"]
 
 

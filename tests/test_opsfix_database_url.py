@@ -82,6 +82,16 @@ def test_the_reviewers_passwords() -> None:
     assert _credentials("postgres://u:se%23cr%2Fet@h:5432/db")["password"] == "se#cr/et"
 
 
+def test_an_at_sign_in_the_query_is_not_taken_for_a_password_cut() -> None:
+    url = "postgresql://bot:S3cret@127.0.0.1/reportbot?application_name=bot@xa"
+    assert _credentials(url)["password"] == "S3cret"
+
+
+def test_a_bracket_in_the_password_is_one_line_without_the_password() -> None:
+    line = _refused("postgres://u:pa[ss]word@h:5432/db")
+    assert "%2F" in line and "pa[" not in line and "word" not in line
+
+
 def test_a_value_without_a_scheme_is_quoted_only_before_the_password() -> None:
     line = _refused("reportbot:S3cret-pass@127.0.0.1/reportbot")
     assert "'reportbot'" in line and "S3cret" not in line

@@ -277,6 +277,7 @@ _NO |= {"khong co", "chua co", "khong phai", "khong dung", "chua xong", "chua ro
 _NO |= {"khoong", "chuwa"}  # telex left by a keyboard whose accents are off (không, chưa)
 _POLITE_TAIL = {"a", "nhe", "nha", "oi"}
 _POLITE_HEAD = {"da", "vang", "thua"}
+_POLITE_WORDS = _POLITE_HEAD | _POLITE_TAIL
 
 
 def unpolite(folded: str) -> str:
@@ -294,8 +295,9 @@ def unpolite(folded: str) -> str:
 
 
 def is_polite_word(folded: str) -> bool:
-    """Whether a piece of an answer is only a polite word ("dạ" in "Dạ, 1, 3")."""
-    return folded in _POLITE_HEAD or folded in _POLITE_TAIL
+    """Whether a piece of an answer is only polite words ("dạ" in "Dạ, 1, 3", "vâng ạ")."""
+    words = folded.split()
+    return bool(words) and all(w.strip(_EDGE_PUNCT) in _POLITE_WORDS for w in words)
 
 
 def parse_yes_no(text: str) -> bool:

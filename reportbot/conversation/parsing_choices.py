@@ -80,20 +80,20 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 
 
 def _every_word_in(folded: str, options: _Folded) -> str | None:
-    """The one option named by a date or number in its label and words around it ("ngày
-    18/5" for "Ngày hội 18/5"): the answer's words begin the label's words in the same order,
-    its numbers are whole numbers of the label, and the label has no other number (so "từ
-    10 triệu" is not "Từ 5 đến 10 triệu", nor "không có" "Có nhưng không đầy đủ")."""
+    """The one option whose label has the answer's words, not side by side ("khoa học công
+    nghệ", "ngày 18/5"): each begins a word of the label, in the same order (so "không có" is
+    not "Có nhưng không đầy đủ"); a number is a whole number of the label, and then the label
+    has no other number (so "từ 10 triệu" is not "Từ 5 đến 10 triệu")."""
     words = _TOKEN_RE.findall(folded)
     numbers = sorted(w for w in words if w.isdigit())
-    if not numbers or len(words) > 8:
+    if len(words) < 2 or len(words) > 8:
         return None
     found = {
         value
         for value, _, labels in options
         for label in labels
         if _in_order(words, _TOKEN_RE.findall(label))
-        and sorted(t for t in _TOKEN_RE.findall(label) if t.isdigit()) == numbers
+        and (not numbers or sorted(t for t in _TOKEN_RE.findall(label) if t.isdigit()) == numbers)
     }
     return found.pop() if len(found) == 1 else None
 
