@@ -220,11 +220,8 @@ async def test_the_zalo_bot_fake_says_polled_only_once_the_client_has_the_update
         response.release()
 
 
-async def test_a_worker_process_sends_and_names_through_connectors_it_never_started(
-    oa_fake: FakeZaloOa, tmp_path: Path
-) -> None:
-    # `reportbot run --role worker` builds the connectors but starts none (the web process
-    # receives); it sends the replies and looks the names up all the same.
+def worker_oa(oa_fake: FakeZaloOa, tmp_path: Path) -> Any:
+    """An OA connector built as `reportbot run --role worker` builds it: never started."""
     access, refresh = oa_fake.issue_tokens()
     context = ConnectorContext(
         handler=ScriptedHandler(),
@@ -235,6 +232,15 @@ async def test_a_worker_process_sends_and_names_through_connectors_it_never_star
     )
     connector = create_oa(context)
     assert connector is not None
+    return connector
+
+
+async def test_a_worker_process_sends_and_names_through_connectors_it_never_started(
+    oa_fake: FakeZaloOa, tmp_path: Path
+) -> None:
+    # `reportbot run --role worker` builds the connectors but starts none (the web process
+    # receives); it sends the replies and looks the names up all the same.
+    connector = worker_oa(oa_fake, tmp_path)
     oa_fake.profiles["u-81"] = "Phan Văn Chín"
     try:
         await connector.send(Address("zalo_oa", "u-81", "u-81"), [Outgoing("Nhắc hạn nộp")])
@@ -249,16 +255,7 @@ async def test_a_worker_fetches_a_file_before_it_has_sent_anything(
 ) -> None:
     # A worker's first contact with Zalo can be the media gate fetching a file an officer
     # sent (files stay lazy): it must not be refused because nothing was sent yet.
-    access, refresh = oa_fake.issue_tokens()
-    context = ConnectorContext(
-        handler=ScriptedHandler(),
-        env=oa_fake.env(refresh, access),
-        config={"token_store": "memory", "retry_base": 0.01, "rate": "500,200"},
-        web_app=web.Application(),  # never served, as in the worker
-        media_dir=tmp_path,
-    )
-    connector = create_oa(context)
-    assert connector is not None
+    connector = worker_oa(oa_fake, tmp_path)
     link = oa_fake.add_photo("bao-cao.pdf", b"%PDF-1.4 signed", "application/pdf")
     lazy = Attachment("file", file_id=link, name="Báo cáo.pdf")
     try:
