@@ -153,6 +153,17 @@ class Chat:
         replies = await self.send(text)
         return "\n\n".join(render_plain(r, self.capabilities) for r in replies)
 
+    async def answer_until(self, question_id: str) -> str:
+        """Open the current Resolution 57 report (`/baocao`, then 1) and type the script's
+        answers up to `question_id`, not answering it; the last reply (that question)."""
+        reply = await self.say("/baocao")
+        reply = await self.say("1")
+        for qid, typed, _ in NQ57_SCRIPT:
+            if qid == question_id:
+                return reply
+            reply = await self.say(typed)
+        raise AssertionError(f"{question_id} is not in the script")
+
 
 async def store_submission(
     template: FormTemplateRecord,

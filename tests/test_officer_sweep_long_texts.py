@@ -8,17 +8,12 @@ every other figure of the bot reads 10.000 (and 10,000 in English).
 from __future__ import annotations
 
 from reportbot.service import ConversationService
-from tests.support import NQ57_SCRIPT, Chat
+from tests.support import Chat
 
 
 async def test_lengths_are_grouped_for_the_reader(service: ConversationService) -> None:
     chat = Chat(service, "u-hoiphunu")
-    await chat.say("/baocao")
-    await chat.say("1")
-    for qid, typed, _ in NQ57_SCRIPT:
-        if qid == "mo_hinh_hay":
-            break
-        await chat.say(typed)
+    await chat.answer_until("mo_hinh_hay")
     refused = await chat.say("x" * 12_000)
     assert "tối đa 10.000 ký tự" in refused, refused
     refused = await chat.say("x" * 25_000)

@@ -14,7 +14,7 @@ import pytest
 
 from reportbot.conversation.parsing import AnswerError, parse_decimal, parse_integer
 from reportbot.service import ConversationService
-from tests.support import NQ57_SCRIPT, Chat, stored_answers
+from tests.support import Chat, stored_answers
 
 
 @pytest.mark.parametrize(
@@ -79,12 +79,7 @@ async def test_budget_typed_as_two_and_a_half_million_is_stored_so(
     service: ConversationService,
 ) -> None:
     chat = Chat(service, "u-hoiphunu")
-    await chat.say("/baocao")
-    await chat.say("1")
-    for qid, typed, _ in NQ57_SCRIPT:
-        if qid == "kinh_phi":
-            break
-        await chat.say(typed)
+    await chat.answer_until("kinh_phi")
     await chat.say("2 triệu rưỡi")
     assert (await stored_answers())["kinh_phi"] == 2_500_000
     review = await chat.say("/xemlai")
