@@ -86,6 +86,11 @@ class JobRunner:
         scheduler.start()
         self._scheduler = scheduler
 
+    @property
+    def firing(self) -> bool:
+        """Whether the jobs still fire: started, and `stop` not begun."""
+        return self._scheduler is not None
+
     async def stop(self, grace_s: float = STOP_GRACE_S) -> None:
         """Stop firing; give runs in progress `grace_s` seconds to finish, then cancel them."""
         scheduler, self._scheduler = self._scheduler, None

@@ -62,7 +62,10 @@ async def test_a_job_sending_when_the_stop_comes_finishes_through_a_running_conn
     await app.start()
     await asyncio.wait_for(sending.wait(), timeout=30)
     closing = asyncio.create_task(app.close())
-    await asyncio.sleep(0)  # the stop has begun while the run is mid-way
+    deadline = asyncio.get_running_loop().time() + 30
+    while app.jobs.firing:  # the stop has begun while the run is mid-way
+        assert asyncio.get_running_loop().time() < deadline, "the jobs' stop never began"
+        await asyncio.sleep(0.001)
     go_on.set()
     await asyncio.wait_for(closing, timeout=60)
     assert done.is_set(), "the run was let finish"

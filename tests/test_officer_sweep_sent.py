@@ -54,3 +54,17 @@ async def test_in_english_too(service: ConversationService) -> None:
     replies = await chat.send("/submit", language_code="en")
     text = replies[0].text
     assert "submitted (revision 1)" in text and "/continue" in text, text
+
+
+async def test_after_a_second_sending_it_says_the_second(service: ConversationService) -> None:
+    chat = Chat(service, "u-hoiphunu")
+    await file_whole_report(chat)
+    assert "Xem lại" in await chat.say("/tieptuc")
+    await chat.say("/sua 2")
+    assert "Xem lại" in await chat.say("KH-99/HPN")
+    await chat.say("/gui")
+    assert "✅ Đã gửi" in await chat.say("có")
+    reply = await chat.say("/gui")
+    assert "đã gửi (lần 2)" in reply, reply
+    submission = await Submission.get(unit__code="hoiphunu")
+    assert submission.revision == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from reportbot.conversation.parsing import (
     AnswerError,
@@ -88,17 +89,24 @@ def _every_word_in(folded: str, options: _Folded) -> str | None:
     numbers = sorted(w for w in words if w.isdigit())
     if len(words) < 2 or len(words) > 8:
         return None
-    found = {
-        value
-        for value, _, labels in options
-        for label in labels
-        if _in_order(words, _TOKEN_RE.findall(label))
-        and (not numbers or sorted(t for t in _TOKEN_RE.findall(label) if t.isdigit()) == numbers)
-    }
+    found = set()
+    for value, _, labels in options:
+        for label in labels:
+            tokens, label_numbers = _label_tokens(label)
+            if _in_order(words, tokens) and (not numbers or label_numbers == numbers):
+                found.add(value)
     return found.pop() if len(found) == 1 else None
 
 
-def _in_order(words: list[str], tokens: list[str]) -> bool:
+@lru_cache(maxsize=4096)
+def _label_tokens(label: str) -> tuple[tuple[str, ...], list[str]]:
+    """A folded label's words, and its numbers sorted (worked out once per label; the
+    numbers list is compared, never changed)."""
+    tokens = tuple(_TOKEN_RE.findall(label))
+    return tokens, sorted(t for t in tokens if t.isdigit())
+
+
+def _in_order(words: list[str], tokens: Sequence[str]) -> bool:
     """Whether each word begins a token (a number: is one), each after the one before."""
     at = 0
     for word in words:

@@ -208,7 +208,7 @@ class FakeZaloOa(FakeServer):
             self._refusals.append((code, message or "Your application reached limit call api"))
 
     def fail(self, endpoint: str, times: int = 1, status: int = 500) -> None:
-        """Answer the next calls of "cs", "oauth" or "detail" with an HTTP error page."""
+        """Answer the next calls of "cs", "group", "oauth" or "detail" with an HTTP error page."""
         for _ in range(times):
             self._faults[endpoint].append(("error", float(status), False))
 
@@ -381,7 +381,9 @@ class FakeZaloOa(FakeServer):
         refused = self._window.get(user_id)
         if refused is not None:
             return refused
-        if self.window is not None and user_id:  # a group has no window
+        # *unsure*: no public source says whether the 7-day window applies to a GMF group;
+        # the fake applies it to users only.
+        if self.window is not None and user_id:
             last = self._last_seen.get(user_id)
             if last is None or self.clock() - last > self.window:
                 return (OUT_OF_WINDOW, "User has not interacted with OA in past 7 days")
@@ -419,12 +421,17 @@ class FakeZaloOa(FakeServer):
             text = body["message"]["text"]
         except (ValueError, KeyError, TypeError):
             body, group_id, text = None, "", None
+        fault = await self._fault("group")  # `fail("group", ...)`, `stall("group", ...)`
+        if fault is not None:
+            return fault
         token = request.headers.get("access_token", "")
         refusal = self._refusal(token, body, "", text)
         if refusal is not None:
+            self.cs_errors.append(refusal[0])
             return _error(*refusal)
         self.group_sent.append(Sent(group_id, text, token))
-        return web.json_response({"error": 0, "message": "Success", "data": {"message_id": "g1"}})
+        data = {"message_id": uuid.uuid4().hex}
+        return web.json_response({"error": 0, "message": "Success", "data": data})
 
     async def _user_detail(self, request: web.Request) -> web.Response:
         self.profile_calls += 1
