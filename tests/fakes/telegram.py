@@ -1143,6 +1143,7 @@ def bot_env(fake: FakeTelegram, **overrides: str) -> dict[str, str]:
         "REPORTBOT_TELEGRAM_RETRY_MAX_DELAY": "0.1",
         "REPORTBOT_TELEGRAM_GLOBAL_RATE": "1000",
         "REPORTBOT_TELEGRAM_CHAT_RATE": "1000",
+        "REPORTBOT_TELEGRAM_GROUP_LIMIT": "1000",
         "REPORTBOT_TELEGRAM_DRAIN_TIMEOUT": "5",
     }
     env.update({f"REPORTBOT_TELEGRAM_{key}": value for key, value in overrides.items()})
