@@ -9,10 +9,12 @@ webhook, events `follow` / `unfollow` with `follower.id`.
 
 Someone who writes to the OA without following it arrives as `anonymous_send_*` (same
 webhook page, "Người dùng ẩn danh"), with an anonymous id and a `conversation_id` instead of
-a user id. The API that answered such a conversation was the v2 message API, which Zalo shut
-down (-240 "MessageV2 API has been shut down"); v3 `message/cs` addresses a `user_id` only.
-So the bot cannot answer them: it logs one line (without what they wrote) and Zalo's own
-chat window shows them the OA's "Quan tâm" button.
+a user id. v3 `message/cs` addresses a `user_id` only; the v2 message API that answered such
+a conversation was shut down (-240 "MessageV2 API has been shut down", Zalo's error table),
+and the one v3 SDK that lists an "anonymous message" says Zalo must approve it for the OA
+first (@warriorteam/redai-zalo-sdk, GeneralMessageService: "Cần được Zalo phê duyệt trước
+khi sử dụng"), with no public request shape. So the bot does not answer them: it logs one
+line (without what they wrote): they must follow the OA ("Quan tâm") before it can answer.
 """
 
 from __future__ import annotations

@@ -70,9 +70,10 @@ summarises developers.zalo.me with links to each page:
   and `message.conversation_id` (developers.zalo.me/docs/official-account/webhook, "Người dùng
   ẩn danh gửi tin"; public webhook handlers list the same names). Zalo's answer to them went
   through the v2 message API (`recipient: {anonymous_id, conversation_id}`), which Zalo shut
-  down (-240 "MessageV2 API has been shut down", [G] "Error Codes"); the v3 `message/cs`
-  takes a `user_id` only, so the fake refuses an anonymous id there with -213 as for any
-  non-follower;
+  down (-240 "MessageV2 API has been shut down", [G] "Error Codes"); a v3 SDK lists an
+  "anonymous message" that Zalo must approve for an OA first (@warriorteam/redai-zalo-sdk,
+  GeneralMessageService), shape not public, so the fake has none. The v3 `message/cs` takes
+  a `user_id` only: the fake refuses an anonymous id there with -213 as for any non-follower;
 - `fail("cs", status=...)` answers a non-JSON error page, as a gateway (5xx) or a wrong URL
   or proxy (4xx) does: generic HTTP, no Zalo source; `stall(..., act=True)` answers too
   late for the client but carries the call out, as a slow server would.
