@@ -179,7 +179,7 @@ class SendQueue:
     ) -> asyncio.Future[Any]:
         """Queue one call for a chat; its future holds the call's result or the failure.
 
-        `counts`: whether it uses the chat's allowance (edits and chat actions do not).
+        `counts`: whether it uses the chat's allowance (everything that changes a chat does).
         `retry_uncertain`: False for a message whose duplicate is worse than a doubt (a
         reminder): a timed-out answer then ends it with `DeliveryUncertain`.
         """

@@ -19,7 +19,11 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from connectors.base import Address, Choice, ConnectorContext, Incoming, Outgoing
 from connectors.telegram import TelegramConnector, create
+from reportbot.store.models import Identity, Person, Unit
+from tests.conftest import FakeClock
 from tests.fakes.telegram import FakeTelegram, Script, bot_env
+from tests.support import load_shipped_forms
+from tests.test_reminders_support import local, worker_for
 
 OFFICERS = [7100 + n for n in range(40)]
 GROUP = -1009876543210
@@ -163,3 +167,36 @@ async def test_after_a_restart_one_429_then_the_steady_rate(tg: FakeTelegram, tm
 
 def _in(text: str) -> Incoming:
     return Incoming(platform="telegram", user_id=str(OFFICER), chat_id=str(OFFICER), text=text)
+
+
+async def test_the_reminder_worker_reaches_40_officers_under_telegrams_limits(
+    db: str, tg: FakeTelegram, tmp_path
+) -> None:
+    """The real fan-out on deadline eve: 40 officers and their coordinator, Telegram's default
+    limits on from the start (30 a second overall): each gets one message, no 429."""
+    await load_shipped_forms()
+    for n, chat in enumerate(OFFICERS):
+        unit = await Unit.create(code=f"u{n:02d}", name=f"Đơn vị {n:02d}", type="doan_the")
+        person = await Person.create(name=f"Cán bộ {n:02d}", unit=unit, role="officer")
+        await Identity.create(
+            platform="telegram", external_id=str(chat), chat_id=str(chat), person=person
+        )
+    chief = await Unit.create(code="vhxh", name="Phòng Văn hóa - Xã hội", type="phong")
+    leader = await Person.create(name="Lãnh đạo", unit=chief, role="coordinator", locale="vi")
+    await Identity.create(
+        platform="telegram", external_id=str(OFFICER), chat_id=str(OFFICER), person=leader
+    )
+    tg.limit_rate()  # Telegram's numbers: 30/s overall, 1/s per chat, 20/min per group
+    connector = await started(tg, tmp_path)
+    try:
+        clock = FakeClock(local(2026, 6, 19, 9, 0))  # d-1 reminders and the digest
+        await worker_for([connector], clock).run_once()
+    finally:
+        await connector.stop()
+    for chat in OFFICERS:
+        (text,) = tg.sent_texts(chat)
+        assert "20/06/2026" in text, text
+    (digest,) = tg.sent_texts(OFFICER)
+    assert digest.startswith("📊 Tổng hợp:")
+    assert tg.flood.refused == []
+    assert len(tg.calls_of("sendMessage")) == 41, "nothing sent twice"
