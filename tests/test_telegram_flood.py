@@ -165,6 +165,31 @@ async def test_after_a_restart_one_429_then_the_steady_rate(tg: FakeTelegram, tm
     assert texts_sent(tg).count("Sau 0") == 2, "the refused message is sent again, once"
 
 
+async def test_a_group_after_a_restart_gets_one_429_then_the_groups_pace(
+    tg: FakeTelegram, tmp_path
+) -> None:
+    """The group's allowance was spent just before a restart: one 429 (the bot cannot know),
+    then the bot spreads the group's messages over the window: no second 429."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(tg.base_url))
+    try:
+        before = Bot(tg.token, session=session)
+        for n in range(GROUP_LIMIT):
+            await before.send_message(GROUP, f"Trước {n}")
+    finally:
+        await session.close()
+    tg.limit_rate(30, chat_per_second=100, chat_burst=100, group_per_window=GROUP_LIMIT)
+    tg.flood.limits.group_window = GROUP_WINDOW  # type: ignore[union-attr]
+    connector = await started(tg, tmp_path)
+    group = Address("telegram", str(GROUP), str(GROUP))
+    try:
+        async with asyncio.timeout(40):
+            await connector.send(group, [Outgoing(f"Sau {n}") for n in range(4)])
+    finally:
+        await connector.stop()
+    assert tg.sent_texts(GROUP)[GROUP_LIMIT:] == [f"Sau {n}" for n in range(4)]
+    assert [method for _chat, method, _wait in tg.flood.refused] == ["sendMessage"]
+
+
 def _in(text: str) -> Incoming:
     return Incoming(platform="telegram", user_id=str(OFFICER), chat_id=str(OFFICER), text=text)
 
