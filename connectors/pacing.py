@@ -8,6 +8,7 @@ just a few numbers and may be forgotten.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 
 
 def _now() -> float:
@@ -45,6 +46,65 @@ class TokenBucket:
         self._stamp = now
         if self._tokens < 0:
             await asyncio.sleep(-self._tokens / self.rate)
+
+    async def ready(self) -> None:
+        """Wait until a token is there without taking it; `spend` takes it afterwards.
+
+        For one sender at a time (a chat's worker): the token is spent when the platform has
+        answered, so the platform, which counts on arrival, never sees two events closer than
+        this bucket allows, however long each request took to travel.
+        """
+        level = self._refill(_now())
+        if level < 1.0:
+            await asyncio.sleep((1.0 - level) / self.rate)
+
+    def spend(self) -> None:
+        """Take a token now (after the event it paid for)."""
+        now = _now()
+        self._tokens = self._refill(now) - 1.0
+        self._stamp = now
+
+    def pause(self, seconds: float) -> None:
+        """The platform said wait `seconds`: one token then, and the steady rate after it."""
+        now = _now()
+        self._tokens = min(self._refill(now), 1.0 - seconds * self.rate)
+        self._stamp = now
+
+
+class SlidingWindow:
+    """At most `count` events in any `seconds`-long window ("20 messages per minute").
+
+    Events are recorded when they ended (`record`), for one sender at a time, so the platform,
+    which counts on arrival, sees them no closer together than this window allows.
+    """
+
+    def __init__(self, count: int, seconds: float) -> None:
+        self.count = max(1, count)
+        self.seconds = seconds
+        self._times: deque[float] = deque(maxlen=self.count)
+
+    async def ready(self) -> None:
+        """Wait until one more event fits in the window."""
+        while len(self._times) >= self.count:
+            wait = self._times[0] + self.seconds - _now()
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+
+    def record(self) -> None:
+        """Count an event that just happened."""
+        self._times.append(_now())
+
+    def pause(self, seconds: float) -> None:
+        """The platform said wait `seconds`: the window is full until then, then frees evenly."""
+        start = _now() + seconds - self.seconds
+        step = self.seconds / self.count
+        self._times.clear()
+        self._times.extend(start + index * step for index in range(self.count))
+
+    def idle(self, now: float) -> bool:
+        """True when nothing recorded is still inside the window: the same as a new one."""
+        return not self._times or self._times[-1] <= now - self.seconds
 
 
 class Pacer:

@@ -7,9 +7,12 @@ of three verdicts; everything else is decided here, once:
 - **Order**: each chat has one FIFO and one worker, so a chat's messages leave in the order they
   were queued, and a message being retried holds back only its own chat.
 - **Pacing**: a global pacer spaces calls evenly (no burst); each chat has a token bucket
-  (`chat_rate` per second, bursts of `chat_burst`). A chat's bucket outlives its queue: a chat
-  that just received a burst and went idle is still in debt when its next messages come (it is
-  forgotten only once full again, when it is the same as a new one).
+  (`chat_rate` per second, bursts of `chat_burst`), and a group (`is_group`) also a sliding
+  window (`group_limit` calls per `group_window` seconds). A chat's bucket outlives its queue:
+  a chat that just received a burst and went idle is still in debt when its next messages come
+  (it is forgotten only once full again, when it is the same as a new one). A chat's allowance
+  is spent when the platform answered, so however long a request travelled the platform never
+  sees them closer together; after a rate-limit answer the chat resumes at its steady rate.
 - **Retries**: `Retry` (network errors, 5xx, rate limits, what a platform says may pass) waits
   the server's `retry_after` or an exponential backoff and tries again; `Fail` (bad token,
   unknown chat, text too long, a non-JSON 4xx page) ends the message at once with
@@ -36,7 +39,7 @@ from typing import Any
 import aiohttp
 
 from connectors.base import DeliveryError, Outgoing
-from connectors.pacing import Pacer, TokenBucket
+from connectors.pacing import Pacer, SlidingWindow, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +130,8 @@ class SendPolicy:
     global_rate: float = 30.0
     chat_rate: float = 1.0
     chat_burst: float = 3.0
+    group_limit: int | None = None  # calls per `group_window` in one group (None: no limit)
+    group_window: float = 60.0
     retry_base: float = 0.5
     retry_max: float = 30.0
     max_attempts: int | None = None  # None: retry until delivered or the queue is closed
@@ -164,6 +169,7 @@ class SendQueue:
         self._global = Pacer(self.policy.global_rate)
         self._chats: dict[str, _Chat] = {}
         self._buckets: dict[str, TokenBucket] = {}
+        self._windows: dict[str, SlidingWindow] = {}
         self._idle = asyncio.Event()
         self._idle.set()
         self._closed = False
@@ -173,7 +179,7 @@ class SendQueue:
     ) -> asyncio.Future[Any]:
         """Queue one call for a chat; its future holds the call's result or the failure.
 
-        `counts`: whether it uses the chat's allowance (edits and chat actions do not).
+        `counts`: whether it uses the chat's allowance (everything that changes a chat does).
         `retry_uncertain`: False for a message whose duplicate is worse than a doubt (a
         reminder): a timed-out answer then ends it with `DeliveryUncertain`.
         """
@@ -244,8 +250,12 @@ class SendQueue:
         """Pace and try a job once (waiting before a retry); True when it is finished."""
         if job.future.done():  # its caller stopped waiting: do not send it at all
             return True
-        if job.counts:
-            await self._bucket(chat_id).acquire()
+        bucket = self._bucket(chat_id) if job.counts else None
+        window = self._window(chat_id) if job.counts else None
+        if bucket is not None:
+            await bucket.ready()
+        if window is not None:
+            await window.ready()
         await self._global.acquire()
         if job.future.done():
             return True
@@ -257,6 +267,11 @@ class SendQueue:
         else:
             _finish(job.future, result=result)
             return True
+        finally:
+            if bucket is not None:
+                bucket.spend()
+            if window is not None:
+                window.record()
         return await self._judge(chat_id, job, verdict)
 
     async def _judge(self, chat_id: str, job: _Job, verdict: Verdict) -> bool:
@@ -283,6 +298,8 @@ class SendQueue:
         delay = after if after is not None else self.policy.backoff(job.attempts)
         if isinstance(verdict, Retry) and verdict.everywhere and after is not None:
             self._global.pause(after)
+        elif isinstance(verdict, Retry) and after is not None:
+            self._slow_down(chat_id, after)
         log.warning(
             "%s to chat %s failed (attempt %d), retrying in %.2fs: %s",
             self.name,
@@ -293,6 +310,29 @@ class SendQueue:
         )
         await asyncio.sleep(delay)
         return job.future.done()  # cancelled meanwhile: dropped, the chat goes on
+
+    def is_group(self, chat_id: str) -> bool:
+        """Whether a chat is a group (with `group_limit`); a platform's queue says."""
+        return False
+
+    def _slow_down(self, chat_id: str, after: float) -> None:
+        """The platform refused this chat for `after` s: after that, only the steady rate."""
+        self._bucket(chat_id).pause(after)
+        window = self._window(chat_id)
+        if window is not None:
+            window.pause(after)
+
+    def _window(self, chat_id: str) -> SlidingWindow | None:
+        limit = self.policy.group_limit
+        if not limit or not self.is_group(chat_id):
+            return None
+        window = self._windows.get(chat_id)
+        if window is None:
+            if len(self._windows) >= MAX_IDLE_BUCKETS:
+                now = asyncio.get_running_loop().time()
+                self._windows = {k: w for k, w in self._windows.items() if not w.idle(now)}
+            window = self._windows[chat_id] = SlidingWindow(limit, self.policy.group_window)
+        return window
 
     def _bucket(self, chat_id: str) -> TokenBucket:
         bucket = self._buckets.get(chat_id)

@@ -242,8 +242,9 @@ async def test_messaging_window_refusal_is_a_delivery_error(
 ) -> None:
     connector, _ = await oa(ScriptedHandler())
     oa_fake.refuse_window("u-late")
-    oa_fake.refuse_window("u-old", code=-213, message="User has not interacted in 48 hours")
-    for user, code in (("u-late", -230), ("u-old", -213)):
+    # -232: the other window code (-213 is "User has not followed OA": test_zalo_oa_followers).
+    oa_fake.refuse_window("u-old", code=-232, message="User has not interacted")
+    for user, code in (("u-late", -230), ("u-old", -232)):
         with caplog.at_level(logging.WARNING), pytest.raises(MessagingWindowError) as caught:
             await connector.send(Address("zalo_oa", user, user), [Outgoing(text="Nhắc hạn")])
         assert isinstance(caught.value, DeliveryError)

@@ -37,6 +37,8 @@ class TelegramConfig:
     global_rate: float = 30.0
     chat_rate: float = 1.0
     chat_burst: int = 3
+    group_limit: int = 20  # messages per `group_window` seconds in one group (Bot FAQ)
+    group_window: float = 60.0
     poll_timeout: int = 25
     request_timeout: float = 30.0
     retry_base_delay: float = 0.5
@@ -108,6 +110,8 @@ class TelegramConfig:
             global_rate=reader.number("GLOBAL_RATE", 30),
             chat_rate=reader.number("CHAT_RATE", 1),
             chat_burst=int(reader.number("CHAT_BURST", 3)),
+            group_limit=int(reader.number("GROUP_LIMIT", 20)),
+            group_window=reader.number("GROUP_WINDOW", 60),
             poll_timeout=int(reader.number("POLL_TIMEOUT", 25)),
             request_timeout=reader.number("REQUEST_TIMEOUT", 30),
             retry_base_delay=reader.number("RETRY_DELAY", 0.5),

@@ -97,6 +97,8 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin, Connector):
             global_rate=config.global_rate,
             chat_rate=config.chat_rate,
             chat_burst=config.chat_burst,
+            group_limit=config.group_limit,
+            group_window=config.group_window,
             retry_base_delay=config.retry_base_delay,
             retry_max_delay=config.retry_max_delay,
         )
@@ -304,7 +306,8 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin, Connector):
         confirm_when_sent(futures, messages, self.delivered)
 
     def _edit(self, chat_id: str, call: Any) -> None:
-        future = self.queue.submit(chat_id, lambda: _ignore_not_modified(call), counts=False)
+        # Edits count against the chat like messages (Telegram answers fast edits with 429).
+        future = self.queue.submit(chat_id, lambda: _ignore_not_modified(call))
         future.add_done_callback(_consume)
 
     # ----------------------------------------------------------------- receiving

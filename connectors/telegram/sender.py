@@ -78,7 +78,12 @@ def classify(error: BaseException) -> Verdict | None:
 
 
 class SendQueue(sending.SendQueue):
-    """The shared send queue with Telegram's error classification and settings."""
+    """The shared send queue with Telegram's error classification and settings.
+
+    Telegram's limits (core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-
+    this): about 30 messages a second overall, one a second in a chat (short bursts allowed),
+    20 a minute in a group; edits count like messages, so they go through the chat's allowance.
+    """
 
     def __init__(
         self,
@@ -86,6 +91,8 @@ class SendQueue(sending.SendQueue):
         global_rate: float = 30.0,
         chat_rate: float = 1.0,
         chat_burst: int = 3,
+        group_limit: int = 20,
+        group_window: float = 60.0,
         retry_base_delay: float = 0.5,
         retry_max_delay: float = 30.0,
     ) -> None:
@@ -93,7 +100,14 @@ class SendQueue(sending.SendQueue):
             global_rate=global_rate,
             chat_rate=chat_rate,
             chat_burst=chat_burst,
+            group_limit=group_limit,
+            group_window=group_window,
             retry_base=retry_base_delay,
             retry_max=retry_max_delay,
         )
         super().__init__(classify, policy, name="telegram")
+
+    def is_group(self, chat_id: str) -> bool:
+        """Groups, supergroups and channels have negative ids (Bot API, Chat.id); Telegram
+        allows a bot 20 messages a minute in one group (Bot FAQ, "My bot is hitting limits")."""
+        return chat_id.startswith("-")

@@ -15,11 +15,13 @@ from __future__ import annotations
 from connectors.base import ConnectorContext
 from connectors.zalo_oa.config import ZaloOaSettings, load_settings
 from connectors.zalo_oa.connector import MessagingWindowError, ZaloOaConnector
+from connectors.zalo_oa.followers import NotFollowingError
 from connectors.zalo_oa.tokens import MemoryTokenStore, TokenPair, TokenStore
 
 __all__ = [
     "MemoryTokenStore",
     "MessagingWindowError",
+    "NotFollowingError",
     "TokenPair",
     "TokenStore",
     "ZaloOaConnector",

@@ -18,10 +18,10 @@ from connectors.zalo_oa.tokens import TokenPair
 # too. Each is worth one refresh and one more try.
 TOKEN_ERRORS = frozenset({-216, -220, -124})
 # Proactive messages outside the interaction window: -230 "user has not interacted with the
-# OA in the past 7 days", -232 "user has not interacted, or the last interaction expired",
-# and the older -213 ("user has not followed the OA" / 48-hour rule). Final: only the user
-# writing to the OA reopens the window.
-WINDOW_ERRORS = frozenset({-213, -230, -232})
+# OA in the past 7 days", -232 "user has not interacted, or the last interaction expired".
+# Final: only the user writing to the OA reopens the window. (-213 "User has not followed
+# OA" is its own case: `followers.NotFollowingError`.)
+WINDOW_ERRORS = frozenset({-230, -232})
 # -32 "Your application reached limit call api": over the API's rate (same error table).
 # It passes: the send queue waits and tries again, holding back every chat. Zalo says neither
 # how long to wait nor sends a Retry-After: RATE_WAIT is our own conservative choice (one

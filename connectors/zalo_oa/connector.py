@@ -36,6 +36,7 @@ from connectors.zalo_oa.api import (
 )
 from connectors.zalo_oa.config import ZaloOaSettings
 from connectors.zalo_oa.events import parse_event
+from connectors.zalo_oa.followers import NOT_FOLLOWING, NotFollowingError, note_lifecycle
 from connectors.zalo_oa.keepalive import CHECK_INTERVAL, TokenKeeper
 from connectors.zalo_oa.tokens import TokenPair, TokenStore
 
@@ -211,6 +212,7 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
         except webhook.Refusal as refusal:
             return self._refuse(refusal.status, refusal.reason)
         self._seen.claim(key)
+        note_lifecycle(event, self._log)
         try:
             if self._context.accept is not None:
                 # Zalo wants 200 within 2 s: store the event, answer, handle it afterwards
@@ -304,6 +306,11 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
                 if exc.code in TOKEN_ERRORS and attempt == 0:
                     pair = await self._refresh(pair.access_token)
                     continue
+                if exc.code == NOT_FOLLOWING:
+                    log.warning("Zalo OA message to %s refused: not a follower", item.user_id)
+                    raise NotFollowingError(
+                        exc.code, exc.message, admin_locale(self._context.env)
+                    ) from None
                 if exc.code in WINDOW_ERRORS:
                     log.warning(
                         "Zalo OA message to %s refused, outside the messaging window (%s)",

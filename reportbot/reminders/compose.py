@@ -229,6 +229,8 @@ def digest_sections(
 def _unreachable_reason(
     facts: store.DigestFacts, person_id: int, platforms: set[str], locale: str
 ) -> str | None:
+    if person_id in facts.not_following:
+        return messages.text("reason_not_following", locale)
     if person_id in facts.undeliverable:
         return messages.text("reason_refused", locale)
     own = facts.platforms.get(person_id, set())

@@ -81,6 +81,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{platforms} account not connected",
     },
     "reason_refused": {"vi": "không gửi được tin nhắn", "en": "messages not delivered"},
+    "reason_not_following": {
+        "vi": "chưa quan tâm hoặc đã bỏ quan tâm Zalo OA, cần bấm Quan tâm OA để nhận tin",
+        "en": "does not follow the Zalo OA (or unfollowed it): must tap Follow to get messages",
+    },
     # The reminder kinds as `reportbot periods` and `remind --dry-run` name them (kind_name).
     "kind_deadline_day": {"vi": "ngày hết hạn", "en": "deadline day"},
     "kind_before": {"vi": "trước hạn {days} ngày", "en": "{days} days before"},

@@ -42,6 +42,9 @@ from reportbot.store.queries.organisations import (
 )
 
 FILED_STATUSES = ("submitted", "reopened")
+# What the Zalo OA connector's refusal of a non-follower always says (error -213, kept in the
+# reminder's stored error: connectors.zalo_oa.followers.MARKER); the digest names the reason.
+NOT_FOLLOWING_MARK = "Zalo OA -213"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class DigestFacts:
     officers: dict[int, list[PersonRow]] = field(default_factory=dict)  # unit -> officers
     platforms: dict[int, set[str]] = field(default_factory=dict)  # person -> platforms
     undeliverable: set[int] = field(default_factory=set)  # people a reminder could not reach
+    not_following: set[int] = field(default_factory=set)  # ... because they left the Zalo OA
 
     def within(self, unit_ids: set[int] | None) -> DigestFacts:
         """The same facts about some units only (None: all): one commune's coordinator's."""
@@ -84,6 +88,7 @@ class DigestFacts:
             {k: v for k, v in self.officers.items() if k in unit_ids},
             self.platforms,
             self.undeliverable,
+            self.not_following,
         )
 
 
@@ -262,4 +267,8 @@ async def digest_facts(
         if platforms is not None:
             platforms.add(str(platform))
     facts.undeliverable = await queries.people_with_status(template.key, period_key, UNDELIVERABLE)
+    if facts.undeliverable:
+        facts.not_following = await queries.people_refused_with(
+            template.key, period_key, UNDELIVERABLE, NOT_FOLLOWING_MARK
+        )
     return facts

@@ -5,8 +5,9 @@ It keeps chats, messages and their inline keyboards, records every call, and beh
 where it matters to a bot: long polling with offsets, 400 for texts over 4,096 characters, for
 ``callback_data`` over 64 bytes, for HTML it cannot parse and for edits that change nothing, 409
 for getUpdates while a webhook is set, and on demand 429 with ``retry_after``, 5xx or a delay.
-With ``limit_rate`` it refuses sends over a global rate with 429, as Telegram does to a bot
-broadcasting faster than about 30 messages a second.
+With ``limit_rate`` it keeps Telegram's flood control (`tests/fakes/telegram_limits.py`): one
+chat, one group and the whole bot each have their limit, edits count like sends, past traffic
+counts too, and a call over a limit is answered 429 with ``retry_after``.
 
 It also builds real-shaped Update JSON (text, button presses, photos, documents, stickers, group
 messages), queues them for getUpdates or POSTs them to a webhook.
@@ -19,7 +20,6 @@ import contextlib
 import copy
 import hashlib
 import json
-import math
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +32,7 @@ import aiohttp
 from aiohttp import web
 
 from connectors.base import Incoming, Outgoing
+from tests.fakes.telegram_limits import FloodControl, Limits
 
 BOT_ID = 7000000001
 BOT_USERNAME = "reportbot_test_bot"
@@ -146,10 +147,7 @@ class FakeTelegram:
         self.confirmed_offset = 0  # updates below this id were confirmed by getUpdates
         self.sent_count: dict[int, int] = {}  # messages the bot sent, per chat
         self.sent_at: list[tuple[int, float]] = []  # (chat, monotonic time) of each message
-        self.rate_refusals = 0  # 429s answered by `limit_rate`'s bucket
-        self._rate: float | None = None
-        self._tokens = 0.0
-        self._filled = 0.0
+        self.flood = FloodControl()  # Telegram's limits, enforced once `limit_rate` is called
         self._count_waiters: dict[int, list[tuple[int, asyncio.Future[None]]]] = {}
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -218,31 +216,30 @@ class FakeTelegram:
             _Failure(status, retry_after, delay, times, body)
         )
 
-    def limit_rate(self, per_second: float) -> None:
-        """Refuse sends beyond `per_second` across every chat with 429 and ``retry_after``.
+    def limit_rate(
+        self,
+        per_second: float = 30.0,
+        *,
+        chat_per_second: float = 1.0,
+        chat_burst: float = 3.0,
+        group_per_window: int = 20,
+        group_window: float = 60.0,
+    ) -> None:
+        """Enforce Telegram's flood control from now on (defaults: the Bot FAQ's numbers).
 
-        Telegram allows a bot about 30 messages a second overall
-        (core.telegram.org/bots/faq#broadcasting-to-users) and answers the excess with 429 and a
-        whole number of seconds to wait. Modelled as a bucket of one second's worth of messages
-        refilled at `per_second`, so a sender paced evenly at the limit is never refused.
+        About 30 messages a second overall, one a second in a chat after a short burst, 20 a
+        minute in a group; edits count; what was sent before still counts. Calls over a limit
+        are answered 429 with ``retry_after`` (see `tests/fakes/telegram_limits.py` for each
+        behaviour's source).
         """
-        self._rate = per_second
-        self._tokens = max(1.0, per_second)
-        self._filled = time.monotonic()
+        self.flood.enable(
+            Limits(per_second, chat_per_second, chat_burst, group_per_window, group_window)
+        )
 
-    def _over_rate(self, method: str) -> int | None:
-        """The retry_after (s) to answer when this send is over the rate, else None."""
-        if self._rate is None or not method.lower().startswith("send"):
-            return None
-        now = time.monotonic()
-        bucket = max(1.0, self._rate)
-        self._tokens = min(bucket, self._tokens + (now - self._filled) * self._rate)
-        self._filled = now
-        if self._tokens >= 1:
-            self._tokens -= 1
-            return None
-        self.rate_refusals += 1
-        return max(1, math.ceil((1 - self._tokens) / self._rate))
+    @property
+    def rate_refusals(self) -> int:
+        """How many calls the flood control answered with 429."""
+        return self.flood.refusals
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
@@ -726,7 +723,7 @@ class FakeTelegram:
         self._changed.set()
         if request.match_info["token"] != self.token:
             return _error(ApiError(401, "Unauthorized"))
-        wait = self._over_rate(method)
+        wait = self.flood.check(method, _chat_of(params), time.monotonic())
         if wait is not None:
             return _error(
                 ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
@@ -756,6 +753,7 @@ class FakeTelegram:
             return _error(error)
         finally:
             self._changed.set()
+        self.flood.record(method, _chat_of(params), time.monotonic())
         await self._hold_answer(method)
         return web.json_response({"ok": True, "result": result})
 
@@ -1051,6 +1049,14 @@ class FakeTelegram:
         return message
 
 
+def _chat_of(params: dict[str, Any]) -> int | None:
+    """The numeric chat id of a call, if it names one."""
+    try:
+        return int(params.get("chat_id"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
 def _replace_ids(node: Any, old: int, new: int) -> None:
     """Replace every "id": old in a JSON tree by new (users and chats)."""
     if isinstance(node, dict):
@@ -1137,6 +1143,7 @@ def bot_env(fake: FakeTelegram, **overrides: str) -> dict[str, str]:
         "REPORTBOT_TELEGRAM_RETRY_MAX_DELAY": "0.1",
         "REPORTBOT_TELEGRAM_GLOBAL_RATE": "1000",
         "REPORTBOT_TELEGRAM_CHAT_RATE": "1000",
+        "REPORTBOT_TELEGRAM_GROUP_LIMIT": "1000",
         "REPORTBOT_TELEGRAM_DRAIN_TIMEOUT": "5",
     }
     env.update({f"REPORTBOT_TELEGRAM_{key}": value for key, value in overrides.items()})

@@ -52,6 +52,28 @@ summarises developers.zalo.me with links to each page:
   integrations read `data.display_name` from it, e.g. Support Board's Zalo channel and the
   public guide [G]'s `ZaloUserProfile`); a user the fake does not know (`profiles`) is
   answered -201 "user_id is invalid" (*unsure*: the code Zalo uses for it);
+- followers: a customer-service message to a user who does not follow the OA (never followed,
+  or unfollowed) is refused with -213 "User has not followed OA" ("Người dùng chưa quan tâm
+  OA"; Zalo's OA error table, [G] "Error Codes"; public integrations treat it as final, e.g.
+  "-213 | khách chưa quan tâm OA | không gửi được, chờ khách tương tác"). A user who writes
+  with a `user_send_*` event is a follower (a user who does not follow writes as
+  `anonymous_send_*` instead, below); `follow_event()` / `unfollow_event()` build Zalo's
+  `follow` / `unfollow` events, `{"event_name", "app_id", "oa_id", "follower": {"id"},
+  "user_id_by_app", "timestamp", "source"}` (developers.zalo.me/docs/official-account/webhook,
+  "Sự kiện người dùng quan tâm / bỏ quan tâm OA"; the `follower.id` shape is what public
+  integrations read, e.g. Chatwoot's Zalo channel and the payloads in [G]), and change who
+  follows. `everyone_follows=True` (the default, for the many tests about other things)
+  counts a user the fake has never heard of as a follower; a user who unfollowed, or one
+  named by `not_following()`, is refused whatever that switch says;
+- anonymous users (people chatting with the OA without following it or sharing their
+  identity) arrive as `anonymous_send_text|image|file|sticker` with the sender's anonymous id
+  and `message.conversation_id` (developers.zalo.me/docs/official-account/webhook, "Người dùng
+  ẩn danh gửi tin"; public webhook handlers list the same names). Zalo's answer to them went
+  through the v2 message API (`recipient: {anonymous_id, conversation_id}`), which Zalo shut
+  down (-240 "MessageV2 API has been shut down", [G] "Error Codes"); a v3 SDK lists an
+  "anonymous message" that Zalo must approve for an OA first (@warriorteam/redai-zalo-sdk,
+  GeneralMessageService), shape not public, so the fake has none. The v3 `message/cs` takes
+  a `user_id` only: the fake refuses an anonymous id there with -213 as for any non-follower;
 - `fail("cs", status=...)` answers a non-JSON error page, as a gateway (5xx) or a wrong URL
   or proxy (4xx) does: generic HTTP, no Zalo source; `stall(..., act=True)` answers too
   late for the client but carries the call out, as a slow server would.
@@ -81,6 +103,7 @@ INVALID_TOKEN = -216  # Access token is invalid (unknown, malformed or revoked)
 BAD_REFRESH = -14014
 BAD_TEXT = -201
 OUT_OF_WINDOW = -230
+NOT_FOLLOWING = -213  # User has not followed OA
 RATE_LIMITED = -32  # Your application reached limit call api
 RETRY_SCHEDULE = (30.0, 300.0, 900.0, 1800.0, 3600.0)  # seconds between deliveries
 
@@ -116,6 +139,7 @@ class FakeZaloOa(FakeServer):
         refresh_ttl: float = 90 * 86400.0,
         clock: Callable[[], float] = time.time,
         window: float | None = None,
+        everyone_follows: bool = True,
     ) -> None:
         super().__init__()
         self.app_id = app_id
@@ -126,6 +150,9 @@ class FakeZaloOa(FakeServer):
         self.refresh_ttl = refresh_ttl
         self.clock = clock
         self.window = window  # seconds after a user's last message (None: no window)
+        self.everyone_follows = everyone_follows
+        self.followers: set[str] = set()
+        self.unfollowed: set[str] = set()  # unfollowed, or named by `not_following`
         self._last_seen: dict[str, float] = {}
         self.sent: list[Sent] = []
         self.cs_calls = 0
@@ -202,6 +229,17 @@ class FakeZaloOa(FakeServer):
             message or "User has not interacted with the OA in the past 7 days",
         )
 
+    def not_following(self, user_id: str) -> None:
+        """A user who does not follow the OA (messages to them: -213)."""
+        self.followers.discard(user_id)
+        self.unfollowed.add(user_id)
+
+    def follows(self, user_id: str) -> bool:
+        """Whether Zalo would let the OA send this user a customer-service message."""
+        if user_id in self.unfollowed:
+            return False
+        return user_id in self.followers or self.everyone_follows
+
     def refuse_next(self, code: int = RATE_LIMITED, message: str = "", times: int = 1) -> None:
         """Answer the next message calls with Zalo's error `code` (-32: over the rate)."""
         for _ in range(times):
@@ -225,6 +263,9 @@ class FakeZaloOa(FakeServer):
         from_user = not event_name.startswith("oa_")
         if from_user:
             self._last_seen[user_id] = self.clock()  # the user wrote to the OA now
+        if event_name.startswith("user_send_"):  # only a follower writes as a user
+            self.followers.add(user_id)
+            self.unfollowed.discard(user_id)
         return {
             "app_id": self.app_id,
             "user_id_by_app": f"app-{user_id}",
@@ -266,6 +307,37 @@ class FakeZaloOa(FakeServer):
         event = self.event("user_send_group_text", user_id, text=text)
         event["recipient"] = {"id": group_id}
         event["oa_id"] = "1800000000000000001"
+        return event
+
+    def follow_event(self, user_id: str) -> dict[str, Any]:
+        """A `follow` event: the user taps "Quan tâm" (follow) on the OA; they follow now."""
+        self.followers.add(user_id)
+        self.unfollowed.discard(user_id)
+        return self._follower_event("follow", user_id)
+
+    def unfollow_event(self, user_id: str) -> dict[str, Any]:
+        """An `unfollow` event: the user stops following; messages to them are refused."""
+        self.not_following(user_id)
+        return self._follower_event("unfollow", user_id)
+
+    def _follower_event(self, event_name: str, user_id: str) -> dict[str, Any]:
+        return {
+            "app_id": self.app_id,
+            "oa_id": "1800000000000000001",
+            "user_id_by_app": f"app-{user_id}",
+            "event_name": event_name,
+            "timestamp": str(int(time.time() * 1000)),
+            "source": "oa_profile",
+            "follower": {"id": user_id},
+        }
+
+    def anonymous_event(self, anonymous_id: str, text: str) -> dict[str, Any]:
+        """An `anonymous_send_text` event: someone who does not follow the OA writes."""
+        event = self.event("anonymous_send_text", anonymous_id, text=text)
+        event["message"]["conversation_id"] = f"conv-{anonymous_id}"
+        # *unsure*: what `message/cs` answers for an anonymous id (no public source); -213
+        # here, as for anyone who does not follow.
+        self.not_following(anonymous_id)
         return event
 
     def echo_event(self, user_id: str, text: str) -> dict[str, Any]:
@@ -378,6 +450,8 @@ class FakeZaloOa(FakeServer):
             return (BAD_TEXT, "text is invalid!")
         if self._refusals:
             return self._refusals.popleft()
+        if user_id and not self.follows(user_id):
+            return (NOT_FOLLOWING, "User has not followed OA")
         refused = self._window.get(user_id)
         if refused is not None:
             return refused

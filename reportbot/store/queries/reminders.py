@@ -102,6 +102,18 @@ async def people_with_status(form_key: str, period_key: str, status: str) -> set
     return {int(row[0]) for row in found}
 
 
+async def people_refused_with(
+    form_key: str, period_key: str, status: str, fragment: str
+) -> set[int]:
+    """People with a reminder of a period in `status` whose stored error contains `fragment`."""
+    found = await sql.rows(
+        "SELECT DISTINCT person_id FROM reminder_deliveries "
+        "WHERE form_key = ? AND period_key = ? AND status = ? AND last_error LIKE ?",
+        [form_key, period_key, status, f"%{fragment}%"],
+    )
+    return {int(row[0]) for row in found}
+
+
 async def claim_retry(row_id: int, attempts: int, *, was: str, now_status: str) -> bool:
     """Compare-and-set a row from (`was`, attempts) to (`now_status`, attempts + 1)."""
     claimed = await ReminderDelivery.filter(id=row_id, status=was, attempts=attempts).update(
