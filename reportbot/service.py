@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from connectors.base import Address, Incoming, NotAccepted, Outgoing
+from connectors.base import Address, DeliveryError, Incoming, NotAccepted, Outgoing
 from reportbot.conversation.i18n import say
 from reportbot.conversation.inputs import prepare
 from reportbot.conversation.session import PersonInfo
@@ -233,7 +233,10 @@ class ConversationService:
             try:
                 await deliver(owed.address, [replace(m, receipt=None) for m in owed.messages])
             except Exception as error:
-                if owed.attempts + 1 >= reply_rows.MAX_ATTEMPTS:
+                # A DeliveryError is final (blocked, not following the OA): retrying only
+                # spends the platform's quota on a refusal.
+                final = isinstance(error, DeliveryError)
+                if final or owed.attempts + 1 >= reply_rows.MAX_ATTEMPTS:
                     log.warning(
                         "replies to %s dropped after %d attempts: %s",
                         owed.address.platform,

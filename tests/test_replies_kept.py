@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.base import Address, Outgoing
+from connectors.base import Address, DeliveryError, Outgoing
 from reportbot.service import ConversationService, Redelivered
 from reportbot.store import replies as reply_rows
 from reportbot.store.models import OutboxEntry
@@ -30,11 +30,16 @@ async def keeping(db: str, clock: FakeClock) -> AsyncIterator[ConversationServic
 class Platform:
     """Where re-sent replies land; fails the first `failures` sends."""
 
-    def __init__(self, failures: int = 0) -> None:
+    def __init__(self, failures: int = 0, refuses: bool = False) -> None:
         self.failures = failures
+        self.refuses = refuses
+        self.tries = 0
         self.sent: list[tuple[Address, list[Outgoing]]] = []
 
     async def deliver(self, address: Address, messages: list[Outgoing]) -> None:
+        self.tries += 1
+        if self.refuses:  # e.g. Zalo OA's -213: the person unfollowed the OA
+            raise DeliveryError("the person does not follow the OA")
         if self.failures:
             self.failures -= 1
             raise ConnectionError("platform unreachable")
@@ -93,6 +98,21 @@ async def test_a_platform_that_keeps_failing_is_retried_with_backoff_then_given_
             )  # backing off: not due
             clock.advance(seconds=60 * 2**attempt + 1)
     assert await reply_rows.backlog() == 0 and platform.sent == []
+
+
+async def test_a_final_refusal_drops_the_replies_at_once_instead_of_retrying(
+    keeping: ConversationService, clock: FakeClock
+) -> None:
+    """A refusal that retrying cannot change (the person blocked the bot or left the OA) costs
+    one call, not MAX_ATTEMPTS calls spread over hours."""
+    await Chat(keeping, "u-hoiphunu").send("/baocao", update_id="1")
+    platform = Platform(refuses=True)
+    clock.advance(seconds=61)
+    assert await keeping.redeliver(platform.deliver) == Redelivered(replies=0)
+    assert platform.tries == 1 and await reply_rows.backlog() == 0
+    clock.advance(seconds=3600)
+    assert await keeping.redeliver(platform.deliver) == Redelivered(replies=0)
+    assert platform.tries == 1 and platform.sent == []
 
 
 async def test_a_platform_without_confirmations_keeps_nothing(
