@@ -59,6 +59,8 @@ TELEGRAM = [
     "GLOBAL_RATE",
     "CHAT_RATE",
     "CHAT_BURST",
+    "GROUP_LIMIT",
+    "GROUP_WINDOW",
     "POLL_TIMEOUT",
     "REQUEST_TIMEOUT",
     "RETRY_DELAY",
