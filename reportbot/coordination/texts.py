@@ -107,7 +107,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "state_draft": {"vi": "đang soạn", "en": "draft"},
     "state_reopened": {
         "vi": "được mở lại để sửa (nộp lần đầu lúc {time}; đang tính bản gửi lần {revision})",
-        "en": "reopened for changes (first submitted {time}; revision {revision} counts)",
+        "en": "reopened for changes (first submitted at {time}; revision {revision} counts)",
+    },
+    # A late report stays late while reopened (store.standing): /xem says so, as the counts do.
+    "state_reopened_late": {
+        "vi": "được mở lại để sửa (nộp muộn lần đầu lúc {time}; đang tính bản gửi lần {revision})",
+        "en": "reopened for changes (first submitted late at {time}; revision {revision} counts)",
     },
     "reopen_done": {
         "vi": "🔓 Đã mở lại báo cáo “{title}” – {period} của {unit} để đơn vị sửa.",
