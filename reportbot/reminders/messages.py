@@ -23,7 +23,8 @@ LIST_LIMIT = 40  # names shown per digest section; the rest are counted
 TEXTS: dict[str, dict[str, str]] = {
     "head_before": {
         "vi": "🔔 Nhắc nộp báo cáo: {title} – {period}.\nHạn nộp: {deadline} (còn {left} ngày).",
-        "en": "🔔 Report reminder: {title} – {period}.\nDue: {deadline} ({left} days left).",
+        # English counts after a colon: "1 days left" otherwise (as "review_missing" does).
+        "en": "🔔 Report reminder: {title} – {period}.\nDue: {deadline} (days left: {left}).",
     },
     "head_today": {
         "vi": "🔔 Hôm nay ({deadline}) là hạn cuối nộp: {title} – {period}.",
@@ -31,7 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "head_late": {
         "vi": "⏰ Quá hạn {late} ngày (hạn {deadline}): {title} – {period}.",
-        "en": "⏰ {late} days overdue (due {deadline}): {title} – {period}.",
+        "en": "⏰ Days overdue: {late} (due {deadline}): {title} – {period}.",
     },
     "not_started": {
         "vi": "{unit} chưa gửi báo cáo kỳ này. Anh/chị có thể bắt đầu ngay:",
