@@ -11,12 +11,16 @@ as the table below says.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
 from openpyxl import load_workbook
 
 from reportbot.app import Application
@@ -29,7 +33,8 @@ from reportbot.reminders.schedule import COORDINATORS, DIGEST_AFTER, Due, Recipi
 from reportbot.store.forms import store_template
 from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import TZ, FakeClock
-from tests.support import Chat
+from tests.support import Chat, free_port
+from tests.test_coordinator_sweep_filing import page_text
 
 FORM = """
 key: so_lieu
@@ -82,6 +87,7 @@ class Scenario:
     coordinator: Chat
     coordinator_en: Chat
     confirmations: dict[str, list[str]]
+    base: str  # the web page's address
 
 
 async def seed() -> None:
@@ -130,18 +136,27 @@ async def play(app: Application, clock: FakeClock, coordinator: Chat) -> dict[st
 async def scenario(db: str, tmp_path: Path) -> AsyncIterator[Scenario]:
     await seed()
     clock = FakeClock(local(2026, 12, 1, 9, 0))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     settings = Settings(
-        database_url=db, media_dir=tmp_path / "media", mirror_xlsx=tmp_path / "mirror.xlsx"
+        database_url=db,
+        media_dir=tmp_path / "media",
+        mirror_xlsx=tmp_path / "mirror.xlsx",
+        http_port=port,
+        env={"REPORTBOT_WEB_PUBLIC_URL": base},
     )
     app = Application(settings, clock=clock)
     await app.service.start()
+    runner = web.AppRunner(app.web_app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
     coordinator = Chat(app.service, "u-coord")
     try:
         confirmations = await play(app, clock, coordinator)
-        yield Scenario(
-            app, clock, settings, coordinator, Chat(app.service, "u-coord-en"), confirmations
-        )
+        english = Chat(app.service, "u-coord-en")
+        yield Scenario(app, clock, settings, coordinator, english, confirmations, base)
     finally:
+        await runner.cleanup()
         await app.service.close()
 
 
@@ -279,4 +294,46 @@ async def test_the_status_tab_counts_and_rates_as_the_table(scenario: Scenario) 
         "ldld": ("Nộp muộn", datetime(2026, 12, 21, 15, 0)),
         "ctd": ("Đang soạn", None),
         "nct": ("Chưa nộp", None),
+    }
+
+
+async def web_get(scenario: Scenario, path: str) -> bytes:
+    """A page or file of the web page, signed in by the coordinator's /web link."""
+    link = await scenario.coordinator.say("/web")
+    found = re.search(r"dang-nhap\?t=([A-Za-z0-9_-]+)", link)
+    assert found, link
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.post(f"{scenario.base}/web/dang-nhap", data={"t": found.group(1)}) as r:
+            assert r.status == 200
+        async with http.get(scenario.base + path) as response:
+            assert response.status == 200
+            return await response.read()
+
+
+async def test_the_web_page_and_its_download_count_as_the_table(scenario: Scenario) -> None:
+    page = page_text((await web_get(scenario, "/web/?form=so_lieu&period=2026-H2")).decode())
+    rows = {line.split(" | ")[0]: line for line in page if " | " in line}
+    assert [rows[UNITS[code]] for code in ("hpn", "doan", "mttq", "ccb", "hnd", "ldld")] == [
+        "Hội Phụ nữ xã | Đã nộp đúng hạn | 23:30 20/12/2026 |",
+        "Đoàn Thanh niên xã | Nộp muộn | 00:10 21/12/2026 |",
+        "Ủy ban MTTQ xã | Đã nộp đúng hạn | 09:00 10/12/2026 |",
+        "Hội Cựu chiến binh xã | Nộp muộn | 08:00 22/12/2026 |",
+        "Hội Nông dân xã | Đã nộp đúng hạn (mở lại) | 09:00 15/12/2026 |",
+        "Liên đoàn Lao động xã | Nộp muộn (mở lại) | 15:00 21/12/2026 |",
+    ]
+    book = load_workbook(BytesIO(await web_get(scenario, "/web/bao-cao/so_lieu/2026-H2.xlsx")))
+    by_label = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(values_only=True) if row[0]}
+    filing = ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn", "Đang soạn", "Chưa bắt đầu")
+    assert [by_label[label] for label in filing] == [8, 6, 3, 3, 1, 1]
+    assert by_label["Tổng số cán bộ"] == 56
+    units = {row[0]: row[3:7] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)}
+    assert units == {
+        "hpn": ("Đã nộp đúng hạn", datetime(2026, 12, 20, 23, 30), 5, None),
+        "doan": ("Nộp muộn", datetime(2026, 12, 21, 0, 10), 6, None),
+        "mttq": ("Đã nộp đúng hạn", datetime(2026, 12, 10, 9, 0), 22, None),
+        "ccb": ("Nộp muộn", datetime(2026, 12, 22, 8, 0), 9, None),
+        "hnd": ("Đã nộp đúng hạn (mở lại)", datetime(2026, 12, 15, 9, 0), 10, None),
+        "ldld": ("Nộp muộn (mở lại)", datetime(2026, 12, 21, 15, 0), 4, None),
+        "ctd": ("Đang soạn", None, None, None),
+        "nct": ("Chưa bắt đầu", None, None, None),
     }
