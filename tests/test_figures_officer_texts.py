@@ -130,6 +130,6 @@ def test_a_reminder_counts_days_on_the_vietnamese_calendar(moment: datetime, loc
     assert "\n".join(lines[: head.count("\n") + 1]) == head
     draft = {
         "vi": "Đơn vị 1 đã trả lời 2 câu, còn 2 câu chưa trả lời.",
-        "en": "Đơn vị 1 has answered 2 questions; 2 still to answer.",
+        "en": "Đơn vị 1: questions answered: 2; still to answer: 2.",
     }[locale]
     assert draft in reminder.text

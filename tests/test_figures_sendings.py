@@ -255,7 +255,15 @@ async def test_tonghop_tinhhinh_and_the_digest_count_as_the_table(scenario: Scen
     assert "• Tổng số cán bộ: 56 · 9,33 · 6/6 đơn vị" in summary
 
     status = (await scenario.coordinator.say("/tinhhinh")).splitlines()
-    assert status[-1] == f"Kỳ trước (năm 2026): còn 2 đơn vị chưa nộp: {', '.join(MISSING)}."
+    assert status[-2:] == [
+        "Tổng: 8 đơn vị phải nộp; đã nộp 0/8.",  # 2027-H1, just begun
+        f"Kỳ trước (năm 2026): còn 2 đơn vị chưa nộp: {', '.join(MISSING)}.",
+    ]
+    status = (await scenario.coordinator_en.say("/tinhhinh")).splitlines()
+    assert status[-2:] == [
+        "Total: units that must file: 8; filed: 0/8.",
+        f"Previous period (year 2026): not filed yet (2): {', '.join(MISSING)}.",
+    ]
 
     reminders = scenario.app.reminders
     templates = await reminders.templates()

@@ -156,11 +156,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_line": {"vi": "• {label}: {count}{names}", "en": "• {label}: {count}{names}"},
     "status_total": {
         "vi": "Tổng: {total} đơn vị phải nộp; đã nộp {filed}/{total}.",
-        "en": "Total: {total} units must file; {filed}/{total} filed.",
+        # English counts after a colon or in brackets: "1 units" otherwise.
+        "en": "Total: units that must file: {total}; filed: {filed}/{total}.",
     },
     "status_previous": {
         "vi": "Kỳ trước ({period}): còn {count} đơn vị chưa nộp: {names}.",
-        "en": "Previous period ({period}): {count} units have not filed: {names}.",
+        "en": "Previous period ({period}): not filed yet ({count}): {names}.",
     },
     "bucket_on_time": {"vi": "Đã nộp đúng hạn", "en": "Filed on time"},
     "bucket_late": {"vi": "Nộp muộn", "en": "Filed late"},

@@ -43,7 +43,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # number in the form), which a second fraction over the questions asked contradicted.
         "vi": "{unit} đã trả lời {done} câu, còn {left} câu chưa trả lời. Anh/chị làm tiếp để "
         "hoàn thành và gửi:",
-        "en": "{unit} has answered {done} questions; {left} still to answer. Continue to "
+        "en": "{unit}: questions answered: {done}; still to answer: {left}. Continue to "
         "finish and send it:",
     },
     "late_note": {
