@@ -133,3 +133,54 @@ def test_a_reminder_counts_days_on_the_vietnamese_calendar(moment: datetime, loc
         "en": "Đơn vị 1: questions answered: 2; still to answer: 2.",
     }[locale]
     assert draft in reminder.text
+
+
+COUNTED = """
+key: hop
+title: {vi: Báo cáo họp, en: Meetings report}
+period: {kind: monthly, deadlines: ["25"]}
+questions:
+  - {id: co_hop, type: yes_no, required: true, label: {vi: "Có họp không?", en: "Any meetings?"}}
+  - {id: so_buoi, type: integer, required: true, relevant: "${co_hop} = 'yes'",
+     label: {vi: Số buổi họp, en: Meetings}}
+  - {id: so_can_bo, type: integer, required: true, label: {vi: Số cán bộ, en: Staff}}
+  - {id: so_du, type: integer, required: true, constraint: ". <= ${so_can_bo}",
+     constraint_message: {vi: Không quá số cán bộ, en: At most the staff},
+     label: {vi: Số cán bộ dự, en: Staff present}}
+"""
+# Yes, 3 meetings, 10 staff, 8 present; then staff 5 (8 present breaks the rule), then "no
+# meetings" (answer 2 no longer applies): one answer removed, one answer breaking a rule.
+TYPED = {"vi": ["có", "3", "10", "8"], "en": ["yes", "3", "10", "8"]}
+NO = {"vi": "không", "en": "no"}
+GONE = {"vi": "• 2. Số buổi họp: 3", "en": "• 2. Meetings: 3"}
+COUNTS = {
+    "vi": (
+        "Đổi câu trả lời này thì 1 câu sau không còn áp dụng và sẽ bị xoá:",
+        "Có 1 câu trả lời chưa hợp lệ (đánh dấu ⚠️), cần sửa trước khi gửi.",
+        "Chưa gửi được: 1 câu trả lời không hợp lệ:",
+    ),
+    "en": (
+        "With this change, answers that no longer apply will be removed (1):",
+        "Answers that break the form's rules: 1 (marked ⚠️); correct them before sending.",
+        "Not sent yet: answers that break the form's rules (1):",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_answers_removed_and_rules_broken_are_counted(locale: str) -> None:
+    form, issues = parse_yaml_template(COUNTED)
+    assert form is not None and not issues, issues
+    bot = Harness(forms=(form,), locale=locale)
+    bot.say("/baocao")
+    bot.say("1")
+    for typed in TYPED[locale]:
+        bot.say(typed)
+    bot.say("/sua 3")
+    bot.say("5")
+    bot.say("/sua 1")
+    removed, review, refused = COUNTS[locale]
+    assert bot.say(NO[locale]).splitlines()[:2] == [removed, GONE[locale]]
+    bot.say("1")  # yes, make the change
+    assert review in bot.say("/xemlai").splitlines()
+    assert bot.say("/gui").splitlines()[0] == refused
