@@ -246,7 +246,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "template_errors": {
         "vi": "❌ Mẫu “{name}” chưa dùng được, có {count} lỗi cần sửa:\n{errors}\n\n"
         "Sửa xong xin gửi lại tệp.",
-        "en": "❌ The form “{name}” cannot be used yet; {count} problems to fix:\n{errors}\n\n"
+        "en": "❌ The form “{name}” cannot be used yet; problems to fix ({count}):\n{errors}\n\n"
         "Please send the file again once fixed.",
     },
     "template_confirm": {
