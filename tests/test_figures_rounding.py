@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.forms.loader import parse_yaml_template
+from reportbot.mirror.extension import build_worker
+from reportbot.mirror.records import STATUS_SHEET_TITLE
 from reportbot.store.forms import store_template
 from reportbot.store.models import FormTemplateRecord, Identity, Person, Unit
 from tests.conftest import TZ, FakeClock
@@ -135,3 +137,41 @@ async def test_rounded_half_up_and_targets_met_only_when_reached(coordinator: Ch
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[1][1:] == ["1/16", "6,3%", "10% (2026)", "chưa đạt"]
     assert rows[2][1:] == ["1.999/2.000", "100%", "100% (2026)", "chưa đạt"]
+
+
+# The sheet's status tab, 11 units: 6 filed (5 on time, 1 late), 5 not.
+#   filed   6/11 = 54,545…%  -> 54,5% (kept to 4 places as 0.5455 it showed 54,6%)
+#   on time 5/11 = 45,454…%  -> 45,5%
+SHEET_UNITS = [f"s{n:02d}" for n in range(1, 12)]
+LATE = datetime(2026, 12, 21, 8, 0, tzinfo=TZ)
+
+
+async def test_the_status_tab_rounds_its_shares_once(db: str, tmp_path: Path) -> None:
+    template, issues = parse_yaml_template(FORM, "lam_tron.yaml")
+    assert issues == [] and template is not None
+    await store_template(template, now=datetime(2026, 7, 1, 8, 0, tzinfo=TZ))
+    record = await FormTemplateRecord.get(key="lam_tron")
+    for number, code in enumerate(SHEET_UNITS, start=1):
+        await Unit.create(code=code, name=f"Đơn vị {code}", type="doan_the")
+        if number <= 6:
+            sent = LATE if number == 6 else SENT
+            await store_submission(
+                record,
+                code,
+                {"so_buoi": 1},
+                status="submitted",
+                period_key="2026-H2",
+                moment=sent,
+                submitted_at=sent,
+            )
+    settings = Settings(
+        database_url=db, media_dir=tmp_path / "media", mirror_xlsx=tmp_path / "mirror.xlsx"
+    )
+    clock = FakeClock(datetime(2026, 12, 22, 9, 0, tzinfo=TZ))
+    await build_worker(settings, clock).refresh_status()  # what the worker does as time passes
+    tab = load_workbook(settings.mirror_xlsx)[STATUS_SHEET_TITLE]
+    [row] = [row for row in tab.iter_rows() if row[1].value == "năm 2026"]
+    assert [cell.value for cell in row[3:8]] == [11, 5, 1, 0, 5]
+    shares = row[8:10]
+    assert [cell.value for cell in shares] == [0.545, 0.455]
+    assert {cell.number_format for cell in shares} == {"0.0%"}  # shown 54,5% and 45,5%
