@@ -184,3 +184,44 @@ def test_answers_removed_and_rules_broken_are_counted(locale: str) -> None:
     bot.say("1")  # yes, make the change
     assert review in bot.say("/xemlai").splitlines()
     assert bot.say("/gui").splitlines()[0] == refused
+
+
+BOUNDED = """
+key: so
+title: {vi: Báo cáo số, en: Numbers report}
+period: {kind: monthly, deadlines: ["25"]}
+questions:
+  - {id: a, type: integer, required: true, min: 0, max: 1000000, label: {vi: Kinh phí, en: Funds}}
+  - {id: b, type: decimal, required: true, min: 0.5, label: {vi: Diện tích, en: Area}}
+  - {id: c, type: decimal, required: true, max: 99.5, label: {vi: Tỷ lệ, en: Rate}}
+"""
+# (typed, the reply) in order; each bound written as the reader writes numbers.
+BOUNDS = {
+    "vi": [
+        ("1000001", "Xin nhập số từ 0 đến 1.000.000."),
+        ("-1", "Xin nhập số từ 0 đến 1.000.000."),
+        ("1.000.000", "Câu 2/3"),
+        ("0,4", "Xin nhập số từ 0,5 trở lên."),
+        ("0,5", "Câu 3/3"),
+        ("99,6", "Xin nhập số không quá 99,5."),
+    ],
+    "en": [
+        ("1000001", "Please enter a number from 0 to 1,000,000."),
+        ("-1", "Please enter a number from 0 to 1,000,000."),
+        ("1,000,000", "Question 2/3"),
+        ("0.4", "Please enter 0.5 or more."),
+        ("0.5", "Question 3/3"),
+        ("99.6", "Please enter at most 99.5."),
+    ],
+}
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_number_bounds_say_their_numbers(locale: str) -> None:
+    form, issues = parse_yaml_template(BOUNDED)
+    assert form is not None and not issues, issues
+    bot = Harness(forms=(form,), locale=locale)
+    bot.say("/baocao")
+    bot.say("1")
+    for typed, expected in BOUNDS[locale]:
+        assert bot.say(typed).splitlines()[0] == expected, typed
