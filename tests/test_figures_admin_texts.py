@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reportbot.app import Application
+from reportbot.reminders.messages import kind_name
 from reportbot.store.models import Person
 from tests.support import Chat
 from tests.test_coordination_chat import app, attachment  # noqa: F401  (fixture)
@@ -39,3 +40,17 @@ async def test_one_problem_is_counted_as_one(
     lines = reply.splitlines()
     assert lines[0] == HEAD[locale]
     assert sum(line.startswith("• ") for line in lines) == 1, reply
+
+
+# The reminder kinds as `reportbot periods` and `remind --dry-run` list them, by hand.
+KINDS = {
+    "d-7": ("trước hạn 7 ngày", "7 day(s) before"),
+    "d-1": ("trước hạn 1 ngày", "1 day(s) before"),
+    "d-0": ("ngày hết hạn", "deadline day"),
+    "late-2": ("quá hạn lần 2", "overdue #2"),
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_reminder_kinds_are_named_with_their_number(kind: str) -> None:
+    assert (kind_name(kind, "vi"), kind_name(kind, "en")) == KINDS[kind]

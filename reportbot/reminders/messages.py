@@ -84,7 +84,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "reason_refused": {"vi": "không gửi được tin nhắn", "en": "messages not delivered"},
     # The reminder kinds as `reportbot periods` and `remind --dry-run` name them (kind_name).
     "kind_deadline_day": {"vi": "ngày hết hạn", "en": "deadline day"},
-    "kind_before": {"vi": "trước hạn {days} ngày", "en": "{days} days before"},
+    "kind_before": {"vi": "trước hạn {days} ngày", "en": "{days} day(s) before"},
     "kind_late": {"vi": "quá hạn lần {number}", "en": "overdue #{number}"},
     "kind_digest-before": {"vi": "tổng hợp trước hạn", "en": "digest before"},
     "kind_digest-after": {"vi": "tổng hợp sau hạn", "en": "digest after"},
