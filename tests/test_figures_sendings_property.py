@@ -27,7 +27,10 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from reportbot.app import Application
 from reportbot.config import Settings
+from reportbot.periods import period_by_key
+from reportbot.reminders.schedule import COORDINATORS, DIGEST_AFTER, Due, Recipient, Slot
 from reportbot.store.database import tortoise_config
+from reportbot.store.models import Person
 from tests.conftest import TZ, FakeClock
 from tests.support import Chat
 from tests.test_figures_sendings import seed
@@ -97,6 +100,20 @@ async def play(
     assert summary[1].startswith(
         f"Đã nộp {len(sent)}/8 đơn vị (đúng hạn {on_time}, muộn {len(sent) - on_time});"
     ), summary
+    # The digest sorts the same units: its "late" and "on time" sections hold the same counts.
+    reminders = app.reminders
+    templates = await reminders.templates()
+    period = period_by_key(templates["so_lieu"].period, "2026-H2", TZ)
+    now = clock()
+    slot = Slot("so_lieu", period, DIGEST_AFTER, COORDINATORS, now, now + timedelta(days=1))
+    person = await Person.get(name="Điều phối vi")
+    [digest] = await reminders.digest_messages(
+        [Due(slot, Recipient(person.id, None))], templates, {"console"}
+    )
+    heads = [part.splitlines()[0] for part in digest.text.split("\n\n")]
+    assert heads[0].startswith("📊") and f"Đã nộp: {len(sent)}/8 đơn vị." in digest.text
+    assert (f"Nộp muộn ({len(sent) - on_time}):" in heads) == (len(sent) > on_time)
+    assert (f"Đã nộp đúng hạn ({on_time}):" in heads) == (on_time > 0)
     for code, offsets in sent.items():
         first = MIDNIGHT + timedelta(minutes=offsets[0])
         when = first.strftime("%H:%M %d/%m/%Y")
