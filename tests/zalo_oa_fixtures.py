@@ -48,7 +48,8 @@ async def oa(
     """Start an OA connector on a real web server; `await oa(handler)` → (connector, webhook URL).
 
     `store` hands the connector a token store of the test's own; `with_access_token=False`
-    starts it with the refresh token only; other keywords are connector settings.
+    starts it with the refresh token only; `env` adds variables (REPORTBOT_LOCALE); other
+    keywords are connector settings.
     """
     started: list[tuple[ZaloOaConnector, AppServer]] = []
 
@@ -58,13 +59,14 @@ async def oa(
         *,
         store: TokenStore | None = None,
         with_access_token: bool = True,
+        env: dict[str, str] | None = None,
         **config: Any,
     ) -> tuple[ZaloOaConnector, str]:
         access, refresh = oa_fake.issue_tokens()
         server = AppServer()
         context = ConnectorContext(
             handler=handler,
-            env=oa_fake.env(refresh, access if with_access_token else None),
+            env={**oa_fake.env(refresh, access if with_access_token else None), **(env or {})},
             config={**oa_config, "token_store": "memory", **config},
             web_app=server.app,
             media_dir=tmp_path / "media",

@@ -273,10 +273,13 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
 
     def _call(self, item: _Send) -> Callable[[], Awaitable[None]]:
         # -32 counted per message: after RATE_TRIES waits it is given up (api.RATE_TRIES).
-        refused = 0
+        # The reason names every try of the message (a 5xx before the -32s too), as the send
+        # queue's log numbers its attempts.
+        refused = tries = 0
 
         async def call() -> None:
-            nonlocal refused
+            nonlocal refused, tries
+            tries += 1
             try:
                 await self._deliver(item)
             except RetryableError as exc:
@@ -284,9 +287,9 @@ class ZaloOaConnector(QueuedConnector[ZaloOaSettings]):
                 if refused < RATE_TRIES or not exc.rate_limited:
                     raise
                 raise DeliveryError(
-                    f"Zalo OA: still over the API's rate limit after {refused} tries ({exc})"
+                    f"Zalo OA: still over the API's rate limit after {tries} tries ({exc})"
                     if admin_locale(self._context.env) == "en"
-                    else f"Zalo OA: vẫn vượt giới hạn gọi API sau {refused} lần thử ({exc})"
+                    else f"Zalo OA: vẫn vượt giới hạn gọi API sau {tries} lần thử ({exc})"
                 ) from None
 
         return call

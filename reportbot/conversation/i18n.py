@@ -313,8 +313,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "clear_confirm": {
         "vi": "Đổi câu trả lời này thì {count} câu sau không còn áp dụng và sẽ bị xoá:\n{lines}\n"
         "Anh/chị có đồng ý đổi không?",
-        "en": "With this change {count} answers no longer apply and will be removed:\n{lines}\n"
-        "Do you want to make the change?",
+        # English counts in brackets or after a colon: "1 answers" otherwise.
+        "en": "With this change, answers that no longer apply will be removed ({count}):\n"
+        "{lines}\nDo you want to make the change?",
     },
     "clear_confirm_answer": {
         "vi": "Xin chọn Có để đổi (và xoá các câu trên) hoặc Không để giữ nguyên.",
@@ -333,7 +334,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rules_broken": {
         "vi": "Chưa gửi được: {count} câu trả lời không hợp lệ:\n{lines}\n"
         "Mời anh/chị sửa lần lượt, bắt đầu từ câu {first}:",
-        "en": "Not sent yet: {count} answers break the form's rules:\n{lines}\n"
+        "en": "Not sent yet: answers that break the form's rules ({count}):\n{lines}\n"
         "Please correct them in turn, starting with question {first}:",
     },
     "rule_next": {
@@ -346,7 +347,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "review_broken_count": {
         "vi": "Có {count} câu trả lời chưa hợp lệ (đánh dấu ⚠️), cần sửa trước khi gửi.",
-        "en": "{count} answers break the form's rules (marked ⚠️): correct them before sending.",
+        "en": "Answers that break the form's rules: {count} (marked ⚠️); correct them before "
+        "sending.",
     },
     "review_invalid": {
         "vi": "⚠️ {value} (giá trị không hợp lệ, cần sửa)",

@@ -26,7 +26,7 @@ OPENING_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done} câu, đủ các câu bắt buộc; "
         "{left} câu không bắt buộc còn để trống.",
         "en": "Resuming {title} – {period}: {done} answered, all required answers given; "
-        "{left} optional left empty.",
+        "optional questions left empty: {left}.",
     },
     "report_late_note": {
         "vi": "Lưu ý: kỳ này đã quá hạn ({deadline}); báo cáo sẽ được ghi nhận nộp muộn.",

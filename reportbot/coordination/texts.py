@@ -107,7 +107,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "state_draft": {"vi": "đang soạn", "en": "draft"},
     "state_reopened": {
         "vi": "được mở lại để sửa (nộp lần đầu lúc {time}; đang tính bản gửi lần {revision})",
-        "en": "reopened for changes (first submitted {time}; revision {revision} counts)",
+        "en": "reopened for changes (first submitted at {time}; revision {revision} counts)",
+    },
+    # A late report stays late while reopened (store.standing): /xem says so, as the counts do.
+    "state_reopened_late": {
+        "vi": "được mở lại để sửa (nộp muộn lần đầu lúc {time}; đang tính bản gửi lần {revision})",
+        "en": "reopened for changes (first submitted late at {time}; revision {revision} counts)",
     },
     "reopen_done": {
         "vi": "🔓 Đã mở lại báo cáo “{title}” – {period} của {unit} để đơn vị sửa.",
@@ -151,11 +156,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_line": {"vi": "• {label}: {count}{names}", "en": "• {label}: {count}{names}"},
     "status_total": {
         "vi": "Tổng: {total} đơn vị phải nộp; đã nộp {filed}/{total}.",
-        "en": "Total: {total} units must file; {filed}/{total} filed.",
+        # English counts after a colon or in brackets: "1 units" otherwise.
+        "en": "Total: units that must file: {total}; filed: {filed}/{total}.",
     },
     "status_previous": {
         "vi": "Kỳ trước ({period}): còn {count} đơn vị chưa nộp: {names}.",
-        "en": "Previous period ({period}): {count} units have not filed: {names}.",
+        "en": "Previous period ({period}): not filed yet ({count}): {names}.",
     },
     "bucket_on_time": {"vi": "Đã nộp đúng hạn", "en": "Filed on time"},
     "bucket_late": {"vi": "Nộp muộn", "en": "Filed late"},
@@ -240,7 +246,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "template_errors": {
         "vi": "❌ Mẫu “{name}” chưa dùng được, có {count} lỗi cần sửa:\n{errors}\n\n"
         "Sửa xong xin gửi lại tệp.",
-        "en": "❌ The form “{name}” cannot be used yet; {count} problems to fix:\n{errors}\n\n"
+        "en": "❌ The form “{name}” cannot be used yet; problems to fix ({count}):\n{errors}\n\n"
         "Please send the file again once fixed.",
     },
     "template_confirm": {

@@ -23,7 +23,8 @@ LIST_LIMIT = 40  # names shown per digest section; the rest are counted
 TEXTS: dict[str, dict[str, str]] = {
     "head_before": {
         "vi": "🔔 Nhắc nộp báo cáo: {title} – {period}.\nHạn nộp: {deadline} (còn {left} ngày).",
-        "en": "🔔 Report reminder: {title} – {period}.\nDue: {deadline} ({left} days left).",
+        # English counts after a colon: "1 days left" otherwise (as "review_missing" does).
+        "en": "🔔 Report reminder: {title} – {period}.\nDue: {deadline} (days left: {left}).",
     },
     "head_today": {
         "vi": "🔔 Hôm nay ({deadline}) là hạn cuối nộp: {title} – {period}.",
@@ -31,7 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "head_late": {
         "vi": "⏰ Quá hạn {late} ngày (hạn {deadline}): {title} – {period}.",
-        "en": "⏰ {late} days overdue (due {deadline}): {title} – {period}.",
+        "en": "⏰ Days overdue: {late} (due {deadline}): {title} – {period}.",
     },
     "not_started": {
         "vi": "{unit} chưa gửi báo cáo kỳ này. Anh/chị có thể bắt đầu ngay:",
@@ -42,7 +43,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # number in the form), which a second fraction over the questions asked contradicted.
         "vi": "{unit} đã trả lời {done} câu, còn {left} câu chưa trả lời. Anh/chị làm tiếp để "
         "hoàn thành và gửi:",
-        "en": "{unit} has answered {done} questions; {left} still to answer. Continue to "
+        "en": "{unit}: questions answered: {done}; still to answer: {left}. Continue to "
         "finish and send it:",
     },
     "late_note": {
@@ -87,7 +88,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # The reminder kinds as `reportbot periods` and `remind --dry-run` name them (kind_name).
     "kind_deadline_day": {"vi": "ngày hết hạn", "en": "deadline day"},
-    "kind_before": {"vi": "trước hạn {days} ngày", "en": "{days} days before"},
+    "kind_before": {"vi": "trước hạn {days} ngày", "en": "{days} day(s) before"},
     "kind_late": {"vi": "quá hạn lần {number}", "en": "overdue #{number}"},
     "kind_digest-before": {"vi": "tổng hợp trước hạn", "en": "digest before"},
     "kind_digest-after": {"vi": "tổng hợp sau hạn", "en": "digest after"},

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from reportbot.conversation.parsing import fold
@@ -39,6 +39,7 @@ from reportbot.store.queries.reports import (
 FREE_TEXT_TYPES = frozenset({"long_text"})
 COUNTED_TYPES = CHOICE_TYPES | {"yes_no"}
 HUNDRED = Decimal(100)
+TENTH, HUNDREDTH = Decimal("0.1"), Decimal("0.01")
 YES_NO: tuple[tuple[str, Text], ...] = (
     ("yes", {"vi": "Có", "en": "Yes"}),
     ("no", {"vi": "Không", "en": "No"}),
@@ -48,10 +49,15 @@ RATE_WORDS = ("%", "ty le", "phan tram", "percent", "ratio")
 
 
 def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """part/whole in percent to one decimal; None when the whole is zero."""
-    if not whole:
-        return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
+    """part/whole in percent to one decimal, half up as people round by hand (6,25% is
+    6,3%, where Decimal's default half-even gave 6,2%); None when the whole is zero."""
+    exact = exact_share(part, whole)
+    return None if exact is None else exact.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def exact_share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """part/whole in percent, unrounded (what a target is compared with)."""
+    return Decimal(part) * HUNDRED / Decimal(whole) if whole else None
 
 
 def is_rate(question: Question, template: FormTemplate) -> bool:
@@ -78,7 +84,7 @@ class NumberSummary:
         """The mean per unit that answered, to two decimals."""
         if not self.count:
             return None
-        return (self.total / self.count).quantize(Decimal("0.01"))
+        return (self.total / self.count).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
     @property
     def shown_total(self) -> Decimal | None:
@@ -137,12 +143,22 @@ class IndicatorResult:
             return self.numerator
         if not self.denominator:
             return None
-        return (self.numerator / self.denominator).quantize(Decimal("0.01"))
+        return (self.numerator / self.denominator).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+    @property
+    def exact(self) -> Decimal | None:
+        """`value` before rounding: 1.999 of 2.000 is 99,95%, shown as 100%."""
+        if self.indicator.is_percent:
+            return exact_share(self.numerator, self.denominator)
+        if self.indicator.kind == "count":
+            return self.numerator
+        return self.numerator / self.denominator if self.denominator else None
 
     @property
     def met(self) -> bool | None:
-        """Whether the target is reached (None without data or without a target)."""
-        value, target = self.value, self.indicator.target
+        """Whether the target is reached by the exact figure, not the rounded one shown (None
+        without data or without a target)."""
+        value, target = self.exact, self.indicator.target
         return None if value is None or target is None else value >= target
 
     @property

@@ -102,13 +102,14 @@ def render_unit_report(
     """
     template, answers = view.template, view.answers
     when = local_time(submission.submitted_at, tz)
+    # The first sending decides on time or late, whatever was sent after (store.standing).
+    first = standing(submission.status, submission.submitted_at, period.deadline)
+    late = "_late" if first == "late" else ""
     if submission.status == "submitted":
-        late = standing(submission.status, submission.submitted_at, period.deadline) == "late"
         key = "state_resubmitted" if submission.revision > 1 else "state_submitted"
-        key += "_late" if late else ""
-        status = t(key, locale, time=when, revision=submission.revision)
+        status = t(key + late, locale, time=when, revision=submission.revision)
     elif submission.status == "reopened":
-        status = t("state_reopened", locale, time=when or "—", revision=submission.revision)
+        status = t("state_reopened" + late, locale, time=when or "—", revision=submission.revision)
     else:
         status = t("state_draft", locale)
     lines = [
