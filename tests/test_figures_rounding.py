@@ -140,7 +140,7 @@ async def test_rounded_half_up_and_targets_met_only_when_reached(coordinator: Ch
 
 
 # The sheet's status tab, 11 units: 6 filed (5 on time, 1 late), 5 not.
-#   filed   6/11 = 54,545…%  -> 54,5% (kept to 4 places as 0.5455 it showed 54,6%)
+#   filed   6/11 = 54,545…%  -> 54,5% (kept to 4 places as 0.5455 it showed 54,6%): kept exact
 #   on time 5/11 = 45,454…%  -> 45,5%
 SHEET_UNITS = [f"s{n:02d}" for n in range(1, 12)]
 LATE = datetime(2026, 12, 21, 8, 0, tzinfo=TZ)
@@ -173,5 +173,7 @@ async def test_the_status_tab_rounds_its_shares_once(db: str, tmp_path: Path) ->
     [row] = [row for row in tab.iter_rows() if row[1].value == "năm 2026"]
     assert [cell.value for cell in row[3:8]] == [11, 5, 1, 0, 5]
     shares = row[8:10]
-    assert [cell.value for cell in shares] == [0.545, 0.455]
+    assert [cell.value for cell in shares] == pytest.approx(
+        [6 / 11, 5 / 11], rel=1e-12
+    )  # not 0.5455
     assert {cell.number_format for cell in shares} == {"0.0%"}  # shown 54,5% and 45,5%

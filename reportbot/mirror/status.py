@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from reportbot.mirror.records import (
     DEFAULT_TZ,
@@ -27,7 +26,6 @@ STATUS_VI = {
     "missing": "Chưa nộp",
 }
 HIGHLIGHTED = frozenset({"late", "missing"})
-PERCENT_PLACES = Decimal("0.001")  # a share of 1 to 0,1 %
 SUMMARY_HEADERS = (
     "Biểu mẫu",
     "Kỳ báo cáo",
@@ -65,12 +63,10 @@ def _plain(*values: CellValue, style: str = "") -> tuple[StyledCell, ...]:
 
 
 def _share(part: int, total: int) -> StyledCell:
-    # Rounded once, half up, to the 0,1 % the cell shows ("0.0%"): kept to 4 places it was
-    # rounded twice (6/11 = 54,545…% kept as 0.5455, shown 54,6%; by hand 54,5%).
-    if not total:
-        return StyledCell("")
-    shown = (Decimal(part) / Decimal(total)).quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
-    return StyledCell(float(shown), "percent")
+    # Kept exact, shown to 0,1 % by the cell's format: rounded to 4 places first it was rounded
+    # twice (6/11 = 54,545…% kept as 0.5455, shown 54,6%; by hand 54,5%), and a coordinator
+    # multiplying the share back by the units got 5,995 instead of 6.
+    return StyledCell(part / total, "percent") if total else StyledCell("")
 
 
 def _summary_row(sheet: StatusSheet, tz: str) -> StyledRow:
