@@ -22,6 +22,10 @@ OPENING_MESSAGES: dict[str, dict[str, str]] = {
         "vi": " (có câu chỉ hỏi tùy câu trả lời trước)",
         "en": " (some asked only depending on earlier answers)",
     },
+    "intro_repeats": {
+        "vi": " (thêm câu cho mỗi mục “{entries}”)",
+        "en": " (more for each “{entries}” entry)",
+    },
     "report_resume": {
         "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done} câu, còn {left} câu.",
         "en": "Resuming {title} – {period}: {done} answered, {left} to go.",
