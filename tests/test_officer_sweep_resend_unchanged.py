@@ -22,8 +22,9 @@ import pytest
 from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.store.models import Identity, OutboxEntry, Person, Submission, Unit
-from tests.conftest import FakeClock
+from tests.conftest import TZ, FakeClock
 from tests.support import Chat, load_shipped_forms, nq57_lines, seed_commune
+from tests.test_engine import NQ57_T, Harness
 
 # The current period's report, opened as a reminder's button opens it (the menu's order aside).
 CURRENT = "/baocao nq57_bao_cao_6_thang 2026-H2"
@@ -119,3 +120,22 @@ async def test_a_reopened_report_is_sent_as_it_is(app: Application, clock: FakeC
     assert "Gửi “" in await officer.say("/gui")
     assert "(lần 2)" in await officer.say("có")
     assert (await stored())[0] == 2
+
+
+def test_a_colleague_sending_the_same_change_first_leaves_nothing_to_send() -> None:
+    bot = Harness()
+    bot.file_whole_report()
+    bot.say("/gui")
+    bot.say("có")
+    bot.say("/baocao")
+    bot.say("2")  # the sent report, to change
+    bot.say("/sua 5")
+    bot.say("99")
+    assert "Gửi “" in bot.say("/gui")  # "send now?" asked
+    view = bot.reports[(NQ57_T.key, "2026-H2")]
+    # Meanwhile a colleague of the unit sent the very same change (revision 2).
+    view.answers["so_tin_bai_web"], view.revision = 99, 2
+    view.updated_at = datetime(2026, 11, 26, 10, 5, tzinfo=TZ)
+    reply = bot.say("có")
+    assert "không câu trả lời nào khác với bản đã gửi lần 2 lúc 10:05 26/11/2026" in reply
+    assert view.revision == 2 and bot.state.mode == "review"
