@@ -24,7 +24,7 @@ async def file_report(service: ConversationService, user: str = "u-hoiphunu") ->
     """An officer files the whole Resolution 57 report for the current period."""
     chat = Chat(service, user)
     await chat.say("/baocao")
-    await chat.say("1")
+    await chat.say("2")  # the current period (the overdue one is listed first)
     for _, typed, _ in NQ57_SCRIPT:
         await chat.say(typed)
     await chat.say("/gui")

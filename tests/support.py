@@ -154,10 +154,10 @@ class Chat:
         return "\n\n".join(render_plain(r, self.capabilities) for r in replies)
 
     async def answer_until(self, question_id: str) -> str:
-        """Open the current Resolution 57 report (`/baocao`, then 1) and type the script's
+        """Open the current Resolution 57 report (`/baocao`, then 2) and type the script's
         answers up to `question_id`, not answering it; the last reply (that question)."""
         reply = await self.say("/baocao")
-        reply = await self.say("1")
+        reply = await self.say("2")  # the current period, after the overdue first half
         for qid, typed, _ in NQ57_SCRIPT:
             if qid == question_id:
                 return reply

@@ -62,7 +62,7 @@ def calculated(tmp_path: Path) -> FormTemplate:
 def test_a_label_and_hint_show_the_earlier_answers(tmp_path: Path) -> None:
     bot = Harness(forms=(calculated(tmp_path),))
     bot.say("/baocao")
-    bot.say("1")  # this year's report
+    bot.say("2")  # this year's report (the overdue first half is listed first)
     bot.say("Nguyễn Văn An")
     asked = bot.say("1")
     assert "Số điện thoại của Nguyễn Văn An" in asked

@@ -31,7 +31,7 @@ def _open_until(bot: Harness, qid: str, **per_question: dict[str, Any]) -> dict[
     """Open the report and answer the script until `qid` is asked; the binding of every
     question asked on the way, by question id. `per_question` adds Incoming fields."""
     bot.say("/baocao")
-    replies = bot.send("1")
+    replies = bot.send("2")  # the current period (the overdue one is listed first)
     tokens: dict[str, str] = {}
     for question_id, typed, _ in NQ57_SCRIPT:
         asked = _asked(replies)
@@ -201,7 +201,7 @@ def test_an_old_report_chooser_button_is_not_an_answer() -> None:
     bot = Harness()
     menu = bot.send("/baocao")
     chooser = [c.payload for m in menu for c in m.choices]  # "#1", "#2": reports, not options
-    bot.say("1")
+    bot.say("2")
     for typed in ("có", "KH-12/HPN", "01/03/2026"):
         bot.say(typed)
     assert bot.state.question == "chuyen_muc_web"  # Câu 4, options 1-3
@@ -215,5 +215,5 @@ def test_an_old_report_chooser_button_is_not_an_answer() -> None:
     # A button of the question asked, even an unbound one (sent before buttons were bound).
     fresh = Harness()
     fresh.say("/baocao")
-    fresh.say("1")
+    fresh.say("2")
     assert "Câu 2/27" in fresh.say(choice="yes") and _answers(fresh)["co_ke_hoach"] == "yes"

@@ -77,7 +77,7 @@ async def test_the_console_files_edits_and_the_sheet_and_figures_show_the_stored
     printed = await console_run(
         app.service,
         "u-hoiphunu",
-        ["/baocao", "1", "8", "12", "/xemlai", "/sua 1", "16", "/xemlai", "/gui", "có"],
+        ["/baocao", "2", "8", "12", "/xemlai", "/sua 1", "16", "/xemlai", "/gui", "có"],
     )
     # by hand: 8 + 12 = 20, 12 / 20 = 60 %; then 16 + 12 = 28, 12 / 28 = 42.857.. -> 42.9 %
     first, second = printed.index("• Tổng số: 20 (tự tính)"), printed.index("• Tổng số: 28")
@@ -104,7 +104,7 @@ async def test_a_draft_stores_the_calculations_with_the_answer_that_moves_them(
     app: Application,
 ) -> None:
     chat = Chat(app.service, "u-hoiphunu")
-    for typed in ("/baocao", "1", "8"):
+    for typed in ("/baocao", "2", "8"):
         await chat.say(typed)
     rows = await stored_rows("hoiphunu")
     # by hand: nu not answered yet: no total, no rate (null rows: computed, and empty);
@@ -119,7 +119,7 @@ async def test_a_submitted_report_changes_its_values_only_when_sent_again(
     app: Application,
 ) -> None:
     chat = Chat(app.service, "u-hoiphunu")
-    for typed in ("/baocao", "1", "8", "12", "/gui", "có", "/tieptuc", "/sua 2", "30"):
+    for typed in ("/baocao", "2", "8", "12", "/gui", "có", "/tieptuc", "/sua 2", "30"):
         await chat.say(typed)
     # the edit is held until /gui: the stored figures are those sent (8 + 12 = 20)
     assert (await stored_rows("hoiphunu"))["tong"] == "20"
@@ -135,7 +135,7 @@ async def test_a_new_version_of_the_calculation_leaves_an_old_report_as_sent(
     app: Application, clock: FakeClock, tmp_path: Path
 ) -> None:
     chat = Chat(app.service, "u-hoiphunu")
-    for typed in ("/baocao", "1", "8", "12", "/gui", "có"):
+    for typed in ("/baocao", "2", "8", "12", "/gui", "có"):
         await chat.say(typed)
     changed = [list(row) for row in SURVEY]
     changed[3][3] = "${nam} + ${nu} + 100"  # version 2 counts differently
@@ -182,7 +182,7 @@ async def _first_period(app: Application) -> str:
     """The key of the period "1" opens (filed once through the chat, then read back)."""
     chat = Chat(app.service, "u-th_dakpxi")
     await chat.say("/baocao")
-    await chat.say("1")
+    await chat.say("2")
     submission = await Submission.get(unit__code="th_dakpxi")
     key = submission.period_key
     await submission.delete()  # only its period was wanted
@@ -199,7 +199,7 @@ async def test_today_is_the_officers_day_in_the_review_and_in_storage(
     # 06:30 on 27/11 in Vietnam is still 26/11 in UTC: ODK's today() is the phone's day
     clock.now = datetime(2026, 11, 27, 6, 30, tzinfo=TZ).astimezone(UTC)
     chat = Chat(app.service, "u-hoiphunu")
-    for typed in ("/baocao", "1", "8", "12"):
+    for typed in ("/baocao", "2", "8", "12"):
         await chat.say(typed)
     assert "• Ngày lập: 27/11/2026 (tự tính)" in await chat.say("/xemlai")
     assert (await stored_rows("hoiphunu"))["ngay_lap"] == '"27/11/2026"'

@@ -114,7 +114,7 @@ async def test_the_figures_of_stored_calculations_match_the_hand_table(
 ) -> None:
     for unit, typed in TYPED.items():
         chat = Chat(service, f"u-{unit}")  # type: ignore[arg-type]
-        for text in ("/baocao", "1", *typed, "/gui"):
+        for text in ("/baocao", "2", *typed, "/gui"):
             await chat.say(text)
         assert "Đã gửi" in await chat.say("có")
     data = await consolidated(clock, "can_bo_tinh")
@@ -205,7 +205,7 @@ async def file_and_edit(
 ) -> None:
     chat = Chat(service, "u-hoiphunu")  # type: ignore[arg-type]
     await chat.say("/baocao")
-    await chat.say("1")
+    await chat.say("2")
     for value in first:
         await chat.say("/boqua" if value is None else str(value))
     await chat.say("/gui")

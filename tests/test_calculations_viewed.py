@@ -29,7 +29,7 @@ async def served(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[Ser
     async with serving(db, clock, tmp_path) as found:
         # by hand: 16 + 12 = 28; 12 / 28 = 42.857.. -> 42.9 %; "chưa đạt" (unlabelled)
         await console_run(
-            found.app.service, "u-hoiphunu", ["/baocao", "1", "16", "12", "/gui", "có"]
+            found.app.service, "u-hoiphunu", ["/baocao", "2", "16", "12", "/gui", "có"]
         )
         yield found
 

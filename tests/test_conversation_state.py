@@ -85,7 +85,7 @@ def test_an_edit_held_by_the_old_engine_is_sent_with_the_report() -> None:
 def test_draft_and_sent_report_edits_take_one_shape() -> None:
     bot = Harness()
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     bot.say("có")
     assert bot.state.held is None  # a draft's edits are written with their message
     for _, typed, _ in [(None, "KH-1", None), (None, "01/03/2026", None)]:
@@ -96,7 +96,7 @@ def test_draft_and_sent_report_edits_take_one_shape() -> None:
     bot2.say("/gui")
     bot2.say("có")
     bot2.say("/baocao")
-    bot2.say("1")
+    bot2.say("2")
     bot2.say("/sua 5")
     bot2.say("77")
     held = bot2.state.held
@@ -111,7 +111,7 @@ def test_the_engine_never_changes_the_state_it_was_given() -> None:
     bot.say("/gui")
     bot.say("có")
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     before = bot.state
     snapshot = before.to_dict()
     bot.say("/sua 5")

@@ -11,7 +11,7 @@ from tests.support import NQ57_SCRIPT, Chat
 
 async def file_and_submit(chat: Chat) -> None:
     await chat.say("/baocao")
-    await chat.say("1")
+    await chat.say("2")
     for _, typed, _ in NQ57_SCRIPT:
         await chat.say(typed)
     await chat.say("/gui")
@@ -54,7 +54,7 @@ async def test_held_edits_are_stored_in_the_shape_earlier_versions_read(
     chat = Chat(service, "u-hoiphunu")
     await file_and_submit(chat)
     await chat.say("/baocao")
-    await chat.say("1")
+    await chat.say("2")
     await chat.say("/sua 5")
     await chat.say("88")
     person = await Person.get(unit__code="hoiphunu")

@@ -243,7 +243,7 @@ async def test_every_command_checks_the_role(app: Application, tmp_path: Path) -
 async def test_commands_in_the_middle_of_a_report_leave_it_intact(app: Application) -> None:
     officer = Chat(app.service, "u-hoiphunu")
     await officer.say("/baocao")
-    await officer.say("1")  # the current period
+    await officer.say("2")  # the current period (the overdue one is listed first)
     await officer.say("có")  # plan issued
     # Zalo style, no slash: words of several parts are commands wherever they are typed;
     # a single short word ("xem") needs the slash, since alone it may well be an answer.
@@ -315,7 +315,7 @@ async def test_reopen_lets_the_officer_edit_again_and_tells_them(
     officer_console = console_for(app, "u-hoiphunu")
     officer = Chat(app.service, "u-hoiphunu")
     await officer.say("/baocao")
-    await officer.say("1")
+    await officer.say("2")  # the current period, after the overdue one
     for _qid, typed, _value in NQ57_SCRIPT:
         await officer.say(typed)
     await officer.say("/gui")
@@ -502,7 +502,7 @@ async def test_drafts_keep_their_version_when_a_new_one_is_published(
 ) -> None:
     officer = Chat(app.service, "u-hoiphunu")
     await officer.say("/baocao")
-    await officer.say("1")
+    await officer.say("2")  # the current period
     await officer.say("có")
     first = await Submission.get(unit__code="hoiphunu")
     v1 = first.template_id  # type: ignore[attr-defined]
@@ -519,7 +519,7 @@ async def test_drafts_keep_their_version_when_a_new_one_is_published(
     draft = await Submission.get(unit__code="hoiphunu")
     assert draft.template_id == v1  # type: ignore[attr-defined]
     await Chat(app.service, "u-th_dakpxi").say("/baocao")
-    await Chat(app.service, "u-th_dakpxi").say("1")
+    await Chat(app.service, "u-th_dakpxi").say("2")
     new_draft = await Submission.get(unit__code="th_dakpxi")
     assert new_draft.template_id != v1  # type: ignore[attr-defined]
 

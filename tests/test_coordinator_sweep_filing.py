@@ -91,7 +91,8 @@ UNITS = {  # code: (name, type); ubnd's type does not file this form
     "ubnd": ("Văn phòng UBND xã", "co_quan"),
 }
 ZEROS = ["không", "0", "0", "0", "0", "4", "0", "0", "/boqua", "/gui", "có"]
-# (moment, chat user, typed lines); "1"/"2" after /baocao picks the period in the chooser.
+# (moment, chat user, typed lines); "1"/"2" after /baocao picks the period in the chooser,
+# the overdue 2026-H1 listed first on 10/12 ("2": 2026-H2).
 FILINGS: list[tuple[datetime, str, list[str]]] = [
     (datetime(2026, 6, 10, 9, 0), "pkt", ["/baocao", *ZEROS]),  # 2026-H1: pkt alone, all zeros
     (
@@ -99,7 +100,7 @@ FILINGS: list[tuple[datetime, str, list[str]]] = [
         "mttq",
         [
             "/baocao",
-            "1",
+            "2",
             "có",
             "20",
             "18",
@@ -118,7 +119,7 @@ FILINGS: list[tuple[datetime, str, list[str]]] = [
         "vhxh",
         [
             "/baocao",
-            "1",
+            "2",
             "có",
             "10",
             "10",
@@ -133,9 +134,9 @@ FILINGS: list[tuple[datetime, str, list[str]]] = [
         ],
     ),
     (datetime(2026, 12, 10, 9, 0), "pkt", ["/baocao", *ZEROS]),
-    (datetime(2026, 12, 10, 9, 0), "th1", ["/baocao", "1", "có", "40", "35"]),
+    (datetime(2026, 12, 10, 9, 0), "th1", ["/baocao", "2", "có", "40", "35"]),
     # a colleague of the school corrects answer 2 while the first officer is at question 4
-    (datetime(2026, 12, 10, 9, 0), "th1b", ["/baocao", "1", "/sua 2", "45"]),
+    (datetime(2026, 12, 10, 9, 0), "th1b", ["/baocao", "2", "/sua 2", "45"]),
     (
         datetime(2026, 12, 10, 9, 0),
         "th1",
@@ -144,19 +145,19 @@ FILINGS: list[tuple[datetime, str, list[str]]] = [
     (
         datetime(2026, 12, 10, 9, 0),
         "cns1",
-        ["/baocao", "1", "có", "6", "6", "6", "5", "3", "90", "0", "Sóng yếu", "/gui", "có"],
+        ["/baocao", "2", "có", "6", "6", "6", "5", "3", "90", "0", "Sóng yếu", "/gui", "có"],
     ),
     (
         datetime(2026, 12, 10, 9, 0),
         "mn1",
-        ["/baocao", "1", "có", "25", "20", "2", "2", "2", "70", "/boqua", "/boqua", "/gui", "có"],
+        ["/baocao", "2", "có", "25", "20", "2", "2", "2", "70", "/boqua", "/boqua", "/gui", "có"],
     ),
-    (datetime(2026, 12, 10, 9, 0), "doan", ["/baocao", "1", "có", "12"]),  # a draft, never sent
-    # the day after the deadline: the chooser offers 2027-H1 first, then the overdue 2026-H2
+    (datetime(2026, 12, 10, 9, 0), "doan", ["/baocao", "2", "có", "12"]),  # a draft, never sent
+    # the day after the deadline: the chooser offers the overdue 2026-H2 first, then 2027-H1
     (
         datetime(2026, 12, 21, 8, 0),
         "hpn",
-        ["/baocao", "2", "có", "15", "15", "2", "1", "4", "50", "500000", "/boqua", "/gui", "có"],
+        ["/baocao", "1", "có", "15", "15", "2", "1", "4", "50", "500000", "/boqua", "/gui", "có"],
     ),
 ]
 AFTER = datetime(2026, 12, 22, 10, 0)  # two days after the annual deadline, everything done

@@ -67,7 +67,7 @@ class Harness:
 
     def file_whole_report(self) -> None:
         self.say("/baocao")
-        self.say("1")
+        self.say("2")  # the current period (the overdue first half is listed first)
         for _, typed, _ in NQ57_SCRIPT:
             self.say(typed)
 
@@ -77,7 +77,7 @@ def test_a_unit_with_two_forms_chooses_between_them() -> None:
     menu = bot.say("/baocao")
     assert "Chọn báo cáo" in menu
     assert "tháng 12/2026 · chưa làm" in menu and "tháng 11/2026 · quá hạn" in menu
-    assert "• Báo cáo kết quả thực hiện Nghị quyết 57: 1, 2" in menu
+    assert "• Báo cáo kết quả thực hiện Nghị quyết 57: 1, 3" in menu  # the overdue ones first
     opened = bot.say("thang 12")  # the period typed loosely, without diacritics
     assert "📋 Báo cáo nhanh" in opened and "tháng 12 năm 2026" in opened
 
@@ -85,7 +85,7 @@ def test_a_unit_with_two_forms_chooses_between_them() -> None:
 def test_buttons_and_payloads_are_understood() -> None:
     bot = Harness()
     bot.say("/baocao")
-    bot.send(choice="#1")
+    bot.send(choice="#2")  # the current period, after the overdue one
     bot.send(choice="yes")
     assert bot.reports[(NQ57_T.key, "2026-H2")].answers["co_ke_hoach"] == "yes"
     for _, typed, _ in NQ57_SCRIPT[1:16]:
@@ -98,8 +98,8 @@ def test_buttons_and_payloads_are_understood() -> None:
 def test_a_late_report_is_accepted_and_said_to_be_late() -> None:
     bot = Harness(now=datetime(2026, 12, 21, 9, 0, tzinfo=TZ))
     menu = bot.say("/baocao")
-    assert "6 tháng đầu 2027 · chưa làm" in menu and "năm 2026 · quá hạn" in menu
-    opened = bot.say("2")
+    assert "1. năm 2026 · quá hạn" in menu and "2. 6 tháng đầu 2027 · chưa làm" in menu
+    opened = bot.say("1")
     assert "quá hạn" in opened
     for _, typed, _ in NQ57_SCRIPT:
         bot.say(typed)
@@ -133,7 +133,7 @@ def test_unsent_edits_of_a_submitted_report_are_dropped_on_cancel() -> None:
     bot.say("/gui")
     bot.say("có")
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     bot.say("/sua 5")
     bot.say("77")
     assert "huỷ các thay đổi" in bot.say("/huy")
@@ -143,7 +143,7 @@ def test_unsent_edits_of_a_submitted_report_are_dropped_on_cancel() -> None:
 def test_english_locale_and_bare_words() -> None:
     bot = Harness(locale="en")
     assert "Choose the report" in bot.say("report")
-    assert "Question 1/" in bot.say("1")
+    assert "Question 1/" in bot.say("2")
     assert "required" in bot.say("skip")
     assert "Commands for filing a report:" in bot.say("help")
 
@@ -152,7 +152,7 @@ def test_english_locale_and_bare_words() -> None:
 def test_edit_with_a_wrong_number_explains_the_range(argument: str) -> None:
     bot = Harness()
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     bot.say("có")
     bot.say("/xemlai")
     reply = bot.say(f"/sua {argument}")
@@ -163,7 +163,7 @@ def test_edit_with_a_wrong_number_explains_the_range(argument: str) -> None:
 def test_missing_required_answers_block_submission() -> None:
     bot = Harness()
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     bot.say("có")
     reply = bot.say("/gui")
     assert "câu bắt buộc chưa trả lời" in reply and "Số hiệu kế hoạch" in reply

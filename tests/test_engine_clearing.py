@@ -11,7 +11,7 @@ KEY = (NQ57_T.key, "2026-H2")
 
 def started(bot: Harness) -> None:
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     for _, typed, _ in NQ57_SCRIPT[:5]:
         bot.say(typed)
 

@@ -14,7 +14,7 @@ KEY = (NQ57_T.key, "2026-H2")
 def test_report_during_a_draft_names_it_and_offers_to_go_on_or_pick_another() -> None:
     bot = Harness(unit_type="to_cns", forms=(NQ57_T, MONTHLY_T))
     bot.say("/baocao")
-    bot.say("1")  # the Resolution 57 report, current period
+    bot.say("3")  # the Resolution 57 report, current period (after the two overdue ones)
     for _, typed, _ in NQ57_SCRIPT[:3]:
         bot.say(typed)
     replies = bot.send("/baocao")
@@ -37,7 +37,7 @@ def test_report_during_a_draft_names_it_and_offers_to_go_on_or_pick_another() ->
 def test_the_review_says_how_to_go_on_and_continue_goes_to_the_first_gap() -> None:
     bot = Harness()
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     for _, typed, _ in NQ57_SCRIPT[:5]:
         bot.say(typed)
     review = bot.say("/xemlai")
@@ -49,7 +49,7 @@ def test_the_review_says_how_to_go_on_and_continue_goes_to_the_first_gap() -> No
 def test_back_from_the_review_returns_where_the_officer_was() -> None:
     bot = Harness()
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     for _, typed, _ in NQ57_SCRIPT[:5]:
         bot.say(typed)
     assert bot.state.question == "so_infographic_web"
@@ -61,7 +61,7 @@ def test_back_from_the_review_returns_where_the_officer_was() -> None:
 def test_a_late_confirmation_does_not_promise_edits_until_a_past_date() -> None:
     bot = Harness(now=datetime(2026, 12, 21, 9, 0, tzinfo=TZ))
     bot.say("/baocao")
-    bot.say("2")  # 2026-H2, due 20/12/2026
+    bot.say("1")  # 2026-H2, due 20/12/2026: overdue, listed first
     for _, typed, _ in NQ57_SCRIPT:
         bot.say(typed)
     confirm = bot.say("/gui")

@@ -39,7 +39,7 @@ def test_a_text_where_a_number_belongs_is_shown_for_correction_and_blocks_sendin
 def test_an_invalid_stored_reference_does_not_break_answering_the_question_that_reads_it() -> None:
     bot = Harness()
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     for typed in ["có", "KH-1", "01/03/2026", "1", "1", "1", "1", "1", "1", "1", "1", "5"]:
         bot.say(typed)
     bot.reports[KEY].answers["tong_so_can_bo"] = "ba mươi"  # damaged old data
@@ -99,7 +99,7 @@ def test_wrong_defaults_are_refused_at_load_and_right_ones_stored_on_skip(
     assert template is not None, issues
     bot = Harness(forms=(template,))
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     for _ in range(3):
         assert "sự cố" not in bot.say("/boqua")
     answers = next(iter(bot.reports.values())).answers

@@ -29,7 +29,7 @@ def _at(index: int) -> Harness:
     arrived (the platform's clock runs SKEW behind the bot's)."""
     bot = Harness()
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     for _, typed, _ in NQ57_SCRIPT[:index]:
         bot.now += timedelta(seconds=20)
         bot.say(typed, received_at=bot.now - SKEW, arrived_at=bot.now)

@@ -23,7 +23,7 @@ TOTAL, INFORMED, SESSIONS, PARTICIPANTS = 13, 14, 11, 12
 def file_report(bot: Harness, **typed: str) -> None:
     """The whole report as in NQ57_SCRIPT, some answers typed differently."""
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     for qid, text, _ in NQ57_SCRIPT:
         bot.say(typed.get(qid, text))
 
@@ -66,7 +66,7 @@ def test_a_sent_report_cannot_be_resent_breaking_a_rule() -> None:
     bot.say("/gui")
     bot.say("có")
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     bot.say(f"/sua {TOTAL}")
     bot.say("10")
     assert bot.state.question == "so_can_bo_quan_triet"
@@ -110,7 +110,7 @@ def test_a_skipped_reference_answered_later_is_checked(tmp_path: Path) -> None:
     template = load_yaml_template(path)[0]
     bot = Harness(forms=(template,))
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     bot.say("/boqua")
     bot.say("50")  # the whole is not known yet: the part cannot be judged
     assert bot.state.mode == "review"
@@ -155,7 +155,7 @@ def test_random_edits_never_leave_a_sent_report_breaking_a_rule(edits: list, res
         bot.say("/gui")
         bot.say("có")
         bot.say("/baocao")
-        bot.say("1")
+        bot.say("2")
     for edit in edits:
         if isinstance(edit, tuple):
             bot.say(f"/sua {edit[0]}")

@@ -82,7 +82,7 @@ async def test_a_draft_row_becomes_the_submitted_row(
     worker = MirrorWorker(XlsxBackend(tmp_path / "m.xlsx"), source)
     chat = Chat(service, "u-hoiphunu")
     await chat.say("/baocao")
-    await chat.say("1")
+    await chat.say("2")
     for _, typed, _ in NQ57_SCRIPT[:3]:
         await chat.say(typed)
     await worker.run_once()
@@ -127,7 +127,7 @@ async def test_an_entry_changed_during_delivery_is_kept(
 ) -> None:
     chat = Chat(service, "u-hoiphunu")
     await chat.say("/baocao")
-    await chat.say("1")
+    await chat.say("2")
     await chat.say(NQ57_SCRIPT[0][1])
     source = StoreMirrorSource(TZ, clock=clock)
     changes = await source.pending(10)

@@ -167,7 +167,7 @@ def test_the_sua_example_is_a_number_of_the_form() -> None:
     assert template is not None and not issues, issues
     bot = Harness(forms=(template,))
     bot.say("/baocao")
-    assert "Câu 1/3" in bot.say("1")  # this month's report
+    assert "Câu 1/3" in bot.say("2")  # this month's report (last month's is listed first)
     said = bot.say("/sua 9")
     assert "ví dụ /sua 3 (từ 1 đến 3)" in said and "/sua 5" not in said
     assert "ví dụ /sua 5 (từ 1 đến 27)" in opened().say("/sua 28")  # a long form: 5

@@ -17,7 +17,7 @@ from tests.support import Chat, nq57_lines
 async def file_whole_report(chat: Chat) -> None:
     lines = nq57_lines()
     await chat.say(lines[0])
-    await chat.say("1")  # the current period (the previous one is offered for late filing)
+    await chat.say("2")  # the current period (the overdue previous one is listed first)
     for line in lines[1:]:
         await chat.say(line)
     assert "✅ Đã gửi" in chat.transcript[-1][1]

@@ -9,6 +9,7 @@ list must all name the same overdue units: the table below, written by hand.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,14 +70,14 @@ CASES = [
         "published a year ago",
         local(2025, 6, 25, 9, 0),
         ("vhxh",),
-        (f"{H2} · chưa làm", f"{H1_BUTTON} · quá hạn"),
+        (f"{H1_BUTTON} · quá hạn", f"{H2} · chưa làm"),  # the overdue one first
         (HOI, TO_CNS, TRUONG),
     ),
     Case(
         "published on the deadline day",  # the deadline is the end of that day: owed
         local(2026, 6, 20, 22, 0),
         (),
-        (f"{H2} · chưa làm", f"{H1_BUTTON} · quá hạn"),
+        (f"{H1_BUTTON} · quá hạn", f"{H2} · chưa làm"),  # the overdue one first
         (HOI, "Phòng Văn hóa - Xã hội", TO_CNS, TRUONG),
     ),
     Case(
@@ -112,7 +113,8 @@ async def menu_view(service: ConversationService) -> tuple[str, ...]:
     """The periods /baocao offers the Women's Union officer (a single one opens at once)."""
     text = await Chat(service, "u-hoiphunu").say("/baocao")
     if text.startswith("Chọn báo cáo"):  # the menu: "1. <period> · <status>"
-        return tuple(line.split(". ", 1)[1] for line in text.splitlines()[2:])
+        options = [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
+        return tuple(line.split(". ", 1)[1] for line in options)
     period = text.splitlines()[1]  # opened at once: "Kỳ: <period>. Hạn nộp: ..."
     return (period.removeprefix("Kỳ: ").split(". Hạn nộp", 1)[0],)
 

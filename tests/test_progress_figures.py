@@ -56,7 +56,7 @@ def heading(text: str) -> str:
 def _opened() -> Harness:
     bot = Harness(forms=(_template(),))
     bot.say("/baocao")
-    assert heading(bot.say("1")) == "Câu 1/6"  # this month's report
+    assert heading(bot.say("2")) == "Câu 1/6"  # this month's report (after last month's)
     return bot
 
 

@@ -176,7 +176,7 @@ async def test_replying_to_a_reminder_goes_straight_into_the_report(db: str) -> 
     try:
         draft_owner = Chat(service, "u-hoiphunu")
         await draft_owner.say("/baocao")
-        await draft_owner.say("1")  # this half-year, not the overdue one
+        await draft_owner.say("2")  # this half-year, not the overdue one (listed first)
         await draft_owner.say("có")
         await draft_owner.say("KH-12/HPN")
         await draft_owner.say("/huy")

@@ -31,7 +31,7 @@ async def service(db: str, clock: FakeClock, tmp_path: Path) -> AsyncIterator[An
 async def shrink_to_one(chat: Any) -> None:
     """The officer opens the sent report again and lowers the household to one person."""
     await chat.say("/baocao")
-    await chat.say("1")
+    await chat.say("2")
     await chat.say("/sua 1")
     asked = await chat.say("1")
     assert "không còn áp dụng" in asked, chat.transcript

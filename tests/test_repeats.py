@@ -211,7 +211,7 @@ async def file_roster(service: Any, user: str, people: list[tuple[str, str, str]
 
     chat = Chat(service, user)
     await chat.say("/baocao")
-    await chat.say("1")
+    await chat.say("2")
     await chat.say(str(len(people)))
     for name, age, sex in people:
         for typed in (name, age, sex):

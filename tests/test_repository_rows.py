@@ -85,7 +85,7 @@ async def test_the_state_read_with_the_person_is_the_stored_one(
 ) -> None:
     chat = Chat(service, "u-hoiphunu")
     await chat.say("/baocao")
-    await chat.say("1")  # the current period: now answering its first question
+    await chat.say("2")  # the current period: now answering its first question
     known = await service.repository.person("console", "u-hoiphunu")
     assert known is not None
     answering = await service.repository.conversation(known.id)

@@ -71,7 +71,7 @@ async def test_other_question_is_reapplied_after_reading_again(db: str, writers)
 
     change_a = SubmissionChange(view_a, set_answers={"so_tin_bai_web": 12})
     await writers[0].commit(_write(first.id, unit_id, change_a))
-    worker_a.apply(unit_id, change_a, None)
+    worker_a.apply(unit_id, change_a, None, NOW)
 
     stale = SubmissionChange(view_b, set_answers={"so_video_web": 2})
     with pytest.raises(StaleWrite) as refused:

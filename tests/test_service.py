@@ -29,10 +29,10 @@ NQ57_TEMPLATE = load_yaml_template(NQ57)[0]
 
 
 async def open_current_report(chat: Chat) -> str:
-    """/baocao, then pick the current period (the previous one is offered for late filing)."""
+    """/baocao, then pick the current period (the overdue previous one is listed first)."""
     text = await chat.say("/baocao")
-    assert "Chọn báo cáo" in text and "năm 2026" in text
-    return await chat.say("1")
+    assert "Chọn báo cáo" in text and "2. năm 2026" in text
+    return await chat.say("2")
 
 
 async def test_whole_report_is_stored_and_submitted(service: ConversationService) -> None:
@@ -129,7 +129,7 @@ async def test_edit_after_submit_grows_revision_and_locks_after_deadline(
 
     reopened = await chat.say("/baocao")
     assert "Chọn báo cáo" in reopened
-    edit_screen = await chat.say("1")
+    edit_screen = await chat.say("2")
     assert "đã gửi (lần 1)" in edit_screen and "Xem lại" in edit_screen
     await chat.say("/sua 5")
     await chat.say("20")

@@ -56,17 +56,18 @@ async def test_one_chat_files_for_both_units(
     await _join(chat, clock, "vhxh")
     menu = await chat.send("/baocao")
     labels = _buttons(menu)
-    # Hand-written: each unit owes this year's report and the overdue first half, first unit
-    # first; every button ends with its unit's short name.
+    # Hand-written: each unit owes the overdue first half, then this year's report, the
+    # overdue ones of both units first (first unit first); every button ends with its unit's
+    # short name.
     women, culture = "Hội Liên hiệp P…", "Phòng Văn hóa -…"
-    expected_units = [women, women, culture, culture]
+    expected_units = [women, culture, women, culture]
     assert [label.rsplit(" · ", 1)[1] for label in labels] == expected_units
     assert "2 đơn vị" in _text(menu)
     (chooser,) = [reply for reply in menu if reply.choices]
     listed = render_plain(chooser, Capabilities(buttons=False))  # the console: no buttons
-    assert "1. năm 2026 · chưa làm · Hội Liên hiệp Phụ nữ xã\n" in listed and "…" not in listed
+    assert "3. năm 2026 · chưa làm · Hội Liên hiệp Phụ nữ xã\n" in listed and "…" not in listed
 
-    opened = _text(await chat.send(choice="#3"))  # this year's report of the second unit
+    opened = _text(await chat.send(choice="#4"))  # this year's report of the second unit
     assert "Câu 1" in opened
     await chat.send("có")
     second = await Submission.get(unit__code="vhxh")
@@ -74,7 +75,7 @@ async def test_one_chat_files_for_both_units(
     assert not await Submission.filter(unit__code="hoiphunu").exists()
 
     await chat.send("/baocao khac")
-    await chat.send(choice="#1")  # this year's report of the first unit
+    await chat.send(choice="#3")  # this year's report of the first unit
     await chat.send("không")
     first = await Submission.get(unit__code="hoiphunu")
     assert (first.form_key, first.period_key) == (second.form_key, second.period_key)
@@ -100,7 +101,7 @@ async def test_one_unit_people_see_no_unit_on_the_buttons(
     service: ConversationService, clock: FakeClock
 ) -> None:
     labels = _buttons(await Chat(service, "u-hoiphunu").send("/baocao"))
-    assert labels == ["năm 2026 · chưa làm", "6 tháng đầu 2026 · quá hạn"]  # no unit part
+    assert labels == ["6 tháng đầu 2026 · quá hạn", "năm 2026 · chưa làm"]  # no unit part
 
 
 @given(

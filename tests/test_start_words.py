@@ -16,7 +16,7 @@ TITLE = "Báo cáo kết quả thực hiện Nghị quyết 57"  # forms/nq57_*.
 def test_start_with_a_report_open_names_it_before_the_question() -> None:
     bot = Harness()
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     for _, typed, _ in NQ57_SCRIPT[:4]:
         bot.say(typed)
     started = bot.say("/batdau")

@@ -10,7 +10,7 @@ from tests.test_engine import MONTHLY_T, NQ57_T, Harness
 def test_resume_and_in_progress_texts_do_not_say_bao_cao_twice() -> None:
     bot = Harness(unit_type="to_cns", forms=(NQ57_T, MONTHLY_T))
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("3")  # this year's Resolution 57 report, after the two overdue ones
     for _, typed, _ in NQ57_SCRIPT[:2]:
         bot.say(typed)
     in_progress = bot.send("/baocao")[0].text
@@ -19,7 +19,7 @@ def test_resume_and_in_progress_texts_do_not_say_bao_cao_twice() -> None:
         "đã trả lời 2 câu, còn "
     )
     bot.say("/baocao khac")
-    resumed = bot.say("1")  # the same report, picked again from the menu
+    resumed = bot.say("3")  # the same report, picked again from the menu
     assert (
         "Tiếp tục “Báo cáo kết quả thực hiện Nghị quyết 57” – năm 2026: đã trả lời 2 câu, còn "
         in resumed

@@ -43,11 +43,11 @@ async def _two(service: ConversationService, clock: FakeClock) -> tuple[Officer,
     first = Officer(Chat(service, "u-hoiphunu"), clock)
     second = Officer(Chat(service, "u-binh"), clock)
     await first.say("/baocao")
-    await first.say("1")  # this year's report
+    await first.say("2")  # this year's report (after the overdue first half)
     for line in OPENING:
         await first.say(line)
     await second.say("/baocao")
-    opened = await second.say("1")
+    opened = await second.say("2")  # the same report
     assert "Câu 5/27" in opened  # B continues where the report is: the question A is at
     assert await stored_answers() == STORED_OPENING
     return first, second

@@ -73,14 +73,17 @@ def test_the_menu_of_two_forms_names_them_in_full_above_short_buttons() -> None:
     replies = bot.send("/baocao")
     menu = replies[-1]
     labels = [choice.label for choice in menu.choices]
-    assert labels == [
-        "năm 2026 · chưa làm · kết quả…",
+    assert labels == [  # the overdue ones first
         "6 tháng đầu 2026 · quá hạn · kế…",
-        "tháng 12/2026 · chưa làm · nhan…",
         "tháng 11/2026 · quá hạn · nhanh…",
+        "năm 2026 · chưa làm · kết quả…",
+        "tháng 12/2026 · chưa làm · nhan…",
     ]
     assert all(len(label) <= BUTTON_LIMIT for label in labels)
     assert menu.text.splitlines()[1:] == [
-        "• Báo cáo kết quả thực hiện Nghị quyết 57: 1, 2",
-        "• Báo cáo nhanh chuyển đổi số hằng tháng: 3, 4",
+        "• Báo cáo kết quả thực hiện Nghị quyết 57: 1, 3",
+        "• Báo cáo nhanh chuyển đổi số hằng tháng: 2, 4",
+        # on 26/11/2026: 159 days after 20/06, 1 day after 25/11 (counted by hand)
+        "⏰ Số 1 (6 tháng đầu năm 2026) quá hạn 159 ngày (hạn 20/06/2026): nên làm trước.",
+        "⏰ Số 2 (tháng 11 năm 2026) quá hạn 1 ngày (hạn 25/11/2026): nên làm trước.",
     ]

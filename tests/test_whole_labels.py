@@ -14,11 +14,11 @@ def test_the_console_lists_whole_labels_and_buttons_stay_short() -> None:
     bot = Harness(unit_type="to_cns", forms=(NQ57_T, MONTHLY_T))
     listed = bot.say("/baocao")  # rendered as the console does: no buttons
     assert "…" not in listed
-    assert "1. năm 2026 · chưa làm · kết quả thực hiện Nghị quyết 57" in listed
-    assert "3. tháng 12/2026 · chưa làm · nhanh chuyển đổi số hằng tháng" in listed
+    assert "3. năm 2026 · chưa làm · kết quả thực hiện Nghị quyết 57" in listed
+    assert "4. tháng 12/2026 · chưa làm · nhanh chuyển đổi số hằng tháng" in listed
     (menu,) = bot.send("/baocao")
     assert all(len(choice.label) <= BUTTON_LIMIT for choice in menu.choices)  # for phones
-    assert menu.choices[0].label == "năm 2026 · chưa làm · kết quả…"
+    assert menu.choices[2].label == "năm 2026 · chưa làm · kết quả…"
 
 
 def test_render_plain_prefers_the_whole_label() -> None:

@@ -83,8 +83,8 @@ async def file_whole_report(officer: Officer, invite_code: str, multi: str, phot
     assert "Đăng ký thành công" in welcome
 
     periods = await officer.say("bao cao")
-    assert "Chọn báo cáo" in periods and "1." in periods
-    first = await officer.say("1")
+    assert "Chọn báo cáo" in periods and "2. năm 2026" in periods
+    first = await officer.say("2")  # the current period (the overdue one is listed first)
     assert "Câu 1/" in first and "Đơn vị đã ban hành kế hoạch" in first
     assert "1. Có" in first  # choices arrive as a numbered list
 

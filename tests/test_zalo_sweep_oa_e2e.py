@@ -137,7 +137,7 @@ async def at_the_file_question(
     person = officer(fake, connector, url, user_id)
     await person.say(invite.code)
     await person.say("bao cao")
-    await person.say("1")
+    await person.say("2")  # the current period (the overdue one is listed first)
     typed = {**{qid: text for qid, text, _ in NQ57_SCRIPT}, **ZALO_TYPED, "su_kien": "1 3"}
     reply = ""
     for qid, _, _ in NQ57_SCRIPT:

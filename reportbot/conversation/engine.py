@@ -26,6 +26,7 @@ from reportbot.conversation.state import IN_REPORT, ConversationState, Mode, as_
 from reportbot.conversation.texts_units import UNITS
 from reportbot.conversation.turn import Turn, deadline_text
 from reportbot.conversation.values import format_number
+from reportbot.forms import clock
 from reportbot.forms.repeats import base_question
 from reportbot.forms.schema import ATTACHMENT_TYPES
 
@@ -56,8 +57,20 @@ def handle(
 
     `parsed` is the message as the router read it; without one the message is read here
     with the officer commands. `state` may still be the stored dict (read with
-    `ConversationState.from_dict`); the returned `Step.state` is always typed.
+    `ConversationState.from_dict`); the returned `Step.state` is always typed. A form's now()
+    and today() read `env.now` (`forms.clock`), the clock the periods are decided by.
     """
+    now = env.now
+    with clock.reading(now.astimezone(env.tz) if now.tzinfo is not None else now):
+        return _handle(state, message, env, parsed)
+
+
+def _handle(
+    state: ConversationState | Mapping[str, Any] | None,
+    message: Incoming,
+    env: Env,
+    parsed: ParsedInput | None,
+) -> Step:
     if parsed is None:
         parsed = prepare(message, bare_words=env.bare_commands)
     if parsed.problem is not None:

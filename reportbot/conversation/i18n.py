@@ -60,6 +60,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Choose the report to work on:",
     },
     "progress": {"vi": "Câu {index}/{total}", "en": "Question {index}/{total}"},
+    # the total moved with a repeat's entries (conversation.repeat_progress)
+    "progress_added": {
+        "vi": " – thêm {count} câu cho {entries}",
+        "en": " – {count} more questions for {entries}",
+    },
+    "progress_removed": {
+        "vi": " – bớt {count} câu (bỏ {entries})",
+        "en": " – {count} questions fewer ({entries} removed)",
+    },
     "optional_hint": {
         "vi": "(Không bắt buộc – gõ /boqua để bỏ qua)",
         "en": "(Optional – type /skip to skip)",

@@ -8,7 +8,6 @@ the reminders and /tinhhinh.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 
 from connectors.base import Choice, Incoming, Outgoing
@@ -21,12 +20,12 @@ from reportbot.conversation.menu_labels import (
     report_label,
     status_word,
 )
+from reportbot.conversation.menu_order import overdue_first, overdue_notes, unfiled_overdue
 from reportbot.conversation.numbering import question_count
 from reportbot.conversation.parsing import AnswerError
 from reportbot.conversation.parsing_choices import parse_choice
 from reportbot.conversation.report import OpenReport, unit_facts
 from reportbot.conversation.session import (
-    FormOffer,
     SubmissionChange,
     SubmissionView,
     UnitDesk,
@@ -75,6 +74,7 @@ def _report_in_several_units(turn: Turn, argument: str) -> None:
     the units that do; "FORM PERIOD UNITCODE" names the unit.
     """
     pairs = [(key, desk.unit.id) for desk in turn.env.desks for key in _desk_options(turn, desk)]
+    pairs = overdue_first(pairs, lambda pair: _overdue(turn, pair[0], _desk(turn, pair[1])))
     if not pairs:
         turn.say("no_forms", unit=", ".join(desk.unit.name for desk in turn.env.desks))
         return
@@ -131,20 +131,19 @@ def _leave_open_report(turn: Turn, opened: OpenReport, argument: str) -> bool:
 
 def report_options(turn: Turn) -> list[ReportKey]:
     """Reports the unit may work on, in menu order."""
-    return _owed_options(turn, turn.env.forms, turn.env.submissions)
+    return _owed_options(turn, None)
 
 
 def _desk_options(turn: Turn, desk: UnitDesk) -> list[ReportKey]:
     """Reports one of the person's units may work on, in menu order."""
-    return _owed_options(turn, desk.forms, desk.submissions)
+    return _owed_options(turn, desk)
 
 
-def _owed_options(
-    turn: Turn,
-    forms: Mapping[str, FormOffer],
-    submissions: Mapping[tuple[str, str], SubmissionView],
-) -> list[ReportKey]:
+def _owed_options(turn: Turn, desk: UnitDesk | None) -> list[ReportKey]:
+    """The reports of `desk`'s unit (None: the conversation's), overdue ones first."""
     env = turn.env
+    forms = desk.forms if desk is not None else env.forms
+    submissions = desk.submissions if desk is not None else env.submissions
     options: list[ReportKey] = []
     for key, offer in forms.items():
         spec = offer.template.period
@@ -160,19 +159,32 @@ def _owed_options(
     for (key, period_key), view in submissions.items():
         if view.status == "reopened" and (key, period_key) not in options:
             options.append((key, period_key))
-    return options
+    return overdue_first(options, lambda option: _overdue(turn, option, desk))
+
+
+def _overdue(turn: Turn, option: ReportKey, desk: UnitDesk | None) -> bool:
+    """Whether the option's report (of `desk`'s unit; None: the conversation's) is past its
+    deadline and not sent (`menu_order`)."""
+    template = _template_for(turn, *option, desk)
+    period = period_by_key(template.period, option[1], turn.env.tz)
+    submissions = desk.submissions if desk is not None else turn.env.submissions
+    return unfiled_overdue(period, submissions.get(option), turn.env.now)
 
 
 def offer_options(turn: Turn, options: list[ReportKey]) -> None:
     """The menu: one button per report, with its status (and its unit, for several units)."""
     choices = []
+    late: list[tuple[int, Period]] = []  # the overdue ones, named above the buttons
     if not turn.env.desks:
         menu = ReportMenu(turn, options, _template_for)  # short buttons, distinguishing first
         for number, (key, period_key) in enumerate(options, start=1):
             template = _template_for(turn, key, period_key)
             period = period_by_key(template.period, period_key, turn.env.tz)
             choices.append(menu.choice(number, key, period))
-        turn.reply(Outgoing(menu.text(), choices=tuple(choices)))
+            if _overdue(turn, (key, period_key), None):
+                late.append((number, period))
+        text = "\n".join([menu.text(), *overdue_notes(turn, late)])
+        turn.reply(Outgoing(text, choices=tuple(choices)))
         return
     # A person of several units: "period · status" as for everyone, the unit's short name
     # kept apart at the end ("năm 2026 · chưa làm · Phòng Văn hóa -…").
@@ -191,8 +203,11 @@ def offer_options(turn: Turn, options: list[ReportKey]) -> None:
             label = f"{label}{SEPARATOR}{short_unit(desk.unit.name)}"
             whole = f"{whole}{SEPARATOR}{desk.unit.name}"
         choices.append(Choice(label, f"#{number}", whole=whole))
+        if _overdue(turn, (key, period_key), desk):
+            late.append((number, period))
     text = turn.text("choose_report")
     text = f"{text}\n{UNITS.say('choose_hint', turn.locale, count=len(turn.env.desks))}"
+    text = "\n".join([text, *overdue_notes(turn, late)])
     turn.reply(Outgoing(text, choices=tuple(choices)))
 
 
@@ -346,6 +361,9 @@ def _open_draft(turn: Turn, opened: OpenReport, created: bool, at: str | None = 
         label = period.label(turn.locale)
         total = question_count(opened.template)  # the "/27" of "Câu 2/27"
         branching = turn.text("intro_branching") if opened.counts()[1] < total else ""
+        if opened.view.template.repeats:  # the total grows with entries (repeat_progress)
+            names = (pick(r.label, turn.locale) or r.name for r in opened.view.template.repeats)
+            branching += turn.text("intro_repeats", entries="”, “".join(names))
         deadline = deadline_text(period)
         turn.say(
             "report_intro",

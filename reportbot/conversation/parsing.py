@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from functools import lru_cache
 from typing import Any
 
 from reportbot.conversation.texts_parsing import PARSE_ERROR_MESSAGES
+from reportbot.forms import clock
 
 # The longest message read at all (a bound on the work one message can cause); a question's
 # own limit (`answers.LONG_TEXT_LIMIT` or its `max`) decides what is stored.
@@ -24,7 +25,6 @@ MAX_DIGITS = DEFAULT_MAX_DIGITS
 _MAX_NUMBER_TEXT = 200  # longer "numbers" are refused before any regex runs
 
 # Vietnam has used UTC+7 without daylight saving since 1975.
-_VIETNAM_TZ = timezone(timedelta(hours=7))
 
 
 class AnswerError(ValueError):
@@ -251,7 +251,7 @@ def parse_date(text: str, today: date | None = None) -> date:
     """Parse dd/mm/yyyy (also -, ., yy, yyyy-mm-dd, "ngày 5 tháng 6 năm 2025", "hôm nay")."""
     folded = unpolite(fold(text))  # "20/06/2026 ạ"
     if folded in _RELATIVE_DAYS:
-        base = today or datetime.now(_VIETNAM_TZ).date()
+        base = today or clock.today()  # the bot's day (forms.clock)
         return base + timedelta(days=_RELATIVE_DAYS[folded])
     if match := _DAY_FIRST_RE.fullmatch(folded):
         day, month, year = (g for g in match.groups() if g is not None)

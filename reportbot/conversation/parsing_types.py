@@ -13,12 +13,12 @@ Stored forms follow ODK where ODK has one and stay short where it does not:
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from reportbot.conversation.parsing import AnswerError, fold, normalize_text, parse_date
+from reportbot.forms import clock
 
-_VIETNAM_TZ = timezone(timedelta(hours=7))
 _NOW_WORDS = frozenset({"bay gio", "now", "now()", "luc nay", "hien tai"})
 # "14:30", "14h30", "14 h 30", "14g30", "14 giờ 30 phút", "14h", "9.05", "09:30:00"
 _TIME_RE = re.compile(
@@ -42,8 +42,8 @@ _EXTRA_RE = re.compile(rf"(?:\s*[,;]?\s+|\s*,\s*)({_NUMBER})")
 
 
 def now_local() -> datetime:
-    """The wall-clock time in Vietnam (UTC+7, no daylight saving since 1975)."""
-    return datetime.now(_VIETNAM_TZ)
+    """Now in Vietnam (UTC+7): the bot's clock in a message (`forms.clock`)."""
+    return clock.now()
 
 
 def parse_time(text: str, now: datetime | None = None) -> str:

@@ -38,17 +38,19 @@ def question_messages(
     *,
     binding: str | None = None,
     selected: tuple[str, ...] | None = None,
+    progress_note: str = "",
 ) -> list[Outgoing]:
     """The notes to show, then the question with its progress, hint and choices; `heading`
     (a section's title, see `section_heading`) goes above the first of them. `binding` is
-    the question's token (`Outgoing.question`); `selected` overrides the ticks shown."""
+    the question's token (`Outgoing.question`); `selected` overrides the ticks shown;
+    `progress_note` follows the progress (why its total moved: repeat_progress)."""
     messages = [Outgoing(_note_text(note, locale)) for note in notes]
     # the section's title over its first message: a note before the group is not in it
     first = next((i for i, n in enumerate(notes) if n.section == question.section), None)
     if heading and first is not None:
         messages[first] = Outgoing(f"{heading}\n{messages[first].text}")
     body, tail, choices, multi = _question_parts(question, locale)
-    lines = [say("progress", locale, index=index, total=total), body]
+    lines = [say("progress", locale, index=index, total=total) + progress_note, body]
     if heading and first is None:
         lines.insert(0, heading)
     if not is_empty(current):

@@ -15,7 +15,7 @@ from connectors.binding import question_token
 from reportbot.conversation import navigation as nav
 from reportbot.conversation.session import SubmissionView, UnitInfo
 from reportbot.conversation.state import AT_END, PendingEdits, ReportKey
-from reportbot.conversation.values import is_empty
+from reportbot.conversation.values import encode_value, is_empty
 from reportbot.forms.repeat_expand import expand
 from reportbot.forms.repeats import typed_entries
 from reportbot.forms.schema import FormTemplate, Question
@@ -211,6 +211,21 @@ class OpenReport:
             return None, False
         return questions[found], found < reached
 
+    def unchanged(self) -> bool:
+        """Whether a submitted report's held edits leave every stored answer as it was sent
+        (an answer retyped as it was is no change; an empty answer is no answer)."""
+        if self.view.status != "submitted":
+            return False
+        template = self.view.template
+        stored = self.view.answers
+        sent = typed_entries(template, stored) if template.repeats else stored
+        return _filled(self.answers) == _filled(sent)
+
     def counts(self) -> nav.Progress:
         """(applicable questions answered, applicable questions): `nav.count_answered`."""
         return nav.count_answered(self.relevance.answerable, self.answers)
+
+
+def _filled(answers: dict[str, Any]) -> dict[str, str]:
+    """The answers given, each in its stored shape (60 typed again is the 60 stored)."""
+    return {qid: encode_value(value) for qid, value in answers.items() if not is_empty(value)}

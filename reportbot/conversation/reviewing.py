@@ -76,7 +76,7 @@ def submit(turn: Turn) -> None:
     if opened is None or not turn.state.in_report:
         turn.not_in_report()
         return
-    if turn.locked(opened):
+    if turn.locked(opened) or _unchanged(turn, opened):
         return
     missing = opened.missing_required()
     if missing:
@@ -114,7 +114,26 @@ def confirm(turn: Turn, message: Incoming, text: str) -> None:
         return
     if turn.locked(opened):
         return
+    if _unchanged(turn, opened):  # a colleague sent these very answers meanwhile
+        turn.state.mode = Mode.REVIEW
+        return
     _send(turn, opened)  # answers cannot change between /gui (checked there) and this yes
+
+
+def _unchanged(turn: Turn, opened: OpenReport) -> bool:
+    """A sent report whose answers are all as sent is not sent again (no new revision for
+    the coordinators to count, nobody told): say so, naming the revision and its time."""
+    if not opened.unchanged():
+        return False
+    view = opened.view
+    turn.say(
+        "unchanged_since_sent",
+        title=pick(opened.template.title, turn.locale),
+        period=opened.period.label(turn.locale),
+        revision=view.revision,
+        time=datetime_text(view.updated_at or view.submitted_at, turn.env.tz),
+    )
+    return True
 
 
 def _send(turn: Turn, opened: OpenReport) -> None:

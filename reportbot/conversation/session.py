@@ -66,6 +66,9 @@ class SubmissionView:
     submitted_by: int | None = None
     id: int | None = None
     version: int = 0  # the stored row's version when read (optimistic concurrency, store)
+    # When the stored row was last written: for a submitted report, when its revision was sent
+    # (held edits are written only by sending).
+    updated_at: datetime | None = None
     # The calculations' values stored with the report (name -> value; None: not computable),
     # kept apart from the answers so that no expression reads a stale one.
     calculated: dict[str, Any] = field(default_factory=dict)

@@ -45,6 +45,14 @@ EDIT_MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{title}” – {period} was submitted (revision {revision}) and can no longer be "
         "changed ({deadline}); to change it, ask the coordinator to reopen it.",
     },
+    # /gui on a sent report whose answers are all as sent: nothing is sent, nobody is told
+    "unchanged_since_sent": {
+        "vi": "“{title}” – {period}: không câu trả lời nào khác với bản đã gửi lần {revision} "
+        "lúc {time}, nên không gửi lại. Muốn sửa, gõ /sua <số câu>; gõ /huy để thoát.",
+        "en": "“{title}” – {period}: no answer differs from revision {revision}, sent at "
+        "{time}, so nothing was sent again. To change an answer, type /edit <number>; "
+        "/cancel to leave.",
+    },
     "colleague_changed": {
         "vi": "ℹ️ Câu {number} vừa được {name} sửa thành “{value}”.",
         "en": "ℹ️ Question {number} was just changed by {name} to “{value}”.",

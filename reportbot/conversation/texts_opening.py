@@ -5,6 +5,11 @@ conversation catalogue by `reportbot.conversation.i18n`."""
 from __future__ import annotations
 
 OPENING_MESSAGES: dict[str, dict[str, str]] = {
+    # above the /baocao menu, per overdue report (listed first: conversation.menu_order)
+    "menu_overdue": {
+        "vi": "⏰ Số {number} ({period}) quá hạn {late} ngày (hạn {deadline}): nên làm trước.",
+        "en": "⏰ No. {number} ({period}) is {late} days overdue (due {deadline}): do it first.",
+    },
     "report_intro": {
         "vi": "📋 {title}\nKỳ: {period}. Hạn nộp: hết ngày {deadline}.\n"
         "Gồm {total} câu hỏi{branching}. Câu trả lời được lưu ngay sau mỗi câu.",
@@ -16,6 +21,10 @@ OPENING_MESSAGES: dict[str, dict[str, str]] = {
     "intro_branching": {
         "vi": " (có câu chỉ hỏi tùy câu trả lời trước)",
         "en": " (some asked only depending on earlier answers)",
+    },
+    "intro_repeats": {
+        "vi": " (thêm câu cho mỗi mục “{entries}”)",
+        "en": " (more for each “{entries}” entry)",
     },
     "report_resume": {
         "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done} câu, còn {left} câu.",

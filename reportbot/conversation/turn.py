@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from connectors.base import Outgoing
-from reportbot.conversation import numbering, validity
+from reportbot.conversation import numbering, repeat_progress, validity
 from reportbot.conversation.commands import command_choice
 from reportbot.conversation.i18n import say
 from reportbot.conversation.piped import Piping, has_placeholder
@@ -59,6 +59,8 @@ class Turn:
             else:
                 edits = self.state.held or PendingEdits()
                 self.report = OpenReport(view, self.unit, env.tz, edits, self.today)
+        # a repeat's entries as the officer last saw them (why a total moves: repeat_progress)
+        self._shown = repeat_progress.shown(self.report) if self.report is not None else None
 
     @property
     def today(self) -> date:
@@ -111,6 +113,7 @@ class Turn:
         """Make `view` the open report (edits of a report open before are kept)."""
         self.flush()
         self.report = OpenReport(view, self.unit, self.env.tz, PendingEdits(), self.today)
+        self._shown = repeat_progress.shown(self.report)
         return self.report
 
     def idle(self) -> None:
@@ -205,6 +208,8 @@ class Turn:
         # The form version's numbering (numbering.py): "Câu 12/27" is the question `/sua 12`
         # names, whatever branches apply.
         index, total = numbering.number_of(report.template, question.id)
+        shown, self._shown = self._shown, repeat_progress.shown(report)
+        moved = repeat_progress.change_note(shown, self._shown, report, self.locale)
         self.state.mode = Mode.ANSWERING
         self.state.report = report.key
         self.state.question = question.id
@@ -226,6 +231,7 @@ class Turn:
                 heading,
                 binding=token,
                 selected=selected,
+                progress_note=moved,
             )
         )
 

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from reportbot.forms import clock
 from reportbot.forms.diagnostics import said
 from reportbot.forms.xpath_functions import FUNCTIONS as _MORE_FUNCTIONS
 from reportbot.forms.xpath_values import (
@@ -192,7 +193,7 @@ def _coalesce(args: tuple[Any, ...], answers: Answers, current: Any) -> Any:
 
 
 def _today(args: tuple[Any, ...], answers: Answers, current: Any) -> date:
-    return _date(answers.get("__today__")) or date.today()
+    return _date(answers.get("__today__")) or clock.today()
 
 
 def _selected(items: Any, value: Any) -> bool:

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from reportbot.forms import clock
 from reportbot.forms import xpath_values as ex
 from reportbot.forms.xpath_geo import GEO_FUNCTIONS
 
 _EPOCH = date(1970, 1, 1)
-_VIETNAM = timezone(timedelta(hours=7))
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MAX_TEXT = 100_000
@@ -109,7 +109,7 @@ def _choice_name(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any
 
 def _now(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -> datetime:
     given = answers.get("__now__")
-    return given if isinstance(given, datetime) else datetime.now(_VIETNAM)
+    return given if isinstance(given, datetime) else clock.now()
 
 
 def _to_date(value: Any) -> Any:

@@ -166,7 +166,7 @@ class EngineRoute:
         if state is not None:
             repository.remember_state(person_id, state)  # type: ignore[arg-type]
         if change is not None:
-            repository.apply(unit_id, change, write.created_id)
+            repository.apply(unit_id, change, write.created_id, now)
         return replies
 
     async def _unshown(self, inbound: Inbound, state: ConversationState) -> list[Outgoing] | None:

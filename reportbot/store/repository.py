@@ -56,13 +56,13 @@ STATE_DATA = "SELECT data FROM conversation_states WHERE person_id = ?"
 UNIT_VERSIONS = "SELECT id, version FROM submissions WHERE unit_id = ?"
 UNIT_SUBMISSIONS = (
     "SELECT id, form_key, period_key, template_id, status, revision, submitted_at, "
-    "submitted_by_id, version FROM submissions WHERE unit_id = ?"
+    "submitted_by_id, version, updated_at FROM submissions WHERE unit_id = ?"
 )
 # The same in one statement, for the read connection (a row per answer, or one for a report
 # without answers).
 UNIT_REPORTS = (
     "SELECT s.id, s.form_key, s.period_key, s.template_id, s.status, s.revision, "
-    "s.submitted_at, s.submitted_by_id, s.version, a.question_id, a.value "
+    "s.submitted_at, s.submitted_by_id, s.version, s.updated_at, a.question_id, a.value "
     "FROM submissions s LEFT JOIN answers a ON a.submission_id = s.id "
     "WHERE s.unit_id = ? ORDER BY s.id"
 )
@@ -275,8 +275,8 @@ class Repository:
         reader = await self._first_reads.get()
         if reader is not None:
             joined = await reader.rows(UNIT_REPORTS, [unit_id])
-            submissions = {row[0]: row[:9] for row in joined}  # in order, once each
-            answers = [(row[0], row[9], row[10]) for row in joined if row[9] is not None]
+            submissions = {row[0]: row[:10] for row in joined}  # in order, once each
+            answers = [(row[0], row[10], row[11]) for row in joined if row[10] is not None]
             return list(submissions.values()), answers
         submissions = await sql.rows(UNIT_SUBMISSIONS, [unit_id])
         ids = [int(row[0]) for row in submissions]
@@ -290,7 +290,7 @@ class Repository:
         submissions, answers = await self._report_rows(unit_id)
         for row in submissions:
             submission_id, form_key, period_key, template_id, status, revision = row[:6]
-            submitted_at, submitted_by, version = row[6:]
+            submitted_at, submitted_by, version, updated_at = row[6:]
             view = SubmissionView(
                 form_key=form_key,
                 period_key=period_key,
@@ -302,6 +302,7 @@ class Repository:
                 submitted_by=None if submitted_by is None else int(submitted_by),
                 id=int(submission_id),
                 version=int(version),
+                updated_at=_utc(sql.moment(updated_at)),
             )
             views[view.key] = view
             by_id[view.id] = view  # type: ignore[index]
@@ -329,8 +330,10 @@ class Repository:
         if unit_id in self._units:
             self._units[unit_id].writing -= 1
 
-    def apply(self, unit_id: int | None, change: SubmissionChange, created_id: int | None) -> None:
-        """Apply a committed change to the cached view."""
+    def apply(
+        self, unit_id: int | None, change: SubmissionChange, created_id: int | None, now: datetime
+    ) -> None:
+        """Apply a change committed at `now` to the cached view."""
         view = change.view
         if change.create:
             view.id = created_id
@@ -341,14 +344,11 @@ class Repository:
         view.calculated.update(change.set_calculated)
         for qid in change.clear_answers:
             view.answers.pop(qid, None)
-        if change.status is not None:
-            view.status = change.status
-        if change.revision is not None:
-            view.revision = change.revision
-        if change.submitted_at is not None:
-            view.submitted_at = change.submitted_at
-        if change.submitted_by is not None:
-            view.submitted_by = change.submitted_by
+        view.status = change.status or view.status
+        view.revision = view.revision if change.revision is None else change.revision
+        view.submitted_at = change.submitted_at or view.submitted_at
+        view.submitted_by = change.submitted_by or view.submitted_by
+        view.updated_at = now
 
     def forget_unit(self, unit_id: int | None) -> None:
         """Drop a unit's cached reports (after a failed write or an outside change)."""
