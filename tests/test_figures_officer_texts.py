@@ -52,10 +52,11 @@ def template() -> FormTemplate:
 
 
 def opened(locale: str) -> Harness:
-    """This month's report opened and question 1 answered: question 2 is asked."""
+    """This month's report opened and question 1 answered: question 2 is asked (the overdue
+    November report is listed first, so this month's is "2")."""
     bot = Harness(forms=(template(),), locale=locale)
     bot.say("/baocao")
-    bot.say("1")
+    bot.say("2")
     assert bot.say("5").startswith(("Câu 2/4", "Question 2/4"))
     return bot
 

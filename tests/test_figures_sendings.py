@@ -57,8 +57,8 @@ UNITS = {
     "nct": "Hội Người cao tuổi xã",
 }
 FIRST = ["/boqua", "/gui", "có"]  # after the staff figure: skip the note, send, confirm
-# (local wall clock, unit, typed lines). After the deadline /baocao offers 2027-H1 first,
-# then 2026-H2 ("2").
+# (local wall clock, unit, typed lines). After the deadline /baocao offers the overdue
+# 2026-H2 first ("1"), then 2027-H1; once reopened, 2026-H2 keeps its place after 2027-H1 ("2").
 FILINGS: list[tuple[datetime, str, list[str]]] = [
     (datetime(2026, 12, 10, 9, 0), "mttq", ["/baocao", "20", *FIRST]),
     (datetime(2026, 12, 12, 14, 0), "mttq", ["/baocao", "/sua 1", "21", "/gui", "có"]),
@@ -66,9 +66,9 @@ FILINGS: list[tuple[datetime, str, list[str]]] = [
     (datetime(2026, 12, 16, 8, 0), "ctd", ["/baocao", "3"]),  # a draft, never sent
     (datetime(2026, 12, 18, 16, 30), "mttq", ["/baocao", "/sua 1", "22", "/gui", "có"]),
     (datetime(2026, 12, 20, 23, 30), "hpn", ["/baocao", "5", *FIRST]),
-    (datetime(2026, 12, 21, 0, 10), "doan", ["/baocao", "2", "6", *FIRST]),
-    (datetime(2026, 12, 21, 15, 0), "ldld", ["/baocao", "2", "4", *FIRST]),
-    (datetime(2026, 12, 22, 8, 0), "ccb", ["/baocao", "2", "8", *FIRST]),
+    (datetime(2026, 12, 21, 0, 10), "doan", ["/baocao", "1", "6", *FIRST]),
+    (datetime(2026, 12, 21, 15, 0), "ldld", ["/baocao", "1", "4", *FIRST]),
+    (datetime(2026, 12, 22, 8, 0), "ccb", ["/baocao", "1", "8", *FIRST]),
 ]
 REOPENED = ["ccb", "hnd", "ldld"]  # by the coordinator on 23/12 at 09:00
 RESENT = (datetime(2026, 12, 23, 10, 0), "ccb", ["/baocao", "2", "/sua 1", "9", "/gui", "có"])

@@ -68,7 +68,9 @@ def timeline(plan: dict[str, list[int]]) -> list[Sending]:
 def lines(sending: Sending) -> list[str]:
     """What the officer types for this sending (the staff figure is the sending's number, so
     every sending changes the report)."""
-    pick = ["2"] if sending.late else []  # after the deadline 2027-H1 is offered first
+    # After the deadline an unsent 2026-H2 is overdue and offered first; once sent (or
+    # reopened) it keeps its place after 2027-H1.
+    pick = [] if not sending.late else ["1"] if sending.number == 1 else ["2"]
     figure = str(sending.number)
     if sending.number == 1:
         return ["/baocao", *pick, figure, "/boqua", "/gui", "có"]
