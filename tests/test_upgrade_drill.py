@@ -173,6 +173,10 @@ async def test_the_commune_upgrades_and_carries_on(old_url: str, tmp_path: Path)
     assert len(await recorded(old_url)) == 9
     status = await command(old_url, "status")
     assert status.returncode == 0, status.stdout + status.stderr
+    # Hà had her 7-days reminder from the old release: it is not sent again (Lan and Hùng sent)
+    due = await command(old_url, "remind", "--dry-run", "--at", "2026-12-14T08:00")
+    assert "  trước hạn 7 ngày     07:30 14/12/2026  đang đến hạn [sent 1]" in due.stdout
+    assert "Tổng số tin sẽ gửi ngay: 0" in due.stdout
 
     await people_carry_on(old_url, tmp_path)
 
