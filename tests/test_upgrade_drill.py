@@ -25,6 +25,7 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate
 
+from connectors.base import Address, Capabilities, Outgoing, render_plain
 from reportbot.app import Application
 from reportbot.cli import main
 from reportbot.config import Settings
@@ -196,12 +197,23 @@ async def people_carry_on(url: str, tmp_path: Path) -> None:
         assert "“Báo cáo kết quả thực hiện Nghị quyết 57” – năm 2026 đã gửi (lần 2)" in lan
         assert "5. Số tin, bài đã đăng trên trang thông tin điện tử: 15" in lan
 
-        ha = Chat(app.service, "u-ha")
-        asked = await ha.say("/tieptuc")  # her draft, at the question she had reached
-        assert "Trong đó, số người đã được đào tạo, bồi dưỡng kỹ năng truyền thông số" in asked
-        assert "Câu" in asked and "Số buổi tuyên truyền" not in asked
-        nxt = await ha.say("1")
-        assert "Đơn vị đã tổ chức, hưởng ứng sự kiện nào trong kỳ?" in nxt
+        # Hà's "1", accepted by the old bot just before it was killed, is handled at the start
+        # (as `start` runs `recover`) as the answer to the question her draft was at
+        sent: list[tuple[str, str]] = []
+
+        async def deliver(address: Address, messages: list[Outgoing]) -> None:
+            sent.extend((address.user_id, render_plain(m, Capabilities())) for m in messages)
+
+        assert await app.service.recover(deliver) == 1
+        assert [user for user, _ in sent] == ["u-ha"]
+        assert "Đơn vị đã tổ chức, hưởng ứng sự kiện nào trong kỳ?" in sent[0][1]
+        trained = "SELECT value FROM answers WHERE submission_id = 2 AND question_id = "
+        rows = await connections.get("default").execute_query_dict(
+            f"{trained}'so_can_bo_tt_dao_tao'"
+        )
+        assert rows == [{"value": "1"}]
+        asked = await Chat(app.service, "u-ha").say("/tieptuc")  # her draft goes on from there
+        assert "Đơn vị đã tổ chức, hưởng ứng sự kiện nào trong kỳ?" in asked
 
         minh = Chat(app.service, "u-minh")
         assert "1. Báo cáo kết quả thực hiện Nghị quyết 57" in await minh.say("/tonghop")

@@ -74,6 +74,12 @@ ZALO_TOKENS = (
     '{"access_token": "at-old", "refresh_token": "rt-old", "expires_at": 1795000000.0, '
     '"seed": "5f1c"}'
 )
+PENDING_PAYLOAD = (
+    '{"platform": "console", "user_id": "u-ha", "chat_id": "u-ha", "text": "1", "choice": null, '
+    '"choices": null, "attachment": null, "display_name": null, "language_code": null, '
+    '"message_id": null, "update_id": "c-7", "is_private": true, "unsupported": null, '
+    '"received_at": null}'
+)
 OTHER_ROWS = (  # the rows of the other tables, as the old code's columns
     "INSERT INTO reminder_deliveries (person_id, form_key, period_key, kind, status, due_at, "
     "sent_at, attempts, created_at) VALUES (5, 'nq57_bao_cao_6_thang', '2026-H2', 'd-7', "
@@ -82,6 +88,11 @@ OTHER_ROWS = (  # the rows of the other tables, as the old code's columns
     "INSERT INTO inbox (platform, update_id, user_id, chat_id, payload, status, attempts, "
     "received_at, processed_at) VALUES ('zalo_oa', 'msg-1', 'z-ha', 'z-ha', '{}', 'done', 1, "
     "'2026-11-21 03:00:00+00:00', '2026-11-21 03:00:01+00:00')",
+    # Hà's answer to so_can_bo_tt_dao_tao, accepted but not handled (the old bot was killed):
+    # the payload as the old release's inbox.encode_message wrote it
+    "INSERT INTO inbox (platform, update_id, user_id, chat_id, payload, status, attempts, "
+    "received_at) VALUES ('console', 'c-7', 'u-ha', 'u-ha', '" + PENDING_PAYLOAD + "', "
+    "'pending', 0, '2026-11-21 03:01:00+00:00')",
     "INSERT INTO outbox (topic, key, payload, seq, attempts, due_at, last_error, created_at) "
     "VALUES ('sheet', '1', '{}', 2, 3, "
     "'2026-11-22 02:05:00+00:00', 'quota', '2026-11-22 02:00:00+00:00')",
@@ -92,7 +103,7 @@ OTHER_ROWS = (  # the rows of the other tables, as the old code's columns
 )
 COUNTS = {  # rows of each table the upgrade must keep, counted by hand from the rows above
     "units": 4, "people": 4, "identities": 4, "form_templates": 1, "submissions": 3,
-    "answers": 55, "conversation_states": 3, "reminder_deliveries": 1, "inbox": 1,
+    "answers": 55, "conversation_states": 3, "reminder_deliveries": 1, "inbox": 2,
     "outbox": 1, "connector_state": 1, "job_leases": 1, "audit_log": 1,
 }  # fmt: skip
 
