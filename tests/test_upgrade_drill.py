@@ -256,39 +256,43 @@ NEWER_RELEASE = (
     "INSERT INTO tortoise_migrations (app, name, applied_at) "
     "VALUES ('models', '0010_tu_sau', '2027-01-01 00:00:00+00:00')"
 )
-# A database refusing the last statement of 0007_organisations (a trigger an administrator
-# left, a disk full...): the tables and columns that step added before it must go too.
-REFUSE_UNIT_UPDATES = {
+# The database refuses to record 0007_organisations once every statement of that step has
+# run (a disk full, a killed connection, here a trigger): the tables and columns the step added
+# must go too, or the next migrate would find them and stop on "already exists" for good.
+REFUSE_RECORD = {
     "sqlite": (
-        "CREATE TRIGGER units_frozen BEFORE UPDATE ON units "
-        "BEGIN SELECT RAISE(ABORT, 'units are frozen'); END",
+        "CREATE TRIGGER record_refused BEFORE INSERT ON tortoise_migrations "
+        "WHEN NEW.name = '0007_organisations' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
     ),
     "postgres": (
-        "CREATE FUNCTION units_frozen() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'units are frozen'; END $$",
-        "CREATE TRIGGER units_frozen BEFORE UPDATE ON units "
-        "FOR EACH ROW EXECUTE FUNCTION units_frozen()",
+        "CREATE FUNCTION record_refused() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+        "CREATE TRIGGER record_refused BEFORE INSERT ON tortoise_migrations FOR EACH ROW "
+        "WHEN (NEW.name = '0007_organisations') EXECUTE FUNCTION record_refused()",
     ),
 }
-ALLOW_UNIT_UPDATES = "DROP TRIGGER units_frozen{on}"
+ALLOW_RECORD = {
+    "sqlite": "DROP TRIGGER record_refused",
+    "postgres": "DROP TRIGGER record_refused ON tortoise_migrations",
+}
 
 
 async def test_a_step_that_fails_halfway_is_rolled_back_whole(old_url: str) -> None:
     await build_first_release(old_url)
     dialect = "sqlite" if old_url.startswith("sqlite") else "postgres"
-    for statement in REFUSE_UNIT_UPDATES[dialect]:
+    for statement in REFUSE_RECORD[dialect]:
         await query(old_url, statement)
 
     failed = await command(old_url, "db", "migrate")
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     assert failed.stderr.startswith("reportbot: Migration 0007_organisations không chạy được: ")
-    assert "units are frozen" in failed.stderr and failed.stderr.count("\n") == 1
+    assert "disk full" in failed.stderr and failed.stderr.count("\n") == 1
     assert "cơ sở dữ liệu vẫn ở 0006_person_units" in failed.stderr
     assert (await recorded(old_url))[-1] == "0006_person_units"
     assert await columns(old_url, "units") == UNIT_COLUMNS_BEFORE  # no organisation_id
     assert await tables(old_url, "organisations") == 0
 
-    await query(old_url, ALLOW_UNIT_UPDATES.format(on="" if dialect == "sqlite" else " ON units"))
+    await query(old_url, ALLOW_RECORD[dialect])
     done = await command(old_url, "db", "migrate")
     assert done.returncode == 0, done.stderr
     assert "3 migration (0007_organisations, 0008_organisation_sheets, 0009_reply_writer)" in (

@@ -18,6 +18,7 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
+from tortoise.migrations.recorder import MigrationRecorder
 from tortoise.transactions import in_transaction
 
 from reportbot.store.database import DatabaseUnavailable, looks_like_connection_error
@@ -83,8 +84,20 @@ async def apply_pending(config: dict[str, Any], shipped: list[str]) -> Migration
     return MigrationOutcome(tuple(done), latest)
 
 
+class _TableMadeRecorder(MigrationRecorder):
+    """The recorder of a step: its table was made before the steps (`apply_pending`).
+
+    Tortoise makes it with `executescript`, and on SQLite that COMMITs whatever transaction is
+    open: the step's own would end before it began, and its record would be written apart.
+    """
+
+    async def ensure_schema(self, schema_editor: Any) -> None:
+        return None
+
+
 async def _apply_one(apps: dict[str, Any], name: str) -> None:
     """One migration and its record in a single transaction."""
     async with in_transaction("default") as connection:
         step = MigrationExecutor(connection, apps)
+        step.recorder = _TableMadeRecorder(connection)
         await step.migrate([MigrationTarget(app_label=APP, name=name)])
