@@ -186,7 +186,12 @@ async def people_carry_on(url: str, tmp_path: Path) -> None:
     """The bot starts on the upgraded database; officers and the coordinator carry on."""
     EXECUTOR_CACHE.clear()
     clock = FakeClock(datetime(2026, 11, 23, 8, 0, tzinfo=TZ))
-    settings = Settings(database_url=url, forms_dir=FORMS_DIR, media_dir=tmp_path / "media")
+    settings = Settings(
+        database_url=url,
+        forms_dir=FORMS_DIR,
+        media_dir=tmp_path / "media",
+        mirror_xlsx=tmp_path / "mirror.xlsx",  # not the default, in the current folder
+    )
     app = Application(settings, clock=clock)
     result = await app.open()  # what `reportbot run` does: migrate (nothing), forms, service
     assert not result.issues
