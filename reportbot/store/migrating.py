@@ -58,7 +58,8 @@ async def apply_pending(config: dict[str, Any], shipped: list[str]) -> Migration
     if plan:
         # The record table first, outside any step (as tortoise's own migrate does): a step's
         # executor reads it, and on PostgreSQL a read of a missing table aborts the step's
-        # whole transaction. An idempotent CREATE ... IF NOT EXISTS.
+        # whole transaction. An idempotent CREATE ... IF NOT EXISTS, through the same private
+        # helper tortoise's migrate uses for it (tortoise 1.1).
         await executor.recorder.ensure_schema(executor._schema_editor(atomic=False))
     done: list[str] = []
     for step in plan:
