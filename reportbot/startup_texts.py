@@ -161,6 +161,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "verify-full, give your provider's root (CA) certificate file in "
         "REPORTBOT_DATABASE_URL: ...?sslmode=verify-full&sslrootcert=/etc/reportbot/ca.pem",
     },
+    # reportbot.store.migrating
+    "db_newer": {
+        "vi": "Cơ sở dữ liệu đã được một bản mới hơn cập nhật (migration {names}); bản này chỉ "
+        "biết đến {latest}. Không thay đổi gì: cài bản mới hơn đó hoặc khôi phục bản sao lưu",
+        "en": "The database was migrated by a newer release (migration {names}); this release "
+        "knows up to {latest}. Nothing was changed: install that newer release or restore "
+        "the backup",
+    },
+    "db_migration_failed": {
+        "vi": "Migration {name} không chạy được: {reason}; bước này đã được hoàn tác, cơ sở "
+        "dữ liệu vẫn ở {kept}. Sửa lỗi rồi chạy lại `reportbot db migrate`",
+        "en": "Migration {name} failed: {reason}; that step was rolled back, the database "
+        "stays at {kept}. Fix the cause and run `reportbot db migrate` again",
+    },
     # process roles and the run/chat commands
     "role_unknown": {
         "vi": "REPORTBOT_ROLE={value!r}: cần một trong {allowed}",

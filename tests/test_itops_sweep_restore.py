@@ -43,7 +43,7 @@ def test_the_bot_run_by_the_restore_test_warns_about_nothing(
         env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert restored.returncode == 0, restored.stderr
-    assert "cơ sở dữ liệu đã cập nhật" in restored.stdout
+    assert "reportbot: cơ sở dữ liệu đã mới nhất (" in restored.stdout
     assert "REPORTBOT_BIN" not in restored.stderr, restored.stderr
 
 

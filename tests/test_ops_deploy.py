@@ -214,7 +214,7 @@ async def test_backup_then_restore_test_round_trip(postgres_database: str, tmp_p
     counts = dict(line.split() for line in restored.stdout.splitlines() if line.count(" ") == 1)
     assert counts["units"] == "4" and counts["people"] == "4" and counts["identities"] == "4"
     assert counts["answers"] == "0"
-    assert "cơ sở dữ liệu đã cập nhật" in restored.stdout  # the bot accepted the restored copy
+    assert "reportbot: cơ sở dữ liệu đã mới nhất (" in restored.stdout  # the bot accepted it
     assert f"restore test OK: {archive}" in restored.stdout
     assert _restore_databases() == before, "the scratch database is dropped"
 

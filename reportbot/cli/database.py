@@ -21,6 +21,19 @@ async def _db_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     # Under the lock every `reportbot run` takes to migrate: the service's ExecStartPre and a
     # worker unit started at the same boot migrate one after the other, not into each other.
     async with migration_lock(settings.database_url):
-        await migrate_database(settings.database_url)
-    print("reportbot: " + say(settings.locale, "cơ sở dữ liệu đã cập nhật", "database migrated"))
+        outcome = await migrate_database(settings.database_url)
+    if outcome.applied:
+        names = ", ".join(outcome.applied)
+        line = say(
+            settings.locale,
+            f"cơ sở dữ liệu đã cập nhật: {len(outcome.applied)} migration ({names})",
+            f"database migrated: {len(outcome.applied)} migrations ({names})",
+        )
+    else:  # an IT officer who runs it twice is told the second one did nothing
+        line = say(
+            settings.locale,
+            f"cơ sở dữ liệu đã mới nhất ({outcome.latest}), không có gì để cập nhật",
+            f"database already up to date ({outcome.latest}), nothing to migrate",
+        )
+    print(f"reportbot: {line}")
     return 0

@@ -28,7 +28,7 @@ from reportbot.store.database import (
     shipped_migrations,
 )
 from reportbot.store.kv import KeyValueStore
-from reportbot.store.queries.status import NotMigrated, store_counts
+from reportbot.store.queries.status import NotMigrated, StoreCounts, store_counts
 from reportbot.vocabulary.format import number_text
 
 
@@ -59,8 +59,6 @@ async def _report(lang: str, settings: Settings | None = None) -> int:
 
     try:
         counts = await store_counts()
-        backlog = await outbox_backlog(_now)()
-        lag = await sheet_lag(_now)()
     except NotMigrated:
         print(
             say(
@@ -70,27 +68,14 @@ async def _report(lang: str, settings: Settings | None = None) -> int:
             )
         )
         return 1
-    applied = counts.migrations
-    last = applied[-1] if applied else "—"
-    migrations = len(applied)
-    print(
-        say(
-            lang,
-            "  kết nối được; migration: {n}, mới nhất {last}",
-            "  reachable; migrations: {n}, latest {last}",
-        ).format(n=migrations, last=last)
-    )
-    pending = [name for name in shipped_migrations() if name not in set(applied)]
-    if pending:  # an upgrade not migrated yet (`reportbot run` would migrate at start)
-        print(
-            say(
-                lang,
-                "  chưa chạy {n} migration ({names}): chạy `reportbot db migrate`",
-                "  migrations not applied: {n} ({names}); run `reportbot db migrate`",
-            ).format(n=len(pending), names=", ".join(pending))
-        )
-    print(f"{say(lang, 'Mẫu báo cáo đang dùng', 'Active forms')}: {counts.active_forms}")
-    print(f"{say(lang, 'Đơn vị / người dùng', 'Units / people')}: {counts.units} / {counts.people}")
+    if not _migrations(lang, counts.migrations):
+        # An older schema (an upgrade not migrated yet) or a newer one: the outbox and the
+        # sheet are read through today's models, which name columns it may not have.
+        _counts(lang, counts)
+        return 1
+    backlog = await outbox_backlog(_now)()
+    lag = await sheet_lag(_now)()
+    _counts(lang, counts)
     oldest = _minutes(backlog.oldest_age_seconds, lang)
     print(
         f"{say(lang, 'Hàng đợi gửi', 'Outbox')}: {backlog.count}, "
@@ -100,7 +85,44 @@ async def _report(lang: str, settings: Settings | None = None) -> int:
     await _communes_apart(lang, settings or Settings(env=os.environ))
     await _sheet_failures(lang)
     await _connector_warnings(lang)
-    return 1 if pending else 0
+    return 0
+
+
+def _migrations(lang: str, applied: list[str]) -> bool:
+    """Print the migrations line, and what is missing or unknown; True when they match."""
+    last = applied[-1] if applied else "—"
+    print(
+        say(
+            lang,
+            "  kết nối được; migration: {n}, mới nhất {last}",
+            "  reachable; migrations: {n}, latest {last}",
+        ).format(n=len(applied), last=last)
+    )
+    shipped = shipped_migrations()
+    pending = [name for name in shipped if name not in set(applied)]
+    if pending:  # an upgrade not migrated yet (`reportbot run` would migrate at start)
+        print(
+            say(
+                lang,
+                "  chưa chạy {n} migration ({names}): chạy `reportbot db migrate`",
+                "  migrations not applied: {n} ({names}); run `reportbot db migrate`",
+            ).format(n=len(pending), names=", ".join(pending))
+        )
+    unknown = [name for name in applied if name not in set(shipped)]
+    if unknown:  # migrated by a newer release: this one refuses to migrate or run on it
+        print(
+            say(
+                lang,
+                "  migration của bản mới hơn ({names}): bản này không chạy trên cơ sở dữ liệu này",
+                "  migrations of a newer release ({names}): this release will not run on it",
+            ).format(names=", ".join(unknown))
+        )
+    return not pending and not unknown
+
+
+def _counts(lang: str, counts: StoreCounts) -> None:
+    print(f"{say(lang, 'Mẫu báo cáo đang dùng', 'Active forms')}: {counts.active_forms}")
+    print(f"{say(lang, 'Đơn vị / người dùng', 'Units / people')}: {counts.units} / {counts.people}")
 
 
 async def _communes_apart(lang: str, settings: Settings) -> None:

@@ -15,13 +15,16 @@ import pkgutil
 import ssl
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 
 from reportbot.startup_errors import ConfigError, StartupError
+
+if TYPE_CHECKING:
+    from reportbot.store.migrating import MigrationOutcome
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -165,26 +168,29 @@ def shipped_migrations() -> list[str]:
     return sorted(name for name in names if name[:4].isdigit())
 
 
-async def migrate_database(database_url: str) -> None:
-    """Apply pending migrations (tortoise's own engine), then close its connections."""
-    from tortoise.migrations.api import migrate
+async def migrate_database(database_url: str) -> MigrationOutcome:
+    """Apply pending migrations, each with its record in one transaction
+    (`reportbot.store.migrating`), then close the connections; what was applied."""
+    from reportbot.store.migrating import MigrationRefused, apply_pending
 
     _check_sqlite_folder(database_url)
 
-    async def migrate_and_close() -> None:
+    async def migrate_and_close() -> MigrationOutcome:
         # Tortoise keeps its context in a ContextVar: connections opened inside this task
         # must be closed inside it too, or the SQLite thread keeps the process alive.
         try:
-            await migrate(config=tortoise_config(database_url))
+            return await apply_pending(tortoise_config(database_url), shipped_migrations())
         finally:
             await Tortoise.close_connections()
 
     try:
-        await asyncio.wait_for(migrate_and_close(), timeout=120)
+        return await asyncio.wait_for(migrate_and_close(), timeout=120)
+    except MigrationRefused:
+        raise
     except (OSError, TimeoutError, ConnectionError) as exc:
         raise unreachable(database_url, exc) from exc
     except Exception as exc:
-        if _looks_like_connection_error(exc):
+        if looks_like_connection_error(exc):
             raise unreachable(database_url, exc) from exc
         raise
 
@@ -201,7 +207,7 @@ async def open_database(
         await Tortoise.init(config=tortoise_config(database_url, pool_size))
         await connections.get("default").execute_query("SELECT 1")
     except Exception as exc:
-        if isinstance(exc, OSError | TimeoutError) or _looks_like_connection_error(exc):
+        if isinstance(exc, OSError | TimeoutError) or looks_like_connection_error(exc):
             raise unreachable(database_url, exc) from exc
         raise
 
@@ -255,7 +261,8 @@ def _is_client_setting(exc: BaseException) -> bool:
     return type(exc).__name__ == "ClientConfigurationError"
 
 
-def _looks_like_connection_error(exc: BaseException) -> bool:
+def looks_like_connection_error(exc: BaseException) -> bool:
+    """Whether a driver's error means the database did not answer (not a refused statement)."""
     name = type(exc).__name__
     text = str(exc).lower()
     return (
