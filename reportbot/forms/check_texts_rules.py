@@ -91,6 +91,54 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "biểu thức quá nặng khi thay các phép tính vào",
         "en": "expression too costly once its calculations are expanded",
     },
+    "expr_unsupported_function": {
+        "vi": "hàm ODK {value}() không dùng được ở vị trí {position}: {reason}",
+        "en": "ODK function {value}() is not supported at {position}: {reason}",
+    },
+    "expr_path_unsupported": {
+        "vi": "đường dẫn XPath ở vị trí {position} không được hỗ trợ: chỉ đọc được "
+        "instance('danh_sách')/root/item[...]/cột của trang choices, còn câu hỏi viết ${{tên}}",
+        "en": "XPath path at {position} is not supported: only "
+        "instance('list')/root/item[...]/column of the choices sheet, and ${{name}} for a question",
+    },
+    "expr_instance_literal": {
+        "vi": "instance() cần tên danh sách viết trong dấu nháy, ví dụ instance('tinh') "
+        "(vị trí {position})",
+        "en": "instance() needs a list name in quotes, e.g. instance('province') at {position}",
+    },
+    "expr_instance_unknown": {
+        "vi": "instance({value}) ở vị trí {position} không phải danh sách của trang choices: "
+        "bot chỉ đọc danh sách trong trang choices (không đọc biểu mẫu khác, tệp CSV hay "
+        "danh sách thực thể)",
+        "en": "instance({value}) at {position} is not a list of the choices sheet: the bot reads "
+        "only lists of the choices sheet (no other form, CSV file or entity list)",
+    },
+    "expr_instance_path": {
+        "vi": "đường dẫn sau instance() ở vị trí {position} phải có dạng "
+        "/root/item[điều_kiện]/cột (một điều kiện, một cột)",
+        "en": "the path after instance() at {position} must read /root/item[condition]/column "
+        "(one condition, one column)",
+    },
+    "expr_instance_column": {
+        "vi": "instance(...)/root/item ở vị trí {position} cần /cột phía sau (chỉ count() "
+        "đếm được các mục)",
+        "en": "instance(...)/root/item at {position} needs a /column after it (only count() "
+        "counts the items)",
+    },
+    "expr_pulldata_shape": {
+        "vi": "pulldata() cần 4 đối số, ba đối số đầu là chữ trong dấu nháy "
+        "(danh sách, cột lấy, cột so khớp) (vị trí {position})",
+        "en": "pulldata() needs 4 arguments, the first three quoted texts "
+        "(list, column, key column) at {position}",
+    },
+    "expr_pulldata_csv": {
+        "vi": "pulldata('{value}', ...) ở vị trí {position} đọc tệp CSV “{value}.csv” gửi kèm "
+        "biểu mẫu, bot không nhận tệp kèm: hãy đưa bảng đó vào trang choices với list_name "
+        "“{value}”",
+        "en": "pulldata('{value}', ...) at {position} reads the CSV file “{value}.csv” attached "
+        "to the form, and the bot takes no attached files: put that table on the choices sheet "
+        "with list_name “{value}”",
+    },
     # -- metadata and calculations --------------------------------------------------------------
     "metadata_shape": {
         "vi": "metadata: phải là danh sách, mỗi mục có name và type",
@@ -123,6 +171,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "calculation_type.fix": {
         "vi": "Ghi một kiểu trong danh sách, hoặc bỏ type để bot tự xác định theo biểu thức.",
         "en": "Write one of the listed types, or leave type out: the expression decides it.",
+    },
+    "lists_shape": {
+        "vi": "lists: phải là {{tên danh sách: [{{cột: chữ}}]}} (tối đa 50 danh sách, "
+        "20000 dòng, 30 cột)",
+        "en": "lists: {{list name: [{{column: text}}]}} (at most 50 lists, 20000 rows, 30 columns)",
+    },
+    "lists_shape.fix": {
+        "vi": "Viết lists: {{tinh: [{{name: hn, label: Hà Nội, ma_so: '01'}}]}}, hoặc bớt dòng.",
+        "en": "Write lists: {{province: [{{name: hn, label: Hanoi, code: '01'}}]}}, or fewer rows.",
     },
     "calculations_shape": {
         "vi": "calculations: phải là danh sách (tối đa 300)",

@@ -234,7 +234,9 @@ class _Expander:
     def parse(self, expression: Expression, source: str) -> Expression:
         if source == expression.source and not self.calcs:
             return expression
-        return parse_expression(source, self.calcs, choice_fields=expression.choice_fields)
+        return parse_expression(
+            source, self.calcs, choice_fields=expression.choice_fields, lists=expression.lists
+        )
 
 
 def _closing(source: str, start: int) -> int:

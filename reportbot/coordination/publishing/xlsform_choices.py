@@ -3,12 +3,38 @@ of the reader, which provides `issue`, `warn` and `texts`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from reportbot.coordination.publishing.xlsform_sheets import MEDIA_COLUMNS, Sheet
 from reportbot.forms.diagnostics import said
 from reportbot.forms.loader import CHOICE_VALUE
+from reportbot.forms.schema import pick
+
+# a list an expression reads: instance('name') or pulldata('name', ...) (no nested repeats)
+_LIST_NAMED = re.compile(r"""(?:instance|pulldata)\(\s*['"]([^'"]{1,100})['"]""")
+
+
+def looked_up(
+    rows: Iterable[Mapping[str, Any]], lists: Mapping[str, list[dict[str, Any]]]
+) -> dict[str, list[dict[str, str]]]:
+    """The lists of the choices sheet the survey's expressions read, as rows of
+    {column: text} (name, label in the officers' language, the extra columns), the shape
+    ODK gives their items."""
+    named: set[str] = set()
+    for row in rows:
+        for value in row.values():
+            if isinstance(value, str) and "(" in value:
+                named.update(_LIST_NAMED.findall(value[:10_000]))
+    tables: dict[str, list[dict[str, str]]] = {}
+    for name in sorted(named):
+        if name in lists:  # the external_choices sheet's lists carry a prefix: never here
+            tables[name] = [
+                {"name": c["value"], "label": pick(c["label"], "vi"), **c.get("extra", {})}
+                for c in lists[name]
+            ]
+    return tables
 
 
 class ChoiceRows:
