@@ -4,7 +4,9 @@ Each expected value is written by hand from the ODK XForms spec
 (https://getodk.github.io/xforms-spec/#xpath-functions), the XPath 1.0 examples it points to
 (https://www.w3.org/TR/1999/REC-xpath-19991116/#section-String-Functions), JavaRosa's
 behaviour (XPathFuncExpr: NaN and Infinity here are empty) or the hash functions' published
-test vectors (RFC 1321 for MD5, FIPS 180-2 for SHA-256)."""
+test vectors (RFC 1321 for MD5, FIPS 180-2 for SHA-256), and the cases of JavaRosa's own
+XPathEvalTest (https://github.com/getodk/javarosa,
+src/test/java/org/javarosa/xpath/test/XPathEvalTest.java)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,24 @@ CASES = [
     ("substring-before('1999/04/01', '/')", "1999"),
     ("substring-after('1999/04/01', '/')", "04/01"),
     ("substring-after('abc', 'z')", ""),
+    # JavaRosa's XPathEvalTest
+    ("substring-before('hello', '')", ""),
+    ("substring-after('hello', '')", "hello"),
+    ("translate('hello', 'l', '')", "heo"),
+    ("translate('hello world', 'hello', '')", " wrd"),
+    ("translate('hello wor,ld', ' ,', ', ')", "hello,wor ld"),
+    ("normalize-space(' \ta\n\t  b \n\t c   \n')", "a b c"),
+    ("boolean-from-string(1.0)", True),
+    ("boolean-from-string(1.0001)", False),
+    ("boolean-from-string(true())", True),
+    ("checklist(-1, 1, 'foo', 'bar')", False),
+    ("checklist(1, 2, 'foo', 'bar', 'baz')", False),
+    ("digest('some text', 'SHA-1', 'base64')", "N6pjx3OY2VRHMmLhoAV8HmMu2nc="),
+    ("digest('some text', 'MD5', 'hex')", "552e21cd4cd9918678e3c1a0df491bc3"),
+    (
+        "digest('some text', 'SHA-512')",
+        "4nMrrtyj6sFAeChjfeHbynAsP8ns4Wz1Nt241hOc2F3+dGS4I1spgm9gjM9KxkPimxnGN4WKPYcQpZER30LdtQ==",
+    ),
     ("normalize-space('  Nguyễn   Văn\tA  ')", "Nguyễn Văn A"),
     ("normalize-space('a\u00a0 b')", "a\u00a0 b"),  # Java's \\s is ASCII: no-break space kept
     # ODK: true only for "true" (any case) and "1"

@@ -8,8 +8,9 @@ decided once, from the expression, by these explicit rules (nothing else is gues
   function (``sum``, ``count``, ``round``, ``int``, ``number``, ``pow``, ``max``, ``min``,
   ``count-selected``, ``string-length``, ``floor``, ``ceiling``, ``abs``,
   ``decimal-date-time``, ``decimal-time``, ``count-non-empty``, ``random`` and the math
-  functions ``sqrt``, ``exp``, ``log``, ``sin``...), a reference to an integer or decimal question or to a numeric
-  calculation, and ``if``/``coalesce`` whose branches are numeric or empty (``''``);
+  functions ``sqrt``, ``exp``, ``log``, ``sin``...), a reference to an integer or decimal
+  question or to a numeric calculation, and ``if``/``coalesce`` whose branches are numeric
+  or empty (``''``);
 - ``date``: ``today()``, ``date(..)``, a reference to a date question;
 - ``text``: everything else (``concat``, ``format-date``, comparisons, ``jr:choice-name``,
   a choice-list lookup ``instance('l')/root/item[..]/column``: "01" keeps its zero...).

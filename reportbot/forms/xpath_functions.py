@@ -2,10 +2,10 @@
 
 Semantics follow JavaRosa (ODK Collect's engine, as documented in the ODK XForms spec
 https://getodk.github.io/xforms-spec/#xpath-functions): `substr` is 0-based with an exclusive
-end, `round` rounds half away from zero, `selected-at` is 0-based, `date(n)` counts days from
-1970-01-01. Outside a repeat, `position(..)` is 1 and `count(x)` counts one node. Results that
-ODK would show as NaN or Infinity are empty here. Every function is total and bounded: none
-raises on odd input and none does unbounded work.
+end (negative: from the end), `round` rounds half away from zero, `selected-at` is 0-based,
+`date(n)` counts days from 1970-01-01. Outside a repeat, `position(..)` is 1 and `count(x)`
+counts one node. Results that ODK would show as NaN or Infinity are empty here. Every
+function is total and bounded: none raises on odd input and none does unbounded work.
 """
 
 from __future__ import annotations
@@ -37,12 +37,15 @@ def _numbers(values: tuple[Any, ...]) -> list[int | Decimal] | None:
 
 
 def _substr(value: Any, start: Any, end: Any = None) -> str:
+    """JavaRosa's substr: a negative start or end counts from the end ('hello', -2 is
+    'lo'), both then clamped to the text, and an end before the start gives ''; that is
+    exactly Python's slice."""
     text = ex._text(value)
     first = ex._num(start)
     last = len(text) if end is None else ex._num(end)
     if first is None or last is None:
         return ""
-    return text[max(int(first), 0) : max(int(last), 0)]
+    return text[int(first) : int(last)]
 
 
 def _round(value: Any, places: Any = 0) -> Any:
