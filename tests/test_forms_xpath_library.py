@@ -100,6 +100,8 @@ CASES = [
     ("date-time(0.5)", datetime(1970, 1, 1, 12, 0)),
     ("format-date-time(date-time('2026-06-20T10:30'), '%d/%m %H:%M')", "20/06 10:30"),
     ("depend(${n}, ${empty})", 7),
+    ("format-date-time(date-time('2026-06-20T10:30'), '%H:%M:%S.%3')", "10:30:00.000"),
+    ("enclosed-area('x y')", ""),  # area()'s other name: not a position, empty
 ]
 
 

@@ -157,6 +157,7 @@ def _format_date(value: Any, pattern: Any) -> str:
         "n": str(moment.month), "b": _MONTHS[moment.month - 1], "d": f"{moment.day:02d}",
         "e": str(moment.day), "a": _DAYS[moment.weekday()], "H": f"{moment.hour:02d}",
         "h": str(moment.hour), "M": f"{moment.minute:02d}", "S": f"{moment.second:02d}",
+        "3": f"{moment.microsecond // 1000:03d}",
     }  # fmt: skip
     out, index = [], 0
     while index < len(text):
@@ -260,3 +261,4 @@ FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
 }
 FUNCTIONS.update(GEO_FUNCTIONS)  # area(), distance(): positions (xpath_geo)
 FUNCTIONS.update(LIBRARY)  # strings, math, checklists, digests (xpath_library)
+FUNCTIONS["enclosed-area"] = FUNCTIONS["area"]  # JavaRosa's older name
