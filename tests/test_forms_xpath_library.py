@@ -98,6 +98,7 @@ CASES = [
     ("decimal-time('25:00')", ""),
     ("date-time('2026-06-20T10:30')", datetime(2026, 6, 20, 10, 30)),
     ("date-time(0.5)", datetime(1970, 1, 1, 12, 0)),
+    ("date-time(-800000)", ""),  # before year 1: empty, not an overflow
     ("format-date-time(date-time('2026-06-20T10:30'), '%d/%m %H:%M')", "20/06 10:30"),
     ("depend(${n}, ${empty})", 7),
     ("format-date-time(date-time('2026-06-20T10:30'), '%H:%M:%S.%3')", "10:30:00.000"),

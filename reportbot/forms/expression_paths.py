@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from reportbot.forms.expression_nodes import Chain, Const, Field, fail
+from reportbot.forms.expression_nodes import Chain, Const, Field, children, fail
 from reportbot.forms.xpath_lookup import NODESET_FUNCTIONS, Lookup, keyed_index
 
 # ODK functions the bot knows and refuses, with the reason the admin reads
@@ -123,8 +123,6 @@ class PathParsing:
 
 def _fields(node: Any) -> bool:
     """Whether a subtree reads a column of the row (a Field)."""
-    from reportbot.forms.expression_nodes import children
-
     stack = [node]
     while stack:
         item = stack.pop()

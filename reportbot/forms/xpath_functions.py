@@ -179,9 +179,9 @@ def _to_moment(value: Any) -> Any:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     number = ex._num(value)
-    if number is not None and not isinstance(value, str | list) and abs(number) < 2_900_000:
+    if number is not None and not isinstance(value, str | list) and -719_000 < number < 2_900_000:
         start = datetime(_EPOCH.year, _EPOCH.month, _EPOCH.day)
-        return start + timedelta(seconds=round(Decimal(number) * 86400))
+        return start + timedelta(seconds=round(Decimal(number) * 86400))  # years 1 to 9909
     day = ex._date(ex._text(value)[:10]) if isinstance(value, str) else None
     return "" if day is None else datetime(day.year, day.month, day.day)
 
