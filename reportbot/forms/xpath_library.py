@@ -86,8 +86,8 @@ def _substring_after(value: Any, needle: Any) -> str:
     return text[position + len(part) :] if position >= 0 else ""
 
 
-def _count_non_empty(value: Any) -> int:
-    return sum(1 for item in _spread((value,)) if not ex._empty(item))
+def _count_non_empty(*values: Any) -> int:
+    return sum(1 for item in _spread(values) if not ex._empty(item))
 
 
 def _whole(value: Any) -> int:
@@ -190,7 +190,7 @@ LIBRARY: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
     "join": (1, None, _join, False),
     "substring-before": (2, 2, _substring_before, False),
     "substring-after": (2, 2, _substring_after, False),
-    "count-non-empty": (1, 1, _count_non_empty, False),
+    "count-non-empty": (1, None, _count_non_empty, False),  # several: a repeat's entries
     "checklist": (2, None, _checklist, False),
     "weighted-checklist": (2, None, _weighted_checklist, False),  # pairs: checked when parsed
     "sqrt": (1, 1, _exact("sqrt"), False),
