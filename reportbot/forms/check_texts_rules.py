@@ -109,9 +109,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "expr_instance_unknown": {
         "vi": "instance({value}) ở vị trí {position} không phải danh sách của trang choices: "
         "bot chỉ đọc danh sách trong trang choices (không đọc biểu mẫu khác, tệp CSV hay "
-        "danh sách thực thể)",
+        "danh sách thực thể); muốn tra bảng thì chép bảng vào trang choices với list_name đó",
         "en": "instance({value}) at {position} is not a list of the choices sheet: the bot reads "
-        "only lists of the choices sheet (no other form, CSV file or entity list)",
+        "only lists of the choices sheet (no other form, CSV file or entity list); to look a "
+        "table up, copy it to the choices sheet under that list_name",
     },
     "expr_instance_path": {
         "vi": "đường dẫn sau instance() ở vị trí {position} phải có dạng "
