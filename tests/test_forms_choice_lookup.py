@@ -137,6 +137,8 @@ ROWS = {"tinh": tuple({k: str(v) for k, v in zip(CHOICES[0][1:], row[1:], strict
     ("source", "expected"),
     [
         ("instance('tinh')/root/item[2]/label", "Hải Phòng"),  # a number picks by position
+        ("instance('tinh')/root/item[position() = 3]/ma_so", "79"),
+        ("count(instance('tinh')/root/item[position() > 1])", 2),
         ("instance('tinh')/root/item[dan_so > 9000]/name", "hcm"),
         ("instance('tinh')/root/item[dan_so > 2000]/name", "hn"),  # first in the list's order
         ("instance('tinh')/root/item[name = 'xx']/ma_so", ""),  # none: empty

@@ -206,7 +206,10 @@ def _decimal_time(value: Any) -> Any:
 
 
 def _position(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -> int:
-    return 1  # outside a repeat every node is the first
+    """position(): in a lookup's predicate the item's number in its list (the lookup puts
+    it under '__position__'); elsewhere 1, as every node outside a repeat is the first."""
+    given = answers.get("__position__") if not args else None
+    return given if isinstance(given, int) else 1
 
 
 def _indexed_repeat(*args: Any) -> Any:

@@ -7,9 +7,10 @@ the chosen item with that path. Here the lists a form's expressions name travel 
 template (`lists:`), and are made known to the parser while a template is checked
 (`lookup_lists`). As in XPath, such a path used as a value gives its first node in document
 order (empty when none matches); as the argument of a node-set function (count, sum, max,
-min, join, concat, count-non-empty) it gives every node. A numeric predicate (`item[2]`) picks
-by position. Work is bounded: a keyed predicate (`column = value`) is a dictionary look-up,
-any other predicate costs rows x its size against the expression's cost limit.
+min, join, concat, count-non-empty) it gives every node. A numeric predicate (`item[2]`)
+picks by position, and position() in a predicate is the item's number. Work is bounded: a
+keyed predicate (`column = value`) is a dictionary look-up, any other predicate costs
+rows x its size against the expression's cost limit.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ class Lookup:
             return list(self.rows)
         kept = []
         for number, row in enumerate(self.rows, start=1):
-            scope = ChainMap({"__choice__": row}, answers)  # type: ignore[arg-type]
+            item = {"__choice__": row, "__position__": number}  # position() reads it
+            scope = ChainMap(item, answers)  # type: ignore[arg-type]
             result = self.predicate.run(scope, current)
             if isinstance(result, int | Decimal) and not isinstance(result, bool):
                 if result == number:  # XPath: a number in a predicate is a position
