@@ -19,6 +19,9 @@ import pytest
 from reportbot.forms.diagnostics import shown
 from reportbot.forms.expressions import ExpressionError, parse_expression
 
+SQUARE = "10 10 0 0;10 20 0 0;20 20 0 0;20 10 0 0;10 10 0 0"
+OPEN_SQUARE = SQUARE.rsplit(";", 1)[0]  # without the west edge, a point west of it would
+# see one crossing (the east edge) and count as inside
 ANSWERS = {"picked": ["a", "c", "d"], "empty": "", "n": 7}
 
 CASES = [
@@ -103,6 +106,12 @@ CASES = [
     ("depend(${n}, ${empty})", 7),
     ("format-date-time(date-time('2026-06-20T10:30'), '%H:%M:%S.%3')", "10:30:00.000"),
     ("enclosed-area('x y')", ""),  # area()'s other name: not a position, empty
+    # geofence: the square 10..20 N x 10..20 E (a geoshape repeats its first point)
+    (f"geofence('15 15 0 0', '{SQUARE}')", True),
+    (f"geofence('25 15 0 0', '{SQUARE}')", False),
+    (f"geofence('15 9.99 0 0', '{SQUARE}')", False),
+    (f"geofence('15 5 0 0', '{OPEN_SQUARE}')", False),  # not closed: closed here, so west
+    (f"geofence('north', '{SQUARE}')", ""),
 ]
 
 
@@ -152,7 +161,6 @@ def test_a_weighted_checklist_needs_pairs() -> None:
         ("property('deviceid')", "hàm ODK property() không dùng được ở vị trí 0: bot không có"),
         ("1 + current()", "hàm ODK current() không dùng được ở vị trí 4: đường dẫn current()"),
         ("extract-signed(${n}, 'k')", "hàm ODK extract-signed() không dùng được ở vị trí 0"),
-        ("geofence(${n}, ${n})", "hàm ODK geofence() không dùng được ở vị trí 0: chưa hỗ trợ"),
         ("/data/n > 1", "đường dẫn XPath ở vị trí 0 không được hỗ trợ"),
         ("${n}/x", "đường dẫn XPath ở vị trí 4 không được hỗ trợ"),
     ],

@@ -37,10 +37,6 @@ UNSUPPORTED: dict[str, dict[str, str]] = {
         "vi": "dữ liệu có chữ ký (mã vạch ký số) chưa được hỗ trợ",
         "en": "signed data (signed barcodes) is not supported",
     },
-    "geofence": {
-        "vi": "chưa hỗ trợ kiểm tra điểm nằm trong vùng",
-        "en": "checking a point inside a shape is not supported",
-    },
 }
 
 
