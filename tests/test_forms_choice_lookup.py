@@ -220,3 +220,15 @@ def test_a_yaml_template_carries_its_lists_and_a_wrong_shape_is_named() -> None:
     assert any(
         i.where == "lists" and shown(i.message, "vi").startswith("lists: phải là") for i in issues
     ), [str(i) for i in issues]
+
+
+def test_lists_over_the_bounds_are_refused() -> None:
+    """51 lists (one over 50): refused with the limits named, not loaded."""
+    lists = "".join(f"\n  l{i}: [{{name: x, label: X}}]" for i in range(51))
+    text = YAML.replace(YAML[YAML.index("  tinh:") : YAML.index("questions:")], f"{lists}\n")
+    template, issues = parse_yaml_template(text, "dan_so.yaml")
+    assert template is None
+    assert (
+        "lists: phải là {tên danh sách: [{cột: chữ}]} (tối đa 50 danh sách, 20000 dòng, 64 cột)"
+        in [shown(i.message, "vi") for i in issues]
+    )

@@ -175,8 +175,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "lists_shape": {
         "vi": "lists: phải là {{tên danh sách: [{{cột: chữ}}]}} (tối đa 50 danh sách, "
-        "20000 dòng, 30 cột)",
-        "en": "lists: {{list name: [{{column: text}}]}} (at most 50 lists, 20000 rows, 30 columns)",
+        "20000 dòng, 64 cột)",
+        "en": "lists: {{list name: [{{column: text}}]}} (at most 50 lists, 20000 rows, 64 columns)",
     },
     "lists_shape.fix": {
         "vi": "Viết lists: {{tinh: [{{name: hn, label: Hà Nội, ma_so: '01'}}]}}, hoặc bớt dòng.",

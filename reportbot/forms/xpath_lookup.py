@@ -31,7 +31,7 @@ Lists = Mapping[str, Table]
 
 MAX_LISTS = 50  # lists one form may look up
 MAX_ROWS = 20_000  # rows of all of them together
-MAX_COLUMNS = 30  # columns per row (name and label included)
+MAX_COLUMNS = 64  # columns per row (name and label included)
 # the functions whose argument is a node-set: a lookup there gives every node
 NODESET_FUNCTIONS = frozenset({"count", "sum", "max", "min", "join", "concat", "count-non-empty"})
 

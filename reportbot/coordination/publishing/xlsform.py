@@ -145,7 +145,11 @@ class _Reader(SurveyRows):
             external = Sheet("external_choices", book.external_choices, header)
             lists |= self.choice_lists(external, EXTERNAL_PREFIX)
         tables = looked_up(book.survey, lists)
-        with lookup_lists(read_lists(tables)[0]):  # what instance('name') reads
+        lookups, too_many = read_lists(tables)
+        if too_many:  # over the bounds: said once, on the choices sheet
+            self.issue("choices", None, None, said("formrule:lists_shape"))
+            tables = {}
+        with lookup_lists(lookups):  # what instance('name') reads
             questions, rows_of, positions = self.questions(survey, lists)
         self.check_duplicate_choices()
         data["questions"] = questions
