@@ -187,13 +187,20 @@ def test_other_instances_are_refused_at_their_row_and_column(
 
 def test_a_predicate_over_a_long_list_is_bounded() -> None:
     """A predicate runs once per row: 5000 rows x a 5-node predicate is over the 10,000-node
-    budget, so it is refused; the keyed form (name = value) is a look-up and is accepted."""
+    budget, so it is refused; the keyed form (name = value) is a look-up and is accepted; a
+    lookup inside another's predicate runs once per outer row."""
     rows = tuple({"name": f"x{i}", "n": str(i)} for i in range(5000))
     with pytest.raises(ExpressionError) as caught:
         parse_expression("instance('big')/root/item[n > ${a} + 1]/name", lists={"big": rows})
     assert "quá nặng" in shown(caught.value.message, "vi")
     keyed = parse_expression("instance('big')/root/item[name = ${a}]/n", lists={"big": rows})
     assert keyed.evaluate({"a": "x4321"}) == "4321"
+    small = {"a": rows[:150], "b": rows[:150]}  # 150 x 150 rows: within budget one by one
+    parse_expression("instance('a')/root/item[n > 3]/name", lists=small)
+    with pytest.raises(ExpressionError):  # nested, each row of a scans all of b
+        parse_expression(
+            "instance('a')/root/item[n = instance('b')/root/item[n > 3]/n]/name", lists=small
+        )
 
 
 YAML = """

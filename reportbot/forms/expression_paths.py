@@ -4,7 +4,7 @@ on a list of the choices sheet, and the ODK functions refused with a reason (a m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -40,13 +40,14 @@ UNSUPPORTED: dict[str, dict[str, str]] = {
 }
 
 
-def node_count(node: Any, children: Callable[[Any], tuple[Any, ...]]) -> int:
-    """The nodes of a subtree (iteratively: a tree is at most MAX_DEPTH deep anyway)."""
-    count, stack = 0, [node]
-    while stack:
-        count += 1
-        stack.extend(children(stack.pop()))
-    return count
+def scan_cost(node: Any) -> int:
+    """The nodes one run of a subtree visits, a lookup's predicate counted once per row of
+    its list (so a lookup inside another lookup's predicate multiplies). Recursive: a tree
+    is at most MAX_DEPTH deep."""
+    total = 1 + sum(scan_cost(child) for child in children(node))
+    if isinstance(node, Lookup) and node.predicate is not None:
+        total += len(node.rows) * scan_cost(node.predicate)
+    return total
 
 
 class PathParsing:
