@@ -11,6 +11,7 @@ src/test/java/org/javarosa/xpath/test/XPathEvalTest.java)."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime
 from decimal import Decimal
 
@@ -171,3 +172,25 @@ def test_odk_functions_the_bot_cannot_run_are_refused_with_the_reason(
     with pytest.raises(ExpressionError) as caught:
         parse_expression(source)
     assert shown(caught.value.message, "vi").startswith(vietnamese)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "translate(., 'abc', 'xyz')",
+        "normalize-space(.)",
+        "digest(., 'SHA-512', 'hex')",
+        "string-length(join(., ., ., .))",
+        "substring-after(., 'b')",
+        "exp10(.)",
+        "sqrt(.)",
+        "checklist(1, 2, ., ., .)",
+    ],
+)
+def test_hostile_answers_take_bounded_time(source: str) -> None:
+    """Each runs on a 1,000,000-character answer (cut to 100,000) and on a huge number."""
+    expression = parse_expression(source)
+    for answer in ("a " * 500_000, "9" * 99):
+        started = time.perf_counter()
+        expression.evaluate({}, current=answer)
+        assert time.perf_counter() - started < 2.0  # generous for a loaded machine
