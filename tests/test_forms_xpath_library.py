@@ -164,6 +164,8 @@ def test_a_weighted_checklist_needs_pairs() -> None:
         ("extract-signed(${n}, 'k')", "hàm ODK extract-signed() không dùng được ở vị trí 0"),
         ("/data/n > 1", "đường dẫn XPath ở vị trí 0 không được hỗ trợ"),
         ("${n}/x", "đường dẫn XPath ở vị trí 4 không được hỗ trợ"),
+        ("${n} = ’yes’", "dấu nháy cong ’ ở vị trí 7: biểu thức cần dấu nháy thẳng"),
+        ("${last-saved#n} + 1", "${last-saved#...} ở vị trí 0 chưa được hỗ trợ"),
     ],
 )
 def test_odk_functions_the_bot_cannot_run_are_refused_with_the_reason(

@@ -41,6 +41,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.ASCII,
 )
 _KEYWORDS = frozenset({"and", "or", "div", "mod"})
+_CURLY_QUOTES = frozenset("‘’“”")
 _BINARY = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4}
 _BINARY.update({"+": 5, "-": 5, "*": 6, "div": 6, "mod": 6})
 
@@ -61,6 +62,10 @@ def tokenize(source: str) -> list[Token]:
             char = source[pos]
             if char in "'\"":
                 raise fail("expr_unterminated_string", pos)
+            if char in _CURLY_QUOTES:  # Excel's autocorrect turned ' into ‘ or ’
+                raise fail("expr_curly_quote", pos, value=char)
+            if source.startswith("${last-saved#", pos):
+                raise fail("expr_last_saved", pos)
             if source.startswith("${", pos):
                 closed = source.find("}", pos) != -1
                 code = "expr_invalid_reference" if closed else "expr_unterminated_reference"
