@@ -60,10 +60,12 @@ PATH_TEXTS: dict[str, dict[str, str]] = {
     },
     "expr_pulldata_csv": {
         "vi": "pulldata('{value}', ...) ở vị trí {position} đọc tệp CSV “{value}.csv” gửi kèm "
-        "biểu mẫu, bot không nhận tệp kèm: hãy đưa bảng đó vào trang choices với list_name "
-        "“{value}”",
+        "biểu mẫu, bot không nhận tệp kèm: hãy chép bảng đó vào trang choices với list_name "
+        "“{value}” rồi đọc bằng instance('{value}')/root/item[cột_khóa = giá_trị]/cột "
+        "(chạy được cả trong ODK)",
         "en": "pulldata('{value}', ...) at {position} reads the CSV file “{value}.csv” attached "
-        "to the form, and the bot takes no attached files: put that table on the choices sheet "
-        "with list_name “{value}”",
+        "to the form, and the bot takes no attached files: copy that table to the choices sheet "
+        "with list_name “{value}” and read it with instance('{value}')/root/item[key = value]/"
+        "column (which ODK runs too)",
     },
 }
