@@ -239,3 +239,22 @@ def test_lists_over_the_bounds_are_refused() -> None:
         "lists: phải là {tên danh sách: [{cột: chữ}]} (tối đa 50 danh sách, 20000 dòng, 64 cột)"
         in [shown(i.message, "vi") for i in issues]
     )
+
+
+def test_a_list_only_looked_up_needs_no_labels(tmp_path: Path) -> None:
+    """ODK (pyxform) accepts a choices list no select shows without labels: a lookup table.
+    A list a select shows still needs its Vietnamese labels."""
+    table = [
+        *CHOICES,
+        ["he_so", "hn", None, None, None, "1.5"],
+        ["he_so", "hcm", None, None, None, "2"],
+    ]
+    factor = "instance('he_so')/root/item[name = ${tinh}]/dan_so * 10"
+    survey = [SURVEY[0], SURVEY[1], ["calculate", "k", "Hệ số", factor, None, None]]
+    result = load_xlsform(workbook(tmp_path, survey, table))
+    assert result.issues == [], [str(i) for i in result.issues]
+    assert result.template is not None
+    assert evaluate_calculations(result.template, {"tinh": "hcm"})["k"] == 20  # 2 x 10
+    unlabelled = [[*row[:2], None, *row[3:]] if row[1] == "hp" else row for row in CHOICES]
+    refused = load_xlsform(workbook(tmp_path, survey, unlabelled + table[4:]))
+    assert [(i.sheet, i.row, i.column) for i in refused.issues] == [("choices", 3, "label")]

@@ -145,6 +145,7 @@ class _Reader(SurveyRows):
             external = Sheet("external_choices", book.external_choices, header)
             lists |= self.choice_lists(external, EXTERNAL_PREFIX)
         tables = looked_up(book.survey, lists)
+        self.check_labels(book.survey, tables)
         lookups, too_many = read_lists(tables)
         if too_many:  # over the bounds: said once, on the choices sheet
             self.issue("choices", None, None, said("formrule:lists_shape"))

@@ -45,6 +45,7 @@ class ChoiceRows:
     texts: Any
     # filtered lists may repeat a name (ODK), so duplicates wait for the survey
     duplicate_choices: list[tuple[str, str, int, int]]  # (list, name, row, first row)
+    unlabelled: list[tuple[str, tuple[Any, ...]]]  # (list, where the label is missing)
     unfiltered_lists: set[str]
 
     def choice_lists(self, sheet: Sheet, prefix: str = "") -> dict[str, list[dict[str, Any]]]:
@@ -54,6 +55,7 @@ class ChoiceRows:
         seen: dict[tuple[str, str], int] = {}
         if not prefix:
             self.duplicate_choices, self.unfiltered_lists = [], set()
+            self.unlabelled = []
         standard = {"list_name", "name", "value", "label", "image", "audio", "video"}
         for number, row in sheet.numbered():
             list_name = sheet.value(row, "list_name")
@@ -72,10 +74,10 @@ class ChoiceRows:
                 self.duplicate_choices.append((prefix + list_name, name, number, first))
             seen.setdefault((list_name, name), number)
             label = self.fallback_label(sheet, number, row, name)
-            if "vi" not in label:
-                column = sheet.column("label")
+            if "vi" not in label:  # said once the survey shows whether a select needs it
                 message = said("xlsform:choice_label_vi", value=repr(name))
-                self.issue(sheet.name, number, column, message)
+                where = (sheet.name, number, sheet.column("label"), message)
+                self.unlabelled.append((prefix + list_name, where))
             choice = {"value": name, "label": label or {"vi": name}}
             extra = {
                 base: str(row[original]).strip()
@@ -87,6 +89,18 @@ class ChoiceRows:
                 choice["extra"] = extra
             lists.setdefault(prefix + list_name, []).append(choice)
         return lists
+
+    def check_labels(self, rows: Iterable[Mapping[str, Any]], looked_up: Iterable[str]) -> None:
+        """Report the choices without a Vietnamese label, except in a list only looked up
+        (named by instance() and by no question's type): ODK needs no label there."""
+        typed: set[str] = set()
+        for row in rows:
+            kind = next((v for k, v in row.items() if str(k).strip().lower() == "type"), None)
+            typed.update(str(kind or "").split()[1:])  # select_one LIST, ..., loop over LIST
+        tables_only = set(looked_up) - typed
+        for list_name, where in self.unlabelled:
+            if list_name not in tables_only:
+                self.issue(*where)
 
     def fallback_label(
         self, sheet: Sheet, number: int, row: Mapping[str, Any], name: str
