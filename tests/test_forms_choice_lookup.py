@@ -146,6 +146,13 @@ ROWS = {"tinh": tuple({k: str(v) for k, v in zip(CHOICES[0][1:], row[1:], strict
         ("max(instance('tinh')/root/item/dan_so)", 9500),
         ("concat(instance('tinh')/root/item/ma_so)", "013179"),  # every node, as ODK joins
         ("count(instance('tinh')/root/item[mien = 'tay'])", 0),
+        # XPath compares a node-set with a value node by node: true if one node matches
+        ("instance('tinh')/root/item[mien = 'bac']/name = 'hp'", True),  # hn, hp: hp matches
+        ("instance('tinh')/root/item[mien = 'bac']/name != 'hn'", True),  # hp differs
+        ("instance('tinh')/root/item[mien = 'bac']/dan_so > 8000", True),  # 8500
+        ("instance('tinh')/root/item[mien = 'bac']/dan_so < 2000", False),  # 8500, 2100
+        ("instance('tinh')/root/item[name = 'xx']/ma_so = ''", False),  # no node: false
+        ("instance('tinh')/root/item[name = 'xx']/ma_so != ''", False),
     ],
 )
 def test_lookup_paths(source: str, expected: object) -> None:
@@ -155,6 +162,10 @@ def test_lookup_paths(source: str, expected: object) -> None:
 @pytest.mark.parametrize(
     ("calculation", "vietnamese"),
     [
+        (  # node-set against node-set: every pair; not bounded by the list sizes
+            "instance('tinh')/root/item/name = instance('tinh')/root/item/ma_so",
+            "so sánh hai đường dẫn instance() với nhau ở vị trí 34 chưa được hỗ trợ",
+        ),
         (  # ODK's "parent form" pattern: another form's data
             "instance('parent')/root/data[P_SN = ${tinh}]/P_Age",
             "instance('parent') ở vị trí 9 không phải danh sách của trang choices",

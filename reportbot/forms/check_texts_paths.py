@@ -52,6 +52,12 @@ PATH_TEXTS: dict[str, dict[str, str]] = {
         "en": "instance(...)/root/item at {position} needs a /column after it (only count() "
         "counts the items)",
     },
+    "expr_lookup_compare": {
+        "vi": "so sánh hai đường dẫn instance() với nhau ở vị trí {position} chưa được hỗ trợ: "
+        "so sánh với một giá trị, ví dụ ${{q}} hoặc 'chữ'",
+        "en": "comparing two instance() paths with each other at {position} is not supported: "
+        "compare with one value, e.g. ${{q}} or 'text'",
+    },
     "expr_pulldata_shape": {
         "vi": "pulldata() cần 4 đối số, ba đối số đầu là chữ trong dấu nháy "
         "(danh sách, cột lấy, cột so khớp) (vị trí {position})",

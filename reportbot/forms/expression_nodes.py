@@ -15,10 +15,11 @@ from typing import Any
 
 from reportbot.forms.diagnostics import said
 from reportbot.forms.xpath_functions import FUNCTIONS as _MORE_FUNCTIONS
-from reportbot.forms.xpath_lookup import Lookup, NodeSet
+from reportbot.forms.xpath_lookup import Lookup
 from reportbot.forms.xpath_values import (
     _DEC,
     _OPS,
+    NodeSet,
     _date,
     _empty,
     _norm,

@@ -25,7 +25,7 @@ from reportbot.forms.expression_nodes import (
     fail,
     regex_code,
 )
-from reportbot.forms.expression_paths import UNSUPPORTED, PathParsing, scan_cost
+from reportbot.forms.expression_paths import UNSUPPORTED, PathParsing, compared, scan_cost
 from reportbot.forms.xpath_lookup import Lookup, current_lists
 from reportbot.forms.xpath_values import MAX_PATTERN, _compiled, _text
 
@@ -130,6 +130,8 @@ class Parser(PathParsing):
                 rest.append(self.expr(power + 1))
             if power <= 2:
                 left = Logic(ops[0] == "and", (left, *rest))
+            elif power <= 4:  # a comparison: a lookup compares node by node
+                left = compared(left, ops, rest)
             else:
                 left = Chain(left, tuple(ops), tuple(rest))
         return left

@@ -129,6 +129,18 @@ def _fields(node: Any) -> bool:
     return False
 
 
+def compared(left: Any, ops: list[str], rest: list[Any]) -> Chain:
+    """A chain of comparisons whose lookups give every node (XPath compares a node-set node
+    by node); two lookups compared with each other are refused (every pair of rows)."""
+    operands = [left, *rest]
+    for index in range(len(ops)):
+        pair = operands[index : index + 2]
+        if all(isinstance(o, Lookup) for o in pair):
+            raise fail("expr_lookup_compare", pair[1].position)
+    marked = [replace(o, many=True) if isinstance(o, Lookup) else o for o in operands]
+    return Chain(marked[0], tuple(ops), tuple(marked[1:]))
+
+
 def make_lookup(
     list_name: str, rows: Any, predicate: Any, column: str | None, position: int
 ) -> Lookup:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from reportbot.forms import xpath_values as ex
-from reportbot.forms.xpath_lookup import NodeSet
+from reportbot.forms.xpath_values import NodeSet
 
 _MAX_TEXT = 100_000
 _ASCII_SPACE = " \t\n\x0b\f\r"  # Java's \s: normalize-space leaves other spaces alone

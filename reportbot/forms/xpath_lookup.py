@@ -7,7 +7,8 @@ the chosen item with that path. Here the lists a form's expressions name travel 
 template (`lists:`), and are made known to the parser while a template is checked
 (`lookup_lists`). As in XPath, such a path used as a value gives its first node in document
 order (empty when none matches); as the argument of a node-set function (count, sum, max,
-min, join, concat, count-non-empty) it gives every node. A numeric predicate (`item[2]`)
+min, join, concat, count-non-empty) or compared with a value it gives every node (a
+comparison is true when one node passes). A numeric predicate (`item[2]`)
 picks by position, and position() in a predicate is the item's number. Work is bounded: a
 keyed predicate (`column = value`) is a dictionary look-up, any other predicate costs
 rows x its size against the expression's cost limit.
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from reportbot.forms.xpath_values import _equal, _norm, truthy
+from reportbot.forms.xpath_values import NodeSet, _equal, _norm, truthy
 
 Row = Mapping[str, str]
 Table = tuple[Row, ...]
@@ -51,10 +52,6 @@ def lookup_lists(lists: Lists | None) -> Iterator[None]:
 def current_lists() -> Lists:
     """The lists set by `lookup_lists` (none outside it)."""
     return _LISTS.get() or {}
-
-
-class NodeSet(list):
-    """Every node a lookup found (a plain list is a multiple choice's answer, one node)."""
 
 
 @dataclass(frozen=True, slots=True)
