@@ -14,11 +14,14 @@ import re
 import time
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from reportbot.coordination.publishing.xlsform import load_xlsform
 from reportbot.forms.diagnostics import shown
 from reportbot.forms.expressions import ExpressionError, parse_expression
+from tests.calc_support import write_workbook
 
 SQUARE = "10 10 0 0;10 20 0 0;20 20 0 0;20 10 0 0;10 10 0 0"
 OPEN_SQUARE = SQUARE.rsplit(";", 1)[0]  # without the west edge, a point west of it would
@@ -196,3 +199,27 @@ def test_hostile_answers_take_bounded_time(source: str) -> None:
         started = time.perf_counter()
         expression.evaluate({}, current=answer)
         assert time.perf_counter() - started < 2.0  # generous for a loaded machine
+
+
+def test_an_unanchored_regex_is_pointed_out_in_the_preview(tmp_path: Path) -> None:
+    """ODK Collect's regex() needs the whole answer to match, web forms (Enketo) and the bot
+    a part: '[0-9]{10}' lets 11 digits through here. The preview says so, row and fix."""
+    survey = [
+        ["type", "name", "label", "constraint"],
+        ["text", "sdt", "Số điện thoại", "regex(., '[0-9]{10}')"],
+        ["text", "ma", "Mã", "regex(., '^[A-Z]{2}$')"],  # anchored: the same everywhere
+        ["text", "so", "Số", "regex(., 'a|b')"],
+    ]
+    result = load_xlsform(write_workbook(tmp_path / "f.xlsx", survey))
+    assert result.issues == [], [str(i) for i in result.issues]
+    notes = [shown(warning, "vi") for warning in result.warnings if "regex" in warning]
+    assert notes == [
+        "survey, dòng 2, cột constraint: regex '[0-9]{10}' không có ^…$: ODK Collect đòi cả câu "
+        "trả lời khớp, bot (như biểu mẫu web) nhận câu trả lời chỉ chứa một đoạn khớp; muốn "
+        "khớp cả câu trả lời thì viết '^[0-9]{10}$'",
+        "survey, dòng 4, cột constraint: regex 'a|b' không có ^…$: ODK Collect đòi cả câu "
+        "trả lời khớp, bot (như biểu mẫu web) nhận câu trả lời chỉ chứa một đoạn khớp; muốn "
+        "khớp cả câu trả lời thì viết '^(a|b)$'",
+    ]
+    answers = parse_expression("regex(., '[0-9]{10}')")
+    assert answers.evaluate({}, "09123456789") is True  # 11 digits: what the note warns about

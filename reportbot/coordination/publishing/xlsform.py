@@ -57,6 +57,7 @@ from reportbot.conversation.parsing import fold
 from reportbot.coordination.publishing.xlsform_choices import looked_up
 from reportbot.coordination.publishing.xlsform_language import LanguagePlan, plan_languages
 from reportbot.coordination.publishing.xlsform_merged import explain_merged
+from reportbot.coordination.publishing.xlsform_regex_note import regex_notes
 from reportbot.coordination.publishing.xlsform_sheets import (
     BUILTIN_REFERENCE,
     CHOICE_CHECKS,
@@ -152,6 +153,8 @@ class _Reader(SurveyRows):
             tables = {}
         with lookup_lists(lookups):  # what instance('name') reads
             questions, rows_of, positions = self.questions(survey, lists)
+            for note in regex_notes(survey):  # Collect and the bot read regex() differently
+                self.warn(note)
         self.check_duplicate_choices()
         data["questions"] = questions
         data["calculations"] = self.calculations
