@@ -42,6 +42,9 @@ CASES = {
     "hom_nay": ("today()", "date"),
     "ngay": ("${d}", "date"),
     "dinh_dang": ("format-date(today(), '%d/%m/%Y')", "text"),
+    "can": ("sqrt(${n})", "decimal"),  # ODK's math functions are numbers
+    "thoi_gian": ("decimal-time('12:00')", "decimal"),
+    "khong_trong": ("count-non-empty(${t})", "decimal"),
 }
 
 

@@ -142,6 +142,7 @@ def test_a_kept_district_that_still_fits_is_not_re_asked(tmp_path: Path) -> None
         ("selected(${tinh_ve}, name)", ["hn"], ["Hà Nội"]),
         ("starts-with(name, 'h')", ["hn", "hcm"], ["Hà Nội", "TP Hồ Chí Minh"]),
         ("name != 'hn'", ["hn"], ["TP Hồ Chí Minh"]),
+        ("position() > 1", ["hn"], ["TP Hồ Chí Minh"]),  # the choice's number in its list
     ],
 )
 def test_filter_functions(tmp_path: Path, rule: str, typed: list[str], expected: list[str]) -> None:

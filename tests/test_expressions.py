@@ -395,7 +395,12 @@ def test_expression_value_object() -> None:
         ("1 == 1", "unexpected '=' at 3", 3),
         ("1 ! 2", "unexpected character '!' at 2", 2),
         ("${a} & 1", "unexpected character '&' at 5", 5),
-        ("a/b", "unexpected character '/' at 1", 1),
+        (  # a path outside instance('list')/root/item: named as such (was "unexpected '/'")
+            "a/b",
+            "XPath path at 0 is not supported: only instance('list')/root/item[...]/column"
+            " of the choices sheet, and ${name} for a question",
+            0,
+        ),
         ("2 ** 3", "unexpected '*' at 3", 3),
         ("...", "unexpected '.' at 2", 2),
         ("f(1)", "unknown function 'f' at 0", 0),

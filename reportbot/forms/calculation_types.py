@@ -7,10 +7,13 @@ decided once, from the expression, by these explicit rules (nothing else is gues
 - ``decimal``: arithmetic (``+ - * div mod``, a unary minus), a number literal, a numeric
   function (``sum``, ``count``, ``round``, ``int``, ``number``, ``pow``, ``max``, ``min``,
   ``count-selected``, ``string-length``, ``floor``, ``ceiling``, ``abs``,
-  ``decimal-date-time``), a reference to an integer or decimal question or to a numeric
-  calculation, and ``if``/``coalesce`` whose branches are numeric or empty (``''``);
+  ``decimal-date-time``, ``decimal-time``, ``count-non-empty``, ``random`` and the math
+  functions ``sqrt``, ``exp``, ``log``, ``sin``...), a reference to an integer or decimal
+  question or to a numeric calculation, and ``if``/``coalesce`` whose branches are numeric
+  or empty (``''``);
 - ``date``: ``today()``, ``date(..)``, a reference to a date question;
-- ``text``: everything else (``concat``, ``format-date``, comparisons, ``jr:choice-name``...).
+- ``text``: everything else (``concat``, ``format-date``, comparisons, ``jr:choice-name``,
+  a choice-list lookup ``instance('l')/root/item[..]/column``: "01" keeps its zero...).
 
 A YAML template may state it instead (`type: decimal|integer|date|text` on a calculation).
 """
@@ -33,7 +36,9 @@ CALCULATION_TYPES = frozenset({"decimal", "integer", "date", "text"})
 _ARITHMETIC = frozenset({"+", "-", "*", "div", "mod"})
 _NUMERIC_FUNCTIONS = frozenset(
     {"sum", "count", "round", "int", "number", "pow", "max", "min", "count-selected"}
-    | {"string-length", "floor", "ceiling", "abs", "decimal-date-time"}
+    | {"string-length", "floor", "ceiling", "abs", "decimal-date-time", "decimal-time"}
+    | {"count-non-empty", "sqrt", "exp", "exp10", "log", "log10", "pi", "random"}
+    | {"sin", "cos", "tan", "asin", "acos", "atan", "atan2"}
 )
 _DATE_FUNCTIONS = frozenset({"today", "date"})
 _EMPTY = "empty"  # the '' branch of if(.., x, ''): takes the other branch's type

@@ -6,6 +6,7 @@ The English texts are the checkers' historical messages (see forms/check_texts.p
 
 from __future__ import annotations
 
+from reportbot.forms.check_texts_paths import PATH_TEXTS
 from reportbot.vocabulary.catalogue import register
 
 _EXPRESSION_FIX = {
@@ -123,6 +124,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "calculation_type.fix": {
         "vi": "Ghi một kiểu trong danh sách, hoặc bỏ type để bot tự xác định theo biểu thức.",
         "en": "Write one of the listed types, or leave type out: the expression decides it.",
+    },
+    "lists_shape": {
+        "vi": "lists: phải là {{tên danh sách: [{{cột: chữ}}]}} (tối đa 50 danh sách, "
+        "20000 dòng, 64 cột)",
+        "en": "lists: {{list name: [{{column: text}}]}} (at most 50 lists, 20000 rows, 64 columns)",
+    },
+    "lists_shape.fix": {
+        "vi": "Viết lists: {{tinh: [{{name: hn, label: Hà Nội, ma_so: '01'}}]}}, hoặc bớt dòng.",
+        "en": "Write lists: {{province: [{{name: hn, label: Hanoi, code: '01'}}]}}, or fewer rows.",
     },
     "calculations_shape": {
         "vi": "calculations: phải là danh sách (tối đa 300)",
@@ -329,4 +339,5 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+TEXTS.update(PATH_TEXTS)  # unsupported functions, paths and lookups (check_texts_paths)
 RULES = register("formrule", TEXTS)

@@ -39,11 +39,11 @@ def visible_choices(question: Question, scope: Mapping[str, Any]) -> tuple[FormC
         return question.choices
     kept: list[FormChoice] = []
     seen: set[str] = set()
-    for choice in question.choices:
-        # ChainMap: the choice on top of the answers, without copying the answers per choice
-        if choice.value not in seen and truthy(
-            rule.evaluate(ChainMap({"__choice__": choice_columns(choice)}, scope))  # type: ignore[arg-type]
-        ):
+    for number, choice in enumerate(question.choices, start=1):
+        # ChainMap: the choice on top of the answers, without copying the answers per choice;
+        # position() is the choice's number in its list, as in ODK's item[...] predicate
+        item = {"__choice__": choice_columns(choice), "__position__": number}
+        if choice.value not in seen and truthy(rule.evaluate(ChainMap(item, scope))):  # type: ignore[arg-type]
             kept.append(choice)
             seen.add(choice.value)
     return tuple(kept)

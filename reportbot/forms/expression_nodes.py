@@ -16,9 +16,11 @@ from typing import Any
 from reportbot.forms import clock
 from reportbot.forms.diagnostics import said
 from reportbot.forms.xpath_functions import FUNCTIONS as _MORE_FUNCTIONS
+from reportbot.forms.xpath_lookup import Lookup
 from reportbot.forms.xpath_values import (
     _DEC,
     _OPS,
+    NodeSet,
     _date,
     _empty,
     _norm,
@@ -176,6 +178,9 @@ def children(node: Any) -> tuple[Any, ...]:
         return (node.first, *node.rest)
     if isinstance(node, Call):
         return node.args
+    if isinstance(node, Lookup):
+        parts = (node.predicate, node.key[1] if node.key else None)
+        return tuple(part for part in parts if part is not None)
     return ()
 
 
@@ -216,9 +221,15 @@ def _int(value: Any) -> Any:
     return "" if number is None else int(number)
 
 
+def _concat_text(value: Any) -> str:
+    # a lookup's nodes are joined as they are (a multiple choice keeps its spaces)
+    return "".join(value) if isinstance(value, NodeSet) else _text(value)
+
+
 # name: (min args, max args or None, implementation, lazy: gets the unevaluated nodes)
 FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
     "selected": (2, 2, _selected, False),
+    "is-selected": (2, 2, _selected, False),  # JavaRosa's other name for selected()
     "count-selected": (1, 1, _count_selected, False),
     "string-length": (1, 1, lambda v: len(_text(v)), False),
     "if": (3, 3, _if, True),
@@ -226,7 +237,7 @@ FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
     "number": (1, 1, _number, False),
     "int": (1, 1, _int, False),
     "today": (0, 0, _today, True),
-    "concat": (0, None, lambda *values: "".join(_text(v) for v in values), False),
+    "concat": (0, None, lambda *values: "".join(_concat_text(v) for v in values), False),
     "regex": (2, 2, _regex, False),
     "not": (1, 1, lambda v: not truthy(v), False),
     "true": (0, 0, lambda: True, False),

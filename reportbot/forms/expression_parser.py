@@ -25,6 +25,8 @@ from reportbot.forms.expression_nodes import (
     fail,
     regex_code,
 )
+from reportbot.forms.expression_paths import UNSUPPORTED, PathParsing, compared, scan_cost
+from reportbot.forms.xpath_lookup import Lookup, current_lists
 from reportbot.forms.xpath_values import MAX_PATTERN, _compiled, _text
 
 MAX_SOURCE = 1000
@@ -35,10 +37,11 @@ _TOKEN = re.compile(
     |(?P<num>\d+(?:\.\d*)?|\.\d+)
     |(?P<str>'[^']*'|"[^"]*")
     |(?P<name>(?:[A-Za-z_][A-Za-z0-9_]*:)?[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
-    |(?P<op>!=|<=|>=|\.\.|[=<>+\-*(),.])""",
+    |(?P<op>!=|<=|>=|\.\.|[=<>+\-*(),./\[\]])""",
     re.VERBOSE | re.ASCII,
 )
 _KEYWORDS = frozenset({"and", "or", "div", "mod"})
+_CURLY_QUOTES = frozenset("‘’“”")
 _BINARY = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4}
 _BINARY.update({"+": 5, "-": 5, "*": 6, "div": 6, "mod": 6})
 
@@ -59,6 +62,10 @@ def tokenize(source: str) -> list[Token]:
             char = source[pos]
             if char in "'\"":
                 raise fail("expr_unterminated_string", pos)
+            if char in _CURLY_QUOTES:  # Excel's autocorrect turned ' into ‘ or ’
+                raise fail("expr_curly_quote", pos, value=char)
+            if source.startswith("${last-saved#", pos):
+                raise fail("expr_last_saved", pos)
             if source.startswith("${", pos):
                 closed = source.find("}", pos) != -1
                 code = "expr_invalid_reference" if closed else "expr_unterminated_reference"
@@ -74,17 +81,23 @@ def tokenize(source: str) -> list[Token]:
     return tokens
 
 
-class Parser:
+class Parser(PathParsing):
     """Precedence climbing over the token list; `depth` bounds the recursion."""
 
     def __init__(
-        self, source: str, calculations: Mapping[str, Any] | None = None, fields: bool = False
+        self,
+        source: str,
+        calculations: Mapping[str, Any] | None = None,
+        fields: bool = False,
+        lists: Mapping[str, Any] | None = None,
     ) -> None:
-        self.fields = fields  # bare names are choice columns (choice_filter only)
+        self.fields = fields  # bare names are choice columns (choice_filter, predicates)
+        self.in_predicate = False  # inside instance(..)/root/item[...]
         self.tokens = tokenize(source)
         self.index = 0
         self.depth = 0
         self.calculations = calculations or {}
+        self.lists = lists if lists is not None else current_lists()
 
     def take(self) -> Token:
         token = self.tokens[self.index]
@@ -117,6 +130,8 @@ class Parser:
                 rest.append(self.expr(power + 1))
             if power <= 2:
                 left = Logic(ops[0] == "and", (left, *rest))
+            elif power <= 4:  # a comparison: a lookup compares node by node
+                left = compared(left, ops, rest)
             else:
                 left = Chain(left, tuple(ops), tuple(rest))
         return left
@@ -130,7 +145,10 @@ class Parser:
             if token.kind == "op" and token.text == "-":
                 self.take()
                 return Neg(self.unary())
-            return self.primary()
+            node = self.primary()
+            if self.peek_op() in ("/", "["):  # a path that is not a choice-list lookup
+                raise fail("expr_path_unsupported", self.tokens[self.index].pos)
+            return node
         finally:
             self.depth -= 1
 
@@ -146,9 +164,13 @@ class Parser:
                 return CalcRef(name, self.calculations[name])
             return Ref(name)
         if token.kind == "op" and token.text == ".":
+            if self.in_predicate:  # the item itself: not read by a lookup
+                raise fail("expr_path_unsupported", token.pos)
             return Current()
         if token.kind == "op" and token.text == "..":  # the parent node: only in position(..)
             return Const("")
+        if token.kind == "op" and token.text == "/":
+            raise fail("expr_path_unsupported", token.pos)
         if token.kind == "op" and token.text == "(":
             node = self.expr(0)
             if self.peek_op() != ")":
@@ -156,50 +178,71 @@ class Parser:
             self.take()
             return node
         if token.kind == "name":
+            if self.peek_op() in ("/", "["):  # an XPath path: only choice-list lookups
+                raise fail("expr_path_unsupported", token.pos)
             if self.peek_op() != "(" and self.fields:
                 return Field(token.text)
             if self.peek_op() != "(":
                 raise fail("expr_unknown_name", token.pos, value=repr(token.text))
+            if token.text == "instance":
+                return self.lookup(token)
             return self.call(token)
         raise self.unexpected(token)
 
-    def call(self, name: Token) -> Call:
-        spec = FUNCTIONS.get(name.text)
-        if spec is None:
-            raise fail("expr_unknown_function", name.pos, value=repr(name.text))
+    def arguments(self) -> tuple[list[Any], list[int]]:
+        """The arguments of a call, its '(' next: (nodes, where each starts)."""
         self.take()  # '('
         args: list[Any] = []
         starts: list[int] = []
         if self.peek_op() == ")":
             self.take()
-        else:
-            while True:
-                starts.append(self.tokens[self.index].pos)
-                args.append(self.expr(0))
-                token = self.take()
-                if token.kind == "op" and token.text == ")":
-                    break
-                if not (token.kind == "op" and token.text == ","):
-                    raise fail("expr_expected_comma", token.pos)
-        low, high, impl, lazy = spec
+            return args, starts
+        while True:
+            starts.append(self.tokens[self.index].pos)
+            args.append(self.expr(0))
+            token = self.take()
+            if token.kind == "op" and token.text == ")":
+                return args, starts
+            if not (token.kind == "op" and token.text == ","):
+                raise fail("expr_expected_comma", token.pos)
+
+    def call(self, name: Token) -> Any:
+        unsupported = UNSUPPORTED.get(name.text)
+        if unsupported is not None:
+            raise fail("expr_unsupported_function", name.pos, value=name.text, reason=unsupported)
+        spec = FUNCTIONS.get(name.text)
+        if spec is None and name.text != "pulldata":
+            raise fail("expr_unknown_function", name.pos, value=repr(name.text))
+        args, starts = self.arguments()
+        if name.text == "pulldata":
+            return self.pulldata(name, args)
+        if not args and name.text in ("normalize-space", "string-length"):
+            args = [Current()]  # ODK: without an argument, the current answer
+        low, high, impl, lazy = spec  # type: ignore[misc]
         if len(args) < low or (high is not None and len(args) > high):
             count = f"{low}" if low == high else f"at least {low}"
             plural = "" if low == high == 1 else "s"
             many = {"vi": f"{low} đối số" if low == high else f"ít nhất {low} đối số"}
             many["en"] = f"{count} argument{plural}"
             raise fail("expr_argument_count", name.pos, count=many, value=name.text)
+        if name.text == "weighted-checklist" and len(args) % 2:
+            many = {"vi": "số chẵn đối số", "en": "an even number of arguments"}
+            raise fail("expr_argument_count", name.pos, count=many, value=name.text)
         if name.text == "regex" and isinstance(args[1], Const):
             problem = _compiled(_text(args[1].value)[: MAX_PATTERN + 1])
             if isinstance(problem, str):
                 raise fail(regex_code(problem), starts[1], limit=MAX_PATTERN)
-        return Call(name.text, tuple(args), impl, lazy)
+        return Call(name.text, tuple(self.nodesets(name.text, args)), impl, lazy)
 
 
 MAX_COST = 10_000  # nodes one evaluation may visit, calculations expanded
 
 
 def parse_tree(
-    source: str, calculations: Mapping[str, Any] | None = None, fields: bool = False
+    source: str,
+    calculations: Mapping[str, Any] | None = None,
+    fields: bool = False,
+    lists: Mapping[str, Any] | None = None,
 ) -> tuple[Any, frozenset[str], bool, int]:
     """Parse and check once: (root, names read, whether `.` is read, cost in nodes)."""
     if not isinstance(source, str):
@@ -208,7 +251,7 @@ def parse_tree(
         raise ExpressionError(said("formrule:expr_too_long", limit=MAX_SOURCE), MAX_SOURCE)
     if not source.strip():
         raise ExpressionError(said("formrule:expr_empty"), 0)
-    root = Parser(source, calculations, fields).parse()
+    root = Parser(source, calculations, fields, lists).parse()
     refs: set[str] = set()
     uses_current = False
     cost = 0
@@ -224,6 +267,11 @@ def parse_tree(
             refs.add(node.name)
             refs.update(node.calculation.references())
             cost += node.calculation.cost
+        if isinstance(node, Lookup):
+            if node.column is None and not node.many:  # the items themselves: count() only
+                raise fail("expr_instance_column", node.position)
+            if node.predicate is not None:  # run once per row (nested lookups multiply)
+                cost += len(node.rows) * scan_cost(node.predicate)
         uses_current = uses_current or isinstance(node, Current)
         stack.extend((child, depth + 1) for child in children(node))
     if cost > MAX_COST:

@@ -14,6 +14,7 @@ from typing import Any
 
 from reportbot.forms.expression_nodes import Call, Chain, Const, ExpressionError, Ref, children
 from reportbot.forms.expression_parser import parse_tree
+from reportbot.forms.xpath_lookup import current_lists
 from reportbot.forms.xpath_values import truthy
 
 __all__ = ["Expression", "ExpressionError", "compared_literals", "parse_expression", "truthy"]
@@ -32,9 +33,15 @@ class Expression:
     _current: bool = field(init=False, compare=False, repr=False)
     cost: int = field(init=False, compare=False, repr=False)
     choice_fields: bool = field(default=False, compare=False, repr=False)
+    # the choice lists instance('name') reads (None: those `lookup_lists` made known)
+    lists: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        root, refs, current, cost = parse_tree(self.source, self.calculations, self.choice_fields)
+        if self.lists is None:
+            object.__setattr__(self, "lists", current_lists())
+        root, refs, current, cost = parse_tree(
+            self.source, self.calculations, self.choice_fields, self.lists
+        )
         object.__setattr__(self, "_root", root)
         object.__setattr__(self, "_refs", refs)
         object.__setattr__(self, "_current", current)
@@ -42,7 +49,7 @@ class Expression:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # copies and pickles carry the source (and calculations) and parse it again
-        return (_rebuild, (self.source, self.calculations, self.choice_fields))
+        return (_rebuild, (self.source, self.calculations, self.choice_fields, self.lists))
 
     def evaluate(self, answers: Mapping[str, Any], current: Any = None) -> Any:
         """Evaluate against the answers (and `.` = current); never raises, problems give None."""
@@ -86,8 +93,8 @@ def _literal_pair(left: Any, right: Any) -> list[tuple[str, str]]:
     return []
 
 
-def _rebuild(source: str, calculations: Any, choice_fields: bool) -> Expression:
-    return Expression(source, calculations, choice_fields=choice_fields)
+def _rebuild(source: str, calculations: Any, choice_fields: bool, lists: Any = None) -> Expression:
+    return Expression(source, calculations, choice_fields=choice_fields, lists=lists)
 
 
 def parse_expression(
@@ -95,10 +102,12 @@ def parse_expression(
     calculations: Mapping[str, Expression] | None = None,
     *,
     choice_fields: bool = False,
+    lists: Mapping[str, Any] | None = None,
 ) -> Expression:
     """Parse source text once; raises ExpressionError with a short message and a position.
 
     `calculations` (name -> Expression) are the form's `calculate` fields: ${name} then reads
     the calculation's value computed from the same answers. With `choice_fields` (a
-    choice_filter) a bare name such as `county` reads that column of the choice filtered."""
-    return Expression(source, calculations, choice_fields=choice_fields)
+    choice_filter) a bare name such as `county` reads that column of the choice filtered.
+    `lists` are the choice lists instance('name') may read (default: `lookup_lists`)."""
+    return Expression(source, calculations, choice_fields=choice_fields, lists=lists)

@@ -46,6 +46,7 @@ from reportbot.forms.schema import (
     Question,
     Text,
 )
+from reportbot.forms.xpath_lookup import current_lists, lists_definition, lookup_lists, read_lists
 from reportbot.vocabulary.os_errors import os_reason
 
 
@@ -130,7 +131,11 @@ def build_template(
 ) -> tuple[FormTemplate | None, list[TemplateIssue]]:
     """Check a template's data and build it; every issue is collected, none stops the check."""
     checker = _Checker(source)
-    template = checker.template(data)
+    lists, problem = read_lists(data.get("lists"))
+    if problem is not None:
+        checker.fail(data, "lists", "lists", said("formrule:lists_shape"))
+    with lookup_lists(lists):  # what instance('name') reads in the expressions
+        template = checker.template(data)
     if checker.issues:
         return None, checker.issues
     return template, []
@@ -158,6 +163,7 @@ def template_to_definition(template: FormTemplate) -> dict[str, Any]:
         ),
         **_extras_definition(template),
         **repeats_definition(template),
+        **({"lists": lists_definition(template.lists)} if template.lists else {}),
     }
 
 
@@ -244,7 +250,7 @@ class _Checker(QuestionChecks):
     def template(self, data: Mapping[str, Any]) -> FormTemplate | None:
         known = {"key", "version", "title", "description", "unit_types", "period"}
         known |= {"questions", "reminders", "indicators", "calculations", "metadata"}
-        known |= {"repeats"}
+        known |= {"repeats", "lists"}
         for name in data:
             if name not in known:
                 self.fail(
@@ -295,6 +301,7 @@ class _Checker(QuestionChecks):
             calculations=calculations,
             metadata=self.metadata,
             repeats=repeats,
+            lists=dict(current_lists()),
         )
 
     def text(self, node: Mapping[str, Any], field: str, where: str, *, required: bool) -> Text:

@@ -26,7 +26,13 @@ _POSITION = re.compile(r"position\(\s*\.\.\s*\)")
 _INDEXED_REPEAT = re.compile(
     r"indexed-repeat\(\s*\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}\s*,\s*\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}\s*,"
 )
-_AGGREGATE = re.compile(r"\b(sum|max|min|count)\(\s*\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}\s*\)")
+_AGGREGATE = re.compile(
+    r"\b(sum|max|min|count|count-non-empty)\(\s*\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}\s*\)"
+)
+# join(separator, ${q}): a quoted separator (no quote inside, as XPath 1.0 literals)
+_JOIN = re.compile(
+    r"""\bjoin\(\s*('[^']{0,100}'|"[^"]{0,100}")\s*,\s*\$\{([A-Za-z_][A-Za-z0-9_.-]{0,63})\}\s*\)"""
+)
 
 _CACHE: dict[tuple[int, tuple[int, ...]], tuple[FormTemplate, FormTemplate]] = {}
 _BASES: dict[int, tuple[FormTemplate, FormTemplate]] = {}  # id(expanded) -> (expanded, base)
@@ -208,7 +214,8 @@ class _Expander:
         return f"indexed-repeat({refs or repr('')}, '',", False
 
     def aggregates(self, source: str, skip: str | None) -> str:
-        """Aggregates over a repeat's entries, then a bare ${q} of a repeat: entry 1."""
+        """Aggregates over a repeat's entries (sum, max, min, count, count-non-empty, join),
+        then a bare ${q} of a repeat: entry 1."""
 
         def aggregate(match: re.Match[str]) -> str:
             function, name = match.group(1), match.group(2)
@@ -219,9 +226,19 @@ class _Expander:
             if function == "count":
                 return str(entries)
             if repeat == name or not entries:
-                return "0" if function == "sum" else "''"
+                return "0" if function in ("sum", "count-non-empty") else "''"
             refs = ", ".join("${" + entry_id(name, i) + "}" for i in range(1, entries + 1))
             return f"{function}({refs})"
+
+        def join(match: re.Match[str]) -> str:
+            separator, name = match.group(1), match.group(2)
+            repeat = self.members.get(name)
+            if repeat is None or repeat == skip:
+                return match.group(0)
+            refs = ", ".join(
+                "${" + entry_id(name, i) + "}" for i in range(1, self.counts[repeat] + 1)
+            )
+            return f"join({separator}, {refs})" if refs else "''"
 
         def first(match: re.Match[str]) -> str:
             repeat = self.members.get(match.group(1))
@@ -229,12 +246,14 @@ class _Expander:
                 return match.group(0)
             return "${" + entry_id(match.group(1), 1) + "}" if self.counts[repeat] else "''"
 
-        return _REF.sub(first, _AGGREGATE.sub(aggregate, source))
+        return _REF.sub(first, _JOIN.sub(join, _AGGREGATE.sub(aggregate, source)))
 
     def parse(self, expression: Expression, source: str) -> Expression:
         if source == expression.source and not self.calcs:
             return expression
-        return parse_expression(source, self.calcs, choice_fields=expression.choice_fields)
+        return parse_expression(
+            source, self.calcs, choice_fields=expression.choice_fields, lists=expression.lists
+        )
 
 
 def _closing(source: str, start: int) -> int:

@@ -10,7 +10,8 @@ relevance cache) works unchanged on the template with each entry's questions wri
 
 Expressions follow ODK: inside an entry ``${sibling}`` is the same entry's answer and
 ``position(..)`` the entry's number; outside, ``count(${rep})`` / ``count(${q})`` is the
-number of entries, ``sum``/``max``/``min(${q})`` run over the entries, and any other
+number of entries, ``sum``/``max``/``min``/``count-non-empty(${q})`` and
+``join(sep, ${q})`` run over the entries, and any other
 ``${q}`` is the first entry's answer (a nodeset read as a value).
 """
 

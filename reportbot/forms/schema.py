@@ -7,6 +7,7 @@ is validated, never while an officer answers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,6 +149,8 @@ class FormTemplate:
     metadata: tuple[tuple[str, str], ...] = ()  # (name, kind): values the caller supplies
     # -- xlsflow: repeats (forms.repeats.Repeat), in form order
     repeats: tuple[Any, ...] = ()
+    # choice lists the expressions look up (instance('name')): name -> rows of {column: text}
+    lists: Mapping[str, tuple[Mapping[str, str], ...]] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question | None:
         """Return the question with this id, if any."""

@@ -2,15 +2,16 @@
 
 Semantics follow JavaRosa (ODK Collect's engine, as documented in the ODK XForms spec
 https://getodk.github.io/xforms-spec/#xpath-functions): `substr` is 0-based with an exclusive
-end, `round` rounds half away from zero, `selected-at` is 0-based, `date(n)` counts days from
-1970-01-01. Outside a repeat, `position(..)` is 1 and `count(x)` counts one node. Results that
-ODK would show as NaN or Infinity are empty here. Every function is total and bounded: none
-raises on odd input and none does unbounded work.
+end (negative: from the end), `round` rounds half away from zero, `selected-at` is 0-based,
+`date(n)` counts days from 1970-01-01. Outside a repeat, `position(..)` is 1 and `count(x)`
+counts one node. Results that ODK would show as NaN or Infinity are empty here. Every
+function is total and bounded: none raises on odd input and none does unbounded work.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +20,7 @@ from typing import Any
 from reportbot.forms import clock
 from reportbot.forms import xpath_values as ex
 from reportbot.forms.xpath_geo import GEO_FUNCTIONS
+from reportbot.forms.xpath_library import LIBRARY
 
 _EPOCH = date(1970, 1, 1)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -35,12 +37,15 @@ def _numbers(values: tuple[Any, ...]) -> list[int | Decimal] | None:
 
 
 def _substr(value: Any, start: Any, end: Any = None) -> str:
+    """JavaRosa's substr: a negative start or end counts from the end ('hello', -2 is
+    'lo'), both then clamped to the text, and an end before the start gives ''; that is
+    exactly Python's slice."""
     text = ex._text(value)
     first = ex._num(start)
     last = len(text) if end is None else ex._num(end)
     if first is None or last is None:
         return ""
-    return text[max(int(first), 0) : max(int(last), 0)]
+    return text[int(first) : int(last)]
 
 
 def _round(value: Any, places: Any = 0) -> Any:
@@ -152,6 +157,7 @@ def _format_date(value: Any, pattern: Any) -> str:
         "n": str(moment.month), "b": _MONTHS[moment.month - 1], "d": f"{moment.day:02d}",
         "e": str(moment.day), "a": _DAYS[moment.weekday()], "H": f"{moment.hour:02d}",
         "h": str(moment.hour), "M": f"{moment.minute:02d}", "S": f"{moment.second:02d}",
+        "3": f"{moment.microsecond // 1000:03d}",
     }  # fmt: skip
     out, index = [], 0
     while index < len(text):
@@ -164,8 +170,46 @@ def _format_date(value: Any, pattern: Any) -> str:
     return "".join(out)
 
 
+def _to_moment(value: Any) -> Any:
+    """date-time(x): a moment from a dateTime text, a date (its midnight) or a number of
+    days since 1970-01-01 (a fraction is the time of day)."""
+    value = _moment(value)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    number = ex._num(value)
+    if number is not None and not isinstance(value, str | list) and -719_000 < number < 2_900_000:
+        start = datetime(_EPOCH.year, _EPOCH.month, _EPOCH.day)
+        return start + timedelta(seconds=round(Decimal(number) * 86400))  # years 1 to 9909
+    day = ex._date(ex._text(value)[:10]) if isinstance(value, str) else None
+    return "" if day is None else datetime(day.year, day.month, day.day)
+
+
+_CLOCK = re.compile(r"(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?", re.ASCII)
+
+
+def _decimal_time(value: Any) -> Any:
+    """decimal-time('18:00:00.000+07:00') = 0.75: the share of the day in Vietnam's time
+    (the bot's device time zone), a time with another offset moved to +07:00 first."""
+    match = _CLOCK.fullmatch(ex._text(value).strip()[:40])
+    if match is None:
+        return ""
+    hours, minutes, seconds = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hours > 23 or minutes > 59 or seconds > 59:
+        return ""
+    total = hours * 3600 + minutes * 60 + seconds
+    if match[4]:
+        offset = 0 if match[4] == "Z" else int(match[4][1:3]) * 3600 + int(match[4][4:]) * 60
+        total += 7 * 3600 - (offset if match[4][0] != "-" else -offset)
+    return ex._DEC.divide(Decimal(total % 86400), Decimal(86400))
+
+
 def _position(args: tuple[Any, ...], answers: Mapping[str, Any], current: Any) -> int:
-    return 1  # outside a repeat every node is the first
+    """position(): in a lookup's predicate the item's number in its list (the lookup puts
+    it under '__position__'); elsewhere 1, as every node outside a repeat is the first."""
+    given = answers.get("__position__") if not args else None
+    return given if isinstance(given, int) else 1
 
 
 def _indexed_repeat(*args: Any) -> Any:
@@ -205,6 +249,8 @@ FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
     "now": (0, 0, _now, True),
     "date": (1, 1, _to_date, False),
     "decimal-date-time": (1, 1, _decimal_date_time, False),
+    "date-time": (1, 1, _to_moment, False),
+    "decimal-time": (1, 1, _decimal_time, False),
     "format-date": (2, 2, _format_date, False),
     "format-date-time": (2, 2, _format_date, False),
     "boolean": (1, 1, ex.truthy, False),
@@ -217,3 +263,5 @@ FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., Any], bool]] = {
     "string-length": (1, 1, lambda v: len(ex._text(v)[:_MAX_TEXT]), False),
 }
 FUNCTIONS.update(GEO_FUNCTIONS)  # area(), distance(): positions (xpath_geo)
+FUNCTIONS.update(LIBRARY)  # strings, math, checklists, digests (xpath_library)
+FUNCTIONS["enclosed-area"] = FUNCTIONS["area"]  # JavaRosa's older name

@@ -1,4 +1,5 @@
-"""ODK's geo functions over stored positions: `area(${shape})` and `distance(${trace})`.
+"""ODK's geo functions over stored positions: `area(${shape})`, `distance(${trace})` and
+`geofence(${point}, ${shape})`.
 
 Positions are stored as ODK stores them ("lat lon alt acc", points joined by ";"). As in
 JavaRosa's GeoUtils, lengths and areas are geodesics on the WGS84 ellipsoid computed with
@@ -70,7 +71,24 @@ def area(value: Any) -> Any:
     return _metres(abs(surface))
 
 
+def geofence(point: Any, shape: Any) -> Any:
+    """Whether the point lies inside the geoshape: the even-odd rule on latitude and
+    longitude taken as plane coordinates, as JavaRosa's GeoUtils does (a shape not closed
+    is closed here). "" when either is not made of positions."""
+    where, corners = _points((point,)), _points((shape,))
+    if not where or len(where) != 1 or corners is None:
+        return ""
+    (y, x), inside = where[0], False
+    if corners and corners[0] != corners[-1]:
+        corners.append(corners[0])
+    for (y1, x1), (y2, x2) in pairwise(corners):
+        if (y1 > y) != (y2 > y) and x < (x1 - x2) * (y - y2) / (y1 - y2) + x2:
+            inside = not inside  # the ray eastwards from the point crosses this edge
+    return inside
+
+
 GEO_FUNCTIONS = {
     "distance": (1, None, distance, False),
     "area": (1, 1, area, False),
+    "geofence": (2, 2, geofence, False),
 }

@@ -102,11 +102,26 @@ def _date(value: Any) -> date | None:
     return None
 
 
+class NodeSet(list):
+    """Every node a choice-list lookup found (a plain list is a multiple choice's answer:
+    one node holding "a b c")."""
+
+
 def _flat(value: Any) -> Any:
     return " ".join(value) if isinstance(value, list) else value
 
 
+def _some(test: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
+    """XPath's comparison of a node-set with a value: true if one of its nodes passes (an
+    empty node-set never does). Only one side is ever a node-set (the parser sees to it)."""
+    if isinstance(a, NodeSet):
+        return any(test(node, b) for node in a)
+    return any(test(a, node) for node in b)
+
+
 def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, NodeSet) or isinstance(b, NodeSet):
+        return _some(_equal, a, b)
     a, b = _flat(a), _flat(b)
     if _empty(a) or _empty(b):
         return _empty(a) and _empty(b)
@@ -126,7 +141,15 @@ def _equal(a: Any, b: Any) -> bool:
     return _text(a) == _text(b)
 
 
+def _not_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, NodeSet) or isinstance(b, NodeSet):  # some node differs
+        return _some(_not_equal, a, b)
+    return not _equal(a, b)
+
+
 def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
+    if isinstance(a, NodeSet) or isinstance(b, NodeSet):
+        return _some(lambda x, y: _order(compare, x, y), a, b)
     a, b = _flat(a), _flat(b)
     if _empty(a) or _empty(b):
         return False
@@ -177,7 +200,7 @@ def _arith(op: str, a: Any, b: Any) -> Any:
 
 def _binary_op(name: str) -> Callable[[Any, Any], Any]:
     if name in ("=", "!="):
-        return _equal if name == "=" else lambda a, b: not _equal(a, b)
+        return _equal if name == "=" else _not_equal
     compare = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
     if name in compare:
         test = compare[name]

@@ -54,8 +54,10 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from reportbot.conversation.parsing import fold
+from reportbot.coordination.publishing.xlsform_choices import looked_up
 from reportbot.coordination.publishing.xlsform_language import LanguagePlan, plan_languages
 from reportbot.coordination.publishing.xlsform_merged import explain_merged
+from reportbot.coordination.publishing.xlsform_regex_note import regex_notes
 from reportbot.coordination.publishing.xlsform_sheets import (
     BUILTIN_REFERENCE,
     CHOICE_CHECKS,
@@ -78,6 +80,7 @@ from reportbot.coordination.publishing.xlsform_survey import EXTERNAL_PREFIX, Su
 from reportbot.forms.diagnostics import Said, said
 from reportbot.forms.labels import reduce_markup
 from reportbot.forms.loader import TemplateIssue, build_template
+from reportbot.forms.xpath_lookup import lookup_lists, read_lists
 
 log = logging.getLogger(__name__)
 KNOWN_SHEETS = frozenset({"survey", "choices", "settings", "external_choices"})
@@ -142,13 +145,24 @@ class _Reader(SurveyRows):
             header = book.external_choices_header or []
             external = Sheet("external_choices", book.external_choices, header)
             lists |= self.choice_lists(external, EXTERNAL_PREFIX)
-        questions, rows_of, positions = self.questions(survey, lists)
+        tables = looked_up(book.survey, lists)
+        self.check_labels(book.survey, tables)
+        lookups, too_many = read_lists(tables)
+        if too_many:  # over the bounds: said once, on the choices sheet
+            self.issue("choices", None, None, said("formrule:lists_shape"))
+            tables = {}
+        with lookup_lists(lookups):  # what instance('name') reads
+            questions, rows_of, positions = self.questions(survey, lists)
+            for note in regex_notes(survey):  # Collect and the bot read regex() differently
+                self.warn(note)
         self.check_duplicate_choices()
         data["questions"] = questions
         data["calculations"] = self.calculations
         data["metadata"] = self.metadata
         if self.repeats:
             data["repeats"] = self.repeats
+        if tables:
+            data["lists"] = tables
         own = {(issue.sheet, issue.row, issue.column) for issue in self.issues}
         template, problems = build_template(data, self.source)
         for problem in problems:

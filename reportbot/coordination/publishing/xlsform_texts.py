@@ -302,6 +302,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "trường siêu dữ liệu {value} bị bỏ qua (dòng {row})",
         "en": "metadata field {value} ignored (row {row})",
     },
+    "warn_regex_partial": {
+        "vi": "survey, dòng {row}, cột {column}: regex {value} không có ^…$: ODK Collect đòi cả "
+        "câu trả lời khớp, bot (như biểu mẫu web) nhận câu trả lời chỉ chứa một đoạn khớp; "
+        "muốn khớp cả câu trả lời thì viết {fixed}",
+        "en": "survey, row {row}, column {column}: regex {value} has no ^…$: ODK Collect needs "
+        "the whole answer to match, the bot (like web forms) takes an answer containing a "
+        "match; to match the whole answer write {fixed}",
+    },
     "warn_media_only": {
         "vi": "{sheet}, dòng {row}: chỉ có tệp đa phương tiện, cán bộ thấy tên {value}",
         "en": "{sheet}, row {row}: only media, officers see the name {value}",
