@@ -321,6 +321,13 @@ class DeliveryError(Exception):
     """A message could not be delivered and will not be by retrying (e.g. blocked by user)."""
 
 
+class RecipientRefused(DeliveryError):
+    """The platform refuses messages to this person until they act: they blocked the bot,
+    left (unfollowed) the OA, or are outside its messaging window. Retrying before then only
+    spends the platform's quota; other DeliveryErrors (a rate limit outlasting the queue's
+    tries, a stopped queue) may pass, so kept replies are retried on those."""
+
+
 @runtime_checkable
 class ReportsWarnings(Protocol):
     """Optional: a connector that can tell the administrators about a problem of its own.

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from connectors.base import Address, DeliveryError, Incoming, NotAccepted, Outgoing
+from connectors.base import Address, Incoming, NotAccepted, Outgoing, RecipientRefused
 from reportbot.conversation.i18n import say
 from reportbot.conversation.inputs import prepare
 from reportbot.conversation.session import PersonInfo
@@ -233,9 +233,10 @@ class ConversationService:
             try:
                 await deliver(owed.address, [replace(m, receipt=None) for m in owed.messages])
             except Exception as error:
-                # A DeliveryError is final (blocked, not following the OA): retrying only
-                # spends the platform's quota on a refusal.
-                final = isinstance(error, DeliveryError)
+                # The person blocked the bot or left the OA: retrying before they act only
+                # spends the platform's quota. Other failures (a rate limit outlasting the
+                # queue's tries) keep their retries.
+                final = isinstance(error, RecipientRefused)
                 if final or owed.attempts + 1 >= reply_rows.MAX_ATTEMPTS:
                     log.warning(
                         "replies to %s dropped after %d attempts: %s",

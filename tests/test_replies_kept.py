@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.base import Address, DeliveryError, Outgoing
+from connectors.base import Address, DeliveryError, Outgoing, RecipientRefused
 from reportbot.service import ConversationService, Redelivered
 from reportbot.store import replies as reply_rows
 from reportbot.store.models import OutboxEntry
@@ -30,19 +30,20 @@ async def keeping(db: str, clock: FakeClock) -> AsyncIterator[ConversationServic
 class Platform:
     """Where re-sent replies land; fails the first `failures` sends."""
 
-    def __init__(self, failures: int = 0, refuses: bool = False) -> None:
+    def __init__(self, failures: int = 0, refuses: bool = False, error: Exception | None = None):
         self.failures = failures
         self.refuses = refuses
+        self.error = error or ConnectionError("platform unreachable")
         self.tries = 0
         self.sent: list[tuple[Address, list[Outgoing]]] = []
 
     async def deliver(self, address: Address, messages: list[Outgoing]) -> None:
         self.tries += 1
         if self.refuses:  # e.g. Zalo OA's -213: the person unfollowed the OA
-            raise DeliveryError("the person does not follow the OA")
+            raise RecipientRefused("the person does not follow the OA")
         if self.failures:
             self.failures -= 1
-            raise ConnectionError("platform unreachable")
+            raise self.error
         self.sent.append((address, messages))
 
 
@@ -98,6 +99,23 @@ async def test_a_platform_that_keeps_failing_is_retried_with_backoff_then_given_
             )  # backing off: not due
             clock.advance(seconds=60 * 2**attempt + 1)
     assert await reply_rows.backlog() == 0 and platform.sent == []
+
+
+async def test_a_delivery_error_that_may_pass_keeps_its_retries(
+    keeping: ConversationService, clock: FakeClock
+) -> None:
+    """The connectors also raise DeliveryError for trouble that passes (Zalo's rate limit
+    outlasting the queue's tries, as connectors/zalo_oa/connector.py words it): the replies
+    are kept and tried again later, then delivered."""
+    await Chat(keeping, "u-hoiphunu").send("/baocao", update_id="1")
+    busy = DeliveryError("Zalo OA: vẫn vượt giới hạn gọi API sau 5 lần thử")
+    platform = Platform(failures=1, error=busy)
+    clock.advance(seconds=61)
+    assert await keeping.redeliver(platform.deliver) == Redelivered(replies=0)
+    assert await reply_rows.backlog() == 1
+    clock.advance(seconds=60 * 2 + 1)
+    assert await keeping.redeliver(platform.deliver) == Redelivered(replies=1)
+    assert platform.tries == 2 and len(platform.sent) == 1
 
 
 async def test_a_final_refusal_drops_the_replies_at_once_instead_of_retrying(

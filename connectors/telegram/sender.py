@@ -15,13 +15,14 @@ from typing import Any
 
 from aiogram.exceptions import (
     TelegramAPIError,
+    TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
 
 from connectors import sending
-from connectors.base import DeliveryError
+from connectors.base import DeliveryError, RecipientRefused
 from connectors.sending import Fail, Retry, Uncertain, Verdict
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ def classify(error: BaseException) -> Verdict | None:
         if "timeout" in error.message.lower():
             return Uncertain(str(error))
         return Retry(str(error))
+    if isinstance(error, TelegramForbiddenError):  # 403: blocked by the user, kicked
+        return Fail(RecipientRefused(str(error)))
     if isinstance(error, TelegramAPIError):
         return Fail(DeliveryError(str(error)))
     return None

@@ -23,6 +23,7 @@ from connectors.base import (
     Incoming,
     NotAccepted,
     Outgoing,
+    RecipientRefused,
     admin_locale,
 )
 from connectors.zalo_oa import webhook
@@ -48,7 +49,7 @@ NAMES_KEPT = 10_000  # users whose Zalo name is remembered
 GROUP = "group:"  # a send queue key naming a GMF group, not a user (Zalo ids have no colon)
 
 
-class MessagingWindowError(DeliveryError):
+class MessagingWindowError(RecipientRefused):
     """Zalo refused a proactive message: the user has not written to the OA recently."""
 
     def __init__(self, code: int, message: str, locale: str = "vi") -> None:

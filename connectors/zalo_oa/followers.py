@@ -23,7 +23,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from connectors.base import DeliveryError
+from connectors.base import RecipientRefused
 
 NOT_FOLLOWING = -213
 ANONYMOUS_PREFIX = "anonymous_send_"
@@ -32,7 +32,7 @@ ANONYMOUS_PREFIX = "anonymous_send_"
 MARKER = "Zalo OA -213"
 
 
-class NotFollowingError(DeliveryError):
+class NotFollowingError(RecipientRefused):
     """Zalo refused the message: the person does not follow the OA (never did, or stopped)."""
 
     def __init__(self, code: int, message: str, locale: str = "vi") -> None:
