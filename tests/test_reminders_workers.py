@@ -28,8 +28,8 @@ RECOVERY_S = 30.0
 OFFICERS = 120
 # Messages a second of the first worker: its fan-out lasts 60 s, longer than a second worker's
 # start on a loaded machine (40 s seen on two cores at a load of 14), so it is still going when
-# that worker is ready. The second worker sends at the default rate (30): the rest it takes
-# over goes out in seconds, since only the takeover is timed, not the sending.
+# that worker is ready. The second worker sends at the fake Bot API's rate (`bot_env`): the
+# rest it takes over goes out in seconds, since only the takeover is timed, not the sending.
 RATE = "2"
 KILL_AFTER = 4
 AT = datetime(2026, 6, 17, 8, 0)  # local time: d-3 of 2026-H1
