@@ -39,7 +39,9 @@ async def _kill_twice(
             return await InboxEntry.filter(status="done").count() >= mark
 
         await wait_until(handled, f"{mark} updates handled", timeout=120)
-        assert not filing.done(), f"the officers had finished before {victim} was killed"
+        if filing.done():  # an officer failed (raised here), or the kill came too late
+            filing.result()
+            raise AssertionError(f"the officers had finished before {victim} was killed")
         cluster.kill(victim)
         codes.append(await cluster.processes[victim].wait())
         restarts.append(asyncio.create_task(cluster.start(victim, "worker")))
