@@ -25,19 +25,23 @@ from tests.workers_harness import Cluster, seed_officers, wait_until
 # tick, ~57 s after a kill that follows its start by a few seconds; with the fix, in <= 11 s
 # (the busy lease is tried again after its TTL + 1 s), which leaves room for a loaded machine.
 RECOVERY_S = 30.0
-OFFICERS = 80
-# Messages a second: the fan-out lasts 40 s, longer than a second worker's start on a loaded
-# machine, so it is still going when that worker is ready.
+OFFICERS = 120
+# Messages a second of the first worker: its fan-out lasts 60 s, longer than a second worker's
+# start on a loaded machine (40 s seen on two cores at a load of 14), so it is still going when
+# that worker is ready. The second worker sends at the fake Bot API's rate (`bot_env`): the
+# rest it takes over goes out in seconds, since only the takeover is timed, not the sending.
 RATE = "2"
 KILL_AFTER = 4
 AT = datetime(2026, 6, 17, 8, 0)  # local time: d-3 of 2026-H1
 WORKERS = ("worker-1", "worker-2")
 
 
-async def _start_worker(cluster: Cluster, name: str, started: float) -> None:
+async def _start_worker(
+    cluster: Cluster, name: str, started: float, env: dict[str, str] | None = None
+) -> None:
     """A worker on the pretended clock shared by both (told the moment of its own start)."""
     moment = AT + timedelta(seconds=time.monotonic() - started)
-    await cluster.start(name, "worker", ["--at", moment.isoformat()])
+    await cluster.start(name, "worker", ["--at", moment.isoformat()], env)
 
 
 async def _sent(telegram: FakeTelegram, count: int) -> None:
@@ -52,14 +56,14 @@ async def test_the_other_worker_takes_over_a_killed_fan_out_soon(pg: str, tmp_pa
     (tmp_path / "forms").mkdir()  # Resolution 57 as seeded, nothing more
     async with FakeTelegram() as telegram:
         cluster = Cluster(telegram, pg, tmp_path)
-        cluster.settings.update(
-            {"REPORTBOT_FORMS_DIR": str(tmp_path / "forms"), "REPORTBOT_TELEGRAM_GLOBAL_RATE": RATE}
-        )
+        cluster.settings["REPORTBOT_FORMS_DIR"] = str(tmp_path / "forms")
         try:
             # worker-1 takes the lease and starts sending; worker-2, started then, finds it
             # busy at once (its first run, at start): a sleeping standby.
             started = time.monotonic()
-            await _start_worker(cluster, "worker-1", started)
+            await _start_worker(
+                cluster, "worker-1", started, {"REPORTBOT_TELEGRAM_GLOBAL_RATE": RATE}
+            )
             await _sent(telegram, 1)
             await _start_worker(cluster, "worker-2", started)
             await _sent(telegram, len(telegram.sent_at) + KILL_AFTER)

@@ -155,8 +155,7 @@ async def test_a_worker_killed_between_commit_and_send_is_replied_for_within_sec
         cluster = Cluster(telegram, pg, tmp_path)
         cluster.settings["REPORTBOT_TELEGRAM_REQUEST_TIMEOUT"] = str(HELD_S)
         try:
-            await cluster.start("web", "web")
-            await cluster.start("doomed", "worker")
+            await cluster.start_all({"web": "web", "doomed": "worker"})
             update = telegram.text_update(user, "/baocao")
             assert await telegram.post_webhook(cluster.webhook, update, SECRET) == 200
             await telegram.wait_calls("sendMessage", 1, timeout=60)

@@ -17,7 +17,13 @@ import asyncio
 import json
 from pathlib import Path
 
-from reportbot.store.models import ConversationState, InboxEntry, OutboxEntry, Submission
+from reportbot.store.models import (
+    ConversationState,
+    InboxEntry,
+    OutboxEntry,
+    Person,
+    Submission,
+)
 from reportbot.store.replies import REPLY_TOPIC
 from tests.fakes.telegram import FakeTelegram
 from tests.support import NQ57_SCRIPT, stored_answers
@@ -68,9 +74,19 @@ async def _file_reading(
             return await done.count() >= mine
 
         await wait_until(handled, f"officer {user}'s message {mine} handled", timeout=90)
-        if line == "có" and "✅ Đã gửi" in "".join(telegram.sent_texts(user)[-3:]):
-            return
+        if line == "có":  # the answer to it is read before going on (sent after the commit)
+            await wait_until(lambda: _nothing_owed(user), f"officer {user}'s replies", 90)
+            if "✅ Đã gửi" in "".join(telegram.sent_texts(user)[-3:]):
+                return
     raise AssertionError("\n---\n".join(telegram.sent_texts(user)))
+
+
+async def _nothing_owed(user: int) -> bool:
+    """Whether every reply of the officer's handled messages reached the chat: its row is
+    deleted once Telegram took it (a killed worker's are sent again by another one)."""
+    person = await Person.get(identities__external_id=str(user))
+    owed = OutboxEntry.filter(topic=REPLY_TOPIC, key__startswith=f"{person.id}.")
+    return not await owed.exists()
 
 
 async def _all_done(expected: int) -> bool:
@@ -102,9 +118,7 @@ async def _run_cluster(pg: str, tmp_path: Path, *, kill_after: int | None) -> No
     async with FakeTelegram() as telegram:
         cluster = Cluster(telegram, pg, tmp_path)
         try:
-            await cluster.start("web", "web")
-            await cluster.start("worker-1", "worker")
-            await cluster.start("worker-2", "worker")
+            await cluster.start_all({"web": "web", "worker-1": "worker", "worker-2": "worker"})
             sent: list[int] = []
             officer = _file if kill_after is None else _file_reading
             filing = asyncio.gather(*(officer(telegram, cluster, u, sent) for u in users))

@@ -15,7 +15,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +83,7 @@ class Cluster:
     def webhook(self) -> str:
         return f"http://127.0.0.1:{self.web_port}/webhook/telegram"
 
-    def _env(self, port: int) -> dict[str, str]:
+    def _env(self, port: int, more: Mapping[str, str]) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTBOT_")}
         env.update(
             {
@@ -95,12 +95,16 @@ class Cluster:
                 "REPORTBOT_MEDIA_DIR": str(self.folder / "media"),
                 **bot_env(self.telegram, WEBHOOK_URL=self.webhook, WEBHOOK_SECRET=SECRET),
                 **self.settings,
+                **more,
             }
         )
         return env
 
-    async def start(self, name: str, role: str, args: Sequence[str] = ()) -> None:
-        """Start `reportbot run --role role [args]` and wait until its /healthz answers 200."""
+    async def start(
+        self, name: str, role: str, args: Sequence[str] = (), env: Mapping[str, str] | None = None
+    ) -> None:
+        """Start `reportbot run --role role [args]` (with `env`, more REPORTBOT_* for this
+        process alone) and wait until its /healthz answers 200."""
         port = self.web_port if role in ("web", "all") else free_port()
         log = (self.folder / f"{name}.log").open("wb")
         process = await asyncio.create_subprocess_exec(
@@ -112,7 +116,7 @@ class Cluster:
             role,
             *args,
             cwd=self.folder,
-            env=self._env(port),
+            env=self._env(port, env or {}),
             stdout=log,
             stderr=log,
         )
@@ -127,7 +131,15 @@ class Cluster:
                 except aiohttp.ClientError:
                     return False
 
-            await wait_until(healthy, f"{name} to start", timeout=60)
+            # Starts run together (`start_all`) on a machine shared with other test workers:
+            # a start is ~3-4 s of CPU (importing aiogram, the app), so seconds each when idle
+            # but up to a minute on two saturated cores.
+            await wait_until(healthy, f"{name} to start", timeout=120)
+
+    async def start_all(self, roles: dict[str, str]) -> None:
+        """Start several processes (name -> role) together and wait until each is healthy:
+        a start is mostly the interpreter importing the app, which need not wait for another's."""
+        await asyncio.gather(*(self.start(name, role) for name, role in roles.items()))
 
     def named(self, holder: str) -> str:
         """The name of the process a lease holder id belongs to (its pid is in the id)."""
