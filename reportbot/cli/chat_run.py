@@ -6,10 +6,9 @@ import argparse
 import asyncio
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from connectors.base import ConnectorStartError
-from reportbot.app import Application, console_config
 from reportbot.cli.errors import missing_forms_folder
 from reportbot.cli.language import say
 from reportbot.config import Settings
@@ -19,6 +18,9 @@ from reportbot.service import system_clock
 from reportbot.startup_texts import STARTUP
 from reportbot.stopping import install_signal_handlers
 from reportbot.workers import roles
+
+if TYPE_CHECKING:
+    from reportbot.app import Application
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -127,11 +129,16 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 def _application(
     args: argparse.Namespace, settings: Settings, role: str = roles.ALL
 ) -> Application:
+    # Imported here, not at the top: the whole bot (connectors, aiogram, pyxform) is most of
+    # a second of every CLI start, which `status`, `db migrate` and `forms` do not need.
+    from reportbot.app import Application
+
     clock = _clock_for(args, settings)
     return Application(settings, clock=clock or system_clock, role=role)
 
 
 async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = False) -> int:
+    from reportbot.app import console_config
     from reportbot.console_guard import at_refusal
     from reportbot.demo import console_identity, find_person, seed_demo
 
