@@ -27,10 +27,10 @@ from connectors.base import (
     NotAccepted,
     Outgoing,
     render_plain,
-    split_text,
 )
 from connectors.sending import AnswerTimeout as AnswerTimeout
 from connectors.sending import RetryableError as RetryableError
+from connectors.text_split import split_text
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from connectors.base import (
     ConnectorContext,
     Outgoing,
     render_plain,
-    split_text,
 )
+from connectors.text_split import split_text
 from reportbot.connectors_registry import available_connectors, build_connectors
 
 

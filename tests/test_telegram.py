@@ -17,9 +17,9 @@ from connectors.base import (
     FetchesAttachments,
     Incoming,
     Outgoing,
-    split_text,
 )
 from connectors.telegram import TelegramConfigError, create
+from connectors.text_split import split_text
 from tests.fakes.telegram import FakeTelegram, Script
 from tests.telegram_fixtures import wait_seen
 

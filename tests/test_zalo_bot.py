@@ -20,9 +20,9 @@ from connectors.base import (
     DeliveryError,
     Incoming,
     Outgoing,
-    split_text,
 )
 from connectors.sending import DeliveryUncertain
+from connectors.text_split import split_text
 from connectors.zalo_bot import ZaloBotConnector, create
 from connectors.zalo_bot.updates import parse_update, unwrap
 from tests.fakes._server import AppServer, ScriptedHandler

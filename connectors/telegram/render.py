@@ -15,8 +15,9 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from connectors.base import Capabilities, Outgoing, render_plain, split_text
+from connectors.base import Capabilities, Outgoing, render_plain
 from connectors.telegram import keyboards
+from connectors.text_split import split_text
 
 MAX_TEXT = 4096
 MAX_BUTTONS = 100

@@ -10,6 +10,7 @@ from typing import Any
 
 from reportbot.forms.expression_nodes import Chain, Const, Field, children, fail
 from reportbot.forms.xpath_lookup import NODESET_FUNCTIONS, Lookup, keyed_index
+from reportbot.vocabulary.catalogue import register
 
 # ODK functions the bot knows and refuses, with the reason the admin reads
 UNSUPPORTED: dict[str, dict[str, str]] = {
@@ -18,8 +19,8 @@ UNSUPPORTED: dict[str, dict[str, str]] = {
         "en": "the bot shows labels in each person's language; write the text itself",
     },
     "current": {
-        "vi": "đường dẫn current()/.. chưa được hỗ trợ, hãy dùng ${tên_câu_hỏi}",
-        "en": "current()/.. paths are not supported; use ${question_name}",
+        "vi": "đường dẫn current()/.. chưa được hỗ trợ, hãy dùng ${name} (name: tên câu hỏi)",
+        "en": "current()/.. paths are not supported; use ${name} (name: the question's name)",
     },
     "randomize": {
         "vi": "bot liệt kê lựa chọn theo thứ tự trong biểu mẫu",
@@ -38,6 +39,7 @@ UNSUPPORTED: dict[str, dict[str, str]] = {
         "en": "signed data (signed barcodes) is not supported",
     },
 }
+register("xpath_refused", UNSUPPORTED)
 
 
 def scan_cost(node: Any) -> int:

@@ -22,9 +22,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from connectors.base import Address, Capabilities, Connector, DeliveryError, Outgoing, split_text
+from connectors.base import Address, Capabilities, Connector, DeliveryError, Outgoing
 from connectors.pacing import Pacer
 from connectors.sending import DeliveryUncertain
+from connectors.text_split import split_text
 from reportbot.reminders import store
 from reportbot.reminders.schedule import Due
 
