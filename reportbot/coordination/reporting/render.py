@@ -93,9 +93,11 @@ def render_unit_report(
     view: UnitView,
     tz: tzinfo,
     locale: str,
+    notice: str | None = None,
 ) -> str:
     """/xem: a unit's report, its status and every answer, with the form's question numbers,
-    then its labelled calculations as stored when it was sent.
+    then its labelled calculations as stored when it was sent. `notice` (whom the bot cannot
+    reach) follows the status.
 
     The numbers are those the officer sees ("Câu N", /xemlai, /sua N): a skipped branch leaves
     a gap rather than renumbering what follows.
@@ -123,6 +125,8 @@ def render_unit_report(
             status=status,
         )
     ]
+    if notice:
+        lines.append(notice)
     numbers = question_numbers(template)
     shown = 0
     for question in template.questions:

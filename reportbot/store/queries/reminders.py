@@ -235,3 +235,18 @@ async def answers(submission_ids: Iterable[int]) -> list[Row]:
         "SELECT submission_id, question_id, value FROM answers WHERE submission_id",
         submission_ids,
     )
+
+
+async def last_outcomes(person_ids: Sequence[int], final: Sequence[str]) -> dict[int, Row]:
+    """Each person's latest reminder (any form) whose status is one of `final`:
+    person id -> (status, last error)."""
+    rows = await _rows_in(
+        f"SELECT person_id, status, last_error, due_at, id FROM reminder_deliveries "
+        f"WHERE status IN ({sql.marks(len(final))}) AND person_id",
+        person_ids,
+        before=list(final),
+    )
+    latest: dict[int, Row] = {}
+    for row in sorted(rows, key=lambda row: (row[3], row[4])):  # oldest first: the last wins
+        latest[int(row[0])] = (str(row[1]), row[2])
+    return latest

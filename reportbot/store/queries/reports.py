@@ -137,3 +137,31 @@ async def unit_officers(unit_id: int) -> list[list[Recipient]]:
         ]
         for officer in officers
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerAccounts:
+    """An active officer of a unit and the platforms of their accounts (none: unregistered)."""
+
+    person_id: int
+    name: str
+    platforms: frozenset[str]
+
+
+async def unit_officer_accounts(unit_id: int) -> list[OfficerAccounts]:
+    """The unit's active officers (those of several units too), with or without an account."""
+    linked = await PersonUnit.filter(unit_id=unit_id).values_list("person_id", flat=True)
+    officers = (
+        await Person.filter(role="officer", active=True)
+        .filter(Q(unit_id=unit_id) | Q(id__in=list(linked)))
+        .order_by("name", "id")
+        .prefetch_related("identities")
+    )
+    return [
+        OfficerAccounts(
+            officer.id,
+            officer.name,
+            frozenset(identity.platform for identity in officer.identities),
+        )
+        for officer in officers
+    ]
