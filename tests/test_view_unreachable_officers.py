@@ -1,4 +1,5 @@
-"""/xem <unit> tells the coordinator whom of the unit's officers the bot cannot reach.
+"""/xem <unit> tells the coordinator whom of the unit's officers the bot cannot reach;
+/tinhhinh names the units owing a report that it cannot reach.
 
 Only the digest said it: a coordinator looking at one unit learned nothing of an officer who
 blocked the bot or never registered. The same six units as tests/test_figures_digest.py (the
@@ -101,4 +102,20 @@ async def _reminder(
         attempts=1,
         last_error=error,
         created_at=NOW - timedelta(hours=1) + later,
+    )
+
+
+async def test_status_names_the_units_not_filed_it_cannot_reach(app: Application) -> None:
+    # 2027-H1 is current (nobody filed), 2026 is behind: hpn filed it, five did not. Of the
+    # units owing either, the bot cannot reach four (ldld's Lan and hpn's Hà it can).
+    lines = (await Chat(app.service, "c-vi").say("/tinhhinh")).split("\n")
+    assert lines[-2].startswith("Kỳ trước (năm 2026): còn 5 đơn vị chưa nộp")
+    assert lines[-1] == (
+        "⚠️ Bot không liên lạc được cán bộ của 4 đơn vị chưa nộp: Đoàn Thanh niên xã, "
+        "Hội Cựu chiến binh xã, Hội Nông dân xã, Ủy ban MTTQ xã. Gõ /xem <đơn vị> để biết lý do."
+    )
+    english = (await Chat(app.service, "c-en").say("/status")).split("\n")
+    assert english[-1] == (
+        "⚠️ The bot cannot reach officers of 4 units not filed: Đoàn Thanh niên xã, "
+        "Hội Cựu chiến binh xã, Hội Nông dân xã, Ủy ban MTTQ xã. Type /view <unit> to see why."
     )

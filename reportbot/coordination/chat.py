@@ -46,7 +46,7 @@ from reportbot.coordination.reporting.province import (
     consolidate_scope,
     render_breakdown,
 )
-from reportbot.coordination.reporting.reach import unreachable_line
+from reportbot.coordination.reporting.reach import unreachable_line, unreachable_officers
 from reportbot.coordination.reporting.render import (
     render_status,
     render_summary,
@@ -59,7 +59,7 @@ from reportbot.coordination.reporting.reports import (
     header_for,
     write_report,
 )
-from reportbot.coordination.reporting.status import current_statuses, forms_in_use
+from reportbot.coordination.reporting.status import FILED, current_statuses, forms_in_use
 from reportbot.coordination.reporting.summary_choice import SummaryChoice, filed_periods
 from reportbot.coordination.reporting.unit_view import unit_view
 from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
@@ -198,7 +198,11 @@ class CoordinationChat:
         """Filing status of each form's current period."""
         now = self.now()
         items = await current_statuses(now, self.tz, await person_scope(person.id))
-        return [Outgoing(render_status(items, now, self.tz, person.locale))]
+        periods = [status for pair in items for status in pair if status is not None]
+        owing = {u.unit_id for status in periods for u in status.units if u.bucket not in FILED}
+        platforms = {connector.name for connector in self.host.connectors()}
+        cut_off = await unreachable_officers(sorted(owing), platforms, person.locale)
+        return [Outgoing(render_status(items, now, self.tz, person.locale, set(cut_off)))]
 
     # -- /xem --------------------------------------------------------------------------------
 

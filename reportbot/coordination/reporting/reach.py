@@ -9,17 +9,26 @@ went through means the officer can be reached again, so the latest outcome decid
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportbot.reminders import messages
 from reportbot.reminders.schedule import SENT, UNDELIVERABLE
 from reportbot.reminders.store import NOT_FOLLOWING_MARK
 from reportbot.store.queries.reminders import last_outcomes
-from reportbot.store.queries.reports import OfficerAccounts, unit_officer_accounts
+from reportbot.store.queries.reports import OfficerAccounts, officer_accounts
 from reportbot.vocabulary.catalogue import register
 
 TEXTS: dict[str, dict[str, str]] = {
     "unreachable": {
         "vi": "⚠️ Bot không liên lạc được: {who}. Xin anh/chị báo trực tiếp cho đơn vị.",
         "en": "⚠️ The bot cannot reach: {who}. Please tell the unit directly.",
+    },
+    # /tinhhinh, under a period's counts: the units not filed the reminders do not reach
+    "status_unreachable": {
+        "vi": "⚠️ Bot không liên lạc được cán bộ của {count} đơn vị chưa nộp: {names}. "
+        "Gõ /xem <đơn vị> để biết lý do.",
+        "en": "⚠️ The bot cannot reach officers of {count} units not filed: {names}. "
+        "Type /view <unit> to see why.",
     },
 }
 REACH = register("reach", TEXTS)
@@ -29,16 +38,28 @@ async def unreachable_line(unit_id: int, platforms: set[str], locale: str) -> st
     """'⚠️ Bot không liên lạc được: Cán bộ Nam: không gửi được tin nhắn. …' for the unit's
     officers the bot cannot reach (None when it can reach them all); `platforms` are the
     running connectors (empty: every account counts as reachable, as in the digest)."""
-    officers = await unit_officer_accounts(unit_id)
-    if not officers:
-        return REACH.say("unreachable", locale, who=messages.text("reason_no_officer", locale))
-    outcomes = await last_outcomes([o.person_id for o in officers], (SENT, UNDELIVERABLE))
-    found = []
-    for officer in officers:
-        reason = _reason(officer, outcomes.get(officer.person_id), platforms, locale)
-        if reason:
-            found.append(f"{officer.name}: {reason}")
+    found = (await unreachable_officers([unit_id], platforms, locale)).get(unit_id)
     return REACH.say("unreachable", locale, who="; ".join(found)) if found else None
+
+
+async def unreachable_officers(
+    unit_ids: Sequence[int], platforms: set[str], locale: str
+) -> dict[int, list[str]]:
+    """Of these units, those with an officer the bot cannot reach (or with no officer): unit
+    id -> 'name: reason' of each (the digest's 'chưa có cán bộ' for a unit without one)."""
+    officers = await officer_accounts(unit_ids)
+    people = [officer.person_id for found in officers.values() for officer in found]
+    outcomes = await last_outcomes(people, (SENT, UNDELIVERABLE)) if people else {}
+    result: dict[int, list[str]] = {}
+    for unit_id in unit_ids:
+        if unit_id not in officers:
+            result[unit_id] = [messages.text("reason_no_officer", locale)]
+            continue
+        for officer in officers[unit_id]:
+            reason = _reason(officer, outcomes.get(officer.person_id), platforms, locale)
+            if reason:
+                result.setdefault(unit_id, []).append(f"{officer.name}: {reason}")
+    return result
 
 
 def _reason(
