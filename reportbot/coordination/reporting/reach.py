@@ -49,7 +49,7 @@ async def unreachable_officers(
     id -> 'name: reason' of each (the digest's 'chưa có cán bộ' for a unit without one)."""
     officers = await officer_accounts(unit_ids)
     people = [officer.person_id for found in officers.values() for officer in found]
-    outcomes = await last_outcomes(people, (SENT, UNDELIVERABLE)) if people else {}
+    outcomes = await last_outcomes(people, SENT, UNDELIVERABLE) if people else {}
     result: dict[int, list[str]] = {}
     for unit_id in unit_ids:
         if unit_id not in officers:
