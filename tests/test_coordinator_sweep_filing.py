@@ -548,7 +548,7 @@ async def test_the_google_sheet_shows_the_same_reports_and_status(sweep: Sweep) 
     by_unit = {(row[1], row[3]): dict(zip(header, row, strict=False)) for row in rows[1:]}
     assert len(by_unit) == 9  # pkt's two periods, the eight 2026 reports (doan's draft too)
     mttq = by_unit[("Ủy ban MTTQ xã", "năm 2026")]
-    assert (mttq["Lần sửa"], mttq["Thời điểm gửi"], mttq["Cập nhật lần cuối"]) == (
+    assert (mttq["Lần gửi"], mttq["Thời điểm gửi"], mttq["Cập nhật lần cuối"]) == (
         2,
         "10/12/2026 09:00",
         "22/12/2026 09:00",

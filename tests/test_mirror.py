@@ -264,7 +264,7 @@ async def test_mirror_a_report(harness: Any) -> None:
         "Người gửi",
         "Thời điểm gửi",
         "Cập nhật lần cuối",
-        "Lần sửa",
+        "Lần gửi",
         "Phiên bản mẫu",
     ]
     assert header[10:] == [column.header_vi for column in V1.columns]

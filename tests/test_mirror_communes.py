@@ -179,7 +179,7 @@ async def test_a_403_on_one_commune_sheet_leaves_the_others_flowing(
         await outbox.enqueue(outbox.SHEET_TOPIC, str(ids["th_dakpxi"]), clock())
         assert await worker.run_once() == 1
         assert hub.requests.count("sheet-b") == calls_to_b
-        revision = await _cell(hub, "sheet-a", "Lần sửa")
+        revision = await _cell(hub, "sheet-a", "Lần gửi")
         assert revision == 2
 
         # Someone shares B's sheet; after the pause its rows arrive, in B's sheet only.

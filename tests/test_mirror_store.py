@@ -56,7 +56,7 @@ async def test_a_filed_report_reaches_the_workbook(
     assert len(rows) == 2
     assert cells["Đơn vị"] == "Hội Liên hiệp Phụ nữ xã"
     assert cells["Loại đơn vị"] == "Đoàn thể"
-    assert cells["Trạng thái"] == "Đã nộp" and cells["Lần sửa"] == 1
+    assert cells["Trạng thái"] == "Đã nộp" and cells["Lần gửi"] == 1
     assert cells["Người gửi"] == "Cán bộ hoiphunu"
     assert cells["Kỳ báo cáo"].endswith("2026")
     by_id = {h: v for h, v in zip(header[10:], row[10:], strict=False)}

@@ -112,14 +112,7 @@ def _leave_open_report(turn: Turn, opened: OpenReport, argument: str) -> bool:
     if argument.strip().casefold() == OTHER_REPORT or (wanted and wanted != opened.key):
         turn.idle()
         return True
-    done, total = opened.counts()
-    text = turn.text(
-        "report_in_progress",
-        title=pick(opened.template.title, turn.locale),
-        period=opened.period.label(turn.locale),
-        done=done,
-        left=total - done,
-    )
+    text = _open_report_line(turn, opened)
     choices = (
         command_choice(turn.text("button_continue"), "/tieptuc", turn.locale),
         command_choice(turn.text("button_other_report"), f"/baocao {OTHER_REPORT}", turn.locale),
@@ -127,6 +120,21 @@ def _leave_open_report(turn: Turn, opened: OpenReport, argument: str) -> bool:
     turn.reply(Outgoing(text, choices=choices))
     turn.resume(opened)
     return False
+
+
+def _open_report_line(turn: Turn, opened: OpenReport) -> str:
+    """What /baocao says of the open report: a draft's progress; for a sent one, that it is
+    sent (which revision) and whether changes are waiting to be sent, never its empty
+    optional questions as work left."""
+    title = pick(opened.template.title, turn.locale)
+    period = opened.period.label(turn.locale)
+    if opened.held:
+        key = "report_open_reopened" if opened.view.status == "reopened" else "report_open_sent"
+        changes = turn.text("open_unsent_changes") if opened.differs_from_sent() else ""
+        revision = opened.view.revision
+        return turn.text(key, title=title, period=period, revision=revision, changes=changes)
+    done, total = opened.counts()
+    return turn.text("report_in_progress", title=title, period=period, done=done, left=total - done)
 
 
 def report_options(turn: Turn) -> list[ReportKey]:

@@ -214,12 +214,15 @@ class OpenReport:
     def unchanged(self) -> bool:
         """Whether a submitted report's held edits leave every stored answer as it was sent
         (an answer retyped as it was is no change; an empty answer is no answer)."""
-        if self.view.status != "submitted":
-            return False
+        return self.view.status == "submitted" and not self.differs_from_sent()
+
+    def differs_from_sent(self) -> bool:
+        """Whether the held edits change an answer as it was last sent (a sent or reopened
+        report; an answer retyped as it was is no change, an empty answer is no answer)."""
         template = self.view.template
         stored = self.view.answers
         sent = typed_entries(template, stored) if template.repeats else stored
-        return _filled(self.answers) == _filled(sent)
+        return _filled(self.answers) != _filled(sent)
 
     def counts(self) -> nav.Progress:
         """(applicable questions answered, applicable questions): `nav.count_answered`."""

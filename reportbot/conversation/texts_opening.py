@@ -53,6 +53,24 @@ OPENING_MESSAGES: dict[str, dict[str, str]] = {
         "en": "{title} – {period} was submitted (revision {revision}). You can change it until "
         "the end of {deadline}: pick an answer to change, then /submit again, or /cancel.",
     },
+    # /baocao while a sent report is open (conversation.opening): sent, not "làm dở"; its
+    # empty optional questions are no work left.
+    "report_open_sent": {
+        "vi": "Anh/chị đang mở “{title}” – kỳ {period}, đã gửi (lần {revision}).{changes}\n"
+        "Bấm “Làm tiếp” để tiếp tục, hoặc “Chọn báo cáo khác”.",
+        "en": "You have {title} – {period} open, submitted (revision {revision}).{changes}\n"
+        "Press “Continue” to go on, or “Choose another report”.",
+    },
+    "report_open_reopened": {
+        "vi": "Anh/chị đang mở “{title}” – kỳ {period}, đã gửi (lần {revision}) và được mở "
+        "lại để sửa.{changes}\nBấm “Làm tiếp” để tiếp tục, hoặc “Chọn báo cáo khác”.",
+        "en": "You have {title} – {period} open, submitted (revision {revision}) and reopened "
+        "for changes.{changes}\nPress “Continue” to go on, or “Choose another report”.",
+    },
+    "open_unsent_changes": {
+        "vi": " Có thay đổi chưa gửi: gõ /gui để gửi lại.",
+        "en": " It has changes not sent yet: /submit to send them.",
+    },
     "report_reopened_edit": {
         "vi": "“{title}” – {period} đã được mở lại để sửa. Chọn câu cần sửa, "
         "xong gõ /gui để gửi lại.",

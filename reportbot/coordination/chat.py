@@ -46,6 +46,7 @@ from reportbot.coordination.reporting.province import (
     consolidate_scope,
     render_breakdown,
 )
+from reportbot.coordination.reporting.reach import unreachable_line, unreachable_officers
 from reportbot.coordination.reporting.render import (
     render_status,
     render_summary,
@@ -58,7 +59,7 @@ from reportbot.coordination.reporting.reports import (
     header_for,
     write_report,
 )
-from reportbot.coordination.reporting.status import current_statuses, forms_in_use
+from reportbot.coordination.reporting.status import FILED, current_statuses, forms_in_use
 from reportbot.coordination.reporting.summary_choice import SummaryChoice, filed_periods
 from reportbot.coordination.reporting.unit_view import unit_view
 from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
@@ -197,7 +198,11 @@ class CoordinationChat:
         """Filing status of each form's current period."""
         now = self.now()
         items = await current_statuses(now, self.tz, await person_scope(person.id))
-        return [Outgoing(render_status(items, now, self.tz, person.locale))]
+        periods = [status for pair in items for status in pair if status is not None]
+        owing = {u.unit_id for status in periods for u in status.units if u.bucket not in FILED}
+        platforms = {connector.name for connector in self.host.connectors()}
+        cut_off = await unreachable_officers(sorted(owing), platforms, person.locale)
+        return [Outgoing(render_status(items, now, self.tz, person.locale, set(cut_off)))]
 
     # -- /xem --------------------------------------------------------------------------------
 
@@ -219,7 +224,14 @@ class CoordinationChat:
             return replies
         if has_role(person, COORDINATOR):  # words of a form's title may follow the unit's
             unit, args = await _unit_and_form(args, await person_scope(person.id))
-            return [await self._unit_view(person, unit, args)]
+            # The coordinator learns here, not only from the digest, whom the bot cannot reach.
+            platforms = {connector.name for connector in self.host.connectors()}
+            reach = await unreachable_line(unit.id, platforms, person.locale)
+            try:
+                return [await self._unit_view(person, unit, args, reach)]
+            except Problem as problem:
+                said = problem.message(person.locale)
+                return [Outgoing(f"{said}\n{reach}" if reach else said)]
         try:
             found = await resolve_unit_for(person, args.unit)
         except OtherUnit:
@@ -228,7 +240,9 @@ class CoordinationChat:
             return [Outgoing(t("refused_other_unit", person.locale, unit=own_names))]
         return [await self._unit_view(person, found, args)]
 
-    async def _unit_view(self, person: PersonInfo, unit: UnitRecord, args: Arguments) -> Outgoing:
+    async def _unit_view(
+        self, person: PersonInfo, unit: UnitRecord, args: Arguments, reach: str | None = None
+    ) -> Outgoing:
         submission = await latest_unit_report(unit.id, args.form, args.period)
         if submission is None:
             what = describe(args.form, args.period)
@@ -243,6 +257,7 @@ class CoordinationChat:
             view=view,
             tz=self.tz,
             locale=person.locale,
+            notice=reach,
         )
         return Outgoing(text)
 

@@ -15,6 +15,7 @@ from typing import Any
 from reportbot.language import env_locale, say
 from reportbot.mirror.backend import MirrorError
 from reportbot.mirror.records import (
+    FORMER_HEADERS,
     ID_HEADER,
     CellValue,
     SubmissionRecord,
@@ -54,6 +55,8 @@ def _text(cell: Any) -> str:
 def plan_columns(existing_header: Sequence[Any], wanted: Sequence[str]) -> ColumnPlan:
     """Match wanted headers to the existing header row; append the missing ones after it.
 
+    A header an earlier version wrote (`FORMER_HEADERS`) is today's column, its cell renamed.
+
     Raises `MirrorError` when the row has headers but none is the submission id column: the
     sheet was changed beyond what we can trust, and only a resync may rewrite it.
     """
@@ -67,9 +70,13 @@ def plan_columns(existing_header: Sequence[Any], wanted: Sequence[str]) -> Colum
         if text:
             free.setdefault(text, []).append(index)
     positions: list[int | None] = []
+    renamed: dict[int, str] = {}
     for text in wanted:
-        slots = free.get(text)
-        positions.append(slots.pop(0) if slots else None)
+        slots = free.get(text) or free.get(FORMER_HEADERS.get(text, ""))
+        position = slots.pop(0) if slots else None
+        if position is not None and header[position] != text:
+            renamed[position] = text  # a header an earlier version wrote: renamed in place
+        positions.append(position)
     if positions[0] is None and wanted[0] == ID_HEADER:
         raise MirrorError(  # in the process's language: the admin reads it in `sheets status`
             say(
@@ -80,7 +87,7 @@ def plan_columns(existing_header: Sequence[Any], wanted: Sequence[str]) -> Colum
             )
         )
     next_free = len(header)
-    new_headers: dict[int, str] = {}
+    new_headers: dict[int, str] = dict(renamed)
     resolved: list[int] = []
     for text, position in zip(wanted, positions, strict=True):
         if position is None:

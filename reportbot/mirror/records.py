@@ -36,9 +36,13 @@ FIXED_HEADERS: tuple[str, ...] = (
     "Người gửi",
     "Thời điểm gửi",
     "Cập nhật lần cuối",
-    "Lần sửa",
+    "Lần gửi",  # the revision: 1 for a report sent once
     "Phiên bản mẫu",
 )
+# Headers an earlier version wrote, by today's: a sheet headed so keeps its column, the header
+# cell renamed in place (layout.plan_columns). "Lần sửa" read as an edit count, 1 for a
+# report never changed.
+FORMER_HEADERS = {"Lần gửi": "Lần sửa"}
 
 SUBMISSION_STATUS_VI = {
     "draft": "Đang soạn",

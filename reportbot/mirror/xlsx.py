@@ -76,7 +76,7 @@ FILLS = {
     "missing": PatternFill(fill_type="solid", fgColor="FFF4CCCC"),
 }
 # How each fixed column is formatted (see records.FIXED_HEADERS); question columns by type.
-FIXED_KINDS = {"Thời điểm gửi": "date", "Cập nhật lần cuối": "date", "Lần sửa": "integer"}
+FIXED_KINDS = {"Thời điểm gửi": "date", "Cập nhật lần cuối": "date", "Lần gửi": "integer"}
 QUESTION_KINDS = {"integer": "integer", "decimal": "decimal", "date": "date"}
 QUESTION_KINDS |= {"datetime": "date", "time": "time"}  # "dd/mm/yyyy HH:MM", "HH:MM" cells
 STATUS_KINDS = {"Hạn nộp": "date", "Thời điểm gửi": "date"}

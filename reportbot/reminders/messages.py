@@ -232,12 +232,31 @@ def digest(
 
 
 def _section(key: str, entries: Sequence[DigestEntry], locale: str) -> str:
-    lines = [text(key, locale, count=len(entries))]
+    """A section's head with its count of units, its lines (at most `LIST_LIMIT`, cut
+    between units, never inside one), and how many units are left out."""
+    units = list(dict.fromkeys(entry.unit for entry in entries))
+    lines = [text(key, locale, count=len(units))]
     # Vietnamese alphabetical order ("Đoàn Thanh niên" before "UBND"), whatever the locale:
     # the names are Vietnamese.
     ordered = sorted(entries, key=lambda entry: (vietnamese_key(entry.unit), entry.detail))
-    for entry in ordered[:LIST_LIMIT]:
+    shown: set[str] = set()
+    for number, entry in enumerate(ordered):
+        # An unreachable unit takes a line per officer: stop before a unit that would pass
+        # the limit, so the units counted below are exactly those not listed at all.
+        if entry.unit not in shown:
+            if number + _lines_of(ordered, number) > LIST_LIMIT and shown:
+                break
+            shown.add(entry.unit)
         lines.append(f"• {entry.unit}" + (f" – {entry.detail}" if entry.detail else ""))
-    if len(entries) > LIST_LIMIT:
-        lines.append(text("more", locale, count=len(entries) - LIST_LIMIT))
+    if len(units) > len(shown):
+        lines.append(text("more", locale, count=len(units) - len(shown)))
     return "\n".join(lines)
+
+
+def _lines_of(ordered: Sequence[DigestEntry], start: int) -> int:
+    """How many lines the unit whose first line is `ordered[start]` takes."""
+    unit = ordered[start].unit
+    end = start
+    while end < len(ordered) and ordered[end].unit == unit:
+        end += 1
+    return end - start

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, tzinfo
 from typing import Protocol
 
+from reportbot.collation import vietnamese_key
 from reportbot.conversation.calculated import value_lines
 from reportbot.conversation.numbering import question_numbers
 from reportbot.conversation.values import format_value, is_empty
@@ -13,7 +15,8 @@ from reportbot.coordination.reporting.formatting import (
     local_date,
     local_time,
 )
-from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus
+from reportbot.coordination.reporting.reach import REACH
+from reportbot.coordination.reporting.status import FILED, PeriodStatus, UnitStatus
 from reportbot.coordination.reporting.summary_text import render_summary
 from reportbot.coordination.reporting.unit_view import UnitView
 from reportbot.coordination.texts import t
@@ -43,10 +46,15 @@ def _names(units: list[UnitStatus], locale: str) -> str:
 
 
 def render_status(
-    items: list[tuple[PeriodStatus, PeriodStatus | None]], now: datetime, tz: tzinfo, locale: str
+    items: list[tuple[PeriodStatus, PeriodStatus | None]],
+    now: datetime,
+    tz: tzinfo,
+    locale: str,
+    unreachable: Collection[int] = frozenset(),
 ) -> str:
-    """/tinhhinh: per form, the current period's units by bucket, and the previous period's
-    units that still have not filed."""
+    """/tinhhinh: per form, the current period's units by bucket, those not filed whose
+    officers the bot cannot reach (`unreachable`: unit ids, reach.unreachable_officers), and
+    the previous period's units that still have not filed."""
     if not items:
         return t("no_forms", locale)
     lines = [t("status_title", locale, time=local_time(now, tz))]
@@ -81,7 +89,25 @@ def render_status(
                     names=_names(missing, locale),
                 )
             )
+        lines += _unreachable(current, previous, unreachable, locale)
     return "\n".join(lines)
+
+
+def _unreachable(
+    current: PeriodStatus, previous: PeriodStatus | None, ids: Collection[int], locale: str
+) -> list[str]:
+    """The line naming the units owing the current or previous period that the bot cannot
+    reach (none when there are none)."""
+    units: dict[int, UnitStatus] = {}
+    for status in (current, previous) if previous is not None else (current,):
+        for unit in status.units:
+            if unit.bucket not in FILED and unit.unit_id in ids:
+                units.setdefault(unit.unit_id, unit)
+    if not units:
+        return []
+    ordered = sorted(units.values(), key=lambda unit: vietnamese_key(unit.name))
+    names = _names(ordered, locale)
+    return [REACH.say("status_unreachable", locale, count=len(ordered), names=names)]
 
 
 def render_unit_report(
@@ -93,9 +119,11 @@ def render_unit_report(
     view: UnitView,
     tz: tzinfo,
     locale: str,
+    notice: str | None = None,
 ) -> str:
     """/xem: a unit's report, its status and every answer, with the form's question numbers,
-    then its labelled calculations as stored when it was sent.
+    then its labelled calculations as stored when it was sent. `notice` (whom the bot cannot
+    reach) follows the status.
 
     The numbers are those the officer sees ("Câu N", /xemlai, /sua N): a skipped branch leaves
     a gap rather than renumbering what follows.
@@ -123,6 +151,8 @@ def render_unit_report(
             status=status,
         )
     ]
+    if notice:
+        lines.append(notice)
     numbers = question_numbers(template)
     shown = 0
     for question in template.questions:

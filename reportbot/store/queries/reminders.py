@@ -235,3 +235,35 @@ async def answers(submission_ids: Iterable[int]) -> list[Row]:
         "SELECT submission_id, question_id, value FROM answers WHERE submission_id",
         submission_ids,
     )
+
+
+async def last_outcomes(person_ids: Sequence[int], sent: str, refused: str) -> dict[int, Row]:
+    """Each person's latest reminder (any form) that was `sent` or `refused` for good:
+    person id -> (status, last error); a refusal and a sending due at the same moment count
+    as the refusal. Aggregated per person first: a /tinhhinh over a province reads two rows
+    per officer, not every reminder they ever had."""
+    latest: dict[int, dict[str, Any]] = {}
+    for person_id, status, due_at in await _rows_in(
+        "SELECT person_id, status, MAX(due_at) FROM reminder_deliveries "
+        "WHERE status IN (?, ?) AND person_id",
+        person_ids,
+        before=[sent, refused],
+        after=" GROUP BY person_id, status",
+    ):
+        latest.setdefault(int(person_id), {})[str(status)] = due_at
+    outcomes: dict[int, Row] = {}
+    for person_id, due in latest.items():
+        last_sent = due.get(sent)
+        if refused in due and (last_sent is None or due[refused] >= last_sent):
+            continue  # its error is read below
+        outcomes[person_id] = (sent, None)
+    blocked = [person_id for person_id in latest if person_id not in outcomes]
+    rows = await _rows_in(
+        "SELECT person_id, last_error, due_at, id FROM reminder_deliveries "
+        "WHERE status = ? AND person_id",
+        blocked,
+        before=[refused],
+    )
+    for row in sorted(rows, key=lambda row: (row[2], row[3])):  # oldest first: the last wins
+        outcomes[int(row[0])] = (refused, row[1])
+    return outcomes

@@ -137,3 +137,39 @@ async def unit_officers(unit_id: int) -> list[list[Recipient]]:
         ]
         for officer in officers
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerAccounts:
+    """An active officer of a unit and the platforms of their accounts (none: unregistered)."""
+
+    person_id: int
+    name: str
+    platforms: frozenset[str]
+
+
+async def officer_accounts(unit_ids: Iterable[int]) -> dict[int, list[OfficerAccounts]]:
+    """The active officers (those of several units too) of each of these units, with or
+    without an account, by name: unit id -> officers (a unit without any is left out)."""
+    wanted = sorted(set(unit_ids))
+    found: dict[int, list[OfficerAccounts]] = {}
+    for start in range(0, len(wanted), 500):  # bound on a statement's parameters
+        chunk = wanted[start : start + 500]
+        links = await PersonUnit.filter(unit_id__in=chunk).values_list("person_id", "unit_id")
+        linked: dict[int, set[int]] = {}
+        for person_id, unit_id in links:
+            linked.setdefault(person_id, set()).add(unit_id)
+        officers = (
+            await Person.filter(role="officer", active=True)
+            .filter(Q(unit_id__in=chunk) | Q(id__in=list(linked)))
+            .order_by("name", "id")
+            .prefetch_related("identities")
+        )
+        for officer in officers:
+            platforms = frozenset(identity.platform for identity in officer.identities)
+            units = {officer.unit_id, *linked.get(officer.id, ())} & set(chunk)  # type: ignore[attr-defined]
+            for unit_id in units:
+                found.setdefault(unit_id, []).append(
+                    OfficerAccounts(officer.id, officer.name, platforms)
+                )
+    return found
