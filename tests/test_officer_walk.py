@@ -1,10 +1,11 @@
 """What the README's officer walk met filing Resolution 57 on the console from a fresh clone.
 
-The review of a report already sent: after "✅ Đã gửi … (lần 1)", /tieptuc and /xemlai showed the answers with "Gõ … /gui để gửi báo cáo, /tieptuc để làm tiếp" and a
-first button "📨 Gửi báo cáo: /gui", nothing saying the report was sent; pressing it only got
-"không câu trả lời nào khác với bản đã gửi lần 1". Now the review of a sent report whose
-answers are as sent says so (revision and time) and offers no sending; once an answer is
-changed, the review offers sending it again.
+The review of a report already sent: after "✅ Đã gửi … (lần 1)", /tieptuc and /xemlai
+showed the answers with "Gõ … /gui để gửi báo cáo, /tieptuc để làm tiếp" and a first button
+"📨 Gửi báo cáo: /gui", nothing saying the report was sent; pressing it only got "không câu
+trả lời nào khác với bản đã gửi lần 1". Now the review of a sent report whose answers are as
+sent says so (revision and time) and offers no sending; once an answer is changed, the
+review offers sending it again.
 """
 
 from __future__ import annotations
