@@ -71,7 +71,11 @@ def test_a_broken_workbook_is_refused_naming_sheet_row_and_column(tmp_path: Path
     listing = run_cli(["forms", "list"], env=env, cwd=tmp_path)
     assert loaded.returncode == 1
     lines = loaded.stdout.splitlines()
-    assert any(line.startswith(f"{form}: trang survey, dòng 2, cột constraint:") for line in lines)
+    # "không chờ 'and'" ("not waiting for 'and'") read as a typo for a Vietnamese admin
+    assert (
+        f"{form}: trang survey, dòng 2, cột constraint: gặp 'and' không đúng chỗ ở vị trí 10"
+        " trong '. > 0 and and . < 100'"
+    ) in lines, lines
     assert any(
         line.startswith(f"{form}: trang survey, dòng 3, cột name: tên 'so_thon' đã dùng")
         for line in lines
