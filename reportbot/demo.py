@@ -21,10 +21,15 @@ CONSOLE = "console"
 CONSOLE_USER = "person-{id}"
 
 
-async def seed_demo() -> bool:
-    """Create the demo commune if the database has no unit yet; return whether it did."""
+async def seed_demo(locale: str = "vi") -> bool:
+    """Create the demo commune if the database has no unit yet, its people speaking `locale`
+    (REPORTBOT_LOCALE); return whether it did."""
     return await people.seed_units_and_people(
-        DEMO_UNITS, (DEMO_OFFICER, DEMO_COORDINATOR), platform=CONSOLE, user_id=CONSOLE_USER
+        DEMO_UNITS,
+        (DEMO_OFFICER, DEMO_COORDINATOR),
+        platform=CONSOLE,
+        user_id=CONSOLE_USER,
+        locale=locale,
     )
 
 

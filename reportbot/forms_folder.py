@@ -1,12 +1,14 @@
-"""The forms folder: the YAML templates the bot loads at start (and `reportbot forms load`)."""
+"""The forms folder: the YAML templates the bot loads at start (and `reportbot forms load`,
+which also takes XLSForm workbooks named on its command line)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from reportbot.forms.loader import TemplateIssue, load_yaml_template
+from reportbot.forms.loader import TemplateIssue, load_template_checked
 from reportbot.store.forms import StoredTemplate, store_template
 
 
@@ -16,6 +18,8 @@ class FormsLoadResult:
 
     stored: list[StoredTemplate] = field(default_factory=list)
     issues: list[TemplateIssue] = field(default_factory=list)
+    # (file, warning) of stored XLSForm workbooks: features ignored in a chat (shown())
+    warnings: list[tuple[Path, Any]] = field(default_factory=list)
 
 
 async def load_forms(paths: list[Path], *, now: datetime | None = None) -> FormsLoadResult:
@@ -23,10 +27,12 @@ async def load_forms(paths: list[Path], *, now: datetime | None = None) -> Forms
     application's clock, a new version's publication time (None: the wall clock)."""
     result = FormsLoadResult()
     for path in paths:
-        template, issues = load_yaml_template(path)
+        # a workbook is read as `forms validate` reads it, never as YAML text
+        template, issues, warnings = load_template_checked(path)
         if template is None:
             result.issues.extend(issues)
             continue
+        result.warnings.extend((path, warning) for warning in warnings)
         result.stored.append(await store_template(template, path.name, now=now))
     return result
 

@@ -622,6 +622,7 @@ def test_parse_choices_ambiguous_piece() -> None:
 
 CODES = {
     "number.invalid": {},
+    "integer.invalid": {},
     "number.ambiguous": {"text": "1,000", "thousands": "1000", "decimal": "1"},
     "number.not_integer": {"text": "1,5"},
     "number.too_long": {"max": 15},

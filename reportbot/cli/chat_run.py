@@ -150,7 +150,7 @@ async def _chat(args: argparse.Namespace, settings: Settings, *, opened: bool = 
         for issue in loaded.issues:  # the log is in a file now: the admin must still see it
             not_loaded = say(settings.locale, "mẫu chưa được tải", "template not loaded")
             print(f"reportbot: {not_loaded}: {issue.render(settings.locale)}", file=sys.stderr)
-        if settings.demo and await seed_demo():
+        if settings.demo and await seed_demo(settings.locale):
             created = say(settings.locale, "đã tạo dữ liệu mẫu", "demo commune created")
             print(f"reportbot: {created}", file=sys.stderr)
         person = await find_person(getattr(args, "person", None))

@@ -53,6 +53,9 @@ async def _forms_load(args: argparse.Namespace, settings: Settings) -> int:
     result = await with_database(settings.database_url, lambda: load_forms(paths))
     for issue in result.issues:
         print(issue.render(settings.locale))
+    note = say(settings.locale, "lưu ý", "note")
+    for path, warning in result.warnings:
+        print(f"{path}: {note}: {shown(warning, settings.locale)}")
     for stored in result.stored:
         lang = settings.locale
         state = say(lang, "phiên bản mới", "new version") if stored.created else None

@@ -231,7 +231,12 @@ def _number_value(text: str, match: re.Match[str], max_digits: int) -> Decimal:
 
 def parse_integer(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> int:
     """Parse a whole number with the same rules as parse_decimal."""
-    value = parse_decimal(text, max_digits)
+    try:
+        value = parse_decimal(text, max_digits)
+    except AnswerError as error:
+        if error.code == "number.invalid":  # its examples offer "2,5", refused here
+            raise AnswerError("integer.invalid") from None
+        raise
     if value != value.to_integral_value():
         raise AnswerError("number.not_integer", text=normalize_text(text))
     return int(value)

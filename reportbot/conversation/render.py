@@ -166,10 +166,12 @@ def review_message(
     locale: str,
     facts: Mapping[str, Any] | None = None,
     broken: Mapping[str, str] | None = None,
+    sent: str | None = None,
 ) -> Outgoing:
     """The review screen: every applicable answer numbered, a button to change each one,
     then the labelled calculations, read-only (computed from the same answers and `facts`).
-    `broken` maps the id of an answer that breaks its rule to the rule's message."""
+    `broken` maps the id of an answer that breaks its rule to the rule's message; `sent`,
+    the line saying a sent report is unchanged (no sending offered: /gui would refuse)."""
     broken = broken or {}
     lines = [
         say("review_title", locale, title=pick(template.title, locale), period=period.label(locale))
@@ -196,6 +198,10 @@ def review_message(
     if broken:
         lines.append(say("review_broken_count", locale, count=len(broken)))
     lines.append("")
+    if sent is not None:
+        lines[1:1] = [sent]
+        lines.append(say("review_footer_sent", locale))
+        return Outgoing("\n".join(lines), choices=tuple(buttons))
     # With required answers missing, /gui can only refuse: the first button (and the footer)
     # lead to those answers instead (/tieptuc asks the first of them, filling.continue_).
     if missing:

@@ -31,7 +31,11 @@ def review_input(turn: Turn, message: Incoming, text: str) -> None:
             return
         edit(turn, text)
         return
-    missing = turn.report is not None and turn.report.missing_required()
+    opened = turn.report
+    if opened is not None and opened.unchanged():  # sent as it is: /gui would refuse
+        turn.say("review_footer_sent")
+        return
+    missing = opened is not None and opened.missing_required()
     turn.say("review_footer_missing" if missing else "review_footer")
 
 

@@ -53,6 +53,16 @@ EDIT_MESSAGES: dict[str, dict[str, str]] = {
         "{time}, so nothing was sent again. To change an answer, type /edit <number>; "
         "/cancel to leave.",
     },
+    # The review of a sent report whose answers are all as sent: /gui would only refuse
+    "review_sent": {
+        "vi": "Đã gửi lần {revision} lúc {time}; chưa sửa câu nào.",
+        "en": "Sent as revision {revision} at {time}; no answer changed since.",
+    },
+    "review_footer_sent": {
+        "vi": "Gõ /sua <số> để sửa một câu rồi /gui để gửi lại, /huy để thoát.",
+        "en": "Type /edit <number> to change an answer, then /submit to send it again; "
+        "/cancel to leave.",
+    },
     "colleague_changed": {
         "vi": "ℹ️ Câu {number} vừa được {name} sửa thành “{value}”.",
         "en": "ℹ️ Question {number} was just changed by {name} to “{value}”.",

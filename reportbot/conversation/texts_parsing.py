@@ -9,6 +9,10 @@ PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Xin nhập một số, ví dụ 12, 1.500 hoặc 2,5.",
         "en": "Please enter a number, for example 12, 1.500 (= 1500) or 2,5 (= 2.5).",
     },
+    "integer.invalid": {
+        "vi": "Xin nhập một số nguyên, ví dụ 12 hoặc 1.500.",
+        "en": "Please enter a whole number, for example 12 or 1.500 (= 1500).",
+    },
     "number.ambiguous": {
         "vi": "Số “{text}” có thể hiểu là {thousands} hoặc {decimal}; xin gõ lại {thousands} "
         "hoặc {decimal}.",

@@ -28,7 +28,7 @@ from reportbot.conversation.storing import store_calculations
 from reportbot.forms.evaluation import KEPT
 from reportbot.forms.schema import Question, pick
 from reportbot.periods import Period
-from reportbot.vocabulary.format import date_text
+from reportbot.vocabulary.format import date_text, datetime_text
 
 # The screens a typed answer may lead to and a retyped copy of it may meet (`state.typed`).
 RETYPE_SCREENS = frozenset({Mode.ANSWERING, Mode.REVIEW})
@@ -279,5 +279,14 @@ class Turn:
                 # today() as when answering; once() calculations as stored
                 {**report.facts, "__today__": self.today, KEPT: report.view.calculated},
                 {item.question.id: item.message for item in found},
+                self._sent_line(report),
             )
         )
+
+    def _sent_line(self, report: OpenReport) -> str | None:
+        """ "Đã gửi lần N lúc …" for a sent report whose answers are all as sent, else None."""
+        if not report.unchanged():
+            return None
+        view = report.view
+        time = datetime_text(view.updated_at or view.submitted_at, self.env.tz)
+        return self.text("review_sent", revision=view.revision, time=time)

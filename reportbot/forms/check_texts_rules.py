@@ -37,7 +37,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "unexpected end of expression at {position}",
     },
     "expr_unexpected": {
-        "vi": "không chờ {value} ở vị trí {position}",
+        "vi": "gặp {value} không đúng chỗ ở vị trí {position}",
         "en": "unexpected {value} at {position}",
     },
     "expr_too_deep": {

@@ -156,11 +156,13 @@ async def seed_units_and_people(
     *,
     platform: str,
     user_id: str,
+    locale: str = "vi",
 ) -> bool:
     """Create units (code, name, type) and people (name, unit code, role, phone), each with
     an identity on `platform`, if the database has no unit yet; return whether it did.
 
-    `user_id` is a format with `{id}` for the identity's user and chat id."""
+    `user_id` is a format with `{id}` for the identity's user and chat id; `locale`, the
+    people's language (REPORTBOT_LOCALE: the language of new people)."""
     if await Unit.exists():
         return False
     async with in_transaction():
@@ -168,7 +170,9 @@ async def seed_units_and_people(
         for code, name, unit_type in units:
             created[code] = await Unit.create(code=code, name=name, type=unit_type)
         for name, unit_code, role, phone in people:
-            person = await Person.create(name=name, unit=created[unit_code], role=role, phone=phone)
+            person = await Person.create(
+                name=name, unit=created[unit_code], role=role, phone=phone, locale=locale
+            )
             external = user_id.format(id=person.id)
             await Identity.create(
                 platform=platform,
