@@ -30,7 +30,8 @@ from connectors.base import (
     RateLimit,
     admin_locale,
 )
-from connectors.sending import DeliveryUncertain, confirm_when_sent
+from connectors.confirming import confirm_when_sent
+from connectors.sending import DeliveryUncertain
 from connectors.telegram.arrivals import ArrivalsMixin
 from connectors.telegram.client import make_bot, send_text
 from connectors.telegram.commands import menus
