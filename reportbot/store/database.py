@@ -209,13 +209,18 @@ async def migrate_database(
 
 
 async def open_database(
-    database_url: str, *, migrate_first: bool = True, pool_size: int | None = None
+    database_url: str,
+    *,
+    migrate_first: bool = True,
+    pool_size: int | None = None,
+    step_timeout: float = DEFAULT_MIGRATE_STEP_TIMEOUT,
 ) -> None:
-    """Migrate (by default), then initialise tortoise for the application (its PostgreSQL
-    pool opens at most `pool_size` connections; tortoise's default when None)."""
+    """Migrate (by default, each step within `step_timeout` s), then initialise tortoise for
+    the application (its PostgreSQL pool opens at most `pool_size` connections; tortoise's
+    default when None)."""
     _check_sqlite_folder(database_url)
     if migrate_first:
-        await migrate_database(database_url)
+        await migrate_database(database_url, step_timeout)
     try:
         await Tortoise.init(config=tortoise_config(database_url, pool_size))
         await connections.get("default").execute_query("SELECT 1")
