@@ -42,12 +42,12 @@ from connectors.base import (
     Outgoing,
     RateLimit,
 )
+from connectors.confirming import confirm_when_sent
 from connectors.sending import (
     DeliveryUncertain,
     SendPolicy,
     SendQueue,
     Verdict,
-    confirm_when_sent,
 )
 
 DEFAULT_RATE = (5.0, 1.0)  # messages per second: whole bot, one chat

@@ -20,6 +20,11 @@ of three verdicts; everything else is decided here, once:
   have delivered it) is retried for a reply (a duplicate beats a lost answer) and ends a message
   submitted with ``retry_uncertain=False`` (a reminder) with `DeliveryUncertain`, so that its
   caller does not send it again blindly.
+- **Superseded edits**: a call submitted with ``replaces`` (an edit showing a message's whole
+  new state) settles every queued call of the chat whose ``key`` it names and that was not
+  tried yet, with None, without sending it: an officer ticking twelve boxes needs the last
+  keyboard, not twelve edits at one a second holding back the next question. The newest call
+  is always kept and calls without a key (sends) are never touched, so the order of sends holds.
 - **Cancel-safe hand-off**: a caller that stops waiting (its future is cancelled) never blocks
   the chat: the message is dropped before its next attempt, an attempt in flight finishes and
   its result is discarded, and the worker goes on with the next message. Nothing a call raises
@@ -32,13 +37,13 @@ import asyncio
 import logging
 import random
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 
-from connectors.base import DeliveryError, Outgoing
+from connectors.base import DeliveryError
 from connectors.pacing import Pacer, SlidingWindow, TokenBucket
 
 log = logging.getLogger(__name__)
@@ -148,6 +153,7 @@ class _Job:
     future: asyncio.Future[Any]
     counts: bool
     retry_uncertain: bool
+    key: Hashable | None = None
     attempts: int = 0
 
 
@@ -175,13 +181,22 @@ class SendQueue:
         self._closed = False
 
     def submit(
-        self, chat_id: str, call: Call, *, counts: bool = True, retry_uncertain: bool = True
+        self,
+        chat_id: str,
+        call: Call,
+        *,
+        counts: bool = True,
+        retry_uncertain: bool = True,
+        key: Hashable | None = None,
+        replaces: Collection[Hashable] = (),
     ) -> asyncio.Future[Any]:
         """Queue one call for a chat; its future holds the call's result or the failure.
 
         `counts`: whether it uses the chat's allowance (everything that changes a chat does).
         `retry_uncertain`: False for a message whose duplicate is worse than a doubt (a
         reminder): a timed-out answer then ends it with `DeliveryUncertain`.
+        `key` names what the call changes (an edit of one message); `replaces`: the keys whose
+        queued, untried calls this one makes pointless (they end with None, unsent).
         """
         if self._closed:
             raise DeliveryError(f"the {self.name} send queue is stopped")
@@ -191,7 +206,9 @@ class SendQueue:
         chat = self._chats.get(chat_id)
         if chat is None:
             chat = self._chats[chat_id] = _Chat()
-        chat.jobs.append(_Job(call, future, counts, retry_uncertain))
+        if replaces:
+            _supersede(chat.jobs, replaces)
+        chat.jobs.append(_Job(call, future, counts, retry_uncertain, key))
         if chat.worker is None:
             self._idle.clear()
             chat.worker = asyncio.create_task(self._work(chat_id, chat), name=f"{self.name}-send")
@@ -346,6 +363,17 @@ class SendQueue:
         return bucket
 
 
+def _supersede(jobs: deque[_Job], replaces: Collection[Hashable]) -> None:
+    """Settle the untried jobs whose key is in `replaces`; the worker skips them.
+
+    They stay in the deque (the head may be the worker's current job, which it pops itself);
+    a job tried once (`attempts`) may be on its way or already shown, so it is left alone.
+    """
+    for job in jobs:
+        if job.key is not None and job.key in replaces and job.attempts == 0:
+            _finish(job.future, result=None)
+
+
 def _finish(
     future: asyncio.Future[Any], *, result: Any = None, exception: BaseException | None = None
 ) -> None:
@@ -361,38 +389,3 @@ def _finish(
 def _retrieve(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()
-
-
-def confirm_when_sent(
-    futures: Sequence[asyncio.Future[Any]],
-    messages: Sequence[Outgoing],
-    delivered: Callable[[str], Awaitable[None]] | None,
-) -> None:
-    """Tell the bot once the platform accepted the last of these messages.
-
-    The bot keeps a step's replies until then (`Outgoing.receipt`, set on the last reply) and
-    sends them again if no confirmation comes. A chat's queue sends in order, so the last
-    future succeeding means the platform has them all.
-    """
-    receipts = [m.receipt for m in messages if m.receipt]
-    if delivered is None or not receipts or not futures:
-        return
-    receipt = receipts[-1]
-
-    def done(sent: asyncio.Future[Any]) -> None:
-        if sent.cancelled() or sent.exception() is not None:
-            return  # kept by the bot: sent again later
-        task = asyncio.ensure_future(delivered(receipt))
-        _CONFIRMING.add(task)
-        task.add_done_callback(_confirmed)
-
-    futures[-1].add_done_callback(done)
-
-
-_CONFIRMING: set[asyncio.Future[Any]] = set()
-
-
-def _confirmed(task: asyncio.Future[Any]) -> None:
-    _CONFIRMING.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("could not record a delivery: %s", task.exception())

@@ -142,7 +142,11 @@ class Application:
     async def open(self) -> FormsLoadResult:
         """Connect and migrate the database, load the forms folder, start the service."""
         async with roles.migration_lock(self.settings.database_url):  # one migrator at a time
-            await open_database(self.settings.database_url, pool_size=self.settings.database_pool)
+            await open_database(
+                self.settings.database_url,
+                pool_size=self.settings.database_pool,
+                step_timeout=self.settings.migrate_step_timeout,
+            )
         # Published on the bot's clock, never later than the real now: a demo clock moved
         # ahead (`chat --at`) writes no future time and still owes the period it shows.
         published = min(self.clock(), system_clock())

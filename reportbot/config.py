@@ -20,7 +20,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reportbot.config_url import check_postgres_url
 from reportbot.startup_errors import ConfigError
-from reportbot.store.database import DEFAULT_DATABASE_URL, SUPPORTED_SCHEMES
+from reportbot.store.database import (
+    DEFAULT_DATABASE_URL,
+    DEFAULT_MIGRATE_STEP_TIMEOUT,
+    SUPPORTED_SCHEMES,
+)
 
 PREFIX = "REPORTBOT_"
 LOCALES = ("vi", "en")
@@ -53,6 +57,7 @@ class Settings:
     log_format: str = "text"
     processing_limit: int = DEFAULT_PROCESSING_LIMIT
     database_pool: int | None = None  # PostgreSQL pool size; None: the driver's (5)
+    migrate_step_timeout: int = DEFAULT_MIGRATE_STEP_TIMEOUT  # seconds
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
     file_config: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
@@ -122,6 +127,10 @@ def _settings(
             get("PROCESSING_LIMIT", str(DEFAULT_PROCESSING_LIMIT)),
         ),
         database_pool=_pool(where("DATABASE_POOL"), pool) if pool else None,
+        migrate_step_timeout=_positive(
+            where("MIGRATE_STEP_TIMEOUT"),
+            get("MIGRATE_STEP_TIMEOUT", str(DEFAULT_MIGRATE_STEP_TIMEOUT)),
+        ),
         env=env,
         file_config=file_config,
     )

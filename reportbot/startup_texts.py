@@ -175,6 +175,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Migration {name} failed: {reason}; that step was rolled back, the database "
         "stays at {kept}. Fix the cause and run `reportbot db migrate` again",
     },
+    "db_migration_slow": {
+        "vi": "Migration {name} chạy quá {seconds} giây nên đã dừng: bước này đã được hoàn tác, "
+        "không thay đổi gì, cơ sở dữ liệu vẫn ở {kept}. Dừng bot (giờ bảo trì) rồi chạy lại "
+        "với nhiều thời gian hơn: REPORTBOT_MIGRATE_STEP_TIMEOUT=600 reportbot db migrate",
+        "en": "Migration {name} ran longer than {seconds} s and was stopped: that step was "
+        "rolled back, nothing was changed, the database stays at {kept}. Stop the bot (a "
+        "maintenance window) and run it again with more time: "
+        "REPORTBOT_MIGRATE_STEP_TIMEOUT=600 reportbot db migrate",
+    },
     # process roles and the run/chat commands
     "role_unknown": {
         "vi": "REPORTBOT_ROLE={value!r}: cần một trong {allowed}",

@@ -30,7 +30,8 @@ from connectors.base import (
     RateLimit,
     admin_locale,
 )
-from connectors.sending import DeliveryUncertain, confirm_when_sent
+from connectors.confirming import confirm_when_sent
+from connectors.sending import DeliveryUncertain
 from connectors.telegram.arrivals import ArrivalsMixin
 from connectors.telegram.client import make_bot, send_text
 from connectors.telegram.commands import menus
@@ -305,9 +306,20 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin, Connector):
             future.add_done_callback(_consume)
         confirm_when_sent(futures, messages, self.delivered)
 
-    def _edit(self, chat_id: str, call: Any) -> None:
-        # Edits count against the chat like messages (Telegram answers fast edits with 429).
-        future = self.queue.submit(chat_id, lambda: _ignore_not_modified(call))
+    def _edit(self, chat_id: str, message_id: int, call: Any, *, text: bool = False) -> None:
+        """Queue an edit of a message's keyboard (or, `text`, of its text and keyboard).
+
+        Edits count against the chat like messages (Telegram answers fast edits with 429). Each
+        carries the message's whole new state, so it replaces the message's queued, unsent
+        keyboard edits (a text edit also earlier text edits): quick ticks cost one paced edit.
+        """
+        markup_key, text_key = ("markup", message_id), ("text", message_id)
+        future = self.queue.submit(
+            chat_id,
+            lambda: _ignore_not_modified(call),
+            key=text_key if text else markup_key,
+            replaces=(markup_key, text_key) if text else (markup_key,),
+        )
         future.add_done_callback(_consume)
 
     # ----------------------------------------------------------------- receiving

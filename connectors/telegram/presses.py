@@ -34,7 +34,7 @@ class PressesMixin:
     _tasks: set[asyncio.Task[None]]
     _ask: Callable[[Incoming], Awaitable[tuple[Sequence[Outgoing], bool]]]
     _reply: Callable[[str, Sequence[Outgoing]], None]
-    _edit: Callable[[str, Any], None]
+    _edit: Callable[..., None]
 
     async def _on_callback(
         self, update: Update, query: CallbackQuery, stored: Incoming | None = None
@@ -55,6 +55,7 @@ class PressesMixin:
             self._remember_markup(chat_id, message.message_id, toggled)
             self._edit(
                 chat_id,
+                message.message_id,
                 lambda: self.bot.edit_message_reply_markup(
                     chat_id=chat_id, message_id=message.message_id, reply_markup=toggled
                 ),
@@ -97,6 +98,7 @@ class PressesMixin:
         self._markups.pop((chat_id, message_id), None)
         self._edit(
             chat_id,
+            message_id,
             lambda: self.bot.edit_message_reply_markup(
                 chat_id=chat_id, message_id=message_id, reply_markup=None
             ),
@@ -133,13 +135,16 @@ class PressesMixin:
         if text is not None and len(text) <= MAX_TEXT:
             self._edit(
                 chat_id,
+                message_id,
                 lambda: self.bot.edit_message_text(
                     chat_id=chat_id, message_id=message_id, text=text, reply_markup=None
                 ),
+                text=True,
             )
         else:
             self._edit(
                 chat_id,
+                message_id,
                 lambda: self.bot.edit_message_reply_markup(
                     chat_id=chat_id, message_id=message_id, reply_markup=None
                 ),

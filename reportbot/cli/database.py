@@ -21,7 +21,7 @@ async def _db_migrate(_args: argparse.Namespace, settings: Settings) -> int:
     # Under the lock every `reportbot run` takes to migrate: the service's ExecStartPre and a
     # worker unit started at the same boot migrate one after the other, not into each other.
     async with migration_lock(settings.database_url):
-        outcome = await migrate_database(settings.database_url)
+        outcome = await migrate_database(settings.database_url, settings.migrate_step_timeout)
     if outcome.applied:
         names = ", ".join(outcome.applied)
         line = say(

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import inspect
 import logging
@@ -40,6 +39,9 @@ STATEMENT_TIMEOUT_S = 20.0
 # out: the server ends such a session once it has been idle inside a transaction this long
 # (found by drills/crash.py --fault pg-freeze).
 IDLE_IN_TRANSACTION_S = 20.0
+# Seconds one migration step may take (REPORTBOT_MIGRATE_STEP_TIMEOUT); a longer one is
+# rolled back and said as such (`reportbot.store.migrating`).
+DEFAULT_MIGRATE_STEP_TIMEOUT = 120
 
 
 class DatabaseUnavailable(StartupError, RuntimeError):
@@ -59,7 +61,9 @@ async def _keep_session(_connection: Any) -> None:
     return None
 
 
-def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str, Any]:
+def tortoise_config(
+    database_url: str, pool_size: int | None = None, statement_timeout: float | None = None
+) -> dict[str, Any]:
     """Build the tortoise configuration for a database URL.
 
     On PostgreSQL a connection attempt gives up after CONNECT_TIMEOUT_S and a statement after
@@ -67,6 +71,7 @@ def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str
     then answers 503, and the platform retries) rather than hold it until the platform gives up.
     `pool_size` (REPORTBOT_DATABASE_POOL) is the most connections the process's pool opens;
     None keeps the URL's `maxsize` or tortoise's default of 5. SQLite has no pool.
+    `statement_timeout` replaces STATEMENT_TIMEOUT_S (a migration step may take longer).
     """
     url = database_url
     if url.startswith("postgresql://"):
@@ -81,7 +86,8 @@ def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str
         if mode := query.get("sslmode") or query.get("ssl"):
             expanded["credentials"]["ssl"] = ssl_setting(mode, query.get("sslrootcert"))
         expanded["credentials"].setdefault("timeout", CONNECT_TIMEOUT_S)
-        expanded["credentials"].setdefault("command_timeout", STATEMENT_TIMEOUT_S)
+        statement = STATEMENT_TIMEOUT_S if statement_timeout is None else statement_timeout
+        expanded["credentials"].setdefault("command_timeout", statement)
         expanded["credentials"].setdefault("reset", _keep_session)
         if pool_size is not None:
             expanded["credentials"]["maxsize"] = pool_size
@@ -168,9 +174,12 @@ def shipped_migrations() -> list[str]:
     return sorted(name for name in names if name[:4].isdigit())
 
 
-async def migrate_database(database_url: str) -> MigrationOutcome:
+async def migrate_database(
+    database_url: str, step_timeout: float = DEFAULT_MIGRATE_STEP_TIMEOUT
+) -> MigrationOutcome:
     """Apply pending migrations, each with its record in one transaction
-    (`reportbot.store.migrating`), then close the connections; what was applied."""
+    (`reportbot.store.migrating`) and at most `step_timeout` seconds, then close the
+    connections; what was applied."""
     from reportbot.store.migrating import MigrationRefused, apply_pending
 
     _check_sqlite_folder(database_url)
@@ -179,12 +188,16 @@ async def migrate_database(database_url: str) -> MigrationOutcome:
         # Tortoise keeps its context in a ContextVar: connections opened inside this task
         # must be closed inside it too, or the SQLite thread keeps the process alive.
         try:
-            return await apply_pending(tortoise_config(database_url), shipped_migrations())
+            config = tortoise_config(database_url, statement_timeout=step_timeout)
+            return await apply_pending(config, shipped_migrations(), step_timeout)
         finally:
             await Tortoise.close_connections()
 
     try:
-        return await asyncio.wait_for(migrate_and_close(), timeout=120)
+        # No bound on the whole: each statement has the step's time (PostgreSQL), each step
+        # too (`apply_pending`), and a step that runs out of it is said as such, not as an
+        # unreachable database.
+        return await migrate_and_close()
     except MigrationRefused:
         raise
     except (OSError, TimeoutError, ConnectionError) as exc:
@@ -196,13 +209,18 @@ async def migrate_database(database_url: str) -> MigrationOutcome:
 
 
 async def open_database(
-    database_url: str, *, migrate_first: bool = True, pool_size: int | None = None
+    database_url: str,
+    *,
+    migrate_first: bool = True,
+    pool_size: int | None = None,
+    step_timeout: float = DEFAULT_MIGRATE_STEP_TIMEOUT,
 ) -> None:
-    """Migrate (by default), then initialise tortoise for the application (its PostgreSQL
-    pool opens at most `pool_size` connections; tortoise's default when None)."""
+    """Migrate (by default, each step within `step_timeout` s), then initialise tortoise for
+    the application (its PostgreSQL pool opens at most `pool_size` connections; tortoise's
+    default when None)."""
     _check_sqlite_folder(database_url)
     if migrate_first:
-        await migrate_database(database_url)
+        await migrate_database(database_url, step_timeout)
     try:
         await Tortoise.init(config=tortoise_config(database_url, pool_size))
         await connections.get("default").execute_query("SELECT 1")

@@ -8,10 +8,16 @@ own transaction becomes a savepoint), on PostgreSQL and SQLite alike: both roll 
 
 A database recorded with a migration this release does not ship was migrated by a newer
 release: it is refused before anything is written (this code would not know its schema).
+
+A step that outlasts its time (an ALTER waiting for a lock a running bot holds, a rewrite of a
+big table) is rolled back and said as such, naming the step and the setting that gives it more
+time, once the database answers that the step is not recorded: a database that does not
+answer then is said to be unreachable.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +27,15 @@ from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 from tortoise.migrations.recorder import MigrationRecorder
 from tortoise.transactions import in_transaction
 
-from reportbot.store.database import DatabaseUnavailable, looks_like_connection_error
+from reportbot.store.database import (
+    CONNECT_TIMEOUT_S,
+    DatabaseUnavailable,
+    looks_like_connection_error,
+)
 
 APP = "models"
+# Past a step's own time, how long its statement's cancellation and rollback may take.
+STEP_MARGIN_S = 5.0
 
 
 class MigrationRefused(DatabaseUnavailable):
@@ -42,9 +54,12 @@ class MigrationOutcome:
     latest: str | None
 
 
-async def apply_pending(config: dict[str, Any], shipped: list[str]) -> MigrationOutcome:
+async def apply_pending(
+    config: dict[str, Any], shipped: list[str], step_timeout: float = 120.0
+) -> MigrationOutcome:
     """Apply the migrations `shipped` that the database lacks, each in one transaction with
-    its record; refuse a database from a newer release. Tortoise must not be initialised."""
+    its record and at most `step_timeout` seconds; refuse a database from a newer release.
+    Tortoise must not be initialised."""
     await Tortoise.init(config=config, init_connections=False)
     apps = {APP: config["apps"][APP]}
     executor = MigrationExecutor(get_connection("default"), apps)
@@ -66,9 +81,16 @@ async def apply_pending(config: dict[str, Any], shipped: list[str]) -> Migration
         if step.backward:  # never planned for the latest target; refuse rather than undo
             raise MigrationRefused("db_newer", names=step.migration.name, latest=shipped[-1])
         name = step.migration.name
+        kept = done[-1] if done else (recorded[-1] if recorded else "—")
         try:
-            await _apply_one(apps, name)
-        except (OSError, TimeoutError, ConnectionError):
+            await asyncio.wait_for(_apply_one(apps, name), step_timeout + STEP_MARGIN_S)
+        except TimeoutError as exc:
+            if not await _recorded_after(exc, executor, name):
+                seconds = f"{step_timeout:g}"
+                raise MigrationFailed(
+                    "db_migration_slow", name=name, seconds=seconds, kept=kept
+                ) from exc
+        except (OSError, ConnectionError):
             raise  # the database went away: said as such by `migrate_database`
         except Exception as exc:
             if looks_like_connection_error(exc):
@@ -78,11 +100,22 @@ async def apply_pending(config: dict[str, Any], shipped: list[str]) -> Migration
                 "db_migration_failed",
                 name=name,
                 reason=reason,
-                kept=done[-1] if done else (recorded[-1] if recorded else "—"),
+                kept=kept,
             ) from exc
         done.append(name)
     latest = done[-1] if done else (recorded[-1] if recorded else None)
     return MigrationOutcome(tuple(done), latest)
+
+
+async def _recorded_after(timeout: TimeoutError, executor: MigrationExecutor, name: str) -> bool:
+    """After a step timed out: whether its commit landed after all (True), or not (False);
+    `timeout` itself when the database does not answer the question either (unreachable)."""
+    try:
+        applied = executor.recorder.applied_migrations()
+        keys = await asyncio.wait_for(applied, CONNECT_TIMEOUT_S)
+    except Exception:
+        raise timeout from None
+    return any(key.name == name for key in keys)
 
 
 class _TableMadeRecorder(MigrationRecorder):

@@ -56,8 +56,10 @@ summarises developers.zalo.me with links to each page:
   or unfollowed) is refused with -213 "User has not followed OA" ("Người dùng chưa quan tâm
   OA"; Zalo's OA error table, [G] "Error Codes"; public integrations treat it as final, e.g.
   "-213 | khách chưa quan tâm OA | không gửi được, chờ khách tương tác"). A user who writes
-  with a `user_send_*` event is a follower (a user who does not follow writes as
-  `anonymous_send_*` instead, below); `follow_event()` / `unfollow_event()` build Zalo's
+  with a `user_send_*` event is counted a follower (*unsure*: no public source says only a
+  follower's messages come as `user_send_*`; Zalo's webhook page lists `anonymous_send_*` for
+  people chatting without following, below, and the fake takes the rest as followers);
+  `follow_event()` / `unfollow_event()` build Zalo's
   `follow` / `unfollow` events, `{"event_name", "app_id", "oa_id", "follower": {"id"},
   "user_id_by_app", "timestamp", "source"}` (developers.zalo.me/docs/official-account/webhook,
   "Sự kiện người dùng quan tâm / bỏ quan tâm OA"; the `follower.id` shape is what public
@@ -263,7 +265,8 @@ class FakeZaloOa(FakeServer):
         from_user = not event_name.startswith("oa_")
         if from_user:
             self._last_seen[user_id] = self.clock()  # the user wrote to the OA now
-        if event_name.startswith("user_send_"):  # only a follower writes as a user
+        # *unsure* (no public source): a user_send_* sender is taken to follow the OA.
+        if event_name.startswith("user_send_"):
             self.followers.add(user_id)
             self.unfollowed.discard(user_id)
         return {
