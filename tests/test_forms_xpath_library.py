@@ -231,6 +231,10 @@ def test_an_unanchored_regex_is_pointed_out_in_the_preview(tmp_path: Path) -> No
         ["text", "sdt", "Số điện thoại", "regex(., '[0-9]{10}')"],
         ["text", "ma", "Mã", "regex(., '^[A-Z]{2}$')"],  # anchored: the same everywhere
         ["text", "so", "Số", "regex(., 'a|b')"],
+        # '^a' or 'b$': Collect takes only "a" or "b", the bot any answer starting with a
+        ["text", "hai", "Hai", "regex(., '^a|b$')"],
+        ["text", "nhom", "Nhóm", "regex(., '^(a|b)$')"],  # anchored: the same everywhere
+        ["text", "do", "Đô", "regex(., '[0-9]+\\$')"],  # \$ is a dollar sign, not the end
     ]
     result = load_xlsform(write_workbook(tmp_path / "f.xlsx", survey))
     assert result.issues == [], [str(i) for i in result.issues]
@@ -242,6 +246,12 @@ def test_an_unanchored_regex_is_pointed_out_in_the_preview(tmp_path: Path) -> No
         "survey, dòng 4, cột constraint: regex 'a|b' không có ^…$: ODK Collect đòi cả câu "
         "trả lời khớp, bot (như biểu mẫu web) nhận câu trả lời chỉ chứa một đoạn khớp; muốn "
         "khớp cả câu trả lời thì viết '^(a|b)$'",
+        "survey, dòng 5, cột constraint: regex '^a|b$' không có ^…$: ODK Collect đòi cả câu "
+        "trả lời khớp, bot (như biểu mẫu web) nhận câu trả lời chỉ chứa một đoạn khớp; muốn "
+        "khớp cả câu trả lời thì viết '^(a|b)$'",
+        "survey, dòng 7, cột constraint: regex '[0-9]+\\$' không có ^…$: ODK Collect đòi cả "
+        "câu trả lời khớp, bot (như biểu mẫu web) nhận câu trả lời chỉ chứa một đoạn khớp; "
+        "muốn khớp cả câu trả lời thì viết '^[0-9]+\\$$'",
     ]
     answers = parse_expression("regex(., '[0-9]{10}')")
     assert answers.evaluate({}, "09123456789") is True  # 11 digits: what the note warns about
