@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from reportbot.coordination.publishing.xlsform import load_xlsform
+from reportbot.forms.choice_filter import visible_choices
 from reportbot.forms.diagnostics import shown
 from reportbot.forms.evaluation import evaluate_calculations
 from reportbot.forms.expressions import ExpressionError, parse_expression
@@ -183,3 +184,34 @@ def test_the_reference_table_still_reads_as_before() -> None:
         )
         == "hcm"
     )
+
+
+def test_a_choice_filter_reading_a_list_is_charged_once_per_choice(tmp_path: Path) -> None:
+    """A choice_filter runs once per choice: reading a list of 100 districts (50 per
+    province) for each of 1,000 communes is over the budget and refused at the select's
+    row; the same filter over the small table is accepted and keeps the northern
+    districts' communes."""
+    communes = [["xa", f"x{i}", f"Xã {i}", f"h{i % 100}", ""] for i in range(1_000)]
+    districts = [["huyen", f"h{i}", f"Huyện {i}", "", f"t{i % 2}"] for i in range(100)]
+    provinces = [["tinh", "t0", "Tỉnh 0", "", ""], ["tinh", "t1", "Tỉnh 1", "", ""]]
+    header = ["list_name", "name", "label", "huyen", "tinh"]
+    rule = "huyen = instance('huyen')/root/item[tinh = ${tinh}]/name"
+    survey = [
+        ["type", "name", "label", "choice_filter"],
+        ["select_one tinh", "tinh", "Tỉnh", None],
+        ["select_one xa", "xa", "Xã", rule],
+    ]
+    result = load_xlsform(workbook(tmp_path, survey, [header, *provinces, *districts, *communes]))
+    assert result.template is None
+    (issue,) = result.issues
+    assert (issue.sheet, issue.row, issue.column) == ("survey", 3, "choice_filter")
+    assert "1000 lựa chọn" in shown(issue.message, "vi")
+    small = [header, *provinces, *districts[:4], *communes[:8]]  # h0..h3, x0..x7
+    accepted = load_xlsform(workbook(tmp_path, survey, small))
+    assert accepted.issues == [], [str(i) for i in accepted.issues]
+    assert accepted.template is not None
+    (question,) = [q for q in accepted.template.questions if q.id == "xa"]
+    shown_choices = visible_choices(question, {"tinh": "t0"})
+    # by hand: t0's districts are h0, h2 (h_i in t_{i % 2}); x_i lies in h_i for i < 100,
+    # so of x0..x7 only x0 and x2 are in them
+    assert [c.value for c in shown_choices] == ["x0", "x2"]
