@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+import tracemalloc
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -201,6 +202,27 @@ def test_hostile_answers_take_bounded_time(source: str) -> None:
         assert time.perf_counter() - started < 2.0  # generous for a loaded machine
 
 
+def test_join_with_a_pasted_separator_over_a_list_stops_at_the_text_limit() -> None:
+    """An officer pastes 65,000 characters into the answer an admin's join() uses as its
+    separator, over a 1,000-row list: the text is cut at 100,000 characters as it is built
+    (it used to build 65 MB first; 1.24 GB over 20,000 rows)."""
+    rows = tuple({"name": f"r{i}", "label": "x"} for i in range(1_000))
+    expression = parse_expression("join(${s}, instance('a')/root/item/name)", lists={"a": rows})
+    pasted = "-" * 65_000
+    tracemalloc.start()
+    try:
+        value = expression.evaluate({"s": pasted})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # by hand: r0, the 65,000 dashes, r1, then 34,996 of the next 65,000 dashes
+    assert value == "r0" + pasted + "r1" + "-" * 34_996
+    assert peak < 10_000_000
+    short = parse_expression("join(${s}, instance('a')/root/item[position() < 4]/name)",
+                             lists={"a": rows})  # fmt: skip
+    assert short.evaluate({"s": ", "}) == "r0, r1, r2"
+
+
 def test_an_unanchored_regex_is_pointed_out_in_the_preview(tmp_path: Path) -> None:
     """ODK Collect's regex() needs the whole answer to match, web forms (Enketo) and the bot
     a part: '[0-9]{10}' lets 11 digits through here. The preview says so, row and fix."""
@@ -209,6 +231,10 @@ def test_an_unanchored_regex_is_pointed_out_in_the_preview(tmp_path: Path) -> No
         ["text", "sdt", "Số điện thoại", "regex(., '[0-9]{10}')"],
         ["text", "ma", "Mã", "regex(., '^[A-Z]{2}$')"],  # anchored: the same everywhere
         ["text", "so", "Số", "regex(., 'a|b')"],
+        # '^a' or 'b$': Collect takes only "a" or "b", the bot any answer starting with a
+        ["text", "hai", "Hai", "regex(., '^a|b$')"],
+        ["text", "nhom", "Nhóm", "regex(., '^(a|b)$')"],  # anchored: the same everywhere
+        ["text", "do", "Đô", "regex(., '[0-9]+\\$')"],  # \$ is a dollar sign, not the end
     ]
     result = load_xlsform(write_workbook(tmp_path / "f.xlsx", survey))
     assert result.issues == [], [str(i) for i in result.issues]
@@ -220,6 +246,12 @@ def test_an_unanchored_regex_is_pointed_out_in_the_preview(tmp_path: Path) -> No
         "survey, dòng 4, cột constraint: regex 'a|b' không có ^…$: ODK Collect đòi cả câu "
         "trả lời khớp, bot (như biểu mẫu web) nhận câu trả lời chỉ chứa một đoạn khớp; muốn "
         "khớp cả câu trả lời thì viết '^(a|b)$'",
+        "survey, dòng 5, cột constraint: regex '^a|b$' không có ^…$: ODK Collect đòi cả câu "
+        "trả lời khớp, bot (như biểu mẫu web) nhận câu trả lời chỉ chứa một đoạn khớp; muốn "
+        "khớp cả câu trả lời thì viết '^(a|b)$'",
+        "survey, dòng 7, cột constraint: regex '[0-9]+\\$' không có ^…$: ODK Collect đòi cả "
+        "câu trả lời khớp, bot (như biểu mẫu web) nhận câu trả lời chỉ chứa một đoạn khớp; "
+        "muốn khớp cả câu trả lời thì viết '^[0-9]+\\$$'",
     ]
     answers = parse_expression("regex(., '[0-9]{10}')")
     assert answers.evaluate({}, "09123456789") is True  # 11 digits: what the note warns about

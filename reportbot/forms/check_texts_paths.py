@@ -5,6 +5,14 @@ into the "formrule" catalogue by forms/check_texts_rules.py)."""
 from __future__ import annotations
 
 PATH_TEXTS: dict[str, dict[str, str]] = {
+    "choice_filter_too_costly": {
+        "vi": "choice_filter: đọc danh sách instance() và chạy một lần cho mỗi lựa chọn: "
+        "{count} lựa chọn × {cost} bước vượt giới hạn {limit} bước; hãy lọc bằng cột của "
+        "lựa chọn (ví dụ tinh = ${{tinh}})",
+        "en": "choice_filter: reads an instance() list and runs once per choice: {count} "
+        "choices x {cost} steps is over the {limit}-step limit; filter on the choice's own "
+        "columns (e.g. state = ${{state}})",
+    },
     "expr_curly_quote": {
         "vi": "dấu nháy cong {value} ở vị trí {position}: biểu thức cần dấu nháy thẳng ' hoặc \" "
         "(Excel tự đổi khi gõ; tắt tự sửa hoặc gõ lại)",

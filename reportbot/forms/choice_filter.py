@@ -19,9 +19,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from reportbot.forms.diagnostics import said
+from reportbot.forms.diagnostics import Said, said
+from reportbot.forms.expression_nodes import CalcRef, children
+from reportbot.forms.expression_parser import MAX_COST
 from reportbot.forms.expressions import Expression, ExpressionError, parse_expression, truthy
 from reportbot.forms.schema import FormChoice, Question, pick
+from reportbot.forms.xpath_lookup import Lookup
 
 _MAX_EXTRA = 30  # columns kept per choice: real lists carry a few (state, county, ...)
 
@@ -47,6 +50,28 @@ def visible_choices(question: Question, scope: Mapping[str, Any]) -> tuple[FormC
             kept.append(choice)
             seen.add(choice.value)
     return tuple(kept)
+
+
+def filter_cost_problem(rule: Expression, count: int) -> Said | None:
+    """What is wrong when a filter reading a choice list (instance()) costs more than one
+    expression's budget over its `count` choices, as it runs once per choice; None when
+    within it. A filter reading no list is left as it always was (a few nodes a choice)."""
+    if rule.cost * count <= MAX_COST or not _reads_lookup(rule):
+        return None
+    return said("formrule:choice_filter_too_costly", count=count, cost=rule.cost, limit=MAX_COST)
+
+
+def _reads_lookup(rule: Expression) -> bool:
+    """Whether the expression, or a calculation it reads, holds a choice-list lookup."""
+    stack = [rule._root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Lookup):
+            return True
+        if isinstance(node, CalcRef):
+            stack.append(node.calculation._root)
+        stack.extend(children(node))
+    return False
 
 
 def as_asked(question: Question, scope: Mapping[str, Any]) -> Question:

@@ -25,7 +25,12 @@ from reportbot.forms.expression_nodes import (
     fail,
     regex_code,
 )
-from reportbot.forms.expression_paths import UNSUPPORTED, PathParsing, compared, scan_cost
+from reportbot.forms.expression_paths import (
+    UNSUPPORTED,
+    PathParsing,
+    compared,
+    lookup_cost,
+)
 from reportbot.forms.xpath_lookup import Lookup, current_lists
 from reportbot.forms.xpath_values import MAX_PATTERN, _compiled, _text
 
@@ -270,8 +275,7 @@ def parse_tree(
         if isinstance(node, Lookup):
             if node.column is None and not node.many:  # the items themselves: count() only
                 raise fail("expr_instance_column", node.position)
-            if node.predicate is not None:  # run once per row (nested lookups multiply)
-                cost += len(node.rows) * scan_cost(node.predicate)
+            cost += lookup_cost(node)  # the rows it reads (nested lookups multiply)
         uses_current = uses_current or isinstance(node, Current)
         stack.extend((child, depth + 1) for child in children(node))
     if cost > MAX_COST:

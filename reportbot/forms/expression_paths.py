@@ -43,13 +43,29 @@ register("xpath_refused", UNSUPPORTED)
 
 
 def scan_cost(node: Any) -> int:
-    """The nodes one run of a subtree visits, a lookup's predicate counted once per row of
-    its list (so a lookup inside another lookup's predicate multiplies). Recursive: a tree
-    is at most MAX_DEPTH deep."""
+    """The nodes one run of a subtree visits, each lookup charged its rows (`lookup_cost`;
+    a lookup inside another lookup's predicate multiplies). Recursive: a tree is at most
+    MAX_DEPTH deep."""
     total = 1 + sum(scan_cost(child) for child in children(node))
-    if isinstance(node, Lookup) and node.predicate is not None:
-        total += len(node.rows) * scan_cost(node.predicate)
+    if isinstance(node, Lookup):
+        total += lookup_cost(node)
     return total
+
+
+def lookup_cost(node: Lookup) -> int:
+    """The rows one run of a lookup reads beyond its own subtree: a predicate runs once per
+    row; a keyed look-up reads the most rows one value matches (every row when the value is
+    another lookup's node-set: a row matching any node); without a predicate, every row
+    when every node is used (a node-set function, a comparison), else the first."""
+    rows = len(node.rows)
+    if node.predicate is not None:
+        return rows * scan_cost(node.predicate)
+    if node.key is not None and node.index is not None:
+        value = node.key[1]
+        if isinstance(value, Const):  # known now: exactly the rows it matches
+            return len(node.index.positions(value.value))
+        return rows if _reads_lookup(value) else node.index.widest()
+    return rows if node.many else 1
 
 
 class PathParsing:
@@ -122,10 +138,19 @@ class PathParsing:
 
 def _fields(node: Any) -> bool:
     """Whether a subtree reads a column of the row (a Field)."""
+    return _holds(node, Field)
+
+
+def _reads_lookup(node: Any) -> bool:
+    """Whether a subtree holds a lookup (its value may be a node-set)."""
+    return _holds(node, Lookup)
+
+
+def _holds(node: Any, kind: type) -> bool:
     stack = [node]
     while stack:
         item = stack.pop()
-        if isinstance(item, Field):
+        if isinstance(item, kind):
             return True
         stack.extend(children(item))
     return False

@@ -7,7 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from reportbot.forms.choice_filter import choice_extra, read_question_rules, relevance_cycle
+from reportbot.forms.choice_filter import (
+    choice_extra,
+    filter_cost_problem,
+    read_question_rules,
+    relevance_cycle,
+)
 from reportbot.forms.defaults import DefaultError, parse_default
 from reportbot.forms.diagnostics import said
 from reportbot.forms.expressions import ExpressionError, compared_literals, parse_expression
@@ -104,6 +109,8 @@ class QuestionChecks:
             self.fail(item, "constraint", where, said("formcheck:constraint_needs_message"))
         default = self.default(item, where, qtype, choices, low, high)
         choice_filter, calculation = read_question_rules(self.fail, item, where, self.calcs, names)
+        if choice_filter and (problem := filter_cost_problem(choice_filter, len(choices))):
+            self.fail(item, "choice_filter", where, problem)  # it runs once per choice
         return Question(
             id=qid,
             type=qtype,

@@ -71,7 +71,18 @@ def _spread(values: tuple[Any, ...]) -> list[Any]:
 
 
 def _join(separator: Any, *values: Any) -> str:
-    return _cut(ex._text(separator).join(ex._text(item) for item in _spread(values)))
+    """JavaRosa's join, built piece by piece and stopped at _MAX_TEXT: a long separator over
+    a long list would otherwise build the whole text (gigabytes) before it is cut."""
+    glue = _cut(separator)
+    parts: list[str] = []
+    room = _MAX_TEXT
+    for number, item in enumerate(_spread(values)):
+        for piece in (glue, _cut(item)) if number else (_cut(item),):
+            parts.append(piece[:room])
+            room -= len(parts[-1])
+            if room <= 0:
+                return "".join(parts)
+    return "".join(parts)
 
 
 def _substring_before(value: Any, needle: Any) -> str:

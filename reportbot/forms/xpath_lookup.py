@@ -10,8 +10,9 @@ order (empty when none matches); as the argument of a node-set function (count, 
 min, join, concat, count-non-empty) or compared with a value it gives every node (a
 comparison is true when one node passes). A numeric predicate (`item[2]`)
 picks by position, and position() in a predicate is the item's number. Work is bounded: a
-keyed predicate (`column = value`) is a dictionary look-up, any other predicate costs
-rows x its size against the expression's cost limit.
+keyed predicate (`column = value`) is a dictionary look-up whatever the value's type (text,
+number, date, true/false: `KeyIndex`), any other predicate costs rows x its size against the
+expression's cost limit, and a lookup giving every node costs its rows.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from reportbot.forms.xpath_values import NodeSet, _equal, _norm, truthy
+from reportbot.forms.xpath_values import NodeSet, _date, _empty, _flat, _norm, _num, _text, truthy
 
 Row = Mapping[str, str]
 Table = tuple[Row, ...]
@@ -65,7 +67,7 @@ class Lookup:
     column: str | None = None  # None: the items themselves (count() only)
     many: bool = False  # a node-set function's argument
     position: int = field(default=0, compare=False)  # in the source, for error messages
-    index: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    index: KeyIndex | None = field(default=None, compare=False, repr=False)  # for `key`
 
     def run(self, answers: Mapping[str, Any], current: Any) -> Any:
         found = self.matches(answers, current)
@@ -76,15 +78,15 @@ class Lookup:
 
     def matches(self, answers: Mapping[str, Any], current: Any) -> list[Row]:
         """The rows the predicate keeps, in the list's order."""
-        if self.key is not None:
-            column, node = self.key
-            value = _norm(node.run(answers, current))
-            if isinstance(value, str):
-                return [self.rows[i] for i in self.index.get(value, ())]
-            return [row for row in self.rows if _equal(row.get(column, ""), value)]
-        if self.predicate is None:
-            return list(self.rows)
-        kept = []
+        if self.key is not None and self.index is not None:
+            value = self.key[1].run(answers, current)
+            if isinstance(value, NodeSet):  # another lookup's nodes: a row matching any
+                found = sorted({i for node in value for i in self.index.positions(node)})
+                return [self.rows[i] for i in found]
+            return [self.rows[i] for i in self.index.positions(_norm(value))]
+        if self.predicate is None:  # as a value only the first node is read
+            return list(self.rows if self.many else self.rows[:1])
+        kept: list[Row] = []
         for number, row in enumerate(self.rows, start=1):
             item = {"__choice__": row, "__position__": number}  # position() reads it
             scope = ChainMap(item, answers)  # type: ignore[arg-type]
@@ -94,15 +96,64 @@ class Lookup:
                     kept.append(row)
             elif truthy(result):
                 kept.append(row)
+            if kept and not self.many:  # as a value only the first node is read
+                break
         return kept
 
 
-def keyed_index(rows: Table, column: str) -> dict[str, tuple[int, ...]]:
-    """Column text -> the positions of the rows holding it."""
-    index: dict[str, list[int]] = {}
+@dataclass(frozen=True, slots=True)
+class KeyIndex:
+    """A keyed column's row positions under each form its text takes when compared with `=`
+    (as `_equal` compares a row's text with a value): the text itself, its number, its date,
+    the flag it stands for. Every value type is then a dictionary read, never a scan."""
+
+    texts: Mapping[str, tuple[int, ...]]
+    numbers: Mapping[int | Decimal, tuple[int, ...]]
+    dates: Mapping[date, tuple[int, ...]]
+    flags: Mapping[bool, tuple[int, ...]]
+
+    def widest(self) -> int:
+        """The most rows one value can match (the cost of a look-up)."""
+        tables = (self.texts, self.numbers, self.dates, self.flags)
+        return max((len(hits) for table in tables for hits in table.values()), default=0)
+
+    def positions(self, value: Any) -> tuple[int, ...]:
+        """The rows whose text equals `value` (a value of the expression model), in order;
+        the cases in `_equal`'s order."""
+        value = _flat(value)
+        if _empty(value):
+            return self.texts.get("", ())
+        if isinstance(value, bool):
+            return self.flags[value]
+        if isinstance(value, date):
+            return self.dates.get(value, ())
+        if isinstance(value, int | Decimal):
+            number = _num(value)
+            return () if number is None else self.numbers.get(number, ())
+        return self.texts.get(_text(value), ())
+
+
+def keyed_index(rows: Table, column: str) -> KeyIndex:
+    """The index of `column` over `rows` (built once, when the expression is parsed)."""
+    tables: tuple[dict[Any, list[int]], ...] = ({}, {}, {}, {False: [], True: []})
+    texts, numbers, dates, flags = tables
     for number, row in enumerate(rows):
-        index.setdefault(row.get(column, ""), []).append(number)
-    return {text: tuple(numbers) for text, numbers in index.items()}
+        text = row.get(column, "")
+        texts.setdefault(text, []).append(number)
+        if not text:  # an empty text equals only an empty value
+            continue
+        as_number, as_date = _num(text), _date(text)
+        if as_number is not None:
+            numbers.setdefault(as_number, []).append(number)
+        if as_date is not None:
+            dates.setdefault(as_date, []).append(number)
+        word = text.strip().lower()
+        if word in ("true", "yes", "false", "no"):
+            flags[word in ("true", "yes")].append(number)
+        elif as_number in (0, 1):
+            flags[as_number == 1].append(number)
+    frozen = [{key: tuple(hits) for key, hits in table.items()} for table in tables]
+    return KeyIndex(*frozen)
 
 
 def read_lists(raw: Any) -> tuple[Lists, str | None]:

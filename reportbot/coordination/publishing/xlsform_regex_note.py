@@ -16,10 +16,53 @@ from reportbot.forms.expressions import ExpressionError, parse_expression
 _COLUMNS = ("constraint", "relevant", "calculation")
 
 
+def _ends_in_dollar(pattern: str) -> bool:
+    """Whether the pattern ends in an unescaped `$` (an end anchor, not `\\$`)."""
+    if not pattern.endswith("$"):
+        return False
+    slashes = len(pattern[:-1]) - len(pattern[:-1].rstrip("\\"))
+    return slashes % 2 == 0
+
+
+def _top_level_bar(core: str) -> bool:
+    """Whether `core` has an alternation `|` outside every group and character class (then
+    `^a|b$` is `^a` or `b$`, not a whole-answer match)."""
+    depth, in_class, index = 0, False, 0
+    while index < len(core):
+        char = core[index]
+        if char == "\\":
+            index += 2  # an escaped character is literal
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if core[index + 1 : index + 2] == "]":  # `[]...]`: the first ] is literal
+                index += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char == "|" and depth == 0:
+            return True
+        index += 1
+    return False
+
+
+def is_anchored(pattern: str) -> bool:
+    """Whether only a whole answer can match, so Collect (whole match) and the bot (a match
+    anywhere) agree: `^`, an unescaped `$` at the end, no top-level `|` between."""
+    if not (pattern.startswith("^") and _ends_in_dollar(pattern)):
+        return False
+    return not _top_level_bar(pattern[1:-1])
+
+
 def anchored(pattern: str) -> str:
     """The pattern matching only a whole answer, as Collect reads it."""
-    core = pattern.removeprefix("^").removesuffix("$")
-    return f"^({core})$" if "|" in core else f"^{core}$"
+    core = pattern.removeprefix("^")
+    if _ends_in_dollar(core):
+        core = core[:-1]
+    return f"^({core})$" if _top_level_bar(core) else f"^{core}$"
 
 
 def regex_notes(sheet: Sheet) -> Iterator[Said]:
@@ -42,7 +85,7 @@ def regex_notes(sheet: Sheet) -> Iterator[Said]:
                 pattern = node.args[1]
                 if isinstance(pattern, Const) and isinstance(pattern.value, str):
                     text = pattern.value
-                    if not (text.startswith("^") and text.endswith("$")):
+                    if not is_anchored(text):
                         yield said(
                             "xlsform:warn_regex_partial",
                             row=number,
