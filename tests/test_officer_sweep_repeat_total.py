@@ -67,10 +67,40 @@ def test_a_count_answered_first_names_the_entries_it_adds(tmp_path: Path) -> Non
 def test_in_english_too(tmp_path: Path) -> None:
     bot = Harness(forms=(roster(tmp_path, HAMLETS),), locale="en")
     intro = opened_en(bot)
-    assert "5 questions (more for each “Thôn” entry)" in intro, intro
+    assert "Questions: 5 (more for each “Thôn” entry)." in intro, intro
     for typed in ("5", "A", "10"):
         bot.say(typed)
-    assert "Question 5/8 – 3 more questions for Thôn 2" in bot.say("1")
+    assert "Question 5/8 – questions added for Thôn 2: 3\n" in bot.say("1")
+
+
+# A count-driven repeat of one question each, then a note: every count below is 1.
+ONE_EACH = [
+    ["type", "name", "label", "repeat_count"],
+    ["integer", "so_nguoi", "Số người trong hộ", None],
+    ["begin repeat", "thanh_vien", "Thành viên", "${so_nguoi}"],
+    ["text", "ho_ten", "Họ tên", None],
+    ["end repeat", None, None, None],
+]
+
+
+def test_a_count_of_one_reads_in_english(tmp_path: Path) -> None:
+    # Review finding: "1 questions (more for each … entry)", "1 more questions for Member 1",
+    # "1 questions fewer": the count now follows a colon, as the reminders' "Days overdue: 1".
+    bot = Harness(forms=(roster(tmp_path, ONE_EACH),), locale="en")
+    intro = opened_en(bot)
+    assert "Questions: 1 (more for each “Thành viên” entry)." in intro, intro
+    added = bot.say("1")
+    assert "Question 2/2 – questions added for Thành viên 1: 1\nThành viên 1 – Họ tên" in added
+    with_note = [*ONE_EACH, ["text", "ghi_chu", "Ghi chú", None]]
+    bot = Harness(forms=(roster(tmp_path, with_note),), locale="en")
+    assert "Questions: 2 (more for each “Thành viên” entry)." in opened_en(bot)
+    bot.say("1")
+    bot.say("An")
+    bot.say("/back")
+    bot.say("/back")
+    bot.say("0")  # no member after all: An's answer goes
+    fewer = bot.say("1")  # yes, change it
+    assert "Question 2/2 – questions removed with Thành viên 1: 1\nGhi chú" in fewer, fewer
 
 
 def opened_en(bot: Harness) -> str:
