@@ -107,3 +107,27 @@ def opened_en(bot: Harness) -> str:
     """/report, then the current period (listed second, after the overdue one)."""
     assert "2. year 2026" in bot.say("/report")
     return bot.say("2")
+
+
+def test_both_notes_share_one_bracket(tmp_path: Path) -> None:
+    # Review finding: "Gồm 4 câu hỏi (có câu chỉ hỏi tùy câu trả lời trước) (thêm câu cho mỗi
+    # mục “Thôn”)": two brackets in a row. Numbered by hand: so_ho 1, ly_do 2, ten_thon 3,
+    # "Thêm một mục “Thôn” nữa?" 4.
+    survey = [
+        ["type", "name", "label", "relevant"],
+        ["integer", "so_ho", "Số hộ", None],
+        ["text", "ly_do", "Vì sao không có hộ nào?", "${so_ho} = 0"],
+        ["begin repeat", "thon", "Thôn", None],
+        ["text", "ten_thon", "Tên thôn", None],
+        ["end repeat", None, None, None],
+    ]
+    intro = opened(Harness(forms=(roster(tmp_path, survey),)))
+    assert (
+        "Gồm 4 câu hỏi (có câu chỉ hỏi tùy câu trả lời trước; thêm câu cho mỗi mục “Thôn”). "
+        in intro
+    ), intro
+    intro = opened_en(Harness(forms=(roster(tmp_path, survey),), locale="en"))
+    assert (
+        "Questions: 4 (some asked only depending on earlier answers; more for each “Thôn” "
+        "entry). " in intro
+    ), intro

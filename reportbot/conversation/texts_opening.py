@@ -17,14 +17,15 @@ OPENING_MESSAGES: dict[str, dict[str, str]] = {
         "Questions: {total}{branching}. Each answer is saved as soon as you send it.",
     },
     # The intro counts the form's numbered questions, as "Câu 2/27" does; when some of them
-    # depend on earlier answers it says so, rather than a second, smaller count.
+    # depend on earlier answers it says so, rather than a second, smaller count. Both notes
+    # share one bracket, joined with "; " (conversation.opening).
     "intro_branching": {
-        "vi": " (có câu chỉ hỏi tùy câu trả lời trước)",
-        "en": " (some asked only depending on earlier answers)",
+        "vi": "có câu chỉ hỏi tùy câu trả lời trước",
+        "en": "some asked only depending on earlier answers",
     },
     "intro_repeats": {
-        "vi": " (thêm câu cho mỗi mục “{entries}”)",
-        "en": " (more for each “{entries}” entry)",
+        "vi": "thêm câu cho mỗi mục “{entries}”",
+        "en": "more for each “{entries}” entry",
     },
     "report_resume": {
         "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done} câu, còn {left} câu.",
