@@ -131,3 +131,20 @@ def test_both_notes_share_one_bracket(tmp_path: Path) -> None:
         "Questions: 4 (some asked only depending on earlier answers; more for each “Thôn” "
         "entry). " in intro
     ), intro
+
+
+def test_many_entries_are_named_as_a_range(tmp_path: Path) -> None:
+    # Review finding: 50 members named every one in the heading ("Thành viên 1, …, Thành viên
+    # 50"). Up to three are named; more read as a range. By hand: so_nguoi, then 3 questions
+    # for each member (the note is not numbered): 1 + 3 × 50 = 151; 1 + 3 × 3 = 10.
+    form = roster(tmp_path, with_calc(ROSTER, "sum(${tuoi})"))
+    bot = Harness(forms=(form,))
+    opened(bot)
+    asked = bot.say("50")
+    assert "Câu 2/151 – thêm 150 câu cho Thành viên 1–50\nThành viên 1 – Họ tên" in asked, asked
+    bot = Harness(forms=(form,), locale="en")
+    opened_en(bot)
+    asked = bot.say("3")
+    assert (
+        "Question 2/10 – questions added for Thành viên 1, Thành viên 2, Thành viên 3: 9\n" in asked
+    ), asked
