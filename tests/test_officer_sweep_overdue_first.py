@@ -10,7 +10,10 @@ reminders word it). A report sent, or not yet due, is no longer named so.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from reportbot.service import ConversationService
+from tests.conftest import FakeClock
 from tests.support import NQ57_SCRIPT, Chat
 
 # 20/06/2026 to 26/11/2026, counted by hand: 10 + 31 + 31 + 30 + 31 + 26 days.
@@ -57,4 +60,16 @@ async def test_in_english_too(service: ConversationService) -> None:
     officer = Chat(service, "u-hoiphunu")
     replies = await officer.send("/report", language_code="en")
     text = replies[0].text
-    assert "⏰ No. 1 (first half of 2026) is 159 days overdue (due 20/06/2026)" in text, text
+    assert "⏰ No. 1 (first half of 2026) – days overdue: 159 (due 20/06/2026)" in text, text
+
+
+async def test_one_day_overdue_in_english(service: ConversationService, clock: FakeClock) -> None:
+    # Review finding: "is 1 days overdue"; the count follows a colon, as in the reminders.
+    clock.set_local(datetime(2026, 6, 21, 10, 0))  # the day after the first half's deadline
+    officer = Chat(service, "u-hoiphunu")
+    menu = await officer.say("/baocao")
+    assert "⏰ Số 1 (6 tháng đầu năm 2026) quá hạn 1 ngày (hạn 20/06/2026)" in menu, menu
+    replies = await officer.send("/report", language_code="en")
+    text = replies[0].text
+    line = "⏰ No. 1 (first half of 2026) – days overdue: 1 (due 20/06/2026): do it first."
+    assert line in text.splitlines(), text

@@ -139,3 +139,25 @@ def test_a_colleague_sending_the_same_change_first_leaves_nothing_to_send() -> N
     reply = bot.say("có")
     assert "không câu trả lời nào khác với bản đã gửi lần 2 lúc 10:05 26/11/2026" in reply
     assert view.revision == 2 and bot.state.mode == "review"
+
+
+async def test_after_an_unchanged_send_the_next_message_is_not_an_answer(
+    app: Application,
+) -> None:
+    # Review finding: /sua 2 then /gui on an unchanged sent report said "không gửi lại" but
+    # left the officer at question 2, not shown; the "ok" that followed became answer 2
+    # ("2. Số hiệu kế hoạch: ok"), and a later /gui would have sent it.
+    officer = Chat(app.service, "u-hoiphunu")
+    await file_whole_report(officer)
+    before = await stored()
+    await officer.say("/tieptuc")
+    assert "Câu 2/" in await officer.say("/sua 2")
+    reply = await officer.say("/gui")
+    assert "không gửi lại" in reply, reply
+    assert "Xem lại" in reply and "2. Số hiệu kế hoạch: KH-12/HPN" in reply, reply
+    reply = await officer.say("ok")
+    assert "Số hiệu kế hoạch: ok" not in reply, reply
+    reply = await officer.say("/xemlai")
+    assert "2. Số hiệu kế hoạch: KH-12/HPN" in reply, reply
+    assert "bản đã gửi lần 1" in await officer.say("/gui")
+    assert await stored() == before

@@ -116,3 +116,38 @@ async def test_the_digest_says_who_left_the_oa_and_a_follow_brings_reminders_bac
             assert "Hôm nay (20/06/2026) là hạn cuối" in fake.texts(LEFT)[0]
         finally:
             await connector.stop(timeout=5)
+
+
+async def test_one_who_followed_again_and_was_reached_is_not_named(db: str, tmp_path: Path) -> None:
+    # Review finding: the d-3 reminder refused (-213) kept Hoa in the digest as "cần bấm Quan
+    # tâm OA" after she followed again and the d-1 reminder reached her; her latest counts.
+    await load_shipped_forms()
+    unit = await Unit.create(code="hoi", name="Hội Nông dân xã", type="doan_the")
+    officer = await Person.create(name="Cán bộ Hoa", unit=unit, role="officer")
+    await Identity.create(platform="zalo_oa", external_id=LEFT, chat_id=LEFT, person=officer)
+    chief = await Unit.create(code="vhxh", name="Phòng Văn hóa - Xã hội", type="phong")
+    leader = await Person.create(name="Lãnh đạo", unit=chief, role="coordinator", locale="vi")
+    await Identity.create(platform="fake", external_id="u-chief", chat_id="u-chief", person=leader)
+    async with FakeZaloOa() as fake:
+        fake.not_following(LEFT)
+        connector = await started(fake, tmp_path)
+        try:
+            clock = FakeClock(local(2026, 6, 17, 9, 0))  # d-3: refused
+            other = RecordingConnector("fake", clock)
+            await worker_for([other, connector], clock).run_once()
+            fake.follow_event(LEFT)  # Hoa follows the OA again
+            clock.now = local(2026, 6, 19, 9, 0)  # d-1 reaches her; the digest follows
+            await worker_for([other, connector], clock).run_once()
+            rows = await ReminderDelivery.filter(person=officer).values_list("kind", "status")
+            assert sorted(rows) == [
+                ("d-1", "sent"),
+                ("d-3", "undeliverable"),
+                ("d-7", "skipped"),  # due before the first run: never sent
+            ], rows
+            assert len(fake.texts(LEFT)) == 1
+            (digest,) = [d for d in other.delivered if d.user_id == "u-chief"]
+            assert sections(digest.text)["Không liên lạc được"] == [
+                "Phòng Văn hóa - Xã hội – chưa có cán bộ",
+            ], digest.text
+        finally:
+            await connector.stop(timeout=5)

@@ -63,11 +63,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # the total moved with a repeat's entries (conversation.repeat_progress)
     "progress_added": {
         "vi": " – thêm {count} câu cho {entries}",
-        "en": " – {count} more questions for {entries}",
+        "en": " – questions added for {entries}: {count}",
     },
     "progress_removed": {
         "vi": " – bớt {count} câu (bỏ {entries})",
-        "en": " – {count} questions fewer ({entries} removed)",
+        "en": " – questions removed with {entries}: {count}",
     },
     "optional_hint": {
         "vi": "(Không bắt buộc – gõ /boqua để bỏ qua)",

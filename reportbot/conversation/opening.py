@@ -368,10 +368,11 @@ def _open_draft(turn: Turn, opened: OpenReport, created: bool, at: str | None = 
         title = pick(opened.template.title, turn.locale)
         label = period.label(turn.locale)
         total = question_count(opened.template)  # the "/27" of "Câu 2/27"
-        branching = turn.text("intro_branching") if opened.counts()[1] < total else ""
+        notes = [turn.text("intro_branching")] if opened.counts()[1] < total else []
         if opened.view.template.repeats:  # the total grows with entries (repeat_progress)
             names = (pick(r.label, turn.locale) or r.name for r in opened.view.template.repeats)
-            branching += turn.text("intro_repeats", entries="”, “".join(names))
+            notes.append(turn.text("intro_repeats", entries="”, “".join(names)))
+        branching = f" ({'; '.join(notes)})" if notes else ""  # one bracket for both notes
         deadline = deadline_text(period)
         turn.say(
             "report_intro",

@@ -24,8 +24,6 @@ DEFAULT_MAX_DIGITS = 15  # a spreadsheet keeps 15 significant digits; more shows
 MAX_DIGITS = DEFAULT_MAX_DIGITS
 _MAX_NUMBER_TEXT = 200  # longer "numbers" are refused before any regex runs
 
-# Vietnam has used UTC+7 without daylight saving since 1975.
-
 
 class AnswerError(ValueError):
     """An answer that cannot be understood; `code` keys PARSE_ERROR_MESSAGES."""

@@ -19,6 +19,7 @@ from reportbot.forms.schema import pick
 
 # (entries of each repeat, the form's numbered questions) as last shown to the officer
 Shown = tuple[tuple[int, ...], int]
+MAX_NAMED = 3  # entries named one by one; more read as a range ("Thành viên 1–50")
 
 
 def shown(report: OpenReport) -> Shown | None:
@@ -38,9 +39,16 @@ def change_note(before: Shown | None, now: Shown | None, report: OpenReport, loc
     added, removed = [], []
     for repeat, old, new in zip(report.view.template.repeats, before[0], now[0], strict=True):
         name = pick(repeat.label, locale) or repeat.name
-        added += [f"{name} {i}" for i in range(old + 1, new + 1)]
-        removed += [f"{name} {i}" for i in range(new + 1, old + 1)]
+        added += _entries(name, old + 1, new)
+        removed += _entries(name, new + 1, old)
     delta = now[1] - before[1]
     if delta > 0:
         return say("progress_added", locale, count=delta, entries=", ".join(added))
     return say("progress_removed", locale, count=-delta, entries=", ".join(removed))
+
+
+def _entries(name: str, first: int, last: int) -> list[str]:
+    """Entries `first`..`last` of one repeat: each named, or past `MAX_NAMED` one range."""
+    if last - first + 1 > MAX_NAMED:
+        return [f"{name} {first}–{last}"]
+    return [f"{name} {i}" for i in range(first, last + 1)]

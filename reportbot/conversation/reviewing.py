@@ -80,7 +80,12 @@ def submit(turn: Turn) -> None:
     if opened is None or not turn.state.in_report:
         turn.not_in_report()
         return
-    if turn.locked(opened) or _unchanged(turn, opened):
+    if turn.locked(opened):
+        return
+    if _unchanged(turn, opened):
+        if turn.state.mode != Mode.REVIEW:  # at a question (/sua N): not left to answer it
+            turn.state.edit_one = False
+            turn.show_review(opened)
         return
     missing = opened.missing_required()
     if missing:

@@ -8,23 +8,24 @@ OPENING_MESSAGES: dict[str, dict[str, str]] = {
     # above the /baocao menu, per overdue report (listed first: conversation.menu_order)
     "menu_overdue": {
         "vi": "⏰ Số {number} ({period}) quá hạn {late} ngày (hạn {deadline}): nên làm trước.",
-        "en": "⏰ No. {number} ({period}) is {late} days overdue (due {deadline}): do it first.",
+        "en": "⏰ No. {number} ({period}) – days overdue: {late} (due {deadline}): do it first.",
     },
     "report_intro": {
         "vi": "📋 {title}\nKỳ: {period}. Hạn nộp: hết ngày {deadline}.\n"
         "Gồm {total} câu hỏi{branching}. Câu trả lời được lưu ngay sau mỗi câu.",
         "en": "📋 {title}\nPeriod: {period}. Due by the end of {deadline}.\n"
-        "{total} questions{branching}. Each answer is saved as soon as you send it.",
+        "Questions: {total}{branching}. Each answer is saved as soon as you send it.",
     },
     # The intro counts the form's numbered questions, as "Câu 2/27" does; when some of them
-    # depend on earlier answers it says so, rather than a second, smaller count.
+    # depend on earlier answers it says so, rather than a second, smaller count. Both notes
+    # share one bracket, joined with "; " (conversation.opening).
     "intro_branching": {
-        "vi": " (có câu chỉ hỏi tùy câu trả lời trước)",
-        "en": " (some asked only depending on earlier answers)",
+        "vi": "có câu chỉ hỏi tùy câu trả lời trước",
+        "en": "some asked only depending on earlier answers",
     },
     "intro_repeats": {
-        "vi": " (thêm câu cho mỗi mục “{entries}”)",
-        "en": " (more for each “{entries}” entry)",
+        "vi": "thêm câu cho mỗi mục “{entries}”",
+        "en": "more for each “{entries}” entry",
     },
     "report_resume": {
         "vi": "Tiếp tục “{title}” – {period}: đã trả lời {done} câu, còn {left} câu.",

@@ -266,9 +266,12 @@ async def digest_facts(
         platforms = facts.platforms.get(int(person_id))
         if platforms is not None:
             platforms.add(str(platform))
-    facts.undeliverable = await queries.people_with_status(template.key, period_key, UNDELIVERABLE)
-    if facts.undeliverable:
-        facts.not_following = await queries.people_refused_with(
-            template.key, period_key, UNDELIVERABLE, NOT_FOLLOWING_MARK
-        )
+    # Only a person's latest reminder that went out or was refused says whether they can be
+    # reached: one refused (-213) and then reached after they followed again is not listed.
+    latest = await queries.latest_outcomes(template.key, period_key, (SENT, UNDELIVERABLE))
+    for person_id, (status, error) in latest.items():
+        if status == UNDELIVERABLE:
+            facts.undeliverable.add(person_id)
+            if NOT_FOLLOWING_MARK in (error or ""):
+                facts.not_following.add(person_id)
     return facts

@@ -21,6 +21,7 @@ from reportbot.conversation.parsing import fold
 from reportbot.conversation.stored_values import stored_values
 from reportbot.conversation.values import is_empty
 from reportbot.coordination.reporting.repeat_counts import with_entry_counts
+from reportbot.coordination.reporting.rounding import HUNDREDTH, exact_share, share, telling
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
 from reportbot.forms.calculation_types import calculation_questions
 from reportbot.forms.indicators import Indicator
@@ -38,26 +39,12 @@ from reportbot.store.queries.reports import (
 
 FREE_TEXT_TYPES = frozenset({"long_text"})
 COUNTED_TYPES = CHOICE_TYPES | {"yes_no"}
-HUNDRED = Decimal(100)
-TENTH, HUNDREDTH = Decimal("0.1"), Decimal("0.01")
 YES_NO: tuple[tuple[str, Text], ...] = (
     ("yes", {"vi": "Có", "en": "Yes"}),
     ("no", {"vi": "Không", "en": "No"}),
 )
 # Words that make a numeric question a rate (averaged, never summed), diacritics folded.
 RATE_WORDS = ("%", "ty le", "phan tram", "percent", "ratio")
-
-
-def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """part/whole in percent to one decimal, half up as people round by hand (6,25% is
-    6,3%, where Decimal's default half-even gave 6,2%); None when the whole is zero."""
-    exact = exact_share(part, whole)
-    return None if exact is None else exact.quantize(TENTH, rounding=ROUND_HALF_UP)
-
-
-def exact_share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """part/whole in percent, unrounded (what a target is compared with)."""
-    return Decimal(part) * HUNDRED / Decimal(whole) if whole else None
 
 
 def is_rate(question: Question, template: FormTemplate) -> bool:
@@ -128,14 +115,19 @@ class IndicatorResult:
 
     @property
     def percent(self) -> Decimal | None:
-        """The percentage to one decimal (percent kinds), None without a base."""
+        """The percentage to one decimal (percent kinds; more when one decimal would read as
+        the target and it is not reached: `rounding.telling`), None without a base."""
         if not self.indicator.is_percent:
             return None
-        return share(self.numerator, self.denominator)
+        rounded, exact = share(self.numerator, self.denominator), self.exact
+        if rounded is None or exact is None:
+            return None
+        return telling(rounded, exact, self.indicator.target)
 
     @property
     def value(self) -> Decimal | None:
-        """What is compared with the target: the percentage, the count or the average."""
+        """What is shown against the target: the percentage, the count or the average (to two
+        decimals, or more as `percent`)."""
         kind = self.indicator.kind
         if self.indicator.is_percent:
             return self.percent
@@ -143,11 +135,14 @@ class IndicatorResult:
             return self.numerator
         if not self.denominator:
             return None
-        return (self.numerator / self.denominator).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        exact = self.numerator / self.denominator
+        rounded = exact.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        return telling(rounded, exact, self.indicator.target)  # 0,125, not 0,13 against 0,13
 
     @property
     def exact(self) -> Decimal | None:
-        """`value` before rounding: 1.999 of 2.000 is 99,95%, shown as 100%."""
+        """`value` before rounding (what the target is compared with): 1.999 of 2.000 is
+        99,95%, which one decimal would show as 100%."""
         if self.indicator.is_percent:
             return exact_share(self.numerator, self.denominator)
         if self.indicator.kind == "count":

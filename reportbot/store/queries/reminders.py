@@ -92,26 +92,18 @@ async def deliveries(form_key: str, period_key: str) -> list[Row]:
     )
 
 
-async def people_with_status(form_key: str, period_key: str, status: str) -> set[int]:
-    """People with a reminder of a period in `status`."""
-    found = await sql.rows(
-        "SELECT DISTINCT person_id FROM reminder_deliveries "
-        "WHERE form_key = ? AND period_key = ? AND status = ?",
-        [form_key, period_key, status],
+async def latest_outcomes(form_key: str, period_key: str, final: Sequence[str]) -> dict[int, Row]:
+    """Each person's latest reminder of a period whose status is one of `final`: person id ->
+    (status, last error). A refusal followed by a reminder that reached them is outdated."""
+    rows = await sql.rows(
+        f"SELECT person_id, status, last_error, due_at, id FROM reminder_deliveries "
+        f"WHERE form_key = ? AND period_key = ? AND status IN ({sql.marks(len(final))})",
+        [form_key, period_key, *final],
     )
-    return {int(row[0]) for row in found}
-
-
-async def people_refused_with(
-    form_key: str, period_key: str, status: str, fragment: str
-) -> set[int]:
-    """People with a reminder of a period in `status` whose stored error contains `fragment`."""
-    found = await sql.rows(
-        "SELECT DISTINCT person_id FROM reminder_deliveries "
-        "WHERE form_key = ? AND period_key = ? AND status = ? AND last_error LIKE ?",
-        [form_key, period_key, status, f"%{fragment}%"],
-    )
-    return {int(row[0]) for row in found}
+    latest: dict[int, Row] = {}
+    for row in sorted(rows, key=lambda row: (row[3], row[4])):  # oldest first: the last wins
+        latest[int(row[0])] = (str(row[1]), row[2])
+    return latest
 
 
 async def claim_retry(row_id: int, attempts: int, *, was: str, now_status: str) -> bool:

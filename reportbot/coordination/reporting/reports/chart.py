@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 
 from reportbot.coordination.reporting.consolidate import Consolidation
 from reportbot.coordination.reporting.formatting import bucket_label, percent_text
+from reportbot.coordination.reporting.rounding import decimals
 from reportbot.coordination.reporting.status import BUCKETS
 from reportbot.coordination.texts import t
 from reportbot.forms.schema import pick
@@ -120,7 +121,8 @@ def _indicator_panel(axes, data: Consolidation, family: str) -> None:
             label="Mục tiêu" if position == 0 else None,
         )
         missing = t(result.verdict, "vi") if result.percent is None else ""
-        text = percent_text(result.percent, places=1, missing=missing)
+        places = max(1, decimals(result.percent)) if result.percent is not None else 1
+        text = percent_text(result.percent, places=places, missing=missing)  # 99,95%: not met
         axes.text(min(value, 100) + 2, position, text, va="center", fontsize=9, fontfamily=family)
     axes.set_yticks(positions, labels, fontsize=8, fontfamily=family)
     axes.invert_yaxis()

@@ -19,6 +19,7 @@ from reportbot.conversation.parsing_types import datetime_value
 from reportbot.conversation.values import format_value, is_empty
 from reportbot.coordination.reporting.consolidate import Consolidation
 from reportbot.coordination.reporting.formatting import bucket_label, local_date, local_time
+from reportbot.coordination.reporting.rounding import decimals
 from reportbot.coordination.texts import t, unit_type_name
 from reportbot.forms.schema import NUMERIC_TYPES, Question, pick
 from reportbot.office_xlsx import (
@@ -157,7 +158,17 @@ def _indicators(sheet: Worksheet, row: int, data: Consolidation) -> int:
         if percent:
             _percent(sheet, row, 4)
             _percent(sheet, row, 5)
+        _telling_format(sheet.cell(row=row, column=4), value, percent=percent)
     return row
+
+
+def _telling_format(cell: Any, value: Decimal | None, *, percent: bool) -> None:
+    """Show every decimal of a figure that has more than its cell's format shows: one kept
+    apart from its target (`rounding.telling`: 99,95%, not 100,0%; 0,125, not 0,13)."""
+    places = decimals(value) if value is not None else 0
+    if places > (1 if percent else 2):
+        zeros = "0" * places
+        cell.number_format = f"0.{zeros}%" if percent else f"#,##0.{zeros}"
 
 
 def _numbers(sheet: Worksheet, row: int, data: Consolidation) -> int:
