@@ -7,11 +7,13 @@ from __future__ import annotations
 PATH_TEXTS: dict[str, dict[str, str]] = {
     "choice_filter_too_costly": {
         "vi": "choice_filter: đọc danh sách instance() và chạy một lần cho mỗi lựa chọn: "
-        "{count} lựa chọn × {cost} bước vượt giới hạn {limit} bước; hãy lọc bằng cột của "
-        "lựa chọn (ví dụ tinh = ${{tinh}})",
+        "{count} lựa chọn × {cost} bước vượt giới hạn {limit} bước",
         "en": "choice_filter: reads an instance() list and runs once per choice: {count} "
-        "choices x {cost} steps is over the {limit}-step limit; filter on the choice's own "
-        "columns (e.g. state = ${{state}})",
+        "choices x {cost} steps is over the {limit}-step limit",
+    },
+    "choice_filter_too_costly.fix": {
+        "vi": "Lọc bằng cột của chính lựa chọn (ví dụ tinh = ${{tinh}}) thay vì đọc danh sách.",
+        "en": "Filter on the choice's own columns (e.g. state = ${{state}}) instead of a list.",
     },
     "expr_curly_quote": {
         "vi": "dấu nháy cong {value} ở vị trí {position}: biểu thức cần dấu nháy thẳng ' hoặc \" "
