@@ -60,9 +60,11 @@ def handle(
     `ConversationState.from_dict`); the returned `Step.state` is always typed. A form's now()
     and today() read `env.now` (`forms.clock`), the clock the periods are decided by.
     """
-    now = env.now
-    with clock.reading(now.astimezone(env.tz) if now.tzinfo is not None else now):
+    token = clock.enter(env.now, env.tz)
+    try:
         return _handle(state, message, env, parsed)
+    finally:
+        clock.leave(token)
 
 
 def _handle(

@@ -8,19 +8,24 @@ message (a unit test, a workbook checked at upload) it is the machine's, in Viet
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from datetime import date, datetime, timedelta, timezone
+from contextvars import ContextVar, Token
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 VIETNAM = timezone(timedelta(hours=7))  # no daylight saving since 1975
-_MOMENT: ContextVar[datetime | None] = ContextVar("reportbot_form_clock", default=None)
+# The message's moment and the commune's zone, converted only when a form reads it: most
+# messages never do, and the engine sets this for every one.
+_MOMENT: ContextVar[tuple[datetime, tzinfo | None] | None] = ContextVar(
+    "reportbot_form_clock", default=None
+)
 
 
 def now() -> datetime:
     """The moment a form reads as now(): the bot's clock in a message, else the machine's."""
-    moment = _MOMENT.get()
-    return moment if moment is not None else datetime.now(VIETNAM)
+    given = _MOMENT.get()
+    if given is None:
+        return datetime.now(VIETNAM)
+    moment, zone = given
+    return moment.astimezone(zone) if zone is not None and moment.tzinfo is not None else moment
 
 
 def today() -> date:
@@ -28,11 +33,14 @@ def today() -> date:
     return now().date()
 
 
-@contextmanager
-def reading(moment: datetime) -> Iterator[None]:
-    """Within the block, forms read `moment` (aware, in the commune's time zone) as now."""
-    token = _MOMENT.set(moment)
-    try:
-        yield
-    finally:
-        _MOMENT.reset(token)
+def enter(moment: datetime, zone: tzinfo | None = None) -> Token:
+    """From here until `leave(token)`, forms read `moment` (shown in `zone`) as now.
+
+    A pair of calls rather than a context manager: the engine sets it for every message,
+    and a generator-based `with` cost more than the rest of this module."""
+    return _MOMENT.set((moment, zone))
+
+
+def leave(token: Token) -> None:
+    """Forms read what they read before the matching `enter`."""
+    _MOMENT.reset(token)
