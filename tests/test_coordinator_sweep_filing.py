@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import unescape
 from pathlib import Path
 
@@ -35,11 +35,10 @@ from reportbot.mirror.google import GoogleSheetsBackend
 from reportbot.mirror.records import STATUS_SHEET_TITLE
 from reportbot.mirror.source import StoreMirrorSource
 from reportbot.mirror.worker import MirrorWorker
-from reportbot.periods import period_by_key
-from reportbot.reminders.schedule import COORDINATORS, DIGEST_AFTER, Due, Recipient, Slot
 from reportbot.store.forms import store_template
 from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import TZ, FakeClock
+from tests.digest_support import digest_after_deadline
 from tests.fakes.sheets import FakeSheets
 from tests.support import Chat, free_port
 
@@ -509,14 +508,8 @@ async def test_tinhhinh_the_web_page_and_the_sheet_count_the_same_units(sweep: S
 async def test_the_digest_counts_what_tinhhinh_counts(sweep: Sweep) -> None:
     """The digest after the deadline says 7/8 like /tonghop, /tinhhinh and the web page: mn1
     filed before its type changed and counts; cns2, removed before filing, is not missing."""
-    reminders = sweep.app.reminders
-    templates = await reminders.templates()
-    period = period_by_key(templates["nq57_thu"].period, "2026-H2", TZ)
-    now = sweep.clock()
-    slot = Slot("nq57_thu", period, DIGEST_AFTER, COORDINATORS, now, now + timedelta(days=1))
-    coordinator = await Person.get(name="Trần Văn Minh")
-    [digest] = await reminders.digest_messages(
-        [Due(slot, Recipient(coordinator.id, None))], templates, {"console"}
+    digest = await digest_after_deadline(
+        sweep.app.reminders, "nq57_thu", "2026-H2", "Trần Văn Minh", sweep.clock()
     )
     assert digest.text.split("\n\n") == [
         f"📊 Tổng hợp: {TITLE} – năm 2026 (hạn 20/12/2026)\nĐã nộp: 7/8 đơn vị.",

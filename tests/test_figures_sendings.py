@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -28,11 +28,10 @@ from reportbot.config import Settings
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.mirror.extension import build_worker
 from reportbot.mirror.records import STATUS_SHEET_TITLE
-from reportbot.periods import period_by_key
-from reportbot.reminders.schedule import COORDINATORS, DIGEST_AFTER, Due, Recipient, Slot
 from reportbot.store.forms import store_template
 from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import TZ, FakeClock
+from tests.digest_support import digest_after_deadline
 from tests.support import Chat, free_port
 from tests.test_coordinator_sweep_filing import page_text
 
@@ -265,14 +264,8 @@ async def test_tonghop_tinhhinh_and_the_digest_count_as_the_table(scenario: Scen
         f"Previous period (year 2026): not filed yet (2): {', '.join(MISSING)}.",
     ]
 
-    reminders = scenario.app.reminders
-    templates = await reminders.templates()
-    period = period_by_key(templates["so_lieu"].period, "2026-H2", TZ)
-    now = scenario.clock()
-    slot = Slot("so_lieu", period, DIGEST_AFTER, COORDINATORS, now, now + timedelta(days=1))
-    coordinator = await Person.get(name="Điều phối vi")
-    [digest] = await reminders.digest_messages(
-        [Due(slot, Recipient(coordinator.id, None))], templates, {"console"}
+    digest = await digest_after_deadline(
+        scenario.app.reminders, "so_lieu", "2026-H2", "Điều phối vi", scenario.clock()
     )
     assert digest.text.split("\n\n") == [
         "📊 Tổng hợp: Báo cáo số liệu – năm 2026 (hạn 20/12/2026)\nĐã nộp: 6/8 đơn vị.",

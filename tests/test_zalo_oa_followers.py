@@ -82,9 +82,9 @@ async def started(fake: FakeZaloOa, tmp_path: Path) -> ZaloOaConnector:
     return connector
 
 
-async def test_the_digest_says_who_left_the_oa_and_a_follow_brings_reminders_back(
-    db: str, tmp_path: Path
-) -> None:
+async def seed_hoa_and_her_coordinator() -> Person:
+    """Hoa, the Hội Nông dân's officer on Zalo OA (who left the OA), and a coordinator on a
+    recording platform in a unit with no officer; return Hoa."""
     await load_shipped_forms()
     unit = await Unit.create(code="hoi", name="Hội Nông dân xã", type="doan_the")
     officer = await Person.create(name="Cán bộ Hoa", unit=unit, role="officer")
@@ -92,6 +92,13 @@ async def test_the_digest_says_who_left_the_oa_and_a_follow_brings_reminders_bac
     chief = await Unit.create(code="vhxh", name="Phòng Văn hóa - Xã hội", type="phong")
     leader = await Person.create(name="Lãnh đạo", unit=chief, role="coordinator", locale="vi")
     await Identity.create(platform="fake", external_id="u-chief", chat_id="u-chief", person=leader)
+    return officer
+
+
+async def test_the_digest_says_who_left_the_oa_and_a_follow_brings_reminders_back(
+    db: str, tmp_path: Path
+) -> None:
+    officer = await seed_hoa_and_her_coordinator()
     async with FakeZaloOa() as fake:
         fake.not_following(LEFT)
         connector = await started(fake, tmp_path)
@@ -121,13 +128,7 @@ async def test_the_digest_says_who_left_the_oa_and_a_follow_brings_reminders_bac
 async def test_one_who_followed_again_and_was_reached_is_not_named(db: str, tmp_path: Path) -> None:
     # Review finding: the d-3 reminder refused (-213) kept Hoa in the digest as "cần bấm Quan
     # tâm OA" after she followed again and the d-1 reminder reached her; her latest counts.
-    await load_shipped_forms()
-    unit = await Unit.create(code="hoi", name="Hội Nông dân xã", type="doan_the")
-    officer = await Person.create(name="Cán bộ Hoa", unit=unit, role="officer")
-    await Identity.create(platform="zalo_oa", external_id=LEFT, chat_id=LEFT, person=officer)
-    chief = await Unit.create(code="vhxh", name="Phòng Văn hóa - Xã hội", type="phong")
-    leader = await Person.create(name="Lãnh đạo", unit=chief, role="coordinator", locale="vi")
-    await Identity.create(platform="fake", external_id="u-chief", chat_id="u-chief", person=leader)
+    officer = await seed_hoa_and_her_coordinator()
     async with FakeZaloOa() as fake:
         fake.not_following(LEFT)
         connector = await started(fake, tmp_path)
