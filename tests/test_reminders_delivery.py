@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
 
-from connectors.base import Address, Capabilities, Outgoing, RateLimit
+from connectors.base import Address, Capabilities, DeliveryError, Outgoing, RateLimit
 from reportbot.reminders.fanout import FanOut
 from reportbot.store.lease import Lease
 from reportbot.store.models import Identity, Person, ReminderDelivery, Unit
@@ -302,3 +302,30 @@ async def test_the_digest_names_officers_on_unconnected_platforms(db: str) -> No
         "Phòng Văn hóa - Xã hội – no officer",
     ]
     assert isinstance(digest, Delivered)
+
+
+async def test_a_queue_stopped_by_a_restart_is_tried_again_not_called_unreachable(db: str) -> None:
+    """A DeliveryError that is not the person's (the connector's queue stopped by a restart,
+    as connectors/sending.py words it) leaves the reminder to the next run; only a refusal
+    tied to the person (RecipientRefused) marks it undeliverable at once."""
+    await load_shipped_forms()
+    (person, _) = await commune(2)
+    clock = FakeClock(local(2026, 6, 17, 8, 0))
+    fake = RecordingConnector("fake", clock)
+    stopping = {"on": True}
+
+    async def restarting(address: Address) -> None:
+        if address.user_id == "u-p000" and stopping["on"]:
+            raise DeliveryError("the fake send queue is stopped")
+
+    fake.on_send = restarting
+    worker = worker_for([fake], clock)
+    await worker.run_once()
+    row = await ReminderDelivery.get(person=person, kind="d-3")
+    assert (row.status, row.attempts) == ("failed", 1)
+    stopping["on"] = False  # the bot is back
+    clock.advance(minutes=1)
+    await worker.run_once()
+    row = await ReminderDelivery.get(person=person, kind="d-3")
+    assert row.status == "sent"
+    assert sorted(d.user_id for d in fake.delivered) == ["u-p000", "u-p001"]

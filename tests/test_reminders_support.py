@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from connectors.base import Address, Capabilities, DeliveryError, Outgoing
+from connectors.base import Address, Capabilities, Outgoing, RecipientRefused
 from reportbot.reminders.fanout import FanOut
 from reportbot.reminders.schedule import DIGEST_AFTER, DIGEST_BEFORE
 from reportbot.reminders.worker import ReminderWorker
@@ -92,7 +92,7 @@ class RecordingConnector:
             await asyncio.sleep(self.delay)
         if address.user_id in self.refuse:
             self.refused.append(address.user_id)
-            raise DeliveryError("Forbidden: bot was blocked by the user")
+            raise RecipientRefused("Forbidden: bot was blocked by the user")
         for message in messages:
             payloads = tuple(choice.payload for choice in message.choices)
             self.delivered.append(

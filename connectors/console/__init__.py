@@ -21,10 +21,10 @@ from connectors.base import (
     Capabilities,
     Connector,
     ConnectorContext,
-    DeliveryError,
     Handler,
     Incoming,
     Outgoing,
+    RecipientRefused,
     render_plain,
 )
 
@@ -71,10 +71,10 @@ class ConsoleConnector(Connector):
     async def send(self, address: Address, messages: Sequence[Outgoing]) -> None:
         """Print messages meant for the person at this console (reminders, notices).
 
-        Anyone else is not reachable here: DeliveryError, so the caller can report it.
+        Anyone else is never reachable here: RecipientRefused, so the caller can report it.
         """
         if address.user_id != self.user_id:
-            raise DeliveryError(f"{address.user_id} is not at this console")
+            raise RecipientRefused(f"{address.user_id} is not at this console")
         for message in messages:
             self._print(message)
 

@@ -22,7 +22,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from connectors.base import Address, Capabilities, Connector, DeliveryError, Outgoing
+from connectors.base import (
+    Address,
+    Capabilities,
+    Connector,
+    DeliveryError,
+    Outgoing,
+    RecipientRefused,
+)
 from connectors.pacing import Pacer
 from connectors.sending import DeliveryUncertain
 from connectors.text_split import split_text
@@ -175,8 +182,14 @@ class FanOut:
                     await asyncio.wait_for(
                         connector.send(address, messages), timeout=self.send_timeout
                     )
-                except DeliveryError as error:
+                except RecipientRefused as error:  # blocked, not following: final
                     refusals.append(f"{connector.name}: {safe_error(error)}")
+                    break
+                except DeliveryError as error:
+                    # Ours or the platform's trouble, not the person's (a queue stopped by a
+                    # restart, a rate limit outlasting the queue's tries): the next run tries
+                    # again, up to max_attempts, instead of marking the officer unreachable.
+                    transient.append(f"{connector.name}: {safe_error(error)}")
                     break
                 except DeliveryUncertain as error:  # it may have arrived: the row stays 'sending'
                     report.uncertain += 1
