@@ -188,10 +188,10 @@ def test_the_reference_table_still_reads_as_before() -> None:
 
 def test_a_choice_filter_reading_a_list_is_charged_once_per_choice(tmp_path: Path) -> None:
     """A choice_filter runs once per choice: reading a list of 100 districts (50 per
-    province) for each of 1,000 communes is over the budget and refused at the select's
-    row; the same filter over the small table is accepted and keeps the northern
-    districts' communes."""
-    communes = [["xa", f"x{i}", f"Xã {i}", f"h{i % 100}", ""] for i in range(1_000)]
+    province) for each of 3,000 communes (150,000 steps) is over a showing's budget and
+    refused at the select's row; the same filter over the small table is accepted and keeps
+    the northern districts' communes."""
+    communes = [["xa", f"x{i}", f"Xã {i}", f"h{i % 100}", ""] for i in range(3_000)]
     districts = [["huyen", f"h{i}", f"Huyện {i}", "", f"t{i % 2}"] for i in range(100)]
     provinces = [["tinh", "t0", "Tỉnh 0", "", ""], ["tinh", "t1", "Tỉnh 1", "", ""]]
     header = ["list_name", "name", "label", "huyen", "tinh"]
@@ -205,7 +205,7 @@ def test_a_choice_filter_reading_a_list_is_charged_once_per_choice(tmp_path: Pat
     assert result.template is None
     (issue,) = result.issues
     assert (issue.sheet, issue.row, issue.column) == ("survey", 3, "choice_filter")
-    assert "1000 lựa chọn" in shown(issue.message, "vi")
+    assert "3000 lựa chọn" in shown(issue.message, "vi")
     small = [header, *provinces, *districts[:4], *communes[:8]]  # h0..h3, x0..x7
     accepted = load_xlsform(workbook(tmp_path, survey, small))
     assert accepted.issues == [], [str(i) for i in accepted.issues]
@@ -215,3 +215,28 @@ def test_a_choice_filter_reading_a_list_is_charged_once_per_choice(tmp_path: Pat
     # by hand: t0's districts are h0, h2 (h_i in t_{i % 2}); x_i lies in h_i for i < 100,
     # so of x0..x7 only x0 and x2 are in them
     assert [c.value for c in shown_choices] == ["x0", "x2"]
+
+
+def test_a_national_commune_list_filtered_through_a_keyed_lookup_is_accepted(
+    tmp_path: Path,
+) -> None:
+    """Vietnam has about 3,321 communes since the 2025 merger: a select of them filtered by
+    the province of the chosen district (a keyed lookup, a few steps per commune) is a form
+    admins bring, and must load (it was refused at 2,100 choices by one expression's budget)."""
+    communes = [["xa", f"x{i}", f"Xã {i}", "", f"t{i % 34}"] for i in range(3_321)]
+    districts = [["huyen", f"h{i}", f"Huyện {i}", "", f"t{i % 34}"] for i in range(200)]
+    header = ["list_name", "name", "label", "huyen", "tinh"]
+    rule = "tinh = instance('huyen')/root/item[name = ${huyen}]/tinh"
+    survey = [
+        ["type", "name", "label", "choice_filter"],
+        ["select_one huyen", "huyen", "Huyện", None],
+        ["select_one xa", "xa", "Xã", rule],
+    ]
+    result = load_xlsform(workbook(tmp_path, survey, [header, *districts, *communes]))
+    assert result.issues == [], [str(i) for i in result.issues]
+    assert result.template is not None
+    (question,) = [q for q in result.template.questions if q.id == "xa"]
+    shown_choices = visible_choices(question, {"huyen": "h35"})
+    # by hand: h35 is in t1 (35 % 34); the communes of t1 are x1, x35, x69, … (i % 34 == 1)
+    assert len(shown_choices) == len(range(1, 3_321, 34)) == 98
+    assert [c.value for c in shown_choices[:3]] == ["x1", "x35", "x69"]
