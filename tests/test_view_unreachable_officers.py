@@ -116,6 +116,6 @@ async def test_status_names_the_units_not_filed_it_cannot_reach(app: Application
     )
     english = (await Chat(app.service, "c-en").say("/status")).split("\n")
     assert english[-1] == (
-        "⚠️ The bot cannot reach officers of 4 units not filed: Đoàn Thanh niên xã, "
+        "⚠️ The bot cannot reach officers of units not filed (4): Đoàn Thanh niên xã, "
         "Hội Cựu chiến binh xã, Hội Nông dân xã, Ủy ban MTTQ xã. Type /view <unit> to see why."
     )
