@@ -25,11 +25,13 @@ def _unreachable_section(units: int, officers: int, locale: str) -> list[str]:
     period = period_by_key(template.period, "2026-H2", TZ)
     names = [f"Đơn vị {n:02d}" for n in range(1, units + 1)]
     unreachable = [
-        DigestEntry(name, f"Cán bộ {letter}: không gửi được tin nhắn")
-        for name in names
+        DigestEntry(number, name, f"Cán bộ {letter}: không gửi được tin nhắn")
+        for number, name in enumerate(names, 1)
         for letter in "ABC"[:officers]
     ]
-    sections = DigestSections(units, [], [], [DigestEntry(n) for n in names], unreachable)
+    sections = DigestSections(
+        units, [], [], [DigestEntry(i, n) for i, n in enumerate(names, 1)], unreachable
+    )
     message = digest(template, period, sections, locale=locale, now=NOW, tz=TZ)
     part = next(p for p in message.text.split("\n\n") if p.startswith(("Không liên", "Could")))
     return part.split("\n")
@@ -48,4 +50,4 @@ def test_a_unit_is_not_cut_between_its_officers() -> None:
     lines = _unreachable_section(20, 3, "en")
     assert lines[0] == "Could not be reached (20):"
     assert lines[39] == "• Đơn vị 13 – Cán bộ C: không gửi được tin nhắn"
-    assert lines[40:] == ["… and 7 more units"]
+    assert lines[40:] == ["… more units: 7"]

@@ -104,8 +104,9 @@ def test_the_digest_lists_units_in_vietnamese_order() -> None:
     template = nq57()
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     period = period_by_key(template.period, "2026-H1", tz)
-    missing = [DigestEntry(name) for name in ("UBND xã", "Ấp 10", "Đoàn Thanh niên", "Ấp 2")]
-    sections = DigestSections(5, [DigestEntry("Hội Nông dân")], [], missing, [])
+    names = ("UBND xã", "Ấp 10", "Đoàn Thanh niên", "Ấp 2")
+    missing = [DigestEntry(number, name) for number, name in enumerate(names, 1)]
+    sections = DigestSections(5, [DigestEntry(5, "Hội Nông dân")], [], missing, [])
     text = digest(
         template, period, sections, locale="vi", now=datetime(2026, 6, 25, tzinfo=UTC), tz=tz
     ).text

@@ -19,6 +19,7 @@ from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.reminders.schedule import SENT, UNDELIVERABLE
 from reportbot.store.models import Identity, Person, ReminderDelivery, Unit
+from reportbot.store.queries.reminders import latest_outcomes
 from tests.conftest import FakeClock
 from tests.support import Chat
 from tests.test_coordination_chat import console_for
@@ -78,6 +79,27 @@ async def test_a_filed_report_shows_the_line_under_its_status(app: Application) 
     assert "⚠️" not in await Chat(app.service, "c-vi").say("/xem hpn")
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "reachable"),
+    [(UNDELIVERABLE, SENT, True), (SENT, UNDELIVERABLE, False)],
+)
+async def test_view_and_digest_agree_on_two_reminders_due_at_once(
+    app: Application, first: str, then: str, reachable: bool
+) -> None:
+    # Two kinds due at the same moment, one refused, one sent: the row written later wins in
+    # /xem as in the digest (/xem took the refusal whatever the order; the digest the later).
+    hpn = await Unit.get(code="hpn")
+    tu = await Person.create(name="Cán bộ Tú", unit=hpn, role="officer")
+    await Identity.create(platform="console", external_id="tu", chat_id="tu", person=tu)
+    errors = {UNDELIVERABLE: "telegram: Forbidden: bot was blocked by the user", SENT: None}
+    await _reminder(tu, "late-1", first, errors[first])
+    await _reminder(tu, "late-2", then, errors[then])
+    reply = await Chat(app.service, "c-vi").say("/xem hpn")
+    assert ("Cán bộ Tú: không gửi được tin nhắn" not in reply) is reachable
+    digest = await latest_outcomes("so_lieu", "2026-H2", (SENT, UNDELIVERABLE))
+    assert digest[tu.id][0] == (SENT if reachable else UNDELIVERABLE)
+
+
 async def test_zalo_not_following_and_english(app: Application) -> None:
     lan = await Person.get(name="Cán bộ Lan")
     await _reminder(lan, "late-1", UNDELIVERABLE, "zalo_oa: Zalo OA -213 user has not followed")
@@ -116,6 +138,6 @@ async def test_status_names_the_units_not_filed_it_cannot_reach(app: Application
     )
     english = (await Chat(app.service, "c-en").say("/status")).split("\n")
     assert english[-1] == (
-        "⚠️ The bot cannot reach officers of 4 units not filed: Đoàn Thanh niên xã, "
+        "⚠️ The bot cannot reach officers of units not filed (4): Đoàn Thanh niên xã, "
         "Hội Cựu chiến binh xã, Hội Nông dân xã, Ủy ban MTTQ xã. Type /view <unit> to see why."
     )

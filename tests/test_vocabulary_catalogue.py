@@ -81,7 +81,7 @@ def test_every_message_has_vi_and_en_with_the_same_placeholders(key: str, texts:
 
 
 def test_say_reaches_any_catalogue_by_namespace():
-    assert say("reminders:more", "en", count=3) == "… and 3 more units"
+    assert say("reminders:more", "en", count=3) == "… more units: 3"
     assert say("reminders:more", "vi", count=3) == "… và 3 đơn vị khác"
     assert say("conversation:idle_hint", "fr") == "Anh/chị muốn làm gì?"  # no French: Vietnamese
     with pytest.raises(KeyError):
@@ -122,3 +122,12 @@ def test_unit_types_and_period_kinds_are_declared_once():
     assert say("unit_types:to_cns", "en") == "community digital teams"
     assert kinds.period_kind_name("six_monthly") == "6 tháng một lần"
     assert kinds.unit_type_name("xa_moi", "en") == "xa_moi"  # unknown: shown as it is
+
+
+def test_english_counts_read_right_at_one():
+    # "1 more units", "officers of 1 units": English counts stand after a colon or in brackets.
+    assert say("reminders:more", "en", count=1) == "… more units: 1"
+    assert say("reach:status_unreachable", "en", count=1, names="Hội Nông dân xã") == (
+        "⚠️ The bot cannot reach officers of units not filed (1): Hội Nông dân xã. "
+        "Type /view <unit> to see why."
+    )

@@ -210,18 +210,20 @@ def digest_sections(
         if unit.id in facts.filed_at:
             submitted = facts.filed_at[unit.id]
             late = submitted is not None and submitted > deadline
-            (sections.late if late else sections.on_time).append(messages.DigestEntry(unit.name))
+            (sections.late if late else sections.on_time).append(
+                messages.DigestEntry(unit.id, unit.name)
+            )
             continue
-        sections.missing.append(messages.DigestEntry(unit.name))
+        sections.missing.append(messages.DigestEntry(unit.id, unit.name))
         officers = facts.officers.get(unit.id, [])
         if not officers:
             detail = messages.text("reason_no_officer", locale)
-            sections.unreachable.append(messages.DigestEntry(unit.name, detail))
+            sections.unreachable.append(messages.DigestEntry(unit.id, unit.name, detail))
         for person in officers:
             reason = _unreachable_reason(facts, person.id, platforms, locale)
             if reason:
                 sections.unreachable.append(
-                    messages.DigestEntry(unit.name, f"{person.name}: {reason}")
+                    messages.DigestEntry(unit.id, unit.name, f"{person.name}: {reason}")
                 )
     return sections
 

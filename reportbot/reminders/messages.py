@@ -71,7 +71,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Tất cả đơn vị đã nộp. Cảm ơn anh/chị!",
         "en": "Every unit has filed. Thank you!",
     },
-    "more": {"vi": "… và {count} đơn vị khác", "en": "… and {count} more units"},
+    "more": {"vi": "… và {count} đơn vị khác", "en": "… more units: {count}"},
     "reason_no_officer": {"vi": "chưa có cán bộ", "en": "no officer"},
     "reason_no_account": {
         "vi": "chưa đăng ký tài khoản nhắn tin",
@@ -178,8 +178,11 @@ def officer_reminder(
 
 @dataclass(frozen=True, slots=True)
 class DigestEntry:
-    """One line of a digest section: a unit, and a detail (who, why) if any."""
+    """One line of a digest section: a unit (its id, its name), and a detail (who, why) if any.
 
+    Units are counted and grouped by id: names repeat across communes ("Hội Nông dân xã")."""
+
+    unit_id: int
     unit: str
     detail: str = ""
 
@@ -234,19 +237,22 @@ def digest(
 def _section(key: str, entries: Sequence[DigestEntry], locale: str) -> str:
     """A section's head with its count of units, its lines (at most `LIST_LIMIT`, cut
     between units, never inside one), and how many units are left out."""
-    units = list(dict.fromkeys(entry.unit for entry in entries))
+    units = list(dict.fromkeys(entry.unit_id for entry in entries))
     lines = [text(key, locale, count=len(units))]
     # Vietnamese alphabetical order ("Đoàn Thanh niên" before "UBND"), whatever the locale:
     # the names are Vietnamese.
-    ordered = sorted(entries, key=lambda entry: (vietnamese_key(entry.unit), entry.detail))
-    shown: set[str] = set()
+    # The id keeps two units of one name apart, each with its own lines together.
+    ordered = sorted(
+        entries, key=lambda entry: (vietnamese_key(entry.unit), entry.unit_id, entry.detail)
+    )
+    shown: set[int] = set()
     for number, entry in enumerate(ordered):
         # An unreachable unit takes a line per officer: stop before a unit that would pass
         # the limit, so the units counted below are exactly those not listed at all.
-        if entry.unit not in shown:
+        if entry.unit_id not in shown:
             if number + _lines_of(ordered, number) > LIST_LIMIT and shown:
                 break
-            shown.add(entry.unit)
+            shown.add(entry.unit_id)
         lines.append(f"• {entry.unit}" + (f" – {entry.detail}" if entry.detail else ""))
     if len(units) > len(shown):
         lines.append(text("more", locale, count=len(units) - len(shown)))
@@ -255,8 +261,8 @@ def _section(key: str, entries: Sequence[DigestEntry], locale: str) -> str:
 
 def _lines_of(ordered: Sequence[DigestEntry], start: int) -> int:
     """How many lines the unit whose first line is `ordered[start]` takes."""
-    unit = ordered[start].unit
+    unit_id = ordered[start].unit_id
     end = start
-    while end < len(ordered) and ordered[end].unit == unit:
+    while end < len(ordered) and ordered[end].unit_id == unit_id:
         end += 1
     return end - start

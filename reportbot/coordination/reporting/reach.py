@@ -27,7 +27,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "status_unreachable": {
         "vi": "⚠️ Bot không liên lạc được cán bộ của {count} đơn vị chưa nộp: {names}. "
         "Gõ /xem <đơn vị> để biết lý do.",
-        "en": "⚠️ The bot cannot reach officers of {count} units not filed: {names}. "
+        # The count in brackets, as the digest's heads: "of 1 units" otherwise.
+        "en": "⚠️ The bot cannot reach officers of units not filed ({count}): {names}. "
         "Type /view <unit> to see why.",
     },
 }

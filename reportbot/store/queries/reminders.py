@@ -231,9 +231,10 @@ async def answers(submission_ids: Iterable[int]) -> list[Row]:
 
 async def last_outcomes(person_ids: Sequence[int], sent: str, refused: str) -> dict[int, Row]:
     """Each person's latest reminder (any form) that was `sent` or `refused` for good:
-    person id -> (status, last error); a refusal and a sending due at the same moment count
-    as the refusal. Aggregated per person first: a /tinhhinh over a province reads two rows
-    per officer, not every reminder they ever had."""
+    person id -> (status, last error); of a refusal and a sending due at the same moment the
+    later row (higher id) wins, as in `latest_outcomes` (the digest). Aggregated per person
+    first: a /tinhhinh over a province reads two rows per officer, not every reminder they
+    ever had."""
     latest: dict[int, dict[str, Any]] = {}
     for person_id, status, due_at in await _rows_in(
         "SELECT person_id, status, MAX(due_at) FROM reminder_deliveries "
@@ -246,8 +247,11 @@ async def last_outcomes(person_ids: Sequence[int], sent: str, refused: str) -> d
     outcomes: dict[int, Row] = {}
     for person_id, due in latest.items():
         last_sent = due.get(sent)
-        if refused in due and (last_sent is None or due[refused] >= last_sent):
-            continue  # its error is read below
+        if refused in due and last_sent is not None and due[refused] == last_sent:
+            if await _last_status_at(person_id, last_sent, (sent, refused)) == refused:
+                continue  # its error is read below
+        elif refused in due and (last_sent is None or due[refused] > last_sent):
+            continue
         outcomes[person_id] = (sent, None)
     blocked = [person_id for person_id in latest if person_id not in outcomes]
     rows = await _rows_in(
@@ -259,3 +263,14 @@ async def last_outcomes(person_ids: Sequence[int], sent: str, refused: str) -> d
     for row in sorted(rows, key=lambda row: (row[2], row[3])):  # oldest first: the last wins
         outcomes[int(row[0])] = (refused, row[1])
     return outcomes
+
+
+async def _last_status_at(person_id: int, due_at: object, statuses: Sequence[str]) -> str:
+    """The status of the person's latest row (highest id) among `statuses` due at `due_at`:
+    a tie of due times, rare, read on its own."""
+    [[status]] = await sql.rows(
+        f"SELECT status FROM reminder_deliveries WHERE person_id = ? AND due_at = ? "
+        f"AND status IN ({sql.marks(len(statuses))}) ORDER BY id DESC LIMIT 1",
+        [person_id, due_at, *statuses],
+    )
+    return str(status)
