@@ -81,7 +81,10 @@ class Lookup:
         if self.key is not None and self.index is not None:
             value = self.key[1].run(answers, current)
             if isinstance(value, NodeSet):  # another lookup's nodes: a row matching any
-                found = sorted({i for node in value for i in self.index.positions(node)})
+                # each distinct node once: 5,000 nodes of one value would otherwise add the
+                # same matching rows 5,000 times (the cost charged is the rows, not nodes × rows)
+                distinct = dict.fromkeys(value)
+                found = sorted({i for node in distinct for i in self.index.positions(node)})
                 return [self.rows[i] for i in found]
             return [self.rows[i] for i in self.index.positions(_norm(value))]
         if self.predicate is None:  # as a value only the first node is read
