@@ -293,12 +293,16 @@ def test_parse_decimal_invalid(text: str) -> None:
     ],
 )
 def test_single_comma_group_is_ambiguous(text: str, thousands: str, decimal: str) -> None:
-    for parse in (parse_decimal, parse_integer):
+    whole_either_way = "," not in decimal  # else a whole-number question takes the thousands
+    parsers = (parse_decimal, parse_integer) if whole_either_way else (parse_decimal,)
+    for parse in parsers:
         with pytest.raises(AnswerError) as caught:
             parse(text)
         assert caught.value.code == "number.ambiguous"
         assert caught.value.params["thousands"] == thousands
         assert caught.value.params["decimal"] == decimal
+    if not whole_either_way:
+        assert parse_integer(text) == int(thousands)
     # Typing either suggestion back is understood without ambiguity.
     assert parse_decimal(thousands) == Decimal(thousands)
     assert parse_decimal(decimal) == Decimal(decimal.replace(",", "."))
@@ -322,6 +326,22 @@ def test_parse_integer(text: str, expected: int) -> None:
     value = parse_integer(text)
     assert type(value) is int
     assert value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("1,500", 1500), ("12,345", 12345), ("-2,500", -2500)]
+)
+def test_a_whole_number_question_reads_a_comma_group_as_thousands(text: str, expected: int) -> None:
+    """At a whole-number question "1,500" can only be 1500: asking "1500 or 1,5?" offered a
+    reading the question then refused."""
+    assert parse_integer(text) == expected
+
+
+def test_a_comma_group_whole_either_way_is_still_asked() -> None:
+    """ "1,000" is 1000 or 1 (1,000 with a decimal comma): both whole, so the officer says."""
+    with pytest.raises(AnswerError) as caught:
+        parse_integer("1,000")
+    assert caught.value.code == "number.ambiguous"
 
 
 @pytest.mark.parametrize("text", ["1,5", "0,25", "1.5", "1,2345k", "-0,5"])

@@ -234,6 +234,12 @@ def parse_integer(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> int:
     except AnswerError as error:
         if error.code == "number.invalid":  # its examples offer "2,5", refused here
             raise AnswerError("integer.invalid") from None
+        if error.code == "number.ambiguous":
+            # "1,500" read as 1,5 is no whole number: here it can only be 1500 (asking
+            # "1500 hoặc 1,5?" offered a reading this question then refused)
+            decimal = parse_decimal(error.params["decimal"], max_digits)
+            if decimal != decimal.to_integral_value():
+                return int(parse_decimal(error.params["thousands"], max_digits))
         raise
     if value != value.to_integral_value():
         raise AnswerError("number.not_integer", text=normalize_text(text))
