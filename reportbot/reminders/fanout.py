@@ -206,9 +206,20 @@ class FanOut:
                 await store.mark_sent(row_id, self.clock())
                 report.sent += 1
                 return
-        if row_id is None:
-            return
-        final = not transient or attempt_number >= self.max_attempts
+        if row_id is not None:
+            final = not transient or attempt_number >= self.max_attempts
+            await self._not_delivered(delivery, row_id, refusals, transient, final, report)
+
+    async def _not_delivered(
+        self,
+        delivery: Delivery,
+        row_id: int,
+        refusals: list[str],
+        transient: list[str],
+        final: bool,
+        report: FanOutReport,
+    ) -> None:
+        """Record a reminder no route delivered: for good (`final`) or for the next run."""
         error = "; ".join([*refusals, *transient[-1:]])
         await store.mark_failed(row_id, error, final=final)
         report.errors.append(error)
