@@ -220,27 +220,18 @@ def digest_sections(
             detail = messages.text("reason_no_officer", locale)
             sections.unreachable.append(messages.DigestEntry(unit.id, unit.name, detail))
         for person in officers:
-            reason = _unreachable_reason(facts, person.id, platforms, locale)
+            reason = messages.unreachable_reason(
+                person.id in facts.undeliverable,
+                person.id in facts.not_following,
+                facts.platforms.get(person.id, set()),
+                platforms,
+                locale,
+            )
             if reason:
                 sections.unreachable.append(
                     messages.DigestEntry(unit.id, unit.name, f"{person.name}: {reason}")
                 )
     return sections
-
-
-def _unreachable_reason(
-    facts: store.DigestFacts, person_id: int, platforms: set[str], locale: str
-) -> str | None:
-    if person_id in facts.not_following:
-        return messages.text("reason_not_following", locale)
-    if person_id in facts.undeliverable:
-        return messages.text("reason_refused", locale)
-    own = facts.platforms.get(person_id, set())
-    if not own:
-        return messages.text("reason_no_account", locale)
-    if platforms and not own & platforms:
-        return messages.text("reason_no_channel", locale, platforms=", ".join(sorted(own)))
-    return None
 
 
 def _unit_names(

@@ -115,6 +115,26 @@ def text(key: str, locale: str, /, **params: object) -> str:
     return REMINDERS.say(key, locale, **params)
 
 
+def unreachable_reason(
+    refused: bool,
+    not_following: bool,
+    own: set[str] | frozenset[str],
+    running: set[str],
+    locale: str,
+) -> str | None:
+    """Why an officer cannot be reached, in the digest's words (None: they can be), for the
+    digest and /xem alike. `refused`: their latest reminder was refused for good
+    (`not_following`: as Zalo OA's -213); `own`: the platforms they have accounts on;
+    `running`: the connectors of this process (empty: every account counts as reachable)."""
+    if refused:
+        return text("reason_not_following" if not_following else "reason_refused", locale)
+    if not own:
+        return text("reason_no_account", locale)
+    if running and not own & running:
+        return text("reason_no_channel", locale, platforms=", ".join(sorted(own)))
+    return None
+
+
 def kind_name(kind: str, locale: str) -> str:
     """A reminder kind for people: 'd-3' -> 'trước hạn 3 ngày', 'late-1' -> 'quá hạn lần 1',
     'digest-before' -> 'tổng hợp trước hạn'; an unknown kind as it is."""

@@ -15,7 +15,7 @@ from reportbot.reminders import messages
 from reportbot.reminders.schedule import SENT, UNDELIVERABLE
 from reportbot.reminders.store import NOT_FOLLOWING_MARK
 from reportbot.store.queries.reminders import last_outcomes
-from reportbot.store.queries.reports import OfficerAccounts, officer_accounts
+from reportbot.store.queries.reports import officer_accounts
 from reportbot.vocabulary.catalogue import register
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -57,25 +57,14 @@ async def unreachable_officers(
             result[unit_id] = [messages.text("reason_no_officer", locale)]
             continue
         for officer in officers[unit_id]:
-            reason = _reason(officer, outcomes.get(officer.person_id), platforms, locale)
+            status, error = outcomes.get(officer.person_id) or (SENT, None)
+            reason = messages.unreachable_reason(
+                status == UNDELIVERABLE,
+                NOT_FOLLOWING_MARK in (error or ""),
+                officer.platforms,
+                platforms,
+                locale,
+            )
             if reason:
                 result.setdefault(unit_id, []).append(f"{officer.name}: {reason}")
     return result
-
-
-def _reason(
-    officer: OfficerAccounts,
-    outcome: tuple[str, str | None] | None,
-    platforms: set[str],
-    locale: str,
-) -> str | None:
-    """Why the officer cannot be reached, in the digest's words (None: they can be)."""
-    if outcome is not None and outcome[0] == UNDELIVERABLE:
-        refused = NOT_FOLLOWING_MARK in (outcome[1] or "")
-        return messages.text("reason_not_following" if refused else "reason_refused", locale)
-    if not officer.platforms:
-        return messages.text("reason_no_account", locale)
-    if platforms and not officer.platforms & platforms:
-        names = ", ".join(sorted(officer.platforms))
-        return messages.text("reason_no_channel", locale, platforms=names)
-    return None
