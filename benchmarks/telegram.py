@@ -48,7 +48,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -64,6 +63,7 @@ import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
 from benchmarks._officers import Control, drive_apart  # noqa: E402
+from drills.ports import free_port  # noqa: E402
 from tests.fakes.telegram import FakeTelegram  # noqa: E402
 from tests.fakes.zalo_bot import SECRET_HEADER as ZALO_SECRET_HEADER  # noqa: E402
 from tests.fakes.zalo_bot import FakeZaloBot  # noqa: E402
@@ -93,13 +93,6 @@ def report_lines() -> list[str]:
 def invite_code(officer: int, tag: str) -> str:
     """The invite code of officer number `officer` in the run tagged `tag`."""
     return f"B{tag}{officer:05d}"
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def pin(core: int) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import statistics
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from aiohttp import web  # noqa: E402
 
 from benchmarks._databases import connected, throwaway_database  # noqa: E402
 from connectors.base import Incoming  # noqa: E402
+from drills.ports import free_port  # noqa: E402
 from reportbot.app import Application  # noqa: E402
 from reportbot.config import Settings  # noqa: E402
 from reportbot.conversation.values import encode_value  # noqa: E402
@@ -87,12 +87,6 @@ async def seed(units: int) -> None:
         )
     person = await Person.create(name="Điều phối", unit=created[0], role="coordinator")
     await Identity.create(platform="console", external_id="coord", chat_id="coord", person=person)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def timed(run: Callable[[], Awaitable[object]], times: int) -> list[float]:

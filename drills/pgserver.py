@@ -12,9 +12,10 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
 from pathlib import Path
+
+from drills.ports import free_port
 
 
 def _tool(name: str) -> str:
@@ -24,13 +25,6 @@ def _tool(name: str) -> str:
     for candidate in sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True):
         return candidate
     raise FileNotFoundError(f"{name} not found on PATH nor in /usr/lib/postgresql/*/bin")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _signal(pid: int, signum: int) -> None:

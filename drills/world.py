@@ -18,7 +18,8 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from drills.figures import Figures
 from drills.officer import SCRIPT, Officer
-from drills.pgserver import PrivatePostgres, free_port
+from drills.pgserver import PrivatePostgres
+from drills.ports import free_port
 from reportbot.conversation.values import decode_value
 from reportbot.forms.loader import load_yaml_template
 from reportbot.registration import create_invite

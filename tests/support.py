@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.base import Capabilities, Incoming, Outgoing, render_plain
+from drills.ports import free_port
 from reportbot.conversation.values import encode_value
 from reportbot.forms.schema import FormTemplate
 from reportbot.forms_folder import load_forms
@@ -210,15 +211,6 @@ def markdown_xlsform(folder: Path, name: str, markdown: str) -> FormTemplate:
     assert result.issues == [], [str(i) for i in result.issues]
     assert result.template is not None
     return result.template
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now (for a bot's web server in a test)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def sqlite_app_env(folder: Path) -> dict[str, str]:

@@ -27,6 +27,7 @@ from docx import Document
 from openpyxl import load_workbook
 from PIL import Image
 
+from drills.ports import free_port
 from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.forms.loader import parse_yaml_template
@@ -40,7 +41,7 @@ from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import TZ, FakeClock
 from tests.digest_support import digest_after_deadline
 from tests.fakes.sheets import FakeSheets
-from tests.support import Chat, free_port
+from tests.support import Chat
 
 FORM = """
 key: nq57_thu

@@ -23,6 +23,7 @@ import pytest
 from aiohttp import web
 from openpyxl import load_workbook
 
+from drills.ports import free_port
 from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.forms.loader import parse_yaml_template
@@ -32,7 +33,7 @@ from reportbot.store.forms import store_template
 from reportbot.store.models import Identity, Person, Unit
 from tests.conftest import TZ, FakeClock
 from tests.digest_support import digest_after_deadline
-from tests.support import Chat, free_port
+from tests.support import Chat
 from tests.test_coordinator_sweep_filing import page_text
 
 FORM = """

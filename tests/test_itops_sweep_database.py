@@ -23,9 +23,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from drills.ports import free_port
 from reportbot.workers.roles import MIGRATION_LOCK_KEY
 from tests.conftest import FORMS_DIR, PG_ADMIN_URL, _pg_admin, _pg_url
-from tests.support import free_port
 
 DEADLINE_S = 60.0
 

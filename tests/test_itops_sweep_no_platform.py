@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from drills.ports import free_port
 from tests.conftest import FORMS_DIR
-from tests.support import free_port
 
 
 def _run(

@@ -7,13 +7,13 @@ refuses connections and against a socket that accepts and never answers (a hung 
 from __future__ import annotations
 
 import asyncio
-import socket
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from drills.ports import free_port
 from reportbot.ops.health import ProbeResult, install_ops
 from reportbot.ops.metrics import Backlog
 from reportbot.ops.probes import (
@@ -23,12 +23,6 @@ from reportbot.ops.probes import (
     tortoise_pool_usage,
 )
 from reportbot.store.database import tortoise_config
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def serve(app: web.Application) -> TestClient:

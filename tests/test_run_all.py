@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import Callable
@@ -17,18 +16,13 @@ from pathlib import Path
 
 import aiohttp
 
+from drills.ports import free_port
 from tests.conftest import FORMS_DIR, ROOT
 from tests.fakes.telegram import FakeTelegram, bot_env
 from tests.fakes.zalo_bot import FakeZaloBot
 from tests.fakes.zalo_oa import FakeZaloOa
 
 SECRET = "run-all-webhook-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def eventually(condition: Callable[[], bool], timeout: float = 20.0) -> None:

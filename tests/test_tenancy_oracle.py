@@ -20,6 +20,7 @@ from aiohttp import web
 from docx import Document
 from openpyxl import load_workbook
 
+from drills.ports import free_port
 from reportbot.app import Application
 from reportbot.coordination.reporting.province import ScopeConsolidation, consolidate_scope
 from reportbot.forms.loader import parse_yaml_template
@@ -32,7 +33,7 @@ from tests.conftest import TZ, FakeClock
 from tests.support import Chat, store_submission
 from tests.test_cli import run_cli
 from tests.test_reminders_support import RecordingConnector, worker_for
-from tests.test_web_page import LINK, free_port, settings_for
+from tests.test_web_page import LINK, settings_for
 
 FORM = """
 key: so_lieu_xa

@@ -14,7 +14,6 @@ import io
 import os
 import re
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from openpyxl import load_workbook
 
 from connectors.base import ConnectorContext
 from connectors.console import create as create_console
+from drills.ports import free_port
 from reportbot.app import Application
 from reportbot.config import Settings
 from reportbot.conversation.values import encode_value
@@ -80,12 +80,6 @@ def chromium_installed() -> None:
         system_tool_missing(
             "Debian's chromium not installed: run scripts/ensure-system-packages.sh"
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

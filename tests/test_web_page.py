@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-import socket
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from drills.ports import free_port
 from reportbot.app import Application
 from reportbot.config import ConfigError, Settings
 from reportbot.store.models import ConnectorState, Person
@@ -28,12 +28,6 @@ from tests.support import Chat, load_shipped_forms
 from tests.test_coordination_chat import seed_people, seed_reports
 
 LINK = re.compile(r"https?://[^\s]+/web/dang-nhap\?t=([A-Za-z0-9_-]+)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Served:

@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import aiohttp
 
+from drills.ports import free_port
 from reportbot.store.kv import KeyValueStore
 from reportbot.store.lease import SINCE, lease_state
 from reportbot.store.models import Identity, Person, Unit
@@ -32,13 +32,6 @@ SECRET = "workers-webhook-secret"
 FIRST_USER = 880_000_000
 # The whole report as typed (the period by its number, then the console script's answers).
 LINES: tuple[str, ...] = ("/baocao", "1", *(typed for _, typed, _ in NQ57_SCRIPT), "/gui", "có")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def seed_officers(count: int) -> list[int]:
