@@ -162,7 +162,8 @@ class QueuedConnector(Connector, Generic[S]):
     def _open(self) -> aiohttp.ClientSession:
         """Open the HTTP session and the send queue: the first step of `start()`."""
         self._session = aiohttp.ClientSession()
-        self._queue = SendQueue(self._classify, self._policy, name=self.name)
+        share = self._context.rate_share  # this process's part when several workers send
+        self._queue = SendQueue(self._classify, self._policy, name=self.name, share=share)
         return self._session
 
     async def stop(self, timeout: float = 30.0) -> None:

@@ -202,7 +202,8 @@ class ConnectorContext:
     the shared aiohttp application where webhook routes are added before it starts; `kv` is
     the connector's durable key-value state (None when the application has no database);
     `delivered` is called with an `Outgoing.receipt` once the platform accepted that message;
-    `accept` stores an update before it is handled (see the field).
+    `accept` stores an update before it is handled; `rate_share` is this process's part of the
+    platform's bot-wide rate (see the fields).
     """
 
     handler: Handler
@@ -217,6 +218,9 @@ class ConnectorContext:
     # connector whose platform wants a quick answer (Zalo OA: 2 s) acknowledges after this
     # and hands the update to `handler` afterwards.
     accept: Callable[[Incoming], Awaitable[None]] | None = None
+    # This process's part (0-1] of each platform's bot-wide rate, read before every send: with
+    # several worker processes each paces itself to its share of the limit (None: all of it).
+    rate_share: Callable[[], float] | None = None
 
 
 @runtime_checkable

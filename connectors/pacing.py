@@ -115,8 +115,13 @@ class Pacer:
     """
 
     def __init__(self, per_second: float | None) -> None:
-        self.interval = 1.0 / per_second if per_second and per_second > 0 else 0.0
+        self.interval = 0.0
+        self.set_rate(per_second)
         self._next = 0.0
+
+    def set_rate(self, per_second: float | None) -> None:
+        """Space the slots reserved from now on `1 / per_second` apart (None or 0: no limit)."""
+        self.interval = 1.0 / per_second if per_second and per_second > 0 else 0.0
 
     async def acquire(self) -> None:
         """Return at this caller's slot."""

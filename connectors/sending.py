@@ -6,7 +6,8 @@ of three verdicts; everything else is decided here, once:
 
 - **Order**: each chat has one FIFO and one worker, so a chat's messages leave in the order they
   were queued, and a message being retried holds back only its own chat.
-- **Pacing**: a global pacer spaces calls evenly (no burst); each chat has a token bucket
+- **Pacing**: a global pacer spaces calls evenly (no burst) at `global_rate` (times `share()`,
+  this process's part when several spend one budget); each chat has a token bucket
   (`chat_rate` per second, bursts of `chat_burst`), and a group (`is_group`) also a sliding
   window (`group_limit` calls per `group_window` seconds). A chat's bucket outlives its queue:
   a chat that just received a burst and went idle is still in debt when its next messages come
@@ -49,6 +50,7 @@ from connectors.pacing import Pacer, SlidingWindow, TokenBucket
 log = logging.getLogger(__name__)
 
 Call = Callable[[], Awaitable[Any]]
+Share = Callable[[], float]
 MAX_IDLE_BUCKETS = 4096
 
 
@@ -167,11 +169,13 @@ class SendQueue:
     """Paced, ordered, retrying delivery of one platform's calls (see the module docstring)."""
 
     def __init__(
-        self, classify: Classifier, policy: SendPolicy | None = None, *, name: str = "send"
-    ) -> None:
+        self, classify: Classifier, policy: SendPolicy | None = None, *, name: str = "send",
+        share: Share | None = None,
+    ) -> None:  # fmt: skip
         self._classify = classify
         self.policy = policy or SendPolicy()
         self.name = name
+        self._share = share  # read before each call: the other processes come and go
         self._global = Pacer(self.policy.global_rate)
         self._chats: dict[str, _Chat] = {}
         self._buckets: dict[str, TokenBucket] = {}
@@ -273,6 +277,8 @@ class SendQueue:
             await bucket.ready()
         if window is not None:
             await window.ready()
+        if self._share is not None:
+            self._global.set_rate(self.policy.global_rate * self._share())
         await self._global.acquire()
         if job.future.done():
             return True

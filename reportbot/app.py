@@ -180,6 +180,7 @@ class Application:
                 kv=KeyValueStore(name[:32]),  # the namespace column holds 32 characters
                 delivered=self.service.delivered,
                 accept=self.service.accept,
+                rate_share=self._rate_share if self.role == roles.WORKER else None,
             )
 
         return make
@@ -307,6 +308,10 @@ class Application:
         await self.consumer.start(self.settings.database_url)
         await self.jobs.start()
         self._ready = True
+
+    def _rate_share(self) -> float:
+        """A worker's part of the platforms' bot-wide rates (all of it until it claims)."""
+        return self.consumer.rate_share() if self.consumer is not None else 1.0
 
     async def _serve(self) -> None:
         self._runner = web.AppRunner(self.web_app, access_log=None)

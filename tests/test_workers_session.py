@@ -28,7 +28,8 @@ async def _holders_of(holder: str) -> list[int]:
     rows = await sql.rows(
         "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
         f"AND classid = {inbox.HOLDER_LOCK_CLASS} AND objid = hashtext(?)::oid "
-        "AND objsubid = 2",
+        "AND objsubid = 2 AND database = (SELECT oid FROM pg_database "
+        "WHERE datname = current_database())",  # not another test run's database's
         [holder],
     )
     return [int(pid) for (pid,) in rows]
@@ -119,3 +120,41 @@ async def test_a_cancelled_open_lets_the_lock_go(pg: str) -> None:
 
     await wait_until(freed, "the lock of the cancelled open() to be released", timeout=10)
     assert cancelled.tb is not None  # still referenced while the lock was awaited
+
+
+async def test_live_workers_are_counted_by_their_locks(pg: str) -> None:
+    """Each worker paces itself to 1/live_workers of a platform's bot-wide rate: the count is
+    the worker locks held. A newcomer is counted by the others at once (its NOTIFY), before
+    their next check; a worker gone is no longer counted at the next check."""
+    first = WorkerSession(pg, "w1", {})
+    second = WorkerSession(pg, "w2", {})
+    try:
+        assert await first.open()
+        assert first.live_workers == 1
+        assert await second.open()
+        assert second.live_workers == 2
+
+        async def first_counts_two() -> bool:  # the NOTIFY, with no check in between
+            return first.live_workers == 2
+
+        await wait_until(first_counts_two, "the first worker to hear of the second", timeout=10)
+        await second.close()
+        assert await first.check()
+        assert first.live_workers == 1
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_transaction_lock_try_is_not_a_live_worker(pg: str) -> None:
+    """`inbox.lock_free` takes a shared transaction-level lock on a dead worker's key while
+    claiming: that is no worker, and must not halve anyone's rate."""
+    session = WorkerSession(pg, "w1", {})
+    try:
+        assert await session.open()
+        async with sql.transaction() as transaction:
+            await sql.rows(f"SELECT {inbox.lock_free('?')}", ["dead"], client=transaction)
+            assert await session.check()
+            assert session.live_workers == 1
+    finally:
+        await session.close()

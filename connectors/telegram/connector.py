@@ -94,15 +94,7 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin, Connector):
             self.bot = make_bot(config)
         except TokenValidationError:
             raise malformed_token() from None
-        self.queue = SendQueue(
-            global_rate=config.global_rate,
-            chat_rate=config.chat_rate,
-            chat_burst=config.chat_burst,
-            group_limit=config.group_limit,
-            group_window=config.group_window,
-            retry_base_delay=config.retry_base_delay,
-            retry_max_delay=config.retry_max_delay,
-        )
+        self.queue = SendQueue.configured(config, context.rate_share)
         self.username: str | None = None
         unreadable = config.unreadable_file or Path(context.media_dir).parent / UNREADABLE_FILE
         self.reader = UpdateReader(self.bot, UnreadableLog(Path(unreadable)))

@@ -24,6 +24,7 @@ from aiogram.exceptions import (
 from connectors import sending
 from connectors.base import DeliveryError, RecipientRefused
 from connectors.sending import Fail, Retry, Uncertain, Verdict
+from connectors.telegram.config import TelegramConfig
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ class SendQueue(sending.SendQueue):
         group_window: float = 60.0,
         retry_base_delay: float = 0.5,
         retry_max_delay: float = 30.0,
+        share: sending.Share | None = None,
     ) -> None:
         policy = sending.SendPolicy(
             global_rate=global_rate,
@@ -108,7 +110,22 @@ class SendQueue(sending.SendQueue):
             retry_base=retry_base_delay,
             retry_max=retry_max_delay,
         )
-        super().__init__(classify, policy, name="telegram")
+        super().__init__(classify, policy, name="telegram", share=share)
+
+    @classmethod
+    def configured(cls, config: TelegramConfig, share: sending.Share | None) -> SendQueue:
+        """The queue of a connector's settings; `share`: this process's part of the bot-wide
+        rate (`ConnectorContext.rate_share`, several worker processes), None for all of it."""
+        return cls(
+            global_rate=config.global_rate,
+            chat_rate=config.chat_rate,
+            chat_burst=config.chat_burst,
+            group_limit=config.group_limit,
+            group_window=config.group_window,
+            retry_base_delay=config.retry_base_delay,
+            retry_max_delay=config.retry_max_delay,
+            share=share,
+        )
 
     def is_group(self, chat_id: str) -> bool:
         """Groups, supergroups and channels have negative ids (Bot API, Chat.id); Telegram

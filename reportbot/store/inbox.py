@@ -192,6 +192,18 @@ async def prune(now: datetime, keep: timedelta = DEFAULT_KEEP) -> int:
 NOTIFY_CHANNEL = "reportbot_inbox"  # PostgreSQL NOTIFY channel: new updates were accepted
 HOLDER_LOCK_CLASS = 0x72627477  # "rbtw": advisory locks (class, hashtext(holder)) of workers
 LOCKING_HOLDER = "L/"  # begins the holder id of a worker that holds its lock (see CLAIM)
+WORKERS_CHANNEL = "reportbot_workers"  # NOTIFY: a worker took its lock (payload: its holder)
+HOLDERS = (
+    "SELECT count(*) FILTER (WHERE pid = pg_backend_pid() AND objid = hashtext($1)::oid), "
+    "count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = "
+    f"{HOLDER_LOCK_CLASS} AND objsubid = 2 AND mode = 'ExclusiveLock' AND granted AND database "
+    "= (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+"""Whether this session holds the worker lock of holder `$1`, and how many worker locks are
+held in all on this database: the live workers. pg_locks lists every database of the server
+(another deployment's workers are not ours); a dead worker's lock is gone with its connection;
+the shared, transaction-level tries of `lock_free` are ShareLocks and not counted. Workers
+share the platforms' bot-wide rates by this count (`WorkerSession.live_workers`)."""
 
 
 def lock_free(holder_sql: str) -> str:

@@ -132,6 +132,11 @@ class InboxConsumer:
         session = self.session
         return self.holder if session is not None and session.locked else None
 
+    def rate_share(self) -> float:
+        """This worker's part of each platform's bot-wide rate: one over the live workers
+        (counted on every heartbeat, `WorkerSession.live_workers`); all of it without a session."""
+        return 1.0 / self.session.live_workers if self.session is not None else 1.0
+
     def lock_problem(self) -> str:
         """Why claims are stopped ("" while the holder lock is held, or none is needed)."""
         return self.session.problem if self.session is not None else ""

@@ -19,6 +19,11 @@ an error and makes /readyz not ready (`problem`). A second process handling an u
 it cannot commit it twice (`inbox.handled_already` locks the row in the step's transaction).
 The server's TCP keepalives are short on this connection, so a worker host that vanished
 without closing its socket frees its lock in about half a minute, not the system's two hours.
+
+The check also counts the worker locks held (`inbox.HOLDERS`): `live_workers`, by which each
+worker takes its part of a platform's bot-wide rate. A worker that takes its lock says so
+(NOTIFY on `inbox.WORKERS_CHANNEL`) and every other worker counts one more at once, before its
+next check counts again: a newcomer does not find the others still sending at full rate.
 """
 
 from __future__ import annotations
@@ -43,12 +48,7 @@ KEEPALIVES = {
 }
 
 TAKE = f"SELECT pg_try_advisory_lock({inbox.HOLDER_LOCK_CLASS}, hashtext($1))"
-HELD = (
-    "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' "
-    f"AND classid = {inbox.HOLDER_LOCK_CLASS} AND objid = hashtext($1)::oid "
-    "AND objsubid = 2 AND granted"
-)
-"""Whether this session still holds the lock (a ping of the connection as well)."""
+NOTIFY = "SELECT pg_notify($1, $2)"
 
 Listener = Callable[..., None]
 
@@ -66,6 +66,7 @@ class WorkerSession:
         self.locked = False  # claims are made only while this is true
         self.lost = 0  # how many times the lock was lost (logs, tests)
         self.problem = "not opened yet"  # why the lock is not held (readiness), "" when it is
+        self.live_workers = 1  # worker locks held in all, this one's included (rate shares)
         self._connection: Any = None
 
     async def open(self) -> bool:
@@ -89,6 +90,9 @@ class WorkerSession:
                 return False
             for channel, callback in self.listeners.items():
                 await connection.add_listener(channel, callback)
+            await connection.add_listener(inbox.WORKERS_CHANNEL, self._joined)
+            await self._count(connection)
+            await connection.execute(NOTIFY, inbox.WORKERS_CHANNEL, self.holder)
         except BaseException as error:
             # Cancelled (stop() during open) as well: the lock may be ours already, and a
             # connection neither closed nor kept would hold it until garbage collection.
@@ -100,6 +104,18 @@ class WorkerSession:
         connection.add_termination_listener(self._terminated)
         self._connection, self.locked, self.problem = connection, True, ""
         return True
+
+    async def _count(self, connection: Any) -> bool:
+        """Whether this session holds its lock; counts the live workers (`live_workers`)."""
+        held, live = await connection.fetchrow(inbox.HOLDERS, self.holder, timeout=CHECK_TIMEOUT_S)
+        self.live_workers = max(1, int(live))
+        return bool(held)
+
+    def _joined(self, _connection: object, _pid: int, _channel: str, holder: str) -> None:
+        """Another worker took its lock: count it now, not at the next check (re-counted
+        there), so that this worker slows down before the newcomer sends."""
+        if holder != self.holder:
+            self.live_workers += 1
 
     def _failed(self, why: str) -> None:
         """The lock could not be taken: this worker claims nothing until it is (an error in
@@ -127,7 +143,7 @@ class WorkerSession:
         connection = self._connection
         if connection is not None and not connection.is_closed():
             try:
-                held = await connection.fetchval(HELD, self.holder, timeout=CHECK_TIMEOUT_S)
+                held = await self._count(connection)
             except TimeoutError:
                 self._lose("check timed out")
                 return False
