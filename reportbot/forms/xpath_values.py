@@ -21,6 +21,7 @@ MAX_PATTERN = 200
 MAX_REGEX_INPUT = 100_000  # RE2 is linear: 100,000 characters take about a millisecond
 _MAX_INT_BITS = 3400  # about 1000 digits; bigger integers count as non-numeric
 _DEC = Context(prec=28, Emax=999, Emin=-999, traps=[InvalidOperation, DivisionByZero, Overflow])
+_DOUBLE_DIGITS = 17  # an IEEE double's text never needs more significant digits
 _NUMERIC = re.compile(r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*", re.ASCII)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
@@ -81,6 +82,10 @@ def _text(value: Any) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite() or abs(value.adjusted()) > 999:
             return str(value)
+        if len(value.as_tuple().digits) > _DOUBLE_DIGITS:
+            # a quotient cut at 28 digits (1 div 3) is written as ODK writes the double:
+            # its shortest text, 0.3333333333333333 (Web Forms, and Collect's Double.toString)
+            value = Decimal(repr(float(value)))
         return format(value.normalize(_DEC), "f")
     if isinstance(value, date):
         return value.isoformat()
