@@ -132,6 +132,22 @@ def _our_id(reference: str) -> str:
     return f"{name}[{indexes[-1]}]" if indexes else name
 
 
+def _references(xform: str) -> dict[str, str]:
+    """Our id -> ODK's reference, from the XForm's binds: /data/g/q for q, and for a
+    question of a repeat /data/rep[1]/q under q[1] (entry k is written from it)."""
+    repeats = re.findall(r'<repeat[^>]*nodeset="([^"]+)"', xform)
+    found: dict[str, str] = {}
+    for path in re.findall(r'<bind nodeset="([^"]+)"', xform):
+        name = path.rsplit("/", 1)[-1]
+        outer = [r for r in repeats if path.startswith(r + "/")]
+        if outer:
+            deepest = max(outer, key=len)
+            found[entry_id(name, 1)] = f"{deepest}[1]{path[len(deepest) :]}"
+        else:
+            found[name] = path
+    return found
+
+
 def _reference(references: dict[str, str], qid: str) -> str:
     """Our id -> ODK's reference, an entry k taken from entry 1's reference."""
     if qid in references:
@@ -145,8 +161,7 @@ def _reference(references: dict[str, str], qid: str) -> str:
 
 def odk_states(engine: OdkEngine, xform: str, steps: Steps) -> list[dict[str, dict]]:
     """ODK's states before any answer and after each step, keyed by our ids."""
-    first = engine.run(xform, [])[0]
-    references = {_our_id(reference): reference for reference in first}
+    references = _references(xform)
     sent = [[(_reference(references, k), v) for k, v in step.items()] for step in steps]
     return [
         {_our_id(reference): state for reference, state in states.items()}
