@@ -171,3 +171,39 @@ def test_a_repeat_with_entries_added_as_odk(tmp_path: Path, odk: OdkEngine) -> N
     assert [result.odk[s]["dem"]["value"] for s in (0, 1, 2)] == ["1", "1", "3"]
     assert [result.odk[s]["tong"]["value"] for s in (0, 1, 2)] == ["", "4", "15"]
     assert [str(d) for d in result.disagreements] == ["step 0 tong.value: ours 0, ODK ''"]
+
+
+# pyxform's own column spelling: the XForm bind attribute under "bind::" (or "bind:" in a
+# sheet whose headers never use "::", as pyxform's tutorial.xls writes bind:relevant).
+BIND_COLUMNS = {
+    "bind::": """
+| survey |
+| | type | name | label |bind::relevant|bind::constraint|bind::jr:constraintMsg|bind::required|
+| | integer | tuoi | Tuổi | | . < 130 | Quá lớn | true() |
+| | integer | thang | Tháng | ${tuoi} < 5 | . <= 72 | | |
+""",
+    "bind:": """
+| survey |
+| | type | name | label | bind:relevant | bind:constraint | bind:required |
+| | integer | tuoi | Tuổi | | . < 130 | true() |
+| | integer | thang | Tháng | ${tuoi} < 5 | . <= 72 | |
+""",
+}
+
+
+@pytest.mark.parametrize("spelling", list(BIND_COLUMNS))
+def test_bind_columns_are_read_as_odk_reads_them(
+    tmp_path: Path, odk: OdkEngine, spelling: str
+) -> None:
+    steps = [{"tuoi": "3"}, {"thang": "80"}, {"tuoi": "140"}]
+    result = check(odk, tmp_path, BIND_COLUMNS[spelling], steps)
+    assert [result.odk[s]["thang"]["relevant"] for s in (0, 1, 2, 3)] == [
+        False,  # ${tuoi} < 5 with tuoi empty: '' < 5 is false
+        True,
+        True,
+        False,
+    ]
+    assert result.odk[0]["tuoi"]["required_unmet"] is True
+    assert result.odk[2]["thang"]["constraint"] is False  # 80 > 72 months
+    assert result.odk[3]["tuoi"]["constraint"] is False  # 140 >= 130
+    assert [str(d) for d in result.disagreements] == []
