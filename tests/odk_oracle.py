@@ -159,10 +159,22 @@ def _reference(references: dict[str, str], qid: str) -> str:
     return re.sub(r"\[1\](?=/[^/]*$)", f"[{parts[1]}]", first)
 
 
-def odk_states(engine: OdkEngine, xform: str, steps: Steps) -> list[dict[str, dict]]:
-    """ODK's states before any answer and after each step, keyed by our ids."""
+def odk_states(
+    engine: OdkEngine, xform: str, steps: Steps, strict: bool = True
+) -> list[dict[str, dict]]:
+    """ODK's states before any answer and after each step, keyed by our ids (`strict`: an
+    answer to a name the XForm lacks raises KeyError, else it is not sent)."""
     references = _references(xform)
-    sent = [[(_reference(references, k), v) for k, v in step.items()] for step in steps]
+    sent = []
+    for step in steps:
+        pairs = []
+        for qid, value in step.items():
+            try:
+                pairs.append((_reference(references, qid), value))
+            except KeyError:
+                if strict:
+                    raise
+        sent.append(pairs)
     return [
         {_our_id(reference): state for reference, state in states.items()}
         for states in engine.run(xform, sent)
@@ -203,7 +215,7 @@ def _differences(step: int, name: str, ours: dict, odk: dict) -> list[Disagreeme
     found = []
     for field in ("required_unmet", "constraint", "choices"):
         mine = ours.get(field)
-        if field in ours and mine is not None and mine != odk.get(field):
+        if field in ours and field in odk and mine is not None and mine != odk[field]:
             found.append(Disagreement(step, name, field, mine, odk.get(field)))
     return found
 
@@ -226,9 +238,11 @@ def check(engine: OdkEngine, folder: Path, markdown: str, steps: Steps) -> Compa
     return compare(engine, template, folder / "form.xlsx", steps)
 
 
-def compare(engine: OdkEngine, template: FormTemplate, workbook: Path, steps: Steps) -> Comparison:
+def compare(
+    engine: OdkEngine, template: FormTemplate, workbook: Path, steps: Steps, strict: bool = True
+) -> Comparison:
     """Run the answers through both engines and compare what both know by name."""
-    theirs = odk_states(engine, xform_of(workbook), steps)
+    theirs = odk_states(engine, xform_of(workbook), steps, strict)
     answers: dict[str, str] = {}
     ours = [our_states(template, answers)]
     for step in steps:

@@ -61,7 +61,9 @@ function answer(root, reference, value) {
   ensureEntries(root, reference);
   const node = find(root, reference);
   if (node === null) throw new Error(`no node ${reference}`);
-  if (node.nodeType === 'select') {
+  if (node.nodeType === 'trigger') {
+    node.setValue(value !== '');  // an acknowledge: "OK" ticks it
+  } else if (node.nodeType === 'select') {
     node.selectValues(value === '' ? [] : value.split(' '));
   } else if (typeof node.setValue === 'function') {
     node.setValue(value);
