@@ -22,6 +22,7 @@ from typing import Any
 
 SOURCE = Path(__file__).parent / "oracles" / "odk"
 _PINNED = ("package.json", "package-lock.json")
+_NODE_MAJOR = 20  # @getodk/xforms-engine 0.22.0 declares node ^20.19.3 || ^22.12.0 || ^24.11.0
 
 
 def _cache_root() -> Path:
@@ -36,6 +37,10 @@ def engine_folder() -> Path:
     for tool in ("node", "npm"):
         if shutil.which(tool) is None:
             raise RuntimeError(f"ODK oracle: `{tool}` is missing (apt-get install nodejs npm)")
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
+    major = version.stdout.strip().lstrip("v").split(".")[0]
+    if not major.isdigit() or int(major) < _NODE_MAJOR:
+        raise RuntimeError(f"ODK oracle: node {version.stdout.strip()} is older than 20")
     digest = hashlib.sha256(b"".join((SOURCE / name).read_bytes() for name in _PINNED))
     folder = _cache_root() / digest.hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
@@ -108,3 +113,7 @@ class OdkEngine:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+
+if __name__ == "__main__":  # `make test` installs the engine before the tests, loudly
+    print(f"ODK oracle ready in {engine_folder()}")
