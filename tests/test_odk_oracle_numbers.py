@@ -95,6 +95,26 @@ ZERO = {
 }
 
 
+# XPath compares a boolean with a text as booleans (boolean('') is false), and orders a
+# number against a text as numbers (number('abc') is NaN: every comparison is false)
+COERCIONS = {
+    "false() = ''": "true",
+    "true() = ''": "false",
+    "false() != ''": "false",
+    "${t} > 5": "false",
+    "${t} < 5": "false",
+    "${t} >= ${a}": "false",
+    "5 < ${t}": "false",
+    "${t} = 5": "false",
+    "${a} < 5": "true",
+}
+
+
+def test_coercions_as_odk(tmp_path: Path, odk: OdkEngine) -> None:
+    rows = calculated(odk, tmp_path, list(COERCIONS), {"a": "4", "t": "abc"})
+    assert table_mismatches(rows, COERCIONS) == []
+
+
 def test_numbers_without_answers_as_odk(tmp_path: Path, odk: OdkEngine) -> None:
     rows = calculated(odk, tmp_path, list(NO_ANSWER), {})
     assert table_mismatches(rows, NO_ANSWER) == []
@@ -152,6 +172,36 @@ DEVIATIONS = [
         "0; Collect unpacks it to the number 0, false, as ours",
     ),
     ("boolean(${a})", {"a": "0"}, "true", "false", "the same node-set rule"),
+    (
+        "not(${a})",
+        {},
+        "false",
+        "true",
+        "the node-set rule: Collect reads the empty answer, as ours",
+    ),
+    (
+        "${a} and ${t}",
+        {"a": "4", "t": "x"},
+        "x",
+        "true",
+        "Web Forms returns the last operand's value from 'and' ('or' likewise); XPath 1.0 and "
+        "Collect return a boolean, as ours",
+    ),
+    (
+        "'abc' < 'abd'",
+        {},
+        "false",
+        "true",
+        "XPath orders texts as numbers (NaN: false); ours orders two texts that are neither "
+        "numbers nor dates alphabetically",
+    ),
+    (
+        "max(${a}, 10)",
+        {},
+        "",
+        "10",
+        "XPath's max() is NaN with an unanswered number; ours leaves the empty one out, as in sum",
+    ),
     (
         "sum(${a})",
         {},

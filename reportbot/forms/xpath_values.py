@@ -128,15 +128,17 @@ def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, NodeSet) or isinstance(b, NodeSet):
         return _some(_equal, a, b)
     a, b = _flat(a), _flat(b)
-    if _empty(a) or _empty(b):
-        return _empty(a) and _empty(b)
     if isinstance(a, bool) or isinstance(b, bool):
         flag, other = (a, b) if isinstance(a, bool) else (b, a)
         if isinstance(other, bool):
             return flag is other
+        if _empty(other):  # XPath: boolean('') is false, so false() = '' holds
+            return not flag
         if isinstance(other, str) and other.strip().lower() in ("true", "yes", "false", "no"):
             return flag == (other.strip().lower() in ("true", "yes"))
         return _num(other) == int(flag)
+    if _empty(a) or _empty(b):
+        return _empty(a) and _empty(b)
     if isinstance(a, date) or isinstance(b, date):
         left = _date(a)
         return left is not None and left == _date(b)
@@ -159,6 +161,10 @@ def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
     if _empty(a) or _empty(b):
         return False
     left, right = _num(a), _num(b)
+    if (left is None) != (right is None) and isinstance(
+        a if left is not None else b, int | Decimal
+    ):
+        return False  # a number against a text that is none: XPath's NaN, never ordered
     if left is None or right is None:
         left, right = _date(a), _date(b)
         if left is None or right is None:
