@@ -14,6 +14,8 @@ test: $(VENV)/.test-installed services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	# ODK's engine for the oracle tests, from npm (pinned; cached): fails here, loudly, offline
+	$(BIN)/python -m tests.odk_engine
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 lint: $(VENV)/.test-installed

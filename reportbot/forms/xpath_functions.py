@@ -89,7 +89,10 @@ def _sum(*values: Any) -> Any:
 
 
 def _count(value: Any) -> int:
-    return len(value) if isinstance(value, list) else 1
+    """count(): the nodes of a lookup; any answer is one node, a multiple choice too (ODK:
+    count(${multi}) is 1 whatever is ticked; count-selected counts the choices). A repeat's
+    count(${q}) is written out as its number of entries (forms.repeat_expand)."""
+    return len(value) if isinstance(value, ex.NodeSet) else 1
 
 
 def _selected_at(value: Any, index: Any) -> str:
@@ -128,11 +131,21 @@ def _to_date(value: Any) -> Any:
     return parsed if parsed is not None else ""
 
 
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?", re.ASCII
+)
+
+
 def _moment(value: Any) -> Any:
-    """A datetime answer (stored "YYYY-MM-DDTHH:MM", local time) as a datetime."""
-    if isinstance(value, str) and len(value) == 16 and value[10] == "T":
+    """A dateTime text as a datetime: a stored answer ("YYYY-MM-DDTHH:MM", local time) or an
+    ODK one with seconds, milliseconds and an offset (then moved to Vietnam's time, the
+    bot's device time, as decimal-time does)."""
+    if isinstance(value, str) and _DATE_TIME.fullmatch(value.strip()):
         with contextlib.suppress(ValueError):
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(clock.VIETNAM).replace(tzinfo=None)
+            return moment
     return value
 
 

@@ -21,6 +21,7 @@ MAX_PATTERN = 200
 MAX_REGEX_INPUT = 100_000  # RE2 is linear: 100,000 characters take about a millisecond
 _MAX_INT_BITS = 3400  # about 1000 digits; bigger integers count as non-numeric
 _DEC = Context(prec=28, Emax=999, Emin=-999, traps=[InvalidOperation, DivisionByZero, Overflow])
+_DOUBLE_DIGITS = 17  # an IEEE double's text never needs more significant digits
 _NUMERIC = re.compile(r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*", re.ASCII)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
@@ -81,6 +82,10 @@ def _text(value: Any) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite() or abs(value.adjusted()) > 999:
             return str(value)
+        if len(value.as_tuple().digits) > _DOUBLE_DIGITS:
+            # a quotient cut at 28 digits (1 div 3) is written as ODK writes the double:
+            # its shortest text, 0.3333333333333333 (Web Forms, and Collect's Double.toString)
+            value = Decimal(repr(float(value)))
         return format(value.normalize(_DEC), "f")
     if isinstance(value, date):
         return value.isoformat()
@@ -123,15 +128,17 @@ def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, NodeSet) or isinstance(b, NodeSet):
         return _some(_equal, a, b)
     a, b = _flat(a), _flat(b)
-    if _empty(a) or _empty(b):
-        return _empty(a) and _empty(b)
     if isinstance(a, bool) or isinstance(b, bool):
         flag, other = (a, b) if isinstance(a, bool) else (b, a)
         if isinstance(other, bool):
             return flag is other
+        if _empty(other):  # XPath: boolean('') is false, so false() = '' holds
+            return not flag
         if isinstance(other, str) and other.strip().lower() in ("true", "yes", "false", "no"):
             return flag == (other.strip().lower() in ("true", "yes"))
         return _num(other) == int(flag)
+    if _empty(a) or _empty(b):
+        return _empty(a) and _empty(b)
     if isinstance(a, date) or isinstance(b, date):
         left = _date(a)
         return left is not None and left == _date(b)
@@ -154,6 +161,10 @@ def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
     if _empty(a) or _empty(b):
         return False
     left, right = _num(a), _num(b)
+    if (left is None) != (right is None) and isinstance(
+        a if left is not None else b, int | Decimal
+    ):
+        return False  # a number against a text that is none: XPath's NaN, never ordered
     if left is None or right is None:
         left, right = _date(a), _date(b)
         if left is None or right is None:

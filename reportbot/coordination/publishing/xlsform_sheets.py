@@ -203,9 +203,25 @@ def language_of(name: str) -> str | None:
     return None
 
 
+# pyxform's own spelling of a rule column: the XForm bind attribute after "bind::" (or
+# "bind:", pyxform's older sheets, e.g. its tutorial.xls), as ODK applies it
+BIND_COLUMNS = {
+    "relevant": "relevant",
+    "constraint": "constraint",
+    "required": "required",
+    "calculate": "calculation",
+    "readonly": "read_only",
+    "jr:constraintmsg": "constraint_message",
+    "jr:requiredmsg": "required_message",
+}
+
+
 def split_header(header: str) -> tuple[str, str | None]:
     """A column header as (base name, language or None): 'label::English (en)' → ('label', ...)."""
     text = " ".join(header.split())
+    for prefix in ("bind::", "bind:"):
+        if text.lower().startswith(prefix) and text[len(prefix) :].lower() in BIND_COLUMNS:
+            return BIND_COLUMNS[text[len(prefix) :].lower()], None
     base, language = text, None
     if "::" in text:
         base, language = text.split("::", 1)
