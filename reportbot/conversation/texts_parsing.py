@@ -30,6 +30,12 @@ PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Ngày “{text}” không hợp lệ; xin kiểm tra lại ngày, tháng, năm, ví dụ 20/06/2025.",
         "en": "“{text}” is not a valid date; please check day, month and year, e.g. 20/06/2025.",
     },
+    # "20/6": the year is asked for, never guessed (a late report's "20/12" typed in
+    # January is December of the year before)
+    "date.no_year": {
+        "vi": "Ngày “{text}” chưa có năm; xin gõ đủ ngày/tháng/năm, ví dụ {example}.",
+        "en": "“{text}” has no year; please type day/month/year in full, for example {example}.",
+    },
     "date.format": {
         "vi": "Xin nhập ngày theo dạng ngày/tháng/năm, ví dụ 20/06/2025, hoặc gõ “hôm nay”.",
         "en": "Please enter a date as day/month/year, for example 20/06/2025, or type “today”.",
