@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from reportbot.conversation.parsing import AnswerError, parse_date
+from reportbot.conversation.parsing import AnswerError, parse_date, parse_integer
 from reportbot.conversation.parsing_types import parse_datetime, parse_time
 
 NOW = datetime(2026, 11, 26, 10, 0)
@@ -125,3 +125,28 @@ def test_a_date_time_of_too_many_words_is_refused_as_a_whole(typed: str) -> None
     with pytest.raises(AnswerError) as caught:
         parse_datetime(typed, NOW, TODAY)
     assert caught.value.code == "datetime.format"
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("dạ 12", 12),
+        ("Dạ, 12 ạ", 12),
+        ("vâng 1.500.000 đ", 1_500_000),
+        ("1.500.000 đ", 1_500_000),
+        ("1,5 triệu", 1_500_000),
+        ("１２", 12),
+        ("1\u00a0500", 1500),
+    ],
+)
+def test_numbers_as_typed_on_phones(typed: str, value: int) -> None:
+    assert parse_integer(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["dạ", "dạ 12 hoặc 13", "dạ khoảng 12", "vâng ạ"])
+def test_polite_words_alone_or_around_a_vague_number_are_refused(typed: str) -> None:
+    with pytest.raises(AnswerError):
+        parse_integer(typed)

@@ -183,7 +183,7 @@ def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
     """Parse a number as typed in Vietnam: "1.000", "1,5", "2tr5", "500k", "1 000 đ", "-3",
     "１２", "12 người"; at most `max_digits` digits before the decimal mark."""
     digits = plain_digits(text)
-    folded = _fold_keep_punct(digits).rstrip(" .!?…")
+    folded = _without_polite_head(_fold_keep_punct(digits).rstrip(" .!?…"))
     if len(folded) > 2 * max_digits and sum(c.isdigit() for c in folded) > 2 * max_digits:
         raise AnswerError("number.too_long", max=max_digits)
     if len(folded) > _MAX_NUMBER_TEXT:
@@ -195,6 +195,16 @@ def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
     if len(str(abs(int(value)))) > max_digits:
         raise AnswerError("number.too_long", max=max_digits)
     return value
+
+
+def _without_polite_head(folded: str) -> str:
+    """The folded answer without the polite words before it ("dạ 12", "vâng, 1.500.000 đ");
+    "ạ" after it is already one of the words a number may carry."""
+    head, _, rest = folded.partition(" ")
+    while rest and head.strip(_EDGE_PUNCT) in _POLITE_HEAD:
+        folded = rest.lstrip()
+        head, _, rest = folded.partition(" ")
+    return folded
 
 
 def _word_changes_amount(match: re.Match[str], text: str) -> bool:
