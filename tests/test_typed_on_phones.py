@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from reportbot.conversation.parsing import AnswerError, parse_date, parse_integer
+from reportbot.conversation.parsing_choices import parse_choice, parse_choices
 from reportbot.conversation.parsing_types import parse_datetime, parse_time
 
 NOW = datetime(2026, 11, 26, 10, 0)
@@ -150,3 +151,27 @@ def test_numbers_as_typed_on_phones(typed: str, value: int) -> None:
 def test_polite_words_alone_or_around_a_vague_number_are_refused(typed: str) -> None:
     with pytest.raises(AnswerError):
         parse_integer(typed)
+
+
+# --- choices ---------------------------------------------------------------------------
+
+OPTIONS = [(f"v{n}", [f"Thôn {n} xã Đăk Pxi", f"Village {n}"]) for n in range(1, 301)]
+
+
+def test_a_long_run_of_repeated_numbers_names_each_option_once() -> None:
+    assert parse_choices("1 2 " * 5_000, OPTIONS) == ["v1", "v2"]
+    assert parse_choices("2 1 2 1 3", OPTIONS) == ["v1", "v2", "v3"]
+
+
+def test_a_number_past_the_list_in_a_long_run_is_refused() -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_choices("1 2 " * 5_000 + "301", OPTIONS)
+    assert caught.value.code == "choice.out_of_range"
+
+
+@pytest.mark.parametrize("typed", ["thon " * 4_000, "Thôn 1 xã Đăk Pxi và còn nhiều nữa " * 500])
+def test_an_answer_longer_than_every_label_names_no_option(typed: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_choice(typed, OPTIONS)
+    assert caught.value.code == "choice.unknown"
+    assert parse_choice("thôn 12 xã", OPTIONS) == "v12"  # a label's start is still one
