@@ -161,3 +161,21 @@ async def test_after_an_unchanged_send_the_next_message_is_not_an_answer(
     assert "2. Số hiệu kế hoạch: KH-12/HPN" in reply, reply
     assert "bản đã gửi lần 1" in await officer.say("/gui")
     assert await stored() == before
+
+
+async def test_an_unchanged_send_from_a_question_is_said_once(app: Application) -> None:
+    # Left-over: /sua 2 then /gui said "… lần 1 lúc 10:00 26/11/2026, nên không gửi lại. Muốn
+    # sửa, gõ /sua …" and then the review said "Đã gửi lần 1 lúc 10:00 26/11/2026; chưa sửa
+    # câu nào." and "Gõ /sua <số> …" again: the officer read the same thing twice.
+    officer = Chat(app.service, "u-hoiphunu")
+    await file_whole_report(officer)
+    await officer.say("/tieptuc")
+    assert "Câu 2/" in await officer.say("/sua 2")
+    replies = await officer.send("/gui")
+    assert len(replies) == 1, [reply.text for reply in replies]
+    text = replies[0].text
+    assert text.count("10:00 26/11/2026") == 1, text
+    assert text.count("/sua") == 1, text
+    assert "không gửi lại" in text.casefold() and "Xem lại" in text, text
+    assert "2. Số hiệu kế hoạch: KH-12/HPN" in text, text
+    assert "Gửi “" not in text  # no "send now?" question

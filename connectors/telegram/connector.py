@@ -102,14 +102,14 @@ class TelegramConnector(ArrivalsMixin, IntakeMixin, PressesMixin, Connector):
         self._gather = Gatherer(self._flush_batch, self._locks.hold)
         self._poller: Poller | None = None
         self._warning = WarningRecord(context.kv)
-        self._started = False
-        self._stopped = False
+        self._started = self._stopped = False
         # Which question each question message sent asks, so a reply to it binds to it.
         self._questions: dict[tuple[str, int], str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         # Latest keyboard we set on a multi-select question, so that quick presses that
-        # carry an older copy of the message do not undo each other.
+        # carry an older copy of the message do not undo each other; and those answered.
         self._markups: dict[tuple[str, int], InlineKeyboardMarkup] = {}
+        self._settled: dict[tuple[str, int], None] = {}
 
     # ----------------------------------------------------------------- lifecycle
 

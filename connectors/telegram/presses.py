@@ -31,6 +31,7 @@ class PressesMixin:
 
     bot: Bot
     _markups: dict[tuple[str, int], InlineKeyboardMarkup]
+    _settled: dict[tuple[str, int], None]  # multi-select questions answered by "Xong"
     _tasks: set[asyncio.Task[None]]
     _ask: Callable[[Incoming], Awaitable[tuple[Sequence[Outgoing], bool]]]
     _reply: Callable[[str, Sequence[Outgoing]], None]
@@ -48,6 +49,11 @@ class PressesMixin:
         message = query.message if isinstance(query.message, Message) else None
         chat_id = str(query.message.chat.id) if query.message else str(query.from_user.id)
         markup = self._current_markup(chat_id, message)
+        if press.kind != keyboards.CHOICE and self._is_settled(chat_id, message):
+            # A tick or "Xong" from the keyboard Telegram showed until the "✅ answer" edit
+            # lands: its edit would put that keyboard back after the ✅ one, and a second
+            # "Xong" would answer again with the ticks that stale copy carries.
+            return
         if press.kind == keyboards.TOGGLE:
             if message is None or markup is None:
                 return
@@ -78,6 +84,8 @@ class PressesMixin:
         # so its keyboard, ticks included, stays usable).
         if message is not None and not command and ok and not _asks(replies, press.question):
             self._markups.pop((chat_id, message.message_id), None)
+            if press.kind == keyboards.DONE:
+                self._settle(chat_id, message.message_id)
             self._show_answer(chat_id, message, summary)
         self._reply(chat_id, replies)
 
@@ -96,6 +104,8 @@ class PressesMixin:
             return  # a command button, or the answer was refused: the keyboard stays usable
         chat_id, message_id = message.chat_id, int(message.message_id or 0)
         self._markups.pop((chat_id, message_id), None)
+        if message.choices is not None:
+            self._settle(chat_id, message_id)
         self._edit(
             chat_id,
             message_id,
@@ -103,6 +113,15 @@ class PressesMixin:
                 chat_id=chat_id, message_id=message_id, reply_markup=None
             ),
         )
+
+    def _is_settled(self, chat_id: str, message: Message | None) -> bool:
+        return message is not None and (chat_id, message.message_id) in self._settled
+
+    def _settle(self, chat_id: str, message_id: int) -> None:
+        """Mark a multi-select question answered (bounded like the remembered keyboards)."""
+        self._settled[(chat_id, message_id)] = None
+        while len(self._settled) > MAX_MARKUPS:
+            self._settled.pop(next(iter(self._settled)))
 
     def _answer(self, query: CallbackQuery) -> None:
         """Stop the button's spinner at once; it is not a message, so not queued."""

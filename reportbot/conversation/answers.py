@@ -18,13 +18,11 @@ from reportbot.conversation.parsing import (
     AnswerError,
     normalize_text,
     parse_date,
-    parse_decimal,
-    parse_integer,
     parse_yes_no,
 )
 from reportbot.conversation.parsing_choices import parse_choice, parse_choices
 from reportbot.conversation.shaped import check_media_kind, parse_shaped
-from reportbot.conversation.typed_numbers import number_text
+from reportbot.conversation.typed_numbers import read_number
 from reportbot.conversation.values import fits_type, format_number, is_empty
 from reportbot.forms.expressions import truthy
 from reportbot.forms.schema import ATTACHMENT_TYPES, SHAPED_TEXT_TYPES, Question, pick
@@ -155,10 +153,8 @@ def _parse(question: Question, message: Incoming, text: str, locale: str, today:
         raise Rejected(say("empty_message", locale))
     if kind in ("integer", "decimal") and _plain_digits(text):
         return int(text) if kind == "integer" else Decimal(int(text))  # the common case, fast
-    if kind == "integer":
-        return parse_integer(number_text(question, text))
-    if kind == "decimal":
-        return parse_decimal(number_text(question, text))
+    if kind in ("integer", "decimal"):
+        return read_number(question, text)  # in the unit its label names ("triệu đồng")
     if kind == "date":
         return parse_date(text, today)
     if question.max is not None:

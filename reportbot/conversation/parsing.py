@@ -120,6 +120,14 @@ _NUMBER_RE = re.compile(
 _DIGIT_TABLE: dict[int, str | None] = {0xFF10 + d: str(d) for d in range(10)}
 _DIGIT_TABLE.update({0xFF0C: ",", 0xFF0E: ".", 0xFF0B: "+", 0xFF0D: "-", 0x2212: "-"})
 _DIGIT_TABLE.update({0xFE0F: None, 0x20E3: None, 0x1F51F: "10"})  # keycap parts, 🔟
+_DIGIT_TABLE.update({0xFF0F: "/", 0xFF1A: ":"})  # in dates and times: "２０／６", "１４：３０"
+
+
+def plain_digits(text: str) -> str:
+    """The text with full-width digits and marks, and keycap digits, as plain ASCII ones."""
+    return text if text.isascii() else text.translate(_DIGIT_TABLE)
+
+
 # words that join another number or scale this one: never a harmless unit word
 _WORDS_NOT_UNITS = frozenset({"va", "and", "hoac", "or", "voi", "den", "toi", "tu", "la"})
 _WORDS_NOT_UNITS |= {*_UNITS, "vnd", "dong", "d", "nghin", "ngan", "tram", "muoi", "chuc", "ruoi"}
@@ -174,8 +182,8 @@ def _body_value(body: str) -> tuple[Decimal, Decimal | None]:
 def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
     """Parse a number as typed in Vietnam: "1.000", "1,5", "2tr5", "500k", "1 000 đ", "-3",
     "１２", "12 người"; at most `max_digits` digits before the decimal mark."""
-    digits = text if text.isascii() else text.translate(_DIGIT_TABLE)  # the table: non-ASCII
-    folded = _fold_keep_punct(digits).rstrip(" .!?…")
+    digits = plain_digits(text)
+    folded = _without_polite_head(_fold_keep_punct(digits).rstrip(" .!?…"))
     if len(folded) > 2 * max_digits and sum(c.isdigit() for c in folded) > 2 * max_digits:
         raise AnswerError("number.too_long", max=max_digits)
     if len(folded) > _MAX_NUMBER_TEXT:
@@ -187,6 +195,16 @@ def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
     if len(str(abs(int(value)))) > max_digits:
         raise AnswerError("number.too_long", max=max_digits)
     return value
+
+
+def _without_polite_head(folded: str) -> str:
+    """The folded answer without the polite words before it ("dạ 12", "vâng, 1.500.000 đ");
+    "ạ" after it is already one of the words a number may carry."""
+    head, _, rest = folded.partition(" ")
+    while rest and head.strip(_EDGE_PUNCT) in _POLITE_HEAD:
+        folded = rest.lstrip()
+        head, _, rest = folded.partition(" ")
+    return folded
 
 
 def _word_changes_amount(match: re.Match[str], text: str) -> bool:
@@ -254,11 +272,17 @@ _DAY_FIRST_RE = re.compile(
     r"|(?:ngay\s*)?([0-9]{1,2}) thang ([0-9]{1,2}),? nam ([0-9]{4})"
 )
 _ISO_RE = re.compile(r"([0-9]{4})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})")
+# A day and a month without the year: "20/6", "20-06", "20.6", "ngày 20 tháng 6".
+_NO_YEAR_RE = re.compile(
+    r"(?:ngay\s*)?([0-9]{1,2})\s*([/.-])\s*([0-9]{1,2})"
+    r"|(?:ngay\s*)?([0-9]{1,2}) thang ([0-9]{1,2})"
+)
 
 
 def parse_date(text: str, today: date | None = None) -> date:
-    """Parse dd/mm/yyyy (also -, ., yy, yyyy-mm-dd, "ngày 5 tháng 6 năm 2025", "hôm nay")."""
-    folded = unpolite(fold(text))  # "20/06/2026 ạ"
+    """Parse dd/mm/yyyy (also -, ., yy, yyyy-mm-dd, "ngày 5 tháng 6 năm 2025", "hôm nay");
+    a day and month without the year is refused, asking for it ('date.no_year')."""
+    folded = unpolite(fold(plain_digits(text)))  # "20/06/2026 ạ", "２０/６/２０２６"
     if folded in _RELATIVE_DAYS:
         base = today or clock.today()  # the bot's day (forms.clock)
         return base + timedelta(days=_RELATIVE_DAYS[folded])
@@ -266,6 +290,8 @@ def parse_date(text: str, today: date | None = None) -> date:
         day, month, year = (g for g in match.groups() if g is not None)
     elif match := _ISO_RE.fullmatch(folded):
         year, month, day = match.groups()
+    elif match := _NO_YEAR_RE.fullmatch(folded):
+        raise _no_year(text, match, today or clock.today())
     else:
         raise AnswerError("date.format", text=normalize_text(text))
     full_year = 2000 + int(year) if len(year) == 2 else int(year)
@@ -275,6 +301,19 @@ def parse_date(text: str, today: date | None = None) -> date:
         return date(full_year, int(month), int(day))
     except ValueError:
         raise AnswerError("date.invalid", text=normalize_text(text)) from None
+
+
+def _no_year(text: str, match: re.Match[str], today: date) -> AnswerError:
+    """The refusal of a day and month typed without the year, with the full date written
+    as the officer wrote the rest (this year's, as an example only); a day and month that
+    cannot be ("31/2", "14.30": a time) are a wrong format."""
+    day, mark, month = match[1] or match[4], match[2] or "/", match[3] or match[5]
+    try:
+        date(2000, int(month), int(day))  # a leap year: 29/2 is a day and month
+    except ValueError:
+        return AnswerError("date.format", text=normalize_text(text))
+    example = f"{day}{mark}{month}{mark}{today.year}"
+    return AnswerError("date.no_year", text=normalize_text(text), example=example)
 
 
 # --- yes / no ----------------------------------------------------------------------------

@@ -65,8 +65,8 @@ def _match_exact(folded: str, options: _Folded) -> str | None:
 
 def _match_start(folded: str, options: _Folded) -> str | None:
     """The one option a label of which starts with `folded`, or has a word that does."""
-    if len(folded) < 3:
-        return None
+    if len(folded) < 3 or all(len(folded) > len(x) for _, _, labels in options for x in labels):
+        return None  # too short to tell, or longer than any label (no pattern to compile)
     word_start = re.compile(rf"\b{re.escape(folded)}")
     for hit in (lambda label: label.startswith(folded), word_start.search):
         found = {value for value, _, labels in options if any(hit(x) for x in labels)}
@@ -129,7 +129,8 @@ def _values_in_piece(folded: str, options: _Folded) -> list[str]:
     """Values named in one comma-separated piece: "1 3", "1 và 3", a label, "tin bai & anh"."""
     folded = unpolite(folded)  # "1 3 ạ"
     if re.fullmatch(r"[0-9][0-9 .)]*", folded):
-        return [_match_choice(number, options) for number in re.findall(r"[0-9]+", folded)]
+        numbers = dict.fromkeys(re.findall(r"[0-9]+", folded))  # "1 2 1 2 …": each once
+        return [_match_choice(number, options) for number in numbers]
     try:
         return [_match_choice(folded, options)]
     except AnswerError:

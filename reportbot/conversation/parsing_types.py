@@ -16,14 +16,29 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from reportbot.conversation.parsing import AnswerError, fold, normalize_text, parse_date
+from reportbot.conversation.parsing import (
+    AnswerError,
+    fold,
+    normalize_text,
+    parse_date,
+    plain_digits,
+    unpolite,
+)
 from reportbot.forms import clock
 
 _NOW_WORDS = frozenset({"bay gio", "now", "now()", "luc nay", "hien tai"})
-# "14:30", "14h30", "14 h 30", "14g30", "14 giờ 30 phút", "14h", "9.05", "09:30:00"
+# "14:30", "14h30", "14 h 30", "14g30", "14 giờ 30 phút", "14h", "9.05", "09:30:00",
+# "2 giờ rưỡi" (and a half: 2:30)
 _TIME_RE = re.compile(
-    r"([0-9]{1,2})\s*(?:[:.]|h|g|gio)\s*([0-9]{1,2})?\s*(?:phut|p)?(?:\s*:\s*[0-9]{1,2}(?:\.[0-9]+)?)?"
+    r"([0-9]{1,2})\s*(?:[:.]|h|g|gio)\s*(?:([0-9]{1,2})|(ruoi))?\s*(?:phut|p)?"
+    r"(?:\s*:\s*[0-9]{1,2}(?:\.[0-9]+)?)?"
 )
+# "lúc 14h30", "vào lúc 9 giờ": "at" before the time; "2pm": the part of the day attached.
+_AT_RE = re.compile(r"(?:vao luc|luc|vao) (?=[0-9])")
+_ATTACHED_PART_RE = re.compile(r"(?<=[0-9])(am|pm)$")
+# A date and a time are at most a dozen words ("ngày 20 tháng 6 năm 2026 lúc 2 giờ 30 phút
+# chiều"); a longer answer is not tried cut by cut (each cut reads both halves again).
+MAX_DATETIME_PIECES = 16
 # "2 giờ chiều" is 14:00: the part of the day turns a 12-hour clock into a 24-hour one.
 _DAY_PARTS = {
     "sang": lambda h: 0 if h == 12 else h,  # morning; "12 giờ sáng" is rare but means 0:00
@@ -48,30 +63,42 @@ def now_local() -> datetime:
 
 def parse_time(text: str, now: datetime | None = None) -> str:
     """A time of day as "HH:MM": "14:30", "14h30", "14h", "9 giờ 5", "09:30:00", "bây giờ",
-    "2 giờ chiều" (a 12-hour time with the part of the day: sáng, trưa, chiều, tối, đêm)."""
-    folded = fold(text)
+    "2 giờ chiều", "2 giờ rưỡi" (a 12-hour time with the part of the day: sáng, trưa, chiều,
+    tối, đêm; a 24-hour one with the part it falls in: "14h30 chiều"), "lúc 14h30 ạ"."""
+    folded = unpolite(fold(plain_digits(text)))
     if folded in _NOW_WORDS or normalize_text(text).lower() == "now()":
         return (now or now_local()).strftime("%H:%M")
+    folded = _ATTACHED_PART_RE.sub(r" \1", _AT_RE.sub("", folded, count=1))
     clock, _, part = folded.rpartition(" ")
     if not (clock and part in _DAY_PARTS):
         clock, part = folded, ""
+    if part and clock.isdigit():
+        clock += "h"  # "2 chiều", "2pm": the hour alone, its part of the day said
     match = _TIME_RE.fullmatch(clock)
     if match is None:
         raise AnswerError("time.format", text=normalize_text(text))
-    hour, minute = int(match[1]), int(match[2] or 0)
-    if hour > 23 or minute > 59 or (part and hour > 12):
+    hour, minute = int(match[1]), 30 if match[3] else int(match[2] or 0)
+    if hour > 23 or minute > 59:
         raise AnswerError("time.invalid", text=normalize_text(text))
-    return f"{_DAY_PARTS[part](hour) if part else hour:02d}:{minute:02d}"
+    if not part:
+        return f"{hour:02d}:{minute:02d}"
+    # "14h chiều" says the same twice (2 pm is 14:00); "14h sáng" contradicts itself.
+    if hour > 12 and _DAY_PARTS[part](hour - 12) != hour:
+        raise AnswerError("time.invalid", text=normalize_text(text))
+    return f"{_DAY_PARTS[part](hour) if hour <= 12 else hour:02d}:{minute:02d}"
 
 
 def parse_datetime(text: str, now: datetime | None = None, today: date | None = None) -> str:
     """A date and a time as "YYYY-MM-DDTHH:MM": "20/06/2025 14:30", "14h30 20/6/2025",
     "hôm nay 8h", "2025-06-20T14:30", "bây giờ"."""
-    clean = normalize_text(text)
+    clean = normalize_text(plain_digits(text))
     folded = fold(clean)
     if folded in _NOW_WORDS or clean.lower() == "now()":
         return (now or now_local()).strftime("%Y-%m-%dT%H:%M")
     pieces = [p for p in re.split(r"\s*(?:\bT\b|T(?=[0-9])|\s|,|\blúc\b|\bluc\b)\s*", clean) if p]
+    if len(pieces) > MAX_DATETIME_PIECES:
+        raise AnswerError("datetime.format", text=clean)
+    no_year: AnswerError | None = None  # "20/6 14h30": the year asked for, if nothing fits
     for cut in range(1, len(pieces)):
         first, second = " ".join(pieces[:cut]), " ".join(pieces[cut:])
         for day_text, time_text in ((first, second), (second, first)):
@@ -81,9 +108,11 @@ def parse_datetime(text: str, now: datetime | None = None, today: date | None = 
             except AnswerError as error:
                 if error.code in ("date.invalid", "time.invalid"):
                     raise
+                if error.code == "date.no_year" and no_year is None:
+                    no_year = error
                 continue
             return f"{day.isoformat()}T{moment}"
-    raise AnswerError("datetime.format", text=clean)
+    raise no_year or AnswerError("datetime.format", text=clean)
 
 
 def _coordinate(raw: str) -> Decimal:

@@ -82,10 +82,13 @@ def submit(turn: Turn) -> None:
         return
     if turn.locked(opened):
         return
+    if opened.unchanged() and turn.state.mode != Mode.REVIEW:
+        # At a question (/sua N): not left to answer it; the review says, once, that
+        # nothing was sent again (its own "sent at" line, not a second message before it).
+        turn.state.edit_one = False
+        turn.show_review(opened, "review_not_resent")
+        return
     if _unchanged(turn, opened):
-        if turn.state.mode != Mode.REVIEW:  # at a question (/sua N): not left to answer it
-            turn.state.edit_one = False
-            turn.show_review(opened)
         return
     missing = opened.missing_required()
     if missing:

@@ -58,6 +58,13 @@ EDIT_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đã gửi lần {revision} lúc {time}; chưa sửa câu nào.",
         "en": "Sent as revision {revision} at {time}; no answer changed since.",
     },
+    # The same review after /gui at a question of such a report (one message, not two)
+    "review_not_resent": {
+        "vi": "Không câu trả lời nào khác với bản đã gửi lần {revision} lúc {time}, nên không "
+        "gửi lại.",
+        "en": "No answer differs from revision {revision}, sent at {time}, so nothing was "
+        "sent again.",
+    },
     "review_footer_sent": {
         "vi": "Gõ /sua <số> để sửa một câu rồi /gui để gửi lại, /huy để thoát.",
         "en": "Type /edit <number> to change an answer, then /submit to send it again; "

@@ -22,6 +22,13 @@ PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Xin nhập một số nguyên, không có phần thập phân, ví dụ 12 hoặc 1.500.",
         "en": "Please enter a whole number without decimals, for example 12 or 1.500 (= 1500).",
     },
+    # "1.500 đ" at a question in whole "nghìn đồng": 1,5 of its unit
+    "number.not_whole_unit": {
+        "vi": "“{text}” đổi ra đơn vị của câu hỏi là {value}, không phải số nguyên; xin gõ lại "
+        "theo đơn vị ghi ở câu hỏi.",
+        "en": "“{text}” is {value} in the question's unit, not a whole number; please type it "
+        "again in the unit the question names.",
+    },
     "number.too_long": {
         "vi": "Số quá dài; xin nhập không quá {max} chữ số.",
         "en": "That number is too long; please use at most {max} digits.",
@@ -29,6 +36,12 @@ PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
     "date.invalid": {
         "vi": "Ngày “{text}” không hợp lệ; xin kiểm tra lại ngày, tháng, năm, ví dụ 20/06/2025.",
         "en": "“{text}” is not a valid date; please check day, month and year, e.g. 20/06/2025.",
+    },
+    # "20/6": the year is asked for, never guessed (a late report's "20/12" typed in
+    # January is December of the year before)
+    "date.no_year": {
+        "vi": "Ngày “{text}” chưa có năm; xin gõ đủ ngày/tháng/năm, ví dụ {example}.",
+        "en": "“{text}” has no year; please type day/month/year in full, for example {example}.",
     },
     "date.format": {
         "vi": "Xin nhập ngày theo dạng ngày/tháng/năm, ví dụ 20/06/2025, hoặc gõ “hôm nay”.",

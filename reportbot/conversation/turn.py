@@ -255,8 +255,9 @@ class Turn:
             return
         self.show_review(report)
 
-    def show_review(self, report: OpenReport) -> None:
-        """The numbered answers, with a button to change each one.
+    def show_review(self, report: OpenReport, sent_key: str = "review_sent") -> None:
+        """The numbered answers, with a button to change each one; `sent_key`, the text of
+        the line a sent, unchanged report gets (its revision and time).
 
         `state.question` keeps the question the officer was at, for /quaylai.
         """
@@ -279,14 +280,14 @@ class Turn:
                 # today() as when answering; once() calculations as stored
                 {**report.facts, "__today__": self.today, KEPT: report.view.calculated},
                 {item.question.id: item.message for item in found},
-                self._sent_line(report),
+                self._sent_line(report, sent_key),
             )
         )
 
-    def _sent_line(self, report: OpenReport) -> str | None:
+    def _sent_line(self, report: OpenReport, key: str) -> str | None:
         """ "Đã gửi lần N lúc …" for a sent report whose answers are all as sent, else None."""
         if not report.unchanged():
             return None
         view = report.view
         time = datetime_text(view.updated_at or view.submitted_at, self.env.tz)
-        return self.text("review_sent", revision=view.revision, time=time)
+        return self.text(key, revision=view.revision, time=time)

@@ -10,8 +10,15 @@ asked again because it could be either).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-from reportbot.conversation.parsing import AnswerError, fold
+from reportbot.conversation.parsing import (
+    AnswerError,
+    fold,
+    normalize_text,
+    parse_decimal,
+    parse_integer,
+)
 from reportbot.forms.schema import Question
 
 NUMBER_TYPES = frozenset({"integer", "decimal"})
@@ -26,6 +33,47 @@ PERCENT_LABEL = re.compile(r"(?<![0-9])(?<![0-9]\s)%|\bphan tram\b|\bpercent\b")
 # says it is a ratio (at most 1) or something else (over 100).
 RATE_LABEL_WORD = "ty le"
 _PERCENT_TYPED = re.compile(r"(?P<number>.*?[0-9])\s*(?:%|％|phan tram|percent)")
+
+
+# A label naming its money unit: "(triệu đồng)", "đơn vị: tỷ đồng", "(tr.đ)", "(million VND)".
+# "(đồng)" alone is the unit the parser already reads amounts in.
+_LABEL_UNIT = re.compile(
+    r"\b(nghin|ngan|trieu|ty|ti|thousand|million|billion) (?:dong|vnd|d)\b|\b(tr)\.? ?d\b"
+)
+_UNIT_EXPONENT = {"nghin": 3, "ngan": 3, "thousand": 3, "trieu": 6, "tr": 6, "million": 6}
+_UNIT_EXPONENT |= {"ty": 9, "ti": 9, "billion": 9}
+# An amount typed with its own unit or currency right after the digits ("1,5 triệu",
+# "500k", "1.500.000 đ", "15tr"); a counted word ("12 đội", "5 khóa") is none.
+_TYPED_UNIT = re.compile(r"[0-9]\s*(?:k|nghin|ngan|tr|trieu|m|ty|ti|vnd|dong|d|₫)(?![a-z])")
+
+
+def money_exponent(question: Question) -> int | None:
+    """The power of ten of the money unit a number question's label names (6 for
+    "triệu đồng"), or None when it names none (amounts are then in đồng)."""
+    if question.type not in NUMBER_TYPES:
+        return None
+    for text in question.label.values():
+        if found := _LABEL_UNIT.search(fold(text)):
+            return _UNIT_EXPONENT[found[1] or found[2]]
+    return None
+
+
+def read_number(question: Question, text: str) -> int | Decimal:
+    """The value of a number question's answer, in the unit the question's label names: an
+    amount typed with its own unit ("1,5 triệu" at "(nghìn đồng)") is converted (1500); a
+    bare number is taken as in the question's unit. Raises AnswerError."""
+    typed = number_text(question, text)
+    exponent = money_exponent(question)
+    if exponent is None or not _TYPED_UNIT.search(fold(typed)):
+        return parse_integer(typed) if question.type == "integer" else parse_decimal(typed)
+    value = parse_decimal(typed) / Decimal(10) ** exponent
+    whole = value == value.to_integral_value()
+    if question.type == "integer" and not whole:
+        shown = format(value.normalize(), "f").replace(".", ",")
+        raise AnswerError("number.not_whole_unit", text=normalize_text(text), value=shown)
+    if question.type == "integer":
+        return int(value)
+    return value.quantize(Decimal(1)) if whole else value.normalize()
 
 
 def is_percentage(question: Question) -> bool:

@@ -24,22 +24,38 @@ def _ends_in_dollar(pattern: str) -> bool:
     return slashes % 2 == 0
 
 
+def _class_end(core: str, start: int) -> int:
+    """The index just past the character class opened at `start` (or the end of `core` if
+    it never closes). A `]` right after `[` or `[^` is a literal member, as in Java's and
+    Python's regex engines, so `[^]|]` and `[]|a]` are one class each."""
+    index = start + 1
+    if core[index : index + 1] == "^":
+        index += 1
+    if core[index : index + 1] == "]":
+        index += 1
+    while index < len(core):
+        if core[index] == "\\":
+            index += 2  # an escaped character is a member, `\]` included
+            continue
+        if core[index] == "]":
+            return index + 1
+        index += 1
+    return len(core)
+
+
 def _top_level_bar(core: str) -> bool:
     """Whether `core` has an alternation `|` outside every group and character class (then
     `^a|b$` is `^a` or `b$`, not a whole-answer match)."""
-    depth, in_class, index = 0, False, 0
+    depth, index = 0, 0
     while index < len(core):
         char = core[index]
         if char == "\\":
             index += 2  # an escaped character is literal
             continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if core[index + 1 : index + 2] == "]":  # `[]...]`: the first ] is literal
-                index += 1
-        elif char == "(":
+        if char == "[":
+            index = _class_end(core, index)
+            continue
+        if char == "(":
             depth += 1
         elif char == ")":
             depth = max(depth - 1, 0)
