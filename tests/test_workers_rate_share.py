@@ -25,8 +25,9 @@ from tests.workers_harness import SECRET, Cluster, seed_officers, wait_until
 
 RATE = 5  # the bot-wide limit (messages/s) of the fake and of the bot's configuration
 OFFICERS = 24
-LINES = ("/baocao", "1")
-WORKERS = ("worker-1", "worker-2")  # open a report; pick the first period offered
+LINES = ("/baocao", "1")  # open a report; pick the first period offered
+WORKERS = ("worker-1", "worker-2")
+EXPECTED_MESSAGES = 2  # in each chat: the periods offered, then the report's first question
 
 
 async def _open_report(telegram: FakeTelegram, cluster: Cluster, user: int) -> None:
@@ -90,6 +91,3 @@ async def test_two_workers_together_stay_under_the_bot_wide_limit(pg: str, tmp_p
         assert len(texts) == len(set(texts)), (user, texts)
         assert len(texts) == EXPECTED_MESSAGES, (user, texts)
     assert telegram.rate_refusals == 0, telegram.flood.refused[:10]
-
-
-EXPECTED_MESSAGES = 2
