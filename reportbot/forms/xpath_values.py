@@ -161,10 +161,6 @@ def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
     if _empty(a) or _empty(b):
         return False
     left, right = _num(a), _num(b)
-    if (left is None) != (right is None) and isinstance(
-        a if left is not None else b, int | Decimal
-    ):
-        return False  # a number against a text that is none: XPath's NaN, never ordered
     if left is None or right is None:
         left, right = _date(a), _date(b)
         if left is None or right is None:
