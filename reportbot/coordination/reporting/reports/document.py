@@ -77,7 +77,7 @@ def write_document(
     para(
         document,
         f"Trên đây là báo cáo tổng hợp {data.period.label_vi} của {header.office_name}"
-        ", kính báo cáo Ủy ban nhân dân xã xem xét, chỉ đạo./.",
+        f", kính báo cáo {header.addressee} xem xét, chỉ đạo./.",
         indent=True,
         space_before=6,
     )
