@@ -19,6 +19,7 @@ from reportbot.mirror.records import (
     ID_HEADER,
     CellValue,
     SubmissionRecord,
+    former_header,
     parse_submission_id,
 )
 
@@ -52,10 +53,27 @@ def _text(cell: Any) -> str:
     return str(cell).strip() if cell is not None else ""
 
 
+def _take(free: dict[str, list[int]], text: str) -> int | None:
+    """Take the column for the wanted header `text` out of `free` (None: none is there)."""
+    former = former_header(text)
+    if text in FORMER_HEADERS:  # a fixed column: the leftmost under either name
+        slots = sorted([*free.get(text, []), *free.get(former, [])])
+        if not slots:
+            return None
+        position = slots[0]
+        (free[text] if position in free.get(text, []) else free[former]).remove(position)
+        return position
+    slots = free.get(text) or free.get(former)  # a question's: its own header first
+    return slots.pop(0) if slots else None
+
+
 def plan_columns(existing_header: Sequence[Any], wanted: Sequence[str]) -> ColumnPlan:
     """Match wanted headers to the existing header row; append the missing ones after it.
 
-    A header an earlier version wrote (`FORMER_HEADERS`) is today's column, its cell renamed.
+    A header an earlier version wrote (`records.former_header`) is today's column, its cell
+    renamed. A fixed column with a former name takes the leftmost cell headed either way (our
+    fixed columns come first): a question's column the earlier version headed "Lần gửi", or a
+    "Lần sửa" an earlier process appended during a rolling upgrade, lies to its right.
 
     Raises `MirrorError` when the row has headers but none is the submission id column: the
     sheet was changed beyond what we can trust, and only a resync may rewrite it.
@@ -72,8 +90,7 @@ def plan_columns(existing_header: Sequence[Any], wanted: Sequence[str]) -> Colum
     positions: list[int | None] = []
     renamed: dict[int, str] = {}
     for text in wanted:
-        slots = free.get(text) or free.get(FORMER_HEADERS.get(text, ""))
-        position = slots.pop(0) if slots else None
+        position = _take(free, text)
         if position is not None and header[position] != text:
             renamed[position] = text  # a header an earlier version wrote: renamed in place
         positions.append(position)

@@ -44,6 +44,21 @@ FIXED_HEADERS: tuple[str, ...] = (
 # report never changed.
 FORMER_HEADERS = {"Lần gửi": "Lần sửa"}
 
+
+def former_header(header: str) -> str:
+    """The header an earlier version wrote for today's `header` ("" if the same).
+
+    A question labelled like today's fixed "Lần gửi" is headed "Lần gửi (<id>)"; the earlier
+    version, whose fixed header was "Lần sửa", wrote it under its bare label "Lần gửi".
+    """
+    if header in FORMER_HEADERS:
+        return FORMER_HEADERS[header]
+    for today in FORMER_HEADERS:
+        if header.startswith(f"{today} (") and header.endswith(")"):
+            return today
+    return ""
+
+
 SUBMISSION_STATUS_VI = {
     "draft": "Đang soạn",
     "submitted": "Đã nộp",
@@ -225,7 +240,9 @@ def layout_headers(layout: FormLayout) -> tuple[str, ...]:
 def distinct_headers(fixed: Sequence[str], columns: Sequence[ColumnSpec]) -> tuple[str, ...]:
     """Return the fixed headers, then one per column; a clashing label gets its question id."""
     headers = list(fixed)
-    seen = set(headers)
+    # A question is never headed like a fixed column's former name either: a process of the
+    # earlier version (a rolling upgrade) would take that column for its own fixed one.
+    seen = set(headers) | {FORMER_HEADERS[h] for h in headers if h in FORMER_HEADERS}
     for column in columns:
         header = column.header_vi.strip() or column.question_id
         if header in seen:

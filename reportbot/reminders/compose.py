@@ -211,14 +211,14 @@ def digest_sections(
             submitted = facts.filed_at[unit.id]
             late = submitted is not None and submitted > deadline
             (sections.late if late else sections.on_time).append(
-                messages.DigestEntry(unit.id, unit.name)
+                messages.DigestEntry(unit.id, facts.label(unit))
             )
             continue
-        sections.missing.append(messages.DigestEntry(unit.id, unit.name))
+        sections.missing.append(messages.DigestEntry(unit.id, facts.label(unit)))
         officers = facts.officers.get(unit.id, [])
         if not officers:
             detail = messages.text("reason_no_officer", locale)
-            sections.unreachable.append(messages.DigestEntry(unit.id, unit.name, detail))
+            sections.unreachable.append(messages.DigestEntry(unit.id, facts.label(unit), detail))
         for person in officers:
             reason = messages.unreachable_reason(
                 person.id in facts.undeliverable,
@@ -229,7 +229,7 @@ def digest_sections(
             )
             if reason:
                 sections.unreachable.append(
-                    messages.DigestEntry(unit.id, unit.name, f"{person.name}: {reason}")
+                    messages.DigestEntry(unit.id, facts.label(unit), f"{person.name}: {reason}")
                 )
     return sections
 

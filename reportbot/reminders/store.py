@@ -40,6 +40,7 @@ from reportbot.store.queries.organisations import (
     publication_units,
     unit_ids_in,
 )
+from reportbot.vocabulary.format import unit_in_commune
 
 FILED_STATUSES = ("submitted", "reopened")
 # What the Zalo OA connector's refusal of a non-follower always says (error -213, kept in the
@@ -55,6 +56,7 @@ class UnitRow:
     code: str
     name: str
     type: str
+    commune: str = ""  # its commune's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,11 @@ class DigestFacts:
     platforms: dict[int, set[str]] = field(default_factory=dict)  # person -> platforms
     undeliverable: set[int] = field(default_factory=set)  # people a reminder could not reach
     not_following: set[int] = field(default_factory=set)  # ... because they left the Zalo OA
+    communes: dict[int, str] = field(default_factory=dict)  # unit -> commune, several communes
+
+    def label(self, unit: UnitRow) -> str:
+        """A unit's name as the digest lists it: with its commune's at province level."""
+        return unit_in_commune(unit.name, self.communes.get(unit.id, ""))
 
     def within(self, unit_ids: set[int] | None) -> DigestFacts:
         """The same facts about some units only (None: all): one commune's coordinator's."""
@@ -89,11 +96,17 @@ class DigestFacts:
             self.platforms,
             self.undeliverable,
             self.not_following,
+            _several({k: v for k, v in self.communes.items() if k in unit_ids}),
         )
 
 
+def _several(communes: dict[int, str]) -> dict[int, str]:
+    """The units' communes if they are more than one (one commune's list names none)."""
+    return communes if len(set(communes.values())) > 1 else {}
+
+
 def _unit(row: Sequence[Any]) -> UnitRow:
-    return UnitRow(int(row[0]), str(row[1]), str(row[2]), str(row[3]))
+    return UnitRow(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4] or ""))
 
 
 def _person(row: Sequence[Any]) -> PersonRow:
@@ -256,6 +269,7 @@ async def digest_facts(
         _unit(row) for row in await queries.units_by_id(sorted(facts.filed_at.keys() - listed))
     ]
     wanted = {unit.id for unit in facts.units}
+    facts.communes = _several({unit.id: unit.commune for unit in facts.units})
     for person in map(
         _person, await queries.active_people("officer", with_unit=True, by_name=True)
     ):

@@ -96,3 +96,9 @@ def deadline_text(deadline: date | datetime, tz: tzinfo | None = None, locale: s
     """'hạn 20/06/2026' in Vietnamese, 'due 20/06/2026' in English."""
     word = DEADLINE_WORD.get(locale) or DEADLINE_WORD["vi"]
     return f"{word} {date_text(deadline, tz)}"
+
+
+def unit_in_commune(unit: str, commune: str = "") -> str:
+    """A unit's name followed by its commune's when the reader sees several communes
+    ("Hội Nông dân xã (Xã An Bình)"); the name alone otherwise."""
+    return f"{unit} ({commune})" if commune else unit

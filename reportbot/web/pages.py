@@ -107,7 +107,7 @@ def _unit_row(unit: UnitStatus, status: PeriodStatus, tz: tzinfo) -> str:
     )
     reopened = " (mở lại)" if unit.reopened else ""
     return (
-        f'<tr><td><a href="{esc(link)}">{esc(unit.name)}</a></td>'
+        f'<tr><td><a href="{esc(link)}">{esc(unit.label)}</a></td>'
         f'<td class="b-{unit.bucket}">{esc(bucket_label(unit.bucket, LOCALE))}{reopened}</td>'
         f"<td>{esc(local_time(unit.submitted_at, tz))}</td></tr>"
     )

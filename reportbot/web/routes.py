@@ -41,9 +41,16 @@ from reportbot.mirror.config import commune_workbook
 from reportbot.periods import Period, period_at, period_by_key
 from reportbot.store.forms import template_by_record
 from reportbot.store.queries.coordination import unit_by_id
-from reportbot.store.queries.organisations import Scope, organisation_by_id, person_scope
+from reportbot.store.queries.organisations import (
+    Scope,
+    commune_of_unit,
+    organisation_by_id,
+    person_scope,
+    spans_communes,
+)
 from reportbot.store.queries.unit_reports import latest_unit_report
 from reportbot.store.queries.web import active_person
+from reportbot.vocabulary.format import unit_in_commune
 from reportbot.web.config import WebSettings
 from reportbot.web.layout import esc, message_page, page
 from reportbot.web.pages import LOCALE, status_page, unit_page
@@ -230,7 +237,7 @@ class WebPages:
             if submission.status == "reopened":
                 state += " (mở lại)"
         body = unit_page(
-            unit_name=unit.name,
+            unit_name=await self._unit_name(unit.id, unit.name, scope),
             unit_code=unit.code,
             template=template,
             period=period,
@@ -238,6 +245,13 @@ class WebPages:
             view=view,
         )
         return html(body)
+
+    @staticmethod
+    async def _unit_name(unit_id: int, name: str, scope: Scope) -> str:
+        """A unit's name, with its commune's for a reader who sees several communes."""
+        if not await spans_communes(scope):
+            return name
+        return unit_in_commune(name, (await commune_of_unit(unit_id)).name)
 
     async def report(self, request: web.Request) -> web.StreamResponse:
         """A consolidated report file, made now by the report builders of /tonghop."""

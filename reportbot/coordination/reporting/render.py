@@ -40,7 +40,7 @@ def _names(units: list[UnitStatus], locale: str) -> str:
     shown = []
     for unit in units[:MAX_NAMES]:
         mark = f" ({t('reopened_mark', locale)})" if unit.reopened else ""
-        shown.append(f"{unit.name}{mark}")
+        shown.append(f"{unit.label}{mark}")
     more = f", … (+{len(units) - MAX_NAMES})" if len(units) > MAX_NAMES else ""
     return ", ".join(shown) + more
 
@@ -105,7 +105,7 @@ def _unreachable(
                 units.setdefault(unit.unit_id, unit)
     if not units:
         return []
-    ordered = sorted(units.values(), key=lambda unit: vietnamese_key(unit.name))
+    ordered = sorted(units.values(), key=lambda unit: vietnamese_key(unit.label))
     names = _names(ordered, locale)
     return [REACH.say("status_unreachable", locale, count=len(ordered), names=names)]
 

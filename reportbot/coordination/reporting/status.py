@@ -13,7 +13,7 @@ same rule (store.standing) as the coordinators' status sheet and the reminders' 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -22,9 +22,10 @@ from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_overdue, is_owed, previous_owed
 from reportbot.periods import Period, current_period
 from reportbot.store.forms import first_publications, first_published, latest_templates
-from reportbot.store.queries.organisations import EVERYTHING, Scope, form_units
+from reportbot.store.queries.organisations import EVERYTHING, Scope, commune_names, form_units
 from reportbot.store.queries.reports import all_units, period_submissions
 from reportbot.store.standing import standing
+from reportbot.vocabulary.format import unit_in_commune
 
 BUCKETS = ("on_time", "late", "drafting", "not_started")
 FILED = frozenset({"on_time", "late"})
@@ -45,6 +46,12 @@ class UnitStatus:
     submitted_at: datetime | None = None
     reopened: bool = False
     submission_id: int | None = None
+    commune: str = ""  # named when the status spans several communes (a province's)
+
+    @property
+    def label(self) -> str:
+        """The unit's name as lists show it: with its commune's at province level."""
+        return unit_in_commune(self.name, self.commune)
 
 
 @dataclass(slots=True)
@@ -138,6 +145,10 @@ async def period_status(
                 submission_id=submission.id if submission else None,
             )
         )
+    communes = await commune_names(unit.unit_id for unit in units)
+    if communes:
+        units = [replace(unit, commune=communes[unit.unit_id]) for unit in units]
+        units.sort(key=lambda unit: (fold(unit.label), unit.label))
     return PeriodStatus(form_key, template, period, units, owed)
 
 

@@ -125,7 +125,7 @@ def render_summary(data: Consolidation, locale: str) -> str:
     if groups:
         lines += ["", t("summary_texts", locale)]
         for unit, entries in groups:
-            lines.append(f"▪ {unit.name}:")
+            lines.append(f"▪ {unit.label}:")
             for entry in entries:
                 lines.append(f"  – {pick(entry.question.label, locale)}: {entry.text}")
     return "\n".join(lines)

@@ -52,11 +52,19 @@ def _order(by_name: bool) -> str:
     return "ORDER BY name, id" if by_name else "ORDER BY id"
 
 
+# A unit with its commune's name ('' for none), for a province's digest to name it.
+UNITS = (
+    "SELECT u.id, u.code, u.name, u.type, COALESCE(o.name, '') AS commune FROM units u "
+    "LEFT JOIN organisations o ON o.id = u.organisation_id"
+)
+
+
 async def active_units(types: Sequence[str], *, by_name: bool = False) -> list[Row]:
-    """(id, code, name, type) of active units of these types (all types when empty)."""
-    type_filter = f"AND type IN ({sql.marks(len(types))})" if types else ""
+    """(id, code, name, type, commune name) of active units of these types (all types when
+    empty)."""
+    type_filter = f"AND u.type IN ({sql.marks(len(types))})" if types else ""
     return await sql.rows(
-        f"SELECT id, code, name, type FROM units WHERE active {type_filter} {_order(by_name)}",
+        f"{UNITS} WHERE u.active {type_filter} ORDER BY {'u.name, ' if by_name else ''}u.id",
         list(types),
     )
 
@@ -202,8 +210,8 @@ async def identity_platforms() -> list[Row]:
 
 
 async def units_by_id(unit_ids: Iterable[int]) -> list[Row]:
-    """(id, code, name, type) of these units."""
-    return await _rows_in("SELECT id, code, name, type FROM units WHERE id", unit_ids)
+    """(id, code, name, type, commune name) of these units."""
+    return await _rows_in(f"{UNITS} WHERE u.id", unit_ids)
 
 
 async def people_by_id(person_ids: Iterable[int]) -> list[Row]:

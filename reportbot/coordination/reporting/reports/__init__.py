@@ -36,6 +36,7 @@ class ReportHeader:
     signer: str = "TRƯỞNG PHÒNG"
     signer_name: str = ""
     recipients: tuple[str, ...] = ("UBND xã (b/c)",)
+    addressee: str = "Ủy ban nhân dân xã"  # whom the closing sentence reports to
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ReportHeader:
@@ -63,14 +64,24 @@ class ReportHeader:
 
     def for_organisation(self, name: str) -> ReportHeader:
         """This header for a report over the units of one commune or province, named `name`:
-        its authority ("UBND XÃ AN BÌNH") and the place of the date line are that
-        organisation's; the office, signer and recipients stay as configured."""
+        its authority ("UBND TỈNH HÒA BÌNH"), the place of the date line and, when its name
+        says its kind, whom the report goes to ("kính báo cáo Ủy ban nhân dân tỉnh", "UBND tỉnh
+        (b/c)" in place of the default "UBND xã (b/c)") are that organisation's; the office
+        and signer stay as configured."""
         name = " ".join(unicodedata.normalize("NFC", name).split())[:200]
         if not name:
             return self
         issued = fold(name).startswith(("ubnd", "uy ban nhan dan"))
         authority = name.upper() if issued else f"UBND {name.upper()}"
-        return replace(self, authority=authority, place=_place(name))
+        header = replace(self, authority=authority, place=_place(name))
+        kind = PLACE_KIND.match(AUTHORITY_WORDS.sub("", name, count=1))
+        if kind is None:
+            return header
+        word = kind.group(0).strip().lower()
+        recipients = self.recipients
+        if recipients == ReportHeader().recipients:  # the default, not the deployment's own
+            recipients = (f"UBND {word} (b/c)",)
+        return replace(header, addressee=f"Ủy ban nhân dân {word}", recipients=recipients)
 
 
 def _place(name: str) -> str:

@@ -16,7 +16,6 @@ from matplotlib.figure import Figure
 
 from reportbot.coordination.reporting.consolidate import Consolidation
 from reportbot.coordination.reporting.formatting import bucket_label, percent_text
-from reportbot.coordination.reporting.rounding import decimals
 from reportbot.coordination.reporting.status import BUCKETS
 from reportbot.coordination.texts import t
 from reportbot.forms.schema import pick
@@ -44,6 +43,11 @@ def _font() -> str:
 
 def write_chart(consolidation: Consolidation, path: Path) -> None:
     """Write the two-panel chart as a PNG file."""
+    chart_figure(consolidation).savefig(path, format="png", dpi=DPI, facecolor="white")
+
+
+def chart_figure(consolidation: Consolidation) -> Figure:
+    """The two-panel chart as a figure: filing per unit type, percentage indicators."""
     figure = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     family = _font()
@@ -52,7 +56,7 @@ def write_chart(consolidation: Consolidation, path: Path) -> None:
     figure.suptitle(title, fontsize=13, fontweight="bold", fontfamily=family)
     _status_panel(status_axes, consolidation, family)
     _indicator_panel(indicator_axes, consolidation, family)
-    figure.savefig(path, format="png", dpi=DPI, facecolor="white")
+    return figure
 
 
 def _status_panel(axes, data: Consolidation, family: str) -> None:
@@ -111,18 +115,21 @@ def _indicator_panel(axes, data: Consolidation, family: str) -> None:
     values = [float(r.percent) if r.percent is not None else 0.0 for r in results]
     positions = list(range(len(results)))
     axes.barh(positions, values, color=ACHIEVED, height=0.55, label="Đạt được")
+    marked = False
     for position, result, value in zip(positions, results, values, strict=True):
         target = result.indicator.target
-        axes.plot(
-            [float(target if target is not None else 0)] * 2,
-            [position - 0.38, position + 0.38],
-            color=TARGET,
-            linewidth=2.5,
-            label="Mục tiêu" if position == 0 else None,
-        )
+        if target is not None:  # no target: no mark (one at 0 read as a target of 0%)
+            axes.plot(
+                [float(target)] * 2,
+                [position - 0.38, position + 0.38],
+                color=TARGET,
+                linewidth=2.5,
+                label=None if marked else "Mục tiêu",
+            )
+            marked = True
         missing = t(result.verdict, "vi") if result.percent is None else ""
-        places = max(1, decimals(result.percent)) if result.percent is not None else 1
-        text = percent_text(result.percent, places=places, missing=missing)  # 99,95%: not met
+        # As the chat and the Word report write it: 60%, 57,5%, 99,95% (rounding.telling).
+        text = percent_text(result.percent, missing=missing)
         axes.text(min(value, 100) + 2, position, text, va="center", fontsize=9, fontfamily=family)
     axes.set_yticks(positions, labels, fontsize=8, fontfamily=family)
     axes.invert_yaxis()

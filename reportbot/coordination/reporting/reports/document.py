@@ -71,13 +71,13 @@ def write_document(
         _section(document, next(sections, "*"), pick(question.label, "vi").upper())
         entries = data.texts_for(question.id)
         for entry in entries:
-            para(document, f"- {entry.unit.name}: {entry.text}", indent=True)
+            para(document, f"- {entry.unit.label}: {entry.text}", indent=True)
         if not entries:
             para(document, "Không có ý kiến.", indent=True)
     para(
         document,
         f"Trên đây là báo cáo tổng hợp {data.period.label_vi} của {header.office_name}"
-        ", kính báo cáo Ủy ban nhân dân xã xem xét, chỉ đạo./.",
+        f", kính báo cáo {header.addressee} xem xét, chỉ đạo./.",
         indent=True,
         space_before=6,
     )
@@ -187,8 +187,8 @@ def report_subject(title: str) -> str:
 
 def _late(document, data: Consolidation) -> None:
     """Section III: every unit late or missing, by name, grouped by state."""
-    late = [unit.name for unit in data.late if unit.bucket == "late"]
-    missing = [unit.name for unit in data.late if unit.bucket != "late"]
+    late = [unit.label for unit in data.late if unit.bucket == "late"]
+    missing = [unit.label for unit in data.late if unit.bucket != "late"]
     if not data.late:
         para(document, "Không có đơn vị nào nộp chậm hoặc chưa nộp.", indent=True)
     for label, names in (

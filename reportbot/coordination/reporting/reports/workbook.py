@@ -225,7 +225,7 @@ def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
         status = bucket_label(unit.bucket) + (" (mở lại)" if unit.reopened else "")
         values: list[Any] = [
             unit.code,
-            unit.name,
+            unit.label,
             unit_type_name(unit.type),
             status,
             _local(unit.submitted_at, tz),
@@ -249,7 +249,7 @@ def _late(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
             row,
             [
                 unit.code,
-                unit.name,
+                unit.label,
                 unit_type_name(unit.type),
                 status,
                 _local(unit.submitted_at, tz),
@@ -266,5 +266,5 @@ def _texts(sheet: Worksheet, data: Consolidation) -> None:
     for unit, entries in data.texts_by_unit():
         for entry in entries:
             row += 1
-            _put(sheet, row, [unit.code, unit.name, pick(entry.question.label, "vi"), entry.text])
+            _put(sheet, row, [unit.code, unit.label, pick(entry.question.label, "vi"), entry.text])
     _finish(sheet, headers={1}, first_row=1, freeze="A2")
