@@ -34,7 +34,7 @@ trap 'psql -X -q -d "$admin" -c "DROP DATABASE IF EXISTS \"$scratch\" WITH (FORC
 
 pg_restore --no-owner --no-privileges --exit-on-error --dbname="$target" "$archive"
 
-for table in units people identities form_templates submissions answers audit_log; do
+for table in organisations units people person_units identities form_templates submissions answers audit_log; do
     count="$(psql -X -A -t -v ON_ERROR_STOP=1 -d "$target" -c "SELECT count(*) FROM $table")"
     echo "$table $count"
 done

@@ -135,11 +135,12 @@ def test_people_list_names_a_coordinator_in_each_language(cli, tmp_path, capsys,
     assert cli(["people", "import", str(tmp_path / "more.csv")]) == 0
     capsys.readouterr()
     assert cli(["people", "list", "--unit", "vhxh"]) == 0
-    assert "Phan Văn Tổng · 0903000444 · chuyên viên tổng hợp · vhxh" in capsys.readouterr().out
+    out = capsys.readouterr().out  # no commune given: a coordinator who sees everything
+    assert "Phan Văn Tổng · 0903000444 · chuyên viên tổng hợp (xem: tất cả) · vhxh" in out
     monkeypatch.setenv("REPORTBOT_LOCALE", "en")
     assert cli(["people", "list", "--unit", "vhxh"]) == 0
     out = capsys.readouterr().out
-    assert "Phan Văn Tổng · 0903000444 · coordinator · vhxh" in out
+    assert "Phan Văn Tổng · 0903000444 · coordinator (sees: everything) · vhxh" in out
     assert "Lê Thị Cúc · 0905111222 · officer · vhxh" in out
 
 

@@ -119,11 +119,14 @@ async def test_a_file_with_a_missing_column_or_wrong_encoding(db: str, tmp_path:
     ]
     legacy = tmp_path / "windows.csv"  # saved as plain "CSV" by Excel: an 8-bit code page
     legacy.write_bytes(b"code,name,type\nx,Ph\xf2ng V\xe3n h\xf3a,phong\n")
-    result = await import_units(legacy, now=NOW)
+    result = await import_units(legacy, now=NOW)  # 1252 (ò after 'h' is no 1258 tone): read
+    assert result.ok and (await Unit.get(code="x")).name == "Phòng Vãn hóa"
+    unreadable = tmp_path / "unreadable.csv"  # 0x81 is in neither code page
+    unreadable.write_bytes(b"code,name,type\ny,Ph\x81ng,phong\n")
+    result = await import_units(unreadable, now=NOW)
     assert len(result.problems) == 1
-    assert "not UTF-8 text" in result.problems[0].render("en") and result.problems[0].render(
-        "en"
-    ).endswith("“CSV UTF-8”")
+    assert "neither UTF-8, UTF-16 nor Windows-1258" in result.problems[0].render("en")
+    assert result.problems[0].render("en").endswith("“CSV UTF-8” or “Unicode Text”")
 
 
 async def test_people_import_matches_by_phone_and_is_idempotent(db: str, tmp_path: Path) -> None:

@@ -141,8 +141,8 @@ def test_org_add_and_list_speak_vietnamese(tmp_path: Path) -> None:
         assert done.returncode == code, done.stderr
         outputs.append((done.stdout + done.stderr).strip())
     assert outputs == [
-        "Đã thêm tỉnh Tỉnh Hòa Bình (mã tinh).",
-        "Đã thêm xã Xã An Bình (mã xa-a), thuộc tinh.",
+        "Đã thêm Tỉnh Hòa Bình (mã tinh).",  # not "tỉnh Tỉnh Hòa Bình" (walk)
+        "Đã thêm Xã An Bình (mã xa-a), thuộc tinh.",
         "reportbot: Mã “xa-a” đã có.",
         "reportbot: Không tìm thấy tỉnh “khong-co” (mã hoặc tên).",
     ]

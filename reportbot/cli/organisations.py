@@ -19,6 +19,8 @@ import sys
 from typing import Any
 
 from reportbot.config import Settings
+from reportbot.conversation.parsing import fold
+from reportbot.coordination.people.people_import import UNIT_CODE
 from reportbot.store.database import with_database
 from reportbot.store.queries.organisations import (
     OrganisationProblem,
@@ -34,8 +36,14 @@ KINDS = ("commune", "province")
 
 MESSAGES: dict[str, dict[str, str]] = {
     "added": {
-        "vi": "Đã thêm {kind} {name} (mã {code}){under}.",
-        "en": "Added {kind} {name} (code {code}){under}.",
+        "vi": "Đã thêm {kind}{name} (mã {code}){under}.",
+        "en": "Added {kind}{name} (code {code}){under}.",
+    },
+    "org_bad_code": {
+        "vi": "Mã “{code}”: chỉ dùng chữ không dấu, chữ số, '_', '.' hoặc '-' (tối đa 64 ký tự), "
+        "ví dụ xa-dak-pxi.",
+        "en": "The code “{code}”: letters without diacritics, digits, '_', '.' or '-' only "
+        "(at most 64), e.g. xa-dak-pxi.",
     },
     "under": {"vi": ", thuộc {parent}", "en": ", under {parent}"},
     "head": {
@@ -160,6 +168,8 @@ async def _add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _added(args: argparse.Namespace, locale: str) -> int:
+    if not UNIT_CODE.match(args.code):  # typed in commands and CSV files: the units' rule
+        return _refused(OrganisationProblem("org_bad_code", code=args.code), locale)
     try:
         added = await add_organisation(
             args.code,
@@ -173,6 +183,8 @@ async def _added(args: argparse.Namespace, locale: str) -> int:
         return _refused(problem, locale)
     under = ORGANISATIONS.say("under", locale, parent=args.parent) if args.parent else ""
     kind = _kind(added.kind, locale)
+    # "Đã thêm Tỉnh Kon Tum", not "Đã thêm tỉnh Tỉnh Kon Tum": a name that says its level
+    kind = "" if fold(added.name).startswith(fold(kind) + " ") else kind + " "
     print(
         ORGANISATIONS.say("added", locale, kind=kind, name=added.name, code=added.code, under=under)
     )

@@ -51,6 +51,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name} · {phone} · {role} · {units} · {joined}",
     },
     "not_joined": {"vi": "chưa kết nối", "en": "not joined"},
+    "sees": {"vi": "{role} (xem: {where})", "en": "{role} (sees: {where})"},
+    "sees_everything": {"vi": "tất cả", "en": "everything"},
     "invite_open": {
         "vi": "chưa kết nối, mã mời còn hạn đến {day}",
         "en": "not joined, invite until {day}",
@@ -165,12 +167,16 @@ def _person_row(line: PersonLine, locale: str, settings: Settings) -> str:
     else:
         joined = ROSTER.say("not_joined", locale)
     none = ROSTER.say("none", locale)
+    role = role_name(line.role, locale)
+    if line.sees is not None:  # a coordinator's or admin's commune or province
+        where = line.sees or ROSTER.say("sees_everything", locale)
+        role = ROSTER.say("sees", locale, role=role, where=where)
     return ROSTER.say(
         "person_row",
         locale,
         name=line.name,
         phone=line.phone or none,
-        role=role_name(line.role, locale),
+        role=role,
         units=", ".join(line.units) or none,
         joined=joined,
     )

@@ -221,7 +221,12 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
             print(f"reportbot: {problem.message(lang)}", file=sys.stderr)
             return EXIT_FAILURE
         shown = await preview(
-            template, now=now, tz=settings.timezone, locale=lang, warnings=check.warnings
+            template,
+            now=now,
+            tz=settings.timezone,
+            locale=lang,
+            warnings=check.warnings,
+            scope_name=scope.name if scope else None,
         )
         print(shown)
         if not args.yes:

@@ -299,6 +299,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No commune “{commune}” (code or name); see `reportbot org list`.",
     },
     "preview_all_units": {"vi": "tất cả đơn vị", "en": "every unit"},
+    "preview_in_scope": {"vi": "{units} thuộc {scope}", "en": "{units} in {scope}"},
     "preview_new_form": {
         "vi": "Mẫu mới, sẽ là phiên bản 1.",
         "en": "A new form; it becomes version 1.",

@@ -43,6 +43,7 @@ from reportbot.store.models import (
     Unit,
 )
 from reportbot.store.person_rows import assemble_person, person_and_state
+from reportbot.store.publication_watch import PublicationWatch
 from reportbot.store.queries.organisations import publication_units
 from reportbot.store.read_connection import FirstReads
 
@@ -91,6 +92,7 @@ class Repository:
         self._warm_changes: int | None = None  # `form_store.changes()` of a set loaded at start
         self._published: dict[str, set[int]] = {}  # forms published for some communes only
         self._forms_lock = asyncio.Lock()
+        self._watch = PublicationWatch()  # forms published elsewhere (CLI, another worker)
         # (unit id, unit type) -> (the forms it was taken from, the unit's forms): valid while
         # `_forms` is that very dict (a reload after `forget_forms` makes a new one).
         self._unit_forms: dict[tuple[int, str], tuple[dict[str, FormOffer], dict[str, FormOffer]]]
@@ -125,16 +127,17 @@ class Repository:
             return await sql.rows(statement, values)
         return await reader.rows(statement, values)
 
-    # -- forms ---------------------------------------------------------------------------
-
     async def forms(self) -> dict[str, FormOffer]:
         """Latest active template of every form."""
         if self._warm_changes is not None:  # the set loaded at start, on its first use: loaded
             self._forms = self._forms if self._warm_changes == form_store.changes() else None
             self._warm_changes = None  # again if a template was stored since; then kept, as ever
+        if self._forms is not None and await self._watch.changed():
+            self._forms = None
         if self._forms is None:
             async with self._forms_lock:  # many officers arriving at once load it once
                 if self._forms is None:
+                    await self._watch.loading()
                     latest = await form_store.latest_templates()
                     since = await form_store.first_publications(list(latest))  # periods owed
                     forms = {k: FormOffer(t, rid, since.get(k)) for k, (rid, t) in latest.items()}
@@ -176,8 +179,6 @@ class Repository:
             template = self._templates[record_id] = await form_store.template_by_record(record_id)
         return template
 
-    # -- people --------------------------------------------------------------------------
-
     async def person(self, platform: str, external_id: str) -> PersonInfo | None:
         """The person behind a platform identity, or None if not registered."""
         key = (platform, external_id)
@@ -212,8 +213,6 @@ class Repository:
         self._people.pop((platform, external_id), None)
         self._people_forgotten += 1
 
-    # -- conversation state --------------------------------------------------------------
-
     async def conversation(self, person_id: int) -> TypedState:
         """A person's typed conversation state (idle when they never talked)."""
         if not self.shared:  # a worker reads on every step: another may have moved it on
@@ -233,8 +232,6 @@ class Repository:
     def remember_state(self, person_id: int, state: TypedState | dict[str, Any]) -> None:
         """Record a committed state."""
         self._states[person_id] = as_state(state)
-
-    # -- unit reports --------------------------------------------------------------------
 
     async def reports(self, unit_id: int) -> dict[tuple[str, str], SubmissionView]:
         """Every report of a unit, keyed by (form key, period key), with decoded answers."""
@@ -356,8 +353,6 @@ class Repository:
             self._units.pop(unit_id, None)
             # As a write that ended: a load overlapping the change is not cached (`reports`).
             self._writes_ended[unit_id] = self._writes_ended.get(unit_id, 0) + 1
-
-    # -- de-duplication ------------------------------------------------------------------
 
     async def recent_updates(self, now: datetime) -> set[tuple[str, str]]:
         """Update ids processed recently, to recognise redeliveries after a restart."""

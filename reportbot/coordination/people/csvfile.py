@@ -3,18 +3,22 @@ physical line of every row so each problem can be reported as ``FILE:LINE: colum
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportbot.conversation.parsing import fold
-from reportbot.coordination.people.import_texts import column_name, render
+from reportbot.coordination.people.import_texts import column_name, quoted, render
 from reportbot.vocabulary.os_errors import os_reason
 
 MAX_BYTES = 5 * 1024 * 1024
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # Windows-1258's combining tones
+VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,10 @@ def read_csv(path: Path, columns: Mapping[str, tuple[str, ...]], required: set[s
         return table
     positions = _column_positions(header, columns)
     missing = [name for name in columns if name in required and name not in positions]
+    if missing and "?" in first_line:  # Excel wrote '?' for the header's Vietnamese letters
+        shown = quoted(first_line.strip())
+        table.problems.append(RowProblem.of(source, 1, "file", "lost_letters", value=shown))
+        return table
     table.problems.extend(_missing_column(source, name, columns) for name in missing)
     if missing:
         return table
@@ -115,11 +123,46 @@ def _read_text(path: Path, table: CsvTable) -> str | None:
         table.problems.append(RowProblem.of(source, 1, "file", "too_big"))
         return None
     try:
-        return raw.decode("utf-8-sig")
+        return decode_excel_text(raw)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         table.problems.append(RowProblem.of(source, line, "file", "not_utf8"))
         return None
+
+
+def decode_excel_text(raw: bytes) -> str:
+    """A file as Excel saves it on a Vietnamese office PC, as text (NFC).
+
+    "CSV UTF-8" (with or without its BOM); "Unicode Text" (UTF-16 with a BOM, tab-separated);
+    or "CSV (Comma delimited)" of Excel 2010/2013, which have no UTF-8 choice and write the
+    ANSI code page: Windows-1258 on a Vietnamese Windows, tones as combining marks, hence the
+    NFC. Raises UnicodeDecodeError (at the first byte none of them reads) for anything else.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as not_utf8:
+        try:
+            text = raw.decode("cp1258")
+            # An English Windows writes 1252, whose ò, ì, ã... are 1258's tones and ă: a
+            # tone after anything but a vowel says so (its lost letters are '?', refused).
+            return (
+                unicodedata.normalize("NFC", text)
+                if _tones_on_vowels(text)
+                else (raw.decode("cp1252"))
+            )
+        except UnicodeDecodeError:
+            raise not_utf8 from None
+
+
+def _tones_on_vowels(text: str) -> bool:
+    """Whether every Windows-1258 tone mark in `text` follows a Vietnamese vowel."""
+    return all(
+        index > 0 and text[index - 1] in VOWELS
+        for index, char in enumerate(text)
+        if char in TONE_MARKS
+    )
 
 
 def _column_positions(header: list[str], columns: Mapping[str, tuple[str, ...]]) -> dict[str, int]:

@@ -71,8 +71,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "cannot_read": {"vi": "không đọc được tệp: {reason}", "en": "cannot read: {reason}"},
     "too_big": {"vi": "tệp lớn hơn 5 MB", "en": "larger than 5 MB"},
     "not_utf8": {
-        "vi": "không phải văn bản UTF-8: hãy lưu từ Excel dạng “CSV UTF-8”",
-        "en": "not UTF-8 text: save it from Excel as “CSV UTF-8”",
+        "vi": "không đọc được chữ trong tệp (không phải UTF-8, UTF-16 hay Windows-1258): "
+        "hãy lưu từ Excel dạng “CSV UTF-8” hoặc “Unicode Text”",
+        "en": "unreadable text (neither UTF-8, UTF-16 nor Windows-1258): save it from Excel "
+        "as “CSV UTF-8” or “Unicode Text”",
+    },
+    "lost_letters": {
+        "vi": "{value} có dấu “?” thay cho chữ: Excel đã làm mất dấu tiếng Việt khi lưu; "
+        "hãy lưu lại dạng “CSV UTF-8” hoặc “Unicode Text”",
+        "en": "{value} has “?” in place of letters: Excel lost the Vietnamese letters when "
+        "saving; save it again as “CSV UTF-8” or “Unicode Text”",
     },
     "empty": {"vi": "tệp trống", "en": "the file is empty"},
     "missing_column": {

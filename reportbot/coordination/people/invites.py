@@ -73,8 +73,6 @@ async def issue_invite(
     default the commune of the person who creates the invite (none: everything).
     Raises Problem('unit_unknown' | 'unit_needed' | 'person_unknown' | 'commune_unknown').
     """
-    # An officer goes by their unit's commune; a coordinator or admin by the invite's.
-    organisation = await _invited_organisation(commune, created_by)
     person: PersonRecord | None = None
     unit: UnitRecord | None
     if phone:
@@ -90,6 +88,9 @@ async def issue_invite(
         if role == "officer":
             raise Problem("unit_needed", command="moi")
         unit = None
+    # An officer goes by their unit's commune; a coordinator or admin by the invite's, and an
+    # imported one by the commune or province their CSV line gave them.
+    organisation = await _invited_organisation(commune, person.id if person else created_by)
     invite = await create_invite(
         unit=unit,
         role=role,
@@ -115,16 +116,18 @@ async def issue_invite(
 
 
 async def _invited_organisation(
-    commune: str | None, created_by: int | None
+    commune: str | None, person_id: int | None
 ) -> OrganisationRecord | None:
+    """The organisation `commune` names, else the one of `person_id` (the invited person
+    when imported, else the creator: a commune's coordinator invites into it)."""
     if commune:
         found = await organisation_by_ref(commune)
         if found is None:
             raise Problem("commune_unknown", commune=commune)
         return found
-    if created_by is None:
+    if person_id is None:
         return None
-    scope = await person_scope(created_by)  # a commune's coordinator invites into it
+    scope = await person_scope(person_id)
     return await organisation_by_id(scope.root_id) if scope.root_id is not None else None
 
 

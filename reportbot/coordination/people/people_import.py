@@ -68,6 +68,8 @@ def _check_name(source: str, line: int, name: str, problems: list[RowProblem]) -
         problems.append(RowProblem.of(source, line, "name", "required"))
     elif len(name) > 255:
         problems.append(RowProblem.of(source, line, "name", "too_long"))
+    elif "?" in name or "\ufffd" in name:  # what Excel writes for a letter its code page lacks
+        problems.append(RowProblem.of(source, line, "name", "lost_letters", value=quoted(name)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,10 +95,15 @@ async def preview(
     tz: tzinfo,
     locale: str = "vi",
     warnings: Sequence[str] = (),
+    scope_name: str | None = None,
 ) -> str:
-    """What an admin confirms: title, questions, unit types, period, next deadline, change."""
+    """What an admin confirms: title, questions, unit types (of the commune or province
+    `scope_name` when published for one), period, next deadline, change."""
     spec = template.period
     unit_types = ", ".join(unit_type_name(u, locale) for u in template.unit_types)
+    unit_types = unit_types or t("preview_all_units", locale)
+    if scope_name:
+        unit_types = t("preview_in_scope", locale, units=unit_types, scope=scope_name)
     text = t(
         "preview",
         locale,
@@ -106,7 +111,7 @@ async def preview(
         key=template.key,
         version=template.version,
         count=sum(1 for q in template.questions if q.answerable),
-        unit_types=unit_types or t("preview_all_units", locale),
+        unit_types=unit_types,
         kind=period_kind_name(spec.kind, locale),
         deadlines=", ".join(spec.deadlines),
         next_deadline=next_deadline(template, now, tz, locale),

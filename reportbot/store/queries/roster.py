@@ -35,6 +35,7 @@ class PersonLine:
     units: tuple[str, ...]
     platforms: tuple[str, ...]
     invite_expires: datetime | None
+    sees: str | None = None  # a coordinator's or admin's organisation code ('' : everything)
 
 
 async def _units_of_people(unit_ids: set[int] | None) -> dict[int, set[int]]:
@@ -100,6 +101,7 @@ async def people_roster(scope: Scope, unit_code: str | None, now: datetime) -> l
     joined = await _joined_people()
     invites = await _open_invites(ids, now)
     persons = await Person.filter(id__in=list(ids))
+    organisations = dict(await Organisation.all().values_list("id", "code"))
     return [
         PersonLine(
             name=person.name,
@@ -108,6 +110,9 @@ async def people_roster(scope: Scope, unit_code: str | None, now: datetime) -> l
             units=tuple(sorted(codes[u] for u in held.get(person.id, ()))),
             platforms=tuple(sorted(joined.get(person.id, ()))),
             invite_expires=invites.get(person.id),
+            sees=None
+            if person.role == "officer"
+            else organisations.get(person.organisation_id, ""),  # type: ignore[attr-defined]
         )
         for person in sort_vietnamese(persons, key=lambda row: row.name)
     ]
