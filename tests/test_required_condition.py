@@ -151,3 +151,27 @@ def test_required_conditions_as_odk(tmp_path: Path, odk: OdkEngine) -> None:
         assert result.odk[step][name]["required_unmet"] == want, (step, name)
         assert result.ours[step][name]["required_unmet"] == want, (step, name)
     assert [str(d) for d in result.disagreements] == []
+
+
+ROSTER = """
+| survey |
+| | type | name | label | required | repeat_count |
+| | integer | so | Số | | |
+| | begin repeat | nguoi | Người | | ${so} |
+| | integer | tuoi | Tuổi | | |
+| | text | truong | Trường | ${tuoi} < 18 | |
+| | end repeat | | | | |
+"""
+
+
+def test_a_condition_inside_a_repeat_reads_its_own_entry_as_odk(
+    tmp_path: Path, odk: OdkEngine
+) -> None:
+    steps = [{"so": "2"}, {"tuoi[1]": "10", "tuoi[2]": "40"}, {"truong[1]": "A"}]
+    result = check(odk, tmp_path, ROSTER, steps)
+    # (step, entry) -> ODK's required_unmet of truong[entry], written by hand
+    table = {(1, 1): False, (1, 2): False, (2, 1): True, (2, 2): False, (3, 1): False}
+    for (step, entry), want in table.items():
+        assert result.odk[step][f"truong[{entry}]"]["required_unmet"] == want, (step, entry)
+        assert result.ours[step][f"truong[{entry}]"]["required_unmet"] == want, (step, entry)
+    assert [str(d) for d in result.disagreements] == []
