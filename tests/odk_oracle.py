@@ -97,7 +97,7 @@ def _question_state(question: Question, answers: dict[str, Any], scope: Any, fac
     if not relevant or not question.answerable:
         return state
     value = answers.get(question.id)
-    state["required_unmet"] = question.required and is_empty(value)
+    state["required_unmet"] = question.required_in(scope) and is_empty(value)
     if not is_empty(value):
         state["constraint"] = _constraint_holds(question, value, answers, facts)
     if question.choice_filter is not None:

@@ -167,7 +167,7 @@ def test_every_mistake_is_reported_by_sheet_row_and_column(tmp_path: Path) -> No
         "survey, row 2, column type: unknown type “integr”",
         "survey, row 3, column name: required",
         "survey, row 4, column type: the list 'khong_co' is not on the choices sheet",
-        "survey, row 5, column required: '${so_buoi} > 0': only yes or no",
+        "survey, row 5, column required: ${chua_co} is not a question of this form",
         "survey, row 6, column name: 'Ten Sai': letters, digits, '_', '-' or '.', starting with",
         "survey, row 7, column relevant: ${chua_co} is not a question of this form",
         "survey, row 8, column choice_filter: ${chua_co} is not a question of this form",

@@ -28,7 +28,10 @@ def expression_scope(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> di
 
 def asked(question: Question, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Question:
     """The question as the officer sees it now: choices passing its choice_filter, its
-    dynamic default computed (see forms.choice_filter)."""
+    dynamic default computed (see forms.choice_filter), a required condition decided."""
+    if question.required_if is not None:
+        scope = expression_scope(answers, facts)
+        question = replace(question, required=question.required_in(scope))
     if question.choice_filter is None and question.calculation is None:
         return question
     return as_asked(question, expression_scope(answers, facts))
@@ -37,7 +40,8 @@ def asked(question: Question, answers: Mapping[str, Any], facts: Mapping[str, An
 def _applying(template: FormTemplate, scope: Mapping[str, Any]) -> list[Question]:
     """The relevant questions, a filtered select with its choices as offered now (so the
     review names a duplicate name by its own label) and only with at least one choice (ODK
-    shows an empty list; a chat cannot be answered with nothing: the question is passed)."""
+    shows an empty list; a chat cannot be answered with nothing: the question is passed),
+    each `required` written as a condition decided for these answers."""
     kept: list[Question] = []
     for question in template.questions:
         if question.relevant is not None and not truthy(question.relevant.evaluate(scope)):
@@ -47,6 +51,8 @@ def _applying(template: FormTemplate, scope: Mapping[str, Any]) -> list[Question
             if not choices:
                 continue
             question = replace(question, choices=choices)
+        if question.required_if is not None:  # required for these answers, or not
+            question = replace(question, required=question.required_in(scope))
         kept.append(question)
     return kept
 
@@ -152,7 +158,7 @@ def _input_entry(
     names: set[str] = set()
     cacheable = True
     for question in template.questions:
-        for rule in (question.relevant, question.choice_filter):
+        for rule in (question.relevant, question.choice_filter, question.required_if):
             if rule is not None:
                 names |= rule.references()
                 cacheable = cacheable and "today(" not in rule.source

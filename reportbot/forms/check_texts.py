@@ -238,8 +238,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Choose one of the listed types (check the spelling).",
     },
     "required_value": {
-        "vi": "required: chỉ nhận true hoặc false (được {value})",
-        "en": "required must be true or false (got {value})",
+        "vi": "required: chỉ nhận true, false hoặc một điều kiện (được {value})",
+        "en": "required must be true, false or a condition (got {value})",
     },
     "required_value.fix": {
         "vi": "Viết required: true hoặc bỏ dòng này.",

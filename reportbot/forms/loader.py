@@ -207,6 +207,8 @@ def _question_definition(question: Question) -> dict[str, Any]:
         item["hint"] = question.hint
     if question.required:
         item["required"] = True
+    elif question.required_if is not None:
+        item["required"] = question.required_if.source
     if question.min is not None:
         item["min"] = question.min
     if question.max is not None:

@@ -15,7 +15,12 @@ from reportbot.forms.choice_filter import (
 )
 from reportbot.forms.defaults import DefaultError, parse_default
 from reportbot.forms.diagnostics import said
-from reportbot.forms.expressions import ExpressionError, compared_literals, parse_expression
+from reportbot.forms.expressions import (
+    Expression,
+    ExpressionError,
+    compared_literals,
+    parse_expression,
+)
 from reportbot.forms.issues import (
     BUILTIN_NAMES,
     CHOICE_VALUE,
@@ -97,11 +102,11 @@ class QuestionChecks:
         qtype = self._question_type(item, where)
         label = self.text(item, "label", where, required=True)
         hint = self.text(item, "hint", where, required=False)
-        required = self._required_flag(item, where, qtype)
         low, high = self.bounds(item, where, qtype)
         choices = self.choices(item, where, qtype)
         # every question, later ones and itself too (a cycle is reported by `questions`)
         names = self.all_ids | self.repeat_names | BUILTIN_NAMES | self.calc_names | self.meta
+        required, required_if = self._required_flag(item, where, qtype, names)
         relevant = self.expression(item, "relevant", where, names, allow_current=False)
         constraint = self.expression(item, "constraint", where, names | {qid}, allow_current=True)
         message = self.text(item, "constraint_message", where, required=False)
@@ -129,6 +134,7 @@ class QuestionChecks:
             repeat=self.repeat_of(item, where),
             section=self.text(item, "section", where, required=False),
             required_message=self.text(item, "required_message", where, required=False),
+            required_if=required_if,
         )
 
     def _question_id(
@@ -160,16 +166,23 @@ class QuestionChecks:
             return "text"
         return str(qtype)
 
-    def _required_flag(self, item: Mapping[str, Any], where: str, qtype: str) -> bool:
-        """Whether an answer is required (never for a note)."""
+    def _required_flag(
+        self, item: Mapping[str, Any], where: str, qtype: str, names: set[str]
+    ) -> tuple[bool, Expression | None]:
+        """Whether an answer is required (never for a note): always, or while a condition
+        holds (ODK's required column takes an XPath expression, checked as `relevant`)."""
         required = item.get("required", False)
-        if not isinstance(required, bool):
+        condition = None
+        if isinstance(required, str):
+            condition = self.expression(item, "required", where, names, allow_current=False)
+            required = False
+        elif not isinstance(required, bool):
             message = said("formcheck:required_value", value=repr(required))
             self.fail(item, "required", where, message)
             required = False
-        if qtype == "note" and required:
+        if qtype == "note" and (required or condition is not None):
             self.fail(item, "required", where, said("formcheck:note_required"))
-        return required
+        return required, condition
 
     def repeat_of(self, item: Mapping[str, Any], where: str) -> str | None:
         """The repeat a question belongs to (a name from `repeats`), if any."""
@@ -214,6 +227,7 @@ class QuestionChecks:
         for field, expression in (
             ("relevant", question.relevant),
             ("constraint", question.constraint),
+            ("required", question.required_if),
         ):
             if expression is None:
                 continue

@@ -161,7 +161,7 @@ class _Expander:
     def rewrite(self, question: Question, how: Any) -> Question:
         changes = {
             name: how(getattr(question, name))
-            for name in ("relevant", "constraint", "choice_filter", "calculation")
+            for name in ("relevant", "constraint", "choice_filter", "calculation", "required_if")
             if getattr(question, name) is not None
         }
         changed = {k: v for k, v in changes.items() if v is not getattr(question, k)}

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportbot.forms.expressions import Expression
+from reportbot.forms.expressions import Expression, truthy
 from reportbot.vocabulary.kinds import PERIOD_KIND_CODES
 
 QUESTION_TYPES = frozenset(
@@ -90,11 +90,20 @@ class Question:
     repeat: str | None = None  # the name of the repeat the question belongs to
     section: Text = field(default_factory=dict)  # the label of the XLSForm group it is in
     required_message: Text = field(default_factory=dict)  # said when a required one is skipped
+    # ODK's required written as a condition: `required` holds only while it is true
+    # (navigation resolves it into `required` for the answers of the moment)
+    required_if: Expression | None = None
 
     @property
     def answerable(self) -> bool:
         """Whether the question takes an answer (a note is only shown)."""
         return self.type != "note"
+
+    def required_in(self, scope: Mapping[str, Any]) -> bool:
+        """Whether an answer is required with these answers and facts (`required_if`)."""
+        if self.required_if is None:
+            return self.required
+        return truthy(self.required_if.evaluate(scope))
 
     def choice(self, value: str) -> FormChoice | None:
         """Return the choice with this value, if any."""

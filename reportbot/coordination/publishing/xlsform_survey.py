@@ -288,13 +288,10 @@ class SurveyRows(RepeatRows, ChoiceRows):
             item["hint"] = hint
         required = sheet.value(row, "required")
         if required:
-            value = YES_NO.get(required.strip().lower())
-            if value is None:
-                message = said("xlsform:required_yes_no", value=repr(required))
-                self.issue("survey", number, "required", message)
-            item["required"] = bool(value)
+            value = YES_NO.get(required.strip().lower())  # else an XPath condition (ODK)
+            item["required"] = required.strip() if value is None else value
             message = self.texts(sheet, row, "required_message")
-            if value and message:
+            if value is not False and message:
                 item["required_message"] = message
 
     def question_choices(

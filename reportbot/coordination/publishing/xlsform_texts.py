@@ -135,14 +135,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Điền tên và biểu thức, ví dụ ${{nam}} + ${{nu}}.",
         "en": "Fill the name and the expression, e.g. ${{men}} + ${{women}}.",
     },
-    "required_yes_no": {
-        "vi": "{value}: chỉ nhận yes hoặc no (không hỗ trợ điều kiện)",
-        "en": "{value}: only yes or no (a condition is not supported)",
-    },
-    "required_yes_no.fix": {
-        "vi": "Viết yes hoặc để trống; điều kiện đặt ở cột relevant.",
-        "en": "Write yes or leave it empty; put a condition in the relevant column.",
-    },
     "list_missing": {
         "vi": "danh sách {value} không có trong trang {sheet}",
         "en": "the list {value} is not on the {sheet} sheet",
