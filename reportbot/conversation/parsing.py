@@ -139,8 +139,9 @@ _DIGIT_WORDS |= {"chin", "linh", "le"}
 _SOME_RE = re.compile(r"(?<![^\W\d_])mấy(?![^\W\d_])", re.IGNORECASE)
 
 
-def _vi_decimal(value: Decimal) -> str:
-    """Plain digits with a decimal comma, as a Vietnamese writes a number unambiguously."""
+def vi_decimal(value: Decimal) -> str:
+    """Plain digits with a decimal comma, as a Vietnamese writes a number unambiguously
+    ("1500", "1,5"; "12,3450" where "12,345" would be read as twelve thousand)."""
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -238,8 +239,8 @@ def _number_value(text: str, match: re.Match[str], max_digits: int) -> Decimal:
             raise AnswerError(
                 "number.ambiguous",
                 text=normalize_text(text),
-                thousands=_vi_decimal(sign * alternative * scale),
-                decimal=_vi_decimal(sign * value * scale),
+                thousands=vi_decimal(sign * alternative * scale),
+                decimal=vi_decimal(sign * value * scale),
             )
         value = sign * value * scale + 0  # "+ 0" turns -0 into 0
         return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
