@@ -55,6 +55,9 @@ questions:
   - id: vnd
     type: integer
     label: {vi: "Kinh phí (VNĐ)"}
+  - id: binh_quan
+    type: integer
+    label: {vi: "Mức chi bình quân (nghìn đồng/người)"}
   - id: khong_don_vi
     type: integer
     label: {vi: "Ông Tỷ đóng bao nhiêu"}
@@ -88,6 +91,7 @@ def _read(qid: str, typed: str) -> object:
         ("nghin_so", "1,5 triệu", 1500),
         ("trd", "2.000.000 đ", Decimal(2)),
         ("vnd", "1,5 triệu", 1_500_000),
+        ("binh_quan", "1,2 triệu", 1200),  # per person, still in nghìn đồng
     ],
 )
 def test_the_unit_is_only_the_labels_bracketed_unit(qid: str, typed: str, stored: object) -> None:

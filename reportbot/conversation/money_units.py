@@ -38,7 +38,8 @@ class LabelUnit(NamedTuple):
 def _unit_of(piece: str) -> int | None:
     """The power of ten of a unit written as `piece` ("triệu đồng" → 6), or None."""
     named = _NAMED.fullmatch(piece.strip())
-    compact = re.sub(r"[\s.]", "", named[1] if named else piece)
+    unit = (named[1] if named else piece).split("/")[0]  # "nghìn đồng/người": per person
+    compact = re.sub(r"[\s.]", "", unit)
     return _UNITS.get(compact)
 
 
