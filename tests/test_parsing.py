@@ -646,7 +646,7 @@ CODES = {
     "number.ambiguous": {"text": "1,000", "thousands": "1000", "decimal": "1"},
     "number.not_integer": {"text": "1,5"},
     "number.too_long": {"max": 15},
-    "number.not_whole_unit": {"text": "1.500 đ", "value": "1,5"},
+    "number.not_whole_unit": {"text": "1.500 đ", "value": "1,5", "unit": "nghìn đồng"},
     "date.invalid": {"text": "31/02/2025"},
     "date.format": {"text": "abc"},
     "date.no_year": {"text": "20/6", "example": "20/6/2026"},

@@ -47,6 +47,10 @@ def route(turn: Turn, message: Incoming, text: str) -> bool:
         turn.resume(opened)
         return True
     state = turn.state
+    if message.choices is not None and state.answered_by(message.message_id) == qid:
+        # "Xong" again on a keyboard whose "Xong" already answered this question (a stale
+        # copy, maybe handled by another worker): its ticks are no newer answer
+        return True
     if state.mode == Mode.ANSWERING and qid == state.question:
         return False  # the question being asked: an ordinary answer
     if state.mode == Mode.CONFIRM_CLEAR and state.pending and qid == state.pending[0]:
@@ -78,6 +82,8 @@ def edit(turn: Turn, opened: OpenReport, qid: str, message: Incoming, text: str)
         turn.state.remember(message.message_id, qid)
     if clearing.ask_first(turn, opened, question, value):
         return  # confirmed in `filling.confirm_clear`, which then finishes the edit
+    if message.choices is not None:  # "Xong": a second one on this keyboard is stale
+        turn.state.remember(message.message_id, qid)
     opened.set(qid, value)
     filling.after_bound_edit(turn, opened, question, value)
 

@@ -56,6 +56,8 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
         turn.say("parts_joined", parts=message.parts, length=length)
     if clearing.ask_first(turn, opened, question, value):
         return
+    if message.choices is not None:  # "Xong": a second one on this keyboard is stale
+        turn.state.remember(message.message_id, question.id)
     filled = is_empty(opened.answers.get(question.id))  # a gap answered, not a change
     opened.set(question.id, value)
     _after_change(turn, opened, question, filled=filled)

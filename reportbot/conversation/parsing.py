@@ -139,8 +139,9 @@ _DIGIT_WORDS |= {"chin", "linh", "le"}
 _SOME_RE = re.compile(r"(?<![^\W\d_])mấy(?![^\W\d_])", re.IGNORECASE)
 
 
-def _vi_decimal(value: Decimal) -> str:
-    """Plain digits with a decimal comma, as a Vietnamese writes a number unambiguously."""
+def vi_decimal(value: Decimal) -> str:
+    """Plain digits with a decimal comma, as a Vietnamese writes a number unambiguously
+    ("1500", "1,5"; "12,3450" where "12,345" would be read as twelve thousand)."""
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -182,8 +183,8 @@ def _body_value(body: str) -> tuple[Decimal, Decimal | None]:
 def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
     """Parse a number as typed in Vietnam: "1.000", "1,5", "2tr5", "500k", "1 000 đ", "-3",
     "１２", "12 người"; at most `max_digits` digits before the decimal mark."""
-    digits = plain_digits(text)
-    folded = _without_polite_head(_fold_keep_punct(digits).rstrip(" .!?…"))
+    digits = _without_polite_head(plain_digits(text))
+    folded = _fold_keep_punct(digits).rstrip(" .!?…")
     if len(folded) > 2 * max_digits and sum(c.isdigit() for c in folded) > 2 * max_digits:
         raise AnswerError("number.too_long", max=max_digits)
     if len(folded) > _MAX_NUMBER_TEXT:
@@ -197,14 +198,21 @@ def parse_decimal(text: str, max_digits: int = DEFAULT_MAX_DIGITS) -> Decimal:
     return value
 
 
-def _without_polite_head(folded: str) -> str:
-    """The folded answer without the polite words before it ("dạ 12", "vâng, 1.500.000 đ");
-    "ạ" after it is already one of the words a number may carry."""
-    head, _, rest = folded.partition(" ")
-    while rest and head.strip(_EDGE_PUNCT) in _POLITE_HEAD:
-        folded = rest.lstrip()
-        head, _, rest = folded.partition(" ")
-    return folded
+_HEAD_RE = re.compile(r"\s*(\S+)\s+(\S.*)", re.DOTALL)  # the first word and the rest
+
+
+def _without_polite_head(text: str) -> str:
+    """The answer without the polite words before it ("dạ 12", "Vâng, 1.500.000 đ"), matched
+    with their accents: "thừa 12" and "đã 12" are no "thưa 12" or "dạ 12". "ạ" after it is
+    already one of the words a number may carry."""
+    while (split := _HEAD_RE.fullmatch(text)) and _accented(split[1]) in _POLITE_HEAD_ACCENTED:
+        text = split[2]
+    return text
+
+
+def _accented(word: str) -> str:
+    """A word as compared with its accents: NFC, lower case, no edge punctuation."""
+    return unicodedata.normalize("NFC", word).casefold().strip(_EDGE_PUNCT)
 
 
 def _word_changes_amount(match: re.Match[str], text: str) -> bool:
@@ -238,8 +246,8 @@ def _number_value(text: str, match: re.Match[str], max_digits: int) -> Decimal:
             raise AnswerError(
                 "number.ambiguous",
                 text=normalize_text(text),
-                thousands=_vi_decimal(sign * alternative * scale),
-                decimal=_vi_decimal(sign * value * scale),
+                thousands=vi_decimal(sign * alternative * scale),
+                decimal=vi_decimal(sign * value * scale),
             )
         value = sign * value * scale + 0  # "+ 0" turns -0 into 0
         return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
@@ -305,15 +313,28 @@ def parse_date(text: str, today: date | None = None) -> date:
 
 def _no_year(text: str, match: re.Match[str], today: date) -> AnswerError:
     """The refusal of a day and month typed without the year, with the full date written
-    as the officer wrote the rest (this year's, as an example only); a day and month that
+    as the officer wrote the rest (the latest such day, as an example only); a day and month that
     cannot be ("31/2", "14.30": a time) are a wrong format."""
     day, mark, month = match[1] or match[4], match[2] or "/", match[3] or match[5]
     try:
         date(2000, int(month), int(day))  # a leap year: 29/2 is a day and month
     except ValueError:
         return AnswerError("date.format", text=normalize_text(text))
-    example = f"{day}{mark}{month}{mark}{today.year}"
+    example = f"{day}{mark}{month}{mark}{_latest_year(int(day), int(month), today)}"
     return AnswerError("date.no_year", text=normalize_text(text), example=example)
+
+
+def _latest_year(day: int, month: int, today: date) -> int:
+    """The year of the latest day `day`/`month` that exists, today or before: a report is
+    about the past ("31/12" in January is last December, "29/2" the last leap year's)."""
+    year = today.year
+    while True:  # a 29/2 exists within eight years; any other day within one
+        try:
+            if date(year, month, day) <= today:
+                return year
+        except ValueError:
+            pass
+        year -= 1
 
 
 # --- yes / no ----------------------------------------------------------------------------
@@ -325,6 +346,7 @@ _NO |= {"khong co", "chua co", "khong phai", "khong dung", "chua xong", "chua ro
 _NO |= {"khoong", "chuwa"}  # telex left by a keyboard whose accents are off (không, chưa)
 _POLITE_TAIL = {"a", "nhe", "nha", "oi"}
 _POLITE_HEAD = {"da", "vang", "thua"}
+_POLITE_HEAD_ACCENTED = frozenset({"dạ", "vâng", "thưa"})  # before a number: never "đã", "thừa"
 _POLITE_WORDS = _POLITE_HEAD | _POLITE_TAIL
 
 

@@ -68,12 +68,13 @@ def parse_time(text: str, now: datetime | None = None) -> str:
     folded = unpolite(fold(plain_digits(text)))
     if folded in _NOW_WORDS or normalize_text(text).lower() == "now()":
         return (now or now_local()).strftime("%H:%M")
-    folded = _ATTACHED_PART_RE.sub(r" \1", _AT_RE.sub("", folded, count=1))
+    at, folded = _AT_RE.match(folded), _AT_RE.sub("", folded, count=1)
+    folded = _ATTACHED_PART_RE.sub(r" \1", folded)
     clock, _, part = folded.rpartition(" ")
     if not (clock and part in _DAY_PARTS):
         clock, part = folded, ""
-    if part and clock.isdigit():
-        clock += "h"  # "2 chiều", "2pm": the hour alone, its part of the day said
+    if (part or at) and clock.isdigit():
+        clock += "h"  # "2 chiều", "2pm", "lúc 9": the hour alone, said to be one
     match = _TIME_RE.fullmatch(clock)
     if match is None:
         raise AnswerError("time.format", text=normalize_text(text))

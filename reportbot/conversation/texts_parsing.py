@@ -24,10 +24,10 @@ PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
     },
     # "1.500 đ" at a question in whole "nghìn đồng": 1,5 of its unit
     "number.not_whole_unit": {
-        "vi": "“{text}” đổi ra đơn vị của câu hỏi là {value}, không phải số nguyên; xin gõ lại "
-        "theo đơn vị ghi ở câu hỏi.",
-        "en": "“{text}” is {value} in the question's unit, not a whole number; please type it "
-        "again in the unit the question names.",
+        "vi": "“{text}” đổi ra {unit} là {value} {unit}, không phải số nguyên; xin gõ lại "
+        "theo đơn vị {unit} ghi ở câu hỏi.",
+        "en": "“{text}” is {value} {unit} (the question's unit), not a whole number; please "
+        "type it again in {unit}.",
     },
     "number.too_long": {
         "vi": "Số quá dài; xin nhập không quá {max} chữ số.",

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from reportbot.conversation.money_units import LabelUnit, labels_unit
 from reportbot.conversation.parsing import (
     AnswerError,
     fold,
     normalize_text,
     parse_decimal,
     parse_integer,
+    vi_decimal,
 )
 from reportbot.forms.schema import Question
 
@@ -35,27 +37,17 @@ RATE_LABEL_WORD = "ty le"
 _PERCENT_TYPED = re.compile(r"(?P<number>.*?[0-9])\s*(?:%|％|phan tram|percent)")
 
 
-# A label naming its money unit: "(triệu đồng)", "đơn vị: tỷ đồng", "(tr.đ)", "(million VND)".
-# "(đồng)" alone is the unit the parser already reads amounts in.
-_LABEL_UNIT = re.compile(
-    r"\b(nghin|ngan|trieu|ty|ti|thousand|million|billion) (?:dong|vnd|d)\b|\b(tr)\.? ?d\b"
-)
-_UNIT_EXPONENT = {"nghin": 3, "ngan": 3, "thousand": 3, "trieu": 6, "tr": 6, "million": 6}
-_UNIT_EXPONENT |= {"ty": 9, "ti": 9, "billion": 9}
 # An amount typed with its own unit or currency right after the digits ("1,5 triệu",
 # "500k", "1.500.000 đ", "15tr"); a counted word ("12 đội", "5 khóa") is none.
 _TYPED_UNIT = re.compile(r"[0-9]\s*(?:k|nghin|ngan|tr|trieu|m|ty|ti|vnd|dong|d|₫)(?![a-z])")
 
 
-def money_exponent(question: Question) -> int | None:
-    """The power of ten of the money unit a number question's label names (6 for
-    "triệu đồng"), or None when it names none (amounts are then in đồng)."""
+def money_unit(question: Question) -> LabelUnit | None:
+    """The money unit a number question's label names in brackets or after "đơn vị:"
+    ("(triệu đồng)": 10^6), or None when it names none or đồng (amounts are in đồng)."""
     if question.type not in NUMBER_TYPES:
         return None
-    for text in question.label.values():
-        if found := _LABEL_UNIT.search(fold(text)):
-            return _UNIT_EXPONENT[found[1] or found[2]]
-    return None
+    return labels_unit(question.label)
 
 
 def read_number(question: Question, text: str) -> int | Decimal:
@@ -63,17 +55,43 @@ def read_number(question: Question, text: str) -> int | Decimal:
     amount typed with its own unit ("1,5 triệu" at "(nghìn đồng)") is converted (1500); a
     bare number is taken as in the question's unit. Raises AnswerError."""
     typed = number_text(question, text)
-    exponent = money_exponent(question)
-    if exponent is None or not _TYPED_UNIT.search(fold(typed)):
+    unit = money_unit(question)
+    if unit is None or not _TYPED_UNIT.search(fold(typed)):
         return parse_integer(typed) if question.type == "integer" else parse_decimal(typed)
-    value = parse_decimal(typed) / Decimal(10) ** exponent
+    scale = Decimal(10) ** unit.exponent
+    try:
+        value = parse_decimal(typed) / scale
+    except AnswerError as error:
+        if error.code != "number.ambiguous":
+            raise
+        value = _settled(question, error, unit, text)
     whole = value == value.to_integral_value()
     if question.type == "integer" and not whole:
-        shown = format(value.normalize(), "f").replace(".", ",")
-        raise AnswerError("number.not_whole_unit", text=normalize_text(text), value=shown)
+        shown = vi_decimal(value)
+        raise AnswerError(
+            "number.not_whole_unit", text=normalize_text(text), value=shown, unit=unit.name
+        )
     if question.type == "integer":
         return int(value)
     return value.quantize(Decimal(1)) if whole else value.normalize()
+
+
+def _settled(question: Question, error: AnswerError, unit: LabelUnit, text: str) -> Decimal:
+    """The reading of an ambiguous amount ("1,500 triệu") in the question's unit: at a whole
+    number question the reading that is no whole number of the unit is dropped, as
+    `parse_integer` does; else the question is asked again with both readings written in
+    the question's unit, so either typed back (bare or with the unit) is stored right."""
+    scale = Decimal(10) ** unit.exponent
+    thousands = parse_decimal(error.params["thousands"]) / scale
+    decimal = parse_decimal(error.params["decimal"]) / scale
+    if question.type == "integer" and decimal != decimal.to_integral_value():
+        return thousands
+    raise AnswerError(
+        "number.ambiguous",
+        text=error.params["text"],
+        thousands=f"{vi_decimal(thousands)} {unit.name}",
+        decimal=f"{vi_decimal(decimal)} {unit.name}",
+    ) from None
 
 
 def is_percentage(question: Question) -> bool:
