@@ -13,17 +13,23 @@ request per line and answers one JSON line (see run.mjs for the format).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
 import os
+import select
 import shutil
 import subprocess
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 SOURCE = Path(__file__).parent / "oracles" / "odk"
 _PINNED = ("package.json", "package-lock.json")
+# Seconds to wait for one answer of the engine: a whole form's steps take well under one
+DEADLINE = 60.0
 
 
 def _declared_range() -> str:
@@ -139,44 +145,83 @@ def xform_of(workbook: Path) -> str:
 
 
 class OdkEngine:
-    """A long-lived Node process running ODK's engine; `run` sends one form and its steps."""
+    """A long-lived Node process running ODK's engine; `run` sends one form and its steps.
+    `script` replaces run.mjs (the harness's own tests use a silent or dying one)."""
 
-    def __init__(self) -> None:
-        folder = engine_folder()
+    def __init__(self, script: Path | None = None, deadline: float = DEADLINE) -> None:
+        folder = engine_folder() if script is None else script.parent
+        self._deadline = deadline
+        # Node's stderr kept in a file, quoted when the process fails or falls silent
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self._buffer = b""
         self._process = subprocess.Popen(
-            [*node_command(), str(folder / "run.mjs")],
+            [*node_command(), str(script or folder / "run.mjs")],
             cwd=folder,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            bufsize=1,
+            stderr=self._stderr,
             env=_node_env(),
         )
 
     def run(self, xform: str, steps: list[list[tuple[str, str]]]) -> list[dict[str, Any]]:
         """The state of every leaf node (by ODK reference) before any answer, then after each
-        step. Raises RuntimeError with ODK's message when the engine refuses the form."""
-        assert self._process.stdin is not None and self._process.stdout is not None
-        self._process.stdin.write(json.dumps({"xform": xform, "steps": steps}) + "\n")
-        self._process.stdin.flush()
-        line = self._process.stdout.readline()
-        if not line:
-            raise RuntimeError("ODK oracle: the node process ended")
-        reply = json.loads(line)
+        step. Raises RuntimeError with ODK's message when the engine refuses the form, and
+        with Node's stderr when it ends or gives no answer within the deadline."""
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(
+                (json.dumps({"xform": xform, "steps": steps}) + "\n").encode()
+            )
+            self._process.stdin.flush()
+        except BrokenPipeError:
+            self._process.wait()
+        reply = json.loads(self._read_line())
         if "error" in reply:
             raise RuntimeError(f"ODK engine: {reply['error']}")
         return list(reply["steps"])
 
+    def _read_line(self) -> bytes:
+        # select() with a deadline on the pipe: a stuck Node process fails the test, never
+        # hangs the suite
+        assert self._process.stdout is not None
+        stdout = self._process.stdout.fileno()
+        ends = time.monotonic() + self._deadline
+        while b"\n" not in self._buffer:
+            left = ends - time.monotonic()
+            if left <= 0 or not select.select([stdout], [], [], left)[0]:
+                self._process.kill()
+                self._process.wait()
+                raise RuntimeError(self._failure(f"no answer within {self._deadline:g} s"))
+            chunk = os.read(stdout, 1 << 16)
+            if not chunk:
+                self._process.wait()
+                raise RuntimeError(self._failure("the node process ended"))
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def _failure(self, what: str) -> str:
+        self._stderr.seek(0)
+        said = self._stderr.read().decode(errors="replace")[-4000:]
+        return f"ODK oracle: {what} (exit {self._process.returncode}); node's stderr:\n{said}"
+
+    def exited(self) -> bool:
+        """Whether the Node process has ended."""
+        return self._process.poll() is not None
+
     def close(self) -> None:
         """End the Node process (it ends on its own when stdin closes)."""
         if self._process.stdin is not None:
-            self._process.stdin.close()
+            with contextlib.suppress(BrokenPipeError):  # the process is already gone
+                self._process.stdin.close()
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._stderr.close()
 
 
 if __name__ == "__main__":  # `make test` installs the engine before the tests, loudly
