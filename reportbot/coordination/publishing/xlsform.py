@@ -55,6 +55,7 @@ from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from reportbot.conversation.parsing import fold
 from reportbot.coordination.publishing.xlsform_choices import looked_up
+from reportbot.coordination.publishing.xlsform_count_note import count_notes
 from reportbot.coordination.publishing.xlsform_language import LanguagePlan, plan_languages
 from reportbot.coordination.publishing.xlsform_merged import explain_merged
 from reportbot.coordination.publishing.xlsform_regex_note import regex_notes
@@ -154,6 +155,8 @@ class _Reader(SurveyRows):
         with lookup_lists(lookups):  # what instance('name') reads
             questions, rows_of, positions = self.questions(survey, lists)
             for note in regex_notes(survey):  # Collect and the bot read regex() differently
+                self.warn(note)
+            for note in count_notes(survey):  # count(${multi}) is 1 since following ODK
                 self.warn(note)
         self.check_duplicate_choices()
         data["questions"] = questions

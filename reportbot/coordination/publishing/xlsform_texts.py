@@ -302,6 +302,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "the whole answer to match, the bot (like web forms) takes an answer containing a "
         "match; to match the whole answer write {fixed}",
     },
+    "warn_count_multiple": {
+        "vi": "survey, dòng {row}, cột {column}: count({value}) luôn bằng 1 với câu hỏi chọn "
+        "nhiều (như ODK), không đếm số lựa chọn đã chọn; muốn đếm số lựa chọn thì viết "
+        "count-selected({value})",
+        "en": "survey, row {row}, column {column}: count({value}) is always 1 for a "
+        "multiple-choice question (as in ODK), it does not count the choices ticked; to count "
+        "them write count-selected({value})",
+    },
     "warn_media_only": {
         "vi": "{sheet}, dòng {row}: chỉ có tệp đa phương tiện, cán bộ thấy tên {value}",
         "en": "{sheet}, row {row}: only media, officers see the name {value}",
