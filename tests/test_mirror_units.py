@@ -314,3 +314,23 @@ async def test_missing_credentials_file_is_a_clear_error() -> None:
     backend = GoogleSheetsBackend("x", credentials_file="/nonexistent/key.json")
     with pytest.raises(MirrorError, match="REPORTBOT_GOOGLE_CREDENTIALS_FILE"):
         await asyncio.wait_for(backend.apply(MirrorBatch((V1,), (record(1),), ())), 5)
+
+
+WANTED = ["Mã báo cáo", "Lần gửi", "Lần gửi (lan_gui)"]
+
+
+def test_the_sending_number_never_takes_a_coordinators_edit_column() -> None:
+    plan = plan_columns(["Mã báo cáo", "Lần sửa", "Lần gửi", "Lần gửi (lan_gui)"], WANTED)
+    assert plan.positions == (0, 2, 3) and plan.new_headers == {}
+
+
+def test_an_earlier_sheet_keeps_the_questions_bare_column_wherever_it_stands() -> None:
+    plan = plan_columns(["Mã báo cáo", "Lần gửi", "Lần sửa"], WANTED)
+    assert plan.positions == (0, 2, 1)
+    assert plan.new_headers == {2: "Lần gửi", 1: "Lần gửi (lan_gui)"}
+
+
+def test_a_question_headed_like_a_clash_never_takes_a_leftover_bare_column() -> None:
+    header = ["Mã báo cáo", "Lần gửi", "Lần gửi"]
+    plan = plan_columns(header, ["Mã báo cáo", "Lần gửi", "Lần gửi (tháng)"])
+    assert plan.positions == (0, 1, 3) and plan.new_headers == {3: "Lần gửi (tháng)"}

@@ -54,3 +54,21 @@ def test_configured_recipients_are_kept(tmp_path: Path) -> None:
         "- Ban Tuyên giáo;",
         "- Lưu: VT, VHXH.",
     ]
+
+
+def test_a_province_named_without_its_kind_still_goes_to_the_province(tmp_path: Path) -> None:
+    sentence, recipients = closing(
+        ReportHeader().for_organisation("Hòa Bình", kind="province"), tmp_path
+    )
+    assert "kính báo cáo Ủy ban nhân dân tỉnh xem xét" in sentence
+    assert recipients == ["Nơi nhận:", "- UBND tỉnh (b/c);", "- Lưu: VT, VHXH."]
+
+
+async def test_the_stored_kind_of_a_province_heads_its_coordinators_report(db: str) -> None:
+    from reportbot.coordination.reporting.reports import header_for
+    from reportbot.store.queries.organisations import add_organisation, scope_of
+
+    province = await add_organisation("hoa-binh", "Hòa Bình", "province")
+    header = await header_for(ReportHeader(), await scope_of(province.id))
+    assert header.addressee == "Ủy ban nhân dân tỉnh"
+    assert header.recipients == ("UBND tỉnh (b/c)",)

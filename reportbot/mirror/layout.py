@@ -53,27 +53,45 @@ def _text(cell: Any) -> str:
     return str(cell).strip() if cell is not None else ""
 
 
-def _take(free: dict[str, list[int]], text: str) -> int | None:
+def _earlier_sheet(free: dict[str, list[int]], wanted: Sequence[str]) -> bool:
+    """Whether the row is an earlier version's with a question it headed by a bare fixed name.
+
+    Decided by what the row holds, never by position (a coordinator drags columns): the fixed
+    column's former name, a bare today's name beside it, and a clashing question still
+    without the "<name> (<id>)" header today's version gives it.
+    """
+    return any(
+        former in free
+        and today in free
+        and any(former_header(text) == today and text not in free for text in wanted)
+        for today, former in FORMER_HEADERS.items()
+    )
+
+
+def _take(free: dict[str, list[int]], text: str, earlier: bool) -> int | None:
     """Take the column for the wanted header `text` out of `free` (None: none is there)."""
     former = former_header(text)
-    if text in FORMER_HEADERS:  # a fixed column: the leftmost under either name
-        slots = sorted([*free.get(text, []), *free.get(former, [])])
-        if not slots:
-            return None
-        position = slots[0]
-        (free[text] if position in free.get(text, []) else free[former]).remove(position)
-        return position
-    slots = free.get(text) or free.get(former)  # a question's: its own header first
-    return slots.pop(0) if slots else None
+    if text in FORMER_HEADERS:  # a fixed column: on an earlier sheet its former name first
+        names = (former, text) if earlier else (text, former)
+    elif earlier:  # a question's: its own header first, then the bare name it had then
+        names = (text, former)
+    else:
+        names = (text,)
+    for name in names:
+        if free.get(name):
+            return free[name].pop(0)
+    return None
 
 
 def plan_columns(existing_header: Sequence[Any], wanted: Sequence[str]) -> ColumnPlan:
     """Match wanted headers to the existing header row; append the missing ones after it.
 
     A header an earlier version wrote (`records.former_header`) is today's column, its cell
-    renamed. A fixed column with a former name takes the leftmost cell headed either way (our
-    fixed columns come first): a question's column the earlier version headed "Lần gửi", or a
-    "Lần sửa" an earlier process appended during a rolling upgrade, lies to its right.
+    renamed. Decided by the headers, never by position: the fixed "Lần gửi" takes a cell
+    headed so before a "Lần sửa" (a coordinator's own, or one an earlier process appended
+    during a rolling upgrade), except on a sheet the earlier version wrote with a clashing
+    question (`_earlier_sheet`), where the bare "Lần gửi" is that question's; only there
+    does a question fall back to its bare former header.
 
     Raises `MirrorError` when the row has headers but none is the submission id column: the
     sheet was changed beyond what we can trust, and only a resync may rewrite it.
@@ -87,10 +105,11 @@ def plan_columns(existing_header: Sequence[Any], wanted: Sequence[str]) -> Colum
     for index, text in enumerate(header):
         if text:
             free.setdefault(text, []).append(index)
+    earlier = _earlier_sheet(free, wanted)
     positions: list[int | None] = []
     renamed: dict[int, str] = {}
     for text in wanted:
-        position = _take(free, text)
+        position = _take(free, text, earlier)
         if position is not None and header[position] != text:
             renamed[position] = text  # a header an earlier version wrote: renamed in place
         positions.append(position)

@@ -307,7 +307,10 @@ async def spans_communes(scope: Scope) -> bool:
     """Whether the units of `scope` belong to more than one commune (a unit without an
     organisation to the default commune): a reader of such a scope is told each unit's."""
     rows = await Unit.filter(scope.unit_filter()).distinct().values_list("organisation_id")
-    return len({row[0] for row in rows}) > 1
+    owners = {row[0] for row in rows}
+    if None in owners:  # seeded or imported without a commune: the default commune's
+        owners = (owners - {None}) | {(await ensure_default_commune()).id}
+    return len(owners) > 1
 
 
 async def unit_ids_in(scope: Scope) -> set[int] | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from reportbot.store import sql
 from reportbot.store.errors import ConflictError
-from reportbot.store.models import FormTemplateRecord, ReminderDelivery
+from reportbot.store.models import DEFAULT_COMMUNE_CODE, FormTemplateRecord, ReminderDelivery
 
 CHUNK = 900  # bound on parameters per statement (SQLite allows 999 by default)
 Row = Sequence[Any]
@@ -52,10 +52,12 @@ def _order(by_name: bool) -> str:
     return "ORDER BY name, id" if by_name else "ORDER BY id"
 
 
-# A unit with its commune's name ('' for none), for a province's digest to name it.
+# A unit with its commune's name, for a province's digest to name it: a unit seeded or imported
+# without one is the default commune's, as everywhere else ('' only if that commune is gone).
 UNITS = (
-    "SELECT u.id, u.code, u.name, u.type, COALESCE(o.name, '') AS commune FROM units u "
-    "LEFT JOIN organisations o ON o.id = u.organisation_id"
+    "SELECT u.id, u.code, u.name, u.type, COALESCE(o.name, d.name, '') AS commune FROM units u "
+    "LEFT JOIN organisations o ON o.id = u.organisation_id "
+    f"LEFT JOIN organisations d ON u.organisation_id IS NULL AND d.code = '{DEFAULT_COMMUNE_CODE}'"
 )
 
 

@@ -62,26 +62,31 @@ class ReportHeader:
             recipients=recipients or defaults.recipients,
         )
 
-    def for_organisation(self, name: str) -> ReportHeader:
+    def for_organisation(self, name: str, kind: str = "") -> ReportHeader:
         """This header for a report over the units of one commune or province, named `name`:
         its authority ("UBND TỈNH HÒA BÌNH"), the place of the date line and, when its name
         says its kind, whom the report goes to ("kính báo cáo Ủy ban nhân dân tỉnh", "UBND tỉnh
         (b/c)" in place of the default "UBND xã (b/c)") are that organisation's; the office
-        and signer stay as configured."""
+        and signer stay as configured. A name without its kind ("Hòa Bình") takes the stored
+        `kind` ("province": "tỉnh")."""
         name = " ".join(unicodedata.normalize("NFC", name).split())[:200]
         if not name:
             return self
         issued = fold(name).startswith(("ubnd", "uy ban nhan dan"))
         authority = name.upper() if issued else f"UBND {name.upper()}"
         header = replace(self, authority=authority, place=_place(name))
-        kind = PLACE_KIND.match(AUTHORITY_WORDS.sub("", name, count=1))
-        if kind is None:
+        said = PLACE_KIND.match(AUTHORITY_WORDS.sub("", name, count=1))
+        word = said.group(0).strip().lower() if said else STORED_KIND_WORDS.get(kind, "")
+        if not word:
             return header
-        word = kind.group(0).strip().lower()
         recipients = self.recipients
         if recipients == ReportHeader().recipients:  # the default, not the deployment's own
             recipients = (f"UBND {word} (b/c)",)
         return replace(header, addressee=f"Ủy ban nhân dân {word}", recipients=recipients)
+
+
+# The word of an organisation's stored kind, for a name that does not say it.
+STORED_KIND_WORDS = {"province": "tỉnh", "commune": "xã"}
 
 
 def _place(name: str) -> str:
@@ -103,7 +108,7 @@ async def header_for(header: ReportHeader, scope: Scope) -> ReportHeader:
     organisation = await organisation_by_id(scope.root_id)
     if organisation is None or organisation.is_default:
         return header
-    return header.for_organisation(organisation.name)
+    return header.for_organisation(organisation.name, organisation.kind)
 
 
 def write_report(
