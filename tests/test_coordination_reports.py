@@ -309,7 +309,7 @@ def test_cli_invite_create(cli, database_url: str, capsys) -> None:
     # no bot username configured: no made-up link anywhere, the card says what to set
     assert "t.me" not in out and "<" not in out
     assert "Telegram: chưa có đường dẫn: đặt REPORTBOT_TELEGRAM_BOT_USERNAME" in out
-    assert f"Xin nhắn cho tài khoản trợ lý báo cáo của xã mã: {code} ." in out
+    assert f"Xin nhắn cho tài khoản trợ lý báo cáo mã: {code} ." in out
     assert cli(["invite", "create", "--phone", "0905 000 001", "--days", "3"]) == 0
     assert "Dành cho: cán bộ đầu mối của Hội Liên hiệp Phụ nữ xã" in capsys.readouterr().out
     assert cli(["invite", "create", "--unit", "khong_co"]) == 1

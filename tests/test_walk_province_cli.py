@@ -134,3 +134,20 @@ def _workbook(path: Path) -> Path:
     settings.append(["rieng_xa", "Báo cáo riêng", "1"])
     book.save(path)
     return path
+
+
+def test_the_zalo_text_names_the_inviting_commune_or_province(db: str, tmp_path: Path) -> None:
+    """Seen: every Zalo text began "Chào anh/chị, UBND xã mời…", even the province's."""
+    _province(db, tmp_path)
+    texts = {}
+    for phone in ("0905000001", "0905000002", "0905000005", "0905000006"):
+        code, out, err = _cli(db, tmp_path, "invite", "create", "--phone", phone)
+        assert code == 0, err
+        texts[phone] = out.strip().splitlines()[-1]
+    assert texts["0905000001"].startswith("Chào anh/chị, Xã Đăk Pxi mời anh/chị dùng")
+    assert texts["0905000002"].startswith("Chào anh/chị, Xã Đăk Pxi mời anh/chị dùng")
+    assert texts["0905000005"].startswith("Chào anh/chị, Tỉnh Kon Tum mời anh/chị dùng")
+    assert texts["0905000006"].startswith("Chào anh/chị, UBND xã mời anh/chị dùng")
+    code, out, err = _cli(db, tmp_path, "invite", "create", "--phone", "0905000005", locale="en")
+    assert code == 0, err
+    assert out.strip().splitlines()[-1].startswith("Hello, Tỉnh Kon Tum invites you to use")

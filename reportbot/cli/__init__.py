@@ -72,10 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ConfigError as exc:  # in the settings' language when it was readable
             print(f"reportbot: {exc}", file=sys.stderr)
             return EXIT_USAGE
+        # The handler first: the warnings about unknown settings come in the chosen format.
+        setup_logging(verbose=args.verbose, log_format=settings.log_format)
         check_settings(settings)  # unknown settings warned about; secrets kept out of logs
     else:
         settings = Settings(log_format=_env_log_format(), locale=_env_locale())
-    setup_logging(verbose=args.verbose, log_format=settings.log_format)
+        setup_logging(verbose=args.verbose, log_format=settings.log_format)
     try:
         return asyncio.run(args.func(args, settings))
     except DatabaseUnavailable as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
@@ -14,6 +15,7 @@ from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.language import env_locale
 from reportbot.ops.logs import setup_logging
+from reportbot.ops.version import package_version
 from reportbot.service import system_clock
 from reportbot.startup_texts import STARTUP
 from reportbot.stopping import install_signal_handlers
@@ -21,6 +23,8 @@ from reportbot.workers import roles
 
 if TYPE_CHECKING:
     from reportbot.app import Application
+
+log = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -116,14 +120,21 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         except ConnectorStartError as error:  # a refused token, an unreachable API...
             print(f"reportbot: {error.text(settings.locale)}", file=sys.stderr)
             return EXIT_FAILURE
-        names = ", ".join(c.name for c in app.connectors)
-        running = say(settings.locale, "đang chạy", "running")
-        role_word = say(settings.locale, "vai trò", "role")
-        print(f"reportbot: {running} ({role_word} {role}): {names}", flush=True)
+        _started(settings, role, [c.name for c in app.connectors])
         await app.run_until_stopped(stop)
     finally:
         await app.close()
     return 0
+
+
+def _started(settings: Settings, role: str, names: list[str]) -> None:
+    """Say the bot runs: a line on stdout for the admin's terminal, and a log record (a JSON
+    log's start line for a log shipper; with text logs, shown with -v only)."""
+    running = say(settings.locale, "đang chạy", "running")
+    role_word = say(settings.locale, "vai trò", "role")
+    print(f"reportbot: {running} ({role_word} {role}): {', '.join(names)}", flush=True)
+    extra = {"event": "started", "role": role, "connectors": names, "version": package_version()}
+    log.info("reportbot running (role %s): %s", role, ", ".join(names), extra=extra)
 
 
 def _application(

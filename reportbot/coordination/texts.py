@@ -223,21 +223,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "🎟 Invite code: {code}\nFor: {role} of {unit}\nExpires: {expires} (single use)\n"
         "Telegram: {link}\n\nMessage to send on Zalo:\n{zalo}",
     },
+    "invite_from_default": {"vi": "UBND xã", "en": "the commune"},
     "invite_zalo_text": {
-        "vi": "Chào anh/chị, UBND xã mời anh/chị dùng trợ lý báo cáo với vai trò {role} của "
+        "vi": "Chào anh/chị, {inviter} mời anh/chị dùng trợ lý báo cáo với vai trò {role} của "
         "{unit}. Trên Telegram, mở đường dẫn {link} ; trên Zalo, nhắn cho tài khoản trợ lý "
-        "báo cáo của xã mã: {code} . Mã chỉ dùng một lần, hết hạn ngày {expires}.",
-        "en": "Hello, the commune invites you to use the reporting assistant as {role} of "
-        "{unit}. On Telegram open {link} ; on Zalo, send the commune's reporting assistant "
-        "the code {code} . The code works once and expires on {expires}.",
+        "báo cáo mã: {code} . Mã chỉ dùng một lần, hết hạn ngày {expires}.",
+        "en": "Hello, {inviter} invites you to use the reporting assistant as {role} of "
+        "{unit}. On Telegram open {link} ; on Zalo, send the reporting assistant the code "
+        "{code} . The code works once and expires on {expires}.",
     },
     "invite_zalo_text_code_only": {
-        "vi": "Chào anh/chị, UBND xã mời anh/chị dùng trợ lý báo cáo với vai trò {role} của "
-        "{unit}. Xin nhắn cho tài khoản trợ lý báo cáo của xã mã: {code} . Mã chỉ dùng một "
-        "lần, hết hạn ngày {expires}.",
-        "en": "Hello, the commune invites you to use the reporting assistant as {role} of "
-        "{unit}. Please send the commune's reporting assistant the code {code} . The code "
-        "works once and expires on {expires}.",
+        "vi": "Chào anh/chị, {inviter} mời anh/chị dùng trợ lý báo cáo với vai trò {role} của "
+        "{unit}. Xin nhắn cho tài khoản trợ lý báo cáo mã: {code} . Mã chỉ dùng một lần, "
+        "hết hạn ngày {expires}.",
+        "en": "Hello, {inviter} invites you to use the reporting assistant as {role} of "
+        "{unit}. Please send the reporting assistant the code {code} . The code works once "
+        "and expires on {expires}.",
     },
     "invite_link_missing": {
         "vi": "chưa có đường dẫn: đặt REPORTBOT_TELEGRAM_BOT_USERNAME (tên bot, không có @)",

@@ -215,6 +215,8 @@ class JsonFormatter(logging.Formatter):
 def _safe(value: Any) -> Any:
     if isinstance(value, bool | int | float) or value is None:
         return value
+    if isinstance(value, list | tuple):  # a JSON array stays one (connector names)
+        return [_safe(item) for item in value]
     return redact(str(value))
 
 
@@ -253,6 +255,12 @@ def setup_logging(*, verbose: bool, log_format: str = "text", stream: TextIO | N
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # A JSON log feeds a shipper: it wants the bot's own lifecycle lines (started, stopped,
+    # tokens refreshed) without -v; the libraries' INFO chatter stays out.
+    ours = logging.INFO if log_format == "json" and not verbose else logging.NOTSET
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(ours)
 
 
 _HANDLER_NAME = "reportbot"
+OWN_LOGGERS = ("reportbot", "connectors")  # the packages whose INFO lines a JSON log keeps

@@ -42,6 +42,7 @@ class InviteCard:
     expires_at: datetime
     telegram_link: str
     has_username: bool
+    inviter: str = ""  # the inviting commune or province ("": the deployment's, "UBND xã")
 
 
 def bot_username(env: Mapping[str, str]) -> str | None:
@@ -112,6 +113,7 @@ async def issue_invite(
         expires_at=invite.expires_at,
         telegram_link=telegram_link(invite.code, env),
         has_username=bot_username(env) is not None,
+        inviter=await _inviter(unit, organisation),
     )
 
 
@@ -140,6 +142,15 @@ async def _place(unit: UnitRecord | None, organisation: OrganisationRecord | Non
     return unit.name if commune.is_default else f"{unit.name} – {commune.name}"
 
 
+async def _inviter(unit: UnitRecord | None, organisation: OrganisationRecord | None) -> str:
+    """Who invites, as the Zalo text names it: the unit's commune, else the invite's commune
+    or province; "" for the default commune or the whole deployment."""
+    if unit is None:
+        return organisation.name if organisation else ""
+    commune = await commune_of_unit(unit.id)
+    return "" if commune.is_default else commune.name
+
+
 def render_card(card: InviteCard, locale: str, tz: tzinfo) -> str:
     """The invite as a message: code, expiry, Telegram link, and the text for Zalo."""
     role = say(f"role_{card.role}", locale)
@@ -151,6 +162,7 @@ def render_card(card: InviteCard, locale: str, tz: tzinfo) -> str:
         "invite_zalo_text" if card.has_username else "invite_zalo_text_code_only",
         locale,
         role=role,
+        inviter=card.inviter or t("invite_from_default", locale),
         unit=card.unit_name,
         link=card.telegram_link,
         code=card.code,
