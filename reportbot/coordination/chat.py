@@ -41,6 +41,7 @@ from reportbot.coordination.people.lookup import (
 )
 from reportbot.coordination.publishing.template_upload import TemplateUpload
 from reportbot.coordination.reporting.choosing import forms_named, pick_form, pick_period
+from reportbot.coordination.reporting.forms_seen import forms_owed
 from reportbot.coordination.reporting.province import (
     add_commune_sheet,
     consolidate_scope,
@@ -64,7 +65,7 @@ from reportbot.coordination.reporting.summary_choice import SummaryChoice, filed
 from reportbot.coordination.reporting.unit_view import unit_view
 from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
 from reportbot.coordination.texts import Problem, t
-from reportbot.forms.schema import pick
+from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import period_by_key
 from reportbot.routing.inbound import Inbound
 from reportbot.store.forms import template_by_record
@@ -275,21 +276,14 @@ class CoordinationChat:
 
     async def summary(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """The consolidated figures, with the three report files."""
-        forms = await forms_in_use()
-        args = split_arguments(argument, set(forms))
-        if args.unit and args.form is None:  # no key given: words of the form's title
-            named = forms_named(args.unit, forms)
-            if not named:
-                raise Problem("form_unknown", form=args.unit, forms=", ".join(sorted(forms)))
-            forms = {key: forms[key] for key in named}
-            args = Arguments("", named[0] if len(named) == 1 else None, args.period)
+        scope = await person_scope(person.id)
+        args, forms = await _summary_forms(argument, scope)
         if args.form is None and len(forms) > 1:  # a numbered choice, not a key to type
             keys = sort_vietnamese(forms, key=lambda k: pick(forms[k].title, person.locale))
             return await self.choice.offer(person, {k: forms[k] for k in keys}, args.period)
         now = self.now()
-        key, template = await pick_form(args.form)
+        key, template = await pick_form(args.form, scope)
         period_key = args.period
-        scope = await person_scope(person.id)
         if period_key is None:  # several periods with reports: a numbered choice of them
             found = await filed_periods(key, template, now, self.tz, scope)
             if len(found) > 1:
@@ -354,6 +348,22 @@ class CoordinationChat:
         return env
 
 
+async def _summary_forms(argument: str, scope: Scope) -> tuple[Arguments, dict[str, FormTemplate]]:
+    """/tonghop's arguments, and the forms to choose from when they name none: those a unit of
+    `scope` must file, or those whose title the words name (only forms of `scope` are known:
+    another commune's form is never offered nor named). Raises Problem."""
+    seen = await forms_in_use(scope)
+    args = split_arguments(argument, set(seen))
+    forms = await forms_owed(scope) or seen
+    if args.unit and args.form is None:  # no key given: words of the form's title
+        named = forms_named(args.unit, seen)
+        if not named:
+            raise Problem("form_unknown", form=args.unit, forms=", ".join(sorted(forms)))
+        forms = {key: seen[key] for key in named}
+        args = Arguments("", named[0] if len(named) == 1 else None, args.period)
+    return args, forms
+
+
 async def _unit_and_form(args: Arguments, scope: Scope) -> tuple[UnitRecord, Arguments]:
     """The unit `args` names. When its words name no unit and no form key was given, the last
     of them may be words of a form's title ("/mo hoi phu nu nghi quyet 57"): that unit, with
@@ -363,7 +373,7 @@ async def _unit_and_form(args: Arguments, scope: Scope) -> tuple[UnitRecord, Arg
     except Problem as problem:
         if problem.key != "unit_unknown" or args.form is not None:
             raise
-        words, forms = args.unit.split(), await forms_in_use()
+        words, forms = args.unit.split(), await forms_in_use(scope)
         # The longest unit name first, and at least two words of title: one word ("thang",
         # "57") is too often also part of a place's name to pick a unit's report by it.
         for cut in range(len(words) - 2, 0, -1):

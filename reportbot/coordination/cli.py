@@ -262,9 +262,11 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
         now = _now()
         try:
             scope = await _scope(args.scope)
-            key, template = await pick_form(args.form)
+            key, template = await pick_form(args.form, scope)
             period = await pick_period(key, template, args.period, now, settings.timezone, scope)
         except Problem as problem:
+            if problem.key == "form_needed":  # on a command line: name the option
+                problem = Problem("form_option_needed", **problem.params)
             print(f"reportbot: {problem.message(settings.locale)}", file=sys.stderr)
             return EXIT_FAILURE
         scoped = await consolidate_scope(

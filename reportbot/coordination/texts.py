@@ -62,6 +62,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Có nhiều mẫu báo cáo, xin ghi mã mẫu: {forms}.",
         "en": "There are several forms; please name one: {forms}.",
     },
+    # `reportbot report` without --form: the option to type, not the chat's words
+    "form_option_needed": {
+        "vi": "Có nhiều mẫu báo cáo, xin ghi --form MÃ với một trong các mã mẫu: {forms}.",
+        "en": "There are several forms; please give --form KEY with one of: {forms}.",
+    },
     "no_forms": {
         "vi": "Chưa có mẫu báo cáo nào được đăng.",
         "en": "No report form has been published yet.",

@@ -37,6 +37,8 @@ from reportbot.store.queries import reminders as queries
 from reportbot.store.queries.organisations import (
     EVERYTHING,
     Scope,
+    person_scopes,
+    publication_scopes,
     publication_units,
     unit_ids_in,
 )
@@ -140,6 +142,16 @@ async def coordinators() -> list[Recipient]:
     """Active coordinators: they receive the digests."""
     people = map(_person, await queries.active_people("coordinator", with_unit=False))
     return [Recipient(person.id, person.unit_id, person.locale) for person in people]
+
+
+async def concerned(chiefs: list[Recipient], form_key: str) -> list[Recipient]:
+    """The coordinators a form's digest is for: those of a commune (or province) the form is
+    published for; another commune's coordinator never hears of it."""
+    published = (await publication_scopes()).get(form_key)
+    if published is None or not chiefs:  # a form for everyone
+        return chiefs
+    scopes = await person_scopes(chief.person_id for chief in chiefs)
+    return [chief for chief in chiefs if published.meets(scopes[chief.person_id])]
 
 
 async def deliveries(form_key: str, period_key: str) -> dict[tuple[int, str], DeliveryRow]:

@@ -205,7 +205,8 @@ class ReminderWorker(MessageComposer):
             if COORDINATORS in audiences:
                 if chiefs is None:
                     chiefs = await store.coordinators()
-                collected.audiences[(form_key, period_key, COORDINATORS)] = self._only(chiefs)
+                concerned = await store.concerned(chiefs, form_key)
+                collected.audiences[(form_key, period_key, COORDINATORS)] = self._only(concerned)
             collected.deliveries[(form_key, period_key)] = await store.deliveries(
                 form_key, period_key
             )

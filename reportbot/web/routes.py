@@ -179,7 +179,7 @@ class WebPages:
         scope = await person_scope(person.id)
         form_key, period_key = request.query.get("form"), request.query.get("period")
         if form_key and period_key:  # one period asked for (the "← Kỳ trước" links)
-            found = await self._period(form_key, period_key)
+            found = await self._period(form_key, period_key, scope)
             if found is None:
                 return self._not_found()
             statuses = [await period_status(form_key, *found, scope=scope)]
@@ -223,7 +223,7 @@ class WebPages:
         scope = await person_scope(person.id)  # another commune's unit is not found
         unit = await unit_by_id(int(request.match_info["unit_id"]), scope)
         form_key = request.query.get("form", "")
-        found = await self._period(form_key, request.query.get("period", ""))
+        found = await self._period(form_key, request.query.get("period", ""), scope)
         if unit is None or found is None:
             return self._not_found()
         template, period = found
@@ -259,11 +259,11 @@ class WebPages:
         if person is None:
             return self._refused()
         form_key, fmt = request.match_info["form"], request.match_info["fmt"]
-        found = await self._period(form_key, request.match_info["period"])
+        scope = await person_scope(person.id)
+        found = await self._period(form_key, request.match_info["period"], scope)
         if found is None or fmt not in FORMATS:
             return self._not_found()
         template, period = found
-        scope = await person_scope(person.id)
         now = self.host.clock()
         scoped = await consolidate_scope(
             form_key, template, period, now=now, tz=self.tz, scope=scope
@@ -300,8 +300,10 @@ class WebPages:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    async def _period(self, form_key: str, period_key: str) -> tuple[FormTemplate, Period] | None:
-        template = (await forms_in_use()).get(form_key)
+    async def _period(
+        self, form_key: str, period_key: str, scope: Scope
+    ) -> tuple[FormTemplate, Period] | None:
+        template = (await forms_in_use(scope)).get(form_key)  # another commune's: not found
         if template is None:
             return None
         try:

@@ -17,7 +17,13 @@ from reportbot.store.queries.coordination import (
     unit_by_code,
     unit_by_id,
 )
-from reportbot.store.queries.organisations import EVERYTHING, Scope, person_scope
+from reportbot.store.queries.organisations import (
+    EVERYTHING,
+    Scope,
+    commune_names,
+    person_scope,
+)
+from reportbot.vocabulary.format import unit_in_commune
 
 # Any word shaped like a period key is read as one, a wrong one too ("2026-H9"): the form then
 # says which periods it has, instead of the mistake being taken for a unit or a form name.
@@ -77,7 +83,11 @@ async def resolve_unit(text: str, scope: Scope = EVERYTHING) -> UnitRecord:
     if len(partial) == 1:
         return partial[0]
     if partial:
-        names = ", ".join(f"{u.name} ({u.code})" for u in partial[:6])
+        # Several communes' units (a province's): each named with its commune, as lists do.
+        communes = await commune_names(u.id for u in partial[:6])
+        names = ", ".join(
+            f"{unit_in_commune(u.name, communes.get(u.id, ''))} ({u.code})" for u in partial[:6]
+        )
         raise Problem("unit_ambiguous", unit=text, names=names)
     raise Problem("unit_unknown", unit=text)
 

@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 
 from reportbot.conversation.parsing import fold
 from reportbot.coordination.names import fold_words
+from reportbot.coordination.reporting.forms_seen import forms_owed, forms_seen
 from reportbot.coordination.texts import Problem
 from reportbot.forms.schema import FormTemplate
 from reportbot.periods import (
@@ -16,21 +17,22 @@ from reportbot.periods import (
     period_at,
     period_by_key,
 )
-from reportbot.store.forms import latest_templates
 from reportbot.store.queries.organisations import EVERYTHING, Scope
 from reportbot.store.queries.reports import any_filed
 
 
-async def pick_form(key: str | None) -> tuple[str, FormTemplate]:
+async def pick_form(key: str | None, scope: Scope = EVERYTHING) -> tuple[str, FormTemplate]:
     """The form named by `key` (its key, or words of its title: `forms_named`), or the only
-    one in use. Raises Problem."""
-    forms = {k: template for k, (_rid, template) in (await latest_templates()).items()}
+    one a unit of `scope` must file; only forms published for a commune of `scope` are
+    known (`forms_seen`). Raises Problem."""
+    forms = await forms_seen(scope)
     if not forms:
         raise Problem("no_forms")
     if key is None:
-        if len(forms) == 1:
-            return next(iter(forms.items()))
-        raise Problem("form_needed", forms=", ".join(sorted(forms)))
+        owed = await forms_owed(scope) or forms  # none owed: every form seen to choose from
+        if len(owed) == 1:
+            return next(iter(owed.items()))
+        raise Problem("form_needed", forms=", ".join(sorted(owed)))
     if key in forms:
         return key, forms[key]
     named = forms_named(key, forms)

@@ -18,10 +18,11 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from reportbot.conversation.parsing import fold
+from reportbot.coordination.reporting.forms_seen import forms_seen
 from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_overdue, is_owed, previous_owed
 from reportbot.periods import Period, current_period
-from reportbot.store.forms import first_publications, first_published, latest_templates
+from reportbot.store.forms import first_publications, first_published
 from reportbot.store.queries.organisations import EVERYTHING, Scope, commune_names, form_units
 from reportbot.store.queries.reports import all_units, period_submissions
 from reportbot.store.standing import standing
@@ -152,9 +153,10 @@ async def period_status(
     return PeriodStatus(form_key, template, period, units, owed)
 
 
-async def forms_in_use() -> dict[str, FormTemplate]:
-    """The latest active template of every form, by key."""
-    return {key: template for key, (_rid, template) in (await latest_templates()).items()}
+async def forms_in_use(scope: Scope = EVERYTHING) -> dict[str, FormTemplate]:
+    """The latest active template of every form published for a commune of `scope`, by key
+    (`forms_seen`)."""
+    return await forms_seen(scope)
 
 
 async def current_statuses(
@@ -162,9 +164,10 @@ async def current_statuses(
 ) -> list[tuple[PeriodStatus, PeriodStatus | None]]:
     """For each form: the current period's standing, and the previous period's when units owe
     it (the form was published before its deadline) and some unit has still not filed it;
-    over the units of `scope`."""
+    over the units of `scope`. Only forms published for a commune of `scope` are listed, and
+    of those only the ones a unit of `scope` must file or has filed (never a "0/0")."""
     result: list[tuple[PeriodStatus, PeriodStatus | None]] = []
-    forms = await forms_in_use()
+    forms = await forms_seen(scope)
     published = await first_publications(list(forms))
     for key, template in sorted(forms.items()):
         period = current_period(template.period, now, tz)
@@ -179,5 +182,6 @@ async def current_statuses(
             )
             if previous.filed == len(previous.units):
                 previous = None
-        result.append((current, previous))
+        if current.units or previous is not None:
+            result.append((current, previous))
     return result

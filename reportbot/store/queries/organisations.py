@@ -78,6 +78,13 @@ class Scope:
             found |= Q(**{f"{prefix}organisation_id__isnull": True})
         return found
 
+    def meets(self, other: Scope) -> bool:
+        """Whether two scopes share an organisation: a commune inside both, or a province one
+        is taken from and a commune below it the other is (everything meets every scope)."""
+        if self.organisation_ids is None or other.organisation_ids is None:
+            return True
+        return bool(self.organisation_ids & other.organisation_ids)
+
     def holds(self, organisation_id: int | None) -> bool:
         """Whether a unit of this organisation (None: the default commune) is in scope."""
         if self.organisation_ids is None:
