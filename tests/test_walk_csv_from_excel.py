@@ -138,3 +138,25 @@ async def test_a_file_in_no_known_encoding_names_the_choices_excel_has(
         f"{path}:2: file: unreadable text (neither UTF-8, UTF-16 nor Windows-1258): save it "
         "from Excel as “CSV UTF-8” or “Unicode Text”"
     ]
+
+
+async def test_a_utf8_file_with_one_damaged_byte_is_refused_not_read_as_windows_1258(
+    db: str, tmp_path: Path
+) -> None:
+    """Read as Windows-1258, UTF-8 Vietnamese has no tone marks to give it away: "Nguyễn"
+    would be imported as "Nguyá»…n". A file full of well-formed UTF-8 with one bad byte is
+    damaged UTF-8: refused at the bad byte's line, nothing stored."""
+    await _province()
+    await import_units(_utf8(tmp_path / "don_vi.csv", UNITS), now=NOW)
+    path = tmp_path / "can_bo.csv"
+    # An English header: "Họ" holds ọ, whose byte 0x8D Windows-1258 lacks, which would hide it.
+    english = "name;phone;unit;role;commune\r\n" + PEOPLE.split("\r\n", 1)[1]
+    damaged = english.encode().replace(b"L\xc3\xaa V", b"L\xc3\xaa\xff V")  # line 3
+    assert b"\x8d" not in damaged and b"\x90" not in damaged
+    path.write_bytes(b"\xef\xbb\xbf" + damaged)
+    result = await import_people(path, now=NOW)
+    assert [p.render("vi") for p in result.problems] == [
+        f"{path}:3: tệp: không đọc được chữ trong tệp (không phải UTF-8, UTF-16 hay "
+        "Windows-1258): hãy lưu từ Excel dạng “CSV UTF-8” hoặc “Unicode Text”"
+    ]
+    assert await Person.all().count() == 0

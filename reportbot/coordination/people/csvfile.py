@@ -19,6 +19,9 @@ from reportbot.vocabulary.os_errors import os_reason
 MAX_BYTES = 5 * 1024 * 1024
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # Windows-1258's combining tones
 VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,8 @@ def decode_excel_text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as not_utf8:
+        if _mostly_utf8(raw):
+            raise  # damaged UTF-8: as Windows-1258 "Nguyễn" would read "Nguyá»…n", unseen
         try:
             text = raw.decode("cp1258")
             # An English Windows writes 1252, whose ò, ì, ã... are 1258's tones and ă: a
@@ -154,6 +159,17 @@ def decode_excel_text(raw: bytes) -> str:
             )
         except UnicodeDecodeError:
             raise not_utf8 from None
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether `raw` is UTF-8 with a few bad bytes: its BOM, or most of its non-ASCII bytes in
+    well-formed UTF-8 sequences. Windows-1258 text almost never forms them: its letters
+    (0xC0-0xFF) are followed by ASCII or by other letters and tones, not by 0x80-0xBF."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return True
+    well_formed = sum(len(match) for match in UTF8_SEQUENCE.findall(raw))
+    non_ascii = sum(1 for byte in raw if byte >= 0x80)
+    return well_formed >= 4 and well_formed * 2 >= non_ascii
 
 
 def _tones_on_vowels(text: str) -> bool:
