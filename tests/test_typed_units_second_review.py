@@ -21,6 +21,8 @@ from reportbot.conversation.parsing import AnswerError, parse_decimal
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.forms.schema import Question
 
+TODAY = date(2026, 11, 26)
+
 FORM = """
 key: kinh_phi
 version: "1"
@@ -71,7 +73,7 @@ def _question(qid: str) -> Question:
 
 def _read(qid: str, typed: str) -> object:
     message = Incoming("test", "1", "1", text=typed)
-    return read_answer(_question(qid), message, typed, {}, {}, "vi", date(2026, 11, 26))
+    return read_answer(_question(qid), message, typed, {}, {}, "vi", TODAY)
 
 
 # Each stored value worked out by hand from the label's unit and the amount typed.
@@ -102,8 +104,12 @@ def test_a_whole_trieu_question_asks_what_1_comma_500_trieu_means() -> None:
     text = str(caught.value)
     # offered 1.500 triệu; 1,5 triệu is no whole triệu, said so, never stored as 1500
     assert "1500 triệu đồng" in text and "1,5 triệu đồng" in text, text
-    assert "số nguyên" in text and "whole" in text, text
-    assert text.index("1500 triệu đồng") < text.index("Please"), text  # Vietnamese first
+    assert "số nguyên" in text and "không ghi được" in text, text
+    message = Incoming("test", "1", "1", text="1,500 triệu")
+    with pytest.raises(Rejected) as caught:
+        read_answer(_question("trieu_nguyen"), message, "1,500 triệu", {}, {}, "en", TODAY)
+    english = str(caught.value)
+    assert "whole number of triệu đồng" in english and "1500 triệu đồng" in english, english
     assert _read("trieu_nguyen", "1500") == 1500
     assert _read("trieu_nguyen", "1500 triệu đồng") == 1500
 
