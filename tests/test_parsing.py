@@ -644,6 +644,12 @@ CODES = {
     "number.invalid": {},
     "integer.invalid": {},
     "number.ambiguous": {"text": "1,000", "thousands": "1000", "decimal": "1"},
+    "number.ambiguous_whole": {
+        "text": "1,500 triệu",
+        "thousands": "1500 triệu đồng",
+        "decimal": "1,5 triệu đồng",
+        "unit": "triệu đồng",
+    },
     "number.not_integer": {"text": "1,5"},
     "number.too_long": {"max": 15},
     "number.not_whole_unit": {"text": "1.500 đ", "value": "1,5", "unit": "nghìn đồng"},

@@ -346,7 +346,8 @@ _NO |= {"khong co", "chua co", "khong phai", "khong dung", "chua xong", "chua ro
 _NO |= {"khoong", "chuwa"}  # telex left by a keyboard whose accents are off (không, chưa)
 _POLITE_TAIL = {"a", "nhe", "nha", "oi"}
 _POLITE_HEAD = {"da", "vang", "thua"}
-_POLITE_HEAD_ACCENTED = frozenset({"dạ", "vâng", "thưa"})  # before a number: never "đã", "thừa"
+# Before a number: never "đã", "thừa" (da, thua); "vang" is only ever vâng
+_POLITE_HEAD_ACCENTED = frozenset({"dạ", "vâng", "thưa", "vang"})
 _POLITE_WORDS = _POLITE_HEAD | _POLITE_TAIL
 
 

@@ -6,8 +6,8 @@ from reportbot.conversation.texts_types import TYPE_ERROR_MESSAGES
 
 PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
     "number.invalid": {
-        "vi": "Xin nhập một số, ví dụ 12, 1.500 hoặc 2,5.",
-        "en": "Please enter a number, for example 12, 1.500 (= 1500) or 2,5 (= 2.5).",
+        "vi": "Xin chỉ gõ con số, ví dụ 12, 1.500 hoặc 2,5.",
+        "en": "Please type just the number, for example 12, 1.500 (= 1500) or 2,5 (= 2.5).",
     },
     "integer.invalid": {
         "vi": "Xin nhập một số nguyên, ví dụ 12 hoặc 1.500.",
@@ -17,6 +17,15 @@ PARSE_ERROR_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Số “{text}” có thể hiểu là {thousands} hoặc {decimal}; xin gõ lại {thousands} "
         "hoặc {decimal}.",
         "en": "“{text}” could mean {thousands} or {decimal}; please type {thousands} or {decimal}.",
+    },
+    # "1,500 triệu" at a question in whole "triệu đồng": 1,5 triệu cannot be stored there
+    "number.ambiguous_whole": {
+        "vi": "Số “{text}” có thể hiểu là {thousands} hoặc {decimal}. Câu hỏi này chỉ nhận số "
+        "nguyên {unit}: nếu là {thousands}, xin gõ lại {thousands}; {decimal} không phải số "
+        "nguyên {unit} nên không ghi được, xin kiểm tra lại số liệu.",
+        "en": "“{text}” could mean {thousands} or {decimal}. This question takes a whole "
+        "number of {unit}: if you mean {thousands}, please type {thousands}; {decimal} is not "
+        "a whole number of {unit} and cannot be recorded here, please check the figure.",
     },
     "number.not_integer": {
         "vi": "Xin nhập một số nguyên, không có phần thập phân, ví dụ 12 hoặc 1.500.",

@@ -78,14 +78,24 @@ def read_number(question: Question, text: str) -> int | Decimal:
 
 def _settled(question: Question, error: AnswerError, unit: LabelUnit, text: str) -> Decimal:
     """The reading of an ambiguous amount ("1,500 triệu") in the question's unit: at a whole
-    number question the reading that is no whole number of the unit is dropped, as
-    `parse_integer` does; else the question is asked again with both readings written in
-    the question's unit, so either typed back (bare or with the unit) is stored right."""
+    number question where neither reading is whole the thousands one is kept (and refused
+    by the caller); else the question is asked again with the readings written in the
+    question's unit, so either typed back (bare or with the unit) is stored right."""
     scale = Decimal(10) ** unit.exponent
     thousands = parse_decimal(error.params["thousands"]) / scale
     decimal = parse_decimal(error.params["decimal"]) / scale
     if question.type == "integer" and decimal != decimal.to_integral_value():
-        return thousands
+        if thousands != thousands.to_integral_value():
+            return thousands  # neither is whole: refused as no whole number of the unit
+        # "1,500 triệu" most likely means 1,5 triệu in decimal-comma Vietnamese: never
+        # stored as 1.500 triệu without asking
+        raise AnswerError(
+            "number.ambiguous_whole",
+            text=error.params["text"],
+            thousands=f"{vi_decimal(thousands)} {unit.name}",
+            decimal=f"{vi_decimal(decimal)} {unit.name}",
+            unit=unit.name,
+        ) from None
     raise AnswerError(
         "number.ambiguous",
         text=error.params["text"],
