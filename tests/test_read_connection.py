@@ -118,6 +118,20 @@ async def test_first_contact_reads_finish_while_a_writer_transaction_is_open(db:
         await repository.close()
 
 
+async def test_the_publication_check_does_not_wait_for_a_writer_transaction(db: str) -> None:
+    await load_shipped_forms()
+    repository = Repository(recheck_s=0)  # every forms() asks the database
+    await repository.start()
+    add_unit = "INSERT INTO units (code, name, type, active, created_at) VALUES (?, ?, ?, ?, ?)"
+    unit = ["thon9", "Thôn 9", "to_cns", True, datetime(2026, 11, 26, tzinfo=UTC)]
+    try:
+        async with HeldTransaction((add_unit, unit)):
+            forms = await asyncio.wait_for(repository.forms(), DEADLINE_S)
+            assert list(forms) == [NQ57_KEY]  # the set loaded; the open insert is not seen
+    finally:
+        await repository.close()
+
+
 async def test_a_unit_read_while_its_step_is_in_flight_is_not_cached(db: str) -> None:
     people = await seed_commune()
     unit_id = people["hoiphunu"].unit_id

@@ -9,49 +9,89 @@ process, says whether anything it depends on changed since the set was loaded.
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
+
+from tortoise.exceptions import BaseORMException
 
 from reportbot.store import sql
 
+log = logging.getLogger(__name__)
+
+Rows = Callable[[str, Sequence[object]], Awaitable[list[Sequence[Any]]]]
+
 RECHECK_S = 2.0  # an officer sees a form published elsewhere within this (plus one message)
+PRIME = 2147483647  # 2^31 - 1: every term below stays far inside 64 bits on both dialects
+
+
+def _mixed(row_id: str, reference: str) -> str:
+    """SQL for a hash-like number of (row id, reference) below 2 x PRIME, in BIGINT.
+
+    A plain sum of id x reference cancels when one import moves several rows (unit 1 two
+    communes on, unit 2 one back) and overflows PostgreSQL's 32-bit integers past 2^31; a
+    square modulo a prime scatters each pair, so a change of any row changes the sum but for
+    a chance of about one in two billion, and nothing leaves 64 bits (sums of < 2^32 each).
+    """
+    pair = (
+        f"((CAST({row_id} AS BIGINT) % {PRIME}) * 48271 "
+        f"+ CAST(coalesce({reference}, 0) AS BIGINT) % {PRIME}) % {PRIME}"
+    )
+    return f"({pair}) * ({pair}) % {PRIME} + {pair}"
+
+
 # Changes with a new version (a new active row), a withdrawn or re-published form (`active`),
 # a form given another commune or province (`scope_id`), and a unit added or moved to another
-# commune (which units a scoped form reaches). Sums of id x reference catch a move between two
-# existing rows; aggregates keep it one cheap statement on SQLite and PostgreSQL alike.
+# commune (which units a scoped form reaches). Aggregates keep it one cheap statement on SQLite
+# and PostgreSQL alike.
 STAMP = (
     "SELECT (SELECT count(*) FROM form_templates WHERE active) AS forms, "
     "(SELECT coalesce(max(id), 0) FROM form_templates WHERE active) AS newest, "
-    "(SELECT coalesce(sum(id * coalesce(scope_id, 0)), 0) FROM form_templates WHERE active) "
+    f"(SELECT coalesce(sum({_mixed('id', 'scope_id')}), 0) FROM form_templates WHERE active) "
     "AS scopes, (SELECT count(*) FROM units) AS units, "
     "(SELECT coalesce(max(id), 0) FROM units) AS last_unit, "
-    "(SELECT coalesce(sum(id * coalesce(organisation_id, 0)), 0) FROM units) AS communes"
+    f"(SELECT coalesce(sum({_mixed('id', 'organisation_id')}), 0) FROM units) AS communes"
 )
 
 
-async def publication_stamp() -> Sequence[Any]:
-    """A value that differs whenever the published forms or the units' communes changed."""
-    rows = await sql.rows(STAMP)
-    return tuple(int(value) for value in rows[0])
+async def publication_stamp(rows: Rows | None = None) -> Sequence[Any]:
+    """A value that differs whenever the published forms or the units' communes changed
+    (read with `rows`, e.g. the repository's read connection, else tortoise's)."""
+    found = await (rows or sql.rows)(STAMP, ())
+    return tuple(int(value) for value in found[0])
 
 
 class PublicationWatch:
     """Compares the stored stamp with the one taken when the form set was loaded."""
 
-    def __init__(self, recheck_s: float = RECHECK_S) -> None:
+    def __init__(self, recheck_s: float = RECHECK_S, rows: Rows | None = None) -> None:
         self._recheck_s = recheck_s
+        self._rows = rows
         self._stamp: Sequence[Any] | None = None
         self._checked = 0.0
+        self._failing = False  # the last check failed (logged once until one succeeds)
 
     async def loading(self) -> None:
         """Call just before loading the form set: a change made during the load is seen next."""
-        self._stamp = await publication_stamp()
+        self._stamp = await publication_stamp(self._rows)
         self._checked = time.monotonic()
 
     async def changed(self) -> bool:
-        """Whether the set loaded is out of date; asks the database at most every recheck_s."""
+        """Whether the set loaded is out of date; asks the database at most every recheck_s.
+        A failed check (database briefly away, a statement timeout) answers False: the set
+        loaded keeps serving and the check is tried again after recheck_s."""
         if time.monotonic() < self._checked + self._recheck_s:
             return False
         self._checked = time.monotonic()  # first: messages arriving meanwhile do not ask too
-        return await publication_stamp() != self._stamp
+        try:
+            stamp = await publication_stamp(self._rows)
+        except (BaseORMException, OSError) as error:
+            if not self._failing:
+                log.warning("publication check failed, keeping the forms loaded: %s", error)
+            self._failing = True
+            return False
+        if self._failing:
+            log.info("publication check works again")
+            self._failing = False
+        return stamp != self._stamp

@@ -43,7 +43,7 @@ from reportbot.store.models import (
     Unit,
 )
 from reportbot.store.person_rows import assemble_person, person_and_state
-from reportbot.store.publication_watch import PublicationWatch
+from reportbot.store.publication_watch import RECHECK_S, PublicationWatch
 from reportbot.store.queries.organisations import publication_units
 from reportbot.store.read_connection import FirstReads
 
@@ -80,9 +80,10 @@ class _UnitReports:
 
 
 class Repository:
-    """Cached reads for the conversation path."""
+    """Cached reads for the conversation path (forms published elsewhere are looked for at
+    most every `recheck_s` seconds)."""
 
-    def __init__(self, *, shared: bool = False) -> None:
+    def __init__(self, *, shared: bool = False, recheck_s: float = RECHECK_S) -> None:
         self.shared = shared
         self._people: dict[tuple[str, str], tuple[PersonInfo, float]] = {}
         self._states: dict[int, TypedState] = {}
@@ -92,7 +93,8 @@ class Repository:
         self._warm_changes: int | None = None  # `form_store.changes()` of a set loaded at start
         self._published: dict[str, set[int]] = {}  # forms published for some communes only
         self._forms_lock = asyncio.Lock()
-        self._watch = PublicationWatch()  # forms published elsewhere (CLI, another worker)
+        # Forms published elsewhere (CLI, another worker); on the read connection on SQLite.
+        self._watch = PublicationWatch(recheck_s, rows=self._rows)
         # (unit id, unit type) -> (the forms it was taken from, the unit's forms): valid while
         # `_forms` is that very dict (a reload after `forget_forms` makes a new one).
         self._unit_forms: dict[tuple[int, str], tuple[dict[str, FormOffer], dict[str, FormOffer]]]
