@@ -13,10 +13,8 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.base import Incoming
-from reportbot.conversation.answers import Rejected, read_answer
-from reportbot.forms.loader import parse_yaml_template
-from reportbot.forms.schema import Question
+from reportbot.conversation.answers import Rejected
+from tests.typed_support import read_typed
 
 FORM = """
 key: kinh_phi
@@ -64,17 +62,8 @@ questions:
 """
 
 
-def _question(qid: str) -> Question:
-    template, issues = parse_yaml_template(FORM)
-    assert template is not None, issues
-    question = template.question(qid)
-    assert question is not None
-    return question
-
-
 def _read(qid: str, typed: str) -> object:
-    message = Incoming("test", "1", "1", text=typed)
-    return read_answer(_question(qid), message, typed, {}, {}, "vi", date(2026, 11, 26))
+    return read_typed(FORM, qid, typed, date(2026, 11, 26))
 
 
 # Each stored value worked out by hand from the label's unit and the amount typed.

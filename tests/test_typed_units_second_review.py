@@ -15,11 +15,9 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.base import Incoming
-from reportbot.conversation.answers import Rejected, read_answer
+from reportbot.conversation.answers import Rejected
 from reportbot.conversation.parsing import AnswerError, parse_decimal
-from reportbot.forms.loader import parse_yaml_template
-from reportbot.forms.schema import Question
+from tests.typed_support import read_typed
 
 TODAY = date(2026, 11, 26)
 
@@ -63,17 +61,8 @@ questions:
 """
 
 
-def _question(qid: str) -> Question:
-    template, issues = parse_yaml_template(FORM)
-    assert template is not None, issues
-    question = template.question(qid)
-    assert question is not None
-    return question
-
-
 def _read(qid: str, typed: str) -> object:
-    message = Incoming("test", "1", "1", text=typed)
-    return read_answer(_question(qid), message, typed, {}, {}, "vi", TODAY)
+    return read_typed(FORM, qid, typed, TODAY)
 
 
 # Each stored value worked out by hand from the label's unit and the amount typed.
@@ -105,9 +94,8 @@ def test_a_whole_trieu_question_asks_what_1_comma_500_trieu_means() -> None:
     # offered 1.500 triệu; 1,5 triệu is no whole triệu, said so, never stored as 1500
     assert "1500 triệu đồng" in text and "1,5 triệu đồng" in text, text
     assert "số nguyên" in text and "không ghi được" in text, text
-    message = Incoming("test", "1", "1", text="1,500 triệu")
     with pytest.raises(Rejected) as caught:
-        read_answer(_question("trieu_nguyen"), message, "1,500 triệu", {}, {}, "en", TODAY)
+        read_typed(FORM, "trieu_nguyen", "1,500 triệu", TODAY, locale="en")
     english = str(caught.value)
     assert "whole number of triệu đồng" in english and "1500 triệu đồng" in english, english
     assert _read("trieu_nguyen", "1500") == 1500
