@@ -15,9 +15,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp import web
 
-from drills.ports import free_port
 from reportbot.app import Application
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.store.forms import store_template
@@ -27,7 +25,7 @@ from tests.support import Chat
 from tests.test_cli import run_cli
 from tests.test_reminders_support import RecordingConnector, worker_for
 from tests.test_tenancy_oracle import local, seed
-from tests.test_web_page import LINK, settings_for
+from tests.test_web_page import LINK, serving
 
 OTHER = """
 key: rieng_xa_b
@@ -64,18 +62,8 @@ async def seed_forms() -> None:
 async def served(db: str, tmp_path: Path) -> AsyncIterator[tuple[Application, str]]:
     """The bot with its web page, after the deadline of 2026-H2."""
     await seed_forms()
-    clock = FakeClock(local(2026, 12, 22, 9, 0))
-    port = free_port()
-    application = Application(settings_for(db, tmp_path, port, "https://x.example.vn"), clock=clock)
-    await application.service.start()
-    runner = web.AppRunner(application.web_app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield application, f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
-        await application.service.close()
+    async with serving(db, FakeClock(local(2026, 12, 22, 9, 0)), tmp_path) as found:
+        yield found.app, found.base
 
 
 async def test_status_lists_the_forms_of_the_coordinators_communes(served) -> None:

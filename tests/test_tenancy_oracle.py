@@ -16,11 +16,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from docx import Document
 from openpyxl import load_workbook
 
-from drills.ports import free_port
 from reportbot.app import Application
 from reportbot.coordination.reporting.province import ScopeConsolidation, consolidate_scope
 from reportbot.forms.loader import parse_yaml_template
@@ -33,7 +31,7 @@ from tests.conftest import TZ, FakeClock
 from tests.support import Chat, store_submission
 from tests.test_cli import run_cli
 from tests.test_reminders_support import RecordingConnector, worker_for
-from tests.test_web_page import LINK, settings_for
+from tests.test_web_page import LINK, serving
 
 FORM = """
 key: so_lieu_xa
@@ -171,18 +169,8 @@ async def test_each_level_consolidates_to_the_hand_table(db: str) -> None:
 async def served(db: str, tmp_path: Path) -> AsyncIterator[tuple[Application, str]]:
     """The bot with its web page, after the deadline of 2026-H2."""
     await seed()
-    clock = FakeClock(local(2026, 12, 22, 9, 0))
-    port = free_port()
-    application = Application(settings_for(db, tmp_path, port, "https://x.example.vn"), clock=clock)
-    await application.service.start()
-    runner = web.AppRunner(application.web_app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield application, f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
-        await application.service.close()
+    async with serving(db, FakeClock(local(2026, 12, 22, 9, 0)), tmp_path) as found:
+        yield found.app, found.base
 
 
 def file_text(path: Path) -> str:
