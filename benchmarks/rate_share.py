@@ -36,6 +36,7 @@ import aiohttp  # noqa: E402
 from tortoise import Tortoise  # noqa: E402
 
 from benchmarks._databases import throwaway_database  # noqa: E402
+from benchmarks._stats import percentile  # noqa: E402
 from reportbot.store.database import tortoise_config  # noqa: E402
 from reportbot.store.models import InboxEntry, OutboxEntry  # noqa: E402
 from reportbot.store.replies import REPLY_TOPIC  # noqa: E402
@@ -48,12 +49,6 @@ from tests.workers_harness import (  # noqa: E402
     seed_officers,
     wait_until,
 )
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value below which `share` of `values` lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 async def _officer(

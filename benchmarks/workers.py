@@ -49,6 +49,7 @@ from tortoise import Tortoise  # noqa: E402
 
 from benchmarks._cpu import Snapshot, cpu_seconds, spent  # noqa: E402
 from benchmarks._databases import throwaway_database  # noqa: E402
+from benchmarks._stats import percentile  # noqa: E402
 from drills.world import Outcome, count_outcome  # noqa: E402
 from reportbot.store.database import tortoise_config  # noqa: E402
 from reportbot.store.models import InboxEntry, Submission  # noqa: E402
@@ -65,12 +66,6 @@ def cluster_cpu(cluster: Cluster) -> dict[str, float]:
     web = cpu_seconds(cluster.processes["web"].pid)
     workers = sum(cpu_seconds(p.pid) for n, p in cluster.processes.items() if n != "web")
     return {"web": web, "workers": workers}
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value below which `share` of `values` lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 async def _next_line(user: int, turn: int, reading: bool) -> str | None:
