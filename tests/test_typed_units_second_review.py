@@ -119,3 +119,14 @@ def test_da_and_thua_are_refused_asking_for_just_the_number(typed: str) -> None:
 def test_a_list_item_d_is_no_dong() -> None:
     # "(d)" is the list item "điểm d", not "(đ)": the label's unit stays triệu đồng
     assert _read("muc_d", "2 triệu") == Decimal(2)
+
+
+def test_a_bare_1_comma_500_at_a_whole_trieu_question_is_asked_too() -> None:
+    """Typed without its unit, "1,500" is as likely 1,5 triệu: before, 1500 triệu (1,5 tỷ
+    đồng) was stored without a word."""
+    with pytest.raises(Rejected) as caught:
+        _read("trieu_nguyen", "1,500")
+    text = str(caught.value)
+    assert "1500 triệu đồng" in text and "1,5 triệu đồng" in text, text
+    assert _read("trieu_nguyen", "1.500") == 1500  # a dot groups thousands: no question
+    assert _read("trieu_nguyen", "12") == 12

@@ -57,6 +57,8 @@ def read_number(question: Question, text: str) -> int | Decimal:
     typed = number_text(question, text)
     unit = money_unit(question)
     if unit is None or not _TYPED_UNIT.search(fold(typed)):
+        if unit is not None and question.type == "integer":
+            _ask_bare_decimal_comma(question, typed, unit)
         return parse_integer(typed) if question.type == "integer" else parse_decimal(typed)
     scale = Decimal(10) ** unit.exponent
     try:
@@ -64,7 +66,7 @@ def read_number(question: Question, text: str) -> int | Decimal:
     except AnswerError as error:
         if error.code != "number.ambiguous":
             raise
-        value = _settled(question, error, unit, text)
+        value = _settled(question, error, unit, scale)
     whole = value == value.to_integral_value()
     if question.type == "integer" and not whole:
         shown = vi_decimal(value)
@@ -76,12 +78,23 @@ def read_number(question: Question, text: str) -> int | Decimal:
     return value.quantize(Decimal(1)) if whole else value.normalize()
 
 
-def _settled(question: Question, error: AnswerError, unit: LabelUnit, text: str) -> Decimal:
-    """The reading of an ambiguous amount ("1,500 triệu") in the question's unit: at a whole
-    number question where neither reading is whole the thousands one is kept (and refused
-    by the caller); else the question is asked again with the readings written in the
-    question's unit, so either typed back (bare or with the unit) is stored right."""
-    scale = Decimal(10) ** unit.exponent
+def _ask_bare_decimal_comma(question: Question, typed: str, unit: LabelUnit) -> None:
+    """A bare "1,500" at a whole-number question in a unit ("(triệu đồng)") is as likely
+    1,5 of the unit (decimal comma) as 1500: asked as "1,500 triệu" is, never stored unseen
+    (parse_integer alone keeps 1500 because 1,5 is not whole)."""
+    try:
+        parse_decimal(typed)
+    except AnswerError as error:
+        if error.code == "number.ambiguous":
+            _settled(question, error, unit, Decimal(1))
+
+
+def _settled(question: Question, error: AnswerError, unit: LabelUnit, scale: Decimal) -> Decimal:
+    """The reading of an ambiguous amount ("1,500 triệu") in the question's unit, `scale`
+    being the unit's size in what was typed: at a whole number question where neither
+    reading is whole the thousands one is kept (and refused by the caller); else the
+    question is asked again with the readings written in the question's unit, so either
+    typed back (bare or with the unit) is stored right."""
     thousands = parse_decimal(error.params["thousands"]) / scale
     decimal = parse_decimal(error.params["decimal"]) / scale
     if question.type == "integer" and decimal != decimal.to_integral_value():
