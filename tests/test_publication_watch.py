@@ -78,3 +78,23 @@ async def test_moves_that_cancel_in_a_weighted_sum_are_seen(db: str) -> None:
     await Unit.filter(id=one.id).update(organisation_id=communes[2].id)
     await Unit.filter(id=two.id).update(organisation_id=communes[2].id)
     assert await watch.changed() is True
+
+
+async def test_a_postgresql_restart_mid_check_keeps_the_form_set() -> None:
+    """At a PostgreSQL restart asyncpg raises ConnectionDoesNotExistError or
+    AdminShutdownError, which tortoise passes through unconverted (review finding): the
+    check must answer False like any other failure, not break the officer's message."""
+    import asyncpg
+
+    answers = iter([((1, 2, 3, 4, 5, 6),)])
+
+    async def rows(_statement: str, _params: object) -> list:
+        try:
+            return list(next(answers))
+        except StopIteration:
+            raise asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed") from None
+
+    watch = PublicationWatch(recheck_s=0, rows=rows)
+    await watch.loading()
+    assert await watch.changed() is False
+    assert await watch.changed() is False

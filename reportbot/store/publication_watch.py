@@ -14,8 +14,6 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from tortoise.exceptions import BaseORMException
-
 from reportbot.store import sql
 
 log = logging.getLogger(__name__)
@@ -86,9 +84,14 @@ class PublicationWatch:
         self._checked = time.monotonic()  # first: messages arriving meanwhile do not ask too
         try:
             stamp = await publication_stamp(self._rows)
-        except (BaseORMException, OSError) as error:
+        except Exception as error:
+            # (asyncpg's ConnectionDoesNotExistError or AdminShutdownError at a PostgreSQL
+            # restart pass through tortoise unconverted) keeps the loaded set, never the message
             if not self._failing:
-                log.warning("publication check failed, keeping the forms loaded: %s", error)
+                # the type only: asyncpg's messages may quote the connection's parameters
+                log.warning(
+                    "publication check failed (%s), keeping the forms loaded", type(error).__name__
+                )
             self._failing = True
             return False
         if self._failing:
