@@ -17,13 +17,23 @@ LOW, HIGH = 20000, 32000  # below Linux's default ip_local_port_range (32768-609
 TRIES = 200
 
 
-def _ephemeral_low() -> int:
-    """Where this machine's ephemeral range starts (Linux); 32768 when unknown."""
+def ephemeral_range() -> tuple[int, int]:
+    """This machine's ephemeral port range (Linux); 32768-60999 when unknown."""
     try:
         with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as handle:
-            return int(handle.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
+            low, high = (int(part) for part in handle.read().split()[:2])
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _candidates() -> range:
+    """Ports to draw from: below the ephemeral range, or above it where a tuned machine
+    starts that range at 1024 (an empty range: the kernel chooses)."""
+    low, high = ephemeral_range()
+    if low > LOW:
+        return range(LOW, min(HIGH, low))
+    return range(high + 1, 65536)
 
 
 def _binds(port: int) -> bool:
@@ -38,10 +48,10 @@ def _binds(port: int) -> bool:
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nobody uses now, outside the kernel's ephemeral range."""
-    high = min(HIGH, _ephemeral_low())
+    candidates = _candidates()
     picker = random.SystemRandom()
-    for _ in range(TRIES):
-        port = picker.randrange(LOW, high)
+    for _ in range(TRIES if candidates else 0):
+        port = picker.choice(candidates)
         if _binds(port):
             return port
     with socket.socket() as sock:  # a crowded range: let the kernel choose

@@ -13,6 +13,7 @@ import socket
 import sys
 from pathlib import Path
 
+from drills.ports import free_port
 from tests.conftest import FORMS_DIR, ROOT
 from tests.fakes.telegram import FakeTelegram, bot_env
 
@@ -61,9 +62,7 @@ async def test_a_refused_token(tg: FakeTelegram, tmp_path: Path) -> None:
 
 
 async def test_an_unreachable_api(tg: FakeTelegram, tmp_path: Path) -> None:
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    closed = f"http://127.0.0.1:{free_port()}"  # a port nobody listens on
     env = {**bot_env(tg, API_URL=closed), "REPORTBOT_FORMS_DIR": str(FORMS_DIR)}
     line = one_line(*await run_bot(env, tmp_path))
     assert "không kết nối được Bot API" in line and "REPORTBOT_TELEGRAM_API_URL" in line

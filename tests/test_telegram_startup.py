@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 
 from connectors.base import ConnectorContext, ConnectorStartError
 from connectors.telegram import create
+from drills.ports import free_port
 from reportbot.connectors_registry import build_connectors
 from tests.fakes.telegram import FakeTelegram, Script, bot_env
 
@@ -39,9 +39,7 @@ async def test_a_refused_token(tg: FakeTelegram, tmp_path: Path) -> None:
 
 
 async def test_an_unreachable_api(tmp_path: Path) -> None:
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()  # a port nobody listens on
     env = {
         "REPORTBOT_TELEGRAM_TOKEN": "123456:TEST-fake-token",
         "REPORTBOT_TELEGRAM_API_URL": f"http://127.0.0.1:{port}",
