@@ -160,3 +160,21 @@ async def test_a_utf8_file_with_one_damaged_byte_is_refused_not_read_as_windows_
         "Windows-1258): hãy lưu từ Excel dạng “CSV UTF-8” hoặc “Unicode Text”"
     ]
     assert await Person.all().count() == 0
+
+
+async def test_damaged_utf8_without_its_bom_is_refused_too(db: str, tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" writes a BOM, other tools do not: the well-formed UTF-8 around the
+    bad byte tells it apart from Windows-1258 all the same."""
+    await _province()
+    await import_units(_utf8(tmp_path / "don_vi.csv", UNITS), now=NOW)
+    path = tmp_path / "can_bo.csv"
+    english = "name;phone;unit;role;commune\r\n" + PEOPLE.split("\r\n", 1)[1]
+    damaged = english.encode().replace(b"L\xc3\xaa V", b"L\xc3\xaa\xff V")  # line 3
+    assert not damaged.startswith(b"\xef\xbb\xbf") and b"\x8d" not in damaged
+    path.write_bytes(damaged)
+    result = await import_people(path, now=NOW)
+    assert [p.render("en") for p in result.problems] == [
+        f"{path}:3: file: unreadable text (neither UTF-8, UTF-16 nor Windows-1258): save it "
+        "from Excel as “CSV UTF-8” or “Unicode Text”"
+    ]
+    assert await Person.all().count() == 0

@@ -19,6 +19,7 @@ from reportbot.vocabulary.os_errors import os_reason
 MAX_BYTES = 5 * 1024 * 1024
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # Windows-1258's combining tones
 VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+NON_ASCII = bytes(range(0x80, 0x100))
 UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -168,7 +169,7 @@ def _mostly_utf8(raw: bytes) -> bool:
     if raw.startswith(codecs.BOM_UTF8):
         return True
     well_formed = sum(len(match) for match in UTF8_SEQUENCE.findall(raw))
-    non_ascii = sum(1 for byte in raw if byte >= 0x80)
+    non_ascii = len(raw) - len(raw.translate(None, NON_ASCII))
     return well_formed >= 4 and well_formed * 2 >= non_ascii
 
 
