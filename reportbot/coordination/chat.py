@@ -354,7 +354,7 @@ async def _summary_forms(argument: str, scope: Scope) -> tuple[Arguments, dict[s
     another commune's form is never offered nor named). Raises Problem."""
     seen = await forms_in_use(scope)
     args = split_arguments(argument, set(seen))
-    forms = await forms_owed(scope) or seen
+    forms = await forms_owed(scope, seen) or seen
     if args.unit and args.form is None:  # no key given: words of the form's title
         named = forms_named(args.unit, seen)
         if not named:

@@ -29,7 +29,7 @@ async def pick_form(key: str | None, scope: Scope = EVERYTHING) -> tuple[str, Fo
     if not forms:
         raise Problem("no_forms")
     if key is None:
-        owed = await forms_owed(scope) or forms  # none owed: every form seen to choose from
+        owed = await forms_owed(scope, forms) or forms  # none owed: every form seen
         if len(owed) == 1:
             return next(iter(owed.items()))
         raise Problem("form_needed", forms=", ".join(sorted(owed)))

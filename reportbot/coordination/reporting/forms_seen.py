@@ -35,10 +35,13 @@ async def forms_seen(scope: Scope = EVERYTHING) -> dict[str, FormTemplate]:
     }
 
 
-async def forms_owed(scope: Scope = EVERYTHING) -> dict[str, FormTemplate]:
-    """`forms_seen`, less the forms no active unit of `scope` must file (no unit of their kind
-    among the communes the form is published for)."""
-    forms = await forms_seen(scope)
+async def forms_owed(
+    scope: Scope = EVERYTHING, seen: dict[str, FormTemplate] | None = None
+) -> dict[str, FormTemplate]:
+    """`forms_seen` (or `seen`, the caller's reading of it: the forms are not read twice),
+    less the forms no active unit of `scope` must file (no unit of their kind among the
+    communes the form is published for)."""
+    forms = await forms_seen(scope) if seen is None else seen
     units = [unit for unit in await all_units(scope) if unit.active]
     published = await publication_units()  # absent: every unit
     return {
