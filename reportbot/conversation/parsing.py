@@ -371,11 +371,24 @@ def is_polite_word(folded: str) -> bool:
     return bool(words) and all(w.strip(_EDGE_PUNCT) in _POLITE_WORDS for w in words)
 
 
+def yes_or_no(folded: str) -> bool | None:
+    """True for a way of saying yes, False for one of saying no, None for anything else
+    (`folded` is folded text; polite words around it are ignored)."""
+    phrase = unpolite(folded)
+    return True if phrase in _YES else False if phrase in _NO else None
+
+
+def is_yes_or_no_word(folded_word: str) -> bool | None:
+    """Whether a folded word that opens a choice's label says yes (True) or no (False):
+    "Có, thêm một mục", "Chưa ban hành". Never a number or a lone letter ("1 lần", "C.")."""
+    if len(folded_word) < 2 or folded_word.isdigit():
+        return None
+    return True if folded_word in _YES else False if folded_word in _NO else None
+
+
 def parse_yes_no(text: str) -> bool:
     """Understand có/không and their many typed forms ("co a", "ko nhé", "dạ rồi", 1/2)."""
-    phrase = unpolite(fold(text))
-    if phrase in _YES:
-        return True
-    if phrase in _NO:
-        return False
-    raise AnswerError("yes_no.invalid")
+    answer = yes_or_no(fold(text))
+    if answer is None:
+        raise AnswerError("yes_no.invalid")
+    return answer

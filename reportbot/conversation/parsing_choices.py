@@ -15,8 +15,10 @@ from reportbot.conversation.parsing import (
     AnswerError,
     fold,
     is_polite_word,
+    is_yes_or_no_word,
     normalize_text,
     unpolite,
+    yes_or_no,
 )
 
 Options = Sequence[tuple[str, Sequence[str]]]
@@ -121,8 +123,30 @@ def _in_order(words: list[str], tokens: Sequence[str]) -> bool:
 
 
 def parse_choice(text: str, options: Options) -> str:
-    """One option by number ("2", "số 2"), value, label, or a unique label prefix (≥ 3 chars)."""
-    return _match_choice(fold(text), _fold_options(options))
+    """One option by number ("2", "số 2"), value, label, or a unique label prefix (≥ 3 chars);
+    between a yes and a no ("Có, thêm một mục" / "Không, xong"), any way of saying yes or no."""
+    folded, folded_options = fold(text), _fold_options(options)
+    try:
+        return _match_choice(folded, folded_options)
+    except AnswerError:
+        if (said := yes_or_no(folded)) is not None and (sides := _yes_no_sides(folded_options)):
+            return sides[said]
+        raise
+
+
+def _yes_no_sides(options: _Folded) -> dict[bool, str] | None:
+    """The yes option and the no option of a two-option choice whose labels open with a yes
+    word and a no word ("Có, …" / "Không, …", "Đã …" / "Chưa …"); None for any other choice."""
+    if len(options) != 2:
+        return None
+    sides: dict[bool, str] = {}
+    for value, _, labels in options:
+        words = [_TOKEN_RE.findall(label)[:1] for label in labels]
+        said = {is_yes_or_no_word(first[0]) for first in words if first} - {None}
+        if len(said) != 1 or (side := said.pop()) in sides:  # a label in another language
+            return None  # may open otherwise ("Done"), but none may say the opposite
+        sides[side] = value
+    return sides
 
 
 def _values_in_piece(folded: str, options: _Folded) -> list[str]:
