@@ -182,9 +182,9 @@ class ConversationService:
             return [], True
         except Exception as error:
             log.exception("failed to handle a %s message", message.platform)
-            if inbound.update is not None:
-                with contextlib.suppress(Exception):
-                    await inbox.mark_failed(inbound.update, type(error).__name__)
+            if inbound.update is not None:  # the apology tells them to send it again
+                with contextlib.suppress(Exception):  # else the next recovery sets it aside
+                    await inbox.give_up(inbound.update, type(error).__name__)
             return [Outgoing(say("internal_error", inbound.locale))], False
 
     def _acknowledged(self, inbound: Inbound) -> bool:

@@ -105,14 +105,14 @@ async def test_a_redelivered_update_of_a_previous_run_is_dropped(
     await fresh.close()
 
 
-async def test_an_update_failing_again_and_again_is_set_aside(
+async def test_an_update_given_up_is_set_aside_once(
     service: ConversationService, clock: FakeClock
 ) -> None:
     await service.committer.accept(message("x", "7"), clock())
-    for _ in range(inbox.MAX_ATTEMPTS):
-        await inbox.mark_failed(("console", "7"), "RuntimeError")
+    await inbox.give_up(("console", "7"), "RuntimeError")
+    await inbox.give_up(("console", "7"), "RuntimeError")  # already set aside: unchanged
     row = await InboxEntry.get(update_id="7")
-    assert (row.status, row.attempts, row.last_error) == ("failed", 3, "RuntimeError")
+    assert (row.status, row.attempts, row.last_error) == ("failed", 1, "RuntimeError")
     assert await inbox.pending_entries() == []
 
 

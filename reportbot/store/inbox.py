@@ -22,7 +22,6 @@ from reportbot.store.models import InboxEntry
 PENDING = "pending"
 DONE = "done"
 FAILED = "failed"
-MAX_ATTEMPTS = 3  # a pending update that failed this often is set aside, not retried forever
 DEFAULT_KEEP = timedelta(days=7)  # platforms redeliver for hours at most (Telegram: 24 h)
 
 ACCEPT_MANY = (
@@ -37,10 +36,17 @@ MARK_DONE = (
     "status = 'done', processed_at = excluded.processed_at"
 )
 """Marks an update done; also records one that was never accepted (a console message)."""
-MARK_FAILED = (
-    "UPDATE inbox SET attempts = attempts + 1, last_error = ?, status = CASE WHEN "
-    "attempts + 1 >= ? THEN 'failed' ELSE status END WHERE platform = ? AND update_id = ?"
+GIVE_UP = (
+    "UPDATE inbox SET attempts = attempts + 1, last_error = ?, status = 'failed' "
+    "WHERE platform = ? AND update_id = ? AND status = 'pending'"
 )
+SUPERSEDE = (
+    "UPDATE inbox SET status = 'failed', last_error = 'superseded' WHERE status = 'pending' "
+    "AND EXISTS (SELECT 1 FROM inbox later WHERE later.platform = inbox.platform "
+    "AND later.user_id = inbox.user_id AND later.status = 'done' AND later.id > inbox.id)"
+)
+"""Sets aside the pending updates a later update of the same person overtook: applying one
+now would put an old answer under whatever question the person has reached since."""
 
 
 class InboxUnavailable(Exception):
@@ -149,13 +155,16 @@ async def mark_done(update: tuple[str, str], now: datetime) -> None:
     await sql.execute(MARK_DONE, mark_done_row(update, now))
 
 
-async def mark_failed(update: tuple[str, str], error: str) -> None:
-    """Count a failed attempt; after MAX_ATTEMPTS the update is set aside as failed."""
-    await sql.execute(MARK_FAILED, [error[:500], MAX_ATTEMPTS, update[0], update[1]])
+async def give_up(update: tuple[str, str], error: str) -> None:
+    """Set aside an update whose handling failed and whose sender was told so ("try again"):
+    they send it again themselves, so it is never handled later behind their back."""
+    await sql.execute(GIVE_UP, [error[:500], update[0], update[1]])
 
 
 async def pending_entries(limit: int = 1000) -> list[PendingUpdate]:
-    """Accepted updates not yet handled, oldest first (processed again after a crash)."""
+    """Accepted updates not yet handled, oldest first (processed again after a crash); an
+    update a later one of the same person overtook is set aside first, never handled."""
+    await sql.execute(SUPERSEDE, [])
     rows = (
         await InboxEntry.filter(status=PENDING)
         .order_by("id")
