@@ -154,6 +154,10 @@ def _not_equal(a: Any, b: Any) -> bool:
     return not _equal(a, b)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | Decimal)  # bool is an int: true() > 'abc' is NaN too
+
+
 def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
     if isinstance(a, NodeSet) or isinstance(b, NodeSet):
         return _some(lambda x, y: _order(compare, x, y), a, b)
@@ -162,6 +166,10 @@ def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
         return False
     left, right = _num(a), _num(b)
     if left is None or right is None:
+        if _is_number(a) or _is_number(b):
+            # XPath orders a number against the other side read as a number: a text that is
+            # no number is NaN, never ordered (`${t} > 5` with t = 'abc' is false, as ODK)
+            return False
         left, right = _date(a), _date(b)
         if left is None or right is None:
             left, right = _text(a), _text(b)
