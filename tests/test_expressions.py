@@ -188,6 +188,48 @@ def test_booleans_compare_sensibly() -> None:
     assert ev("${yes} = true()", {"yes": "yes"}) is True
     assert ev("${no} = true()", {"no": "no"}) is False
     assert ev("true() + 1") == 2
+
+
+@pytest.mark.parametrize(
+    ("source", "answers", "expected"),
+    [
+        # XPath's boolean() of the other side: a number unless 0, a text unless empty
+        ("true() = 2", {}, True),
+        ("${d} = true()", {"d": Decimal("0.5")}, True),
+        ("${n} = false()", {"n": 0}, True),
+        ("${t} = true()", {"t": "abc"}, True),
+        ("${t} = false()", {"t": "abc"}, False),
+        ("${t} = true()", {"t": "2"}, True),
+        ("${m} = true()", {"m": ["a", "b"]}, True),
+        ("${day} = true()", {"day": date(2025, 1, 1)}, True),
+        ("${t} = false()", {}, True),
+        # the flag words (forms/XPATH.md): yes/no, true/false, 1/0 in any case
+        ("${t} = false()", {"t": " No "}, True),
+        ("${t} = true()", {"t": "1"}, True),
+        ("${t} = false()", {"t": "0"}, True),
+        ("${t} != true()", {"t": "FALSE"}, True),
+    ],
+)
+def test_a_value_against_true_or_false(source: str, answers: dict, expected: bool) -> None:
+    assert ev(source, answers) is expected
+
+
+@pytest.mark.parametrize(
+    ("source", "answers", "expected"),
+    [
+        # XPath: a text that is no number is NaN against a number, never ordered
+        ("${t} > 5", {"t": "abc"}, False),
+        ("${t} <= 5", {"t": "abc"}, False),
+        ("${t} > 5", {"t": "7 người"}, False),
+        ("5 < ${t}", {"t": "abc"}, False),
+        ("${t} > 5", {"t": " 12 "}, True),
+        ("${n} >= ${t}", {"n": 3, "t": "x"}, False),
+        ("${t} > 5", {"t": "1.23E7"}, False),  # no exponent in XPath 1.0's numbers
+        ("'b' > 'a'", {}, True),  # two texts: still alphabetical (a recorded deviation)
+    ],
+)
+def test_a_text_ordered_against_a_number(source: str, answers: dict, expected: bool) -> None:
+    assert ev(source, answers) is expected
     assert ev("(1 = 1) > 0") is True
 
 

@@ -25,13 +25,27 @@ from reportbot.conversation.shaped import check_media_kind, parse_shaped
 from reportbot.conversation.typed_numbers import read_number
 from reportbot.conversation.values import fits_type, format_number, is_empty
 from reportbot.forms.expressions import truthy
-from reportbot.forms.schema import ATTACHMENT_TYPES, SHAPED_TEXT_TYPES, Question, pick
+from reportbot.forms.schema import (
+    ATTACHMENT_TYPES,
+    SHAPED_TEXT_TYPES,
+    FormTemplate,
+    Question,
+    pick,
+)
 
 # A question's own `max` decides; without one a long text takes a whole pasted document
 # (Telegram splits a paste over 4,096 characters into several messages, joined on arrival).
 LONG_TEXT_LIMIT = 10_000
 SHORT_TEXT_LIMIT = 500
 _ATTACHMENT_KEYS = ("kind", "path", "file_id", "url", "name", "size", "mime_type")
+
+
+def _unanswered(name: str, answers: Mapping[str, Any], template: FormTemplate | None) -> bool:
+    value = answers.get(name)
+    if is_empty(value):
+        return True
+    read = template.question(name) if template is not None else None
+    return read is not None and read.answerable and not fits_type(read, value)
 
 
 class Rejected(Exception):
@@ -50,13 +64,15 @@ def read_answer(
     facts: Mapping[str, Any],
     locale: str,
     today: date,
+    template: FormTemplate | None = None,
 ) -> Any:
-    """Turn a message into a value for `question`, or raise Rejected."""
+    """Turn a message into a value for `question`, or raise Rejected (`template`: the form,
+    whose questions tell a damaged stored answer that a constraint reads, see check_rules)."""
     try:
         value = _parse(question, message, text, locale, today)
     except AnswerError as exc:
         raise Rejected(say(exc.code, locale, **exc.params)) from exc
-    check_rules(question, value, answers, facts, locale, today)
+    check_rules(question, value, answers, facts, locale, today, template=template)
     return value
 
 
@@ -68,16 +84,18 @@ def check_rules(
     locale: str,
     today: date,
     scope: Mapping[str, Any] | None = None,
+    template: FormTemplate | None = None,
 ) -> None:
     """The one validity rule of an answer (bounds, then constraint): raise Rejected if broken.
 
     Applied when the answer is given, again to the answers that read an edited one, and to
     every answer at /gui (see `validity`). `scope` is what the constraint sees when the
-    caller has built it (the answers with `value` among them, the facts, ``__today__``).
+    caller has built it (the answers with `value` among them, the facts, ``__today__``);
+    `template` tells a stored answer of the wrong type among the ones the constraint reads.
     """
     _check_bounds(question, value, locale)
     if question.constraint is not None:
-        _check_constraint(question, value, answers, facts, locale, today, scope)
+        _check_constraint(question, value, answers, facts, locale, today, scope, template)
 
 
 _NO_MESSAGE = Incoming("", "", "")
@@ -232,14 +250,18 @@ def _check_constraint(
     locale: str,
     today: date,
     scope: Mapping[str, Any] | None = None,
+    template: FormTemplate | None = None,
 ) -> None:
     constraint = question.constraint
     if constraint is None:
         return
     # A constraint that compares with a question left unanswered cannot be judged yet; XLSForm
     # would fail it and block the officer, so it is passed now and judged again when that
-    # question is answered (validity.dependants) and at /gui.
-    if any(is_empty(answers.get(name)) for name in constraint.references() - facts.keys()):
+    # question is answered (validity.dependants) and at /gui. A stored answer of the wrong
+    # type (old data: 'ba mươi' for a number) is no answer either: it is shown for correction
+    # and blocks sending, and `. <= ${it}` would be false whatever is typed (XPath: NaN).
+    names = constraint.references() - facts.keys()
+    if any(_unanswered(name, answers, template) for name in names):
         return
     if scope is None:  # expression_scope({**answers, id: value}, {**facts, "__today__": ...})
         scope = {**answers, question.id: value, **facts, "__today__": today}

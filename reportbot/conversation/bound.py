@@ -72,7 +72,14 @@ def edit(turn: Turn, opened: OpenReport, qid: str, message: Incoming, text: str)
     today = turn.env.now.date()
     try:
         value = read_answer(
-            question, message, text, opened.answers, opened.facts, turn.locale, today
+            question,
+            message,
+            text,
+            opened.answers,
+            opened.facts,
+            turn.locale,
+            today,
+            template=opened.view.template,
         )
     except Rejected as rejection:
         turn.reply(Outgoing(rejection.text))

@@ -42,7 +42,14 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
     today = turn.env.now.date()
     try:
         value = read_answer(
-            question, message, text, opened.answers, opened.facts, turn.locale, today
+            question,
+            message,
+            text,
+            opened.answers,
+            opened.facts,
+            turn.locale,
+            today,
+            template=opened.view.template,
         )
     except Rejected as rejection:
         _refused(turn, opened, question, message, rejection)

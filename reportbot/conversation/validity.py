@@ -100,7 +100,16 @@ def _problem(
     if question.constraint is None and question.min is None and question.max is None:
         return None
     try:
-        check_rules(question, value, report.answers, report.facts, locale, today, scope)
+        check_rules(
+            question,
+            value,
+            report.answers,
+            report.facts,
+            locale,
+            today,
+            scope,
+            report.view.template,
+        )
     except Rejected as rejection:
         return rejection.text
     except (TypeError, ValueError, ArithmeticError, AttributeError):

@@ -124,19 +124,33 @@ def _some(test: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
     return any(test(a, node) for node in b)
 
 
+# A text answer that names a yes/no flag compares with true()/false() as that flag: the bot's
+# yes_no answers ("yes"/"no") and the 1/0 choice lists of XLSForms (forms/XPATH.md: XPath's
+# boolean('no') is true, which turns `${co} = true()` on for "no" too).
+_FLAG_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def _as_flag(value: Any) -> bool:
+    """A value compared with true() or false(), as XPath's boolean() (a number: not 0; a
+    text: not empty), but for a text naming a flag (_FLAG_WORDS)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal):
+        return value != 0
+    if isinstance(value, str) and len(value) <= 8:
+        flag = _FLAG_WORDS.get(value.strip().lower())
+        if flag is not None:
+            return flag
+    return not _empty(value)  # XPath: boolean('') is false, so false() = '' holds
+
+
 def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, NodeSet) or isinstance(b, NodeSet):
         return _some(_equal, a, b)
     a, b = _flat(a), _flat(b)
     if isinstance(a, bool) or isinstance(b, bool):
         flag, other = (a, b) if isinstance(a, bool) else (b, a)
-        if isinstance(other, bool):
-            return flag is other
-        if _empty(other):  # XPath: boolean('') is false, so false() = '' holds
-            return not flag
-        if isinstance(other, str) and other.strip().lower() in ("true", "yes", "false", "no"):
-            return flag == (other.strip().lower() in ("true", "yes"))
-        return _num(other) == int(flag)
+        return flag is _as_flag(other)
     if _empty(a) or _empty(b):
         return _empty(a) and _empty(b)
     if isinstance(a, date) or isinstance(b, date):
@@ -154,6 +168,10 @@ def _not_equal(a: Any, b: Any) -> bool:
     return not _equal(a, b)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | Decimal)  # bool is an int: true() > 'abc' is NaN too
+
+
 def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
     if isinstance(a, NodeSet) or isinstance(b, NodeSet):
         return _some(lambda x, y: _order(compare, x, y), a, b)
@@ -162,6 +180,10 @@ def _order(compare: Callable[[Any, Any], bool], a: Any, b: Any) -> bool:
         return False
     left, right = _num(a), _num(b)
     if left is None or right is None:
+        if _is_number(a) or _is_number(b):
+            # XPath orders a number against the other side read as a number: a text that is
+            # no number is NaN, never ordered (`${t} > 5` with t = 'abc' is false, as ODK)
+            return False
         left, right = _date(a), _date(b)
         if left is None or right is None:
             left, right = _text(a), _text(b)
