@@ -18,6 +18,7 @@ from aiohttp import web
 
 from reportbot.conversation.session import PersonInfo
 from reportbot.coordination.reporting.formatting import bucket_label
+from reportbot.coordination.reporting.forms_seen import forms_seen
 from reportbot.coordination.reporting.province import add_commune_sheet, consolidate_scope
 from reportbot.coordination.reporting.reports import (
     FORMATS,
@@ -30,7 +31,6 @@ from reportbot.coordination.reporting.status import (
     PeriodStatus,
     bucket_of,
     current_statuses,
-    forms_in_use,
     period_status,
 )
 from reportbot.coordination.reporting.unit_view import unit_view
@@ -303,7 +303,7 @@ class WebPages:
     async def _period(
         self, form_key: str, period_key: str, scope: Scope
     ) -> tuple[FormTemplate, Period] | None:
-        template = (await forms_in_use(scope)).get(form_key)  # another commune's: not found
+        template = (await forms_seen(scope)).get(form_key)  # another commune's: not found
         if template is None:
             return None
         try:

@@ -153,12 +153,6 @@ async def period_status(
     return PeriodStatus(form_key, template, period, units, owed)
 
 
-async def forms_in_use(scope: Scope = EVERYTHING) -> dict[str, FormTemplate]:
-    """The latest active template of every form published for a commune of `scope`, by key
-    (`forms_seen`)."""
-    return await forms_seen(scope)
-
-
 async def current_statuses(
     now: datetime, tz: tzinfo, scope: Scope = EVERYTHING
 ) -> list[tuple[PeriodStatus, PeriodStatus | None]]:
