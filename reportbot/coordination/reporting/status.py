@@ -18,12 +18,13 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from reportbot.conversation.parsing import fold
+from reportbot.coordination.names import commune_labels
 from reportbot.coordination.reporting.forms_seen import forms_seen
 from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_overdue, is_owed, previous_owed
 from reportbot.periods import Period, current_period
 from reportbot.store.forms import first_publications, first_published
-from reportbot.store.queries.organisations import EVERYTHING, Scope, commune_names, form_units
+from reportbot.store.queries.organisations import EVERYTHING, Scope, form_units
 from reportbot.store.queries.reports import all_units, period_submissions
 from reportbot.store.standing import standing
 from reportbot.vocabulary.format import unit_in_commune
@@ -146,7 +147,7 @@ async def period_status(
                 submission_id=submission.id if submission else None,
             )
         )
-    communes = await commune_names(unit.unit_id for unit in units)
+    communes = await commune_labels((unit.unit_id for unit in units), scope)
     if communes:
         units = [replace(unit, commune=communes[unit.unit_id]) for unit in units]
         units.sort(key=lambda unit: (fold(unit.label), unit.label))
