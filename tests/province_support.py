@@ -46,9 +46,11 @@ questions:
 """
 
 
-async def publish(key: str, title: str, scope: OrganisationRecord | None = None) -> None:
+async def publish(
+    key: str, title: str, scope: OrganisationRecord | None = None, unit_types: str = "[]"
+) -> None:
     """Store a form, for one organisation's units when `scope` is given."""
-    template, issues = parse_yaml_template(form_yaml(key, title), f"{key}.yaml")
+    template, issues = parse_yaml_template(form_yaml(key, title, unit_types), f"{key}.yaml")
     assert issues == [] and template is not None
     await store_template(
         template, now=local(2026, 7, 1, 8, 0), scope_id=scope.id if scope else None
