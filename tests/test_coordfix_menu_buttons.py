@@ -11,6 +11,13 @@ from __future__ import annotations
 from reportbot.conversation.menu_labels import BUTTON_LIMIT, distinct, report_button, status_word
 from reportbot.forms.loader import parse_yaml_template
 from reportbot.forms.schema import FormTemplate
+from reportbot.registration import create_invite
+from reportbot.service import ConversationService
+from reportbot.store.forms import store_template
+from reportbot.store.models import Unit
+from tests.conftest import FakeClock
+from tests.province_support import local
+from tests.support import Chat
 from tests.test_engine import Harness
 
 
@@ -70,3 +77,16 @@ def test_a_long_period_and_status_still_leave_the_title_room() -> None:
     assert report_button("năm 2026", "đã gửi", "an ninh trật tự", with_title=True) == (
         "năm 2026 · đã gửi · an ninh…"
     )
+
+
+async def test_an_officer_of_two_units_gets_different_buttons(
+    service: ConversationService, clock: FakeClock
+) -> None:
+    # The shipped "Báo cáo kết quả thực hiện Nghị quyết 57" and one more "Báo cáo kết quả …".
+    await store_template(form("cds", "Báo cáo kết quả chuyển đổi số"), now=local(2026, 1, 2, 8, 0))
+    chat = Chat(service, "u-hoiphunu")
+    invite = await create_invite(unit=await Unit.get(code="vhxh"), role="officer", now=clock())
+    await chat.send(f"/start {invite.code}")
+    labels = [choice.label for reply in await chat.send("/baocao") for choice in reply.choices]
+    assert len(labels) == len(set(labels)) > 2, labels
+    assert "năm 2026 · chưa làm · chuyển… · Hội Liên hiệp P…" in labels
