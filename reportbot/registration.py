@@ -21,6 +21,7 @@ from reportbot.conversation.i18n import say
 from reportbot.conversation.session import PersonInfo
 from reportbot.conversation.texts_units import UNITS
 from reportbot.store.kv import KeyValueStore
+from reportbot.store.queries.organisations import organisation_by_id, person_scope
 from reportbot.store.queries.people import (
     InviteRecord,
     insert_invite,
@@ -119,6 +120,21 @@ async def redeem(
     if person is None:
         return Redemption(REFUSED, code=code)
     return Redemption(outcome, person=person, code=code)
+
+
+async def registered_text(info: PersonInfo) -> str:
+    """What a person reads on redeeming their invite: their role and unit (or no unit), and
+    for a coordinator or admin of a commune or province, whose units they follow."""
+    role = say(f"role_{info.role}", info.locale)
+    if info.unit is None:
+        text = UNITS.say("no_unit_registered", info.locale, role=role)
+    else:
+        text = say("registered", info.locale, role=role, unit=info.unit.name)
+    scope = await person_scope(info.id)  # an officer's is the whole deployment: none named
+    place = await organisation_by_id(scope.root_id) if scope.root_id is not None else None
+    if place is None:
+        return text
+    return f"{text} {UNITS.say('follows', info.locale, place=place.name)}"
 
 
 def _tries_key(platform: str, external_id: str) -> str:

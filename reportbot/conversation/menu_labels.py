@@ -20,6 +20,7 @@ from reportbot.periods import Period
 from reportbot.vocabulary.catalogue import register
 
 BUTTON_LIMIT = 32
+TITLE_ROOM = 5  # characters of a form's title a button keeps among several forms ("nhan…")
 SEPARATOR = " · "
 ELLIPSIS = "…"
 
@@ -62,8 +63,21 @@ def report_label(period: str, status: str, title: str, *, with_title: bool) -> s
 def report_button(
     period: str, status: str, title: str, *, with_title: bool, limit: int = BUTTON_LIMIT
 ) -> str:
-    """`report_label` within `limit` characters, for a button on a phone's narrow screen."""
-    return cut(report_label(period, status, title, with_title=with_title), limit)
+    """`report_label` within `limit` characters, for a button on a phone's narrow screen.
+
+    Among several forms the title is what tells two buttons of one period apart, so it keeps
+    at least `TITLE_ROOM` characters: when the period and status leave it less, the status is
+    left out (an overdue report is also named above the buttons) and the title takes its room.
+    """
+    whole = report_label(period, status, title, with_title=with_title)
+    head = short_period(period) + SEPARATOR
+    if (
+        not with_title
+        or len(whole) <= limit
+        or limit - len(head + status + SEPARATOR) >= TITLE_ROOM
+    ):
+        return cut(whole, limit)
+    return cut(head + cut(title, max(limit - len(head), 1)), limit)
 
 
 def cut(text: str, limit: int = BUTTON_LIMIT) -> str:
@@ -108,8 +122,11 @@ class ReportMenu:
 
     def choice(self, number: int, key: str, period: Period) -> Choice:
         """Option `number`: a button cut to fit a phone, listed whole where there are none."""
-        whole = self.label(number, key, period)
-        return Choice(cut(whole), f"#{number}", whole=whole)
+        turn = self.turn
+        title = self.short[pick(self.templates[number - 1].title, turn.locale)]
+        status = _status(turn, key, period)
+        label = report_button(period.label(turn.locale), status, title, with_title=self.several)
+        return Choice(label, f"#{number}", whole=self.label(number, key, period))
 
     def text(self) -> str:
         """'Chọn báo cáo cần làm:' and, for several forms, one line per form."""
@@ -121,15 +138,22 @@ class ReportMenu:
 
 
 def distinct(title: str, titles: list[str]) -> str:
-    """`title` without the leading words every one of `titles` shares ("Báo cáo ...")."""
-    split = [t.split() for t in titles]
+    """`title` without the leading words it shares with the most alike other one of `titles`
+    ("Báo cáo kết quả ..." beside "Báo cáo kết quả chuyển đổi số" keeps what follows "kết
+    quả"), never empty: what sets it apart comes first on its button."""
     words = title.split()
     shared = 0
-    while shared < len(words) - 1 and all(
-        len(other) > shared and other[shared].casefold() == words[shared].casefold()
-        for other in split
-    ):
-        shared += 1
+    for other in (t.split() for t in titles):
+        if other == words:
+            continue  # itself
+        same = 0
+        while (
+            same < len(words) - 1
+            and same < len(other)
+            and other[same].casefold() == words[same].casefold()
+        ):
+            same += 1
+        shared = max(shared, same)
     return " ".join(words[shared:])
 
 

@@ -16,6 +16,7 @@ from reportbot.conversation.commands import command_choice
 from reportbot.conversation.menu_labels import (
     SEPARATOR,
     ReportMenu,
+    distinct,
     report_button,
     report_label,
     status_word,
@@ -200,12 +201,16 @@ def offer_options(turn: Turn, options: list[ReportKey]) -> None:
     desks = [_desk(turn, unit_id) for unit_id in units]
     templates = [_template_for(turn, k, p, d) for (k, p), d in zip(options, desks, strict=True)]
     several_forms = len({t.key for t in templates}) > 1
+    titles = list(dict.fromkeys(pick(t.title, turn.locale) for t in templates))
+    short = {title: distinct(title, titles) for title in titles}  # what sets each apart
     for number, ((key, period_key), desk) in enumerate(zip(options, desks, strict=True), 1):
         template = templates[number - 1]
         period = period_by_key(template.period, period_key, turn.env.tz)
         status = _status_text(turn, key, period, desk)
         title = pick(template.title, turn.locale)
-        label = report_button(period.label(turn.locale), status, title, with_title=several_forms)
+        label = report_button(
+            period.label(turn.locale), status, short[title], with_title=several_forms
+        )
         whole = report_label(period.label(turn.locale), status, title, with_title=several_forms)
         if desk is not None:
             label = f"{label}{SEPARATOR}{short_unit(desk.unit.name)}"

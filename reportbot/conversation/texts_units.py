@@ -25,6 +25,11 @@ UNIT_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đăng ký thành công! Anh/chị là {role} (không thuộc đơn vị báo cáo nào).",
         "en": "You are registered as {role} (of no reporting unit).",
     },
+    # A coordinator or admin invited for a commune or a province (registration.registered_text).
+    "follows": {
+        "vi": "Anh/chị theo dõi báo cáo của các đơn vị thuộc {place}.",
+        "en": "You follow the reports of the units of {place}.",
+    },
     "no_unit_welcome": {
         "vi": "Xin chào {name}! Tôi là trợ lý báo cáo. Gõ /trogiup để xem các lệnh.",
         "en": "Hello {name}! I am the reporting assistant. Type /help for the commands.",

@@ -41,7 +41,7 @@ from reportbot.coordination.people.lookup import (
 )
 from reportbot.coordination.publishing.template_upload import TemplateUpload
 from reportbot.coordination.reporting.choosing import forms_named, pick_form, pick_period
-from reportbot.coordination.reporting.forms_seen import forms_owed
+from reportbot.coordination.reporting.forms_seen import forms_owed, forms_seen
 from reportbot.coordination.reporting.province import (
     add_commune_sheet,
     consolidate_scope,
@@ -60,7 +60,7 @@ from reportbot.coordination.reporting.reports import (
     header_for,
     write_report,
 )
-from reportbot.coordination.reporting.status import FILED, current_statuses, forms_in_use
+from reportbot.coordination.reporting.status import FILED, current_statuses
 from reportbot.coordination.reporting.summary_choice import SummaryChoice, filed_periods
 from reportbot.coordination.reporting.unit_view import unit_view
 from reportbot.coordination.roles import ADMIN, COORDINATOR, has_role, refusal
@@ -208,8 +208,10 @@ class CoordinationChat:
     # -- /xem --------------------------------------------------------------------------------
 
     async def view(self, person: PersonInfo, argument: str) -> list[Outgoing]:
-        """A unit's report: coordinators any unit, officers their own (each of several)."""
-        args = split_arguments(argument, set(await forms_in_use()))
+        """A unit's report: coordinators any unit of theirs, officers their own (each of
+        several)."""
+        scope = await person_scope(person.id)  # another commune's form keys are plain words
+        args = split_arguments(argument, set(await forms_seen(scope)))
         if not args.unit and has_role(person, COORDINATOR):
             raise Problem("unit_needed", command="xem")
         if not args.unit and person.several_units and not has_role(person, COORDINATOR):
@@ -224,7 +226,7 @@ class CoordinationChat:
                     replies.append(Outgoing(problem.message(person.locale)))
             return replies
         if has_role(person, COORDINATOR):  # words of a form's title may follow the unit's
-            unit, args = await _unit_and_form(args, await person_scope(person.id))
+            unit, args = await _unit_and_form(args, scope)
             # The coordinator learns here, not only from the digest, whom the bot cannot reach.
             platforms = {connector.name for connector in self.host.connectors()}
             reach = await unreachable_line(unit.id, platforms, person.locale)
@@ -266,10 +268,11 @@ class CoordinationChat:
 
     async def reopen(self, person: PersonInfo, argument: str) -> list[Outgoing]:
         """Reopen a unit's submitted report for changes and tell its officers."""
-        args = split_arguments(argument, set(await forms_in_use()))
+        scope = await person_scope(person.id)  # another commune's form keys are plain words
+        args = split_arguments(argument, set(await forms_seen(scope)))
         if not args.unit:
             raise Problem("unit_needed", command="mo")
-        unit, args = await _unit_and_form(args, await person_scope(person.id))
+        unit, args = await _unit_and_form(args, scope)
         return await reopen_report(self.host, person, unit, args.form, args.period)
 
     # -- /tonghop ----------------------------------------------------------------------------
@@ -352,7 +355,7 @@ async def _summary_forms(argument: str, scope: Scope) -> tuple[Arguments, dict[s
     """/tonghop's arguments, and the forms to choose from when they name none: those a unit of
     `scope` must file, or those whose title the words name (only forms of `scope` are known:
     another commune's form is never offered nor named). Raises Problem."""
-    seen = await forms_in_use(scope)
+    seen = await forms_seen(scope)
     args = split_arguments(argument, set(seen))
     forms = await forms_owed(scope, seen) or seen
     if args.unit and args.form is None:  # no key given: words of the form's title
@@ -373,7 +376,7 @@ async def _unit_and_form(args: Arguments, scope: Scope) -> tuple[UnitRecord, Arg
     except Problem as problem:
         if problem.key != "unit_unknown" or args.form is not None:
             raise
-        words, forms = args.unit.split(), await forms_in_use(scope)
+        words, forms = args.unit.split(), await forms_seen(scope)
         # The longest unit name first, and at least two words of title: one word ("thang",
         # "57") is too often also part of a place's name to pick a unit's report by it.
         for cut in range(len(words) - 2, 0, -1):

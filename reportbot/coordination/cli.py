@@ -226,7 +226,7 @@ async def _forms_import(args: argparse.Namespace, settings: Settings) -> int:
             tz=settings.timezone,
             locale=lang,
             warnings=check.warnings,
-            scope_name=scope.name if scope else None,
+            scope_id=scope.id if scope else None,
         )
         print(shown)
         if not args.yes:

@@ -38,9 +38,9 @@ from reportbot.store.queries.organisations import (
     EVERYTHING,
     Scope,
     person_scopes,
-    publication_scopes,
     publication_units,
     unit_ids_in,
+    unit_organisation_pairs,
 )
 from reportbot.vocabulary.format import unit_in_commune
 
@@ -144,14 +144,23 @@ async def coordinators() -> list[Recipient]:
     return [Recipient(person.id, person.unit_id, person.locale) for person in people]
 
 
-async def concerned(chiefs: list[Recipient], form_key: str) -> list[Recipient]:
+async def concerned(chiefs: list[Recipient], template: FormTemplate) -> list[Recipient]:
     """The coordinators a form's digest is for: those of a commune (or province) the form is
-    published for; another commune's coordinator never hears of it."""
-    published = (await publication_scopes()).get(form_key)
-    if published is None or not chiefs:  # a form for everyone
+    published for (another commune's coordinator never hears of it) where an active unit must
+    file it (a commune without a unit of the form's kind gets no digest: it would say 0/0)."""
+    if not chiefs:
         return chiefs
+    owing = {int(row[0]) for row in await queries.active_units(list(template.unit_types))}
+    published = (await publication_units()).get(template.key)  # a form for some communes
+    if published is not None:
+        owing &= published
     scopes = await person_scopes(chief.person_id for chief in chiefs)
-    return [chief for chief in chiefs if published.meets(scopes[chief.person_id])]
+    pairs = [pair for pair in await unit_organisation_pairs() if pair[0] in owing]
+    return [
+        chief
+        for chief in chiefs
+        if any(scopes[chief.person_id].holds(organisation) for _unit, organisation in pairs)
+    ]
 
 
 async def deliveries(form_key: str, period_key: str) -> dict[tuple[int, str], DeliveryRow]:

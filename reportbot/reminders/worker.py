@@ -205,7 +205,7 @@ class ReminderWorker(MessageComposer):
             if COORDINATORS in audiences:
                 if chiefs is None:
                     chiefs = await store.coordinators()
-                concerned = await store.concerned(chiefs, form_key)
+                concerned = await store.concerned(chiefs, template)
                 collected.audiences[(form_key, period_key, COORDINATORS)] = self._only(concerned)
             collected.deliveries[(form_key, period_key)] = await store.deliveries(
                 form_key, period_key

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from reportbot.conversation.session import PersonInfo
+from reportbot.coordination.names import commune_labels
 from reportbot.coordination.reporting.formatting import bucket_label
+from reportbot.coordination.reporting.forms_seen import forms_seen
 from reportbot.coordination.reporting.province import add_commune_sheet, consolidate_scope
 from reportbot.coordination.reporting.reports import (
     FORMATS,
@@ -30,7 +32,6 @@ from reportbot.coordination.reporting.status import (
     PeriodStatus,
     bucket_of,
     current_statuses,
-    forms_in_use,
     period_status,
 )
 from reportbot.coordination.reporting.unit_view import unit_view
@@ -43,10 +44,8 @@ from reportbot.store.forms import template_by_record
 from reportbot.store.queries.coordination import unit_by_id
 from reportbot.store.queries.organisations import (
     Scope,
-    commune_of_unit,
     organisation_by_id,
     person_scope,
-    spans_communes,
 )
 from reportbot.store.queries.unit_reports import latest_unit_report
 from reportbot.store.queries.web import active_person
@@ -249,9 +248,8 @@ class WebPages:
     @staticmethod
     async def _unit_name(unit_id: int, name: str, scope: Scope) -> str:
         """A unit's name, with its commune's for a reader who sees several communes."""
-        if not await spans_communes(scope):
-            return name
-        return unit_in_commune(name, (await commune_of_unit(unit_id)).name)
+        communes = await commune_labels([unit_id], scope)
+        return unit_in_commune(name, communes.get(unit_id, ""))
 
     async def report(self, request: web.Request) -> web.StreamResponse:
         """A consolidated report file, made now by the report builders of /tonghop."""
@@ -303,7 +301,7 @@ class WebPages:
     async def _period(
         self, form_key: str, period_key: str, scope: Scope
     ) -> tuple[FormTemplate, Period] | None:
-        template = (await forms_in_use(scope)).get(form_key)  # another commune's: not found
+        template = (await forms_seen(scope)).get(form_key)  # another commune's: not found
         if template is None:
             return None
         try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.session import PersonInfo
-from reportbot.coordination.names import fold_words
+from reportbot.coordination.names import commune_labels, fold_words
 from reportbot.coordination.people.fields import ROLE_WORDS
 from reportbot.coordination.roles import COORDINATOR, has_role
 from reportbot.coordination.texts import Problem
@@ -20,7 +20,6 @@ from reportbot.store.queries.coordination import (
 from reportbot.store.queries.organisations import (
     EVERYTHING,
     Scope,
-    commune_names,
     person_scope,
 )
 from reportbot.vocabulary.format import unit_in_commune
@@ -84,7 +83,7 @@ async def resolve_unit(text: str, scope: Scope = EVERYTHING) -> UnitRecord:
         return partial[0]
     if partial:
         # Several communes' units (a province's): each named with its commune, as lists do.
-        communes = await commune_names(u.id for u in partial[:6])
+        communes = await commune_labels((u.id for u in partial[:6]), scope)
         names = ", ".join(
             f"{unit_in_commune(u.name, communes.get(u.id, ''))} ({u.code})" for u in partial[:6]
         )

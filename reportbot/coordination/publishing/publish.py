@@ -23,6 +23,7 @@ from reportbot.forms.schema import FormTemplate, pick
 from reportbot.periods import current_period, periods_between
 from reportbot.store.forms import StoredTemplate, store_template
 from reportbot.store.queries.coordination import TemplateVersion, latest_template_version
+from reportbot.store.queries.organisations import organisation_by_id, publication_scopes
 from reportbot.vocabulary.format import date_text
 from reportbot.vocabulary.os_errors import os_reason
 
@@ -95,13 +96,15 @@ async def preview(
     tz: tzinfo,
     locale: str = "vi",
     warnings: Sequence[str] = (),
-    scope_name: str | None = None,
+    scope_id: int | None = None,
 ) -> str:
     """What an admin confirms: title, questions, unit types (of the commune or province
-    `scope_name` when published for one), period, next deadline, change."""
+    `scope_id` when published for one, else of the one the form is already published for),
+    period, next deadline, change."""
     spec = template.period
     unit_types = ", ".join(unit_type_name(u, locale) for u in template.unit_types)
     unit_types = unit_types or t("preview_all_units", locale)
+    scope_name = await publication_place(template.key, scope_id)
     if scope_name:
         unit_types = t("preview_in_scope", locale, units=unit_types, scope=scope_name)
     text = t(
@@ -120,6 +123,17 @@ async def preview(
     if warnings:
         text += "\n" + notes(warnings, locale)
     return text
+
+
+async def publication_place(key: str, scope_id: int | None) -> str | None:
+    """The name of the commune or province whose units a publication of form `key` asks:
+    `scope_id`'s, else the one the form has now (`store_template` keeps it); None: every
+    unit of the deployment."""
+    if scope_id is None:
+        kept = (await publication_scopes()).get(key)
+        scope_id = kept.root_id if kept is not None else None
+    found = await organisation_by_id(scope_id) if scope_id is not None else None
+    return found.name if found is not None else None
 
 
 def notes(warnings: Sequence[str], locale: str = "vi") -> str:

@@ -105,9 +105,14 @@ class TemplateUpload:
             if check.warnings:  # first: an ignored column may be the cause of every error
                 text = notes(check.warnings[:MAX_ERRORS_SHOWN], locale) + "\n\n" + text
             return [Outgoing(text)]
-        now = self.now()
+        # An admin of a commune (or a province) publishes for it (`_confirm`): said here.
         shown = await preview(
-            check.template, now=now, tz=self.tz, locale=locale, warnings=check.warnings
+            check.template,
+            now=self.now(),
+            tz=self.tz,
+            locale=locale,
+            warnings=check.warnings,
+            scope_id=(await person_scope(person.id)).root_id,
         )
         value = {"definition": template_to_definition(check.template), "source": name}
         await self.pending.set(pending_key(person.id), json.dumps(value, ensure_ascii=False))

@@ -18,12 +18,13 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from reportbot.conversation.parsing import fold
+from reportbot.coordination.names import commune_labels
 from reportbot.coordination.reporting.forms_seen import forms_seen
 from reportbot.forms.schema import FormTemplate
 from reportbot.owed import is_overdue, is_owed, previous_owed
 from reportbot.periods import Period, current_period
 from reportbot.store.forms import first_publications, first_published
-from reportbot.store.queries.organisations import EVERYTHING, Scope, commune_names, form_units
+from reportbot.store.queries.organisations import EVERYTHING, Scope, form_units
 from reportbot.store.queries.reports import all_units, period_submissions
 from reportbot.store.standing import standing
 from reportbot.vocabulary.format import unit_in_commune
@@ -146,17 +147,11 @@ async def period_status(
                 submission_id=submission.id if submission else None,
             )
         )
-    communes = await commune_names(unit.unit_id for unit in units)
+    communes = await commune_labels((unit.unit_id for unit in units), scope)
     if communes:
         units = [replace(unit, commune=communes[unit.unit_id]) for unit in units]
         units.sort(key=lambda unit: (fold(unit.label), unit.label))
     return PeriodStatus(form_key, template, period, units, owed)
-
-
-async def forms_in_use(scope: Scope = EVERYTHING) -> dict[str, FormTemplate]:
-    """The latest active template of every form published for a commune of `scope`, by key
-    (`forms_seen`)."""
-    return await forms_seen(scope)
 
 
 async def current_statuses(

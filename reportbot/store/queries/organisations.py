@@ -300,16 +300,6 @@ async def unit_organisations(unit_ids: list[int]) -> dict[int, int]:
     return {unit_id: organisation_id or default.id for unit_id, organisation_id in rows}
 
 
-async def commune_names(unit_ids: Iterable[int]) -> dict[int, str]:
-    """Each unit's commune name when the units span several communes, else nothing: a list
-    over a province names every unit's commune (two "Hội Nông dân xã" are two communes')."""
-    owner = await unit_organisations(list(unit_ids))
-    if len(set(owner.values())) < 2:
-        return {}
-    names = dict(await Organisation.filter(id__in=set(owner.values())).values_list("id", "name"))
-    return {unit_id: str(names[organisation_id]) for unit_id, organisation_id in owner.items()}
-
-
 async def spans_communes(scope: Scope) -> bool:
     """Whether the units of `scope` belong to more than one commune (a unit without an
     organisation to the default commune): a reader of such a scope is told each unit's."""
