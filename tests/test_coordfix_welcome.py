@@ -39,18 +39,11 @@ async def joined(app: Application, admin: str, newcomer: str) -> str:
     return await Chat(app.service, newcomer).say(f"/start {code.group(1)}")
 
 
-WIRING = pytest.mark.xfail(
-    strict=True, reason="routing/middlewares.py Registration._register: call registered_text"
-)
-
-
-@WIRING
 async def test_a_provinces_coordinator_is_told_the_province(app: Application) -> None:
     said = await joined(app, "a-hoa-binh", "new-province")
     assert "Tỉnh Hòa Bình" in said, said
 
 
-@WIRING
 async def test_a_communes_coordinator_is_told_the_commune(app: Application) -> None:
     said = await joined(app, "a-xa-a", "new-commune")
     assert "Xã An Bình" in said, said

@@ -14,8 +14,13 @@ from datetime import datetime
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation.i18n import say
 from reportbot.conversation.session import PersonInfo
-from reportbot.conversation.texts_units import UNITS
-from reportbot.registration import extract_code, follow_language, join_another_unit, redeem
+from reportbot.registration import (
+    extract_code,
+    follow_language,
+    join_another_unit,
+    redeem,
+    registered_text,
+)
 from reportbot.routing.inbound import Inbound, UpdateKey
 from reportbot.store import inbox
 from reportbot.store.repository import Repository
@@ -185,12 +190,7 @@ class Registration:
             return [Outgoing(say(f"invite_{result.outcome}", inbound.locale, code=code))]
         info = await follow_language(result.person, message.language_code)
         self._repository.forget_person(message.platform, message.user_id)
-        role = say(f"role_{info.role}", info.locale)
-        if info.unit is None:
-            text = UNITS.say("no_unit_registered", info.locale, role=role)
-        else:
-            text = say("registered", info.locale, role=role, unit=info.unit.name)
-        replies = [Outgoing(text)]
+        replies = [Outgoing(await registered_text(info))]
         if self.welcome is not None:
             start = Incoming(message.platform, message.user_id, message.chat_id, text="/start")
             replies.extend(await self.welcome(start, info))
