@@ -139,8 +139,9 @@ async def store_accepts(
     return found
 
 
-def mark_done_row(update: tuple[str, str], now: datetime) -> list[object]:
-    """The parameters of MARK_DONE for one update (for the group writer)."""
+def mark_done_row(update: tuple[str, str], now: datetime | str) -> list[object]:
+    """The parameters of MARK_DONE for one update (for the group writer; `now` may be the
+    moment's parameter form, `SqlDialect.stamp`)."""
     return [update[0], update[1], now, now]
 
 
