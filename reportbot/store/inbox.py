@@ -11,11 +11,11 @@ connector must not acknowledge, so the platform delivers the update again later.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from connectors.base import Attachment, Incoming
+from connectors.base import Attachment, Incoming, with_arrival
 from reportbot.store import sql
 from reportbot.store.models import InboxEntry
 
@@ -82,7 +82,7 @@ def _stored(message: Incoming, now: datetime) -> str:
     """The payload of an accepted update: the message with the time it arrived (the retype
     rule measures how long it waited, by the bot's clock: `conversation.filling.retyped`)."""
     if message.arrived_at is None:
-        message = replace(message, arrived_at=now)
+        message = with_arrival(message, now)
     return encode_message(message)
 
 
