@@ -7,6 +7,11 @@ commit, aiosqlite's thread included) for a small and a large number of officers,
 cachegrind; the difference over the difference in answers is the cost of one more answer,
 without the start-up (imports, seeding, forms) that both runs share.
 
+Caveat, measured (benchmarks/RESULTS.md, brief "perf"): the same commit gave 741k-933k
+instructions per answer over four runs. Under valgrind the threads' interleaving still decides
+how many steps each group commit holds, and a batch's fixed cost is shared by that many: the
+figure resolves about +-12 %, so compare several runs, not one.
+
     .venv/bin/python benchmarks/instructions.py --baseline REF [--ours REF2] [--officers 20,100]
 
 Prints instructions per answer for the baseline (git commit REF, a `git archive` copy) and
