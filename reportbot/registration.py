@@ -8,6 +8,7 @@ restarts); beyond that the outcome is "throttled" and the code is not even looke
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -207,9 +208,13 @@ async def join_another_unit(
 SPOKEN = ("vi", "en")  # the languages every sentence of the bot is written in
 
 
+@functools.lru_cache(maxsize=256)
 def spoken_language(language_code: str | None) -> str | None:
     """The bot's language for a chat app's language code ("en-GB" -> "en"), or None when the
-    code is missing or names a language the bot does not speak."""
+    code is missing or names a language the bot does not speak.
+
+    Asked twice for every message (its locale, then the person's): a cache of the few codes
+    chat apps send (bounded, so odd codes only push out old ones)."""
     code = (language_code or "").strip().lower()
     return next((language for language in SPOKEN if code.startswith(language)), None)
 

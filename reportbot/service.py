@@ -18,7 +18,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from connectors.base import Address, Incoming, NotAccepted, Outgoing, RecipientRefused
+from connectors.base import (
+    Address,
+    Incoming,
+    NotAccepted,
+    Outgoing,
+    RecipientRefused,
+    with_arrival,
+)
 from reportbot.conversation.i18n import say
 from reportbot.conversation.inputs import prepare
 from reportbot.conversation.session import PersonInfo
@@ -160,7 +167,7 @@ class ConversationService:
     async def __call__(self, message: Incoming) -> Sequence[Outgoing]:
         """The connector handler: never raises; returns the replies after the commit."""
         if message.arrived_at is None:  # before any wait: how long it waited is measured
-            message = replace(message, arrived_at=self.clock())
+            message = with_arrival(message, self.clock())
         if not self._caught_up.is_set():
             await self._caught_up.wait()
         replies, _handled = await self._handle(message)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import textwrap
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from connectors.base import (
+    Attachment,
     Capabilities,
     Choice,
     ConnectorContext,
+    Incoming,
     Outgoing,
     render_plain,
+    with_arrival,
 )
 from connectors.text_split import split_text
 from reportbot.connectors_registry import available_connectors, build_connectors
@@ -122,3 +127,40 @@ def test_a_third_party_plugin_is_loaded_and_a_broken_one_is_reported(
     assert unconfigured == []
     assert "rb_viber_demo" in available_connectors()
     sys.modules.pop("rb_viber_demo", None)
+
+
+def test_an_arrival_time_changes_that_field_only() -> None:
+    # Every field given a value unlike its default, so a field copied into the wrong place
+    # (the copy is positional) would show.
+    photo = Attachment(kind="photo", file_id="f1", name="a.jpg")
+    message = Incoming(
+        "zalo_bot",
+        "u1",
+        "c1",
+        text="12",
+        choice="q:1",
+        choices=("a", "b"),
+        attachment=photo,
+        display_name="Lan",
+        language_code="vi",
+        message_id="m1",
+        update_id="u9",
+        is_private=False,
+        unsupported="sticker",
+        received_at=datetime(2026, 1, 2, tzinfo=UTC),
+        attachments=(photo,),
+        edited=True,
+        reply_to_question="q1@3",
+        reply_to_message_id="m0",
+        parts=2,
+        location=(21.0, 105.8, 5.0),
+    )
+    fields = {f.name for f in dataclasses.fields(Incoming)}
+    blank = Incoming("", "", "")
+    given = {name for name in fields if getattr(message, name) != getattr(blank, name)}
+    assert given == fields - {"arrived_at"}
+    at = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+    arrived = with_arrival(message, at)
+    assert arrived.arrived_at == at
+    assert arrived == dataclasses.replace(message, arrived_at=at)
+    assert with_arrival(arrived, datetime(2027, 1, 1, tzinfo=UTC)).text == "12"

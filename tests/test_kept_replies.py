@@ -61,3 +61,15 @@ def test_several_processes_always_read_the_database() -> None:
     shared = ConversationService(TZ, repository=Repository(shared=True))
     assert alone.engine.kept is not None
     assert shared.engine.kept is None
+
+
+def test_a_receipt_names_its_person_and_is_never_drawn_twice() -> None:
+    receipts = {reply_rows.new_receipt(42) for _ in range(2000)}
+    assert len(receipts) == 2000
+    for receipt in receipts:
+        head, _, tail = receipt.partition(".")
+        assert head == "42" and person_of(receipt) == 42
+        assert len(tail) == 32 and set(tail) <= set("0123456789abcdef")
+        assert not reply_rows.is_notice(receipt)
+    notice = reply_rows.new_notice_receipt()
+    assert reply_rows.is_notice(notice) and person_of(notice) is None

@@ -11,11 +11,11 @@ connector must not acknowledge, so the platform delivers the update again later.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from connectors.base import Attachment, Incoming
+from connectors.base import Attachment, Incoming, with_arrival
 from reportbot.store import sql
 from reportbot.store.models import InboxEntry
 
@@ -88,7 +88,7 @@ def _stored(message: Incoming, now: datetime) -> str:
     """The payload of an accepted update: the message with the time it arrived (the retype
     rule measures how long it waited, by the bot's clock: `conversation.filling.retyped`)."""
     if message.arrived_at is None:
-        message = replace(message, arrived_at=now)
+        message = with_arrival(message, now)
     return encode_message(message)
 
 
@@ -145,8 +145,9 @@ async def store_accepts(
     return found
 
 
-def mark_done_row(update: tuple[str, str], now: datetime) -> list[object]:
-    """The parameters of MARK_DONE for one update (for the group writer)."""
+def mark_done_row(update: tuple[str, str], now: datetime | str) -> list[object]:
+    """The parameters of MARK_DONE for one update (for the group writer; `now` may be the
+    moment's parameter form, `SqlDialect.stamp`)."""
     return [update[0], update[1], now, now]
 
 

@@ -41,8 +41,9 @@ class OutboxItem:
     key: str
 
 
-def enqueue_row(topic: str, key: str, now: datetime) -> list[object]:
-    """The parameters of UPSERT_OUTBOX for one entry (for `enqueue_many`)."""
+def enqueue_row(topic: str, key: str, now: datetime | str) -> list[object]:
+    """The parameters of UPSERT_OUTBOX for one entry (for `enqueue_many`; `now` may be the
+    moment's parameter form, `SqlDialect.stamp`)."""
     return [topic, key, now, now]
 
 

@@ -37,6 +37,13 @@ class SqlDialect:
             out.append(f"${number}{part}")
         return "".join(out)
 
+    def stamp(self, moment: datetime) -> datetime | str:
+        """A moment as a statement's parameter. On SQLite its text, formatted here once: the
+        very text tortoise's adapter (`isoformat(" ")`) would write for the datetime, which
+        sqlite3 would otherwise call again for every row that repeats it (a step's moment
+        goes into four to six rows). PostgreSQL's driver takes the datetime itself."""
+        return moment if self.name == "postgres" else moment.isoformat(" ")
+
 
 def connection(name: str = DEFAULT_CONNECTION) -> BaseDBAsyncClient:
     """The tortoise connection `name` (tortoise must be initialised)."""

@@ -276,14 +276,15 @@ class GroupCommitter:
     ) -> None:
         rows = _BatchRows()
         for write in batch:
+            now = dialect.stamp(write.now)  # once per step, not once per row
             if write.change is not None:
-                await _change_rows(tx, dialect, write, write.change, rows)
+                await _change_rows(tx, dialect, write, write.change, rows, now)
             if write.state is not None:
                 data = write.state
                 data = data.to_dict() if isinstance(data, ConversationState) else data
-                rows.states.append([write.person_id, json.dumps(data), write.now])
+                rows.states.append([write.person_id, json.dumps(data), now])
             if write.update is not None:
-                rows.updates.append(inbox.mark_done_row(write.update, write.now))
+                rows.updates.append(inbox.mark_done_row(write.update, now))
             if write.replies is not None:
                 rows.owed.append(write.replies)
         for statement, values in rows.statements():
@@ -322,8 +323,10 @@ async def _change_rows(
     write: StepWrite,
     change: SubmissionChange,
     rows: _BatchRows,
+    now: datetime | str,
 ) -> None:
-    """The rows of one report change; a new report is inserted now, for its id."""
+    """The rows of one report change; a new report is inserted now, for its id. `now` is the
+    step's moment as a parameter (`SqlDialect.stamp`)."""
     view = change.view
     submission_id = view.id
     if change.create:
@@ -337,15 +340,15 @@ async def _change_rows(
                 write.unit_id,
                 view.period_key,
                 write.person_id,
-                write.now,
-                write.now,
+                now,
+                now,
             ],
         )
         submission_id = write.created_id = inserted[0]["id"]
     # a calculation's value is an answer row under its name (names are unique across a
     # template's questions and calculations; its template says which)
     for qid, value in (*change.set_answers.items(), *change.set_calculated.items()):
-        rows.upserts.append([submission_id, qid, encode_value(value), write.person_id, write.now])
+        rows.upserts.append([submission_id, qid, encode_value(value), write.person_id, now])
     for qid in change.clear_answers:
         rows.deletes.append([submission_id, qid])
     rows.submissions.append(
@@ -354,11 +357,11 @@ async def _change_rows(
             change.revision if change.revision is not None else view.revision,
             change.submitted_at or view.submitted_at,
             change.submitted_by or view.submitted_by,
-            write.now,
+            now,
             submission_id,
         ]
     )
-    rows.outbox.append(outbox_rows.enqueue_row(SHEET_TOPIC, str(submission_id), write.now))
+    rows.outbox.append(outbox_rows.enqueue_row(SHEET_TOPIC, str(submission_id), now))
 
 
 def _settle(item: Item, result: object) -> None:
