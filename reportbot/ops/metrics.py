@@ -72,6 +72,9 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.source_timeout = source_timeout
         self._sources: list[tuple[str, Callable[[], Awaitable[None]], Callable[[], None]]] = []
+        # Read before the others: the pool's counters must not count the scrape's own reads
+        self._pool_source: tuple[str, Callable[[], Awaitable[None]], Callable[[], None]] | None
+        self._pool_source = None
         self._children: dict[tuple[object, ...], Any] = {}
         self._define()
         self.build_info.labels(version=package_version()).set(1)
@@ -195,7 +198,9 @@ class Metrics:
         self._sources.append(("sheet_lag", update, lambda: self.sheet_lag.set(math.nan)))
 
     def set_pool_source(self, source: Callable[[], Awaitable[PoolUsage | None]]) -> None:
-        """Feed `reportbot_db_pool_connections` from `source()` (None: no pool, e.g. SQLite)."""
+        """Feed `reportbot_db_pool_connections` from `source()` (None: no pool, e.g. SQLite),
+        read before any other gauge: those read the database on pooled connections, and the
+        pool's `in_use` showed the scrape's own reads (3 of 5 in use on a bot at rest)."""
 
         async def update() -> None:
             usage = await source()
@@ -208,10 +213,13 @@ class Metrics:
             for state in ("in_use", "idle", "max"):
                 self.pool.labels(state=state).set(math.nan)
 
-        self._sources.append(("db_pool", update, unknown))
+        self._pool_source = ("db_pool", update, unknown)
 
     async def refresh(self) -> None:
-        """Await every gauge callback concurrently, each under `source_timeout` seconds."""
+        """Read the pool's use, then await every other gauge callback concurrently, each
+        under `source_timeout` seconds."""
+        if self._pool_source is not None:
+            await self._refresh_one(*self._pool_source)
         await asyncio.gather(*(self._refresh_one(*entry) for entry in self._sources))
 
     async def _refresh_one(
