@@ -63,8 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if not hasattr(args, "func"):
-        parser.print_help()
+    if not hasattr(args, "func"):  # no command, or a group without its task (`reportbot db`)
+        getattr(args, "group_parser", parser).print_help()
         return EXIT_USAGE
     if getattr(args, "needs_settings", True):
         try:
@@ -117,5 +117,9 @@ def _parser(locale: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(metavar="COMMAND")
     for register in COMMAND_GROUPS:
         register(commands)
+    for group in commands.choices.values():
+        # A group (`db`, `org`, `sheets`) typed alone shows its own tasks, not every command.
+        if any(isinstance(a, argparse._SubParsersAction) for a in group._actions):
+            group.set_defaults(group_parser=group)
     localize(parser, locale or _env_locale())
     return parser
