@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportbot.cli import chat_run, database, forms, organisations, roster, status
-from reportbot.cli.errors import describe_os_error
+from reportbot.cli.errors import describe_os_error, refuse, refuse_error
 from reportbot.cli.parser import CommandParser, localize
 from reportbot.config import LOG_FORMATS, ConfigError, Settings, load_settings
 from reportbot.config_check import check_settings
@@ -63,14 +63,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    if not hasattr(args, "func"):
-        parser.print_help()
+    if not hasattr(args, "func"):  # no command, or a group without its task (`reportbot db`)
+        getattr(args, "group_parser", parser).print_help()
         return EXIT_USAGE
     if getattr(args, "needs_settings", True):
         try:
             settings = load_settings()
         except ConfigError as exc:  # in the settings' language when it was readable
-            print(f"reportbot: {exc}", file=sys.stderr)
+            refuse_error(exc, exc.locale or env_locale(), _env_log_format())
             return EXIT_USAGE
         # The handler first: the warnings about unknown settings come in the chosen format.
         setup_logging(verbose=args.verbose, log_format=settings.log_format)
@@ -81,10 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(args.func(args, settings))
     except DatabaseUnavailable as exc:
-        print(f"reportbot: {exc.text(settings.locale)}", file=sys.stderr)
+        refuse_error(exc, settings.locale, settings.log_format)
         return EXIT_FAILURE
     except ConfigError as exc:  # a feature's or a connector's setting, found while starting
-        print(f"reportbot: {exc.text(settings.locale)}", file=sys.stderr)
+        refuse_error(exc, settings.locale, settings.log_format)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as exc:  # unwritable output, missing folder, port in use, disk full...
-        print(f"reportbot: {describe_os_error(exc, settings.locale)}", file=sys.stderr)
+        refuse(describe_os_error(exc, settings.locale), settings.log_format, error="os_error")
         return EXIT_FAILURE
 
 
@@ -117,5 +117,9 @@ def _parser(locale: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(metavar="COMMAND")
     for register in COMMAND_GROUPS:
         register(commands)
+    for group in commands.choices.values():
+        # A group (`db`, `org`, `sheets`) typed alone shows its own tasks, not every command.
+        if any(isinstance(a, argparse._SubParsersAction) for a in group._actions):
+            group.set_defaults(group_parser=group)
     localize(parser, locale or _env_locale())
     return parser

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
 from connectors.base import ConnectorStartError
-from reportbot.cli.errors import missing_forms_folder
+from reportbot.cli.errors import missing_forms_folder, refuse
 from reportbot.cli.language import say
 from reportbot.config import Settings
 from reportbot.language import env_locale
@@ -86,29 +86,30 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     role = getattr(args, "role", None) or roles.default_role()
     refused = roles.refusal(role, settings.database_url, settings.locale)
     if refused:
-        print(f"reportbot: {refused}", file=sys.stderr)
+        refuse(refused, settings.log_format, error="role")
         return EXIT_USAGE
     app = _application(args, settings, role)
     await app.open()
     try:
         problems = app.add_connectors(only=None, console=None)
-        for problem in problems:
-            print(f"reportbot: {problem.line(settings.locale)}", file=sys.stderr)
+        for problem in problems:  # a connector that could not be loaded; the others run
+            line = problem.line(settings.locale)
+            refuse(line, settings.log_format, level=logging.WARNING, event="connector_problem")
         platforms = [c for c in app.connectors if c.name != "console"]
         if not platforms and role != roles.ALL:
             line = STARTUP.say("no_platform", settings.locale, role=role)
-            print(f"reportbot: {line}", file=sys.stderr)
+            refuse(line, settings.log_format, error="no_platform")
             return EXIT_USAGE
         if not settings.forms_dir.is_dir() and not await app.service.repository.forms():
             # The console demo as well: else the officer would be told there is nothing to file.
             line = missing_forms_folder(settings.forms_dir, settings.locale)
-            print(f"reportbot: {line}", file=sys.stderr)
+            refuse(line, settings.log_format, error="forms_folder_missing")
             return EXIT_FAILURE
         if not platforms and not sys.stdin.isatty():
             # The console chat is the fallback in a terminal only: a service with no token is
             # told what to set, not to pick a person with --as.
             line = STARTUP.say("no_platform", settings.locale, role=role)
-            print(f"reportbot: {line}", file=sys.stderr)
+            refuse(line, settings.log_format, error="no_platform")
             return EXIT_USAGE
         if not platforms:
             await app.close()
@@ -118,7 +119,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         try:
             await app.start()
         except ConnectorStartError as error:  # a refused token, an unreachable API...
-            print(f"reportbot: {error.text(settings.locale)}", file=sys.stderr)
+            refuse(error.text(settings.locale), settings.log_format, error="connector_start")
             return EXIT_FAILURE
         _started(settings, role, [c.name for c in app.connectors])
         await app.run_until_stopped(stop)

@@ -9,11 +9,38 @@ an IT officer searches for.
 from __future__ import annotations
 
 import errno
+import logging
+import os
+import sys
 from pathlib import Path
 
-from reportbot.ops.logs import redact
+from reportbot.ops.logs import masked, redact, refusal_json
+from reportbot.startup_errors import StartupError
 from reportbot.startup_texts import STARTUP
 from reportbot.vocabulary.os_errors import worded
+
+
+def refuse(
+    line: str, log_format: str = "text", *, level: int = logging.ERROR, **fields: object
+) -> None:
+    """Print a refusal on stderr: `reportbot: <line>`, or with JSON logs
+    (REPORTBOT_LOG_FORMAT=json) one JSON line with the same `message`, so that a log shipper
+    reads it too (`fields` go beside it: `error`, `setting`). Secrets masked in both."""
+    if log_format == "json":
+        entry = refusal_json(line, os.environ, level=level, **fields)
+        print(entry, file=sys.stderr, flush=True)
+    else:
+        print(f"reportbot: {masked(line, os.environ)}", file=sys.stderr, flush=True)
+
+
+def refuse_error(error: StartupError, locale: str, log_format: str = "text") -> None:
+    """`refuse` a start-up error in `locale`, with its catalogue key and the setting it names."""
+    fields: dict[str, object] = {"error": error.key}
+    setting = error.params.get("name")
+    if isinstance(setting, str):
+        fields["setting"] = setting
+    refuse(error.text(locale), log_format, **fields)
+
 
 # errno -> a Vietnamese reason; the system's own English text follows in brackets.
 _REASONS = {

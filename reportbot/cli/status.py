@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from connectors.base import WARNING_KEY
@@ -46,11 +47,36 @@ async def _status(_args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.locale
     print(f"{say(lang, 'Phiên bản', 'Version')}: reportbot {package_version()}")
     print(f"{say(lang, 'Cơ sở dữ liệu', 'Database')}: {describe(settings.database_url)}")
+    missing = _missing_sqlite_file(settings.database_url)
+    if missing is not None:  # opening it would create an empty file: status changes nothing
+        print(
+            say(
+                lang,
+                "  không có tệp cơ sở dữ liệu {path}: chạy lệnh từ thư mục của dịch vụ hoặc "
+                "đặt REPORTBOT_DATABASE_URL; cài mới thì `reportbot db migrate` tạo tệp này",
+                "  no database file {path}: run from the service's folder or set "
+                "REPORTBOT_DATABASE_URL; on a new install `reportbot db migrate` creates it",
+            ).format(path=missing)
+        )
+        return 1
     await open_database(settings.database_url, migrate_first=False)  # unreachable: one line
     try:
         return await _report(lang, settings)
     finally:
         await close_database()
+
+
+def _missing_sqlite_file(database_url: str) -> Path | None:
+    """The absolute path of a SQLite database file that does not exist; None otherwise (a
+    file that exists, an in-memory database, PostgreSQL)."""
+    if not database_url.startswith("sqlite://"):
+        return None
+    name = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    if not name or name == ":memory:":
+        return None
+    path = Path(name)
+    path = path if path.is_absolute() else Path.cwd() / path
+    return None if path.exists() else path
 
 
 async def _report(lang: str, settings: Settings | None = None) -> int:

@@ -220,6 +220,34 @@ def _safe(value: Any) -> Any:
     return redact(str(value))
 
 
+def masked(text: str, env: Mapping[str, str]) -> str:
+    """`redact(text)`, also masking the secret settings of `env` (for a line printed before
+    `guard_logs` learnt them: a refusal of the settings themselves)."""
+    for secret in secret_values(env):
+        text = text.replace(secret, MASK)
+    return redact(text)
+
+
+def refusal_json(
+    line: str, env: Mapping[str, str], *, level: int = logging.ERROR, **fields: object
+) -> str:
+    """A refusal at start (the line the text mode prints after `reportbot: `) as one JSON log
+    line, as `JsonFormatter` writes a record: level ERROR, logger `reportbot`, `event:
+    refused`, then `fields` (the catalogue key, the setting named); secrets masked. A warning
+    printed at start (`level` WARNING) gives its own `event`."""
+    record = logging.makeLogRecord(
+        {
+            "name": "reportbot",
+            "levelno": level,
+            "levelname": logging.getLevelName(level),
+            "msg": masked(line, env),
+            "event": "refused",
+            **fields,
+        }
+    )
+    return JsonFormatter().format(record)
+
+
 class _StderrHandler(logging.StreamHandler):
     """Writes to whatever `sys.stderr` is when a record comes (as logging's last resort does):
     a caller that swaps stderr (a test runner, a daemon wrapper) never leaves this handler

@@ -6,7 +6,8 @@ latency histogram are fed by hooks the pipeline calls (`update_received`, `handl
 reminder hooks); gauges whose truth lives in the database (inbox and outbox backlog, sheet lag,
 pool use) are fed by async callbacks that `refresh()` awaits, each under a deadline, just
 before `/metrics` is rendered. A callback that fails or is too slow sets its gauges to NaN and
-counts an error: a scrape never hangs on a slow database.
+counts an error: a scrape never hangs on a slow or frozen database (a read still pending is
+left to finish on its own and shared by the next scrape).
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.source_timeout = source_timeout
         self._sources: list[tuple[str, Callable[[], Awaitable[None]], Callable[[], None]]] = []
+        # Read before the others: the pool's counters must not count the scrape's own reads
+        self._pool_source: tuple[str, Callable[[], Awaitable[None]], Callable[[], None]] | None
+        self._pool_source = None
+        self._pending: dict[str, asyncio.Task[None]] = {}  # each source's read in flight
         self._children: dict[tuple[object, ...], Any] = {}
         self._define()
         self.build_info.labels(version=package_version()).set(1)
@@ -195,7 +200,9 @@ class Metrics:
         self._sources.append(("sheet_lag", update, lambda: self.sheet_lag.set(math.nan)))
 
     def set_pool_source(self, source: Callable[[], Awaitable[PoolUsage | None]]) -> None:
-        """Feed `reportbot_db_pool_connections` from `source()` (None: no pool, e.g. SQLite)."""
+        """Feed `reportbot_db_pool_connections` from `source()` (None: no pool, e.g. SQLite),
+        read before any other gauge: those read the database on pooled connections, and the
+        pool's `in_use` showed the scrape's own reads (3 of 5 in use on a bot at rest)."""
 
         async def update() -> None:
             usage = await source()
@@ -208,21 +215,35 @@ class Metrics:
             for state in ("in_use", "idle", "max"):
                 self.pool.labels(state=state).set(math.nan)
 
-        self._sources.append(("db_pool", update, unknown))
+        self._pool_source = ("db_pool", update, unknown)
 
     async def refresh(self) -> None:
-        """Await every gauge callback concurrently, each under `source_timeout` seconds."""
+        """Read the pool's use, then await every other gauge callback concurrently, each
+        under `source_timeout` seconds."""
+        if self._pool_source is not None:
+            await self._refresh_one(*self._pool_source)
         await asyncio.gather(*(self._refresh_one(*entry) for entry in self._sources))
 
     async def _refresh_one(
         self, name: str, update: Callable[[], Awaitable[None]], unknown: Callable[[], None]
     ) -> None:
-        try:
-            await asyncio.wait_for(update(), self.source_timeout)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a broken source must not break the scrape
-            log.warning("metrics source %s failed: %s", name, type(exc).__name__)
+        # The read runs as a task of its own and the scrape waits for it at most
+        # source_timeout, without cancelling it: cancelling an asyncpg query waits on a
+        # frozen server as well (up to the statement timeout, 20 s: the scrape hung that
+        # long). A read still pending is shared by the next scrape, never started again.
+        task = self._pending.get(name)
+        if task is None or task.done():
+            task = asyncio.create_task(_run(update), name=f"metrics-{name}")
+            task.add_done_callback(_consume_exception)
+            self._pending[name] = task
+        await asyncio.wait((task,), timeout=self.source_timeout)
+        error: BaseException | None
+        if not task.done():
+            error = TimeoutError()
+        else:
+            error = asyncio.CancelledError() if task.cancelled() else task.exception()
+        if error is not None:  # a broken or slow source must not break the scrape
+            log.warning("metrics source %s failed: %s", name, type(error).__name__)
             self.source_errors.labels(source=name).inc()
             unknown()
 
@@ -232,3 +253,13 @@ class Metrics:
         # The classic text format 0.0.4: every Prometheus version reads it, and the names here
         # are plain ASCII, so the 1.0.0 format (UTF-8 names) would add nothing.
         return generate_latest(self.registry), CONTENT_TYPE_PLAIN_0_0_4
+
+
+async def _run(update: Callable[[], Awaitable[None]]) -> None:
+    await update()
+
+
+def _consume_exception(task: asyncio.Task[None]) -> None:
+    """Read an abandoned read's exception so asyncio does not log it as never retrieved."""
+    if not task.cancelled():
+        task.exception()

@@ -5,10 +5,17 @@ command line (`reportbot forms import`, a separate process) or in the chat on on
 several, and units are imported into communes the same ways: each running process must see
 that without a restart. One small statement, asked at most every `RECHECK_S` seconds per
 process, says whether anything it depends on changed since the set was loaded.
+
+The statement runs as a task of its own, and a message waits on it at most `INLINE_WAIT_S`:
+a frozen PostgreSQL server or a lock held on `units` made it wait up to the statement timeout
+(20 s) on the officer's message path. A check still pending then answers "unchanged" (the set
+loaded keeps serving); later messages share that pending check instead of each taking one more
+pooled connection, and the first to come after it ended reads its answer.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -21,6 +28,7 @@ log = logging.getLogger(__name__)
 Rows = Callable[[str, Sequence[object]], Awaitable[list[Sequence[Any]]]]
 
 RECHECK_S = 2.0  # an officer sees a form published elsewhere within this (plus one message)
+INLINE_WAIT_S = 0.25  # the most a message waits on a check (one takes ~1 ms when all is well)
 PRIME = 2147483647  # 2^31 - 1: every term below stays far inside 64 bits on both dialects
 
 
@@ -63,25 +71,50 @@ async def publication_stamp(rows: Rows | None = None) -> Sequence[Any]:
 class PublicationWatch:
     """Compares the stored stamp with the one taken when the form set was loaded."""
 
-    def __init__(self, recheck_s: float = RECHECK_S, rows: Rows | None = None) -> None:
+    def __init__(
+        self,
+        recheck_s: float = RECHECK_S,
+        rows: Rows | None = None,
+        inline_wait_s: float = INLINE_WAIT_S,
+    ) -> None:
         self._recheck_s = recheck_s
         self._rows = rows
+        self._inline_wait_s = inline_wait_s
         self._stamp: Sequence[Any] | None = None
         self._checked = 0.0
+        self._pending: asyncio.Task[bool] | None = None  # the check in flight (at most one)
         self._failing = False  # the last check failed (logged once until one succeeds)
 
     async def loading(self) -> None:
         """Call just before loading the form set: a change made during the load is seen next."""
+        self._pending = None  # a check in flight compares with the old stamp: its answer is moot
         self._stamp = await publication_stamp(self._rows)
         self._checked = time.monotonic()
 
     async def changed(self) -> bool:
-        """Whether the set loaded is out of date; asks the database at most every recheck_s.
-        A failed check (database briefly away, a statement timeout) answers False: the set
-        loaded keeps serving and the check is tried again after recheck_s."""
-        if time.monotonic() < self._checked + self._recheck_s:
+        """Whether the set loaded is out of date; asks the database at most every recheck_s
+        and waits at most inline_wait_s for the answer. A failed check (database briefly
+        away, a statement timeout) or one still pending answers False: the set loaded keeps
+        serving and the check is tried again after recheck_s."""
+        pending = self._pending
+        if pending is None:
+            if time.monotonic() < self._checked + self._recheck_s:
+                return False
+            self._checked = time.monotonic()  # first: messages arriving meanwhile do not ask too
+            pending = self._pending = asyncio.create_task(self._check(), name="publication-check")
+        # asyncio.wait neither cancels the check at its timeout (cancelling an asyncpg query
+        # waits on the frozen server too) nor raises: the check goes on without the message.
+        await asyncio.wait((pending,), timeout=self._inline_wait_s)
+        if not pending.done():
             return False
-        self._checked = time.monotonic()  # first: messages arriving meanwhile do not ask too
+        if self._pending is pending:
+            self._pending = None
+            self._checked = time.monotonic()  # the next check comes recheck_s after this one
+        return pending.result()
+
+    async def _check(self) -> bool:
+        """One check: whether the stamp differs from the loaded one; False when it failed."""
+        loaded = self._stamp
         try:
             stamp = await publication_stamp(self._rows)
         except Exception as error:
@@ -97,4 +130,4 @@ class PublicationWatch:
         if self._failing:
             log.info("publication check works again")
             self._failing = False
-        return stamp != self._stamp
+        return stamp != loaded
