@@ -37,7 +37,7 @@ async def run_bot(env: dict[str, str], cwd: Path) -> tuple[int, str]:
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=180)
     except TimeoutError:
         process.kill()
         raise
