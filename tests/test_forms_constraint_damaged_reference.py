@@ -6,8 +6,12 @@ a number again."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.test_engine import NQ57_T, Harness
 from tests.test_engine_validity import INFORMED, file_report
+from tests.test_officer_sweep_repeat_total import opened
+from tests.test_repeats import roster
 
 KEY = (NQ57_T.key, "2026-H2")
 
@@ -42,3 +46,24 @@ def test_a_sound_total_still_refuses_a_bigger_part_at_once() -> None:
     assert "không được lớn hơn tổng số" in reply
     assert bot.reports[KEY].answers["so_can_bo_quan_triet"] == 5
     assert bot.reports[KEY].answers["tong_so_can_bo"] == 25
+
+
+CLASSES = [
+    ["type", "name", "label", "constraint", "constraint_message"],
+    ["begin repeat", "lop", "Lớp", None, None],
+    ["integer", "tong", "Tổng số học viên", None, None],
+    ["integer", "nu", "Số học viên nữ", ". <= ${tong}", "Không được lớn hơn tổng số"],
+    ["end repeat", None, None, None, None],
+]
+
+
+def test_inside_a_repeat_too(tmp_path: Path) -> None:
+    """Review finding: an entry's constraint reads `tong[1]`, which only the expanded form
+    knows; the damaged entry total was not seen as damaged, and every answer was refused."""
+    bot = Harness(forms=(roster(tmp_path, CLASSES),))
+    opened(bot)
+    assert "Số học viên nữ" in bot.say("30")
+    (key,) = bot.reports
+    bot.reports[key].answers["tong[1]"] = "ba mươi"  # damaged old data
+    bot.say("0")
+    assert bot.reports[key].answers["nu[1]"] == 0  # taken, not refused

@@ -25,6 +25,7 @@ from reportbot.conversation.shaped import check_media_kind, parse_shaped
 from reportbot.conversation.typed_numbers import read_number
 from reportbot.conversation.values import fits_type, format_number, is_empty
 from reportbot.forms.expressions import truthy
+from reportbot.forms.repeats import split_id
 from reportbot.forms.schema import (
     ATTACHMENT_TYPES,
     SHAPED_TEXT_TYPES,
@@ -41,10 +42,16 @@ _ATTACHMENT_KEYS = ("kind", "path", "file_id", "url", "name", "size", "mime_type
 
 
 def _unanswered(name: str, answers: Mapping[str, Any], template: FormTemplate | None) -> bool:
+    """Whether a constraint's reference is no answer yet: empty, or of the wrong type (an
+    entry's id, `tong[1]`, is read as its repeat's question `tong`)."""
     value = answers.get(name)
     if is_empty(value):
         return True
-    read = template.question(name) if template is not None else None
+    if template is None:
+        return False
+    read = template.question(name)
+    if read is None and (entry := split_id(name)) is not None:
+        read = template.question(entry[0])
     return read is not None and read.answerable and not fits_type(read, value)
 
 
