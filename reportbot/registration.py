@@ -131,7 +131,9 @@ async def registered_text(info: PersonInfo) -> str:
         text = UNITS.say("no_unit_registered", info.locale, role=role)
     else:
         text = say("registered", info.locale, role=role, unit=info.unit.name)
-    scope = await person_scope(info.id)  # an officer's is the whole deployment: none named
+    if info.role == "officer":  # files for a unit, follows nobody (an import may still
+        return text  # have written a commune on the officer's row)
+    scope = await person_scope(info.id)
     place = await organisation_by_id(scope.root_id) if scope.root_id is not None else None
     if place is None:
         return text

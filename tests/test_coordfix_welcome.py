@@ -2,9 +2,9 @@
 follow: the welcome names the commune or the province.
 
 Before, neither did (the brief said a commune's did; it read "Anh/chị là chuyên viên tổng hợp
-(không thuộc đơn vị báo cáo nào)" for both). The sentence is `registration.registered_text`;
-the registration middleware (reportbot/routing/middlewares.py, outside this change) still
-builds its own, so the chat tests are expected to fail until it calls that function.
+(không thuộc đơn vị báo cáo nào)" for both). The sentence is `registration.registered_text`,
+which the registration middleware sends. An officer follows no one's reports, whatever
+commune a people import wrote on their row.
 """
 
 from __future__ import annotations
@@ -67,3 +67,15 @@ async def test_the_sentence_names_the_province_the_commune_or_nobody(db: str) ->
     assert await registered_text(await info("coordinator None")) == (
         "Đăng ký thành công! Anh/chị là chuyên viên tổng hợp (không thuộc đơn vị báo cáo nào)."
     )
+
+
+async def test_an_officer_is_never_told_they_follow_a_commune(db: str) -> None:
+    """Review finding: `people import` keeps the commune cell of an officer's row, and the
+    officer read "Anh/chị theo dõi báo cáo của các đơn vị thuộc Xã An Bình"."""
+    organisations = await seed_province()
+    officer = await Person.filter(role="officer").first()
+    assert officer is not None
+    officer.organisation_id = organisations["xa-a"].id  # type: ignore[attr-defined]
+    await officer.save()
+    said = await registered_text(await info(officer.name))
+    assert said.startswith("Đăng ký thành công!") and "theo dõi" not in said, said
