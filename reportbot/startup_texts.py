@@ -77,6 +77,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "{name}: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh",
         "en": "{name}: {value!r} is not a known time zone, e.g. Asia/Ho_Chi_Minh",
     },
+    "timezone_etc_gmt": {
+        "vi": "{name}: {value!r} nghĩa là {means} (trong tên Etc/GMT dấu bị đảo ngược), không "
+        "phải giờ Việt Nam; dùng tên vùng, ví dụ Asia/Ho_Chi_Minh (UTC+07:00)",
+        "en": "{name}: {value!r} means {means} (Etc/GMT names reverse the sign), not "
+        "Vietnam's time; use a region name, e.g. Asia/Ho_Chi_Minh (UTC+07:00)",
+    },
     "choice": {
         "vi": "{name}: {value!r} không hợp lệ, chọn một trong {allowed}",
         "en": "{name}: {value!r} is not valid, choose one of {allowed}",

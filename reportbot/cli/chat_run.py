@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from connectors.base import ConnectorStartError
 from reportbot.cli.errors import missing_forms_folder
 from reportbot.cli.language import say
-from reportbot.config import Settings
+from reportbot.config import Settings, timezone_label
 from reportbot.language import env_locale
 from reportbot.ops.logs import setup_logging
 from reportbot.ops.version import package_version
@@ -132,7 +132,8 @@ def _started(settings: Settings, role: str, names: list[str]) -> None:
     log's start line for a log shipper; with text logs, shown with -v only)."""
     running = say(settings.locale, "đang chạy", "running")
     role_word = say(settings.locale, "vai trò", "role")
-    print(f"reportbot: {running} ({role_word} {role}): {', '.join(names)}", flush=True)
+    zone = f"{say(settings.locale, 'múi giờ', 'time zone')} {timezone_label(settings.timezone)}"
+    print(f"reportbot: {running} ({role_word} {role}): {', '.join(names)}; {zone}", flush=True)
     extra = {"event": "started", "role": role, "connectors": names, "version": package_version()}
     log.info("reportbot running (role %s): %s", role, ", ".join(names), extra=extra)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from connectors.base import WARNING_KEY
 from reportbot.cli.language import say
-from reportbot.config import Settings
+from reportbot.config import Settings, timezone_label
 from reportbot.connectors_registry import available_connectors
 from reportbot.mirror.apart import apart_lines, communes_apart
 from reportbot.mirror.xlsx import ENV_XLSX
@@ -45,6 +45,7 @@ def _now() -> datetime:
 async def _status(_args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.locale
     print(f"{say(lang, 'Phiên bản', 'Version')}: reportbot {package_version()}")
+    print(f"{say(lang, 'Múi giờ', 'Time zone')}: {timezone_label(settings.timezone)}")
     print(f"{say(lang, 'Cơ sở dữ liệu', 'Database')}: {describe(settings.database_url)}")
     await open_database(settings.database_url, migrate_first=False)  # unreachable: one line
     try:
