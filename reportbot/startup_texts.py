@@ -159,6 +159,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Cannot reach the database {url}: {reason}; check that PostgreSQL is running and "
         "REPORTBOT_DATABASE_URL (host, port, database name, user, password)",
     },
+    "db_full": {
+        "vi": "Không ghi được vào cơ sở dữ liệu {url}: hết dung lượng đĩa (hoặc cơ sở dữ liệu "
+        "đã đầy). Không có gì bị thay đổi: giải phóng dung lượng ổ đĩa chứa cơ sở dữ liệu rồi "
+        "chạy lại lệnh",
+        "en": "Cannot write to the database {url}: the disk (or the database) is full. Nothing "
+        "was changed: free space on the disk that holds the database, then run the command again",
+    },
+    "db_read_only": {
+        "vi": "Không ghi được vào cơ sở dữ liệu {url}: cơ sở dữ liệu chỉ cho đọc (người dùng chạy "
+        "bot không có quyền ghi). Không có gì bị thay đổi: cho người dùng này quyền ghi tệp cơ "
+        "sở dữ liệu, các tệp -wal, -shm và thư mục chứa chúng (chown), rồi chạy lại lệnh",
+        "en": "Cannot write to the database {url}: it is read-only (the user running the bot "
+        "may not write it). Nothing was changed: give that user write access to the database "
+        "file, its -wal and -shm files and their folder (chown), then run the command again",
+    },
     "db_client_setting": {
         "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}; với sslmode=verify-ca hoặc "
         "verify-full, ghi tệp chứng chỉ gốc (CA) của nhà cung cấp vào REPORTBOT_DATABASE_URL: "
