@@ -174,6 +174,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "may not write it). Nothing was changed: give that user write access to the database "
         "file, its -wal and -shm files and their folder (chown), then run the command again",
     },
+    "db_in_use": {
+        "vi": "Một bản reportbot khác (tiến trình {pid}) đang chạy trên cơ sở dữ liệu {url}; hai "
+        "bản trên một tệp SQLite sẽ ghi đè câu trả lời của nhau. Không khởi động: dừng bản kia "
+        "trước (kill {pid}), hoặc dùng PostgreSQL để chạy nhiều tiến trình. Khoá: {lock}",
+        "en": "Another copy of reportbot (process {pid}) is running on the database {url}; two "
+        "copies on one SQLite file overwrite each other's answers. Not starting: stop that one "
+        "first (kill {pid}), or use PostgreSQL to run several processes. Lock: {lock}",
+    },
     "db_client_setting": {
         "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}; với sslmode=verify-ca hoặc "
         "verify-full, ghi tệp chứng chỉ gốc (CA) của nhà cung cấp vào REPORTBOT_DATABASE_URL: "
@@ -243,8 +251,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "database; start from the folder holding forms/ or set REPORTBOT_FORMS_DIR",
     },
     "port_in_use_fix": {
-        "vi": "đặt REPORTBOT_HTTP_PORT một cổng khác hoặc dừng chương trình đang dùng cổng này",
-        "en": "set another REPORTBOT_HTTP_PORT or stop the program using this port",
+        "vi": "có thể một bản reportbot khác đang chạy (xem `ps aux | grep reportbot`); đặt "
+        "REPORTBOT_HTTP_PORT một cổng khác hoặc dừng chương trình đang dùng cổng này",
+        "en": "another copy of reportbot may be running (see `ps aux | grep reportbot`); set "
+        "another REPORTBOT_HTTP_PORT or stop the program using this port",
     },
 }
 

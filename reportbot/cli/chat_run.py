@@ -19,6 +19,7 @@ from reportbot.ops.version import package_version
 from reportbot.service import system_clock
 from reportbot.startup_texts import STARTUP
 from reportbot.stopping import install_signal_handlers
+from reportbot.store.instance_lock import hold_database
 from reportbot.workers import roles
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     if refused:
         print(f"reportbot: {refused}", file=sys.stderr)
         return EXIT_USAGE
+    hold_database(settings.database_url)  # a second copy on one SQLite file: one line, exit 1
     app = _application(args, settings, role)
     await app.open()
     try:

@@ -1,0 +1,52 @@
+"""One bot process per SQLite file: a second copy started on the same file refuses to start.
+
+Two `reportbot run` on one file both answer officers: the second takes over the Telegram
+webhook, and answers sent to both at once overwrite each other silently (tester finding).
+The first copy holds an exclusive `fcntl.flock` on `<file>.lock` for its whole life; the
+kernel releases it when the process ends, however it ends (flock(2)), so a crash (kill -9)
+never blocks the restart. The file holds the holder's process id, for the message.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+from typing import IO
+
+from reportbot.store.database import DatabaseUnavailable, describe
+
+# The held lock files of this process: kept open (and so locked) until the process ends.
+_HELD: dict[str, IO[str]] = {}
+_PID_CHARS = 32  # a process id is a few digits: read no more than this of the file
+
+
+def lock_path(database_url: str) -> Path | None:
+    """`<file>.lock` beside a SQLite database; None for PostgreSQL or an in-memory database."""
+    if not database_url.startswith("sqlite://"):
+        return None
+    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(f"{path}.lock")
+
+
+def hold_database(database_url: str) -> None:
+    """Hold the database's lock file for the rest of the process, or raise DatabaseUnavailable
+    naming the process that holds it (nothing is held on PostgreSQL)."""
+    path = lock_path(database_url)
+    if path is None or str(path) in _HELD:
+        return
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read(_PID_CHARS).strip() or "?"
+        handle.close()
+        raise DatabaseUnavailable(
+            "db_in_use", url=describe(database_url), pid=holder, lock=str(path)
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    _HELD[str(path)] = handle
