@@ -293,6 +293,19 @@ def looks_like_connection_error(exc: BaseException) -> bool:
     )
 
 
+def out_of_reach(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database could not be reached or refused to
+    write (a server down, a full disk): an outage to report in one line, not a defect."""
+    chain: list[BaseException] = []
+    error: BaseException | None = exc
+    while error is not None and len(chain) < 8:  # bounded: a chain of causes is short
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return storage_problem(exc) is not None or any(
+        isinstance(link, ConnectionError) or looks_like_connection_error(link) for link in chain
+    )
+
+
 async def ping(connection_name: str = "default") -> None:
     """Run `SELECT 1`; raises when the database does not answer (the caller bounds the wait)."""
     await connections.get(connection_name).execute_query("SELECT 1")

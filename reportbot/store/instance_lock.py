@@ -35,7 +35,10 @@ def hold_database(database_url: str) -> None:
     path = lock_path(database_url)
     if path is None or str(path) in _HELD:
         return
-    handle = path.open("a+", encoding="utf-8")
+    try:
+        handle = path.open("a+", encoding="utf-8")
+    except OSError:
+        return  # a missing or unwritable folder: opening the database says which, in its words
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
