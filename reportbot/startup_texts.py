@@ -182,6 +182,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "copies on one SQLite file overwrite each other's answers. Not starting: stop that one "
         "first (kill {pid}), or use PostgreSQL to run several processes. Lock: {lock}",
     },
+    "db_backup_postgres": {
+        "vi": "`reportbot db backup` chỉ dùng cho SQLite; với PostgreSQL dùng pg_dump "
+        "(deploy/backup.sh, docs/DEPLOY.md B.6)",
+        "en": "`reportbot db backup` is for SQLite only; with PostgreSQL use pg_dump "
+        "(deploy/backup.sh, docs/DEPLOY.md B.6)",
+    },
+    "db_backup_missing": {
+        "vi": "Không có tệp cơ sở dữ liệu {url} để sao lưu; kiểm tra REPORTBOT_DATABASE_URL",
+        "en": "There is no database file {url} to back up; check REPORTBOT_DATABASE_URL",
+    },
+    "db_backup_exists": {
+        "vi": "{path}: tệp đã có, không ghi đè; chọn một tên khác",
+        "en": "{path}: the file exists and is not overwritten; choose another name",
+    },
+    "db_backup_damaged": {
+        "vi": "Bản sao lưu không qua được kiểm tra của SQLite ({detail}); không ghi tệp nào",
+        "en": "The backup failed SQLite's check ({detail}); no file was written",
+    },
     "db_client_setting": {
         "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}; với sslmode=verify-ca hoặc "
         "verify-full, ghi tệp chứng chỉ gốc (CA) của nhà cung cấp vào REPORTBOT_DATABASE_URL: "

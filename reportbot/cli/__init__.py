@@ -3,6 +3,7 @@
     reportbot run                 start every configured connector (console when none is)
     reportbot chat [--as PERSON]  talk to the bot in the terminal
     reportbot db migrate          apply pending database migrations
+    reportbot db backup FILE      copy a SQLite database safely (running or after a crash)
     reportbot forms validate|load|list|import
     reportbot sheets resync|status|flush
     reportbot units|people import, invite create, report
