@@ -20,6 +20,7 @@ from reportbot.service import system_clock
 from reportbot.startup_texts import STARTUP
 from reportbot.stopping import install_signal_handlers
 from reportbot.store.instance_lock import hold_database
+from reportbot.store.storage_health import probe_write
 from reportbot.workers import roles
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     app = _application(args, settings, role)
     await app.open()
     try:
+        # A read-only file answers SELECT 1: test a write before saying "running".
+        await probe_write(settings.database_url)
         problems = app.add_connectors(only=None, console=None)
         for problem in problems:
             print(f"reportbot: {problem.line(settings.locale)}", file=sys.stderr)
