@@ -200,6 +200,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Bản sao lưu không qua được kiểm tra của SQLite ({detail}); không ghi tệp nào",
         "en": "The backup failed SQLite's check ({detail}); no file was written",
     },
+    "db_in_use_postgres": {
+        "vi": "Một bản reportbot khác với vai trò all đang chạy trên cơ sở dữ liệu {url}. Không "
+        "khởi động: dừng bản kia trước, hoặc chạy nhiều tiến trình bằng --role web và --role "
+        "worker (docs/DEPLOY.md)",
+        "en": "Another copy of reportbot with role all is running on the database {url}. Not "
+        "starting: stop that one first, or run several processes as --role web and --role "
+        "worker (docs/DEPLOY.md)",
+    },
     "db_client_setting": {
         "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}; với sslmode=verify-ca hoặc "
         "verify-full, ghi tệp chứng chỉ gốc (CA) của nhà cung cấp vào REPORTBOT_DATABASE_URL: "

@@ -68,3 +68,25 @@ def test_a_port_in_use_says_another_copy_may_be_running() -> None:
     error = OSError(errno.EADDRINUSE, os.strerror(errno.EADDRINUSE))
     assert "một bản reportbot khác đang chạy" in describe_os_error(error, "vi")
     assert "another copy of reportbot may be running" in describe_os_error(error, "en")
+
+
+async def test_a_second_all_process_on_one_postgresql_database_refuses_to_start(
+    tmp_path: Path, postgres_database: str
+) -> None:
+    import asyncpg
+
+    from reportbot.store.database import session_arguments
+    from reportbot.store.instance_lock import ALL_ROLE_LOCK_KEY
+
+    first = await asyncpg.connect(**session_arguments(postgres_database))  # the running copy
+    try:
+        assert await first.fetchval("SELECT pg_try_advisory_lock($1)", ALL_ROLE_LOCK_KEY)
+        env = {"REPORTBOT_DATABASE_URL": postgres_database, "REPORTBOT_DEMO": "false"}
+        second = run_cli(["run"], env=env, cwd=tmp_path)
+        assert second.returncode == 1, second.stderr
+        assert "Một bản reportbot khác với vai trò all" in second.stderr, second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        await first.close()  # the copy stopped: the lock goes with its session
+    after = run_cli(["run"], env=env, cwd=tmp_path)
+    assert "Một bản reportbot khác" not in after.stderr, after.stderr

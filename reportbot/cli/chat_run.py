@@ -19,7 +19,11 @@ from reportbot.ops.version import package_version
 from reportbot.service import system_clock
 from reportbot.startup_texts import STARTUP
 from reportbot.stopping import install_signal_handlers
-from reportbot.store.instance_lock import hold_database
+from reportbot.store.instance_lock import (
+    hold_database,
+    hold_postgres_all,
+    release_postgres_all,
+)
 from reportbot.store.storage_health import probe_write
 from reportbot.workers import roles
 
@@ -91,6 +95,15 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"reportbot: {refused}", file=sys.stderr)
         return EXIT_USAGE
     hold_database(settings.database_url)  # a second copy on one SQLite file: one line, exit 1
+    if role == roles.ALL:  # PostgreSQL: several processes run as web and workers, not as all
+        await hold_postgres_all(settings.database_url)
+    try:
+        return await _run_as(args, settings, role)
+    finally:
+        await release_postgres_all()
+
+
+async def _run_as(args: argparse.Namespace, settings: Settings, role: str) -> int:
     app = _application(args, settings, role)
     await app.open()
     try:
