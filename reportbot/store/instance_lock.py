@@ -24,7 +24,14 @@ from reportbot.store.database import DatabaseUnavailable, describe
 _HELD: dict[str, IO[str]] = {}
 _SESSIONS: list[Any] = []  # the PostgreSQL connection holding the `all` lock, kept open
 ALL_ROLE_LOCK_KEY = 0x7265706F7274616C  # "reportal": one `all` process per PostgreSQL database
-_PID_CHARS = 32  # a process id is a few digits: read no more than this of the file
+_PID_CHARS = 32
+# The server notices a vanished client after idle + interval * count seconds (as
+# reportbot.workers.session does for a worker's lock).
+_KEEPALIVES = {
+    "tcp_keepalives_idle": "10",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "3",
+}  # a process id is a few digits: read no more than this of the file
 
 
 def lock_path(database_url: str) -> Path | None:
@@ -71,7 +78,11 @@ async def hold_postgres_all(database_url: str) -> None:
     from reportbot.store.database import session_arguments, unreachable
 
     try:
-        connection = await asyncpg.connect(**{**session_arguments(database_url), "timeout": 10})
+        arguments = session_arguments(database_url)
+        # Short keepalives, as a worker's session: a host that vanished (a VM reset) frees the
+        # lock in about half a minute, not the system's two hours, so its restart is not refused.
+        arguments["server_settings"].update(_KEEPALIVES)
+        connection = await asyncpg.connect(**{**arguments, "timeout": 10})
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.ClientConfigurationError) as exc:
         raise unreachable(database_url, exc) from exc
     taken = await connection.fetchval("SELECT pg_try_advisory_lock($1)", ALL_ROLE_LOCK_KEY)
