@@ -34,6 +34,7 @@ from reportbot.ops.probes import (
     connectors_probe,
     database_probe,
     holder_lock_probe,
+    storage_probe,
     tortoise_pool_usage,
 )
 from reportbot.ops.sources import outbox_backlog, sheet_lag
@@ -42,7 +43,7 @@ from reportbot.reminders.worker import ReminderWorker
 from reportbot.routing.router import Router
 from reportbot.service import Clock, ConversationService, system_clock
 from reportbot.stopping import stop_drain_seconds
-from reportbot.store import inbox
+from reportbot.store import inbox, storage_health
 from reportbot.store import replies as reply_rows
 from reportbot.store.database import close_database, open_database
 from reportbot.store.kv import KeyValueStore
@@ -116,6 +117,7 @@ class Application:
                 "database": database_probe(),
                 "connectors": connectors_probe(self._started_names, self._connector_names),
                 "inbox": backlog_probe(self._inbox_backlog, limit=INBOX_READY_LIMIT),
+                "storage": storage_probe(storage_health.problem),
                 "holder_lock": holder_lock_probe(
                     lambda: self.consumer.lock_problem() if self.consumer else ""
                 ),

@@ -10,10 +10,11 @@ passed to it as its config.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -170,11 +171,33 @@ def _database_url(name: str, value: str) -> str:
     return value
 
 
+# POSIX-style names: Etc/GMT+7 is UTC−7 (the sign is reversed), 14 hours off Vietnam.
+_ETC_GMT_OFFSET = re.compile(r"Etc/GMT[+-]\d{1,2}")
+
+
 def _timezone(name: str, value: str) -> ZoneInfo:
     try:
-        return ZoneInfo(value)
+        zone = ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError("timezone", name=name, value=value) from exc
+    if _ETC_GMT_OFFSET.fullmatch(value) and utc_offset(zone) != "UTC+00:00":
+        # Refused, not warned about: a wrong zone shifts every deadline and reminder, and a
+        # warning scrolls past in a log nobody reads; the region name says what it means.
+        raise ConfigError("timezone_etc_gmt", name=name, value=value, means=utc_offset(zone))
+    return zone
+
+
+def utc_offset(zone: ZoneInfo, at: datetime | None = None) -> str:
+    """The zone's offset from UTC now (or `at`), as 'UTC+07:00'."""
+    offset = (at or datetime.now(UTC)).astimezone(zone).utcoffset() or timedelta(0)
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def timezone_label(zone: ZoneInfo) -> str:
+    """The zone for the start line and `status`: 'Asia/Ho_Chi_Minh (UTC+07:00)'."""
+    return f"{zone.key} ({utc_offset(zone)})"
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:

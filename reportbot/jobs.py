@@ -21,6 +21,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from reportbot.store.database import out_of_reach
+
 log = logging.getLogger(__name__)
 
 JobFunction = Callable[[], Awaitable[object]]
@@ -128,8 +130,18 @@ class JobRunner:
                     self._run_soon(job, outcome.seconds)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("job %s failed; it runs again in %ss", job.name, job.interval_s)
+            except Exception as error:
+                if not out_of_reach(error):
+                    log.exception("job %s failed; it runs again in %ss", job.name, job.interval_s)
+                else:  # an outage, said by the probes and the webhooks too: no trace per run
+                    log.warning(
+                        "job %s: the database (or a platform) is out of reach (%s: %s); "
+                        "it runs again in %ss",
+                        job.name,
+                        type(error).__name__,
+                        " ".join(str(error).split())[:200],
+                        job.interval_s,
+                    )
             finally:
                 self._busy.discard(job.name)
                 if task is not None:

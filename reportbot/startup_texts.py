@@ -77,6 +77,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "{name}: {value!r} không phải múi giờ hợp lệ, ví dụ Asia/Ho_Chi_Minh",
         "en": "{name}: {value!r} is not a known time zone, e.g. Asia/Ho_Chi_Minh",
     },
+    "timezone_etc_gmt": {
+        "vi": "{name}: {value!r} nghĩa là {means} (trong tên Etc/GMT dấu bị đảo ngược), không "
+        "phải giờ Việt Nam; dùng tên vùng, ví dụ Asia/Ho_Chi_Minh (UTC+07:00)",
+        "en": "{name}: {value!r} means {means} (Etc/GMT names reverse the sign), not "
+        "Vietnam's time; use a region name, e.g. Asia/Ho_Chi_Minh (UTC+07:00)",
+    },
     "choice": {
         "vi": "{name}: {value!r} không hợp lệ, chọn một trong {allowed}",
         "en": "{name}: {value!r} is not valid, choose one of {allowed}",
@@ -153,6 +159,55 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Cannot reach the database {url}: {reason}; check that PostgreSQL is running and "
         "REPORTBOT_DATABASE_URL (host, port, database name, user, password)",
     },
+    "db_full": {
+        "vi": "Không ghi được vào cơ sở dữ liệu {url}: hết dung lượng đĩa (hoặc cơ sở dữ liệu "
+        "đã đầy). Không có gì bị thay đổi: giải phóng dung lượng ổ đĩa chứa cơ sở dữ liệu rồi "
+        "chạy lại lệnh",
+        "en": "Cannot write to the database {url}: the disk (or the database) is full. Nothing "
+        "was changed: free space on the disk that holds the database, then run the command again",
+    },
+    "db_read_only": {
+        "vi": "Không ghi được vào cơ sở dữ liệu {url}: cơ sở dữ liệu chỉ cho đọc (người dùng chạy "
+        "bot không có quyền ghi). Không có gì bị thay đổi: cho người dùng này quyền ghi tệp cơ "
+        "sở dữ liệu, các tệp -wal, -shm và thư mục chứa chúng (chown), rồi chạy lại lệnh",
+        "en": "Cannot write to the database {url}: it is read-only (the user running the bot "
+        "may not write it). Nothing was changed: give that user write access to the database "
+        "file, its -wal and -shm files and their folder (chown), then run the command again",
+    },
+    "db_in_use": {
+        "vi": "Một bản reportbot khác (tiến trình {pid}) đang chạy trên cơ sở dữ liệu {url}; hai "
+        "bản trên một tệp SQLite sẽ ghi đè câu trả lời của nhau. Không khởi động: dừng bản kia "
+        "trước (kill {pid}), hoặc dùng PostgreSQL để chạy nhiều tiến trình. Khoá: {lock}",
+        "en": "Another copy of reportbot (process {pid}) is running on the database {url}; two "
+        "copies on one SQLite file overwrite each other's answers. Not starting: stop that one "
+        "first (kill {pid}), or use PostgreSQL to run several processes. Lock: {lock}",
+    },
+    "db_backup_postgres": {
+        "vi": "`reportbot db backup` chỉ dùng cho SQLite; với PostgreSQL dùng pg_dump "
+        "(deploy/backup.sh, docs/DEPLOY.md B.6)",
+        "en": "`reportbot db backup` is for SQLite only; with PostgreSQL use pg_dump "
+        "(deploy/backup.sh, docs/DEPLOY.md B.6)",
+    },
+    "db_backup_missing": {
+        "vi": "Không có tệp cơ sở dữ liệu {url} để sao lưu; kiểm tra REPORTBOT_DATABASE_URL",
+        "en": "There is no database file {url} to back up; check REPORTBOT_DATABASE_URL",
+    },
+    "db_backup_exists": {
+        "vi": "{path}: tệp đã có, không ghi đè; chọn một tên khác",
+        "en": "{path}: the file exists and is not overwritten; choose another name",
+    },
+    "db_backup_damaged": {
+        "vi": "Bản sao lưu không qua được kiểm tra của SQLite ({detail}); không ghi tệp nào",
+        "en": "The backup failed SQLite's check ({detail}); no file was written",
+    },
+    "db_in_use_postgres": {
+        "vi": "Một bản reportbot khác với vai trò all đang chạy trên cơ sở dữ liệu {url}. Không "
+        "khởi động: dừng bản kia trước, hoặc chạy nhiều tiến trình bằng --role web và --role "
+        "worker (docs/DEPLOY.md)",
+        "en": "Another copy of reportbot with role all is running on the database {url}. Not "
+        "starting: stop that one first, or run several processes as --role web and --role "
+        "worker (docs/DEPLOY.md)",
+    },
     "db_client_setting": {
         "vi": "Không kết nối được cơ sở dữ liệu {url}: {reason}; với sslmode=verify-ca hoặc "
         "verify-full, ghi tệp chứng chỉ gốc (CA) của nhà cung cấp vào REPORTBOT_DATABASE_URL: "
@@ -222,8 +277,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "database; start from the folder holding forms/ or set REPORTBOT_FORMS_DIR",
     },
     "port_in_use_fix": {
-        "vi": "đặt REPORTBOT_HTTP_PORT một cổng khác hoặc dừng chương trình đang dùng cổng này",
-        "en": "set another REPORTBOT_HTTP_PORT or stop the program using this port",
+        "vi": "có thể một bản reportbot khác đang chạy (xem `ps aux | grep reportbot`); đặt "
+        "REPORTBOT_HTTP_PORT một cổng khác hoặc dừng chương trình đang dùng cổng này",
+        "en": "another copy of reportbot may be running (see `ps aux | grep reportbot`); set "
+        "another REPORTBOT_HTTP_PORT or stop the program using this port",
     },
 }
 

@@ -3,6 +3,7 @@
     reportbot run                 start every configured connector (console when none is)
     reportbot chat [--as PERSON]  talk to the bot in the terminal
     reportbot db migrate          apply pending database migrations
+    reportbot db backup FILE      copy a SQLite database safely (running or after a crash)
     reportbot forms validate|load|list|import
     reportbot sheets resync|status|flush
     reportbot units|people import, invite create, report
@@ -39,7 +40,7 @@ from reportbot.mirror import extension as mirror_cli
 from reportbot.ops.logs import setup_logging
 from reportbot.ops.version import package_version
 from reportbot.reminders import cli as reminders_cli
-from reportbot.store.database import DatabaseUnavailable
+from reportbot.store.database import DatabaseUnavailable, storage_refusal
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -93,6 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # unwritable output, missing folder, port in use, disk full...
         refuse(describe_os_error(exc, settings.locale), settings.log_format, error="os_error")
+        return EXIT_FAILURE
+    except Exception as exc:  # a write the database refused: disk full, read-only file
+        refused = storage_refusal(settings.database_url, exc)
+        if refused is None:
+            raise
+        print(f"reportbot: {refused.text(settings.locale)}", file=sys.stderr)
         return EXIT_FAILURE
 
 

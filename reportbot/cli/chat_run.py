@@ -12,13 +12,19 @@ from typing import TYPE_CHECKING, Any, TextIO
 from connectors.base import ConnectorStartError
 from reportbot.cli.errors import missing_forms_folder, refuse
 from reportbot.cli.language import say
-from reportbot.config import Settings
+from reportbot.config import Settings, timezone_label
 from reportbot.language import env_locale
 from reportbot.ops.logs import setup_logging
 from reportbot.ops.version import package_version
 from reportbot.service import system_clock
 from reportbot.startup_texts import STARTUP
 from reportbot.stopping import install_signal_handlers
+from reportbot.store.instance_lock import (
+    hold_database,
+    hold_postgres_all,
+    release_postgres_all,
+)
+from reportbot.store.storage_health import probe_write
 from reportbot.workers import roles
 
 if TYPE_CHECKING:
@@ -88,9 +94,21 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     if refused:
         refuse(refused, settings.log_format, error="role")
         return EXIT_USAGE
+    hold_database(settings.database_url)  # a second copy on one SQLite file: one line, exit 1
+    if role == roles.ALL:  # PostgreSQL: several processes run as web and workers, not as all
+        await hold_postgres_all(settings.database_url)
+    try:
+        return await _run_as(args, settings, role)
+    finally:
+        await release_postgres_all()
+
+
+async def _run_as(args: argparse.Namespace, settings: Settings, role: str) -> int:
     app = _application(args, settings, role)
     await app.open()
     try:
+        # A read-only file answers SELECT 1: test a write before saying "running".
+        await probe_write(settings.database_url)
         problems = app.add_connectors(only=None, console=None)
         for problem in problems:  # a connector that could not be loaded; the others run
             line = problem.line(settings.locale)
@@ -133,7 +151,8 @@ def _started(settings: Settings, role: str, names: list[str]) -> None:
     log's start line for a log shipper; with text logs, shown with -v only)."""
     running = say(settings.locale, "đang chạy", "running")
     role_word = say(settings.locale, "vai trò", "role")
-    print(f"reportbot: {running} ({role_word} {role}): {', '.join(names)}", flush=True)
+    zone = f"{say(settings.locale, 'múi giờ', 'time zone')} {timezone_label(settings.timezone)}"
+    print(f"reportbot: {running} ({role_word} {role}): {', '.join(names)}; {zone}", flush=True)
     extra = {"event": "started", "role": role, "connectors": names, "version": package_version()}
     log.info("reportbot running (role %s): %s", role, ", ".join(names), extra=extra)
 

@@ -47,6 +47,9 @@ HELP_VI: dict[str, str] = {
     ),
     "person id, phone or part of the name": "mã người dùng, số điện thoại hoặc một phần tên",
     "apply pending migrations": "áp dụng các bản nâng cấp cơ sở dữ liệu còn chờ",
+    "copy the SQLite database to FILE, safely while the bot runs or after a crash": (
+        "sao chép cơ sở dữ liệu SQLite vào FILE, an toàn cả khi bot đang chạy hoặc sau sự cố"
+    ),
     "check template files": "kiểm tra tệp mẫu báo cáo",
     "store templates (a changed file: new version)": (
         "lưu mẫu báo cáo (tệp đã sửa: phiên bản mới)"

@@ -3,7 +3,8 @@
 Version, the database (password hidden) and whether it answers, the applied migrations,
 forms, units and people, the outbox backlog, the sheet mirror's lag, and the problems the
 connectors left for an administrator (a Zalo OA token to re-authorise). Nothing is changed:
-no migration, no demo data. Exit 0 when the database answers and is migrated, 1 otherwise.
+no migration, no demo data (a write that changes no row tests that it takes writes). Exit 0
+when the database answers, takes writes and is migrated, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any
 
 from connectors.base import WARNING_KEY
 from reportbot.cli.language import say
-from reportbot.config import Settings
+from reportbot.config import Settings, timezone_label
 from reportbot.connectors_registry import available_connectors
 from reportbot.mirror.apart import apart_lines, communes_apart
 from reportbot.mirror.xlsx import ENV_XLSX
 from reportbot.ops.version import package_version
 from reportbot.store import outbox
 from reportbot.store.database import (
+    DatabaseUnavailable,
     close_database,
     describe,
     open_database,
@@ -30,6 +32,7 @@ from reportbot.store.database import (
 )
 from reportbot.store.kv import KeyValueStore
 from reportbot.store.queries.status import NotMigrated, StoreCounts, store_counts
+from reportbot.store.storage_health import probe_write
 from reportbot.vocabulary.format import number_text
 
 
@@ -46,6 +49,7 @@ def _now() -> datetime:
 async def _status(_args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.locale
     print(f"{say(lang, 'Phiên bản', 'Version')}: reportbot {package_version()}")
+    print(f"{say(lang, 'Múi giờ', 'Time zone')}: {timezone_label(settings.timezone)}")
     print(f"{say(lang, 'Cơ sở dữ liệu', 'Database')}: {describe(settings.database_url)}")
     missing = _missing_sqlite_file(settings.database_url)
     if missing is not None:  # opening it would create an empty file: status changes nothing
@@ -98,6 +102,12 @@ async def _report(lang: str, settings: Settings | None = None) -> int:
         # An older schema (an upgrade not migrated yet) or a newer one: the outbox and the
         # sheet are read through today's models, which name columns it may not have.
         _counts(lang, counts)
+        return 1
+    try:  # a write that changes nothing: a read-only file answers reads, not writes
+        await probe_write(settings.database_url if settings else "")
+    except DatabaseUnavailable as refused:
+        _counts(lang, counts)
+        print(f"  ⚠️ {refused.text(lang)}")
         return 1
     backlog = await outbox_backlog(_now)()
     lag = await sheet_lag(_now)()

@@ -114,3 +114,14 @@ def holder_lock_probe(problem: Callable[[], str]) -> Probe:
         return ProbeResult(not why, why or "held or not needed")
 
     return probe
+
+
+def storage_probe(problem: Callable[[], str | None]) -> Probe:
+    """Not ready while the database refuses writes (`problem()` says why: a full disk, a
+    read-only file): every update would get a 503, so the bot must not look ready."""
+
+    async def probe() -> ProbeResult:
+        why = problem()
+        return ProbeResult(not why, f"refuses writes: {why}" if why else "writes stored")
+
+    return probe

@@ -293,6 +293,19 @@ def looks_like_connection_error(exc: BaseException) -> bool:
     )
 
 
+def out_of_reach(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database could not be reached or refused to
+    write (a server down, a full disk): an outage to report in one line, not a defect."""
+    chain: list[BaseException] = []
+    error: BaseException | None = exc
+    while error is not None and len(chain) < 8:  # bounded: a chain of causes is short
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return storage_problem(exc) is not None or any(
+        isinstance(link, ConnectionError) or looks_like_connection_error(link) for link in chain
+    )
+
+
 async def ping(connection_name: str = "default") -> None:
     """Run `SELECT 1`; raises when the database does not answer (the caller bounds the wait)."""
     await connections.get(connection_name).execute_query("SELECT 1")
@@ -309,3 +322,43 @@ def pool_usage(connection_name: str = "default") -> tuple[int, int, int] | None:
         return None
     size, idle = pool.get_size(), pool.get_idle_size()
     return size - idle, idle, pool.get_max_size()
+
+
+# A write the database refused for lack of room or of permission: SQLite's result codes
+# (sqlite.org/rescode.html: SQLITE_FULL, SQLITE_READONLY_*), PostgreSQL's SQLSTATE
+# (53100 disk_full, 25006 read_only_sql_transaction, e.g. a standby server).
+_FULL = frozenset({"SQLITE_FULL", "53100"})
+_READ_ONLY_PREFIXES = ("SQLITE_READONLY", "25006")
+
+
+def storage_refusal(database_url: str, exc: BaseException) -> DatabaseUnavailable | None:
+    """The one-line error for a write refused because the disk is full or the database is
+    read-only (tortoise's OperationalError, or the driver's own), or None for anything else.
+
+    The store translates it so that no caller imports the ORM, and a command line prints one
+    line instead of a trace ending in `OperationalError: database or disk is full`.
+    """
+    kind = storage_problem(exc)
+    if kind is None:
+        return None
+    return DatabaseUnavailable(f"db_{kind}", url=describe(database_url))
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """'full', 'read_only' or None: why the database refused a write, read from the error's
+    code (or its text) along the chain of causes (tortoise wraps the driver's error)."""
+    seen: set[int] = set()
+    pending: list[object] = [exc]
+    while pending and len(seen) < 8:  # bounded: a chain of causes is a few links long
+        error = pending.pop()
+        if not isinstance(error, BaseException) or id(error) in seen:
+            continue
+        seen.add(id(error))
+        code = str(getattr(error, "sqlite_errorname", "") or getattr(error, "sqlstate", "") or "")
+        text = str(error).lower()
+        if code in _FULL or "database or disk is full" in text:
+            return "full"
+        if code.startswith(_READ_ONLY_PREFIXES) or "readonly database" in text:
+            return "read_only"
+        pending.extend([*error.args[:1], error.__cause__, error.__context__])
+    return None

@@ -39,7 +39,7 @@ from connectors.base import Incoming
 from reportbot.conversation.session import SubmissionChange
 from reportbot.conversation.state import ConversationState
 from reportbot.conversation.values import encode_value
-from reportbot.store import inbox, sql, sqlite_batch
+from reportbot.store import inbox, sql, sqlite_batch, storage_health
 from reportbot.store import outbox as outbox_rows
 from reportbot.store import replies as reply_rows
 from reportbot.store.outbox import SHEET_TOPIC, UPSERT_OUTBOX
@@ -241,10 +241,15 @@ class GroupCommitter:
         process committed first, or a step decided on an older report, to be decided again
         on fresh data)."""
         body = functools.partial(self._write_body, batch)
-        results = await sqlite_batch.run(self._connection_name, body)
-        if results is sqlite_batch.UNSUPPORTED:  # PostgreSQL
-            async with sql.transaction(self._connection_name) as tx:
-                results = await body(tx)
+        try:
+            results = await sqlite_batch.run(self._connection_name, body)
+            if results is sqlite_batch.UNSUPPORTED:  # PostgreSQL
+                async with sql.transaction(self._connection_name) as tx:
+                    results = await body(tx)
+        except Exception as error:  # a full disk, a read-only file: /readyz says it
+            storage_health.failed(error)
+            raise
+        storage_health.succeeded()
         return results  # type: ignore[no-any-return]
 
     async def _write_body(self, batch: list[Item], tx: BaseDBAsyncClient) -> dict[int, object]:

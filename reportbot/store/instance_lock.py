@@ -1,0 +1,102 @@
+"""One bot process per SQLite file: a second copy started on the same file refuses to start.
+
+Two `reportbot run` on one file both answer officers: the second takes over the Telegram
+webhook, and answers sent to both at once overwrite each other silently (tester finding).
+The first copy holds an exclusive `fcntl.flock` on `<file>.lock` for its whole life; the
+kernel releases it when the process ends, however it ends (flock(2)), so a crash (kill -9)
+never blocks the restart. The file holds the holder's process id, for the message.
+
+On PostgreSQL, several processes are meant to share a database as `web` and `worker`; two
+`all` copies are refused the same way, by a session advisory lock held on a connection of the
+process's own (released by the server when the process dies and its socket closes).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from reportbot.store.database import DatabaseUnavailable, describe
+
+# The held lock files of this process: kept open (and so locked) until the process ends.
+_HELD: dict[str, IO[str]] = {}
+_SESSIONS: list[Any] = []  # the PostgreSQL connection holding the `all` lock, kept open
+ALL_ROLE_LOCK_KEY = 0x7265706F7274616C  # "reportal": one `all` process per PostgreSQL database
+_PID_CHARS = 32
+# The server notices a vanished client after idle + interval * count seconds (as
+# reportbot.workers.session does for a worker's lock).
+_KEEPALIVES = {
+    "tcp_keepalives_idle": "10",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "3",
+}  # a process id is a few digits: read no more than this of the file
+
+
+def lock_path(database_url: str) -> Path | None:
+    """`<file>.lock` beside a SQLite database; None for PostgreSQL or an in-memory database."""
+    if not database_url.startswith("sqlite://"):
+        return None
+    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(f"{path}.lock")
+
+
+def hold_database(database_url: str) -> None:
+    """Hold the database's lock file for the rest of the process, or raise DatabaseUnavailable
+    naming the process that holds it (nothing is held on PostgreSQL)."""
+    path = lock_path(database_url)
+    if path is None or str(path) in _HELD:
+        return
+    try:
+        handle = path.open("a+", encoding="utf-8")
+    except OSError:
+        return  # a missing or unwritable folder: opening the database says which, in its words
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read(_PID_CHARS).strip() or "?"
+        handle.close()
+        raise DatabaseUnavailable(
+            "db_in_use", url=describe(database_url), pid=holder, lock=str(path)
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    _HELD[str(path)] = handle
+
+
+async def hold_postgres_all(database_url: str) -> None:
+    """Hold the one-`all`-process lock of a PostgreSQL database for the rest of the process,
+    or raise DatabaseUnavailable when another `all` process holds it (nothing on SQLite)."""
+    if database_url.startswith("sqlite") or _SESSIONS:
+        return
+    import asyncpg
+
+    from reportbot.store.database import session_arguments, unreachable
+
+    try:
+        arguments = session_arguments(database_url)
+        # Short keepalives, as a worker's session: a host that vanished (a VM reset) frees the
+        # lock in about half a minute, not the system's two hours, so its restart is not refused.
+        arguments["server_settings"].update(_KEEPALIVES)
+        connection = await asyncpg.connect(**{**arguments, "timeout": 10})
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.ClientConfigurationError) as exc:
+        raise unreachable(database_url, exc) from exc
+    taken = await connection.fetchval("SELECT pg_try_advisory_lock($1)", ALL_ROLE_LOCK_KEY)
+    if not taken:
+        await connection.close()
+        raise DatabaseUnavailable("db_in_use_postgres", url=describe(database_url))
+    _SESSIONS.append(connection)
+
+
+async def release_postgres_all() -> None:
+    """Let go of the `all` lock (when `run` ends in a process that goes on, e.g. a test)."""
+    while _SESSIONS:
+        connection = _SESSIONS.pop()
+        try:
+            await connection.close(timeout=5)
+        except Exception:  # the server is gone: so is the lock
+            connection.terminate()
