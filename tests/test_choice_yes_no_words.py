@@ -33,9 +33,16 @@ def test_the_repeat_question_reads_yes_and_no_words(typed: str, value: str) -> N
     assert parse_choice(typed, MORE) == value
 
 
-@pytest.mark.parametrize(("typed", "value"), [("rồi", "issued"), ("chưa", "not_yet")])
+@pytest.mark.parametrize(("typed", "value"), [("có", "issued"), ("ko", "not_yet")])
 def test_an_admins_yes_no_choice_reads_them_too(typed: str, value: str) -> None:
     assert parse_choice(typed, ISSUED) == value
+
+
+def test_done_is_not_read_as_yes_at_add_another() -> None:
+    """Review finding: "rồi" (often "done") added an entry; "xong" is the no option's own word."""
+    with pytest.raises(AnswerError):
+        parse_choice("rồi", MORE)
+    assert parse_choice("xong", MORE) == "no"
 
 
 @pytest.mark.parametrize(("typed", "options"), [("có", BOTH_START_WITH_CO), ("c", TWO_TIMES)])

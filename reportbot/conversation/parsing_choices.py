@@ -129,9 +129,16 @@ def parse_choice(text: str, options: Options) -> str:
     try:
         return _match_choice(folded, folded_options)
     except AnswerError:
+        if unpolite(folded) in _SAYS_DONE:
+            raise
         if (said := yes_or_no(folded)) is not None and (sides := _yes_no_sides(folded_options)):
             return sides[said]
         raise
+
+
+# "Rồi", "xong": yes at "Đã ban hành chưa?", but "done", i.e. no more, at "Thêm một mục nữa?"
+# (whose no option says "xong" itself): which one the officer means depends on the question.
+_SAYS_DONE = frozenset({"roi", "xong", "da xong", "chua xong", "chua roi"})
 
 
 def _yes_no_sides(options: _Folded) -> dict[bool, str] | None:
