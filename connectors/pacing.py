@@ -111,25 +111,34 @@ class Pacer:
     """Spaces events at least `1 / per_second` apart (no burst); None or 0 means no limit.
 
     Each caller reserves the next free slot before sleeping, so concurrent callers share the
-    rate exactly and an idle pacer never saves up a burst.
+    rate exactly and an idle pacer never saves up a burst; and a grant comes at least one
+    interval after the grant before it, so callers whose slots passed while the event loop was
+    stalled do not all go in the same turn (the platform counts what arrives).
     """
 
     def __init__(self, per_second: float | None) -> None:
         self.interval = 0.0
         self.set_rate(per_second)
         self._next = 0.0
+        self._granted = float("-inf")
 
     def set_rate(self, per_second: float | None) -> None:
         """Space the slots reserved from now on `1 / per_second` apart (None or 0: no limit)."""
         self.interval = 1.0 / per_second if per_second and per_second > 0 else 0.0
 
     async def acquire(self) -> None:
-        """Return at this caller's slot."""
+        """Return at this caller's slot, one interval at least after the last grant."""
         now = _now()
         slot = max(now, self._next)
         self._next = slot + self.interval
         if slot > now:
             await asyncio.sleep(slot - now)
+        if not self.interval:
+            return
+        while (early := self._granted + self.interval - _now()) > 0:
+            await asyncio.sleep(early)  # woken late, with others: one of them goes first
+        self._granted = _now()
+        self._next = max(self._next, self._granted + self.interval)
 
     def pause(self, seconds: float) -> None:
         """Hold every caller back for `seconds` (the platform asked us to slow down)."""
