@@ -513,7 +513,7 @@ async def test_the_digest_counts_what_tinhhinh_counts(sweep: Sweep) -> None:
         sweep.app.reminders, "nq57_thu", "2026-H2", "Trần Văn Minh", sweep.clock()
     )
     assert digest.text.split("\n\n") == [
-        f"📊 Tổng hợp: {TITLE} – năm 2026 (hạn 20/12/2026)\nĐã nộp: 7/8 đơn vị.",
+        f"📊 Tình hình nộp báo cáo: {TITLE} – năm 2026 (hạn 20/12/2026)\nĐã nộp: 7/8 đơn vị.",
         "Quá hạn, chưa nộp (1):\n• Đoàn Thanh niên xã",
         "Nộp muộn (1):\n• Hội Phụ nữ xã",
         "Đã nộp đúng hạn (6):\n" + "\n".join(f"• {name}" for name in ON_TIME),

@@ -269,7 +269,8 @@ async def test_tonghop_tinhhinh_and_the_digest_count_as_the_table(scenario: Scen
         scenario.app.reminders, "so_lieu", "2026-H2", "Điều phối vi", scenario.clock()
     )
     assert digest.text.split("\n\n") == [
-        "📊 Tổng hợp: Báo cáo số liệu – năm 2026 (hạn 20/12/2026)\nĐã nộp: 6/8 đơn vị.",
+        "📊 Tình hình nộp báo cáo: Báo cáo số liệu – năm 2026 (hạn 20/12/2026)\n"
+        "Đã nộp: 6/8 đơn vị.",
         "Quá hạn, chưa nộp (2):\n" + "\n".join(f"• {name}" for name in MISSING),
         "Nộp muộn (3):\n" + "\n".join(f"• {name}" for name in LATE),
         "Đã nộp đúng hạn (3):\n" + "\n".join(f"• {name}" for name in ON_TIME),
