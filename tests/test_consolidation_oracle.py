@@ -452,6 +452,10 @@ async def test_tinhhinh_and_the_status_tab_match_the_hand_table(oracle_app) -> N
     source = StoreMirrorSource(TZ, clock=clock)
     rows = status_rows(await source.status())
     assert rows[0].cells[0].value == STATUS_SHEET_TITLE
+    # The shares say what they are over: 4/13 owed on time, not 4/5 filed (a bare "Tỷ lệ
+    # đúng hạn" read as the on-time share of those that filed).
+    headers = [cell.value for cell in rows[3].cells]
+    assert headers[8:] == ["Đã nộp / phải nộp", "Đúng hạn / phải nộp"]
     summary = [cell.value for cell in rows[4].cells]
     assert summary[0] == TITLE
     assert summary[3:8] == [13, 4, 1, 1, 7]  # must file, on time, late, draft, missing
