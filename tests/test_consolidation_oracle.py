@@ -445,7 +445,8 @@ async def test_tinhhinh_and_the_status_tab_match_the_hand_table(oracle_app) -> N
         f"• Chưa bắt đầu: 7 – {missing}",
         "Tổng: 13 đơn vị phải nộp; đã nộp 5/13.",
         # The 8 not filed (06 drafting, 07-13) have no officer in this commune: unreachable.
-        "⚠️ Bot không liên lạc được cán bộ của 8 đơn vị chưa nộp: Đơn vị 06, "
+        "⚠️ Bot không liên lạc được cán bộ nào của 8 đơn vị chưa nộp báo cáo năm 2026: "
+        "Đơn vị 06, "
         f"{missing}. Gõ /xem <đơn vị> để biết lý do.",
     ]  # no previous period: the form did not exist before 20/06/2026, nobody owes it
     # The sheet's status tab: the same counts, from the same rule.
