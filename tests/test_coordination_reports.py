@@ -104,7 +104,7 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
     data = await known_consolidation()
     path = write_report(data, "xlsx", tmp_path / "tong_hop.xlsx", tz=TZ)
     book = load_workbook(path)
-    assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Đơn vị chậm", "Ý kiến"]
+    assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Nộp muộn, chưa nộp", "Ý kiến"]
     summary = {row[0]: row[1:] for row in book["Tổng hợp"].iter_rows(values_only=True) if row[0]}
     assert summary["Phải nộp"][0] == 7
     assert summary["Nộp muộn"][0] == 1
@@ -132,12 +132,12 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
         is None
     )
 
-    late = [row for row in book["Đơn vị chậm"].iter_rows(min_row=2, values_only=True)]
+    late = [row for row in book["Nộp muộn, chưa nộp"].iter_rows(min_row=2, values_only=True)]
     assert [(row[0], row[3]) for row in late] == [
-        ("doanthanhnien", "Chưa nộp"),
-        ("vhxh", "Chưa nộp"),
+        ("doanthanhnien", "Quá hạn, chưa nộp"),
+        ("vhxh", "Quá hạn, đang soạn"),
         ("cns_thon1", "Nộp muộn"),
-        ("tramyte", "Chưa nộp"),
+        ("tramyte", "Quá hạn, chưa nộp"),
     ]
     texts = list(book["Ý kiến"].iter_rows(min_row=2, values_only=True))
     assert texts[0] == (
@@ -184,16 +184,16 @@ async def test_the_document_has_the_administrative_layout(db: str, tmp_path: Pat
     assert headings == [
         "I. TÌNH HÌNH NỘP BÁO CÁO",
         "II. KẾT QUẢ THỰC HIỆN",
-        "III. ĐƠN VỊ NỘP CHẬM, CHƯA NỘP",
+        "III. ĐƠN VỊ NỘP MUỘN, CHƯA NỘP",
         "IV. MÔ HÌNH HAY, CÁCH LÀM HIỆU QUẢ",
         "V. KHÓ KHĂN, VƯỚNG MẮC",
         "VI. ĐỀ XUẤT, KIẾN NGHỊ",
     ]
     body = "\n".join(paragraphs)
     assert "Đã gửi 4/7 đơn vị (đúng hạn 3, muộn 1; 1 đơn vị đang được mở lại" in body
-    assert "Nộp chậm (1 đơn vị):\n- Tổ công nghệ số cộng đồng thôn 1;" in body
+    assert "Nộp muộn (1 đơn vị):\n- Tổ công nghệ số cộng đồng thôn 1;" in body
     missing = ["Đoàn Thanh niên xã", "Phòng Văn hóa - Xã hội", "Trạm Y tế xã"]
-    assert "Chưa nộp (3 đơn vị):\n" + "\n".join(f"- {n};" for n in missing) in body
+    assert "Quá hạn, chưa nộp (3 đơn vị):\n" + "\n".join(f"- {n};" for n in missing) in body
     assert "- Phòng Kinh tế" not in body  # reopened for changes: not late
     assert "- Trường Tiểu học Đăk Pxi: Thiếu máy tính cho học sinh" in body
     assert "- Hội Liên hiệp Phụ nữ xã: Xin thêm kinh phí tập huấn" in body

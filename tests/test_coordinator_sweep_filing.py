@@ -396,8 +396,11 @@ def check_h2_workbook(path: Path) -> None:
     rows = [row for row in book["Tổng hợp"].iter_rows(values_only=True) if row[0]]
     by_label = {row[0]: row[1:] for row in rows}
     assert rows[1][0].startswith("Hạn nộp: 20/12/2026.")
-    filing = ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn", "Đang soạn", "Chưa bắt đầu")
+    # After the deadline, the digest's words: never "Chưa bắt đầu" for a unit that owes it.
+    filing = ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn")
+    filing += ("Quá hạn, đang soạn", "Quá hạn, chưa nộp")
     assert [by_label[label][0] for label in filing] == [8, 7, 6, 1, 1, 0]
+    assert "Chưa bắt đầu" not in by_label and "Đang soạn" not in by_label
     assert by_label["Cán bộ được quán triệt"][:7] == (104, 126, 0.825, 1, "2025", "chưa đạt", 7)
     assert by_label["Người làm truyền thông được đào tạo"][:3] == (18, 47, 0.383)
     assert by_label["Đơn vị có kế hoạch"][:3] == (6, 7, 0.857)
@@ -408,10 +411,10 @@ def check_h2_workbook(path: Path) -> None:
     assert set(per_unit) == {"vhxh", "pkt", "mttq", "hpn", "doan", "th1", "mn1", "cns1"}
     assert per_unit["mttq"][3:7] == ("Đã nộp đúng hạn", datetime(2026, 12, 10, 9, 0), "Có", 25)
     assert per_unit["th1"][6] == 45 and per_unit["th1"][11] is None  # the fix; skipped rate
-    assert per_unit["hpn"][3] == "Nộp muộn" and per_unit["doan"][3] == "Đang soạn"
-    late = [row[:4] for row in book["Đơn vị chậm"].iter_rows(min_row=2, values_only=True)]
+    assert per_unit["hpn"][3] == "Nộp muộn" and per_unit["doan"][3] == "Quá hạn, đang soạn"
+    late = [row[:4] for row in book["Nộp muộn, chưa nộp"].iter_rows(min_row=2, values_only=True)]
     assert late == [
-        ("doan", "Đoàn Thanh niên xã", "đoàn thể", "Chưa nộp"),
+        ("doan", "Đoàn Thanh niên xã", "đoàn thể", "Quá hạn, đang soạn"),
         ("hpn", "Hội Phụ nữ xã", "đoàn thể", "Nộp muộn"),
     ]
 
@@ -419,14 +422,15 @@ def check_h2_workbook(path: Path) -> None:
 def check_h2_document(path: Path) -> None:
     body = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert (
-        "Tổng số đơn vị phải báo cáo: 8. Đã gửi 7/8 đơn vị (đúng hạn 6, muộn 1); đang soạn 1; "
-        "chưa bắt đầu 0. Hạn nộp: hết ngày 20/12/2026." in body
+        "Tổng số đơn vị phải báo cáo: 8. Đã gửi 7/8 đơn vị (đúng hạn 6, muộn 1); quá hạn, "
+        "đang soạn 1; quá hạn, chưa nộp 0. Hạn nộp: hết ngày 20/12/2026." in body
     )
+    assert "III. ĐƠN VỊ NỘP MUỘN, CHƯA NỘP" in body
     section = body[body.index("III. ") : body.index("IV. ")].splitlines()[1:]
     assert section == [
-        "Nộp chậm (1 đơn vị):",
+        "Nộp muộn (1 đơn vị):",
         "- Hội Phụ nữ xã;",
-        "Chưa nộp (1 đơn vị):",
+        "Quá hạn, chưa nộp (1 đơn vị):",
         "- Đoàn Thanh niên xã;",
     ]
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in Document(str(path)).tables]
@@ -481,8 +485,8 @@ async def test_tinhhinh_the_web_page_and_the_sheet_count_the_same_units(sweep: S
     assert lines[start + 1 : start + 6] == [
         "Đã nộp đúng hạn: 6",
         "Nộp muộn: 1",
-        "Đang soạn: 1",
-        "Chưa bắt đầu: 0",
+        "Quá hạn, đang soạn: 1",
+        "Quá hạn, chưa nộp: 0",
         "Tổng: 8 đơn vị, đã nộp 7",
     ]
 

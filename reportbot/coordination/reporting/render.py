@@ -74,7 +74,7 @@ def render_status(
         for bucket, count in current.counts().items():
             units = current.in_bucket(bucket)
             names = f" – {_names(units, locale)}" if units and bucket != "on_time" else ""
-            label = bucket_label(bucket, locale)
+            label = bucket_label(bucket, locale, overdue=current.overdue(now))
             lines.append(t("status_line", locale, label=label, count=count, names=names))
         total = len(current.units)
         lines.append(t("status_total", locale, total=total, filed=current.filed))

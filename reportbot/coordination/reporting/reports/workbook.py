@@ -34,7 +34,7 @@ from reportbot.office_xlsx import (
 
 SHEET_SUMMARY = "Tổng hợp"
 SHEET_UNITS = "Theo đơn vị"
-SHEET_LATE = "Đơn vị chậm"
+SHEET_LATE = "Nộp muộn, chưa nộp"  # late, and after the deadline not filed
 SHEET_TEXTS = "Ý kiến"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -119,7 +119,8 @@ def _summary(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     row = 4
     headers = {_header(sheet, row, ["Tình hình nộp báo cáo", "Số đơn vị"])}
     lines = [("Phải nộp", data.total), ("Đã nộp", data.filed)]
-    lines += [(bucket_label(bucket), count) for bucket, count in counts.items()]
+    overdue = data.status.overdue(data.generated_at)
+    lines += [(bucket_label(bucket, overdue=overdue), count) for bucket, count in counts.items()]
     lines.append(("Đang mở lại để sửa", sum(1 for r in data.reports if r.status.reopened)))
     for label, count in lines:
         row += 1
@@ -221,8 +222,9 @@ def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     titles = ["Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Thời điểm gửi"]
     _header(sheet, 1, titles + [pick(q.label, "vi") for q in questions])
     reports = {report.status.unit_id: report for report in data.reports}
+    overdue = data.status.overdue(data.generated_at)
     for row, unit in enumerate(data.status.units, start=2):
-        status = bucket_label(unit.bucket) + (" (mở lại)" if unit.reopened else "")
+        status = bucket_label(unit.bucket, overdue=overdue) + (" (mở lại)" if unit.reopened else "")
         values: list[Any] = [
             unit.code,
             unit.label,
@@ -243,7 +245,8 @@ def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
 def _late(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     _header(sheet, 1, ["Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Thời điểm gửi"])
     for row, unit in enumerate(data.late, start=2):
-        status = bucket_label(unit.bucket) if unit.bucket == "late" else "Chưa nộp"
+        # data.late holds the units not filed only once the deadline has passed
+        status = bucket_label(unit.bucket, overdue=True)
         _put(
             sheet,
             row,
@@ -256,7 +259,7 @@ def _late(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
             ],
         )
     if not data.late:
-        _put(sheet, 2, ["Không có đơn vị nào nộp chậm."])
+        _put(sheet, 2, ["Không có đơn vị nào nộp muộn hoặc quá hạn chưa nộp."])
     _finish(sheet, headers={1}, first_row=1, freeze="A2")
 
 
