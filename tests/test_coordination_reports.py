@@ -118,12 +118,15 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
 
     units = list(book["Theo đơn vị"].iter_rows(values_only=True))
     header = units[0]
-    assert header[:5] == ("Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Thời điểm gửi")
+    assert header[:5] == ("Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Gửi lần đầu lúc")
+    assert header[5:7] == ("Lần gửi (bản đang tính)", "Bản đang tính gửi lúc")
     by_code = {row[0]: dict(zip(header, row, strict=False)) for row in units[1:]}
     assert len(by_code) == 7
     women = by_code["hoiphunu"]
     assert women["Tình trạng"] == "Đã nộp đúng hạn"
-    assert women["Thời điểm gửi"] == datetime(2026, 12, 18, 10, 0)  # a date cell, local time
+    assert women["Gửi lần đầu lúc"] == datetime(2026, 12, 18, 10, 0)  # a date cell, local time
+    assert women["Lần gửi (bản đang tính)"] == 1  # sent once: its figures are of that time
+    assert women["Bản đang tính gửi lúc"] == datetime(2026, 12, 18, 10, 0)
     assert women["Tổng số cán bộ, công chức, viên chức của đơn vị (kể cả lãnh đạo)"] == 30
     assert women["Đơn vị đã ban hành kế hoạch thực hiện Nghị quyết 57 chưa?"] == "Có"
     assert by_code["kinhte"]["Tình trạng"] == "Đã nộp đúng hạn (mở lại)"

@@ -409,8 +409,26 @@ def check_h2_workbook(path: Path) -> None:
     assert by_label["Kinh phí đã chi (đồng)"][:4] == (8_500_000, 1416666.67, 6, 7)
     per_unit = {row[0]: row for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)}
     assert set(per_unit) == {"vhxh", "pkt", "mttq", "hpn", "doan", "th1", "mn1", "cns1"}
-    assert per_unit["mttq"][3:7] == ("Đã nộp đúng hạn", datetime(2026, 12, 10, 9, 0), "Có", 25)
-    assert per_unit["th1"][6] == 45 and per_unit["th1"][11] is None  # the fix; skipped rate
+    # mttq's figures are those it sent again on 22/12 (its 2nd sending): that time and that
+    # number beside them, the first sending (on time) kept; pkt sent once.
+    header = next(book["Theo đơn vị"].iter_rows(max_row=1, values_only=True))
+    assert header[3:7] == (
+        "Tình trạng",
+        "Gửi lần đầu lúc",
+        "Lần gửi (bản đang tính)",
+        "Bản đang tính gửi lúc",
+    )
+    assert per_unit["mttq"][3:9] == (
+        "Đã nộp đúng hạn",
+        datetime(2026, 12, 10, 9, 0),
+        2,
+        datetime(2026, 12, 22, 9, 0),
+        "Có",
+        25,
+    )
+    assert per_unit["pkt"][5] == 1 and per_unit["pkt"][4] == per_unit["pkt"][6]
+    assert per_unit["doan"][4:7] == (None, None, None)  # a draft: nothing sent
+    assert per_unit["th1"][8] == 45 and per_unit["th1"][13] is None  # the fix; skipped rate
     assert per_unit["hpn"][3] == "Nộp muộn" and per_unit["doan"][3] == "Quá hạn, đang soạn"
     late = [row[:4] for row in book["Nộp muộn, chưa nộp"].iter_rows(min_row=2, values_only=True)]
     assert late == [

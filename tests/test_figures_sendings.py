@@ -330,7 +330,10 @@ async def test_the_web_page_and_its_download_count_as_the_table(scenario: Scenar
     filing += ("Quá hạn, đang soạn", "Quá hạn, chưa nộp")  # the digest's words, past the deadline
     assert [by_label[label] for label in filing] == [8, 6, 3, 3, 1, 1]
     assert by_label["Tổng số cán bộ"] == 56
-    units = {row[0]: row[3:7] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)}
+    units = {
+        row[0]: row[3:5] + row[7:9]
+        for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)
+    }
     assert units == {
         "hpn": ("Đã nộp đúng hạn", datetime(2026, 12, 20, 23, 30), 5, None),
         "doan": ("Nộp muộn", datetime(2026, 12, 21, 0, 10), 6, None),

@@ -167,11 +167,15 @@ class IndicatorResult:
 
 @dataclass(frozen=True, slots=True)
 class UnitReport:
-    """A unit's filed report: its standing, the template version and the answers."""
+    """A unit's filed report: its standing, the template version and the answers, with the
+    sending they are from (`revision`, 1 for a report sent once, and when it was sent:
+    None when unknown, a report reopened since it was sent again)."""
 
     status: UnitStatus
     template: FormTemplate
     answers: dict[str, Any]
+    revision: int = 1
+    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,8 +282,19 @@ async def filed_reports(filed: list[UnitStatus], tz: tzinfo) -> list[UnitReport]
         answers = {qid: value for qid, value in values.answers.items() if not is_empty(value)}
         answers = consolidated(version, answers)  # repeats: numbers summed over entries
         answers |= {name: value for name, value in calculated.items() if not is_empty(value)}
-        reports.append(UnitReport(unit, version, answers))
+        reports.append(
+            UnitReport(unit, version, answers, submission.revision, _sent_at(submission))
+        )
     return reports
+
+
+def _sent_at(submission: Any) -> datetime | None:
+    """When the revision counted was sent: the first sending for revision 1; the row's last
+    write for a later one while it stands submitted (sending writes it last); unknown once
+    reopened again (the reopening wrote the row after that sending)."""
+    if submission.revision <= 1:
+        return submission.submitted_at
+    return submission.updated_at if submission.status == "submitted" else None
 
 
 def compute(result: Consolidation, template: FormTemplate) -> Consolidation:

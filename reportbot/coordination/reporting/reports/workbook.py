@@ -219,7 +219,10 @@ def _answer(question: Question, value: Any) -> Any:
 
 def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     questions = data.questions
-    titles = ["Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Thời điểm gửi"]
+    # The figures are the latest sending's: its number and time beside the first sending
+    # (which decides on time or late), as the mirror's "Lần gửi" and "Cập nhật lần cuối".
+    titles = ["Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Gửi lần đầu lúc"]
+    titles += ["Lần gửi (bản đang tính)", "Bản đang tính gửi lúc"]
     _header(sheet, 1, titles + [pick(q.label, "vi") for q in questions])
     reports = {report.status.unit_id: report for report in data.reports}
     overdue = data.status.overdue(data.generated_at)
@@ -234,10 +237,11 @@ def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
         ]
         report = reports.get(unit.unit_id)
         if report is not None:
+            values += [report.revision, _local(report.sent_at, tz)]
             values += [_answer(q, report.answers.get(q.id)) for q in questions]
         _put(sheet, row, values)
         if unit.bucket == "late":
-            for column in range(1, 6):
+            for column in range(1, len(titles) + 1):
                 sheet.cell(row=row, column=column).fill = LATE_FILL
     _finish(sheet, headers={1}, first_row=1, freeze="C2", title_cols="A:B")
 
