@@ -3,7 +3,8 @@
 One set of reports: the latest submitted revision of each unit that filed (a report reopened
 for changes counts, with what it last submitted, until it is sent again). Over that set and
 nothing else: the filed count ("đã nộp N/M"), the sum and average of every numeric question
-(a percentage or ratio question is only averaged: a sum of rates means nothing), the units
+(a percentage or ratio question is only averaged: a sum of rates means nothing; an average
+of money in đồng is rounded half up to the whole đồng, others to two decimals), the units
 per option of every yes/no and choice question with their share, the form's indicators
 against their targets, and the free-text answers grouped by unit; a calculation counts as an
 answer of its type. Every figure keeps its base (how many units it is computed over). The
@@ -17,6 +18,7 @@ from datetime import datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from reportbot.conversation.money_units import label_exponent
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.stored_values import stored_values
 from reportbot.conversation.values import is_empty
@@ -39,6 +41,7 @@ from reportbot.store.queries.reports import (
 
 FREE_TEXT_TYPES = frozenset({"long_text"})
 COUNTED_TYPES = CHOICE_TYPES | {"yes_no"}
+WHOLE = Decimal(1)
 YES_NO: tuple[tuple[str, Text], ...] = (
     ("yes", {"vi": "Có", "en": "Yes"}),
     ("no", {"vi": "Không", "en": "No"}),
@@ -68,10 +71,18 @@ class NumberSummary:
 
     @property
     def average(self) -> Decimal | None:
-        """The mean per unit that answered, to two decimals."""
+        """The mean per unit that answered, to two decimals; an amount of money in đồng to
+        the whole đồng (`in_dong`), half up as people round by hand."""
         if not self.count:
             return None
-        return (self.total / self.count).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        places = WHOLE if self.in_dong else HUNDREDTH
+        return (self.total / self.count).quantize(places, rounding=ROUND_HALF_UP)
+
+    @property
+    def in_dong(self) -> bool:
+        """Whether the question asks an amount in đồng ("Kinh phí (đồng)"): nobody pays a
+        fraction of a đồng, so its average is shown whole (285.583.333,33 read as wrong)."""
+        return any(label_exponent(label) == 0 for label in self.question.label.values())
 
     @property
     def shown_total(self) -> Decimal | None:

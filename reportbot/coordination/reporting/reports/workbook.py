@@ -180,6 +180,7 @@ def _numbers(sheet: Worksheet, row: int, data: Consolidation) -> int:
         average = summary.average if summary.average is not None else ""
         total = summary.shown_total if summary.shown_total is not None else ""
         how = "trung bình (tỷ lệ, không cộng)" if summary.averaged else "tổng và trung bình"
+        how += " (trung bình làm tròn đến đồng)" if summary.in_dong else ""
         label = pick(summary.question.label, "vi")
         _put(sheet, row, [label, total, average, summary.count, data.filed, how])
     return row
