@@ -26,6 +26,7 @@ from reportbot.coordination.reporting.consolidate import (
 )
 from reportbot.coordination.reporting.reports import ReportHeader, write_report
 from reportbot.coordination.reporting.reports.chart import COLORS
+from reportbot.coordination.reporting.summary_text import render_summary
 from reportbot.store.database import tortoise_config
 from reportbot.store.models import AuditLog, FormTemplateRecord, Invite, Person, Unit
 from tests.conftest import FORMS_DIR, NQ57, TZ
@@ -66,6 +67,19 @@ async def test_figures_match_the_known_reports(db: str) -> None:
     assert numbers["kinh_phi"] == (Decimal(18_000_000), Decimal("4500000.00"), 4)
     assert numbers["so_nguoi_dan_tap_huan"] == (Decimal(80), Decimal("80.00"), 1)
     assert numbers["so_buoi_doanh_nghiep"] == (Decimal(0), None, 0)
+    # A question asked of one unit type is over the units it was asked of: the one Tổ CNS
+    # of the four filed, never "1/4" (read as three units not answering).
+    asked = {n.question.id: n.asked for n in data.numbers}
+    assert asked["so_nguoi_dan_tap_huan"] == 1 and asked["tong_so_can_bo"] == 4
+    text = render_summary(data, "vi").splitlines()
+    assert (
+        "• Số người dân được Tổ công nghệ số cộng đồng hướng dẫn, tập huấn kỹ năng số: "
+        "80 · 80 · 1/1 đơn vị được hỏi (câu không hỏi 3 đơn vị đã nộp)" in text
+    )
+    assert (
+        "• Tổng số cán bộ, công chức, viên chức của đơn vị (kể cả lãnh đạo): 100 · 25 · 4/4 đơn vị"
+        in text
+    )
     indicators = {
         r.indicator.key: (r.numerator, r.denominator, r.percent, r.met) for r in data.indicators
     }
@@ -113,6 +127,9 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
     trained = summary["Người làm công tác truyền thông được đào tạo kỹ năng truyền thông số"]
     assert trained[:6] == (14, 20, 0.7, 0.7, "2030", "đạt")
     assert summary["Số tin, bài đã đăng trên trang thông tin điện tử"][:3] == (20, 6.67, 3)
+    # total, average, units with a figure, units asked (the one Tổ CNS, not the 4 filed)
+    residents = "Số người dân được Tổ công nghệ số cộng đồng hướng dẫn, tập huấn kỹ năng số"
+    assert summary[residents][:4] == (80, 80, 1, 1)
     budget = next(v for k, v in summary.items() if str(k).startswith("Kinh phí đã chi"))
     assert budget[:3] == (18_000_000, 4_500_000, 4)
 
@@ -194,6 +211,14 @@ async def test_the_document_has_the_administrative_layout(db: str, tmp_path: Pat
     ]
     body = "\n".join(paragraphs)
     assert "Đã gửi 4/7 đơn vị (đúng hạn 3, muộn 1; 1 đơn vị đang được mở lại" in body
+    trained = next(r for t in document.tables for r in t.rows if "Tổ công nghệ" in r.cells[0].text)
+    assert [cell.text for cell in trained.cells] == [
+        "Số người dân được Tổ công nghệ số cộng đồng hướng dẫn, tập huấn kỹ năng số "
+        "(chỉ hỏi 1/4 đơn vị đã nộp)",
+        "80",
+        "80",
+        "1/1",
+    ]
     assert "Nộp muộn (1 đơn vị):\n- Tổ công nghệ số cộng đồng thôn 1;" in body
     missing = ["Đoàn Thanh niên xã", "Phòng Văn hóa - Xã hội", "Trạm Y tế xã"]
     assert "Quá hạn, chưa nộp (3 đơn vị):\n" + "\n".join(f"- {n};" for n in missing) in body

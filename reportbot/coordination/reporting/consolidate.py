@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from reportbot.conversation.money_units import label_exponent
+from reportbot.conversation.navigation import relevance
 from reportbot.conversation.parsing import fold
 from reportbot.conversation.stored_values import stored_values
 from reportbot.conversation.values import is_empty
@@ -68,6 +69,7 @@ class NumberSummary:
     total: Decimal
     count: int
     averaged: bool = False  # a rate: the total is meaningless and never shown
+    asked: int = 0  # the filed units it was asked of (relevant to them): the base of count
 
     @property
     def average(self) -> Decimal | None:
@@ -187,6 +189,11 @@ class UnitReport:
     answers: dict[str, Any]
     revision: int = 1
     sent_at: datetime | None = None
+    skipped: frozenset[str] = frozenset()  # questions not asked of it (relevance said no)
+
+    def asked(self, question_id: str) -> bool:
+        """Whether the question was asked of this unit (an answer says it was)."""
+        return question_id in self.answers or question_id not in self.skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,10 +300,23 @@ async def filed_reports(filed: list[UnitStatus], tz: tzinfo) -> list[UnitReport]
         answers = {qid: value for qid, value in values.answers.items() if not is_empty(value)}
         answers = consolidated(version, answers)  # repeats: numbers summed over entries
         answers |= {name: value for name, value in calculated.items() if not is_empty(value)}
-        reports.append(
-            UnitReport(unit, version, answers, submission.revision, _sent_at(submission))
-        )
+        skipped = _skipped(version, values.answers, unit, submission.period_key)
+        sent = _sent_at(submission)
+        reports.append(UnitReport(unit, version, answers, submission.revision, sent, skipped))
     return reports
+
+
+def _skipped(
+    version: FormTemplate, answers: dict[str, Any], unit: UnitStatus, period_key: str
+) -> frozenset[str]:
+    """The questions of `version` its relevance rules did not ask of this report (a question
+    for one unit type, a branch not taken), as the chat decided with the same facts. A form
+    with repeats counts every question as asked (its entries are expanded in the chat)."""
+    if version.repeats:
+        return frozenset()
+    facts = {"unit_type": unit.type, "unit_code": unit.code, "period": period_key}
+    shown = {question.id for question in relevance(version, answers, facts).questions}
+    return frozenset(q.id for q in version.questions if q.answerable and q.id not in shown)
 
 
 def _sent_at(submission: Any) -> datetime | None:
@@ -352,7 +372,8 @@ def _number(question: Question, reports: list[UnitReport], averaged: bool) -> Nu
         for report in reports
         if question.id in report.answers
     ]
-    return NumberSummary(question, sum(values, Decimal(0)), len(values), averaged)
+    asked = sum(1 for report in reports if report.asked(question.id))
+    return NumberSummary(question, sum(values, Decimal(0)), len(values), averaged, asked)
 
 
 def _chosen(value: Any) -> list[str]:

@@ -53,6 +53,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "• {label}: {total} · {average} · {count}/{filed} đơn vị",
         "en": "• {label}: {total} · {average} · {count}/{filed} units",
     },
+    # A question asked of some units only (one unit type, a branch): over those it was asked.
+    "number_asked": {
+        "vi": "• {label}: {total} · {average} · {count}/{asked} đơn vị được hỏi "
+        "(câu không hỏi {others} đơn vị đã nộp)",
+        "en": "• {label}: {total} · {average} · {count}/{asked} units asked "
+        "(not asked of {others} units that filed)",
+    },
+    "rate_asked": {
+        "vi": "• {label}: trung bình {average} (tỷ lệ: lấy trung bình, không cộng) · "
+        "{count}/{asked} đơn vị được hỏi (câu không hỏi {others} đơn vị đã nộp)",
+        "en": "• {label}: average {average} (a rate: averaged, never summed) · "
+        "{count}/{asked} units asked (not asked of {others} units that filed)",
+    },
     "rate": {
         "vi": "• {label}: trung bình {average} (tỷ lệ: lấy trung bình, không cộng) · "
         "{count}/{filed} đơn vị",
@@ -173,9 +186,13 @@ def number_line(summary: NumberSummary, filed: int, locale: str) -> str:
         "count": summary.count,
         "filed": filed,
     }
+    asked = ""
+    if summary.asked < filed:
+        asked = "_asked"
+        params |= {"asked": summary.asked, "others": filed - summary.asked}
     if summary.averaged:
-        return say("rate", locale, **params)
-    return say("number", locale, total=number_text(summary.total, locale), **params)
+        return say("rate" + asked, locale, **params)
+    return say("number" + asked, locale, total=number_text(summary.total, locale), **params)
 
 
 def choice_lines(summary: ChoiceSummary, filed: int, locale: str) -> list[str]:

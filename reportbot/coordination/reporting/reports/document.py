@@ -107,12 +107,14 @@ def _results(document, data: Consolidation) -> None:
             label = pick(summary.question.label, "vi")
             if summary.averaged:
                 label += " (tỷ lệ: lấy trung bình, không cộng)"
+            if summary.asked < data.filed:  # "1/1", not "1/4": three were never asked
+                label += f" (chỉ hỏi {summary.asked}/{data.filed} đơn vị đã nộp)"
             rows.append(
                 [
                     label,
                     number_text(summary.shown_total),
                     number_text(summary.average),
-                    f"{summary.count}/{data.filed}",
+                    f"{summary.count}/{summary.asked}",  # over the units it was asked of
                 ]
             )
         data_table(document, rows)

@@ -174,7 +174,9 @@ def _telling_format(cell: Any, value: Decimal | None, *, percent: bool) -> None:
 
 def _numbers(sheet: Worksheet, row: int, data: Consolidation) -> int:
     titles = ["Số liệu", "Tổng", "Trung bình mỗi đơn vị", "Số đơn vị có số liệu"]
-    _header(sheet, row, [*titles, "Trên số đơn vị đã nộp", "Cách tính"])
+    # The base is the filed units the question was asked of (a question for one unit type
+    # is over those units, not every unit that filed).
+    _header(sheet, row, [*titles, "Trên số đơn vị được hỏi (đã nộp)", "Cách tính"])
     for summary in data.numbers:
         row += 1
         average = summary.average if summary.average is not None else ""
@@ -182,7 +184,7 @@ def _numbers(sheet: Worksheet, row: int, data: Consolidation) -> int:
         how = "trung bình (tỷ lệ, không cộng)" if summary.averaged else "tổng và trung bình"
         how += " (trung bình làm tròn đến đồng)" if summary.in_dong else ""
         label = pick(summary.question.label, "vi")
-        _put(sheet, row, [label, total, average, summary.count, data.filed, how])
+        _put(sheet, row, [label, total, average, summary.count, summary.asked, how])
     return row
 
 
