@@ -76,6 +76,9 @@ async def test_figures_match_the_known_reports(db: str) -> None:
         "• Số người dân được Tổ công nghệ số cộng đồng hướng dẫn, tập huấn kỹ năng số: "
         "80 · 80 · 1/1 đơn vị được hỏi (câu không hỏi 3 đơn vị đã nộp)" in text
     )
+    school = next(c for c in data.choices if c.question.id == "hoat_dong_truong_hoc")
+    # asked of the one school of the four filed (its seeded report leaves it unanswered)
+    assert (school.answered, school.asked) == (0, 1)
     assert (
         "• Tổng số cán bộ, công chức, viên chức của đơn vị (kể cả lãnh đạo): 100 · 25 · 4/4 đơn vị"
         in text

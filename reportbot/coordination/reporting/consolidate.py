@@ -107,6 +107,7 @@ class ChoiceSummary:
     question: Question
     answered: int
     options: tuple[OptionCount, ...]
+    asked: int = 0  # the filed units it was asked of (relevant to them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +322,7 @@ def _choices(question: Question, reports: list[UnitReport]) -> ChoiceSummary:
         question,
         answered,
         tuple(OptionCount(value, label, counts[value], answered) for value, label in options),
+        sum(1 for report in reports if report.asked(question.id)),
     )
 
 

@@ -80,6 +80,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "• {label} ({answered}/{filed} đơn vị trả lời):",
         "en": "• {label} ({answered}/{filed} units answered):",
     },
+    "choice_asked": {
+        "vi": "• {label} ({answered}/{asked} đơn vị được hỏi trả lời; câu không hỏi {others} "
+        "đơn vị đã nộp):",
+        "en": "• {label} ({answered}/{asked} units asked answered; not asked of {others} units "
+        "that filed):",
+    },
     "option": {"vi": "  – {label}: {units} ({share})", "en": "  – {label}: {units} ({share})"},
     "due": {"vi": ", năm {due}", "en": ", by {due}"},
     "no_target": {"vi": "không đặt", "en": "none"},
@@ -197,15 +203,13 @@ def number_line(summary: NumberSummary, filed: int, locale: str) -> str:
 
 def choice_lines(summary: ChoiceSummary, filed: int, locale: str) -> list[str]:
     """A choice question: one line per option with its units and share."""
-    lines = [
-        say(
-            "choice",
-            locale,
-            label=pick(summary.question.label, locale),
-            answered=summary.answered,
-            filed=filed,
-        )
-    ]
+    params: dict[str, object] = {"label": pick(summary.question.label, locale)}
+    params |= {"answered": summary.answered, "filed": filed}
+    key = "choice"
+    if summary.asked < filed:  # asked of some units only: over those
+        key = "choice_asked"
+        params |= {"asked": summary.asked, "others": filed - summary.asked}
+    lines = [say(key, locale, **params)]
     for option in summary.options:
         lines.append(
             say(

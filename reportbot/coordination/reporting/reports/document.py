@@ -123,7 +123,8 @@ def _results(document, data: Consolidation) -> None:
         rows = [["Nội dung", "Lựa chọn", "Số đơn vị", "Tỷ lệ"]]
         spans = []
         for choice in data.choices:
-            label = f"{pick(choice.question.label, 'vi')} ({choice.answered}/{data.filed} đơn vị)"
+            # over the units it was asked of (a question for schools: the schools)
+            label = f"{pick(choice.question.label, 'vi')} ({choice.answered}/{choice.asked} đơn vị)"
             spans.append((len(rows), len(rows) + len(choice.options) - 1))
             for option in choice.options:
                 rows.append(

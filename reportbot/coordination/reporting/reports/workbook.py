@@ -190,7 +190,7 @@ def _numbers(sheet: Worksheet, row: int, data: Consolidation) -> int:
 
 def _choices(sheet: Worksheet, row: int, data: Consolidation) -> int:
     titles = ["Câu hỏi", "Lựa chọn", "Số đơn vị chọn", "Tỷ lệ", "Số đơn vị trả lời"]
-    _header(sheet, row, [*titles, "Trên số đơn vị đã nộp"])
+    _header(sheet, row, [*titles, "Trên số đơn vị được hỏi (đã nộp)"])
     for summary in data.choices:
         for option in summary.options:
             row += 1
@@ -199,7 +199,14 @@ def _choices(sheet: Worksheet, row: int, data: Consolidation) -> int:
             _put(
                 sheet,
                 row,
-                [label, pick(option.label, "vi"), option.units, share, option.answered, data.filed],
+                [
+                    label,
+                    pick(option.label, "vi"),
+                    option.units,
+                    share,
+                    option.answered,
+                    summary.asked,
+                ],
             )
             _percent(sheet, row, 4)
     return row
