@@ -162,7 +162,11 @@ NUMBERS = {
     "ty_le_dvc": (None, "49.05", 4),  # (80.5 + 40 + 65.7 + 10) / 4 = 196.2 / 4
     "so_can_bo": (100, "20.00", 5),  # 20 + 10 + 30 + 15 + 25
     "so_quan_triet": (74, "14.80", 5),  # 20 + 5 + 24 + 15 + 10
-    "kinh_phi": (4_300_000, "860000.00", 5),  # 1.000.000 + 0 + 2.500.000 + 500.000 + 300.000
+    "kinh_phi": (
+        4_300_000,
+        "860000",
+        5,
+    ),  # whole đồng; 1.000.000 + 0 + 2.500.000 + 500.000 + 300.000
 }
 # question: (units answering, {option: (units, share %)})
 CHOICES = {
@@ -321,16 +325,16 @@ def check_workbook(path: Path) -> None:
     by_label = {row[0]: row[1:] for row in rows}
     filing = {
         label: by_label[label][0]
-        for label in ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn", "Đang soạn")
+        for label in ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn", "Quá hạn, đang soạn")
     }
     assert filing == {
         "Phải nộp": 13,
         "Đã nộp": 5,
         "Đã nộp đúng hạn": 4,
         "Nộp muộn": 1,
-        "Đang soạn": 1,
+        "Quá hạn, đang soạn": 1,
     }
-    assert by_label["Chưa bắt đầu"][0] == 7 and by_label["Đang mở lại để sửa"][0] == 1
+    assert by_label["Quá hạn, chưa nộp"][0] == 7 and by_label["Đang mở lại để sửa"][0] == 1
     # percentages are % cells: 74% is stored as 0.74
     assert by_label["Cán bộ được quán triệt"][:7] == (74, 100, 0.74, 1, "2025", "chưa đạt", 5)
     assert by_label["Đơn vị đã ban hành kế hoạch"][:7] == (3, 5, 0.6, 1, "2025", "chưa đạt", 5)
@@ -381,10 +385,10 @@ def check_workbook(path: Path) -> None:
         **dict.fromkeys(["u01", "u02", "u03"], "Đã nộp đúng hạn"),
         "u04": "Nộp muộn",
         "u05": "Đã nộp đúng hạn (mở lại)",
-        "u06": "Đang soạn",
-        **dict.fromkeys(["u07", "u08", "u09", "u10", "u11", "u12", "u13"], "Chưa bắt đầu"),
+        "u06": "Quá hạn, đang soạn",
+        **dict.fromkeys(["u07", "u08", "u09", "u10", "u11", "u12", "u13"], "Quá hạn, chưa nộp"),
     }
-    late = [row[0] for row in book["Đơn vị chậm"].iter_rows(min_row=2, values_only=True)]
+    late = [row[0] for row in book["Nộp muộn, chưa nộp"].iter_rows(min_row=2, values_only=True)]
     assert late == LATE_OR_MISSING
 
 
@@ -393,12 +397,18 @@ def check_document(path: Path) -> None:
     body = "\n".join(p.text for p in document.paragraphs)
     assert (
         "Tổng số đơn vị phải báo cáo: 13. Đã gửi 5/13 đơn vị (đúng hạn 4, muộn 1; 1 đơn vị đang "
-        "được mở lại để sửa, tính theo lần nộp gần nhất); đang soạn 1; chưa bắt đầu 7." in body
+        "được mở lại để sửa, tính theo lần nộp gần nhất); quá hạn, đang soạn 1; quá hạn, "
+        "chưa nộp 7." in body
     )
     assert "Các số liệu dưới đây tính trên 5/13 đơn vị đã nộp." in body
     section = body[body.index("III. ") : body.index("IV. ")].splitlines()[1:]
     missing = [f"- Đơn vị {n:02d};" for n in range(6, 14)]
-    assert section == ["Nộp chậm (1 đơn vị):", "- Đơn vị 04;", "Chưa nộp (8 đơn vị):", *missing]
+    assert section == [
+        "Nộp muộn (1 đơn vị):",
+        "- Đơn vị 04;",
+        "Quá hạn, chưa nộp (8 đơn vị):",
+        *missing,
+    ]
     tables = [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
     indicators, numbers, choices = tables[1], tables[2], tables[3]
     assert indicators[1:] == [
@@ -445,13 +455,18 @@ async def test_tinhhinh_and_the_status_tab_match_the_hand_table(oracle_app) -> N
         f"• Chưa bắt đầu: 7 – {missing}",
         "Tổng: 13 đơn vị phải nộp; đã nộp 5/13.",
         # The 8 not filed (06 drafting, 07-13) have no officer in this commune: unreachable.
-        "⚠️ Bot không liên lạc được cán bộ của 8 đơn vị chưa nộp: Đơn vị 06, "
+        "⚠️ Bot không liên lạc được cán bộ nào của 8 đơn vị chưa nộp báo cáo năm 2026: "
+        "Đơn vị 06, "
         f"{missing}. Gõ /xem <đơn vị> để biết lý do.",
     ]  # no previous period: the form did not exist before 20/06/2026, nobody owes it
     # The sheet's status tab: the same counts, from the same rule.
     source = StoreMirrorSource(TZ, clock=clock)
     rows = status_rows(await source.status())
     assert rows[0].cells[0].value == STATUS_SHEET_TITLE
+    # The shares say what they are over: 4/13 owed on time, not 4/5 filed (a bare "Tỷ lệ
+    # đúng hạn" read as the on-time share of those that filed).
+    headers = [cell.value for cell in rows[3].cells]
+    assert headers[8:] == ["Đã nộp / phải nộp", "Đúng hạn / phải nộp"]
     summary = [cell.value for cell in rows[4].cells]
     assert summary[0] == TITLE
     assert summary[3:8] == [13, 4, 1, 1, 7]  # must file, on time, late, draft, missing

@@ -26,6 +26,7 @@ from reportbot.coordination.reporting.consolidate import (
 )
 from reportbot.coordination.reporting.reports import ReportHeader, write_report
 from reportbot.coordination.reporting.reports.chart import COLORS
+from reportbot.coordination.reporting.summary_text import render_summary
 from reportbot.store.database import tortoise_config
 from reportbot.store.models import AuditLog, FormTemplateRecord, Invite, Person, Unit
 from tests.conftest import FORMS_DIR, NQ57, TZ
@@ -66,6 +67,22 @@ async def test_figures_match_the_known_reports(db: str) -> None:
     assert numbers["kinh_phi"] == (Decimal(18_000_000), Decimal("4500000.00"), 4)
     assert numbers["so_nguoi_dan_tap_huan"] == (Decimal(80), Decimal("80.00"), 1)
     assert numbers["so_buoi_doanh_nghiep"] == (Decimal(0), None, 0)
+    # A question asked of one unit type is over the units it was asked of: the one Tổ CNS
+    # of the four filed, never "1/4" (read as three units not answering).
+    asked = {n.question.id: n.asked for n in data.numbers}
+    assert asked["so_nguoi_dan_tap_huan"] == 1 and asked["tong_so_can_bo"] == 4
+    text = render_summary(data, "vi").splitlines()
+    assert (
+        "• Số người dân được Tổ công nghệ số cộng đồng hướng dẫn, tập huấn kỹ năng số: "
+        "80 · 80 · 1/1 đơn vị được hỏi (câu không hỏi 3 đơn vị đã nộp)" in text
+    )
+    school = next(c for c in data.choices if c.question.id == "hoat_dong_truong_hoc")
+    # asked of the one school of the four filed (its seeded report leaves it unanswered)
+    assert (school.answered, school.asked) == (0, 1)
+    assert (
+        "• Tổng số cán bộ, công chức, viên chức của đơn vị (kể cả lãnh đạo): 100 · 25 · 4/4 đơn vị"
+        in text
+    )
     indicators = {
         r.indicator.key: (r.numerator, r.denominator, r.percent, r.met) for r in data.indicators
     }
@@ -104,7 +121,7 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
     data = await known_consolidation()
     path = write_report(data, "xlsx", tmp_path / "tong_hop.xlsx", tz=TZ)
     book = load_workbook(path)
-    assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Đơn vị chậm", "Ý kiến"]
+    assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Nộp muộn, chưa nộp", "Ý kiến"]
     summary = {row[0]: row[1:] for row in book["Tổng hợp"].iter_rows(values_only=True) if row[0]}
     assert summary["Phải nộp"][0] == 7
     assert summary["Nộp muộn"][0] == 1
@@ -113,17 +130,23 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
     trained = summary["Người làm công tác truyền thông được đào tạo kỹ năng truyền thông số"]
     assert trained[:6] == (14, 20, 0.7, 0.7, "2030", "đạt")
     assert summary["Số tin, bài đã đăng trên trang thông tin điện tử"][:3] == (20, 6.67, 3)
+    # total, average, units with a figure, units asked (the one Tổ CNS, not the 4 filed)
+    residents = "Số người dân được Tổ công nghệ số cộng đồng hướng dẫn, tập huấn kỹ năng số"
+    assert summary[residents][:4] == (80, 80, 1, 1)
     budget = next(v for k, v in summary.items() if str(k).startswith("Kinh phí đã chi"))
     assert budget[:3] == (18_000_000, 4_500_000, 4)
 
     units = list(book["Theo đơn vị"].iter_rows(values_only=True))
     header = units[0]
-    assert header[:5] == ("Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Thời điểm gửi")
+    assert header[:5] == ("Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Gửi lần đầu lúc")
+    assert header[5:7] == ("Lần gửi (bản đang tính)", "Bản đang tính gửi lúc")
     by_code = {row[0]: dict(zip(header, row, strict=False)) for row in units[1:]}
     assert len(by_code) == 7
     women = by_code["hoiphunu"]
     assert women["Tình trạng"] == "Đã nộp đúng hạn"
-    assert women["Thời điểm gửi"] == datetime(2026, 12, 18, 10, 0)  # a date cell, local time
+    assert women["Gửi lần đầu lúc"] == datetime(2026, 12, 18, 10, 0)  # a date cell, local time
+    assert women["Lần gửi (bản đang tính)"] == 1  # sent once: its figures are of that time
+    assert women["Bản đang tính gửi lúc"] == datetime(2026, 12, 18, 10, 0)
     assert women["Tổng số cán bộ, công chức, viên chức của đơn vị (kể cả lãnh đạo)"] == 30
     assert women["Đơn vị đã ban hành kế hoạch thực hiện Nghị quyết 57 chưa?"] == "Có"
     assert by_code["kinhte"]["Tình trạng"] == "Đã nộp đúng hạn (mở lại)"
@@ -132,12 +155,12 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
         is None
     )
 
-    late = [row for row in book["Đơn vị chậm"].iter_rows(min_row=2, values_only=True)]
+    late = [row for row in book["Nộp muộn, chưa nộp"].iter_rows(min_row=2, values_only=True)]
     assert [(row[0], row[3]) for row in late] == [
-        ("doanthanhnien", "Chưa nộp"),
-        ("vhxh", "Chưa nộp"),
+        ("doanthanhnien", "Quá hạn, chưa nộp"),
+        ("vhxh", "Quá hạn, đang soạn"),
         ("cns_thon1", "Nộp muộn"),
-        ("tramyte", "Chưa nộp"),
+        ("tramyte", "Quá hạn, chưa nộp"),
     ]
     texts = list(book["Ý kiến"].iter_rows(min_row=2, values_only=True))
     assert texts[0] == (
@@ -184,16 +207,24 @@ async def test_the_document_has_the_administrative_layout(db: str, tmp_path: Pat
     assert headings == [
         "I. TÌNH HÌNH NỘP BÁO CÁO",
         "II. KẾT QUẢ THỰC HIỆN",
-        "III. ĐƠN VỊ NỘP CHẬM, CHƯA NỘP",
+        "III. ĐƠN VỊ NỘP MUỘN, CHƯA NỘP",
         "IV. MÔ HÌNH HAY, CÁCH LÀM HIỆU QUẢ",
         "V. KHÓ KHĂN, VƯỚNG MẮC",
         "VI. ĐỀ XUẤT, KIẾN NGHỊ",
     ]
     body = "\n".join(paragraphs)
     assert "Đã gửi 4/7 đơn vị (đúng hạn 3, muộn 1; 1 đơn vị đang được mở lại" in body
-    assert "Nộp chậm (1 đơn vị):\n- Tổ công nghệ số cộng đồng thôn 1;" in body
+    trained = next(r for t in document.tables for r in t.rows if "Tổ công nghệ" in r.cells[0].text)
+    assert [cell.text for cell in trained.cells] == [
+        "Số người dân được Tổ công nghệ số cộng đồng hướng dẫn, tập huấn kỹ năng số "
+        "(chỉ hỏi 1/4 đơn vị đã nộp)",
+        "80",
+        "80",
+        "1/1",
+    ]
+    assert "Nộp muộn (1 đơn vị):\n- Tổ công nghệ số cộng đồng thôn 1;" in body
     missing = ["Đoàn Thanh niên xã", "Phòng Văn hóa - Xã hội", "Trạm Y tế xã"]
-    assert "Chưa nộp (3 đơn vị):\n" + "\n".join(f"- {n};" for n in missing) in body
+    assert "Quá hạn, chưa nộp (3 đơn vị):\n" + "\n".join(f"- {n};" for n in missing) in body
     assert "- Phòng Kinh tế" not in body  # reopened for changes: not late
     assert "- Trường Tiểu học Đăk Pxi: Thiếu máy tính cho học sinh" in body
     assert "- Hội Liên hiệp Phụ nữ xã: Xin thêm kinh phí tập huấn" in body

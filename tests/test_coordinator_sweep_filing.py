@@ -279,7 +279,7 @@ Số liệu (tổng · trung bình mỗi đơn vị · số đơn vị có số 
 • Số người làm truyền thông được đào tạo: 18 · 2,57 · 7/7 đơn vị
 • Tỷ lệ người dân được tiếp cận (%): trung bình 58,42 (tỷ lệ: lấy trung bình, không cộng) \
 · 6/7 đơn vị
-• Kinh phí đã chi (đồng): 8.500.000 · 1.416.666,67 · 6/7 đơn vị
+• Kinh phí đã chi (đồng): 8.500.000 · 1.416.667 · 6/7 đơn vị
 
 Các câu chọn (số đơn vị chọn · tỷ lệ trên số đơn vị trả lời):
 • Đơn vị đã ban hành kế hoạch chưa? (7/7 đơn vị trả lời):
@@ -396,22 +396,47 @@ def check_h2_workbook(path: Path) -> None:
     rows = [row for row in book["Tổng hợp"].iter_rows(values_only=True) if row[0]]
     by_label = {row[0]: row[1:] for row in rows}
     assert rows[1][0].startswith("Hạn nộp: 20/12/2026.")
-    filing = ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn", "Đang soạn", "Chưa bắt đầu")
+    # After the deadline, the digest's words: never "Chưa bắt đầu" for a unit that owes it.
+    filing = ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn")
+    filing += ("Quá hạn, đang soạn", "Quá hạn, chưa nộp")
     assert [by_label[label][0] for label in filing] == [8, 7, 6, 1, 1, 0]
+    assert "Chưa bắt đầu" not in by_label and "Đang soạn" not in by_label
     assert by_label["Cán bộ được quán triệt"][:7] == (104, 126, 0.825, 1, "2025", "chưa đạt", 7)
     assert by_label["Người làm truyền thông được đào tạo"][:3] == (18, 47, 0.383)
     assert by_label["Đơn vị có kế hoạch"][:3] == (6, 7, 0.857)
     assert by_label["Tổng số cán bộ"][:4] == (126, 18, 7, 7)
     assert by_label["Tỷ lệ người dân được tiếp cận (%)"][:4] == (None, 58.42, 6, 7)
-    assert by_label["Kinh phí đã chi (đồng)"][:4] == (8_500_000, 1416666.67, 6, 7)
+    # 8.500.000 / 6 = 1.416.666,67 đồng: money in đồng is shown in whole đồng, half up
+    assert by_label["Kinh phí đã chi (đồng)"][:4] == (8_500_000, 1416667, 6, 7)
+    assert (
+        by_label["Kinh phí đã chi (đồng)"][4] == "tổng và trung bình (trung bình làm tròn đến đồng)"
+    )
     per_unit = {row[0]: row for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)}
     assert set(per_unit) == {"vhxh", "pkt", "mttq", "hpn", "doan", "th1", "mn1", "cns1"}
-    assert per_unit["mttq"][3:7] == ("Đã nộp đúng hạn", datetime(2026, 12, 10, 9, 0), "Có", 25)
-    assert per_unit["th1"][6] == 45 and per_unit["th1"][11] is None  # the fix; skipped rate
-    assert per_unit["hpn"][3] == "Nộp muộn" and per_unit["doan"][3] == "Đang soạn"
-    late = [row[:4] for row in book["Đơn vị chậm"].iter_rows(min_row=2, values_only=True)]
+    # mttq's figures are those it sent again on 22/12 (its 2nd sending): that time and that
+    # number beside them, the first sending (on time) kept; pkt sent once.
+    header = next(book["Theo đơn vị"].iter_rows(max_row=1, values_only=True))
+    assert header[3:7] == (
+        "Tình trạng",
+        "Gửi lần đầu lúc",
+        "Lần gửi (bản đang tính)",
+        "Bản đang tính gửi lúc",
+    )
+    assert per_unit["mttq"][3:9] == (
+        "Đã nộp đúng hạn",
+        datetime(2026, 12, 10, 9, 0),
+        2,
+        datetime(2026, 12, 22, 9, 0),
+        "Có",
+        25,
+    )
+    assert per_unit["pkt"][5] == 1 and per_unit["pkt"][4] == per_unit["pkt"][6]
+    assert per_unit["doan"][4:7] == (None, None, None)  # a draft: nothing sent
+    assert per_unit["th1"][8] == 45 and per_unit["th1"][13] is None  # the fix; skipped rate
+    assert per_unit["hpn"][3] == "Nộp muộn" and per_unit["doan"][3] == "Quá hạn, đang soạn"
+    late = [row[:4] for row in book["Nộp muộn, chưa nộp"].iter_rows(min_row=2, values_only=True)]
     assert late == [
-        ("doan", "Đoàn Thanh niên xã", "đoàn thể", "Chưa nộp"),
+        ("doan", "Đoàn Thanh niên xã", "đoàn thể", "Quá hạn, đang soạn"),
         ("hpn", "Hội Phụ nữ xã", "đoàn thể", "Nộp muộn"),
     ]
 
@@ -419,14 +444,15 @@ def check_h2_workbook(path: Path) -> None:
 def check_h2_document(path: Path) -> None:
     body = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert (
-        "Tổng số đơn vị phải báo cáo: 8. Đã gửi 7/8 đơn vị (đúng hạn 6, muộn 1); đang soạn 1; "
-        "chưa bắt đầu 0. Hạn nộp: hết ngày 20/12/2026." in body
+        "Tổng số đơn vị phải báo cáo: 8. Đã gửi 7/8 đơn vị (đúng hạn 6, muộn 1); quá hạn, "
+        "đang soạn 1; quá hạn, chưa nộp 0. Hạn nộp: hết ngày 20/12/2026." in body
     )
+    assert "III. ĐƠN VỊ NỘP MUỘN, CHƯA NỘP" in body
     section = body[body.index("III. ") : body.index("IV. ")].splitlines()[1:]
     assert section == [
-        "Nộp chậm (1 đơn vị):",
+        "Nộp muộn (1 đơn vị):",
         "- Hội Phụ nữ xã;",
-        "Chưa nộp (1 đơn vị):",
+        "Quá hạn, chưa nộp (1 đơn vị):",
         "- Đoàn Thanh niên xã;",
     ]
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in Document(str(path)).tables]
@@ -437,7 +463,7 @@ def check_h2_document(path: Path) -> None:
         "100% (2025)",
         "chưa đạt",
     ]
-    assert tables[2][-1] == ["Kinh phí đã chi (đồng)", "8.500.000", "1.416.666,67", "6/7"]
+    assert tables[2][-1] == ["Kinh phí đã chi (đồng)", "8.500.000", "1.416.667", "6/7"]
 
 
 def page_text(html: str) -> list[str]:
@@ -481,8 +507,8 @@ async def test_tinhhinh_the_web_page_and_the_sheet_count_the_same_units(sweep: S
     assert lines[start + 1 : start + 6] == [
         "Đã nộp đúng hạn: 6",
         "Nộp muộn: 1",
-        "Đang soạn: 1",
-        "Chưa bắt đầu: 0",
+        "Quá hạn, đang soạn: 1",
+        "Quá hạn, chưa nộp: 0",
         "Tổng: 8 đơn vị, đã nộp 7",
     ]
 
@@ -513,7 +539,7 @@ async def test_the_digest_counts_what_tinhhinh_counts(sweep: Sweep) -> None:
         sweep.app.reminders, "nq57_thu", "2026-H2", "Trần Văn Minh", sweep.clock()
     )
     assert digest.text.split("\n\n") == [
-        f"📊 Tổng hợp: {TITLE} – năm 2026 (hạn 20/12/2026)\nĐã nộp: 7/8 đơn vị.",
+        f"📊 Tình hình nộp báo cáo: {TITLE} – năm 2026 (hạn 20/12/2026)\nĐã nộp: 7/8 đơn vị.",
         "Quá hạn, chưa nộp (1):\n• Đoàn Thanh niên xã",
         "Nộp muộn (1):\n• Hội Phụ nữ xã",
         "Đã nộp đúng hạn (6):\n" + "\n".join(f"• {name}" for name in ON_TIME),
@@ -553,7 +579,10 @@ async def test_the_google_sheet_shows_the_same_reports_and_status(sweep: Sweep) 
     assert by_unit[("Đoàn Thanh niên xã", "năm 2026")]["Trạng thái"] == "Đang soạn"
     figures = ["Tổng số cán bộ", "Số cán bộ được quán triệt", "Kinh phí đã chi (đồng)"]
     sent = [row for (_unit, period), row in by_unit.items() if period == "năm 2026"]
-    filed = [row for row in sent if row["Trạng thái"] == "Đã nộp"]
+    # hpn sent after the deadline: the data sheet says so too, as the status tab does
+    assert by_unit[("Hội Phụ nữ xã", "năm 2026")]["Trạng thái"] == "Nộp muộn"
+    assert mttq["Trạng thái"] == "Đã nộp"  # on time, sent again after the deadline
+    filed = [row for row in sent if row["Trạng thái"] in ("Đã nộp", "Nộp muộn")]
     assert [sum(row.get(name) or 0 for row in filed) for name in figures] == [
         126,
         104,

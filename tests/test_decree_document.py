@@ -72,15 +72,15 @@ async def test_the_printed_report_keeps_the_decree_layout(db: str, tmp_path: Pat
     assert "BÁO CÁO" in lines
     text = "\n".join(pages)
     # A heading never ends a page: section III and its first line print on the same page.
-    assert any("III. ĐƠN VỊ NỘP CHẬM" in page and "Nộp chậm (1 đơn vị):" in page for page in pages)
-    section = text[text.index("III. ĐƠN VỊ NỘP CHẬM, CHƯA NỘP") : text.index("IV. ")]
+    assert any("III. ĐƠN VỊ NỘP MUỘN" in page and "Nộp muộn (1 đơn vị):" in page for page in pages)
+    section = text[text.index("III. ĐƠN VỊ NỘP MUỘN, CHƯA NỘP") : text.index("IV. ")]
     # (a page may break inside the section: its page number line is not part of the list)
     listed = [line.strip() for line in section.splitlines() if line.strip()]
     listed = [line for line in listed if not line.isdigit()]
     assert listed[1:] == [
-        "Nộp chậm (1 đơn vị):",
+        "Nộp muộn (1 đơn vị):",
         *(f"- {name};" for name in LATE),
-        "Chưa nộp (9 đơn vị):",
+        "Quá hạn, chưa nộp (9 đơn vị):",
         *(f"- {name};" for name in MISSING),
     ]
     # Page numbers from page 2 only: page 1 has no header, page 2 starts with "2".

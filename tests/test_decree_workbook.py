@@ -65,13 +65,13 @@ async def test_sheets_fit_their_content_and_print_on_a4_landscape(db: str, tmp_p
         if sheet.title != "Theo đơn vị":
             assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
             assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), sheet.title
-    # 5 unit columns + 27 answers: too wide for one readable page; a few pages across, each
+    # 7 unit columns + 27 answers: too wide for one readable page; a few pages across, each
     # with the unit's code and name.
     units = book["Theo đơn vị"]
-    assert units.max_column == 32
+    assert units.max_column == 34
     assert not units.sheet_properties.pageSetUpPr.fitToPage and units.page_setup.scale == 60
     assert units.print_title_cols == "$A:$B"
-    for name in ("Theo đơn vị", "Đơn vị chậm", "Ý kiến"):
+    for name in ("Theo đơn vị", "Nộp muộn, chưa nộp", "Ý kiến"):
         sheet = book[name]
         assert sheet.print_title_rows == "$1:$1"
         assert sheet.freeze_panes in ("A2", "C2")
@@ -87,7 +87,7 @@ async def test_sheets_fit_their_content_and_print_on_a4_landscape(db: str, tmp_p
     # The longest unit name, written by hand: 32 characters, shown whole.
     assert len("Tổ công nghệ số cộng đồng thôn 1") == 32
     assert units.column_dimensions["B"].width >= 32
-    assert book["Đơn vị chậm"].column_dimensions["B"].width >= 32
+    assert book["Nộp muộn, chưa nộp"].column_dimensions["B"].width >= 32
 
 
 def wrapped_lines(text: str, width: int) -> int:

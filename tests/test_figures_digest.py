@@ -62,7 +62,8 @@ NOW = datetime(2026, 12, 22, 9, 0, tzinfo=TZ)
 # unreachable 4 lines: doan (no officer), ccb, hnd, mttq's Nam; ldld and mttq's Mai reachable.
 DIGEST = {
     "vi": [
-        "📊 Tổng hợp: Báo cáo số liệu – năm 2026 (hạn 20/12/2026)\nĐã nộp: 1/6 đơn vị.",
+        "📊 Tình hình nộp báo cáo: Báo cáo số liệu – năm 2026 (hạn 20/12/2026)\n"
+        "Đã nộp: 1/6 đơn vị.",
         "Quá hạn, chưa nộp (5):\n• Đoàn Thanh niên xã\n• Hội Cựu chiến binh xã\n"
         "• Hội Nông dân xã\n• Liên đoàn Lao động xã\n• Ủy ban MTTQ xã",
         "Không liên lạc được (4):\n• Đoàn Thanh niên xã – chưa có cán bộ\n"
@@ -72,7 +73,7 @@ DIGEST = {
         "Đã nộp đúng hạn (1):\n• Hội Phụ nữ xã",
     ],
     "en": [
-        "📊 Summary: Figures report – year 2026 (due 20/12/2026)\nFiled: 1 of 6 units.",
+        "📊 Filing status: Figures report – year 2026 (due 20/12/2026)\nFiled: 1 of 6 units.",
         "Overdue, not filed (5):\n• Đoàn Thanh niên xã\n• Hội Cựu chiến binh xã\n"
         "• Hội Nông dân xã\n• Liên đoàn Lao động xã\n• Ủy ban MTTQ xã",
         "Could not be reached (4):\n• Đoàn Thanh niên xã – no officer\n"

@@ -269,7 +269,8 @@ async def test_tonghop_tinhhinh_and_the_digest_count_as_the_table(scenario: Scen
         scenario.app.reminders, "so_lieu", "2026-H2", "Điều phối vi", scenario.clock()
     )
     assert digest.text.split("\n\n") == [
-        "📊 Tổng hợp: Báo cáo số liệu – năm 2026 (hạn 20/12/2026)\nĐã nộp: 6/8 đơn vị.",
+        "📊 Tình hình nộp báo cáo: Báo cáo số liệu – năm 2026 (hạn 20/12/2026)\n"
+        "Đã nộp: 6/8 đơn vị.",
         "Quá hạn, chưa nộp (2):\n" + "\n".join(f"• {name}" for name in MISSING),
         "Nộp muộn (3):\n" + "\n".join(f"• {name}" for name in LATE),
         "Đã nộp đúng hạn (3):\n" + "\n".join(f"• {name}" for name in ON_TIME),
@@ -325,10 +326,14 @@ async def test_the_web_page_and_its_download_count_as_the_table(scenario: Scenar
     ]
     book = load_workbook(BytesIO(await web_get(scenario, "/web/bao-cao/so_lieu/2026-H2.xlsx")))
     by_label = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(values_only=True) if row[0]}
-    filing = ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn", "Đang soạn", "Chưa bắt đầu")
+    filing = ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn")
+    filing += ("Quá hạn, đang soạn", "Quá hạn, chưa nộp")  # the digest's words, past the deadline
     assert [by_label[label] for label in filing] == [8, 6, 3, 3, 1, 1]
     assert by_label["Tổng số cán bộ"] == 56
-    units = {row[0]: row[3:7] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)}
+    units = {
+        row[0]: row[3:5] + row[7:9]
+        for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)
+    }
     assert units == {
         "hpn": ("Đã nộp đúng hạn", datetime(2026, 12, 20, 23, 30), 5, None),
         "doan": ("Nộp muộn", datetime(2026, 12, 21, 0, 10), 6, None),
@@ -336,6 +341,6 @@ async def test_the_web_page_and_its_download_count_as_the_table(scenario: Scenar
         "ccb": ("Nộp muộn", datetime(2026, 12, 22, 8, 0), 9, None),
         "hnd": ("Đã nộp đúng hạn (mở lại)", datetime(2026, 12, 15, 9, 0), 10, None),
         "ldld": ("Nộp muộn (mở lại)", datetime(2026, 12, 21, 15, 0), 4, None),
-        "ctd": ("Đang soạn", None, None, None),
-        "nct": ("Chưa bắt đầu", None, None, None),
+        "ctd": ("Quá hạn, đang soạn", None, None, None),
+        "nct": ("Quá hạn, chưa nộp", None, None, None),
     }

@@ -125,12 +125,12 @@ async def test_report_files_name_the_commune(served: tuple[Served, dict[str, int
     book = load_workbook(files[".xlsx"])
     units = [row[:4] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
     assert units == [
-        ("a2", DTN_A, "đoàn thể", "Chưa bắt đầu"),
-        ("b2", DTN_B, "đoàn thể", "Chưa bắt đầu"),
+        ("a2", DTN_A, "đoàn thể", "Quá hạn, chưa nộp"),
+        ("b2", DTN_B, "đoàn thể", "Quá hạn, chưa nộp"),
         ("a1", HND_A, "đoàn thể", "Đã nộp đúng hạn"),
         ("b1", HND_B, "đoàn thể", "Đã nộp đúng hạn"),
     ]
-    late = [row[:2] for row in book["Đơn vị chậm"].iter_rows(min_row=2, values_only=True)]
+    late = [row[:2] for row in book["Nộp muộn, chưa nộp"].iter_rows(min_row=2, values_only=True)]
     assert late == [("a2", DTN_A), ("b2", DTN_B)]
     texts = [row for row in book["Ý kiến"].iter_rows(min_row=2, values_only=True)]
     assert texts == [
@@ -138,7 +138,7 @@ async def test_report_files_name_the_commune(served: tuple[Served, dict[str, int
         ("b1", HND_B, "Khó khăn", "Thiếu kinh phí"),
     ]
     paragraphs = [p.text for p in Document(str(files[".docx"])).paragraphs]
-    start = paragraphs.index("Chưa nộp (2 đơn vị):")
+    start = paragraphs.index("Quá hạn, chưa nộp (2 đơn vị):")
     assert paragraphs[start + 1 : start + 3] == [f"- {DTN_A};", f"- {DTN_B};"]
     start = paragraphs.index("IV. KHÓ KHĂN")
     assert paragraphs[start + 1 : start + 3] == [

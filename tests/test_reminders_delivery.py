@@ -295,7 +295,7 @@ async def test_the_digest_names_officers_on_unconnected_platforms(db: str) -> No
     fake = RecordingConnector("fake", clock)
     await worker_for([fake], clock).run_once()
     (digest,) = [d for d in fake.delivered if d.user_id == "u-chief"]
-    assert digest.text.startswith("📊 Summary:")  # in the coordinator's language
+    assert digest.text.startswith("📊 Filing status:")  # in the coordinator's language
     parts = sections(digest.text)
     assert parts["Could not be reached"] == [
         "Hội Nông dân xã – Cán bộ zalo: zalo_oa account not connected",

@@ -266,6 +266,6 @@ async def test_the_reminder_worker_reaches_40_officers_under_telegrams_limits(
         (text,) = tg.sent_texts(chat)
         assert "20/06/2026" in text, text
     (digest,) = tg.sent_texts(OFFICER)
-    assert digest.startswith("📊 Tổng hợp:")
+    assert digest.startswith("📊 Tình hình nộp báo cáo:")
     assert tg.flood.refused == []
     assert len(tg.calls_of("sendMessage")) == 41, "nothing sent twice"

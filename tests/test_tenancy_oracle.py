@@ -63,24 +63,25 @@ REPORTS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 # ----- By hand: (filed, total, {number: (total, average)}, {yes/no option: (units, share)}) -----
+# (kinh_phi is in đồng: its average in whole đồng, half up: 3.500.000 / 3 = 1.166.667)
 HAND = {
     "xa-a": (
         2,
         3,
-        {"so_can_bo": (16, "8.00"), "kinh_phi": (1_500_000, "750000.00")},
+        {"so_can_bo": (16, "8.00"), "kinh_phi": (1_500_000, "750000")},
         {"yes": (1, "50.0"), "no": (1, "50.0")},
     ),
     "xa-b": (
         1,
         2,
-        {"so_can_bo": (20, "20.00"), "kinh_phi": (2_000_000, "2000000.00")},
+        {"so_can_bo": (20, "20.00"), "kinh_phi": (2_000_000, "2000000")},
         {"yes": (1, "100.0"), "no": (0, "0.0")},
     ),
     # the province: every unit of both communes (totals of the rows above; averages over 3)
     "tinh": (
         3,
         5,
-        {"so_can_bo": (36, "12.00"), "kinh_phi": (3_500_000, "1166666.67")},
+        {"so_can_bo": (36, "12.00"), "kinh_phi": (3_500_000, "1166667")},
         {"yes": (2, "66.7"), "no": (1, "33.3")},
     ),
 }

@@ -128,16 +128,36 @@ async def _reminder(
 
 
 async def test_status_names_the_units_not_filed_it_cannot_reach(app: Application) -> None:
-    # 2027-H1 is current (nobody filed), 2026 is behind: hpn filed it, five did not. Of the
-    # units owing either, the bot cannot reach four (ldld's Lan and hpn's Hà it can).
+    # 2027-H1 is current (nobody filed), 2026 is behind: hpn filed it, five did not. A unit is
+    # unreachable when none of its officers can be reached: doan (no officer), ccb, hnd; not
+    # mttq (Nam refused, Mai reachable), ldld (Lan) nor hpn (Hà; Tú, blocked, added here).
+    # Each period's line names only the units owing that period: hpn filed 2026, it is never
+    # in 2026's line (it was, from the current period merged in, and for its blocked Tú).
+    hpn = await Unit.get(code="hpn")
+    tu = await Person.create(name="Cán bộ Tú", unit=hpn, role="officer")
+    await Identity.create(platform="console", external_id="tu", chat_id="tu", person=tu)
+    await _reminder(tu, "late-1", UNDELIVERABLE, "console: refused")
     lines = (await Chat(app.service, "c-vi").say("/tinhhinh")).split("\n")
-    assert lines[-2].startswith("Kỳ trước (năm 2026): còn 5 đơn vị chưa nộp")
-    assert lines[-1] == (
-        "⚠️ Bot không liên lạc được cán bộ của 4 đơn vị chưa nộp: Đoàn Thanh niên xã, "
-        "Hội Cựu chiến binh xã, Hội Nông dân xã, Ủy ban MTTQ xã. Gõ /xem <đơn vị> để biết lý do."
-    )
+    names = "Đoàn Thanh niên xã, Hội Cựu chiến binh xã, Hội Nông dân xã"
+    assert lines[-4:] == [
+        "Tổng: 6 đơn vị phải nộp; đã nộp 0/6.",
+        "⚠️ Bot không liên lạc được cán bộ nào của 3 đơn vị chưa nộp báo cáo 6 tháng đầu "
+        f"năm 2027: {names}. Gõ /xem <đơn vị> để biết lý do.",
+        "Kỳ trước (năm 2026): còn 5 đơn vị chưa nộp: Đoàn Thanh niên xã, Hội Cựu chiến binh "
+        "xã, Hội Nông dân xã, Liên đoàn Lao động xã, Ủy ban MTTQ xã.",
+        "⚠️ Bot không liên lạc được cán bộ nào của 3 đơn vị chưa nộp báo cáo năm 2026: "
+        f"{names}. Gõ /xem <đơn vị> để biết lý do.",
+    ]
     english = (await Chat(app.service, "c-en").say("/status")).split("\n")
     assert english[-1] == (
-        "⚠️ The bot cannot reach officers of units not filed (4): Đoàn Thanh niên xã, "
-        "Hội Cựu chiến binh xã, Hội Nông dân xã, Ủy ban MTTQ xã. Type /view <unit> to see why."
+        "⚠️ The bot cannot reach any officer of units that have not filed year 2026 (3): "
+        f"{names}. Type /view <unit> to see why."
     )
+
+
+async def test_status_lists_no_unit_one_of_whose_officers_is_reached(app: Application) -> None:
+    # Every unit keeps one officer the bot reaches: no line at all, for either period.
+    for code, name in (("doan", "Cán bộ Đào"), ("hnd", "Cán bộ Hương"), ("ccb", "Cán bộ Cường")):
+        person = await Person.create(name=name, unit=await Unit.get(code=code), role="officer")
+        await Identity.create(platform="console", external_id=code, chat_id=code, person=person)
+    assert "⚠️" not in await Chat(app.service, "c-vi").say("/tinhhinh")

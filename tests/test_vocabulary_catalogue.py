@@ -127,7 +127,8 @@ def test_unit_types_and_period_kinds_are_declared_once():
 def test_english_counts_read_right_at_one():
     # "1 more units", "officers of 1 units": English counts stand after a colon or in brackets.
     assert say("reminders:more", "en", count=1) == "… more units: 1"
-    assert say("reach:status_unreachable", "en", count=1, names="Hội Nông dân xã") == (
-        "⚠️ The bot cannot reach officers of units not filed (1): Hội Nông dân xã. "
+    said = say("reach:status_unreachable", "en", count=1, period="year 2026", names="Hội A")
+    assert said == (
+        "⚠️ The bot cannot reach any officer of units that have not filed year 2026 (1): Hội A. "
         "Type /view <unit> to see why."
     )

@@ -47,7 +47,7 @@ from reportbot.coordination.reporting.province import (
     consolidate_scope,
     render_breakdown,
 )
-from reportbot.coordination.reporting.reach import unreachable_line, unreachable_officers
+from reportbot.coordination.reporting.reach import unreachable_line, unreachable_units
 from reportbot.coordination.reporting.render import (
     render_status,
     render_summary,
@@ -202,8 +202,8 @@ class CoordinationChat:
         periods = [status for pair in items for status in pair if status is not None]
         owing = {u.unit_id for status in periods for u in status.units if u.bucket not in FILED}
         platforms = {connector.name for connector in self.host.connectors()}
-        cut_off = await unreachable_officers(sorted(owing), platforms, person.locale)
-        return [Outgoing(render_status(items, now, self.tz, person.locale, set(cut_off)))]
+        cut_off = await unreachable_units(sorted(owing), platforms)
+        return [Outgoing(render_status(items, now, self.tz, person.locale, cut_off))]
 
     # -- /xem --------------------------------------------------------------------------------
 

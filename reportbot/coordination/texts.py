@@ -172,6 +172,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bucket_late": {"vi": "Nộp muộn", "en": "Filed late"},
     "bucket_drafting": {"vi": "Đang soạn", "en": "Drafting"},
     "bucket_not_started": {"vi": "Chưa bắt đầu", "en": "Not started"},
+    # After the deadline, a unit that owes the report in the digest's words (one vocabulary
+    # in chat, files, chart and web: "Chưa bắt đầu" read as if nothing were due yet).
+    "bucket_drafting_overdue": {"vi": "Quá hạn, đang soạn", "en": "Overdue, drafting"},
+    "bucket_not_started_overdue": {"vi": "Quá hạn, chưa nộp", "en": "Overdue, not filed"},
     "reopened_mark": {"vi": "mở lại", "en": "reopened"},
     "summary_title": {
         "vi": "📑 Tổng hợp: {title} – {period}",

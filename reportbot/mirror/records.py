@@ -64,6 +64,7 @@ SUBMISSION_STATUS_VI = {
     "submitted": "Đã nộp",
     "reopened": "Mở lại để sửa",
 }
+LATE_VI = "Nộp muộn"
 # The names of vocabulary.kinds (declared once), capitalised as a cell starts.
 UNIT_TYPE_VI = {code: name["vi"][:1].upper() + name["vi"][1:] for code, name in UNIT_TYPES.items()}
 YES_NO_VI = {"yes": "Có", "no": "Không", True: "Có", False: "Không"}
@@ -126,6 +127,7 @@ class SubmissionRecord:
     # repeat name -> its entries in order, each {question id: value} (entry k is index k-1)
     entries: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
     sheet: str = ""  # the spreadsheet it goes to: a `SheetTarget.key`, "" the deployment's
+    late: bool = False  # first sent after the deadline (store.standing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +352,15 @@ def _calculated(value: Any, tz: str) -> CellValue:
     return clean_text(str(value))
 
 
+def _status_text(record: SubmissionRecord) -> str:
+    """The status cell: 'Nộp muộn' for a report first sent after the deadline, as the status
+    tab says (only the words change: the column is found by its header, old sheets read on)."""
+    text = SUBMISSION_STATUS_VI.get(record.status, record.status)
+    if record.late and record.status in ("submitted", "reopened"):
+        return LATE_VI if record.status == "submitted" else f"{text} ({LATE_VI.lower()})"
+    return text
+
+
 def record_row(
     layout: FormLayout, record: SubmissionRecord, tz: str = DEFAULT_TZ
 ) -> list[CellValue]:
@@ -359,7 +370,7 @@ def record_row(
         clean_text(record.unit_name),
         UNIT_TYPE_VI.get(record.unit_type, record.unit_type),
         clean_text(record.period_label),
-        SUBMISSION_STATUS_VI.get(record.status, record.status),
+        _status_text(record),
         clean_text(record.submitted_by or ""),
         format_datetime(record.submitted_at, tz),
         format_datetime(record.updated_at, tz),

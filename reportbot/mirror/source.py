@@ -167,6 +167,15 @@ class StoreMirrorSource:
         except (PeriodKeyError, ValueError):
             return key
 
+    def _late(self, template: FormTemplate, submission: Any) -> bool:
+        """Whether the report was first sent after its period's deadline (store.standing,
+        the status tab's rule); False for a period key the form no longer reads."""
+        try:
+            deadline = period_by_key(template.period, submission.period_key, self.tz).deadline
+        except (PeriodKeyError, ValueError):
+            return False
+        return standing(submission.status, submission.submitted_at, deadline) == "late"
+
     async def build_batch(self, submission_ids: Sequence[int]) -> MirrorBatch:
         """Rows of these submissions (those still existing), their layouts, current status."""
         ids = sorted(set(submission_ids))
@@ -209,6 +218,7 @@ class StoreMirrorSource:
                     answers=decoded,
                     entries=entries,
                     sheet=sheet_of.get(submission.unit.organisation_id or 0, ""),
+                    late=self._late(template, submission),
                 )
             )
         layouts = await self._layouts({record.form_key for record in records})

@@ -35,8 +35,10 @@ SUMMARY_HEADERS = (
     "Nộp muộn",
     "Đang soạn",
     "Chưa nộp",
-    "Tỷ lệ đã nộp",
-    "Tỷ lệ đúng hạn",
+    # Both over the units that must file (a bare "Tỷ lệ đúng hạn" of 0,7 read as 7 of the 9
+    # that filed, where it is 7 of the 10 owed).
+    "Đã nộp / phải nộp",
+    "Đúng hạn / phải nộp",
 )
 UNIT_HEADERS = ("Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Thời điểm gửi", "Người gửi")
 NOTE = "Trang này do bot ghi lại sau mỗi lần đồng bộ; chỉnh sửa tay tại đây sẽ bị ghi đè."

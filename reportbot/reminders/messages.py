@@ -52,9 +52,13 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "button_report": {"vi": "📝 Làm báo cáo", "en": "📝 File the report"},
     "button_continue": {"vi": "▶️ Làm tiếp", "en": "▶️ Continue"},
+    # Its own title: "Tổng hợp" is /tonghop's consolidated figures ("📑 Tổng hợp: …"); the
+    # digest tells who filed, as /tinhhinh does.
     "digest_head": {
-        "vi": "📊 Tổng hợp: {title} – {period} (hạn {deadline})\nĐã nộp: {filed}/{total} đơn vị.",
-        "en": "📊 Summary: {title} – {period} (due {deadline})\nFiled: {filed} of {total} units.",
+        "vi": "📊 Tình hình nộp báo cáo: {title} – {period} (hạn {deadline})\n"
+        "Đã nộp: {filed}/{total} đơn vị.",
+        "en": "📊 Filing status: {title} – {period} (due {deadline})\n"
+        "Filed: {filed} of {total} units.",
     },
     "digest_on_time": {"vi": "Đã nộp đúng hạn ({count}):", "en": "Filed on time ({count}):"},
     "digest_late": {"vi": "Nộp muộn ({count}):", "en": "Filed late ({count}):"},

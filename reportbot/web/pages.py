@@ -69,9 +69,11 @@ def _apart_note(lines: list[str]) -> str:
 def _period_section(status: PeriodStatus, now: datetime, tz: tzinfo, earlier: str | None) -> str:
     period = status.period
     section_id = f"{status.form_key}--{period.key}"
-    overdue = " · <b>đã quá hạn</b>" if status.overdue(now) else ""
+    late = status.overdue(now)
+    overdue = " · <b>đã quá hạn</b>" if late else ""
     counts = "".join(
-        f'<li>{esc(bucket_label(bucket, LOCALE))}: <b data-bucket="{bucket}">{count}</b></li>'
+        f"<li>{esc(bucket_label(bucket, LOCALE, overdue=late))}: "
+        f'<b data-bucket="{bucket}">{count}</b></li>'
         for bucket, count in status.counts().items()
     )
     total = (
@@ -82,7 +84,7 @@ def _period_section(status: PeriodStatus, now: datetime, tz: tzinfo, earlier: st
     files = "".join(
         f'<a href="{esc(base)}.{fmt}" download>{esc(label)}</a>' for fmt, label in FILES
     )
-    rows = "".join(_unit_row(unit, status, tz) for unit in status.units)
+    rows = "".join(_unit_row(unit, status, tz, late) for unit in status.units)
     back = (
         f'<p><a href="/web/?form={esc(url_part(status.form_key))}&amp;period='
         f'{esc(url_part(earlier))}">← Kỳ trước</a></p>'
@@ -100,15 +102,16 @@ def _period_section(status: PeriodStatus, now: datetime, tz: tzinfo, earlier: st
     )
 
 
-def _unit_row(unit: UnitStatus, status: PeriodStatus, tz: tzinfo) -> str:
+def _unit_row(unit: UnitStatus, status: PeriodStatus, tz: tzinfo, overdue: bool) -> str:
     link = (
         f"/web/don-vi/{unit.unit_id}?form={url_part(status.form_key)}"
         f"&period={url_part(status.period.key)}"
     )
     reopened = " (mở lại)" if unit.reopened else ""
+    state = bucket_label(unit.bucket, LOCALE, overdue=overdue)
     return (
         f'<tr><td><a href="{esc(link)}">{esc(unit.label)}</a></td>'
-        f'<td class="b-{unit.bucket}">{esc(bucket_label(unit.bucket, LOCALE))}{reopened}</td>'
+        f'<td class="b-{unit.bucket}">{esc(state)}{reopened}</td>'
         f"<td>{esc(local_time(unit.submitted_at, tz))}</td></tr>"
     )
 

@@ -228,11 +228,13 @@ class WebPages:
         template, period = found
         submission = await latest_unit_report(unit.id, form_key, period.key)
         view = None
-        state = bucket_label("not_started")
+        overdue = self.host.clock() > period.deadline  # the digest's words after it
+        state = bucket_label("not_started", overdue=overdue)
         if submission is not None:
             stored = await template_by_record(submission.template_id)
             view = unit_view(stored, unit, submission, self.tz)
-            state = bucket_label(bucket_of(submission, period.deadline))  # type: ignore[arg-type]
+            bucket = bucket_of(submission, period.deadline)  # type: ignore[arg-type]
+            state = bucket_label(bucket, overdue=overdue)
             if submission.status == "reopened":
                 state += " (mở lại)"
         body = unit_page(

@@ -3,7 +3,8 @@
 One set of reports: the latest submitted revision of each unit that filed (a report reopened
 for changes counts, with what it last submitted, until it is sent again). Over that set and
 nothing else: the filed count ("đã nộp N/M"), the sum and average of every numeric question
-(a percentage or ratio question is only averaged: a sum of rates means nothing), the units
+(a percentage or ratio question is only averaged: a sum of rates means nothing; an average
+of money in đồng is rounded half up to the whole đồng, others to two decimals), the units
 per option of every yes/no and choice question with their share, the form's indicators
 against their targets, and the free-text answers grouped by unit; a calculation counts as an
 answer of its type. Every figure keeps its base (how many units it is computed over). The
@@ -17,28 +18,23 @@ from datetime import datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from reportbot.conversation.money_units import label_exponent
 from reportbot.conversation.parsing import fold
-from reportbot.conversation.stored_values import stored_values
-from reportbot.conversation.values import is_empty
+from reportbot.coordination.reporting.filed import UnitReport, filed_reports
 from reportbot.coordination.reporting.repeat_counts import with_entry_counts
 from reportbot.coordination.reporting.rounding import HUNDREDTH, exact_share, share, telling
 from reportbot.coordination.reporting.status import PeriodStatus, UnitStatus, period_status
 from reportbot.forms.calculation_types import calculation_questions
 from reportbot.forms.indicators import Indicator
-from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import CHOICE_TYPES, NUMERIC_TYPES, FormTemplate, Question, Text
 from reportbot.periods import (
     Period,
 )
 from reportbot.store.queries.organisations import EVERYTHING, Scope
-from reportbot.store.queries.reports import (
-    stored_answers,
-    submissions_by_id,
-    templates_by_record,
-)
 
 FREE_TEXT_TYPES = frozenset({"long_text"})
 COUNTED_TYPES = CHOICE_TYPES | {"yes_no"}
+WHOLE = Decimal(1)
 YES_NO: tuple[tuple[str, Text], ...] = (
     ("yes", {"vi": "Có", "en": "Yes"}),
     ("no", {"vi": "Không", "en": "No"}),
@@ -65,13 +61,22 @@ class NumberSummary:
     total: Decimal
     count: int
     averaged: bool = False  # a rate: the total is meaningless and never shown
+    asked: int = 0  # the filed units it was asked of (relevant to them): the base of count
 
     @property
     def average(self) -> Decimal | None:
-        """The mean per unit that answered, to two decimals."""
+        """The mean per unit that answered, to two decimals; an amount of money in đồng to
+        the whole đồng (`in_dong`), half up as people round by hand."""
         if not self.count:
             return None
-        return (self.total / self.count).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        places = WHOLE if self.in_dong else HUNDREDTH
+        return (self.total / self.count).quantize(places, rounding=ROUND_HALF_UP)
+
+    @property
+    def in_dong(self) -> bool:
+        """Whether the question asks an amount in đồng ("Kinh phí (đồng)"): nobody pays a
+        fraction of a đồng, so its average is shown whole (285.583.333,33 read as wrong)."""
+        return any(label_exponent(label) == 0 for label in self.question.label.values())
 
     @property
     def shown_total(self) -> Decimal | None:
@@ -102,6 +107,7 @@ class ChoiceSummary:
     question: Question
     answered: int
     options: tuple[OptionCount, ...]
+    asked: int = 0  # the filed units it was asked of (relevant to them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,15 +169,6 @@ class IndicatorResult:
         if self.met is not None:
             return "verdict_met" if self.met else "verdict_not_met"
         return "verdict_zero_base" if self.units and not self.denominator else "verdict_none"
-
-
-@dataclass(frozen=True, slots=True)
-class UnitReport:
-    """A unit's filed report: its standing, the template version and the answers."""
-
-    status: UnitStatus
-    template: FormTemplate
-    answers: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,38 +247,6 @@ async def consolidate(
     return compute(result, template)
 
 
-async def filed_reports(filed: list[UnitStatus], tz: tzinfo) -> list[UnitReport]:
-    """The latest submitted revision of each filed unit's report, with its answers and its
-    stored calculations (computed once, with the chat's facts and the local day it was sent,
-    if stored before they were)."""
-    ids = [unit.submission_id for unit in filed if unit.submission_id is not None]
-    submissions = await submissions_by_id(ids)
-    versions = await templates_by_record(
-        row.template_id  # type: ignore[attr-defined]
-        for row in submissions.values()
-    )
-    raw = await stored_answers(submissions)
-    reports = []
-    for unit in filed:
-        submission = submissions[unit.submission_id]  # type: ignore[index]
-        version = versions[submission.template_id]  # type: ignore[attr-defined]
-        values = stored_values(
-            version,
-            raw[submission.id],
-            unit_code=unit.code,
-            unit_type=unit.type,
-            period_key=submission.period_key,
-            sent=submission.submitted_at or submission.updated_at,
-            tz=tz,
-        )
-        calculated = values.calculated
-        answers = {qid: value for qid, value in values.answers.items() if not is_empty(value)}
-        answers = consolidated(version, answers)  # repeats: numbers summed over entries
-        answers |= {name: value for name, value in calculated.items() if not is_empty(value)}
-        reports.append(UnitReport(unit, version, answers))
-    return reports
-
-
 def compute(result: Consolidation, template: FormTemplate) -> Consolidation:
     """Fill in every figure from `result.reports`, and from nothing else."""
     reports = result.reports
@@ -326,7 +291,8 @@ def _number(question: Question, reports: list[UnitReport], averaged: bool) -> Nu
         for report in reports
         if question.id in report.answers
     ]
-    return NumberSummary(question, sum(values, Decimal(0)), len(values), averaged)
+    asked = sum(1 for report in reports if report.asked(question.id))
+    return NumberSummary(question, sum(values, Decimal(0)), len(values), averaged, asked)
 
 
 def _chosen(value: Any) -> list[str]:
@@ -356,6 +322,7 @@ def _choices(question: Question, reports: list[UnitReport]) -> ChoiceSummary:
         question,
         answered,
         tuple(OptionCount(value, label, counts[value], answered) for value, label in options),
+        sum(1 for report in reports if report.asked(question.id)),
     )
 
 

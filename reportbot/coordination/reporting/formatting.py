@@ -24,6 +24,13 @@ def local_date(moment: datetime, tz: tzinfo) -> str:
     return date_text(moment, tz)
 
 
-def bucket_label(bucket: str, locale: str = "vi") -> str:
-    """'Đã nộp đúng hạn', 'Nộp muộn', 'Đang soạn' or 'Chưa bắt đầu'."""
+OVERDUE_BUCKETS = frozenset({"drafting", "not_started"})
+
+
+def bucket_label(bucket: str, locale: str = "vi", *, overdue: bool = False) -> str:
+    """'Đã nộp đúng hạn', 'Nộp muộn', 'Đang soạn' or 'Chưa bắt đầu'; once the deadline has
+    passed (`overdue`) a unit not filed is 'Quá hạn, đang soạn' or 'Quá hạn, chưa nộp', as
+    the digest says."""
+    if overdue and bucket in OVERDUE_BUCKETS:
+        return t(f"bucket_{bucket}_overdue", locale)
     return t(f"bucket_{bucket}", locale)

@@ -52,9 +52,9 @@ def render_status(
     locale: str,
     unreachable: Collection[int] = frozenset(),
 ) -> str:
-    """/tinhhinh: per form, the current period's units by bucket, those not filed whose
-    officers the bot cannot reach (`unreachable`: unit ids, reach.unreachable_officers), and
-    the previous period's units that still have not filed."""
+    """/tinhhinh: per form, the current period's units by bucket, and the previous period's
+    units that still have not filed; under each period, its units not filed none of whose
+    officers the bot can reach (`unreachable`: unit ids, reach.unreachable_units)."""
     if not items:
         return t("no_forms", locale)
     lines = [t("status_title", locale, time=local_time(now, tz))]
@@ -74,10 +74,11 @@ def render_status(
         for bucket, count in current.counts().items():
             units = current.in_bucket(bucket)
             names = f" – {_names(units, locale)}" if units and bucket != "on_time" else ""
-            label = bucket_label(bucket, locale)
+            label = bucket_label(bucket, locale, overdue=current.overdue(now))
             lines.append(t("status_line", locale, label=label, count=count, names=names))
         total = len(current.units)
         lines.append(t("status_total", locale, total=total, filed=current.filed))
+        lines += _unreachable(current, unreachable, locale)
         if previous is not None:
             missing = [u for u in previous.units if u.bucket not in ("on_time", "late")]
             lines.append(
@@ -89,25 +90,27 @@ def render_status(
                     names=_names(missing, locale),
                 )
             )
-        lines += _unreachable(current, previous, unreachable, locale)
+            lines += _unreachable(previous, unreachable, locale)
     return "\n".join(lines)
 
 
-def _unreachable(
-    current: PeriodStatus, previous: PeriodStatus | None, ids: Collection[int], locale: str
-) -> list[str]:
-    """The line naming the units owing the current or previous period that the bot cannot
-    reach (none when there are none)."""
-    units: dict[int, UnitStatus] = {}
-    for status in (current, previous) if previous is not None else (current,):
-        for unit in status.units:
-            if unit.bucket not in FILED and unit.unit_id in ids:
-                units.setdefault(unit.unit_id, unit)
-    if not units:
+def _unreachable(status: PeriodStatus, ids: Collection[int], locale: str) -> list[str]:
+    """The line naming the units still owing this period that the bot cannot reach (`ids`),
+    with the period (none when there are none): each period its own line, so a unit that
+    filed one period is never named under it for owing the other."""
+    owing = [unit for unit in status.units if unit.bucket not in FILED and unit.unit_id in ids]
+    if not owing:
         return []
-    ordered = sorted(units.values(), key=lambda unit: vietnamese_key(unit.label))
-    names = _names(ordered, locale)
-    return [REACH.say("status_unreachable", locale, count=len(ordered), names=names)]
+    ordered = sorted(owing, key=lambda unit: vietnamese_key(unit.label))
+    return [
+        REACH.say(
+            "status_unreachable",
+            locale,
+            count=len(ordered),
+            period=status.period.label(locale),
+            names=_names(ordered, locale),
+        )
+    ]
 
 
 def render_unit_report(

@@ -53,6 +53,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "• {label}: {total} · {average} · {count}/{filed} đơn vị",
         "en": "• {label}: {total} · {average} · {count}/{filed} units",
     },
+    # A question asked of some units only (one unit type, a branch): over those it was asked.
+    "number_asked": {
+        "vi": "• {label}: {total} · {average} · {count}/{asked} đơn vị được hỏi "
+        "(câu không hỏi {others} đơn vị đã nộp)",
+        "en": "• {label}: {total} · {average} · {count}/{asked} units asked "
+        "(not asked of {others} units that filed)",
+    },
+    "rate_asked": {
+        "vi": "• {label}: trung bình {average} (tỷ lệ: lấy trung bình, không cộng) · "
+        "{count}/{asked} đơn vị được hỏi (câu không hỏi {others} đơn vị đã nộp)",
+        "en": "• {label}: average {average} (a rate: averaged, never summed) · "
+        "{count}/{asked} units asked (not asked of {others} units that filed)",
+    },
     "rate": {
         "vi": "• {label}: trung bình {average} (tỷ lệ: lấy trung bình, không cộng) · "
         "{count}/{filed} đơn vị",
@@ -66,6 +79,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "choice": {
         "vi": "• {label} ({answered}/{filed} đơn vị trả lời):",
         "en": "• {label} ({answered}/{filed} units answered):",
+    },
+    "choice_asked": {
+        "vi": "• {label} ({answered}/{asked} đơn vị được hỏi trả lời; câu không hỏi {others} "
+        "đơn vị đã nộp):",
+        "en": "• {label} ({answered}/{asked} units asked answered; not asked of {others} units "
+        "that filed):",
     },
     "option": {"vi": "  – {label}: {units} ({share})", "en": "  – {label}: {units} ({share})"},
     "due": {"vi": ", năm {due}", "en": ", by {due}"},
@@ -173,22 +192,24 @@ def number_line(summary: NumberSummary, filed: int, locale: str) -> str:
         "count": summary.count,
         "filed": filed,
     }
+    asked = ""
+    if summary.asked < filed:
+        asked = "_asked"
+        params |= {"asked": summary.asked, "others": filed - summary.asked}
     if summary.averaged:
-        return say("rate", locale, **params)
-    return say("number", locale, total=number_text(summary.total, locale), **params)
+        return say("rate" + asked, locale, **params)
+    return say("number" + asked, locale, total=number_text(summary.total, locale), **params)
 
 
 def choice_lines(summary: ChoiceSummary, filed: int, locale: str) -> list[str]:
     """A choice question: one line per option with its units and share."""
-    lines = [
-        say(
-            "choice",
-            locale,
-            label=pick(summary.question.label, locale),
-            answered=summary.answered,
-            filed=filed,
-        )
-    ]
+    params: dict[str, object] = {"label": pick(summary.question.label, locale)}
+    params |= {"answered": summary.answered, "filed": filed}
+    key = "choice"
+    if summary.asked < filed:  # asked of some units only: over those
+        key = "choice_asked"
+        params |= {"asked": summary.asked, "others": filed - summary.asked}
+    lines = [say(key, locale, **params)]
     for option in summary.options:
         lines.append(
             say(

@@ -65,10 +65,15 @@ def _status_panel(axes, data: Consolidation, family: str) -> None:
     types = sorted(by_type, key=lambda u: (order.index(u) if u in order else len(order), u))
     labels = [textwrap.fill(unit_type_name(unit_type).capitalize(), 18) for unit_type in types]
     left = [0] * len(types)
+    overdue = data.status.overdue(data.generated_at)
     for bucket in BUCKETS:
         counts = [by_type[unit_type][bucket] for unit_type in types]
         bars = axes.barh(
-            labels, counts, left=left, color=COLORS[bucket], label=bucket_label(bucket)
+            labels,
+            counts,
+            left=left,
+            color=COLORS[bucket],
+            label=bucket_label(bucket, overdue=overdue),
         )
         for bar, count in zip(bars, counts, strict=True):
             if count:

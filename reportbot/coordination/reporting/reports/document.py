@@ -19,7 +19,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt
 
 from reportbot.coordination.reporting.consolidate import Consolidation
-from reportbot.coordination.reporting.formatting import local_date, number_text, percent_text
+from reportbot.coordination.reporting.formatting import (
+    bucket_label,
+    local_date,
+    number_text,
+    percent_text,
+)
 from reportbot.coordination.reporting.reports import ReportHeader
 from reportbot.coordination.reporting.reports.docx_parts import (
     TEXT_WIDTH_CM,
@@ -65,7 +70,7 @@ def write_document(
     _filing(document, data, tz)
     _section(document, next(sections), "KẾT QUẢ THỰC HIỆN")
     _results(document, data)
-    _section(document, next(sections), "ĐƠN VỊ NỘP CHẬM, CHƯA NỘP")
+    _section(document, next(sections), "ĐƠN VỊ NỘP MUỘN, CHƯA NỘP")
     _late(document, data)
     for question in [q for q in data.questions if q.type == "long_text"]:
         _section(document, next(sections, "*"), pick(question.label, "vi").upper())
@@ -102,12 +107,14 @@ def _results(document, data: Consolidation) -> None:
             label = pick(summary.question.label, "vi")
             if summary.averaged:
                 label += " (tỷ lệ: lấy trung bình, không cộng)"
+            if summary.asked < data.filed:  # "1/1", not "1/4": three were never asked
+                label += f" (chỉ hỏi {summary.asked}/{data.filed} đơn vị đã nộp)"
             rows.append(
                 [
                     label,
                     number_text(summary.shown_total),
                     number_text(summary.average),
-                    f"{summary.count}/{data.filed}",
+                    f"{summary.count}/{summary.asked}",  # over the units it was asked of
                 ]
             )
         data_table(document, rows)
@@ -116,7 +123,8 @@ def _results(document, data: Consolidation) -> None:
         rows = [["Nội dung", "Lựa chọn", "Số đơn vị", "Tỷ lệ"]]
         spans = []
         for choice in data.choices:
-            label = f"{pick(choice.question.label, 'vi')} ({choice.answered}/{data.filed} đơn vị)"
+            # over the units it was asked of (a question for schools: the schools)
+            label = f"{pick(choice.question.label, 'vi')} ({choice.answered}/{choice.asked} đơn vị)"
             spans.append((len(rows), len(rows) + len(choice.options) - 1))
             for option in choice.options:
                 rows.append(
@@ -137,11 +145,17 @@ def _filing(document, data: Consolidation, tz: tzinfo) -> None:
     reopened = sum(1 for report in data.reports if report.status.reopened)
     note = f"; {reopened} đơn vị đang được mở lại để sửa, tính theo lần nộp gần nhất"
     note = note if reopened else ""
+    # The states in the chat's and the workbook's words ("quá hạn, chưa nộp" after the
+    # deadline, never "chưa bắt đầu"), lower case inside the sentence.
+    overdue = data.status.overdue(data.generated_at)
+    drafting, missing = (
+        bucket_label(bucket, overdue=overdue).lower() for bucket in ("drafting", "not_started")
+    )
     para(
         document,
         f"Tổng số đơn vị phải báo cáo: {data.total}. Đã gửi {data.filed}/{data.total} đơn vị "
-        f"(đúng hạn {counts['on_time']}, muộn {counts['late']}{note}); đang soạn "
-        f"{counts['drafting']}; chưa bắt đầu {counts['not_started']}. Hạn nộp: hết ngày "
+        f"(đúng hạn {counts['on_time']}, muộn {counts['late']}{note}); {drafting} "
+        f"{counts['drafting']}; {missing} {counts['not_started']}. Hạn nộp: hết ngày "
         f"{local_date(data.period.deadline, tz)}.",
         indent=True,
     )
@@ -190,10 +204,12 @@ def _late(document, data: Consolidation) -> None:
     late = [unit.label for unit in data.late if unit.bucket == "late"]
     missing = [unit.label for unit in data.late if unit.bucket != "late"]
     if not data.late:
-        para(document, "Không có đơn vị nào nộp chậm hoặc chưa nộp.", indent=True)
+        para(document, "Không có đơn vị nào nộp muộn hoặc chưa nộp.", indent=True)
+    # The digest's words: "Nộp muộn" (never "Nộp chậm"), and "Quá hạn, chưa nộp" (listed
+    # only after the deadline: Consolidation.late).
     for label, names in (
-        (f"Nộp chậm ({len(late)} đơn vị)", late),
-        (f"Chưa nộp ({len(missing)} đơn vị)", missing),
+        (f"Nộp muộn ({len(late)} đơn vị)", late),
+        (f"Quá hạn, chưa nộp ({len(missing)} đơn vị)", missing),
     ):
         if not names:
             continue

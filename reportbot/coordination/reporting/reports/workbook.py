@@ -34,7 +34,7 @@ from reportbot.office_xlsx import (
 
 SHEET_SUMMARY = "Tổng hợp"
 SHEET_UNITS = "Theo đơn vị"
-SHEET_LATE = "Đơn vị chậm"
+SHEET_LATE = "Nộp muộn, chưa nộp"  # late, and after the deadline not filed
 SHEET_TEXTS = "Ý kiến"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -119,7 +119,8 @@ def _summary(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     row = 4
     headers = {_header(sheet, row, ["Tình hình nộp báo cáo", "Số đơn vị"])}
     lines = [("Phải nộp", data.total), ("Đã nộp", data.filed)]
-    lines += [(bucket_label(bucket), count) for bucket, count in counts.items()]
+    overdue = data.status.overdue(data.generated_at)
+    lines += [(bucket_label(bucket, overdue=overdue), count) for bucket, count in counts.items()]
     lines.append(("Đang mở lại để sửa", sum(1 for r in data.reports if r.status.reopened)))
     for label, count in lines:
         row += 1
@@ -173,20 +174,23 @@ def _telling_format(cell: Any, value: Decimal | None, *, percent: bool) -> None:
 
 def _numbers(sheet: Worksheet, row: int, data: Consolidation) -> int:
     titles = ["Số liệu", "Tổng", "Trung bình mỗi đơn vị", "Số đơn vị có số liệu"]
-    _header(sheet, row, [*titles, "Trên số đơn vị đã nộp", "Cách tính"])
+    # The base is the filed units the question was asked of (a question for one unit type
+    # is over those units, not every unit that filed).
+    _header(sheet, row, [*titles, "Trên số đơn vị được hỏi (đã nộp)", "Cách tính"])
     for summary in data.numbers:
         row += 1
         average = summary.average if summary.average is not None else ""
         total = summary.shown_total if summary.shown_total is not None else ""
         how = "trung bình (tỷ lệ, không cộng)" if summary.averaged else "tổng và trung bình"
+        how += " (trung bình làm tròn đến đồng)" if summary.in_dong else ""
         label = pick(summary.question.label, "vi")
-        _put(sheet, row, [label, total, average, summary.count, data.filed, how])
+        _put(sheet, row, [label, total, average, summary.count, summary.asked, how])
     return row
 
 
 def _choices(sheet: Worksheet, row: int, data: Consolidation) -> int:
     titles = ["Câu hỏi", "Lựa chọn", "Số đơn vị chọn", "Tỷ lệ", "Số đơn vị trả lời"]
-    _header(sheet, row, [*titles, "Trên số đơn vị đã nộp"])
+    _header(sheet, row, [*titles, "Trên số đơn vị được hỏi (đã nộp)"])
     for summary in data.choices:
         for option in summary.options:
             row += 1
@@ -195,7 +199,14 @@ def _choices(sheet: Worksheet, row: int, data: Consolidation) -> int:
             _put(
                 sheet,
                 row,
-                [label, pick(option.label, "vi"), option.units, share, option.answered, data.filed],
+                [
+                    label,
+                    pick(option.label, "vi"),
+                    option.units,
+                    share,
+                    option.answered,
+                    summary.asked,
+                ],
             )
             _percent(sheet, row, 4)
     return row
@@ -218,11 +229,15 @@ def _answer(question: Question, value: Any) -> Any:
 
 def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     questions = data.questions
-    titles = ["Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Thời điểm gửi"]
+    # The figures are the latest sending's: its number and time beside the first sending
+    # (which decides on time or late), as the mirror's "Lần gửi" and "Cập nhật lần cuối".
+    titles = ["Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Gửi lần đầu lúc"]
+    titles += ["Lần gửi (bản đang tính)", "Bản đang tính gửi lúc"]
     _header(sheet, 1, titles + [pick(q.label, "vi") for q in questions])
     reports = {report.status.unit_id: report for report in data.reports}
+    overdue = data.status.overdue(data.generated_at)
     for row, unit in enumerate(data.status.units, start=2):
-        status = bucket_label(unit.bucket) + (" (mở lại)" if unit.reopened else "")
+        status = bucket_label(unit.bucket, overdue=overdue) + (" (mở lại)" if unit.reopened else "")
         values: list[Any] = [
             unit.code,
             unit.label,
@@ -232,10 +247,11 @@ def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
         ]
         report = reports.get(unit.unit_id)
         if report is not None:
+            values += [report.revision, _local(report.sent_at, tz)]
             values += [_answer(q, report.answers.get(q.id)) for q in questions]
         _put(sheet, row, values)
         if unit.bucket == "late":
-            for column in range(1, 6):
+            for column in range(1, len(titles) + 1):
                 sheet.cell(row=row, column=column).fill = LATE_FILL
     _finish(sheet, headers={1}, first_row=1, freeze="C2", title_cols="A:B")
 
@@ -243,7 +259,8 @@ def _units(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
 def _late(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
     _header(sheet, 1, ["Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tình trạng", "Thời điểm gửi"])
     for row, unit in enumerate(data.late, start=2):
-        status = bucket_label(unit.bucket) if unit.bucket == "late" else "Chưa nộp"
+        # data.late holds the units not filed only once the deadline has passed
+        status = bucket_label(unit.bucket, overdue=True)
         _put(
             sheet,
             row,
@@ -256,7 +273,7 @@ def _late(sheet: Worksheet, data: Consolidation, tz: tzinfo) -> None:
             ],
         )
     if not data.late:
-        _put(sheet, 2, ["Không có đơn vị nào nộp chậm."])
+        _put(sheet, 2, ["Không có đơn vị nào nộp muộn hoặc quá hạn chưa nộp."])
     _finish(sheet, headers={1}, first_row=1, freeze="A2")
 
 
