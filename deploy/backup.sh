@@ -21,8 +21,11 @@ fi
 case "$url" in
     sqlite:*)  # pg_dump would say the database "sqlite://…" does not exist
         echo "backup.sh: ${url#sqlite://} is a SQLite database, this script backs up PostgreSQL;" \
-            "stop the bot and copy the file (cp FILE FILE.backup), docs/DEPLOY.md B.7" >&2
+            "use: reportbot db backup FILE (never cp: answers may still be in the -wal file)," \
+            "docs/DEPLOY.md B.7" >&2
         exit 2 ;;
+    asyncpg://*)  # the bot takes its driver's name as the scheme; libpq does not
+        url="postgresql://${url#asyncpg://}" ;;
 esac
 # The bot's URL may carry settings of its own driver (?maxsize=10, command_timeout=...), which
 # pg_dump refuses ("invalid URI query parameter"): keep only libpq's parameters.

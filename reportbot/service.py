@@ -41,6 +41,7 @@ from reportbot.routing.middlewares import (
     chain,
 )
 from reportbot.routing.router import Router
+from reportbot.routing.set_aside import SetAside
 from reportbot.store import inbox
 from reportbot.store import replies as reply_rows
 from reportbot.store.kv import KeyValueStore
@@ -120,6 +121,7 @@ class ConversationService:
         # webhook answer waits several such turns. An update whose webhook waits for the
         # handling itself (Telegram's) is not held back: holding it would only delay its answer.
         self._processing = asyncio.Semaphore(processing_limit) if processing_limit else None
+        self.set_aside = SetAside()
         # Closed from before the connectors start until `recover` has handled what the last
         # run left: an answer acknowledged before a crash is handled before one sent during
         # the downtime (Telegram delivers those at once, and both may answer one question).
@@ -177,6 +179,9 @@ class ConversationService:
         """The replies, and whether the message was handled (False: it failed, and the
         replies are the apology)."""
         inbound = self.read(message)
+        if self.set_aside.holds(inbound.update):  # failed here, its sender told: never again
+            await self.set_aside.write_again()
+            return [], True
         try:
             if self._processing is None or not self._acknowledged(inbound):
                 return await self._pipeline(inbound), True
@@ -190,8 +195,7 @@ class ConversationService:
         except Exception as error:
             log.exception("failed to handle a %s message", message.platform)
             if inbound.update is not None:  # the apology tells them to send it again
-                with contextlib.suppress(Exception):  # else the next recovery sets it aside
-                    await inbox.give_up(inbound.update, type(error).__name__)
+                await self.set_aside.give_up(inbound.update, type(error).__name__)
             return [Outgoing(say("internal_error", inbound.locale))], False
 
     def _acknowledged(self, inbound: Inbound) -> bool:

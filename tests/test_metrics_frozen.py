@@ -36,7 +36,7 @@ from tests.test_readyz_frozen import (
 )
 
 SOURCE_TIMEOUT = 1.0
-ANSWER_BOUND_S = SOURCE_TIMEOUT + 4.0  # the source timeout plus slack for a loaded machine
+ANSWER_BOUND_S = SOURCE_TIMEOUT + 9.0  # the source timeout plus slack for a machine at load 12
 
 
 @pytest.fixture

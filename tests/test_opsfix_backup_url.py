@@ -40,5 +40,13 @@ def test_a_sqlite_url_is_refused_with_what_to_do(tmp_path: Path) -> None:
     result = _backup("sqlite:///srv/reportbot/data/reportbot.db", tmp_path / "backups")
     assert result.returncode == 2
     assert "SQLite" in result.stderr and "/srv/reportbot/data/reportbot.db" in result.stderr
-    assert "cp " in result.stderr  # the copy of the stopped bot's file, as DEPLOY.md B.7 says
+    assert "reportbot db backup" in result.stderr  # SQLite's own backup, as DEPLOY.md B.7 says
     assert not (tmp_path / "backups").exists()  # nothing made
+
+
+def test_the_bots_asyncpg_scheme_backs_up(tmp_path: Path, postgres_database: str) -> None:
+    """Review finding: the bot accepts asyncpg://, pg_dump only postgres(ql)://."""
+    url = postgres_database.replace("postgres://", "asyncpg://", 1) + "?maxsize=4"
+    assert url.startswith("asyncpg://")
+    result = _backup(url, tmp_path)
+    assert result.returncode == 0, result.stderr

@@ -55,8 +55,9 @@ class Inbox:
     The update is written to the inbox (`reportbot.store.inbox`) before it is processed, so
     that a platform acknowledgement always follows a durable record: a crash after that is
     recovered at the next start. An update handled (or in hand) in this process is dropped
-    at once, without a database read; one that fails is forgotten again so that the
-    platform's redelivery can try it once more. An update this process has just stored
+    at once, without a database read; one that fails is forgotten again here, and set aside
+    in the inbox by the service (its sender is told to send it again), so a redelivery gets
+    no answer. An update this process has just stored
     (`stored`: a webhook that answered before handing it over) is not stored again.
     """
 

@@ -11,6 +11,7 @@ connector must not acknowledge, so the platform delivers the update again later.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,8 @@ from typing import Any
 from connectors.base import Attachment, Incoming, with_arrival
 from reportbot.store import sql
 from reportbot.store.models import InboxEntry
+
+log = logging.getLogger(__name__)
 
 PENDING = "pending"
 DONE = "done"
@@ -162,10 +165,21 @@ async def give_up(update: tuple[str, str], error: str) -> None:
     await sql.execute(GIVE_UP, [error[:500], update[0], update[1]])
 
 
+async def set_aside_overtaken() -> int:
+    """Set aside the pending updates a later update of the same person overtook (SUPERSEDE);
+    say how many in the log, since their senders get no answer to them."""
+    count = await sql.execute(SUPERSEDE, [])
+    if count:
+        log.warning(
+            "inbox: %d update(s) overtaken by a later one of the same person set aside", count
+        )
+    return count
+
+
 async def pending_entries(limit: int = 1000) -> list[PendingUpdate]:
     """Accepted updates not yet handled, oldest first (processed again after a crash); an
     update a later one of the same person overtook is set aside first, never handled."""
-    await sql.execute(SUPERSEDE, [])
+    await set_aside_overtaken()
     rows = (
         await InboxEntry.filter(status=PENDING)
         .order_by("id")
@@ -191,9 +205,11 @@ async def backlog() -> tuple[int, datetime | None]:
 
 
 async def prune(now: datetime, keep: timedelta = DEFAULT_KEEP) -> int:
-    """Delete handled updates older than `keep`; return how many. A daily job."""
+    """Delete handled updates older than `keep`; return how many. A daily job. A pending
+    update a later one overtook is set aside first: the later one's row is the evidence."""
     if keep <= timedelta(0):
         raise ValueError("keep must be positive")
+    await set_aside_overtaken()
     return await InboxEntry.filter(status=DONE, processed_at__lt=now - keep).delete()
 
 

@@ -184,8 +184,9 @@ class InboxConsumer:
             replies = []
         self._in_hand.discard(entry.entry_id)
         self.handled += 1
-        # An update whose handling failed is still pending (the service counted the attempt);
-        # its claim is no longer renewed, so any worker tries it again once the lease ran out.
+        # An update whose handling failed was set aside by the service (its sender was told
+        # to send it again); if even that write failed, its claim runs out, and this worker
+        # refuses it when it comes back (routing/set_aside.py) while writing the set-aside.
         if replies:
             await self._send(Address(message.platform, message.user_id, message.chat_id), replies)
 
