@@ -36,9 +36,29 @@ async def test_no_digest_of_a_form_none_of_the_readers_units_must_file(db: str) 
     await publish("truong", "Báo cáo trường học", unit_types="[truong_hoc]")
     clock = FakeClock(local(2026, 12, 21, 9, 0))
     digests = await digests_by_reader(clock)
-    common = "📊 Tổng hợp: Báo cáo chung – năm 2026 (hạn 20/12/2026) / Đã nộp: 0/{} đơn vị."
-    school = "📊 Tổng hợp: Báo cáo trường học – năm 2026 (hạn 20/12/2026) / Đã nộp: 0/1 đơn vị."
+    common = (
+        "📊 Tình hình nộp báo cáo: Báo cáo chung – năm 2026 (hạn 20/12/2026) / Đã nộp: 0/{} đơn vị."
+    )
+    school = (
+        "📊 Tình hình nộp báo cáo: Báo cáo trường học – năm 2026 (hạn 20/12/2026) / "
+        "Đã nộp: 0/1 đơn vị."
+    )
     assert digests["c-xa-a"] == [common.format(2)]
     assert digests["c-xa-b"] == [common.format(2), school]
     assert digests["c-hoa-binh"] == [common.format(4), school]
     assert all("0/0" not in head for heads in digests.values() for head in heads)
+
+
+async def test_the_province_reads_each_unit_with_its_commune_even_on_one_communes_form(
+    db: str,
+) -> None:
+    """Review finding: the digest named communes only when its own list spanned several, so
+    for a form of one commune the province read "Hội Phụ nữ An Bình" where /tinhhinh and the
+    web pages say "Hội Phụ nữ An Bình (Xã An Bình)" (coordination/names.commune_labels)."""
+    organisations = await seed_province()
+    await publish("rieng_a", "Báo cáo riêng xã An Bình", organisations["xa-a"])
+    fake = RecordingConnector("console", FakeClock(local(2026, 12, 21, 9, 0)))
+    await worker_for([fake], fake.clock).run_once()
+    by_reader = {d.user_id: d.text for d in fake.delivered if d.text.startswith("📊")}
+    assert "(Xã An Bình)" in by_reader["c-hoa-binh"], by_reader["c-hoa-binh"]
+    assert "(Xã An Bình)" not in by_reader["c-xa-a"], by_reader["c-xa-a"]

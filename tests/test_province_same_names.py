@@ -182,7 +182,11 @@ async def test_digest_names_the_commune_at_province_level_only(
         (province, [DTN_A, DTN_B], [HND_A, HND_B]),
         (commune, ["Đoàn Thanh niên"], ["Hội Nông dân xã"]),
         # one digest read for every coordinator, then cut to a commune's units
-        (province.within({u.id for u in commune.units}), ["Đoàn Thanh niên"], ["Hội Nông dân xã"]),
+        (
+            province.within({u.id for u in commune.units}, name_communes=False),
+            ["Đoàn Thanh niên"],
+            ["Hội Nông dân xã"],
+        ),
     ):
         sections = digest_sections(facts, slot, {"console"}, "vi")
         text = digest(template, period, sections, locale="vi", now=now, tz=TZ).text

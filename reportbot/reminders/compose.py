@@ -20,6 +20,7 @@ from reportbot.reminders.schedule import Due, Slot
 from reportbot.store import outbox
 from reportbot.store.queries.organisations import (
     person_scopes,
+    spans_communes_within,
     unit_organisation_pairs,
     units_within,
 )
@@ -135,7 +136,9 @@ class MessageComposer:
             if key not in facts:
                 if key[:2] not in whole:
                     whole[key[:2]] = await store.digest_facts(template, slot.period.key)
-                facts[key] = whole[key[:2]].within(units_within(scope, units))
+                within = units_within(scope, units)
+                named = spans_communes_within(scope, units)
+                facts[key] = whole[key[:2]].within(within, name_communes=named)
             locale = due.recipient.locale
             message = built.get((*key, locale))
             if message is None:

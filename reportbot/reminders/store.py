@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +39,7 @@ from reportbot.store.queries.organisations import (
     Scope,
     person_scopes,
     publication_units,
+    spans_communes,
     unit_ids_in,
     unit_organisation_pairs,
 )
@@ -87,10 +88,12 @@ class DigestFacts:
         """A unit's name as the digest lists it: with its commune's at province level."""
         return unit_in_commune(unit.name, self.communes.get(unit.id, ""))
 
-    def within(self, unit_ids: set[int] | None) -> DigestFacts:
-        """The same facts about some units only (None: all): one commune's coordinator's."""
+    def within(self, unit_ids: set[int] | None, *, name_communes: bool) -> DigestFacts:
+        """The same facts about some units only (None: all): one coordinator's; units named
+        with their commune when that coordinator's scope spans several (`spans_communes`:
+        the one rule of coordination/names.commune_labels, whatever this list holds)."""
         if unit_ids is None:
-            return self
+            return replace(self, communes=self.communes if name_communes else {})
         return DigestFacts(
             [unit for unit in self.units if unit.id in unit_ids],
             {k: v for k, v in self.filed_at.items() if k in unit_ids},
@@ -98,13 +101,8 @@ class DigestFacts:
             self.platforms,
             self.undeliverable,
             self.not_following,
-            _several({k: v for k, v in self.communes.items() if k in unit_ids}),
+            {k: v for k, v in self.communes.items() if k in unit_ids} if name_communes else {},
         )
-
-
-def _several(communes: dict[int, str]) -> dict[int, str]:
-    """The units' communes if they are more than one (one commune's list names none)."""
-    return communes if len(set(communes.values())) > 1 else {}
 
 
 def _unit(row: Sequence[Any]) -> UnitRow:
@@ -290,7 +288,10 @@ async def digest_facts(
         _unit(row) for row in await queries.units_by_id(sorted(facts.filed_at.keys() - listed))
     ]
     wanted = {unit.id for unit in facts.units}
-    facts.communes = _several({unit.id: unit.commune for unit in facts.units})
+    # Named by the reader's scope, not by this list (names.commune_labels); the whole
+    # deployment's facts keep every commune, and `within` decides for each reader.
+    if scope.everything or await spans_communes(scope):
+        facts.communes = {unit.id: unit.commune for unit in facts.units}
     for person in map(
         _person, await queries.active_people("officer", with_unit=True, by_name=True)
     ):

@@ -274,6 +274,13 @@ def units_within(scope: Scope, units: Iterable[tuple[int, int | None]]) -> set[i
     return {unit_id for unit_id, organisation_id in units if scope.holds(organisation_id)}
 
 
+def spans_communes_within(scope: Scope, units: Iterable[tuple[int, int | None]]) -> bool:
+    """`spans_communes` over (unit id, organisation id) pairs read once for many scopes (units
+    without an organisation count as one more commune, where `spans_communes` reads which)."""
+    owners = {owner for _, owner in units if scope.everything or scope.holds(owner)}
+    return len(owners) > 1
+
+
 async def unit_organisation_pairs() -> list[tuple[int, int | None]]:
     """Every unit's (id, organisation id), for `units_within`."""
     return list(await Unit.all().values_list("id", "organisation_id"))
