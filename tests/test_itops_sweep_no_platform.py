@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from drills.ports import free_port
+from tests.cli_process import run_cli
 from tests.conftest import FORMS_DIR
 
 
@@ -31,16 +31,7 @@ def _run(
         REPORTBOT_DEMO="false",
         REPORTBOT_LOCALE=locale,
     )
-    return subprocess.run(
-        [sys.executable, "-m", "reportbot.cli", "run", *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(["run", *args], env, tmp_path)
 
 
 @pytest.mark.parametrize("locale", ["vi", "en"])

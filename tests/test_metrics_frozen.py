@@ -9,26 +9,20 @@ server, marked `drill` like the other drill tests.
 
 from __future__ import annotations
 
-import asyncio
 import math
-import shutil
-import tempfile
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from tortoise import Tortoise
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from drills.pgserver import PrivatePostgres
 from reportbot.ops.health import install_ops
 from reportbot.ops.metrics import Metrics
 from reportbot.ops.probes import tortoise_pool_usage
 from reportbot.ops.sources import outbox_backlog, sheet_lag
-from reportbot.store.database import migrate_database, tortoise_config
 from tests.conftest import FakeClock
+from tests.frozen_support import migrated_private_server
 from tests.test_ops_metrics import scrape
 from tests.test_readyz_frozen import (
     _count_rows,
@@ -42,19 +36,8 @@ ANSWER_BOUND_S = SOURCE_TIMEOUT + 9.0  # the source timeout plus slack for a mac
 @pytest.fixture
 async def frozen_server() -> AsyncIterator[PrivatePostgres]:
     """A private migrated server with tortoise open on it (never the shared one)."""
-    folder = Path(tempfile.mkdtemp(prefix="metrics-frozen-"))
-    server = PrivatePostgres(folder / "pg")
-    server.init()
-    await migrate_database(server.url)
-    EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(server.url))
-    try:
+    async with migrated_private_server("metrics-frozen-") as server:
         yield server
-    finally:
-        server.thaw()
-        await asyncio.wait_for(Tortoise.close_connections(), 30)
-        server.destroy()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def test_metrics_answers_within_its_bound_while_postgres_is_frozen(

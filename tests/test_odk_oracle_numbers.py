@@ -15,6 +15,7 @@ import pytest
 
 from tests.odk_engine import OdkEngine
 from tests.odk_oracle import calculated, table_mismatches
+from tests.test_odk_oracle_admin_cases import ADMIN_DEVIATIONS
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +221,9 @@ DEVIATIONS = [
 ]
 
 
-@pytest.mark.parametrize(("expression", "answers", "odk_text", "our_text", "why"), DEVIATIONS)
+@pytest.mark.parametrize(
+    ("expression", "answers", "odk_text", "our_text", "why"), DEVIATIONS + ADMIN_DEVIATIONS
+)
 def test_known_deviations_stay_as_recorded(
     tmp_path: Path,
     odk: OdkEngine,

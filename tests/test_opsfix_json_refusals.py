@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from drills.ports import free_port
+from tests.cli_process import run_cli
 from tests.conftest import FORMS_DIR
 
 PASSWORD = "hunter2-secret-pw"
@@ -35,16 +35,7 @@ def _reportbot(tmp_path: Path, *args: str, **settings: str) -> subprocess.Comple
         REPORTBOT_DEMO="false",
     )
     env.update({f"REPORTBOT_{name}": value for name, value in settings.items()})
-    return subprocess.run(
-        [sys.executable, "-m", "reportbot.cli", *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(args, env, tmp_path)
 
 
 def _both(tmp_path: Path, *args: str, **settings: str) -> tuple[dict, str, int]:

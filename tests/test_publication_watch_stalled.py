@@ -10,22 +10,17 @@ own: a message waits at most `INLINE_WAIT_S` for it, later messages share the pe
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import asyncpg
 import pytest
-from tortoise import Tortoise
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from drills.pgserver import PrivatePostgres
-from reportbot.store.database import migrate_database, tortoise_config
 from reportbot.store.models import Unit
 from reportbot.store.publication_watch import INLINE_WAIT_S, PublicationWatch
 from reportbot.store.repository import Repository
+from tests.frozen_support import migrated_private_server
 from tests.test_drill_short import _has_postgres_tools
 
 # A message's wait on the check: the inline bound plus slack for a loaded 2-core machine.
@@ -94,19 +89,8 @@ async def test_a_locked_table_holds_no_message_and_the_change_is_seen_after(pg: 
 @pytest.fixture
 async def frozen_server() -> AsyncIterator[PrivatePostgres]:
     """A private migrated server with tortoise open on it (never the shared one)."""
-    folder = Path(tempfile.mkdtemp(prefix="watch-frozen-"))
-    server = PrivatePostgres(folder / "pg")
-    server.init()
-    await migrate_database(server.url)
-    EXECUTOR_CACHE.clear()
-    await Tortoise.init(config=tortoise_config(server.url))
-    try:
+    async with migrated_private_server("watch-frozen-") as server:
         yield server
-    finally:
-        server.thaw()
-        await asyncio.wait_for(Tortoise.close_connections(), 30)
-        server.destroy()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.drill
