@@ -117,7 +117,7 @@ class Application:
                 "database": database_probe(),
                 "connectors": connectors_probe(self._started_names, self._connector_names),
                 "inbox": backlog_probe(self._inbox_backlog, limit=INBOX_READY_LIMIT),
-                "storage": storage_probe(storage_health.problem),
+                "storage": storage_probe(storage_health.recheck),
                 "holder_lock": holder_lock_probe(
                     lambda: self.consumer.lock_problem() if self.consumer else ""
                 ),

@@ -43,12 +43,14 @@ async def test_readyz_says_the_database_refuses_writes_until_one_is_stored(
 ) -> None:
     path = tmp_path / "reportbot.db"
     shutil.copy(sqlite_template, path)
-    probe = storage_probe(storage_health.problem)
+    probe = storage_probe(storage_health.recheck)
     with caplog.at_level(logging.INFO, logger="reportbot.store.storage_health"):
         for update in ("1", "2"):  # two refused updates: one ERROR line, not one per update
             with pytest.raises(inbox.InboxUnavailable):
                 await _accept(f"sqlite://{path}?query_only=ON", update)
-        refused = await probe()
+        await Tortoise.init(config=tortoise_config(f"sqlite://{path}?query_only=ON"))
+        refused = await probe()  # tried again: still refused
+        await Tortoise.close_connections()
         await _accept(f"sqlite://{path}", "3")  # the owner fixed the file
         stored = await probe()
     assert not refused.ok and refused.detail == "refuses writes: the database is read-only"
@@ -69,3 +71,22 @@ def test_run_and_status_refuse_a_read_only_database(tmp_path: Path) -> None:
     assert run.returncode == 1 and "đang chạy" not in run.stdout
     assert "cơ sở dữ liệu chỉ cho đọc" in run.stderr and "Traceback" not in run.stderr
     assert run_cli(["status"], env=env, cwd=tmp_path).returncode == 0
+
+
+async def test_readyz_is_ready_again_once_fixed_with_no_update_arriving(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    """Review finding: only the writer cleared the refusal, so /readyz stayed 503 after the
+    fix until an update was stored, and never where a proxy keeps traffic from a bot that
+    is not ready."""
+    path = tmp_path / "reportbot.db"
+    shutil.copy(sqlite_template, path)
+    with pytest.raises(inbox.InboxUnavailable):
+        await _accept(f"sqlite://{path}?query_only=ON", "1")
+    assert storage_health.problem() == "the database is read-only"
+    await Tortoise.init(config=tortoise_config(f"sqlite://{path}"))  # the owner fixed it
+    try:
+        result = await storage_probe(storage_health.recheck)()
+    finally:
+        await Tortoise.close_connections()
+    assert result.ok and storage_health.problem() is None, result

@@ -116,12 +116,13 @@ def holder_lock_probe(problem: Callable[[], str]) -> Probe:
     return probe
 
 
-def storage_probe(problem: Callable[[], str | None]) -> Probe:
+def storage_probe(problem: Callable[[], Awaitable[str | None]]) -> Probe:
     """Not ready while the database refuses writes (`problem()` says why: a full disk, a
-    read-only file): every update would get a 503, so the bot must not look ready."""
+    read-only file; it tries a write again while one was refused): every update would get a
+    503, so the bot must not look ready."""
 
     async def probe() -> ProbeResult:
-        why = problem()
+        why = await problem()
         return ProbeResult(not why, f"refuses writes: {why}" if why else "writes stored")
 
     return probe

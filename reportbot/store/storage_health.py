@@ -19,6 +19,11 @@ from reportbot.store.database import DatabaseUnavailable, describe, storage_prob
 log = logging.getLogger(__name__)
 
 _NO_CHANGE = "UPDATE tortoise_migrations SET name = name WHERE 1 = 0"
+# A row written again as it is: it needs the write lock and room for the page (or tuple).
+_ONE_ROW = (
+    "UPDATE tortoise_migrations SET name = name "
+    "WHERE id = (SELECT min(id) FROM tortoise_migrations)"
+)
 _REASONS = {"full": "the disk (or the database) is full", "read_only": "the database is read-only"}
 _problem: str | None = None  # "full", "read_only" or None: the last write's refusal, if any
 
@@ -49,6 +54,21 @@ def failed(error: BaseException) -> None:
 def problem() -> str | None:
     """Why the last write was refused ("the disk ... is full"), or None when it was not."""
     return _REASONS[_problem] if _problem is not None else None
+
+
+async def recheck(connection_name: str = "default") -> str | None:
+    """`problem()`, tried again with a real one-row write while a refusal is recorded: once the
+    owner fixed the file or freed the disk, readiness says so at once, not only after the next
+    update reached the writer (never, where a proxy keeps traffic from a bot not ready)."""
+    if _problem is None:
+        return None
+    try:
+        await connections.get(connection_name).execute_query(_ONE_ROW)
+    except Exception as error:
+        failed(error)  # still refused (perhaps now for the other reason), or unreachable
+        return problem()
+    succeeded()
+    return None
 
 
 async def probe_write(database_url: str, connection_name: str = "default") -> None:
