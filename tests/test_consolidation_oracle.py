@@ -334,7 +334,7 @@ def check_workbook(path: Path) -> None:
         "Nộp muộn": 1,
         "Quá hạn, đang soạn": 1,
     }
-    assert by_label["Quá hạn, chưa nộp"][0] == 7 and by_label["Đang mở lại để sửa"][0] == 1
+    assert by_label["Quá hạn, chưa bắt đầu soạn"][0] == 7 and by_label["Đang mở lại để sửa"][0] == 1
     # percentages are % cells: 74% is stored as 0.74
     assert by_label["Cán bộ được quán triệt"][:7] == (74, 100, 0.74, 1, "2025", "chưa đạt", 5)
     assert by_label["Đơn vị đã ban hành kế hoạch"][:7] == (3, 5, 0.6, 1, "2025", "chưa đạt", 5)
@@ -386,7 +386,9 @@ def check_workbook(path: Path) -> None:
         "u04": "Nộp muộn",
         "u05": "Đã nộp đúng hạn (mở lại)",
         "u06": "Quá hạn, đang soạn",
-        **dict.fromkeys(["u07", "u08", "u09", "u10", "u11", "u12", "u13"], "Quá hạn, chưa nộp"),
+        **dict.fromkeys(
+            ["u07", "u08", "u09", "u10", "u11", "u12", "u13"], "Quá hạn, chưa bắt đầu soạn"
+        ),
     }
     late = [row[0] for row in book["Nộp muộn, chưa nộp"].iter_rows(min_row=2, values_only=True)]
     assert late == LATE_OR_MISSING

@@ -157,10 +157,10 @@ async def test_the_workbook_has_the_four_sheets(db: str, tmp_path: Path) -> None
 
     late = [row for row in book["Nộp muộn, chưa nộp"].iter_rows(min_row=2, values_only=True)]
     assert [(row[0], row[3]) for row in late] == [
-        ("doanthanhnien", "Quá hạn, chưa nộp"),
+        ("doanthanhnien", "Quá hạn, chưa bắt đầu soạn"),
         ("vhxh", "Quá hạn, đang soạn"),
         ("cns_thon1", "Nộp muộn"),
-        ("tramyte", "Quá hạn, chưa nộp"),
+        ("tramyte", "Quá hạn, chưa bắt đầu soạn"),
     ]
     texts = list(book["Ý kiến"].iter_rows(min_row=2, values_only=True))
     assert texts[0] == (

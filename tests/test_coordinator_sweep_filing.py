@@ -398,7 +398,7 @@ def check_h2_workbook(path: Path) -> None:
     assert rows[1][0].startswith("Hạn nộp: 20/12/2026.")
     # After the deadline, the digest's words: never "Chưa bắt đầu" for a unit that owes it.
     filing = ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn")
-    filing += ("Quá hạn, đang soạn", "Quá hạn, chưa nộp")
+    filing += ("Quá hạn, đang soạn", "Quá hạn, chưa bắt đầu soạn")
     assert [by_label[label][0] for label in filing] == [8, 7, 6, 1, 1, 0]
     assert "Chưa bắt đầu" not in by_label and "Đang soạn" not in by_label
     assert by_label["Cán bộ được quán triệt"][:7] == (104, 126, 0.825, 1, "2025", "chưa đạt", 7)
@@ -445,7 +445,7 @@ def check_h2_document(path: Path) -> None:
     body = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert (
         "Tổng số đơn vị phải báo cáo: 8. Đã gửi 7/8 đơn vị (đúng hạn 6, muộn 1); quá hạn, "
-        "đang soạn 1; quá hạn, chưa nộp 0. Hạn nộp: hết ngày 20/12/2026." in body
+        "đang soạn 1; quá hạn, chưa bắt đầu soạn 0. Hạn nộp: hết ngày 20/12/2026." in body
     )
     assert "III. ĐƠN VỊ NỘP MUỘN, CHƯA NỘP" in body
     section = body[body.index("III. ") : body.index("IV. ")].splitlines()[1:]
@@ -508,7 +508,7 @@ async def test_tinhhinh_the_web_page_and_the_sheet_count_the_same_units(sweep: S
         "Đã nộp đúng hạn: 6",
         "Nộp muộn: 1",
         "Quá hạn, đang soạn: 1",
-        "Quá hạn, chưa nộp: 0",
+        "Quá hạn, chưa bắt đầu soạn: 0",
         "Tổng: 8 đơn vị, đã nộp 7",
     ]
 

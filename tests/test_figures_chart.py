@@ -102,7 +102,7 @@ def test_the_words_and_figures_drawn() -> None:
         *("1", "3", "1", "2", "2", "1"),
         "Tình hình nộp báo cáo theo loại đơn vị",
         # drawn on 22/12, past the deadline: the digest's words for the units not filed
-        *("Đã nộp đúng hạn", "Nộp muộn", "Quá hạn, đang soạn", "Quá hạn, chưa nộp"),
+        *("Đã nộp đúng hạn", "Nộp muộn", "Quá hạn, đang soạn", "Quá hạn, chưa bắt đầu soạn"),
         *("0", "20", "40", "60", "80", "100", "Tỷ lệ (%)"),  # the indicator panel's axis
         # the three percentage indicators (a count has its own scale: not on this axis),
         # each figure as the chat and the Word report write it (60%, not 60,0%)

@@ -327,7 +327,10 @@ async def test_the_web_page_and_its_download_count_as_the_table(scenario: Scenar
     book = load_workbook(BytesIO(await web_get(scenario, "/web/bao-cao/so_lieu/2026-H2.xlsx")))
     by_label = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(values_only=True) if row[0]}
     filing = ("Phải nộp", "Đã nộp", "Đã nộp đúng hạn", "Nộp muộn")
-    filing += ("Quá hạn, đang soạn", "Quá hạn, chưa nộp")  # the digest's words, past the deadline
+    filing += (
+        "Quá hạn, đang soạn",
+        "Quá hạn, chưa bắt đầu soạn",
+    )  # the digest's words, past the deadline
     assert [by_label[label] for label in filing] == [8, 6, 3, 3, 1, 1]
     assert by_label["Tổng số cán bộ"] == 56
     units = {
@@ -342,5 +345,5 @@ async def test_the_web_page_and_its_download_count_as_the_table(scenario: Scenar
         "hnd": ("Đã nộp đúng hạn (mở lại)", datetime(2026, 12, 15, 9, 0), 10, None),
         "ldld": ("Nộp muộn (mở lại)", datetime(2026, 12, 21, 15, 0), 4, None),
         "ctd": ("Quá hạn, đang soạn", None, None, None),
-        "nct": ("Quá hạn, chưa nộp", None, None, None),
+        "nct": ("Quá hạn, chưa bắt đầu soạn", None, None, None),
     }

@@ -125,8 +125,8 @@ async def test_report_files_name_the_commune(served: tuple[Served, dict[str, int
     book = load_workbook(files[".xlsx"])
     units = [row[:4] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
     assert units == [
-        ("a2", DTN_A, "đoàn thể", "Quá hạn, chưa nộp"),
-        ("b2", DTN_B, "đoàn thể", "Quá hạn, chưa nộp"),
+        ("a2", DTN_A, "đoàn thể", "Quá hạn, chưa bắt đầu soạn"),
+        ("b2", DTN_B, "đoàn thể", "Quá hạn, chưa bắt đầu soạn"),
         ("a1", HND_A, "đoàn thể", "Đã nộp đúng hạn"),
         ("b1", HND_B, "đoàn thể", "Đã nộp đúng hạn"),
     ]

@@ -175,7 +175,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # After the deadline, a unit that owes the report in the digest's words (one vocabulary
     # in chat, files, chart and web: "Chưa bắt đầu" read as if nothing were due yet).
     "bucket_drafting_overdue": {"vi": "Quá hạn, đang soạn", "en": "Overdue, drafting"},
-    "bucket_not_started_overdue": {"vi": "Quá hạn, chưa nộp", "en": "Overdue, not filed"},
+    # "Quá hạn, chưa nộp" is every unit not filed (the digest, the report's section III),
+    # drafting ones included: the bucket without a draft has words of its own.
+    "bucket_not_started_overdue": {
+        "vi": "Quá hạn, chưa bắt đầu soạn",
+        "en": "Overdue, not started",
+    },
     "reopened_mark": {"vi": "mở lại", "en": "reopened"},
     "summary_title": {
         "vi": "📑 Tổng hợp: {title} – {period}",
