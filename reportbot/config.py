@@ -171,8 +171,10 @@ def _database_url(name: str, value: str) -> str:
     return value
 
 
-# POSIX-style names: Etc/GMT+7 is UTC−7 (the sign is reversed), 14 hours off Vietnam.
-_ETC_GMT_OFFSET = re.compile(r"Etc/GMT[+-]\d{1,2}")
+# POSIX-style names: Etc/GMT+7 is UTC−7 (the sign is reversed), 14 hours off Vietnam. Only the
+# "+" names are refused: they are west of UTC, never meant by a Vietnamese deployment, and the
+# classic slip for UTC+7; Etc/GMT-7 is UTC+07:00, Vietnam's own offset, and stays accepted.
+_ETC_GMT_WEST = re.compile(r"(?:posix/|right/)?Etc/GMT\+\d{1,2}")
 
 
 def _timezone(name: str, value: str) -> ZoneInfo:
@@ -180,7 +182,7 @@ def _timezone(name: str, value: str) -> ZoneInfo:
         zone = ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError("timezone", name=name, value=value) from exc
-    if _ETC_GMT_OFFSET.fullmatch(value) and utc_offset(zone) != "UTC+00:00":
+    if _ETC_GMT_WEST.fullmatch(value) and utc_offset(zone) != "UTC+00:00":
         # Refused, not warned about: a wrong zone shifts every deadline and reminder, and a
         # warning scrolls past in a log nobody reads; the region name says what it means.
         raise ConfigError("timezone_etc_gmt", name=name, value=value, means=utc_offset(zone))
