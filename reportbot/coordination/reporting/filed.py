@@ -35,8 +35,17 @@ class UnitReport:
     skipped: frozenset[str] = frozenset()  # questions not asked of it (relevance said no)
 
     def asked(self, question_id: str) -> bool:
-        """Whether the question was asked of this unit (an answer says it was)."""
-        return question_id in self.answers or question_id not in self.skipped
+        """Whether the question was asked of this unit: an answer says it was; else it must be
+        a question of the version it filed on (one added later was never put to it) that its
+        relevance rules did not skip."""
+        if question_id in self.answers:
+            return True
+        if question_id in self.skipped:
+            return False
+        template = self.template
+        return template.question(question_id) is not None or any(
+            calculation.name == question_id for calculation in template.calculations
+        )
 
 
 async def filed_reports(filed: list[UnitStatus], tz: tzinfo) -> list[UnitReport]:
