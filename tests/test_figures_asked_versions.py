@@ -57,10 +57,12 @@ NEW_UNIT = ("vhxh", ("40", "7", "5", "1"))  # v2, 02/12: so, thang12, moi, chon 
 # question: (total, units with a figure, units asked of the four filed)
 NUMBERS = {
     "so": (Decimal(100), 4, 4),  # 10 + 20 + 30 + 40, asked of all
+    "thang12": (Decimal(7), 1, 1),  # asked of vhxh only: the others filed on 26/11
     "moi": (Decimal(5), 1, 1),  # in version 2 only: asked of vhxh only
 }
 CHAT_LINES = [
     "• Số cũ: 100 · 25 · 4/4 đơn vị",
+    "• Câu từ tháng 12: 7 · 7 · 1/1 đơn vị được hỏi (câu không hỏi 3 đơn vị đã nộp)",
     "• Câu mới: 5 · 5 · 1/1 đơn vị được hỏi (câu không hỏi 3 đơn vị đã nộp)",
 ]
 
@@ -123,6 +125,8 @@ async def test_the_files_count_the_units_asked(filed) -> None:  # type: ignore[n
     rows = {row[0]: row for row in book["Tổng hợp"].iter_rows(values_only=True) if row}
     # total, average, units with a figure, units asked
     assert rows["Câu mới"][1:5] == (5, 5, 1, 1)
+    assert rows["Câu từ tháng 12"][1:5] == (7, 7, 1, 1)
     document = Document(str(write_report(data, "docx", folder / "tong_hop.docx", tz=TZ)))
     cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
     assert ["Câu mới (chỉ hỏi 1/4 đơn vị đã nộp)", "5", "5", "1/1"] in cells
+    assert ["Câu từ tháng 12 (chỉ hỏi 1/4 đơn vị đã nộp)", "7", "7", "1/1"] in cells
