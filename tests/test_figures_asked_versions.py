@@ -37,21 +37,25 @@ unit_types: []
 period: {kind: six_monthly, deadlines: ["20/06", "20/12"]}
 questions:
   - {id: so, type: integer, label: Số cũ}
+  - {id: kinh_phi, type: integer, label: Kinh phí (đồng)}
   - {id: thang12, type: integer, label: Câu từ tháng 12,
      relevant: "today() >= date('2026-12-01')"}
+indicators:
+  - {key: kp_bq, kind: average, question: kinh_phi, target: 250000, label: Kinh phí bình quân}
 """
 # version 2 adds a number and a choice; the older reports never saw them
-V2 = (
-    V1.replace('version: "1"', 'version: "2"')
-    + """  - {id: moi, type: integer, label: Câu mới}
+V2 = V1.replace('version: "1"', 'version: "2"').replace(
+    "indicators:",
+    """  - {id: moi, type: integer, label: Câu mới}
   - {id: chon, type: select_one, label: Câu chọn mới,
      choices: [{value: a, label: Có}, {value: b, label: Không}]}
-"""
+indicators:""",
 )
 FIRST_DAY = datetime(2026, 11, 26, 10, 0)  # local: thang12 not asked yet
 LATER_DAY = datetime(2026, 12, 2, 10, 0)  # local: thang12 asked; /tonghop runs this day
-OLD_UNITS = {"hoiphunu": "10", "th_dakpxi": "20", "cns_thon1": "30"}  # v1, 26/11: so only
-NEW_UNIT = ("vhxh", ("40", "7", "5", "1"))  # v2, 02/12: so, thang12, moi, chon = a
+# v1, 26/11: so and kinh_phi only
+OLD_UNITS = {"hoiphunu": ("10", "1000000"), "th_dakpxi": ("20", "1"), "cns_thon1": ("30", "1")}
+NEW_UNIT = ("vhxh", ("40", "0", "7", "5", "1"))  # v2, 02/12: so, kinh_phi, thang12, moi, chon a
 
 # ----- The expected figures, by hand -----------------------------------------------------
 # question: (total, units with a figure, units asked of the four filed)
@@ -60,6 +64,8 @@ NUMBERS = {
     "thang12": (Decimal(7), 1, 1),  # asked of vhxh only: the others filed on 26/11
     "moi": (Decimal(5), 1, 1),  # in version 2 only: asked of vhxh only
 }
+# kinh_phi averaged: (1.000.000 + 1 + 1 + 0) / 4 = 250.000,5 đồng: whole đồng, half up
+AVERAGE = (Decimal(1_000_002), Decimal(4), Decimal(250_001), True)
 CHAT_LINES = [
     "• Số cũ: 100 · 25 · 4/4 đơn vị",
     "• Câu từ tháng 12: 7 · 7 · 1/1 đơn vị được hỏi (câu không hỏi 3 đơn vị đã nộp)",
@@ -75,8 +81,8 @@ async def filed(db: str, tmp_path: Path) -> AsyncIterator[tuple[Consolidation, P
     application = Application(Settings(database_url=db, media_dir=tmp_path / "m"), clock=clock)
     await application.service.start()
     try:
-        for unit, so in OLD_UNITS.items():
-            await file(application.service, unit, (so,))
+        for unit, typed in OLD_UNITS.items():
+            await file(application.service, unit, typed)
         await store_template(parsed(V2), "hoi_theo_ban.yaml", now=clock.now)
         application.service.repository.forget_forms()  # what publishing a version does
         clock.set_local(LATER_DAY)
@@ -114,19 +120,27 @@ async def test_each_question_is_over_the_units_asked_when_they_filed(filed) -> N
         n.question.id: (n.total, n.count, n.asked) for n in data.numbers if n.question.id in NUMBERS
     }
     assert found == NUMBERS
+    (result,) = data.indicators
+    assert (result.numerator, result.denominator, result.value, result.met) == AVERAGE
     text = render_summary(data, "vi").splitlines()
     for line in CHAT_LINES:
         assert line in text
+    assert (
+        "• Kinh phí bình quân: trung bình 250.001 (mục tiêu 250.000) – đạt; trên 4/4 đơn vị" in text
+    )
 
 
 async def test_the_files_count_the_units_asked(filed) -> None:  # type: ignore[no-untyped-def]
     data, folder = filed
     book = load_workbook(write_report(data, "xlsx", folder / "tong_hop.xlsx", tz=TZ))
     rows = {row[0]: row for row in book["Tổng hợp"].iter_rows(values_only=True) if row}
+    # reached, over, the average in whole đồng, the target
+    assert rows["Kinh phí bình quân"][1:5] == (1_000_002, 4, 250_001, 250_000)
     # total, average, units with a figure, units asked
     assert rows["Câu mới"][1:5] == (5, 5, 1, 1)
     assert rows["Câu từ tháng 12"][1:5] == (7, 7, 1, 1)
     document = Document(str(write_report(data, "docx", folder / "tong_hop.docx", tz=TZ)))
     cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["Kinh phí bình quân (trên 4/4 đơn vị)", "250.001", "", "250.000", "đạt"] in cells
     assert ["Câu mới (chỉ hỏi 1/4 đơn vị đã nộp)", "5", "5", "1/1"] in cells
     assert ["Câu từ tháng 12 (chỉ hỏi 1/4 đơn vị đã nộp)", "7", "7", "1/1"] in cells
