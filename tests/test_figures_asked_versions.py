@@ -144,3 +144,6 @@ async def test_the_files_count_the_units_asked(filed) -> None:  # type: ignore[n
     assert ["Kinh phí bình quân (trên 4/4 đơn vị)", "250.001", "", "250.000", "đạt"] in cells
     assert ["Câu mới (chỉ hỏi 1/4 đơn vị đã nộp)", "5", "5", "1/1"] in cells
     assert ["Câu từ tháng 12 (chỉ hỏi 1/4 đơn vị đã nộp)", "7", "7", "1/1"] in cells
+    # the choice asked of vhxh only says so too, as the number rows and the chat do
+    chosen = "Câu chọn mới (1/1 đơn vị) (chỉ hỏi 1/4 đơn vị đã nộp)"
+    assert [chosen, "Có", "1", "100%"] in cells
