@@ -76,7 +76,7 @@ class NumberSummary:
     def in_dong(self) -> bool:
         """Whether the question asks an amount in đồng ("Kinh phí (đồng)"): nobody pays a
         fraction of a đồng, so its average is shown whole (285.583.333,33 read as wrong)."""
-        return any(label_exponent(label) == 0 for label in self.question.label.values())
+        return in_dong(self.question.label)
 
     @property
     def shown_total(self) -> Decimal | None:
@@ -118,6 +118,7 @@ class IndicatorResult:
     numerator: Decimal
     denominator: Decimal
     units: int = 0
+    in_dong: bool = False  # an average of money in đồng: shown in whole đồng, as numbers are
 
     @property
     def percent(self) -> Decimal | None:
@@ -133,7 +134,7 @@ class IndicatorResult:
     @property
     def value(self) -> Decimal | None:
         """What is shown against the target: the percentage, the count or the average (to two
-        decimals, or more as `percent`)."""
+        decimals, money in đồng to the whole đồng; or more as `percent`)."""
         kind = self.indicator.kind
         if self.indicator.is_percent:
             return self.percent
@@ -142,7 +143,8 @@ class IndicatorResult:
         if not self.denominator:
             return None
         exact = self.numerator / self.denominator
-        rounded = exact.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        places = WHOLE if self.in_dong else HUNDREDTH
+        rounded = exact.quantize(places, rounding=ROUND_HALF_UP)
         return telling(rounded, exact, self.indicator.target)  # 0,125, not 0,13 against 0,13
 
     @property
@@ -262,7 +264,7 @@ def compute(result: Consolidation, template: FormTemplate) -> Consolidation:
         for question in result.questions
         if question.type in COUNTED_TYPES
     ]
-    result.indicators = [_measure(indicator, reports) for indicator in template.indicators]
+    result.indicators = [_measure(i, reports, template) for i in template.indicators]
     result.texts = [
         TextEntry(report.status, question, str(report.answers[question.id]))
         for report in reports
@@ -326,7 +328,25 @@ def _choices(question: Question, reports: list[UnitReport]) -> ChoiceSummary:
     )
 
 
-def _measure(indicator: Indicator, reports: list[UnitReport]) -> IndicatorResult:
+def in_dong(label: Text) -> bool:
+    """Whether a label asks an amount in đồng ("Kinh phí (đồng)")."""
+    return any(label_exponent(text) == 0 for text in label.values())
+
+
+def _money_average(indicator: Indicator, template: FormTemplate) -> bool:
+    """Whether the indicator averages an amount in đồng (a question or a calculation)."""
+    if indicator.kind != "average" or indicator.question is None:
+        return False
+    question = template.question(indicator.question)
+    if question is not None:
+        return in_dong(question.label)
+    labels = (c.label for c in template.calculations if c.name == indicator.question)
+    return any(in_dong(label) for label in labels)
+
+
+def _measure(
+    indicator: Indicator, reports: list[UnitReport], template: FormTemplate
+) -> IndicatorResult:
     numerator = denominator = Decimal(0)
     units = 0
     for report in reports:
@@ -351,4 +371,5 @@ def _measure(indicator: Indicator, reports: list[UnitReport]) -> IndicatorResult
             denominator += 1
             numerator += 1 if indicator.value in chosen else 0
         units += 1
-    return IndicatorResult(indicator, numerator, denominator, units)
+    money = _money_average(indicator, template)
+    return IndicatorResult(indicator, numerator, denominator, units, money)

@@ -12,6 +12,7 @@ from reportbot.conversation.navigation import relevance
 from reportbot.conversation.stored_values import stored_values
 from reportbot.conversation.values import is_empty
 from reportbot.coordination.reporting.status import UnitStatus
+from reportbot.forms.evaluation import report_day
 from reportbot.forms.repeats import consolidated
 from reportbot.forms.schema import FormTemplate
 from reportbot.store.queries.reports import (
@@ -35,8 +36,17 @@ class UnitReport:
     skipped: frozenset[str] = frozenset()  # questions not asked of it (relevance said no)
 
     def asked(self, question_id: str) -> bool:
-        """Whether the question was asked of this unit (an answer says it was)."""
-        return question_id in self.answers or question_id not in self.skipped
+        """Whether the question was asked of this unit: an answer says it was; else it must be
+        a question of the version it filed on (one added later was never put to it) that its
+        relevance rules did not skip."""
+        if question_id in self.answers:
+            return True
+        if question_id in self.skipped:
+            return False
+        template = self.template
+        return template.question(question_id) is not None or any(
+            calculation.name == question_id for calculation in template.calculations
+        )
 
 
 async def filed_reports(filed: list[UnitStatus], tz: tzinfo) -> list[UnitReport]:
@@ -54,34 +64,36 @@ async def filed_reports(filed: list[UnitStatus], tz: tzinfo) -> list[UnitReport]
     for unit in filed:
         submission = submissions[unit.submission_id]  # type: ignore[index]
         version = versions[submission.template_id]  # type: ignore[attr-defined]
+        day_sent = submission.submitted_at or submission.updated_at
         values = stored_values(
             version,
             raw[submission.id],
             unit_code=unit.code,
             unit_type=unit.type,
             period_key=submission.period_key,
-            sent=submission.submitted_at or submission.updated_at,
+            sent=day_sent,
             tz=tz,
         )
         calculated = values.calculated
         answers = {qid: value for qid, value in values.answers.items() if not is_empty(value)}
         answers = consolidated(version, answers)  # repeats: numbers summed over entries
         answers |= {name: value for name, value in calculated.items() if not is_empty(value)}
-        skipped = _skipped(version, values.answers, unit, submission.period_key)
+        facts = {"unit_type": unit.type, "unit_code": unit.code, "period": submission.period_key}
+        facts["__today__"] = report_day(day_sent, tz)  # today() as on the day it was sent
+        skipped = _skipped(version, values.answers, facts)
         sent = _sent_at(submission)
         reports.append(UnitReport(unit, version, answers, submission.revision, sent, skipped))
     return reports
 
 
 def _skipped(
-    version: FormTemplate, answers: dict[str, Any], unit: UnitStatus, period_key: str
+    version: FormTemplate, answers: dict[str, Any], facts: dict[str, Any]
 ) -> frozenset[str]:
     """The questions of `version` its relevance rules did not ask of this report (a question
     for one unit type, a branch not taken), as the chat decided with the same facts. A form
     with repeats counts every question as asked (its entries are expanded in the chat)."""
     if version.repeats:
         return frozenset()
-    facts = {"unit_type": unit.type, "unit_code": unit.code, "period": period_key}
     shown = {question.id for question in relevance(version, answers, facts).questions}
     return frozenset(q.id for q in version.questions if q.answerable and q.id not in shown)
 

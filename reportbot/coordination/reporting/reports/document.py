@@ -125,6 +125,8 @@ def _results(document, data: Consolidation) -> None:
         for choice in data.choices:
             # over the units it was asked of (a question for schools: the schools)
             label = f"{pick(choice.question.label, 'vi')} ({choice.answered}/{choice.asked} đơn vị)"
+            if choice.asked < data.filed:  # "(0/1 đơn vị)" alone read as 0 of every unit
+                label += f" (chỉ hỏi {choice.asked}/{data.filed} đơn vị đã nộp)"
             spans.append((len(rows), len(rows) + len(choice.options) - 1))
             for option in choice.options:
                 rows.append(
