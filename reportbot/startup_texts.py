@@ -200,6 +200,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Bản sao lưu không qua được kiểm tra của SQLite ({detail}); không ghi tệp nào",
         "en": "The backup failed SQLite's check ({detail}); no file was written",
     },
+    "db_backup_no_folder": {
+        "vi": "Không sao lưu được vào {path}: thư mục {folder} không có; tạo thư mục đó trước "
+        "hoặc chọn một đường dẫn khác",
+        "en": "Cannot back up to {path}: the folder {folder} does not exist; create it first "
+        "or choose another path",
+    },
+    "db_backup_full": {
+        "vi": "Không sao lưu được vào {path}: ổ đĩa chứa tệp này đã đầy; không ghi tệp nào (cơ "
+        "sở dữ liệu không bị thay đổi)",
+        "en": "Cannot back up to {path}: the disk that holds it is full; no file was written "
+        "(the database itself is unchanged)",
+    },
+    "db_backup_failed": {
+        "vi": "Không sao lưu được vào {path}: {reason}; không ghi tệp nào (cơ sở dữ liệu không "
+        "bị thay đổi): kiểm tra quyền ghi và ổ đĩa của thư mục đó",
+        "en": "Cannot back up to {path}: {reason}; no file was written (the database itself "
+        "is unchanged): check that folder's write permission and disk",
+    },
     "db_in_use_postgres": {
         "vi": "Một bản reportbot khác với vai trò all đang chạy trên cơ sở dữ liệu {url}. Không "
         "khởi động: dừng bản kia trước, hoặc chạy nhiều tiến trình bằng --role web và --role "
