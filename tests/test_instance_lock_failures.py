@@ -72,3 +72,23 @@ async def test_a_lock_whose_session_the_server_ended_is_taken_again(
     finally:
         await release_postgres_all()
         await admin.close()
+
+
+async def test_a_lock_query_that_fails_is_one_line_and_frees_its_connection(
+    postgres_database: str,
+) -> None:
+    from reportbot.store.database import DatabaseUnavailable
+    from reportbot.store.instance_lock import _take
+
+    admin = await asyncpg.connect(**session_arguments(postgres_database))
+    connection = await asyncpg.connect(**session_arguments(postgres_database))
+    try:
+        pid = connection.get_server_pid()
+        assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)  # ended under it
+        with pytest.raises(DatabaseUnavailable) as refused:
+            await _take(postgres_database, connection)
+        assert refused.value.key == "db_unreachable"
+        assert connection.is_closed()  # not leaked
+    finally:
+        connection.terminate()
+        await admin.close()
