@@ -161,18 +161,29 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "db_full": {
         "vi": "Không ghi được vào cơ sở dữ liệu {url}: hết dung lượng đĩa (hoặc cơ sở dữ liệu "
-        "đã đầy). Không có gì bị thay đổi: giải phóng dung lượng ổ đĩa chứa cơ sở dữ liệu rồi "
-        "chạy lại lệnh",
-        "en": "Cannot write to the database {url}: the disk (or the database) is full. Nothing "
-        "was changed: free space on the disk that holds the database, then run the command again",
+        "đã đầy). Những gì đã lưu trước lỗi vẫn giữ nguyên: giải phóng dung lượng ổ đĩa chứa "
+        "cơ sở dữ liệu rồi chạy lại lệnh",
+        "en": "Cannot write to the database {url}: the disk (or the database) is full. What "
+        "was stored before the error stays: free space on the disk that holds the database, "
+        "then run the command again",
     },
     "db_read_only": {
         "vi": "Không ghi được vào cơ sở dữ liệu {url}: cơ sở dữ liệu chỉ cho đọc (người dùng chạy "
-        "bot không có quyền ghi). Không có gì bị thay đổi: cho người dùng này quyền ghi tệp cơ "
-        "sở dữ liệu, các tệp -wal, -shm và thư mục chứa chúng (chown), rồi chạy lại lệnh",
+        "bot không có quyền ghi). Những gì đã lưu trước lỗi vẫn giữ nguyên: cho người dùng này "
+        "quyền ghi tệp cơ sở dữ liệu, các tệp -wal, -shm và thư mục chứa chúng (chown), rồi "
+        "chạy lại lệnh",
         "en": "Cannot write to the database {url}: it is read-only (the user running the bot "
-        "may not write it). Nothing was changed: give that user write access to the database "
-        "file, its -wal and -shm files and their folder (chown), then run the command again",
+        "may not write it). What was stored before the error stays: give that user write "
+        "access to the database file, its -wal and -shm files and their folder (chown), then "
+        "run the command again",
+    },
+    "db_read_only_server": {
+        "vi": "Không ghi được vào cơ sở dữ liệu {url}: máy chủ chỉ nhận lệnh đọc (một máy dự "
+        "phòng - standby?). Những gì đã lưu trước lỗi vẫn giữ nguyên: trỏ "
+        "REPORTBOT_DATABASE_URL tới máy chủ chính (primary), rồi chạy lại lệnh",
+        "en": "Cannot write to the database {url}: the server only accepts reads (a standby?). "
+        "What was stored before the error stays: point REPORTBOT_DATABASE_URL at the primary, "
+        "then run the command again",
     },
     "db_in_use": {
         "vi": "Một bản reportbot khác (tiến trình {pid}) đang chạy trên cơ sở dữ liệu {url}; hai "
@@ -199,6 +210,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "db_backup_damaged": {
         "vi": "Bản sao lưu không qua được kiểm tra của SQLite ({detail}); không ghi tệp nào",
         "en": "The backup failed SQLite's check ({detail}); no file was written",
+    },
+    "db_backup_no_folder": {
+        "vi": "Không sao lưu được vào {path}: thư mục {folder} không có; tạo thư mục đó trước "
+        "hoặc chọn một đường dẫn khác",
+        "en": "Cannot back up to {path}: the folder {folder} does not exist; create it first "
+        "or choose another path",
+    },
+    "db_backup_full": {
+        "vi": "Không sao lưu được vào {path}: ổ đĩa chứa tệp này đã đầy; không ghi tệp nào (cơ "
+        "sở dữ liệu không bị thay đổi)",
+        "en": "Cannot back up to {path}: the disk that holds it is full; no file was written "
+        "(the database itself is unchanged)",
+    },
+    "db_backup_failed": {
+        "vi": "Không sao lưu được vào {path}: {reason}; không ghi tệp nào (cơ sở dữ liệu không "
+        "bị thay đổi): kiểm tra quyền ghi và ổ đĩa của thư mục đó",
+        "en": "Cannot back up to {path}: {reason}; no file was written (the database itself "
+        "is unchanged): check that folder's write permission and disk",
     },
     "db_in_use_postgres": {
         "vi": "Một bản reportbot khác với vai trò all đang chạy trên cơ sở dữ liệu {url}. Không "

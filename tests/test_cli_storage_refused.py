@@ -10,7 +10,9 @@ the file's size makes a write that needs a new page fail with SQLITE_FULL as a f
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,9 @@ from tests.test_cli import run_cli
 
 READ_ONLY = "cơ sở dữ liệu chỉ cho đọc"
 FULL = "hết dung lượng đĩa"
+# A command that stores in several steps (`forms load a.xlsx b.xlsx`) may have stored some.
+KEPT_VI = "Những gì đã lưu trước lỗi vẫn giữ nguyên"
+KEPT_EN = "What was stored before the error stays"
 
 
 @pytest.fixture
@@ -71,10 +76,12 @@ def test_a_refused_write_is_one_line_and_changes_nothing(
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "OperationalError" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and cause_vi in lines[0] and "Không có gì bị thay đổi" in lines[0]
+    assert len(lines) == 1 and cause_vi in lines[0] and KEPT_VI in lines[0]
+    assert "Không có gì bị thay đổi" not in lines[0]  # untrue after a command's earlier commits
     assert _rows(migrated) == before
     english = run_cli(command, env={**env, "REPORTBOT_LOCALE": "en"}, cwd=folder)
-    assert cause_en in english.stderr and "Nothing was changed" in english.stderr
+    assert cause_en in english.stderr and KEPT_EN in english.stderr
+    assert "Nothing was changed" not in english.stderr
 
 
 def test_other_errors_are_not_taken_for_a_refused_write() -> None:
@@ -85,3 +92,25 @@ def test_other_errors_are_not_taken_for_a_refused_write() -> None:
     outer = RuntimeError("wrapped")
     outer.__cause__ = inner
     assert storage_problem(outer) == "full"
+
+
+async def test_a_read_only_postgresql_server_is_told_to_use_the_primary(tmp_path: Path) -> None:
+    """SQLSTATE 25006 from a standby (or default_transaction_read_only) is not a file to chown."""
+    from reportbot.store.database import migrate_database
+    from tests.conftest import _pg_admin, _pg_url
+
+    name = f"reportbot_test_ro_{uuid.uuid4().hex[:8]}"
+    await _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        url = _pg_url(name)
+        await migrate_database(url)
+        await _pg_admin(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+        env = {"REPORTBOT_DATABASE_URL": url, "REPORTBOT_DEMO": "false", "REPORTBOT_LOCALE": "en"}
+        result = await asyncio.to_thread(run_cli, COMMANDS[0], env=env, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert "the server only accepts reads (a standby?)" in line, line
+        assert "point REPORTBOT_DATABASE_URL at the primary" in line
+        assert "chown" not in line and "-wal" not in line
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

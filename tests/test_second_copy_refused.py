@@ -88,5 +88,6 @@ async def test_a_second_all_process_on_one_postgresql_database_refuses_to_start(
         assert "Traceback" not in second.stderr
     finally:
         await first.close()  # the copy stopped: the lock goes with its session
-    after = run_cli(["run"], env=env, cwd=tmp_path)
+    after = run_cli(["run"], env=env, cwd=tmp_path)  # no forms folder here: stops further on
     assert "Một bản reportbot khác" not in after.stderr, after.stderr
+    assert "REPORTBOT_FORMS_DIR" in after.stderr, after.stderr

@@ -341,6 +341,9 @@ def storage_refusal(database_url: str, exc: BaseException) -> DatabaseUnavailabl
     kind = storage_problem(exc)
     if kind is None:
         return None
+    if kind == "read_only" and not database_url.startswith("sqlite"):
+        # PostgreSQL's 25006 is a standby or default_transaction_read_only, not a file to chown.
+        kind = "read_only_server"
     return DatabaseUnavailable(f"db_{kind}", url=describe(database_url))
 
 

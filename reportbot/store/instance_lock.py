@@ -13,16 +13,29 @@ process's own (released by the server when the process dies and its socket close
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import errno
 import fcntl
+import logging
 import os
 from pathlib import Path
 from typing import IO, Any
 
 from reportbot.store.database import DatabaseUnavailable, describe
 
+log = logging.getLogger(__name__)
+
 # The held lock files of this process: kept open (and so locked) until the process ends.
 _HELD: dict[str, IO[str]] = {}
 _SESSIONS: list[Any] = []  # the PostgreSQL connection holding the `all` lock, kept open
+_RETAKE: list[asyncio.Task[None]] = []  # the task re-taking a lock whose session the server ended
+_URL: list[str] = []  # the database whose lock is held, to take it again
+LOCK_TIMEOUT_S = 5.0  # a frozen server must not hang `run` silently
+RETAKE_EVERY_S = 10.0
+# flock errors that mean "this filesystem cannot lock" (NFS without lockd, some FUSE/SMB
+# mounts), not "another process holds it": the bot runs on, unguarded, with a warning.
+_NO_LOCKING = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL})
 ALL_ROLE_LOCK_KEY = 0x7265706F7274616C  # "reportal": one `all` process per PostgreSQL database
 _PID_CHARS = 32
 # The server notices a vanished client after idle + interval * count seconds (as
@@ -61,6 +74,17 @@ def hold_database(database_url: str) -> None:
         raise DatabaseUnavailable(
             "db_in_use", url=describe(database_url), pid=holder, lock=str(path)
         ) from None
+    except OSError as exc:
+        handle.close()
+        if exc.errno not in _NO_LOCKING:
+            raise
+        log.warning(
+            "cannot lock %s (%s): this filesystem does not support flock; running without the "
+            "guard against a second copy on the same database",
+            path,
+            os.strerror(exc.errno or 0),
+        )
+        return
     handle.seek(0)
     handle.truncate()
     handle.write(f"{os.getpid()}\n")
@@ -85,17 +109,70 @@ async def hold_postgres_all(database_url: str) -> None:
         connection = await asyncpg.connect(**{**arguments, "timeout": 10})
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.ClientConfigurationError) as exc:
         raise unreachable(database_url, exc) from exc
-    taken = await connection.fetchval("SELECT pg_try_advisory_lock($1)", ALL_ROLE_LOCK_KEY)
+    await _take(database_url, connection)
+    _URL[:] = [database_url]
+    connection.add_termination_listener(_terminated)
+    _SESSIONS.append(connection)
+
+
+async def _take(database_url: str, connection: Any) -> None:
+    """Take the lock on `connection` within LOCK_TIMEOUT_S, or close it and raise the one line."""
+    import asyncpg
+
+    from reportbot.store.database import unreachable
+
+    try:
+        taken = await connection.fetchval(
+            "SELECT pg_try_advisory_lock($1)", ALL_ROLE_LOCK_KEY, timeout=LOCK_TIMEOUT_S
+        )
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        connection.terminate()  # a frozen or failing server: do not leak the connection
+        raise unreachable(database_url, exc) from exc
     if not taken:
         await connection.close()
         raise DatabaseUnavailable("db_in_use_postgres", url=describe(database_url))
-    _SESSIONS.append(connection)
+
+
+def _terminated(connection: object) -> None:
+    """The server ended the lock's session (restart, failover, pg_terminate_backend): the lock
+    is gone with it. Say so once and take it again in the background."""
+    if connection not in _SESSIONS:
+        return  # closed by release_postgres_all: no lapse
+    _SESSIONS.clear()
+    if _RETAKE:
+        return
+    log.error(
+        "the PostgreSQL session holding the one-'all'-process lock was ended by the server; "
+        "the lock lapsed, taking it again"
+    )
+    _RETAKE.append(asyncio.get_running_loop().create_task(_retake(_URL[0])))
+
+
+async def _retake(database_url: str) -> None:
+    """Take the lock again every RETAKE_EVERY_S until it is held (or `run` ends)."""
+    try:
+        while not _SESSIONS:
+            try:
+                await hold_postgres_all(database_url)
+            except DatabaseUnavailable as refused:
+                log.warning("the one-'all'-process lock is not held yet: %s", refused.key)
+                await asyncio.sleep(RETAKE_EVERY_S)
+        log.info("the one-'all'-process lock is held again")
+    finally:
+        _RETAKE.clear()
 
 
 async def release_postgres_all() -> None:
     """Let go of the `all` lock (when `run` ends in a process that goes on, e.g. a test)."""
+    while _RETAKE:
+        task = _RETAKE.pop()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
     while _SESSIONS:
         connection = _SESSIONS.pop()
+        with contextlib.suppress(Exception):  # a close by us is no lapse
+            connection.remove_termination_listener(_terminated)
         try:
             await connection.close(timeout=5)
         except Exception:  # the server is gone: so is the lock

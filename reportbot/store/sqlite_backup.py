@@ -9,6 +9,7 @@ read transaction, so the copy is whole whether the bot runs, stopped or crashed
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 from reportbot.store.database import DatabaseUnavailable
 
 BUSY_TIMEOUT_S = 30.0  # a write of the running bot holds the file for milliseconds
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,25 @@ def backup_sqlite(database_url: str, target: Path) -> BackupOutcome:
         raise DatabaseUnavailable("db_backup_missing", url=database_url)
     if target.exists():
         raise BackupRefused("db_backup_exists", path=str(target))
+    if not target.parent.is_dir():
+        raise BackupRefused("db_backup_no_folder", path=str(target), folder=str(target.parent))
     partial = target.with_name(f".{target.name}.partial")
+    try:
+        verdict = _copy(source_path, partial)
+    except (sqlite3.Error, OSError) as exc:
+        # The target's disk full, a folder that is not writable, an I/O error mid-copy: the
+        # source was only read, so it is the target that is named, and nothing half-written stays.
+        partial.unlink(missing_ok=True)
+        raise _refusal(exc, target) from exc
+    if verdict != "ok":
+        partial.unlink(missing_ok=True)
+        raise BackupRefused("db_backup_damaged", detail=str(verdict)[:200])
+    os.replace(partial, target)
+    return BackupOutcome(target, target.stat().st_size)
+
+
+def _copy(source_path: Path, partial: Path) -> str:
+    """Copy the database into `partial`; SQLite's quick_check verdict of the copy."""
     source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_S)
     try:
         copy = sqlite3.connect(partial)
@@ -68,8 +88,13 @@ def backup_sqlite(database_url: str, target: Path) -> BackupOutcome:
             copy.close()
     finally:
         source.close()
-    if verdict != "ok":
-        partial.unlink(missing_ok=True)
-        raise BackupRefused("db_backup_damaged", detail=str(verdict)[:200])
-    os.replace(partial, target)
-    return BackupOutcome(target, target.stat().st_size)
+    return str(verdict)
+
+
+def _refusal(exc: sqlite3.Error | OSError, target: Path) -> BackupRefused:
+    """The one-line refusal for a copy that failed: a full target disk has its own words."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_FULL" or (isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS):
+        return BackupRefused("db_backup_full", path=str(target))
+    reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or name
+    return BackupRefused("db_backup_failed", path=str(target), reason=reason[:200])
