@@ -27,7 +27,7 @@ SQLITE_REFUSE = (
     "BEGIN SELECT RAISE(ABORT, 'database or disk is full (drill)'); END",
 )
 POSTGRES_REFUSE = (
-    "CREATE FUNCTION drill_refuse() RETURNS trigger AS $$ BEGIN "
+    "CREATE OR REPLACE FUNCTION drill_refuse() RETURNS trigger AS $$ BEGIN "
     "RAISE EXCEPTION 'database or disk is full (drill)'; END $$ LANGUAGE plpgsql",
     "CREATE TRIGGER drill_refuse BEFORE UPDATE ON conversation_states "
     "FOR EACH ROW EXECUTE FUNCTION drill_refuse()",

@@ -57,4 +57,7 @@ async def test_any_other_failure_keeps_its_traceback(caplog: pytest.LogCaptureFi
 
     records = await _run_once(broken, caplog)
     assert [r.levelno for r in records] == [logging.ERROR]
-    assert records[0].exc_info is not None
+    # Raw, or already formatted and redacted by the log guard a running bot installs (an
+    # earlier test of the same process may have installed it): either way, the error is kept.
+    record = records[0]
+    assert record.exc_info is not None or "KeyError" in (record.exc_text or ""), record

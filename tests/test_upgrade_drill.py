@@ -237,7 +237,9 @@ SUMMARY_LINES = (
     "• Số tin, bài đã đăng trên trang thông tin điện tử: 19 · 9,5 · 2/2 đơn vị",
     "• Số tin, bài đã đăng trên kênh Zalo chuyển đổi số của xã: 1.002 · 501 · 2/2 đơn vị",
     "• Tổng số lượt người tham dự các buổi đó: 370 · 185 · 2/2 đơn vị",
-    "• Tổng số hoạt động nhà trường đã tổ chức: 6 · 6 · 1/2 đơn vị",
+    # asked of schools only: measured against the one school that filed (coordtext)
+    "• Tổng số hoạt động nhà trường đã tổ chức: 6 · 6 · 1/1 đơn vị được hỏi "
+    "(câu không hỏi 1 đơn vị đã nộp)",
     ": 17.000.000 · 8.500.000 · 2/2 đơn vị",  # the budget
     "  – Ngày Khoa học và Công nghệ Việt Nam (18/5): 1 (50%)",
 )

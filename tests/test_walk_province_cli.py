@@ -116,7 +116,8 @@ def test_forms_import_preview_names_the_commune_or_province_it_publishes_for(
     assert shown == {
         "kontum": "• Đơn vị phải nộp: tất cả đơn vị thuộc Tỉnh Kon Tum",
         "xa-dak-pxi": "• Đơn vị phải nộp: tất cả đơn vị thuộc Xã Đăk Pxi",
-        None: "• Đơn vị phải nộp: tất cả đơn vị",
+        # without --scope a new version keeps the latest one's (store_template): the commune's
+        None: "• Đơn vị phải nộp: tất cả đơn vị thuộc Xã Đăk Pxi",
     }
 
 

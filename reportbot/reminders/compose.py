@@ -136,9 +136,13 @@ class MessageComposer:
             if key not in facts:
                 if key[:2] not in whole:
                     whole[key[:2]] = await store.digest_facts(template, slot.period.key)
-                within = units_within(scope, units)
-                named = spans_communes_within(scope, units)
-                facts[key] = whole[key[:2]].within(within, name_communes=named)
+                every = whole[key[:2]]  # the deployment's reader: named as read (spans_communes)
+                named = (
+                    bool(every.communes)
+                    if scope.everything
+                    else spans_communes_within(scope, units)
+                )
+                facts[key] = every.within(units_within(scope, units), name_communes=named)
             locale = due.recipient.locale
             message = built.get((*key, locale))
             if message is None:

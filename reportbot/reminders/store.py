@@ -288,9 +288,9 @@ async def digest_facts(
         _unit(row) for row in await queries.units_by_id(sorted(facts.filed_at.keys() - listed))
     ]
     wanted = {unit.id for unit in facts.units}
-    # Named by the reader's scope, not by this list (names.commune_labels); the whole
-    # deployment's facts keep every commune, and `within` decides for each reader.
-    if scope.everything or await spans_communes(scope):
+    # Named by the reader's scope, not by this list (names.commune_labels): `within` decides
+    # again for each reader of the whole deployment's facts.
+    if await spans_communes(scope):
         facts.communes = {unit.id: unit.commune for unit in facts.units}
     for person in map(
         _person, await queries.active_people("officer", with_unit=True, by_name=True)

@@ -275,9 +275,9 @@ def units_within(scope: Scope, units: Iterable[tuple[int, int | None]]) -> set[i
 
 
 def spans_communes_within(scope: Scope, units: Iterable[tuple[int, int | None]]) -> bool:
-    """`spans_communes` over (unit id, organisation id) pairs read once for many scopes (units
-    without an organisation count as one more commune, where `spans_communes` reads which)."""
-    owners = {owner for _, owner in units if scope.everything or scope.holds(owner)}
+    """`spans_communes` over (unit id, organisation id) pairs read once for many scopes, for a
+    commune's or province's scope (a unit without an organisation is its default commune's)."""
+    owners = {owner or scope.default_id for _, owner in units if scope.holds(owner)}
     return len(owners) > 1
 
 
