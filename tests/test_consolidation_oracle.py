@@ -400,7 +400,7 @@ def check_document(path: Path) -> None:
     assert (
         "Tổng số đơn vị phải báo cáo: 13. Đã gửi 5/13 đơn vị (đúng hạn 4, muộn 1; 1 đơn vị đang "
         "được mở lại để sửa, tính theo lần nộp gần nhất); quá hạn, đang soạn 1; quá hạn, "
-        "chưa nộp 7." in body
+        "chưa bắt đầu soạn 7." in body
     )
     assert "Các số liệu dưới đây tính trên 5/13 đơn vị đã nộp." in body
     section = body[body.index("III. ") : body.index("IV. ")].splitlines()[1:]

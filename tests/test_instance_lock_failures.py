@@ -85,6 +85,11 @@ async def test_a_lock_query_that_fails_is_one_line_and_frees_its_connection(
     try:
         pid = connection.get_server_pid()
         assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)  # ended under it
+        gone = "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)"
+        deadline = asyncio.get_running_loop().time() + 30
+        while not await admin.fetchval(gone, pid):  # the signal is handled asynchronously
+            assert asyncio.get_running_loop().time() < deadline, "the backend did not end"
+            await asyncio.sleep(0.05)
         with pytest.raises(DatabaseUnavailable) as refused:
             await _take(postgres_database, connection)
         assert refused.value.key == "db_unreachable"

@@ -125,7 +125,13 @@ async def _take(database_url: str, connection: Any) -> None:
         taken = await connection.fetchval(
             "SELECT pg_try_advisory_lock($1)", ALL_ROLE_LOCK_KEY, timeout=LOCK_TIMEOUT_S
         )
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+    except (
+        OSError,
+        TimeoutError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        asyncpg.exceptions.InternalClientError,  # the session ended under a query in flight
+    ) as exc:
         connection.terminate()  # a frozen or failing server: do not leak the connection
         raise unreachable(database_url, exc) from exc
     if not taken:
