@@ -17,19 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_process import run_cli
+
 
 def _status(folder: Path, url: str, locale: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTBOT_")}
     env.update(REPORTBOT_DATABASE_URL=url, REPORTBOT_LOCALE=locale)
-    return subprocess.run(
-        [sys.executable, "-m", "reportbot.cli", "status"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=folder,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(["status"], env, folder)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from connectors.base import Incoming, Outgoing
 from connectors.binding import resolve_question
 from reportbot.conversation import clearing, filling
-from reportbot.conversation.answers import Rejected, read_answer
+from reportbot.conversation.answers import Rejected
 from reportbot.conversation.report import OpenReport
 from reportbot.conversation.state import Mode
 from reportbot.conversation.turn import Turn
@@ -69,18 +69,8 @@ def edit(turn: Turn, opened: OpenReport, qid: str, message: Incoming, text: str)
         return
     if turn.locked(opened):
         return
-    today = turn.env.now.date()
     try:
-        value = read_answer(
-            question,
-            message,
-            text,
-            opened.answers,
-            opened.facts,
-            turn.locale,
-            today,
-            template=opened.view.template,
-        )
+        value = filling.read_for(turn, opened, question, message, text)
     except Rejected as rejection:
         turn.reply(Outgoing(rejection.text))
         turn.resume(opened)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from connectors.base import Incoming, Outgoing
 from reportbot.conversation import clearing, validity
@@ -39,18 +40,8 @@ def answer(turn: Turn, message: Incoming, text: str) -> None:
     if skips_file(question, message, text):
         skip(turn)
         return
-    today = turn.env.now.date()
     try:
-        value = read_answer(
-            question,
-            message,
-            text,
-            opened.answers,
-            opened.facts,
-            turn.locale,
-            today,
-            template=opened.view.template,
-        )
+        value = read_for(turn, opened, question, message, text)
     except Rejected as rejection:
         _refused(turn, opened, question, message, rejection)
         return
@@ -344,3 +335,21 @@ def _continue_from_review(turn: Turn, opened: OpenReport) -> None:
         return
     turn.state.edit_one = behind
     turn.ask(opened, question, [])
+
+
+def read_for(
+    turn: Turn, opened: OpenReport, question: Question, message: Incoming, text: str
+) -> Any:
+    """The value `message` gives `question` of the open report, or Rejected: its rules read the
+    report's answers, facts and form (a damaged stored answer waits), on the turn's day."""
+    today = turn.env.now.date()
+    return read_answer(
+        question,
+        message,
+        text,
+        opened.answers,
+        opened.facts,
+        turn.locale,
+        today,
+        template=opened.view.template,
+    )
