@@ -112,5 +112,10 @@ async def test_a_read_only_postgresql_server_is_told_to_use_the_primary(tmp_path
         assert "the server only accepts reads (a standby?)" in line, line
         assert "point REPORTBOT_DATABASE_URL at the primary" in line
         assert "chown" not in line and "-wal" not in line
+        # `status` tests a write through storage_health.probe_write: the same advice
+        status = await asyncio.to_thread(run_cli, ["status"], env=env, cwd=tmp_path)
+        assert status.returncode == 1, status.stdout + status.stderr
+        said = status.stdout + status.stderr
+        assert "a standby?" in said and "chown" not in said, said
     finally:
         await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -14,7 +14,7 @@ import logging
 
 from tortoise import connections
 
-from reportbot.store.database import DatabaseUnavailable, describe, storage_problem
+from reportbot.store.database import storage_problem, storage_refusal
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ async def probe_write(database_url: str, connection_name: str = "default") -> No
     try:
         await connections.get(connection_name).execute_query(_NO_CHANGE)
     except Exception as error:
-        kind = storage_problem(error)
-        if kind is None:
+        refusal = storage_refusal(database_url, error)  # a standby gets its own advice
+        if refusal is None:
             raise
-        raise DatabaseUnavailable(f"db_{kind}", url=describe(database_url)) from error
+        raise refusal from error
